@@ -1,0 +1,49 @@
+# Sluice: `make run` starts the gateway, `make test` passes the tests. `make help` lists all.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run demo test unit dataplane bench lint format clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install Sluice with its test tools
+
+run: install ## start the gateway (Envoy + sidecar) with sluice.example.yaml
+	$(PY) -m sluice run --config sluice.example.yaml
+
+demo: install ## start the gateway in front of the fake LLM API on :8081 (no API key needed)
+	$(PY) -m sluice fake-upstream --port 8081 & fake=$$!; \
+	trap 'kill $$fake 2>/dev/null' EXIT; \
+	$(PY) -m sluice run --config examples/demo.yaml
+
+test: install lint ## install, lint, type-check and run every test (unit and data-plane)
+	$(PY) -m pytest
+
+unit: install ## only the fast tests (no Envoy)
+	$(PY) -m pytest -m 'not dataplane'
+
+bench: install ## benchmark direct vs plain Envoy vs Envoy + sidecar (a few minutes)
+	$(PY) -m bench
+
+lint: install ## ruff and mypy --strict
+	$(VENV)/bin/ruff check sluice tests bench
+	$(VENV)/bin/ruff format --check sluice tests bench
+	$(VENV)/bin/mypy
+
+format: install ## apply ruff's formatting and safe fixes
+	$(VENV)/bin/ruff check --fix sluice tests bench
+	$(VENV)/bin/ruff format sluice tests bench
+
+clean: ## remove the virtualenv, caches and runtime files
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

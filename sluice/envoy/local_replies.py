@@ -1,0 +1,78 @@
+"""Errors Envoy itself produces, rewritten into the client's own API error format.
+
+Without this, a client whose request Envoy refused (sidecar unreachable, provider
+unreachable, no route) gets an empty ``text/plain`` body its SDK cannot read. Replies the
+sidecar produced (policy refusals) are already in the client's format and pass unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sluice.config import GatewayConfig
+from sluice.model import Format
+
+__all__ = ["SIDECAR_REPLY_DETAILS", "local_reply_config"]
+
+JSONDict = dict[str, Any]
+
+# The sidecar's immediate responses carry this in Envoy's response-code details.
+SIDECAR_REPLY_DETAILS = "sluice"
+
+_CEL_FILTER = "type.googleapis.com/envoy.extensions.access_loggers.filters.cel.v3.ExpressionFilter"
+
+_SIDECAR_DOWN = (
+    "Sluice gateway: the policy sidecar is unavailable, so the request was not sent "
+    "(fail-closed). Retry shortly; if this persists, tell your platform team."
+)
+
+
+def _cel(expression: str) -> JSONDict:
+    return {
+        "extension_filter": {
+            "name": "envoy.access_loggers.extension_filters.cel",
+            "typed_config": {"@type": _CEL_FILTER, "expression": expression},
+        }
+    }
+
+
+def _anthropic_body(message: str, error_type: str) -> JSONDict:
+    return {"type": "error", "error": {"type": error_type, "message": message}}
+
+
+def _openai_body(message: str, error_type: str) -> JSONDict:
+    return {"error": {"message": message, "type": error_type, "param": None, "code": None}}
+
+
+def local_reply_config(config: GatewayConfig) -> JSONDict:
+    """The HCM's ``local_reply_config``: one mapper per (cause, client format)."""
+    anthropic_paths = [r.path for r in config.routes if r.format is Format.ANTHROPIC]
+    is_anthropic = " || ".join(
+        [f"request.path.startsWith('{path}')" for path in anthropic_paths]
+        + ["'anthropic-version' in request.headers"]
+    )
+    from_sidecar = f"response.code_details.startsWith('{SIDECAR_REPLY_DETAILS}')"
+    sidecar_down = "response.code_details.startsWith('ext_proc_error')"
+    mappers = []
+    for client, body in (("anthropic", _anthropic_body), ("openai", _openai_body)):
+        match = f"({is_anthropic})" if client == "anthropic" else f"!({is_anthropic})"
+        mappers.append(
+            {
+                "filter": _cel(f"{sidecar_down} && {match}"),
+                "status_code": 503,
+                "body_format_override": {
+                    "json_format": body(_SIDECAR_DOWN, "api_error"),
+                    "content_type": "application/json",
+                },
+            }
+        )
+        mappers.append(
+            {
+                "filter": _cel(f"!{from_sidecar} && !{sidecar_down} && {match}"),
+                "body_format_override": {
+                    "json_format": body("Sluice gateway: %LOCAL_REPLY_BODY%", "api_error"),
+                    "content_type": "application/json",
+                },
+            }
+        )
+    return {"mappers": mappers}
