@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sluice.sidecar.sse import SSEEvent, SSEParser, encode_event
+
+
+def anthropic_stream(line_end: str = "\n") -> bytes:
+    events = [
+        ("message_start", {"type": "message_start", "message": {"id": "msg_1", "content": []}}),
+        ("content_block_start", {"type": "content_block_start", "index": 0}),
+        ("ping", {"type": "ping"}),
+        ("content_block_delta", {"type": "content_block_delta", "delta": {"text": "Grüße 🌍"}}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        ("message_stop", {"type": "message_stop"}),
+    ]
+    out = "".join(
+        f"event: {name}{line_end}data: {json.dumps(data, ensure_ascii=False)}{line_end}{line_end}"
+        for name, data in events
+    )
+    return out.encode()
+
+
+OPENAI_STREAM = (
+    b'data: {"choices":[{"delta":{"content":"Hi"}}]}\n\n'
+    b": keepalive\n\n"
+    b'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\n'
+    b"data: [DONE]\n\n"
+)
+
+RECORDED = {
+    "anthropic-lf": anthropic_stream("\n"),
+    "anthropic-crlf": anthropic_stream("\r\n"),
+    "anthropic-cr": anthropic_stream("\r"),
+    "openai": OPENAI_STREAM,
+    "multiline": b"event: x\ndata: line one\ndata: line two\nid: 7\n\n",
+    "no-final-blank-line": b"data: a\n\ndata: last",
+}
+
+
+def parse(chunks: list[bytes]) -> list[SSEEvent]:
+    parser = SSEParser()
+    events = [event for chunk in chunks for event in parser.feed(chunk)]
+    return events + parser.close()
+
+
+def signature(events: list[SSEEvent]) -> list[tuple[str | None, str | None, tuple[str, ...]]]:
+    """What a client sees: events that only carry stray line-end bytes are no events."""
+    return [(e.event, e.data, e.comments) for e in events if e.data is not None or e.comments]
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_every_split_point_gives_the_same_events_and_bytes(name: str) -> None:
+    stream = RECORDED[name]
+    whole = parse([stream])
+    for cut in range(len(stream) + 1):
+        events = parse([stream[:cut], stream[cut:]])
+        assert signature(events) == signature(whole), f"split at {cut}"
+        assert b"".join(e.raw for e in events) == stream
+
+
+@given(st.sampled_from(sorted(RECORDED)), st.lists(st.integers(0, 2000), max_size=12))
+def test_any_chunking_gives_the_same_events_and_bytes(name: str, cuts: list[int]) -> None:
+    stream = RECORDED[name]
+    bounds = sorted({min(c, len(stream)) for c in cuts} | {0, len(stream)})
+    chunks = [stream[a:b] for a, b in itertools.pairwise(bounds)]
+    events = parse(chunks)
+    assert signature(events) == signature(parse([stream]))
+    assert b"".join(e.raw for e in events) == stream
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_line_endings_are_equivalent(line_end: str) -> None:
+    events = parse([anthropic_stream(line_end)])
+    assert [e.event for e in events] == [
+        "message_start",
+        "content_block_start",
+        "ping",
+        "content_block_delta",
+        "content_block_stop",
+        "message_stop",
+    ]
+    assert json.loads(events[3].data or "")["delta"]["text"] == "Grüße 🌍"
+
+
+def test_cr_at_chunk_end_waits_for_a_possible_lf() -> None:
+    parser = SSEParser()
+    assert parser.feed(b"data: a\r") == []
+    assert parser.feed(b"\n") == []  # CRLF is one line end, not two
+    [event] = parser.feed(b"\r\n")
+    assert event.data == "a"
+    assert event.raw == b"data: a\r\n\r\n"
+
+
+def test_cr_cr_is_a_blank_line() -> None:
+    parser = SSEParser()
+    [event] = parser.feed(b"data: a\r\r")
+    assert event.data == "a"
+
+
+def test_multiline_data_and_fields() -> None:
+    [event] = parse([RECORDED["multiline"]])
+    assert event == SSEEvent(
+        raw=RECORDED["multiline"], event="x", data="line one\nline two", id="7"
+    )
+
+
+def test_comment_only_block_is_an_event_without_data() -> None:
+    [event] = parse([b": keepalive\n\n"])
+    assert event.data is None
+    assert event.comments == ("keepalive",)
+
+
+def test_field_without_colon_and_without_space() -> None:
+    [event] = parse([b"data\nevent:tight\n\n"])
+    assert event.data == ""
+    assert event.event == "tight"
+
+
+def test_close_delivers_an_unterminated_event() -> None:
+    parser = SSEParser()
+    assert parser.feed(b"event: message_stop\ndata: {}") == []
+    [event] = parser.close()
+    assert (event.event, event.data) == ("message_stop", "{}")
+
+
+def test_close_on_a_clean_end_delivers_nothing() -> None:
+    parser = SSEParser()
+    parser.feed(b"data: a\n\n")
+    assert parser.close() == []
+
+
+def test_multibyte_character_split_across_chunks() -> None:
+    data = "data: ü\n\n".encode()
+    split = data.index(b"\xc3") + 1
+    [event] = parse([data[:split], data[split:]])
+    assert event.data == "ü"
+
+
+@pytest.mark.parametrize(
+    ("data", "event", "expected"),
+    [
+        ("{}", "ping", b"event: ping\ndata: {}\n\n"),
+        ("a\nb", None, b"data: a\ndata: b\n\n"),
+    ],
+)
+def test_encode_event_round_trips(data: str, event: str | None, expected: bytes) -> None:
+    encoded = encode_event(data, event)
+    assert encoded == expected
+    [parsed] = parse([encoded])
+    assert (parsed.event, parsed.data) == (event, data)
