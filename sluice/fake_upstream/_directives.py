@@ -1,0 +1,101 @@
+"""Reading the ``x-fake-*`` request headers: which script answers, and how it is delivered.
+
+The headers are documented in the package docstring. A malformed one raises
+``InvalidRequest`` naming the header, which the app answers with a 400 in the format of the
+endpoint called, so a mistyped test fails loudly instead of testing the default.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ._errors import InvalidRequest
+from ._scripts import (
+    DEFAULT_LONG_EVENTS,
+    SCRIPT_NAMES,
+    TOOL_SCRIPTS,
+    Script,
+    ToolCall,
+    build_script,
+)
+from ._shaping import LINE_ENDINGS, Chunking, Shaping
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from multidict import CIMultiDictProxy
+
+__all__ = ["Directives", "read_directives"]
+
+
+@dataclass(frozen=True, slots=True)
+class Directives:
+    """What the headers of one request ask of the fake upstream."""
+
+    script: Script
+    shaping: Shaping
+
+
+def read_directives(headers: CIMultiDictProxy[str], model: object) -> Directives:
+    """Read the ``x-fake-*`` headers; ``model`` is the request body's model field."""
+    calls = [call for value in headers.getall("x-fake-tool", []) for call in _tool_calls(value)]
+    name = headers.get("x-fake-script")
+    if name is None:
+        by_model = isinstance(model, str) and model in SCRIPT_NAMES
+        name = str(model) if by_model else "tools" if calls else "text"
+    if name not in SCRIPT_NAMES:
+        raise InvalidRequest(
+            f"x-fake-script: unknown script {name!r}; known: {', '.join(SCRIPT_NAMES)}"
+        )
+    if calls and name not in TOOL_SCRIPTS:
+        raise InvalidRequest(f"x-fake-tool: script {name!r} makes no tool calls")
+    events = _integer(headers, "x-fake-events", DEFAULT_LONG_EVENTS, minimum=1)
+    script = build_script(name, tool_calls=calls, events=events)
+    shaping = Shaping(
+        pace_ms=_integer(headers, "x-fake-pace-ms", 0, minimum=0),
+        chunking=Chunking(
+            _choice(headers, "x-fake-chunking", [c.value for c in Chunking], "whole")
+        ),
+        line_ending=LINE_ENDINGS[_choice(headers, "x-fake-line-ending", list(LINE_ENDINGS), "lf")],
+        seed=_integer(headers, "x-fake-seed", 0, minimum=0),
+    )
+    return Directives(script, shaping)
+
+
+def _tool_calls(value: str) -> list[ToolCall]:
+    """The calls in one ``x-fake-tool`` header: one JSON object, or an array of them."""
+    try:
+        parsed = json.loads(value)
+        calls = [_tool_call(call) for call in (parsed if isinstance(parsed, list) else [parsed])]
+    except (ValueError, TypeError, KeyError):
+        raise InvalidRequest(
+            'x-fake-tool: expected {"name": str, "arguments": object or JSON object text} '
+            f"or an array of them, got {value!r}"
+        ) from None
+    return calls
+
+
+def _tool_call(call: dict[str, object]) -> ToolCall:
+    name, arguments = call["name"], call.get("arguments", {})
+    text = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    if not isinstance(name, str) or not isinstance(json.loads(text), dict):
+        raise TypeError(call)
+    return ToolCall(name, text)
+
+
+def _integer(headers: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    value = headers.get(name)
+    if value is None:
+        return default
+    if not value.strip().isdigit() or int(value) < minimum:
+        raise InvalidRequest(f"{name}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _choice(headers: Mapping[str, str], name: str, choices: list[str], default: str) -> str:
+    value = headers.get(name, default).lower()
+    if value not in choices:
+        raise InvalidRequest(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
+    return value
