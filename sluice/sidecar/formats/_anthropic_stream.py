@@ -1,0 +1,264 @@
+"""The Anthropic Messages stream, and the content blocks it shares with whole bodies.
+
+Stream events and the parts they become::
+
+    message_start          MESSAGE_START   id, model, input usage
+    content_block_start    BLOCK_START     text, thinking, redacted_thinking, tool_use
+    content_block_delta    BLOCK_DELTA     text_delta, input_json_delta, thinking_delta,
+                                           signature_delta
+    content_block_stop     BLOCK_STOP      ``part.block`` is the completed block
+    message_delta          MESSAGE_DELTA   stop_reason, cumulative usage
+    message_stop           MESSAGE_STOP
+    error                  ERROR
+    ping, anything else    OTHER
+
+Content blocks the neutral model has no place for (server tool use and its results, container
+uploads) pass as OTHER parts; they still hold their place in the wire's block numbering.
+A redacted thinking block becomes ``Thinking("", signature=<its data>, redacted=True)``.
+"""
+
+from __future__ import annotations
+
+from sluice.model import Block, Format, Text, Thinking, ToolCall
+from sluice.sidecar.formats._base import PartKind, StreamPart, check_status
+from sluice.sidecar.formats._blocks import BlockStream
+from sluice.sidecar.formats._errors import FormatError
+from sluice.sidecar.formats._json import JSON, dump, load_object, need, opt, read_usage
+from sluice.sidecar.sse import SSEEvent, encode_event
+
+__all__ = ["USAGE", "AnthropicStream", "block_from_json", "block_json"]
+
+USAGE = {
+    "input_tokens": "input_tokens",
+    "output_tokens": "output_tokens",
+    "cache_read_input_tokens": "cache_read_tokens",
+    "cache_creation_input_tokens": "cache_creation_tokens",
+    "output_tokens_details.thinking_tokens": "reasoning_tokens",
+}
+_ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    503: "overloaded_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
+
+
+def block_from_json(obj: JSON, path: str) -> Block | None:
+    """The neutral block for an assistant content block at ``path``; ``None`` for a type
+    the model does not represent."""
+    kind = need(obj, "type", str, path)
+    if kind == "text":
+        return Text(need(obj, "text", str, path))
+    if kind == "tool_use":
+        arguments = dump(need(obj, "input", dict, path))
+        return ToolCall(need(obj, "id", str, path), need(obj, "name", str, path), arguments)
+    if kind == "thinking":
+        return Thinking(need(obj, "thinking", str, path), opt(obj, "signature", str, path))
+    if kind == "redacted_thinking":
+        return Thinking("", need(obj, "data", str, path), redacted=True)
+    return None  # images, documents, server tools: nothing a neutral policy reads
+
+
+def block_json(block: Block) -> JSON:
+    """The content block for ``block`` in a whole response."""
+    if isinstance(block, Text):
+        return {"type": "text", "text": block.text}
+    if isinstance(block, ToolCall):
+        return {
+            "type": "tool_use",
+            "id": block.id,
+            "name": block.name,
+            "input": block.parsed_arguments(),
+        }
+    if isinstance(block, Thinking) and block.redacted:
+        return {"type": "redacted_thinking", "data": block.signature or ""}
+    if isinstance(block, Thinking):
+        return {"type": "thinking", "thinking": block.text, "signature": block.signature or ""}
+    raise ValueError(f"an Anthropic response cannot carry a {type(block).__name__} block")
+
+
+def _event(data: JSON) -> bytes:
+    return encode_event(dump(data), data["type"])  # Anthropic always names its events
+
+
+_BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
+_PIECES: dict[str, tuple[str, type]] = {
+    "text_delta": ("text", Text),
+    "input_json_delta": ("partial_json", ToolCall),
+    "thinking_delta": ("thinking", Thinking),
+}
+
+
+class AnthropicStream(BlockStream):
+    """Decoder and writer for one Messages stream; see :class:`StreamDecoder`."""
+
+    def __init__(self) -> None:
+        super().__init__(Format.ANTHROPIC)
+        self._index: dict[int, int] = {}  # wire index -> neutral index
+        self._wire: list[int] = []  # neutral index -> wire index
+        self._foreign: set[int] = set()  # wire indices of blocks the model does not represent
+        self._open: list[int] = []  # output indices the client saw start but not stop
+
+    def feed(self, event: SSEEvent) -> list[StreamPart]:
+        """The part for one upstream event; see the module docstring for the mapping."""
+        if event.data is None or event.event == "ping":
+            return [StreamPart(PartKind.OTHER, event)]  # no need to parse what nobody reads
+        try:
+            return [self._read(load_object(event.data), event)]
+        except FormatError:
+            return [StreamPart(PartKind.ERROR, event)]
+
+    def _read(self, obj: JSON, event: SSEEvent) -> StreamPart:
+        kind = obj.get("type", event.event)
+        if kind == "content_block_delta":  # by far the most frequent: test it first
+            wire = need(obj, "index", int, "")
+            if (index := self._index.get(wire)) is None:
+                return self._unknown(wire, event)
+            delta, builder, piece = need(obj, "delta", dict, ""), self._builders[index], None
+            delta_type = delta.get("type")
+            if delta_type == "signature_delta" and builder.holds(Thinking):
+                builder.sign(need(delta, "signature", str, "delta"))
+            elif isinstance(delta_type, str) and delta_type in _PIECES:
+                key, holder = _PIECES[delta_type]
+                if builder.holds(holder):  # the SDK, too, drops a delta of the wrong kind
+                    piece = need(delta, key, str, "delta")
+                    builder.add(piece)
+            return StreamPart(PartKind.BLOCK_DELTA, event, index, delta=piece)
+        if kind == "content_block_start":
+            wire = need(obj, "index", int, "")
+            block = _start_block(need(obj, "content_block", dict, ""))
+            if block is None:
+                self._foreign.add(wire)
+                return StreamPart(PartKind.OTHER, event)
+            self._index[wire] = index = self._start(block)
+            self._wire.append(wire)
+            return StreamPart(PartKind.BLOCK_START, event, index, block)
+        if kind == "content_block_stop":
+            wire = need(obj, "index", int, "")
+            if (index := self._index.get(wire)) is None:
+                return self._unknown(wire, event)
+            return StreamPart(PartKind.BLOCK_STOP, event, index, self._builders[index].close())
+        if kind == "message_delta":
+            delta = need(obj, "delta", dict, "")
+            if (stop_reason := opt(delta, "stop_reason", str, "delta")) is not None:
+                self._response.stop_reason = stop_reason
+            read_usage(self._response.usage, opt(obj, "usage", dict, ""), "usage", USAGE)
+            return StreamPart(PartKind.MESSAGE_DELTA, event)
+        if kind == "message_start":
+            message = need(obj, "message", dict, "")
+            self._response.id = opt(message, "id", str, "message")
+            self._response.model = opt(message, "model", str, "message")
+            usage = opt(message, "usage", dict, "message")
+            read_usage(self._response.usage, usage, "message.usage", USAGE)
+            return StreamPart(PartKind.MESSAGE_START, event)
+        if kind == "message_stop":
+            return StreamPart(PartKind.MESSAGE_STOP, event)
+        return StreamPart(PartKind.ERROR if kind == "error" else PartKind.OTHER, event)
+
+    def _unknown(self, wire: int, event: SSEEvent) -> StreamPart:
+        # A block of a type the model does not represent passes; one never started is an error.
+        return StreamPart(PartKind.OTHER if wire in self._foreign else PartKind.ERROR, event)
+
+    def forward(self, part: StreamPart) -> bytes:
+        """The bytes to send for ``part``: its event, with the block index renumbered once
+        blocks were dropped or inserted before it."""
+        event = part.event
+        if event is None:
+            return b""
+        if part.index is not None:
+            wire = self._wire[part.index]
+            name = event.event
+        elif event.event in _BLOCK_EVENTS and event.data is not None:
+            try:  # a block the model does not represent: rare, so parsing again is fine
+                wire, name = need(load_object(event.data), "index", int, ""), event.event
+            except FormatError:
+                return event.raw
+        else:
+            return event.raw
+        if name == "content_block_start" or part.kind is PartKind.BLOCK_START:
+            out = self._numbering.start(wire)
+            self._open.append(out)
+        else:
+            out = self._numbering.get(wire)
+            if name == "content_block_stop" or part.kind is PartKind.BLOCK_STOP:
+                self._open.remove(out)
+        if out == wire:
+            return event.raw
+        obj = load_object(event.data or "")
+        obj["index"] = out
+        return _event(obj)
+
+    def render_block(self, block: Block) -> bytes:
+        """``content_block_start``, deltas and ``content_block_stop`` carrying ``block``."""
+        index = self._numbering.insert()
+        start, deltas = _block_events(block)
+        events = [{"type": "content_block_start", "index": index, "content_block": start}]
+        events += [{"type": "content_block_delta", "index": index, "delta": d} for d in deltas]
+        events.append({"type": "content_block_stop", "index": index})
+        return b"".join(map(_event, events))
+
+    def render_close(self) -> bytes:
+        """``content_block_stop`` for each block the client saw start but not stop."""
+        open_, self._open = self._open, []
+        return b"".join(_event({"type": "content_block_stop", "index": i}) for i in open_)
+
+    def render_end(self, stop_reason: str) -> bytes:
+        """Open blocks closed, then ``message_delta`` (with the usage read so far) and
+        ``message_stop``."""
+        usage = self._response.usage
+        counts = {
+            "output_tokens": usage.output_tokens or 0,  # the SDK requires it
+            "input_tokens": usage.input_tokens,
+            "cache_read_input_tokens": usage.cache_read_tokens,
+            "cache_creation_input_tokens": usage.cache_creation_tokens,
+        }
+        delta = {"stop_reason": stop_reason, "stop_sequence": None}
+        usage_json = {key: value for key, value in counts.items() if value is not None}
+        return (
+            self.render_close()
+            + _event({"type": "message_delta", "delta": delta, "usage": usage_json})
+            + _event({"type": "message_stop"})
+        )
+
+    def render_error(self, status: int, message: str) -> bytes:
+        """An ``error`` event; its type follows ``status`` (529 ``overloaded_error``...)."""
+        check_status(status)
+        error_type = _ERROR_TYPES.get(
+            status, "api_error" if status >= 500 else "invalid_request_error"
+        )
+        return _event({"type": "error", "error": {"type": error_type, "message": message}})
+
+
+def _start_block(obj: JSON) -> Block | None:
+    if obj.get("type") == "tool_use":
+        # The input arrives as input_json_delta pieces; the start holds an empty placeholder.
+        input_ = opt(obj, "input", dict, "content_block")
+        arguments = dump(input_) if input_ else ""
+        path = "content_block"
+        return ToolCall(need(obj, "id", str, path), need(obj, "name", str, path), arguments)
+    block = block_from_json(obj, "content_block")
+    if isinstance(block, Thinking) and not block.signature:
+        block.signature = None  # the start holds "", the signature comes as a delta
+    return block
+
+
+def _block_events(block: Block) -> tuple[JSON, list[JSON]]:
+    if isinstance(block, Text):
+        return {"type": "text", "text": ""}, [{"type": "text_delta", "text": block.text}]
+    if isinstance(block, ToolCall):
+        start = {"type": "tool_use", "id": block.id, "name": block.name, "input": {}}
+        return start, [{"type": "input_json_delta", "partial_json": block.arguments}]
+    if isinstance(block, Thinking) and block.redacted:
+        return {"type": "redacted_thinking", "data": block.signature or ""}, []
+    if isinstance(block, Thinking):
+        deltas = [{"type": "thinking_delta", "thinking": block.text}]
+        if block.signature:
+            deltas.append({"type": "signature_delta", "signature": block.signature})
+        return {"type": "thinking", "thinking": "", "signature": ""}, deltas
+    raise ValueError(f"an Anthropic response cannot carry a {type(block).__name__} block")

@@ -1,0 +1,143 @@
+"""The contracts every format adapter keeps: stream parts, decoders, adapters, stop reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from sluice.model import Block, Request, Response
+    from sluice.sidecar.sse import SSEEvent
+
+__all__ = ["Adapter", "PartKind", "StopReason", "StreamDecoder", "StreamPart", "check_status"]
+
+
+class StopReason(StrEnum):
+    """The neutral stop reasons: Anthropic's words, which the OpenAI adapters translate.
+
+    A wire value with no neutral equivalent is kept as the provider's own string.
+    """
+
+    END_TURN = "end_turn"
+    TOOL_USE = "tool_use"
+    MAX_TOKENS = "max_tokens"
+    STOP_SEQUENCE = "stop_sequence"
+    REFUSAL = "refusal"
+
+
+class PartKind(StrEnum):
+    """What a :class:`StreamPart` means for the response being streamed."""
+
+    MESSAGE_START = "message_start"  # the response opens: id and model are known
+    BLOCK_START = "block_start"  # a block begins; ``block`` holds what is known of it so far
+    BLOCK_DELTA = "block_delta"  # more of a block; ``delta`` is the text or arguments added
+    BLOCK_STOP = "block_stop"  # a block is complete; ``block`` is the whole of it
+    MESSAGE_DELTA = "message_delta"  # stop reason and/or usage
+    MESSAGE_STOP = "message_stop"  # the response is complete (Chat Completions: ``[DONE]``)
+    ERROR = "error"  # the upstream reported an error, or sent an event that cannot be read
+    OTHER = "other"  # pings, comments, events of no concern to the neutral model
+
+
+@dataclass(frozen=True, slots=True)
+class StreamPart:
+    """One wire event of a response stream, annotated in neutral terms.
+
+    ``event`` is the upstream event, unchanged, or ``None`` for a boundary the wire leaves
+    implicit (a Chat Completions block ends when the next begins). Each event fed to a decoder
+    rides on exactly one part, so joining ``part.event.raw`` over all parts gives back the
+    input stream byte for byte. ``index`` is the block's neutral index, in stream order.
+    ``block`` is, at ``BLOCK_START``, the block as announced (a tool call's id and name) and,
+    at ``BLOCK_STOP``, the whole block; ``delta`` is the text, thinking or argument text the
+    event adds to its block. The deltas of a block add up to its text or arguments.
+    """
+
+    kind: PartKind
+    event: SSEEvent | None
+    index: int | None = None
+    block: Block | None = None
+    delta: str | None = None
+
+
+class StreamDecoder(Protocol):
+    """Reads one response stream into parts, and writes the client's side of that stream.
+
+    Reading: :meth:`feed` each event as the SSE parser delivers it; :meth:`finish` at any
+    time gives the response read so far.
+
+    Writing: the decoder numbers blocks (and, for the Responses API, events) as the client
+    receives them. Pass every part you let through to :meth:`forward`, in the order you send
+    them, and send the bytes it returns: the event itself while nothing was dropped or
+    inserted, the event renumbered after that. Write new content with the ``render_*``
+    methods at the point you send it; parts you drop are simply never forwarded::
+
+        for part in decoder.feed(event):
+            if part.index != blocked:
+                out += decoder.forward(part)
+            elif part.kind is PartKind.BLOCK_STOP:  # the blocked block's parts are dropped,
+                out += decoder.render_block(Text("Blocked by policy."))  # this takes its place
+
+    Once blocks were dropped or added, end with :meth:`render_end` rather than the upstream's
+    own ending, whose stop reason (and, for the Responses API, output list) describe the
+    upstream's blocks. To stop a stream early, send :meth:`render_end` and drop the rest.
+    """
+
+    def feed(self, event: SSEEvent) -> list[StreamPart]:
+        """The parts for one upstream event; never raises for a malformed event."""
+        ...
+
+    def finish(self) -> Response:
+        """The upstream response as read so far (an unfinished block as far as it went)."""
+        ...
+
+    def forward(self, part: StreamPart) -> bytes:
+        """The bytes to send for an upstream part the client is to receive (``b""`` if none)."""
+        ...
+
+    def render_block(self, block: Block) -> bytes:
+        """Events carrying a whole new block, at the next block position of the output."""
+        ...
+
+    def render_close(self) -> bytes:
+        """Events ending every block the client has seen begin but not end."""
+        ...
+
+    def render_end(self, stop_reason: str) -> bytes:
+        """Events ending the response cleanly: open blocks closed, then the stop events."""
+        ...
+
+    def render_error(self, status: int, message: str) -> bytes:
+        """A mid-stream error event, as the provider would send one for ``status``."""
+        ...
+
+
+class Adapter(Protocol):
+    """One wire format. Each format module (``anthropic``, ``openai_chat``,
+    ``openai_responses``) is an ``Adapter`` through its module-level functions."""
+
+    def parse_request(self, body: bytes) -> Request:
+        """Read a request body; raises :class:`FormatError` for a malformed body."""
+        ...
+
+    def parse_response(self, body: bytes) -> Response:
+        """Read a whole non-streaming response body; raises :class:`FormatError`."""
+        ...
+
+    def render_response(self, response: Response, original: bytes) -> bytes:
+        """Write ``response``'s blocks and stop reason into ``original``; ``original``
+        itself when they are unchanged."""
+        ...
+
+    def error_body(self, status: int, error_type: str, message: str) -> bytes:
+        """An error response body the client's SDK reads as the provider's own."""
+        ...
+
+    def stream_decoder(self) -> StreamDecoder:
+        """A new decoder for one response stream."""
+        ...
+
+
+def check_status(status: int) -> None:
+    """Fail at once when an error is to be sent with a status that is not an error."""
+    if not 400 <= status <= 599:
+        raise ValueError(f"an error needs a 4xx or 5xx status, not {status}")

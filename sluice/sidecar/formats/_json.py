@@ -1,0 +1,110 @@
+"""Reading JSON bodies with precise errors, and writing JSON the way the providers do.
+
+Every reader takes the JSON path of the value it looks at, so a body of the wrong shape fails
+with a message naming the place, e.g. ``messages[3].content[0].text: expected a string, got
+null``. Paths are built with :func:`at`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sluice.sidecar.formats._errors import MalformedJSON, WrongShape
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from sluice.model import Usage
+
+__all__ = ["JSON", "at", "dump", "load_object", "need", "objects", "opt", "read_usage", "wrong"]
+
+JSON = dict[str, Any]
+T = TypeVar("T")
+
+_NAMES: dict[type, str] = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    list: "an array",
+    dict: "an object",
+    type(None): "null",
+}
+
+
+def _name(value: object) -> str:
+    return _NAMES.get(type(value), type(value).__name__)
+
+
+def at(path: str, key: str | int) -> str:
+    """The path of ``key`` inside the value at ``path``: ``at("messages", 3) == "messages[3]"``."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def wrong(path: str, expected: str, value: object) -> WrongShape:
+    """The error for ``value`` found at ``path`` where ``expected`` was required."""
+    return WrongShape(path, f"expected {expected}, got {_name(value)}")
+
+
+def _check(value: object, kind: type[T], path: str) -> T:
+    # bool is an int to Python but not to JSON Schema: a max_tokens of true is a client bug.
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return value  # type: ignore[return-value]  # JSON numbers: an integer is a number
+    raise wrong(path, _NAMES[kind], value)
+
+
+def need(obj: JSON, key: str, kind: type[T], path: str) -> T:
+    """``obj[key]``, which must be present and of type ``kind``; ``path`` is ``obj``'s path."""
+    if key not in obj:
+        raise WrongShape(at(path, key), "missing")
+    return _check(obj[key], kind, at(path, key))
+
+
+def opt(obj: JSON, key: str, kind: type[T], path: str) -> T | None:
+    """``obj[key]`` if present and not null (then it must be of type ``kind``), else ``None``."""
+    value = obj.get(key)
+    return None if value is None else _check(value, kind, at(path, key))
+
+
+def objects(items: list[Any], path: str) -> Iterator[tuple[str, JSON]]:
+    """Each element of the array at ``path`` with its own path; every element must be an object."""
+    for i, item in enumerate(items):
+        item_path = at(path, i)
+        yield item_path, _check(item, dict, item_path)
+
+
+def load_object(body: bytes | str) -> JSON:
+    """Parse ``body``, which must be a JSON object."""
+    try:
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        raise MalformedJSON(f"body is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise wrong("", "an object", value)
+    return value
+
+
+def dump(value: Any) -> str:
+    """Compact JSON, non-ASCII kept as is: the form the providers' own streams use."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_usage(usage: Usage, obj: JSON | None, path: str, fields: Mapping[str, str]) -> Usage:
+    """Copy token counts from ``obj`` into ``usage``: ``fields`` maps a wire key (dotted for
+    nested objects, e.g. ``"prompt_tokens_details.cached_tokens"``) to a :class:`Usage`
+    attribute. Counts absent or null in ``obj`` leave ``usage`` as it was."""
+    if obj is None:
+        return usage
+    for key, attr in fields.items():
+        parent, _, leaf = key.rpartition(".")
+        holder: JSON | None = opt(obj, parent, dict, path) if parent else obj
+        if holder is not None:
+            value = opt(holder, leaf, int, at(path, parent) if parent else path)
+            if value is not None:
+                setattr(usage, attr, value)
+    return usage

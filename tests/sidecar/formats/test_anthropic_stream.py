@@ -1,0 +1,225 @@
+"""The Anthropic Messages stream: parts, and writing the client's side of the stream."""
+
+from __future__ import annotations
+
+import json
+
+import anthropic as sdk
+import pytest
+from anthropic.types import RawMessageStreamEvent
+from pydantic import TypeAdapter
+
+from sluice.model import Block, Text, Thinking, ToolCall, ToolResult
+from sluice.sidecar.formats import PartKind, StreamPart
+from sluice.sidecar.formats.anthropic import AnthropicStream
+from sluice.sidecar.sse import SSEParser
+from tests.sidecar.formats.recorded_streams import (
+    BASH,
+    READ,
+    A,
+    anthropic_client,
+    decode,
+    recording,
+)
+
+K = PartKind
+EVENTS = TypeAdapter(RawMessageStreamEvent)
+
+
+def final_message(stream: bytes) -> sdk.types.Message:
+    """What the official SDK's stream helper makes of ``stream``."""
+    client = anthropic_client(stream)
+    with client.messages.stream(
+        model="claude-test", max_tokens=64, messages=[{"role": "user", "content": "hi"}]
+    ) as events:
+        return events.get_final_message()
+
+
+def started() -> tuple[AnthropicStream, bytes]:
+    """A decoder that has read a message_start, and that event's bytes."""
+    first = recording("anthropic_text").data.split(b"\n\n")[0] + b"\n\n"
+    _, decoder = decode(A, [first])
+    assert isinstance(decoder, AnthropicStream)
+    return decoder, first
+
+
+def test_parts_of_thinking_text_and_parallel_tool_calls() -> None:
+    parts, _ = decode(A, [recording("anthropic_thinking_tools").data])
+    assert [(p.kind, p.index) for p in parts] == [
+        (K.MESSAGE_START, None),
+        *[(K.BLOCK_START, 0), (K.BLOCK_DELTA, 0), (K.BLOCK_DELTA, 0), (K.BLOCK_DELTA, 0)],
+        (K.BLOCK_STOP, 0),
+        *[(K.BLOCK_START, 1), (K.BLOCK_DELTA, 1), (K.BLOCK_STOP, 1)],
+        (K.OTHER, None),  # ping
+        *[(K.BLOCK_START, 2), *[(K.BLOCK_DELTA, 2)] * 4, (K.BLOCK_STOP, 2)],
+        *[(K.BLOCK_START, 3), *[(K.BLOCK_DELTA, 3)] * 2, (K.BLOCK_STOP, 3)],
+        (K.MESSAGE_DELTA, None),
+        (K.MESSAGE_STOP, None),
+    ]
+    start = parts[10]
+    assert start.block == ToolCall(BASH.id, "Bash", "")  # what is known when a block starts
+    assert [p.delta for p in parts[11:15]] == [
+        "",
+        '{"command": "ls -la',
+        ' src/", "descr',
+        'iption": "List files"}',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (
+            '{"type":"content_block_delta","index":7,"delta":{"type":"text_delta","text":"x"}}',
+            K.ERROR,
+        ),
+        ('{"type":"content_block_stop","index":7}', K.ERROR),
+        ('{"type":"content_block_start","index":1}', K.ERROR),
+        ("[1, 2]", K.ERROR),
+        ("not json", K.ERROR),
+        ('{"type":"message_delta","delta":{"stop_reason":5}}', K.ERROR),
+        ('{"type":"content_block_mystery","index":0}', K.OTHER),
+        ('{"type":"error","error":{"type":"api_error","message":"boom"}}', K.ERROR),
+    ],
+)
+def test_events_that_cannot_be_read_pass_as_parts_without_raising(
+    data: str, kind: PartKind
+) -> None:
+    decoder, _ = started()
+    event = SSEParser().feed(f"event: x\ndata: {data}\n\n".encode())[0]
+    assert decoder.feed(event) == [StreamPart(kind, event)]
+
+
+def test_a_delta_of_the_wrong_kind_is_ignored_as_the_sdk_ignores_it() -> None:
+    decoder, _ = started()
+    stream = (
+        b'event: content_block_start\ndata: {"type":"content_block_start","index":0,'
+        b'"content_block":{"type":"tool_use","id":"toolu_1","name":"Bash","input":{}}}\n\n'
+        b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
+        b'"delta":{"type":"text_delta","text":"rm -rf /"}}\n\n'
+    )
+    parts, _ = decode(A, [stream], decoder)
+    assert (parts[1].kind, parts[1].delta) == (K.BLOCK_DELTA, None)
+    assert decoder.finish().blocks == [ToolCall("toolu_1", "Bash", "")]
+
+
+BLOCKS: list[Block] = [
+    Text("Blocked by policy: this command is not allowed."),
+    Text(""),
+    ToolCall("toolu_sluice_1", "Read", '{"file_path": "/etc/hosts"}'),
+    Thinking("Considering the request.", "EqQBCgIYAhIM"),
+    Thinking("Unsigned thought."),
+    Thinking("", "EmwKAhgBEgy3va3pzix", redacted=True),
+]
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=repr)
+def test_render_block_reads_back_and_is_valid_for_the_sdk(block: Block) -> None:
+    decoder, first = started()
+    rendered = decoder.render_block(block)
+
+    for event in SSEParser().feed(rendered):
+        data = json.loads(event.data or "")
+        assert event.event == data["type"]  # Anthropic streams always name their events
+        EVENTS.validate_python(data)
+    parts, again = decode(A, [first + rendered])
+    assert parts[1].kind is K.BLOCK_START
+    assert (parts[-1].kind, parts[-1].index, parts[-1].block) == (K.BLOCK_STOP, 0, block)
+    assert again.finish().blocks == [block]
+
+
+def test_render_block_refuses_a_tool_result() -> None:
+    decoder, _ = started()
+    with pytest.raises(ValueError, match="cannot carry a ToolResult"):
+        decoder.render_block(ToolResult("toolu_1", "ok"))
+
+
+def test_dropping_a_tool_call_renumbers_the_blocks_after_it() -> None:
+    parts, decoder = decode(A, [recording("anthropic_thinking_tools").data])
+    out = b"".join(decoder.forward(p) for p in parts if p.index != 2)  # drop Bash
+
+    again, redecoded = decode(A, [out])
+    assert [p.index for p in again if p.kind is K.BLOCK_START] == [0, 1, 2]
+    assert redecoded.finish().blocks[2:] == [READ]
+    message = final_message(out)
+    assert [block.type for block in message.content] == ["thinking", "text", "tool_use"]
+    assert message.stop_reason == "tool_use"
+
+
+def test_blocking_every_tool_call_ends_the_turn_cleanly() -> None:
+    parts, decoder = decode(A, [recording("anthropic_thinking_tools").data])
+    out = b""
+    for part in parts:
+        if part.index in (2, 3) or part.kind in (K.MESSAGE_DELTA, K.MESSAGE_STOP):
+            continue  # the blocked tool calls, and the upstream's own ending
+        out += decoder.forward(part)
+    out += decoder.render_block(Text("Bash and Read are blocked by policy.")) + decoder.render_end(
+        "end_turn"
+    )
+
+    message = final_message(out)
+    assert [block.type for block in message.content] == ["thinking", "text", "text"]
+    assert message.content[2].text == "Bash and Read are blocked by policy."  # type: ignore[union-attr]
+    assert message.stop_reason == "end_turn"
+    assert (message.usage.input_tokens, message.usage.output_tokens) == (2095, 187)
+
+
+def test_render_end_mid_block_closes_the_open_block_first() -> None:
+    parts, decoder = decode(A, [recording("anthropic_text").data])
+    out = b"".join(decoder.forward(p) for p in parts[:4]) + decoder.render_end("end_turn")
+
+    message = final_message(out)
+    assert [(b.type, b.text) for b in message.content] == [("text", "Bonjour ! Voilà")]  # type: ignore[union-attr]
+    assert message.stop_reason == "end_turn"
+    assert decoder.render_close() == b""  # nothing is left open
+
+
+def test_blocks_the_model_does_not_represent_are_renumbered_too() -> None:
+    parts, decoder = decode(A, [recording("anthropic_server_tool").data])
+    out = b"".join(decoder.forward(p) for p in parts if p.index != 0)
+
+    message = final_message(out)
+    assert [b.type for b in message.content] == [
+        "server_tool_use",
+        "web_search_tool_result",
+        "text",
+    ]
+
+
+def test_forwarding_a_part_before_its_block_start_fails_at_once() -> None:
+    parts, decoder = decode(A, [recording("anthropic_text").data])
+    with pytest.raises(ValueError, match="forwarded before its start"):
+        decoder.forward(parts[3])
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type"),
+    [(400, "invalid_request_error"), (429, "rate_limit_error"), (529, "overloaded_error")],
+)
+def test_render_error_is_raised_by_the_sdk(status: int, error_type: str) -> None:
+    parts, decoder = decode(A, [recording("anthropic_text").data])
+    out = b"".join(decoder.forward(p) for p in parts[:4]) + decoder.render_error(status, "Blocked")
+
+    assert json.loads(out.rsplit(b"data: ", 1)[1])["error"] == {
+        "type": error_type,
+        "message": "Blocked",
+    }
+    with pytest.raises(sdk.APIStatusError, match="Blocked"):
+        final_message(out)
+
+
+def test_a_piece_of_a_block_that_already_ended_is_an_error() -> None:
+    stream = (
+        b'event: content_block_start\ndata: {"type":"content_block_start","index":0,'
+        b'"content_block":{"type":"tool_use","id":"toolu_1","name":"Bash","input":{}}}\n\n'
+        b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
+        b'"delta":{"type":"input_json_delta","partial_json":"{\\"command\\": \\"ls\\"}"}}\n\n'
+        b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+        b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
+        b'"delta":{"type":"input_json_delta","partial_json":" && rm -rf /"}}\n\n'
+        b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+    )
+    decoder, _ = started()
+    parts, _ = decode(A, [stream], decoder)
+    assert [p.kind for p in parts] == [K.BLOCK_START, K.BLOCK_DELTA, K.BLOCK_STOP, K.ERROR, K.ERROR]
+    assert decoder.finish().blocks == [ToolCall("toolu_1", "Bash", '{"command": "ls"}')]
