@@ -29,6 +29,8 @@ from pydantic import (
 from sluice.model import Format
 
 __all__ = [
+    "ChainHeader",
+    "ChainRule",
     "ConfigError",
     "FailureMode",
     "GatewayConfig",
@@ -168,6 +170,24 @@ class PolicyRef(_Model):
     config: dict[str, Any] = Field(default_factory=dict, description="The policy's settings.")
 
 
+class ChainRule(_Model):
+    """Picks a named chain for the requests it matches; every condition given must hold."""
+
+    chain: str = Field(description="Name of the chain (a key of `chains`).")
+    route: str | None = Field(None, description="Request path of the route, e.g. /v1/messages.")
+    client: str | None = Field(
+        None, description="API-key fingerprint (as shown in logs and the admin UI)."
+    )
+    team: str | None = Field(None, description="Value of the `team_header` request header.")
+
+
+class ChainHeader(_Model):
+    """A request header naming the chain to use: for testing chains, off by default."""
+
+    enabled: bool = Field(False, description="Honour the header. Never enable in production.")
+    name: str = Field("x-sluice-chain", description="The header's name.")
+
+
 def _default_providers() -> dict[str, ProviderConfig]:
     return {
         "anthropic": ProviderConfig(base_url=HttpUrl("https://api.anthropic.com")),
@@ -205,7 +225,23 @@ class GatewayConfig(_Model):
     )
     policies: list[PolicyRef] = Field(
         default_factory=lambda: [PolicyRef(name="noop")],
-        description="The policy chain, applied in order to every LLM route.",
+        description="The default policy chain, applied in order.",
+    )
+    chains: dict[str, list[PolicyRef]] = Field(
+        default_factory=dict, description="Named chains that `select` rules can pick."
+    )
+    select: list[ChainRule] = Field(
+        default_factory=list,
+        description="Rules choosing a named chain per route, client or team; first match wins.",
+    )
+    team_header: str | None = Field(
+        None, description="Request header whose value names the client's team (e.g. x-team)."
+    )
+    chain_header: ChainHeader = Field(default_factory=ChainHeader)
+    policy_paths: list[Path] = Field(
+        default_factory=list,
+        description="Directories searched for your own policy modules (`module:Class`); "
+        "relative to this file.",
     )
 
     @model_validator(mode="after")
@@ -225,6 +261,12 @@ class GatewayConfig(_Model):
         paths = [r.path for r in self.routes]
         if len(set(paths)) != len(paths):
             raise ValueError("routes: each path may appear once")
+        for i, rule in enumerate(self.select):
+            if rule.chain not in self.chains:
+                known = ", ".join(sorted(self.chains)) or "none"
+                raise ValueError(
+                    f"select[{i}].chain: unknown chain {rule.chain!r} (known: {known})"
+                )
         return self
 
     def resolve_paths(self, base: Path) -> GatewayConfig:
@@ -232,7 +274,8 @@ class GatewayConfig(_Model):
         sidecar = self.sidecar
         if not sidecar.socket_dir.is_absolute():
             sidecar = sidecar.model_copy(update={"socket_dir": base / sidecar.socket_dir})
-        return self.model_copy(update={"sidecar": sidecar})
+        policy_paths = [path if path.is_absolute() else base / path for path in self.policy_paths]
+        return self.model_copy(update={"sidecar": sidecar, "policy_paths": policy_paths})
 
 
 def _format_error(error: ValidationError) -> str:

@@ -1,0 +1,182 @@
+"""``make bench``: the cost of Envoy and of the Sluice sidecar, measured in one run.
+
+For each scenario (non-streaming, burst streaming, paced streaming of 50 events 10 ms
+apart) it runs the same bounded load against: the fake upstream directly, plain Envoy
+(no ext_proc), Envoy + sidecar (noop chain), and Envoy + 2 sidecar workers. It prints
+requests/s, p50/p99 latency, p50/p99 time to first byte, the sidecar's CPU per ext_proc
+message and per request, and each figure's ratio to plain Envoy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.load import LoadResult, percentile
+from bench.setups import Setup, direct, plain_envoy, sidecar
+from tests.harness import FakeUpstream, short_tempdir, start_fake_upstream
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    concurrency: int
+
+
+def _anthropic(stream: bool) -> dict[str, Any]:
+    return {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 1024,
+        "stream": stream,
+        "messages": [{"role": "user", "content": "Write a short poem about sluices."}],
+    }
+
+
+SCENARIOS = [
+    Scenario("non-streaming", "/v1/messages", _anthropic(False), {"x-fake-script": "text"}, 16),
+    Scenario(
+        "burst stream",
+        "/v1/messages",
+        _anthropic(True),
+        {"x-fake-script": "long", "x-fake-events": "50"},
+        16,
+    ),
+    Scenario(
+        "paced stream",
+        "/v1/messages",
+        _anthropic(True),
+        {"x-fake-script": "long", "x-fake-events": "50", "x-fake-pace-ms": "10"},
+        32,
+    ),
+]
+
+
+@dataclass
+class Row:
+    scenario: str
+    setup: str
+    load: LoadResult
+    cpu_us_per_msg: float | None
+    cpu_us_per_req: float | None
+    msgs_per_req: float | None
+
+
+def _load(setup: Setup, scenario: Scenario, duration: float) -> LoadResult:
+    output = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.load",
+            "--url",
+            setup.url + scenario.path,
+            "--body",
+            json.dumps(scenario.body),
+            "--headers",
+            json.dumps({"anthropic-version": "2023-06-01", **scenario.headers}),
+            "--concurrency",
+            str(scenario.concurrency),
+            "--duration",
+            str(duration),
+            "--warmup",
+            "20",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 120,
+    )
+    return LoadResult.from_json(output.stdout)
+
+
+def measure(setup: Setup, scenario: Scenario, duration: float) -> Row:
+    cpu0, msgs0 = setup.sidecar_cpu_ns(), setup.ext_proc_messages()
+    load = _load(setup, scenario, duration)
+    cpu, msgs = setup.sidecar_cpu_ns() - cpu0, setup.ext_proc_messages() - msgs0
+    total = load.requests + load.errors + 20  # warm-up requests were charged too
+    if not setup.sidecar_pids or not msgs:
+        return Row(scenario.name, setup.name, load, None, None, None)
+    return Row(scenario.name, setup.name, load, cpu / 1000 / msgs, cpu / 1000 / total, msgs / total)
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def report(rows: list[Row]) -> str:
+    lines = [
+        f"{'scenario':<14} {'setup':<11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'ttfb p50':>9} {'ttfb p99':>9} {'err':>4} {'us/msg':>7} {'us/req':>7} {'msg/req':>7}"
+        f"   vs envoy: {'req/s':>6} {'p50':>6} {'ttfb+ms':>8}"
+    ]
+    baseline = {r.scenario: r for r in rows if r.setup == "envoy"}
+    for row in rows:
+        load, base = row.load, baseline.get(row.scenario)
+        p50, ttfb = percentile(load.latencies_ms, 0.5), percentile(load.ttfb_ms, 0.5)
+        ratios = ""
+        if base is not None:
+            base_p50 = percentile(base.load.latencies_ms, 0.5)
+            base_ttfb = percentile(base.load.ttfb_ms, 0.5)
+            ratios = (
+                f"   {'':>10} {load.rps / base.load.rps:>6.3f} {p50 / base_p50:>6.3f} "
+                f"{ttfb - base_ttfb:>+8.2f}"
+            )
+        lines.append(
+            f"{row.scenario:<14} {row.setup:<11} {load.rps:>8.1f} {p50:>8.2f} "
+            f"{percentile(load.latencies_ms, 0.99):>8.2f} {ttfb:>9.2f} "
+            f"{percentile(load.ttfb_ms, 0.99):>9.2f} {load.errors:>4} "
+            f"{_fmt(row.cpu_us_per_msg):>7} {_fmt(row.cpu_us_per_req, 0):>7} "
+            f"{_fmt(row.msgs_per_req):>7}{ratios}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--duration", type=float, default=8.0, help="seconds per measurement")
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
+    args = parser.parse_args()
+    rows: list[Row] = []
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    with short_tempdir() as workdir:
+        upstream: FakeUpstream = start_fake_upstream(workdir)
+        try:
+            setups: list[Callable[[], AbstractContextManager[Setup]]] = [
+                lambda: direct(upstream),
+                lambda: plain_envoy(upstream, workdir / "envoy"),
+                lambda: sidecar(upstream, workdir / "sidecar1", 1),
+                lambda: sidecar(upstream, workdir / "sidecar2", 2),
+            ]
+            for make_setup in setups:
+                with make_setup() as setup:
+                    for scenario in SCENARIOS:
+                        row = measure(setup, scenario, args.duration)
+                        rows.append(row)
+                        print(
+                            f"  {scenario.name:<14} {setup.name:<11} {row.load.rps:8.1f} req/s",
+                            flush=True,
+                        )
+        finally:
+            upstream.stop()
+    rows.sort(key=lambda r: [s.name for s in SCENARIOS].index(r.scenario))
+    print()
+    print(report(rows))
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ | {"load": r.load.__dict__} for r in rows]))
+
+
+if __name__ == "__main__":
+    main()

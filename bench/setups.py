@@ -1,0 +1,113 @@
+"""The systems under test, each started fresh: direct, plain Envoy, Envoy + sidecar."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sluice.config import GatewayConfig
+from sluice.envoy import envoy_binary, render_bootstrap
+from sluice.envoy.bootstrap import EXT_PROC_FILTER, SIDECAR_CLUSTER
+from tests.harness import FakeUpstream, gateway_config, start_gateway
+
+__all__ = ["Setup", "direct", "plain_envoy", "sidecar"]
+
+
+@dataclass
+class Setup:
+    """A running system: where to send requests and what to read its costs from."""
+
+    name: str
+    url: str
+    admin_url: str | None = None
+    sidecar_pids: list[int] = field(default_factory=list)
+
+    def sidecar_cpu_ns(self) -> int:
+        """CPU time used so far by every thread of every sidecar worker, in ns."""
+        total = 0
+        for pid in self.sidecar_pids:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                total += int((task / "schedstat").read_text().split()[0])
+        return total
+
+    def ext_proc_messages(self) -> int:
+        """ext_proc messages Envoy sent to the sidecar so far."""
+        if self.admin_url is None:
+            return 0
+        url = f"{self.admin_url}/stats?format=json&filter=ext_proc.stream_msgs_sent$"
+        with urllib.request.urlopen(url) as response:
+            stats = json.load(response)["stats"]
+        return sum(int(s["value"]) for s in stats)
+
+
+@contextmanager
+def direct(upstream: FakeUpstream) -> Iterator[Setup]:
+    yield Setup("direct", upstream.url)
+
+
+def _config(upstream: FakeUpstream, workdir: Path, workers: int) -> dict[str, object]:
+    return gateway_config(upstream.url, workdir / "run", workers=workers)
+
+
+@contextmanager
+def plain_envoy(upstream: FakeUpstream, workdir: Path) -> Iterator[Setup]:
+    """The same bootstrap with the ext_proc filter and its cluster taken out."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    raw = _config(upstream, workdir, 1)
+    bootstrap = render_bootstrap(GatewayConfig.model_validate(raw))
+    hcm = bootstrap["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]
+    filters = hcm["typed_config"]["http_filters"]
+    hcm["typed_config"]["http_filters"] = [f for f in filters if f["name"] != EXT_PROC_FILTER]
+    clusters = bootstrap["static_resources"]["clusters"]
+    bootstrap["static_resources"]["clusters"] = [
+        c for c in clusters if c["name"] != SIDECAR_CLUSTER
+    ]
+    for route in hcm["typed_config"]["route_config"]["virtual_hosts"][0]["routes"]:
+        route.pop("typed_per_filter_config", None)
+    path = workdir / "plain-envoy.json"
+    path.write_text(json.dumps(bootstrap))
+    log = (workdir / "plain-envoy.log").open("wb")
+    process = subprocess.Popen(
+        [str(envoy_binary()), "-c", str(path), "--concurrency", "1", "-l", "warning"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    admin = f"http://127.0.0.1:{bootstrap['admin']['address']['socket_address']['port_value']}"
+    _wait_ready(admin)
+    listener = raw["listener"]
+    assert isinstance(listener, dict)
+    try:
+        yield Setup("envoy", f"http://127.0.0.1:{listener['port']}", admin)
+    finally:
+        process.terminate()
+        process.wait()
+
+
+@contextmanager
+def sidecar(upstream: FakeUpstream, workdir: Path, workers: int) -> Iterator[Setup]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    gateway = start_gateway(workdir, _config(upstream, workdir, workers))
+    try:
+        name = "sidecar" if workers == 1 else f"sidecar x{workers}"
+        yield Setup(name, gateway.url, gateway.admin_url, gateway.worker_pids())
+    finally:
+        gateway.stop()
+
+
+def _wait_ready(admin_url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{admin_url}/ready") as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError("envoy not ready")

@@ -1,0 +1,106 @@
+"""The ``sluice`` command: wires the parts together and holds no logic of its own.
+
+sluice run --config sluice.yaml           # Envoy + sidecar workers, supervised
+sluice envoy-config --config sluice.yaml  # print the rendered Envoy bootstrap
+sluice sidecar --config sluice.yaml --worker 0
+sluice policies [--schema | --doc]        # the built-in policies and their configs
+sluice fake-upstream --port 8081          # the scripted fake LLM API (demo, tests)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from sluice.config import ConfigError, GatewayConfig, load_config
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sluice", description=__doc__.split("\n")[0])
+    parser.add_argument("--log-level", default="INFO", help="Python log level (default INFO).")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="Start Envoy and the sidecar, supervise both.")
+    run.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
+
+    render = commands.add_parser("envoy-config", help="Print the rendered Envoy bootstrap.")
+    render.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
+
+    sidecar = commands.add_parser("sidecar", help="Run one sidecar worker (used by `run`).")
+    sidecar.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
+    sidecar.add_argument("--worker", type=int, default=0, help="Worker index (default 0).")
+
+    policies = commands.add_parser("policies", help="List the built-in policies.")
+    show = policies.add_mutually_exclusive_group()
+    show.add_argument("--schema", action="store_true", help="JSON Schema of each config.")
+    show.add_argument("--doc", action="store_true", help="The Markdown policy reference.")
+
+    fake = commands.add_parser("fake-upstream", help="Serve the scripted fake LLM API.")
+    fake.add_argument("--host", default="127.0.0.1")
+    fake.add_argument("--port", type=int, default=8081)
+    return parser
+
+
+def _load(path: Path, *, policies: bool = False) -> GatewayConfig:
+    """The config at ``path``; with ``policies``, every policy loaded and configured too."""
+    from sluice.policy import PolicyError
+
+    try:
+        config = load_config(path)
+        if policies:
+            from sluice.sidecar.chains import ChainSet
+            from sluice.sidecar.llm_client import ModelClients
+
+            ChainSet(config, ModelClients())
+    except ConfigError as exc:
+        sys.exit(f"sluice: {exc}")
+    except PolicyError as exc:
+        sys.exit(f"sluice: {path}: policies: {exc}")
+    return config
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``sluice`` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "envoy-config":
+        from sluice.envoy import render_bootstrap
+
+        print(json.dumps(render_bootstrap(_load(args.config)), indent=2))
+    elif args.command == "run":
+        from sluice.supervisor import Supervisor
+
+        config = _load(args.config, policies=True)
+        supervisor = Supervisor(config, args.config, config.sidecar.socket_dir)
+        sys.exit(asyncio.run(supervisor.run()))
+    elif args.command == "sidecar":
+        from sluice.sidecar.worker import run_worker
+
+        try:
+            run_worker(args.config, args.worker)
+        except ConfigError as exc:
+            sys.exit(f"sluice: {exc}")
+    elif args.command == "policies":
+        from sluice.policies import BUILTINS
+        from sluice.reference import config_schemas, policy_reference
+
+        if args.schema:
+            print(json.dumps(config_schemas(), indent=2))
+        elif args.doc:
+            print(policy_reference(), end="")
+        else:
+            for name, cls in sorted(BUILTINS.items()):
+                summary = (cls.__doc__ or "").strip().split("\n")[0]
+                print(f"{name:<16} {summary}")
+    elif args.command == "fake-upstream":
+        from sluice.fake_upstream.__main__ import main as fake_main
+
+        fake_main(["--host", args.host, "--port", str(args.port)])

@@ -1,0 +1,148 @@
+"""A policy chain: policies in order, what they need to see, and every hook call guarded.
+
+A failing or slow hook never reaches the stream: :meth:`Chain.run` turns an exception or a
+timeout into the decision the policy's ``on_error`` asks for (fail-closed by default), and
+records it. That is the only place where a policy's failure is decided.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sluice.config import PolicyRef
+from sluice.hooks import Hook, RequestHook, ResponseHook, TextHook, ToolCallHook
+from sluice.policies import BUILTINS
+from sluice.policy import ModelClientFactory, Policy, PolicyError, load_policy_class
+
+__all__ = ["Chain", "Decision", "build_chain"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What one policy did to one event: ``action`` is ``refuse``, ``block``, ``rewrite``,
+    ``error`` (the hook failed; ``reason`` says how and what ``on_error`` decided)."""
+
+    policy: str
+    hook: str
+    action: str
+    reason: str
+    seconds: float
+
+
+class Chain:
+    """An ordered list of configured policies."""
+
+    def __init__(self, policies: Sequence[Policy[Any]], name: str = "default") -> None:
+        self.name = name
+        self.policies = tuple(policies)
+        self._by_hook = {
+            hook: tuple(p for p in self.policies if hook in p.hooks())
+            for hook in ("request", "text", "tool_call", "end", "response")
+        }
+        self.reads_request = bool(self._by_hook["request"])
+        self.reads_text = bool(self._by_hook["text"])
+        self.reads_tool_calls = bool(self._by_hook["tool_call"])
+        self.adds_at_end = bool(self._by_hook["end"])
+        self.observes_response = bool(self._by_hook["response"])
+        # Tool calls must stay last: held while something may still come before them.
+        self.holds_tool_calls = self.reads_tool_calls or self.adds_at_end
+        # With nothing to read in the response, its bytes pass through unparsed.
+        self.reads_response = self.reads_text or self.holds_tool_calls or self.observes_response
+
+    async def run(self, hook: Hook, decisions: list[Decision]) -> None:
+        """Call every policy that handles ``hook``, in order, until one refuses or blocks."""
+        for policy in self._by_hook[hook.name]:
+            await self._call(policy, hook, decisions)
+            if _stopped(hook):
+                return
+
+    async def _call(self, policy: Policy[Any], hook: Hook, decisions: list[Decision]) -> None:
+        handler = cast(Callable[[Hook], Awaitable[None]], getattr(policy, hook.name))
+        before = _snapshot(hook)
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(handler(hook), policy.config.timeout_s)
+        except Exception as exc:  # a policy's bug or timeout must not reach the stream
+            elapsed = time.perf_counter() - started
+            why = "timed out" if isinstance(exc, TimeoutError) else f"failed: {exc!r}"
+            log.warning("policy %s %s hook %s", policy.name, hook.name, why)
+            fail_closed = policy.config.on_error == "block"
+            _apply_failure(hook, policy.name, why, fail_closed)
+            outcome = "failed closed" if fail_closed else "failed open"
+            decisions.append(
+                Decision(policy.name, hook.name, "error", f"{why}; {outcome}", elapsed)
+            )
+            return
+        elapsed = time.perf_counter() - started
+        action = _action(hook, before)
+        if action is not None:
+            decisions.append(Decision(policy.name, hook.name, action[0], action[1], elapsed))
+
+
+def _stopped(hook: Hook) -> bool:
+    if isinstance(hook, RequestHook):
+        return hook.refused is not None
+    if isinstance(hook, ToolCallHook):
+        return hook.blocked is not None
+    return False
+
+
+def _snapshot(hook: Hook) -> object:
+    if isinstance(hook, ToolCallHook):
+        return hook.call.arguments
+    if isinstance(hook, TextHook):
+        return hook.text
+    if isinstance(hook, RequestHook):
+        return getattr(hook.edits, "revision", None)
+    return None
+
+
+def _action(hook: Hook, before: object) -> tuple[str, str] | None:
+    if isinstance(hook, RequestHook):
+        if hook.refused is not None:
+            return "refuse", hook.refused
+        if _snapshot(hook) != before:
+            return "rewrite", "request changed"
+    elif isinstance(hook, ToolCallHook):
+        if hook.blocked is not None:
+            return "block", hook.blocked
+        if hook.call.arguments != before:
+            return "rewrite", "tool call arguments changed"
+    elif isinstance(hook, TextHook) and hook.text != before:
+        return "rewrite", "text changed"
+    return None
+
+
+def _apply_failure(hook: Hook, policy: str, why: str, fail_closed: bool) -> None:
+    if not fail_closed or isinstance(hook, ResponseHook):
+        return
+    if isinstance(hook, RequestHook):
+        hook.refuse(f"policy {policy} could not check this request ({why})")
+    elif isinstance(hook, ToolCallHook):
+        hook.block(f"policy {policy} could not check this tool call ({why})")
+    elif isinstance(hook, TextHook):
+        hook.text = f"[text withheld: policy {policy} could not check it ({why})]"
+
+
+def build_chain(
+    refs: Sequence[PolicyRef], models: ModelClientFactory, name: str = "default"
+) -> Chain:
+    """Load and configure the policies ``refs`` name; raises ``PolicyError`` on a bad entry.
+
+    ``models`` gives policies that consult an LLM their client (see ``ModelClients``).
+    """
+    policies = []
+    for i, ref in enumerate(refs):
+        cls = load_policy_class(ref.name, BUILTINS)
+        try:
+            policies.append(cls.configure(ref.config, name=ref.name, models=models))
+        except PolicyError as exc:
+            raise PolicyError(f"{name} chain, entry {i}: {exc}") from None
+    return Chain(policies, name)

@@ -1,0 +1,59 @@
+"""Every chain the config defines, and the rule that picks one for a request.
+
+Built once per config load; a reload builds a new :class:`ChainSet` and swaps it in whole,
+so an exchange keeps the chains it started with.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sluice.config import GatewayConfig
+from sluice.policy import ModelClientFactory
+from sluice.sidecar.chain import Chain, build_chain
+
+__all__ = ["ChainSet", "Selection"]
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a chain is chosen by: the route's path and who asks."""
+
+    path: str
+    client: str | None = None
+    team: str | None = None
+    requested: str | None = None  # the chain header's value, when the config honours it
+
+
+class ChainSet:
+    """The default chain, the named chains, and the selection rules."""
+
+    def __init__(self, config: GatewayConfig, models: ModelClientFactory) -> None:
+        for path in config.policy_paths:  # your own policies: import paths from the config
+            if str(path) not in sys.path:
+                sys.path.insert(0, str(path))
+        self.default = build_chain(config.policies, models, "default")
+        self.named: Mapping[str, Chain] = {
+            name: build_chain(refs, models, name) for name, refs in config.chains.items()
+        }
+        self.rules = config.select
+        self.team_header = config.team_header.lower() if config.team_header else None
+        self.chain_header = (
+            config.chain_header.name.lower() if config.chain_header.enabled else None
+        )
+
+    def select(self, selection: Selection) -> Chain:
+        """The chain for a request: the requested one (if allowed and known), else the first
+        matching rule's, else the default."""
+        if selection.requested and selection.requested in self.named:
+            return self.named[selection.requested]
+        for rule in self.rules:
+            if (
+                (rule.route is None or rule.route == selection.path)
+                and (rule.client is None or rule.client == selection.client)
+                and (rule.team is None or rule.team == selection.team)
+            ):
+                return self.named[rule.chain]
+        return self.default

@@ -1,0 +1,262 @@
+"""Policies applied to a response on its way to the client, streamed or whole.
+
+:class:`StreamEnforcer` reads an SSE response event by event. A block some policy must see
+whole (text, if the chain has a ``text`` hook; a tool call, if it has ``tool_call``) is held
+until its last event, then released unchanged, rewritten, or replaced. Everything else
+flows on at once. Tool calls the chain let through are held until the response's end, so
+that a refusal text can still go before them: Anthropic requires ``tool_use`` to be the last
+content of a turn. When every tool call was blocked, the stop reason becomes ``end_turn``.
+
+:class:`BodyEnforcer` does the same for a non-streaming JSON response, so that a client
+retrying a failed stream without ``stream`` (Claude Code does) meets the same decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable
+from dataclasses import dataclass, field
+
+from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, TextHook, ToolCallHook
+from sluice.model import Block, Response, Text, ToolCall
+from sluice.sidecar.chain import Chain, Decision
+from sluice.sidecar.formats import Adapter, FormatError, PartKind, StreamDecoder, StreamPart
+from sluice.sidecar.refusal import refusal_text
+from sluice.sidecar.sse import SSEParser
+
+__all__ = ["BodyEnforcer", "StreamEnforcer"]
+
+KEEPALIVE = b": keepalive\n\n"
+_ENDING = (PartKind.MESSAGE_DELTA, PartKind.MESSAGE_STOP)
+
+
+@dataclass
+class _Outcome:
+    """What the chain decided about the tool calls of one response."""
+
+    calls: int = 0
+    blocked: int = 0
+    refusals: list[Text] = field(default_factory=list)
+
+    @property
+    def all_blocked(self) -> bool:
+        return self.calls > 0 and self.blocked == self.calls
+
+
+async def _with_keepalives(work: Awaitable[None], interval: float) -> AsyncIterator[bytes]:
+    """Run ``work``; while it runs, yield an SSE comment every ``interval`` seconds."""
+    import asyncio
+
+    task = asyncio.ensure_future(work)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=interval)
+            if done:
+                task.result()
+                return
+            yield KEEPALIVE
+    finally:
+        if not task.done():
+            task.cancel()
+
+
+class StreamEnforcer:
+    """The chain applied to one SSE response. ``feed`` and ``close`` yield the bytes to send."""
+
+    def __init__(
+        self,
+        chain: Chain,
+        decoder: StreamDecoder,
+        context: ExchangeContext,
+        decisions: list[Decision],
+        keepalive_s: float = 5.0,
+    ) -> None:
+        self._chain = chain
+        self._decoder = decoder
+        self._context = context
+        self._decisions = decisions
+        self._keepalive_s = keepalive_s
+        self._parser = SSEParser()
+        self._held: list[StreamPart] | None = None  # the block being held, its parts so far
+        self._backlog: list[StreamPart] = []  # parts that arrived behind the held block
+        self._tools: list[list[StreamPart] | ToolCall] = []  # allowed calls, sent at the end
+        self._outcome = _Outcome()
+        self._ending = False  # the response's end has begun: everything pending was sent
+        self._ended = False  # the gateway wrote the end itself (every tool call was blocked)
+
+    async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
+        for event in self._parser.feed(chunk):
+            for part in self._decoder.feed(event):
+                async for out in self._part(part):
+                    yield out
+
+    async def close(self) -> AsyncIterator[bytes]:
+        """End of the upstream: deliver what is still held, then observe the response."""
+        for event in self._parser.close():
+            for part in self._decoder.feed(event):
+                async for out in self._part(part):
+                    yield out
+        async for out in self._flush(upstream_ended=True):
+            yield out
+        if self._chain.observes_response:
+            hook = ResponseHook(self._context, self._decoder.finish())
+            await self._chain.run(hook, self._decisions)
+
+    def fail(self, message: str) -> bytes:
+        """An error event in the client's format, after whatever was already sent."""
+        return self._decoder.render_error(502, message)
+
+    async def _part(self, part: StreamPart) -> AsyncIterator[bytes]:
+        if self._held is not None:
+            if part.index is not None and part.index == self._held[0].index:
+                self._held.append(part)
+                if part.kind is PartKind.BLOCK_STOP:
+                    async for out in self._release():
+                        yield out
+            else:
+                self._backlog.append(part)
+            return
+        if part.kind is PartKind.BLOCK_START and self._holds(part.block):
+            self._held = [part]
+            return
+        if part.kind in _ENDING:
+            async for out in self._flush(upstream_ended=False):
+                yield out
+            if self._ended:
+                return  # the gateway's own end replaced the upstream's
+        yield self._decoder.forward(part)
+
+    def _holds(self, block: Block | None) -> bool:
+        if isinstance(block, ToolCall):
+            return self._chain.holds_tool_calls
+        return isinstance(block, Text) and self._chain.reads_text
+
+    async def _release(self) -> AsyncIterator[bytes]:
+        """The held block is complete: decide, send or keep, then replay what queued behind."""
+        held, self._held = self._held or [], None
+        block = held[-1].block
+        if isinstance(block, ToolCall) and not self._chain.reads_tool_calls:
+            self._tools.append(held)  # held only to stay after text added at the end
+        elif isinstance(block, ToolCall):
+            hook = ToolCallHook(self._context, block)
+            async for out in self._decide(hook):
+                yield out
+            self._outcome.calls += 1
+            if hook.blocked is not None:
+                self._outcome.blocked += 1
+                self._outcome.refusals.append(Text(refusal_text(block, hook.blocked)))
+            else:
+                self._tools.append(held if hook.call == block else hook.call)
+        elif isinstance(block, Text):
+            text_hook = TextHook(self._context, block.text)
+            async for out in self._decide(text_hook):
+                yield out
+            if text_hook.text == block.text:
+                yield b"".join(self._decoder.forward(p) for p in held)
+            else:
+                yield self._decoder.render_block(Text(text_hook.text))
+        backlog, self._backlog = self._backlog, []
+        for part in backlog:
+            async for out in self._part(part):
+                yield out
+
+    async def _decide(self, hook: Hook) -> AsyncIterator[bytes]:
+        async for out in _with_keepalives(
+            self._chain.run(hook, self._decisions), self._keepalive_s
+        ):
+            yield out
+
+    async def _flush(self, *, upstream_ended: bool) -> AsyncIterator[bytes]:
+        """Send refusals, then the tool calls kept for the end; write the end if all were
+        blocked (the upstream's own end says ``tool_use``)."""
+        if self._held is not None and upstream_ended:
+            # The upstream stopped inside a held block: decide on what arrived.
+            async for out in self._release():
+                yield out
+        if not self._ending:
+            self._ending = True
+            texts = list(self._outcome.refusals)
+            if self._chain.adds_at_end:
+                end = EndHook(self._context)
+                async for keepalive in self._decide(end):
+                    yield keepalive
+                texts += [Text(text) for text in end.added]
+            out = b"".join(self._decoder.render_block(text) for text in texts)
+            for call in self._tools:
+                if isinstance(call, ToolCall):
+                    out += self._decoder.render_block(call)
+                else:
+                    out += b"".join(self._decoder.forward(p) for p in call)
+            self._ended = self._outcome.all_blocked
+            if out:
+                yield out
+        if upstream_ended and self._ended:
+            yield self._decoder.render_end("end_turn")
+
+
+class BodyEnforcer:
+    """The chain applied to a whole JSON response body."""
+
+    def __init__(
+        self,
+        chain: Chain,
+        adapter: Adapter,
+        context: ExchangeContext,
+        decisions: list[Decision],
+    ) -> None:
+        self._chain = chain
+        self._adapter = adapter
+        self._context = context
+        self._decisions = decisions
+        self._chunks: list[bytes] = []
+
+    def feed(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+
+    async def close(self) -> bytes:
+        """The body the client gets: the original unless a policy changed something."""
+        original = b"".join(self._chunks)
+        try:
+            response = self._adapter.parse_response(original)
+        except FormatError:
+            return original  # not a response the policies can read: the client judges it
+        changed = await self._apply(response)
+        if self._chain.observes_response:
+            await self._chain.run(ResponseHook(self._context, response), self._decisions)
+        return self._adapter.render_response(response, original) if changed else original
+
+    async def _apply(self, response: Response) -> bool:
+        texts: list[Block] = []
+        calls: list[Block] = []
+        outcome = _Outcome()
+        changed = False
+        for block in response.blocks:
+            if isinstance(block, ToolCall) and self._chain.reads_tool_calls:
+                hook = ToolCallHook(self._context, block)
+                await self._chain.run(hook, self._decisions)
+                outcome.calls += 1
+                if hook.blocked is not None:
+                    outcome.blocked += 1
+                    texts.append(Text(refusal_text(block, hook.blocked)))
+                    changed = True
+                else:
+                    calls.append(hook.call)
+                    changed |= hook.call != block
+            elif isinstance(block, Text) and self._chain.reads_text:
+                text_hook = TextHook(self._context, block.text)
+                await self._chain.run(text_hook, self._decisions)
+                texts.append(Text(text_hook.text) if text_hook.text != block.text else block)
+                changed |= text_hook.text != block.text
+            elif isinstance(block, ToolCall):
+                calls.append(block)
+            else:
+                texts.append(block)
+        if self._chain.adds_at_end:
+            end = EndHook(self._context)
+            await self._chain.run(end, self._decisions)
+            texts += [Text(text) for text in end.added]
+            changed |= bool(end.added)
+        if changed:
+            response.blocks = texts + calls  # tool calls last, as Anthropic requires
+            if outcome.all_blocked and response.stop_reason == "tool_use":
+                response.stop_reason = "end_turn"
+        return changed

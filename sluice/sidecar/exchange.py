@@ -1,0 +1,218 @@
+"""One HTTP exchange as the sidecar sees it: the per-stream state machine.
+
+Envoy sends, in order: request headers, the whole request body (BUFFERED), response
+headers, then response body chunks (FULL_DUPLEX_STREAMED) and maybe trailers. The gRPC loop
+(``sluice.sidecar.server``) hands each to the matching method here as plain bytes and
+strings and turns what comes back into Envoy's messages; nothing here knows gRPC. This is
+the one place where the wire formats, the policy chain and the stream meet.
+
+Pass-through is the default: when the chain reads nothing of the response (or the response
+is an error), :attr:`Exchange.passthrough` is true and chunks go back as they came, unparsed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+
+from sluice.hooks import ExchangeContext, RequestHook
+from sluice.model import Format, Request
+from sluice.sidecar.chain import Decision
+from sluice.sidecar.chains import ChainSet, Selection
+from sluice.sidecar.enforce import BodyEnforcer, StreamEnforcer
+from sluice.sidecar.formats import Adapter, FormatError, adapter_for
+from sluice.sidecar.formats.edits import editor_for
+from sluice.sidecar.identity import fingerprint, public_headers, session_id
+from sluice.sidecar.routes import RouteTable
+
+__all__ = [
+    "MAX_CHUNK",
+    "Continue",
+    "Exchange",
+    "Refuse",
+    "RequestVerdict",
+    "ResponseHeaderChanges",
+]
+
+# Envoy takes streamed body chunks of at most 64 KiB.
+MAX_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Continue:
+    """Let the request go on, with ``body`` replacing the original when not ``None``."""
+
+    body: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Refuse:
+    """Answer the client now, without calling the provider."""
+
+    status: int
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=lambda: {"content-type": "application/json"})
+
+
+RequestVerdict = Continue | Refuse
+
+CONTINUE = Continue()
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseHeaderChanges:
+    """Header edits for the response; ``remove`` names headers to drop."""
+
+    remove: tuple[str, ...] = ()
+
+
+NO_CHANGES = ResponseHeaderChanges()
+# A body the sidecar may rewrite must not keep the provider's length.
+_BODY_MAY_CHANGE = ResponseHeaderChanges(remove=("content-length",))
+
+
+class Exchange:
+    """The state of one HTTP stream, from request headers to the end of the response."""
+
+    __slots__ = (
+        "_adapter",
+        "_body",
+        "_chains",
+        "_failed",
+        "_stream",
+        "chain",
+        "context",
+        "decisions",
+        "format",
+        "headers",
+        "passthrough",
+        "path",
+        "request",
+        "status",
+    )
+
+    def __init__(self, chains: ChainSet) -> None:
+        self._chains = chains  # fixed for the exchange: a reload applies to the next request
+        self.chain = chains.default
+        self.headers: Mapping[str, str] = {}
+        self.format: Format | None = None  # None: not an LLM route (passthrough)
+        self.path = ""
+        self.request: Request | None = None
+        self.context: ExchangeContext | None = None
+        self.status = 0
+        self.passthrough = True
+        self.decisions: list[Decision] = []
+        self._adapter: Adapter | None = None
+        self._stream: StreamEnforcer | None = None
+        self._body: BodyEnforcer | None = None
+        self._failed = False
+
+    def on_request_headers(self, routes: RouteTable, headers: Mapping[str, str]) -> None:
+        """Request headers arrived (names in lower case, ``:path`` with its query string):
+        find the route's format and choose the policy chain."""
+        self.headers = headers
+        self.path = headers.get(":path", "")
+        self.format = routes.format_for(self.path)
+        if self.format is None:
+            return
+        chains = self._chains
+        self.chain = chains.select(
+            Selection(
+                path=self.path.partition("?")[0],
+                client=fingerprint(headers),
+                team=headers.get(chains.team_header) if chains.team_header else None,
+                requested=headers.get(chains.chain_header) if chains.chain_header else None,
+            )
+        )
+
+    async def on_request_body(self, body: bytes) -> RequestVerdict:
+        """The whole request body arrived (BUFFERED): read it, refuse it, or let it go."""
+        if self.format is None:
+            return CONTINUE
+        adapter = self._adapter = adapter_for(self.format)
+        try:
+            self.request = adapter.parse_request(body)
+        except FormatError as exc:
+            return Refuse(400, adapter.error_body(400, "invalid_request_error", str(exc)))
+        self.context = ExchangeContext(
+            self.format,
+            self.path,
+            self.request,
+            client=fingerprint(self.headers),
+            team=self.headers.get(self._chains.team_header or ""),
+            session=session_id(self.headers, self.request),
+            headers=public_headers(self.headers),
+        )
+        if not self.chain.reads_request:
+            return CONTINUE
+        editor = editor_for(self.format, self.request.body)
+        hook = RequestHook(self.context, editor, size=len(body))
+        await self.chain.run(hook, self.decisions)
+        if hook.refused is not None:
+            return Refuse(400, adapter.error_body(400, "invalid_request_error", hook.refused))
+        if not editor.changed:
+            return CONTINUE
+        new_body = json.dumps(editor.body, ensure_ascii=False).encode()
+        self.request = adapter.parse_request(new_body)
+        self.context.request = self.request
+        return Continue(new_body)
+
+    def on_response_headers(self, status: int, content_type: str) -> ResponseHeaderChanges:
+        """Response headers arrived: decide whether the body is read or passed through."""
+        self.status = status
+        if (
+            status != 200
+            or self.context is None
+            or self._adapter is None
+            or not self.chain.reads_response
+        ):
+            return NO_CHANGES
+        self.passthrough = False
+        if content_type.startswith("text/event-stream"):
+            self._stream = StreamEnforcer(
+                self.chain, self._adapter.stream_decoder(), self.context, self.decisions
+            )
+        else:
+            self._body = BodyEnforcer(self.chain, self._adapter, self.context, self.decisions)
+        return _BODY_MAY_CHANGE
+
+    async def on_response_chunk(self, chunk: bytes, end: bool) -> AsyncIterator[bytes]:
+        """A response body chunk (``end``: the upstream's last): yield what to send now.
+
+        Each yielded chunk is at most :data:`MAX_CHUNK` bytes; empty chunks are not yielded.
+        """
+        if self._failed:
+            return
+        if self._stream is not None:
+            async for out in self._stream.feed(chunk):
+                for piece in _split(out):
+                    yield piece
+            if end:
+                async for out in self._stream.close():
+                    for piece in _split(out):
+                        yield piece
+        elif self._body is not None:
+            self._body.feed(chunk)
+            if end:
+                for piece in _split(await self._body.close()):
+                    yield piece
+        elif chunk:
+            for piece in _split(chunk):
+                yield piece
+
+    def fail(self, message: str) -> bytes:
+        """After an internal error: the bytes that end the client's response cleanly (an
+        error event, or an error body). The rest of the upstream response is dropped."""
+        self._failed = True
+        if self._stream is not None:
+            return self._stream.fail(message)
+        if self._adapter is not None:
+            return self._adapter.error_body(502, "api_error", message)
+        return b""
+
+
+def _split(data: bytes) -> list[bytes]:
+    if len(data) <= MAX_CHUNK:
+        return [data] if data else []
+    return [data[i : i + MAX_CHUNK] for i in range(0, len(data), MAX_CHUNK)]

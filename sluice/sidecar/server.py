@@ -1,0 +1,223 @@
+"""The ext_proc gRPC server: one bidirectional stream per HTTP request, driven in order.
+
+This module is the only one that knows Envoy's messages. It reads each ``ProcessingRequest``,
+hands its bytes to the stream's :class:`~sluice.sidecar.exchange.Exchange`, and writes
+exactly one reply per headers/trailers/buffered-body message, in order (Envoy's rule), and
+streamed chunks for the response body. Replies that never vary are built once; a response
+chunk nobody reads goes back in one small message, unparsed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import grpc
+from envoy.config.core.v3.base_pb2 import HeaderValue, HeaderValueOption
+from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
+from envoy.service.ext_proc.v3 import external_processor_pb2_grpc as pb_grpc
+from envoy.type.v3.http_status_pb2 import HttpStatus
+
+from sluice.envoy.local_replies import SIDECAR_REPLY_DETAILS
+from sluice.sidecar.chains import ChainSet
+from sluice.sidecar.exchange import Continue, Exchange, Refuse, ResponseHeaderChanges
+from sluice.sidecar.routes import RouteTable
+
+__all__ = ["MAX_MESSAGE_BYTES", "ExtProcServer", "serve"]
+
+log = logging.getLogger(__name__)
+
+# Envoy sends bodies of several MiB in one message; gRPC's default cap is 4 MiB.
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+
+_ProcessingResponse = pb.ProcessingResponse
+_BodyResponse = pb.BodyResponse
+_CommonResponse = pb.CommonResponse
+_BodyMutation = pb.BodyMutation
+_StreamedBody = pb.StreamedBodyResponse
+
+_CONTINUE_REQUEST_HEADERS = _ProcessingResponse(request_headers=pb.HeadersResponse())
+_CONTINUE_REQUEST_BODY = _ProcessingResponse(request_body=_BodyResponse())
+_CONTINUE_RESPONSE_HEADERS = _ProcessingResponse(response_headers=pb.HeadersResponse())
+_CONTINUE_RESPONSE_TRAILERS = _ProcessingResponse(response_trailers=pb.TrailersResponse())
+_INTERNAL_ERROR = "Sluice gateway: internal error while checking this exchange"
+
+
+def _streamed(chunk: bytes, end_of_stream: bool) -> pb.ProcessingResponse:
+    return _ProcessingResponse(
+        response_body=_BodyResponse(
+            response=_CommonResponse(
+                body_mutation=_BodyMutation(
+                    streamed_response=_StreamedBody(body=chunk, end_of_stream=end_of_stream)
+                )
+            )
+        )
+    )
+
+
+def _headers(headers: pb.HttpHeaders) -> dict[str, str]:
+    return {
+        h.key: h.raw_value.decode(errors="replace") if h.raw_value else h.value
+        for h in headers.headers.headers
+    }
+
+
+def _header(headers: pb.HttpHeaders, name: str) -> str:
+    for header in headers.headers.headers:
+        if header.key == name:
+            value: str = header.raw_value.decode() if header.raw_value else header.value
+            return value
+    return ""
+
+
+def _refusal(refuse: Refuse) -> pb.ProcessingResponse:
+    return _ProcessingResponse(
+        immediate_response=pb.ImmediateResponse(
+            status=HttpStatus(code=refuse.status),
+            headers=pb.HeaderMutation(
+                set_headers=[
+                    HeaderValueOption(header=HeaderValue(key=k, raw_value=v.encode()))
+                    for k, v in refuse.headers.items()
+                ]
+            ),
+            body=refuse.body,
+            details=SIDECAR_REPLY_DETAILS,
+        )
+    )
+
+
+def _request_body_reply(verdict: Continue) -> pb.ProcessingResponse:
+    if verdict.body is None:
+        return _CONTINUE_REQUEST_BODY
+    return _ProcessingResponse(
+        request_body=_BodyResponse(
+            response=_CommonResponse(
+                body_mutation=_BodyMutation(body=verdict.body),
+                # Envoy would send the provider the client's length for a body we changed.
+                header_mutation=pb.HeaderMutation(remove_headers=["content-length"]),
+            )
+        )
+    )
+
+
+def _response_headers_reply(changes: ResponseHeaderChanges) -> pb.ProcessingResponse:
+    if not changes.remove:
+        return _CONTINUE_RESPONSE_HEADERS
+    return _ProcessingResponse(
+        response_headers=pb.HeadersResponse(
+            response=_CommonResponse(
+                header_mutation=pb.HeaderMutation(remove_headers=list(changes.remove))
+            )
+        )
+    )
+
+
+class ExtProcServer(pb_grpc.ExternalProcessorServicer):
+    """The ExternalProcessor service: one :class:`Exchange` per gRPC stream.
+
+    ``chains`` may be replaced at any time (a policy reload); each exchange keeps the chains
+    it started with.
+    """
+
+    def __init__(self, routes: RouteTable, chains: ChainSet) -> None:
+        self.routes = routes
+        self.chains = chains
+        self.active_streams = 0
+
+    async def Process(
+        self,
+        request_iterator: AsyncIterator[pb.ProcessingRequest],
+        context: grpc.aio.ServicerContext[pb.ProcessingRequest, pb.ProcessingResponse],
+    ) -> AsyncIterator[pb.ProcessingResponse]:
+        exchange = Exchange(self.chains)
+        self.active_streams += 1
+        try:
+            async for message in request_iterator:
+                kind = message.WhichOneof("request")
+                if kind == "response_body":
+                    body = message.response_body
+                    if exchange.passthrough:  # the hot path: nothing reads this response
+                        yield _streamed(body.body, body.end_of_stream)
+                        continue
+                    async for reply in self._response_chunk(exchange, body):
+                        yield reply
+                elif kind == "request_headers":
+                    exchange.on_request_headers(self.routes, _headers(message.request_headers))
+                    yield _CONTINUE_REQUEST_HEADERS
+                elif kind == "request_body":
+                    verdict = await self._request_body(exchange, message.request_body.body)
+                    if isinstance(verdict, Refuse):
+                        yield _refusal(verdict)
+                        return
+                    yield _request_body_reply(verdict)
+                elif kind == "response_headers":
+                    headers = message.response_headers
+                    changes = exchange.on_response_headers(
+                        int(_header(headers, ":status") or 0), _header(headers, "content-type")
+                    )
+                    yield _response_headers_reply(changes)
+                    if headers.end_of_stream:
+                        return
+                elif kind == "response_trailers":
+                    if not exchange.passthrough:  # deliver what is held before the trailers
+                        async for reply in self._finish(exchange):
+                            yield reply
+                    yield _CONTINUE_RESPONSE_TRAILERS
+                else:
+                    log.warning("unexpected ext_proc message %s on %s", kind, exchange.path)
+        finally:
+            self.active_streams -= 1
+
+    async def _request_body(self, exchange: Exchange, body: bytes) -> Continue | Refuse:
+        try:
+            return await exchange.on_request_body(body)
+        except Exception:  # fail closed: a request the sidecar could not check is not sent
+            log.exception("request body on %s", exchange.path)
+            return Refuse(500, exchange.fail(_INTERNAL_ERROR))
+
+    async def _response_chunk(
+        self, exchange: Exchange, body: pb.HttpBody
+    ) -> AsyncIterator[pb.ProcessingResponse]:
+        end = body.end_of_stream
+        pending: bytes | None = None  # on the last chunk, held back one step to carry the end
+        try:
+            async for out in exchange.on_response_chunk(body.body, end):
+                if not end:
+                    yield _streamed(out, False)
+                    continue
+                if pending is not None:
+                    yield _streamed(pending, False)
+                pending = out
+        except Exception:
+            log.exception("response body on %s", exchange.path)
+            pending = (pending or b"") + exchange.fail(_INTERNAL_ERROR)
+        if pending is not None:
+            yield _streamed(pending, end)
+        elif end:
+            yield _streamed(b"", True)
+
+    async def _finish(self, exchange: Exchange) -> AsyncIterator[pb.ProcessingResponse]:
+        async for out in exchange.on_response_chunk(b"", True):
+            yield _streamed(out, False)
+
+
+def create_server() -> grpc.aio.Server:
+    return grpc.aio.server(
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            # Envoy pings idle HTTP/2 connections; don't answer its keepalives with GOAWAY.
+            ("grpc.http2.min_ping_interval_without_data_ms", 5000),
+            ("grpc.http2.max_ping_strikes", 0),
+            ("grpc.keepalive_permit_without_calls", 1),
+        ]
+    )
+
+
+async def serve(servicer: ExtProcServer, address: str) -> grpc.aio.Server:
+    """Start ``servicer`` on ``address`` (``unix:/path`` or ``host:port``)."""
+    server = create_server()
+    pb_grpc.add_ExternalProcessorServicer_to_server(servicer, server)
+    server.add_insecure_port(address)
+    await server.start()
+    return server

@@ -1,0 +1,176 @@
+"""``sluice run``: start Envoy and the sidecar workers, watch them, stop them in order.
+
+Startup: the bootstrap is rendered to a file, the workers start first (Envoy fails closed
+until they listen), then Envoy. A worker that dies is restarted with backoff; if Envoy dies,
+everything stops and the exit status says so. On SIGTERM/SIGINT Envoy stops accepting new
+connections, requests in flight get ``sidecar.grace_period_s`` to finish, then Envoy and the
+workers stop. SIGHUP reloads the policies in every worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+
+from sluice.config import GatewayConfig
+from sluice.envoy import envoy_binary, render_bootstrap
+
+__all__ = ["Supervisor"]
+
+log = logging.getLogger(__name__)
+
+_RESTART_BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 5.0)
+
+
+class Supervisor:
+    """Owns the Envoy process and one process per sidecar worker."""
+
+    def __init__(self, config: GatewayConfig, config_path: Path, state_dir: Path) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.state_dir = state_dir
+        self.envoy: asyncio.subprocess.Process | None = None
+        self.workers: dict[int, asyncio.subprocess.Process] = {}
+        self._stopping = False
+
+    @property
+    def admin_url(self) -> str:
+        return f"http://{self.config.envoy.admin_address}:{self.config.envoy.admin_port}"
+
+    async def run(self) -> int:
+        """Run until signalled (exit 0) or until Envoy dies (exit 1)."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        bootstrap = self.state_dir / "envoy.json"
+        bootstrap.write_text(json.dumps(render_bootstrap(self.config), indent=1))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signal.SIGHUP, self._reload_workers)
+        watchers = [
+            asyncio.create_task(self._keep_worker(i)) for i in range(self.config.sidecar.workers)
+        ]
+        try:
+            return await self._serve(bootstrap, stop)
+        finally:
+            await self._shutdown(watchers)
+
+    async def _serve(self, bootstrap: Path, stop: asyncio.Event) -> int:
+        await self._wait_for_sockets()
+        self.envoy = await asyncio.create_subprocess_exec(
+            str(envoy_binary()),
+            "--config-path",
+            str(bootstrap),
+            "--log-level",
+            self.config.envoy.log_level,
+            # Hot restart would share a domain socket with every other Envoy on the host.
+            "--disable-hot-restart",
+            # One Envoy per pod/machine; the sidecar gets the remaining cores.
+            "--concurrency",
+            str(max(1, (os.cpu_count() or 2) // 2)),
+        )
+        envoy_exit = asyncio.create_task(self.envoy.wait())
+        await self._wait_until_live(envoy_exit)
+        listener = self.config.listener
+        print(f"sluice: listening on http://{listener.address}:{listener.port}", flush=True)
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({stopped, envoy_exit}, return_when=asyncio.FIRST_COMPLETED)
+        if stopped.done():
+            return 0
+        log.error("envoy exited with status %s; stopping", self.envoy.returncode)
+        return 1
+
+    def _reload_workers(self) -> None:
+        """SIGHUP: every worker reloads the policies from the config file."""
+        for process in self.workers.values():
+            if process.returncode is None:
+                process.send_signal(signal.SIGHUP)
+
+    async def _keep_worker(self, index: int) -> None:
+        failures = 0
+        while not self._stopping:
+            started = time.monotonic()
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "sluice",
+                "sidecar",
+                "--config",
+                str(self.config_path),
+                "--worker",
+                str(index),
+            )
+            self.workers[index] = process
+            code = await process.wait()
+            if self._stopping:
+                return
+            failures = 0 if time.monotonic() - started > 30 else failures + 1
+            delay = _RESTART_BACKOFF_S[min(failures, len(_RESTART_BACKOFF_S) - 1)]
+            log.error("sidecar worker %d exited with %s; restarting in %gs", index, code, delay)
+            await asyncio.sleep(delay)
+
+    async def _wait_for_sockets(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        paths = self.config.sidecar.socket_paths()
+        while not all(path.exists() for path in paths):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"sidecar workers did not start within {timeout:g}s")
+            await asyncio.sleep(0.05)
+
+    async def _wait_until_live(self, envoy_exit: asyncio.Task[int], timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        async with aiohttp.ClientSession() as session:
+            while time.monotonic() < deadline:
+                if envoy_exit.done():
+                    raise RuntimeError(f"envoy exited at start with status {envoy_exit.result()}")
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with session.get(f"{self.admin_url}/ready") as response:
+                        if response.status == 200:
+                            return
+                await asyncio.sleep(0.05)
+        raise RuntimeError(f"envoy was not ready within {timeout:g}s")
+
+    async def _shutdown(self, watchers: list[asyncio.Task[None]]) -> None:
+        self._stopping = True
+        if self.envoy is not None and self.envoy.returncode is None:
+            await self._drain_envoy()
+            self.envoy.terminate()
+            await self.envoy.wait()
+        for process in self.workers.values():
+            if process.returncode is None:
+                process.terminate()  # each worker finishes its own streams, then exits
+        await asyncio.gather(*(p.wait() for p in self.workers.values()))
+        for task in watchers:
+            task.cancel()
+        await asyncio.gather(*watchers, return_exceptions=True)
+
+    async def _drain_envoy(self) -> None:
+        """Stop accepting connections, then wait for requests in flight (up to the grace)."""
+        deadline = time.monotonic() + self.config.sidecar.grace_period_s
+        async with aiohttp.ClientSession() as session:
+            with contextlib.suppress(aiohttp.ClientError):
+                await session.post(f"{self.admin_url}/drain_listeners")
+            while time.monotonic() < deadline:
+                try:
+                    active = await self._active_requests(session)
+                except aiohttp.ClientError:
+                    return
+                if active == 0:
+                    return
+                await asyncio.sleep(0.1)
+            log.warning("grace period over with requests in flight; stopping anyway")
+
+    async def _active_requests(self, session: aiohttp.ClientSession) -> int:
+        url = f"{self.admin_url}/stats?filter=^http\\.egress\\.downstream_rq_active$&format=json"
+        async with session.get(url) as response:
+            stats = (await response.json())["stats"]
+        return sum(int(s.get("value", 0)) for s in stats)

@@ -1,0 +1,107 @@
+"""Fixtures that start the real data plane: fake upstream, Envoy and sidecar workers.
+
+One gateway serves the whole session; tests that break things (kill a worker) start their
+own with ``make_gateway``. When a data-plane test fails, the gateway's log (Envoy's and the
+sidecar's output) is attached to the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.harness import (
+    ROOT,
+    FakeUpstream,
+    Gateway,
+    gateway_config,
+    short_tempdir,
+    start_fake_upstream,
+    start_gateway,
+)
+
+_started: list[Gateway] = []
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/dataplane/" in str(item.path):
+            item.add_marker(pytest.mark.dataplane)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.failed and _started:
+        for gateway in _started:
+            for log in [gateway.log, *gateway.extra_logs]:
+                if log.exists():
+                    report.sections.append((f"log: {log.name}", log.read_text()[-20000:]))
+    return report
+
+
+@pytest.fixture(scope="session")
+def workdir() -> Iterator[Path]:
+    with short_tempdir() as path:
+        yield path
+
+
+@pytest.fixture(scope="session")
+def upstream(workdir: Path) -> Iterator[FakeUpstream]:
+    fake = start_fake_upstream(workdir)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
+    gateway_dir = workdir / "gw"
+    gateway_dir.mkdir()
+    started = start_gateway(gateway_dir, gateway_config(upstream.url, gateway_dir / "run"))
+    started.extra_logs.append(upstream.log)
+    _started.append(started)
+    yield started
+    started.stop()
+    _started.remove(started)
+
+
+@pytest.fixture(scope="session")
+def enforcing_gateway(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
+    """A gateway whose default chain blocks sudo in Bash (the guide's example policy)."""
+    gateway_dir = workdir / "enforcing"
+    gateway_dir.mkdir()
+    config = gateway_config(
+        upstream.url,
+        gateway_dir / "run",
+        policy_paths=[str(ROOT / "examples" / "policies")],
+        policies=[{"name": "no_sudo:NoSudo"}],
+    )
+    started = start_gateway(gateway_dir, config)
+    _started.append(started)
+    yield started
+    started.stop()
+    _started.remove(started)
+
+
+@pytest.fixture
+def make_gateway(upstream: FakeUpstream) -> Iterator[Callable[..., Gateway]]:
+    """Start a private gateway (e.g. one a test may break); stopped after the test."""
+    mine: list[Gateway] = []
+    with short_tempdir() as base:
+
+        def make(**overrides: Any) -> Gateway:
+            gateway_dir = base / f"gw{len(mine)}"
+            gateway_dir.mkdir()
+            config = gateway_config(upstream.url, gateway_dir / "run", **overrides)
+            started = start_gateway(gateway_dir, config)
+            mine.append(started)
+            _started.append(started)
+            return started
+
+        yield make
+        for started in mine:
+            started.stop()
+            _started.remove(started)

@@ -1,0 +1,219 @@
+"""Start the real thing for tests and benchmarks: fake upstream, Envoy, sidecar workers.
+
+Everything binds to 127.0.0.1 on free ports and writes its logs to files, so a failing
+data-plane test can print Envoy's and the sidecar's output (see ``tests/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "FakeUpstream",
+    "Gateway",
+    "free_port",
+    "gateway_config",
+    "short_tempdir",
+    "start_fake_upstream",
+    "start_gateway",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_for(predicate: Any, timeout: float, what: str, log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    tail = log.read_text()[-4000:] if log and log.exists() else ""
+    raise TimeoutError(f"{what} not ready after {timeout:g}s\n{tail}")
+
+
+def _stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class FakeUpstream:
+    """The scripted fake LLM API, as a process."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def requests(self) -> list[dict[str, Any]]:
+        """What the fake upstream received, oldest first."""
+        with urllib.request.urlopen(f"{self.url}/_fake/requests") as response:
+            received: list[dict[str, Any]] = json.load(response)
+            return received
+
+    def clear(self) -> None:
+        request = urllib.request.Request(f"{self.url}/_fake/requests", method="DELETE")
+        urllib.request.urlopen(request).close()
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+
+def start_fake_upstream(workdir: Path, port: int | None = None) -> FakeUpstream:
+    port = port or free_port()
+    log = workdir / "fake-upstream.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sluice.fake_upstream", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    upstream = FakeUpstream(process, port, log)
+    _wait_for(lambda: _listening(port), 20, "fake upstream", log)
+    return upstream
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@dataclass
+class Gateway:
+    """``sluice run`` as a process, with its config, ports and log."""
+
+    process: subprocess.Popen[bytes]
+    config_path: Path
+    config: dict[str, Any]
+    log: Path
+    extra_logs: list[Path] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        listener = self.config["listener"]
+        return f"http://{listener['address']}:{listener['port']}"
+
+    @property
+    def admin_url(self) -> str:
+        return f"http://127.0.0.1:{self.config['envoy']['admin_port']}"
+
+    def worker_pids(self) -> list[int]:
+        """PIDs of the sidecar worker processes (children of the supervisor)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        pids = [int(pid) for pid in children.read_text().split()]
+        return [pid for pid in pids if b"sidecar" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+    def envoy_pid(self) -> int:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        for pid in map(int, children.read_text().split()):
+            if b"envoy" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]:
+                return pid
+        raise LookupError("no envoy process")
+
+    def envoy_stats(self, pattern: str) -> dict[str, int]:
+        url = f"{self.admin_url}/stats?format=json&filter={pattern}"
+        with urllib.request.urlopen(url) as response:
+            stats = json.load(response)["stats"]
+        return {s["name"]: int(s["value"]) for s in stats if "value" in s}
+
+    def sidecar_streams_per_worker(self) -> dict[str, int]:
+        """gRPC streams Envoy opened to each sidecar worker's socket."""
+        with urllib.request.urlopen(f"{self.admin_url}/clusters") as response:
+            lines = response.read().decode().splitlines()
+        streams = {}
+        for line in lines:
+            cluster, _, rest = line.partition("::")
+            if cluster == "sluice_sidecar" and rest.count("::") == 2:
+                host, stat, value = rest.split("::")
+                if stat == "rq_total":
+                    streams[host] = int(value)
+        return streams
+
+    def stop(self) -> None:
+        _stop(self.process, timeout=60)
+
+
+def gateway_config(
+    upstream_url: str, socket_dir: Path, *, workers: int = 1, **overrides: Any
+) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "listener": {"address": "127.0.0.1", "port": free_port()},
+        "envoy": {"admin_port": free_port(), "log_level": "warning"},
+        "sidecar": {"socket_dir": str(socket_dir), "workers": workers, "grace_period_s": 5},
+        "providers": {
+            "anthropic": {"base_url": upstream_url},
+            "openai": {"base_url": upstream_url},
+        },
+    }
+    for key, value in overrides.items():
+        config[key] = config.get(key, {}) | value if isinstance(value, dict) else value
+    return config
+
+
+def start_gateway(workdir: Path, config: dict[str, Any]) -> Gateway:
+    config_path = workdir / "sluice.yaml"
+    config_path.write_text(yaml.safe_dump(config))
+    log = workdir / "gateway.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sluice",
+            "--log-level",
+            "INFO",
+            "run",
+            "--config",
+            str(config_path),
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    gateway = Gateway(process, config_path, config, log)
+
+    def ready() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"sluice run exited with {process.returncode}:\n{log.read_text()}")
+        return b"sluice: listening on" in log.read_bytes()
+
+    _wait_for(ready, 60, "gateway", log)
+    return gateway
+
+
+@contextlib.contextmanager
+def short_tempdir() -> Iterator[Path]:
+    """A temporary directory with a short path: Unix socket paths are limited to 107 bytes."""
+    path = Path(tempfile.mkdtemp(prefix="sl-", dir=os.environ.get("SLUICE_TMP", "/tmp")))
+    try:
+        yield path
+    finally:
+        subprocess.run(["rm", "-rf", str(path)], check=False)
