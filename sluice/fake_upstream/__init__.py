@@ -33,7 +33,15 @@ Every reply, streamed (``"stream": true``) or not, follows a script:
                     after one text delta
 ``malformed``       the ``tools`` reply, but one streamed event carries truncated JSON
 ``early_close``     the ``tools`` reply, but a stream's connection drops after one delta
+``judge``           a judge's verdict on the last user message, as JSON text:
+                    ``{"verdict": "block", "risk": 0.9, "reason": ...}`` when it
+                    holds ``rm -rf`` or ``DANGER``, else ``allow`` with risk 0.1
+``judge_slow``      the ``judge`` reply after 30 s (``x-fake-delay-ms`` changes it)
+``judge_error``     500 server error, for a judge that fails
 ==================  ===========================================================
+
+A judging policy configured with ``model: judge`` (or ``judge_slow``, ``judge_error``)
+and the fake's URL gets these verdicts through the real gateway.
 
 The three fault scripts answer a non-streamed request normally, as a real upstream answers
 the retry (without ``stream``) that Claude Code makes after a failed stream.
@@ -50,6 +58,8 @@ Request headers choose the script and shape the delivery:
                           ``arguments`` may be a string of exact JSON object text
 ``x-fake-events``         the number of text deltas of ``long``
 ``x-fake-pace-ms``        milliseconds between writes (default 0)
+``x-fake-delay-ms``       milliseconds to wait before answering at all (default 0;
+                          ``judge_slow``: 30000)
 ``x-fake-chunking``       ``whole`` (default: one write per event), ``batch`` (2 to 8
                           events per write) or ``split`` (cuts at any byte, inside
                           ``\\r\\n`` and multi-byte UTF-8 included)

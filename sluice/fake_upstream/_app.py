@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import time
@@ -13,6 +14,7 @@ from ._anthropic import AnthropicMessages
 from ._directives import read_directives
 from ._errors import ErrorKind, InvalidRequest
 from ._ids import Ids
+from ._judge import last_user_text
 from ._openai_chat import ChatCompletions
 from ._openai_responses import Responses
 from ._record import RecordedRequest, RequestLog
@@ -101,9 +103,13 @@ def _endpoint(wire: WireFormat) -> Handler:
         request_id = wire.new_request_id(ids)
         try:
             body = wire.parse(raw)
-            directives = read_directives(request.headers, body.get("model"))
+            directives = read_directives(
+                request.headers, body.get("model"), prompt=last_user_text(body)
+            )
         except InvalidRequest as exc:
             return _error(wire, ErrorKind.INVALID_REQUEST, request_id, exc)
+        if directives.delay_ms:
+            await asyncio.sleep(directives.delay_ms / 1000)
         script = directives.script
         if script.error is not None:
             return _error(wire, script.error, request_id)

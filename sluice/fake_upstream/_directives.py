@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._errors import InvalidRequest
+from ._judge import JUDGE_SLOW_DELAY_MS
 from ._scripts import (
     DEFAULT_LONG_EVENTS,
     SCRIPT_NAMES,
@@ -36,10 +37,14 @@ class Directives:
 
     script: Script
     shaping: Shaping
+    delay_ms: int = 0  # wait before answering at all
 
 
-def read_directives(headers: CIMultiDictProxy[str], model: object) -> Directives:
-    """Read the ``x-fake-*`` headers; ``model`` is the request body's model field."""
+def read_directives(
+    headers: CIMultiDictProxy[str], model: object, *, prompt: str = ""
+) -> Directives:
+    """Read the ``x-fake-*`` headers; ``model`` is the request body's model field, ``prompt``
+    the text of its last user message (what the judge scripts judge)."""
     calls = [call for value in headers.getall("x-fake-tool", []) for call in _tool_calls(value)]
     name = headers.get("x-fake-script")
     if name is None:
@@ -52,7 +57,9 @@ def read_directives(headers: CIMultiDictProxy[str], model: object) -> Directives
     if calls and name not in TOOL_SCRIPTS:
         raise InvalidRequest(f"x-fake-tool: script {name!r} makes no tool calls")
     events = _integer(headers, "x-fake-events", DEFAULT_LONG_EVENTS, minimum=1)
-    script = build_script(name, tool_calls=calls, events=events)
+    script = build_script(name, tool_calls=calls, events=events, prompt=prompt)
+    slow = JUDGE_SLOW_DELAY_MS if name == "judge_slow" else 0
+    delay_ms = _integer(headers, "x-fake-delay-ms", slow, minimum=0)
     shaping = Shaping(
         pace_ms=_integer(headers, "x-fake-pace-ms", 0, minimum=0),
         chunking=Chunking(
@@ -61,7 +68,7 @@ def read_directives(headers: CIMultiDictProxy[str], model: object) -> Directives
         line_ending=LINE_ENDINGS[_choice(headers, "x-fake-line-ending", list(LINE_ENDINGS), "lf")],
         seed=_integer(headers, "x-fake-seed", 0, minimum=0),
     )
-    return Directives(script, shaping)
+    return Directives(script, shaping, delay_ms)
 
 
 def _tool_calls(value: str) -> list[ToolCall]:

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._errors import ErrorKind
+from ._judge import judge_answer
 from ._signature import thinking_signature
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_LONG_EVENTS",
+    "JUDGE_SCRIPTS",
     "SCRIPT_NAMES",
     "TOOL_SCRIPTS",
     "Block",
@@ -151,7 +153,17 @@ _ERRORS = {
     "error_500": ErrorKind.SERVER,
     "error_529": ErrorKind.OVERLOADED,
 }
-SCRIPT_NAMES = ("text", "long", "tools", "thinking", "thinking_tools", *_ERRORS, *_FAULTS)
+JUDGE_SCRIPTS = ("judge", "judge_slow", "judge_error")
+SCRIPT_NAMES = (
+    "text",
+    "long",
+    "tools",
+    "thinking",
+    "thinking_tools",
+    *_ERRORS,
+    *_FAULTS,
+    *JUDGE_SCRIPTS,
+)
 TOOL_SCRIPTS = frozenset({"tools", "thinking_tools", *_FAULTS})
 
 
@@ -160,12 +172,14 @@ def build_script(
     *,
     tool_calls: Sequence[ToolCall] = (),
     events: int = DEFAULT_LONG_EVENTS,
+    prompt: str = "",
 ) -> Script:
     """The script called ``name``.
 
     ``tool_calls`` replaces the default Bash and Read calls of the scripts that call tools;
-    ``events`` is the number of text deltas of ``long``. Raises ``KeyError`` for a name
-    not in ``SCRIPT_NAMES``.
+    ``events`` is the number of text deltas of ``long``; ``prompt`` is what the judge
+    scripts judge (the request's last user message). Raises ``KeyError`` for a name not in
+    ``SCRIPT_NAMES``.
     """
     calls = tuple(_tool_call(call) for call in tool_calls or DEFAULT_TOOL_CALLS)
     preamble = TextBlock(_PREAMBLE)
@@ -179,6 +193,10 @@ def build_script(
         return Script(name, (preamble, *calls))
     if name == "thinking_tools":
         return Script(name, (ThinkingBlock(_THOUGHT), preamble, *calls))
+    if name in ("judge", "judge_slow"):  # judge_slow differs by its delay (see _directives)
+        return Script(name, (TextBlock(_quarters(judge_answer(prompt))),))
+    if name == "judge_error":
+        return Script(name, error=ErrorKind.SERVER)
     if name in _FAULTS:
         # After one text delta: the client has seen output, so a retry is not transparent.
         return Script(name, (preamble, *calls), fault=StreamFault(_FAULTS[name], 1))
@@ -187,9 +205,12 @@ def build_script(
 
 def _tool_call(call: ToolCall) -> ToolCallBlock:
     """Cut the argument JSON in about four pieces, as models stream it."""
-    text = call.arguments
+    return ToolCallBlock(call.name, _quarters(call.arguments))
+
+
+def _quarters(text: str) -> tuple[str, ...]:
     size = max(1, -(-len(text) // 4))
-    return ToolCallBlock(call.name, tuple(text[i : i + size] for i in range(0, len(text), size)))
+    return tuple(text[i : i + size] for i in range(0, len(text), size))
 
 
 def _long_pieces(events: int) -> tuple[str, ...]:
