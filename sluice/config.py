@@ -107,6 +107,12 @@ class SidecarConfig(_Model):
     failure_mode: FailureMode = Field(
         FailureMode.CLOSED, description="What Envoy does when the sidecar is unreachable."
     )
+    keepalive_s: float = Field(
+        5,
+        gt=0,
+        description="While a policy holds a stream, send the client an SSE comment "
+        "this often so it does not time out.",
+    )
     admin_address: str = Field("127.0.0.1", description="Sidecar admin HTTP address (health).")
     admin_port: Port = Field(9902, description="Sidecar admin HTTP port.")
 

@@ -3,9 +3,11 @@
 :class:`StreamEnforcer` reads an SSE response event by event. A block some policy must see
 whole (text, if the chain has a ``text`` hook; a tool call, if it has ``tool_call``) is held
 until its last event, then released unchanged, rewritten, or replaced. Everything else
-flows on at once. Tool calls the chain let through are held until the response's end, so
-that a refusal text can still go before them: Anthropic requires ``tool_use`` to be the last
-content of a turn. When every tool call was blocked, the stop reason becomes ``end_turn``.
+flows on at once. In Anthropic streams, tool calls the chain let through are held until the
+response's end, so that a refusal text can still go before them: Anthropic requires
+``tool_use`` to be the last content of a turn (the OpenAI formats have no such rule, and
+their allowed calls go on at once). When every tool call was blocked, the stop reason
+becomes ``end_turn``.
 
 :class:`BodyEnforcer` does the same for a non-streaming JSON response, so that a client
 retrying a failed stream without ``stream`` (Claude Code does) meets the same decisions.
@@ -17,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, TextHook, ToolCallHook
-from sluice.model import Block, Response, Text, ToolCall
+from sluice.model import Block, Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.formats import Adapter, FormatError, PartKind, StreamDecoder, StreamPart
 from sluice.sidecar.refusal import refusal_text
@@ -80,6 +82,8 @@ class StreamEnforcer:
         self._backlog: list[StreamPart] = []  # parts that arrived behind the held block
         self._tools: list[list[StreamPart] | ToolCall] = []  # allowed calls, sent at the end
         self._outcome = _Outcome()
+        # Anthropic: tool_use must stay the last content, after any text the gateway adds.
+        self._tools_last = context.format is Format.ANTHROPIC
         self._ending = False  # the response's end has begun: everything pending was sent
         self._ended = False  # the gateway wrote the end itself (every tool call was blocked)
 
@@ -112,6 +116,8 @@ class StreamEnforcer:
                 if part.kind is PartKind.BLOCK_STOP:
                     async for out in self._release():
                         yield out
+            elif part.kind is PartKind.OTHER and part.index is None and not self._backlog:
+                self._held.append(part)  # a ping or comment keeps its place in the stream
             else:
                 self._backlog.append(part)
             return
@@ -133,9 +139,13 @@ class StreamEnforcer:
     async def _release(self) -> AsyncIterator[bytes]:
         """The held block is complete: decide, send or keep, then replay what queued behind."""
         held, self._held = self._held or [], None
-        block = held[-1].block
+        block = next((p.block for p in reversed(held) if p.kind is PartKind.BLOCK_STOP), None)
+        if block is None:  # the upstream stopped inside the block: decide on what arrived
+            block = self._decoder.finish().blocks[held[0].index or 0]
         if isinstance(block, ToolCall) and not self._chain.reads_tool_calls:
             self._tools.append(held)  # held only to stay after text added at the end
+            if not self._tools_last:
+                yield self._send_tools()
         elif isinstance(block, ToolCall):
             hook = ToolCallHook(self._context, block)
             async for out in self._decide(hook):
@@ -146,6 +156,8 @@ class StreamEnforcer:
                 self._outcome.refusals.append(Text(refusal_text(block, hook.blocked)))
             else:
                 self._tools.append(held if hook.call == block else hook.call)
+                if not self._tools_last:
+                    yield self._send_tools()
         elif isinstance(block, Text):
             text_hook = TextHook(self._context, block.text)
             async for out in self._decide(text_hook):
@@ -158,6 +170,17 @@ class StreamEnforcer:
         for part in backlog:
             async for out in self._part(part):
                 yield out
+
+    def _send_tools(self) -> bytes:
+        """The allowed tool calls kept so far, as the client is to receive them."""
+        out = b""
+        for call in self._tools:
+            if isinstance(call, ToolCall):
+                out += self._decoder.render_block(call)  # rewritten arguments
+            else:
+                out += b"".join(self._decoder.forward(p) for p in call)
+        self._tools = []
+        return out
 
     async def _decide(self, hook: Hook) -> AsyncIterator[bytes]:
         async for out in _with_keepalives(
@@ -181,11 +204,7 @@ class StreamEnforcer:
                     yield keepalive
                 texts += [Text(text) for text in end.added]
             out = b"".join(self._decoder.render_block(text) for text in texts)
-            for call in self._tools:
-                if isinstance(call, ToolCall):
-                    out += self._decoder.render_block(call)
-                else:
-                    out += b"".join(self._decoder.forward(p) for p in call)
+            out += self._send_tools()
             self._ended = self._outcome.all_blocked
             if out:
                 yield out

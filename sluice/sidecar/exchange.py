@@ -79,6 +79,7 @@ class Exchange:
         "_adapter",
         "_body",
         "_chains",
+        "_keepalive_s",
         "_failed",
         "_stream",
         "chain",
@@ -92,8 +93,9 @@ class Exchange:
         "status",
     )
 
-    def __init__(self, chains: ChainSet) -> None:
+    def __init__(self, chains: ChainSet, keepalive_s: float = 5.0) -> None:
         self._chains = chains  # fixed for the exchange: a reload applies to the next request
+        self._keepalive_s = keepalive_s
         self.chain = chains.default
         self.headers: Mapping[str, str] = {}
         self.format: Format | None = None  # None: not an LLM route (passthrough)
@@ -171,7 +173,11 @@ class Exchange:
         self.passthrough = False
         if content_type.startswith("text/event-stream"):
             self._stream = StreamEnforcer(
-                self.chain, self._adapter.stream_decoder(), self.context, self.decisions
+                self.chain,
+                self._adapter.stream_decoder(),
+                self.context,
+                self.decisions,
+                self._keepalive_s,
             )
         else:
             self._body = BodyEnforcer(self.chain, self._adapter, self.context, self.decisions)

@@ -119,9 +119,10 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
     it started with.
     """
 
-    def __init__(self, routes: RouteTable, chains: ChainSet) -> None:
+    def __init__(self, routes: RouteTable, chains: ChainSet, keepalive_s: float = 5.0) -> None:
         self.routes = routes
         self.chains = chains
+        self.keepalive_s = keepalive_s
         self.active_streams = 0
 
     async def Process(
@@ -129,7 +130,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         request_iterator: AsyncIterator[pb.ProcessingRequest],
         context: grpc.aio.ServicerContext[pb.ProcessingRequest, pb.ProcessingResponse],
     ) -> AsyncIterator[pb.ProcessingResponse]:
-        exchange = Exchange(self.chains)
+        exchange = Exchange(self.chains, self.keepalive_s)
         self.active_streams += 1
         try:
             async for message in request_iterator:

@@ -44,7 +44,9 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     socket_path.parent.mkdir(parents=True, exist_ok=True)
     socket_path.unlink(missing_ok=True)  # left behind by a worker that was killed
     models = ModelClients()  # shared by every chain, across reloads; closed at shutdown
-    servicer = ExtProcServer(RouteTable(config.routes), ChainSet(config, models))
+    servicer = ExtProcServer(
+        RouteTable(config.routes), ChainSet(config, models), config.sidecar.keepalive_s
+    )
     server = await serve(servicer, f"unix:{socket_path}")
     log.info("sidecar worker %d listening on %s", os.getpid(), socket_path)
 

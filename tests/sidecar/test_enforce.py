@@ -1,0 +1,183 @@
+"""The chain applied to recorded streams and bodies, without a gateway."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sluice.model import Format, Response, Text, ToolCall
+from sluice.sidecar.chain import Chain, Decision
+from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, StreamEnforcer
+from sluice.sidecar.formats import adapter_for
+from sluice.sidecar.sse import SSEParser
+from tests.policies.factories import context
+from tests.sidecar.formats.recorded_streams import recording
+from tests.sidecar.policies_for_tests import BlockTools, Explode, Shout, Sign, chain
+
+# A recorded stream with a text or thinking block and two parallel tool calls, per format.
+WITH_TOOLS = {
+    Format.ANTHROPIC: ("anthropic_thinking_tools", "Bash", "Read"),
+    Format.OPENAI_CHAT: ("openai_chat_tools", "run_shell", "get_weather"),
+    Format.OPENAI_RESPONSES: ("openai_responses_reasoning_tools", "shell", "get_weather"),
+}
+END_TURN = "end_turn"
+
+
+async def enforce(
+    fmt: Format, data: bytes, policy_chain: Chain, chunk: int = 37, keepalive_s: float = 5
+) -> tuple[bytes, list[Decision]]:
+    decisions: list[Decision] = []
+    enforcer = StreamEnforcer(
+        policy_chain, adapter_for(fmt).stream_decoder(), context(fmt), decisions, keepalive_s
+    )
+    out = b""
+    for start in range(0, len(data), chunk):
+        async for piece in enforcer.feed(data[start : start + chunk]):
+            out += piece
+    async for piece in enforcer.close():
+        out += piece
+    return out, decisions
+
+
+def read(fmt: Format, data: bytes) -> Response:
+    """What a client reads from ``data``: the format's own decoder over it."""
+    decoder = adapter_for(fmt).stream_decoder()
+    parser = SSEParser()
+    for event in [*parser.feed(data), *parser.close()]:
+        decoder.feed(event)
+    return decoder.finish()
+
+
+def tool_calls(response: Response) -> list[str]:
+    return [b.name for b in response.blocks if isinstance(b, ToolCall)]
+
+
+def texts(response: Response) -> list[str]:
+    return [b.text for b in response.blocks if isinstance(b, Text)]
+
+
+@pytest.mark.parametrize("fmt", [Format.OPENAI_CHAT, Format.OPENAI_RESPONSES])
+async def test_inspected_but_allowed_stream_is_byte_exact(fmt: Format) -> None:
+    name, _, _ = WITH_TOOLS[fmt]
+    data = recording(name).data
+    out, decisions = await enforce(fmt, data, chain((BlockTools, {"tools": ["nothing"]})))
+    assert out == data
+    assert decisions == []
+
+
+async def test_inspected_but_allowed_anthropic_stream_reads_the_same() -> None:
+    """Allowed tool calls wait for the end (a refusal could still have to go before
+    them), so a ping may overtake them; the client reads the same message."""
+    data = recording("anthropic_thinking_tools").data
+    out, _ = await enforce(Format.ANTHROPIC, data, chain((BlockTools, {"tools": ["nothing"]})))
+    assert read(Format.ANTHROPIC, out) == read(Format.ANTHROPIC, data)
+    assert sorted(out.split(b"\n\n")) == sorted(data.split(b"\n\n"))
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+async def test_one_blocked_call_becomes_text_before_the_other(fmt: Format) -> None:
+    name, blocked, kept = WITH_TOOLS[fmt]
+    out, decisions = await enforce(
+        fmt, recording(name).data, chain((BlockTools, {"tools": [blocked]}))
+    )
+    response = read(fmt, out)
+    assert tool_calls(response) == [kept]
+    refusal = texts(response)[-1]
+    assert refusal.startswith("Sluice blocked a tool call.")
+    assert f"Tool: {blocked}" in refusal
+    if fmt is Format.ANTHROPIC:  # tool_use must stay last; the OpenAI formats don't care
+        assert isinstance(response.blocks[-1], ToolCall)
+    assert response.stop_reason == "tool_use"
+    assert [(d.policy, d.action) for d in decisions] == [("BlockTools", "block")]
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+async def test_every_call_blocked_ends_the_turn(fmt: Format) -> None:
+    name, first, second = WITH_TOOLS[fmt]
+    out, _ = await enforce(
+        fmt, recording(name).data, chain((BlockTools, {"tools": [first, second]}))
+    )
+    response = read(fmt, out)
+    assert tool_calls(response) == []
+    assert response.stop_reason == END_TURN
+    assert "".join(texts(response)).count("Sluice blocked a tool call.") == 2
+    assert response.usage.output_tokens  # the upstream's usage still reaches the client
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+async def test_the_output_parses_at_every_chunking(fmt: Format) -> None:
+    name, blocked, kept = WITH_TOOLS[fmt]
+    data = recording(name).data
+    for chunk in (1, 7, 64, len(data)):
+        out, _ = await enforce(fmt, data, chain((BlockTools, {"tools": [blocked]})), chunk=chunk)
+        assert tool_calls(read(fmt, out)) == [kept]
+
+
+async def test_a_slow_hook_sends_keepalives() -> None:
+    name, _, _ = WITH_TOOLS[Format.ANTHROPIC]
+    slow = chain((BlockTools, {"tools": [], "sleep_s": 0.05}))
+    out, _ = await enforce(Format.ANTHROPIC, recording(name).data, slow, keepalive_s=0.01)
+    assert out.count(KEEPALIVE) >= 4  # two held calls, 50 ms each
+    assert out.replace(KEEPALIVE, b"") == recording(name).data
+
+
+@pytest.mark.parametrize(("on_error", "blocked"), [("block", True), ("allow", False)])
+async def test_a_failing_hook_is_decided_by_on_error(on_error: str, blocked: bool) -> None:
+    name, _, _ = WITH_TOOLS[Format.ANTHROPIC]
+    out, decisions = await enforce(
+        Format.ANTHROPIC, recording(name).data, chain((Explode, {"on_error": on_error}))
+    )
+    response = read(Format.ANTHROPIC, out)
+    assert (tool_calls(response) == []) == blocked
+    assert decisions[0].action == "error"
+    assert "RuntimeError('boom')" in decisions[0].reason
+
+
+async def test_text_rewrite_replaces_the_block() -> None:
+    out, decisions = await enforce(
+        Format.OPENAI_CHAT, recording("openai_chat_text").data, chain((Shout, {}))
+    )
+    assert texts(read(Format.OPENAI_CHAT, out)) == ["GRÜSSE AUS BERLIN 👋"]
+    assert decisions[0].action == "rewrite"
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+async def test_end_hook_text_goes_before_the_tool_calls(fmt: Format) -> None:
+    name, first, second = WITH_TOOLS[fmt]
+    out, _ = await enforce(fmt, recording(name).data, chain((Sign, {})))
+    response = read(fmt, out)
+    assert "".join(texts(response)).endswith("-- checked by Sluice")
+    assert sorted(tool_calls(response)) == sorted([first, second])
+    if fmt is Format.ANTHROPIC:
+        assert isinstance(response.blocks[-1], ToolCall)
+
+
+async def test_body_enforcer_blocks_in_a_whole_response() -> None:
+    body = json.dumps(
+        {
+            "id": "msg_1",
+            "type": "message",
+            "role": "assistant",
+            "model": "m",
+            "content": [
+                {"type": "text", "text": "Sure."},
+                {"type": "tool_use", "id": "t1", "name": "Bash", "input": {"command": "x"}},
+            ],
+            "stop_reason": "tool_use",
+            "stop_sequence": None,
+            "usage": {"input_tokens": 5, "output_tokens": 7},
+        }
+    ).encode()
+    decisions: list[Decision] = []
+    enforcer = BodyEnforcer(
+        chain((BlockTools, {"tools": ["Bash"]})),
+        adapter_for(Format.ANTHROPIC),
+        context(),
+        decisions,
+    )
+    enforcer.feed(body)
+    result = json.loads(await enforcer.close())
+    assert [b["type"] for b in result["content"]] == ["text", "text"]
+    assert "Tool: Bash" in result["content"][1]["text"]
+    assert result["stop_reason"] == END_TURN
