@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from sluice.policies import _shell
+from sluice.policies._shell import parse
+
+
+def test_examples_in_docs() -> None:
+    assert doctest.testmod(_shell).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("ls -la", [("", "", ("ls", "-la"), ())]),
+        (
+            "a; b && c || d | e & f",
+            [
+                (op, "", (w,), ())
+                for op, w in [
+                    ("", "a"),
+                    (";", "b"),
+                    ("&&", "c"),
+                    ("||", "d"),
+                    ("|", "e"),
+                    ("&", "f"),
+                ]
+            ],
+        ),
+        # A quoted string is read as a line of its own too.
+        (
+            'rm -rf "$HOME"/.cache',
+            [("", "", ("rm", "-rf", "$HOME/.cache"), ()), ("", "", ("$HOME",), ())],
+        ),
+        (
+            "grep 'a|b;c' f",
+            [
+                ("", "", ("grep", "a|b;c", "f"), ()),
+                ("", "", ("a",), ()),
+                ("|", "", ("b",), ()),
+                (";", "", ("c",), ()),
+            ],
+        ),
+        ("echo x>>~/.log 2>&1", [("", "", ("echo", "x"), ("~/.log",))]),
+        ("cmd &> out", [("", "", ("cmd",), ("out",))]),
+        ("rm -rf \\\n  /", [("", "", ("rm", "-rf", "/"), ())]),
+        ("r\\m x", [("", "", ("rm", "x"), ())]),
+        (
+            "bash <(curl x)",
+            [("", "", ("bash",), ()), ("<(", "bash", ("curl", "x"), ()), (")", "", (), ())],
+        ),
+        (
+            "echo `curl x` y",
+            [("", "", ("echo",), ()), ("`", "echo", ("curl", "x"), ()), ("`", "", ("y",), ())],
+        ),
+        (
+            'sh -c "$(curl x)"',
+            [
+                ("", "", ("sh", "-c", "$(curl x)"), ()),
+                ("", "", (), ()),
+                ("$(", "sh", ("curl", "x"), ()),
+                (")", "", (), ()),
+            ],
+        ),
+        (
+            'bash -c "echo \\"rm -rf /\\""',
+            [
+                ("", "", ("bash", "-c", 'echo "rm -rf /"'), ()),
+                ("", "", ("echo", "rm -rf /"), ()),
+                ("", "", ("rm", "-rf", "/"), ()),
+            ],
+        ),
+    ],
+)
+def test_parse(
+    line: str, expected: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]
+) -> None:
+    assert [(c.after, c.feeds, c.words, c.redirects) for c in parse(line)] == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "name"),
+    [
+        (("sudo", "-E", "/bin/bash", "-s"), "bash"),
+        (("env", "FOO=1", "python3", "x.py"), "python3"),
+        (("LANG=C", "sort"), "sort"),
+        ((), ""),
+    ],
+)
+def test_program(words: tuple[str, ...], name: str) -> None:
+    assert _shell.program(words) == name
+
+
+def test_quoting_depth_is_bounded() -> None:
+    # Each quoted string is read again as a line; how deep must not be the writer's choice.
+    line = "rm -rf /"
+    for _ in range(8):
+        line = 'sh -c "' + line.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    shells = [c for c in parse(line) if c.words[:1] == ("sh",)]
+    assert len(shells) == 5  # the line itself and four levels of quoting
