@@ -44,23 +44,29 @@ def _anthropic(stream: bool) -> dict[str, Any]:
     }
 
 
-SCENARIOS = [
-    Scenario("non-streaming", "/v1/messages", _anthropic(False), {"x-fake-script": "text"}, 16),
-    Scenario(
-        "burst stream",
-        "/v1/messages",
-        _anthropic(True),
-        {"x-fake-script": "long", "x-fake-events": "50"},
-        16,
-    ),
-    Scenario(
-        "paced stream",
-        "/v1/messages",
-        _anthropic(True),
-        {"x-fake-script": "long", "x-fake-events": "50", "x-fake-pace-ms": "10"},
-        32,
-    ),
-]
+_PACED = {"x-fake-script": "long", "x-fake-events": "50", "x-fake-pace-ms": "10"}
+_TOOLS = json.dumps(
+    [
+        {"name": "Bash", "arguments": {"command": "ls -la && git status"}},
+        {"name": "Read", "arguments": {"file_path": "/repo/README.md"}},
+    ]
+)
+NON_STREAMING = Scenario(
+    "non-streaming", "/v1/messages", _anthropic(False), {"x-fake-script": "text"}, 16
+)
+BURST = Scenario(
+    "burst stream",
+    "/v1/messages",
+    _anthropic(True),
+    {"x-fake-script": "long", "x-fake-events": "50"},
+    16,
+)
+PACED = Scenario("paced stream", "/v1/messages", _anthropic(True), _PACED, 32)
+PACED_TOOLS = Scenario(
+    "paced + tools", "/v1/messages", _anthropic(True), _PACED | {"x-fake-tool": _TOOLS}, 32
+)
+SCENARIOS = [NON_STREAMING, BURST, PACED, PACED_TOOLS]
+BASE = [NON_STREAMING, BURST, PACED, PACED_TOOLS]
 
 
 @dataclass
@@ -142,9 +148,35 @@ def report(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _judge_chain(upstream: FakeUpstream) -> list[dict[str, Any]]:
+    endpoint = {"api": "openai", "base_url": upstream.url, "api_key": "k", "model": "judge"}
+    return [{"name": "tool_judge", "config": {"judge": endpoint, "cache": False}}]
+
+
+def _judge_latency_ms(upstream: FakeUpstream, calls: int = 50) -> float:
+    """The fake judge's own answer time (p50), to subtract from the judged wait."""
+    import time
+    import urllib.request
+
+    body = json.dumps(
+        {"model": "judge", "messages": [{"role": "user", "content": "Tool: Bash ls"}]}
+    ).encode()
+    timings = []
+    for _ in range(calls):
+        request = urllib.request.Request(
+            f"{upstream.url}/v1/chat/completions",
+            data=body,
+            headers={"content-type": "application/json", "authorization": "Bearer k"},
+        )
+        started = time.perf_counter()
+        urllib.request.urlopen(request).read()
+        timings.append((time.perf_counter() - started) * 1000)
+    return percentile(timings, 0.5)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
-    parser.add_argument("--duration", type=float, default=8.0, help="seconds per measurement")
+    parser.add_argument("--duration", type=float, default=6.0, help="seconds per measurement")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args()
     rows: list[Row] = []
@@ -154,28 +186,64 @@ def main() -> None:
     with short_tempdir() as workdir:
         upstream: FakeUpstream = start_fake_upstream(workdir)
         try:
-            setups: list[Callable[[], AbstractContextManager[Setup]]] = [
-                lambda: direct(upstream),
-                lambda: plain_envoy(upstream, workdir / "envoy"),
-                lambda: sidecar(upstream, workdir / "sidecar1", 1),
-                lambda: sidecar(upstream, workdir / "sidecar2", 2),
+            plan: list[tuple[Callable[[], AbstractContextManager[Setup]], list[Scenario]]] = [
+                (lambda: direct(upstream), BASE),
+                (lambda: plain_envoy(upstream, workdir / "envoy"), BASE),
+                (lambda: sidecar(upstream, workdir / "noop", 1), BASE),
+                (lambda: sidecar(upstream, workdir / "noop2", 2), [NON_STREAMING, BURST, PACED]),
+                (
+                    lambda: sidecar(
+                        upstream,
+                        workdir / "rules",
+                        1,
+                        name="tool_rules",
+                        policies=[{"name": "tool_rules"}],
+                    ),
+                    [PACED, PACED_TOOLS],
+                ),
+                (
+                    lambda: sidecar(
+                        upstream,
+                        workdir / "judge",
+                        1,
+                        name="tool_judge",
+                        policies=_judge_chain(upstream),
+                    ),
+                    [PACED_TOOLS],
+                ),
             ]
-            for make_setup in setups:
+            for make_setup, scenarios in plan:
                 with make_setup() as setup:
-                    for scenario in SCENARIOS:
+                    for scenario in scenarios:
                         row = measure(setup, scenario, args.duration)
                         rows.append(row)
                         print(
                             f"  {scenario.name:<14} {setup.name:<11} {row.load.rps:8.1f} req/s",
                             flush=True,
                         )
+            judge_ms = _judge_latency_ms(upstream)
         finally:
             upstream.stop()
     rows.sort(key=lambda r: [s.name for s in SCENARIOS].index(r.scenario))
     print()
     print(report(rows))
+    print()
+    print(_judged_wait(rows, judge_ms))
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ | {"load": r.load.__dict__} for r in rows]))
+
+
+def _judged_wait(rows: list[Row], judge_ms: float) -> str:
+    by = {(r.scenario, r.setup): r for r in rows}
+    noop, judged = by.get((PACED_TOOLS.name, "sidecar")), by.get((PACED_TOOLS.name, "tool_judge"))
+    if noop is None or judged is None:
+        return ""
+    added = percentile(judged.load.latencies_ms, 0.5) - percentile(noop.load.latencies_ms, 0.5)
+    return (
+        f"judged tool calls (2 per response, judged one after the other): p50 latency "
+        f"+{added:.2f} ms over noop; the judge itself answers in {judge_ms:.2f} ms (p50), so "
+        f"the gateway adds {added - 2 * judge_ms:+.2f} ms per response beyond judge latency"
+    )
 
 
 if __name__ == "__main__":

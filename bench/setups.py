@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sluice.config import GatewayConfig
 from sluice.envoy import envoy_binary, render_bootstrap
@@ -51,8 +52,8 @@ def direct(upstream: FakeUpstream) -> Iterator[Setup]:
     yield Setup("direct", upstream.url)
 
 
-def _config(upstream: FakeUpstream, workdir: Path, workers: int) -> dict[str, object]:
-    return gateway_config(upstream.url, workdir / "run", workers=workers)
+def _config(upstream: FakeUpstream, workdir: Path, workers: int, **extra: Any) -> dict[str, Any]:
+    return gateway_config(upstream.url, workdir / "run", workers=workers, **extra)
 
 
 @contextmanager
@@ -81,7 +82,6 @@ def plain_envoy(upstream: FakeUpstream, workdir: Path) -> Iterator[Setup]:
     admin = f"http://127.0.0.1:{bootstrap['admin']['address']['socket_address']['port_value']}"
     _wait_ready(admin)
     listener = raw["listener"]
-    assert isinstance(listener, dict)
     try:
         yield Setup("envoy", f"http://127.0.0.1:{listener['port']}", admin)
     finally:
@@ -90,11 +90,14 @@ def plain_envoy(upstream: FakeUpstream, workdir: Path) -> Iterator[Setup]:
 
 
 @contextmanager
-def sidecar(upstream: FakeUpstream, workdir: Path, workers: int) -> Iterator[Setup]:
+def sidecar(
+    upstream: FakeUpstream, workdir: Path, workers: int, name: str = "", **extra: Any
+) -> Iterator[Setup]:
+    """``sluice run`` with ``workers`` workers; ``extra`` config (e.g. ``policies``)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    gateway = start_gateway(workdir, _config(upstream, workdir, workers))
+    gateway = start_gateway(workdir, _config(upstream, workdir, workers, **extra))
     try:
-        name = "sidecar" if workers == 1 else f"sidecar x{workers}"
+        name = name or ("sidecar" if workers == 1 else f"sidecar x{workers}")
         yield Setup(name, gateway.url, gateway.admin_url, gateway.worker_pids())
     finally:
         gateway.stop()

@@ -137,7 +137,7 @@ class ToolCallHook(Hook):
         self.blocked = reason
 
     def rewrite(self, arguments: Mapping[str, Any]) -> None:
-        """Replace the call's arguments (serialised as compact JSON)."""
+        """Replace the call's arguments (serialised as JSON)."""
         self.call = ToolCall(self.call.id, self.call.name, json.dumps(arguments))
 
     def arguments(self) -> Any:

@@ -20,7 +20,8 @@ Every reply, streamed (``"stream": true``) or not, follows a script:
 
 ==================  ===========================================================
 ``text``            a short multi-sentence answer (the default)
-``long``            many text deltas (``x-fake-events``, default 200)
+``long``            many text deltas (``x-fake-events``, default 200), then the
+                    ``x-fake-tool`` calls, if any
 ``tools``           a text block, then two parallel tool calls: Bash
                     ``{"command": "ls -la"}`` and Read ``{"file_path": "/etc/hosts"}``
 ``thinking``        a signed thinking block, then text
@@ -57,6 +58,7 @@ Request headers choose the script and shape the delivery:
                           the header, or give a JSON array, for several calls;
                           ``arguments`` may be a string of exact JSON object text
 ``x-fake-events``         the number of text deltas of ``long``
+``x-fake-text``           the answer of ``text``, or the text before the tool calls
 ``x-fake-pace-ms``        milliseconds between writes (default 0)
 ``x-fake-delay-ms``       milliseconds to wait before answering at all (default 0;
                           ``judge_slow``: 30000)

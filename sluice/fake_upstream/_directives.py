@@ -57,7 +57,8 @@ def read_directives(
     if calls and name not in TOOL_SCRIPTS:
         raise InvalidRequest(f"x-fake-tool: script {name!r} makes no tool calls")
     events = _integer(headers, "x-fake-events", DEFAULT_LONG_EVENTS, minimum=1)
-    script = build_script(name, tool_calls=calls, events=events, prompt=prompt)
+    text = headers.get("x-fake-text")
+    script = build_script(name, tool_calls=calls, events=events, prompt=prompt, text=text)
     slow = JUDGE_SLOW_DELAY_MS if name == "judge_slow" else 0
     delay_ms = _integer(headers, "x-fake-delay-ms", slow, minimum=0)
     shaping = Shaping(

@@ -164,7 +164,7 @@ SCRIPT_NAMES = (
     *_FAULTS,
     *JUDGE_SCRIPTS,
 )
-TOOL_SCRIPTS = frozenset({"tools", "thinking_tools", *_FAULTS})
+TOOL_SCRIPTS = frozenset({"tools", "thinking_tools", "long", *_FAULTS})
 
 
 def build_script(
@@ -173,20 +173,23 @@ def build_script(
     tool_calls: Sequence[ToolCall] = (),
     events: int = DEFAULT_LONG_EVENTS,
     prompt: str = "",
+    text: str | None = None,
 ) -> Script:
     """The script called ``name``.
 
-    ``tool_calls`` replaces the default Bash and Read calls of the scripts that call tools;
-    ``events`` is the number of text deltas of ``long``; ``prompt`` is what the judge
-    scripts judge (the request's last user message). Raises ``KeyError`` for a name not in
-    ``SCRIPT_NAMES``.
+    ``tool_calls`` replaces the default Bash and Read calls of the scripts that call tools
+    (``long`` calls only these); ``events`` is the number of text deltas of ``long``;
+    ``prompt`` is what the judge scripts judge (the request's last user message); ``text``
+    replaces the answer of ``text`` and the text before the tool calls. Raises ``KeyError``
+    for a name not in ``SCRIPT_NAMES``.
     """
     calls = tuple(_tool_call(call) for call in tool_calls or DEFAULT_TOOL_CALLS)
-    preamble = TextBlock(_PREAMBLE)
+    preamble = TextBlock(_PREAMBLE if text is None else _quarters(text))
     if name == "text":
-        return Script(name, (TextBlock(_ANSWER),))
-    if name == "long":
-        return Script(name, (TextBlock(_long_pieces(events)),))
+        return Script(name, (TextBlock(_ANSWER if text is None else _quarters(text)),))
+    if name == "long":  # tool calls only when asked for (x-fake-tool), after all the text
+        asked = tuple(_tool_call(call) for call in tool_calls)
+        return Script(name, (TextBlock(_long_pieces(events)), *asked))
     if name == "thinking":
         return Script(name, (ThinkingBlock(_THOUGHT), TextBlock(_ANSWER)))
     if name == "tools":

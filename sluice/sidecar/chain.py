@@ -140,8 +140,8 @@ def build_chain(
     """
     policies = []
     for i, ref in enumerate(refs):
-        cls = load_policy_class(ref.name, BUILTINS)
         try:
+            cls = load_policy_class(ref.name, BUILTINS)
             policies.append(cls.configure(ref.config, name=ref.name, models=models))
         except PolicyError as exc:
             raise PolicyError(f"{name} chain, entry {i}: {exc}") from None

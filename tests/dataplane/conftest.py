@@ -7,6 +7,7 @@ sidecar's output) is attached to the report.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                 if log.exists():
                     report.sections.append((f"log: {log.name}", log.read_text()[-20000:]))
     return report
+
+
+@contextlib.contextmanager
+def track(gateway: Gateway) -> Iterator[Gateway]:
+    """Attach ``gateway``'s log to failing reports while it runs; stop it after."""
+    _started.append(gateway)
+    try:
+        yield gateway
+    finally:
+        gateway.stop()
+        _started.remove(gateway)
 
 
 @pytest.fixture(scope="session")

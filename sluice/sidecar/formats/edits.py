@@ -21,6 +21,7 @@ _MAX_TOKENS = {
     Format.OPENAI_CHAT: "max_completion_tokens",
     Format.OPENAI_RESPONSES: "max_output_tokens",
 }
+_MIN_THINKING = 1024  # Anthropic's smallest thinking budget
 # Text parts inside a content list, by the part's "type".
 _TEXT_PARTS = {"text", "input_text", "output_text"}
 
@@ -53,6 +54,14 @@ class RequestEditor:
         if self.body.get(key) != value:
             self.body[key] = value
             self.revision += 1
+        thinking = self.body.get("thinking")
+        if self.format is Format.ANTHROPIC and isinstance(thinking, dict):
+            # Anthropic refuses a thinking budget that is not below max_tokens; shrink it with
+            # the cap, down to the provider's minimum of 1024 (below that the cap cannot hold).
+            budget = thinking.get("budget_tokens")
+            if isinstance(budget, int) and budget >= value and value - 1 >= _MIN_THINKING:
+                thinking["budget_tokens"] = value - 1
+                self.revision += 1
 
     def tool_names(self) -> list[str]:
         """The names of the tools offered to the model, in order."""
