@@ -11,6 +11,13 @@ import ipaddress
 from typing import Any
 
 from sluice.config import FailureMode, GatewayConfig, ProviderConfig
+from sluice.envoy.contract import (
+    CONTENT_TYPE,
+    HEADERS_NAMESPACE,
+    PATH_ATTRIBUTE,
+    STATUS_ATTRIBUTE,
+    forwarded_headers,
+)
 from sluice.envoy.local_replies import local_reply_config
 from sluice.model import Format
 
@@ -32,6 +39,9 @@ _EXT_PROC_PER_ROUTE = (
     "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute"
 )
 _ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
+_HEADER_TO_METADATA = (
+    "type.googleapis.com/envoy.extensions.filters.http.header_to_metadata.v3.Config"
+)
 _HTTP_OPTIONS = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
 _UPSTREAM_TLS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext"
 
@@ -89,9 +99,24 @@ def _http_connection_manager(config: GatewayConfig) -> JSONDict:
         # Envoy's own errors (sidecar or provider unreachable) in the client's API format.
         "local_reply_config": local_reply_config(config),
         "http_filters": [
+            {"name": "envoy.filters.http.header_to_metadata", "typed_config": _headers(config)},
             {"name": EXT_PROC_FILTER, "typed_config": _ext_proc_filter(config)},
             {"name": "envoy.filters.http.router", "typed_config": {"@type": _ROUTER}},
         ],
+    }
+
+
+def _headers(config: GatewayConfig) -> JSONDict:
+    """Copy the headers the sidecar reads into dynamic metadata (see ``contract``)."""
+
+    def rule(header: str) -> JSONDict:
+        target = {"metadata_namespace": HEADERS_NAMESPACE, "key": header, "type": "STRING"}
+        return {"header": header, "on_header_present": target, "remove": False}
+
+    return {
+        "@type": _HEADER_TO_METADATA,
+        "request_rules": [rule(header) for header in forwarded_headers(config)],
+        "response_rules": [rule(CONTENT_TYPE)],
     }
 
 
@@ -105,11 +130,13 @@ def _ext_proc_filter(config: GatewayConfig) -> JSONDict:
         # Default 500; 503 tells clients (and their retry logic) the gateway is unavailable.
         "status_on_error": {"code": "ServiceUnavailable"},
         "processing_mode": {
-            "request_header_mode": "SEND",
+            # No header messages: each would add a round trip before the first byte. What the
+            # sidecar needs of them comes with the body messages (attributes and metadata).
+            "request_header_mode": "SKIP",
             # The whole JSON arrives in one message; a reply may still refuse the request.
             "request_body_mode": "BUFFERED",
             "request_trailer_mode": "SKIP",
-            "response_header_mode": "SEND",
+            "response_header_mode": "SKIP",
             # Envoy forwards chunks without waiting; the sidecar answers with any number of
             # streamed chunks. Set statically: switching into it per request is buggy.
             "response_body_mode": "FULL_DUPLEX_STREAMED",
@@ -119,7 +146,12 @@ def _ext_proc_filter(config: GatewayConfig) -> JSONDict:
         "message_timeout": _seconds(sidecar.message_timeout_ms / 1000),
         # Lets the sidecar extend a message's deadline while a request-side judge runs.
         "max_message_timeout": "300s",
-        "metadata_options": {"receiving_namespaces": {"untyped": [METADATA_NAMESPACE]}},
+        "request_attributes": [PATH_ATTRIBUTE],
+        "response_attributes": [STATUS_ATTRIBUTE],
+        "metadata_options": {
+            "forwarding_namespaces": {"untyped": [HEADERS_NAMESPACE]},
+            "receiving_namespaces": {"untyped": [METADATA_NAMESPACE]},
+        },
     }
 
 
@@ -137,6 +169,9 @@ def _route_config(config: GatewayConfig) -> JSONDict:
                 "route": _forward(config, route.provider, idle),
                 # Bodies must arrive uncompressed for the sidecar to read them.
                 "request_headers_to_remove": ["accept-encoding"],
+                # The sidecar may rewrite a response after its headers went out (they are not
+                # sent to it): the provider's length would then be wrong.
+                "response_headers_to_remove": ["content-length"],
             }
         )
     # Claude Code probes its base URL with HEAD / before the first request.

@@ -10,14 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from sluice.config import GatewayConfig
+from sluice.envoy.contract import SIDECAR_REPLY_DETAILS
 from sluice.model import Format
 
-__all__ = ["SIDECAR_REPLY_DETAILS", "local_reply_config"]
+__all__ = ["local_reply_config"]
 
 JSONDict = dict[str, Any]
-
-# The sidecar's immediate responses carry this in Envoy's response-code details.
-SIDECAR_REPLY_DETAILS = "sluice"
 
 _CEL_FILTER = "type.googleapis.com/envoy.extensions.access_loggers.filters.cel.v3.ExpressionFilter"
 

@@ -90,6 +90,7 @@ class Exchange:
         "passthrough",
         "path",
         "request",
+        "response_started",
         "status",
     )
 
@@ -103,6 +104,7 @@ class Exchange:
         self.request: Request | None = None
         self.context: ExchangeContext | None = None
         self.status = 0
+        self.response_started = False
         self.passthrough = True
         self.decisions: list[Decision] = []
         self._adapter: Adapter | None = None
@@ -161,8 +163,10 @@ class Exchange:
         return Continue(new_body)
 
     def on_response_headers(self, status: int, content_type: str) -> ResponseHeaderChanges:
-        """Response headers arrived: decide whether the body is read or passed through."""
+        """The response begins (``status`` 0 if unknown): decide whether its body is read or
+        passed through."""
         self.status = status
+        self.response_started = True
         if (
             status != 200
             or self.context is None

@@ -5,6 +5,11 @@ hands its bytes to the stream's :class:`~sluice.sidecar.exchange.Exchange`, and 
 exactly one reply per headers/trailers/buffered-body message, in order (Envoy's rule), and
 streamed chunks for the response body. Replies that never vary are built once; a response
 chunk nobody reads goes back in one small message, unparsed.
+
+The rendered bootstrap sends no header messages (see ``sluice.envoy.contract``): the request
+body message carries the path and the headers the sidecar reads, the first response chunk
+the status and content type. Header messages are still answered, should a deployment's own
+bootstrap send them.
 """
 
 from __future__ import annotations
@@ -18,7 +23,14 @@ from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
 from envoy.service.ext_proc.v3 import external_processor_pb2_grpc as pb_grpc
 from envoy.type.v3.http_status_pb2 import HttpStatus
 
-from sluice.envoy.local_replies import SIDECAR_REPLY_DETAILS
+from sluice.envoy.contract import (
+    ATTRIBUTES_KEY,
+    CONTENT_TYPE,
+    HEADERS_NAMESPACE,
+    PATH_ATTRIBUTE,
+    SIDECAR_REPLY_DETAILS,
+    STATUS_ATTRIBUTE,
+)
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.exchange import Continue, Exchange, Refuse, ResponseHeaderChanges
 from sluice.sidecar.routes import RouteTable
@@ -60,6 +72,31 @@ def _headers(headers: pb.HttpHeaders) -> dict[str, str]:
         h.key: h.raw_value.decode(errors="replace") if h.raw_value else h.value
         for h in headers.headers.headers
     }
+
+
+def _request_start(message: pb.ProcessingRequest) -> dict[str, str]:
+    """The request path and headers Envoy attached to the request body message."""
+    headers = _metadata_headers(message)
+    attributes = message.attributes.get(ATTRIBUTES_KEY)
+    if attributes is not None and PATH_ATTRIBUTE in attributes.fields:
+        headers[":path"] = attributes.fields[PATH_ATTRIBUTE].string_value
+    return headers
+
+
+def _response_start(message: pb.ProcessingRequest) -> tuple[int, str]:
+    """The response status and content type Envoy attached to its first body chunk."""
+    attributes = message.attributes.get(ATTRIBUTES_KEY)
+    status = 0
+    if attributes is not None and STATUS_ATTRIBUTE in attributes.fields:
+        status = int(attributes.fields[STATUS_ATTRIBUTE].number_value)
+    return status, _metadata_headers(message).get(CONTENT_TYPE, "")
+
+
+def _metadata_headers(message: pb.ProcessingRequest) -> dict[str, str]:
+    namespace = message.metadata_context.filter_metadata.get(HEADERS_NAMESPACE)
+    if namespace is None:
+        return {}
+    return {key: value.string_value for key, value in namespace.fields.items()}
 
 
 def _header(headers: pb.HttpHeaders, name: str) -> str:
@@ -137,6 +174,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                 kind = message.WhichOneof("request")
                 if kind == "response_body":
                     body = message.response_body
+                    if not exchange.response_started:  # the first chunk
+                        status, content_type = _response_start(message)
+                        exchange.on_response_headers(status, content_type)
                     if exchange.passthrough:  # the hot path: nothing reads this response
                         yield _streamed(body.body, body.end_of_stream)
                         continue
@@ -146,6 +186,8 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     exchange.on_request_headers(self.routes, _headers(message.request_headers))
                     yield _CONTINUE_REQUEST_HEADERS
                 elif kind == "request_body":
+                    if not exchange.path:  # no header message came: read what Envoy attached
+                        exchange.on_request_headers(self.routes, _request_start(message))
                     verdict = await self._request_body(exchange, message.request_body.body)
                     if isinstance(verdict, Refuse):
                         yield _refusal(verdict)

@@ -23,12 +23,15 @@ def routes(bootstrap: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {route["name"]: route for route in vhost["routes"]}
 
 
-def ext_proc(bootstrap: dict[str, Any]) -> dict[str, Any]:
+def http_filter(bootstrap: dict[str, Any], name: str) -> dict[str, Any]:
     hcm = bootstrap["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]
-    first = hcm["typed_config"]["http_filters"][0]
-    assert first["name"] == "envoy.filters.http.ext_proc"
-    typed: dict[str, Any] = first["typed_config"]
+    filters = {f["name"]: f["typed_config"] for f in hcm["typed_config"]["http_filters"]}
+    typed: dict[str, Any] = filters[name]
     return typed
+
+
+def ext_proc(bootstrap: dict[str, Any]) -> dict[str, Any]:
+    return http_filter(bootstrap, "envoy.filters.http.ext_proc")
 
 
 def cluster(bootstrap: dict[str, Any], name: str) -> dict[str, Any]:
@@ -58,14 +61,29 @@ def test_pinned_envoy_is_the_one_installed() -> None:
 def test_llm_routes_buffer_requests_and_stream_responses() -> None:
     filter_config = ext_proc(render_bootstrap(config()))
     assert filter_config["processing_mode"] == {
-        "request_header_mode": "SEND",
+        "request_header_mode": "SKIP",
         "request_body_mode": "BUFFERED",
         "request_trailer_mode": "SKIP",
-        "response_header_mode": "SEND",
+        "response_header_mode": "SKIP",
         "response_body_mode": "FULL_DUPLEX_STREAMED",
         "response_trailer_mode": "SEND",
     }
     assert filter_config["failure_mode_allow"] is False
+    # What the skipped header messages would have told the sidecar comes with the bodies.
+    assert filter_config["request_attributes"] == ["request.path"]
+    assert filter_config["response_attributes"] == ["response.code"]
+    forwarded = filter_config["metadata_options"]["forwarding_namespaces"]["untyped"]
+    assert forwarded == ["sluice.headers"]
+
+
+def test_the_headers_the_sidecar_reads_travel_as_metadata() -> None:
+    raw = {"team_header": "X-Team", "chain_header": {"enabled": True}}
+    rules = http_filter(render_bootstrap(config(**raw)), "envoy.filters.http.header_to_metadata")
+    requested = [rule["header"] for rule in rules["request_rules"]]
+    assert {"x-api-key", "authorization", "x-claude-code-session-id"} <= set(requested)
+    assert requested[-2:] == ["x-team", "x-sluice-chain"]
+    assert [rule["header"] for rule in rules["response_rules"]] == ["content-type"]
+    assert all(rule["remove"] is False for rule in rules["request_rules"])
 
 
 def test_fail_open_is_explicit() -> None:
@@ -77,6 +95,7 @@ def test_llm_routes_strip_accept_encoding_and_never_time_out() -> None:
     table = routes(render_bootstrap(config()))
     for name in ("anthropic:/v1/messages", "openai_chat:/v1/chat/completions"):
         assert table[name]["request_headers_to_remove"] == ["accept-encoding"]
+        assert table[name]["response_headers_to_remove"] == ["content-length"]
         assert table[name]["route"]["timeout"] == "0s"
         assert "typed_per_filter_config" not in table[name]
 

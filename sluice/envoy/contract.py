@@ -1,0 +1,54 @@
+"""The names Envoy's bootstrap and the sidecar must agree on, kept in one place.
+
+The sidecar does not receive header messages (they would cost two round trips before the
+first byte of every response). Instead Envoy hands it what it needs with the messages it
+sends anyway: the request path as an attribute of the request body message, the headers
+the sidecar reads copied into dynamic metadata by a header-to-metadata filter, and the
+response status and content type with the first response body chunk.
+"""
+
+from __future__ import annotations
+
+from sluice.config import GatewayConfig
+
+__all__ = [
+    "ATTRIBUTES_KEY",
+    "CONTENT_TYPE",
+    "HEADERS_NAMESPACE",
+    "PATH_ATTRIBUTE",
+    "SIDECAR_REPLY_DETAILS",
+    "STATUS_ATTRIBUTE",
+    "forwarded_headers",
+]
+
+# ProcessingRequest.attributes is keyed by the filter's name.
+ATTRIBUTES_KEY = "envoy.filters.http.ext_proc"
+PATH_ATTRIBUTE = "request.path"  # with the query string
+STATUS_ATTRIBUTE = "response.code"
+# Dynamic metadata holding the request headers the sidecar reads, and the response's
+# content type (a response header, added when the response begins).
+HEADERS_NAMESPACE = "sluice.headers"
+CONTENT_TYPE = "content-type"
+# The sidecar's immediate responses carry this in Envoy's response-code details, so the
+# local-reply rewriting leaves them alone.
+SIDECAR_REPLY_DETAILS = "sluice"
+
+_ALWAYS = (
+    "x-api-key",  # Anthropic clients' key: its fingerprint identifies the client
+    "authorization",  # OpenAI clients' key (Bearer)
+    "api-key",  # Azure OpenAI's key header
+    "x-claude-code-session-id",
+    "user-agent",
+    "anthropic-version",
+    "anthropic-beta",
+)
+
+
+def forwarded_headers(config: GatewayConfig) -> list[str]:
+    """The request headers the sidecar needs, lower case, in a stable order."""
+    names = list(_ALWAYS)
+    if config.team_header:
+        names.append(config.team_header.lower())
+    if config.chain_header.enabled:
+        names.append(config.chain_header.name.lower())
+    return list(dict.fromkeys(names))
