@@ -33,10 +33,17 @@ def _field_rows(cls: type[Policy[Any]]) -> list[str]:
         prop = schema.get("properties", {}).get(key, {})
         kind = prop.get("type") or ("object" if "$ref" in prop or "anyOf" in prop else "")
         default = field.get_default(call_default_factory=True)
-        shown = "(secret)" if "password" in json.dumps(prop) else json.dumps(default, default=str)
+        shown = "(secret)" if "password" in json.dumps(prop) else json.dumps(default, default=_plain)
         meaning = (field.description or "").replace("|", "\\|").replace("\n", " ")
         rows.append(f"| `{key}` | {kind} | `{shown}` | {meaning} |")
     return rows
+
+
+def _plain(value: object) -> object:
+    """JSON for defaults that are not JSON: sets in a stable order, the rest as text."""
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    return str(value)
 
 
 def policy_reference() -> str:
