@@ -178,6 +178,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("--duration", type=float, default=6.0, help="seconds per measurement")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--setups",
+        help="comma-separated subset of: direct, envoy, sidecar, sidecar-x2, tool_rules, "
+        "tool_judge (default: all)",
+    )
     args = parser.parse_args()
     rows: list[Row] = []
     print(
@@ -186,12 +191,17 @@ def main() -> None:
     with short_tempdir() as workdir:
         upstream: FakeUpstream = start_fake_upstream(workdir)
         try:
-            plan: list[tuple[Callable[[], AbstractContextManager[Setup]], list[Scenario]]] = [
-                (lambda: direct(upstream), BASE),
-                (lambda: plain_envoy(upstream, workdir / "envoy"), BASE),
-                (lambda: sidecar(upstream, workdir / "noop", 1), BASE),
-                (lambda: sidecar(upstream, workdir / "noop2", 2), [NON_STREAMING, BURST, PACED]),
+            plan: list[tuple[str, Callable[[], AbstractContextManager[Setup]], list[Scenario]]] = [
+                ("direct", lambda: direct(upstream), BASE),
+                ("envoy", lambda: plain_envoy(upstream, workdir / "envoy"), BASE),
+                ("sidecar", lambda: sidecar(upstream, workdir / "noop", 1), BASE),
                 (
+                    "sidecar-x2",
+                    lambda: sidecar(upstream, workdir / "noop2", 2),
+                    [NON_STREAMING, BURST, PACED],
+                ),
+                (
+                    "tool_rules",
                     lambda: sidecar(
                         upstream,
                         workdir / "rules",
@@ -202,6 +212,7 @@ def main() -> None:
                     [PACED, PACED_TOOLS],
                 ),
                 (
+                    "tool_judge",
                     lambda: sidecar(
                         upstream,
                         workdir / "judge",
@@ -212,7 +223,10 @@ def main() -> None:
                     [PACED_TOOLS],
                 ),
             ]
-            for make_setup, scenarios in plan:
+            wanted = set(args.setups.split(",")) if args.setups else None
+            for key, make_setup, scenarios in plan:
+                if wanted is not None and key not in wanted:
+                    continue
                 with make_setup() as setup:
                     for scenario in scenarios:
                         row = measure(setup, scenario, args.duration)

@@ -33,7 +33,9 @@ def _field_rows(cls: type[Policy[Any]]) -> list[str]:
         prop = schema.get("properties", {}).get(key, {})
         kind = prop.get("type") or ("object" if "$ref" in prop or "anyOf" in prop else "")
         default = field.get_default(call_default_factory=True)
-        shown = "(secret)" if "password" in json.dumps(prop) else json.dumps(default, default=_plain)
+        shown = (
+            "(secret)" if "password" in json.dumps(prop) else json.dumps(default, default=_plain)
+        )
         meaning = (field.description or "").replace("|", "\\|").replace("\n", " ")
         rows.append(f"| `{key}` | {kind} | `{shown}` | {meaning} |")
     return rows

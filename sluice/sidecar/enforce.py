@@ -88,10 +88,29 @@ class StreamEnforcer:
         self._ended = False  # the gateway wrote the end itself (every tool call was blocked)
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
+        out = b""
         for event in self._parser.feed(chunk):
             for part in self._decoder.feed(event):
-                async for out in self._part(part):
+                # Most parts need no decision: handle them here, without a coroutine.
+                held = self._held
+                if held is None:
+                    if part.kind in _ENDING or (
+                        part.kind is PartKind.BLOCK_START and self._holds(part.block)
+                    ):
+                        pass  # a decision may follow: the general path below
+                    else:
+                        out += self._decoder.forward(part)
+                        continue
+                elif part.index == held[0].index and part.kind is PartKind.BLOCK_DELTA:
+                    held.append(part)
+                    continue
+                if out:
                     yield out
+                    out = b""
+                async for piece in self._part(part):
+                    yield piece
+        if out:
+            yield out
 
     async def close(self) -> AsyncIterator[bytes]:
         """End of the upstream: deliver what is still held, then observe the response."""

@@ -61,7 +61,25 @@ class SSEParser:
     def feed(self, chunk: bytes) -> list[SSEEvent]:
         """Add ``chunk`` and return the events it completed, in order."""
         self._buf += chunk
+        if self._pos == 0 and not self._skip_lf and b"\r" not in self._buf:
+            return self._drain_lf()
         return self._drain(final=False)
+
+    def _drain_lf(self) -> list[SSEEvent]:
+        """The common case, LF line ends only and no event begun: cut whole events at
+        ``\\n\\n`` and leave an unfinished one unread (same events as :meth:`_drain`)."""
+        buf = self._buf
+        events: list[SSEEvent] = []
+        start = 0
+        while (end := buf.find(b"\n\n", start)) != -1:
+            for line in buf[start:end].split(b"\n"):
+                if line:
+                    self._field(bytes(line))
+            events.append(self._make(bytes(buf[start : end + 2])))
+            start = end + 2
+        if start:
+            del buf[:start]
+        return events
 
     def close(self) -> list[SSEEvent]:
         """End of stream: deliver what remains, even without its closing blank line."""
@@ -119,6 +137,9 @@ class SSEParser:
         raw = bytes(self._buf[:end])
         del self._buf[:end]
         self._pos = 0  # a pending LF of a split CRLF now leads the next event's raw bytes
+        return self._make(raw)
+
+    def _make(self, raw: bytes) -> SSEEvent:
         event = SSEEvent(
             raw=raw,
             event=self._event,
