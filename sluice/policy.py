@@ -27,13 +27,23 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+)
 
 from sluice.hooks import HOOKS
 
 __all__ = [
+    "Direction",
+    "Directions",
     "ModelClient",
     "ModelClientFactory",
     "ModelEndpoint",
@@ -64,6 +74,21 @@ class PolicyConfig(BaseModel):
     timeout_s: float = Field(
         10.0, gt=0, description="Longest a hook may run before `on_error` applies."
     )
+
+
+Direction = Literal["request", "response"]
+
+
+def _one_direction(value: Any) -> Any:
+    if isinstance(value, str):  # `directions: response` reads as well as a list
+        return ["request", "response"] if value == "both" else [value]
+    return value
+
+
+Directions = Annotated[frozenset[Direction], BeforeValidator(_one_direction)]
+"""Which way a policy acts: what is sent (``request``), what comes back (``response``).
+
+A config field of this type takes a list, one of the two words, or ``both``."""
 
 
 class ModelEndpoint(BaseModel):

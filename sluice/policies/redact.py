@@ -65,16 +65,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from string import Formatter
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sluice.hooks import RequestHook, TextHook, ToolCallHook
-from sluice.policy import Policy, PolicyConfig
+from sluice.policy import Directions, Policy, PolicyConfig
 
 __all__ = ["PII", "SECRETS", "CustomPattern", "Detector", "Redact", "RedactConfig", "redact"]
 
-Direction = Literal["request", "response"]
 Check = Callable[[re.Match[str]], bool]
 
 
@@ -325,7 +324,7 @@ class CustomPattern(BaseModel):
 
 
 class RedactConfig(PolicyConfig):
-    directions: frozenset[Direction] = Field(
+    directions: Directions = Field(
         frozenset({"request", "response"}),
         min_length=1,
         description="Redact what is sent (`request`), what comes back (`response`: text and "
@@ -337,13 +336,6 @@ class RedactConfig(PolicyConfig):
     replacement: str = Field(
         REPLACEMENT, description="What replaces a finding; `{kind}` names what was found."
     )
-
-    @field_validator("directions", mode="before")
-    @classmethod
-    def _one_direction(cls, value: Any) -> Any:
-        if isinstance(value, str):  # `directions: response` reads as well as a list
-            return ["request", "response"] if value == "both" else [value]
-        return value
 
     @field_validator("replacement")
     @classmethod

@@ -30,16 +30,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import cached_property
-from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sluice.hooks import RequestHook, TextHook
-from sluice.policy import Policy, PolicyConfig
+from sluice.policy import Directions, Policy, PolicyConfig
 
 __all__ = ["Replace", "ReplaceConfig", "ReplaceRule", "recase"]
-
-Direction = Literal["request", "response"]
 
 
 class ReplaceRule(BaseModel):
@@ -58,18 +55,11 @@ class ReplaceRule(BaseModel):
         description="Give the replacement the capitalisation of the match: UPPER, lower, "
         "or a Capital first letter.",
     )
-    directions: frozenset[Direction] = Field(
+    directions: Directions = Field(
         frozenset({"request", "response"}),
         min_length=1,
         description="Replace in what is sent (`request`), in response text (`response`), or both.",
     )
-
-    @field_validator("directions", mode="before")
-    @classmethod
-    def _one_direction(cls, value: Any) -> Any:
-        if isinstance(value, str):  # `directions: response` reads as well as a list
-            return ["request", "response"] if value == "both" else [value]
-        return value
 
     @model_validator(mode="after")
     def _valid(self) -> ReplaceRule:

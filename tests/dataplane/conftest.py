@@ -8,6 +8,7 @@ sidecar's output) is attached to the report.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -74,10 +75,8 @@ def gateway(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
     gateway_dir.mkdir()
     started = start_gateway(gateway_dir, gateway_config(upstream.url, gateway_dir / "run"))
     started.extra_logs.append(upstream.log)
-    _started.append(started)
-    yield started
-    started.stop()
-    _started.remove(started)
+    with track(started):
+        yield started
 
 
 @pytest.fixture(scope="session")
@@ -91,29 +90,20 @@ def enforcing_gateway(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway
         policy_paths=[str(ROOT / "examples" / "policies")],
         policies=[{"name": "no_sudo:NoSudo"}],
     )
-    started = start_gateway(gateway_dir, config)
-    _started.append(started)
-    yield started
-    started.stop()
-    _started.remove(started)
+    with track(start_gateway(gateway_dir, config)) as started:
+        yield started
 
 
 @pytest.fixture
 def make_gateway(upstream: FakeUpstream) -> Iterator[Callable[..., Gateway]]:
     """Start a private gateway (e.g. one a test may break); stopped after the test."""
-    mine: list[Gateway] = []
-    with short_tempdir() as base:
+    numbers = itertools.count()
+    with short_tempdir() as base, contextlib.ExitStack() as stack:
 
         def make(**overrides: Any) -> Gateway:
-            gateway_dir = base / f"gw{len(mine)}"
+            gateway_dir = base / f"gw{next(numbers)}"
             gateway_dir.mkdir()
             config = gateway_config(upstream.url, gateway_dir / "run", **overrides)
-            started = start_gateway(gateway_dir, config)
-            mine.append(started)
-            _started.append(started)
-            return started
+            return stack.enter_context(track(start_gateway(gateway_dir, config)))
 
         yield make
-        for started in mine:
-            started.stop()
-            _started.remove(started)
