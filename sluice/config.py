@@ -87,6 +87,9 @@ class EnvoyConfig(_Model):
         600, ge=1, description="A stream with no bytes either way for this long is closed."
     )
     connect_timeout_s: float = Field(10, gt=0, description="Upstream connect timeout.")
+    max_connections: int = Field(
+        10_000, ge=1, description="Client connections Envoy accepts at once; more are refused."
+    )
 
 
 class SidecarConfig(_Model):

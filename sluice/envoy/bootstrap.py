@@ -39,6 +39,10 @@ _EXT_PROC_PER_ROUTE = (
     "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute"
 )
 _ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
+_MAX_CONNECTIONS = (
+    "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3"
+    ".DownstreamConnectionsConfig"
+)
 _HEADER_TO_METADATA = (
     "type.googleapis.com/envoy.extensions.filters.http.header_to_metadata.v3.Config"
 )
@@ -56,6 +60,18 @@ def render_bootstrap(config: GatewayConfig) -> JSONDict:
         "node": {"id": "sluice", "cluster": "sluice"},
         "admin": {
             "address": _socket(config.envoy.admin_address, config.envoy.admin_port),
+        },
+        # Default: unlimited, and Envoy warns about it. Bound what one process may hold.
+        "overload_manager": {
+            "resource_monitors": [
+                {
+                    "name": "envoy.resource_monitors.global_downstream_max_connections",
+                    "typed_config": {
+                        "@type": _MAX_CONNECTIONS,
+                        "max_active_downstream_connections": config.envoy.max_connections,
+                    },
+                }
+            ]
         },
         "static_resources": {
             "listeners": [_listener(config)],
