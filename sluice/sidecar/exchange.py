@@ -85,6 +85,7 @@ class Exchange:
         "chain",
         "context",
         "decisions",
+        "ended",
         "format",
         "headers",
         "passthrough",
@@ -105,6 +106,7 @@ class Exchange:
         self.context: ExchangeContext | None = None
         self.status = 0
         self.response_started = False
+        self.ended = False  # the response's end was sent to Envoy
         self.passthrough = True
         self.decisions: list[Decision] = []
         self._adapter: Adapter | None = None

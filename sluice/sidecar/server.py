@@ -178,7 +178,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         status, content_type = _response_start(message)
                         exchange.on_response_headers(status, content_type)
                     if exchange.passthrough:  # the hot path: nothing reads this response
-                        yield _streamed(body.body, body.end_of_stream)
+                        if not exchange.ended:
+                            exchange.ended = body.end_of_stream
+                            yield _streamed(body.body, body.end_of_stream)
                         continue
                     async for reply in self._response_chunk(exchange, body):
                         yield reply
@@ -221,7 +223,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
     async def _response_chunk(
         self, exchange: Exchange, body: pb.HttpBody
     ) -> AsyncIterator[pb.ProcessingResponse]:
-        end = body.end_of_stream
+        if exchange.ended:  # Envoy may repeat the last chunk: the end is sent once
+            return
+        end = exchange.ended = body.end_of_stream
         pending: bytes | None = None  # on the last chunk, held back one step to carry the end
         try:
             async for out in exchange.on_response_chunk(body.body, end):
@@ -240,8 +244,13 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
             yield _streamed(b"", True)
 
     async def _finish(self, exchange: Exchange) -> AsyncIterator[pb.ProcessingResponse]:
-        async for out in exchange.on_response_chunk(b"", True):
-            yield _streamed(out, False)
+        """Trailers came: deliver what is held; the trailers reply ends the body."""
+        try:
+            async for out in exchange.on_response_chunk(b"", True):
+                yield _streamed(out, False)
+        except Exception:
+            log.exception("response trailers on %s", exchange.path)
+            yield _streamed(exchange.fail(_INTERNAL_ERROR), False)
 
 
 def create_server() -> grpc.aio.Server:

@@ -1,0 +1,132 @@
+"""The ext_proc server driven in-process by a real gRPC client, message by message, as
+Envoy would drive it (without Envoy: edge cases Envoy rarely produces on demand)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from envoy.config.core.v3.base_pb2 import Metadata
+from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
+from envoy.service.ext_proc.v3 import external_processor_pb2_grpc as pb_grpc
+from google.protobuf.struct_pb2 import Struct
+
+from sluice.config import GatewayConfig
+from sluice.sidecar.chains import ChainSet
+from sluice.sidecar.llm_client import ModelClients
+from sluice.sidecar.routes import RouteTable
+from sluice.sidecar.server import ExtProcServer, serve
+from tests.harness import short_tempdir
+
+HELLO = b'event: ping\ndata: {"type":"ping"}\n\n'
+
+
+@pytest.fixture
+def socket_path() -> Iterator[Path]:
+    with short_tempdir() as base:
+        yield base / "s.sock"
+
+
+@pytest.fixture
+async def stub(socket_path: Path) -> AsyncIterator[pb_grpc.ExternalProcessorStub]:
+    config = GatewayConfig()
+    servicer = ExtProcServer(RouteTable(config.routes), ChainSet(config, ModelClients()))
+    server = await serve(servicer, f"unix:{socket_path}")
+    async with grpc.aio.insecure_channel(f"unix:{socket_path}") as channel:
+        yield pb_grpc.ExternalProcessorStub(channel)
+    await server.stop(None)
+
+
+def request_body(body: bytes, path: str = "/v1/messages") -> pb.ProcessingRequest:
+    attributes = Struct()
+    attributes.update({"request.path": path})
+    headers = Struct()
+    headers.update({"x-api-key": "sk-ant-test"})
+    return pb.ProcessingRequest(
+        request_body=pb.HttpBody(body=body, end_of_stream=True),
+        attributes={"envoy.filters.http.ext_proc": attributes},
+        metadata_context=Metadata(filter_metadata={"sluice.headers": headers}),
+    )
+
+
+def response_chunk(body: bytes, end: bool, first: bool = False) -> pb.ProcessingRequest:
+    message = pb.ProcessingRequest(response_body=pb.HttpBody(body=body, end_of_stream=end))
+    if first:
+        attributes = Struct()
+        attributes.update({"response.code": 200})
+        headers = Struct()
+        headers.update({"content-type": "text/event-stream"})
+        message.attributes["envoy.filters.http.ext_proc"].CopyFrom(attributes)
+        message.metadata_context.filter_metadata["sluice.headers"].CopyFrom(headers)
+    return message
+
+
+async def exchange(
+    stub: pb_grpc.ExternalProcessorStub, messages: list[pb.ProcessingRequest]
+) -> list[pb.ProcessingResponse]:
+    async def send() -> AsyncIterator[pb.ProcessingRequest]:
+        for message in messages:
+            yield message
+
+    return [reply async for reply in stub.Process(send())]
+
+
+BODY = json.dumps(
+    {"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
+).encode()
+
+
+async def test_passthrough_returns_every_chunk_unchanged(
+    stub: pb_grpc.ExternalProcessorStub,
+) -> None:
+    replies = await exchange(
+        stub,
+        [
+            request_body(BODY),
+            response_chunk(HELLO, False, first=True),
+            response_chunk(b"data: partial", False),
+            response_chunk(b"\n\n", True),
+        ],
+    )
+    assert replies[0].WhichOneof("response") == "request_body"
+    streamed = [r.response_body.response.body_mutation.streamed_response for r in replies[1:]]
+    assert [(s.body, s.end_of_stream) for s in streamed] == [
+        (HELLO, False),
+        (b"data: partial", False),
+        (b"\n\n", True),
+    ]
+
+
+async def test_a_repeated_last_chunk_is_not_sent_twice(
+    stub: pb_grpc.ExternalProcessorStub,
+) -> None:
+    replies = await exchange(
+        stub,
+        [
+            request_body(BODY),
+            response_chunk(HELLO, True, first=True),
+            response_chunk(HELLO, True),  # Envoy's known duplicate end of stream
+        ],
+    )
+    assert len(replies) == 2
+
+
+async def test_an_unreadable_body_is_refused_in_the_clients_format(
+    stub: pb_grpc.ExternalProcessorStub,
+) -> None:
+    [reply] = await exchange(stub, [request_body(b'{"model": 1', "/v1/chat/completions")])
+    immediate = reply.immediate_response
+    assert immediate.status.code == 400
+    error = json.loads(immediate.body)["error"]
+    assert error["type"] == "invalid_request_error"
+    assert immediate.details == "sluice"  # Envoy's local-reply rewriting leaves it alone
+
+
+async def test_a_path_the_sidecar_only_forwards_is_not_parsed(
+    stub: pb_grpc.ExternalProcessorStub,
+) -> None:
+    replies = await exchange(stub, [request_body(b"not json", "/v1/models")])
+    assert replies[0].WhichOneof("response") == "request_body"
