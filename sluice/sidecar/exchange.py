@@ -180,7 +180,10 @@ class Exchange:
         if content_type.startswith("text/event-stream"):
             self._stream = StreamEnforcer(
                 self.chain,
-                self._adapter.stream_decoder(),
+                # Text deltas nobody reads need not be parsed (the costliest part of a stream).
+                self._adapter.stream_decoder(
+                    read_text=self.chain.reads_text or self.chain.observes_response
+                ),
                 self.context,
                 self.decisions,
                 self._keepalive_s,

@@ -181,3 +181,27 @@ async def test_body_enforcer_blocks_in_a_whole_response() -> None:
     assert [b["type"] for b in result["content"]] == ["text", "text"]
     assert "Tool: Bash" in result["content"][1]["text"]
     assert result["stop_reason"] == END_TURN
+
+
+async def test_a_decoder_that_skims_text_gives_the_same_stream() -> None:
+    """A chain that reads only tool calls lets text deltas pass unparsed (the Exchange asks
+    the decoder for that); the client receives exactly the same bytes."""
+    data = recording("anthropic_thinking_tools").data
+    policy_chain = chain((BlockTools, {"tools": ["Bash"]}))
+    outputs = []
+    for read_text in (True, False):
+        enforcer = StreamEnforcer(
+            policy_chain,
+            adapter_for(Format.ANTHROPIC).stream_decoder(read_text=read_text),
+            context(),
+            [],
+        )
+        out = b""
+        for start in range(0, len(data), 41):
+            async for piece in enforcer.feed(data[start : start + 41]):
+                out += piece
+        async for piece in enforcer.close():
+            out += piece
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    assert tool_calls(read(Format.ANTHROPIC, outputs[1])) == ["Read"]

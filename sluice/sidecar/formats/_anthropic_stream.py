@@ -98,8 +98,12 @@ _PIECES: dict[str, tuple[str, type]] = {
 class AnthropicStream(BlockStream):
     """Decoder and writer for one Messages stream; see :class:`StreamDecoder`."""
 
-    def __init__(self) -> None:
+    def __init__(self, read_text: bool = True) -> None:
         super().__init__(Format.ANTHROPIC)
+        self._read_text = read_text
+        # With text unread: the open text block, whose deltas pass without being parsed
+        # (blocks stream one at a time, so a delta belongs to the block that is open).
+        self._skimmed: int | None = None
         self._index: dict[int, int] = {}  # wire index -> neutral index
         self._wire: list[int] = []  # neutral index -> wire index
         self._foreign: set[int] = set()  # wire indices of blocks the model does not represent
@@ -109,6 +113,8 @@ class AnthropicStream(BlockStream):
         """The part for one upstream event; see the module docstring for the mapping."""
         if event.data is None or event.event == "ping":
             return [StreamPart(PartKind.OTHER, event)]  # no need to parse what nobody reads
+        if self._skimmed is not None and event.event == "content_block_delta":
+            return [StreamPart(PartKind.BLOCK_DELTA, event, self._skimmed)]
         try:
             return [self._read(load_object(event.data), event)]
         except FormatError:
@@ -138,11 +144,14 @@ class AnthropicStream(BlockStream):
                 return StreamPart(PartKind.OTHER, event)
             self._index[wire] = index = self._start(block)
             self._wire.append(wire)
+            if not self._read_text and isinstance(block, Text):
+                self._skimmed = index
             return StreamPart(PartKind.BLOCK_START, event, index, block)
         if kind == "content_block_stop":
             wire = need(obj, "index", int, "")
             if (index := self._index.get(wire)) is None:
                 return self._unknown(wire, event)
+            self._skimmed = None
             return StreamPart(PartKind.BLOCK_STOP, event, index, self._builders[index].close())
         if kind == "message_delta":
             delta = need(obj, "delta", dict, "")

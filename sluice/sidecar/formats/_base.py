@@ -132,8 +132,9 @@ class Adapter(Protocol):
         """An error response body the client's SDK reads as the provider's own."""
         ...
 
-    def stream_decoder(self) -> StreamDecoder:
-        """A new decoder for one response stream."""
+    def stream_decoder(self, read_text: bool = True) -> StreamDecoder:
+        """A new decoder for one response stream; ``read_text`` false lets a decoder skip
+        reading text deltas (its text blocks then read as empty)."""
         ...
 
 

@@ -100,9 +100,10 @@ def error_body(status: int, error_type: str, message: str) -> bytes:
     return dump({"type": "error", "error": {"type": error_type, "message": message}}).encode()
 
 
-def stream_decoder() -> AnthropicStream:
-    """A new decoder for one Messages response stream."""
-    return AnthropicStream()
+def stream_decoder(read_text: bool = True) -> AnthropicStream:
+    """A new decoder for one Messages response stream. With ``read_text`` false, text
+    deltas pass unparsed and text blocks read as empty (for chains that never see text)."""
+    return AnthropicStream(read_text)
 
 
 def _content(value: object, path: str) -> list[Block]:

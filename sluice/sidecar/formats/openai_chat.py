@@ -117,8 +117,9 @@ def render_response(response: Response, original: bytes) -> bytes:
     return dump(obj).encode()
 
 
-def stream_decoder() -> ChatStream:
-    """A new decoder for one Chat Completions response stream."""
+def stream_decoder(read_text: bool = True) -> ChatStream:
+    """A new decoder for one Chat Completions response stream. Every chunk is read whatever
+    ``read_text`` says: a chunk names no event, so telling text from a tool call needs JSON."""
     return ChatStream()
 
 

@@ -121,8 +121,9 @@ def render_response(response: Response, original: bytes) -> bytes:
     return dump(obj).encode()
 
 
-def stream_decoder() -> ResponsesStream:
-    """A new decoder for one Responses response stream."""
+def stream_decoder(read_text: bool = True) -> ResponsesStream:
+    """A new decoder for one Responses response stream (``read_text`` is not used yet:
+    every event is read)."""
     return ResponsesStream()
 
 
