@@ -1,10 +1,12 @@
 """One HTTP exchange as the sidecar sees it: the per-stream state machine.
 
-Envoy sends, in order: request headers, the whole request body (BUFFERED), response
-headers, then response body chunks (FULL_DUPLEX_STREAMED) and maybe trailers. The gRPC loop
-(``sluice.sidecar.server``) hands each to the matching method here as plain bytes and
-strings and turns what comes back into Envoy's messages; nothing here knows gRPC. This is
-the one place where the wire formats, the policy chain and the stream meet.
+An exchange goes through: the request's headers (what the sidecar reads of them), the whole
+request body (BUFFERED), the start of the response (status, content type), its body chunks
+(FULL_DUPLEX_STREAMED) and maybe trailers. The gRPC loop (``sluice.sidecar.server``) hands
+each to the matching method here as plain bytes and strings, whether Envoy sent it as a
+message of its own or attached it to a body message, and turns what comes back into
+Envoy's messages; nothing here knows gRPC. This is the one place where the wire formats,
+the policy chain and the stream meet.
 
 Pass-through is the default: when the chain reads nothing of the response (or the response
 is an error), :attr:`Exchange.passthrough` is true and chunks go back as they came, unparsed.
@@ -115,8 +117,8 @@ class Exchange:
         self._failed = False
 
     def on_request_headers(self, routes: RouteTable, headers: Mapping[str, str]) -> None:
-        """Request headers arrived (names in lower case, ``:path`` with its query string):
-        find the route's format and choose the policy chain."""
+        """The request's headers (names in lower case; ``:path`` with its query string, and
+        only the headers the sidecar reads): find the route's format, choose the chain."""
         self.headers = headers
         self.path = headers.get(":path", "")
         self.format = routes.format_for(self.path)
