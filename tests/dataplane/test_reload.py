@@ -65,3 +65,21 @@ async def test_an_invalid_config_is_refused_and_the_old_chain_stays(
     assert await blocked(gateway)
     assert "policy reload refused" in gateway.log.read_text()
     assert "alow_users: Extra inputs are not permitted" in gateway.log.read_text()
+
+
+async def test_editing_the_config_file_reloads_without_a_signal(
+    make_gateway: Callable[..., Gateway],
+) -> None:
+    gateway = make_gateway()
+    assert not await blocked(gateway)
+    rewrite_config(
+        gateway,
+        policy_paths=[str(ROOT / "examples" / "policies")],
+        policies=[{"name": "no_sudo:NoSudo"}],
+    )
+    for _ in range(100):  # the workers look at the file every 2 s
+        if await blocked(gateway):
+            break
+        await asyncio.sleep(0.1)
+    assert await blocked(gateway)
+    assert "policies reloaded" in gateway.log.read_text()
