@@ -31,23 +31,27 @@ def _service_user() -> str | None:
     try:
         pwd.getpwnam(SERVICE_USER)
     except KeyError:
-        created = subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-             SERVICE_USER],
-            capture_output=True,
-            check=False,
-        )
-        if created.returncode != 0:
+        shell = "/usr/sbin/nologin"
+        add = ["useradd", "--system", "--no-create-home", "--shell", shell, SERVICE_USER]
+        if subprocess.run(add, capture_output=True, check=False).returncode != 0:
             return "nobody"  # useradd unavailable or forbidden: nobody can run it too
     return SERVICE_USER
 
 
-def _run(command: list[str], user: str | None, log: Path) -> None:
-    prefix = ["runuser", "-u", user, "--"] if user else []
-    with log.open("ab") as out:
-        done = subprocess.run(prefix + command, stdout=out, stderr=subprocess.STDOUT, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{command[0]} failed ({done.returncode}):\n{log.read_text()[-4000:]}")
+class _Runner:
+    """Runs the server's tools as ``user``, their output collected in ``log``."""
+
+    def __init__(self, user: str | None, log: Path, server_log: Path) -> None:
+        self.user, self.log, self.server_log = user, log, server_log
+
+    def __call__(self, tool: str, *args: str) -> None:
+        prefix = ["runuser", "-u", self.user, "--"] if self.user else []
+        with self.log.open("ab") as out:
+            command = [*prefix, str(BIN / tool), *args]
+            done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=False)
+        if done.returncode != 0:
+            logs = [p.read_text()[-3000:] for p in (self.log, self.server_log) if p.exists()]
+            raise RuntimeError(f"{tool} failed ({done.returncode}):\n" + "\n".join(logs))
 
 
 @contextlib.contextmanager
@@ -57,25 +61,22 @@ def running_postgres(database: str = "sluice") -> Iterator[str]:
         raise RuntimeError(f"PostgreSQL binaries not found in {BIN} (set SLUICE_PG_BIN)")
     user = _service_user()
     with short_tempdir() as tmp:
-        # The server writes its own log (as the service user); ours collects the tools' output.
-        data, log, server_log = tmp / "data", tmp / "setup.log", tmp / "server.log"
         if user:
             shutil.chown(tmp, user)
-        port = free_port()
-        # trust auth is fine: the server only listens on loopback and lives for one test run.
-        _run([str(BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-              "--no-sync", "-E", "UTF8", "--locale=C"], user, log)
+        # The server writes its own log (as the service user); ours collects the tools'.
+        data, server_log = str(tmp / "data"), tmp / "server.log"
+        run = _Runner(user, tmp / "setup.log", server_log)
+        port = str(free_port())
+        # Trust authentication: the server listens on loopback only and lives for one run.
+        run("initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8")
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories='' "
             # A test database need not survive a crash: skip the disk flushes.
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
-        _run([str(BIN / "pg_ctl"), "-D", str(data), "-l", str(server_log), "-o", options, "-w",
-              "-t", "60", "start"], user, log)
+        run("pg_ctl", "-D", data, "-l", str(server_log), "-o", options, "-w", "-t", "60", "start")
         try:
-            _run([str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                  database], user, log)
+            run("createdb", "-h", "127.0.0.1", "-p", port, "-U", "postgres", database)
             yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/{database}"
         finally:
-            _run([str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                 user, log)
+            run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")

@@ -1,0 +1,36 @@
+"""Conversations: one row per session the gateway has seen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Index
+from sqlmodel import Field, SQLModel
+
+__all__ = ["Session"]
+
+
+class Session(SQLModel, table=True):
+    """A conversation, as the client identified it (or as Sluice hashed it).
+
+    A client that rewrites its history (compaction, an edited turn) does not overwrite
+    what was stored: the new history becomes a child session whose ``parent_id`` is the
+    session it diverged from and whose first ``fork_seq`` messages are the parent's.
+    ``root_id`` is the client's own session id, shared by a session and all its children.
+    """
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        Index("ix_sessions_last_seen", "last_seen"),
+        Index("ix_sessions_user_last_seen", "user_id", "last_seen"),
+        Index("ix_sessions_root", "root_id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=200)
+    root_id: str = Field(max_length=200)
+    parent_id: str | None = Field(default=None, foreign_key="sessions.id", max_length=200)
+    fork_seq: int = 0  # messages [0:fork_seq] are the parent's
+    client: str | None = Field(default=None, max_length=64)  # a fingerprint, never a key
+    user_id: str | None = Field(default=None, max_length=200)
+    first_seen: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    last_seen: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

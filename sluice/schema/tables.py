@@ -1,0 +1,23 @@
+"""Every table, imported once so that ``metadata`` knows them all (Alembic needs that)."""
+
+from __future__ import annotations
+
+from sqlmodel import SQLModel
+
+from sluice.schema.blobs import Blob, ExchangeBlob
+from sluice.schema.events import Event
+from sluice.schema.exchanges import Exchange
+from sluice.schema.messages import Message
+from sluice.schema.sessions import Session
+
+__all__ = [
+    "Blob",
+    "Event",
+    "Exchange",
+    "ExchangeBlob",
+    "Message",
+    "Session",
+    "metadata",
+]
+
+metadata = SQLModel.metadata

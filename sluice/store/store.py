@@ -1,0 +1,67 @@
+"""The store: writes batches of exchange records, reads sessions back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from sluice.schema import create_engine
+from sluice.store._writer import BatchWriter
+from sluice.store.records import ExchangeRecord
+from sluice.store.transcript import Transcript, read_transcript
+
+__all__ = ["Store"]
+
+
+class Store:
+    """The event log at ``url`` (SQLite file or Postgres), at the current schema revision.
+
+    >>> async with Store("sqlite:///var/sluice.db") as store:  # doctest: +SKIP
+    ...     await store.write(records)
+    ...     transcript = await store.read_session("5c1f...")
+
+    Run :func:`sluice.schema.upgrade` first; :func:`sluice.schema.check_version` says
+    whether that is needed. One writer per process: concurrent writers of one session
+    may race on its next message number.
+    """
+
+    def __init__(self, url: str | URL) -> None:
+        self.engine: AsyncEngine = create_engine(url)
+
+    async def write(self, records: Sequence[ExchangeRecord]) -> None:
+        """Store ``records`` in one transaction: all of them, or none if one fails.
+
+        Idempotent: a record whose exchange id is already stored is skipped, so a writer
+        may retry a batch whose commit it could not confirm.
+        """
+        if not records:
+            return
+        async with self.engine.begin() as connection:
+            writer = BatchWriter(connection)
+            done = await writer.stored_ids([record.id for record in records])
+            for record in records:
+                if record.id not in done:
+                    await writer.add(record)
+                    done.add(record.id)
+
+    async def read_session(self, session_id: str) -> Transcript | None:
+        """The session's transcript, in a fixed number of queries; ``None`` if unknown."""
+        async with self.engine.connect() as connection:
+            return await read_transcript(connection, session_id)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
