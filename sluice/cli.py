@@ -3,6 +3,7 @@
 sluice run --config sluice.yaml           # Envoy + sidecar workers, supervised
 sluice envoy-config --config sluice.yaml  # print the rendered Envoy bootstrap
 sluice sidecar --config sluice.yaml --worker 0
+sluice db upgrade|check|prune --config sluice.yaml [--older-than 30d]
 sluice policies [--schema | --doc]        # the built-in policies and their configs
 sluice fake-upstream --port 8081          # the scripted fake LLM API (demo, tests)
 """
@@ -14,6 +15,7 @@ import asyncio
 import json
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from sluice.config import ConfigError, GatewayConfig, load_config
@@ -36,6 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     sidecar.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
     sidecar.add_argument("--worker", type=int, default=0, help="Worker index (default 0).")
 
+    db = commands.add_parser("db", help="The event log's database.")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="Apply the schema migrations.")
+    upgrade.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
+    check = db_commands.add_parser("check", help="Say whether the schema is current.")
+    check.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
+    prune = db_commands.add_parser("prune", help="Delete exchanges older than a cutoff.")
+    prune.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
+    prune.add_argument(
+        "--older-than", type=_age, required=True, help="An age such as 30d, 12h or 90m."
+    )
+
     policies = commands.add_parser("policies", help="List the built-in policies.")
     show = policies.add_mutually_exclusive_group()
     show.add_argument("--schema", action="store_true", help="JSON Schema of each config.")
@@ -45,6 +59,56 @@ def _parser() -> argparse.ArgumentParser:
     fake.add_argument("--host", default="127.0.0.1")
     fake.add_argument("--port", type=int, default=8081)
     return parser
+
+
+def _age(text: str) -> timedelta:
+    units = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+    number, unit = text[:-1], text[-1:]
+    if unit not in units or not number.isdigit():
+        raise argparse.ArgumentTypeError(f"expected an age like 30d, 12h, 90m or 45s, not {text!r}")
+    return timedelta(**{units[unit]: int(number)})
+
+
+def _db(args: argparse.Namespace) -> None:
+    """``sluice db ...``: the event log's schema and retention."""
+    from sluice.schema import SchemaError, async_url, check_version, prune, upgrade
+
+    config = _load(args.config)
+    if not config.store_url:
+        sys.exit(f"sluice: {args.config}: store_url is null: there is no event log")
+    url = async_url(config.store_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.db_command == "upgrade":
+            asyncio.run(upgrade(url))
+            print("sluice: the event log's schema is current")
+        elif args.db_command == "check":
+            asyncio.run(check_version(url))
+            print("sluice: the event log's schema is current")
+        else:
+            deleted = asyncio.run(prune(url, args.older_than))
+            print("sluice: deleted " + ", ".join(f"{n} {t}" for t, n in deleted.items()))
+    except SchemaError as exc:
+        sys.exit(f"sluice: {exc}")
+
+
+def _prepare_store(config: GatewayConfig, path: Path) -> None:
+    """Before ``sluice run``: an embedded SQLite store is created or upgraded on the spot
+    (nothing else to run); a Postgres one must already be current (``sluice db upgrade``)."""
+    if not config.store_url:
+        return
+    from sluice.schema import SchemaError, async_url, check_version, upgrade
+
+    url = async_url(config.store_url)
+    try:
+        if url.get_backend_name() == "sqlite" and url.database:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            asyncio.run(upgrade(url))
+        else:
+            asyncio.run(check_version(url))
+    except SchemaError as exc:
+        sys.exit(f"sluice: {path}: store_url: {exc}")
 
 
 def _load(path: Path, *, policies: bool = False) -> GatewayConfig:
@@ -71,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # chatty at INFO
     if args.command == "envoy-config":
         from sluice.envoy import render_bootstrap
 
@@ -79,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
         from sluice.supervisor import Supervisor
 
         config = _load(args.config, policies=True)
+        _prepare_store(config, args.config)
         supervisor = Supervisor(config, args.config, config.sidecar.socket_dir)
         sys.exit(asyncio.run(supervisor.run()))
     elif args.command == "sidecar":
@@ -88,6 +154,8 @@ def main(argv: list[str] | None = None) -> None:
             run_worker(args.config, args.worker)
         except ConfigError as exc:
             sys.exit(f"sluice: {exc}")
+    elif args.command == "db":
+        _db(args)
     elif args.command == "policies":
         from sluice.policies import BUILTINS
         from sluice.reference import config_schemas, policy_reference

@@ -229,8 +229,17 @@ class GatewayConfig(_Model):
     providers: dict[str, ProviderConfig] = Field(default_factory=_default_providers)
     routes: list[Route] = Field(default_factory=_default_routes)
     passthrough: list[PassthroughRoute] = Field(default_factory=_default_passthrough)
-    store_url: str = Field(
-        "sqlite:///var/sluice.db", description="Event log database (SQLite file or Postgres URL)."
+    store_url: str | None = Field(
+        "sqlite:///var/sluice.db",
+        description="The event log: `sqlite:///PATH` (a file, relative to this config file; "
+        "created at start) or `postgresql://USER:PASS@HOST/DB` (run `sluice db upgrade` "
+        "first). `null`: record nothing.",
+    )
+    store_queue: int = Field(
+        10_000,
+        ge=100,
+        description="Exchanges waiting for the event log while it is slow or down; beyond "
+        "this the oldest are dropped (and counted).",
     )
     policies: list[PolicyRef] = Field(
         default_factory=lambda: [PolicyRef(name="noop")],
@@ -284,7 +293,13 @@ class GatewayConfig(_Model):
         if not sidecar.socket_dir.is_absolute():
             sidecar = sidecar.model_copy(update={"socket_dir": base / sidecar.socket_dir})
         policy_paths = [path if path.is_absolute() else base / path for path in self.policy_paths]
-        return self.model_copy(update={"sidecar": sidecar, "policy_paths": policy_paths})
+        store_url = self.store_url
+        sqlite, _, path = (store_url or "").partition(":///")
+        if sqlite.startswith("sqlite") and path and not path.startswith("/"):
+            store_url = f"{sqlite}:///{base / path}"
+        return self.model_copy(
+            update={"sidecar": sidecar, "policy_paths": policy_paths, "store_url": store_url}
+        )
 
 
 def _format_error(error: ValidationError) -> str:

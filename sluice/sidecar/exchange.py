@@ -15,8 +15,11 @@ is an error), :attr:`Exchange.passthrough` is true and chunks go back as they ca
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sluice.hooks import ExchangeContext, RequestHook
 from sluice.model import Format, Request
@@ -26,6 +29,9 @@ from sluice.sidecar.enforce import BodyEnforcer, StreamEnforcer
 from sluice.sidecar.formats import Adapter, FormatError, adapter_for
 from sluice.sidecar.formats.edits import editor_for
 from sluice.sidecar.identity import fingerprint, public_headers, session_id
+from sluice.sidecar.recorder import Recorder
+from sluice.sidecar.recording import Capture
+from sluice.sidecar.recording import decision as record_decision
 from sluice.sidecar.routes import RouteTable
 
 __all__ = [
@@ -81,9 +87,13 @@ class Exchange:
         "_adapter",
         "_body",
         "_chains",
+        "_clock",
         "_failed",
         "_keepalive_s",
+        "_recorder",
+        "_routes",
         "_stream",
+        "capture",
         "chain",
         "context",
         "decisions",
@@ -97,9 +107,18 @@ class Exchange:
         "status",
     )
 
-    def __init__(self, chains: ChainSet, keepalive_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        chains: ChainSet,
+        keepalive_s: float = 5.0,
+        recorder: Recorder[Capture] | None = None,
+    ) -> None:
         self._chains = chains  # fixed for the exchange: a reload applies to the next request
         self._keepalive_s = keepalive_s
+        self._recorder = recorder
+        self.capture: Capture | None = None  # what the event log gets, when one is kept
+        self._clock = 0.0
+        self._routes: RouteTable | None = None
         self.chain = chains.default
         self.headers: Mapping[str, str] = {}
         self.format: Format | None = None  # None: not an LLM route (passthrough)
@@ -116,6 +135,32 @@ class Exchange:
         self._body: BodyEnforcer | None = None
         self._failed = False
 
+    def _start_capture(self, routes: RouteTable, body: bytes) -> None:
+        assert self.format is not None  # only LLM routes are recorded
+        self._clock = time.perf_counter()
+        self.capture = Capture(
+            id=uuid.uuid4().hex,
+            started_at=datetime.now(UTC),
+            format=self.format,
+            route=self.path.partition("?")[0],
+            provider=routes.provider_for(self.path),
+            request_body=body,
+            client=fingerprint(self.headers),
+        )
+
+    def finish_capture(self, *, complete: bool = True) -> None:
+        """The exchange is over (or abandoned): hand what was captured to the event log."""
+        capture, self.capture = self.capture, None
+        if capture is None or self._recorder is None:
+            return
+        capture.complete = complete
+        capture.duration = time.perf_counter() - self._clock
+        capture.session_id = self.context.session if self.context is not None else None
+        capture.decisions = [
+            record_decision(d.policy, d.hook, d.action, d.reason, d.seconds) for d in self.decisions
+        ]
+        self._recorder.record(capture)
+
     def on_request_headers(self, routes: RouteTable, headers: Mapping[str, str]) -> None:
         """The request's headers (names in lower case; ``:path`` with its query string, and
         only the headers the sidecar reads): find the route's format, choose the chain."""
@@ -124,6 +169,7 @@ class Exchange:
         self.format = routes.format_for(self.path)
         if self.format is None:
             return
+        self._routes = routes
         chains = self._chains
         self.chain = chains.select(
             Selection(
@@ -138,11 +184,13 @@ class Exchange:
         """The whole request body arrived (BUFFERED): read it, refuse it, or let it go."""
         if self.format is None:
             return CONTINUE
+        if self._recorder is not None and self._routes is not None:
+            self._start_capture(self._routes, body)
         adapter = self._adapter = adapter_for(self.format)
         try:
             self.request = adapter.parse_request(body)
         except FormatError as exc:
-            return Refuse(400, adapter.error_body(400, "invalid_request_error", str(exc)))
+            return self._refuse(adapter.error_body(400, "invalid_request_error", str(exc)))
         self.context = ExchangeContext(
             self.format,
             self.path,
@@ -158,19 +206,34 @@ class Exchange:
         hook = RequestHook(self.context, editor, size=len(body))
         await self.chain.run(hook, self.decisions)
         if hook.refused is not None:
-            return Refuse(400, adapter.error_body(400, "invalid_request_error", hook.refused))
+            return self._refuse(adapter.error_body(400, "invalid_request_error", hook.refused))
         if not editor.changed:
             return CONTINUE
         new_body = json.dumps(editor.body, ensure_ascii=False).encode()
+        if self.capture is not None:
+            self.capture.request_sent = new_body
         self.request = adapter.parse_request(new_body)
         self.context.request = self.request
         return Continue(new_body)
+
+    def _refuse(self, body: bytes) -> Refuse:
+        if self.capture is not None:
+            self.capture.refused = True
+            self.capture.status = 400
+            self.capture.content_type = "application/json"
+            self.capture.response_chunks.append(body)
+            self.finish_capture()
+        return Refuse(400, body)
 
     def on_response_headers(self, status: int, content_type: str) -> ResponseHeaderChanges:
         """The response begins (``status`` 0 if unknown): decide whether its body is read or
         passed through."""
         self.status = status
         self.response_started = True
+        if self.capture is not None:
+            self.capture.status = status
+            self.capture.content_type = content_type
+            self.capture.ttft = time.perf_counter() - self._clock
         if (
             status != 200
             or self.context is None
@@ -179,6 +242,8 @@ class Exchange:
         ):
             return NO_CHANGES
         self.passthrough = False
+        if self.capture is not None:
+            self.capture.delivered_chunks = []
         if content_type.startswith("text/event-stream"):
             self._stream = StreamEnforcer(
                 self.chain,
@@ -201,22 +266,31 @@ class Exchange:
         """
         if self._failed:
             return
+        capture = self.capture
+        if capture is not None:
+            capture.response_chunks.append(chunk)
+        delivered = capture.delivered_chunks if capture is not None else None
+        async for out in self._respond(chunk, end):
+            if delivered is not None:
+                delivered.append(out)
+            for piece in _split(out):
+                yield piece
+        if end:
+            self.finish_capture()
+
+    async def _respond(self, chunk: bytes, end: bool) -> AsyncIterator[bytes]:
         if self._stream is not None:
             async for out in self._stream.feed(chunk):
-                for piece in _split(out):
-                    yield piece
+                yield out
             if end:
                 async for out in self._stream.close():
-                    for piece in _split(out):
-                        yield piece
+                    yield out
         elif self._body is not None:
             self._body.feed(chunk)
             if end:
-                for piece in _split(await self._body.close()):
-                    yield piece
+                yield await self._body.close()
         elif chunk:
-            for piece in _split(chunk):
-                yield piece
+            yield chunk
 
     def fail(self, message: str) -> bytes:
         """After an internal error: the bytes that end the client's response cleanly (an

@@ -33,6 +33,8 @@ from sluice.envoy.contract import (
 )
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.exchange import Continue, Exchange, Refuse, ResponseHeaderChanges
+from sluice.sidecar.recorder import Recorder
+from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
 
 __all__ = ["MAX_MESSAGE_BYTES", "ExtProcServer", "serve"]
@@ -156,10 +158,17 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
     it started with.
     """
 
-    def __init__(self, routes: RouteTable, chains: ChainSet, keepalive_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        routes: RouteTable,
+        chains: ChainSet,
+        keepalive_s: float = 5.0,
+        recorder: Recorder[Capture] | None = None,
+    ) -> None:
         self.routes = routes
         self.chains = chains
         self.keepalive_s = keepalive_s
+        self.recorder = recorder
         self.active_streams = 0
 
     async def Process(
@@ -167,7 +176,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         request_iterator: AsyncIterator[pb.ProcessingRequest],
         context: grpc.aio.ServicerContext[pb.ProcessingRequest, pb.ProcessingResponse],
     ) -> AsyncIterator[pb.ProcessingResponse]:
-        exchange = Exchange(self.chains, self.keepalive_s)
+        exchange = Exchange(self.chains, self.keepalive_s, self.recorder)
         self.active_streams += 1
         try:
             async for message in request_iterator:
@@ -181,6 +190,10 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         if not exchange.ended:
                             exchange.ended = body.end_of_stream
                             yield _streamed(body.body, body.end_of_stream)
+                            if exchange.capture is not None:  # for the event log, unparsed
+                                exchange.capture.response_chunks.append(body.body)
+                                if body.end_of_stream:
+                                    exchange.finish_capture()
                         continue
                     async for reply in self._response_chunk(exchange, body):
                         yield reply
@@ -207,11 +220,13 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     if not exchange.passthrough:  # deliver what is held before the trailers
                         async for reply in self._finish(exchange):
                             yield reply
+                    exchange.finish_capture()
                     yield _CONTINUE_RESPONSE_TRAILERS
                 else:
                     log.warning("unexpected ext_proc message %s on %s", kind, exchange.path)
         finally:
             self.active_streams -= 1
+            exchange.finish_capture(complete=False)  # cut short: record what there was
 
     async def _request_body(self, exchange: Exchange, body: bytes) -> Continue | Refuse:
         try:

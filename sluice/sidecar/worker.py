@@ -16,8 +16,14 @@ import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sluice.config import ConfigError, GatewayConfig, load_config
+
+if TYPE_CHECKING:
+    from sluice.sidecar.recorder import Recorder
+    from sluice.sidecar.recording import Capture
+    from sluice.store import Store
 
 __all__ = ["configure_grpc_environment", "run_worker"]
 
@@ -44,8 +50,12 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     socket_path.parent.mkdir(parents=True, exist_ok=True)
     socket_path.unlink(missing_ok=True)  # left behind by a worker that was killed
     models = ModelClients()  # shared by every chain, across reloads; closed at shutdown
+    event_log = await _open_event_log(config)
     servicer = ExtProcServer(
-        RouteTable(config.routes), ChainSet(config, models), config.sidecar.keepalive_s
+        RouteTable(config.routes),
+        ChainSet(config, models),
+        config.sidecar.keepalive_s,
+        event_log[1] if event_log else None,
     )
     server = await serve(servicer, f"unix:{socket_path}")
     log.info("sidecar worker %d listening on %s", os.getpid(), socket_path)
@@ -79,7 +89,30 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     log.info("sidecar worker %d stopping (grace %gs)", os.getpid(), grace)
     await server.stop(grace)
     await models.aclose()
+    if event_log is not None:
+        store, recorder = event_log
+        await recorder.aclose(timeout=max(grace, 1))  # write what the last streams left
+        await store.close()
     socket_path.unlink(missing_ok=True)
+
+
+async def _open_event_log(config: GatewayConfig) -> tuple[Store, Recorder[Capture]] | None:
+    """The store and its recorder, or ``None`` when the config records nothing.
+
+    Refuses to start (``SchemaError``) when the database is not at this Sluice's schema."""
+    if not config.store_url:
+        return None
+    from sluice.schema import async_url, check_version
+    from sluice.sidecar.recorder import Recorder
+    from sluice.sidecar.recording import store_sink
+    from sluice.store import Store
+
+    url = async_url(config.store_url)
+    await check_version(url)
+    store = Store(url)
+    recorder: Recorder[Capture] = Recorder(store_sink(store), capacity=config.store_queue)
+    recorder.start()
+    return store, recorder
 
 
 async def _stop_when_orphaned(stop: asyncio.Event) -> None:
@@ -118,4 +151,9 @@ def run_worker(config_path: Path, index: int) -> None:
     config = load_config(config_path)
     if not 0 <= index < config.sidecar.workers:
         raise ConfigError(f"worker index {index} out of range 0..{config.sidecar.workers - 1}")
-    uvloop.run(_serve_until_signalled(config_path, config, index))
+    from sluice.schema import SchemaError
+
+    try:
+        uvloop.run(_serve_until_signalled(config_path, config, index))
+    except SchemaError as exc:
+        raise ConfigError(f"store_url: {exc}") from None
