@@ -140,6 +140,9 @@ class Policy(Generic[ConfigT]):
     """
 
     Config: ClassVar[type[PolicyConfig]] = PolicyConfig
+    # True for a policy whose edits remove what must never be stored (secrets): the event
+    # log then keeps the exchange as sent and delivered, never as received.
+    sanitizes_records: ClassVar[bool] = False
     name: str = ""
 
     def __init__(

@@ -146,6 +146,7 @@ class Redact(Policy[RedactConfig]):
     """Redacts secrets, and optionally emails and phone numbers, from requests and responses."""
 
     Config = RedactConfig
+    sanitizes_records = True  # the event log stores what redact left, never the original
 
     @cached_property
     def detectors(self) -> tuple[Detector, ...]:

@@ -50,6 +50,7 @@ class Chain:
         self.reads_text = bool(self._by_hook["text"])
         self.reads_tool_calls = bool(self._by_hook["tool_call"])
         self.adds_at_end = bool(self._by_hook["end"])
+        self.sanitizes_records = any(p.sanitizes_records for p in self.policies)
         self.observes_response = bool(self._by_hook["response"])
         # Tool calls must stay last: held while something may still come before them.
         self.holds_tool_calls = self.reads_tool_calls or self.adds_at_end

@@ -154,6 +154,7 @@ class Exchange:
         if capture is None or self._recorder is None:
             return
         capture.complete = complete
+        capture.sanitized = self.chain.sanitizes_records
         capture.duration = time.perf_counter() - self._clock
         capture.session_id = self.context.session if self.context is not None else None
         capture.decisions = [

@@ -47,6 +47,7 @@ class Capture:
     duration: float | None = None
     refused: bool = False
     complete: bool = True
+    sanitized: bool = False  # a redacting policy ran: store only what it left
     decisions: list[Decision] = field(default_factory=list)
 
 
@@ -90,6 +91,12 @@ def _json(data: bytes) -> dict[str, object]:
 def to_record(capture: Capture) -> ExchangeRecord:
     """The store record for ``capture``: parsing happens here, in the writer, never on the
     data path."""
+    if capture.sanitized:
+        # What arrived may hold the secrets a redacting policy removed: keep only its output.
+        if capture.request_sent is not None:
+            capture.request_body, capture.request_sent = capture.request_sent, None
+        if capture.delivered_chunks is not None:
+            capture.response_chunks, capture.delivered_chunks = capture.delivered_chunks, None
     request = _json(capture.request_body)
     response = capture.response or _parse_response(
         capture.format, capture.content_type, b"".join(capture.response_chunks)

@@ -3,6 +3,7 @@ in every wire format, streamed and whole. One gateway; each test picks its chain
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ import openai
 import pytest
 
 from sluice.model import Format
+from sluice.schema import async_url
+from sluice.store import Outcome, Store
 from tests.dataplane.clients import ask
 from tests.dataplane.conftest import track
 from tests.harness import FakeUpstream, Gateway, gateway_config, short_tempdir, start_gateway
@@ -249,3 +252,38 @@ async def test_notice_ends_each_response_before_its_tool_calls(
     reply = await ask(policed.url, fmt, stream=stream, script="tools", headers=chain("notice"))
     assert reply.text.rstrip().endswith("logged and monitored by ACME Security.")
     assert [name for name, _ in reply.tool_calls] == ["Bash", "Read"]
+
+
+async def test_redacted_secrets_never_reach_the_event_log(policed: Gateway) -> None:
+    """With redact in the chain, the event log keeps what redact left, not the original."""
+    headers = chain("redact") | {
+        "x-fake-text": f"Use {SECRET} to deploy.",
+        "x-claude-code-session-id": "redact-log",
+    }
+    async with (
+        anthropic.AsyncAnthropic(base_url=policed.url, api_key="k", max_retries=0) as c,
+        c.messages.stream(
+            model="m",
+            max_tokens=50,
+            messages=[{"role": "user", "content": f"my key is {AWS}"}],
+            extra_headers=headers | {"x-fake-script": "text"},
+        ) as events,
+    ):
+        await events.get_final_message()
+    url = f"sqlite:///{policed.config_path.parent}/var/sluice.db"
+    async with Store(async_url(url)) as store:
+        for _ in range(100):
+            found = await store.read_session("redact-log")
+            if found is not None:
+                break
+            await asyncio.sleep(0.05)
+    assert found is not None
+    [exchange] = found.exchanges
+    assert exchange.outcome is Outcome.MODIFIED
+    stored = json.dumps(found.request(exchange)) + repr(exchange.response)
+    assert AWS not in stored
+    assert SECRET not in stored
+    assert "[REDACTED:" in stored
+    database = b"".join(p.read_bytes() for p in policed.config_path.parent.glob("var/sluice.db*"))
+    assert AWS.encode() not in database
+    assert SECRET.encode() not in database
