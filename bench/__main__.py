@@ -1,8 +1,10 @@
 """``make bench``: the cost of Envoy and of the Sluice sidecar, measured in one run.
 
 For each scenario (non-streaming, burst streaming, paced streaming of 50 events 10 ms
-apart) it runs the same bounded load against: the fake upstream directly, plain Envoy
-(no ext_proc), Envoy + sidecar (noop chain), and Envoy + 2 sidecar workers. It prints
+apart, the same ending in tool calls, one client at rest) it runs the same bounded load
+against: the fake upstream directly, plain Envoy (no ext_proc), Envoy + sidecar (noop
+chain, recording to the default SQLite event log), the same without the event log,
+Envoy + 2 sidecar workers, and chains with tool_rules and with tool_judge. It prints
 requests/s, p50/p99 latency, p50/p99 time to first byte, the sidecar's CPU per ext_proc
 message and per request, and each figure's ratio to plain Envoy.
 """
@@ -192,8 +194,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument(
         "--setups",
-        help="comma-separated subset of: direct, envoy, sidecar, sidecar-x2, tool_rules, "
-        "tool_judge (default: all)",
+        help="comma-separated subset of: direct, envoy, sidecar, no-store, sidecar-x2, "
+        "tool_rules, tool_judge (default: all)",
     )
     args = parser.parse_args()
     rows: list[Row] = []
@@ -207,6 +209,13 @@ def main() -> None:
                 ("direct", lambda: direct(upstream), BASE),
                 ("envoy", lambda: plain_envoy(upstream, workdir / "envoy"), BASE),
                 ("sidecar", lambda: sidecar(upstream, workdir / "noop", 1), BASE),
+                (
+                    "no-store",
+                    lambda: sidecar(
+                        upstream, workdir / "nostore", 1, name="no store", store_url=None
+                    ),
+                    [NON_STREAMING, PACED, AT_REST],
+                ),
                 (
                     "sidecar-x2",
                     lambda: sidecar(upstream, workdir / "noop2", 2),

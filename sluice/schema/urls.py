@@ -56,4 +56,8 @@ def _enable_sqlite_foreign_keys(engine: AsyncEngine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # One writer, readers alongside it: a write-ahead log, synced at checkpoints rather
+        # than at every commit (an OS crash may lose the last commits, never corrupt).
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
