@@ -17,6 +17,7 @@ import logging
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sluice.config import ConfigError, GatewayConfig, load_config
 
@@ -28,24 +29,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="INFO", help="Python log level (default INFO).")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="Start Envoy and the sidecar, supervise both.")
-    run.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
+    def with_config(group: Any, name: str, help: str) -> argparse.ArgumentParser:
+        command: argparse.ArgumentParser = group.add_parser(name, help=help)
+        command.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
+        return command
 
-    render = commands.add_parser("envoy-config", help="Print the rendered Envoy bootstrap.")
-    render.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
-
-    sidecar = commands.add_parser("sidecar", help="Run one sidecar worker (used by `run`).")
-    sidecar.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
+    with_config(commands, "run", "Start Envoy and the sidecar, supervise both.")
+    with_config(commands, "envoy-config", "Print the rendered Envoy bootstrap.")
+    sidecar = with_config(commands, "sidecar", "Run one sidecar worker (used by `run`).")
     sidecar.add_argument("--worker", type=int, default=0, help="Worker index (default 0).")
 
     db = commands.add_parser("db", help="The event log's database.")
     db_commands = db.add_subparsers(dest="db_command", required=True)
-    upgrade = db_commands.add_parser("upgrade", help="Apply the schema migrations.")
-    upgrade.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
-    check = db_commands.add_parser("check", help="Say whether the schema is current.")
-    check.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
-    prune = db_commands.add_parser("prune", help="Delete exchanges older than a cutoff.")
-    prune.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
+    with_config(db_commands, "upgrade", "Apply the schema migrations.")
+    with_config(db_commands, "check", "Say whether the schema is current.")
+    prune = with_config(db_commands, "prune", "Delete exchanges older than a cutoff.")
     prune.add_argument(
         "--older-than", type=_age, required=True, help="An age such as 30d, 12h or 90m."
     )
