@@ -189,11 +189,13 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     if exchange.passthrough:  # the hot path: nothing reads this response
                         if not exchange.ended:
                             exchange.ended = body.end_of_stream
-                            yield _streamed(body.body, body.end_of_stream)
+                            # Before the reply: once Envoy has the end, it may close the
+                            # stream, and this generator would not resume.
                             if exchange.capture is not None:  # for the event log, unparsed
                                 exchange.capture.response_chunks.append(body.body)
                                 if body.end_of_stream:
                                     exchange.finish_capture()
+                            yield _streamed(body.body, body.end_of_stream)
                         continue
                     async for reply in self._response_chunk(exchange, body):
                         yield reply
