@@ -78,9 +78,22 @@ async def test_claude_code_head_probe(gateway: Gateway, upstream: FakeUpstream) 
     assert [r["method"] for r in upstream.requests()] == ["HEAD"]
 
 
-async def test_unknown_path_gets_a_json_404(gateway: Gateway) -> None:
+@pytest.mark.parametrize(
+    ("headers", "anthropic_shape"), [({}, False), ({"anthropic-version": "2023-06-01"}, True)]
+)
+async def test_unknown_path_gets_a_404_in_the_clients_error_format(
+    gateway: Gateway, headers: dict[str, str], anthropic_shape: bool
+) -> None:
     async with (
         aiohttp.ClientSession() as session,
-        session.get(f"{gateway.url}/nowhere") as response,
+        session.get(f"{gateway.url}/nowhere", headers=headers) as response,
     ):
         assert response.status == 404
+        assert response.headers["content-type"] == "application/json"
+        body = await response.json()
+    if anthropic_shape:
+        assert body["type"] == "error"
+        assert body["error"]["message"].startswith("Sluice gateway:")
+    else:
+        assert body["error"]["message"].startswith("Sluice gateway:")
+        assert "type" not in body
