@@ -60,6 +60,8 @@ class Hook:
 class RequestEdits(Protocol):
     """The edits a policy can make to a request, whatever its wire format."""
 
+    revision: int  # counts the edits made so far (the chain tells who changed what by it)
+
     def max_tokens(self) -> int | None:
         """The output-token cap the client asked for, if any."""
         ...

@@ -132,19 +132,6 @@ class Gateway:
         pids = [int(pid) for pid in children.read_text().split()]
         return [pid for pid in pids if b"sidecar" in Path(f"/proc/{pid}/cmdline").read_bytes()]
 
-    def envoy_pid(self) -> int:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        for pid in map(int, children.read_text().split()):
-            if b"envoy" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]:
-                return pid
-        raise LookupError("no envoy process")
-
-    def envoy_stats(self, pattern: str) -> dict[str, int]:
-        url = f"{self.admin_url}/stats?format=json&filter={pattern}"
-        with urllib.request.urlopen(url) as response:
-            stats = json.load(response)["stats"]
-        return {s["name"]: int(s["value"]) for s in stats if "value" in s}
-
     def sidecar_streams_per_worker(self) -> dict[str, int]:
         """gRPC streams Envoy opened to each sidecar worker's socket."""
         with urllib.request.urlopen(f"{self.admin_url}/clusters") as response:

@@ -101,7 +101,7 @@ def _snapshot(hook: Hook) -> object:
     if isinstance(hook, TextHook):
         return hook.text
     if isinstance(hook, RequestHook):
-        return getattr(hook.edits, "revision", None)
+        return hook.edits.revision
     return None
 
 

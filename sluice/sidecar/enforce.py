@@ -15,6 +15,7 @@ retrying a failed stream without ``stream`` (Claude Code does) meets the same de
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 
@@ -46,8 +47,6 @@ class _Outcome:
 
 async def _with_keepalives(work: Awaitable[None], interval: float) -> AsyncIterator[bytes]:
     """Run ``work``; while it runs, yield an SSE comment every ``interval`` seconds."""
-    import asyncio
-
     task = asyncio.ensure_future(work)
     try:
         while True:

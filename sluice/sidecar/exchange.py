@@ -90,9 +90,10 @@ class Exchange:
         "_clock",
         "_failed",
         "_keepalive_s",
+        "_provider",
         "_recorder",
-        "_routes",
         "_stream",
+        "_who",
         "capture",
         "chain",
         "context",
@@ -118,7 +119,8 @@ class Exchange:
         self._recorder = recorder
         self.capture: Capture | None = None  # what the event log gets, when one is kept
         self._clock = 0.0
-        self._routes: RouteTable | None = None
+        self._provider: str | None = None
+        self._who = Selection(path="")  # who asks for what: set with the request's headers
         self.chain = chains.default
         self.headers: Mapping[str, str] = {}
         self.format: Format | None = None  # None: not an LLM route (passthrough)
@@ -135,17 +137,16 @@ class Exchange:
         self._body: BodyEnforcer | None = None
         self._failed = False
 
-    def _start_capture(self, routes: RouteTable, body: bytes) -> None:
-        assert self.format is not None  # only LLM routes are recorded
+    def _start_capture(self, fmt: Format, body: bytes) -> None:
         self._clock = time.perf_counter()
         self.capture = Capture(
             id=uuid.uuid4().hex,
             started_at=datetime.now(UTC),
-            format=self.format,
-            route=self.path.partition("?")[0],
-            provider=routes.provider_for(self.path),
+            format=fmt,
+            route=self._who.path,
+            provider=self._provider,
             request_body=body,
-            client=fingerprint(self.headers),
+            client=self._who.client,
         )
 
     def finish_capture(self, *, complete: bool = True) -> None:
@@ -170,23 +171,22 @@ class Exchange:
         self.format = routes.format_for(self.path)
         if self.format is None:
             return
-        self._routes = routes
+        self._provider = routes.provider_for(self.path)
         chains = self._chains
-        self.chain = chains.select(
-            Selection(
-                path=self.path.partition("?")[0],
-                client=fingerprint(headers),
-                team=headers.get(chains.team_header) if chains.team_header else None,
-                requested=headers.get(chains.chain_header) if chains.chain_header else None,
-            )
+        self._who = Selection(
+            path=self.path.partition("?")[0],
+            client=fingerprint(headers),
+            team=headers.get(chains.team_header) if chains.team_header else None,
+            requested=headers.get(chains.chain_header) if chains.chain_header else None,
         )
+        self.chain = chains.select(self._who)
 
     async def on_request_body(self, body: bytes) -> RequestVerdict:
         """The whole request body arrived (BUFFERED): read it, refuse it, or let it go."""
         if self.format is None:
             return CONTINUE
-        if self._recorder is not None and self._routes is not None:
-            self._start_capture(self._routes, body)
+        if self._recorder is not None:
+            self._start_capture(self.format, body)
         adapter = self._adapter = adapter_for(self.format)
         try:
             self.request = adapter.parse_request(body)
@@ -196,8 +196,8 @@ class Exchange:
             self.format,
             self.path,
             self.request,
-            client=fingerprint(self.headers),
-            team=self.headers.get(self._chains.team_header or ""),
+            client=self._who.client,
+            team=self._who.team,
             session=session_id(self.headers, self.request),
             headers=public_headers(self.headers),
         )

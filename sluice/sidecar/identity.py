@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 
 from sluice.model import Request, Text
+from sluice.store.records import client_fingerprint
 
 __all__ = ["CREDENTIAL_HEADERS", "fingerprint", "public_headers", "session_id"]
 
@@ -31,9 +32,7 @@ def fingerprint(headers: Mapping[str, str]) -> str | None:
         auth = headers.get("authorization", "")
         scheme, _, value = auth.partition(" ")
         key = value.strip() if scheme.lower() == "bearer" else ""
-    if not key:
-        return None
-    return hashlib.sha256(key.encode()).hexdigest()[:12]
+    return client_fingerprint(key) if key else None
 
 
 def public_headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sluice.model import Format, Response
+from sluice.model import Format, Response, Usage
 from sluice.sidecar.formats import FormatError, adapter_for
 from sluice.sidecar.sse import SSEParser
 from sluice.store import Decision, EventKind, ExchangeRecord, Outcome, Store
@@ -123,7 +123,7 @@ def to_record(capture: Capture) -> ExchangeRecord:
         session_id=capture.session_id,
         status=capture.status,
         streamed=capture.content_type.startswith("text/event-stream"),
-        usage=response.usage if response is not None else Response(capture.format).usage,
+        usage=response.usage if response is not None else Usage(),
         ttft=capture.ttft,
         duration=capture.duration,
         outcome=_outcome(capture),

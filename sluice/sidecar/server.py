@@ -169,7 +169,6 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         self.chains = chains
         self.keepalive_s = keepalive_s
         self.recorder = recorder
-        self.active_streams = 0
 
     async def Process(
         self,
@@ -177,7 +176,6 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         context: grpc.aio.ServicerContext[pb.ProcessingRequest, pb.ProcessingResponse],
     ) -> AsyncIterator[pb.ProcessingResponse]:
         exchange = Exchange(self.chains, self.keepalive_s, self.recorder)
-        self.active_streams += 1
         try:
             async for message in request_iterator:
                 kind = message.WhichOneof("request")
@@ -227,7 +225,6 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                 else:
                     log.warning("unexpected ext_proc message %s on %s", kind, exchange.path)
         finally:
-            self.active_streams -= 1
             exchange.finish_capture(complete=False)  # cut short: record what there was
 
     async def _request_body(self, exchange: Exchange, body: bytes) -> Continue | Refuse:
