@@ -13,16 +13,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._errors import ErrorKind, InvalidRequest
-from ._ids import HEX
+from ._openai_base import OpenAIFormat
 from ._openai_errors import openai_error
-from ._openai_validation import check_chat, parse_openai_body
+from ._openai_validation import check_chat
 from ._scripts import Block, TextBlock, ToolCallBlock
 from ._sse import SseEvent, json_event
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ._ids import Ids
     from ._wire import JSON, Turn
 
 __all__ = ["ChatCompletions"]
@@ -35,23 +34,13 @@ _TOO_LONG = InvalidRequest(
 )
 
 
-class ChatCompletions:
+class ChatCompletions(OpenAIFormat):
     """The OpenAI Chat Completions wire format (see the module docstring)."""
 
-    request_id_header = "x-request-id"
+    too_long = _TOO_LONG
 
-    def new_request_id(self, ids: Ids) -> str:
-        return ids.make("req_", 32, HEX)
-
-    def parse(self, raw: bytes) -> JSON:
-        body = parse_openai_body(raw)
+    def check(self, body: JSON) -> None:
         check_chat(body)
-        return body
-
-    def error(
-        self, kind: ErrorKind, request_id: str, detail: InvalidRequest | None = None
-    ) -> tuple[int, JSON]:
-        return openai_error(kind, detail, _TOO_LONG)
 
     def message(self, turn: Turn) -> JSON:
         blocks = turn.script.blocks

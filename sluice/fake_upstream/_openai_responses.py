@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import ErrorKind, InvalidRequest
 from ._ids import HEX
+from ._openai_base import OpenAIFormat
 from ._openai_errors import openai_error
-from ._openai_validation import check_responses, parse_openai_body
+from ._openai_validation import check_responses
 from ._scripts import Block, TextBlock, ThinkingBlock, ToolCallBlock
 from ._sse import SseEvent, json_event
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ._ids import Ids
     from ._wire import JSON, Turn
 
 __all__ = ["Responses"]
@@ -35,23 +35,13 @@ _TOO_LONG = InvalidRequest(
 )
 
 
-class Responses:
+class Responses(OpenAIFormat):
     """The OpenAI Responses wire format (see the module docstring)."""
 
-    request_id_header = "x-request-id"
+    too_long = _TOO_LONG
 
-    def new_request_id(self, ids: Ids) -> str:
-        return ids.make("req_", 32, HEX)
-
-    def parse(self, raw: bytes) -> JSON:
-        body = parse_openai_body(raw)
+    def check(self, body: JSON) -> None:
         check_responses(body)
-        return body
-
-    def error(
-        self, kind: ErrorKind, request_id: str, detail: InvalidRequest | None = None
-    ) -> tuple[int, JSON]:
-        return openai_error(kind, detail, _TOO_LONG)
 
     def message(self, turn: Turn) -> JSON:
         items = _Items(turn)
