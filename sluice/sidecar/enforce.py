@@ -90,23 +90,14 @@ class StreamEnforcer:
         out = b""
         for event in self._parser.feed(chunk):
             for part in self._decoder.feed(event):
-                # Most parts need no decision: handle them here, without a coroutine.
-                held = self._held
-                if held is None:
-                    if part.kind in _ENDING or (
-                        part.kind is PartKind.BLOCK_START and self._holds(part.block)
-                    ):
-                        pass  # a decision may follow: the general path below
-                    else:
-                        out += self._decoder.forward(part)
-                        continue
-                elif part.index == held[0].index and part.kind is PartKind.BLOCK_DELTA:
-                    held.append(part)
+                settled = self._settle(part)  # most parts: no decision, no coroutine
+                if settled is not None:
+                    out += settled
                     continue
                 if out:
                     yield out
                     out = b""
-                async for piece in self._part(part):
+                async for piece in self._decide_part(part):
                     yield piece
         if out:
             yield out
@@ -127,27 +118,48 @@ class StreamEnforcer:
         """An error event in the client's format, after whatever was already sent."""
         return self._decoder.render_error(502, message)
 
+    def _settle(self, part: StreamPart) -> bytes | None:
+        """The bytes to send now for a part that needs no decision (``b""`` when it joins
+        what is held), or ``None`` when it may: a start to hold, a held block's end, the
+        response's end."""
+        held = self._held
+        if held is None:
+            if part.kind in _ENDING or (
+                part.kind is PartKind.BLOCK_START and self._holds(part.block)
+            ):
+                return None
+            return self._decoder.forward(part)
+        if part.index is not None and part.index == held[0].index:
+            if part.kind is PartKind.BLOCK_STOP:
+                return None
+            held.append(part)
+        elif part.kind is PartKind.OTHER and part.index is None and not self._backlog:
+            held.append(part)  # a ping or comment keeps its place in the stream
+        else:
+            self._backlog.append(part)  # another block's: after the held one is decided
+        return b""
+
     async def _part(self, part: StreamPart) -> AsyncIterator[bytes]:
-        if self._held is not None:
-            if part.index is not None and part.index == self._held[0].index:
-                self._held.append(part)
-                if part.kind is PartKind.BLOCK_STOP:
-                    async for out in self._release():
-                        yield out
-            elif part.kind is PartKind.OTHER and part.index is None and not self._backlog:
-                self._held.append(part)  # a ping or comment keeps its place in the stream
-            else:
-                self._backlog.append(part)
-            return
-        if part.kind is PartKind.BLOCK_START and self._holds(part.block):
+        settled = self._settle(part)
+        if settled is None:
+            async for out in self._decide_part(part):
+                yield out
+        elif settled:
+            yield settled
+
+    async def _decide_part(self, part: StreamPart) -> AsyncIterator[bytes]:
+        """A part ``_settle`` left: hold a block, decide a held one, or end the response."""
+        if self._held is not None:  # the held block's last part
+            self._held.append(part)
+            async for out in self._release():
+                yield out
+        elif part.kind is PartKind.BLOCK_START:
             self._held = [part]
-            return
-        if part.kind in _ENDING:
+        else:
             async for out in self._flush(upstream_ended=False):
                 yield out
-            if self._ended:
-                return  # the gateway's own end replaced the upstream's
-        yield self._decoder.forward(part)
+            if not self._ended:  # else the gateway's own end replaced the upstream's
+                yield self._decoder.forward(part)
 
     def _holds(self, block: Block | None) -> bool:
         if isinstance(block, ToolCall):
