@@ -1,0 +1,177 @@
+"""The gateway config: one YAML file, validated with pydantic, the single source of truth.
+
+Envoy's bootstrap (``sluice.envoy``), the sidecar and the CLI are all driven by a
+:class:`GatewayConfig`. Load one with :func:`load_config`; a mistake is reported with the key
+that holds it::
+
+    $ sluice envoy-config --config bad.yaml
+    sluice: bad.yaml: providers.anthropic.base_url: URL scheme should be 'http' or 'https'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from sluice.config.base import ConfigError, Model, Port, Secret
+from sluice.config.chains import ChainHeader, ChainRule, PolicyRef
+from sluice.config.runtime import (
+    AdminConfig,
+    EnvoyConfig,
+    FailureMode,
+    ListenerConfig,
+    SidecarConfig,
+)
+from sluice.config.upstreams import (
+    PassthroughRoute,
+    ProviderConfig,
+    Route,
+    _default_passthrough,
+    _default_providers,
+    _default_routes,
+)
+
+__all__ = [
+    "AdminConfig",
+    "ChainHeader",
+    "ChainRule",
+    "ConfigError",
+    "EnvoyConfig",
+    "FailureMode",
+    "GatewayConfig",
+    "ListenerConfig",
+    "Model",
+    "PassthroughRoute",
+    "PolicyRef",
+    "Port",
+    "ProviderConfig",
+    "Route",
+    "Secret",
+    "SidecarConfig",
+    "load_config",
+]
+
+
+class GatewayConfig(Model):
+    """The whole gateway: what Envoy listens on, where it sends, what the sidecar enforces."""
+
+    listener: ListenerConfig = Field(default_factory=ListenerConfig)
+    envoy: EnvoyConfig = Field(default_factory=EnvoyConfig)
+    sidecar: SidecarConfig = Field(default_factory=SidecarConfig)
+    admin: AdminConfig = Field(default_factory=AdminConfig)
+    providers: dict[str, ProviderConfig] = Field(default_factory=_default_providers)
+    routes: list[Route] = Field(default_factory=_default_routes)
+    passthrough: list[PassthroughRoute] = Field(default_factory=_default_passthrough)
+    store_url: str | None = Field(
+        "sqlite:///var/sluice.db",
+        description="The event log: `sqlite:///PATH` (a file, relative to this config file; "
+        "created at start) or `postgresql://USER:PASS@HOST/DB` (run `sluice db upgrade` "
+        "first). `null`: record nothing.",
+    )
+    store_queue: int = Field(
+        10_000,
+        ge=100,
+        description="Exchanges waiting for the event log while it is slow or down; beyond "
+        "this the oldest are dropped (and counted).",
+    )
+    policies: list[PolicyRef] = Field(
+        default_factory=lambda: [PolicyRef(name="noop")],
+        description="The default policy chain, applied in order.",
+    )
+    chains: dict[str, list[PolicyRef]] = Field(
+        default_factory=dict, description="Named chains that `select` rules can pick."
+    )
+    select: list[ChainRule] = Field(
+        default_factory=list,
+        description="Rules choosing a named chain per route, client or team; first match wins.",
+    )
+    team_header: str | None = Field(
+        None, description="Request header whose value names the client's team (e.g. x-team)."
+    )
+    chain_header: ChainHeader = Field(default_factory=ChainHeader)
+    policy_paths: list[Path] = Field(
+        default_factory=list,
+        description="Directories searched for your own policy modules (`module:Class`); "
+        "relative to this file.",
+    )
+
+    @model_validator(mode="after")
+    def _providers_exist(self) -> GatewayConfig:
+        named: list[tuple[str, Sequence[Route | PassthroughRoute]]] = [
+            ("routes", self.routes),
+            ("passthrough", self.passthrough),
+        ]
+        for kind, entries in named:
+            for i, entry in enumerate(entries):
+                if entry.provider not in self.providers:
+                    known = ", ".join(sorted(self.providers)) or "none"
+                    raise ValueError(
+                        f"{kind}[{i}].provider: unknown provider {entry.provider!r} "
+                        f"(known: {known})"
+                    )
+        paths = [r.path for r in self.routes]
+        if len(set(paths)) != len(paths):
+            raise ValueError("routes: each path may appear once")
+        for i, rule in enumerate(self.select):
+            if rule.chain not in self.chains:
+                known = ", ".join(sorted(self.chains)) or "none"
+                raise ValueError(
+                    f"select[{i}].chain: unknown chain {rule.chain!r} (known: {known})"
+                )
+        return self
+
+    def resolve_paths(self, base: Path) -> GatewayConfig:
+        """Return a copy whose relative file paths are taken from ``base``."""
+        sidecar = self.sidecar
+        if not sidecar.socket_dir.is_absolute():
+            sidecar = sidecar.model_copy(update={"socket_dir": base / sidecar.socket_dir})
+        policy_paths = [path if path.is_absolute() else base / path for path in self.policy_paths]
+        store_url = self.store_url
+        sqlite, _, path = (store_url or "").partition(":///")
+        if sqlite.startswith("sqlite") and path and not path.startswith("/"):
+            store_url = f"{sqlite}:///{base / path}"
+        admin = self.admin.model_copy(
+            update={
+                "key": self.admin.key and self.admin.key.resolve(base),
+                "viewer_key": self.admin.viewer_key and self.admin.viewer_key.resolve(base),
+            }
+        )
+        return self.model_copy(
+            update={
+                "sidecar": sidecar,
+                "admin": admin,
+                "policy_paths": policy_paths,
+                "store_url": store_url,
+            }
+        )
+
+
+def _format_error(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        lines.append(f"{where}: {item['msg']}")
+    return "; ".join(lines)
+
+
+def load_config(path: Path) -> GatewayConfig:
+    """Read and validate the gateway config at ``path``.
+
+    Raises :class:`ConfigError` naming the file and the offending key.
+    """
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    try:
+        config = GatewayConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_format_error(exc)}") from None
+    return config.resolve_paths(path.resolve().parent)

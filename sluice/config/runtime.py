@@ -1,0 +1,96 @@
+"""The processes' own settings: the listener, Envoy, the sidecar workers and the admin server."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from sluice.config.base import Model, Port, Secret
+
+__all__ = ["AdminConfig", "EnvoyConfig", "FailureMode", "ListenerConfig", "SidecarConfig"]
+
+
+class FailureMode(StrEnum):
+    """What Envoy does with a request when the sidecar cannot be reached."""
+
+    CLOSED = "closed"  # answer 500 (the sidecar is part of the security boundary)
+    OPEN = "open"  # forward the request unchecked and unrecorded
+
+
+class ListenerConfig(Model):
+    """Where clients connect."""
+
+    address: str = Field("127.0.0.1", description="Address Envoy listens on for clients.")
+    port: Port = Field(8080, description="Port Envoy listens on for clients.")
+
+
+class EnvoyConfig(Model):
+    """Envoy process settings."""
+
+    admin_address: str = Field("127.0.0.1", description="Envoy admin API address.")
+    admin_port: Port = Field(9901, description="Envoy admin API port (keep it private).")
+    log_level: Literal["trace", "debug", "info", "warning", "error", "critical", "off"] = Field(
+        "warning", description="Envoy's log level."
+    )
+    buffer_limit_bytes: int = Field(
+        32 * 1024 * 1024,
+        ge=1024 * 1024,
+        description="Per-connection buffer limit; it also bounds a buffered request body.",
+    )
+    stream_idle_timeout_s: int = Field(
+        600, ge=1, description="A stream with no bytes either way for this long is closed."
+    )
+    connect_timeout_s: float = Field(10, gt=0, description="Upstream connect timeout.")
+    max_connections: int = Field(
+        10_000, ge=1, description="Client connections Envoy accepts at once; more are refused."
+    )
+
+
+class SidecarConfig(Model):
+    """The ext_proc sidecar."""
+
+    socket_dir: Path = Field(
+        Path("var/run"),
+        description="Directory of the sidecar's Unix sockets, one per worker "
+        "(sidecar-0.sock, ...); relative paths are taken from the config file's directory.",
+    )
+    workers: int = Field(1, ge=1, le=64, description="Worker processes; one per core is best.")
+    grace_period_s: float = Field(
+        30, ge=0, description="On shutdown, how long streams in flight may take to finish."
+    )
+    message_timeout_ms: int = Field(
+        5000, ge=200, description="How long Envoy waits for the sidecar's reply to a message."
+    )
+    failure_mode: FailureMode = Field(
+        FailureMode.CLOSED, description="What Envoy does when the sidecar is unreachable."
+    )
+    keepalive_s: float = Field(
+        5,
+        gt=0,
+        description="While a policy holds a stream, send the client an SSE comment "
+        "this often so it does not time out.",
+    )
+
+    def socket_paths(self) -> list[Path]:
+        """The Unix socket of each worker, in worker order."""
+        return [self.socket_dir / f"sidecar-{i}.sock" for i in range(self.workers)]
+
+
+class AdminConfig(Model):
+    """The admin HTTP server: health, metrics, the history API and the web UI."""
+
+    address: str = Field("127.0.0.1", description="Address the admin server listens on.")
+    port: Port = Field(9902, description="Port of the admin server.")
+    key: Secret | None = Field(
+        None,
+        description="The admin key (full access); the API and UI refuse to start without one "
+        "unless `demo` is true.",
+    )
+    viewer_key: Secret | None = Field(None, description="A read-only key for viewers.")
+    demo: bool = Field(
+        False,
+        description="Local demo only: serve the API and UI without a key. Never in production.",
+    )

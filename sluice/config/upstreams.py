@@ -1,0 +1,83 @@
+"""Where requests go: the providers, the LLM routes the sidecar reads, and passthrough paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, HttpUrl, field_validator
+
+from sluice.config.base import Model
+from sluice.model import Format
+
+__all__ = ["PassthroughRoute", "ProviderConfig", "Route"]
+
+
+class ProviderConfig(Model):
+    """An upstream LLM API."""
+
+    base_url: HttpUrl = Field(description="Scheme, host and optional port, e.g. https://api.x.com")
+    sni: str | None = Field(None, description="TLS server name; defaults to the URL's host.")
+    ca_file: Path | None = Field(
+        None, description="CA bundle to verify the provider; defaults to the system bundle."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_path(cls, url: HttpUrl) -> HttpUrl:
+        if url.path not in (None, "", "/") or url.query:
+            raise ValueError("must hold only scheme, host and port (the request keeps its path)")
+        return url
+
+    @property
+    def tls(self) -> bool:
+        return self.base_url.scheme == "https"
+
+    @property
+    def host(self) -> str:
+        assert self.base_url.host is not None  # HttpUrl requires a host
+        return self.base_url.host
+
+    @property
+    def port(self) -> int:
+        return self.base_url.port or (443 if self.tls else 80)
+
+
+class Route(Model):
+    """An LLM API path whose exchanges the sidecar reads: request body and streamed response."""
+
+    path: str = Field(description="Exact request path, without query string.")
+    format: Format = Field(description="Wire format spoken on this path.")
+    provider: str = Field(description="Name of the provider (a key of `providers`).")
+
+
+class PassthroughRoute(Model):
+    """A path prefix forwarded to a provider untouched (model lists, token counting)."""
+
+    prefix: str = Field(description="Path prefix to match.")
+    provider: str = Field(description="Name of the provider (a key of `providers`).")
+    header: str | None = Field(
+        None, description="Only when this request header is present (e.g. anthropic-version)."
+    )
+
+
+def _default_providers() -> dict[str, ProviderConfig]:
+    return {
+        "anthropic": ProviderConfig(base_url=HttpUrl("https://api.anthropic.com")),
+        "openai": ProviderConfig(base_url=HttpUrl("https://api.openai.com")),
+    }
+
+
+def _default_routes() -> list[Route]:
+    return [
+        Route(path="/v1/messages", format=Format.ANTHROPIC, provider="anthropic"),
+        Route(path="/v1/chat/completions", format=Format.OPENAI_CHAT, provider="openai"),
+        Route(path="/v1/responses", format=Format.OPENAI_RESPONSES, provider="openai"),
+    ]
+
+
+def _default_passthrough() -> list[PassthroughRoute]:
+    return [
+        # Anthropic's SDKs and Claude Code always send anthropic-version; OpenAI's never do.
+        PassthroughRoute(prefix="/v1/", provider="anthropic", header="anthropic-version"),
+        PassthroughRoute(prefix="/v1/", provider="openai"),
+    ]
