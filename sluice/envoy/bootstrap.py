@@ -7,10 +7,17 @@ for the ext_proc facts these settings rest on.
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
-from sluice.config import FailureMode, GatewayConfig, ProviderConfig
+from sluice.config import FailureMode, GatewayConfig
+from sluice.envoy.clusters import (
+    SIDECAR_CLUSTER,
+    cluster_name,
+    provider_cluster,
+    seconds,
+    sidecar_cluster,
+    socket,
+)
 from sluice.envoy.contract import (
     CONTENT_TYPE,
     HEADERS_NAMESPACE,
@@ -19,16 +26,15 @@ from sluice.envoy.contract import (
     forwarded_headers,
 )
 from sluice.envoy.local_replies import local_reply_config
+from sluice.envoy.stats import admin_cluster, stats_listener
 from sluice.model import Format
 
 __all__ = ["EXT_PROC_FILTER", "SIDECAR_CLUSTER", "render_bootstrap"]
 
 JSONDict = dict[str, Any]
 
-SIDECAR_CLUSTER = "sluice_sidecar"
 EXT_PROC_FILTER = "envoy.filters.http.ext_proc"
 METADATA_NAMESPACE = "sluice"  # dynamic metadata the sidecar may set (model, tokens, outcome)
-SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 _HCM = (
     "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
@@ -46,20 +52,17 @@ _MAX_CONNECTIONS = (
 _HEADER_TO_METADATA = (
     "type.googleapis.com/envoy.extensions.filters.http.header_to_metadata.v3.Config"
 )
-_HTTP_OPTIONS = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
-_UPSTREAM_TLS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext"
-
-
-def _seconds(value: float) -> str:
-    return f"{value:g}s"
 
 
 def render_bootstrap(config: GatewayConfig) -> JSONDict:
     """The complete Envoy bootstrap for ``config``."""
+    exposed = config.envoy.stats_port is not None
+    stats = [stats_listener(config)] if exposed else []
+    admin = [admin_cluster(config)] if exposed else []
     return {
         "node": {"id": "sluice", "cluster": "sluice"},
         "admin": {
-            "address": _socket(config.envoy.admin_address, config.envoy.admin_port),
+            "address": socket(config.envoy.admin_address, config.envoy.admin_port),
         },
         # Default: unlimited, and Envoy warns about it. Bound what one process may hold.
         "overload_manager": {
@@ -74,21 +77,20 @@ def render_bootstrap(config: GatewayConfig) -> JSONDict:
             ]
         },
         "static_resources": {
-            "listeners": [_listener(config)],
-            "clusters": [_sidecar_cluster(config)]
-            + [_provider_cluster(name, p, config) for name, p in config.providers.items()],
+            "listeners": [_listener(config), *stats],
+            "clusters": [
+                sidecar_cluster(config),
+                *(provider_cluster(name, p, config) for name, p in config.providers.items()),
+                *admin,
+            ],
         },
     }
-
-
-def _socket(address: str, port: int) -> JSONDict:
-    return {"socket_address": {"address": address, "port_value": port}}
 
 
 def _listener(config: GatewayConfig) -> JSONDict:
     return {
         "name": "llm_egress",
-        "address": _socket(config.listener.address, config.listener.port),
+        "address": socket(config.listener.address, config.listener.port),
         # Default 1 MiB: a BUFFERED request body must fit whole, and agents send megabytes.
         "per_connection_buffer_limit_bytes": config.envoy.buffer_limit_bytes,
         "filter_chains": [
@@ -110,7 +112,7 @@ def _http_connection_manager(config: GatewayConfig) -> JSONDict:
         "stat_prefix": "egress",
         "codec_type": "AUTO",  # HTTP/1.1 and cleartext HTTP/2 on one port
         # Default 5 min; a model may think silently for longer before the first byte.
-        "stream_idle_timeout": _seconds(config.envoy.stream_idle_timeout_s),
+        "stream_idle_timeout": seconds(config.envoy.stream_idle_timeout_s),
         "route_config": _route_config(config),
         # Envoy's own errors (sidecar or provider unreachable) in the client's API format.
         "local_reply_config": local_reply_config(config),
@@ -159,7 +161,7 @@ def _ext_proc_filter(config: GatewayConfig) -> JSONDict:
             "response_trailer_mode": "SEND",  # required by FULL_DUPLEX_STREAMED
         },
         # Default 200 ms is too short for a multi-megabyte request body on a busy sidecar.
-        "message_timeout": _seconds(sidecar.message_timeout_ms / 1000),
+        "message_timeout": seconds(sidecar.message_timeout_ms / 1000),
         # Lets the sidecar extend a message's deadline while a request-side judge runs.
         "max_message_timeout": "300s",
         "request_attributes": [PATH_ATTRIBUTE],
@@ -175,7 +177,7 @@ _NO_EXT_PROC = {EXT_PROC_FILTER: {"@type": _EXT_PROC_PER_ROUTE, "disabled": True
 
 
 def _route_config(config: GatewayConfig) -> JSONDict:
-    idle = _seconds(config.envoy.stream_idle_timeout_s)
+    idle = seconds(config.envoy.stream_idle_timeout_s)
     routes: list[JSONDict] = []
     for route in config.routes:
         routes.append(
@@ -232,108 +234,8 @@ def _forward(config: GatewayConfig, provider_name: str, idle_timeout: str) -> JS
     default_port = 443 if provider.tls else 80
     host = provider.host if provider.port == default_port else f"{provider.host}:{provider.port}"
     return {
-        "cluster": _cluster_name(provider_name),
+        "cluster": cluster_name(provider_name),
         "host_rewrite_literal": host,  # providers route on Host; the client sent ours
         "timeout": "0s",  # default 15 s would cut multi-minute generations
         "idle_timeout": idle_timeout,  # instead, bound the silence between bytes
     }
-
-
-def _cluster_name(provider_name: str) -> str:
-    return f"provider_{provider_name}"
-
-
-def _sidecar_cluster(config: GatewayConfig) -> JSONDict:
-    return {
-        "name": SIDECAR_CLUSTER,
-        "type": "STATIC",
-        "connect_timeout": "1s",
-        # Each worker process is one endpoint; streams are balanced across them.
-        "lb_policy": "LEAST_REQUEST",
-        "load_assignment": {
-            "cluster_name": SIDECAR_CLUSTER,
-            "endpoints": [
-                {
-                    "lb_endpoints": [
-                        {"endpoint": {"address": {"pipe": {"path": str(path)}}}}
-                        for path in config.sidecar.socket_paths()
-                    ]
-                }
-            ],
-        },
-        # ext_proc is gRPC: without HTTP/2 every request fails with a protocol error.
-        "typed_extension_protocol_options": {
-            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
-                "@type": _HTTP_OPTIONS,
-                "explicit_http_config": {
-                    "http2_protocol_options": {
-                        # Detect a dead sidecar on an idle connection.
-                        "connection_keepalive": {"interval": "30s", "timeout": "5s"},
-                    }
-                },
-            }
-        },
-        # Large request bodies travel to the sidecar in one gRPC message.
-        "per_connection_buffer_limit_bytes": config.envoy.buffer_limit_bytes,
-        # Default 1024: every HTTP request in flight holds one gRPC stream.
-        "circuit_breakers": {"thresholds": [{"max_requests": 100_000}]},
-        # A worker that stops answering is taken out of rotation while others remain.
-        "outlier_detection": {
-            "consecutive_local_origin_failure": 2,
-            "split_external_local_origin_errors": True,
-            "base_ejection_time": "2s",
-            "max_ejection_percent": 100,
-        },
-    }
-
-
-def _provider_cluster(name: str, provider: ProviderConfig, config: GatewayConfig) -> JSONDict:
-    cluster: JSONDict = {
-        "name": _cluster_name(name),
-        # A literal IP needs no resolver; a host name is resolved and re-resolved.
-        "type": "STATIC" if _is_ip(provider.host) else "LOGICAL_DNS",
-        "dns_lookup_family": "V4_PREFERRED",  # default V4_ONLY fails on IPv6-only hosts
-        "connect_timeout": _seconds(config.envoy.connect_timeout_s),
-        "per_connection_buffer_limit_bytes": config.envoy.buffer_limit_bytes,
-        "load_assignment": {
-            "cluster_name": _cluster_name(name),
-            "endpoints": [
-                {"lb_endpoints": [{"endpoint": {"address": _socket(provider.host, provider.port)}}]}
-            ],
-        },
-    }
-    if provider.tls:
-        cluster["transport_socket"] = {
-            "name": "envoy.transport_sockets.tls",
-            "typed_config": {
-                "@type": _UPSTREAM_TLS,
-                "sni": provider.sni or provider.host,  # default: no SNI, which providers refuse
-                "common_tls_context": {
-                    "alpn_protocols": ["h2", "http/1.1"],
-                    # Default: no verification at all. Verify chain and name.
-                    "validation_context": {
-                        "trusted_ca": {"filename": str(provider.ca_file or SYSTEM_CA_BUNDLE)},
-                        "match_typed_subject_alt_names": [
-                            {"san_type": "DNS", "matcher": {"exact": provider.sni or provider.host}}
-                        ],
-                    },
-                },
-            },
-        }
-        # HTTP/2 where the provider offers it (ALPN), HTTP/1.1 otherwise.
-        protocol: JSONDict = {"auto_config": {"http2_protocol_options": {}}}
-    else:
-        protocol = {"explicit_http_config": {"http_protocol_options": {}}}
-    cluster["typed_extension_protocol_options"] = {
-        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {"@type": _HTTP_OPTIONS}
-        | protocol
-    }
-    return cluster
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
