@@ -177,9 +177,14 @@ def main(argv: list[str] | None = None) -> None:
         admin = f"http://{config.envoy.admin_address}:{config.envoy.admin_port}"
         sys.exit(0 if asyncio.run(drain(admin, config.sidecar.grace_period_s)) else 1)
     elif args.command == "run":
+        from sluice.admin.auth import Keys
         from sluice.supervisor import Supervisor
 
         config = _load(args.config, policies=True)
+        try:
+            Keys.from_config(config.admin)  # a key that cannot be read stops us here
+        except ConfigError as exc:
+            sys.exit(f"sluice: {args.config}: {exc}")
         _prepare_store(config, args.config)
         supervisor = Supervisor(
             config, args.config, config.sidecar.socket_dir, with_envoy=not args.without_envoy

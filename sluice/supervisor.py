@@ -16,22 +16,49 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import shutil
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiohttp
+from aiohttp import web
 
 from sluice.config import GatewayConfig
 from sluice.envoy import envoy_command, render_bootstrap
 from sluice.envoy.drain import drain
+
+if TYPE_CHECKING:
+    from sluice.store import Store
 
 __all__ = ["Supervisor"]
 
 log = logging.getLogger(__name__)
 
 _RESTART_BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 5.0)
+
+
+def _share_metrics(directory: Path) -> None:
+    """Every process started from here writes its metrics into ``directory`` (emptied
+    first: files of processes from an earlier run would be counted again)."""
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
+
+@dataclass(slots=True)
+class _Admin:
+    runner: web.AppRunner
+    store: Store | None
+
+    async def aclose(self) -> None:
+        await self.runner.cleanup()
+        if self.store is not None:
+            await self.store.close()
 
 
 class Supervisor:
@@ -57,6 +84,8 @@ class Supervisor:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         bootstrap = self.state_dir / "envoy.json"
         bootstrap.write_text(json.dumps(render_bootstrap(self.config), indent=1))
+        _share_metrics(self.state_dir / "metrics")
+        admin = await self._start_admin()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -69,6 +98,7 @@ class Supervisor:
             return await self._serve(bootstrap, stop)
         finally:
             await self._shutdown(watchers)
+            await admin.aclose()
 
     async def _serve(self, bootstrap: Path, stop: asyncio.Event) -> int:
         await self._wait_for_sockets()
@@ -89,6 +119,26 @@ class Supervisor:
             return 0
         log.error("envoy exited with status %s; stopping", self.envoy.returncode)
         return 1
+
+    async def _start_admin(self) -> _Admin:
+        from sluice.admin import Readiness, create_app, start_admin
+
+        store = None
+        if self.config.store_url:
+            from sluice.schema import async_url
+            from sluice.store import Store
+
+            store = Store(async_url(self.config.store_url))
+        readiness = Readiness(
+            envoy_admin_url=self.admin_url if self.with_envoy else None,
+            worker_sockets=self.config.sidecar.socket_paths(),
+            store=store,
+        )
+        app = create_app(self.config, readiness=readiness, store=store)
+        runner = await start_admin(app, self.config.admin)
+        admin = self.config.admin
+        log.info("admin server on http://%s:%d", admin.address, admin.port)
+        return _Admin(runner, store)
 
     def _reload_workers(self) -> None:
         """SIGHUP: every worker reloads the policies from the config file."""

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sluice.schema import create_engine
 from sluice.store._writer import BatchWriter
+from sluice.store.listing import SessionFilter, SessionPage, list_sessions
 from sluice.store.records import ExchangeRecord
-from sluice.store.transcript import Transcript, read_transcript
+from sluice.store.transcript import StoredExchange, Transcript, read_exchange, read_transcript
 
 __all__ = ["Store"]
 
@@ -51,6 +52,18 @@ class Store:
         """The session's transcript, in a fixed number of queries; ``None`` if unknown."""
         async with self.engine.connect() as connection:
             return await read_transcript(connection, session_id)
+
+    async def list_sessions(
+        self, where: SessionFilter, *, cursor: str | None = None, limit: int = 50
+    ) -> SessionPage:
+        """One page of sessions, most recently active first (see :mod:`.listing`)."""
+        async with self.engine.connect() as connection:
+            return await list_sessions(connection, where, cursor=cursor, limit=limit)
+
+    async def read_exchange(self, exchange_id: str) -> tuple[Transcript, StoredExchange] | None:
+        """One exchange with the transcript of its session; ``None`` if unknown."""
+        async with self.engine.connect() as connection:
+            return await read_exchange(connection, exchange_id)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -15,7 +15,7 @@ from sluice.store import _tables as t
 from sluice.store.codec import SENT_MARK, join_request, response_from_json
 from sluice.store.records import Decision, EventKind, Outcome
 
-__all__ = ["StoredExchange", "Transcript", "read_transcript"]
+__all__ = ["StoredExchange", "Transcript", "read_exchange", "read_transcript"]
 
 JSON = dict[str, Any]
 
@@ -129,6 +129,51 @@ async def read_transcript(db: AsyncConnection, session_id: str) -> Transcript | 
         exchanges=exchanges,
         blobs=blobs,
     )
+
+
+async def read_exchange(
+    db: AsyncConnection, exchange_id: str
+) -> tuple[Transcript, StoredExchange] | None:
+    """An exchange and the transcript of its session (a request is rebuilt from it)."""
+    x = t.exchanges.c
+    found = (await db.execute(select(x.session_id).where(x.id == exchange_id))).first()
+    if found is None:
+        return None
+    if found.session_id is not None:
+        transcript = await read_transcript(db, found.session_id)
+        if transcript is not None:
+            for exchange in transcript.exchanges:
+                if exchange.id == exchange_id:
+                    return transcript, exchange
+    # An exchange with no conversation (no messages): a transcript of its own.
+    row = (await db.execute(select(t.exchanges).where(x.id == exchange_id))).one()
+    e = t.events.c
+    decisions = [
+        _decision(event)
+        for event in await db.execute(
+            select(t.events).where(e.exchange_id == exchange_id).order_by(e.id)
+        )
+    ]
+    linked = select(t.exchange_blobs.c.digest).where(t.exchange_blobs.c.exchange_id == exchange_id)
+    blobs = {
+        blob.digest: json.loads(blob.content)
+        for blob in await db.execute(select(t.blobs).where(t.blobs.c.digest.in_(linked)))
+    }
+    exchange = _exchange(row, decisions)
+    transcript = Transcript(
+        session_id="",
+        root_id="",
+        parent_id=None,
+        fork_seq=0,
+        client=exchange.client,
+        user_id=exchange.user_id,
+        first_seen=exchange.started_at,
+        last_seen=exchange.started_at,
+        messages=[],
+        exchanges=[exchange],
+        blobs=blobs,
+    )
+    return transcript, exchange
 
 
 def _decision(row: Any) -> Decision:

@@ -19,7 +19,7 @@ from sluice.schema import async_url
 from sluice.store import Outcome, Store, Transcript
 from tests.dataplane.clients import ask
 from tests.harness import ROOT, Gateway
-from tests.store.conftest import _create_database, postgres_server  # noqa: F401 - fixture
+from tests.store.fixtures import _create_database, postgres_server  # noqa: F401 - fixture
 
 ANTHROPIC_KEY = "sk-ant-api03-" + "Qw7" * 30
 OPENAI_KEY = "sk-proj-" + "Zr4" * 20

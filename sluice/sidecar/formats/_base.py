@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from sluice.model import Block, Request, Response
+    from sluice.model import Block, Message, Request, Response
     from sluice.sidecar.sse import SSEEvent
 
 __all__ = ["Adapter", "PartKind", "StopReason", "StreamDecoder", "StreamPart", "check_status"]
@@ -121,6 +121,11 @@ class Adapter(Protocol):
 
     def parse_response(self, body: bytes) -> Response:
         """Read a whole non-streaming response body; raises :class:`FormatError`."""
+        ...
+
+    def parse_message(self, raw: object) -> Message | None:
+        """Read one stored conversation entry (as the client sent it); ``None`` for an
+        entry that carries no message. Raises :class:`FormatError`."""
         ...
 
     def render_response(self, response: Response, original: bytes) -> bytes:

@@ -30,6 +30,7 @@ from sluice.sidecar.formats._json import (
 __all__ = [
     "AnthropicStream",
     "error_body",
+    "parse_message",
     "parse_request",
     "parse_response",
     "render_response",
@@ -61,6 +62,13 @@ def parse_request(body: bytes) -> Request:
         max_tokens=opt(obj, "max_tokens", int, ""),
         body=obj,
     )
+
+
+def parse_message(raw: object) -> Message:
+    """Read one entry of a request's ``messages``; raises :class:`FormatError`."""
+    message = need({"message": raw}, "message", dict, "")
+    role = need(message, "role", str, "message")
+    return Message(role, _content(message.get("content"), "message.content"))
 
 
 def parse_response(body: bytes) -> Response:

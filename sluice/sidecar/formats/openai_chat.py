@@ -37,6 +37,7 @@ from sluice.sidecar.formats._openai_chat_stream import STOP, USAGE, ChatStream, 
 __all__ = [
     "ChatStream",
     "error_body",
+    "parse_message",
     "parse_request",
     "parse_response",
     "render_response",
@@ -68,6 +69,11 @@ def parse_request(body: bytes) -> Request:
         max_tokens=opt(obj, "max_tokens", int, "") if max_tokens is None else max_tokens,
         body=obj,
     )
+
+
+def parse_message(raw: object) -> Message:
+    """Read one entry of a request's ``messages``; raises :class:`FormatError`."""
+    return _message(need({"message": raw}, "message", dict, ""), "message")
 
 
 def parse_response(body: bytes) -> Response:

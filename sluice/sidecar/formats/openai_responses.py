@@ -43,6 +43,7 @@ from sluice.sidecar.formats._openai_responses_stream import ResponsesStream
 __all__ = [
     "ResponsesStream",
     "error_body",
+    "parse_message",
     "parse_request",
     "parse_response",
     "render_response",
@@ -89,6 +90,13 @@ def parse_request(body: bytes) -> Request:
         max_tokens=opt(obj, "max_output_tokens", int, ""),
         body=obj,
     )
+
+
+def parse_message(raw: object) -> Message | None:
+    """Read one input item as a message; ``None`` for an item that carries none (an item
+    reference, say). Raises :class:`FormatError`."""
+    read = _input_item(need({"input": raw}, "input", dict, ""), "input")
+    return None if read is None else Message(*read)
 
 
 def parse_response(body: bytes) -> Response:

@@ -1,0 +1,81 @@
+"""The admin HTTP server: health, ``/metrics``, the history API (and the web UI).
+
+One per gateway (it runs in ``sluice run``'s supervisor process), on ``admin.address`` and
+``admin.port``. Everything but the health probes and ``/metrics`` needs a key (see
+:mod:`sluice.admin.auth`)::
+
+    app = create_app(config, readiness=readiness, store=store)
+    runner = await start_admin(app, config.admin)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from sluice.admin.auth import Keys, auth_middleware
+from sluice.admin.health import Readiness, health_routes
+from sluice.admin.history import STORE, history_routes
+from sluice.admin.metrics import metrics_routes
+from sluice.config import AdminConfig, GatewayConfig
+from sluice.store import Store
+
+__all__ = ["create_app", "start_admin"]
+
+log = logging.getLogger(__name__)
+
+NO_KEYS = Keys(admin=None)  # refuses every credential
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'; object-src 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        exc.headers.update(SECURITY_HEADERS)
+        raise
+    if not response.prepared:
+        response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def create_app(
+    config: GatewayConfig, *, readiness: Readiness, store: Store | None
+) -> web.Application:
+    """The admin application. Without an admin key (and not a demo) it serves only the
+    health probes and ``/metrics``: the history API and the UI refuse to run unprotected.
+    Raises ConfigError when a configured key cannot be read."""
+    keys = Keys.from_config(config.admin)
+    app = web.Application(middlewares=[security_headers, auth_middleware(keys or NO_KEYS)])
+    app.add_routes(health_routes(readiness))
+    app.add_routes(metrics_routes())
+    if keys is None:
+        log.warning(
+            "admin: no admin.key configured: the history API and the UI are off "
+            "(set admin.key, or admin.demo: true for a local demo)"
+        )
+    elif store is not None:
+        app[STORE] = store
+        app.add_routes(history_routes())
+    return app
+
+
+async def start_admin(app: web.Application, config: AdminConfig) -> web.AppRunner:
+    """Serve ``app`` on the configured address; stop it with ``await runner.cleanup()``."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, config.address, config.port).start()
+    return runner

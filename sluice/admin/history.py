@@ -1,0 +1,149 @@
+"""The history API: sessions (filtered, searched, paginated), transcripts, exports, exchanges.
+
+    GET /api/sessions?since=&until=&user=&client=&model=&modified=&q=&cursor=&limit=
+    GET /api/sessions/{id}                a session as a transcript
+    GET /api/sessions/{id}/export.md      ... as Markdown
+    GET /api/sessions/{id}/export.jsonl   ... as JSON Lines
+    GET /api/exchanges/{id}               one exchange, original versus delivered
+
+Times are ISO 8601 (a time without a zone is UTC). A bad parameter is a 400 naming it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from sluice.admin import views
+from sluice.store import CursorError, SessionFilter, Store
+
+__all__ = ["STORE", "history_routes"]
+
+STORE = web.AppKey("store", Store)
+
+MAX_PAGE = 200
+
+
+def _error(status: type[web.HTTPException], message: str) -> web.HTTPException:
+    return status(text=json.dumps({"error": message}), content_type="application/json")
+
+
+def _time(query: Any, name: str) -> datetime | None:
+    value = query.get(name)
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise _error(web.HTTPBadRequest, f"{name}: not an ISO 8601 time: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _flag(query: Any, name: str) -> bool | None:
+    value = query.get(name)
+    if value in (None, ""):
+        return None
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no"):
+        return False
+    raise _error(web.HTTPBadRequest, f"{name}: expected true or false, not {value!r}")
+
+
+def _limit(query: Any) -> int:
+    value = query.get("limit", "50")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        raise _error(web.HTTPBadRequest, f"limit: expected 1 to {MAX_PAGE}, not {value!r}")
+    return int(value)
+
+
+def session_filter(query: Any) -> SessionFilter:
+    """The filter a query string asks for (raises 400 on a bad value)."""
+    return SessionFilter(
+        since=_time(query, "since"),
+        until=_time(query, "until"),
+        user=query.get("user") or None,
+        client=query.get("client") or None,
+        model=query.get("model") or None,
+        modified=_flag(query, "modified"),
+        search=(query.get("q") or "").strip() or None,
+    )
+
+
+async def _transcript(request: web.Request) -> Any:
+    session_id = request.match_info["id"]
+    transcript = await request.app[STORE].read_session(session_id)
+    if transcript is None:
+        raise _error(web.HTTPNotFound, f"no session {session_id!r}")
+    return transcript
+
+
+async def list_sessions(request: web.Request) -> web.Response:
+    where = session_filter(request.query)
+    try:
+        page = await request.app[STORE].list_sessions(
+            where, cursor=request.query.get("cursor") or None, limit=_limit(request.query)
+        )
+    except CursorError as exc:
+        raise _error(web.HTTPBadRequest, f"cursor: {exc}") from None
+    return web.json_response(
+        {
+            "sessions": [views.summary_json(s) for s in page.sessions],
+            "next_cursor": page.next_cursor,
+        }
+    )
+
+
+async def get_session(request: web.Request) -> web.Response:
+    return web.json_response(views.session_json(await _transcript(request)), dumps=_dumps)
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+async def export_markdown(request: web.Request) -> web.Response:
+    transcript = await _transcript(request)
+    return web.Response(
+        text=views.markdown(transcript),
+        content_type="text/markdown",
+        headers=_attachment(f"session-{_safe(transcript.session_id)}.md"),
+    )
+
+
+async def export_jsonl(request: web.Request) -> web.Response:
+    transcript = await _transcript(request)
+    return web.Response(
+        text="".join(line + "\n" for line in views.json_lines(transcript)),
+        content_type="application/jsonl",
+        headers=_attachment(f"session-{_safe(transcript.session_id)}.jsonl"),
+    )
+
+
+async def get_exchange(request: web.Request) -> web.Response:
+    exchange_id = request.match_info["id"]
+    found = await request.app[STORE].read_exchange(exchange_id)
+    if found is None:
+        raise _error(web.HTTPNotFound, f"no exchange {exchange_id!r}")
+    return web.json_response(views.exchange_detail(*found), dumps=_dumps)
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:100]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def history_routes() -> list[web.RouteDef]:
+    return [
+        web.get("/api/sessions", list_sessions),
+        web.get("/api/sessions/{id}", get_session),
+        web.get("/api/sessions/{id}/export.md", export_markdown),
+        web.get("/api/sessions/{id}/export.jsonl", export_jsonl),
+        web.get("/api/exchanges/{id}", get_exchange),
+    ]
