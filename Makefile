@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test unit dataplane bench lint format clean
+.PHONY: help install run demo test unit dataplane bench lint format golden clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install Sluice with its test tools
+install: $(STAMP) ## create .venv and install Sluice with its test tools (and chromium, prometheus, as root)
+	bash scripts/system-deps
 
 run: install ## start the gateway (Envoy + sidecar) with sluice.example.yaml
 	$(PY) -m sluice run --config sluice.example.yaml
@@ -44,6 +45,9 @@ lint: install ## ruff and mypy --strict
 format: install ## apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff check --fix sluice tests bench
 	$(VENV)/bin/ruff format sluice tests bench
+
+golden: install ## regenerate the Helm chart's golden output (tests/k8s/golden) after a chart change
+	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/k8s
 
 clean: ## remove the virtualenv, caches and runtime files
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -162,6 +162,19 @@ def report(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+_LIMITS = {
+    "requests": {
+        "global": {"requests": 10_000_000, "per": "minute"},
+        "per_client": {"requests": 10_000_000, "per": "minute"},
+        "per_model": {"*": {"requests": 10_000_000, "per": "minute"}},
+    },
+    "tokens_per_client": [
+        {"tokens": 10**12, "per": "minute"},
+        {"tokens": 10**13, "per": "day"},
+    ],
+}
+
+
 def _judge_chain(upstream: FakeUpstream) -> list[dict[str, Any]]:
     endpoint = {"api": "openai", "base_url": upstream.url, "api_key": "k", "model": "judge"}
     return [{"name": "tool_judge", "config": {"judge": endpoint, "cache": False}}]
@@ -194,7 +207,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument(
         "--setups",
-        help="comma-separated subset of: direct, envoy, sidecar, no-store, sidecar-x2, "
+        help="comma-separated subset of: direct, envoy, sidecar, no-metrics, no-store, "
+        "ratelimits, sidecar-x2, "
         "tool_rules, tool_judge (default: all)",
     )
     args = parser.parse_args()
@@ -210,11 +224,29 @@ def main() -> None:
                 ("envoy", lambda: plain_envoy(upstream, workdir / "envoy"), BASE),
                 ("sidecar", lambda: sidecar(upstream, workdir / "noop", 1), BASE),
                 (
+                    "no-metrics",  # the same, sidecar.metrics off: what the metrics cost
+                    lambda: sidecar(
+                        upstream,
+                        workdir / "nometrics",
+                        1,
+                        name="no metrics",
+                        sidecar={"metrics": False},
+                    ),
+                    BASE,
+                ),
+                (
                     "no-store",
                     lambda: sidecar(
                         upstream, workdir / "nostore", 1, name="no store", store_url=None
                     ),
                     [NON_STREAMING, PACED, AT_REST],
+                ),
+                (
+                    "ratelimits",  # every limit and budget configured, none reached
+                    lambda: sidecar(
+                        upstream, workdir / "limits", 1, name="ratelimits", limits=_LIMITS
+                    ),
+                    BASE,
                 ),
                 (
                     "sidecar-x2",

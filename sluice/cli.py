@@ -6,6 +6,7 @@ sluice envoy-config --config sluice.yaml [--output envoy.json]  # the rendered E
 sluice envoy --config sluice.yaml --bootstrap envoy.json       # exec Envoy on a bootstrap
 sluice drain --config sluice.yaml         # drain Envoy (a preStop hook): finish streams in flight
 sluice sidecar --config sluice.yaml --worker 0
+sluice event-log --config sluice.yaml     # the event-log writer process (started by `run`)
 sluice db upgrade|check|prune --config sluice.yaml [--older-than 30d]
 sluice policies [--schema | --doc]        # the built-in policies and their configs
 sluice fake-upstream --port 8081          # the scripted fake LLM API (demo, tests)
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     with_config(commands, "drain", "Drain Envoy; return once requests in flight are done.")
     sidecar = with_config(commands, "sidecar", "Run one sidecar worker (used by `run`).")
     sidecar.add_argument("--worker", type=int, default=0, help="Worker index (default 0).")
+    with_config(commands, "event-log", "Run the event-log writer (used by `run`).")
 
     db = commands.add_parser("db", help="The event log's database.")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -144,11 +146,13 @@ def _exec_envoy(config: GatewayConfig, bootstrap: Path | None) -> None:
     import os
 
     from sluice.envoy import envoy_command, render_bootstrap
+    from sluice.envoy.keys import write_key_files
 
     if bootstrap is None:
         config.sidecar.socket_dir.mkdir(parents=True, exist_ok=True)
         bootstrap = config.sidecar.socket_dir / "envoy.json"
         bootstrap.write_text(json.dumps(render_bootstrap(config), indent=1))
+    write_key_files(config)  # the bootstrap names them; Envoy reads them (sluice.envoy.keys)
     command = envoy_command(bootstrap, config.envoy)
     os.execv(command[0], command)
 
@@ -195,6 +199,13 @@ def main(argv: list[str] | None = None) -> None:
 
         try:
             run_worker(args.config, args.worker)
+        except ConfigError as exc:
+            sys.exit(f"sluice: {exc}")
+    elif args.command == "event-log":
+        from sluice.sidecar.eventlog.writer import run_writer
+
+        try:
+            run_writer(_load(args.config))
         except ConfigError as exc:
             sys.exit(f"sluice: {exc}")
     elif args.command == "db":

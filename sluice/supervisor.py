@@ -31,6 +31,7 @@ from aiohttp import web
 from sluice.config import GatewayConfig
 from sluice.envoy import envoy_command, render_bootstrap
 from sluice.envoy.drain import drain
+from sluice.envoy.keys import write_key_files
 
 if TYPE_CHECKING:
     from sluice.store import Store
@@ -39,6 +40,7 @@ __all__ = ["Supervisor"]
 
 log = logging.getLogger(__name__)
 
+_EVENT_LOG = "event-log"
 _RESTART_BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 5.0)
 
 
@@ -48,6 +50,14 @@ def _share_metrics(directory: Path) -> None:
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
+
+def _forget_metrics(pid: int) -> None:
+    """A process died: its live gauges (active streams, queue depths) no longer count."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
 @dataclass(slots=True)
@@ -72,7 +82,8 @@ class Supervisor:
         self.config_path = config_path
         self.state_dir = state_dir
         self.envoy: asyncio.subprocess.Process | None = None
-        self.workers: dict[int, asyncio.subprocess.Process] = {}
+        # "worker 0", "worker 1", ... and "event-log": processes started from here
+        self.children: dict[str, asyncio.subprocess.Process] = {}
         self._stopping = False
 
     @property
@@ -84,6 +95,7 @@ class Supervisor:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         bootstrap = self.state_dir / "envoy.json"
         bootstrap.write_text(json.dumps(render_bootstrap(self.config), indent=1))
+        write_key_files(self.config)  # provider keys, for Envoy only (see sluice.envoy.keys)
         _share_metrics(self.state_dir / "metrics")
         admin = await self._start_admin()
         stop = asyncio.Event()
@@ -92,8 +104,11 @@ class Supervisor:
             loop.add_signal_handler(signum, stop.set)
         loop.add_signal_handler(signal.SIGHUP, self._reload_workers)
         watchers = [
-            asyncio.create_task(self._keep_worker(i)) for i in range(self.config.sidecar.workers)
+            asyncio.create_task(self._keep(f"worker {i}", "sidecar", "--worker", str(i)))
+            for i in range(self.config.sidecar.workers)
         ]
+        if self.config.store_url:
+            watchers.append(asyncio.create_task(self._keep(_EVENT_LOG, "event-log")))
         try:
             return await self._serve(bootstrap, stop)
         finally:
@@ -134,39 +149,42 @@ class Supervisor:
             worker_sockets=self.config.sidecar.socket_paths(),
             store=store,
         )
-        app = create_app(self.config, readiness=readiness, store=store)
+        app = create_app(self.config, readiness=readiness, store=store, processes=self._pids)
         runner = await start_admin(app, self.config.admin)
         admin = self.config.admin
         log.info("admin server on http://%s:%d", admin.address, admin.port)
         return _Admin(runner, store)
 
+    def _pids(self) -> dict[str, int]:
+        """The running processes started from here, by name (for /metrics)."""
+        return {
+            name.replace(" ", "-"): p.pid
+            for name, p in self.children.items()
+            if p.returncode is None
+        }
+
     def _reload_workers(self) -> None:
         """SIGHUP: every worker reloads the policies from the config file."""
-        for process in self.workers.values():
-            if process.returncode is None:
+        for name, process in self.children.items():
+            if name != _EVENT_LOG and process.returncode is None:
                 process.send_signal(signal.SIGHUP)
 
-    async def _keep_worker(self, index: int) -> None:
+    async def _keep(self, name: str, *command: str) -> None:
+        """Run ``sluice <command>`` as process ``name``; restart it with backoff if it dies."""
         failures = 0
         while not self._stopping:
             started = time.monotonic()
             process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "sluice",
-                "sidecar",
-                "--config",
-                str(self.config_path),
-                "--worker",
-                str(index),
+                sys.executable, "-m", "sluice", *command, "--config", str(self.config_path)
             )
-            self.workers[index] = process
+            self.children[name] = process
             code = await process.wait()
+            _forget_metrics(process.pid)
             if self._stopping:
                 return
             failures = 0 if time.monotonic() - started > 30 else failures + 1
             delay = _RESTART_BACKOFF_S[min(failures, len(_RESTART_BACKOFF_S) - 1)]
-            log.error("sidecar worker %d exited with %s; restarting in %gs", index, code, delay)
+            log.error("%s exited with %s; restarting in %gs", name, code, delay)
             await asyncio.sleep(delay)
 
     async def _wait_for_sockets(self, timeout: float = 30) -> None:
@@ -196,10 +214,15 @@ class Supervisor:
             await drain(self.admin_url, self.config.sidecar.grace_period_s)
             self.envoy.terminate()
             await self.envoy.wait()
-        for process in self.workers.values():
+        workers = [p for name, p in self.children.items() if name != _EVENT_LOG]
+        for process in workers:
             if process.returncode is None:
                 process.terminate()  # each worker finishes its own streams, then exits
-        await asyncio.gather(*(p.wait() for p in self.workers.values()))
+        await asyncio.gather(*(p.wait() for p in workers))
+        # Last: the writer stores what the workers sent while they finished.
+        if (writer := self.children.get(_EVENT_LOG)) and writer.returncode is None:
+            writer.terminate()
+            await writer.wait()
         for task in watchers:
             task.cancel()
         await asyncio.gather(*watchers, return_exceptions=True)

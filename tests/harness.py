@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -70,34 +71,47 @@ class FakeUpstream:
     process: subprocess.Popen[bytes]
     port: int
     log: Path
+    context: ssl.SSLContext | None = None  # set when it serves HTTPS: trusts its certificate
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.context else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def requests(self) -> list[dict[str, Any]]:
         """What the fake upstream received, oldest first."""
-        with urllib.request.urlopen(f"{self.url}/_fake/requests") as response:
+        url = f"{self.url}/_fake/requests"
+        with urllib.request.urlopen(url, context=self.context) as response:
             received: list[dict[str, Any]] = json.load(response)
             return received
 
     def clear(self) -> None:
         request = urllib.request.Request(f"{self.url}/_fake/requests", method="DELETE")
-        urllib.request.urlopen(request).close()
+        urllib.request.urlopen(request, context=self.context).close()
 
     def stop(self) -> None:
         _stop(self.process)
 
 
-def start_fake_upstream(workdir: Path, port: int | None = None) -> FakeUpstream:
+def start_fake_upstream(
+    workdir: Path, port: int | None = None, *, tls: tuple[Path, Path, Path] | None = None
+) -> FakeUpstream:
+    """Start the fake upstream; ``tls`` = (certificate, key, CA file): serve HTTPS."""
     port = port or free_port()
-    log = workdir / "fake-upstream.log"
+    log = workdir / f"fake-upstream-{port}.log"
+    command = [sys.executable, "-m", "sluice.fake_upstream", "--host", "127.0.0.1"]
+    context = None
+    if tls is not None:
+        cert, key, ca_file = tls
+        command += ["--tls-cert", str(cert), "--tls-key", str(key)]
+        context = ssl.create_default_context(cafile=str(ca_file))
+        context.check_hostname = False  # the certificate names the provider, not 127.0.0.1
     process = subprocess.Popen(
-        [sys.executable, "-m", "sluice.fake_upstream", "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "--port", str(port)],
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
-    upstream = FakeUpstream(process, port, log)
+    upstream = FakeUpstream(process, port, log, context)
     _wait_for(lambda: _listening(port), 20, "fake upstream", log)
     return upstream
 
@@ -128,9 +142,23 @@ class Gateway:
 
     def worker_pids(self) -> list[int]:
         """PIDs of the sidecar worker processes (children of the supervisor)."""
+        return self._children("sidecar")
+
+    def event_log_pid(self) -> int | None:
+        """PID of the event-log writer process, if it runs."""
+        pids = self._children("event-log")
+        return pids[0] if pids else None
+
+    def _children(self, command: str) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         pids = [int(pid) for pid in children.read_text().split()]
-        return [pid for pid in pids if b"sidecar" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        found = []
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                if command.encode() in argv[:4]:
+                    found.append(pid)
+        return found
 
     def sidecar_streams_per_worker(self) -> dict[str, int]:
         """gRPC streams Envoy opened to each sidecar worker's socket."""

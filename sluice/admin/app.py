@@ -15,10 +15,12 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from sluice.admin.auth import Keys, auth_middleware
+from sluice.admin.auth import Keys, SessionSigner, auth_middleware
 from sluice.admin.health import Readiness, health_routes
 from sluice.admin.history import STORE, history_routes
-from sluice.admin.metrics import metrics_routes
+from sluice.admin.metrics import Processes, metrics_routes
+from sluice.admin.policies_mount import mount_policies
+from sluice.admin.ui import setup_ui, ui_off_routes
 from sluice.config import AdminConfig, GatewayConfig
 from sluice.store import Store
 
@@ -38,38 +40,53 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+# The UI's scripts and styles carry no data: browsers may keep them a few minutes.
+STATIC_HEADERS = SECURITY_HEADERS | {"Cache-Control": "public, max-age=300"}
 
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    headers = STATIC_HEADERS if request.path.startswith("/static/") else SECURITY_HEADERS
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        exc.headers.update(SECURITY_HEADERS)
+        exc.headers.update(headers)
         raise
     if not response.prepared:
-        response.headers.update(SECURITY_HEADERS)
+        response.headers.update(headers)
     return response
 
 
 def create_app(
-    config: GatewayConfig, *, readiness: Readiness, store: Store | None
+    config: GatewayConfig,
+    *,
+    readiness: Readiness,
+    store: Store | None,
+    processes: Processes | None = None,
 ) -> web.Application:
     """The admin application. Without an admin key (and not a demo) it serves only the
     health probes and ``/metrics``: the history API and the UI refuse to run unprotected.
+    ``processes`` names the gateway's processes for their CPU and memory on ``/metrics``.
     Raises ConfigError when a configured key cannot be read."""
     keys = Keys.from_config(config.admin)
-    app = web.Application(middlewares=[security_headers, auth_middleware(keys or NO_KEYS)])
+    signer = SessionSigner(keys) if keys is not None else None
+    app = web.Application(
+        middlewares=[security_headers, auth_middleware(keys or NO_KEYS, sessions=signer)]
+    )
     app.add_routes(health_routes(readiness))
-    app.add_routes(metrics_routes())
-    if keys is None:
+    app.add_routes(metrics_routes(processes))
+    if keys is None or signer is None:
         log.warning(
             "admin: no admin.key configured: the history API and the UI are off "
             "(set admin.key, or admin.demo: true for a local demo)"
         )
-    elif store is not None:
+        app.add_routes(ui_off_routes())
+        return app
+    if store is not None:
         app[STORE] = store
         app.add_routes(history_routes())
+    mount_policies(app, config, store)
+    setup_ui(app, keys=keys, signer=signer, readiness=readiness, store=store)
     return app
 
 

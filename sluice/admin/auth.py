@@ -1,29 +1,63 @@
 """Who may use the admin server: an admin key (everything) or a viewer key (read only).
 
-API clients send ``Authorization: Bearer <key>``. There is no bypass for localhost or any
-source address: the key is the only way in. Keys are compared in constant time. Health
-probes (``/healthz``, ``/readyz``) and ``/metrics`` need no key: they reveal no content.
+API clients send ``Authorization: Bearer <key>``. Browsers log in once with a key and then
+send a session cookie: a token signed with a secret derived from the keys (never the key
+itself), so every replica with the same keys accepts it, and changing a key ends the
+sessions it opened. There is no bypass for localhost or any source address: a key is the
+only way in. Keys are compared in constant time. Health probes (``/healthz``, ``/readyz``)
+and ``/metrics`` need no key: they reveal no content.
+
+Cross-site request forgery: a change made with a cookie (any method but GET, HEAD and
+OPTIONS) must carry the session's CSRF token (``X-CSRF-Token`` header or ``csrf_token``
+form field); a change from another site (``Origin``, ``Sec-Fetch-Site``) is refused
+whatever it carries. Bearer requests are exempt: a browser never adds that header itself.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
+import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from sluice.config import AdminConfig, ConfigError
 
-__all__ = ["ROLE", "Keys", "Role", "auth_middleware", "bearer", "require_admin"]
+__all__ = [
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "ROLE",
+    "SESSION",
+    "SESSION_COOKIE",
+    "Keys",
+    "Role",
+    "Session",
+    "SessionSigner",
+    "auth_middleware",
+    "bearer",
+    "require_admin",
+]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 ROLE = web.RequestKey("role", object)  # the request's Role, or None: no valid key
 
+SESSION = web.RequestKey("session", object)  # the cookie's Session, or None
+
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_COOKIE = "sluice_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+# The login form checks its own token (there is no session yet): see sluice.admin.ui.login.
+OWN_CSRF_PATHS = frozenset({"/login"})
 
 
 class Role(StrEnum):
@@ -66,31 +100,147 @@ class Keys:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A logged-in browser: its role, until when, and the nonce its CSRF token derives from."""
+
+    role: Role
+    expires: int  # Unix seconds
+    nonce: str
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+class SessionSigner:
+    """Issues and checks session tokens ``role.expires.nonce.signature``.
+
+    The signing secret of each role is derived from the admin key and that role's key, so
+    replicas configured with the same keys accept each other's cookies and changing either
+    key logs out the sessions it opened. Without an admin key (a demo) the secret is random
+    per process. Logging out forgets the token in this process; elsewhere it lives until it
+    expires (``ttl_s``).
+
+    >>> signer = SessionSigner(Keys(admin="a" * 32))
+    >>> signer.verify(signer.issue(Role.ADMIN)).role
+    <Role.ADMIN: 'admin'>
+    """
+
+    def __init__(self, keys: Keys, *, ttl_s: int = 12 * 3600) -> None:
+        self.ttl_s = ttl_s
+        root = keys.admin.encode() if keys.admin else secrets.token_bytes(32)
+        self._secrets = {
+            Role.ADMIN: hmac.digest(root, b"sluice session admin", hashlib.sha256),
+            Role.VIEWER: hmac.digest(
+                root, b"sluice session viewer " + (keys.viewer or "").encode(), hashlib.sha256
+            ),
+        }
+        self._revoked: dict[str, int] = {}  # nonce -> expiry, in this process
+
+    def _sign(self, role: Role, payload: str) -> str:
+        return _b64(hmac.digest(self._secrets[role], payload.encode(), hashlib.sha256))
+
+    def issue(self, role: Role) -> str:
+        payload = f"{role.value}.{int(time.time()) + self.ttl_s}.{secrets.token_urlsafe(16)}"
+        return f"{payload}.{self._sign(role, payload)}"
+
+    def verify(self, token: str | None) -> Session | None:
+        """The session ``token`` stands for, or ``None`` (forged, expired, logged out)."""
+        if not token or token.count(".") != 3:
+            return None
+        payload, _, signature = token.rpartition(".")
+        role_name, expires, nonce = payload.split(".")
+        try:
+            role = Role(role_name)
+            until = int(expires)
+        except ValueError:
+            return None
+        if not hmac.compare_digest(signature, self._sign(role, payload)):
+            return None
+        if until < time.time() or nonce in self._revoked:
+            return None
+        return Session(role, until, nonce)
+
+    def csrf_token(self, session: Session) -> str:
+        """The CSRF token of ``session``: pages embed it, changes send it back."""
+        return self._sign(session.role, f"csrf.{session.nonce}")
+
+    def revoke(self, session: Session) -> None:
+        now = time.time()
+        self._revoked = {n: t for n, t in self._revoked.items() if t >= now}
+        self._revoked[session.nonce] = session.expires
+
+
 def bearer(request: web.Request) -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def auth_middleware(
-    keys: Keys, credential: Callable[[web.Request], str | None] = bearer
+    keys: Keys,
+    credential: Callable[[web.Request], str | None] = bearer,
+    sessions: SessionSigner | None = None,
 ) -> Middleware:
-    """Resolve each request's role from its credential; refuse API requests without one."""
+    """Resolve each request's role from its credential (else its session cookie); refuse
+    API requests without one, and cookie changes without their CSRF token."""
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path in PUBLIC_PATHS:
             return await handler(request)
-        role = keys.role_of(credential(request))
+        presented = credential(request)
+        session = None
+        if presented is None and sessions is not None:
+            session = sessions.verify(request.cookies.get(SESSION_COOKIE))
+        role = session.role if session is not None else keys.role_of(presented)
         request[ROLE] = role
+        request[SESSION] = session
         if role is None and request.path.startswith("/api/"):
             raise web.HTTPUnauthorized(
                 text='{"error": "an admin or viewer key is required (Authorization: Bearer)"}',
                 content_type="application/json",
                 headers={"WWW-Authenticate": 'Bearer realm="sluice"'},
             )
+        if presented is None and request.method not in SAFE_METHODS:
+            await _check_csrf(request, session, sessions)
         return await handler(request)
 
     return middleware
+
+
+def _forbidden(message: str) -> web.HTTPForbidden:
+    return web.HTTPForbidden(text=f'{{"error": "{message}"}}', content_type="application/json")
+
+
+def _cross_site(request: web.Request) -> bool:
+    # Browsers set Sec-Fetch-Site and pages cannot forge it; with Referrer-Policy
+    # no-referrer a same-origin form sends "Origin: null", so Origin is only the fallback.
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin is not None and (origin == "null" or urlsplit(origin).netloc != request.host)
+
+
+async def _check_csrf(
+    request: web.Request, session: Session | None, sessions: SessionSigner | None
+) -> None:
+    """Refuse a change made by a browser from another site, or with a cookie but without
+    the session's CSRF token."""
+    if _cross_site(request):
+        raise _forbidden("cross-site request refused")
+    if session is None or sessions is None or request.path in OWN_CSRF_PATHS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        field = (await request.post()).get(CSRF_FIELD)
+        sent = field if isinstance(field, str) else None
+    if not sent or not hmac.compare_digest(sent, sessions.csrf_token(session)):
+        raise _forbidden(f"missing or wrong CSRF token ({CSRF_HEADER} or {CSRF_FIELD})")
 
 
 def require_admin(request: web.Request) -> None:

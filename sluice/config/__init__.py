@@ -18,11 +18,14 @@ from pydantic import Field, ValidationError, model_validator
 
 from sluice.config.base import ConfigError, Model, Port, Secret
 from sluice.config.chains import ChainHeader, ChainRule, PolicyRef
+from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
+from sluice.config.limits import LimitsConfig, Period, Rate, TokenBudget
 from sluice.config.runtime import (
     AdminConfig,
     EnvoyConfig,
     FailureMode,
     ListenerConfig,
+    ListenerTls,
     SidecarConfig,
 )
 from sluice.config.upstreams import (
@@ -38,19 +41,28 @@ __all__ = [
     "AdminConfig",
     "ChainHeader",
     "ChainRule",
+    "CircuitBreaker",
     "ConfigError",
     "EnvoyConfig",
     "FailureMode",
     "GatewayConfig",
+    "LimitsConfig",
     "ListenerConfig",
+    "ListenerTls",
     "Model",
+    "ModelRule",
     "PassthroughRoute",
+    "Period",
     "PolicyRef",
     "Port",
     "ProviderConfig",
+    "ProviderKey",
+    "Rate",
+    "Retries",
     "Route",
     "Secret",
     "SidecarConfig",
+    "TokenBudget",
     "load_config",
 ]
 
@@ -73,9 +85,15 @@ class GatewayConfig(Model):
     )
     store_queue: int = Field(
         10_000,
-        ge=100,
+        ge=1,
         description="Exchanges waiting for the event log while it is slow or down; beyond "
         "this the oldest are dropped (and counted).",
+    )
+    store_retention_days: int | None = Field(
+        None,
+        ge=1,
+        description="Delete exchanges older than this many days (checked hourly by the "
+        "event-log writer, like `sluice db prune`); null keeps everything.",
     )
     policies: list[PolicyRef] = Field(
         default_factory=lambda: [PolicyRef(name="noop")],
@@ -92,6 +110,7 @@ class GatewayConfig(Model):
         None, description="Request header whose value names the client's team (e.g. x-team)."
     )
     chain_header: ChainHeader = Field(default_factory=ChainHeader)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
     policy_paths: list[Path] = Field(
         default_factory=list,
         description="Directories searched for your own policy modules (`module:Class`); "
@@ -112,9 +131,18 @@ class GatewayConfig(Model):
                         f"{kind}[{i}].provider: unknown provider {entry.provider!r} "
                         f"(known: {known})"
                     )
+        for i, route in enumerate(self.routes):
+            for j, by_model in enumerate(route.models):
+                if by_model.provider not in self.providers:
+                    raise ValueError(
+                        f"routes[{i}].models[{j}].provider: unknown provider {by_model.provider!r}"
+                    )
         paths = [r.path for r in self.routes]
         if len(set(paths)) != len(paths):
             raise ValueError("routes: each path may appear once")
+        per_team = self.limits.tokens_per_team or self.limits.requests.per_team
+        if per_team and not self.team_header:
+            raise ValueError("limits: a per-team limit needs `team_header`")
         for i, rule in enumerate(self.select):
             if rule.chain not in self.chains:
                 known = ", ".join(sorted(self.chains)) or "none"
@@ -139,8 +167,14 @@ class GatewayConfig(Model):
                 "viewer_key": self.admin.viewer_key and self.admin.viewer_key.resolve(base),
             }
         )
+        listener = self.listener
+        if listener.tls is not None:
+            listener = listener.model_copy(update={"tls": listener.tls.resolve(base)})
+        providers = {name: p.resolve(base) for name, p in self.providers.items()}
         return self.model_copy(
             update={
+                "listener": listener,
+                "providers": providers,
                 "sidecar": sidecar,
                 "admin": admin,
                 "policy_paths": policy_paths,

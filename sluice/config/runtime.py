@@ -10,7 +10,14 @@ from pydantic import Field
 
 from sluice.config.base import Model, Port, Secret
 
-__all__ = ["AdminConfig", "EnvoyConfig", "FailureMode", "ListenerConfig", "SidecarConfig"]
+__all__ = [
+    "AdminConfig",
+    "EnvoyConfig",
+    "FailureMode",
+    "ListenerConfig",
+    "ListenerTls",
+    "SidecarConfig",
+]
 
 
 class FailureMode(StrEnum):
@@ -20,11 +27,23 @@ class FailureMode(StrEnum):
     OPEN = "open"  # forward the request unchecked and unrecorded
 
 
+class ListenerTls(Model):
+    """The listener's own certificate: clients then connect over TLS (HTTP/2 or HTTP/1.1)."""
+
+    cert_file: Path = Field(description="PEM certificate chain; relative to the config file.")
+    key_file: Path = Field(description="PEM private key; relative to the config file.")
+
+    def resolve(self, base: Path) -> ListenerTls:
+        """A copy whose relative file paths are taken from ``base``."""
+        return ListenerTls(cert_file=base / self.cert_file, key_file=base / self.key_file)
+
+
 class ListenerConfig(Model):
     """Where clients connect."""
 
     address: str = Field("127.0.0.1", description="Address Envoy listens on for clients.")
     port: Port = Field(8080, description="Port Envoy listens on for clients.")
+    tls: ListenerTls | None = Field(None, description="Serve TLS; null: cleartext.")
 
 
 class EnvoyConfig(Model):
@@ -56,6 +75,11 @@ class EnvoyConfig(Model):
     max_connections: int = Field(
         10_000, ge=1, description="Client connections Envoy accepts at once; more are refused."
     )
+    access_log: str | None = Field(
+        "stdout",
+        description="Envoy's access log, one JSON object a request: `stdout`, a file path, "
+        "or null (off).",
+    )
 
 
 class SidecarConfig(Model):
@@ -76,11 +100,32 @@ class SidecarConfig(Model):
     failure_mode: FailureMode = Field(
         FailureMode.CLOSED, description="What Envoy does when the sidecar is unreachable."
     )
+    max_streams: int = Field(
+        1000,
+        ge=1,
+        description="Requests in flight per worker; beyond, Envoy answers 503 at once "
+        "(or forwards unchecked where the failure mode is open).",
+    )
     keepalive_s: float = Field(
         5,
         gt=0,
         description="While a policy holds a stream, send the client an SSE comment "
         "this often so it does not time out.",
+    )
+    metrics: bool = Field(
+        True, description="Export the sidecar's Prometheus metrics on the admin server."
+    )
+    metrics_teams: list[str] = Field(
+        default_factory=list,
+        description="The `team` label's allowed values (from `team_header`); any other "
+        "becomes `other`. Empty: the first `metrics_label_limit` teams each worker sees.",
+    )
+    metrics_label_limit: int = Field(
+        50,
+        ge=1,
+        le=1000,
+        description="Distinct `model` (and, without `metrics_teams`, `team`) label values "
+        "per worker; later ones are counted as `other`.",
     )
 
     def socket_paths(self) -> list[Path]:

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, HttpUrl, field_validator
 
 from sluice.config.base import Model
+from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
+from sluice.config.runtime import FailureMode
 from sluice.model import Format
 
 __all__ = ["PassthroughRoute", "ProviderConfig", "Route"]
@@ -20,6 +22,11 @@ class ProviderConfig(Model):
     ca_file: Path | None = Field(
         None, description="CA bundle to verify the provider; defaults to the system bundle."
     )
+    api_key: ProviderKey | None = Field(
+        None, description="The gateway's own key for this provider, replacing the client's."
+    )
+    retries: Retries = Field(default_factory=Retries)
+    circuit_breaker: CircuitBreaker = Field(default_factory=CircuitBreaker)
 
     @field_validator("base_url")
     @classmethod
@@ -41,6 +48,17 @@ class ProviderConfig(Model):
     def port(self) -> int:
         return self.base_url.port or (443 if self.tls else 80)
 
+    def resolve(self, base: Path) -> ProviderConfig:
+        """A copy whose relative file paths are taken from ``base``."""
+        ca_file = self.ca_file
+        if ca_file is not None and not ca_file.is_absolute():
+            ca_file = base / ca_file
+        update: dict[str, object] = {"ca_file": ca_file}
+        if self.api_key is not None:
+            key = self.api_key
+            update["api_key"] = key.model_copy(update={"secret": key.secret.resolve(base)})
+        return self.model_copy(update=update)
+
 
 class Route(Model):
     """An LLM API path whose exchanges the sidecar reads: request body and streamed response."""
@@ -48,6 +66,13 @@ class Route(Model):
     path: str = Field(description="Exact request path, without query string.")
     format: Format = Field(description="Wire format spoken on this path.")
     provider: str = Field(description="Name of the provider (a key of `providers`).")
+    models: list[ModelRule] = Field(
+        default_factory=list,
+        description="Other providers by the body's model, first match wins; else `provider`.",
+    )
+    failure_mode: FailureMode | None = Field(
+        None, description="When the sidecar is unreachable; default: `sidecar.failure_mode`."
+    )
 
 
 class PassthroughRoute(Model):

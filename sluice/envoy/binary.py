@@ -46,4 +46,7 @@ def envoy_command(bootstrap: Path, config: EnvoyConfig) -> list[str]:
         # One Envoy per pod/machine; the sidecar workers get the remaining cores.
         "--concurrency",
         str(config.concurrency or max(1, (os.cpu_count() or 2) // 2)),
+        # Default 10 s: access-log lines would reach stdout (kubectl logs) that late.
+        "--file-flush-interval-msec",
+        "1000",
     ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sluice.config import FailureMode, GatewayConfig
+from sluice.config import FailureMode, GatewayConfig, Route
+from sluice.envoy.access_log import access_log
 from sluice.envoy.clusters import (
     SIDECAR_CLUSTER,
     cluster_name,
@@ -21,12 +22,22 @@ from sluice.envoy.clusters import (
 from sluice.envoy.contract import (
     CONTENT_TYPE,
     HEADERS_NAMESPACE,
+    METADATA_NAMESPACE,
     PATH_ATTRIBUTE,
+    PROVIDER_HEADER,
     STATUS_ATTRIBUTE,
     forwarded_headers,
 )
 from sluice.envoy.local_replies import local_reply_config
+from sluice.envoy.ratelimits import (
+    BUDGET_FILTER,
+    RATE_FILTER,
+    rate_limit_clusters,
+    rate_limit_filters,
+)
+from sluice.envoy.resilience import retry_policy
 from sluice.envoy.stats import admin_cluster, stats_listener
+from sluice.envoy.tls import downstream_tls
 from sluice.model import Format
 
 __all__ = ["EXT_PROC_FILTER", "SIDECAR_CLUSTER", "render_bootstrap"]
@@ -34,7 +45,6 @@ __all__ = ["EXT_PROC_FILTER", "SIDECAR_CLUSTER", "render_bootstrap"]
 JSONDict = dict[str, Any]
 
 EXT_PROC_FILTER = "envoy.filters.http.ext_proc"
-METADATA_NAMESPACE = "sluice"  # dynamic metadata the sidecar may set (model, tokens, outcome)
 
 _HCM = (
     "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
@@ -48,6 +58,10 @@ _ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
 _MAX_CONNECTIONS = (
     "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3"
     ".DownstreamConnectionsConfig"
+)
+_EARLY_HEADER_MUTATION = (
+    "type.googleapis.com/envoy.extensions.http.early_header_mutation.header_mutation.v3"
+    ".HeaderMutation"
 )
 _HEADER_TO_METADATA = (
     "type.googleapis.com/envoy.extensions.filters.http.header_to_metadata.v3.Config"
@@ -80,29 +94,31 @@ def render_bootstrap(config: GatewayConfig) -> JSONDict:
             "listeners": [_listener(config), *stats],
             "clusters": [
                 sidecar_cluster(config),
-                *(provider_cluster(name, p, config) for name, p in config.providers.items()),
+                *(provider_cluster(name, config) for name in config.providers),
                 *admin,
+                *rate_limit_clusters(config),
             ],
         },
     }
 
 
 def _listener(config: GatewayConfig) -> JSONDict:
+    chain: JSONDict = {
+        "filters": [
+            {
+                "name": "envoy.filters.network.http_connection_manager",
+                "typed_config": _http_connection_manager(config),
+            }
+        ]
+    }
+    if config.listener.tls is not None:
+        chain["transport_socket"] = downstream_tls(config.listener.tls)
     return {
         "name": "llm_egress",
         "address": socket(config.listener.address, config.listener.port),
         # Default 1 MiB: a BUFFERED request body must fit whole, and agents send megabytes.
         "per_connection_buffer_limit_bytes": config.envoy.buffer_limit_bytes,
-        "filter_chains": [
-            {
-                "filters": [
-                    {
-                        "name": "envoy.filters.network.http_connection_manager",
-                        "typed_config": _http_connection_manager(config),
-                    }
-                ]
-            }
-        ],
+        "filter_chains": [chain],
     }
 
 
@@ -110,7 +126,19 @@ def _http_connection_manager(config: GatewayConfig) -> JSONDict:
     return {
         "@type": _HCM,
         "stat_prefix": "egress",
-        "codec_type": "AUTO",  # HTTP/1.1 and cleartext HTTP/2 on one port
+        "codec_type": "AUTO",  # HTTP/1.1 and HTTP/2 on one port (cleartext or by ALPN)
+        # JSON lines with the sidecar's model, tokens and outcome (envoy.access_log).
+        "access_log": access_log(config),
+        # Before any route is picked: only the sidecar may choose a provider by model.
+        "early_header_mutation_extensions": [
+            {
+                "name": "envoy.http.early_header_mutation.header_mutation",
+                "typed_config": {
+                    "@type": _EARLY_HEADER_MUTATION,
+                    "mutations": [{"remove": PROVIDER_HEADER}],
+                },
+            }
+        ],
         # Default 5 min; a model may think silently for longer before the first byte.
         "stream_idle_timeout": seconds(config.envoy.stream_idle_timeout_s),
         "route_config": _route_config(config),
@@ -119,6 +147,8 @@ def _http_connection_manager(config: GatewayConfig) -> JSONDict:
         "http_filters": [
             {"name": "envoy.filters.http.header_to_metadata", "typed_config": _headers(config)},
             {"name": EXT_PROC_FILTER, "typed_config": _ext_proc_filter(config)},
+            # After ext_proc: they read the headers the sidecar set (fingerprint, model).
+            *rate_limit_filters(config),
             {"name": "envoy.filters.http.router", "typed_config": {"@type": _ROUTER}},
         ],
     }
@@ -147,19 +177,7 @@ def _ext_proc_filter(config: GatewayConfig) -> JSONDict:
         "failure_mode_allow": sidecar.failure_mode is FailureMode.OPEN,
         # Default 500; 503 tells clients (and their retry logic) the gateway is unavailable.
         "status_on_error": {"code": "ServiceUnavailable"},
-        "processing_mode": {
-            # No header messages: each would add a round trip before the first byte. What the
-            # sidecar needs of them comes with the body messages (attributes and metadata).
-            "request_header_mode": "SKIP",
-            # The whole JSON arrives in one message; a reply may still refuse the request.
-            "request_body_mode": "BUFFERED",
-            "request_trailer_mode": "SKIP",
-            "response_header_mode": "SKIP",
-            # Envoy forwards chunks without waiting; the sidecar answers with any number of
-            # streamed chunks. Set statically: switching into it per request is buggy.
-            "response_body_mode": "FULL_DUPLEX_STREAMED",
-            "response_trailer_mode": "SEND",  # required by FULL_DUPLEX_STREAMED
-        },
+        "processing_mode": _processing_mode(send_request_headers=False),
         # Default 200 ms is too short for a multi-megabyte request body on a busy sidecar.
         "message_timeout": seconds(sidecar.message_timeout_ms / 1000),
         # Lets the sidecar extend a message's deadline while a request-side judge runs.
@@ -173,25 +191,79 @@ def _ext_proc_filter(config: GatewayConfig) -> JSONDict:
     }
 
 
+def _processing_mode(*, send_request_headers: bool) -> JSONDict:
+    return {
+        # No header messages: each would add a round trip before the first byte. What the
+        # sidecar needs of them comes with the body messages (attributes and metadata).
+        # Routes with model rules need one: without it Envoy sends the headers on to the
+        # router at once, which picks the provider before the body (and its model) is read.
+        "request_header_mode": "SEND" if send_request_headers else "SKIP",
+        # The whole JSON arrives in one message; a reply may still refuse the request.
+        "request_body_mode": "BUFFERED",
+        "request_trailer_mode": "SKIP",
+        "response_header_mode": "SKIP",
+        # Envoy forwards chunks without waiting; the sidecar answers with any number of
+        # streamed chunks. Set statically: switching into it per request is buggy.
+        "response_body_mode": "FULL_DUPLEX_STREAMED",
+        "response_trailer_mode": "SEND",  # required by FULL_DUPLEX_STREAMED
+    }
+
+
 _NO_EXT_PROC = {EXT_PROC_FILTER: {"@type": _EXT_PROC_PER_ROUTE, "disabled": True}}
+# Passthrough routes are neither rate-limited nor charged (the sidecar sets no headers there).
+_NO_LIMITS = {
+    name: {"@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", "disabled": True}
+    for name in (RATE_FILTER, BUDGET_FILTER)
+}
+
+
+def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict]:
+    """The route's entries: one per provider its model rules pick, then its default."""
+    by_model = dict.fromkeys(rule.provider for rule in route.models)
+    entries: list[JSONDict] = []
+    for provider in [*by_model, None]:
+        match: JSONDict = {"path": route.path}  # exact path; the query string is kept
+        name = f"{route.format}:{route.path}"
+        if provider is not None:
+            # Set by the sidecar from the body's model; Envoy then re-picks the route.
+            header = {"name": PROVIDER_HEADER, "string_match": {"exact": provider}}
+            match["headers"] = [header]
+            name = f"{name}:{provider}"
+        entry: JSONDict = {
+            "name": name,
+            "match": match,
+            "route": _forward(config, provider or route.provider, idle),
+            # Bodies must arrive uncompressed for the sidecar to read them.
+            "request_headers_to_remove": ["accept-encoding", PROVIDER_HEADER],
+            # The sidecar may rewrite a response after its headers went out (they are not
+            # sent to it): the provider's length would then be wrong.
+            "response_headers_to_remove": ["content-length"],
+        }
+        overrides = _ext_proc_overrides(route)
+        if overrides:
+            entry["typed_per_filter_config"] = {
+                EXT_PROC_FILTER: {"@type": _EXT_PROC_PER_ROUTE, "overrides": overrides}
+            }
+        entries.append(entry)
+    return entries
+
+
+def _ext_proc_overrides(route: Route) -> JSONDict:
+    """What differs on this route from the ext_proc filter's own settings."""
+    overrides: JSONDict = {}
+    if route.failure_mode is not None:
+        overrides["failure_mode_allow"] = route.failure_mode is FailureMode.OPEN
+    if route.models:
+        # Every entry of the route: the request first matches the one without the header.
+        overrides["processing_mode"] = _processing_mode(send_request_headers=True)
+    return overrides
 
 
 def _route_config(config: GatewayConfig) -> JSONDict:
     idle = seconds(config.envoy.stream_idle_timeout_s)
     routes: list[JSONDict] = []
     for route in config.routes:
-        routes.append(
-            {
-                "name": f"{route.format}:{route.path}",
-                "match": {"path": route.path},  # exact path; the query string is kept
-                "route": _forward(config, route.provider, idle),
-                # Bodies must arrive uncompressed for the sidecar to read them.
-                "request_headers_to_remove": ["accept-encoding"],
-                # The sidecar may rewrite a response after its headers went out (they are not
-                # sent to it): the provider's length would then be wrong.
-                "response_headers_to_remove": ["content-length"],
-            }
-        )
+        routes.extend(_llm_routes(config, route, idle))
     # Claude Code probes its base URL with HEAD / before the first request.
     routes.append(
         {
@@ -201,7 +273,7 @@ def _route_config(config: GatewayConfig) -> JSONDict:
                 "headers": [{"name": ":method", "string_match": {"exact": "HEAD"}}],
             },
             "route": _forward(config, _probe_provider(config), idle),
-            "typed_per_filter_config": _NO_EXT_PROC,
+            "typed_per_filter_config": _NO_EXT_PROC | _no_limits(config),
         }
     )
     for entry in config.passthrough:
@@ -213,13 +285,18 @@ def _route_config(config: GatewayConfig) -> JSONDict:
                 "name": f"passthrough:{entry.provider}:{entry.prefix}",
                 "match": match,
                 "route": _forward(config, entry.provider, idle),
-                "typed_per_filter_config": _NO_EXT_PROC,
+                "typed_per_filter_config": _NO_EXT_PROC | _no_limits(config),
             }
         )
     return {
         "name": "llm",
         "virtual_hosts": [{"name": "llm", "domains": ["*"], "routes": routes}],
     }
+
+
+def _no_limits(config: GatewayConfig) -> JSONDict:
+    present = {f["name"] for f in rate_limit_filters(config)}
+    return {name: value for name, value in _NO_LIMITS.items() if name in present}
 
 
 def _probe_provider(config: GatewayConfig) -> str:
@@ -233,9 +310,13 @@ def _forward(config: GatewayConfig, provider_name: str, idle_timeout: str) -> JS
     provider = config.providers[provider_name]
     default_port = 443 if provider.tls else 80
     host = provider.host if provider.port == default_port else f"{provider.host}:{provider.port}"
-    return {
+    forward: JSONDict = {
         "cluster": cluster_name(provider_name),
         "host_rewrite_literal": host,  # providers route on Host; the client sent ours
         "timeout": "0s",  # default 15 s would cut multi-minute generations
         "idle_timeout": idle_timeout,  # instead, bound the silence between bytes
     }
+    retries = retry_policy(provider)
+    if retries is not None:
+        forward["retry_policy"] = retries
+    return forward

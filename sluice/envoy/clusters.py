@@ -5,17 +5,18 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from sluice.config import GatewayConfig, ProviderConfig
+from sluice.config import GatewayConfig
+from sluice.envoy.keys import key_filters
+from sluice.envoy.resilience import NO_PANIC, circuit_breakers, outlier_detection
+from sluice.envoy.tls import upstream_tls
 
 __all__ = ["SIDECAR_CLUSTER", "cluster_name", "provider_cluster", "sidecar_cluster", "socket"]
 
 JSONDict = dict[str, Any]
 
 SIDECAR_CLUSTER = "sluice_sidecar"
-SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 _HTTP_OPTIONS = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
-_UPSTREAM_TLS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext"
 
 
 def seconds(value: float) -> str:
@@ -62,8 +63,17 @@ def sidecar_cluster(config: GatewayConfig) -> JSONDict:
         },
         # Large request bodies travel to the sidecar in one gRPC message.
         "per_connection_buffer_limit_bytes": config.envoy.buffer_limit_bytes,
-        # Default 1024: every HTTP request in flight holds one gRPC stream.
-        "circuit_breakers": {"thresholds": [{"max_requests": 100_000}]},
+        # Default 1024 in all. Every HTTP request in flight holds one gRPC stream; beyond
+        # max_streams the ext_proc filter fails at once (a 503, or unchecked where fail-open)
+        # instead of queueing requests on an overloaded sidecar.
+        "circuit_breakers": {
+            "thresholds": [
+                {
+                    "max_requests": config.sidecar.max_streams * config.sidecar.workers,
+                    "max_pending_requests": config.sidecar.max_streams * config.sidecar.workers,
+                }
+            ]
+        },
         # A worker that stops answering is taken out of rotation while others remain.
         "outlier_detection": {
             "consecutive_local_origin_failure": 2,
@@ -74,7 +84,8 @@ def sidecar_cluster(config: GatewayConfig) -> JSONDict:
     }
 
 
-def provider_cluster(name: str, provider: ProviderConfig, config: GatewayConfig) -> JSONDict:
+def provider_cluster(name: str, config: GatewayConfig) -> JSONDict:
+    provider = config.providers[name]
     cluster: JSONDict = {
         "name": cluster_name(name),
         # A literal IP needs no resolver; a host name is resolved and re-resolved.
@@ -88,29 +99,21 @@ def provider_cluster(name: str, provider: ProviderConfig, config: GatewayConfig)
                 {"lb_endpoints": [{"endpoint": {"address": socket(provider.host, provider.port)}}]}
             ],
         },
+        "circuit_breakers": circuit_breakers(provider),
+        "outlier_detection": outlier_detection(provider),
+        "common_lb_config": NO_PANIC,
     }
+    # Detect a dead provider connection while a model thinks silently for minutes.
+    http2 = {"connection_keepalive": {"interval": "30s", "timeout": "10s"}}
     if provider.tls:
-        cluster["transport_socket"] = {
-            "name": "envoy.transport_sockets.tls",
-            "typed_config": {
-                "@type": _UPSTREAM_TLS,
-                "sni": provider.sni or provider.host,  # default: no SNI, which providers refuse
-                "common_tls_context": {
-                    "alpn_protocols": ["h2", "http/1.1"],
-                    # Default: no verification at all. Verify chain and name.
-                    "validation_context": {
-                        "trusted_ca": {"filename": str(provider.ca_file or SYSTEM_CA_BUNDLE)},
-                        "match_typed_subject_alt_names": [
-                            {"san_type": "DNS", "matcher": {"exact": provider.sni or provider.host}}
-                        ],
-                    },
-                },
-            },
-        }
+        cluster["transport_socket"] = upstream_tls(provider)
         # HTTP/2 where the provider offers it (ALPN), HTTP/1.1 otherwise.
-        protocol: JSONDict = {"auto_config": {"http2_protocol_options": {}}}
+        protocol: JSONDict = {"auto_config": {"http2_protocol_options": http2}}
     else:
         protocol = {"explicit_http_config": {"http_protocol_options": {}}}
+    filters = key_filters(config, name)
+    if filters:
+        protocol["http_filters"] = filters
     cluster["typed_extension_protocol_options"] = {
         "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {"@type": _HTTP_OPTIONS}
         | protocol

@@ -13,11 +13,16 @@ from sluice.config import GatewayConfig
 
 __all__ = [
     "ATTRIBUTES_KEY",
+    "CLIENT_KEY",
     "CONTENT_TYPE",
     "HEADERS_NAMESPACE",
+    "METADATA_NAMESPACE",
+    "MODEL_KEY",
     "PATH_ATTRIBUTE",
+    "PROVIDER_HEADER",
     "SIDECAR_REPLY_DETAILS",
     "STATUS_ATTRIBUTE",
+    "TOKENS_KEY",
     "forwarded_headers",
 ]
 
@@ -32,6 +37,23 @@ CONTENT_TYPE = "content-type"
 # The sidecar's immediate responses carry this in Envoy's response-code details, so the
 # local-reply rewriting leaves them alone.
 SIDECAR_REPLY_DETAILS = "sluice"
+# The provider a model rule picked: the sidecar sets this request header (and clears the
+# route cache) so that Envoy re-picks the route. Envoy removes it from clients' requests.
+PROVIDER_HEADER = "x-sluice-provider"
+# Dynamic metadata the sidecar sets: ``tokens``, what the exchange used (input and output),
+# which the rate-limit filter charges to the budgets when the stream is done.
+METADATA_NAMESPACE = "sluice"
+TOKENS_KEY = "tokens"
+# Also there, for the access log: the model the request named, the input and output tokens
+# the provider reported (``input_tokens``, ``output_tokens``), the exchange's outcome.
+MODEL_KEY = "model"
+OUTCOME_KEY = "outcome"
+# Set in the same namespace with the reply to the request body (when limits are kept), for
+# the rate-limit filters after ext_proc: the client's key fingerprint (never the key) and
+# the model the body names. Metadata, not headers: a client cannot forge it, and Envoy
+# drops header changes in a body reply when it sent the sidecar no header message.
+CLIENT_KEY = "client"
+MODEL_KEY = "model"
 
 _ALWAYS = (
     "x-api-key",  # Anthropic clients' key: its fingerprint identifies the client

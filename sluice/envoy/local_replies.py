@@ -11,6 +11,7 @@ from typing import Any
 
 from sluice.config import GatewayConfig
 from sluice.envoy.contract import SIDECAR_REPLY_DETAILS
+from sluice.envoy.ratelimits import BUDGET_DETAILS, RATE_DETAILS
 from sluice.model import Format
 
 __all__ = ["local_reply_config"]
@@ -34,12 +35,27 @@ def _cel(expression: str) -> JSONDict:
     }
 
 
+_RATE_LIMITED = (
+    "Sluice gateway: request rate limit reached for this client, team or model. "
+    "Retry after the time in the retry-after header."
+)
+_BUDGET_SPENT = (
+    "Sluice gateway: token budget exhausted for this client or team. "
+    "Retry after the time in the retry-after header."
+)
+
+
 def _anthropic_body(message: str, error_type: str) -> JSONDict:
     return {"type": "error", "error": {"type": error_type, "message": message}}
 
 
 def _openai_body(message: str, error_type: str) -> JSONDict:
-    return {"error": {"message": message, "type": error_type, "param": None, "code": None}}
+    code = error_type if error_type == "rate_limit_exceeded" else None
+    return {"error": {"message": message, "type": error_type, "param": None, "code": code}}
+
+
+# Each client's word for "slow down" (both SDKs raise RateLimitError on any 429).
+_RATE_LIMIT_TYPE = {"anthropic": "rate_limit_error", "openai": "rate_limit_exceeded"}
 
 
 def local_reply_config(config: GatewayConfig) -> JSONDict:
@@ -64,6 +80,18 @@ def local_reply_config(config: GatewayConfig) -> JSONDict:
                 },
             }
         )
+        for details, message in ((RATE_DETAILS, _RATE_LIMITED), (BUDGET_DETAILS, _BUDGET_SPENT)):
+            # Envoy's rate-limit filters answer 429 (with retry-after) and an empty body.
+            limited = f"response.code_details == '{details}'"
+            mappers.append(
+                {
+                    "filter": _cel(f"{limited} && {match}"),
+                    "body_format_override": {
+                        "json_format": body(message, _RATE_LIMIT_TYPE[client]),
+                        "content_type": "application/json",
+                    },
+                }
+            )
         mappers.append(
             {
                 "filter": _cel(f"!{from_sidecar} && !{sidecar_down} && {match}"),

@@ -67,6 +67,9 @@ Request headers choose the script and shape the delivery:
                           ``\\r\\n`` and multi-byte UTF-8 included)
 ``x-fake-seed``           seed of the ``batch`` and ``split`` boundaries (default 0)
 ``x-fake-line-ending``    ``lf`` (default), ``crlf`` or ``cr``
+``x-fake-fail-first``     ``N``: the first N requests carrying the same
+                          ``x-fake-fail-key`` answer ``x-fake-fail-with`` (an error
+                          script, default ``error_429``); later ones succeed
 ========================  ==========================================================
 
 A malformed directive is a 400 naming the header, so a mistyped test fails loudly.

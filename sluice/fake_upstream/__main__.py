@@ -1,6 +1,7 @@
 """Run the fake upstream as a process.
 
     python -m sluice.fake_upstream --host 127.0.0.1 --port 0
+    python -m sluice.fake_upstream --tls-cert server.pem --tls-key server.key  # HTTPS
 
 prints ``listening on http://127.0.0.1:PORT`` once it accepts connections (with the real
 port when 0 was asked for) and runs until SIGTERM or SIGINT.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import ssl
 
 from ._runner import FakeUpstream
 
@@ -27,16 +29,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--history", type=int, default=100, help="requests kept for /_fake/requests"
     )
+    parser.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate chain")
+    parser.add_argument("--tls-key", help="the PEM private key of --tls-cert")
     args = parser.parse_args(argv)
-    asyncio.run(_serve(args.host, args.port, args.history))
+    context = None
+    if args.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+    asyncio.run(_serve(args.host, args.port, args.history, context))
 
 
-async def _serve(host: str, port: int, history: int) -> None:
+async def _serve(host: str, port: int, history: int, context: ssl.SSLContext | None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with FakeUpstream(host=host, port=port, history=history) as upstream:
+    fake = FakeUpstream(host=host, port=port, history=history, ssl_context=context)
+    async with fake as upstream:
         print(f"listening on {upstream.url}", flush=True)
         await stop.wait()
 

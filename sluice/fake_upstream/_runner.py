@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -28,10 +29,18 @@ class FakeUpstream:
             assert upstream.requests.last.path == "/v1/messages"
     """
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, history: int = 100) -> None:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        history: int = 100,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.app = create_app(history=history)
         self._host = host
         self._port = port
+        self._ssl_context = ssl_context  # serve HTTPS (HTTP/1.1) with this context
         # Streams paced by a test may still be running at exit; don't wait a minute for them.
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
 
@@ -43,7 +52,8 @@ class FakeUpstream:
     @property
     def url(self) -> str:
         """The base URL, e.g. ``http://127.0.0.1:41234`` (OpenAI clients append ``/v1``)."""
-        return f"http://{self._host}:{self._port}"
+        scheme = "https" if self._ssl_context else "http"
+        return f"{scheme}://{self._host}:{self._port}"
 
     @property
     def requests(self) -> RequestLog:
@@ -52,7 +62,7 @@ class FakeUpstream:
 
     async def start(self) -> None:
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, self._port)
+        site = web.TCPSite(self._runner, self._host, self._port, ssl_context=self._ssl_context)
         await site.start()
         self._port = self._runner.addresses[0][1]
 

@@ -17,10 +17,12 @@ from sluice.schema.commands import (
 )
 from sluice.schema.tables import (
     Blob,
+    BudgetUsage,
     Event,
     Exchange,
     ExchangeBlob,
     Message,
+    PolicyVersion,
     Session,
     metadata,
 )
@@ -28,10 +30,12 @@ from sluice.schema.urls import async_url, create_engine
 
 __all__ = [
     "Blob",
+    "BudgetUsage",
     "Event",
     "Exchange",
     "ExchangeBlob",
     "Message",
+    "PolicyVersion",
     "PruneResult",
     "SchemaError",
     "Session",

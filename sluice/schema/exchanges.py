@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
+from sluice.schema.search import search_index
+
 __all__ = ["Exchange"]
 
 
@@ -27,6 +29,7 @@ class Exchange(SQLModel, table=True):
         Index("ix_exchanges_user_started_at", "user_id", "started_at"),
         Index("ix_exchanges_model_started_at", "model", "started_at"),
         Index("ix_exchanges_outcome_started_at", "outcome", "started_at"),
+        search_index("ix_exchanges_search", "response"),
     )
 
     id: str = Field(primary_key=True, max_length=200)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
 
+from sluice.schema.search import search_index
+
 __all__ = ["Message"]
 
 
@@ -17,6 +19,7 @@ class Message(SQLModel, table=True):
     """
 
     __tablename__ = "messages"
+    __table_args__ = (search_index("ix_messages_search", "content"),)
 
     session_id: str = Field(primary_key=True, foreign_key="sessions.id", max_length=200)
     seq: int = Field(primary_key=True)

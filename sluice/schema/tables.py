@@ -5,17 +5,21 @@ from __future__ import annotations
 from sqlmodel import SQLModel
 
 from sluice.schema.blobs import Blob, ExchangeBlob
+from sluice.schema.budgets import BudgetUsage
 from sluice.schema.events import Event
 from sluice.schema.exchanges import Exchange
 from sluice.schema.messages import Message
+from sluice.schema.policy_versions import PolicyVersion
 from sluice.schema.sessions import Session
 
 __all__ = [
     "Blob",
+    "BudgetUsage",
     "Event",
     "Exchange",
     "ExchangeBlob",
     "Message",
+    "PolicyVersion",
     "Session",
     "metadata",
 ]

@@ -12,12 +12,15 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sluice.config import PolicyRef
 from sluice.hooks import Hook, RequestHook, ResponseHook, TextHook, ToolCallHook
 from sluice.policies import BUILTINS
 from sluice.policy import ModelClientFactory, Policy, PolicyError, load_policy_class
+
+if TYPE_CHECKING:
+    from sluice.sidecar.metrics import SidecarMetrics
 
 __all__ = ["Chain", "Decision", "build_chain"]
 
@@ -39,8 +42,14 @@ class Decision:
 class Chain:
     """An ordered list of configured policies."""
 
-    def __init__(self, policies: Sequence[Policy[Any]], name: str = "default") -> None:
+    def __init__(
+        self,
+        policies: Sequence[Policy[Any]],
+        name: str = "default",
+        metrics: SidecarMetrics | None = None,
+    ) -> None:
         self.name = name
+        self.metrics = metrics  # counts every hook call's action (``pass`` when none)
         self.policies = tuple(policies)
         self._by_hook = {
             hook: tuple(p for p in self.policies if hook in p.hooks())
@@ -80,11 +89,15 @@ class Chain:
             decisions.append(
                 Decision(policy.name, hook.name, "error", f"{why}; {outcome}", elapsed)
             )
+            if self.metrics is not None:
+                self.metrics.decision(policy.name, hook.name, "error")
             return
         elapsed = time.perf_counter() - started
         action = _action(hook, before)
         if action is not None:
             decisions.append(Decision(policy.name, hook.name, action[0], action[1], elapsed))
+        if self.metrics is not None:
+            self.metrics.decision(policy.name, hook.name, "pass" if action is None else action[0])
 
 
 def _stopped(hook: Hook) -> bool:
@@ -133,7 +146,10 @@ def _apply_failure(hook: Hook, policy: str, why: str, fail_closed: bool) -> None
 
 
 def build_chain(
-    refs: Sequence[PolicyRef], models: ModelClientFactory, name: str = "default"
+    refs: Sequence[PolicyRef],
+    models: ModelClientFactory,
+    name: str = "default",
+    metrics: SidecarMetrics | None = None,
 ) -> Chain:
     """Load and configure the policies ``refs`` name; raises ``PolicyError`` on a bad entry.
 
@@ -146,4 +162,4 @@ def build_chain(
             policies.append(cls.configure(ref.config, name=ref.name, models=models))
         except PolicyError as exc:
             raise PolicyError(f"{name} chain, entry {i}: {exc}") from None
-    return Chain(policies, name)
+    return Chain(policies, name, metrics)

@@ -1,7 +1,8 @@
 """Every chain the config defines, and the rule that picks one for a request.
 
 Built once per config load; a reload builds a new :class:`ChainSet` and swaps it in whole,
-so an exchange keeps the chains it started with.
+so an exchange keeps the chains it started with. The set also carries the metrics its
+chains and exchanges report to (``None`` when ``sidecar.metrics`` is off).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from sluice.config import GatewayConfig
 from sluice.policy import ModelClientFactory
 from sluice.sidecar.chain import Chain, build_chain
+from sluice.sidecar.metrics import SidecarMetrics, worker_metrics
 
 __all__ = ["ChainSet", "Selection"]
 
@@ -30,13 +32,26 @@ class Selection:
 class ChainSet:
     """The default chain, the named chains, and the selection rules."""
 
-    def __init__(self, config: GatewayConfig, models: ModelClientFactory) -> None:
+    def __init__(
+        self,
+        config: GatewayConfig,
+        models: ModelClientFactory,
+        metrics: SidecarMetrics | None = None,
+    ) -> None:
+        """``metrics``: where to count (default: this process's :func:`worker_metrics`)."""
+        self.metrics: SidecarMetrics | None = None
+        if config.sidecar.metrics:
+            self.metrics = metrics if metrics is not None else worker_metrics()
+            sidecar = config.sidecar
+            self.metrics.bound_labels(sidecar.metrics_label_limit, sidecar.metrics_teams)
+            models = self.metrics.instrument(models)
         for path in config.policy_paths:  # your own policies: import paths from the config
             if str(path) not in sys.path:
                 sys.path.insert(0, str(path))
-        self.default = build_chain(config.policies, models, "default")
+        self.default = build_chain(config.policies, models, "default", self.metrics)
         self.named: Mapping[str, Chain] = {
-            name: build_chain(refs, models, name) for name, refs in config.chains.items()
+            name: build_chain(refs, models, name, self.metrics)
+            for name, refs in config.chains.items()
         }
         self.rules = config.select
         self.team_header = config.team_header.lower() if config.team_header else None

@@ -9,6 +9,11 @@ response's end, so that a refusal text can still go before them: Anthropic requi
 their allowed calls go on at once). When every tool call was blocked, the stop reason
 becomes ``end_turn``.
 
+With an ``output_limit`` (a token budget that this stream could cross), the text, thinking
+and tool arguments streamed are counted (four characters a token, the usual estimate, as
+usage comes only at the end); at the limit the stream ends there, cleanly, as if the model
+had reached its ``max_tokens``, and the rest of the upstream is dropped.
+
 :class:`BodyEnforcer` does the same for a non-streaming JSON response, so that a client
 retrying a failed stream without ``stream`` (Claude Code does) meets the same decisions.
 """
@@ -22,13 +27,21 @@ from dataclasses import dataclass, field
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, TextHook, ToolCallHook
 from sluice.model import Block, Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
-from sluice.sidecar.formats import Adapter, FormatError, PartKind, StreamDecoder, StreamPart
+from sluice.sidecar.formats import (
+    Adapter,
+    FormatError,
+    PartKind,
+    StopReason,
+    StreamDecoder,
+    StreamPart,
+)
 from sluice.sidecar.refusal import refusal_text
 from sluice.sidecar.sse import SSEParser
 
 __all__ = ["BodyEnforcer", "StreamEnforcer"]
 
 KEEPALIVE = b": keepalive\n\n"
+_CHARS_PER_TOKEN = 4
 _ENDING = (PartKind.MESSAGE_DELTA, PartKind.MESSAGE_STOP)
 
 
@@ -70,9 +83,14 @@ class StreamEnforcer:
         context: ExchangeContext,
         decisions: list[Decision],
         keepalive_s: float = 5.0,
+        *,
+        output_limit: int | None = None,
     ) -> None:
         self._chain = chain
         self._decoder = decoder
+        # Characters of output left before the stream is cut (None: no limit).
+        self._left = None if output_limit is None else output_limit * _CHARS_PER_TOKEN
+        self._cut = False
         self._context = context
         self._decisions = decisions
         self._keepalive_s = keepalive_s
@@ -88,8 +106,15 @@ class StreamEnforcer:
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         out = b""
+        if self._cut:
+            return
         for event in self._parser.feed(chunk):
             for part in self._decoder.feed(event):
+                if self._left is not None and part.delta:
+                    self._left -= len(part.delta)
+                    if self._left < 0:  # this part would cross the budget: end here
+                        yield out + self._cut_here()
+                        return
                 settled = self._settle(part)  # most parts: no decision, no coroutine
                 if settled is not None:
                     out += settled
@@ -102,8 +127,16 @@ class StreamEnforcer:
         if out:
             yield out
 
+    def _cut_here(self) -> bytes:
+        """The stream's end, written by the gateway: what is held is dropped."""
+        self._cut = True
+        self._held, self._backlog, self._tools = None, [], []
+        return self._decoder.render_end(StopReason.MAX_TOKENS)
+
     async def close(self) -> AsyncIterator[bytes]:
         """End of the upstream: deliver what is still held, then observe the response."""
+        if self._cut:
+            return
         for event in self._parser.close():
             for part in self._decoder.feed(event):
                 async for out in self._part(part):

@@ -22,7 +22,10 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from sluice.sidecar.metrics import QueueMetrics
 
 __all__ = ["Recorder"]
 
@@ -47,6 +50,7 @@ class Recorder(Generic[T]):
         batch_size: int = 500,
         linger_s: float = 0.05,
         backoff_s: tuple[float, float] = (0.1, 10.0),
+        metrics: QueueMetrics | None = None,
     ) -> None:
         if capacity < 1 or batch_size < 1:
             raise ValueError("capacity and batch_size must be at least 1")
@@ -65,6 +69,7 @@ class Recorder(Generic[T]):
         self.failures = 0  # failed batch writes (each retried)
         self._dropped_reported = 0
         self._last_report = 0.0
+        self._metrics = metrics
 
     @property
     def depth(self) -> int:
@@ -80,10 +85,17 @@ class Recorder(Generic[T]):
         """Queue ``item`` for writing; drops the oldest item if the queue is full."""
         if len(self._queue) >= self._capacity:
             self._queue.popleft()
-            self.dropped += 1
-            self._report_drops()
+            self._drop(1)
         self._queue.append(item)
+        if self._metrics is not None:
+            self._metrics.queued(len(self._queue))
         self._wake.set()
+
+    def _drop(self, count: int) -> None:
+        self.dropped += count
+        if self._metrics is not None:
+            self._metrics.dropped(count)
+        self._report_drops()
 
     def _report_drops(self) -> None:
         now = time.monotonic()
@@ -111,10 +123,13 @@ class Recorder(Generic[T]):
                         await asyncio.wait_for(self._flush.wait(), self._linger_s)
             queue = self._queue
             batch = [queue.popleft() for _ in range(min(self._batch_size, len(queue)))]
+            started = time.monotonic()
             try:
                 await self._sink(batch)
             except Exception as exc:  # the store is down or refused the batch: retry it
                 self.failures += 1
+                if self._metrics is not None:
+                    self._metrics.failed()
                 self._put_back(batch)
                 log.warning("event log write failed (%r); retrying in %.1fs", exc, delay)
                 if self._closing:
@@ -124,6 +139,9 @@ class Recorder(Generic[T]):
                 continue
             delay = self._backoff[0]
             self.written += len(batch)
+            if self._metrics is not None:
+                self._metrics.written(len(batch), time.monotonic() - started)
+                self._metrics.queued(len(queue))
 
     def _put_back(self, batch: list[T]) -> None:
         """Return a failed batch to the front of the queue; if newer items filled it in the
@@ -131,8 +149,7 @@ class Recorder(Generic[T]):
         room = max(0, self._capacity - len(self._queue))
         keep = batch[len(batch) - room :] if room < len(batch) else batch
         if len(keep) < len(batch):
-            self.dropped += len(batch) - len(keep)
-            self._report_drops()
+            self._drop(len(batch) - len(keep))
         self._queue.extendleft(reversed(keep))
 
     async def aclose(self, timeout: float = 5.0) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 
-from sluice.config import Route
+from sluice.config import ModelRule, Route
 from sluice.model import Format
 
 __all__ = ["RouteTable"]
@@ -18,12 +19,13 @@ class RouteTable:
     <Format.ANTHROPIC: 'anthropic'>
     """
 
-    __slots__ = ("_formats", "_providers")
+    __slots__ = ("_formats", "_models", "_providers")
 
     def __init__(self, routes: Iterable[Route]) -> None:
         routes = list(routes)
         self._formats = {route.path: route.format for route in routes}
         self._providers = {route.path: route.provider for route in routes}
+        self._models: dict[str, list[ModelRule]] = {r.path: r.models for r in routes if r.models}
 
     def format_for(self, path: str) -> Format | None:
         """The format of ``path``'s route, or ``None`` for a path the sidecar only forwards."""
@@ -32,3 +34,18 @@ class RouteTable:
     def provider_for(self, path: str) -> str | None:
         """The name of the provider ``path``'s route sends to."""
         return self._providers.get(path.partition("?")[0])
+
+    def provider_for_model(self, path: str, model: str | None) -> str | None:
+        """The provider a model rule of ``path``'s route picks for ``model``, if any.
+
+        >>> from sluice.config import ModelRule
+        >>> rule = ModelRule(model="azure-*", provider="azure")
+        >>> route = Route(path="/v1/chat/completions", format="openai_chat", provider="openai",
+        ...               models=[rule])
+        >>> RouteTable([route]).provider_for_model("/v1/chat/completions", "azure-gpt-4o")
+        'azure'
+        """
+        if model is None:
+            return None
+        rules = self._models.get(path.partition("?")[0], ())
+        return next((rule.provider for rule in rules if fnmatchcase(model, rule.model)), None)

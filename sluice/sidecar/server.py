@@ -15,24 +15,33 @@ bootstrap send them.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 
 import grpc
 from envoy.config.core.v3.base_pb2 import HeaderValue, HeaderValueOption
 from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
 from envoy.service.ext_proc.v3 import external_processor_pb2_grpc as pb_grpc
+from envoy.service.ratelimit.v3.rls_pb2_grpc import add_RateLimitServiceServicer_to_server
 from envoy.type.v3.http_status_pb2 import HttpStatus
 
 from sluice.envoy.contract import (
     ATTRIBUTES_KEY,
     CONTENT_TYPE,
     HEADERS_NAMESPACE,
+    METADATA_NAMESPACE,
+    MODEL_KEY,
+    OUTCOME_KEY,
     PATH_ATTRIBUTE,
+    PROVIDER_HEADER,
     SIDECAR_REPLY_DETAILS,
     STATUS_ATTRIBUTE,
+    TOKENS_KEY,
 )
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.exchange import Continue, Exchange, Refuse, ResponseHeaderChanges
+from sluice.sidecar.metering import Metering
+from sluice.sidecar.ratelimit_service import RateLimitServer
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
@@ -67,6 +76,28 @@ def _streamed(chunk: bytes, end_of_stream: bool) -> pb.ProcessingResponse:
             )
         )
     )
+
+
+def _charged(reply: pb.ProcessingResponse, exchange: Exchange) -> pb.ProcessingResponse:
+    """``reply`` (the exchange's last) carrying what the exchange used in the ``sluice``
+    dynamic metadata: ``tokens`` for the budgets' rate-limit filter (it charges them when the
+    stream is done, after this reply), and for the access log ``model``, ``input_tokens``,
+    ``output_tokens`` (as reported by the provider) and ``outcome``."""
+    meter = exchange.meter
+    if exchange.usage is None and meter is None:
+        return reply  # not an LLM exchange
+    fields = reply.dynamic_metadata.fields[METADATA_NAMESPACE].struct_value.fields
+    if exchange.usage is not None:
+        fields[TOKENS_KEY].number_value = exchange.usage.tokens
+    if meter is not None:
+        if exchange.request is not None and exchange.request.model:
+            fields[MODEL_KEY].string_value = exchange.request.model
+        usage = meter.usage()
+        for kind in ("input", "output"):
+            if kind in usage:
+                fields[f"{kind}_tokens"].number_value = usage[kind]
+        fields[OUTCOME_KEY].string_value = exchange.outcome()
+    return reply
 
 
 def _headers(headers: pb.HttpHeaders) -> dict[str, str]:
@@ -125,18 +156,26 @@ def _refusal(refuse: Refuse) -> pb.ProcessingResponse:
     )
 
 
-def _request_body_reply(verdict: Continue) -> pb.ProcessingResponse:
-    if verdict.body is None:
+def _request_body_reply(verdict: Continue, provider: str | None) -> pb.ProcessingResponse:
+    if verdict.body is None and provider is None and not verdict.metadata:
         return _CONTINUE_REQUEST_BODY
-    return _ProcessingResponse(
-        request_body=_BodyResponse(
-            response=_CommonResponse(
-                body_mutation=_BodyMutation(body=verdict.body),
-                # Envoy would send the provider the client's length for a body we changed.
-                header_mutation=pb.HeaderMutation(remove_headers=["content-length"]),
-            )
-        )
-    )
+    response = _CommonResponse()
+    if verdict.body is not None:
+        response.body_mutation.body = verdict.body
+        # Envoy would send the provider the client's length for a body we changed.
+        response.header_mutation.remove_headers.append("content-length")
+    if provider is not None:
+        # A model rule picked the provider: the header selects the route to it, once Envoy
+        # forgets the route it picked from the headers alone.
+        value = HeaderValue(key=PROVIDER_HEADER, raw_value=provider.encode())
+        response.header_mutation.set_headers.append(HeaderValueOption(header=value))
+        response.clear_route_cache = True
+    reply = _ProcessingResponse(request_body=_BodyResponse(response=response))
+    if verdict.metadata:  # who asks for which model, for the rate-limit filters
+        namespace = reply.dynamic_metadata.fields[METADATA_NAMESPACE].struct_value
+        for key, value in verdict.metadata.items():
+            namespace.fields[key].string_value = value
+    return reply
 
 
 def _response_headers_reply(changes: ResponseHeaderChanges) -> pb.ProcessingResponse:
@@ -164,7 +203,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         chains: ChainSet,
         keepalive_s: float = 5.0,
         recorder: Recorder[Capture] | None = None,
+        metering: Metering | None = None,
     ) -> None:
+        self.metering = metering
         self.routes = routes
         self.chains = chains
         self.keepalive_s = keepalive_s
@@ -175,25 +216,38 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         request_iterator: AsyncIterator[pb.ProcessingRequest],
         context: grpc.aio.ServicerContext[pb.ProcessingRequest, pb.ProcessingResponse],
     ) -> AsyncIterator[pb.ProcessingResponse]:
-        exchange = Exchange(self.chains, self.keepalive_s, self.recorder)
+        exchange = Exchange(self.chains, self.keepalive_s, self.recorder, self.metering)
+        metrics = self.chains.metrics  # the exchange's: it keeps the chains it started with
+        messages = 0
+        if metrics is not None:
+            metrics.stream_started()
         try:
             async for message in request_iterator:
+                started = time.perf_counter()
+                messages += 1
                 kind = message.WhichOneof("request")
                 if kind == "response_body":
                     body = message.response_body
                     if not exchange.response_started:  # the first chunk
                         status, content_type = _response_start(message)
                         exchange.on_response_headers(status, content_type)
+                    if exchange.usage is not None:
+                        exchange.usage.feed(body.body)
                     if exchange.passthrough:  # the hot path: nothing reads this response
                         if not exchange.ended:
                             exchange.ended = body.end_of_stream
+                            if exchange.meter is not None:  # usage, time to first token
+                                exchange.meter.feed(body.body, time.perf_counter())
                             # Before the reply: once Envoy has the end, it may close the
                             # stream, and this generator would not resume.
                             if exchange.capture is not None:  # for the event log, unparsed
                                 exchange.capture.response_chunks.append(body.body)
-                                if body.end_of_stream:
-                                    exchange.finish_capture()
-                            yield _streamed(body.body, body.end_of_stream)
+                            if body.end_of_stream:
+                                exchange.finish_capture()
+                            reply = _streamed(body.body, body.end_of_stream)
+                            yield _charged(reply, exchange) if body.end_of_stream else reply
+                        if metrics is not None:
+                            metrics.message(kind, time.perf_counter() - started)
                         continue
                     async for reply in self._response_chunk(exchange, body):
                         yield reply
@@ -205,9 +259,11 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         exchange.on_request_headers(self.routes, _request_start(message))
                     verdict = await self._request_body(exchange, message.request_body.body)
                     if isinstance(verdict, Refuse):
-                        yield _refusal(verdict)
+                        yield _charged(_refusal(verdict), exchange)
+                        if metrics is not None:
+                            metrics.message(kind, time.perf_counter() - started)
                         return
-                    yield _request_body_reply(verdict)
+                    yield _request_body_reply(verdict, exchange.routed_to)
                 elif kind == "response_headers":
                     headers = message.response_headers
                     changes = exchange.on_response_headers(
@@ -221,11 +277,19 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         async for reply in self._finish(exchange):
                             yield reply
                     exchange.finish_capture()
-                    yield _CONTINUE_RESPONSE_TRAILERS
+                    if exchange.usage is None and exchange.meter is None:
+                        yield _CONTINUE_RESPONSE_TRAILERS
+                    else:
+                        trailers = pb.TrailersResponse()
+                        yield _charged(_ProcessingResponse(response_trailers=trailers), exchange)
                 else:
                     log.warning("unexpected ext_proc message %s on %s", kind, exchange.path)
+                if metrics is not None:
+                    metrics.message(kind, time.perf_counter() - started)
         finally:
             exchange.finish_capture(complete=False)  # cut short: record what there was
+            if metrics is not None:
+                metrics.stream_ended(messages)
 
     async def _request_body(self, exchange: Exchange, body: bytes) -> Continue | Refuse:
         try:
@@ -253,9 +317,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
             log.exception("response body on %s", exchange.path)
             pending = (pending or b"") + exchange.fail(_INTERNAL_ERROR)
         if pending is not None:
-            yield _streamed(pending, end)
+            yield _charged(_streamed(pending, end), exchange) if end else _streamed(pending, end)
         elif end:
-            yield _streamed(b"", True)
+            yield _charged(_streamed(b"", True), exchange)
 
     async def _finish(self, exchange: Exchange) -> AsyncIterator[pb.ProcessingResponse]:
         """Trailers came: deliver what is held; the trailers reply ends the body."""
@@ -280,10 +344,15 @@ def create_server() -> grpc.aio.Server:
     )
 
 
-async def serve(servicer: ExtProcServer, address: str) -> grpc.aio.Server:
-    """Start ``servicer`` on ``address`` (``unix:/path`` or ``host:port``)."""
+async def serve(
+    servicer: ExtProcServer, address: str, *, ratelimit: RateLimitServer | None = None
+) -> grpc.aio.Server:
+    """Start ``servicer`` on ``address`` (``unix:/path`` or ``host:port``), with the
+    rate-limit service for the token budgets beside it when given."""
     server = create_server()
     pb_grpc.add_ExternalProcessorServicer_to_server(servicer, server)
+    if ratelimit is not None:
+        add_RateLimitServiceServicer_to_server(ratelimit, server)
     server.add_insecure_port(address)
     await server.start()
     return server

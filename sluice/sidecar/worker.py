@@ -4,8 +4,9 @@ Several workers run side by side (``sidecar.workers`` in the config); each is an
 of Envoy's ext_proc cluster, which balances streams across them. On SIGHUP, or when the
 config file changes, a worker reloads the policies: new requests use the new chains,
 streams in flight finish with the old ones, and an invalid config is refused with the old
-ones kept. On SIGTERM or SIGINT it stops taking new streams and lets those in flight
-finish within the grace period.
+ones kept. With a store, it also polls the policy versions applied through the admin API
+(:mod:`sluice.sidecar.policy_source`) and follows the newest. On SIGTERM or SIGINT it
+stops taking new streams and lets those in flight finish within the grace period.
 """
 
 from __future__ import annotations
@@ -21,9 +22,14 @@ from typing import TYPE_CHECKING
 from sluice.config import ConfigError, GatewayConfig, load_config
 
 if TYPE_CHECKING:
+    from sluice.sidecar.eventlog.sender import CaptureSender
+    from sluice.sidecar.metering import Metering
+    from sluice.sidecar.policy_source import PolicySource
+    from sluice.sidecar.ratelimit_service import RateLimitServer
     from sluice.sidecar.recorder import Recorder
     from sluice.sidecar.recording import Capture
-    from sluice.store import Store
+    from sluice.sidecar.server import ExtProcServer
+    from sluice.store.budgets import BudgetLedger
 
 __all__ = ["configure_grpc_environment", "run_worker"]
 
@@ -34,37 +40,44 @@ log = logging.getLogger(__name__)
 _GRPC_EXPERIMENTS = "-event_engine_listener"
 
 
+_MIN_WORKER_QUEUE = 1000
+
+
 def configure_grpc_environment() -> None:
     """Set gRPC's tuning knobs before ``grpc`` starts; an operator's own setting wins."""
     os.environ.setdefault("GRPC_EXPERIMENTS", _GRPC_EXPERIMENTS)
 
 
 async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index: int) -> None:
-    from sluice.policy import PolicyError
-    from sluice.sidecar.chains import ChainSet
     from sluice.sidecar.llm_client import ModelClients
+    from sluice.sidecar.policy_source import PolicySource
     from sluice.sidecar.routes import RouteTable
     from sluice.sidecar.server import ExtProcServer, serve  # imports grpc: after its env is set
+    from sluice.store.policies import PolicyVersions
 
     socket_path = config.sidecar.socket_paths()[index]
     socket_path.parent.mkdir(parents=True, exist_ok=True)
     socket_path.unlink(missing_ok=True)  # left behind by a worker that was killed
     models = ModelClients()  # shared by every chain, across reloads; closed at shutdown
     event_log = await _open_event_log(config)
+    metering, ratelimit, ledger = _open_metering(config)
+    versions = PolicyVersions.open(config.store_url) if config.store_url else None
+    source = PolicySource(config_path, config, models, versions)
     servicer = ExtProcServer(
         RouteTable(config.routes),
-        ChainSet(config, models),
+        await source.start(),
         config.sidecar.keepalive_s,
         event_log[1] if event_log else None,
+        metering,
     )
-    server = await serve(servicer, f"unix:{socket_path}")
+    server = await serve(servicer, f"unix:{socket_path}", ratelimit=ratelimit)
+    budgets = metering.budgets if metering is not None else None
+    syncing = budgets and asyncio.create_task(budgets.run(config.limits.sync_interval_s))
     log.info("sidecar worker %d listening on %s", os.getpid(), socket_path)
 
     def reload() -> None:
-        try:
-            chains = ChainSet(load_config(config_path), models)
-        except (ConfigError, PolicyError) as exc:
-            log.error("policy reload refused, keeping the running policies: %s", exc)
+        chains = source.reload_file()
+        if chains is None:
             return
         servicer.chains = chains
         log.info(
@@ -81,6 +94,7 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     background = [
         asyncio.create_task(_stop_when_orphaned(stop)),
         asyncio.create_task(_reload_on_change(config_path, reload)),
+        asyncio.create_task(_follow_applied(source, servicer)),
     ]
     await stop.wait()
     for task in background:
@@ -88,31 +102,71 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     grace = config.sidecar.grace_period_s
     log.info("sidecar worker %d stopping (grace %gs)", os.getpid(), grace)
     await server.stop(grace)
+    if syncing:  # after the last streams were charged: hand their tokens to the store
+        syncing.cancel()
+        await asyncio.gather(syncing, return_exceptions=True)
+    if ledger is not None:
+        await ledger.close()
     await models.aclose()
+    if versions is not None:
+        await versions.aclose()
     if event_log is not None:
-        store, recorder = event_log
-        await recorder.aclose(timeout=max(grace, 1))  # write what the last streams left
-        await store.close()
+        sender, recorder = event_log
+        await recorder.aclose(timeout=max(grace, 1))  # send what the last streams left
+        await sender.aclose()
     socket_path.unlink(missing_ok=True)
 
 
-async def _open_event_log(config: GatewayConfig) -> tuple[Store, Recorder[Capture]] | None:
-    """The store and its recorder, or ``None`` when the config records nothing.
-
-    Refuses to start (``SchemaError``) when the database is not at this Sluice's schema."""
+async def _open_event_log(config: GatewayConfig) -> tuple[CaptureSender, Recorder[Capture]] | None:
+    """The recorder that sends captures to the event-log writer process, or ``None`` when
+    the config records nothing."""
     if not config.store_url:
         return None
-    from sluice.schema import async_url, check_version
+    from sluice.sidecar.eventlog.sender import CaptureSender
+    from sluice.sidecar.eventlog.writer import socket_path
+    from sluice.sidecar.metrics import event_log_metrics
     from sluice.sidecar.recorder import Recorder
-    from sluice.sidecar.recording import store_sink
-    from sluice.store import Store
 
-    url = async_url(config.store_url)
-    await check_version(url)
-    store = Store(url)
-    recorder: Recorder[Capture] = Recorder(store_sink(store), capacity=config.store_queue)
+    sender = CaptureSender(socket_path(config))
+    # The writer holds the `store_queue` bound; this one only covers a writer restart.
+    capacity = max(config.store_queue, _MIN_WORKER_QUEUE)
+    metrics = event_log_metrics().queue("worker") if config.sidecar.metrics else None
+    recorder: Recorder[Capture] = Recorder(sender, capacity=capacity, metrics=metrics)
     recorder.start()
-    return store, recorder
+    return sender, recorder
+
+
+async def _follow_applied(
+    source: PolicySource, servicer: ExtProcServer, every_s: float = 2
+) -> None:
+    """Swap in the chains of each new policy version applied through the admin API."""
+    while True:
+        await asyncio.sleep(every_s)
+        chains = await source.poll()
+        if chains is not None:
+            servicer.chains = chains
+
+
+def _open_metering(
+    config: GatewayConfig,
+) -> tuple[Metering | None, RateLimitServer | None, BudgetLedger | None]:
+    """What the limits need of this worker: the headers for Envoy's rate-limit filters, and
+    the token budgets' counters and rate-limit service (unless an external one counts them),
+    shared through the store when there is one."""
+    limits = config.limits
+    if not (limits.requests.any or limits.budgets):
+        return None, None, None
+    from sluice.sidecar.budgets import Budgets
+    from sluice.sidecar.metering import Metering
+    from sluice.sidecar.ratelimit_service import RateLimitServer
+
+    if not limits.budgets or limits.rate_limit_service is not None:
+        return Metering(describe=True), None, None
+    from sluice.store.budgets import BudgetLedger
+
+    ledger = BudgetLedger(config.store_url) if config.store_url else None
+    budgets = Budgets(limits, ledger)
+    return Metering(True, budgets, limits.cut_streams), RateLimitServer(budgets), ledger
 
 
 async def _stop_when_orphaned(stop: asyncio.Event) -> None:
@@ -151,9 +205,4 @@ def run_worker(config_path: Path, index: int) -> None:
     config = load_config(config_path)
     if not 0 <= index < config.sidecar.workers:
         raise ConfigError(f"worker index {index} out of range 0..{config.sidecar.workers - 1}")
-    from sluice.schema import SchemaError
-
-    try:
-        uvloop.run(_serve_until_signalled(config_path, config, index))
-    except SchemaError as exc:
-        raise ConfigError(f"store_url: {exc}") from None
+    uvloop.run(_serve_until_signalled(config_path, config, index))

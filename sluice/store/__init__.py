@@ -8,12 +8,14 @@ and the rest of the request. :meth:`Store.read_session` reads a session back.
 
 from __future__ import annotations
 
+from sluice.store.activity import Activity
 from sluice.store.listing import CursorError, SessionFilter, SessionPage, SessionSummary
 from sluice.store.records import Decision, EventKind, ExchangeRecord, Outcome, client_fingerprint
 from sluice.store.store import Store
 from sluice.store.transcript import StoredExchange, Transcript
 
 __all__ = [
+    "Activity",
     "CursorError",
     "Decision",
     "EventKind",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sluice.model import Response
@@ -25,123 +27,162 @@ __all__ = ["BatchWriter"]
 
 
 class BatchWriter:
-    """Writes records one after the other; remembers the session families it loaded.
+    """Turns a batch of records into rows, then writes each table's rows in one statement.
 
-    A batch often holds several turns of one session: its family is read once per batch.
+    Reading: one query for the stored ids, two for the session families the batch touches.
+    Writing: one executemany per table, in foreign-key order. Turns of one session in one
+    batch see each other, because planning happens in memory before anything is written.
     """
 
     def __init__(self, connection: AsyncConnection) -> None:
         self._db = connection
         self._dialect = connection.dialect.name
         self._families: dict[str, dict[str, Branch]] = {}
+        self._sessions: dict[str, dict[str, Any]] = {}  # new sessions' rows, by id
+        self._last_seen: dict[str, datetime] = {}  # stored sessions seen again
+        self._messages: list[dict[str, Any]] = []
+        self._blobs: dict[str, str] = {}
+        self._exchanges: list[dict[str, Any]] = []
+        self._links: list[dict[str, Any]] = []
+        self._events: list[dict[str, Any]] = []
 
-    async def stored_ids(self, ids: list[str]) -> set[str]:
-        """Which of these exchanges are stored already."""
+    async def write(self, records: Sequence[ExchangeRecord]) -> None:
+        """Store the records whose exchange id is not stored yet (a batch may be retried)."""
+        ids = [record.id for record in records]
         found = await self._db.execute(select(t.exchanges.c.id).where(t.exchanges.c.id.in_(ids)))
-        return set(found.scalars())
+        done = set(found.scalars())
+        todo = []
+        for record in records:
+            if record.id not in done:
+                done.add(record.id)
+                split = split_request(record.request)
+                todo.append((record, split, [digest(text) for text in split.messages]))
+        await self._load_families({root for r, _, d in todo if (root := _root(r, d))})
+        for record, split, digests in todo:
+            self._add(record, split, digests)
+        await self._flush()
 
-    async def add(self, record: ExchangeRecord) -> None:
-        """Write one exchange: new messages, new blobs, the exchange row and its events."""
-        split = split_request(record.request)
-        digests = [digest(text) for text in split.messages]
-        session_id = await self._store_messages(record, split, digests)
-        await self._store_blobs(split.blobs)
+    def _add(self, record: ExchangeRecord, split: SplitRequest, digests: list[str]) -> None:
+        session_id = self._place_messages(record, split, digests)
+        self._blobs.update(split.blobs)
         linked = set(split.blobs)
         sent: str | None = None
         if record.request_sent is not None:
             sent_split = _encode_sent(record.request_sent, split)
-            await self._store_blobs(sent_split.blobs)
+            self._blobs.update(sent_split.blobs)
             linked |= set(sent_split.blobs)
             sent = canonical(sent_split.rest)
-        row = _exchange_row(record, session_id, len(digests), canonical(split.rest), sent)
-        await self._db.execute(insert(t.exchanges).values(**row))
-        if linked:
-            links = [{"exchange_id": record.id, "digest": d} for d in sorted(linked)]
-            await self._db.execute(insert(t.exchange_blobs), links)
-        if record.decisions:
-            await self._db.execute(insert(t.events), _event_rows(record))
+        self._exchanges.append(
+            _exchange_row(record, session_id, len(digests), canonical(split.rest), sent)
+        )
+        self._links += [{"exchange_id": record.id, "digest": d} for d in sorted(linked)]
+        self._events += _event_rows(record)
 
-    async def _store_messages(
+    def _place_messages(
         self, record: ExchangeRecord, split: SplitRequest, digests: list[str]
     ) -> str | None:
-        """Store the messages no earlier turn stored; return the exchange's session."""
-        root = record.session_id
-        if root is None and digests:
-            # No session id from the client: a conversation is named by who started it
-            # and how, so its later turns (same client, same first message) find it.
-            root = "h:" + digest(canonical([record.client, digests[0]]))[7:31]
+        """Queue the messages no earlier turn stored; return the exchange's session."""
+        root = _root(record, digests)
         if root is None:
             return None
-        family = await self._family(root)
+        family = self._families.setdefault(root, {})
         where = plan(family, root, digests)
         seen = t.utc(record.started_at)
         if where.create:
-            await self._db.execute(
-                insert(t.sessions).values(
-                    id=where.session_id,
-                    root_id=root,
-                    parent_id=where.parent_id,
-                    fork_seq=where.first_new if where.parent_id else 0,
-                    client=record.client,
-                    user_id=record.user_id,
-                    first_seen=seen,
-                    last_seen=seen,
-                )
-            )
+            self._sessions[where.session_id] = {
+                "id": where.session_id,
+                "root_id": root,
+                "parent_id": where.parent_id,
+                "fork_seq": where.first_new if where.parent_id else 0,
+                "client": record.client,
+                "user_id": record.user_id,
+                "first_seen": seen,
+                "last_seen": seen,
+            }
             family[where.session_id] = Branch(
-                where.session_id, where.parent_id, where.first_new, seen
-            )
-        else:
-            sessions = t.sessions.c
-            await self._db.execute(
-                update(t.sessions)
-                .where(and_(sessions.id == where.session_id, sessions.last_seen < seen))
-                .values(last_seen=seen)
+                where.session_id, where.parent_id, where.first_new, seen, new=True
             )
         branch = family[where.session_id]
+        if seen > branch.last_seen:
+            if branch.new:
+                self._sessions[branch.id]["last_seen"] = seen
+            else:
+                self._last_seen[branch.id] = seen
         branch.last_seen = max(branch.last_seen, seen)
-        if where.first_new < len(digests):
-            rows = [
-                {
-                    "session_id": branch.id,
-                    "seq": i,
-                    "role": split.roles[i],
-                    "content": split.messages[i],
-                    "digest": digests[i],
-                }
-                for i in range(where.first_new, len(digests))
-            ]
-            await self._db.execute(insert(t.messages), rows)
-            branch.own.extend(digests[where.first_new :])
+        self._messages += [
+            {
+                "session_id": branch.id,
+                "seq": i,
+                "role": split.roles[i],
+                "content": split.messages[i],
+                "digest": digests[i],
+            }
+            for i in range(where.first_new, len(digests))
+        ]
+        branch.own.extend(digests[where.first_new :])
         return branch.id
 
-    async def _family(self, root: str) -> dict[str, Branch]:
-        if root in self._families:
-            return self._families[root]
+    async def _load_families(self, roots: set[str]) -> None:
+        """The stored sessions of these roots, with their messages' digests: two queries."""
+        if not roots:
+            return
         s, m = t.sessions.c, t.messages.c
         rows = await self._db.execute(
-            select(s.id, s.parent_id, s.fork_seq, s.last_seen).where(s.root_id == root)
+            select(s.id, s.root_id, s.parent_id, s.fork_seq, s.last_seen).where(
+                s.root_id.in_(roots)
+            )
         )
-        family = {
-            row.id: Branch(row.id, row.parent_id, row.fork_seq, t.utc(row.last_seen))
-            for row in rows
-        }
-        if family:
+        branches = {}
+        for session in rows:
+            branch = Branch(
+                session.id, session.parent_id, session.fork_seq, t.utc(session.last_seen)
+            )
+            self._families.setdefault(session.root_id, {})[session.id] = branch
+            branches[session.id] = branch
+        if branches:
             digests = await self._db.execute(
                 select(m.session_id, m.digest)
-                .join(t.sessions, s.id == m.session_id)
-                .where(s.root_id == root)
+                .where(m.session_id.in_(branches))
                 .order_by(m.session_id, m.seq)
             )
             for row in digests:
-                family[row.session_id].own.append(row.digest)
-        self._families[root] = family
-        return family
+                branches[row.session_id].own.append(row.digest)
 
-    async def _store_blobs(self, blobs: dict[str, str]) -> None:
-        if blobs:
-            rows = [{"digest": d, "content": text} for d, text in blobs.items()]
-            await self._db.execute(t.insert_ignore(t.blobs, self._dialect), rows)
+    async def _flush(self) -> None:
+        """Each table's rows in one statement, parents before children."""
+        db = self._db
+        if self._sessions:
+            await db.execute(insert(t.sessions), list(self._sessions.values()))
+        if self._last_seen:
+            s = t.sessions.c
+            touch = (
+                update(t.sessions)
+                .where(and_(s.id == bindparam("sid"), s.last_seen < bindparam("seen")))
+                .values(last_seen=bindparam("seen"))
+            )
+            rows = [{"sid": sid, "seen": seen} for sid, seen in self._last_seen.items()]
+            await db.execute(touch, rows)
+        if self._messages:
+            await db.execute(insert(t.messages), self._messages)
+        if self._blobs:
+            blobs = [{"digest": d, "content": text} for d, text in self._blobs.items()]
+            await db.execute(t.insert_ignore(t.blobs, self._dialect), blobs)
+        if self._exchanges:
+            await db.execute(insert(t.exchanges), self._exchanges)
+        if self._links:
+            await db.execute(insert(t.exchange_blobs), self._links)
+        if self._events:
+            await db.execute(insert(t.events), self._events)
+
+
+def _root(record: ExchangeRecord, digests: list[str]) -> str | None:
+    """The session family a record belongs to: the client's session id, or else a name
+    for who started the conversation and how (same client, same first message)."""
+    if record.session_id is not None:
+        return record.session_id
+    if digests:
+        return "h:" + digest(canonical([record.client, digests[0]]))[7:31]
+    return None
 
 
 def _encode_sent(sent: dict[str, Any], received: SplitRequest) -> SplitRequest:

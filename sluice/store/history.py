@@ -25,6 +25,7 @@ class Branch:
     fork_seq: int
     last_seen: datetime
     own: list[str] = field(default_factory=list)  # digests of seq fork_seq, fork_seq + 1, ...
+    new: bool = False  # created by the batch being written (not stored yet)
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy.engine import URL
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sluice.schema import create_engine
 from sluice.store._writer import BatchWriter
+from sluice.store.activity import Activity, read_activity, recent_ids
 from sluice.store.listing import SessionFilter, SessionPage, list_sessions
 from sluice.store.records import ExchangeRecord
 from sluice.store.transcript import StoredExchange, Transcript, read_exchange, read_transcript
@@ -41,12 +43,7 @@ class Store:
         if not records:
             return
         async with self.engine.begin() as connection:
-            writer = BatchWriter(connection)
-            done = await writer.stored_ids([record.id for record in records])
-            for record in records:
-                if record.id not in done:
-                    await writer.add(record)
-                    done.add(record.id)
+            await BatchWriter(connection).write(records)
 
     async def read_session(self, session_id: str) -> Transcript | None:
         """The session's transcript, in a fixed number of queries; ``None`` if unknown."""
@@ -64,6 +61,15 @@ class Store:
         """One exchange with the transcript of its session; ``None`` if unknown."""
         async with self.engine.connect() as connection:
             return await read_exchange(connection, exchange_id)
+
+    async def recent_exchanges(
+        self, since: datetime, *, skip: set[str] | frozenset[str] = frozenset(), limit: int = 200
+    ) -> list[Activity]:
+        """Exchanges started at or after ``since`` that are not in ``skip``, oldest first,
+        at most ``limit`` (see :mod:`.activity`)."""
+        async with self.engine.connect() as connection:
+            fresh = [i for i, _ in await recent_ids(connection, since) if i not in skip]
+            return await read_activity(connection, fresh[:limit])
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import aiohttp
 import anthropic
@@ -11,7 +13,8 @@ import pytest
 
 from sluice.model import Format
 from tests.dataplane.clients import anthropic_client, ask, openai_client
-from tests.harness import FakeUpstream, Gateway
+from tests.dataplane.conftest import track
+from tests.harness import FakeUpstream, Gateway, gateway_config, start_gateway
 
 PATHS = {
     Format.ANTHROPIC: "/v1/messages",
@@ -19,6 +22,20 @@ PATHS = {
     Format.OPENAI_RESPONSES: "/v1/responses",
 }
 HEADERS = {"anthropic-version": "2023-06-01", "content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def gateway(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
+    """A gateway whose circuit breakers stay closed: these tests send provider errors one
+    after another on purpose, which would open them (tests/dataplane/test_egress.py shows
+    that), and then the client would see the gateway's 503 instead of the provider's error."""
+    directory = workdir / "errors"
+    directory.mkdir()
+    patient = {"circuit_breaker": {"consecutive_failures": 1000}}
+    providers = {name: {"base_url": upstream.url, **patient} for name in ("anthropic", "openai")}
+    config = gateway_config(upstream.url, directory / "run", providers=providers)
+    with track(start_gateway(directory, config)) as started:
+        yield started
 
 
 def error_message(fmt: Format, body: dict[str, object]) -> str:

@@ -12,7 +12,8 @@ import os
 import pwd
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.harness import free_port, short_tempdir
@@ -54,9 +55,25 @@ class _Runner:
             raise RuntimeError(f"{tool} failed ({done.returncode}):\n" + "\n".join(logs))
 
 
+@dataclass
+class PostgresServer:
+    """A running throwaway server that a test may stop and start again (same data, port)."""
+
+    url: str
+    _pg_ctl: Callable[[str], None]
+
+    def stop(self) -> None:
+        """Stop it (a fast shutdown: clients are cut off, committed data is kept)."""
+        self._pg_ctl("stop")
+
+    def start(self) -> None:
+        self._pg_ctl("start")
+
+
 @contextlib.contextmanager
-def running_postgres(database: str = "sluice") -> Iterator[str]:
-    """Start a fresh server, create ``database``, yield its ``postgresql+asyncpg://`` URL."""
+def stoppable_postgres(database: str = "sluice") -> Iterator[PostgresServer]:
+    """Start a fresh server, create ``database``; yield it with its ``postgresql+asyncpg://``
+    URL."""
     if not (BIN / "pg_ctl").exists():
         raise RuntimeError(f"PostgreSQL binaries not found in {BIN} (set SLUICE_PG_BIN)")
     user = _service_user()
@@ -74,9 +91,29 @@ def running_postgres(database: str = "sluice") -> Iterator[str]:
             # A test database need not survive a crash: skip the disk flushes.
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
-        run("pg_ctl", "-D", data, "-l", str(server_log), "-o", options, "-w", "-t", "60", "start")
+
+        def pg_ctl(action: str, mode: str = "fast") -> None:
+            if action == "start":
+                start = ["-l", str(server_log), "-o", options, "-t", "60"]
+                run("pg_ctl", "-D", data, *start, "-w", "start")
+            else:
+                # Not `immediate` while the data matters: with synchronous_commit=off a crash
+                # loses the last commits, which the writer rightly counted as written.
+                run("pg_ctl", "-D", data, "-m", mode, "-w", "stop")
+
+        pg_ctl("start")
         try:
             run("createdb", "-h", "127.0.0.1", "-p", port, "-U", "postgres", database)
-            yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/{database}"
+            yield PostgresServer(
+                f"postgresql+asyncpg://postgres@127.0.0.1:{port}/{database}", pg_ctl
+            )
         finally:
-            run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+            with contextlib.suppress(RuntimeError):  # a test may have left it stopped
+                pg_ctl("stop", "immediate")
+
+
+@contextlib.contextmanager
+def running_postgres(database: str = "sluice") -> Iterator[str]:
+    """Start a fresh server, create ``database``, yield its ``postgresql+asyncpg://`` URL."""
+    with stoppable_postgres(database) as server:
+        yield server.url

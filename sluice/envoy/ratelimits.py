@@ -1,0 +1,267 @@
+"""Envoy's rate-limit filters from ``limits`` in the gateway config.
+
+Two filters follow ``ext_proc`` in the chain, so they see the headers the sidecar set in its
+reply to the request body (``sluice.envoy.contract``): the client's key fingerprint and the
+model. They never see, count or log the raw key.
+
+- ``local_ratelimit``: request rates (global, per client, per team, per model), counted in
+  this Envoy (per pod). One token bucket per client, team or model, created on first sight
+  (a descriptor entry with an empty value is a wildcard; ``max_dynamic_descriptors`` bounds
+  how many are kept, least recently used first out).
+- ``ratelimit``: token budgets. Envoy asks the rate-limit service before the request
+  (``hits_addend`` 0: only a check) and again when the stream is done, adding the tokens the
+  sidecar put in the dynamic metadata (``apply_on_stream_done``). The service is the sidecar
+  itself (its workers serve it next to ext_proc), or an external one
+  (``limits.rate_limit_service``, e.g. envoyproxy/ratelimit).
+
+Refusals are 429s that ``local_replies`` rewrites into the client's own error format.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sluice.config import GatewayConfig, Rate, TokenBudget
+from sluice.envoy.clusters import SIDECAR_CLUSTER
+from sluice.envoy.contract import CLIENT_KEY, METADATA_NAMESPACE, MODEL_KEY, TOKENS_KEY
+
+__all__ = [
+    "BUDGET_DETAILS",
+    "BUDGET_FILTER",
+    "RATELIMIT_CLUSTER",
+    "RATE_DETAILS",
+    "RATE_FILTER",
+    "rate_limit_clusters",
+    "rate_limit_filters",
+    "retry_after_s",
+]
+
+JSONDict = dict[str, Any]
+
+RATE_FILTER = "envoy.filters.http.local_ratelimit"
+BUDGET_FILTER = "envoy.filters.http.ratelimit"
+RATELIMIT_CLUSTER = "sluice_ratelimit"
+# Envoy's response-code details of each filter's 429: how local replies tell them apart.
+RATE_DETAILS = "local_rate_limited"
+BUDGET_DETAILS = "request_rate_limited"
+
+_LOCAL = "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit"
+_GLOBAL = "type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit"
+_BUFFER = "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer"
+_HTTP_OPTIONS = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
+_ALWAYS = {"default_value": {"numerator": 100, "denominator": "HUNDRED"}, "runtime_key": ""}
+
+
+def rate_limit_filters(config: GatewayConfig) -> list[JSONDict]:
+    """The HTTP filters to put right after ``ext_proc`` (none when nothing is limited)."""
+    filters = []
+    if config.limits.requests.any or config.limits.budgets:
+        # ext_proc lets the request headers on at once (it receives no header message); the
+        # sidecar's metadata comes with its reply to the body. Holding the headers here until
+        # the whole body has passed lets the filters below see it.
+        filters.append({"name": "envoy.filters.http.buffer", "typed_config": _hold(config)})
+    if config.limits.requests.any:
+        filters.append({"name": RATE_FILTER, "typed_config": _request_rates(config)})
+    if config.limits.budgets:
+        filters.append({"name": BUDGET_FILTER, "typed_config": _token_budgets(config)})
+    return filters
+
+
+def rate_limit_clusters(config: GatewayConfig) -> list[JSONDict]:
+    """The external rate-limit service's cluster, when one is configured."""
+    service = config.limits.rate_limit_service
+    if service is None or not config.limits.budgets:
+        return []
+    host, _, port = service.address.rpartition(":")
+    return [
+        {
+            "name": RATELIMIT_CLUSTER,
+            "type": "STRICT_DNS",
+            "connect_timeout": "1s",
+            "load_assignment": {
+                "cluster_name": RATELIMIT_CLUSTER,
+                "endpoints": [
+                    {
+                        "lb_endpoints": [
+                            {
+                                "endpoint": {
+                                    "address": {
+                                        "socket_address": {
+                                            "address": host.strip("[]"),
+                                            "port_value": int(port),
+                                        }
+                                    }
+                                }
+                            }
+                        ]
+                    }
+                ],
+            },
+            # gRPC needs HTTP/2; without it every check fails with a protocol error.
+            "typed_extension_protocol_options": {
+                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                    "@type": _HTTP_OPTIONS,
+                    "explicit_http_config": {"http2_protocol_options": {}},
+                }
+            },
+        }
+    ]
+
+
+def _hold(config: GatewayConfig) -> JSONDict:
+    return {"@type": _BUFFER, "max_request_bytes": config.envoy.buffer_limit_bytes}
+
+
+def _bucket(rate: Rate) -> JSONDict:
+    """A bucket that refills smoothly: ``requests`` per period, at least 1 s between fills
+    (Envoy's minimum is 50 ms), bursting up to the whole period's allowance."""
+    per_fill, fill_s = _fill(rate)
+    return {
+        "max_tokens": rate.requests,
+        "tokens_per_fill": per_fill,
+        "fill_interval": f"{fill_s:.3f}s",
+    }
+
+
+def _fill(rate: Rate) -> tuple[int, float]:
+    """Tokens added per fill and the seconds between fills (at least 1 s)."""
+    period = rate.per.seconds
+    per_fill = max(1, math.ceil(rate.requests / period))
+    return per_fill, per_fill * period / rate.requests
+
+
+def retry_after_s(config: GatewayConfig) -> int:
+    """The ``retry-after`` of a request-rate 429: the longest refill among the limits (one
+    header serves them all; a client retrying after it finds a token in every bucket)."""
+    limits = config.limits.requests
+    rates = [limits.global_, limits.per_client, limits.per_team, *limits.per_model.values()]
+    fills = [_fill(r)[1] for r in rates if r is not None]
+    return math.ceil(max(fills, default=1.0))
+
+
+def _request_rates(config: GatewayConfig) -> JSONDict:
+    limits = config.limits.requests
+    descriptors: list[JSONDict] = []
+    actions: list[JSONDict] = []
+
+    def limit(key: str, value: str, rate: Rate, action: JSONDict) -> None:
+        descriptors.append(
+            {"entries": [{"key": key, "value": value}], "token_bucket": _bucket(rate)}
+        )
+        if action not in actions:
+            actions.append(action)
+
+    def header(name: str, key: str) -> JSONDict:
+        # Absent (no team header): this limit does not apply, the others still do.
+        return {
+            "actions": [
+                {
+                    "request_headers": {
+                        "header_name": name,
+                        "descriptor_key": key,
+                        "skip_if_absent": True,
+                    }
+                }
+            ]
+        }
+
+    def sidecar(key: str) -> JSONDict:
+        return {"actions": [_from_sidecar(key)]}
+
+    if limits.global_ is not None:
+        everyone = {
+            "actions": [{"generic_key": {"descriptor_key": "scope", "descriptor_value": "all"}}]
+        }
+        limit("scope", "all", limits.global_, everyone)
+    if limits.per_client is not None:
+        limit("client", "", limits.per_client, sidecar(CLIENT_KEY))  # "" = each
+    if limits.per_team is not None:
+        assert config.team_header is not None  # the config's validator requires it
+        limit("team", "", limits.per_team, header(config.team_header.lower(), "team"))
+    for model, rate in limits.per_model.items():
+        limit("model", "" if model == "*" else model, rate, sidecar(MODEL_KEY))
+    return {
+        "@type": _LOCAL,
+        "stat_prefix": "sluice_requests",
+        # Default: the filter is present but neither checks nor enforces.
+        "filter_enabled": _ALWAYS,
+        "filter_enforced": _ALWAYS,
+        "descriptors": descriptors,
+        "rate_limits": actions,
+        # Default 0: no wildcard buckets at all. One bucket per client, team or model seen.
+        "max_dynamic_descriptors": limits.max_tracked,
+        "response_headers_to_add": [
+            {
+                "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                "header": {"key": "retry-after", "value": str(retry_after_s(config))},
+            }
+        ],
+    }
+
+
+def _from_sidecar(key: str) -> JSONDict:
+    """The descriptor entry ``key`` from the metadata the sidecar set (absent: skipped)."""
+    path = {"key": METADATA_NAMESPACE, "path": [{"key": key}]}
+    return {
+        "metadata": {
+            "descriptor_key": key,
+            "metadata_key": path,
+            "source": "DYNAMIC",
+            "skip_if_absent": True,
+        }
+    }
+
+
+def _budget_actions(key: str, header: str | None, budget: TokenBudget) -> list[JSONDict]:
+    who = (
+        _from_sidecar(key)
+        if header is None
+        else {
+            "request_headers": {
+                "header_name": header,
+                "descriptor_key": key,
+                "skip_if_absent": True,
+            }
+        }
+    )
+    return [
+        who,
+        {"generic_key": {"descriptor_key": "per", "descriptor_value": budget.per.value}},
+    ]
+
+
+def _token_budgets(config: GatewayConfig) -> JSONDict:
+    limits = config.limits
+    actions: list[list[JSONDict]] = []
+    for budget in limits.tokens_per_client:
+        actions.append(_budget_actions(CLIENT_KEY, None, budget))
+    for budget in limits.tokens_per_team:
+        assert config.team_header is not None  # the config's validator requires it
+        actions.append(_budget_actions("team", config.team_header.lower(), budget))
+    charge = f"%DYNAMIC_METADATA({METADATA_NAMESPACE}:{TOKENS_KEY})%"
+    rate_limits = [
+        # Before the request: only look (a request costs no tokens until it is answered).
+        *({"actions": a, "hits_addend": {"number": 0}} for a in actions),
+        # When the stream is done: charge what the sidecar counted.
+        *(
+            {"actions": a, "hits_addend": {"format": charge}, "apply_on_stream_done": True}
+            for a in actions
+        ),
+    ]
+    service = limits.rate_limit_service
+    cluster = RATELIMIT_CLUSTER if service is not None else SIDECAR_CLUSTER
+    return {
+        "@type": _GLOBAL,
+        "domain": service.domain if service is not None else "sluice",
+        "stat_prefix": "sluice_budgets",
+        # Default 20 ms; a busy sidecar worker may take longer, and a late answer lets the
+        # request through anyway (budgets are not a security boundary: fail open).
+        "timeout": "0.1s",
+        "failure_mode_deny": False,
+        "rate_limit_service": {
+            "grpc_service": {"envoy_grpc": {"cluster_name": cluster}},
+            "transport_api_version": "V3",
+        },
+        "rate_limits": rate_limits,
+    }

@@ -1,0 +1,168 @@
+"""Token budgets, counted in memory by each sidecar worker and shared through the store.
+
+A budget is checked on every request (Envoy's rate-limit filter asks
+:mod:`sluice.sidecar.ratelimit_service`), so the check never waits for anything: each worker
+keeps a counter per (client or team, window) holding the total it last read from the store
+plus what it charged since. Every ``sync_interval_s`` it adds its own charges to the store
+and reads back everyone's totals for the current windows (:meth:`Budgets.sync`).
+
+The approximation, stated once: a replica learns of the others' charges up to one sync
+interval late, so together the replicas may overshoot a budget by what its holder uses in
+about one interval (plus the exchanges in flight when it ran out: a request is admitted
+while its budget is not exhausted, and charged what it used when it ends). When the store
+is down, each worker goes on from its last totals and its own charges, and hands the
+charges over once the store is back. Windows are fixed and aligned on UTC.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from sluice.config import LimitsConfig
+
+__all__ = ["CLIENT", "TEAM", "Budgets", "Ledger", "Verdict"]
+
+log = logging.getLogger(__name__)
+
+CLIENT = "client"  # the descriptor keys Envoy sends (see sluice.envoy.ratelimits)
+TEAM = "team"
+
+Window = tuple[int, int]  # (period_s, window_start)
+WindowKey = tuple[int, int, str]  # (period_s, window_start, counter)
+
+
+class Ledger(Protocol):
+    """Where the workers' counts meet (:class:`sluice.store.budgets.BudgetLedger`)."""
+
+    async def exchange(
+        self, increments: dict[WindowKey, int], windows: list[Window]
+    ) -> dict[WindowKey, int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A budget check: ``allowed`` while tokens remain; ``reset_s`` until the window ends."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_s: int
+
+
+@dataclass(slots=True)
+class _Counter:
+    window_start: int
+    shared: int = 0  # the store's total at the last sync (our flushed charges included)
+    pending: int = 0  # charged here since, not yet in the store
+
+    @property
+    def used(self) -> int:
+        return self.shared + self.pending
+
+
+class Budgets:
+    """The budgets of ``limits``, counted in this worker; ``ledger`` shares them (or not)."""
+
+    def __init__(
+        self,
+        limits: LimitsConfig,
+        ledger: Ledger | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._limits: dict[tuple[str, int], int] = {}
+        for scope, budgets in ((CLIENT, limits.tokens_per_client), (TEAM, limits.tokens_per_team)):
+            for budget in budgets:
+                self._limits[(scope, budget.per.seconds)] = budget.tokens
+        self._periods = sorted({period for _, period in self._limits})
+        self._ledger = ledger
+        self._clock = clock
+        self._counters: dict[tuple[int, str], _Counter] = {}  # (period_s, counter) -> counts
+        self.sync_failures = 0
+
+    def limit(self, scope: str, period_s: int) -> int | None:
+        """The budget of ``scope`` (``client``/``team``) per ``period_s``; ``None``: none."""
+        return self._limits.get((scope, period_s))
+
+    def check(self, scope: str, value: str, period_s: int) -> Verdict | None:
+        """May ``value`` (a client fingerprint or team) still spend tokens? ``None`` when no
+        budget of that scope and period is configured."""
+        limit = self._limits.get((scope, period_s))
+        if limit is None:
+            return None
+        now = self._clock()
+        counter = self._counter(period_s, f"{scope}={value}", now)
+        remaining = max(0, limit - counter.used)
+        reset = counter.window_start + period_s - int(now)
+        return Verdict(remaining > 0, limit, remaining, max(1, reset))
+
+    def charge(self, scope: str, value: str, period_s: int, tokens: int) -> None:
+        """Count ``tokens`` used by ``value`` in the current window of ``period_s``."""
+        if tokens <= 0 or (scope, period_s) not in self._limits:
+            return
+        self._counter(period_s, f"{scope}={value}", self._clock()).pending += tokens
+
+    def remaining(self, client: str | None, team: str | None) -> int | None:
+        """The fewest tokens any budget of this client or team has left; ``None``: unlimited."""
+        left: int | None = None
+        for (scope, period_s), _ in self._limits.items():
+            value = client if scope == CLIENT else team
+            if value is None:
+                continue
+            verdict = self.check(scope, value, period_s)
+            if verdict is not None and (left is None or verdict.remaining < left):
+                left = verdict.remaining
+        return left
+
+    def _counter(self, period_s: int, name: str, now: float) -> _Counter:
+        start = int(now) // period_s * period_s
+        counter = self._counters.get((period_s, name))
+        if counter is None or counter.window_start != start:
+            # A new window: what was charged in the last one no longer counts here.
+            counter = self._counters[(period_s, name)] = _Counter(start)
+        return counter
+
+    async def sync(self) -> None:
+        """Add this worker's charges to the ledger and read everyone's totals back."""
+        if self._ledger is None:
+            return
+        now = int(self._clock())
+        windows = [(period, now // period * period) for period in self._periods]
+        current = set(windows)
+        taken: dict[WindowKey, int] = {}
+        for (period, name), counter in list(self._counters.items()):
+            if (period, counter.window_start) not in current:
+                del self._counters[(period, name)]  # an old window: forget it
+            elif counter.pending:
+                taken[(period, counter.window_start, name)] = counter.pending
+                counter.pending = 0
+        try:
+            totals = await self._ledger.exchange(taken, windows)
+        except Exception as exc:  # the store is down: keep counting here, hand over later
+            self.sync_failures += 1
+            log.warning("token budgets: store unavailable (%s); counting locally", exc)
+            for (period, start, name), tokens in taken.items():
+                kept = self._counters.get((period, name))
+                if kept is not None and kept.window_start == start:
+                    kept.pending += tokens
+            return
+        for (period, start, name), total in totals.items():
+            known = self._counters.get((period, name))
+            if known is None:  # charged by another replica only, so far
+                known = self._counters[(period, name)] = _Counter(start)
+            if known.window_start == start:
+                known.shared = total
+
+    async def run(self, interval_s: float) -> None:
+        """Sync every ``interval_s`` seconds until cancelled; a last sync on the way out."""
+        try:
+            while True:
+                await asyncio.sleep(interval_s)
+                await self.sync()
+        finally:
+            if any(c.pending for c in self._counters.values()):
+                await asyncio.shield(self.sync())

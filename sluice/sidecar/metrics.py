@@ -1,0 +1,485 @@
+"""The sidecar's Prometheus metrics: one object holding every metric, made against a registry.
+
+The data path calls this module only (DESIGN.md: one entry point for metrics). A worker
+uses :func:`worker_metrics`, the process's instance on the default registry; tests make
+their own on a fresh registry and read the values back::
+
+    registry = CollectorRegistry()
+    metrics = SidecarMetrics(registry)
+    server = ExtProcServer(routes, ChainSet(config, models, metrics=metrics))
+    ...
+    registry.get_sample_value("sluice_requests_total", {...})
+
+In a gateway every worker process writes its values to files in ``PROMETHEUS_MULTIPROC_DIR``
+(set by ``sluice run``) and the admin server sums them at scrape time; gauges say how
+(``livesum``: the sum over live processes). Writing a value there costs 1-3 µs (a lock and
+an mmap write), too much for every message: the data path adds to plain in-process counts,
+which :meth:`SidecarMetrics.flush` moves into the metrics at most once a second (and at
+exit), so a scrape sees values up to a second old. Label values are bounded (:class:`LabelBound`):
+no user, session or key ever becomes a label. Every metric, its labels and its
+OpenTelemetry GenAI counterpart are listed in docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import time
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
+
+from sluice.policy import ModelClient, ModelClientFactory, ModelEndpoint
+
+__all__ = [
+    "ERROR_KINDS",
+    "OTHER",
+    "EventLogMetrics",
+    "ExchangeFacts",
+    "LabelBound",
+    "QueueMetrics",
+    "SidecarMetrics",
+    "event_log_metrics",
+    "worker_metrics",
+]
+
+OTHER = "other"  # the label value every value beyond a bound becomes
+NONE = "none"  # no value (no team header, no model in the request)
+ERROR_KINDS = (
+    "internal",  # the sidecar failed on an exchange (the client got an error: fail closed)
+    "invalid_request",  # a request body the adapter could not read (refused with 400)
+    "policy",  # a policy hook raised or timed out (its on_error decided)
+    "judge",  # a model call made by a policy failed or timed out
+    "abandoned",  # the stream ended before the response did (client gone, upstream cut)
+)
+JUDGE_OUTCOMES = ("ok", "timeout", "connection_error", "status_error", "bad_answer", "no_key")
+
+_SECONDS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80, 160, 320, 640)
+_TTFT = (0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 20, 40, 80)
+_PER_TOKEN = (0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5)
+_TOKENS = tuple(float(4**i) for i in range(12))  # 1 ... 4M
+_MESSAGE = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 5)
+_MESSAGES = (1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000, 5000)
+_JUDGE = (0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 30, 60)
+_WRITE = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+
+class LabelBound:
+    """Keeps a label's values few: an allow-list, or the first ``limit`` values seen in this
+    process; any other value becomes ``other``, a missing one ``none``.
+
+    >>> bound = LabelBound(limit=2)
+    >>> [bound(v) for v in ["a", "b", "c", "a", None]]
+    ['a', 'b', 'other', 'a', 'none']
+    """
+
+    __slots__ = ("_allowed", "_limit", "_seen")
+
+    def __init__(self, limit: int, allowed: Iterable[str] = ()) -> None:
+        self._limit = limit
+        self._allowed = frozenset(allowed)
+        self._seen: set[str] = set()
+
+    def __call__(self, value: str | None) -> str:
+        if not value:
+            return NONE
+        if self._allowed:
+            return value if value in self._allowed else OTHER
+        if value in self._seen:
+            return value
+        if len(self._seen) < self._limit:
+            self._seen.add(value)
+            return value
+        return OTHER
+
+
+@dataclass(slots=True)
+class ExchangeFacts:
+    """One finished exchange, as :meth:`SidecarMetrics.exchange` counts it (raw values:
+    the labels are bounded there). Times in seconds; ``None`` where unknown."""
+
+    provider: str | None
+    model: str | None
+    route: str
+    team: str | None
+    status: int
+    streamed: bool
+    duration: float
+    usage: Mapping[str, int]
+    ttft: float | None = None
+    complete: bool = True
+
+
+class SidecarMetrics:
+    """Every metric of a sidecar worker. Names, labels and units: docs/metrics.md."""
+
+    def __init__(
+        self,
+        registry: CollectorRegistry | None = REGISTRY,
+        *,
+        label_limit: int = 50,
+        teams: Iterable[str] = (),
+        flush_interval_s: float = 1.0,
+    ) -> None:
+        r: dict[str, Any] = {"registry": registry}
+        self.bound_labels(label_limit, teams)
+        self.flush_interval_s = flush_interval_s
+        self._counts: dict[Any, float] = {}  # counter child -> amount not yet flushed
+        self._observed: dict[Any, list[float]] = {}  # histogram child -> bucket counts, sum
+        self._active = 0
+        self._armed = False
+        self.requests = Counter(
+            "sluice_requests",
+            "LLM requests handled, by response status.",
+            ["provider", "model", "route", "team", "status", "streamed"],
+            **r,
+        )
+        self.duration = Histogram(
+            "sluice_request_duration_seconds",
+            "From the whole request body to the response's end.",
+            ["provider", "model", "streamed"],
+            buckets=_SECONDS,
+            **r,
+        )
+        self.ttft = Histogram(
+            "sluice_time_to_first_token_seconds",
+            "From the request body to the first generated content of a streamed response.",
+            ["provider", "model"],
+            buckets=_TTFT,
+            **r,
+        )
+        self.tpot = Histogram(
+            "sluice_time_per_output_token_seconds",
+            "Streamed responses: time after the first token, per output token after it.",
+            ["provider", "model"],
+            buckets=_PER_TOKEN,
+            **r,
+        )
+        self.tokens = Counter(
+            "sluice_tokens",
+            "Tokens the providers reported (type: input, output, cache_read, "
+            "cache_creation, reasoning; input includes the cache parts, output reasoning).",
+            ["provider", "model", "team", "type"],
+            **r,
+        )
+        self.request_tokens = Histogram(
+            "sluice_request_tokens",
+            "Tokens per request, by type (as sluice_tokens_total).",
+            ["provider", "model", "type"],
+            buckets=_TOKENS,
+            **r,
+        )
+        self.active = Gauge(
+            "sluice_active_streams",
+            "ext_proc streams (HTTP requests) in progress.",
+            multiprocess_mode="livesum",
+            **r,
+        )
+        self.decisions = Counter(
+            "sluice_policy_decisions",
+            "Policy hook calls by outcome (action: pass, refuse, block, rewrite, error).",
+            ["policy", "hook", "action"],
+            **r,
+        )
+        self.judge_calls = Counter(
+            "sluice_judge_requests",
+            "Model calls made by policies (tool_judge), by outcome.",
+            ["outcome"],
+            **r,
+        )
+        self.judge_seconds = Histogram(
+            "sluice_judge_duration_seconds",
+            "Latency of model calls made by policies, by outcome.",
+            ["outcome"],
+            buckets=_JUDGE,
+            **r,
+        )
+        self.message_seconds = Histogram(
+            "sluice_extproc_message_duration_seconds",
+            "Time the sidecar spends on one ext_proc message, until its replies are written.",
+            ["kind"],
+            buckets=_MESSAGE,
+            **r,
+        )
+        self.messages = Histogram(
+            "sluice_extproc_messages_per_request",
+            "ext_proc messages Envoy sent for one request.",
+            buckets=_MESSAGES,
+            **r,
+        )
+        self.errors = Counter("sluice_errors", "Errors, by kind.", ["kind"], **r)
+        self._errors = {kind: self.errors.labels(kind) for kind in ERROR_KINDS}
+        self._judge = {
+            o: (self.judge_calls.labels(o), self.judge_seconds.labels(o)) for o in JUDGE_OUTCOMES
+        }
+        self._message_kinds: dict[str, Any] = {}
+        self._series: dict[tuple[object, ...], Any] = {}  # label children, looked up once
+
+    def bound_labels(self, label_limit: int, teams: Iterable[str] = ()) -> None:
+        """Set the label bounds (``sidecar.metrics_label_limit`` and ``metrics_teams``);
+        values already admitted stay admitted, unless the bounds changed."""
+        bounds = (label_limit, frozenset(teams))
+        if getattr(self, "_bounds", None) != bounds:  # a reload keeps what was admitted
+            self._bounds = bounds
+            self.model = LabelBound(label_limit)
+            self.team = LabelBound(label_limit, teams)
+
+    def exchange(self, facts: ExchangeFacts) -> None:
+        """Count a finished exchange: requests, duration, tokens, time to first token."""
+        model, provider = self.model(facts.model), facts.provider or NONE
+        streamed = "true" if facts.streamed else "false"
+        status = str(facts.status) if facts.status else NONE
+        team = self.team(facts.team)
+        child = self._child
+        self._inc(child(self.requests, provider, model, facts.route, team, status, streamed))
+        self._observe(child(self.duration, provider, model, streamed), facts.duration)
+        if not facts.complete:
+            self._inc(self._errors["abandoned"])
+        for kind, count in facts.usage.items():
+            self._inc(child(self.tokens, provider, model, team, kind), count)
+            self._observe(child(self.request_tokens, provider, model, kind), count)
+        if facts.ttft is not None:
+            self._observe(child(self.ttft, provider, model), facts.ttft)
+            output = facts.usage.get("output", 0)
+            if output > 1 and facts.duration > facts.ttft:
+                per_token = (facts.duration - facts.ttft) / (output - 1)
+                self._observe(child(self.tpot, provider, model), per_token)
+
+    def stream_started(self) -> None:
+        self._active += 1
+        self._touch()
+
+    def stream_ended(self, messages: int) -> None:
+        """An ext_proc stream ended after ``messages`` messages from Envoy."""
+        self._active -= 1
+        self._observe(self._child(self.messages), messages)
+
+    def message(self, kind: str, seconds: float) -> None:
+        """One ext_proc message (``kind``: the ProcessingRequest's field) took ``seconds``."""
+        self._observe(self._child(self.message_seconds, kind), seconds)
+
+    def decision(self, policy: str, hook: str, action: str) -> None:
+        """A policy's hook ran; ``action`` is ``pass`` when it changed nothing."""
+        self._inc(self._child(self.decisions, policy, hook, action))
+        if action == "error":
+            self._inc(self._errors["policy"])
+
+    def error(self, kind: str) -> None:
+        """Count an error of ``kind`` (one of :data:`ERROR_KINDS`)."""
+        self._inc(self._errors[kind])
+
+    def judge(self, outcome: str, seconds: float) -> None:
+        """A policy's model call ended with ``outcome`` (see ``JUDGE_OUTCOMES``)."""
+        calls, latency = self._judge[outcome]
+        self._inc(calls)
+        self._observe(latency, seconds)
+        if outcome != "ok":
+            self._inc(self._errors["judge"])
+
+    def flush(self) -> None:
+        """Move the counts gathered since the last flush into the metrics."""
+        self._armed = False
+        counts, self._counts = self._counts, {}
+        observed, self._observed = self._observed, {}
+        for counter, amount in counts.items():
+            counter.inc(amount)
+        for histogram, pending in observed.items():
+            # prometheus-client has no bulk observe: add to its bucket and sum values.
+            for bucket, count in zip(histogram._buckets, pending, strict=False):
+                if count:
+                    bucket.inc(count)
+            histogram._sum.inc(pending[-1])
+        self.active.set(self._active)
+
+    def _inc(self, counter: Any, amount: float = 1) -> None:
+        self._counts[counter] = self._counts.get(counter, 0) + amount
+        if not self._armed:
+            self._touch()
+
+    def _observe(self, histogram: Any, value: float) -> None:
+        pending = self._observed.get(histogram)
+        if pending is None:
+            pending = self._observed[histogram] = [0.0] * (len(histogram._upper_bounds) + 1)
+        pending[bisect_left(histogram._upper_bounds, value)] += 1
+        pending[-1] += value
+        if not self._armed:
+            self._touch()
+
+    def _touch(self) -> None:
+        """Something changed: flush within ``flush_interval_s`` (now, outside an event loop
+        or with an interval of 0)."""
+        if self._armed:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or self.flush_interval_s <= 0:
+            self.flush()
+            return
+        self._armed = True
+        loop.call_later(self.flush_interval_s, self.flush)
+
+    def instrument(self, models: ModelClientFactory) -> ModelClientFactory:
+        """``models`` with every call of the clients it makes timed and counted."""
+
+        def factory(endpoint: ModelEndpoint) -> ModelClient:
+            return _TimedClient(models(endpoint), self)
+
+        return factory
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        if not labels:
+            return metric
+        key = (id(metric), *labels)
+        child = self._series.get(key)
+        if child is None:
+            child = self._series[key] = metric.labels(*labels)
+        return child
+
+
+_MODEL_ERRORS = {
+    "ModelConnectionError": "connection_error",
+    "ModelStatusError": "status_error",
+    "ModelAnswerError": "bad_answer",
+    "ModelKeyError": "no_key",
+}
+
+
+def _model_error(exc: Exception) -> str:
+    """The outcome label of a model call that raised (llm_client's exception classes)."""
+    for cls in type(exc).__mro__:
+        if cls.__name__ in _MODEL_ERRORS:
+            return _MODEL_ERRORS[cls.__name__]
+    return "bad_answer"
+
+
+class _TimedClient:
+    """A :class:`~sluice.policy.ModelClient` that reports each call to the metrics."""
+
+    __slots__ = ("_client", "_metrics")
+
+    def __init__(self, client: ModelClient, metrics: SidecarMetrics) -> None:
+        self._client = client
+        self._metrics = metrics
+
+    async def complete(self, system: str, prompt: str) -> str:
+        started = time.perf_counter()
+        outcome = "bad_answer"
+        try:
+            answer = await self._client.complete(system, prompt)
+            outcome = "ok"
+            return answer
+        except asyncio.CancelledError:  # the chain's deadline (or the stream went away)
+            outcome = "timeout"
+            raise
+        except Exception as exc:
+            outcome = _model_error(exc)
+            raise
+        finally:
+            self._metrics.judge(outcome, time.perf_counter() - started)
+
+
+class EventLogMetrics:
+    """The event log's metrics. The recorder (and the writer) call them through
+    :meth:`queue`, which names the queue: ``worker`` (a worker's captures waiting to be sent
+    to the writer process) or ``writer`` (the writer's, waiting for the store)::
+
+        log_metrics = event_log_metrics().queue("writer")
+        log_metrics.queued(len(queue))           # whenever the queue's length changes
+        log_metrics.written(len(batch), seconds) # a batch was written (or sent) in seconds
+        log_metrics.dropped(count)               # captures dropped: queue full, gave up
+        log_metrics.failed()                     # a write (or send) raised
+    """
+
+    def __init__(self, registry: CollectorRegistry | None = REGISTRY) -> None:
+        r: dict[str, Any] = {"registry": registry}
+        self.queue_depth = Gauge(
+            "sluice_event_log_queue_depth",
+            "Exchanges waiting in the event log's queues.",
+            ["queue"],
+            multiprocess_mode="livesum",
+            **r,
+        )
+        self.write_seconds = Histogram(
+            "sluice_event_log_write_duration_seconds",
+            "Time to write (or send) one batch of exchanges.",
+            ["queue"],
+            buckets=_WRITE,
+            **r,
+        )
+        self.written = Counter(
+            "sluice_event_log_written", "Exchanges written (or sent on).", ["queue"], **r
+        )
+        self.dropped = Counter(
+            "sluice_event_log_dropped", "Exchanges dropped, never stored.", ["queue"], **r
+        )
+        self.failures = Counter(
+            "sluice_event_log_write_failures",
+            "Batch writes (or sends) that failed.",
+            ["queue"],
+            **r,
+        )
+        self._queues: dict[str, QueueMetrics] = {}
+
+    def queue(self, name: str) -> QueueMetrics:
+        """The metrics of queue ``name`` (``worker`` or ``writer``)."""
+        if name not in self._queues:
+            self._queues[name] = QueueMetrics(self, name)
+        return self._queues[name]
+
+
+class QueueMetrics:
+    """One event-log queue's metrics (see :class:`EventLogMetrics`)."""
+
+    __slots__ = ("_depth", "_dropped", "_failures", "_seconds", "_written")
+
+    def __init__(self, family: EventLogMetrics, name: str) -> None:
+        self._depth = family.queue_depth.labels(name)
+        self._seconds = family.write_seconds.labels(name)
+        self._written = family.written.labels(name)
+        self._dropped = family.dropped.labels(name)
+        self._failures = family.failures.labels(name)
+
+    def queued(self, depth: int) -> None:
+        """The queue now holds ``depth`` captures."""
+        self._depth.set(depth)
+
+    def written(self, count: int, seconds: float) -> None:
+        """A batch of ``count`` captures was written (or sent) in ``seconds``."""
+        self._written.inc(count)
+        self._seconds.observe(seconds)
+
+    def dropped(self, count: int = 1) -> None:
+        """``count`` captures were dropped and will never be stored."""
+        self._dropped.inc(count)
+
+    def failed(self) -> None:
+        """A batch write (or send) raised; the batch may be retried."""
+        self._failures.inc()
+
+
+_worker: SidecarMetrics | None = None
+_event_log: EventLogMetrics | None = None
+
+
+def worker_metrics() -> SidecarMetrics:
+    """This process's :class:`SidecarMetrics`, on the default registry (made once). The
+    worker's event-log queue series are made with it, so they read 0 before any traffic."""
+    global _worker
+    if _worker is None:
+        _worker = SidecarMetrics()
+        atexit.register(_worker.flush)  # what the last second counted
+        event_log_metrics().queue("worker")
+    return _worker
+
+
+def event_log_metrics() -> EventLogMetrics:
+    """This process's :class:`EventLogMetrics`, on the default registry (made once)."""
+    global _event_log
+    if _event_log is None:
+        _event_log = EventLogMetrics()
+    return _event_log

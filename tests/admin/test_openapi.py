@@ -1,0 +1,215 @@
+"""The OpenAPI document against the real admin server: every endpoint's real responses
+(success and failure) must validate against the response schema documented for them.
+
+Schemathesis was not used: it drives ASGI/WSGI apps in-process, not aiohttp, and this
+checks what matters here (the document tells the truth about real responses) directly,
+with ``jsonschema`` and the document's own ``$ref``s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestServer
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from sluice.admin.openapi import openapi_document
+from sluice.fake_upstream._app import create_app as fake_upstream_app
+from sluice.store import Store
+from tests.admin.conftest import VIEWER_KEY, auth
+from tests.admin.test_history_api import seed
+from tests.admin.test_policies_api import REPLACE, Client, proposal, start_policy_client
+
+DOC_URI = "urn:sluice:openapi"
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def _pointer(*parts: str) -> str:
+    return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _template(path: str) -> str:
+    """The documented path a concrete path matches (``/api/sessions/s1`` -> ``{id}``)."""
+    paths = openapi_document()["paths"]
+    bare = path.partition("?")[0]
+    if bare in paths:
+        return bare
+    for template in paths:
+        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, bare):
+            return template
+    raise AssertionError(f"{bare} is not documented")
+
+
+class Checker:
+    """Validates responses against the document and remembers what was covered."""
+
+    def __init__(self) -> None:
+        document = openapi_document()
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        self.registry: Registry[Any] = Registry().with_resource(DOC_URI, resource)
+        self.document = document
+        self.covered: set[tuple[str, str]] = set()
+
+    def _response(self, template: str, method: str, status: int) -> tuple[dict[str, Any], str]:
+        responses = self.document["paths"][template][method]["responses"]
+        assert str(status) in responses, f"{method.upper()} {template}: {status} not documented"
+        response = responses[str(status)]
+        pointer = _pointer("paths", template, method, "responses", str(status))
+        if "$ref" in response:
+            pointer = response["$ref"].removeprefix("#")
+            response = self.document["components"]["responses"][pointer.rpartition("/")[2]]
+        return response, pointer
+
+    async def check(self, client: Client, method: str, path: str, status: int, **kw: Any) -> Any:
+        """Make the request, check its status and body; return the body."""
+        reply = await client.request(method.upper(), path, **kw)
+        assert reply.status == status, f"{method} {path}: {reply.status} {await reply.text()}"
+        template = _template(path)
+        response, pointer = self._response(template, method, status)
+        content_type = reply.content_type
+        assert content_type in response["content"], f"{method} {path}: {content_type}"
+        self.covered.add((method, template))
+        if content_type != "application/json":
+            return await reply.text()
+        body = await reply.json()
+        schema_at = pointer + _pointer("content", content_type, "schema")
+        validator = Draft202012Validator(
+            {"$ref": DOC_URI + "#" + schema_at}, registry=self.registry
+        )
+        errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(body)]
+        assert not errors, f"{method.upper()} {path} {status}: {errors}"
+        return body
+
+
+@pytest.fixture
+async def upstream() -> Any:
+    server = TestServer(fake_upstream_app(), host="127.0.0.1")
+    await server.start_server()
+    yield str(server.make_url("")).rstrip("/")
+    await server.close()
+
+
+async def test_the_document_is_openapi_3_1_and_served(admin_env: None, store: Store) -> None:
+    client = await start_policy_client(store)
+    try:
+        served = await Checker().check(client, "get", "/api/openapi.json", 200, headers=auth())
+    finally:
+        await client.close()
+    assert served == openapi_document()
+    assert served["openapi"].startswith("3.1")
+    Draft202012Validator.check_schema({"$defs": served["components"]["schemas"]})
+
+
+async def test_every_endpoint_answers_as_documented(
+    admin_env: None, store: Store, upstream: str
+) -> None:
+    await seed(store)
+    providers = {"anthropic": {"base_url": upstream}, "openai": {"base_url": upstream}}
+    client = await start_policy_client(store, providers=providers)
+    c = Checker()
+    viewer, nobody = auth(VIEWER_KEY), {}
+    try:
+        await c.check(client, "get", "/healthz", 200)
+        await c.check(client, "get", "/readyz", 200)
+        await c.check(client, "get", "/metrics", 200)
+        await c.check(client, "get", "/api/openapi.json", 401, headers=nobody)
+        # history
+        await c.check(client, "get", "/api/sessions?limit=2", 200, headers=viewer)
+        await c.check(client, "get", "/api/sessions?limit=0", 400, headers=viewer)
+        await c.check(client, "get", "/api/sessions", 401, headers=nobody)
+        await c.check(client, "get", "/api/sessions/s1", 200, headers=viewer)
+        await c.check(client, "get", "/api/sessions/nope", 404, headers=viewer)
+        await c.check(client, "get", "/api/sessions/s1", 401, headers=nobody)
+        for export in ("export.md", "export.jsonl"):
+            await c.check(client, "get", f"/api/sessions/s1/{export}", 200, headers=viewer)
+            await c.check(client, "get", f"/api/sessions/nope/{export}", 404, headers=viewer)
+            await c.check(client, "get", f"/api/sessions/s1/{export}", 401, headers=nobody)
+        await c.check(client, "get", "/api/exchanges/s1-2", 200, headers=viewer)
+        await c.check(client, "get", "/api/exchanges/nope", 404, headers=viewer)
+        await c.check(client, "get", "/api/exchanges/s1-2", 401, headers=nobody)
+        await _live(client, c)
+        await _policies(client, c)
+    finally:
+        await client.close()
+    documented = {
+        (method, path)
+        for path, item in openapi_document()["paths"].items()
+        for method in item
+        if method in METHODS
+    }
+    assert documented - c.covered == set()
+
+
+async def _live(client: Client, c: Checker) -> None:
+    await c.check(client, "get", "/api/live", 401, headers={})
+    reply = await client.get("/api/live", headers=auth(VIEWER_KEY))
+    try:
+        assert reply.status == 200
+        assert reply.content_type == "text/event-stream"
+        c.covered.add(("get", "/api/live"))
+    finally:
+        reply.close()
+    await asyncio.sleep(0)
+
+
+async def _policies(client: Client, c: Checker) -> None:
+    admin, viewer, nobody = auth(), auth(VIEWER_KEY), {}
+    await c.check(client, "get", "/api/policies", 200, headers=viewer)
+    await c.check(client, "get", "/api/policies", 401, headers=nobody)
+    await c.check(client, "get", "/api/policies/available", 200, headers=viewer)
+    await c.check(client, "get", "/api/policies/available", 401, headers=nobody)
+    await c.check(client, "get", "/api/policies/select?route=/v1/messages", 200, headers=viewer)
+    await c.check(client, "get", "/api/policies/select?route=x", 400, headers=viewer)
+    await c.check(client, "get", "/api/policies/select?route=/v1/messages", 401, headers=nobody)
+    valid, bad = proposal(), proposal(policies=[{"name": "nope"}])
+    await c.check(client, "post", "/api/policies/validate", 200, headers=viewer, json=valid)
+    await c.check(client, "post", "/api/policies/validate", 200, headers=viewer, json=bad)
+    await c.check(client, "post", "/api/policies/validate", 400, headers=viewer, json=[])
+    await c.check(client, "post", "/api/policies/validate", 415, headers=viewer, data="x")
+    await c.check(client, "post", "/api/policies/validate", 401, headers=nobody, json=valid)
+    applied = proposal(policies=[REPLACE], comment="rename")
+    await c.check(client, "put", "/api/policies", 200, headers=admin, json=applied)
+    await c.check(client, "put", "/api/policies", 422, headers=admin, json=bad)
+    await c.check(client, "put", "/api/policies", 400, headers=admin, json={"x": 1})
+    await c.check(client, "put", "/api/policies", 415, headers=admin, data="x")
+    await c.check(client, "put", "/api/policies", 403, headers=viewer, json=applied)
+    await c.check(client, "put", "/api/policies", 401, headers=nobody, json=applied)
+    await c.check(client, "get", "/api/policies", 200, headers=viewer)  # now a version
+    await c.check(client, "get", "/api/policies/versions?limit=1", 200, headers=viewer)
+    await c.check(client, "get", "/api/policies/versions?limit=x", 400, headers=viewer)
+    await c.check(client, "get", "/api/policies/versions", 401, headers=nobody)
+    await c.check(client, "get", "/api/policies/versions/1", 200, headers=viewer)
+    await c.check(client, "get", "/api/policies/versions/9", 404, headers=viewer)
+    await c.check(client, "get", "/api/policies/versions/1", 401, headers=nobody)
+    await c.check(client, "post", "/api/policies/revert", 200, headers=admin, json={"to": "file"})
+    await c.check(client, "post", "/api/policies/revert", 200, headers=admin, json={"version": 1})
+    await c.check(client, "post", "/api/policies/revert", 404, headers=admin, json={"version": 9})
+    await c.check(client, "post", "/api/policies/revert", 400, headers=admin, json={})
+    await c.check(client, "post", "/api/policies/revert", 415, headers=admin, data="x")
+    await c.check(client, "post", "/api/policies/revert", 403, headers=viewer, json={"to": "file"})
+    await c.check(client, "post", "/api/policies/revert", 401, headers=nobody, json={})
+    tried = {"prompt": "hello acme", "model": "tools"}
+    body = await c.check(client, "post", "/api/policies/try", 200, headers=admin, json=tried)
+    assert body["decisions"][0]["policy"] == "replace"
+    await c.check(client, "post", "/api/policies/try", 400, headers=admin, json={})
+    await c.check(client, "post", "/api/policies/try", 415, headers=admin, data="x")
+    draft = {"prompt": "x", "proposal": bad}
+    await c.check(client, "post", "/api/policies/try", 422, headers=admin, json=draft)
+    await c.check(client, "post", "/api/policies/try", 403, headers=viewer, json=tried)
+    await c.check(client, "post", "/api/policies/try", 401, headers=nobody, json=tried)
+
+
+async def test_without_a_store_changes_are_unavailable(admin_env: None) -> None:
+    client = await start_policy_client(None)
+    c = Checker()
+    try:
+        await c.check(client, "put", "/api/policies", 503, headers=auth(), json=proposal())
+        await c.check(client, "get", "/api/policies/versions", 503, headers=auth())
+    finally:
+        await client.close()

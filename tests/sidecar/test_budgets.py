@@ -1,0 +1,141 @@
+"""Token budgets counted per worker: checks, charges, windows, and syncing through a ledger."""
+
+from __future__ import annotations
+
+import pytest
+
+from sluice.config import LimitsConfig
+from sluice.sidecar.budgets import CLIENT, TEAM, Budgets, Window, WindowKey
+from sluice.sidecar.metering import UsageScanner
+
+DAY, MINUTE = 86400, 60
+
+
+def limits(**extra: object) -> LimitsConfig:
+    return LimitsConfig.model_validate(
+        {
+            "tokens_per_client": [{"tokens": 100, "per": "minute"}, {"tokens": 1000, "per": "day"}],
+            "tokens_per_team": [{"tokens": 500, "per": "day"}],
+        }
+        | extra
+    )
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Ledger:
+    """An in-memory stand-in for the store's ledger, shared by several Budgets."""
+
+    def __init__(self) -> None:
+        self.rows: dict[WindowKey, int] = {}
+        self.down = False
+
+    async def exchange(
+        self, increments: dict[WindowKey, int], windows: list[Window]
+    ) -> dict[WindowKey, int]:
+        if self.down:
+            raise ConnectionError("store down")
+        for key, tokens in increments.items():
+            self.rows[key] = self.rows.get(key, 0) + tokens
+        return {k: v for k, v in self.rows.items() if (k[0], k[1]) in set(windows)}
+
+
+def test_a_budget_allows_until_spent_and_says_when_it_resets() -> None:
+    clock = Clock(1_800_000_030.0)  # 30 s into a minute
+    budgets = Budgets(limits(), clock=clock)
+    assert budgets.check(CLIENT, "key:a", MINUTE) == budgets.check(CLIENT, "key:a", MINUTE)
+    budgets.charge(CLIENT, "key:a", MINUTE, 99)
+    verdict = budgets.check(CLIENT, "key:a", MINUTE)
+    assert verdict is not None
+    assert (verdict.allowed, verdict.remaining, verdict.reset_s) == (True, 1, 30)
+    budgets.charge(CLIENT, "key:a", MINUTE, 5)
+    verdict = budgets.check(CLIENT, "key:a", MINUTE)
+    assert verdict is not None
+    assert not verdict.allowed
+    assert budgets.check(CLIENT, "key:b", MINUTE).allowed  # type: ignore[union-attr]
+    clock.now += 30  # the next minute
+    assert budgets.check(CLIENT, "key:a", MINUTE).allowed  # type: ignore[union-attr]
+
+
+def test_no_budget_no_verdict_and_remaining_is_the_tightest() -> None:
+    budgets = Budgets(limits(), clock=Clock())
+    assert budgets.check(TEAM, "blue", MINUTE) is None
+    budgets.charge(TEAM, "blue", MINUTE, 10)  # ignored: no such budget
+    assert budgets.remaining(None, None) is None
+    budgets.charge(CLIENT, "key:a", MINUTE, 40)
+    budgets.charge(TEAM, "blue", DAY, 450)
+    assert budgets.remaining("key:a", None) == 60
+    assert budgets.remaining("key:a", "blue") == 50
+
+
+async def test_two_replicas_see_each_others_charges_after_a_sync() -> None:
+    ledger, clock = Ledger(), Clock()
+    first, second = Budgets(limits(), ledger, clock), Budgets(limits(), ledger, clock)
+    first.charge(CLIENT, "key:a", DAY, 700)
+    second.charge(CLIENT, "key:a", DAY, 200)
+    assert second.remaining("key:a", None) == 100  # the minute budget, locally
+    await first.sync()
+    await second.sync()
+    await first.sync()
+    for replica in (first, second):
+        assert replica.check(CLIENT, "key:a", DAY).remaining == 100  # type: ignore[union-attr]
+    second.charge(CLIENT, "key:a", DAY, 100)
+    assert not second.check(CLIENT, "key:a", DAY).allowed  # type: ignore[union-attr]
+
+
+async def test_a_replica_learns_of_clients_it_never_saw() -> None:
+    ledger, clock = Ledger(), Clock()
+    first, second = Budgets(limits(), ledger, clock), Budgets(limits(), ledger, clock)
+    first.charge(CLIENT, "key:a", DAY, 1000)
+    await first.sync()
+    await second.sync()
+    assert not second.check(CLIENT, "key:a", DAY).allowed  # type: ignore[union-attr]
+
+
+async def test_when_the_store_is_down_counting_goes_on_and_catches_up() -> None:
+    ledger, clock = Ledger(), Clock()
+    budgets = Budgets(limits(), ledger, clock)
+    budgets.charge(CLIENT, "key:a", DAY, 300)
+    await budgets.sync()
+    ledger.down = True
+    budgets.charge(CLIENT, "key:a", DAY, 300)
+    await budgets.sync()
+    assert budgets.sync_failures == 1
+    assert budgets.check(CLIENT, "key:a", DAY).remaining == 400  # type: ignore[union-attr]
+    ledger.down = False
+    await budgets.sync()
+    assert ledger.rows[(DAY, int(clock.now) // DAY * DAY, "client=key:a")] == 600
+    assert budgets.check(CLIENT, "key:a", DAY).remaining == 400  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("chunks", "tokens"),
+    [
+        # Anthropic: input in message_start (cache apart), the final output in message_delta.
+        (
+            [
+                b'event: message_start\ndata: {"message":{"usage":{"input_tokens":10,'
+                b'"cache_creation_input_tokens":5,"cache_read_input_tokens":100,'
+                b'"output_tokens":1}}}\n\n',
+                b'event: message_delta\ndata: {"usage":{"output_tokens":42}}\n\n',
+            ],
+            157,
+        ),
+        # OpenAI chat's usage chunk, split inside a key and inside a number.
+        ([b'data: {"usage":{"prompt_tok', b'ens":12,"completion_tokens":3', b"0}}\n\n"], 42),
+        # A model's text mentioning usage is escaped JSON: not counted.
+        ([b'data: {"delta":{"text":"\\"output_tokens\\": 999"}}\n\n'], 100),
+        ([b"no usage at all"], 100),  # the estimate: 400 bytes of request
+    ],
+)
+def test_usage_scanner(chunks: list[bytes], tokens: int) -> None:
+    scanner = UsageScanner(request_bytes=400)
+    for chunk in chunks:
+        scanner.feed(chunk)
+    assert scanner.tokens == tokens
