@@ -17,6 +17,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -89,6 +90,7 @@ class Row:
     cpu_us_per_msg: float | None
     cpu_us_per_req: float | None
     msgs_per_req: float | None
+    writer_us_per_req: float | None = None  # the event-log writer process, not in the above
 
 
 def _load(setup: Setup, scenario: Scenario, duration: float) -> LoadResult:
@@ -122,12 +124,17 @@ def _load(setup: Setup, scenario: Scenario, duration: float) -> LoadResult:
 
 def measure(setup: Setup, scenario: Scenario, duration: float) -> Row:
     cpu0, msgs0 = setup.sidecar_cpu_ns(), setup.ext_proc_messages()
+    writer0 = setup.writer_cpu_ns()
     load = _load(setup, scenario, duration)
     cpu, msgs = setup.sidecar_cpu_ns() - cpu0, setup.ext_proc_messages() - msgs0
+    time.sleep(0.5)  # the writer stores the last exchanges a moment after they end
+    writer = setup.writer_cpu_ns() - writer0
     total = load.requests + load.errors + 20  # warm-up requests were charged too
     if not setup.sidecar_pids or not msgs:
         return Row(scenario.name, setup.name, load, None, None, None)
-    return Row(scenario.name, setup.name, load, cpu / 1000 / msgs, cpu / 1000 / total, msgs / total)
+    per_msg, per_req = cpu / 1000 / msgs, cpu / 1000 / total
+    writer_per_req = writer / 1000 / total if setup.writer_pid else None
+    return Row(scenario.name, setup.name, load, per_msg, per_req, msgs / total, writer_per_req)
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -138,7 +145,7 @@ def report(rows: list[Row]) -> str:
     lines = [
         f"{'scenario':<14} {'setup':<11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'ttfb p50':>9} {'ttfb p99':>9} {'err':>4} {'us/msg':>7} {'us/req':>7} {'msg/req':>7}"
-        f"   vs envoy: {'req/s':>6} {'p50':>6} {'ttfb+ms':>8}"
+        f" {'writer':>7}   vs envoy: {'req/s':>6} {'p50':>6} {'ttfb+ms':>8}"
     ]
     baseline = {r.scenario: r for r in rows if r.setup == "envoy"}
     for row in rows:
@@ -157,7 +164,7 @@ def report(rows: list[Row]) -> str:
             f"{percentile(load.latencies_ms, 0.99):>8.2f} {ttfb:>9.2f} "
             f"{percentile(load.ttfb_ms, 0.99):>9.2f} {load.errors:>4} "
             f"{_fmt(row.cpu_us_per_msg):>7} {_fmt(row.cpu_us_per_req, 0):>7} "
-            f"{_fmt(row.msgs_per_req):>7}{ratios}"
+            f"{_fmt(row.msgs_per_req):>7} {_fmt(row.writer_us_per_req, 0):>7}{ratios}"
         )
     return "\n".join(lines)
 

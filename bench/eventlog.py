@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.engine import URL
 
 from sluice.config import GatewayConfig
 from sluice.model import Format
@@ -85,7 +86,7 @@ def history_of(turns: int) -> list[dict[str, object]]:
     return history
 
 
-async def rows(url: str, table: str = "exchanges") -> int:
+async def rows(url: str | URL, table: str = "exchanges") -> int:
     async with Store(url) as store, store.engine.connect() as db:
         return int((await db.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
 
@@ -101,7 +102,7 @@ async def send_all(config: GatewayConfig, captures: list[Capture], batch: int = 
     await sender.aclose()
 
 
-async def wait_rows(url: str, expected: int, timeout: float = 600) -> None:
+async def wait_rows(url: str | URL, expected: int, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while await rows(url) < expected:
         if time.monotonic() > deadline:
@@ -109,7 +110,7 @@ async def wait_rows(url: str, expected: int, timeout: float = 600) -> None:
         await asyncio.sleep(0.05)
 
 
-async def throughput(config: GatewayConfig, url: str, sessions: int, turns: int) -> float:
+async def throughput(config: GatewayConfig, url: URL, sessions: int, turns: int) -> float:
     captures = [
         capture(f"s-{s}-{uuid.uuid4().hex[:8]}", history_of(turn + 1), turn)
         for s in range(sessions)
@@ -122,7 +123,7 @@ async def throughput(config: GatewayConfig, url: str, sessions: int, turns: int)
     return len(captures) / (time.monotonic() - started)
 
 
-async def long_session(config: GatewayConfig, url: str, turns: int) -> tuple[float, float]:
+async def long_session(config: GatewayConfig, url: URL, turns: int) -> tuple[float, float]:
     """Bytes stored per turn for one session of ``turns`` turns, and per turn if each
     request were stored whole."""
     async with Store(url) as store, store.engine.connect() as db:

@@ -28,14 +28,15 @@ class Setup:
     url: str
     admin_url: str | None = None
     sidecar_pids: list[int] = field(default_factory=list)
+    writer_pid: int | None = None  # the event-log writer, when the store is on
 
     def sidecar_cpu_ns(self) -> int:
         """CPU time used so far by every thread of every sidecar worker, in ns."""
-        total = 0
-        for pid in self.sidecar_pids:
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                total += int((task / "schedstat").read_text().split()[0])
-        return total
+        return _cpu_ns(self.sidecar_pids)
+
+    def writer_cpu_ns(self) -> int:
+        """CPU time used so far by the event-log writer process, in ns."""
+        return _cpu_ns([self.writer_pid] if self.writer_pid else [])
 
     def ext_proc_messages(self) -> int:
         """ext_proc messages Envoy sent to the sidecar so far."""
@@ -45,6 +46,14 @@ class Setup:
         with urllib.request.urlopen(url) as response:
             stats = json.load(response)["stats"]
         return sum(int(s["value"]) for s in stats)
+
+
+def _cpu_ns(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[0])
+    return total
 
 
 @contextmanager
@@ -98,7 +107,9 @@ def sidecar(
     gateway = start_gateway(workdir, _config(upstream, workdir, workers, **extra))
     try:
         name = name or ("sidecar" if workers == 1 else f"sidecar x{workers}")
-        yield Setup(name, gateway.url, gateway.admin_url, gateway.worker_pids())
+        yield Setup(
+            name, gateway.url, gateway.admin_url, gateway.worker_pids(), gateway.event_log_pid()
+        )
     finally:
         gateway.stop()
 
