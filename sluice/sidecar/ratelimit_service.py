@@ -21,7 +21,7 @@ from envoy.service.ratelimit.v3 import rls_pb2_grpc as pb_grpc
 from google.protobuf.duration_pb2 import Duration
 
 from sluice.config import Period
-from sluice.sidecar.budgets import CLIENT, TEAM, Budgets
+from sluice.sidecar.budgets import CLIENT, TEAM, Budgets, Verdict
 
 __all__ = ["PERIOD_KEY", "RateLimitServer"]
 
@@ -36,6 +36,7 @@ _UNITS = {
 _OK = pb.RateLimitResponse.OK
 _OVER = pb.RateLimitResponse.OVER_LIMIT
 _ALL_OK = pb.RateLimitResponse(overall_code=_OK)
+_UINT32_MAX = 2**32 - 1  # RateLimit.requests_per_unit and limit_remaining are uint32
 
 
 class RateLimitServer(pb_grpc.RateLimitServiceServicer):  # type: ignore[misc]  # no stubs
@@ -53,9 +54,7 @@ class RateLimitServer(pb_grpc.RateLimitServiceServicer):  # type: ignore[misc]  
 
     def decide(self, request: pb.RateLimitRequest) -> pb.RateLimitResponse:
         """The answer to ``request`` (plain function: the gRPC method only wraps it)."""
-        statuses = []
-        over = False
-        reset = 0
+        verdicts: list[tuple[Verdict, int] | None] = []  # with the period it is for
         budgets = self.budgets
         for descriptor in request.descriptors:
             scope = value = ""
@@ -72,29 +71,38 @@ class RateLimitServer(pb_grpc.RateLimitServiceServicer):  # type: ignore[misc]  
             )
             if hits:  # the stream is done: charge what it used
                 budgets.charge(scope, value, period, hits)
-                statuses.append(pb.RateLimitResponse.DescriptorStatus(code=_OK))
-                continue
-            verdict = budgets.check(scope, value, period) if scope and period else None
-            if verdict is None:
-                statuses.append(pb.RateLimitResponse.DescriptorStatus(code=_OK))
-                continue
-            if not verdict.allowed:
-                over = True
-                reset = max(reset, verdict.reset_s)
-            statuses.append(
-                pb.RateLimitResponse.DescriptorStatus(
-                    code=_OK if verdict.allowed else _OVER,
-                    current_limit=pb.RateLimitResponse.RateLimit(
-                        requests_per_unit=verdict.limit, unit=_UNITS[period]
-                    ),
-                    limit_remaining=verdict.remaining,
-                    duration_until_reset=Duration(seconds=verdict.reset_s),
-                )
+                verdicts.append(None)
+            else:
+                verdict = budgets.check(scope, value, period) if scope and period else None
+                verdicts.append((verdict, period) if verdict is not None else None)
+        if all(found is None or found[0].allowed for found in verdicts):
+            return _ALL_OK  # the common case: no per-descriptor detail to build
+        return _over(verdicts)
+
+
+def _over(verdicts: list[tuple[Verdict, int] | None]) -> pb.RateLimitResponse:
+    """The refusal, each descriptor's status spelled out (limits beyond uint32 clamped)."""
+    statuses = []
+    reset = 0
+    for found in verdicts:
+        if found is None:
+            statuses.append(pb.RateLimitResponse.DescriptorStatus(code=_OK))
+            continue
+        verdict, period = found
+        if not verdict.allowed:
+            reset = max(reset, verdict.reset_s)
+        statuses.append(
+            pb.RateLimitResponse.DescriptorStatus(
+                code=_OK if verdict.allowed else _OVER,
+                current_limit=pb.RateLimitResponse.RateLimit(
+                    requests_per_unit=min(verdict.limit, _UINT32_MAX), unit=_UNITS[period]
+                ),
+                limit_remaining=min(verdict.remaining, _UINT32_MAX),
+                duration_until_reset=Duration(seconds=verdict.reset_s),
             )
-        if not over:
-            return _ALL_OK if not statuses else pb.RateLimitResponse(overall_code=_OK)
-        return pb.RateLimitResponse(
-            overall_code=_OVER,
-            statuses=statuses,
-            response_headers_to_add=[HeaderValue(key="retry-after", value=str(reset))],
         )
+    return pb.RateLimitResponse(
+        overall_code=_OVER,
+        statuses=statuses,
+        response_headers_to_add=[HeaderValue(key="retry-after", value=str(reset))],
+    )

@@ -79,3 +79,20 @@ def test_descriptors_without_a_budget_are_allowed() -> None:
         ask(),
     ):
         assert server.decide(request).overall_code == pb.RateLimitResponse.OK
+
+
+def test_budgets_beyond_uint32_are_answered_not_crashed() -> None:
+    """The protocol's limits are uint32; a budget of 10**12 tokens a day is a real config."""
+    huge = LimitsConfig.model_validate(
+        {"tokens_per_client": [{"tokens": 10**12, "per": "day"}, {"tokens": 10, "per": "minute"}]}
+    )
+    service = RateLimitServer(Budgets(huge))
+    assert service.decide(ask(descriptor("key:a", hits=0))).overall_code == pb.RateLimitResponse.OK
+    service.decide(ask(descriptor("key:a", "minute", hits=50)))
+    refused = service.decide(ask(descriptor("key:a", hits=0), descriptor("key:a", "minute")))
+    assert refused.overall_code == pb.RateLimitResponse.OVER_LIMIT
+    day, minute = refused.statuses
+    assert day.code == pb.RateLimitResponse.OK
+    assert day.current_limit.requests_per_unit == 2**32 - 1
+    assert minute.code == pb.RateLimitResponse.OVER_LIMIT
+    assert minute.current_limit.requests_per_unit == 10
