@@ -87,8 +87,6 @@ class Recorder(Generic[T]):
             self._queue.popleft()
             self._drop(1)
         self._queue.append(item)
-        if self._metrics is not None:
-            self._metrics.queued(len(self._queue))
         self._wake.set()
 
     def _drop(self, count: int) -> None:
@@ -123,6 +121,8 @@ class Recorder(Generic[T]):
                         await asyncio.wait_for(self._flush.wait(), self._linger_s)
             queue = self._queue
             batch = [queue.popleft() for _ in range(min(self._batch_size, len(queue)))]
+            if self._metrics is not None:  # per batch, not per item: a gauge write is a lock
+                self._metrics.queued(len(queue) + len(batch))
             started = time.monotonic()
             try:
                 await self._sink(batch)
