@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -42,6 +43,19 @@ log = logging.getLogger(__name__)
 
 _EVENT_LOG = "event-log"
 _RESTART_BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 5.0)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: receive SIGTERM when the supervisor dies (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
+# Children get a session of their own: a Ctrl-C in the terminal reaches only the supervisor,
+# which stops them in order (Envoy drains, workers finish their streams, the event-log
+# writer stores what they sent last). If the supervisor dies, the kernel stops them.
+_CHILD: dict[str, Any] = {"start_new_session": True, "preexec_fn": _die_with_parent}
 
 
 def _share_metrics(directory: Path) -> None:
@@ -123,7 +137,7 @@ class Supervisor:
             await stopped
             return 0
         self.envoy = await asyncio.create_subprocess_exec(
-            *envoy_command(bootstrap, self.config.envoy)
+            *envoy_command(bootstrap, self.config.envoy), **_CHILD
         )
         envoy_exit = asyncio.create_task(self.envoy.wait())
         await self._wait_until_live(envoy_exit)
@@ -175,7 +189,13 @@ class Supervisor:
         while not self._stopping:
             started = time.monotonic()
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "sluice", *command, "--config", str(self.config_path)
+                sys.executable,
+                "-m",
+                "sluice",
+                *command,
+                "--config",
+                str(self.config_path),
+                **_CHILD,
             )
             self.children[name] = process
             code = await process.wait()
