@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import aiohttp
 import anthropic
@@ -163,3 +164,25 @@ async def test_shutdown_lets_streams_in_flight_finish(make_gateway: Callable[...
     reply = await stream
     assert reply.stop == "end_turn"
     assert await asyncio.to_thread(gateway.process.wait, 30) == 0
+
+
+def test_a_killed_supervisor_takes_its_processes_with_it(
+    make_gateway: Callable[..., Gateway],
+) -> None:
+    """SIGKILL leaves no chance to clean up: the kernel stops Envoy, workers and writer."""
+    gateway = make_gateway()
+    children = Path(f"/proc/{gateway.process.pid}/task/{gateway.process.pid}/children")
+    pids = [int(pid) for pid in children.read_text().split()]
+    assert len(pids) == 3  # Envoy, one worker, the event-log writer
+    gateway.process.kill()
+
+    def gone(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"  # a zombie is gone
+        except OSError:
+            return True
+
+    deadline = time.monotonic() + 10
+    while not all(gone(pid) for pid in pids):
+        assert time.monotonic() < deadline, "children outlived their supervisor"
+        time.sleep(0.05)
