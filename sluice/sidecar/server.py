@@ -234,6 +234,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     if exchange.usage is not None:
                         exchange.usage.feed(body.body)
                     if exchange.passthrough:  # the hot path: nothing reads this response
+                        reply = None  # none for an end Envoy repeats (see DESIGN.md)
                         if not exchange.ended:
                             exchange.ended = body.end_of_stream
                             if exchange.meter is not None:  # usage, time to first token
@@ -245,9 +246,14 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                             if body.end_of_stream:
                                 exchange.finish_capture()
                             reply = _streamed(body.body, body.end_of_stream)
-                            yield _charged(reply, exchange) if body.end_of_stream else reply
+                            if body.end_of_stream:
+                                reply = _charged(reply, exchange)
+                        # Counted before the reply: after the last one this generator may
+                        # not resume (Envoy closes the stream).
                         if metrics is not None:
                             metrics.message(kind, time.perf_counter() - started)
+                        if reply is not None:
+                            yield reply
                         continue
                     async for reply in self._response_chunk(exchange, body):
                         yield reply
@@ -259,9 +265,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         exchange.on_request_headers(self.routes, _request_start(message))
                     verdict = await self._request_body(exchange, message.request_body.body)
                     if isinstance(verdict, Refuse):
-                        yield _charged(_refusal(verdict), exchange)
-                        if metrics is not None:
+                        if metrics is not None:  # before the reply, which ends the stream
                             metrics.message(kind, time.perf_counter() - started)
+                        yield _charged(_refusal(verdict), exchange)
                         return
                     yield _request_body_reply(verdict, exchange.routed_to)
                 elif kind == "response_headers":
