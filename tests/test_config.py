@@ -40,7 +40,7 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
         ),
         (
             "providers: {anthropic: {base_url: 'https://x.com/v1'}}",
-            "providers.anthropic.base_url: Value error, must hold only scheme, host and port",
+            "providers.anthropic.base_url: Value error, must not end in /v1",
         ),
         (
             "routes: [{path: /v1/messages, format: anthropic, provider: nope}]",

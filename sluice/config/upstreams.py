@@ -17,7 +17,10 @@ __all__ = ["PassthroughRoute", "ProviderConfig", "Route"]
 class ProviderConfig(Model):
     """An upstream LLM API."""
 
-    base_url: HttpUrl = Field(description="Scheme, host and optional port, e.g. https://api.x.com")
+    base_url: HttpUrl = Field(
+        description="Scheme, host, optional port and optional path prefix put before each "
+        "request's own path, e.g. https://api.x.com or https://x.openai.azure.com/openai"
+    )
     sni: str | None = Field(None, description="TLS server name; defaults to the URL's host.")
     ca_file: Path | None = Field(
         None, description="CA bundle to verify the provider; defaults to the system bundle."
@@ -30,10 +33,20 @@ class ProviderConfig(Model):
 
     @field_validator("base_url")
     @classmethod
-    def _no_path(cls, url: HttpUrl) -> HttpUrl:
-        if url.path not in (None, "", "/") or url.query:
-            raise ValueError("must hold only scheme, host and port (the request keeps its path)")
+    def _prefix_only(cls, url: HttpUrl) -> HttpUrl:
+        if url.query or url.fragment:
+            raise ValueError("must not hold a query or fragment (the request keeps its own)")
+        if (url.path or "").rstrip("/").endswith("/v1"):
+            raise ValueError(
+                "must not end in /v1: requests keep their own path (/v1/messages, ...), "
+                "so give the base URL without it"
+            )
         return url
+
+    @property
+    def path_prefix(self) -> str:
+        """What goes before each request's path upstream: ``""`` or e.g. ``/openai``."""
+        return (self.base_url.path or "").rstrip("/")
 
     @property
     def tls(self) -> bool:

@@ -316,6 +316,13 @@ def _forward(config: GatewayConfig, provider_name: str, idle_timeout: str) -> JS
         "timeout": "0s",  # default 15 s would cut multi-minute generations
         "idle_timeout": idle_timeout,  # instead, bound the silence between bytes
     }
+    if provider.path_prefix:
+        # e.g. Azure OpenAI's /openai/v1/...: the prefix goes before the request's own path
+        # (the query string is kept as it is).
+        forward["regex_rewrite"] = {
+            "pattern": {"regex": "^/"},
+            "substitution": provider.path_prefix + "/",
+        }
     retries = retry_policy(provider)
     if retries is not None:
         forward["retry_policy"] = retries

@@ -52,7 +52,11 @@ def create_app(*, history: int = 100) -> web.Application:
     app.router.add_post("/v1/messages", _endpoint(_ANTHROPIC))
     app.router.add_post("/v1/messages/count_tokens", _count_tokens)
     app.router.add_post("/v1/chat/completions", _endpoint(_CHAT))
-    app.router.add_post("/v1/responses", _endpoint(Responses()))
+    responses = _endpoint(Responses())
+    app.router.add_post("/v1/responses", responses)
+    # Azure OpenAI's v1 API: the same two endpoints under /openai.
+    app.router.add_post("/openai/v1/chat/completions", _endpoint(_CHAT))
+    app.router.add_post("/openai/v1/responses", responses)
     app.router.add_get("/v1/models", _models)
     app.router.add_get("/", _probe)  # also answers HEAD, Claude Code's connectivity probe
     app.router.add_get("/_fake/requests", _list_requests)

@@ -190,6 +190,37 @@ async def test_a_model_rule_sends_matching_models_to_another_provider(
     assert to_openai[0]["headers"]["authorization"] == "Bearer sk-client"  # no key configured
 
 
+async def test_a_base_url_path_goes_before_each_request_path(
+    make_gateway: Callable[..., Gateway], upstream: FakeUpstream
+) -> None:
+    """Azure OpenAI's v1 API lives under /openai: the prefix is added, the query kept."""
+    azure = {"base_url": f"{upstream.url}/openai/"}
+    routes = [
+        {"path": "/v1/chat/completions", "format": "openai_chat", "provider": "azure"},
+        {"path": "/v1/responses", "format": "openai_responses", "provider": "azure"},
+    ]
+    gateway = make_gateway(providers={"azure": azure}, routes=routes, passthrough=[])
+    marker = uuid.uuid4().hex
+    client = openai.AsyncOpenAI(
+        base_url=f"{gateway.url}/v1",
+        api_key="sk-client",
+        max_retries=0,
+        default_query={"api-version": "preview"},
+        default_headers={"x-test-id": marker},
+    )
+    async with client:
+        chat = await client.chat.completions.create(
+            model="gpt-5", messages=[{"role": "user", "content": "hi"}]
+        )
+        response = await client.responses.create(model="gpt-5", input="hi")
+    assert chat.choices[0].message.content
+    assert response.output_text
+    assert [r["path"] for r in seen(upstream, marker)] == [
+        "/openai/v1/chat/completions?api-version=preview",
+        "/openai/v1/responses?api-version=preview",
+    ]
+
+
 async def test_429_is_retried_after_retry_after_then_succeeds(
     gateway: Gateway, upstream: FakeUpstream
 ) -> None:

@@ -217,3 +217,27 @@ def test_relative_ca_file_is_taken_from_the_config_directory() -> None:
     tls = cluster(render_bootstrap(gateway), "provider_anthropic")["transport_socket"]
     validation = tls["typed_config"]["common_tls_context"]["validation_context"]
     assert validation["trusted_ca"] == {"filename": "/srv/sluice/ca.pem"}
+
+
+def test_a_base_url_path_is_put_before_each_request_path() -> None:
+    azure = {"base_url": "https://x.openai.azure.com/openai/"}
+    anthropic = {"base_url": "https://api.anthropic.com"}
+    bootstrap = render_bootstrap(config(providers={"openai": azure, "anthropic": anthropic}))
+    forward = routes(bootstrap)["openai_chat:/v1/chat/completions"]["route"]
+    assert forward["regex_rewrite"] == {"pattern": {"regex": "^/"}, "substitution": "/openai/"}
+    assert forward["host_rewrite_literal"] == "x.openai.azure.com"
+    plain = routes(render_bootstrap(config()))["anthropic:/v1/messages"]["route"]
+    assert "regex_rewrite" not in plain
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("https://api.openai.com/v1", "must not end in /v1"),
+        ("https://api.openai.com/v1/", "must not end in /v1"),
+        ("https://api.x.com/?a=b", "must not hold a query"),
+    ],
+)
+def test_base_urls_that_would_break_every_path_are_refused(url: str, error: str) -> None:
+    with pytest.raises(ValueError, match=error):
+        config(providers={"openai": {"base_url": url}, "anthropic": {"base_url": "http://a"}})
