@@ -26,7 +26,7 @@ import asyncio
 import atexit
 import time
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,6 +111,35 @@ class ExchangeFacts:
     usage: Mapping[str, int]
     ttft: float | None = None
     complete: bool = True
+
+
+_MAX_CACHED_SERIES = 10_000
+
+
+class _ExchangeSeries:
+    """The label children one kind of exchange counts into, token kinds made on first use."""
+
+    __slots__ = ("_by_kind", "_kinds", "duration", "requests", "tpot", "ttft")
+
+    def __init__(
+        self,
+        *,
+        requests: Any,
+        duration: Any,
+        ttft: Any,
+        tpot: Any,
+        by_kind: Callable[[str], tuple[Any, Any]],
+    ) -> None:
+        self.requests, self.duration, self.ttft, self.tpot = requests, duration, ttft, tpot
+        self._by_kind = by_kind
+        self._kinds: dict[str, tuple[Any, Any]] = {}
+
+    def tokens(self, kind: str) -> tuple[Any, Any]:
+        """The ``sluice_tokens`` counter and ``sluice_request_tokens`` histogram of ``kind``."""
+        found = self._kinds.get(kind)
+        if found is None:
+            found = self._kinds[kind] = self._by_kind(kind)
+        return found
 
 
 class SidecarMetrics:
@@ -217,6 +246,8 @@ class SidecarMetrics:
         }
         self._message_kinds: dict[str, Any] = {}
         self._series: dict[tuple[object, ...], Any] = {}  # label children, looked up once
+        # An exchange's children by its raw facts: one lookup per exchange on the data path.
+        self._exchange_series: dict[tuple[object, ...], _ExchangeSeries] = {}
 
     def bound_labels(self, label_limit: int, teams: Iterable[str] = ()) -> None:
         """Set the label bounds (``sidecar.metrics_label_limit`` and ``metrics_teams``);
@@ -226,27 +257,47 @@ class SidecarMetrics:
             self._bounds = bounds
             self.model = LabelBound(label_limit)
             self.team = LabelBound(label_limit, teams)
+            self._exchange_series = {}  # their labels went through the old bounds
 
     def exchange(self, facts: ExchangeFacts) -> None:
         """Count a finished exchange: requests, duration, tokens, time to first token."""
+        key = (facts.provider, facts.model, facts.route, facts.team, facts.status, facts.streamed)
+        series = self._exchange_series.get(key)
+        if series is None:
+            if len(self._exchange_series) >= _MAX_CACHED_SERIES:  # raw models are unbounded
+                self._exchange_series.clear()
+            series = self._exchange_series[key] = self._series_for(facts)
+        self._inc(series.requests)
+        self._observe(series.duration, facts.duration)
+        if not facts.complete:
+            self._inc(self._errors["abandoned"])
+        for kind, count in facts.usage.items():
+            tokens, per_request = series.tokens(kind)
+            self._inc(tokens, count)
+            self._observe(per_request, count)
+        if facts.ttft is not None:
+            self._observe(series.ttft, facts.ttft)
+            output = facts.usage.get("output", 0)
+            if output > 1 and facts.duration > facts.ttft:
+                self._observe(series.tpot, (facts.duration - facts.ttft) / (output - 1))
+
+    def _series_for(self, facts: ExchangeFacts) -> _ExchangeSeries:
+        """The label children an exchange with these facts counts into (bounded labels)."""
         model, provider = self.model(facts.model), facts.provider or NONE
         streamed = "true" if facts.streamed else "false"
         status = str(facts.status) if facts.status else NONE
         team = self.team(facts.team)
         child = self._child
-        self._inc(child(self.requests, provider, model, facts.route, team, status, streamed))
-        self._observe(child(self.duration, provider, model, streamed), facts.duration)
-        if not facts.complete:
-            self._inc(self._errors["abandoned"])
-        for kind, count in facts.usage.items():
-            self._inc(child(self.tokens, provider, model, team, kind), count)
-            self._observe(child(self.request_tokens, provider, model, kind), count)
-        if facts.ttft is not None:
-            self._observe(child(self.ttft, provider, model), facts.ttft)
-            output = facts.usage.get("output", 0)
-            if output > 1 and facts.duration > facts.ttft:
-                per_token = (facts.duration - facts.ttft) / (output - 1)
-                self._observe(child(self.tpot, provider, model), per_token)
+        return _ExchangeSeries(
+            requests=child(self.requests, provider, model, facts.route, team, status, streamed),
+            duration=child(self.duration, provider, model, streamed),
+            ttft=child(self.ttft, provider, model),
+            tpot=child(self.tpot, provider, model),
+            by_kind=lambda kind: (
+                child(self.tokens, provider, model, team, kind),
+                child(self.request_tokens, provider, model, kind),
+            ),
+        )
 
     def stream_started(self) -> None:
         self._active += 1
@@ -259,7 +310,10 @@ class SidecarMetrics:
 
     def message(self, kind: str, seconds: float) -> None:
         """One ext_proc message (``kind``: the ProcessingRequest's field) took ``seconds``."""
-        self._observe(self._child(self.message_seconds, kind), seconds)
+        child = self._message_kinds.get(kind)
+        if child is None:
+            child = self._message_kinds[kind] = self.message_seconds.labels(kind)
+        self._observe(child, seconds)
 
     def decision(self, policy: str, hook: str, action: str) -> None:
         """A policy's hook ran; ``action`` is ``pass`` when it changed nothing."""
