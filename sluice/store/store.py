@@ -27,8 +27,10 @@ class Store:
     ...     transcript = await store.read_session("5c1f...")
 
     Run :func:`sluice.schema.upgrade` first; :func:`sluice.schema.check_version` says
-    whether that is needed. One writer per process: concurrent writers of one session
-    may race on its next message number.
+    whether that is needed. A gateway has one writer (the event-log process). Writers of
+    several replicas that store turns of one session at the same moment may both plan its
+    next message number: the second transaction then fails on the messages' primary key,
+    is rolled back whole, and its retry plans again from what the first one stored.
     """
 
     def __init__(self, url: str | URL) -> None:
