@@ -20,12 +20,12 @@ Two rules keep the API from widening what the config file allows:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import ValidationError
 
-from sluice.config import ChainRule, ConfigError, GatewayConfig, Model, PolicyRef
+from sluice.config import ConfigError, GatewayConfig, PolicyRef, PolicySettings
 from sluice.policies import BUILTINS
 from sluice.policy import PolicyError, load_policy_class
 
@@ -42,40 +42,6 @@ __all__ = [
 MASK = "********"
 
 JSON = dict[str, Any]
-
-
-class PolicySettings(Model):
-    """The three settings the admin API may change (same meaning as in the config file)."""
-
-    policies: list[PolicyRef] = Field(
-        default_factory=lambda: [PolicyRef(name="noop")],
-        description="The default policy chain, applied in order.",
-    )
-    chains: dict[str, list[PolicyRef]] = Field(
-        default_factory=dict, description="Named chains that `select` rules can pick."
-    )
-    select: list[ChainRule] = Field(
-        default_factory=list,
-        description="Rules choosing a named chain per route, client or team; first match wins.",
-    )
-
-    @model_validator(mode="after")
-    def _chains_exist(self) -> PolicySettings:
-        for i, rule in enumerate(self.select):
-            if rule.chain not in self.chains:
-                known = ", ".join(sorted(self.chains)) or "none"
-                raise ValueError(
-                    f"select[{i}].chain: unknown chain {rule.chain!r} (known: {known})"
-                )
-        return self
-
-    def entries(self) -> Iterator[tuple[str, int, PolicyRef]]:
-        """Every policy entry with where it is: (``policies`` or ``chains.NAME``, index, ref)."""
-        for i, ref in enumerate(self.policies):
-            yield "policies", i, ref
-        for name, refs in self.chains.items():
-            for i, ref in enumerate(refs):
-                yield f"chains.{name}", i, ref
 
 
 def settings_of(config: GatewayConfig) -> PolicySettings:

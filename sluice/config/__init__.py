@@ -17,7 +17,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from sluice.config.base import ConfigError, Model, Port, Secret
-from sluice.config.chains import ChainHeader, ChainRule, PolicyRef
+from sluice.config.chains import ChainHeader, ChainRule, PolicyRef, PolicySettings
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.limits import LimitsConfig, Period, Rate, TokenBudget
 from sluice.config.runtime import (
@@ -54,6 +54,7 @@ __all__ = [
     "PassthroughRoute",
     "Period",
     "PolicyRef",
+    "PolicySettings",
     "Port",
     "ProviderConfig",
     "ProviderKey",
@@ -67,7 +68,7 @@ __all__ = [
 ]
 
 
-class GatewayConfig(Model):
+class GatewayConfig(PolicySettings):
     """The whole gateway: what Envoy listens on, where it sends, what the sidecar enforces."""
 
     listener: ListenerConfig = Field(default_factory=ListenerConfig)
@@ -94,17 +95,6 @@ class GatewayConfig(Model):
         ge=1,
         description="Delete exchanges older than this many days (checked hourly by the "
         "event-log writer, like `sluice db prune`); null keeps everything.",
-    )
-    policies: list[PolicyRef] = Field(
-        default_factory=lambda: [PolicyRef(name="noop")],
-        description="The default policy chain, applied in order.",
-    )
-    chains: dict[str, list[PolicyRef]] = Field(
-        default_factory=dict, description="Named chains that `select` rules can pick."
-    )
-    select: list[ChainRule] = Field(
-        default_factory=list,
-        description="Rules choosing a named chain per route, client or team; first match wins.",
     )
     team_header: str | None = Field(
         None, description="Request header whose value names the client's team (e.g. x-team)."
@@ -143,12 +133,6 @@ class GatewayConfig(Model):
         per_team = self.limits.tokens_per_team or self.limits.requests.per_team
         if per_team and not self.team_header:
             raise ValueError("limits: a per-team limit needs `team_header`")
-        for i, rule in enumerate(self.select):
-            if rule.chain not in self.chains:
-                known = ", ".join(sorted(self.chains)) or "none"
-                raise ValueError(
-                    f"select[{i}].chain: unknown chain {rule.chain!r} (known: {known})"
-                )
         return self
 
     def resolve_paths(self, base: Path) -> GatewayConfig:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sluice.config.base import Model
 
-__all__ = ["ChainHeader", "ChainRule", "PolicyRef"]
+__all__ = ["ChainHeader", "ChainRule", "PolicyRef", "PolicySettings"]
 
 
 class PolicyRef(Model):
@@ -34,3 +35,37 @@ class ChainHeader(Model):
 
     enabled: bool = Field(False, description="Honour the header. Never enable in production.")
     name: str = Field("x-sluice-chain", description="The header's name.")
+
+
+class PolicySettings(Model):
+    """Which policies run: the settings the admin API may change at run time too."""
+
+    policies: list[PolicyRef] = Field(
+        default_factory=lambda: [PolicyRef(name="noop")],
+        description="The default policy chain, applied in order.",
+    )
+    chains: dict[str, list[PolicyRef]] = Field(
+        default_factory=dict, description="Named chains that `select` rules can pick."
+    )
+    select: list[ChainRule] = Field(
+        default_factory=list,
+        description="Rules choosing a named chain per route, client or team; first match wins.",
+    )
+
+    @model_validator(mode="after")
+    def _chains_exist(self) -> PolicySettings:
+        for i, rule in enumerate(self.select):
+            if rule.chain not in self.chains:
+                known = ", ".join(sorted(self.chains)) or "none"
+                raise ValueError(
+                    f"select[{i}].chain: unknown chain {rule.chain!r} (known: {known})"
+                )
+        return self
+
+    def entries(self) -> Iterator[tuple[str, int, PolicyRef]]:
+        """Every policy entry with where it is: (``policies`` or ``chains.NAME``, index, ref)."""
+        for i, ref in enumerate(self.policies):
+            yield "policies", i, ref
+        for name, refs in self.chains.items():
+            for i, ref in enumerate(refs):
+                yield f"chains.{name}", i, ref
