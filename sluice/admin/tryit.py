@@ -32,7 +32,6 @@ from sluice.admin.policies_state import Invalid
 from sluice.admin.tryit_wire import (
     TryError,
     TryRequest,
-    parse_delivered,
     provider_headers,
     request_body,
     result_json,
@@ -41,6 +40,7 @@ from sluice.config import GatewayConfig, Route
 from sluice.sidecar.chain import Chain
 from sluice.sidecar.chains import ChainSet, Selection
 from sluice.sidecar.exchange import Exchange, Refuse
+from sluice.sidecar.recording import read_response
 from sluice.sidecar.routes import RouteTable
 from sluice.store import client_fingerprint
 
@@ -80,7 +80,7 @@ async def _run(config: GatewayConfig, chains: ChainSet, asked: TryRequest) -> di
     verdict = await exchange.on_request_body(body)
     timings = {"request_policies": time.perf_counter() - started}
     if isinstance(verdict, Refuse):
-        delivered = parse_delivered(route.format, "application/json", verdict.body)
+        delivered = read_response(route.format, "application/json", verdict.body)
         return result_json(
             chain.name, verdict.status, True, delivered, exchange, timings, verdict.body
         )
@@ -106,7 +106,7 @@ async def _run(config: GatewayConfig, chains: ChainSet, asked: TryRequest) -> di
             chunks.append(out)
     timings["total"] = time.perf_counter() - started
     data = b"".join(chunks)
-    delivered = parse_delivered(route.format, content_type, data)
+    delivered = read_response(route.format, content_type, data)
     result = result_json(chain.name, reply.status, False, delivered, exchange, timings, data)
     result["provider"] = provider_name
     result["request_modified"] = verdict.body is not None

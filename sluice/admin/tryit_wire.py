@@ -11,13 +11,10 @@ from sluice.config import GatewayConfig, Route
 from sluice.envoy.keys import key_header
 from sluice.model import Format, Response, Text, ToolCall
 from sluice.sidecar.exchange import Exchange
-from sluice.sidecar.formats import FormatError, adapter_for
-from sluice.sidecar.sse import SSEParser
 
 __all__ = [
     "TryError",
     "TryRequest",
-    "parse_delivered",
     "provider_headers",
     "request_body",
     "result_json",
@@ -117,21 +114,6 @@ def provider_headers(
         else:
             headers["authorization"] = f"Bearer {asked.api_key}"
     return headers
-
-
-def parse_delivered(fmt: Format, content_type: str, data: bytes) -> Response | None:
-    """The delivered bytes read back into the neutral model (``None`` if unreadable)."""
-    adapter = adapter_for(fmt)
-    try:
-        if content_type.startswith("text/event-stream"):
-            decoder = adapter.stream_decoder()
-            parser = SSEParser()
-            for event in [*parser.feed(data), *parser.close()]:
-                decoder.feed(event)
-            return decoder.finish()
-        return adapter.parse_response(data)
-    except FormatError:
-        return None
 
 
 def _error_text(data: bytes) -> str | None:

@@ -20,7 +20,7 @@ from sluice.sidecar.formats import FormatError, adapter_for
 from sluice.sidecar.sse import SSEParser
 from sluice.store import Decision, EventKind, ExchangeRecord, Outcome, Store
 
-__all__ = ["Capture", "store_sink", "to_record"]
+__all__ = ["Capture", "read_response", "store_sink", "to_record"]
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,9 @@ class Capture:
     decisions: list[Decision] = field(default_factory=list)
 
 
-def _parse_response(fmt: Format, content_type: str, data: bytes) -> Response | None:
+def read_response(fmt: Format, content_type: str, data: bytes) -> Response | None:
+    """Response bytes (a whole JSON body or an SSE stream) read into the neutral model;
+    ``None`` when empty or unreadable."""
     if not data:
         return None
     adapter = adapter_for(fmt)
@@ -98,12 +100,12 @@ def to_record(capture: Capture) -> ExchangeRecord:
         if capture.delivered_chunks is not None:
             capture.response_chunks, capture.delivered_chunks = capture.delivered_chunks, None
     request = _json(capture.request_body)
-    response = capture.response or _parse_response(
+    response = capture.response or read_response(
         capture.format, capture.content_type, b"".join(capture.response_chunks)
     )
     delivered = None
     if capture.delivered_chunks is not None:
-        delivered = _parse_response(
+        delivered = read_response(
             capture.format, capture.content_type, b"".join(capture.delivered_chunks)
         )
     metadata = request.get("metadata")
