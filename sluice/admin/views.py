@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sluice.model import Block, Format, Response, Text, Thinking, ToolCall, ToolResult
+from sluice.model import Format, Response
 from sluice.sidecar.formats import FormatError, adapter_for
 from sluice.store import Decision, SessionSummary, StoredExchange, Transcript
-from sluice.store.codec import response_to_json
+from sluice.store.codec import block_to_json, response_to_json
 
 __all__ = ["exchange_detail", "json_lines", "markdown", "session_json", "summary_json"]
 
@@ -32,11 +32,6 @@ def _ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000, 3)
 
 
-def _block_json(block: Block) -> JSON:
-    kind = {Text: "text", Thinking: "thinking", ToolCall: "tool_call", ToolResult: "tool_result"}
-    return {"type": kind[type(block)], **dataclasses.asdict(block)}
-
-
 def message_json(fmt: Format, seq: int, raw: Any) -> JSON:
     """A stored message as neutral blocks; one the adapter cannot read is shown raw."""
     try:
@@ -46,7 +41,7 @@ def message_json(fmt: Format, seq: int, raw: Any) -> JSON:
     if message is None:
         role = raw.get("role", raw.get("type", "")) if isinstance(raw, dict) else ""
         return {"seq": seq, "role": role, "blocks": [], "raw": raw}
-    return {"seq": seq, "role": message.role, "blocks": [_block_json(b) for b in message.blocks]}
+    return {"seq": seq, "role": message.role, "blocks": [block_to_json(b) for b in message.blocks]}
 
 
 def decision_json(decision: Decision) -> JSON:
@@ -206,7 +201,7 @@ def markdown(transcript: Transcript) -> str:
             out += ["", f"### {message['role']}", "", *_blocks_md(message)]
         delivered = exchange.response_delivered or exchange.response
         if delivered is not None:
-            blocks = [_block_json(b) for b in delivered.blocks]
+            blocks = [block_to_json(b) for b in delivered.blocks]
             out += ["", "### assistant (response)", "", *_blocks_md({"blocks": blocks})]
             if delivered.stop_reason:
                 out.append(f"_stop reason: {delivered.stop_reason}_")

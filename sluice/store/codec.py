@@ -13,10 +13,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sluice.model import Format, Response, Text, Thinking, ToolCall, ToolResult, Usage
+from sluice.model import Block, Format, Response, Text, Thinking, ToolCall, ToolResult, Usage
 
 __all__ = [
     "SplitRequest",
+    "block_to_json",
     "canonical",
     "digest",
     "join_request",
@@ -136,6 +137,11 @@ _BLOCKS: dict[str, type[Any]] = {
 _NAMES = {cls: name for name, cls in _BLOCKS.items()}
 
 
+def block_to_json(block: Block) -> JSON:
+    """One neutral block as JSON, its kind in ``type`` (text, thinking, tool_call, ...)."""
+    return {"type": _NAMES[type(block)], **dataclasses.asdict(block)}
+
+
 def response_to_json(response: Response) -> JSON:
     """The neutral response as JSON: ``blocks`` carry a ``type`` (text, thinking, ...)."""
     return {
@@ -144,9 +150,7 @@ def response_to_json(response: Response) -> JSON:
         "id": response.id,
         "stop_reason": response.stop_reason,
         "usage": dataclasses.asdict(response.usage),
-        "blocks": [
-            {"type": _NAMES[type(block)], **dataclasses.asdict(block)} for block in response.blocks
-        ],
+        "blocks": [block_to_json(block) for block in response.blocks],
     }
 
 
