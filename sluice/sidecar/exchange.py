@@ -30,7 +30,7 @@ from sluice.sidecar.enforce import BodyEnforcer, StreamEnforcer
 from sluice.sidecar.formats import Adapter, FormatError, adapter_for
 from sluice.sidecar.formats.edits import editor_for
 from sluice.sidecar.identity import fingerprint, public_headers, session_id
-from sluice.sidecar.metering import BYTES_PER_TOKEN, Metering, UsageScanner
+from sluice.sidecar.metering import BYTES_PER_TOKEN, Metering, charged_tokens
 from sluice.sidecar.metrics import ExchangeFacts, SidecarMetrics
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
@@ -100,6 +100,7 @@ class Exchange:
         "_metrics",
         "_provider",
         "_recorder",
+        "_sent_bytes",
         "_stream",
         "_who",
         "capture",
@@ -119,7 +120,6 @@ class Exchange:
         "routed_to",
         "routes",
         "status",
-        "usage",
     )
 
     def __init__(
@@ -159,7 +159,7 @@ class Exchange:
         self.meter: ResponseMeter | None = None
         self.refused = False
         self.finished = False  # counted in the metrics: the exchange is over
-        self.usage: UsageScanner | None = None  # counts tokens when budgets are kept
+        self._sent_bytes: int | None = None  # the request's size, when budgets are kept
         self._allowance: int | None = None  # output tokens a budget leaves this stream
 
     def _start_capture(self, fmt: Format, body: bytes) -> None:
@@ -261,7 +261,7 @@ class Exchange:
         sent = new_body if new_body is not None else received
         budgets = metering.budgets
         if budgets is not None:
-            self.usage = UsageScanner(len(sent))
+            self._sent_bytes = len(sent)
             left = budgets.remaining(self._who.client, self._who.team)
             input_tokens = len(sent) // BYTES_PER_TOKEN
             most = self.request.max_tokens if self.request is not None else None
@@ -274,6 +274,13 @@ class Exchange:
         model = self.request.model if self.request is not None else None
         who = {CLIENT_KEY: self._who.client or "anonymous", MODEL_KEY: model or ""}
         return Continue(new_body, who)
+
+    def tokens_used(self) -> int | None:
+        """The tokens the budgets charge for this exchange; ``None`` when none are kept."""
+        if self._sent_bytes is None:
+            return None
+        usage = self.meter.usage() if self.meter is not None else {}
+        return charged_tokens(usage, self._sent_bytes)
 
     def _route_by_model(self, model: str | None) -> None:
         """A model rule may send this request to another provider (Envoy re-picks the route

@@ -84,19 +84,18 @@ def _charged(reply: pb.ProcessingResponse, exchange: Exchange) -> pb.ProcessingR
     stream is done, after this reply), and for the access log ``model``, ``input_tokens``,
     ``output_tokens`` (as reported by the provider) and ``outcome``."""
     meter = exchange.meter
-    if exchange.usage is None and meter is None:
+    if meter is None:
         return reply  # not an LLM exchange
     fields = reply.dynamic_metadata.fields[METADATA_NAMESPACE].struct_value.fields
-    if exchange.usage is not None:
-        fields[TOKENS_KEY].number_value = exchange.usage.tokens
-    if meter is not None:
-        if exchange.request is not None and exchange.request.model:
-            fields[MODEL_KEY].string_value = exchange.request.model
-        usage = meter.usage()
-        for kind in ("input", "output"):
-            if kind in usage:
-                fields[f"{kind}_tokens"].number_value = usage[kind]
-        fields[OUTCOME_KEY].string_value = exchange.outcome()
+    if (tokens := exchange.tokens_used()) is not None:
+        fields[TOKENS_KEY].number_value = tokens
+    if exchange.request is not None and exchange.request.model:
+        fields[MODEL_KEY].string_value = exchange.request.model
+    usage = meter.usage()
+    for kind in ("input", "output"):
+        if kind in usage:
+            fields[f"{kind}_tokens"].number_value = usage[kind]
+    fields[OUTCOME_KEY].string_value = exchange.outcome()
     return reply
 
 
@@ -231,8 +230,6 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     if not exchange.response_started:  # the first chunk
                         status, content_type = _response_start(message)
                         exchange.on_response_headers(status, content_type)
-                    if exchange.usage is not None:
-                        exchange.usage.feed(body.body)
                     if exchange.passthrough:  # the hot path: nothing reads this response
                         reply = None  # none for an end Envoy repeats (see DESIGN.md)
                         if not exchange.ended:
@@ -283,7 +280,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         async for reply in self._finish(exchange):
                             yield reply
                     exchange.finish_capture()
-                    if exchange.usage is None and exchange.meter is None:
+                    if exchange.meter is None:
                         yield _CONTINUE_RESPONSE_TRAILERS
                     else:
                         trailers = pb.TrailersResponse()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from sluice.config import LimitsConfig
+from sluice.model import Format
 from sluice.sidecar.budgets import CLIENT, TEAM, Budgets, Window, WindowKey
-from sluice.sidecar.metering import UsageScanner
+from sluice.sidecar.metering import charged_tokens
+from sluice.sidecar.usage import ResponseMeter
 
 DAY, MINUTE = 86400, 60
 
@@ -134,8 +136,8 @@ async def test_when_the_store_is_down_counting_goes_on_and_catches_up() -> None:
         ([b"no usage at all"], 100),  # the estimate: 400 bytes of request
     ],
 )
-def test_usage_scanner(chunks: list[bytes], tokens: int) -> None:
-    scanner = UsageScanner(request_bytes=400)
+def test_tokens_charged_for_a_response(chunks: list[bytes], tokens: int) -> None:
+    meter = ResponseMeter(Format.ANTHROPIC, started=0.0)
     for chunk in chunks:
-        scanner.feed(chunk)
-    assert scanner.tokens == tokens
+        meter.feed(chunk, now=1.0)
+    assert charged_tokens(meter.usage(), request_bytes=400) == tokens
