@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sluice.schema import PolicyVersion, async_url, create_engine
+from sluice.store import _tables as t
 
 __all__ = ["PolicyVersions", "StoredVersion"]
 
@@ -39,12 +40,9 @@ class StoredVersion:
 
 
 def _version(row: Any) -> StoredVersion:
-    created = row.created_at
-    if created.tzinfo is None:  # SQLite gives naive times back
-        created = created.replace(tzinfo=UTC)
     return StoredVersion(
         id=row.id,
-        created_at=created,
+        created_at=t.utc(row.created_at),
         action=row.action,
         reverted_to=row.reverted_to,
         author_role=row.author_role,
