@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from sluice.admin.errors import json_error
 from sluice.config import AdminConfig, ConfigError
 
 __all__ = [
@@ -197,9 +198,9 @@ def auth_middleware(
         request[ROLE] = role
         request[SESSION] = session
         if role is None and request.path.startswith("/api/"):
-            raise web.HTTPUnauthorized(
-                text='{"error": "an admin or viewer key is required (Authorization: Bearer)"}',
-                content_type="application/json",
+            raise json_error(
+                web.HTTPUnauthorized,
+                "an admin or viewer key is required (Authorization: Bearer)",
                 headers={"WWW-Authenticate": 'Bearer realm="sluice"'},
             )
         if presented is None and request.method not in SAFE_METHODS:
@@ -207,10 +208,6 @@ def auth_middleware(
         return await handler(request)
 
     return middleware
-
-
-def _forbidden(message: str) -> web.HTTPForbidden:
-    return web.HTTPForbidden(text=f'{{"error": "{message}"}}', content_type="application/json")
 
 
 def _cross_site(request: web.Request) -> bool:
@@ -229,7 +226,7 @@ async def _check_csrf(
     """Refuse a change made by a browser from another site, or with a cookie but without
     the session's CSRF token."""
     if _cross_site(request):
-        raise _forbidden("cross-site request refused")
+        raise json_error(web.HTTPForbidden, "cross-site request refused")
     if session is None or sessions is None or request.path in OWN_CSRF_PATHS:
         return
     sent = request.headers.get(CSRF_HEADER)
@@ -240,13 +237,12 @@ async def _check_csrf(
         field = (await request.post()).get(CSRF_FIELD)
         sent = field if isinstance(field, str) else None
     if not sent or not hmac.compare_digest(sent, sessions.csrf_token(session)):
-        raise _forbidden(f"missing or wrong CSRF token ({CSRF_HEADER} or {CSRF_FIELD})")
+        raise json_error(
+            web.HTTPForbidden, f"missing or wrong CSRF token ({CSRF_HEADER} or {CSRF_FIELD})"
+        )
 
 
 def require_admin(request: web.Request) -> None:
     """Refuse a change from a viewer (403)."""
     if request.get(ROLE) is not Role.ADMIN:
-        raise web.HTTPForbidden(
-            text='{"error": "this needs the admin key; the viewer key is read-only"}',
-            content_type="application/json",
-        )
+        raise json_error(web.HTTPForbidden, "this needs the admin key; the viewer key is read-only")

@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from sluice.admin import views
+from sluice.admin.errors import json_error
 from sluice.store import CursorError, SessionFilter, Store
 
 __all__ = ["STORE", "history_routes"]
@@ -27,10 +28,6 @@ STORE = web.AppKey("store", Store)
 MAX_PAGE = 200
 
 
-def _error(status: type[web.HTTPException], message: str) -> web.HTTPException:
-    return status(text=json.dumps({"error": message}), content_type="application/json")
-
-
 def _time(query: Any, name: str) -> datetime | None:
     value = query.get(name)
     if not value:
@@ -38,7 +35,7 @@ def _time(query: Any, name: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise _error(web.HTTPBadRequest, f"{name}: not an ISO 8601 time: {value!r}") from None
+        raise json_error(web.HTTPBadRequest, f"{name}: not an ISO 8601 time: {value!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -50,13 +47,13 @@ def _flag(query: Any, name: str) -> bool | None:
         return True
     if value in ("false", "0", "no"):
         return False
-    raise _error(web.HTTPBadRequest, f"{name}: expected true or false, not {value!r}")
+    raise json_error(web.HTTPBadRequest, f"{name}: expected true or false, not {value!r}")
 
 
 def _limit(query: Any) -> int:
     value = query.get("limit", "50")
     if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
-        raise _error(web.HTTPBadRequest, f"limit: expected 1 to {MAX_PAGE}, not {value!r}")
+        raise json_error(web.HTTPBadRequest, f"limit: expected 1 to {MAX_PAGE}, not {value!r}")
     return int(value)
 
 
@@ -77,7 +74,7 @@ async def _transcript(request: web.Request) -> Any:
     session_id = request.match_info["id"]
     transcript = await request.app[STORE].read_session(session_id)
     if transcript is None:
-        raise _error(web.HTTPNotFound, f"no session {session_id!r}")
+        raise json_error(web.HTTPNotFound, f"no session {session_id!r}")
     return transcript
 
 
@@ -88,7 +85,7 @@ async def list_sessions(request: web.Request) -> web.Response:
             where, cursor=request.query.get("cursor") or None, limit=_limit(request.query)
         )
     except CursorError as exc:
-        raise _error(web.HTTPBadRequest, f"cursor: {exc}") from None
+        raise json_error(web.HTTPBadRequest, f"cursor: {exc}") from None
     return web.json_response(
         {
             "sessions": [views.summary_json(s) for s in page.sessions],
@@ -127,7 +124,7 @@ async def get_exchange(request: web.Request) -> web.Response:
     exchange_id = request.match_info["id"]
     found = await request.app[STORE].read_exchange(exchange_id)
     if found is None:
-        raise _error(web.HTTPNotFound, f"no exchange {exchange_id!r}")
+        raise json_error(web.HTTPNotFound, f"no exchange {exchange_id!r}")
     return web.json_response(views.exchange_detail(*found), dumps=_dumps)
 
 

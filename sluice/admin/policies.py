@@ -19,12 +19,12 @@ worker of every replica polls the store and runs the newest version within about
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 
 from sluice.admin.auth import ROLE, SESSION, Session, bearer, require_admin
+from sluice.admin.errors import json_error
 from sluice.admin.policies_state import Invalid, PolicyAdmin
 from sluice.admin.policies_view import (
     available_json,
@@ -46,35 +46,31 @@ MAX_PAGE = 200
 PROPOSAL_KEYS = frozenset({"policies", "chains", "select"})
 
 
-def _error(status: type[web.HTTPException], message: str, **extra: Any) -> web.HTTPException:
-    return status(text=json.dumps({"error": message, **extra}), content_type="application/json")
-
-
 async def read_json(request: web.Request) -> dict[str, Any]:
     """A change's JSON object body (415 for another content type, 400 if not an object).
 
     Requiring JSON keeps a cross-site HTML form from posting a change."""
     if request.content_type != "application/json":
-        raise _error(web.HTTPUnsupportedMediaType, "send the body as application/json")
+        raise json_error(web.HTTPUnsupportedMediaType, "send the body as application/json")
     try:
         body = await request.json()
     except ValueError as exc:
-        raise _error(web.HTTPBadRequest, f"body: not JSON: {exc}") from None
+        raise json_error(web.HTTPBadRequest, f"body: not JSON: {exc}") from None
     if not isinstance(body, dict):
-        raise _error(web.HTTPBadRequest, "body: expected a JSON object")
+        raise json_error(web.HTTPBadRequest, "body: expected a JSON object")
     return body
 
 
 def _proposal(body: dict[str, Any], *allowed: str) -> dict[str, Any]:
     unknown = sorted(set(body) - PROPOSAL_KEYS - set(allowed))
     if unknown:
-        raise _error(web.HTTPBadRequest, f"{unknown[0]}: unknown key")
+        raise json_error(web.HTTPBadRequest, f"{unknown[0]}: unknown key")
     return {key: value for key, value in body.items() if key in PROPOSAL_KEYS}
 
 
 def _versions(state: PolicyAdmin) -> PolicyVersions:
     if state.versions is None:
-        raise _error(
+        raise json_error(
             web.HTTPServiceUnavailable, "store_url is null: policy versions need the store"
         )
     return state.versions
@@ -112,7 +108,7 @@ async def get_available(request: web.Request) -> web.Response:
 async def get_selection(request: web.Request) -> web.Response:
     route = request.query.get("route", "")
     if not route.startswith("/"):
-        raise _error(web.HTTPBadRequest, "route: expected a request path, e.g. /v1/messages")
+        raise json_error(web.HTTPBadRequest, "route: expected a request path, e.g. /v1/messages")
     active = await request.app[POLICIES].active()
     chosen = active.chains.select(
         Selection(
@@ -157,7 +153,7 @@ async def _append(
 def _comment(body: dict[str, Any]) -> str:
     comment = body.get("comment", "")
     if not isinstance(comment, str) or len(comment) > 2000:
-        raise _error(web.HTTPBadRequest, "comment: expected text of at most 2000 characters")
+        raise json_error(web.HTTPBadRequest, "comment: expected text of at most 2000 characters")
     return comment
 
 
@@ -170,7 +166,7 @@ async def apply(request: web.Request) -> web.Response:
     try:
         config, _ = state.check(proposal)
     except Invalid as exc:
-        raise _error(web.HTTPUnprocessableEntity, str(exc), errors=exc.errors) from None
+        raise json_error(web.HTTPUnprocessableEntity, str(exc), errors=exc.errors) from None
     stored = masked_json(settings_of(config))  # what was sent, secrets as masks
     version = await _append(request, "apply", stored, _comment(body))
     return web.json_response({"version": version_json(version)})
@@ -186,10 +182,10 @@ async def revert(request: web.Request) -> web.Response:
         return web.json_response({"version": version_json(version)})
     target_id = body.get("version")
     if not isinstance(target_id, int) or isinstance(target_id, bool):
-        raise _error(web.HTTPBadRequest, 'expected {"version": ID} or {"to": "file"}')
+        raise json_error(web.HTTPBadRequest, 'expected {"version": ID} or {"to": "file"}')
     target = await versions.get(target_id)
     if target is None:
-        raise _error(web.HTTPNotFound, f"version: no version {target_id}")
+        raise json_error(web.HTTPNotFound, f"version: no version {target_id}")
     try:
         version = await _append(
             request,
@@ -199,7 +195,7 @@ async def revert(request: web.Request) -> web.Response:
             reverted_to=target.id,
         )
     except Invalid as exc:
-        raise _error(
+        raise json_error(
             web.HTTPUnprocessableEntity,
             f"version {target_id} does not apply to the current config file: {exc}",
             errors=exc.errors,
@@ -210,9 +206,9 @@ async def revert(request: web.Request) -> web.Response:
 def _page_args(query: Any) -> tuple[int | None, int]:
     limit, before = query.get("limit", "50"), query.get("before")
     if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE:
-        raise _error(web.HTTPBadRequest, f"limit: expected 1 to {MAX_PAGE}, not {limit!r}")
+        raise json_error(web.HTTPBadRequest, f"limit: expected 1 to {MAX_PAGE}, not {limit!r}")
     if before is not None and not before.isdigit():
-        raise _error(web.HTTPBadRequest, f"before: expected a version id, not {before!r}")
+        raise json_error(web.HTTPBadRequest, f"before: expected a version id, not {before!r}")
     return (int(before) if before is not None else None), int(limit)
 
 
@@ -235,7 +231,7 @@ async def get_version(request: web.Request) -> web.Response:
     raw = request.match_info["id"]
     version = await versions.get(int(raw)) if raw.isdigit() else None
     if version is None:
-        raise _error(web.HTTPNotFound, f"no version {raw!r}")
+        raise json_error(web.HTTPNotFound, f"no version {raw!r}")
     return web.json_response(version_json(version, with_config=True))
 
 
