@@ -175,8 +175,10 @@ async def test_markdown_export_reads_as_a_conversation(client: Client, store: St
     assert text.count("## Turn ") == 3
     assert "**Tool call** `Tool1`" in text
     assert "> **tool_rules: block** (tool_call)\n> rm -rf / destroys the disk" in text
-    assert "A tool call was blocked by policy." in text  # what the client got
-    assert 'rm -rf /"' not in text.split("## Turn 3")[1].split(">")[0]
+    # Turn 3 shows what the client got: the refusal text, not the blocked call.
+    delivered = text.split("## Turn 3")[1].split("### assistant (response)")[1].split("> **")[0]
+    assert "A tool call was blocked by policy." in delivered
+    assert "Bash" not in delivered
 
 
 async def test_jsonl_export_has_every_message_once_then_each_exchange(client: Client, store: Store):
