@@ -45,7 +45,6 @@ class Readiness:
         self.worker_sockets = worker_sockets
         self.store = store
         self.timeout_s = timeout_s
-        self.policies_loaded_at: float | None = None  # set by whoever loads them
 
     async def checks(self) -> dict[str, Check]:
         names = ["workers"]
