@@ -29,16 +29,22 @@ def config(**admin: Any) -> GatewayConfig:
     return GatewayConfig.model_validate({"admin": keys | admin, "store_url": None})
 
 
+async def start_client(store: Store | None, gateway: GatewayConfig) -> TestClient[Any, Any]:
+    """A started test client for the admin server of ``gateway`` (close it)."""
+    readiness = Readiness(envoy_admin_url=None, worker_sockets=[], store=store)
+    app = create_app(gateway, readiness=readiness, store=store)
+    client: TestClient[Any, Any] = TestClient(TestServer(app))
+    await client.start_server()
+    return client
+
+
 @pytest.fixture
 async def make_client(admin_env: None, tmp_path: Any) -> AsyncIterator[Callable[..., Any]]:
     """``await make_client(store, **admin_config)``: a test client for an admin server."""
     clients: list[TestClient[Any, Any]] = []
 
     async def make(store: Store | None, **admin: Any) -> TestClient[Any, Any]:
-        readiness = Readiness(envoy_admin_url=None, worker_sockets=[], store=store)
-        app = create_app(config(**admin), readiness=readiness, store=store)
-        client: TestClient[Any, Any] = TestClient(TestServer(app))
-        await client.start_server()
+        client = await start_client(store, config(**admin))
         clients.append(client)
         return client
 

@@ -6,13 +6,12 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from sluice.admin import Readiness, create_app
 from sluice.config import GatewayConfig
 from sluice.policyset import MASK
 from sluice.store import Store, client_fingerprint
-from tests.admin.conftest import ADMIN_KEY, VIEWER_KEY, auth
+from tests.admin.conftest import ADMIN_KEY, VIEWER_KEY, auth, start_client
 
 Client = TestClient[Any, Any]
 
@@ -40,11 +39,7 @@ MakeClient = Callable[..., Any]
 
 async def start_policy_client(store: Store | None, **overrides: Any) -> Client:
     """An admin server over the config with ``overrides`` (needs ``admin_env``); close it."""
-    readiness = Readiness(envoy_admin_url=None, worker_sockets=[], store=store)
-    app = create_app(gateway_config(**overrides), readiness=readiness, store=store)
-    client: Client = TestClient(TestServer(app))
-    await client.start_server()
-    return client
+    return await start_client(store, gateway_config(**overrides))
 
 
 @pytest.fixture
