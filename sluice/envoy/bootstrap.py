@@ -38,6 +38,7 @@ from sluice.envoy.ratelimits import (
 from sluice.envoy.resilience import retry_policy
 from sluice.envoy.stats import admin_cluster, stats_listener
 from sluice.envoy.tls import downstream_tls
+from sluice.envoy.typed import http_connection_manager, router
 from sluice.model import Format
 
 __all__ = ["EXT_PROC_FILTER", "SIDECAR_CLUSTER", "render_bootstrap"]
@@ -46,15 +47,10 @@ JSONDict = dict[str, Any]
 
 EXT_PROC_FILTER = "envoy.filters.http.ext_proc"
 
-_HCM = (
-    "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
-    ".HttpConnectionManager"
-)
 _EXT_PROC = "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor"
 _EXT_PROC_PER_ROUTE = (
     "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute"
 )
-_ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
 _MAX_CONNECTIONS = (
     "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3"
     ".DownstreamConnectionsConfig"
@@ -103,14 +99,7 @@ def render_bootstrap(config: GatewayConfig) -> JSONDict:
 
 
 def _listener(config: GatewayConfig) -> JSONDict:
-    chain: JSONDict = {
-        "filters": [
-            {
-                "name": "envoy.filters.network.http_connection_manager",
-                "typed_config": _http_connection_manager(config),
-            }
-        ]
-    }
+    chain: JSONDict = {"filters": [http_connection_manager(_http_connection_manager(config))]}
     if config.listener.tls is not None:
         chain["transport_socket"] = downstream_tls(config.listener.tls)
     return {
@@ -124,7 +113,6 @@ def _listener(config: GatewayConfig) -> JSONDict:
 
 def _http_connection_manager(config: GatewayConfig) -> JSONDict:
     return {
-        "@type": _HCM,
         "stat_prefix": "egress",
         "codec_type": "AUTO",  # HTTP/1.1 and HTTP/2 on one port (cleartext or by ALPN)
         # JSON lines with the sidecar's model, tokens and outcome (envoy.access_log).
@@ -149,7 +137,7 @@ def _http_connection_manager(config: GatewayConfig) -> JSONDict:
             {"name": EXT_PROC_FILTER, "typed_config": _ext_proc_filter(config)},
             # After ext_proc: they read the headers the sidecar set (fingerprint, model).
             *rate_limit_filters(config),
-            {"name": "envoy.filters.http.router", "typed_config": {"@type": _ROUTER}},
+            router(),
         ],
     }
 

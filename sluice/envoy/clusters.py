@@ -9,14 +9,13 @@ from sluice.config import GatewayConfig
 from sluice.envoy.keys import key_filters
 from sluice.envoy.resilience import NO_PANIC, circuit_breakers, outlier_detection
 from sluice.envoy.tls import upstream_tls
+from sluice.envoy.typed import protocol_options
 
 __all__ = ["SIDECAR_CLUSTER", "cluster_name", "provider_cluster", "sidecar_cluster", "socket"]
 
 JSONDict = dict[str, Any]
 
 SIDECAR_CLUSTER = "sluice_sidecar"
-
-_HTTP_OPTIONS = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
 
 
 def seconds(value: float) -> str:
@@ -50,9 +49,8 @@ def sidecar_cluster(config: GatewayConfig) -> JSONDict:
             ],
         },
         # ext_proc is gRPC: without HTTP/2 every request fails with a protocol error.
-        "typed_extension_protocol_options": {
-            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
-                "@type": _HTTP_OPTIONS,
+        "typed_extension_protocol_options": protocol_options(
+            {
                 "explicit_http_config": {
                     "http2_protocol_options": {
                         # Detect a dead sidecar on an idle connection.
@@ -60,7 +58,7 @@ def sidecar_cluster(config: GatewayConfig) -> JSONDict:
                     }
                 },
             }
-        },
+        ),
         # Large request bodies travel to the sidecar in one gRPC message.
         "per_connection_buffer_limit_bytes": config.envoy.buffer_limit_bytes,
         # Default 1024 in all. Every HTTP request in flight holds one gRPC stream; beyond
@@ -114,10 +112,7 @@ def provider_cluster(name: str, config: GatewayConfig) -> JSONDict:
     filters = key_filters(config, name)
     if filters:
         protocol["http_filters"] = filters
-    cluster["typed_extension_protocol_options"] = {
-        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {"@type": _HTTP_OPTIONS}
-        | protocol
-    }
+    cluster["typed_extension_protocol_options"] = protocol_options(protocol)
     return cluster
 
 

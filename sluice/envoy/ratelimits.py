@@ -25,6 +25,7 @@ from typing import Any
 from sluice.config import GatewayConfig, Rate, TokenBudget
 from sluice.envoy.clusters import SIDECAR_CLUSTER
 from sluice.envoy.contract import CLIENT_KEY, METADATA_NAMESPACE, MODEL_KEY, TOKENS_KEY
+from sluice.envoy.typed import protocol_options
 
 __all__ = [
     "BUDGET_DETAILS",
@@ -49,7 +50,6 @@ BUDGET_DETAILS = "request_rate_limited"
 _LOCAL = "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit"
 _GLOBAL = "type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit"
 _BUFFER = "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer"
-_HTTP_OPTIONS = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
 _ALWAYS = {"default_value": {"numerator": 100, "denominator": "HUNDRED"}, "runtime_key": ""}
 
 
@@ -99,12 +99,9 @@ def rate_limit_clusters(config: GatewayConfig) -> list[JSONDict]:
                 ],
             },
             # gRPC needs HTTP/2; without it every check fails with a protocol error.
-            "typed_extension_protocol_options": {
-                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
-                    "@type": _HTTP_OPTIONS,
-                    "explicit_http_config": {"http2_protocol_options": {}},
-                }
-            },
+            "typed_extension_protocol_options": protocol_options(
+                {"explicit_http_config": {"http2_protocol_options": {}}}
+            ),
         }
     ]
 

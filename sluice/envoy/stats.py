@@ -11,17 +11,13 @@ from typing import Any
 
 from sluice.config import GatewayConfig
 from sluice.envoy.clusters import socket
+from sluice.envoy.typed import http_connection_manager, router
 
 __all__ = ["ADMIN_CLUSTER", "admin_cluster", "stats_listener"]
 
 JSONDict = dict[str, Any]
 
 ADMIN_CLUSTER = "envoy_admin"
-_HCM = (
-    "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
-    ".HttpConnectionManager"
-)
-_ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
 EXPOSED_PATHS = ("/stats/prometheus", "/ready")
 
 
@@ -35,20 +31,19 @@ def stats_listener(config: GatewayConfig) -> JSONDict:
         for path in EXPOSED_PATHS
     ]
     routes.append({"match": {"prefix": "/"}, "direct_response": {"status": 404}})
-    manager = {
-        "@type": _HCM,
-        "stat_prefix": "stats",
-        "route_config": {"virtual_hosts": [{"name": "stats", "domains": ["*"], "routes": routes}]},
-        "http_filters": [{"name": "envoy.filters.http.router", "typed_config": {"@type": _ROUTER}}],
-    }
-    manager_filter = {
-        "name": "envoy.filters.network.http_connection_manager",
-        "typed_config": manager,
-    }
+    manager = http_connection_manager(
+        {
+            "stat_prefix": "stats",
+            "route_config": {
+                "virtual_hosts": [{"name": "stats", "domains": ["*"], "routes": routes}]
+            },
+            "http_filters": [router()],
+        }
+    )
     return {
         "name": "stats",
         "address": socket(config.envoy.stats_address, config.envoy.stats_port or 0),
-        "filter_chains": [{"filters": [manager_filter]}],
+        "filter_chains": [{"filters": [manager]}],
     }
 
 
