@@ -41,7 +41,6 @@ __all__ = ["Supervisor"]
 
 log = logging.getLogger(__name__)
 
-_EVENT_LOG = "event-log"
 _RESTART_BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 5.0)
 
 
@@ -96,8 +95,9 @@ class Supervisor:
         self.config_path = config_path
         self.state_dir = state_dir
         self.envoy: asyncio.subprocess.Process | None = None
-        # "worker 0", "worker 1", ... and "event-log": processes started from here
-        self.children: dict[str, asyncio.subprocess.Process] = {}
+        # The processes started from here, by name: "worker 0", ... and "event-log".
+        self.workers: dict[str, asyncio.subprocess.Process] = {}
+        self.writer: dict[str, asyncio.subprocess.Process] = {}  # when the store is on
         self._stopping = False
 
     @property
@@ -118,11 +118,13 @@ class Supervisor:
             loop.add_signal_handler(signum, stop.set)
         loop.add_signal_handler(signal.SIGHUP, self._reload_workers)
         watchers = [
-            asyncio.create_task(self._keep(f"worker {i}", "sidecar", "--worker", str(i)))
+            asyncio.create_task(
+                self._keep(self.workers, f"worker {i}", "sidecar", "--worker", str(i))
+            )
             for i in range(self.config.sidecar.workers)
         ]
         if self.config.store_url:
-            watchers.append(asyncio.create_task(self._keep(_EVENT_LOG, "event-log")))
+            watchers.append(asyncio.create_task(self._keep(self.writer, "event-log", "event-log")))
         try:
             return await self._serve(bootstrap, stop)
         finally:
@@ -173,18 +175,21 @@ class Supervisor:
         """The running processes started from here, by name (for /metrics)."""
         return {
             name.replace(" ", "-"): p.pid
-            for name, p in self.children.items()
+            for name, p in {**self.workers, **self.writer}.items()
             if p.returncode is None
         }
 
     def _reload_workers(self) -> None:
         """SIGHUP: every worker reloads the policies from the config file."""
-        for name, process in self.children.items():
-            if name != _EVENT_LOG and process.returncode is None:
+        for process in self.workers.values():
+            if process.returncode is None:
                 process.send_signal(signal.SIGHUP)
 
-    async def _keep(self, name: str, *command: str) -> None:
-        """Run ``sluice <command>`` as process ``name``; restart it with backoff if it dies."""
+    async def _keep(
+        self, into: dict[str, asyncio.subprocess.Process], name: str, *command: str
+    ) -> None:
+        """Run ``sluice <command>`` as process ``name`` (kept in ``into``); restart it with
+        backoff if it dies."""
         failures = 0
         while not self._stopping:
             started = time.monotonic()
@@ -197,7 +202,7 @@ class Supervisor:
                 str(self.config_path),
                 **_CHILD,
             )
-            self.children[name] = process
+            into[name] = process
             code = await process.wait()
             _forget_metrics(process.pid)
             if self._stopping:
@@ -234,15 +239,13 @@ class Supervisor:
             await drain(self.admin_url, self.config.sidecar.grace_period_s)
             self.envoy.terminate()
             await self.envoy.wait()
-        workers = [p for name, p in self.children.items() if name != _EVENT_LOG]
-        for process in workers:
-            if process.returncode is None:
-                process.terminate()  # each worker finishes its own streams, then exits
-        await asyncio.gather(*(p.wait() for p in workers))
-        # Last: the writer stores what the workers sent while they finished.
-        if (writer := self.children.get(_EVENT_LOG)) and writer.returncode is None:
-            writer.terminate()
-            await writer.wait()
+        # Workers first (each finishes its own streams, then exits), the writer last: it
+        # stores what the workers sent while they finished.
+        for group in (self.workers, self.writer):
+            for process in group.values():
+                if process.returncode is None:
+                    process.terminate()
+            await asyncio.gather(*(p.wait() for p in group.values()))
         for task in watchers:
             task.cancel()
         await asyncio.gather(*watchers, return_exceptions=True)
