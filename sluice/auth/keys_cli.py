@@ -10,40 +10,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sluice.auth.keys import KeyRecord
+from sluice.auth.keys import KeyRecord, parse_expiry
 
-__all__ = ["add_keys_parser", "parse_expiry", "run_keys"]
-
-_DURATION = re.compile(r"(\d+)([dhmw])")
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+__all__ = ["add_keys_parser", "run_keys"]
 
 
-def parse_expiry(text: str, now: datetime | None = None) -> datetime:
-    """When a key given ``--expires text`` expires: a duration from now (``90d``, ``12h``,
-    ``2w``, ``30m``) or an ISO 8601 date or time (UTC unless it says otherwise)."""
-    now = now or datetime.now(UTC)
-    match = _DURATION.fullmatch(text.strip())
-    if match:
-        amount = int(match.group(1))
-        if amount == 0:
-            raise argparse.ArgumentTypeError(f"a key cannot expire in {text!r}: use more than 0")
-        return now + timedelta(**{_UNITS[match.group(2)]: amount})
+def _expiry(text: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a duration like 90d, 12h, 2w or 30m, or a date like 2027-01-31, not {text!r}"
-        ) from None
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    if moment <= now:
-        raise argparse.ArgumentTypeError(f"{text!r} is in the past")
-    return moment
+        return parse_expiry(text, datetime.now(UTC))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> int:
@@ -69,7 +50,7 @@ def add_keys_parser(
         help="A model the key may call, e.g. 'claude-*' (repeat; default: any model).",
     )
     create.add_argument(
-        "--expires", type=parse_expiry, help="90d, 12h, 2w, 30m or a date (default: never)."
+        "--expires", type=_expiry, help="90d, 12h, 2w, 30m or a date (default: never)."
     )
     create.add_argument("--tokens-per-day", type=_positive, help="A daily token budget.")
     with_config(sub, "list", "List the keys (never the keys themselves).")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import re
 from datetime import UTC, datetime, timedelta
@@ -11,12 +10,9 @@ from pathlib import Path
 import pytest
 
 from sluice.auth import KeyRecord, hash_key, looks_like_key
-from sluice.auth.keys_cli import parse_expiry
 from sluice.cli import main
 from sluice.schema import async_url, create_engine, upgrade
 from sluice.store.keys import active_keys, list_keys
-
-NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -140,12 +136,3 @@ def test_without_a_store_or_a_schema_the_error_says_what_to_do(
     fresh.write_text("store_url: sqlite:///fresh.db\n")
     _, _, err = sluice(capsys, "keys", "list", "--config", str(fresh))
     assert "run `sluice db upgrade`" in err
-
-
-def test_expiry_is_a_duration_or_a_date() -> None:
-    assert parse_expiry("90d", NOW) == NOW + timedelta(days=90)
-    assert parse_expiry("2w", NOW) == NOW + timedelta(weeks=2)
-    assert parse_expiry("12h", NOW) == NOW + timedelta(hours=12)
-    assert parse_expiry("2027-01-31", NOW) == datetime(2027, 1, 31, tzinfo=UTC)
-    with pytest.raises(argparse.ArgumentTypeError):
-        parse_expiry("soon", NOW)
