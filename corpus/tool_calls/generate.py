@@ -119,7 +119,7 @@ def shell_call(client: Client, case: Shell, cmd: str, rng: random.Random) -> dic
     cwd = case.cwd
     tool: str
     args: dict[str, Any]
-    desc = case.note[:1].upper() + case.note[1:]
+    desc = _everyday.DESCRIPTIONS.get(case.command) or case.note[:1].upper() + case.note[1:]
     if case.rule is not None:
         desc = rng.choice(_COVER)
     if client == "claude-code":
