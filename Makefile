@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Real Claude Code for the data-plane tests that drive it (tests/dataplane/claude_code.py).
+CLAUDE_CODE := 2.1.332
+CLAUDE := $(VENV)/claude-code/node_modules/.bin/claude
 
 .DEFAULT_GOAL := help
 .PHONY: help install run demo test unit dataplane bench lint format golden clean
@@ -20,6 +23,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create .venv and install Sluice with its test tools (and chromium, prometheus, as root)
 	bash scripts/system-deps
 
+$(CLAUDE): # the pinned Claude Code that the data-plane tests drive (make test installs it)
+	npm install --prefix $(VENV)/claude-code --no-audit --no-fund --loglevel=error \
+		@anthropic-ai/claude-code@$(CLAUDE_CODE)
+
 run: install ## start the gateway (Envoy + sidecar) with sluice.example.yaml
 	$(PY) -m sluice run --config sluice.example.yaml
 
@@ -28,7 +35,7 @@ demo: install ## start the gateway in front of the fake LLM API on :8081 (no API
 	trap 'kill $$fake 2>/dev/null' EXIT; \
 	$(PY) -m sluice run --config examples/demo.yaml
 
-test: install lint ## install, lint, type-check and run every test (unit and data-plane)
+test: install $(CLAUDE) lint ## install (Claude Code too), lint, type-check and run every test
 	$(PY) -m pytest
 
 unit: install ## only the fast tests (no Envoy)
