@@ -1,8 +1,9 @@
 """Render Envoy's bootstrap from the gateway config: one source of truth, local or in a pod.
 
 The result is a plain dict (JSON/YAML-serialisable) that ``envoy --config-yaml`` takes as is.
-Every setting that differs from Envoy's default says why beside it. See DESIGN.md, "Data path",
-for the ext_proc facts these settings rest on.
+Every setting that differs from Envoy's default says why beside it. See docs/architecture.md,
+"Envoy facts the code rests on" and "Paths: no way around the sidecar", for what these
+settings rest on.
 """
 
 from __future__ import annotations
