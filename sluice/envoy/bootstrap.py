@@ -220,12 +220,16 @@ def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict
     by_model = dict.fromkeys(rule.provider for rule in route.models)
     entries: list[JSONDict] = []
     for provider in [*by_model, None]:
-        match: JSONDict = {"path": route.path}  # exact path; the query string is kept
+        # POST only: the LLM APIs are POSTs, and a GET (OpenAI's stored completions) has no
+        # body, so it would reach the provider without the sidecar seeing it.
+        post = {"name": ":method", "string_match": {"exact": "POST"}}
+        # Exact path; the query string is kept.
+        match: JSONDict = {"path": route.path, "headers": [post]}
         name = f"{route.format}:{route.path}"
         if provider is not None:
             # Set by the sidecar from the body's model; Envoy then re-picks the route.
             header = {"name": PROVIDER_HEADER, "string_match": {"exact": provider}}
-            match["headers"] = [header]
+            match["headers"].append(header)
             name = f"{name}:{provider}"
         entry: JSONDict = {
             "name": name,

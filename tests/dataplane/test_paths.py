@@ -251,6 +251,18 @@ async def test_unknown_endpoints_are_not_found_for_both_sdks(
     assert upstream.requests() == []
 
 
+@FORMATS
+async def test_llm_paths_take_post_only(
+    guarded: Gateway, upstream: FakeUpstream, fmt: Format
+) -> None:
+    """A GET (OpenAI's list of stored completions) has no body for the sidecar to read."""
+    answer = send(guarded, "GET", PATHS[fmt], b"", HEADERS[fmt])
+    assert answer.status == 404
+    assert in_client_format(fmt, answer) is None
+    assert f"GET {PATHS[fmt]}" in answer.json()["error"]["message"]
+    assert upstream.requests() == []
+
+
 async def test_known_endpoints_still_pass_through(guarded: Gateway, upstream: FakeUpstream) -> None:
     async with anthropic_client(guarded.url) as client:
         with pytest.raises(anthropic.NotFoundError):  # the fake upstream knows no such model

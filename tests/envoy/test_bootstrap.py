@@ -94,6 +94,9 @@ def test_fail_open_is_explicit() -> None:
 def test_llm_routes_strip_accept_encoding_and_never_time_out() -> None:
     table = routes(render_bootstrap(config()))
     for name in ("anthropic:/v1/messages", "openai_chat:/v1/chat/completions"):
+        assert table[name]["match"]["headers"] == [
+            {"name": ":method", "string_match": {"exact": "POST"}}  # a GET has no body to read
+        ]
         assert "accept-encoding" in table[name]["request_headers_to_remove"]
         assert table[name]["response_headers_to_remove"] == ["content-length"]
         assert table[name]["route"]["timeout"] == "0s"

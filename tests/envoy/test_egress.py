@@ -115,7 +115,8 @@ def test_model_rules_add_a_route_per_provider_before_the_default() -> None:
     by_model = "openai_chat:/v1/chat/completions:azure"
     assert names.index(by_model) < names.index("openai_chat:/v1/chat/completions")
     assert table[by_model]["match"]["headers"] == [
-        {"name": "x-sluice-provider", "string_match": {"exact": "azure"}}
+        {"name": ":method", "string_match": {"exact": "POST"}},
+        {"name": "x-sluice-provider", "string_match": {"exact": "azure"}},
     ]
     assert table[by_model]["route"]["cluster"] == "provider_azure"
     assert "x-sluice-provider" in table[by_model]["request_headers_to_remove"]
