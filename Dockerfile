@@ -5,6 +5,9 @@
 #
 # Runs as uid 10001 on a read-only root filesystem: writable paths are volumes
 # (/var/run/sluice, /tmp, /var/lib/sluice for an SQLite event log).
+#
+# The scripted fake LLM API (sluice/fake_upstream: tests, `make demo`) is a development tool:
+# .dockerignore keeps it out of the build context, so the image has no `sluice fake-upstream`.
 
 FROM python:3.11-slim AS build
 WORKDIR /src

@@ -71,7 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--schema", action="store_true", help="JSON Schema of each config.")
     show.add_argument("--doc", action="store_true", help="The Markdown policy reference.")
 
-    fake = commands.add_parser("fake-upstream", help="Serve the scripted fake LLM API.")
+    fake = commands.add_parser(
+        "fake-upstream",
+        help="Serve the scripted fake LLM API (development and demo; not in the image).",
+    )
     fake.add_argument("--host", default="127.0.0.1")
     fake.add_argument("--port", type=int, default=8081)
     return parser
@@ -161,6 +164,21 @@ def _exec_envoy(config: GatewayConfig, bootstrap: Path | None) -> None:
     os.execv(command[0], command)
 
 
+def _fake_upstream(host: str, port: int) -> None:
+    """Serve the scripted fake LLM API: a development and demo tool, which the production
+    image leaves out (see the Dockerfile)."""
+    try:
+        from sluice.fake_upstream.__main__ import main as fake_main
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("sluice.fake_upstream"):
+            raise
+        sys.exit(
+            "sluice: the fake upstream is a development and demo tool, not installed here "
+            "(the production image leaves it out); run it from a source checkout: make demo"
+        )
+    fake_main(["--host", host, "--port", str(port)])
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``sluice`` console script."""
     args = _parser().parse_args(argv)
@@ -231,6 +249,4 @@ def main(argv: list[str] | None = None) -> None:
                 summary = (cls.__doc__ or "").strip().split("\n")[0]
                 print(f"{name:<16} {summary}")
     elif args.command == "fake-upstream":
-        from sluice.fake_upstream.__main__ import main as fake_main
-
-        fake_main(["--host", args.host, "--port", str(args.port)])
+        _fake_upstream(args.host, args.port)

@@ -35,6 +35,7 @@ from sluice.config.upstreams import (
     _default_passthrough,
     _default_providers,
     _default_routes,
+    check_passthrough,
 )
 
 __all__ = [
@@ -130,6 +131,7 @@ class GatewayConfig(PolicySettings):
         paths = [r.path for r in self.routes]
         if len(set(paths)) != len(paths):
             raise ValueError("routes: each path may appear once")
+        check_passthrough(self.routes, self.passthrough)
         per_team = self.limits.tokens_per_team or self.limits.requests.per_team
         if per_team and not self.team_header:
             raise ValueError("limits: a per-team limit needs `team_header`")

@@ -71,6 +71,12 @@ class EnvoyConfig(Model):
     stream_idle_timeout_s: int = Field(
         600, ge=1, description="A stream with no bytes either way for this long is closed."
     )
+    request_headers_timeout_s: float = Field(
+        10,
+        gt=0,
+        description="A request whose headers have not all arrived this long after their "
+        "first byte is refused (408), so half-sent requests cannot hold connections.",
+    )
     connect_timeout_s: float = Field(10, gt=0, description="Upstream connect timeout.")
     max_connections: int = Field(
         10_000, ge=1, description="Client connections Envoy accepts at once; more are refused."

@@ -1,17 +1,19 @@
-"""Where requests go: the providers, the LLM routes the sidecar reads, and passthrough paths."""
+"""Where requests go: the providers, the LLM routes the sidecar reads, and the known
+endpoints that pass through untouched."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import Field, HttpUrl, field_validator
+from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from sluice.config.base import Model
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.runtime import FailureMode
 from sluice.model import Format
 
-__all__ = ["PassthroughRoute", "ProviderConfig", "Route"]
+__all__ = ["PassthroughRoute", "ProviderConfig", "Route", "check_passthrough"]
 
 
 class ProviderConfig(Model):
@@ -89,13 +91,64 @@ class Route(Model):
 
 
 class PassthroughRoute(Model):
-    """A path prefix forwarded to a provider untouched (model lists, token counting)."""
+    """A known endpoint forwarded to a provider untouched (model lists, token counting).
 
-    prefix: str = Field(description="Path prefix to match.")
+    Give ``path`` (one endpoint) or ``prefix`` (a folder of endpoints, ending in ``/``).
+    Any path that is neither an LLM route nor a passthrough endpoint is refused, so a
+    passthrough entry must never cover an LLM route: see :func:`check_passthrough`.
+    """
+
+    path: str | None = Field(None, description="Exact path to match (without query string).")
+    prefix: str | None = Field(
+        None, description="Path prefix to match, ending in `/` (e.g. /v1/models/)."
+    )
     provider: str = Field(description="Name of the provider (a key of `providers`).")
     header: str | None = Field(
         None, description="Only when this request header is present (e.g. anthropic-version)."
     )
+
+    @model_validator(mode="after")
+    def _one_match(self) -> PassthroughRoute:
+        if (self.path is None) == (self.prefix is None):
+            raise ValueError("give exactly one of `path` (an endpoint) or `prefix` (a folder)")
+        match = self.match
+        if not match.startswith("/"):
+            raise ValueError(f"{match!r} must start with /")
+        if self.prefix is not None and not self.prefix.endswith("/"):
+            raise ValueError(
+                f"prefix {self.prefix!r} must end in / (a folder of endpoints); "
+                "use `path` for one endpoint"
+            )
+        return self
+
+    @property
+    def match(self) -> str:
+        """The path or prefix this entry matches."""
+        match = self.path if self.path is not None else self.prefix
+        assert match is not None  # _one_match
+        return match
+
+    def covers(self, path: str) -> bool:
+        """Whether this entry would match ``path`` in any letter case.
+
+        Envoy matches paths case-sensitively, but a provider may not: an entry that matches
+        another spelling of an LLM path would send it there unchecked.
+        """
+        path, match = path.lower(), self.match.lower()
+        return path == match if self.path is not None else path.startswith(match)
+
+
+def check_passthrough(routes: Sequence[Route], passthrough: Sequence[PassthroughRoute]) -> None:
+    """Raise ``ValueError`` if a passthrough entry matches an LLM route's path, with or
+    without a trailing slash: those requests would skip the sidecar."""
+    for i, entry in enumerate(passthrough):
+        for route in routes:
+            for spelling in (route.path, route.path.rstrip("/") + "/"):
+                if entry.covers(spelling):
+                    raise ValueError(
+                        f"passthrough[{i}]: {entry.match!r} matches {spelling!r}, a spelling "
+                        f"of the LLM route {route.path!r}, which would then skip the policies"
+                    )
 
 
 def _default_providers() -> dict[str, ProviderConfig]:
@@ -114,8 +167,11 @@ def _default_routes() -> list[Route]:
 
 
 def _default_passthrough() -> list[PassthroughRoute]:
+    anthropic = "anthropic-version"  # Anthropic's SDKs and Claude Code always send it
     return [
-        # Anthropic's SDKs and Claude Code always send anthropic-version; OpenAI's never do.
-        PassthroughRoute(prefix="/v1/", provider="anthropic", header="anthropic-version"),
-        PassthroughRoute(prefix="/v1/", provider="openai"),
+        PassthroughRoute(path="/v1/models", provider="anthropic", header=anthropic),
+        PassthroughRoute(prefix="/v1/models/", provider="anthropic", header=anthropic),
+        PassthroughRoute(path="/v1/messages/count_tokens", provider="anthropic"),
+        PassthroughRoute(path="/v1/models", provider="openai"),
+        PassthroughRoute(prefix="/v1/models/", provider="openai"),
     ]

@@ -1,8 +1,9 @@
 """Render Envoy's bootstrap from the gateway config: one source of truth, local or in a pod.
 
 The result is a plain dict (JSON/YAML-serialisable) that ``envoy --config-yaml`` takes as is.
-Every setting that differs from Envoy's default says why beside it. See DESIGN.md, "Data path",
-for the ext_proc facts these settings rest on.
+Every setting that differs from Envoy's default says why beside it. See docs/architecture.md,
+"Envoy facts the code rests on" and "Paths: no way around the sidecar", for what these
+settings rest on.
 """
 
 from __future__ import annotations
@@ -129,6 +130,15 @@ def _http_connection_manager(config: GatewayConfig) -> JSONDict:
         ],
         # Default 5 min; a model may think silently for longer before the first byte.
         "stream_idle_timeout": seconds(config.envoy.stream_idle_timeout_s),
+        # Default none: a client that never finishes its headers would hold a connection.
+        "request_headers_timeout": seconds(config.envoy.request_headers_timeout_s),
+        # Paths are normalised before routing, so that no spelling of an LLM path
+        # (/v1/%6dessages, /v1/./messages, /v1/x/../messages) misses its route and the
+        # sidecar; the provider receives the normalised path (docs/architecture.md).
+        "normalize_path": True,  # default false: RFC 3986 (dot segments, %-escapes decoded)
+        "merge_slashes": True,  # default false: //v1//messages is /v1/messages
+        # Default KEEP_UNCHANGED: a provider may read %2F as a slash; refuse it (400).
+        "path_with_escaped_slashes_action": "REJECT_REQUEST",
         "route_config": _route_config(config),
         # Envoy's own errors (sidecar or provider unreachable) in the client's API format.
         "local_reply_config": local_reply_config(config),
@@ -210,12 +220,16 @@ def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict
     by_model = dict.fromkeys(rule.provider for rule in route.models)
     entries: list[JSONDict] = []
     for provider in [*by_model, None]:
-        match: JSONDict = {"path": route.path}  # exact path; the query string is kept
+        # POST only: the LLM APIs are POSTs, and a GET (OpenAI's stored completions) has no
+        # body, so it would reach the provider without the sidecar seeing it.
+        post = {"name": ":method", "string_match": {"exact": "POST"}}
+        # Exact path; the query string is kept.
+        match: JSONDict = {"path": route.path, "headers": [post]}
         name = f"{route.format}:{route.path}"
         if provider is not None:
             # Set by the sidecar from the body's model; Envoy then re-picks the route.
             header = {"name": PROVIDER_HEADER, "string_match": {"exact": provider}}
-            match["headers"] = [header]
+            match["headers"].append(header)
             name = f"{name}:{provider}"
         entry: JSONDict = {
             "name": name,
@@ -265,17 +279,28 @@ def _route_config(config: GatewayConfig) -> JSONDict:
         }
     )
     for entry in config.passthrough:
-        match: JSONDict = {"prefix": entry.prefix}
+        match: JSONDict = {"path": entry.path} if entry.path else {"prefix": entry.prefix}
         if entry.header:
             match["headers"] = [{"name": entry.header, "present_match": True}]
         routes.append(
             {
-                "name": f"passthrough:{entry.provider}:{entry.prefix}",
+                "name": f"passthrough:{entry.provider}:{entry.match}",
                 "match": match,
                 "route": _forward(config, entry.provider, idle),
                 "typed_per_filter_config": _NO_EXT_PROC | _no_limits(config),
             }
         )
+    # Anything else is refused here: an unknown path, or a spelling of an LLM path that
+    # normalisation could not bring back to it (case, trailing slash), never reaches a
+    # provider unchecked. Local replies answer in the client's format (404 not found).
+    routes.append(
+        {
+            "name": "unknown_path",
+            "match": {"prefix": "/"},
+            "direct_response": {"status": 404},
+            "typed_per_filter_config": _NO_EXT_PROC | _no_limits(config),
+        }
+    )
     return {
         "name": "llm",
         "virtual_hosts": [{"name": "llm", "domains": ["*"], "routes": routes}],

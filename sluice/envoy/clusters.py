@@ -6,7 +6,8 @@ import ipaddress
 from typing import Any
 
 from sluice.config import GatewayConfig
-from sluice.envoy.keys import key_filters
+from sluice.envoy.contract import INTERNAL_HEADER_PREFIX
+from sluice.envoy.keys import CLIENT_KEY_HEADERS, key_filters
 from sluice.envoy.resilience import NO_PANIC, circuit_breakers, outlier_detection
 from sluice.envoy.tls import upstream_tls
 from sluice.envoy.typed import protocol_options
@@ -16,6 +17,11 @@ __all__ = ["SIDECAR_CLUSTER", "cluster_name", "provider_cluster", "sidecar_clust
 JSONDict = dict[str, Any]
 
 SIDECAR_CLUSTER = "sluice_sidecar"
+
+_HEADER_MUTATION = (
+    "type.googleapis.com/envoy.extensions.filters.http.header_mutation.v3.HeaderMutation"
+)
+_CODEC = "type.googleapis.com/envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec"
 
 
 def seconds(value: float) -> str:
@@ -109,11 +115,28 @@ def provider_cluster(name: str, config: GatewayConfig) -> JSONDict:
         protocol: JSONDict = {"auto_config": {"http2_protocol_options": http2}}
     else:
         protocol = {"explicit_http_config": {"http_protocol_options": {}}}
-    filters = key_filters(config, name)
-    if filters:
-        protocol["http_filters"] = filters
+    protocol["http_filters"] = _upstream_filters(config, name)
     cluster["typed_extension_protocol_options"] = protocol_options(protocol)
     return cluster
+
+
+def _upstream_filters(config: GatewayConfig, name: str) -> list[JSONDict]:
+    """What every request to provider ``name`` passes last, whichever route sent it."""
+    # The gateway's own headers (x-sluice-chain, x-sluice-provider, anything a client
+    # made up) are for Envoy and the sidecar, never for the provider.
+    remove: list[JSONDict] = [
+        {"remove_on_match": {"key_matcher": {"prefix": INTERNAL_HEADER_PREFIX}}}
+    ]
+    if config.providers[name].api_key is not None:
+        # The gateway's key replaces the client's: none of the client's may go along.
+        remove += [{"remove": header} for header in CLIENT_KEY_HEADERS]
+    mutation = {"@type": _HEADER_MUTATION, "mutations": {"request_mutations": remove}}
+    return [
+        {"name": "envoy.filters.http.header_mutation", "typed_config": mutation},
+        *key_filters(config, name),
+        # Upstream filter chains must end with the codec.
+        {"name": "envoy.filters.http.upstream_codec", "typed_config": {"@type": _CODEC}},
+    ]
 
 
 def _is_ip(host: str) -> bool:

@@ -16,6 +16,7 @@ __all__ = [
     "CLIENT_KEY",
     "CONTENT_TYPE",
     "HEADERS_NAMESPACE",
+    "INTERNAL_HEADER_PREFIX",
     "METADATA_NAMESPACE",
     "MODEL_KEY",
     "PATH_ATTRIBUTE",
@@ -40,6 +41,9 @@ SIDECAR_REPLY_DETAILS = "sluice"
 # The provider a model rule picked: the sidecar sets this request header (and clears the
 # route cache) so that Envoy re-picks the route. Envoy removes it from clients' requests.
 PROVIDER_HEADER = "x-sluice-provider"
+# Headers starting with this (the chain header, the provider header, any a client invents)
+# are the gateway's: the provider clusters remove them from every request they send.
+INTERNAL_HEADER_PREFIX = "x-sluice-"
 # Dynamic metadata the sidecar sets: ``tokens``, what the exchange used (input and output),
 # which the rate-limit filter charges to the budgets when the stream is done.
 METADATA_NAMESPACE = "sluice"

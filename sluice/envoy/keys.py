@@ -15,7 +15,7 @@ prefix inside the secret, and a key file's trailing newline would end up in the 
 
 The injection itself is an upstream HTTP filter of the provider's cluster: whichever route
 (or model rule) picks the provider, its key goes with it. The client's key headers are
-removed first, so the provider never sees them.
+removed first (``clusters``), so the provider never sees them.
 """
 
 from __future__ import annotations
@@ -37,16 +37,10 @@ JSONDict = dict[str, Any]
 CLIENT_KEY_HEADERS = ("x-api-key", "authorization", "api-key")
 
 _SECRET = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret"
-_HEADER_MUTATION = (
-    "type.googleapis.com/envoy.extensions.filters.http.header_mutation.v3.HeaderMutation"
-)
 _INJECTOR = (
     "type.googleapis.com/envoy.extensions.filters.http.credential_injector.v3.CredentialInjector"
 )
 _GENERIC = "type.googleapis.com/envoy.extensions.http.injected_credentials.generic.v3.Generic"
-_UPSTREAM_CODEC = (
-    "type.googleapis.com/envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec"
-)
 
 
 def key_header(config: GatewayConfig, provider_name: str) -> tuple[str, str]:
@@ -76,26 +70,19 @@ def _secret_name(provider_name: str) -> str:
 
 
 def key_filters(config: GatewayConfig, provider_name: str) -> list[JSONDict]:
-    """The provider cluster's upstream HTTP filters: drop the client's key, add ours.
+    """The provider cluster's upstream HTTP filter that adds the gateway's key.
 
-    Empty when the provider has no ``api_key`` (the client's key then goes through).
+    Empty when the provider has no ``api_key`` (the client's key then goes through). The
+    cluster removes the client's key headers first (:data:`CLIENT_KEY_HEADERS`).
     """
     if config.providers[provider_name].api_key is None:
         return []
     header, _ = key_header(config, provider_name)
-    remove = [{"remove": name} for name in CLIENT_KEY_HEADERS]
     secret = {
         "name": _secret_name(provider_name),
         "sds_config": {"path_config_source": {"path": str(key_file(config, provider_name))}},
     }
     return [
-        {
-            "name": "envoy.filters.http.header_mutation",
-            "typed_config": {
-                "@type": _HEADER_MUTATION,
-                "mutations": {"request_mutations": remove},
-            },
-        },
         {
             "name": "envoy.filters.http.credential_injector",
             "typed_config": {
@@ -106,11 +93,6 @@ def key_filters(config: GatewayConfig, provider_name: str) -> list[JSONDict]:
                     "typed_config": {"@type": _GENERIC, "credential": secret, "header": header},
                 },
             },
-        },
-        # Upstream filter chains must end with the codec.
-        {
-            "name": "envoy.filters.http.upstream_codec",
-            "typed_config": {"@type": _UPSTREAM_CODEC},
         },
     ]
 

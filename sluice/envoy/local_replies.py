@@ -1,7 +1,8 @@
 """Errors Envoy itself produces, rewritten into the client's own API error format.
 
 Without this, a client whose request Envoy refused (sidecar unreachable, provider
-unreachable, no route) gets an empty ``text/plain`` body its SDK cannot read. Replies the
+unreachable, unknown path, WebSocket upgrade) gets an empty ``text/plain`` body its SDK
+cannot read. Replies the
 sidecar produced (policy refusals) are already in the client's format and pass unchanged.
 """
 
@@ -34,6 +35,38 @@ def _cel(expression: str) -> JSONDict:
         }
     }
 
+
+# Requests refused at the edge, before any route: (Envoy's response-code details, status to
+# answer with (None: Envoy's own), message, error type for Anthropic and for OpenAI clients).
+_REFUSALS: tuple[tuple[str, int | None, str, dict[str, str]], ...] = (
+    (
+        # Every path that is neither an LLM route nor a known passthrough endpoint: the
+        # bootstrap's last route answers it directly. Both SDKs raise NotFoundError.
+        "direct_response",
+        None,
+        "Sluice gateway: no endpoint %REQ(:METHOD)% %REQ(:PATH)% here. The gateway serves the "
+        "LLM APIs and a few known endpoints (model lists, token counting) only.",
+        {"anthropic": "not_found_error", "openai": "invalid_request_error"},
+    ),
+    (
+        # An escaped slash (%2F, %5C) in the path: a provider may read it as a slash.
+        "path_normalization_failed",
+        None,
+        # No literal percent sign: Envoy reads the message as a format string.
+        "Sluice gateway: the request path holds an escaped slash (a percent-encoded / or "
+        "backslash) or cannot be normalised; send the plain path.",
+        {"anthropic": "invalid_request_error", "openai": "invalid_request_error"},
+    ),
+    (
+        # A WebSocket (or other protocol) upgrade: the sidecar reads HTTP exchanges only.
+        # Envoy answers 403; 426 is what tells Codex to fall back to HTTPS at once.
+        "upgrade_failed",
+        426,
+        "Sluice gateway: WebSocket upgrades are not served here; send the request over "
+        "plain HTTP(S).",
+        {"anthropic": "invalid_request_error", "openai": "invalid_request_error"},
+    ),
+)
 
 _RATE_LIMITED = (
     "Sluice gateway: request rate limit reached for this client, team or model. "
@@ -80,6 +113,17 @@ def local_reply_config(config: GatewayConfig) -> JSONDict:
                 },
             }
         )
+        for details, status, message, error_types in _REFUSALS:
+            refused: JSONDict = {
+                "filter": _cel(f"response.code_details == '{details}' && {match}"),
+                "body_format_override": {
+                    "json_format": body(message, error_types[client]),
+                    "content_type": "application/json",
+                },
+            }
+            if status is not None:
+                refused["status_code"] = status
+            mappers.append(refused)
         for details, message in ((RATE_DETAILS, _RATE_LIMITED), (BUDGET_DETAILS, _BUDGET_SPENT)):
             # Envoy's rate-limit filters answer 429 (with retry-after) and an empty body.
             limited = f"response.code_details == '{details}'"

@@ -1,8 +1,8 @@
 """The sidecar's Prometheus metrics: one object holding every metric, made against a registry.
 
-The data path calls this module only (DESIGN.md: one entry point for metrics). A worker
-uses :func:`worker_metrics`, the process's instance on the default registry; tests make
-their own on a fresh registry and read the values back::
+The data path calls this module only (docs/architecture.md, "Who may import whom": one
+entry point for metrics). A worker uses :func:`worker_metrics`, the process's instance on
+the default registry; tests make their own on a fresh registry and read the values back::
 
     registry = CollectorRegistry()
     metrics = SidecarMetrics(registry)

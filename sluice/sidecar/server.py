@@ -231,7 +231,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         status, content_type = _response_start(message)
                         exchange.on_response_headers(status, content_type)
                     if exchange.passthrough:  # the hot path: nothing reads this response
-                        reply = None  # none for an end Envoy repeats (see DESIGN.md)
+                        reply = None  # none for an end Envoy repeats (docs/architecture.md)
                         if not exchange.ended:
                             end = exchange.ended = body.end_of_stream
                             # Before the reply: once Envoy has the end, it may close the

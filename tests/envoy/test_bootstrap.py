@@ -94,20 +94,97 @@ def test_fail_open_is_explicit() -> None:
 def test_llm_routes_strip_accept_encoding_and_never_time_out() -> None:
     table = routes(render_bootstrap(config()))
     for name in ("anthropic:/v1/messages", "openai_chat:/v1/chat/completions"):
+        assert table[name]["match"]["headers"] == [
+            {"name": ":method", "string_match": {"exact": "POST"}}  # a GET has no body to read
+        ]
         assert "accept-encoding" in table[name]["request_headers_to_remove"]
         assert table[name]["response_headers_to_remove"] == ["content-length"]
         assert table[name]["route"]["timeout"] == "0s"
         assert "typed_per_filter_config" not in table[name]
 
 
-def test_passthrough_and_probe_skip_the_sidecar() -> None:
+def hcm(bootstrap: dict[str, Any]) -> dict[str, Any]:
+    listener = bootstrap["static_resources"]["listeners"][0]
+    typed: dict[str, Any] = listener["filter_chains"][0]["filters"][0]["typed_config"]
+    return typed
+
+
+def test_passthrough_is_a_list_of_known_endpoints_then_everything_else_is_refused() -> None:
     table = routes(render_bootstrap(config()))
-    for name in ("probe", "passthrough:anthropic:/v1/", "passthrough:openai:/v1/"):
+    passthrough = {name: route["match"] for name, route in table.items() if "passthrough" in name}
+    assert passthrough == {
+        "passthrough:anthropic:/v1/models": {
+            "path": "/v1/models",
+            "headers": [{"name": "anthropic-version", "present_match": True}],
+        },
+        "passthrough:anthropic:/v1/models/": {
+            "prefix": "/v1/models/",
+            "headers": [{"name": "anthropic-version", "present_match": True}],
+        },
+        "passthrough:anthropic:/v1/messages/count_tokens": {"path": "/v1/messages/count_tokens"},
+        "passthrough:openai:/v1/models": {"path": "/v1/models"},
+        "passthrough:openai:/v1/models/": {"prefix": "/v1/models/"},
+    }
+    for name in ("probe", *passthrough, "unknown_path"):
         per_route = table[name]["typed_per_filter_config"]["envoy.filters.http.ext_proc"]
         assert per_route["disabled"] is True
-    assert table["passthrough:anthropic:/v1/"]["match"]["headers"] == [
-        {"name": "anthropic-version", "present_match": True}
-    ]
+    last = list(table.values())[-1]
+    assert last["name"] == "unknown_path"
+    assert last["match"] == {"prefix": "/"}
+    assert last["direct_response"] == {"status": 404}
+
+
+def test_paths_are_normalised_before_routing() -> None:
+    manager = hcm(render_bootstrap(config(envoy={"request_headers_timeout_s": 2.5})))
+    assert manager["normalize_path"] is True
+    assert manager["merge_slashes"] is True
+    assert manager["path_with_escaped_slashes_action"] == "REJECT_REQUEST"
+    assert manager["request_headers_timeout"] == "2.5s"
+    assert "upgrade_configs" not in manager  # WebSockets are refused (426, see local replies)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"prefix": "/v1/"}, "matches '/v1/messages'"),
+        ({"prefix": "/V1/"}, "matches '/v1/messages'"),
+        ({"prefix": "/v1/messages/"}, "matches '/v1/messages/'"),
+        ({"path": "/v1/responses/"}, "matches '/v1/responses/'"),
+        ({"path": "/v1/Chat/Completions"}, "matches '/v1/chat/completions'"),
+        ({"prefix": "/v1/models"}, "must end in /"),
+        ({"path": "v1/models"}, "must start with /"),
+        ({"path": "/v1/models", "prefix": "/v1/models/"}, "exactly one of"),
+        ({}, "exactly one of"),
+    ],
+)
+def test_passthrough_never_covers_an_llm_route(entry: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        config(passthrough=[entry | {"provider": "openai"}])
+
+
+def expression(mapper: dict[str, Any]) -> str:
+    text: str = mapper["filter"]["extension_filter"]["typed_config"]["expression"]
+    return text
+
+
+def test_unknown_paths_websockets_and_escaped_slashes_are_refused_in_the_clients_format() -> None:
+    mappers = hcm(render_bootstrap(config()))["local_reply_config"]["mappers"]
+
+    def mapper(details: str, anthropic: bool) -> dict[str, Any]:
+        """The mapper for Envoy's ``details``, for Anthropic or for OpenAI clients."""
+        client = " && (" if anthropic else " && !("
+        start = f"response.code_details == '{details}'{client}"
+        [found] = [m for m in mappers if expression(m).startswith(start)]
+        return found
+
+    unknown = mapper("direct_response", anthropic=True)["body_format_override"]["json_format"]
+    assert unknown["error"]["type"] == "not_found_error"
+    unknown = mapper("direct_response", anthropic=False)["body_format_override"]["json_format"]
+    assert unknown["error"]["type"] == "invalid_request_error"
+    assert "%REQ(:PATH)%" in unknown["error"]["message"]
+    assert mapper("upgrade_failed", anthropic=True)["status_code"] == 426
+    assert mapper("upgrade_failed", anthropic=False)["status_code"] == 426
+    assert "status_code" not in mapper("path_normalization_failed", anthropic=True)
 
 
 def test_https_provider_verifies_certificate_and_sends_sni() -> None:

@@ -64,7 +64,12 @@ def test_provider_key_is_injected_from_a_private_file_never_the_bootstrap(
         "envoy.filters.http.upstream_codec",
     ]
     removed = filters[0]["typed_config"]["mutations"]["request_mutations"]
-    assert [r["remove"] for r in removed] == ["x-api-key", "authorization", "api-key"]
+    assert removed == [
+        {"remove_on_match": {"key_matcher": {"prefix": "x-sluice-"}}},
+        {"remove": "x-api-key"},
+        {"remove": "authorization"},
+        {"remove": "api-key"},
+    ]
     generic = filters[1]["typed_config"]["credential"]["typed_config"]
     assert generic["header"] == header
     [written] = write_key_files(gateway)
@@ -73,8 +78,14 @@ def test_provider_key_is_injected_from_a_private_file_never_the_bootstrap(
     assert stat.S_IMODE(written.parent.stat().st_mode) == 0o700
     [secret] = json.loads(written.read_text())["resources"]
     assert secret["generic_secret"]["secret"]["inline_string"] == value
-    # The provider without a key passes the client's through.
-    assert "http_filters" not in http_options(cluster(bootstrap, "provider_anthropic"))
+    # The provider without a key passes the client's through (only the gateway's own
+    # x-sluice-* headers are removed).
+    filters = http_options(cluster(bootstrap, "provider_anthropic"))["http_filters"]
+    assert [f["name"] for f in filters] == [
+        "envoy.filters.http.header_mutation",
+        "envoy.filters.http.upstream_codec",
+    ]
+    assert filters[0]["typed_config"]["mutations"]["request_mutations"] == removed[:1]
 
 
 def test_key_header_defaults_follow_the_routes_format() -> None:
@@ -104,7 +115,8 @@ def test_model_rules_add_a_route_per_provider_before_the_default() -> None:
     by_model = "openai_chat:/v1/chat/completions:azure"
     assert names.index(by_model) < names.index("openai_chat:/v1/chat/completions")
     assert table[by_model]["match"]["headers"] == [
-        {"name": "x-sluice-provider", "string_match": {"exact": "azure"}}
+        {"name": ":method", "string_match": {"exact": "POST"}},
+        {"name": "x-sluice-provider", "string_match": {"exact": "azure"}},
     ]
     assert table[by_model]["route"]["cluster"] == "provider_azure"
     assert "x-sluice-provider" in table[by_model]["request_headers_to_remove"]
