@@ -211,7 +211,7 @@ class Exchange:
             self.request,
             client=caller.client,
             team=caller.team,
-            session=session_id(routing.headers, self.request),
+            session=session_id(routing.headers, self.request, scope=caller.client),
             headers=public_headers(routing.headers),
         )
         chain = routing.chain

@@ -507,12 +507,22 @@ class EventLogMetrics:
 class QueueMetrics:
     """One event-log queue's metrics (see :class:`EventLogMetrics`)."""
 
-    __slots__ = ("_bytes", "_depth", "_dropped", "_failures", "_refused", "_seconds", "_written")
+    __slots__ = (
+        "_bytes",
+        "_depth",
+        "_dropped",
+        "_failures",
+        "_refused",
+        "_seconds",
+        "_truncated",
+        "_written",
+    )
 
     def __init__(self, family: EventLogMetrics, name: str) -> None:
         self._depth = family.queue_depth.labels(name)
         self._bytes = family.queue_bytes.labels(name)
         self._refused = family.frames_refused.labels(name)
+        self._truncated = family.captures_truncated
         self._seconds = family.write_seconds.labels(name)
         self._written = family.written.labels(name)
         self._dropped = family.dropped.labels(name)
@@ -522,6 +532,10 @@ class QueueMetrics:
         """The queue now holds ``depth`` captures of ``size`` bytes in all."""
         self._depth.set(depth)
         self._bytes.set(size)
+
+    def truncated(self) -> None:
+        """A capture arrived cut at ``store_capture_bytes``."""
+        self._truncated.inc()
 
     def refused(self) -> None:
         """A capture's frame exceeded ``store_frame_bytes``: it is dropped, never stored."""

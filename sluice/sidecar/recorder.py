@@ -55,6 +55,7 @@ class Recorder(Generic[T]):
         backoff_s: tuple[float, float] = (0.1, 10.0),
         max_bytes: int | None = None,
         size: Size[T] | None = None,
+        item_limit: int | None = None,
         metrics: QueueMetrics | None = None,
     ) -> None:
         if capacity < 1 or batch_size < 1:
@@ -69,6 +70,8 @@ class Recorder(Generic[T]):
         self._max_bytes = max_bytes
         self._size = size
         self._bytes = 0
+        # What producers keep each item within (the event log: ``store_capture_bytes``).
+        self.item_limit = item_limit
         self._batch_size = batch_size
         self._linger_s = linger_s
         self._backoff = backoff_s

@@ -137,6 +137,7 @@ async def _open_event_log(config: GatewayConfig) -> tuple[CaptureSender, Recorde
         capacity=capacity,
         max_bytes=config.store_queue_bytes,
         size=capture_size,
+        item_limit=config.store_capture_bytes,
         metrics=metrics,
     )
     recorder.start()

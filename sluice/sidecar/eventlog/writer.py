@@ -74,9 +74,13 @@ async def _serve(config: GatewayConfig) -> None:
                     )
                 else:
                     try:
-                        recorder.record(decode(await reader.readexactly(size)))
+                        capture = decode(await reader.readexactly(size))
                     except FrameError as exc:
                         log.error("event log: a capture was unreadable and is lost: %s", exc)
+                    else:
+                        if capture.truncated and metrics is not None:
+                            metrics.truncated()
+                        recorder.record(capture)
                 writer.write(b"\x01")
         except asyncio.IncompleteReadError:
             pass  # the worker closed its connection
