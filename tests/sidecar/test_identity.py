@@ -22,7 +22,8 @@ def make(body: dict[str, object], messages: list[Message]) -> Request:
 def test_two_clients_opening_alike_get_two_sessions() -> None:
     alice = session_id({}, request("hi"), scope="key:aaaa")
     bob = session_id({}, request("hi"), scope="key:bbbb")
-    assert alice is not None and bob is not None
+    assert alice is not None
+    assert bob is not None
     assert alice != bob
     assert session_id({}, request("hi"), scope="key:aaaa") == alice  # stable across turns
 
@@ -43,7 +44,8 @@ def test_the_session_inside_claude_codes_user_id_is_used() -> None:
 def test_ids_stay_within_what_the_store_keeps() -> None:
     headers = {"x-claude-code-session-id": "x" * 5000}
     found = session_id(headers, request(), scope="user:" + "y" * 500)
-    assert found is not None and len(found) <= 200
+    assert found is not None
+    assert len(found) <= 200
     assert found.startswith("c:")
 
 

@@ -9,7 +9,11 @@ from sluice.model import Format
 from sluice.sidecar.recording import Capture, capture_size, to_record
 from sluice.store import EventKind
 
-SSE = b'event: message_start\ndata: {"type":"message_start","message":{"id":"m","model":"c","content":[],"usage":{"input_tokens":1,"output_tokens":0}}}\n\n'
+SSE = (
+    b"event: message_start\n"
+    b'data: {"type":"message_start","message":{"id":"m","model":"c","content":[],'
+    b'"usage":{"input_tokens":1,"output_tokens":0}}}\n\n'
+)
 
 
 def capture(body: bytes, limit: int | None) -> Capture:
@@ -52,7 +56,8 @@ def test_a_long_response_is_cut_at_the_limit_and_marked() -> None:
     assert record.request["model"] == "claude-sonnet-4-5"  # the request was kept whole
     marker = record.decisions[-1]
     assert (marker.policy, marker.action, marker.kind) == ("event log", "truncate", EventKind.ERROR)
-    assert marker.reason is not None and "response cut by 2190 bytes" in marker.reason
+    assert marker.reason is not None
+    assert "response cut by 2190 bytes" in marker.reason
 
 
 def test_a_request_over_the_limit_is_stored_as_a_marker_with_its_model() -> None:

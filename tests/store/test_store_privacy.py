@@ -67,6 +67,7 @@ async def test_a_raw_user_id_stored_earlier_is_shown_readable(store: Store) -> N
     page = await store.list_sessions(SessionFilter())
     assert page.sessions[0].user_id == "account acc-1, device cdcdcdcdcdcd"
     transcript = await store.read_session("s1")
-    assert transcript is not None and transcript.user_id == "account acc-1, device cdcdcdcdcdcd"
+    assert transcript is not None
+    assert transcript.user_id == "account acc-1, device cdcdcdcdcdcd"
     recent = await store.recent_exchanges(T0)
     assert recent[0].user_id == "account acc-1, device cdcdcdcdcdcd"

@@ -44,4 +44,6 @@ def test_what_a_person_reads(raw: str | None, shown: str | None) -> None:
 def test_the_raw_json_is_never_shown() -> None:
     shown = readable_user(claude())
     assert shown is not None
-    assert "{" not in shown and "s-1" not in shown and DEVICE not in shown
+    assert "{" not in shown
+    assert "s-1" not in shown
+    assert DEVICE not in shown
