@@ -51,6 +51,11 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
             "routes.0.format: Input should be 'anthropic', 'openai_chat' or 'openai_responses'",
         ),
         ("sidecar: {failure_mode: maybe}", "sidecar.failure_mode: Input should be 'closed' or"),
+        (
+            "{store_queue_bytes: 2000000, store_capture_bytes: 4000000}",
+            "store_queue_bytes (2000000) must hold at least one capture",
+        ),
+        ("store_frame_bytes: 1000", "store_frame_bytes: Input should be greater than or equal"),
         ("- 1", "expected a mapping at the top level"),
         ("listener: [", "not valid YAML"),
     ],
@@ -74,3 +79,10 @@ def test_one_socket_per_worker(tmp_path: Path) -> None:
         "/run/s/sidecar-1.sock",
         "/run/s/sidecar-2.sock",
     ]
+
+
+def test_the_frame_bound_follows_the_capture_bound(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "store_capture_bytes: 2000000"))
+    assert config.frame_limit == 2000000 + (1 << 20)
+    config = load_config(write(tmp_path, "store_frame_bytes: 3000000"))
+    assert config.frame_limit == 3000000
