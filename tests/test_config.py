@@ -86,3 +86,17 @@ def test_the_frame_bound_follows_the_capture_bound(tmp_path: Path) -> None:
     assert config.frame_limit == 2000000 + (1 << 20)
     config = load_config(write(tmp_path, "store_frame_bytes: 3000000"))
     assert config.frame_limit == 3000000
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "10.1.2.3", "::", "admin.example"])
+def test_a_demo_refuses_a_non_loopback_address(tmp_path: Path, address: str) -> None:
+    text = f"admin: {{demo: true, address: '{address}'}}"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert "admin: Value error, demo: true serves the API and UI without a key" in str(info.value)
+    assert f"not {address!r}" in str(info.value)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_a_demo_on_a_loopback_address_is_fine(tmp_path: Path, address: str) -> None:
+    assert load_config(write(tmp_path, f"admin: {{demo: true, address: '{address}'}}")).admin.demo
