@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL
 
 from sluice.model import Format
 from sluice.schema import async_url
-from sluice.store import Outcome, Store, Transcript
+from sluice.store import Outcome, Store, Transcript, client_fingerprint
 from tests.dataplane.clients import ask
 from tests.harness import ROOT, Gateway
 from tests.store.fixtures import _create_database, postgres_server  # noqa: F401 - fixture
@@ -25,11 +25,18 @@ ANTHROPIC_KEY = "sk-ant-api03-" + "Qw7" * 30
 OPENAI_KEY = "sk-proj-" + "Zr4" * 20
 
 
-async def transcript(url: str, session: str, exchanges: int = 1) -> Transcript:
+def scoped(session: str, key: str = "sk-ant-test-key") -> str:
+    """The stored id of a client's own session: scoped to the key it was sent with."""
+    return f"{session}@{client_fingerprint(key)}"
+
+
+async def transcript(
+    url: str, session: str, exchanges: int = 1, key: str = "sk-ant-test-key"
+) -> Transcript:
     """The session once the recorder has written ``exchanges`` of it (it batches)."""
     async with Store(async_url(url)) as store:
         for _ in range(100):
-            found = await store.read_session(session)
+            found = await store.read_session(scoped(session, key))
             if found is not None and len(found.exchanges) >= exchanges:
                 return found
             await asyncio.sleep(0.05)
@@ -109,7 +116,7 @@ async def test_no_credential_reaches_the_database(gateway: Gateway) -> None:
             messages=[{"role": "user", "content": "hi"}],
             extra_headers={"x-claude-code-session-id": session + "-o"},
         )
-    await transcript(store_url(gateway), session + "-o")
+    await transcript(store_url(gateway), session + "-o", key=OPENAI_KEY)
     database = _database_bytes(Path(store_url(gateway).removeprefix("sqlite:///")))
     assert ANTHROPIC_KEY.encode() not in database
     assert OPENAI_KEY.encode() not in database
