@@ -41,8 +41,9 @@ class Recorder(Generic[T]):
 
     ``capacity`` bounds the queue's items and ``max_bytes`` the sum of their ``size``
     (unbounded without both); an item larger than ``max_bytes`` on its own is dropped at
-    once. The batch being written (at most ``batch_size`` items) is held apart from the
-    queue until the write succeeds or fails, and counts in neither bound.
+    once. The batch being written (at most ``batch_size`` items, and with ``max_bytes`` at
+    most an eighth of it in bytes, or one item) is held apart from the queue until the
+    write succeeds or fails: at most ``max_bytes`` and a batch are held in all.
     """
 
     def __init__(
@@ -70,6 +71,8 @@ class Recorder(Generic[T]):
         self._max_bytes = max_bytes
         self._size = size
         self._bytes = 0
+        # Megabyte items make few per batch: parsing and sending hold a whole batch at once.
+        self._batch_bytes = max(1, max_bytes // 8) if max_bytes is not None else 1 << 62
         # What producers keep each item within (the event log: ``store_capture_bytes``).
         self.item_limit = item_limit
         self._batch_size = batch_size
@@ -158,8 +161,16 @@ class Recorder(Generic[T]):
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._flush.wait(), self._linger_s)
             queue = self._queue
-            sized = [queue.popleft() for _ in range(min(self._batch_size, len(queue)))]
-            held = sum(size for _, size in sized)
+            if not queue:  # woken to close, with nothing left
+                continue
+            sized: list[tuple[T, int]] = []
+            held = 0
+            while (
+                queue and len(sized) < self._batch_size and (not sized or held < self._batch_bytes)
+            ):
+                item = queue.popleft()
+                sized.append(item)
+                held += item[1]
             self._bytes -= held
             batch = [item for item, _ in sized]
             if self._metrics is not None:  # per batch, not per item: a gauge write is a lock

@@ -155,3 +155,17 @@ async def test_an_item_larger_than_the_byte_bound_is_dropped_alone() -> None:
 def test_a_byte_bound_needs_a_size() -> None:
     with pytest.raises(ValueError, match="go together"):
         Recorder(Sink(), max_bytes=10)
+
+
+async def test_a_batch_of_large_items_is_bounded_in_bytes() -> None:
+    """Parsing or sending a batch holds all of it: with a byte bound, a batch of megabyte
+    items takes only what fits in an eighth of it (at least one)."""
+    sink = Sink()
+    recorder = Recorder(sink, batch_size=500, max_bytes=8000, size=lambda item: 1000, linger_s=0.05)
+    for i in range(8):
+        recorder.record(i)
+    recorder.start()
+    await settle(recorder)
+    await recorder.aclose()
+    assert sink.items == list(range(8))
+    assert [len(batch) for batch in sink.batches] == [1] * 8
