@@ -91,9 +91,12 @@ class Capturing:
         sanitized: bool,
         session: str | None,
         decisions: Sequence[Decision],
+        model: str | None = None,
     ) -> None:
-        """Hand the capture to the event log (call once)."""
+        """Hand the capture to the event log (call once); ``model``: the one the request
+        named, kept apart in case the request's bytes are cut."""
         capture = self.capture
+        capture.model = model
         capture.complete = complete
         capture.sanitized = sanitized
         capture.duration = time.perf_counter() - self._clock

@@ -56,6 +56,7 @@ class Capture:
     complete: bool = True
     sanitized: bool = False  # a redacting policy ran: store only what it left
     decisions: list[Decision] = field(default_factory=list)
+    model: str | None = None  # the request's, as the data path read it
     limit: int | None = None  # bytes kept of the four bodies together; None: all
     kept: int = 0  # bytes kept so far, counted against ``limit``
     truncated: dict[str, int] = field(default_factory=dict)  # body -> bytes cut from it
@@ -136,15 +137,17 @@ _MODEL = re.compile(rb'"model"\s*:\s*"([^"\\]{1,200})"')
 TRUNCATED_KEY = "sluice_truncated"  # the marker a cut request body is stored with
 
 
-def _json(data: bytes, cut: int = 0) -> dict[str, object]:
-    """A body as JSON; a cut or unreadable one as a marker that says so (with its model
-    when its first bytes name one, so the history still shows it)."""
+def _json(data: bytes, cut: int = 0, model: str | None = None) -> dict[str, object]:
+    """A body as JSON; a cut or unreadable one as a marker that says so (with its model,
+    from the data path or the kept bytes, so the history still shows it)."""
     if cut:
-        found = _MODEL.search(data[:65536])
         note = f"request body not stored: {len(data) + cut} bytes, over store_capture_bytes"
         marker: dict[str, object] = {TRUNCATED_KEY: note}
+        found = _MODEL.search(data[:65536]) if model is None else None
         if found is not None:
-            marker["model"] = found.group(1).decode("utf-8", errors="replace")
+            model = found.group(1).decode("utf-8", errors="replace")
+        if model is not None:
+            marker["model"] = model
         return marker
     try:
         value = json.loads(data)
@@ -174,7 +177,7 @@ def to_record(capture: Capture) -> ExchangeRecord:
             truncated["response"] = truncated.pop("delivered", 0)
         for part in [part for part, size in truncated.items() if not size]:
             del truncated[part]
-    request = _json(capture.request_body, truncated.get("request", 0))
+    request = _json(capture.request_body, truncated.get("request", 0), capture.model)
     response = capture.response or read_response(
         capture.format, capture.content_type, b"".join(capture.response_chunks)
     )

@@ -73,6 +73,15 @@ def test_a_request_over_the_limit_is_stored_as_a_marker_with_its_model() -> None
     assert "messages" not in record.request
 
 
+def test_a_cut_request_keeps_the_model_the_data_path_read() -> None:
+    body = json.dumps({"messages": [{"role": "user", "content": "x" * 5000}], "model": "m-9"})
+    c = capture(body.encode(), limit=1000)  # the model is in the part that was cut
+    c.model = "m-9"
+    record = to_record(c)
+    assert record.request["model"] == "m-9"
+    assert record.model == "m-9"
+
+
 def test_the_delivered_copy_counts_against_the_same_limit() -> None:
     c = capture(b"{}", limit=12)
     c.delivered_chunks = []

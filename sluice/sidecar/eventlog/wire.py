@@ -68,6 +68,7 @@ def encode(capture: Capture) -> bytes:
             for d in capture.decisions
         ],
         "lengths": lengths,
+        "model": capture.model,
         "limit": capture.limit,
         "kept": capture.kept,
         "truncated": capture.truncated,
@@ -120,6 +121,7 @@ def decode(frame: bytes) -> Capture:
         )
         # Set after construction: the worker cut the bodies already.
         capture.limit, capture.kept = header["limit"], header["kept"]
+        capture.model = header["model"]
         capture.truncated = {str(part): int(size) for part, size in header["truncated"].items()}
         return capture
     except (AttributeError, KeyError, TypeError, ValueError, struct.error) as exc:

@@ -105,5 +105,7 @@ def test_a_cut_capture_says_so_on_the_other_side() -> None:
     capture.limit = 10
     capture.kept = 10
     capture.truncated = {"request": 300, "response": 24}
+    capture.model = "gpt-5"
     back = roundtrip(capture)
+    assert back.model == "gpt-5"
     assert (back.limit, back.kept, back.truncated) == (10, 10, {"request": 300, "response": 24})
