@@ -8,6 +8,9 @@ items are dropped, counted in :attr:`Recorder.dropped`, and reported in the log,
 silently. :meth:`Recorder.aclose` flushes what is queued (within a deadline) on shutdown::
 
     recorder = Recorder(store.write, capacity=10_000, max_bytes=128 << 20, size=len)
+
+``item_limit`` is for producers: what each item should keep within (the event log cuts a
+capture to ``store_capture_bytes``, see :class:`~sluice.sidecar.capturing.Capturing`).
     recorder.start()
     recorder.record(record)          # on the data path: O(1), no await
     ...
