@@ -51,6 +51,11 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
             "routes.0.format: Input should be 'anthropic', 'openai_chat' or 'openai_responses'",
         ),
         ("sidecar: {failure_mode: maybe}", "sidecar.failure_mode: Input should be 'closed' or"),
+        (
+            "{store_queue_bytes: 2000000, store_capture_bytes: 4000000}",
+            "store_queue_bytes (2000000) must hold at least one capture",
+        ),
+        ("store_frame_bytes: 1000", "store_frame_bytes: Input should be greater than or equal"),
         ("- 1", "expected a mapping at the top level"),
         ("listener: [", "not valid YAML"),
     ],
@@ -74,3 +79,24 @@ def test_one_socket_per_worker(tmp_path: Path) -> None:
         "/run/s/sidecar-1.sock",
         "/run/s/sidecar-2.sock",
     ]
+
+
+def test_the_frame_bound_follows_the_capture_bound(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "store_capture_bytes: 2000000"))
+    assert config.frame_limit == 2000000 + (1 << 20)
+    config = load_config(write(tmp_path, "store_frame_bytes: 3000000"))
+    assert config.frame_limit == 3000000
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "10.1.2.3", "::", "admin.example"])
+def test_a_demo_refuses_a_non_loopback_address(tmp_path: Path, address: str) -> None:
+    text = f"admin: {{demo: true, address: '{address}'}}"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert "admin: Value error, demo: true serves the API and UI without a key" in str(info.value)
+    assert f"not {address!r}" in str(info.value)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_a_demo_on_a_loopback_address_is_fine(tmp_path: Path, address: str) -> None:
+    assert load_config(write(tmp_path, f"admin: {{demo: true, address: '{address}'}}")).admin.demo

@@ -15,12 +15,13 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from sluice.admin.auth import Keys, SessionSigner, auth_middleware
+from sluice.admin.auth import THROTTLE, Keys, SessionSigner, auth_middleware
 from sluice.admin.health import Readiness, health_routes
 from sluice.admin.history import STORE, history_routes
 from sluice.admin.keys import key_routes
 from sluice.admin.metrics import Processes, metrics_routes
 from sluice.admin.policies_mount import mount_policies
+from sluice.admin.throttle import LoginThrottle
 from sluice.admin.ui import setup_ui, ui_off_routes
 from sluice.config import AdminConfig, GatewayConfig
 from sluice.store import Store
@@ -71,9 +72,14 @@ def create_app(
     Raises ConfigError when a configured key cannot be read."""
     keys = Keys.from_config(config.admin)
     signer = SessionSigner(keys) if keys is not None else None
+    throttle = LoginThrottle()
     app = web.Application(
-        middlewares=[security_headers, auth_middleware(keys or NO_KEYS, sessions=signer)]
+        middlewares=[
+            security_headers,
+            auth_middleware(keys or NO_KEYS, sessions=signer, throttle=throttle),
+        ]
     )
+    app[THROTTLE] = throttle
     app.add_routes(health_routes(readiness))
     app.add_routes(metrics_routes(processes))
     if keys is None or signer is None:

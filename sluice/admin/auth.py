@@ -5,7 +5,8 @@ send a session cookie: a token signed with a secret derived from the keys (never
 itself), so every replica with the same keys accepts it, and changing a key ends the
 sessions it opened. There is no bypass for localhost or any source address: a key is the
 only way in. Keys are compared in constant time. Health probes (``/healthz``, ``/readyz``)
-and ``/metrics`` need no key: they reveal no content.
+and ``/metrics`` need no key: they reveal no content. Wrong keys are throttled per client
+address (:mod:`sluice.admin.throttle`): after too many, 429 until the window ends.
 
 Cross-site request forgery: a change made with a cookie (any method but GET, HEAD and
 OPTIONS) must carry the session's CSRF token (``X-CSRF-Token`` header or ``csrf_token``
@@ -29,6 +30,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from sluice.admin.errors import json_error
+from sluice.admin.throttle import LoginThrottle
 from sluice.config import AdminConfig, ConfigError
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "ROLE",
     "SESSION",
     "SESSION_COOKIE",
+    "THROTTLE",
     "Keys",
     "Role",
     "Session",
@@ -44,6 +47,8 @@ __all__ = [
     "auth_middleware",
     "bearer",
     "require_admin",
+    "same_secret",
+    "throttled",
 ]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -51,6 +56,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ROLE = web.RequestKey("role", object)  # the request's Role, or None: no valid key
 
 SESSION = web.RequestKey("session", object)  # the cookie's Session, or None
+
+THROTTLE = web.AppKey("throttle", LoginThrottle)  # shared by the API and the login form
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -94,11 +101,19 @@ class Keys:
             return Role.ADMIN
         if not presented:
             return None
-        if self.admin is not None and hmac.compare_digest(presented, self.admin):
+        if self.admin is not None and same_secret(presented, self.admin):
             return Role.ADMIN
-        if self.viewer is not None and hmac.compare_digest(presented, self.viewer):
+        if self.viewer is not None and same_secret(presented, self.viewer):
             return Role.VIEWER
         return None
+
+
+def same_secret(presented: str, expected: str) -> bool:
+    """Whether two secrets are equal, compared in constant time. Any text may be presented
+    (non-ASCII, lone surrogates from a form): it is simply not the key."""
+    return hmac.compare_digest(
+        presented.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +172,7 @@ class SessionSigner:
             until = int(expires)
         except ValueError:
             return None
-        if not hmac.compare_digest(signature, self._sign(role, payload)):
+        if not same_secret(signature, self._sign(role, payload)):
             return None
         if until < time.time() or nonce in self._revoked:
             return None
@@ -178,13 +193,27 @@ def bearer(request: web.Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def throttled(throttle: LoginThrottle, request: web.Request) -> web.HTTPException | None:
+    """The 429 for a request from an address with too many failed logins, else ``None``."""
+    wait = throttle.retry_after(request.remote)
+    if wait is None:
+        return None
+    return json_error(
+        web.HTTPTooManyRequests,
+        f"too many wrong keys from this address; try again in {wait} s",
+        headers={"Retry-After": str(wait)},
+    )
+
+
 def auth_middleware(
     keys: Keys,
     credential: Callable[[web.Request], str | None] = bearer,
     sessions: SessionSigner | None = None,
+    throttle: LoginThrottle | None = None,
 ) -> Middleware:
     """Resolve each request's role from its credential (else its session cookie); refuse
-    API requests without one, and cookie changes without their CSRF token."""
+    API requests without one, cookie changes without their CSRF token, and any key from an
+    address that sent too many wrong ones."""
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -194,7 +223,15 @@ def auth_middleware(
         session = None
         if presented is None and sessions is not None:
             session = sessions.verify(request.cookies.get(SESSION_COOKIE))
+        refusal = throttled(throttle, request) if presented and throttle is not None else None
+        if refusal is not None:
+            raise refusal
         role = session.role if session is not None else keys.role_of(presented)
+        if presented is not None and throttle is not None:
+            if role is None:
+                throttle.failed(request.remote)
+            else:
+                throttle.succeeded(request.remote)
         request[ROLE] = role
         request[SESSION] = session
         if role is None and request.path.startswith("/api/"):
@@ -236,7 +273,7 @@ async def _check_csrf(
     ):
         field = (await request.post()).get(CSRF_FIELD)
         sent = field if isinstance(field, str) else None
-    if not sent or not hmac.compare_digest(sent, sessions.csrf_token(session)):
+    if not sent or not same_secret(sent, sessions.csrf_token(session)):
         raise json_error(
             web.HTTPForbidden, f"missing or wrong CSRF token ({CSRF_HEADER} or {CSRF_FIELD})"
         )

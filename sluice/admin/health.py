@@ -1,6 +1,7 @@
 """``/healthz`` (the process is alive) and ``/readyz`` (the gateway can serve traffic).
 
-Readiness checks each part and spells out what is wrong. Envoy unreachable or a sidecar
+Readiness checks each part and spells out its state (never an exception's text: the probe
+needs no key). Envoy unreachable or a sidecar
 worker not answering makes the gateway unready (503): requests would fail. A store that
 cannot be reached only makes it *degraded* (200): traffic flows and events wait in the
 recorder's queue, so taking every replica out of service for it would turn a logging
@@ -58,6 +59,12 @@ class Readiness:
         results = await asyncio.gather(*tasks)
         return dict(zip(names, results, strict=True))
 
+    def _failure(self, exc: BaseException) -> str:
+        """What went wrong, in words that reveal nothing of the setup."""
+        if isinstance(exc, TimeoutError):
+            return f"no answer within {self.timeout_s:g} s"
+        return "connection failed"
+
     async def _workers(self) -> Check:
         down = []
         for path in self.worker_sockets:
@@ -82,7 +89,7 @@ class Readiness:
             ):
                 state = (await response.text()).strip()
         except (aiohttp.ClientError, TimeoutError) as exc:
-            return Check(False, f"Envoy's admin API unreachable: {exc!r}")
+            return Check(False, f"Envoy's admin API unreachable ({self._failure(exc)})")
         return Check(state == "LIVE", f"Envoy is {state}")
 
     async def _store(self, store: Store) -> Check:
@@ -91,7 +98,8 @@ class Readiness:
             async with asyncio.timeout(self.timeout_s), store.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception as exc:  # any driver error means the same thing here
-            return Check(False, f"event log unreachable (events wait in the queue): {exc!r}", False)
+            why = self._failure(exc)
+            return Check(False, f"event log unreachable ({why}; events wait in the queue)", False)
         return Check(True, f"event log answered in {1000 * (time.monotonic() - started):.0f} ms")
 
 

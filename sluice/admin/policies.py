@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sluice.admin._gateway import chain_for
 from sluice.admin.auth import ROLE, SESSION, Session, bearer, require_admin
 from sluice.admin.errors import json_error
 from sluice.admin.policies_state import Invalid, PolicyAdmin
@@ -34,7 +35,6 @@ from sluice.admin.policies_view import (
     version_json,
 )
 from sluice.policyset import settings_of
-from sluice.sidecar.chains import Selection
 from sluice.store import client_fingerprint
 from sluice.store.policies import PolicyVersions, StoredVersion
 
@@ -110,12 +110,11 @@ async def get_selection(request: web.Request) -> web.Response:
     if not route.startswith("/"):
         raise json_error(web.HTTPBadRequest, "route: expected a request path, e.g. /v1/messages")
     active = await request.app[POLICIES].active()
-    chosen = active.chains.select(
-        Selection(
-            path=route,
-            client=request.query.get("client") or None,
-            team=request.query.get("team") or None,
-        )
+    chosen = chain_for(
+        active.chains,
+        route,
+        client=request.query.get("client") or None,
+        team=request.query.get("team") or None,
     )
     return web.json_response({"chain": chosen.name})
 

@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from sluice.admin._gateway import ModelClients
 from sluice.admin.openapi import openapi_routes
 from sluice.admin.policies import POLICIES, policy_routes
 from sluice.admin.policies_state import PolicyAdmin
 from sluice.admin.tryit import tryit_routes
 from sluice.config import GatewayConfig
-from sluice.sidecar.llm_client import ModelClients
 from sluice.store import Store
 from sluice.store.policies import PolicyVersions
 

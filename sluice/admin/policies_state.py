@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sluice.admin._gateway import ChainSet
 from sluice.config import ConfigError, GatewayConfig
 from sluice.policies import BUILTINS
 from sluice.policy import ModelClientFactory, PolicyError, load_policy_class
@@ -18,7 +19,6 @@ from sluice.policyset import (
     settings_of,
     validate_settings,
 )
-from sluice.sidecar.chains import ChainSet
 from sluice.store.policies import PolicyVersions, StoredVersion
 
 __all__ = ["Active", "Invalid", "PolicyAdmin"]

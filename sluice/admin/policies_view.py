@@ -11,11 +11,11 @@ import inspect
 import json
 from typing import Any
 
+from sluice.admin._gateway import ChainSet, chain_for
 from sluice.config import GatewayConfig, PolicyRef
 from sluice.policies import BUILTINS
 from sluice.policy import Policy, PolicyError, load_policy_class
 from sluice.policyset import PolicySettings, mask_secrets, settings_of
-from sluice.sidecar.chains import ChainSet, Selection
 from sluice.store.policies import StoredVersion
 
 __all__ = [
@@ -68,7 +68,7 @@ def settings_json(config: GatewayConfig, chains: ChainSet) -> JSON:
                 "path": route.path,
                 "format": route.format.value,
                 "provider": route.provider,
-                "chain": chains.select(Selection(path=route.path)).name,
+                "chain": chain_for(chains, route.path).name,
             }
             for route in config.routes
         ],

@@ -26,6 +26,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from sluice.admin._gateway import (
+    Chain,
+    ChainSet,
+    Exchange,
+    Refuse,
+    RouteTable,
+    chain_for,
+    read_response,
+)
 from sluice.admin.auth import require_admin
 from sluice.admin.policies import POLICIES, read_json
 from sluice.admin.policies_state import Invalid
@@ -37,11 +46,6 @@ from sluice.admin.tryit_wire import (
     result_json,
 )
 from sluice.config import GatewayConfig, Route
-from sluice.sidecar.chain import Chain
-from sluice.sidecar.chains import ChainSet, Selection
-from sluice.sidecar.exchange import Exchange, Refuse
-from sluice.sidecar.recording import read_response
-from sluice.sidecar.routes import RouteTable
 from sluice.store import client_fingerprint
 
 __all__ = ["tryit_routes"]
@@ -52,7 +56,7 @@ TIMEOUT = aiohttp.ClientTimeout(total=300, sock_read=120)
 def _chain(chains: ChainSet, asked: TryRequest, path: str) -> Chain:
     if asked.chain is None:
         client = client_fingerprint(asked.api_key) if asked.api_key else None
-        return chains.select(Selection(path=path, client=client))
+        return chain_for(chains, path, client=client)
     if asked.chain == "default":
         return chains.default
     if asked.chain not in chains.named:

@@ -7,10 +7,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sluice.admin._gateway import Exchange
 from sluice.config import GatewayConfig, Route
 from sluice.envoy.keys import key_header
 from sluice.model import Format, Response, Text, ToolCall
-from sluice.sidecar.exchange import Exchange
 
 __all__ = [
     "TryError",

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from sluice.admin._gateway import parse_message
 from sluice.model import Format, Response
-from sluice.sidecar.formats import FormatError, adapter_for
 from sluice.store import Decision, SessionSummary, StoredExchange, Transcript
 from sluice.store.codec import block_to_json, response_to_json
 
@@ -34,10 +34,7 @@ def _ms(seconds: float | None) -> float | None:
 
 def message_json(fmt: Format, seq: int, raw: Any) -> JSON:
     """A stored message as neutral blocks; one the adapter cannot read is shown raw."""
-    try:
-        message = adapter_for(fmt).parse_message(raw)
-    except FormatError:
-        message = None
+    message = parse_message(fmt, raw)
     if message is None:
         role = raw.get("role", raw.get("type", "")) if isinstance(raw, dict) else ""
         return {"seq": seq, "role": role, "blocks": [], "raw": raw}

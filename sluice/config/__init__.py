@@ -91,6 +91,26 @@ class GatewayConfig(PolicySettings):
         description="Exchanges waiting for the event log while it is slow or down; beyond "
         "this the oldest are dropped (and counted).",
     )
+    store_queue_bytes: int = Field(
+        128 << 20,
+        ge=1 << 20,
+        description="Bytes of exchanges waiting for the event log, in each worker and in the "
+        "writer; beyond this the oldest are dropped (and counted).",
+    )
+    store_capture_bytes: int = Field(
+        8 << 20,
+        ge=64 << 10,
+        description="Bytes of one exchange's request and response kept for the event log; "
+        "beyond this the capture is cut, marked as such in the history and counted (the "
+        "client is unaffected).",
+    )
+    store_frame_bytes: int | None = Field(
+        None,
+        ge=64 << 10,
+        description="Largest capture a worker hands the event-log writer; a larger one is "
+        "refused (logged and counted). null: `store_capture_bytes` plus 1 MiB for the "
+        "exchange's decisions.",
+    )
     store_retention_days: int | None = Field(
         None,
         ge=1,
@@ -107,6 +127,22 @@ class GatewayConfig(PolicySettings):
         description="Directories searched for your own policy modules (`module:Class`); "
         "relative to this file.",
     )
+
+    @property
+    def frame_limit(self) -> int:
+        """The largest frame on the worker-writer socket (``store_frame_bytes`` or derived)."""
+        if self.store_frame_bytes is not None:
+            return self.store_frame_bytes
+        return self.store_capture_bytes + (1 << 20)
+
+    @model_validator(mode="after")
+    def _queue_holds_a_frame(self) -> GatewayConfig:
+        if self.store_queue_bytes < self.frame_limit:
+            raise ValueError(
+                f"store_queue_bytes ({self.store_queue_bytes}) must hold at least one capture "
+                f"(store_frame_bytes: {self.frame_limit})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _providers_exist(self) -> GatewayConfig:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sluice.config.base import Model, Port, Secret
 
@@ -152,5 +153,24 @@ class AdminConfig(Model):
     viewer_key: Secret | None = Field(None, description="A read-only key for viewers.")
     demo: bool = Field(
         False,
-        description="Local demo only: serve the API and UI without a key. Never in production.",
+        description="Local demo only: serve the API and UI without a key. Never in production; "
+        "refused unless `address` is a loopback address.",
     )
+
+    @model_validator(mode="after")
+    def _demo_stays_local(self) -> AdminConfig:
+        if self.demo and not _loopback(self.address):
+            raise ValueError(
+                f"demo: true serves the API and UI without a key, so address must be a "
+                f"loopback address (127.0.0.1, ::1 or localhost), not {self.address!r}"
+            )
+        return self
+
+
+def _loopback(address: str) -> bool:
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:  # a host name: it may resolve anywhere
+        return False

@@ -2,7 +2,8 @@
 started, filled as the exchange goes, and handed to the recorder once.
 
 Every step is O(1) and never awaits: bytes are kept as they pass, facts as they are known;
-parsing waits for the writer.
+parsing waits for the writer. At most the recorder's ``item_limit`` bytes are kept
+(``store_capture_bytes``); beyond it the capture is cut and marked, the client unaffected.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Capturing:
             provider=provider,
             request_body=body,
             client=client,
+            limit=recorder.item_limit,
         )
 
     def routed(self, provider: str) -> None:
@@ -54,7 +56,7 @@ class Capturing:
 
     def request_sent(self, body: bytes) -> None:
         """A policy changed the request: ``body`` went to the provider instead."""
-        self.capture.request_sent = body
+        self.capture.keep_sent(body)
 
     def refused(self, status: int, body: bytes) -> None:
         """The gateway answered itself with ``body`` (JSON)."""
@@ -62,7 +64,7 @@ class Capturing:
         capture.refused = True
         capture.status = status
         capture.content_type = "application/json"
-        capture.response_chunks.append(body)
+        capture.keep_response(body)
 
     def response_started(self, status: int, content_type: str, *, rewritten: bool) -> None:
         """The response began; ``rewritten``: the client may get other bytes than the
@@ -76,13 +78,11 @@ class Capturing:
 
     def received(self, chunk: bytes) -> None:
         """A response chunk as the provider sent it."""
-        self.capture.response_chunks.append(chunk)
+        self.capture.keep_response(chunk)
 
     def delivered(self, chunk: bytes) -> None:
         """A response chunk as the client got it (kept only when it may differ)."""
-        delivered = self.capture.delivered_chunks
-        if delivered is not None:
-            delivered.append(chunk)
+        self.capture.keep_delivered(chunk)
 
     def finish(
         self,
@@ -91,9 +91,12 @@ class Capturing:
         sanitized: bool,
         session: str | None,
         decisions: Sequence[Decision],
+        model: str | None = None,
     ) -> None:
-        """Hand the capture to the event log (call once)."""
+        """Hand the capture to the event log (call once); ``model``: the one the request
+        named, kept apart in case the request's bytes are cut."""
         capture = self.capture
+        capture.model = model
         capture.complete = complete
         capture.sanitized = sanitized
         capture.duration = time.perf_counter() - self._clock

@@ -81,13 +81,17 @@ class Chain:
             await asyncio.wait_for(handler(hook), policy.config.timeout_s)
         except Exception as exc:  # a policy's bug or timeout must not reach the stream
             elapsed = time.perf_counter() - started
-            why = "timed out" if isinstance(exc, TimeoutError) else f"failed: {exc!r}"
-            log.warning("policy %s %s hook %s", policy.name, hook.name, why)
+            timed_out = isinstance(exc, TimeoutError)
+            # The client reads what happened; the exception (internals) stays with the
+            # operator: in the log and the event log's decision.
+            why = "timed out" if timed_out else "failed"
+            detail = why if timed_out else f"failed: {exc!r}"
+            log.warning("policy %s %s hook %s", policy.name, hook.name, detail)
             fail_closed = policy.config.on_error == "block"
             _apply_failure(hook, policy.name, why, fail_closed)
             outcome = "failed closed" if fail_closed else "failed open"
             decisions.append(
-                Decision(policy.name, hook.name, "error", f"{why}; {outcome}", elapsed)
+                Decision(policy.name, hook.name, "error", f"{detail}; {outcome}", elapsed)
             )
             if self.metrics is not None:
                 self.metrics.decision(policy.name, hook.name, "error")

@@ -177,6 +177,7 @@ class Exchange:
                 sanitized=self.chain.sanitizes_records,
                 session=self.context.session if self.context is not None else None,
                 decisions=self.decisions,
+                model=self.request.model if self.request is not None else None,
             )
 
     def on_request_headers(self, routes: RouteTable, headers: Mapping[str, str]) -> None:
@@ -211,7 +212,7 @@ class Exchange:
             self.request,
             client=caller.client,
             team=caller.team,
-            session=session_id(routing.headers, self.request),
+            session=session_id(routing.headers, self.request, scope=caller.client),
             headers=public_headers(routing.headers),
         )
         chain = routing.chain

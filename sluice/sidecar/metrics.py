@@ -443,7 +443,7 @@ class EventLogMetrics:
     to the writer process) or ``writer`` (the writer's, waiting for the store)::
 
         log_metrics = event_log_metrics().queue("writer")
-        log_metrics.queued(len(queue))           # whenever the queue's length changes
+        log_metrics.queued(len(queue), size)     # the queue's length and bytes changed
         log_metrics.written(len(batch), seconds) # a batch was written (or sent) in seconds
         log_metrics.dropped(count)               # captures dropped: queue full, gave up
         log_metrics.failed()                     # a write (or send) raised
@@ -456,6 +456,24 @@ class EventLogMetrics:
             "Exchanges waiting in the event log's queues.",
             ["queue"],
             multiprocess_mode="livesum",
+            **r,
+        )
+        self.queue_bytes = Gauge(
+            "sluice_event_log_queue_bytes",
+            "Bytes of the exchanges waiting in the event log's queues.",
+            ["queue"],
+            multiprocess_mode="livesum",
+            **r,
+        )
+        self.frames_refused = Counter(
+            "sluice_event_log_frames_refused",
+            "Captures refused for exceeding store_frame_bytes, never stored.",
+            ["queue"],
+            **r,
+        )
+        self.captures_truncated = Counter(
+            "sluice_event_log_captures_truncated",
+            "Exchanges whose capture was cut at store_capture_bytes (the client is unaffected).",
             **r,
         )
         self.write_seconds = Histogram(
@@ -489,18 +507,39 @@ class EventLogMetrics:
 class QueueMetrics:
     """One event-log queue's metrics (see :class:`EventLogMetrics`)."""
 
-    __slots__ = ("_depth", "_dropped", "_failures", "_seconds", "_written")
+    __slots__ = (
+        "_bytes",
+        "_depth",
+        "_dropped",
+        "_failures",
+        "_refused",
+        "_seconds",
+        "_truncated",
+        "_written",
+    )
 
     def __init__(self, family: EventLogMetrics, name: str) -> None:
         self._depth = family.queue_depth.labels(name)
+        self._bytes = family.queue_bytes.labels(name)
+        self._refused = family.frames_refused.labels(name)
+        self._truncated = family.captures_truncated
         self._seconds = family.write_seconds.labels(name)
         self._written = family.written.labels(name)
         self._dropped = family.dropped.labels(name)
         self._failures = family.failures.labels(name)
 
-    def queued(self, depth: int) -> None:
-        """The queue now holds ``depth`` captures."""
+    def queued(self, depth: int, size: int = 0) -> None:
+        """The queue now holds ``depth`` captures of ``size`` bytes in all."""
         self._depth.set(depth)
+        self._bytes.set(size)
+
+    def truncated(self) -> None:
+        """A capture arrived cut at ``store_capture_bytes``."""
+        self._truncated.inc()
+
+    def refused(self) -> None:
+        """A capture's frame exceeded ``store_frame_bytes``: it is dropped, never stored."""
+        self._refused.inc()
 
     def written(self, count: int, seconds: float) -> None:
         """A batch of ``count`` captures was written (or sent) in ``seconds``."""

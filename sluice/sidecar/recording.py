@@ -5,12 +5,18 @@ as received, the response chunks as they passed, timings, decisions) into a
 :class:`Capture` and hands it to the :class:`~sluice.sidecar.recorder.Recorder`: O(1), no
 parsing, no await. The recorder's writer task calls :func:`store_sink`'s sink, which parses
 the captured bytes into the neutral model and writes one batch per transaction.
+
+A capture keeps at most ``limit`` bytes (``store_capture_bytes``) of its four bodies
+together: beyond it, what does not fit is cut (:meth:`Capture.keep_request` and friends),
+the cut is named in :attr:`Capture.truncated`, and the stored exchange carries a
+``capture`` event saying so. The client's traffic is never affected.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,8 +26,9 @@ from sluice.sidecar.formats import FormatError, adapter_for
 from sluice.sidecar.sse import SSEParser
 from sluice.store import Decision, EventKind, ExchangeRecord, Outcome, Store
 from sluice.store.keys import touch_last_used
+from sluice.store.users import readable_user
 
-__all__ = ["Capture", "read_response", "store_sink", "to_record"]
+__all__ = ["Capture", "capture_size", "read_response", "store_sink", "to_record"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +60,50 @@ class Capture:
     complete: bool = True
     sanitized: bool = False  # a redacting policy ran: store only what it left
     decisions: list[Decision] = field(default_factory=list)
+    model: str | None = None  # the request's, as the data path read it
+    limit: int | None = None  # bytes kept of the four bodies together; None: all
+    kept: int = 0  # bytes kept so far, counted against ``limit``
+    truncated: dict[str, int] = field(default_factory=dict)  # body -> bytes cut from it
+
+    def __post_init__(self) -> None:
+        if self.limit is not None:
+            self.request_body = self._keep("request", self.request_body)
+
+    def _keep(self, part: str, data: bytes) -> bytes:
+        """What of ``data`` fits under the limit; the rest is counted as cut from ``part``."""
+        if self.limit is None:
+            return data
+        room = self.limit - self.kept
+        if len(data) <= room:
+            self.kept += len(data)
+            return data
+        room = max(room, 0)
+        self.kept += room
+        self.truncated[part] = self.truncated.get(part, 0) + len(data) - room
+        return data[:room]
+
+    def keep_sent(self, body: bytes) -> None:
+        """The request as a policy changed it, within the limit."""
+        self.request_sent = self._keep("request_sent", body)
+
+    def keep_response(self, chunk: bytes) -> None:
+        """A response chunk as the provider sent it, within the limit."""
+        if kept := self._keep("response", chunk):
+            self.response_chunks.append(kept)
+
+    def keep_delivered(self, chunk: bytes) -> None:
+        """A response chunk as the client got it (after ``delivered_chunks`` was set to a
+        list), within the limit."""
+        if self.delivered_chunks is not None and (kept := self._keep("delivered", chunk)):
+            self.delivered_chunks.append(kept)
+
+
+def capture_size(capture: Capture) -> int:
+    """About how many bytes ``capture`` holds: what the event-log queues are bounded by."""
+    size = 512 + len(capture.request_body) + len(capture.request_sent or b"")  # 512: the facts
+    size += sum(len(chunk) for chunk in capture.response_chunks)
+    size += sum(len(chunk) for chunk in capture.delivered_chunks or ())
+    return size + sum(len(d.reason or "") + 128 for d in capture.decisions)
 
 
 def read_response(fmt: Format, content_type: str, data: bytes) -> Response | None:
@@ -86,7 +137,22 @@ def _outcome(capture: Capture) -> Outcome:
     return Outcome.OK
 
 
-def _json(data: bytes) -> dict[str, object]:
+_MODEL = re.compile(rb'"model"\s*:\s*"([^"\\]{1,200})"')
+TRUNCATED_KEY = "sluice_truncated"  # the marker a cut request body is stored with
+
+
+def _json(data: bytes, cut: int = 0, model: str | None = None) -> dict[str, object]:
+    """A body as JSON; a cut or unreadable one as a marker that says so (with its model,
+    from the data path or the kept bytes, so the history still shows it)."""
+    if cut:
+        note = f"request body not stored: {len(data) + cut} bytes, over store_capture_bytes"
+        marker: dict[str, object] = {TRUNCATED_KEY: note}
+        found = _MODEL.search(data[:65536]) if model is None else None
+        if found is not None:
+            model = found.group(1).decode("utf-8", errors="replace")
+        if model is not None:
+            marker["model"] = model
+        return marker
     try:
         value = json.loads(data)
     except ValueError:
@@ -94,16 +160,28 @@ def _json(data: bytes) -> dict[str, object]:
     return value if isinstance(value, dict) else {"body": value}
 
 
+def _truncation(capture: Capture) -> Decision:
+    """The event that marks a cut capture in the history."""
+    cut = ", ".join(f"{part} cut by {size} bytes" for part, size in capture.truncated.items())
+    reason = f"capture over store_capture_bytes ({capture.limit} bytes): {cut}"
+    return Decision("event log", "capture", "truncate", reason, kind=EventKind.ERROR)
+
+
 def to_record(capture: Capture) -> ExchangeRecord:
     """The store record for ``capture``: parsing happens here, in the writer, never on the
     data path."""
+    truncated = capture.truncated
     if capture.sanitized:
         # What arrived may hold the secrets a redacting policy removed: keep only its output.
         if capture.request_sent is not None:
             capture.request_body, capture.request_sent = capture.request_sent, None
+            truncated["request"] = truncated.pop("request_sent", 0)
         if capture.delivered_chunks is not None:
             capture.response_chunks, capture.delivered_chunks = capture.delivered_chunks, None
-    request = _json(capture.request_body)
+            truncated["response"] = truncated.pop("delivered", 0)
+        for part in [part for part, size in truncated.items() if not size]:
+            del truncated[part]
+    request = _json(capture.request_body, truncated.get("request", 0), capture.model)
     response = capture.response or read_response(
         capture.format, capture.content_type, b"".join(capture.response_chunks)
     )
@@ -116,6 +194,7 @@ def to_record(capture: Capture) -> ExchangeRecord:
     user = request.get("user")
     user_id = metadata.get("user_id") if isinstance(metadata, dict) else user
     model = request.get("model")
+    decisions = [*capture.decisions, _truncation(capture)] if truncated else capture.decisions
     return ExchangeRecord(
         id=capture.id,
         started_at=capture.started_at,
@@ -125,7 +204,7 @@ def to_record(capture: Capture) -> ExchangeRecord:
         provider=capture.provider,
         model=model if isinstance(model, str) else None,
         client=capture.client,
-        user_id=user_id if isinstance(user_id, str) else None,
+        user_id=readable_user(user_id) if isinstance(user_id, str) else None,
         user=capture.user,
         team=capture.team,
         key_id=capture.key_id,
@@ -136,10 +215,14 @@ def to_record(capture: Capture) -> ExchangeRecord:
         ttft=capture.ttft,
         duration=capture.duration,
         outcome=_outcome(capture),
-        request_sent=_json(capture.request_sent) if capture.request_sent else None,
+        request_sent=(
+            _json(capture.request_sent, truncated.get("request_sent", 0))
+            if capture.request_sent is not None
+            else None
+        ),
         response=response,
         response_delivered=delivered if delivered != response else None,
-        decisions=capture.decisions,
+        decisions=decisions,
     )
 
 

@@ -126,12 +126,20 @@ async def _open_event_log(config: GatewayConfig) -> tuple[CaptureSender, Recorde
     from sluice.sidecar.eventlog.writer import socket_path
     from sluice.sidecar.metrics import event_log_metrics
     from sluice.sidecar.recorder import Recorder
+    from sluice.sidecar.recording import capture_size
 
-    sender = CaptureSender(socket_path(config))
+    metrics = event_log_metrics().queue("worker") if config.sidecar.metrics else None
+    sender = CaptureSender(socket_path(config), max_frame=config.frame_limit, metrics=metrics)
     # The writer holds the `store_queue` bound; this one only covers a writer restart.
     capacity = max(config.store_queue, _MIN_WORKER_QUEUE)
-    metrics = event_log_metrics().queue("worker") if config.sidecar.metrics else None
-    recorder: Recorder[Capture] = Recorder(sender, capacity=capacity, metrics=metrics)
+    recorder: Recorder[Capture] = Recorder(
+        sender,
+        capacity=capacity,
+        max_bytes=config.store_queue_bytes,
+        size=capture_size,
+        item_limit=config.store_capture_bytes,
+        metrics=metrics,
+    )
     recorder.start()
     return sender, recorder
 

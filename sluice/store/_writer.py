@@ -20,8 +20,10 @@ from sluice.store.codec import (
     response_to_json,
     split_request,
 )
+from sluice.store.credentials import without_credentials
 from sluice.store.history import Branch, plan
 from sluice.store.records import ExchangeRecord
+from sluice.store.users import readable_user
 
 __all__ = ["BatchWriter"]
 
@@ -55,7 +57,7 @@ class BatchWriter:
         for record in records:
             if record.id not in done:
                 done.add(record.id)
-                split = split_request(record.request)
+                split = split_request(without_credentials(record.request))
                 todo.append((record, split, [digest(text) for text in split.messages]))
         await self._load_families({root for r, _, d in todo if (root := _root(r, d))})
         for record, split, digests in todo:
@@ -68,7 +70,7 @@ class BatchWriter:
         linked = set(split.blobs)
         sent: str | None = None
         if record.request_sent is not None:
-            sent_split = _encode_sent(record.request_sent, split)
+            sent_split = _encode_sent(without_credentials(record.request_sent), split)
             self._blobs.update(sent_split.blobs)
             linked |= set(sent_split.blobs)
             sent = canonical(sent_split.rest)
@@ -95,7 +97,7 @@ class BatchWriter:
                 "parent_id": where.parent_id,
                 "fork_seq": where.first_new if where.parent_id else 0,
                 "client": record.client,
-                "user_id": record.user_id,
+                "user_id": readable_user(record.user_id),
                 "first_seen": seen,
                 "last_seen": seen,
             }
@@ -211,7 +213,7 @@ def _exchange_row(
         "format": record.format.value,
         "model": record.model,
         "client": record.client,
-        "user_id": record.user_id,
+        "user_id": readable_user(record.user_id),
         "user": record.user,
         "team": record.team,
         "key_id": record.key_id,

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sluice.store import _tables as t
 from sluice.store.records import Decision, EventKind, Outcome
+from sluice.store.users import readable_user
 
 __all__ = ["Activity", "read_activity", "recent_ids"]
 
@@ -105,7 +106,7 @@ def _activity(row: Any, decisions: list[Decision]) -> Activity:
         started_at=t.utc(values["started_at"]),
         model=values["model"],
         client=values["client"],
-        user_id=values["user_id"],
+        user_id=readable_user(values["user_id"]),
         team=values.get("team"),  # not every schema revision records a team
         session_id=values["session_id"],
         route=values["route"],

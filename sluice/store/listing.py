@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from sluice.store import _tables as t
 from sluice.store.records import Outcome
+from sluice.store.users import readable_user
 
 __all__ = ["CursorError", "SessionFilter", "SessionPage", "SessionSummary", "list_sessions"]
 
@@ -167,7 +168,7 @@ async def list_sessions(
             root_id=row.root_id,
             parent_id=row.parent_id,
             client=row.client,
-            user_id=row.user_id,
+            user_id=readable_user(row.user_id),
             first_seen=t.utc(row.first_seen),
             last_seen=t.utc(row.last_seen),
         )

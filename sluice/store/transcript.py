@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sluice.model import Format, Response, Usage
 from sluice.store import _tables as t
 from sluice.store.codec import SENT_MARK, join_request, response_from_json
+from sluice.store.credentials import without_credentials
 from sluice.store.records import Decision, EventKind, Outcome
+from sluice.store.users import readable_user
 
 __all__ = ["StoredExchange", "Transcript", "read_exchange", "read_transcript"]
 
@@ -72,16 +74,18 @@ class Transcript:
     blobs: dict[str, Any]
 
     def request(self, exchange: StoredExchange) -> JSON:
-        """The request body as the client sent it (key order aside)."""
-        return join_request(exchange.rest, self.messages[: exchange.history_len], self.blobs)
+        """The request body as the client sent it (key order aside), credentials removed."""
+        request = join_request(exchange.rest, self.messages[: exchange.history_len], self.blobs)
+        return without_credentials(request)
 
     def request_sent(self, exchange: StoredExchange) -> JSON | None:
-        """The request as sent upstream, if a policy changed it; else ``None``."""
+        """The request as sent upstream, if a policy changed it (credentials removed);
+        else ``None``."""
         if exchange.sent is None:
             return None
         rest = {k: v for k, v in exchange.sent.items() if k != SENT_MARK}
         messages = [self.messages[m] if isinstance(m, int) else m for m in exchange.sent[SENT_MARK]]
-        return join_request(rest, messages, self.blobs)
+        return without_credentials(join_request(rest, messages, self.blobs))
 
 
 async def read_transcript(db: AsyncConnection, session_id: str) -> Transcript | None:
@@ -125,7 +129,7 @@ async def read_transcript(db: AsyncConnection, session_id: str) -> Transcript | 
         parent_id=top.parent_id,
         fork_seq=top.fork_seq,
         client=top.client,
-        user_id=top.user_id,
+        user_id=readable_user(top.user_id),
         first_seen=t.utc(top.first_seen),
         last_seen=t.utc(top.last_seen),
         messages=messages,
@@ -169,7 +173,7 @@ async def read_exchange(
         parent_id=None,
         fork_seq=0,
         client=exchange.client,
-        user_id=exchange.user_id,
+        user_id=readable_user(exchange.user_id),
         first_seen=exchange.started_at,
         last_seen=exchange.started_at,
         messages=[],
@@ -209,7 +213,7 @@ def _exchange(row: Any, decisions: list[Decision]) -> StoredExchange:
         provider=row.provider,
         model=row.model,
         client=row.client,
-        user_id=row.user_id,
+        user_id=readable_user(row.user_id),
         session_id=row.session_id,
         status=row.status,
         streamed=row.streamed,

@@ -260,6 +260,25 @@ async def test_every_api_call_needs_a_key(client: Client, store: Store):
         assert (await client.get(path)).status == 200, path
 
 
+async def test_a_non_ascii_bearer_key_is_a_401(client: Client, store: Store):
+    for key in ["clé", "\u2603" * 50]:
+        headers = {"Authorization": "Bearer " + key}
+        response = await client.get("/api/sessions", headers=headers)
+        assert response.status == 401
+    raw = {"Authorization": "Bearer caf\xe9".encode().decode("latin-1")}
+    assert (await client.get("/api/sessions", headers=raw)).status == 401
+
+
+async def test_wrong_bearer_keys_are_throttled_then_429(client: Client, store: Store):
+    for _ in range(10):
+        assert (await client.get("/api/sessions", headers=auth("guess"))).status == 401
+    response = await client.get("/api/sessions", headers=auth())
+    assert response.status == 429
+    assert int(response.headers["Retry-After"]) > 0
+    for path in ["/healthz", "/readyz", "/metrics"]:  # the probes stay open
+        assert (await client.get(path)).status == 200, path
+
+
 async def test_without_a_key_the_history_api_is_off(make_client: Any, store: Store):
     client = await make_client(store, key=None, viewer_key=None)
     assert (await client.get("/api/sessions", headers=auth())).status == 401

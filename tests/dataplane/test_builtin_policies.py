@@ -15,7 +15,7 @@ import pytest
 
 from sluice.model import Format
 from sluice.schema import async_url
-from sluice.store import Outcome, Store
+from sluice.store import Outcome, Store, client_fingerprint
 from tests.dataplane.clients import ask
 from tests.dataplane.conftest import track
 from tests.harness import FakeUpstream, Gateway, gateway_config, short_tempdir, start_gateway
@@ -273,7 +273,7 @@ async def test_redacted_secrets_never_reach_the_event_log(policed: Gateway) -> N
     url = f"sqlite:///{policed.config_path.parent}/var/sluice.db"
     async with Store(async_url(url)) as store:
         for _ in range(100):
-            found = await store.read_session("redact-log")
+            found = await store.read_session(f"redact-log@{client_fingerprint('k')}")
             if found is not None:
                 break
             await asyncio.sleep(0.05)

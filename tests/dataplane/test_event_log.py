@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy.engine import URL
 
 from sluice.model import Format
 from sluice.schema import async_url
-from sluice.store import Outcome, Store, Transcript
+from sluice.store import Outcome, Store, Transcript, client_fingerprint
 from tests.dataplane.clients import ask
 from tests.harness import ROOT, Gateway
 from tests.store.fixtures import _create_database, postgres_server  # noqa: F401 - fixture
@@ -25,11 +26,18 @@ ANTHROPIC_KEY = "sk-ant-api03-" + "Qw7" * 30
 OPENAI_KEY = "sk-proj-" + "Zr4" * 20
 
 
-async def transcript(url: str, session: str, exchanges: int = 1) -> Transcript:
+def scoped(session: str, key: str = "sk-ant-test-key") -> str:
+    """The stored id of a client's own session: scoped to the key it was sent with."""
+    return f"{session}@{client_fingerprint(key)}"
+
+
+async def transcript(
+    url: str, session: str, exchanges: int = 1, key: str = "sk-ant-test-key"
+) -> Transcript:
     """The session once the recorder has written ``exchanges`` of it (it batches)."""
     async with Store(async_url(url)) as store:
         for _ in range(100):
-            found = await store.read_session(session)
+            found = await store.read_session(scoped(session, key))
             if found is not None and len(found.exchanges) >= exchanges:
                 return found
             await asyncio.sleep(0.05)
@@ -109,7 +117,7 @@ async def test_no_credential_reaches_the_database(gateway: Gateway) -> None:
             messages=[{"role": "user", "content": "hi"}],
             extra_headers={"x-claude-code-session-id": session + "-o"},
         )
-    await transcript(store_url(gateway), session + "-o")
+    await transcript(store_url(gateway), session + "-o", key=OPENAI_KEY)
     database = _database_bytes(Path(store_url(gateway).removeprefix("sqlite:///")))
     assert ANTHROPIC_KEY.encode() not in database
     assert OPENAI_KEY.encode() not in database
@@ -151,3 +159,59 @@ async def test_postgres_needs_an_upgrade_then_records(
     found = await transcript(plain_url, session, exchanges=3)
     assert [e.outcome for e in found.exchanges] == [Outcome.OK] * 3
     assert len(found.messages) == 1  # the same first message, stored once
+
+
+async def test_a_capture_over_its_bound_is_cut_and_marked_the_client_unaffected(
+    make_gateway: Callable[..., Gateway],
+) -> None:
+    gateway = make_gateway(store_capture_bytes=64 * 1024)
+    session = uuid.uuid4().hex
+    import anthropic
+
+    async with anthropic.AsyncAnthropic(
+        base_url=gateway.url, api_key="sk-ant-test-key", max_retries=0
+    ) as client:
+        reply = await client.messages.create(
+            model="claude-sonnet-4-6",
+            max_tokens=50,
+            messages=[{"role": "user", "content": "tell me " + "more " * 40_000}],
+            extra_headers={"x-claude-code-session-id": session, "x-fake-script": "text"},
+        )
+    assert reply.content[0].type == "text"  # the client got its whole answer
+    async with Store(async_url(store_url(gateway))) as store:
+        for _ in range(200):
+            page = await store.recent_exchanges(datetime.now(UTC) - timedelta(minutes=5))
+            if page:
+                break
+            await asyncio.sleep(0.05)
+    [activity] = page
+    assert activity.model == "claude-sonnet-4-6"  # read from the part that was kept
+    [marker] = [d for d in activity.decisions if d.policy == "event log"]
+    assert marker.action == "truncate"
+    assert marker.reason is not None
+    assert "request cut by" in marker.reason
+    found = await store_exchange(gateway, activity.id)
+    assert "not stored" in found["sluice_truncated"]
+    metrics = admin_metrics(gateway)
+    assert metrics["sluice_event_log_captures_truncated_total"] == 1
+
+
+async def store_exchange(gateway: Gateway, exchange_id: str) -> dict[str, object]:
+    async with Store(async_url(store_url(gateway))) as store:
+        found = await store.read_exchange(exchange_id)
+    assert found is not None
+    transcript, exchange = found
+    return transcript.request(exchange)
+
+
+def admin_metrics(gateway: Gateway) -> dict[str, float]:
+    import urllib.request
+
+    port = gateway.config["admin"]["port"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as response:
+        lines = response.read().decode().splitlines()
+    return {
+        name: float(value)
+        for name, _, value in (line.rpartition(" ") for line in lines if line[:1] != "#")
+        if name
+    }

@@ -90,3 +90,13 @@ async def test_timeout_fails_closed_by_default() -> None:
     assert hook.blocked == "policy Sleep could not check this tool call (timed out)"
     assert decisions[0].reason == "timed out; failed closed"
     assert decisions[0].seconds < 1
+
+
+async def test_a_failure_tells_the_client_what_happened_without_internals() -> None:
+    """The client reads that the policy failed; the exception stays in the event log."""
+    decisions: list[Decision] = []
+    hook = request_hook()
+    await chain((Explode, {})).run(hook, decisions)
+    assert hook.refused == "policy Explode could not check this request (failed)"
+    assert decisions[0].reason is not None
+    assert decisions[0].reason.startswith("failed: RuntimeError(")

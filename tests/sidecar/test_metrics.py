@@ -197,11 +197,16 @@ async def test_judge_calls_are_timed_by_outcome(registry: CollectorRegistry) -> 
 
 def test_event_log_queue_metrics(registry: CollectorRegistry) -> None:
     queue = EventLogMetrics(registry).queue("writer")
-    queue.queued(7)
+    queue.queued(7, 3000)
     queue.written(5, 0.02)
     queue.dropped(2)
     queue.failed()
+    queue.refused()
+    queue.truncated()
     assert value(registry, "sluice_event_log_queue_depth", queue="writer") == 7
+    assert value(registry, "sluice_event_log_queue_bytes", queue="writer") == 3000
+    assert value(registry, "sluice_event_log_frames_refused_total", queue="writer") == 1
+    assert value(registry, "sluice_event_log_captures_truncated_total") == 1
     assert value(registry, "sluice_event_log_written_total", queue="writer") == 5
     assert value(registry, "sluice_event_log_write_duration_seconds_count", queue="writer") == 1
     assert value(registry, "sluice_event_log_dropped_total", queue="writer") == 2

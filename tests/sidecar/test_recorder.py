@@ -110,3 +110,62 @@ async def test_close_flushes_the_queue() -> None:
     await asyncio.sleep(0.05)  # the writer is now lingering for a fuller batch
     await recorder.aclose(timeout=2)
     assert sink.items == list(range(7))
+
+
+async def test_the_queue_is_bounded_in_bytes_too() -> None:
+    """Megabyte captures fill memory long before 10,000 of them: the byte bound drops the
+    oldest as soon as the sizes add up past it, and counts them."""
+    sink = Sink()
+    sink.down = True
+    recorder = Recorder(
+        sink,
+        capacity=10_000,
+        max_bytes=1000,
+        size=lambda item: 100,
+        batch_size=1,
+        linger_s=0,
+        backoff_s=(0.01, 0.02),
+    )
+    recorder.start()
+    for i in range(50):
+        recorder.record(i)
+        assert recorder.bytes <= 1000
+    await asyncio.sleep(0.05)
+    assert recorder.depth <= 10
+    sink.down = False
+    await settle(recorder)
+    await recorder.aclose()
+    assert len(sink.items) + recorder.dropped == 50
+    assert sink.items[-1] == 49  # the newest survive
+    assert recorder.bytes == 0
+
+
+async def test_an_item_larger_than_the_byte_bound_is_dropped_alone() -> None:
+    sink = Sink()
+    recorder = Recorder(sink, max_bytes=1000, size=lambda item: item, linger_s=0)
+    recorder.start()
+    recorder.record(10)
+    recorder.record(5000)
+    await settle(recorder)
+    await recorder.aclose()
+    assert sink.items == [10]
+    assert recorder.dropped == 1
+
+
+def test_a_byte_bound_needs_a_size() -> None:
+    with pytest.raises(ValueError, match="go together"):
+        Recorder(Sink(), max_bytes=10)
+
+
+async def test_a_batch_of_large_items_is_bounded_in_bytes() -> None:
+    """Parsing or sending a batch holds all of it: with a byte bound, a batch of megabyte
+    items takes only what fits in an eighth of it (at least one)."""
+    sink = Sink()
+    recorder = Recorder(sink, batch_size=500, max_bytes=8000, size=lambda item: 1000, linger_s=0.05)
+    for i in range(8):
+        recorder.record(i)
+    recorder.start()
+    await settle(recorder)
+    await recorder.aclose()
+    assert sink.items == list(range(8))
+    assert [len(batch) for batch in sink.batches] == [1] * 8

@@ -105,6 +105,81 @@ async def test_login_never_redirects_to_another_site(ui: Client) -> None:
     assert response.headers["Location"] == "/live"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "evil.example",
+        "/ /evil.example",
+    ],
+)
+async def test_no_spelling_of_another_site_is_followed_after_login(ui: Client, target: str) -> None:
+    page = await ui.get("/login")
+    token = form_value(await page.text(), "login_token")
+    response = await ui.post(
+        "/login",
+        data={"login_token": token, "key": ADMIN_KEY, "next": target},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    assert response.headers["Location"] == "/live"
+
+
+async def test_a_path_on_this_server_is_followed_after_login(ui: Client) -> None:
+    page = await ui.get("/login")
+    token = form_value(await page.text(), "login_token")
+    response = await ui.post(
+        "/login",
+        data={"login_token": token, "key": ADMIN_KEY, "next": "/sessions?user=a%20b"},
+        allow_redirects=False,
+    )
+    assert response.headers["Location"] == "/sessions?user=a%20b"
+
+
+@pytest.mark.parametrize(
+    "encoded", ["cl%C3%A9", "%E2%98%83" * 40, "%ED%A0%80", "%FF%FE"], ids=str.__len__
+)
+async def test_a_non_ascii_key_in_the_form_is_just_a_wrong_key(ui: Client, encoded: str) -> None:
+    """Any bytes a browser (or anyone) may post, valid UTF-8 or not, are a wrong key."""
+    page = await ui.get("/login")
+    token = form_value(await page.text(), "login_token")
+    response = await ui.post(
+        "/login",
+        data=f"login_token={token}&key={encoded}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        allow_redirects=False,
+    )
+    assert response.status == 401
+    assert "That key is not valid." in await response.text()
+
+
+async def test_a_non_ascii_form_token_is_an_expired_form(ui: Client) -> None:
+    await ui.get("/login")
+    response = await ui.post(
+        "/login", data={"login_token": "jeton-é", "key": ADMIN_KEY}, allow_redirects=False
+    )
+    assert response.status == 403
+
+
+async def test_wrong_keys_from_one_address_are_throttled(ui: Client) -> None:
+    """Ten wrong keys, then 429 with Retry-After, even for the right key: guessing is slow."""
+    for _ in range(10):
+        assert (await post_login(ui, "guess")).status == 401
+    response = await post_login(ui, ADMIN_KEY)
+    assert response.status == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Too many wrong keys" in await response.text()
+    assert SESSION_COOKIE not in response.cookies
+    api = await ui.get("/api/sessions", headers=auth())  # the API shares the count
+    assert api.status == 429
+    assert "too many wrong keys" in (await api.json())["error"]
+
+
 async def test_logout_ends_the_session_even_if_the_cookie_is_replayed(ui: Client) -> None:
     csrf = await login(ui)
     token = ui.session.cookie_jar.filter_cookies(ui.make_url("/"))[SESSION_COOKIE].value

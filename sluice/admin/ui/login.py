@@ -9,14 +9,14 @@ cannot send it), and ``Secure`` when the page came over TLS, through a proxy tha
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 import secrets
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from sluice.admin.auth import SESSION, SESSION_COOKIE, Keys, Session
+from sluice.admin.auth import SESSION, SESSION_COOKIE, THROTTLE, Keys, Session, same_secret
 from sluice.admin.ui.render import SIGNER, render
 
 __all__ = ["KEYS", "login_routes", "safe_next"]
@@ -36,10 +36,26 @@ def secure_cookies(request: web.Request) -> bool:
     )
 
 
+HOME = "/live"
+
+
 def safe_next(target: str | None) -> str:
-    """Where to go after logging in: a path on this server only (no ``//host``)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/live"
+    """Where to go after logging in: a path on this server, else ``/live``.
+
+    Browsers drop tabs and newlines from a URL and read ``\\`` as ``/``, so ``/\t/evil.com``
+    and ``/\\evil.com`` mean ``//evil.com``, another site: anything with a control
+    character, a space, a backslash, a scheme or a host is refused.
+
+    >>> [safe_next(t) for t in ["/sessions?q=1", "//evil.com", "/\t/evil.com", "https://x"]]
+    ['/sessions?q=1', '/live', '/live', '/live']
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return HOME
+    if "\\" in target or any(c.isspace() or not c.isprintable() for c in target):
+        return HOME
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return HOME
     return target
 
 
@@ -85,12 +101,20 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     token, key = form.get("login_token"), form.get("key")
     expected = request.cookies.get(LOGIN_COOKIE, "")
-    if not isinstance(token, str) or not expected or not hmac.compare_digest(token, expected):
+    if not isinstance(token, str) or not expected or not same_secret(token, expected):
         return await login_form(request, "The form expired; please try again.", 403)
+    throttle = request.app[THROTTLE]
+    if (wait := throttle.retry_after(request.remote)) is not None:
+        message = f"Too many wrong keys from your address; try again in {wait} seconds."
+        response = await login_form(request, message, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     role = request.app[KEYS].role_of(key.strip() if isinstance(key, str) else None)
     if role is None or not isinstance(key, str) or not key.strip():
+        throttle.failed(request.remote)
         log.warning("admin: failed UI login from %s", request.remote)
         return await login_form(request, "That key is not valid.", 401)
+    throttle.succeeded(request.remote)
     target = form.get("next")
     response = web.HTTPSeeOther(safe_next(target if isinstance(target, str) else None))
     signer = request.app[SIGNER]

@@ -4,7 +4,9 @@ One frame per capture: a 4-byte length, a 4-byte header length, a JSON header (t
 facts, the decisions, the already-parsed response if any), then the raw bodies back to back
 (the request as received, as sent, the response as the provider sent it and as delivered).
 The bodies travel as bytes, untouched: no base64, no parsing on the worker. Plain data only:
-a frame can describe a capture, never run code.
+a frame can describe a capture, never run code. Frames are bounded (``store_frame_bytes``):
+the sender never sends a larger one, and the writer reads its length first and skips a
+larger one without holding it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ __all__ = ["FrameError", "decode", "encode", "frame_size"]
 
 _LENGTHS = struct.Struct(">II")
 _SIZE = struct.Struct(">I")
-MAX_FRAME = 1 << 30
 
 
 class FrameError(ValueError):
@@ -70,6 +71,10 @@ def encode(capture: Capture) -> bytes:
             for d in capture.decisions
         ],
         "lengths": lengths,
+        "model": capture.model,
+        "limit": capture.limit,
+        "kept": capture.kept,
+        "truncated": capture.truncated,
     }
     head = json.dumps(header, separators=(",", ":")).encode()
     size = 4 + len(head) + sum(lengths)
@@ -77,9 +82,10 @@ def encode(capture: Capture) -> bytes:
 
 
 def frame_size(prefix: bytes) -> int:
-    """How many bytes follow a frame's 4-byte ``prefix``."""
+    """How many bytes follow a frame's 4-byte ``prefix`` (compare it with the limit before
+    reading them)."""
     (size,) = _SIZE.unpack(prefix)
-    if not 4 <= size <= MAX_FRAME:
+    if size < 4:
         raise FrameError(f"bad frame length {size}")
     return int(size)
 
@@ -94,7 +100,7 @@ def decode(frame: bytes) -> Capture:
             bodies.append(frame[offset : offset + length])
             offset += length
         request, sent, response, delivered = bodies
-        return Capture(
+        capture = Capture(
             id=header["id"],
             started_at=datetime.fromisoformat(header["started_at"]),
             format=Format(header["format"]),
@@ -119,7 +125,12 @@ def decode(frame: bytes) -> Capture:
             sanitized=header["sanitized"],
             decisions=[_decision(d) for d in header["decisions"]],
         )
-    except (KeyError, TypeError, ValueError, struct.error) as exc:
+        # Set after construction: the worker cut the bodies already.
+        capture.limit, capture.kept = header["limit"], header["kept"]
+        capture.model = header["model"]
+        capture.truncated = {str(part): int(size) for part, size in header["truncated"].items()}
+        return capture
+    except (AttributeError, KeyError, TypeError, ValueError, struct.error) as exc:
         raise FrameError(f"unreadable capture frame: {exc!r}") from exc
 
 

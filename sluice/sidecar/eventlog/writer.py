@@ -3,8 +3,10 @@
 Sidecar workers send their captures here over a Unix socket (:mod:`.sender`); parsing them
 into records and writing them to the database happens here, off the data path, in batches
 (one transaction per batch). While the database is down or slow, captures wait in a bounded
-queue (``store_queue``); beyond it the oldest are dropped, counted and logged. On SIGTERM
-it stops accepting, then flushes what is queued within the grace period.
+queue (``store_queue`` captures, ``store_queue_bytes`` bytes); beyond it the oldest are
+dropped, counted and logged. A frame longer than ``store_frame_bytes`` is skipped unread
+(counted, logged). On SIGTERM it stops accepting, then flushes what is queued within the
+grace period.
 
 One writer per gateway also means one writer per session's messages: workers never race
 each other for a session's next message number.
@@ -26,7 +28,7 @@ from sluice.config import ConfigError, GatewayConfig
 from sluice.sidecar.eventlog.wire import FrameError, decode, frame_size
 from sluice.sidecar.metrics import event_log_metrics
 from sluice.sidecar.recorder import Recorder
-from sluice.sidecar.recording import Capture, store_sink
+from sluice.sidecar.recording import Capture, capture_size, store_sink
 
 __all__ = ["run_writer", "socket_path"]
 
@@ -48,18 +50,37 @@ async def _serve(config: GatewayConfig) -> None:
     store = Store(url)
     metrics = event_log_metrics().queue("writer") if config.sidecar.metrics else None
     recorder: Recorder[Capture] = Recorder(
-        store_sink(store), capacity=config.store_queue, metrics=metrics
+        store_sink(store),
+        capacity=config.store_queue,
+        max_bytes=config.store_queue_bytes,
+        size=capture_size,
+        metrics=metrics,
     )
     recorder.start()
+    limit = config.frame_limit
 
     async def receive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
-                frame = await reader.readexactly(frame_size(await reader.readexactly(4)))
-                try:
-                    recorder.record(decode(frame))
-                except FrameError as exc:
-                    log.error("event log: a capture was unreadable and is lost: %s", exc)
+                size = frame_size(await reader.readexactly(4))
+                if size > limit:
+                    await _skip(reader, size)
+                    if metrics is not None:
+                        metrics.refused()
+                    log.error(
+                        "event log: refused a %d-byte capture (store_frame_bytes: %d)",
+                        size,
+                        limit,
+                    )
+                else:
+                    try:
+                        capture = decode(await reader.readexactly(size))
+                    except FrameError as exc:
+                        log.error("event log: a capture was unreadable and is lost: %s", exc)
+                    else:
+                        if capture.truncated and metrics is not None:
+                            metrics.truncated()
+                        recorder.record(capture)
                 writer.write(b"\x01")
         except asyncio.IncompleteReadError:
             pass  # the worker closed its connection
@@ -93,6 +114,15 @@ async def _serve(config: GatewayConfig) -> None:
     )
     await store.close()
     path.unlink(missing_ok=True)
+
+
+async def _skip(reader: asyncio.StreamReader, size: int) -> None:
+    """Read past ``size`` bytes without holding more than a buffer's worth of them."""
+    while size > 0:
+        chunk = await reader.read(min(size, 1 << 16))
+        if not chunk:
+            raise asyncio.IncompleteReadError(b"", size)
+        size -= len(chunk)
 
 
 async def _prune_hourly(config: GatewayConfig, url: URL) -> None:

@@ -98,6 +98,17 @@ def test_garbage_is_a_frame_error(frame: bytes) -> None:
         decode(frame)
 
 
-def test_absurd_lengths_are_refused() -> None:
+def test_a_length_shorter_than_a_header_is_refused() -> None:
     with pytest.raises(FrameError):
-        frame_size(b"\xff\xff\xff\xff")
+        frame_size(b"\x00\x00\x00\x03")
+
+
+def test_a_cut_capture_says_so_on_the_other_side() -> None:
+    capture = full_capture()
+    capture.limit = 10
+    capture.kept = 10
+    capture.truncated = {"request": 300, "response": 24}
+    capture.model = "gpt-5"
+    back = roundtrip(capture)
+    assert back.model == "gpt-5"
+    assert (back.limit, back.kept, back.truncated) == (10, 10, {"request": 300, "response": 24})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import struct
 import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -18,6 +19,7 @@ from sluice.config import GatewayConfig, load_config
 from sluice.model import Format
 from sluice.schema import async_url, upgrade
 from sluice.sidecar.eventlog.sender import CaptureSender
+from sluice.sidecar.eventlog.wire import encode
 from sluice.sidecar.eventlog.writer import socket_path
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
@@ -177,3 +179,65 @@ async def test_retention_prunes_old_exchanges(make_writer: Callable[..., Writer]
         return await stored(writer.url) == {"new"}
 
     await eventually(pruned)
+
+
+async def test_an_oversize_frame_is_skipped_unread_and_the_next_one_stored(
+    make_writer: Callable[..., Writer],
+) -> None:
+    """The writer reads a frame's length first: one over ``store_frame_bytes`` is skipped
+    (never held whole), acknowledged, and the connection goes on."""
+    writer = make_writer(store_capture_bytes=64 << 10, store_frame_bytes=64 << 10)
+    await upgrade(writer.url)
+    await writer.start()
+    reader, stream = await asyncio.open_unix_connection(str(socket_path(writer.config)))
+    huge = 1 << 20
+    stream.write(struct.pack(">I", huge) + b"\0" * huge + encode(capture("after")))
+    await stream.drain()
+    assert await asyncio.wait_for(reader.readexactly(2), 20) == b"\x01\x01"
+    stream.close()
+
+    async def stored_after() -> bool:
+        return await stored(writer.url) == {"after"}
+
+    await eventually(stored_after)
+
+
+async def test_the_sender_never_sends_a_capture_over_the_frame_bound(
+    make_writer: Callable[..., Writer],
+) -> None:
+    writer = make_writer()
+    await upgrade(writer.url)
+    await writer.start()
+    sender = CaptureSender(socket_path(writer.config), max_frame=64 << 10)
+    big = capture("big")
+    big.response_chunks = [b"x" * (100 << 10)]
+    await sender([capture("small"), big])
+    await sender.aclose()
+    assert sender.refused == 1
+
+    async def small_only() -> bool:
+        return await stored(writer.url) == {"small"}
+
+    await eventually(small_only)
+
+
+async def test_a_cut_capture_is_stored_with_its_marker(
+    make_writer: Callable[..., Writer],
+) -> None:
+    writer = make_writer()
+    await upgrade(writer.url)
+    await writer.start()
+    cut = capture("cut")
+    cut.limit = len(cut.request_body) + 10
+    cut.kept = cut.limit
+    cut.truncated = {"response": 5000}
+    sender = CaptureSender(socket_path(writer.config))
+    await sender([cut])
+    await sender.aclose()
+
+    async def marked() -> bool:
+        async with Store(writer.url) as store, store.engine.connect() as db:
+            rows = await db.execute(text("SELECT policy, action, reason FROM events"))
+            return any(row[1] == "truncate" and "5000" in row[2] for row in rows)
+
+    await eventually(marked)
