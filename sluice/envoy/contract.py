@@ -22,6 +22,7 @@ __all__ = [
     "PROVIDER_HEADER",
     "SIDECAR_REPLY_DETAILS",
     "STATUS_ATTRIBUTE",
+    "TEAM_KEY",
     "TOKENS_KEY",
     "forwarded_headers",
 ]
@@ -49,10 +50,11 @@ TOKENS_KEY = "tokens"
 MODEL_KEY = "model"
 OUTCOME_KEY = "outcome"
 # Set in the same namespace with the reply to the request body (when limits are kept), for
-# the rate-limit filters after ext_proc: the client's key fingerprint (never the key) and
-# the model the body names. Metadata, not headers: a client cannot forge it, and Envoy
+# the rate-limit filters after ext_proc: the client and team the sidecar decided (never a
+# key) and the model the body names. Metadata, not headers: a client cannot forge it, and Envoy
 # drops header changes in a body reply when it sent the sidecar no header message.
 CLIENT_KEY = "client"
+TEAM_KEY = "team"
 MODEL_KEY = "model"
 
 _ALWAYS = (
@@ -69,7 +71,7 @@ _ALWAYS = (
 def forwarded_headers(config: GatewayConfig) -> list[str]:
     """The request headers the sidecar needs, lower case, in a stable order."""
     names = list(_ALWAYS)
-    if config.team_header:
+    if config.team_header and not config.auth.authenticates:  # else the key names the team
         names.append(config.team_header.lower())
     if config.chain_header.enabled:
         names.append(config.chain_header.name.lower())

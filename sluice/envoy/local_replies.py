@@ -11,10 +11,11 @@ from typing import Any
 
 from sluice.config import GatewayConfig
 from sluice.envoy.contract import SIDECAR_REPLY_DETAILS
+from sluice.envoy.jwt import JWT_DETAILS
 from sluice.envoy.ratelimits import BUDGET_DETAILS, RATE_DETAILS
 from sluice.model import Format
 
-__all__ = ["local_reply_config"]
+__all__ = ["UNAUTHENTICATED", "local_reply_config"]
 
 JSONDict = dict[str, Any]
 
@@ -45,12 +46,18 @@ _BUDGET_SPENT = (
 )
 
 
+# The one thing a refused client learns, whatever was wrong with its credential.
+UNAUTHENTICATED = "Sluice gateway: invalid or expired key"
+
+
 def _anthropic_body(message: str, error_type: str) -> JSONDict:
     return {"type": "error", "error": {"type": error_type, "message": message}}
 
 
 def _openai_body(message: str, error_type: str) -> JSONDict:
     code = error_type if error_type == "rate_limit_exceeded" else None
+    if error_type == "authentication_error":  # OpenAI's own 401 says it this way
+        error_type, code = "invalid_request_error", "invalid_api_key"
     return {"error": {"message": message, "type": error_type, "param": None, "code": code}}
 
 
@@ -80,6 +87,19 @@ def local_reply_config(config: GatewayConfig) -> JSONDict:
                 },
             }
         )
+        if config.auth.mode.jwt:
+            # jwt_authn's 401 (no token, or one that does not verify): the SDKs raise
+            # AuthenticationError on the status; the body says no more than that.
+            refused = f"response.code_details.startsWith('{JWT_DETAILS}')"
+            mappers.append(
+                {
+                    "filter": _cel(f"{refused} && {match}"),
+                    "body_format_override": {
+                        "json_format": body(UNAUTHENTICATED, "authentication_error"),
+                        "content_type": "application/json",
+                    },
+                }
+            )
         for details, message in ((RATE_DETAILS, _RATE_LIMITED), (BUDGET_DETAILS, _BUDGET_SPENT)):
             # Envoy's rate-limit filters answer 429 (with retry-after) and an empty body.
             limited = f"response.code_details == '{details}'"
