@@ -16,6 +16,7 @@ from sluice.schema.commands import (
     upgrade,
 )
 from sluice.schema.tables import (
+    ApiKey,
     Blob,
     BudgetUsage,
     Event,
@@ -29,6 +30,7 @@ from sluice.schema.tables import (
 from sluice.schema.urls import async_url, create_engine
 
 __all__ = [
+    "ApiKey",
     "Blob",
     "BudgetUsage",
     "Event",

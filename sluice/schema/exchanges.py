@@ -19,7 +19,7 @@ class Exchange(SQLModel, table=True):
     parts replaced by ``{"$blob": digest}``) plus ``messages[0:history_len]`` of the
     session. ``request_sent`` and ``response_delivered`` are set only when a policy changed
     them. There is no column for headers: credentials never reach the store, the client is
-    a fingerprint.
+    a fingerprint (or, with ``auth:``, the caller's user, team and key id).
     """
 
     __tablename__ = "exchanges"
@@ -29,6 +29,9 @@ class Exchange(SQLModel, table=True):
         Index("ix_exchanges_user_started_at", "user_id", "started_at"),
         Index("ix_exchanges_model_started_at", "model", "started_at"),
         Index("ix_exchanges_outcome_started_at", "outcome", "started_at"),
+        Index("ix_exchanges_auth_user_started_at", "user", "started_at"),
+        Index("ix_exchanges_team_started_at", "team", "started_at"),
+        Index("ix_exchanges_key_started_at", "key_id", "started_at"),
         search_index("ix_exchanges_search", "response"),
     )
 
@@ -41,6 +44,11 @@ class Exchange(SQLModel, table=True):
     client: str | None = Field(default=None, max_length=64)
     user_id: str | None = Field(default=None, max_length=200)
     session_id: str | None = Field(default=None, foreign_key="sessions.id", max_length=200)
+    # Who called, as authenticated (``auth:``): a key's holder or a token's claims.
+    # ``user_id`` above is what the request body said; these the client cannot choose.
+    user: str | None = Field(default=None, max_length=200)
+    team: str | None = Field(default=None, max_length=200)
+    key_id: str | None = Field(default=None, max_length=32)  # a key's public id, never a key
     status: int | None = None
     streamed: bool = False
     input_tokens: int | None = None

@@ -37,6 +37,9 @@ class Capture:
     request_body: bytes
     request_sent: bytes | None = None  # only when a policy changed the request
     client: str | None = None
+    user: str | None = None  # the authenticated caller (``auth:``), not the body's user id
+    team: str | None = None
+    key_id: str | None = None  # the Sluice key's public id, never the key
     session_id: str | None = None
     status: int | None = None
     content_type: str = ""
@@ -122,6 +125,9 @@ def to_record(capture: Capture) -> ExchangeRecord:
         model=model if isinstance(model, str) else None,
         client=capture.client,
         user_id=user_id if isinstance(user_id, str) else None,
+        user=capture.user,
+        team=capture.team,
+        key_id=capture.key_id,
         session_id=capture.session_id,
         status=capture.status,
         streamed=capture.content_type.startswith("text/event-stream"),

@@ -56,7 +56,8 @@ class ExchangeRecord:
     ``request`` is the body as received; ``request_sent`` is set only when a policy changed
     it, ``response_delivered`` only when the client got something else than ``response``.
     ``client`` is a fingerprint (:func:`client_fingerprint`): there is deliberately no
-    field for headers, so a credential has no way into the store.
+    field for headers, so a credential has no way into the store; an authenticated caller
+    is ``user``, ``team`` and ``key_id`` (a key's public id).
     """
 
     id: str
@@ -67,7 +68,10 @@ class ExchangeRecord:
     provider: str | None = None
     model: str | None = None
     client: str | None = None
-    user_id: str | None = None
+    user_id: str | None = None  # what the request body said (metadata.user_id, user)
+    user: str | None = None  # who authenticated (``auth:``): a key's holder, a token's claim
+    team: str | None = None
+    key_id: str | None = None  # the Sluice key's public id
     session_id: str | None = None  # the client's own, e.g. X-Claude-Code-Session-Id
     status: int | None = None
     streamed: bool = False

@@ -43,6 +43,9 @@ class StoredExchange:
     response: Response | None
     response_delivered: Response | None
     decisions: list[Decision] = field(default_factory=list)
+    user: str | None = None  # the authenticated caller (``auth:``)
+    team: str | None = None
+    key_id: str | None = None
     rest: JSON = field(default_factory=dict)  # the request without its conversation
     sent: JSON | None = None  # the sent request, encoded (see Transcript.request_sent)
 
@@ -226,4 +229,7 @@ def _exchange(row: Any, decisions: list[Decision]) -> StoredExchange:
         decisions=decisions,
         rest=json.loads(row.request_rest),
         sent=json.loads(row.request_sent) if row.request_sent else None,
+        user=row.user,
+        team=row.team,
+        key_id=row.key_id,
     )
