@@ -98,6 +98,11 @@ class AuthConfig(Model):
         "anyone who reaches the listener.",
     )
     jwt: JwtConfig | None = Field(None, description="The token issuer (jwt modes).")
+    team_models: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Models each team may call (`fnmatch` patterns, e.g. `claude-*`); a team "
+        "not listed may call any. Keys may narrow this further (`--models`).",
+    )
     refresh_interval_s: float = Field(
         1.0,
         gt=0,

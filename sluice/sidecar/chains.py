@@ -21,10 +21,11 @@ __all__ = ["ChainSet", "Selection"]
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """What a chain is chosen by: the route's path and who asks."""
+    """What a chain is chosen by: the route's path and who asks (as authenticated)."""
 
     path: str
     client: str | None = None
+    user: str | None = None
     team: str | None = None
     requested: str | None = None  # the chain header's value, when the config honours it
 
@@ -68,6 +69,7 @@ class ChainSet:
             if (
                 (rule.route is None or rule.route == selection.path)
                 and (rule.client is None or rule.client == selection.client)
+                and (rule.user is None or rule.user == selection.user)
                 and (rule.team is None or rule.team == selection.team)
             ):
                 return self.named[rule.chain]
