@@ -83,15 +83,15 @@ def _charged(reply: pb.ProcessingResponse, exchange: Exchange) -> pb.ProcessingR
     dynamic metadata: ``tokens`` for the budgets' rate-limit filter (it charges them when the
     stream is done, after this reply), and for the access log ``model``, ``input_tokens``,
     ``output_tokens`` (as reported by the provider) and ``outcome``."""
-    meter = exchange.meter
-    if meter is None:
+    account = exchange.account
+    if account is None:
         return reply  # not an LLM exchange
     fields = reply.dynamic_metadata.fields[METADATA_NAMESPACE].struct_value.fields
-    if (tokens := exchange.tokens_used()) is not None:
+    if (tokens := account.tokens_used()) is not None:
         fields[TOKENS_KEY].number_value = tokens
     if exchange.request is not None and exchange.request.model:
         fields[MODEL_KEY].string_value = exchange.request.model
-    usage = meter.usage()
+    usage = account.meter.usage()
     for kind in ("input", "output"):
         if kind in usage:
             fields[f"{kind}_tokens"].number_value = usage[kind]
@@ -233,17 +233,12 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     if exchange.passthrough:  # the hot path: nothing reads this response
                         reply = None  # none for an end Envoy repeats (see DESIGN.md)
                         if not exchange.ended:
-                            exchange.ended = body.end_of_stream
-                            if exchange.meter is not None:  # usage, time to first token
-                                exchange.meter.feed(body.body, time.perf_counter())
+                            end = exchange.ended = body.end_of_stream
                             # Before the reply: once Envoy has the end, it may close the
                             # stream, and this generator would not resume.
-                            if exchange.capture is not None:  # for the event log, unparsed
-                                exchange.capture.response_chunks.append(body.body)
-                            if body.end_of_stream:
-                                exchange.finish_capture()
-                            reply = _streamed(body.body, body.end_of_stream)
-                            if body.end_of_stream:
+                            exchange.on_passthrough_chunk(body.body, end)
+                            reply = _streamed(body.body, end)
+                            if end:
                                 reply = _charged(reply, exchange)
                         # Counted before the reply: after the last one this generator may
                         # not resume (Envoy closes the stream).
@@ -266,7 +261,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                             metrics.message(kind, time.perf_counter() - started)
                         yield _charged(_refusal(verdict), exchange)
                         return
-                    yield _request_body_reply(verdict, exchange.routed_to)
+                    yield _request_body_reply(verdict, exchange.routing.routed_to)
                 elif kind == "response_headers":
                     headers = message.response_headers
                     changes = exchange.on_response_headers(
@@ -279,8 +274,8 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     if not exchange.passthrough:  # deliver what is held before the trailers
                         async for reply in self._finish(exchange):
                             yield reply
-                    exchange.finish_capture()
-                    if exchange.meter is None:
+                    exchange.finish()
+                    if exchange.account is None:
                         yield _CONTINUE_RESPONSE_TRAILERS
                     else:
                         trailers = pb.TrailersResponse()
@@ -290,7 +285,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                 if metrics is not None:
                     metrics.message(kind, time.perf_counter() - started)
         finally:
-            exchange.finish_capture(complete=False)  # cut short: record what there was
+            exchange.finish(complete=False)  # cut short: record what there was
             if metrics is not None:
                 metrics.stream_ended(messages)
 
