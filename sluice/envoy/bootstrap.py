@@ -22,13 +22,14 @@ from sluice.envoy.clusters import (
 from sluice.envoy.contract import (
     CONTENT_TYPE,
     HEADERS_NAMESPACE,
+    JWT_NAMESPACE,
     METADATA_NAMESPACE,
     PATH_ATTRIBUTE,
     PROVIDER_HEADER,
     STATUS_ATTRIBUTE,
     forwarded_headers,
 )
-from sluice.envoy.jwt import JWT_NAMESPACE, jwks_clusters, jwt_filters
+from sluice.envoy.jwt import jwks_clusters, jwt_filters
 from sluice.envoy.local_replies import local_reply_config
 from sluice.envoy.ratelimits import (
     BUDGET_FILTER,

@@ -16,6 +16,8 @@ __all__ = [
     "CLIENT_KEY",
     "CONTENT_TYPE",
     "HEADERS_NAMESPACE",
+    "JWT_NAMESPACE",
+    "JWT_PAYLOAD_KEY",
     "METADATA_NAMESPACE",
     "MODEL_KEY",
     "PATH_ATTRIBUTE",
@@ -24,6 +26,7 @@ __all__ = [
     "STATUS_ATTRIBUTE",
     "TEAM_KEY",
     "TOKENS_KEY",
+    "UNAUTHENTICATED",
     "forwarded_headers",
 ]
 
@@ -56,6 +59,13 @@ OUTCOME_KEY = "outcome"
 CLIENT_KEY = "client"
 TEAM_KEY = "team"
 MODEL_KEY = "model"
+
+# Envoy's jwt_authn filter puts the verified token's payload here (under the filter's own
+# name); ext_proc forwards the namespace to the sidecar. Never a header: a client sets those.
+JWT_NAMESPACE = "envoy.filters.http.jwt_authn"
+JWT_PAYLOAD_KEY = "payload"
+# The one thing a refused client learns, whatever was wrong with its credential.
+UNAUTHENTICATED = "Sluice gateway: invalid or expired key"
 
 _ALWAYS = (
     "x-api-key",  # Anthropic clients' key: its fingerprint identifies the client

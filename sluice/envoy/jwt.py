@@ -2,7 +2,7 @@
 
 Envoy checks the signature (keys from a JWKS file or URL), the issuer, the audience and the
 expiry, and puts the verified payload in the dynamic metadata (``JWT_NAMESPACE``,
-``PAYLOAD_KEY``). ext_proc forwards that namespace to the sidecar with the request body
+``JWT_PAYLOAD_KEY``). ext_proc forwards that namespace to the sidecar with the request body
 message, where the configured claims become the user and the team. A header would not do:
 a client could send it. Envoy removes the token from the request after verification.
 
@@ -21,23 +21,20 @@ from typing import Any
 from pydantic import HttpUrl
 
 from sluice.config import GatewayConfig, JwtConfig, ProviderConfig
+from sluice.envoy.contract import JWT_NAMESPACE, JWT_PAYLOAD_KEY
 from sluice.envoy.tls import upstream_tls
 
 __all__ = [
     "JWKS_CLUSTER",
     "JWT_DETAILS",
     "JWT_FILTER",
-    "JWT_NAMESPACE",
-    "PAYLOAD_KEY",
     "jwks_clusters",
     "jwt_filters",
 ]
 
 JSONDict = dict[str, Any]
 
-JWT_FILTER = "envoy.filters.http.jwt_authn"
-JWT_NAMESPACE = JWT_FILTER  # the filter writes the payload under its own name
-PAYLOAD_KEY = "payload"
+JWT_FILTER = JWT_NAMESPACE  # the filter writes the payload under its own name
 JWKS_CLUSTER = "sluice_jwks"
 # Envoy's response-code details of the filter's 401/403: how local replies recognise them.
 JWT_DETAILS = "jwt_authn_access_denied"
@@ -78,7 +75,7 @@ def _provider(jwt: JwtConfig) -> JSONDict:
         # Default also reads an access_token query parameter; clients send the header only.
         "from_headers": [{"name": "authorization", "value_prefix": "Bearer "}],
         # For the sidecar, through ext_proc's forwarded metadata (never a header).
-        "payload_in_metadata": PAYLOAD_KEY,
+        "payload_in_metadata": JWT_PAYLOAD_KEY,
     }
     if jwt.jwks_file is not None:
         provider["local_jwks"] = {"filename": str(jwt.jwks_file)}

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from sluice.config import GatewayConfig
-from sluice.envoy.contract import SIDECAR_REPLY_DETAILS
+from sluice.envoy.contract import SIDECAR_REPLY_DETAILS, UNAUTHENTICATED
 from sluice.envoy.jwt import JWT_DETAILS
 from sluice.envoy.ratelimits import BUDGET_DETAILS, RATE_DETAILS
 from sluice.model import Format
 
-__all__ = ["UNAUTHENTICATED", "local_reply_config"]
+__all__ = ["local_reply_config"]
 
 JSONDict = dict[str, Any]
 
@@ -46,18 +46,12 @@ _BUDGET_SPENT = (
 )
 
 
-# The one thing a refused client learns, whatever was wrong with its credential.
-UNAUTHENTICATED = "Sluice gateway: invalid or expired key"
-
-
 def _anthropic_body(message: str, error_type: str) -> JSONDict:
     return {"type": "error", "error": {"type": error_type, "message": message}}
 
 
 def _openai_body(message: str, error_type: str) -> JSONDict:
     code = error_type if error_type == "rate_limit_exceeded" else None
-    if error_type == "authentication_error":  # OpenAI's own 401 says it this way
-        error_type, code = "invalid_request_error", "invalid_api_key"
     return {"error": {"message": message, "type": error_type, "param": None, "code": code}}
 
 

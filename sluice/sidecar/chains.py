@@ -55,7 +55,6 @@ class ChainSet:
             for name, refs in config.chains.items()
         }
         self.rules = config.select
-        self.team_header = config.team_header.lower() if config.team_header else None
         self.chain_header = (
             config.chain_header.name.lower() if config.chain_header.enabled else None
         )
