@@ -64,7 +64,9 @@ class KeyDirectory:
         self._used[record.id] = now
         return record
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
+        """How many usable keys are loaded."""
         return len(self._by_hash)
 
     async def refresh(self) -> bool:
@@ -76,7 +78,7 @@ class KeyDirectory:
             records = await active_keys(self._store)
         except Exception as exc:  # any driver error: the store is down, keep what we have
             if not self.unreadable:
-                log.warning("keys unreadable (keeping the %d loaded): %r", len(self), exc)
+                log.warning("keys unreadable (keeping the %d loaded): %r", self.size, exc)
             self.unreadable = True
             return False
         if self.unreadable:

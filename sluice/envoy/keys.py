@@ -78,24 +78,29 @@ def _secret_name(provider_name: str) -> str:
 def key_filters(config: GatewayConfig, provider_name: str) -> list[JSONDict]:
     """The provider cluster's upstream HTTP filters: drop the client's key, add ours.
 
-    Empty when the provider has no ``api_key`` (the client's key then goes through).
+    Empty when the provider has no ``api_key`` and clients bring their own keys
+    (passthrough). When the gateway authenticates its clients, their Sluice keys never go
+    upstream, key or not.
     """
-    if config.providers[provider_name].api_key is None:
-        return []
-    header, _ = key_header(config, provider_name)
     remove = [{"remove": name} for name in CLIENT_KEY_HEADERS]
+    strip = {
+        "name": "envoy.filters.http.header_mutation",
+        "typed_config": {"@type": _HEADER_MUTATION, "mutations": {"request_mutations": remove}},
+    }
+    # Upstream filter chains must end with the codec.
+    codec = {
+        "name": "envoy.filters.http.upstream_codec",
+        "typed_config": {"@type": _UPSTREAM_CODEC},
+    }
+    if config.providers[provider_name].api_key is None:
+        return [strip, codec] if config.auth.authenticates else []
+    header, _ = key_header(config, provider_name)
     secret = {
         "name": _secret_name(provider_name),
         "sds_config": {"path_config_source": {"path": str(key_file(config, provider_name))}},
     }
     return [
-        {
-            "name": "envoy.filters.http.header_mutation",
-            "typed_config": {
-                "@type": _HEADER_MUTATION,
-                "mutations": {"request_mutations": remove},
-            },
-        },
+        strip,
         {
             "name": "envoy.filters.http.credential_injector",
             "typed_config": {
@@ -107,11 +112,7 @@ def key_filters(config: GatewayConfig, provider_name: str) -> list[JSONDict]:
                 },
             },
         },
-        # Upstream filter chains must end with the codec.
-        {
-            "name": "envoy.filters.http.upstream_codec",
-            "typed_config": {"@type": _UPSTREAM_CODEC},
-        },
+        codec,
     ]
 
 

@@ -99,12 +99,9 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
         asyncio.create_task(_stop_when_orphaned(stop)),
         asyncio.create_task(_reload_on_change(config_path, reload)),
         asyncio.create_task(_follow_applied(source, servicer)),
-        *(
-            [asyncio.create_task(directory.run(config.auth.refresh_interval_s))]
-            if directory
-            else []
-        ),
     ]
+    if directory is not None:  # keys created, revoked, expired: seen within an interval
+        background.append(asyncio.create_task(directory.run(config.auth.refresh_interval_s)))
     await stop.wait()
     for task in background:
         task.cancel()
