@@ -82,12 +82,13 @@ def local_reply_config(config: GatewayConfig) -> JSONDict:
             }
         )
         if config.auth.mode.jwt:
-            # jwt_authn's 401 (no token, or one that does not verify): the SDKs raise
-            # AuthenticationError on the status; the body says no more than that.
+            # jwt_authn refuses with 401, or 403 for a wrong audience: one 401 for all (the
+            # SDKs raise AuthenticationError), the body saying no more than that.
             refused = f"response.code_details.startsWith('{JWT_DETAILS}')"
             mappers.append(
                 {
                     "filter": _cel(f"{refused} && {match}"),
+                    "status_code": 401,
                     "body_format_override": {
                         "json_format": body(UNAUTHENTICATED, "authentication_error"),
                         "content_type": "application/json",
