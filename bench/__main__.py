@@ -4,7 +4,9 @@ For each scenario (non-streaming, burst streaming, paced streaming of 50 events 
 apart, the same ending in tool calls, one client at rest) it runs the same bounded load
 against: the fake upstream directly, plain Envoy (no ext_proc), Envoy + sidecar (noop
 chain, recording to the default SQLite event log), the same without the event log,
-Envoy + 2 sidecar workers, and chains with tool_rules and with tool_judge. It prints
+Envoy + 2 sidecar workers, chains with tool_rules and with tool_judge, and identity
+(``auth``: passthrough holding the provider keys, keys mode, keys mode with a token budget,
+compared side by side as ratios). It prints
 requests/s, p50/p99 latency, p50/p99 time to first byte, the sidecar's CPU per ext_proc
 message and per request, and each figure's ratio to plain Envoy.
 """
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import LoadResult, percentile
-from bench.setups import Setup, direct, plain_envoy, sidecar
+from bench.setups import Setup, direct, keyed, plain_envoy, sidecar
 from tests.harness import FakeUpstream, short_tempdir, start_fake_upstream
 
 
@@ -104,7 +106,7 @@ def _load(setup: Setup, scenario: Scenario, duration: float) -> LoadResult:
             "--body",
             json.dumps(scenario.body),
             "--headers",
-            json.dumps({"anthropic-version": "2023-06-01", **scenario.headers}),
+            json.dumps({"anthropic-version": "2023-06-01", **scenario.headers, **setup.headers}),
             "--concurrency",
             str(scenario.concurrency),
             "--duration",
@@ -216,7 +218,7 @@ def main() -> None:
         "--setups",
         help="comma-separated subset of: direct, envoy, sidecar, no-metrics, no-store, "
         "ratelimits, sidecar-x2, "
-        "tool_rules, tool_judge (default: all)",
+        "tool_rules, tool_judge, auth (default: all)",
     )
     args = parser.parse_args()
     rows: list[Row] = []
@@ -254,6 +256,29 @@ def main() -> None:
                         upstream, workdir / "limits", 1, name="ratelimits", limits=_LIMITS
                     ),
                     BASE,
+                ),
+                # auth: passthrough (provider keys held, nobody checked) against keys mode,
+                # then keys mode with a token budget; compared side by side (_auth_cost).
+                (
+                    "auth",
+                    lambda: keyed(upstream, workdir / "anon", "passthrough", keys=False),
+                    [NON_STREAMING, AT_REST],
+                ),
+                (
+                    "auth",
+                    lambda: keyed(upstream, workdir / "keys", "keys", keys=True),
+                    [NON_STREAMING, AT_REST],
+                ),
+                (
+                    "auth",
+                    lambda: keyed(
+                        upstream,
+                        workdir / "keysbudget",
+                        "keys+budget",
+                        keys=True,
+                        limits={"tokens_per_client": _LIMITS["tokens_per_client"]},
+                    ),
+                    [NON_STREAMING, AT_REST],
                 ),
                 (
                     "sidecar-x2",
@@ -303,8 +328,28 @@ def main() -> None:
     print(report(rows))
     print()
     print(_judged_wait(rows, judge_ms))
+    print(_auth_cost(rows))
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ | {"load": r.load.__dict__} for r in rows]))
+
+
+def _auth_cost(rows: list[Row]) -> str:
+    """Keys mode against passthrough at rest (p50), and keys with a budget against neither
+    (non-streaming throughput), as ratios measured in the same run."""
+    by = {(r.scenario, r.setup): r for r in rows}
+    anon, keys = by.get((AT_REST.name, "passthrough")), by.get((AT_REST.name, "keys"))
+    plain, both = (
+        by.get((NON_STREAMING.name, "passthrough")),
+        by.get((NON_STREAMING.name, "keys+budget")),
+    )
+    if anon is None or keys is None or plain is None or both is None:
+        return ""
+    added = percentile(keys.load.latencies_ms, 0.5) - percentile(anon.load.latencies_ms, 0.5)
+    return (
+        f"auth: keys vs passthrough, one client at rest: p50 {added:+.2f} ms; "
+        f"non-streaming throughput with keys and a token budget vs neither: "
+        f"{both.load.rps / plain.load.rps:.3f}x"
+    )
 
 
 def _judged_wait(rows: list[Row], judge_ms: float) -> str:
