@@ -131,11 +131,24 @@ class Budgets:
     ) -> int | None:
         """Seconds until a spent budget of this client, team or key renews (the longest,
         when several are spent); ``None`` while every one has tokens left."""
+        return self.standing(client, team, key, key_tokens_per_day)[0]
+
+    def standing(
+        self,
+        client: str | None,
+        team: str | None,
+        key: str | None = None,
+        key_tokens_per_day: int | None = None,
+    ) -> tuple[int | None, int | None]:
+        """Both answers in one pass: (:meth:`exhausted`, :meth:`remaining`)."""
         reset: int | None = None
+        left: int | None = None
         for verdict in self._verdicts(client, team, key, key_tokens_per_day):
             if not verdict.allowed:
                 reset = max(reset or 0, verdict.reset_s)
-        return reset
+            if left is None or verdict.remaining < left:
+                left = verdict.remaining
+        return reset, left
 
     def charge_all(
         self,

@@ -59,13 +59,22 @@ class TokenAccount:
     ``metering`` is ``None`` when no limits are kept: the meter still runs.
     """
 
-    __slots__ = ("_caller", "_metering", "_sent_bytes", "_settled", "allowance", "meter")
+    __slots__ = (
+        "_caller",
+        "_left",
+        "_metering",
+        "_sent_bytes",
+        "_settled",
+        "allowance",
+        "meter",
+    )
 
     def __init__(self, fmt: Format, metering: Metering | None, caller: Identity) -> None:
         """``caller``: who the budgets charge (the exchange's decided identity)."""
         self._metering = metering
         self._caller = caller
         self._settled = False
+        self._left: int | None = None  # the caller's tokens left, as :meth:`spent` found
         self.meter = ResponseMeter(fmt, time.perf_counter())
         self._sent_bytes: int | None = None  # the request's size, when budgets are kept
         # Output tokens a budget leaves this stream, when it could cross it: the stream is
@@ -78,12 +87,15 @@ class TokenAccount:
         if budgets is None:
             return None
         caller = self._caller
-        return budgets.exhausted(caller.client, caller.team, caller.key_id, caller.tokens_per_day)
+        renews, self._left = budgets.standing(
+            caller.client, caller.team, caller.key_id, caller.tokens_per_day
+        )
+        return renews
 
     def admit(self, sent: int, model: str | None, most: int | None) -> Mapping[str, str] | None:
-        """The request (``sent`` bytes, asking for at most ``most`` output tokens) goes on:
-        set its allowance; return what Envoy's rate-limit filters read (the client, the
-        team, the model), ``None`` when they read nothing."""
+        """The request (``sent`` bytes, asking for at most ``most`` output tokens) goes on
+        (after :meth:`spent`): set its allowance; return what Envoy's rate-limit filters read
+        (the client, the team, the model), ``None`` when they read nothing."""
         metering = self._metering
         if metering is None:
             return None
@@ -91,9 +103,7 @@ class TokenAccount:
         caller = self._caller
         if budgets is not None:
             self._sent_bytes = sent
-            left = budgets.remaining(
-                caller.client, caller.team, caller.key_id, caller.tokens_per_day
-            )
+            left = self._left
             input_tokens = sent // BYTES_PER_TOKEN
             # Cut the stream only when it could cross the budget: else it is not parsed.
             could_cross = left is not None and (most is None or input_tokens + most > left)
