@@ -8,6 +8,7 @@ sluice drain --config sluice.yaml         # drain Envoy (a preStop hook): finish
 sluice sidecar --config sluice.yaml --worker 0
 sluice event-log --config sluice.yaml     # the event-log writer process (started by `run`)
 sluice db upgrade|check|prune --config sluice.yaml [--older-than 30d]
+sluice keys create|list|revoke --config sluice.yaml ...  # Sluice-issued client keys
 sluice policies [--schema | --doc]        # the built-in policies and their configs
 sluice fake-upstream --port 8081          # the scripted fake LLM API (demo, tests)
 """
@@ -23,6 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sluice.auth.keys_cli import add_keys_parser
 from sluice.config import ConfigError, GatewayConfig, load_config
 
 __all__ = ["main"]
@@ -61,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     prune.add_argument(
         "--older-than", type=_age, required=True, help="An age such as 30d, 12h or 90m."
     )
+
+    add_keys_parser(commands, with_config)
 
     policies = commands.add_parser("policies", help="List the built-in policies.")
     show = policies.add_mutually_exclusive_group()
@@ -210,6 +214,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"sluice: {exc}")
     elif args.command == "db":
         _db(args)
+    elif args.command == "keys":
+        from sluice.auth.keys_cli import run_keys
+
+        run_keys(args, _load(args.config).store_url)
     elif args.command == "policies":
         from sluice.policies import BUILTINS
         from sluice.reference import config_schemas, policy_reference

@@ -18,6 +18,7 @@ from aiohttp import web
 from sluice.admin.auth import Keys, SessionSigner, auth_middleware
 from sluice.admin.health import Readiness, health_routes
 from sluice.admin.history import STORE, history_routes
+from sluice.admin.keys import key_routes
 from sluice.admin.metrics import Processes, metrics_routes
 from sluice.admin.policies_mount import mount_policies
 from sluice.admin.ui import setup_ui, ui_off_routes
@@ -85,6 +86,7 @@ def create_app(
     if store is not None:
         app[STORE] = store
         app.add_routes(history_routes())
+    app.add_routes(key_routes())
     mount_policies(app, config, store)
     setup_ui(app, keys=keys, signer=signer, readiness=readiness, store=store)
     return app

@@ -1,6 +1,7 @@
 """The history API: sessions (filtered, searched, paginated), transcripts, exports, exchanges.
 
-    GET /api/sessions?since=&until=&user=&client=&model=&modified=&q=&cursor=&limit=
+    GET /api/sessions?since=&until=&user=&client=&auth_user=&team=&key_id=&model=&modified=
+                     &q=&cursor=&limit=
     GET /api/sessions/{id}                a session as a transcript
     GET /api/sessions/{id}/export.md      ... as Markdown
     GET /api/sessions/{id}/export.jsonl   ... as JSON Lines
@@ -64,6 +65,9 @@ def session_filter(query: Any) -> SessionFilter:
         until=_time(query, "until"),
         user=query.get("user") or None,
         client=query.get("client") or None,
+        auth_user=query.get("auth_user") or None,
+        team=query.get("team") or None,
+        key_id=query.get("key_id") or None,
         model=query.get("model") or None,
         modified=_flag(query, "modified"),
         search=(query.get("q") or "").strip() or None,

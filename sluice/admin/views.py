@@ -69,6 +69,9 @@ def exchange_json(exchange: StoredExchange, first_message: int = 0) -> JSON:
         "model": exchange.model,
         "client": exchange.client,
         "user_id": exchange.user_id,
+        "user": exchange.user,  # who authenticated (``auth:``); user_id is the body's
+        "team": exchange.team,
+        "key_id": exchange.key_id,
         "status": exchange.status,
         "streamed": exchange.streamed,
         "usage": dataclasses.asdict(exchange.usage),

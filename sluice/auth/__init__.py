@@ -8,6 +8,7 @@ from sluice.auth.keys import (
     generate_key,
     hash_key,
     looks_like_key,
+    parse_expiry,
 )
 
-__all__ = ["KEY_PREFIX", "KeyRecord", "generate_key", "hash_key", "looks_like_key"]
+__all__ = ["KEY_PREFIX", "KeyRecord", "generate_key", "hash_key", "looks_like_key", "parse_expiry"]

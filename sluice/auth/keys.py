@@ -11,10 +11,17 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatchcase
 
-__all__ = ["KEY_PREFIX", "KeyRecord", "generate_key", "hash_key", "looks_like_key"]
+__all__ = [
+    "KEY_PREFIX",
+    "KeyRecord",
+    "generate_key",
+    "hash_key",
+    "looks_like_key",
+    "parse_expiry",
+]
 
 KEY_PREFIX = "sk-sluice-"
 _SECRET_BYTES = 24  # 192 bits; token_urlsafe writes them as 32 characters
@@ -41,6 +48,37 @@ def hash_key(secret: str) -> str:
     of guessing finds one, while the check runs on every request and must cost microseconds.
     """
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+_DURATION = re.compile(r"(\d+)([wdhm])")
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+
+
+def parse_expiry(text: str, now: datetime) -> datetime:
+    """When a key created at ``now`` with expiry ``text`` expires: a duration (``90d``,
+    ``12h``, ``2w``, ``30m``) or an ISO 8601 date or time (UTC unless it says otherwise).
+    Raises ValueError with a message fit for the user.
+
+    >>> parse_expiry("90d", datetime(2026, 1, 1, tzinfo=UTC)).date()
+    datetime.date(2026, 4, 1)
+    """
+    text = text.strip()
+    match = _DURATION.fullmatch(text)
+    if match:
+        amount = int(match.group(1))
+        if amount == 0:
+            raise ValueError(f"a key cannot expire in {text!r}: use more than 0")
+        return now + timedelta(**{_UNITS[match.group(2)]: amount})
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"expected a duration like 90d, 12h, 2w or 30m, or a date like 2027-01-31, not {text!r}"
+        ) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment <= now:
+        raise ValueError(f"{text!r} is in the past")
+    return moment
 
 
 def looks_like_key(value: str) -> bool:

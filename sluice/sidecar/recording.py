@@ -19,6 +19,7 @@ from sluice.model import Format, Response, Usage
 from sluice.sidecar.formats import FormatError, adapter_for
 from sluice.sidecar.sse import SSEParser
 from sluice.store import Decision, EventKind, ExchangeRecord, Outcome, Store
+from sluice.store.keys import touch_last_used
 
 __all__ = ["Capture", "read_response", "store_sink", "to_record"]
 
@@ -143,7 +144,8 @@ def to_record(capture: Capture) -> ExchangeRecord:
 
 
 def store_sink(store: Store) -> Callable[[Sequence[Capture]], Awaitable[None]]:
-    """The recorder's sink: parse each capture, write the batch in one transaction."""
+    """The recorder's sink: parse each capture, write the batch in one transaction, then
+    note when each Sluice key in it was last used (one statement; off the data path)."""
 
     async def sink(batch: Sequence[Capture]) -> None:
         records = []
@@ -153,6 +155,13 @@ def store_sink(store: Store) -> Callable[[Sequence[Capture]], Awaitable[None]]:
             except Exception:  # one unreadable exchange must not block the others
                 log.exception("event log: exchange %s could not be recorded", capture.id)
         await store.write(records)
+        used: dict[str, datetime] = {}
+        for record in records:
+            if record.key_id is not None:
+                used[record.key_id] = max(
+                    used.get(record.key_id, record.started_at), record.started_at
+                )
+        await touch_last_used(store, used)  # a retried batch writes the same times again
 
     return sink
 

@@ -2,7 +2,8 @@
 
 The CLI and the admin API create and revoke keys here; each sidecar worker loads
 :func:`active_keys` into memory and polls :func:`keys_version` (one cheap aggregate
-query) to reload when a key is created or revoked. Only hashes are stored
+query) to reload when a key is created or revoked; the event-log writer records when each
+key was last used (:func:`touch_last_used`). Only hashes are stored
 (:func:`sluice.auth.keys.hash_key`): :func:`create_key` returns the key once.
 """
 

@@ -38,8 +38,11 @@ class SessionFilter:
 
     since: datetime | None = None  # active at or after (last_seen)
     until: datetime | None = None  # started before (first_seen)
-    user: str | None = None
+    user: str | None = None  # the user id the request bodies named (metadata.user_id)
     client: str | None = None
+    auth_user: str | None = None  # some exchange was made by this authenticated user
+    team: str | None = None  # ... by this authenticated team
+    key_id: str | None = None  # ... with this Sluice key
     model: str | None = None  # some exchange used this model
     modified: bool | None = None  # True: some exchange was changed, blocked or refused
     search: str | None = None
@@ -120,6 +123,14 @@ def _conditions(db: AsyncConnection, where: SessionFilter) -> list[ColumnElement
         conditions.append(s.user_id == where.user)
     if where.client is not None:
         conditions.append(s.client == where.client)
+    # Sessions with an exchange of this caller: read through the (column, started_at) index.
+    for column, value in (
+        (x.user, where.auth_user),
+        (x.team, where.team),
+        (x.key_id, where.key_id),
+    ):
+        if value is not None:
+            conditions.append(s.id.in_(select(x.session_id).where(column == value)))
     if where.model is not None:
         conditions.append(exists().where(x.session_id == s.id, x.model == where.model))
     if where.modified is not None:

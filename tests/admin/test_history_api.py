@@ -15,11 +15,17 @@ from tests.store.factories import T0, claude_request, conversation, record, resp
 
 Client = TestClient[Any, Any]
 
+ALICE_A = {"user": "alice@corp", "team": "payments", "key_id": "key_aaaaaaaaaaaa"}
+ALICE_C = ALICE_A | {"key_id": "key_cccccccccccc"}
+
 BLOCKED_CALL = ToolCall("toolu_9", "Bash", '{"command": "rm -rf /"}')
 
 
 async def seed(store: Store) -> None:
-    """s1: alice, 3 turns, the last blocked; s2: bob on gpt-5 (the needle); s3: alice, modified."""
+    """s1: alice, 3 turns, the last blocked; s2: bob on gpt-5 (the needle); s3: alice, modified.
+
+    s1 and s3 were authenticated (alice@corp of team payments, with two keys of hers); s2 not.
+    """
     blocked = response(2)
     blocked.blocks.append(BLOCKED_CALL)
     delivered = response(2)
@@ -27,12 +33,13 @@ async def seed(store: Store) -> None:
     delivered.stop_reason = "end_turn"
     usage = Usage(input_tokens=10, output_tokens=5)
     s1 = [
-        record(0, id="s1-0", user_id="alice", usage=usage),
-        record(1, id="s1-1", user_id="alice", usage=usage),
+        record(0, id="s1-0", user_id="alice", usage=usage, **ALICE_A),
+        record(1, id="s1-1", user_id="alice", usage=usage, **ALICE_A),
         record(
             2,
             id="s1-2",
             user_id="alice",
+            **ALICE_A,
             usage=usage,
             outcome=Outcome.BLOCKED,
             response=blocked,
@@ -62,6 +69,7 @@ async def seed(store: Store) -> None:
             id="s3-0",
             session_id="s3",
             user_id="alice",
+            **ALICE_C,
             model="claude-haiku-4-5",
             started_at=T0 + timedelta(hours=2),
             outcome=Outcome.MODIFIED,
@@ -103,6 +111,27 @@ async def test_filters_by_user_model_time_and_policy_changes(client: Client, sto
     until = (T0 + timedelta(minutes=90)).isoformat().replace("+00:00", "")
     assert await ids(client, f"until={until}") == ["s2", "s1"]
     assert await ids(client, "user=alice&model=claude-haiku-4-5") == ["s3"]
+
+
+async def test_filters_by_authenticated_user_team_and_key(client: Client, store: Store):
+    await seed(store)
+    assert await ids(client, "auth_user=alice%40corp") == ["s3", "s1"]
+    assert await ids(client, "team=payments") == ["s3", "s1"]
+    assert await ids(client, "key_id=key_cccccccccccc") == ["s3"]
+    assert await ids(client, "team=payments&key_id=key_aaaaaaaaaaaa") == ["s1"]
+    assert await ids(client, "auth_user=alice") == []  # the body's user id is not who called
+    assert await ids(client, "team=research") == []
+    assert await ids(client, "key_id=key_cccccccccccc&model=gpt-5") == []
+
+
+async def test_an_exchange_names_who_made_it(client: Client, store: Store):
+    await seed(store)
+    made = await (await client.get("/api/exchanges/s3-0", headers=auth())).json()
+    assert (made["user"], made["team"], made["key_id"]) == (
+        "alice@corp", "payments", "key_cccccccccccc"
+    )  # fmt: skip
+    anonymous = await (await client.get("/api/exchanges/s2-0", headers=auth())).json()
+    assert (anonymous["user"], anonymous["team"], anonymous["key_id"]) == (None, None, None)
 
 
 async def test_search_finds_words_in_messages_and_responses(client: Client, store: Store):

@@ -135,6 +135,7 @@ async def test_every_endpoint_answers_as_documented(
         await c.check(client, "get", "/api/exchanges/s1-2", 401, headers=nobody)
         await _live(client, c)
         await _policies(client, c)
+        await _keys(client, c)
     finally:
         await client.close()
     documented = {
@@ -205,11 +206,33 @@ async def _policies(client: Client, c: Checker) -> None:
     await c.check(client, "post", "/api/policies/try", 401, headers=nobody, json=tried)
 
 
+async def _keys(client: Client, c: Checker) -> None:
+    admin, viewer, nobody = auth(), auth(VIEWER_KEY), {}
+    wanted = {"user": "alice", "team": "payments", "models": ["claude-*"], "expires": "30d"}
+    made = await c.check(client, "post", "/api/keys", 201, headers=admin, json=wanted)
+    await c.check(client, "post", "/api/keys", 400, headers=admin, json={"user": ""})
+    await c.check(client, "post", "/api/keys", 415, headers=admin, data="x")
+    await c.check(client, "post", "/api/keys", 403, headers=viewer, json=wanted)
+    await c.check(client, "post", "/api/keys", 401, headers=nobody, json=wanted)
+    await c.check(client, "get", "/api/keys", 200, headers=admin)
+    await c.check(client, "get", "/api/keys", 403, headers=viewer)
+    await c.check(client, "get", "/api/keys", 401, headers=nobody)
+    revoke = f"/api/keys/{made['key']['id']}/revoke"
+    await c.check(client, "post", revoke, 200, headers=admin)
+    await c.check(client, "post", "/api/keys/key_nope/revoke", 404, headers=admin)
+    await c.check(client, "post", revoke, 403, headers=viewer)
+    await c.check(client, "post", revoke, 401, headers=nobody)
+    await c.check(client, "get", "/api/sessions?team=payments&key_id=key_x", 200, headers=viewer)
+
+
 async def test_without_a_store_changes_are_unavailable(admin_env: None) -> None:
     client = await start_policy_client(None)
     c = Checker()
     try:
         await c.check(client, "put", "/api/policies", 503, headers=auth(), json=proposal())
         await c.check(client, "get", "/api/policies/versions", 503, headers=auth())
+        await c.check(client, "get", "/api/keys", 503, headers=auth())
+        await c.check(client, "post", "/api/keys", 503, headers=auth(), json={"user": "a"})
+        await c.check(client, "post", "/api/keys/key_x/revoke", 503, headers=auth())
     finally:
         await client.close()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sluice.auth import KEY_PREFIX, KeyRecord, generate_key, hash_key, looks_like_key
+from sluice.auth import KEY_PREFIX, KeyRecord, generate_key, hash_key, looks_like_key, parse_expiry
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -86,3 +87,26 @@ def test_models_are_globs_and_none_means_any() -> None:
     assert not claude.allows_model("gpt-5")
     assert not claude.allows_model("Claude-sonnet-4-5")  # case matters, as in model names
     assert not claude.allows_model(None)  # a restricted key needs a model to check
+
+
+def test_expiry_is_a_duration_or_a_date() -> None:
+    assert parse_expiry("90d", NOW) == NOW + timedelta(days=90)
+    assert parse_expiry("2w", NOW) == NOW + timedelta(weeks=2)
+    assert parse_expiry(" 12h", NOW) == NOW + timedelta(hours=12)
+    assert parse_expiry("30m", NOW) == NOW + timedelta(minutes=30)
+    assert parse_expiry("2027-01-31", NOW) == datetime(2027, 1, 31, tzinfo=UTC)
+    assert parse_expiry("2027-01-31T10:00+02:00", NOW) == datetime(2027, 1, 31, 8, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("soon", "expected a duration like 90d"),
+        ("90x", "expected a duration like 90d"),
+        ("0d", "cannot expire in '0d'"),
+        ("2026-12-01", "'2026-12-01' is in the past"),
+    ],
+)
+def test_a_bad_expiry_says_what_is_expected(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_expiry(text, NOW)

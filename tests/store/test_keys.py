@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sluice.auth import KEY_PREFIX, hash_key
 from sluice.model import Format
 from sluice.schema import metadata
-from sluice.sidecar.recording import Capture, to_record
+from sluice.sidecar.recording import Capture, store_sink, to_record
 from sluice.store import Store
 from sluice.store.keys import (
     active_keys,
@@ -133,3 +133,25 @@ async def test_the_caller_s_identity_is_stored_with_the_exchange(store: Store) -
     read = await store.read_exchange("ex-1")
     assert read is not None
     assert (read[1].user, read[1].team, read[1].key_id) == ("alice", "payments", "key_0123456789ab")
+
+
+async def test_the_event_log_writer_notes_when_a_key_was_last_used(store: Store) -> None:
+    used, _ = await create_key(store, "alice")
+    idle, _ = await create_key(store, "bob")
+
+    def capture(n: int, key_id: str | None) -> Capture:
+        return Capture(
+            id=f"ex-{n}",
+            started_at=T0 + timedelta(minutes=n),
+            format=Format.ANTHROPIC,
+            route="/v1/messages",
+            provider="anthropic",
+            request_body=b'{"model": "claude-sonnet-4-5", "messages": []}',
+            key_id=key_id,
+        )
+
+    sink = store_sink(store)
+    await sink([capture(5, used.id), capture(2, used.id), capture(9, None)])
+    await sink([capture(1, used.id)])  # an older exchange recorded later moves nothing back
+    last = {k.id: k.last_used_at for k in await list_keys(store)}
+    assert last == {used.id: T0 + timedelta(minutes=5), idle.id: None}

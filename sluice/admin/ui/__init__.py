@@ -17,6 +17,7 @@ from aiohttp import web
 
 from sluice.admin.auth import ROLE, Keys, SessionSigner
 from sluice.admin.health import Readiness
+from sluice.admin.ui.keys_page import key_page_routes
 from sluice.admin.ui.live import LIVE_FEED, LiveFeed, feed_context, live_routes
 from sluice.admin.ui.login import KEYS, login_routes
 from sluice.admin.ui.pages import READINESS, page_routes
@@ -57,6 +58,7 @@ def setup_ui(
     app.middlewares.append(login_redirect)
     app.add_routes(login_routes())
     app.add_routes(page_routes())
+    app.add_routes(key_page_routes())
     app.router.add_static("/static/", STATIC, name="static")
     if store is not None:
         feed = LiveFeed(store, poll_s=live_poll_s)
