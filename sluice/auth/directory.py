@@ -11,26 +11,22 @@ While the store cannot be read, the directory keeps the keys it last loaded (tra
 on; a revocation then waits for the store). A worker that never loaded them refuses every
 key: without the store, nobody can be told apart from a stranger.
 
-The directory also notes when each key was last used and hands that to the store now and
-then (:func:`~sluice.store.keys.touch_last_used`), for the admin's key list.
+A key's last use is recorded by the event-log writer, from the exchanges it stores.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sluice.auth.keys import KeyRecord, hash_key, looks_like_key
-from sluice.store.keys import KeyStore, active_keys, keys_version, touch_last_used
+from sluice.store.keys import KeyStore, active_keys, keys_version
 
 __all__ = ["KeyDirectory"]
 
 log = logging.getLogger(__name__)
-
-_TOUCH_EVERY_S = 30.0  # "last used" is for people reading a list: minutes would do
 
 
 class KeyDirectory:
@@ -46,8 +42,6 @@ class KeyDirectory:
         self._clock = clock
         self._by_hash: dict[str, KeyRecord] = {}
         self._version: str | None = None
-        self._used: dict[str, datetime] = {}
-        self._touched = time.monotonic()
         self.unreadable = False  # the last poll failed (logged once until it works again)
 
     def lookup(self, secret: str) -> KeyRecord | None:
@@ -58,11 +52,7 @@ class KeyDirectory:
         record = self._by_hash.get(hash_key(secret))
         if record is None:
             return None
-        now = self._clock()
-        if not record.usable(now):
-            return None
-        self._used[record.id] = now
-        return record
+        return record if record.usable(self._clock()) else None
 
     @property
     def size(self) -> int:
@@ -88,19 +78,8 @@ class KeyDirectory:
         self._version = version
         return True
 
-    async def flush_used(self) -> None:
-        """Hand the keys' last-use times to the store (dropped if it is down: not vital)."""
-        used, self._used = self._used, {}
-        self._touched = time.monotonic()
-        try:
-            await touch_last_used(self._store, used)
-        except Exception as exc:
-            log.debug("keys' last use not recorded: %r", exc)
-
     async def run(self, interval_s: float) -> None:
         """Refresh every ``interval_s`` seconds until cancelled."""
         while True:
             await asyncio.sleep(interval_s)
             await self.refresh()
-            if self._used and time.monotonic() - self._touched >= _TOUCH_EVERY_S:
-                await self.flush_used()

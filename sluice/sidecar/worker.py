@@ -108,8 +108,6 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     grace = config.sidecar.grace_period_s
     log.info("sidecar worker %d stopping (grace %gs)", os.getpid(), grace)
     await server.stop(grace)
-    if directory is not None:
-        await directory.flush_used()
     if syncing:  # after the last streams were charged: hand their tokens to the store
         syncing.cancel()
         await asyncio.gather(syncing, return_exceptions=True)

@@ -12,7 +12,7 @@ import pytest
 from sluice.auth.directory import KeyDirectory
 from sluice.schema import upgrade
 from sluice.store import Store
-from sluice.store.keys import create_key, get_key, revoke_key
+from sluice.store.keys import create_key, revoke_key
 
 
 @pytest.fixture
@@ -74,14 +74,3 @@ async def test_the_loaded_keys_stay_while_the_store_is_down(store: Store) -> Non
     assert broken.unreadable
     assert broken.lookup(secret) is None  # never loaded: nobody is let in
     assert directory.lookup(secret) is not None
-
-
-async def test_last_use_reaches_the_store(store: Store) -> None:
-    directory = KeyDirectory(store)
-    record, secret = await create_key(store, "dave")
-    await directory.refresh()
-    directory.lookup(secret)
-    await directory.flush_used()
-    stored = await get_key(store, record.id)
-    assert stored is not None
-    assert stored.last_used_at is not None
