@@ -138,6 +138,12 @@ def _raw(gateway: Gateway, path: str, body: dict[str, Any], headers: dict[str, s
         return error.code
 
 
+def _metrics(gateway: Gateway) -> str:
+    url = f"http://127.0.0.1:{gateway.config['admin']['port']}/metrics"
+    with urllib.request.urlopen(url) as response:
+        return str(response.read().decode())
+
+
 def _upstream_saw(upstream: FakeUpstream, text: str) -> list[dict[str, Any]]:
     return [r for r in upstream.requests() if text in json.dumps(r)]
 
@@ -221,6 +227,9 @@ async def test_a_created_key_works_with_both_sdks_and_never_reaches_the_provider
     assert not _upstream_saw(upstream, key.removeprefix("sk-sluice-"))
     rows = await _recorded(keyed.url, record.id)
     assert {(r["user"], r["team"], r["client"]) for r in rows} == {("alice", "payments", "alice")}
+    exposed = _metrics(keyed.gateway)
+    assert 'team="payments"' in exposed  # the key's team labels the metrics
+    assert key.removeprefix("sk-sluice-") not in exposed
 
 
 @pytest.mark.parametrize("client_format", ["anthropic", "openai"])
