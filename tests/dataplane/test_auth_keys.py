@@ -359,19 +359,31 @@ async def test_passthrough_paths_need_a_key_too(keyed: Keyed, engine: AsyncEngin
             await claude.messages.count_tokens(**body)  # type: ignore[arg-type]
 
 
-async def test_a_revoked_key_stops_on_both_workers_and_both_gateways_within_5s(
-    keyed: Keyed,
-    engine: AsyncEngine,
-    upstream: FakeUpstream,
+def _admin(gateway: Gateway, path: str, body: dict[str, Any] | None = None) -> Any:
+    """A call to the gateway's admin API (the test config's admin server is a demo: no key)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{gateway.config['admin']['port']}{path}",
+        json.dumps(body or {}).encode(),
+        {"content-type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+async def test_a_key_from_the_admin_api_works_and_its_revocation_stops_it_everywhere(
+    keyed: Keyed, upstream: FakeUpstream
 ) -> None:
+    """Both workers of this gateway and a second gateway on the same Postgres, within 5 s."""
     with (
         short_tempdir() as base,
         track(_start(upstream, base, keyed.url, keyed.key_file)) as second,
     ):
-        record, key = await create_key(engine, "ivy", team="payments")
+        made = _admin(keyed.gateway, "/api/keys", {"user": "ivy", "team": "payments"})
+        key = made["secret"]
         await _works_soon(keyed.gateway, key)
         await _works_soon(second, key)
-        assert await revoke_key(engine, record.id)
+        _admin(keyed.gateway, f"/api/keys/{made['key']['id']}/revoke")
         await asyncio.gather(
             _refused_within_5s(keyed.gateway, key), _refused_within_5s(second, key)
         )
