@@ -227,8 +227,8 @@ async def test_every_bad_token_is_refused_before_the_provider(
                 with pytest.raises(openai.AuthenticationError) as denied:
                     await _gpt(gateway, token, marker)
                 error = denied.value.body
-            assert error["type"] == "authentication_error", what  # type: ignore[index]
-            assert error["message"] == UNAUTHENTICATED, what  # type: ignore[index]
+            assert error["type"] == "authentication_error", what
+            assert error["message"] == UNAUTHENTICATED, what
     assert not _upstream_saw(upstream, marker)
 
 

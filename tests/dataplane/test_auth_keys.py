@@ -193,7 +193,7 @@ async def _recorded(url: str, key_id: str) -> list[asyncpg.Record]:
                 key_id,
             )
             if rows:
-                return rows
+                return list(rows)
             await asyncio.sleep(0.1)
     finally:
         await connection.close()
@@ -259,8 +259,8 @@ async def test_every_bad_credential_is_refused_before_the_provider(
             with pytest.raises(openai.AuthenticationError) as denied:
                 await _gpt(keyed.gateway, credential, marker)
             error = denied.value.body
-        assert error["type"] == "authentication_error", what  # type: ignore[index]
-        assert error["message"] == UNAUTHENTICATED, what  # type: ignore[index]
+        assert error["type"] == "authentication_error", what
+        assert error["message"] == UNAUTHENTICATED, what
     # No credential at all.
     if client_format == "anthropic":
         missing = _raw(
