@@ -41,7 +41,7 @@ test: install $(CLAUDE) lint ## install (Claude Code too), lint, type-check and 
 unit: install ## only the fast tests (no Envoy)
 	$(PY) -m pytest -m 'not dataplane'
 
-bench: install ## benchmark direct vs plain Envoy vs Envoy + sidecar (a few minutes)
+bench: install ## benchmark direct vs plain Envoy vs Envoy + sidecar, policies, auth (a few minutes)
 	$(PY) -m bench
 
 lint: install ## ruff and mypy --strict

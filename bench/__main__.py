@@ -4,7 +4,9 @@ For each scenario (non-streaming, burst streaming, paced streaming of 50 events 
 apart, the same ending in tool calls, one client at rest) it runs the same bounded load
 against: the fake upstream directly, plain Envoy (no ext_proc), Envoy + sidecar (noop
 chain, recording to the default SQLite event log), the same without the event log,
-Envoy + 2 sidecar workers, and chains with tool_rules and with tool_judge. It prints
+Envoy + 2 sidecar workers, chains with tool_rules and with tool_judge, and identity
+(``auth``: passthrough holding the provider keys, keys mode, keys mode with a token budget,
+compared side by side as ratios). It prints
 requests/s, p50/p99 latency, p50/p99 time to first byte, the sidecar's CPU per ext_proc
 message and per request, and each figure's ratio to plain Envoy.
 """
@@ -19,13 +21,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench.load import LoadResult, percentile
-from bench.setups import Setup, direct, plain_envoy, sidecar
+from bench.setups import Setup, direct, keyed, plain_envoy, sidecar
 from tests.harness import FakeUpstream, short_tempdir, start_fake_upstream
 
 
@@ -104,7 +106,7 @@ def _load(setup: Setup, scenario: Scenario, duration: float) -> LoadResult:
             "--body",
             json.dumps(scenario.body),
             "--headers",
-            json.dumps({"anthropic-version": "2023-06-01", **scenario.headers}),
+            json.dumps({"anthropic-version": "2023-06-01", **scenario.headers, **setup.headers}),
             "--concurrency",
             str(scenario.concurrency),
             "--duration",
@@ -216,7 +218,7 @@ def main() -> None:
         "--setups",
         help="comma-separated subset of: direct, envoy, sidecar, no-metrics, no-store, "
         "ratelimits, sidecar-x2, "
-        "tool_rules, tool_judge (default: all)",
+        "tool_rules, tool_judge, auth (default: all)",
     )
     args = parser.parse_args()
     rows: list[Row] = []
@@ -284,6 +286,8 @@ def main() -> None:
                 ),
             ]
             wanted = set(args.setups.split(",")) if args.setups else None
+            if wanted is None or "auth" in wanted:
+                rows += _auth_rows(upstream, workdir, args.duration)
             for key, make_setup, scenarios in plan:
                 if wanted is not None and key not in wanted:
                     continue
@@ -303,8 +307,92 @@ def main() -> None:
     print(report(rows))
     print()
     print(_judged_wait(rows, judge_ms))
+    print(_auth_cost(rows))
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ | {"load": r.load.__dict__} for r in rows]))
+
+
+def _auth_rows(
+    upstream: FakeUpstream, workdir: Path, duration: float, rounds: int = 4
+) -> list[Row]:
+    """Identity's cost: passthrough holding the provider keys (nobody checked), keys mode,
+    and keys mode with a token budget, all three running at once and measured in turns
+    (``rounds`` short runs each, merged), so that a shared machine's load weighs on each
+    alike."""
+    with ExitStack() as stack:
+        setups = [
+            stack.enter_context(keyed(upstream, workdir / "anon", "passthrough", keys=False)),
+            stack.enter_context(keyed(upstream, workdir / "keys", "keys", keys=True)),
+            stack.enter_context(
+                keyed(
+                    upstream,
+                    workdir / "keysbudget",
+                    "keys+budget",
+                    keys=True,
+                    limits={"tokens_per_client": _LIMITS["tokens_per_client"]},
+                )
+            ),
+        ]
+        rows = []
+        for scenario in (NON_STREAMING, AT_REST):
+            turns: dict[str, list[Row]] = {setup.name: [] for setup in setups}
+            for _ in range(rounds):
+                for setup in setups:
+                    turns[setup.name].append(measure(setup, scenario, duration / rounds))
+            for name, parts in turns.items():
+                rows.append(_merged(parts))
+                print(f"  {scenario.name:<14} {name:<11} {rows[-1].load.rps:8.1f} req/s")
+    return rows
+
+
+def _merged(parts: list[Row]) -> Row:
+    """Several measurements of one setup and scenario as one (CPU figures averaged)."""
+    load = LoadResult(
+        requests=sum(p.load.requests for p in parts),
+        errors=sum(p.load.errors for p in parts),
+        elapsed_s=sum(p.load.elapsed_s for p in parts),
+        latencies_ms=[x for p in parts for x in p.load.latencies_ms],
+        ttfb_ms=[x for p in parts for x in p.load.ttfb_ms],
+    )
+
+    def mean(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return sum(known) / len(known) if known else None
+
+    first = parts[0]
+    return Row(
+        first.scenario,
+        first.setup,
+        load,
+        mean([p.cpu_us_per_msg for p in parts]),
+        mean([p.cpu_us_per_req for p in parts]),
+        mean([p.msgs_per_req for p in parts]),
+        mean([p.writer_us_per_req for p in parts]),
+    )
+
+
+def _auth_cost(rows: list[Row]) -> str:
+    """Keys mode against passthrough at rest (p50), and keys with a budget against neither
+    (non-streaming throughput), as ratios measured in the same run."""
+    by = {(r.scenario, r.setup): r for r in rows}
+    anon, keys = by.get((AT_REST.name, "passthrough")), by.get((AT_REST.name, "keys"))
+    plain, both = (
+        by.get((NON_STREAMING.name, "passthrough")),
+        by.get((NON_STREAMING.name, "keys+budget")),
+    )
+    if anon is None or keys is None or plain is None or both is None:
+        return ""
+    added = percentile(keys.load.latencies_ms, 0.5) - percentile(anon.load.latencies_ms, 0.5)
+    cpu = (
+        f"; sidecar CPU per request {both.cpu_us_per_req / plain.cpu_us_per_req:.3f}x"
+        if both.cpu_us_per_req and plain.cpu_us_per_req
+        else ""
+    )
+    return (
+        f"auth: keys vs passthrough, one client at rest: p50 {added:+.2f} ms; "
+        f"non-streaming throughput with keys and a token budget vs neither: "
+        f"{both.load.rps / plain.load.rps:.3f}x{cpu}"
+    )
 
 
 def _judged_wait(rows: list[Row], judge_ms: float) -> str:

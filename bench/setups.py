@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import time
@@ -17,7 +18,7 @@ from sluice.envoy import envoy_binary, render_bootstrap
 from sluice.envoy.bootstrap import EXT_PROC_FILTER, SIDECAR_CLUSTER
 from tests.harness import FakeUpstream, gateway_config, start_gateway
 
-__all__ = ["Setup", "direct", "plain_envoy", "sidecar"]
+__all__ = ["Setup", "direct", "keyed", "plain_envoy", "sidecar"]
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Setup:
     admin_url: str | None = None
     sidecar_pids: list[int] = field(default_factory=list)
     writer_pid: int | None = None  # the event-log writer, when the store is on
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every request (a key)
 
     def sidecar_cpu_ns(self) -> int:
         """CPU time used so far by every thread of every sidecar worker, in ns."""
@@ -125,3 +127,67 @@ def _wait_ready(admin_url: str, timeout: float = 30) -> None:
             pass
         time.sleep(0.05)
     raise TimeoutError("envoy not ready")
+
+
+@contextmanager
+def keyed(
+    upstream: FakeUpstream, workdir: Path, name: str, *, keys: bool, **extra: Any
+) -> Iterator[Setup]:
+    """One worker holding the providers' keys: in ``keys`` mode with a Sluice key the load
+    sends, else in passthrough mode (``allow_anonymous``), the clients' keys unchecked."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    provider_key = workdir / "provider.key"
+    provider_key.write_text("sk-provider-bench\n")
+    held = {"secret": {"file": str(provider_key)}}
+    providers = {p: {"base_url": upstream.url, "api_key": held} for p in ("anthropic", "openai")}
+    auth = {"mode": "keys"} if keys else {"allow_anonymous": True}
+    config = _config(upstream, workdir, 1, providers=providers, auth=auth, **extra)
+    gateway = start_gateway(workdir, config)
+    try:
+        headers = {"x-api-key": "sk-ant-bench-client"}
+        if keys:
+            database = workdir / "var" / "sluice.db"
+            headers = {"x-api-key": asyncio.run(_issue_key(f"sqlite:///{database}"))}
+            _wait_accepted(gateway.url, headers)
+        yield Setup(
+            name,
+            gateway.url,
+            gateway.admin_url,
+            gateway.worker_pids(),
+            gateway.event_log_pid(),
+            headers,
+        )
+    finally:
+        gateway.stop()
+
+
+async def _issue_key(store_url: str) -> str:
+    from sluice.schema import create_engine
+    from sluice.store.keys import create_key
+
+    engine = create_engine(store_url)
+    try:
+        _, key = await create_key(engine, "bench", team="bench")
+    finally:
+        await engine.dispose()
+    return key
+
+
+def _wait_accepted(url: str, headers: dict[str, str], timeout: float = 10) -> None:
+    """Until the workers' next poll of the store has loaded the new key."""
+    body = json.dumps(
+        {"model": "m", "max_tokens": 8, "messages": [{"role": "user", "content": "hi"}]}
+    ).encode()
+    request_headers = {"anthropic-version": "2023-06-01", "content-type": "application/json"}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(
+            f"{url}/v1/messages", body, request_headers | headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError("the Sluice key was not accepted")

@@ -37,9 +37,12 @@ __all__ = [
 class ExchangeContext:
     """Who is asking what: the context every event carries. Read-only for policies.
 
-    ``client`` is the API key's short fingerprint (never the key), ``team`` the value of the
-    configured team header, ``session`` the conversation's id (from the client, else a
-    stable hash of its first message), ``headers`` the request headers without credentials.
+    ``user`` and ``team`` are who the gateway authenticated (``auth:``: the Sluice key's
+    owner and team, or the token's claims); in passthrough mode ``user`` is ``None`` and
+    ``team`` the value of the configured team header. ``client`` is what per-client limits
+    count: the user, else the API key's short fingerprint (never the key). ``session`` is
+    the conversation's id (from the client, else a stable hash of its first message),
+    ``headers`` the request headers without credentials.
     """
 
     format: Format
@@ -47,6 +50,7 @@ class ExchangeContext:
     request: Request
     client: str | None = None
     team: str | None = None
+    user: str | None = None
     session: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
 

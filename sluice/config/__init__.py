@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from sluice.config.auth import AuthConfig, AuthMode, JwtConfig
 from sluice.config.base import ConfigError, Model, Port, Secret
 from sluice.config.chains import ChainHeader, ChainRule, PolicyRef, PolicySettings
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
@@ -40,6 +41,8 @@ from sluice.config.upstreams import (
 
 __all__ = [
     "AdminConfig",
+    "AuthConfig",
+    "AuthMode",
     "ChainHeader",
     "ChainRule",
     "CircuitBreaker",
@@ -47,6 +50,7 @@ __all__ = [
     "EnvoyConfig",
     "FailureMode",
     "GatewayConfig",
+    "JwtConfig",
     "LimitsConfig",
     "ListenerConfig",
     "ListenerTls",
@@ -117,8 +121,11 @@ class GatewayConfig(PolicySettings):
         description="Delete exchanges older than this many days (checked hourly by the "
         "event-log writer, like `sluice db prune`); null keeps everything.",
     )
+    auth: AuthConfig = Field(default_factory=AuthConfig)
     team_header: str | None = Field(
-        None, description="Request header whose value names the client's team (e.g. x-team)."
+        None,
+        description="Request header whose value names the client's team (e.g. x-team); "
+        "passthrough mode only (otherwise the key or token names the team).",
     )
     chain_header: ChainHeader = Field(default_factory=ChainHeader)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
@@ -169,9 +176,28 @@ class GatewayConfig(PolicySettings):
             raise ValueError("routes: each path may appear once")
         check_passthrough(self.routes, self.passthrough)
         per_team = self.limits.tokens_per_team or self.limits.requests.per_team
-        if per_team and not self.team_header:
-            raise ValueError("limits: a per-team limit needs `team_header`")
+        if per_team and not self.team_header and not self.auth.authenticates:
+            raise ValueError("limits: a per-team limit needs `team_header` (or `auth.mode`)")
+        self._no_open_relay()
+        if self.auth.mode.keys and not self.store_url:
+            raise ValueError(
+                f"auth.mode {self.auth.mode.value!r}: keys live in the store, "
+                "so `store_url` must be set"
+            )
         return self
+
+    def _no_open_relay(self) -> None:
+        """A provider key behind an unauthenticated listener is spent by anyone."""
+        if self.auth.authenticates or self.auth.allow_anonymous:
+            return
+        holding = sorted(name for name, p in self.providers.items() if p.api_key is not None)
+        if holding:
+            named = ", ".join(f"providers.{name}.api_key" for name in holding)
+            raise ValueError(
+                f"auth.mode is 'passthrough' but {named} is set: anyone who reaches the "
+                "listener would spend the gateway's key. Set auth.mode to 'keys', 'jwt' or "
+                "'keys+jwt', or set auth.allow_anonymous: true to accept an open relay"
+            )
 
     def resolve_paths(self, base: Path) -> GatewayConfig:
         """Return a copy whose relative file paths are taken from ``base``."""
@@ -195,6 +221,7 @@ class GatewayConfig(PolicySettings):
         providers = {name: p.resolve(base) for name, p in self.providers.items()}
         return self.model_copy(
             update={
+                "auth": self.auth.resolve(base),
                 "listener": listener,
                 "providers": providers,
                 "sidecar": sidecar,

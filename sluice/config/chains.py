@@ -25,9 +25,18 @@ class ChainRule(Model):
     chain: str = Field(description="Name of the chain (a key of `chains`).")
     route: str | None = Field(None, description="Request path of the route, e.g. /v1/messages.")
     client: str | None = Field(
-        None, description="API-key fingerprint (as shown in logs and the admin UI)."
+        None,
+        description="The client limits count: the user when authenticated, else the API-key "
+        "fingerprint (as shown in logs and the admin UI).",
     )
-    team: str | None = Field(None, description="Value of the `team_header` request header.")
+    user: str | None = Field(
+        None, description="The authenticated user (the key's owner, the token's user claim)."
+    )
+    team: str | None = Field(
+        None,
+        description="The team: the key's or the token's; in passthrough mode the value of "
+        "the `team_header` request header.",
+    )
 
 
 class ChainHeader(Model):
@@ -49,7 +58,8 @@ class PolicySettings(Model):
     )
     select: list[ChainRule] = Field(
         default_factory=list,
-        description="Rules choosing a named chain per route, client or team; first match wins.",
+        description="Rules choosing a named chain per route, client, user or team; first match "
+        "wins.",
     )
 
     @model_validator(mode="after")

@@ -1,8 +1,10 @@
 """Request-rate limits and token budgets: how much traffic each client, team and model may send.
 
 Request rates are counted by Envoy itself (its ``local_ratelimit`` filter, per Envoy
-instance); token budgets by the sidecar's rate-limit service, shared across replicas
-through the store, or by an external ``envoyproxy/ratelimit`` (``rate_limit_service``).
+instance); token budgets by the sidecar while it handles each request, shared across
+replicas through the store, or by an external ``envoyproxy/ratelimit``
+(``rate_limit_service``). A client is the authenticated user (``auth``), in passthrough mode
+the API key's fingerprint; a team the key's or token's, in passthrough mode ``team_header``.
 """
 
 from __future__ import annotations
@@ -54,10 +56,14 @@ class RequestLimits(Model):
         None, alias="global", description="All LLM requests through this Envoy together."
     )
     per_client: Rate | None = Field(
-        None, description="Each client (API-key fingerprint) separately."
+        None,
+        description="Each client (the user; in passthrough mode the API-key fingerprint) "
+        "separately.",
     )
     per_team: Rate | None = Field(
-        None, description="Each team (value of `team_header`) separately."
+        None,
+        description="Each team (the key's or token's; in passthrough mode `team_header`'s "
+        "value) separately.",
     )
     per_model: dict[str, Rate] = Field(
         default_factory=dict,
@@ -87,10 +93,14 @@ class LimitsConfig(Model):
 
     requests: RequestLimits = Field(default_factory=RequestLimits)
     tokens_per_client: list[TokenBudget] = Field(
-        default_factory=list, description="Token budgets of each client (API-key fingerprint)."
+        default_factory=list,
+        description="Token budgets of each client (the user; in passthrough mode the API-key "
+        "fingerprint).",
     )
     tokens_per_team: list[TokenBudget] = Field(
-        default_factory=list, description="Token budgets of each team (needs `team_header`)."
+        default_factory=list,
+        description="Token budgets of each team (the key's or token's; in passthrough mode "
+        "needs `team_header`).",
     )
     cut_streams: bool = Field(
         True,

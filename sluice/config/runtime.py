@@ -124,7 +124,8 @@ class SidecarConfig(Model):
     )
     metrics_teams: list[str] = Field(
         default_factory=list,
-        description="The `team` label's allowed values (from `team_header`); any other "
+        description="The `team` label's allowed values (the authenticated team, or "
+        "`team_header` in passthrough mode); any other "
         "becomes `other`. Empty: the first `metrics_label_limit` teams each worker sees.",
     )
     metrics_label_limit: int = Field(

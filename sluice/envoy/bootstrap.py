@@ -23,12 +23,14 @@ from sluice.envoy.clusters import (
 from sluice.envoy.contract import (
     CONTENT_TYPE,
     HEADERS_NAMESPACE,
+    JWT_NAMESPACE,
     METADATA_NAMESPACE,
     PATH_ATTRIBUTE,
     PROVIDER_HEADER,
     STATUS_ATTRIBUTE,
     forwarded_headers,
 )
+from sluice.envoy.jwt import jwks_clusters, jwt_filters
 from sluice.envoy.local_replies import local_reply_config
 from sluice.envoy.ratelimits import (
     BUDGET_FILTER,
@@ -94,6 +96,7 @@ def render_bootstrap(config: GatewayConfig) -> JSONDict:
                 *(provider_cluster(name, config) for name in config.providers),
                 *admin,
                 *rate_limit_clusters(config),
+                *jwks_clusters(config),
             ],
         },
     }
@@ -144,6 +147,8 @@ def _http_connection_manager(config: GatewayConfig) -> JSONDict:
         "local_reply_config": local_reply_config(config),
         "http_filters": [
             {"name": "envoy.filters.http.header_to_metadata", "typed_config": _headers(config)},
+            # Before ext_proc: the sidecar receives the verified token's claims.
+            *jwt_filters(config),
             {"name": EXT_PROC_FILTER, "typed_config": _ext_proc_filter(config)},
             # After ext_proc: they read the headers the sidecar set (fingerprint, model).
             *rate_limit_filters(config),
@@ -183,10 +188,16 @@ def _ext_proc_filter(config: GatewayConfig) -> JSONDict:
         "request_attributes": [PATH_ATTRIBUTE],
         "response_attributes": [STATUS_ATTRIBUTE],
         "metadata_options": {
-            "forwarding_namespaces": {"untyped": [HEADERS_NAMESPACE]},
+            "forwarding_namespaces": {"untyped": _forwarded_namespaces(config)},
             "receiving_namespaces": {"untyped": [METADATA_NAMESPACE]},
         },
     }
+
+
+def _forwarded_namespaces(config: GatewayConfig) -> list[str]:
+    """The dynamic metadata the sidecar receives: the headers it reads, and the verified
+    token's payload when tokens are accepted."""
+    return [HEADERS_NAMESPACE, *([JWT_NAMESPACE] if config.auth.mode.jwt else [])]
 
 
 def _processing_mode(*, send_request_headers: bool) -> JSONDict:
@@ -287,7 +298,7 @@ def _route_config(config: GatewayConfig) -> JSONDict:
                 "name": f"passthrough:{entry.provider}:{entry.match}",
                 "match": match,
                 "route": _forward(config, entry.provider, idle),
-                "typed_per_filter_config": _NO_EXT_PROC | _no_limits(config),
+                "typed_per_filter_config": _passthrough_ext_proc(config) | _no_limits(config),
             }
         )
     # Anything else is refused here: an unknown path, or a spelling of an LLM path that
@@ -305,6 +316,30 @@ def _route_config(config: GatewayConfig) -> JSONDict:
         "name": "llm",
         "virtual_hosts": [{"name": "llm", "domains": ["*"], "routes": routes}],
     }
+
+
+# Passthrough paths (model lists, token counting) in keys mode: the sidecar checks the key
+# on the request's headers (there is no body to wait for), and reads nothing else.
+_KEY_CHECK_ONLY = {
+    EXT_PROC_FILTER: {
+        "@type": _EXT_PROC_PER_ROUTE,
+        "overrides": {
+            "processing_mode": {
+                "request_header_mode": "SEND",
+                "request_body_mode": "NONE",
+                "request_trailer_mode": "SKIP",
+                "response_header_mode": "SKIP",
+                "response_body_mode": "NONE",
+                "response_trailer_mode": "SKIP",
+            }
+        },
+    }
+}
+
+
+def _passthrough_ext_proc(config: GatewayConfig) -> JSONDict:
+    """Off on passthrough paths, except for the key check when Sluice keys are required."""
+    return _KEY_CHECK_ONLY if config.auth.mode.keys else _NO_EXT_PROC
 
 
 def _no_limits(config: GatewayConfig) -> JSONDict:

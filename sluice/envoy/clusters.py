@@ -127,8 +127,9 @@ def _upstream_filters(config: GatewayConfig, name: str) -> list[JSONDict]:
     remove: list[JSONDict] = [
         {"remove_on_match": {"key_matcher": {"prefix": INTERNAL_HEADER_PREFIX}}}
     ]
-    if config.providers[name].api_key is not None:
-        # The gateway's key replaces the client's: none of the client's may go along.
+    if config.providers[name].api_key is not None or config.auth.authenticates:
+        # The gateway's key replaces the client's, and a Sluice key or token is for the
+        # gateway alone: none of the client's credentials may go along.
         remove += [{"remove": header} for header in CLIENT_KEY_HEADERS]
     mutation = {"@type": _HEADER_MUTATION, "mutations": {"request_mutations": remove}}
     return [

@@ -17,13 +17,17 @@ __all__ = [
     "CONTENT_TYPE",
     "HEADERS_NAMESPACE",
     "INTERNAL_HEADER_PREFIX",
+    "JWT_NAMESPACE",
+    "JWT_PAYLOAD_KEY",
     "METADATA_NAMESPACE",
     "MODEL_KEY",
     "PATH_ATTRIBUTE",
     "PROVIDER_HEADER",
     "SIDECAR_REPLY_DETAILS",
     "STATUS_ATTRIBUTE",
+    "TEAM_KEY",
     "TOKENS_KEY",
+    "UNAUTHENTICATED",
     "forwarded_headers",
 ]
 
@@ -53,11 +57,19 @@ TOKENS_KEY = "tokens"
 MODEL_KEY = "model"
 OUTCOME_KEY = "outcome"
 # Set in the same namespace with the reply to the request body (when limits are kept), for
-# the rate-limit filters after ext_proc: the client's key fingerprint (never the key) and
-# the model the body names. Metadata, not headers: a client cannot forge it, and Envoy
+# the rate-limit filters after ext_proc: the client and team the sidecar decided (never a
+# key) and the model the body names. Metadata, not headers: a client cannot forge it, and Envoy
 # drops header changes in a body reply when it sent the sidecar no header message.
 CLIENT_KEY = "client"
+TEAM_KEY = "team"
 MODEL_KEY = "model"
+
+# Envoy's jwt_authn filter puts the verified token's payload here (under the filter's own
+# name); ext_proc forwards the namespace to the sidecar. Never a header: a client sets those.
+JWT_NAMESPACE = "envoy.filters.http.jwt_authn"
+JWT_PAYLOAD_KEY = "payload"
+# The one thing a refused client learns, whatever was wrong with its credential.
+UNAUTHENTICATED = "Sluice gateway: invalid or expired key"
 
 _ALWAYS = (
     "x-api-key",  # Anthropic clients' key: its fingerprint identifies the client
@@ -73,7 +85,7 @@ _ALWAYS = (
 def forwarded_headers(config: GatewayConfig) -> list[str]:
     """The request headers the sidecar needs, lower case, in a stable order."""
     names = list(_ALWAYS)
-    if config.team_header:
+    if config.team_header and not config.auth.authenticates:  # else the key names the team
         names.append(config.team_header.lower())
     if config.chain_header.enabled:
         names.append(config.chain_header.name.lower())

@@ -72,8 +72,9 @@ def _secret_name(provider_name: str) -> str:
 def key_filters(config: GatewayConfig, provider_name: str) -> list[JSONDict]:
     """The provider cluster's upstream HTTP filter that adds the gateway's key.
 
-    Empty when the provider has no ``api_key`` (the client's key then goes through). The
-    cluster removes the client's key headers first (:data:`CLIENT_KEY_HEADERS`).
+    Empty when the provider has no ``api_key`` (in passthrough the client's key then goes
+    through). The cluster removes the client's key headers first (:data:`CLIENT_KEY_HEADERS`)
+    whenever the gateway holds a key or authenticates its clients.
     """
     if config.providers[provider_name].api_key is None:
         return []

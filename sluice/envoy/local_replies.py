@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from sluice.config import GatewayConfig
-from sluice.envoy.contract import SIDECAR_REPLY_DETAILS
+from sluice.envoy.contract import SIDECAR_REPLY_DETAILS, UNAUTHENTICATED
+from sluice.envoy.jwt import JWT_DETAILS
 from sluice.envoy.ratelimits import BUDGET_DETAILS, RATE_DETAILS
 from sluice.model import Format
 
@@ -124,6 +125,20 @@ def local_reply_config(config: GatewayConfig) -> JSONDict:
             if status is not None:
                 refused["status_code"] = status
             mappers.append(refused)
+        if config.auth.mode.jwt:
+            # jwt_authn refuses with 401, or 403 for a wrong audience: one 401 for all (the
+            # SDKs raise AuthenticationError), the body saying no more than that.
+            unverified = f"response.code_details.startsWith('{JWT_DETAILS}')"
+            mappers.append(
+                {
+                    "filter": _cel(f"{unverified} && {match}"),
+                    "status_code": 401,
+                    "body_format_override": {
+                        "json_format": body(UNAUTHENTICATED, "authentication_error"),
+                        "content_type": "application/json",
+                    },
+                }
+            )
         for details, message in ((RATE_DETAILS, _RATE_LIMITED), (BUDGET_DETAILS, _BUDGET_SPENT)):
             # Envoy's rate-limit filters answer 429 (with retry-after) and an empty body.
             limited = f"response.code_details == '{details}'"

@@ -1,18 +1,20 @@
 """Envoy's rate-limit filters from ``limits`` in the gateway config.
 
-Two filters follow ``ext_proc`` in the chain, so they see the headers the sidecar set in its
-reply to the request body (``sluice.envoy.contract``): the client's key fingerprint and the
-model. They never see, count or log the raw key.
+The filters follow ``ext_proc`` in the chain, so they see the metadata the sidecar set in
+its reply to the request body (``sluice.envoy.contract``): the client and team the sidecar
+decided (from the key or token in ``keys``/``jwt`` modes; the key's fingerprint and the team
+header in ``passthrough``) and the model. They never see, count or log the raw key.
 
 - ``local_ratelimit``: request rates (global, per client, per team, per model), counted in
   this Envoy (per pod). One token bucket per client, team or model, created on first sight
   (a descriptor entry with an empty value is a wildcard; ``max_dynamic_descriptors`` bounds
   how many are kept, least recently used first out).
-- ``ratelimit``: token budgets. Envoy asks the rate-limit service before the request
-  (``hits_addend`` 0: only a check) and again when the stream is done, adding the tokens the
-  sidecar put in the dynamic metadata (``apply_on_stream_done``). The service is the sidecar
-  itself (its workers serve it next to ext_proc), or an external one
-  (``limits.rate_limit_service``, e.g. envoyproxy/ratelimit).
+- ``ratelimit``: token budgets counted by an external rate-limit service
+  (``limits.rate_limit_service``, e.g. envoyproxy/ratelimit) only. Envoy asks it before the
+  request (``hits_addend`` 0: only a check) and again when the stream is done, adding the
+  tokens the sidecar put in the dynamic metadata (``apply_on_stream_done``). Without one,
+  the sidecar checks and charges the budgets itself while it handles the request body
+  (``sluice.sidecar.budgets``): no round trip of its own.
 
 Refusals are 429s that ``local_replies`` rewrites into the client's own error format.
 """
@@ -23,8 +25,7 @@ import math
 from typing import Any
 
 from sluice.config import GatewayConfig, Rate, TokenBudget
-from sluice.envoy.clusters import SIDECAR_CLUSTER
-from sluice.envoy.contract import CLIENT_KEY, METADATA_NAMESPACE, MODEL_KEY, TOKENS_KEY
+from sluice.envoy.contract import CLIENT_KEY, METADATA_NAMESPACE, MODEL_KEY, TEAM_KEY, TOKENS_KEY
 from sluice.envoy.typed import protocol_options
 
 __all__ = [
@@ -56,14 +57,15 @@ _ALWAYS = {"default_value": {"numerator": 100, "denominator": "HUNDRED"}, "runti
 def rate_limit_filters(config: GatewayConfig) -> list[JSONDict]:
     """The HTTP filters to put right after ``ext_proc`` (none when nothing is limited)."""
     filters = []
-    if config.limits.requests.any or config.limits.budgets:
+    external = config.limits.budgets and config.limits.rate_limit_service is not None
+    if config.limits.requests.any or external:
         # ext_proc lets the request headers on at once (it receives no header message); the
         # sidecar's metadata comes with its reply to the body. Holding the headers here until
         # the whole body has passed lets the filters below see it.
         filters.append({"name": "envoy.filters.http.buffer", "typed_config": _hold(config)})
     if config.limits.requests.any:
         filters.append({"name": RATE_FILTER, "typed_config": _request_rates(config)})
-    if config.limits.budgets:
+    if external:
         filters.append({"name": BUDGET_FILTER, "typed_config": _token_budgets(config)})
     return filters
 
@@ -149,20 +151,6 @@ def _request_rates(config: GatewayConfig) -> JSONDict:
         if action not in actions:
             actions.append(action)
 
-    def header(name: str, key: str) -> JSONDict:
-        # Absent (no team header): this limit does not apply, the others still do.
-        return {
-            "actions": [
-                {
-                    "request_headers": {
-                        "header_name": name,
-                        "descriptor_key": key,
-                        "skip_if_absent": True,
-                    }
-                }
-            ]
-        }
-
     def sidecar(key: str) -> JSONDict:
         return {"actions": [_from_sidecar(key)]}
 
@@ -174,8 +162,8 @@ def _request_rates(config: GatewayConfig) -> JSONDict:
     if limits.per_client is not None:
         limit("client", "", limits.per_client, sidecar(CLIENT_KEY))  # "" = each
     if limits.per_team is not None:
-        assert config.team_header is not None  # the config's validator requires it
-        limit("team", "", limits.per_team, header(config.team_header.lower(), "team"))
+        # Absent (no team): this limit does not apply, the others still do.
+        limit(TEAM_KEY, "", limits.per_team, sidecar(TEAM_KEY))
     for model, rate in limits.per_model.items():
         limit("model", "" if model == "*" else model, rate, sidecar(MODEL_KEY))
     return {
@@ -210,20 +198,9 @@ def _from_sidecar(key: str) -> JSONDict:
     }
 
 
-def _budget_actions(key: str, header: str | None, budget: TokenBudget) -> list[JSONDict]:
-    who = (
-        _from_sidecar(key)
-        if header is None
-        else {
-            "request_headers": {
-                "header_name": header,
-                "descriptor_key": key,
-                "skip_if_absent": True,
-            }
-        }
-    )
+def _budget_actions(key: str, budget: TokenBudget) -> list[JSONDict]:
     return [
-        who,
+        _from_sidecar(key),
         {"generic_key": {"descriptor_key": "per", "descriptor_value": budget.per.value}},
     ]
 
@@ -232,10 +209,9 @@ def _token_budgets(config: GatewayConfig) -> JSONDict:
     limits = config.limits
     actions: list[list[JSONDict]] = []
     for budget in limits.tokens_per_client:
-        actions.append(_budget_actions(CLIENT_KEY, None, budget))
+        actions.append(_budget_actions(CLIENT_KEY, budget))
     for budget in limits.tokens_per_team:
-        assert config.team_header is not None  # the config's validator requires it
-        actions.append(_budget_actions("team", config.team_header.lower(), budget))
+        actions.append(_budget_actions(TEAM_KEY, budget))
     charge = f"%DYNAMIC_METADATA({METADATA_NAMESPACE}:{TOKENS_KEY})%"
     rate_limits = [
         # Before the request: only look (a request costs no tokens until it is answered).
@@ -247,17 +223,17 @@ def _token_budgets(config: GatewayConfig) -> JSONDict:
         ),
     ]
     service = limits.rate_limit_service
-    cluster = RATELIMIT_CLUSTER if service is not None else SIDECAR_CLUSTER
+    assert service is not None  # built-in budgets are kept by the sidecar itself
     return {
         "@type": _GLOBAL,
-        "domain": service.domain if service is not None else "sluice",
+        "domain": service.domain,
         "stat_prefix": "sluice_budgets",
-        # Default 20 ms; a busy sidecar worker may take longer, and a late answer lets the
+        # Default 20 ms; a busy service may take longer, and a late answer lets the
         # request through anyway (budgets are not a security boundary: fail open).
         "timeout": "0.1s",
         "failure_mode_deny": False,
         "rate_limit_service": {
-            "grpc_service": {"envoy_grpc": {"cluster_name": cluster}},
+            "grpc_service": {"envoy_grpc": {"cluster_name": RATELIMIT_CLUSTER}},
             "transport_api_version": "V3",
         },
         "rate_limits": rate_limits,

@@ -1,7 +1,8 @@
 """Token budgets, counted in memory by each sidecar worker and shared through the store.
 
-A budget is checked on every request (Envoy's rate-limit filter asks
-:mod:`sluice.sidecar.ratelimit_service`), so the check never waits for anything: each worker
+A budget is checked on every request, by the exchange while it handles the request body
+(:meth:`Budgets.exhausted`), and charged when the exchange ends (:meth:`Budgets.charge_all`),
+so neither waits for anything nor costs a round trip of its own: each worker
 keeps a counter per (client or team, window) holding the total it last read from the store
 plus what it charged since. Every ``sync_interval_s`` it adds its own charges to the store
 and reads back everyone's totals for the current windows (:meth:`Budgets.sync`).
@@ -25,12 +26,14 @@ from typing import Protocol
 
 from sluice.config import LimitsConfig
 
-__all__ = ["CLIENT", "TEAM", "Budgets", "Ledger", "Verdict"]
+__all__ = ["CLIENT", "KEY", "TEAM", "Budgets", "Ledger", "Verdict"]
 
 log = logging.getLogger(__name__)
 
 CLIENT = "client"  # the descriptor keys Envoy sends (see sluice.envoy.ratelimits)
 TEAM = "team"
+KEY = "key"  # a Sluice key's own ``tokens_per_day``
+_DAY = 86400
 
 Window = tuple[int, int]  # (period_s, window_start)
 WindowKey = tuple[int, int, str]  # (period_s, window_start, counter)
@@ -78,7 +81,8 @@ class Budgets:
         for scope, budgets in ((CLIENT, limits.tokens_per_client), (TEAM, limits.tokens_per_team)):
             for budget in budgets:
                 self._limits[(scope, budget.per.seconds)] = budget.tokens
-        self._periods = sorted({period for _, period in self._limits})
+        # Days always: a key may carry its own daily budget.
+        self._periods = sorted({_DAY, *(period for _, period in self._limits)})
         self._ledger = ledger
         self._clock = clock
         self._counters: dict[tuple[int, str], _Counter] = {}  # (period_s, counter) -> counts
@@ -106,17 +110,82 @@ class Budgets:
             return
         self._counter(period_s, f"{scope}={value}", self._clock()).pending += tokens
 
-    def remaining(self, client: str | None, team: str | None) -> int | None:
-        """The fewest tokens any budget of this client or team has left; ``None``: unlimited."""
+    def remaining(
+        self,
+        client: str | None,
+        team: str | None,
+        key: str | None = None,
+        key_tokens_per_day: int | None = None,
+    ) -> int | None:
+        """The fewest tokens any budget of this client, team or key has left; ``None``:
+        unlimited."""
+        verdicts = self._verdicts(client, team, key, key_tokens_per_day)
+        return min((v.remaining for v in verdicts), default=None)
+
+    def exhausted(
+        self,
+        client: str | None,
+        team: str | None,
+        key: str | None = None,
+        key_tokens_per_day: int | None = None,
+    ) -> int | None:
+        """Seconds until a spent budget of this client, team or key renews (the longest,
+        when several are spent); ``None`` while every one has tokens left."""
+        return self.standing(client, team, key, key_tokens_per_day)[0]
+
+    def standing(
+        self,
+        client: str | None,
+        team: str | None,
+        key: str | None = None,
+        key_tokens_per_day: int | None = None,
+    ) -> tuple[int | None, int | None]:
+        """Both answers in one pass: (:meth:`exhausted`, :meth:`remaining`)."""
+        reset: int | None = None
         left: int | None = None
+        for verdict in self._verdicts(client, team, key, key_tokens_per_day):
+            if not verdict.allowed:
+                reset = max(reset or 0, verdict.reset_s)
+            if left is None or verdict.remaining < left:
+                left = verdict.remaining
+        return reset, left
+
+    def charge_all(
+        self,
+        client: str | None,
+        team: str | None,
+        tokens: int,
+        key: str | None = None,
+        key_tokens_per_day: int | None = None,
+    ) -> None:
+        """Charge an exchange's ``tokens`` to every budget of its client, team and key."""
         for (scope, period_s), _ in self._limits.items():
             value = client if scope == CLIENT else team
-            if value is None:
-                continue
-            verdict = self.check(scope, value, period_s)
-            if verdict is not None and (left is None or verdict.remaining < left):
-                left = verdict.remaining
-        return left
+            if value is not None:
+                self.charge(scope, value, period_s, tokens)
+        if key is not None and key_tokens_per_day is not None and tokens > 0:
+            self._counter(_DAY, f"{KEY}={key}", self._clock()).pending += tokens
+
+    def _verdicts(
+        self,
+        client: str | None,
+        team: str | None,
+        key: str | None,
+        key_tokens_per_day: int | None,
+    ) -> list[Verdict]:
+        verdicts = []
+        for (scope, period_s), _ in self._limits.items():
+            value = client if scope == CLIENT else team
+            verdict = self.check(scope, value, period_s) if value is not None else None
+            if verdict is not None:
+                verdicts.append(verdict)
+        if key is not None and key_tokens_per_day is not None:
+            now = self._clock()
+            counter = self._counter(_DAY, f"{KEY}={key}", now)
+            remaining = max(0, key_tokens_per_day - counter.used)
+            reset = max(1, counter.window_start + _DAY - int(now))
+            verdicts.append(Verdict(remaining > 0, key_tokens_per_day, remaining, reset))
+        return verdicts
 
     def _counter(self, period_s: int, name: str, now: float) -> _Counter:
         start = int(now) // period_s * period_s

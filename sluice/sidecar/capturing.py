@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from sluice.auth.identity import Identity
 from sluice.model import Format
 from sluice.sidecar.chain import Decision
 from sluice.sidecar.recorder import Recorder
@@ -33,10 +34,11 @@ class Capturing:
         fmt: Format,
         route: str,
         provider: str | None,
-        client: str | None,
+        caller: Identity,
         body: bytes,
     ) -> None:
-        """Start capturing an exchange whose request ``body`` (as received) just arrived."""
+        """Start capturing an exchange whose request ``body`` (as received) just arrived,
+        from ``caller`` (who, as authenticated: never a credential)."""
         self._recorder = recorder
         self._clock = time.perf_counter()
         self.capture = Capture(
@@ -46,7 +48,10 @@ class Capturing:
             route=route,
             provider=provider,
             request_body=body,
-            client=client,
+            client=caller.client,
+            user=caller.user,
+            team=caller.team,
+            key_id=caller.key_id,
             limit=recorder.item_limit,
         )
 

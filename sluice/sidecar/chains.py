@@ -21,10 +21,11 @@ __all__ = ["ChainSet", "Selection"]
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """What a chain is chosen by: the route's path and who asks."""
+    """What a chain is chosen by: the route's path and who asks (as authenticated)."""
 
     path: str
     client: str | None = None
+    user: str | None = None
     team: str | None = None
     requested: str | None = None  # the chain header's value, when the config honours it
 
@@ -54,7 +55,6 @@ class ChainSet:
             for name, refs in config.chains.items()
         }
         self.rules = config.select
-        self.team_header = config.team_header.lower() if config.team_header else None
         self.chain_header = (
             config.chain_header.name.lower() if config.chain_header.enabled else None
         )
@@ -68,6 +68,7 @@ class ChainSet:
             if (
                 (rule.route is None or rule.route == selection.path)
                 and (rule.client is None or rule.client == selection.client)
+                and (rule.user is None or rule.user == selection.user)
                 and (rule.team is None or rule.team == selection.team)
             ):
                 return self.named[rule.chain]

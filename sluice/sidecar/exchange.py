@@ -24,7 +24,11 @@ import json
 import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from sluice.auth.identity import Gate
+from sluice.config import AuthConfig
+from sluice.envoy.contract import UNAUTHENTICATED
 from sluice.hooks import ExchangeContext, RequestHook
 from sluice.model import Format, Request
 from sluice.sidecar.capturing import Capturing
@@ -87,6 +91,15 @@ NO_CHANGES = ResponseHeaderChanges()
 # A body the sidecar may rewrite must not keep the provider's length.
 _BODY_MAY_CHANGE = ResponseHeaderChanges(remove=("content-length",))
 
+_PASSTHROUGH = Gate(AuthConfig())  # nobody is authenticated; the client is a fingerprint
+_FORBIDDEN_MODEL = "Sluice gateway: this key or team may not use model {model!r}"
+_BUDGET_SPENT = (
+    "Sluice gateway: token budget exhausted for this client, team or key. "
+    "Retry after the time in the retry-after header."
+)
+# Each client's word for "slow down" (both SDKs raise RateLimitError on any 429).
+_RATE_LIMITED = {Format.ANTHROPIC: "rate_limit_error"}
+
 
 class Exchange:
     """The state of one HTTP stream, from request headers to the end of the response."""
@@ -119,12 +132,14 @@ class Exchange:
         keepalive_s: float = 5.0,
         recorder: Recorder[Capture] | None = None,
         metering: Metering | None = None,
+        gate: Gate | None = None,
     ) -> None:
+        """``gate``: who may call, and as whom (default: passthrough, nobody checked)."""
         self._keepalive_s = keepalive_s
         self._recorder = recorder
         self._metering = metering
         self._metrics = chains.metrics
-        self.routing = Routing(chains)  # set with the request's headers
+        self.routing = Routing(chains, gate or _PASSTHROUGH)  # set with the request's headers
         # The owners an LLM request gets once its body arrived (None until then, and for
         # every other route): the event log's capture (when one is kept), its usage.
         self.capturing: Capturing | None = None
@@ -168,6 +183,8 @@ class Exchange:
         if self.finished:
             return
         self.finished = True
+        if self.account is not None:
+            self.account.settle()  # the budgets: charged what the exchange used
         if self._metrics is not None and self.account is not None:
             self._metrics.exchange(self._facts(self.account, complete))
         capturing, self.capturing = self.capturing, None
@@ -180,23 +197,48 @@ class Exchange:
                 model=self.request.model if self.request is not None else None,
             )
 
-    def on_request_headers(self, routes: RouteTable, headers: Mapping[str, str]) -> None:
+    def on_request_headers(
+        self,
+        routes: RouteTable,
+        headers: Mapping[str, str],
+        token: Mapping[str, Any] | None = None,
+    ) -> Refuse | None:
         """The request's headers (names in lower case; ``:path`` with its query string, and
-        only the headers the sidecar reads): find the route's format, choose the chain."""
-        self.routing.on_headers(routes, headers)
+        only the headers the sidecar reads) and the payload of the token Envoy verified, if
+        any: find the route's format, decide who calls, choose the chain. A caller who
+        cannot be authenticated is refused here (401), before any upstream byte."""
+        self.routing.on_headers(routes, headers, token)
+        if self.routing.caller is None:
+            return self._unauthenticated()
+        return None
+
+    def _unauthenticated(self) -> Refuse:
+        """401 in the client's format, saying nothing of what was wrong; not recorded
+        (a stranger's requests must not fill the event log)."""
+        fmt = self.routing.format
+        if fmt is None:  # a passthrough path: the client's format from its headers
+            anthropic = "anthropic-version" in self.routing.headers
+            fmt = Format.ANTHROPIC if anthropic else Format.OPENAI_CHAT
+        self.refused = True
+        self.status = 401
+        self.finished = True
+        body = adapter_for(fmt).error_body(401, "authentication_error", UNAUTHENTICATED)
+        return Refuse(401, body)
 
     async def on_request_body(self, body: bytes) -> RequestVerdict:
         """The whole request body arrived (BUFFERED): read it, refuse it, or let it go."""
         routing = self.routing
         fmt = routing.format
+        caller = routing.caller
+        if caller is None:
+            return self._unauthenticated()
         if fmt is None:
             return CONTINUE
-        caller = routing.caller
         if self._recorder is not None:
             self.capturing = Capturing(
-                self._recorder, fmt, routing.route, routing.provider, caller.client, body
+                self._recorder, fmt, routing.route, routing.provider, caller, body
             )
-        self.account = TokenAccount(fmt, self._metering)
+        account = self.account = TokenAccount(fmt, self._metering, caller)
         adapter = self._adapter = adapter_for(fmt)
         try:
             self.request = adapter.parse_request(body)
@@ -204,13 +246,22 @@ class Exchange:
             if self._metrics is not None:
                 self._metrics.error("invalid_request")
             return self._refuse(adapter.error_body(400, "invalid_request_error", str(exc)))
-        if (provider := routing.by_model(self.request.model)) and self.capturing is not None:
+        model = self.request.model
+        if not caller.allows_model(model):
+            message = _FORBIDDEN_MODEL.format(model=model or "")
+            return self._refuse(adapter.error_body(403, "permission_error", message), 403)
+        if (renews_s := account.spent()) is not None:
+            error_type = _RATE_LIMITED.get(fmt, "rate_limit_exceeded")
+            refusal = adapter.error_body(429, error_type, _BUDGET_SPENT)
+            return self._refuse(refusal, 429, {"retry-after": str(renews_s)})
+        if (provider := routing.by_model(model)) and self.capturing is not None:
             self.capturing.routed(provider)
         self.context = ExchangeContext(
             fmt,
             routing.path,
             self.request,
             client=caller.client,
+            user=caller.user,
             team=caller.team,
             session=session_id(routing.headers, self.request, scope=caller.client),
             headers=public_headers(routing.headers),
@@ -236,12 +287,10 @@ class Exchange:
         """Let the request go on (``changed``: as ``sent``, not as received); when limits
         are kept, with what Envoy's rate-limit filters read."""
         new_body = sent if changed else None
-        request, caller = self.request, self.routing.caller
+        request = self.request
         who = None
         if self.account is not None and request is not None:
-            who = self.account.admit(
-                len(sent), request.model, request.max_tokens, caller.client, caller.team
-            )
+            who = self.account.admit(len(sent), request.model, request.max_tokens)
         if who is not None:
             return Continue(new_body, who)
         return Continue(new_body) if changed else CONTINUE
@@ -250,13 +299,17 @@ class Exchange:
         """The tokens the budgets charge for this exchange; ``None`` when none are kept."""
         return self.account.tokens_used() if self.account is not None else None
 
-    def _refuse(self, body: bytes) -> Refuse:
+    def _refuse(
+        self, body: bytes, status: int = 400, headers: Mapping[str, str] | None = None
+    ) -> Refuse:
         self.refused = True
-        self.status = 400
+        self.status = status
         if self.capturing is not None:
-            self.capturing.refused(400, body)
+            self.capturing.refused(status, body)
         self.finish()
-        return Refuse(400, body)
+        if headers:
+            return Refuse(status, body, {"content-type": "application/json", **headers})
+        return Refuse(status, body)
 
     def on_response_headers(self, status: int, content_type: str) -> ResponseHeaderChanges:
         """The response begins (``status`` 0 if unknown): decide whether its body is read or
@@ -376,7 +429,7 @@ class Exchange:
             provider=self.routing.provider,
             model=self.request.model if self.request is not None else None,
             route=self.routing.route,
-            team=self.routing.caller.team,
+            team=self.routing.caller.team if self.routing.caller is not None else None,
             status=self.status,
             streamed=ttft is not None or meter.is_stream,
             duration=time.perf_counter() - meter.started,

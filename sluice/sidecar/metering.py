@@ -9,6 +9,10 @@ the metrics and the access log, finds those numbers; :func:`charged_tokens` turn
 the count a budget is charged. A response that reports no usage (a failed or cut-off
 upstream, a Chat stream without ``include_usage``) is charged an estimate: four bytes of
 request body a token.
+
+Built-in budgets (no ``limits.rate_limit_service``) are checked here, while the sidecar
+handles the request body (:meth:`TokenAccount.spent`), and charged when the exchange ends
+(:meth:`TokenAccount.settle`): no Envoy filter and no round trip of their own.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sluice.envoy.contract import CLIENT_KEY, MODEL_KEY
+from sluice.auth.identity import Identity
+from sluice.envoy.contract import CLIENT_KEY, MODEL_KEY, TEAM_KEY
 from sluice.model import Format
 from sluice.sidecar.budgets import Budgets
 from sluice.sidecar.usage import ResponseMeter
@@ -54,29 +59,51 @@ class TokenAccount:
     ``metering`` is ``None`` when no limits are kept: the meter still runs.
     """
 
-    __slots__ = ("_metering", "_sent_bytes", "allowance", "meter")
+    __slots__ = (
+        "_caller",
+        "_left",
+        "_metering",
+        "_sent_bytes",
+        "_settled",
+        "allowance",
+        "meter",
+    )
 
-    def __init__(self, fmt: Format, metering: Metering | None) -> None:
+    def __init__(self, fmt: Format, metering: Metering | None, caller: Identity) -> None:
+        """``caller``: who the budgets charge (the exchange's decided identity)."""
         self._metering = metering
+        self._caller = caller
+        self._settled = False
+        self._left: int | None = None  # the caller's tokens left, as :meth:`spent` found
         self.meter = ResponseMeter(fmt, time.perf_counter())
         self._sent_bytes: int | None = None  # the request's size, when budgets are kept
         # Output tokens a budget leaves this stream, when it could cross it: the stream is
         # then read and cut there.
         self.allowance: int | None = None
 
-    def admit(
-        self, sent: int, model: str | None, most: int | None, client: str | None, team: str | None
-    ) -> Mapping[str, str] | None:
-        """The request (``sent`` bytes, asking for at most ``most`` output tokens) goes on:
-        set its allowance; return what Envoy's rate-limit filters read (the key's
-        fingerprint, the model), ``None`` when they read nothing."""
+    def spent(self) -> int | None:
+        """Seconds until a spent budget of the caller renews; ``None`` while it may go on."""
+        budgets = self._metering.budgets if self._metering is not None else None
+        if budgets is None:
+            return None
+        caller = self._caller
+        renews, self._left = budgets.standing(
+            caller.client, caller.team, caller.key_id, caller.tokens_per_day
+        )
+        return renews
+
+    def admit(self, sent: int, model: str | None, most: int | None) -> Mapping[str, str] | None:
+        """The request (``sent`` bytes, asking for at most ``most`` output tokens) goes on
+        (after :meth:`spent`): set its allowance; return what Envoy's rate-limit filters read
+        (the client, the team, the model), ``None`` when they read nothing."""
         metering = self._metering
         if metering is None:
             return None
         budgets = metering.budgets
+        caller = self._caller
         if budgets is not None:
             self._sent_bytes = sent
-            left = budgets.remaining(client, team)
+            left = self._left
             input_tokens = sent // BYTES_PER_TOKEN
             # Cut the stream only when it could cross the budget: else it is not parsed.
             could_cross = left is not None and (most is None or input_tokens + most > left)
@@ -84,7 +111,10 @@ class TokenAccount:
                 self.allowance = max(0, left - input_tokens)
         if not metering.describe:
             return None
-        return {CLIENT_KEY: client or "anonymous", MODEL_KEY: model or ""}
+        who = {CLIENT_KEY: caller.client or "anonymous", MODEL_KEY: model or ""}
+        if caller.team:
+            who[TEAM_KEY] = caller.team
+        return who
 
     def feed(self, chunk: bytes) -> None:
         """A response chunk as the provider sent it."""
@@ -95,3 +125,13 @@ class TokenAccount:
         if self._sent_bytes is None:
             return None
         return charged_tokens(self.meter.usage(), self._sent_bytes)
+
+    def settle(self) -> None:
+        """The exchange is over: charge what it used to the caller's budgets (once)."""
+        budgets = self._metering.budgets if self._metering is not None else None
+        tokens = self.tokens_used()
+        if budgets is None or tokens is None or self._settled:
+            return
+        self._settled = True
+        caller = self._caller
+        budgets.charge_all(caller.client, caller.team, tokens, caller.key_id, caller.tokens_per_day)

@@ -3,42 +3,25 @@ model rules, who is calling, and the chain chosen for them.
 
 An :class:`~sluice.sidecar.exchange.Exchange` keeps one :class:`Routing`, set from the
 request's headers and refined once the body names the model. Everything an exchange knows
-about its caller lives in one :class:`Caller`, built by :func:`caller_from`: that is the
-place to add what an identity provider says about who is calling.
+about its caller lives in one :class:`~sluice.auth.identity.Identity`, decided by the
+worker's :class:`~sluice.auth.identity.Gate` from the key or the verified token (``None``:
+the request is refused, 401), before any chain is chosen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import Any
 
+from sluice.auth.identity import Gate, Identity
 from sluice.model import Format
 from sluice.sidecar.chain import Chain
 from sluice.sidecar.chains import ChainSet, Selection
-from sluice.sidecar.identity import fingerprint
 from sluice.sidecar.routes import RouteTable
 
-__all__ = ["Caller", "Routing", "caller_from"]
+__all__ = ["ANONYMOUS", "Routing"]
 
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who is calling, as far as the gateway can tell (``None`` where it cannot)."""
-
-    client: str | None = None  # the API key's fingerprint
-    team: str | None = None  # the team header's value, when the config names one
-    user: str | None = None  # the authenticated user, when an identity is known
-
-
-ANONYMOUS = Caller()
-
-
-def caller_from(headers: Mapping[str, str], chains: ChainSet) -> Caller:
-    """The caller of a request with these headers (names in lower case)."""
-    return Caller(
-        client=fingerprint(headers),
-        team=headers.get(chains.team_header) if chains.team_header else None,
-    )
+ANONYMOUS = Identity()
 
 
 class Routing:
@@ -50,6 +33,7 @@ class Routing:
 
     __slots__ = (
         "_chains",
+        "_gate",
         "_routes",
         "caller",
         "chain",
@@ -61,8 +45,9 @@ class Routing:
         "routed_to",
     )
 
-    def __init__(self, chains: ChainSet) -> None:
+    def __init__(self, chains: ChainSet, gate: Gate) -> None:
         self._chains = chains  # fixed for the exchange: a reload applies to the next request
+        self._gate = gate
         self._routes: RouteTable | None = None
         self.headers: Mapping[str, str] = {}
         self.path = ""  # as requested, with its query string
@@ -70,27 +55,40 @@ class Routing:
         self.format: Format | None = None  # None: not an LLM route (passthrough)
         self.provider: str | None = None
         self.routed_to: str | None = None  # the provider a model rule picked
-        self.caller = ANONYMOUS
+        self.caller: Identity | None = ANONYMOUS  # None: not authenticated (refused)
         self.chain: Chain = chains.default
 
-    def on_headers(self, routes: RouteTable, headers: Mapping[str, str]) -> None:
+    def on_headers(
+        self,
+        routes: RouteTable,
+        headers: Mapping[str, str],
+        token: Mapping[str, Any] | None = None,
+    ) -> None:
         """The request's headers (``:path`` with its query string, and the headers the
-        sidecar reads): find the route's format and provider, the caller, the chain."""
+        sidecar reads) and the verified token's payload, if any: find the route's format
+        and provider, the caller, the chain."""
         self.headers = headers
         self.path = headers.get(":path", "")
         self.format = routes.format_for(self.path)
+        gate = self._gate
         if self.format is None:
+            # Not read, but in keys mode still checked (Envoy sends only its headers).
+            if gate.authenticates:
+                self.caller = gate.identify(headers, token)
             return
         self._routes = routes
         self.route = self.path.partition("?")[0]
         self.provider = routes.provider_for(self.path)
+        caller = self.caller = gate.identify(headers, token)
+        if caller is None:
+            return
         chains = self._chains
-        self.caller = caller_from(headers, chains)
         self.chain = chains.select(
             Selection(
                 path=self.route,
-                client=self.caller.client,
-                team=self.caller.team,
+                client=caller.client,
+                user=caller.user,
+                team=caller.team,
                 requested=headers.get(chains.chain_header) if chains.chain_header else None,
             )
         )

@@ -17,18 +17,22 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import grpc
 from envoy.config.core.v3.base_pb2 import HeaderValue, HeaderValueOption
 from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
 from envoy.service.ext_proc.v3 import external_processor_pb2_grpc as pb_grpc
-from envoy.service.ratelimit.v3.rls_pb2_grpc import add_RateLimitServiceServicer_to_server
 from envoy.type.v3.http_status_pb2 import HttpStatus
+from google.protobuf.json_format import MessageToDict
 
+from sluice.auth.identity import Gate
 from sluice.envoy.contract import (
     ATTRIBUTES_KEY,
     CONTENT_TYPE,
     HEADERS_NAMESPACE,
+    JWT_NAMESPACE,
+    JWT_PAYLOAD_KEY,
     METADATA_NAMESPACE,
     MODEL_KEY,
     OUTCOME_KEY,
@@ -41,7 +45,6 @@ from sluice.envoy.contract import (
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.exchange import Continue, Exchange, Refuse, ResponseHeaderChanges
 from sluice.sidecar.metering import Metering
-from sluice.sidecar.ratelimit_service import RateLimitServer
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
@@ -113,6 +116,15 @@ def _request_start(message: pb.ProcessingRequest) -> dict[str, str]:
     if attributes is not None and PATH_ATTRIBUTE in attributes.fields:
         headers[":path"] = attributes.fields[PATH_ATTRIBUTE].string_value
     return headers
+
+
+def _token(message: pb.ProcessingRequest) -> dict[str, Any] | None:
+    """The payload of the token Envoy's ``jwt_authn`` verified (``None``: none was)."""
+    namespace = message.metadata_context.filter_metadata.get(JWT_NAMESPACE)
+    if namespace is None or JWT_PAYLOAD_KEY not in namespace.fields:
+        return None
+    payload: dict[str, Any] = MessageToDict(namespace.fields[JWT_PAYLOAD_KEY].struct_value)
+    return payload
 
 
 def _response_start(message: pb.ProcessingRequest) -> tuple[int, str]:
@@ -203,8 +215,11 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         keepalive_s: float = 5.0,
         recorder: Recorder[Capture] | None = None,
         metering: Metering | None = None,
+        gate: Gate | None = None,
     ) -> None:
+        """``gate``: who may call (default: passthrough, nobody is checked)."""
         self.metering = metering
+        self.gate = gate
         self.routes = routes
         self.chains = chains
         self.keepalive_s = keepalive_s
@@ -215,7 +230,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         request_iterator: AsyncIterator[pb.ProcessingRequest],
         context: grpc.aio.ServicerContext[pb.ProcessingRequest, pb.ProcessingResponse],
     ) -> AsyncIterator[pb.ProcessingResponse]:
-        exchange = Exchange(self.chains, self.keepalive_s, self.recorder, self.metering)
+        exchange = Exchange(self.chains, self.keepalive_s, self.recorder, self.metering, self.gate)
         metrics = self.chains.metrics  # the exchange's: it keeps the chains it started with
         messages = 0
         if metrics is not None:
@@ -250,12 +265,22 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     async for reply in self._response_chunk(exchange, body):
                         yield reply
                 elif kind == "request_headers":
-                    exchange.on_request_headers(self.routes, _headers(message.request_headers))
+                    headers = _headers(message.request_headers)
+                    refused = exchange.on_request_headers(self.routes, headers, _token(message))
+                    if refused is not None:  # not authenticated: nothing goes upstream
+                        if metrics is not None:  # before the reply, which ends the stream
+                            metrics.message(kind, time.perf_counter() - started)
+                        yield _refusal(refused)
+                        return
                     yield _CONTINUE_REQUEST_HEADERS
                 elif kind == "request_body":
+                    verdict: Continue | Refuse | None = None
                     if not exchange.path:  # no header message came: read what Envoy attached
-                        exchange.on_request_headers(self.routes, _request_start(message))
-                    verdict = await self._request_body(exchange, message.request_body.body)
+                        verdict = exchange.on_request_headers(
+                            self.routes, _request_start(message), _token(message)
+                        )
+                    if verdict is None:
+                        verdict = await self._request_body(exchange, message.request_body.body)
                     if isinstance(verdict, Refuse):
                         if metrics is not None:  # before the reply, which ends the stream
                             metrics.message(kind, time.perf_counter() - started)
@@ -342,15 +367,10 @@ def create_server() -> grpc.aio.Server:
     )
 
 
-async def serve(
-    servicer: ExtProcServer, address: str, *, ratelimit: RateLimitServer | None = None
-) -> grpc.aio.Server:
-    """Start ``servicer`` on ``address`` (``unix:/path`` or ``host:port``), with the
-    rate-limit service for the token budgets beside it when given."""
+async def serve(servicer: ExtProcServer, address: str) -> grpc.aio.Server:
+    """Start ``servicer`` on ``address`` (``unix:/path`` or ``host:port``)."""
     server = create_server()
     pb_grpc.add_ExternalProcessorServicer_to_server(servicer, server)
-    if ratelimit is not None:
-        add_RateLimitServiceServicer_to_server(ratelimit, server)
     server.add_insecure_port(address)
     await server.start()
     return server

@@ -19,17 +19,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sluice.config import ConfigError, GatewayConfig, load_config
+from sluice.config import ConfigError, GatewayConfig, LimitsConfig, load_config
 
 if TYPE_CHECKING:
+    from sluice.auth.directory import KeyDirectory
     from sluice.sidecar.eventlog.sender import CaptureSender
     from sluice.sidecar.metering import Metering
     from sluice.sidecar.policy_source import PolicySource
-    from sluice.sidecar.ratelimit_service import RateLimitServer
     from sluice.sidecar.recorder import Recorder
     from sluice.sidecar.recording import Capture
     from sluice.sidecar.server import ExtProcServer
     from sluice.store.budgets import BudgetLedger
+    from sluice.store.policies import PolicyVersions
 
 __all__ = ["configure_grpc_environment", "run_worker"]
 
@@ -49,6 +50,7 @@ def configure_grpc_environment() -> None:
 
 
 async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index: int) -> None:
+    from sluice.auth.identity import Gate
     from sluice.sidecar.llm_client import ModelClients
     from sluice.sidecar.policy_source import PolicySource
     from sluice.sidecar.routes import RouteTable
@@ -60,17 +62,19 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     socket_path.unlink(missing_ok=True)  # left behind by a worker that was killed
     models = ModelClients()  # shared by every chain, across reloads; closed at shutdown
     event_log = await _open_event_log(config)
-    metering, ratelimit, ledger = _open_metering(config)
+    metering, ledger = _open_metering(config)
     versions = PolicyVersions.open(config.store_url) if config.store_url else None
     source = PolicySource(config_path, config, models, versions)
+    directory = await _open_directory(config, versions)
     servicer = ExtProcServer(
         RouteTable(config.routes),
         await source.start(),
         config.sidecar.keepalive_s,
         event_log[1] if event_log else None,
         metering,
+        Gate(config.auth, directory, config.team_header),
     )
-    server = await serve(servicer, f"unix:{socket_path}", ratelimit=ratelimit)
+    server = await serve(servicer, f"unix:{socket_path}")
     budgets = metering.budgets if metering is not None else None
     syncing = budgets and asyncio.create_task(budgets.run(config.limits.sync_interval_s))
     log.info("sidecar worker %d listening on %s", os.getpid(), socket_path)
@@ -96,6 +100,8 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
         asyncio.create_task(_reload_on_change(config_path, reload)),
         asyncio.create_task(_follow_applied(source, servicer)),
     ]
+    if directory is not None:  # keys created, revoked, expired: seen within an interval
+        background.append(asyncio.create_task(directory.run(config.auth.refresh_interval_s)))
     await stop.wait()
     for task in background:
         task.cancel()
@@ -155,26 +161,40 @@ async def _follow_applied(
             servicer.chains = chains
 
 
-def _open_metering(
-    config: GatewayConfig,
-) -> tuple[Metering | None, RateLimitServer | None, BudgetLedger | None]:
-    """What the limits need of this worker: the headers for Envoy's rate-limit filters, and
-    the token budgets' counters and rate-limit service (unless an external one counts them),
-    shared through the store when there is one."""
+async def _open_directory(
+    config: GatewayConfig, versions: PolicyVersions | None
+) -> KeyDirectory | None:
+    """The Sluice keys this worker accepts (keys modes only), loaded before it serves."""
+    if not config.auth.mode.keys or versions is None:
+        return None
+    from sluice.auth.directory import KeyDirectory
+
+    directory = KeyDirectory(versions)
+    await directory.refresh()
+    return directory
+
+
+def _open_metering(config: GatewayConfig) -> tuple[Metering | None, BudgetLedger | None]:
+    """What the limits need of this worker: the metadata for Envoy's rate-limit filters,
+    and the token budgets' counters (unless an external service counts them), shared
+    through the store when there is one. Keys modes always count: a key may carry its own
+    daily budget."""
     limits = config.limits
-    if not (limits.requests.any or limits.budgets):
-        return None, None, None
+    external = limits.rate_limit_service is not None
+    counted = (limits.budgets and not external) or config.auth.mode.keys
+    describe = limits.requests.any or (limits.budgets and external)
+    if not (counted or describe):
+        return None, None
     from sluice.sidecar.budgets import Budgets
     from sluice.sidecar.metering import Metering
-    from sluice.sidecar.ratelimit_service import RateLimitServer
 
-    if not limits.budgets or limits.rate_limit_service is not None:
-        return Metering(describe=True), None, None
+    if not counted:
+        return Metering(describe=True), None
     from sluice.store.budgets import BudgetLedger
 
     ledger = BudgetLedger(config.store_url) if config.store_url else None
-    budgets = Budgets(limits, ledger)
-    return Metering(True, budgets, limits.cut_streams), RateLimitServer(budgets), ledger
+    budgets = Budgets(limits if not external else LimitsConfig(), ledger)
+    return Metering(describe, budgets, limits.cut_streams), ledger
 
 
 async def _stop_when_orphaned(stop: asyncio.Event) -> None:

@@ -30,6 +30,7 @@ def http_options(provider: dict[str, Any]) -> dict[str, Any]:
 def keyed(tmp_path: Path, **key: Any) -> GatewayConfig:
     (tmp_path / "key").write_text("sk-provider\n")
     raw = {
+        "auth": {"allow_anonymous": True},
         "sidecar": {"socket_dir": str(tmp_path / "run")},
         "providers": {
             "anthropic": {"base_url": "https://api.anthropic.com"},
@@ -95,6 +96,7 @@ def test_key_header_defaults_follow_the_routes_format() -> None:
 
 def test_model_rules_add_a_route_per_provider_before_the_default() -> None:
     raw = {
+        "auth": {"allow_anonymous": True},
         "providers": {
             "anthropic": {"base_url": "https://api.anthropic.com"},
             "openai": {"base_url": "https://api.openai.com"},
@@ -181,6 +183,7 @@ def test_provider_circuit_opens_on_consecutive_failures_and_fails_fast() -> None
 
 def test_failure_mode_per_route_overrides_the_filter() -> None:
     raw = {
+        "auth": {"allow_anonymous": True},
         "sidecar": {"failure_mode": "closed"},
         "routes": [
             {"path": "/v1/messages", "format": "anthropic", "provider": "anthropic"},

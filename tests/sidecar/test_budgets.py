@@ -141,3 +141,35 @@ def test_tokens_charged_for_a_response(chunks: list[bytes], tokens: int) -> None
     for chunk in chunks:
         meter.feed(chunk, now=1.0)
     assert charged_tokens(meter.usage(), request_bytes=400) == tokens
+
+
+def test_exhausted_names_the_longest_wait_among_the_spent_budgets() -> None:
+    clock = Clock(1_800_000_000.0)  # 08:00 UTC: 16 h left of the day, 60 s of the minute
+    budgets = Budgets(limits(), clock=clock)
+    assert budgets.exhausted("alice", "pay") is None
+    budgets.charge_all("alice", "pay", 100)
+    assert budgets.exhausted("alice", "pay") == 60  # the client's minute is spent
+    assert budgets.exhausted("bob", "pay") is None  # the team's day is not
+    budgets.charge_all("bob", "pay", 400)
+    assert budgets.exhausted("carol", "pay") == 16 * 3600  # now the team's day is
+
+
+def test_a_keys_own_daily_budget_counts_beside_the_configured_ones() -> None:
+    budgets = Budgets(LimitsConfig(), clock=Clock())
+    assert budgets.exhausted("alice", None, "key_1", 50) is None
+    budgets.charge_all("alice", None, 30, "key_1", 50)
+    assert budgets.remaining("alice", None, "key_1", 50) == 20
+    budgets.charge_all("alice", None, 30, "key_1", 50)
+    assert budgets.exhausted("alice", None, "key_1", 50) is not None
+    assert budgets.exhausted("alice", None, "key_2", 50) is None  # another key
+    assert budgets.exhausted("alice", None, "key_1", None) is None  # no budget of its own
+
+
+async def test_a_keys_charges_are_shared_through_the_ledger() -> None:
+    ledger = Ledger()
+    first = Budgets(LimitsConfig(), ledger, clock=Clock())
+    second = Budgets(LimitsConfig(), ledger, clock=Clock())
+    first.charge_all("alice", None, 60, "key_1", 50)
+    await first.sync()
+    await second.sync()
+    assert second.exhausted("alice", None, "key_1", 50) is not None

@@ -1,4 +1,5 @@
-"""Which chain a request gets: rules by route, client and team; the test header only if on."""
+"""Which chain a request gets: rules by route, client, user and team; the test header only
+if on."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def chains(**raw: Any) -> ChainSet:
 
 
 RULES = [
+    {"user": "mallory@example.test", "chain": "audit"},
     {"team": "security", "chain": "strict"},
     {"route": "/v1/responses", "client": "abc123", "chain": "audit"},
     {"route": "/v1/responses", "chain": "strict"},
@@ -32,6 +34,8 @@ RULES = [
         (Selection("/v1/responses", client="abc123"), "audit"),
         (Selection("/v1/responses", client="other"), "strict"),
         (Selection("/v1/responses", client="abc123", team="security"), "strict"),  # first wins
+        (Selection("/v1/messages", user="mallory@example.test", team="security"), "audit"),
+        (Selection("/v1/messages", user="alice@example.test", team="security"), "strict"),
     ],
 )
 def test_first_matching_rule_wins(selection: Selection, expected: str) -> None:

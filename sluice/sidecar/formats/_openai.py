@@ -23,8 +23,10 @@ def error_type_for(status: int) -> str:
 
 
 def error_json(error_type: str, message: str) -> JSON:
-    """``{"error": {...}}`` with every field the SDKs read."""
-    return {"error": {"message": message, "type": error_type, "param": None, "code": None}}
+    """``{"error": {...}}`` with every field the SDKs read. A ``rate_limit_exceeded`` also
+    carries it as its ``code``, as OpenAI's own 429s (and Envoy's, rewritten) do."""
+    code = error_type if error_type == "rate_limit_exceeded" else None
+    return {"error": {"message": message, "type": error_type, "param": None, "code": code}}
 
 
 def error_body(status: int, error_type: str, message: str) -> bytes:
