@@ -18,7 +18,7 @@ from sluice.policies import redact as redact_module
 from sluice.policies.redact import PII, SECRETS, Detector, Redact, redact
 from sluice.policy import PolicyError
 from sluice.sidecar.formats.edits import RequestEditor
-from tests.policies.factories import anthropic_body, request_hook, text_hook, tool_call_hook
+from tests.policies.factories import anthropic_body, request_hook, text_delta_hook, tool_call_hook
 
 # Fake secrets, assembled here so that secret scanners do not flag this file. Bodies are
 # seeded random draws: mixed case and digits, as real keys are.
@@ -286,8 +286,8 @@ async def test_clean_request_is_untouched() -> None:
 
 
 async def test_response_text() -> None:
-    hook = text_hook(f"Set `STRIPE_KEY={STRIPE}` and restart.")
-    await make().text(hook)
+    hook = text_delta_hook(f"Set `STRIPE_KEY={STRIPE}` and restart.")
+    await make().text_delta(hook)
     assert hook.text == f"Set `STRIPE_KEY={R('stripe_key')}` and restart."
 
 
@@ -326,12 +326,12 @@ async def test_unreadable_tool_call_with_a_secret_is_blocked() -> None:
 @pytest.mark.parametrize(
     ("directions", "hooks"),
     [
-        (None, {"request", "text", "tool_call"}),
-        (["request", "response"], {"request", "text", "tool_call"}),
+        (None, {"request", "text_delta", "tool_call"}),
+        (["request", "response"], {"request", "text_delta", "tool_call"}),
         (["request"], {"request"}),
         ("request", {"request"}),
-        (["response"], {"text", "tool_call"}),
-        ("both", {"request", "text", "tool_call"}),
+        (["response"], {"text_delta", "tool_call"}),
+        ("both", {"request", "text_delta", "tool_call"}),
     ],
 )
 def test_hooks_follow_directions(directions: list[str] | str | None, hooks: set[str]) -> None:
@@ -342,10 +342,10 @@ def test_hooks_follow_directions(directions: list[str] | str | None, hooks: set[
 
 async def test_pii_only_when_asked() -> None:
     text = "mail jane@example.com, call +44 20 7946 0958"
-    hook = text_hook(text)
-    await make().text(hook)
+    hook = text_delta_hook(text)
+    await make().text_delta(hook)
     assert hook.text == text
-    await make(pii=True).text(hook)
+    await make(pii=True).text_delta(hook)
     assert hook.text == f"mail {R('email')}, call {R('phone')}"
 
 
@@ -358,15 +358,19 @@ async def test_custom_patterns_and_replacement() -> None:
         ],
         replacement="<{kind}>",
     )
-    hook = text_hook(f"EMP-123456 VAULT_TOKEN=hvs.abc123 {GITHUB}")
-    await policy.text(hook)
+    hook = text_delta_hook(f"EMP-123456 VAULT_TOKEN=hvs.abc123 {GITHUB}")
+    await policy.text_delta(hook)
     assert hook.text == f"<employee_id> VAULT_TOKEN=<vault_token> {GITHUB}"
 
 
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ({"custom": [{"name": "emp", "pattern": r"EMP-(\d"}]}, "custom.0: .*'emp'.*bad regular"),
+        ({"custom": [{"name": "emp", "pattern": r"EMP-(\d"}]}, "custom.0: .*'emp'.*RE2.*missing"),
+        (
+            {"custom": [{"name": "tok", "pattern": r"(?<=token=)\w+"}]},
+            r"custom.0: .*'tok'.*RE2.*no look-around",
+        ),
         ({"custom": [{"name": "any", "pattern": r"x*"}]}, "'any' matches the empty string"),
         ({"custom": [{"name": "a b", "pattern": "x"}]}, "custom.0.name"),
         ({"custom": [{"pattern": "x"}]}, "custom.0.name: Field required"),
@@ -389,4 +393,4 @@ def test_documented_example_configures() -> None:
     example = redact_module.__doc__.split(".. code-block:: yaml")[1].split("\n\n")[1]
     (entry,) = yaml.safe_load(textwrap.dedent(example))["policies"]
     assert entry["name"] == "redact"
-    assert Redact.configure(entry["config"]).hooks() == {"request", "text", "tool_call"}
+    assert Redact.configure(entry["config"]).hooks() == {"request", "text_delta", "tool_call"}

@@ -10,7 +10,7 @@ from sluice.policies import replace as replace_module
 from sluice.policies.replace import Replace, recase
 from sluice.policy import PolicyError
 from sluice.sidecar.formats.edits import RequestEditor
-from tests.policies.factories import anthropic_body, request_hook, text_hook
+from tests.policies.factories import anthropic_body, request_hook, text_delta_hook
 
 
 def make(*rules: dict[str, Any]) -> Replace:
@@ -21,8 +21,8 @@ def make(*rules: dict[str, Any]) -> Replace:
 
 async def replaced(text: str, *rules: dict[str, Any]) -> str:
     """``text`` as a response text block after ``rules``."""
-    hook = text_hook(text)
-    await make(*rules).text(hook)
+    hook = text_delta_hook(text)
+    await make(*rules).text_delta(hook)
     return hook.text
 
 
@@ -107,8 +107,8 @@ async def test_directions_per_rule() -> None:
         {"find": "falcon", "replace": "the product", "directions": ["request"]},
         {"find": "globex", "replace": "acme", "directions": "response"},
     )
-    hook = text_hook("falcon by globex")
-    await policy.text(hook)
+    hook = text_delta_hook("falcon by globex")
+    await policy.text_delta(hook)
     assert hook.text == "falcon by acme"
     request = request_hook(
         anthropic_body(messages=[{"role": "user", "content": "falcon by globex"}])
@@ -122,10 +122,10 @@ async def test_directions_per_rule() -> None:
     ("directions", "hooks"),
     [
         ([["request"]], {"request"}),
-        ([["response"]], {"text"}),
-        (["request", "response"], {"request", "text"}),
-        ([["request", "response"]], {"request", "text"}),
-        (["both"], {"request", "text"}),
+        ([["response"]], {"text_delta"}),
+        (["request", "response"], {"request", "text_delta"}),
+        ([["request", "response"]], {"request", "text_delta"}),
+        (["both"], {"request", "text_delta"}),
     ],
 )
 def test_hooks_follow_directions(directions: list[Any], hooks: set[str]) -> None:
@@ -143,7 +143,7 @@ def test_hooks_follow_directions(directions: list[Any], hooks: set[str]) -> None
         ),
         (
             {"rules": [ACME, {"find": "(a)", "regex": True, "replace": r"\2"}]},
-            r"rules.1: .*'\(a\)'.*invalid group reference 2",
+            r"rules.1: .*'\(a\)'.*refers to group '2'",
         ),
         ({"rules": [{"find": "x*", "regex": True, "replace": "y"}]}, "matches the empty string"),
         ({"rules": [{"find": "", "replace": "y"}]}, "rules.0.find"),
@@ -167,6 +167,6 @@ async def test_documented_example_configures() -> None:
     assert entry["name"] == "replace"
     policy = Replace.configure(entry["config"])
     assert isinstance(policy, Replace)
-    hook = text_hook("Project Falcon: Acme fixed JIRA-12")
-    await policy.text(hook)
+    hook = text_delta_hook("Project Falcon: Acme fixed JIRA-12")
+    await policy.text_delta(hook)
     assert hook.text == "Project Falcon: Globex fixed ticket 12"
