@@ -105,7 +105,8 @@ class Chain:
         before = _snapshot(hook)
         started = time.perf_counter()
         try:
-            await asyncio.wait_for(handler(hook), policy.config.timeout_s)
+            async with asyncio.timeout(policy.config.timeout_s):  # no task, unlike wait_for
+                await handler(hook)
         except Exception as exc:  # a policy's bug or timeout must not reach the stream
             elapsed = time.perf_counter() - started
             why = "timed out" if isinstance(exc, TimeoutError) else f"failed: {exc!r}"

@@ -129,8 +129,9 @@ class StreamEnforcer:
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         sent = False
         async for out in self._feed(chunk):
-            sent = True
-            yield out
+            if out:
+                sent = True
+                yield out
         now = time.monotonic()
         if sent:
             self._sent_at = now
@@ -146,7 +147,7 @@ class StreamEnforcer:
             if (
                 after.kind is PartKind.BLOCK_STOP
                 and after.event is None
-                and part.index in self._windows
+                and part.index == after.index
             ):
                 self._last_pieces.add(id(part))
 
@@ -244,7 +245,9 @@ class StreamEnforcer:
             async for out in self._release():
                 yield out
         elif part.index in self._windows or (
-            part.kind is PartKind.BLOCK_START and isinstance(part.block, Text)
+            part.kind is PartKind.BLOCK_START
+            and self._chain.streams_text
+            and isinstance(part.block, Text)
         ):
             async for out in self._stream_text(part):
                 yield out
