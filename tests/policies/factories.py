@@ -19,8 +19,8 @@ from sluice.hooks import (
     TextHook,
     ToolCallHook,
 )
-from sluice.policy import Policy
 from sluice.model import Format, Response, Text, ToolCall
+from sluice.policy import Policy
 from sluice.sidecar.formats import adapter_for
 from sluice.sidecar.formats.edits import RequestEditor
 
