@@ -22,6 +22,7 @@ __all__ = [
     "SECRETS",
     "SECRETS_LOOKBACK",
     "Detector",
+    "find_findings",
     "find_spans",
     "open_from",
     "redact",
@@ -251,25 +252,31 @@ _Span = tuple[int, int, str]  # start, end, kind
 def find_spans(text: str, detectors: Iterable[Detector]) -> list[_Span]:
     """Where ``detectors`` find something in ``text``, in order. Overlapping findings merge
     into one span, named after the one that starts first, so no part of either survives."""
-    found: list[_Span] = []
+    return [(start, end, kind) for start, end, kind, _ in find_findings(text, detectors)]
+
+
+def find_findings(text: str, detectors: Iterable[Detector]) -> list[tuple[int, int, str, int]]:
+    """:func:`find_spans`, each span with where its match began (before the span, for a
+    detector that replaces one group: the label ``aws_secret_access_key =`` of a key)."""
+    found: list[tuple[int, int, str, int]] = []
     for detector in detectors:
         pos = 0
         while match := detector.pattern.search(text, pos):
             if detector.check is None or detector.check(match):
                 start, end = match.span(detector.group)
                 if start < end:
-                    found.append((start, end, detector.kind))
+                    found.append((start, end, detector.kind, match.start()))
                 pos = max(match.end(), match.start() + 1)
             else:  # a rejected look-alike may still hide a real match inside it
                 pos = match.start() + 1
     found.sort(key=lambda span: (span[0], -span[1]))  # stable: detector order breaks ties
-    merged: list[_Span] = []
-    for start, end, kind in found:
+    merged: list[tuple[int, int, str, int]] = []
+    for start, end, kind, began in found:
         if merged and start < merged[-1][1]:
-            first_start, first_end, first_kind = merged[-1]
-            merged[-1] = (first_start, max(first_end, end), first_kind)
+            first_start, first_end, first_kind, first_began = merged[-1]
+            merged[-1] = (first_start, max(first_end, end), first_kind, min(first_began, began))
         else:
-            merged.append((start, end, kind))
+            merged.append((start, end, kind, began))
     return merged
 
 

@@ -81,6 +81,7 @@ from sluice.policies._detectors import (
     SECRETS,
     SECRETS_LOOKBACK,
     Detector,
+    find_findings,
     find_spans,
     open_from,
     redact,
@@ -208,8 +209,11 @@ class Redact(Policy[RedactConfig]):
     async def text_delta(self, hook: TextDeltaHook) -> None:
         if not hook.final:
             hook.hold(self._open_from(hook.text))
-        spans = find_spans(hook.text, self.detectors)
-        for start, end, kind in reversed(spans):
+        findings = find_findings(hook.text, self.detectors)
+        for start, _, _, began in reversed(findings):
+            if start >= hook.settled:  # a label released without its secret is not found again
+                hook.hold(began)
+        for start, end, kind, _ in reversed(findings):
             if start < hook.settled:
                 hook.replace(start, end, self.config.replacement.format(kind=kind))
 

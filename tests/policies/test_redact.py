@@ -18,7 +18,13 @@ from sluice.policies import redact as redact_module
 from sluice.policies.redact import PII, SECRETS, Detector, Redact, redact
 from sluice.policy import PolicyError
 from sluice.sidecar.formats.edits import RequestEditor
-from tests.policies.factories import anthropic_body, request_hook, text_delta_hook, tool_call_hook
+from tests.policies.factories import (
+    anthropic_body,
+    request_hook,
+    stream_text,
+    text_delta_hook,
+    tool_call_hook,
+)
 
 # Fake secrets, assembled here so that secret scanners do not flag this file. Bodies are
 # seeded random draws: mixed case and digits, as real keys are.
@@ -394,3 +400,59 @@ def test_documented_example_configures() -> None:
     (entry,) = yaml.safe_load(textwrap.dedent(example))["policies"]
     assert entry["name"] == "redact"
     assert Redact.configure(entry["config"]).hooks() == {"request", "text_delta", "tool_call"}
+
+
+# Streamed: text_delta sees the text piece by piece --------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), SECRET_CASES + PII_CASES)
+async def test_a_finding_cut_anywhere_in_a_stream_is_redacted_as_in_a_whole_block(
+    text: str, expected: str
+) -> None:
+    policy = make(pii=True)
+    for cut in range(1, len(text)):
+        out, most = await stream_text(policy, [text[:cut], text[cut:]])
+        assert out == expected, f"cut at {cut}"
+        assert most <= policy.lookback
+
+
+@given(
+    st.lists(st.tuples(st.text(max_size=30), st.sampled_from(SAMPLES)), min_size=1, max_size=3),
+    st.lists(st.integers(1, 40), min_size=1, max_size=60),
+)
+async def test_secrets_in_a_stream_cut_at_random_are_redacted(
+    parts: list[tuple[str, str]], sizes: list[int]
+) -> None:
+    text = "".join(f"{prose} {secret} " for prose, secret in parts)
+    pieces, at = [], 0
+    for size in sizes * (len(text) // sum(sizes) + 1):
+        if at >= len(text):
+            break
+        pieces.append(text[at : at + size])
+        at += size
+    policy = make()
+    out, _ = await stream_text(policy, pieces)
+    assert out == redact(text)[0]
+
+
+async def test_prose_is_released_but_for_its_last_word() -> None:
+    policy, held, released = make(), "", ""
+    for piece, still_held in [("Deploy ", ""), ("with the usual", "usual"), (" steps", "steps")]:
+        hook = text_delta_hook(held + piece, final=False)
+        await policy.text_delta(hook)
+        released += hook.text[: hook.settled]
+        held = hook.text[hook.settled :]
+        assert held == still_held
+    assert released == "Deploy with the usual "
+
+
+async def test_a_custom_pattern_cannot_stall_a_worker() -> None:
+    # (x+x+)+y backtracks exponentially in Python's re on a run of x without a y; RE2 runs
+    # in time linear in the text.
+    policy = make(custom=[{"name": "evil", "pattern": "(x+x+)+y"}])
+    hook = text_delta_hook("x" * 20_000)
+    await policy.text_delta(hook)
+    assert hook.text == "x" * 20_000
+    hook = text_delta_hook("x" * 20_000 + "y")
+    await policy.text_delta(hook)
+    assert hook.text == R("evil")
