@@ -11,9 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sluice.hooks import TextDeltaHook
 from sluice.model import Format, Text
 from sluice.policies.redact import Redact, redact
 from sluice.policies.replace import Replace
+from sluice.policy import Policy, PolicyConfig
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, StreamEnforcer
 from sluice.sidecar.formats import adapter_for
@@ -282,3 +284,21 @@ def _body(fmt: Format, text: str) -> bytes:
             ],
         }
     return json.dumps(obj).encode()
+
+
+class _Broken(Policy[PolicyConfig]):
+    """Reads text as it streams, and fails."""
+
+    lookback = 10
+
+    async def text_delta(self, hook: TextDeltaHook) -> None:
+        raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_a_failing_text_policy_withholds_the_text(fmt: Format) -> None:
+    data = text_stream(fmt, [SECRET_TEXT[:30], SECRET_TEXT[30:]])
+    out = await run(fmt, Chain([_Broken.configure({})]), [data])
+    assert KEY[:20].encode() not in out
+    assert "[text withheld: policy _Broken could not check it" in delivered(fmt, out)
+    check_valid(fmt, out, data, delivered(fmt, out))
