@@ -3,16 +3,14 @@
 :class:`StreamEnforcer` reads an SSE response event by event. A block some policy must see
 whole (text, if the chain has a ``text`` hook; a tool call, if it has ``tool_call``) is held
 until its last event, then released unchanged, rewritten, or replaced. Text that policies
-read as it streams (``text_delta`` hooks only) is held a few characters at a time: each
-piece joins a window, the chain rewrites it and says how much may go, and that much goes at
-once, in the upstream's own delta events with the released text in place of theirs; the
-rest (at most the chain's declared lookback) is released at the block's end, before any
-other event of the block or of the response's end. Everything else flows on at once. While
-text is held, a keepalive comment goes to the client at least every ``keepalive_s`` that
-the upstream sends something but the client would get nothing.
+read as it streams (``text_delta`` hooks only) is held a few characters at a time and goes
+on in the upstream's own delta events (:mod:`sluice.sidecar.text_windows`); what is still
+held goes before any other event of its block and before the response's end. Everything
+else flows on at once. While text is held, a keepalive comment goes to the client at least
+every ``keepalive_s`` that the upstream sends something but the client would get nothing.
 
-In Anthropic streams, tool calls the chain let through are held until the
-response's end, so that a refusal text can still go before them: Anthropic requires
+In Anthropic streams, tool calls the chain let through are held until the response's end,
+so that a refusal text can still go before them: Anthropic requires
 ``tool_use`` to be the last content of a turn (the OpenAI formats have no such rule, and
 their allowed calls go on at once). When every tool call was blocked, the stop reason
 becomes ``end_turn``.
@@ -29,12 +27,11 @@ retrying a failed stream without ``stream`` (Claude Code does) meets the same de
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 
-from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, TextDeltaHook, ToolCallHook
+from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
 from sluice.model import Block, Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.formats import (
@@ -47,6 +44,7 @@ from sluice.sidecar.formats import (
 )
 from sluice.sidecar.refusal import refusal_text
 from sluice.sidecar.sse import SSEParser
+from sluice.sidecar.text_windows import TextWindows
 
 __all__ = ["BodyEnforcer", "StreamEnforcer"]
 
@@ -66,14 +64,6 @@ class _Outcome:
     @property
     def all_blocked(self) -> bool:
         return self.calls > 0 and self.blocked == self.calls
-
-
-@dataclass(slots=True)
-class _Window:
-    """A text block released as it streams: what is held back, what the client has."""
-
-    held: str = ""
-    delivered: str = ""
 
 
 async def _with_keepalives(work: Awaitable[None], interval: float) -> AsyncIterator[bytes]:
@@ -121,9 +111,8 @@ class StreamEnforcer:
         self._tools_last = context.format is Format.ANTHROPIC
         self._ending = False  # the response's end has begun: everything pending was sent
         self._ended = False  # the gateway wrote the end itself (every tool call was blocked)
-        self._windows: dict[int, _Window] = {}  # text blocks released as they stream
-        # Parts whose block ends with them (a Chat chunk carrying text and finish_reason).
-        self._last_pieces: set[int] = set()
+        # Text blocks released as they stream (text_delta hooks).
+        self._texts = TextWindows(chain, decoder, context, self._decide)
         self._sent_at = time.monotonic()  # when the client last received something
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
@@ -140,16 +129,7 @@ class StreamEnforcer:
             yield KEEPALIVE
 
     def _holding(self) -> bool:
-        return self._held is not None or any(w.held for w in self._windows.values())
-
-    def _mark_last_pieces(self, parts: list[StreamPart]) -> None:
-        for part, after in itertools.pairwise(parts):
-            if (
-                after.kind is PartKind.BLOCK_STOP
-                and after.event is None
-                and part.index == after.index
-            ):
-                self._last_pieces.add(id(part))
+        return self._held is not None or self._texts.holding()
 
     async def _feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         out = b""
@@ -158,7 +138,7 @@ class StreamEnforcer:
         for event in self._parser.feed(chunk):
             parts = self._decoder.feed(event)
             if self._chain.streams_text and len(parts) > 1:
-                self._mark_last_pieces(parts)
+                self._texts.mark_last_pieces(parts)
             for part in parts:
                 if self._left is not None and part.delta:
                     self._left -= len(part.delta)
@@ -180,7 +160,8 @@ class StreamEnforcer:
     def _cut_here(self) -> bytes:
         """The stream's end, written by the gateway: what is held is dropped."""
         self._cut = True
-        self._held, self._backlog, self._tools, self._windows = None, [], [], {}
+        self._held, self._backlog, self._tools = None, [], []
+        self._texts.drop()
         return self._decoder.render_end(StopReason.MAX_TOKENS)
 
     async def close(self) -> AsyncIterator[bytes]:
@@ -189,7 +170,7 @@ class StreamEnforcer:
             return
         for event in self._parser.close():
             parts = self._decoder.feed(event)
-            self._mark_last_pieces(parts)
+            self._texts.mark_last_pieces(parts)
             for part in parts:
                 async for out in self._part(part):
                     yield out
@@ -209,11 +190,7 @@ class StreamEnforcer:
         response's end."""
         held = self._held
         if held is None:
-            if part.index in self._windows or (
-                part.kind is PartKind.BLOCK_START
-                and self._chain.streams_text
-                and isinstance(part.block, Text)
-            ):
+            if self._texts.takes(part):
                 return None
             if part.kind in _ENDING or (
                 part.kind is PartKind.BLOCK_START and self._holds(part.block)
@@ -244,12 +221,8 @@ class StreamEnforcer:
             self._held.append(part)
             async for out in self._release():
                 yield out
-        elif part.index in self._windows or (
-            part.kind is PartKind.BLOCK_START
-            and self._chain.streams_text
-            and isinstance(part.block, Text)
-        ):
-            async for out in self._stream_text(part):
+        elif self._texts.takes(part):
+            async for out in self._texts.part(part):
                 yield out
         elif part.kind is PartKind.BLOCK_START:
             self._held = [part]
@@ -263,61 +236,6 @@ class StreamEnforcer:
         if isinstance(block, ToolCall):
             return self._chain.holds_tool_calls
         return isinstance(block, Text) and self._chain.holds_text_blocks
-
-    async def _stream_text(self, part: StreamPart) -> AsyncIterator[bytes]:
-        """A part of a text block released as it streams (see the module docstring)."""
-        index = part.index or 0
-        if part.kind is PartKind.BLOCK_START:
-            window = self._windows[index] = _Window()
-            start = part.block.text if isinstance(part.block, Text) else ""
-            piece: str | None = part.delta if part.delta is not None else start
-        else:
-            window = self._windows[index]
-            piece = part.delta
-        if piece is None:  # the block ends, or an event of it that is not text: release all
-            async for out in self._release_window(index, window):
-                yield out
-            if part.kind is PartKind.BLOCK_STOP:
-                del self._windows[index]
-            yield self._decoder.forward_text(part, "", window.delivered)
-            return
-        window.held += piece
-        last = id(part) in self._last_pieces
-        self._last_pieces.discard(id(part))
-        released = ""
-        async for item in self._run_window(window, final=last):
-            if isinstance(item, str):
-                released = item
-            else:
-                yield item
-        if part.event is None and released:  # a piece riding in another block's event
-            yield self._decoder.render_text(index, released)
-        else:
-            yield self._decoder.forward_text(part, released, window.delivered)
-
-    async def _release_window(self, index: int, window: _Window) -> AsyncIterator[bytes]:
-        """What is still held of the text block at ``index``, decided as final."""
-        if not window.held:
-            return
-        async for item in self._run_window(window, final=True):
-            if isinstance(item, str):
-                if item:
-                    yield self._decoder.render_text(index, item)
-            else:
-                yield item
-
-    async def _run_window(self, window: _Window, *, final: bool) -> AsyncIterator[bytes | str]:
-        """Run the chain's ``text_delta`` hooks over ``window``; yield keepalives while they
-        run, then the text released (a ``str``), which leaves the window."""
-        text = window.held
-        floor = len(text) if final else max(0, len(text) - self._chain.hold)
-        hook = TextDeltaHook(self._context, text, final=final, floor=floor)
-        async for keepalive in self._decide(hook):
-            yield keepalive
-        settled = max(hook.settled, hook.floor)
-        released, window.held = hook.text[:settled], hook.text[settled:]
-        window.delivered += released
-        yield released
 
     async def _release(self) -> AsyncIterator[bytes]:
         """The held block is complete: decide, send or keep, then replay what queued behind."""
@@ -383,9 +301,8 @@ class StreamEnforcer:
             # The upstream stopped inside a held block: decide on what arrived.
             async for out in self._release():
                 yield out
-        for index, window in list(self._windows.items()):  # text still held goes first
-            async for out in self._release_window(index, window):
-                yield out
+        async for out in self._texts.release():  # text still held goes first
+            yield out
         if not self._ending:
             self._ending = True
             texts = list(self._outcome.refusals)
