@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sluice.hooks import TextDeltaHook
-from sluice.model import Format, Text
+from sluice.model import Format, Text, Thinking
 from sluice.policies.redact import Redact, redact
 from sluice.policies.replace import Replace
 from sluice.policy import Policy, PolicyConfig
@@ -20,7 +20,7 @@ from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, StreamEnforcer
 from sluice.sidecar.formats import adapter_for
 from tests.policies.factories import context
-from tests.sidecar.formats.recorded_streams import anthropic_client, openai_client
+from tests.sidecar.formats.recorded_streams import anthropic_client, openai_client, recording
 from tests.sidecar.policies_for_tests import Shout
 from tests.sidecar.test_enforce import read
 from tests.sidecar.text_streams import sse_events, text_stream
@@ -302,3 +302,15 @@ async def test_a_failing_text_policy_withholds_the_text(fmt: Format) -> None:
     assert KEY[:20].encode() not in out
     assert "[text withheld: policy _Broken could not check it" in delivered(fmt, out)
     check_valid(fmt, out, data, delivered(fmt, out))
+
+
+@pytest.mark.parametrize("name", ["anthropic_thinking_tools", "openai_responses_reasoning_tools"])
+async def test_thinking_is_left_alone(name: str) -> None:
+    """Thinking is never redacted (its signature would no longer verify): its events pass
+    byte for byte, and the rest of the response reads the same."""
+    rec = recording(name)
+    out = await run(rec.format, redact_chain(), [rec.data])
+    thinking = [b for b in read(rec.format, rec.data).blocks if isinstance(b, Thinking)]
+    assert thinking
+    assert [b for b in read(rec.format, out).blocks if isinstance(b, Thinking)] == thinking
+    assert read(rec.format, out) == read(rec.format, rec.data)
