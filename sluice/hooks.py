@@ -126,8 +126,9 @@ class TextHook(Hook):
 class TextDeltaHook(Hook):
     """More text of a block arrived: the text a policy reads as it streams, the cheap choice.
 
-    Fires for each piece of a streamed text block, and once with ``final`` set where the
-    block ends; a whole (non-streamed) body fires it once per text block, ``final`` set.
+    Fires for each piece of a streamed text block, and where the block ends, if text is still
+    held, once more with ``final`` set; a whole (non-streamed) body, or a chain that also has
+    a ``text`` hook, fires it once per text block, ``final`` set.
     ``text`` is the window the gateway still holds: what the chain held back last time, then
     the new piece. After the chain ran, ``text[:settled]`` goes to the client and the rest is
     offered again with the next piece. ``settled`` starts at the end of the window (release
