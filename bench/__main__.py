@@ -9,6 +9,11 @@ Envoy + 2 sidecar workers, chains with tool_rules and with tool_judge, and ident
 compared side by side as ratios). It prints
 requests/s, p50/p99 latency, p50/p99 time to first byte, the sidecar's CPU per ext_proc
 message and per request, and each figure's ratio to plain Envoy.
+
+The text scenarios (a paced text stream in each wire format, four clients) run against the
+noop sidecar and the chains with ``redact`` and with ``replace``, policies that read text as
+it streams: the time to the first text (the first non-empty text delta) of each, and its
+difference to noop.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class Scenario:
     headers: dict[str, str]
     concurrency: int
     max_requests: int = 100_000
+    first_text: str | None = None  # regex marking the first text, for the time to it
 
 
 def _anthropic(stream: bool) -> dict[str, Any]:
@@ -80,7 +86,40 @@ AT_REST = Scenario(
     1,
     max_requests=300,
 )
-SCENARIOS = [NON_STREAMING, BURST, PACED, PACED_TOOLS, AT_REST]
+_OPENAI_BODY = {
+    "model": "gpt-5",
+    "stream": True,
+    "messages": [{"role": "user", "content": "Write a short poem about sluices."}],
+}
+TEXT = [
+    Scenario(
+        "text anthropic",
+        "/v1/messages",
+        _anthropic(True),
+        _PACED,
+        4,
+        first_text=r'"text_delta",\s*"text":\s*"[^"]',
+    ),
+    Scenario(
+        "text chat",
+        "/v1/chat/completions",
+        _OPENAI_BODY,
+        _PACED,
+        4,
+        first_text=r'"content":\s*"[^"]',
+    ),
+    Scenario(
+        "text responses",
+        "/v1/responses",
+        {"model": "gpt-5", "stream": True, "input": "Write a short poem about sluices."},
+        _PACED,
+        4,
+        first_text=r'"response\.output_text\.delta".*?"delta":\s*"[^"]',
+    ),
+]
+# A word of the paced script: the rule has matches to replace, and prefixes to hold.
+_REPLACE = [{"name": "replace", "config": {"rules": [{"find": "dolor", "replace": "pain"}]}}]
+SCENARIOS = [NON_STREAMING, BURST, PACED, PACED_TOOLS, AT_REST, *TEXT]
 BASE = [NON_STREAMING, BURST, PACED, PACED_TOOLS, AT_REST]
 
 
@@ -115,6 +154,7 @@ def _load(setup: Setup, scenario: Scenario, duration: float) -> LoadResult:
             str(scenario.max_requests),
             "--warmup",
             "20",
+            *(["--first-text", scenario.first_text] if scenario.first_text else []),
         ],
         capture_output=True,
         text=True,
@@ -218,7 +258,7 @@ def main() -> None:
         "--setups",
         help="comma-separated subset of: direct, envoy, sidecar, no-metrics, no-store, "
         "ratelimits, sidecar-x2, "
-        "tool_rules, tool_judge, auth (default: all)",
+        "tool_rules, tool_judge, redact, replace, auth (default: all)",
     )
     args = parser.parse_args()
     rows: list[Row] = []
@@ -231,7 +271,7 @@ def main() -> None:
             plan: list[tuple[str, Callable[[], AbstractContextManager[Setup]], list[Scenario]]] = [
                 ("direct", lambda: direct(upstream), BASE),
                 ("envoy", lambda: plain_envoy(upstream, workdir / "envoy"), BASE),
-                ("sidecar", lambda: sidecar(upstream, workdir / "noop", 1), BASE),
+                ("sidecar", lambda: sidecar(upstream, workdir / "noop", 1), BASE + TEXT),
                 (
                     "no-metrics",  # the same, sidecar.metrics off: what the metrics cost
                     lambda: sidecar(
@@ -284,6 +324,24 @@ def main() -> None:
                     ),
                     [PACED_TOOLS, AT_REST],
                 ),
+                (
+                    "redact",
+                    lambda: sidecar(
+                        upstream,
+                        workdir / "redact",
+                        1,
+                        name="redact",
+                        policies=[{"name": "redact"}],
+                    ),
+                    TEXT,
+                ),
+                (
+                    "replace",
+                    lambda: sidecar(
+                        upstream, workdir / "replace", 1, name="replace", policies=_REPLACE
+                    ),
+                    TEXT,
+                ),
             ]
             wanted = set(args.setups.split(",")) if args.setups else None
             if wanted is None or "auth" in wanted:
@@ -308,6 +366,8 @@ def main() -> None:
     print()
     print(_judged_wait(rows, judge_ms))
     print(_auth_cost(rows))
+    print()
+    print(first_text_report(rows))
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ | {"load": r.load.__dict__} for r in rows]))
 
@@ -393,6 +453,27 @@ def _auth_cost(rows: list[Row]) -> str:
         f"non-streaming throughput with keys and a token budget vs neither: "
         f"{both.load.rps / plain.load.rps:.3f}x{cpu}"
     )
+
+
+def first_text_report(rows: list[Row]) -> str:
+    """Time to the first text per text scenario and setup, and its difference to noop."""
+    lines = [
+        f"{'scenario':<15} {'setup':<9} {'first text p50':>14} {'p99':>8} {'max':>8}"
+        f" {'n':>5}   vs noop: {'p50 +ms':>8}"
+    ]
+    noop = {r.scenario: r for r in rows if r.setup == "sidecar" and r.load.first_text_ms}
+    for row in rows:
+        times = row.load.first_text_ms
+        if not times:
+            continue
+        p50 = percentile(times, 0.5)
+        base = noop.get(row.scenario)
+        added = "" if base is None else f"{p50 - percentile(base.load.first_text_ms, 0.5):+8.2f}"
+        lines.append(
+            f"{row.scenario:<15} {row.setup:<9} {p50:>14.2f} {percentile(times, 0.99):>8.2f}"
+            f" {max(times):>8.2f} {len(times):>5}   {'':>8} {added}"
+        )
+    return "\n".join(lines)
 
 
 def _judged_wait(rows: list[Row], judge_ms: float) -> str:

@@ -3,8 +3,9 @@
 A policy handles an event by defining an async method of the event's name that takes the
 event object: ``async def tool_call(self, hook: ToolCallHook) -> None``. An event a policy
 does not define is an event it ignores, and costs the stream nothing: text is held back
-until a block is complete only if some policy in the chain defines ``text``, and a tool call
-only if some policy defines ``tool_call``.
+until a block is complete only if some policy in the chain defines ``text``, a few
+characters at a time only if one defines ``text_delta``, and a tool call only if some
+policy defines ``tool_call``.
 
 Every event carries the :class:`ExchangeContext` it belongs to. Each docstring says when the
 event fires and what may still be changed. The same events fire for every wire format,
@@ -28,6 +29,7 @@ __all__ = [
     "RequestEdits",
     "RequestHook",
     "ResponseHook",
+    "TextDeltaHook",
     "TextHook",
     "ToolCallHook",
 ]
@@ -125,6 +127,57 @@ class TextHook(Hook):
 
 
 @dataclass(slots=True)
+class TextDeltaHook(Hook):
+    """More text of a block arrived: the text a policy reads as it streams, the cheap choice.
+
+    Fires for each piece of a streamed text block, and where the block ends, if text is still
+    held, once more with ``final`` set; a whole (non-streamed) body, or a chain that also has
+    a ``text`` hook, fires it once per text block, ``final`` set.
+    ``text`` is the window the gateway still holds: what the chain held back last time, then
+    the new piece. After the chain ran, ``text[:settled]`` goes to the client and the rest is
+    offered again with the next piece. ``settled`` starts at the end of the window (release
+    it all); each policy lowers it with :meth:`hold` to where something it looks for may
+    begin but is not complete yet (the first characters of a secret). The gateway keeps at
+    most the chain's declared lookback (the largest ``Policy.lookback``) from the end of the
+    window, whatever a policy asks: a policy must declare the longest text it may need to
+    see whole to decide.
+
+    May change: the text before ``settled``, through :meth:`replace`. A replacement that
+    reaches past ``settled`` goes to the client whole, with ``settled`` moved to its end, so
+    no policy sees a replacement twice. When ``final``, nothing is held: every match counts.
+    """
+
+    name: ClassVar[str] = "text_delta"
+    exchange: ExchangeContext
+    text: str
+    final: bool = False
+    settled: int = -1  # -1: the end of the window
+    floor: int = 0  # text before it is released whatever a policy holds (the lookback bound)
+
+    def __post_init__(self) -> None:
+        if self.settled < 0:
+            self.settled = len(self.text)
+
+    def hold(self, position: int) -> None:
+        """Hold back the text from ``position`` on (no earlier than the lookback allows)."""
+        if not self.final:
+            self.settled = max(min(self.settled, position), self.floor, 0)
+
+    def replace(self, start: int, end: int, new: str) -> None:
+        """Replace ``text[start:end]`` with ``new``; ``start`` must be before ``settled``.
+
+        Replace from the last match to the first, so earlier positions stay valid.
+        """
+        if not 0 <= start < self.settled or end < start or end > len(self.text):
+            raise ValueError(f"span {start}:{end} is not before settled={self.settled}")
+        self.text = self.text[:start] + new + self.text[end:]
+        delta, after = len(new) - (end - start), start + len(new)
+        self.settled = self.settled + delta if end <= self.settled else after
+        # A replacement is released in this call, never held and offered again.
+        self.floor = self.floor + delta if self.floor >= end else after
+
+
+@dataclass(slots=True)
 class ToolCallHook(Hook):
     """A tool call of the response is complete, arguments and all, and has not reached the
     client.
@@ -185,4 +238,11 @@ class ResponseHook(Hook):
     response: Response
 
 
-HOOKS: tuple[type[Hook], ...] = (RequestHook, TextHook, ToolCallHook, EndHook, ResponseHook)
+HOOKS: tuple[type[Hook], ...] = (
+    RequestHook,
+    TextHook,
+    TextDeltaHook,
+    ToolCallHook,
+    EndHook,
+    ResponseHook,
+)

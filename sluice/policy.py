@@ -134,9 +134,13 @@ ConfigT = TypeVar("ConfigT", bound=PolicyConfig)
 class Policy(Generic[ConfigT]):
     """Base class of every policy. Subclasses set ``Config`` and define hooks.
 
-    A hook is an ``async def`` named after an event (``request``, ``text``, ``tool_call``,
-    ``response``) taking that event; see :mod:`sluice.hooks`. The docstring of the class is
-    its description in ``sluice policies`` and the admin UI.
+    A hook is an ``async def`` named after an event (``request``, ``text_delta``, ``text``,
+    ``tool_call``, ``end``, ``response``) taking that event; see :mod:`sluice.hooks`. The
+    docstring of the class is its description in ``sluice policies`` and the admin UI.
+
+    A policy with a ``text_delta`` hook declares ``lookback``: the most characters at the end
+    of streamed text it may need to hold back (the longest thing it looks for), as a class
+    attribute or, when it depends on the config, set in ``__init__``.
     """
 
     Config: ClassVar[type[PolicyConfig]] = PolicyConfig
@@ -144,6 +148,7 @@ class Policy(Generic[ConfigT]):
     # log then keeps the exchange as sent and delivered, never as received.
     sanitizes_records: ClassVar[bool] = False
     name: str = ""
+    lookback: int = 0
 
     def __init__(
         self, config: ConfigT, name: str = "", models: ModelClientFactory = _no_models

@@ -3,7 +3,8 @@
 Every pattern starts with its literal prefix (``re`` searches those many times faster) and
 checks the character before it afterwards, so a scan stays linear in the text's length even
 on hostile input. ``redact()`` is a pure function: text in, redacted text and the kinds
-found out.
+found out. :func:`open_from` says where, in streamed text, a secret may have begun that more
+text could still complete: what must be held back.
 """
 
 from __future__ import annotations
@@ -14,7 +15,19 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["PII", "REPLACEMENT", "SECRETS", "Detector", "find_spans", "redact", "replace_spans"]
+__all__ = [
+    "PII",
+    "PII_LOOKBACK",
+    "REPLACEMENT",
+    "SECRETS",
+    "SECRETS_LOOKBACK",
+    "Detector",
+    "find_findings",
+    "find_spans",
+    "open_from",
+    "redact",
+    "replace_spans",
+]
 
 Check = Callable[[re.Match[str]], bool]
 
@@ -187,31 +200,83 @@ PII: tuple[Detector, ...] = (
 
 REPLACEMENT = "[REDACTED:{kind}]"
 
+SECRETS_LOOKBACK = 4096  # the longest secret found whole: an RSA-4096 private key in PEM
+PII_LOOKBACK = 256  # an email address has at most 254 characters, a phone number far fewer
+
+_LONG_RUN = 512  # a run without spaces this long (minified code, data) is cut at a break
+_TOKEN_BREAK = re.compile(r"[^A-Za-z0-9_\-.+/=:@%~]")  # no secret detected holds one
+_LABEL_TAIL = re.compile(  # an aws_secret_key label, its value still to come or coming
+    r"[Ss](?i:ecret[_-]?(?:access[_-]?)?key)[\"']?\s*(?:(?::|=>?)\s*[\"']?[A-Za-z0-9/+]*)?\Z"
+)
+_PEM_END = re.compile(rf"-----END{_PEM_MARKER}")
+_PHONE_TAIL = re.compile(r"[+(\d][\d ().-]*\Z")
+
+
+def open_from(text: str, *, secrets: bool = True, pii: bool = False) -> int:
+    """Where in ``text``, the end of text streamed so far, a secret (or, with ``pii``,
+    personal data) may have begun that more text could complete; ``len(text)`` for none.
+
+    Every token the detectors find (keys, JWTs, URLs with a password, emails) holds no
+    whitespace, so only the last word can still grow; a few findings span words: a private
+    key until its END line, a secret key's label before its value, a phone number.
+    """
+    end = len(text)
+    held = max(text.rfind(c) for c in " \t\r\n") + 1  # the last word
+    if end - held > _LONG_RUN:
+        breaks = list(_TOKEN_BREAK.finditer(text, held))
+        held = breaks[-1].end() if breaks else held
+    if secrets:
+        if (label := _LABEL_TAIL.search(text, max(0, end - 128))) is not None:
+            held = min(held, label.start())
+        begin = text.rfind("-----BEGIN")
+        if begin >= 0 and _key_open(text, begin):
+            held = min(held, begin)
+    if pii and (phone := _PHONE_TAIL.search(text, max(0, end - 40))) is not None:
+        held = min(held, max(0, phone.start() - 2))  # with what precedes it, for its checks
+    return held
+
+
+def _key_open(text: str, begin: int) -> bool:
+    """The ``-----BEGIN`` at ``begin`` may open a private key whose END has not come yet."""
+    marker_end = text.find("-----", begin + len("-----BEGIN"))
+    if marker_end < 0:
+        return True  # the marker itself is not complete
+    if "PRIVATE KEY" not in text[begin:marker_end]:
+        return False  # a certificate, a public key: nothing redact removes
+    return _PEM_END.search(text, marker_end) is None
+
+
 _Span = tuple[int, int, str]  # start, end, kind
 
 
 def find_spans(text: str, detectors: Iterable[Detector]) -> list[_Span]:
     """Where ``detectors`` find something in ``text``, in order. Overlapping findings merge
     into one span, named after the one that starts first, so no part of either survives."""
-    found: list[_Span] = []
+    return [(start, end, kind) for start, end, kind, _ in find_findings(text, detectors)]
+
+
+def find_findings(text: str, detectors: Iterable[Detector]) -> list[tuple[int, int, str, int]]:
+    """:func:`find_spans`, each span with where its match began (before the span, for a
+    detector that replaces one group: the label ``aws_secret_access_key =`` of a key)."""
+    found: list[tuple[int, int, str, int]] = []
     for detector in detectors:
         pos = 0
         while match := detector.pattern.search(text, pos):
             if detector.check is None or detector.check(match):
                 start, end = match.span(detector.group)
                 if start < end:
-                    found.append((start, end, detector.kind))
+                    found.append((start, end, detector.kind, match.start()))
                 pos = max(match.end(), match.start() + 1)
             else:  # a rejected look-alike may still hide a real match inside it
                 pos = match.start() + 1
     found.sort(key=lambda span: (span[0], -span[1]))  # stable: detector order breaks ties
-    merged: list[_Span] = []
-    for start, end, kind in found:
+    merged: list[tuple[int, int, str, int]] = []
+    for start, end, kind, began in found:
         if merged and start < merged[-1][1]:
-            first_start, first_end, first_kind = merged[-1]
-            merged[-1] = (first_start, max(first_end, end), first_kind)
+            first_start, first_end, first_kind, first_began = merged[-1]
+            merged[-1] = (first_start, max(first_end, end), first_kind, min(first_began, began))
         else:
-            merged.append((start, end, kind))
+            merged.append((start, end, kind, began))
     return merged
 
 

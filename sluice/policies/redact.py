@@ -15,7 +15,7 @@ around it stay, so the text still reads::
         config:
           pii: true                       # emails and phone numbers too
           directions: [request, response] # the default: both
-          custom:
+          custom:                         # RE2 syntax: no look-around
             - {name: employee_id, pattern: 'EMP-\\d{6}'}
             # Only the group named `secret` is replaced: the label stays.
             - {name: vault_token, pattern: 'VAULT_TOKEN=(?P<secret>\\S+)'}
@@ -54,6 +54,13 @@ deterministic, so a redacted history is the same from one turn to the next and t
 provider's prompt cache keeps working. Thinking blocks are not redacted (their signature
 would no longer verify). A tool call whose arguments are not a JSON object and hold a
 secret cannot be rewritten, and is blocked.
+
+Response text streams on while it is read: what is held back is only what could be the
+beginning of a secret not complete yet (the last word, a private key until its END line,
+a label waiting for its value, a run of phone digits); at most ``lookback`` characters:
+4,096 with ``secrets`` (an RSA-4096 private key), 256 for personal data and for a custom
+pattern without an upper bound on its length (a match of one longer than that may be cut).
+Custom patterns run in RE2, in time linear in the text whatever the pattern.
 """
 
 from __future__ import annotations
@@ -62,20 +69,25 @@ import re
 from collections.abc import Callable
 from functools import cached_property
 from string import Formatter
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from sluice.hooks import RequestHook, TextHook, ToolCallHook
+from sluice.hooks import RequestHook, TextDeltaHook, ToolCallHook
 from sluice.policies._detectors import (
     PII,
+    PII_LOOKBACK,
     REPLACEMENT,
     SECRETS,
+    SECRETS_LOOKBACK,
     Detector,
+    find_findings,
     find_spans,
+    open_from,
     redact,
     replace_spans,
 )
+from sluice.policies._user_regex import UNBOUNDED, compile_user, longest_match
 from sluice.policy import Directions, Policy, PolicyConfig
 
 __all__ = ["PII", "SECRETS", "CustomPattern", "Detector", "Redact", "RedactConfig", "redact"]
@@ -90,24 +102,27 @@ class CustomPattern(BaseModel):
         pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="The kind shown in the replacement."
     )
     pattern: str = Field(
-        description="Regular expression (Python `re` syntax, case-sensitive unless it says "
-        "`(?i)`); if it has a group named `secret`, only that group is replaced."
+        description="Regular expression (RE2 syntax: no look-around or back-references; "
+        "case-sensitive unless it says `(?i)`); if it has a group named `secret`, only that "
+        "group is replaced."
     )
 
     @model_validator(mode="after")
     def _compiles(self) -> CustomPattern:
         try:
-            compiled = re.compile(self.pattern)
-        except re.error as exc:
-            raise ValueError(f"pattern {self.name!r}: bad regular expression: {exc}") from None
-        if compiled.fullmatch(""):
+            compiled = compile_user(self.pattern)
+        except ValueError as exc:
+            raise ValueError(f"pattern {self.name!r}: {exc}") from None
+        if compiled.fullmatch("") is not None:
             raise ValueError(f"pattern {self.name!r} matches the empty string")
         return self
 
     def detector(self) -> Detector:
-        """The pattern as a :class:`Detector`."""
-        compiled = re.compile(self.pattern)
-        return Detector(self.name, compiled, "secret" if "secret" in compiled.groupindex else 0)
+        """The pattern as a :class:`Detector` (RE2 numbers groups; it does not name them)."""
+        compiled = compile_user(self.pattern)
+        group = compiled.groupindex.get("secret", 0)
+        # RE2's pattern and match objects offer what find_spans uses of re's.
+        return Detector(self.name, cast("re.Pattern[str]", compiled), group)
 
 
 class RedactConfig(PolicyConfig):
@@ -122,6 +137,12 @@ class RedactConfig(PolicyConfig):
     custom: tuple[CustomPattern, ...] = Field((), description="Patterns of your own to redact.")
     replacement: str = Field(
         REPLACEMENT, description="What replaces a finding; `{kind}` names what was found."
+    )
+    lookback: int = Field(
+        256,
+        ge=1,
+        description="Streamed text held for a custom pattern with no upper bound on its "
+        "length: the longest match it is expected to find.",
     )
 
     @field_validator("replacement")
@@ -148,6 +169,20 @@ class Redact(Policy[RedactConfig]):
     Config = RedactConfig
     sanitizes_records = True  # the event log stores what redact left, never the original
 
+    def __init__(self, config: RedactConfig, *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        # Custom patterns: held for their longest match (their lookback when unbounded).
+        widths = [longest_match(pattern.pattern) for pattern in config.custom]
+        self._custom_hold = max(
+            (config.lookback if w is UNBOUNDED else min(w, config.lookback) for w in widths),
+            default=0,
+        )
+        self.lookback = max(
+            SECRETS_LOOKBACK if config.secrets else 0,
+            PII_LOOKBACK if config.pii else 0,
+            self._custom_hold,
+        )
+
     @cached_property
     def detectors(self) -> tuple[Detector, ...]:
         """What this policy looks for, in order."""
@@ -165,14 +200,28 @@ class Redact(Policy[RedactConfig]):
         if "request" not in self.config.directions:
             hooks.discard("request")
         if "response" not in self.config.directions:
-            hooks -= {"text", "tool_call"}
+            hooks -= {"text_delta", "tool_call"}
         return frozenset(hooks)
 
     async def request(self, hook: RequestHook) -> None:
         hook.edits.map_text(self._redact)
 
-    async def text(self, hook: TextHook) -> None:
-        hook.text = self._redact(hook.text)
+    async def text_delta(self, hook: TextDeltaHook) -> None:
+        if not hook.final:
+            hook.hold(self._open_from(hook.text))
+        findings = find_findings(hook.text, self.detectors)
+        for start, _, _, began in reversed(findings):
+            if start >= hook.settled:  # a label released without its secret is not found again
+                hook.hold(began)
+        for start, end, kind, _ in reversed(findings):
+            if start < hook.settled:
+                hook.replace(start, end, self.config.replacement.format(kind=kind))
+
+    def _open_from(self, text: str) -> int:
+        """Where a secret may begin in ``text`` that more text could still complete."""
+        config = self.config
+        held = open_from(text, secrets=config.secrets, pii=config.pii)
+        return min(held, len(text) - self._custom_hold)
 
     async def tool_call(self, hook: ToolCallHook) -> None:
         kinds: set[str] = set()

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from sluice.config import PolicyRef
-from sluice.hooks import Hook, RequestHook, ResponseHook, TextHook, ToolCallHook
+from sluice.hooks import (
+    ExchangeContext,
+    Hook,
+    RequestHook,
+    ResponseHook,
+    TextDeltaHook,
+    TextHook,
+    ToolCallHook,
+)
 from sluice.policies import BUILTINS
 from sluice.policy import ModelClientFactory, Policy, PolicyError, load_policy_class
 
@@ -53,10 +61,16 @@ class Chain:
         self.policies = tuple(policies)
         self._by_hook = {
             hook: tuple(p for p in self.policies if hook in p.hooks())
-            for hook in ("request", "text", "tool_call", "end", "response")
+            for hook in ("request", "text", "text_delta", "tool_call", "end", "response")
         }
+        self._text_readers = tuple(p for p in self.policies if {"text", "text_delta"} & p.hooks())
         self.reads_request = bool(self._by_hook["request"])
-        self.reads_text = bool(self._by_hook["text"])
+        self.reads_text = bool(self._text_readers)
+        # One whole-block reader makes the gateway hold each text block until its end.
+        self.holds_text_blocks = bool(self._by_hook["text"])
+        self.streams_text = self.reads_text and not self.holds_text_blocks
+        # The most streamed text the chain may hold back: the largest declared lookback.
+        self.hold = max((p.lookback for p in self._by_hook["text_delta"]), default=0)
         self.reads_tool_calls = bool(self._by_hook["tool_call"])
         self.adds_at_end = bool(self._by_hook["end"])
         self.sanitizes_records = any(p.sanitizes_records for p in self.policies)
@@ -73,12 +87,26 @@ class Chain:
             if _stopped(hook):
                 return
 
+    async def run_text(self, context: ExchangeContext, text: str, decisions: list[Decision]) -> str:
+        """A whole text block through every policy that reads text, in order: its
+        ``text`` hook, or its ``text_delta`` hook once with the whole block (``final``)."""
+        for policy in self._text_readers:
+            hook: TextHook | TextDeltaHook
+            if "text" in policy.hooks():
+                hook = TextHook(context, text)
+            else:
+                hook = TextDeltaHook(context, text, final=True)
+            await self._call(policy, hook, decisions)
+            text = hook.text
+        return text
+
     async def _call(self, policy: Policy[Any], hook: Hook, decisions: list[Decision]) -> None:
         handler = cast(Callable[[Hook], Awaitable[None]], getattr(policy, hook.name))
         before = _snapshot(hook)
         started = time.perf_counter()
         try:
-            await asyncio.wait_for(handler(hook), policy.config.timeout_s)
+            async with asyncio.timeout(policy.config.timeout_s):  # no task, unlike wait_for
+                await handler(hook)
         except Exception as exc:  # a policy's bug or timeout must not reach the stream
             elapsed = time.perf_counter() - started
             timed_out = isinstance(exc, TimeoutError)
@@ -115,7 +143,7 @@ def _stopped(hook: Hook) -> bool:
 def _snapshot(hook: Hook) -> object:
     if isinstance(hook, ToolCallHook):
         return hook.call.arguments
-    if isinstance(hook, TextHook):
+    if isinstance(hook, TextHook | TextDeltaHook):
         return hook.text
     if isinstance(hook, RequestHook):
         return hook.edits.revision
@@ -133,7 +161,7 @@ def _action(hook: Hook, before: object) -> tuple[str, str] | None:
             return "block", hook.blocked
         if hook.call.arguments != before:
             return "rewrite", "tool call arguments changed"
-    elif isinstance(hook, TextHook) and hook.text != before:
+    elif isinstance(hook, TextHook | TextDeltaHook) and hook.text != before:
         return "rewrite", "text changed"
     return None
 
@@ -147,6 +175,9 @@ def _apply_failure(hook: Hook, policy: str, why: str, fail_closed: bool) -> None
         hook.block(f"policy {policy} could not check this tool call ({why})")
     elif isinstance(hook, TextHook):
         hook.text = f"[text withheld: policy {policy} could not check it ({why})]"
+    elif isinstance(hook, TextDeltaHook):  # this window is withheld, and released at once
+        hook.text = f"[text withheld: policy {policy} could not check it ({why})]"
+        hook.settled = hook.floor = len(hook.text)
 
 
 def build_chain(

@@ -2,9 +2,15 @@
 
 :class:`StreamEnforcer` reads an SSE response event by event. A block some policy must see
 whole (text, if the chain has a ``text`` hook; a tool call, if it has ``tool_call``) is held
-until its last event, then released unchanged, rewritten, or replaced. Everything else
-flows on at once. In Anthropic streams, tool calls the chain let through are held until the
-response's end, so that a refusal text can still go before them: Anthropic requires
+until its last event, then released unchanged, rewritten, or replaced. Text that policies
+read as it streams (``text_delta`` hooks only) is held a few characters at a time and goes
+on in the upstream's own delta events (:mod:`sluice.sidecar.text_windows`); what is still
+held goes before any other event of its block and before the response's end. Everything
+else flows on at once. While text is held, a keepalive comment goes to the client at least
+every ``keepalive_s`` that the upstream sends something but the client would get nothing.
+
+In Anthropic streams, tool calls the chain let through are held until the response's end,
+so that a refusal text can still go before them: Anthropic requires
 ``tool_use`` to be the last content of a turn (the OpenAI formats have no such rule, and
 their allowed calls go on at once). When every tool call was blocked, the stop reason
 becomes ``end_turn``.
@@ -21,10 +27,11 @@ retrying a failed stream without ``stream`` (Claude Code does) meets the same de
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 
-from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, TextHook, ToolCallHook
+from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
 from sluice.model import Block, Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.formats import (
@@ -37,6 +44,7 @@ from sluice.sidecar.formats import (
 )
 from sluice.sidecar.refusal import refusal_text
 from sluice.sidecar.sse import SSEParser
+from sluice.sidecar.text_windows import TextWindows
 
 __all__ = ["BodyEnforcer", "StreamEnforcer"]
 
@@ -103,13 +111,35 @@ class StreamEnforcer:
         self._tools_last = context.format is Format.ANTHROPIC
         self._ending = False  # the response's end has begun: everything pending was sent
         self._ended = False  # the gateway wrote the end itself (every tool call was blocked)
+        # Text blocks released as they stream (text_delta hooks).
+        self._texts = TextWindows(chain, decoder, context, self._decide)
+        self._sent_at = time.monotonic()  # when the client last received something
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
+        sent = False
+        async for out in self._feed(chunk):
+            if out:
+                sent = True
+                yield out
+        now = time.monotonic()
+        if sent:
+            self._sent_at = now
+        elif now - self._sent_at >= self._keepalive_s and self._holding():
+            self._sent_at = now
+            yield KEEPALIVE
+
+    def _holding(self) -> bool:
+        return self._held is not None or self._texts.holding()
+
+    async def _feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         out = b""
         if self._cut:
             return
         for event in self._parser.feed(chunk):
-            for part in self._decoder.feed(event):
+            parts = self._decoder.feed(event)
+            if self._chain.streams_text and len(parts) > 1:
+                self._texts.mark_last_pieces(parts)
+            for part in parts:
                 if self._left is not None and part.delta:
                     self._left -= len(part.delta)
                     if self._left < 0:  # this part would cross the budget: end here
@@ -131,6 +161,7 @@ class StreamEnforcer:
         """The stream's end, written by the gateway: what is held is dropped."""
         self._cut = True
         self._held, self._backlog, self._tools = None, [], []
+        self._texts.drop()
         return self._decoder.render_end(StopReason.MAX_TOKENS)
 
     async def close(self) -> AsyncIterator[bytes]:
@@ -138,7 +169,9 @@ class StreamEnforcer:
         if self._cut:
             return
         for event in self._parser.close():
-            for part in self._decoder.feed(event):
+            parts = self._decoder.feed(event)
+            self._texts.mark_last_pieces(parts)
+            for part in parts:
                 async for out in self._part(part):
                     yield out
         async for out in self._flush(upstream_ended=True):
@@ -157,6 +190,8 @@ class StreamEnforcer:
         response's end."""
         held = self._held
         if held is None:
+            if self._texts.takes(part):
+                return None
             if part.kind in _ENDING or (
                 part.kind is PartKind.BLOCK_START and self._holds(part.block)
             ):
@@ -186,6 +221,9 @@ class StreamEnforcer:
             self._held.append(part)
             async for out in self._release():
                 yield out
+        elif self._texts.takes(part):
+            async for out in self._texts.part(part):
+                yield out
         elif part.kind is PartKind.BLOCK_START:
             self._held = [part]
         else:
@@ -197,7 +235,7 @@ class StreamEnforcer:
     def _holds(self, block: Block | None) -> bool:
         if isinstance(block, ToolCall):
             return self._chain.holds_tool_calls
-        return isinstance(block, Text) and self._chain.reads_text
+        return isinstance(block, Text) and self._chain.holds_text_blocks
 
     async def _release(self) -> AsyncIterator[bytes]:
         """The held block is complete: decide, send or keep, then replay what queued behind."""
@@ -222,13 +260,15 @@ class StreamEnforcer:
                 if not self._tools_last:
                     yield self._send_tools()
         elif isinstance(block, Text):
-            text_hook = TextHook(self._context, block.text)
-            async for out in self._decide(text_hook):
+            decided: list[str] = []
+            async for out in _with_keepalives(
+                self._run_text(block.text, decided), self._keepalive_s
+            ):
                 yield out
-            if text_hook.text == block.text:
+            if decided[0] == block.text:
                 yield b"".join(self._decoder.forward(p) for p in held)
             else:
-                yield self._decoder.render_block(Text(text_hook.text))
+                yield self._decoder.render_block(Text(decided[0]))
         backlog, self._backlog = self._backlog, []
         for part in backlog:
             async for out in self._part(part):
@@ -245,6 +285,9 @@ class StreamEnforcer:
         self._tools = []
         return out
 
+    async def _run_text(self, text: str, decided: list[str]) -> None:
+        decided.append(await self._chain.run_text(self._context, text, self._decisions))
+
     async def _decide(self, hook: Hook) -> AsyncIterator[bytes]:
         async for out in _with_keepalives(
             self._chain.run(hook, self._decisions), self._keepalive_s
@@ -258,6 +301,8 @@ class StreamEnforcer:
             # The upstream stopped inside a held block: decide on what arrived.
             async for out in self._release():
                 yield out
+        async for out in self._texts.release():  # text still held goes first
+            yield out
         if not self._ending:
             self._ending = True
             texts = list(self._outcome.refusals)
@@ -324,10 +369,9 @@ class BodyEnforcer:
                     calls.append(hook.call)
                     changed |= hook.call != block
             elif isinstance(block, Text) and self._chain.reads_text:
-                text_hook = TextHook(self._context, block.text)
-                await self._chain.run(text_hook, self._decisions)
-                texts.append(Text(text_hook.text) if text_hook.text != block.text else block)
-                changed |= text_hook.text != block.text
+                text = await self._chain.run_text(self._context, block.text, self._decisions)
+                texts.append(Text(text) if text != block.text else block)
+                changed |= text != block.text
             elif isinstance(block, ToolCall):
                 calls.append(block)
             else:

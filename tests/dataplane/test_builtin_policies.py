@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import aiohttp
 import anthropic
 import openai
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from sluice.model import Format
 from sluice.schema import async_url
 from sluice.store import Outcome, Store, client_fingerprint
-from tests.dataplane.clients import ask
+from tests.dataplane.clients import anthropic_client, ask, openai_client
 from tests.dataplane.conftest import track
 from tests.harness import FakeUpstream, Gateway, gateway_config, short_tempdir, start_gateway
 
@@ -121,6 +122,119 @@ async def test_redact_removes_a_secret_split_across_stream_chunks(
     }
     reply = await ask(policed.url, Format.ANTHROPIC, stream=stream, script="text", headers=headers)
     assert SECRET not in reply.text
+
+
+# The first text of each format's paced stream, as raw SSE (for the reference stream).
+_TEXT_DELTA = {
+    Format.ANTHROPIC: b'"text_delta"',
+    Format.OPENAI_CHAT: b'"content":"',
+    Format.OPENAI_RESPONSES: b'"response.output_text.delta"',
+}
+_PATHS = {
+    Format.ANTHROPIC: "/v1/messages",
+    Format.OPENAI_CHAT: "/v1/chat/completions",
+    Format.OPENAI_RESPONSES: "/v1/responses",
+}
+_BODIES: dict[Format, dict[str, Any]] = {
+    Format.ANTHROPIC: {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 256,
+        "stream": True,
+        "messages": [{"role": "user", "content": "Hi"}],
+    },
+    Format.OPENAI_CHAT: {
+        "model": "gpt-5",
+        "stream": True,
+        "messages": [{"role": "user", "content": "Hi"}],
+    },
+    Format.OPENAI_RESPONSES: {"model": "gpt-5", "stream": True, "input": "Hi"},
+}
+DELTAS = 12
+
+
+async def _reference(
+    upstream: FakeUpstream, fmt: Format, headers: dict[str, str], sent: list[int]
+) -> None:
+    """The same paced script read straight from the fake upstream: ``sent[0]`` counts the
+    text deltas the upstream has sent so far."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            upstream.url + _PATHS[fmt],
+            json=_BODIES[fmt],
+            headers={
+                "anthropic-version": "2023-06-01",
+                "x-api-key": "k",
+                "authorization": "Bearer k",
+                **headers,
+            },
+            ssl=upstream.context if upstream.context else False,
+        ) as response,
+    ):
+        assert response.status == 200, await response.text()
+        seen = b""
+        async for chunk in response.content.iter_any():
+            seen += chunk
+            sent[0] = seen.count(_TEXT_DELTA[fmt])
+
+
+async def _first_text(
+    url: str, fmt: Format, headers: dict[str, str], begin: Callable[[], None], sent: list[int]
+) -> int:
+    """Stream through the gateway with the SDK, calling ``begin`` at its first event (the
+    upstream has begun); how many deltas the reference had when the first text came."""
+    if fmt is Format.ANTHROPIC:
+        async with anthropic_client(url) as client:
+            body = {k: v for k, v in _BODIES[fmt].items() if k != "stream"}
+            async with client.messages.stream(**body, extra_headers=headers) as events:
+                async for event in events:
+                    begin()
+                    if event.type == "text" and event.text:
+                        return sent[0]
+    elif fmt is Format.OPENAI_CHAT:
+        async with openai_client(url) as client:
+            chunks = await client.chat.completions.create(
+                model="gpt-5",
+                messages=[{"role": "user", "content": "Hi"}],
+                stream=True,
+                extra_headers=headers,
+            )
+            async for chunk in chunks:
+                begin()
+                if chunk.choices and chunk.choices[0].delta.content:
+                    return sent[0]
+    else:
+        async with (
+            openai_client(url) as client,
+            client.responses.stream(model="gpt-5", input="Hi", extra_headers=headers) as stream,
+        ):
+            async for event in stream:
+                begin()
+                if event.type == "response.output_text.delta" and event.delta:
+                    return sent[0]
+    raise AssertionError("no text")
+
+
+@pytest.mark.parametrize("policy", ["redact", "replace"])
+@FORMATS
+async def test_text_streams_on_through_text_policies(
+    policed: Gateway, upstream: FakeUpstream, fmt: Format, policy: str
+) -> None:
+    """The first text reaches the SDK while the upstream is still sending the block. The
+    marker of the upstream's progress: the same paced script (12 deltas, 150 ms apart) read
+    straight from the fake upstream, started when the SDK sees the response begin, so it
+    runs a little behind the gateway's own upstream. Were the block held to its end, the
+    reference would have most of its deltas when the first text came."""
+    paced = {"x-fake-script": "long", "x-fake-events": str(DELTAS), "x-fake-pace-ms": "150"}
+    sent, references = [0], []
+
+    def begin() -> None:
+        if not references:
+            references.append(asyncio.create_task(_reference(upstream, fmt, paced, sent)))
+
+    received_at = await _first_text(policed.url, fmt, chain(policy) | paced, begin, sent)
+    await references[0]
+    assert received_at <= DELTAS // 2
 
 
 async def test_redact_removes_secrets_from_what_is_sent(

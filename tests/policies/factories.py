@@ -10,8 +10,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sluice.hooks import EndHook, ExchangeContext, RequestHook, ResponseHook, TextHook, ToolCallHook
+from sluice.hooks import (
+    EndHook,
+    ExchangeContext,
+    RequestHook,
+    ResponseHook,
+    TextDeltaHook,
+    TextHook,
+    ToolCallHook,
+)
 from sluice.model import Format, Response, Text, ToolCall
+from sluice.policy import Policy
 from sluice.sidecar.formats import adapter_for
 from sluice.sidecar.formats.edits import RequestEditor
 
@@ -21,6 +30,8 @@ __all__ = [
     "end_hook",
     "request_hook",
     "response_hook",
+    "stream_text",
+    "text_delta_hook",
     "text_hook",
     "tool_call_hook",
 ]
@@ -71,6 +82,29 @@ def tool_call_hook(
 
 def text_hook(text: str) -> TextHook:
     return TextHook(context(), text)
+
+
+def text_delta_hook(text: str, final: bool = True) -> TextDeltaHook:
+    """A ``text_delta`` hook holding ``text`` (by default a whole block: ``final``)."""
+    return TextDeltaHook(context(), text, final=final)
+
+
+async def stream_text(policy: Policy[Any], pieces: list[str]) -> tuple[str, int]:
+    """``pieces`` of one text block through ``policy.text_delta`` as the gateway streams
+    them (window, lookback, release): the text the client gets, and the most characters
+    held back at once."""
+    held, out, most = "", [], 0
+    for piece in [*pieces, None]:
+        final = piece is None
+        held += piece or ""
+        floor = len(held) if final else max(0, len(held) - policy.lookback)
+        hook = TextDeltaHook(context(), held, final=final, floor=floor)
+        await policy.text_delta(hook)  # type: ignore[attr-defined]
+        settled = max(hook.settled, hook.floor)
+        out.append(hook.text[:settled])
+        held = hook.text[settled:]
+        most = max(most, len(held))
+    return "".join(out), most
 
 
 def end_hook() -> EndHook:

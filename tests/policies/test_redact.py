@@ -18,7 +18,13 @@ from sluice.policies import redact as redact_module
 from sluice.policies.redact import PII, SECRETS, Detector, Redact, redact
 from sluice.policy import PolicyError
 from sluice.sidecar.formats.edits import RequestEditor
-from tests.policies.factories import anthropic_body, request_hook, text_hook, tool_call_hook
+from tests.policies.factories import (
+    anthropic_body,
+    request_hook,
+    stream_text,
+    text_delta_hook,
+    tool_call_hook,
+)
 
 # Fake secrets, assembled here so that secret scanners do not flag this file. Bodies are
 # seeded random draws: mixed case and digits, as real keys are.
@@ -286,8 +292,8 @@ async def test_clean_request_is_untouched() -> None:
 
 
 async def test_response_text() -> None:
-    hook = text_hook(f"Set `STRIPE_KEY={STRIPE}` and restart.")
-    await make().text(hook)
+    hook = text_delta_hook(f"Set `STRIPE_KEY={STRIPE}` and restart.")
+    await make().text_delta(hook)
     assert hook.text == f"Set `STRIPE_KEY={R('stripe_key')}` and restart."
 
 
@@ -326,12 +332,12 @@ async def test_unreadable_tool_call_with_a_secret_is_blocked() -> None:
 @pytest.mark.parametrize(
     ("directions", "hooks"),
     [
-        (None, {"request", "text", "tool_call"}),
-        (["request", "response"], {"request", "text", "tool_call"}),
+        (None, {"request", "text_delta", "tool_call"}),
+        (["request", "response"], {"request", "text_delta", "tool_call"}),
         (["request"], {"request"}),
         ("request", {"request"}),
-        (["response"], {"text", "tool_call"}),
-        ("both", {"request", "text", "tool_call"}),
+        (["response"], {"text_delta", "tool_call"}),
+        ("both", {"request", "text_delta", "tool_call"}),
     ],
 )
 def test_hooks_follow_directions(directions: list[str] | str | None, hooks: set[str]) -> None:
@@ -342,10 +348,10 @@ def test_hooks_follow_directions(directions: list[str] | str | None, hooks: set[
 
 async def test_pii_only_when_asked() -> None:
     text = "mail jane@example.com, call +44 20 7946 0958"
-    hook = text_hook(text)
-    await make().text(hook)
+    hook = text_delta_hook(text)
+    await make().text_delta(hook)
     assert hook.text == text
-    await make(pii=True).text(hook)
+    await make(pii=True).text_delta(hook)
     assert hook.text == f"mail {R('email')}, call {R('phone')}"
 
 
@@ -358,15 +364,19 @@ async def test_custom_patterns_and_replacement() -> None:
         ],
         replacement="<{kind}>",
     )
-    hook = text_hook(f"EMP-123456 VAULT_TOKEN=hvs.abc123 {GITHUB}")
-    await policy.text(hook)
+    hook = text_delta_hook(f"EMP-123456 VAULT_TOKEN=hvs.abc123 {GITHUB}")
+    await policy.text_delta(hook)
     assert hook.text == f"<employee_id> VAULT_TOKEN=<vault_token> {GITHUB}"
 
 
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ({"custom": [{"name": "emp", "pattern": r"EMP-(\d"}]}, "custom.0: .*'emp'.*bad regular"),
+        ({"custom": [{"name": "emp", "pattern": r"EMP-(\d"}]}, "custom.0: .*'emp'.*RE2.*missing"),
+        (
+            {"custom": [{"name": "tok", "pattern": r"(?<=token=)\w+"}]},
+            r"custom.0: .*'tok'.*RE2.*no look-around",
+        ),
         ({"custom": [{"name": "any", "pattern": r"x*"}]}, "'any' matches the empty string"),
         ({"custom": [{"name": "a b", "pattern": "x"}]}, "custom.0.name"),
         ({"custom": [{"pattern": "x"}]}, "custom.0.name: Field required"),
@@ -389,4 +399,60 @@ def test_documented_example_configures() -> None:
     example = redact_module.__doc__.split(".. code-block:: yaml")[1].split("\n\n")[1]
     (entry,) = yaml.safe_load(textwrap.dedent(example))["policies"]
     assert entry["name"] == "redact"
-    assert Redact.configure(entry["config"]).hooks() == {"request", "text", "tool_call"}
+    assert Redact.configure(entry["config"]).hooks() == {"request", "text_delta", "tool_call"}
+
+
+# Streamed: text_delta sees the text piece by piece --------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), SECRET_CASES + PII_CASES)
+async def test_a_finding_cut_anywhere_in_a_stream_is_redacted_as_in_a_whole_block(
+    text: str, expected: str
+) -> None:
+    policy = make(pii=True)
+    for cut in range(1, len(text)):
+        out, most = await stream_text(policy, [text[:cut], text[cut:]])
+        assert out == expected, f"cut at {cut}"
+        assert most <= policy.lookback
+
+
+@given(
+    st.lists(st.tuples(st.text(max_size=30), st.sampled_from(SAMPLES)), min_size=1, max_size=3),
+    st.lists(st.integers(1, 40), min_size=1, max_size=60),
+)
+async def test_secrets_in_a_stream_cut_at_random_are_redacted(
+    parts: list[tuple[str, str]], sizes: list[int]
+) -> None:
+    text = "".join(f"{prose} {secret} " for prose, secret in parts)
+    pieces, at = [], 0
+    for size in sizes * (len(text) // sum(sizes) + 1):
+        if at >= len(text):
+            break
+        pieces.append(text[at : at + size])
+        at += size
+    policy = make()
+    out, _ = await stream_text(policy, pieces)
+    assert out == redact(text)[0]
+
+
+async def test_prose_is_released_but_for_its_last_word() -> None:
+    policy, held, released = make(), "", ""
+    for piece, still_held in [("Deploy ", ""), ("with the usual", "usual"), (" steps", "steps")]:
+        hook = text_delta_hook(held + piece, final=False)
+        await policy.text_delta(hook)
+        released += hook.text[: hook.settled]
+        held = hook.text[hook.settled :]
+        assert held == still_held
+    assert released == "Deploy with the usual "
+
+
+async def test_a_custom_pattern_cannot_stall_a_worker() -> None:
+    # (x+x+)+y backtracks exponentially in Python's re on a run of x without a y; RE2 runs
+    # in time linear in the text.
+    policy = make(custom=[{"name": "evil", "pattern": "(x+x+)+y"}])
+    hook = text_delta_hook("x" * 20_000)
+    await policy.text_delta(hook)
+    assert hook.text == "x" * 20_000
+    hook = text_delta_hook("x" * 20_000 + "y")
+    await policy.text_delta(hook)
+    assert hook.text == R("evil")

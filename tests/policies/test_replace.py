@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import itertools
 import textwrap
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sluice.policies import replace as replace_module
 from sluice.policies.replace import Replace, recase
 from sluice.policy import PolicyError
 from sluice.sidecar.formats.edits import RequestEditor
-from tests.policies.factories import anthropic_body, request_hook, text_hook
+from tests.policies.factories import anthropic_body, request_hook, stream_text, text_delta_hook
 
 
 def make(*rules: dict[str, Any]) -> Replace:
@@ -21,8 +24,8 @@ def make(*rules: dict[str, Any]) -> Replace:
 
 async def replaced(text: str, *rules: dict[str, Any]) -> str:
     """``text`` as a response text block after ``rules``."""
-    hook = text_hook(text)
-    await make(*rules).text(hook)
+    hook = text_delta_hook(text)
+    await make(*rules).text_delta(hook)
     return hook.text
 
 
@@ -107,8 +110,8 @@ async def test_directions_per_rule() -> None:
         {"find": "falcon", "replace": "the product", "directions": ["request"]},
         {"find": "globex", "replace": "acme", "directions": "response"},
     )
-    hook = text_hook("falcon by globex")
-    await policy.text(hook)
+    hook = text_delta_hook("falcon by globex")
+    await policy.text_delta(hook)
     assert hook.text == "falcon by acme"
     request = request_hook(
         anthropic_body(messages=[{"role": "user", "content": "falcon by globex"}])
@@ -122,10 +125,10 @@ async def test_directions_per_rule() -> None:
     ("directions", "hooks"),
     [
         ([["request"]], {"request"}),
-        ([["response"]], {"text"}),
-        (["request", "response"], {"request", "text"}),
-        ([["request", "response"]], {"request", "text"}),
-        (["both"], {"request", "text"}),
+        ([["response"]], {"text_delta"}),
+        (["request", "response"], {"request", "text_delta"}),
+        ([["request", "response"]], {"request", "text_delta"}),
+        (["both"], {"request", "text_delta"}),
     ],
 )
 def test_hooks_follow_directions(directions: list[Any], hooks: set[str]) -> None:
@@ -143,7 +146,7 @@ def test_hooks_follow_directions(directions: list[Any], hooks: set[str]) -> None
         ),
         (
             {"rules": [ACME, {"find": "(a)", "regex": True, "replace": r"\2"}]},
-            r"rules.1: .*'\(a\)'.*invalid group reference 2",
+            r"rules.1: .*'\(a\)'.*refers to group '2'",
         ),
         ({"rules": [{"find": "x*", "regex": True, "replace": "y"}]}, "matches the empty string"),
         ({"rules": [{"find": "", "replace": "y"}]}, "rules.0.find"),
@@ -167,6 +170,45 @@ async def test_documented_example_configures() -> None:
     assert entry["name"] == "replace"
     policy = Replace.configure(entry["config"])
     assert isinstance(policy, Replace)
-    hook = text_hook("Project Falcon: Acme fixed JIRA-12")
-    await policy.text(hook)
+    hook = text_delta_hook("Project Falcon: Acme fixed JIRA-12")
+    await policy.text_delta(hook)
     assert hook.text == "Project Falcon: Globex fixed ticket 12"
+
+
+# Streamed: text_delta sees the text piece by piece --------------------------------------
+
+
+@given(st.lists(st.integers(0, 80), max_size=10))
+async def test_replace_wherever_the_stream_is_cut(cuts: list[int]) -> None:
+    text = "ACME makes acme-ish things; Acme! and then ac"
+    bounds = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
+    pieces = [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+    policy = make(
+        ACME | {"preserve_case": True}, {"find": r"JIRA-\d{1,4}", "regex": True, "replace": "T"}
+    )
+    out, most = await stream_text(policy, pieces)
+    assert out == "GLOBEX makes globex-ish things; Globex! and then ac"
+    assert most <= policy.lookback == len("JIRA-") + 4
+
+
+async def test_only_what_could_begin_a_match_is_held() -> None:
+    policy = make(ACME)
+    hook = text_delta_hook("we ship. Ac", final=False)
+    await policy.text_delta(hook)
+    assert hook.text[: hook.settled] == "we ship. "
+    hook = text_delta_hook("we ship. Ax", final=False)
+    await policy.text_delta(hook)
+    assert hook.settled == len(hook.text)
+
+
+async def test_a_catastrophic_pattern_cannot_stall_a_worker() -> None:
+    # (a+)+$ backtracks exponentially in Python's re on a run of a ending otherwise; RE2 runs
+    # in time linear in the text.
+    text = "a" * 20_000 + "!"
+    assert await replaced(text, {"find": "(a+)+$", "regex": True, "replace": "x"}) == text
+    assert await replaced("a" * 20_000, {"find": "(a+)+$", "regex": True, "replace": "x"}) == "x"
+
+
+def test_a_pattern_re2_cannot_run_is_refused_with_the_reason() -> None:
+    with pytest.raises(PolicyError, match=r"rules.0: .*RE2.*no look-around"):
+        make({"find": r"(?<!x)y", "regex": True, "replace": "z"})

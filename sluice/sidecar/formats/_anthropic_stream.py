@@ -203,6 +203,29 @@ class AnthropicStream(BlockStream):
         obj["index"] = out
         return _event(obj)
 
+    def forward_text(self, part: StreamPart, piece: str, whole: str) -> bytes:
+        """``part``'s event with its text (a ``text_delta``'s, or the start's) ``piece``."""
+        event = part.event
+        text_part = part.kind is PartKind.BLOCK_START or part.delta is not None
+        if event is None or part.index is None or not text_part:
+            return self.forward(part)
+        if part.kind is PartKind.BLOCK_DELTA and not piece:
+            return b""
+        self.forward(part)  # for the numbering; the event is written anew
+        obj = load_object(event.data or "")
+        obj["index"] = self._numbering.get(self._wire[part.index])
+        if part.kind is PartKind.BLOCK_START:
+            obj["content_block"] = {**need(obj, "content_block", dict, ""), "text": piece}
+        else:
+            obj["delta"] = {**need(obj, "delta", dict, ""), "text": piece}
+        return _event(obj)
+
+    def render_text(self, index: int, text: str) -> bytes:
+        """A ``content_block_delta`` carrying ``text`` as a ``text_delta``."""
+        out = self._numbering.get(self._wire[index])
+        delta = {"type": "text_delta", "text": text}
+        return _event({"type": "content_block_delta", "index": out, "delta": delta})
+
     def render_block(self, block: Block) -> bytes:
         """``content_block_start``, deltas and ``content_block_stop`` carrying ``block``."""
         index = self._numbering.insert()

@@ -94,6 +94,19 @@ class StreamDecoder(Protocol):
         """The bytes to send for an upstream part the client is to receive (``b""`` if none)."""
         ...
 
+    def forward_text(self, part: StreamPart, piece: str, whole: str) -> bytes:
+        """The bytes to send for a part of a text block whose text the gateway releases
+        itself, a little behind the upstream (a policy reads it as it streams): ``piece``
+        replaces the text the part adds (nothing is sent for a delta left empty), ``whole``
+        the block's text where the part repeats it whole (the Responses API's done events
+        and final item): the text delivered so far. Other fields stay as they were."""
+        ...
+
+    def render_text(self, index: int, text: str) -> bytes:
+        """A delta adding ``text`` to the upstream text block ``index`` (neutral), which the
+        client saw begin and not end: text the gateway held back and now releases."""
+        ...
+
     def render_block(self, block: Block) -> bytes:
         """Events carrying a whole new block, at the next block position of the output."""
         ...

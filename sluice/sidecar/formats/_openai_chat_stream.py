@@ -198,14 +198,56 @@ class ChatStream(BlockStream):
             delta = obj["choices"][0]["delta"]
         except (FormatError, LookupError, TypeError):
             return event.raw  # no choice in this chunk: nothing to change
-        if add_role and isinstance(delta, dict):
+        return self._written(obj, delta, add_role)
+
+    def _written(self, obj: JSON, delta: object, add_role: bool) -> bytes:
+        if not isinstance(delta, dict):
+            return encode_event(dump(obj))
+        if add_role:
             delta["role"] = "assistant"
             self._role_sent = True
-        calls = delta.get("tool_calls") if isinstance(delta, dict) else None
-        if isinstance(calls, list):
+        calls = delta.get("tool_calls")
+        if isinstance(calls, list) and not self._numbering.identity:
             renumbered = (self._renumbered(call) for call in calls if isinstance(call, dict))
             delta["tool_calls"] = [call for call in renumbered if call is not None]
         return encode_event(dump(obj))
+
+    def forward_text(self, part: StreamPart, piece: str, whole: str) -> bytes:
+        """``part``'s chunk with ``piece`` as its ``delta.content`` (and no logprobs, which
+        describe the upstream's text); a chunk that carried nothing else is not sent when
+        ``piece`` is empty."""
+        event = part.event
+        if part.delta is None or event is None:
+            return self.forward(part)
+        if event is self._role_event:
+            self._role_sent = True
+        add_role = not self._role_sent and self._role_event is not None
+        obj = load_object(event.data or "")
+        choices = [c for c in obj.get("choices") or [] if isinstance(c, dict)]
+        choice = next((c for c in choices if c.get("index", 0) == 0), None)
+        if choice is None or not isinstance(choice.get("delta"), dict):
+            return self.forward(part)
+        delta = choice["delta"]
+        only_text = (
+            set(delta) <= {"content"}
+            and len(choices) == 1
+            and choice.get("finish_reason") is None
+            and not obj.get("usage")
+        )
+        if not piece and only_text and not add_role:
+            return b""
+        delta["content"] = piece
+        if choice.get("logprobs") is not None:
+            choice["logprobs"] = None
+        return self._written(obj, delta, add_role)
+
+    def render_text(self, index: int, text: str) -> bytes:
+        """A chunk carrying ``text`` as its ``delta.content``."""
+        delta: JSON = {"content": text}
+        if not self._role_sent:
+            delta = {"role": "assistant", **delta}
+            self._role_sent = True
+        return self._chunk([{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}])
 
     def _renumbered(self, call: JSON) -> JSON | None:
         out = self._numbering.find(call.get("index"))

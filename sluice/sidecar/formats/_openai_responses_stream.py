@@ -81,6 +81,7 @@ class ResponsesStream(BlockStream):
         self._created: JSON | None = None  # the response object of response.created
         self._last_seq = -1  # the last sequence number the client received
         self._sent: dict[int, _Sent] = {}  # output position -> item as the client has it
+        self._edited = False  # some text reached the client other than the upstream wrote it
 
     def feed(self, event: SSEEvent) -> list[StreamPart]:
         """The part for one upstream event; see the module docstring for the mapping."""
@@ -153,15 +154,21 @@ class ResponsesStream(BlockStream):
         event = part.event
         if event is None:
             return b""
-        if part.kind is PartKind.MESSAGE_STOP and not self._numbering.identity:
+        if part.kind is PartKind.MESSAGE_STOP and not (
+            self._numbering.identity and not self._edited
+        ):
             return self._final(event)
-        raw = event.raw
+        return self._renumbered(part, event, event.raw, part.delta)
+
+    def _renumbered(
+        self, part: StreamPart, event: SSEEvent, raw: bytes, piece: str | None
+    ) -> bytes:
         wire: int | None = None
         if part.index is not None:
             wire = self._wire[part.index]
         elif (match := _OUTPUT_INDEX.search(raw)) is not None:
             wire = int(match[1])
-        out = None if wire is None else self._track(part, event, wire)
+        out = None if wire is None else self._track(part, event, wire, piece)
         edits: list[tuple[re.Match[bytes], int]] = []
         if (match := _SEQUENCE.search(raw)) is not None:
             seq = int(match[1])
@@ -189,7 +196,7 @@ class ResponsesStream(BlockStream):
         output = [sent.done for sent in self._sent.values() if sent.done is not None]
         return self._emit(kind, **fields, response=response | {"output": output})
 
-    def _track(self, part: StreamPart, event: SSEEvent, wire: int) -> int | None:
+    def _track(self, part: StreamPart, event: SSEEvent, wire: int, piece: str | None) -> int | None:
         """Record what the client receives of the item at upstream ``wire``; its position."""
         if part.kind is PartKind.BLOCK_START or _named(event, "response.output_item.added"):
             position = self._numbering.start(wire)
@@ -201,11 +208,52 @@ class ResponsesStream(BlockStream):
         out = self._numbering.find(wire)
         if out is not None:
             sent = self._sent[out]
-            if part.delta is not None:
-                sent.pieces.append(part.delta)
+            if piece is not None:
+                sent.pieces.append(piece)
             if part.kind is PartKind.BLOCK_STOP or _named(event, "response.output_item.done"):
                 sent.done, sent.pieces = self._items.get(wire), []
         return out
+
+    def forward_text(self, part: StreamPart, piece: str, whole: str) -> bytes:
+        """``part``'s event with ``piece`` as its ``delta``, or, for the events that repeat
+        the text (``output_text.done``, ``content_part.done``, ``output_item.done``), with
+        ``whole`` as that text; logprobs, which describe the upstream's text, are emptied."""
+        event = part.event
+        if event is None or part.index is None:
+            return self.forward(part)
+        if part.delta is not None and not piece:
+            return b""
+        obj = load_object(event.data or "")
+        before = dump(obj)
+        if part.delta is not None:
+            obj["delta"] = piece
+        if isinstance(obj.get("text"), str):
+            obj["text"] = whole
+        if isinstance(part_obj := obj.get("part"), dict) and part_obj.get("type") == "output_text":
+            part_obj["text"] = whole
+        if isinstance(item := obj.get("item"), dict):
+            content = [c for c in item.get("content") or [] if isinstance(c, dict)]
+            texts = [c for c in content if c.get("type") == "output_text"]
+            for i, text_part in enumerate(texts):
+                text_part["text"] = whole if i == 0 else ""
+                text_part["logprobs"] = []
+            self._items[self._wire[part.index]] = item
+        if "logprobs" in obj:
+            obj["logprobs"] = []
+        if part.delta is None and dump(obj) == before:
+            return self.forward(part)
+        self._edited = self._edited or part.delta is None
+        raw = encode_event(dump(obj), event.event)
+        return self._renumbered(part, event, raw, piece if part.delta is not None else None)
+
+    def render_text(self, index: int, text: str) -> bytes:
+        """A ``response.output_text.delta`` carrying ``text``."""
+        wire = self._wire[index]
+        out = self._numbering.get(wire)
+        item_id = self._items.get(wire, {}).get("id") or self._sent[out].item_id
+        self._sent[out].pieces.append(text)
+        fields = {"item_id": item_id, "output_index": out, "content_index": 0}
+        return self._emit("response.output_text.delta", **fields, delta=text, logprobs=[])
 
     def render_block(self, block: Block) -> bytes:
         """``response.output_item.added`` ... ``response.output_item.done`` for ``block``, with
