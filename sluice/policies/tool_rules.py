@@ -56,21 +56,37 @@ seen. They guard against accidents and the obvious; they are not a sandbox.
 
 from __future__ import annotations
 
-import re
-import shlex
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatchcase
 from functools import cached_property
-from itertools import pairwise
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+import re2
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from sluice.hooks import ToolCallHook
-from sluice.policies._shell import Command, parse
+from sluice.hooks import RequestHook, ToolCallHook
+from sluice.policies._builtin import RULES, Finding, check
+from sluice.policies._workdir import reported_cwd
 from sluice.policy import Policy, PolicyConfig
 
-__all__ = ["ToolRule", "ToolRules", "ToolRulesConfig"]
+__all__ = ["BUILTIN_RULES", "McpRules", "ToolRule", "ToolRules", "ToolRulesConfig"]
+
+BUILTIN_RULES = RULES
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # the error is raised, with the key that holds the pattern
+
+
+def compile_linear(pattern: str) -> Any:
+    """``pattern`` compiled by RE2, which matches in time linear in the text; raises
+    ``ValueError`` with RE2's reason for what it cannot compile (backreferences, lookaround)."""
+    try:
+        return re2.compile(pattern, _RE2_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise ValueError(
+            f"{reason} (patterns use RE2 syntax: no backreferences or lookaround)"
+        ) from None
 
 
 class ToolRule(BaseModel):
@@ -85,18 +101,67 @@ class ToolRule(BaseModel):
         description="Dotted key of the argument to search (`edits.new_string`); "
         "unset: every string in the arguments.",
     )
-    pattern: str = Field(description="Regular expression searched for (Python `re` syntax).")
+    pattern: str = Field(
+        description="Regular expression searched for (RE2 syntax, matched in linear time; "
+        "`(?i)` ignores case)."
+    )
     reason: str = Field("", description="Shown to the user; unset: names the pattern.")
 
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, pattern: str, info: ValidationInfo) -> str:
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            compile_linear(pattern)
+        except ValueError as exc:
             tool = info.data.get("tool", "*")
             raise ValueError(f"rule for tool {tool!r}: bad regular expression: {exc}") from None
         return pattern
+
+
+class McpRules(BaseModel):
+    """Which MCP servers and tools are allowed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allow_servers: list[str] | None = Field(
+        None,
+        description="Globs of the MCP servers (name or URL) allowed: a request naming another "
+        "remote server is refused, a call of another server's tool blocked; unset: any.",
+    )
+    deny_servers: list[str] = Field(
+        default_factory=list, description="Globs of MCP servers (name or URL) never allowed."
+    )
+    allow_tools: list[str] = Field(
+        default_factory=list,
+        description="Globs of `server/tool` the only MCP tools allowed; empty: every tool of "
+        "an allowed server.",
+    )
+    deny_tools: list[str] = Field(
+        default_factory=list,
+        description="Globs of `server/tool` MCP tools whose calls are blocked.",
+    )
+
+    def server_refused(self, *names: str) -> bool:
+        """Whether a server known by ``names`` (its name, its URL) is not allowed."""
+        if any(_matches(name, self.deny_servers) for name in names if name):
+            return True
+        allowed = self.allow_servers
+        return allowed is not None and not any(_matches(n, allowed) for n in names if n)
+
+    def tool_refused(self, server: str, tool: str) -> str | None:
+        """Why the MCP tool ``tool`` of ``server`` may not be called, or None."""
+        qualified = f"{server}/{tool}"
+        if self.server_refused(server):
+            return f"The MCP server {server} is not allowed here"
+        if _matches(qualified, self.deny_tools) or (
+            self.allow_tools and not _matches(qualified, self.allow_tools)
+        ):
+            return f"The MCP tool {tool} of {server} is not allowed here"
+        return None
+
+    @property
+    def checks_requests(self) -> bool:
+        return self.allow_servers is not None or bool(self.deny_servers)
 
 
 class ToolRulesConfig(PolicyConfig):
@@ -112,52 +177,114 @@ class ToolRulesConfig(PolicyConfig):
     rules: list[ToolRule] = Field(
         default_factory=list, description="Patterns that block a call, checked in order."
     )
-    builtin_rules: bool = Field(
-        True, description="Also block the curated dangerous commands and credential writes."
+    builtin_rules: bool | dict[str, bool] = Field(
+        True,
+        description="The built-in rules: `false` turns all off; a mapping turns named ones off "
+        "(`{terraform_destroy: false}`).",
     )
+    disable: list[str] = Field(
+        default_factory=list, description="Names of built-in rules turned off."
+    )
+    mcp: McpRules = Field(
+        default_factory=McpRules, description="MCP servers and tools allowed or denied."
+    )
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> ToolRulesConfig:
+        named = list(self.disable) + (
+            list(self.builtin_rules) if isinstance(self.builtin_rules, dict) else []
+        )
+        if unknown := [name for name in named if name not in RULES]:
+            raise ValueError(f"unknown built-in rule {unknown[0]!r} (known: {', '.join(RULES)})")
+        return self
+
+    @property
+    def enabled_rules(self) -> frozenset[str]:
+        """The names of the built-in rules in force."""
+        if self.builtin_rules is False:
+            return frozenset()
+        off = set(self.disable)
+        if isinstance(self.builtin_rules, dict):
+            off |= {name for name, on in self.builtin_rules.items() if not on}
+        return frozenset(RULES) - off
 
 
 class ToolRules(Policy[ToolRulesConfig]):
-    """Blocks tool calls by tool name and by patterns in their arguments, with a reason."""
+    """Blocks tool calls by tool name, MCP server and patterns in their arguments, with a reason."""
 
     Config = ToolRulesConfig
 
     def hooks(self) -> frozenset[str]:
         # With nothing to check, don't make the gateway hold tool calls back.
         config = self.config
-        checks = config.deny_tools or config.allow_tools or config.rules or config.builtin_rules
-        return super().hooks() if checks else frozenset()
+        wanted = set(super().hooks())
+        if not config.mcp.checks_requests:
+            wanted.discard("request")
+        mcp_tools = config.mcp != McpRules()
+        checks = config.deny_tools or config.allow_tools or config.rules or mcp_tools
+        if not checks and not config.enabled_rules:
+            wanted.discard("tool_call")
+        return frozenset(wanted)
+
+    async def request(self, hook: RequestHook) -> None:
+        for name, url in _mcp_servers(hook.exchange.request.body):
+            if self.config.mcp.server_refused(name, url):
+                hook.refuse(f"The MCP server {name or url} is not allowed here")
+                return
 
     async def tool_call(self, hook: ToolCallHook) -> None:
-        name = hook.call.name
+        cwd = reported_cwd(hook.exchange.request)
+        if found := self.verdict(hook.call.name, hook.arguments(), cwd):
+            hook.block(f"{found.reason} (rule {found.rule})")
+
+    def verdict(self, name: str, arguments: Any, cwd: str | None = None) -> Finding | None:
+        """The rule that blocks a call of ``name`` with ``arguments`` (parsed JSON, or the raw
+        text) in a session working in ``cwd``, or None."""
         if _matches(name, self.config.deny_tools):
-            hook.block(f"The tool {name} is not allowed here")
-        elif self.config.allow_tools and not _matches(name, self.config.allow_tools):
+            return Finding("deny_tools", f"The tool {name} is not allowed here")
+        if self.config.allow_tools and not _matches(name, self.config.allow_tools):
             allowed = ", ".join(self.config.allow_tools)
-            hook.block(f"The tool {name} is not among the allowed tools ({allowed})")
-        elif reason := self._check_arguments(name, hook.arguments()):
-            hook.block(reason)
+            return Finding(
+                "allow_tools", f"The tool {name} is not among the allowed tools ({allowed})"
+            )
+        if name.startswith("mcp__") and "__" in name[5:]:
+            server, _, tool = name[5:].partition("__")
+            if reason := self.config.mcp.tool_refused(server, tool):
+                return Finding("mcp", reason)
+        if found := self._own_rules(name, arguments):
+            return found
+        enabled = self.config.enabled_rules
+        return check(name, arguments, cwd, enabled) if enabled else None
 
-    def _check_arguments(self, tool: str, arguments: Any) -> str | None:
-        reason = self._own_rules(tool, arguments)
-        if reason is None and self.config.builtin_rules:
-            reason = _builtin_rules(tool, arguments)
-        return reason
-
-    def _own_rules(self, tool: str, arguments: Any) -> str | None:
-        for rule, pattern, select in self._compiled:
+    def _own_rules(self, tool: str, arguments: Any) -> Finding | None:
+        for index, (rule, pattern, select) in enumerate(self._compiled):
             if fnmatchcase(tool, rule.tool):
                 texts = (arguments,) if isinstance(arguments, str) else select(arguments)
                 if any(pattern.search(text) for text in texts):
-                    return rule.reason or f"Matches the forbidden pattern {rule.pattern!r}"
+                    reason = rule.reason or f"Matches the forbidden pattern {rule.pattern!r}"
+                    return Finding(f"rules.{index}", reason)
         return None
 
     @cached_property
-    def _compiled(self) -> list[tuple[ToolRule, re.Pattern[str], _Selector]]:
+    def _compiled(self) -> list[tuple[ToolRule, Any, _Selector]]:
         return [
-            (rule, re.compile(rule.pattern), _at(rule.argument) if rule.argument else _strings)
+            (rule, compile_linear(rule.pattern), _at(rule.argument) if rule.argument else _strings)
             for rule in self.config.rules
         ]
+
+
+def _mcp_servers(body: Any) -> Iterator[tuple[str, str]]:
+    """The remote MCP servers a request names, as (name, URL): Anthropic's ``mcp_servers``,
+    OpenAI Responses' ``mcp`` tools."""
+    if not isinstance(body, dict):
+        return
+    for server in body.get("mcp_servers") or ():
+        if isinstance(server, dict):
+            yield str(server.get("name") or ""), str(server.get("url") or "")
+    for tool in body.get("tools") or ():
+        if isinstance(tool, dict) and tool.get("type") == "mcp":
+            url = tool.get("server_url") or tool.get("connector_id") or ""
+            yield str(tool.get("server_label") or ""), str(url)
 
 
 def _matches(name: str, globs: Sequence[str]) -> bool:
@@ -194,170 +321,3 @@ def _at(path: str) -> _Selector:
                 yield from select(item, depth)
 
     return select
-
-
-# --- the built-in rules ---------------------------------------------------------------------
-
-_COMMAND_KEYS = frozenset({"command", "cmd", "commands", "script"})
-_PATH_KEYS = ("file_path", "notebook_path", "target_file")
-# Claude Code, Gemini CLI and Cursor tools that write the file their path argument names.
-_WRITE_TOOLS = frozenset(
-    {"Write", "Edit", "MultiEdit", "NotebookEdit", "write_file", "replace", "edit_file"}
-)
-_CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
-
-
-def _builtin_rules(tool: str, arguments: Any) -> str | None:
-    if isinstance(arguments, dict) and tool in _WRITE_TOOLS:
-        paths = (arguments.get(key) for key in _PATH_KEYS)
-        if any(isinstance(path, str) and _is_secret(path) for path in paths):
-            return _CREDENTIALS
-    # Unreadable arguments are read whole as a command line (their quoted strings too).
-    lines = iter((arguments,)) if isinstance(arguments, str) else _command_lines(arguments)
-    for line in lines:
-        commands = parse(line)
-        for reason, check in _CHECKS:
-            if check(line, commands):
-                return reason
-    return None
-
-
-def _command_lines(value: Any) -> Iterator[str]:
-    """The strings under a command-like key, at any depth; an argv list as one quoted line."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key not in _COMMAND_KEYS:
-                yield from _command_lines(item)
-            elif isinstance(item, list) and all(isinstance(word, str) for word in item):
-                yield shlex.join(item)
-            else:
-                yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _command_lines(item)
-
-
-def _is(*names: str) -> Callable[[str], bool]:
-    return frozenset(names).__contains__
-
-
-def _recursive(args: Sequence[str], letters: str) -> bool:
-    """Whether ``args`` hold ``--recursive`` or a short option cluster with one of ``letters``."""
-    return any(
-        arg == "--recursive"
-        or (arg[:1] == "-" and arg[1:2] != "-" and any(c in arg for c in letters))
-        for arg in args
-    )
-
-
-_ROOT = re.compile(r"/+\*?")
-_ROOT_OR_HOME = re.compile(r"(?:/|~|\$HOME|\$\{HOME\})/*\*?")
-_DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk)")
-_KEY_FILE = re.compile(r"id_(?:rsa|dsa|ecdsa|ed25519)(?:\.pub)?")
-_SHELLS = _is("sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh")
-_PERMISSIONS = _is("chmod", "chown", "chgrp")
-_COPIES = _is("cp", "mv", "install", "ln", "rsync", "scp")
-_FETCHERS = _is("curl", "wget")
-_SOURCES = _is("source", ".", "eval")
-_SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
-_FORK_BOMB = re.compile(r"(?<![\w:])([\w:]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}\s*;\s*\1")
-
-
-def _is_mkfs(name: str) -> bool:  # mkfs, mkfs.ext4, mkfs.xfs, ...
-    return name == "mkfs" or name.startswith("mkfs.")
-
-
-def _is_secret(path: str) -> bool:
-    """Whether ``path`` names a credential file, or the ``.ssh`` directory."""
-    if path.rstrip("/") in {"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d"}:
-        return True
-    parts = re.split(r"[/\\]", path)
-    return (
-        ".ssh" in parts
-        or path.startswith("/etc/sudoers.d/")
-        or parts[-1] == ".netrc"
-        or parts[-2:] in ([".aws", "credentials"], [".kube", "config"])
-        or bool(_KEY_FILE.fullmatch(parts[-1]))
-    )
-
-
-def _deletes_root_or_home(line: str, commands: Sequence[Command]) -> bool:
-    for command in commands:
-        args = command.args_of(_is("rm"))
-        if args and _recursive(args, "rR") and any(map(_ROOT_OR_HOME.fullmatch, args)):
-            return True
-    return False
-
-
-def _no_preserve_root(line: str, commands: Sequence[Command]) -> bool:
-    return any("--no-preserve-root" in command.words for command in commands)
-
-
-def _changes_whole_filesystem(line: str, commands: Sequence[Command]) -> bool:
-    for command in commands:
-        args = command.args_of(_PERMISSIONS)
-        if args and _recursive(args, "R") and any(map(_ROOT.fullmatch, args)):
-            return True
-    return False
-
-
-def _runs_download(line: str, commands: Sequence[Command]) -> bool:
-    downloading = False  # the output of curl or wget flows into this command
-    for command in commands:
-        if command.after == "|" and downloading and _SHELLS(command.name):
-            return True  # curl … | sh
-        if _FETCHERS(command.name) and (_SHELLS(command.feeds) or _SOURCES(command.feeds)):
-            return True  # bash <(curl …), sh -c "$(curl …)", eval "$(curl …)"
-        downloading = (downloading and command.after == "|") or _FETCHERS(command.name)
-    return False
-
-
-def _writes_secret(line: str, commands: Sequence[Command]) -> bool:
-    return any(_secret_written_by(command) for command in commands)
-
-
-def _secret_written_by(command: Command) -> bool:
-    if any(_is_secret(target) for target in command.redirects):
-        return True
-    if (args := command.args_of(_is("tee"))) is not None:
-        return any(_is_secret(arg) for arg in args)
-    if (args := command.args_of(_is("sed"))) is not None:
-        return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(_is_secret, args))
-    if (args := command.args_of(_is("dd"))) is not None:
-        return any(arg.startswith("of=") and _is_secret(arg[3:]) for arg in args)
-    if (args := command.args_of(_COPIES)) is not None:
-        # The destination is the last operand, or the directory of -t; copying *from* a
-        # credential file is a read.
-        operands = [arg for arg in args if not arg.startswith("-")]
-        directory = [b for a, b in pairwise(args) if a == "-t"]
-        directory += [a.partition("=")[2] for a in args if a.startswith("--target-directory=")]
-        return any(map(_is_secret, operands[-1:] + directory))
-    return False
-
-
-def _wipes_disk(line: str, commands: Sequence[Command]) -> bool:
-    for command in commands:
-        if any(_DISK.match(target) for target in command.redirects):
-            return True
-        args = command.args_of(_is_mkfs)
-        if args and any(arg.startswith("/dev/") for arg in args):
-            return True  # a filesystem in an image file harms nobody
-        args = command.args_of(_is("dd")) or []
-        if any(arg.startswith("of=") and _DISK.match(arg[3:]) for arg in args):
-            return True
-    return False
-
-
-def _fork_bomb(line: str, commands: Sequence[Command]) -> bool:
-    return _FORK_BOMB.search(line) is not None
-
-
-_CHECKS: tuple[tuple[str, Callable[[str, Sequence[Command]], bool]], ...] = (
-    ("Deletes / or the home directory recursively", _deletes_root_or_home),
-    ("--no-preserve-root turns off the guard against operating on / itself", _no_preserve_root),
-    ("Changes the permissions or owner of the whole filesystem", _changes_whole_filesystem),
-    ("Runs a downloaded script unread; download it, read it, then run it", _runs_download),
-    (_CREDENTIALS, _writes_secret),
-    ("Formats or overwrites a disk, destroying its data", _wipes_disk),
-    ("A fork bomb: it exhausts the machine's processes", _fork_bomb),
-)

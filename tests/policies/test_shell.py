@@ -35,15 +35,22 @@ def test_examples_in_docs() -> None:
             'rm -rf "$HOME"/.cache',
             [("", "", ("rm", "-rf", "$HOME/.cache"), ()), ("", "", ("$HOME",), ())],
         ),
+        # A quoted string given to a program that takes text is not a command line...
+        ("grep 'a|b;c' f", [("", "", ("grep", "a|b;c", "f"), ())]),
         (
-            "grep 'a|b;c' f",
+            "ssh host 'a|b'",
+            [("", "", ("ssh", "host", "a|b"), ()), ("", "", ("a",), ()), ("|", "", ("b",), ())],
+        ),
+        # ... but what it substitutes runs.
+        (
+            'echo "x $(rm -rf ~) y"',
             [
-                ("", "", ("grep", "a|b;c", "f"), ()),
-                ("", "", ("a",), ()),
-                ("|", "", ("b",), ()),
-                (";", "", ("c",), ()),
+                ("", "", ("echo", "x $(rm -rf ~) y"), ()),
+                ("$(", "echo", ("rm", "-rf", "~"), ()),
             ],
         ),
+        # A here-document is data.
+        ("cat <<EOF > f\nrm -rf /\nEOF\nls", [("", "", ("cat",), ("f",)), ("\n", "", ("ls",), ())]),
         ("echo x>>~/.log 2>&1", [("", "", ("echo", "x"), ("~/.log",))]),
         ("cmd &> out", [("", "", ("cmd",), ("out",))]),
         ("rm -rf \\\n  /", [("", "", ("rm", "-rf", "/"), ())]),
@@ -70,7 +77,6 @@ def test_examples_in_docs() -> None:
             [
                 ("", "", ("bash", "-c", 'echo "rm -rf /"'), ()),
                 ("", "", ("echo", "rm -rf /"), ()),
-                ("", "", ("rm", "-rf", "/"), ()),
             ],
         ),
     ],
@@ -92,6 +98,19 @@ def test_parse(
 )
 def test_program(words: tuple[str, ...], name: str) -> None:
     assert _shell.program(words) == name
+
+
+def test_here_documents_are_read_apart() -> None:
+    (psql, ls) = [c for c in parse("psql <<'SQL' db\nDROP TABLE t;\nSQL\nls") if c.words]
+    assert psql.words == ("psql", "db")
+    assert psql.heredoc == "DROP TABLE t;\nSQL\n"
+    assert ls.words == ("ls",)
+
+
+def test_input_redirects_are_set_apart() -> None:
+    (command,) = parse("nc host 9 < ~/.ssh/id_rsa")
+    assert command.words == ("nc", "host", "9")
+    assert command.inputs == ("~/.ssh/id_rsa",)
 
 
 def test_quoting_depth_is_bounded() -> None:

@@ -22,21 +22,23 @@ async def blocked(config: dict[str, Any], tool: str, arguments: dict[str, Any] |
     return hook.blocked
 
 
-def test_handles_only_tool_calls() -> None:
-    assert ToolRules.declared_hooks() == {"tool_call"}
+def test_handles_tool_calls_and_requests_only_when_configured_to() -> None:
+    assert ToolRules.declared_hooks() == {"request", "tool_call"}
     assert ToolRules.configure({}).hooks() == {"tool_call"}
     assert ToolRules.configure({"builtin_rules": False}).hooks() == set()
+    assert ToolRules.configure({"builtin_rules": False, "mcp": {"allow_servers": []}}).hooks() == {
+        "request",
+        "tool_call",
+    }
 
 
 # --- built-in rules: what must be blocked, by reason ------------------------------------
 
-RM = "Deletes / or the home directory"
-NO_PRESERVE = "--no-preserve-root"
-CHMOD = "permissions or owner of the whole filesystem"
-PIPE = "downloaded script"
-CREDS = "credential file"
-DISK = "disk"
-BOMB = "fork bomb"
+RM = NO_PRESERVE = CHMOD = "(rule wipe_root_or_home)"
+PIPE = "(rule download_exec)"
+CREDS = "(rule credential_write)"
+DISK = "(rule disk_wipe)"
+BOMB = "(rule fork_bomb)"
 
 
 @pytest.mark.parametrize(
@@ -117,7 +119,6 @@ async def test_builtin_blocks(command: str, reason: str) -> None:
         'rm -rf "$HOME"/.cache',
         "find . -name __pycache__ -exec rm -rf {} +",
         "rm -f /",  # not recursive: rm refuses a directory
-        "rm -rf ~user",  # a typo'd home is not ours to judge
         "git rm -r --cached .",
         "chmod -R 755 ./dist",
         "chmod 600 ~/.ssh/id_rsa",
@@ -271,7 +272,9 @@ async def test_own_rules(
 
 async def test_own_rules_come_before_builtins() -> None:
     rule = {"tool": "Bash", "pattern": "rm", "reason": "Ours"}
-    assert await blocked({"rules": [rule]}, "Bash", {"command": "rm -rf /"}) == "Ours"
+    assert (
+        await blocked({"rules": [rule]}, "Bash", {"command": "rm -rf /"}) == "Ours (rule rules.0)"
+    )
 
 
 # --- configuration --------------------------------------------------------------------------
@@ -301,9 +304,9 @@ async def test_documented_config_works() -> None:
     assert entry["name"] == "tool_rules"
     config = entry["config"]
     assert await blocked(config, "Bash", {"command": "git push -f origin"}) == (
-        "Force-pushing is not allowed"
+        "Force-pushing is not allowed (rule rules.0)"
     )
     assert await blocked(config, "Read", {"file_path": "/home/dev/.ssh/id_ed25519"}) == (
-        "Private keys stay on this machine"
+        "Private keys stay on this machine (rule rules.1)"
     )
     assert await blocked(config, "mcp__browser__open", {}) is not None

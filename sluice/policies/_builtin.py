@@ -1,0 +1,289 @@
+"""The built-in rules of ``tool_rules``: each named, each judging what a call does.
+
+:func:`check` reads a tool call (a shell command of any tool, a file tool's path, a patch)
+and returns the first :class:`Finding` of an enabled rule. The acts come from
+:mod:`._acts` (destroying paths), :mod:`._interpreters` (one-liners), :mod:`._infra`
+(infrastructure) and :mod:`._exfil` (credentials to the network); the paths they judge from
+:mod:`._targets`.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from sluice.policies._acts import destroyed, operands, unwrap, working_directory
+from sluice.policies._exfil import Pipeline
+from sluice.policies._infra import INFRA_RULES
+from sluice.policies._interpreters import code_of, read_code
+from sluice.policies._shell import Command, basename, parse
+from sluice.policies._targets import is_secret, resolve, vital
+
+__all__ = ["RULES", "Finding", "check"]
+
+RULES = (
+    "wipe_root_or_home",
+    "drop_database",
+    "terraform_destroy",
+    "kubectl_delete_all",
+    "cloud_storage_wipe",
+    "gcloud_delete",
+    "docker_prune",
+    "force_push_default",
+    "credential_exfiltration",
+    "download_exec",
+    "disk_wipe",
+    "fork_bomb",
+    "credential_write",
+)
+"""The names of the built-in rules, each of which a config can switch off."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule that objects to a call, and why (shown to the user)."""
+
+    rule: str
+    reason: str
+
+
+_COMMAND_KEYS = frozenset({"command", "cmd", "commands", "script"})
+_PATH_KEYS = ("file_path", "notebook_path", "target_file", "path")
+# Tools that write the file their path argument names: Claude Code's, Gemini CLI's, Cursor's.
+_WRITE_TOOLS = frozenset(
+    {"Write", "Edit", "MultiEdit", "NotebookEdit", "write_file", "replace", "edit_file"}
+    | {"search_replace", "write", "edit"}
+)
+_DELETE_TOOLS = frozenset({"delete_file", "Delete", "remove_file"})
+_PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
+_PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$", re.M)
+_CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
+_DEPTH = 3  # how deep a one-liner's shell commands are read again
+
+
+def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -> Finding | None:
+    """The first enabled rule that objects to a call of ``tool`` with ``arguments`` (parsed
+    JSON, or the raw text when it is not JSON), in a session working in ``cwd``."""
+    rules = _Rules(enabled)
+    if isinstance(arguments, dict):
+        rules.file_tool(tool, arguments, cwd)
+        if tool in _PATCH_TOOLS:
+            rules.patch(str(arguments.get("input") or arguments.get("patch") or ""))
+    # Unreadable arguments are read whole as a command line (their quoted strings too).
+    lines = iter((arguments,)) if isinstance(arguments, str) else _command_lines(arguments)
+    for line in lines:
+        if rules.found:
+            break
+        rules.line(line, cwd, 0)
+    return rules.found
+
+
+def _command_lines(value: Any) -> Iterator[str]:
+    """The strings under a command-like key, at any depth; an argv list as one quoted line."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _COMMAND_KEYS:
+                yield from _command_lines(item)
+            elif isinstance(item, list) and all(isinstance(word, str) for word in item):
+                yield shlex.join(item)
+            else:
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _command_lines(item)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash"})
+_RUNS_STDIN = _SHELLS | {"ssh", "su", "sudo"}
+_INTERPRETER = re.compile(r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun)[0-9.]*")
+_FETCHERS = frozenset({"curl", "wget", "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod"})
+_SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
+_DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")
+_DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk"})
+_SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
+_COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
+_FORK_BOMB = re.compile(r"(?<![\w:])([\w:]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}\s*;\s*\1")
+
+
+class _Rules:
+    """The checks, applied until the first finding of an enabled rule."""
+
+    def __init__(self, enabled: frozenset[str]) -> None:
+        self.enabled = enabled
+        self.found: Finding | None = None
+
+    def flag(self, rule: str, reason: str) -> None:
+        if self.found is None and rule in self.enabled:
+            self.found = Finding(rule, reason)
+
+    def file_tool(self, tool: str, arguments: dict[str, Any], cwd: str | None) -> None:
+        paths = [p for key in _PATH_KEYS if isinstance(p := arguments.get(key), str)]
+        if tool in _WRITE_TOOLS and any(map(is_secret, paths)):
+            self.flag("credential_write", _CREDENTIALS)
+        if tool in _WRITE_TOOLS | _DELETE_TOOLS:
+            for path in paths:
+                if what := vital(resolve(path, cwd)):
+                    self.flag("wipe_root_or_home", f"{tool} of {path} destroys {what}")
+
+    def patch(self, text: str) -> None:
+        if any(is_secret(path.strip()) for path in _PATCH_PATHS.findall(text)):
+            self.flag("credential_write", _CREDENTIALS)
+
+    def line(self, line: str, cwd: str | None, depth: int) -> None:
+        if _FORK_BOMB.search(line):
+            self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
+        commands = parse(line)
+        pipeline = Pipeline()
+        previous: Command | None = None
+        for command in commands:
+            producer = previous if command.after == "|" else None
+            if exfiltrated := pipeline.add(command, producer):
+                self.flag("credential_exfiltration", exfiltrated)
+            self.command(command, producer, cwd, depth)
+            if self.found:
+                return
+            cwd = working_directory(command, cwd)
+            previous = command
+        if _runs_download(commands):
+            self.flag(
+                "download_exec",
+                "Runs a downloaded script unread; download it, read it, then run it",
+            )
+
+    def command(
+        self, command: Command, producer: Command | None, cwd: str | None, depth: int
+    ) -> None:
+        words, _ = unwrap(command.words)
+        for act in destroyed(command, cwd, producer):
+            if what := vital(act.path):
+                self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
+        if not words:
+            return
+        name = basename(words[0])
+        data = command.heredoc + " ".join(_printed(producer))
+        for rule, judge in INFRA_RULES:
+            if reason := judge(words, data):
+                self.flag(rule, reason[:1].upper() + reason[1:])
+        if _secret_written_by(command, words):
+            self.flag("credential_write", _CREDENTIALS)
+        if reason := _wipes_disk(command, words):
+            self.flag("disk_wipe", reason)
+        if depth >= _DEPTH:
+            return
+        code = code_of(words)
+        if code is None and _INTERPRETER.fullmatch(name) and command.heredoc:
+            code = command.heredoc
+        if code is not None:
+            reading = read_code(code)
+            if reading.destroys:
+                self.flag("wipe_root_or_home", f"{name} one-liner deletes {reading.destroys}")
+            if reading.sends_credential:
+                self.flag(
+                    "credential_exfiltration",
+                    f"{name} one-liner sends {reading.sends_credential} to the network",
+                )
+            if reading.writes_secret:
+                self.flag("credential_write", _CREDENTIALS)
+            for shell_line in reading.shell_lines:
+                self.line(shell_line, cwd, depth + 1)
+        elif name in _RUNS_STDIN and command.heredoc:
+            self.line(command.heredoc, cwd, depth + 1)
+        if name in _SHELLS and producer is not None and not _has_script(words):
+            printed = _printed(producer)
+            if printed:  # echo "rm -rf ~" | sh
+                self.line(" ".join(printed), cwd, depth + 1)
+
+
+def _printed(producer: Command | None) -> list[str]:
+    """What ``echo`` or ``printf`` prints into a pipe."""
+    if producer is None:
+        return []
+    words, _ = unwrap(producer.words)
+    if words and basename(words[0]) in ("echo", "printf"):
+        return operands(words[1:])
+    return []
+
+
+def _has_script(words: Sequence[str]) -> bool:
+    """Whether a shell or interpreter runs a script or code of its own rather than stdin."""
+    args = words[1:]
+    if any(a in ("-c", "-e", "-m", "-E", "-r", "--eval", "--command") for a in args):
+        return True
+    if "-s" in args and basename(words[0]) in _SHELLS:
+        return False  # bash -s -- --yes: the script is stdin, the rest its arguments
+    return any(a != "-" for a in operands(args))
+
+
+def _runs_download(commands: Sequence[Command]) -> bool:
+    downloading = False  # the output of curl or wget flows into this command
+    for command in commands:
+        words, _ = unwrap(command.words)
+        name = basename(words[0]) if words else ""
+        runner = name in _SHELLS or name in _SOURCES or bool(_INTERPRETER.fullmatch(name))
+        if command.after == "|" and downloading and runner and not _has_script(words):
+            return True  # curl … | sh, curl … | python3 -
+        if name in _FETCHERS and (
+            command.feeds in _SHELLS
+            or command.feeds in _SOURCES
+            or _INTERPRETER.fullmatch(command.feeds)
+        ):
+            return True  # bash <(curl …), sh -c "$(curl …)", eval "$(curl …)"
+        downloading = (downloading and command.after == "|") or name in _FETCHERS
+    return False
+
+
+def _secret_written_by(command: Command, words: Sequence[str]) -> bool:
+    if any(is_secret(target) for target in command.redirects):
+        return True
+    if not words:
+        return False
+    name, args = basename(words[0]), list(words[1:])
+    if name == "tee":
+        return any(map(is_secret, args))
+    if name == "sed":
+        return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(is_secret, args))
+    if name == "dd":
+        return any(arg.startswith("of=") and is_secret(arg[3:]) for arg in args)
+    if name in _COPIES:
+        # The destination is the last operand, or the directory of -t; copying *from* a
+        # credential file is a read.
+        found = [arg for arg in args if not arg.startswith("-")]
+        directory = [b for a, b in pairwise(args) if a == "-t"]
+        directory += [a.partition("=")[2] for a in args if a.startswith("--target-directory=")]
+        return any(map(is_secret, found[-1:] + directory))
+    return False
+
+
+def _wipes_disk(command: Command, words: Sequence[str]) -> str | None:
+    if any(_DISK.match(target) for target in command.redirects):
+        return "Overwrites a disk, destroying its data"
+    if not words:
+        return None
+    name, args = basename(words[0]), words[1:]
+    if (name == "mkfs" or name.startswith("mkfs.")) and any(a.startswith("/dev/") for a in args):
+        return "Formats a disk, destroying its data"  # a filesystem in an image file harms nobody
+    if name == "dd" and any(arg.startswith("of=") and _DISK.match(arg[3:]) for arg in args):
+        return "Overwrites a disk, destroying its data"
+    listing = any(a in ("-l", "--list", "print") for a in args)  # fdisk -l reads only
+    if name in _DISK_TOOLS and any(_DISK.match(a) for a in args) and not listing:
+        return f"{name} on a disk destroys its data"
+    if name == "diskutil" and any(
+        a.lower().startswith(("erase", "zerodisk", "secureerase")) for a in args
+    ):
+        return "diskutil erases a disk"
+    return None
