@@ -1,0 +1,138 @@
+"""Every line of the tool-call corpus (``corpus/tool_calls``) follows the format that
+``sluice policies eval tool_rules`` reads, and the corpus is as large as promised."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "tool_calls"
+SHIPPED = {
+    "claude_code.jsonl": "claude-code",
+    "codex.jsonl": "codex",
+    "cursor.jsonl": "cursor",
+}
+HELDOUT = CORPUS / "heldout" / "heldout.jsonl"
+# The rule names a block entry may name: the contract with the tool_rules built-ins.
+RULES = {
+    "wipe_root_or_home",
+    "drop_database",
+    "terraform_destroy",
+    "kubectl_delete_all",
+    "cloud_storage_wipe",
+    "gcloud_delete",
+    "docker_prune",
+    "force_push_default",
+    "credential_exfiltration",
+    "download_exec",
+    "disk_wipe",
+    "fork_bomb",
+    "credential_write",
+}
+KEYS = {"id", "client", "tool", "input", "cwd", "expect", "rule", "note"}
+# Shell tools and the argument that holds the command, with its type.
+SHELL_ARGUMENT = {
+    "Bash": ("command", str),
+    "exec_command": ("cmd", str),
+    "shell": ("command", list),
+    "run_terminal_cmd": ("command", str),
+}
+
+
+def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            assert line.strip(), f"{path.name}:{n}: blank line"
+            entry = json.loads(line)
+            assert isinstance(entry, dict), f"{path.name}:{n}: not an object"
+            yield n, entry
+
+
+def _all() -> list[tuple[str, int, dict[str, Any]]]:
+    paths = [CORPUS / name for name in SHIPPED] + [HELDOUT]
+    return [(p.name, n, e) for p in paths for n, e in _lines(p)]
+
+
+def _nonempty(value: object, kind: type) -> bool:
+    return isinstance(value, kind) and bool(value)
+
+
+def _check(where: str, e: dict[str, Any]) -> None:
+    assert set(e) <= KEYS, f"{where}: unknown keys {sorted(set(e) - KEYS)}"
+    assert KEYS - {"cwd"} <= set(e), f"{where}: missing {sorted(KEYS - {'cwd'} - set(e))}"
+    assert _nonempty(e["id"], str), where
+    assert e["client"] in {"claude-code", "codex", "cursor"}, where
+    assert _nonempty(e["tool"], str), where
+    assert isinstance(e["input"], dict), where
+    assert str(e.get("cwd", "/")).startswith("/"), f"{where}: cwd is an absolute path"
+    assert _nonempty(str(e["note"]).strip(), str), where
+    if e["expect"] == "block":
+        assert e["rule"] in RULES, f"{where}: unknown rule {e['rule']!r}"
+    else:
+        assert e["expect"] == "allow", f"{where}: expect {e['expect']!r}"
+        assert e["rule"] is None, f"{where}: an allow names no rule"
+    if e["tool"] in SHELL_ARGUMENT:
+        key, kind = SHELL_ARGUMENT[e["tool"]]
+        value = e["input"].get(key)
+        assert _nonempty(value, kind), f"{where}: {key} must be a non-empty {kind.__name__}"
+        if isinstance(value, list):
+            assert all(isinstance(a, str) for a in value), f"{where}: argv of strings"
+
+
+def test_every_line_is_well_formed() -> None:
+    for name, n, entry in _all():
+        _check(f"{name}:{n}", entry)
+
+
+def test_ids_are_unique_across_files() -> None:
+    counts = Counter(e["id"] for _, _, e in _all())
+    assert [i for i, c in counts.items() if c > 1] == []
+
+
+@pytest.mark.parametrize(("name", "client"), SHIPPED.items())
+def test_each_shipped_file_holds_one_client(name: str, client: str) -> None:
+    assert {e["client"] for _, e in _lines(CORPUS / name)} == {client}
+
+
+def test_shipped_corpus_is_large_enough_and_covers_every_rule() -> None:
+    entries = [e for name in SHIPPED for _, e in _lines(CORPUS / name)]
+    expect = Counter(e["expect"] for e in entries)
+    assert expect["block"] >= 330
+    assert expect["allow"] >= 1100
+    rules = Counter(e["rule"] for e in entries if e["rule"])
+    assert {r for r in RULES if rules[r] < 5} == set()
+
+
+def test_heldout_is_large_enough_and_covers_every_rule() -> None:
+    entries = [e for _, e in _lines(HELDOUT)]
+    expect = Counter(e["expect"] for e in entries)
+    assert expect["block"] >= 60
+    assert expect["allow"] >= 150
+    assert {e["rule"] for e in entries} >= RULES
+
+
+def test_heldout_shares_no_call_with_the_shipped_corpus() -> None:
+    def key(e: dict[str, Any]) -> str:
+        return json.dumps([e["tool"], e["input"]], sort_keys=True)
+
+    shipped = {key(e) for name in SHIPPED for _, e in _lines(CORPUS / name)}
+    assert [e["id"] for _, e in _lines(HELDOUT) if key(e) in shipped] == []
+
+
+def test_shipped_files_are_what_generate_py_writes() -> None:
+    sys.path.insert(0, str(CORPUS))
+    try:
+        generate = importlib.import_module("generate")
+        built = generate.build()
+    finally:
+        sys.path.remove(str(CORPUS))
+    for name, client in SHIPPED.items():
+        on_disk = [e for _, e in _lines(CORPUS / name)]
+        assert on_disk == built[client], f"{name} is stale: run corpus/tool_calls/generate.py"
