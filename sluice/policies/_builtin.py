@@ -9,6 +9,7 @@ and returns the first :class:`Finding` of an enabled rule. The acts come from
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Iterator, Sequence
@@ -73,13 +74,26 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
         rules.file_tool(tool, arguments, cwd)
         if tool in _PATCH_TOOLS:
             rules.patch(str(arguments.get("input") or arguments.get("patch") or ""))
-    # Unreadable arguments are read whole as a command line (their quoted strings too).
-    lines = iter((arguments,)) if isinstance(arguments, str) else _command_lines(arguments)
+    # Unreadable arguments are read whole as a command line, and each JSON string in them.
+    lines = _raw_lines(arguments) if isinstance(arguments, str) else _command_lines(arguments)
     for line in lines:
         if rules.found:
             break
         rules.line(line, cwd, 0)
     return rules.found
+
+
+_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _raw_lines(text: str) -> Iterator[str]:
+    """Arguments that are not JSON (truncated, free-form): the text, then its JSON strings."""
+    yield text
+    for match in _JSON_STRING.finditer(text):
+        try:
+            yield json.loads(match.group())
+        except json.JSONDecodeError:
+            yield match.group(1)
 
 
 def _command_lines(value: Any) -> Iterator[str]:

@@ -86,6 +86,7 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
     quoted: list[tuple[str, str, bool]] = []  # each quoted string, its program, if single
     after, feeds, words, redirects, inputs = "", "", list[str](), list[str](), list[str]()
     word: list[str] | None = None  # the parts of the word being read; None between words
+    quoting = ""  # how the word's quoted parts were quoted: "", "'" only, or '"' (some double)
     target: list[str] | None = None  # where the word goes if not to `words` (a redirect's)
     backquoted = False  # inside backquotes
     substituted = 0  # how deep inside `$(`, `<(` or backquotes (counted for `literal` only)
@@ -99,13 +100,15 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
         kind, value = token.lastgroup, token.group()
         if kind in ("operator", "redirect", "input", "blank") and word is not None:
             whole = "".join(word)
+            if quoting:  # `'a'"'"'b'` is one string: read whole, not piece by piece
+                quoted.append((whole, program(words) or outer, quoting == "'"))
             if whole.startswith("<<") and not whole.startswith("<<<"):
                 pending.append(whole[2:].lstrip("-"))  # `<< EOF`: the next word names it
             elif pending and not pending[-1] and target is None:
                 pending[-1] = whole
             else:
                 (words if target is None else target).append(whole)
-            word, target = None, None
+            word, target, quoting = None, None, ""
         if kind == "operator":
             if substituted or not literal:
                 command = Command(after, feeds, tuple(words), tuple(redirects), tuple(inputs))
@@ -133,10 +136,10 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
         elif kind != "blank":
             if kind == "double":
                 value = _UNESCAPE.sub(r"\1", token.group(kind))
-                quoted.append((value, program(words) or outer, False))
+                quoting = '"'
             elif kind == "single":
                 value = token.group(kind)
-                quoted.append((value, program(words) or outer, True))
+                quoting = quoting or "'"
             elif value[0] == "\\":
                 value = value[1:]
             word = word or []

@@ -33,7 +33,7 @@ def test_examples_in_docs() -> None:
         # A quoted string is read as a line of its own too.
         (
             'rm -rf "$HOME"/.cache',
-            [("", "", ("rm", "-rf", "$HOME/.cache"), ()), ("", "", ("$HOME",), ())],
+            [("", "", ("rm", "-rf", "$HOME/.cache"), ()), ("", "", ("$HOME/.cache",), ())],
         ),
         # A quoted string given to a program that takes text is not a command line...
         ("grep 'a|b;c' f", [("", "", ("grep", "a|b;c", "f"), ())]),
