@@ -225,8 +225,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "policies" and args.policies_command == "eval":
         from sluice.evaluation import run
 
-        config = _load(args.config) if args.config else None
-        sys.exit(run(args.policy, args.path, config, args.min_recall, args.max_fpr))
+        settings = _load(args.config) if args.config else None
+        sys.exit(run(args.policy, args.path, settings, args.min_recall, args.max_fpr))
     elif args.command == "policies":
         from sluice.policies import BUILTINS
         from sluice.reference import config_schemas, policy_reference

@@ -147,10 +147,11 @@ class Report:
             lines.append(
                 f"{rule:<26} {totals[rule]:>6} {caught[rule]:>7} {recall:>7.3f} {wrong[rule]:>11}"
             )
+        blocked = len(self.dangerous) - len(self.misses)
         lines += [
             "",
-            f"dangerous calls: {len(self.dangerous)}, blocked {len(self.dangerous) - len(self.misses)}"
-            f", recall {self.recall:.4f}; blocked by another rule than expected: "
+            f"dangerous calls: {len(self.dangerous)}, blocked {blocked}, recall {self.recall:.4f}; "
+            "blocked by another rule than expected: "
             f"{len(self.wrong_rule)}",
             f"everyday calls: {len(self.everyday)}, blocked {len(self.false_positives)}, "
             f"false-positive rate {self.false_positive_rate:.4f}",

@@ -134,9 +134,9 @@ _DELETERS = frozenset({"rm", "shred", "unlink", "srm", "truncate", "wipe"})
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
 
 
-def destroyed(command: Command, cwd: str | None, producer: Command | None) -> Iterator[Act]:
-    """The paths ``command`` destroys. ``producer``: the command piped into it, whose output
-    ``xargs`` turns into operands."""
+def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()) -> Iterator[Act]:
+    """The paths ``command`` destroys. ``feeders``: the commands piped into it, nearest last,
+    whose output ``xargs`` turns into operands."""
     words, via_xargs = unwrap(command.words)
     if not words:
         return
@@ -146,7 +146,7 @@ def destroyed(command: Command, cwd: str | None, producer: Command | None) -> It
     if name in ("rm", "srm"):
         if "--no-preserve-root" in args:
             yield Act("deletes, with --no-preserve-root,", "/", Path(()))
-        files = operands(args) + (_fed(producer, cwd) if via_xargs else [])
+        files = operands(args) + (_fed(feeders) if via_xargs else [])
         if _short(args, "rR", "--recursive"):
             targets = files
         else:  # without -r, rm deletes no folder, but a glob's every file
@@ -154,7 +154,7 @@ def destroyed(command: Command, cwd: str | None, producer: Command | None) -> It
     elif name in ("shred", "truncate", "wipe"):
         verb = "overwrites every file in" if name != "truncate" else "truncates every file in"
         takes = frozenset({"-n", "-s", "-r", "--size", "--reference", "--iterations"})
-        files = operands(args, takes) + (_fed(producer, cwd) if via_xargs else [])
+        files = operands(args, takes) + (_fed(feeders) if via_xargs else [])
         targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
     elif name == "find":
         targets = _found_and_destroyed(args)
@@ -191,20 +191,26 @@ def _remote(word: str) -> bool:
     return bool(colon) and "/" not in head and len(head) > 1
 
 
-def _fed(producer: Command | None, cwd: str | None) -> list[str]:
-    """The paths a command piped into ``xargs`` prints: ``echo``/``printf`` operands, ``ls``
-    of a folder (its entries, as everything in it), ``find`` that selects everything."""
-    if producer is None:
-        return []
-    words, _ = unwrap(producer.words)
-    if not words:
-        return []
-    name, args = basename(words[0]), words[1:]
-    if name in ("echo", "printf"):
-        return operands(args)
-    if name in ("ls", "find", "fd"):
-        found = _found_and_destroyed(args, listing=True) if name == "find" else operands(args)
-        return [f.rstrip("/") + "/*" for f in found or ["."]]
+# Filters that pass a listing on whole (grep without -v, head and tail narrow it).
+_PASSES = frozenset({"sed", "sort", "tr", "awk", "cat", "uniq", "xargs", "tee", "perl"})
+
+
+def _fed(feeders: Sequence[Command]) -> list[str]:
+    """The paths a pipe into ``xargs`` carries: ``echo``/``printf`` operands, the entries of
+    the folders ``ls`` lists (everything in them), what an unnarrowed ``find`` selects."""
+    for feeder in reversed(feeders):
+        words, _ = unwrap(feeder.words)
+        if not words:
+            return []
+        name, args = basename(words[0]), words[1:]
+        if name in ("echo", "printf"):
+            return operands(args)
+        if name == "find":
+            return _found_and_destroyed(args, listing=True)
+        if name in ("ls", "fd"):
+            return [f.rstrip("/") + "/*" for f in operands(args) or ["."]]
+        if name not in _PASSES and not (name == "grep" and "-v" in args):
+            return []
     return []
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sluice.policies._acts import destroyed, operands, unwrap, working_directory
 from sluice.policies._exfil import Pipeline
-from sluice.policies._infra import INFRA_RULES
+from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql
 from sluice.policies._interpreters import code_of, read_code
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._targets import is_secret, resolve, vital
@@ -53,12 +53,16 @@ class Finding:
 
 
 _COMMAND_KEYS = frozenset({"command", "cmd", "commands", "script"})
-_PATH_KEYS = ("file_path", "notebook_path", "target_file", "path")
+_PATH_KEYS = ("file_path", "notebook_path", "target_file", "path", "destination")
 # Tools that write the file their path argument names: Claude Code's, Gemini CLI's, Cursor's.
 _WRITE_TOOLS = frozenset(
     {"Write", "Edit", "MultiEdit", "NotebookEdit", "write_file", "replace", "edit_file"}
-    | {"search_replace", "write", "edit"}
+    | {"search_replace", "write", "edit", "create_file", "append_file", "move_file"}
 )
+_SQL_KEYS = ("sql", "query", "statement", "statements", "queries")
+# Tools that run SQL (mcp__postgres__query, execute_sql), not those that search text for it.
+_RUNS_SQL = re.compile(r"(?i)sql|query|database|execute|postgres|mysql|sqlite|supabase|\bdb")
+_SEARCHES = re.compile(r"(?i)search|grep|find|codebase")
 _DELETE_TOOLS = frozenset({"delete_file", "Delete", "remove_file"})
 _PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
 _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$", re.M)
@@ -71,7 +75,12 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
     JSON, or the raw text when it is not JSON), in a session working in ``cwd``."""
     rules = _Rules(enabled)
     if isinstance(arguments, dict):
-        rules.file_tool(tool, arguments, cwd)
+        # An MCP tool is known by its own name: mcp__filesystem__write_file is a write_file.
+        rules.file_tool(
+            tool.rpartition("__")[2] if tool.startswith("mcp__") else tool, arguments, cwd
+        )
+        if _RUNS_SQL.search(tool) and not _SEARCHES.search(tool):
+            rules.sql(arguments)
         if tool in _PATCH_TOOLS:
             rules.patch(str(arguments.get("input") or arguments.get("patch") or ""))
     # Unreadable arguments are read whole as a command line, and each JSON string in them.
@@ -154,6 +163,12 @@ class _Rules:
                 if what := vital(resolve(path, cwd)):
                     self.flag("wipe_root_or_home", f"{tool} of {path} destroys {what}")
 
+    def sql(self, arguments: dict[str, Any]) -> None:
+        """SQL in a database tool's arguments (an MCP server's ``query``)."""
+        for key in _SQL_KEYS:
+            if isinstance(text := arguments.get(key), str) and (reason := drops_in_sql(text)):
+                self.flag("drop_database", reason[:1].upper() + reason[1:])
+
     def patch(self, text: str) -> None:
         if any(is_secret(path.strip()) for path in _PATCH_PATHS.findall(text)):
             self.flag("credential_write", _CREDENTIALS)
@@ -162,65 +177,136 @@ class _Rules:
         if _FORK_BOMB.search(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         commands = parse(line)
-        pipeline = Pipeline()
-        previous: Command | None = None
+        state = _LineState(line, cwd)
         for command in commands:
-            producer = previous if command.after == "|" else None
-            if exfiltrated := pipeline.add(command, producer):
+            if command.after != "|":
+                state.pipe = []
+            if exfiltrated := state.pipeline.add(command, state.pipe[-1] if state.pipe else None):
                 self.flag("credential_exfiltration", exfiltrated)
-            self.command(command, producer, cwd, depth)
+            self.command(command, state, depth)
             if self.found:
                 return
-            cwd = working_directory(command, cwd)
-            previous = command
+            state.follow(command)
         if _runs_download(commands):
-            self.flag(
-                "download_exec",
-                "Runs a downloaded script unread; download it, read it, then run it",
-            )
+            self.flag("download_exec", _DOWNLOAD)
 
-    def command(
-        self, command: Command, producer: Command | None, cwd: str | None, depth: int
-    ) -> None:
+    def command(self, command: Command, state: _LineState, depth: int) -> None:
         words, _ = unwrap(command.words)
-        for act in destroyed(command, cwd, producer):
+        cwd, producer = state.cwd, state.pipe[-1] if state.pipe else None
+        for act in destroyed(command, cwd, state.pipe):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
         if not words:
             return
         name = basename(words[0])
-        data = command.heredoc + " ".join(_printed(producer))
+        seen = Seen(command.heredoc + " ".join(_printed(producer)), state.line, state.branch)
         for rule, judge in INFRA_RULES:
-            if reason := judge(words, data):
+            if reason := judge(words, seen):
                 self.flag(rule, reason[:1].upper() + reason[1:])
         if _secret_written_by(command, words):
             self.flag("credential_write", _CREDENTIALS)
         if reason := _wipes_disk(command, words):
             self.flag("disk_wipe", reason)
+        script = (_script_run(words) or "").removeprefix("./")
+        if script in state.downloaded:
+            self.flag("download_exec", _DOWNLOAD)
         if depth >= _DEPTH:
             return
+        if script in state.written:
+            self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
         code = code_of(words)
         if code is None and _INTERPRETER.fullmatch(name) and command.heredoc:
             code = command.heredoc
         if code is not None:
-            reading = read_code(code)
-            if reading.destroys:
-                self.flag("wipe_root_or_home", f"{name} one-liner deletes {reading.destroys}")
-            if reading.sends_credential:
-                self.flag(
-                    "credential_exfiltration",
-                    f"{name} one-liner sends {reading.sends_credential} to the network",
-                )
-            if reading.writes_secret:
-                self.flag("credential_write", _CREDENTIALS)
-            for shell_line in reading.shell_lines:
-                self.line(shell_line, cwd, depth + 1)
+            self.code(name, code, cwd, depth)
         elif name in _RUNS_STDIN and command.heredoc:
             self.line(command.heredoc, cwd, depth + 1)
         if name in _SHELLS and producer is not None and not _has_script(words):
             printed = _printed(producer)
             if printed:  # echo "rm -rf ~" | sh
                 self.line(" ".join(printed), cwd, depth + 1)
+
+    def code(self, name: str, code: str, cwd: str | None, depth: int) -> None:
+        reading = read_code(code)
+        if reading.destroys:
+            self.flag("wipe_root_or_home", f"{name} one-liner deletes {reading.destroys}")
+        if reading.sends_credential:
+            sent = reading.sends_credential
+            self.flag("credential_exfiltration", f"{name} one-liner sends {sent} to the network")
+        if reading.writes_secret:
+            self.flag("credential_write", _CREDENTIALS)
+        if reading.forks_forever:
+            self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
+        for shell_line in reading.shell_lines:
+            self.line(shell_line, cwd, depth + 1)
+
+
+_DOWNLOAD = "Runs a downloaded script unread; download it, read it, then run it"
+
+
+class _LineState:
+    """What the commands of a line so far have set up for the next ones."""
+
+    def __init__(self, line: str, cwd: str | None) -> None:
+        self.line = line
+        self.cwd = cwd
+        self.pipe: list[Command] = []  # the commands piping into the next one
+        self.pipeline = Pipeline()
+        self.branch: str | None = None  # the git branch switched to
+        self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF
+        self.downloaded: set[str] = set()  # files curl or wget saved
+
+    def follow(self, command: Command) -> None:
+        self.cwd = working_directory(command, self.cwd)
+        self.pipe.append(command)
+        words, _ = unwrap(command.words)
+        if not words:
+            return
+        name, args = basename(words[0]), words[1:]
+        if name == "git" and (switched := _switched_branch(args)):
+            self.branch = switched
+        for target in (r.removeprefix("./") for r in command.redirects):
+            if name in ("echo", "printf"):
+                self.written[target] = " ".join(operands(args))
+            elif name == "cat" and command.heredoc:
+                self.written[target] = command.heredoc
+            if name in _FETCHERS:
+                self.downloaded.add(target)
+        if name in _FETCHERS:
+            self.downloaded.update(s.removeprefix("./") for s in _saved_by(name, args))
+
+
+def _switched_branch(args: Sequence[str]) -> str | None:
+    """The branch ``git switch``/``git checkout`` moves to, if ``args`` are such a command."""
+    for i, arg in enumerate(args):
+        if arg in ("switch", "checkout"):
+            names = operands(args[i + 1 :])
+            return names[-1] if names else None
+        if not arg.startswith("-"):
+            return None
+    return None
+
+
+def _saved_by(name: str, args: Sequence[str]) -> list[str]:
+    """The files ``curl -o F`` / ``wget -O F`` save (``-O`` alone: named after the URL)."""
+    saved = [b for a, b in pairwise(args) if a in ("-o", "--output", "-O", "--output-document")]
+    saved += [
+        a.partition("=")[2] for a in args if a.startswith(("--output=", "--output-document="))
+    ]
+    if (name == "curl" and "-O" in args) or (name == "wget" and "-O" not in args):
+        saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
+    return [s for s in saved if s != "-"]
+
+
+def _script_run(words: Sequence[str]) -> str | None:
+    """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``."""
+    name = basename(words[0])
+    if name in _SHELLS or name in ("source", ".") or _INTERPRETER.fullmatch(name):
+        if not _has_script(words) or any(a in ("-c", "-e", "-m") for a in words[1:]):
+            return None
+        found = operands(words[1:])
+        return found[0] if found else None
+    return words[0] if "/" in words[0] else None
 
 
 def _printed(producer: Command | None) -> list[str]:

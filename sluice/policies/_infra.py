@@ -10,16 +10,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from sluice.policies._acts import operands
 from sluice.policies._shell import basename
 
-__all__ = ["INFRA_RULES"]
+__all__ = ["INFRA_RULES", "Seen", "drops_in_sql"]
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """What a check may need besides the command's words: the text given to its input (a
+    here-document, what ``echo`` pipes into it), its whole line, the git branch it is on."""
+
+    data: str = ""
+    line: str = ""
+    branch: str | None = None
+
 
 _SQL_CLIENTS = frozenset(
     {"psql", "mysql", "mariadb", "sqlite3", "sqlcmd", "clickhouse-client", "clickhouse"}
     | {"duckdb", "cockroach", "snowsql", "bq", "mongo", "mongosh", "cqlsh", "usql", "pgcli"}
     | {"mycli", "litecli", "trino", "presto", "spark-sql", "redis-cli", "supabase", "turso"}
+    | {"dbshell"}  # Django's manage.py dbshell
 )
 _DROP = re.compile(
     r"\bdrop\s+(?:database|schema|table|keyspace)\b|\bdropDatabase\s*\(|\.drop\(\s*\)"
@@ -28,25 +41,47 @@ _DROP = re.compile(
 )
 
 
-def _drops_database(words: Sequence[str], heredoc: str) -> str | None:
-    name = basename(words[0])
+# Commands of frameworks that drop and recreate the database.
+_RESETS = re.compile(
+    r"(?:\w+:)?db:(?:drop|reset|schema:load)|ecto\.(?:drop|reset)|flush|reset_db|migrate:fresh"
+)
+
+
+def drops_in_sql(text: str) -> str | None:
+    """The statement of ``text`` (SQL) that drops a database, schema or table, if any."""
+    found = _DROP.search(text)
+    return f"runs {found.group()}" if found else None
+
+
+def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
+    name, args = basename(words[0]), list(words[1:])
     if name in ("dropdb", "dropuser"):
         return f"{name} deletes a database"
-    if name in ("mysqladmin",) and "drop" in words:
+    if name == "mysqladmin" and "drop" in args:
         return "mysqladmin drop deletes a database"
-    if any(re.fullmatch(r"(?:\w+:)?db:(?:drop|reset|schema:load)", w) for w in words[1:3]):
-        return "drops the database"  # rails/rake db:drop
-    if name in _SQL_CLIENTS or any(basename(w) in _SQL_CLIENTS for w in words[1:4]):
-        for text in (*words[1:], heredoc):
-            if found := _DROP.search(text):
-                return f"runs {found.group()}"
+    if any(_RESETS.fullmatch(w) for w in args[:3]):
+        return f"{' '.join(words[:3])} drops the database"
+    if "prisma" in words[:2] and (
+        ("migrate" in args and "reset" in args) or "--force-reset" in args
+    ):
+        return "prisma resets the database, dropping its data"
+    if (name == "dotnet" and "database" in args and "drop" in args) or (
+        name == "alembic" and "downgrade" in args and "base" in args
+    ):
+        return f"{name} drops the database"
+    runs_sql = name in _SQL_CLIENTS or any(basename(w) in _SQL_CLIENTS for w in args)
+    if not runs_sql and not ("prisma" in words[:2] and "execute" in args):
+        return None
+    for text in (*args, seen.data):
+        if reason := drops_in_sql(text):
+            return reason
     return None
 
 
 _IAC = frozenset({"terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf", "sst", "serverless"})
 
 
-def _destroys_stack(words: Sequence[str], heredoc: str) -> str | None:
+def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name not in _IAC and not (
         name in ("npx", "pnpm", "yarn") and words[1:2] in (["cdk"], ["sst"])
@@ -62,7 +97,7 @@ def _destroys_stack(words: Sequence[str], heredoc: str) -> str | None:
     return None
 
 
-def _kubectl_deletes_all(words: Sequence[str], heredoc: str) -> str | None:
+def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name not in ("kubectl", "oc", "k", "kubecolor", "microk8s.kubectl"):
         return None
@@ -82,15 +117,23 @@ def _kubectl_deletes_all(words: Sequence[str], heredoc: str) -> str | None:
     return None
 
 
-def _wipes_cloud_storage(words: Sequence[str], heredoc: str) -> str | None:
+_AWS_VALUES = frozenset({"--profile", "--region", "--endpoint-url", "--output", "--query"})
+
+
+def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     name, args = basename(words[0]), list(words[1:])
+    positional = operands(args, _AWS_VALUES)
+    source = positional[2:3] if name in ("aws", "gcloud") else positional[1:2]
+    if name == "aws":  # the service and command first, wherever the global options stand
+        args = positional[:2] + [a for a in args if a.startswith("-")]
+    empty = any("empty" in s or "mktemp" in s or s == "/dev/null" for s in source)
     recursive = any(a in ("--recursive", "-r", "-R", "--force") or a.startswith("-r") for a in args)
     if name == "aws" and args[:1] == ["s3"]:
         if "rm" in args[1:2] and "--recursive" in args:
             return "aws s3 rm --recursive deletes every object under the prefix"
         if "rb" in args[1:2]:
             return "aws s3 rb deletes the bucket"
-        if "sync" in args[1:2] and "--delete" in args:
+        if "sync" in args[1:2] and "--delete" in args and empty:
             return "aws s3 sync --delete deletes what the source lacks"
     if (
         name == "aws"
@@ -102,7 +145,7 @@ def _wipes_cloud_storage(words: Sequence[str], heredoc: str) -> str | None:
         sub = [a for a in args if not a.startswith("-")][:1]
         if sub == ["rb"] or (sub == ["rm"] and recursive):
             return f"gsutil {sub[0]} deletes stored objects"
-        if sub == ["rsync"] and "-d" in args:
+        if sub == ["rsync"] and "-d" in args and empty:
             return "gsutil rsync -d deletes what the source lacks"
     deletes = ("rm" in args and recursive) or ("buckets" in args and "delete" in args)
     if name == "gcloud" and "storage" in args[:3] and deletes:
@@ -116,7 +159,7 @@ def _wipes_cloud_storage(words: Sequence[str], heredoc: str) -> str | None:
     return None
 
 
-def _gcloud_deletes(words: Sequence[str], heredoc: str) -> str | None:
+def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
     if basename(words[0]) != "gcloud":
         return None
     verbs = [a for a in words[1:] if not a.startswith("-")]
@@ -127,19 +170,17 @@ def _gcloud_deletes(words: Sequence[str], heredoc: str) -> str | None:
     return None
 
 
-def _docker_prunes(words: Sequence[str], heredoc: str) -> str | None:
+def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name not in ("docker", "podman", "nerdctl"):
         return None
     args = list(words[1:])
-    everything = any(
-        a in ("-a", "--all", "--volumes") or (a[:1] == "-" and "a" in a[1:] and a[1:2] != "-")
-        for a in args[2:]
-    )
-    if args[:2] == ["system", "prune"] and everything:
-        return f"{name} system prune -a/--volumes deletes every unused image and volume"
-    if args[:2] == ["volume", "prune"] or (args[:2] == ["volume", "rm"] and "$(" in " ".join(args)):
+    if args[:2] == ["system", "prune"] and "--volumes" in args:
+        return f"{name} system prune --volumes deletes the data in every unused volume"
+    if args[:2] == ["volume", "prune"]:
         return f"{name} volume prune deletes the data in unused volumes"
+    if args[:2] == ["volume", "rm"] and "volume ls" in seen.line:
+        return f"{name} volume rm of every listed volume deletes their data"
     return None
 
 
@@ -148,7 +189,7 @@ _DEFAULT_BRANCHES = re.compile(
 )
 
 
-def _force_pushes_default(words: Sequence[str], heredoc: str) -> str | None:
+def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
     if basename(words[0]) != "git" or "push" not in words:
         return None
     args = list(words[words.index("push") + 1 :])
@@ -161,6 +202,8 @@ def _force_pushes_default(words: Sequence[str], heredoc: str) -> str | None:
     )
     deleting = "--delete" in args or "-d" in args
     refs = operands(args, frozenset({"--repo", "-o", "--push-option", "--receive-pack"}))[1:]
+    if not refs and seen.branch and forced:  # git switch main && git push -f
+        refs = [seen.branch]
     for ref in refs:
         branch = _DEFAULT_BRANCHES.fullmatch(ref)
         if branch is None:
@@ -172,7 +215,7 @@ def _force_pushes_default(words: Sequence[str], heredoc: str) -> str | None:
     return None
 
 
-INFRA_RULES: tuple[tuple[str, Callable[[Sequence[str], str], str | None]], ...] = (
+INFRA_RULES: tuple[tuple[str, Callable[[Sequence[str], Seen], str | None]], ...] = (
     ("drop_database", _drops_database),
     ("terraform_destroy", _destroys_stack),
     ("kubectl_delete_all", _kubectl_deletes_all),

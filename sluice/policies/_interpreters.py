@@ -79,6 +79,11 @@ _NETWORK = re.compile(
     r"|axios|https?\.request|Net::HTTP|\bsocket\b|LWP|HTTP::Tiny|smtplib|ftplib|paramiko"
     r"|\.post\(|\.put\(|XMLHttpRequest|curl"
 )
+_FORKS_FOREVER = re.compile(
+    r"fork\s+while\s+fork|fork\s+(?:until|while)\s+[01]?\s*$|(?:while|until)\s*\(?\s*(?:True|true|1)"
+    r"\s*\)?\s*[:{;]?\s*(?:do\b)?[^\n]{0,40}?\bfork\b|for\s*\(\s*;\s*;\s*\)\s*\{?[^\n]{0,40}?\bfork\b"
+    r"|loop\s*(?:do|\{)\s*fork|\bfork\s*\(\)\s*while\b",
+)
 _WRITES = re.compile(
     r"open\([^)]{0,400}?" + _Q + r"(?:[wa]b?\+?|>>?|r\+)" + _Q + r"|>>?\s*\$ENV|write_text"
     r"|write_bytes|writeFileSync|appendFileSync|writeFile|appendFile|File\.write|IO\.write"
@@ -95,6 +100,7 @@ class Reading:
     sends_credential: str | None = None  # the credential file it sends to the network
     writes_secret: str | None = None  # the credential file it writes
     shell_lines: list[str] = field(default_factory=list)  # command lines it runs
+    forks_forever: bool = False  # a fork bomb: fork in an endless loop
 
 
 def code_of(words: Sequence[str]) -> str | None:
@@ -132,6 +138,7 @@ def read_code(code: str) -> Reading:
         reading.sends_credential = next((p for p in paths if _credential_path(p)), None)
     if _WRITES.search(marked):
         reading.writes_secret = next((p for p in paths if "/" in p and is_secret(p)), None)
+    reading.forks_forever = _FORKS_FOREVER.search(code) is not None
     if _SPAWNS.search(marked):
         joined = re.sub(r"""(['"])\s*\+\s*""" + _HOME_MARK, "~" + r"\1", marked)
         joined = joined.replace("{" + _HOME_MARK + "}", "~")

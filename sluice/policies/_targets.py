@@ -115,6 +115,8 @@ def is_secret(path: str) -> bool:
         or path.startswith("/etc/sudoers.d/")
         or parts[-1] in (".netrc", ".git-credentials", ".pgpass")
         or parts[-2:] in ([".aws", "credentials"], [".kube", "config"], [".docker", "config.json"])
+        or parts[-2:] in (["gcloud", "credentials.db"], ["gh", "hosts.yml"])
+        or parts[-1] == "application_default_credentials.json"
         or bool(_KEY_FILE.fullmatch(parts[-1]))
     )
 
