@@ -8,7 +8,7 @@ pipe, so ``base64 < ~/.aws/credentials | gzip | curl -T - …`` is seen too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sluice.policies._acts import operands, unwrap
 from sluice.policies._shell import Command, basename
@@ -41,6 +41,7 @@ class Pipeline:
 
     def __init__(self) -> None:
         self.flowing: str | None = None  # the secret in the current pipe, if any
+        self.stashed: set[str] = set()  # files a secret was written to (env > /tmp/e)
 
     def add(self, command: Command, producer: Command | None) -> str | None:
         """Follow ``command`` (``producer``: the command piped into it); say what it sends to
@@ -49,17 +50,22 @@ class Pipeline:
         stdin = self.flowing if producer is not None else None
         stdin = stdin or next((f for f in command.inputs if is_credential(f)), None)
         self.flowing = read or stdin
+        if self.flowing:
+            self.stashed.update(command.redirects)
         words, _ = unwrap(command.words)
         if command.feeds in _SENDERS and read is not None and not read.startswith("$"):
             return f"Sends {read} to the network ({command.feeds})"
         if not words:
             return None
-        sent = _sent_by(words, stdin)
+        sent = _sent_by(words, stdin, self._holds_secret)
         if sent is None and any(
             r.startswith(("/dev/tcp/", "/dev/udp/")) for r in command.redirects
         ):
             sent = read or stdin
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
+
+    def _holds_secret(self, path: str) -> bool:
+        return path in self.stashed or is_credential(path)
 
 
 def _secret_read_by(command: Command) -> str | None:
@@ -84,8 +90,11 @@ def _secret_read_by(command: Command) -> str | None:
     return found[0] if found else None
 
 
-def _sent_by(words: Sequence[str], stdin: str | None) -> str | None:
-    """The credential ``words`` send to the network (``stdin``: the one flowing into it)."""
+def _sent_by(
+    words: Sequence[str], stdin: str | None, is_credential: Callable[[str], bool]
+) -> str | None:
+    """The credential ``words`` send to the network (``stdin``: the one flowing into it;
+    ``is_credential``: whether a file holds one)."""
     name, args = basename(words[0]), list(words[1:])
     if name == "curl":
         for path in _curl_files(args):

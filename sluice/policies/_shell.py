@@ -76,20 +76,40 @@ class Command:
         return None
 
 
+@dataclass(slots=True)
+class _Suspended:
+    """A command whose word a substitution (``$(…)``, ``<(…)``, backquotes) interrupted."""
+
+    opener: str
+    after: str
+    feeds: str
+    words: list[str]
+    redirects: list[str]
+    inputs: list[str]
+    word: list[str] | None
+    quoting: str
+    target: list[str] | None
+    parens: int
+
+
 def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> list[Command]:
     """The simple commands of ``line``, then those of each quoted string in it (up to four
     levels of quoting). ``outer``: the program a quoted ``line`` was an argument of. A quoted
     string given to a program that takes text (``echo``, ``git commit -m``, ``grep``, an
     interpreter's code: see :data:`TEXT_PROGRAMS`) is not a command line, but what it
-    substitutes is run: only its ``$(…)`` and backquotes are read (``literal``)."""
+    substitutes is run: only its ``$(…)`` and backquotes are read (``literal``).
+
+    A substitution's commands come before the command it is part of, whose word holds what
+    it prints when that is plain (``$(echo ~)`` is ``~``, ``$(pwd)`` is ``.``), else ``$(…)``.
+    """
     commands: list[Command] = []
     quoted: list[tuple[str, str, bool]] = []  # each quoted string, its program, if single
     after, feeds, words, redirects, inputs = "", "", list[str](), list[str](), list[str]()
     word: list[str] | None = None  # the parts of the word being read; None between words
     quoting = ""  # how the word's quoted parts were quoted: "", "'" only, or '"' (some double)
     target: list[str] | None = None  # where the word goes if not to `words` (a redirect's)
-    backquoted = False  # inside backquotes
-    substituted = 0  # how deep inside `$(`, `<(` or backquotes (counted for `literal` only)
+    suspended: list[_Suspended] = []  # the commands the substitutions we are in interrupted
+    parens = 0  # subshells open in the current command list
     pending: list[str] = []  # delimiters of the here-documents of the current line
     heredoc: tuple[int, str] | None = None  # the command that reads one, its delimiter
     text, pos = line + "\n", 0  # the newline ends the last command
@@ -98,6 +118,22 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
         assert token is not None  # the last alternative matches any character
         pos = token.end()
         kind, value = token.lastgroup, token.group()
+        in_backquotes = bool(suspended) and suspended[-1].opener == "`"
+        opens = kind == "operator" and (value in _OPENERS or (value == "`" and not in_backquotes))
+        closes = kind == "operator" and (
+            (value == ")" and bool(suspended) and not in_backquotes and parens == 0)
+            or (value == "`" and in_backquotes)
+        )
+        if opens:
+            suspended.append(
+                _Suspended(
+                    value, after, feeds, words, redirects, inputs, word, quoting, target, parens
+                )
+            )
+            feeds = outer if literal else (program(words) or outer)
+            after, words, redirects, inputs = value, [], [], []
+            word, quoting, target, parens = None, "", None, 0
+            continue
         if kind in ("operator", "redirect", "input", "blank") and word is not None:
             whole = "".join(word)
             if quoting:  # `'a'"'"'b'` is one string: read whole, not piece by piece
@@ -110,7 +146,7 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
                 (words if target is None else target).append(whole)
             word, target, quoting = None, None, ""
         if kind == "operator":
-            if substituted or not literal:
+            if suspended or not literal:
                 command = Command(after, feeds, tuple(words), tuple(redirects), tuple(inputs))
                 commands.append(command if not outer else _quoted(command, outer))
                 if pending and heredoc is None:
@@ -122,12 +158,16 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
                     index, _ = heredoc
                     commands[index] = replace(commands[index], heredoc=body)
                 pending, heredoc = [], None
-            opens = value in _OPENERS or (value == "`" and not backquoted)
-            closes = value == ")" or (value == "`" and backquoted)
-            substituted = max(0, substituted + opens - closes)
-            backquoted ^= value == "`"
-            feeds = (outer if literal else program(words) or outer) if opens else ""
-            after = value
+            if closes:
+                printed = _printed(words)
+                frame = suspended.pop()
+                after, feeds, words = frame.after, frame.feeds, frame.words
+                redirects, inputs, word = frame.redirects, frame.inputs, frame.word
+                quoting, target, parens = frame.quoting, frame.target, frame.parens
+                word = [*(word or []), printed]
+                continue
+            parens = parens + 1 if value == "(" else max(0, parens - (value == ")"))
+            after, feeds = value, ""
             words, redirects, inputs = [], [], []
         elif kind == "redirect":  # `2>&1` names no file
             target = redirects if not value[-1].isdigit() and value[-1] != "-" else None
@@ -151,6 +191,20 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
             elif not single and ("$(" in text or "`" in text):
                 commands += parse(text, depth + 1, given_to, literal=True)
     return commands
+
+
+def _printed(words: Sequence[str]) -> str:
+    """What a substituted command prints, when it is plain: ``echo``'s operands, ``.`` for
+    ``pwd``; else ``$(…)`` (unknown)."""
+    name = program(words)
+    args = [w for w in words[1:] if not w.startswith("-")]
+    if name == "echo":
+        return " ".join(args)
+    if name == "printf" and args:
+        return " ".join(args[1:]) if len(args) > 1 else args[0]
+    if name == "pwd":
+        return "."
+    return "$(" + name + "…)"
 
 
 def _quoted(command: Command, by: str) -> Command:

@@ -55,21 +55,19 @@ def test_examples_in_docs() -> None:
         ("cmd &> out", [("", "", ("cmd",), ("out",))]),
         ("rm -rf \\\n  /", [("", "", ("rm", "-rf", "/"), ())]),
         ("r\\m x", [("", "", ("rm", "x"), ())]),
-        (
-            "bash <(curl x)",
-            [("", "", ("bash",), ()), ("<(", "bash", ("curl", "x"), ()), (")", "", (), ())],
-        ),
+        # A substitution's commands come first; the word holds what it prints, if plain.
+        ("bash <(curl x)", [("<(", "bash", ("curl", "x"), ()), ("", "", ("bash", "$(curl…)"), ())]),
         (
             "echo `curl x` y",
-            [("", "", ("echo",), ()), ("`", "echo", ("curl", "x"), ()), ("`", "", ("y",), ())],
+            [("`", "echo", ("curl", "x"), ()), ("", "", ("echo", "$(curl…)", "y"), ())],
         ),
+        ("rm -rf $(echo ~)/", [("$(", "rm", ("echo", "~"), ()), ("", "", ("rm", "-rf", "~/"), ())]),
         (
             'sh -c "$(curl x)"',
             [
                 ("", "", ("sh", "-c", "$(curl x)"), ()),
-                ("", "", (), ()),
                 ("$(", "sh", ("curl", "x"), ()),
-                (")", "", (), ()),
+                ("", "", ("$(curl…)",), ()),
             ],
         ),
         (
