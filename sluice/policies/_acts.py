@@ -121,9 +121,12 @@ def working_directory(command: Command, cwd: str | None) -> str | None:
     if target == "-":
         return None
     path = resolve(target, cwd)
-    return "/" + "/".join(path.parts) if path is not None else None
+    if path is None or len(path.parts) > _DEEPEST:
+        return None  # no real folder is this deep: `cd a && cd a && …` must not cost n²
+    return "/" + "/".join(path.parts)
 
 
+_DEEPEST = 256
 _FIND_NAMES = frozenset(
     {"-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename", "-iwholename"}
     | {"-lname", "-ilname", "-samefile", "-inum", "-newer"}
@@ -192,13 +195,14 @@ def _remote(word: str) -> bool:
 
 
 # Filters that pass a listing on whole (grep without -v, head and tail narrow it).
+_FILTERS = 8  # how far back a pipe is followed: a pipe of 10,000 cats must not cost 10,000²
 _PASSES = frozenset({"sed", "sort", "tr", "awk", "cat", "uniq", "xargs", "tee", "perl"})
 
 
 def _fed(feeders: Sequence[Command]) -> list[str]:
     """The paths a pipe into ``xargs`` carries: ``echo``/``printf`` operands, the entries of
     the folders ``ls`` lists (everything in them), what an unnarrowed ``find`` selects."""
-    for feeder in reversed(feeders):
+    for feeder in reversed(feeders[-_FILTERS:]):
         words, _ = unwrap(feeder.words)
         if not words:
             return []

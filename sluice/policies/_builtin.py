@@ -179,6 +179,8 @@ class _Rules:
         commands = parse(line)
         state = _LineState(line, cwd)
         for command in commands:
+            if not (command.words or command.redirects or command.inputs):
+                continue  # `;;`, `((((`: nothing to judge
             if command.after != "|":
                 state.pipe = []
             if exfiltrated := state.pipeline.add(command, state.pipe[-1] if state.pipe else None):
@@ -199,7 +201,8 @@ class _Rules:
         if not words:
             return
         name = basename(words[0])
-        seen = Seen(command.heredoc + " ".join(_printed(producer)), state.line, state.branch)
+        data = command.heredoc + " ".join(_printed(producer))
+        seen = Seen(data, state.lists_volumes, state.branch)
         for rule, judge in INFRA_RULES:
             if reason := judge(words, seen):
                 self.flag(rule, reason[:1].upper() + reason[1:])
@@ -248,7 +251,7 @@ class _LineState:
     """What the commands of a line so far have set up for the next ones."""
 
     def __init__(self, line: str, cwd: str | None) -> None:
-        self.line = line
+        self.lists_volumes = "volume ls" in line
         self.cwd = cwd
         self.pipe: list[Command] = []  # the commands piping into the next one
         self.pipeline = Pipeline()

@@ -21,10 +21,11 @@ __all__ = ["INFRA_RULES", "Seen", "drops_in_sql"]
 @dataclass(frozen=True, slots=True)
 class Seen:
     """What a check may need besides the command's words: the text given to its input (a
-    here-document, what ``echo`` pipes into it), its whole line, the git branch it is on."""
+    here-document, what ``echo`` pipes into it), whether its line lists docker volumes
+    (``docker volume rm $(docker volume ls -q)``), the git branch it is on."""
 
     data: str = ""
-    line: str = ""
+    lists_volumes: bool = False
     branch: str | None = None
 
 
@@ -179,7 +180,7 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
         return f"{name} system prune --volumes deletes the data in every unused volume"
     if args[:2] == ["volume", "prune"]:
         return f"{name} volume prune deletes the data in unused volumes"
-    if args[:2] == ["volume", "rm"] and "volume ls" in seen.line:
+    if args[:2] == ["volume", "rm"] and seen.lists_volumes:
         return f"{name} volume rm of every listed volume deletes their data"
     return None
 

@@ -34,6 +34,7 @@ _TOKEN = re.compile(
     r"|(?P<text>\\.|[^\s;&|()`\"'\\<>$]+|.)",
     re.DOTALL,
 )
+_ONE_WORD = re.compile(r"[^\s;&|()`$<>]*")
 _UNESCAPE = re.compile(r"\\([\"\\$`])")  # what a backslash escapes inside double quotes
 _OPENERS = frozenset({"$(", "<("})  # and an opening backquote
 _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
@@ -186,6 +187,8 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
             word.append(value)
     if depth < _QUOTING_DEPTH:
         for text, given_to, single in quoted:
+            if _ONE_WORD.fullmatch(text):
+                continue  # `"$HOME"`, `'*.py'`: a lone word runs nothing worth reading
             if given_to not in TEXT_PROGRAMS:
                 commands += parse(text, depth + 1, given_to)
             elif not single and ("$(" in text or "`" in text):

@@ -100,6 +100,14 @@ def vital(path: Path | None) -> str | None:
     return f"everything in {what}" if path.contents else what
 
 
+# Every credential path holds one of these: one search rules out most words at once.
+_MAYBE_CREDENTIAL = re.compile(
+    r"\.ssh|\.env|\.aws|\.netrc|\.kube|\.docker|credential|id_|\.pem|\.key|\.p12|\.pfx"
+    r"|\.npmrc|\.pypirc|shadow|sudoers|gcloud|\.azure|\.gnupg|\.password|vault|hosts\.yml"
+    r"|\.git-cred|\.pgpass"
+)
+
+
 def _parts(path: str) -> list[str]:
     return re.split(r"[/\\]", path)
 
@@ -107,6 +115,8 @@ def _parts(path: str) -> list[str]:
 def is_secret(path: str) -> bool:
     """Whether writing to ``path`` changes who may log in or with which keys: SSH files, key
     files, cloud and cluster credentials, passwords, sudo rules."""
+    if _MAYBE_CREDENTIAL.search(path) is None:
+        return False
     if path.rstrip("/") in {"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d"}:
         return True
     parts = _parts(path)
@@ -134,6 +144,8 @@ def is_credential(path: str) -> bool:
     """Whether reading ``path`` reads a secret worth stealing: what :func:`is_secret` names,
     the ``.ssh``, cloud and GnuPG folders, ``.env`` files (not ``.env.example``), package
     registry tokens, private keys (``*.pem``, ``*.key``)."""
+    if _MAYBE_CREDENTIAL.search(path) is None:
+        return False
     parts = [part for part in _parts(path) if part not in ("", ".")]
     if not parts or parts[-1].endswith(".pub") or parts[-1] in _PUBLIC:
         return False

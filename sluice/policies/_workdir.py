@@ -13,8 +13,8 @@ from sluice.model import Request
 
 __all__ = ["reported_cwd"]
 
-_REPORTED = re.compile(
-    r"(?i:working directory): *([^\n<]+?) *$|<cwd>([^<\n]+)</cwd>"
+_REPORTED = re.compile(  # linear: no lazy group before a trailing pattern
+    r"(?i:working directory): *([^\n<]+)|<cwd>([^<\n]+)</cwd>"
     r"|absolute path of the user's workspace is (\S+?)\.?(?:\s|$)",
     re.MULTILINE,
 )

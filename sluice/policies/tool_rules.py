@@ -56,9 +56,10 @@ seen. They guard against accidents and the obvious; they are not a sandbox.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatchcase
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import re2
@@ -72,6 +73,7 @@ from sluice.policy import Policy, PolicyConfig
 __all__ = ["BUILTIN_RULES", "McpRules", "ToolRule", "ToolRules", "ToolRulesConfig"]
 
 BUILTIN_RULES = RULES
+_INLINE_LIMIT = 16_384  # characters of arguments judged on the event loop itself
 
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.log_errors = False  # the error is raised, with the key that holds the pattern
@@ -234,7 +236,11 @@ class ToolRules(Policy[ToolRulesConfig]):
 
     async def tool_call(self, hook: ToolCallHook) -> None:
         cwd = reported_cwd(hook.exchange.request)
-        if found := self.verdict(hook.call.name, hook.arguments(), cwd):
+        judge = partial(self.verdict, hook.call.name, hook.arguments(), cwd)
+        # Judging takes time linear in the arguments' length; a long call is judged in a
+        # thread so that the worker's other streams (and this one's keepalives) flow meanwhile.
+        long = len(hook.call.arguments) > _INLINE_LIMIT
+        if found := (await asyncio.to_thread(judge) if long else judge()):
             hook.block(f"{found.reason} (rule {found.rule})")
 
     def verdict(self, name: str, arguments: Any, cwd: str | None = None) -> Finding | None:
