@@ -14,7 +14,7 @@ from sluice.model import Format, ToolCall
 from sluice.policies import tool_rules
 from sluice.policies.tool_rules import ToolRules
 from sluice.policy import PolicyError
-from tests.policies.factories import anthropic_body, context, tool_call_hook
+from tests.policies.factories import anthropic_body, context, request_hook, tool_call_hook
 
 
 async def blocked(config: dict[str, Any], tool: str, arguments: dict[str, Any] | str) -> str | None:
@@ -716,3 +716,100 @@ async def test_hostile_arguments_are_judged_while_the_loop_runs(line: str) -> No
     await policy.tool_call(tool_call_hook("Bash", {"command": line}))
     ticker.cancel()
     assert ticks > before  # the event loop kept running while the call was judged
+
+
+# --- MCP servers and tools ------------------------------------------------------------------
+
+GITHUB_MCP = {"type": "url", "url": "https://mcp.github.example/sse", "name": "github"}
+EVIL_MCP = {
+    "type": "url",
+    "url": "https://mcp.evil.example/sse",
+    "name": "evil",
+    "authorization_token": "tok-123",
+}
+
+
+@pytest.mark.parametrize(
+    ("mcp", "fmt", "body", "refused"),
+    [
+        (
+            {"allow_servers": ["github"]},
+            Format.ANTHROPIC,
+            anthropic_body(mcp_servers=[GITHUB_MCP, EVIL_MCP]),
+            "The MCP server evil is not allowed here",
+        ),
+        (
+            {"allow_servers": ["github"]},
+            Format.ANTHROPIC,
+            anthropic_body(mcp_servers=[GITHUB_MCP]),
+            None,
+        ),
+        (
+            {"allow_servers": ["https://mcp.github.example/*"]},
+            Format.ANTHROPIC,
+            anthropic_body(mcp_servers=[GITHUB_MCP]),
+            None,
+        ),
+        (
+            {"deny_servers": ["*.evil.example*"]},
+            Format.OPENAI_RESPONSES,
+            {
+                "model": "gpt-5",
+                "input": "hi",
+                "tools": [
+                    {"type": "mcp", "server_label": "x", "server_url": "https://mcp.evil.example/"}
+                ],
+            },
+            "The MCP server x is not allowed here",
+        ),
+        (
+            {"allow_servers": []},
+            Format.OPENAI_RESPONSES,
+            {"model": "gpt-5", "input": "hi", "tools": [{"type": "function", "name": "f"}]},
+            None,
+        ),
+    ],
+)
+async def test_a_request_naming_a_remote_mcp_server_not_allowed_is_refused(
+    mcp: dict[str, Any], fmt: Format, body: dict[str, Any], refused: str | None
+) -> None:
+    policy = ToolRules.configure({"mcp": mcp})
+    assert isinstance(policy, ToolRules)
+    hook = request_hook(body, fmt)
+    await policy.request(hook)
+    assert hook.refused == refused
+
+
+@pytest.mark.parametrize(
+    ("mcp", "tool", "expected"),
+    [
+        ({"allow_servers": ["github"]}, "mcp__github__create_issue", None),
+        (
+            {"allow_servers": ["github"]},
+            "mcp__browser__click",
+            "The MCP server browser is not allowed",
+        ),
+        (
+            {"deny_tools": ["github/delete_*"]},
+            "mcp__github__delete_repo",
+            "The MCP tool delete_repo",
+        ),
+        ({"deny_tools": ["github/delete_*"]}, "mcp__github__create_issue", None),
+        (
+            {"allow_tools": ["github/get_*"]},
+            "mcp__github__create_issue",
+            "The MCP tool create_issue",
+        ),
+        ({"allow_tools": ["github/get_*"]}, "mcp__github__get_issue", None),
+        ({"allow_tools": ["github/get_*"]}, "Bash", None),  # not an MCP tool
+    ],
+)
+async def test_mcp_tools_are_allowed_or_denied_by_server_and_tool(
+    mcp: dict[str, Any], tool: str, expected: str | None
+) -> None:
+    reason = await blocked({"mcp": mcp}, tool, {})
+    if expected is None:
+        assert reason is None
+    else:
+        assert expected in (reason or "")
+        assert (reason or "").endswith("(rule mcp)")
