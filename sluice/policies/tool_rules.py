@@ -1,15 +1,25 @@
-"""``tool_rules``: block tool calls by tool name and by patterns in their arguments.
+"""``tool_rules``: block tool calls by tool name, MCP server, patterns in their arguments, and
+by what their commands do.
 
 A call is checked in this order, and the first check that objects blocks it (the user reads
-its reason in the call's place):
+its reason in the call's place, ending with the rule's name: ``(rule wipe_root_or_home)``):
 
 1. ``deny_tools``: a tool whose name matches one of these globs is blocked.
 2. ``allow_tools``: when not empty, a tool whose name matches none of them is blocked.
-3. ``rules``, your own, in order: a rule applies to the tools matching ``tool`` and searches
-   (``re.search``; ``(?i)`` ignores case) the strings under ``argument``, a dotted key
-   (``edits.new_string``: a list on the way is searched element by element), or without
-   ``argument`` every string in the arguments.
-4. The built-in rules, unless ``builtin_rules: false``.
+3. ``mcp``: an MCP tool (Claude Code names them ``mcp__<server>__<tool>``) of a server not
+   allowed, or a ``server/tool`` denied or not among ``allow_tools``, is blocked.
+4. ``rules``, your own, in order: a rule applies to the tools matching ``tool`` and searches
+   the strings under ``argument``, a dotted key (``edits.new_string``: a list on the way is
+   searched element by element), or without ``argument`` every string in the arguments.
+   Patterns are RE2 (``google-re2``): matched in time linear in the text, whatever the
+   pattern, so a pattern or an argument cannot stall the gateway; ``(?i)`` ignores case;
+   backreferences and lookaround are refused when the config loads.
+5. The built-in rules, unless ``builtin_rules: false``; each can be switched off by name
+   (``builtin_rules: {terraform_destroy: false}``, or ``disable: [terraform_destroy]``).
+
+With ``mcp.allow_servers`` or ``mcp.deny_servers`` set, a request that names a remote MCP
+server not allowed (Anthropic's ``mcp_servers``, OpenAI Responses' ``mcp`` tools; matched by
+name or URL) is refused with a 400 in the client's format naming the server.
 
 Tool names match exactly, case included: a client runs only the tools it declared, under
 those names. Arguments that are not a JSON object (a truncated or free-form call) are
@@ -21,6 +31,8 @@ In the gateway config::
       - name: tool_rules
         config:
           deny_tools: [WebFetch, "mcp__browser__*"]
+          disable: [docker_prune]
+          mcp: {allow_servers: [github, "https://mcp.internal.example/*"]}
           rules:
             - {tool: Bash, pattern: '\\bgit\\s+push\\s+(-f|--force)\\b',
                reason: Force-pushing is not allowed}
@@ -28,30 +40,74 @@ In the gateway config::
             - {tool: Read, argument: file_path, pattern: 'id_(rsa|ed25519)$',
                reason: Private keys stay on this machine}
 
-The built-in rules read the shell command of any tool (a ``command``, ``cmd``, ``commands``
-or ``script`` argument at any depth; an argv list like Codex's too), split it into simple
-commands as a shell would, and block:
+The built-in rules judge what a call does to which target, not how it is spelled. They read
+the shell command of any tool (a ``command``, ``cmd``, ``commands`` or ``script`` argument
+at any depth; an argv list like Codex's too) as a shell would: split into simple commands
+(``;``, ``&&``, pipes, subshells, ``$(…)``), seen through wrappers (``sudo``, ``env``,
+``timeout``, ``nohup``, ``xargs``, ``command``, ``\\rm``, ``/bin/rm``), into the command lines
+they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'``, here-documents fed to a
+shell, ``echo … | sh``, a script written then run), and relative paths resolved against the
+working directory the client reports (Claude Code's ``Working directory:``, Codex's
+``<cwd>``, Cursor's workspace path), followed through ``cd``. The rules:
 
-- a recursive ``rm`` of ``/``, ``/*``, ``~`` or ``$HOME``, and any ``--no-preserve-root``;
-- a recursive ``chmod``, ``chown`` or ``chgrp`` of ``/``;
-- a download run by a shell: ``curl … | sh``, ``wget -O- … | sudo bash``,
-  ``bash <(curl …)``, ``sh -c "$(curl …)"``, ``eval "$(curl …)"``;
-- a write to a credential file (``.ssh/*``, ``id_rsa``-like keys, ``.aws/credentials``,
-  ``.netrc``, ``.kube/config``, ``/etc/shadow``, ``/etc/sudoers``) by a redirect, ``tee``,
-  ``sed -i``, ``dd of=``, or as the destination of ``cp``, ``mv``, ``install``, ``ln``,
-  ``rsync``, ``scp``; or as the path of a file-writing tool (Claude Code's ``Write``,
+- ``wipe_root_or_home``: deleting, emptying, truncating, moving away or taking every
+  permission from ``/``, a home folder (``~``, ``~user``, ``$HOME``, ``${HOME}``,
+  ``/home/NAME``, ``/Users/NAME``, ``/root``, the reported working directory when it is
+  one), a parent of them, a top-level system folder, or everything in one of them
+  (``/*``, ``~/.*``); by ``rm -r``, ``find -delete`` / ``-exec rm`` / ``-execdir``,
+  ``xargs rm`` fed by ``echo``, ``ls`` or ``find``, ``rsync --delete``, ``git clean -d/-x``
+  there, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``--no-preserve-root``, a file
+  tool (``delete_file``), or an interpreter's one-liner (``python -c``, ``node -e``,
+  ``perl -e``, ``ruby -e``: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``,
+  ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``, or the shell commands they run);
+- ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``FLUSHALL``, ``dropDatabase()`` sent
+  to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli``, also
+  inside ``docker exec`` / ``kubectl exec``, a here-document or an MCP ``query``),
+  ``dropdb``, ``rails db:drop``, ``prisma migrate reset``;
+- ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, ``tofu``,
+  ``terragrunt``, ``pulumi destroy``, ``cdk destroy``;
+- ``kubectl_delete_all``: ``kubectl delete`` of a namespace, ``all``, or with ``--all`` /
+  ``-A``;
+- ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb``, ``gsutil rm -r``,
+  ``gcloud storage rm -r``, ``az storage … delete``, ``rclone purge``, a sync with
+  ``--delete`` from an empty folder;
+- ``gcloud_delete``: a ``gcloud … delete``;
+- ``docker_prune``: ``docker system prune --volumes``, ``docker volume prune``, removing
+  every listed volume;
+- ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
+  ``+main``) or a deletion of ``main``, ``master``, ``trunk``, ``develop``, ``production``
+  or ``release``, named or switched to before the push;
+- ``credential_exfiltration``: a credential file (``~/.ssh/*`` but public keys, ``.env``
+  but ``.env.example``, ``~/.aws``, ``~/.netrc``, ``~/.kube/config``, private keys, …) or the
+  environment (``env``, ``printenv``) sent to the network: ``curl -d @…`` / ``-F f=@…`` /
+  ``-T``, ``wget --post-file``, piped or redirected into ``nc``, ``curl``, ``ssh``,
+  substituted into a ``curl`` (``-d "$(cat .env)"``), copied to a remote host by ``scp``,
+  ``rsync`` or a cloud copy, or by a one-liner that reads one and calls the network;
+- ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
+  ``curl … | python3``, ``bash <(curl …)``, ``sh -c "$(curl …)"``, ``iwr … | iex``, a script
+  downloaded then run in the same command;
+- ``disk_wipe``: ``mkfs``, ``dd of=``, ``shred``, ``wipefs``, ``blkdiscard``, ``sgdisk``,
+  a redirect or ``diskutil erase`` on a disk (``/dev/sd*``, ``/dev/nvme*``, …);
+- ``fork_bomb``: ``:(){ :|:& };:`` under any name, a fork in an endless loop in a one-liner;
+- ``credential_write``: a write to a credential file (``.ssh/*``, ``id_rsa``-like keys,
+  ``.aws/credentials``, ``.netrc``, ``.kube/config``, cloud credentials, ``/etc/shadow``,
+  ``/etc/sudoers``) by a redirect, ``tee``, ``sed -i``, ``dd of=``, the destination of
+  ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``scp``, a one-liner, a patch
+  (``apply_patch``), or as the path of a file-writing tool (Claude Code's ``Write``,
   ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's ``write_file``, ``replace``;
-  Cursor's ``edit_file``);
-- ``mkfs`` on a device, ``dd of=`` or a redirect onto a disk (``/dev/sd*``, ``/dev/nvme*``);
-- a fork bomb (``:(){ :|:& };:``, under any name).
+  Cursor's ``edit_file``; an MCP server's ``write_file``).
 
-They let through, deliberately: ``rm -rf ./build``, ``rm -rf node_modules``, ``rm -rf ~/x``;
-reading credential files (``cat ~/.ssh/config`` is everyday work: add a rule as above to
-forbid it); ``chmod 600 ~/.ssh/id_rsa``, ``ssh-keygen``; ``curl … | python -m json.tool``
-(only shells count as running a download); a script saved to a file before it runs. A quoted
-string is also read as a command, since it may be one (``bash -c "rm -rf /"``), so ``echo
-"rm -rf /"`` is blocked too; a command assembled at run time (``x=rm; $x -rf /``) is not
-seen. They guard against accidents and the obvious; they are not a sandbox.
+They let through, deliberately: deleting build outputs, ``node_modules``, files under the
+project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder);
+``find ~ -name '*.pyc' -delete`` (a name test narrows it); ``git clean`` inside a
+repository; reading credential files (``cat ~/.ssh/config``: add a rule as above to forbid
+it); ``ssh -i ~/.ssh/key``; ``docker system prune -a`` without ``--volumes``; a force push
+to another branch; ``curl … | python -m json.tool``; quoted text given to a program that
+takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``). A command assembled at run
+time (``x=rm; $x -rf /``) is not seen. Judging takes time linear in the call's length; a
+long call is judged off the event loop. ``sluice policies eval tool_rules corpus/tool_calls``
+measures them on the labelled corpus shipped in the repository. They guard against
+accidents and the obvious; they are not a sandbox.
 """
 
 from __future__ import annotations
