@@ -85,7 +85,7 @@ _FORKS_FOREVER = re.compile(
     r"|loop\s*(?:do|\{)\s*fork|\bfork\s*\(\)\s*while\b",
 )
 _WRITES = re.compile(
-    r"open\([^)]{0,400}?" + _Q + r"(?:[wa]b?\+?|>>?|r\+)" + _Q + r"|>>?\s*\$ENV|write_text"
+    r"open\([^;\n]{0,400}?" + _Q + r"(?:[wa]b?\+?|>>?|r\+)" + _Q + r"|>>?\s*\$ENV|write_text"
     r"|write_bytes|writeFileSync|appendFileSync|writeFile|appendFile|File\.write|IO\.write"
     r"|file_put_contents|copyfile|shutil\.copy|os\.symlink|os\.rename|os\.replace"
     r"|File\.open\([^)]{0,400}?" + _Q + r"[wa]\+?" + _Q + r"|open\(\s*\w+\s*,\s*" + _Q + r">"
