@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import Path, resolve
 
-__all__ = ["Act", "destroyed", "operands", "unwrap", "working_directory"]
+__all__ = ["Act", "destroyed", "operands", "short_option", "unwrap", "working_directory"]
 
 # Programs that run the command in their arguments, with their options that take a value
 # (and how many leading operands are theirs, like timeout's duration).
@@ -44,6 +44,9 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "unbuffer": (frozenset(), 0),
     "caffeinate": (frozenset({"-t", "-w"}), 0),
     "busybox": (frozenset(), 0),
+    # Shell keywords before a command: `if x; then rm -rf ~; fi`, `! rm`, `{ rm; }`.
+    **{keyword: (frozenset(), 0) for keyword in ("then", "do", "else", "elif", "if", "while")},
+    **{keyword: (frozenset(), 0) for keyword in ("until", "!", "{")},
 }
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
 
@@ -90,7 +93,7 @@ def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> 
     return found
 
 
-def _short(args: Sequence[str], letters: str, *long: str) -> bool:
+def short_option(args: Sequence[str], letters: str, *long: str) -> bool:
     """Whether ``args`` hold one of the ``long`` options or a short cluster with a letter."""
     return any(
         arg in long
@@ -150,7 +153,7 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         if "--no-preserve-root" in args:
             yield Act("deletes, with --no-preserve-root,", "/", Path(()))
         files = operands(args) + (_fed(feeders) if via_xargs else [])
-        if _short(args, "rR", "--recursive"):
+        if short_option(args, "rR", "--recursive"):
             targets = files
         else:  # without -r, rm deletes no folder, but a glob's every file
             targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
@@ -174,13 +177,13 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     elif name == "mv":
         files = operands(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
         targets, verb = files[:-1], "moves away"
-    elif name == "chmod" and _short(args, "R", "--recursive"):
+    elif name == "chmod" and short_option(args, "R", "--recursive"):
         mode = operands(args)[:1]
         if mode and _NO_ACCESS.fullmatch(mode[0]):
             targets, verb = operands(args)[1:], "takes every permission from"
     for target in targets:
         yield Act(verb, target, resolve(target, cwd))
-    if name in ("chmod", "chown", "chgrp") and _short(args, "R", "--recursive"):
+    if name in ("chmod", "chown", "chgrp") and short_option(args, "R", "--recursive"):
         for target in operands(args)[1:]:
             if (path := resolve(target, cwd)) is not None and not path.parts:
                 yield Act(f"changes the {'mode' if name == 'chmod' else 'owner'} of", target, path)
@@ -264,7 +267,7 @@ def _cleaned(args: Sequence[str], cwd: str | None) -> list[str]:
             i += 1
         i += 1
     rest = args[i:]
-    if rest[:1] != ["clean"] or not _short(rest[1:], "dxX"):
+    if rest[:1] != ["clean"] or not short_option(rest[1:], "dxX"):
         return []
     paths = operands(rest[1:], frozenset({"-e", "--exclude"}))
     if folder != ".":

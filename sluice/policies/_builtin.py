@@ -9,15 +9,16 @@ and returns the first :class:`Finding` of an enabled rule. The acts come from
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shlex
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
-from sluice.policies._acts import destroyed, operands, unwrap, working_directory
+from sluice.policies._acts import destroyed, operands, short_option, unwrap, working_directory
 from sluice.policies._exfil import Pipeline
 from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql
 from sluice.policies._interpreters import code_of, read_code
@@ -140,7 +141,11 @@ _DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)
 _DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk"})
 _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
 _COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
-_FORK_BOMB = re.compile(r"(?<![\w:])([\w:]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}\s*;\s*\1")
+_FORK_BOMB = re.compile(
+    r"(?<![\w:])([\w:]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}\s*;\s*\1"
+    # An endless loop that starts a background process each turn.
+    r"|\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)\s*;\s*do\s+[^;&\n]{1,200}&\s*(?:;\s*)?done"
+)
 
 
 class _Rules:
@@ -217,6 +222,12 @@ class _Rules:
             return
         if script in state.written:
             self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
+        if name == "apply_patch":  # Codex runs its patches through the shell too
+            self.patch(command.heredoc + "\n".join(words[1:]))
+        if name in _SHELLS and (decoded := _decoded(state.pipe)):
+            self.line(decoded, cwd, depth + 1)  # echo cm0gLXJmIH4= | base64 -d | sh
+        for expanded in state.expand(command):
+            self.command(expanded, state, depth + 1)
         code = code_of(words)
         if code is None and _INTERPRETER.fullmatch(name) and command.heredoc:
             code = command.heredoc
@@ -258,11 +269,31 @@ class _LineState:
         self.branch: str | None = None  # the git branch switched to
         self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF
         self.downloaded: set[str] = set()  # files curl or wget saved
+        self.loops: dict[str, list[str]] = {}  # for loops' variables and their values
+
+    def expand(self, command: Command) -> list[Command]:
+        """``command`` with a ``for`` loop's variable replaced by each of its values."""
+        if not self.loops:
+            return []
+        expanded = []
+        for variable, values in self.loops.items():
+            spellings = (f"${variable}", f"${{{variable}}}")
+            if any(spelling in word for word in command.words for spelling in spellings):
+                for value in values[:_LOOP_VALUES]:
+                    words = tuple(
+                        word.replace(spellings[1], value).replace(spellings[0], value)
+                        for word in command.words
+                    )
+                    expanded.append(replace(command, words=words))
+        return expanded
 
     def follow(self, command: Command) -> None:
         self.cwd = working_directory(command, self.cwd)
         self.pipe.append(command)
-        words, _ = unwrap(command.words)
+        given = command.words
+        if len(given) >= 3 and given[0] == "for" and given[2] == "in":
+            self.loops[given[1]] = list(given[3:])  # for f in ~/*; do rm -rf "$f"; done
+        words, _ = unwrap(given)
         if not words:
             return
         name, args = basename(words[0]), words[1:]
@@ -277,6 +308,24 @@ class _LineState:
                 self.downloaded.add(target)
         if name in _FETCHERS:
             self.downloaded.update(s.removeprefix("./") for s in _saved_by(name, args))
+
+
+_LOOP_VALUES = 16
+
+
+def _decoded(pipe: Sequence[Command]) -> str | None:
+    """The script a pipe decodes from base64 (``echo … | base64 -d``), if it does."""
+    if len(pipe) < 2:
+        return None
+    decoder, _ = unwrap(pipe[-1].words)
+    decodes = short_option(decoder[1:], "dD", "--decode")
+    if not decoder or basename(decoder[0]) != "base64" or not decodes:
+        return None
+    printed = _printed(pipe[-2])
+    try:
+        return base64.b64decode("".join(printed), validate=False).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def _switched_branch(args: Sequence[str]) -> str | None:
@@ -296,7 +345,8 @@ def _saved_by(name: str, args: Sequence[str]) -> list[str]:
     saved += [
         a.partition("=")[2] for a in args if a.startswith(("--output=", "--output-document="))
     ]
-    if (name == "curl" and "-O" in args) or (name == "wget" and "-O" not in args):
+    remote_name = any(a[:1] == "-" and a[1:2] != "-" and "O" in a for a in args)
+    if (name == "curl" and remote_name) or (name == "wget" and "-O" not in args):
         saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
     return [s for s in saved if s != "-"]
 

@@ -44,7 +44,8 @@ _DROP = re.compile(
 
 # Commands of frameworks that drop and recreate the database.
 _RESETS = re.compile(
-    r"(?:\w+:)?db:(?:drop|reset|schema:load)|ecto\.(?:drop|reset)|flush|reset_db|migrate:fresh"
+    r"(?:\w+:)?db:(?:drop|reset|schema:load|wipe)|ecto\.(?:drop|reset)|flush|reset_db"
+    r"|migrate:fresh"
 )
 
 
@@ -79,7 +80,9 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
-_IAC = frozenset({"terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf", "sst", "serverless"})
+_IAC = frozenset(
+    {"terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf", "sst", "serverless", "sls"}
+)
 
 
 def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
@@ -95,6 +98,8 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
         return f"{name} apply -destroy deletes the managed infrastructure"
     if name == "pulumi" and "down" in rest:
         return "pulumi down deletes the stack's resources"
+    if name in ("serverless", "sls", "sst") and "remove" in rest:
+        return f"{name} remove deletes the deployed stack"
     return None
 
 

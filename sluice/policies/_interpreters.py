@@ -36,10 +36,10 @@ _VERSIONED = re.compile(r"(python|pypy|perl|ruby|php|node)[0-9.]*|nodejs")
 
 _Q = r"""['"]"""
 _HOME = re.compile(
-    r"os\.path\.expanduser\(\s*" + _Q + r"~/?" + _Q + r"\s*\)"
+    r"(?:\b\w+\.){0,3}(?:expanduser\(\s*" + _Q + r"~/?" + _Q + r"\s*\)"
     r"|(?:pathlib\.)?Path\.home\(\)|Path\(\s*" + _Q + r"~/?" + _Q + r"\s*\)\.expanduser\(\)"
     r"|(?:\bos|require\(\s*" + _Q + r"(?:node:)?os" + _Q + r"\s*\))\.homedir\(\)|\bhomedir\(\)"
-    r"|os\.environ\[\s*" + _Q + "HOME" + _Q + r"\s*\]"
+    r"|environ\[\s*" + _Q + "HOME" + _Q + r"\s*\]"
     r"|(?:os\.environ\.get|os\.getenv|getenv|ENV\.fetch|Deno\.env\.get)\(\s*"
     + _Q
     + "HOME"
@@ -50,13 +50,14 @@ _HOME = re.compile(
     + _Q
     + r"\s*\])"
     r"|\$ENV\{\s*['\"]?HOME['\"]?\s*\}|ENV\[\s*" + _Q + "HOME" + _Q + r"\s*\]|\bDir\.home\b"
-    r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\)"
+    r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\))"
 )
 _HOME_MARK = "\x01"
 _LITERAL = re.compile(r"""'([^'\\\n]{0,400})'|"([^"\\\n]{0,400})"|`([^`\\\n]{0,400})`""")
 _DELETES = re.compile(
     r"rmtree|rmSync|rmdirSync|unlinkSync|\brm_rf\b|\brm_r\b|remove_tree|remove_entry"
-    r"|removeSync|emptyDirSync|rimraf|\bos\.(?:remove|unlink|rmdir|removedirs)\b"
+    r"|removeSync|emptyDirSync|rimraf|\b(?:os|path)\.(?:remove|unlink|rmdir|removedirs)\b"
+    r"|\.rm\(|\bremove_dir\b|\bremove_entry_secure\b|(?:fse|fsExtra|fs)\.(?:remove|emptyDir)\("
     r"|\.unlink\(|\.rmdir\(|\bfs(?:\.promises)?\.rm\(|\bfsp?\.rm\(|\bFile\.(?:delete|unlink)\b"
     r"|\bDir\.(?:rmdir|delete|unlink)\b|\bDeno\.remove\b|\bunlink\b|send2trash"
     r"|" + _Q + r"rm" + _Q + r"\s*,"

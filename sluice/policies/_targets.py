@@ -27,7 +27,7 @@ _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
 _EVERYTHING = re.compile(r"[*?.{},\[\]!^]*\*[*?.{},\[\]!^]*")
-_HOMES = frozenset({"home", "Users"})
+_USER = re.compile(r"\$\{?(?:USER|LOGNAME|USERNAME)\}?|\$\(whoami…?\)|\$\(id…\)")
 _SYSTEM = frozenset(
     {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "proc", "sbin", "sys", "usr", "var"}
     | {"System", "Library", "Applications", "Windows"}
@@ -67,6 +67,8 @@ def resolve(word: str, cwd: str | None) -> Path | None:
     names = rest.split("/")
     contents = bool(names) and _EVERYTHING.fullmatch(names[-1]) is not None
     for name in names[:-1] if contents else names:
+        if parts in (["home"], ["Users"]) and _USER.fullmatch(name):
+            name = "~"  # /home/$USER
         if name == "..":
             if parts:
                 parts.pop()
