@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import Path, resolve
@@ -54,14 +55,31 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
 def unwrap(words: Sequence[str]) -> tuple[list[str], bool]:
     """The words of the command that ``words`` finally run, and whether ``xargs`` feeds it
     its operands. ``command -v rm`` runs nothing."""
-    words, via_xargs, i = list(words), False, 0
+    if len(words) > _CACHED_WORDS:
+        return _unwrap(tuple(words))
+
+    unwrapped, via_xargs = _unwrap_cached(tuple(words))
+    return list(unwrapped), via_xargs
+
+
+_CACHED_WORDS = 32  # the rules unwrap each command several times; long ones are rare
+
+
+@lru_cache(maxsize=1024)
+def _unwrap_cached(words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    unwrapped, via_xargs = _unwrap(words)
+    return tuple(unwrapped), via_xargs
+
+
+def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
+    via_xargs, i = False, 0
     while i < len(words):
         name = basename(words[i])
         if _ASSIGNMENT.fullmatch(words[i]):
             i += 1
             continue
         if name not in _WRAPPERS:
-            return words[i:], via_xargs
+            return list(words[i:]), via_xargs
         if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):
             return [], False
         takes_value, positional = _WRAPPERS[name]
@@ -69,7 +87,7 @@ def unwrap(words: Sequence[str]) -> tuple[list[str], bool]:
         i += 1
         while i < len(words) and words[i].startswith("-") and words[i] != "-":
             i += 2 if words[i] in takes_value else 1
-            if words[i - 1] == "--" or words[i - 2 : i - 1] == ["--"]:
+            if words[i - 1] == "--" or words[i - 2 : i - 1] == ("--",):
                 break
         while i < len(words) and _ASSIGNMENT.fullmatch(words[i]):  # env A=1 rm
             i += 1
