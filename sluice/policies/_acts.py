@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import Path, resolve
@@ -148,6 +149,7 @@ def working_directory(command: Command, cwd: str | None) -> str | None:
 
 
 _DEEPEST = 256
+_WINDOWS_DELETERS = frozenset({"remove-item", "ri", "rd", "rmdir", "del", "erase"})
 _FIND_NAMES = frozenset(
     {"-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename", "-iwholename"}
     | {"-lname", "-ilname", "-samefile", "-inum", "-newer"}
@@ -182,6 +184,12 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
     elif name == "find":
         targets = _found_and_destroyed(args)
+    elif name.lower() in _WINDOWS_DELETERS and any(
+        a.lower().startswith(("-r", "/s")) for a in args
+    ):  # PowerShell's Remove-Item -Recurse, cmd's rd /s
+        takes = frozenset({"-Path", "-LiteralPath", "-Filter", "-Include", "-Exclude"})
+        targets = [a for a in operands(args, takes) if not a.startswith("/") or len(a) > 2]
+        targets += [b for a, b in pairwise(args) if a in ("-Path", "-LiteralPath")]
     elif name == "rsync" and any(a.startswith(("--del", "--remove-source")) for a in args):
         files = operands(args, frozenset({"-e", "--rsh", "--exclude", "--include", "-f"}))
         if any(a.startswith("--del") for a in args):

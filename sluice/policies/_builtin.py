@@ -20,7 +20,7 @@ from typing import Any
 
 from sluice.policies._acts import destroyed, operands, short_option, unwrap, working_directory
 from sluice.policies._exfil import Pipeline
-from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql
+from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql, may_destroy_infrastructure
 from sluice.policies._interpreters import code_of, read_code
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._targets import is_secret, resolve, vital
@@ -60,6 +60,7 @@ _WRITE_TOOLS = frozenset(
     {"Write", "Edit", "MultiEdit", "NotebookEdit", "write_file", "replace", "edit_file"}
     | {"search_replace", "write", "edit", "create_file", "append_file", "move_file"}
 )
+_WORKDIR_KEYS = ("workdir", "cwd", "working_directory")
 _SQL_KEYS = ("sql", "query", "statement", "statements", "queries")
 # Tools that run SQL (mcp__postgres__query, execute_sql), not those that search text for it.
 _RUNS_SQL = re.compile(r"(?i)sql|query|database|execute|postgres|mysql|sqlite|supabase|\bdb")
@@ -76,6 +77,10 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
     JSON, or the raw text when it is not JSON), in a session working in ``cwd``."""
     rules = _Rules(enabled)
     if isinstance(arguments, dict):
+        own = next((arguments[k] for k in _WORKDIR_KEYS if isinstance(arguments.get(k), str)), None)
+        if own:  # Codex's `workdir`: where this call runs, relative to the session's folder
+            resolved = resolve(own, cwd)
+            cwd = "/" + "/".join(resolved.parts) if resolved is not None else None
         # An MCP tool is known by its own name: mcp__filesystem__write_file is a write_file.
         rules.file_tool(
             tool.rpartition("__")[2] if tool.startswith("mcp__") else tool, arguments, cwd
@@ -206,11 +211,12 @@ class _Rules:
         if not words:
             return
         name = basename(words[0])
-        data = command.heredoc + " ".join(_printed(producer))
-        seen = Seen(data, state.lists_volumes, state.branch)
-        for rule, judge in INFRA_RULES:
-            if reason := judge(words, seen):
-                self.flag(rule, reason[:1].upper() + reason[1:])
+        if may_destroy_infrastructure(words):
+            data = command.heredoc + " ".join(_printed(producer))
+            seen = Seen(data, state.lists_volumes, state.branch)
+            for rule, judge in INFRA_RULES:
+                if reason := judge(words, seen):
+                    self.flag(rule, reason[:1].upper() + reason[1:])
         if _secret_written_by(command, words):
             self.flag("credential_write", _CREDENTIALS)
         if reason := _wipes_disk(command, words):

@@ -8,6 +8,7 @@ pipe, so ``base64 < ~/.aws/credentials | gzip | curl -T - …`` is seen too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from sluice.policies._acts import operands, unwrap
@@ -28,6 +29,11 @@ _SSH_VALUES = frozenset({"-i", "-P", "-p", "-o", "-F", "-e", "-c", "-l", "-S", "
 _CURL_DATA = ("-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode", "--json")
 _CURL_FORM = ("-F", "--form")
 _CURL_UPLOAD = ("-T", "--upload-file")
+_SECRET_VARIABLE = re.compile(
+    r"\$?\{?([A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY)[A-Z0-9_]*)"
+)
+# Raw sockets: nothing legitimate pipes a secret variable into them.
+_SOCKETS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "cryptcat"})
 # Programs that take a credential path without printing it.
 _NOT_READERS = frozenset(
     {"ls", "stat", "test", "[", "chmod", "chown", "file", "ssh-keygen", "ssh-add", "mkdir"}
@@ -48,6 +54,9 @@ class Pipeline:
         the network, if it sends a credential."""
         read = _secret_read_by(command)
         stdin = self.flowing if producer is not None else None
+        head = unwrap(command.words)[0][:1]
+        if stdin and stdin.startswith("$") and (not head or basename(head[0]) not in _SOCKETS):
+            stdin = None  # a token piped into `gh auth login`, `docker login`, `ssh sudo -S`
         stdin = stdin or next((f for f in command.inputs if is_credential(f)), None)
         self.flowing = read or stdin
         if self.flowing:
@@ -82,6 +91,10 @@ def _secret_read_by(command: Command) -> str | None:
         return "the environment"
     if "--export-secret-keys" in rest or "--export-secret-subkeys" in rest:
         return "private GPG keys"
+    if first in ("echo", "printf", "printenv"):  # one secret variable: `echo $AWS_SECRET_…`
+        named = next((m.group(1) for w in rest if (m := _SECRET_VARIABLE.search(w))), None)
+        if named:
+            return "$" + named
     words, _ = unwrap(command.words)
     if not words or basename(words[0]) in _NOT_READERS or basename(words[0]) in _SENDERS:
         return next((f for f in command.inputs if is_credential(f)), None)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sluice.policies._acts import operands
 from sluice.policies._shell import basename
 
-__all__ = ["INFRA_RULES", "Seen", "drops_in_sql"]
+__all__ = ["INFRA_RULES", "Seen", "drops_in_sql", "may_destroy_infrastructure"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +219,24 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
         if deleting or ref.startswith(":"):
             return f"deletes the branch {branch.group(1)}"
     return None
+
+
+# Every check below needs one of these words (a program, a framework's command).
+_PROGRAMS = (
+    _SQL_CLIENTS
+    | _IAC
+    | {"dropdb", "dropuser", "mysqladmin", "prisma", "dotnet", "alembic", "flush", "reset_db"}
+    | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
+    | {"rclone", "mc", "s3cmd", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
+)
+
+
+def may_destroy_infrastructure(words: Sequence[str]) -> bool:
+    """Whether any check of :data:`INFRA_RULES` could object to ``words`` (a cheap test that
+    spares everyday commands the checks)."""
+    return any(
+        basename(w) in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w for w in words
+    )
 
 
 INFRA_RULES: tuple[tuple[str, Callable[[Sequence[str], Seen], str | None]], ...] = (

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 __all__ = ["Path", "is_credential", "is_secret", "resolve", "vital"]
 
 # How a home folder is spelled: `~`, `~name`, `$HOME`, `${HOME}` (and Windows' profile).
-_HOME_VARIABLE = re.compile(r"\$\{?(?:HOME|USERPROFILE)\}?|%USERPROFILE%")
+_HOME_VARIABLE = re.compile(
+    r"\$\{?(?:HOME|USERPROFILE)\}?|%USERPROFILE%|\$env:(?:HOME|USERPROFILE)", re.IGNORECASE
+)
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
