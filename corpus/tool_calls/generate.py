@@ -1,11 +1,11 @@
 """Write the shipped corpus: ``claude_code.jsonl``, ``codex.jsonl``, ``cursor.jsonl``.
 
 Run from the repository root: ``python corpus/tool_calls/generate.py``. The commands are
-hand-written in ``_dangerous.py``, ``_everyday.py`` and ``_tools.py``; this script sends each
-shell command as two or three clients would (Claude Code ``Bash``, Codex ``exec_command`` or
-``shell``, Cursor ``run_terminal_cmd``), wrapped differently each time where a wrapper keeps
-the meaning. The output is deterministic, so a re-run changes nothing unless a list changed.
-The held-out set is not made here (see ``heldout/``).
+hand-written in ``_dangerous.py``, ``_everyday.py``, ``_chains.py`` and ``_tools.py``; this
+script sends each shell command as two or three clients would (Claude Code ``Bash``, Codex
+``exec_command`` or ``shell``, Cursor ``run_terminal_cmd``), wrapped differently each time
+where a wrapper keeps the meaning. The output is deterministic, so a re-run changes nothing
+unless a list changed. The held-out set is not made here (see ``heldout/``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import _chains
 import _dangerous
 import _everyday
 import _tools
@@ -118,7 +119,7 @@ def shell_call(client: Client, case: Shell, cmd: str, rng: random.Random) -> dic
     cwd = case.cwd
     tool: str
     args: dict[str, Any]
-    desc = case.note[:1].upper() + case.note[1:]
+    desc = _everyday.DESCRIPTIONS.get(case.command) or case.note[:1].upper() + case.note[1:]
     if case.rule is not None:
         desc = rng.choice(_COVER)
     if client == "claude-code":
@@ -164,10 +165,11 @@ def build() -> dict[Client, list[dict[str, Any]]]:
     """Every entry of the shipped corpus, per client, ids assigned."""
     rng = random.Random(13)
     out: dict[Client, list[dict[str, Any]]] = {c: [] for c in CLIENTS}
-    cases = _dangerous.ALL + _everyday.ALL
+    cases = _dangerous.ALL + _chains.DANGEROUS + _everyday.ALL + _chains.EVERYDAY
     for i, case in enumerate(cases):
         times = 3 if i % 3 == 0 else 2
-        clients = [CLIENTS[(i + k) % 3] for k in range(times)]
+        # i // 3 turns the pairs, so each client gets a third of the two-client cases.
+        clients = [CLIENTS[(i // 3 + i + k) % 3] for k in range(times)]
         spellings = wrappers(case)
         picked = [spellings[0], *rng.sample(spellings[1:], min(times - 1, len(spellings) - 1))]
         picked += [spellings[0]] * (times - len(picked))

@@ -126,13 +126,20 @@ def test_heldout_shares_no_call_with_the_shipped_corpus() -> None:
     assert [e["id"] for _, e in _lines(HELDOUT) if key(e) in shipped] == []
 
 
-def test_shipped_files_are_what_generate_py_writes() -> None:
-    sys.path.insert(0, str(CORPUS))
+def _load(folder: Path, module: str) -> Any:
+    sys.path.insert(0, str(folder))
     try:
-        generate = importlib.import_module("generate")
-        built = generate.build()
+        return importlib.import_module(module)
     finally:
-        sys.path.remove(str(CORPUS))
+        sys.path.remove(str(folder))
+
+
+def test_shipped_files_are_what_generate_py_writes() -> None:
+    built = _load(CORPUS, "generate").build()
     for name, client in SHIPPED.items():
         on_disk = [e for _, e in _lines(CORPUS / name)]
         assert on_disk == built[client], f"{name} is stale: run corpus/tool_calls/generate.py"
+
+
+def test_heldout_file_is_what_its_script_writes() -> None:
+    assert [e for _, e in _lines(HELDOUT)] == _load(HELDOUT.parent, "build").entries()

@@ -730,15 +730,20 @@ EVERYDAY += [
 ]
 
 
-def main() -> None:
-    lines = []
+def entries() -> list[Entry]:
+    """Every held-out entry, ids assigned per client."""
     prefix = {"claude-code": "ho-cc", "codex": "ho-cx", "cursor": "ho-cu"}
     counters: dict[str, int] = {}
+    out = []
     for e in DANGEROUS + EVERYDAY:
         counters[e["client"]] = counters.get(e["client"], 0) + 1
-        lines.append({"id": f"{prefix[e['client']]}-{counters[e['client']]:04d}", **e})
+        out.append({"id": f"{prefix[e['client']]}-{counters[e['client']]:04d}", **e})
+    return out
+
+
+def main() -> None:
     with (HERE / "heldout.jsonl").open("w", encoding="utf-8") as f:
-        for e in lines:
+        for e in entries():
             f.write(json.dumps(e, ensure_ascii=False) + "\n")
     print(f"heldout: {len(DANGEROUS)} block, {len(EVERYDAY)} allow")
 
