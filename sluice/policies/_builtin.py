@@ -195,8 +195,6 @@ class _Rules:
                 continue  # `;;`, `((((`: nothing to judge
             if command.after != "|":
                 state.pipe = []
-            if exfiltrated := state.pipeline.add(command, state.pipe[-1] if state.pipe else None):
-                self.flag("credential_exfiltration", exfiltrated)
             self.command(command, state, depth)
             if self.found:
                 return
@@ -205,8 +203,10 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)
 
     def command(self, command: Command, state: LineState, depth: int) -> None:
-        words, _ = unwrap(command.words)
+        words, fed = unwrap(command.words)
         cwd, producer = state.cwd, state.pipe[-1] if state.pipe else None
+        if exfiltrated := state.pipeline.add(command, producer):
+            self.flag("credential_exfiltration", exfiltrated)
         for act in destroyed(command, cwd, state.pipe):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
@@ -215,7 +215,7 @@ class _Rules:
         name = basename(words[0])
         if may_destroy_infrastructure(words):
             data = command.heredoc + " ".join(printed(producer))
-            seen = Seen(data, state.lists_volumes, state.branch)
+            seen = Seen(data, state.lists_volumes, state.lists_kube, fed, state.branch)
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):
                     self.flag(rule, reason[:1].upper() + reason[1:])
@@ -235,7 +235,7 @@ class _Rules:
         if name in SHELLS and (hidden := decoded(state.pipe)):
             self.line(hidden, cwd, depth + 1)  # echo cm0gLXJmIH4= | base64 -d | sh
         for expanded in state.expand(command):
-            self.command(expanded, state, depth + 1)
+            self.command(expanded, state, _DEPTH)  # once: values are not expanded again
         code = code_of(words)
         if code is None and INTERPRETER.fullmatch(name) and command.heredoc:
             code = command.heredoc

@@ -61,6 +61,7 @@ class Pipeline:
         self.flowing = read or stdin
         if self.flowing:
             self.stashed.update(command.redirects)
+        self.stashed.update(_copies_of_secrets(unwrap(command.words)[0]))
         words, _ = unwrap(command.words)
         if command.feeds in _SENDERS and read is not None and not read.startswith("$"):
             return f"Sends {read} to the network ({command.feeds})"
@@ -75,6 +76,34 @@ class Pipeline:
 
     def _holds_secret(self, path: str) -> bool:
         return path in self.stashed or is_credential(path)
+
+
+def _copies_of_secrets(words: Sequence[str]) -> list[str]:
+    """The files a command writes credentials into: an archive of them (``tar czf x.tgz
+    .ssh``, ``zip -r x.zip .aws``), a copy (``cp ~/.ssh/id_rsa /tmp/k``), an encryption."""
+    if not words:
+        return []
+    name, args = basename(words[0]), list(words[1:])
+    if name == "tar":
+        out = [a.partition("=")[2] for a in args if a.startswith("--file=")]
+        for i, arg in enumerate(args[:-1]):
+            cluster = (arg.startswith("-") and not arg.startswith("--")) or i == 0
+            if arg == "--file" or (cluster and "f" in arg):
+                out.append(args[i + 1])
+        sources = [a for a in operands(args) if a not in out and a != args[0]]
+        return out if any(is_credential(a.rstrip("/")) for a in sources) else []
+    found = operands(args, _SSH_VALUES | {"-o", "--output", "-out", "-t"})
+    if name in ("zip", "7z", "rar", "jar") and found:
+        archive = found[1] if name == "7z" and len(found) > 1 else found[0]
+        sources = found[found.index(archive) + 1 :]
+        return [archive] if any(is_credential(a.rstrip("/")) for a in sources) else []
+    if name in ("cp", "install", "ln", "mv", "rsync", "ditto") and len(found) >= 2:
+        return found[-1:] if any(is_credential(a.rstrip("/")) for a in found[:-1]) else []
+    if name in ("gpg", "openssl", "age", "base64", "gzip", "xz") and any(map(is_credential, found)):
+        return [
+            b for a, b in zip(args, [*args[1:], ""], strict=True) if a in ("-o", "--output", "-out")
+        ]
+    return []
 
 
 def _secret_read_by(command: Command) -> str | None:

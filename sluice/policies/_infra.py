@@ -22,10 +22,13 @@ __all__ = ["INFRA_RULES", "Seen", "drops_in_sql", "may_destroy_infrastructure"]
 class Seen:
     """What a check may need besides the command's words: the text given to its input (a
     here-document, what ``echo`` pipes into it), whether its line lists docker volumes
-    (``docker volume rm $(docker volume ls -q)``), the git branch it is on."""
+    (``docker volume rm $(docker volume ls -q)``) or cluster resources, whether ``xargs``
+    feeds it, the git branch it is on."""
 
     data: str = ""
     lists_volumes: bool = False
+    lists_kube: bool = False  # the line lists cluster resources (`kubectl get ns -o name`)
+    fed: bool = False  # xargs gives the command its operands
     branch: str | None = None
 
 
@@ -113,6 +116,9 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     if "delete" not in args:
         return None
     after = args[args.index("delete") + 1 :]
+    listed = seen.fed or any(a.startswith("$(") for a in after)
+    if seen.lists_kube and listed:  # for ns in $(kubectl get ns -o name); do kubectl delete …
+        return "kubectl delete of every resource kubectl get lists"
     kinds = [a.lower() for a in operands(after, frozenset({"-n", "--namespace", "-l", "-f"}))]
     if any(a in ("--all", "--all-namespaces", "-A") or a.startswith("--all=") for a in after):
         return "kubectl delete --all deletes every resource of the kind"

@@ -33,6 +33,9 @@ RUNS_STDIN = SHELLS | {"ssh", "su", "sudo"}
 INTERPRETER = re.compile(r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun)[0-9.]*")
 _FETCHERS = frozenset({"curl", "wget", "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod"})
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
+_SELECTOR = re.compile(r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b")
+_DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
 DOWNLOAD = "Runs a downloaded script unread; download it, read it, then run it"
 
 
@@ -41,16 +44,20 @@ class LineState:
 
     def __init__(self, line: str, cwd: str | None) -> None:
         self.lists_volumes = "volume ls" in line
+        # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
+        self.lists_kube = "kubectl get" in line and not _SELECTOR.search(line)
         self.cwd = cwd
         self.pipe: list[Command] = []  # the commands piping into the next one
         self.pipeline = Pipeline()
         self.branch: str | None = None  # the git branch switched to
         self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF
         self.downloaded: set[str] = set()  # files curl or wget saved
-        self.loops: dict[str, list[str]] = {}  # for loops' variables and their values
+        # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
+        self.loops: dict[str, list[str]] = {}
 
     def expand(self, command: Command) -> list[Command]:
-        """``command`` with a ``for`` loop's variable replaced by each of its values."""
+        """``command`` with each variable set in the line (a ``for`` loop's, an assignment's)
+        replaced by each of its values."""
         if not self.loops:
             return []
         expanded = []
@@ -71,6 +78,11 @@ class LineState:
         given = command.words
         if len(given) >= 3 and given[0] == "for" and given[2] == "in":
             self.loops[given[1]] = list(given[3:])  # for f in ~/*; do rm -rf "$f"; done
+        assignments = given[1:] if given[:1] and given[0] in _DECLARES else given
+        if assignments and all(_ASSIGNMENT.fullmatch(w) for w in assignments):
+            for assignment in assignments:
+                name, _, value = assignment.partition("=")
+                self.loops[name] = [value]
         words, _ = unwrap(given)
         if not words:
             return

@@ -103,8 +103,10 @@ project or one file under home (``> ~/.bashrc`` overwrites a file, not the home 
 repository; reading credential files (``cat ~/.ssh/config``: add a rule as above to forbid
 it); ``ssh -i ~/.ssh/key``; ``docker system prune -a`` without ``--volumes``; a force push
 to another branch; ``curl … | python -m json.tool``; quoted text given to a program that
-takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``). A command assembled at run
-time (``x=rm; $x -rf /``) is not seen. Judging takes time linear in the call's length; a
+takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``). Variables set earlier in
+the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``); a command computed
+at run time otherwise (``$(printf r%s m) -rf ~``, a script written by an earlier call) is
+not seen. Judging takes time linear in the call's length; a
 long call is judged off the event loop. ``sluice policies eval tool_rules corpus/tool_calls``
 measures them on the labelled corpus shipped in the repository. They guard against
 accidents and the obvious; they are not a sandbox.
