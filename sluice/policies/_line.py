@@ -33,6 +33,8 @@ RUNS_STDIN = SHELLS | {"ssh", "su", "sudo"}
 INTERPRETER = re.compile(r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun)[0-9.]*")
 _FETCHERS = frozenset({"curl", "wget", "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod"})
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
+_VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
+_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)\}|([A-Za-z_][A-Za-z_0-9]*))")
 _SELECTOR = re.compile(r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b")
 _DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
@@ -60,29 +62,36 @@ class LineState:
         replaced by each of its values."""
         if not self.loops:
             return []
+        named = {
+            m.group(1) or m.group(2)
+            for word in command.words
+            if "$" in word
+            for m in _REFERENCE.finditer(word)
+        }
         expanded = []
-        for variable, values in self.loops.items():
+        for variable in named & self.loops.keys():
             spellings = (f"${variable}", f"${{{variable}}}")
-            if any(spelling in word for word in command.words for spelling in spellings):
-                for value in values[:_LOOP_VALUES]:
-                    words = tuple(
-                        word.replace(spellings[1], value).replace(spellings[0], value)
-                        for word in command.words
-                    )
-                    expanded.append(replace(command, words=words))
+            for value in self.loops[variable][:_LOOP_VALUES]:
+                words = tuple(
+                    word.replace(spellings[1], value).replace(spellings[0], value)
+                    for word in command.words
+                )
+                expanded.append(replace(command, words=words))
         return expanded
 
     def follow(self, command: Command) -> None:
         self.cwd = working_directory(command, self.cwd)
         self.pipe.append(command)
         given = command.words
-        if len(given) >= 3 and given[0] == "for" and given[2] == "in":
-            self.loops[given[1]] = list(given[3:])  # for f in ~/*; do rm -rf "$f"; done
+        loop = len(given) >= 3 and given[0] == "for" and given[2] == "in"
+        if loop and len(self.loops) < _VARIABLES:  # for f in ~/*; do rm -rf "$f"; done
+            self.loops[given[1]] = list(given[3 : _LOOP_VALUES + 3])
         assignments = given[1:] if given[:1] and given[0] in _DECLARES else given
         if assignments and all(_ASSIGNMENT.fullmatch(w) for w in assignments):
-            for assignment in assignments:
+            for assignment in assignments[:_VARIABLES]:
                 name, _, value = assignment.partition("=")
-                self.loops[name] = [value]
+                if len(self.loops) < _VARIABLES or name in self.loops:
+                    self.loops[name] = [value]
         words, _ = unwrap(given)
         if not words:
             return

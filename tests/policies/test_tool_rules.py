@@ -744,6 +744,8 @@ HOSTILE = {
     "one-liner": 'python3 -c "' + "shutil.rmtree('" * 2_500 + '"',
     "curl": "curl " + "-d @x " * 6_000,
     "fork": ":(){ " * 8_000,
+    "variables": "".join(f"V{i}=x; " for i in range(4_000)) + "echo " + "$V1 " * 8_000,
+    "loops": "for v in a; do " * 5_000 + "rm $v " * 5_000,
 }
 
 
