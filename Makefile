@@ -9,7 +9,7 @@ CLAUDE_CODE := 2.1.332
 CLAUDE := $(VENV)/claude-code/node_modules/.bin/claude
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test unit dataplane bench lint format golden clean
+.PHONY: help install run demo test unit dataplane bench eval lint format golden clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ unit: install ## only the fast tests (no Envoy)
 
 bench: install ## benchmark direct vs plain Envoy vs Envoy + sidecar, policies, auth (a few minutes)
 	$(PY) -m bench
+
+eval: install ## tool_rules on the shipped corpus: recall, false positives, every miss
+	$(PY) -m sluice policies eval tool_rules corpus/tool_calls --min-recall 0.98 --max-fpr 0.005
 
 lint: install ## ruff and mypy --strict
 	$(VENV)/bin/ruff check sluice tests bench

@@ -10,6 +10,7 @@ sluice event-log --config sluice.yaml     # the event-log writer process (starte
 sluice db upgrade|check|prune --config sluice.yaml [--older-than 30d]
 sluice keys create|list|revoke --config sluice.yaml ...  # Sluice-issued client keys
 sluice policies [--schema | --doc]        # the built-in policies and their configs
+sluice policies eval tool_rules corpus/tool_calls [--config sluice.yaml] [--min-recall 0.98]
 sluice fake-upstream --port 8081          # the scripted fake LLM API (demo, tests)
 """
 
@@ -70,6 +71,17 @@ def _parser() -> argparse.ArgumentParser:
     show = policies.add_mutually_exclusive_group()
     show.add_argument("--schema", action="store_true", help="JSON Schema of each config.")
     show.add_argument("--doc", action="store_true", help="The Markdown policy reference.")
+    policy_commands = policies.add_subparsers(dest="policies_command")
+    evaluate = policy_commands.add_parser(
+        "eval", help="Recall and false positives of a tool-call policy on a labelled corpus."
+    )
+    evaluate.add_argument("policy", help="The policy's name, e.g. tool_rules.")
+    evaluate.add_argument("path", type=Path, help="A .jsonl file or a folder of them.")
+    evaluate.add_argument(
+        "--config", type=Path, help="A gateway config: the policy's settings come from it."
+    )
+    evaluate.add_argument("--min-recall", type=float, default=0.0, help="Fail below this.")
+    evaluate.add_argument("--max-fpr", type=float, default=1.0, help="Fail above this.")
 
     fake = commands.add_parser(
         "fake-upstream",
@@ -236,6 +248,11 @@ def main(argv: list[str] | None = None) -> None:
         from sluice.auth.keys_cli import run_keys
 
         run_keys(args, _load(args.config).store_url)
+    elif args.command == "policies" and args.policies_command == "eval":
+        from sluice.evaluation import run
+
+        settings = _load(args.config) if args.config else None
+        sys.exit(run(args.policy, args.path, settings, args.min_recall, args.max_fpr))
     elif args.command == "policies":
         from sluice.policies import BUILTINS
         from sluice.reference import config_schemas, policy_reference

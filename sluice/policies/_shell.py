@@ -19,35 +19,49 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-__all__ = ["Command", "basename", "parse", "program"]
+__all__ = ["TEXT_PROGRAMS", "Command", "basename", "parse", "program"]
 
 # The tokens of a line: redirections, operators that start a new simple command, quoted
 # strings, blanks (a backslash-newline is one), and word text.
 _TOKEN = re.compile(
     r"(?P<redirect>[0-9]*(?:&>>?|>>?\|?)(?:&[0-9-])?)"
     r"|(?P<operator>\|\||&&|<\(|\$\(|[;&|\n()`])"
+    r"|(?P<input>(?<!<)[0-9]*<(?![<(&]))"
     r'|"(?P<double>(?:[^"\\]|\\.)*)"|' + r"'(?P<single>[^']*)'"
     r"|(?P<blank>[ \t\r]+|\\\n)"
     r"|(?P<text>\\.|[^\s;&|()`\"'\\<>$]+|.)",
     re.DOTALL,
 )
+_ONE_WORD = re.compile(r"[^\s;&|()`$<>]*")
 _UNESCAPE = re.compile(r"\\([\"\\$`])")  # what a backslash escapes inside double quotes
 _OPENERS = frozenset({"$(", "<("})  # and an opening backquote
 _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
 # Programs that run the command in their arguments.
 _PREFIXES = frozenset({"sudo", "doas", "env", "command", "exec", "nohup", "time", "nice", "xargs"})
+TEXT_PROGRAMS = frozenset(
+    {"echo", "printf", "git", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk"}
+    | {"jq", "yq", "gh", "tr", "test", "[", "[[", "export", "alias", "logger", "curl", "http"}
+    | {"python", "python3", "node", "perl", "ruby", "php", "deno", "bun", "psql", "mysql"}
+    | {"sqlite3", "mongosh", "mongo", "redis-cli", "wc", "cut", "sort", "uniq", "diff", "say"}
+)
+"""Programs whose quoted arguments are text (a message, a pattern, code in another language),
+not a shell command line."""
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """One simple command: its words, unquoted, and the files its output is redirected to."""
+    """One simple command: its words, unquoted, the files its output is redirected to and
+    those its input is read from (``< file``)."""
 
     after: str  # the operator before it: "" for the first, "|", ";", "&&", "$(", "(", ...
     feeds: str  # the program its output is an argument of (inside `$(`, `<(`, backquotes)
     words: tuple[str, ...]
     redirects: tuple[str, ...]
+    inputs: tuple[str, ...] = ()
+    quoted_by: str = ""  # the program a quoted string holding this command was given to
+    heredoc: str = ""  # the text of its here-documents (``<<EOF``)
 
     @property
     def name(self) -> str:
@@ -63,42 +77,154 @@ class Command:
         return None
 
 
-def parse(line: str, depth: int = 0, outer: str = "") -> list[Command]:
+@dataclass(slots=True)
+class _Suspended:
+    """A command whose word a substitution (``$(…)``, ``<(…)``, backquotes) interrupted."""
+
+    opener: str
+    after: str
+    feeds: str
+    words: list[str]
+    redirects: list[str]
+    inputs: list[str]
+    word: list[str] | None
+    quoting: str
+    target: list[str] | None
+    parens: int
+
+
+def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> list[Command]:
     """The simple commands of ``line``, then those of each quoted string in it (up to four
-    levels of quoting). ``outer``: the program a quoted ``line`` was an argument of."""
+    levels of quoting). ``outer``: the program a quoted ``line`` was an argument of. A quoted
+    string given to a program that takes text (``echo``, ``git commit -m``, ``grep``, an
+    interpreter's code: see :data:`TEXT_PROGRAMS`) is not a command line, but what it
+    substitutes is run: only its ``$(…)`` and backquotes are read (``literal``).
+
+    A substitution's commands come before the command it is part of, whose word holds what
+    it prints when that is plain (``$(echo ~)`` is ``~``, ``$(pwd)`` is ``.``), else ``$(…)``.
+    """
     commands: list[Command] = []
-    quoted: list[tuple[str, str]] = []  # each quoted string, and the program it is given to
-    after, feeds, words, redirects = "", "", list[str](), list[str]()
+    quoted: list[tuple[str, str, bool]] = []  # each quoted string, its program, if single
+    after, feeds, words, redirects, inputs = "", "", list[str](), list[str](), list[str]()
     word: list[str] | None = None  # the parts of the word being read; None between words
-    target = backquoted = False  # the word is a redirect's file; inside backquotes
-    for token in _TOKEN.finditer(line + "\n"):  # the newline ends the last command
+    quoting = ""  # how the word's quoted parts were quoted: "", "'" only, or '"' (some double)
+    target: list[str] | None = None  # where the word goes if not to `words` (a redirect's)
+    suspended: list[_Suspended] = []  # the commands the substitutions we are in interrupted
+    parens = 0  # subshells open in the current command list
+    pending: list[str] = []  # delimiters of the here-documents of the current line
+    heredoc: tuple[int, str] | None = None  # the command that reads one, its delimiter
+    text, pos = line + "\n", 0  # the newline ends the last command
+    while pos < len(text):
+        token = _TOKEN.match(text, pos)
+        assert token is not None  # the last alternative matches any character
+        pos = token.end()
         kind, value = token.lastgroup, token.group()
-        if kind in ("operator", "redirect", "blank") and word is not None:
-            (redirects if target else words).append("".join(word))
-            word, target = None, False
+        in_backquotes = bool(suspended) and suspended[-1].opener == "`"
+        opens = kind == "operator" and (value in _OPENERS or (value == "`" and not in_backquotes))
+        closes = kind == "operator" and (
+            (value == ")" and bool(suspended) and not in_backquotes and parens == 0)
+            or (value == "`" and in_backquotes)
+        )
+        if opens:
+            suspended.append(
+                _Suspended(
+                    value, after, feeds, words, redirects, inputs, word, quoting, target, parens
+                )
+            )
+            feeds = outer if literal else (program(words) or outer)
+            after, words, redirects, inputs = value, [], [], []
+            word, quoting, target, parens = None, "", None, 0
+            continue
+        if kind in ("operator", "redirect", "input", "blank") and word is not None:
+            whole = "".join(word)
+            if quoting:  # `'a'"'"'b'` is one string: read whole, not piece by piece
+                quoted.append((whole, program(words) or outer, quoting == "'"))
+            if whole.startswith("<<") and not whole.startswith("<<<"):
+                pending.append(whole[2:].lstrip("-"))  # `<< EOF`: the next word names it
+            elif pending and not pending[-1] and target is None:
+                pending[-1] = whole
+            else:
+                (words if target is None else target).append(whole)
+            word, target, quoting = None, None, ""
         if kind == "operator":
-            commands.append(Command(after, feeds, tuple(words), tuple(redirects)))
-            opens = value in _OPENERS or (value == "`" and not backquoted)
-            backquoted ^= value == "`"
-            after, feeds = value, (program(words) or outer) if opens else ""
-            words, redirects = [], []
-        elif kind == "redirect":
-            target = not value[-1].isdigit() and value[-1] != "-"  # `2>&1` names no file
+            if suspended or not literal:
+                command = Command(after, feeds, tuple(words), tuple(redirects), tuple(inputs))
+                commands.append(command if not outer else _quoted(command, outer))
+                if pending and heredoc is None:
+                    heredoc = (len(commands) - 1, pending[0])
+            if value == "\n" and pending:
+                # The here-documents' text follows this line: data, not commands.
+                body, pos = _here_documents(text, pos, pending)
+                if heredoc is not None:
+                    index, _ = heredoc
+                    commands[index] = replace(commands[index], heredoc=body)
+                pending, heredoc = [], None
+            if closes:
+                printed = _printed(words)
+                frame = suspended.pop()
+                after, feeds, words = frame.after, frame.feeds, frame.words
+                redirects, inputs, word = frame.redirects, frame.inputs, frame.word
+                quoting, target, parens = frame.quoting, frame.target, frame.parens
+                word = [*(word or []), printed]
+                continue
+            parens = parens + 1 if value == "(" else max(0, parens - (value == ")"))
+            after, feeds = value, ""
+            words, redirects, inputs = [], [], []
+        elif kind == "redirect":  # `2>&1` names no file
+            target = redirects if not value[-1].isdigit() and value[-1] != "-" else None
+        elif kind == "input":
+            target = inputs
         elif kind != "blank":
             if kind == "double":
                 value = _UNESCAPE.sub(r"\1", token.group(kind))
-                quoted.append((value, program(words) or outer))
+                quoting = '"'
             elif kind == "single":
                 value = token.group(kind)
-                quoted.append((value, program(words) or outer))
+                quoting = quoting or "'"
             elif value[0] == "\\":
                 value = value[1:]
             word = word or []
             word.append(value)
     if depth < _QUOTING_DEPTH:
-        for text, given_to in quoted:
-            commands += parse(text, depth + 1, given_to)
+        for text, given_to, single in quoted:
+            if _ONE_WORD.fullmatch(text):
+                continue  # `"$HOME"`, `'*.py'`: a lone word runs nothing worth reading
+            if given_to not in TEXT_PROGRAMS:
+                commands += parse(text, depth + 1, given_to)
+            elif not single and ("$(" in text or "`" in text):
+                commands += parse(text, depth + 1, given_to, literal=True)
     return commands
+
+
+def _printed(words: Sequence[str]) -> str:
+    """What a substituted command prints, when it is plain: ``echo``'s operands, ``.`` for
+    ``pwd``; else ``$(…)`` (unknown)."""
+    name = program(words)
+    args = [w for w in words[1:] if not w.startswith("-")]
+    if name == "echo":
+        return " ".join(args)
+    if name == "printf" and args:
+        return " ".join(args[1:]) if len(args) > 1 else args[0]
+    if name == "pwd":
+        return "."
+    return "$(" + name + "…)"
+
+
+def _quoted(command: Command, by: str) -> Command:
+    return replace(command, quoted_by=by)
+
+
+def _here_documents(text: str, pos: int, delimiters: list[str]) -> tuple[str, int]:
+    """The text of the here-documents starting at ``pos``, and where the line after the
+    last one's delimiter starts (the end of ``text`` if a delimiter is missing)."""
+    start = pos
+    for delimiter in delimiters:
+        end = re.compile(r"^\t*" + re.escape(delimiter) + r"[ \t]*$", re.MULTILINE)
+        found = end.search(text, pos)
+        if found is None:
+            return text[start:], len(text)
+        pos = found.end() + 1
+    return text[start:pos], pos
 
 
 def program(words: Sequence[str]) -> str:

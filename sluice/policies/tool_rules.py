@@ -1,15 +1,25 @@
-"""``tool_rules``: block tool calls by tool name and by patterns in their arguments.
+"""``tool_rules``: block tool calls by tool name, MCP server, patterns in their arguments, and
+by what their commands do.
 
 A call is checked in this order, and the first check that objects blocks it (the user reads
-its reason in the call's place):
+its reason in the call's place, ending with the rule's name: ``(rule wipe_root_or_home)``):
 
 1. ``deny_tools``: a tool whose name matches one of these globs is blocked.
 2. ``allow_tools``: when not empty, a tool whose name matches none of them is blocked.
-3. ``rules``, your own, in order: a rule applies to the tools matching ``tool`` and searches
-   (``re.search``; ``(?i)`` ignores case) the strings under ``argument``, a dotted key
-   (``edits.new_string``: a list on the way is searched element by element), or without
-   ``argument`` every string in the arguments.
-4. The built-in rules, unless ``builtin_rules: false``.
+3. ``mcp``: an MCP tool (Claude Code names them ``mcp__<server>__<tool>``) of a server not
+   allowed, or a ``server/tool`` denied or not among ``allow_tools``, is blocked.
+4. ``rules``, your own, in order: a rule applies to the tools matching ``tool`` and searches
+   the strings under ``argument``, a dotted key (``edits.new_string``: a list on the way is
+   searched element by element), or without ``argument`` every string in the arguments.
+   Patterns are RE2 (``google-re2``): matched in time linear in the text, whatever the
+   pattern, so a pattern or an argument cannot stall the gateway; ``(?i)`` ignores case;
+   backreferences and lookaround are refused when the config loads.
+5. The built-in rules, unless ``builtin_rules: false``; each can be switched off by name
+   (``builtin_rules: {terraform_destroy: false}``, or ``disable: [terraform_destroy]``).
+
+With ``mcp.allow_servers`` or ``mcp.deny_servers`` set, a request that names a remote MCP
+server not allowed (Anthropic's ``mcp_servers``, OpenAI Responses' ``mcp`` tools; matched by
+name or URL) is refused with a 400 in the client's format naming the server.
 
 Tool names match exactly, case included: a client runs only the tools it declared, under
 those names. Arguments that are not a JSON object (a truncated or free-form call) are
@@ -21,6 +31,8 @@ In the gateway config::
       - name: tool_rules
         config:
           deny_tools: [WebFetch, "mcp__browser__*"]
+          disable: [docker_prune]
+          mcp: {allow_servers: [github, "https://mcp.internal.example/*"]}
           rules:
             - {tool: Bash, pattern: '\\bgit\\s+push\\s+(-f|--force)\\b',
                reason: Force-pushing is not allowed}
@@ -28,49 +40,98 @@ In the gateway config::
             - {tool: Read, argument: file_path, pattern: 'id_(rsa|ed25519)$',
                reason: Private keys stay on this machine}
 
-The built-in rules read the shell command of any tool (a ``command``, ``cmd``, ``commands``
-or ``script`` argument at any depth; an argv list like Codex's too), split it into simple
-commands as a shell would, and block:
+The built-in rules judge what a call does to which target, not how it is spelled. They read
+the shell command of any tool (a ``command``, ``cmd``, ``commands`` or ``script`` argument
+at any depth; an argv list like Codex's too) as a shell would: split into simple commands
+(``;``, ``&&``, pipes, subshells, ``$(…)``), seen through wrappers (``sudo``, ``env``,
+``timeout``, ``nohup``, ``xargs``, ``command``, ``\\rm``, ``/bin/rm``), into the command lines
+they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'``, here-documents fed to a
+shell, ``echo … | sh``, a script written then run), and relative paths resolved against the
+working directory the client reports (Claude Code's ``Working directory:``, Codex's
+``<cwd>``, Cursor's workspace path), followed through ``cd``. The rules:
 
-- a recursive ``rm`` of ``/``, ``/*``, ``~`` or ``$HOME``, and any ``--no-preserve-root``;
-- a recursive ``chmod``, ``chown`` or ``chgrp`` of ``/``;
-- a download run by a shell: ``curl … | sh``, ``wget -O- … | sudo bash``,
-  ``bash <(curl …)``, ``sh -c "$(curl …)"``, ``eval "$(curl …)"``;
-- a write to a credential file (``.ssh/*``, ``id_rsa``-like keys, ``.aws/credentials``,
-  ``.netrc``, ``.kube/config``, ``/etc/shadow``, ``/etc/sudoers``) by a redirect, ``tee``,
-  ``sed -i``, ``dd of=``, or as the destination of ``cp``, ``mv``, ``install``, ``ln``,
-  ``rsync``, ``scp``; or as the path of a file-writing tool (Claude Code's ``Write``,
+- ``wipe_root_or_home``: deleting, emptying, truncating, moving away or taking every
+  permission from ``/``, a home folder (``~``, ``~user``, ``$HOME``, ``${HOME}``,
+  ``/home/NAME``, ``/Users/NAME``, ``/root``, the reported working directory when it is
+  one), a parent of them, a top-level system folder, or everything in one of them
+  (``/*``, ``~/.*``); by ``rm -r``, ``find -delete`` / ``-exec rm`` / ``-execdir``,
+  ``xargs rm`` fed by ``echo``, ``ls`` or ``find``, ``rsync --delete``, ``git clean -d/-x``
+  there, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``--no-preserve-root``, a file
+  tool (``delete_file``), or an interpreter's one-liner (``python -c``, ``node -e``,
+  ``perl -e``, ``ruby -e``: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``,
+  ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``, or the shell commands they run);
+- ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``FLUSHALL``, ``dropDatabase()`` sent
+  to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli``, also
+  inside ``docker exec`` / ``kubectl exec``, a here-document or an MCP ``query``),
+  ``dropdb``, ``rails db:drop``, ``prisma migrate reset``;
+- ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, ``tofu``,
+  ``terragrunt``, ``pulumi destroy``, ``cdk destroy``;
+- ``kubectl_delete_all``: ``kubectl delete`` of a namespace, ``all``, or with ``--all`` /
+  ``-A``;
+- ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb``, ``gsutil rm -r``,
+  ``gcloud storage rm -r``, ``az storage … delete``, ``rclone purge``, a sync with
+  ``--delete`` from an empty folder;
+- ``gcloud_delete``: a ``gcloud … delete``;
+- ``docker_prune``: ``docker system prune --volumes``, ``docker volume prune``, removing
+  every listed volume;
+- ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
+  ``+main``) or a deletion of ``main``, ``master``, ``trunk``, ``develop``, ``production``
+  or ``release``, named or switched to before the push;
+- ``credential_exfiltration``: a credential file (``~/.ssh/*`` but public keys, ``.env``
+  but ``.env.example``, ``~/.aws``, ``~/.netrc``, ``~/.kube/config``, private keys, …) or the
+  environment (``env``, ``printenv``) sent to the network: ``curl -d @…`` / ``-F f=@…`` /
+  ``-T``, ``wget --post-file``, piped or redirected into ``nc``, ``curl``, ``ssh``,
+  substituted into a ``curl`` (``-d "$(cat .env)"``), copied to a remote host by ``scp``,
+  ``rsync`` or a cloud copy, or by a one-liner that reads one and calls the network;
+- ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
+  ``curl … | python3``, ``bash <(curl …)``, ``sh -c "$(curl …)"``, ``iwr … | iex``, a script
+  downloaded then run in the same command;
+- ``disk_wipe``: ``mkfs``, ``dd of=``, ``shred``, ``wipefs``, ``blkdiscard``, ``sgdisk``,
+  a redirect or ``diskutil erase`` on a disk (``/dev/sd*``, ``/dev/nvme*``, …);
+- ``fork_bomb``: ``:(){ :|:& };:`` under any name, a fork in an endless loop in a one-liner;
+- ``credential_write``: a write to a credential file (``.ssh/*``, ``id_rsa``-like keys,
+  ``.aws/credentials``, ``.netrc``, ``.kube/config``, cloud credentials, ``/etc/shadow``,
+  ``/etc/sudoers``) by a redirect, ``tee``, ``sed -i``, ``dd of=``, the destination of
+  ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``scp``, a one-liner, a patch
+  (``apply_patch``), or as the path of a file-writing tool (Claude Code's ``Write``,
   ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's ``write_file``, ``replace``;
-  Cursor's ``edit_file``);
-- ``mkfs`` on a device, ``dd of=`` or a redirect onto a disk (``/dev/sd*``, ``/dev/nvme*``);
-- a fork bomb (``:(){ :|:& };:``, under any name).
+  Cursor's ``edit_file``; an MCP server's ``write_file``).
 
-They let through, deliberately: ``rm -rf ./build``, ``rm -rf node_modules``, ``rm -rf ~/x``;
-reading credential files (``cat ~/.ssh/config`` is everyday work: add a rule as above to
-forbid it); ``chmod 600 ~/.ssh/id_rsa``, ``ssh-keygen``; ``curl … | python -m json.tool``
-(only shells count as running a download); a script saved to a file before it runs. A quoted
-string is also read as a command, since it may be one (``bash -c "rm -rf /"``), so ``echo
-"rm -rf /"`` is blocked too; a command assembled at run time (``x=rm; $x -rf /``) is not
-seen. They guard against accidents and the obvious; they are not a sandbox.
+They let through, deliberately: deleting build outputs, ``node_modules``, files under the
+project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder);
+``find ~ -name '*.pyc' -delete`` (a name test narrows it); ``git clean`` inside a
+repository; reading credential files (``cat ~/.ssh/config``: add a rule as above to forbid
+it); ``ssh -i ~/.ssh/key``; ``docker system prune -a`` without ``--volumes``; a force push
+to another branch; ``curl … | python -m json.tool``; quoted text given to a program that
+takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``). Variables set earlier in
+the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``); a command computed
+at run time otherwise (``$(printf r%s m) -rf ~``, a script written by an earlier call) is
+not seen. Judging takes time linear in the call's length; a
+long call is judged off the event loop. ``sluice policies eval tool_rules corpus/tool_calls``
+measures them on the labelled corpus shipped in the repository. They guard against
+accidents and the obvious; they are not a sandbox.
 """
 
 from __future__ import annotations
 
-import re
-import shlex
+import asyncio
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatchcase
-from functools import cached_property
-from itertools import pairwise
+from functools import cached_property, partial
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from sluice.hooks import ToolCallHook
-from sluice.policies._shell import Command, parse
+from sluice.hooks import RequestHook, ToolCallHook
+from sluice.policies._builtin import RULES, Finding, check
+from sluice.policies._user_regex import compile_user
+from sluice.policies._workdir import reported_cwd
 from sluice.policy import Policy, PolicyConfig
 
-__all__ = ["ToolRule", "ToolRules", "ToolRulesConfig"]
+__all__ = ["BUILTIN_RULES", "McpRules", "ToolRule", "ToolRules", "ToolRulesConfig"]
+
+BUILTIN_RULES = RULES
+_INLINE_LIMIT = 16_384  # characters of arguments judged on the event loop itself
 
 
 class ToolRule(BaseModel):
@@ -85,18 +146,67 @@ class ToolRule(BaseModel):
         description="Dotted key of the argument to search (`edits.new_string`); "
         "unset: every string in the arguments.",
     )
-    pattern: str = Field(description="Regular expression searched for (Python `re` syntax).")
+    pattern: str = Field(
+        description="Regular expression searched for (RE2 syntax, matched in linear time; "
+        "`(?i)` ignores case)."
+    )
     reason: str = Field("", description="Shown to the user; unset: names the pattern.")
 
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, pattern: str, info: ValidationInfo) -> str:
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            compile_user(pattern)
+        except ValueError as exc:
             tool = info.data.get("tool", "*")
             raise ValueError(f"rule for tool {tool!r}: bad regular expression: {exc}") from None
         return pattern
+
+
+class McpRules(BaseModel):
+    """Which MCP servers and tools are allowed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allow_servers: list[str] | None = Field(
+        None,
+        description="Globs of the MCP servers (name or URL) allowed: a request naming another "
+        "remote server is refused, a call of another server's tool blocked; unset: any.",
+    )
+    deny_servers: list[str] = Field(
+        default_factory=list, description="Globs of MCP servers (name or URL) never allowed."
+    )
+    allow_tools: list[str] = Field(
+        default_factory=list,
+        description="Globs of `server/tool` the only MCP tools allowed; empty: every tool of "
+        "an allowed server.",
+    )
+    deny_tools: list[str] = Field(
+        default_factory=list,
+        description="Globs of `server/tool` MCP tools whose calls are blocked.",
+    )
+
+    def server_refused(self, *names: str) -> bool:
+        """Whether a server known by ``names`` (its name, its URL) is not allowed."""
+        if any(_matches(name, self.deny_servers) for name in names if name):
+            return True
+        allowed = self.allow_servers
+        return allowed is not None and not any(_matches(n, allowed) for n in names if n)
+
+    def tool_refused(self, server: str, tool: str) -> str | None:
+        """Why the MCP tool ``tool`` of ``server`` may not be called, or None."""
+        qualified = f"{server}/{tool}"
+        if self.server_refused(server):
+            return f"The MCP server {server} is not allowed here"
+        if _matches(qualified, self.deny_tools) or (
+            self.allow_tools and not _matches(qualified, self.allow_tools)
+        ):
+            return f"The MCP tool {tool} of {server} is not allowed here"
+        return None
+
+    @property
+    def checks_requests(self) -> bool:
+        return self.allow_servers is not None or bool(self.deny_servers)
 
 
 class ToolRulesConfig(PolicyConfig):
@@ -112,52 +222,118 @@ class ToolRulesConfig(PolicyConfig):
     rules: list[ToolRule] = Field(
         default_factory=list, description="Patterns that block a call, checked in order."
     )
-    builtin_rules: bool = Field(
-        True, description="Also block the curated dangerous commands and credential writes."
+    builtin_rules: bool | dict[str, bool] = Field(
+        True,
+        description="The built-in rules: `false` turns all off; a mapping turns named ones off "
+        "(`{terraform_destroy: false}`).",
     )
+    disable: list[str] = Field(
+        default_factory=list, description="Names of built-in rules turned off."
+    )
+    mcp: McpRules = Field(
+        default_factory=McpRules, description="MCP servers and tools allowed or denied."
+    )
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> ToolRulesConfig:
+        named = list(self.disable) + (
+            list(self.builtin_rules) if isinstance(self.builtin_rules, dict) else []
+        )
+        if unknown := [name for name in named if name not in RULES]:
+            raise ValueError(f"unknown built-in rule {unknown[0]!r} (known: {', '.join(RULES)})")
+        return self
+
+    @property
+    def enabled_rules(self) -> frozenset[str]:
+        """The names of the built-in rules in force."""
+        if self.builtin_rules is False:
+            return frozenset()
+        off = set(self.disable)
+        if isinstance(self.builtin_rules, dict):
+            off |= {name for name, on in self.builtin_rules.items() if not on}
+        return frozenset(RULES) - off
 
 
 class ToolRules(Policy[ToolRulesConfig]):
-    """Blocks tool calls by tool name and by patterns in their arguments, with a reason."""
+    """Blocks tool calls by tool name, MCP server and patterns in their arguments, with a reason."""
 
     Config = ToolRulesConfig
 
     def hooks(self) -> frozenset[str]:
         # With nothing to check, don't make the gateway hold tool calls back.
         config = self.config
-        checks = config.deny_tools or config.allow_tools or config.rules or config.builtin_rules
-        return super().hooks() if checks else frozenset()
+        wanted = set(super().hooks())
+        if not config.mcp.checks_requests:
+            wanted.discard("request")
+        mcp_tools = config.mcp != McpRules()
+        checks = config.deny_tools or config.allow_tools or config.rules or mcp_tools
+        if not checks and not config.enabled_rules:
+            wanted.discard("tool_call")
+        return frozenset(wanted)
+
+    async def request(self, hook: RequestHook) -> None:
+        for name, url in _mcp_servers(hook.exchange.request.body):
+            if self.config.mcp.server_refused(name, url):
+                hook.refuse(f"The MCP server {name or url} is not allowed here")
+                return
 
     async def tool_call(self, hook: ToolCallHook) -> None:
-        name = hook.call.name
+        cwd = reported_cwd(hook.exchange.request)
+        judge = partial(self.verdict, hook.call.name, hook.arguments(), cwd)
+        # Judging takes time linear in the arguments' length; a long call is judged in a
+        # thread so that the worker's other streams (and this one's keepalives) flow meanwhile.
+        long = len(hook.call.arguments) > _INLINE_LIMIT
+        if found := (await asyncio.to_thread(judge) if long else judge()):
+            hook.block(f"{found.reason} (rule {found.rule})")
+
+    def verdict(self, name: str, arguments: Any, cwd: str | None = None) -> Finding | None:
+        """The rule that blocks a call of ``name`` with ``arguments`` (parsed JSON, or the raw
+        text) in a session working in ``cwd``, or None."""
         if _matches(name, self.config.deny_tools):
-            hook.block(f"The tool {name} is not allowed here")
-        elif self.config.allow_tools and not _matches(name, self.config.allow_tools):
+            return Finding("deny_tools", f"The tool {name} is not allowed here")
+        if self.config.allow_tools and not _matches(name, self.config.allow_tools):
             allowed = ", ".join(self.config.allow_tools)
-            hook.block(f"The tool {name} is not among the allowed tools ({allowed})")
-        elif reason := self._check_arguments(name, hook.arguments()):
-            hook.block(reason)
+            return Finding(
+                "allow_tools", f"The tool {name} is not among the allowed tools ({allowed})"
+            )
+        if name.startswith("mcp__") and "__" in name[5:]:
+            server, _, tool = name[5:].partition("__")
+            if reason := self.config.mcp.tool_refused(server, tool):
+                return Finding("mcp", reason)
+        if found := self._own_rules(name, arguments):
+            return found
+        enabled = self.config.enabled_rules
+        return check(name, arguments, cwd, enabled) if enabled else None
 
-    def _check_arguments(self, tool: str, arguments: Any) -> str | None:
-        reason = self._own_rules(tool, arguments)
-        if reason is None and self.config.builtin_rules:
-            reason = _builtin_rules(tool, arguments)
-        return reason
-
-    def _own_rules(self, tool: str, arguments: Any) -> str | None:
-        for rule, pattern, select in self._compiled:
+    def _own_rules(self, tool: str, arguments: Any) -> Finding | None:
+        for index, (rule, pattern, select) in enumerate(self._compiled):
             if fnmatchcase(tool, rule.tool):
                 texts = (arguments,) if isinstance(arguments, str) else select(arguments)
                 if any(pattern.search(text) for text in texts):
-                    return rule.reason or f"Matches the forbidden pattern {rule.pattern!r}"
+                    reason = rule.reason or f"Matches the forbidden pattern {rule.pattern!r}"
+                    return Finding(f"rules.{index}", reason)
         return None
 
     @cached_property
-    def _compiled(self) -> list[tuple[ToolRule, re.Pattern[str], _Selector]]:
+    def _compiled(self) -> list[tuple[ToolRule, Any, _Selector]]:
         return [
-            (rule, re.compile(rule.pattern), _at(rule.argument) if rule.argument else _strings)
+            (rule, compile_user(rule.pattern), _at(rule.argument) if rule.argument else _strings)
             for rule in self.config.rules
         ]
+
+
+def _mcp_servers(body: Any) -> Iterator[tuple[str, str]]:
+    """The remote MCP servers a request names, as (name, URL): Anthropic's ``mcp_servers``,
+    OpenAI Responses' ``mcp`` tools."""
+    if not isinstance(body, dict):
+        return
+    for server in body.get("mcp_servers") or ():
+        if isinstance(server, dict):
+            yield str(server.get("name") or ""), str(server.get("url") or "")
+    for tool in body.get("tools") or ():
+        if isinstance(tool, dict) and tool.get("type") == "mcp":
+            url = tool.get("server_url") or tool.get("connector_id") or ""
+            yield str(tool.get("server_label") or ""), str(url)
 
 
 def _matches(name: str, globs: Sequence[str]) -> bool:
@@ -194,170 +370,3 @@ def _at(path: str) -> _Selector:
                 yield from select(item, depth)
 
     return select
-
-
-# --- the built-in rules ---------------------------------------------------------------------
-
-_COMMAND_KEYS = frozenset({"command", "cmd", "commands", "script"})
-_PATH_KEYS = ("file_path", "notebook_path", "target_file")
-# Claude Code, Gemini CLI and Cursor tools that write the file their path argument names.
-_WRITE_TOOLS = frozenset(
-    {"Write", "Edit", "MultiEdit", "NotebookEdit", "write_file", "replace", "edit_file"}
-)
-_CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
-
-
-def _builtin_rules(tool: str, arguments: Any) -> str | None:
-    if isinstance(arguments, dict) and tool in _WRITE_TOOLS:
-        paths = (arguments.get(key) for key in _PATH_KEYS)
-        if any(isinstance(path, str) and _is_secret(path) for path in paths):
-            return _CREDENTIALS
-    # Unreadable arguments are read whole as a command line (their quoted strings too).
-    lines = iter((arguments,)) if isinstance(arguments, str) else _command_lines(arguments)
-    for line in lines:
-        commands = parse(line)
-        for reason, check in _CHECKS:
-            if check(line, commands):
-                return reason
-    return None
-
-
-def _command_lines(value: Any) -> Iterator[str]:
-    """The strings under a command-like key, at any depth; an argv list as one quoted line."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key not in _COMMAND_KEYS:
-                yield from _command_lines(item)
-            elif isinstance(item, list) and all(isinstance(word, str) for word in item):
-                yield shlex.join(item)
-            else:
-                yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _command_lines(item)
-
-
-def _is(*names: str) -> Callable[[str], bool]:
-    return frozenset(names).__contains__
-
-
-def _recursive(args: Sequence[str], letters: str) -> bool:
-    """Whether ``args`` hold ``--recursive`` or a short option cluster with one of ``letters``."""
-    return any(
-        arg == "--recursive"
-        or (arg[:1] == "-" and arg[1:2] != "-" and any(c in arg for c in letters))
-        for arg in args
-    )
-
-
-_ROOT = re.compile(r"/+\*?")
-_ROOT_OR_HOME = re.compile(r"(?:/|~|\$HOME|\$\{HOME\})/*\*?")
-_DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk)")
-_KEY_FILE = re.compile(r"id_(?:rsa|dsa|ecdsa|ed25519)(?:\.pub)?")
-_SHELLS = _is("sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh")
-_PERMISSIONS = _is("chmod", "chown", "chgrp")
-_COPIES = _is("cp", "mv", "install", "ln", "rsync", "scp")
-_FETCHERS = _is("curl", "wget")
-_SOURCES = _is("source", ".", "eval")
-_SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
-_FORK_BOMB = re.compile(r"(?<![\w:])([\w:]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}\s*;\s*\1")
-
-
-def _is_mkfs(name: str) -> bool:  # mkfs, mkfs.ext4, mkfs.xfs, ...
-    return name == "mkfs" or name.startswith("mkfs.")
-
-
-def _is_secret(path: str) -> bool:
-    """Whether ``path`` names a credential file, or the ``.ssh`` directory."""
-    if path.rstrip("/") in {"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d"}:
-        return True
-    parts = re.split(r"[/\\]", path)
-    return (
-        ".ssh" in parts
-        or path.startswith("/etc/sudoers.d/")
-        or parts[-1] == ".netrc"
-        or parts[-2:] in ([".aws", "credentials"], [".kube", "config"])
-        or bool(_KEY_FILE.fullmatch(parts[-1]))
-    )
-
-
-def _deletes_root_or_home(line: str, commands: Sequence[Command]) -> bool:
-    for command in commands:
-        args = command.args_of(_is("rm"))
-        if args and _recursive(args, "rR") and any(map(_ROOT_OR_HOME.fullmatch, args)):
-            return True
-    return False
-
-
-def _no_preserve_root(line: str, commands: Sequence[Command]) -> bool:
-    return any("--no-preserve-root" in command.words for command in commands)
-
-
-def _changes_whole_filesystem(line: str, commands: Sequence[Command]) -> bool:
-    for command in commands:
-        args = command.args_of(_PERMISSIONS)
-        if args and _recursive(args, "R") and any(map(_ROOT.fullmatch, args)):
-            return True
-    return False
-
-
-def _runs_download(line: str, commands: Sequence[Command]) -> bool:
-    downloading = False  # the output of curl or wget flows into this command
-    for command in commands:
-        if command.after == "|" and downloading and _SHELLS(command.name):
-            return True  # curl … | sh
-        if _FETCHERS(command.name) and (_SHELLS(command.feeds) or _SOURCES(command.feeds)):
-            return True  # bash <(curl …), sh -c "$(curl …)", eval "$(curl …)"
-        downloading = (downloading and command.after == "|") or _FETCHERS(command.name)
-    return False
-
-
-def _writes_secret(line: str, commands: Sequence[Command]) -> bool:
-    return any(_secret_written_by(command) for command in commands)
-
-
-def _secret_written_by(command: Command) -> bool:
-    if any(_is_secret(target) for target in command.redirects):
-        return True
-    if (args := command.args_of(_is("tee"))) is not None:
-        return any(_is_secret(arg) for arg in args)
-    if (args := command.args_of(_is("sed"))) is not None:
-        return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(_is_secret, args))
-    if (args := command.args_of(_is("dd"))) is not None:
-        return any(arg.startswith("of=") and _is_secret(arg[3:]) for arg in args)
-    if (args := command.args_of(_COPIES)) is not None:
-        # The destination is the last operand, or the directory of -t; copying *from* a
-        # credential file is a read.
-        operands = [arg for arg in args if not arg.startswith("-")]
-        directory = [b for a, b in pairwise(args) if a == "-t"]
-        directory += [a.partition("=")[2] for a in args if a.startswith("--target-directory=")]
-        return any(map(_is_secret, operands[-1:] + directory))
-    return False
-
-
-def _wipes_disk(line: str, commands: Sequence[Command]) -> bool:
-    for command in commands:
-        if any(_DISK.match(target) for target in command.redirects):
-            return True
-        args = command.args_of(_is_mkfs)
-        if args and any(arg.startswith("/dev/") for arg in args):
-            return True  # a filesystem in an image file harms nobody
-        args = command.args_of(_is("dd")) or []
-        if any(arg.startswith("of=") and _DISK.match(arg[3:]) for arg in args):
-            return True
-    return False
-
-
-def _fork_bomb(line: str, commands: Sequence[Command]) -> bool:
-    return _FORK_BOMB.search(line) is not None
-
-
-_CHECKS: tuple[tuple[str, Callable[[str, Sequence[Command]], bool]], ...] = (
-    ("Deletes / or the home directory recursively", _deletes_root_or_home),
-    ("--no-preserve-root turns off the guard against operating on / itself", _no_preserve_root),
-    ("Changes the permissions or owner of the whole filesystem", _changes_whole_filesystem),
-    ("Runs a downloaded script unread; download it, read it, then run it", _runs_download),
-    (_CREDENTIALS, _writes_secret),
-    ("Formats or overwrites a disk, destroying its data", _wipes_disk),
-    ("A fork bomb: it exhausts the machine's processes", _fork_bomb),
-)

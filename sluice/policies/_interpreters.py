@@ -1,0 +1,181 @@
+"""What an interpreter's one-liner does (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``,
+``php -r``): the rules read its code for the acts a shell command would show.
+
+:func:`code_of` finds the code in a command's words; :func:`read_code` tells what it does:
+whether it deletes the filesystem's root or a home folder (``shutil.rmtree``,
+``os.remove``, ``Path.unlink``, ``fs.rmSync``, ``FileUtils.rm_rf``, ``File.delete``, perl's
+``rmtree``, ...: a deletion call, and the root or the home folder named bare: ``'/'``,
+``os.path.expanduser('~')``, ``Path.home()``, ``os.homedir()``, ``process.env.HOME``,
+``$ENV{HOME}``, ``Dir.home``, or listed: ``os.listdir(...)``, ``Path.home().iterdir()``),
+sends a credential file to the network, writes one, and the shell command lines it runs
+(``os.system``, ``subprocess``, ``execSync``, backquotes). It is a reading of the text, not an
+evaluation: code that builds its paths at run time is not seen. Linear in the code's length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sluice.policies._shell import basename
+from sluice.policies._targets import is_credential, is_secret, resolve, vital
+
+__all__ = ["Reading", "code_of", "read_code"]
+
+_CODE_FLAGS = {
+    "python": ("-c",),
+    "node": ("-e", "--eval", "-p", "--print"),
+    "deno": ("eval",),
+    "bun": ("-e", "--eval"),
+    "perl": ("-e", "-E"),
+    "ruby": ("-e",),
+    "php": ("-r",),
+}
+_VERSIONED = re.compile(r"(python|pypy|perl|ruby|php|node)[0-9.]*|nodejs")
+
+_Q = r"""['"]"""
+_HOME = re.compile(
+    r"(?:\b\w+\.){0,3}(?:expanduser\(\s*" + _Q + r"~/?" + _Q + r"\s*\)"
+    r"|(?:pathlib\.)?Path\.home\(\)|Path\(\s*" + _Q + r"~/?" + _Q + r"\s*\)\.expanduser\(\)"
+    r"|(?:\bos|require\(\s*" + _Q + r"(?:node:)?os" + _Q + r"\s*\))\.homedir\(\)|\bhomedir\(\)"
+    r"|environ\[\s*" + _Q + "HOME" + _Q + r"\s*\]"
+    r"|(?:os\.environ\.get|os\.getenv|getenv|ENV\.fetch|Deno\.env\.get)\(\s*"
+    + _Q
+    + "HOME"
+    + _Q
+    + r"\s*\)|process\.env(?:\.HOME\b|\[\s*"
+    + _Q
+    + "HOME"
+    + _Q
+    + r"\s*\])"
+    r"|\$ENV\{\s*['\"]?HOME['\"]?\s*\}|ENV\[\s*" + _Q + "HOME" + _Q + r"\s*\]|\bDir\.home\b"
+    r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\))"
+)
+_HOME_MARK = "\x01"
+_LITERAL = re.compile(r"""'([^'\\\n]{0,400})'|"([^"\\\n]{0,400})"|`([^`\\\n]{0,400})`""")
+_DELETES = re.compile(
+    r"rmtree|rmSync|rmdirSync|unlinkSync|\brm_rf\b|\brm_r\b|remove_tree|remove_entry"
+    r"|removeSync|emptyDirSync|rimraf|\b(?:os|path)\.(?:remove|unlink|rmdir|removedirs)\b"
+    r"|\.rm\(|\bremove_dir\b|\bremove_entry_secure\b|(?:fse|fsExtra|fs)\.(?:remove|emptyDir)\("
+    r"|\.unlink\(|\.rmdir\(|\bfs(?:\.promises)?\.rm\(|\bfsp?\.rm\(|\bFile\.(?:delete|unlink)\b"
+    r"|\bDir\.(?:rmdir|delete|unlink)\b|\bDeno\.remove\b|\bunlink\b|send2trash"
+    r"|" + _Q + r"rm" + _Q + r"\s*,"
+)
+# What lists a folder's entries (to delete each): its argument counts as everything in it.
+_LISTS = re.compile(
+    r"(?:listdir|scandir|walk|readdirSync|readdir|Dir\.(?:children|entries|glob|each_child))"
+    r"\(\s*$"
+)
+_NOT_A_PATH = re.compile(
+    r"(?:join|split|rsplit|strip|rstrip|lstrip|startswith|endswith|replace|find|index|count"
+    r"|partition|rpartition|sep\s*=|==|!=|\bin)\s*\(?\s*$"
+)
+_SPAWNS = re.compile(
+    r"\bsystem\(|subprocess|[pP]open|\bexec(?:Sync)?\(|\bspawn(?:Sync)?\(|child_process"
+    r"|%x|\bqx|Open3|shell_exec|passthru|proc_open|\bexecFileSync|\bcheck_output|\bcall\("
+)
+_NETWORK = re.compile(
+    r"requests\.(?:post|put|patch)|urlopen|urllib\.request|http\.client|httpx\.|\bfetch\("
+    r"|axios|https?\.request|Net::HTTP|\bsocket\b|LWP|HTTP::Tiny|smtplib|ftplib|paramiko"
+    r"|\.post\(|\.put\(|XMLHttpRequest|curl"
+)
+_FORKS_FOREVER = re.compile(
+    r"fork\s+while\s+fork|fork\s+(?:until|while)\s+[01]?\s*$|(?:while|until)\s*\(?\s*(?:True|true|1)"
+    r"\s*\)?\s*[:{;]?\s*(?:do\b)?[^\n]{0,40}?\bfork\b|for\s*\(\s*;\s*;\s*\)\s*\{?[^\n]{0,40}?\bfork\b"
+    r"|loop\s*(?:do|\{)\s*fork|\bfork\s*\(\)\s*while\b",
+)
+_WRITES = re.compile(
+    r"open\([^;\n]{0,400}?" + _Q + r"(?:[wa]b?\+?|>>?|r\+)" + _Q + r"|>>?\s*\$ENV|write_text"
+    r"|write_bytes|writeFileSync|appendFileSync|writeFile|appendFile|File\.write|IO\.write"
+    r"|file_put_contents|copyfile|shutil\.copy|os\.symlink|os\.rename|os\.replace"
+    r"|File\.open\([^)]{0,400}?" + _Q + r"[wa]\+?" + _Q + r"|open\(\s*\w+\s*,\s*" + _Q + r">"
+)
+
+
+@dataclass(slots=True)
+class Reading:
+    """What a one-liner was read to do."""
+
+    destroys: str | None = None  # what of the root or a home folder it deletes
+    sends_credential: str | None = None  # the credential file it sends to the network
+    writes_secret: str | None = None  # the credential file it writes
+    shell_lines: list[str] = field(default_factory=list)  # command lines it runs
+    forks_forever: bool = False  # a fork bomb: fork in an endless loop
+
+
+def code_of(words: Sequence[str]) -> str | None:
+    """The code of an interpreter's one-liner (``python3 -c CODE``), or None."""
+    if not words:
+        return None
+    name = basename(words[0])
+    family = _VERSIONED.fullmatch(name)
+    key = ("node" if name == "nodejs" else family.group(1)) if family else name
+    key = "python" if key == "pypy" else key
+    flags = _CODE_FLAGS.get(key)
+    if flags is None:
+        return None
+    for i, word in enumerate(words[1:-1], start=1):
+        if word in flags:
+            return words[i + 1]
+        if key == "python" and word.startswith("-") and word.endswith("c") and "-" not in word[1:]:
+            return words[i + 1]  # python3 -Bc CODE
+    return None
+
+
+def read_code(code: str) -> Reading:
+    """What ``code`` does, as far as its text shows."""
+    marked = _HOME.sub(_HOME_MARK, code)
+    reading = Reading()
+    deletes = _DELETES.search(marked) is not None
+    literals = [
+        (m.start(), m.end(), m.group(1) or m.group(2) or m.group(3) or "")
+        for m in _LITERAL.finditer(marked)
+    ]
+    if deletes:
+        reading.destroys = _bare_vital(marked, literals)
+    paths = [text.replace(_HOME_MARK, "~") for _, _, text in literals]
+    if _NETWORK.search(marked):
+        reading.sends_credential = next((p for p in paths if _credential_path(p)), None)
+    if _WRITES.search(marked):
+        reading.writes_secret = next((p for p in paths if "/" in p and is_secret(p)), None)
+    reading.forks_forever = _FORKS_FOREVER.search(code) is not None
+    if _SPAWNS.search(marked):
+        joined = re.sub(r"""(['"])\s*\+\s*""" + _HOME_MARK, "~" + r"\1", marked)
+        joined = joined.replace("{" + _HOME_MARK + "}", "~")
+        reading.shell_lines = [
+            m.group(1) or m.group(2) or m.group(3) or "" for m in _LITERAL.finditer(joined)
+        ]
+    return reading
+
+
+def _credential_path(text: str) -> bool:
+    return ("/" in text or text.startswith(".env")) and is_credential(text)
+
+
+def _bare_vital(code: str, literals: list[tuple[int, int, str]]) -> str | None:
+    """The root or home folder ``code`` names as a whole path (not as the start of one)."""
+    spans = [(start, end) for start, end, _ in literals]
+    for start, end, text in literals:
+        if _NOT_A_PATH.search(code, max(0, start - 16), start) is None and _ends_path(code, end):
+            what = vital(resolve(text.replace(_HOME_MARK, "~"), None))
+            if what is not None:
+                return what
+    for mark in re.finditer(_HOME_MARK, code):
+        if any(start < mark.start() < end for start, end in spans):
+            continue
+        before = code[max(0, mark.start() - 24) : mark.start()]
+        if _LISTS.search(before):
+            return "everything in the home folder"
+        after = code[mark.end() : mark.end() + 12].lstrip(") \t")
+        if re.match(r"\.(?:iterdir|glob|rglob|children|entries)\b", after):
+            return "everything in the home folder"
+        if not re.search(r"join\(\s*$", before) and not re.match(r"[/+.\[]", after):
+            return "the home folder"
+    return None
+
+
+def _ends_path(code: str, end: int) -> bool:
+    """Whether the literal ending at ``end`` is a whole path, not the head of a sum."""
+    after = code[end : end + 4].lstrip(" \t")
+    return not after.startswith(("+", ".", "/", "%"))

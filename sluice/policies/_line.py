@@ -1,0 +1,199 @@
+"""What the commands of a shell line so far set up for the next ones: the working
+directory, the pipe, the branch switched to, scripts written or downloaded, loop values;
+and the reading of scripts fed to a shell (``curl … | sh``, ``echo … | base64 -d | sh``).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from itertools import pairwise
+
+from sluice.policies._acts import operands, short_option, unwrap, working_directory
+from sluice.policies._exfil import Pipeline
+from sluice.policies._shell import Command, basename
+
+__all__ = [
+    "DOWNLOAD",
+    "INTERPRETER",
+    "RUNS_STDIN",
+    "SHELLS",
+    "LineState",
+    "decoded",
+    "has_script",
+    "printed",
+    "runs_download",
+    "script_run",
+]
+
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash"})
+RUNS_STDIN = SHELLS | {"ssh", "su", "sudo"}
+INTERPRETER = re.compile(r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun)[0-9.]*")
+_FETCHERS = frozenset({"curl", "wget", "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod"})
+_SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
+_VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
+_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)\}|([A-Za-z_][A-Za-z_0-9]*))")
+_SELECTOR = re.compile(r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b")
+_DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
+DOWNLOAD = "Runs a downloaded script unread; download it, read it, then run it"
+
+
+class LineState:
+    """What the commands of a line so far have set up for the next ones."""
+
+    def __init__(self, line: str, cwd: str | None) -> None:
+        self.lists_volumes = "volume ls" in line
+        # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
+        self.lists_kube = "kubectl get" in line and not _SELECTOR.search(line)
+        self.cwd = cwd
+        self.pipe: list[Command] = []  # the commands piping into the next one
+        self.pipeline = Pipeline()
+        self.branch: str | None = None  # the git branch switched to
+        self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF
+        self.downloaded: set[str] = set()  # files curl or wget saved
+        # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
+        self.loops: dict[str, list[str]] = {}
+
+    def expand(self, command: Command) -> list[Command]:
+        """``command`` with each variable set in the line (a ``for`` loop's, an assignment's)
+        replaced by each of its values."""
+        if not self.loops:
+            return []
+        named = {
+            m.group(1) or m.group(2)
+            for word in command.words
+            if "$" in word
+            for m in _REFERENCE.finditer(word)
+        }
+        expanded = []
+        for variable in named & self.loops.keys():
+            spellings = (f"${variable}", f"${{{variable}}}")
+            for value in self.loops[variable][:_LOOP_VALUES]:
+                words = tuple(
+                    word.replace(spellings[1], value).replace(spellings[0], value)
+                    for word in command.words
+                )
+                expanded.append(replace(command, words=words))
+        return expanded
+
+    def follow(self, command: Command) -> None:
+        self.cwd = working_directory(command, self.cwd)
+        self.pipe.append(command)
+        given = command.words
+        loop = len(given) >= 3 and given[0] == "for" and given[2] == "in"
+        if loop and len(self.loops) < _VARIABLES:  # for f in ~/*; do rm -rf "$f"; done
+            self.loops[given[1]] = list(given[3 : _LOOP_VALUES + 3])
+        assignments = given[1:] if given[:1] and given[0] in _DECLARES else given
+        if assignments and all(_ASSIGNMENT.fullmatch(w) for w in assignments):
+            for assignment in assignments[:_VARIABLES]:
+                name, _, value = assignment.partition("=")
+                if len(self.loops) < _VARIABLES or name in self.loops:
+                    self.loops[name] = [value]
+        words, _ = unwrap(given)
+        if not words:
+            return
+        name, args = basename(words[0]), words[1:]
+        if name == "git" and (switched := _switched_branch(args)):
+            self.branch = switched
+        for target in (r.removeprefix("./") for r in command.redirects):
+            if name in ("echo", "printf"):
+                self.written[target] = " ".join(operands(args))
+            elif name == "cat" and command.heredoc:
+                self.written[target] = command.heredoc
+            if name in _FETCHERS:
+                self.downloaded.add(target)
+        if name in _FETCHERS:
+            self.downloaded.update(s.removeprefix("./") for s in _saved_by(name, args))
+
+
+_LOOP_VALUES = 16
+
+
+def decoded(pipe: Sequence[Command]) -> str | None:
+    """The script a pipe decodes from base64 (``echo … | base64 -d``), if it does."""
+    if len(pipe) < 2:
+        return None
+    decoder, _ = unwrap(pipe[-1].words)
+    decodes = short_option(decoder[1:], "dD", "--decode")
+    if not decoder or basename(decoder[0]) != "base64" or not decodes:
+        return None
+    encoded = printed(pipe[-2])
+    try:
+        return base64.b64decode("".join(encoded), validate=False).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _switched_branch(args: Sequence[str]) -> str | None:
+    """The branch ``git switch``/``git checkout`` moves to, if ``args`` are such a command."""
+    for i, arg in enumerate(args):
+        if arg in ("switch", "checkout"):
+            names = operands(args[i + 1 :])
+            return names[-1] if names else None
+        if not arg.startswith("-"):
+            return None
+    return None
+
+
+def _saved_by(name: str, args: Sequence[str]) -> list[str]:
+    """The files ``curl -o F`` / ``wget -O F`` save (``-O`` alone: named after the URL)."""
+    saved = [b for a, b in pairwise(args) if a in ("-o", "--output", "-O", "--output-document")]
+    saved += [
+        a.partition("=")[2] for a in args if a.startswith(("--output=", "--output-document="))
+    ]
+    remote_name = any(a[:1] == "-" and a[1:2] != "-" and "O" in a for a in args)
+    if (name == "curl" and remote_name) or (name == "wget" and "-O" not in args):
+        saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
+    return [s for s in saved if s != "-"]
+
+
+def script_run(words: Sequence[str]) -> str | None:
+    """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``."""
+    name = basename(words[0])
+    if name in SHELLS or name in ("source", ".") or INTERPRETER.fullmatch(name):
+        if not has_script(words) or any(a in ("-c", "-e", "-m") for a in words[1:]):
+            return None
+        found = operands(words[1:])
+        return found[0] if found else None
+    return words[0] if "/" in words[0] else None
+
+
+def printed(producer: Command | None) -> list[str]:
+    """What ``echo`` or ``printf`` prints into a pipe."""
+    if producer is None:
+        return []
+    words, _ = unwrap(producer.words)
+    if words and basename(words[0]) in ("echo", "printf"):
+        return operands(words[1:])
+    return []
+
+
+def has_script(words: Sequence[str]) -> bool:
+    """Whether a shell or interpreter runs a script or code of its own rather than stdin."""
+    args = words[1:]
+    if any(a in ("-c", "-e", "-m", "-E", "-r", "--eval", "--command") for a in args):
+        return True
+    if "-s" in args and basename(words[0]) in SHELLS:
+        return False  # bash -s -- --yes: the script is stdin, the rest its arguments
+    return any(a != "-" for a in operands(args))
+
+
+def runs_download(commands: Sequence[Command]) -> bool:
+    downloading = False  # the output of curl or wget flows into this command
+    for command in commands:
+        words, _ = unwrap(command.words)
+        name = basename(words[0]) if words else ""
+        runner = name in SHELLS or name in _SOURCES or bool(INTERPRETER.fullmatch(name))
+        if command.after == "|" and downloading and runner and not has_script(words):
+            return True  # curl … | sh, curl … | python3 -
+        if name in _FETCHERS and (
+            command.feeds in SHELLS
+            or command.feeds in _SOURCES
+            or INTERPRETER.fullmatch(command.feeds)
+        ):
+            return True  # bash <(curl …), sh -c "$(curl …)", eval "$(curl …)"
+        downloading = (downloading and command.after == "|") or name in _FETCHERS
+    return False

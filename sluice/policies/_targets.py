@@ -1,0 +1,166 @@
+"""What a path names, for rules that judge what a command does to it.
+
+:func:`resolve` reads a path as a shell would hand it to a program (without expanding
+anything but the home folder and the working directory) into its components from ``/``::
+
+    >>> resolve("~/projects/../*", None)
+    Path(parts=('home', '~'), contents=True)
+    >>> resolve("..", "/Users/jane/app")
+    Path(parts=('home', 'jane'), contents=False)
+
+:func:`vital` says whether destroying a path destroys the filesystem's root, a home folder,
+a parent of them or a system folder (or everything in one of them); :func:`is_secret` and
+:func:`is_credential` whether a path is a credential file (to write, to read). Everything
+here takes time linear in the path's length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Path", "is_credential", "is_secret", "resolve", "vital"]
+
+# How a home folder is spelled: `~`, `~name`, `$HOME`, `${HOME}` (and Windows' profile).
+_HOME_VARIABLE = re.compile(
+    r"\$\{?(?:HOME|USERPROFILE)\}?|%USERPROFILE%|\$env:(?:HOME|USERPROFILE)", re.IGNORECASE
+)
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+_WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
+# A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
+_EVERYTHING = re.compile(r"[*?.{},\[\]!^]*\*[*?.{},\[\]!^]*")
+_USER = re.compile(r"\$\{?(?:USER|LOGNAME|USERNAME)\}?|\$\(whoami…?\)|\$\(id…\)")
+_SYSTEM = frozenset(
+    {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "proc", "sbin", "sys", "usr", "var"}
+    | {"System", "Library", "Applications", "Windows"}
+)
+_KEY_FILE = re.compile(r"id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?(?:\.pub)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """A path's components from ``/`` (the current user's home is ``home/~``); ``contents``:
+    the path was a glob matching everything in that folder."""
+
+    parts: tuple[str, ...]
+    contents: bool = False
+
+
+def resolve(word: str, cwd: str | None) -> Path | None:
+    """``word`` as an absolute path, ``..`` and ``.`` resolved; relative to ``cwd`` (itself
+    resolved the same way). None when it depends on a working directory that is unknown or
+    on a variable."""
+    word = _WORKING_DIRECTORY.sub(".", _HOME_VARIABLE.sub("~", word, count=1), count=1)
+    if _WINDOWS_DRIVE.match(word):
+        word = word[2:].replace("\\", "/")
+    if word.startswith("~"):
+        head, _, rest = word.partition("/")
+        parts = ["home", head if len(head) > 1 else "~"]
+        if head[1:2] in ("$", "{"):
+            return None
+        if head == "~root":
+            parts = ["root"]
+    elif word.startswith("/"):
+        parts, rest = [], word
+    elif cwd is None or not (base := resolve(cwd, None)):
+        return None
+    else:
+        parts, rest = list(base.parts), word
+    names = rest.split("/")
+    contents = bool(names) and _EVERYTHING.fullmatch(names[-1]) is not None
+    for name in names[:-1] if contents else names:
+        if parts in (["home"], ["Users"]) and _USER.fullmatch(name):
+            name = "~"  # /home/$USER
+        if name == "..":
+            if parts:
+                parts.pop()
+        elif name not in ("", "."):
+            if "$" in name or "`" in name:
+                return None  # `$HOME/$DIR` deletes the home folder only if DIR is empty
+            parts.append(name)
+    if parts[:1] == ["Users"]:
+        parts[0] = "home"
+    return Path(tuple(parts), contents)
+
+
+def vital(path: Path | None) -> str | None:
+    """What destroying ``path`` destroys, if it is the root, a home folder, a parent of the
+    home folders, a top-level system folder, or everything in one of them; else None."""
+    if path is None:
+        return None
+    parts = path.parts
+    if not parts:
+        what = "the whole filesystem"
+    elif parts == ("root",) or (len(parts) == 2 and parts[0] == "home"):
+        what = "the home folder"
+    elif parts == ("home",):
+        what = "every home folder"
+    elif len(parts) == 1 and parts[0] in _SYSTEM:
+        what = f"the system folder /{parts[0]}"
+    elif parts[:1] == ("usr",) and len(parts) == 2 and parts[1] in ("bin", "lib", "sbin"):
+        what = f"the system folder /usr/{parts[1]}"
+    else:
+        return None
+    return f"everything in {what}" if path.contents else what
+
+
+# Every credential path holds one of these: one search rules out most words at once.
+_MAYBE_CREDENTIAL = re.compile(
+    r"\.ssh|\.env|\.aws|\.netrc|\.kube|\.docker|credential|id_|\.pem|\.key|\.p12|\.pfx"
+    r"|\.npmrc|\.pypirc|shadow|sudoers|gcloud|\.azure|\.gnupg|\.password|vault|hosts\.yml"
+    r"|\.git-cred|\.pgpass"
+)
+
+
+def _parts(path: str) -> list[str]:
+    return re.split(r"[/\\]", path)
+
+
+def is_secret(path: str) -> bool:
+    """Whether writing to ``path`` changes who may log in or with which keys: SSH files, key
+    files, cloud and cluster credentials, passwords, sudo rules."""
+    if _MAYBE_CREDENTIAL.search(path) is None:
+        return False
+    if path.rstrip("/") in {"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d"}:
+        return True
+    parts = _parts(path)
+    return (
+        ".ssh" in parts
+        or path.startswith("/etc/sudoers.d/")
+        or parts[-1] in (".netrc", ".git-credentials", ".pgpass")
+        or parts[-2:] in ([".aws", "credentials"], [".kube", "config"], [".docker", "config.json"])
+        or parts[-2:] in (["gcloud", "credentials.db"], ["gh", "hosts.yml"])
+        or parts[-1] == "application_default_credentials.json"
+        or bool(_KEY_FILE.fullmatch(parts[-1]))
+    )
+
+
+_ENV_FILE = re.compile(r"\.env(?:\.(?!example|sample|template|dist|defaults?\b)[\w.-]+)?")
+_PUBLIC = frozenset({"known_hosts", "known_hosts.old", "authorized_keys", "config.example"})
+_CLOUD_DIRS = frozenset({".aws", ".azure", ".gnupg", ".password-store", ".kube"})
+_SECRET_FILES = frozenset(
+    {".npmrc", ".pypirc", ".vault-token", "credentials.json", "shadow", "master.key"}
+    | {"application_default_credentials.json", "hosts.yml", "credentials.db"}
+)
+
+
+def is_credential(path: str) -> bool:
+    """Whether reading ``path`` reads a secret worth stealing: what :func:`is_secret` names,
+    the ``.ssh``, cloud and GnuPG folders, ``.env`` files (not ``.env.example``), package
+    registry tokens, private keys (``*.pem``, ``*.key``)."""
+    if _MAYBE_CREDENTIAL.search(path) is None:
+        return False
+    parts = [part for part in _parts(path) if part not in ("", ".")]
+    if not parts or parts[-1].endswith(".pub") or parts[-1] in _PUBLIC:
+        return False
+    name = parts[-1]
+    return (
+        is_secret(path)
+        or any(part in _CLOUD_DIRS for part in parts)
+        or _ENV_FILE.fullmatch(name) is not None
+        or (name in _SECRET_FILES and name not in ("hosts.yml", "shadow"))
+        or (name == "hosts.yml" and "gh" in parts)
+        or (name == "shadow" and parts[-2:-1] == ["etc"])
+        or (name.endswith((".pem", ".key", ".p12", ".pfx")) and "public" not in name)
+        or parts[-2:-1] == ["gcloud"]
+    )

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from sluice.policies._interpreters import code_of, read_code
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        (("python3", "-c", "x"), "x"),
+        (("python3.12", "-Bc", "x"), "x"),
+        (("node", "--eval", "x"), "x"),
+        (("perl", "-MFile::Path", "-e", "x"), "x"),
+        (("ruby", "-e", "x"), "x"),
+        (("python3", "script.py"), None),
+        (("bash", "-c", "x"), None),
+    ],
+)
+def test_code_of(words: tuple[str, ...], code: str | None) -> None:
+    assert code_of(words) == code
+
+
+@pytest.mark.parametrize(
+    ("code", "destroys"),
+    [
+        ("import shutil; shutil.rmtree('/')", "the whole filesystem"),
+        (
+            "import shutil,os; shutil.rmtree(os.path.expanduser('~'), ignore_errors=True)",
+            "the home folder",
+        ),
+        ("for p in Path.home().iterdir(): shutil.rmtree(p)", "everything in the home folder"),
+        ("fs.rmSync(os.homedir(), {recursive: true})", "the home folder"),
+        ("FileUtils.rm_rf(ENV['HOME'])", "the home folder"),
+        ("import shutil; shutil.rmtree('build')", None),
+        ("import shutil; shutil.rmtree(os.path.join(os.path.expanduser('~'), '.cache'))", None),
+        ("shutil.rmtree(Path.home() / 'tmp')", None),
+        ("print(os.path.expanduser('~'))", None),  # names it, deletes nothing
+        ("os.remove(p); print('/'.join(parts))", None),
+    ],
+)
+def test_read_code_destroys(code: str, destroys: str | None) -> None:
+    assert read_code(code).destroys == destroys
+
+
+def test_read_code_finds_what_it_runs_sends_and_writes() -> None:
+    assert read_code("import os; os.system('rm -rf ' + os.path.expanduser('~'))").shell_lines == [
+        "rm -rf ~"
+    ]
+    sent = read_code("requests.post(u, data=open('/home/d/.ssh/id_rsa').read())")
+    assert sent.sends_credential == "/home/d/.ssh/id_rsa"
+    written = read_code("open(os.path.expanduser('~/.ssh/authorized_keys'), 'a').write(k)")
+    assert written.writes_secret == "~/.ssh/authorized_keys"
+    assert read_code("import os\nwhile True:\n    os.fork()").forks_forever
