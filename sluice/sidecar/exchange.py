@@ -40,6 +40,7 @@ from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.routing import Routing
+from sluice.sidecar.translate import ResponseTranslator, Translation, translation_for
 
 __all__ = [
     "MAX_CHUNK",
@@ -60,6 +61,9 @@ class Continue:
 
     body: bytes | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)  # for the rate-limit filters
+    # Request header edits (a translated request's auth and version headers).
+    set_headers: Mapping[str, str] = field(default_factory=dict)
+    remove_headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,8 @@ class Exchange:
         "_metrics",
         "_reader",
         "_recorder",
+        "_translation",
+        "_translator",
         "account",
         "capturing",
         "context",
@@ -142,6 +148,10 @@ class Exchange:
         # Reads the response when the chain does: a stream, or a whole body.
         self._reader: StreamEnforcer | BodyEnforcer | None = None
         self._failed = False
+        # When the provider speaks another format than the client: how to translate, and
+        # the translator of the response (from its first chunk).
+        self._translation: Translation | None = None
+        self._translator: ResponseTranslator | None = None
 
     @property
     def chain(self) -> Chain:
@@ -205,6 +215,8 @@ class Exchange:
             return self._refuse(adapter.error_body(400, "invalid_request_error", str(exc)))
         if (provider := routing.by_model(self.request.model)) and self.capturing is not None:
             self.capturing.routed(provider)
+        if routing.target is not None:
+            self._translation = translation_for(fmt, routing.target.format)
         self.context = ExchangeContext(
             fmt,
             routing.path,
@@ -231,11 +243,13 @@ class Exchange:
         self.context.request = self.request
         return self._continue(new_body, changed=True)
 
-    def _continue(self, sent: bytes, *, changed: bool = False) -> Continue:
+    def _continue(self, sent: bytes, *, changed: bool = False) -> RequestVerdict:
         """Let the request go on (``changed``: as ``sent``, not as received); when limits
         are kept, with what Envoy's rate-limit filters read."""
         new_body = sent if changed else None
         request, caller = self.request, self.routing.caller
+        if self._translation is not None and request is not None:
+            return self._translate(self._translation, request)
         who = None
         if self.account is not None and request is not None:
             who = self.account.admit(
@@ -244,6 +258,33 @@ class Exchange:
         if who is not None:
             return Continue(new_body, who)
         return Continue(new_body) if changed else CONTINUE
+
+    def _translate(self, translation: Translation, request: Request) -> RequestVerdict:
+        """The request, as checked, in the provider's format; what could not be carried is
+        recorded as a decision of the gateway's own."""
+        target = self.routing.target
+        try:
+            out = translation.request(request.body, target.model if target else None)
+        except FormatError as exc:  # what the client's own provider would refuse
+            assert self._adapter is not None
+            return self._refuse(self._adapter.error_body(400, "invalid_request_error", str(exc)))
+        if out.dropped:
+            reason = f"not carried to {translation.backend}: {', '.join(out.dropped)}"
+            self.decisions.append(Decision("sluice.translate", "request", "drop", reason, 0.0))
+        body = json.dumps(out.body, ensure_ascii=False).encode()
+        if self.capturing is not None:
+            self.capturing.request_sent(body)
+        caller = self.routing.caller
+        changes = translation.headers(self.routing.headers)
+        who: Mapping[str, str] = {}
+        if self.account is not None:
+            who = (
+                self.account.admit(
+                    len(body), request.model, request.max_tokens, caller.client, caller.team
+                )
+                or {}
+            )
+        return Continue(body, who, changes.set, changes.remove)
 
     def tokens_used(self) -> int | None:
         """The tokens the budgets charge for this exchange; ``None`` when none are kept."""
@@ -275,10 +316,15 @@ class Exchange:
             and self._adapter is not None
             and (chain.reads_response or cut)
         )
+        if self._translation is not None:
+            self._translator = self._translation.response(status, streamed=sse)
+            self.passthrough = False  # every chunk goes through the translator
         if self.capturing is not None:
-            self.capturing.response_started(status, content_type, rewritten=read)
+            self.capturing.response_started(
+                status, content_type, rewritten=read or self._translator is not None
+            )
         if not read or self.context is None or self._adapter is None:
-            return NO_CHANGES
+            return NO_CHANGES if self._translator is None else _BODY_MAY_CHANGE
         self.passthrough = False
         if sse:
             self._reader = StreamEnforcer(
@@ -313,11 +359,15 @@ class Exchange:
         """
         if self._failed:
             return
-        if self.account is not None:
-            self.account.feed(chunk)
         capturing = self.capturing
         if capturing is not None:
             capturing.received(chunk)
+        if self._translator is not None:  # from here on, the client's format
+            chunk = self._translator.feed(chunk)
+            if end:
+                chunk += self._translator.close()
+        if self.account is not None:
+            self.account.feed(chunk)
         async for out in self._respond(chunk, end):
             if capturing is not None:
                 capturing.delivered(out)

@@ -16,7 +16,7 @@ from sluice.model import Format
 from sluice.sidecar.chain import Chain
 from sluice.sidecar.chains import ChainSet, Selection
 from sluice.sidecar.identity import fingerprint
-from sluice.sidecar.routes import RouteTable
+from sluice.sidecar.routes import RouteTable, Target
 
 __all__ = ["Caller", "Routing", "caller_from"]
 
@@ -59,6 +59,7 @@ class Routing:
         "provider",
         "route",
         "routed_to",
+        "target",
     )
 
     def __init__(self, chains: ChainSet) -> None:
@@ -70,6 +71,9 @@ class Routing:
         self.format: Format | None = None  # None: not an LLM route (passthrough)
         self.provider: str | None = None
         self.routed_to: str | None = None  # the provider a model rule picked
+        # Where the request goes, once the body named the model; its format may differ
+        # from the route's (the exchange is then translated).
+        self.target: Target | None = None
         self.caller = ANONYMOUS
         self.chain: Chain = chains.default
 
@@ -101,6 +105,7 @@ class Routing:
         ``sluice.envoy.contract.PROVIDER_HEADER``."""
         if self._routes is None:
             return None
+        self.target = self._routes.target(self.path, model)
         self.routed_to = self._routes.provider_for_model(self.path, model)
         if self.routed_to is not None:
             self.provider = self.routed_to

@@ -1,0 +1,130 @@
+"""Translation between wire formats, for a client whose provider speaks another format.
+
+Requests go client format -> backend format; responses come back backend events -> client
+events, one upstream event at a time, before the policy chain reads them: the chain runs
+once, on the client's format read into the neutral model, and the client always receives
+its own format, errors and refusals included (see docs/architecture.md). What cannot be
+carried faithfully is dropped and named, never invented::
+
+    translation = translation_for(Format.ANTHROPIC, Format.OPENAI_CHAT)
+    sent = translation.request(request.body, model="qwen3-coder")   # .body, .dropped
+    changes = translation.headers(client_headers)                 # auth and version headers
+    reader = translation.response(status, streamed=True)
+    out = reader.feed(chunk) ...; out += reader.close()
+
+Pairs translated: an Anthropic Messages client on an OpenAI Chat Completions backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sluice.model import Format
+from sluice.sidecar.translate._anthropic_to_chat import Translated, chat_request
+from sluice.sidecar.translate._chat_to_anthropic import (
+    ChatToAnthropicStream,
+    anthropic_body,
+    anthropic_error,
+)
+
+__all__ = [
+    "HeaderChanges",
+    "ResponseTranslator",
+    "Translated",
+    "Translation",
+    "translation_for",
+]
+
+
+class ResponseTranslator(Protocol):
+    """Backend response bytes in, client response bytes out."""
+
+    def feed(self, chunk: bytes) -> bytes:
+        """The client's bytes for what ``chunk`` completes (``b""`` while incomplete)."""
+        ...
+
+    def close(self) -> bytes:
+        """The backend's response ended: the client's remaining bytes."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderChanges:
+    """Request header edits toward the backend."""
+
+    set: Mapping[str, str] = field(default_factory=dict)
+    remove: tuple[str, ...] = ()
+
+
+class _Whole:
+    """A whole body, converted once it is complete."""
+
+    def __init__(self, convert: Callable[[bytes], bytes]) -> None:
+        self._convert = convert
+        self._chunks: list[bytes] = []
+
+    def feed(self, chunk: bytes) -> bytes:
+        self._chunks.append(chunk)
+        return b""
+
+    def close(self) -> bytes:
+        return self._convert(b"".join(self._chunks))
+
+
+def _anthropic_whole(body: bytes) -> bytes:
+    try:
+        return anthropic_body(body)
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return anthropic_error(502, b"the upstream sent a response that could not be read")
+
+
+# Anthropic's own headers mean nothing to an OpenAI backend, and its key header is not
+# OpenAI's: a client key given as x-api-key is sent as a bearer token.
+_ANTHROPIC_ONLY = ("anthropic-version", "anthropic-beta", "x-api-key")
+
+
+class Translation:
+    """How one (client format, backend format) pair is translated."""
+
+    __slots__ = ("backend", "client")
+
+    def __init__(self, client: Format, backend: Format) -> None:
+        self.client = client
+        self.backend = backend
+
+    def request(self, body: dict[str, Any], model: str | None = None) -> Translated:
+        """The backend's request body for the client's parsed ``body``; ``model`` replaces
+        the client's model name. Raises ``FormatError`` for what the client's own provider
+        would refuse."""
+        return chat_request(body, model)
+
+    def headers(self, headers: Mapping[str, str]) -> HeaderChanges:
+        """The header edits for a request with the client's ``headers`` (lower-case names)."""
+        changes: dict[str, str] = {}
+        key = headers.get("x-api-key")
+        if key and not headers.get("authorization"):
+            changes["authorization"] = f"Bearer {key}"
+        return HeaderChanges(changes, _ANTHROPIC_ONLY)
+
+    def response(self, status: int, *, streamed: bool) -> ResponseTranslator:
+        """A translator for the backend's response with ``status``."""
+        if status >= 400 or status < 200:
+            return _Whole(lambda body: anthropic_error(status, body))
+        if streamed:
+            return ChatToAnthropicStream()
+        return _Whole(_anthropic_whole)
+
+
+_PAIRS = {(Format.ANTHROPIC, Format.OPENAI_CHAT)}
+
+
+def translation_for(client: Format, backend: Format) -> Translation | None:
+    """The translation from ``client`` to ``backend``; ``None`` when they are the same.
+    Raises ``ValueError`` for a pair not translated (the config refuses those)."""
+    if client == backend:
+        return None
+    if (client, backend) not in _PAIRS:
+        raise ValueError(f"translating {client} to {backend} is not supported")
+    return Translation(client, backend)
