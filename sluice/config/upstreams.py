@@ -20,7 +20,9 @@ FORMAT_PATHS = {
     Format.OPENAI_RESPONSES: "/v1/responses",
 }
 # The (client format, provider format) pairs the sidecar translates.
-TRANSLATIONS = frozenset({(Format.ANTHROPIC, Format.OPENAI_CHAT)})
+TRANSLATIONS = frozenset(
+    {(Format.ANTHROPIC, Format.OPENAI_CHAT), (Format.OPENAI_CHAT, Format.ANTHROPIC)}
+)
 
 
 class ProviderConfig(Model):

@@ -1,11 +1,13 @@
-"""An Anthropic client (the official SDK) on an OpenAI Chat Completions provider: the
-gateway translates the request, the stream and whole answers, errors, and still blocks a
-tool call inside the translated stream.
+"""An Anthropic client (the official SDK) on an OpenAI Chat Completions provider, and an
+OpenAI Chat client on an Anthropic provider: the gateway translates the request, the
+stream and whole answers, errors, and still blocks a tool call inside the translated stream.
 
 The gateway's /v1/messages route sends ``claude-*`` models to a provider declared with
 ``format: openai_chat`` (the fake's Chat Completions endpoint, answering as an
-OpenAI-compatible server), renamed to ``qwen3-coder``. Every answer is compared with what the
-same script gives when asked directly in Chat Completions, so nothing here is hard-coded.
+OpenAI-compatible server), renamed to ``qwen3-coder``; its /v1/chat/completions route sends
+``gpt-5`` to a provider declared with ``format: anthropic``, renamed to
+``claude-sonnet-4-6``. Every answer is compared with what the same script gives when asked
+directly in the provider's format, so nothing here is hard-coded.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import anthropic
+import openai
 import pytest
 
 from sluice.model import Format
-from tests.dataplane.clients import PROMPT, anthropic_client, ask
+from tests.dataplane.clients import PROMPT, anthropic_client, ask, openai_client
 from tests.dataplane.conftest import track
 from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
 
@@ -38,11 +41,20 @@ def translating(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
         "provider": "anthropic",
         "models": [{"model": "claude-*", "provider": "local", "upstream_model": "qwen3-coder"}],
     }
+    chat = {
+        "path": "/v1/chat/completions",
+        "format": "openai_chat",
+        "provider": "openai",
+        "models": [{"model": "gpt-5", "provider": "claude", "upstream_model": "claude-sonnet-4-6"}],
+    }
     config = gateway_config(
         upstream.url,
         gateway_dir / "run",
-        providers={"local": {"base_url": upstream.url, "format": "openai_chat"}},
-        routes=[route],
+        providers={
+            "local": {"base_url": upstream.url, "format": "openai_chat"},
+            "claude": {"base_url": upstream.url, "format": "anthropic"},
+        },
+        routes=[route, chat],
         policy_paths=[str(ROOT / "examples" / "policies")],
         policies=[{"name": "no_sudo:NoSudo"}],
     )
@@ -214,3 +226,100 @@ async def test_other_models_still_go_to_the_anthropic_provider_untranslated(
         )
     [request] = sent(upstream, marker)
     assert request["path"].partition("?")[0] == "/v1/messages"
+
+
+# An OpenAI Chat client on an Anthropic provider.
+
+
+@pytest.mark.parametrize("stream", [True, False])
+@pytest.mark.parametrize("script", ["text", "tools", "thinking_tools"])
+async def test_a_chat_client_reads_an_anthropic_provider_answer(
+    translating: Gateway, upstream: FakeUpstream, stream: bool, script: str
+) -> None:
+    marker = uuid.uuid4().hex
+    headers = {"x-test-id": marker}
+    reply = await ask(
+        translating.url, Format.OPENAI_CHAT, stream=stream, script=script, headers=headers
+    )
+    direct = await ask(upstream.url, Format.ANTHROPIC, stream=stream, script=script)
+    assert reply.text == direct.text
+    assert reply.tool_calls == direct.tool_calls
+    assert reply.stop == {"end_turn": "stop", "tool_use": "tool_calls"}[direct.stop or ""]
+    assert reply.output_tokens == direct.output_tokens
+    [request] = sent(upstream, marker)
+    assert request["path"] == "/v1/messages"
+    body = json.loads(request["body"])
+    assert body["model"] == "claude-sonnet-4-6"
+    assert body["messages"] == [{"role": "user", "content": [{"type": "text", "text": PROMPT}]}]
+    assert request["headers"]["x-api-key"] == "sk-test-key"
+    assert request["headers"]["anthropic-version"] == "2023-06-01"
+    assert "authorization" not in request["headers"]
+
+
+@pytest.mark.parametrize("stream", [True, False])
+async def test_a_blocked_tool_call_becomes_the_refusal_in_the_chat_answer(
+    translating: Gateway, stream: bool
+) -> None:
+    headers = {"x-fake-tool": json.dumps([SUDO])}
+    reply = await ask(
+        translating.url, Format.OPENAI_CHAT, stream=stream, script="tools", headers=headers
+    )
+    assert reply.tool_calls == ()
+    assert "Sluice blocked a tool call." in reply.text
+    assert reply.stop == "stop"
+
+
+@pytest.mark.parametrize(
+    ("script", "error"),
+    [
+        ("error_400", openai.BadRequestError),
+        ("error_429", openai.RateLimitError),
+        ("error_500", openai.InternalServerError),
+        ("error_529", openai.InternalServerError),
+    ],
+)
+@pytest.mark.parametrize("stream", [True, False])
+async def test_a_provider_error_is_the_openai_sdk_exception(
+    translating: Gateway, script: str, error: type[openai.APIStatusError], stream: bool
+) -> None:
+    with pytest.raises(error) as raised:
+        await ask(translating.url, Format.OPENAI_CHAT, stream=stream, script=script)
+    body = raised.value.body
+    assert isinstance(body, dict)
+    assert body["message"]
+    if script == "error_429":
+        assert raised.value.response.headers["retry-after"] == "1"
+
+
+async def test_a_chat_stream_failing_midway_ends_in_the_openai_error_chunk(
+    translating: Gateway,
+) -> None:
+    with pytest.raises(openai.APIError):
+        await ask(translating.url, Format.OPENAI_CHAT, stream=True, script="midstream_error")
+
+
+async def test_the_chat_client_s_next_turn_is_valid_for_the_anthropic_provider(
+    translating: Gateway, upstream: FakeUpstream
+) -> None:
+    marker = uuid.uuid4().hex
+    messages: list[Any] = [{"role": "user", "content": PROMPT}]
+    async with openai_client(translating.url) as client:
+        first = await client.chat.completions.create(
+            model="gpt-5",
+            messages=messages,
+            extra_headers={"x-test-id": marker, "x-fake-script": "tools"},
+        )
+        message = first.choices[0].message
+        calls = message.tool_calls or []
+        messages.append(message.model_dump(exclude_none=True))
+        messages += [{"role": "tool", "tool_call_id": c.id, "content": "done"} for c in calls]
+        messages.append({"role": "user", "content": "go on"})
+        second = await client.chat.completions.create(
+            model="gpt-5", messages=messages, extra_headers={"x-test-id": marker}
+        )
+    assert len(calls) == 2
+    assert second.choices[0].finish_reason == "stop"
+    body = json.loads(sent(upstream, marker)[-1]["body"])
+    assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user"]
+    results = body["messages"][2]["content"]
+    assert [b.get("tool_use_id") for b in results] == [c.id for c in calls] + [None]

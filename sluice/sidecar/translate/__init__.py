@@ -12,7 +12,8 @@ carried faithfully is dropped and named, never invented::
     reader = translation.response(status, streamed=True)
     out = reader.feed(chunk) ...; out += reader.close()
 
-Pairs translated: an Anthropic Messages client on an OpenAI Chat Completions backend.
+Pairs translated: an Anthropic Messages client on an OpenAI Chat Completions backend, and
+an OpenAI Chat Completions client on an Anthropic Messages backend.
 """
 
 from __future__ import annotations
@@ -22,8 +23,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sluice.model import Format
-from sluice.sidecar.translate._anthropic_to_chat import Translated, chat_request
-from sluice.sidecar.translate._chat_to_anthropic import (
+from sluice.sidecar.translate._common import Translated
+from sluice.sidecar.translate._request_anthropic_to_chat import chat_request
+from sluice.sidecar.translate._request_chat_to_anthropic import anthropic_request
+from sluice.sidecar.translate._response_anthropic_to_chat import (
+    AnthropicToChatStream,
+    chat_body,
+    chat_error,
+)
+from sluice.sidecar.translate._response_chat_to_anthropic import (
     ChatToAnthropicStream,
     anthropic_body,
     anthropic_error,
@@ -73,36 +81,58 @@ class _Whole:
         return self._convert(b"".join(self._chunks))
 
 
+_UNREADABLE = b"the upstream sent a response that could not be read"
+_BROKEN = (ValueError, KeyError, IndexError, TypeError, AttributeError)
+
+
 def _anthropic_whole(body: bytes) -> bytes:
     try:
         return anthropic_body(body)
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-        return anthropic_error(502, b"the upstream sent a response that could not be read")
+    except _BROKEN:
+        return anthropic_error(502, _UNREADABLE)
 
 
-# Anthropic's own headers mean nothing to an OpenAI backend, and its key header is not
-# OpenAI's: a client key given as x-api-key is sent as a bearer token.
+def _chat_whole(body: bytes) -> bytes:
+    try:
+        return chat_body(body)
+    except _BROKEN:
+        return chat_error(502, _UNREADABLE)
+
+
+# Each provider's own headers mean nothing to the other, and their key headers differ.
 _ANTHROPIC_ONLY = ("anthropic-version", "anthropic-beta", "x-api-key")
+ANTHROPIC_VERSION = "2023-06-01"
 
 
 class Translation:
-    """How one (client format, backend format) pair is translated."""
+    """How one exchange is translated between a (client format, backend format) pair."""
 
-    __slots__ = ("backend", "client")
+    __slots__ = ("_include_usage", "backend", "client")
 
     def __init__(self, client: Format, backend: Format) -> None:
         self.client = client
         self.backend = backend
+        self._include_usage = False  # a Chat client asked for the usage chunk
 
     def request(self, body: dict[str, Any], model: str | None = None) -> Translated:
         """The backend's request body for the client's parsed ``body``; ``model`` replaces
         the client's model name. Raises ``FormatError`` for what the client's own provider
         would refuse."""
+        if self.client is Format.OPENAI_CHAT:
+            options = body.get("stream_options")
+            self._include_usage = isinstance(options, dict) and options.get("include_usage") is True
+            return anthropic_request(body, model)
         return chat_request(body, model)
 
     def headers(self, headers: Mapping[str, str]) -> HeaderChanges:
         """The header edits for a request with the client's ``headers`` (lower-case names)."""
-        changes: dict[str, str] = {}
+        if self.client is Format.OPENAI_CHAT:  # to Anthropic: its key header and version
+            changes = {"anthropic-version": ANTHROPIC_VERSION}
+            bearer = headers.get("authorization", "")
+            if bearer.lower().startswith("bearer "):
+                changes["x-api-key"] = bearer[len("bearer ") :]
+            return HeaderChanges(changes, ("authorization",) if "x-api-key" in changes else ())
+        changes = {}
         key = headers.get("x-api-key")
         if key and not headers.get("authorization"):
             changes["authorization"] = f"Bearer {key}"
@@ -110,19 +140,24 @@ class Translation:
 
     def response(self, status: int, *, streamed: bool) -> ResponseTranslator:
         """A translator for the backend's response with ``status``."""
-        if status >= 400 or status < 200:
-            return _Whole(lambda body: anthropic_error(status, body))
+        to_chat = self.client is Format.OPENAI_CHAT
+        if status >= 400:
+            error = chat_error if to_chat else anthropic_error
+            return _Whole(lambda body: error(status, body))
         if streamed:
-            return ChatToAnthropicStream()
-        return _Whole(_anthropic_whole)
+            return (
+                AnthropicToChatStream(self._include_usage) if to_chat else ChatToAnthropicStream()
+            )
+        return _Whole(_chat_whole if to_chat else _anthropic_whole)
 
 
-_PAIRS = {(Format.ANTHROPIC, Format.OPENAI_CHAT)}
+_PAIRS = {(Format.ANTHROPIC, Format.OPENAI_CHAT), (Format.OPENAI_CHAT, Format.ANTHROPIC)}
 
 
 def translation_for(client: Format, backend: Format) -> Translation | None:
-    """The translation from ``client`` to ``backend``; ``None`` when they are the same.
-    Raises ``ValueError`` for a pair not translated (the config refuses those)."""
+    """A new translation from ``client`` to ``backend`` for one exchange; ``None`` when
+    they are the same. Raises ``ValueError`` for a pair not translated (the config refuses
+    those)."""
     if client == backend:
         return None
     if (client, backend) not in _PAIRS:

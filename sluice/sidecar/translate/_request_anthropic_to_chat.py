@@ -22,14 +22,12 @@ as Anthropic refuses them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from sluice.sidecar.formats import FormatError, WrongShape
+from sluice.sidecar.translate._common import JSON, Translated
 
-__all__ = ["Translated", "chat_request"]
-
-JSON = dict[str, Any]
+__all__ = ["chat_request"]
 
 # Fields copied as they are, or renamed.
 _SAME = ("temperature", "top_p", "stream")
@@ -37,18 +35,6 @@ _RENAMED = {"max_tokens": "max_completion_tokens", "stop_sequences": "stop"}
 _HANDLED = frozenset(
     {"model", "system", "messages", "tools", "tool_choice", "metadata", *_SAME, *_RENAMED}
 )
-
-
-@dataclass(slots=True)
-class Translated:
-    """The request in the backend's format, and what could not be carried."""
-
-    body: JSON
-    dropped: list[str] = field(default_factory=list)
-
-    def drop(self, what: str) -> None:
-        if what not in self.dropped:
-            self.dropped.append(what)
 
 
 def chat_request(obj: JSON, model: str | None = None) -> Translated:

@@ -11,7 +11,7 @@ import pytest
 from sluice.model import Text, Thinking, ToolCall, Usage
 from sluice.sidecar.formats import anthropic
 from sluice.sidecar.sse import SSEParser
-from sluice.sidecar.translate._chat_to_anthropic import (
+from sluice.sidecar.translate._response_chat_to_anthropic import (
     ChatToAnthropicStream,
     anthropic_body,
     anthropic_error,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from sluice.sidecar.formats import FormatError
-from sluice.sidecar.translate._anthropic_to_chat import chat_request
+from sluice.sidecar.translate._request_anthropic_to_chat import chat_request
 
 USER = {"role": "user", "content": "hi"}
 BASE = {"model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [USER]}
