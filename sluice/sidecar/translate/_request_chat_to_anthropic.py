@@ -67,7 +67,9 @@ def anthropic_request(obj: JSON, model: str | None = None) -> Translated:
     if system:
         body["system"] = "\n\n".join(system)
     body["messages"] = messages
-    limit = obj.get("max_completion_tokens", obj.get("max_tokens"))
+    limit = obj.get("max_completion_tokens")
+    if limit is None:
+        limit = obj.get("max_tokens")
     if limit is None:
         out.drop(f"max_tokens (none given: {DEFAULT_MAX_TOKENS} sent)")
     body["max_tokens"] = limit if limit is not None else DEFAULT_MAX_TOKENS

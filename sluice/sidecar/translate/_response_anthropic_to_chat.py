@@ -110,12 +110,14 @@ def chat_body(body: bytes) -> bytes:
 
 class AnthropicToChatStream:
     """Bytes of a Messages stream in, bytes of a Chat Completions stream out, one
-    upstream event at a time; ``include_usage``: the client asked for the usage chunk."""
+    upstream event at a time; ``include_usage``: the client asked for the usage chunk;
+    ``created``: the chunks' timestamp (default: now)."""
 
-    def __init__(self, include_usage: bool = False) -> None:
+    def __init__(self, include_usage: bool = False, created: int | None = None) -> None:
         self._parser = SSEParser()
         self._include_usage = include_usage
-        self._head: JSON = {"object": "chat.completion.chunk", "created": int(time.time())}
+        created = int(time.time()) if created is None else created
+        self._head: JSON = {"object": "chat.completion.chunk", "created": created}
         self._tools: dict[int, int] = {}  # Anthropic block index -> tool_calls index
         self._usage: JSON = {}
         self._ended = False
