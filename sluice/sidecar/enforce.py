@@ -21,7 +21,7 @@ retrying a failed stream without ``stream`` (Claude Code does) meets the same de
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from dataclasses import dataclass, field
 
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, TextHook, ToolCallHook
@@ -36,7 +36,7 @@ from sluice.sidecar.formats import (
     StreamPart,
 )
 from sluice.sidecar.refusal import refusal_text
-from sluice.sidecar.sse import SSEParser
+from sluice.sidecar.sse import SSEEvent, SSEParser
 
 __all__ = ["BodyEnforcer", "StreamEnforcer"]
 
@@ -104,11 +104,16 @@ class StreamEnforcer:
         self._ending = False  # the response's end has begun: everything pending was sent
         self._ended = False  # the gateway wrote the end itself (every tool call was blocked)
 
-    async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
+    def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
+        """The bytes to send for the events ``chunk`` completes."""
+        return self.feed_events(self._parser.feed(chunk))
+
+    async def feed_events(self, events: Iterable[SSEEvent]) -> AsyncIterator[bytes]:
+        """The bytes to send for ``events``, already parsed (a translated stream's)."""
         out = b""
         if self._cut:
             return
-        for event in self._parser.feed(chunk):
+        for event in events:
             for part in self._decoder.feed(event):
                 if self._left is not None and part.delta:
                     self._left -= len(part.delta)

@@ -40,7 +40,13 @@ from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.routing import Routing
-from sluice.sidecar.translate import ResponseTranslator, Translation, translation_for
+from sluice.sidecar.sse import SSEEvent
+from sluice.sidecar.translate import (
+    EventTranslator,
+    ResponseTranslator,
+    Translation,
+    translation_for,
+)
 
 __all__ = [
     "MAX_CHUNK",
@@ -97,6 +103,7 @@ class Exchange:
 
     __slots__ = (
         "_adapter",
+        "_events",
         "_failed",
         "_keepalive_s",
         "_metering",
@@ -152,6 +159,7 @@ class Exchange:
         # the translator of the response (from its first chunk).
         self._translation: Translation | None = None
         self._translator: ResponseTranslator | None = None
+        self._events: EventTranslator | None = None  # the same, when it gives events
 
     @property
     def chain(self) -> Chain:
@@ -317,7 +325,9 @@ class Exchange:
             and (chain.reads_response or cut)
         )
         if self._translation is not None:
-            self._translator = self._translation.response(status, streamed=sse)
+            translator = self._translator = self._translation.response(status, streamed=sse)
+            if isinstance(translator, EventTranslator):
+                self._events = translator
             self.passthrough = False  # every chunk goes through the translator
         if self.capturing is not None:
             self.capturing.response_started(
@@ -362,19 +372,40 @@ class Exchange:
         capturing = self.capturing
         if capturing is not None:
             capturing.received(chunk)
-        if self._translator is not None:  # from here on, the client's format
-            chunk = self._translator.feed(chunk)
+        translator, reader = self._translator, self._reader
+        if self._events is not None and isinstance(reader, StreamEnforcer):
+            # The translator's events go to the chain as they are, not parsed again.
+            translator = self._events
+            events = translator.events(chunk)
             if end:
-                chunk += self._translator.close()
-        if self.account is not None:
-            self.account.feed(chunk)
-        async for out in self._respond(chunk, end):
+                events += translator.close_events()
+            if self.account is not None:
+                self.account.feed(b"".join(event.raw for event in events))
+            responses = self._respond_events(reader, events, end)
+        else:
+            if translator is not None:  # from here on, the client's format
+                chunk = translator.feed(chunk)
+                if end:
+                    chunk += translator.close()
+            if self.account is not None:
+                self.account.feed(chunk)
+            responses = self._respond(chunk, end)
+        async for out in responses:
             if capturing is not None:
                 capturing.delivered(out)
             for piece in _split(out):
                 yield piece
         if end:
             self.finish()
+
+    async def _respond_events(
+        self, reader: StreamEnforcer, events: list[SSEEvent], end: bool
+    ) -> AsyncIterator[bytes]:
+        async for out in reader.feed_events(events):
+            yield out
+        if end:
+            async for out in reader.close():
+                yield out
 
     async def _respond(self, chunk: bytes, end: bool) -> AsyncIterator[bytes]:
         reader = self._reader

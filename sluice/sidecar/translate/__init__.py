@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from sluice.model import Format
+from sluice.sidecar.sse import SSEEvent
 from sluice.sidecar.translate._common import Translated
 from sluice.sidecar.translate._request_anthropic_to_chat import chat_request
 from sluice.sidecar.translate._request_chat_to_anthropic import anthropic_request
@@ -38,6 +39,7 @@ from sluice.sidecar.translate._response_chat_to_anthropic import (
 )
 
 __all__ = [
+    "EventTranslator",
     "HeaderChanges",
     "ResponseTranslator",
     "Translated",
@@ -55,6 +57,20 @@ class ResponseTranslator(Protocol):
 
     def close(self) -> bytes:
         """The backend's response ended: the client's remaining bytes."""
+        ...
+
+
+@runtime_checkable
+class EventTranslator(ResponseTranslator, Protocol):
+    """A stream translator that also hands out the client's events already parsed, so
+    that whoever reads them next need not parse its own output again."""
+
+    def events(self, chunk: bytes) -> list[SSEEvent]:
+        """The client's events for what ``chunk`` completes."""
+        ...
+
+    def close_events(self) -> list[SSEEvent]:
+        """The backend's stream ended: the client's remaining events."""
         ...
 
 

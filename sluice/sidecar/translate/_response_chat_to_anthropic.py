@@ -20,7 +20,7 @@ import json
 from typing import Any
 
 from sluice.sidecar.formats import anthropic
-from sluice.sidecar.sse import SSEParser, encode_event
+from sluice.sidecar.sse import SSEEvent, SSEParser, encode_event
 
 __all__ = ["ChatToAnthropicStream", "anthropic_body", "anthropic_error"]
 
@@ -51,8 +51,15 @@ def _dump(obj: JSON) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def _event(obj: JSON) -> bytes:
-    return encode_event(_dump(obj), obj["type"])
+_dump_str = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _event(obj: JSON) -> list[SSEEvent]:
+    return [_named(obj["type"], _dump(obj))]
+
+
+def _named(name: str, data: str) -> SSEEvent:
+    return SSEEvent(encode_event(data, name), name, data)
 
 
 def usage_json(usage: object) -> JSON:
@@ -145,23 +152,37 @@ class ChatToAnthropicStream:
         self._open: str | None = None  # "thinking", "text" or "tool:<wire index>"
         self._stop: str | None = None
         self._usage: JSON = {}
+        self._text_prefix = ""  # the open text block's delta event, up to its text
 
     def feed(self, chunk: bytes) -> bytes:
-        """The Messages events for the complete events in ``chunk``."""
-        return b"".join(self._event(event.data) for event in self._parser.feed(chunk))
+        """The Messages events' bytes for the complete events in ``chunk``."""
+        return b"".join(event.raw for event in self.events(chunk))
 
     def close(self) -> bytes:
         """The upstream ended: what remains, and an end if the upstream gave none."""
-        out = b"".join(self._event(event.data) for event in self._parser.close())
+        return b"".join(event.raw for event in self.close_events())
+
+    def events(self, chunk: bytes) -> list[SSEEvent]:
+        """The Messages events for the complete events in ``chunk``, already parsed."""
+        out: list[SSEEvent] = []
+        for event in self._parser.feed(chunk):
+            out += self._event(event.data)
+        return out
+
+    def close_events(self) -> list[SSEEvent]:
+        """As :meth:`close`, parsed."""
+        out: list[SSEEvent] = []
+        for event in self._parser.close():
+            out += self._event(event.data)
         if self._ended:
             return out
         if self._stop is not None:  # no [DONE]: end with what arrived
             return out + self._end()
         return out + self._error(502, "the upstream stream ended before it was complete")
 
-    def _event(self, data: str | None) -> bytes:
+    def _event(self, data: str | None) -> list[SSEEvent]:
         if data is None or self._ended:
-            return b""
+            return []
         if data.strip() == "[DONE]":
             return self._end()
         try:
@@ -173,7 +194,7 @@ class ChatToAnthropicStream:
         if (error := obj.get("error")) is not None:
             message = error.get("message") if isinstance(error, dict) else str(error)
             return self._error(500, str(message))
-        out = b"" if self._started else self._start(obj)
+        out = [] if self._started else self._start(obj)
         if isinstance(usage := obj.get("usage"), dict):
             self._usage = usage_json(usage)
         choices = obj.get("choices") or []
@@ -187,7 +208,8 @@ class ChatToAnthropicStream:
             out += self._delta({"type": "thinking_delta", "thinking": thinking})
         if isinstance(text := delta.get("content"), str) and text:
             out += self._piece("text", {"type": "text", "text": ""})
-            out += self._delta({"type": "text_delta", "text": text})
+            # The most frequent event, written without building a dict to dump.
+            out.append(_named("content_block_delta", self._text_prefix + _dump_str(text) + "}}"))
         for call in delta.get("tool_calls") or []:
             out += self._tool(call)
         if (reason := choice.get("finish_reason")) is not None:
@@ -195,7 +217,7 @@ class ChatToAnthropicStream:
             self._stop = STOP.get(reason, "end_turn")
         return out
 
-    def _start(self, obj: JSON) -> bytes:
+    def _start(self, obj: JSON) -> list[SSEEvent]:
         self._started = True
         message: JSON = {
             "id": obj.get("id"),
@@ -209,23 +231,27 @@ class ChatToAnthropicStream:
         }
         return _event({"type": "message_start", "message": message})
 
-    def _piece(self, kind: str, start: JSON) -> bytes:
+    def _piece(self, kind: str, start: JSON) -> list[SSEEvent]:
         """Open a block of ``kind`` unless it is the open one."""
         if self._open == kind:
-            return b""
+            return []
         out = self._close()
         self._open, self._index = kind, self._index + 1
+        self._text_prefix = (
+            f'{{"type":"content_block_delta","index":{self._index},'
+            '"delta":{"type":"text_delta","text":'
+        )
         return out + _event(
             {"type": "content_block_start", "index": self._index, "content_block": start}
         )
 
-    def _delta(self, delta: JSON) -> bytes:
+    def _delta(self, delta: JSON) -> list[SSEEvent]:
         return _event({"type": "content_block_delta", "index": self._index, "delta": delta})
 
-    def _tool(self, call: JSON) -> bytes:
+    def _tool(self, call: JSON) -> list[SSEEvent]:
         function = call.get("function") or {}
         key = f"tool:{call.get('index', 0)}"
-        out = b""
+        out: list[SSEEvent] = []
         if self._open != key:
             start: JSON = {
                 "type": "tool_use",
@@ -238,15 +264,15 @@ class ChatToAnthropicStream:
             out += self._delta({"type": "input_json_delta", "partial_json": arguments})
         return out
 
-    def _close(self) -> bytes:
+    def _close(self) -> list[SSEEvent]:
         if self._open is None:
-            return b""
+            return []
         self._open = None
         return _event({"type": "content_block_stop", "index": self._index})
 
-    def _end(self) -> bytes:
+    def _end(self) -> list[SSEEvent]:
         self._ended = True
-        out = b"" if self._started else self._start({})
+        out = [] if self._started else self._start({})
         delta = {"stop_reason": self._stop or "end_turn", "stop_sequence": None}
         usage = {"output_tokens": 0, **self._usage}
         return (
@@ -256,7 +282,7 @@ class ChatToAnthropicStream:
             + _event({"type": "message_stop"})
         )
 
-    def _error(self, status: int, message: str) -> bytes:
+    def _error(self, status: int, message: str) -> list[SSEEvent]:
         self._ended = True
         kind = _ERRORS.get(status, "api_error" if status >= 500 else "invalid_request_error")
         return _event({"type": "error", "error": {"type": kind, "message": message}})
