@@ -281,7 +281,7 @@ class Exchange:
             self.decisions.append(Decision("sluice.translate", "request", "drop", reason, 0.0))
         body = json.dumps(out.body, ensure_ascii=False).encode()
         if self.capturing is not None:
-            self.capturing.request_sent(body)
+            self.capturing.translated(translation.backend, body)
         caller = self.routing.caller
         changes = translation.headers(self.routing.headers)
         who: Mapping[str, str] = {}

@@ -22,9 +22,11 @@ import anthropic
 import openai
 import pytest
 
-from sluice.model import Format
+from sluice.model import Format, ToolCall
+from sluice.store import Outcome
 from tests.dataplane.clients import PROMPT, anthropic_client, ask, openai_client
 from tests.dataplane.conftest import track
+from tests.dataplane.test_event_log import store_url, transcript
 from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
 
 COMPATIBLE = {"x-fake-personality": "compatible"}
@@ -323,3 +325,41 @@ async def test_the_chat_client_s_next_turn_is_valid_for_the_anthropic_provider(
     assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user"]
     results = body["messages"][2]["content"]
     assert [b.get("tool_use_id") for b in results] == [c.id for c in calls] + [None]
+
+
+async def test_the_event_log_keeps_both_sides_of_the_translation(translating: Gateway) -> None:
+    """The request as received and as sent (in Chat), the response as received (read as
+    Chat) and as delivered (the refusal, in Anthropic), what was dropped, and the block."""
+    session = uuid.uuid4().hex
+    headers = COMPATIBLE | {
+        "x-claude-code-session-id": session,
+        "x-fake-script": "tools",
+        "x-fake-tool": json.dumps([SUDO]),
+    }
+    async with (
+        anthropic_client(translating.url) as client,
+        client.messages.stream(
+            model="claude-sonnet-4-6",
+            max_tokens=2048,
+            thinking={"type": "enabled", "budget_tokens": 1024},
+            messages=[{"role": "user", "content": PROMPT}],
+            extra_headers=headers,
+        ) as events,
+    ):
+        await events.get_final_message()
+    found = await transcript(store_url(translating), session)
+    [exchange] = found.exchanges
+    assert exchange.provider == "local"
+    assert exchange.outcome is Outcome.BLOCKED
+    assert found.request(exchange)["thinking"] == {"type": "enabled", "budget_tokens": 1024}
+    sent_body = found.request_sent(exchange)
+    assert sent_body is not None
+    assert sent_body["model"] == "qwen3-coder"
+    assert "thinking" not in sent_body
+    actions = {(d.policy, d.action) for d in exchange.decisions}
+    assert actions == {("sluice.translate", "drop"), ("no_sudo:NoSudo", "block")}
+    assert exchange.response is not None
+    assert [b.name for b in exchange.response.blocks if isinstance(b, ToolCall)] == ["Bash"]
+    assert exchange.response_delivered is not None
+    assert exchange.response_delivered.stop_reason == "end_turn"
+    assert exchange.usage.output_tokens
