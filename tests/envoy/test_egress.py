@@ -289,3 +289,11 @@ def test_a_pair_the_sidecar_cannot_translate_is_refused() -> None:
     raw["providers"]["local"]["format"] = "openai_responses"
     with pytest.raises(ValueError, match=r"routes\[0\]: provider 'local' speaks openai_responses"):
         config(**raw)
+
+
+def test_a_translated_provider_s_key_travels_in_its_own_format_s_header(tmp_path: Path) -> None:
+    raw = translating(provider="local")
+    (tmp_path / "key").write_text("sk-local\n")
+    raw["providers"]["local"]["api_key"] = {"secret": {"file": str(tmp_path / "key")}}
+    raw["routes"][0]["models"] = []
+    assert key_header(config(**raw), "local") == ("authorization", "Bearer ")
