@@ -75,7 +75,7 @@ def _route(config: GatewayConfig, path: str | None) -> Route:
 async def _run(config: GatewayConfig, chains: ChainSet, asked: TryRequest) -> dict[str, Any]:
     route = _route(config, asked.route)
     chain = _chain(chains, asked, route.path)
-    routes = RouteTable(config.routes)
+    routes = RouteTable(config.routes, config.providers)
     exchange = Exchange(chains, config.sidecar.keepalive_s)
     exchange.on_request_headers(routes, {":path": route.path})
     exchange.chain = chain  # the chain asked for, whatever the select rules say

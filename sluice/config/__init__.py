@@ -30,6 +30,8 @@ from sluice.config.runtime import (
     SidecarConfig,
 )
 from sluice.config.upstreams import (
+    FORMAT_PATHS,
+    TRANSLATIONS,
     PassthroughRoute,
     ProviderConfig,
     Route,
@@ -40,6 +42,8 @@ from sluice.config.upstreams import (
 )
 
 __all__ = [
+    "FORMAT_PATHS",
+    "TRANSLATIONS",
     "AdminConfig",
     "AuthConfig",
     "AuthMode",
@@ -170,6 +174,13 @@ class GatewayConfig(PolicySettings):
                 if by_model.provider not in self.providers:
                     raise ValueError(
                         f"routes[{i}].models[{j}].provider: unknown provider {by_model.provider!r}"
+                    )
+            for name in [route.provider, *(rule.provider for rule in route.models)]:
+                target = route.format_of(self.providers[name])
+                if target != route.format and (route.format, target) not in TRANSLATIONS:
+                    raise ValueError(
+                        f"routes[{i}]: provider {name!r} speaks {target}; translating "
+                        f"{route.format} to it is not supported"
                     )
         paths = [r.path for r in self.routes]
         if len(set(paths)) != len(paths):

@@ -91,3 +91,8 @@ class ModelRule(Model):
 
     model: str = Field(description="Glob pattern of the model, e.g. `gpt-4o*` or `azure/*`.")
     provider: str = Field(description="Name of the provider (a key of `providers`).")
+    upstream_model: str | None = Field(
+        None,
+        description="The model name sent to the provider instead of the client's, e.g. "
+        "`claude-sonnet-4-6` -> `qwen3-coder` so that Claude Code runs unchanged.",
+    )

@@ -13,7 +13,25 @@ from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.runtime import FailureMode
 from sluice.model import Format
 
-__all__ = ["PassthroughRoute", "ProviderConfig", "Route", "check_passthrough"]
+__all__ = [
+    "FORMAT_PATHS",
+    "TRANSLATIONS",
+    "PassthroughRoute",
+    "ProviderConfig",
+    "Route",
+    "check_passthrough",
+]
+
+# The path each wire format is served on, where a translated request is sent.
+FORMAT_PATHS = {
+    Format.ANTHROPIC: "/v1/messages",
+    Format.OPENAI_CHAT: "/v1/chat/completions",
+    Format.OPENAI_RESPONSES: "/v1/responses",
+}
+# The (client format, provider format) pairs the sidecar translates.
+TRANSLATIONS = frozenset(
+    {(Format.ANTHROPIC, Format.OPENAI_CHAT), (Format.OPENAI_CHAT, Format.ANTHROPIC)}
+)
 
 
 class ProviderConfig(Model):
@@ -29,6 +47,12 @@ class ProviderConfig(Model):
     )
     api_key: ProviderKey | None = Field(
         None, description="The gateway's own key for this provider, replacing the client's."
+    )
+    format: Format | None = Field(
+        None,
+        description="Wire format the provider speaks, when it differs from the routes sending "
+        "to it (e.g. `openai_chat` for a vLLM or Ollama server behind `/v1/messages`): "
+        "requests and responses are then translated. Default: each route's own format.",
     )
     retries: Retries = Field(default_factory=Retries)
     circuit_breaker: CircuitBreaker = Field(default_factory=CircuitBreaker)
@@ -88,6 +112,10 @@ class Route(Model):
     failure_mode: FailureMode | None = Field(
         None, description="When the sidecar is unreachable; default: `sidecar.failure_mode`."
     )
+
+    def format_of(self, provider: ProviderConfig) -> Format:
+        """The format ``provider`` speaks when this route sends to it."""
+        return provider.format or self.format
 
 
 class PassthroughRoute(Model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sluice.config import FailureMode, GatewayConfig, Route
+from sluice.config import FORMAT_PATHS, FailureMode, GatewayConfig, Route
 from sluice.envoy.access_log import access_log
 from sluice.envoy.clusters import (
     SIDECAR_CLUSTER,
@@ -242,17 +242,26 @@ def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict
             header = {"name": PROVIDER_HEADER, "string_match": {"exact": provider}}
             match["headers"].append(header)
             name = f"{name}:{provider}"
+        target = provider or route.provider
+        forward = _forward(config, target, idle)
+        backend = route.format_of(config.providers[target])
+        if backend != route.format:
+            # The sidecar translates the body to the provider's format: the path follows.
+            forward["regex_rewrite"] = {
+                "pattern": {"regex": "^.*$"},  # the path only: the query string is kept
+                "substitution": config.providers[target].path_prefix + FORMAT_PATHS[backend],
+            }
         entry: JSONDict = {
             "name": name,
             "match": match,
-            "route": _forward(config, provider or route.provider, idle),
+            "route": forward,
             # Bodies must arrive uncompressed for the sidecar to read them.
             "request_headers_to_remove": ["accept-encoding", PROVIDER_HEADER],
             # The sidecar may rewrite a response after its headers went out (they are not
             # sent to it): the provider's length would then be wrong.
             "response_headers_to_remove": ["content-length"],
         }
-        overrides = _ext_proc_overrides(route)
+        overrides = _ext_proc_overrides(config, route)
         if overrides:
             entry["typed_per_filter_config"] = {
                 EXT_PROC_FILTER: {"@type": _EXT_PROC_PER_ROUTE, "overrides": overrides}
@@ -261,12 +270,16 @@ def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict
     return entries
 
 
-def _ext_proc_overrides(route: Route) -> JSONDict:
+def _ext_proc_overrides(config: GatewayConfig, route: Route) -> JSONDict:
     """What differs on this route from the ext_proc filter's own settings."""
     overrides: JSONDict = {}
     if route.failure_mode is not None:
         overrides["failure_mode_allow"] = route.failure_mode is FailureMode.OPEN
-    if route.models:
+    names = [route.provider, *(rule.provider for rule in route.models)]
+    translates = any(route.format_of(config.providers[n]) != route.format for n in names)
+    # A translated request's headers change too (auth, version headers), and Envoy honours
+    # header changes in the body reply only when it sent the headers first.
+    if route.models or translates:
         # Every entry of the route: the request first matches the one without the header.
         overrides["processing_mode"] = _processing_mode(send_request_headers=True)
     return overrides

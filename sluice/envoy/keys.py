@@ -52,7 +52,12 @@ def key_header(config: GatewayConfig, provider_name: str) -> tuple[str, str]:
     key = config.providers[provider_name].api_key
     header = key.header if key is not None else None
     if header is None:
-        formats = {r.format for r in config.routes if r.provider == provider_name}
+        declared = config.providers[provider_name].format  # a translated provider's own
+        formats = (
+            {declared}
+            if declared is not None
+            else {r.format for r in config.routes if r.provider == provider_name}
+        )
         header = "x-api-key" if formats == {Format.ANTHROPIC} else "authorization"
     prefix = key.prefix if key is not None else None
     if prefix is None:

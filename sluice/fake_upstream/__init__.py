@@ -66,6 +66,9 @@ Request headers choose the script and shape the delivery:
                           events per write) or ``split`` (cuts at any byte, inside
                           ``\\r\\n`` and multi-byte UTF-8 included)
 ``x-fake-seed``           seed of the ``batch`` and ``split`` boundaries (default 0)
+``x-fake-personality``    ``openai`` (default) or ``compatible``: Chat Completions as
+                          OpenAI-compatible servers send it (thinking as
+                          ``reasoning_content``, no ``system_fingerprint``)
 ``x-fake-line-ending``    ``lf`` (default), ``crlf`` or ``cr``
 ``x-fake-fail-first``     ``N``: the first N requests carrying the same
                           ``x-fake-fail-key`` answer ``x-fake-fail-with`` (an error

@@ -122,7 +122,15 @@ def _endpoint(wire: WireFormat) -> Handler:
             script = failure
         if script.error is not None:
             return _error(wire, script.error, request_id)
-        turn = Turn(body, script, tally(raw, script), ids, request_id, int(time.time()))
+        turn = Turn(
+            body,
+            script,
+            tally(raw, script),
+            ids,
+            request_id,
+            int(time.time()),
+            directives.personality,
+        )
         headers = {wire.request_id_header: request_id}
         if body.get("stream") is not True:
             return _json(wire.message(turn), headers=headers)

@@ -38,6 +38,7 @@ class Directives:
     script: Script
     shaping: Shaping
     delay_ms: int = 0  # wait before answering at all
+    personality: str = "openai"  # or "compatible" (an OpenAI-compatible server)
 
 
 def read_directives(
@@ -69,7 +70,8 @@ def read_directives(
         line_ending=LINE_ENDINGS[_choice(headers, "x-fake-line-ending", list(LINE_ENDINGS), "lf")],
         seed=_integer(headers, "x-fake-seed", 0, minimum=0),
     )
-    return Directives(script, shaping, delay_ms)
+    personality = _choice(headers, "x-fake-personality", ["openai", "compatible"], "openai")
+    return Directives(script, shaping, delay_ms, personality)
 
 
 def _tool_calls(value: str) -> list[ToolCall]:

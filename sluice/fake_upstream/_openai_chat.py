@@ -6,6 +6,10 @@ continued by ``index`` with ``arguments`` pieces, a chunk with ``finish_reason``
 chunk with empty ``choices`` when ``stream_options.include_usage`` is set, and
 ``data: [DONE]``. Thinking is never shown in this format; it only counts as
 ``reasoning_tokens``. An in-stream failure is ``data: {"error": {...}}``.
+
+The ``compatible`` personality answers as OpenAI-compatible servers (vLLM, Ollama, DeepSeek)
+do: thinking streams as ``delta.reasoning_content`` (whole: ``message.reasoning_content``),
+and chunks carry no ``system_fingerprint`` or ``service_tier``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from ._errors import ErrorKind, InvalidRequest
 from ._openai_base import OpenAIFormat
 from ._openai_errors import openai_error
 from ._openai_validation import check_chat
-from ._scripts import Block, TextBlock, ToolCallBlock
+from ._scripts import Block, TextBlock, ThinkingBlock, ToolCallBlock
 from ._sse import SseEvent, json_event
 
 if TYPE_CHECKING:
@@ -51,6 +55,9 @@ class ChatCompletions(OpenAIFormat):
             "refusal": None,
             "annotations": [],
         }
+        thinking = "".join(b.text for b in blocks if isinstance(b, ThinkingBlock))
+        if turn.personality == "compatible" and thinking:
+            message["reasoning_content"] = thinking
         calls = [block for block in blocks if isinstance(block, ToolCallBlock)]
         if calls:
             message["tool_calls"] = [
@@ -106,6 +113,8 @@ class _Stream:
         if isinstance(block, ToolCallBlock):
             call = {"index": self._calls[index], "function": {"arguments": piece}}
             return [self._chunk({"tool_calls": [call]})]
+        if isinstance(block, ThinkingBlock) and self._turn.personality == "compatible":
+            return [self._chunk({"reasoning_content": piece})]
         return []  # OpenAI never streams the model's reasoning here
 
     def close(self, index: int, block: Block) -> Sequence[SseEvent]:
@@ -131,14 +140,16 @@ class _Stream:
 
 
 def _envelope(turn: Turn, kind: str) -> JSON:
-    return {
+    envelope: JSON = {
         "id": turn.ids.make("chatcmpl-", 29),
         "object": kind,
         "created": turn.created,
         "model": turn.model,
-        "service_tier": "default",
-        "system_fingerprint": "fp_5c2f1d0e3a",  # stable per backend, as the real ones
     }
+    if turn.personality != "compatible":
+        envelope["service_tier"] = "default"
+        envelope["system_fingerprint"] = "fp_5c2f1d0e3a"  # stable per backend, as the real ones
+    return envelope
 
 
 def _finish_reason(turn: Turn) -> str:

@@ -34,6 +34,9 @@ class Turn:
     ids: Ids  # the request id was drawn first
     request_id: str
     created: int  # Unix seconds
+    # "compatible": answer as OpenAI-compatible servers do (vLLM, Ollama, DeepSeek):
+    # reasoning as ``reasoning_content``, no ``system_fingerprint``.
+    personality: str = "openai"
 
     @property
     def model(self) -> str:

@@ -63,6 +63,11 @@ class Capturing:
         """A policy changed the request: ``body`` went to the provider instead."""
         self.capture.keep_sent(body)
 
+    def translated(self, backend: Format, body: bytes) -> None:
+        """The request went to a provider speaking ``backend``, as ``body``."""
+        self.capture.request_sent = body
+        self.capture.backend_format = backend
+
     def refused(self, status: int, body: bytes) -> None:
         """The gateway answered itself with ``body`` (JSON)."""
         capture = self.capture

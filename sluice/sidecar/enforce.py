@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from dataclasses import dataclass, field
 
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
@@ -43,7 +43,7 @@ from sluice.sidecar.formats import (
     StreamPart,
 )
 from sluice.sidecar.refusal import refusal_text
-from sluice.sidecar.sse import SSEParser
+from sluice.sidecar.sse import SSEEvent, SSEParser
 from sluice.sidecar.text_windows import TextWindows
 
 __all__ = ["BodyEnforcer", "StreamEnforcer"]
@@ -115,9 +115,15 @@ class StreamEnforcer:
         self._texts = TextWindows(chain, decoder, context, self._decide)
         self._sent_at = time.monotonic()  # when the client last received something
 
-    async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
+    def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
+        """The bytes to send for the events ``chunk`` completes."""
+        return self.feed_events(self._parser.feed(chunk))
+
+    async def feed_events(self, events: Iterable[SSEEvent]) -> AsyncIterator[bytes]:
+        """The bytes to send for ``events``, already parsed (a translated stream's); a
+        keepalive instead when text is held and nothing went out for a while."""
         sent = False
-        async for out in self._feed(chunk):
+        async for out in self._feed(events):
             if out:
                 sent = True
                 yield out
@@ -131,11 +137,11 @@ class StreamEnforcer:
     def _holding(self) -> bool:
         return self._held is not None or self._texts.holding()
 
-    async def _feed(self, chunk: bytes) -> AsyncIterator[bytes]:
+    async def _feed(self, events: Iterable[SSEEvent]) -> AsyncIterator[bytes]:
         out = b""
         if self._cut:
             return
-        for event in self._parser.feed(chunk):
+        for event in events:
             parts = self._decoder.feed(event)
             if self._chain.streams_text and len(parts) > 1:
                 self._texts.mark_last_pieces(parts)

@@ -44,6 +44,13 @@ from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.routing import Routing
+from sluice.sidecar.sse import SSEEvent
+from sluice.sidecar.translate import (
+    EventTranslator,
+    ResponseTranslator,
+    Translation,
+    translation_for,
+)
 
 __all__ = [
     "MAX_CHUNK",
@@ -64,6 +71,9 @@ class Continue:
 
     body: bytes | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)  # for the rate-limit filters
+    # Request header edits (a translated request's auth and version headers).
+    set_headers: Mapping[str, str] = field(default_factory=dict)
+    remove_headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +116,15 @@ class Exchange:
 
     __slots__ = (
         "_adapter",
+        "_events",
         "_failed",
         "_keepalive_s",
         "_metering",
         "_metrics",
         "_reader",
         "_recorder",
+        "_translation",
+        "_translator",
         "account",
         "capturing",
         "context",
@@ -157,6 +170,11 @@ class Exchange:
         # Reads the response when the chain does: a stream, or a whole body.
         self._reader: StreamEnforcer | BodyEnforcer | None = None
         self._failed = False
+        # When the provider speaks another format than the client: how to translate, and
+        # the translator of the response (from its first chunk).
+        self._translation: Translation | None = None
+        self._translator: ResponseTranslator | None = None
+        self._events: EventTranslator | None = None  # the same, when it gives events
 
     @property
     def chain(self) -> Chain:
@@ -256,6 +274,8 @@ class Exchange:
             return self._refuse(refusal, 429, {"retry-after": str(renews_s)})
         if (provider := routing.by_model(model)) and self.capturing is not None:
             self.capturing.routed(provider)
+        if routing.target is not None:
+            self._translation = translation_for(fmt, routing.target.format)
         self.context = ExchangeContext(
             fmt,
             routing.path,
@@ -283,17 +303,40 @@ class Exchange:
         self.context.request = self.request
         return self._continue(new_body, changed=True)
 
-    def _continue(self, sent: bytes, *, changed: bool = False) -> Continue:
+    def _continue(self, sent: bytes, *, changed: bool = False) -> RequestVerdict:
         """Let the request go on (``changed``: as ``sent``, not as received); when limits
         are kept, with what Envoy's rate-limit filters read."""
         new_body = sent if changed else None
         request = self.request
+        if self._translation is not None and request is not None:
+            return self._translate(self._translation, request)
         who = None
         if self.account is not None and request is not None:
             who = self.account.admit(len(sent), request.model, request.max_tokens)
         if who is not None:
             return Continue(new_body, who)
         return Continue(new_body) if changed else CONTINUE
+
+    def _translate(self, translation: Translation, request: Request) -> RequestVerdict:
+        """The request, as checked, in the provider's format; what could not be carried is
+        recorded as a decision of the gateway's own."""
+        target = self.routing.target
+        try:
+            out = translation.request(request.body, target.model if target else None)
+        except FormatError as exc:  # what the client's own provider would refuse
+            assert self._adapter is not None
+            return self._refuse(self._adapter.error_body(400, "invalid_request_error", str(exc)))
+        if out.dropped:
+            reason = f"not carried to {translation.backend}: {', '.join(out.dropped)}"
+            self.decisions.append(Decision("sluice.translate", "request", "drop", reason, 0.0))
+        body = json.dumps(out.body, ensure_ascii=False).encode()
+        if self.capturing is not None:
+            self.capturing.translated(translation.backend, body)
+        changes = translation.headers(self.routing.headers)
+        who: Mapping[str, str] = {}
+        if self.account is not None:
+            who = self.account.admit(len(body), request.model, request.max_tokens) or {}
+        return Continue(body, who, changes.set, changes.remove)
 
     def tokens_used(self) -> int | None:
         """The tokens the budgets charge for this exchange; ``None`` when none are kept."""
@@ -329,10 +372,17 @@ class Exchange:
             and self._adapter is not None
             and (chain.reads_response or cut)
         )
+        if self._translation is not None:
+            translator = self._translator = self._translation.response(status, streamed=sse)
+            if isinstance(translator, EventTranslator):
+                self._events = translator
+            self.passthrough = False  # every chunk goes through the translator
         if self.capturing is not None:
-            self.capturing.response_started(status, content_type, rewritten=read)
+            self.capturing.response_started(
+                status, content_type, rewritten=read or self._translator is not None
+            )
         if not read or self.context is None or self._adapter is None:
-            return NO_CHANGES
+            return NO_CHANGES if self._translator is None else _BODY_MAY_CHANGE
         self.passthrough = False
         if sse:
             self._reader = StreamEnforcer(
@@ -367,18 +417,43 @@ class Exchange:
         """
         if self._failed:
             return
-        if self.account is not None:
-            self.account.feed(chunk)
         capturing = self.capturing
         if capturing is not None:
             capturing.received(chunk)
-        async for out in self._respond(chunk, end):
+        translator, reader = self._translator, self._reader
+        if self._events is not None and isinstance(reader, StreamEnforcer):
+            # The translator's events go to the chain as they are, not parsed again.
+            translator = self._events
+            events = translator.events(chunk)
+            if end:
+                events += translator.close_events()
+            if self.account is not None:
+                self.account.feed(b"".join(event.raw for event in events))
+            responses = self._respond_events(reader, events, end)
+        else:
+            if translator is not None:  # from here on, the client's format
+                chunk = translator.feed(chunk)
+                if end:
+                    chunk += translator.close()
+            if self.account is not None:
+                self.account.feed(chunk)
+            responses = self._respond(chunk, end)
+        async for out in responses:
             if capturing is not None:
                 capturing.delivered(out)
             for piece in _split(out):
                 yield piece
         if end:
             self.finish()
+
+    async def _respond_events(
+        self, reader: StreamEnforcer, events: list[SSEEvent], end: bool
+    ) -> AsyncIterator[bytes]:
+        async for out in reader.feed_events(events):
+            yield out
+        if end:
+            async for out in reader.close():
+                yield out
 
     async def _respond(self, chunk: bytes, end: bool) -> AsyncIterator[bytes]:
         reader = self._reader

@@ -43,7 +43,10 @@ class Capture:
     route: str
     provider: str | None
     request_body: bytes
-    request_sent: bytes | None = None  # only when a policy changed the request
+    request_sent: bytes | None = None  # only when a policy changed (or translated) it
+    # The provider's format when it differs from the client's (the exchange was translated):
+    # the response as received is in this format, as delivered in the client's.
+    backend_format: Format | None = None
     client: str | None = None
     user: str | None = None  # the authenticated caller (``auth:``), not the body's user id
     team: str | None = None
@@ -130,7 +133,9 @@ def _outcome(capture: Capture) -> Outcome:
         return Outcome.REFUSED
     if "block" in actions:
         return Outcome.BLOCKED
-    if "rewrite" in actions or capture.request_sent is not None:
+    # A translated request differs from the client's by translation, not by a policy.
+    rewritten = capture.request_sent is not None and capture.backend_format is None
+    if "rewrite" in actions or rewritten:
         return Outcome.MODIFIED
     if not capture.complete or (capture.status or 0) >= 400 or "error" in actions:
         return Outcome.ERROR
@@ -179,11 +184,14 @@ def to_record(capture: Capture) -> ExchangeRecord:
         if capture.delivered_chunks is not None:
             capture.response_chunks, capture.delivered_chunks = capture.delivered_chunks, None
             truncated["response"] = truncated.pop("delivered", 0)
+            capture.backend_format = None  # what is kept is in the client's format
         for part in [part for part, size in truncated.items() if not size]:
             del truncated[part]
     request = _json(capture.request_body, truncated.get("request", 0), capture.model)
     response = capture.response or read_response(
-        capture.format, capture.content_type, b"".join(capture.response_chunks)
+        capture.backend_format or capture.format,
+        capture.content_type,
+        b"".join(capture.response_chunks),
     )
     delivered = None
     if capture.delivered_chunks is not None:

@@ -17,7 +17,7 @@ from sluice.auth.identity import Gate, Identity
 from sluice.model import Format
 from sluice.sidecar.chain import Chain
 from sluice.sidecar.chains import ChainSet, Selection
-from sluice.sidecar.routes import RouteTable
+from sluice.sidecar.routes import RouteTable, Target
 
 __all__ = ["ANONYMOUS", "Routing"]
 
@@ -43,6 +43,7 @@ class Routing:
         "provider",
         "route",
         "routed_to",
+        "target",
     )
 
     def __init__(self, chains: ChainSet, gate: Gate) -> None:
@@ -55,6 +56,9 @@ class Routing:
         self.format: Format | None = None  # None: not an LLM route (passthrough)
         self.provider: str | None = None
         self.routed_to: str | None = None  # the provider a model rule picked
+        # Where the request goes, once the body named the model; its format may differ
+        # from the route's (the exchange is then translated).
+        self.target: Target | None = None
         self.caller: Identity | None = ANONYMOUS  # None: not authenticated (refused)
         self.chain: Chain = chains.default
 
@@ -99,6 +103,7 @@ class Routing:
         ``sluice.envoy.contract.PROVIDER_HEADER``."""
         if self._routes is None:
             return None
+        self.target = self._routes.target(self.path, model)
         self.routed_to = self._routes.provider_for_model(self.path, model)
         if self.routed_to is not None:
             self.provider = self.routed_to

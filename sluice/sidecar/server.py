@@ -168,9 +168,19 @@ def _refusal(refuse: Refuse) -> pb.ProcessingResponse:
 
 
 def _request_body_reply(verdict: Continue, provider: str | None) -> pb.ProcessingResponse:
-    if verdict.body is None and provider is None and not verdict.metadata:
+    if (
+        verdict.body is None
+        and provider is None
+        and not verdict.metadata
+        and not verdict.set_headers
+        and not verdict.remove_headers
+    ):
         return _CONTINUE_REQUEST_BODY
     response = _CommonResponse()
+    for key, value in verdict.set_headers.items():  # a translated request's auth header
+        option = HeaderValueOption(header=HeaderValue(key=key, raw_value=value.encode()))
+        response.header_mutation.set_headers.append(option)
+    response.header_mutation.remove_headers.extend(verdict.remove_headers)
     if verdict.body is not None:
         response.body_mutation.body = verdict.body
         # Envoy would send the provider the client's length for a body we changed.

@@ -67,7 +67,7 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     source = PolicySource(config_path, config, models, versions)
     directory = await _open_directory(config, versions)
     servicer = ExtProcServer(
-        RouteTable(config.routes),
+        RouteTable(config.routes, config.providers),
         await source.start(),
         config.sidecar.keepalive_s,
         event_log[1] if event_log else None,

@@ -256,3 +256,59 @@ def test_a_base_url_path_is_put_before_each_request_path() -> None:
 def test_base_urls_that_would_break_every_path_are_refused(url: str, error: str) -> None:
     with pytest.raises(ValueError, match=error):
         config(providers={"openai": {"base_url": url}, "anthropic": {"base_url": "http://a"}})
+
+
+def translating(provider: str = "anthropic", **rule: Any) -> dict[str, Any]:
+    return {
+        "providers": {
+            "anthropic": {"base_url": "https://api.anthropic.com"},
+            "openai": {"base_url": "https://api.openai.com"},
+            "local": {"base_url": "http://vllm.internal:8000/api", "format": "openai_chat"},
+        },
+        "routes": [
+            {
+                "path": "/v1/messages",
+                "format": "anthropic",
+                "provider": provider,
+                "models": [{"model": "claude-*", "provider": "local", **rule}],
+            }
+        ],
+    }
+
+
+def test_a_provider_of_another_format_gets_its_own_path() -> None:
+    """The sidecar translates the body; Envoy sends it to the provider's format's path
+    (after the base URL's own path), keeping the query string."""
+    table = routes(render_bootstrap(config(**translating())))
+    rewrite = table["anthropic:/v1/messages:local"]["route"]["regex_rewrite"]
+    assert rewrite == {"pattern": {"regex": "^.*$"}, "substitution": "/api/v1/chat/completions"}
+    assert "regex_rewrite" not in table["anthropic:/v1/messages"]["route"]
+    for name in ("anthropic:/v1/messages:local", "anthropic:/v1/messages"):
+        overrides = table[name]["typed_per_filter_config"]["envoy.filters.http.ext_proc"]
+        # Header edits (the key as a bearer token) in the body reply need the headers sent.
+        assert overrides["overrides"]["processing_mode"]["request_header_mode"] == "SEND"
+
+
+def test_a_route_whose_own_provider_speaks_another_format_is_translated() -> None:
+    raw = translating(provider="local")
+    raw["routes"][0]["models"] = []
+    table = routes(render_bootstrap(config(**raw)))
+    route = table["anthropic:/v1/messages"]
+    assert route["route"]["regex_rewrite"]["substitution"] == "/api/v1/chat/completions"
+    overrides = route["typed_per_filter_config"]["envoy.filters.http.ext_proc"]["overrides"]
+    assert overrides["processing_mode"]["request_header_mode"] == "SEND"
+
+
+def test_a_pair_the_sidecar_cannot_translate_is_refused() -> None:
+    raw = translating()
+    raw["providers"]["local"]["format"] = "openai_responses"
+    with pytest.raises(ValueError, match=r"routes\[0\]: provider 'local' speaks openai_responses"):
+        config(**raw)
+
+
+def test_a_translated_provider_s_key_travels_in_its_own_format_s_header(tmp_path: Path) -> None:
+    raw = translating(provider="local")
+    (tmp_path / "key").write_text("sk-local\n")
+    raw["providers"]["local"]["api_key"] = {"secret": {"file": str(tmp_path / "key")}}
+    raw["routes"][0]["models"] = []
+    assert key_header(config(**raw), "local") == ("authorization", "Bearer ")

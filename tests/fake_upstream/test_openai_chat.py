@@ -163,3 +163,34 @@ async def test_models(gpt: openai.AsyncOpenAI) -> None:
 
     assert {"gpt-5.5", "tools"} <= {model.id for model in models}
     assert all(model.object == "model" for model in models)
+
+
+@pytest.mark.parametrize("stream", [True, False])
+async def test_the_compatible_personality_shows_reasoning_as_vllm_does(
+    upstream: FakeUpstream, stream: bool
+) -> None:
+    body = {"model": "thinking", "messages": USER, "stream": stream}
+    compatible = {"x-fake-personality": "compatible"}
+    _, _, raw = await post(upstream, "/v1/chat/completions", body, compatible)
+    _, _, plain = await post(upstream, "/v1/chat/completions", body)
+    if stream:
+        chunks = [json.loads(data) for _, data in sse(raw)[:-1]]
+        deltas = [c["choices"][0]["delta"] for c in chunks if c["choices"]]
+        reasoning = "".join(d.get("reasoning_content", "") for d in deltas)
+        assert all("system_fingerprint" not in c for c in chunks)
+        assert b"reasoning_content" not in plain  # OpenAI itself never shows it
+    else:
+        message = json.loads(raw)["choices"][0]["message"]
+        reasoning = message["reasoning_content"]
+        assert "system_fingerprint" not in json.loads(raw)
+        assert "reasoning_content" not in json.loads(plain)["choices"][0]["message"]
+    assert reasoning  # the thinking script's reasoning, in the field vLLM and DeepSeek use
+
+
+async def test_an_unknown_personality_is_refused(upstream: FakeUpstream) -> None:
+    body = {"model": "text", "messages": USER}
+    status, _, raw = await post(
+        upstream, "/v1/chat/completions", body, {"x-fake-personality": "grok"}
+    )
+    assert status == 400
+    assert b"x-fake-personality" in raw

@@ -49,6 +49,7 @@ def encode(capture: Capture) -> bytes:
         "id": capture.id,
         "started_at": capture.started_at.isoformat(),
         "format": capture.format.value,
+        "backend_format": capture.backend_format and capture.backend_format.value,
         "route": capture.route,
         "provider": capture.provider,
         "client": capture.client,
@@ -108,6 +109,9 @@ def decode(frame: bytes) -> Capture:
             provider=header["provider"],
             request_body=request,
             request_sent=sent if header["sent"] else None,
+            backend_format=Format(header["backend_format"])
+            if header.get("backend_format")
+            else None,
             client=header["client"],
             user=header.get("user"),  # absent from a worker older than the writer
             team=header.get("team"),

@@ -21,6 +21,7 @@ def full_capture() -> Capture:
         provider="openai",
         request_body=b'{"model": "gpt-5", "messages": []}' + bytes(range(256)),
         request_sent=b'{"model": "gpt-5"}',
+        backend_format=Format.ANTHROPIC,  # translated
         client="key:0123456789abcdef",
         user="alice",
         team="payments",

@@ -1,0 +1,288 @@
+"""An OpenAI Chat Completions response as an Anthropic Messages response: whole, streamed
+event by event, or as an error.
+
+The stream: a chunk's ``delta.reasoning_content`` (or ``reasoning``, as some servers name
+it) opens or continues a thinking block, ``delta.content`` a text block, each
+``tool_calls[].index`` a tool_use block; a block stops when the next begins or the choice
+finishes. ``finish_reason`` and the usage chunk after it become ``message_delta``, written
+at ``[DONE]`` (or at the end of the upstream, should it omit ``[DONE]``). A chunk holding
+``error`` ends the stream in Anthropic's ``error`` event. Thinking carries no signature
+(the start's ``signature`` is empty and no ``signature_delta`` is invented).
+
+Usage: ``input_tokens`` is the prompt without its cached part, which becomes
+``cache_read_input_tokens``, as Anthropic counts them; reasoning tokens are reported as
+``output_tokens_details.thinking_tokens``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sluice.sidecar.formats import anthropic
+from sluice.sidecar.sse import SSEEvent, SSEParser, encode_event
+
+__all__ = ["ChatToAnthropicStream", "anthropic_body", "anthropic_error"]
+
+JSON = dict[str, Any]
+
+STOP = {
+    "stop": "end_turn",
+    "tool_calls": "tool_use",
+    "function_call": "tool_use",
+    "length": "max_tokens",
+    "content_filter": "refusal",
+}
+_ERRORS = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    503: "overloaded_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
+
+
+def _dump(obj: JSON) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+_dump_str = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _event(obj: JSON) -> list[SSEEvent]:
+    return [_named(obj["type"], _dump(obj))]
+
+
+def _named(name: str, data: str) -> SSEEvent:
+    return SSEEvent(encode_event(data, name), name, data)
+
+
+def usage_json(usage: object) -> JSON:
+    """Anthropic's usage object for a Chat ``usage`` object (``{}`` when there is none)."""
+    if not isinstance(usage, dict):
+        return {}
+    prompt = usage.get("prompt_tokens") or 0
+    cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0
+    out: JSON = {
+        "input_tokens": max(prompt - cached, 0),
+        "output_tokens": usage.get("completion_tokens") or 0,
+    }
+    if cached:
+        out["cache_read_input_tokens"] = cached
+    reasoning = (usage.get("completion_tokens_details") or {}).get("reasoning_tokens")
+    if reasoning:
+        out["output_tokens_details"] = {"thinking_tokens": reasoning}
+    return out
+
+
+def anthropic_error(status: int, body: bytes) -> bytes:
+    """The Anthropic error body for a backend's error response (its message kept, the
+    type Anthropic uses for ``status``)."""
+    message = body.decode(errors="replace")[:2000] or f"upstream error {status}"
+    try:
+        obj = json.loads(body)
+        error = obj.get("error") if isinstance(obj, dict) else None
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            message = error["message"]
+        elif isinstance(error, str):
+            message = error
+    except ValueError:
+        pass
+    kind = _ERRORS.get(status, "api_error" if status >= 500 else "invalid_request_error")
+    return anthropic.error_body(status if 400 <= status <= 599 else 502, kind, message)
+
+
+def anthropic_body(body: bytes) -> bytes:
+    """The Messages response for a whole ``chat.completion`` body; raises ``ValueError``
+    when it is not one."""
+    obj = json.loads(body)
+    choice = obj["choices"][0]
+    message = choice.get("message") or {}
+    content: list[JSON] = []
+    thinking = message.get("reasoning_content") or message.get("reasoning")
+    if isinstance(thinking, str) and thinking:
+        content.append({"type": "thinking", "thinking": thinking, "signature": ""})
+    if isinstance(text := message.get("content"), str) and text:
+        content.append({"type": "text", "text": text})
+    for call in message.get("tool_calls") or []:
+        function = call.get("function") or {}
+        arguments = function.get("arguments") or "{}"
+        content.append(
+            {
+                "type": "tool_use",
+                "id": call.get("id"),
+                "name": function.get("name"),
+                "input": json.loads(arguments),
+            }
+        )
+    usage = {"input_tokens": 0, "output_tokens": 0, **usage_json(obj.get("usage"))}
+    return _dump(
+        {
+            "id": obj.get("id"),
+            "type": "message",
+            "role": "assistant",
+            "model": obj.get("model"),
+            "content": content,
+            "stop_reason": STOP.get(choice.get("finish_reason") or "stop", "end_turn"),
+            "stop_sequence": None,
+            "usage": usage,
+        }
+    ).encode()
+
+
+class ChatToAnthropicStream:
+    """Bytes of a Chat Completions stream in, bytes of a Messages stream out, one upstream
+    event at a time (nothing is held beyond the event being read)::
+
+        stream = ChatToAnthropicStream()
+        out = stream.feed(chunk)   # as chunks arrive, split anywhere
+        out += stream.close()      # at the upstream's end
+    """
+
+    def __init__(self) -> None:
+        self._parser = SSEParser()
+        self._started = False
+        self._ended = False
+        self._index = -1  # the Anthropic index of the last block opened
+        self._open: str | None = None  # "thinking", "text" or "tool:<wire index>"
+        self._stop: str | None = None
+        self._usage: JSON = {}
+        self._text_prefix = ""  # the open text block's delta event, up to its text
+
+    def feed(self, chunk: bytes) -> bytes:
+        """The Messages events' bytes for the complete events in ``chunk``."""
+        return b"".join(event.raw for event in self.events(chunk))
+
+    def close(self) -> bytes:
+        """The upstream ended: what remains, and an end if the upstream gave none."""
+        return b"".join(event.raw for event in self.close_events())
+
+    def events(self, chunk: bytes) -> list[SSEEvent]:
+        """The Messages events for the complete events in ``chunk``, already parsed."""
+        out: list[SSEEvent] = []
+        for event in self._parser.feed(chunk):
+            out += self._event(event.data)
+        return out
+
+    def close_events(self) -> list[SSEEvent]:
+        """As :meth:`close`, parsed."""
+        out: list[SSEEvent] = []
+        for event in self._parser.close():
+            out += self._event(event.data)
+        if self._ended:
+            return out
+        if self._stop is not None:  # no [DONE]: end with what arrived
+            return out + self._end()
+        return out + self._error(502, "the upstream stream ended before it was complete")
+
+    def _event(self, data: str | None) -> list[SSEEvent]:
+        if data is None or self._ended:
+            return []
+        if data.strip() == "[DONE]":
+            return self._end()
+        try:
+            obj = json.loads(data)
+        except ValueError:
+            return self._error(502, "the upstream sent an event that is not JSON")
+        if not isinstance(obj, dict):
+            return self._error(502, "the upstream sent an event that is not an object")
+        if (error := obj.get("error")) is not None:
+            message = error.get("message") if isinstance(error, dict) else str(error)
+            return self._error(500, str(message))
+        out = [] if self._started else self._start(obj)
+        if isinstance(usage := obj.get("usage"), dict):
+            self._usage = usage_json(usage)
+        choices = obj.get("choices") or []
+        if not choices or not isinstance(choices[0], dict):
+            return out
+        choice = choices[0]
+        delta = choice.get("delta") or {}
+        thinking = delta.get("reasoning_content") or delta.get("reasoning")
+        if isinstance(thinking, str) and thinking:
+            out += self._piece("thinking", {"type": "thinking", "thinking": "", "signature": ""})
+            out += self._delta({"type": "thinking_delta", "thinking": thinking})
+        if isinstance(text := delta.get("content"), str) and text:
+            out += self._piece("text", {"type": "text", "text": ""})
+            # The most frequent event, written without building a dict to dump.
+            out.append(_named("content_block_delta", self._text_prefix + _dump_str(text) + "}}"))
+        for call in delta.get("tool_calls") or []:
+            out += self._tool(call)
+        if (reason := choice.get("finish_reason")) is not None:
+            out += self._close()
+            self._stop = STOP.get(reason, "end_turn")
+        return out
+
+    def _start(self, obj: JSON) -> list[SSEEvent]:
+        self._started = True
+        message: JSON = {
+            "id": obj.get("id"),
+            "type": "message",
+            "role": "assistant",
+            "model": obj.get("model"),
+            "content": [],
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {"input_tokens": 0, "output_tokens": 0},
+        }
+        return _event({"type": "message_start", "message": message})
+
+    def _piece(self, kind: str, start: JSON) -> list[SSEEvent]:
+        """Open a block of ``kind`` unless it is the open one."""
+        if self._open == kind:
+            return []
+        out = self._close()
+        self._open, self._index = kind, self._index + 1
+        self._text_prefix = (
+            f'{{"type":"content_block_delta","index":{self._index},'
+            '"delta":{"type":"text_delta","text":'
+        )
+        return out + _event(
+            {"type": "content_block_start", "index": self._index, "content_block": start}
+        )
+
+    def _delta(self, delta: JSON) -> list[SSEEvent]:
+        return _event({"type": "content_block_delta", "index": self._index, "delta": delta})
+
+    def _tool(self, call: JSON) -> list[SSEEvent]:
+        function = call.get("function") or {}
+        key = f"tool:{call.get('index', 0)}"
+        out: list[SSEEvent] = []
+        if self._open != key:
+            start: JSON = {
+                "type": "tool_use",
+                "id": call.get("id"),
+                "name": function.get("name"),
+                "input": {},
+            }
+            out = self._piece(key, start)
+        if arguments := function.get("arguments"):
+            out += self._delta({"type": "input_json_delta", "partial_json": arguments})
+        return out
+
+    def _close(self) -> list[SSEEvent]:
+        if self._open is None:
+            return []
+        self._open = None
+        return _event({"type": "content_block_stop", "index": self._index})
+
+    def _end(self) -> list[SSEEvent]:
+        self._ended = True
+        out = [] if self._started else self._start({})
+        delta = {"stop_reason": self._stop or "end_turn", "stop_sequence": None}
+        usage = {"output_tokens": 0, **self._usage}
+        return (
+            out
+            + self._close()
+            + _event({"type": "message_delta", "delta": delta, "usage": usage})
+            + _event({"type": "message_stop"})
+        )
+
+    def _error(self, status: int, message: str) -> list[SSEEvent]:
+        self._ended = True
+        kind = _ERRORS.get(status, "api_error" if status >= 500 else "invalid_request_error")
+        return _event({"type": "error", "error": {"type": kind, "message": message}})

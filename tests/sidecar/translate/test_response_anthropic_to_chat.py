@@ -1,0 +1,179 @@
+"""Anthropic Messages answers read as Chat Completions answers: streams split anywhere,
+whole bodies, errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from sluice.model import Text, ToolCall, Usage
+from sluice.sidecar.formats import openai_chat
+from sluice.sidecar.sse import SSEParser, encode_event
+from sluice.sidecar.translate._response_anthropic_to_chat import (
+    AnthropicToChatStream,
+    chat_body,
+    chat_error,
+)
+
+
+def event(obj: dict[str, Any]) -> bytes:
+    return encode_event(json.dumps(obj), obj["type"])
+
+
+def block(index: int, start: dict[str, Any], *deltas: dict[str, Any]) -> bytes:
+    out = event({"type": "content_block_start", "index": index, "content_block": start})
+    for delta in deltas:
+        out += event({"type": "content_block_delta", "index": index, "delta": delta})
+    return out + event({"type": "content_block_stop", "index": index})
+
+
+USAGE = {"input_tokens": 40, "cache_read_input_tokens": 60, "output_tokens": 1}
+START = {
+    "type": "message_start",
+    "message": {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude",
+        "content": [],
+        "usage": USAGE,
+    },
+}
+STREAM = b"".join(
+    [
+        event(START),
+        event({"type": "ping"}),
+        block(
+            0,
+            {"type": "thinking", "thinking": "", "signature": ""},
+            {"type": "thinking_delta", "thinking": "Hmm."},
+            {"type": "signature_delta", "signature": "sig"},
+        ),
+        block(
+            1,
+            {"type": "text", "text": ""},
+            {"type": "text_delta", "text": "Two "},
+            {"type": "text_delta", "text": "calls."},
+        ),
+        block(
+            2,
+            {"type": "tool_use", "id": "t1", "name": "Bash", "input": {}},
+            {"type": "input_json_delta", "partial_json": '{"command"'},
+            {"type": "input_json_delta", "partial_json": ': "ls"}'},
+        ),
+        block(
+            3,
+            {"type": "tool_use", "id": "t2", "name": "Read", "input": {}},
+            {"type": "input_json_delta", "partial_json": "{}"},
+        ),
+        event(
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "tool_use"},
+                "usage": {"output_tokens": 20},
+            }
+        ),
+        event({"type": "message_stop"}),
+    ]
+)
+
+
+def translate(pieces: list[bytes], include_usage: bool = True) -> bytes:
+    stream = AnthropicToChatStream(include_usage, created=1)
+    return b"".join(stream.feed(p) for p in pieces) + stream.close()
+
+
+def read(stream: bytes) -> Any:
+    decoder = openai_chat.stream_decoder()
+    parser = SSEParser()
+    for ev in [*parser.feed(stream), *parser.close()]:
+        decoder.feed(ev)
+    return decoder.finish()
+
+
+def test_a_stream_becomes_chat_chunks_text_and_parallel_calls() -> None:
+    out = translate([STREAM])
+    response = read(out)
+    assert response.blocks == [
+        Text("Two calls."),
+        ToolCall("t1", "Bash", '{"command": "ls"}'),
+        ToolCall("t2", "Read", "{}"),
+    ]
+    assert response.id == "msg_1"
+    assert response.stop_reason == "tool_use"
+    assert response.usage == Usage(100, 20, 60, None, None)
+    assert out.endswith(b"data: [DONE]\n\n")
+    assert b'"reasoning_content":"Hmm."' in out
+    assert b"sig" not in out  # a signature has no place in Chat
+
+
+def test_every_split_point_gives_the_same_chunks() -> None:
+    whole = translate([STREAM])
+    for cut in range(1, len(STREAM)):
+        assert translate([STREAM[:cut], STREAM[cut:]]) == whole, cut
+
+
+def test_no_usage_chunk_unless_asked() -> None:
+    assert b'"choices":[]' not in translate([STREAM], include_usage=False)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        event({"type": "error", "error": {"type": "overloaded_error", "message": "busy"}}),
+        b"event: x\ndata: {not json\n\n",
+    ],
+)
+def test_a_stream_failing_midway_ends_in_the_openai_error_chunk(tail: bytes) -> None:
+    head = event(START) + block(
+        0, {"type": "text", "text": ""}, {"type": "text_delta", "text": "x"}
+    )
+    out = translate([head + tail + event({"type": "message_stop"})])
+    last = json.loads(out.split(b"data: ")[-1])
+    assert last["error"]["type"] == "server_error"
+    assert b"[DONE]" not in out
+
+
+def test_a_stream_cut_short_ends_in_the_openai_error_chunk() -> None:
+    out = translate([event(START)])
+    assert b'"error"' in out.split(b"\n\n")[-2]
+
+
+def test_a_whole_body() -> None:
+    body = {
+        "id": "msg_2",
+        "type": "message",
+        "model": "claude",
+        "content": [
+            {"type": "thinking", "thinking": "Think.", "signature": "s"},
+            {"type": "text", "text": "Calling."},
+            {"type": "tool_use", "id": "t1", "name": "Bash", "input": {"command": "ls"}},
+        ],
+        "stop_reason": "tool_use",
+        "usage": {"input_tokens": 40, "cache_read_input_tokens": 60, "output_tokens": 20},
+    }
+    out = chat_body(json.dumps(body).encode())
+    response = openai_chat.parse_response(out)
+    assert response.blocks == [Text("Calling."), ToolCall("t1", "Bash", '{"command":"ls"}')]
+    assert response.stop_reason == "tool_use"
+    assert response.usage == Usage(100, 20, 60, None, None)
+    assert json.loads(out)["choices"][0]["message"]["reasoning_content"] == "Think."
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (400, "invalid_request_error"),
+        (401, "authentication_error"),
+        (429, "rate_limit_error"),
+        (500, "server_error"),
+        (529, "server_error"),
+    ],
+)
+def test_an_error_body_becomes_openai_s(status: int, kind: str) -> None:
+    body = json.dumps({"type": "error", "error": {"type": "x", "message": "nope"}}).encode()
+    assert json.loads(chat_error(status, body)) == {
+        "error": {"message": "nope", "type": kind, "param": None, "code": None}
+    }

@@ -1,0 +1,197 @@
+"""Chat Completions answers read as Anthropic Messages answers: streams split anywhere,
+whole bodies, errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from sluice.model import Text, Thinking, ToolCall, Usage
+from sluice.sidecar.formats import anthropic
+from sluice.sidecar.sse import SSEParser
+from sluice.sidecar.translate._response_chat_to_anthropic import (
+    ChatToAnthropicStream,
+    anthropic_body,
+    anthropic_error,
+)
+
+HEAD = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "qwen"}
+
+
+def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
+    choice = {"index": 0, "delta": delta, "finish_reason": finish}
+    return f"data: {json.dumps(HEAD | {'choices': [choice]} | extra)}\n\n".encode()
+
+
+def call(index: int, id_: str | None = None, name: str | None = None, args: str = "") -> Any:
+    function: dict[str, Any] = {"arguments": args}
+    if name is not None:
+        function["name"] = name
+    entry: dict[str, Any] = {"index": index, "function": function}
+    if id_ is not None:
+        entry |= {"id": id_, "type": "function"}
+    return {"tool_calls": [entry]}
+
+
+USAGE = {
+    "prompt_tokens": 100,
+    "completion_tokens": 20,
+    "prompt_tokens_details": {"cached_tokens": 60},
+    "completion_tokens_details": {"reasoning_tokens": 7},
+}
+STREAM = b"".join(
+    [
+        chunk({"role": "assistant", "content": ""}),
+        chunk({"reasoning_content": "Let me "}),
+        chunk({"reasoning_content": "look."}),
+        chunk({"content": "Two "}),
+        chunk({"content": "calls."}),
+        chunk(call(0, "call_a", "Bash", '{"command"')),
+        chunk(call(0, args=': "ls"}')),
+        chunk(call(1, "call_b", "Read", "")),
+        chunk(call(1, args='{"file_path": "/etc/hosts"}')),
+        chunk({}, "tool_calls"),
+        f"data: {json.dumps(HEAD | {'choices': [], 'usage': USAGE})}\n\n".encode(),
+        b"data: [DONE]\n\n",
+    ]
+)
+
+
+def read(stream: bytes) -> tuple[anthropic.AnthropicStream, list[str]]:
+    """The Anthropic stream read with the gateway's own Anthropic adapter."""
+    decoder = anthropic.stream_decoder()
+    names = []
+    parser = SSEParser()
+    for event in [*parser.feed(stream), *parser.close()]:
+        names.append(event.event or "")
+        decoder.feed(event)
+    return decoder, names
+
+
+def translate(pieces: list[bytes]) -> bytes:
+    stream = ChatToAnthropicStream()
+    return b"".join(stream.feed(p) for p in pieces) + stream.close()
+
+
+def test_a_stream_becomes_anthropic_events_thinking_text_and_parallel_calls() -> None:
+    decoder, names = read(translate([STREAM]))
+    response = decoder.finish()
+    assert response.blocks == [
+        Thinking("Let me look."),
+        Text("Two calls."),
+        ToolCall("call_a", "Bash", '{"command": "ls"}'),
+        ToolCall("call_b", "Read", '{"file_path": "/etc/hosts"}'),
+    ]
+    assert response.id == "chatcmpl-1"
+    assert response.stop_reason == "tool_use"
+    assert response.usage == Usage(40, 20, 60, None, 7)
+    assert names[0] == "message_start"
+    assert names[-2:] == ["message_delta", "message_stop"]
+    assert "error" not in names
+
+
+def test_every_split_point_gives_the_same_events() -> None:
+    whole = translate([STREAM])
+    for cut in range(1, len(STREAM)):
+        assert translate([STREAM[:cut], STREAM[cut:]]) == whole, cut
+
+
+@pytest.mark.parametrize(
+    ("finish", "stop"),
+    [
+        ("stop", "end_turn"),
+        ("length", "max_tokens"),
+        ("tool_calls", "tool_use"),
+        ("content_filter", "refusal"),
+    ],
+)
+def test_finish_reasons_become_stop_reasons(finish: str, stop: str) -> None:
+    stream = chunk({"content": "x"}) + chunk({}, finish) + b"data: [DONE]\n\n"
+    decoder, _ = read(translate([stream]))
+    assert decoder.finish().stop_reason == stop
+
+
+def test_a_stream_without_done_still_ends_after_its_finish_reason() -> None:
+    decoder, names = read(translate([chunk({"content": "x"}) + chunk({}, "stop")]))
+    assert names[-1] == "message_stop"
+    assert decoder.finish().blocks == [Text("x")]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b'data: {"error": {"message": "overloaded", "type": "server_error"}}\n\n',
+        b"data: {not json\n\n",
+    ],
+)
+def test_a_stream_failing_midway_ends_in_an_anthropic_error_event(tail: bytes) -> None:
+    out = translate([chunk({"content": "x"}) + tail + chunk({"content": "never"})])
+    _, names = read(out)
+    assert names[-1] == "error"
+    assert b"never" not in out
+
+
+def test_a_stream_cut_short_ends_in_an_anthropic_error_event() -> None:
+    _, names = read(translate([chunk({"content": "x"})]))
+    assert names[-3:] == ["content_block_start", "content_block_delta", "error"]
+
+
+def test_a_whole_body_keeps_thinking_first() -> None:
+    body = {
+        "id": "chatcmpl-2",
+        "object": "chat.completion",
+        "model": "qwen",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "tool_calls",
+                "message": {
+                    "role": "assistant",
+                    "content": "Calling.",
+                    "reasoning_content": "Think.",
+                    "tool_calls": [
+                        {
+                            "id": "c1",
+                            "type": "function",
+                            "function": {"name": "Bash", "arguments": '{"command": "ls"}'},
+                        }
+                    ],
+                },
+            }
+        ],
+        "usage": USAGE,
+    }
+    response = anthropic.parse_response(anthropic_body(json.dumps(body).encode()))
+    assert response.blocks == [
+        Thinking("Think.", ""),
+        Text("Calling."),
+        ToolCall("c1", "Bash", '{"command":"ls"}'),  # as the adapter writes input
+    ]
+    assert response.stop_reason == "tool_use"
+    assert response.id == "chatcmpl-2"
+    assert response.usage == Usage(40, 20, 60, None, 7)
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (400, "invalid_request_error"),
+        (401, "authentication_error"),
+        (429, "rate_limit_error"),
+        (500, "api_error"),
+        (503, "overloaded_error"),
+    ],
+)
+def test_an_error_body_becomes_anthropic_s(status: int, kind: str) -> None:
+    body = json.dumps({"error": {"message": "nope", "type": "x", "code": None}}).encode()
+    assert json.loads(anthropic_error(status, body)) == {
+        "type": "error",
+        "error": {"type": kind, "message": "nope"},
+    }
+
+
+def test_an_error_body_that_is_not_json_keeps_its_text() -> None:
+    error = json.loads(anthropic_error(502, b"Bad Gateway"))
+    assert error["error"] == {"type": "api_error", "message": "Bad Gateway"}
