@@ -77,7 +77,7 @@ async def _run(config: GatewayConfig, chains: ChainSet, asked: TryRequest) -> di
     chain = _chain(chains, asked, route.path)
     routes = RouteTable(config.routes, config.providers)
     exchange = Exchange(chains, config.sidecar.keepalive_s)
-    exchange.on_request_headers(routes, {":path": route.path})
+    await exchange.on_request_headers(routes, {":path": route.path})
     exchange.chain = chain  # the chain asked for, whatever the select rules say
     body = request_body(route.format, asked)
     started = time.perf_counter()

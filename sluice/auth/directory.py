@@ -5,7 +5,11 @@ never against the database. Each worker polls :func:`~sluice.store.keys.keys_ver
 cheap aggregate query) every ``auth.refresh_interval_s`` and reloads
 :func:`~sluice.store.keys.active_keys` only when it changed, so a created key works, and a
 revoked one stops working, on every worker of every replica within about one interval.
-An expiry needs no poll: it is checked on every lookup.
+A well-formed key the directory does not know yet (created a moment ago, on another
+replica) triggers one refresh before it is refused: concurrent misses share it, and misses
+refresh at most every :data:`MISS_REFRESH_S`, so a flood of made-up keys costs the store a
+few cheap version queries a second, never a lookup each. An expiry needs no poll: it is
+checked on every lookup.
 
 While the store cannot be read, the directory keeps the keys it last loaded (traffic goes
 on; a revocation then waits for the store). A worker that never loaded them refuses every
@@ -18,13 +22,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sluice.auth.keys import KeyRecord, hash_key, looks_like_key
 from sluice.store.keys import KeyStore, active_keys, keys_version
 
-__all__ = ["KeyDirectory"]
+__all__ = ["MISS_REFRESH_S", "KeyDirectory"]
+
+MISS_REFRESH_S = 0.25  # the least time between two refreshes caused by unknown keys
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +50,8 @@ class KeyDirectory:
         self._by_hash: dict[str, KeyRecord] = {}
         self._version: str | None = None
         self.unreadable = False  # the last poll failed (logged once until it works again)
+        self._missed: asyncio.Task[bool] | None = None  # the refresh a miss started
+        self._missed_at = -MISS_REFRESH_S
 
     def lookup(self, secret: str) -> KeyRecord | None:
         """The usable key whose whole text is ``secret``; ``None`` when malformed, unknown,
@@ -53,6 +62,20 @@ class KeyDirectory:
         if record is None:
             return None
         return record if record.usable(self._clock()) else None
+
+    async def refresh_for(self, secret: str) -> bool:
+        """Before refusing ``secret``: refresh once if it could be a key created since the
+        last poll; ``True`` when the keys were reloaded (look it up again)."""
+        if not looks_like_key(secret):
+            return False
+        task = self._missed
+        if task is None or task.done():
+            now = time.monotonic()
+            if now - self._missed_at < MISS_REFRESH_S:
+                return False
+            self._missed_at = now
+            task = self._missed = asyncio.ensure_future(self.refresh())
+        return await asyncio.shield(task)
 
     @property
     def size(self) -> int:

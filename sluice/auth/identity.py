@@ -119,6 +119,14 @@ class Gate:
             tokens_per_day=record.tokens_per_day,
         )
 
+    async def may_know_soon(self, headers: Mapping[str, str]) -> bool:
+        """For a request :meth:`identify` refused: whether its key may be one created since
+        the directory's last poll, now loaded (then identify it again)."""
+        secret = credential(headers)
+        if self.directory is None or not secret:
+            return False
+        return await self.directory.refresh_for(secret)
+
     def _from_token(self, jwt: JwtConfig, token: Mapping[str, Any]) -> Identity | None:
         user = _claim(token, jwt.user_claim)
         if user is None:

@@ -215,7 +215,7 @@ class Exchange:
                 model=self.request.model if self.request is not None else None,
             )
 
-    def on_request_headers(
+    async def on_request_headers(
         self,
         routes: RouteTable,
         headers: Mapping[str, str],
@@ -226,6 +226,8 @@ class Exchange:
         any: find the route's format, decide who calls, choose the chain. A caller who
         cannot be authenticated is refused here (401), before any upstream byte."""
         self.routing.on_headers(routes, headers, token)
+        if self.routing.caller is None:
+            await self.routing.identify_again(routes, headers, token)
         if self.routing.caller is None:
             return self._unauthenticated()
         return None

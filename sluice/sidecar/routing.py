@@ -97,6 +97,17 @@ class Routing:
             )
         )
 
+    async def identify_again(
+        self,
+        routes: RouteTable,
+        headers: Mapping[str, str],
+        token: Mapping[str, Any] | None = None,
+    ) -> None:
+        """After :meth:`on_headers` refused the caller: once more, if the key may be one
+        created since the worker last loaded the keys (and now loaded)."""
+        if await self._gate.may_know_soon(headers):
+            self.on_headers(routes, headers, token)
+
     def by_model(self, model: str | None) -> str | None:
         """The provider a model rule sends this request to (``None``: the route's own).
         Envoy re-picks the route from a header the server sets; see

@@ -276,7 +276,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         yield reply
                 elif kind == "request_headers":
                     headers = _headers(message.request_headers)
-                    refused = exchange.on_request_headers(self.routes, headers, _token(message))
+                    refused = await exchange.on_request_headers(
+                        self.routes, headers, _token(message)
+                    )
                     if refused is not None:  # not authenticated: nothing goes upstream
                         if metrics is not None:  # before the reply, which ends the stream
                             metrics.message(kind, time.perf_counter() - started)
@@ -286,7 +288,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                 elif kind == "request_body":
                     verdict: Continue | Refuse | None = None
                     if not exchange.path:  # no header message came: read what Envoy attached
-                        verdict = exchange.on_request_headers(
+                        verdict = await exchange.on_request_headers(
                             self.routes, _request_start(message), _token(message)
                         )
                     if verdict is None:

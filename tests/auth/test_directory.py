@@ -3,13 +3,14 @@ store's version changes, expiry checked on every lookup, kept while the store is
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from sluice.auth.directory import KeyDirectory
+from sluice.auth.directory import MISS_REFRESH_S, KeyDirectory
 from sluice.schema import upgrade
 from sluice.store import Store
 from sluice.store.keys import create_key, revoke_key
@@ -74,3 +75,37 @@ async def test_the_loaded_keys_stay_while_the_store_is_down(store: Store) -> Non
     assert broken.unreadable
     assert broken.lookup(secret) is None  # never loaded: nobody is let in
     assert directory.lookup(secret) is not None
+
+
+async def test_a_key_created_since_the_last_poll_is_known_at_its_first_use(store: Store) -> None:
+    directory = KeyDirectory(store)
+    await directory.refresh()
+    record, secret = await create_key(store, "carol", "payments")
+    assert directory.lookup(secret) is None  # the poll has not seen it yet
+    assert await directory.refresh_for(secret)
+    assert directory.lookup(secret) == record
+
+
+async def test_made_up_keys_share_one_refresh_and_cannot_flood_the_store(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = KeyDirectory(store)
+    calls = 0
+    real = directory.refresh
+
+    async def counted() -> bool:
+        nonlocal calls
+        calls += 1
+        return await real()
+
+    monkeypatch.setattr(directory, "refresh", counted)
+    made_up = [f"sk-sluice-{n:032d}" for n in range(200)]
+    await asyncio.gather(*(directory.refresh_for(key) for key in made_up))
+    assert calls == 1  # concurrent misses wait for the same refresh
+    assert not await directory.refresh_for(made_up[0])  # too soon after the last one
+    assert calls == 1
+    await asyncio.sleep(MISS_REFRESH_S)
+    await directory.refresh_for(made_up[1])
+    assert calls == 2
+    assert not await directory.refresh_for("sk-ant-not-a-sluice-key")  # never for other shapes
+    assert calls == 2

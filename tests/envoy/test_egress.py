@@ -311,4 +311,5 @@ def test_a_translated_provider_s_key_travels_in_its_own_format_s_header(tmp_path
     (tmp_path / "key").write_text("sk-local\n")
     raw["providers"]["local"]["api_key"] = {"secret": {"file": str(tmp_path / "key")}}
     raw["routes"][0]["models"] = []
+    raw["auth"] = {"allow_anonymous": True}
     assert key_header(config(**raw), "local") == ("authorization", "Bearer ")
