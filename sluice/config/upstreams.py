@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, HttpUrl, field_validator
+from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from sluice.config.base import Model
+from sluice.config.cloud import BedrockConfig
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.runtime import FailureMode
 from sluice.model import Format
@@ -30,6 +32,21 @@ class ProviderConfig(Model):
     )
     retries: Retries = Field(default_factory=Retries)
     circuit_breaker: CircuitBreaker = Field(default_factory=CircuitBreaker)
+    bedrock: BedrockConfig | None = Field(
+        None,
+        description="AWS Bedrock (Anthropic routes only): the sidecar adapts the request and "
+        "the response, Envoy signs it. base_url defaults to the region's runtime endpoint.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cloud_url(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "base_url" not in data:
+            bedrock = data.get("bedrock")
+            region = bedrock.get("region") if isinstance(bedrock, dict) else None
+            if isinstance(region, str):
+                data = {**data, "base_url": BedrockConfig(region=region).base_url}
+        return data
 
     @field_validator("base_url")
     @classmethod

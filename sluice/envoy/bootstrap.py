@@ -179,7 +179,9 @@ def _ext_proc_filter(config: GatewayConfig) -> JSONDict:
     }
 
 
-def _processing_mode(*, send_request_headers: bool) -> JSONDict:
+def _processing_mode(
+    *, send_request_headers: bool, send_response_headers: bool = False
+) -> JSONDict:
     return {
         # No header messages: each would add a round trip before the first byte. What the
         # sidecar needs of them comes with the body messages (attributes and metadata).
@@ -189,7 +191,8 @@ def _processing_mode(*, send_request_headers: bool) -> JSONDict:
         # The whole JSON arrives in one message; a reply may still refuse the request.
         "request_body_mode": "BUFFERED",
         "request_trailer_mode": "SKIP",
-        "response_header_mode": "SKIP",
+        # A cloud provider's response needs its headers rewritten (content type, status).
+        "response_header_mode": "SEND" if send_response_headers else "SKIP",
         # Envoy forwards chunks without waiting; the sidecar answers with any number of
         # streamed chunks. Set statically: switching into it per request is buggy.
         "response_body_mode": "FULL_DUPLEX_STREAMED",
@@ -212,6 +215,10 @@ def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict
     for provider in [*by_model, None]:
         match: JSONDict = {"path": route.path}  # exact path; the query string is kept
         name = f"{route.format}:{route.path}"
+        if provider is not None and config.providers[provider].bedrock is not None:
+            # The sidecar set Bedrock's own path with the header: any path, as the header
+            # alone (which clients cannot send) says the sidecar approved the request.
+            match = {"prefix": "/"}
         if provider is not None:
             # Set by the sidecar from the body's model; Envoy then re-picks the route.
             header = {"name": PROVIDER_HEADER, "string_match": {"exact": provider}}
@@ -227,7 +234,7 @@ def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict
             # sent to it): the provider's length would then be wrong.
             "response_headers_to_remove": ["content-length"],
         }
-        overrides = _ext_proc_overrides(route)
+        overrides = _ext_proc_overrides(config, route)
         if overrides:
             entry["typed_per_filter_config"] = {
                 EXT_PROC_FILTER: {"@type": _EXT_PROC_PER_ROUTE, "overrides": overrides}
@@ -236,14 +243,19 @@ def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict
     return entries
 
 
-def _ext_proc_overrides(route: Route) -> JSONDict:
+def _ext_proc_overrides(config: GatewayConfig, route: Route) -> JSONDict:
     """What differs on this route from the ext_proc filter's own settings."""
     overrides: JSONDict = {}
     if route.failure_mode is not None:
         overrides["failure_mode_allow"] = route.failure_mode is FailureMode.OPEN
-    if route.models:
+    providers = [route.provider, *(rule.provider for rule in route.models)]
+    cloud = any(config.providers[name].bedrock is not None for name in providers)
+    if route.models or cloud:
         # Every entry of the route: the request first matches the one without the header.
-        overrides["processing_mode"] = _processing_mode(send_request_headers=True)
+        # A cloud provider's path is set with the reply to the body: the headers must wait.
+        overrides["processing_mode"] = _processing_mode(
+            send_request_headers=True, send_response_headers=cloud
+        )
     return overrides
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sluice.config import GatewayConfig
 from sluice.envoy.keys import key_filters
 from sluice.envoy.resilience import NO_PANIC, circuit_breakers, outlier_detection
+from sluice.envoy.signing import signing_filters
 from sluice.envoy.tls import upstream_tls
 from sluice.envoy.typed import protocol_options
 
@@ -109,7 +110,7 @@ def provider_cluster(name: str, config: GatewayConfig) -> JSONDict:
         protocol: JSONDict = {"auto_config": {"http2_protocol_options": http2}}
     else:
         protocol = {"explicit_http_config": {"http_protocol_options": {}}}
-    filters = key_filters(config, name)
+    filters = key_filters(config, name) or signing_filters(config, name)
     if filters:
         protocol["http_filters"] = filters
     cluster["typed_extension_protocol_options"] = protocol_options(protocol)

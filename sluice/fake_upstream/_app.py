@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from ._anthropic import AnthropicMessages
+from ._bedrock import bedrock_invoke
 from ._directives import read_directives
 from ._errors import ErrorKind, InvalidRequest
 from ._ids import Ids
@@ -57,6 +58,10 @@ def create_app(*, history: int = 100) -> web.Application:
     # Azure OpenAI's v1 API: the same two endpoints under /openai.
     app.router.add_post("/openai/v1/chat/completions", _endpoint(_CHAT))
     app.router.add_post("/openai/v1/responses", responses)
+    # AWS Bedrock's runtime API for Claude (SigV4-signed; see _bedrock).
+    app.router.add_post(
+        r"/model/{model}/{action:invoke|invoke-with-response-stream}", bedrock_invoke
+    )
     app.router.add_get("/v1/models", _models)
     app.router.add_get("/", _probe)  # also answers HEAD, Claude Code's connectivity probe
     app.router.add_get("/_fake/requests", _list_requests)

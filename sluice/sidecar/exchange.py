@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from sluice.hooks import ExchangeContext, RequestHook
 from sluice.model import Format, Request
+from sluice.sidecar.bedrock import EVENTSTREAM, BedrockError, BedrockStream, adapt_request
 from sluice.sidecar.capturing import Capturing
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.chains import ChainSet
@@ -60,6 +61,7 @@ class Continue:
 
     body: bytes | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)  # for the rate-limit filters
+    path: str | None = None  # replaces the request's path upstream (a cloud provider's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +80,11 @@ CONTINUE = Continue()
 
 @dataclass(frozen=True, slots=True)
 class ResponseHeaderChanges:
-    """Header edits for the response; ``remove`` names headers to drop."""
+    """Header edits for the response; ``remove`` names headers to drop, ``set`` gives
+    headers (``:status`` included) their value."""
 
     remove: tuple[str, ...] = ()
+    set: tuple[tuple[str, str], ...] = ()
 
 
 NO_CHANGES = ResponseHeaderChanges()
@@ -99,6 +103,7 @@ class Exchange:
         "_metrics",
         "_reader",
         "_recorder",
+        "_upstream",
         "account",
         "capturing",
         "context",
@@ -141,6 +146,9 @@ class Exchange:
         self._adapter: Adapter | None = None
         # Reads the response when the chain does: a stream, or a whole body.
         self._reader: StreamEnforcer | BodyEnforcer | None = None
+        # Turns a cloud provider's response into the client's format (Bedrock's frames or
+        # errors); None when the provider speaks the client's format.
+        self._upstream: BedrockStream | BedrockError | None = None
         self._failed = False
 
     @property
@@ -241,6 +249,10 @@ class Exchange:
             who = self.account.admit(
                 len(sent), request.model, request.max_tokens, caller.client, caller.team
             )
+        bedrock = self.routing.bedrock
+        if bedrock is not None:  # the approved body, as Bedrock takes it
+            adapted = adapt_request(bedrock, sent)
+            return Continue(adapted.body, who or {}, path=adapted.path)
         if who is not None:
             return Continue(new_body, who)
         return Continue(new_body) if changed else CONTINUE
@@ -257,9 +269,15 @@ class Exchange:
         self.finish()
         return Refuse(400, body)
 
-    def on_response_headers(self, status: int, content_type: str) -> ResponseHeaderChanges:
-        """The response begins (``status`` 0 if unknown): decide whether its body is read or
-        passed through."""
+    def on_response_headers(
+        self, status: int, content_type: str, error_type: str = ""
+    ) -> ResponseHeaderChanges:
+        """The response begins (``status`` 0 if unknown; ``error_type``: Bedrock's
+        ``x-amzn-errortype``): decide whether its body is read or passed through."""
+        cloud = self._cloud_response(status, content_type, error_type)
+        if cloud:
+            status = self.status
+            content_type = dict(cloud)["content-type"]
         self.status = status
         self.response_started = True
         sse = content_type.startswith("text/event-stream")
@@ -278,6 +296,9 @@ class Exchange:
         if self.capturing is not None:
             self.capturing.response_started(status, content_type, rewritten=read)
         if not read or self.context is None or self._adapter is None:
+            if cloud:  # translated, even when nothing reads it
+                self.passthrough = False
+                return ResponseHeaderChanges(remove=("content-length",), set=cloud)
             return NO_CHANGES
         self.passthrough = False
         if sse:
@@ -294,7 +315,26 @@ class Exchange:
             )
         else:
             self._reader = BodyEnforcer(chain, self._adapter, self.context, self.decisions)
+        if cloud:
+            return ResponseHeaderChanges(remove=("content-length",), set=cloud)
         return _BODY_MAY_CHANGE
+
+    def _cloud_response(
+        self, status: int, content_type: str, error_type: str
+    ) -> tuple[tuple[str, str], ...]:
+        """When a cloud provider answers in its own framing: set up the translation and
+        return the headers the client gets instead (else ``()``)."""
+        if self.routing.bedrock is None or self.request is None:
+            return ()
+        if status >= 400:
+            error = self._upstream = BedrockError(status, error_type)
+            self.status = error.status
+            return ((":status", str(error.status)), ("content-type", "application/json"))
+        if content_type.startswith(EVENTSTREAM):
+            self._upstream = BedrockStream()
+            self.status = status
+            return (("content-type", "text/event-stream"),)
+        return ()
 
     def on_passthrough_chunk(self, chunk: bytes, end: bool) -> None:
         """A response chunk that goes back to the client as it came (``end``: the last):
@@ -313,6 +353,8 @@ class Exchange:
         """
         if self._failed:
             return
+        if (upstream := self._upstream) is not None:  # into the client's format first
+            chunk = upstream.feed(chunk) + (upstream.close() if end else b"")
         if self.account is not None:
             self.account.feed(chunk)
         capturing = self.capturing

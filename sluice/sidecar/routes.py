@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 
 from sluice.config import ModelRule, Route
+from sluice.config.cloud import BedrockConfig
 from sluice.model import Format
 
 __all__ = ["RouteTable"]
@@ -19,9 +20,12 @@ class RouteTable:
     <Format.ANTHROPIC: 'anthropic'>
     """
 
-    __slots__ = ("_formats", "_models", "_providers")
+    __slots__ = ("_bedrock", "_formats", "_models", "_providers")
 
-    def __init__(self, routes: Iterable[Route]) -> None:
+    def __init__(
+        self, routes: Iterable[Route], bedrock: Mapping[str, BedrockConfig] | None = None
+    ) -> None:
+        self._bedrock = dict(bedrock or {})  # providers that are AWS Bedrock, by name
         routes = list(routes)
         self._formats = {route.path: route.format for route in routes}
         self._providers = {route.path: route.provider for route in routes}
@@ -34,6 +38,10 @@ class RouteTable:
     def provider_for(self, path: str) -> str | None:
         """The name of the provider ``path``'s route sends to."""
         return self._providers.get(path.partition("?")[0])
+
+    def bedrock_for(self, provider: str | None) -> BedrockConfig | None:
+        """The Bedrock settings of ``provider``; ``None`` when it is not Bedrock."""
+        return self._bedrock.get(provider) if provider is not None else None
 
     def provider_for_model(self, path: str, model: str | None) -> str | None:
         """The provider a model rule of ``path``'s route picks for ``model``, if any.

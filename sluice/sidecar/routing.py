@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sluice.config.cloud import BedrockConfig
 from sluice.model import Format
 from sluice.sidecar.chain import Chain
 from sluice.sidecar.chains import ChainSet, Selection
@@ -94,6 +95,11 @@ class Routing:
                 requested=headers.get(chains.chain_header) if chains.chain_header else None,
             )
         )
+
+    @property
+    def bedrock(self) -> BedrockConfig | None:
+        """The Bedrock settings when the provider is Bedrock (known once the body is read)."""
+        return self._routes.bedrock_for(self.provider) if self._routes is not None else None
 
     def by_model(self, model: str | None) -> str | None:
         """The provider a model rule sends this request to (``None``: the route's own).

@@ -64,7 +64,7 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     versions = PolicyVersions.open(config.store_url) if config.store_url else None
     source = PolicySource(config_path, config, models, versions)
     servicer = ExtProcServer(
-        RouteTable(config.routes),
+        RouteTable(config.routes, {n: p.bedrock for n, p in config.providers.items() if p.bedrock}),
         await source.start(),
         config.sidecar.keepalive_s,
         event_log[1] if event_log else None,

@@ -1,0 +1,101 @@
+"""Claude through a cloud contract: the settings of a Bedrock provider.
+
+A provider with a ``bedrock`` section is AWS Bedrock's runtime API: the sidecar sends the
+Anthropic Messages body with the version in the body and the Bedrock model id in the path,
+and Envoy signs each request with SigV4 (``sluice.envoy.signing``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field, field_validator
+
+from sluice.config.base import Model
+
+__all__ = ["BEDROCK_MODELS", "BedrockConfig"]
+
+# Anthropic's model names (and their aliases) -> Bedrock's base model ids.
+BEDROCK_MODELS: dict[str, str] = {
+    "claude-opus-4-5-20251101": "anthropic.claude-opus-4-5-20251101-v1:0",
+    "claude-opus-4-5": "anthropic.claude-opus-4-5-20251101-v1:0",
+    "claude-opus-4-1-20250805": "anthropic.claude-opus-4-1-20250805-v1:0",
+    "claude-opus-4-1": "anthropic.claude-opus-4-1-20250805-v1:0",
+    "claude-opus-4-20250514": "anthropic.claude-opus-4-20250514-v1:0",
+    "claude-opus-4-0": "anthropic.claude-opus-4-20250514-v1:0",
+    "claude-sonnet-4-5-20250929": "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "claude-sonnet-4-5": "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "claude-sonnet-4-20250514": "anthropic.claude-sonnet-4-20250514-v1:0",
+    "claude-sonnet-4-0": "anthropic.claude-sonnet-4-20250514-v1:0",
+    "claude-haiku-4-5-20251001": "anthropic.claude-haiku-4-5-20251001-v1:0",
+    "claude-haiku-4-5": "anthropic.claude-haiku-4-5-20251001-v1:0",
+    "claude-3-7-sonnet-20250219": "anthropic.claude-3-7-sonnet-20250219-v1:0",
+    "claude-3-7-sonnet-latest": "anthropic.claude-3-7-sonnet-20250219-v1:0",
+    "claude-3-5-haiku-20241022": "anthropic.claude-3-5-haiku-20241022-v1:0",
+    "claude-3-5-haiku-latest": "anthropic.claude-3-5-haiku-20241022-v1:0",
+}
+
+# A cross-region inference profile's prefix by the region's geography.
+_GEOGRAPHIES = (("us-", "us"), ("ca-", "us"), ("eu-", "eu"), ("ap-", "apac"))
+_REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+
+
+class BedrockConfig(Model):
+    """AWS Bedrock: region, model ids, signing.
+
+    Credentials are Envoy's own AWS chain: ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``
+    (and ``AWS_SESSION_TOKEN``) in Envoy's environment, a profile in the credentials file
+    (``AWS_PROFILE``, ``AWS_SHARED_CREDENTIALS_FILE``), web identity (EKS IRSA:
+    ``AWS_ROLE_ARN`` and ``AWS_WEB_IDENTITY_TOKEN_FILE``), the container or instance role.
+    """
+
+    region: str = Field(description="AWS region, e.g. us-east-1.")
+    models: dict[str, str] = Field(
+        default_factory=dict,
+        description="Model name -> Bedrock model id or inference profile (id or ARN); "
+        "added to the built-in map of current Claude models, and wins over it.",
+    )
+    inference_profile: str | None = Field(
+        "auto",
+        description="Prefix of the cross-region inference profile put before built-in "
+        "model ids (us, eu, apac, global); auto: the region's geography; null: none "
+        "(base model ids).",
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, region: str) -> str:
+        if not _REGION.match(region):
+            raise ValueError(f"not an AWS region: {region!r}")
+        return region
+
+    @property
+    def base_url(self) -> str:
+        """Bedrock's runtime endpoint in this region."""
+        return f"https://bedrock-runtime.{self.region}.amazonaws.com"
+
+    def model_id(self, model: str) -> str:
+        """The Bedrock id for ``model``: the configured map, else the built-in map (with
+        the inference profile's prefix), else ``model`` itself (already a Bedrock id).
+
+        >>> config = BedrockConfig(region="eu-west-1")
+        >>> config.model_id("claude-sonnet-4-5")
+        'eu.anthropic.claude-sonnet-4-5-20250929-v1:0'
+        >>> config.model_id("anthropic.claude-3-haiku-20240307-v1:0")
+        'anthropic.claude-3-haiku-20240307-v1:0'
+        """
+        if model in self.models:
+            return self.models[model]
+        base = BEDROCK_MODELS.get(model)
+        if base is None:
+            return model
+        prefix = self._profile()
+        return f"{prefix}.{base}" if prefix else base
+
+    def _profile(self) -> str | None:
+        if self.inference_profile != "auto":
+            return self.inference_profile
+        for start, geography in _GEOGRAPHIES:
+            if self.region.startswith(start):
+                return geography
+        return None

@@ -1,0 +1,121 @@
+"""Claude through AWS Bedrock: Anthropic clients served by a (fake) Bedrock, signed by Envoy.
+
+The fake Bedrock checks every request's SigV4 signature with botocore's signer against the
+fake account's keys, which the gateway's Envoy reads from its environment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import anthropic
+import pytest
+
+from sluice.fake_upstream._sigv4 import FAKE_AWS_CREDENTIALS
+from sluice.model import Format
+from tests.dataplane.clients import anthropic_client, ask
+from tests.dataplane.conftest import track
+from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
+
+BODY = {
+    "model": "claude-sonnet-4-5",
+    "max_tokens": 64,
+    "messages": [{"role": "user", "content": "hi"}],
+}
+
+
+@contextlib.contextmanager
+def _aws_environment(key_id: str, secret: str) -> Iterator[None]:
+    """Envoy's AWS credentials, through its environment (the first of its sources)."""
+    names = {"AWS_ACCESS_KEY_ID": key_id, "AWS_SECRET_ACCESS_KEY": secret}
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(names)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _bedrock_gateway(
+    workdir: Path, upstream: FakeUpstream, name: str, secret: str, **extra: object
+) -> Gateway:
+    gateway_dir = workdir / name
+    gateway_dir.mkdir()
+    config = gateway_config(
+        upstream.url,
+        gateway_dir / "run",
+        providers={
+            "bedrock": {
+                "base_url": upstream.url,
+                "bedrock": {"region": "us-east-1", "inference_profile": "us"},
+                "retries": {"max_retries": 0},
+            }
+        },
+        routes=[{"path": "/v1/messages", "format": "anthropic", "provider": "bedrock"}],
+        **extra,
+    )
+    with _aws_environment(FAKE_AWS_CREDENTIALS[0], secret):
+        return start_gateway(gateway_dir, config)
+
+
+@pytest.fixture(scope="module")
+def bedrock(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
+    """A gateway whose Anthropic route goes to Bedrock, with a chain that blocks sudo."""
+    gateway = _bedrock_gateway(
+        workdir,
+        upstream,
+        "bedrock",
+        FAKE_AWS_CREDENTIALS[1],
+        policy_paths=[str(ROOT / "examples" / "policies")],
+        policies=[{"name": "no_sudo:NoSudo"}],
+    )
+    with track(gateway):
+        yield gateway
+
+
+@pytest.fixture(autouse=True)
+def _clear(upstream: FakeUpstream) -> None:
+    upstream.clear()
+
+
+@pytest.mark.parametrize("script", ["text", "tools", "thinking"])
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "whole"])
+async def test_sdk_reads_bedrock_as_anthropic(
+    bedrock: Gateway, upstream: FakeUpstream, stream: bool, script: str
+) -> None:
+    through = await ask(bedrock.url, Format.ANTHROPIC, stream=stream, script=script)
+    direct = await ask(upstream.url, Format.ANTHROPIC, stream=stream, script=script)
+    assert through == direct
+    assert through.text
+    [received] = [r for r in upstream.requests() if r["path"].startswith("/model/")]
+    action = "invoke-with-response-stream" if stream else "invoke"
+    assert received["path"] == f"/model/claude-sonnet-4-6/{action}"
+
+
+async def test_request_is_bedrocks_and_signed_by_envoy(
+    bedrock: Gateway, upstream: FakeUpstream
+) -> None:
+    async with anthropic_client(bedrock.url) as client:
+        message = await client.messages.create(**BODY)  # type: ignore[arg-type]
+    assert message.content
+    [received] = upstream.requests()
+    # The model mapped to the inference profile's id, ':' encoded in the path as AWS does.
+    assert received["path"] == "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke"
+    body = json.loads(received["body"])
+    assert body["anthropic_version"] == "bedrock-2023-05-31"
+    assert "model" not in body and "stream" not in body
+    headers = received["headers"]
+    assert headers["authorization"].startswith(
+        f"AWS4-HMAC-SHA256 Credential={FAKE_AWS_CREDENTIALS[0]}/"
+    )
+    assert "/us-east-1/bedrock/aws4_request, SignedHeaders=" in headers["authorization"]
+    assert "x-api-key" not in headers  # the client's key never reaches AWS
+    assert "anthropic-version" not in headers
