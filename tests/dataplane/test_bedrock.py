@@ -19,6 +19,7 @@ from sluice.fake_upstream._sigv4 import FAKE_AWS_CREDENTIALS
 from sluice.model import Format
 from tests.dataplane.clients import anthropic_client, ask
 from tests.dataplane.conftest import track
+from tests.dataplane.test_enforcement import READ, SUDO, assert_refusal, tools
 from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
 
 BODY = {
@@ -111,7 +112,8 @@ async def test_request_is_bedrocks_and_signed_by_envoy(
     assert received["path"] == "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke"
     body = json.loads(received["body"])
     assert body["anthropic_version"] == "bedrock-2023-05-31"
-    assert "model" not in body and "stream" not in body
+    assert "model" not in body
+    assert "stream" not in body
     headers = received["headers"]
     assert headers["authorization"].startswith(
         f"AWS4-HMAC-SHA256 Credential={FAKE_AWS_CREDENTIALS[0]}/"
@@ -119,3 +121,57 @@ async def test_request_is_bedrocks_and_signed_by_envoy(
     assert "/us-east-1/bedrock/aws4_request, SignedHeaders=" in headers["authorization"]
     assert "x-api-key" not in headers  # the client's key never reaches AWS
     assert "anthropic-version" not in headers
+
+
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "whole"])
+async def test_blocked_tool_call_in_a_bedrock_response(bedrock: Gateway, stream: bool) -> None:
+    reply = await ask(
+        bedrock.url, Format.ANTHROPIC, stream=stream, script="tools", headers=tools(SUDO, READ)
+    )
+    assert_refusal(reply)
+    assert reply.tool_calls == (("Read", {"file_path": "/etc/hosts"}),)
+    assert reply.stop == "tool_use"
+
+
+ERRORS = [
+    ("error_429", anthropic.RateLimitError, 429, "rate_limit_error", "ThrottlingException"),
+    ("error_400", anthropic.BadRequestError, 400, "invalid_request_error", "ValidationException"),
+    ("error_529", anthropic.InternalServerError, 503, "overloaded_error", "ServiceUnavailable"),
+    ("error_500", anthropic.InternalServerError, 500, "api_error", "InternalServerException"),
+]
+
+
+@pytest.mark.parametrize(("script", "exception", "status", "kind", "name"), ERRORS)
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "whole"])
+async def test_bedrock_errors_reach_the_sdk_as_anthropic_errors(
+    bedrock: Gateway,
+    stream: bool,
+    script: str,
+    exception: type[anthropic.APIStatusError],
+    status: int,
+    kind: str,
+    name: str,
+) -> None:
+    with pytest.raises(exception) as info:
+        await ask(bedrock.url, Format.ANTHROPIC, stream=stream, script=script)
+    assert info.value.status_code == status
+    body = info.value.body
+    assert isinstance(body, dict)
+    assert body["error"]["type"] == kind
+    assert name in body["error"]["message"]
+
+
+async def test_midstream_exception_frame_becomes_an_error_event(bedrock: Gateway) -> None:
+    with pytest.raises(anthropic.APIStatusError) as info:
+        await ask(bedrock.url, Format.ANTHROPIC, stream=True, script="midstream_error")
+    assert "modelStreamErrorException" in str(info.value)
+
+
+async def test_a_wrong_signature_is_refused_by_bedrock(
+    workdir: Path, upstream: FakeUpstream
+) -> None:
+    with track(_bedrock_gateway(workdir, upstream, "bedrock-wrong", "not-the-secret")) as gateway:
+        async with anthropic_client(gateway.url) as client:
+            with pytest.raises(anthropic.PermissionDeniedError) as info:
+                await client.messages.create(**BODY)  # type: ignore[arg-type]
+    assert "InvalidSignatureException" in str(info.value)
