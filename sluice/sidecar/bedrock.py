@@ -201,7 +201,8 @@ class BedrockStream:
             text = parsed.get("message", text) if isinstance(parsed, dict) else text
         except ValueError:
             text = text or message.payload.decode(errors="replace")
-        _, kind_of_error = _ERRORS.get(exception, (502, "api_error"))
+        # In a stream the names start in lower case (throttlingException).
+        _, kind_of_error = _ERRORS.get(exception[:1].upper() + exception[1:], (502, "api_error"))
         return self._error(kind_of_error, f"Bedrock {exception or 'error'}: {text}")
 
     def _error(self, kind: str, message: str) -> bytes:
