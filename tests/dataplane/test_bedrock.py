@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import anthropic
 import pytest
@@ -22,10 +23,13 @@ from tests.dataplane.conftest import track
 from tests.dataplane.test_enforcement import READ, SUDO, assert_refusal, tools
 from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
 
-BODY = {
-    "model": "claude-sonnet-4-5",
-    "max_tokens": 64,
-    "messages": [{"role": "user", "content": "hi"}],
+DIRECT = {"path": "/v1/messages", "format": "anthropic", "provider": "bedrock"}
+# Anthropic's API by default, Bedrock for Claude models: Envoy re-picks the route.
+BY_MODEL = {
+    "path": "/v1/messages",
+    "format": "anthropic",
+    "provider": "anthropic",
+    "models": [{"model": "claude-*", "provider": "bedrock"}],
 }
 
 
@@ -46,7 +50,7 @@ def _aws_environment(key_id: str, secret: str) -> Iterator[None]:
 
 
 def _bedrock_gateway(
-    workdir: Path, upstream: FakeUpstream, name: str, secret: str, **extra: object
+    workdir: Path, upstream: FakeUpstream, name: str, secret: str, **extra: Any
 ) -> Gateway:
     gateway_dir = workdir / name
     gateway_dir.mkdir()
@@ -60,8 +64,7 @@ def _bedrock_gateway(
                 "retries": {"max_retries": 0},
             }
         },
-        routes=[{"path": "/v1/messages", "format": "anthropic", "provider": "bedrock"}],
-        **extra,
+        **({"routes": [DIRECT]} | extra),
     )
     with _aws_environment(FAKE_AWS_CREDENTIALS[0], secret):
         return start_gateway(gateway_dir, config)
@@ -69,12 +72,17 @@ def _bedrock_gateway(
 
 @pytest.fixture(scope="module")
 def bedrock(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
-    """A gateway whose Anthropic route goes to Bedrock, with a chain that blocks sudo."""
+    """A gateway whose Anthropic route sends Claude models to Bedrock, with a chain that
+    blocks sudo."""
     gateway = _bedrock_gateway(
         workdir,
         upstream,
         "bedrock",
         FAKE_AWS_CREDENTIALS[1],
+        routes=[
+            BY_MODEL,
+            {"path": "/v1/chat/completions", "format": "openai_chat", "provider": "openai"},
+        ],
         policy_paths=[str(ROOT / "examples" / "policies")],
         policies=[{"name": "no_sudo:NoSudo"}],
     )
@@ -105,7 +113,9 @@ async def test_request_is_bedrocks_and_signed_by_envoy(
     bedrock: Gateway, upstream: FakeUpstream
 ) -> None:
     async with anthropic_client(bedrock.url) as client:
-        message = await client.messages.create(**BODY)  # type: ignore[arg-type]
+        message = await client.messages.create(
+            model="claude-sonnet-4-5", max_tokens=64, messages=[{"role": "user", "content": "hi"}]
+        )
     assert message.content
     [received] = upstream.requests()
     # The model mapped to the inference profile's id, ':' encoded in the path as AWS does.
@@ -119,7 +129,7 @@ async def test_request_is_bedrocks_and_signed_by_envoy(
         f"AWS4-HMAC-SHA256 Credential={FAKE_AWS_CREDENTIALS[0]}/"
     )
     assert "/us-east-1/bedrock/aws4_request, SignedHeaders=" in headers["authorization"]
-    assert "x-api-key" not in headers  # the client's key never reaches AWS
+    assert "sk-ant-test-key" not in json.dumps(headers)  # the client's key never reaches AWS
     assert "anthropic-version" not in headers
 
 
@@ -173,5 +183,23 @@ async def test_a_wrong_signature_is_refused_by_bedrock(
     with track(_bedrock_gateway(workdir, upstream, "bedrock-wrong", "not-the-secret")) as gateway:
         async with anthropic_client(gateway.url) as client:
             with pytest.raises(anthropic.PermissionDeniedError) as info:
-                await client.messages.create(**BODY)  # type: ignore[arg-type]
+                await client.messages.create(
+                    model="claude-sonnet-4-5",
+                    max_tokens=64,
+                    messages=[{"role": "user", "content": "hi"}],
+                )
     assert "InvalidSignatureException" in str(info.value)
+
+
+async def test_other_models_stay_on_anthropics_api(
+    bedrock: Gateway, upstream: FakeUpstream
+) -> None:
+    async with anthropic_client(bedrock.url) as client:
+        message = await client.messages.create(
+            model="tools", max_tokens=64, messages=[{"role": "user", "content": "hi"}]
+        )
+    assert message.stop_reason == "tool_use"
+    [received] = upstream.requests()
+    assert received["path"] == "/v1/messages"
+    headers = received["headers"]
+    assert "sk-ant-test-key" in headers.get("x-api-key", headers.get("authorization", ""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from sluice.sidecar.bedrock import BedrockError, BedrockStream, adapt_request, a
 from sluice.sidecar.eventstream import encode_message
 from sluice.sidecar.sse import SSEParser
 
-EVENTS = [
+EVENTS: list[dict[str, Any]] = [
     {"type": "message_start", "message": {"id": "msg_1", "content": []}},
     {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
     {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "héllo"}},
