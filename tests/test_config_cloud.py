@@ -66,3 +66,35 @@ def test_base_url_defaults_to_the_regions_runtime_endpoint() -> None:
 def test_a_region_must_look_like_one() -> None:
     with pytest.raises(pydantic.ValidationError, match="not an AWS region"):
         BedrockConfig(region="https://bedrock")
+
+
+def test_bedrock_serves_only_anthropic_routes() -> None:
+    with pytest.raises(pydantic.ValidationError, match="serves only anthropic routes"):
+        GatewayConfig.model_validate(
+            {
+                "providers": {
+                    "anthropic": {"base_url": "https://api.anthropic.com"},
+                    "bedrock": {"bedrock": {"region": "us-east-1"}},
+                },
+                "routes": [
+                    {"path": "/v1/chat/completions", "format": "openai_chat", "provider": "bedrock"}
+                ],
+                "passthrough": [],
+            }
+        )
+
+
+def test_bedrock_takes_no_api_key() -> None:
+    with pytest.raises(pydantic.ValidationError, match="drop api_key"):
+        GatewayConfig.model_validate(
+            {
+                "providers": {
+                    "anthropic": {"base_url": "https://api.anthropic.com"},
+                    "openai": {"base_url": "https://api.openai.com"},
+                    "bedrock": {
+                        "bedrock": {"region": "us-east-1"},
+                        "api_key": {"secret": {"env": "K"}},
+                    },
+                },
+            }
+        )

@@ -135,6 +135,20 @@ class GatewayConfig(PolicySettings):
             raise ValueError("limits: a per-team limit needs `team_header`")
         return self
 
+    @model_validator(mode="after")
+    def _bedrock_for_anthropic_routes(self) -> GatewayConfig:
+        for i, route in enumerate(self.routes):
+            for name in [route.provider, *(rule.provider for rule in route.models)]:
+                if self.providers[name].bedrock is not None and route.format != "anthropic":
+                    raise ValueError(
+                        f"routes[{i}]: provider {name!r} is Bedrock, which serves only "
+                        "anthropic routes"
+                    )
+        for name, provider in self.providers.items():
+            if provider.bedrock is not None and provider.api_key is not None:
+                raise ValueError(f"providers.{name}: Bedrock is signed by Envoy; drop api_key")
+        return self
+
     def resolve_paths(self, base: Path) -> GatewayConfig:
         """Return a copy whose relative file paths are taken from ``base``."""
         sidecar = self.sidecar
