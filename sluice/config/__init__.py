@@ -139,14 +139,16 @@ class GatewayConfig(PolicySettings):
     def _bedrock_for_anthropic_routes(self) -> GatewayConfig:
         for i, route in enumerate(self.routes):
             for name in [route.provider, *(rule.provider for rule in route.models)]:
-                if self.providers[name].bedrock is not None and route.format != "anthropic":
+                if self.providers[name].cloud and route.format != "anthropic":
                     raise ValueError(
-                        f"routes[{i}]: provider {name!r} is Bedrock, which serves only "
-                        "anthropic routes"
+                        f"routes[{i}]: provider {name!r} is Bedrock or Vertex AI, which serve "
+                        "only anthropic routes"
                     )
         for name, provider in self.providers.items():
-            if provider.bedrock is not None and provider.api_key is not None:
-                raise ValueError(f"providers.{name}: Bedrock is signed by Envoy; drop api_key")
+            if provider.cloud and provider.api_key is not None:
+                raise ValueError(f"providers.{name}: a cloud provider's credentials are its own")
+            if provider.bedrock is not None and provider.vertex is not None:
+                raise ValueError(f"providers.{name}: either bedrock or vertex, not both")
         return self
 
     def resolve_paths(self, base: Path) -> GatewayConfig:

@@ -1,19 +1,22 @@
-"""Claude through a cloud contract: the settings of a Bedrock provider.
+"""Claude through a cloud contract: the settings of a Bedrock or Vertex AI provider.
 
 A provider with a ``bedrock`` section is AWS Bedrock's runtime API: the sidecar sends the
 Anthropic Messages body with the version in the body and the Bedrock model id in the path,
-and Envoy signs each request with SigV4 (``sluice.envoy.signing``).
+and Envoy signs each request with SigV4 (``sluice.envoy.signing``). One with a ``vertex``
+section is Google Vertex AI: the same, with an OAuth access token the supervisor refreshes
+(``sluice.cloud_tokens``) and Envoy adds (``sluice.envoy.keys``).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from pydantic import Field, field_validator
 
 from sluice.config.base import Model
 
-__all__ = ["BEDROCK_MODELS", "BedrockConfig"]
+__all__ = ["BEDROCK_MODELS", "BedrockConfig", "VertexConfig"]
 
 # Anthropic's model names (and their aliases) -> Bedrock's base model ids.
 BEDROCK_MODELS: dict[str, str] = {
@@ -99,3 +102,51 @@ class BedrockConfig(Model):
             if self.region.startswith(start):
                 return geography
         return None
+
+
+_DATED = re.compile(r"^(?P<name>claude-.+)-(?P<date>\d{8})$")
+
+
+class VertexConfig(Model):
+    """Google Vertex AI: project, region, credentials.
+
+    The access token comes from ``credentials_file`` (a service account's JSON key) or, when
+    it is not given, Google's default credentials: ``GOOGLE_APPLICATION_CREDENTIALS``, or
+    the metadata server (GKE workload identity, a VM's service account).
+    """
+
+    project: str = Field(description="Google Cloud project id.")
+    region: str = Field(description="Vertex AI region, e.g. us-east5, europe-west1, or global.")
+    models: dict[str, str] = Field(
+        default_factory=dict,
+        description="Model name -> Vertex model id; else claude-x-YYYYMMDD -> claude-x@YYYYMMDD.",
+    )
+    credentials_file: Path | None = Field(
+        None, description="Service-account key file; default: Google's default credentials."
+    )
+
+    @property
+    def base_url(self) -> str:
+        """Vertex AI's endpoint for this region."""
+        if self.region == "global":
+            return "https://aiplatform.googleapis.com"
+        return f"https://{self.region}-aiplatform.googleapis.com"
+
+    def model_id(self, model: str) -> str:
+        """The Vertex id for ``model``.
+
+        >>> VertexConfig(project="p", region="global").model_id("claude-sonnet-4-5-20250929")
+        'claude-sonnet-4-5@20250929'
+        """
+        if model in self.models:
+            return self.models[model]
+        dated = _DATED.match(model)
+        return f"{dated['name']}@{dated['date']}" if dated else model
+
+    def path(self, model: str, stream: bool) -> str:
+        """The request path of ``model`` (``streamRawPredict`` when ``stream``)."""
+        action = "streamRawPredict" if stream else "rawPredict"
+        return (
+            f"/v1/projects/{self.project}/locations/{self.region}/publishers/anthropic/"
+            f"models/{self.model_id(model)}:{action}"
+        )

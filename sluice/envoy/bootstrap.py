@@ -215,8 +215,8 @@ def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict
     for provider in [*by_model, None]:
         match: JSONDict = {"path": route.path}  # exact path; the query string is kept
         name = f"{route.format}:{route.path}"
-        if provider is not None and config.providers[provider].bedrock is not None:
-            # The sidecar set Bedrock's own path with the header: any path, as the header
+        if provider is not None and config.providers[provider].cloud:
+            # The sidecar set the cloud provider's own path with the header: any path, as the header
             # alone (which clients cannot send) says the sidecar approved the request.
             match = {"prefix": "/"}
         if provider is not None:
@@ -249,12 +249,13 @@ def _ext_proc_overrides(config: GatewayConfig, route: Route) -> JSONDict:
     if route.failure_mode is not None:
         overrides["failure_mode_allow"] = route.failure_mode is FailureMode.OPEN
     providers = [route.provider, *(rule.provider for rule in route.models)]
-    cloud = any(config.providers[name].bedrock is not None for name in providers)
+    cloud = any(config.providers[name].cloud for name in providers)
+    bedrock = any(config.providers[name].bedrock is not None for name in providers)
     if route.models or cloud:
         # Every entry of the route: the request first matches the one without the header.
         # A cloud provider's path is set with the reply to the body: the headers must wait.
         overrides["processing_mode"] = _processing_mode(
-            send_request_headers=True, send_response_headers=cloud
+            send_request_headers=True, send_response_headers=bedrock
         )
     return overrides
 

@@ -25,6 +25,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 
+from sluice.config.cloud import BedrockConfig
 from sluice.hooks import ExchangeContext, RequestHook
 from sluice.model import Format, Request
 from sluice.sidecar.bedrock import EVENTSTREAM, BedrockError, BedrockStream, adapt_request
@@ -41,6 +42,7 @@ from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.routing import Routing
+from sluice.sidecar.vertex import VertexError, adapt_vertex_request
 
 __all__ = [
     "MAX_CHUNK",
@@ -148,7 +150,7 @@ class Exchange:
         self._reader: StreamEnforcer | BodyEnforcer | None = None
         # Turns a cloud provider's response into the client's format (Bedrock's frames or
         # errors); None when the provider speaks the client's format.
-        self._upstream: BedrockStream | BedrockError | None = None
+        self._upstream: BedrockStream | BedrockError | VertexError | None = None
         self._failed = False
 
     @property
@@ -249,9 +251,13 @@ class Exchange:
             who = self.account.admit(
                 len(sent), request.model, request.max_tokens, caller.client, caller.team
             )
-        bedrock = self.routing.bedrock
-        if bedrock is not None:  # the approved body, as Bedrock takes it
-            adapted = adapt_request(bedrock, sent)
+        cloud = self.routing.cloud
+        if cloud is not None:  # the approved body, as the cloud provider takes it
+            adapted = (
+                adapt_request(cloud, sent)
+                if isinstance(cloud, BedrockConfig)
+                else adapt_vertex_request(cloud, sent)
+            )
             return Continue(adapted.body, who or {}, path=adapted.path)
         if who is not None:
             return Continue(new_body, who)
@@ -324,7 +330,14 @@ class Exchange:
     ) -> tuple[tuple[str, str], ...]:
         """When a cloud provider answers in its own framing: set up the translation and
         return the headers the client gets instead (else ``()``)."""
-        if self.routing.bedrock is None or self.request is None:
+        cloud = self.routing.cloud
+        if cloud is None or self.request is None:
+            return ()
+        if not isinstance(cloud, BedrockConfig):  # Vertex AI: Anthropic's SSE, Google's errors
+            if status >= 400:
+                self._upstream = VertexError(status)
+                self.status = status
+                return (("content-type", "application/json"),)
             return ()
         if status >= 400:
             error = self._upstream = BedrockError(status, error_type)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 
 from sluice.config import ModelRule, Route
-from sluice.config.cloud import BedrockConfig
+from sluice.config.cloud import BedrockConfig, VertexConfig
 from sluice.model import Format
 
 __all__ = ["RouteTable"]
@@ -20,12 +20,14 @@ class RouteTable:
     <Format.ANTHROPIC: 'anthropic'>
     """
 
-    __slots__ = ("_bedrock", "_formats", "_models", "_providers")
+    __slots__ = ("_clouds", "_formats", "_models", "_providers")
 
     def __init__(
-        self, routes: Iterable[Route], bedrock: Mapping[str, BedrockConfig] | None = None
+        self,
+        routes: Iterable[Route],
+        clouds: Mapping[str, BedrockConfig | VertexConfig] | None = None,
     ) -> None:
-        self._bedrock = dict(bedrock or {})  # providers that are AWS Bedrock, by name
+        self._clouds = dict(clouds or {})  # providers that are Bedrock or Vertex AI, by name
         routes = list(routes)
         self._formats = {route.path: route.format for route in routes}
         self._providers = {route.path: route.provider for route in routes}
@@ -39,9 +41,9 @@ class RouteTable:
         """The name of the provider ``path``'s route sends to."""
         return self._providers.get(path.partition("?")[0])
 
-    def bedrock_for(self, provider: str | None) -> BedrockConfig | None:
-        """The Bedrock settings of ``provider``; ``None`` when it is not Bedrock."""
-        return self._bedrock.get(provider) if provider is not None else None
+    def cloud_for(self, provider: str | None) -> BedrockConfig | VertexConfig | None:
+        """The Bedrock or Vertex AI settings of ``provider``; ``None`` for other providers."""
+        return self._clouds.get(provider) if provider is not None else None
 
     def provider_for_model(self, path: str, model: str | None) -> str | None:
         """The provider a model rule of ``path``'s route picks for ``model``, if any.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sluice.config.cloud import BedrockConfig
+from sluice.config.cloud import BedrockConfig, VertexConfig
 from sluice.model import Format
 from sluice.sidecar.chain import Chain
 from sluice.sidecar.chains import ChainSet, Selection
@@ -97,9 +97,9 @@ class Routing:
         )
 
     @property
-    def bedrock(self) -> BedrockConfig | None:
-        """The Bedrock settings when the provider is Bedrock (known once the body is read)."""
-        return self._routes.bedrock_for(self.provider) if self._routes is not None else None
+    def cloud(self) -> BedrockConfig | VertexConfig | None:
+        """The provider's Bedrock or Vertex AI settings (known once the body is read)."""
+        return self._routes.cloud_for(self.provider) if self._routes is not None else None
 
     def by_model(self, model: str | None) -> str | None:
         """The provider a model rule sends this request to (``None``: the route's own).
