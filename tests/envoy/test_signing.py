@@ -76,3 +76,28 @@ def test_bedrock_bootstrap_passes_envoy_validate(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_vertex_cluster_injects_the_token_file_and_its_routes_wait_for_the_path() -> None:
+    raw = {
+        "providers": {
+            "anthropic": {"base_url": "https://api.anthropic.com"},
+            "openai": {"base_url": "https://api.openai.com"},
+            "vertex": {"vertex": {"project": "acme", "region": "us-east5"}},
+        },
+        "routes": [{"path": "/v1/messages", "format": "anthropic", "provider": "vertex"}],
+    }
+    bootstrap = render_bootstrap(config(**raw))
+    filters = upstream_filters(bootstrap, "provider_vertex")
+    injector = filters["envoy.filters.http.credential_injector"]["credential"]["typed_config"]
+    assert injector["header"] == "authorization"
+    assert injector["credential"]["sds_config"]["path_config_source"]["path"].endswith(
+        "keys/vertex.yaml"
+    )
+    endpoint = cluster(bootstrap, "provider_vertex")["load_assignment"]["endpoints"][0]
+    address = endpoint["lb_endpoints"][0]["endpoint"]["address"]["socket_address"]
+    assert address["address"] == "us-east5-aiplatform.googleapis.com"
+    entry = routes(bootstrap)["anthropic:/v1/messages"]
+    mode = entry["typed_per_filter_config"]["envoy.filters.http.ext_proc"]["overrides"]
+    assert mode["processing_mode"]["request_header_mode"] == "SEND"
+    assert mode["processing_mode"]["response_header_mode"] == "SKIP"  # errors: body only
