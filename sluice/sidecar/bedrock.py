@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -189,8 +190,8 @@ class BedrockStream:
             if message.header(":event-type") != "chunk":
                 return b""  # e.g. an initial-response event: nothing for the client
             try:
-                event = base64.b64decode(json.loads(message.payload)["bytes"], validate=True)
-                name = json.loads(event)["type"]
+                event = base64.b64decode(_chunk_bytes(message.payload), validate=True)
+                name = _event_type(event)
             except (ValueError, KeyError, TypeError, binascii.Error) as exc:
                 return self._error("api_error", f"Bedrock chunk unreadable: {exc}")
             return b"event: " + str(name).encode() + b"\ndata: " + event + b"\n\n"
@@ -210,3 +211,28 @@ class BedrockStream:
         payload = {"type": "error", "error": {"type": kind, "message": message}}
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         return b"event: error\ndata: " + data + b"\n\n"
+
+
+# Both objects begin with this key (Bedrock writes them so); anything else is parsed whole.
+_BYTES = re.compile(rb'\{"bytes": ?"([A-Za-z0-9+/=]*)"')
+_TYPE = re.compile(rb'\{"type": ?"([a-z_]+)"')
+
+
+def _chunk_bytes(payload: bytes) -> bytes | str:
+    """The ``bytes`` field of a chunk's payload."""
+    if found := _BYTES.match(payload):
+        return found[1]
+    value = json.loads(payload)["bytes"]
+    if not isinstance(value, str):
+        raise TypeError("bytes is not a string")
+    return value
+
+
+def _event_type(event: bytes) -> str:
+    """The ``type`` of an Anthropic event's JSON (the event itself is read downstream)."""
+    if found := _TYPE.match(event):
+        return found[1].decode()
+    value = json.loads(event)["type"]
+    if not isinstance(value, str):
+        raise TypeError("type is not a string")
+    return value

@@ -34,6 +34,8 @@ __all__ = ["MAX_MESSAGE", "EventStreamDecoder", "EventStreamError", "Message", "
 MAX_MESSAGE = 16 * 1024 * 1024
 _PRELUDE = 12  # total length, headers length, prelude CRC
 _MIN_MESSAGE = _PRELUDE + 4  # no headers, no payload, the message CRC
+_PRELUDE_STRUCT = struct.Struct(">III")
+_CRC_STRUCT = struct.Struct(">I")
 
 HeaderValue = str | bytes | bool | int
 
@@ -75,24 +77,25 @@ class EventStreamDecoder:
         buffer += data
         messages: list[Message] = []
         offset = 0
-        while len(buffer) - offset >= _PRELUDE:
-            total, headers_length, prelude_crc = struct.unpack_from(">III", buffer, offset)
-            if zlib.crc32(buffer[offset : offset + 8]) != prelude_crc:
-                raise EventStreamError("prelude CRC mismatch")
-            if total < _MIN_MESSAGE or headers_length > total - _MIN_MESSAGE:
-                raise EventStreamError(f"bad lengths: total {total}, headers {headers_length}")
-            if total > self._max:
-                raise EventStreamError(f"message of {total} bytes exceeds {self._max}")
-            if len(buffer) - offset < total:
-                break
-            end = offset + total
-            (message_crc,) = struct.unpack_from(">I", buffer, end - 4)
-            if zlib.crc32(buffer[offset : end - 4]) != message_crc:
-                raise EventStreamError("message CRC mismatch")
-            headers_end = offset + _PRELUDE + headers_length
-            headers = _headers(bytes(buffer[offset + _PRELUDE : headers_end]))
-            messages.append(Message(headers, bytes(buffer[headers_end : end - 4])))
-            offset = end
+        with memoryview(buffer) as view:  # slices without copies; released before the del
+            while len(buffer) - offset >= _PRELUDE:
+                total, headers_length, prelude_crc = _PRELUDE_STRUCT.unpack_from(view, offset)
+                if zlib.crc32(view[offset : offset + 8]) != prelude_crc:
+                    raise EventStreamError("prelude CRC mismatch")
+                if total < _MIN_MESSAGE or headers_length > total - _MIN_MESSAGE:
+                    raise EventStreamError(f"bad lengths: total {total}, headers {headers_length}")
+                if total > self._max:
+                    raise EventStreamError(f"message of {total} bytes exceeds {self._max}")
+                if len(buffer) - offset < total:
+                    break
+                end = offset + total
+                (message_crc,) = _CRC_STRUCT.unpack_from(view, end - 4)
+                if zlib.crc32(view[offset : end - 4]) != message_crc:
+                    raise EventStreamError("message CRC mismatch")
+                headers_end = offset + _PRELUDE + headers_length
+                headers = _cached_headers(view[offset + _PRELUDE : headers_end].tobytes())
+                messages.append(Message(headers, view[headers_end : end - 4].tobytes()))
+                offset = end
         del buffer[:offset]
         return messages
 
@@ -100,6 +103,21 @@ class EventStreamDecoder:
         """The stream ended; raises :class:`EventStreamError` if a message was cut."""
         if self._buffer:
             raise EventStreamError(f"stream ended inside a message ({len(self._buffer)} bytes)")
+
+
+# A stream repeats the same few header blocks (every chunk's are identical): parse each once.
+_HEADER_CACHE: dict[bytes, Mapping[str, HeaderValue]] = {}
+_HEADER_CACHE_SIZE = 256
+
+
+def _cached_headers(data: bytes) -> Mapping[str, HeaderValue]:
+    headers = _HEADER_CACHE.get(data)
+    if headers is None:
+        headers = _headers(data)
+        if len(_HEADER_CACHE) >= _HEADER_CACHE_SIZE:
+            _HEADER_CACHE.clear()
+        _HEADER_CACHE[data] = headers
+    return headers
 
 
 # Fixed-size types: (struct format, size); 0 and 1 are true and false with no value.
