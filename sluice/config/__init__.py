@@ -18,6 +18,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from sluice.config.base import ConfigError, Model, Port, Secret
 from sluice.config.chains import ChainHeader, ChainRule, PolicyRef, PolicySettings
+from sluice.config.cloud import VERTEX_CLIENT_PATH
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.limits import LimitsConfig, Period, Rate, TokenBudget
 from sluice.config.runtime import (
@@ -136,14 +137,23 @@ class GatewayConfig(PolicySettings):
         return self
 
     @model_validator(mode="after")
-    def _bedrock_for_anthropic_routes(self) -> GatewayConfig:
+    def _cloud_providers(self) -> GatewayConfig:
         for i, route in enumerate(self.routes):
-            for name in [route.provider, *(rule.provider for rule in route.models)]:
+            route_providers = [route.provider, *(rule.provider for rule in route.models)]
+            for name in route_providers:
                 if self.providers[name].cloud and route.format != "anthropic":
                     raise ValueError(
                         f"routes[{i}]: provider {name!r} is Bedrock or Vertex AI, which serve "
                         "only anthropic routes"
                     )
+            if route.path == VERTEX_CLIENT_PATH and (
+                route.format != "anthropic"
+                or any(self.providers[name].vertex is None for name in route_providers)
+            ):
+                raise ValueError(
+                    f"routes[{i}]: clients in Vertex AI mode are served by Vertex AI providers "
+                    "(format anthropic)"
+                )
         for name, provider in self.providers.items():
             if provider.cloud and provider.api_key is not None:
                 raise ValueError(f"providers.{name}: a cloud provider's credentials are its own")

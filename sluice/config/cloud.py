@@ -16,7 +16,22 @@ from pydantic import Field, field_validator
 
 from sluice.config.base import Model
 
-__all__ = ["BEDROCK_MODELS", "BedrockConfig", "VertexConfig"]
+__all__ = [
+    "BEDROCK_MODELS",
+    "VERTEX_CLIENT_PATH",
+    "VERTEX_CLIENT_REGEX",
+    "BedrockConfig",
+    "VertexConfig",
+]
+
+# A route with this path serves clients in Vertex AI mode (Claude Code with
+# CLAUDE_CODE_USE_VERTEX, the SDKs' AnthropicVertex): every model's rawPredict and
+# streamRawPredict, whatever project and region the client names.
+VERTEX_CLIENT_PATH = "/v1/projects/{project}/locations/{region}/publishers/anthropic/models/{model}"
+VERTEX_CLIENT_REGEX = (
+    r"^/v1/projects/[^/]+/locations/[^/]+/publishers/anthropic/models/[^/:]+"
+    r":(rawPredict|streamRawPredict)$"
+)
 
 # Anthropic's model names (and their aliases) -> Bedrock's base model ids.
 BEDROCK_MODELS: dict[str, str] = {

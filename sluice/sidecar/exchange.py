@@ -25,7 +25,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 
-from sluice.config.cloud import BedrockConfig
+from sluice.config.cloud import VERTEX_CLIENT_PATH, BedrockConfig
 from sluice.hooks import ExchangeContext, RequestHook
 from sluice.model import Format, Request
 from sluice.sidecar.bedrock import EVENTSTREAM, BedrockError, BedrockStream, adapt_request
@@ -42,7 +42,7 @@ from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.routing import Routing
-from sluice.sidecar.vertex import VertexError, adapt_vertex_request
+from sluice.sidecar.vertex import VertexError, adapt_vertex_request, from_vertex_client
 
 __all__ = [
     "MAX_CHUNK",
@@ -208,8 +208,10 @@ class Exchange:
         self.account = TokenAccount(fmt, self._metering)
         adapter = self._adapter = adapter_for(fmt)
         try:
+            if routing.route == VERTEX_CLIENT_PATH:  # a client in Vertex AI mode
+                body = from_vertex_client(routing.path, body)
             self.request = adapter.parse_request(body)
-        except FormatError as exc:
+        except (FormatError, ValueError) as exc:  # ValueError: a Vertex client's body
             if self._metrics is not None:
                 self._metrics.error("invalid_request")
             return self._refuse(adapter.error_body(400, "invalid_request_error", str(exc)))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 
 from sluice.config import ModelRule, Route
-from sluice.config.cloud import BedrockConfig, VertexConfig
+from sluice.config.cloud import VERTEX_CLIENT_PATH, VERTEX_CLIENT_REGEX, BedrockConfig, VertexConfig
 from sluice.model import Format
 
 __all__ = ["RouteTable"]
+
+_VERTEX_CLIENT = re.compile(VERTEX_CLIENT_REGEX)
 
 
 class RouteTable:
@@ -33,13 +36,21 @@ class RouteTable:
         self._providers = {route.path: route.provider for route in routes}
         self._models: dict[str, list[ModelRule]] = {r.path: r.models for r in routes if r.models}
 
+    def route_for(self, path: str) -> str:
+        """The configured path of ``path``'s route (its name): the path without its query
+        string, or the Vertex AI client route's template for a Vertex model path."""
+        bare = path.partition("?")[0]
+        if bare not in self._formats and _VERTEX_CLIENT.match(bare):
+            return VERTEX_CLIENT_PATH
+        return bare
+
     def format_for(self, path: str) -> Format | None:
         """The format of ``path``'s route, or ``None`` for a path the sidecar only forwards."""
-        return self._formats.get(path.partition("?")[0])
+        return self._formats.get(self.route_for(path))
 
     def provider_for(self, path: str) -> str | None:
         """The name of the provider ``path``'s route sends to."""
-        return self._providers.get(path.partition("?")[0])
+        return self._providers.get(self.route_for(path))
 
     def cloud_for(self, provider: str | None) -> BedrockConfig | VertexConfig | None:
         """The Bedrock or Vertex AI settings of ``provider``; ``None`` for other providers."""
@@ -57,5 +68,5 @@ class RouteTable:
         """
         if model is None:
             return None
-        rules = self._models.get(path.partition("?")[0], ())
+        rules = self._models.get(self.route_for(path), ())
         return next((rule.provider for rule in rules if fnmatchcase(model, rule.model)), None)

@@ -83,7 +83,7 @@ class Routing:
         if self.format is None:
             return
         self._routes = routes
-        self.route = self.path.partition("?")[0]
+        self.route = routes.route_for(self.path)
         self.provider = routes.provider_for(self.path)
         chains = self._chains
         self.caller = caller_from(headers, chains)

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from sluice.config.cloud import VertexConfig
 from sluice.sidecar.formats.anthropic import error_body
 
-__all__ = ["VERTEX_VERSION", "VertexError", "VertexRequest", "adapt_vertex_request"]
+__all__ = [
+    "VERTEX_VERSION",
+    "VertexError",
+    "VertexRequest",
+    "adapt_vertex_request",
+    "from_vertex_client",
+]
 
 VERTEX_VERSION = "vertex-2023-10-16"
 _MAX_ERROR_BODY = 64 * 1024
@@ -58,6 +64,24 @@ def adapt_vertex_request(config: VertexConfig, body: bytes) -> VertexRequest:
     path = config.path(model if isinstance(model, str) else "", stream)
     encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     return VertexRequest(encoded, path)
+
+
+def from_vertex_client(path: str, body: bytes) -> bytes:
+    """The Anthropic Messages body of a request a client in Vertex AI mode sent to ``path``
+    (``.../models/MODEL:rawPredict``): the model from the path, no ``anthropic_version``.
+    Raises ``ValueError`` for a body that is not a JSON object.
+
+    >>> path = "/v1/projects/p/locations/global/publishers/anthropic/models/claude-x@1:rawPredict"
+    >>> from_vertex_client(path, b'{"anthropic_version": "vertex-2023-10-16"}')
+    b'{"model":"claude-x@1"}'
+    """
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError("the request body is not a JSON object")
+    data.pop("anthropic_version", None)
+    model = path.partition("?")[0].rpartition("/models/")[2].rpartition(":")[0]
+    data = {"model": model, **data}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class VertexError:

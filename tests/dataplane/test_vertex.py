@@ -16,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from sluice.config.cloud import VERTEX_CLIENT_PATH
 from sluice.model import Format
 from tests.dataplane.clients import anthropic_client, ask
 from tests.dataplane.conftest import track
@@ -65,7 +66,10 @@ def vertex(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
                 "retries": {"max_retries": 0},
             }
         },
-        routes=[{"path": "/v1/messages", "format": "anthropic", "provider": "vertex"}],
+        routes=[
+            {"path": "/v1/messages", "format": "anthropic", "provider": "vertex"},
+            {"path": VERTEX_CLIENT_PATH, "format": "anthropic", "provider": "vertex"},
+        ],
         policy_paths=[str(ROOT / "examples" / "policies")],
         policies=[{"name": "no_sudo:NoSudo"}],
     )
@@ -141,3 +145,43 @@ async def test_the_models_own_errors_pass_as_they_are(vertex: Gateway) -> None:
     assert isinstance(body, dict)
     assert body["error"]["type"] == "invalid_request_error"
     assert "prompt is too long" in body["error"]["message"]
+
+
+def vertex_client(gateway: Gateway) -> anthropic.AsyncAnthropicVertex:
+    """A client in Vertex AI mode pointed at the gateway, with a developer's own project and
+    a token that is not Google's (the gateway holds the real ones)."""
+    return anthropic.AsyncAnthropicVertex(
+        project_id="dev-project",
+        region="europe-west1",
+        base_url=f"{gateway.url}/v1",
+        access_token="not-a-google-token",
+        max_retries=0,
+    )
+
+
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "whole"])
+async def test_clients_in_vertex_mode_are_served_and_enforced(
+    vertex: Gateway, upstream: FakeUpstream, stream: bool
+) -> None:
+    request = {
+        "model": "claude-sonnet-4-5@20250929",
+        "max_tokens": 256,
+        "messages": [{"role": "user", "content": "list files"}],
+        "extra_headers": tools(SUDO, READ) | {"x-fake-script": "tools"},
+    }
+    async with vertex_client(vertex) as client:
+        if stream:
+            async with client.messages.stream(**request) as events:  # type: ignore[arg-type]
+                message = await events.get_final_message()
+        else:
+            message = await client.messages.create(**request)  # type: ignore[arg-type]
+    text = "".join(block.text for block in message.content if block.type == "text")
+    calls = [(block.name, block.input) for block in message.content if block.type == "tool_use"]
+    assert "Sluice blocked a tool call." in text
+    assert calls == [("Read", {"file_path": "/etc/hosts"})]
+    [received] = upstream.requests()
+    action = "streamRawPredict" if stream else "rawPredict"
+    # The gateway's project and region, the gateway's token.
+    assert received["path"] == f"{PREFIX}claude-sonnet-4-5@20250929:{action}"
+    assert received["headers"]["authorization"].startswith("Bearer ya29.fake-")
+    assert json.loads(received["body"])["anthropic_version"] == "vertex-2023-10-16"
