@@ -98,3 +98,18 @@ def test_bedrock_takes_no_api_key() -> None:
                 },
             }
         )
+
+
+def test_a_bedrock_mode_route_needs_a_bedrock_provider() -> None:
+    with pytest.raises(pydantic.ValidationError, match="Bedrock mode are served by Bedrock"):
+        GatewayConfig.model_validate(
+            {
+                "routes": [
+                    {
+                        "path": "/model/{model}/{action}",
+                        "format": "anthropic",
+                        "provider": "anthropic",
+                    }
+                ]
+            }
+        )

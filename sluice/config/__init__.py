@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from sluice.config.base import ConfigError, Model, Port, Secret
 from sluice.config.chains import ChainHeader, ChainRule, PolicyRef, PolicySettings
-from sluice.config.cloud import VERTEX_CLIENT_PATH
+from sluice.config.cloud import BEDROCK_CLIENT_PATH, VERTEX_CLIENT_PATH
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.limits import LimitsConfig, Period, Rate, TokenBudget
 from sluice.config.runtime import (
@@ -152,6 +152,14 @@ class GatewayConfig(PolicySettings):
             ):
                 raise ValueError(
                     f"routes[{i}]: clients in Vertex AI mode are served by Vertex AI providers "
+                    "(format anthropic)"
+                )
+            if route.path == BEDROCK_CLIENT_PATH and (
+                route.format != "anthropic"
+                or any(self.providers[name].bedrock is None for name in route_providers)
+            ):
+                raise ValueError(
+                    f"routes[{i}]: clients in Bedrock mode are served by Bedrock providers "
                     "(format anthropic)"
                 )
         for name, provider in self.providers.items():

@@ -17,6 +17,8 @@ from pydantic import Field, field_validator
 from sluice.config.base import Model
 
 __all__ = [
+    "BEDROCK_CLIENT_PATH",
+    "BEDROCK_CLIENT_REGEX",
     "BEDROCK_MODELS",
     "VERTEX_CLIENT_PATH",
     "VERTEX_CLIENT_REGEX",
@@ -24,6 +26,11 @@ __all__ = [
     "VertexConfig",
 ]
 
+# A route with this path serves clients in Bedrock mode (Claude Code with
+# CLAUDE_CODE_USE_BEDROCK, the SDKs' AnthropicBedrock): invoke and invoke-with-response-stream
+# of every model id.
+BEDROCK_CLIENT_PATH = "/model/{model}/{action}"
+BEDROCK_CLIENT_REGEX = r"^/model/[^/]+/(invoke|invoke-with-response-stream)$"
 # A route with this path serves clients in Vertex AI mode (Claude Code with
 # CLAUDE_CODE_USE_VERTEX, the SDKs' AnthropicVertex): every model's rawPredict and
 # streamRawPredict, whatever project and region the client names.

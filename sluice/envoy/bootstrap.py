@@ -10,7 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from sluice.config import FailureMode, GatewayConfig, Route
-from sluice.config.cloud import VERTEX_CLIENT_PATH, VERTEX_CLIENT_REGEX
+from sluice.config.cloud import (
+    BEDROCK_CLIENT_PATH,
+    BEDROCK_CLIENT_REGEX,
+    VERTEX_CLIENT_PATH,
+    VERTEX_CLIENT_REGEX,
+)
 from sluice.envoy.access_log import access_log
 from sluice.envoy.clusters import (
     SIDECAR_CLUSTER,
@@ -217,6 +222,8 @@ def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict
         match: JSONDict = {"path": route.path}  # exact path; the query string is kept
         if route.path == VERTEX_CLIENT_PATH:  # clients in Vertex AI mode: every model's path
             match = {"safe_regex": {"regex": VERTEX_CLIENT_REGEX}}
+        if route.path == BEDROCK_CLIENT_PATH:  # clients in Bedrock mode: every model's path
+            match = {"safe_regex": {"regex": BEDROCK_CLIENT_REGEX}}
         name = f"{route.format}:{route.path}"
         if provider is not None and config.providers[provider].cloud:
             # The sidecar set the cloud provider's own path with the header: any path, as the header

@@ -25,10 +25,17 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 
-from sluice.config.cloud import VERTEX_CLIENT_PATH, BedrockConfig
+from sluice.config.cloud import BEDROCK_CLIENT_PATH, VERTEX_CLIENT_PATH, BedrockConfig
 from sluice.hooks import ExchangeContext, RequestHook
 from sluice.model import Format, Request
-from sluice.sidecar.bedrock import EVENTSTREAM, BedrockError, BedrockStream, adapt_request
+from sluice.sidecar.bedrock import (
+    EVENTSTREAM,
+    BedrockError,
+    BedrockStream,
+    EventStreamFramer,
+    adapt_request,
+    from_bedrock_client,
+)
 from sluice.sidecar.capturing import Capturing
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.chains import ChainSet
@@ -100,6 +107,7 @@ class Exchange:
     __slots__ = (
         "_adapter",
         "_failed",
+        "_framer",
         "_keepalive_s",
         "_metering",
         "_metrics",
@@ -151,6 +159,8 @@ class Exchange:
         # Turns a cloud provider's response into the client's format (Bedrock's frames or
         # errors); None when the provider speaks the client's format.
         self._upstream: BedrockStream | BedrockError | VertexError | None = None
+        # Frames the client's stream again as Bedrock's, for a client in Bedrock mode.
+        self._framer: EventStreamFramer | None = None
         self._failed = False
 
     @property
@@ -210,6 +220,8 @@ class Exchange:
         try:
             if routing.route == VERTEX_CLIENT_PATH:  # a client in Vertex AI mode
                 body = from_vertex_client(routing.path, body)
+            elif routing.route == BEDROCK_CLIENT_PATH:  # a client in Bedrock mode
+                body = from_bedrock_client(routing.path, body)
             self.request = adapter.parse_request(body)
         except (FormatError, ValueError) as exc:  # ValueError: a Vertex client's body
             if self._metrics is not None:
@@ -285,7 +297,9 @@ class Exchange:
         cloud = self._cloud_response(status, content_type, error_type)
         if cloud:
             status = self.status
-            content_type = dict(cloud)["content-type"]
+            # What the chain reads: Anthropic's SSE, even for a client in Bedrock mode.
+            sse_inside = isinstance(self._upstream, BedrockStream)
+            content_type = "text/event-stream" if sse_inside else dict(cloud)["content-type"]
         self.status = status
         self.response_started = True
         sse = content_type.startswith("text/event-stream")
@@ -341,6 +355,9 @@ class Exchange:
                 self.status = status
                 return (("content-type", "application/json"),)
             return ()
+        bedrock_client = self.routing.route == BEDROCK_CLIENT_PATH
+        if status >= 400 and bedrock_client:  # it reads Bedrock's errors itself
+            return ()
         if status >= 400:
             error = self._upstream = BedrockError(status, error_type)
             self.status = error.status
@@ -348,6 +365,9 @@ class Exchange:
         if content_type.startswith(EVENTSTREAM):
             self._upstream = BedrockStream()
             self.status = status
+            if bedrock_client:  # read as Anthropic's SSE, framed again for the client
+                self._framer = EventStreamFramer()
+                return (("content-type", EVENTSTREAM),)
             return (("content-type", "text/event-stream"),)
         return ()
 
@@ -375,10 +395,14 @@ class Exchange:
         capturing = self.capturing
         if capturing is not None:
             capturing.received(chunk)
+        framer = self._framer
         async for out in self._respond(chunk, end):
             if capturing is not None:
                 capturing.delivered(out)
-            for piece in _split(out):
+            for piece in _split(out if framer is None else framer.feed(out)):
+                yield piece
+        if end and framer is not None:
+            for piece in _split(framer.close()):
                 yield piece
         if end:
             self.finish()
@@ -405,7 +429,10 @@ class Exchange:
         if self._metrics is not None:
             self._metrics.error("internal")
         if isinstance(self._reader, StreamEnforcer):
-            return self._reader.fail(message)
+            ending = self._reader.fail(message)
+            if self._framer is not None:  # a client in Bedrock mode reads frames only
+                return self._framer.feed(ending) + self._framer.close()
+            return ending
         if self._adapter is not None:
             return self._adapter.error_body(502, "api_error", message)
         return b""

@@ -7,12 +7,20 @@ from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 
 from sluice.config import ModelRule, Route
-from sluice.config.cloud import VERTEX_CLIENT_PATH, VERTEX_CLIENT_REGEX, BedrockConfig, VertexConfig
+from sluice.config.cloud import (
+    BEDROCK_CLIENT_PATH,
+    BEDROCK_CLIENT_REGEX,
+    VERTEX_CLIENT_PATH,
+    VERTEX_CLIENT_REGEX,
+    BedrockConfig,
+    VertexConfig,
+)
 from sluice.model import Format
 
 __all__ = ["RouteTable"]
 
 _VERTEX_CLIENT = re.compile(VERTEX_CLIENT_REGEX)
+_BEDROCK_CLIENT = re.compile(BEDROCK_CLIENT_REGEX)
 
 
 class RouteTable:
@@ -38,10 +46,13 @@ class RouteTable:
 
     def route_for(self, path: str) -> str:
         """The configured path of ``path``'s route (its name): the path without its query
-        string, or the Vertex AI client route's template for a Vertex model path."""
+        string, or the template of the route for clients in a cloud mode."""
         bare = path.partition("?")[0]
-        if bare not in self._formats and _VERTEX_CLIENT.match(bare):
-            return VERTEX_CLIENT_PATH
+        if bare not in self._formats:
+            if _VERTEX_CLIENT.match(bare):
+                return VERTEX_CLIENT_PATH
+            if _BEDROCK_CLIENT.match(bare):
+                return BEDROCK_CLIENT_PATH
         return bare
 
     def format_for(self, path: str) -> Format | None:

@@ -16,6 +16,7 @@ from typing import Any
 import anthropic
 import pytest
 
+from sluice.config.cloud import BEDROCK_CLIENT_PATH
 from sluice.fake_upstream._sigv4 import FAKE_AWS_CREDENTIALS
 from sluice.model import Format
 from tests.dataplane.clients import anthropic_client, ask
@@ -81,6 +82,7 @@ def bedrock(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
         FAKE_AWS_CREDENTIALS[1],
         routes=[
             BY_MODEL,
+            {"path": BEDROCK_CLIENT_PATH, "format": "anthropic", "provider": "bedrock"},
             {"path": "/v1/chat/completions", "format": "openai_chat", "provider": "openai"},
         ],
         policy_paths=[str(ROOT / "examples" / "policies")],
@@ -203,3 +205,64 @@ async def test_other_models_stay_on_anthropics_api(
     assert received["path"] == "/v1/messages"
     headers = received["headers"]
     assert "sk-ant-test-key" in headers.get("x-api-key", headers.get("authorization", ""))
+
+
+def bedrock_client(gateway: Gateway) -> anthropic.AsyncAnthropicBedrock:
+    """A client in Bedrock mode pointed at the gateway, with a key that is not AWS's (the
+    gateway signs with its own credentials)."""
+    return anthropic.AsyncAnthropicBedrock(
+        api_key="not-an-aws-key", aws_region="eu-west-1", base_url=gateway.url, max_retries=0
+    )
+
+
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "whole"])
+async def test_clients_in_bedrock_mode_are_served_and_enforced(
+    bedrock: Gateway, upstream: FakeUpstream, stream: bool
+) -> None:
+    model = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    request = {
+        "model": model,
+        "max_tokens": 256,
+        "messages": [{"role": "user", "content": "list files"}],
+        "extra_headers": tools(SUDO, READ) | {"x-fake-script": "tools"},
+    }
+    async with bedrock_client(bedrock) as client:
+        if stream:
+            async with client.messages.stream(**request) as events:  # type: ignore[arg-type]
+                message = await events.get_final_message()
+        else:
+            message = await client.messages.create(**request)  # type: ignore[arg-type]
+    text = "".join(block.text for block in message.content if block.type == "text")
+    calls = [(block.name, block.input) for block in message.content if block.type == "tool_use"]
+    assert "Sluice blocked a tool call." in text
+    assert calls == [("Read", {"file_path": "/etc/hosts"})]
+    assert message.stop_reason == "tool_use"
+    [received] = upstream.requests()
+    action = "invoke-with-response-stream" if stream else "invoke"
+    assert received["path"] == f"/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/{action}"
+    assert "not-an-aws-key" not in json.dumps(received["headers"])  # signed by the gateway
+
+
+async def test_a_bedrock_mode_client_reads_bedrocks_errors(bedrock: Gateway) -> None:
+    async with bedrock_client(bedrock) as client:
+        with pytest.raises(anthropic.RateLimitError) as info:
+            await client.messages.create(
+                model="anthropic.claude-haiku-4-5-20251001-v1:0",
+                max_tokens=16,
+                messages=[{"role": "user", "content": "hi"}],
+                extra_headers={"x-fake-script": "error_429"},
+            )
+    assert "Too many requests" in str(info.value)
+
+
+async def test_a_mid_stream_exception_reaches_a_bedrock_mode_client(bedrock: Gateway) -> None:
+    async with bedrock_client(bedrock) as client:
+        with pytest.raises(anthropic.APIError) as info:
+            async with client.messages.stream(
+                model="anthropic.claude-haiku-4-5-20251001-v1:0",
+                max_tokens=16,
+                messages=[{"role": "user", "content": "hi"}],
+                extra_headers={"x-fake-script": "midstream_error"},
+            ) as events:
+                await events.get_final_message()
+    assert "modelStreamErrorException" in str(info.value)

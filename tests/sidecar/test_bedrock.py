@@ -9,8 +9,15 @@ from typing import Any
 import pytest
 
 from sluice.config.cloud import BedrockConfig
-from sluice.sidecar.bedrock import BedrockError, BedrockStream, adapt_request, anthropic_error
-from sluice.sidecar.eventstream import encode_message
+from sluice.sidecar.bedrock import (
+    BedrockError,
+    BedrockStream,
+    EventStreamFramer,
+    adapt_request,
+    anthropic_error,
+    from_bedrock_client,
+)
+from sluice.sidecar.eventstream import EventStreamDecoder, encode_message
 from sluice.sidecar.sse import SSEParser
 
 EVENTS: list[dict[str, Any]] = [
@@ -139,3 +146,45 @@ def test_a_throttling_frame_mid_stream_is_a_rate_limit_error_event() -> None:
     [(name, error)] = sse(stream.feed(exception("throttlingException", "slow down")))
     assert name == "error"
     assert error["error"]["type"] == "rate_limit_error"  # type: ignore[index]
+
+
+def test_a_bedrock_mode_request_becomes_an_anthropic_body() -> None:
+    body = from_bedrock_client(
+        "/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke-with-response-stream",
+        b'{"anthropic_version": "bedrock-2023-05-31", "max_tokens": 3, "messages": []}',
+    )
+    assert json.loads(body) == {
+        "model": "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "max_tokens": 3,
+        "messages": [],
+        "stream": True,
+    }
+    config = BedrockConfig(region="us-east-1")
+    # ... and back, to the same Bedrock path (an id passes the model map unchanged).
+    assert adapt_request(config, body).path == (
+        "/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke-with-response-stream"
+    )
+
+
+def test_framing_again_for_a_bedrock_mode_client_round_trips() -> None:
+    sse_stream = b"".join(
+        b"event: " + e["type"].encode() + b"\ndata: " + json.dumps(e).encode() + b"\n\n"
+        for e in EVENTS
+    )
+    framer = EventStreamFramer()
+    middle = len(sse_stream) // 2
+    framed = framer.feed(b": keepalive\n\n" + sse_stream[:middle])
+    framed += framer.feed(sse_stream[middle:]) + framer.close()
+    stream = BedrockStream()
+    assert sse(stream.feed(framed) + stream.close()) == [(e["type"], e) for e in EVENTS]
+
+
+def test_an_error_event_becomes_an_exception_frame() -> None:
+    error = {"type": "error", "error": {"type": "overloaded_error", "message": "busy"}}
+    framed = EventStreamFramer().feed(
+        b"event: error\ndata: " + json.dumps(error).encode() + b"\n\n"
+    )
+    [message] = EventStreamDecoder().feed(framed)
+    assert message.header(":message-type") == "exception"
+    assert message.header(":exception-type") == "serviceUnavailableException"
+    assert json.loads(message.payload) == {"message": "busy"}
