@@ -1,7 +1,7 @@
 """Sidecar CPU per streamed event: a Bedrock stream (event-stream decode, then the same
 enforcement) against the same Anthropic stream, with the same chain, in one process.
 
-    python -m bench.cloud [--events 400] [--rounds 30]
+    python -m bench.cloud [--events 400] [--rounds 30] [--text]
 
 Each round feeds one response through an :class:`Exchange` in 4 KiB chunks, as Envoy would;
 the figure is process CPU time per upstream event, best of the rounds.
@@ -106,9 +106,12 @@ async def _round(
     return time.process_time() - started
 
 
-async def main(events: int, rounds: int) -> None:
+async def main(events: int, rounds: int, text: bool = False) -> None:
     stream = _events(events)
-    chain = {"policy_paths": ["examples/policies"], "policies": [{"name": "no_sudo:NoSudo"}]}
+    policies: list[dict[str, object]] = [{"name": "no_sudo:NoSudo"}]
+    if text:  # a policy that reads the text too: every delta is parsed
+        policies.append({"name": "redact"})
+    chain = {"policy_paths": ["examples/policies"], "policies": policies}
     body = json.dumps(
         {
             "model": "claude-sonnet-4-5",
@@ -152,5 +155,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--text", action="store_true", help="add redact (reads text)")
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.rounds))
+    asyncio.run(main(args.events, args.rounds, args.text))
