@@ -6,6 +6,7 @@ fake account's keys, which the gateway's Envoy reads from its environment.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -22,6 +23,7 @@ from sluice.model import Format
 from tests.dataplane.clients import anthropic_client, ask
 from tests.dataplane.conftest import track
 from tests.dataplane.test_enforcement import READ, SUDO, assert_refusal, tools
+from tests.dataplane.test_metrics import admin_metrics, total
 from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
 
 DIRECT = {"path": "/v1/messages", "format": "anthropic", "provider": "bedrock"}
@@ -266,3 +268,15 @@ async def test_a_mid_stream_exception_reaches_a_bedrock_mode_client(bedrock: Gat
             ) as events:
                 await events.get_final_message()
     assert "modelStreamErrorException" in str(info.value)
+
+
+async def test_the_provider_is_counted_in_the_metrics(bedrock: Gateway) -> None:
+    before = total(admin_metrics(bedrock), "sluice_requests_total", provider="bedrock")
+    await ask(bedrock.url, Format.ANTHROPIC, stream=True, script="text")
+    for _ in range(50):  # counted once the exchange is over, just after the last byte
+        after = admin_metrics(bedrock)
+        if total(after, "sluice_requests_total", provider="bedrock") > before:
+            break
+        await asyncio.sleep(0.1)
+    assert total(after, "sluice_requests_total", provider="bedrock") == before + 1
+    assert total(after, "sluice_tokens_total", type="output") > 0  # usage read from the stream
