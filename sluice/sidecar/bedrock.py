@@ -19,18 +19,15 @@ import binascii
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from sluice.config.cloud import BedrockConfig
 from sluice.sidecar.eventstream import (
     EventStreamDecoder,
     EventStreamError,
     Message,
-    encode_message,
 )
 from sluice.sidecar.formats.anthropic import error_body
-from sluice.sidecar.sse import SSEParser
 
 __all__ = [
     "BEDROCK_VERSION",
@@ -38,10 +35,8 @@ __all__ = [
     "BedrockError",
     "BedrockRequest",
     "BedrockStream",
-    "EventStreamFramer",
     "adapt_request",
     "anthropic_error",
-    "from_bedrock_client",
 ]
 
 BEDROCK_VERSION = "bedrock-2023-05-31"
@@ -245,78 +240,3 @@ def _event_type(event: bytes) -> str:
     if not isinstance(value, str):
         raise TypeError("type is not a string")
     return value
-
-
-def from_bedrock_client(path: str, body: bytes) -> bytes:
-    """The Anthropic Messages body of a request a client in Bedrock mode sent to ``path``
-    (``/model/ID/invoke`` or ``/invoke-with-response-stream``): the model id from the path,
-    ``stream`` from the action, no ``anthropic_version``. Raises ``ValueError`` for a body
-    that is not a JSON object.
-
-    >>> from_bedrock_client("/model/x%3A0/invoke-with-response-stream", b'{"max_tokens": 1}')
-    b'{"model":"x:0","max_tokens":1,"stream":true}'
-    """
-    data = json.loads(body)
-    if not isinstance(data, dict):
-        raise ValueError("the request body is not a JSON object")
-    data.pop("anthropic_version", None)
-    _, model, action = path.partition("?")[0].split("/")[1:4]
-    data = {"model": unquote(model), **data}
-    if action == "invoke-with-response-stream":
-        data["stream"] = True
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-_CHUNK_HEADERS = {
-    ":event-type": "chunk",
-    ":content-type": "application/json",
-    ":message-type": "event",
-}
-_ERROR_EXCEPTIONS = {
-    "rate_limit_error": "throttlingException",
-    "overloaded_error": "serviceUnavailableException",
-    "invalid_request_error": "validationException",
-}
-
-
-class EventStreamFramer:
-    """The Anthropic SSE stream in, Bedrock's event stream out: for clients in Bedrock mode.
-
-    Each event becomes a ``chunk`` message carrying its JSON in base64; an ``error`` event
-    becomes an exception message; SSE comments (keepalives) have no equivalent and are
-    dropped.
-    """
-
-    __slots__ = ("_parser",)
-
-    def __init__(self) -> None:
-        self._parser = SSEParser()
-
-    def feed(self, data: bytes) -> bytes:
-        return self._frames(self._parser.feed(data))
-
-    def close(self) -> bytes:
-        return self._frames(self._parser.close())
-
-    @staticmethod
-    def _frames(events: list[Any]) -> bytes:
-        out = bytearray()
-        for event in events:
-            if event.data is None:
-                continue
-            if event.event == "error":
-                try:
-                    error = json.loads(event.data)["error"]
-                    kind, message = str(error["type"]), str(error["message"])
-                except (ValueError, KeyError, TypeError):
-                    kind, message = "api_error", event.data
-                headers = {
-                    ":exception-type": _ERROR_EXCEPTIONS.get(kind, "internalServerException"),
-                    ":content-type": "application/json",
-                    ":message-type": "exception",
-                }
-                out += encode_message(headers, json.dumps({"message": message}).encode())
-                continue
-            encoded = base64.b64encode(event.data.encode()).decode()
-            out += encode_message(_CHUNK_HEADERS, b'{"bytes":"' + encoded.encode() + b'"}')
-        return bytes(out)

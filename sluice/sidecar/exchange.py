@@ -28,14 +28,8 @@ from dataclasses import dataclass, field
 from sluice.config.cloud import BEDROCK_CLIENT_PATH, VERTEX_CLIENT_PATH, BedrockConfig
 from sluice.hooks import ExchangeContext, RequestHook
 from sluice.model import Format, Request
-from sluice.sidecar.bedrock import (
-    EVENTSTREAM,
-    BedrockError,
-    BedrockStream,
-    EventStreamFramer,
-    adapt_request,
-    from_bedrock_client,
-)
+from sluice.sidecar.bedrock import EVENTSTREAM, BedrockError, BedrockStream, adapt_request
+from sluice.sidecar.bedrock_client import EventStreamFramer, from_bedrock_client
 from sluice.sidecar.capturing import Capturing
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.chains import ChainSet

@@ -9,14 +9,8 @@ from typing import Any
 import pytest
 
 from sluice.config.cloud import BedrockConfig
-from sluice.sidecar.bedrock import (
-    BedrockError,
-    BedrockStream,
-    EventStreamFramer,
-    adapt_request,
-    anthropic_error,
-    from_bedrock_client,
-)
+from sluice.sidecar.bedrock import BedrockError, BedrockStream, adapt_request, anthropic_error
+from sluice.sidecar.bedrock_client import EventStreamFramer, from_bedrock_client
 from sluice.sidecar.eventstream import EventStreamDecoder, encode_message
 from sluice.sidecar.sse import SSEParser
 
