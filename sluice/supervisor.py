@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from aiohttp import web
 
+from sluice.cloud_tokens import VertexTokens
 from sluice.config import GatewayConfig
 from sluice.envoy import envoy_command, render_bootstrap
 from sluice.envoy.drain import drain
@@ -110,6 +111,8 @@ class Supervisor:
         bootstrap = self.state_dir / "envoy.json"
         bootstrap.write_text(json.dumps(render_bootstrap(self.config), indent=1))
         write_key_files(self.config)  # provider keys, for Envoy only (see sluice.envoy.keys)
+        tokens = VertexTokens(self.config)  # Vertex AI access tokens, the same way
+        await tokens.start()
         _share_metrics(self.state_dir / "metrics")
         admin = await self._start_admin()
         stop = asyncio.Event()
@@ -125,6 +128,8 @@ class Supervisor:
         ]
         if self.config.store_url:
             watchers.append(asyncio.create_task(self._keep(self.writer, "event-log", "event-log")))
+        if tokens:
+            watchers.append(asyncio.create_task(tokens.run()))
         try:
             return await self._serve(bootstrap, stop)
         finally:

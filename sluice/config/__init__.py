@@ -19,6 +19,7 @@ from pydantic import Field, ValidationError, model_validator
 from sluice.config.auth import AuthConfig, AuthMode, JwtConfig
 from sluice.config.base import ConfigError, Model, Port, Secret
 from sluice.config.chains import ChainHeader, ChainRule, PolicyRef, PolicySettings
+from sluice.config.cloud import BEDROCK_CLIENT_PATH, VERTEX_CLIENT_PATH
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.limits import LimitsConfig, Period, Rate, TokenBudget
 from sluice.config.runtime import (
@@ -209,6 +210,39 @@ class GatewayConfig(PolicySettings):
                 "listener would spend the gateway's key. Set auth.mode to 'keys', 'jwt' or "
                 "'keys+jwt', or set auth.allow_anonymous: true to accept an open relay"
             )
+
+    @model_validator(mode="after")
+    def _cloud_providers(self) -> GatewayConfig:
+        for i, route in enumerate(self.routes):
+            route_providers = [route.provider, *(rule.provider for rule in route.models)]
+            for name in route_providers:
+                if self.providers[name].cloud and route.format != "anthropic":
+                    raise ValueError(
+                        f"routes[{i}]: provider {name!r} is Bedrock or Vertex AI, which serve "
+                        "only anthropic routes"
+                    )
+            if route.path == VERTEX_CLIENT_PATH and (
+                route.format != "anthropic"
+                or any(self.providers[name].vertex is None for name in route_providers)
+            ):
+                raise ValueError(
+                    f"routes[{i}]: clients in Vertex AI mode are served by Vertex AI providers "
+                    "(format anthropic)"
+                )
+            if route.path == BEDROCK_CLIENT_PATH and (
+                route.format != "anthropic"
+                or any(self.providers[name].bedrock is None for name in route_providers)
+            ):
+                raise ValueError(
+                    f"routes[{i}]: clients in Bedrock mode are served by Bedrock providers "
+                    "(format anthropic)"
+                )
+        for name, provider in self.providers.items():
+            if provider.cloud and provider.api_key is not None:
+                raise ValueError(f"providers.{name}: a cloud provider's credentials are its own")
+            if provider.bedrock is not None and provider.vertex is not None:
+                raise ValueError(f"providers.{name}: either bedrock or vertex, not both")
+        return self
 
     def resolve_paths(self, base: Path) -> GatewayConfig:
         """Return a copy whose relative file paths are taken from ``base``."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from sluice.config.base import Model
+from sluice.config.cloud import BedrockConfig, VertexConfig
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.runtime import FailureMode
 from sluice.model import Format
@@ -56,6 +58,34 @@ class ProviderConfig(Model):
     )
     retries: Retries = Field(default_factory=Retries)
     circuit_breaker: CircuitBreaker = Field(default_factory=CircuitBreaker)
+    bedrock: BedrockConfig | None = Field(
+        None,
+        description="AWS Bedrock (Anthropic routes only): the sidecar adapts the request and "
+        "the response, Envoy signs it. base_url defaults to the region's runtime endpoint.",
+    )
+
+    vertex: VertexConfig | None = Field(
+        None,
+        description="Google Vertex AI (Anthropic routes only): the sidecar adapts the request, "
+        "Envoy adds the access token the supervisor keeps fresh. base_url defaults to the "
+        "region's endpoint.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cloud_url(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "base_url" not in data:
+            bedrock, vertex = data.get("bedrock"), data.get("vertex")
+            if isinstance(bedrock, dict) and isinstance(bedrock.get("region"), str):
+                data = {**data, "base_url": BedrockConfig(region=bedrock["region"]).base_url}
+            elif isinstance(vertex, dict):
+                data = {**data, "base_url": VertexConfig.model_validate(vertex).base_url}
+        return data
+
+    @property
+    def cloud(self) -> bool:
+        """Whether this is a cloud provider (Bedrock or Vertex AI) the sidecar adapts for."""
+        return self.bedrock is not None or self.vertex is not None
 
     @field_validator("base_url")
     @classmethod
@@ -93,6 +123,11 @@ class ProviderConfig(Model):
         if ca_file is not None and not ca_file.is_absolute():
             ca_file = base / ca_file
         update: dict[str, object] = {"ca_file": ca_file}
+        if self.vertex is not None and self.vertex.credentials_file is not None:
+            found = self.vertex.credentials_file
+            if not found.is_absolute():
+                vertex = self.vertex.model_copy(update={"credentials_file": base / found})
+                update["vertex"] = vertex
         if self.api_key is not None:
             key = self.api_key
             update["api_key"] = key.model_copy(update={"secret": key.secret.resolve(base)})

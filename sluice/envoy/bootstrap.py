@@ -11,6 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from sluice.config import FORMAT_PATHS, FailureMode, GatewayConfig, Route
+from sluice.config.cloud import (
+    BEDROCK_CLIENT_PATH,
+    BEDROCK_CLIENT_REGEX,
+    VERTEX_CLIENT_PATH,
+    VERTEX_CLIENT_REGEX,
+)
 from sluice.envoy.access_log import access_log
 from sluice.envoy.clusters import (
     SIDECAR_CLUSTER,
@@ -200,7 +206,9 @@ def _forwarded_namespaces(config: GatewayConfig) -> list[str]:
     return [HEADERS_NAMESPACE, *([JWT_NAMESPACE] if config.auth.mode.jwt else [])]
 
 
-def _processing_mode(*, send_request_headers: bool) -> JSONDict:
+def _processing_mode(
+    *, send_request_headers: bool, send_response_headers: bool = False
+) -> JSONDict:
     return {
         # No header messages: each would add a round trip before the first byte. What the
         # sidecar needs of them comes with the body messages (attributes and metadata).
@@ -210,7 +218,8 @@ def _processing_mode(*, send_request_headers: bool) -> JSONDict:
         # The whole JSON arrives in one message; a reply may still refuse the request.
         "request_body_mode": "BUFFERED",
         "request_trailer_mode": "SKIP",
-        "response_header_mode": "SKIP",
+        # A cloud provider's response needs its headers rewritten (content type, status).
+        "response_header_mode": "SEND" if send_response_headers else "SKIP",
         # Envoy forwards chunks without waiting; the sidecar answers with any number of
         # streamed chunks. Set statically: switching into it per request is buggy.
         "response_body_mode": "FULL_DUPLEX_STREAMED",
@@ -236,7 +245,15 @@ def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict
         post = {"name": ":method", "string_match": {"exact": "POST"}}
         # Exact path; the query string is kept.
         match: JSONDict = {"path": route.path, "headers": [post]}
+        if route.path == VERTEX_CLIENT_PATH:  # clients in Vertex AI mode: every model's path
+            match = {"safe_regex": {"regex": VERTEX_CLIENT_REGEX}, "headers": [post]}
+        if route.path == BEDROCK_CLIENT_PATH:  # clients in Bedrock mode: every model's path
+            match = {"safe_regex": {"regex": BEDROCK_CLIENT_REGEX}, "headers": [post]}
         name = f"{route.format}:{route.path}"
+        if provider is not None and config.providers[provider].cloud:
+            # The sidecar set the cloud provider's own path with the header: any path, as the
+            # header alone (which clients cannot send) says the sidecar approved the request.
+            match = {"prefix": "/", "headers": [post]}
         if provider is not None:
             # Set by the sidecar from the body's model; Envoy then re-picks the route.
             header = {"name": PROVIDER_HEADER, "string_match": {"exact": provider}}
@@ -277,11 +294,16 @@ def _ext_proc_overrides(config: GatewayConfig, route: Route) -> JSONDict:
         overrides["failure_mode_allow"] = route.failure_mode is FailureMode.OPEN
     names = [route.provider, *(rule.provider for rule in route.models)]
     translates = any(route.format_of(config.providers[n]) != route.format for n in names)
+    cloud = any(config.providers[n].cloud for n in names)
+    bedrock = any(config.providers[n].bedrock is not None for n in names)
     # A translated request's headers change too (auth, version headers), and Envoy honours
     # header changes in the body reply only when it sent the headers first.
-    if route.models or translates:
+    if route.models or translates or cloud:
         # Every entry of the route: the request first matches the one without the header.
-        overrides["processing_mode"] = _processing_mode(send_request_headers=True)
+        # A cloud provider's path is set with the reply to the body: the headers must wait.
+        overrides["processing_mode"] = _processing_mode(
+            send_request_headers=True, send_response_headers=bedrock
+        )
     return overrides
 
 

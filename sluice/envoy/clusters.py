@@ -9,6 +9,7 @@ from sluice.config import GatewayConfig
 from sluice.envoy.contract import INTERNAL_HEADER_PREFIX
 from sluice.envoy.keys import CLIENT_KEY_HEADERS, key_filters
 from sluice.envoy.resilience import NO_PANIC, circuit_breakers, outlier_detection
+from sluice.envoy.signing import DROPPED, signing_filters
 from sluice.envoy.tls import upstream_tls
 from sluice.envoy.typed import protocol_options
 
@@ -127,14 +128,19 @@ def _upstream_filters(config: GatewayConfig, name: str) -> list[JSONDict]:
     remove: list[JSONDict] = [
         {"remove_on_match": {"key_matcher": {"prefix": INTERNAL_HEADER_PREFIX}}}
     ]
-    if config.providers[name].api_key is not None or config.auth.authenticates:
-        # The gateway's key replaces the client's, and a Sluice key or token is for the
-        # gateway alone: none of the client's credentials may go along.
+    provider = config.providers[name]
+    if provider.bedrock is not None:
+        # Signed by the gateway; the client's credentials and Anthropic headers stay here.
+        remove += [{"remove": header} for header in DROPPED]
+    elif provider.api_key is not None or provider.cloud or config.auth.authenticates:
+        # The gateway's key (or Vertex token) replaces the client's, and a Sluice key or
+        # token is for the gateway alone: none of the client's credentials may go along.
         remove += [{"remove": header} for header in CLIENT_KEY_HEADERS]
     mutation = {"@type": _HEADER_MUTATION, "mutations": {"request_mutations": remove}}
     return [
         {"name": "envoy.filters.http.header_mutation", "typed_config": mutation},
         *key_filters(config, name),
+        *signing_filters(config, name),  # last: it signs the request as it is sent
         # Upstream filter chains must end with the codec.
         {"name": "envoy.filters.http.upstream_codec", "typed_config": {"@type": _CODEC}},
     ]

@@ -29,7 +29,15 @@ from typing import Any
 from sluice.config import GatewayConfig
 from sluice.model import Format
 
-__all__ = ["CLIENT_KEY_HEADERS", "key_file", "key_filters", "key_header", "write_key_files"]
+__all__ = [
+    "CLIENT_KEY_HEADERS",
+    "key_file",
+    "key_filters",
+    "key_header",
+    "secret_name",
+    "write_key_file",
+    "write_key_files",
+]
 
 JSONDict = dict[str, Any]
 
@@ -49,6 +57,8 @@ def key_header(config: GatewayConfig, provider_name: str) -> tuple[str, str]:
     >>> key_header(GatewayConfig(), "anthropic"), key_header(GatewayConfig(), "openai")
     (('x-api-key', ''), ('authorization', 'Bearer '))
     """
+    if config.providers[provider_name].vertex is not None:
+        return "authorization", "Bearer "  # an OAuth access token (sluice.cloud_tokens)
     key = config.providers[provider_name].api_key
     header = key.header if key is not None else None
     if header is None:
@@ -70,7 +80,7 @@ def key_file(config: GatewayConfig, provider_name: str) -> Path:
     return config.sidecar.socket_dir / "keys" / f"{provider_name}.yaml"
 
 
-def _secret_name(provider_name: str) -> str:
+def secret_name(provider_name: str) -> str:
     return f"provider_{provider_name}_key"
 
 
@@ -79,13 +89,15 @@ def key_filters(config: GatewayConfig, provider_name: str) -> list[JSONDict]:
 
     Empty when the provider has no ``api_key`` (in passthrough the client's key then goes
     through). The cluster removes the client's key headers first (:data:`CLIENT_KEY_HEADERS`)
-    whenever the gateway holds a key or authenticates its clients.
+    whenever the gateway holds a key or authenticates its clients. A Vertex AI provider's
+    value is its access token, kept fresh by ``sluice.cloud_tokens``.
     """
-    if config.providers[provider_name].api_key is None:
+    provider = config.providers[provider_name]
+    if provider.api_key is None and provider.vertex is None:
         return []
     header, _ = key_header(config, provider_name)
     secret = {
-        "name": _secret_name(provider_name),
+        "name": secret_name(provider_name),
         "sds_config": {"path_config_source": {"path": str(key_file(config, provider_name))}},
     }
     return [
@@ -115,16 +127,21 @@ def write_key_files(config: GatewayConfig) -> list[Path]:
             continue
         _, prefix = key_header(config, name)
         value = prefix + provider.api_key.secret.read()
-        resource = {
-            "@type": _SECRET,
-            "name": _secret_name(name),
-            "generic_secret": {"secret": {"inline_string": value}},
-        }
-        path = key_file(config, name)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _write_private(path, json.dumps({"resources": [resource]}))
-        written.append(path)
+        written.append(write_key_file(config, name, value))
     return written
+
+
+def write_key_file(config: GatewayConfig, provider_name: str, value: str) -> Path:
+    """Write ``value`` (the whole header value) as ``provider_name``'s SDS key file."""
+    resource = {
+        "@type": _SECRET,
+        "name": secret_name(provider_name),
+        "generic_secret": {"secret": {"inline_string": value}},
+    }
+    path = key_file(config, provider_name)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _write_private(path, json.dumps({"resources": [resource]}))
+    return path
 
 
 def _write_private(path: Path, text: str) -> None:

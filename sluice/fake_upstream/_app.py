@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from ._anthropic import AnthropicMessages
+from ._bedrock import bedrock_invoke
 from ._directives import read_directives
 from ._errors import ErrorKind, InvalidRequest
 from ._ids import Ids
@@ -21,6 +22,7 @@ from ._record import RecordedRequest, RequestLog
 from ._scripts import SCRIPT_NAMES, Script, build_script
 from ._shaping import deliver
 from ._usage import count_input_tokens, tally
+from ._vertex import VERTEX_TOKENS, issue_token, vertex_predict
 from ._wire import JSON, Turn, WireFormat, render
 
 __all__ = ["REQUEST_LOG", "create_app"]
@@ -57,6 +59,17 @@ def create_app(*, history: int = 100) -> web.Application:
     # Azure OpenAI's v1 API: the same two endpoints under /openai.
     app.router.add_post("/openai/v1/chat/completions", _endpoint(_CHAT))
     app.router.add_post("/openai/v1/responses", responses)
+    # AWS Bedrock's runtime API for Claude (SigV4-signed; see _bedrock).
+    app.router.add_post(
+        r"/model/{model}/{action:invoke|invoke-with-response-stream}", bedrock_invoke
+    )
+    # Google Vertex AI for Claude, and the OAuth token endpoint of its service accounts.
+    app[VERTEX_TOKENS] = []
+    app.router.add_post("/token", issue_token)
+    app.router.add_post(
+        "/v1/projects/{project}/locations/{region}/publishers/anthropic/models/{tail}",
+        vertex_predict,
+    )
     app.router.add_get("/v1/models", _models)
     app.router.add_get("/", _probe)  # also answers HEAD, Claude Code's connectivity probe
     app.router.add_get("/_fake/requests", _list_requests)

@@ -28,9 +28,12 @@ from typing import Any
 
 from sluice.auth.identity import Gate
 from sluice.config import AuthConfig
+from sluice.config.cloud import BEDROCK_CLIENT_PATH, VERTEX_CLIENT_PATH, BedrockConfig
 from sluice.envoy.contract import UNAUTHENTICATED
 from sluice.hooks import ExchangeContext, RequestHook
 from sluice.model import Format, Request
+from sluice.sidecar.bedrock import EVENTSTREAM, BedrockError, BedrockStream, adapt_request
+from sluice.sidecar.bedrock_client import EventStreamFramer, from_bedrock_client
 from sluice.sidecar.capturing import Capturing
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.chains import ChainSet
@@ -51,6 +54,7 @@ from sluice.sidecar.translate import (
     Translation,
     translation_for,
 )
+from sluice.sidecar.vertex import VertexError, adapt_vertex_request, from_vertex_client
 
 __all__ = [
     "MAX_CHUNK",
@@ -74,6 +78,7 @@ class Continue:
     # Request header edits (a translated request's auth and version headers).
     set_headers: Mapping[str, str] = field(default_factory=dict)
     remove_headers: tuple[str, ...] = ()
+    path: str | None = None  # replaces the request's path upstream (a cloud provider's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +97,11 @@ CONTINUE = Continue()
 
 @dataclass(frozen=True, slots=True)
 class ResponseHeaderChanges:
-    """Header edits for the response; ``remove`` names headers to drop."""
+    """Header edits for the response; ``remove`` names headers to drop, ``set`` gives
+    headers (``:status`` included) their value."""
 
     remove: tuple[str, ...] = ()
+    set: tuple[tuple[str, str], ...] = ()
 
 
 NO_CHANGES = ResponseHeaderChanges()
@@ -118,6 +125,7 @@ class Exchange:
         "_adapter",
         "_events",
         "_failed",
+        "_framer",
         "_keepalive_s",
         "_metering",
         "_metrics",
@@ -125,6 +133,7 @@ class Exchange:
         "_recorder",
         "_translation",
         "_translator",
+        "_upstream",
         "account",
         "capturing",
         "context",
@@ -169,6 +178,11 @@ class Exchange:
         self._adapter: Adapter | None = None
         # Reads the response when the chain does: a stream, or a whole body.
         self._reader: StreamEnforcer | BodyEnforcer | None = None
+        # Turns a cloud provider's response into the client's format (Bedrock's frames or
+        # errors); None when the provider speaks the client's format.
+        self._upstream: BedrockStream | BedrockError | VertexError | None = None
+        # Frames the client's stream again as Bedrock's, for a client in Bedrock mode.
+        self._framer: EventStreamFramer | None = None
         self._failed = False
         # When the provider speaks another format than the client: how to translate, and
         # the translator of the response (from its first chunk).
@@ -261,8 +275,12 @@ class Exchange:
         account = self.account = TokenAccount(fmt, self._metering, caller)
         adapter = self._adapter = adapter_for(fmt)
         try:
+            if routing.route == VERTEX_CLIENT_PATH:  # a client in Vertex AI mode
+                body = from_vertex_client(routing.path, body)
+            elif routing.route == BEDROCK_CLIENT_PATH:  # a client in Bedrock mode
+                body = from_bedrock_client(routing.path, body)
             self.request = adapter.parse_request(body)
-        except FormatError as exc:
+        except (FormatError, ValueError) as exc:  # ValueError: a Vertex client's body
             if self._metrics is not None:
                 self._metrics.error("invalid_request")
             return self._refuse(adapter.error_body(400, "invalid_request_error", str(exc)))
@@ -315,6 +333,14 @@ class Exchange:
         who = None
         if self.account is not None and request is not None:
             who = self.account.admit(len(sent), request.model, request.max_tokens)
+        cloud = self.routing.cloud
+        if cloud is not None:  # the approved body, as the cloud provider takes it
+            adapted = (
+                adapt_request(cloud, sent)
+                if isinstance(cloud, BedrockConfig)
+                else adapt_vertex_request(cloud, sent)
+            )
+            return Continue(adapted.body, who or {}, path=adapted.path)
         if who is not None:
             return Continue(new_body, who)
         return Continue(new_body) if changed else CONTINUE
@@ -356,9 +382,17 @@ class Exchange:
             return Refuse(status, body, {"content-type": "application/json", **headers})
         return Refuse(status, body)
 
-    def on_response_headers(self, status: int, content_type: str) -> ResponseHeaderChanges:
-        """The response begins (``status`` 0 if unknown): decide whether its body is read or
-        passed through."""
+    def on_response_headers(
+        self, status: int, content_type: str, error_type: str = ""
+    ) -> ResponseHeaderChanges:
+        """The response begins (``status`` 0 if unknown; ``error_type``: Bedrock's
+        ``x-amzn-errortype``): decide whether its body is read or passed through."""
+        cloud = self._cloud_response(status, content_type, error_type)
+        if cloud:
+            status = self.status
+            # What the chain reads: Anthropic's SSE, even for a client in Bedrock mode.
+            sse_inside = isinstance(self._upstream, BedrockStream)
+            content_type = "text/event-stream" if sse_inside else dict(cloud)["content-type"]
         self.status = status
         self.response_started = True
         sse = content_type.startswith("text/event-stream")
@@ -384,6 +418,9 @@ class Exchange:
                 status, content_type, rewritten=read or self._translator is not None
             )
         if not read or self.context is None or self._adapter is None:
+            if cloud:  # translated, even when nothing reads it
+                self.passthrough = False
+                return ResponseHeaderChanges(remove=("content-length",), set=cloud)
             return NO_CHANGES if self._translator is None else _BODY_MAY_CHANGE
         self.passthrough = False
         if sse:
@@ -400,7 +437,39 @@ class Exchange:
             )
         else:
             self._reader = BodyEnforcer(chain, self._adapter, self.context, self.decisions)
+        if cloud:
+            return ResponseHeaderChanges(remove=("content-length",), set=cloud)
         return _BODY_MAY_CHANGE
+
+    def _cloud_response(
+        self, status: int, content_type: str, error_type: str
+    ) -> tuple[tuple[str, str], ...]:
+        """When a cloud provider answers in its own framing: set up the translation and
+        return the headers the client gets instead (else ``()``)."""
+        cloud = self.routing.cloud
+        if cloud is None or self.request is None:
+            return ()
+        if not isinstance(cloud, BedrockConfig):  # Vertex AI: Anthropic's SSE, Google's errors
+            if status >= 400:
+                self._upstream = VertexError(status)
+                self.status = status
+                return (("content-type", "application/json"),)
+            return ()
+        bedrock_client = self.routing.route == BEDROCK_CLIENT_PATH
+        if status >= 400 and bedrock_client:  # it reads Bedrock's errors itself
+            return ()
+        if status >= 400:
+            error = self._upstream = BedrockError(status, error_type)
+            self.status = error.status
+            return ((":status", str(error.status)), ("content-type", "application/json"))
+        if content_type.startswith(EVENTSTREAM):
+            self._upstream = BedrockStream()
+            self.status = status
+            if bedrock_client:  # read as Anthropic's SSE, framed again for the client
+                self._framer = EventStreamFramer()
+                return (("content-type", EVENTSTREAM),)
+            return (("content-type", "text/event-stream"),)
+        return ()
 
     def on_passthrough_chunk(self, chunk: bytes, end: bool) -> None:
         """A response chunk that goes back to the client as it came (``end``: the last):
@@ -419,6 +488,8 @@ class Exchange:
         """
         if self._failed:
             return
+        if (upstream := self._upstream) is not None:  # a cloud provider's framing first
+            chunk = upstream.feed(chunk) + (upstream.close() if end else b"")
         capturing = self.capturing
         if capturing is not None:
             capturing.received(chunk)
@@ -440,10 +511,14 @@ class Exchange:
             if self.account is not None:
                 self.account.feed(chunk)
             responses = self._respond(chunk, end)
+        framer = self._framer
         async for out in responses:
             if capturing is not None:
                 capturing.delivered(out)
-            for piece in _split(out):
+            for piece in _split(out if framer is None else framer.feed(out)):
+                yield piece
+        if end and framer is not None:
+            for piece in _split(framer.close()):
                 yield piece
         if end:
             self.finish()
@@ -479,7 +554,10 @@ class Exchange:
         if self._metrics is not None:
             self._metrics.error("internal")
         if isinstance(self._reader, StreamEnforcer):
-            return self._reader.fail(message)
+            ending = self._reader.fail(message)
+            if self._framer is not None:  # a client in Bedrock mode reads frames only
+                return self._framer.feed(ending) + self._framer.close()
+            return ending
         if self._adapter is not None:
             return self._adapter.error_body(502, "api_error", message)
         return b""

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from sluice.config import ModelRule, ProviderConfig, Route
+from sluice.config.cloud import (
+    BEDROCK_CLIENT_PATH,
+    BEDROCK_CLIENT_REGEX,
+    VERTEX_CLIENT_PATH,
+    VERTEX_CLIENT_REGEX,
+    BedrockConfig,
+    VertexConfig,
+)
 from sluice.model import Format
 
 __all__ = ["RouteTable", "Target"]
@@ -22,6 +31,10 @@ class Target:
     model: str | None = None
 
 
+_VERTEX_CLIENT = re.compile(VERTEX_CLIENT_REGEX)
+_BEDROCK_CLIENT = re.compile(BEDROCK_CLIENT_REGEX)
+
+
 class RouteTable:
     """Maps a request's ``:path`` (query string and all) to the :class:`Format` of its route.
 
@@ -30,11 +43,15 @@ class RouteTable:
     <Format.ANTHROPIC: 'anthropic'>
     """
 
-    __slots__ = ("_backends", "_formats", "_models", "_providers")
+    __slots__ = ("_backends", "_clouds", "_formats", "_models", "_providers")
 
     def __init__(
-        self, routes: Iterable[Route], providers: Mapping[str, ProviderConfig] | None = None
+        self,
+        routes: Iterable[Route],
+        providers: Mapping[str, ProviderConfig] | None = None,
+        clouds: Mapping[str, BedrockConfig | VertexConfig] | None = None,
     ) -> None:
+        self._clouds = dict(clouds or {})  # providers that are Bedrock or Vertex AI, by name
         routes = list(routes)
         # The format each provider speaks, where it is set (else: the route's own).
         self._backends = {
@@ -44,18 +61,33 @@ class RouteTable:
         self._providers = {route.path: route.provider for route in routes}
         self._models: dict[str, list[ModelRule]] = {r.path: r.models for r in routes if r.models}
 
+    def route_for(self, path: str) -> str:
+        """The configured path of ``path``'s route (its name): the path without its query
+        string, or the template of the route for clients in a cloud mode."""
+        bare = path.partition("?")[0]
+        if bare not in self._formats:
+            if _VERTEX_CLIENT.match(bare):
+                return VERTEX_CLIENT_PATH
+            if _BEDROCK_CLIENT.match(bare):
+                return BEDROCK_CLIENT_PATH
+        return bare
+
     def format_for(self, path: str) -> Format | None:
         """The format of ``path``'s route, or ``None`` for a path the sidecar only forwards."""
-        return self._formats.get(path.partition("?")[0])
+        return self._formats.get(self.route_for(path))
 
     def provider_for(self, path: str) -> str | None:
         """The name of the provider ``path``'s route sends to."""
-        return self._providers.get(path.partition("?")[0])
+        return self._providers.get(self.route_for(path))
+
+    def cloud_for(self, provider: str | None) -> BedrockConfig | VertexConfig | None:
+        """The Bedrock or Vertex AI settings of ``provider``; ``None`` for other providers."""
+        return self._clouds.get(provider) if provider is not None else None
 
     def target(self, path: str, model: str | None) -> Target | None:
         """Where a request on ``path`` naming ``model`` goes: a model rule's provider (and
         upstream model name), else the route's own; ``None`` off the LLM routes."""
-        route = path.partition("?")[0]
+        route = self.route_for(path)
         fmt, provider = self._formats.get(route), self._providers.get(route)
         if fmt is None or provider is None:
             return None
@@ -78,5 +110,5 @@ class RouteTable:
         """
         if model is None:
             return None
-        rules = self._models.get(path.partition("?")[0], ())
+        rules = self._models.get(self.route_for(path), ())
         return next((rule.provider for rule in rules if fnmatchcase(model, rule.model)), None)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sluice.auth.identity import Gate, Identity
+from sluice.config.cloud import BedrockConfig, VertexConfig
 from sluice.model import Format
 from sluice.sidecar.chain import Chain
 from sluice.sidecar.chains import ChainSet, Selection
@@ -81,7 +82,7 @@ class Routing:
                 self.caller = gate.identify(headers, token)
             return
         self._routes = routes
-        self.route = self.path.partition("?")[0]
+        self.route = routes.route_for(self.path)
         self.provider = routes.provider_for(self.path)
         caller = self.caller = gate.identify(headers, token)
         if caller is None:
@@ -107,6 +108,11 @@ class Routing:
         created since the worker last loaded the keys (and now loaded)."""
         if await self._gate.may_know_soon(headers):
             self.on_headers(routes, headers, token)
+
+    @property
+    def cloud(self) -> BedrockConfig | VertexConfig | None:
+        """The provider's Bedrock or Vertex AI settings (known once the body is read)."""
+        return self._routes.cloud_for(self.provider) if self._routes is not None else None
 
     def by_model(self, model: str | None) -> str | None:
         """The provider a model rule sends this request to (``None``: the route's own).

@@ -185,6 +185,10 @@ def _request_body_reply(verdict: Continue, provider: str | None) -> pb.Processin
         response.body_mutation.body = verdict.body
         # Envoy would send the provider the client's length for a body we changed.
         response.header_mutation.remove_headers.append("content-length")
+    if verdict.path is not None:
+        # A cloud provider's own path (the headers wait for this reply on such routes).
+        value = HeaderValue(key=":path", raw_value=verdict.path.encode())
+        response.header_mutation.set_headers.append(HeaderValueOption(header=value))
     if provider is not None:
         # A model rule picked the provider: the header selects the route to it, once Envoy
         # forgets the route it picked from the headers alone.
@@ -200,14 +204,17 @@ def _request_body_reply(verdict: Continue, provider: str | None) -> pb.Processin
 
 
 def _response_headers_reply(changes: ResponseHeaderChanges) -> pb.ProcessingResponse:
-    if not changes.remove:
+    if not changes.remove and not changes.set:
         return _CONTINUE_RESPONSE_HEADERS
+    mutation = pb.HeaderMutation(
+        remove_headers=list(changes.remove),
+        set_headers=[
+            HeaderValueOption(header=HeaderValue(key=k, raw_value=v.encode()))
+            for k, v in changes.set
+        ],
+    )
     return _ProcessingResponse(
-        response_headers=pb.HeadersResponse(
-            response=_CommonResponse(
-                header_mutation=pb.HeaderMutation(remove_headers=list(changes.remove))
-            )
-        )
+        response_headers=pb.HeadersResponse(response=_CommonResponse(header_mutation=mutation))
     )
 
 
@@ -302,7 +309,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                 elif kind == "response_headers":
                     headers = message.response_headers
                     changes = exchange.on_response_headers(
-                        int(_header(headers, ":status") or 0), _header(headers, "content-type")
+                        int(_header(headers, ":status") or 0),
+                        _header(headers, "content-type"),
+                        _header(headers, "x-amzn-errortype"),
                     )
                     yield _response_headers_reply(changes)
                     if headers.end_of_stream:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sluice.config import ConfigError, GatewayConfig, LimitsConfig, load_config
+from sluice.config.cloud import BedrockConfig, VertexConfig
 
 if TYPE_CHECKING:
     from sluice.auth.directory import KeyDirectory
@@ -67,7 +68,7 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     source = PolicySource(config_path, config, models, versions)
     directory = await _open_directory(config, versions)
     servicer = ExtProcServer(
-        RouteTable(config.routes, config.providers),
+        RouteTable(config.routes, config.providers, clouds=_clouds(config)),
         await source.start(),
         config.sidecar.keepalive_s,
         event_log[1] if event_log else None,
@@ -234,3 +235,12 @@ def run_worker(config_path: Path, index: int) -> None:
     if not 0 <= index < config.sidecar.workers:
         raise ConfigError(f"worker index {index} out of range 0..{config.sidecar.workers - 1}")
     uvloop.run(_serve_until_signalled(config_path, config, index))
+
+
+def _clouds(config: GatewayConfig) -> dict[str, BedrockConfig | VertexConfig]:
+    """The providers the sidecar adapts requests for (Bedrock, Vertex AI), by name."""
+    clouds: dict[str, BedrockConfig | VertexConfig] = {}
+    for name, provider in config.providers.items():
+        if (cloud := provider.bedrock or provider.vertex) is not None:
+            clouds[name] = cloud
+    return clouds
