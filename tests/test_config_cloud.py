@@ -53,6 +53,7 @@ def test_configured_ids_win_over_the_built_in_map() -> None:
 def test_base_url_defaults_to_the_regions_runtime_endpoint() -> None:
     config = GatewayConfig.model_validate(
         {
+            "auth": {"allow_anonymous": True},  # the cloud credentials are the gateway's
             "providers": {"bedrock": {"bedrock": {"region": "eu-west-3"}}},
             "routes": [{"path": "/v1/messages", "format": "anthropic", "provider": "bedrock"}],
             "passthrough": [],
@@ -72,6 +73,7 @@ def test_bedrock_serves_only_anthropic_routes() -> None:
     with pytest.raises(pydantic.ValidationError, match="serve only anthropic routes"):
         GatewayConfig.model_validate(
             {
+                "auth": {"allow_anonymous": True},  # the cloud credentials are the gateway's
                 "providers": {
                     "anthropic": {"base_url": "https://api.anthropic.com"},
                     "bedrock": {"bedrock": {"region": "us-east-1"}},
@@ -88,6 +90,7 @@ def test_bedrock_takes_no_api_key() -> None:
     with pytest.raises(pydantic.ValidationError, match="credentials are its own"):
         GatewayConfig.model_validate(
             {
+                "auth": {"allow_anonymous": True},  # the cloud credentials are the gateway's
                 "providers": {
                     "anthropic": {"base_url": "https://api.anthropic.com"},
                     "openai": {"base_url": "https://api.openai.com"},

@@ -202,13 +202,19 @@ class GatewayConfig(PolicySettings):
         """A provider key behind an unauthenticated listener is spent by anyone."""
         if self.auth.authenticates or self.auth.allow_anonymous:
             return
-        holding = sorted(name for name, p in self.providers.items() if p.api_key is not None)
+        # A cloud provider is reached with the gateway's own cloud credentials, like a key.
+        holding = [
+            f"providers.{name}."
+            + ("api_key" if p.api_key is not None else "bedrock" if p.bedrock else "vertex")
+            for name, p in sorted(self.providers.items())
+            if p.api_key is not None or p.cloud
+        ]
         if holding:
-            named = ", ".join(f"providers.{name}.api_key" for name in holding)
             raise ValueError(
-                f"auth.mode is 'passthrough' but {named} is set: anyone who reaches the "
-                "listener would spend the gateway's key. Set auth.mode to 'keys', 'jwt' or "
-                "'keys+jwt', or set auth.allow_anonymous: true to accept an open relay"
+                f"auth.mode is 'passthrough' but {', '.join(holding)} is set: anyone who "
+                "reaches the listener would spend the gateway's credentials. Set auth.mode to "
+                "'keys', 'jwt' or 'keys+jwt', or set auth.allow_anonymous: true to accept an "
+                "open relay"
             )
 
     @model_validator(mode="after")

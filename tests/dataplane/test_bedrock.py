@@ -67,6 +67,7 @@ def _bedrock_gateway(
                 "retries": {"max_retries": 0},
             }
         },
+        auth={"allow_anonymous": True},  # tests: no client is authenticated
         **({"routes": [DIRECT]} | extra),
     )
     with _aws_environment(FAKE_AWS_CREDENTIALS[0], secret):

@@ -66,6 +66,7 @@ def vertex(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
                 "retries": {"max_retries": 0},
             }
         },
+        auth={"allow_anonymous": True},  # tests: no client is authenticated
         routes=[
             {"path": "/v1/messages", "format": "anthropic", "provider": "vertex"},
             {"path": VERTEX_CLIENT_PATH, "format": "anthropic", "provider": "vertex"},
