@@ -67,6 +67,9 @@ Request headers choose the script and shape the delivery:
                           ``\\r\\n`` and multi-byte UTF-8 included)
 ``x-fake-seed``           seed of the ``batch`` and ``split`` boundaries (default 0)
 ``x-fake-line-ending``    ``lf`` (default), ``crlf`` or ``cr``
+``x-fake-content-type``   the ``content-type`` to send instead of the right one (a JSON
+                          body labelled ``text/event-stream``, a stream labelled
+                          ``application/json``)
 ``x-fake-fail-first``     ``N``: the first N requests carrying the same
                           ``x-fake-fail-key`` answer ``x-fake-fail-with`` (an error
                           script, default ``error_429``); later ones succeed

@@ -38,6 +38,7 @@ class Directives:
     script: Script
     shaping: Shaping
     delay_ms: int = 0  # wait before answering at all
+    content_type: str | None = None  # the label to send instead of the right one
 
 
 def read_directives(
@@ -69,7 +70,7 @@ def read_directives(
         line_ending=LINE_ENDINGS[_choice(headers, "x-fake-line-ending", list(LINE_ENDINGS), "lf")],
         seed=_integer(headers, "x-fake-seed", 0, minimum=0),
     )
-    return Directives(script, shaping, delay_ms)
+    return Directives(script, shaping, delay_ms, headers.get("x-fake-content-type"))
 
 
 def _tool_calls(value: str) -> list[ToolCall]:

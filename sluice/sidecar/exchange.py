@@ -30,12 +30,12 @@ from sluice.model import Format, Request
 from sluice.sidecar.capturing import Capturing
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.chains import ChainSet
-from sluice.sidecar.enforce import BodyEnforcer, StreamEnforcer
 from sluice.sidecar.formats import Adapter, FormatError, adapter_for
 from sluice.sidecar.formats.edits import editor_for
 from sluice.sidecar.identity import public_headers, session_id
 from sluice.sidecar.metering import Metering, TokenAccount
 from sluice.sidecar.metrics import ExchangeFacts
+from sluice.sidecar.reading import Bounds, CutShort, Framing, ResponseReader, framing_of
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
@@ -93,6 +93,7 @@ class Exchange:
 
     __slots__ = (
         "_adapter",
+        "_bounds",
         "_failed",
         "_keepalive_s",
         "_metering",
@@ -119,8 +120,10 @@ class Exchange:
         keepalive_s: float = 5.0,
         recorder: Recorder[Capture] | None = None,
         metering: Metering | None = None,
+        bounds: Bounds | None = None,
     ) -> None:
         self._keepalive_s = keepalive_s
+        self._bounds = bounds if bounds is not None else Bounds()
         self._recorder = recorder
         self._metering = metering
         self._metrics = chains.metrics
@@ -139,8 +142,7 @@ class Exchange:
         self.refused = False
         self.finished = False  # the exchange is over: recorded and counted
         self._adapter: Adapter | None = None
-        # Reads the response when the chain does: a stream, or a whole body.
-        self._reader: StreamEnforcer | BodyEnforcer | None = None
+        self._reader: ResponseReader | None = None  # when the chain reads the response
         self._failed = False
 
     @property
@@ -262,38 +264,32 @@ class Exchange:
         passed through."""
         self.status = status
         self.response_started = True
-        sse = content_type.startswith("text/event-stream")
+        label = framing_of(content_type)
+        sse = label is Framing.SSE
         account = self.account
         if sse and account is not None:
             account.meter.streamed()
         allowance = account.allowance if account is not None and sse else None
-        cut = allowance is not None  # a budget may end this stream early
         chain = self.chain
-        read = (
-            status == 200
-            and self.context is not None
-            and self._adapter is not None
-            and (chain.reads_response or cut)
-        )
+        # A budget may end a stream early: it is read then, even with no policy on it.
+        read = status == 200 and (chain.reads_response or allowance is not None)
+        adapter, context = self._adapter, self.context
+        read = read and adapter is not None and context is not None
         if self.capturing is not None:
             self.capturing.response_started(status, content_type, rewritten=read)
-        if not read or self.context is None or self._adapter is None:
+        if not read or adapter is None or context is None:
             return NO_CHANGES
         self.passthrough = False
-        if sse:
-            self._reader = StreamEnforcer(
-                chain,
-                # Text deltas nobody reads need not be parsed (the costliest part of a stream).
-                self._adapter.stream_decoder(
-                    read_text=chain.reads_text or chain.observes_response or cut
-                ),
-                self.context,
-                self.decisions,
-                self._keepalive_s,
-                output_limit=allowance,
-            )
-        else:
-            self._reader = BodyEnforcer(chain, self._adapter, self.context, self.decisions)
+        self._reader = ResponseReader(
+            chain,
+            adapter,
+            context,
+            self.decisions,
+            label=label,
+            keepalive_s=self._keepalive_s,
+            bounds=self._bounds,
+            allowance=allowance,
+        )
         return _BODY_MAY_CHANGE
 
     def on_passthrough_chunk(self, chunk: bytes, end: bool) -> None:
@@ -318,7 +314,14 @@ class Exchange:
         capturing = self.capturing
         if capturing is not None:
             capturing.received(chunk)
-        async for out in self._respond(chunk, end):
+        try:
+            async for out in self._respond(chunk, end):
+                if capturing is not None:
+                    capturing.delivered(out)
+                for piece in _split(out):
+                    yield piece
+        except CutShort as cut:
+            out = self._cut_short(cut)
             if capturing is not None:
                 capturing.delivered(out)
             for piece in _split(out):
@@ -327,19 +330,25 @@ class Exchange:
             self.finish()
 
     async def _respond(self, chunk: bytes, end: bool) -> AsyncIterator[bytes]:
-        reader = self._reader
-        if isinstance(reader, StreamEnforcer):
-            async for out in reader.feed(chunk):
+        if self._reader is not None:
+            async for out in self._reader.feed(chunk, end):
                 yield out
-            if end:
-                async for out in reader.close():
-                    yield out
-        elif reader is not None:
-            reader.feed(chunk)
-            if end:
-                yield await reader.close()
         elif chunk:
             yield chunk
+
+    def _cut_short(self, cut: CutShort) -> bytes:
+        """The response cannot be read on (unreadable, or over a bound): record why, count
+        it, and end the client's response with an error; the rest of the upstream is
+        dropped."""
+        self._failed = True
+        self.decisions.append(Decision("sluice", "response", "error", cut.message, 0.0))
+        if self._metrics is not None:
+            if cut.limit is not None:
+                self._metrics.limit_exceeded(cut.limit)
+            else:
+                self._metrics.error("unreadable_response")
+        assert self._reader is not None  # only a reader cuts a response short
+        return self._reader.fail(f"Sluice gateway: {cut.message}")
 
     def fail(self, message: str) -> bytes:
         """After an internal error: the bytes that end the client's response cleanly (an
@@ -347,7 +356,7 @@ class Exchange:
         self._failed = True
         if self._metrics is not None:
             self._metrics.error("internal")
-        if isinstance(self._reader, StreamEnforcer):
+        if self._reader is not None:
             return self._reader.fail(message)
         if self._adapter is not None:
             return self._adapter.error_body(502, "api_error", message)

@@ -42,6 +42,7 @@ from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.exchange import Continue, Exchange, Refuse, ResponseHeaderChanges
 from sluice.sidecar.metering import Metering
 from sluice.sidecar.ratelimit_service import RateLimitServer
+from sluice.sidecar.reading import Bounds
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
@@ -203,8 +204,10 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         keepalive_s: float = 5.0,
         recorder: Recorder[Capture] | None = None,
         metering: Metering | None = None,
+        bounds: Bounds | None = None,
     ) -> None:
         self.metering = metering
+        self.bounds = bounds if bounds is not None else Bounds()
         self.routes = routes
         self.chains = chains
         self.keepalive_s = keepalive_s
@@ -215,7 +218,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         request_iterator: AsyncIterator[pb.ProcessingRequest],
         context: grpc.aio.ServicerContext[pb.ProcessingRequest, pb.ProcessingResponse],
     ) -> AsyncIterator[pb.ProcessingResponse]:
-        exchange = Exchange(self.chains, self.keepalive_s, self.recorder, self.metering)
+        exchange = Exchange(
+            self.chains, self.keepalive_s, self.recorder, self.metering, self.bounds
+        )
         metrics = self.chains.metrics  # the exchange's: it keeps the chains it started with
         messages = 0
         if metrics is not None:

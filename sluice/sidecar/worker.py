@@ -51,6 +51,7 @@ def configure_grpc_environment() -> None:
 async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index: int) -> None:
     from sluice.sidecar.llm_client import ModelClients
     from sluice.sidecar.policy_source import PolicySource
+    from sluice.sidecar.reading import Bounds
     from sluice.sidecar.routes import RouteTable
     from sluice.sidecar.server import ExtProcServer, serve  # imports grpc: after its env is set
     from sluice.store.policies import PolicyVersions
@@ -69,6 +70,11 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
         config.sidecar.keepalive_s,
         event_log[1] if event_log else None,
         metering,
+        Bounds(
+            max_sse_event=config.sidecar.max_sse_event_bytes,
+            max_held=config.sidecar.max_held_bytes,
+            max_response=config.sidecar.max_response_bytes,
+        ),
     )
     server = await serve(servicer, f"unix:{socket_path}", ratelimit=ratelimit)
     budgets = metering.budgets if metering is not None else None
