@@ -56,6 +56,8 @@ class Chain:
             for hook in ("request", "text", "tool_call", "end", "response")
         }
         self.reads_request = bool(self._by_hook["request"])
+        # The longest the request hooks may take together, each within its timeout_s.
+        self.request_seconds = sum(p.config.timeout_s for p in self._by_hook["request"])
         self.reads_text = bool(self._by_hook["text"])
         self.reads_tool_calls = bool(self._by_hook["tool_call"])
         self.adds_at_end = bool(self._by_hook["end"])
@@ -81,10 +83,12 @@ class Chain:
             await asyncio.wait_for(handler(hook), policy.config.timeout_s)
         except Exception as exc:  # a policy's bug or timeout must not reach the stream
             elapsed = time.perf_counter() - started
-            why = "timed out" if isinstance(exc, TimeoutError) else f"failed: {exc!r}"
+            timed_out = isinstance(exc, TimeoutError)
+            # The event log and the log get the exception; the client only what happened.
+            why = "timed out" if timed_out else f"failed: {type(exc).__name__}: {exc}"
             log.warning("policy %s %s hook %s", policy.name, hook.name, why)
             fail_closed = policy.config.on_error == "block"
-            _apply_failure(hook, policy.name, why, fail_closed)
+            _apply_failure(hook, policy.name, "timed out" if timed_out else "failed", fail_closed)
             outcome = "failed closed" if fail_closed else "failed open"
             decisions.append(
                 Decision(policy.name, hook.name, "error", f"{why}; {outcome}", elapsed)

@@ -213,9 +213,9 @@ async def test_garbage_answer_blocks_through_the_chain() -> None:
     decisions = await run_in_chain(policy, hook)
 
     assert hook.blocked is not None
-    assert "could not check this tool call" in hook.blocked
-    assert "not a verdict" in hook.blocked
+    assert hook.blocked == "policy tool_judge could not check this tool call (failed)"
     assert [(d.policy, d.action) for d in decisions] == [("tool_judge", "error")]
+    assert "not a verdict" in decisions[0].reason  # the why, for the event log only
     assert not policy.verdicts
 
 
@@ -303,7 +303,7 @@ async def test_cache_is_a_bounded_lru() -> None:
     [
         ("judge", "ls -la", None),
         ("judge", "rm -rf /", "the tool judge rated this call unsafe (risk 0.90): The call"),
-        ("judge_error", "ls -la", "could not check this tool call (failed: ModelStatusError("),
+        ("judge_error", "ls -la", "could not check this tool call (failed)"),
         ("judge_slow", "ls -la", "could not check this tool call (timed out)"),
     ],
 )
