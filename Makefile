@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test unit dataplane bench lint format golden clean
+.PHONY: help install run demo test unit dataplane bench fuzz lint format golden clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ unit: install ## only the fast tests (no Envoy)
 
 bench: install ## benchmark direct vs plain Envoy vs Envoy + sidecar (a few minutes)
 	$(PY) -m bench
+
+fuzz: install ## the Hypothesis fuzz suite at length (FUZZ_EXAMPLES, default 20000 per test)
+	SLUICE_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(PY) -m pytest -q tests/sidecar/test_fuzz.py
 
 lint: install ## ruff and mypy --strict
 	$(VENV)/bin/ruff check sluice tests bench

@@ -187,7 +187,21 @@ class Exchange:
         self.routing.on_headers(routes, headers)
 
     async def on_request_body(self, body: bytes) -> RequestVerdict:
-        """The whole request body arrived (BUFFERED): read it, refuse it, or let it go."""
+        """The whole request body arrived (BUFFERED): read it, refuse it, or let it go.
+
+        A body that cannot be read is refused with a 400 in the client's format naming the
+        problem (wrong type, invalid Unicode, nesting too deep), never an internal error."""
+        try:
+            return await self._read_request(body)
+        except RecursionError:  # JSON the parser read, nested too deep for what follows
+            if self._adapter is None:
+                raise
+            if self._metrics is not None:
+                self._metrics.error("invalid_request")
+            message = "body is not valid JSON: nested too deeply (depth limit)"
+            return self._refuse(self._adapter.error_body(400, "invalid_request_error", message))
+
+    async def _read_request(self, body: bytes) -> RequestVerdict:
         routing = self.routing
         fmt = routing.format
         if fmt is None:
@@ -307,7 +321,9 @@ class Exchange:
 
         Each yielded chunk is at most :data:`MAX_CHUNK` bytes; empty chunks are not yielded.
         """
-        if self._failed:
+        if self._failed:  # the rest of the upstream is dropped
+            if end:
+                self.finish()
             return
         if self.account is not None:
             self.account.feed(chunk)

@@ -15,6 +15,7 @@ the response with an error event or body.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from enum import Enum
@@ -26,6 +27,8 @@ from sluice.sidecar.formats import Adapter, FormatError
 from sluice.sidecar.sse import EventTooLarge
 
 __all__ = ["Bounds", "CutShort", "Framing", "ResponseReader", "framing_of", "sniff"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,9 @@ class ResponseReader:
                 "bytes: sidecar.max_sse_event_bytes)",
                 "sse_event",
             ) from None
+        except ValueError as exc:  # FormatError included: events out of the format's order
+            log.warning("unreadable response stream: %s", exc)
+            raise CutShort("the provider's response stream could not be read") from None
 
     def _sent(self, out: bytes) -> bytes:
         if out != KEEPALIVE:  # the gateway's own: nothing the provider sent
