@@ -16,6 +16,7 @@ __all__ = [
     "CLIENT_KEY",
     "CONTENT_TYPE",
     "HEADERS_NAMESPACE",
+    "MAX_MESSAGE_TIMEOUT_S",
     "METADATA_NAMESPACE",
     "MODEL_KEY",
     "PATH_ATTRIBUTE",
@@ -54,6 +55,9 @@ OUTCOME_KEY = "outcome"
 # drops header changes in a body reply when it sent the sidecar no header message.
 CLIENT_KEY = "client"
 MODEL_KEY = "model"
+# ext_proc's ``max_message_timeout``: while a request hook runs, the sidecar extends the
+# request body message's deadline (``override_message_timeout``) up to this many seconds.
+MAX_MESSAGE_TIMEOUT_S = 300
 
 _ALWAYS = (
     "x-api-key",  # Anthropic clients' key: its fingerprint identifies the client

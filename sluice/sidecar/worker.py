@@ -75,6 +75,7 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
             max_held=config.sidecar.max_held_bytes,
             max_response=config.sidecar.max_response_bytes,
         ),
+        config.sidecar.message_timeout_ms / 1000,
     )
     server = await serve(servicer, f"unix:{socket_path}", ratelimit=ratelimit)
     budgets = metering.budgets if metering is not None else None
