@@ -2,7 +2,8 @@
 
 For each scenario (non-streaming, burst streaming, paced streaming of 50 events 10 ms
 apart, the same ending in tool calls, one client at rest) it runs the same bounded load
-against: the fake upstream directly, plain Envoy (no ext_proc), Envoy + sidecar (noop
+against: the fake upstream directly, plain Envoy (no ext_proc), Envoy + a bare ext_proc
+echo servicer (the floor of an ext_proc server's cost), Envoy + sidecar (noop
 chain, recording to the default SQLite event log), the same without the event log,
 Envoy + 2 sidecar workers, and chains with tool_rules and with tool_judge. It prints
 requests/s, p50/p99 latency, p50/p99 time to first byte, the sidecar's CPU per ext_proc
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import LoadResult, percentile
-from bench.setups import Setup, direct, plain_envoy, sidecar
+from bench.setups import Setup, direct, echo, plain_envoy, sidecar
 from tests.harness import FakeUpstream, short_tempdir, start_fake_upstream
 
 
@@ -214,7 +215,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument(
         "--setups",
-        help="comma-separated subset of: direct, envoy, sidecar, no-metrics, no-store, "
+        help="comma-separated subset of: direct, envoy, echo, sidecar, no-metrics, no-store, "
         "ratelimits, sidecar-x2, "
         "tool_rules, tool_judge (default: all)",
     )
@@ -229,6 +230,8 @@ def main() -> None:
             plan: list[tuple[str, Callable[[], AbstractContextManager[Setup]], list[Scenario]]] = [
                 ("direct", lambda: direct(upstream), BASE),
                 ("envoy", lambda: plain_envoy(upstream, workdir / "envoy"), BASE),
+                # A bare ext_proc echo servicer in the sidecar's place: the floor of us/msg.
+                ("echo", lambda: echo(upstream, workdir / "echo"), [NON_STREAMING, PACED]),
                 ("sidecar", lambda: sidecar(upstream, workdir / "noop", 1), BASE),
                 (
                     "no-metrics",  # the same, sidecar.metrics off: what the metrics cost
