@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
 
 from sluice.hooks import ExchangeContext, RequestHook
 from sluice.model import Format, Request
@@ -40,6 +39,17 @@ from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.routing import Routing
+from sluice.sidecar.verdicts import (
+    BODY_MAY_CHANGE,
+    CONTINUE,
+    MAX_CHUNK,
+    NO_CHANGES,
+    Continue,
+    Refuse,
+    RequestVerdict,
+    ResponseHeaderChanges,
+    split,
+)
 
 __all__ = [
     "MAX_CHUNK",
@@ -49,43 +59,6 @@ __all__ = [
     "RequestVerdict",
     "ResponseHeaderChanges",
 ]
-
-# Envoy takes streamed body chunks of at most 64 KiB.
-MAX_CHUNK = 64 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Continue:
-    """Let the request go on, with ``body`` replacing the original when not ``None``."""
-
-    body: bytes | None = None
-    metadata: Mapping[str, str] = field(default_factory=dict)  # for the rate-limit filters
-
-
-@dataclass(frozen=True, slots=True)
-class Refuse:
-    """Answer the client now, without calling the provider."""
-
-    status: int
-    body: bytes
-    headers: Mapping[str, str] = field(default_factory=lambda: {"content-type": "application/json"})
-
-
-RequestVerdict = Continue | Refuse
-
-CONTINUE = Continue()
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseHeaderChanges:
-    """Header edits for the response; ``remove`` names headers to drop."""
-
-    remove: tuple[str, ...] = ()
-
-
-NO_CHANGES = ResponseHeaderChanges()
-# A body the sidecar may rewrite must not keep the provider's length.
-_BODY_MAY_CHANGE = ResponseHeaderChanges(remove=("content-length",))
 
 
 class Exchange:
@@ -304,7 +277,7 @@ class Exchange:
             bounds=self._bounds,
             allowance=allowance,
         )
-        return _BODY_MAY_CHANGE
+        return BODY_MAY_CHANGE
 
     def on_passthrough_chunk(self, chunk: bytes, end: bool) -> None:
         """A response chunk that goes back to the client as it came (``end``: the last):
@@ -334,13 +307,13 @@ class Exchange:
             async for out in self._respond(chunk, end):
                 if capturing is not None:
                     capturing.delivered(out)
-                for piece in _split(out):
+                for piece in split(out):
                     yield piece
         except CutShort as cut:
             out = self._cut_short(cut)
             if capturing is not None:
                 capturing.delivered(out)
-            for piece in _split(out):
+            for piece in split(out):
                 yield piece
         if end:
             self.finish()
@@ -408,9 +381,3 @@ class Exchange:
             ttft=ttft,
             complete=complete,
         )
-
-
-def _split(data: bytes) -> list[bytes]:
-    if len(data) <= MAX_CHUNK:
-        return [data] if data else []
-    return [data[i : i + MAX_CHUNK] for i in range(0, len(data), MAX_CHUNK)]
