@@ -4,7 +4,8 @@ Starts the gateway (one worker, a ``redact`` chain, which holds each text block 
 whole) in front of a small upstream of its own that answers ``/v1/messages`` with either a
 single 50 MB stream event or an endless stream of text deltas, sends one request of each
 kind, and prints the worker's peak RSS (``VmHWM``) after each next to the configured
-bounds. Bounded in time: the endless stream is read for at most ``--seconds``.
+bounds. Bounded in time: a stream is read until its error event (the SDKs stop there), for
+at most ``--seconds``.
 
     python -m bench.bounds
 """
@@ -86,12 +87,13 @@ async def _ask(url: str, kind: str, seconds: float) -> tuple[int, bytes]:
         async for chunk in response.content.iter_any():
             received += len(chunk)
             tail = (tail + chunk)[-400:]
-            if time.monotonic() > deadline:
+            # An error event ends the stream for a client, as the SDKs stop there.
+            if b"event: error" in tail or time.monotonic() > deadline:
                 break
     return received, tail
 
 
-async def _run(seconds: float) -> None:
+async def _run(seconds: float, store: bool) -> None:
     app = web.Application()
     app.router.add_post("/v1/messages", _upstream)
     runner = web.AppRunner(app)
@@ -102,6 +104,8 @@ async def _run(seconds: float) -> None:
         config = gateway_config(
             f"http://127.0.0.1:{port}", base / "run", policies=[{"name": "redact"}]
         )
+        if not store:  # the event log keeps a copy of what was received: leave it out
+            config["store_url"] = None
         gateway = await asyncio.to_thread(start_gateway, base, config)
         try:
             [worker] = gateway.worker_pids()
@@ -111,7 +115,7 @@ async def _run(seconds: float) -> None:
                 f"max_held_bytes {sidecar.get('max_held_bytes', 16 << 20)} (defaults)"
             )
             print(f"worker RSS at rest: {_rss_mib(worker):.1f} MiB")
-            for kind in ("huge-event", "endless"):
+            for kind in ("huge-event", "endless") * 3:  # again: is the memory reused?
                 started = time.monotonic()
                 received, tail = await _ask(gateway.url, kind, seconds)
                 print(
@@ -128,7 +132,9 @@ async def _run(seconds: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.bounds", description=__doc__)
     parser.add_argument("--seconds", type=float, default=20, help="longest read of a stream")
-    asyncio.run(_run(parser.parse_args().seconds))
+    parser.add_argument("--no-store", action="store_true", help="without the event log")
+    args = parser.parse_args()
+    asyncio.run(_run(args.seconds, not args.no_store))
 
 
 if __name__ == "__main__":
