@@ -201,7 +201,8 @@ class AnthropicStream(BlockStream):
             return event.raw
         obj = load_object(event.data or "")
         obj["index"] = out
-        return _event(obj)
+        # The upstream's event name, kept even when its data names no type.
+        return encode_event(dump(obj), name or obj.get("type"))
 
     def render_block(self, block: Block) -> bytes:
         """``content_block_start``, deltas and ``content_block_stop`` carrying ``block``."""
