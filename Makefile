@@ -9,7 +9,7 @@ CLAUDE_CODE := 2.1.332
 CLAUDE := $(VENV)/claude-code/node_modules/.bin/claude
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test unit dataplane bench eval lint format golden clean
+.PHONY: help install run demo test unit dataplane bench eval fuzz lint format golden clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ bench: install ## benchmark direct vs plain Envoy vs Envoy + sidecar, policies, 
 
 eval: install ## tool_rules on the shipped corpus: recall, false positives, every miss
 	$(PY) -m sluice policies eval tool_rules corpus/tool_calls --min-recall 0.98 --max-fpr 0.005
+
+fuzz: install ## the Hypothesis fuzz suite at length (FUZZ_EXAMPLES, default 20000 per test)
+	SLUICE_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(PY) -m pytest -q tests/sidecar/test_fuzz.py
 
 lint: install ## ruff and mypy --strict
 	$(VENV)/bin/ruff check sluice tests bench

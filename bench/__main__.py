@@ -2,7 +2,8 @@
 
 For each scenario (non-streaming, burst streaming, paced streaming of 50 events 10 ms
 apart, the same ending in tool calls, one client at rest) it runs the same bounded load
-against: the fake upstream directly, plain Envoy (no ext_proc), Envoy + sidecar (noop
+against: the fake upstream directly, plain Envoy (no ext_proc), Envoy + a bare ext_proc
+echo servicer (the floor of an ext_proc server's cost), Envoy + sidecar (noop
 chain, recording to the default SQLite event log), the same without the event log,
 Envoy + 2 sidecar workers, chains with tool_rules and with tool_judge, and identity
 (``auth``: passthrough holding the provider keys, keys mode, keys mode with a token budget,
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import LoadResult, percentile
-from bench.setups import Setup, direct, keyed, plain_envoy, sidecar
+from bench.setups import Setup, direct, echo, keyed, plain_envoy, sidecar
 from tests.harness import FakeUpstream, short_tempdir, start_fake_upstream
 
 
@@ -256,7 +257,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument(
         "--setups",
-        help="comma-separated subset of: direct, envoy, sidecar, no-metrics, no-store, "
+        help="comma-separated subset of: direct, envoy, echo, sidecar, no-metrics, no-store, "
         "ratelimits, sidecar-x2, "
         "tool_rules, tool_judge, redact, replace, auth (default: all)",
     )
@@ -271,6 +272,8 @@ def main() -> None:
             plan: list[tuple[str, Callable[[], AbstractContextManager[Setup]], list[Scenario]]] = [
                 ("direct", lambda: direct(upstream), BASE),
                 ("envoy", lambda: plain_envoy(upstream, workdir / "envoy"), BASE),
+                # A bare ext_proc echo servicer in the sidecar's place: the floor of us/msg.
+                ("echo", lambda: echo(upstream, workdir / "echo"), [NON_STREAMING, PACED]),
                 ("sidecar", lambda: sidecar(upstream, workdir / "noop", 1), BASE + TEXT),
                 (
                     "no-metrics",  # the same, sidecar.metrics off: what the metrics cost

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from sluice.envoy import envoy_binary, render_bootstrap
 from sluice.envoy.bootstrap import EXT_PROC_FILTER, SIDECAR_CLUSTER
 from tests.harness import FakeUpstream, gateway_config, start_gateway
 
-__all__ = ["Setup", "direct", "keyed", "plain_envoy", "sidecar"]
+__all__ = ["Setup", "direct", "echo", "keyed", "plain_envoy", "sidecar"]
 
 
 @dataclass
@@ -98,6 +99,41 @@ def plain_envoy(upstream: FakeUpstream, workdir: Path) -> Iterator[Setup]:
     finally:
         process.terminate()
         process.wait()
+
+
+@contextmanager
+def echo(upstream: FakeUpstream, workdir: Path) -> Iterator[Setup]:
+    """The sidecar's bootstrap, a bare ext_proc echo servicer (``bench.echo``) in the
+    sidecar's place: the floor of what an ext_proc server costs on the same load."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    raw = _config(upstream, workdir, 1)
+    config = GatewayConfig.model_validate(raw)
+    [socket_path] = config.sidecar.socket_paths()
+    socket_path.parent.mkdir(parents=True, exist_ok=True)
+    servicer = subprocess.Popen(
+        [sys.executable, "-m", "bench.echo", "--address", f"unix:{socket_path}"],
+        stdout=subprocess.PIPE,
+    )
+    assert servicer.stdout is not None
+    servicer.stdout.readline()  # "echo: listening"
+    path = workdir / "echo-envoy.json"
+    bootstrap = render_bootstrap(config)
+    path.write_text(json.dumps(bootstrap))
+    log = (workdir / "echo-envoy.log").open("wb")
+    envoy = subprocess.Popen(
+        [str(envoy_binary()), "-c", str(path), "--concurrency", "1", "-l", "warning"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    admin = f"http://127.0.0.1:{bootstrap['admin']['address']['socket_address']['port_value']}"
+    try:
+        _wait_ready(admin)
+        port = raw["listener"]["port"]
+        yield Setup("echo", f"http://127.0.0.1:{port}", admin, [servicer.pid])
+    finally:
+        for process in (envoy, servicer):
+            process.terminate()
+            process.wait()
 
 
 @contextmanager

@@ -119,6 +119,26 @@ class SidecarConfig(Model):
         description="While a policy holds a stream, send the client an SSE comment "
         "this often so it does not time out.",
     )
+    max_sse_event_bytes: int = Field(
+        8 * 1024 * 1024,
+        ge=1024,
+        description="The largest single event of a response stream the sidecar reads "
+        "(Responses API `response.completed` repeats the whole answer); a larger one ends "
+        "the stream with an error event.",
+    )
+    max_held_bytes: int = Field(
+        16 * 1024 * 1024,
+        ge=1024,
+        description="Bytes of one response stream the sidecar may hold at a time (received "
+        "from the provider, not yet sent on: a block a policy reads whole, tool calls kept "
+        "for the end); beyond, the stream ends with an error event.",
+    )
+    max_response_bytes: int = Field(
+        32 * 1024 * 1024,
+        ge=1024,
+        description="The largest whole (non-streamed) response the sidecar reads for its "
+        "policies; a larger one is replaced by an error body.",
+    )
     metrics: bool = Field(
         True, description="Export the sidecar's Prometheus metrics on the admin server."
     )

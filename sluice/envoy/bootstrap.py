@@ -30,6 +30,7 @@ from sluice.envoy.contract import (
     CONTENT_TYPE,
     HEADERS_NAMESPACE,
     JWT_NAMESPACE,
+    MAX_MESSAGE_TIMEOUT_S,
     METADATA_NAMESPACE,
     PATH_ATTRIBUTE,
     PROVIDER_HEADER,
@@ -189,8 +190,9 @@ def _ext_proc_filter(config: GatewayConfig) -> JSONDict:
         "processing_mode": _processing_mode(send_request_headers=False),
         # Default 200 ms is too short for a multi-megabyte request body on a busy sidecar.
         "message_timeout": seconds(sidecar.message_timeout_ms / 1000),
-        # Lets the sidecar extend a message's deadline while a request-side judge runs.
-        "max_message_timeout": "300s",
+        # The sidecar extends the request body's deadline to its request hooks' timeouts
+        # (``override_message_timeout``, sluice/sidecar/server.py): their on_error decides.
+        "max_message_timeout": seconds(MAX_MESSAGE_TIMEOUT_S),
         "request_attributes": [PATH_ATTRIBUTE],
         "response_attributes": [STATUS_ATTRIBUTE],
         "metadata_options": {

@@ -19,6 +19,7 @@ __all__ = [
     "INTERNAL_HEADER_PREFIX",
     "JWT_NAMESPACE",
     "JWT_PAYLOAD_KEY",
+    "MAX_MESSAGE_TIMEOUT_S",
     "METADATA_NAMESPACE",
     "MODEL_KEY",
     "PATH_ATTRIBUTE",
@@ -63,6 +64,9 @@ OUTCOME_KEY = "outcome"
 CLIENT_KEY = "client"
 TEAM_KEY = "team"
 MODEL_KEY = "model"
+# ext_proc's ``max_message_timeout``: while a request hook runs, the sidecar extends the
+# request body message's deadline (``override_message_timeout``) up to this many seconds.
+MAX_MESSAGE_TIMEOUT_S = 300
 
 # Envoy's jwt_authn filter puts the verified token's payload here (under the filter's own
 # name); ext_proc forwards the namespace to the sidecar. Never a header: a client sets those.

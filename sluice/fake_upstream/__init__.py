@@ -70,6 +70,9 @@ Request headers choose the script and shape the delivery:
                           OpenAI-compatible servers send it (thinking as
                           ``reasoning_content``, no ``system_fingerprint``)
 ``x-fake-line-ending``    ``lf`` (default), ``crlf`` or ``cr``
+``x-fake-content-type``   the ``content-type`` to send instead of the right one (a JSON
+                          body labelled ``text/event-stream``, a stream labelled
+                          ``application/json``)
 ``x-fake-fail-first``     ``N``: the first N requests carrying the same
                           ``x-fake-fail-key`` answer ``x-fake-fail-with`` (an error
                           script, default ``error_429``); later ones succeed

@@ -145,11 +145,16 @@ def _endpoint(wire: WireFormat) -> Handler:
             directives.personality,
         )
         headers = {wire.request_id_header: request_id}
+        label = directives.content_type
         if body.get("stream") is not True:
+            if label is not None:  # a mislabelled body, as a broken (or hostile) upstream sends
+                message = _dumps(wire.message(turn)).encode()
+                return web.Response(body=message, headers=headers | {"content-type": label})
             return _json(wire.message(turn), headers=headers)
 
         events, complete = render(script, wire.encoder(turn))
-        headers |= {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
+        label = label or "text/event-stream; charset=utf-8"
+        headers |= {"content-type": label, "cache-control": "no-cache"}
         response = web.StreamResponse(headers=headers)
         await response.prepare(request)
         try:

@@ -39,6 +39,7 @@ class Directives:
     shaping: Shaping
     delay_ms: int = 0  # wait before answering at all
     personality: str = "openai"  # or "compatible" (an OpenAI-compatible server)
+    content_type: str | None = None  # the label to send instead of the right one
 
 
 def read_directives(
@@ -71,7 +72,8 @@ def read_directives(
         seed=_integer(headers, "x-fake-seed", 0, minimum=0),
     )
     personality = _choice(headers, "x-fake-personality", ["openai", "compatible"], "openai")
-    return Directives(script, shaping, delay_ms, personality)
+    content_type = headers.get("x-fake-content-type")
+    return Directives(script, shaping, delay_ms, personality, content_type)
 
 
 def _tool_calls(value: str) -> list[ToolCall]:

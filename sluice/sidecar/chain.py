@@ -71,6 +71,8 @@ class Chain:
         self.streams_text = self.reads_text and not self.holds_text_blocks
         # The most streamed text the chain may hold back: the largest declared lookback.
         self.hold = max((p.lookback for p in self._by_hook["text_delta"]), default=0)
+        # The longest the request hooks may take together, each within its timeout_s.
+        self.request_seconds = sum(p.config.timeout_s for p in self._by_hook["request"])
         self.reads_tool_calls = bool(self._by_hook["tool_call"])
         self.adds_at_end = bool(self._by_hook["end"])
         self.sanitizes_records = any(p.sanitizes_records for p in self.policies)
@@ -116,7 +118,7 @@ class Chain:
             detail = why if timed_out else f"failed: {exc!r}"
             log.warning("policy %s %s hook %s", policy.name, hook.name, detail)
             fail_closed = policy.config.on_error == "block"
-            _apply_failure(hook, policy.name, why, fail_closed)
+            _apply_failure(hook, policy.name, "timed out" if timed_out else "failed", fail_closed)
             outcome = "failed closed" if fail_closed else "failed open"
             decisions.append(
                 Decision(policy.name, hook.name, "error", f"{detail}; {outcome}", elapsed)

@@ -36,7 +36,6 @@ from sluice.model import Block, Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.formats import (
     Adapter,
-    FormatError,
     PartKind,
     StopReason,
     StreamDecoder,
@@ -93,7 +92,10 @@ class StreamEnforcer:
         keepalive_s: float = 5.0,
         *,
         output_limit: int | None = None,
+        max_event: int | None = None,
     ) -> None:
+        """``max_event``: the largest SSE event read, in bytes (beyond, ``feed`` raises
+        :class:`~sluice.sidecar.sse.EventTooLarge`)."""
         self._chain = chain
         self._decoder = decoder
         # Characters of output left before the stream is cut (None: no limit).
@@ -102,7 +104,7 @@ class StreamEnforcer:
         self._context = context
         self._decisions = decisions
         self._keepalive_s = keepalive_s
-        self._parser = SSEParser()
+        self._parser = SSEParser(max_event=max_event)
         self._held: list[StreamPart] | None = None  # the block being held, its parts so far
         self._backlog: list[StreamPart] = []  # parts that arrived behind the held block
         self._tools: list[list[StreamPart] | ToolCall] = []  # allowed calls, sent at the end
@@ -115,9 +117,10 @@ class StreamEnforcer:
         self._texts = TextWindows(chain, decoder, context, self._decide)
         self._sent_at = time.monotonic()  # when the client last received something
 
-    def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
+    async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         """The bytes to send for the events ``chunk`` completes."""
-        return self.feed_events(self._parser.feed(chunk))
+        async for out in self.feed_events(self._parser.feed(chunk)):
+            yield out
 
     async def feed_events(self, events: Iterable[SSEEvent]) -> AsyncIterator[bytes]:
         """The bytes to send for ``events``, already parsed (a translated stream's); a
@@ -162,6 +165,11 @@ class StreamEnforcer:
                     yield piece
         if out:
             yield out
+
+    @property
+    def cut(self) -> bool:
+        """The output limit ended the stream: the rest of the upstream is dropped."""
+        return self._cut
 
     def _cut_here(self) -> bytes:
         """The stream's end, written by the gateway: what is held is dropped."""
@@ -346,12 +354,11 @@ class BodyEnforcer:
         self._chunks.append(chunk)
 
     async def close(self) -> bytes:
-        """The body the client gets: the original unless a policy changed something."""
+        """The body the client gets: the original unless a policy changed something.
+        Raises :class:`~sluice.sidecar.formats.FormatError` when the body cannot be read:
+        it is not passed on unread."""
         original = b"".join(self._chunks)
-        try:
-            response = self._adapter.parse_response(original)
-        except FormatError:
-            return original  # not a response the policies can read: the client judges it
+        response = self._adapter.parse_response(original)
         changed = await self._apply(response)
         if self._chain.observes_response:
             await self._chain.run(ResponseHook(self._context, response), self._decisions)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from sluice.auth.identity import Gate
@@ -37,22 +36,32 @@ from sluice.sidecar.bedrock_client import EventStreamFramer, from_bedrock_client
 from sluice.sidecar.capturing import Capturing
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.chains import ChainSet
-from sluice.sidecar.enforce import BodyEnforcer, StreamEnforcer
 from sluice.sidecar.formats import Adapter, FormatError, adapter_for
 from sluice.sidecar.formats.edits import editor_for
 from sluice.sidecar.identity import public_headers, session_id
 from sluice.sidecar.metering import Metering, TokenAccount
 from sluice.sidecar.metrics import ExchangeFacts
+from sluice.sidecar.reading import Bounds, CutShort, Framing, ResponseReader, framing_of
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.routing import Routing
-from sluice.sidecar.sse import SSEEvent
 from sluice.sidecar.translate import (
     EventTranslator,
     ResponseTranslator,
     Translation,
     translation_for,
+)
+from sluice.sidecar.verdicts import (
+    BODY_MAY_CHANGE,
+    CONTINUE,
+    MAX_CHUNK,
+    NO_CHANGES,
+    Continue,
+    Refuse,
+    RequestVerdict,
+    ResponseHeaderChanges,
+    split,
 )
 from sluice.sidecar.vertex import VertexError, adapt_vertex_request, from_vertex_client
 
@@ -64,49 +73,6 @@ __all__ = [
     "RequestVerdict",
     "ResponseHeaderChanges",
 ]
-
-# Envoy takes streamed body chunks of at most 64 KiB.
-MAX_CHUNK = 64 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Continue:
-    """Let the request go on, with ``body`` replacing the original when not ``None``."""
-
-    body: bytes | None = None
-    metadata: Mapping[str, str] = field(default_factory=dict)  # for the rate-limit filters
-    # Request header edits (a translated request's auth and version headers).
-    set_headers: Mapping[str, str] = field(default_factory=dict)
-    remove_headers: tuple[str, ...] = ()
-    path: str | None = None  # replaces the request's path upstream (a cloud provider's)
-
-
-@dataclass(frozen=True, slots=True)
-class Refuse:
-    """Answer the client now, without calling the provider."""
-
-    status: int
-    body: bytes
-    headers: Mapping[str, str] = field(default_factory=lambda: {"content-type": "application/json"})
-
-
-RequestVerdict = Continue | Refuse
-
-CONTINUE = Continue()
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseHeaderChanges:
-    """Header edits for the response; ``remove`` names headers to drop, ``set`` gives
-    headers (``:status`` included) their value."""
-
-    remove: tuple[str, ...] = ()
-    set: tuple[tuple[str, str], ...] = ()
-
-
-NO_CHANGES = ResponseHeaderChanges()
-# A body the sidecar may rewrite must not keep the provider's length.
-_BODY_MAY_CHANGE = ResponseHeaderChanges(remove=("content-length",))
 
 _PASSTHROUGH = Gate(AuthConfig())  # nobody is authenticated; the client is a fingerprint
 _FORBIDDEN_MODEL = "Sluice gateway: this key or team may not use model {model!r}"
@@ -123,6 +89,7 @@ class Exchange:
 
     __slots__ = (
         "_adapter",
+        "_bounds",
         "_events",
         "_failed",
         "_framer",
@@ -155,9 +122,11 @@ class Exchange:
         recorder: Recorder[Capture] | None = None,
         metering: Metering | None = None,
         gate: Gate | None = None,
+        bounds: Bounds | None = None,
     ) -> None:
         """``gate``: who may call, and as whom (default: passthrough, nobody checked)."""
         self._keepalive_s = keepalive_s
+        self._bounds = bounds if bounds is not None else Bounds()
         self._recorder = recorder
         self._metering = metering
         self._metrics = chains.metrics
@@ -176,8 +145,7 @@ class Exchange:
         self.refused = False
         self.finished = False  # the exchange is over: recorded and counted
         self._adapter: Adapter | None = None
-        # Reads the response when the chain does: a stream, or a whole body.
-        self._reader: StreamEnforcer | BodyEnforcer | None = None
+        self._reader: ResponseReader | None = None  # when the chain reads the response
         # Turns a cloud provider's response into the client's format (Bedrock's frames or
         # errors); None when the provider speaks the client's format.
         self._upstream: BedrockStream | BedrockError | VertexError | None = None
@@ -260,7 +228,21 @@ class Exchange:
         return Refuse(401, body)
 
     async def on_request_body(self, body: bytes) -> RequestVerdict:
-        """The whole request body arrived (BUFFERED): read it, refuse it, or let it go."""
+        """The whole request body arrived (BUFFERED): read it, refuse it, or let it go.
+
+        A body that cannot be read is refused with a 400 in the client's format naming the
+        problem (wrong type, invalid Unicode, nesting too deep), never an internal error."""
+        try:
+            return await self._read_request(body)
+        except RecursionError:  # JSON the parser read, nested too deep for what follows
+            if self._adapter is None:
+                raise
+            if self._metrics is not None:
+                self._metrics.error("invalid_request")
+            message = "body is not valid JSON: nested too deeply (depth limit)"
+            return self._refuse(self._adapter.error_body(400, "invalid_request_error", message))
+
+    async def _read_request(self, body: bytes) -> RequestVerdict:
         routing = self.routing
         fmt = routing.format
         caller = routing.caller
@@ -395,19 +377,17 @@ class Exchange:
             content_type = "text/event-stream" if sse_inside else dict(cloud)["content-type"]
         self.status = status
         self.response_started = True
-        sse = content_type.startswith("text/event-stream")
+        label = framing_of(content_type)
+        sse = label is Framing.SSE
         account = self.account
         if sse and account is not None:
             account.meter.streamed()
         allowance = account.allowance if account is not None and sse else None
-        cut = allowance is not None  # a budget may end this stream early
         chain = self.chain
-        read = (
-            status == 200
-            and self.context is not None
-            and self._adapter is not None
-            and (chain.reads_response or cut)
-        )
+        # A budget may end a stream early: it is read then, even with no policy on it.
+        read = status == 200 and (chain.reads_response or allowance is not None)
+        adapter, context = self._adapter, self.context
+        read = read and adapter is not None and context is not None
         if self._translation is not None:
             translator = self._translator = self._translation.response(status, streamed=sse)
             if isinstance(translator, EventTranslator):
@@ -417,29 +397,25 @@ class Exchange:
             self.capturing.response_started(
                 status, content_type, rewritten=read or self._translator is not None
             )
-        if not read or self.context is None or self._adapter is None:
+        if not read or adapter is None or context is None:
             if cloud:  # translated, even when nothing reads it
                 self.passthrough = False
                 return ResponseHeaderChanges(remove=("content-length",), set=cloud)
-            return NO_CHANGES if self._translator is None else _BODY_MAY_CHANGE
+            return NO_CHANGES if self._translator is None else BODY_MAY_CHANGE
         self.passthrough = False
-        if sse:
-            self._reader = StreamEnforcer(
-                chain,
-                # Text deltas nobody reads need not be parsed (the costliest part of a stream).
-                self._adapter.stream_decoder(
-                    read_text=chain.reads_text or chain.observes_response or cut
-                ),
-                self.context,
-                self.decisions,
-                self._keepalive_s,
-                output_limit=allowance,
-            )
-        else:
-            self._reader = BodyEnforcer(chain, self._adapter, self.context, self.decisions)
+        self._reader = ResponseReader(
+            chain,
+            adapter,
+            context,
+            self.decisions,
+            label=label,
+            keepalive_s=self._keepalive_s,
+            bounds=self._bounds,
+            allowance=allowance,
+        )
         if cloud:
             return ResponseHeaderChanges(remove=("content-length",), set=cloud)
-        return _BODY_MAY_CHANGE
+        return BODY_MAY_CHANGE
 
     def _cloud_response(
         self, status: int, content_type: str, error_type: str
@@ -486,23 +462,24 @@ class Exchange:
 
         Each yielded chunk is at most :data:`MAX_CHUNK` bytes; empty chunks are not yielded.
         """
-        if self._failed:
+        if self._failed:  # the rest of the upstream is dropped
+            if end:
+                self.finish()
             return
         if (upstream := self._upstream) is not None:  # a cloud provider's framing first
             chunk = upstream.feed(chunk) + (upstream.close() if end else b"")
         capturing = self.capturing
         if capturing is not None:
             capturing.received(chunk)
-        translator, reader = self._translator, self._reader
-        if self._events is not None and isinstance(reader, StreamEnforcer):
+        translator, reader, framer = self._translator, self._reader, self._framer
+        if self._events is not None and reader is not None:
             # The translator's events go to the chain as they are, not parsed again.
-            translator = self._events
-            events = translator.events(chunk)
+            events = self._events.events(chunk)
             if end:
-                events += translator.close_events()
+                events += self._events.close_events()
             if self.account is not None:
                 self.account.feed(b"".join(event.raw for event in events))
-            responses = self._respond_events(reader, events, end)
+            responses = reader.feed_events(events, end)
         else:
             if translator is not None:  # from here on, the client's format
                 chunk = translator.feed(chunk)
@@ -511,41 +488,46 @@ class Exchange:
             if self.account is not None:
                 self.account.feed(chunk)
             responses = self._respond(chunk, end)
-        framer = self._framer
-        async for out in responses:
+        try:
+            async for out in responses:
+                if capturing is not None:
+                    capturing.delivered(out)
+                for piece in split(out if framer is None else framer.feed(out)):
+                    yield piece
+            if end and framer is not None:
+                for piece in split(framer.close()):
+                    yield piece
+        except CutShort as cut:
+            out = self._cut_short(cut)
             if capturing is not None:
                 capturing.delivered(out)
-            for piece in _split(out if framer is None else framer.feed(out)):
-                yield piece
-        if end and framer is not None:
-            for piece in _split(framer.close()):
+            if framer is not None:  # a client in Bedrock mode reads frames only
+                out = framer.feed(out) + framer.close()
+            for piece in split(out):
                 yield piece
         if end:
             self.finish()
 
-    async def _respond_events(
-        self, reader: StreamEnforcer, events: list[SSEEvent], end: bool
-    ) -> AsyncIterator[bytes]:
-        async for out in reader.feed_events(events):
-            yield out
-        if end:
-            async for out in reader.close():
-                yield out
-
     async def _respond(self, chunk: bytes, end: bool) -> AsyncIterator[bytes]:
-        reader = self._reader
-        if isinstance(reader, StreamEnforcer):
-            async for out in reader.feed(chunk):
+        if self._reader is not None:
+            async for out in self._reader.feed(chunk, end):
                 yield out
-            if end:
-                async for out in reader.close():
-                    yield out
-        elif reader is not None:
-            reader.feed(chunk)
-            if end:
-                yield await reader.close()
         elif chunk:
             yield chunk
+
+    def _cut_short(self, cut: CutShort) -> bytes:
+        """The response cannot be read on (unreadable, or over a bound): record why, count
+        it, and end the client's response with an error; the rest of the upstream is
+        dropped."""
+        self._failed = True
+        self.decisions.append(Decision("sluice", "response", "error", cut.message, 0.0))
+        if self._metrics is not None:
+            if cut.limit is not None:
+                self._metrics.limit_exceeded(cut.limit)
+            else:
+                self._metrics.error("unreadable_response")
+        assert self._reader is not None  # only a reader cuts a response short
+        return self._reader.fail(f"Sluice gateway: {cut.message}")
 
     def fail(self, message: str) -> bytes:
         """After an internal error: the bytes that end the client's response cleanly (an
@@ -553,7 +535,7 @@ class Exchange:
         self._failed = True
         if self._metrics is not None:
             self._metrics.error("internal")
-        if isinstance(self._reader, StreamEnforcer):
+        if self._reader is not None:
             ending = self._reader.fail(message)
             if self._framer is not None:  # a client in Bedrock mode reads frames only
                 return self._framer.feed(ending) + self._framer.close()
@@ -592,9 +574,3 @@ class Exchange:
             ttft=ttft,
             complete=complete,
         )
-
-
-def _split(data: bytes) -> list[bytes]:
-    if len(data) <= MAX_CHUNK:
-        return [data] if data else []
-    return [data[i : i + MAX_CHUNK] for i in range(0, len(data), MAX_CHUNK)]

@@ -36,6 +36,7 @@ from sluice.policy import ModelClient, ModelClientFactory, ModelEndpoint
 
 __all__ = [
     "ERROR_KINDS",
+    "LIMITS",
     "OTHER",
     "EventLogMetrics",
     "ExchangeFacts",
@@ -54,7 +55,10 @@ ERROR_KINDS = (
     "policy",  # a policy hook raised or timed out (its on_error decided)
     "judge",  # a model call made by a policy failed or timed out
     "abandoned",  # the stream ended before the response did (client gone, upstream cut)
+    "unreadable_response",  # a response policies must read was neither JSON nor SSE
 )
+# The sidecar's memory bounds (``sidecar:`` config), each ending an exchange when crossed.
+LIMITS = ("sse_event", "held_bytes", "response_bytes")
 JUDGE_OUTCOMES = ("ok", "timeout", "connection_error", "status_error", "bad_answer", "no_key")
 
 _SECONDS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80, 160, 320, 640)
@@ -241,6 +245,13 @@ class SidecarMetrics:
         )
         self.errors = Counter("sluice_errors", "Errors, by kind.", ["kind"], **r)
         self._errors = {kind: self.errors.labels(kind) for kind in ERROR_KINDS}
+        self.limits = Counter(
+            "sluice_limit_exceeded",
+            "Exchanges ended because they crossed one of the sidecar's memory bounds.",
+            ["limit"],
+            **r,
+        )
+        self._limits = {limit: self.limits.labels(limit) for limit in LIMITS}
         self._judge = {
             o: (self.judge_calls.labels(o), self.judge_seconds.labels(o)) for o in JUDGE_OUTCOMES
         }
@@ -324,6 +335,10 @@ class SidecarMetrics:
     def error(self, kind: str) -> None:
         """Count an error of ``kind`` (one of :data:`ERROR_KINDS`)."""
         self._inc(self._errors[kind])
+
+    def limit_exceeded(self, limit: str) -> None:
+        """An exchange crossed ``limit`` (one of :data:`LIMITS`) and was ended."""
+        self._inc(self._limits[limit])
 
     def judge(self, outcome: str, seconds: float) -> None:
         """A policy's model call ended with ``outcome`` (see ``JUDGE_OUTCOMES``)."""

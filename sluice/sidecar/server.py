@@ -24,6 +24,7 @@ from envoy.config.core.v3.base_pb2 import HeaderValue, HeaderValueOption
 from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
 from envoy.service.ext_proc.v3 import external_processor_pb2_grpc as pb_grpc
 from envoy.type.v3.http_status_pb2 import HttpStatus
+from google.protobuf.duration_pb2 import Duration
 from google.protobuf.json_format import MessageToDict
 
 from sluice.auth.identity import Gate
@@ -33,6 +34,7 @@ from sluice.envoy.contract import (
     HEADERS_NAMESPACE,
     JWT_NAMESPACE,
     JWT_PAYLOAD_KEY,
+    MAX_MESSAGE_TIMEOUT_S,
     METADATA_NAMESPACE,
     MODEL_KEY,
     OUTCOME_KEY,
@@ -45,6 +47,7 @@ from sluice.envoy.contract import (
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.exchange import Continue, Exchange, Refuse, ResponseHeaderChanges
 from sluice.sidecar.metering import Metering
+from sluice.sidecar.reading import Bounds
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
@@ -67,6 +70,24 @@ _CONTINUE_REQUEST_BODY = _ProcessingResponse(request_body=_BodyResponse())
 _CONTINUE_RESPONSE_HEADERS = _ProcessingResponse(response_headers=pb.HeadersResponse())
 _CONTINUE_RESPONSE_TRAILERS = _ProcessingResponse(response_trailers=pb.TrailersResponse())
 _INTERNAL_ERROR = "Sluice gateway: internal error while checking this exchange"
+# Beyond the request hooks' own timeouts: reading the body, writing the reply.
+_DEADLINE_MARGIN_S = 2.0
+
+
+def _deadline_for(exchange: Exchange, message_timeout_s: float) -> pb.ProcessingResponse | None:
+    """The message extending Envoy's deadline for the request body to what the exchange's
+    request hooks may take (each its policy's ``timeout_s``), so that a slow hook is decided
+    by its policy's ``on_error``, not by Envoy's message timeout; ``None`` when Envoy's own
+    deadline is long enough."""
+    chain = exchange.chain
+    if exchange.format is None or not chain.reads_request:
+        return None
+    needed = min(chain.request_seconds + _DEADLINE_MARGIN_S, MAX_MESSAGE_TIMEOUT_S)
+    if needed <= message_timeout_s:
+        return None
+    whole = int(needed)
+    timeout = Duration(seconds=whole, nanos=int((needed - whole) * 1e9))
+    return _ProcessingResponse(override_message_timeout=timeout)
 
 
 def _streamed(chunk: bytes, end_of_stream: bool) -> pb.ProcessingResponse:
@@ -233,10 +254,15 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         recorder: Recorder[Capture] | None = None,
         metering: Metering | None = None,
         gate: Gate | None = None,
+        bounds: Bounds | None = None,
+        message_timeout_s: float = 5.0,
     ) -> None:
-        """``gate``: who may call (default: passthrough, nobody is checked)."""
+        """``gate``: who may call (default: passthrough, nobody is checked);
+        ``message_timeout_s``: Envoy's deadline for a reply (``sidecar.message_timeout_ms``)."""
         self.metering = metering
         self.gate = gate
+        self.message_timeout_s = message_timeout_s
+        self.bounds = bounds if bounds is not None else Bounds()
         self.routes = routes
         self.chains = chains
         self.keepalive_s = keepalive_s
@@ -247,7 +273,14 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         request_iterator: AsyncIterator[pb.ProcessingRequest],
         context: grpc.aio.ServicerContext[pb.ProcessingRequest, pb.ProcessingResponse],
     ) -> AsyncIterator[pb.ProcessingResponse]:
-        exchange = Exchange(self.chains, self.keepalive_s, self.recorder, self.metering, self.gate)
+        exchange = Exchange(
+            self.chains,
+            self.keepalive_s,
+            self.recorder,
+            self.metering,
+            gate=self.gate,
+            bounds=self.bounds,
+        )
         metrics = self.chains.metrics  # the exchange's: it keeps the chains it started with
         messages = 0
         if metrics is not None:
@@ -299,6 +332,8 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                             self.routes, _request_start(message), _token(message)
                         )
                     if verdict is None:
+                        if (extend := _deadline_for(exchange, self.message_timeout_s)) is not None:
+                            yield extend  # not a reply: Envoy still waits for the body's
                         verdict = await self._request_body(exchange, message.request_body.body)
                     if isinstance(verdict, Refuse):
                         if metrics is not None:  # before the reply, which ends the stream

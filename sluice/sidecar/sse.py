@@ -12,6 +12,11 @@ on byte-for-byte even when some events are rewritten::
     events = parser.feed(b"event: ping\\ndata: {}\\n\\nda")
     assert events[0].event == "ping" and events[0].data == "{}"
     assert parser.feed(b"ta: x\\n\\n")[0].raw == b"data: x\\n\\n"
+
+The work is linear in the input: each byte is searched for a line end once, however the
+stream is cut into chunks (a huge event fed a few bytes at a time is not rescanned from its
+start). With ``max_event``, an event larger than that many bytes raises
+:class:`EventTooLarge` instead of growing the buffer further.
 """
 
 from __future__ import annotations
@@ -19,9 +24,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["SSEEvent", "SSEParser", "encode_event"]
+__all__ = ["EventTooLarge", "SSEEvent", "SSEParser", "encode_event"]
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+class EventTooLarge(ValueError):
+    """An event (read so far) is larger than the parser's ``max_event``."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"an event of {size} bytes or more, over the limit of {limit} bytes")
+        self.size = size
+        self.limit = limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +58,29 @@ class SSEEvent:
 class SSEParser:
     """Splits a byte stream into :class:`SSEEvent` objects; see the module docstring."""
 
-    __slots__ = ("_buf", "_comments", "_data", "_event", "_id", "_pos", "_skip_lf")
+    __slots__ = (
+        "_buf",
+        "_comments",
+        "_cr",
+        "_data",
+        "_event",
+        "_id",
+        "_max_event",
+        "_pos",
+        "_scan",
+        "_skip_lf",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_event: int | None = None) -> None:
+        """``max_event``: the largest event accepted, in bytes (``None``: no limit)."""
         self._buf = bytearray()
         self._pos = 0  # start of the first line of ``_buf`` not yet read
+        # Bytes of ``_buf`` already searched for an event end (LF streams) or a line end
+        # (others) without finding one: the next search starts there, not at the start.
+        self._scan = 0
+        self._cr = False  # a CR was seen: lines are read one by one from then on
         self._skip_lf = False  # the last chunk ended in CR: an LF starting the next is its pair
+        self._max_event = max_event
         self._reset()
 
     def _reset(self) -> None:
@@ -61,28 +92,37 @@ class SSEParser:
     def feed(self, chunk: bytes) -> list[SSEEvent]:
         """Add ``chunk`` and return the events it completed, in order."""
         self._buf += chunk
-        if self._pos == 0 and not self._skip_lf and b"\r" not in self._buf:
-            return self._drain_lf()
-        return self._drain(final=False)
+        if not self._cr and b"\r" in chunk:
+            self._cr = True
+            self._scan = 0  # line by line from the event's start: nothing of it is read yet
+        events = self._drain(final=False) if self._cr else self._drain_lf()
+        if self._max_event is not None and len(self._buf) > self._max_event:
+            raise EventTooLarge(len(self._buf), self._max_event)
+        return events
 
     def _drain_lf(self) -> list[SSEEvent]:
-        """The common case, LF line ends only and no event begun: cut whole events at
-        ``\\n\\n`` and leave an unfinished one unread (same events as :meth:`_drain`)."""
+        """The common case, LF line ends only: cut whole events at ``\\n\\n`` and leave an
+        unfinished one unread (same events as :meth:`_drain`)."""
         buf = self._buf
         events: list[SSEEvent] = []
         start = 0
-        while (end := buf.find(b"\n\n", start)) != -1:
+        # A blank line may straddle what was searched and what was added: step back one.
+        search = max(self._scan - 1, 0)
+        while (end := buf.find(b"\n\n", search)) != -1:
             for line in buf[start:end].split(b"\n"):
                 if line:
                     self._field(bytes(line))
             events.append(self._make(bytes(buf[start : end + 2])))
-            start = end + 2
+            start = search = end + 2
         if start:
             del buf[:start]
+        self._scan = len(buf)
         return events
 
     def close(self) -> list[SSEEvent]:
         """End of stream: deliver what remains, even without its closing blank line."""
+        if not self._cr:
+            self._scan = 0  # the unfinished event's lines are not read yet
         events = self._drain(final=True)
         if self._pos < len(self._buf):
             self._field(bytes(self._buf[self._pos :]))  # last line, with no line end
@@ -100,8 +140,9 @@ class SSEParser:
                 self._skip_lf = False
                 if buf[self._pos] == 0x0A:  # the LF of a CRLF split across chunks
                     self._pos += 1
-            match = _LINE_END.search(buf, self._pos)
+            match = _LINE_END.search(buf, max(self._pos, self._scan))
             if match is None:
+                self._scan = len(buf)
                 return events
             start, end = match.span()
             if end == len(buf) and buf[start] == 0x0D and not final:
@@ -136,10 +177,12 @@ class SSEParser:
     def _dispatch(self, end: int) -> SSEEvent:
         raw = bytes(self._buf[:end])
         del self._buf[:end]
-        self._pos = 0  # a pending LF of a split CRLF now leads the next event's raw bytes
+        self._pos = self._scan = 0  # a pending LF of a split CRLF now leads the next event
         return self._make(raw)
 
     def _make(self, raw: bytes) -> SSEEvent:
+        if self._max_event is not None and len(raw) > self._max_event:
+            raise EventTooLarge(len(raw), self._max_event)
         event = SSEEvent(
             raw=raw,
             event=self._event,

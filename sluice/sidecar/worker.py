@@ -54,6 +54,7 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     from sluice.auth.identity import Gate
     from sluice.sidecar.llm_client import ModelClients
     from sluice.sidecar.policy_source import PolicySource
+    from sluice.sidecar.reading import Bounds
     from sluice.sidecar.routes import RouteTable
     from sluice.sidecar.server import ExtProcServer, serve  # imports grpc: after its env is set
     from sluice.store.policies import PolicyVersions
@@ -73,7 +74,13 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
         config.sidecar.keepalive_s,
         event_log[1] if event_log else None,
         metering,
-        Gate(config.auth, directory, config.team_header),
+        gate=Gate(config.auth, directory, config.team_header),
+        bounds=Bounds(
+            max_sse_event=config.sidecar.max_sse_event_bytes,
+            max_held=config.sidecar.max_held_bytes,
+            max_response=config.sidecar.max_response_bytes,
+        ),
+        message_timeout_s=config.sidecar.message_timeout_ms / 1000,
     )
     server = await serve(servicer, f"unix:{socket_path}")
     budgets = metering.budgets if metering is not None else None

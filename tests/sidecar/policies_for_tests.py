@@ -61,6 +61,20 @@ class CapTokens(Policy[PolicyConfig]):
         hook.edits.set_max_tokens(100)
 
 
+class SlowConfig(PolicyConfig):
+    sleep_s: float = Field(7.0, description="Think this long over each request.")
+
+
+class SlowRequest(Policy[SlowConfig]):
+    """Thinks ``sleep_s`` over each request, then caps its max tokens at 100."""
+
+    Config = SlowConfig
+
+    async def request(self, hook: RequestHook) -> None:
+        await asyncio.sleep(self.config.sleep_s)
+        hook.edits.set_max_tokens(100)
+
+
 def chain(*policies: tuple[type[Policy[Any]], dict[str, Any]]) -> Chain:
     models = ModelClients()
     return Chain([cls.configure(raw, cls.__name__, models) for cls, raw in policies])

@@ -131,7 +131,7 @@ async def test_a_failing_hook_is_decided_by_on_error(on_error: str, blocked: boo
     response = read(Format.ANTHROPIC, out)
     assert (tool_calls(response) == []) == blocked
     assert decisions[0].action == "error"
-    assert "RuntimeError('boom')" in decisions[0].reason
+    assert "RuntimeError: boom" in decisions[0].reason  # for the event log; the client: "failed"
 
 
 async def test_text_rewrite_replaces_the_block() -> None:

@@ -130,3 +130,31 @@ async def test_a_path_the_sidecar_only_forwards_is_not_parsed(
 ) -> None:
     replies = await exchange(stub, [request_body(b"not json", "/v1/models")])
     assert replies[0].WhichOneof("response") == "request_body"
+
+
+@pytest.mark.parametrize(
+    ("message_timeout_s", "extended_to"),
+    [(5.0, 14.0), (30.0, None)],  # request_limits' own 12 s timeout, plus 2 s to answer
+)
+async def test_a_request_hook_gets_its_policys_timeout_not_envoys(
+    socket_path: Path, message_timeout_s: float, extended_to: float | None
+) -> None:
+    config = GatewayConfig.model_validate(
+        {"policies": [{"name": "request_limits", "config": {"max_tokens": 100, "timeout_s": 12}}]}
+    )
+    servicer = ExtProcServer(
+        RouteTable(config.routes),
+        ChainSet(config, ModelClients()),
+        message_timeout_s=message_timeout_s,
+    )
+    server = await serve(servicer, f"unix:{socket_path}")
+    async with grpc.aio.insecure_channel(f"unix:{socket_path}") as channel:
+        replies = await exchange(pb_grpc.ExternalProcessorStub(channel), [request_body(BODY)])
+    await server.stop(None)
+    if extended_to is None:
+        assert [r.WhichOneof("response") for r in replies] == ["request_body"]
+    else:
+        extend, reply = replies
+        assert extend.WhichOneof("response") is None  # not a reply: Envoy waits on
+        assert extend.override_message_timeout.ToTimedelta().total_seconds() == extended_to
+        assert reply.WhichOneof("response") == "request_body"

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sluice.sidecar.sse import SSEEvent, SSEParser, encode_event
+from sluice.sidecar import sse
+from sluice.sidecar.sse import EventTooLarge, SSEEvent, SSEParser, encode_event
 
 
 def anthropic_stream(line_end: str = "\n") -> bytes:
@@ -154,3 +156,64 @@ def test_encode_event_round_trips(data: str, event: str | None, expected: bytes)
     assert encoded == expected
     [parsed] = parse([encoded])
     assert (parsed.event, parsed.data) == (event, data)
+
+
+class _CountingBuffer(bytearray):
+    """A parser buffer that counts the bytes its ``find`` searches."""
+
+    searched = 0
+
+    def find(self, sub: object, start: object = 0, *args: object) -> int:  # type: ignore[override]
+        _CountingBuffer.searched += len(self) - int(start)  # type: ignore[call-overload]
+        return super().find(sub, start, *args)  # type: ignore[arg-type]
+
+
+class _CountingPattern:
+    """Stands in for the parser's line-end pattern, counting the bytes each search covers."""
+
+    def __init__(self, pattern: re.Pattern[bytes]) -> None:
+        self.pattern = pattern
+        self.searched = 0
+
+    def search(self, buf: bytearray, pos: int) -> re.Match[bytes] | None:
+        match = self.pattern.search(buf, pos)
+        self.searched += (match.end() if match else len(buf)) - pos
+        return match
+
+
+@pytest.mark.parametrize("line_end", [b"\n", b"\r\n"])
+def test_a_huge_event_fed_in_small_chunks_is_searched_once(
+    line_end: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linear, not quadratic: a 1 MiB event in 64-byte chunks costs about 1 MiB of searching
+    (rescanning the growing event on each chunk would cost some 8 GiB)."""
+    counting = _CountingPattern(sse._LINE_END)
+    monkeypatch.setattr(sse, "_LINE_END", counting)
+    _CountingBuffer.searched = 0
+    size = 1 << 20
+    stream = b"data: " + b"x" * size + line_end + line_end + b"data: next" + line_end + line_end
+    parser = SSEParser()
+    parser._buf = _CountingBuffer()
+    events = [e for i in range(0, len(stream), 64) for e in parser.feed(stream[i : i + 64])]
+    events += parser.close()
+    assert [len(e.data or "") for e in events] == [size, 4]
+    assert _CountingBuffer.searched + counting.searched < 3 * len(stream)
+
+
+def test_an_event_over_the_limit_raises_before_the_buffer_grows_further() -> None:
+    parser = SSEParser(max_event=1000)
+    assert parser.feed(b"data: " + b"x" * 900) == []
+    assert parser.feed(b"x" * 64) == []
+    with pytest.raises(EventTooLarge) as raised:
+        parser.feed(b"x" * 64)
+    assert (raised.value.size, raised.value.limit) == (1034, 1000)
+
+
+def test_a_whole_event_over_the_limit_in_one_chunk_raises() -> None:
+    with pytest.raises(EventTooLarge):
+        SSEParser(max_event=100).feed(b"data: " + b"x" * 200 + b"\n\n")
+
+
+def test_events_under_the_limit_pass() -> None:
+    parser = SSEParser(max_event=100)
+    assert [e.data for e in parser.feed(b"data: a\n\n" * 50)] == ["a"] * 50

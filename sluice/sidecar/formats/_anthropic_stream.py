@@ -201,7 +201,8 @@ class AnthropicStream(BlockStream):
             return event.raw
         obj = load_object(event.data or "")
         obj["index"] = out
-        return _event(obj)
+        # The upstream's event name, kept even when its data names no type.
+        return encode_event(dump(obj), name or obj.get("type"))
 
     def forward_text(self, part: StreamPart, piece: str, whole: str) -> bytes:
         """``part``'s event with its text (a ``text_delta``'s, or the start's) ``piece``."""

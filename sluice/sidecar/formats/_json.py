@@ -78,15 +78,53 @@ def objects(items: list[Any], path: str) -> Iterator[tuple[str, JSON]]:
         yield item_path, _check(item, dict, item_path)
 
 
+def _no_constant(name: str) -> object:
+    raise MalformedJSON(f"body is not valid JSON: {name} is not a JSON number")
+
+
 def load_object(body: bytes | str) -> JSON:
-    """Parse ``body``, which must be a JSON object."""
+    """Parse ``body``, which must be a JSON object of valid Unicode (no lone surrogate
+    escape such as ``"\\ud800"``, which no provider accepts and UTF-8 cannot carry)."""
     try:
-        value = json.loads(body)
+        value = json.loads(body, parse_constant=_no_constant)
+    except RecursionError:
+        raise MalformedJSON("body is not valid JSON: nested too deeply (depth limit)") from None
     except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        if isinstance(exc, MalformedJSON):
+            raise
         raise MalformedJSON(f"body is not valid JSON: {exc}") from None
     if not isinstance(value, dict):
         raise wrong("", "an object", value)
+    # Only an escape can make a surrogate: skip the walk for the bodies that hold none.
+    raw = body.encode(errors="surrogatepass") if isinstance(body, str) else body
+    if b"\\ud" in raw or b"\\uD" in raw:
+        _check_unicode(value, "")
     return value
+
+
+def _check_unicode(value: object, path: str) -> None:
+    """Raise :class:`MalformedJSON` naming the first string (or key) that is not valid
+    Unicode."""
+    stack: list[tuple[object, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            _check_text(item, where)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                _check_text(key, where)
+                stack.append((child, at(where, key)))
+        elif isinstance(item, list):
+            stack.extend((child, at(where, i)) for i, child in enumerate(item))
+
+
+def _check_text(text: str, path: str) -> None:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raise MalformedJSON(
+            f"{path or 'body'}: invalid Unicode: a lone surrogate escape (\\ud800-\\udfff)",
+        ) from None
 
 
 def dump(value: Any) -> str:

@@ -146,7 +146,8 @@ class ResponsesStream(BlockStream):
 
     def _unknown(self, wire: object, event: SSEEvent) -> StreamPart:
         # An item the model does not represent passes; one never announced is an error.
-        return StreamPart(PartKind.OTHER if wire in self._items else PartKind.ERROR, event)
+        known = isinstance(wire, int) and wire in self._items  # ``wire`` may be any JSON
+        return StreamPart(PartKind.OTHER if known else PartKind.ERROR, event)
 
     def forward(self, part: StreamPart) -> bytes:
         """The bytes to send for ``part``: its event, with ``sequence_number`` and

@@ -104,8 +104,9 @@ def render_response(response: Response, original: bytes) -> bytes:
         return original
     obj = load_object(original)
     choice = _first_choice(obj)
-    if choice is None:
-        raise ValueError("a chat completion without choices has nowhere to put blocks")
+    if choice is None:  # no choices (the upstream's answer was empty): what a policy added
+        choice = {"index": 0, "message": {"role": "assistant", "content": None}}
+        obj["choices"] = [choice]
     message = choice["message"]
     texts = [block.text for block in response.blocks if isinstance(block, Text)]
     calls: list[Block] = [block for block in response.blocks if isinstance(block, ToolCall)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sluice.model import Usage
@@ -81,3 +83,22 @@ def test_read_usage_copies_present_counts_and_keeps_the_rest() -> None:
         "completion_tokens_details": None,
     }
     assert read_usage(usage, obj, "usage", fields) == Usage(10, 7, cache_read_tokens=4)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"a":' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply (depth limit)"),
+        (b'{"a":["ok","\\ud800"]}', "a[1]: invalid Unicode: a lone surrogate escape"),
+        (b'{"\\udc00":1}', "body: invalid Unicode: a lone surrogate escape"),
+        (b'{"a":NaN}', "NaN is not a JSON number"),
+        (b'{"a":-Infinity}', "-Infinity is not a JSON number"),
+    ],
+)
+def test_bodies_no_provider_accepts_are_malformed(body: bytes, message: str) -> None:
+    with pytest.raises(MalformedJSON, match=re.escape(message)):
+        load_object(body)
+
+
+def test_an_escaped_surrogate_pair_is_one_valid_character() -> None:
+    assert load_object(b'{"a":"\\ud83d\\ude00 \\uD55C"}') == {"a": "\U0001f600 \ud55c"}

@@ -1,0 +1,243 @@
+"""Reading a response the chain must see, whatever it is labelled, within the sidecar's bounds.
+
+A provider (or anything posing as one) may label a JSON body ``text/event-stream``, an SSE
+stream ``application/json``, or write the label in capitals. The label is read
+case-insensitively, and the body's first bytes decide when they disagree with it: ``{`` or
+``[`` is JSON, ``data:``, ``event:``, ``id:``, ``retry:`` or a ``:`` comment is an event
+stream. Anything else cannot be read, and a response the policies cannot read is not
+passed on unread: the client gets an error in its own format instead.
+
+Every response read is bounded (:class:`Bounds`, from the ``sidecar:`` config): the
+largest stream event, the bytes held at once (received from the provider, not yet sent
+on), the largest whole body. Crossing one raises :class:`CutShort`; the exchange then ends
+the response with an error event or body.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from enum import Enum
+
+from sluice.hooks import ExchangeContext
+from sluice.sidecar.chain import Chain, Decision
+from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, StreamEnforcer
+from sluice.sidecar.formats import Adapter, FormatError
+from sluice.sidecar.sse import EventTooLarge, SSEEvent
+
+__all__ = ["Bounds", "CutShort", "Framing", "ResponseReader", "framing_of", "sniff"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The memory bounds of one exchange's response reading, in bytes."""
+
+    max_sse_event: int = 8 * 1024 * 1024
+    max_held: int = 16 * 1024 * 1024
+    max_response: int = 32 * 1024 * 1024
+
+
+class Framing(Enum):
+    """How a response body is framed."""
+
+    SSE = "sse"
+    JSON = "json"
+
+
+_SSE_STARTS = (b"data", b"event", b"id", b"retry", b":")
+_BLANK = b" \t\r\n\xef\xbb\xbf"  # whitespace and a UTF-8 byte-order mark
+
+
+def framing_of(content_type: str) -> Framing | None:
+    """The framing a ``Content-Type`` names (any case, parameters ignored); ``None`` when it
+    names neither."""
+    media = content_type.partition(";")[0].strip().lower()
+    if media == "text/event-stream":
+        return Framing.SSE
+    if media == "application/json" or media.endswith("+json"):
+        return Framing.JSON
+    return None
+
+
+def sniff(head: bytes) -> Framing | None:
+    """The framing of a body that begins with ``head``; ``None`` when ``head`` is too short
+    to tell. Raises :class:`CutShort` when it is neither JSON nor an event stream."""
+    start = head.lstrip(_BLANK)
+    if not start:
+        return None
+    if start[:1] in (b"{", b"["):
+        return Framing.JSON
+    for prefix in _SSE_STARTS:
+        if start.startswith(prefix):
+            return Framing.SSE
+        if prefix.startswith(start):
+            return None  # "da...": wait for more
+    raise CutShort("the provider's response is neither JSON nor an event stream")
+
+
+class CutShort(Exception):
+    """The response cannot be read on: the exchange ends it with an error. ``limit`` names
+    the bound crossed (``None``: the response could not be read)."""
+
+    def __init__(self, message: str, limit: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.limit = limit
+
+
+class ResponseReader:
+    """The chain applied to one response body, its framing found from label and bytes."""
+
+    __slots__ = (
+        "_adapter",
+        "_allowance",
+        "_bounds",
+        "_chain",
+        "_context",
+        "_decisions",
+        "_head",
+        "_held",
+        "_keepalive_s",
+        "_label",
+        "_reader",
+    )
+
+    def __init__(
+        self,
+        chain: Chain,
+        adapter: Adapter,
+        context: ExchangeContext,
+        decisions: list[Decision],
+        *,
+        label: Framing | None,
+        keepalive_s: float,
+        bounds: Bounds,
+        allowance: int | None = None,
+    ) -> None:
+        """``label``: the framing the content type names; ``allowance``: output tokens a
+        budget leaves a stream (it is cut there)."""
+        self._chain = chain
+        self._adapter = adapter
+        self._context = context
+        self._decisions = decisions
+        self._label = label
+        self._keepalive_s = keepalive_s
+        self._bounds = bounds
+        self._allowance = allowance
+        self._head = b""  # the first bytes, until they tell the framing
+        self._held = 0  # bytes received and not yet sent on
+        self._reader: StreamEnforcer | BodyEnforcer | None = None
+
+    @property
+    def framing(self) -> Framing | None:
+        """The framing, once known."""
+        if isinstance(self._reader, StreamEnforcer):
+            return Framing.SSE
+        return Framing.JSON if self._reader is not None else None
+
+    async def feed(self, chunk: bytes, end: bool) -> AsyncIterator[bytes]:
+        """A body chunk (``end``: the last): yield what to send now. Raises
+        :class:`CutShort` when the response cannot be read on."""
+        if self._reader is None:
+            self._head += chunk
+            framing = sniff(self._head)
+            if framing is None and not end:
+                return
+            chunk, self._head = self._head, b""
+            self._reader = self._start(framing or self._label or Framing.JSON)
+        reader = self._reader
+        self._held += len(chunk)
+        if isinstance(reader, BodyEnforcer):
+            if self._held > self._bounds.max_response:
+                raise CutShort(
+                    f"the response is larger than the gateway reads ({self._bounds.max_response}"
+                    " bytes: sidecar.max_response_bytes)",
+                    "response_bytes",
+                )
+            reader.feed(chunk)
+            if end:
+                try:
+                    yield await reader.close()
+                except FormatError:
+                    raise CutShort("the provider's response could not be read") from None
+            return
+        async for out in self._stream(reader, reader.feed(chunk), end):
+            yield out
+
+    async def feed_events(self, events: list[SSEEvent], end: bool) -> AsyncIterator[bytes]:
+        """Events already parsed (a translated stream's, so its framing is SSE); ``end``:
+        the last. Raises :class:`CutShort` as :meth:`feed` does."""
+        if self._reader is None:
+            self._reader = self._start(Framing.SSE)
+        reader = self._reader
+        if not isinstance(reader, StreamEnforcer):
+            raise CutShort("the provider's response could not be read")
+        self._held += sum(len(event.raw) for event in events)
+        async for out in self._stream(reader, reader.feed_events(events), end):
+            yield out
+
+    async def _stream(
+        self, reader: StreamEnforcer, sent: AsyncIterator[bytes], end: bool
+    ) -> AsyncIterator[bytes]:
+        """What ``reader`` sends for the latest input (``sent``), then its end if ``end``."""
+        try:
+            async for out in sent:
+                yield self._sent(out)
+            if reader.cut:  # a budget ended the stream: the rest is dropped, not held
+                self._held = 0
+            self._check_held()
+            if end:
+                async for out in reader.close():
+                    yield self._sent(out)
+        except EventTooLarge as exc:
+            raise CutShort(
+                f"an event of the response is larger than the gateway reads ({exc.limit} "
+                "bytes: sidecar.max_sse_event_bytes)",
+                "sse_event",
+            ) from None
+        except ValueError as exc:  # FormatError included: events out of the format's order
+            log.warning("unreadable response stream: %s", exc)
+            raise CutShort("the provider's response stream could not be read") from None
+
+    def _sent(self, out: bytes) -> bytes:
+        if out != KEEPALIVE:  # the gateway's own: nothing the provider sent
+            self._held = max(0, self._held - len(out))
+        return out
+
+    def _check_held(self) -> None:
+        if self._held > self._bounds.max_held:
+            raise CutShort(
+                f"the policies would hold more of the response than the gateway allows "
+                f"({self._bounds.max_held} bytes: sidecar.max_held_bytes)",
+                "held_bytes",
+            )
+
+    def _start(self, framing: Framing) -> StreamEnforcer | BodyEnforcer:
+        if framing is Framing.JSON:
+            return BodyEnforcer(self._chain, self._adapter, self._context, self._decisions)
+        chain = self._chain
+        cut = self._allowance is not None
+        return StreamEnforcer(
+            chain,
+            # Text deltas nobody reads need not be parsed (the costliest part of a stream).
+            self._adapter.stream_decoder(
+                read_text=chain.reads_text or chain.observes_response or cut
+            ),
+            self._context,
+            self._decisions,
+            self._keepalive_s,
+            output_limit=self._allowance,
+            max_event=self._bounds.max_sse_event,
+        )
+
+    def fail(self, message: str) -> bytes:
+        """The bytes that end the client's response with ``message``: an error event in a
+        stream, an error body otherwise."""
+        if isinstance(self._reader, StreamEnforcer):
+            return self._reader.fail(message)
+        if self._reader is None and self._label is Framing.SSE:
+            return self._adapter.stream_decoder().render_error(502, message)
+        return self._adapter.error_body(502, "api_error", message)
