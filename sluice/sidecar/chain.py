@@ -115,7 +115,7 @@ class Chain:
             # The client reads what happened; the exception (internals) stays with the
             # operator: in the log and the event log's decision.
             why = "timed out" if timed_out else "failed"
-            detail = why if timed_out else f"failed: {exc!r}"
+            detail = why if timed_out else f"failed: {type(exc).__name__}: {exc}"
             log.warning("policy %s %s hook %s", policy.name, hook.name, detail)
             fail_closed = policy.config.on_error == "block"
             _apply_failure(hook, policy.name, "timed out" if timed_out else "failed", fail_closed)

@@ -112,10 +112,10 @@ json_values = st.recursive(
 )
 
 
-def exchange_for(fmt: Format) -> Exchange:
+async def exchange_for(fmt: Format) -> Exchange:
     config = GatewayConfig()
     exchange = Exchange(ChainSet(config, ModelClients()))
-    exchange.on_request_headers(RouteTable(config.routes), {":path": PATHS[fmt]})
+    await exchange.on_request_headers(RouteTable(config.routes), {":path": PATHS[fmt]})
     exchange.chain = chain(
         (CapTokens, {}), (Shout, {}), (BlockTools, {"tools": ["Bash"]}), (Sign, {})
     )
@@ -165,7 +165,7 @@ def request_bodies(draw: st.DrawFn, fmt: Format) -> bytes:
 async def test_no_request_body_is_an_internal_error(data: st.DataObject) -> None:
     fmt = data.draw(st.sampled_from(list(Format)))
     body = data.draw(request_bodies(fmt))
-    verdict = await exchange_for(fmt).on_request_body(body)
+    verdict = await (await exchange_for(fmt)).on_request_body(body)
     if isinstance(verdict, Refuse):
         assert verdict.status == 400
         error = json.loads(verdict.body)
@@ -205,7 +205,7 @@ def upstream_streams(draw: st.DrawFn, fmt: Format) -> list[bytes]:
 @given(data=st.data())
 async def test_no_upstream_stream_is_an_internal_error(data: st.DataObject) -> None:
     fmt = data.draw(st.sampled_from(list(Format)))
-    exchange = exchange_for(fmt)
+    exchange = await exchange_for(fmt)
     verdict = await exchange.on_request_body(json.dumps(VALID[fmt]).encode())
     assert isinstance(verdict, Continue)
     label = data.draw(
@@ -225,7 +225,7 @@ async def test_no_upstream_stream_is_an_internal_error(data: st.DataObject) -> N
 @given(data=st.data())
 async def test_no_whole_response_is_an_internal_error(data: st.DataObject) -> None:
     fmt = data.draw(st.sampled_from(list(Format)))
-    exchange = exchange_for(fmt)
+    exchange = await exchange_for(fmt)
     request = VALID[fmt] | {"stream": False}
     assert isinstance(await exchange.on_request_body(json.dumps(request).encode()), Continue)
     exchange.on_response_headers(200, "application/json")

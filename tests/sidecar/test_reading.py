@@ -95,12 +95,12 @@ def test_bytes_that_are_neither_json_nor_a_stream_cannot_be_read(head: bytes) ->
     assert raised.value.limit is None
 
 
-def make_exchange(bounds: Bounds | None = None) -> tuple[Exchange, Counted]:
+async def make_exchange(bounds: Bounds | None = None) -> tuple[Exchange, Counted]:
     registry = CollectorRegistry()
     metrics = SidecarMetrics(registry)
     config = GatewayConfig()
     exchange = Exchange(ChainSet(config, ModelClients(), metrics), bounds=bounds)
-    exchange.on_request_headers(RouteTable(config.routes), {":path": "/v1/messages"})
+    await exchange.on_request_headers(RouteTable(config.routes), {":path": "/v1/messages"})
     exchange.chain = chain((Shout, {}))  # reads every text block whole
     return exchange, Counted(metrics, registry)
 
@@ -129,7 +129,7 @@ def pieces(data: bytes, size: int = 100) -> list[bytes]:
     ],
 )
 async def test_policies_apply_whatever_the_label(label: str, body: bytes) -> None:
-    exchange, _ = make_exchange()
+    exchange, _ = await make_exchange()
     out = await respond(exchange, label, pieces(body, 7))
     assert b"QUIET WORDS" in out
     assert b"quiet words" not in out
@@ -147,7 +147,7 @@ def count(counted: Counted, name: str, **labels: str) -> float | None:
 
 
 async def test_an_unreadable_response_is_refused_not_passed_on() -> None:
-    exchange, metrics = make_exchange()
+    exchange, metrics = await make_exchange()
     out = await respond(exchange, "application/json", [b"<html>quiet words</html>"])
     error = json.loads(out)
     assert error["type"] == "error"
@@ -158,13 +158,13 @@ async def test_an_unreadable_response_is_refused_not_passed_on() -> None:
 
 
 async def test_a_json_body_that_does_not_parse_is_refused() -> None:
-    exchange, _ = make_exchange()
+    exchange, _ = await make_exchange()
     out = await respond(exchange, "application/json", [b'{"content": "quiet words"'])
     assert "could not be read" in json.loads(out)["error"]["message"]
 
 
 async def test_a_stream_held_past_the_bound_ends_with_an_error_event() -> None:
-    exchange, metrics = make_exchange(Bounds(max_held=4096))
+    exchange, metrics = await make_exchange(Bounds(max_held=4096))
     out = await respond(exchange, "text/event-stream", pieces(stream(200)))
     last = out.rstrip().split(b"\n\n")[-1]
     assert last.startswith(b"event: error\n")
@@ -177,7 +177,7 @@ async def test_a_stream_held_past_the_bound_ends_with_an_error_event() -> None:
 
 
 async def test_an_event_past_the_bound_ends_the_stream() -> None:
-    exchange, metrics = make_exchange(Bounds(max_sse_event=2048))
+    exchange, metrics = await make_exchange(Bounds(max_sse_event=2048))
     huge = stream(1, text="x" * 5000)
     out = await respond(exchange, "text/event-stream", pieces(huge))
     assert b"sidecar.max_sse_event_bytes" in out.rstrip().split(b"\n\n")[-1]
@@ -185,7 +185,7 @@ async def test_an_event_past_the_bound_ends_the_stream() -> None:
 
 
 async def test_a_whole_response_past_the_bound_becomes_an_error_body() -> None:
-    exchange, metrics = make_exchange(Bounds(max_response=1024))
+    exchange, metrics = await make_exchange(Bounds(max_response=1024))
     big = ANSWER.replace(b"quiet words", b"w" * 2000)
     out = await respond(exchange, "application/json", pieces(big))
     assert "sidecar.max_response_bytes" in json.loads(out)["error"]["message"]
@@ -193,7 +193,7 @@ async def test_a_whole_response_past_the_bound_becomes_an_error_body() -> None:
 
 
 async def test_chunks_after_the_bound_are_dropped() -> None:
-    exchange, _ = make_exchange(Bounds(max_response=1024))
+    exchange, _ = await make_exchange(Bounds(max_response=1024))
     await exchange.on_request_body(REQUEST)
     exchange.on_response_headers(200, "application/json")
     first = [p async for p in exchange.on_response_chunk(b"{" + b" " * 2000, False)]
