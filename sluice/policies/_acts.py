@@ -184,6 +184,8 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
     elif name == "find":
         targets = _found_and_destroyed(args)
+    elif name in ("fd", "fdfind"):
+        targets = _fd_destroys(args)
     elif name.lower() in _WINDOWS_DELETERS and any(
         a.lower().startswith(("-r", "/s")) for a in args
     ):  # PowerShell's Remove-Item -Recurse, cmd's rd /s
@@ -240,7 +242,9 @@ def _fed(feeders: Sequence[Command]) -> list[str]:
             return operands(args)
         if name == "find":
             return _found_and_destroyed(args, listing=True)
-        if name in ("ls", "fd"):
+        if name in ("fd", "fdfind"):
+            return _fd_destroys(args, listing=True)
+        if name == "ls":
             return [f.rstrip("/") + "/*" for f in operands(args) or ["."]]
         if name not in _PASSES and not (name == "grep" and "-v" in args):
             return []
@@ -279,6 +283,60 @@ def _found_and_destroyed(args: Sequence[str], listing: bool = False) -> list[str
         negated = arg in ("!", "-not")
         i += 1
     return [s + "/*" for s in start or ["."]] if deletes and not narrowed else []
+
+
+_FD_VALUES = frozenset(
+    {"-e", "--extension", "-t", "--type", "-E", "--exclude", "-d", "--max-depth", "-S"}
+    | {"--min-depth", "--exact-depth", "--size", "--changed-within", "--changed-before"}
+    | {"--change-newer-than", "--change-older-than", "-o", "--owner", "-j", "--threads"}
+    | {"--base-directory", "--search-path", "--path-separator", "-c", "--color"}
+    | {"--max-results", "--format", "--and", "--ignore-file", "--batch-size"}
+)
+_FD_RUNS = frozenset({"-x", "--exec", "-X", "--exec-batch"})
+_FD_NARROWS = frozenset({"-e", "--extension", "--and"})
+# fd's pattern is a regular expression (a glob with -g) that matches every name.
+_FD_EVERY_NAME = frozenset({"", ".", "^", ".*", "^.*", "^.*$", ".+", "*", "**"})
+
+
+def _fd_destroys(args: Sequence[str], listing: bool = False) -> list[str]:
+    """The folders whose every entry ``fd`` deletes (``-x rm``, ``-X rm -rf``; with
+    ``listing``, merely lists): its search paths, when no pattern or extension narrows it."""
+    positional: list[str] = []
+    searched: list[str] = []  # --search-path's
+    deletes = listing
+    narrowed = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        flag = arg.partition("=")[0] if arg.startswith("--") else arg
+        if flag in _FD_RUNS:
+            end = i + 1
+            while end < len(args) and args[end] != ";":
+                end += 1
+            run, _ = unwrap(args[i + 1 : end])
+            command = basename(run[0]) if run else ""
+            shell_rm = command in _SHELLS and re.search(r"\brm\b", " ".join(run)) is not None
+            deletes = deletes or command in _DELETERS or shell_rm
+            i = end
+        elif flag in ("--search-path", "--base-directory"):
+            value = arg.partition("=")[2] if "=" in arg else args[i + 1 : i + 2]
+            searched.extend([value] if isinstance(value, str) else value)
+            i += 0 if "=" in arg else 1
+        elif flag in _FD_VALUES:
+            narrowed = narrowed or flag in _FD_NARROWS
+            i += 0 if "=" in arg else 1
+        elif arg == "--":
+            positional.extend(args[i + 1 :])
+            break
+        elif not arg.startswith("-") or arg == "-":
+            positional.append(arg)
+        i += 1
+    if not deletes or narrowed:
+        return []
+    pattern, paths = (positional[0], positional[1:]) if positional else ("", [])
+    if pattern not in _FD_EVERY_NAME:
+        return []
+    return [p.rstrip("/") + "/*" for p in paths + searched or ["."]]
 
 
 def _cleaned(args: Sequence[str], cwd: str | None) -> list[str]:
