@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from sluice.policies._acts import operands
 from sluice.policies._shell import Command, basename
-from sluice.policies._targets import is_secret
+from sluice.policies._targets import is_secret, resolve, vital
 
 __all__ = ["wipes_disk", "writes_secret"]
 
@@ -40,8 +40,12 @@ def writes_secret(command: Command, words: Sequence[str]) -> bool:
         directory = [b for a, b in pairwise(args) if a in ("-t", "--target-directory")]
         directory += [a.partition("=")[2] for a in args if a.startswith("--target-directory=")]
         sources = found if directory else found[:-1]
-        folders = [d for d in directory + found[-1:] if _folder(d)]
-        into = [f"{f.rstrip('/')}/{basename(s.rstrip('/'))}" for f in folders for s in sources]
+        into = [
+            f"{folder.rstrip('/')}/{basename(source.rstrip('/'))}"
+            for folder in directory + found[-1:]
+            for source in sources
+            if _folder(folder, source)
+        ]
         return any(map(is_secret, found[-1:] + directory + into))
     return False
 
@@ -50,11 +54,18 @@ def writes_secret(command: Command, words: Sequence[str]) -> bool:
 _CREDENTIAL_FOLDERS = frozenset({".ssh", ".aws", ".kube", ".docker", "gcloud", ".gnupg", "gh"})
 
 
-def _folder(destination: str) -> bool:
+_HOME_CREDENTIALS = frozenset({".netrc", ".git-credentials", ".pgpass"})
+
+
+def _folder(destination: str, source: str) -> bool:
     """Whether a copy's destination is a folder credentials are kept in (``~/.aws``,
-    ``host:.ssh/``, ``~/.config/gh/``)."""
+    ``host:.ssh/``, ``~/.config/gh/``), or the home folder and the source a ``.netrc``."""
     parts = destination.replace(":", "/").split("/")
-    return any(part in _CREDENTIAL_FOLDERS for part in parts)
+    if any(part in _CREDENTIAL_FOLDERS for part in parts):
+        return True
+    home = resolve(destination, None)
+    at_home = home is not None and not home.contents and vital(home) == "the home folder"
+    return at_home and basename(source.rstrip("/")) in _HOME_CREDENTIALS
 
 
 # Programs that copy onto their last operand, with their options that take a value.
