@@ -24,7 +24,7 @@ __all__ = ["structured_acts"]
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 _VERBS = frozenset(
     {"delete", "remove", "destroy", "drop", "purge", "wipe", "empty", "rm", "del", "erase"}
-    | {"truncate", "flush", "flushall", "flushdb", "teardown", "nuke", "prune"}
+    | {"truncate", "flush", "flushall", "flushdb", "teardown", "nuke", "prune", "reset"}
 )
 _VERB_KEYS = ("action", "operation", "verb", "op", "method", "subcommand", "command")
 _KIND_KEYS = (
@@ -48,10 +48,16 @@ _DATABASES = frozenset(
     {"postgres", "postgresql", "mysql", "mariadb", "sqlite", "mongo", "mongodb", "redis"}
     | {"supabase", "neon", "planetscale", "turso", "database", "db", "sql", "atlas"}
     | {"bigquery", "snowflake", "clickhouse", "cockroach", "cockroachdb", "dynamodb", "d1"}
+    | {"prisma", "drizzle"}
 )
 _DATABASE_WHOLE = frozenset({"project", "projects", "cluster", "clusters", "instance"})
 _STORAGE = frozenset({"s3", "gcs", "storage", "bucket", "buckets", "blob", "blobs", "minio", "r2"})
 _BUCKETS = frozenset({"bucket", "buckets", "container", "containers"})
+# Arguments that name one object in a bucket: its deletion is not the bucket's.
+_ONE_OBJECT = frozenset(
+    {"key", "object", "objectKey", "object_key", "objectName", "object_name", "blob"}
+    | {"blobName", "blob_name", "file", "filename", "file_name"}
+)
 _OBJECTS = frozenset({"objects", "prefix", "folder", "directory", "dir", "path"})
 _EVERY_KEY = re.compile(r"[*/]*")  # "", "/", "*", "**", "/**"
 _STACKS = frozenset({"terraform", "tofu", "pulumi", "cdk", "cloudformation", "stack", "stacks"})
@@ -59,6 +65,7 @@ _GCLOUD = frozenset({"gcloud", "gcp"})
 _DOCKER = frozenset({"docker", "podman"})
 _FILES = frozenset({"file", "files", "directory", "dir", "folder", "path", "tree", "paths"})
 _PATH_KEYS = ("path", "paths", "file_path", "target_file", "directory", "dir", "folder")
+_MOVED_KEYS = ("source", "src", "from", "old_path", "oldPath", "source_path", "sourcePath")
 _DEFAULT_BRANCHES = frozenset({"main", "master", "trunk", "develop", "production", "prod"})
 _BRANCH_KEYS = ("branch", "ref", "branch_name", "branchName", "name", "target_branch")
 
@@ -78,9 +85,14 @@ def structured_acts(
     for key in _VERB_KEYS:
         if isinstance(value := arguments.get(key), str) and value.lower() in _VERBS:
             verbs.add(value.lower())
-    forced = "push" in named and _truthy(arguments.get("force"))
+    # A forced push or ref update (GitHub's update_ref with force) rewrites the branch.
+    forced = bool(own & {"push", "update"}) and _truthy(arguments.get("force"))
     if forced and (branch := _default_branch(arguments)):
         yield "force_push_default", f"{tool} force-pushes to {branch}, rewriting its history"
+    if own & {"move", "rename"}:  # moving the home folder away (to /dev/null, the trash)
+        for path in _paths(arguments, moved=True):
+            if what := vital(resolve(path, cwd)):
+                yield "wipe_root_or_home", f"{tool} of {path} moves away {what}"
     if not verbs:
         return
     kinds = own | {
@@ -96,9 +108,11 @@ def structured_acts(
         yield "kubectl_delete_all", f"{tool} deletes every resource of the kind"
     if kinds & _TABLES or (named & _DATABASES and kinds & _DATABASE_WHOLE):
         yield "drop_database", f"{tool} deletes a {_first(kinds & (_TABLES | _DATABASE_WHOLE))}"
-    elif named & _DATABASES and verbs & {"flush", "flushall", "flushdb"}:
-        yield "drop_database", f"{tool} deletes every key"
-    bucket = kinds & _BUCKETS and not kinds & {"object", "file", "blob"}
+    elif (named & _DATABASES and verbs & {"flush", "flushall", "flushdb"}) or (
+        "reset" in verbs and own & {"migrate", "migration", "migrations", "database", "db"}
+    ):
+        yield "drop_database", f"{tool} deletes every row or key"
+    bucket = kinds & _BUCKETS and not _ONE_OBJECT & arguments.keys()
     if named & _STORAGE and (bucket or _every_object(kinds, arguments, everything)):
         yield "cloud_storage_wipe", f"{tool} deletes stored objects wholesale"
     if named & _STACKS and (verbs & {"destroy", "teardown", "nuke"} or kinds & {"stack", "stacks"}):
@@ -114,7 +128,7 @@ def structured_acts(
     if kinds & {"branch", "branches", "ref"} and (branch := _default_branch(arguments)):
         yield "force_push_default", f"{tool} deletes the branch {branch}"
     if kinds & _FILES or not kinds - own:
-        for path in _paths(arguments):
+        for path in _paths(arguments, moved=False):
             if what := vital(resolve(path, cwd)):
                 yield "wipe_root_or_home", f"{tool} of {path} destroys {what}"
 
@@ -149,14 +163,15 @@ def _every_object(kinds: set[str], arguments: dict[str, Any], everything: bool) 
 def _default_branch(arguments: dict[str, Any]) -> str | None:
     for key in _BRANCH_KEYS:
         if isinstance(value := arguments.get(key), str):
-            name = value.removeprefix("refs/heads/").rpartition(":")[2]
+            name = value.rpartition(":")[2].removeprefix("refs/").removeprefix("heads/")
             if name in _DEFAULT_BRANCHES:
                 return name
     return None
 
 
-def _paths(arguments: dict[str, Any]) -> Iterator[str]:
-    for key in _PATH_KEYS:
+def _paths(arguments: dict[str, Any], moved: bool) -> Iterator[str]:
+    """The paths a file tool deletes; for a move, the paths it moves away."""
+    for key in _MOVED_KEYS if moved else _PATH_KEYS:
         value = arguments.get(key)
         if isinstance(value, str):
             yield value

@@ -37,6 +37,12 @@ from tests.policies.verdicts import HOME, rule_for
         ),
         ("mcp__openshift__delete_resource", {"kind": "project", "name": "x"}, "kubectl_delete_all"),
         (
+            "mcp__kubernetes__resources_delete",
+            {"apiVersion": "v1", "kind": "Namespace", "name": "prod"},
+            "kubectl_delete_all",
+        ),
+        ("mcp__k8s__delete_resource", {"resource": "namespaces/prod"}, "kubectl_delete_all"),
+        (
             "mcp__kubernetes__kubectl",
             {"args": ["delete", "ns", "prod"]},
             "kubectl_delete_all",
@@ -58,6 +64,7 @@ from tests.policies.verdicts import HOME, rule_for
         ("mcp__redis__flushall", {}, "drop_database"),
         ("mcp__neon__delete_project", {"projectId": "p"}, "drop_database"),
         ("mcp__bigquery__delete_dataset", {"datasetId": "events"}, "drop_database"),
+        ("mcp__prisma__migrate-reset", {"projectCWD": "."}, "drop_database"),
         # Cloud storage: a bucket, every object under a prefix, a CLI's own arguments.
         ("mcp__s3__delete_bucket", {"bucket": "prod"}, "cloud_storage_wipe"),
         ("mcp__aws_s3__empty_bucket", {"bucket": "prod"}, "cloud_storage_wipe"),
@@ -69,6 +76,8 @@ from tests.policies.verdicts import HOME, rule_for
             "cloud_storage_wipe",
         ),
         ("mcp__azure__storage_container_delete", {"container": "c"}, "cloud_storage_wipe"),
+        ("mcp__azure__blob_container_delete", {"container": "c"}, "cloud_storage_wipe"),
+        ("mcp__cloudflare__r2_bucket_delete", {"name": "b"}, "cloud_storage_wipe"),
         (
             "mcp__aws__call_aws",
             {"cli_command": "aws s3 rm s3://b --recursive"},
@@ -95,7 +104,17 @@ from tests.policies.verdicts import HOME, rule_for
             {"remote": "origin", "branch": "main", "force": True},
             "force_push_default",
         ),
+        (
+            "mcp__github__update_ref",
+            {"ref": "heads/main", "sha": "abc", "force": True},
+            "force_push_default",
+        ),
         ("mcp__filesystem__delete_directory", {"path": HOME}, "wipe_root_or_home"),
+        (
+            "mcp__filesystem__move_file",
+            {"source": HOME, "destination": "/tmp/x"},
+            "wipe_root_or_home",
+        ),
         ("mcp__fs__remove", {"paths": ["/"]}, "wipe_root_or_home"),
     ],
 )
@@ -119,6 +138,11 @@ def test_a_structured_destructive_call_meets_its_rule(
         ("mcp__mongodb__delete-many", {"database": "d", "collection": "c", "filter": {"x": 1}}),
         ("mcp__github__search_code", {"query": "DROP TABLE"}),
         ("mcp__s3__delete_object", {"bucket": "prod", "key": "a.txt"}),
+        ("mcp__minio__delete_bucket_object", {"bucket": "b", "key": "x"}),
+        ("mcp__azure__delete_blob", {"container": "c", "blob": "x"}),
+        ("mcp__supabase__reset_password", {"email": "a@example.com"}),
+        ("mcp__github__update_ref", {"ref": "heads/feature", "sha": "abc", "force": True}),
+        ("mcp__filesystem__move_file", {"source": "/home/dev/project/a", "destination": "b"}),
         ("mcp__s3__list_objects", {"bucket": "prod", "prefix": ""}),
         ("mcp__docker__remove_container", {"container": "c"}),
         ("mcp__github__delete_branch", {"owner": "o", "repo": "r", "branch": "feature/x"}),
