@@ -1,11 +1,13 @@
 """The built-in rules of ``tool_rules``: each named, each judging what a call does.
 
-:func:`check` reads a tool call (a shell command of any tool, a file tool's path, a patch)
-and returns the first :class:`Finding` of an enabled rule. The acts come from
-:mod:`._acts` (destroying paths), :mod:`._interpreters` (one-liners), :mod:`._infra`
-(infrastructure), :mod:`._exfil` (credentials to the network) and :mod:`._writes`
-(credential files, disks); what a line's commands set up for the next from :mod:`._line`;
-the paths they judge from :mod:`._targets`.
+:func:`check` reads a tool call (a shell command of any tool, a file tool's path, a patch,
+an MCP tool's structured arguments) and returns the first :class:`Finding` of an enabled
+rule. The acts come from :mod:`._acts` (destroying paths), :mod:`._interpreters`
+(one-liners), :mod:`._infra` (infrastructure), :mod:`._exfil` (credentials to the network),
+:mod:`._writes` (credential files, disks), :mod:`._forks` (fork bombs) and
+:mod:`._structured` (MCP tools' arguments); what a line's commands set up for the next from
+:mod:`._line`; the paths they judge from :mod:`._targets`; help and dry runs, which act on
+nothing, from :mod:`._rehearsals`.
 """
 
 from __future__ import annotations
