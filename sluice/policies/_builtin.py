@@ -36,7 +36,7 @@ from sluice.policies._line import (
     runs_download,
     script_run,
 )
-from sluice.policies._rehearsals import rehearses
+from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, vital
@@ -240,7 +240,9 @@ class _Rules:
         cwd, producer = state.cwd, state.pipe[-1] if state.pipe else None
         if exfiltrated := state.pipeline.add(command, producer):
             self.flag("credential_exfiltration", exfiltrated)
-        if rehearses(words):
+        infrastructure = bool(words) and may_destroy_infrastructure(words)
+        may_rehearse = infrastructure or (bool(words) and basename(words[0]) in REHEARSING_TOO)
+        if may_rehearse and rehearses(words):
             return  # terraform destroy --help, kubectl delete --dry-run=server, rsync -n
         for act in destroyed(command, cwd, state.pipe):
             if what := vital(act.path):
@@ -248,7 +250,7 @@ class _Rules:
         if not words:
             return
         name = basename(words[0])
-        if may_destroy_infrastructure(words):
+        if infrastructure:
             data = command.heredoc + " ".join(printed(producer))
             seen = Seen(data, state.lists_volumes, state.lists_kube, fed, state.branch)
             for rule, judge in INFRA_RULES:

@@ -14,7 +14,11 @@ from collections.abc import Sequence
 from sluice.policies._acts import operands
 from sluice.policies._shell import basename
 
-__all__ = ["rehearses"]
+__all__ = ["REHEARSING_TOO", "rehearses"]
+
+REHEARSING_TOO = frozenset({"rsync", "Remove-Item", "remove-item", "ri", "rmdir", "rd", "del"})
+"""Programs with a dry run that destroy paths; the others a rule judges are infrastructure
+tools (:func:`sluice.policies._infra.may_destroy_infrastructure`)."""
 
 # Programs whose `-h` asks for help (for database clients it names the host, for rsync it
 # means human-readable sizes, for gsutil it sets a header, for chmod it spares symlinks).

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
+from functools import lru_cache
 from typing import Any
 
 from sluice.policies._targets import resolve, vital
@@ -26,6 +28,8 @@ _VERBS = frozenset(
     {"delete", "remove", "destroy", "drop", "purge", "wipe", "empty", "rm", "del", "erase"}
     | {"truncate", "flush", "flushall", "flushdb", "teardown", "nuke", "prune", "reset"}
 )
+_LONGEST_VERB = max(map(len, _VERBS))
+_OTHER_ACTS = frozenset({"push", "update", "move", "rename"})  # destructive with `force`, a path
 _VERB_KEYS = ("action", "operation", "verb", "op", "method", "subcommand", "command")
 _KIND_KEYS = (
     "resourceType", "resource_type", "kind", "type", "resource", "objectType", "object_type",
@@ -75,16 +79,14 @@ def structured_acts(
 ) -> Iterator[tuple[str, str]]:
     """The (rule, reason) of each destructive act a call of ``tool`` with the structured
     ``arguments`` does, in a session working in ``cwd``."""
-    if any(_truthy(arguments.get(key)) for key in _DRY_KEYS):
-        return
-    # The server's words say what is acted on (kubernetes, s3); the tool's own, also how.
-    server, _, own_name = tool[5:].partition("__") if tool.startswith("mcp__") else ("", "", tool)
-    own = _words(own_name or tool)
-    named = own | _words(server)
-    verbs = own & _VERBS
+    own, named = _names(tool)
+    verbs = set(own & _VERBS)
     for key in _VERB_KEYS:
-        if isinstance(value := arguments.get(key), str) and value.lower() in _VERBS:
+        value = arguments.get(key)
+        if isinstance(value, str) and len(value) <= _LONGEST_VERB and value.lower() in _VERBS:
             verbs.add(value.lower())
+    if not (verbs or own & _OTHER_ACTS) or any(_truthy(arguments.get(k)) for k in _DRY_KEYS):
+        return
     # A forced push or ref update (GitHub's update_ref with force) rewrites the branch.
     forced = bool(own & {"push", "update"}) and _truthy(arguments.get("force"))
     if forced and (branch := _default_branch(arguments)):
@@ -133,6 +135,15 @@ def structured_acts(
                 yield "wipe_root_or_home", f"{tool} of {path} destroys {what}"
 
 
+@lru_cache(maxsize=512)
+def _names(tool: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of the tool's own name, and those with its server's: the server's words say
+    what is acted on (kubernetes, s3); the tool's own, also how."""
+    server, _, own_name = tool[5:].partition("__") if tool.startswith("mcp__") else ("", "", tool)
+    own = frozenset(_words(own_name or tool))
+    return own, own | _words(server)
+
+
 def _words(name: str) -> set[str]:
     return {word.lower() for word in _WORD.findall(name)}
 
@@ -141,11 +152,11 @@ def _truthy(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() in ("true", "yes", "1"))
 
 
-def _first(found: set[str]) -> str:
+def _first(found: AbstractSet[str]) -> str:
     return min(found) if found else "resource"
 
 
-def _every_object(kinds: set[str], arguments: dict[str, Any], everything: bool) -> bool:
+def _every_object(kinds: AbstractSet[str], arguments: dict[str, Any], everything: bool) -> bool:
     """Whether a storage delete takes every object under a prefix, not one object."""
     if not kinds & _OBJECTS and "recursive" not in arguments:
         return False
