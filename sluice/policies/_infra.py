@@ -103,6 +103,8 @@ _IAC_VALUES = frozenset(
 
 def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
+    if name == "aws" and "cloudformation" in words and "delete-stack" in words:
+        return "aws cloudformation delete-stack deletes the stack's resources"
     if name not in _IAC and not (
         name in ("npx", "pnpm", "yarn") and words[1:2] in (["cdk"], ["sst"])
     ):

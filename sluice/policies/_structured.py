@@ -26,7 +26,7 @@ __all__ = ["structured_acts"]
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 _VERBS = frozenset(
     {"delete", "remove", "destroy", "drop", "purge", "wipe", "empty", "rm", "del", "erase"}
-    | {"truncate", "flush", "flushall", "flushdb", "teardown", "nuke", "prune", "reset"}
+    | {"truncate", "flush", "flushall", "flushdb", "teardown", "nuke", "prune"}
 )
 _LONGEST_VERB = max(map(len, _VERBS))
 _OTHER_ACTS = frozenset({"push", "update", "move", "rename"})  # destructive with `force`, a path
@@ -81,6 +81,8 @@ def structured_acts(
     ``arguments`` does, in a session working in ``cwd``."""
     own, named = _names(tool)
     verbs = set(own & _VERBS)
+    if "reset" in own and own & {"migrate", "migration", "migrations", "database", "db"}:
+        verbs.add("reset")  # prisma's migrate-reset drops the database; a password reset not
     for key in _VERB_KEYS:
         value = arguments.get(key)
         if isinstance(value, str) and len(value) <= _LONGEST_VERB and value.lower() in _VERBS:
@@ -110,9 +112,7 @@ def structured_acts(
         yield "kubectl_delete_all", f"{tool} deletes every resource of the kind"
     if kinds & _TABLES or (named & _DATABASES and kinds & _DATABASE_WHOLE):
         yield "drop_database", f"{tool} deletes a {_first(kinds & (_TABLES | _DATABASE_WHOLE))}"
-    elif (named & _DATABASES and verbs & {"flush", "flushall", "flushdb"}) or (
-        "reset" in verbs and own & {"migrate", "migration", "migrations", "database", "db"}
-    ):
+    elif (named & _DATABASES and verbs & {"flush", "flushall", "flushdb"}) or "reset" in verbs:
         yield "drop_database", f"{tool} deletes every row or key"
     bucket = kinds & _BUCKETS and not _ONE_OBJECT & arguments.keys()
     if named & _STORAGE and (bucket or _every_object(kinds, arguments, everything)):

@@ -72,7 +72,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   database tool), ``dropdb``, ``rails db:drop``, ``prisma migrate reset``; an MCP tool that
   drops a database, table or collection, deletes a database project, or flushes a store;
 - ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, ``tofu``,
-  ``terragrunt``, ``pulumi destroy``, ``cdk destroy``;
+  ``terragrunt``, ``pulumi destroy``, ``cdk destroy``, ``aws cloudformation delete-stack``,
+  an MCP tool that destroys a stack;
 - ``kubectl_delete_all``: ``kubectl delete`` of a namespace, ``all``, or with ``--all`` /
   ``-A``; an MCP Kubernetes tool deleting the same (``{"resourceType": "namespace"}``,
   ``delete_namespace``, ``allNamespaces: true``);

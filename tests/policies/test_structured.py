@@ -93,6 +93,11 @@ from tests.policies.verdicts import HOME, rule_for
         ("mcp__terraform__destroy", {"workspace": "prod"}, "terraform_destroy"),
         ("mcp__pulumi__destroy_stack", {"stack": "prod"}, "terraform_destroy"),
         ("mcp__aws__delete_stack", {"stackName": "prod"}, "terraform_destroy"),
+        (
+            "mcp__aws__call_aws",
+            {"cli_command": "aws cloudformation delete-stack --stack-name prod"},
+            "terraform_destroy",
+        ),
         ("mcp__docker__prune", {"volumes": True}, "docker_prune"),
         (
             "mcp__github__delete_branch",
@@ -141,6 +146,8 @@ def test_a_structured_destructive_call_meets_its_rule(
         ("mcp__minio__delete_bucket_object", {"bucket": "b", "key": "x"}),
         ("mcp__azure__delete_blob", {"container": "c", "blob": "x"}),
         ("mcp__supabase__reset_password", {"email": "a@example.com"}),
+        ("mcp__git__git_reset", {"path": "/home/dev", "mode": "hard"}),
+        ("mcp__slack__delete_message", {"channel": "c", "ts": "1"}),
         ("mcp__github__update_ref", {"ref": "heads/feature", "sha": "abc", "force": True}),
         ("mcp__filesystem__move_file", {"source": "/home/dev/project/a", "destination": "b"}),
         ("mcp__s3__list_objects", {"bucket": "prod", "prefix": ""}),
