@@ -38,7 +38,9 @@ _N_IS_DRY: dict[str, frozenset[str] | None] = {
     "git": frozenset({"clean", "push", "rm", "add", "mv"}),
     "gsutil": frozenset({"rsync"}),
 }
-_DRY_FLAGS = frozenset({"--dry-run", "--dryrun", "--dry_run", "--preview-only", "--what-if"})
+_DRY_FLAGS = frozenset(
+    {"--dry-run", "--dryrun", "--dry_run", "--preview-only", "--what-if", "--server-dry-run"}
+)
 _NOT_DRY = frozenset({"none", "false", "0", "no"})  # kubectl --dry-run=none acts
 # Programs that act on files directly: no flag of theirs makes them rehearse.
 _ACT_DIRECTLY = frozenset(

@@ -103,7 +103,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``mv``, ``install``, ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on
   a disk (``/dev/sd*``, ``/dev/nvme*``, …);
 - ``fork_bomb``: a function, of any name, that starts itself twice through a pipe or ``&``
-  and is called (``:(){ :|:& };:``, ``b() { b & b; }; b``), a fork in an endless loop;
+  and is called (``:(){ :|:& };:``, ``b() { b & b; }; b``, fish's ``function f; f|f&; end``),
+  a batch file's ``%0|%0``, a fork in an endless loop;
 - ``credential_write``: a write to a credential file (``.ssh/*``, ``id_rsa``-like keys,
   ``.aws/credentials``, ``.netrc``, ``.kube/config``, cloud credentials, ``/etc/shadow``,
   ``/etc/sudoers``) by a redirect, ``tee``, ``sed -i``, ``dd of=``, the destination of

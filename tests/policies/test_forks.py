@@ -21,6 +21,8 @@ BOMBS = [
     "sh -c 'bomb() { bomb | bomb & }; bomb'",
     'bash -c "f(){ f|f& };f"',
     "while true; do sleep 1 & done",
+    "fish -c 'function f; f | f &; end; f'",
+    "echo %0^|%0 > b.bat && cmd /c b.bat",
 ]
 
 
@@ -38,6 +40,7 @@ def test_a_function_that_starts_itself_twice_in_the_background_is_a_fork_bomb(li
         "build() { make & make test; }; build",
         'retry() { "$@" || retry "$@"; }; retry curl -f x',
         "serve() { python -m http.server & }; serve",
+        "fish -c 'function greet; echo hi | cat; end; greet'",
         'log() { echo "$@" | tee -a log.txt; }; log started; log done',
     ],
 )

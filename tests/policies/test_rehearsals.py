@@ -40,6 +40,11 @@ from tests.policies.verdicts import HOME, bash
         ),
         ("kubectl delete ns prod --dry-run", "kubectl delete ns prod", "kubectl_delete_all"),
         (
+            "kubectl delete ns prod --server-dry-run",
+            "kubectl delete ns prod",
+            "kubectl_delete_all",
+        ),
+        (
             "aws s3 rm s3://b --recursive --dryrun",
             "aws s3 rm s3://b --recursive",
             "cloud_storage_wipe",
