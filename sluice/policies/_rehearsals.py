@@ -27,6 +27,7 @@ _H_IS_HELP = frozenset(
     | {"cdktf", "gcloud", "az", "docker", "podman", "nerdctl", "git", "rclone", "mc", "s3cmd"}
     | {"sls", "serverless", "sst", "gh", "flyctl", "fly", "heroku", "vercel", "firebase"}
 )
+_RUNS_ANOTHER = frozenset({"exec", "run", "create", "debug", "ssh", "attach", "compose"})
 # Programs with a `help` subcommand: `kubectl help delete`, `gsutil help rm`; aws reads it
 # last: `aws s3 rm help`.
 _HELP_COMMAND = _H_IS_HELP | {"aws", "gsutil", "azcopy"}
@@ -64,7 +65,11 @@ def rehearses(words: Sequence[str]) -> bool:
 
 
 def _asks_help(name: str, args: list[str]) -> bool:
-    if any(a in ("--help", "-help") for a in args) or (name in _H_IS_HELP and "-h" in args):
+    if any(a in ("--help", "-help") for a in args):
+        return True
+    # `docker exec db psql -h host …`: the program run there has its own -h.
+    runs_another = not _RUNS_ANOTHER.isdisjoint(args)
+    if name in _H_IS_HELP and "-h" in args and not runs_another:
         return True
     if name not in _HELP_COMMAND:
         return False

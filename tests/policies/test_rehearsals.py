@@ -122,6 +122,8 @@ def test_a_rehearsal_passes_where_the_act_is_blocked(rehearsal: str, real: str, 
         # kubectl's --dry-run=none acts; psql's -h names a host; rsync's -h is sizes.
         ("kubectl delete ns prod --dry-run=none", "kubectl_delete_all"),
         ("psql -h db.internal -c 'DROP DATABASE app'", "drop_database"),
+        ("docker exec db psql -h localhost -c 'DROP DATABASE app'", "drop_database"),
+        ("kubectl exec pg-0 psql -h 127.0.0.1 -c 'DROP TABLE users'", "drop_database"),
         ("rsync -ah --delete /tmp/empty/ ~/", "wipe_root_or_home"),
         # A rehearsal in one command of a line does not excuse the next.
         ("kubectl delete ns prod --dry-run=client && kubectl delete ns prod", "kubectl_delete_all"),
