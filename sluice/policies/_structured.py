@@ -165,6 +165,7 @@ def _every_object(kinds: AbstractSet[str], arguments: dict[str, Any], everything
     ]
     return (
         everything
+        or bool(kinds & {"folder", "directory", "dir", "prefix"})  # what is under it goes too
         or _truthy(arguments.get("recursive"))
         or "prefix" in arguments
         or any(_EVERY_KEY.fullmatch(key) or key.endswith("**") for key in keys)

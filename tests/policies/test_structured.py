@@ -77,6 +77,8 @@ from tests.policies.verdicts import HOME, rule_for
         ),
         ("mcp__azure__storage_container_delete", {"container": "c"}, "cloud_storage_wipe"),
         ("mcp__azure__blob_container_delete", {"container": "c"}, "cloud_storage_wipe"),
+        ("mcp__gcs__delete_folder", {"bucket": "b", "folder": "logs/"}, "cloud_storage_wipe"),
+        ("mcp__aws__s3_delete_bucket", {"Bucket": "b"}, "cloud_storage_wipe"),
         ("mcp__cloudflare__r2_bucket_delete", {"name": "b"}, "cloud_storage_wipe"),
         (
             "mcp__aws__call_aws",
@@ -144,6 +146,8 @@ def test_a_structured_destructive_call_meets_its_rule(
         ("mcp__github__search_code", {"query": "DROP TABLE"}),
         ("mcp__s3__delete_object", {"bucket": "prod", "key": "a.txt"}),
         ("mcp__minio__delete_bucket_object", {"bucket": "b", "key": "x"}),
+        ("mcp__aws__s3_delete_object", {"Bucket": "b", "Key": "k"}),
+        ("mcp__aws__delete_objects", {"Bucket": "b", "Delete": {"Objects": [{"Key": "a"}]}}),
         ("mcp__azure__delete_blob", {"container": "c", "blob": "x"}),
         ("mcp__supabase__reset_password", {"email": "a@example.com"}),
         ("mcp__git__git_reset", {"path": "/home/dev", "mode": "hard"}),
