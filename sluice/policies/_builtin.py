@@ -7,7 +7,8 @@ rule. The acts come from :mod:`._acts` (destroying paths), :mod:`._interpreters`
 :mod:`._writes` (credential files, disks), :mod:`._forks` (fork bombs) and
 :mod:`._structured` (MCP tools' arguments); what a line's commands set up for the next from
 :mod:`._line`; the paths they judge from :mod:`._targets`; help and dry runs, which act on
-nothing, from :mod:`._rehearsals`.
+nothing, from :mod:`._rehearsals`; commands seen through ``sudo``, ``xargs`` and the like
+from :mod:`._wrappers`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from sluice.policies._acts import destroyed, unwrap
+from sluice.policies._acts import destroyed
 from sluice.policies._forks import forks_forever
 from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql, may_destroy_infrastructure
 from sluice.policies._interpreters import code_of, read_code
@@ -40,6 +41,7 @@ from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, vital
+from sluice.policies._wrappers import unwrap
 from sluice.policies._writes import wipes_disk, writes_secret
 
 __all__ = ["RULES", "Finding", "check"]

@@ -1,7 +1,7 @@
 """The named rules against destroying infrastructure, each a check of one simple command.
 
 Each check takes a command's words, unwrapped (``sudo``, ``env``, ... removed: see
-:func:`sluice.policies._acts.unwrap`), and its here-document, and returns what it destroys
+:func:`sluice.policies._wrappers.unwrap`), and its here-document, and returns what it destroys
 or None. They read the command's meaning: its program, subcommand and options, wherever the
 options stand.
 """
@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from sluice.policies._acts import operands
 from sluice.policies._shell import basename
+from sluice.policies._wrappers import operands
 
 __all__ = ["INFRA_RULES", "Seen", "drops_in_sql", "may_destroy_infrastructure"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sluice.policies._acts import operands
 from sluice.policies._shell import basename
+from sluice.policies._wrappers import operands
 
 __all__ = ["REHEARSING_TOO", "rehearses"]
 

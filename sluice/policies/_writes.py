@@ -8,9 +8,9 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from sluice.policies._acts import operands
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_secret, resolve, vital
+from sluice.policies._wrappers import operands
 
 __all__ = ["wipes_disk", "writes_secret"]
 
