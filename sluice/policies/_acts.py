@@ -1,10 +1,10 @@
 """What a simple command does to which paths: deletes, truncates, moves away, wipes the
 permissions of; for the rules that judge acts rather than spellings.
 
-:func:`unwrap` sees through the programs that run another (``sudo``, ``env``, ``timeout 5``,
-``nohup``, ``xargs``, ``command``, ...); :func:`destroyed` lists the paths a command destroys
-(``rm -r``, ``find -delete`` / ``-exec rm``, ``xargs rm`` fed by ``echo``/``ls``/``find``,
-``rsync --delete``, ``git clean -d/-x``, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``);
+:func:`destroyed` lists the paths a command destroys (``rm -r``, ``find -delete`` / ``-exec
+rm``, ``fd -x``/``-X rm``, ``xargs rm`` fed by ``echo``/``ls``/``find``/``fd``, ``rsync
+--delete``, ``git clean -d/-x``, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``), seen
+through the programs that run another (:func:`sluice.policies._wrappers.unwrap`);
 :func:`working_directory` follows ``cd``. Everything here is linear in the command's length.
 """
 
@@ -13,113 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import Path, resolve
+from sluice.policies._wrappers import operands, short_option, unwrap
 
-__all__ = ["Act", "destroyed", "operands", "short_option", "unwrap", "working_directory"]
-
-# Programs that run the command in their arguments, with their options that take a value
-# (and how many leading operands are theirs, like timeout's duration).
-_WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
-    "sudo": (frozenset(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]), 0),
-    "doas": (frozenset({"-u", "-C"}), 0),
-    "env": (frozenset({"-u", "-C", "--unset", "--chdir"}), 0),
-    "nohup": (frozenset(), 0),
-    "time": (frozenset({"-f", "-o"}), 0),
-    "nice": (frozenset({"-n"}), 0),
-    "ionice": (frozenset({"-c", "-n", "-p"}), 0),
-    "timeout": (frozenset({"-s", "-k", "--signal", "--kill-after"}), 1),
-    "stdbuf": (frozenset({"-i", "-o", "-e"}), 0),
-    "command": (frozenset(), 0),
-    "builtin": (frozenset(), 0),
-    "exec": (frozenset({"-a"}), 0),
-    "xargs": (
-        frozenset(["-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "--delimiter", "--max-args"]),
-        0,
-    ),
-    "watch": (frozenset({"-n", "--interval"}), 0),
-    "flock": (frozenset({"-w", "-E"}), 1),
-    "chroot": (frozenset(), 1),
-    "unbuffer": (frozenset(), 0),
-    "caffeinate": (frozenset({"-t", "-w"}), 0),
-    "busybox": (frozenset(), 0),
-    # Shell keywords before a command: `if x; then rm -rf ~; fi`, `! rm`, `{ rm; }`.
-    **{keyword: (frozenset(), 0) for keyword in ("then", "do", "else", "elif", "if", "while")},
-    **{keyword: (frozenset(), 0) for keyword in ("until", "!", "{")},
-}
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
-
-
-def unwrap(words: Sequence[str]) -> tuple[list[str], bool]:
-    """The words of the command that ``words`` finally run, and whether ``xargs`` feeds it
-    its operands. ``command -v rm`` runs nothing."""
-    if len(words) > _CACHED_WORDS:
-        return _unwrap(tuple(words))
-
-    unwrapped, via_xargs = _unwrap_cached(tuple(words))
-    return list(unwrapped), via_xargs
-
-
-_CACHED_WORDS = 32  # the rules unwrap each command several times; long ones are rare
-
-
-@lru_cache(maxsize=1024)
-def _unwrap_cached(words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
-    unwrapped, via_xargs = _unwrap(words)
-    return tuple(unwrapped), via_xargs
-
-
-def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
-    via_xargs, i = False, 0
-    while i < len(words):
-        name = basename(words[i])
-        if _ASSIGNMENT.fullmatch(words[i]):
-            i += 1
-            continue
-        if name not in _WRAPPERS:
-            return list(words[i:]), via_xargs
-        if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):
-            return [], False
-        takes_value, positional = _WRAPPERS[name]
-        via_xargs = via_xargs or name == "xargs"
-        i += 1
-        while i < len(words) and words[i].startswith("-") and words[i] != "-":
-            i += 2 if words[i] in takes_value else 1
-            if words[i - 1] == "--" or words[i - 2 : i - 1] == ("--",):
-                break
-        while i < len(words) and _ASSIGNMENT.fullmatch(words[i]):  # env A=1 rm
-            i += 1
-        i += positional
-    return [], via_xargs
-
-
-def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> list[str]:
-    """The words of ``args`` that are not options (nor options' values); all after ``--``."""
-    found: list[str] = []
-    skip = dashdash = False
-    for arg in args:
-        if skip:
-            skip = False
-        elif dashdash or not arg.startswith("-") or arg == "-":
-            found.append(arg)
-        elif arg == "--":
-            dashdash = True
-        else:
-            skip = arg in takes_value
-    return found
-
-
-def short_option(args: Sequence[str], letters: str, *long: str) -> bool:
-    """Whether ``args`` hold one of the ``long`` options or a short cluster with a letter."""
-    return any(
-        arg in long
-        or (arg[:1] == "-" and arg[1:2] not in ("-", "") and any(c in arg for c in letters))
-        for arg in args
-        if arg != "--"
-    )
+__all__ = ["Act", "destroyed", "working_directory"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +84,8 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
     elif name == "find":
         targets = _found_and_destroyed(args)
+    elif name in ("fd", "fdfind"):
+        targets = _fd_destroys(args)
     elif name.lower() in _WINDOWS_DELETERS and any(
         a.lower().startswith(("-r", "/s")) for a in args
     ):  # PowerShell's Remove-Item -Recurse, cmd's rd /s
@@ -240,7 +142,9 @@ def _fed(feeders: Sequence[Command]) -> list[str]:
             return operands(args)
         if name == "find":
             return _found_and_destroyed(args, listing=True)
-        if name in ("ls", "fd"):
+        if name in ("fd", "fdfind"):
+            return _fd_destroys(args, listing=True)
+        if name == "ls":
             return [f.rstrip("/") + "/*" for f in operands(args) or ["."]]
         if name not in _PASSES and not (name == "grep" and "-v" in args):
             return []
@@ -279,6 +183,60 @@ def _found_and_destroyed(args: Sequence[str], listing: bool = False) -> list[str
         negated = arg in ("!", "-not")
         i += 1
     return [s + "/*" for s in start or ["."]] if deletes and not narrowed else []
+
+
+_FD_VALUES = frozenset(
+    {"-e", "--extension", "-t", "--type", "-E", "--exclude", "-d", "--max-depth", "-S"}
+    | {"--min-depth", "--exact-depth", "--size", "--changed-within", "--changed-before"}
+    | {"--change-newer-than", "--change-older-than", "-o", "--owner", "-j", "--threads"}
+    | {"--base-directory", "--search-path", "--path-separator", "-c", "--color"}
+    | {"--max-results", "--format", "--and", "--ignore-file", "--batch-size"}
+)
+_FD_RUNS = frozenset({"-x", "--exec", "-X", "--exec-batch"})
+_FD_NARROWS = frozenset({"-e", "--extension", "--and"})
+# fd's pattern is a regular expression (a glob with -g) that matches every name.
+_FD_EVERY_NAME = frozenset({"", ".", "^", ".*", "^.*", "^.*$", ".+", "*", "**"})
+
+
+def _fd_destroys(args: Sequence[str], listing: bool = False) -> list[str]:
+    """The folders whose every entry ``fd`` deletes (``-x rm``, ``-X rm -rf``; with
+    ``listing``, merely lists): its search paths, when no pattern or extension narrows it."""
+    positional: list[str] = []
+    searched: list[str] = []  # --search-path's
+    deletes = listing
+    narrowed = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        flag = arg.partition("=")[0] if arg.startswith("--") else arg
+        if flag in _FD_RUNS:
+            end = i + 1
+            while end < len(args) and args[end] != ";":
+                end += 1
+            run, _ = unwrap(args[i + 1 : end])
+            command = basename(run[0]) if run else ""
+            shell_rm = command in _SHELLS and re.search(r"\brm\b", " ".join(run)) is not None
+            deletes = deletes or command in _DELETERS or shell_rm
+            i = end
+        elif flag in ("--search-path", "--base-directory"):
+            value = arg.partition("=")[2] if "=" in arg else args[i + 1 : i + 2]
+            searched.extend([value] if isinstance(value, str) else value)
+            i += 0 if "=" in arg else 1
+        elif flag in _FD_VALUES:
+            narrowed = narrowed or flag in _FD_NARROWS
+            i += 0 if "=" in arg else 1
+        elif arg == "--":
+            positional.extend(args[i + 1 :])
+            break
+        elif not arg.startswith("-") or arg == "-":
+            positional.append(arg)
+        i += 1
+    if not deletes or narrowed:
+        return []
+    pattern, paths = (positional[0], positional[1:]) if positional else ("", [])
+    if pattern not in _FD_EVERY_NAME:
+        return []
+    return [p.rstrip("/") + "/*" for p in paths + searched or ["."]]
 
 
 def _cleaned(args: Sequence[str], cwd: str | None) -> list[str]:

@@ -1,11 +1,14 @@
 """The built-in rules of ``tool_rules``: each named, each judging what a call does.
 
-:func:`check` reads a tool call (a shell command of any tool, a file tool's path, a patch)
-and returns the first :class:`Finding` of an enabled rule. The acts come from
-:mod:`._acts` (destroying paths), :mod:`._interpreters` (one-liners), :mod:`._infra`
-(infrastructure), :mod:`._exfil` (credentials to the network) and :mod:`._writes`
-(credential files, disks); what a line's commands set up for the next from :mod:`._line`;
-the paths they judge from :mod:`._targets`.
+:func:`check` reads a tool call (a shell command of any tool, a file tool's path, a patch,
+an MCP tool's structured arguments) and returns the first :class:`Finding` of an enabled
+rule. The acts come from :mod:`._acts` (destroying paths), :mod:`._interpreters`
+(one-liners), :mod:`._infra` (infrastructure), :mod:`._exfil` (credentials to the network),
+:mod:`._writes` (credential files, disks), :mod:`._forks` (fork bombs) and
+:mod:`._structured` (MCP tools' arguments); what a line's commands set up for the next from
+:mod:`._line`; the paths they judge from :mod:`._targets`; help and dry runs, which act on
+nothing, from :mod:`._rehearsals`; commands seen through ``sudo``, ``xargs`` and the like
+from :mod:`._wrappers`.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
-from sluice.policies._acts import destroyed, unwrap
+from sluice.policies._acts import destroyed
+from sluice.policies._forks import forks_forever
 from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql, may_destroy_infrastructure
 from sluice.policies._interpreters import code_of, read_code
 from sluice.policies._line import (
@@ -32,8 +37,11 @@ from sluice.policies._line import (
     runs_download,
     script_run,
 )
+from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._shell import Command, basename, parse
+from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, vital
+from sluice.policies._wrappers import unwrap
 from sluice.policies._writes import wipes_disk, writes_secret
 
 __all__ = ["RULES", "Finding", "check"]
@@ -72,9 +80,11 @@ _WRITE_TOOLS = frozenset(
     | {"search_replace", "write", "edit", "create_file", "append_file", "move_file"}
 )
 _WORKDIR_KEYS = ("workdir", "cwd", "working_directory")
-_SQL_KEYS = ("sql", "query", "statement", "statements", "queries")
 # Tools that run SQL (mcp__postgres__query, execute_sql), not those that search text for it.
-_RUNS_SQL = re.compile(r"(?i)sql|query|database|execute|postgres|mysql|sqlite|supabase|\bdb")
+_RUNS_SQL = re.compile(
+    r"(?i)sql|query|database|execute|postgres|mysql|sqlite|supabase|(?<![a-z])db(?![a-z])"
+    r"|mongo|redis|clickhouse|bigquery|snowflake|neon|cockroach|duckdb|turso|planetscale"
+)
 _SEARCHES = re.compile(r"(?i)search|grep|find|codebase")
 _DELETE_TOOLS = frozenset({"delete_file", "Delete", "remove_file"})
 _PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
@@ -98,10 +108,14 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
         )
         if _RUNS_SQL.search(tool) and not _SEARCHES.search(tool):
             rules.sql(arguments)
+        for rule, reason in structured_acts(tool, arguments, cwd):
+            rules.flag(rule, reason)
         if tool in _PATCH_TOOLS:
             rules.patch(str(arguments.get("input") or arguments.get("patch") or ""))
     # Unreadable arguments are read whole as a command line, and each JSON string in them.
     lines = _raw_lines(arguments) if isinstance(arguments, str) else _command_lines(arguments)
+    if isinstance(arguments, dict):
+        lines = chain(lines, _cli_lines(tool, arguments))
     for line in lines:
         if rules.found:
             break
@@ -122,11 +136,38 @@ def _raw_lines(text: str) -> Iterator[str]:
             yield match.group(1)
 
 
+# An MCP server that runs one program takes its arguments alone:
+# mcp__gcloud__run_gcloud_command {"args": ["projects", "delete", "p"]}.
+_CLIS = frozenset(
+    {"kubectl", "gcloud", "gsutil", "aws", "az", "terraform", "tofu", "pulumi", "docker"}
+    | {"helm", "git", "psql", "mysql", "redis", "rclone", "oc", "podman", "sqlite3"}
+)
+_ARGS_KEYS = ("args", "arguments", "argv")
+_CLI_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _cli_lines(tool: str, arguments: dict[str, Any]) -> Iterator[str]:
+    """The command line of a tool named for the one program it runs, from its arguments."""
+    programs = _CLIS.intersection(_CLI_WORD.findall(tool.lower()))
+    for key in _ARGS_KEYS if programs else ():
+        given = arguments.get(key)
+        if isinstance(given, list) and all(isinstance(word, str) for word in given):
+            given = shlex.join(given)
+        if isinstance(given, str):
+            for program in programs:
+                yield given if given.startswith(program + " ") else f"{program} {given}"
+
+
+def _command_key(key: str) -> bool:
+    """``command``, ``cmd``, ``script``; also ``cli_command``, ``kubectlCommand``."""
+    return key in _COMMAND_KEYS or key.endswith(("_command", "Command", "_cmd", "_script"))
+
+
 def _command_lines(value: Any) -> Iterator[str]:
     """The strings under a command-like key, at any depth; an argv list as one quoted line."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key not in _COMMAND_KEYS:
+            if not _command_key(key):
                 yield from _command_lines(item)
             elif isinstance(item, list) and all(isinstance(word, str) for word in item):
                 yield shlex.join(item)
@@ -146,13 +187,6 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
-
-
-_FORK_BOMB = re.compile(
-    r"(?<![\w:])([\w:]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}\s*;\s*\1"
-    # An endless loop that starts a background process each turn.
-    r"|\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)\s*;\s*do\s+[^;&\n]{1,200}&\s*(?:;\s*)?done"
-)
 
 
 class _Rules:
@@ -176,9 +210,10 @@ class _Rules:
                     self.flag("wipe_root_or_home", f"{tool} of {path} destroys {what}")
 
     def sql(self, arguments: dict[str, Any]) -> None:
-        """SQL in a database tool's arguments (an MCP server's ``query``)."""
-        for key in _SQL_KEYS:
-            if isinstance(text := arguments.get(key), str) and (reason := drops_in_sql(text)):
+        """SQL in a database tool's arguments (an MCP server's ``query``, ``sql``, ``input``,
+        at any depth)."""
+        for text in _strings(arguments):
+            if reason := drops_in_sql(text):
                 self.flag("drop_database", reason[:1].upper() + reason[1:])
 
     def patch(self, text: str) -> None:
@@ -186,7 +221,7 @@ class _Rules:
             self.flag("credential_write", _CREDENTIALS)
 
     def line(self, line: str, cwd: str | None, depth: int) -> None:
-        if _FORK_BOMB.search(line):
+        if forks_forever(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         commands = parse(line)
         state = LineState(line, cwd)
@@ -207,13 +242,17 @@ class _Rules:
         cwd, producer = state.cwd, state.pipe[-1] if state.pipe else None
         if exfiltrated := state.pipeline.add(command, producer):
             self.flag("credential_exfiltration", exfiltrated)
+        infrastructure = bool(words) and may_destroy_infrastructure(words)
+        may_rehearse = infrastructure or (bool(words) and basename(words[0]) in REHEARSING_TOO)
+        if may_rehearse and rehearses(words):
+            return  # terraform destroy --help, kubectl delete --dry-run=server, rsync -n
         for act in destroyed(command, cwd, state.pipe):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
         if not words:
             return
         name = basename(words[0])
-        if may_destroy_infrastructure(words):
+        if infrastructure:
             data = command.heredoc + " ".join(printed(producer))
             seen = Seen(data, state.lists_volumes, state.lists_kube, fed, state.branch)
             for rule, judge in INFRA_RULES:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from sluice.policies._acts import operands, unwrap
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_credential
+from sluice.policies._wrappers import operands, unwrap
 
 __all__ = ["Pipeline"]
 

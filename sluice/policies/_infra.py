@@ -1,7 +1,7 @@
 """The named rules against destroying infrastructure, each a check of one simple command.
 
 Each check takes a command's words, unwrapped (``sudo``, ``env``, ... removed: see
-:func:`sluice.policies._acts.unwrap`), and its here-document, and returns what it destroys
+:func:`sluice.policies._wrappers.unwrap`), and its here-document, and returns what it destroys
 or None. They read the command's meaning: its program, subcommand and options, wherever the
 options stand.
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from sluice.policies._acts import operands
 from sluice.policies._shell import basename
+from sluice.policies._wrappers import operands
 
 __all__ = ["INFRA_RULES", "Seen", "drops_in_sql", "may_destroy_infrastructure"]
 
@@ -88,20 +89,43 @@ _IAC = frozenset(
 )
 
 
+# Subcommands that change nothing (`terraform plan -destroy` plans), and options whose value
+# may be the word `destroy`.
+_READS_ONLY = frozenset(
+    {"plan", "show", "validate", "output", "graph", "init", "fmt", "providers", "console"}
+    | {"version", "help", "preview", "diff", "synth", "ls", "list", "get"}
+)
+_IAC_VALUES = frozenset(
+    {"-out", "-var", "-var-file", "-target", "-state", "-state-out", "-backup", "-replace"}
+    | {"--target", "--stack", "-s", "--config", "--cwd", "--out", "--var", "--name"}
+)
+
+
 def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
+    if name == "aws" and "cloudformation" in words and "delete-stack" in words:
+        return "aws cloudformation delete-stack deletes the stack's resources"
     if name not in _IAC and not (
         name in ("npx", "pnpm", "yarn") and words[1:2] in (["cdk"], ["sst"])
     ):
         return None
     rest = words[1:]
-    if "destroy" in rest or ("run-all" in rest and "destroy" in rest):
+    # The subcommand: the first operand (`terraform -chdir=x destroy`, `terragrunt run-all
+    # destroy`, `npx cdk destroy`), or `destroy` where no option takes it as its value (a
+    # plan's `-out destroy` is no destroy).
+    commands = [w for w in rest if not w.startswith("-")][:3]
+    while commands[:1] and commands[0] in ("run-all", "run", "cdk", "sst"):
+        commands = commands[1:]
+    sub = commands[:1]
+    if sub and sub[0] in _READS_ONLY:
+        return None
+    if any(w == "destroy" and p not in _IAC_VALUES for p, w in pairwise(["", *rest])):
         return f"{name} destroy deletes the managed infrastructure"
-    if "apply" in rest and ("-destroy" in rest or "--destroy" in rest):
+    if "apply" in commands and ("-destroy" in rest or "--destroy" in rest):
         return f"{name} apply -destroy deletes the managed infrastructure"
-    if name == "pulumi" and "down" in rest:
+    if name == "pulumi" and "down" in commands:
         return "pulumi down deletes the stack's resources"
-    if name in ("serverless", "sls", "sst") and "remove" in rest:
+    if name in ("serverless", "sls", "sst") and "remove" in commands:
         return f"{name} remove deletes the deployed stack"
     return None
 
@@ -129,6 +153,10 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+_STORE = r"(?:gs|s3|s3a|r2|az|azure|wasbs?|abfss?|oss|cos|minio)://[^/]+"
+_EVERY_OBJECT = re.compile(  # `gs://b/**`, `gs://b/*`, `s3://b/logs/**`: not `gs://b/*.log`
+    _STORE + r"(?:/[^*]*)?/\*\*(?:/\*+)*|" + _STORE + r"/?\*+(?:/\*+)*"
+)
 _AWS_VALUES = frozenset({"--profile", "--region", "--endpoint-url", "--output", "--query"})
 
 
@@ -140,6 +168,8 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
         args = positional[:2] + [a for a in args if a.startswith("-")]
     empty = any("empty" in s or "mktemp" in s or s == "/dev/null" for s in source)
     recursive = any(a in ("--recursive", "-r", "-R", "--force") or a.startswith("-r") for a in args)
+    # A wildcard that reaches every object: `gs://b/**`, `gs://b/*`, `s3://b/logs/**`.
+    recursive = recursive or any(map(_EVERY_OBJECT.fullmatch, positional))
     if name == "aws" and args[:1] == ["s3"]:
         if "rm" in args[1:2] and "--recursive" in args:
             return "aws s3 rm --recursive deletes every object under the prefix"
@@ -160,12 +190,15 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
         if sub == ["rsync"] and "-d" in args and empty:
             return "gsutil rsync -d deletes what the source lacks"
     deletes = ("rm" in args and recursive) or ("buckets" in args and "delete" in args)
+    deletes = deletes or ("objects" in args and "delete" in args and recursive)
     if name == "gcloud" and "storage" in args[:3] and deletes:
         return "gcloud storage deletes stored objects"
     if name == "az" and args[:1] == ["storage"] and any("delete" in a for a in args[1:4]):
         return "az storage deletes stored data"
     if name in ("rclone",) and args[:1] in (["purge"], ["delete"]):
         return f"rclone {args[0]} deletes stored data"
+    if name == "azcopy" and args[:1] in (["rm"], ["remove"]) and recursive:
+        return "azcopy remove deletes stored data"
     if name in ("mc", "s3cmd") and any(a in ("rm", "rb", "del") for a in args[:1]) and recursive:
         return f"{name} {args[0]} deletes stored data"
     return None
@@ -233,7 +266,7 @@ _PROGRAMS = (
     | _IAC
     | {"dropdb", "dropuser", "mysqladmin", "prisma", "dotnet", "alembic", "flush", "reset_db"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
-    | {"rclone", "mc", "s3cmd", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
+    | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
 )
 
 

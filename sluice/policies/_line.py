@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from sluice.policies._acts import operands, short_option, unwrap, working_directory
+from sluice.policies._acts import working_directory
 from sluice.policies._exfil import Pipeline
 from sluice.policies._shell import Command, basename
+from sluice.policies._wrappers import operands, short_option, unwrap
 
 __all__ = [
     "DOWNLOAD",

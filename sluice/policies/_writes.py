@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from sluice.policies._shell import Command, basename
-from sluice.policies._targets import is_secret
+from sluice.policies._targets import is_secret, resolve, vital
+from sluice.policies._wrappers import operands
 
 __all__ = ["wipes_disk", "writes_secret"]
 
@@ -33,12 +34,60 @@ def writes_secret(command: Command, words: Sequence[str]) -> bool:
         return any(arg.startswith("of=") and is_secret(arg[3:]) for arg in args)
     if name in _COPIES:
         # The destination is the last operand, or the directory of -t; copying *from* a
-        # credential file is a read.
+        # credential file is a read. Into a folder (`~/.aws/`, `-t ~/.ssh`), each source
+        # keeps its name there: `cp credentials ~/.aws/` writes ~/.aws/credentials.
         found = [arg for arg in args if not arg.startswith("-")]
-        directory = [b for a, b in pairwise(args) if a == "-t"]
+        directory = [b for a, b in pairwise(args) if a in ("-t", "--target-directory")]
         directory += [a.partition("=")[2] for a in args if a.startswith("--target-directory=")]
-        return any(map(is_secret, found[-1:] + directory))
+        sources = found if directory else found[:-1]
+        into = [
+            f"{folder.rstrip('/')}/{basename(source.rstrip('/'))}"
+            for folder in directory + found[-1:]
+            for source in sources
+            if _folder(folder, source)
+        ]
+        return any(map(is_secret, found[-1:] + directory + into))
     return False
+
+
+# The folders credentials are kept in, as a destination's last component.
+_CREDENTIAL_FOLDERS = frozenset({".ssh", ".aws", ".kube", ".docker", "gcloud", ".gnupg", "gh"})
+
+
+_HOME_CREDENTIALS = frozenset({".netrc", ".git-credentials", ".pgpass"})
+
+
+def _folder(destination: str, source: str) -> bool:
+    """Whether a copy's destination is a folder credentials are kept in (``~/.aws``,
+    ``host:.ssh/``, ``~/.config/gh/``), or the home folder and the source a ``.netrc``."""
+    parts = destination.replace(":", "/").split("/")
+    if any(part in _CREDENTIAL_FOLDERS for part in parts):
+        return True
+    home = resolve(destination, None)
+    at_home = home is not None and not home.contents and vital(home) == "the home folder"
+    return at_home and basename(source.rstrip("/")) in _HOME_CREDENTIALS
+
+
+# Programs that copy onto their last operand, with their options that take a value.
+_DISK_WRITERS: dict[str, frozenset[str]] = {
+    "cp": frozenset({"-S", "--suffix"}),
+    "install": frozenset({"-m", "--mode", "-o", "--owner", "-g", "--group", "-S"}),
+    "mv": frozenset({"-S", "--suffix"}),
+    "rsync": frozenset({"-e", "--rsh", "--exclude", "--include", "-f"}),
+    "scp": frozenset({"-P", "-i", "-o", "-F", "-c", "-l", "-J", "-S"}),
+    "ddrescue": frozenset({"-b", "-c", "-s", "-i", "-o"}),
+    "bmaptool": frozenset({"--bmap"}),
+    "pv": frozenset(),
+}
+
+
+def _destinations(args: Sequence[str], takes_value: frozenset[str]) -> list[str]:
+    """Where a copy writes: its last operand, the folder of ``-t``; pv's ``-o``/``--output``."""
+    found = [b for a, b in pairwise(args) if a in ("-t", "--target-directory", "-o", "--output")]
+    found += [
+        a.partition("=")[2] for a in args if a.startswith(("--output=", "--target-directory="))
+    ]
+    return found + operands(args, takes_value)[-1:]
 
 
 def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
@@ -49,8 +98,12 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     name, args = basename(words[0]), words[1:]
     if (name == "mkfs" or name.startswith("mkfs.")) and any(a.startswith("/dev/") for a in args):
         return "Formats a disk, destroying its data"  # a filesystem in an image file harms nobody
-    if name == "dd" and any(arg.startswith("of=") and _DISK.match(arg[3:]) for arg in args):
+    if name in ("dd", "dcfldd") and any(a.startswith("of=") and _DISK.match(a[3:]) for a in args):
         return "Overwrites a disk, destroying its data"
+    if name == "tee" and any(_DISK.match(a) for a in args):
+        return "Overwrites a disk, destroying its data"  # … | sudo tee /dev/sdb
+    if name in _DISK_WRITERS and any(map(_DISK.match, _destinations(args, _DISK_WRITERS[name]))):
+        return f"{name} onto a disk overwrites it, destroying its data"
     listing = any(a in ("-l", "--list", "print") for a in args)  # fdisk -l reads only
     if name in _DISK_TOOLS and any(_DISK.match(a) for a in args) and not listing:
         return f"{name} on a disk destroys its data"

@@ -41,42 +41,54 @@ In the gateway config::
                reason: Private keys stay on this machine}
 
 The built-in rules judge what a call does to which target, not how it is spelled. They read
-the shell command of any tool (a ``command``, ``cmd``, ``commands`` or ``script`` argument
-at any depth; an argv list like Codex's too) as a shell would: split into simple commands
-(``;``, ``&&``, pipes, subshells, ``$(…)``), seen through wrappers (``sudo``, ``env``,
-``timeout``, ``nohup``, ``xargs``, ``command``, ``\\rm``, ``/bin/rm``), into the command lines
-they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'``, here-documents fed to a
-shell, ``echo … | sh``, a script written then run), and relative paths resolved against the
-working directory the client reports (Claude Code's ``Working directory:``, Codex's
-``<cwd>``, Cursor's workspace path), followed through ``cd``. The rules:
+the shell command of any tool (a ``command``, ``cmd``, ``commands``, ``script`` or
+``…_command`` argument at any depth; an argv list like Codex's too; the ``args`` of an MCP
+tool named for the program it runs, like ``run_gcloud_command``) as a shell would: split
+into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``), seen through wrappers
+(``sudo``, ``env``, ``timeout``, ``nohup``, ``xargs``, ``command``, ``\\rm``, ``/bin/rm``),
+into the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'``,
+here-documents fed to a shell, ``echo … | sh``, a script written then run), and relative
+paths resolved against the working directory the client reports (Claude Code's ``Working
+directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed through ``cd``. An MCP
+tool that acts on structured arguments (``kubectl_delete`` with ``{"resourceType":
+"namespace"}``, ``drop-database``, ``delete_bucket``) is judged by the words of its
+server's name and its own, and the kind of resource its arguments name. The rules:
 
 - ``wipe_root_or_home``: deleting, emptying, truncating, moving away or taking every
   permission from ``/``, a home folder (``~``, ``~user``, ``$HOME``, ``${HOME}``,
   ``/home/NAME``, ``/Users/NAME``, ``/root``, the reported working directory when it is
   one), a parent of them, a top-level system folder, or everything in one of them
   (``/*``, ``~/.*``); by ``rm -r``, ``find -delete`` / ``-exec rm`` / ``-execdir``,
-  ``xargs rm`` fed by ``echo``, ``ls`` or ``find``, ``rsync --delete``, ``git clean -d/-x``
-  there, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``--no-preserve-root``, a file
-  tool (``delete_file``), or an interpreter's one-liner (``python -c``, ``node -e``,
-  ``perl -e``, ``ruby -e``: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``,
-  ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``, or the shell commands they run);
+  ``fd``/``fdfind -x``/``-X``/``--exec``/``--exec-batch rm`` unnarrowed by a pattern,
+  ``xargs rm`` fed by ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``git clean
+  -d/-x`` there, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``--no-preserve-root``,
+  a file tool (``delete_file``, an MCP ``delete_directory`` or ``move_file``), or an
+  interpreter's one-liner (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``:
+  ``shutil.rmtree``, ``os.remove``, ``Path.unlink``, ``fs.rmSync``, ``FileUtils.rm_rf``,
+  ``rmtree``, or the shell commands they run);
 - ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``FLUSHALL``, ``dropDatabase()`` sent
   to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli``, also
-  inside ``docker exec`` / ``kubectl exec``, a here-document or an MCP ``query``),
-  ``dropdb``, ``rails db:drop``, ``prisma migrate reset``;
+  inside ``docker exec`` / ``kubectl exec``, a here-document, or any argument of an MCP
+  database tool), ``dropdb``, ``rails db:drop``, ``prisma migrate reset``; an MCP tool that
+  drops a database, table or collection, deletes a database project, or flushes a store;
 - ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, ``tofu``,
-  ``terragrunt``, ``pulumi destroy``, ``cdk destroy``;
+  ``terragrunt``, ``pulumi destroy``, ``cdk destroy``, ``aws cloudformation delete-stack``,
+  an MCP tool that destroys a stack;
 - ``kubectl_delete_all``: ``kubectl delete`` of a namespace, ``all``, or with ``--all`` /
-  ``-A``;
+  ``-A``; an MCP Kubernetes tool deleting the same (``{"resourceType": "namespace"}``,
+  ``delete_namespace``, ``allNamespaces: true``);
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb``, ``gsutil rm -r``,
-  ``gcloud storage rm -r``, ``az storage … delete``, ``rclone purge``, a sync with
-  ``--delete`` from an empty folder;
-- ``gcloud_delete``: a ``gcloud … delete``;
+  ``gcloud storage rm -r``, a wildcard reaching every object (``gs://b/**``, ``gs://b/*``,
+  ``s3://b/logs/**``), ``az storage … delete``, ``azcopy rm --recursive``, ``rclone
+  purge``, a sync with ``--delete`` from an empty folder; an MCP tool deleting or emptying a
+  bucket or container, or every object under a prefix;
+- ``gcloud_delete``: a ``gcloud … delete``, or an MCP GCP tool's delete;
 - ``docker_prune``: ``docker system prune --volumes``, ``docker volume prune``, removing
-  every listed volume;
+  every listed volume, an MCP docker prune of volumes;
 - ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
   ``+main``) or a deletion of ``main``, ``master``, ``trunk``, ``develop``, ``production``
-  or ``release``, named or switched to before the push;
+  or ``release``, named or switched to before the push; an MCP push or ref update with
+  ``force`` to one of them, or ``delete_branch`` of one;
 - ``credential_exfiltration``: a credential file (``~/.ssh/*`` but public keys, ``.env``
   but ``.env.example``, ``~/.aws``, ``~/.netrc``, ``~/.kube/config``, private keys, …) or the
   environment (``env``, ``printenv``) sent to the network: ``curl -d @…`` / ``-F f=@…`` /
@@ -86,16 +98,21 @@ working directory the client reports (Claude Code's ``Working directory:``, Code
 - ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
   ``curl … | python3``, ``bash <(curl …)``, ``sh -c "$(curl …)"``, ``iwr … | iex``, a script
   downloaded then run in the same command;
-- ``disk_wipe``: ``mkfs``, ``dd of=``, ``shred``, ``wipefs``, ``blkdiscard``, ``sgdisk``,
-  a redirect or ``diskutil erase`` on a disk (``/dev/sd*``, ``/dev/nvme*``, …);
-- ``fork_bomb``: ``:(){ :|:& };:`` under any name, a fork in an endless loop in a one-liner;
+- ``disk_wipe``: ``mkfs``, ``dd``/``dcfldd of=`` in any argument order, ``shred``,
+  ``wipefs``, ``blkdiscard``, ``sgdisk``, a redirect, ``tee``, the destination of ``cp``,
+  ``mv``, ``install``, ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on
+  a disk (``/dev/sd*``, ``/dev/nvme*``, …);
+- ``fork_bomb``: a function, of any name, that starts itself twice through a pipe or ``&``
+  and is called (``:(){ :|:& };:``, ``b() { b & b; }; b``, fish's ``function f; f|f&; end``),
+  a batch file's ``%0|%0``, a fork in an endless loop;
 - ``credential_write``: a write to a credential file (``.ssh/*``, ``id_rsa``-like keys,
   ``.aws/credentials``, ``.netrc``, ``.kube/config``, cloud credentials, ``/etc/shadow``,
   ``/etc/sudoers``) by a redirect, ``tee``, ``sed -i``, ``dd of=``, the destination of
-  ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``scp``, a one-liner, a patch
-  (``apply_patch``), or as the path of a file-writing tool (Claude Code's ``Write``,
-  ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's ``write_file``, ``replace``;
-  Cursor's ``edit_file``; an MCP server's ``write_file``).
+  ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``scp`` (a file, or the credential
+  folder it lands in: ``cp id_rsa ~/.ssh/``, ``rsync creds/credentials ~/.aws/``), a
+  one-liner, a patch (``apply_patch``), or as the path of a file-writing tool (Claude
+  Code's ``Write``, ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's ``write_file``,
+  ``replace``; Cursor's ``edit_file``; an MCP server's ``write_file``).
 
 They let through, deliberately: deleting build outputs, ``node_modules``, files under the
 project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder);
@@ -103,7 +120,12 @@ project or one file under home (``> ~/.bashrc`` overwrites a file, not the home 
 repository; reading credential files (``cat ~/.ssh/config``: add a rule as above to forbid
 it); ``ssh -i ~/.ssh/key``; ``docker system prune -a`` without ``--volumes``; a force push
 to another branch; ``curl … | python -m json.tool``; quoted text given to a program that
-takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``). Variables set earlier in
+takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``); asking for help
+(``terraform destroy --help``, ``kubectl delete -h``, ``aws s3 rm help``) and dry runs
+(``kubectl delete … --dry-run=client``, ``aws s3 rm … --dryrun``, ``terraform plan
+-destroy``, ``gsutil rsync -n``, ``rsync -n``, ``git clean -n``, ``git push --dry-run``,
+``-WhatIf``, an MCP tool's ``dryRun: true``; not for ``rm`` or ``find``, which have none);
+an MCP tool deleting one pod, one object, one file of the project. Variables set earlier in
 the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``); a command computed
 at run time otherwise (``$(printf r%s m) -rf ~``, a script written by an earlier call) is
 not seen. Judging takes time linear in the call's length; a

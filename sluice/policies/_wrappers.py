@@ -1,0 +1,115 @@
+"""How a simple command is seen through the programs that run another (``sudo``, ``env``,
+``timeout 5``, ``nohup``, ``xargs``, ``command``, shell keywords, ...), and its operands and
+options read, for the rules that judge commands. Everything here is linear in the command's
+length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from sluice.policies._shell import basename
+
+__all__ = ["operands", "short_option", "unwrap"]
+
+# Programs that run the command in their arguments, with their options that take a value
+# (and how many leading operands are theirs, like timeout's duration).
+_WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
+    "sudo": (frozenset(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]), 0),
+    "doas": (frozenset({"-u", "-C"}), 0),
+    "env": (frozenset({"-u", "-C", "--unset", "--chdir"}), 0),
+    "nohup": (frozenset(), 0),
+    "time": (frozenset({"-f", "-o"}), 0),
+    "nice": (frozenset({"-n"}), 0),
+    "ionice": (frozenset({"-c", "-n", "-p"}), 0),
+    "timeout": (frozenset({"-s", "-k", "--signal", "--kill-after"}), 1),
+    "stdbuf": (frozenset({"-i", "-o", "-e"}), 0),
+    "command": (frozenset(), 0),
+    "builtin": (frozenset(), 0),
+    "exec": (frozenset({"-a"}), 0),
+    "xargs": (
+        frozenset(["-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "--delimiter", "--max-args"]),
+        0,
+    ),
+    "watch": (frozenset({"-n", "--interval"}), 0),
+    "flock": (frozenset({"-w", "-E"}), 1),
+    "chroot": (frozenset(), 1),
+    "unbuffer": (frozenset(), 0),
+    "caffeinate": (frozenset({"-t", "-w"}), 0),
+    "busybox": (frozenset(), 0),
+    # Shell keywords before a command: `if x; then rm -rf ~; fi`, `! rm`, `{ rm; }`.
+    **{keyword: (frozenset(), 0) for keyword in ("then", "do", "else", "elif", "if", "while")},
+    **{keyword: (frozenset(), 0) for keyword in ("until", "!", "{")},
+}
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
+
+
+def unwrap(words: Sequence[str]) -> tuple[list[str], bool]:
+    """The words of the command that ``words`` finally run, and whether ``xargs`` feeds it
+    its operands. ``command -v rm`` runs nothing."""
+    if len(words) > _CACHED_WORDS:
+        return _unwrap(tuple(words))
+
+    unwrapped, via_xargs = _unwrap_cached(tuple(words))
+    return list(unwrapped), via_xargs
+
+
+_CACHED_WORDS = 32  # the rules unwrap each command several times; long ones are rare
+
+
+@lru_cache(maxsize=1024)
+def _unwrap_cached(words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    unwrapped, via_xargs = _unwrap(words)
+    return tuple(unwrapped), via_xargs
+
+
+def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
+    via_xargs, i = False, 0
+    while i < len(words):
+        name = basename(words[i])
+        if _ASSIGNMENT.fullmatch(words[i]):
+            i += 1
+            continue
+        if name not in _WRAPPERS:
+            return list(words[i:]), via_xargs
+        if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):
+            return [], False
+        takes_value, positional = _WRAPPERS[name]
+        via_xargs = via_xargs or name == "xargs"
+        i += 1
+        while i < len(words) and words[i].startswith("-") and words[i] != "-":
+            i += 2 if words[i] in takes_value else 1
+            if words[i - 1] == "--" or words[i - 2 : i - 1] == ("--",):
+                break
+        while i < len(words) and _ASSIGNMENT.fullmatch(words[i]):  # env A=1 rm
+            i += 1
+        i += positional
+    return [], via_xargs
+
+
+def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> list[str]:
+    """The words of ``args`` that are not options (nor options' values); all after ``--``."""
+    found: list[str] = []
+    skip = dashdash = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif dashdash or not arg.startswith("-") or arg == "-":
+            found.append(arg)
+        elif arg == "--":
+            dashdash = True
+        else:
+            skip = arg in takes_value
+    return found
+
+
+def short_option(args: Sequence[str], letters: str, *long: str) -> bool:
+    """Whether ``args`` hold one of the ``long`` options or a short cluster with a letter."""
+    return any(
+        arg in long
+        or (arg[:1] == "-" and arg[1:2] not in ("-", "") and any(c in arg for c in letters))
+        for arg in args
+        if arg != "--"
+    )

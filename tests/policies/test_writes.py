@@ -1,0 +1,84 @@
+"""Writes onto disks by any program that writes its destination, and copies into the folders
+credentials are kept in."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.verdicts import bash
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cat img | sudo tee /dev/sdb",
+        "cat /dev/zero | sudo tee -a /dev/sda1 > /dev/null",
+        "cp x.img /dev/sda",
+        "sudo cp /dev/zero /dev/nvme0n1",
+        "cat x > /dev/nvme0n1",
+        "pv img > /dev/sdb",
+        "pv img -o /dev/sdb",
+        "sudo dd bs=4M of=/dev/sdb if=x.img status=progress",
+        "xzcat os.img.xz | sudo dd of=/dev/mmcblk0 bs=4M",
+        "sudo dcfldd if=img of=/dev/sdc",
+        "sudo ddrescue /dev/sda /dev/sdb",
+        "sudo bmaptool copy img.wic /dev/sdb",
+        "sudo sh -c 'cat img > /dev/sdb'",
+        "head -c 1G /dev/urandom > /dev/disk2",
+    ],
+)
+def test_writing_onto_a_disk_is_blocked(command: str) -> None:
+    assert bash(command) == "disk_wipe"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cp /dev/sda backup.img",
+        "dd if=/dev/sda of=backup.img",
+        "echo hi | tee /dev/null",
+        "sudo cp disk.img /tmp/",
+        "cat /dev/sdb1 | gzip > part.gz",
+    ],
+)
+def test_reading_a_disk_passes(command: str) -> None:
+    assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rsync x/.aws/credentials ~/.aws/",
+        "rsync -av backup/.aws/credentials ~/.aws",
+        "cp id_rsa ~/.ssh/",
+        "cp -t ~/.ssh/ id_ed25519",
+        "install -m600 key ~/.ssh/",
+        "install -m 600 deploy_key ~/.ssh",
+        "cp config ~/.kube/",
+        "cp hosts.yml ~/.config/gh/",
+        "mv /tmp/credentials /home/dev/.aws/",
+        "scp host:.aws/credentials ~/.aws/",
+        "ln -s /tmp/netrc-copy/.netrc ~/",
+        "cp backup/.git-credentials $HOME",
+    ],
+)
+def test_copying_into_a_credential_folder_writes_a_credential(command: str) -> None:
+    assert bash(command) == "credential_write"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cp ~/.aws/credentials /tmp/",
+        "cp ~/.ssh/id_rsa.pub /tmp/",
+        "cp README.md docs/",
+        "cp -r src/ build/",
+        "cp .env.example .env",
+        "cp kubeconfig.yaml ~/.kube/",
+        "rsync -av ~/.ssh/ /mnt/backup/ssh/",
+        "cp ~/.ssh/id_ed25519.pub ~/",
+        "cp notes.txt ~/",
+    ],
+)
+def test_copying_credentials_elsewhere_or_other_files_in_passes(command: str) -> None:
+    assert bash(command) is None
