@@ -7,8 +7,9 @@ cheap aggregate query) every ``auth.refresh_interval_s`` and reloads
 revoked one stops working, on every worker of every replica within about one interval.
 A well-formed key the directory does not know yet (created a moment ago, on another
 replica) triggers one refresh before it is refused: concurrent misses share it, and misses
-refresh at most every :data:`MISS_REFRESH_S`, so a flood of made-up keys costs the store a
-few cheap version queries a second, never a lookup each. An expiry needs no poll: it is
+refresh at most every :data:`MISS_REFRESH_S` (a miss too soon after the last waits for the
+next), so a flood of made-up keys costs the store a few cheap version queries a second,
+never a lookup each. An expiry needs no poll: it is
 checked on every lookup.
 
 While the store cannot be read, the directory keeps the keys it last loaded (traffic goes
@@ -65,17 +66,22 @@ class KeyDirectory:
 
     async def refresh_for(self, secret: str) -> bool:
         """Before refusing ``secret``: refresh once if it could be a key created since the
-        last poll; ``True`` when the keys were reloaded (look it up again)."""
+        last poll; ``True`` when the keys were reloaded (look it up again). Misses share one
+        refresh, and one starts at most every :data:`MISS_REFRESH_S`: a miss too soon after
+        the last waits for the next."""
         if not looks_like_key(secret):
             return False
         task = self._missed
         if task is None or task.done():
-            now = time.monotonic()
-            if now - self._missed_at < MISS_REFRESH_S:
-                return False
-            self._missed_at = now
-            task = self._missed = asyncio.ensure_future(self.refresh())
+            wait = self._missed_at + MISS_REFRESH_S - time.monotonic()
+            task = self._missed = asyncio.ensure_future(self._refresh_after(max(0.0, wait)))
         return await asyncio.shield(task)
+
+    async def _refresh_after(self, delay: float) -> bool:
+        if delay:
+            await asyncio.sleep(delay)
+        self._missed_at = time.monotonic()
+        return await self.refresh()
 
     @property
     def size(self) -> int:

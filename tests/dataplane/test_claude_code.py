@@ -1,18 +1,24 @@
 """Real Claude Code (headless, pinned) through the real gateway and the fake upstream.
 
 What a developer sees when the gateway stands between Claude Code and its provider: answers
-arrive as usual, and a destructive tool call never reaches the tools, whichever way the
-model spells it. See ``tests/dataplane/claude_code.py`` for how Claude Code is run.
+arrive as usual, a destructive tool call never reaches the tools, whichever way the model
+spells it, and a Sluice key works however Claude Code is given it (``ANTHROPIC_API_KEY``,
+``ANTHROPIC_AUTH_TOKEN``, an ``apiKeyHelper``) while a wrong one gets nowhere. See
+``tests/dataplane/claude_code.py`` for how Claude Code is run.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from sluice.schema import async_url
+from sluice.store import Store
+from sluice.store.keys import create_key
 from tests.dataplane.claude_code import run_claude
 from tests.dataplane.conftest import track
 from tests.harness import FakeUpstream, Gateway, gateway_config, short_tempdir, start_gateway
@@ -53,7 +59,9 @@ def test_claude_code_answers_through_the_gateway(
 # so even a failure of the gateway would not harm the machine (and -p mode asks first).
 DESTRUCTIVE = [
     "rm -rf ~",
-    "rm -rf $HOME/",
+    "find ~ -mindepth 1 -delete",
+    "cd ~ && rm -rf -- *",
+    "python3 -c \"import os, shutil; shutil.rmtree(os.path.expanduser('~'))\"",
 ]
 
 
@@ -71,5 +79,59 @@ def test_claude_code_never_runs_a_destructive_call(
     )
     assert not run.is_error, run.output
     assert "Sluice blocked a tool call" in run.result
-    assert command in run.result
+    assert "wipe_root_or_home" in run.result  # the rule that judged it, whatever the spelling
     assert (home / "keep.txt").read_text() == "still here"
+
+
+async def _issue_key(store_url: str) -> str:
+    async with Store(async_url(store_url)) as store:
+        _, key = await create_key(store, "alice", "payments")
+    return key
+
+
+@pytest.fixture(scope="module")
+def keyed(upstream: FakeUpstream) -> Iterator[tuple[Gateway, str]]:
+    """A gateway in keys mode (its store an SQLite file) and a key issued by it."""
+    with short_tempdir() as base:
+        store_url = f"sqlite:///{base / 'sluice.db'}"
+        config = gateway_config(
+            upstream.url, base / "run", store_url=store_url, auth={"mode": "keys"}
+        )
+        with track(start_gateway(base, config)) as gateway:
+            yield gateway, asyncio.run(_issue_key(store_url))
+
+
+def _saw(upstream: FakeUpstream, key: str) -> list[dict[str, object]]:
+    """The LLM requests the provider received, after checking none carried ``key``."""
+    calls = [r for r in upstream.requests() if r["method"] == "POST"]
+    assert all(key not in json.dumps(call) for call in calls)
+    return calls
+
+
+@pytest.mark.parametrize("how", ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "apiKeyHelper"])
+def test_claude_code_works_with_a_sluice_key_however_it_is_given(
+    keyed: tuple[Gateway, str], upstream: FakeUpstream, home: Path, how: str
+) -> None:
+    gateway, key = keyed
+    upstream.clear()
+    if how == "apiKeyHelper":  # Claude Code runs the command for its key
+        (home / "sluice-key").write_text(key)
+        settings = {"apiKeyHelper": f"cat {home / 'sluice-key'}"}
+        run = run_claude(gateway.url, "say hi", home, settings=settings)
+    else:
+        run = run_claude(gateway.url, "say hi", home, env={how: key})
+    assert not run.is_error, run.output
+    assert "scripted" in run.result
+    assert len(_saw(upstream, key)) == 1
+
+
+def test_claude_code_with_a_wrong_key_gets_nowhere(
+    keyed: tuple[Gateway, str], upstream: FakeUpstream, home: Path
+) -> None:
+    gateway, key = keyed
+    upstream.clear()
+    wrong = "sk-sluice-" + "x" * 32
+    run = run_claude(gateway.url, "say hi", home, env={"ANTHROPIC_API_KEY": wrong})
+    assert run.is_error, run.output
+    assert "scripted" not in run.result
+    assert _saw(upstream, key) == []

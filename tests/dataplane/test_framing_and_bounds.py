@@ -18,12 +18,14 @@ import pytest
 
 from sluice.model import Format
 from tests.dataplane.conftest import track
-from tests.harness import FakeUpstream, Gateway, gateway_config, short_tempdir, start_gateway
+from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, short_tempdir, start_gateway
 
 SECRET = "AKIAIOSFODNN7EXAMPLE"  # an AWS access key id: the redact policy removes it
 CHAINS: dict[str, list[dict[str, Any]]] = {
     "redact": [{"name": "redact"}],
     "rules": [{"name": "tool_rules"}],  # reads tool calls only: text flows on at once
+    # A whole-block text hook: the gateway holds each text block until its end.
+    "whole": [{"name": "tests.sidecar.policies_for_tests:Shout"}],
 }
 BOUNDS = {"max_sse_event_bytes": 16384, "max_held_bytes": 32768, "max_response_bytes": 32768}
 PATHS = {
@@ -41,6 +43,7 @@ def bounded(upstream: FakeUpstream) -> Iterator[Gateway]:
             base / "run",
             chains=CHAINS,
             chain_header={"enabled": True},
+            policy_paths=[str(ROOT)],
             sidecar={"socket_dir": str(base / "run"), "workers": 1, **BOUNDS},
         )
         with track(start_gateway(base, config)) as gateway:
@@ -124,12 +127,13 @@ async def test_a_secret_in_the_answer_is_redacted_whatever_the_label(
 async def test_a_stream_policies_would_hold_past_the_bound_ends_with_an_error_event(
     bounded: Gateway, fmt: Format
 ) -> None:
-    """``redact`` holds a text block until it is whole; 3,000 deltas are more than 32 KiB."""
+    """A whole-block text policy holds a text block until it ends; 3,000 deltas are more
+    than 32 KiB. (``redact`` reads text as it streams and holds only a short tail.)"""
     reply = await post(
         bounded,
         fmt,
         True,
-        **{"x-sluice-chain": "redact", "x-fake-script": "long", "x-fake-events": "3000"},
+        **{"x-sluice-chain": "whole", "x-fake-script": "long", "x-fake-events": "3000"},
     )
     assert "sidecar.max_held_bytes" in last_error(reply)
 
