@@ -173,8 +173,8 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     if name == "aws" and args[:1] == ["s3"]:
         if "rm" in args[1:2] and "--recursive" in args:
             return "aws s3 rm --recursive deletes every object under the prefix"
-        if "rb" in args[1:2]:
-            return "aws s3 rb deletes the bucket"
+        if "rb" in args[1:2] and "--force" in args:  # without it, rb removes only an empty bucket
+            return "aws s3 rb --force deletes the bucket and every object in it"
         if "sync" in args[1:2] and "--delete" in args and empty:
             return "aws s3 sync --delete deletes what the source lacks"
     if (

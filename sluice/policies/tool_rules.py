@@ -61,7 +61,9 @@ server's name and its own, and the kind of resource its arguments name. The rule
   (``/*``, ``~/.*``); by ``rm -r``, ``find -delete`` / ``-exec rm`` / ``-execdir``,
   ``fd``/``fdfind -x``/``-X``/``--exec``/``--exec-batch rm`` unnarrowed by a pattern,
   ``xargs rm`` fed by ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``git clean
-  -d/-x`` there, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``--no-preserve-root``,
+  -d/-x`` or ``git rm -r`` there, an archiver that deletes what it packs (``tar
+  --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``), ``shred``, ``truncate``,
+  ``mv``, ``chmod -R 000``, ``--no-preserve-root``,
   a file tool (``delete_file``, an MCP ``delete_directory`` or ``move_file``), or an
   interpreter's one-liner (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``:
   ``shutil.rmtree``, ``os.remove``, ``Path.unlink``, ``fs.rmSync``, ``FileUtils.rm_rf``,
@@ -77,7 +79,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
 - ``kubectl_delete_all``: ``kubectl delete`` of a namespace, ``all``, or with ``--all`` /
   ``-A``; an MCP Kubernetes tool deleting the same (``{"resourceType": "namespace"}``,
   ``delete_namespace``, ``allNamespaces: true``);
-- ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb``, ``gsutil rm -r``,
+- ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it,
+  only an empty bucket goes), ``gsutil rm -r``,
   ``gcloud storage rm -r``, a wildcard reaching every object (``gs://b/**``, ``gs://b/*``,
   ``s3://b/logs/**``), ``az storage … delete``, ``azcopy rm --recursive``, ``rclone
   purge``, a sync with ``--delete`` from an empty folder; an MCP tool deleting or emptying a
