@@ -34,6 +34,7 @@ from sluice.policies._line import (
     decoded,
     has_script,
     printed,
+    read_files,
     runs_download,
     script_run,
 )
@@ -254,7 +255,11 @@ class _Rules:
         name = basename(words[0])
         if infrastructure:
             data = command.heredoc + " ".join(printed(producer))
-            seen = Seen(data, state.lists_volumes, state.lists_kube, fed, state.branch)
+            # SQL written to a file earlier in the line: cat > x.sql <<EOF …; psql -f x.sql
+            files = dict.fromkeys(read_files(command, words)).keys() & state.written.keys()
+            data += "\n".join(state.written[f] for f in sorted(files))
+            plans = frozenset(state.destroy_plans)
+            seen = Seen(data, state.lists_volumes, state.lists_kube, fed, state.branch, plans)
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):
                     self.flag(rule, reason[:1].upper() + reason[1:])

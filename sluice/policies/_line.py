@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from sluice.policies._acts import working_directory
 from sluice.policies._exfil import Pipeline
+from sluice.policies._infra import destroy_plan
 from sluice.policies._shell import Command, basename
 from sluice.policies._wrappers import operands, short_option, unwrap
 
@@ -25,6 +26,7 @@ __all__ = [
     "decoded",
     "has_script",
     "printed",
+    "read_files",
     "runs_download",
     "script_run",
 ]
@@ -53,7 +55,8 @@ class LineState:
         self.pipe: list[Command] = []  # the commands piping into the next one
         self.pipeline = Pipeline()
         self.branch: str | None = None  # the git branch switched to
-        self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF
+        self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF, tee
+        self.destroy_plans: set[str] = set()  # terraform plan -destroy -out=F's files
         self.downloaded: set[str] = set()  # files curl or wget saved
         # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
         self.loops: dict[str, list[str]] = {}
@@ -99,11 +102,21 @@ class LineState:
         name, args = basename(words[0]), words[1:]
         if name == "git" and (switched := _switched_branch(args)):
             self.branch = switched
-        for target in (r.removeprefix("./") for r in command.redirects):
-            if name in ("echo", "printf"):
-                self.written[target] = " ".join(operands(args))
-            elif name == "cat" and command.heredoc:
-                self.written[target] = command.heredoc
+        if plan := destroy_plan(words):
+            self.destroy_plans.add(plan.removeprefix("./"))
+        text = ""
+        if name in ("echo", "printf"):
+            text = " ".join(operands(args))
+        elif name in ("cat", "tee") and command.heredoc:
+            text = command.heredoc
+        elif name == "tee" and command.after == "|" and len(self.pipe) > 1:
+            text = " ".join(printed(self.pipe[-2]))  # echo 'DROP TABLE t;' | tee x.sql
+        targets = list(command.redirects)
+        if name == "tee":
+            targets += operands(args)
+        for target in (t.removeprefix("./") for t in targets):
+            if text and len(self.written) < _VARIABLES:  # `>>` adds to what is there
+                self.written[target] = (self.written.get(target, "") + "\n" + text)[-_SCRIPT:]
             if name in _FETCHERS:
                 self.downloaded.add(target)
         if name in _FETCHERS:
@@ -111,6 +124,19 @@ class LineState:
 
 
 _LOOP_VALUES = 16
+_SCRIPT = 65536  # what a line writes to one file is kept up to this length
+# A client's own command that reads a file: sqlite3's `.read F`, mysql's `source F`, psql's `\i F`.
+_READS_FILE = re.compile(r"(?:\.read|source|\\i|\\include|\\\.)\s+(\S+)")
+
+
+def read_files(command: Command, words: Sequence[str]) -> list[str]:
+    """The files a program is given to read: its input (``< F``), its operands and option
+    values (``-f F``, ``--file=F``), those its own commands read (``.read F``, ``source F``)."""
+    files = [*command.inputs]
+    for word in words[1:]:
+        files.append(word.partition("=")[2] if word.startswith("-") else word)
+        files += _READS_FILE.findall(word)
+    return [f.removeprefix("./") for f in files if f]
 
 
 def decoded(pipe: Sequence[Command]) -> str | None:

@@ -70,10 +70,12 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``rmtree``, or the shell commands they run);
 - ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``FLUSHALL``, ``dropDatabase()`` sent
   to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli``, also
-  inside ``docker exec`` / ``kubectl exec``, a here-document, or any argument of an MCP
-  database tool), ``dropdb``, ``rails db:drop``, ``prisma migrate reset``; an MCP tool that
+  inside ``docker exec`` / ``kubectl exec``, a here-document, a file written earlier in the
+  line and run with ``psql -f``, ``< F``, ``.read F``, or any argument of an MCP database
+  tool), ``dropdb``, ``rails db:drop``, ``prisma migrate reset``; an MCP tool that
   drops a database, table or collection, deletes a database project, or flushes a store;
-- ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, ``tofu``,
+- ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, applying a plan made
+  with ``plan -destroy -out=F`` in the same line, ``tofu``,
   ``terragrunt``, ``pulumi destroy``, ``cdk destroy``, ``aws cloudformation delete-stack``,
   an MCP tool that destroys a stack;
 - ``kubectl_delete_all``: ``kubectl delete`` of a namespace, ``all``, or with ``--all`` /
