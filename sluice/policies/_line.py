@@ -23,6 +23,7 @@ __all__ = [
     "RUNS_STDIN",
     "SHELLS",
     "LineState",
+    "compiled_source",
     "decoded",
     "has_script",
     "printed",
@@ -33,7 +34,9 @@ __all__ = [
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash"})
 RUNS_STDIN = SHELLS | {"ssh", "su", "sudo"}
-INTERPRETER = re.compile(r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun)[0-9.]*")
+INTERPRETER = re.compile(
+    r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun|lua|luajit)[0-9.]*|Rscript"
+)
 _FETCHERS = frozenset({"curl", "wget", "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod"})
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
@@ -186,6 +189,14 @@ def script_run(words: Sequence[str]) -> str | None:
         found = operands(words[1:])
         return found[0] if found else None
     return words[0] if "/" in words[0] else None
+
+
+def compiled_source(words: Sequence[str]) -> str:
+    """The source file ``go run x.go`` compiles and runs, or ""."""
+    if len(words) > 2 and basename(words[0]) == "go" and words[1] == "run":
+        sources = [w for w in words[2:] if w.endswith(".go")]
+        return sources[0].removeprefix("./") if sources else ""
+    return ""
 
 
 def printed(producer: Command | None) -> list[str]:
