@@ -66,7 +66,15 @@ _HOME = re.compile(
     + "~"
     + _Q
     + r"\s*\)"
-    r"|\$ENV\{\s*['\"]?HOME['\"]?\s*\}|ENV\[\s*" + _Q + "HOME" + _Q + r"\s*\]|\bDir\.home\b"
+    r"|\$_SERVER\[\s*"
+    + _Q
+    + "HOME"
+    + _Q
+    + r"\s*\]|\$ENV\{\s*['\"]?HOME['\"]?\s*\}|ENV\[\s*"
+    + _Q
+    + "HOME"
+    + _Q
+    + r"\s*\]|\bDir\.home\b"
     r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\))"
 )
 _HOME_MARK = "\x01"
@@ -163,7 +171,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     if _SPAWNS.search(marked) or (backquotes_run and "`" in marked):
         # "rm -rf " + HOME, 'rm -rf ' . getenv('HOME'), "rm -rf " .. os.getenv("HOME"),
         # `rm -rf ${os.homedir()}`, "rm -rf #{ENV['HOME']}": the home folder in the command.
-        joined = _JOINED.sub(r"~\1", marked)
+        joined = _JOINED.sub(lambda m: "~" + (m.group(3) or "") + m.group(1), marked)
         joined = _INTERPOLATED.sub("~", joined)
         reading.shell_lines = [
             (m.group(1) or m.group(2) or m.group(3) or "").replace(_HOME_MARK, "~")
@@ -173,7 +181,11 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     return reading
 
 
-_JOINED = re.compile(r"""(['"`])\s*(?:\+|\.\.?|<>|&|,)\s*""" + _HOME_MARK)
+_JOIN = r"\s*(?:\+|\.\.?|<>|&|,)\s*"
+# A string, the home folder, and maybe a string after it, joined: "rm -rf " + HOME + "/tmp".
+_JOINED = re.compile(
+    r"""(['"`])""" + _JOIN + _HOME_MARK + r"""(?:""" + _JOIN + r"""(['"`])([^'"`\n]{0,400})\2)?"""
+)
 _INTERPOLATED = re.compile(r"[$#]?\{\s*" + _HOME_MARK + r"\s*\}")
 # A database driver's call that runs the SQL it is given (cursor.execute, client.query, ...).
 _SQL_CALL = re.compile(

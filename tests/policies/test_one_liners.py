@@ -29,6 +29,12 @@ GO = 'package main\nimport "os"\nfunc main() { os.RemoveAll(os.Getenv("HOME")) }
         """ruby -e 'system("rm -rf #{ENV["HOME"]}")'""",
         """ruby -e '`rm -rf ~`'""",
         """perl -e 'system("rm -rf $ENV{HOME}")'""",
+        """php -r 'exec("rm -rf ".$_SERVER["HOME"]);'""",
+        """bun -e 'await $`rm -rf ${process.env.HOME}`'""",
+        """perl -e 'system("rm -rf " . $ENV{HOME})'""",
+        "node -e \"require('child_process').execSync('rm -rf ' + require('os').homedir())\"",
+        'cat > main.go <<EOF\npackage main\nimport "os/exec"\n'
+        'func main() { exec.Command("sh", "-c", "rm -rf ~").Run() }\nEOF\ngo run main.go',
         "cat > /tmp/w.py <<EOF\nimport shutil, os\nshutil.rmtree(os.path.expanduser('~'))\nEOF\n"
         "python3 /tmp/w.py",
     ],
@@ -68,6 +74,9 @@ def test_one_liners_dropping_a_database_are_blocked(command: str) -> None:
         """deno eval 'console.log(Deno.env.get("HOME"))'""",
         """node -e 'console.log(`rm -rf ${os.homedir()}/x`)'""",
         """ruby -e 'puts `ls ~`'""",
+        """php -r 'system("rm -rf " . getenv("HOME") . "/project/build");'""",
+        """node -e 'execSync("rm -rf " + process.env.HOME + "/tmp")'""",
+        """python3 -c 'import os; os.system("rm -rf " + os.getenv("HOME") + "/.cache")'""",
     ],
 )
 def test_harmless_one_liners_pass(command: str) -> None:
