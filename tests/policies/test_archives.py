@@ -70,3 +70,17 @@ def test_git_rm_of_home_or_root_is_a_deletion(command: str, cwd: str | None) -> 
 )
 def test_git_rm_that_keeps_home_passes(command: str, cwd: str | None) -> None:
     assert bash(command, cwd) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("tar -czf /tmp/x.tgz --remove-files .", "wipe_root_or_home"),
+        ("zip -rm /tmp/a.zip .", "wipe_root_or_home"),
+        ("cd project && tar -czf /tmp/x.tgz --remove-files .", None),
+    ],
+)
+def test_archiving_the_working_directory_away_when_it_is_home(
+    command: str, rule: str | None
+) -> None:
+    assert bash(command, HOME) == rule
