@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from sluice.policies._archives import git_removed, packed_away
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import Path, resolve
 from sluice.policies._wrappers import operands, short_option, unwrap
@@ -99,9 +100,13 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         if "--remove-source-files" in args:
             targets += files[:-1]
         targets = [t.partition(":")[2] or "~" if _remote(t) else t for t in targets]
+    elif name == "git" and (removed := git_removed(args)):
+        targets = removed  # git rm -r deletes the files as it untracks them
     elif name == "git":
         targets = _cleaned(args, cwd)
         verb = "removes every untracked file in"
+    elif packed := packed_away(name, args):
+        targets, verb = packed, "archives and deletes"
     elif name == "mv":
         files = operands(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
         targets, verb = files[:-1], "moves away"

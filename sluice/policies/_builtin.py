@@ -31,9 +31,11 @@ from sluice.policies._line import (
     RUNS_STDIN,
     SHELLS,
     LineState,
+    compiled_source,
     decoded,
     has_script,
     printed,
+    read_files,
     runs_download,
     script_run,
 )
@@ -91,6 +93,7 @@ _PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
 _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$", re.M)
 _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
+_BACKQUOTES_RUN = re.compile(r"ruby|perl|php")  # `…` runs a shell command in these
 
 
 def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -> Finding | None:
@@ -254,7 +257,11 @@ class _Rules:
         name = basename(words[0])
         if infrastructure:
             data = command.heredoc + " ".join(printed(producer))
-            seen = Seen(data, state.lists_volumes, state.lists_kube, fed, state.branch)
+            # SQL written to a file earlier in the line: cat > x.sql <<EOF …; psql -f x.sql
+            files = dict.fromkeys(read_files(command, words)).keys() & state.written.keys()
+            data += "\n".join(state.written[f] for f in sorted(files))
+            plans = frozenset(state.destroy_plans)
+            seen = Seen(data, state.lists_volumes, state.lists_kube, fed, state.branch, plans)
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):
                     self.flag(rule, reason[:1].upper() + reason[1:])
@@ -267,7 +274,12 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)
         if depth >= _DEPTH:
             return
-        if script in state.written:
+        source = compiled_source(words)  # go run x.go
+        if source in state.written:
+            self.code(name, state.written[source], cwd, depth)
+        elif script in state.written and INTERPRETER.fullmatch(name):
+            self.code(name, state.written[script], cwd, depth)  # cat > x.py <<EOF …; python x.py
+        elif script in state.written:
             self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
@@ -288,7 +300,9 @@ class _Rules:
                 self.line(" ".join(text), cwd, depth + 1)
 
     def code(self, name: str, code: str, cwd: str | None, depth: int) -> None:
-        reading = read_code(code)
+        reading = read_code(code, backquotes_run=_BACKQUOTES_RUN.match(name) is not None)
+        if reading.drops:
+            self.flag("drop_database", f"{name} one-liner {reading.drops}")
         if reading.destroys:
             self.flag("wipe_root_or_home", f"{name} one-liner deletes {reading.destroys}")
         if reading.sends_credential:

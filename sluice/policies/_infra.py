@@ -16,7 +16,7 @@ from itertools import pairwise
 from sluice.policies._shell import basename
 from sluice.policies._wrappers import operands
 
-__all__ = ["INFRA_RULES", "Seen", "drops_in_sql", "may_destroy_infrastructure"]
+__all__ = ["INFRA_RULES", "Seen", "destroy_plan", "drops_in_sql", "may_destroy_infrastructure"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class Seen:
     lists_kube: bool = False  # the line lists cluster resources (`kubectl get ns -o name`)
     fed: bool = False  # xargs gives the command its operands
     branch: str | None = None
+    destroy_plans: frozenset[str] = frozenset()  # files `terraform plan -destroy` saved
 
 
 _SQL_CLIENTS = frozenset(
@@ -101,6 +102,20 @@ _IAC_VALUES = frozenset(
 )
 
 
+def destroy_plan(words: Sequence[str]) -> str | None:
+    """The file ``terraform plan -destroy -out=F`` (``tofu``, ``terragrunt``) saves, if
+    ``words`` are such a plan: applying it destroys."""
+    if not words or basename(words[0]) not in _IAC or "plan" not in words[1:4]:
+        return None
+    if "-destroy" not in words and "--destroy" not in words:
+        return None
+    for flag, value in pairwise(words):
+        if flag in ("-out", "--out"):
+            return value
+    saved = [w.partition("=")[2] for w in words if w.startswith(("-out=", "--out="))]
+    return saved[0] if saved else None
+
+
 def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "aws" and "cloudformation" in words and "delete-stack" in words:
@@ -123,6 +138,9 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
         return f"{name} destroy deletes the managed infrastructure"
     if "apply" in commands and ("-destroy" in rest or "--destroy" in rest):
         return f"{name} apply -destroy deletes the managed infrastructure"
+    applied = [w.removeprefix("./") for w in operands(rest, _IAC_VALUES)]
+    if "apply" in commands and seen.destroy_plans.intersection(applied):
+        return f"{name} apply of a plan made with -destroy deletes the managed infrastructure"
     if name == "pulumi" and "down" in commands:
         return "pulumi down deletes the stack's resources"
     if name in ("serverless", "sls", "sst") and "remove" in commands:
@@ -173,8 +191,8 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     if name == "aws" and args[:1] == ["s3"]:
         if "rm" in args[1:2] and "--recursive" in args:
             return "aws s3 rm --recursive deletes every object under the prefix"
-        if "rb" in args[1:2]:
-            return "aws s3 rb deletes the bucket"
+        if "rb" in args[1:2] and "--force" in args:  # without it, rb removes only an empty bucket
+            return "aws s3 rb --force deletes the bucket and every object in it"
         if "sync" in args[1:2] and "--delete" in args and empty:
             return "aws s3 sync --delete deletes what the source lacks"
     if (

@@ -1,5 +1,6 @@
 """What an interpreter's one-liner does (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``,
-``php -r``): the rules read its code for the acts a shell command would show.
+``php -r``, ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript -e``, a Go file ``go run``):
+the rules read its code for the acts a shell command would show.
 
 :func:`code_of` finds the code in a command's words; :func:`read_code` tells what it does:
 whether it deletes the filesystem's root or a home folder (``shutil.rmtree``,
@@ -8,8 +9,11 @@ whether it deletes the filesystem's root or a home folder (``shutil.rmtree``,
 ``os.path.expanduser('~')``, ``Path.home()``, ``os.homedir()``, ``process.env.HOME``,
 ``$ENV{HOME}``, ``Dir.home``, or listed: ``os.listdir(...)``, ``Path.home().iterdir()``),
 sends a credential file to the network, writes one, and the shell command lines it runs
-(``os.system``, ``subprocess``, ``execSync``, backquotes). It is a reading of the text, not an
-evaluation: code that builds its paths at run time is not seen. Linear in the code's length.
+(``os.system``, ``subprocess``, ``execSync``, ``os.execute``, backquotes), the home folder
+joined into them (``"rm -rf " + os.getenv("HOME")``, ``.``, ``..``, ``${…}``, ``#{…}``), and
+the SQL a database driver sends (``cursor.execute("DROP TABLE t")``). It is a reading of
+the text, not an evaluation: code that builds its paths at run time is not seen. Linear in
+the code's length.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sluice.policies._infra import drops_in_sql
 from sluice.policies._shell import basename
 from sluice.policies._targets import is_credential, is_secret, resolve, vital
 
@@ -31,8 +36,11 @@ _CODE_FLAGS = {
     "perl": ("-e", "-E"),
     "ruby": ("-e",),
     "php": ("-r",),
+    "lua": ("-e",),
+    "Rscript": ("-e", "--expr"),
+    "R": ("-e",),
 }
-_VERSIONED = re.compile(r"(python|pypy|perl|ruby|php|node)[0-9.]*|nodejs")
+_VERSIONED = re.compile(r"(python|pypy|perl|ruby|php|node|lua)[0-9.]*|nodejs|luajit")
 
 _Q = r"""['"]"""
 _HOME = re.compile(
@@ -49,7 +57,24 @@ _HOME = re.compile(
     + "HOME"
     + _Q
     + r"\s*\])"
-    r"|\$ENV\{\s*['\"]?HOME['\"]?\s*\}|ENV\[\s*" + _Q + "HOME" + _Q + r"\s*\]|\bDir\.home\b"
+    r"|os\.(?:Getenv\(\s*"
+    + _Q
+    + "HOME"
+    + _Q
+    + r"\s*\)|UserHomeDir\(\))|\bpath\.expand\(\s*"
+    + _Q
+    + "~"
+    + _Q
+    + r"\s*\)"
+    r"|\$_SERVER\[\s*"
+    + _Q
+    + "HOME"
+    + _Q
+    + r"\s*\]|\$ENV\{\s*['\"]?HOME['\"]?\s*\}|ENV\[\s*"
+    + _Q
+    + "HOME"
+    + _Q
+    + r"\s*\]|\bDir\.home\b"
     r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\))"
 )
 _HOME_MARK = "\x01"
@@ -58,7 +83,7 @@ _DELETES = re.compile(
     r"rmtree|rmSync|rmdirSync|unlinkSync|\brm_rf\b|\brm_r\b|remove_tree|remove_entry"
     r"|removeSync|emptyDirSync|rimraf|\b(?:os|path)\.(?:remove|unlink|rmdir|removedirs)\b"
     r"|\.rm\(|\bremove_dir\b|\bremove_entry_secure\b|(?:fse|fsExtra|fs)\.(?:remove|emptyDir)\("
-    r"|\.unlink\(|\.rmdir\(|\bfs(?:\.promises)?\.rm\(|\bfsp?\.rm\(|\bFile\.(?:delete|unlink)\b"
+    r"|\.unlink\(|\.rmdir\(|\bos\.RemoveAll\b|\bunlink\(|\bDeno\.removeSync\b|\bfs(?:\.promises)?\.rm\(|\bfsp?\.rm\(|\bFile\.(?:delete|unlink)\b"
     r"|\bDir\.(?:rmdir|delete|unlink)\b|\bDeno\.remove\b|\bunlink\b|send2trash"
     r"|" + _Q + r"rm" + _Q + r"\s*,"
 )
@@ -74,6 +99,7 @@ _NOT_A_PATH = re.compile(
 _SPAWNS = re.compile(
     r"\bsystem\(|subprocess|[pP]open|\bexec(?:Sync)?\(|\bspawn(?:Sync)?\(|child_process"
     r"|%x|\bqx|Open3|shell_exec|passthru|proc_open|\bexecFileSync|\bcheck_output|\bcall\("
+    r"|\bos\.execute\b|io\.popen|exec\.Command|Bun\.spawn|\$`|Deno\.(?:run|Command)|\bsystem2?\("
 )
 _NETWORK = re.compile(
     r"requests\.(?:post|put|patch)|urlopen|urllib\.request|http\.client|httpx\.|\bfetch\("
@@ -102,6 +128,7 @@ class Reading:
     writes_secret: str | None = None  # the credential file it writes
     shell_lines: list[str] = field(default_factory=list)  # command lines it runs
     forks_forever: bool = False  # a fork bomb: fork in an endless loop
+    drops: str | None = None  # the statement dropping a database, sent by a driver call
 
 
 def code_of(words: Sequence[str]) -> str | None:
@@ -111,7 +138,7 @@ def code_of(words: Sequence[str]) -> str | None:
     name = basename(words[0])
     family = _VERSIONED.fullmatch(name)
     key = ("node" if name == "nodejs" else family.group(1)) if family else name
-    key = "python" if key == "pypy" else key
+    key = {"pypy": "python", "luajit": "lua"}.get(key, key)
     flags = _CODE_FLAGS.get(key)
     if flags is None:
         return None
@@ -123,8 +150,9 @@ def code_of(words: Sequence[str]) -> str | None:
     return None
 
 
-def read_code(code: str) -> Reading:
-    """What ``code`` does, as far as its text shows."""
+def read_code(code: str, backquotes_run: bool = False) -> Reading:
+    """What ``code`` does, as far as its text shows. ``backquotes_run``: the language runs a
+    backquoted string as a shell command (ruby, perl, php)."""
     marked = _HOME.sub(_HOME_MARK, code)
     reading = Reading()
     deletes = _DELETES.search(marked) is not None
@@ -140,13 +168,44 @@ def read_code(code: str) -> Reading:
     if _WRITES.search(marked):
         reading.writes_secret = next((p for p in paths if "/" in p and is_secret(p)), None)
     reading.forks_forever = _FORKS_FOREVER.search(code) is not None
-    if _SPAWNS.search(marked):
-        joined = re.sub(r"""(['"])\s*\+\s*""" + _HOME_MARK, "~" + r"\1", marked)
-        joined = joined.replace("{" + _HOME_MARK + "}", "~")
+    if _SPAWNS.search(marked) or (backquotes_run and "`" in marked):
+        # "rm -rf " + HOME, 'rm -rf ' . getenv('HOME'), "rm -rf " .. os.getenv("HOME"),
+        # `rm -rf ${os.homedir()}`, "rm -rf #{ENV['HOME']}": the home folder in the command.
+        joined = _JOINED.sub(lambda m: "~" + (m.group(3) or "") + m.group(1), marked)
+        joined = _INTERPOLATED.sub("~", joined)
         reading.shell_lines = [
-            m.group(1) or m.group(2) or m.group(3) or "" for m in _LITERAL.finditer(joined)
+            (m.group(1) or m.group(2) or m.group(3) or "").replace(_HOME_MARK, "~")
+            for m in _LITERAL.finditer(joined)
         ]
+    reading.drops = _driver_drops(marked, literals)
     return reading
+
+
+_JOIN = r"\s*(?:\+|\.\.?|<>|&|,)\s*"
+# A string, the home folder, and maybe a string after it, joined: "rm -rf " + HOME + "/tmp".
+_JOINED = re.compile(
+    r"""(['"`])""" + _JOIN + _HOME_MARK + r"""(?:""" + _JOIN + r"""(['"`])([^'"`\n]{0,400})\2)?"""
+)
+_INTERPOLATED = re.compile(r"[$#]?\{\s*" + _HOME_MARK + r"\s*\}")
+# A database driver's call that runs the SQL it is given (cursor.execute, client.query, ...).
+_SQL_CALL = re.compile(
+    r"(?:\.|\b)(?:execute\w*|query|exec|raw|run|prepare|do|sql|batch|command|unsafe)"
+    r"\s*\(\s*[fbruFBRU]{0,2}$"
+)
+_DRIVER_DROPS = re.compile(
+    r"\.(?:dropDatabase|dropCollection|drop_database|drop_collection|flushall|flushdb"
+    r"|flushAll|flushDb)\s*\("
+)
+
+
+def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None:
+    """The statement dropping a database, schema or table that a driver call in ``code``
+    sends (``cursor.execute("DROP TABLE t")``, ``client.query('DROP DATABASE x')``)."""
+    for start, _, text in literals:
+        if _SQL_CALL.search(code, max(0, start - 24), start) and (found := drops_in_sql(text)):
+            return found
+    found_call = _DRIVER_DROPS.search(code)
+    return f"runs {found_call.group()[1:].rstrip('( ')}()" if found_call else None
 
 
 def _credential_path(text: str) -> bool:

@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from sluice.policies._acts import working_directory
 from sluice.policies._exfil import Pipeline
+from sluice.policies._infra import destroy_plan
 from sluice.policies._shell import Command, basename
 from sluice.policies._wrappers import operands, short_option, unwrap
 
@@ -22,16 +23,20 @@ __all__ = [
     "RUNS_STDIN",
     "SHELLS",
     "LineState",
+    "compiled_source",
     "decoded",
     "has_script",
     "printed",
+    "read_files",
     "runs_download",
     "script_run",
 ]
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash"})
 RUNS_STDIN = SHELLS | {"ssh", "su", "sudo"}
-INTERPRETER = re.compile(r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun)[0-9.]*")
+INTERPRETER = re.compile(
+    r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun|lua|luajit)[0-9.]*|Rscript"
+)
 _FETCHERS = frozenset({"curl", "wget", "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod"})
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
@@ -53,7 +58,8 @@ class LineState:
         self.pipe: list[Command] = []  # the commands piping into the next one
         self.pipeline = Pipeline()
         self.branch: str | None = None  # the git branch switched to
-        self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF
+        self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF, tee
+        self.destroy_plans: set[str] = set()  # terraform plan -destroy -out=F's files
         self.downloaded: set[str] = set()  # files curl or wget saved
         # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
         self.loops: dict[str, list[str]] = {}
@@ -99,11 +105,21 @@ class LineState:
         name, args = basename(words[0]), words[1:]
         if name == "git" and (switched := _switched_branch(args)):
             self.branch = switched
-        for target in (r.removeprefix("./") for r in command.redirects):
-            if name in ("echo", "printf"):
-                self.written[target] = " ".join(operands(args))
-            elif name == "cat" and command.heredoc:
-                self.written[target] = command.heredoc
+        if plan := destroy_plan(words):
+            self.destroy_plans.add(plan.removeprefix("./"))
+        text = ""
+        if name in ("echo", "printf"):
+            text = " ".join(operands(args))
+        elif name in ("cat", "tee") and command.heredoc:
+            text = command.heredoc
+        elif name == "tee" and command.after == "|" and len(self.pipe) > 1:
+            text = " ".join(printed(self.pipe[-2]))  # echo 'DROP TABLE t;' | tee x.sql
+        targets = list(command.redirects)
+        if name == "tee":
+            targets += operands(args)
+        for target in (t.removeprefix("./") for t in targets):
+            if text and len(self.written) < _VARIABLES:  # `>>` adds to what is there
+                self.written[target] = (self.written.get(target, "") + "\n" + text)[-_SCRIPT:]
             if name in _FETCHERS:
                 self.downloaded.add(target)
         if name in _FETCHERS:
@@ -111,6 +127,19 @@ class LineState:
 
 
 _LOOP_VALUES = 16
+_SCRIPT = 65536  # what a line writes to one file is kept up to this length
+# A client's own command that reads a file: sqlite3's `.read F`, mysql's `source F`, psql's `\i F`.
+_READS_FILE = re.compile(r"(?:\.read|source|\\i|\\include|\\\.)\s+(\S+)")
+
+
+def read_files(command: Command, words: Sequence[str]) -> list[str]:
+    """The files a program is given to read: its input (``< F``), its operands and option
+    values (``-f F``, ``--file=F``), those its own commands read (``.read F``, ``source F``)."""
+    files = [*command.inputs]
+    for word in words[1:]:
+        files.append(word.partition("=")[2] if word.startswith("-") else word)
+        files += _READS_FILE.findall(word)
+    return [f.removeprefix("./") for f in files if f]
 
 
 def decoded(pipe: Sequence[Command]) -> str | None:
@@ -160,6 +189,14 @@ def script_run(words: Sequence[str]) -> str | None:
         found = operands(words[1:])
         return found[0] if found else None
     return words[0] if "/" in words[0] else None
+
+
+def compiled_source(words: Sequence[str]) -> str:
+    """The source file ``go run x.go`` compiles and runs, or ""."""
+    if len(words) > 2 and basename(words[0]) == "go" and words[1] == "run":
+        sources = [w for w in words[2:] if w.endswith(".go")]
+        return sources[0].removeprefix("./") if sources else ""
+    return ""
 
 
 def printed(producer: Command | None) -> list[str]:

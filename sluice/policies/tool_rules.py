@@ -61,23 +61,32 @@ server's name and its own, and the kind of resource its arguments name. The rule
   (``/*``, ``~/.*``); by ``rm -r``, ``find -delete`` / ``-exec rm`` / ``-execdir``,
   ``fd``/``fdfind -x``/``-X``/``--exec``/``--exec-batch rm`` unnarrowed by a pattern,
   ``xargs rm`` fed by ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``git clean
-  -d/-x`` there, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``--no-preserve-root``,
+  -d/-x`` or ``git rm -r`` there, an archiver that deletes what it packs (``tar
+  --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``), ``shred``, ``truncate``,
+  ``mv``, ``chmod -R 000``, ``--no-preserve-root``,
   a file tool (``delete_file``, an MCP ``delete_directory`` or ``move_file``), or an
-  interpreter's one-liner (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``:
+  interpreter's one-liner or script written in the line (``python -c``, ``node -e``,
+  ``perl -e``, ``ruby -e``, ``php -r``, ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript
+  -e``, ``go run``:
   ``shutil.rmtree``, ``os.remove``, ``Path.unlink``, ``fs.rmSync``, ``FileUtils.rm_rf``,
-  ``rmtree``, or the shell commands they run);
+  ``rmtree``, ``os.RemoveAll``, ``unlink``, or the shell commands they run, the home
+  folder's variable joined in);
 - ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``FLUSHALL``, ``dropDatabase()`` sent
   to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli``, also
-  inside ``docker exec`` / ``kubectl exec``, a here-document, or any argument of an MCP
-  database tool), ``dropdb``, ``rails db:drop``, ``prisma migrate reset``; an MCP tool that
+  inside ``docker exec`` / ``kubectl exec``, a here-document, a file written earlier in the
+  line and run with ``psql -f``, ``< F``, ``.read F``, any argument of an MCP database
+  tool, or a database driver's call in a one-liner: ``cursor.execute("DROP …")``),
+  ``dropdb``, ``rails db:drop``, ``prisma migrate reset``; an MCP tool that
   drops a database, table or collection, deletes a database project, or flushes a store;
-- ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, ``tofu``,
+- ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, applying a plan made
+  with ``plan -destroy -out=F`` in the same line, ``tofu``,
   ``terragrunt``, ``pulumi destroy``, ``cdk destroy``, ``aws cloudformation delete-stack``,
   an MCP tool that destroys a stack;
 - ``kubectl_delete_all``: ``kubectl delete`` of a namespace, ``all``, or with ``--all`` /
   ``-A``; an MCP Kubernetes tool deleting the same (``{"resourceType": "namespace"}``,
   ``delete_namespace``, ``allNamespaces: true``);
-- ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb``, ``gsutil rm -r``,
+- ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it,
+  only an empty bucket goes), ``gsutil rm -r``,
   ``gcloud storage rm -r``, a wildcard reaching every object (``gs://b/**``, ``gs://b/*``,
   ``s3://b/logs/**``), ``az storage … delete``, ``azcopy rm --recursive``, ``rclone
   purge``, a sync with ``--delete`` from an empty folder; an MCP tool deleting or emptying a

@@ -41,3 +41,17 @@ def test_a_bucket_wide_wildcard_delete_is_a_storage_wipe(command: str) -> None:
 )
 def test_narrowed_deletes_and_listings_pass(command: str) -> None:
     assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("aws s3 rb s3://my-bucket", None),  # fails unless the bucket is empty
+        ("aws --profile prod s3 rb s3://my-bucket --region eu-west-1", None),
+        ("aws s3 rb s3://my-bucket --force", "cloud_storage_wipe"),
+        ("aws s3 rb --force s3://my-bucket", "cloud_storage_wipe"),
+        ("aws --region us-east-1 s3 rb --force s3://b", "cloud_storage_wipe"),
+    ],
+)
+def test_removing_a_bucket_is_a_wipe_only_with_force(command: str, rule: str | None) -> None:
+    assert bash(command) == rule

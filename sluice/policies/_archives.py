@@ -1,0 +1,84 @@
+"""Commands that delete files on the way to somewhere else: archivers that move what they
+pack (``tar --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``) and ``git rm -r``,
+which deletes the working-tree files it untracks. Linear in the command's length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sluice.policies._wrappers import operands, short_option
+
+__all__ = ["git_removed", "packed_away"]
+
+_TARS = frozenset({"tar", "bsdtar", "gtar"})
+_SEVEN_ZIPS = frozenset({"7z", "7za", "7zz", "7zr"})
+# tar's options that take the next word as their value (-C's is the folder of what follows).
+_TAR_VALUES = frozenset(
+    {"-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from"}
+    | {"-b", "-H", "--format", "-I", "--use-compress-program", "-V", "--label", "-g"}
+    | {"--exclude", "--transform", "--owner", "--group", "--mode", "-N", "--newer"}
+)
+_TAR_CLUSTER = re.compile(r"-?[A-Za-z]+")
+
+
+def packed_away(name: str, args: Sequence[str]) -> list[str]:
+    """The files and folders an archiver deletes once it has packed them (each prefixed with
+    the folder ``tar -C`` moved to), or nothing when it keeps them."""
+    if name in _TARS and any(a in ("--remove-files", "--remove") for a in args):
+        return _tar_members(args)
+    if name == "zip" and short_option(args, "m", "--move"):
+        values = frozenset({"-x", "-i", "-b", "-t", "-tt", "-n", "-P", "-Z", "-O", "--out"})
+        return operands(args, values)[1:]  # the first is the archive
+    if name in _SEVEN_ZIPS and "-sdel" in args:
+        rest = [a for a in args if not a.startswith("-")]
+        return rest[2:] if rest[:1] in (["a"], ["u"]) else []
+    if name == "rar":
+        rest = [a for a in args if not a.startswith("-")]
+        moves = rest[:1] in (["m"], ["mf"]) or (rest[:1] == ["a"] and "-df" in args)
+        return rest[2:] if moves else []
+    return []
+
+
+def _tar_members(args: Sequence[str]) -> list[str]:
+    members: list[str] = []
+    folder = ""
+    archive_next = False  # old-style `tar czf ARCHIVE …` and `-cf ARCHIVE`
+    i = 0
+    first = True
+    while i < len(args):
+        arg = args[i]
+        takes = arg in _TAR_VALUES
+        cluster = _TAR_CLUSTER.fullmatch(arg) and (first or arg.startswith("-"))
+        if cluster and not takes and not arg.startswith("--") and "f" in arg:
+            archive_next = True  # `czf` or `-czf`: the archive follows
+        elif takes and arg in ("-C", "--directory") and i + 1 < len(args):
+            folder = args[i + 1].rstrip("/") + "/"
+        elif arg.startswith("--directory="):
+            folder = arg.partition("=")[2].rstrip("/") + "/"
+        elif archive_next and not arg.startswith("-"):
+            archive_next = False
+        elif not arg.startswith("-"):
+            members.append(arg if arg.startswith(("/", "~", "$")) else folder + arg)
+        first = False
+        i += 2 if takes else 1
+    return members
+
+
+def git_removed(args: Sequence[str]) -> list[str]:
+    """The pathspecs ``git rm -r`` deletes from the working tree (each under the folder of
+    ``-C``); nothing with ``--cached``, which only untracks."""
+    folder = ""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] in ("-C", "-c", "--git-dir", "--work-tree", "--namespace") and i + 1 < len(args):
+            if args[i] == "-C":
+                folder = args[i + 1].rstrip("/") + "/"
+            i += 1
+        i += 1
+    rest = args[i:]
+    if rest[:1] != ["rm"] or "--cached" in rest or not short_option(rest[1:], "r"):
+        return []
+    paths = operands(rest[1:], frozenset({"--pathspec-from-file"}))
+    return [p if p.startswith(("/", "~", "$")) else folder + p for p in paths]
