@@ -46,7 +46,7 @@ from sluice.policies._targets import is_secret, resolve, vital
 from sluice.policies._wrappers import unwrap
 from sluice.policies._writes import wipes_disk, writes_secret
 
-__all__ = ["RULES", "Finding", "check"]
+__all__ = ["RULES", "Finding", "check", "strings"]
 
 RULES = (
     "wipe_root_or_home",
@@ -175,21 +175,22 @@ def _command_lines(value: Any) -> Iterator[str]:
             elif isinstance(item, list) and all(isinstance(word, str) for word in item):
                 yield shlex.join(item)
             else:
-                yield from _strings(item)
+                yield from strings(item)
     elif isinstance(value, list):
         for item in value:
             yield from _command_lines(item)
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings(value: Any) -> Iterator[str]:
+    """Every string in ``value``, at any depth."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            yield from strings(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item)
+            yield from strings(item)
 
 
 class _Rules:
@@ -215,7 +216,7 @@ class _Rules:
     def sql(self, arguments: dict[str, Any]) -> None:
         """SQL in a database tool's arguments (an MCP server's ``query``, ``sql``, ``input``,
         at any depth)."""
-        for text in _strings(arguments):
+        for text in strings(arguments):
             if reason := drops_in_sql(text):
                 self.flag("drop_database", reason[:1].upper() + reason[1:])
 

@@ -154,7 +154,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from sluice.hooks import RequestHook, ToolCallHook
-from sluice.policies._builtin import RULES, Finding, check
+from sluice.policies._builtin import RULES, Finding, check, strings
 from sluice.policies._user_regex import compile_user
 from sluice.policies._workdir import reported_cwd
 from sluice.policy import Policy, PolicyConfig
@@ -348,7 +348,7 @@ class ToolRules(Policy[ToolRulesConfig]):
     @cached_property
     def _compiled(self) -> list[tuple[ToolRule, Any, _Selector]]:
         return [
-            (rule, compile_user(rule.pattern), _at(rule.argument) if rule.argument else _strings)
+            (rule, compile_user(rule.pattern), _at(rule.argument) if rule.argument else strings)
             for rule in self.config.rules
         ]
 
@@ -375,25 +375,13 @@ def _matches(name: str, globs: Sequence[str]) -> bool:
 _Selector = Callable[[Any], Iterator[str]]
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every string in ``value``, at any depth."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def _at(path: str) -> _Selector:
     """The strings under the dotted key ``path``; lists on the way are searched element-wise."""
     keys = path.split(".")
 
     def select(value: Any, depth: int = 0) -> Iterator[str]:
         if depth == len(keys):
-            yield from _strings(value)
+            yield from strings(value)
         elif isinstance(value, dict) and keys[depth] in value:
             yield from select(value[keys[depth]], depth + 1)
         elif isinstance(value, list):

@@ -27,7 +27,7 @@ from sluice.sidecar.eventstream import (
     EventStreamError,
     Message,
 )
-from sluice.sidecar.formats.anthropic import error_body
+from sluice.sidecar.formats.anthropic import error_body, error_type
 
 __all__ = [
     "BEDROCK_VERSION",
@@ -60,15 +60,6 @@ _ERRORS: dict[str, tuple[int, str]] = {
     "ModelTimeoutException": (504, "api_error"),
     "ModelErrorException": (502, "api_error"),
     "ModelStreamErrorException": (502, "api_error"),
-}
-_BY_STATUS = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    403: "permission_error",
-    404: "not_found_error",
-    413: "request_too_large",
-    429: "rate_limit_error",
-    503: "overloaded_error",
 }
 
 
@@ -110,7 +101,7 @@ def anthropic_error(status: int, exception: str, message: str) -> tuple[int, byt
     mapped = _ERRORS.get(name)
     if mapped is None:
         code = status if 400 <= status < 600 else 502
-        mapped = (code, _BY_STATUS.get(code, "api_error"))
+        mapped = (code, error_type(code))
     code, kind = mapped
     text = f"Bedrock {name}: {message}" if name else f"Bedrock: {message}"
     return code, error_body(code, kind, text)

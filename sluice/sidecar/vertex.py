@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 
 from sluice.config.cloud import VertexConfig
-from sluice.sidecar.formats.anthropic import error_body
+from sluice.sidecar.formats.anthropic import error_body, error_type
 
 __all__ = [
     "VERTEX_VERSION",
@@ -27,16 +27,6 @@ __all__ = [
 
 VERTEX_VERSION = "vertex-2023-10-16"
 _MAX_ERROR_BODY = 64 * 1024
-_BY_STATUS = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    403: "permission_error",
-    404: "not_found_error",
-    413: "request_too_large",
-    429: "rate_limit_error",
-    503: "overloaded_error",
-    529: "overloaded_error",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +105,5 @@ class VertexError:
         elif isinstance(parsed, list) and parsed and isinstance(parsed[0], dict):
             inner = parsed[0].get("error", {})  # some endpoints wrap it in a list
             message = f"Vertex AI {inner.get('status', '')}: {inner.get('message', '')}"
-        kind = _BY_STATUS.get(self.status, "api_error")
         code = self.status if 400 <= self.status < 600 else 502
-        return error_body(code, kind, message)
+        return error_body(code, error_type(code), message)

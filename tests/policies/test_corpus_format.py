@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from sluice.policies.tool_rules import BUILTIN_RULES
+
 CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "tool_calls"
 SHIPPED = {
     "claude_code.jsonl": "claude-code",
@@ -21,21 +23,7 @@ SHIPPED = {
 }
 HELDOUT = CORPUS / "heldout" / "heldout.jsonl"
 # The rule names a block entry may name: the contract with the tool_rules built-ins.
-RULES = {
-    "wipe_root_or_home",
-    "drop_database",
-    "terraform_destroy",
-    "kubectl_delete_all",
-    "cloud_storage_wipe",
-    "gcloud_delete",
-    "docker_prune",
-    "force_push_default",
-    "credential_exfiltration",
-    "download_exec",
-    "disk_wipe",
-    "fork_bomb",
-    "credential_write",
-}
+RULES = set(BUILTIN_RULES)
 KEYS = {"id", "client", "tool", "input", "cwd", "expect", "rule", "note"}
 # Shell tools and the argument that holds the command, with its type.
 SHELL_ARGUMENT = {

@@ -49,6 +49,11 @@ _ERROR_TYPES = {
 }
 
 
+def error_type(status: int) -> str:
+    """Anthropic's error type for an HTTP ``status`` (what its SDK maps to an exception)."""
+    return _ERROR_TYPES.get(status, "api_error" if status >= 500 else "invalid_request_error")
+
+
 def block_from_json(obj: JSON, path: str) -> Block | None:
     """The neutral block for an assistant content block at ``path``; ``None`` for a type
     the model does not represent."""
@@ -262,10 +267,8 @@ class AnthropicStream(BlockStream):
     def render_error(self, status: int, message: str) -> bytes:
         """An ``error`` event; its type follows ``status`` (529 ``overloaded_error``...)."""
         check_status(status)
-        error_type = _ERROR_TYPES.get(
-            status, "api_error" if status >= 500 else "invalid_request_error"
-        )
-        return _event({"type": "error", "error": {"type": error_type, "message": message}})
+        kind = error_type(status)
+        return _event({"type": "error", "error": {"type": kind, "message": message}})
 
 
 def _start_block(obj: JSON) -> Block | None:

@@ -12,6 +12,7 @@ from sluice.sidecar.formats._anthropic_stream import (
     AnthropicStream,
     block_from_json,
     block_json,
+    error_type,
 )
 from sluice.sidecar.formats._base import check_status
 from sluice.sidecar.formats._blocks import merge_items
@@ -30,6 +31,7 @@ from sluice.sidecar.formats._json import (
 __all__ = [
     "AnthropicStream",
     "error_body",
+    "error_type",
     "parse_message",
     "parse_request",
     "parse_response",

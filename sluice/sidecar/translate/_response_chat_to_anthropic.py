@@ -33,18 +33,6 @@ STOP = {
     "length": "max_tokens",
     "content_filter": "refusal",
 }
-_ERRORS = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    402: "billing_error",
-    403: "permission_error",
-    404: "not_found_error",
-    413: "request_too_large",
-    429: "rate_limit_error",
-    503: "overloaded_error",
-    504: "timeout_error",
-    529: "overloaded_error",
-}
 
 
 def _dump(obj: JSON) -> str:
@@ -93,7 +81,7 @@ def anthropic_error(status: int, body: bytes) -> bytes:
             message = error
     except ValueError:
         pass
-    kind = _ERRORS.get(status, "api_error" if status >= 500 else "invalid_request_error")
+    kind = anthropic.error_type(status)
     return anthropic.error_body(status if 400 <= status <= 599 else 502, kind, message)
 
 
@@ -284,5 +272,5 @@ class ChatToAnthropicStream:
 
     def _error(self, status: int, message: str) -> list[SSEEvent]:
         self._ended = True
-        kind = _ERRORS.get(status, "api_error" if status >= 500 else "invalid_request_error")
+        kind = anthropic.error_type(status)
         return _event({"type": "error", "error": {"type": kind, "message": message}})
