@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install Sluice with its test tools (and chromium, prometheus, as root)
+install: $(STAMP) ## create .venv and install Sluice with its test tools (and chromium, prometheus, postgresql, npm, as root)
 	bash scripts/system-deps
 
 $(CLAUDE): # the pinned Claude Code that the data-plane tests drive (make test installs it)
