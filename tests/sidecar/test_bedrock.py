@@ -113,7 +113,7 @@ def test_a_broken_stream_ends_in_an_error_event(upstream: bytes, reason: str) ->
         (503, "ServiceUnavailableException", 503, "overloaded_error"),
         (424, "ModelErrorException", 502, "api_error"),
         (403, "InvalidSignatureException", 403, "permission_error"),
-        (418, "", 418, "api_error"),
+        (418, "", 418, "invalid_request_error"),  # a 4xx Anthropic has no name for
     ],
 )
 def test_errors_get_the_anthropic_status_and_type(
