@@ -46,6 +46,7 @@ from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.routing import Routing
+from sluice.sidecar.sse import SSEEvent
 from sluice.sidecar.translate import (
     EventTranslator,
     ResponseTranslator,
@@ -466,19 +467,31 @@ class Exchange:
             if end:
                 self.finish()
             return
-        if (upstream := self._upstream) is not None:  # a cloud provider's framing first
-            chunk = upstream.feed(chunk) + (upstream.close() if end else b"")
+        upstream, reader = self._upstream, self._reader
         capturing = self.capturing
+        translator, framer = self._translator, self._framer
+        events: list[SSEEvent] | None = None
+        if isinstance(upstream, BedrockStream) and reader is not None and translator is None:
+            # Bedrock's frames, already split into events: the chain need not parse them again.
+            events = upstream.events(chunk)
+            if end:
+                events += upstream.close_events()
+            if capturing is not None or self.account is not None:
+                chunk = b"".join(event.raw for event in events)
+        elif upstream is not None:  # a cloud provider's framing first
+            chunk = upstream.feed(chunk) + (upstream.close() if end else b"")
         if capturing is not None:
             capturing.received(chunk)
-        translator, reader, framer = self._translator, self._reader, self._framer
-        if self._events is not None and reader is not None:
+        if events is None and self._events is not None and reader is not None:
             # The translator's events go to the chain as they are, not parsed again.
             events = self._events.events(chunk)
             if end:
                 events += self._events.close_events()
             if self.account is not None:
-                self.account.feed(b"".join(event.raw for event in events))
+                chunk = b"".join(event.raw for event in events)
+        if events is not None and reader is not None:
+            if self.account is not None:
+                self.account.feed(chunk)
             responses = reader.feed_events(events, end)
         else:
             if translator is not None:  # from here on, the client's format
