@@ -75,7 +75,9 @@ Request headers choose the script and shape the delivery:
                           ``application/json``)
 ``x-fake-fail-first``     ``N``: the first N requests carrying the same
                           ``x-fake-fail-key`` answer ``x-fake-fail-with`` (an error
-                          script, default ``error_429``); later ones succeed
+                          script, default ``error_429``); later ones succeed. Counted
+                          across the personalities (Anthropic, OpenAI, Bedrock,
+                          Vertex AI): one provider fails, the next serves
 ========================  ==========================================================
 
 A malformed directive is a 400 naming the header, so a mistyped test fails loudly.

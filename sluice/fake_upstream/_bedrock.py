@@ -25,6 +25,7 @@ from sluice.sidecar.eventstream import encode_message
 from ._anthropic import AnthropicMessages
 from ._directives import read_directives
 from ._errors import ErrorKind, InvalidRequest
+from ._failures import failure_now
 from ._ids import Ids
 from ._judge import last_user_text
 from ._scripts import FaultKind
@@ -85,9 +86,10 @@ async def bedrock_invoke(request: web.Request) -> web.StreamResponse:
     try:
         body = _parse(raw, model)
         directives = read_directives(request.headers, model, prompt=last_user_text(body))
+        failure = failure_now(request)
     except InvalidRequest as exc:
         return _error(400, "ValidationException", exc.message, request_id)
-    script = directives.script
+    script = directives.script if failure is None else failure
     if script.error is not None:
         status, exception, message = _ERRORS[script.error]
         return _error(status, exception, message, request_id)

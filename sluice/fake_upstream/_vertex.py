@@ -21,6 +21,7 @@ from aiohttp import web
 from ._anthropic import AnthropicMessages
 from ._directives import read_directives
 from ._errors import ErrorKind, InvalidRequest
+from ._failures import failure_now
 from ._ids import Ids
 from ._judge import last_user_text
 from ._usage import tally
@@ -65,9 +66,10 @@ async def vertex_predict(request: web.Request) -> web.StreamResponse:
     try:
         body = _parse(raw, model)
         directives = read_directives(request.headers, model, prompt=last_user_text(body))
+        failure = failure_now(request)
     except InvalidRequest as exc:
         return _google_error(400, "INVALID_ARGUMENT", exc.message)
-    script = directives.script
+    script = directives.script if failure is None else failure
     if script.error is ErrorKind.RATE_LIMIT:
         return _google_error(
             429, "RESOURCE_EXHAUSTED", "Quota exceeded for aiplatform.googleapis.com"
