@@ -128,9 +128,12 @@ def test_model_rules_add_a_route_per_provider_before_the_default() -> None:
         overrides = table[name]["typed_per_filter_config"]["envoy.filters.http.ext_proc"]
         assert overrides["overrides"]["processing_mode"]["request_header_mode"] == "SEND"
     assert ext_proc(bootstrap)["processing_mode"]["request_header_mode"] == "SKIP"
-    # Clients cannot pick a provider themselves: the header goes before routing.
+    # Clients cannot pick a provider themselves: the headers go before routing.
     [early] = hcm(bootstrap)["early_header_mutation_extensions"]
-    assert early["typed_config"]["mutations"] == [{"remove": "x-sluice-provider"}]
+    assert early["typed_config"]["mutations"] == [
+        {"remove": "x-sluice-provider"},
+        {"remove": "x-sluice-failover"},
+    ]
 
 
 def test_unknown_provider_in_a_model_rule_is_refused() -> None:
