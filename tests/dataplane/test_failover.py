@@ -19,6 +19,7 @@ from tests.dataplane.clients import ask
 from tests.dataplane.conftest import track
 from tests.dataplane.test_bedrock import _aws_environment
 from tests.dataplane.test_enforcement import READ, SUDO, assert_refusal, tools
+from tests.dataplane.test_event_log import store_url, transcript
 from tests.dataplane.test_metrics import admin_metrics, total
 from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
 
@@ -181,3 +182,17 @@ async def test_the_failover_header_from_a_client_is_ignored(
     )
     assert reply.text
     assert paths(upstream) == ["/v1/messages"]  # Anthropic's API, as the route says
+
+
+async def test_the_event_log_records_one_exchange_served_by_the_next_provider(
+    failover: Gateway,
+) -> None:
+    session = uuid.uuid4().hex
+    headers = failing_first(1) | {"x-claude-code-session-id": session}
+    await ask(failover.url, Format.ANTHROPIC, stream=True, script="text", headers=headers)
+    found = await transcript(store_url(failover), session)
+    [exchange] = found.exchanges
+    assert exchange.provider == "bedrock"
+    assert exchange.status == 200
+    assert exchange.response is not None
+    assert "fake upstream" in exchange.response.blocks[0].text  # type: ignore[union-attr]
