@@ -2,7 +2,8 @@
 
 What a developer sees when the gateway stands between Claude Code and its provider: answers
 arrive as usual, a destructive tool call never reaches the tools, whichever way the model
-spells it, and a Sluice key works however Claude Code is given it (``ANTHROPIC_API_KEY``,
+spells it, a tool round trip with a blocked call in the same turn completes, and a Sluice
+key works however Claude Code is given it (``ANTHROPIC_API_KEY``,
 ``ANTHROPIC_AUTH_TOKEN``, an ``apiKeyHelper``). (A wrong key is refused before the
 provider in ``test_auth_keys.py``; Claude Code retries a 401 for minutes.) See
 ``tests/dataplane/claude_code.py`` for how Claude Code is run.
@@ -20,7 +21,7 @@ import pytest
 from sluice.schema import async_url
 from sluice.store import Store
 from sluice.store.keys import create_key
-from tests.dataplane.claude_code import run_claude
+from tests.dataplane.claude_code import assert_tool_round_trip, run_claude, tool_round_trip
 from tests.dataplane.conftest import track
 from tests.harness import FakeUpstream, Gateway, gateway_config, short_tempdir, start_gateway
 
@@ -82,6 +83,19 @@ def test_claude_code_never_runs_a_destructive_call(
     assert "Sluice blocked a tool call" in run.result
     assert "wipe_root_or_home" in run.result  # the rule that judged it, whatever the spelling
     assert (home / "keep.txt").read_text() == "still here"
+
+
+def test_claude_code_runs_tools_through_the_gateway(
+    enforcing_gateway: Gateway, upstream: FakeUpstream, home: Path
+) -> None:
+    upstream.clear()
+    key = {"ANTHROPIC_API_KEY": "sk-ant-test"}
+    run = tool_round_trip(
+        enforcing_gateway.url, home, mode="anthropic", model="claude-sonnet-4-5", env=key
+    )
+    calls = [r for r in upstream.requests() if r["method"] == "POST"]
+    assert [call["path"] for call in calls] == ["/v1/messages?beta=true"] * 2
+    assert_tool_round_trip(run, home, json.loads(calls[1]["body"]))
 
 
 async def _issue_key(store_url: str) -> str:
