@@ -10,9 +10,9 @@ Claude Code's requests can steer the fake upstream like any other client's: the 
 ``x-fake-*`` headers ride along in ``ANTHROPIC_CUSTOM_HEADERS``.
 
 It talks to the gateway in one of three modes: Anthropic's API (``ANTHROPIC_BASE_URL``), or a
-cloud's, set exactly as the README's client table says: Bedrock (``CLAUDE_CODE_USE_BEDROCK``)
-or Vertex AI (``CLAUDE_CODE_USE_VERTEX``), with the cloud's own authentication skipped since
-the gateway holds the credentials.
+cloud's: Bedrock (``CLAUDE_CODE_USE_BEDROCK``) or Vertex AI (``CLAUDE_CODE_USE_VERTEX``), with
+the cloud's own authentication skipped since the gateway holds the credentials. Each is set
+exactly as the README's client table says (``test_claude_code.py`` checks).
 
 ``tool_round_trip`` is the scenario every mode must pass: a turn asking for two tool calls,
 one that the gateway's chain blocks, one that Claude Code runs and answers.
@@ -36,6 +36,7 @@ __all__ = [
     "ClaudeRun",
     "Mode",
     "assert_tool_round_trip",
+    "endpoint_env",
     "run_claude",
     "tool_round_trip",
 ]
@@ -56,7 +57,7 @@ _QUIET = {
 Mode = Literal["anthropic", "bedrock", "vertex"]
 
 
-def _endpoint(mode: Mode, base_url: str) -> dict[str, str]:
+def endpoint_env(mode: Mode, base_url: str) -> dict[str, str]:
     """The variables that point Claude Code in ``mode`` at the gateway (the README's)."""
     if mode == "bedrock":
         return {
@@ -70,7 +71,7 @@ def _endpoint(mode: Mode, base_url: str) -> dict[str, str]:
             "ANTHROPIC_VERTEX_BASE_URL": f"{base_url}/v1",
             "CLAUDE_CODE_SKIP_VERTEX_AUTH": "1",
             # Claude Code will not send a request without a project; the gateway uses its own.
-            "ANTHROPIC_VERTEX_PROJECT_ID": "any-project",
+            "ANTHROPIC_VERTEX_PROJECT_ID": "any",
         }
     return {"ANTHROPIC_BASE_URL": base_url}
 
@@ -120,7 +121,7 @@ def run_claude(
     environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
-        **_endpoint(mode, base_url),
+        **endpoint_env(mode, base_url),
         **_QUIET,
         **(env or {}),
     }
