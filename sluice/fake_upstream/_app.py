@@ -12,7 +12,7 @@ from aiohttp import web
 
 from ._anthropic import AnthropicMessages
 from ._bedrock import bedrock_invoke
-from ._directives import read_directives
+from ._directives import read_directives, returns_tool_results
 from ._errors import ErrorKind, InvalidRequest
 from ._failures import FAILURES, failure_now
 from ._ids import Ids
@@ -123,7 +123,10 @@ def _endpoint(wire: WireFormat) -> Handler:
         try:
             body = wire.parse(raw)
             directives = read_directives(
-                request.headers, body.get("model"), prompt=last_user_text(body)
+                request.headers,
+                body.get("model"),
+                prompt=last_user_text(body),
+                after_tools=returns_tool_results(body),
             )
             failure = failure_now(request)
         except InvalidRequest as exc:

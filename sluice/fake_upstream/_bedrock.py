@@ -23,7 +23,7 @@ from aiohttp import web
 from sluice.sidecar.eventstream import encode_message
 
 from ._anthropic import AnthropicMessages
-from ._directives import read_directives
+from ._directives import read_directives, returns_tool_results
 from ._errors import ErrorKind, InvalidRequest
 from ._failures import failure_now
 from ._ids import Ids
@@ -85,7 +85,12 @@ async def bedrock_invoke(request: web.Request) -> web.StreamResponse:
     stream = request.match_info["action"] == "invoke-with-response-stream"
     try:
         body = _parse(raw, model)
-        directives = read_directives(request.headers, model, prompt=last_user_text(body))
+        directives = read_directives(
+            request.headers,
+            model,
+            prompt=last_user_text(body),
+            after_tools=returns_tool_results(body),
+        )
         failure = failure_now(request)
     except InvalidRequest as exc:
         return _error(400, "ValidationException", exc.message, request_id)

@@ -19,7 +19,7 @@ import time
 from aiohttp import web
 
 from ._anthropic import AnthropicMessages
-from ._directives import read_directives
+from ._directives import read_directives, returns_tool_results
 from ._errors import ErrorKind, InvalidRequest
 from ._failures import failure_now
 from ._ids import Ids
@@ -65,7 +65,12 @@ async def vertex_predict(request: web.Request) -> web.StreamResponse:
     request_id = _WIRE.new_request_id(ids)
     try:
         body = _parse(raw, model)
-        directives = read_directives(request.headers, model, prompt=last_user_text(body))
+        directives = read_directives(
+            request.headers,
+            model,
+            prompt=last_user_text(body),
+            after_tools=returns_tool_results(body),
+        )
         failure = failure_now(request)
     except InvalidRequest as exc:
         return _google_error(400, "INVALID_ARGUMENT", exc.message)

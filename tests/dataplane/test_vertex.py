@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sluice.config.cloud import VERTEX_CLIENT_PATH
 from sluice.model import Format
+from tests.dataplane.claude_code import assert_tool_round_trip, tool_round_trip
 from tests.dataplane.clients import anthropic_client, ask
 from tests.dataplane.conftest import track
 from tests.dataplane.test_enforcement import READ, SUDO, assert_refusal, tools
@@ -186,3 +187,18 @@ async def test_clients_in_vertex_mode_are_served_and_enforced(
     assert received["path"] == f"{PREFIX}claude-sonnet-4-5@20250929:{action}"
     assert received["headers"]["authorization"].startswith("Bearer ya29.fake-")
     assert json.loads(received["body"])["anthropic_version"] == "vertex-2023-10-16"
+
+
+def test_claude_code_in_vertex_mode_runs_tools_through_the_gateway(
+    vertex: Gateway, upstream: FakeUpstream, tmp_path: Path
+) -> None:
+    run = tool_round_trip(vertex.url, tmp_path, mode="vertex", model="claude-sonnet-4-5@20250929")
+    calls = [r for r in upstream.requests() if r["method"] == "POST"]
+    path = f"{PREFIX}claude-sonnet-4-5@20250929:streamRawPredict"  # the gateway's project
+    assert [call["path"] for call in calls] == [path, path]
+    for call in calls:  # Vertex's body, with the gateway's token
+        body = json.loads(call["body"])
+        assert body["anthropic_version"] == "vertex-2023-10-16"
+        assert "model" not in body
+        assert call["headers"]["authorization"].startswith("Bearer ya29.fake-")
+    assert_tool_round_trip(run, tmp_path, json.loads(calls[1]["body"]))
