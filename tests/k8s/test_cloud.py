@@ -67,6 +67,9 @@ def test_bedrock_with_irsa_leaves_envoy_to_the_webhook(tmp_path: Path) -> None:
     # automountServiceAccountToken says: the Kubernetes API token stays out.
     assert spec["automountServiceAccountToken"] is False
     assert "aws-iam-token" not in {v["name"] for v in spec["volumes"]}  # else it adds none
+    # That token file is root's, readable by the pod's fsGroup (0640): the containers' group.
+    security = spec["securityContext"]
+    assert security["fsGroup"] == security["runAsGroup"]
     by_name = containers(rendered)
     for container in by_name.values():
         # A container that sets either variable gets neither from the webhook.
