@@ -12,11 +12,10 @@ from aiohttp import web
 
 from ._anthropic import AnthropicMessages
 from ._bedrock import bedrock_invoke
-from ._directives import read_directives, returns_tool_results
+from ._directives import read_request
 from ._errors import ErrorKind, InvalidRequest
-from ._failures import FAILURES, failure_now
+from ._failures import FAILURES
 from ._ids import Ids
-from ._judge import last_user_text
 from ._openai_chat import ChatCompletions
 from ._openai_responses import Responses
 from ._record import RecordedRequest, RequestLog
@@ -122,20 +121,12 @@ def _endpoint(wire: WireFormat) -> Handler:
         request_id = wire.new_request_id(ids)
         try:
             body = wire.parse(raw)
-            directives = read_directives(
-                request.headers,
-                body.get("model"),
-                prompt=last_user_text(body),
-                after_tools=returns_tool_results(body),
-            )
-            failure = failure_now(request)
+            directives = read_request(request, body.get("model"), body)
         except InvalidRequest as exc:
             return _error(wire, ErrorKind.INVALID_REQUEST, request_id, exc)
         if directives.delay_ms:
             await asyncio.sleep(directives.delay_ms / 1000)
         script = directives.script
-        if failure is not None:
-            script = failure
         if script.error is not None:
             return _error(wire, script.error, request_id)
         turn = Turn(

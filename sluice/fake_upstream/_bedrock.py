@@ -23,11 +23,9 @@ from aiohttp import web
 from sluice.sidecar.eventstream import encode_message
 
 from ._anthropic import AnthropicMessages
-from ._directives import read_directives, returns_tool_results
+from ._directives import read_request
 from ._errors import ErrorKind, InvalidRequest
-from ._failures import failure_now
 from ._ids import Ids
-from ._judge import last_user_text
 from ._scripts import FaultKind
 from ._sigv4 import SignatureProblem, check_sigv4
 from ._usage import tally
@@ -85,16 +83,10 @@ async def bedrock_invoke(request: web.Request) -> web.StreamResponse:
     stream = request.match_info["action"] == "invoke-with-response-stream"
     try:
         body = _parse(raw, model)
-        directives = read_directives(
-            request.headers,
-            model,
-            prompt=last_user_text(body),
-            after_tools=returns_tool_results(body),
-        )
-        failure = failure_now(request)
+        directives = read_request(request, model, body)
     except InvalidRequest as exc:
         return _error(400, "ValidationException", exc.message, request_id)
-    script = directives.script if failure is None else failure
+    script = directives.script
     if script.error is not None:
         status, exception, message = _ERRORS[script.error]
         return _error(status, exception, message, request_id)

@@ -8,11 +8,12 @@ endpoint called, so a mistyped test fails loudly instead of testing the default.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from ._errors import InvalidRequest
-from ._judge import JUDGE_SLOW_DELAY_MS
+from ._failures import failure_now
+from ._judge import JUDGE_SLOW_DELAY_MS, last_user_text
 from ._scripts import (
     DEFAULT_LONG_EVENTS,
     SCRIPT_NAMES,
@@ -26,9 +27,10 @@ from ._shaping import LINE_ENDINGS, Chunking, Shaping
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from aiohttp import web
     from multidict import CIMultiDictProxy
 
-__all__ = ["Directives", "read_directives", "returns_tool_results"]
+__all__ = ["Directives", "read_directives", "read_request", "returns_tool_results"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,3 +135,17 @@ def _choice(headers: Mapping[str, str], name: str, choices: list[str], default: 
     if value not in choices:
         raise InvalidRequest(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def read_request(request: web.Request, model: object, body: dict[str, Any]) -> Directives:
+    """The directives of a request with the parsed ``body``: its headers, the text of its
+    last user message, whether it returns tool results, and, when ``x-fake-fail-first``
+    says this one fails, the failure as its script."""
+    directives = read_directives(
+        request.headers,
+        model,
+        prompt=last_user_text(body),
+        after_tools=returns_tool_results(body),
+    )
+    failure = failure_now(request)
+    return directives if failure is None else replace(directives, script=failure)

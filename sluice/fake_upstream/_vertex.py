@@ -19,11 +19,9 @@ import time
 from aiohttp import web
 
 from ._anthropic import AnthropicMessages
-from ._directives import read_directives, returns_tool_results
+from ._directives import read_request
 from ._errors import ErrorKind, InvalidRequest
-from ._failures import failure_now
 from ._ids import Ids
-from ._judge import last_user_text
 from ._usage import tally
 from ._wire import Turn, render
 
@@ -65,16 +63,10 @@ async def vertex_predict(request: web.Request) -> web.StreamResponse:
     request_id = _WIRE.new_request_id(ids)
     try:
         body = _parse(raw, model)
-        directives = read_directives(
-            request.headers,
-            model,
-            prompt=last_user_text(body),
-            after_tools=returns_tool_results(body),
-        )
-        failure = failure_now(request)
+        directives = read_request(request, model, body)
     except InvalidRequest as exc:
         return _google_error(400, "INVALID_ARGUMENT", exc.message)
-    script = directives.script if failure is None else failure
+    script = directives.script
     if script.error is ErrorKind.RATE_LIMIT:
         return _google_error(
             429, "RESOURCE_EXHAUSTED", "Quota exceeded for aiplatform.googleapis.com"
