@@ -27,6 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 from sluice.model import Format
 from sluice.sidecar.sse import SSEEvent
 from sluice.sidecar.translate._common import Translated
+from sluice.sidecar.translate._custom_tools import custom_names
 from sluice.sidecar.translate._request_anthropic_to_chat import chat_request
 from sluice.sidecar.translate._request_chat_to_anthropic import anthropic_request
 from sluice.sidecar.translate._request_responses_to_anthropic import responses_anthropic_request
@@ -165,7 +166,7 @@ class Translation:
         if self.client is Format.OPENAI_RESPONSES:
             include = body.get("include")
             signed = isinstance(include, list) and "reasoning.encrypted_content" in include
-            self._shape = ResponseShape(echo_of(body), signed)
+            self._shape = ResponseShape(echo_of(body), signed, custom_names(body))
             if self.backend is Format.ANTHROPIC:
                 return responses_anthropic_request(body, model)
             return responses_chat_request(body, model)

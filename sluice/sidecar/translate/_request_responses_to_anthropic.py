@@ -5,22 +5,27 @@ What maps::
     instructions, system and developer messages  -> system (joined by blank lines)
     input (a string, or message items)           -> user and assistant turns
     input_text / output_text, input_image        -> text, image (data: URL -> base64, or url)
-    function_call                                -> assistant tool_use (call_id kept as its id)
-    function_call_output (text, images)          -> user tool_result, first in its turn
+    function_call, custom_tool_call              -> assistant tool_use (call_id kept as its id;
+                                                    a custom call's input as {"input": text})
+    function_call_output, custom_tool_call_output -> user tool_result, first in its turn
+    (text, images)
     reasoning holding an Anthropic signature     -> thinking (see ._signatures)
     tools of type function, tool_choice,         -> tools (input_schema), tool_choice (with
     parallel_tool_calls                             disable_parallel_tool_use)
+    tools of type custom (freeform)              -> tools taking {"input": string} (see
+                                                    ._custom_tools)
+    reasoning.effort                             -> thinking (see ._reasoning_effort)
     max_output_tokens, temperature, top_p        -> max_tokens, temperature (at most 1), top_p
     user (else safety_identifier), stream        -> metadata.user_id, stream
 
 Anthropic requires ``max_tokens``: a request without ``max_output_tokens`` gets
 :data:`DEFAULT_MAX_TOKENS`, and that is recorded. What has no counterpart is dropped and
 named: reasoning items Anthropic did not sign (OpenAI's own encrypted reasoning), hosted
-tools (``web_search``, ``namespace``...), ``input_file``, ``reasoning``, ``metadata``,
+tools (``web_search``, ``namespace``...), ``input_file``, ``metadata``,
 ``prompt_cache_key``, ``truncation``... What OpenAI itself refuses is refused in its words
-(:class:`FormatError`): ``max_output_tokens`` below 16, a ``temperature`` above 2, a function
-call without its output or the reverse, and ``previous_response_id`` or ``conversation``,
-which name responses the gateway does not keep.
+(:class:`FormatError`): ``max_output_tokens`` below 16, a ``temperature`` above 2, a call
+(function or custom) without its output or the reverse, and ``previous_response_id`` or
+``conversation``, which name responses the gateway does not keep.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from typing import Any
 
 from sluice.sidecar.formats import FormatError, WrongShape
 from sluice.sidecar.translate._common import JSON, Translated
+from sluice.sidecar.translate._custom_tools import INPUT, custom_tool
+from sluice.sidecar.translate._reasoning_effort import think
 from sluice.sidecar.translate._request_chat_to_anthropic import DEFAULT_MAX_TOKENS
 from sluice.sidecar.translate._signatures import signature_of
 
@@ -52,8 +59,11 @@ _HANDLED = frozenset(
         "include",  # reasoning.encrypted_content: read for the response
         "store",
         "text",
+        "reasoning",  # effort: thinking; summary: Anthropic's thinking is its summary
     }
 )
+_CALLS = {"function_call": "function_call_output", "custom_tool_call": "custom_tool_call_output"}
+_OUTPUTS = {output: call for call, output in _CALLS.items()}
 _TEXTS = ("input_text", "output_text")
 
 
@@ -94,6 +104,7 @@ def responses_anthropic_request(obj: JSON, model: str | None = None) -> Translat
         if not body["tools"]:
             del body["tools"]
     _tool_choice(obj, body, out)
+    think(obj, body, out)
     _unhandled(obj, out)
     return out
 
@@ -124,22 +135,24 @@ def _check(obj: JSON) -> None:
     input_ = obj.get("input")
     if not isinstance(input_, list):
         return
-    calls: list[str] = []
+    calls: dict[str, str] = {}  # call_id -> its kind
     answered: set[str] = set()
     for item in input_:
         kind, call_id = item.get("type"), str(item.get("call_id"))
-        if kind == "function_call":
-            calls.append(call_id)
-        elif kind == "function_call_output":
+        if kind in _CALLS:
+            calls[call_id] = kind
+        elif kind in _OUTPUTS:
             if call_id not in calls:
+                what = _OUTPUTS[kind].removesuffix("_call").replace("_", " ")
                 raise FormatError(
-                    f"No tool call found for function call output with call_id {call_id}.",
+                    f"No tool call found for {what} call output with call_id {call_id}.",
                     "input",
                 )
             answered.add(call_id)
-    for call_id in calls:
+    for call_id, kind in calls.items():
         if call_id not in answered:
-            raise FormatError(f"No tool output found for function call {call_id}.", "input")
+            what = kind.removesuffix("_call").replace("_", " ")
+            raise FormatError(f"No tool output found for {what} call {call_id}.", "input")
 
 
 def _unhandled(obj: JSON, out: Translated) -> None:
@@ -187,7 +200,10 @@ def _item(item: JSON, system: list[str], messages: list[JSON], out: Translated) 
             raise WrongShape("input.arguments", "must be JSON") from None
         call = {"type": "tool_use", "id": item.get("call_id"), "name": item.get("name")}
         _append(messages, "assistant", [call | {"input": arguments}])
-    elif kind == "function_call_output":
+    elif kind == "custom_tool_call":
+        call = {"type": "tool_use", "id": item.get("call_id"), "name": item.get("name")}
+        _append(messages, "assistant", [call | {"input": {INPUT: str(item.get("input") or "")}}])
+    elif kind in _OUTPUTS:
         _append(messages, "user", [_result(item, out)])
     elif kind == "reasoning":
         _append(messages, "assistant", _thinking(item, out))
@@ -245,6 +261,8 @@ def _thinking(item: JSON, out: Translated) -> list[JSON]:
 
 
 def _tool(tool: JSON, out: Translated) -> JSON | None:
+    if tool.get("type") == "custom":
+        return custom_tool(tool, out)
     if tool.get("type") != "function":  # hosted tools: web_search, file_search, namespace...
         out.drop(f"tools.{tool.get('type')}")
         return None
@@ -262,7 +280,7 @@ def _tool_choice(obj: JSON, body: JSON, out: Translated) -> None:
         translated = {"type": choice}
     elif choice == "required":
         translated = {"type": "any"}
-    elif isinstance(choice, dict) and choice.get("type") == "function":
+    elif isinstance(choice, dict) and choice.get("type") in ("function", "custom"):
         translated = {"type": "tool", "name": choice.get("name")}
     elif choice is not None:  # allowed_tools, a hosted tool...
         out.drop("tool_choice")

@@ -8,7 +8,9 @@ Events and what they become (items as in :mod:`._responses_output`)::
                                      reasoning_summary_part.added)
     text_delta                       response.output_text.delta
     thinking_delta                   response.reasoning_summary_text.delta
-    input_json_delta                 response.function_call_arguments.delta
+    input_json_delta                 response.function_call_arguments.delta (of a custom
+                                     tool: response.custom_tool_call_input.delta, the
+                                     input string decoded as it streams)
     signature_delta                  kept for the reasoning item's encrypted_content
     content_block_stop               the item's .done events, then response.output_item.done
     message_delta                    the stop reason and output usage, kept for the end
@@ -32,9 +34,11 @@ from typing import Any
 
 from sluice.sidecar.sse import SSEEvent, SSEParser, encode_event
 from sluice.sidecar.translate._common import JSON
+from sluice.sidecar.translate._custom_tools import CustomInput, custom_input
 from sluice.sidecar.translate._responses_output import (
     ResponseShape,
     call_item,
+    custom_call_item,
     message_item,
     reasoning_item,
     status_of,
@@ -46,20 +50,21 @@ from sluice.sidecar.translate._responses_output import (
 __all__ = ["AnthropicToResponsesStream"]
 
 
-_PREFIXES = {"text": "msg", "thinking": "rs", "tool_use": "fc"}  # of the item ids
+_PREFIXES = {"text": "msg", "thinking": "rs", "tool_use": "fc", "custom": "ctc"}  # item ids
 
 
 @dataclass(slots=True)
 class _Item:
     """An output item being streamed."""
 
-    kind: str  # "text", "thinking" or "tool_use"
+    kind: str  # "text", "thinking", "tool_use" or "custom" (a call of a custom tool)
     id: str
     output_index: int
     pieces: list[str] = field(default_factory=list)
     call_id: object = None
     name: object = None
     signature: str = ""
+    decoder: CustomInput | None = None  # a custom call's input, decoded as it streams
 
 
 def _dump(obj: Any) -> str:
@@ -174,6 +179,8 @@ class AnthropicToResponsesStream:
         out = [] if self._started else self._start({})
         block = obj.get("content_block") or {}
         kind = str(block.get("type"))
+        if kind == "tool_use" and block.get("name") in self._shape.custom:
+            kind = "custom"
         prefix = _PREFIXES.get(kind)
         if prefix is None:
             return out  # redacted thinking, server tools: no item
@@ -201,7 +208,11 @@ class AnthropicToResponsesStream:
                 ),
             ]
         item.call_id, item.name = block.get("id"), block.get("name")
-        added = call_item(item.id, item.call_id, item.name, None)
+        if kind == "custom":
+            item.decoder = CustomInput()
+            added = custom_call_item(item.id, item.call_id, item.name, None)
+        else:
+            added = call_item(item.id, item.call_id, item.name, None)
         return [*out, self._emit("response.output_item.added", output_index=position, item=added)]
 
     def _delta(self, obj: JSON) -> list[SSEEvent]:
@@ -227,7 +238,10 @@ class AnthropicToResponsesStream:
             ]
         if kind == "input_json_delta" and (piece := delta.get("partial_json")):
             item.pieces.append(piece)
-            return [self._emit("response.function_call_arguments.delta", **at, delta=piece)]
+            if item.decoder is None:
+                return [self._emit("response.function_call_arguments.delta", **at, delta=piece)]
+            if text := item.decoder.feed(piece):
+                return [self._emit("response.custom_tool_call_input.delta", **at, delta=text)]
         if kind == "signature_delta":
             item.signature += str(delta.get("signature") or "")
         return []  # citations: no place for them here
@@ -261,6 +275,10 @@ class AnthropicToResponsesStream:
                     "response.reasoning_summary_part.done", **at, summary_index=0, part=summary
                 ),
             ]
+        elif item.kind == "custom":  # the input read whole: authoritative, whatever streamed
+            input_ = custom_input(text)
+            done = custom_call_item(item.id, item.call_id, item.name, input_)
+            out = [self._emit("response.custom_tool_call_input.done", **at, input=input_)]
         else:
             arguments = text or "{}"
             done = call_item(item.id, item.call_id, item.name, arguments)

@@ -4,7 +4,9 @@ object, its output items and usage, a whole body, and an error body.
 Content blocks become output items in order: ``thinking`` a ``reasoning`` item (its text the
 one summary part; the signature in ``encrypted_content`` when the client asked for
 ``reasoning.encrypted_content``), ``text`` a ``message`` item, ``tool_use`` a
-``function_call`` item whose ``call_id`` is the tool_use id. Other blocks (redacted
+``function_call`` item whose ``call_id`` is the tool_use id (a ``custom_tool_call`` item,
+its ``input`` the call's one string, when the tool is one of the client's custom tools: see
+:mod:`._custom_tools`). Other blocks (redacted
 thinking, server tools) have no item. Item ids are the response id with the item's kind and
 position, so an item's added and done forms agree.
 
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sluice.sidecar.translate._common import JSON
+from sluice.sidecar.translate._custom_tools import custom_input
 from sluice.sidecar.translate._response_anthropic_to_chat import chat_error
 from sluice.sidecar.translate._signatures import encrypted_content
 
@@ -30,6 +33,7 @@ __all__ = [
     "Echo",
     "ResponseShape",
     "call_item",
+    "custom_call_item",
     "echo_of",
     "message_item",
     "reasoning_item",
@@ -77,11 +81,12 @@ def echo_of(request: JSON) -> Echo:
 
 @dataclass(slots=True)
 class ResponseShape:
-    """How the response object of one exchange is written: the request's echo, and
-    whether reasoning items carry the signature."""
+    """How the response object of one exchange is written: the request's echo, whether
+    reasoning items carry the signature, and the names of the client's custom tools."""
 
     echo: Echo = field(default_factory=dict)
     signatures: bool = False
+    custom: frozenset[str] = frozenset()
 
     def response(self, response_id: str, model: object, status: str, **fields: Any) -> JSON:
         """The response object with ``status`` and ``fields`` (output, usage...)."""
@@ -163,6 +168,18 @@ def call_item(item_id: str, call_id: object, name: object, arguments: str | None
     }
 
 
+def custom_call_item(item_id: str, call_id: object, name: object, input_: str | None) -> JSON:
+    """A custom_tool_call item; ``input_`` ``None`` for its beginning."""
+    return {
+        "id": item_id,
+        "type": "custom_tool_call",
+        "status": "in_progress" if input_ is None else "completed",
+        "call_id": call_id,
+        "name": name,
+        "input": input_ or "",
+    }
+
+
 def responses_body(body: bytes, shape: ResponseShape) -> bytes:
     """The Responses response for a whole Messages response; raises ``ValueError`` (or
     ``KeyError``, ``TypeError``) when it is not one."""
@@ -178,6 +195,10 @@ def responses_body(body: bytes, shape: ResponseShape) -> bytes:
             item_id = shape.item_id(response_id, "rs", index)
             signature = block.get("signature") if shape.signatures else None
             output.append(reasoning_item(item_id, block["thinking"], signature))
+        elif kind == "tool_use" and block.get("name") in shape.custom:
+            item_id = shape.item_id(response_id, "ctc", index)
+            input_ = custom_input(block.get("input", {}))
+            output.append(custom_call_item(item_id, block["id"], block["name"], input_))
         elif kind == "tool_use":
             item_id = shape.item_id(response_id, "fc", index)
             arguments = json.dumps(block.get("input", {}), ensure_ascii=False)

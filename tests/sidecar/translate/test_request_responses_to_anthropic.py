@@ -3,6 +3,7 @@ Completions requests): one row per mapping, and what OpenAI itself refuses."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -19,6 +20,9 @@ SCHEMA = {"type": "object", "properties": {"command": {"type": "string"}}}
 TOOLS = [{"type": "function", "name": "Bash", "parameters": SCHEMA, "strict": True}]
 CALL = {"type": "function_call", "call_id": "c1", "name": "Bash", "arguments": '{"command":"ls"}'}
 USER_HI = {"role": "user", "content": [{"type": "text", "text": "hi"}]}
+PATCH = "*** Begin Patch\n*** Delete File: a.py\n*** End Patch"
+CUSTOM = {"type": "custom", "name": "apply_patch", "description": "Edit files."}
+CUSTOM_CALL = {"type": "custom_tool_call", "call_id": "p1", "name": "apply_patch", "input": PATCH}
 
 
 def translate(**fields: Any) -> dict[str, Any]:
@@ -164,7 +168,6 @@ def test_what_has_no_counterpart_is_dropped_and_named() -> None:
             "store": False,
             "include": ["reasoning.encrypted_content"],
             "prompt_cache_key": "k",
-            "reasoning": {"effort": "high"},
             "metadata": {"a": "b"},
             "input": [{"role": "user", "content": [{"type": "input_file", "file_id": "f"}]}],
         }
@@ -175,7 +178,6 @@ def test_what_has_no_counterpart_is_dropped_and_named() -> None:
         "tools.namespace",
         "input_file",
         "prompt_cache_key",
-        "reasoning",
         "metadata",
     }
 
@@ -187,6 +189,11 @@ def test_what_has_no_counterpart_is_dropped_and_named() -> None:
         ({"temperature": 3}, "Invalid 'temperature': decimal above maximum value."),
         ({"previous_response_id": "resp_1"}, "Previous response with id 'resp_1' not found."),
         ({"input": [CALL]}, "No tool output found for function call c1."),
+        ({"input": [CUSTOM_CALL]}, "No tool output found for custom tool call p1."),
+        (
+            {"input": [{"type": "custom_tool_call_output", "call_id": "p9", "output": "x"}]},
+            "No tool call found for custom tool call output with call_id p9.",
+        ),
         (
             {"input": [{"type": "function_call_output", "call_id": "c9", "output": "x"}]},
             "No tool call found for function call output with call_id c9.",
@@ -228,4 +235,88 @@ def test_for_a_chat_backend_the_request_goes_through_anthropic_s_mapping() -> No
     assert "max_completion_tokens" not in out.body
     assert out.body["stream_options"] == {"include_usage": True}
     assert out.body["tools"][0]["function"]["name"] == "Bash"
+    assert out.dropped == []
+
+
+def test_a_custom_tool_and_its_calls_go_as_a_tool_taking_one_string() -> None:
+    items = [
+        {"role": "user", "content": "hi"},
+        CUSTOM_CALL,
+        {"type": "custom_tool_call_output", "call_id": "p1", "output": "Done!"},
+    ]
+    choice = {"type": "custom", "name": "apply_patch"}
+    out = responses_anthropic_request(
+        BASE | {"input": items, "tools": [CUSTOM], "tool_choice": choice}
+    )
+    [tool] = out.body["tools"]
+    assert tool["name"] == "apply_patch"
+    assert tool["input_schema"]["required"] == ["input"]
+    assert tool["description"].startswith("Edit files.")
+    assert out.body["tool_choice"] == {"type": "tool", "name": "apply_patch"}
+    assert out.body["messages"][1:] == [
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "tool_use", "id": "p1", "name": "apply_patch", "input": {"input": PATCH}}
+            ],
+        },
+        {
+            "role": "user",
+            "content": [{"type": "tool_result", "tool_use_id": "p1", "content": "Done!"}],
+        },
+    ]
+    chat = responses_chat_request(BASE | {"input": items, "tools": [CUSTOM]}).body
+    assert chat["tools"][0]["function"]["parameters"] == tool["input_schema"]
+    call = chat["messages"][1]["tool_calls"][0]["function"]
+    assert json.loads(call["arguments"]) == {"input": PATCH}
+
+
+@pytest.mark.parametrize(
+    ("effort", "limit", "budget", "max_tokens"),
+    [
+        ("low", 20000, 2048, 20000),  # room enough: OpenAI counts reasoning in the limit too
+        ("medium", 100, 8192, 8292),  # raised: the budget plus the limit
+        ("high", None, 16384, 16384 + DEFAULT_MAX_TOKENS),
+        ("xhigh", None, 24576, 24576 + DEFAULT_MAX_TOKENS),
+        ("max", 64000, 31999, 64000),
+        ("minimal", 100, None, 100),
+        ("none", 100, None, 100),
+    ],
+)
+def test_reasoning_effort_becomes_a_thinking_budget(
+    effort: str, limit: int | None, budget: int | None, max_tokens: int
+) -> None:
+    obj = {"model": "gpt-5", "input": "hi", "reasoning": {"effort": effort, "summary": "auto"}}
+    out = responses_anthropic_request(obj | ({"max_output_tokens": limit} if limit else {}))
+    thinking = out.body.get("thinking")
+    assert thinking == (budget and {"type": "enabled", "budget_tokens": budget})
+    assert out.body["max_tokens"] == max_tokens
+    assert budget is None or 1024 <= budget < max_tokens
+    raised = [d for d in out.dropped if d.startswith("max_tokens")]
+    assert bool(raised) == (max_tokens != limit)
+    assert ("reasoning.effort (minimal: sent without thinking)" in out.dropped) == (
+        effort == "minimal"
+    )
+
+
+def test_thinking_takes_away_what_it_forbids() -> None:
+    obj = BASE | {"reasoning": {"effort": "low"}, "temperature": 0.2, "top_p": 0.5}
+    out = responses_anthropic_request(obj)
+    assert "temperature" not in out.body
+    assert "top_p" not in out.body
+    assert {
+        "temperature (0.2: thinking needs 1)",
+        "top_p (0.5: thinking needs 0.95 or more)",
+    } <= set(out.dropped)
+    forced = responses_anthropic_request(
+        BASE | {"reasoning": {"effort": "low"}, "tools": TOOLS, "tool_choice": "required"}
+    )
+    assert "thinking" not in forced.body
+    assert "reasoning.effort (low: a forced tool choice allows no thinking)" in forced.dropped
+
+
+def test_for_a_chat_backend_the_effort_is_chat_s_own() -> None:
+    out = responses_chat_request(BASE | {"reasoning": {"effort": "high"}})
+    assert out.body["reasoning_effort"] == "high"
+    assert out.body["max_completion_tokens"] == 100
     assert out.dropped == []

@@ -24,7 +24,7 @@ from sluice.sidecar.translate._responses_output import (
 )
 from tests.sidecar.translate.test_response_anthropic_to_chat import STREAM, block, event
 from tests.sidecar.translate.test_response_chat_to_anthropic import STREAM as CHAT_STREAM
-from tests.sidecar.translate.test_response_chat_to_anthropic import chunk
+from tests.sidecar.translate.test_response_chat_to_anthropic import call, chunk
 
 BLOCKS = [
     Thinking("Hmm."),
@@ -255,3 +255,72 @@ def test_an_anthropic_error_body_becomes_openai_s(status: int, kind: str) -> Non
     body = json.dumps({"type": "error", "error": {"type": "x", "message": "nope"}}).encode()
     error = json.loads(responses_error(status, body))["error"]
     assert (error["type"], error["message"]) == (kind, "nope")
+
+
+PATCH = '*** Begin Patch\n*** Add File: a.txt\n+say "hi" \\ 😀\n*** End Patch'
+CUSTOM_JSON = json.dumps({"input": PATCH})
+CUSTOM_STREAM = (
+    event(START)
+    + block(
+        0,
+        {"type": "tool_use", "id": "t9", "name": "apply_patch", "input": {}},
+        *[
+            {"type": "input_json_delta", "partial_json": CUSTOM_JSON[i : i + 9]}
+            for i in range(0, len(CUSTOM_JSON), 9)  # escapes cut between fragments
+        ],
+    )
+    + event({"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {}})
+    + event({"type": "message_stop"})
+)
+CUSTOM_SHAPE = ResponseShape(custom=frozenset({"apply_patch"}))
+
+
+def test_a_custom_tool_call_streams_its_input_as_text() -> None:
+    decoder, events = read(translate([CUSTOM_STREAM], CUSTOM_SHAPE))
+    assert decoder.finish().blocks == [ToolCall("t9", "apply_patch", PATCH)]
+    deltas = [e["delta"] for e in events if e["type"] == "response.custom_tool_call_input.delta"]
+    assert len(deltas) > 1
+    assert "".join(deltas) == PATCH
+    [done] = [e for e in events if e["type"] == "response.custom_tool_call_input.done"]
+    assert done["input"] == PATCH
+    item = events[-1]["response"]["output"][0]
+    assert item["type"] == "custom_tool_call"
+    assert (item["call_id"], item["name"], item["input"]) == ("t9", "apply_patch", PATCH)
+    assert item["id"].startswith("ctc_")
+    assert not any(e["type"].startswith("response.function_call") for e in events)
+
+
+def test_without_the_custom_tool_declared_the_call_is_a_function_call() -> None:
+    _, events = read(translate([CUSTOM_STREAM]))
+    item = events[-1]["response"]["output"][0]
+    assert (item["type"], item["arguments"]) == ("function_call", CUSTOM_JSON)
+
+
+def test_a_whole_body_s_custom_call_is_a_custom_tool_call_item() -> None:
+    message = {
+        "id": "msg_4",
+        "model": "claude",
+        "content": [
+            {"type": "tool_use", "id": "t9", "name": "apply_patch", "input": {"input": PATCH}}
+        ],
+        "stop_reason": "tool_use",
+        "usage": {},
+    }
+    body = responses_body(json.dumps(message).encode(), CUSTOM_SHAPE)
+    [item] = json.loads(body)["output"]
+    assert item["type"] == "custom_tool_call"
+    assert item["input"] == PATCH
+    assert openai_responses.parse_response(body).blocks == [ToolCall("t9", "apply_patch", PATCH)]
+
+
+def test_a_chat_stream_s_custom_call_reads_the_same_through_anthropic() -> None:
+    stream = (
+        chunk({"role": "assistant"} | call(0, "c1", "apply_patch", CUSTOM_JSON[:20]))
+        + chunk(call(0, args=CUSTOM_JSON[20:]))
+        + chunk({}, "tool_calls")
+        + b"data: [DONE]\n\n"
+    )
+    translator = ChatToResponsesStream(CUSTOM_SHAPE, created=1)
+    decoder, events = read(translator.feed(stream) + translator.close())
+    assert decoder.finish().blocks == [ToolCall("c1", "apply_patch", PATCH)]
+    assert events[-1]["response"]["output"][0]["type"] == "custom_tool_call"
