@@ -57,7 +57,7 @@ def translating(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
         },
         routes=[route],
         policy_paths=[str(ROOT / "examples" / "policies")],
-        policies=[{"name": "no_sudo:NoSudo"}],
+        policies=[{"name": "no_sudo:NoSudo"}, {"name": "tool_rules"}],
     )
     with track(start_gateway(gateway_dir, config)) as started:
         yield started
@@ -313,3 +313,152 @@ async def test_what_openai_refuses_is_refused_in_its_words(translating: Gateway)
         with pytest.raises(openai.BadRequestError) as raised:
             await client.responses.create(model="gpt-5", input="hi", max_output_tokens=5)
     assert "Expected a value >= 16, but got 5 instead." in raised.value.message
+
+
+# Codex's apply_patch: a custom (freeform) tool whose input is the patch itself.
+GRAMMAR = 'start: begin_patch hunk+ end_patch\nbegin_patch: "*** Begin Patch" LF'
+APPLY_PATCH: Any = {
+    "type": "custom",
+    "name": "apply_patch",
+    "description": "Use the `apply_patch` tool to edit files.",
+    "format": {"type": "grammar", "syntax": "lark", "definition": GRAMMAR},
+}
+PATCH = '*** Begin Patch\n*** Add File: notes.txt\n+say "hi" \\ é\n*** End Patch\n'
+SECRET_PATCH = "*** Begin Patch\n*** Delete File: /home/dev/.ssh/id_ed25519\n*** End Patch\n"
+
+
+def patch_call(patch: str) -> dict[str, str]:
+    return {"x-fake-tool": json.dumps({"name": "apply_patch", "arguments": {"input": patch}})}
+
+
+async def respond(
+    client: openai.AsyncOpenAI, stream: bool, **request: Any
+) -> tuple[Any, list[str]]:
+    """The final response, and the types of the events streamed (none when not streamed)."""
+    if not stream:
+        return await client.responses.create(**request), []
+    async with client.responses.stream(**request) as events:
+        seen = [event async for event in events]
+        final = await events.get_final_response()
+    deltas = [e.delta for e in seen if e.type == "response.custom_tool_call_input.delta"]
+    done = [e.input for e in seen if e.type == "response.custom_tool_call_input.done"]
+    assert "".join(deltas) in ("", *done)  # the deltas spell the input
+    return final, [e.type for e in seen]
+
+
+@pytest.mark.parametrize("backend", list(BACKENDS))
+@pytest.mark.parametrize("stream", [True, False])
+async def test_a_custom_tool_call_reaches_the_client_as_one(
+    translating: Gateway, upstream: FakeUpstream, backend: str, stream: bool
+) -> None:
+    model, fmt, _, headers = BACKENDS[backend]
+    marker = uuid.uuid4().hex
+    headers = headers | patch_call(PATCH) | {"x-test-id": marker}
+    async with openai_client(translating.url) as client:
+        response, events = await respond(
+            client, stream, model=model, input=PROMPT, tools=[APPLY_PATCH], extra_headers=headers
+        )
+    [call] = [item for item in response.output if item.type == "custom_tool_call"]
+    assert (call.name, call.input) == ("apply_patch", PATCH)
+    if stream:
+        assert "response.custom_tool_call_input.delta" in events
+        assert "response.custom_tool_call_input.done" in events
+        assert not any(e.startswith("response.function_call") for e in events)
+    body = json.loads(sent(upstream, marker)[0]["body"])
+    [tool] = body["tools"]
+    if fmt is Format.ANTHROPIC:
+        assert tool["input_schema"]["required"] == ["input"]
+        assert GRAMMAR in tool["description"]
+    else:
+        assert tool["function"]["parameters"]["required"] == ["input"]
+
+
+@pytest.mark.parametrize("backend", list(BACKENDS))
+@pytest.mark.parametrize("stream", [True, False])
+async def test_a_blocked_custom_call_becomes_the_refusal(
+    translating: Gateway, backend: str, stream: bool
+) -> None:
+    """tool_rules reads the custom call's input as the patch it is."""
+    model, _, _, headers = BACKENDS[backend]
+    async with openai_client(translating.url) as client:
+        response, _ = await respond(
+            client,
+            stream,
+            model=model,
+            input=PROMPT,
+            tools=[APPLY_PATCH],
+            extra_headers=headers | patch_call(SECRET_PATCH),
+        )
+    assert not [item for item in response.output if item.type == "custom_tool_call"]
+    assert "Sluice blocked a tool call." in response.output_text
+    assert "Tool: apply_patch" in response.output_text
+    assert "rule credential_write" in response.output_text
+    assert response.status == "completed"
+
+
+@pytest.mark.parametrize("stream", [True, False])
+async def test_the_turn_after_a_custom_call_is_valid_for_the_anthropic_provider(
+    translating: Gateway, upstream: FakeUpstream, stream: bool
+) -> None:
+    marker = uuid.uuid4().hex
+    headers = patch_call(PATCH) | {"x-test-id": marker}
+    items: list[Any] = [{"role": "user", "content": PROMPT}]
+    async with openai_client(translating.url) as client:
+        first, _ = await respond(
+            client, stream, model="gpt-5", input=items, tools=[APPLY_PATCH], extra_headers=headers
+        )
+        items += [item.model_dump(exclude_none=True) for item in first.output]
+        [call] = [item for item in first.output if item.type == "custom_tool_call"]
+        items.append(
+            {"type": "custom_tool_call_output", "call_id": call.call_id, "output": "Done!"}
+        )
+        second = await client.responses.create(
+            model="gpt-5", input=items, tools=[APPLY_PATCH], extra_headers={"x-test-id": marker}
+        )
+    assert second.status == "completed"
+    assert second.output_text
+    body = json.loads(sent(upstream, marker)[-1]["body"])
+    assert body["messages"][1:] == [
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "text", "text": first.output_text},
+                {
+                    "type": "tool_use",
+                    "id": call.call_id,
+                    "name": "apply_patch",
+                    "input": {"input": PATCH},
+                },
+            ],
+        },
+        {
+            "role": "user",
+            "content": [{"type": "tool_result", "tool_use_id": call.call_id, "content": "Done!"}],
+        },
+    ]
+
+
+@pytest.mark.parametrize("backend", list(BACKENDS))
+async def test_reasoning_effort_reaches_the_provider(
+    translating: Gateway, upstream: FakeUpstream, backend: str
+) -> None:
+    model, fmt, _, headers = BACKENDS[backend]
+    marker = uuid.uuid4().hex
+    async with openai_client(translating.url) as client:
+        response = await client.responses.create(
+            model=model,
+            input=PROMPT,
+            reasoning={"effort": "medium", "summary": "auto"},
+            max_output_tokens=2000,
+            extra_headers=headers | {"x-test-id": marker, "x-fake-script": "thinking"},
+        )
+    assert response.status == "completed"
+    assert response.output_text
+    body = json.loads(sent(upstream, marker)[0]["body"])
+    if fmt is Format.ANTHROPIC:
+        assert body["thinking"] == {"type": "enabled", "budget_tokens": 8192}
+        assert body["max_tokens"] == 8192 + 2000  # raised above the budget
+        assert [item.type for item in response.output] == ["reasoning", "message"]
+    else:
+        assert body["reasoning_effort"] == "medium"
+        assert body["max_completion_tokens"] == 2000
