@@ -32,7 +32,12 @@ FORMAT_PATHS = {
 }
 # The (client format, provider format) pairs the sidecar translates.
 TRANSLATIONS = frozenset(
-    {(Format.ANTHROPIC, Format.OPENAI_CHAT), (Format.OPENAI_CHAT, Format.ANTHROPIC)}
+    {
+        (Format.ANTHROPIC, Format.OPENAI_CHAT),
+        (Format.OPENAI_CHAT, Format.ANTHROPIC),
+        (Format.OPENAI_RESPONSES, Format.ANTHROPIC),
+        (Format.OPENAI_RESPONSES, Format.OPENAI_CHAT),
+    }
 )
 
 

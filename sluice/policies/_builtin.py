@@ -115,6 +115,8 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
             rules.flag(rule, reason)
         if tool in _PATCH_TOOLS:
             rules.patch(str(arguments.get("input") or arguments.get("patch") or ""))
+    elif tool in _PATCH_TOOLS:  # Codex's freeform apply_patch: the patch is the whole input
+        rules.patch(str(arguments))
     # Unreadable arguments are read whole as a command line, and each JSON string in them.
     lines = _raw_lines(arguments) if isinstance(arguments, str) else _command_lines(arguments)
     if isinstance(arguments, dict):

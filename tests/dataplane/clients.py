@@ -36,14 +36,22 @@ def openai_client(base_url: str) -> openai.AsyncOpenAI:
 
 
 async def ask(
-    base_url: str, fmt: Format, *, stream: bool, script: str, headers: dict[str, str] | None = None
+    base_url: str,
+    fmt: Format,
+    *,
+    stream: bool,
+    script: str,
+    headers: dict[str, str] | None = None,
+    model: str = "gpt-5",
 ) -> Reply:
+    """What the official SDK reads of a response to :data:`PROMPT` (``model``: the model an
+    OpenAI Responses client asks for)."""
     headers = {"x-fake-script": script, **(headers or {})}
     if fmt is Format.ANTHROPIC:
         return await _anthropic(base_url, stream, headers)
     if fmt is Format.OPENAI_CHAT:
         return await _openai_chat(base_url, stream, headers)
-    return await _openai_responses(base_url, stream, headers)
+    return await _openai_responses(base_url, stream, headers, model)
 
 
 async def _anthropic(base_url: str, stream: bool, headers: dict[str, str]) -> Reply:
@@ -126,19 +134,21 @@ async def _openai_chat(base_url: str, stream: bool, headers: dict[str, str]) -> 
     )
 
 
-async def _openai_responses(base_url: str, stream: bool, headers: dict[str, str]) -> Reply:
+async def _openai_responses(
+    base_url: str, stream: bool, headers: dict[str, str], model: str
+) -> Reply:
     import json
 
     client = openai_client(base_url)
     async with client:
         if stream:
             async with client.responses.stream(
-                model="gpt-5", input=PROMPT, extra_headers=headers
+                model=model, input=PROMPT, extra_headers=headers
             ) as events:
                 response = await events.get_final_response()
         else:
             response = await client.responses.create(
-                model="gpt-5", input=PROMPT, extra_headers=headers
+                model=model, input=PROMPT, extra_headers=headers
             )
     calls = [item for item in response.output if item.type == "function_call"]
     reasoning = [item for item in response.output if item.type == "reasoning"]

@@ -620,6 +620,22 @@ async def test_builtin_reads_other_tools(
     assert (found.rule if found else None) == rule
 
 
+@pytest.mark.parametrize(
+    ("patch", "rule"),
+    [
+        ("*** Delete File: /home/dev/.ssh/id_ed25519", "credential_write"),
+        ("*** Update File: ~/.aws/credentials\n@@\n-a\n+b", "credential_write"),
+        ("*** Delete File: src/old.py", None),
+    ],
+)
+async def test_a_freeform_apply_patch_is_read_as_a_patch(patch: str, rule: str | None) -> None:
+    """Codex's custom apply_patch tool sends the patch itself, not JSON."""
+    policy = ToolRules.configure({})
+    assert isinstance(policy, ToolRules)
+    found = policy.verdict("apply_patch", f"*** Begin Patch\n{patch}\n*** End Patch\n", PROJECT)
+    assert (found.rule if found else None) == rule
+
+
 # --- the working directory the client reports ----------------------------------------------
 
 

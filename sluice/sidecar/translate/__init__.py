@@ -12,8 +12,10 @@ carried faithfully is dropped and named, never invented::
     reader = translation.response(status, streamed=True)
     out = reader.feed(chunk) ...; out += reader.close()
 
-Pairs translated: an Anthropic Messages client on an OpenAI Chat Completions backend, and
-an OpenAI Chat Completions client on an Anthropic Messages backend.
+Pairs translated: an Anthropic Messages client on an OpenAI Chat Completions backend, an
+OpenAI Chat Completions client on an Anthropic Messages backend, and an OpenAI Responses
+client on either (on Chat, through the Anthropic translators: see
+:mod:`._request_responses_to_chat` and :mod:`._response_chat_to_responses`).
 """
 
 from __future__ import annotations
@@ -25,17 +27,31 @@ from typing import Any, Protocol, runtime_checkable
 from sluice.model import Format
 from sluice.sidecar.sse import SSEEvent
 from sluice.sidecar.translate._common import Translated
+from sluice.sidecar.translate._custom_tools import custom_names
 from sluice.sidecar.translate._request_anthropic_to_chat import chat_request
 from sluice.sidecar.translate._request_chat_to_anthropic import anthropic_request
+from sluice.sidecar.translate._request_responses_to_anthropic import responses_anthropic_request
+from sluice.sidecar.translate._request_responses_to_chat import responses_chat_request
 from sluice.sidecar.translate._response_anthropic_to_chat import (
     AnthropicToChatStream,
     chat_body,
     chat_error,
 )
+from sluice.sidecar.translate._response_anthropic_to_responses import AnthropicToResponsesStream
 from sluice.sidecar.translate._response_chat_to_anthropic import (
     ChatToAnthropicStream,
     anthropic_body,
     anthropic_error,
+)
+from sluice.sidecar.translate._response_chat_to_responses import (
+    ChatToResponsesStream,
+    chat_responses_body,
+)
+from sluice.sidecar.translate._responses_output import (
+    ResponseShape,
+    echo_of,
+    responses_body,
+    responses_error,
 )
 
 __all__ = [
@@ -115,6 +131,18 @@ def _chat_whole(body: bytes) -> bytes:
         return chat_error(502, _UNREADABLE)
 
 
+def _responses_whole(
+    convert: Callable[[bytes, ResponseShape], bytes], shape: ResponseShape
+) -> _Whole:
+    def whole(body: bytes) -> bytes:
+        try:
+            return convert(body, shape)
+        except _BROKEN:
+            return responses_error(502, _UNREADABLE)
+
+    return _Whole(whole)
+
+
 # Each provider's own headers mean nothing to the other, and their key headers differ.
 _ANTHROPIC_ONLY = ("anthropic-version", "anthropic-beta", "x-api-key")
 ANTHROPIC_VERSION = "2023-06-01"
@@ -123,17 +151,25 @@ ANTHROPIC_VERSION = "2023-06-01"
 class Translation:
     """How one exchange is translated between a (client format, backend format) pair."""
 
-    __slots__ = ("_include_usage", "backend", "client")
+    __slots__ = ("_include_usage", "_shape", "backend", "client")
 
     def __init__(self, client: Format, backend: Format) -> None:
         self.client = client
         self.backend = backend
         self._include_usage = False  # a Chat client asked for the usage chunk
+        self._shape = ResponseShape()  # how a Responses client's response is written
 
     def request(self, body: dict[str, Any], model: str | None = None) -> Translated:
         """The backend's request body for the client's parsed ``body``; ``model`` replaces
         the client's model name. Raises ``FormatError`` for what the client's own provider
         would refuse."""
+        if self.client is Format.OPENAI_RESPONSES:
+            include = body.get("include")
+            signed = isinstance(include, list) and "reasoning.encrypted_content" in include
+            self._shape = ResponseShape(echo_of(body), signed, custom_names(body))
+            if self.backend is Format.ANTHROPIC:
+                return responses_anthropic_request(body, model)
+            return responses_chat_request(body, model)
         if self.client is Format.OPENAI_CHAT:
             options = body.get("stream_options")
             self._include_usage = isinstance(options, dict) and options.get("include_usage") is True
@@ -142,12 +178,14 @@ class Translation:
 
     def headers(self, headers: Mapping[str, str]) -> HeaderChanges:
         """The header edits for a request with the client's ``headers`` (lower-case names)."""
-        if self.client is Format.OPENAI_CHAT:  # to Anthropic: its key header and version
+        if self.backend is Format.ANTHROPIC:  # its key header and version
             changes = {"anthropic-version": ANTHROPIC_VERSION}
             bearer = headers.get("authorization", "")
             if bearer.lower().startswith("bearer "):
                 changes["x-api-key"] = bearer[len("bearer ") :]
             return HeaderChanges(changes, ("authorization",) if "x-api-key" in changes else ())
+        if self.client is not Format.ANTHROPIC:  # OpenAI to OpenAI: the same headers
+            return HeaderChanges()
         changes = {}
         key = headers.get("x-api-key")
         if key and not headers.get("authorization"):
@@ -156,6 +194,8 @@ class Translation:
 
     def response(self, status: int, *, streamed: bool) -> ResponseTranslator:
         """A translator for the backend's response with ``status``."""
+        if self.client is Format.OPENAI_RESPONSES:
+            return self._to_responses(status, streamed=streamed)
         to_chat = self.client is Format.OPENAI_CHAT
         if status >= 400:
             error = chat_error if to_chat else anthropic_error
@@ -166,8 +206,24 @@ class Translation:
             )
         return _Whole(_chat_whole if to_chat else _anthropic_whole)
 
+    def _to_responses(self, status: int, *, streamed: bool) -> ResponseTranslator:
+        from_anthropic = self.backend is Format.ANTHROPIC
+        if status >= 400:
+            return _Whole(lambda body: responses_error(status, body))
+        if streamed:
+            stream = AnthropicToResponsesStream if from_anthropic else ChatToResponsesStream
+            return stream(self._shape)
+        return _responses_whole(
+            responses_body if from_anthropic else chat_responses_body, self._shape
+        )
 
-_PAIRS = {(Format.ANTHROPIC, Format.OPENAI_CHAT), (Format.OPENAI_CHAT, Format.ANTHROPIC)}
+
+_PAIRS = {
+    (Format.ANTHROPIC, Format.OPENAI_CHAT),
+    (Format.OPENAI_CHAT, Format.ANTHROPIC),
+    (Format.OPENAI_RESPONSES, Format.ANTHROPIC),
+    (Format.OPENAI_RESPONSES, Format.OPENAI_CHAT),
+}
 
 
 def translation_for(client: Format, backend: Format) -> Translation | None:
