@@ -9,12 +9,9 @@ at ``[DONE]`` (or at the end of the upstream, should it omit ``[DONE]``). A chun
 ``error`` ends the stream in Anthropic's ``error`` event. Thinking carries no signature
 (the start's ``signature`` is empty and no ``signature_delta`` is invented).
 
-Most chunks of a stream are one text or tool-argument piece each, written by the server
-from one template: the same JSON around a string that changes. Once a chunk has been read
-whole and found to be such a piece, the JSON before and after its string (its *shape*) is
-kept; a later chunk with the same shape is known to say the same with another string, so
-that string (checked to be one complete, valid JSON string) is copied, escapes and all,
-into the Anthropic delta event, without parsing the chunk or writing JSON again.
+A chunk with the shape of the last chunk that was one piece of the open block (see
+:mod:`~sluice.sidecar.translate._common`) is not parsed: its string is copied, escapes and
+all, into the Anthropic delta event.
 
 Usage: ``input_tokens`` is the prompt without its cached part, which becomes
 ``cache_read_input_tokens``, as Anthropic counts them; reasoning tokens are reported as
@@ -24,12 +21,11 @@ Usage: ``input_tokens`` is the prompt without its cached part, which becomes
 from __future__ import annotations
 
 import json
-import re
-from _json import scanstring  # json's own C string scanner
 from typing import Any
 
 from sluice.sidecar.formats import anthropic
 from sluice.sidecar.sse import SSEEvent, SSEParser, encode_event
+from sluice.sidecar.translate._common import Shape, shape_of, string_in
 
 __all__ = ["ChatToAnthropicStream", "anthropic_body", "anthropic_error"]
 
@@ -67,41 +63,6 @@ def _delta_event(data: str) -> SSEEvent:
 
 # A block's delta type and the member holding its string (tool calls: input_json_delta).
 _DELTAS = {"text": ("text_delta", "text"), "thinking": ("thinking_delta", "thinking")}
-_COLON = re.compile(r"\s*:\s*")
-# A chunk's text before and after the string of its one piece (see the module docstring).
-Shape = tuple[str, str]
-
-
-def _shape(data: str, key: str, value: str) -> Shape | None:
-    """``data`` around the string of its only ``key`` member, known to hold ``value``; ``None``
-    when ``key`` appears more than once (a value could spell it too)."""
-    quoted = f'"{key}"'
-    at = data.find(quoted)
-    if at < 0 or data.find(quoted, at + 1) >= 0:
-        return None
-    colon = _COLON.match(data, at + len(quoted))
-    if colon is None or data[colon.end() : colon.end() + 1] != '"':
-        return None
-    start = colon.end()
-    try:
-        found, end = scanstring(data, start + 1)
-    except ValueError:
-        return None
-    return (data[:start], data[end:]) if found == value else None
-
-
-def _string(data: str, shape: Shape) -> str | None:
-    """The JSON string (quotes and escapes kept) that ``data`` holds in ``shape``'s place,
-    when ``data`` is ``shape`` around one valid, non-empty JSON string; else ``None``."""
-    before, after = shape
-    start, end = len(before), len(data) - len(after)
-    if end - start < 3 or not data.startswith(before) or not data.endswith(after):
-        return None
-    try:
-        _, stop = scanstring(data, start + 1)  # the C scanner: checks escapes, no parse
-    except ValueError:
-        return None
-    return data[start:end] if stop == end and data[start] == '"' else None
 
 
 def usage_json(usage: object) -> JSON:
@@ -234,7 +195,7 @@ class ChatToAnthropicStream:
         if (
             known is not None
             and known[1] == self._prefix  # its block is the open one
-            and (string := _string(data, known[0])) is not None  # as most chunks are
+            and (string := string_in(data, known[0])) is not None  # as most chunks are
         ):
             return [_delta_event(self._prefix + string + "}}")]
         if data.strip() == "[DONE]":
@@ -279,7 +240,7 @@ class ChatToAnthropicStream:
 
     def _learn(self, data: str, name: str, value: str, block: str | None) -> None:
         """``data`` was only ``value``, a piece of ``block`` (the open one): keep its shape."""
-        if block is not None and (shape := _shape(data, name, value)) is not None:
+        if block is not None and (shape := shape_of(data, name, value)) is not None:
             self._shape = (shape, self._prefix)
 
     def _string_delta(self, value: str) -> SSEEvent:
