@@ -1,15 +1,18 @@
 """Sidecar CPU per streamed event, translated against same-format, with the same chain (a
 tool-reading policy, ``no_sudo``), in one process.
 
-    python -m bench.translation [--events 400] [--rounds 30] [--text] [--profile CASE]
+    python -m bench.translation [--events 400] [--arguments 1] [--rounds 30] [--text]
+                                [--profile CASE]
 
 Four cases, two pairs: an Anthropic Messages client on an Anthropic backend (same format)
 and on an OpenAI Chat Completions backend (translated); a Chat client on a Chat backend and
 on an Anthropic backend. Each backend streams the same answer: ``--events`` text deltas,
-then one tool call (``ls -la``, allowed) and the stop. Each round feeds the upstream's whole
-response through an :class:`Exchange` in 4 KiB chunks, as Envoy would; the figure is
-process CPU time per upstream event, best of the rounds, and the ratio of each translated
-case to its client's same-format case. ``--profile CASE`` prints a cProfile of that case.
+then one tool call (allowed: ``ls -la`` in one piece, or with ``--arguments N`` a Write whose
+arguments stream in N pieces, as an agent writing a file does) and the stop. Each round
+feeds the upstream's whole response through an :class:`Exchange` in 4 KiB chunks, as Envoy
+would; the figure is process CPU time per upstream event, best of the rounds, and the ratio
+of each translated case to its client's same-format case. ``--profile CASE`` prints a
+cProfile of that case instead.
 """
 
 from __future__ import annotations
@@ -36,9 +39,19 @@ def _word(i: int) -> str:
     return f"word {i} of a longer answer, "
 
 
-def anthropic_stream(count: int) -> bytes:
-    """An Anthropic Messages stream: ``count`` text deltas, one tool call, the end."""
-    tool = {"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": {}}
+def _arguments(pieces: int) -> tuple[str, list[str]]:
+    """The tool called and its arguments in ``pieces`` pieces."""
+    if pieces <= 1:
+        return "Bash", [_COMMAND]
+    words = [_word(i) for i in range(pieces - 2)]
+    return "Write", ['{"file_path": "notes.txt", "content": "', *words, '"}']
+
+
+def anthropic_stream(count: int, arguments: int = 1) -> bytes:
+    """An Anthropic Messages stream: ``count`` text deltas, one tool call (its arguments
+    in ``arguments`` pieces), the end."""
+    name, pieces = _arguments(arguments)
+    tool = {"type": "tool_use", "id": "toolu_1", "name": name, "input": {}}
     message: dict[str, Any] = {
         "id": "msg_1",
         "type": "message",
@@ -64,11 +77,16 @@ def anthropic_stream(count: int) -> bytes:
     events += [
         {"type": "content_block_stop", "index": 0},
         {"type": "content_block_start", "index": 1, "content_block": tool},
+    ]
+    events += [
         {
             "type": "content_block_delta",
             "index": 1,
-            "delta": {"type": "input_json_delta", "partial_json": _COMMAND},
-        },
+            "delta": {"type": "input_json_delta", "partial_json": piece},
+        }
+        for piece in pieces
+    ]
+    events += [
         {"type": "content_block_stop", "index": 1},
         {
             "type": "message_delta",
@@ -83,8 +101,9 @@ def anthropic_stream(count: int) -> bytes:
     )
 
 
-def chat_stream(count: int) -> bytes:
+def chat_stream(count: int, arguments: int = 1) -> bytes:
     """The same answer as a Chat Completions stream (with its usage chunk and ``[DONE]``)."""
+    name, pieces = _arguments(arguments)
     head = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m"}
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
@@ -95,13 +114,15 @@ def chat_stream(count: int) -> bytes:
         "index": 0,
         "id": "call_1",
         "type": "function",
-        "function": {"name": "Bash", "arguments": ""},
+        "function": {"name": name, "arguments": ""},
     }
     chunks = [chunk({"role": "assistant", "content": ""})]
     chunks += [chunk({"content": _word(i)}) for i in range(count)]
+    chunks.append(chunk({"tool_calls": [call]}))
     chunks += [
-        chunk({"tool_calls": [call]}),
-        chunk({"tool_calls": [{"index": 0, "function": {"arguments": _COMMAND}}]}),
+        chunk({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}) for piece in pieces
+    ]
+    chunks += [
         chunk({}, "tool_calls"),
         {**head, "choices": [], "usage": {"prompt_tokens": 10, "completion_tokens": count}},
     ]
@@ -193,9 +214,9 @@ async def _round(config: GatewayConfig, routes: RouteTable, case: str, upstream:
     return time.process_time() - started
 
 
-def upstreams(events: int) -> dict[str, bytes]:
+def upstreams(events: int, arguments: int) -> dict[str, bytes]:
     """Each case's upstream response."""
-    anthropic, chat = anthropic_stream(events), chat_stream(events)
+    anthropic, chat = anthropic_stream(events, arguments), chat_stream(events, arguments)
     return {
         "anthropic": anthropic,
         "anthropic<-chat": chat,
@@ -204,11 +225,11 @@ def upstreams(events: int) -> dict[str, bytes]:
     }
 
 
-async def main(events: int, rounds: int, text: bool) -> dict[str, float]:
+async def main(events: int, arguments: int, rounds: int, text: bool) -> dict[str, float]:
     config = gateway(text)
     routes = RouteTable(config.routes, config.providers)
     best: dict[str, float] = {}
-    for case, upstream in upstreams(events).items():
+    for case, upstream in upstreams(events, arguments).items():
         times = [await _round(config, routes, case, upstream) for _ in range(rounds)]
         best[case] = min(times) / _events(upstream) * 1e6
         print(
@@ -221,10 +242,10 @@ async def main(events: int, rounds: int, text: bool) -> dict[str, float]:
     return best
 
 
-async def _profile(case: str, events: int, rounds: int, text: bool) -> None:
+async def _profile(case: str, events: int, arguments: int, rounds: int, text: bool) -> None:
     config = gateway(text)
     routes = RouteTable(config.routes, config.providers)
-    upstream = upstreams(events)[case]
+    upstream = upstreams(events, arguments)[case]
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(rounds):
@@ -236,11 +257,14 @@ async def _profile(case: str, events: int, rounds: int, text: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.translation", description=__doc__)
     parser.add_argument("--events", type=int, default=400, help="text deltas per response")
+    parser.add_argument(
+        "--arguments", type=int, default=1, help="pieces of the tool call's arguments"
+    )
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--text", action="store_true", help="add redact (reads text)")
     parser.add_argument("--profile", choices=list(CASES), help="profile one case instead")
     args = parser.parse_args()
     if args.profile:
-        asyncio.run(_profile(args.profile, args.events, args.rounds, args.text))
+        asyncio.run(_profile(args.profile, args.events, args.arguments, args.rounds, args.text))
     else:
-        asyncio.run(main(args.events, args.rounds, args.text))
+        asyncio.run(main(args.events, args.arguments, args.rounds, args.text))
