@@ -35,6 +35,7 @@ __all__ = [
     "CLAUDE_CODE_VERSION",
     "ClaudeRun",
     "Mode",
+    "assert_chat_tool_round_trip",
     "assert_tool_round_trip",
     "endpoint_env",
     "run_claude",
@@ -164,12 +165,18 @@ _NOTE = "written through Sluice\n"
 
 
 def tool_round_trip(
-    base_url: str, home: Path, *, mode: Mode, model: str, env: Mapping[str, str] | None = None
+    base_url: str,
+    home: Path,
+    *,
+    mode: Mode,
+    model: str,
+    env: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> ClaudeRun:
     """Claude Code in ``mode``, told to use ``model``, asked for a blocked sudo command and a
     Write of ``project/notes.txt`` in one turn; once the Write's result is back, the fake
-    upstream answers with its scripted text (``x-fake-after-tools``). ``env`` as for
-    ``run_claude``."""
+    upstream answers with its scripted text (``x-fake-after-tools``). ``env`` and
+    ``headers`` (more of the fake's directives) as for ``run_claude``."""
     write = {"file_path": str(home / "project" / "notes.txt"), "content": _NOTE}
     calls = [_SUDO, {"name": "Write", "arguments": write}]
     return run_claude(
@@ -178,7 +185,11 @@ def tool_round_trip(
         home,
         mode=mode,
         env={"ANTHROPIC_MODEL": model, **(env or {})},
-        headers={"x-fake-tool": json.dumps(calls), "x-fake-after-tools": "text"},
+        headers={
+            "x-fake-tool": json.dumps(calls),
+            "x-fake-after-tools": "text",
+            **(headers or {}),
+        },
         allowed_tools=["Write"],
         max_turns=3,
         timeout=120,
@@ -188,20 +199,48 @@ def tool_round_trip(
 def assert_tool_round_trip(run: ClaudeRun, home: Path, second: Mapping[str, Any]) -> None:
     """What Claude Code did in ``tool_round_trip``, from its output, its project and
     ``second``, the body of its second request as the provider received it."""
-    assert not run.is_error, run.output
-    # Never asked to run the sudo command: it did not reach Claude Code as a call.
-    assert run.output["permission_denials"] == [], run.output
-    assert "scripted" in run.result  # the answer to the tool result, the final text
-    assert run.turns == 2, run.output
-    assert (home / "project" / "notes.txt").read_text() == _NOTE
+    _assert_ran(run, home)
     *_, said, results = second["messages"]
     assert said["role"] == "assistant"
     text = "".join(part["text"] for part in said["content"] if part["type"] == "text")
-    assert "Sluice blocked a tool call." in text
-    assert "Reason: commands run as root need a human at the keyboard" in text
+    _assert_refused(text)
     [write] = [part for part in said["content"] if part["type"] == "tool_use"]
     assert write["name"] == "Write"
     assert results["role"] == "user"
     [result] = [part for part in results["content"] if part["type"] == "tool_result"]
     assert result["tool_use_id"] == write["id"]
     assert "File created successfully" in str(result["content"])
+
+
+def assert_chat_tool_round_trip(run: ClaudeRun, home: Path, second: Mapping[str, Any]) -> None:
+    """As ``assert_tool_round_trip``, for a provider that speaks Chat Completions: the
+    second request, translated, carries the turn as Chat does (the assistant's text and
+    ``tool_calls``, then a ``tool`` message answering the call)."""
+    _assert_ran(run, home)
+    messages = second["messages"]
+    said = max(i for i, message in enumerate(messages) if message["role"] == "assistant")
+    content = messages[said]["content"]
+    parts = [content] if isinstance(content, str) else [part["text"] for part in content]
+    _assert_refused("".join(parts))
+    [write] = messages[said]["tool_calls"]
+    assert write["type"] == "function"
+    assert write["function"]["name"] == "Write"
+    assert json.loads(write["function"]["arguments"])["content"] == _NOTE
+    [result] = [message for message in messages[said:] if message["role"] == "tool"]
+    assert result["tool_call_id"] == write["id"]
+    assert "File created successfully" in str(result["content"])
+
+
+def _assert_ran(run: ClaudeRun, home: Path) -> None:
+    assert not run.is_error, run.output
+    # Never asked to run the sudo command: it did not reach Claude Code as a call.
+    assert run.output["permission_denials"] == [], run.output
+    assert "scripted" in run.result  # the answer to the tool result, the final text
+    assert run.turns == 2, run.output
+    assert (home / "project" / "notes.txt").read_text() == _NOTE
+
+
+def _assert_refused(text: str) -> None:
+    """``text``, the assistant's in the second request, holds the gateway's refusal."""
+    assert "Sluice blocked a tool call." in text
+    assert "Reason: commands run as root need a human at the keyboard" in text

@@ -24,6 +24,7 @@ import pytest
 
 from sluice.model import Format, ToolCall
 from sluice.store import Outcome
+from tests.dataplane.claude_code import assert_chat_tool_round_trip, tool_round_trip
 from tests.dataplane.clients import PROMPT, anthropic_client, ask, openai_client
 from tests.dataplane.conftest import track
 from tests.dataplane.test_event_log import store_url, transcript
@@ -213,6 +214,30 @@ async def test_an_image_reaches_the_chat_provider_as_a_data_url(
             ],
         },
     ]
+
+
+def test_claude_code_completes_a_tool_round_trip_on_a_chat_provider(
+    translating: Gateway, upstream: FakeUpstream, tmp_path: Path
+) -> None:
+    # Claude Code unchanged, its Claude model sent to an OpenAI-compatible server as qwen3-coder.
+    home = tmp_path / "home"
+    home.mkdir()
+    upstream.clear()
+    run = tool_round_trip(
+        translating.url,
+        home,
+        mode="anthropic",
+        model="claude-sonnet-4-5",
+        env={"ANTHROPIC_API_KEY": "sk-ant-test"},
+        headers=COMPATIBLE,
+    )
+    calls = [r for r in upstream.requests() if r["method"] == "POST"]
+    # (Claude Code's ?beta=true is passed on as it came.)
+    assert [c["path"].partition("?")[0] for c in calls] == ["/v1/chat/completions"] * 2
+    first, second = (json.loads(call["body"]) for call in calls)
+    assert first["model"] == second["model"] == "qwen3-coder"
+    assert first["stream"] is True
+    assert_chat_tool_round_trip(run, home, second)
 
 
 async def test_other_models_still_go_to_the_anthropic_provider_untranslated(

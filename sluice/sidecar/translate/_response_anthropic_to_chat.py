@@ -20,8 +20,8 @@ import time
 from typing import Any
 
 from sluice.sidecar.formats._openai import error_json, error_type_for
-from sluice.sidecar.sse import SSEParser
-from sluice.sidecar.translate._common import JSON
+from sluice.sidecar.sse import SSEEvent, SSEParser
+from sluice.sidecar.translate._common import JSON, Shape, shape_of, string_in
 
 __all__ = ["AnthropicToChatStream", "chat_body", "chat_error"]
 
@@ -38,6 +38,9 @@ FINISH = {
 
 def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+_dump_str = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def usage_json(usage: JSON) -> JSON:
@@ -108,93 +111,137 @@ def chat_body(body: bytes) -> bytes:
     ).encode()
 
 
+_UNFINISHED = ',"logprobs":null,"finish_reason":null}]}'  # a chunk's end, after its delta
+
+
 class AnthropicToChatStream:
     """Bytes of a Messages stream in, bytes of a Chat Completions stream out, one
     upstream event at a time; ``include_usage``: the client asked for the usage chunk;
-    ``created``: the chunks' timestamp (default: now)."""
+    ``created``: the chunks' timestamp (default: now).
+
+    A delta event with the shape of the last delta event read whole (see
+    :mod:`~sluice.sidecar.translate._common`) is not parsed: its string is copied, escapes
+    and all, into the chunk, which is written from a template."""
 
     def __init__(self, include_usage: bool = False, created: int | None = None) -> None:
         self._parser = SSEParser()
         self._include_usage = include_usage
         created = int(time.time()) if created is None else created
         self._head: JSON = {"object": "chat.completion.chunk", "created": created}
+        self._open = ""  # every chunk up to its ``delta`` (from ``_head``)
         self._tools: dict[int, int] = {}  # Anthropic block index -> tool_calls index
         self._usage: JSON = {}
         self._ended = False
+        # The shape of the last delta event read whole, and its chunk's text before and
+        # after the string it carries.
+        self._shape: tuple[Shape, str, str] | None = None
+        self._set_head(self._head)
 
     def feed(self, chunk: bytes) -> bytes:
         """The Chat chunks for the complete events in ``chunk``."""
-        return b"".join(self._event(event.data) for event in self._parser.feed(chunk))
+        return b"".join(event.raw for event in self.events(chunk))
 
     def close(self) -> bytes:
         """The upstream ended: what remains, and an error if the stream was cut short."""
-        out = b"".join(self._event(event.data) for event in self._parser.close())
+        return b"".join(event.raw for event in self.close_events())
+
+    def events(self, chunk: bytes) -> list[SSEEvent]:
+        """The Chat chunks for the complete events in ``chunk``, already parsed."""
+        out: list[SSEEvent] = []
+        for event in self._parser.feed(chunk):
+            out += map(_data_event, self._event(event.data))
+        return out
+
+    def close_events(self) -> list[SSEEvent]:
+        """As :meth:`close`, parsed."""
+        out: list[SSEEvent] = []
+        for event in self._parser.close():
+            out += map(_data_event, self._event(event.data))
         if self._ended:
             return out
-        return out + self._error("the upstream stream ended before it was complete")
+        return [*out, _data_event(self._error("the upstream stream ended before it was complete"))]
 
-    def _chunk(self, delta: JSON, finish: str | None = None) -> bytes:
+    def _set_head(self, head: JSON) -> None:
+        self._head = head
+        self._open = _dump(head)[:-1] + ',"choices":[{"index":0,"delta":'
+        self._shape = None  # the head is part of every chunk written from a shape
+
+    def _chunk(self, delta: JSON, finish: str | None = None) -> str:
         choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
-        return f"data: {_dump(self._head | {'choices': [choice]})}\n\n".encode()
+        return _dump(self._head | {"choices": [choice]})
 
-    def _event(self, data: str | None) -> bytes:
+    def _event(self, data: str | None) -> list[str]:
+        """The data of the Chat chunks for one upstream event's ``data``."""
         if data is None or self._ended:
-            return b""
+            return []
+        if (known := self._shape) is not None and (string := string_in(data, known[0])):
+            return [known[1] + string + known[2]]  # as most events are
         try:
             obj = json.loads(data)
             kind = obj["type"]
         except (ValueError, TypeError, KeyError):
-            return self._error("the upstream sent an event that could not be read")
+            return [self._error("the upstream sent an event that could not be read")]
         if kind == "content_block_delta":
-            return self._delta(obj)
+            return self._delta(obj, data)
         if kind == "content_block_start":
             block = obj.get("content_block") or {}
             if block.get("type") != "tool_use":
-                return b""
+                return []
             number = self._tools[obj["index"]] = len(self._tools)
+            self._shape = None  # (a shape of this index would name another call)
             call = {
                 "index": number,
                 "id": block.get("id"),
                 "type": "function",
                 "function": {"name": block.get("name"), "arguments": ""},
             }
-            return self._chunk({"tool_calls": [call]})
+            return [self._chunk({"tool_calls": [call]})]
         if kind == "message_start":
             message = obj.get("message") or {}
-            self._head = {"id": message.get("id"), **self._head, "model": message.get("model")}
+            self._set_head({"id": message.get("id"), **self._head, "model": message.get("model")})
             self._usage.update(message.get("usage") or {})
-            return self._chunk({"role": "assistant", "content": ""})
+            return [self._chunk({"role": "assistant", "content": ""})]
         if kind == "message_delta":
             self._usage.update(obj.get("usage") or {})
             reason = (obj.get("delta") or {}).get("stop_reason") or "end_turn"
-            out = self._chunk({}, FINISH.get(reason, "stop"))
+            out = [self._chunk({}, FINISH.get(reason, "stop"))]
             if self._include_usage:
-                usage = self._head | {"choices": [], "usage": usage_json(self._usage)}
-                out += f"data: {_dump(usage)}\n\n".encode()
+                out.append(_dump(self._head | {"choices": [], "usage": usage_json(self._usage)}))
             return out
         if kind == "message_stop":
             self._ended = True
-            return b"data: [DONE]\n\n"
+            return ["[DONE]"]
         if kind == "error":
             error = obj.get("error") or {}
-            return self._error(str(error.get("message", "upstream error")))
-        return b""  # ping, content_block_stop: nothing to say in Chat
+            return [self._error(str(error.get("message", "upstream error")))]
+        return []  # ping, content_block_stop: nothing to say in Chat
 
-    def _delta(self, obj: JSON) -> bytes:
+    def _delta(self, obj: JSON, data: str) -> list[str]:
         delta = obj.get("delta") or {}
         kind = delta.get("type")
+        # The member read, and the chunk's delta around its string.
         if kind == "text_delta":
-            return self._chunk({"content": delta.get("text", "")})
-        if kind == "thinking_delta":
-            return self._chunk({"reasoning_content": delta.get("thinking", "")})
-        if kind == "input_json_delta" and obj.get("index") in self._tools:
-            call = {
-                "index": self._tools[obj["index"]],
-                "function": {"arguments": delta.get("partial_json", "")},
-            }
-            return self._chunk({"tool_calls": [call]})
-        return b""  # signature_delta: no place for it in Chat
+            member, before, after = "text", '{"content":', "}"
+        elif kind == "thinking_delta":
+            member, before, after = "thinking", '{"reasoning_content":', "}"
+        elif kind == "input_json_delta" and obj.get("index") in self._tools:
+            tool = self._tools[obj["index"]]
+            member, after = "partial_json", "}}]}"
+            before = f'{{"tool_calls":[{{"index":{tool},"function":{{"arguments":'
+        else:
+            return []  # signature_delta: no place for it in Chat
+        value = delta.get(member, "")
+        if not isinstance(value, str):  # not a string: written as the upstream sent it
+            return [self._open + before + _dump(value) + after + _UNFINISHED]
+        after += _UNFINISHED
+        if value and (shape := shape_of(data, member, value)) is not None:
+            self._shape = (shape, self._open + before, after)
+        return [self._open + before + _dump_str(value) + after]
 
-    def _error(self, message: str) -> bytes:
+    def _error(self, message: str) -> str:
         self._ended = True
-        return f"data: {_dump(error_json('server_error', message))}\n\n".encode()
+        return _dump(error_json("server_error", message))
+
+
+def _data_event(data: str) -> SSEEvent:
+    return SSEEvent(f"data: {data}\n\n".encode(), None, data)

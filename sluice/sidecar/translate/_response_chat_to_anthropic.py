@@ -9,6 +9,10 @@ at ``[DONE]`` (or at the end of the upstream, should it omit ``[DONE]``). A chun
 ``error`` ends the stream in Anthropic's ``error`` event. Thinking carries no signature
 (the start's ``signature`` is empty and no ``signature_delta`` is invented).
 
+A chunk with the shape of the last chunk that was one piece of the open block (see
+:mod:`~sluice.sidecar.translate._common`) is not parsed: its string is copied, escapes and
+all, into the Anthropic delta event.
+
 Usage: ``input_tokens`` is the prompt without its cached part, which becomes
 ``cache_read_input_tokens``, as Anthropic counts them; reasoning tokens are reported as
 ``output_tokens_details.thinking_tokens``.
@@ -21,6 +25,7 @@ from typing import Any
 
 from sluice.sidecar.formats import anthropic
 from sluice.sidecar.sse import SSEEvent, SSEParser, encode_event
+from sluice.sidecar.translate._common import Shape, shape_of, string_in
 
 __all__ = ["ChatToAnthropicStream", "anthropic_body", "anthropic_error"]
 
@@ -48,6 +53,16 @@ def _event(obj: JSON) -> list[SSEEvent]:
 
 def _named(name: str, data: str) -> SSEEvent:
     return SSEEvent(encode_event(data, name), name, data)
+
+
+def _delta_event(data: str) -> SSEEvent:
+    """A ``content_block_delta`` event for its one-line ``data``."""
+    raw = b"event: content_block_delta\ndata: " + data.encode() + b"\n\n"
+    return SSEEvent(raw, "content_block_delta", data)
+
+
+# A block's delta type and the member holding its string (tool calls: input_json_delta).
+_DELTAS = {"text": ("text_delta", "text"), "thinking": ("thinking_delta", "thinking")}
 
 
 def usage_json(usage: object) -> JSON:
@@ -140,7 +155,12 @@ class ChatToAnthropicStream:
         self._open: str | None = None  # "thinking", "text" or "tool:<wire index>"
         self._stop: str | None = None
         self._usage: JSON = {}
-        self._text_prefix = ""  # the open text block's delta event, up to its text
+        # The open block's delta event, up to its string (text, thinking or arguments);
+        # "" when no block is open. Each block's differs: it holds the block's index.
+        self._prefix = ""
+        # The shape of the last chunk that was one piece of a block, and that block's prefix
+        # (see the module docstring).
+        self._shape: tuple[Shape, str] | None = None
 
     def feed(self, chunk: bytes) -> bytes:
         """The Messages events' bytes for the complete events in ``chunk``."""
@@ -171,6 +191,13 @@ class ChatToAnthropicStream:
     def _event(self, data: str | None) -> list[SSEEvent]:
         if data is None or self._ended:
             return []
+        known = self._shape
+        if (
+            known is not None
+            and known[1] == self._prefix  # its block is the open one
+            and (string := string_in(data, known[0])) is not None  # as most chunks are
+        ):
+            return [_delta_event(self._prefix + string + "}}")]
         if data.strip() == "[DONE]":
             return self._end()
         try:
@@ -183,27 +210,42 @@ class ChatToAnthropicStream:
             message = error.get("message") if isinstance(error, dict) else str(error)
             return self._error(500, str(message))
         out = [] if self._started else self._start(obj)
-        if isinstance(usage := obj.get("usage"), dict):
+        usage = obj.get("usage")
+        if isinstance(usage, dict):
             self._usage = usage_json(usage)
         choices = obj.get("choices") or []
         if not choices or not isinstance(choices[0], dict):
             return out
         choice = choices[0]
         delta = choice.get("delta") or {}
-        thinking = delta.get("reasoning_content") or delta.get("reasoning")
-        if isinstance(thinking, str) and thinking:
+        # Each piece the chunk carries: its member's name, its string, the block it went to.
+        pieces: list[tuple[str, str, str | None]] = []
+        name = "reasoning_content" if delta.get("reasoning_content") else "reasoning"
+        if isinstance(thinking := delta.get(name), str) and thinking:
             out += self._piece("thinking", {"type": "thinking", "thinking": "", "signature": ""})
-            out += self._delta({"type": "thinking_delta", "thinking": thinking})
+            out.append(self._string_delta(thinking))
+            pieces.append((name, thinking, self._open))
         if isinstance(text := delta.get("content"), str) and text:
             out += self._piece("text", {"type": "text", "text": ""})
-            # The most frequent event, written without building a dict to dump.
-            out.append(_named("content_block_delta", self._text_prefix + _dump_str(text) + "}}"))
+            out.append(self._string_delta(text))
+            pieces.append(("content", text, self._open))
         for call in delta.get("tool_calls") or []:
-            out += self._tool(call)
+            out += self._tool(call, pieces)
         if (reason := choice.get("finish_reason")) is not None:
             out += self._close()
             self._stop = STOP.get(reason, "end_turn")
+        elif len(pieces) == 1 and pieces[0][2] == self._open and not isinstance(usage, dict):
+            self._learn(data, *pieces[0])
         return out
+
+    def _learn(self, data: str, name: str, value: str, block: str | None) -> None:
+        """``data`` was only ``value``, a piece of ``block`` (the open one): keep its shape."""
+        if block is not None and (shape := shape_of(data, name, value)) is not None:
+            self._shape = (shape, self._prefix)
+
+    def _string_delta(self, value: str) -> SSEEvent:
+        """The open block's delta event carrying ``value``."""
+        return _delta_event(self._prefix + _dump_str(value) + "}}")
 
     def _start(self, obj: JSON) -> list[SSEEvent]:
         self._started = True
@@ -225,18 +267,16 @@ class ChatToAnthropicStream:
             return []
         out = self._close()
         self._open, self._index = kind, self._index + 1
-        self._text_prefix = (
+        delta_type, member = _DELTAS.get(kind, ("input_json_delta", "partial_json"))
+        self._prefix = (
             f'{{"type":"content_block_delta","index":{self._index},'
-            '"delta":{"type":"text_delta","text":'
+            f'"delta":{{"type":"{delta_type}","{member}":'
         )
         return out + _event(
             {"type": "content_block_start", "index": self._index, "content_block": start}
         )
 
-    def _delta(self, delta: JSON) -> list[SSEEvent]:
-        return _event({"type": "content_block_delta", "index": self._index, "delta": delta})
-
-    def _tool(self, call: JSON) -> list[SSEEvent]:
+    def _tool(self, call: JSON, pieces: list[tuple[str, str, str | None]]) -> list[SSEEvent]:
         function = call.get("function") or {}
         key = f"tool:{call.get('index', 0)}"
         out: list[SSEEvent] = []
@@ -249,13 +289,14 @@ class ChatToAnthropicStream:
             }
             out = self._piece(key, start)
         if arguments := function.get("arguments"):
-            out += self._delta({"type": "input_json_delta", "partial_json": arguments})
+            out.append(self._string_delta(arguments))
+            pieces.append(("arguments", arguments, self._open))
         return out
 
     def _close(self) -> list[SSEEvent]:
         if self._open is None:
             return []
-        self._open = None
+        self._open, self._prefix = None, ""
         return _event({"type": "content_block_stop", "index": self._index})
 
     def _end(self) -> list[SSEEvent]:

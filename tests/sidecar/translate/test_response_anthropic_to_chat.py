@@ -177,3 +177,62 @@ def test_an_error_body_becomes_openai_s(status: int, kind: str) -> None:
     assert json.loads(chat_error(status, body)) == {
         "error": {"message": "nope", "type": kind, "param": None, "code": None}
     }
+
+
+TRICKY = ['say "hi"\n', "\\ back", "é ü", "\u2028 and \U0001f600", "</script>", "x" * 300]
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_pieces_keep_every_character_however_the_upstream_escapes_them(ascii_only: bool) -> None:
+    # Deltas of one shape after the first are copied, not parsed: escapes must survive.
+    def ev(obj: dict[str, Any]) -> bytes:
+        return encode_event(json.dumps(obj, ensure_ascii=ascii_only), obj["type"])
+
+    def deltas(index: int, kind: str, member: str, pieces: list[str]) -> bytes:
+        return b"".join(
+            ev({"type": "content_block_delta", "index": index, "delta": {"type": kind, member: p}})
+            for p in pieces
+        )
+
+    arguments = [json.dumps({"content": t})[i : i + 5] for t in TRICKY for i in range(0, 20, 5)]
+    tool = {"type": "content_block_start", "index": 2, "content_block": {"type": "tool_use"}}
+    stream = ev(START) + deltas(0, "thinking_delta", "thinking", TRICKY)
+    stream += deltas(1, "text_delta", "text", TRICKY)
+    stream += ev(tool | {"content_block": {"type": "tool_use", "id": "t1", "name": "Write"}})
+    stream += deltas(2, "input_json_delta", "partial_json", arguments)
+    stream += ev({"type": "message_delta", "delta": {"stop_reason": "tool_use"}})
+    out = translate([stream + ev({"type": "message_stop"})])
+    chunks = [json.loads(e.data or "") for e in SSEParser().feed(out) if e.data != "[DONE]"]
+    thinking = "".join(c["choices"][0]["delta"].get("reasoning_content", "") for c in chunks[:-2])
+    assert thinking == "".join(TRICKY)
+    assert read(out).blocks == [Text("".join(TRICKY)), ToolCall("t1", "Write", "".join(arguments))]
+
+
+def test_calls_whose_deltas_look_alike_keep_their_own_numbers() -> None:
+    # Two calls, their deltas the same JSON but for the block index.
+    calls = [
+        block(
+            i,
+            {"type": "tool_use", "id": f"t{i}", "name": "Bash", "input": {}},
+            {"type": "input_json_delta", "partial_json": "{"},
+            {"type": "input_json_delta", "partial_json": f'"n": {i}'},
+            {"type": "input_json_delta", "partial_json": "}"},
+        )
+        for i in range(3)
+    ]
+    end = event({"type": "message_delta", "delta": {"stop_reason": "tool_use"}})
+    out = translate([event(START) + b"".join(calls) + end + event({"type": "message_stop"})])
+    assert read(out).blocks == [ToolCall(f"t{i}", "Bash", f'{{"n": {i}}}') for i in range(3)]
+
+
+@pytest.mark.parametrize("string", [r"bad \x escape", "a raw\ttab", "ends in \\"])
+def test_a_broken_string_in_a_known_shape_is_not_passed_on(string: str) -> None:
+    text = {"type": "text", "text": ""}
+    good = block(0, text, {"type": "text_delta", "text": "a"}, {"type": "text_delta", "text": "b"})
+    broken = event(
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "X"}}
+    ).replace(b'"X"', f'"{string}"'.encode())
+    out = translate([event(START) + good + broken + event({"type": "message_stop"})])
+    last = json.loads(out.split(b"data: ")[-1])
+    assert last["error"]["type"] == "server_error"
+    assert string.encode() not in out

@@ -195,3 +195,91 @@ def test_an_error_body_becomes_anthropic_s(status: int, kind: str) -> None:
 def test_an_error_body_that_is_not_json_keeps_its_text() -> None:
     error = json.loads(anthropic_error(502, b"Bad Gateway"))
     assert error["error"] == {"type": "api_error", "message": "Bad Gateway"}
+
+
+def spaced(delta: dict[str, Any], **dumps: Any) -> bytes:
+    """A chunk as some servers write it: ``json.dumps`` with its own options."""
+    choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}
+    return f"data: {json.dumps(HEAD | {'choices': [choice]}, **dumps)}\n\n".encode()
+
+
+TRICKY = ['say "hi"\n', "\\ back", "é ü", "\u2028 and \U0001f600", "</script>", "\t", "x" * 300]
+
+
+@pytest.mark.parametrize(
+    "dumps",
+    [{}, {"separators": (",", ":")}, {"ensure_ascii": False}, {"indent": None}],
+    ids=["spaced", "compact", "utf8", "default"],
+)
+def test_pieces_keep_every_character_however_the_server_writes_json(
+    dumps: dict[str, Any],
+) -> None:
+    # Chunks of one shape after the first are copied, not parsed: escapes must survive.
+    stream = spaced({"role": "assistant", "content": ""}, **dumps)
+    stream += b"".join(spaced({"reasoning_content": t}, **dumps) for t in TRICKY)
+    stream += b"".join(spaced({"content": t}, **dumps) for t in TRICKY)
+    stream += spaced(call(0, "call_a", "Write", ""), **dumps)
+    pieces = [json.dumps({"content": t})[i : i + 5] for t in TRICKY for i in range(0, 20, 5)]
+    stream += b"".join(spaced(call(0, args=p), **dumps) for p in pieces)
+    stream += chunk({}, "tool_calls") + b"data: [DONE]\n\n"
+    decoder, names = read(translate([stream]))
+    assert decoder.finish().blocks == [
+        Thinking("".join(TRICKY)),
+        Text("".join(TRICKY)),
+        ToolCall("call_a", "Write", "".join(pieces)),
+    ]
+    assert "error" not in names
+
+
+def test_a_chunk_that_says_more_than_its_piece_is_read_whole() -> None:
+    stream = chunk({"content": "one "}) + chunk({"content": "two "})
+    stream += chunk(
+        {"content": "three"}, "stop", usage={"prompt_tokens": 3, "completion_tokens": 9}
+    )
+    decoder, names = read(translate([stream + b"data: [DONE]\n\n"]))
+    response = decoder.finish()
+    assert response.blocks == [Text("one two three")]
+    assert response.stop_reason == "end_turn"
+    assert response.usage.output_tokens == 9
+    assert names.count("content_block_stop") == 1
+
+
+def test_text_tools_and_text_again_each_get_their_own_block() -> None:
+    stream = chunk({"content": "a"}) + chunk({"content": "b"})
+    stream += chunk(call(0, "call_a", "Bash", '{"command"')) + chunk(call(0, args=': "ls"}'))
+    stream += chunk({"content": "c"}) + chunk({"content": "d"})
+    stream += chunk(call(1, "call_b", "Bash", "{")) + chunk(call(1, args="}"))
+    stream += chunk({}, "tool_calls") + b"data: [DONE]\n\n"
+    out = translate([stream])
+    decoder, _ = read(out)
+    assert decoder.finish().blocks == [
+        Text("ab"),
+        ToolCall("call_a", "Bash", '{"command": "ls"}'),
+        Text("cd"),
+        ToolCall("call_b", "Bash", "{}"),
+    ]
+    parser = SSEParser()
+    indices = [json.loads(e.data or "{}").get("index") for e in parser.feed(out)]
+    assert [i for i in indices if i is not None] == sorted(i for i in indices if i is not None)
+
+
+@pytest.mark.parametrize(
+    "string",
+    [r"bad \x escape", "a raw\ttab", "ends in \\"],
+    ids=["escape", "control", "unclosed"],
+)
+def test_a_broken_string_in_a_known_shape_is_not_passed_on(string: str) -> None:
+    good = chunk({"content": "fine "}) + chunk({"content": "still fine "})
+    broken = chunk({"content": "PLACEHOLDER"}).replace(b"PLACEHOLDER", string.encode())
+    out = translate([good + broken + chunk({}, "stop") + b"data: [DONE]\n\n"])
+    _, names = read(out)
+    assert names[-1] == "error"
+    assert string.encode() not in out
+
+
+def test_a_value_that_spells_a_member_name_changes_nothing() -> None:
+    head = HEAD | {"model": "content", "id": '"content": "x"'}
+    choices = [[{"index": 0, "delta": {"content": t}}] for t in "abc"]
+    stream = b"".join(f"data: {json.dumps(head | {'choices': c})}\n\n".encode() for c in choices)
+    decoder, _ = read(translate([stream + chunk({}, "stop") + b"data: [DONE]\n\n"]))
+    assert decoder.finish().blocks == [Text("abc")]
