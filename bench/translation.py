@@ -26,10 +26,12 @@ import time
 from typing import Any
 
 from sluice.config import GatewayConfig
+from sluice.model import Format
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.exchange import Exchange
 from sluice.sidecar.llm_client import ModelClients
 from sluice.sidecar.routes import RouteTable
+from sluice.sidecar.translate import translation_for
 
 _CHUNK = 4096
 _COMMAND = '{"command": "ls -la"}'
@@ -146,13 +148,28 @@ _CHAT_BODY = {
     "stream_options": {"include_usage": True},
     "messages": [{"role": "user", "content": "hi"}],
 }
+_RESPONSES_BODY = {"model": "gpt-5", "stream": True, "input": "hi"}
 # name: (client path, client body, whether the backend speaks the other format)
 CASES: dict[str, tuple[str, dict[str, Any], bool]] = {
     "anthropic": ("/v1/messages", _ANTHROPIC_BODY, False),
     "anthropic<-chat": ("/v1/messages", _ANTHROPIC_BODY, True),
     "chat": ("/v1/chat/completions", _CHAT_BODY, False),
     "chat<-anthropic": ("/v1/chat/completions", _CHAT_BODY, True),
+    "responses": ("/v1/responses", _RESPONSES_BODY, False),
+    "responses<-anthropic": ("/v1/responses", _RESPONSES_BODY, True),
+    "responses<-chat": ("/v1/responses", {**_RESPONSES_BODY, "model": "gpt-5-mini"}, True),
 }
+_CLIENTS = ("anthropic", "chat", "responses")
+
+
+def responses_stream(anthropic: bytes) -> bytes:
+    """The same answer as OpenAI's Responses API streams it (written by the gateway's own
+    Anthropic-to-Responses translator, whose output the tests hold to OpenAI's)."""
+    translation = translation_for(Format.OPENAI_RESPONSES, Format.ANTHROPIC)
+    assert translation is not None
+    translation.request(dict(_RESPONSES_BODY))
+    translator = translation.response(200, streamed=True)
+    return translator.feed(anthropic) + translator.close()
 
 
 def gateway(text: bool) -> GatewayConfig:
@@ -174,6 +191,15 @@ def gateway(text: bool) -> GatewayConfig:
             "format": "openai_chat",
             "provider": "openai",
             "models": [{"model": "gpt-5", "provider": "claude", "upstream_model": "claude"}],
+        },
+        {
+            "path": "/v1/responses",
+            "format": "openai_responses",
+            "provider": "openai",
+            "models": [
+                {"model": "gpt-5", "provider": "claude", "upstream_model": "claude"},
+                {"model": "gpt-5-mini", "provider": "local", "upstream_model": "q"},
+            ],
         },
     ]
     url = "https://upstream.example"
@@ -222,6 +248,9 @@ def upstreams(events: int, arguments: int) -> dict[str, bytes]:
         "anthropic<-chat": chat,
         "chat": chat,
         "chat<-anthropic": anthropic,
+        "responses": responses_stream(anthropic),
+        "responses<-anthropic": anthropic,
+        "responses<-chat": chat,
     }
 
 
@@ -236,9 +265,9 @@ async def main(events: int, arguments: int, rounds: int, text: bool) -> dict[str
             f"{case:16s} {best[case]:7.2f} us CPU per upstream event "
             f"({_events(upstream)} events, best of {rounds})"
         )
-    for client in ("anthropic", "chat"):
-        translated = next(case for case in best if case.startswith(f"{client}<-"))
-        print(f"ratio {translated}/{client}: {best[translated] / best[client]:.2f}")
+    for client in _CLIENTS:
+        for translated in (case for case in best if case.startswith(f"{client}<-")):
+            print(f"ratio {translated}/{client}: {best[translated] / best[client]:.2f}")
     return best
 
 

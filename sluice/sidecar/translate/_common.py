@@ -19,7 +19,7 @@ from _json import scanstring  # json's own C string scanner
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["JSON", "Shape", "Translated", "shape_of", "string_in"]
+__all__ = ["JSON", "Shape", "Translated", "piece_in", "shape_of", "string_in"]
 
 JSON = dict[str, Any]
 
@@ -72,3 +72,16 @@ def string_in(data: str, shape: Shape) -> str | None:
     except ValueError:
         return None
     return data[start:end] if stop == end and data[start] == '"' else None
+
+
+def piece_in(data: str, shape: Shape) -> tuple[str, str] | None:
+    """As :func:`string_in`, with the string's value too: ``(JSON string, value)``."""
+    before, after = shape
+    start, end = len(before), len(data) - len(after)
+    if end - start < 3 or not data.startswith(before) or not data.endswith(after):
+        return None
+    try:
+        value, stop = scanstring(data, start + 1)
+    except ValueError:
+        return None
+    return (data[start:end], value) if stop == end and data[start] == '"' and value else None

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sluice.sidecar.sse import SSEEvent, SSEParser, encode_event
-from sluice.sidecar.translate._common import JSON
+from sluice.sidecar.translate._common import JSON, Shape, piece_in, shape_of
 from sluice.sidecar.translate._custom_tools import CustomInput, custom_input
 from sluice.sidecar.translate._responses_output import (
     ResponseShape,
@@ -95,6 +95,9 @@ class AnthropicToResponsesStream:
         self._output: list[JSON] = []  # the finished items, in order
         self._usage: JSON = {}
         self._stop: str | None = None
+        # The shape of the last delta that was one piece of text, thinking or arguments,
+        # its item, and the Responses event written for such a piece (see _common).
+        self._known: tuple[Shape, _Item, str, str] | None = None
 
     def feed(self, chunk: bytes) -> bytes:
         """The Responses events' bytes for the complete events in ``chunk``."""
@@ -128,16 +131,19 @@ class AnthropicToResponsesStream:
         """The Responses events for one Anthropic event's ``data``."""
         if data is None or self._ended:
             return []
+        if (known := self._known) is not None and (piece := piece_in(data, known[0])):
+            return [self._piece(known[1], known[2], known[3], *piece)]  # as most events are
         try:
             obj = json.loads(data)
             kind = obj["type"]
         except (ValueError, TypeError, KeyError):
             return self._fail("server_error", "the upstream sent an event that could not be read")
         if kind == "content_block_delta":
-            return self._delta(obj)
+            return self._delta(obj, data)
         if kind == "content_block_start":
             return self._open(obj)
         if kind == "content_block_stop":
+            self._known = None
             return self._close(obj.get("index"))
         if kind == "message_start":
             return self._start(obj.get("message") or {})
@@ -215,7 +221,7 @@ class AnthropicToResponsesStream:
             added = call_item(item.id, item.call_id, item.name, None)
         return [*out, self._emit("response.output_item.added", output_index=position, item=added)]
 
-    def _delta(self, obj: JSON) -> list[SSEEvent]:
+    def _delta(self, obj: JSON, data: str) -> list[SSEEvent]:
         item = self._items.get(obj.get("index", -1))
         delta = obj.get("delta") or {}
         if item is None:
@@ -223,6 +229,9 @@ class AnthropicToResponsesStream:
         at = {"item_id": item.id, "output_index": item.output_index}
         kind = delta.get("type")
         if kind == "text_delta" and (text := delta.get("text")):
+            self._learn(
+                data, "text", text, item, "response.output_text.delta", ',"content_index":0'
+            )
             item.pieces.append(text)
             return [
                 self._emit(
@@ -230,21 +239,43 @@ class AnthropicToResponsesStream:
                 )
             ]
         if kind == "thinking_delta" and (text := delta.get("thinking")):
+            event = "response.reasoning_summary_text.delta"
+            self._learn(data, "thinking", text, item, event, ',"summary_index":0')
             item.pieces.append(text)
-            return [
-                self._emit(
-                    "response.reasoning_summary_text.delta", **at, summary_index=0, delta=text
-                )
-            ]
+            return [self._emit(event, **at, summary_index=0, delta=text)]
         if kind == "input_json_delta" and (piece := delta.get("partial_json")):
             item.pieces.append(piece)
             if item.decoder is None:
-                return [self._emit("response.function_call_arguments.delta", **at, delta=piece)]
+                event = "response.function_call_arguments.delta"
+                self._learn(data, "partial_json", piece, item, event, "")
+                return [self._emit(event, **at, delta=piece)]
             if text := item.decoder.feed(piece):
                 return [self._emit("response.custom_tool_call_input.delta", **at, delta=text)]
         if kind == "signature_delta":
             item.signature += str(delta.get("signature") or "")
         return []  # citations: no place for them here
+
+    def _learn(
+        self, data: str, member: str, value: str, item: _Item, event: str, index: str
+    ) -> None:
+        """``data`` was only ``value``, a piece of ``item``: keep its shape, and how the
+        event for such a piece is written (``index``: the part's index member)."""
+        shape = shape_of(data, member, value)
+        if shape is None:
+            self._known = None
+            return
+        at = f',"item_id":{_dump(item.id)},"output_index":{item.output_index}{index},"delta":'
+        logprobs = ',"logprobs":[]' if event == "response.output_text.delta" else ""
+        self._known = (shape, item, event, at + "\0" + logprobs)
+
+    def _piece(self, item: _Item, event: str, template: str, raw: str, value: str) -> SSEEvent:
+        """The event for one more piece of ``item`` (``raw``: its JSON string, as sent),
+        written from ``template`` without building or dumping an object."""
+        item.pieces.append(value)
+        at, after = template.split("\0")
+        data = f'{{"type":"{event}","sequence_number":{self._sequence}{at}{raw}{after}}}'
+        self._sequence += 1
+        return SSEEvent(f"event: {event}\ndata: {data}\n\n".encode(), event, data)
 
     def _close(self, index: object) -> list[SSEEvent]:
         item = self._items.pop(index if isinstance(index, int) else -1, None)

@@ -10,7 +10,7 @@ import pytest
 
 from sluice.model import Text, Thinking, ToolCall, Usage
 from sluice.sidecar.formats import openai_responses
-from sluice.sidecar.sse import SSEParser
+from sluice.sidecar.sse import SSEParser, encode_event
 from sluice.sidecar.translate._response_anthropic_to_responses import AnthropicToResponsesStream
 from sluice.sidecar.translate._response_chat_to_responses import (
     ChatToResponsesStream,
@@ -324,3 +324,39 @@ def test_a_chat_stream_s_custom_call_reads_the_same_through_anthropic() -> None:
     decoder, events = read(translator.feed(stream) + translator.close())
     assert decoder.finish().blocks == [ToolCall("c1", "apply_patch", PATCH)]
     assert events[-1]["response"]["output"][0]["type"] == "custom_tool_call"
+
+
+PIECES = ['Say "hi"', " \\ back", " é😀", "\u2028 line", "</script>", "x" * 300, "{}", "a"]
+
+
+@pytest.mark.parametrize("ascii_only", [True, False], ids=["escaped", "raw"])
+def test_pieces_written_without_parsing_say_what_the_upstream_said(ascii_only: bool) -> None:
+    """Deltas after the first of a block are copied into their events, escapes and all,
+    without being parsed: the client reads the same text, thinking and arguments."""
+
+    def delta(index: int, kind: str, member: str, value: str) -> bytes:
+        body = {"type": kind, member: value}
+        obj = {"type": "content_block_delta", "index": index, "delta": body}
+        return encode_event(json.dumps(obj, ensure_ascii=ascii_only), obj["type"])
+
+    stream = event(START)
+    for index, (kind, member, start) in enumerate(
+        [
+            ("thinking_delta", "thinking", {"type": "thinking", "thinking": ""}),
+            ("text_delta", "text", {"type": "text", "text": ""}),
+            ("input_json_delta", "partial_json", {"type": "tool_use", "id": "t", "name": "W"}),
+        ]
+    ):
+        opened = {"type": "content_block_start", "index": index, "content_block": start}
+        stream += event(opened)
+        stream += b"".join(delta(index, kind, member, piece) for piece in PIECES)
+        stream += event({"type": "content_block_stop", "index": index})
+    stream += event({"type": "message_stop"})
+    _, events = read(translate([stream]))
+    for kind in ("reasoning_summary_text", "output_text", "function_call_arguments"):
+        deltas = [e["delta"] for e in events if e["type"] == f"response.{kind}.delta"]
+        assert deltas == PIECES, kind
+    numbers = [e["sequence_number"] for e in events]
+    assert numbers == list(range(len(events)))
+    [done] = [e for e in events if e["type"] == "response.output_text.done"]
+    assert done["text"] == "".join(PIECES)
