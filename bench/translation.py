@@ -4,9 +4,11 @@ tool-reading policy, ``no_sudo``), in one process.
     python -m bench.translation [--events 400] [--arguments 1] [--rounds 30] [--text]
                                 [--profile CASE]
 
-Four cases, two pairs: an Anthropic Messages client on an Anthropic backend (same format)
-and on an OpenAI Chat Completions backend (translated); a Chat client on a Chat backend and
-on an Anthropic backend. Each backend streams the same answer: ``--events`` text deltas,
+Seven cases: an Anthropic Messages client on an Anthropic backend (same format) and on an
+OpenAI Chat Completions backend (translated); a Chat client on a Chat backend and on an
+Anthropic backend; a Responses client on a Responses backend (the stream written by the
+gateway's own translator, which the tests hold to OpenAI's), on an Anthropic backend and on
+a Chat backend. Each backend streams the same answer: ``--events`` text deltas,
 then one tool call (allowed: ``ls -la`` in one piece, or with ``--arguments N`` a Write whose
 arguments stream in N pieces, as an agent writing a file does) and the stop. Each round
 feeds the upstream's whole response through an :class:`Exchange` in 4 KiB chunks, as Envoy
