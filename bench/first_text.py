@@ -9,10 +9,10 @@ delta) at p50, p99 and max, the p50 difference to noop, and the largest differen
 noop within one round.
 
 With ``--translated``, one gateway (the tool-reading ``no_sudo`` chain) instead: for the
-Anthropic and the Chat client, the same stream asked for a model that the route's own
-provider serves (``same``) and for one that the route sends to a provider of the other
-format (``translated``: Chat Completions behind /v1/messages, Anthropic behind
-/v1/chat/completions), and each backend format asked directly, in turn, the order
+Anthropic, the Chat and the Responses client, the same stream asked for a model that the
+route's own provider serves (``same``) and for one that the route sends to a provider of
+another format (``translated``: Chat Completions behind /v1/messages, Anthropic behind
+/v1/chat/completions and /v1/responses), and each backend format asked directly, in turn, the order
 rotating. The two backend formats pace their first text differently (Anthropic sends two
 events before it), so each route's figure is what it adds to its backend asked directly
 in the same round; the table gives those and the difference, translated less same.
@@ -129,7 +129,13 @@ async def measure(urls: dict[str, str], rounds: int, events: int, pace_ms: int) 
 
 
 # Per client format: the model its route's provider serves, the one translated.
-MODELS = {"anthropic": ("claude-haiku-4-5", "claude-sonnet-4-6"), "chat": ("gpt-4.1", "gpt-5")}
+MODELS = {
+    "anthropic": ("claude-haiku-4-5", "claude-sonnet-4-6"),
+    "chat": ("gpt-4.1", "gpt-5"),
+    "responses": ("gpt-4.1", "gpt-5"),
+}
+# The backend format of each client format's translated model.
+_OTHER = {"anthropic": "chat", "chat": "anthropic", "responses": "anthropic"}
 
 
 def translating_config() -> dict[str, Any]:
@@ -152,6 +158,12 @@ def translating_config() -> dict[str, Any]:
                 "provider": "openai",
                 "models": [{"model": chat, "provider": "claude", "upstream_model": "claude"}],
             },
+            {
+                "path": "/v1/responses",
+                "format": "openai_responses",
+                "provider": "openai",
+                "models": [{"model": chat, "provider": "claude", "upstream_model": "claude"}],
+            },
         ],
     }
 
@@ -161,11 +173,10 @@ async def measure_translated(
 ) -> dict[str, Any]:
     headers = _headers(events, pace_ms)
     results: dict[str, Any] = {}
-    other = {"anthropic": "chat", "chat": "anthropic"}
     async with aiohttp.ClientSession() as session:
         for fmt, (same, translated) in MODELS.items():
             path, body, marker = FORMATS[fmt]
-            backend_path, backend_body, backend_marker = FORMATS[other[fmt]]
+            backend_path, backend_body, backend_marker = FORMATS[_OTHER[fmt]]
             asks = {
                 "same": (url + path, {**body, "model": same}, marker),
                 "translated": (url + path, {**body, "model": translated}, marker),
