@@ -26,18 +26,13 @@ from sluice.model import Format, ToolCall
 from sluice.store import Outcome
 from tests.dataplane.claude_code import assert_chat_tool_round_trip, tool_round_trip
 from tests.dataplane.clients import PROMPT, anthropic_client, ask, openai_client
-from tests.dataplane.conftest import track
 from tests.dataplane.test_event_log import store_url, transcript
-from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
-
-COMPATIBLE = {"x-fake-personality": "compatible"}
-SUDO = {"name": "Bash", "arguments": {"command": "sudo rm -rf /var/lib/app"}}
+from tests.dataplane.translating import COMPATIBLE, SUDO, sent, translating_gateway
+from tests.harness import FakeUpstream, Gateway
 
 
 @pytest.fixture(scope="module")
 def translating(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
-    gateway_dir = workdir / "translating"
-    gateway_dir.mkdir()
     route = {
         "path": "/v1/messages",
         "format": "anthropic",
@@ -50,23 +45,9 @@ def translating(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
         "provider": "openai",
         "models": [{"model": "gpt-5", "provider": "claude", "upstream_model": "claude-sonnet-4-6"}],
     }
-    config = gateway_config(
-        upstream.url,
-        gateway_dir / "run",
-        providers={
-            "local": {"base_url": upstream.url, "format": "openai_chat"},
-            "claude": {"base_url": upstream.url, "format": "anthropic"},
-        },
-        routes=[route, chat],
-        policy_paths=[str(ROOT / "examples" / "policies")],
-        policies=[{"name": "no_sudo:NoSudo"}],
-    )
-    with track(start_gateway(gateway_dir, config)) as started:
-        yield started
-
-
-def sent(upstream: FakeUpstream, marker: str) -> list[dict[str, Any]]:
-    return [r for r in upstream.requests() if r["headers"].get("x-test-id") == marker]
+    policies = [{"name": "no_sudo:NoSudo"}]
+    with translating_gateway(workdir / "translating", upstream, [route, chat], policies) as gw:
+        yield gw
 
 
 @pytest.mark.parametrize("stream", [True, False])
