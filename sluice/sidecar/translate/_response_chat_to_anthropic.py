@@ -10,8 +10,9 @@ at ``[DONE]`` (or at the end of the upstream, should it omit ``[DONE]``). A chun
 (the start's ``signature`` is empty and no ``signature_delta`` is invented).
 
 A chunk with the shape of the last chunk that was one piece of the open block (see
-:mod:`~sluice.sidecar.translate._common`) is not parsed: its string is copied, escapes and
-all, into the Anthropic delta event.
+:mod:`~sluice.sidecar.translate._common`, which also explains why OpenAI's ``obfuscation``
+padding is tolerated rather than turned off) is not parsed: its string is copied, escapes
+and all, into the Anthropic delta event; the padding is not.
 
 Usage: ``input_tokens`` is the prompt without its cached part, which becomes
 ``cache_read_input_tokens``, as Anthropic counts them; reasoning tokens are reported as

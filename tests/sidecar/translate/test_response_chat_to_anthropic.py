@@ -238,3 +238,57 @@ def test_a_value_that_spells_a_member_name_changes_nothing() -> None:
     stream = b"".join(f"data: {json.dumps(head | {'choices': c})}\n\n".encode() for c in choices)
     decoder, _ = read(translate([stream + chunk({}, "stop") + b"data: [DONE]\n\n"]))
     assert decoder.finish().blocks == [Text("abc")]
+
+
+def padded(stream: bytes, paddings: list[str]) -> bytes:
+    """``stream`` with each JSON chunk ending in OpenAI's ``obfuscation`` member, written
+    as OpenAI writes it (compact)."""
+    lines = stream.split(b"\n\n")
+    for i, line in enumerate(lines):
+        if line.startswith(b"data: {"):
+            padding = {"obfuscation": paddings[i % len(paddings)]}
+            member = json.dumps(padding, separators=(",", ":"))[1:]
+            lines[i] = line[:-1] + b"," + member.encode()
+    return b"\n\n".join(lines)
+
+
+PADDINGS = ["k", "Qz9kWm", "a1b", "x" * 16, 'es"caped\\', "7yT"]
+
+
+def test_openai_s_obfuscation_padding_changes_nothing_and_is_not_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = [chunk({"content": f"piece {i} "}) for i in range(20)]
+    arguments = [chunk(call(0, args=f'"{i}",')) for i in range(20)]
+    plain = b"".join(
+        [*text, chunk(call(0, "call_a", "Bash", "[")), *arguments, chunk({}, "tool_calls")]
+    )
+    plain += b"data: [DONE]\n\n"
+    stream = padded(plain, PADDINGS)
+    assert stream.count(b'"obfuscation"') == plain.count(b"data: {")
+    parsed = []
+    loads = json.loads
+    monkeypatch.setattr(json, "loads", lambda s, **kw: parsed.append(s) or loads(s, **kw))
+    out = translate([stream])
+    monkeypatch.undo()
+    assert out == translate([plain])  # the padding is dropped, as Anthropic sends none
+    assert len(parsed) <= 6  # the first of each block's pieces, the others not parsed
+    for cut in range(1, len(stream), 97):
+        assert translate([stream[:cut], stream[cut:]]) == out, cut
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [b',"obfuscation":"ab"x"}', b',"obfuscation":"ab","more":1}', b',"obfuscation":7}'],
+    ids=["broken", "not-last", "not-a-string"],
+)
+def test_padding_that_is_not_one_plain_string_is_read_whole(tail: bytes) -> None:
+    good = padded(chunk({"content": "fine "}) + chunk({"content": "still fine "}), PADDINGS)
+    odd = chunk({"content": "odd"})[:-3] + tail + b"\n\n"
+    out = translate([good + odd + chunk({}, "stop") + b"data: [DONE]\n\n"])
+    decoder, names = read(out)
+    if tail.endswith(b'x"}'):  # not JSON: the stream ends in Anthropic's error
+        assert names[-1] == "error"
+        assert b"odd" not in out
+    else:
+        assert decoder.finish().blocks == [Text("fine still fine odd")]
