@@ -79,6 +79,23 @@ async def test_an_anthropic_client_reads_a_chat_provider_answer(
     assert request["headers"]["authorization"] == "Bearer sk-ant-test-key"
 
 
+@pytest.mark.parametrize("script", ["text", "tools"])
+async def test_openai_s_own_padded_chunks_read_the_same(
+    translating: Gateway, upstream: FakeUpstream, script: str
+) -> None:
+    # The fake's default personality pads every chunk with "obfuscation", as OpenAI does.
+    marker = uuid.uuid4().hex
+    reply = await ask(
+        translating.url, Format.ANTHROPIC, stream=True, script=script, headers={"x-test-id": marker}
+    )
+    direct = await ask(upstream.url, Format.OPENAI_CHAT, stream=True, script=script)
+    assert reply.text == direct.text
+    assert reply.tool_calls == direct.tool_calls
+    assert reply.output_tokens == direct.output_tokens
+    [request] = sent(upstream, marker)
+    assert "include_obfuscation" not in json.loads(request["body"])["stream_options"]
+
+
 @pytest.mark.parametrize("stream", [True, False])
 async def test_a_blocked_tool_call_becomes_the_refusal_in_the_anthropic_answer(
     translating: Gateway, stream: bool
