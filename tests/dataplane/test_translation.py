@@ -27,7 +27,13 @@ from sluice.store import Outcome
 from tests.dataplane.claude_code import assert_chat_tool_round_trip, tool_round_trip
 from tests.dataplane.clients import PROMPT, anthropic_client, ask, openai_client
 from tests.dataplane.test_event_log import store_url, transcript
-from tests.dataplane.translating import COMPATIBLE, SUDO, sent, translating_gateway
+from tests.dataplane.translating import (
+    COMPATIBLE,
+    OPENAI_ERRORS,
+    SUDO,
+    sent,
+    translating_gateway,
+)
 from tests.harness import FakeUpstream, Gateway
 
 
@@ -296,12 +302,7 @@ async def test_a_blocked_tool_call_becomes_the_refusal_in_the_chat_answer(
 
 @pytest.mark.parametrize(
     ("script", "error"),
-    [
-        ("error_400", openai.BadRequestError),
-        ("error_429", openai.RateLimitError),
-        ("error_500", openai.InternalServerError),
-        ("error_529", openai.InternalServerError),
-    ],
+    OPENAI_ERRORS,
 )
 @pytest.mark.parametrize("stream", [True, False])
 async def test_a_provider_error_is_the_openai_sdk_exception(

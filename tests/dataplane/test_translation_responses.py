@@ -22,7 +22,13 @@ import pytest
 
 from sluice.model import Format
 from tests.dataplane.clients import PROMPT, ask, openai_client
-from tests.dataplane.translating import COMPATIBLE, SUDO, sent, translating_gateway
+from tests.dataplane.translating import (
+    COMPATIBLE,
+    OPENAI_ERRORS,
+    SUDO,
+    sent,
+    translating_gateway,
+)
 from tests.harness import FakeUpstream, Gateway
 
 READ = {"name": "Read", "arguments": {"file_path": "/etc/hosts"}}
@@ -228,12 +234,7 @@ async def test_images_reach_the_anthropic_provider(
 
 @pytest.mark.parametrize(
     ("script", "error"),
-    [
-        ("error_400", openai.BadRequestError),
-        ("error_429", openai.RateLimitError),
-        ("error_500", openai.InternalServerError),
-        ("error_529", openai.InternalServerError),
-    ],
+    OPENAI_ERRORS,
 )
 @pytest.mark.parametrize("backend", list(BACKENDS))
 @pytest.mark.parametrize("stream", [True, False])

@@ -9,13 +9,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import openai
+
 from tests.dataplane.conftest import track
 from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
 
-__all__ = ["COMPATIBLE", "SUDO", "sent", "translating_gateway"]
+__all__ = ["COMPATIBLE", "OPENAI_ERRORS", "SUDO", "sent", "translating_gateway"]
 
 COMPATIBLE = {"x-fake-personality": "compatible"}  # Chat as vLLM, Ollama... send it
 SUDO = {"name": "Bash", "arguments": {"command": "sudo rm -rf /var/lib/app"}}
+# A provider's error script -> the exception the openai SDK raises for the translated error.
+OPENAI_ERRORS = [
+    ("error_400", openai.BadRequestError),
+    ("error_429", openai.RateLimitError),
+    ("error_500", openai.InternalServerError),
+    ("error_529", openai.InternalServerError),
+]
 
 
 @contextmanager
