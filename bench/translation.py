@@ -2,7 +2,7 @@
 tool-reading policy, ``no_sudo``), in one process.
 
     python -m bench.translation [--events 400] [--arguments 1] [--rounds 30] [--text]
-                                [--profile CASE]
+                                [--obfuscated] [--profile CASE]
 
 Seven cases: an Anthropic Messages client on an Anthropic backend (same format) and on an
 OpenAI Chat Completions backend (translated); a Chat client on a Chat backend and on an
@@ -13,8 +13,9 @@ then one tool call (allowed: ``ls -la`` in one piece, or with ``--arguments N`` 
 arguments stream in N pieces, as an agent writing a file does) and the stop. Each round
 feeds the upstream's whole response through an :class:`Exchange` in 4 KiB chunks, as Envoy
 would; the figure is process CPU time per upstream event, best of the rounds, and the ratio
-of each translated case to its client's same-format case. ``--profile CASE`` prints a
-cProfile of that case instead.
+of each translated case to its client's same-format case. ``--obfuscated``: each Chat chunk
+ends in ``"obfuscation"`` padding of random length, as OpenAI's own API sends it.
+``--profile CASE`` prints a cProfile of that case instead.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import asyncio
 import cProfile
 import json
 import pstats
+import random
+import string
 import time
 from typing import Any
 
@@ -105,8 +108,9 @@ def anthropic_stream(count: int, arguments: int = 1) -> bytes:
     )
 
 
-def chat_stream(count: int, arguments: int = 1) -> bytes:
-    """The same answer as a Chat Completions stream (with its usage chunk and ``[DONE]``)."""
+def chat_stream(count: int, arguments: int = 1, obfuscated: bool = False) -> bytes:
+    """The same answer as a Chat Completions stream (with its usage chunk and ``[DONE]``);
+    ``obfuscated``: every chunk padded as OpenAI pads it."""
     name, pieces = _arguments(arguments)
     head = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m"}
 
@@ -130,6 +134,10 @@ def chat_stream(count: int, arguments: int = 1) -> bytes:
         chunk({}, "tool_calls"),
         {**head, "choices": [], "usage": {"prompt_tokens": 10, "completion_tokens": count}},
     ]
+    if obfuscated:
+        pad = random.Random(0)
+        for c in chunks:
+            c["obfuscation"] = "".join(pad.choices(string.ascii_letters, k=pad.randint(1, 16)))
     lines = [f"data: {json.dumps(c, separators=(',', ':'))}\n\n" for c in chunks]
     return ("".join(lines) + "data: [DONE]\n\n").encode()
 
@@ -242,9 +250,10 @@ async def _round(config: GatewayConfig, routes: RouteTable, case: str, upstream:
     return time.process_time() - started
 
 
-def upstreams(events: int, arguments: int) -> dict[str, bytes]:
+def upstreams(events: int, arguments: int, obfuscated: bool = False) -> dict[str, bytes]:
     """Each case's upstream response."""
-    anthropic, chat = anthropic_stream(events, arguments), chat_stream(events, arguments)
+    anthropic = anthropic_stream(events, arguments)
+    chat = chat_stream(events, arguments, obfuscated)
     return {
         "anthropic": anthropic,
         "anthropic<-chat": chat,
@@ -256,11 +265,13 @@ def upstreams(events: int, arguments: int) -> dict[str, bytes]:
     }
 
 
-async def main(events: int, arguments: int, rounds: int, text: bool) -> dict[str, float]:
+async def main(
+    events: int, arguments: int, rounds: int, text: bool, obfuscated: bool = False
+) -> dict[str, float]:
     config = gateway(text)
     routes = RouteTable(config.routes, config.providers)
     best: dict[str, float] = {}
-    for case, upstream in upstreams(events, arguments).items():
+    for case, upstream in upstreams(events, arguments, obfuscated).items():
         times = [await _round(config, routes, case, upstream) for _ in range(rounds)]
         best[case] = min(times) / _events(upstream) * 1e6
         print(
@@ -273,10 +284,12 @@ async def main(events: int, arguments: int, rounds: int, text: bool) -> dict[str
     return best
 
 
-async def _profile(case: str, events: int, arguments: int, rounds: int, text: bool) -> None:
+async def _profile(
+    case: str, events: int, arguments: int, rounds: int, text: bool, obfuscated: bool
+) -> None:
     config = gateway(text)
     routes = RouteTable(config.routes, config.providers)
-    upstream = upstreams(events, arguments)[case]
+    upstream = upstreams(events, arguments, obfuscated)[case]
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(rounds):
@@ -293,9 +306,11 @@ if __name__ == "__main__":
     )
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--text", action="store_true", help="add redact (reads text)")
+    parser.add_argument("--obfuscated", action="store_true", help="pad Chat chunks as OpenAI does")
     parser.add_argument("--profile", choices=list(CASES), help="profile one case instead")
     args = parser.parse_args()
+    shape = (args.events, args.arguments, args.rounds, args.text, args.obfuscated)
     if args.profile:
-        asyncio.run(_profile(args.profile, args.events, args.arguments, args.rounds, args.text))
+        asyncio.run(_profile(args.profile, *shape))
     else:
-        asyncio.run(main(args.events, args.arguments, args.rounds, args.text))
+        asyncio.run(main(*shape))

@@ -72,7 +72,9 @@ Request headers choose the script and shape the delivery:
 ``x-fake-seed``           seed of the ``batch`` and ``split`` boundaries (default 0)
 ``x-fake-personality``    ``openai`` (default) or ``compatible``: Chat Completions as
                           OpenAI-compatible servers send it (thinking as
-                          ``reasoning_content``, no ``system_fingerprint``)
+                          ``reasoning_content``, no ``system_fingerprint``, no
+                          ``obfuscation`` padding, which ``openai`` adds to every
+                          chunk unless ``stream_options.include_obfuscation`` is false)
 ``x-fake-line-ending``    ``lf`` (default), ``crlf`` or ``cr``
 ``x-fake-content-type``   the ``content-type`` to send instead of the right one (a JSON
                           body labelled ``text/event-stream``, a stream labelled

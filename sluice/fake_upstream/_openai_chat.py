@@ -7,16 +7,23 @@ chunk with empty ``choices`` when ``stream_options.include_usage`` is set, and
 ``data: [DONE]``. Thinking is never shown in this format; it only counts as
 ``reasoning_tokens``. An in-stream failure is ``data: {"error": {...}}``.
 
+As OpenAI's own API, every chunk of the default ``openai`` personality ends in
+``"obfuscation"``, padding of random length (1 to 16 characters here, drawn from the request
+id, so the same request gets the same padding), unless the request sets
+``stream_options.include_obfuscation: false``.
+
 The ``compatible`` personality answers as OpenAI-compatible servers (vLLM, Ollama, DeepSeek)
 do: thinking streams as ``delta.reasoning_content`` (whole: ``message.reasoning_content``),
-and chunks carry no ``system_fingerprint`` or ``service_tier``.
+and chunks carry no ``system_fingerprint``, ``service_tier`` or ``obfuscation``.
 """
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING
 
 from ._errors import ErrorKind, InvalidRequest
+from ._ids import BASE62
 from ._openai_base import OpenAIFormat
 from ._openai_errors import openai_error
 from ._openai_validation import check_chat
@@ -90,6 +97,10 @@ class _Stream:
         self._envelope = _envelope(turn, "chat.completion.chunk")
         options = turn.body.get("stream_options")
         self._include_usage = isinstance(options, dict) and options.get("include_usage") is True
+        padded = turn.personality != "compatible" and not (
+            isinstance(options, dict) and options.get("include_obfuscation") is False
+        )
+        self._padding = random.Random(turn.request_id) if padded else None
         self._calls: dict[int, int] = {}  # block index -> tool call index
 
     def start(self) -> Sequence[SseEvent]:
@@ -124,7 +135,7 @@ class _Stream:
         events = [self._chunk({}, finish_reason=_finish_reason(self._turn))]
         if self._include_usage:
             usage_chunk = {**self._envelope, "choices": [], "usage": _usage(self._turn)}
-            events.append(json_event(None, usage_chunk))
+            events.append(json_event(None, self._padded(usage_chunk)))
         return [*events, SseEvent(None, "[DONE]")]
 
     def fail(self) -> Sequence[SseEvent]:
@@ -136,7 +147,14 @@ class _Stream:
         chunk: JSON = {**self._envelope, "choices": [choice]}
         if self._include_usage:
             chunk["usage"] = None  # as the real API: present but null until the last chunk
-        return json_event(None, chunk)
+        return json_event(None, self._padded(chunk))
+
+    def _padded(self, chunk: JSON) -> JSON:
+        """``chunk`` with OpenAI's padding as its last member (see the module docstring)."""
+        if self._padding is not None:
+            length = self._padding.randint(1, 16)
+            chunk["obfuscation"] = "".join(self._padding.choices(BASE62, k=length))
+        return chunk
 
 
 def _envelope(turn: Turn, kind: str) -> JSON:

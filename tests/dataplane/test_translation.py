@@ -26,18 +26,19 @@ from sluice.model import Format, ToolCall
 from sluice.store import Outcome
 from tests.dataplane.claude_code import assert_chat_tool_round_trip, tool_round_trip
 from tests.dataplane.clients import PROMPT, anthropic_client, ask, openai_client
-from tests.dataplane.conftest import track
 from tests.dataplane.test_event_log import store_url, transcript
-from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
-
-COMPATIBLE = {"x-fake-personality": "compatible"}
-SUDO = {"name": "Bash", "arguments": {"command": "sudo rm -rf /var/lib/app"}}
+from tests.dataplane.translating import (
+    COMPATIBLE,
+    OPENAI_ERRORS,
+    SUDO,
+    sent,
+    translating_gateway,
+)
+from tests.harness import FakeUpstream, Gateway
 
 
 @pytest.fixture(scope="module")
 def translating(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
-    gateway_dir = workdir / "translating"
-    gateway_dir.mkdir()
     route = {
         "path": "/v1/messages",
         "format": "anthropic",
@@ -50,23 +51,9 @@ def translating(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
         "provider": "openai",
         "models": [{"model": "gpt-5", "provider": "claude", "upstream_model": "claude-sonnet-4-6"}],
     }
-    config = gateway_config(
-        upstream.url,
-        gateway_dir / "run",
-        providers={
-            "local": {"base_url": upstream.url, "format": "openai_chat"},
-            "claude": {"base_url": upstream.url, "format": "anthropic"},
-        },
-        routes=[route, chat],
-        policy_paths=[str(ROOT / "examples" / "policies")],
-        policies=[{"name": "no_sudo:NoSudo"}],
-    )
-    with track(start_gateway(gateway_dir, config)) as started:
-        yield started
-
-
-def sent(upstream: FakeUpstream, marker: str) -> list[dict[str, Any]]:
-    return [r for r in upstream.requests() if r["headers"].get("x-test-id") == marker]
+    policies = [{"name": "no_sudo:NoSudo"}]
+    with translating_gateway(workdir / "translating", upstream, [route, chat], policies) as gw:
+        yield gw
 
 
 @pytest.mark.parametrize("stream", [True, False])
@@ -96,6 +83,23 @@ async def test_an_anthropic_client_reads_a_chat_provider_answer(
     assert body["messages"] == [{"role": "user", "content": PROMPT}]
     assert "anthropic-version" not in request["headers"]
     assert request["headers"]["authorization"] == "Bearer sk-ant-test-key"
+
+
+@pytest.mark.parametrize("script", ["text", "tools"])
+async def test_openai_s_own_padded_chunks_read_the_same(
+    translating: Gateway, upstream: FakeUpstream, script: str
+) -> None:
+    # The fake's default personality pads every chunk with "obfuscation", as OpenAI does.
+    marker = uuid.uuid4().hex
+    reply = await ask(
+        translating.url, Format.ANTHROPIC, stream=True, script=script, headers={"x-test-id": marker}
+    )
+    direct = await ask(upstream.url, Format.OPENAI_CHAT, stream=True, script=script)
+    assert reply.text == direct.text
+    assert reply.tool_calls == direct.tool_calls
+    assert reply.output_tokens == direct.output_tokens
+    [request] = sent(upstream, marker)
+    assert "include_obfuscation" not in json.loads(request["body"])["stream_options"]
 
 
 @pytest.mark.parametrize("stream", [True, False])
@@ -298,12 +302,7 @@ async def test_a_blocked_tool_call_becomes_the_refusal_in_the_chat_answer(
 
 @pytest.mark.parametrize(
     ("script", "error"),
-    [
-        ("error_400", openai.BadRequestError),
-        ("error_429", openai.RateLimitError),
-        ("error_500", openai.InternalServerError),
-        ("error_529", openai.InternalServerError),
-    ],
+    OPENAI_ERRORS,
 )
 @pytest.mark.parametrize("stream", [True, False])
 async def test_a_provider_error_is_the_openai_sdk_exception(

@@ -22,11 +22,15 @@ import pytest
 
 from sluice.model import Format
 from tests.dataplane.clients import PROMPT, ask, openai_client
-from tests.dataplane.conftest import track
-from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
+from tests.dataplane.translating import (
+    COMPATIBLE,
+    OPENAI_ERRORS,
+    SUDO,
+    sent,
+    translating_gateway,
+)
+from tests.harness import FakeUpstream, Gateway
 
-COMPATIBLE = {"x-fake-personality": "compatible"}
-SUDO = {"name": "Bash", "arguments": {"command": "sudo rm -rf /var/lib/app"}}
 READ = {"name": "Read", "arguments": {"file_path": "/etc/hosts"}}
 # The model the client asks for -> the provider's format, the model it receives, headers.
 BACKENDS = {
@@ -37,8 +41,6 @@ BACKENDS = {
 
 @pytest.fixture(scope="module")
 def translating(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
-    gateway_dir = workdir / "translating_responses"
-    gateway_dir.mkdir()
     route = {
         "path": "/v1/responses",
         "format": "openai_responses",
@@ -48,23 +50,9 @@ def translating(workdir: Path, upstream: FakeUpstream) -> Iterator[Gateway]:
             {"model": "gpt-5-mini", "provider": "local", "upstream_model": "qwen3-coder"},
         ],
     }
-    config = gateway_config(
-        upstream.url,
-        gateway_dir / "run",
-        providers={
-            "local": {"base_url": upstream.url, "format": "openai_chat"},
-            "claude": {"base_url": upstream.url, "format": "anthropic"},
-        },
-        routes=[route],
-        policy_paths=[str(ROOT / "examples" / "policies")],
-        policies=[{"name": "no_sudo:NoSudo"}, {"name": "tool_rules"}],
-    )
-    with track(start_gateway(gateway_dir, config)) as started:
-        yield started
-
-
-def sent(upstream: FakeUpstream, marker: str) -> list[dict[str, Any]]:
-    return [r for r in upstream.requests() if r["headers"].get("x-test-id") == marker]
+    policies = [{"name": "no_sudo:NoSudo"}, {"name": "tool_rules"}]
+    with translating_gateway(workdir / "translating_responses", upstream, [route], policies) as gw:
+        yield gw
 
 
 @pytest.mark.parametrize("backend", list(BACKENDS))
@@ -246,12 +234,7 @@ async def test_images_reach_the_anthropic_provider(
 
 @pytest.mark.parametrize(
     ("script", "error"),
-    [
-        ("error_400", openai.BadRequestError),
-        ("error_429", openai.RateLimitError),
-        ("error_500", openai.InternalServerError),
-        ("error_529", openai.InternalServerError),
-    ],
+    OPENAI_ERRORS,
 )
 @pytest.mark.parametrize("backend", list(BACKENDS))
 @pytest.mark.parametrize("stream", [True, False])

@@ -194,3 +194,30 @@ async def test_an_unknown_personality_is_refused(upstream: FakeUpstream) -> None
     )
     assert status == 400
     assert b"x-fake-personality" in raw
+
+
+@pytest.mark.parametrize(
+    ("headers", "options", "padded"),
+    [
+        ({}, {"include_usage": True}, True),  # OpenAI's default
+        ({}, {"include_usage": True, "include_obfuscation": False}, False),
+        ({"x-fake-personality": "compatible"}, {"include_usage": True}, False),
+    ],
+)
+async def test_openai_pads_every_chunk_unless_asked_not_to(
+    upstream: FakeUpstream, headers: dict[str, str], options: dict[str, object], padded: bool
+) -> None:
+    body = {"model": "long", "messages": USER, "stream": True, "stream_options": options}
+    _, _, raw = await post(upstream, "/v1/chat/completions", body, headers)
+    events = sse(raw)
+    assert events[-1][1] == "[DONE]"
+    chunks = [json.loads(data) for _, data in events[:-1]]
+    if not padded:
+        assert all("obfuscation" not in c for c in chunks)
+        return
+    assert all(list(c)[-1] == "obfuscation" for c in chunks)  # the last member, usage too
+    paddings = [c["obfuscation"] for c in chunks]
+    assert all(isinstance(p, str) and p for p in paddings)
+    assert len({len(p) for p in paddings}) > 1  # of random length
+    _, _, again = await post(upstream, "/v1/chat/completions", body, headers)
+    assert [json.loads(d)["obfuscation"] for _, d in sse(again)[:-1]] == paddings  # replayable

@@ -10,6 +10,15 @@ string, escapes and all) without parsing the event::
 
     shape = shape_of('{"delta":{"content":"Hi"}}', "content", "Hi")
     string_in('{"delta":{"content":"a \\"b\\""}}', shape)   # '"a \\"b\\""'
+
+OpenAI's own Chat Completions stream ends every chunk with ``"obfuscation":"<padding>"``, a
+random string of random length that hides the length of each piece from whoever watches
+the encrypted traffic. A shape leaves that member out and accepts any padding that is one
+plain JSON string (checked by the same scanner) as the chunk's last member, so the padding
+costs the fast path nothing::
+
+    shape = shape_of('{"content":"Hi","obfuscation":"x1"}', "content", "Hi")
+    string_in('{"content":"Yo","obfuscation":"Qz9k"}', shape)   # '"Yo"'
 """
 
 from __future__ import annotations
@@ -38,8 +47,16 @@ class Translated:
 
 
 _COLON = re.compile(r"\s*:\s*")
-# An event's text before and after the string of its one piece (see the module docstring).
-Shape = tuple[str, str]
+# An event's text before and after the string of its one piece, and whether the event ends
+# in OpenAI's padding member, left out of the text after (see the module docstring).
+Shape = tuple[str, str, bool]
+# Why tolerate the padding rather than ask for none (``stream_options.include_obfuscation:
+# false``): OpenAI-compatible servers (vLLM, Ollama...) may refuse a key they do not know,
+# and a base URL does not say reliably which server answers (a proxy may front OpenAI);
+# and the padding protects the gateway's leg to the provider, over the internet, from
+# length side channels: saving CPU is no reason to take that away.
+_PADDING = ',"obfuscation":"'
+_PADDED = len(_PADDING)
 
 
 def shape_of(data: str, key: str, value: str) -> Shape | None:
@@ -57,31 +74,52 @@ def shape_of(data: str, key: str, value: str) -> Shape | None:
         found, end = scanstring(data, start + 1)
     except ValueError:
         return None
-    return (data[:start], data[end:]) if found == value else None
+    if found != value:
+        return None
+    padding = data.rfind(_PADDING, end)
+    if padding >= 0 and _padding_ends(data, padding):
+        return (data[:start], data[end:padding], True)
+    return (data[:start], data[end:], False)
 
 
 def string_in(data: str, shape: Shape) -> str | None:
     """The JSON string (quotes and escapes kept) that ``data`` holds in ``shape``'s place,
     when ``data`` is ``shape`` around one valid, non-empty JSON string; else ``None``."""
-    before, after = shape
-    start, end = len(before), len(data) - len(after)
-    if end - start < 3 or not data.startswith(before) or not data.endswith(after):
-        return None
-    try:
-        _, stop = scanstring(data, start + 1)  # the C scanner: checks escapes, no parse
-    except ValueError:
-        return None
-    return data[start:end] if stop == end and data[start] == '"' else None
+    piece = piece_in(data, shape)
+    return None if piece is None else piece[0]
 
 
 def piece_in(data: str, shape: Shape) -> tuple[str, str] | None:
     """As :func:`string_in`, with the string's value too: ``(JSON string, value)``."""
-    before, after = shape
-    start, end = len(before), len(data) - len(after)
-    if end - start < 3 or not data.startswith(before) or not data.endswith(after):
+    before, after, padded = shape
+    stop_at = len(data)  # where ``after`` ends
+    if padded:  # (inlined :func:`_padding_ends`: this runs for most events)
+        stop_at = data.rfind(_PADDING)
+        if stop_at < 0 or data[-1] != "}":
+            return None
+        try:
+            _, stop = scanstring(data, stop_at + _PADDED)
+        except ValueError:
+            return None
+        if stop != len(data) - 1:
+            return None
+    start, end = len(before), stop_at - len(after)
+    if end - start < 3 or not data.startswith(before) or not data.endswith(after, 0, stop_at):
         return None
     try:
-        value, stop = scanstring(data, start + 1)
+        value, stop = scanstring(data, start + 1)  # the C scanner: checks escapes, no parse
     except ValueError:
         return None
-    return (data[start:end], value) if stop == end and data[start] == '"' and value else None
+    return (data[start:end], value) if stop == end and data[start] == '"' else None
+
+
+def _padding_ends(data: str, at: int) -> bool:
+    """Whether ``data`` ends, from ``at``, in the padding member, one plain JSON string,
+    and the object's ``}``."""
+    if not data.endswith("}"):
+        return False
+    try:
+        _, stop = scanstring(data, at + _PADDED)
+    except ValueError:
+        return False
+    return stop == len(data) - 1

@@ -23,8 +23,8 @@ that is recorded; a ``temperature`` other than 1, and a ``top_p`` below 0.95, ar
 
 from __future__ import annotations
 
+from sluice.sidecar.translate._anthropic_request import DEFAULT_MAX_TOKENS
 from sluice.sidecar.translate._common import JSON, Translated
-from sluice.sidecar.translate._request_chat_to_anthropic import DEFAULT_MAX_TOKENS
 
 __all__ = ["BUDGETS", "effort_of", "think"]
 

@@ -24,11 +24,16 @@ import json
 from typing import Any
 
 from sluice.sidecar.formats import WrongShape
+from sluice.sidecar.translate._anthropic_request import (
+    DEFAULT_MAX_TOKENS,
+    append_turn,
+    image_block,
+    max_tokens,
+    tool_choice,
+)
 from sluice.sidecar.translate._common import JSON, Translated
 
 __all__ = ["DEFAULT_MAX_TOKENS", "anthropic_request"]
-
-DEFAULT_MAX_TOKENS = 4096
 _SAME = ("temperature", "top_p", "stream")
 _HANDLED = frozenset(
     {
@@ -59,20 +64,18 @@ def anthropic_request(obj: JSON, model: str | None = None) -> Translated:
         if role in ("system", "developer"):
             system.append(_text(message.get("content")))
         elif role == "tool":
-            _append(messages, "user", [_result(message)])
+            append_turn(messages, "user", [_result(message)])
         elif role == "assistant":
-            _append(messages, "assistant", _assistant(message, out))
+            append_turn(messages, "assistant", _assistant(message, out))
         else:
-            _append(messages, "user", _user(message.get("content"), out))
+            append_turn(messages, "user", _user(message.get("content"), out))
     if system:
         body["system"] = "\n\n".join(system)
     body["messages"] = messages
     limit = obj.get("max_completion_tokens")
     if limit is None:
         limit = obj.get("max_tokens")
-    if limit is None:
-        out.drop(f"max_tokens (none given: {DEFAULT_MAX_TOKENS} sent)")
-    body["max_tokens"] = limit if limit is not None else DEFAULT_MAX_TOKENS
+    max_tokens(out, limit)
     for key in _SAME:
         if key in obj:
             body[key] = obj[key]
@@ -87,17 +90,6 @@ def anthropic_request(obj: JSON, model: str | None = None) -> Translated:
         if key not in _HANDLED:
             out.drop(key)
     return out
-
-
-def _append(messages: list[JSON], role: str, blocks: list[JSON]) -> None:
-    """Add ``blocks`` as a turn of ``role``, joining the previous turn of the same role
-    (tool results and the user's text after them make one user turn)."""
-    if not blocks:
-        return
-    if messages and messages[-1]["role"] == role:
-        messages[-1]["content"] += blocks
-    else:
-        messages.append({"role": role, "content": blocks})
 
 
 def _text(content: object) -> str:
@@ -121,19 +113,10 @@ def _user(content: object, out: Translated) -> list[JSON]:
         if kind == "text":
             blocks.append({"type": "text", "text": part.get("text", "")})
         elif kind == "image_url":
-            blocks.append(_image(str((part.get("image_url") or {}).get("url", ""))))
+            blocks.append(image_block(str((part.get("image_url") or {}).get("url", ""))))
         else:
             out.drop(str(kind))
     return blocks
-
-
-def _image(url: str) -> JSON:
-    if url.startswith("data:") and ";base64," in url:
-        media_type, _, data = url[len("data:") :].partition(";base64,")
-        source = {"type": "base64", "media_type": media_type, "data": data}
-    else:
-        source = {"type": "url", "url": url}
-    return {"type": "image", "source": source}
 
 
 def _assistant(message: JSON, out: Translated) -> list[JSON]:
@@ -190,7 +173,4 @@ def _tool_choice(obj: JSON, body: JSON) -> None:
         translated = {"type": "none"}
     elif isinstance(choice, dict):
         translated = {"type": "tool", "name": (choice.get("function") or {}).get("name")}
-    if obj.get("parallel_tool_calls") is False and "tools" in body:
-        translated = (translated or {"type": "auto"}) | {"disable_parallel_tool_use": True}
-    if translated is not None and "tools" in body:
-        body["tool_choice"] = translated
+    tool_choice(obj, body, translated)

@@ -34,10 +34,16 @@ import json
 from typing import Any
 
 from sluice.sidecar.formats import FormatError, WrongShape
+from sluice.sidecar.translate._anthropic_request import (
+    DEFAULT_MAX_TOKENS,
+    append_turn,
+    image_block,
+    max_tokens,
+    tool_choice,
+)
 from sluice.sidecar.translate._common import JSON, Translated
 from sluice.sidecar.translate._custom_tools import INPUT, custom_tool
 from sluice.sidecar.translate._reasoning_effort import think
-from sluice.sidecar.translate._request_chat_to_anthropic import DEFAULT_MAX_TOKENS
 from sluice.sidecar.translate._signatures import signature_of
 
 __all__ = ["DEFAULT_MAX_TOKENS", "responses_anthropic_request"]
@@ -86,9 +92,7 @@ def responses_anthropic_request(obj: JSON, model: str | None = None) -> Translat
         body["system"] = "\n\n".join(system)
     body["messages"] = messages
     limit = obj.get("max_output_tokens")
-    if limit is None:
-        out.drop(f"max_tokens (none given: {DEFAULT_MAX_TOKENS} sent)")
-    body["max_tokens"] = limit if limit is not None else DEFAULT_MAX_TOKENS
+    max_tokens(out, limit)
     if (temperature := obj.get("temperature")) is not None:
         if temperature > 1:  # OpenAI's scale ends at 2, Anthropic's at 1
             out.drop(f"temperature ({temperature} sent as 1)")
@@ -174,17 +178,6 @@ def _unhandled(obj: JSON, out: Translated) -> None:
             out.drop("text.verbosity")
 
 
-def _append(messages: list[JSON], role: str, blocks: list[JSON]) -> None:
-    """Add ``blocks`` as a turn of ``role``, joining the previous turn of the same role (a
-    message and its function calls make one assistant turn; their outputs one user turn)."""
-    if not blocks:
-        return
-    if messages and messages[-1]["role"] == role:
-        messages[-1]["content"] += blocks
-    else:
-        messages.append({"role": role, "content": blocks})
-
-
 def _item(item: JSON, system: list[str], messages: list[JSON], out: Translated) -> None:
     kind = item.get("type") or "message"  # an "easy" input message has no type
     if kind == "message":
@@ -192,21 +185,25 @@ def _item(item: JSON, system: list[str], messages: list[JSON], out: Translated) 
         if role in ("system", "developer"):
             system.append("\n\n".join(b["text"] for b in _content(item, out) if "text" in b))
         else:
-            _append(messages, "assistant" if role == "assistant" else "user", _content(item, out))
+            append_turn(
+                messages, "assistant" if role == "assistant" else "user", _content(item, out)
+            )
     elif kind == "function_call":
         try:
             arguments: Any = json.loads(item.get("arguments") or "{}")
         except ValueError:
             raise WrongShape("input.arguments", "must be JSON") from None
         call = {"type": "tool_use", "id": item.get("call_id"), "name": item.get("name")}
-        _append(messages, "assistant", [call | {"input": arguments}])
+        append_turn(messages, "assistant", [call | {"input": arguments}])
     elif kind == "custom_tool_call":
         call = {"type": "tool_use", "id": item.get("call_id"), "name": item.get("name")}
-        _append(messages, "assistant", [call | {"input": {INPUT: str(item.get("input") or "")}}])
+        append_turn(
+            messages, "assistant", [call | {"input": {INPUT: str(item.get("input") or "")}}]
+        )
     elif kind in _OUTPUTS:
-        _append(messages, "user", [_result(item, out)])
+        append_turn(messages, "user", [_result(item, out)])
     elif kind == "reasoning":
-        _append(messages, "assistant", _thinking(item, out))
+        append_turn(messages, "assistant", _thinking(item, out))
     else:  # item references, hosted tool calls and their outputs...
         out.drop(f"input.{kind}")
 
@@ -222,19 +219,10 @@ def _content(item: JSON, out: Translated) -> list[JSON]:
             if part.get("text"):  # Anthropic refuses an empty text block
                 blocks.append({"type": "text", "text": part["text"]})
         elif kind == "input_image" and isinstance(url := part.get("image_url"), str):
-            blocks.append(_image(url))
+            blocks.append(image_block(url))
         else:  # input_image by file_id, input_file, refusal...
             out.drop(str(kind))
     return blocks
-
-
-def _image(url: str) -> JSON:
-    if url.startswith("data:") and ";base64," in url:
-        media_type, _, data = url[len("data:") :].partition(";base64,")
-        source = {"type": "base64", "media_type": media_type, "data": data}
-    else:
-        source = {"type": "url", "url": url}
-    return {"type": "image", "source": source}
 
 
 def _result(item: JSON, out: Translated) -> JSON:
@@ -284,7 +272,4 @@ def _tool_choice(obj: JSON, body: JSON, out: Translated) -> None:
         translated = {"type": "tool", "name": choice.get("name")}
     elif choice is not None:  # allowed_tools, a hosted tool...
         out.drop("tool_choice")
-    if obj.get("parallel_tool_calls") is False and "tools" in body:
-        translated = (translated or {"type": "auto"}) | {"disable_parallel_tool_use": True}
-    if translated is not None and "tools" in body:
-        body["tool_choice"] = translated
+    tool_choice(obj, body, translated)

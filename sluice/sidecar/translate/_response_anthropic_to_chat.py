@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
 from sluice.sidecar.formats._openai import error_json, error_type_for
-from sluice.sidecar.sse import SSEEvent, SSEParser
+from sluice.sidecar.sse import SSEEvent
 from sluice.sidecar.translate._common import JSON, Shape, shape_of, string_in
+from sluice.sidecar.translate._stream import StreamTranslator, data_event, dump, dump_str
 
 __all__ = ["AnthropicToChatStream", "chat_body", "chat_error"]
 
@@ -34,13 +34,6 @@ FINISH = {
     "model_context_window_exceeded": "length",
     "refusal": "content_filter",
 }
-
-
-def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-_dump_str = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def usage_json(usage: JSON) -> JSON:
@@ -69,7 +62,7 @@ def chat_error(status: int, body: bytes) -> bytes:
             message = error["message"]
     except ValueError:
         pass
-    return _dump(
+    return dump(
         error_json(error_type_for(status if 400 <= status <= 599 else 502), message)
     ).encode()
 
@@ -86,7 +79,7 @@ def chat_body(body: bytes) -> bytes:
         elif kind == "thinking":
             thinking.append(block["thinking"])
         elif kind == "tool_use":
-            function = {"name": block["name"], "arguments": _dump(block.get("input", {}))}
+            function = {"name": block["name"], "arguments": dump(block.get("input", {}))}
             calls.append({"id": block["id"], "type": "function", "function": function})
     message: JSON = {"role": "assistant", "content": "".join(texts) or None, "refusal": None}
     if thinking:
@@ -99,7 +92,7 @@ def chat_body(body: bytes) -> bytes:
         "logprobs": None,
         "finish_reason": FINISH.get(obj.get("stop_reason") or "end_turn", "stop"),
     }
-    return _dump(
+    return dump(
         {
             "id": obj.get("id"),
             "object": "chat.completion",
@@ -114,7 +107,7 @@ def chat_body(body: bytes) -> bytes:
 _UNFINISHED = ',"logprobs":null,"finish_reason":null}]}'  # a chunk's end, after its delta
 
 
-class AnthropicToChatStream:
+class AnthropicToChatStream(StreamTranslator):
     """Bytes of a Messages stream in, bytes of a Chat Completions stream out, one
     upstream event at a time; ``include_usage``: the client asked for the usage chunk;
     ``created``: the chunks' timestamp (default: now).
@@ -124,7 +117,7 @@ class AnthropicToChatStream:
     and all, into the chunk, which is written from a template."""
 
     def __init__(self, include_usage: bool = False, created: int | None = None) -> None:
-        self._parser = SSEParser()
+        super().__init__()
         self._include_usage = include_usage
         created = int(time.time()) if created is None else created
         self._head: JSON = {"object": "chat.completion.chunk", "created": created}
@@ -137,45 +130,31 @@ class AnthropicToChatStream:
         self._shape: tuple[Shape, str, str] | None = None
         self._set_head(self._head)
 
-    def feed(self, chunk: bytes) -> bytes:
-        """The Chat chunks for the complete events in ``chunk``."""
-        return b"".join(event.raw for event in self.events(chunk))
+    def read(self, data: str | None) -> list[SSEEvent]:
+        """The Chat chunks for one Messages event's ``data``."""
+        if data is None or self._ended:
+            return []
+        if (known := self._shape) is not None and (string := string_in(data, known[0])):
+            return [data_event(known[1] + string + known[2])]  # as most events are
+        return [data_event(chunk) for chunk in self._event(data)]
 
-    def close(self) -> bytes:
-        """The upstream ended: what remains, and an error if the stream was cut short."""
-        return b"".join(event.raw for event in self.close_events())
-
-    def events(self, chunk: bytes) -> list[SSEEvent]:
-        """The Chat chunks for the complete events in ``chunk``, already parsed."""
-        out: list[SSEEvent] = []
-        for event in self._parser.feed(chunk):
-            out += map(_data_event, self._event(event.data))
-        return out
-
-    def close_events(self) -> list[SSEEvent]:
-        """As :meth:`close`, parsed."""
-        out: list[SSEEvent] = []
-        for event in self._parser.close():
-            out += map(_data_event, self._event(event.data))
+    def end(self) -> list[SSEEvent]:
+        """An error if the stream was cut short."""
         if self._ended:
-            return out
-        return [*out, _data_event(self._error("the upstream stream ended before it was complete"))]
+            return []
+        return [data_event(self._error("the upstream stream ended before it was complete"))]
 
     def _set_head(self, head: JSON) -> None:
         self._head = head
-        self._open = _dump(head)[:-1] + ',"choices":[{"index":0,"delta":'
+        self._open = dump(head)[:-1] + ',"choices":[{"index":0,"delta":'
         self._shape = None  # the head is part of every chunk written from a shape
 
     def _chunk(self, delta: JSON, finish: str | None = None) -> str:
         choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
-        return _dump(self._head | {"choices": [choice]})
+        return dump(self._head | {"choices": [choice]})
 
-    def _event(self, data: str | None) -> list[str]:
-        """The data of the Chat chunks for one upstream event's ``data``."""
-        if data is None or self._ended:
-            return []
-        if (known := self._shape) is not None and (string := string_in(data, known[0])):
-            return [known[1] + string + known[2]]  # as most events are
+    def _event(self, data: str) -> list[str]:
+        """The data of the Chat chunks for an event not shaped like the last delta."""
         try:
             obj = json.loads(data)
             kind = obj["type"]
@@ -206,7 +185,7 @@ class AnthropicToChatStream:
             reason = (obj.get("delta") or {}).get("stop_reason") or "end_turn"
             out = [self._chunk({}, FINISH.get(reason, "stop"))]
             if self._include_usage:
-                out.append(_dump(self._head | {"choices": [], "usage": usage_json(self._usage)}))
+                out.append(dump(self._head | {"choices": [], "usage": usage_json(self._usage)}))
             return out
         if kind == "message_stop":
             self._ended = True
@@ -232,16 +211,12 @@ class AnthropicToChatStream:
             return []  # signature_delta: no place for it in Chat
         value = delta.get(member, "")
         if not isinstance(value, str):  # not a string: written as the upstream sent it
-            return [self._open + before + _dump(value) + after + _UNFINISHED]
+            return [self._open + before + dump(value) + after + _UNFINISHED]
         after += _UNFINISHED
         if value and (shape := shape_of(data, member, value)) is not None:
             self._shape = (shape, self._open + before, after)
-        return [self._open + before + _dump_str(value) + after]
+        return [self._open + before + dump_str(value) + after]
 
     def _error(self, message: str) -> str:
         self._ended = True
-        return _dump(error_json("server_error", message))
-
-
-def _data_event(data: str) -> SSEEvent:
-    return SSEEvent(f"data: {data}\n\n".encode(), None, data)
+        return dump(error_json("server_error", message))

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sluice.sidecar.sse import SSEEvent, SSEParser, encode_event
+from sluice.sidecar.sse import SSEEvent
 from sluice.sidecar.translate._common import JSON, Shape, piece_in, shape_of
 from sluice.sidecar.translate._custom_tools import CustomInput, custom_input
 from sluice.sidecar.translate._responses_output import (
@@ -46,6 +46,7 @@ from sluice.sidecar.translate._responses_output import (
     text_part,
     usage_json,
 )
+from sluice.sidecar.translate._stream import StreamTranslator, dump, named_event
 
 __all__ = ["AnthropicToResponsesStream"]
 
@@ -67,11 +68,7 @@ class _Item:
     decoder: CustomInput | None = None  # a custom call's input, decoded as it streams
 
 
-def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-class AnthropicToResponsesStream:
+class AnthropicToResponsesStream(StreamTranslator):
     """Bytes of a Messages stream in, Responses events out, one upstream event at a time::
 
         stream = AnthropicToResponsesStream(ResponseShape(echo_of(request)))
@@ -82,7 +79,7 @@ class AnthropicToResponsesStream:
     output of another translator."""
 
     def __init__(self, shape: ResponseShape | None = None, created: int | None = None) -> None:
-        self._parser = SSEParser()
+        super().__init__()
         self._created = int(time.time()) if created is None else created
         self._shape = shape or ResponseShape()
         self._sequence = 0
@@ -98,28 +95,6 @@ class AnthropicToResponsesStream:
         # The shape of the last delta that was one piece of text, thinking or arguments,
         # its item, and the Responses event written for such a piece (see _common).
         self._known: tuple[Shape, _Item, str, str] | None = None
-
-    def feed(self, chunk: bytes) -> bytes:
-        """The Responses events' bytes for the complete events in ``chunk``."""
-        return b"".join(event.raw for event in self.events(chunk))
-
-    def close(self) -> bytes:
-        """The upstream ended: what remains, and an error if the stream was cut short."""
-        return b"".join(event.raw for event in self.close_events())
-
-    def events(self, chunk: bytes) -> list[SSEEvent]:
-        """The Responses events for the complete events in ``chunk``, already parsed."""
-        out: list[SSEEvent] = []
-        for event in self._parser.feed(chunk):
-            out += self.read(event.data)
-        return out
-
-    def close_events(self) -> list[SSEEvent]:
-        """As :meth:`close`, parsed."""
-        out: list[SSEEvent] = []
-        for event in self._parser.close():
-            out += self.read(event.data)
-        return out + self.end()
 
     def end(self) -> list[SSEEvent]:
         """The upstream ended: an error unless its stream was complete."""
@@ -160,9 +135,9 @@ class AnthropicToResponsesStream:
         return []  # ping
 
     def _emit(self, kind: str, **fields: object) -> SSEEvent:
-        data = _dump({"type": kind, "sequence_number": self._sequence, **fields})
+        data = dump({"type": kind, "sequence_number": self._sequence, **fields})
         self._sequence += 1
-        return SSEEvent(encode_event(data, kind), kind, data)
+        return named_event(kind, data)
 
     def _response(self, status: str, **fields: Any) -> JSON:
         fields.setdefault("created_at", self._created)
@@ -264,7 +239,7 @@ class AnthropicToResponsesStream:
         if shape is None:
             self._known = None
             return
-        at = f',"item_id":{_dump(item.id)},"output_index":{item.output_index}{index},"delta":'
+        at = f',"item_id":{dump(item.id)},"output_index":{item.output_index}{index},"delta":'
         logprobs = ',"logprobs":[]' if event == "response.output_text.delta" else ""
         self._known = (shape, item, event, at + "\0" + logprobs)
 
@@ -275,7 +250,7 @@ class AnthropicToResponsesStream:
         at, after = template.split("\0")
         data = f'{{"type":"{event}","sequence_number":{self._sequence}{at}{raw}{after}}}'
         self._sequence += 1
-        return SSEEvent(f"event: {event}\ndata: {data}\n\n".encode(), event, data)
+        return named_event(event, data)
 
     def _close(self, index: object) -> list[SSEEvent]:
         item = self._items.pop(index if isinstance(index, int) else -1, None)

@@ -10,8 +10,9 @@ at ``[DONE]`` (or at the end of the upstream, should it omit ``[DONE]``). A chun
 (the start's ``signature`` is empty and no ``signature_delta`` is invented).
 
 A chunk with the shape of the last chunk that was one piece of the open block (see
-:mod:`~sluice.sidecar.translate._common`) is not parsed: its string is copied, escapes and
-all, into the Anthropic delta event.
+:mod:`~sluice.sidecar.translate._common`, which also explains why OpenAI's ``obfuscation``
+padding is tolerated rather than turned off) is not parsed: its string is copied, escapes
+and all, into the Anthropic delta event; the padding is not.
 
 Usage: ``input_tokens`` is the prompt without its cached part, which becomes
 ``cache_read_input_tokens``, as Anthropic counts them; reasoning tokens are reported as
@@ -21,15 +22,18 @@ Usage: ``input_tokens`` is the prompt without its cached part, which becomes
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sluice.sidecar.formats import anthropic
-from sluice.sidecar.sse import SSEEvent, SSEParser, encode_event
-from sluice.sidecar.translate._common import Shape, shape_of, string_in
+from sluice.sidecar.sse import SSEEvent
+from sluice.sidecar.translate._common import JSON, Shape, shape_of, string_in
+from sluice.sidecar.translate._stream import (
+    StreamTranslator,
+    dump,
+    dump_str,
+    named_event,
+)
 
 __all__ = ["ChatToAnthropicStream", "anthropic_body", "anthropic_error"]
-
-JSON = dict[str, Any]
 
 STOP = {
     "stop": "end_turn",
@@ -40,19 +44,8 @@ STOP = {
 }
 
 
-def _dump(obj: JSON) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-_dump_str = json.JSONEncoder(ensure_ascii=False).encode
-
-
 def _event(obj: JSON) -> list[SSEEvent]:
-    return [_named(obj["type"], _dump(obj))]
-
-
-def _named(name: str, data: str) -> SSEEvent:
-    return SSEEvent(encode_event(data, name), name, data)
+    return [named_event(obj["type"], dump(obj))]
 
 
 def _delta_event(data: str) -> SSEEvent:
@@ -124,7 +117,7 @@ def anthropic_body(body: bytes) -> bytes:
             }
         )
     usage = {"input_tokens": 0, "output_tokens": 0, **usage_json(obj.get("usage"))}
-    return _dump(
+    return dump(
         {
             "id": obj.get("id"),
             "type": "message",
@@ -138,7 +131,7 @@ def anthropic_body(body: bytes) -> bytes:
     ).encode()
 
 
-class ChatToAnthropicStream:
+class ChatToAnthropicStream(StreamTranslator):
     """Bytes of a Chat Completions stream in, bytes of a Messages stream out, one upstream
     event at a time (nothing is held beyond the event being read)::
 
@@ -148,7 +141,7 @@ class ChatToAnthropicStream:
     """
 
     def __init__(self) -> None:
-        self._parser = SSEParser()
+        super().__init__()
         self._started = False
         self._ended = False
         self._index = -1  # the Anthropic index of the last block opened
@@ -162,33 +155,17 @@ class ChatToAnthropicStream:
         # (see the module docstring).
         self._shape: tuple[Shape, str] | None = None
 
-    def feed(self, chunk: bytes) -> bytes:
-        """The Messages events' bytes for the complete events in ``chunk``."""
-        return b"".join(event.raw for event in self.events(chunk))
-
-    def close(self) -> bytes:
-        """The upstream ended: what remains, and an end if the upstream gave none."""
-        return b"".join(event.raw for event in self.close_events())
-
-    def events(self, chunk: bytes) -> list[SSEEvent]:
-        """The Messages events for the complete events in ``chunk``, already parsed."""
-        out: list[SSEEvent] = []
-        for event in self._parser.feed(chunk):
-            out += self._event(event.data)
-        return out
-
-    def close_events(self) -> list[SSEEvent]:
-        """As :meth:`close`, parsed."""
-        out: list[SSEEvent] = []
-        for event in self._parser.close():
-            out += self._event(event.data)
+    def end(self) -> list[SSEEvent]:
+        """An end if the upstream gave none: with what arrived after a ``finish_reason``,
+        else an error."""
         if self._ended:
-            return out
+            return []
         if self._stop is not None:  # no [DONE]: end with what arrived
-            return out + self._end()
-        return out + self._error(502, "the upstream stream ended before it was complete")
+            return self._end()
+        return self._error(502, "the upstream stream ended before it was complete")
 
-    def _event(self, data: str | None) -> list[SSEEvent]:
+    def read(self, data: str | None) -> list[SSEEvent]:
+        """The Messages events for one Chat chunk's ``data``."""
         if data is None or self._ended:
             return []
         known = self._shape
@@ -245,7 +222,7 @@ class ChatToAnthropicStream:
 
     def _string_delta(self, value: str) -> SSEEvent:
         """The open block's delta event carrying ``value``."""
-        return _delta_event(self._prefix + _dump_str(value) + "}}")
+        return _delta_event(self._prefix + dump_str(value) + "}}")
 
     def _start(self, obj: JSON) -> list[SSEEvent]:
         self._started = True

@@ -17,6 +17,7 @@ from sluice.sidecar.translate._response_chat_to_anthropic import (
     anthropic_body,
 )
 from sluice.sidecar.translate._responses_output import ResponseShape, responses_body
+from sluice.sidecar.translate._stream import StreamTranslator
 
 __all__ = ["ChatToResponsesStream", "chat_responses_body"]
 
@@ -27,28 +28,25 @@ def chat_responses_body(body: bytes, shape: ResponseShape) -> bytes:
     return responses_body(anthropic_body(body), shape)
 
 
-class ChatToResponsesStream:
+class ChatToResponsesStream(StreamTranslator):
     """Bytes of a Chat Completions stream in, Responses events out (see
     :class:`AnthropicToResponsesStream`)."""
 
     def __init__(self, shape: ResponseShape | None = None, created: int | None = None) -> None:
+        super().__init__()
         self._chat = ChatToAnthropicStream()
         self._responses = AnthropicToResponsesStream(shape, created)
 
-    def feed(self, chunk: bytes) -> bytes:
-        return b"".join(event.raw for event in self.events(chunk))
+    def read(self, data: str | None) -> list[SSEEvent]:
+        """The Responses events for one Chat chunk's ``data``."""
+        return self._through(self._chat.read(data))
 
-    def close(self) -> bytes:
-        return b"".join(event.raw for event in self.close_events())
+    def end(self) -> list[SSEEvent]:
+        return self._through(self._chat.end()) + self._responses.end()
 
-    def events(self, chunk: bytes) -> list[SSEEvent]:
+    def _through(self, events: list[SSEEvent]) -> list[SSEEvent]:
+        """The Responses events for the Anthropic ``events``."""
         out: list[SSEEvent] = []
-        for event in self._chat.events(chunk):
+        for event in events:
             out += self._responses.read(event.data)
         return out
-
-    def close_events(self) -> list[SSEEvent]:
-        out: list[SSEEvent] = []
-        for event in self._chat.close_events():
-            out += self._responses.read(event.data)
-        return out + self._responses.end()

@@ -16,68 +16,7 @@ from sluice.sidecar.translate._response_anthropic_to_chat import (
     chat_body,
     chat_error,
 )
-
-
-def event(obj: dict[str, Any]) -> bytes:
-    return encode_event(json.dumps(obj), obj["type"])
-
-
-def block(index: int, start: dict[str, Any], *deltas: dict[str, Any]) -> bytes:
-    out = event({"type": "content_block_start", "index": index, "content_block": start})
-    for delta in deltas:
-        out += event({"type": "content_block_delta", "index": index, "delta": delta})
-    return out + event({"type": "content_block_stop", "index": index})
-
-
-USAGE = {"input_tokens": 40, "cache_read_input_tokens": 60, "output_tokens": 1}
-START = {
-    "type": "message_start",
-    "message": {
-        "id": "msg_1",
-        "type": "message",
-        "role": "assistant",
-        "model": "claude",
-        "content": [],
-        "usage": USAGE,
-    },
-}
-STREAM = b"".join(
-    [
-        event(START),
-        event({"type": "ping"}),
-        block(
-            0,
-            {"type": "thinking", "thinking": "", "signature": ""},
-            {"type": "thinking_delta", "thinking": "Hmm."},
-            {"type": "signature_delta", "signature": "sig"},
-        ),
-        block(
-            1,
-            {"type": "text", "text": ""},
-            {"type": "text_delta", "text": "Two "},
-            {"type": "text_delta", "text": "calls."},
-        ),
-        block(
-            2,
-            {"type": "tool_use", "id": "t1", "name": "Bash", "input": {}},
-            {"type": "input_json_delta", "partial_json": '{"command"'},
-            {"type": "input_json_delta", "partial_json": ': "ls"}'},
-        ),
-        block(
-            3,
-            {"type": "tool_use", "id": "t2", "name": "Read", "input": {}},
-            {"type": "input_json_delta", "partial_json": "{}"},
-        ),
-        event(
-            {
-                "type": "message_delta",
-                "delta": {"stop_reason": "tool_use"},
-                "usage": {"output_tokens": 20},
-            }
-        ),
-        event({"type": "message_stop"}),
-    ]
-)
+from tests.sidecar.translate.streams import ANTHROPIC_STREAM, START, block, event
 
 
 def translate(pieces: list[bytes], include_usage: bool = True) -> bytes:
@@ -94,7 +33,7 @@ def read(stream: bytes) -> Any:
 
 
 def test_a_stream_becomes_chat_chunks_text_and_parallel_calls() -> None:
-    out = translate([STREAM])
+    out = translate([ANTHROPIC_STREAM])
     response = read(out)
     assert response.blocks == [
         Text("Two calls."),
@@ -110,13 +49,13 @@ def test_a_stream_becomes_chat_chunks_text_and_parallel_calls() -> None:
 
 
 def test_every_split_point_gives_the_same_chunks() -> None:
-    whole = translate([STREAM])
-    for cut in range(1, len(STREAM)):
-        assert translate([STREAM[:cut], STREAM[cut:]]) == whole, cut
+    whole = translate([ANTHROPIC_STREAM])
+    for cut in range(1, len(ANTHROPIC_STREAM)):
+        assert translate([ANTHROPIC_STREAM[:cut], ANTHROPIC_STREAM[cut:]]) == whole, cut
 
 
 def test_no_usage_chunk_unless_asked() -> None:
-    assert b'"choices":[]' not in translate([STREAM], include_usage=False)
+    assert b'"choices":[]' not in translate([ANTHROPIC_STREAM], include_usage=False)
 
 
 @pytest.mark.parametrize(

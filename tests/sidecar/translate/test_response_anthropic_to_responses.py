@@ -22,9 +22,15 @@ from sluice.sidecar.translate._responses_output import (
     responses_body,
     responses_error,
 )
-from tests.sidecar.translate.test_response_anthropic_to_chat import STREAM, block, event
-from tests.sidecar.translate.test_response_chat_to_anthropic import STREAM as CHAT_STREAM
-from tests.sidecar.translate.test_response_chat_to_anthropic import call, chunk
+from tests.sidecar.translate.streams import (
+    ANTHROPIC_STREAM,
+    CHAT_BLOCKS,
+    CHAT_STREAM,
+    block,
+    call,
+    chunk,
+    event,
+)
 
 BLOCKS = [
     Thinking("Hmm."),
@@ -54,7 +60,7 @@ def translate(pieces: list[bytes], shape: ResponseShape | None = None) -> bytes:
 
 
 def test_a_stream_becomes_responses_events_reasoning_text_and_parallel_calls() -> None:
-    decoder, events = read(translate([STREAM]))
+    decoder, events = read(translate([ANTHROPIC_STREAM]))
     response = decoder.finish()
     assert response.blocks == BLOCKS
     assert response.id == "msg_1"
@@ -80,20 +86,20 @@ def test_a_stream_becomes_responses_events_reasoning_text_and_parallel_calls() -
 
 
 def test_every_split_point_gives_the_same_events() -> None:
-    whole = translate([STREAM])
-    for cut in range(1, len(STREAM)):
-        assert translate([STREAM[:cut], STREAM[cut:]]) == whole, cut
+    whole = translate([ANTHROPIC_STREAM])
+    for cut in range(1, len(ANTHROPIC_STREAM)):
+        assert translate([ANTHROPIC_STREAM[:cut], ANTHROPIC_STREAM[cut:]]) == whole, cut
 
 
 def test_the_signature_is_carried_when_the_client_asks_for_encrypted_reasoning() -> None:
-    decoder, events = read(translate([STREAM], ResponseShape(signatures=True)))
+    decoder, events = read(translate([ANTHROPIC_STREAM], ResponseShape(signatures=True)))
     assert decoder.finish().blocks[0] == Thinking("Hmm.", "anthropic-signature:sig")
     assert events[-1]["response"]["output"][0]["encrypted_content"] == "anthropic-signature:sig"
 
 
 def test_the_response_object_repeats_the_request() -> None:
     shape = ResponseShape(echo_of({"instructions": "Be brief.", "temperature": 0}))
-    _, events = read(translate([STREAM], shape))
+    _, events = read(translate([ANTHROPIC_STREAM], shape))
     response = events[0]["response"]
     assert (response["instructions"], response["temperature"]) == ("Be brief.", 0)
     assert response["tool_choice"] == "auto"
@@ -206,12 +212,7 @@ def test_a_chat_stream_reads_the_same_through_anthropic() -> None:
     whole = chat([CHAT_STREAM])
     decoder, events = read(whole)
     response = decoder.finish()
-    assert response.blocks == [
-        Thinking("Let me look."),
-        Text("Two calls."),
-        ToolCall("call_a", "Bash", '{"command": "ls"}'),
-        ToolCall("call_b", "Read", '{"file_path": "/etc/hosts"}'),
-    ]
+    assert response.blocks == CHAT_BLOCKS
     assert response.stop_reason == "tool_use"
     assert response.usage == Usage(100, 20, 60, 0, 7)
     assert [e["sequence_number"] for e in events] == list(range(len(events)))

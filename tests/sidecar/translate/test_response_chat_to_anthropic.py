@@ -16,47 +16,7 @@ from sluice.sidecar.translate._response_chat_to_anthropic import (
     anthropic_body,
     anthropic_error,
 )
-
-HEAD = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "qwen"}
-
-
-def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
-    choice = {"index": 0, "delta": delta, "finish_reason": finish}
-    return f"data: {json.dumps(HEAD | {'choices': [choice]} | extra)}\n\n".encode()
-
-
-def call(index: int, id_: str | None = None, name: str | None = None, args: str = "") -> Any:
-    function: dict[str, Any] = {"arguments": args}
-    if name is not None:
-        function["name"] = name
-    entry: dict[str, Any] = {"index": index, "function": function}
-    if id_ is not None:
-        entry |= {"id": id_, "type": "function"}
-    return {"tool_calls": [entry]}
-
-
-USAGE = {
-    "prompt_tokens": 100,
-    "completion_tokens": 20,
-    "prompt_tokens_details": {"cached_tokens": 60},
-    "completion_tokens_details": {"reasoning_tokens": 7},
-}
-STREAM = b"".join(
-    [
-        chunk({"role": "assistant", "content": ""}),
-        chunk({"reasoning_content": "Let me "}),
-        chunk({"reasoning_content": "look."}),
-        chunk({"content": "Two "}),
-        chunk({"content": "calls."}),
-        chunk(call(0, "call_a", "Bash", '{"command"')),
-        chunk(call(0, args=': "ls"}')),
-        chunk(call(1, "call_b", "Read", "")),
-        chunk(call(1, args='{"file_path": "/etc/hosts"}')),
-        chunk({}, "tool_calls"),
-        f"data: {json.dumps(HEAD | {'choices': [], 'usage': USAGE})}\n\n".encode(),
-        b"data: [DONE]\n\n",
-    ]
-)
+from tests.sidecar.translate.streams import CHAT_BLOCKS, CHAT_STREAM, CHAT_USAGE, HEAD, call, chunk
 
 
 def read(stream: bytes) -> tuple[anthropic.AnthropicStream, list[str]]:
@@ -76,14 +36,9 @@ def translate(pieces: list[bytes]) -> bytes:
 
 
 def test_a_stream_becomes_anthropic_events_thinking_text_and_parallel_calls() -> None:
-    decoder, names = read(translate([STREAM]))
+    decoder, names = read(translate([CHAT_STREAM]))
     response = decoder.finish()
-    assert response.blocks == [
-        Thinking("Let me look."),
-        Text("Two calls."),
-        ToolCall("call_a", "Bash", '{"command": "ls"}'),
-        ToolCall("call_b", "Read", '{"file_path": "/etc/hosts"}'),
-    ]
+    assert response.blocks == CHAT_BLOCKS
     assert response.id == "chatcmpl-1"
     assert response.stop_reason == "tool_use"
     assert response.usage == Usage(40, 20, 60, None, 7)
@@ -93,9 +48,9 @@ def test_a_stream_becomes_anthropic_events_thinking_text_and_parallel_calls() ->
 
 
 def test_every_split_point_gives_the_same_events() -> None:
-    whole = translate([STREAM])
-    for cut in range(1, len(STREAM)):
-        assert translate([STREAM[:cut], STREAM[cut:]]) == whole, cut
+    whole = translate([CHAT_STREAM])
+    for cut in range(1, len(CHAT_STREAM)):
+        assert translate([CHAT_STREAM[:cut], CHAT_STREAM[cut:]]) == whole, cut
 
 
 @pytest.mark.parametrize(
@@ -161,7 +116,7 @@ def test_a_whole_body_keeps_thinking_first() -> None:
                 },
             }
         ],
-        "usage": USAGE,
+        "usage": CHAT_USAGE,
     }
     response = anthropic.parse_response(anthropic_body(json.dumps(body).encode()))
     assert response.blocks == [
@@ -283,3 +238,57 @@ def test_a_value_that_spells_a_member_name_changes_nothing() -> None:
     stream = b"".join(f"data: {json.dumps(head | {'choices': c})}\n\n".encode() for c in choices)
     decoder, _ = read(translate([stream + chunk({}, "stop") + b"data: [DONE]\n\n"]))
     assert decoder.finish().blocks == [Text("abc")]
+
+
+def padded(stream: bytes, paddings: list[str]) -> bytes:
+    """``stream`` with each JSON chunk ending in OpenAI's ``obfuscation`` member, written
+    as OpenAI writes it (compact)."""
+    lines = stream.split(b"\n\n")
+    for i, line in enumerate(lines):
+        if line.startswith(b"data: {"):
+            padding = {"obfuscation": paddings[i % len(paddings)]}
+            member = json.dumps(padding, separators=(",", ":"))[1:]
+            lines[i] = line[:-1] + b"," + member.encode()
+    return b"\n\n".join(lines)
+
+
+PADDINGS = ["k", "Qz9kWm", "a1b", "x" * 16, 'es"caped\\', "7yT"]
+
+
+def test_openai_s_obfuscation_padding_changes_nothing_and_is_not_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = [chunk({"content": f"piece {i} "}) for i in range(20)]
+    arguments = [chunk(call(0, args=f'"{i}",')) for i in range(20)]
+    plain = b"".join(
+        [*text, chunk(call(0, "call_a", "Bash", "[")), *arguments, chunk({}, "tool_calls")]
+    )
+    plain += b"data: [DONE]\n\n"
+    stream = padded(plain, PADDINGS)
+    assert stream.count(b'"obfuscation"') == plain.count(b"data: {")
+    parsed = []
+    loads = json.loads
+    monkeypatch.setattr(json, "loads", lambda s, **kw: parsed.append(s) or loads(s, **kw))
+    out = translate([stream])
+    monkeypatch.undo()
+    assert out == translate([plain])  # the padding is dropped, as Anthropic sends none
+    assert len(parsed) <= 6  # the first of each block's pieces, the others not parsed
+    for cut in range(1, len(stream), 97):
+        assert translate([stream[:cut], stream[cut:]]) == out, cut
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [b',"obfuscation":"ab"x"}', b',"obfuscation":"ab","more":1}', b',"obfuscation":7}'],
+    ids=["broken", "not-last", "not-a-string"],
+)
+def test_padding_that_is_not_one_plain_string_is_read_whole(tail: bytes) -> None:
+    good = padded(chunk({"content": "fine "}) + chunk({"content": "still fine "}), PADDINGS)
+    odd = chunk({"content": "odd"})[:-3] + tail + b"\n\n"
+    out = translate([good + odd + chunk({}, "stop") + b"data: [DONE]\n\n"])
+    decoder, names = read(out)
+    if tail.endswith(b'x"}'):  # not JSON: the stream ends in Anthropic's error
+        assert names[-1] == "error"
+        assert b"odd" not in out
+    else:
+        assert decoder.finish().blocks == [Text("fine still fine odd")]
