@@ -36,7 +36,9 @@ dump_str = json.JSONEncoder(ensure_ascii=False).encode  # one string, as :func:`
 
 def named_event(name: str, data: str) -> SSEEvent:
     """An event with an ``event:`` line (Anthropic's and Responses' streams)."""
-    return SSEEvent(encode_event(data, name), name, data)
+    if "\n" in data:  # not from json.dumps: one data line per line
+        return SSEEvent(encode_event(data, name), name, data)
+    return SSEEvent(f"event: {name}\ndata: {data}\n\n".encode(), name, data)
 
 
 def data_event(data: str) -> SSEEvent:
