@@ -13,16 +13,14 @@ import argparse
 import asyncio
 import base64
 import json
-import time
 
+from bench.inprocess import response_cpu
 from sluice.config import GatewayConfig
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.eventstream import encode_message
 from sluice.sidecar.exchange import Exchange
 from sluice.sidecar.llm_client import ModelClients
 from sluice.sidecar.routes import RouteTable
-
-_CHUNK = 4096
 
 
 def _events(count: int) -> list[dict[str, object]]:
@@ -97,13 +95,7 @@ async def _round(
     exchange = Exchange(ChainSet(config, ModelClients()))
     await exchange.on_request_headers(routes, {":path": "/v1/messages", "x-api-key": "k"})
     await exchange.on_request_body(body)
-    exchange.on_response_headers(200, content_type)
-    started = time.process_time()
-    for offset in range(0, len(upstream), _CHUNK):
-        end = offset + _CHUNK >= len(upstream)
-        async for _ in exchange.on_response_chunk(upstream[offset : offset + _CHUNK], end):
-            pass
-    return time.process_time() - started
+    return await response_cpu(exchange, upstream, content_type)
 
 
 async def main(events: int, rounds: int, text: bool = False) -> None:
@@ -132,13 +124,13 @@ async def main(events: int, rounds: int, text: bool = False) -> None:
             },
         }
     )
+    signed = bedrock.providers["anthropic"].bedrock
+    assert signed is not None
     cases = {
         "anthropic": (anthropic, RouteTable(anthropic.routes), _sse(stream), "text/event-stream"),
         "bedrock": (
             bedrock,
-            RouteTable(
-                bedrock.routes, clouds={"anthropic": bedrock.providers["anthropic"].bedrock}
-            ),  # type: ignore[dict-item]
+            RouteTable(bedrock.routes, clouds={"anthropic": signed}),
             _eventstream(stream),
             "application/vnd.amazon.eventstream",
         ),

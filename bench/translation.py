@@ -27,9 +27,9 @@ import json
 import pstats
 import random
 import string
-import time
 from typing import Any
 
+from bench.inprocess import response_cpu
 from sluice.config import GatewayConfig
 from sluice.model import Format
 from sluice.sidecar.chains import ChainSet
@@ -38,7 +38,6 @@ from sluice.sidecar.llm_client import ModelClients
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.translate import translation_for
 
-_CHUNK = 4096
 _COMMAND = '{"command": "ls -la"}'
 
 
@@ -241,13 +240,7 @@ async def _round(config: GatewayConfig, routes: RouteTable, case: str, upstream:
     await exchange.on_request_headers(routes, {":path": path, "x-api-key": "k"})
     await exchange.on_request_body(sent)
     assert (exchange._translation is not None) == translated, case
-    exchange.on_response_headers(200, "text/event-stream")
-    started = time.process_time()
-    for offset in range(0, len(upstream), _CHUNK):
-        end = offset + _CHUNK >= len(upstream)
-        async for _ in exchange.on_response_chunk(upstream[offset : offset + _CHUNK], end):
-            pass
-    return time.process_time() - started
+    return await response_cpu(exchange, upstream, "text/event-stream")
 
 
 def upstreams(events: int, arguments: int, obfuscated: bool = False) -> dict[str, bytes]:
