@@ -14,13 +14,14 @@ import asyncio
 import base64
 import json
 
-from bench.inprocess import response_cpu
+from bench.inprocess import frame_writes, messages, response_cpu, servicer_cpu, sse_writes
 from sluice.config import GatewayConfig
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.eventstream import encode_message
 from sluice.sidecar.exchange import Exchange
 from sluice.sidecar.llm_client import ModelClients
 from sluice.sidecar.routes import RouteTable
+from sluice.sidecar.server import ExtProcServer
 
 
 def _events(count: int) -> list[dict[str, object]]:
@@ -98,7 +99,19 @@ async def _round(
     return await response_cpu(exchange, upstream, content_type)
 
 
-async def main(events: int, rounds: int, text: bool = False) -> None:
+async def _servicer_round(
+    config: GatewayConfig, routes: RouteTable, body: bytes, upstream: bytes, content_type: str
+) -> float:
+    """Seconds of CPU per upstream event, the exchange driven through the ext_proc
+    servicer, one message per provider write."""
+    writes = sse_writes(upstream) if content_type == "text/event-stream" else frame_writes(upstream)
+    serialised = messages("/v1/messages", {"x-api-key": "k"}, body, content_type, writes)
+    servicer = ExtProcServer(routes, ChainSet(config, ModelClients()))
+    per_message = await servicer_cpu(servicer, serialised, repeat=5)
+    return per_message * len(serialised) / len(writes)
+
+
+async def main(events: int, rounds: int, text: bool = False, servicer: bool = False) -> None:
     stream = _events(events)
     policies: list[dict[str, object]] = [{"name": "no_sudo:NoSudo"}]
     if text:  # a policy that reads the text too: every delta is parsed
@@ -136,9 +149,10 @@ async def main(events: int, rounds: int, text: bool = False) -> None:
         ),
     }
     best = {}
+    measure = _servicer_round if servicer else _round
     for name, (config, routes, upstream, content_type) in cases.items():
-        times = [await _round(config, routes, body, upstream, content_type) for _ in range(rounds)]
-        best[name] = min(times) / len(stream) * 1e6
+        times = [await measure(config, routes, body, upstream, content_type) for _ in range(rounds)]
+        best[name] = min(times) * 1e6 if servicer else min(times) / len(stream) * 1e6
         print(
             f"{name:10s} {best[name]:7.2f} us CPU per event "
             f"({len(stream)} events, best of {rounds})"
@@ -151,5 +165,10 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--text", action="store_true", help="add redact (reads text)")
+    parser.add_argument(
+        "--servicer",
+        action="store_true",
+        help="through the ext_proc servicer, one message per provider write",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.rounds, args.text))
+    asyncio.run(main(args.events, args.rounds, args.text, args.servicer))

@@ -29,13 +29,14 @@ import random
 import string
 from typing import Any
 
-from bench.inprocess import response_cpu
+from bench.inprocess import messages, response_cpu, servicer_cpu, sse_writes
 from sluice.config import GatewayConfig
 from sluice.model import Format
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.exchange import Exchange
 from sluice.sidecar.llm_client import ModelClients
 from sluice.sidecar.routes import RouteTable
+from sluice.sidecar.server import ExtProcServer
 from sluice.sidecar.translate import translation_for
 
 _COMMAND = '{"command": "ls -la"}'
@@ -243,6 +244,20 @@ async def _round(config: GatewayConfig, routes: RouteTable, case: str, upstream:
     return await response_cpu(exchange, upstream, "text/event-stream")
 
 
+async def _servicer_round(
+    config: GatewayConfig, routes: RouteTable, case: str, upstream: bytes
+) -> float:
+    """Seconds of CPU per upstream event, the exchange driven through the ext_proc
+    servicer, one message per provider write."""
+    path, body, translated = CASES[case]
+    sent = json.dumps(body if translated else _same(path, body)).encode()
+    writes = sse_writes(upstream)
+    serialised = messages(path, {"x-api-key": "k"}, sent, "text/event-stream", writes)
+    servicer = ExtProcServer(routes, ChainSet(config, ModelClients()))
+    per_message = await servicer_cpu(servicer, serialised, repeat=5)
+    return per_message * len(serialised) / len(writes)
+
+
 def upstreams(events: int, arguments: int, obfuscated: bool = False) -> dict[str, bytes]:
     """Each case's upstream response."""
     anthropic = anthropic_stream(events, arguments)
@@ -259,14 +274,23 @@ def upstreams(events: int, arguments: int, obfuscated: bool = False) -> dict[str
 
 
 async def main(
-    events: int, arguments: int, rounds: int, text: bool, obfuscated: bool = False
+    events: int,
+    arguments: int,
+    rounds: int,
+    text: bool,
+    obfuscated: bool = False,
+    servicer: bool = False,
 ) -> dict[str, float]:
     config = gateway(text)
     routes = RouteTable(config.routes, config.providers)
     best: dict[str, float] = {}
     for case, upstream in upstreams(events, arguments, obfuscated).items():
-        times = [await _round(config, routes, case, upstream) for _ in range(rounds)]
-        best[case] = min(times) / _events(upstream) * 1e6
+        if servicer:
+            times = [await _servicer_round(config, routes, case, upstream) for _ in range(rounds)]
+            best[case] = min(times) * 1e6
+        else:
+            times = [await _round(config, routes, case, upstream) for _ in range(rounds)]
+            best[case] = min(times) / _events(upstream) * 1e6
         print(
             f"{case:16s} {best[case]:7.2f} us CPU per upstream event "
             f"({_events(upstream)} events, best of {rounds})"
@@ -301,9 +325,14 @@ if __name__ == "__main__":
     parser.add_argument("--text", action="store_true", help="add redact (reads text)")
     parser.add_argument("--obfuscated", action="store_true", help="pad Chat chunks as OpenAI does")
     parser.add_argument("--profile", choices=list(CASES), help="profile one case instead")
+    parser.add_argument(
+        "--servicer",
+        action="store_true",
+        help="through the ext_proc servicer, one message per provider write",
+    )
     args = parser.parse_args()
     shape = (args.events, args.arguments, args.rounds, args.text, args.obfuscated)
     if args.profile:
         asyncio.run(_profile(args.profile, *shape))
     else:
-        asyncio.run(main(*shape))
+        asyncio.run(main(*shape, servicer=args.servicer))
