@@ -42,7 +42,7 @@ from sluice.policies._line import (
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
-from sluice.policies._targets import is_secret, resolve, vital
+from sluice.policies._targets import is_secret, resolve, vital, windows_paths
 from sluice.policies._wrappers import unwrap
 from sluice.policies._writes import wipes_disk, writes_secret
 
@@ -227,12 +227,16 @@ class _Rules:
     def line(self, line: str, cwd: str | None, depth: int) -> None:
         if forks_forever(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
-        commands = parse(line)
+        commands = parse(windows_paths(line))
         state = LineState(line, cwd)
+        if "read" in line:
+            state.bind_reads(commands)
         for command in commands:
             if not (command.words or command.redirects or command.inputs):
                 continue  # `;;`, `((((`: nothing to judge
             if command.after != "|":
+                if state.pipe and state.pipe[0].after == "<(":
+                    state.substituted = state.pipe
                 state.pipe = []
             self.command(command, state, depth)
             if self.found:
@@ -250,9 +254,14 @@ class _Rules:
         may_rehearse = infrastructure or (bool(words) and basename(words[0]) in REHEARSING_TOO)
         if may_rehearse and rehearses(words):
             return  # terraform destroy --help, kubectl delete --dry-run=server, rsync -n
-        for act in destroyed(command, cwd, state.pipe):
+        feeders = state.pipe
+        if not feeders and any("$(" in w for w in (*command.inputs, *command.words[1:])):
+            feeders = state.substituted  # xargs rm < <(find ~), xargs -a <(ls -d ~/*) rm
+        for act in destroyed(command, cwd, feeders):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
+        for expanded in state.expand(command):
+            self.command(expanded, state, _DEPTH)  # once: values are not expanded again
         if not words:
             return
         name = basename(words[0])
@@ -286,8 +295,6 @@ class _Rules:
             self.patch(command.heredoc + "\n".join(words[1:]))
         if name in SHELLS and (hidden := decoded(state.pipe)):
             self.line(hidden, cwd, depth + 1)  # echo cm0gLXJmIH4= | base64 -d | sh
-        for expanded in state.expand(command):
-            self.command(expanded, state, _DEPTH)  # once: values are not expanded again
         code = code_of(words)
         if code is None and INTERPRETER.fullmatch(name) and command.heredoc:
             code = command.heredoc

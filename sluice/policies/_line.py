@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from sluice.policies._acts import working_directory
+from sluice.policies._acts import listed, working_directory
 from sluice.policies._exfil import Pipeline
 from sluice.policies._infra import destroy_plan
 from sluice.policies._shell import Command, basename
@@ -56,6 +56,7 @@ class LineState:
         self.lists_kube = "kubectl get" in line and not _SELECTOR.search(line)
         self.cwd = cwd
         self.pipe: list[Command] = []  # the commands piping into the next one
+        self.substituted: list[Command] = []  # the last process substitution's (`<(…)`)
         self.pipeline = Pipeline()
         self.branch: str | None = None  # the git branch switched to
         self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF, tee
@@ -71,7 +72,7 @@ class LineState:
             return []
         named = {
             m.group(1) or m.group(2)
-            for word in command.words
+            for word in (*command.words, *command.redirects)
             if "$" in word
             for m in _REFERENCE.finditer(word)
         }
@@ -79,12 +80,43 @@ class LineState:
         for variable in named & self.loops.keys():
             spellings = (f"${variable}", f"${{{variable}}}")
             for value in self.loops[variable][:_LOOP_VALUES]:
-                words = tuple(
-                    word.replace(spellings[1], value).replace(spellings[0], value)
-                    for word in command.words
+                words, redirects = (
+                    tuple(
+                        word.replace(spellings[1], value).replace(spellings[0], value)
+                        for word in given
+                    )
+                    for given in (command.words, command.redirects)
                 )
-                expanded.append(replace(command, words=words))
+                expanded.append(replace(command, words=words, redirects=redirects))
         return expanded
+
+    def bind_reads(self, commands: Sequence[Command]) -> None:
+        """Give the variables of ``while read f`` loops the paths their input lists: a pipe
+        (``find ~ -type f | while read -r f``) or a process substitution after ``done``
+        (``done < <(ls -d ~/*)``); read before the loop's body is judged."""
+        pipe: list[Command] = []
+        substituted: list[Command] = []
+        waiting: list[str] = []  # the variables of a loop whose input comes after `done`
+        for command in commands:
+            if command.after != "|":
+                if pipe and pipe[0].after == "<(":
+                    substituted = pipe
+                pipe = []
+            words, _ = unwrap(command.words)
+            if words[:1] == ["read"] and (variables := _read_variables(words[1:])):
+                if pipe:
+                    self._bind(variables, listed(pipe))
+                else:
+                    waiting = variables
+            elif words[:1] == ["done"] and waiting and any("$(" in i for i in command.inputs):
+                self._bind(waiting, listed(substituted))
+                waiting = []
+            pipe.append(command)
+
+    def _bind(self, variables: list[str], values: list[str]) -> None:
+        for variable in variables[-1:] if values else ():  # the last takes the whole line
+            if len(self.loops) < _VARIABLES:
+                self.loops[variable] = values[:_LOOP_VALUES]
 
     def follow(self, command: Command) -> None:
         self.cwd = working_directory(command, self.cwd)
@@ -127,6 +159,15 @@ class LineState:
 
 
 _LOOP_VALUES = 16
+_READ_VALUES = frozenset({"-d", "-p", "-u", "-n", "-N", "-t", "-a", "-i"})
+
+
+def _read_variables(args: Sequence[str]) -> list[str]:
+    """The variables ``read`` sets (``read -r -d '' f``)."""
+    return [a for a in operands(args, _READ_VALUES) if _NAME.fullmatch(a)]
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _SCRIPT = 65536  # what a line writes to one file is kept up to this length
 # A client's own command that reads a file: sqlite3's `.read F`, mysql's `source F`, psql's `\i F`.
 _READS_FILE = re.compile(r"(?:\.read|source|\\i|\\include|\\\.)\s+(\S+)")

@@ -19,13 +19,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Path", "is_credential", "is_secret", "resolve", "vital"]
+__all__ = ["Path", "is_credential", "is_secret", "resolve", "vital", "windows_paths"]
 
 # How a home folder is spelled: `~`, `~name`, `$HOME`, `${HOME}` (and Windows' profile).
 _HOME_VARIABLE = re.compile(
-    r"\$\{?(?:HOME|USERPROFILE)\}?|%USERPROFILE%|\$env:(?:HOME|USERPROFILE)", re.IGNORECASE
+    r"\$\{?(?:HOME|USERPROFILE)\}?|%USERPROFILE%|\$env:(?:HOME|USERPROFILE)"
+    r"|%HOMEDRIVE%%HOMEPATH%|\$env:HOMEDRIVE\$env:HOMEPATH",
+    re.IGNORECASE,
 )
-_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]|(?:%SystemDrive%|\$env:SystemDrive)(?:[\\/]|$)", re.I)
+# A Windows path, whose backslashes a POSIX shell would take for escapes: `C:\Users\dev`,
+# `%USERPROFILE%\AppData`, `$env:USERPROFILE\*`, `.\build`, `~\*`.
+_WINDOWS_PATH = re.compile(
+    r"(?<![^\s\"'=(])(?:[A-Za-z]:|%\w+%|\$env:\w+|\$\{?HOME\}?|~|\.{1,2})\\[^\s\"';|&<>()]*"
+)
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
 _EVERYTHING = re.compile(r"[*?.{},\[\]!^]*\*[*?.{},\[\]!^]*")
@@ -51,8 +58,8 @@ def resolve(word: str, cwd: str | None) -> Path | None:
     resolved the same way). None when it depends on a working directory that is unknown or
     on a variable."""
     word = _WORKING_DIRECTORY.sub(".", _HOME_VARIABLE.sub("~", word, count=1), count=1)
-    if _WINDOWS_DRIVE.match(word):
-        word = word[2:].replace("\\", "/")
+    if drive := _WINDOWS_DRIVE.match(word):
+        word = "/" + word[drive.end() :].replace("\\", "/")
     if word.startswith("~"):
         head, _, rest = word.partition("/")
         parts = ["home", head if len(head) > 1 else "~"]
@@ -81,6 +88,14 @@ def resolve(word: str, cwd: str | None) -> Path | None:
     if parts[:1] == ["Users"]:
         parts[0] = "home"
     return Path(tuple(parts), contents)
+
+
+def windows_paths(line: str) -> str:
+    """``line`` with the backslashes of its Windows paths made slashes, so that a POSIX
+    reading keeps them whole (``rd /s /q C:\\`` removes ``C:/``)."""
+    if "\\" not in line:
+        return line
+    return _WINDOWS_PATH.sub(lambda m: m.group().replace("\\", "/"), line)
 
 
 def vital(path: Path | None) -> str | None:

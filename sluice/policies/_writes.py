@@ -15,6 +15,7 @@ from sluice.policies._wrappers import operands
 __all__ = ["wipes_disk", "writes_secret"]
 
 _DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
 _DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk"})
 _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
 _COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
@@ -107,6 +108,10 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     listing = any(a in ("-l", "--list", "print") for a in args)  # fdisk -l reads only
     if name in _DISK_TOOLS and any(_DISK.match(a) for a in args) and not listing:
         return f"{name} on a disk destroys its data"
+    if name.lower() == "format" and any(_DRIVE.fullmatch(a) for a in args):
+        return "format erases a drive"  # cmd's format D: /q
+    if name.lower() in ("format-volume", "clear-disk"):
+        return f"{name} erases a disk"
     if name == "diskutil" and any(
         a.lower().startswith(("erase", "zerodisk", "secureerase")) for a in args
     ):
