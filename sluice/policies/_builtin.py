@@ -24,7 +24,7 @@ from typing import Any
 from sluice.policies._acts import destroyed
 from sluice.policies._forks import forks_forever
 from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql, may_destroy_infrastructure
-from sluice.policies._interpreters import code_of, read_code
+from sluice.policies._interpreters import code_of, read_code, runs_fetched
 from sluice.policies._line import (
     DOWNLOAD,
     INTERPRETER,
@@ -94,6 +94,7 @@ _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to)
 _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
 _BACKQUOTES_RUN = re.compile(r"ruby|perl|php")  # `…` runs a shell command in these
+_EXPRESSION = re.compile(r"(?i)\biex\b|invoke-expression|scriptblock\]::create")
 
 
 def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -> Finding | None:
@@ -242,8 +243,8 @@ class _Rules:
             if self.found:
                 return
             state.follow(command)
-        if runs_download(commands):
-            self.flag("download_exec", DOWNLOAD)
+        if runs_download(commands) or (_EXPRESSION.search(line) and runs_fetched(line)):
+            self.flag("download_exec", DOWNLOAD)  # … | sh; PowerShell's iex (iwr …)
 
     def command(self, command: Command, state: LineState, depth: int) -> None:
         words, fed = unwrap(command.words)
@@ -316,6 +317,8 @@ class _Rules:
         if reading.sends_credential:
             sent = reading.sends_credential
             self.flag("credential_exfiltration", f"{name} one-liner sends {sent} to the network")
+        if reading.runs_download:
+            self.flag("download_exec", f"{name} one-liner runs code it downloads, unread")
         if reading.writes_secret:
             self.flag("credential_write", _CREDENTIALS)
         if reading.forks_forever:
