@@ -76,6 +76,15 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         name == "alembic" and "downgrade" in args and "base" in args
     ):
         return f"{name} drops the database"
+    verbs = operands(args, _AWS_VALUES)
+    if name == "bq" and verbs[:1] == ["rm"]:
+        return "bq rm deletes a dataset or table"
+    if name == "aws" and verbs[:2] in _AWS_DROPS:
+        return f"aws {' '.join(verbs[:2])} deletes a database"
+    if name == "az" and verbs[:1] in (["sql"], ["postgres"], ["mysql"], ["cosmosdb"]):
+        kind = _AZ_DATABASES.intersection(verbs[1:4])
+        if kind and "delete" in verbs[1:5]:  # az sql db delete, az cosmosdb sql database delete
+            return f"az {verbs[0]} {min(kind)} delete deletes a database"
     runs_sql = name in _SQL_CLIENTS or any(basename(w) in _SQL_CLIENTS for w in args)
     if not runs_sql and not ("prisma" in words[:2] and "execute" in args):
         return None
@@ -85,6 +94,16 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+# Cloud CLIs' database deletions: `aws rds delete-db-instance`, `aws dynamodb delete-table`.
+_AWS_DROPS = (
+    ["rds", "delete-db-instance"],
+    ["rds", "delete-db-cluster"],
+    ["dynamodb", "delete-table"],
+    ["redshift", "delete-cluster"],
+    ["docdb", "delete-db-cluster"],
+)
+_AWS_VALUES = frozenset({"--profile", "--region", "--endpoint-url", "--output", "--query"})
+_AZ_DATABASES = frozenset({"db", "database", "server", "flexible-server"})
 _IAC = frozenset(
     {"terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf", "sst", "serverless", "sls"}
 )
@@ -175,7 +194,6 @@ _STORE = r"(?:gs|s3|s3a|r2|az|azure|wasbs?|abfss?|oss|cos|minio)://[^/]+"
 _EVERY_OBJECT = re.compile(  # `gs://b/**`, `gs://b/*`, `s3://b/logs/**`: not `gs://b/*.log`
     _STORE + r"(?:/[^*]*)?/\*\*(?:/\*+)*|" + _STORE + r"/?\*+(?:/\*+)*"
 )
-_AWS_VALUES = frozenset({"--profile", "--region", "--endpoint-url", "--output", "--query"})
 
 
 def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
@@ -228,9 +246,17 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
     verbs = [a for a in words[1:] if not a.startswith("-")]
     if "storage" in verbs[:2]:
         return None  # cloud_storage_wipe's
+    if verbs[:1] in (["alpha"], ["beta"]):
+        verbs = verbs[1:]
+    if verbs[:1] and verbs[0] in _GCLOUD_LOCAL:
+        return None  # gcloud config configurations delete: a profile on this machine
     if "delete" in verbs or "purge" in verbs:
         return "gcloud … delete deletes cloud resources"
     return None
+
+
+# gcloud's groups that act on this machine's own settings, not on cloud resources.
+_GCLOUD_LOCAL = frozenset({"config", "auth", "components", "topic", "help", "info", "init"})
 
 
 def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:

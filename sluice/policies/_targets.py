@@ -131,6 +131,12 @@ def _parts(path: str) -> list[str]:
     return re.split(r"[/\\]", path)
 
 
+# Host keys seen (`ssh-keyscan h >> ~/.ssh/known_hosts`): public, and adding one is what ssh
+# itself does on a first connection. (~/.ssh/config stays one to write: its ProxyCommand runs
+# a command, its IdentityFile picks the key offered; it holds no secret to send, though.)
+_SSH_SETTINGS = frozenset({"known_hosts", "known_hosts.old"})
+
+
 def is_secret(path: str) -> bool:
     """Whether writing to ``path`` changes who may log in or with which keys: SSH files, key
     files, cloud and cluster credentials, passwords, sudo rules."""
@@ -140,7 +146,7 @@ def is_secret(path: str) -> bool:
         return True
     parts = _parts(path)
     return (
-        ".ssh" in parts
+        (".ssh" in parts and parts[-1] not in _SSH_SETTINGS)
         or path.startswith("/etc/sudoers.d/")
         or parts[-1] in (".netrc", ".git-credentials", ".pgpass")
         or parts[-2:] in ([".aws", "credentials"], [".kube", "config"], [".docker", "config.json"])
@@ -152,6 +158,7 @@ def is_secret(path: str) -> bool:
 
 _ENV_FILE = re.compile(r"\.env(?:\.(?!example|sample|template|dist|defaults?\b)[\w.-]+)?")
 _PUBLIC = frozenset({"known_hosts", "known_hosts.old", "authorized_keys", "config.example"})
+_SSH_PUBLIC = frozenset({"config"})  # in ~/.ssh: settings, not a secret
 _CLOUD_DIRS = frozenset({".aws", ".azure", ".gnupg", ".password-store", ".kube"})
 _SECRET_FILES = frozenset(
     {".npmrc", ".pypirc", ".vault-token", "credentials.json", "shadow", "master.key"}
@@ -167,6 +174,8 @@ def is_credential(path: str) -> bool:
         return False
     parts = [part for part in _parts(path) if part not in ("", ".")]
     if not parts or parts[-1].endswith(".pub") or parts[-1] in _PUBLIC:
+        return False
+    if parts[-1] in _SSH_PUBLIC and parts[-2:-1] == [".ssh"]:
         return False
     name = parts[-1]
     return (
