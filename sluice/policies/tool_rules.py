@@ -63,7 +63,11 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``xargs rm`` fed by ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``git clean
   -d/-x`` or ``git rm -r`` there, an archiver that deletes what it packs (``tar
   --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``), ``shred``, ``truncate``,
-  ``mv``, ``chmod -R 000``, ``--no-preserve-root``,
+  ``mv``, ``chmod -R 000``, ``--no-preserve-root``, a loop over what a listing of them
+  names (``for f in ~/*``, ``find ~ | while read f``, ``done < <(ls -d ~/*)``, ``xargs -a
+  <(…)``) deleting, truncating (``: > "$f"``) or overwriting (``dd of=``, ``cp /dev/null``)
+  each file, Windows' ``rd /s /q C:\\``, ``del /s``, ``Remove-Item -Recurse`` (of the
+  profile, ``%USERPROFILE%``, ``$env:USERPROFILE``, or what ``Get-ChildItem`` pipes in),
   a file tool (``delete_file``, an MCP ``delete_directory`` or ``move_file``), or an
   interpreter's one-liner or script written in the line (``python -c``, ``node -e``,
   ``perl -e``, ``ruby -e``, ``php -r``, ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript
@@ -76,7 +80,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   inside ``docker exec`` / ``kubectl exec``, a here-document, a file written earlier in the
   line and run with ``psql -f``, ``< F``, ``.read F``, any argument of an MCP database
   tool, or a database driver's call in a one-liner: ``cursor.execute("DROP …")``),
-  ``dropdb``, ``rails db:drop``, ``prisma migrate reset``; an MCP tool that
+  ``dropdb``, ``rails db:drop``, ``prisma migrate reset``, ``bq rm``, ``aws rds
+  delete-db-instance``, ``aws dynamodb delete-table``, ``az sql db delete``; an MCP tool that
   drops a database, table or collection, deletes a database project, or flushes a store;
 - ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, applying a plan made
   with ``plan -destroy -out=F`` in the same line, ``tofu``,
@@ -91,30 +96,45 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``s3://b/logs/**``), ``az storage … delete``, ``azcopy rm --recursive``, ``rclone
   purge``, a sync with ``--delete`` from an empty folder; an MCP tool deleting or emptying a
   bucket or container, or every object under a prefix;
-- ``gcloud_delete``: a ``gcloud … delete``, or an MCP GCP tool's delete;
+- ``gcloud_delete``: a ``gcloud … delete``, or an MCP GCP tool's delete (not of gcloud's
+  own settings: ``gcloud config configurations delete``);
 - ``docker_prune``: ``docker system prune --volumes``, ``docker volume prune``, removing
   every listed volume, an MCP docker prune of volumes;
 - ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
   ``+main``) or a deletion of ``main``, ``master``, ``trunk``, ``develop``, ``production``
   or ``release``, named or switched to before the push; an MCP push or ref update with
   ``force`` to one of them, or ``delete_branch`` of one;
-- ``credential_exfiltration``: a credential file (``~/.ssh/*`` but public keys, ``.env``
-  but ``.env.example``, ``~/.aws``, ``~/.netrc``, ``~/.kube/config``, private keys, …) or the
+- ``credential_exfiltration``: a credential file (``~/.ssh/*`` but public keys,
+  ``known_hosts`` and ``config``, ``.env`` but ``.env.example``, ``~/.aws``, ``~/.netrc``,
+  ``~/.kube/config``, private keys, …) or the
   environment (``env``, ``printenv``) sent to the network: ``curl -d @…`` / ``-F f=@…`` /
   ``-T``, ``wget --post-file``, piped or redirected into ``nc``, ``curl``, ``ssh``,
   substituted into a ``curl`` (``-d "$(cat .env)"``), copied to a remote host by ``scp``,
-  ``rsync`` or a cloud copy, or by a one-liner that reads one and calls the network;
+  ``rsync`` or a cloud copy, looked up as a name (``dig $(… ~/.aws/credentials …).x.com``),
+  or by a one-liner whose socket, HTTP client or DNS lookup carries one or the whole
+  environment (``IO::Socket``, ``socket``, ``requests``, ``fetch``, ``%ENV``,
+  ``dict(os.environ)``); likewise a credential a CLI prints (``gh auth token``, ``aws
+  configure export-credentials``, ``gcloud auth print-access-token``, ``az account
+  get-access-token``, ``kubectl config view --raw``, ``kubectl get secret -o yaml``), but
+  not in a header (``-H "Authorization: Bearer $(gcloud auth print-access-token)"`` calls
+  the API it is for);
 - ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
   ``curl … | python3``, ``bash <(curl …)``, ``sh -c "$(curl …)"``, ``iwr … | iex``, a script
-  downloaded then run in the same command;
+  downloaded then run in the same command, a one-liner that fetches code and runs it
+  (``exec(urlopen(u).read())``, node's ``eval`` of a fetched body, ``new Function``, php's
+  ``eval(file_get_contents(url))``, ruby's ``eval(URI.open(u).read)``, PowerShell's ``iex
+  (New-Object Net.WebClient).DownloadString(u)``, ``import('https://…')``);
 - ``disk_wipe``: ``mkfs``, ``dd``/``dcfldd of=`` in any argument order, ``shred``,
   ``wipefs``, ``blkdiscard``, ``sgdisk``, a redirect, ``tee``, the destination of ``cp``,
   ``mv``, ``install``, ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on
-  a disk (``/dev/sd*``, ``/dev/nvme*``, …);
+  a disk (``/dev/sd*``, ``/dev/nvme*``, …); Windows' ``format D:``, ``Format-Volume``,
+  ``Clear-Disk``;
 - ``fork_bomb``: a function, of any name, that starts itself twice through a pipe or ``&``
   and is called (``:(){ :|:& };:``, ``b() { b & b; }; b``, fish's ``function f; f|f&; end``),
   a batch file's ``%0|%0``, a fork in an endless loop;
-- ``credential_write``: a write to a credential file (``.ssh/*``, ``id_rsa``-like keys,
+- ``credential_write``: a write to a credential file (``.ssh/*`` but ``known_hosts``,
+  whose host keys are public; ``~/.ssh/config`` is one, its ``ProxyCommand`` runs a
+  command, though it holds nothing to steal; ``id_rsa``-like keys,
   ``.aws/credentials``, ``.netrc``, ``.kube/config``, cloud credentials, ``/etc/shadow``,
   ``/etc/sudoers``) by a redirect, ``tee``, ``sed -i``, ``dd of=``, the destination of
   ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``scp`` (a file, or the credential
