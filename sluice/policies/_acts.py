@@ -20,7 +20,14 @@ from sluice.policies._shell import Command, basename
 from sluice.policies._targets import Path, resolve
 from sluice.policies._wrappers import operands, short_option, unwrap
 
-__all__ = ["Act", "destroyed", "listed", "overwrites_operand", "working_directory"]
+__all__ = [
+    "Act",
+    "destroyed",
+    "listed",
+    "names_listed",
+    "overwrites_operand",
+    "working_directory",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +89,12 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         if short_option(args, "rR", "--recursive"):
             targets = files
         else:  # without -r, rm deletes no folder, but a glob's every file
-            targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
+            targets = [f for f in files if _everything(f, cwd)]
     elif name in ("shred", "truncate", "wipe"):
         verb = "overwrites every file in" if name != "truncate" else "truncates every file in"
         takes = frozenset({"-n", "-s", "-r", "--size", "--reference", "--iterations"})
         files = operands(args, takes) + (listed(feeders) if via_xargs else [])
-        targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
+        targets = [f for f in files if _everything(f, cwd)]
     elif name == "find":
         targets = _found_and_destroyed(args)
     elif name in ("fd", "fdfind"):
@@ -117,10 +124,12 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     elif name == "mv":
         files = operands(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
         targets, verb = files[:-1], "moves away"
-    elif name == "chmod" and short_option(args, "R", "--recursive"):
-        mode = operands(args)[:1]
-        if mode and _NO_ACCESS.fullmatch(mode[0]):
-            targets, verb = operands(args)[1:], "takes every permission from"
+    elif name == "chmod":
+        mode, files = operands(args)[:1], operands(args)[1:]
+        if mode and _NO_ACCESS.fullmatch(mode[0]):  # every file of a glob: `chmod 000 ~/*`
+            recursive = short_option(args, "R", "--recursive")
+            targets = [f for f in files if recursive or _everything(f, cwd)]
+            verb = "takes every permission from"
     for target in targets:
         yield Act(verb, target, resolve(target, cwd))
     # Overwriting every file of a folder: `> "$f"`, `dd of="$f"`, `tee "$f"` in a loop over
@@ -132,6 +141,12 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         for target in operands(args)[1:]:
             if (path := resolve(target, cwd)) is not None and not path.parts:
                 yield Act(f"changes the {'mode' if name == 'chmod' else 'owner'} of", target, path)
+
+
+def _everything(word: str, cwd: str | None) -> bool:
+    """Whether ``word`` names every entry of a folder (``~/*``), not the folder."""
+    path = resolve(word, cwd)
+    return path is not None and path.contents
 
 
 def _overwrites(targets: Sequence[str], cwd: str | None) -> Iterator[Act]:
@@ -219,6 +234,17 @@ def listed(feeders: Sequence[Command]) -> list[str]:
         if name not in _PASSES and not (name == "grep" and "-v" in args):
             return []
     return []
+
+
+def names_listed(feeders: Sequence[Command]) -> str | None:
+    """The folder whose entries' bare names a pipe carries: ``ls ~``, ``ls -A ~`` (not
+    ``ls -d ~/*``, which prints paths); None for anything else."""
+    words, _ = unwrap(feeders[-1].words) if feeders else ((), False)
+    if len(feeders) != 1 or not words or basename(words[0]) != "ls":
+        return None
+    found = operands(words[1:]) or ["."]
+    whole = short_option(words[1:], "d", "--directory")
+    return found[0] if len(found) == 1 and not whole and "*" not in found[0] else None
 
 
 def _found_and_destroyed(args: Sequence[str], listing: bool = False) -> list[str]:

@@ -94,6 +94,7 @@ _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to)
 _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
 _BACKQUOTES_RUN = re.compile(r"ruby|perl|php")  # `…` runs a shell command in these
+_SUBSTITUTIONS = frozenset({"$(", "`"})
 _EXPRESSION = re.compile(r"(?i)\biex\b|invoke-expression|scriptblock\]::create")
 
 
@@ -238,11 +239,16 @@ class _Rules:
             if command.after != "|":
                 if state.pipe and state.pipe[0].after == "<(":
                     state.substituted = state.pipe
+                elif state.pipe and state.pipe[0].after in _SUBSTITUTIONS:
+                    state.substituted_listing(state.pipe)  # shred -u $(find ~ -type f)
                 state.pipe = []
+            command = state.with_listing(command)
             self.command(command, state, depth)
             if self.found:
                 return
             state.follow(command)
+            if command.after not in _SUBSTITUTIONS and command.after != "|":
+                state.listing, state.listing_names = [], None
         if runs_download(commands) or (_EXPRESSION.search(line) and runs_fetched(line)):
             self.flag("download_exec", DOWNLOAD)  # … | sh; PowerShell's iex (iwr …)
 

@@ -280,6 +280,7 @@ def _bare_vital(code: str, literals: list[tuple[int, int, str]]) -> str | None:
     spans = [(start, end) for start, end, _ in literals]
     for start, end, text in literals:
         if _NOT_A_PATH.search(code, max(0, start - 16), start) is None and _ends_path(code, end):
+            text = _INTERPOLATED.sub(_HOME_MARK, text)  # "#{Dir.home}/*", `${os.homedir()}/*`
             what = vital(resolve(text.replace(_HOME_MARK, "~"), None))
             if what is not None:
                 return what
@@ -292,9 +293,18 @@ def _bare_vital(code: str, literals: list[tuple[int, int, str]]) -> str | None:
         after = code[mark.end() : mark.end() + 12].lstrip(") \t")
         if re.match(r"\.(?:iterdir|glob|rglob|children|entries)\b", after):
             return "everything in the home folder"
+        if _GLOB_JOINED.match(code, mark.end()):  # File.join(Dir.home, "*"), HOME + "/*"
+            return "everything in the home folder"
         if not re.search(r"join\(\s*$", before) and not re.match(r"[/+.\[]", after):
             return "the home folder"
     return None
+
+
+# The home folder joined with a glob of every entry: `File.join(ENV["HOME"], "*")`,
+# `os.path.join(home, '*')`, `HOME + "/*"`, `Path.home() / "*"`.
+_GLOB_JOINED = re.compile(
+    r"\)?\s*(?:,|\+|/|\.)\s*" + _Q + r"/?(?:\*\*/)?(?:\*|\.\*|\{\*,\.\*\})" + _Q
+)
 
 
 def _ends_path(code: str, end: int) -> bool:

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from sluice.policies._acts import listed, working_directory
+from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._exfil import Pipeline
 from sluice.policies._infra import destroy_plan
 from sluice.policies._shell import Command, basename
+from sluice.policies._targets import resolve
 from sluice.policies._wrappers import operands, short_option, unwrap
 
 __all__ = [
@@ -64,6 +65,29 @@ class LineState:
         self.downloaded: set[str] = set()  # files curl or wget saved
         # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
         self.loops: dict[str, list[str]] = {}
+        # The folder whose entries' bare names a variable takes (`for f in $(ls ~)`), so
+        # that `~/"$f"` in the loop's body names each entry of ~.
+        self.names_in: dict[str, str] = {}
+        # What the command substitutions of the command being read list (`$(find ~)`).
+        self.listing: list[str] = []
+        self.listing_names: str | None = None  # the folder, when `ls` lists bare names
+
+    def substituted_listing(self, pipe: Sequence[Command]) -> None:
+        """Remember what the substitution ``pipe`` (``$(find ~ -type f)``, ``$(ls -A ~)``)
+        lists, for the command whose arguments it becomes."""
+        if found := listed(pipe):
+            self.listing = (self.listing + found)[:_LOOP_VALUES]
+            self.listing_names = names_listed(pipe)
+
+    def with_listing(self, command: Command) -> Command:
+        """``command`` with each word that is a substitution replaced by what it lists."""
+        if not self.listing:
+            return command
+        words: list[str] = []
+        for word in command.words:
+            plain = word.startswith("$(") and word.endswith("…)") and word.count("$(") == 1
+            words.extend(self.listing if plain else [word])
+        return replace(command, words=tuple(words))
 
     def expand(self, command: Command) -> list[Command]:
         """``command`` with each variable set in the line (a ``for`` loop's, an assignment's)
@@ -79,7 +103,10 @@ class LineState:
         expanded = []
         for variable in named & self.loops.keys():
             spellings = (f"${variable}", f"${{{variable}}}")
-            for value in self.loops[variable][:_LOOP_VALUES]:
+            values = self.loops[variable][:_LOOP_VALUES]
+            if variable in self.names_in:  # `~/"$f"`, f an entry's name in ~: every entry
+                values = [*values, *self._rejoined(command, spellings, self.names_in[variable])]
+            for value in values:
                 words, redirects = (
                     tuple(
                         word.replace(spellings[1], value).replace(spellings[0], value)
@@ -89,6 +116,19 @@ class LineState:
                 )
                 expanded.append(replace(command, words=words, redirects=redirects))
         return expanded
+
+    def _rejoined(self, command: Command, spellings: tuple[str, str], folder: str) -> list[str]:
+        """``*`` if a word of ``command`` joins the variable onto ``folder`` (``~/"$f"``),
+        which then names every entry of it; the value that gives that word."""
+        home = resolve(folder, self.cwd)
+        for word in (*command.words, *command.redirects):
+            for spelling in spellings:
+                head, found, _ = word.partition(spelling)
+                if found and head.endswith("/") and home is not None:
+                    joined = resolve(head + "x", self.cwd)
+                    if joined is not None and joined.parts[:-1] == home.parts:
+                        return ["*"]
+        return []
 
     def bind_reads(self, commands: Sequence[Command]) -> None:
         """Give the variables of ``while read f`` loops the paths their input lists: a pipe
@@ -106,6 +146,8 @@ class LineState:
             if words[:1] == ["read"] and (variables := _read_variables(words[1:])):
                 if pipe:
                     self._bind(variables, listed(pipe))
+                    if folder := names_listed(pipe):
+                        self.names_in[variables[-1]] = folder
                 else:
                     waiting = variables
             elif words[:1] == ["done"] and waiting and any("$(" in i for i in command.inputs):
@@ -125,6 +167,8 @@ class LineState:
         loop = len(given) >= 3 and given[0] == "for" and given[2] == "in"
         if loop and len(self.loops) < _VARIABLES:  # for f in ~/*; do rm -rf "$f"; done
             self.loops[given[1]] = list(given[3 : _LOOP_VALUES + 3])
+            if self.listing_names is not None:
+                self.names_in[given[1]] = self.listing_names  # for f in $(ls ~)
         assignments = given[1:] if given[:1] and given[0] in _DECLARES else given
         if assignments and all(_ASSIGNMENT.fullmatch(w) for w in assignments):
             for assignment in assignments[:_VARIABLES]:

@@ -54,3 +54,35 @@ def test_a_loop_over_the_working_directory_is_judged_by_where_it_runs() -> None:
 )
 def test_loops_that_narrow_or_keep_the_files_pass(command: str) -> None:
     assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "shred -zu -n1 $(find ~ -type f)",
+        "rm -f `find ~ -type f`",
+        "truncate -s 0 $(find $HOME -type f)",
+        "rm -rf $(ls -A ~)",
+        "chmod 000 $(find ~ -type f)",
+        'for f in $(ls -A ~); do > ~/"$f"; done',
+        "for f in `ls /`; do rm -rf /$f; done",
+        'ls -A ~ | while read f; do rm -rf "$HOME/$f"; done',
+    ],
+)
+def test_what_a_substitution_lists_is_the_target(command: str) -> None:
+    assert bash(command) == "wipe_root_or_home"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'rm -f $(find . -name "*.pyc")',
+        'shred -u $(find ~ -name "*.tmp")',
+        'for f in $(ls ~); do echo ~/"$f"; done',
+        'for f in $(ls ~/projects); do rm -rf ~/"$f"; done',  # names of another folder
+        "for d in $(ls ~/src); do rm -rf ~/src/$d/node_modules; done",
+        "chmod 600 $(find ~/.ssh -type f)",
+    ],
+)
+def test_substitutions_that_narrow_or_keep_the_files_pass(command: str) -> None:
+    assert bash(command) is None
