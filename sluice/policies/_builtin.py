@@ -22,6 +22,7 @@ from itertools import chain
 from typing import Any
 
 from sluice.policies._acts import destroyed
+from sluice.policies._exfil import TRANSFERS, uploads_credential
 from sluice.policies._forks import forks_forever
 from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql, may_destroy_infrastructure
 from sluice.policies._interpreters import code_of, read_code, runs_fetched
@@ -282,6 +283,11 @@ class _Rules:
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):
                     self.flag(rule, reason[:1].upper() + reason[1:])
+        if name in TRANSFERS:  # sftp host <<< 'put ~/.kube/config', sftp -b batch host
+            script = [*words[1:], command.heredoc, *printed(producer)]
+            script += [state.written[f] for f in read_files(command, words) if f in state.written]
+            if sent := uploads_credential("\n".join(script)):
+                self.flag("credential_exfiltration", f"Sends {sent} to the network ({name})")
         if writes_secret(command, words):
             self.flag("credential_write", _CREDENTIALS)
         if reason := wipes_disk(command, words):

@@ -15,7 +15,7 @@ from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_credential
 from sluice.policies._wrappers import operands, unwrap
 
-__all__ = ["Pipeline"]
+__all__ = ["TRANSFERS", "Pipeline", "uploads_credential"]
 
 # Programs that send their input, or files named to them, over the network.
 _RAW = frozenset(
@@ -244,6 +244,29 @@ def _sent_by(
             return next((f for f in found if is_credential(f)), None)
         return None
     return stdin if name in _RAW else None
+
+
+TRANSFERS = frozenset({"sftp", "ftp", "lftp", "smbclient", "tftp", "ncftp", "yafc", "pftp"})
+"""Transfer programs that take their commands from a script (a here-string, a here-document,
+``-b``/``-f`` files, stdin, ``-c``), not from their arguments."""
+# A statement of such a script that uploads local files: put, mput, reput, append, send,
+# lftp's reverse mirror; after a newline, `;`, a written `\n` or a `$'…'` quote's `$`.
+_UPLOAD = re.compile(
+    r"(?:^|[\n;]|\\n|\$)\s*(?:(put|reput|append|send)|mput|mirror\s+(?:-R|--reverse))"
+    r"\s+([^\n;\\]+)",
+    re.MULTILINE,
+)
+
+
+def uploads_credential(script: str) -> str | None:
+    """The credential file a transfer program's ``script`` uploads (``put ~/.ssh/id_rsa``),
+    if any: the local file of ``put``, every file of ``mput``."""
+    for match in _UPLOAD.finditer(script):
+        files = [w.strip("'\"") for w in match.group(2).split() if not w.startswith("-")]
+        for file in files[:1] if match.group(1) else files:
+            if is_credential(file.rstrip("/")):
+                return file
+    return None
 
 
 def _curl_files(args: Sequence[str]) -> list[str]:
