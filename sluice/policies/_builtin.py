@@ -284,9 +284,9 @@ class _Rules:
                 if reason := judge(words, seen):
                     self.flag(rule, reason[:1].upper() + reason[1:])
         if name in TRANSFERS:  # sftp host <<< 'put ~/.kube/config', sftp -b batch host
-            script = [*words[1:], command.heredoc, *printed(producer)]
-            script += [state.written[f] for f in read_files(command, words) if f in state.written]
-            if sent := uploads_credential("\n".join(script)):
+            given = [*words[1:], command.heredoc, *printed(producer)]
+            given += [state.written[f] for f in read_files(command, words) if f in state.written]
+            if sent := uploads_credential("\n".join(given)):
                 self.flag("credential_exfiltration", f"Sends {sent} to the network ({name})")
         if writes_secret(command, words):
             self.flag("credential_write", _CREDENTIALS)
