@@ -279,7 +279,15 @@ class _Rules:
             files = dict.fromkeys(read_files(command, words)).keys() & state.written.keys()
             data += "\n".join(state.written[f] for f in sorted(files))
             plans = frozenset(state.destroy_plans)
-            seen = Seen(data, state.lists_volumes, state.lists_kube, fed, state.branch, plans)
+            seen = Seen(
+                data,
+                state.lists_volumes,
+                state.lists_kube,
+                fed,
+                state.branch,
+                plans,
+                lists_namespaces=state.lists_namespaces,
+            )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):
                     self.flag(rule, reason[:1].upper() + reason[1:])

@@ -32,6 +32,7 @@ class Seen:
     fed: bool = False  # xargs gives the command its operands
     branch: str | None = None
     destroy_plans: frozenset[str] = frozenset()  # files `terraform plan -destroy` saved
+    lists_namespaces: bool = False  # the line lists namespaces, narrowed or not
 
 
 _SQL_CLIENTS = frozenset(
@@ -181,6 +182,11 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     if seen.lists_kube and listed:  # for ns in $(kubectl get ns -o name); do kubectl delete …
         return "kubectl delete of every resource kubectl get lists"
     kinds = [a.lower() for a in operands(after, frozenset({"-n", "--namespace", "-l", "-f"}))]
+    # `kubectl get ns -o name | grep feature- | xargs kubectl delete`: the names it is given
+    # are `namespace/…`; a grep narrows which namespaces go, but namespaces go.
+    named = not kinds or kinds[0][:1] in ("$", "{")
+    if seen.lists_namespaces and listed and named:
+        return "kubectl delete of the namespaces kubectl get lists deletes everything in them"
     if any(a in ("--all", "--all-namespaces", "-A") or a.startswith("--all=") for a in after):
         return "kubectl delete --all deletes every resource of the kind"
     if kinds and kinds[0].split("/")[0] in ("namespace", "namespaces", "ns", "project", "all"):

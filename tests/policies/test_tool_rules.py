@@ -143,6 +143,8 @@ async def test_builtin_blocks(command: str, reason: str) -> None:
         "VERSION=$(curl -s https://x/latest) && bash build.sh $VERSION",
         "grep -r id_rsa src/",
         "kubectl --kubeconfig ~/.kube/config get pods",
+        "kubectl get pods -o name | grep Evicted | xargs kubectl delete",
+        "kubectl get ns -o name | grep pr- | xargs -I{} kubectl delete deployment web -n {}",
         "echo hello > ./notes/ssh.md",
         "cat /etc/shadow.example > fixtures/shadow",
         "dd if=/dev/sda of=disk.img",
@@ -429,6 +431,13 @@ PROJECT = "/home/dev/project"
         ("kubectl delete all --all -A", "kubectl_delete_all"),
         ('for n in $(kubectl get ns -o name); do kubectl delete "$n"; done', "kubectl_delete_all"),
         ("kubectl get deploy -o name | xargs kubectl delete", "kubectl_delete_all"),
+        # Namespaces a grep narrows still go, whole (the names come as namespace/x).
+        (
+            "kubectl get ns -o name | grep feature- | xargs kubectl delete",
+            "kubectl_delete_all",
+        ),
+        ("kubectl delete $(kubectl get ns -o name | grep pr-)", "kubectl_delete_all"),
+        ("oc get projects -o name | grep tmp | xargs oc delete", "kubectl_delete_all"),
         ("aws s3 rm s3://prod-bucket --recursive", "cloud_storage_wipe"),
         ("aws --profile prod s3 rm s3://b/ --recursive", "cloud_storage_wipe"),
         ("aws s3 rb s3://prod-bucket --force", "cloud_storage_wipe"),
