@@ -24,7 +24,13 @@ from typing import Any
 from sluice.policies._acts import destroyed
 from sluice.policies._exfil import TRANSFERS, uploads_credential
 from sluice.policies._forks import forks_forever
-from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql, may_destroy_infrastructure
+from sluice.policies._infra import (
+    INFRA_RULES,
+    Seen,
+    drops_in_sql,
+    local_database,
+    may_destroy_infrastructure,
+)
 from sluice.policies._interpreters import code_of, read_code, runs_fetched
 from sluice.policies._line import (
     DOWNLOAD,
@@ -287,6 +293,7 @@ class _Rules:
                 state.branch,
                 plans,
                 lists_namespaces=state.lists_namespaces,
+                local_database=local_database(command.words, state.loops),
             )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):

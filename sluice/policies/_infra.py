@@ -9,14 +9,21 @@ options stand.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from sluice.policies._shell import basename
 from sluice.policies._wrappers import operands
 
-__all__ = ["INFRA_RULES", "Seen", "destroy_plan", "drops_in_sql", "may_destroy_infrastructure"]
+__all__ = [
+    "INFRA_RULES",
+    "Seen",
+    "destroy_plan",
+    "drops_in_sql",
+    "local_database",
+    "may_destroy_infrastructure",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +40,7 @@ class Seen:
     branch: str | None = None
     destroy_plans: frozenset[str] = frozenset()  # files `terraform plan -destroy` saved
     lists_namespaces: bool = False  # the line lists namespaces, narrowed or not
+    local_database: bool = False  # the command names a local environment (MIX_ENV=dev)
 
 
 _SQL_CLIENTS = frozenset(
@@ -61,12 +69,9 @@ def drops_in_sql(text: str) -> str | None:
     return f"runs {found.group()}" if found else None
 
 
-def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
-    name, args = basename(words[0]), list(words[1:])
-    if name in ("dropdb", "dropuser"):
-        return f"{name} deletes a database"
-    if name == "mysqladmin" and "drop" in args:
-        return "mysqladmin drop deletes a database"
+def _framework_reset(name: str, words: Sequence[str], args: Sequence[str]) -> str | None:
+    """Why a framework's command drops its database (``rails db:drop``, ``mix ecto.reset``,
+    ``prisma migrate reset``, ``manage.py flush``), or None."""
     if any(_RESETS.fullmatch(w) for w in args[:3]):
         return f"{' '.join(words[:3])} drops the database"
     if "prisma" in words[:2] and (
@@ -77,6 +82,61 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         name == "alembic" and "downgrade" in args and "base" in args
     ):
         return f"{name} drops the database"
+    return None
+
+
+# Variables and options naming a framework's environment; the names of the local ones.
+_ENVIRONMENT_VARIABLES = frozenset(
+    {"RAILS_ENV", "RACK_ENV", "MIX_ENV", "APP_ENV", "NODE_ENV", "DJANGO_ENV", "FLASK_ENV"}
+    | {"ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "DJANGO_SETTINGS_MODULE", "ENV"}
+)
+_ENVIRONMENT_OPTIONS = ("--env", "-e", "--environment", "--settings", "-dotenv")
+_LOCAL = re.compile(
+    r"(?i)(?:.*[._/-])?(?:settings_?)?(?:dev|develop|development|test|tests|testing|local)"
+)
+_LOCAL_URL = re.compile(
+    r"(?i)\w+://(?:[^@/]*@)?(?:localhost|127\.0\.0\.1|\[::1\]|/)[:/]?.*|file:.*"
+)
+
+
+def local_database(words: Sequence[str], variables: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a command names its framework's environment, and only a local one:
+    ``MIX_ENV=dev``, ``RAILS_ENV=test`` (as a prefix, an argument or set earlier in the line),
+    ``--env=testing``, ``--settings=app.settings.dev``, ``dotenv -e .env.test``; a
+    ``DATABASE_URL`` on another host than this one, or any other environment, says no."""
+    named: list[str] = []
+    urls: list[str] = []
+    for key, values in variables.items():
+        if key in _ENVIRONMENT_VARIABLES:
+            named += values[-1:]
+        elif key == "DATABASE_URL":
+            urls += values[-1:]
+    for word, value in zip(words, [*words[1:], ""], strict=True):
+        key, equals, given = word.partition("=")
+        if equals and key in _ENVIRONMENT_VARIABLES:
+            named.append(given)
+        elif equals and key == "DATABASE_URL":
+            urls.append(given)
+        elif equals and key in _ENVIRONMENT_OPTIONS:
+            named.append(given)
+        elif word in _ENVIRONMENT_OPTIONS:
+            named.append(value)
+    named = [n.rsplit(".", 1)[-1] if n.startswith(".env") else n for n in named if n]
+    if not named and not urls:
+        return False
+    return all(map(_LOCAL.fullmatch, named)) and all(map(_LOCAL_URL.fullmatch, urls))
+
+
+def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
+    name, args = basename(words[0]), list(words[1:])
+    if name in ("dropdb", "dropuser"):
+        return f"{name} deletes a database"
+    if name == "mysqladmin" and "drop" in args:
+        return "mysqladmin drop deletes a database"
+    if reason := _framework_reset(name, words, args):
+        # A reset of a database the command names as the developer's own (MIX_ENV=dev,
+        # RAILS_ENV=test, a localhost DATABASE_URL) is everyday; any other may be production.
+        return None if seen.local_database else reason
     verbs = operands(args, _AWS_VALUES)
     if name == "bq" and verbs[:1] == ["rm"]:
         return "bq rm deletes a dataset or table"
