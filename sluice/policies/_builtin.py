@@ -51,7 +51,7 @@ from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, vital, windows_paths
 from sluice.policies._wrappers import unwrap
-from sluice.policies._writes import wipes_disk, writes_secret
+from sluice.policies._writes import runs_commands, ssh_settings, wipes_disk, writes_secret
 
 __all__ = ["RULES", "Finding", "check", "strings"]
 
@@ -215,6 +215,8 @@ class _Rules:
 
     def file_tool(self, tool: str, arguments: dict[str, Any], cwd: str | None) -> None:
         paths = [p for key in _PATH_KEYS if isinstance(p := arguments.get(key), str)]
+        if not runs_commands("\n".join(strings(arguments))):  # a Host block in ~/.ssh/config
+            paths = [p for p in paths if not ssh_settings(p)]
         if tool in _WRITE_TOOLS and any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
         if tool in _WRITE_TOOLS | _DELETE_TOOLS:
@@ -230,7 +232,10 @@ class _Rules:
                 self.flag("drop_database", reason[:1].upper() + reason[1:])
 
     def patch(self, text: str) -> None:
-        if any(is_secret(path.strip()) for path in _PATCH_PATHS.findall(text)):
+        paths = [path.strip() for path in _PATCH_PATHS.findall(text)]
+        if not runs_commands(text):
+            paths = [path for path in paths if not ssh_settings(path)]
+        if any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
 
     def line(self, line: str, cwd: str | None, depth: int) -> None:
@@ -303,7 +308,10 @@ class _Rules:
             given += [state.written[f] for f in read_files(command, words) if f in state.written]
             if sent := uploads_credential("\n".join(given)):
                 self.flag("credential_exfiltration", f"Sends {sent} to the network ({name})")
-        if writes_secret(command, words):
+        piped = " ".join(printed(producer)) if producer is not None else None
+        if producer is not None and not piped:
+            piped = producer.heredoc or None  # cat <<EOF | tee -a ~/.ssh/config
+        if writes_secret(command, words, piped):
             self.flag("credential_write", _CREDENTIALS)
         if reason := wipes_disk(command, words):
             self.flag("disk_wipe", reason)

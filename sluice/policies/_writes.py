@@ -12,7 +12,7 @@ from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_secret, resolve, vital
 from sluice.policies._wrappers import operands
 
-__all__ = ["wipes_disk", "writes_secret"]
+__all__ = ["runs_commands", "ssh_settings", "wipes_disk", "writes_secret"]
 
 _DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
@@ -21,14 +21,42 @@ _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
 _COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
 
 
-def writes_secret(command: Command, words: Sequence[str]) -> bool:
-    if any(is_secret(target) for target in command.redirects):
+# Settings of ~/.ssh/config that run a command or load code on the next ssh: a host block
+# without them (HostName, User, Port, IdentityFile, ProxyJump) changes no one's access.
+_RUNS_COMMANDS = re.compile(
+    r"(?i)\b(?:ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand|PKCS11Provider"
+    r"|SecurityKeyProvider)\b|\bMatch\b.*\bexec\b"
+)
+
+
+def ssh_settings(path: str) -> bool:
+    """Whether ``path`` is an ssh client's settings file (``~/.ssh/config``, ``config.d/*``)."""
+    parts = path.replace("\\", "/").split("/")
+    return parts[-2:] == [".ssh", "config"] or parts[-3:-1] == [".ssh", "config.d"]
+
+
+def runs_commands(text: str) -> bool:
+    """Whether ssh settings ``text`` run a command or load code (``ProxyCommand``, ...)."""
+    return _RUNS_COMMANDS.search(text) is not None
+
+
+def writes_secret(command: Command, words: Sequence[str], piped: str | None = None) -> bool:
+    """Whether ``command`` writes a credential file. ``piped``: the text piped into it, when
+    known; a known text without commands may go to ~/.ssh/config."""
+    name, args = (basename(words[0]), list(words[1:])) if words else ("", [])
+    if name in ("echo", "printf"):
+        text: str | None = " ".join(operands(args))
+    elif name in ("cat", "tee") and command.heredoc:
+        text = command.heredoc
+    else:
+        text = piped if name == "tee" else None
+    written = [*command.redirects, *(args if name == "tee" else ())]
+    if text is not None and "$" not in text and "`" not in text and not runs_commands(text):
+        written = [target for target in written if not ssh_settings(target)]
+    if any(is_secret(target) for target in written):
         return True
-    if not words:
+    if not words or name == "tee":
         return False
-    name, args = basename(words[0]), list(words[1:])
-    if name == "tee":
-        return any(map(is_secret, args))
     if name == "sed":
         return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(is_secret, args))
     if name == "dd":
