@@ -215,8 +215,9 @@ class _Rules:
 
     def file_tool(self, tool: str, arguments: dict[str, Any], cwd: str | None) -> None:
         paths = [p for key in _PATH_KEYS if isinstance(p := arguments.get(key), str)]
-        if not runs_commands("\n".join(strings(arguments))):  # a Host block in ~/.ssh/config
-            paths = [p for p in paths if not ssh_settings(p)]
+        settings = [p for p in paths if ssh_settings(p)]
+        if settings and not runs_commands("\n".join(strings(arguments))):
+            paths = [p for p in paths if p not in settings]  # a Host block in ~/.ssh/config
         if tool in _WRITE_TOOLS and any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
         if tool in _WRITE_TOOLS | _DELETE_TOOLS:
@@ -233,7 +234,7 @@ class _Rules:
 
     def patch(self, text: str) -> None:
         paths = [path.strip() for path in _PATCH_PATHS.findall(text)]
-        if not runs_commands(text):
+        if any(map(ssh_settings, paths)) and not runs_commands(text):
             paths = [path for path in paths if not ssh_settings(path)]
         if any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
