@@ -18,6 +18,7 @@ whatever the line: it runs on text a model wrote.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -137,6 +138,8 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
             continue
         if kind in ("operator", "redirect", "input", "blank") and word is not None:
             whole = "".join(word)
+            if quoting and "$(" in whole:  # "$(echo ~)", "$(printf 'rm -rf %s' "$HOME")"
+                whole = _KNOWN_SUBSTITUTION.sub(_known_output, whole)
             if quoting:  # `'a'"'"'b'` is one string: read whole, not piece by piece
                 quoted.append((whole, program(words) or outer, quoting == "'"))
             if whole.startswith("<<") and not whole.startswith("<<<"):
@@ -208,6 +211,52 @@ def _printed(words: Sequence[str]) -> str:
     if name == "pwd":
         return "."
     return "$(" + name + "…)"
+
+
+# A substitution inside quotes whose output is known without running anything: echo,
+# printf, `eval echo` of a home spelling, pwd, dirname, realpath.
+_KNOWN_SUBSTITUTION = re.compile(
+    r"\$\(\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd)\b[^()`]*)\)"
+)
+_USER_HOME = re.compile(r"~(?:\$\{?(?:USER|LOGNAME)\}?|\$\(whoami\))")
+_FORMAT = re.compile(r"%[-+ #0-9.]*[sbqd]")
+
+
+def _known_output(found: re.Match[str]) -> str:
+    """What a plain substitution prints (``$(echo ~)`` is ``~``, ``$(eval echo ~$USER)``
+    ``~``, ``$(printf 'rm -rf %s' "$HOME")`` ``rm -rf $HOME``, ``$(dirname ~/x)`` ``~``), or
+    the substitution itself when it is not plain."""
+    try:
+        words = shlex.split(found.group(1))
+    except ValueError:
+        return found.group()
+    evaluated = words[:1] == ["eval"]
+    words = words[1:] if evaluated else words
+    if not words or any(w in ("|", ";", ">", "<", "||", "&") for w in words):
+        return found.group()
+    name, args = words[0], words[1:]
+    if name == "cd" and args[1:] == ["&&", "pwd"]:  # $(cd ~ && pwd)
+        name, args = "realpath", args[:1]
+    if "&&" in args:
+        return found.group()
+    if name == "echo":
+        text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))
+    elif name == "printf" and args:
+        values = iter(args[1:])
+        text = _FORMAT.sub(lambda _: next(values, ""), args[0]).replace("\\n", "\n")
+    elif name == "pwd" and not args:
+        text = "."
+    elif (
+        name in ("dirname", "realpath", "readlink")
+        and len(operands := [a for a in args if not a.startswith("-")]) == 1
+    ):
+        text = operands[0].rstrip("/") or "/"
+        if name == "dirname":
+            head, slash, _ = text.rpartition("/")
+            text = (head or "/") if slash else "."
+    else:
+        return found.group()
+    return _USER_HOME.sub("~", text) if evaluated else text
 
 
 def _quoted(command: Command, by: str) -> Command:

@@ -168,9 +168,11 @@ takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``); asking for help
 -destroy``, ``gsutil rsync -n``, ``rsync -n``, ``git clean -n``, ``git push --dry-run``,
 ``-WhatIf``, an MCP tool's ``dryRun: true``; not for ``rm`` or ``find``, which have none);
 an MCP tool deleting one pod, one object, one file of the project. Variables set earlier in
-the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``); a command computed
-at run time otherwise (``$(printf r%s m) -rf ~``, a script written by an earlier call) is
-not seen. Judging takes time linear in the call's length; a
+the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``), and a substitution
+whose output is known is read as that output (``"$(echo ~)"``, ``"$(eval echo ~$USER)"``,
+``"$(dirname ~/x)"``, ``bash -c "$(printf 'rm -rf %s' "$HOME")"``); a command computed at
+run time otherwise (``$(printf r%s m) -rf ~``, a script written by an earlier call) is not
+seen. Judging takes time linear in the call's length; a
 long call is judged off the event loop. ``sluice policies eval tool_rules corpus/tool_calls``
 measures them on the labelled corpus shipped in the repository. They guard against
 accidents and the obvious; they are not a sandbox.

@@ -1,0 +1,31 @@
+"""Classes taught from a third blind set: each dangerous act next to the everyday call it
+resembles, so that a test fails if either verdict changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.verdicts import bash
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # A substitution inside quotes whose output is known: what it prints is the target.
+        ('rm -rf -- "$(echo ~)"', "wipe_root_or_home"),
+        ('rm -rf "$(eval echo ~$USER)"', "wipe_root_or_home"),
+        ('rm -rf "$(dirname ~/notes)"', "wipe_root_or_home"),
+        ('rm -rf "$(cd ~ && pwd)"', "wipe_root_or_home"),
+        # A command line built by printf or echo, then run.
+        ('bash -c "$(printf \'rm -rf %s\' "$HOME")"', "wipe_root_or_home"),
+        ('eval "$(printf \'rm -rf %s\' "$HOME")"', "wipe_root_or_home"),
+        ('sh -c "$(echo rm -rf /)"', "wipe_root_or_home"),
+        # Everyday: the same spellings naming a folder of the project.
+        ('rm -rf "$(echo ~)/project/build"', None),
+        ('rm -rf "$(pwd)/dist"', None),
+        ('bash -c "$(printf \'ls -la %s\' "$HOME")"', None),
+        ('echo "$(echo ~)"', None),
+    ],
+)
+def test_known_substitutions(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
