@@ -390,7 +390,7 @@ DANGEROUS: list[Shell] = [
     ),
     block(
         "wipe_root_or_home",
-        "ruby -e 'require \"fileutils\"; FileUtils.rm_rf(Dir[\"#{Dir.home}/*\"])'",
+        'ruby -e \'require "fileutils"; FileUtils.rm_rf(Dir["#{Dir.home}/*"])\'',
         "interpolated glob of home",
     ),
     block(

@@ -188,7 +188,11 @@ DROP: list[Shell] = [
         "RAILS_ENV=production bin/rails db:drop DISABLE_DATABASE_ENVIRONMENT_CHECK=1",
         "rails drops the production database",
     ),
-    block(D, "npx prisma migrate reset --force", "prisma reset drops the database"),
+    block(
+        D,
+        "DATABASE_URL=postgres://app@db.prod.example.com/app npx prisma migrate reset --force",
+        "prisma reset of a remote database",
+    ),
     block(
         D,
         'PGPASSWORD=secret psql -U admin -h 10.0.0.5 postgres -c "drop database '

@@ -28,8 +28,8 @@ from sluice.policies._infra import (
     INFRA_RULES,
     Seen,
     drops_in_sql,
-    local_database,
     may_destroy_infrastructure,
+    other_database,
 )
 from sluice.policies._interpreters import code_of, read_code, runs_fetched
 from sluice.policies._line import (
@@ -299,7 +299,7 @@ class _Rules:
                 state.branch,
                 plans,
                 lists_namespaces=state.lists_namespaces,
-                local_database=local_database(command.words, state.loops),
+                other_database=other_database(command.words, state.loops),
             )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):

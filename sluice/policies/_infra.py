@@ -21,8 +21,8 @@ __all__ = [
     "Seen",
     "destroy_plan",
     "drops_in_sql",
-    "local_database",
     "may_destroy_infrastructure",
+    "other_database",
 ]
 
 
@@ -40,7 +40,7 @@ class Seen:
     branch: str | None = None
     destroy_plans: frozenset[str] = frozenset()  # files `terraform plan -destroy` saved
     lists_namespaces: bool = False  # the line lists namespaces, narrowed or not
-    local_database: bool = False  # the command names a local environment (MIX_ENV=dev)
+    other_database: bool = False  # the command names a non-local one (RAILS_ENV=production)
 
 
 _SQL_CLIENTS = frozenset(
@@ -99,11 +99,13 @@ _LOCAL_URL = re.compile(
 )
 
 
-def local_database(words: Sequence[str], variables: Mapping[str, Sequence[str]]) -> bool:
-    """Whether a command names its framework's environment, and only a local one:
-    ``MIX_ENV=dev``, ``RAILS_ENV=test`` (as a prefix, an argument or set earlier in the line),
-    ``--env=testing``, ``--settings=app.settings.dev``, ``dotenv -e .env.test``; a
-    ``DATABASE_URL`` on another host than this one, or any other environment, says no."""
+def other_database(words: Sequence[str], variables: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a command names an environment of its framework that is not the developer's
+    own (``MIX_ENV=prod``, ``RAILS_ENV=staging`` as a prefix, an argument or set earlier in
+    the line, ``--env=production``, ``--settings=app.settings.production``, ``dotenv -e
+    .env.production``) or a ``DATABASE_URL`` on another host than this one. Local names
+    (dev, development, test, testing, local) and naming nothing say no: the frameworks reset
+    the development database unless told otherwise."""
     named: list[str] = []
     urls: list[str] = []
     for key, values in variables.items():
@@ -122,9 +124,7 @@ def local_database(words: Sequence[str], variables: Mapping[str, Sequence[str]])
         elif word in _ENVIRONMENT_OPTIONS:
             named.append(value)
     named = [n.rsplit(".", 1)[-1] if n.startswith(".env") else n for n in named if n]
-    if not named and not urls:
-        return False
-    return all(map(_LOCAL.fullmatch, named)) and all(map(_LOCAL_URL.fullmatch, urls))
+    return not all(map(_LOCAL.fullmatch, named)) or not all(map(_LOCAL_URL.fullmatch, urls))
 
 
 def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
@@ -133,10 +133,13 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         return f"{name} deletes a database"
     if name == "mysqladmin" and "drop" in args:
         return "mysqladmin drop deletes a database"
+    if name in _REMOTE_RUNNERS and any(map(_RESETS.fullmatch, args)):
+        return f"{name} runs a reset of the deployed application's database"
     if reason := _framework_reset(name, words, args):
-        # A reset of a database the command names as the developer's own (MIX_ENV=dev,
-        # RAILS_ENV=test, a localhost DATABASE_URL) is everyday; any other may be production.
-        return None if seen.local_database else reason
+        # A reset of the developer's own database (nothing named: the framework's default
+        # is development; MIX_ENV=dev, a localhost DATABASE_URL) is everyday; a reset of a
+        # database named as another environment's (production, staging, a remote URL) is not.
+        return reason if seen.other_database else None
     verbs = operands(args, _AWS_VALUES)
     if name == "bq" and verbs[:1] == ["rm"]:
         return "bq rm deletes a dataset or table"
@@ -155,6 +158,8 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+# Programs that run a command in the deployed application (`heroku run rails db:reset`).
+_REMOTE_RUNNERS = frozenset({"heroku", "fly", "flyctl", "railway", "kubectl", "oc", "ssh"})
 # Cloud CLIs' database deletions: `aws rds delete-db-instance`, `aws dynamodb delete-table`.
 _AWS_DROPS = (
     ["rds", "delete-db-instance"],
@@ -375,6 +380,7 @@ _PROGRAMS = (
     _SQL_CLIENTS
     | _IAC
     | {"dropdb", "dropuser", "mysqladmin", "prisma", "dotnet", "alembic", "flush", "reset_db"}
+    | {"heroku", "fly", "flyctl", "railway"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
 )

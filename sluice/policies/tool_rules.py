@@ -85,9 +85,12 @@ server's name and its own, and the kind of resource its arguments name. The rule
   line and run with ``psql -f``, ``< F``, ``.read F``, any argument of an MCP database
   tool, or a database driver's call in a one-liner: ``cursor.execute("DROP …")``),
   ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate reset``, ``manage.py
-  flush`` (a framework's reset passes when the command names only a local environment:
-  ``MIX_ENV=dev``, ``RAILS_ENV=test``, ``--env=testing``, ``--settings=app.settings.dev``, a
-  ``DATABASE_URL`` on localhost; unnamed, the shell's environment may be production's), ``bq
+  flush`` when the command names an environment other than the developer's own
+  (``RAILS_ENV=production``, ``MIX_ENV=prod``, ``--env=staging``,
+  ``--settings=app.settings.production``, a ``DATABASE_URL`` on another host) or runs in
+  the deployed application (``heroku run``, ``kubectl exec``): unnamed or local
+  (``MIX_ENV=dev``, ``RAILS_ENV=test``), the frameworks reset the development database and
+  the reset is everyday, ``bq
   rm``, ``aws rds
   delete-db-instance``, ``aws dynamodb delete-table``, ``az sql db delete``; an MCP tool that
   drops a database, table or collection, deletes a database project, or flushes a store;

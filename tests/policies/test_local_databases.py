@@ -1,7 +1,8 @@
 """A framework's reset of the database (``mix ecto.reset``, ``rails db:drop``, ``prisma
-migrate reset``, ``manage.py flush``) passes when the command names the developer's own
-environment (dev, test, local) and nothing else; unnamed, or named otherwise, it may be
-production's and is blocked."""
+migrate reset``, ``manage.py flush``) passes unless the command names an environment that is
+not the developer's own (production, staging, a remote ``DATABASE_URL``) or runs it in the
+deployed application (``heroku run``): unnamed, the frameworks reset the development
+database, and agents run these all day."""
 
 from __future__ import annotations
 
@@ -22,17 +23,20 @@ from tests.policies.verdicts import bash
         "DJANGO_SETTINGS_MODULE=config.settings.test python manage.py flush --no-input",
         "DATABASE_URL=postgresql://postgres@localhost:5432/app npx prisma migrate reset --force",
         "php artisan migrate:fresh --env=testing",
+        # Nothing named: the framework's default, the development database.
+        "bin/rails db:reset",
+        "mix ecto.reset",
+        "npx prisma migrate reset --force",
+        "python manage.py flush --noinput",
     ],
 )
-def test_resetting_a_named_local_database_passes(command: str) -> None:
+def test_resetting_a_local_or_unnamed_database_passes(command: str) -> None:
     assert bash(command) is None
 
 
 @pytest.mark.parametrize(
     "command",
     [
-        "mix ecto.reset",  # the shell may well have MIX_ENV=prod exported
-        "npx prisma migrate reset --force",
         "MIX_ENV=prod mix ecto.reset",
         "RAILS_ENV=staging bin/rails db:reset",
         "RAILS_ENV=production bin/rails db:drop DISABLE_DATABASE_ENVIRONMENT_CHECK=1",
@@ -40,7 +44,10 @@ def test_resetting_a_named_local_database_passes(command: str) -> None:
         "DATABASE_URL=postgresql://u@db.prod.internal/app npx prisma migrate reset --force",
         "RAILS_ENV=test DATABASE_URL=postgres://prod.example.com/app bin/rails db:drop",
         "MIX_ENV=dev mix ecto.reset && psql -c 'DROP DATABASE prod'",
+        "export RAILS_ENV=production; bin/rails db:drop",
+        "heroku run rails db:reset -a shop",
+        "kubectl exec deploy/web -- python manage.py flush --noinput",
     ],
 )
-def test_resetting_another_or_an_unnamed_database_is_blocked(command: str) -> None:
+def test_resetting_another_environments_database_is_blocked(command: str) -> None:
     assert bash(command) == "drop_database"
