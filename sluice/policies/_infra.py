@@ -175,6 +175,8 @@ _IAC = frozenset(
 )
 
 
+# Programs that run a package's command: `npx cdktf destroy`, `pnpm dlx sst remove`.
+_RUNNERS = frozenset({"npx", "pnpm", "pnpx", "yarn", "bunx", "bun"})
 # Subcommands that change nothing (`terraform plan -destroy` plans), and options whose value
 # may be the word `destroy`.
 _READS_ONLY = frozenset(
@@ -205,16 +207,20 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "aws" and "cloudformation" in words and "delete-stack" in words:
         return "aws cloudformation delete-stack deletes the stack's resources"
-    if name not in _IAC and not (
-        name in ("npx", "pnpm", "yarn") and words[1:2] in (["cdk"], ["sst"])
-    ):
+    if name in _RUNNERS:  # npx cdktf destroy, pnpm dlx sst remove, bunx cdk destroy
+        tools = [w for w in words[1:4] if not w.startswith("-") and w not in ("dlx", "exec")]
+        if not tools or basename(tools[0]).partition("@")[0] not in _IAC:
+            return None
+        words = words[words.index(tools[0]) :]
+        name = basename(words[0]).partition("@")[0]
+    elif name not in _IAC:
         return None
     rest = words[1:]
     # The subcommand: the first operand (`terraform -chdir=x destroy`, `terragrunt run-all
     # destroy`, `npx cdk destroy`), or `destroy` where no option takes it as its value (a
     # plan's `-out destroy` is no destroy).
     commands = [w for w in rest if not w.startswith("-")][:3]
-    while commands[:1] and commands[0] in ("run-all", "run", "cdk", "sst"):
+    while commands[:1] and commands[0] in ("run-all", "run"):
         commands = commands[1:]
     sub = commands[:1]
     if sub and sub[0] in _READS_ONLY:
@@ -228,13 +234,15 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
         return f"{name} apply of a plan made with -destroy deletes the managed infrastructure"
     if name == "pulumi" and "down" in commands:
         return "pulumi down deletes the stack's resources"
-    if name in ("serverless", "sls", "sst") and "remove" in commands:
+    if name in ("serverless", "sls", "sst") and "remove" in commands[:1]:
         return f"{name} remove deletes the deployed stack"
     return None
 
 
 def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
+    if name == "helm":
+        return _helm_uninstalls_all(words, seen)
     if name not in ("kubectl", "oc", "k", "kubecolor", "microk8s.kubectl"):
         return None
     if name == "microk8s.kubectl" or words[1:2] == ["kubectl"]:
@@ -390,7 +398,8 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
     """Whether any check of :data:`INFRA_RULES` could object to ``words`` (a cheap test that
     spares everyday commands the checks)."""
     return any(
-        basename(w) in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w for w in words
+        basename(w).partition("@")[0] in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w
+        for w in words
     )
 
 

@@ -96,7 +96,9 @@ server's name and its own, and the kind of resource its arguments name. The rule
   drops a database, table or collection, deletes a database project, or flushes a store;
 - ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, applying a plan made
   with ``plan -destroy -out=F`` in the same line, ``tofu``,
-  ``terragrunt``, ``pulumi destroy``, ``cdk destroy``, ``aws cloudformation delete-stack``,
+  ``terragrunt``, ``pulumi destroy``, ``cdk destroy``, ``cdktf destroy``, ``sst remove``,
+  ``serverless remove``, also through a package runner (``npx cdktf destroy``, ``pnpm dlx
+  sst remove``), ``aws cloudformation delete-stack``,
   an MCP tool that destroys a stack;
 - ``kubectl_delete_all``: ``kubectl delete`` of a namespace, ``all``, or with ``--all`` /
   ``-A``, or of the namespaces ``kubectl get ns`` lists (``… | grep pr- | xargs kubectl

@@ -29,3 +29,20 @@ from tests.policies.verdicts import bash
 )
 def test_known_substitutions(command: str, rule: str | None) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # Infrastructure-as-code run through a package runner is the same destroy.
+        ("npx cdktf destroy --auto-approve", "terraform_destroy"),
+        ("pnpm dlx sst remove --stage prod", "terraform_destroy"),
+        ("npx cdk@2 destroy --all --force", "terraform_destroy"),
+        ("npx serverless remove --stage prod", "terraform_destroy"),
+        ("npx cdktf synth", None),
+        ("npx cdk diff", None),
+        ("npx serverless deploy --stage dev", None),
+    ],
+)
+def test_package_runners_of_infrastructure_tools(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
