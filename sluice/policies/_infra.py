@@ -269,6 +269,18 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+def _helm_uninstalls_all(words: Sequence[str], seen: Seen) -> str | None:
+    """``helm uninstall`` of every release ``helm ls`` lists (``helm ls -q | xargs helm
+    uninstall``, ``helm uninstall $(helm ls -q)``); one named release is everyday."""
+    verbs = operands(words[1:], frozenset({"-n", "--namespace", "--kube-context"}))
+    if not verbs or verbs[0] not in ("uninstall", "delete", "del", "un"):
+        return None
+    listed = seen.fed or any(v.startswith("$(") for v in verbs[1:])
+    if seen.lists_kube and listed:
+        return "helm uninstall of every release helm ls lists deletes their resources"
+    return None
+
+
 _STORE = r"(?:gs|s3|s3a|r2|az|azure|wasbs?|abfss?|oss|cos|minio)://[^/]+"
 _EVERY_OBJECT = re.compile(  # `gs://b/**`, `gs://b/*`, `s3://b/logs/**`: not `gs://b/*.log`
     _STORE + r"(?:/[^*]*)?/\*\*(?:/\*+)*|" + _STORE + r"/?\*+(?:/\*+)*"
@@ -388,7 +400,7 @@ _PROGRAMS = (
     _SQL_CLIENTS
     | _IAC
     | {"dropdb", "dropuser", "mysqladmin", "prisma", "dotnet", "alembic", "flush", "reset_db"}
-    | {"heroku", "fly", "flyctl", "railway"}
+    | {"heroku", "fly", "flyctl", "railway", "helm"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
 )

@@ -42,7 +42,11 @@ _FETCHERS = frozenset({"curl", "wget", "iwr", "irm", "Invoke-WebRequest", "Invok
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
 _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)\}|([A-Za-z_][A-Za-z_0-9]*))")
-_SELECTOR = re.compile(r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b")
+_SELECTOR = re.compile(
+    r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b|--filter|--superseded|--failed"
+    r"|--pending|--uninstalled"
+)
+_RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
 _NAMESPACES = re.compile(r"\b(?:kubectl|oc|k)\b[^|;&]*?\sget\s+(?:ns|namespaces?|projects?)\b")
 _DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
@@ -55,7 +59,11 @@ class LineState:
     def __init__(self, line: str, cwd: str | None) -> None:
         self.lists_volumes = "volume ls" in line
         # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
-        self.lists_kube = "kubectl get" in line and not _SELECTOR.search(line)
+        # Every resource of a kind, or every release: `kubectl get ns`, `helm ls -q`, not
+        # narrowed by a selector or a grep.
+        self.lists_kube = (
+            "kubectl get" in line or ("helm" in line and _RELEASES.search(line) is not None)
+        ) and not _SELECTOR.search(line)
         self.lists_namespaces = " get " in line and _NAMESPACES.search(line) is not None
         self.cwd = cwd
         self.pipe: list[Command] = []  # the commands piping into the next one

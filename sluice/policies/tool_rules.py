@@ -102,7 +102,10 @@ server's name and its own, and the kind of resource its arguments name. The rule
   an MCP tool that destroys a stack;
 - ``kubectl_delete_all``: ``kubectl delete`` of a namespace, ``all``, or with ``--all`` /
   ``-A``, or of the namespaces ``kubectl get ns`` lists (``… | grep pr- | xargs kubectl
-  delete``: a grep narrows which, namespaces they stay); an MCP Kubernetes tool deleting
+  delete``: a grep narrows which, namespaces they stay); ``helm uninstall`` of every release
+  ``helm ls`` lists (``helm ls -q | xargs helm uninstall``, ``helm uninstall $(helm ls
+  -q)``; one named release, or those a grep or ``--filter`` picks, is everyday); an MCP
+  Kubernetes tool deleting
   the same (``{"resourceType": "namespace"}``,
   ``delete_namespace``, ``allNamespaces: true``);
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it,

@@ -46,3 +46,20 @@ def test_known_substitutions(command: str, rule: str | None) -> None:
 )
 def test_package_runners_of_infrastructure_tools(command: str, rule: str | None) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # Every release helm lists, uninstalled.
+        ("helm ls -n prod -q | xargs -r helm uninstall -n prod", "kubectl_delete_all"),
+        ("helm uninstall $(helm ls -q) -n prod", "kubectl_delete_all"),
+        ("helm list -A -q | xargs -n1 helm delete", "kubectl_delete_all"),
+        # One named release, or those a grep or filter picks: everyday.
+        ("helm uninstall myapp -n dev", None),
+        ("helm ls -q | grep preview- | xargs helm uninstall", None),
+        ("helm ls --filter 'pr-' -q | xargs helm uninstall", None),
+    ],
+)
+def test_helm_uninstall_of_every_listed_release(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
