@@ -332,6 +332,8 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
 
 
 def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
+    if basename(words[0]) == "az":
+        return _az_deletes(words)
     if basename(words[0]) != "gcloud":
         return None
     verbs = [a for a in words[1:] if not a.startswith("-")]
@@ -346,6 +348,23 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+def _az_deletes(words: Sequence[str]) -> str | None:
+    """Azure's resource deletions: ``az group delete``, ``az aks delete``, ``az vm delete``,
+    ``az keyvault delete``; not of the CLI's own settings (``az config unset``, ``az account
+    clear``, ``az extension remove``). Storage and databases are other rules'."""
+    verbs = operands(words[1:], _AZ_VALUES)
+    if not verbs or verbs[0] in _AZ_LOCAL or "delete" not in verbs[1:4]:
+        return None
+    return f"az {' '.join(verbs[: verbs.index('delete', 1) + 1])} deletes cloud resources"
+
+
+# Options of az that take a value (which may be any word).
+_AZ_VALUES = frozenset(
+    {"--name", "-n", "--resource-group", "-g", "--subscription", "--ids", "--output", "-o"}
+    | {"--query", "--location", "-l", "--cluster-name", "--vault-name", "--server", "-s"}
+)
+# az's groups that act on this machine's own settings or sign-in, not on cloud resources.
+_AZ_LOCAL = frozenset({"config", "account", "extension", "cache", "login", "logout", "devops"})
 # gcloud's groups that act on this machine's own settings, not on cloud resources.
 _GCLOUD_LOCAL = frozenset({"config", "auth", "components", "topic", "help", "info", "init"})
 

@@ -114,8 +114,10 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``s3://b/logs/**``), ``az storage … delete``, ``azcopy rm --recursive``, ``rclone
   purge``, a sync with ``--delete`` from an empty folder; an MCP tool deleting or emptying a
   bucket or container, or every object under a prefix;
-- ``gcloud_delete``: a ``gcloud … delete``, or an MCP GCP tool's delete (not of gcloud's
-  own settings: ``gcloud config configurations delete``);
+- ``gcloud_delete``: the deletion of cloud resources: a ``gcloud … delete``, Azure's ``az …
+  delete`` (``az group delete``, ``az aks delete``, ``az vm delete``; its storage and
+  databases are the rules above'), or an MCP GCP tool's delete (not of the CLIs' own
+  settings: ``gcloud config configurations delete``, ``az config unset``);
 - ``docker_prune``: ``docker system prune --volumes``, ``docker volume prune``, removing
   every listed volume, an MCP docker prune of volumes;
 - ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,

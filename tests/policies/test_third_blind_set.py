@@ -63,3 +63,24 @@ def test_package_runners_of_infrastructure_tools(command: str, rule: str | None)
 )
 def test_helm_uninstall_of_every_listed_release(command: str, rule: str | None) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # Azure's resource deletions, the same act as gcloud's.
+        ("az group delete --name prod-rg --yes --no-wait", "gcloud_delete"),
+        ("az aks delete -g prod-rg -n prod-aks --yes", "gcloud_delete"),
+        ("az vm delete -g rg -n vm1 --yes", "gcloud_delete"),
+        ("az sql db delete -g rg -s srv -n db --yes", "drop_database"),
+        ("az storage account delete -n acct -g rg --yes", "cloud_storage_wipe"),
+        # The CLI's own settings, and reads.
+        ("az config unset defaults.group", None),
+        ("az extension remove --name aks-preview", None),
+        ("az aks get-credentials -g rg -n aks", None),
+        ("az group list -o table", None),
+        ("az group delete --help", None),
+    ],
+)
+def test_azure_deletions(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
