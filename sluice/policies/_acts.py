@@ -138,9 +138,29 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         [*command.redirects, *_overwritten(name, args, feeders if via_xargs else ())], cwd
     )
     if name in ("chmod", "chown", "chgrp") and short_option(args, "R", "--recursive"):
-        for target in operands(args)[1:]:
-            if (path := resolve(target, cwd)) is not None and not path.parts:
+        given = operands(args, frozenset({"--reference", "--from"}))
+        for target in given[1:]:
+            if (path := resolve(target, cwd)) is None:
+                continue
+            if not path.parts:
                 yield Act(f"changes the {'mode' if name == 'chmod' else 'owner'} of", target, path)
+            elif name == "chown" and given and not _own(given[0], path):
+                # `chown -R nobody ~`: the user loses their own files, as with chmod -R 000.
+                yield Act("gives another owner", target, path)
+
+
+_THE_USER = re.compile(r"\$\{?(?:USER|LOGNAME|UID)\}?|\$\((?:whoami|id)…?\)|\$\(id…\)")
+
+
+def _own(owner: str, path: Path) -> bool:
+    """Whether ``chown -R owner`` of ``path`` gives it to the user who has it, so that it is
+    only a repair (``sudo chown -R $USER ~``): for a home folder ``$USER``, ``$(whoami)``,
+    the folder's name (``dev`` for /home/dev) or the first user's id (1000, 501); for
+    /root and the system folders, root."""
+    user = owner.partition(":")[0].partition(".")[0]
+    if path.parts[:1] == ("home",) and len(path.parts) == 2:
+        return bool(_THE_USER.fullmatch(user)) or user in (path.parts[-1], "", "1000", "501")
+    return user in ("root", "0", "")  # a system folder (or one vital() does not name)
 
 
 def _everything(word: str, cwd: str | None) -> bool:

@@ -63,7 +63,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``xargs rm`` fed by ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``git clean
   -d/-x`` or ``git rm -r`` there, an archiver that deletes what it packs (``tar
   --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``), ``shred``, ``truncate``,
-  ``mv``, ``chmod -R 000``, ``--no-preserve-root``, a loop over what a listing of them
+  ``mv``, ``chmod -R 000``, ``chown -R`` to another owner (``sudo chown -R nobody
+  /home/dev``; to the user, ``sudo chown -R $USER ~`` repairs), ``--no-preserve-root``, a loop over what a listing of them
   names (``for f in ~/*``, ``find ~ | while read f``, ``done < <(ls -d ~/*)``, ``xargs -a
   <(…)``) deleting, truncating (``: > "$f"``) or overwriting (``dd of=``, ``cp /dev/null``)
   each file, what a command substitution lists given to ``rm``, ``shred``, ``truncate``,

@@ -84,3 +84,21 @@ def test_helm_uninstall_of_every_listed_release(command: str, rule: str | None) 
 )
 def test_azure_deletions(command: str, rule: str | None) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # The home folder or a system folder given away: a permission wipe.
+        ("sudo chown -R nobody:nogroup /home/dev", "wipe_root_or_home"),
+        ("chown -R nobody ~", "wipe_root_or_home"),
+        ("sudo chown -R $USER /usr", "wipe_root_or_home"),
+        # Given back to the user, or a folder inside: a repair.
+        ("sudo chown -R $USER ~/.npm", None),
+        ("sudo chown -R $(whoami):staff ~", None),
+        ("sudo chown -R dev:dev /home/dev", None),
+        ("sudo chown -R www-data:www-data /var/www/app", None),
+    ],
+)
+def test_recursive_ownership_changes(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
