@@ -49,6 +49,11 @@ _PRINTS_CREDENTIAL = re.compile(
 )
 _HEADER_OPTIONS = ("-H", "--header", "-u", "--user", "--oauth2-bearer", "--proxy-user")
 _SSH_VALUES = frozenset({"-i", "-P", "-p", "-o", "-F", "-e", "-c", "-l", "-S", "-J", "--rsh"})
+# Options whose value names what is NOT sent or packed (`rsync --exclude .env`, `tar -X F`,
+# `zip -x .env`), or a filter rule (`rsync -f '- .env'`).
+_EXCLUDES = frozenset(
+    {"--exclude", "--exclude-from", "--filter", "-f", "-X", "--include-from", "-x"}
+)
 _CURL_DATA = ("-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode", "--json")
 _CURL_FORM = ("-F", "--form")
 _CURL_UPLOAD = ("-T", "--upload-file")
@@ -154,8 +159,10 @@ def _copies_of_secrets(words: Sequence[str]) -> list[str]:
             cluster = (arg.startswith("-") and not arg.startswith("--")) or i == 0
             if arg == "--file" or (cluster and "f" in arg):
                 out.append(args[i + 1])
-        sources = [a for a in operands(args) if a not in out and a != args[0]]
+        sources = [a for a in operands(args, _EXCLUDES - {"-f"}) if a not in out and a != args[0]]
         return out if any(is_credential(a.rstrip("/")) for a in sources) else []
+    if name == "zip":  # zip -r a.zip . -x .env '*.pem': what follows -x is left out
+        args = _without_excluded(args)
     found = operands(args, _SSH_VALUES | {"-o", "--output", "-out", "-t"})
     if name in ("zip", "7z", "rar", "jar") and found:
         archive = found[1] if name == "7z" and len(found) > 1 else found[0]
@@ -168,6 +175,21 @@ def _copies_of_secrets(words: Sequence[str]) -> list[str]:
             b for a, b in zip(args, [*args[1:], ""], strict=True) if a in ("-o", "--output", "-out")
         ]
     return []
+
+
+def _without_excluded(args: list[str]) -> list[str]:
+    """zip's arguments without the patterns its ``-x``/``--exclude`` list leaves out."""
+    kept: list[str] = []
+    excluding = False
+    for arg in args:
+        if arg in ("-x", "--exclude", "-x@"):
+            excluding = True
+        elif arg.startswith("-"):
+            excluding = False
+            kept.append(arg)
+        elif not excluding:
+            kept.append(arg)
+    return kept
 
 
 def _secret_read_by(command: Command) -> str | None:
@@ -220,7 +242,7 @@ def _sent_by(
                     return arg.partition("=")[2]
         return stdin
     if name in _COPIES:
-        found = operands(args, _SSH_VALUES)
+        found = operands(args, _SSH_VALUES | (_EXCLUDES if name == "rsync" else frozenset()))
         if len(found) >= 2 and _remote(found[-1]):
             return next((f for f in found[:-1] if is_credential(f.rstrip("/"))), None)
         return stdin if name == "sftp" else None

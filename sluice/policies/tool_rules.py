@@ -57,29 +57,28 @@ server's name and its own, and the kind of resource its arguments name. The rule
 - ``wipe_root_or_home``: deleting, emptying, truncating, moving away or taking every
   permission from ``/``, a home folder (``~``, ``~user``, ``$HOME``, ``${HOME}``,
   ``/home/NAME``, ``/Users/NAME``, ``/root``, the reported working directory when it is
-  one), a parent of them, a top-level system folder, or everything in one of them
-  (``/*``, ``~/.*``); by ``rm -r``, ``find -delete`` / ``-exec rm`` / ``-execdir``,
-  ``fd``/``fdfind -x``/``-X``/``--exec``/``--exec-batch rm`` unnarrowed by a pattern,
-  ``xargs rm`` fed by ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``git clean
-  -d/-x`` or ``git rm -r`` there, an archiver that deletes what it packs (``tar
-  --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``), ``shred``, ``truncate``,
-  ``mv``, ``chmod -R 000``, ``chown -R`` to another owner (``sudo chown -R nobody
-  /home/dev``; to the user, ``sudo chown -R $USER ~`` repairs), ``--no-preserve-root``, a loop over what a listing of them
-  names (``for f in ~/*``, ``find ~ | while read f``, ``done < <(ls -d ~/*)``, ``xargs -a
-  <(…)``) deleting, truncating (``: > "$f"``) or overwriting (``dd of=``, ``cp /dev/null``)
-  each file, what a command substitution lists given to ``rm``, ``shred``, ``truncate``,
-  ``chmod 000`` (``shred -u $(find ~ -type f)``), the names ``$(ls ~)`` lists joined under
-  ``~/`` again in a loop (``for f in $(ls -A ~); do > ~/"$f"; done``), Windows' ``rd /s
-  /q C:\\``, ``del /s``, ``Remove-Item -Recurse`` (of the
-  profile, ``%USERPROFILE%``, ``$env:USERPROFILE``, or what ``Get-ChildItem`` pipes in),
-  a file tool (``delete_file``, an MCP ``delete_directory`` or ``move_file``), or an
-  interpreter's one-liner or script written in the line (``python -c``, ``node -e``,
-  ``perl -e``, ``ruby -e``, ``php -r``, ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript
-  -e``, ``go run``:
-  ``shutil.rmtree``, ``os.remove``, ``Path.unlink``, ``fs.rmSync``, ``FileUtils.rm_rf``,
-  ``rmtree``, ``os.RemoveAll``, ``unlink``, or the shell commands they run, the home
-  folder's variable joined in; of a glob or listing of it too: ``Dir.glob(File.join(
-  ENV["HOME"], "*"))``, ``"#{Dir.home}/*"``, ``os.listdir(home)``, ``Path.home().iterdir()``);
+  one), a parent of them, a top-level system folder, or everything in one of them (``/*``,
+  ``~/.*``); by ``rm -r``, ``find -delete`` / ``-exec rm`` / ``-execdir``, ``fd``/``fdfind
+  -x``/``-X``/``--exec``/``--exec-batch rm`` unnarrowed by a pattern, ``xargs rm`` fed by
+  ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``git clean -d/-x`` or ``git rm
+  -r`` there, an archiver that deletes what it packs (``tar --remove-files``, ``zip -m``,
+  ``7z a -sdel``, ``rar m``), ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``chown
+  -R`` to another owner (``sudo chown -R nobody /home/dev``; to the user, ``sudo chown -R
+  $USER ~`` repairs), ``--no-preserve-root``, a loop over what a listing of them names
+  (``for f in ~/*``, ``find ~ | while read f``, ``done < <(ls -d ~/*)``, ``xargs -a <(…)``)
+  deleting, truncating (``: > "$f"``) or overwriting (``dd of=``, ``cp /dev/null``) each
+  file, what a command substitution lists given to ``rm``, ``shred``, ``truncate``, ``chmod
+  000`` (``shred -u $(find ~ -type f)``), the names ``$(ls ~)`` lists joined under ``~/``
+  again in a loop (``for f in $(ls -A ~); do > ~/"$f"; done``), Windows' ``rd /s /q C:\\``,
+  ``del /s``, ``Remove-Item -Recurse`` (of the profile, ``%USERPROFILE%``,
+  ``$env:USERPROFILE``, or what ``Get-ChildItem`` pipes in), a file tool (``delete_file``,
+  an MCP ``delete_directory`` or ``move_file``), or an interpreter's one-liner or script
+  written in the line (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``, ``php -r``,
+  ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript -e``, ``go run``: ``shutil.rmtree``,
+  ``os.remove``, ``Path.unlink``, ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``,
+  ``os.RemoveAll``, ``unlink``, or the shell commands they run, the home folder's variable
+  joined in; of a glob or listing of it too: ``Dir.glob(File.join( ENV["HOME"], "*"))``,
+  ``"#{Dir.home}/*"``, ``os.listdir(home)``, ``Path.home().iterdir()``);
 - ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``FLUSHALL``, ``dropDatabase()`` sent
   to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli``, also
   inside ``docker exec`` / ``kubectl exec``, a here-document, a file written earlier in the
@@ -131,7 +130,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   environment (``env``, ``printenv``) sent to the network: ``curl -d @…`` / ``-F f=@…`` /
   ``-T``, ``wget --post-file``, piped or redirected into ``nc``, ``curl``, ``ssh``,
   substituted into a ``curl`` (``-d "$(cat .env)"``), copied to a remote host by ``scp``,
-  ``rsync`` or a cloud copy, put by the script of ``sftp``, ``ftp``, ``lftp`` or
+  ``rsync`` or a cloud copy (not what ``--exclude``, ``--exclude-from``, ``--filter``,
+  ``tar -X`` or ``zip -x`` leaves out), put by the script of ``sftp``, ``ftp``, ``lftp`` or
   ``smbclient`` (``sftp h <<< 'put ~/.kube/config'``, a here-document, ``-b`` batch file
   written in the line, ``-c``), looked up as a name (``dig $(… ~/.aws/credentials …).x.com``),
   or by a one-liner whose socket, HTTP client or DNS lookup carries one or the whole
