@@ -22,7 +22,7 @@ from itertools import chain
 from typing import Any
 
 from sluice.policies._acts import destroyed
-from sluice.policies._exfil import TRANSFERS, uploads_credential
+from sluice.policies._exfil import TRANSFERS, socket_redirects, uploads_credential
 from sluice.policies._forks import forks_forever
 from sluice.policies._infra import (
     INFRA_RULES,
@@ -242,7 +242,7 @@ class _Rules:
     def line(self, line: str, cwd: str | None, depth: int) -> None:
         if forks_forever(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
-        commands = parse(windows_paths(line))
+        commands = parse(socket_redirects(windows_paths(line)))
         state = LineState(line, cwd)
         if "read" in line:
             state.bind_reads(commands)

@@ -128,7 +128,9 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``known_hosts`` and ``config``, ``.env`` but ``.env.example``, ``~/.aws``, ``~/.netrc``,
   ``~/.kube/config``, private keys, …) or the
   environment (``env``, ``printenv``) sent to the network: ``curl -d @…`` / ``-F f=@…`` /
-  ``-T``, ``wget --post-file``, piped or redirected into ``nc``, ``curl``, ``ssh``,
+  ``-T``, ``wget --post-file``, piped or redirected into ``nc``, ``curl``, ``ssh``, redirected to
+  bash's ``/dev/tcp/h/p`` or ``/dev/udp/h/p`` (also through a descriptor ``exec 3<>`` opened
+  on one: ``… >&3``),
   substituted into a ``curl`` (``-d "$(cat .env)"``), copied to a remote host by ``scp``,
   ``rsync`` or a cloud copy (not what ``--exclude``, ``--exclude-from``, ``--filter``,
   ``tar -X`` or ``zip -x`` leaves out), put by the script of ``sftp``, ``ftp``, ``lftp`` or
