@@ -319,7 +319,7 @@ class _Rules:
         if reason := wipes_disk(command, words):
             self.flag("disk_wipe", reason)
         script = (script_run(words) or "").removeprefix("./")
-        if script in state.downloaded:
+        if script and state.runs_downloaded(script):
             self.flag("download_exec", DOWNLOAD)
         if depth >= _DEPTH:
             return

@@ -73,6 +73,7 @@ class LineState:
         self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF, tee
         self.destroy_plans: set[str] = set()  # terraform plan -destroy -out=F's files
         self.downloaded: set[str] = set()  # files curl or wget saved
+        self.unpacked: set[str] = set()  # folders a download was unpacked into
         # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
         self.loops: dict[str, list[str]] = {}
         # The folder whose entries' bare names a variable takes (`for f in $(ls ~)`), so
@@ -212,6 +213,31 @@ class LineState:
                 self.downloaded.add(target)
         if name in _FETCHERS:
             self.downloaded.update(s.removeprefix("./") for s in _saved_by(name, args))
+        if name in _UNPACKERS and len(self.unpacked) < _VARIABLES:
+            fetched = any(
+                basename(w[0]) in _FETCHERS for c in self.pipe[:-1] if (w := unwrap(c.words)[0])
+            )
+            archive = [a.removeprefix("./") for a in operands(args, _UNPACK_VALUES)]
+            if fetched or self.downloaded.intersection(archive):
+                folder = _unpacked_into(name, args)
+                self.unpacked.add(folder)
+                if (where := resolve(folder, self.cwd)) is not None:
+                    self.unpacked.add("/" + "/".join(where.parts))
+
+    def runs_downloaded(self, script: str) -> bool:
+        """Whether ``script`` (a path a command runs) was downloaded in this line, or
+        unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``)."""
+        script = script.removeprefix("./")
+        if script in self.downloaded:
+            return True
+        where = resolve(script, self.cwd)
+        absolute = "/" + "/".join(where.parts) if where is not None else script
+        return any(
+            (folder == "." and not script.startswith("/"))
+            or script.startswith(folder + "/")
+            or absolute.startswith(folder.rstrip("/") + "/")
+            for folder in self.unpacked
+        )
 
 
 _LOOP_VALUES = 16
@@ -282,9 +308,31 @@ def _switched_branch(args: Sequence[str]) -> str | None:
     return None
 
 
+_UNPACKERS = frozenset({"tar", "bsdtar", "unzip", "7z", "gunzip"})
+_UNPACK_VALUES = frozenset({"-C", "--directory", "-d"})
+
+
+def _unpacked_into(name: str, args: Sequence[str]) -> str:
+    """The folder ``tar -C D`` / ``unzip -d D`` unpacks into ("." when none is named)."""
+    for flag, value in pairwise(args):
+        if flag in ("-C", "--directory") or (name == "unzip" and flag == "-d"):
+            return value.removeprefix("./").rstrip("/") or "/"
+    given = [a.partition("=")[2] for a in args if a.startswith("--directory=")]
+    return given[0].removeprefix("./").rstrip("/") if given else "."
+
+
 def _saved_by(name: str, args: Sequence[str]) -> list[str]:
-    """The files ``curl -o F`` / ``wget -O F`` save (``-O`` alone: named after the URL)."""
+    """The files ``curl -o F`` / ``wget -O F`` save (``-O`` alone: named after the URL),
+    also at the end of a cluster (``curl -sSLo F``, ``wget -qO F``)."""
     saved = [b for a, b in pairwise(args) if a in ("-o", "--output", "-O", "--output-document")]
+    saved += [
+        b
+        for a, b in pairwise(args)
+        if a[:1] == "-"
+        and a[1:2] != "-"
+        and len(a) > 2
+        and a[-1] in ("o" if name == "curl" else "oO")
+    ]
     saved += [
         a.partition("=")[2] for a in args if a.startswith(("--output=", "--output-document="))
     ]

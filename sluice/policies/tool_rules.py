@@ -147,7 +147,10 @@ server's name and its own, and the kind of resource its arguments name. The rule
   the API it is for);
 - ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
   ``curl … | python3``, ``bash <(curl …)``, ``sh -c "$(curl …)"``, ``iwr … | iex``, a script
-  downloaded then run in the same command, a one-liner that fetches code and runs it
+  or program downloaded then run in the same command (``curl -sSLo /tmp/a URL && chmod +x
+  /tmp/a && /tmp/a``; a checksum checked between proves the bytes, not what they do), or one
+  unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``, ``unzip
+  t.zip -d D`` of a downloaded ``t.zip``), a one-liner that fetches code and runs it
   (``exec(urlopen(u).read())``, node's ``eval`` of a fetched body, ``new Function``, php's
   ``eval(file_get_contents(url))``, ruby's ``eval(URI.open(u).read)``, PowerShell's ``iex
   (New-Object Net.WebClient).DownloadString(u)``, ``import('https://…')``);
