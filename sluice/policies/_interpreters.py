@@ -125,7 +125,9 @@ _ENVIRONMENT = re.compile(
 # php's `eval(file_get_contents(url))`, PowerShell's `iex (iwr …)`).
 _RUNS_TEXT = re.compile(
     r"(?<![.\w])(?:exec|eval)\s*\(|(?<![.\w$])eval\s+[$\w]|new\s+Function\s*\("
-    r"|\bvm\.(?:runIn\w+|Script|compileFunction)|instance_eval|class_eval|Kernel\.eval"
+    r"|(?<![.\w$])(?:globalThis\.|window\.)?(?:eval|Function)\s*[),]|(?<![.\w$])Function\s*\("
+    r"|\bvm\.(?:runIn\w+|Script|compileFunction)|runIn(?:This|New)Context|instance_eval"
+    r"|class_eval|Kernel\.eval"
     r"|(?i:\biex\b|invoke-expression|scriptblock\]::create)"
 )
 # Code loaded straight from a URL: php's `include 'https://…'`, `import('https://…')`.

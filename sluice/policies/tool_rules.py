@@ -151,9 +151,11 @@ server's name and its own, and the kind of resource its arguments name. The rule
   /tmp/a && /tmp/a``; a checksum checked between proves the bytes, not what they do), or one
   unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``, ``unzip
   t.zip -d D`` of a downloaded ``t.zip``), a one-liner that fetches code and runs it
-  (``exec(urlopen(u).read())``, node's ``eval`` of a fetched body, ``new Function``, php's
-  ``eval(file_get_contents(url))``, ruby's ``eval(URI.open(u).read)``, PowerShell's ``iex
-  (New-Object Net.WebClient).DownloadString(u)``, ``import('https://…')``);
+  (``exec(urlopen(u).read())``, node's ``eval`` of a fetched body (called, or given as a
+  value: ``fetch(u).then(r => r.text()).then(eval)``, ``Function``,
+  ``vm.runInThisContext``), ``new Function``, php's ``eval(file_get_contents(url))``, ruby's
+  ``eval(URI.open(u).read)``, PowerShell's ``iex (New-Object
+  Net.WebClient).DownloadString(u)``, ``import('https://…')``);
 - ``disk_wipe``: ``mkfs``, ``dd``/``dcfldd of=`` in any argument order, ``shred``,
   ``wipefs``, ``blkdiscard``, ``sgdisk``, a redirect, ``tee``, the destination of ``cp``,
   ``mv``, ``install``, ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on
