@@ -350,6 +350,8 @@ class _Rules:
         reading = read_code(code, backquotes_run=_BACKQUOTES_RUN.match(name) is not None)
         if reading.drops:
             self.flag("drop_database", f"{name} one-liner {reading.drops}")
+        if reading.wipes_storage:
+            self.flag("cloud_storage_wipe", f"{name} one-liner deletes stored data")
         if reading.destroys:
             self.flag("wipe_root_or_home", f"{name} one-liner deletes {reading.destroys}")
         if reading.sends_credential:

@@ -164,6 +164,7 @@ class Reading:
     shell_lines: list[str] = field(default_factory=list)  # command lines it runs
     forks_forever: bool = False  # a fork bomb: fork in an endless loop
     drops: str | None = None  # the statement dropping a database, sent by a driver call
+    wipes_storage: str | None = None  # a cloud SDK's call deleting a bucket or its objects
 
 
 def code_of(words: Sequence[str]) -> str | None:
@@ -222,7 +223,22 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
             for m in _LITERAL.finditer(joined)
         ]
     reading.drops = _driver_drops(marked, literals)
+    wipe = _WIPES_STORAGE.search(code) if "delete" in code else None
+    # `.objects.all().delete()` is Django's ORM too: a bucket's only where one is named.
+    if wipe and (not wipe.group().startswith(".objects") or _BUCKET.search(code)):
+        reading.wipes_storage = wipe.group().rstrip("( ")
     return reading
+
+
+# A cloud SDK's deletion of a bucket, a container or every object under a prefix: boto3's
+# `Bucket('b').objects.all().delete()`, `delete_bucket`, `delete_objects`; google-cloud-
+# storage's `bucket.delete(force=True)`, `delete_blobs`; azure's `delete_container`.
+_BUCKET = re.compile(r"boto3|[Bb]ucket\(|\bs3\b")
+_WIPES_STORAGE = re.compile(
+    r"\.(?:objects|object_versions|blobs)\.(?:all|filter)\([^)]{0,200}\)\.delete\("
+    r"|\b[Bb]ucket\([^)]{0,200}\)\.delete\(|\bbucket\.delete\(\s*force\s*=\s*True"
+    r"|\.delete_(?:bucket|objects|container|blobs|file_system|share)\("
+)
 
 
 _KEY_USE = re.compile(r"(?:key_filename|identity_file|keyfile|private_key_file\(|-i)\s*=?\s*$")

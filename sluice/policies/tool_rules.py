@@ -108,12 +108,14 @@ server's name and its own, and the kind of resource its arguments name. The rule
   Kubernetes tool deleting
   the same (``{"resourceType": "namespace"}``,
   ``delete_namespace``, ``allNamespaces: true``);
-- ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it,
-  only an empty bucket goes), ``gsutil rm -r``,
-  ``gcloud storage rm -r``, a wildcard reaching every object (``gs://b/**``, ``gs://b/*``,
-  ``s3://b/logs/**``), ``az storage … delete``, ``azcopy rm --recursive``, ``rclone
-  purge``, a sync with ``--delete`` from an empty folder; an MCP tool deleting or emptying a
-  bucket or container, or every object under a prefix;
+- ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it, only
+  an empty bucket goes), ``gsutil rm -r``, ``gcloud storage rm -r``, a wildcard reaching
+  every object (``gs://b/**``, ``gs://b/*``, ``s3://b/logs/**``), ``az storage … delete``,
+  ``azcopy rm --recursive``, ``rclone purge``, a sync with ``--delete`` from an empty
+  folder, a cloud SDK's call in a one-liner (boto3's ``Bucket('b').objects.all().delete()``,
+  ``delete_bucket``, ``delete_objects``; google-cloud-storage's
+  ``bucket.delete(force=True)``; azure's ``delete_container``); an MCP tool deleting or
+  emptying a bucket or container, or every object under a prefix;
 - ``gcloud_delete``: the deletion of cloud resources: a ``gcloud … delete``, Azure's ``az …
   delete`` (``az group delete``, ``az aks delete``, ``az vm delete``; its storage and
   databases are the rules above'), or an MCP GCP tool's delete (not of the CLIs' own

@@ -222,3 +222,43 @@ def test_downloads_run_in_the_same_line(command: str, rule: str | None) -> None:
 )
 def test_promise_chains_that_run_what_they_fetch(command: str, rule: str | None) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # A cloud SDK deleting a bucket, a container or every object in one.
+        (
+            "python -c \"import boto3; boto3.resource('s3').Bucket('prod-logs')"
+            '.objects.all().delete()"',
+            "cloud_storage_wipe",
+        ),
+        (
+            "python -c \"import boto3; boto3.client('s3').delete_bucket(Bucket='x')\"",
+            "cloud_storage_wipe",
+        ),
+        (
+            'python -c "from google.cloud import storage; '
+            "storage.Client().bucket('x').delete(force=True)\"",
+            "cloud_storage_wipe",
+        ),
+        (
+            'python -c "from azure.storage.blob import BlobServiceClient as B; '
+            "B.from_connection_string(c).delete_container('logs')\"",
+            "cloud_storage_wipe",
+        ),
+        # One object; a list; the ORM's rows of a model.
+        (
+            "python -c \"import boto3; boto3.client('s3').delete_object(Bucket='x', Key='tmp/a')\"",
+            None,
+        ),
+        ("python -c \"import boto3; print(boto3.client('s3').list_buckets())\"", None),
+        (
+            'python manage.py shell -c "from shop.models import Cart; '
+            'Cart.objects.filter(stale=True).delete()"',
+            None,
+        ),
+    ],
+)
+def test_cloud_sdk_deletions_in_one_liners(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
