@@ -22,7 +22,12 @@ from itertools import chain
 from typing import Any
 
 from sluice.policies._acts import destroyed
-from sluice.policies._exfil import TRANSFERS, socket_redirects, uploads_credential
+from sluice.policies._exfil import (
+    TRANSFERS,
+    powershell_sends,
+    socket_redirects,
+    uploads_credential,
+)
 from sluice.policies._forks import forks_forever
 from sluice.policies._infra import (
     INFRA_RULES,
@@ -242,7 +247,10 @@ class _Rules:
     def line(self, line: str, cwd: str | None, depth: int) -> None:
         if forks_forever(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
-        commands = parse(socket_redirects(windows_paths(line)))
+        line = windows_paths(line)
+        if "-" in line and (sent := powershell_sends(line)):  # Invoke-WebRequest -InFile F
+            self.flag("credential_exfiltration", f"Sends {sent} to the network (PowerShell)")
+        commands = parse(socket_redirects(line))
         state = LineState(line, cwd)
         if "read" in line:
             state.bind_reads(commands)

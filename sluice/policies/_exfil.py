@@ -15,12 +15,13 @@ from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_credential
 from sluice.policies._wrappers import operands, unwrap
 
-__all__ = ["TRANSFERS", "Pipeline", "socket_redirects", "uploads_credential"]
+__all__ = ["TRANSFERS", "Pipeline", "powershell_sends", "socket_redirects", "uploads_credential"]
 
 # Programs that send their input, or files named to them, over the network.
 _RAW = frozenset(
     {"nc", "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "mail", "mailx", "sendmail"}
     | {"mutt", "http", "https", "xh", "cryptcat", "sftp", "ftp", "curl", "wget", "scp"}
+    | {"Invoke-WebRequest", "Invoke-RestMethod", "iwr", "irm"}
 )
 _COPIES = frozenset({"scp", "rsync", "sftp"})
 _CLOUD_COPY = frozenset({"aws", "gsutil", "rclone", "az", "gh", "s3cmd", "mc", "gcloud"})
@@ -101,7 +102,7 @@ class Pipeline:
             self.group = self.group or read
         stdin = self.flowing if producer is not None else None
         head = unwrap(command.words)[0][:1]
-        if stdin and stdin.startswith("$") and (not head or basename(head[0]) not in _SOCKETS):
+        if stdin and _variable(stdin) and (not head or basename(head[0]) not in _SOCKETS):
             stdin = None  # a token piped into `gh auth login`, `docker login`, `ssh sudo -S`
         stdin = stdin or next((f for f in command.inputs if is_credential(f)), None)
         self.flowing = read or stdin
@@ -111,7 +112,7 @@ class Pipeline:
         words, _ = unwrap(command.words)
         if words and basename(words[0]) in ("curl", "wget", "http", "https", "xh"):
             self._keep_headers(words)
-        if command.feeds in _SENDERS and read is not None and not read.startswith("$"):
+        if command.feeds in _SENDERS and read is not None and not _variable(read):
             # A token a CLI prints, in a header: `curl -H "Authorization: Bearer $(gcloud auth
             # print-access-token)"` calls the API it is for.
             printer = f"$({words[0]}" if words else ""
@@ -143,6 +144,12 @@ class Pipeline:
 
 
 _HEADERS = 16
+
+
+def _variable(secret: str) -> bool:
+    """Whether ``secret`` is a variable's value (``$AWS_SECRET_ACCESS_KEY``), not a file
+    under a variable's folder (``$env:USERPROFILE/.aws/credentials``)."""
+    return secret.startswith("$") and "/" not in secret
 
 
 def printed_credential(words: Sequence[str]) -> str | None:
@@ -298,6 +305,32 @@ def socket_redirects(line: str) -> str:
         duplicate = re.compile(r"(?<![0-9<])[0-9]?>&\s*" + fd + r"(?![0-9])")
         line = duplicate.sub(" >" + address.replace("\\", "\\\\"), line)
     return line
+
+
+# PowerShell's HTTP clients, and a statement of theirs (up to `;`, `|` or a line's end).
+_POWERSHELL_SENDER = re.compile(
+    r"(?i)\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b([^;|\n]*)"
+)
+# What they send: a file (`-InFile F`), or a body read from one (`-Body (Get-Content F)`,
+# `-Body ([IO.File]::ReadAllText("F"))`).
+_POWERSHELL_SENT = re.compile(
+    r"(?i)-InFile[:\s]\s*['\"]?([^\s'\")]+)"
+    r"|-Body[:\s]\s*\$?\(\s*(?:Get-Content|gc|cat|type)\s+(?:-(?:Path|LiteralPath)\s+)?"
+    r"['\"]?([^\s'\")]+)"
+    r"|-Body[:\s]\s*\$?\(\s*\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+)"
+)
+
+
+def powershell_sends(line: str) -> str | None:
+    """The credential file a PowerShell HTTP client sends (``Invoke-WebRequest -Method Post
+    -InFile $env:USERPROFILE/.aws/credentials``, ``irm -Body (Get-Content ~/.ssh/id_rsa)``;
+    Windows' backslashes already made slashes), if any."""
+    for statement in _POWERSHELL_SENDER.finditer(line):
+        for sent in _POWERSHELL_SENT.finditer(statement.group(1)):
+            path = sent.group(1) or sent.group(2) or sent.group(3) or ""
+            if is_credential(path):
+                return path
+    return None
 
 
 TRANSFERS = frozenset({"sftp", "ftp", "lftp", "smbclient", "tftp", "ncftp", "yafc", "pftp"})

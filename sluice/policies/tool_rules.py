@@ -137,7 +137,9 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``/dev/udp/h/p`` (also through a descriptor ``exec 3<>`` opened on one: ``… >&3``),
   substituted into a ``curl`` (``-d "$(cat .env)"``), copied to a remote host by ``scp``,
   ``rsync`` or a cloud copy (not what ``--exclude``, ``--exclude-from``, ``--filter``, ``tar
-  -X`` or ``zip -x`` leaves out), put by the script of ``sftp``, ``ftp``, ``lftp`` or
+  -X`` or ``zip -x`` leaves out), sent by PowerShell's ``Invoke-WebRequest`` or
+  ``Invoke-RestMethod`` (``-InFile $env:USERPROFILE\\.aws\\credentials``, ``-Body
+  (Get-Content …)``, piped in), put by the script of ``sftp``, ``ftp``, ``lftp`` or
   ``smbclient`` (``sftp h <<< 'put ~/.kube/config'``, a here-document, ``-b`` batch file
   written in the line, ``-c``), looked up as a name (``dig $(… ~/.aws/credentials
   …).x.com``), or by a one-liner whose socket, HTTP client or DNS lookup carries one or the
