@@ -82,6 +82,10 @@ class Pipeline:
         # the secret read inside the group open, if any.
         self.group: str | None = None
         self.grouping = False
+        # Loop variables that carry a credential's text, encoded or not: `for l in $(xxd -p
+        # ~/.npmrc)`, `base64 ~/.aws/credentials | while read l`.
+        self.carriers: dict[str, str] = {}
+        self.listed: str | None = None  # the secret a `for` loop's substitution reads
 
     def close_group(self) -> None:
         """The group (``( … )``, ``{ …; }``) ends: what flows on is what any of it read."""
@@ -106,6 +110,10 @@ class Pipeline:
             stdin = None  # a token piped into `gh auth login`, `docker login`, `ssh sudo -S`
         stdin = stdin or next((f for f in command.inputs if is_credential(f)), None)
         self.flowing = read or stdin
+        if command.feeds == "for" and self.flowing:
+            self.listed = self.flowing
+        if sent := self._carried(command, stdin):
+            return sent
         if self.flowing:
             self.stashed.update(command.redirects)
         self.stashed.update(_copies_of_secrets(unwrap(command.words)[0]))
@@ -125,6 +133,26 @@ class Pipeline:
             return None
         sent = _sent_by(words, stdin, self._holds_secret)
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
+
+    def _carried(self, command: Command, stdin: str | None) -> str | None:
+        """Bind the variables of a loop over a credential's text; say what a sender given
+        one of them (``dig +short $l.x.example``) sends."""
+        given = command.words
+        if given[:1] == ("for",) and len(given) > 2 and self.listed:
+            self.carriers[given[1]] = self.listed
+            self.listed = None
+        elif given[:2] == ("while", "read") and stdin and len(self.carriers) < _HEADERS:
+            for variable in operands(given[2:], frozenset({"-d", "-p", "-u", "-n", "-t"})):
+                self.carriers[variable] = stdin
+        if not self.carriers:
+            return None
+        words = unwrap(given[1:] if given[:1] == ("do",) else given)[0]
+        if not words or basename(words[0]) not in _SENDERS:
+            return None
+        for variable, secret in self.carriers.items():
+            if any(f"${variable}" in w or f"${{{variable}}}" in w for w in words[1:]):
+                return f"Sends {secret} to the network ({basename(words[0])}, a piece at a time)"
+        return None
 
     def _keep_headers(self, words: Sequence[str]) -> None:
         for option, value in zip(words, [*words[1:], ""], strict=True):

