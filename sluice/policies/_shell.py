@@ -138,7 +138,7 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
             continue
         if kind in ("operator", "redirect", "input", "blank") and word is not None:
             whole = "".join(word)
-            if quoting and "$(" in whole:  # "$(echo ~)", "$(printf 'rm -rf %s' "$HOME")"
+            if quoting and ("$(" in whole or "`" in whole):  # "$(echo ~)", "`echo ~`"
                 whole = _KNOWN_SUBSTITUTION.sub(_known_output, whole)
             if quoting:  # `'a'"'"'b'` is one string: read whole, not piece by piece
                 quoted.append((whole, program(words) or outer, quoting == "'"))
@@ -217,6 +217,7 @@ def _printed(words: Sequence[str]) -> str:
 # printf, `eval echo` of a home spelling, pwd, dirname, realpath.
 _KNOWN_SUBSTITUTION = re.compile(
     r"\$\(\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd)\b[^()`]*)\)"
+    r"|`\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd)\b[^()`]*)`"
 )
 _USER_HOME = re.compile(r"~(?:\$\{?(?:USER|LOGNAME)\}?|\$\(whoami\))")
 _FORMAT = re.compile(r"%[-+ #0-9.]*[sbqd]")
@@ -227,7 +228,7 @@ def _known_output(found: re.Match[str]) -> str:
     ``~``, ``$(printf 'rm -rf %s' "$HOME")`` ``rm -rf $HOME``, ``$(dirname ~/x)`` ``~``), or
     the substitution itself when it is not plain."""
     try:
-        words = shlex.split(found.group(1))
+        words = shlex.split(found.group(1) or found.group(2))
     except ValueError:
         return found.group()
     evaluated = words[:1] == ["eval"]

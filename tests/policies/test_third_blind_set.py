@@ -16,6 +16,7 @@ from tests.policies.verdicts import bash
         ('rm -rf "$(eval echo ~$USER)"', "wipe_root_or_home"),
         ('rm -rf "$(dirname ~/notes)"', "wipe_root_or_home"),
         ('rm -rf "$(cd ~ && pwd)"', "wipe_root_or_home"),
+        ('rm -rf "`echo ~`"', "wipe_root_or_home"),
         # A command line built by printf or echo, then run.
         ('bash -c "$(printf \'rm -rf %s\' "$HOME")"', "wipe_root_or_home"),
         ('eval "$(printf \'rm -rf %s\' "$HOME")"', "wipe_root_or_home"),
