@@ -236,7 +236,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
 _BUCKET = re.compile(r"boto3|[Bb]ucket\(|\bs3\b")
 _WIPES_STORAGE = re.compile(
     r"\.(?:objects|object_versions|blobs)\.(?:all|filter)\([^)]{0,200}\)\.delete\("
-    r"|\b[Bb]ucket\([^)]{0,200}\)\.delete\(|\bbucket\.delete\(\s*force\s*=\s*True"
+    r"|\b[Bb]ucket\([^)]{0,200}\)\.delete\(|\.delete\(\s*force\s*=\s*True"
     r"|\.delete_(?:bucket|objects|container|blobs|file_system|share)\("
 )
 

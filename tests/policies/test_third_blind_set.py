@@ -248,6 +248,11 @@ def test_promise_chains_that_run_what_they_fetch(command: str, rule: str | None)
             "B.from_connection_string(c).delete_container('logs')\"",
             "cloud_storage_wipe",
         ),
+        (
+            'python -c "from google.cloud import storage; '
+            '[b.delete(force=True) for b in storage.Client().list_buckets()]"',
+            "cloud_storage_wipe",
+        ),
         # One object; a list; the ORM's rows of a model.
         (
             "python -c \"import boto3; boto3.client('s3').delete_object(Bucket='x', Key='tmp/a')\"",
