@@ -134,6 +134,19 @@ class Pipeline:
         sent = _sent_by(words, stdin, self._holds_secret)
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
 
+    def bind_reads(self, commands: Sequence[Command]) -> None:
+        """Before a line is followed: the variables of a ``while read`` loop whose input
+        comes after ``done`` from a credential (``done < <(xxd -p ~/.netrc)``)."""
+        variables: list[str] = []
+        secret: str | None = None
+        for command in commands:
+            if command.words[:2] == ("while", "read"):
+                variables += operands(command.words[2:], frozenset({"-d", "-p", "-u", "-n"}))
+            elif command.after == "<(" and command.feeds == "done":
+                secret = secret or _secret_read_by(command)
+        if secret is not None:
+            self.carriers.update(dict.fromkeys(variables[:_HEADERS], secret))
+
     def _carried(self, command: Command, stdin: str | None) -> str | None:
         """Bind the variables of a loop over a credential's text; say what a sender given
         one of them (``dig +short $l.x.example``) sends."""
