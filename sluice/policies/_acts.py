@@ -149,7 +149,9 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
                 yield Act("gives another owner", target, path)
 
 
-_THE_USER = re.compile(r"\$\{?(?:USER|LOGNAME|UID)\}?|\$\((?:whoami|id)…?\)|\$\(id…\)")
+_THE_USER = re.compile(
+    r"\$\{?(?:USER|LOGNAME|UID|SUDO_USER|SUDO_UID)\}?|\$\((?:whoami|id|logname)(?:…|\s[^)]*)?\)"
+)
 
 
 def _own(owner: str, path: Path) -> bool:

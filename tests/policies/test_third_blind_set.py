@@ -98,6 +98,8 @@ def test_azure_deletions(command: str, rule: str | None) -> None:
         ("sudo chown -R $USER ~/.npm", None),
         ("sudo chown -R $(whoami):staff ~", None),
         ("sudo chown -R dev:dev /home/dev", None),
+        ('sudo chown -R "$(id -u)":"$(id -g)" ~', None),
+        ("sudo chown -R $SUDO_USER ~", None),
         ("sudo chown -R www-data:www-data /var/www/app", None),
     ],
 )
