@@ -339,6 +339,8 @@ class _Rules:
             self.code(name, state.written[script], cwd, depth)  # cat > x.py <<EOF …; python x.py
         elif script in state.written:
             self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
+        if command.words[:1] == ("eval",) and any(" " in w for w in command.words[1:]):
+            self.line(" ".join(command.words[1:]), cwd, depth + 1)  # eval $(printf 'rm …')
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
         if name in SHELLS and (hidden := decoded(state.pipe)):

@@ -200,46 +200,58 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
 
 
 def _printed(words: Sequence[str]) -> str:
-    """What a substituted command prints, when it is plain: ``echo``'s operands, ``.`` for
-    ``pwd``; else ``$(…)`` (unknown)."""
+    """What a substituted command prints, when it is plain (``echo``'s operands, ``printf``'s
+    format filled, ``.`` for ``pwd``, ``eval echo ~$USER``'s ``~``); else ``$(…)``
+    (unknown)."""
     name = program(words)
-    args = [w for w in words[1:] if not w.startswith("-")]
-    if name == "echo":
-        return " ".join(args)
-    if name == "printf" and args:
-        return " ".join(args[1:]) if len(args) > 1 else args[0]
-    if name == "pwd":
-        return "."
+    if name in ("echo", "printf", "pwd", "eval", "dirname", "realpath", "readlink"):
+        known = _output(list(words[words.index(name) :]) if name in words else list(words))
+        if known is not None:
+            return known
     return "$(" + name + "…)"
 
 
 # A substitution inside quotes whose output is known without running anything: echo,
 # printf, `eval echo` of a home spelling, pwd, dirname, realpath.
 _KNOWN_SUBSTITUTION = re.compile(
-    r"\$\(\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd)\b[^()`]*)\)"
-    r"|`\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd)\b[^()`]*)`"
+    r"\$\(\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)\)"
+    r"|`\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)`"
 )
 _USER_HOME = re.compile(r"~(?:\$\{?(?:USER|LOGNAME)\}?|\$\(whoami\))")
 _FORMAT = re.compile(r"%[-+ #0-9.]*[sbqd]")
+_PASSWD_HOME = re.compile(
+    r"getent\s+passwd\s+(?:\S*(?:USER|LOGNAME|whoami)\S*|\w+)\s*\|\s*cut\s+-d\s*['\"]?:['\"]?"
+    r"\s*-f\s*6"
+)
 
 
 def _known_output(found: re.Match[str]) -> str:
     """What a plain substitution prints (``$(echo ~)`` is ``~``, ``$(eval echo ~$USER)``
     ``~``, ``$(printf 'rm -rf %s' "$HOME")`` ``rm -rf $HOME``, ``$(dirname ~/x)`` ``~``), or
     the substitution itself when it is not plain."""
+    inner = found.group(1) or found.group(2)
+    if _PASSWD_HOME.fullmatch(inner.strip()):
+        return "~"  # $(getent passwd "$USER" | cut -d: -f6)
     try:
-        words = shlex.split(found.group(1) or found.group(2))
+        words = shlex.split(inner)
     except ValueError:
         return found.group()
+    known = _output(words)
+    return found.group() if known is None else known
+
+
+def _output(words: list[str]) -> str | None:
+    """What ``words`` (``echo …``, ``printf FORMAT …``, ``eval echo ~$USER``, ``pwd``,
+    ``dirname P``, ``realpath P``, ``cd P && pwd``) print, or None if not plain."""
     evaluated = words[:1] == ["eval"]
     words = words[1:] if evaluated else words
     if not words or any(w in ("|", ";", ">", "<", "||", "&") for w in words):
-        return found.group()
+        return None
     name, args = words[0], words[1:]
     if name == "cd" and args[1:] == ["&&", "pwd"]:  # $(cd ~ && pwd)
         name, args = "realpath", args[:1]
     if "&&" in args:
-        return found.group()
+        return None
     if name == "echo":
         text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))
     elif name == "printf" and args:
@@ -256,7 +268,7 @@ def _known_output(found: re.Match[str]) -> str:
             head, slash, _ = text.rpartition("/")
             text = (head or "/") if slash else "."
     else:
-        return found.group()
+        return None
     return _USER_HOME.sub("~", text) if evaluated else text
 
 
