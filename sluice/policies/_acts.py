@@ -162,6 +162,8 @@ def _own(owner: str, path: Path) -> bool:
     user = owner.partition(":")[0].partition(".")[0]
     if path.parts[:1] == ("home",) and len(path.parts) == 2:
         return bool(_THE_USER.fullmatch(user)) or user in (path.parts[-1], "", "1000", "501")
+    if path.parts == ("home",):
+        return False  # every user's home given to one owner
     return user in ("root", "0", "")  # a system folder (or one vital() does not name)
 
 

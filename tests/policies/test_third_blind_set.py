@@ -94,6 +94,7 @@ def test_azure_deletions(command: str, rule: str | None) -> None:
         ("sudo chown -R nobody:nogroup /home/dev", "wipe_root_or_home"),
         ("chown -R nobody ~", "wipe_root_or_home"),
         ("sudo chown -R $USER /usr", "wipe_root_or_home"),
+        ("sudo chown -R root:root /home", "wipe_root_or_home"),
         # Given back to the user, or a folder inside: a repair.
         ("sudo chown -R $USER ~/.npm", None),
         ("sudo chown -R $(whoami):staff ~", None),
