@@ -17,9 +17,13 @@ from tests.policies.verdicts import bash
         ('rm -rf "$(dirname ~/notes)"', "wipe_root_or_home"),
         ('rm -rf "$(cd ~ && pwd)"', "wipe_root_or_home"),
         ('rm -rf "`echo ~`"', "wipe_root_or_home"),
+        ('rm -rf "$(getent passwd $USER | cut -d: -f6)"', "wipe_root_or_home"),
+        ('D=$(eval echo ~$USER); rm -rf "$D"', "wipe_root_or_home"),
         # A command line built by printf or echo, then run.
         ('bash -c "$(printf \'rm -rf %s\' "$HOME")"', "wipe_root_or_home"),
         ('eval "$(printf \'rm -rf %s\' "$HOME")"', "wipe_root_or_home"),
+        ("eval $(printf 'rm -rf %s' ~)", "wipe_root_or_home"),
+        ("eval $(ssh-agent -s)", None),
         ('sh -c "$(echo rm -rf /)"', "wipe_root_or_home"),
         # Everyday: the same spellings naming a folder of the project.
         ('rm -rf "$(echo ~)/project/build"', None),
