@@ -177,6 +177,7 @@ _IAC = frozenset(
 
 # Programs that run a package's command: `npx cdktf destroy`, `pnpm dlx sst remove`.
 _RUNNERS = frozenset({"npx", "pnpm", "pnpx", "yarn", "bunx", "bun"})
+_PACKAGES = {"cdktf-cli": "cdktf", "aws-cdk": "cdk"}  # packages named apart from their program
 # Subcommands that change nothing (`terraform plan -destroy` plans), and options whose value
 # may be the word `destroy`.
 _READS_ONLY = frozenset(
@@ -209,10 +210,12 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
         return "aws cloudformation delete-stack deletes the stack's resources"
     if name in _RUNNERS:  # npx cdktf destroy, pnpm dlx sst remove, bunx cdk destroy
         tools = [w for w in words[1:4] if not w.startswith("-") and w not in ("dlx", "exec")]
-        if not tools or basename(tools[0]).partition("@")[0] not in _IAC:
+        package = basename(tools[0]).partition("@")[0] if tools else ""
+        package = _PACKAGES.get(package, package)
+        if package not in _IAC:
             return None
         words = words[words.index(tools[0]) :]
-        name = basename(words[0]).partition("@")[0]
+        name = package
     elif name not in _IAC:
         return None
     rest = words[1:]
@@ -419,7 +422,7 @@ _PROGRAMS = (
     _SQL_CLIENTS
     | _IAC
     | {"dropdb", "dropuser", "mysqladmin", "prisma", "dotnet", "alembic", "flush", "reset_db"}
-    | {"heroku", "fly", "flyctl", "railway", "helm"}
+    | {"heroku", "fly", "flyctl", "railway", "helm", "cdktf-cli", "aws-cdk"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
 )
