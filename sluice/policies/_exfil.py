@@ -379,12 +379,28 @@ def powershell_sends(line: str) -> str | None:
     """The credential file a PowerShell HTTP client sends (``Invoke-WebRequest -Method Post
     -InFile $env:USERPROFILE/.aws/credentials``, ``irm -Body (Get-Content ~/.ssh/id_rsa)``;
     Windows' backslashes already made slashes), if any."""
+    # `$c = Get-Content F -Raw; Invoke-RestMethod … -Body $c`: the variable holds F.
+    held = {
+        m.group(1).lower(): path
+        for m in _POWERSHELL_READ.finditer(line)
+        if is_credential(path := m.group(2) or m.group(3) or "")
+    }
     for statement in _POWERSHELL_SENDER.finditer(line):
         for sent in _POWERSHELL_SENT.finditer(statement.group(1)):
             path = sent.group(1) or sent.group(2) or sent.group(3) or ""
             if is_credential(path):
                 return path
+        for variable in _POWERSHELL_BODY.findall(statement.group(1)) if held else ():
+            if variable.lower() in held:
+                return held[variable.lower()]
     return None
+
+
+_POWERSHELL_READ = re.compile(
+    r"(?i)\$(\w+)\s*=\s*(?:\(\s*)?(?:(?:Get-Content|gc|cat|type)\s+(?:-(?:Path|LiteralPath)\s+)?"
+    r"['\"]?([^\s'\")]+)|\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+))"
+)
+_POWERSHELL_BODY = re.compile(r"(?i)-(?:Body|InFile)[:\s]\s*['\"]?\$(\w+)")
 
 
 TRANSFERS = frozenset({"sftp", "ftp", "lftp", "smbclient", "tftp", "ncftp", "yafc", "pftp"})

@@ -300,5 +300,6 @@ def program(words: Sequence[str]) -> str:
 
 
 def basename(word: str) -> str:
-    """``word`` without its directory: ``/usr/bin/rm`` is ``rm``."""
-    return word.rpartition("/")[2]
+    """``word`` without its directory or Windows' ``.exe``: ``/usr/bin/rm`` is ``rm``,
+    ``curl.exe`` ``curl``."""
+    return word.rpartition("/")[2].removesuffix(".exe")
