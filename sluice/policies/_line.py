@@ -336,6 +336,7 @@ def _saved_by(name: str, args: Sequence[str]) -> list[str]:
     saved += [
         a.partition("=")[2] for a in args if a.startswith(("--output=", "--output-document="))
     ]
+    saved += [b for a, b in pairwise(args) if a.lower() in ("-outfile", "-outf")]  # PowerShell
     remote_name = any(a[:1] == "-" and a[1:2] != "-" and "O" in a for a in args)
     if (name == "curl" and remote_name) or (name == "wget" and "-O" not in args):
         saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
