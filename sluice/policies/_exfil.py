@@ -351,7 +351,8 @@ def socket_redirects(line: str) -> str:
     redirect to that network file, which a sender's check then sees."""
     if "/dev/tcp/" not in line and "/dev/udp/" not in line:
         return line
-    for fd, address in dict(_OPENED_SOCKET.findall(line)).items():
+    opened = dict(_OPENED_SOCKET.findall(line))
+    for fd, address in list(opened.items())[:_HEADERS]:  # a line opening 10,000: the first
         if fd.startswith("{"):  # exec {fd}<>/dev/tcp/h/80; … >&$fd
             target = r"\$\{?" + re.escape(fd[1:-1]) + r"\}?(?!\w)"
         else:
