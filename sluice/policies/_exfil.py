@@ -428,21 +428,35 @@ def uploads_credential(script: str) -> str | None:
 
 
 def _curl_files(args: Sequence[str]) -> list[str]:
-    """The files curl sends: ``-d @file``, ``-F name=@file``, ``-T file`` (``-``: stdin)."""
+    """The files curl sends: ``-d @file``, ``-F name=@file``, ``-T file`` (``-``: stdin),
+    also from a cluster of short options (``-sT file``, ``-sSd @file``)."""
     files: list[str] = []
-    for arg, value in zip(args, [*args[1:], ""], strict=True):
+    for option, given in _curl_options(args):
         for options, attached in ((_CURL_DATA, "@"), (_CURL_FORM, "=@"), (_CURL_UPLOAD, "")):
-            for option in options:
-                if arg == option:
-                    given = value
-                elif arg.startswith(option + "=") and option.startswith("--"):
-                    given = arg.partition("=")[2]
-                elif not option.startswith("--") and arg.startswith(option) and len(arg) > 2:
-                    given = arg[2:]
-                else:
-                    continue
+            if option in options:
                 files += _named_file(given, attached)
     return files
+
+
+# curl's short options that take a value; the others are switches a cluster may hold
+# before one that does (`-sSLT file`: -s, -S, -L, then -T's file).
+_CURL_VALUED = frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz")
+
+
+def _curl_options(args: Sequence[str]) -> list[tuple[str, str]]:
+    """curl's options and their values, long (``--data x``, ``--data=x``) or short, alone
+    (``-d x``), attached (``-dx``) or clustered (``-sSd x``)."""
+    found: list[tuple[str, str]] = []
+    for arg, value in zip(args, [*args[1:], ""], strict=True):
+        if arg.startswith("--"):
+            name, equals, attached = arg.partition("=")
+            found.append((name, attached if equals else value))
+        elif arg.startswith("-") and len(arg) > 1:
+            for at, letter in enumerate(arg[1:], start=1):
+                if letter in _CURL_VALUED:
+                    found.append(("-" + letter, arg[at + 1 :] or value))
+                    break
+    return found
 
 
 def _named_file(value: str, marker: str) -> list[str]:
