@@ -59,7 +59,8 @@ _CURL_DATA = ("-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode
 _CURL_FORM = ("-F", "--form")
 _CURL_UPLOAD = ("-T", "--upload-file")
 _SECRET_VARIABLE = re.compile(
-    r"\$?\{?([A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY)[A-Z0-9_]*)"
+    r"\$?\{?([A-Z0-9_]*"
+    r"(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL)[A-Z0-9_]*)"
 )
 # Raw sockets: nothing legitimate pipes a secret variable into them.
 _SOCKETS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "cryptcat"})
@@ -105,8 +106,7 @@ class Pipeline:
         if self.grouping:
             self.group = self.group or read
         stdin = self.flowing if producer is not None else None
-        head = unwrap(command.words)[0][:1]
-        if stdin and _variable(stdin) and (not head or basename(head[0]) not in _SOCKETS):
+        if stdin and _variable(stdin) and not _sends_stdin(unwrap(command.words)[0]):
             stdin = None  # a token piped into `gh auth login`, `docker login`, `ssh sudo -S`
         stdin = stdin or next((f for f in command.inputs if is_credential(f)), None)
         self.flowing = read or stdin
@@ -192,6 +192,17 @@ def _variable(secret: str) -> bool:
     """Whether ``secret`` is a variable's value (``$AWS_SECRET_ACCESS_KEY``), not a file
     under a variable's folder (``$env:USERPROFILE/.aws/credentials``)."""
     return secret.startswith("$") and "/" not in secret
+
+
+def _sends_stdin(words: Sequence[str]) -> bool:
+    """Whether ``words`` send what is piped in as they read it: a raw socket (``nc h 9``)
+    or curl's body or upload read from stdin (``-d @-``, ``--data-binary @-``, ``-T -``).
+    A secret variable piped into anything else is a login (``docker login
+    --password-stdin``) or a header (``curl -H @-``)."""
+    if not words:
+        return False
+    name = basename(words[0])
+    return name in _SOCKETS or (name == "curl" and "-" in _curl_files(words[1:]))
 
 
 def printed_credential(words: Sequence[str]) -> str | None:
