@@ -254,6 +254,7 @@ class _Rules:
         state = LineState(line, cwd)
         if "read" in line:
             state.bind_reads(commands)
+        if "read" in line or "$(" in line or "`" in line:
             state.pipeline.bind_reads(commands)
         for command in commands:
             if not (command.words or command.redirects or command.inputs):

@@ -87,6 +87,8 @@ class Pipeline:
         # ~/.npmrc)`, `base64 ~/.aws/credentials | while read l`.
         self.carriers: dict[str, str] = {}
         self.listed: str | None = None  # the secret a `for` loop's substitution reads
+        # The secret a substitution gives echo or printf to print (`echo "$(cat .env)"`).
+        self.printed: str | None = None
 
     def close_group(self) -> None:
         """The group (``( … )``, ``{ …; }``) ends: what flows on is what any of it read."""
@@ -103,6 +105,8 @@ class Pipeline:
         if command.after == "(" or command.words[:1] == ("{",):
             self.grouping, self.group = True, None
         read = _secret_read_by(command)
+        if read is None and self.printed and _prints_substitution(command.words):
+            read = self.printed  # echo "{\"text\": \"$(cat .env)\"}" | curl -d @- …
         if self.grouping:
             self.group = self.group or read
         stdin = self.flowing if producer is not None else None
@@ -144,6 +148,8 @@ class Pipeline:
                 variables += operands(command.words[2:], frozenset({"-d", "-p", "-u", "-n"}))
             elif command.after == "<(" and command.feeds == "done":
                 secret = secret or _secret_read_by(command)
+            if command.after in ("$(", "`") and command.feeds in _PRINTERS:
+                self.printed = self.printed or _secret_read_by(command)
         if secret is not None:
             self.carriers.update(dict.fromkeys(variables[:_HEADERS], secret))
 
@@ -192,6 +198,14 @@ def _variable(secret: str) -> bool:
     """Whether ``secret`` is a variable's value (``$AWS_SECRET_ACCESS_KEY``), not a file
     under a variable's folder (``$env:USERPROFILE/.aws/credentials``)."""
     return secret.startswith("$") and "/" not in secret
+
+
+_PRINTERS = frozenset({"echo", "printf"})
+
+
+def _prints_substitution(words: Sequence[str]) -> bool:
+    """Whether ``words`` print what a substitution gave them (``echo "$(cat .env)"``)."""
+    return bool(words) and words[0] in _PRINTERS and any("$(" in w or "`" in w for w in words)
 
 
 def _sends_stdin(words: Sequence[str]) -> bool:

@@ -141,7 +141,9 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
             if quoting and ("$(" in whole or "`" in whole):  # "$(echo ~)", "`echo ~`"
                 whole = _KNOWN_SUBSTITUTION.sub(_known_output, whole)
             if quoting:  # `'a'"'"'b'` is one string: read whole, not piece by piece
-                quoted.append((whole, program(words) or outer, quoting == "'"))
+                # Text's quotes (`-d "{\"text\": \"$(cat .env)\"}"`) are the same text's.
+                given_to = outer if literal else (program(words) or outer)
+                quoted.append((whole, given_to, quoting == "'"))
             if whole.startswith("<<") and not whole.startswith("<<<"):
                 pending.append(whole[2:].lstrip("-"))  # `<< EOF`: the next word names it
             elif pending and not pending[-1] and target is None:
