@@ -56,7 +56,13 @@ from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, vital, windows_paths
 from sluice.policies._wrappers import unwrap
-from sluice.policies._writes import runs_commands, ssh_settings, wipes_disk, writes_secret
+from sluice.policies._writes import (
+    powershell_writes,
+    runs_commands,
+    ssh_settings,
+    wipes_disk,
+    writes_secret,
+)
 
 __all__ = ["RULES", "Finding", "check", "strings"]
 
@@ -250,6 +256,8 @@ class _Rules:
         line = windows_paths(line)
         if "-" in line and (sent := powershell_sends(line)):  # Invoke-WebRequest -InFile F
             self.flag("credential_exfiltration", f"Sends {sent} to the network (PowerShell)")
+        if powershell_writes(line):  # Add-Content -Path $env:USERPROFILE/.ssh/authorized_keys
+            self.flag("credential_write", _CREDENTIALS)
         commands = parse(socket_redirects(line))
         state = LineState(line, cwd)
         if "read" in line:

@@ -12,7 +12,7 @@ from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_secret, resolve, vital
 from sluice.policies._wrappers import operands
 
-__all__ = ["runs_commands", "ssh_settings", "wipes_disk", "writes_secret"]
+__all__ = ["powershell_writes", "runs_commands", "ssh_settings", "wipes_disk", "writes_secret"]
 
 _DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
@@ -77,6 +77,49 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         ]
         return any(map(is_secret, found[-1:] + directory + into))
     return False
+
+
+# PowerShell's file writers: a cmdlet and the rest of its statement, or .NET's File class
+# given the path first (`[IO.File]::AppendAllText("$env:USERPROFILE/.ssh/authorized_keys", …)`).
+_POWERSHELL_WRITER = re.compile(
+    r"(?i)(?:^|[\s;|({'\"])(?:Add-Content|Set-Content|Out-File|Tee-Object|ac|sc)(?=\s)([^;|\n)}]*)"
+    r"|\[(?:System\.)?IO\.File\]::(?:Append|Write)All\w+\(\s*\\?['\"]?([^'\",)]+)"
+)
+_POWERSHELL_PATH = frozenset({"-path", "-filepath", "-literalpath", "-pspath", "-lp"})
+# Their switches: a word after one is not a value.
+_POWERSHELL_SWITCHES = frozenset(
+    {"-append", "-force", "-nonewline", "-noclobber", "-passthru", "-whatif", "-confirm"}
+)
+
+
+def powershell_writes(line: str) -> str | None:
+    """The credential file a PowerShell writer writes (``Add-Content -Path
+    $env:USERPROFILE/.ssh/authorized_keys -Value …``, ``… | Out-File -Append
+    ~/.ssh/authorized_keys``, ``[IO.File]::WriteAllText(F, …)``), if any: a ``-Path``'s
+    value, or else the first operand (the path, by position)."""
+    for found in _POWERSHELL_WRITER.finditer(line):
+        if found.group(2) is not None:
+            path = found.group(2).strip()
+        else:
+            path = _powershell_path(found.group(1).split())
+        path = path.strip("'\"\\")
+        if path and is_secret(path):
+            return path
+    return None
+
+
+def _powershell_path(words: Sequence[str]) -> str:
+    previous = ""
+    for word in words:
+        option, colon, value = word.partition(":")
+        if option.lower() in _POWERSHELL_PATH and colon and value:  # -Path:F
+            return value
+        if previous.lower() in _POWERSHELL_PATH:
+            return word
+        if not word.startswith("-") and (not previous or previous.lower() in _POWERSHELL_SWITCHES):
+            return word
+        previous = word
+    return ""
 
 
 # The folders credentials are kept in, as a destination's last component.

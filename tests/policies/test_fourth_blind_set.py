@@ -90,3 +90,37 @@ def test_secret_variables_piped_to_senders(command: str, rule: str | None) -> No
 )
 def test_credentials_substituted_into_sent_data(command: str, rule: str | None) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # PowerShell's writers given a credential file, by -Path or by position.
+        (
+            "powershell -NoProfile -Command "
+            "'Add-Content -Path $env:USERPROFILE\\.ssh\\authorized_keys -Value k'",
+            "credential_write",
+        ),
+        ('pwsh -c "Set-Content -Path ~/.ssh/authorized_keys -Value k"', "credential_write"),
+        (
+            "pwsh -c \"'k' | Out-File -Append -FilePath $HOME/.ssh/authorized_keys\"",
+            "credential_write",
+        ),
+        (
+            'powershell -Command "Set-Content $env:USERPROFILE\\.aws\\credentials x"',
+            "credential_write",
+        ),
+        (
+            "powershell -Command "
+            "\"[IO.File]::AppendAllText('C:\\Users\\dev\\.ssh\\authorized_keys', 'k')\"",
+            "credential_write",
+        ),
+        # Everyday: the same writers given a project file, or reading a credential's folder.
+        ('pwsh -c "Add-Content -Path notes.txt -Value x"', None),
+        ('pwsh -c "Add-Content -Path log.txt -Value (Get-Content ~/.ssh/known_hosts)"', None),
+        ("pwsh -c \"Set-Content -Path .env.example -Value 'API_KEY='\"", None),
+        ('pwsh -c "Get-Content $env:USERPROFILE\\.ssh\\authorized_keys"', None),
+    ],
+)
+def test_powershell_writers(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
