@@ -320,6 +320,7 @@ class _Rules:
                 plans,
                 lists_namespaces=state.lists_namespaces,
                 other_database=other_database(command.words, state.loops),
+                lists_objects=state.lists_objects,
             )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):

@@ -41,6 +41,7 @@ class Seen:
     destroy_plans: frozenset[str] = frozenset()  # files `terraform plan -destroy` saved
     lists_namespaces: bool = False  # the line lists namespaces, narrowed or not
     other_database: bool = False  # the command names a non-local one (RAILS_ENV=production)
+    lists_objects: bool = False  # the line lists every object of a bucket (list-objects-v2)
 
 
 _SQL_CLIENTS = frozenset(
@@ -293,6 +294,8 @@ _EVERY_OBJECT = re.compile(  # `gs://b/**`, `gs://b/*`, `s3://b/logs/**`: not `g
 def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     name, args = basename(words[0]), list(words[1:])
     positional = operands(args, _AWS_VALUES)
+    if seen.lists_objects and _deletes_each(name, positional, seen.fed):
+        return f"{name} deletes, one by one, every object the line lists in the bucket"
     source = positional[2:3] if name in ("aws", "gcloud") else positional[1:2]
     if name == "aws":  # the service and command first, wherever the global options stand
         args = positional[:2] + [a for a in args if a.startswith("-")]
@@ -332,6 +335,15 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     if name in ("mc", "s3cmd") and any(a in ("rm", "rb", "del") for a in args[:1]) and recursive:
         return f"{name} {args[0]} deletes stored data"
     return None
+
+
+def _deletes_each(name: str, positional: Sequence[str], fed: bool) -> bool:
+    """Whether a command deletes an object it is given, by ``xargs`` or as a substitution
+    or loop variable (``xargs -I{} aws s3 rm s3://b/{}``, ``gsutil rm gs://b/$k``)."""
+    verbs = positional[:2] if name in ("aws", "gcloud") else positional[:1]
+    deletes = verbs in (["s3", "rm"], ["s3api", "delete-object"], ["storage", "rm"], ["rm"])
+    named = [p for p in positional[len(verbs) :] if "$" in p or "{}" in p]
+    return name in ("aws", "gcloud", "gsutil", "s3cmd", "mc") and deletes and (fed or bool(named))
 
 
 def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:

@@ -47,6 +47,16 @@ _SELECTOR = re.compile(
     r"|--pending|--uninstalled"
 )
 _RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
+_EVERY_OBJECT_LISTED = re.compile(
+    r"\baws\b[^|;&]*?\ss3api\s+list-objects(?:-v2)?\b"
+    r"|\baws\b[^|;&]*?\ss3\s+ls\s+(?:--recursive\s+)?s3://[^/\s]+/?(?:\s|$)[^|;&]*--recursive"
+    r"|\baws\b[^|;&]*?\ss3\s+ls\s+--recursive\s+s3://[^/\s]+/?(?:\s|$)"
+    r"|\b(?:gsutil|gcloud\s+storage)\s+ls\b[^|;&]*?\s(?:gs|s3)://[^/\s]+/?(?:\*\*)?(?:\s|$)"
+)
+# A listing narrowed to some objects: a prefix, a filtering query, a grep, an awk pattern.
+_NARROWED = re.compile(
+    r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|\|\s*awk\s+['\"]?/|--include|--exclude"
+)
 _NAMESPACES = re.compile(r"\b(?:kubectl|oc|k)\b[^|;&]*?\sget\s+(?:ns|namespaces?|projects?)\b")
 _DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
@@ -65,6 +75,13 @@ class LineState:
             "kubectl get" in line or ("helm" in line and _RELEASES.search(line) is not None)
         ) and not _SELECTOR.search(line)
         self.lists_namespaces = " get " in line and _NAMESPACES.search(line) is not None
+        # Every object of a bucket: `aws s3api list-objects-v2 --bucket b`, `aws s3 ls
+        # s3://b --recursive`, `gsutil ls gs://b/**`; not those a prefix or a grep picks.
+        self.lists_objects = (
+            ("ls" in line or "list-objects" in line)
+            and _EVERY_OBJECT_LISTED.search(line) is not None
+            and not _NARROWED.search(line)
+        )
         self.cwd = cwd
         self.pipe: list[Command] = []  # the commands piping into the next one
         self.substituted: list[Command] = []  # the last process substitution's (`<(…)`)

@@ -124,3 +124,44 @@ def test_credentials_substituted_into_sent_data(command: str, rule: str | None) 
 )
 def test_powershell_writers(command: str, rule: str | None) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # Every object a bucket's listing names, fed one by one to a delete.
+        (
+            "aws s3api list-objects-v2 --bucket acme-prod --query 'Contents[].Key' --output text"
+            " | xargs -n1 -I{} aws s3 rm s3://acme-prod/{}",
+            "cloud_storage_wipe",
+        ),
+        (
+            "for k in $(aws s3api list-objects-v2 --bucket b --query 'Contents[].Key'"
+            " --output text); do aws s3 rm s3://b/$k; done",
+            "cloud_storage_wipe",
+        ),
+        (
+            "aws s3 ls s3://b --recursive | awk '{print $4}' | xargs -I{} aws s3 rm s3://b/{}",
+            "cloud_storage_wipe",
+        ),
+        ("gsutil ls gs://b/** | xargs -n1 gsutil rm", "cloud_storage_wipe"),
+        # Everyday: a listing a prefix, a filtering query or a grep narrows; a listing alone.
+        (
+            "aws s3api list-objects-v2 --bucket b --prefix tmp/ --query 'Contents[].Key'"
+            " --output text | xargs -n1 -I{} aws s3 rm s3://b/{}",
+            None,
+        ),
+        (
+            "aws s3api list-objects-v2 --bucket b --query 'Contents[].Key' --output text"
+            " | tr '\\t' '\\n' | grep '\\.tmp$' | xargs -I{} aws s3 rm s3://b/{}",
+            None,
+        ),
+        (
+            "aws s3 ls s3://b/tmp/ --recursive | awk '{print $4}' | xargs -I{} aws s3 rm s3://b/{}",
+            None,
+        ),
+        ("aws s3 ls s3://b --recursive | wc -l", None),
+    ],
+)
+def test_every_listed_object_deleted(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
