@@ -47,12 +47,6 @@ _SELECTOR = re.compile(
     r"|--pending|--uninstalled"
 )
 _RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
-_EVERY_OBJECT_LISTED = re.compile(
-    r"\baws\b[^|;&]*?\ss3api\s+list-objects(?:-v2)?\b"
-    r"|\baws\b[^|;&]*?\ss3\s+ls\s+(?:--recursive\s+)?s3://[^/\s]+/?(?:\s|$)[^|;&]*--recursive"
-    r"|\baws\b[^|;&]*?\ss3\s+ls\s+--recursive\s+s3://[^/\s]+/?(?:\s|$)"
-    r"|\b(?:gsutil|gcloud\s+storage)\s+ls\b[^|;&]*?\s(?:gs|s3)://[^/\s]+/?(?:\*\*)?(?:\s|$)"
-)
 # A listing narrowed to some objects: a prefix, a filtering query, a grep, an awk pattern.
 _NARROWED = re.compile(
     r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|\|\s*awk\s+['\"]?/|--include|--exclude"
@@ -79,7 +73,7 @@ class LineState:
         # s3://b --recursive`, `gsutil ls gs://b/**`; not those a prefix or a grep picks.
         self.lists_objects = (
             ("ls" in line or "list-objects" in line)
-            and _EVERY_OBJECT_LISTED.search(line) is not None
+            and _lists_every_object(line)
             and not _NARROWED.search(line)
         )
         self.cwd = cwd
@@ -415,3 +409,35 @@ def runs_download(commands: Sequence[Command]) -> bool:
             return True  # bash <(curl …), sh -c "$(curl …)", eval "$(curl …)"
         downloading = (downloading and command.after == "|") or name in _FETCHERS
     return False
+
+
+def _lists_every_object(line: str) -> bool:
+    """Whether a command of ``line`` lists every object of a bucket: ``aws s3api
+    list-objects-v2 --bucket b``, ``aws s3 ls s3://b --recursive``, ``gsutil ls gs://b/**``,
+    ``gcloud storage ls gs://b``; not one folder of it (``s3://b/tmp/``)."""
+    for segment in re.split(r"[|;&\n]", line):
+        words = [w.lstrip("$(`").strip("'\"") for w in segment.split()]
+        for at, word in enumerate(words):
+            after = words[at + 1 : at + 3]
+            if word == "aws" and after[:1] == ["s3api"] and after[1:2] in _LIST_OBJECTS:
+                return True
+            named = words[at + 2 : at + _COMMAND_WORDS]  # its options and operands
+            s3 = word == "aws" and after == ["s3", "ls"] and "--recursive" in named
+            if s3 and any(_whole_bucket(w, ("",)) for w in named):
+                return True
+            gcloud = word == "gcloud" and after == ["storage", "ls"]
+            if (gcloud or (word == "gsutil" and after[:1] == ["ls"])) and any(
+                _whole_bucket(w, ("", "**")) for w in named
+            ):
+                return True
+    return False
+
+
+_LIST_OBJECTS = (["list-objects"], ["list-objects-v2"])
+_COMMAND_WORDS = 24
+
+
+def _whole_bucket(word: str, paths: tuple[str, ...]) -> bool:
+    """Whether ``word`` names a whole bucket (``s3://b``, ``gs://b/**``)."""
+    scheme, sep, rest = word.partition("://")
+    return bool(sep) and scheme in ("s3", "gs") and rest.partition("/")[2] in paths
