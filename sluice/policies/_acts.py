@@ -20,7 +20,14 @@ from sluice.policies._shell import Command, basename
 from sluice.policies._targets import Path, resolve
 from sluice.policies._wrappers import operands, short_option, unwrap
 
-__all__ = ["Act", "destroyed", "working_directory"]
+__all__ = [
+    "Act",
+    "destroyed",
+    "listed",
+    "names_listed",
+    "overwrites_operand",
+    "working_directory",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,10 @@ def working_directory(command: Command, cwd: str | None) -> str | None:
 
 _DEEPEST = 256
 _WINDOWS_DELETERS = frozenset({"remove-item", "ri", "rd", "rmdir", "del", "erase"})
+# PowerShell's and cmd's listings, piped into Remove-Item (`gci ~ -Recurse | ri -Force`).
+_WINDOWS_LISTERS = frozenset({"get-childitem", "gci", "dir"})
+_WINDOWS_NARROWS = frozenset({"-filter", "-include", "-exclude"})
+_WINDOWS_VALUES = frozenset({"-Path", "-LiteralPath", "-Depth", "-path", "-literalpath", "-depth"})
 _FIND_NAMES = frozenset(
     {"-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename", "-iwholename"}
     | {"-lname", "-ilname", "-samefile", "-inum", "-newer"}
@@ -66,6 +77,7 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     whose output ``xargs`` turns into operands."""
     words, via_xargs = unwrap(command.words)
     if not words:
+        yield from _overwrites(command.redirects, cwd)  # `> "$f"` alone truncates
         return
     name, args = basename(words[0]), words[1:]
     targets: list[str] = []
@@ -73,26 +85,28 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     if name in ("rm", "srm"):
         if "--no-preserve-root" in args:
             yield Act("deletes, with --no-preserve-root,", "/", Path(()))
-        files = operands(args) + (_fed(feeders) if via_xargs else [])
+        files = operands(args) + (listed(feeders) if via_xargs else [])
         if short_option(args, "rR", "--recursive"):
             targets = files
         else:  # without -r, rm deletes no folder, but a glob's every file
-            targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
+            targets = [f for f in files if _everything(f, cwd)]
     elif name in ("shred", "truncate", "wipe"):
         verb = "overwrites every file in" if name != "truncate" else "truncates every file in"
         takes = frozenset({"-n", "-s", "-r", "--size", "--reference", "--iterations"})
-        files = operands(args, takes) + (_fed(feeders) if via_xargs else [])
-        targets = [f for f in files if (p := resolve(f, cwd)) is not None and p.contents]
+        files = operands(args, takes) + (listed(feeders) if via_xargs else [])
+        targets = [f for f in files if _everything(f, cwd)]
     elif name == "find":
         targets = _found_and_destroyed(args)
     elif name in ("fd", "fdfind"):
         targets = _fd_destroys(args)
-    elif name.lower() in _WINDOWS_DELETERS and any(
-        a.lower().startswith(("-r", "/s")) for a in args
-    ):  # PowerShell's Remove-Item -Recurse, cmd's rd /s
+    elif name.lower() in _WINDOWS_DELETERS and (
+        feeders or any(a.lower().startswith(("-r", "/s")) for a in args)
+    ):  # PowerShell's Remove-Item -Recurse, cmd's rd /s, what Get-ChildItem pipes in
         takes = frozenset({"-Path", "-LiteralPath", "-Filter", "-Include", "-Exclude"})
         targets = [a for a in operands(args, takes) if not a.startswith("/") or len(a) > 2]
         targets += [b for a, b in pairwise(args) if a in ("-Path", "-LiteralPath")]
+        if not targets and feeders:  # gci ~ -Recurse | Remove-Item -Recurse
+            targets = listed(feeders)
     elif name == "rsync" and any(a.startswith(("--del", "--remove-source")) for a in args):
         files = operands(args, frozenset({"-e", "--rsh", "--exclude", "--include", "-f"}))
         if any(a.startswith("--del") for a in args):
@@ -110,16 +124,97 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     elif name == "mv":
         files = operands(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
         targets, verb = files[:-1], "moves away"
-    elif name == "chmod" and short_option(args, "R", "--recursive"):
-        mode = operands(args)[:1]
-        if mode and _NO_ACCESS.fullmatch(mode[0]):
-            targets, verb = operands(args)[1:], "takes every permission from"
+    elif name == "chmod":
+        mode, files = operands(args)[:1], operands(args)[1:]
+        if mode and _NO_ACCESS.fullmatch(mode[0]):  # every file of a glob: `chmod 000 ~/*`
+            recursive = short_option(args, "R", "--recursive")
+            targets = [f for f in files if recursive or _everything(f, cwd)]
+            verb = "takes every permission from"
     for target in targets:
         yield Act(verb, target, resolve(target, cwd))
+    # Overwriting every file of a folder: `> "$f"`, `dd of="$f"`, `tee "$f"` in a loop over
+    # ~/* (a redirect onto a glob alone is an error, onto one file an everyday write).
+    yield from _overwrites(
+        [*command.redirects, *_overwritten(name, args, feeders if via_xargs else ())], cwd
+    )
     if name in ("chmod", "chown", "chgrp") and short_option(args, "R", "--recursive"):
-        for target in operands(args)[1:]:
-            if (path := resolve(target, cwd)) is not None and not path.parts:
+        given = operands(args, frozenset({"--reference", "--from"}))
+        for target in given[1:]:
+            if (path := resolve(target, cwd)) is None:
+                continue
+            if not path.parts:
                 yield Act(f"changes the {'mode' if name == 'chmod' else 'owner'} of", target, path)
+            elif name == "chown" and given and not _own(given[0], path):
+                # `chown -R nobody ~`: the user loses their own files, as with chmod -R 000.
+                yield Act("gives another owner", target, path)
+
+
+_THE_USER = re.compile(
+    r"\$\{?(?:USER|LOGNAME|UID|SUDO_USER|SUDO_UID)\}?|\$\((?:whoami|id|logname)(?:…|\s[^)]*)?\)"
+)
+
+
+def _own(owner: str, path: Path) -> bool:
+    """Whether ``chown -R owner`` of ``path`` gives it to the user who has it, so that it is
+    only a repair (``sudo chown -R $USER ~``): for a home folder ``$USER``, ``$(whoami)``,
+    the folder's name (``dev`` for /home/dev) or the first user's id (1000, 501); for
+    /root and the system folders, root."""
+    user = owner.partition(":")[0].partition(".")[0]
+    if path.parts[:1] == ("home",) and len(path.parts) == 2:
+        return bool(_THE_USER.fullmatch(user)) or user in (path.parts[-1], "", "1000", "501")
+    if path.parts == ("home",):
+        return False  # every user's home given to one owner
+    return user in ("root", "0", "")  # a system folder (or one vital() does not name)
+
+
+def _everything(word: str, cwd: str | None) -> bool:
+    """Whether ``word`` names every entry of a folder (``~/*``), not the folder."""
+    path = resolve(word, cwd)
+    return path is not None and path.contents
+
+
+def _overwrites(targets: Sequence[str], cwd: str | None) -> Iterator[Act]:
+    for target in targets:
+        if (path := resolve(target, cwd)) is not None and path.contents:
+            yield Act("overwrites every file in", target, path)
+
+
+_EMPTY_SOURCES = frozenset({"/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"})
+
+
+def _overwritten(name: str, args: Sequence[str], feeders: Sequence[Command]) -> list[str]:
+    """The files a program overwrites (other than by a redirect): ``dd of=``, ``tee``'s,
+    ``cp /dev/null F``'s; under ``xargs``, what its feeders list."""
+    if name in ("dd", "dcfldd"):
+        found = [a[3:] for a in args if a.startswith("of=")]
+    elif name == "tee":
+        found = operands(args)
+    elif name in ("cp", "install") and _EMPTY_SOURCES.intersection(args):
+        found = operands(args)[-1:]
+    else:
+        return []
+    return found + listed(feeders) if feeders else found
+
+
+def overwrites_operand(run: Sequence[str]) -> bool:
+    """Whether a command that ``find -exec`` or ``xargs -I`` runs deletes or overwrites the
+    file it is given: a deleter, ``dd of={}``, ``cp /dev/null {}``, a shell script that
+    deletes, truncates or writes (``sh -c ': > "$1"'``)."""
+    words, _ = unwrap(run)
+    command = basename(words[0]) if words else ""
+    if command in _DELETERS:
+        return True
+    if command in ("dd", "dcfldd"):
+        return any(w.startswith("of=") for w in words)
+    if command in ("cp", "install"):
+        return bool(_EMPTY_SOURCES.intersection(words))
+    return command in _SHELLS and _SHELL_DESTROYS.search(" ".join(words)) is not None
+
+
+# In a script run on each file: deleting it, or writing onto the file it is given.
+_SHELL_DESTROYS = re.compile(
+    r"\b(?:rm|shred|truncate|unlink)\b|\bof=|(?<![>&0-9])>\s*[\"']?(?:\{\}|\$\{?[\w@])"
+)
 
 
 _NO_ACCESS = re.compile(r"0*|[augo]*(?:-rwx|-rxw|-wrx|-wxr|-xrw|-xwr|=)")
@@ -135,9 +230,10 @@ _FILTERS = 8  # how far back a pipe is followed: a pipe of 10,000 cats must not 
 _PASSES = frozenset({"sed", "sort", "tr", "awk", "cat", "uniq", "xargs", "tee", "perl"})
 
 
-def _fed(feeders: Sequence[Command]) -> list[str]:
-    """The paths a pipe into ``xargs`` carries: ``echo``/``printf`` operands, the entries of
-    the folders ``ls`` lists (everything in them), what an unnarrowed ``find`` selects."""
+def listed(feeders: Sequence[Command]) -> list[str]:
+    """The paths a pipe (into ``xargs``, a ``while read`` loop, ``Remove-Item``) carries:
+    ``echo``/``printf`` operands, the entries of the folders ``ls`` or ``Get-ChildItem``
+    lists (everything in them), what an unnarrowed ``find`` or ``fd`` selects."""
     for feeder in reversed(feeders[-_FILTERS:]):
         words, _ = unwrap(feeder.words)
         if not words:
@@ -145,15 +241,34 @@ def _fed(feeders: Sequence[Command]) -> list[str]:
         name, args = basename(words[0]), words[1:]
         if name in ("echo", "printf"):
             return operands(args)
+        if name.lower() in _WINDOWS_LISTERS:
+            if any(a.lower() in _WINDOWS_NARROWS for a in args):
+                return []
+            named = [b for a, b in pairwise(args) if a.lower() in ("-path", "-literalpath")]
+            found = named + operands(args, frozenset(args) & _WINDOWS_VALUES)
+            return [f.rstrip("/") + "/*" for f in found or ["."]]
         if name == "find":
             return _found_and_destroyed(args, listing=True)
         if name in ("fd", "fdfind"):
             return _fd_destroys(args, listing=True)
-        if name == "ls":
-            return [f.rstrip("/") + "/*" for f in operands(args) or ["."]]
+        if name == "ls":  # `ls ~` lists the folder's entries, `ls -d ~/*` the glob's
+            found = operands(args) or ["."]
+            whole = short_option(args, "d", "--directory")
+            return [f if whole or "*" in f else f.rstrip("/") + "/*" for f in found]
         if name not in _PASSES and not (name == "grep" and "-v" in args):
             return []
     return []
+
+
+def names_listed(feeders: Sequence[Command]) -> str | None:
+    """The folder whose entries' bare names a pipe carries: ``ls ~``, ``ls -A ~`` (not
+    ``ls -d ~/*``, which prints paths); None for anything else."""
+    words, _ = unwrap(feeders[-1].words) if feeders else ((), False)
+    if len(feeders) != 1 or not words or basename(words[0]) != "ls":
+        return None
+    found = operands(words[1:]) or ["."]
+    whole = short_option(words[1:], "d", "--directory")
+    return found[0] if len(found) == 1 and not whole and "*" not in found[0] else None
 
 
 def _found_and_destroyed(args: Sequence[str], listing: bool = False) -> list[str]:
@@ -175,10 +290,7 @@ def _found_and_destroyed(args: Sequence[str], listing: bool = False) -> list[str
             end = i + 1
             while end < len(args) and args[end] not in (";", "+"):
                 end += 1
-            run, _ = unwrap(args[i + 1 : end])
-            command = basename(run[0]) if run else ""
-            shell_rm = command in _SHELLS and re.search(r"\brm\b", " ".join(run)) is not None
-            deletes = deletes or command in _DELETERS or shell_rm
+            deletes = deletes or overwrites_operand(args[i + 1 : end])
             i = end
         elif arg == "-empty":
             narrowed = True
@@ -218,10 +330,7 @@ def _fd_destroys(args: Sequence[str], listing: bool = False) -> list[str]:
             end = i + 1
             while end < len(args) and args[end] != ";":
                 end += 1
-            run, _ = unwrap(args[i + 1 : end])
-            command = basename(run[0]) if run else ""
-            shell_rm = command in _SHELLS and re.search(r"\brm\b", " ".join(run)) is not None
-            deletes = deletes or command in _DELETERS or shell_rm
+            deletes = deletes or overwrites_operand(args[i + 1 : end])
             i = end
         elif flag in ("--search-path", "--base-directory"):
             value = arg.partition("=")[2] if "=" in arg else args[i + 1 : i + 2]

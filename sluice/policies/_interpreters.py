@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from sluice.policies._infra import drops_in_sql
 from sluice.policies._shell import basename
 from sluice.policies._targets import is_credential, is_secret, resolve, vital
 
-__all__ = ["Reading", "code_of", "read_code"]
+__all__ = ["Reading", "code_of", "read_code", "runs_fetched"]
 
 _CODE_FLAGS = {
     "python": ("-c",),
@@ -102,9 +103,42 @@ _SPAWNS = re.compile(
     r"|\bos\.execute\b|io\.popen|exec\.Command|Bun\.spawn|\$`|Deno\.(?:run|Command)|\bsystem2?\("
 )
 _NETWORK = re.compile(
-    r"requests\.(?:post|put|patch)|urlopen|urllib\.request|http\.client|httpx\.|\bfetch\("
-    r"|axios|https?\.request|Net::HTTP|\bsocket\b|LWP|HTTP::Tiny|smtplib|ftplib|paramiko"
-    r"|\.post\(|\.put\(|XMLHttpRequest|curl"
+    r"requests\.(?:post|put|patch|get|request)|urlopen|urllib|http\.client|httpx\.|\bfetch\("
+    r"|axios|https?\.(?:request|get)|Net::|(?i:socket)|LWP|HTTP::Tiny|smtplib|ftplib|paramiko"
+    r"|\.post\(|\.put\(|XMLHttpRequest|curl|\bnet\.(?:connect|createConnection)|tls\.connect"
+    r"|dgram|\bdns\.|gethostbyname|getaddrinfo|fsockopen|stream_socket_client|URI\.open"
+    r"|open-uri|file_get_contents\(\s*['\"]https?:|WebClient|Invoke-(?:WebRequest|RestMethod)"
+    r"|aiohttp|pycurl|Deno\.connect|WebSocket|\bwget\b"
+    r"|require\(\s*['\"](?:node:)?(?:net|tls|dgram|dns|https?|http2)['\"]"
+)
+# The whole environment, not one variable: `dict(os.environ)`, `JSON.stringify(process.env)`,
+# perl's `%ENV`, ruby's `ENV.to_h`, php's `getenv()`.
+_ENVIRONMENT = re.compile(
+    r"(?:json\.dumps|str|dict|repr|urlencode)\(\s*(?:os\.)?environ\b(?!\s*\[|\.get)"
+    r"|\bos\.environ\.(?:copy|items)\(|(?:data|json|params)\s*=\s*(?:os\.)?environ\b\s*[,)]"
+    r"|JSON\.stringify\(\s*process\.env\s*\)|Object\.entries\(\s*process\.env\s*\)"
+    r"|body\s*:\s*process\.env\b(?!\.)|%ENV\b|\bENV\.(?:to_h|to_hash|to_a|inspect|map|each)\b"
+    r"|getenv\(\s*\)|\$_ENV\b(?!\s*\[)|Deno\.env\.toObject\(\)"
+)
+# Code that runs code it is given as text, and what fetches text from the network: both in
+# one one-liner run a download (`exec(urlopen(u).read())`, node's `eval` of a fetched body,
+# php's `eval(file_get_contents(url))`, PowerShell's `iex (iwr …)`).
+_RUNS_TEXT = re.compile(
+    r"(?<![.\w])(?:exec|eval)\s*\(|(?<![.\w$])eval\s+[$\w]|new\s+Function\s*\("
+    r"|(?<![.\w$])(?:globalThis\.|window\.)?(?:eval|Function)\s*[),]|(?<![.\w$])Function\s*\("
+    r"|\bvm\.(?:runIn\w+|Script|compileFunction)|runIn(?:This|New)Context|instance_eval"
+    r"|class_eval|Kernel\.eval"
+    r"|(?i:\biex\b|invoke-expression|scriptblock\]::create)"
+)
+# Code loaded straight from a URL: php's `include 'https://…'`, `import('https://…')`.
+_LOADS_URL = re.compile(
+    r"\b(?:include|require)(?:_once)?\s*\(?\s*['\"]https?:|\bimport\(\s*['\"]https?:"
+)
+_FETCHES = re.compile(
+    r"urlopen|urllib|requests\.|httpx|https?\.(?:get|request)|\bfetch\(|axios|Net::HTTP"
+    r"|URI\.open|open-uri|OpenURI|LWP|HTTP::Tiny|\bget\(\s*['\"]https?:|file_get_contents"
+    r"|curl|wget|(?i:DownloadString|DownloadData|invoke-webrequest|invoke-restmethod|\biwr\b"
+    r"|\birm\b|Net\.WebClient)"
 )
 _FORKS_FOREVER = re.compile(
     r"fork\s+while\s+fork|fork\s+(?:until|while)\s+[01]?\s*$|(?:while|until)\s*\(?\s*(?:True|true|1)"
@@ -125,10 +159,12 @@ class Reading:
 
     destroys: str | None = None  # what of the root or a home folder it deletes
     sends_credential: str | None = None  # the credential file it sends to the network
+    runs_download: bool = False  # it runs code it fetched from the network
     writes_secret: str | None = None  # the credential file it writes
     shell_lines: list[str] = field(default_factory=list)  # command lines it runs
     forks_forever: bool = False  # a fork bomb: fork in an endless loop
     drops: str | None = None  # the statement dropping a database, sent by a driver call
+    wipes_storage: str | None = None  # a cloud SDK's call deleting a bucket or its objects
 
 
 def code_of(words: Sequence[str]) -> str | None:
@@ -162,9 +198,18 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     ]
     if deletes:
         reading.destroys = _bare_vital(marked, literals)
-    paths = [text.replace(_HOME_MARK, "~") for _, _, text in literals]
+    # A key given to log in with (`key_filename='~/.ssh/deploy'`) is used, not sent.
+    paths = [
+        text.replace(_HOME_MARK, "~")
+        for start, _, text in literals
+        if not _KEY_USE.search(marked, max(0, start - 24), start)
+    ]
     if _NETWORK.search(marked):
+        paths += _joined_paths(marked, literals)
         reading.sends_credential = next((p for p in paths if _credential_path(p)), None)
+        if reading.sends_credential is None and _ENVIRONMENT.search(marked):
+            reading.sends_credential = "the environment"
+    reading.runs_download = runs_fetched(marked)
     if _WRITES.search(marked):
         reading.writes_secret = next((p for p in paths if "/" in p and is_secret(p)), None)
     reading.forks_forever = _FORKS_FOREVER.search(code) is not None
@@ -178,9 +223,25 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
             for m in _LITERAL.finditer(joined)
         ]
     reading.drops = _driver_drops(marked, literals)
+    wipe = _WIPES_STORAGE.search(code) if "delete" in code else None
+    # `.objects.all().delete()` is Django's ORM too: a bucket's only where one is named.
+    if wipe and (not wipe.group().startswith(".objects") or _BUCKET.search(code)):
+        reading.wipes_storage = wipe.group().rstrip("( ")
     return reading
 
 
+# A cloud SDK's deletion of a bucket, a container or every object under a prefix: boto3's
+# `Bucket('b').objects.all().delete()`, `delete_bucket`, `delete_objects`; google-cloud-
+# storage's `bucket.delete(force=True)`, `delete_blobs`; azure's `delete_container`.
+_BUCKET = re.compile(r"boto3|[Bb]ucket\(|\bs3\b")
+_WIPES_STORAGE = re.compile(
+    r"\.(?:objects|object_versions|blobs)\.(?:all|filter)\([^)]{0,200}\)\.delete\("
+    r"|\b[Bb]ucket\([^)]{0,200}\)\.delete\(|\.delete\(\s*force\s*=\s*True"
+    r"|\.delete_(?:bucket|objects|container|blobs|file_system|share)\("
+)
+
+
+_KEY_USE = re.compile(r"(?:key_filename|identity_file|keyfile|private_key_file\(|-i)\s*=?\s*$")
 _JOIN = r"\s*(?:\+|\.\.?|<>|&|,)\s*"
 # A string, the home folder, and maybe a string after it, joined: "rm -rf " + HOME + "/tmp".
 _JOINED = re.compile(
@@ -208,6 +269,26 @@ def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None
     return f"runs {found_call.group()[1:].rstrip('( ')}()" if found_call else None
 
 
+def runs_fetched(code: str) -> bool:
+    """Whether ``code`` both fetches text from the network and runs text as code."""
+    if _LOADS_URL.search(code):
+        return True
+    return _RUNS_TEXT.search(code) is not None and _FETCHES.search(code) is not None
+
+
+# Path components given apart: `os.path.join(home, '.ssh', 'id_rsa')`, `Path.home() / '.aws'
+# / 'credentials'`, `"$ENV{HOME}/" . ".ssh/id_rsa"`.
+_PATH_GAP = re.compile(r"\s*(?:,|/|\+|\.|\.\.)\s*")
+
+
+def _joined_paths(code: str, literals: list[tuple[int, int, str]]) -> list[str]:
+    joined: list[str] = []
+    for (_, end, first), (start, _, second) in pairwise(literals):
+        if first and second and _PATH_GAP.fullmatch(code, end, start):
+            joined.append(first.rstrip("/") + "/" + second.lstrip("/"))
+    return joined
+
+
 def _credential_path(text: str) -> bool:
     return ("/" in text or text.startswith(".env")) and is_credential(text)
 
@@ -217,6 +298,7 @@ def _bare_vital(code: str, literals: list[tuple[int, int, str]]) -> str | None:
     spans = [(start, end) for start, end, _ in literals]
     for start, end, text in literals:
         if _NOT_A_PATH.search(code, max(0, start - 16), start) is None and _ends_path(code, end):
+            text = _INTERPOLATED.sub(_HOME_MARK, text)  # "#{Dir.home}/*", `${os.homedir()}/*`
             what = vital(resolve(text.replace(_HOME_MARK, "~"), None))
             if what is not None:
                 return what
@@ -229,9 +311,18 @@ def _bare_vital(code: str, literals: list[tuple[int, int, str]]) -> str | None:
         after = code[mark.end() : mark.end() + 12].lstrip(") \t")
         if re.match(r"\.(?:iterdir|glob|rglob|children|entries)\b", after):
             return "everything in the home folder"
+        if _GLOB_JOINED.match(code, mark.end()):  # File.join(Dir.home, "*"), HOME + "/*"
+            return "everything in the home folder"
         if not re.search(r"join\(\s*$", before) and not re.match(r"[/+.\[]", after):
             return "the home folder"
     return None
+
+
+# The home folder joined with a glob of every entry: `File.join(ENV["HOME"], "*")`,
+# `os.path.join(home, '*')`, `HOME + "/*"`, `Path.home() / "*"`.
+_GLOB_JOINED = re.compile(
+    r"\)?\s*(?:,|\+|/|\.)\s*" + _Q + r"/?(?:\*\*/)?(?:\*|\.\*|\{\*,\.\*\})" + _Q
+)
 
 
 def _ends_path(code: str, end: int) -> bool:

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from sluice.policies._acts import working_directory
+from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._exfil import Pipeline
 from sluice.policies._infra import destroy_plan
 from sluice.policies._shell import Command, basename
+from sluice.policies._targets import resolve
 from sluice.policies._wrappers import operands, short_option, unwrap
 
 __all__ = [
@@ -41,7 +42,16 @@ _FETCHERS = frozenset({"curl", "wget", "iwr", "irm", "Invoke-WebRequest", "Invok
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
 _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)\}|([A-Za-z_][A-Za-z_0-9]*))")
-_SELECTOR = re.compile(r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b")
+_SELECTOR = re.compile(
+    r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b|--filter|--superseded|--failed"
+    r"|--pending|--uninstalled"
+)
+_RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
+# A listing narrowed to some objects: a prefix, a filtering query, a grep, an awk pattern.
+_NARROWED = re.compile(
+    r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|\|\s*awk\s+['\"]?/|--include|--exclude"
+)
+_NAMESPACES = re.compile(r"\b(?:kubectl|oc|k)\b[^|;&]*?\sget\s+(?:ns|namespaces?|projects?)\b")
 _DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
 DOWNLOAD = "Runs a downloaded script unread; download it, read it, then run it"
@@ -53,16 +63,53 @@ class LineState:
     def __init__(self, line: str, cwd: str | None) -> None:
         self.lists_volumes = "volume ls" in line
         # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
-        self.lists_kube = "kubectl get" in line and not _SELECTOR.search(line)
+        # Every resource of a kind, or every release: `kubectl get ns`, `helm ls -q`, not
+        # narrowed by a selector or a grep.
+        self.lists_kube = (
+            "kubectl get" in line or ("helm" in line and _RELEASES.search(line) is not None)
+        ) and not _SELECTOR.search(line)
+        self.lists_namespaces = " get " in line and _NAMESPACES.search(line) is not None
+        # Every object of a bucket: `aws s3api list-objects-v2 --bucket b`, `aws s3 ls
+        # s3://b --recursive`, `gsutil ls gs://b/**`; not those a prefix or a grep picks.
+        self.lists_objects = (
+            ("ls" in line or "list-objects" in line)
+            and _lists_every_object(line)
+            and not _NARROWED.search(line)
+        )
         self.cwd = cwd
         self.pipe: list[Command] = []  # the commands piping into the next one
+        self.substituted: list[Command] = []  # the last process substitution's (`<(…)`)
         self.pipeline = Pipeline()
         self.branch: str | None = None  # the git branch switched to
         self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF, tee
         self.destroy_plans: set[str] = set()  # terraform plan -destroy -out=F's files
         self.downloaded: set[str] = set()  # files curl or wget saved
+        self.unpacked: set[str] = set()  # folders a download was unpacked into
         # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
         self.loops: dict[str, list[str]] = {}
+        # The folder whose entries' bare names a variable takes (`for f in $(ls ~)`), so
+        # that `~/"$f"` in the loop's body names each entry of ~.
+        self.names_in: dict[str, str] = {}
+        # What the command substitutions of the command being read list (`$(find ~)`).
+        self.listing: list[str] = []
+        self.listing_names: str | None = None  # the folder, when `ls` lists bare names
+
+    def substituted_listing(self, pipe: Sequence[Command]) -> None:
+        """Remember what the substitution ``pipe`` (``$(find ~ -type f)``, ``$(ls -A ~)``)
+        lists, for the command whose arguments it becomes."""
+        if found := listed(pipe):
+            self.listing = (self.listing + found)[:_LOOP_VALUES]
+            self.listing_names = names_listed(pipe)
+
+    def with_listing(self, command: Command) -> Command:
+        """``command`` with each word that is a substitution replaced by what it lists."""
+        if not self.listing:
+            return command
+        words: list[str] = []
+        for word in command.words:
+            plain = word.startswith("$(") and word.endswith("…)") and word.count("$(") == 1
+            words.extend(self.listing if plain else [word])
+        return replace(command, words=tuple(words))
 
     def expand(self, command: Command) -> list[Command]:
         """``command`` with each variable set in the line (a ``for`` loop's, an assignment's)
@@ -71,20 +118,69 @@ class LineState:
             return []
         named = {
             m.group(1) or m.group(2)
-            for word in command.words
+            for word in (*command.words, *command.redirects)
             if "$" in word
             for m in _REFERENCE.finditer(word)
         }
         expanded = []
         for variable in named & self.loops.keys():
             spellings = (f"${variable}", f"${{{variable}}}")
-            for value in self.loops[variable][:_LOOP_VALUES]:
-                words = tuple(
-                    word.replace(spellings[1], value).replace(spellings[0], value)
-                    for word in command.words
+            values = self.loops[variable][:_LOOP_VALUES]
+            if variable in self.names_in:  # `~/"$f"`, f an entry's name in ~: every entry
+                values = [*values, *self._rejoined(command, spellings, self.names_in[variable])]
+            for value in values:
+                words, redirects = (
+                    tuple(
+                        word.replace(spellings[1], value).replace(spellings[0], value)
+                        for word in given
+                    )
+                    for given in (command.words, command.redirects)
                 )
-                expanded.append(replace(command, words=words))
+                expanded.append(replace(command, words=words, redirects=redirects))
         return expanded
+
+    def _rejoined(self, command: Command, spellings: tuple[str, str], folder: str) -> list[str]:
+        """``*`` if a word of ``command`` joins the variable onto ``folder`` (``~/"$f"``),
+        which then names every entry of it; the value that gives that word."""
+        home = resolve(folder, self.cwd)
+        for word in (*command.words, *command.redirects):
+            for spelling in spellings:
+                head, found, _ = word.partition(spelling)
+                if found and head.endswith("/") and home is not None:
+                    joined = resolve(head + "x", self.cwd)
+                    if joined is not None and joined.parts[:-1] == home.parts:
+                        return ["*"]
+        return []
+
+    def bind_reads(self, commands: Sequence[Command]) -> None:
+        """Give the variables of ``while read f`` loops the paths their input lists: a pipe
+        (``find ~ -type f | while read -r f``) or a process substitution after ``done``
+        (``done < <(ls -d ~/*)``); read before the loop's body is judged."""
+        pipe: list[Command] = []
+        substituted: list[Command] = []
+        waiting: list[str] = []  # the variables of a loop whose input comes after `done`
+        for command in commands:
+            if command.after != "|":
+                if pipe and pipe[0].after == "<(":
+                    substituted = pipe
+                pipe = []
+            words, _ = unwrap(command.words)
+            if words[:1] == ["read"] and (variables := _read_variables(words[1:])):
+                if pipe:
+                    self._bind(variables, listed(pipe))
+                    if folder := names_listed(pipe):
+                        self.names_in[variables[-1]] = folder
+                else:
+                    waiting = variables
+            elif words[:1] == ["done"] and waiting and any("$(" in i for i in command.inputs):
+                self._bind(waiting, listed(substituted))
+                waiting = []
+            pipe.append(command)
+
+    def _bind(self, variables: list[str], values: list[str]) -> None:
+        for variable in variables[-1:] if values else ():  # the last takes the whole line
+            if len(self.loops) < _VARIABLES:
+                self.loops[variable] = values[:_LOOP_VALUES]
 
     def follow(self, command: Command) -> None:
         self.cwd = working_directory(command, self.cwd)
@@ -93,6 +189,8 @@ class LineState:
         loop = len(given) >= 3 and given[0] == "for" and given[2] == "in"
         if loop and len(self.loops) < _VARIABLES:  # for f in ~/*; do rm -rf "$f"; done
             self.loops[given[1]] = list(given[3 : _LOOP_VALUES + 3])
+            if self.listing_names is not None:
+                self.names_in[given[1]] = self.listing_names  # for f in $(ls ~)
         assignments = given[1:] if given[:1] and given[0] in _DECLARES else given
         if assignments and all(_ASSIGNMENT.fullmatch(w) for w in assignments):
             for assignment in assignments[:_VARIABLES]:
@@ -108,7 +206,9 @@ class LineState:
         if plan := destroy_plan(words):
             self.destroy_plans.add(plan.removeprefix("./"))
         text = ""
-        if name in ("echo", "printf"):
+        if name == "printf":
+            text = _formatted(operands(args))  # printf 'put %s\n' ~/.ssh/id_rsa > batch
+        elif name == "echo":
             text = " ".join(operands(args))
         elif name in ("cat", "tee") and command.heredoc:
             text = command.heredoc
@@ -124,12 +224,63 @@ class LineState:
                 self.downloaded.add(target)
         if name in _FETCHERS:
             self.downloaded.update(s.removeprefix("./") for s in _saved_by(name, args))
+        if name in _UNPACKERS and len(self.unpacked) < _VARIABLES:
+            fetched = any(
+                basename(w[0]) in _FETCHERS for c in self.pipe[:-1] if (w := unwrap(c.words)[0])
+            )
+            archive = [a.removeprefix("./") for a in operands(args, _UNPACK_VALUES)]
+            if fetched or self.downloaded.intersection(archive):
+                folder = _unpacked_into(name, args)
+                self.unpacked.add(folder)
+                if (where := resolve(folder, self.cwd)) is not None:
+                    self.unpacked.add("/" + "/".join(where.parts))
+
+    def runs_downloaded(self, script: str) -> bool:
+        """Whether ``script`` (a path a command runs) was downloaded in this line, or
+        unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``)."""
+        script = script.removeprefix("./")
+        if script in self.downloaded:
+            return True
+        where = resolve(script, self.cwd)
+        absolute = "/" + "/".join(where.parts) if where is not None else script
+        return any(
+            (folder == "." and not script.startswith("/"))
+            or script.startswith(folder + "/")
+            or absolute.startswith(folder.rstrip("/") + "/")
+            for folder in self.unpacked
+        )
 
 
 _LOOP_VALUES = 16
+_READ_VALUES = frozenset({"-d", "-p", "-u", "-n", "-N", "-t", "-a", "-i"})
+
+
+def _read_variables(args: Sequence[str]) -> list[str]:
+    """The variables ``read`` sets (``read -r -d '' f``)."""
+    return [a for a in operands(args, _READ_VALUES) if _NAME.fullmatch(a)]
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _SCRIPT = 65536  # what a line writes to one file is kept up to this length
 # A client's own command that reads a file: sqlite3's `.read F`, mysql's `source F`, psql's `\i F`.
 _READS_FILE = re.compile(r"(?:\.read|source|\\i|\\include|\\\.)\s+(\S+)")
+
+
+_CONVERSION = re.compile(r"%[-+ #0-9.]*[sbqdi]")
+
+
+def _formatted(args: Sequence[str]) -> str:
+    """What ``printf FORMAT ARGS…`` prints, roughly: each conversion takes the next argument,
+    the format repeated while arguments remain; escapes kept as written."""
+    if not args:
+        return ""
+    form, values = args[0], list(args[1:_VARIABLES])
+    slots = len(_CONVERSION.findall(form))
+    if not slots or not values:
+        return form
+    given = iter(values)
+    rounds = -(-len(values) // slots)  # the format is printed again for arguments left over
+    return "".join(_CONVERSION.sub(lambda _: next(given, ""), form) for _ in range(rounds))
 
 
 def read_files(command: Command, words: Sequence[str]) -> list[str]:
@@ -168,12 +319,35 @@ def _switched_branch(args: Sequence[str]) -> str | None:
     return None
 
 
+_UNPACKERS = frozenset({"tar", "bsdtar", "unzip", "7z", "gunzip"})
+_UNPACK_VALUES = frozenset({"-C", "--directory", "-d"})
+
+
+def _unpacked_into(name: str, args: Sequence[str]) -> str:
+    """The folder ``tar -C D`` / ``unzip -d D`` unpacks into ("." when none is named)."""
+    for flag, value in pairwise(args):
+        if flag in ("-C", "--directory") or (name == "unzip" and flag == "-d"):
+            return value.removeprefix("./").rstrip("/") or "/"
+    given = [a.partition("=")[2] for a in args if a.startswith("--directory=")]
+    return given[0].removeprefix("./").rstrip("/") if given else "."
+
+
 def _saved_by(name: str, args: Sequence[str]) -> list[str]:
-    """The files ``curl -o F`` / ``wget -O F`` save (``-O`` alone: named after the URL)."""
+    """The files ``curl -o F`` / ``wget -O F`` save (``-O`` alone: named after the URL),
+    also at the end of a cluster (``curl -sSLo F``, ``wget -qO F``)."""
     saved = [b for a, b in pairwise(args) if a in ("-o", "--output", "-O", "--output-document")]
+    saved += [
+        b
+        for a, b in pairwise(args)
+        if a[:1] == "-"
+        and a[1:2] != "-"
+        and len(a) > 2
+        and a[-1] in ("o" if name == "curl" else "oO")
+    ]
     saved += [
         a.partition("=")[2] for a in args if a.startswith(("--output=", "--output-document="))
     ]
+    saved += [b for a, b in pairwise(args) if a.lower() in ("-outfile", "-outf")]  # PowerShell
     remote_name = any(a[:1] == "-" and a[1:2] != "-" and "O" in a for a in args)
     if (name == "curl" and remote_name) or (name == "wget" and "-O" not in args):
         saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
@@ -235,3 +409,35 @@ def runs_download(commands: Sequence[Command]) -> bool:
             return True  # bash <(curl …), sh -c "$(curl …)", eval "$(curl …)"
         downloading = (downloading and command.after == "|") or name in _FETCHERS
     return False
+
+
+def _lists_every_object(line: str) -> bool:
+    """Whether a command of ``line`` lists every object of a bucket: ``aws s3api
+    list-objects-v2 --bucket b``, ``aws s3 ls s3://b --recursive``, ``gsutil ls gs://b/**``,
+    ``gcloud storage ls gs://b``; not one folder of it (``s3://b/tmp/``)."""
+    for segment in re.split(r"[|;&\n]", line):
+        words = [w.lstrip("$(`").strip("'\"") for w in segment.split()]
+        for at, word in enumerate(words):
+            after = words[at + 1 : at + 3]
+            if word == "aws" and after[:1] == ["s3api"] and after[1:2] in _LIST_OBJECTS:
+                return True
+            named = words[at + 2 : at + _COMMAND_WORDS]  # its options and operands
+            s3 = word == "aws" and after == ["s3", "ls"] and "--recursive" in named
+            if s3 and any(_whole_bucket(w, ("",)) for w in named):
+                return True
+            gcloud = word == "gcloud" and after == ["storage", "ls"]
+            if (gcloud or (word == "gsutil" and after[:1] == ["ls"])) and any(
+                _whole_bucket(w, ("", "**")) for w in named
+            ):
+                return True
+    return False
+
+
+_LIST_OBJECTS = (["list-objects"], ["list-objects-v2"])
+_COMMAND_WORDS = 24
+
+
+def _whole_bucket(word: str, paths: tuple[str, ...]) -> bool:
+    """Whether ``word`` names a whole bucket (``s3://b``, ``gs://b/**``)."""
+    scheme, sep, rest = word.partition("://")
+    return bool(sep) and scheme in ("s3", "gs") and rest.partition("/")[2] in paths

@@ -18,6 +18,7 @@ whatever the line: it runs on text a model wrote.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -137,8 +138,12 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
             continue
         if kind in ("operator", "redirect", "input", "blank") and word is not None:
             whole = "".join(word)
+            if quoting and ("$(" in whole or "`" in whole):  # "$(echo ~)", "`echo ~`"
+                whole = _KNOWN_SUBSTITUTION.sub(_known_output, whole)
             if quoting:  # `'a'"'"'b'` is one string: read whole, not piece by piece
-                quoted.append((whole, program(words) or outer, quoting == "'"))
+                # Text's quotes (`-d "{\"text\": \"$(cat .env)\"}"`) are the same text's.
+                given_to = outer if literal else (program(words) or outer)
+                quoted.append((whole, given_to, quoting == "'"))
             if whole.startswith("<<") and not whole.startswith("<<<"):
                 pending.append(whole[2:].lstrip("-"))  # `<< EOF`: the next word names it
             elif pending and not pending[-1] and target is None:
@@ -197,17 +202,76 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
 
 
 def _printed(words: Sequence[str]) -> str:
-    """What a substituted command prints, when it is plain: ``echo``'s operands, ``.`` for
-    ``pwd``; else ``$(…)`` (unknown)."""
+    """What a substituted command prints, when it is plain (``echo``'s operands, ``printf``'s
+    format filled, ``.`` for ``pwd``, ``eval echo ~$USER``'s ``~``); else ``$(…)``
+    (unknown)."""
     name = program(words)
-    args = [w for w in words[1:] if not w.startswith("-")]
-    if name == "echo":
-        return " ".join(args)
-    if name == "printf" and args:
-        return " ".join(args[1:]) if len(args) > 1 else args[0]
-    if name == "pwd":
-        return "."
+    if name in ("echo", "printf", "pwd", "eval", "dirname", "realpath", "readlink"):
+        known = _output(list(words[words.index(name) :]) if name in words else list(words))
+        if known is not None:
+            return known
     return "$(" + name + "…)"
+
+
+# A substitution inside quotes whose output is known without running anything: echo,
+# printf, `eval echo` of a home spelling, pwd, dirname, realpath.
+_KNOWN_SUBSTITUTION = re.compile(
+    r"\$\(\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)\)"
+    r"|`\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)`"
+)
+_USER_HOME = re.compile(r"~(?:\$\{?(?:USER|LOGNAME)\}?|\$\(whoami\))")
+_FORMAT = re.compile(r"%[-+ #0-9.]*[sbqd]")
+_PASSWD_HOME = re.compile(
+    r"getent\s+passwd\s+(?:\S*(?:USER|LOGNAME|whoami)\S*|\w+)\s*\|\s*cut\s+-d\s*['\"]?:['\"]?"
+    r"\s*-f\s*6"
+)
+
+
+def _known_output(found: re.Match[str]) -> str:
+    """What a plain substitution prints (``$(echo ~)`` is ``~``, ``$(eval echo ~$USER)``
+    ``~``, ``$(printf 'rm -rf %s' "$HOME")`` ``rm -rf $HOME``, ``$(dirname ~/x)`` ``~``), or
+    the substitution itself when it is not plain."""
+    inner = found.group(1) or found.group(2)
+    if _PASSWD_HOME.fullmatch(inner.strip()):
+        return "~"  # $(getent passwd "$USER" | cut -d: -f6)
+    try:
+        words = shlex.split(inner)
+    except ValueError:
+        return found.group()
+    known = _output(words)
+    return found.group() if known is None else known
+
+
+def _output(words: list[str]) -> str | None:
+    """What ``words`` (``echo …``, ``printf FORMAT …``, ``eval echo ~$USER``, ``pwd``,
+    ``dirname P``, ``realpath P``, ``cd P && pwd``) print, or None if not plain."""
+    evaluated = words[:1] == ["eval"]
+    words = words[1:] if evaluated else words
+    if not words or any(w in ("|", ";", ">", "<", "||", "&") for w in words):
+        return None
+    name, args = words[0], words[1:]
+    if name == "cd" and args[1:] == ["&&", "pwd"]:  # $(cd ~ && pwd)
+        name, args = "realpath", args[:1]
+    if "&&" in args:
+        return None
+    if name == "echo":
+        text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))
+    elif name == "printf" and args:
+        values = iter(args[1:])
+        text = _FORMAT.sub(lambda _: next(values, ""), args[0]).replace("\\n", "\n")
+    elif name == "pwd" and not args:
+        text = "."
+    elif (
+        name in ("dirname", "realpath", "readlink")
+        and len(operands := [a for a in args if not a.startswith("-")]) == 1
+    ):
+        text = operands[0].rstrip("/") or "/"
+        if name == "dirname":
+            head, slash, _ = text.rpartition("/")
+            text = (head or "/") if slash else "."
+    else:
+        return None
+    return _USER_HOME.sub("~", text) if evaluated else text
 
 
 def _quoted(command: Command, by: str) -> Command:
@@ -238,5 +302,6 @@ def program(words: Sequence[str]) -> str:
 
 
 def basename(word: str) -> str:
-    """``word`` without its directory: ``/usr/bin/rm`` is ``rm``."""
-    return word.rpartition("/")[2]
+    """``word`` without its directory or Windows' ``.exe``: ``/usr/bin/rm`` is ``rm``,
+    ``curl.exe`` ``curl``."""
+    return word.rpartition("/")[2].removesuffix(".exe")

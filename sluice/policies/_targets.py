@@ -19,13 +19,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Path", "is_credential", "is_secret", "resolve", "vital"]
+__all__ = ["Path", "is_credential", "is_secret", "resolve", "vital", "windows_paths"]
 
 # How a home folder is spelled: `~`, `~name`, `$HOME`, `${HOME}` (and Windows' profile).
 _HOME_VARIABLE = re.compile(
-    r"\$\{?(?:HOME|USERPROFILE)\}?|%USERPROFILE%|\$env:(?:HOME|USERPROFILE)", re.IGNORECASE
+    r"\$\{?(?:HOME|USERPROFILE)\}?|%USERPROFILE%|\$env:(?:HOME|USERPROFILE)"
+    r"|%HOMEDRIVE%%HOMEPATH%|\$env:HOMEDRIVE\$env:HOMEPATH",
+    re.IGNORECASE,
 )
-_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]|(?:%SystemDrive%|\$env:SystemDrive)(?:[\\/]|$)", re.I)
+# A Windows path, whose backslashes a POSIX shell would take for escapes: `C:\Users\dev`,
+# `%USERPROFILE%\AppData`, `$env:USERPROFILE\*`, `.\build`, `~\*`.
+_WINDOWS_PATH = re.compile(
+    r"(?<![^\s\"'=(])(?:[A-Za-z]:|%\w+%|\$env:\w+|\$\{?HOME\}?|~|\.{1,2})\\[^\s\"';|&<>()]*"
+)
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
 _EVERYTHING = re.compile(r"[*?.{},\[\]!^]*\*[*?.{},\[\]!^]*")
@@ -51,8 +58,8 @@ def resolve(word: str, cwd: str | None) -> Path | None:
     resolved the same way). None when it depends on a working directory that is unknown or
     on a variable."""
     word = _WORKING_DIRECTORY.sub(".", _HOME_VARIABLE.sub("~", word, count=1), count=1)
-    if _WINDOWS_DRIVE.match(word):
-        word = word[2:].replace("\\", "/")
+    if drive := _WINDOWS_DRIVE.match(word):
+        word = "/" + word[drive.end() :].replace("\\", "/")
     if word.startswith("~"):
         head, _, rest = word.partition("/")
         parts = ["home", head if len(head) > 1 else "~"]
@@ -81,6 +88,14 @@ def resolve(word: str, cwd: str | None) -> Path | None:
     if parts[:1] == ["Users"]:
         parts[0] = "home"
     return Path(tuple(parts), contents)
+
+
+def windows_paths(line: str) -> str:
+    """``line`` with the backslashes of its Windows paths made slashes, so that a POSIX
+    reading keeps them whole (``rd /s /q C:\\`` removes ``C:/``)."""
+    if "\\" not in line:
+        return line
+    return _WINDOWS_PATH.sub(lambda m: m.group().replace("\\", "/"), line)
 
 
 def vital(path: Path | None) -> str | None:
@@ -116,6 +131,12 @@ def _parts(path: str) -> list[str]:
     return re.split(r"[/\\]", path)
 
 
+# Host keys seen (`ssh-keyscan h >> ~/.ssh/known_hosts`): public, and adding one is what ssh
+# itself does on a first connection. (~/.ssh/config stays one to write: its ProxyCommand runs
+# a command, its IdentityFile picks the key offered; it holds no secret to send, though.)
+_SSH_SETTINGS = frozenset({"known_hosts", "known_hosts.old"})
+
+
 def is_secret(path: str) -> bool:
     """Whether writing to ``path`` changes who may log in or with which keys: SSH files, key
     files, cloud and cluster credentials, passwords, sudo rules."""
@@ -125,7 +146,7 @@ def is_secret(path: str) -> bool:
         return True
     parts = _parts(path)
     return (
-        ".ssh" in parts
+        (".ssh" in parts and parts[-1] not in _SSH_SETTINGS)
         or path.startswith("/etc/sudoers.d/")
         or parts[-1] in (".netrc", ".git-credentials", ".pgpass")
         or parts[-2:] in ([".aws", "credentials"], [".kube", "config"], [".docker", "config.json"])
@@ -137,6 +158,7 @@ def is_secret(path: str) -> bool:
 
 _ENV_FILE = re.compile(r"\.env(?:\.(?!example|sample|template|dist|defaults?\b)[\w.-]+)?")
 _PUBLIC = frozenset({"known_hosts", "known_hosts.old", "authorized_keys", "config.example"})
+_SSH_PUBLIC = frozenset({"config"})  # in ~/.ssh: settings, not a secret
 _CLOUD_DIRS = frozenset({".aws", ".azure", ".gnupg", ".password-store", ".kube"})
 _SECRET_FILES = frozenset(
     {".npmrc", ".pypirc", ".vault-token", "credentials.json", "shadow", "master.key"}
@@ -152,6 +174,8 @@ def is_credential(path: str) -> bool:
         return False
     parts = [part for part in _parts(path) if part not in ("", ".")]
     if not parts or parts[-1].endswith(".pub") or parts[-1] in _PUBLIC:
+        return False
+    if parts[-1] in _SSH_PUBLIC and parts[-2:-1] == [".ssh"]:
         return False
     name = parts[-1]
     return (

@@ -39,11 +39,22 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "unbuffer": (frozenset(), 0),
     "caffeinate": (frozenset({"-t", "-w"}), 0),
     "busybox": (frozenset(), 0),
+    # Windows: `cmd /c rd /s /q C:\`, `powershell -NoProfile -Command Remove-Item …`.
+    **{
+        shell: (
+            frozenset({"-ExecutionPolicy", "-ep", "-WindowStyle", "-Version", "-InputFormat"}),
+            0,
+        )
+        for shell in ("powershell", "powershell.exe", "pwsh", "pwsh.exe")
+    },
+    **{shell: (frozenset(), 0) for shell in ("cmd", "cmd.exe")},
     # Shell keywords before a command: `if x; then rm -rf ~; fi`, `! rm`, `{ rm; }`.
     **{keyword: (frozenset(), 0) for keyword in ("then", "do", "else", "elif", "if", "while")},
     **{keyword: (frozenset(), 0) for keyword in ("until", "!", "{")},
 }
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
+_CMD = frozenset({"cmd", "cmd.exe"})
+_CMD_SWITCH = re.compile(r"/[A-Za-z](?::\w+)?")
 
 
 def unwrap(words: Sequence[str]) -> tuple[list[str], bool]:
@@ -79,6 +90,8 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
         takes_value, positional = _WRAPPERS[name]
         via_xargs = via_xargs or name == "xargs"
         i += 1
+        while i < len(words) and name in _CMD and _CMD_SWITCH.fullmatch(words[i]):
+            i += 1  # cmd's /c, /q, /d, /k
         while i < len(words) and words[i].startswith("-") and words[i] != "-":
             i += 2 if words[i] in takes_value else 1
             if words[i - 1] == "--" or words[i - 2 : i - 1] == ("--",):

@@ -12,22 +12,51 @@ from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_secret, resolve, vital
 from sluice.policies._wrappers import operands
 
-__all__ = ["wipes_disk", "writes_secret"]
+__all__ = ["powershell_writes", "runs_commands", "ssh_settings", "wipes_disk", "writes_secret"]
 
 _DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
 _DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk"})
 _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
 _COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
 
 
-def writes_secret(command: Command, words: Sequence[str]) -> bool:
-    if any(is_secret(target) for target in command.redirects):
+# Settings of ~/.ssh/config that run a command or load code on the next ssh: a host block
+# without them (HostName, User, Port, IdentityFile, ProxyJump) changes no one's access.
+_RUNS_COMMANDS = re.compile(
+    r"(?i)\b(?:ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand|PKCS11Provider"
+    r"|SecurityKeyProvider)\b|\bMatch\b.*\bexec\b"
+)
+
+
+def ssh_settings(path: str) -> bool:
+    """Whether ``path`` is an ssh client's settings file (``~/.ssh/config``, ``config.d/*``)."""
+    parts = path.replace("\\", "/").split("/")
+    return parts[-2:] == [".ssh", "config"] or parts[-3:-1] == [".ssh", "config.d"]
+
+
+def runs_commands(text: str) -> bool:
+    """Whether ssh settings ``text`` run a command or load code (``ProxyCommand``, ...)."""
+    return _RUNS_COMMANDS.search(text) is not None
+
+
+def writes_secret(command: Command, words: Sequence[str], piped: str | None = None) -> bool:
+    """Whether ``command`` writes a credential file. ``piped``: the text piped into it, when
+    known; a known text without commands may go to ~/.ssh/config."""
+    name, args = (basename(words[0]), list(words[1:])) if words else ("", [])
+    if name in ("echo", "printf"):
+        text: str | None = " ".join(operands(args))
+    elif name in ("cat", "tee") and command.heredoc:
+        text = command.heredoc
+    else:
+        text = piped if name == "tee" else None
+    written = [*command.redirects, *(args if name == "tee" else ())]
+    if text is not None and "$" not in text and "`" not in text and not runs_commands(text):
+        written = [target for target in written if not ssh_settings(target)]
+    if any(is_secret(target) for target in written):
         return True
-    if not words:
+    if not words or name == "tee":
         return False
-    name, args = basename(words[0]), list(words[1:])
-    if name == "tee":
-        return any(map(is_secret, args))
     if name == "sed":
         return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(is_secret, args))
     if name == "dd":
@@ -48,6 +77,49 @@ def writes_secret(command: Command, words: Sequence[str]) -> bool:
         ]
         return any(map(is_secret, found[-1:] + directory + into))
     return False
+
+
+# PowerShell's file writers: a cmdlet and the rest of its statement, or .NET's File class
+# given the path first (`[IO.File]::AppendAllText("$env:USERPROFILE/.ssh/authorized_keys", …)`).
+_POWERSHELL_WRITER = re.compile(
+    r"(?i)(?:^|[\s;|({'\"])(?:Add-Content|Set-Content|Out-File|Tee-Object|ac|sc)(?=\s)([^;|\n)}]*)"
+    r"|\[(?:System\.)?IO\.File\]::(?:Append|Write)All\w+\(\s*\\?['\"]?([^'\",)]+)"
+)
+_POWERSHELL_PATH = frozenset({"-path", "-filepath", "-literalpath", "-pspath", "-lp"})
+# Their switches: a word after one is not a value.
+_POWERSHELL_SWITCHES = frozenset(
+    {"-append", "-force", "-nonewline", "-noclobber", "-passthru", "-whatif", "-confirm"}
+)
+
+
+def powershell_writes(line: str) -> str | None:
+    """The credential file a PowerShell writer writes (``Add-Content -Path
+    $env:USERPROFILE/.ssh/authorized_keys -Value …``, ``… | Out-File -Append
+    ~/.ssh/authorized_keys``, ``[IO.File]::WriteAllText(F, …)``), if any: a ``-Path``'s
+    value, or else the first operand (the path, by position)."""
+    for found in _POWERSHELL_WRITER.finditer(line):
+        if found.group(2) is not None:
+            path = found.group(2).strip()
+        else:
+            path = _powershell_path(found.group(1).split())
+        path = path.strip("'\"\\")
+        if path and is_secret(path):
+            return path
+    return None
+
+
+def _powershell_path(words: Sequence[str]) -> str:
+    previous = ""
+    for word in words:
+        option, colon, value = word.partition(":")
+        if option.lower() in _POWERSHELL_PATH and colon and value:  # -Path:F
+            return value
+        if previous.lower() in _POWERSHELL_PATH:
+            return word
+        if not word.startswith("-") and (not previous or previous.lower() in _POWERSHELL_SWITCHES):
+            return word
+        previous = word
+    return ""
 
 
 # The folders credentials are kept in, as a destination's last component.
@@ -107,6 +179,10 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     listing = any(a in ("-l", "--list", "print") for a in args)  # fdisk -l reads only
     if name in _DISK_TOOLS and any(_DISK.match(a) for a in args) and not listing:
         return f"{name} on a disk destroys its data"
+    if name.lower() == "format" and any(_DRIVE.fullmatch(a) for a in args):
+        return "format erases a drive"  # cmd's format D: /q
+    if name.lower() in ("format-volume", "clear-disk"):
+        return f"{name} erases a disk"
     if name == "diskutil" and any(
         a.lower().startswith(("erase", "zerodisk", "secureerase")) for a in args
     ):

@@ -32,6 +32,22 @@ def test_code_of(words: tuple[str, ...], code: str | None) -> None:
         ("for p in Path.home().iterdir(): shutil.rmtree(p)", "everything in the home folder"),
         ("fs.rmSync(os.homedir(), {recursive: true})", "the home folder"),
         ("FileUtils.rm_rf(ENV['HOME'])", "the home folder"),
+        # A glob of every entry of home, built by joining it with `*`, feeds the deletion.
+        (
+            'FileUtils.rm_r(Dir.glob(File.join(ENV["HOME"], "*")), force: true)',
+            "everything in the home folder",
+        ),
+        (
+            "[shutil.rmtree(p) for p in glob.glob(os.path.join(os.path.expanduser('~'), '*'))]",
+            "everything in the home folder",
+        ),
+        ('FileUtils.rm_rf(Dir["#{Dir.home}/*"])', "everything in the home folder"),
+        (
+            "[os.remove(p) for p in glob.glob(os.path.expanduser('~/*'))]",
+            "everything in the home folder",
+        ),
+        ("[os.remove(p) for p in glob.glob(os.path.join(os.path.expanduser('~'), '*.log'))]", None),
+        ('FileUtils.rm_r(Dir.glob(File.join(ENV["HOME"], "tmp", "*")))', None),
         ("import shutil; shutil.rmtree('build')", None),
         ("import shutil; shutil.rmtree(os.path.join(os.path.expanduser('~'), '.cache'))", None),
         ("shutil.rmtree(Path.home() / 'tmp')", None),
