@@ -147,6 +147,12 @@ class GatewayConfig(PolicySettings):
             return self.store_frame_bytes
         return self.store_capture_bytes + (1 << 20)
 
+    @property
+    def fails_over(self) -> bool:
+        """Some route has a failover list: Envoy gets the failover listener, the workers a
+        relay to it."""
+        return any(route.fails_over for route in self.routes)
+
     @model_validator(mode="after")
     def _queue_holds_a_frame(self) -> GatewayConfig:
         if self.store_queue_bytes < self.frame_limit:

@@ -159,13 +159,18 @@ class Route(Model):
     )
 
     @property
-    def provider_names(self) -> list[str]:
-        """Every provider this route may send to: its own, its model rules', their
-        failovers', each once."""
-        names = [self.provider, *self.failover]
+    def named_providers(self) -> list[str]:
+        """The providers the sidecar may name for a request of this route (Envoy's
+        ``x-sluice-provider``): its failovers', its model rules' and theirs, each once."""
+        names = list(self.failover)
         for rule in self.models:
             names += [rule.provider, *rule.failover]
         return list(dict.fromkeys(names))
+
+    @property
+    def provider_names(self) -> list[str]:
+        """Every provider this route may send to: its own and the named ones, each once."""
+        return list(dict.fromkeys([self.provider, *self.named_providers]))
 
     @property
     def fails_over(self) -> bool:

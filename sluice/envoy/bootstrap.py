@@ -127,7 +127,7 @@ def _failover_listener(config: GatewayConfig) -> list[JSONDict]:
     """Where the sidecar sends a request again, to the next provider of a failover list,
     when the first answered 429 or 5xx before its response began: a Unix socket beside the
     sidecar's, reachable only inside the pod (docs/architecture.md, "Failover")."""
-    if not any(route.fails_over for route in config.routes):
+    if not config.fails_over:
         return []
     manager = _http_connection_manager(config, failover=True)
     return [
@@ -262,12 +262,8 @@ _NO_LIMITS = {
 
 def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict]:
     """The route's entries: one per provider its model rules pick, then its default."""
-    # Providers the sidecar names with the header: model rules' and failovers'.
-    named = [*route.failover]
-    for rule in route.models:
-        named += [rule.provider, *rule.failover]
     entries: list[JSONDict] = []
-    for provider in [*dict.fromkeys(named), None]:
+    for provider in [*route.named_providers, None]:
         # POST only: the LLM APIs are POSTs, and a GET (OpenAI's stored completions) has no
         # body, so it would reach the provider without the sidecar seeing it.
         post = {"name": ":method", "string_match": {"exact": "POST"}}

@@ -135,7 +135,5 @@ class RouteTable:
         >>> RouteTable([route]).provider_for_model("/v1/chat/completions", "azure-gpt-4o")
         'azure'
         """
-        if model is None:
-            return None
-        rules = self._models.get(self.route_for(path), ())
-        return next((rule.provider for rule in rules if fnmatchcase(model, rule.model)), None)
+        rule = self._rule(self.route_for(path), model)
+        return rule.provider if rule is not None else None

@@ -69,8 +69,7 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     versions = PolicyVersions.open(config.store_url) if config.store_url else None
     source = PolicySource(config_path, config, models, versions)
     directory = await _open_directory(config, versions)
-    fails_over = any(route.fails_over for route in config.routes)
-    relay = Relay(config.sidecar.failover_socket) if fails_over else None
+    relay = Relay(config.sidecar.failover_socket) if config.fails_over else None
     servicer = ExtProcServer(
         RouteTable(config.routes, config.providers, clouds=_clouds(config)),
         await source.start(),
