@@ -86,6 +86,12 @@ _BUDGET_SPENT = (
 _RATE_LIMITED = {Format.ANTHROPIC: "rate_limit_error"}
 
 
+def _drained(source: BedrockStream | EventTranslator, chunk: bytes, end: bool) -> list[SSEEvent]:
+    """The events ``source`` makes of ``chunk``, and its last ones at the ``end``."""
+    events = source.events(chunk)
+    return events + source.close_events() if end else events
+
+
 class Exchange:
     """The state of one HTTP stream, from request headers to the end of the response."""
 
@@ -322,7 +328,8 @@ class Exchange:
         """Let the request go on (``changed``: as ``sent``, not as received); when limits
         are kept, with what Envoy's rate-limit filters read."""
         new_body = sent if changed else None
-        self.approved = sent
+        if self._failovers:  # kept only while a failover may send it again
+            self.approved = sent
         request = self.request
         if self._translation is not None and request is not None:
             return self._translate(self._translation, request)
@@ -486,13 +493,9 @@ class Exchange:
         self._relayed = True
         self._upstream = None
         self._translation = None
-        changes = self.on_response_headers(status, content_type)
+        self.on_response_headers(status, content_type)  # no cloud framing: no header of its own
         head = ((":status", str(status)), ("content-type", content_type))
-        others = tuple((k, v) for k, v in changes.set if k not in (":status", "content-type"))
-        return ResponseHeaderChanges(
-            remove=tuple(dict.fromkeys((*changes.remove, "content-length"))),
-            set=(*head, *others),
-        )
+        return ResponseHeaderChanges(remove=("content-length",), set=head)
 
     def on_passthrough_chunk(self, chunk: bytes, end: bool) -> None:
         """A response chunk that goes back to the client as it came (``end``: the last):
@@ -517,11 +520,9 @@ class Exchange:
         capturing = self.capturing
         translator, framer = self._translator, self._framer
         events: list[SSEEvent] | None = None
-        if isinstance(upstream, BedrockStream) and reader is not None and translator is None:
+        if isinstance(upstream, BedrockStream) and reader is not None:
             # Bedrock's frames, already split into events: the chain need not parse them again.
-            events = upstream.events(chunk)
-            if end:
-                events += upstream.close_events()
+            events = _drained(upstream, chunk, end)
             if capturing is not None or self.account is not None:
                 chunk = b"".join(event.raw for event in events)
         elif upstream is not None:  # a cloud provider's framing first
@@ -530,9 +531,7 @@ class Exchange:
             capturing.received(chunk)
         if events is None and self._events is not None and reader is not None:
             # The translator's events go to the chain as they are, not parsed again.
-            events = self._events.events(chunk)
-            if end:
-                events += self._events.close_events()
+            events = _drained(self._events, chunk, end)
             if self.account is not None:
                 chunk = b"".join(event.raw for event in events)
         if events is not None and reader is not None:
