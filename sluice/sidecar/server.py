@@ -180,6 +180,15 @@ def _header(headers: pb.HttpHeaders, name: str) -> str:
     return ""
 
 
+def _trailers_reply(exchange: Exchange) -> pb.ProcessingResponse:
+    """The reply to the response's trailers, which end it: the exchange is over (charged,
+    for an LLM exchange)."""
+    exchange.finish()
+    if exchange.account is None:
+        return _CONTINUE_RESPONSE_TRAILERS
+    return _charged(_ProcessingResponse(response_trailers=pb.TrailersResponse()), exchange)
+
+
 def _refusal(refuse: Refuse) -> pb.ProcessingResponse:
     return _ProcessingResponse(
         immediate_response=pb.ImmediateResponse(
@@ -312,11 +321,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         relayed.release()
                         relayed = None
                         if trailers:
-                            exchange.finish()
-                            yield _charged(
-                                _ProcessingResponse(response_trailers=pb.TrailersResponse()),
-                                exchange,
-                            )
+                            yield _trailers_reply(exchange)
                     continue
                 if kind == "response_body":
                     body = message.response_body
@@ -340,7 +345,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         if reply is not None:
                             yield reply
                         continue
-                    async for reply in self._response_chunk(exchange, body):
+                    async for reply in self._response_chunk(
+                        exchange, body.body, body.end_of_stream
+                    ):
                         yield reply
                 elif kind == "request_headers":
                     headers = _headers(message.request_headers)
@@ -394,12 +401,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     if not exchange.passthrough:  # deliver what is held before the trailers
                         async for reply in self._finish(exchange):
                             yield reply
-                    exchange.finish()
-                    if exchange.account is None:
-                        yield _CONTINUE_RESPONSE_TRAILERS
-                    else:
-                        trailers = pb.TrailersResponse()
-                        yield _charged(_ProcessingResponse(response_trailers=trailers), exchange)
+                    yield _trailers_reply(exchange)
                 else:
                     log.warning("unexpected ext_proc message %s on %s", kind, exchange.path)
                 if metrics is not None:
@@ -441,13 +443,13 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         ``end``: the last chunk carries the end of the body (else the trailers reply does)."""
         try:
             async for chunk in response.content.iter_any():
-                async for reply in self._response_chunk(exchange, pb.HttpBody(body=chunk)):
+                async for reply in self._response_chunk(exchange, chunk, False):
                     yield reply
         except (aiohttp.ClientError, OSError) as exc:  # the failover's stream broke midway
             log.warning("failover response on %s: %s", exchange.path, exc)
             yield _streamed(exchange.fail("Sluice gateway: the provider's stream broke"), False)
         if end:
-            async for reply in self._response_chunk(exchange, pb.HttpBody(end_of_stream=True)):
+            async for reply in self._response_chunk(exchange, b"", True):
                 yield reply
         else:
             async for reply in self._finish(exchange):
@@ -461,14 +463,16 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
             return Refuse(500, exchange.fail(_INTERNAL_ERROR))
 
     async def _response_chunk(
-        self, exchange: Exchange, body: pb.HttpBody
+        self, exchange: Exchange, chunk: bytes, end: bool
     ) -> AsyncIterator[pb.ProcessingResponse]:
+        """The replies for a response ``chunk`` (from Envoy, or a failover's); ``end``: the
+        last, whose reply carries the end."""
         if exchange.ended:  # Envoy may repeat the last chunk: the end is sent once
             return
-        end = exchange.ended = body.end_of_stream
+        exchange.ended = end
         pending: bytes | None = None  # on the last chunk, held back one step to carry the end
         try:
-            async for out in exchange.on_response_chunk(body.body, end):
+            async for out in exchange.on_response_chunk(chunk, end):
                 if not end:
                     yield _streamed(out, False)
                     continue
