@@ -107,8 +107,7 @@ async def _servicer_round(
     writes = sse_writes(upstream) if content_type == "text/event-stream" else frame_writes(upstream)
     serialised = messages("/v1/messages", {"x-api-key": "k"}, body, content_type, writes)
     servicer = ExtProcServer(routes, ChainSet(config, ModelClients()))
-    per_message = await servicer_cpu(servicer, serialised, repeat=5)
-    return per_message * len(serialised) / len(writes)
+    return await servicer_cpu(servicer, serialised, repeat=5) / len(writes)
 
 
 async def main(events: int, rounds: int, text: bool = False, servicer: bool = False) -> None:

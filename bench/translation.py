@@ -254,8 +254,7 @@ async def _servicer_round(
     writes = sse_writes(upstream)
     serialised = messages(path, {"x-api-key": "k"}, sent, "text/event-stream", writes)
     servicer = ExtProcServer(routes, ChainSet(config, ModelClients()))
-    per_message = await servicer_cpu(servicer, serialised, repeat=5)
-    return per_message * len(serialised) / len(writes)
+    return await servicer_cpu(servicer, serialised, repeat=5) / len(writes)
 
 
 def upstreams(events: int, arguments: int, obfuscated: bool = False) -> dict[str, bytes]:
