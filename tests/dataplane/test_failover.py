@@ -95,7 +95,6 @@ async def test_a_failing_provider_is_replaced_by_the_next(
         script="text",
         headers=failing_first(1, script),
     )
-    assert reply.text
     action = "invoke-with-response-stream" if stream else "invoke"
     assert paths(upstream) == ["/v1/messages", f"/model/claude-sonnet-4-6/{action}"]
     # The second request is Bedrock's own, signed by Envoy, without the client's key.
@@ -103,6 +102,8 @@ async def test_a_failing_provider_is_replaced_by_the_next(
     assert headers["authorization"].startswith("AWS4-HMAC-SHA256 ")
     assert "x-api-key" not in headers
     assert not any(name.startswith("x-sluice-") for name in headers)
+    # The client reads Bedrock's answer as the answer it would have had from Anthropic.
+    assert reply == await ask(upstream.url, Format.ANTHROPIC, stream=stream, script="text")
 
 
 async def test_a_failover_is_counted_and_the_request_counted_once_as_the_next_providers(
