@@ -124,7 +124,7 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
         own = next((arguments[k] for k in _WORKDIR_KEYS if isinstance(arguments.get(k), str)), None)
         if own:  # Codex's `workdir`: where this call runs, relative to the session's folder
             resolved = resolve(own, cwd)
-            cwd = "/" + "/".join(resolved.parts) if resolved is not None else None
+            cwd = resolved.text if resolved is not None else None
         # An MCP tool is known by its own name: mcp__filesystem__write_file is a write_file.
         rules.file_tool(
             tool.rpartition("__")[2] if tool.startswith("mcp__") else tool, arguments, cwd

@@ -233,7 +233,7 @@ class LineState:
                 folder = _unpacked_into(name, args)
                 self.unpacked.add(folder)
                 if (where := resolve(folder, self.cwd)) is not None:
-                    self.unpacked.add("/" + "/".join(where.parts))
+                    self.unpacked.add(where.text)
 
     def runs_downloaded(self, script: str) -> bool:
         """Whether ``script`` (a path a command runs) was downloaded in this line, or
@@ -242,7 +242,7 @@ class LineState:
         if script in self.downloaded:
             return True
         where = resolve(script, self.cwd)
-        absolute = "/" + "/".join(where.parts) if where is not None else script
+        absolute = where.text if where is not None else script
         return any(
             (folder == "." and not script.startswith("/"))
             or script.startswith(folder + "/")

@@ -52,6 +52,11 @@ class Path:
     parts: tuple[str, ...]
     contents: bool = False
 
+    @property
+    def text(self) -> str:
+        """The path written out: ``/home/dev/app`` (``/home/~`` for the current user's home)."""
+        return "/" + "/".join(self.parts)
+
 
 def resolve(word: str, cwd: str | None) -> Path | None:
     """``word`` as an absolute path, ``..`` and ``.`` resolved; relative to ``cwd`` (itself
