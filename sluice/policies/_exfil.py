@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_credential
-from sluice.policies._wrappers import operands, unwrap
+from sluice.policies._wrappers import operands, read_variables, unwrap
 
 __all__ = ["TRANSFERS", "Pipeline", "powershell_sends", "socket_redirects", "uploads_credential"]
 
@@ -145,7 +145,7 @@ class Pipeline:
         secret: str | None = None
         for command in commands:
             if command.words[:2] == ("while", "read"):
-                variables += operands(command.words[2:], frozenset({"-d", "-p", "-u", "-n"}))
+                variables += read_variables(command.words[2:])
             elif command.after == "<(" and command.feeds == "done":
                 secret = secret or _secret_read_by(command)
             if command.after in ("$(", "`") and command.feeds in _PRINTERS:
@@ -161,7 +161,7 @@ class Pipeline:
             self.carriers[given[1]] = self.listed
             self.listed = None
         elif given[:2] == ("while", "read") and stdin and len(self.carriers) < _HEADERS:
-            for variable in operands(given[2:], frozenset({"-d", "-p", "-u", "-n", "-t"})):
+            for variable in read_variables(given[2:]):
                 self.carriers[variable] = stdin
         if not self.carriers:
             return None

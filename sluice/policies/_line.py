@@ -16,7 +16,7 @@ from sluice.policies._exfil import Pipeline
 from sluice.policies._infra import destroy_plan
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import resolve
-from sluice.policies._wrappers import operands, short_option, unwrap
+from sluice.policies._wrappers import operands, read_variables, short_option, unwrap
 
 __all__ = [
     "DOWNLOAD",
@@ -165,7 +165,7 @@ class LineState:
                     substituted = pipe
                 pipe = []
             words, _ = unwrap(command.words)
-            if words[:1] == ["read"] and (variables := _read_variables(words[1:])):
+            if words[:1] == ["read"] and (variables := read_variables(words[1:])):
                 if pipe:
                     self._bind(variables, listed(pipe))
                     if folder := names_listed(pipe):
@@ -252,15 +252,6 @@ class LineState:
 
 
 _LOOP_VALUES = 16
-_READ_VALUES = frozenset({"-d", "-p", "-u", "-n", "-N", "-t", "-a", "-i"})
-
-
-def _read_variables(args: Sequence[str]) -> list[str]:
-    """The variables ``read`` sets (``read -r -d '' f``)."""
-    return [a for a in operands(args, _READ_VALUES) if _NAME.fullmatch(a)]
-
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _SCRIPT = 65536  # what a line writes to one file is kept up to this length
 # A client's own command that reads a file: sqlite3's `.read F`, mysql's `source F`, psql's `\i F`.
 _READS_FILE = re.compile(r"(?:\.read|source|\\i|\\include|\\\.)\s+(\S+)")
