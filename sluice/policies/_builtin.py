@@ -54,12 +54,11 @@ from sluice.policies._line import (
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
-from sluice.policies._targets import is_secret, resolve, vital, windows_paths
+from sluice.policies._targets import is_secret, resolve, ssh_settings, vital, windows_paths
 from sluice.policies._wrappers import unwrap
 from sluice.policies._writes import (
     powershell_writes,
     runs_commands,
-    ssh_settings,
     wipes_disk,
     writes_secret,
 )
