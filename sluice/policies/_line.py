@@ -14,7 +14,7 @@ from itertools import pairwise
 from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._exfil import Pipeline
 from sluice.policies._infra import destroy_plan
-from sluice.policies._shell import Command, basename
+from sluice.policies._shell import Command, basename, printf_output
 from sluice.policies._targets import resolve
 from sluice.policies._wrappers import operands, read_variables, short_option, unwrap
 
@@ -207,7 +207,7 @@ class LineState:
             self.destroy_plans.add(plan.removeprefix("./"))
         text = ""
         if name == "printf":
-            text = _formatted(operands(args))  # printf 'put %s\n' ~/.ssh/id_rsa > batch
+            text = printf_output(operands(args))  # printf 'put %s\n' ~/.ssh/id_rsa > batch
         elif name == "echo":
             text = " ".join(operands(args))
         elif name in ("cat", "tee") and command.heredoc:
@@ -255,23 +255,6 @@ _LOOP_VALUES = 16
 _SCRIPT = 65536  # what a line writes to one file is kept up to this length
 # A client's own command that reads a file: sqlite3's `.read F`, mysql's `source F`, psql's `\i F`.
 _READS_FILE = re.compile(r"(?:\.read|source|\\i|\\include|\\\.)\s+(\S+)")
-
-
-_CONVERSION = re.compile(r"%[-+ #0-9.]*[sbqdi]")
-
-
-def _formatted(args: Sequence[str]) -> str:
-    """What ``printf FORMAT ARGS…`` prints, roughly: each conversion takes the next argument,
-    the format repeated while arguments remain; escapes kept as written."""
-    if not args:
-        return ""
-    form, values = args[0], list(args[1:_VARIABLES])
-    slots = len(_CONVERSION.findall(form))
-    if not slots or not values:
-        return form
-    given = iter(values)
-    rounds = -(-len(values) // slots)  # the format is printed again for arguments left over
-    return "".join(_CONVERSION.sub(lambda _: next(given, ""), form) for _ in range(rounds))
 
 
 def read_files(command: Command, words: Sequence[str]) -> list[str]:
