@@ -36,7 +36,12 @@ from sluice.policies._infra import (
     may_destroy_infrastructure,
     other_database,
 )
-from sluice.policies._interpreters import code_of, read_code, runs_fetched
+from sluice.policies._interpreters import (
+    POWERSHELL_RUNS_TEXT,
+    code_of,
+    read_code,
+    runs_fetched,
+)
 from sluice.policies._line import (
     DOWNLOAD,
     INTERPRETER,
@@ -112,7 +117,6 @@ _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credenti
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
 _BACKQUOTES_RUN = re.compile(r"ruby|perl|php")  # `…` runs a shell command in these
 _SUBSTITUTIONS = frozenset({"$(", "`"})
-_EXPRESSION = re.compile(r"(?i)\biex\b|invoke-expression|scriptblock\]::create")
 
 
 def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -> Finding | None:
@@ -283,7 +287,7 @@ class _Rules:
             state.follow(command)
             if command.after not in _SUBSTITUTIONS and command.after != "|":
                 state.listing, state.listing_names = [], None
-        if runs_download(commands) or (_EXPRESSION.search(line) and runs_fetched(line)):
+        if runs_download(commands) or (POWERSHELL_RUNS_TEXT.search(line) and runs_fetched(line)):
             self.flag("download_exec", DOWNLOAD)  # … | sh; PowerShell's iex (iwr …)
 
     def command(self, command: Command, state: LineState, depth: int) -> None:

@@ -215,10 +215,8 @@ def _printed(words: Sequence[str]) -> str:
 
 # A substitution inside quotes whose output is known without running anything: echo,
 # printf, `eval echo` of a home spelling, pwd, dirname, realpath.
-_KNOWN_SUBSTITUTION = re.compile(
-    r"\$\(\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)\)"
-    r"|`\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)`"
-)
+_PLAIN = r"((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)"
+_KNOWN_SUBSTITUTION = re.compile(r"\$\(\s*" + _PLAIN + r"\)|`\s*" + _PLAIN + "`")
 _USER_HOME = re.compile(r"~(?:\$\{?(?:USER|LOGNAME)\}?|\$\(whoami\))")
 _PASSWD_HOME = re.compile(
     r"getent\s+passwd\s+(?:\S*(?:USER|LOGNAME|whoami)\S*|\w+)\s*\|\s*cut\s+-d\s*['\"]?:['\"]?"
