@@ -275,11 +275,7 @@ class _Rules:
                     state.pipeline.close_group()
                 continue  # `;;`, `((((`: nothing to judge
             if command.after != "|":
-                if state.pipe and state.pipe[0].after == "<(":
-                    state.substituted = state.pipe
-                elif state.pipe and state.pipe[0].after in _SUBSTITUTIONS:
-                    state.substituted_listing(state.pipe)  # shred -u $(find ~ -type f)
-                state.pipe = []
+                state.end_pipe()
             command = state.with_listing(command)
             self.command(command, state, depth)
             if self.found:

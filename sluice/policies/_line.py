@@ -94,10 +94,14 @@ class LineState:
         self.listing: list[str] = []
         self.listing_names: str | None = None  # the folder, when `ls` lists bare names
 
-    def substituted_listing(self, pipe: Sequence[Command]) -> None:
-        """Remember what the substitution ``pipe`` (``$(find ~ -type f)``, ``$(ls -A ~)``)
-        lists, for the command whose arguments it becomes."""
-        if found := listed(pipe):
+    def end_pipe(self) -> None:
+        """The pipe ends: remember a process substitution's (``<(find ~)``) for a command
+        fed from it, what a command substitution (``$(find ~ -type f)``, ``$(ls -A ~)``)
+        lists for the command whose arguments it becomes."""
+        pipe, self.pipe = self.pipe, []
+        if _process_substitution(pipe):
+            self.substituted = pipe
+        elif pipe and pipe[0].after in ("$(", "`") and (found := listed(pipe)):
             self.listing = (self.listing + found)[:_LOOP_VALUES]
             self.listing_names = names_listed(pipe)
 
@@ -161,7 +165,7 @@ class LineState:
         waiting: list[str] = []  # the variables of a loop whose input comes after `done`
         for command in commands:
             if command.after != "|":
-                if pipe and pipe[0].after == "<(":
+                if _process_substitution(pipe):
                     substituted = pipe
                 pipe = []
             words, _ = unwrap(command.words)
@@ -252,6 +256,13 @@ class LineState:
 
 
 _LOOP_VALUES = 16
+
+
+def _process_substitution(pipe: Sequence[Command]) -> bool:
+    """Whether ``pipe`` runs in a process substitution (``<(find ~)``)."""
+    return bool(pipe) and pipe[0].after == "<("
+
+
 _SCRIPT = 65536  # what a line writes to one file is kept up to this length
 # A client's own command that reads a file: sqlite3's `.read F`, mysql's `source F`, psql's `\i F`.
 _READS_FILE = re.compile(r"(?:\.read|source|\\i|\\include|\\\.)\s+(\S+)")
