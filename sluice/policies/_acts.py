@@ -53,7 +53,7 @@ def working_directory(command: Command, cwd: str | None) -> str | None:
     path = resolve(target, cwd)
     if path is None or len(path.parts) > _DEEPEST:
         return None  # no real folder is this deep: `cd a && cd a && …` must not cost n²
-    return "/" + "/".join(path.parts)
+    return path.text
 
 
 _DEEPEST = 256

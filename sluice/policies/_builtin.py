@@ -36,7 +36,12 @@ from sluice.policies._infra import (
     may_destroy_infrastructure,
     other_database,
 )
-from sluice.policies._interpreters import code_of, read_code, runs_fetched
+from sluice.policies._interpreters import (
+    POWERSHELL_RUNS_TEXT,
+    code_of,
+    read_code,
+    runs_fetched,
+)
 from sluice.policies._line import (
     DOWNLOAD,
     INTERPRETER,
@@ -54,12 +59,11 @@ from sluice.policies._line import (
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
-from sluice.policies._targets import is_secret, resolve, vital, windows_paths
+from sluice.policies._targets import is_secret, resolve, ssh_settings, vital, windows_paths
 from sluice.policies._wrappers import unwrap
 from sluice.policies._writes import (
     powershell_writes,
     runs_commands,
-    ssh_settings,
     wipes_disk,
     writes_secret,
 )
@@ -113,7 +117,6 @@ _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credenti
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
 _BACKQUOTES_RUN = re.compile(r"ruby|perl|php")  # `…` runs a shell command in these
 _SUBSTITUTIONS = frozenset({"$(", "`"})
-_EXPRESSION = re.compile(r"(?i)\biex\b|invoke-expression|scriptblock\]::create")
 
 
 def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -> Finding | None:
@@ -124,7 +127,7 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
         own = next((arguments[k] for k in _WORKDIR_KEYS if isinstance(arguments.get(k), str)), None)
         if own:  # Codex's `workdir`: where this call runs, relative to the session's folder
             resolved = resolve(own, cwd)
-            cwd = "/" + "/".join(resolved.parts) if resolved is not None else None
+            cwd = resolved.text if resolved is not None else None
         # An MCP tool is known by its own name: mcp__filesystem__write_file is a write_file.
         rules.file_tool(
             tool.rpartition("__")[2] if tool.startswith("mcp__") else tool, arguments, cwd
@@ -272,11 +275,7 @@ class _Rules:
                     state.pipeline.close_group()
                 continue  # `;;`, `((((`: nothing to judge
             if command.after != "|":
-                if state.pipe and state.pipe[0].after == "<(":
-                    state.substituted = state.pipe
-                elif state.pipe and state.pipe[0].after in _SUBSTITUTIONS:
-                    state.substituted_listing(state.pipe)  # shred -u $(find ~ -type f)
-                state.pipe = []
+                state.end_pipe()
             command = state.with_listing(command)
             self.command(command, state, depth)
             if self.found:
@@ -284,7 +283,7 @@ class _Rules:
             state.follow(command)
             if command.after not in _SUBSTITUTIONS and command.after != "|":
                 state.listing, state.listing_names = [], None
-        if runs_download(commands) or (_EXPRESSION.search(line) and runs_fetched(line)):
+        if runs_download(commands) or (POWERSHELL_RUNS_TEXT.search(line) and runs_fetched(line)):
             self.flag("download_exec", DOWNLOAD)  # … | sh; PowerShell's iex (iwr …)
 
     def command(self, command: Command, state: LineState, depth: int) -> None:

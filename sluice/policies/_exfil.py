@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_credential
-from sluice.policies._wrappers import operands, unwrap
+from sluice.policies._wrappers import operands, read_variables, unwrap
 
 __all__ = ["TRANSFERS", "Pipeline", "powershell_sends", "socket_redirects", "uploads_credential"]
 
@@ -104,24 +104,24 @@ class Pipeline:
             return None
         if command.after == "(" or command.words[:1] == ("{",):
             self.grouping, self.group = True, None
+        words, _ = unwrap(command.words)
         read = _secret_read_by(command)
         if read is None and self.printed and _prints_substitution(command.words):
             read = self.printed  # echo "{\"text\": \"$(cat .env)\"}" | curl -d @- …
         if self.grouping:
             self.group = self.group or read
         stdin = self.flowing if producer is not None else None
-        if stdin and _variable(stdin) and not _sends_stdin(unwrap(command.words)[0]):
+        if stdin and _variable(stdin) and not _sends_stdin(words):
             stdin = None  # a token piped into `gh auth login`, `docker login`, `ssh sudo -S`
         stdin = stdin or next((f for f in command.inputs if is_credential(f)), None)
         self.flowing = read or stdin
         if command.feeds == "for" and self.flowing:
             self.listed = self.flowing
-        if sent := self._carried(command, stdin):
+        if sent := self._carried(command, words, stdin):
             return sent
         if self.flowing:
             self.stashed.update(command.redirects)
-        self.stashed.update(_copies_of_secrets(unwrap(command.words)[0]))
-        words, _ = unwrap(command.words)
+        self.stashed.update(_copies_of_secrets(words))
         if words and basename(words[0]) in ("curl", "wget", "http", "https", "xh"):
             self._keep_headers(words)
         if command.feeds in _SENDERS and read is not None and not _variable(read):
@@ -145,7 +145,7 @@ class Pipeline:
         secret: str | None = None
         for command in commands:
             if command.words[:2] == ("while", "read"):
-                variables += operands(command.words[2:], frozenset({"-d", "-p", "-u", "-n"}))
+                variables += read_variables(command.words[2:])
             elif command.after == "<(" and command.feeds == "done":
                 secret = secret or _secret_read_by(command)
             if command.after in ("$(", "`") and command.feeds in _PRINTERS:
@@ -153,19 +153,19 @@ class Pipeline:
         if secret is not None:
             self.carriers.update(dict.fromkeys(variables[:_HEADERS], secret))
 
-    def _carried(self, command: Command, stdin: str | None) -> str | None:
+    def _carried(self, command: Command, words: Sequence[str], stdin: str | None) -> str | None:
         """Bind the variables of a loop over a credential's text; say what a sender given
-        one of them (``dig +short $l.x.example``) sends."""
+        one of them (``dig +short $l.x.example``) sends. ``words``: the command unwrapped
+        (``do`` and wrappers gone)."""
         given = command.words
         if given[:1] == ("for",) and len(given) > 2 and self.listed:
             self.carriers[given[1]] = self.listed
             self.listed = None
         elif given[:2] == ("while", "read") and stdin and len(self.carriers) < _HEADERS:
-            for variable in operands(given[2:], frozenset({"-d", "-p", "-u", "-n", "-t"})):
+            for variable in read_variables(given[2:]):
                 self.carriers[variable] = stdin
         if not self.carriers:
             return None
-        words = unwrap(given[1:] if given[:1] == ("do",) else given)[0]
         if not words or basename(words[0]) not in _SENDERS:
             return None
         for variable, secret in self.carriers.items():

@@ -27,7 +27,7 @@ from sluice.policies._infra import drops_in_sql
 from sluice.policies._shell import basename
 from sluice.policies._targets import is_credential, is_secret, resolve, vital
 
-__all__ = ["Reading", "code_of", "read_code", "runs_fetched"]
+__all__ = ["POWERSHELL_RUNS_TEXT", "Reading", "code_of", "read_code", "runs_fetched"]
 
 _CODE_FLAGS = {
     "python": ("-c",),
@@ -120,6 +120,8 @@ _ENVIRONMENT = re.compile(
     r"|body\s*:\s*process\.env\b(?!\.)|%ENV\b|\bENV\.(?:to_h|to_hash|to_a|inspect|map|each)\b"
     r"|getenv\(\s*\)|\$_ENV\b(?!\s*\[)|Deno\.env\.toObject\(\)"
 )
+# Code that PowerShell runs from text: `iex`, `Invoke-Expression`, `[scriptblock]::Create`.
+_POWERSHELL_RUNS = r"(?i:\biex\b|invoke-expression|scriptblock\]::create)"
 # Code that runs code it is given as text, and what fetches text from the network: both in
 # one one-liner run a download (`exec(urlopen(u).read())`, node's `eval` of a fetched body,
 # php's `eval(file_get_contents(url))`, PowerShell's `iex (iwr …)`).
@@ -127,9 +129,9 @@ _RUNS_TEXT = re.compile(
     r"(?<![.\w])(?:exec|eval)\s*\(|(?<![.\w$])eval\s+[$\w]|new\s+Function\s*\("
     r"|(?<![.\w$])(?:globalThis\.|window\.)?(?:eval|Function)\s*[),]|(?<![.\w$])Function\s*\("
     r"|\bvm\.(?:runIn\w+|Script|compileFunction)|runIn(?:This|New)Context|instance_eval"
-    r"|class_eval|Kernel\.eval"
-    r"|(?i:\biex\b|invoke-expression|scriptblock\]::create)"
+    r"|class_eval|Kernel\.eval|" + _POWERSHELL_RUNS
 )
+POWERSHELL_RUNS_TEXT = re.compile(_POWERSHELL_RUNS)
 # Code loaded straight from a URL: php's `include 'https://…'`, `import('https://…')`.
 _LOADS_URL = re.compile(
     r"\b(?:include|require)(?:_once)?\s*\(?\s*['\"]https?:|\bimport\(\s*['\"]https?:"

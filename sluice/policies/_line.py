@@ -14,9 +14,9 @@ from itertools import pairwise
 from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._exfil import Pipeline
 from sluice.policies._infra import destroy_plan
-from sluice.policies._shell import Command, basename
+from sluice.policies._shell import Command, basename, printf_output
 from sluice.policies._targets import resolve
-from sluice.policies._wrappers import operands, short_option, unwrap
+from sluice.policies._wrappers import operands, read_variables, short_option, unwrap
 
 __all__ = [
     "DOWNLOAD",
@@ -94,10 +94,14 @@ class LineState:
         self.listing: list[str] = []
         self.listing_names: str | None = None  # the folder, when `ls` lists bare names
 
-    def substituted_listing(self, pipe: Sequence[Command]) -> None:
-        """Remember what the substitution ``pipe`` (``$(find ~ -type f)``, ``$(ls -A ~)``)
-        lists, for the command whose arguments it becomes."""
-        if found := listed(pipe):
+    def end_pipe(self) -> None:
+        """The pipe ends: remember a process substitution's (``<(find ~)``) for a command
+        fed from it, what a command substitution (``$(find ~ -type f)``, ``$(ls -A ~)``)
+        lists for the command whose arguments it becomes."""
+        pipe, self.pipe = self.pipe, []
+        if _process_substitution(pipe):
+            self.substituted = pipe
+        elif pipe and pipe[0].after in ("$(", "`") and (found := listed(pipe)):
             self.listing = (self.listing + found)[:_LOOP_VALUES]
             self.listing_names = names_listed(pipe)
 
@@ -161,11 +165,11 @@ class LineState:
         waiting: list[str] = []  # the variables of a loop whose input comes after `done`
         for command in commands:
             if command.after != "|":
-                if pipe and pipe[0].after == "<(":
+                if _process_substitution(pipe):
                     substituted = pipe
                 pipe = []
             words, _ = unwrap(command.words)
-            if words[:1] == ["read"] and (variables := _read_variables(words[1:])):
+            if words[:1] == ["read"] and (variables := read_variables(words[1:])):
                 if pipe:
                     self._bind(variables, listed(pipe))
                     if folder := names_listed(pipe):
@@ -207,7 +211,7 @@ class LineState:
             self.destroy_plans.add(plan.removeprefix("./"))
         text = ""
         if name == "printf":
-            text = _formatted(operands(args))  # printf 'put %s\n' ~/.ssh/id_rsa > batch
+            text = printf_output(operands(args))  # printf 'put %s\n' ~/.ssh/id_rsa > batch
         elif name == "echo":
             text = " ".join(operands(args))
         elif name in ("cat", "tee") and command.heredoc:
@@ -233,7 +237,7 @@ class LineState:
                 folder = _unpacked_into(name, args)
                 self.unpacked.add(folder)
                 if (where := resolve(folder, self.cwd)) is not None:
-                    self.unpacked.add("/" + "/".join(where.parts))
+                    self.unpacked.add(where.text)
 
     def runs_downloaded(self, script: str) -> bool:
         """Whether ``script`` (a path a command runs) was downloaded in this line, or
@@ -242,7 +246,7 @@ class LineState:
         if script in self.downloaded:
             return True
         where = resolve(script, self.cwd)
-        absolute = "/" + "/".join(where.parts) if where is not None else script
+        absolute = where.text if where is not None else script
         return any(
             (folder == "." and not script.startswith("/"))
             or script.startswith(folder + "/")
@@ -252,35 +256,16 @@ class LineState:
 
 
 _LOOP_VALUES = 16
-_READ_VALUES = frozenset({"-d", "-p", "-u", "-n", "-N", "-t", "-a", "-i"})
 
 
-def _read_variables(args: Sequence[str]) -> list[str]:
-    """The variables ``read`` sets (``read -r -d '' f``)."""
-    return [a for a in operands(args, _READ_VALUES) if _NAME.fullmatch(a)]
+def _process_substitution(pipe: Sequence[Command]) -> bool:
+    """Whether ``pipe`` runs in a process substitution (``<(find ~)``)."""
+    return bool(pipe) and pipe[0].after == "<("
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _SCRIPT = 65536  # what a line writes to one file is kept up to this length
 # A client's own command that reads a file: sqlite3's `.read F`, mysql's `source F`, psql's `\i F`.
 _READS_FILE = re.compile(r"(?:\.read|source|\\i|\\include|\\\.)\s+(\S+)")
-
-
-_CONVERSION = re.compile(r"%[-+ #0-9.]*[sbqdi]")
-
-
-def _formatted(args: Sequence[str]) -> str:
-    """What ``printf FORMAT ARGS…`` prints, roughly: each conversion takes the next argument,
-    the format repeated while arguments remain; escapes kept as written."""
-    if not args:
-        return ""
-    form, values = args[0], list(args[1:_VARIABLES])
-    slots = len(_CONVERSION.findall(form))
-    if not slots or not values:
-        return form
-    given = iter(values)
-    rounds = -(-len(values) // slots)  # the format is printed again for arguments left over
-    return "".join(_CONVERSION.sub(lambda _: next(given, ""), form) for _ in range(rounds))
 
 
 def read_files(command: Command, words: Sequence[str]) -> list[str]:

@@ -22,7 +22,7 @@ import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-__all__ = ["TEXT_PROGRAMS", "Command", "basename", "parse", "program"]
+__all__ = ["TEXT_PROGRAMS", "Command", "basename", "parse", "printf_output", "program"]
 
 # The tokens of a line: redirections, operators that start a new simple command, quoted
 # strings, blanks (a backslash-newline is one), and word text.
@@ -215,12 +215,9 @@ def _printed(words: Sequence[str]) -> str:
 
 # A substitution inside quotes whose output is known without running anything: echo,
 # printf, `eval echo` of a home spelling, pwd, dirname, realpath.
-_KNOWN_SUBSTITUTION = re.compile(
-    r"\$\(\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)\)"
-    r"|`\s*((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)`"
-)
+_PLAIN = r"((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)"
+_KNOWN_SUBSTITUTION = re.compile(r"\$\(\s*" + _PLAIN + r"\)|`\s*" + _PLAIN + "`")
 _USER_HOME = re.compile(r"~(?:\$\{?(?:USER|LOGNAME)\}?|\$\(whoami\))")
-_FORMAT = re.compile(r"%[-+ #0-9.]*[sbqd]")
 _PASSWD_HOME = re.compile(
     r"getent\s+passwd\s+(?:\S*(?:USER|LOGNAME|whoami)\S*|\w+)\s*\|\s*cut\s+-d\s*['\"]?:['\"]?"
     r"\s*-f\s*6"
@@ -257,8 +254,7 @@ def _output(words: list[str]) -> str | None:
     if name == "echo":
         text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))
     elif name == "printf" and args:
-        values = iter(args[1:])
-        text = _FORMAT.sub(lambda _: next(values, ""), args[0]).replace("\\n", "\n")
+        text = printf_output(args).replace("\\n", "\n")
     elif name == "pwd" and not args:
         text = "."
     elif (
@@ -272,6 +268,25 @@ def _output(words: list[str]) -> str | None:
     else:
         return None
     return _USER_HOME.sub("~", text) if evaluated else text
+
+
+_CONVERSION = re.compile(r"%[-+ #0-9.]*[sbqdi]")
+_PRINTF_VALUES = 64  # a printf given 10,000 values is read for its first ones
+
+
+def printf_output(args: Sequence[str]) -> str:
+    """What ``printf FORMAT VALUES…`` prints, roughly: each conversion takes the next value
+    (an empty one when they run out), the format printed again while values remain;
+    escapes kept as written. ``printf 'put %s\\n' a b`` prints ``put a\\nput b\\n``."""
+    if not args:
+        return ""
+    form, values = args[0], args[1:_PRINTF_VALUES]
+    slots = len(_CONVERSION.findall(form))
+    if not slots:
+        return form
+    given = iter(values)
+    rounds = max(1, -(-len(values) // slots))  # printed again for values left over
+    return "".join(_CONVERSION.sub(lambda _: next(given, ""), form) for _ in range(rounds))
 
 
 def _quoted(command: Command, by: str) -> Command:

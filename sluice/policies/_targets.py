@@ -19,7 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Path", "is_credential", "is_secret", "resolve", "vital", "windows_paths"]
+__all__ = [
+    "Path",
+    "is_credential",
+    "is_secret",
+    "resolve",
+    "ssh_settings",
+    "vital",
+    "windows_paths",
+]
 
 # How a home folder is spelled: `~`, `~name`, `$HOME`, `${HOME}` (and Windows' profile).
 _HOME_VARIABLE = re.compile(
@@ -51,6 +59,11 @@ class Path:
 
     parts: tuple[str, ...]
     contents: bool = False
+
+    @property
+    def text(self) -> str:
+        """The path written out: ``/home/dev/app`` (``/home/~`` for the current user's home)."""
+        return "/" + "/".join(self.parts)
 
 
 def resolve(word: str, cwd: str | None) -> Path | None:
@@ -134,7 +147,13 @@ def _parts(path: str) -> list[str]:
 # Host keys seen (`ssh-keyscan h >> ~/.ssh/known_hosts`): public, and adding one is what ssh
 # itself does on a first connection. (~/.ssh/config stays one to write: its ProxyCommand runs
 # a command, its IdentityFile picks the key offered; it holds no secret to send, though.)
-_SSH_SETTINGS = frozenset({"known_hosts", "known_hosts.old"})
+_HOST_KEYS = frozenset({"known_hosts", "known_hosts.old"})
+
+
+def ssh_settings(path: str) -> bool:
+    """Whether ``path`` is an ssh client's settings file (``~/.ssh/config``, ``config.d/*``)."""
+    parts = _parts(path)
+    return parts[-2:] == [".ssh", "config"] or parts[-3:-1] == [".ssh", "config.d"]
 
 
 def is_secret(path: str) -> bool:
@@ -146,7 +165,7 @@ def is_secret(path: str) -> bool:
         return True
     parts = _parts(path)
     return (
-        (".ssh" in parts and parts[-1] not in _SSH_SETTINGS)
+        (".ssh" in parts and parts[-1] not in _HOST_KEYS)
         or path.startswith("/etc/sudoers.d/")
         or parts[-1] in (".netrc", ".git-credentials", ".pgpass")
         or parts[-2:] in ([".aws", "credentials"], [".kube", "config"], [".docker", "config.json"])
@@ -158,7 +177,6 @@ def is_secret(path: str) -> bool:
 
 _ENV_FILE = re.compile(r"\.env(?:\.(?!example|sample|template|dist|defaults?\b)[\w.-]+)?")
 _PUBLIC = frozenset({"known_hosts", "known_hosts.old", "authorized_keys", "config.example"})
-_SSH_PUBLIC = frozenset({"config"})  # in ~/.ssh: settings, not a secret
 _CLOUD_DIRS = frozenset({".aws", ".azure", ".gnupg", ".password-store", ".kube"})
 _SECRET_FILES = frozenset(
     {".npmrc", ".pypirc", ".vault-token", "credentials.json", "shadow", "master.key"}
@@ -175,8 +193,8 @@ def is_credential(path: str) -> bool:
     parts = [part for part in _parts(path) if part not in ("", ".")]
     if not parts or parts[-1].endswith(".pub") or parts[-1] in _PUBLIC:
         return False
-    if parts[-1] in _SSH_PUBLIC and parts[-2:-1] == [".ssh"]:
-        return False
+    if parts[-2:] == [".ssh", "config"]:
+        return False  # settings, not a secret
     name = parts[-1]
     return (
         is_secret(path)

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from sluice.policies._shell import basename
 
-__all__ = ["operands", "short_option", "unwrap"]
+__all__ = ["operands", "read_variables", "short_option", "unwrap"]
 
 # Programs that run the command in their arguments, with their options that take a value
 # (and how many leading operands are theirs, like timeout's duration).
@@ -126,3 +126,13 @@ def short_option(args: Sequence[str], letters: str, *long: str) -> bool:
         for arg in args
         if arg != "--"
     )
+
+
+_READ_VALUES = frozenset({"-d", "-p", "-u", "-n", "-N", "-t", "-a", "-i"})
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+
+
+def read_variables(args: Sequence[str]) -> list[str]:
+    """The variables the shell's ``read`` sets, given its arguments (``-r -d '' f`` sets
+    ``f``): its operands that are names, not its options' values."""
+    return [a for a in operands(args, _READ_VALUES) if _NAME.fullmatch(a)]

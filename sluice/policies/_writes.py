@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from sluice.policies._shell import Command, basename
-from sluice.policies._targets import is_secret, resolve, vital
+from sluice.policies._targets import is_secret, resolve, ssh_settings, vital
 from sluice.policies._wrappers import operands
 
-__all__ = ["powershell_writes", "runs_commands", "ssh_settings", "wipes_disk", "writes_secret"]
+__all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
 _DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
@@ -27,12 +27,6 @@ _RUNS_COMMANDS = re.compile(
     r"(?i)\b(?:ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand|PKCS11Provider"
     r"|SecurityKeyProvider)\b|\bMatch\b.*\bexec\b"
 )
-
-
-def ssh_settings(path: str) -> bool:
-    """Whether ``path`` is an ssh client's settings file (``~/.ssh/config``, ``config.d/*``)."""
-    parts = path.replace("\\", "/").split("/")
-    return parts[-2:] == [".ssh", "config"] or parts[-3:-1] == [".ssh", "config.d"]
 
 
 def runs_commands(text: str) -> bool:

@@ -118,3 +118,17 @@ def test_quoting_depth_is_bounded() -> None:
         line = 'sh -c "' + line.replace("\\", "\\\\").replace('"', '\\"') + '"'
     shells = [c for c in parse(line) if c.words[:1] == ("sh",)]
     assert len(shells) == 5  # the line itself and four levels of quoting
+
+
+@pytest.mark.parametrize(
+    ("args", "printed"),
+    [
+        (["put %s\\n", "a", "b"], "put a\\nput b\\n"),  # the format again for each value
+        (["rm -rf %s%s", "~"], "rm -rf ~"),  # a conversion without a value prints nothing
+        (["%i files", "3"], "3 files"),
+        (["no conversion", "x"], "no conversion"),
+        ([], ""),
+    ],
+)
+def test_printf_output_fills_the_format_as_printf_does(args: list[str], printed: str) -> None:
+    assert _shell.printf_output(args) == printed
