@@ -68,6 +68,20 @@ class _Item:
     decoder: CustomInput | None = None  # a custom call's input, decoded as it streams
 
 
+@dataclass(slots=True, frozen=True)
+class _Known:
+    """A delta shape learned from one upstream event (see :mod:`._common`), the item its
+    pieces belong to, and the Responses event for one more piece, written as ``head``, the
+    sequence number, ``middle``, the piece's JSON string as sent, and ``tail``."""
+
+    shape: Shape
+    item: _Item
+    event: str
+    head: str
+    middle: str
+    tail: str
+
+
 class AnthropicToResponsesStream(StreamTranslator):
     """Bytes of a Messages stream in, Responses events out, one upstream event at a time::
 
@@ -92,9 +106,8 @@ class AnthropicToResponsesStream(StreamTranslator):
         self._output: list[JSON] = []  # the finished items, in order
         self._usage: JSON = {}
         self._stop: str | None = None
-        # The shape of the last delta that was one piece of text, thinking or arguments,
-        # its item, and the Responses event written for such a piece (see _common).
-        self._known: tuple[Shape, _Item, str, str] | None = None
+        # The shape of the last delta that was one piece of text, thinking or arguments.
+        self._known: _Known | None = None
 
     def end(self) -> list[SSEEvent]:
         """The upstream ended: an error unless its stream was complete."""
@@ -106,8 +119,8 @@ class AnthropicToResponsesStream(StreamTranslator):
         """The Responses events for one Anthropic event's ``data``."""
         if data is None or self._ended:
             return []
-        if (known := self._known) is not None and (piece := piece_in(data, known[0])):
-            return [self._piece(known[1], known[2], known[3], *piece)]  # as most events are
+        if (known := self._known) is not None and (piece := piece_in(data, known.shape)):
+            return [self._piece(known, *piece)]  # as most events are
         try:
             obj = json.loads(data)
             kind = obj["type"]
@@ -239,18 +252,18 @@ class AnthropicToResponsesStream(StreamTranslator):
         if shape is None:
             self._known = None
             return
-        at = f',"item_id":{dump(item.id)},"output_index":{item.output_index}{index},"delta":'
-        logprobs = ',"logprobs":[]' if event == "response.output_text.delta" else ""
-        self._known = (shape, item, event, at + "\0" + logprobs)
+        middle = f',"item_id":{dump(item.id)},"output_index":{item.output_index}{index},"delta":'
+        tail = ',"logprobs":[]}' if event == "response.output_text.delta" else "}"
+        head = f'{{"type":"{event}","sequence_number":'
+        self._known = _Known(shape, item, event, head, middle, tail)
 
-    def _piece(self, item: _Item, event: str, template: str, raw: str, value: str) -> SSEEvent:
-        """The event for one more piece of ``item`` (``raw``: its JSON string, as sent),
-        written from ``template`` without building or dumping an object."""
-        item.pieces.append(value)
-        at, after = template.split("\0")
-        data = f'{{"type":"{event}","sequence_number":{self._sequence}{at}{raw}{after}}}'
+    def _piece(self, known: _Known, raw: str, value: str) -> SSEEvent:
+        """The event for one more piece of ``known.item`` (``raw``: its JSON string, as
+        sent), written from ``known``'s template without building or dumping an object."""
+        known.item.pieces.append(value)
+        data = f"{known.head}{self._sequence}{known.middle}{raw}{known.tail}"
         self._sequence += 1
-        return named_event(event, data)
+        return named_event(known.event, data)
 
     def _close(self, index: object) -> list[SSEEvent]:
         item = self._items.pop(index if isinstance(index, int) else -1, None)
