@@ -32,18 +32,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from sluice.sidecar.formats._openai_responses_items import call_item, message_item, text_part
 from sluice.sidecar.sse import SSEEvent
 from sluice.sidecar.translate._common import JSON, Shape, piece_in, shape_of
 from sluice.sidecar.translate._custom_tools import CustomInput, custom_input
 from sluice.sidecar.translate._responses_output import (
     ResponseShape,
-    call_item,
     custom_call_item,
-    message_item,
     reasoning_item,
     status_of,
     stream_error_code,
-    text_part,
     usage_json,
 )
 from sluice.sidecar.translate._stream import StreamTranslator, dump, named_event
@@ -183,7 +181,7 @@ class AnthropicToResponsesStream(StreamTranslator):
         self._items[obj.get("index", -1)] = item
         at = {"item_id": item.id, "output_index": position}
         if kind == "text":
-            added = message_item(item.id, None)
+            added = message_item(item.id, "", "in_progress")
             return [
                 *out,
                 self._emit("response.output_item.added", output_index=position, item=added),
@@ -206,7 +204,7 @@ class AnthropicToResponsesStream(StreamTranslator):
             item.decoder = CustomInput()
             added = custom_call_item(item.id, item.call_id, item.name, None)
         else:
-            added = call_item(item.id, item.call_id, item.name, None)
+            added = call_item(item.id, item.call_id, item.name, "", "in_progress")
         return [*out, self._emit("response.output_item.added", output_index=position, item=added)]
 
     def _delta(self, obj: JSON, data: str) -> list[SSEEvent]:
