@@ -110,6 +110,7 @@ def test_the_response_object_repeats_the_request() -> None:
     [
         ("end_turn", "completed", None, "end_turn"),
         ("max_tokens", "incomplete", "max_output_tokens", "max_tokens"),
+        ("model_context_window_exceeded", "incomplete", "max_output_tokens", "max_tokens"),
         ("refusal", "incomplete", "content_filter", "refusal"),
     ],
 )
