@@ -25,7 +25,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sluice.sidecar.formats._openai_responses_items import call_item, message_item
+from sluice.sidecar.formats._base import StopReason
+from sluice.sidecar.formats._openai_responses_items import call_item, message_item, status_for
 from sluice.sidecar.translate._common import JSON
 from sluice.sidecar.translate._custom_tools import custom_input
 from sluice.sidecar.translate._response_anthropic_to_chat import chat_error
@@ -44,11 +45,6 @@ __all__ = [
     "usage_json",
 ]
 
-_INCOMPLETE = {
-    "max_tokens": "max_output_tokens",
-    "model_context_window_exceeded": "max_output_tokens",
-    "refusal": "content_filter",
-}
 # The request fields a response object repeats, with OpenAI's defaults.
 _ECHOED: JSON = {
     "instructions": None,
@@ -109,8 +105,9 @@ class ResponseShape:
 
 def status_of(stop_reason: str | None) -> tuple[str, JSON | None]:
     """``status`` and ``incomplete_details`` for an Anthropic ``stop_reason``."""
-    reason = _INCOMPLETE.get(stop_reason or "")
-    return ("completed", None) if reason is None else ("incomplete", {"reason": reason})
+    if stop_reason == "model_context_window_exceeded":  # the output limit, set by the context
+        stop_reason = StopReason.MAX_TOKENS
+    return status_for(stop_reason or "")
 
 
 def usage_json(usage: JSON) -> JSON:
