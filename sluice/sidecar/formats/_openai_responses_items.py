@@ -17,7 +17,16 @@ from sluice.model import Block, Text, Thinking, ToolCall
 from sluice.sidecar.formats._base import StopReason
 from sluice.sidecar.formats._json import JSON, at, need, objects, opt
 
-__all__ = ["USAGE", "item_block", "item_json", "status_for", "stop_reason_of"]
+__all__ = [
+    "USAGE",
+    "call_item",
+    "item_block",
+    "item_json",
+    "message_item",
+    "status_for",
+    "stop_reason_of",
+    "text_part",
+]
 
 USAGE = {
     "input_tokens": "input_tokens",
@@ -72,29 +81,47 @@ def status_for(stop_reason: str) -> tuple[str, JSON | None]:
     return ("completed", None) if reason is None else ("incomplete", {"reason": reason})
 
 
+def text_part(text: str) -> JSON:
+    """A message item's ``output_text`` part."""
+    return {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
+
+
+def message_item(item_id: str, text: str, status: str = "completed") -> JSON:
+    """A ``message`` item saying ``text``; with ``status="in_progress"``, its empty
+    beginning."""
+    content = [] if status == "in_progress" else [text_part(text)]
+    return {
+        "id": item_id,
+        "type": "message",
+        "status": status,
+        "content": content,
+        "role": "assistant",
+    }
+
+
+def call_item(
+    item_id: str, call_id: object, name: object, arguments: str, status: str = "completed"
+) -> JSON:
+    """A ``function_call`` item; with ``status="in_progress"``, its beginning (no
+    arguments yet)."""
+    return {
+        "id": item_id,
+        "type": "function_call",
+        "status": status,
+        "arguments": "" if status == "in_progress" else arguments,
+        "call_id": call_id,
+        "name": name,
+    }
+
+
 def item_json(block: Block, item_id: str | None = None, status: str = "completed") -> JSON:
     """The output item for ``block``; with ``status="in_progress"``, its empty beginning."""
     empty = status == "in_progress"
     if isinstance(block, Text):
-        part = {"type": "output_text", "annotations": [], "logprobs": [], "text": block.text}
-        content = [] if empty else [part]
-        item_id = item_id or f"msg_{uuid.uuid4().hex}"
-        return {
-            "id": item_id,
-            "type": "message",
-            "status": status,
-            "content": content,
-            "role": "assistant",
-        }
+        return message_item(item_id or f"msg_{uuid.uuid4().hex}", block.text, status)
     if isinstance(block, ToolCall):
-        return {
-            "id": item_id or f"fc_{uuid.uuid4().hex}",
-            "type": "function_call",
-            "status": status,
-            "arguments": "" if empty else block.arguments,
-            "call_id": block.id,
-            "name": block.name,
-        }
+        item_id = item_id or f"fc_{uuid.uuid4().hex}"
+        return call_item(item_id, block.id, block.name, block.arguments, status)
     if isinstance(block, Thinking):
         summary = [] if empty or not block.text else [{"type": "summary_text", "text": block.text}]
         item = {"id": item_id or f"rs_{uuid.uuid4().hex}", "type": "reasoning", "summary": summary}

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from sluice.sidecar.translate._common import JSON, Translated
 
-__all__ = ["DEFAULT_MAX_TOKENS", "append_turn", "image_block", "max_tokens", "tool_choice"]
+__all__ = [
+    "DEFAULT_MAX_TOKENS",
+    "append_turn",
+    "image_block",
+    "max_tokens",
+    "tool_choice",
+    "word_choice",
+]
 
 # Anthropic requires ``max_tokens``; a request without a limit gets this one (recorded).
 DEFAULT_MAX_TOKENS = 4096
@@ -40,6 +47,18 @@ def image_block(url: str) -> JSON:
     else:
         source = {"type": "url", "url": url}
     return {"type": "image", "source": source}
+
+
+# The words both OpenAI APIs use for a tool choice -> Anthropic's choice types.
+_WORDS = {"auto": "auto", "required": "any", "none": "none"}
+
+
+def word_choice(choice: object) -> JSON | None:
+    """Anthropic's ``tool_choice`` for an OpenAI choice given as a word (``auto``,
+    ``required``, ``none``); ``None`` for anything else."""
+    if isinstance(choice, str) and choice in _WORDS:
+        return {"type": _WORDS[choice]}
+    return None
 
 
 def tool_choice(obj: JSON, body: JSON, choice: JSON | None) -> None:

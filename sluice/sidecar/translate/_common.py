@@ -5,11 +5,11 @@ Most events of a stream are one piece of text (or of thinking, or of tool argume
 written by the server from one template: the same JSON around a string that changes. A
 translator that has read one such event whole keeps its *shape*, the JSON before and after
 that string (:func:`shape_of`); a later event with the same shape says the same with
-another string, which :func:`string_in` finds (checked to be one complete, valid JSON
+another string, which :func:`piece_in` finds (checked to be one complete, valid JSON
 string, escapes and all) without parsing the event::
 
     shape = shape_of('{"delta":{"content":"Hi"}}', "content", "Hi")
-    string_in('{"delta":{"content":"a \\"b\\""}}', shape)   # '"a \\"b\\""'
+    piece_in('{"delta":{"content":"a \\"b\\""}}', shape)   # ('"a \\"b\\""', 'a "b"')
 
 OpenAI's own Chat Completions stream ends every chunk with ``"obfuscation":"<padding>"``, a
 random string of random length that hides the length of each piece from whoever watches
@@ -18,7 +18,7 @@ plain JSON string (checked by the same scanner) as the chunk's last member, so t
 costs the fast path nothing::
 
     shape = shape_of('{"content":"Hi","obfuscation":"x1"}', "content", "Hi")
-    string_in('{"content":"Yo","obfuscation":"Qz9k"}', shape)   # '"Yo"'
+    piece_in('{"content":"Yo","obfuscation":"Qz9k"}', shape)   # ('"Yo"', 'Yo')
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from _json import scanstring  # json's own C string scanner
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["JSON", "Shape", "Translated", "piece_in", "shape_of", "string_in"]
+__all__ = ["JSON", "Shape", "Translated", "piece_in", "shape_of"]
 
 JSON = dict[str, Any]
 
@@ -82,15 +82,10 @@ def shape_of(data: str, key: str, value: str) -> Shape | None:
     return (data[:start], data[end:], False)
 
 
-def string_in(data: str, shape: Shape) -> str | None:
-    """The JSON string (quotes and escapes kept) that ``data`` holds in ``shape``'s place,
-    when ``data`` is ``shape`` around one valid, non-empty JSON string; else ``None``."""
-    piece = piece_in(data, shape)
-    return None if piece is None else piece[0]
-
-
 def piece_in(data: str, shape: Shape) -> tuple[str, str] | None:
-    """As :func:`string_in`, with the string's value too: ``(JSON string, value)``."""
+    """``(JSON string, value)`` for the string that ``data`` holds in ``shape``'s place (the
+    JSON string as written, quotes and escapes kept), when ``data`` is ``shape`` around one
+    valid, non-empty JSON string; else ``None``."""
     before, after, padded = shape
     stop_at = len(data)  # where ``after`` ends
     if padded:  # (inlined :func:`_padding_ends`: this runs for most events)

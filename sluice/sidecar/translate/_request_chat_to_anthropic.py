@@ -30,6 +30,7 @@ from sluice.sidecar.translate._anthropic_request import (
     image_block,
     max_tokens,
     tool_choice,
+    word_choice,
 )
 from sluice.sidecar.translate._common import JSON, Translated
 
@@ -164,13 +165,9 @@ def _tool(tool: JSON, out: Translated) -> JSON | None:
 
 def _tool_choice(obj: JSON, body: JSON) -> None:
     choice = obj.get("tool_choice")
-    translated: JSON | None = None
-    if choice == "auto":
-        translated = {"type": "auto"}
-    elif choice == "required":
-        translated = {"type": "any"}
-    elif choice == "none":
-        translated = {"type": "none"}
-    elif isinstance(choice, dict):
+    translated: JSON | None
+    if isinstance(choice, dict):
         translated = {"type": "tool", "name": (choice.get("function") or {}).get("name")}
+    else:
+        translated = word_choice(choice)
     tool_choice(obj, body, translated)

@@ -40,6 +40,7 @@ from sluice.sidecar.translate._anthropic_request import (
     image_block,
     max_tokens,
     tool_choice,
+    word_choice,
 )
 from sluice.sidecar.translate._common import JSON, Translated
 from sluice.sidecar.translate._custom_tools import INPUT, custom_tool
@@ -263,13 +264,9 @@ def _tool(tool: JSON, out: Translated) -> JSON | None:
 
 def _tool_choice(obj: JSON, body: JSON, out: Translated) -> None:
     choice = obj.get("tool_choice")
-    translated: JSON | None = None
-    if choice in ("auto", "none"):
-        translated = {"type": choice}
-    elif choice == "required":
-        translated = {"type": "any"}
-    elif isinstance(choice, dict) and choice.get("type") in ("function", "custom"):
+    translated = word_choice(choice)
+    if isinstance(choice, dict) and choice.get("type") in ("function", "custom"):
         translated = {"type": "tool", "name": choice.get("name")}
-    elif choice is not None:  # allowed_tools, a hosted tool...
+    elif translated is None and choice is not None:  # allowed_tools, a hosted tool...
         out.drop("tool_choice")
     tool_choice(obj, body, translated)

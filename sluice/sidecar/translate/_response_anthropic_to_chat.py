@@ -20,7 +20,7 @@ import time
 
 from sluice.sidecar.formats._openai import error_json, error_type_for
 from sluice.sidecar.sse import SSEEvent
-from sluice.sidecar.translate._common import JSON, Shape, shape_of, string_in
+from sluice.sidecar.translate._common import JSON, Shape, piece_in, shape_of
 from sluice.sidecar.translate._stream import StreamTranslator, data_event, dump, dump_str
 
 __all__ = ["AnthropicToChatStream", "chat_body", "chat_error"]
@@ -134,8 +134,8 @@ class AnthropicToChatStream(StreamTranslator):
         """The Chat chunks for one Messages event's ``data``."""
         if data is None or self._ended:
             return []
-        if (known := self._shape) is not None and (string := string_in(data, known[0])):
-            return [data_event(known[1] + string + known[2])]  # as most events are
+        if (known := self._shape) is not None and (piece := piece_in(data, known[0])):
+            return [data_event(known[1] + piece[0] + known[2])]  # as most events are
         return [data_event(chunk) for chunk in self._event(data)]
 
     def end(self) -> list[SSEEvent]:

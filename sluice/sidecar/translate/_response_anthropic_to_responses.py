@@ -32,18 +32,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from sluice.sidecar.formats._openai_responses_items import call_item, message_item, text_part
 from sluice.sidecar.sse import SSEEvent
 from sluice.sidecar.translate._common import JSON, Shape, piece_in, shape_of
 from sluice.sidecar.translate._custom_tools import CustomInput, custom_input
 from sluice.sidecar.translate._responses_output import (
     ResponseShape,
-    call_item,
     custom_call_item,
-    message_item,
     reasoning_item,
     status_of,
     stream_error_code,
-    text_part,
     usage_json,
 )
 from sluice.sidecar.translate._stream import StreamTranslator, dump, named_event
@@ -66,6 +64,20 @@ class _Item:
     name: object = None
     signature: str = ""
     decoder: CustomInput | None = None  # a custom call's input, decoded as it streams
+
+
+@dataclass(slots=True, frozen=True)
+class _Known:
+    """A delta shape learned from one upstream event (see :mod:`._common`), the item its
+    pieces belong to, and the Responses event for one more piece, written as ``head``, the
+    sequence number, ``middle``, the piece's JSON string as sent, and ``tail``."""
+
+    shape: Shape
+    item: _Item
+    event: str
+    head: str
+    middle: str
+    tail: str
 
 
 class AnthropicToResponsesStream(StreamTranslator):
@@ -92,9 +104,8 @@ class AnthropicToResponsesStream(StreamTranslator):
         self._output: list[JSON] = []  # the finished items, in order
         self._usage: JSON = {}
         self._stop: str | None = None
-        # The shape of the last delta that was one piece of text, thinking or arguments,
-        # its item, and the Responses event written for such a piece (see _common).
-        self._known: tuple[Shape, _Item, str, str] | None = None
+        # The shape of the last delta that was one piece of text, thinking or arguments.
+        self._known: _Known | None = None
 
     def end(self) -> list[SSEEvent]:
         """The upstream ended: an error unless its stream was complete."""
@@ -106,8 +117,8 @@ class AnthropicToResponsesStream(StreamTranslator):
         """The Responses events for one Anthropic event's ``data``."""
         if data is None or self._ended:
             return []
-        if (known := self._known) is not None and (piece := piece_in(data, known[0])):
-            return [self._piece(known[1], known[2], known[3], *piece)]  # as most events are
+        if (known := self._known) is not None and (piece := piece_in(data, known.shape)):
+            return [self._piece(known, *piece)]  # as most events are
         try:
             obj = json.loads(data)
             kind = obj["type"]
@@ -170,7 +181,7 @@ class AnthropicToResponsesStream(StreamTranslator):
         self._items[obj.get("index", -1)] = item
         at = {"item_id": item.id, "output_index": position}
         if kind == "text":
-            added = message_item(item.id, None)
+            added = message_item(item.id, "", "in_progress")
             return [
                 *out,
                 self._emit("response.output_item.added", output_index=position, item=added),
@@ -193,7 +204,7 @@ class AnthropicToResponsesStream(StreamTranslator):
             item.decoder = CustomInput()
             added = custom_call_item(item.id, item.call_id, item.name, None)
         else:
-            added = call_item(item.id, item.call_id, item.name, None)
+            added = call_item(item.id, item.call_id, item.name, "", "in_progress")
         return [*out, self._emit("response.output_item.added", output_index=position, item=added)]
 
     def _delta(self, obj: JSON, data: str) -> list[SSEEvent]:
@@ -239,18 +250,18 @@ class AnthropicToResponsesStream(StreamTranslator):
         if shape is None:
             self._known = None
             return
-        at = f',"item_id":{dump(item.id)},"output_index":{item.output_index}{index},"delta":'
-        logprobs = ',"logprobs":[]' if event == "response.output_text.delta" else ""
-        self._known = (shape, item, event, at + "\0" + logprobs)
+        middle = f',"item_id":{dump(item.id)},"output_index":{item.output_index}{index},"delta":'
+        tail = ',"logprobs":[]}' if event == "response.output_text.delta" else "}"
+        head = f'{{"type":"{event}","sequence_number":'
+        self._known = _Known(shape, item, event, head, middle, tail)
 
-    def _piece(self, item: _Item, event: str, template: str, raw: str, value: str) -> SSEEvent:
-        """The event for one more piece of ``item`` (``raw``: its JSON string, as sent),
-        written from ``template`` without building or dumping an object."""
-        item.pieces.append(value)
-        at, after = template.split("\0")
-        data = f'{{"type":"{event}","sequence_number":{self._sequence}{at}{raw}{after}}}'
+    def _piece(self, known: _Known, raw: str, value: str) -> SSEEvent:
+        """The event for one more piece of ``known.item`` (``raw``: its JSON string, as
+        sent), written from ``known``'s template without building or dumping an object."""
+        known.item.pieces.append(value)
+        data = f"{known.head}{self._sequence}{known.middle}{raw}{known.tail}"
         self._sequence += 1
-        return named_event(event, data)
+        return named_event(known.event, data)
 
     def _close(self, index: object) -> list[SSEEvent]:
         item = self._items.pop(index if isinstance(index, int) else -1, None)

@@ -25,7 +25,7 @@ import json
 
 from sluice.sidecar.formats import anthropic
 from sluice.sidecar.sse import SSEEvent
-from sluice.sidecar.translate._common import JSON, Shape, shape_of, string_in
+from sluice.sidecar.translate._common import JSON, Shape, piece_in, shape_of
 from sluice.sidecar.translate._stream import (
     StreamTranslator,
     dump,
@@ -172,9 +172,9 @@ class ChatToAnthropicStream(StreamTranslator):
         if (
             known is not None
             and known[1] == self._prefix  # its block is the open one
-            and (string := string_in(data, known[0])) is not None  # as most chunks are
+            and (piece := piece_in(data, known[0])) is not None  # as most chunks are
         ):
-            return [_delta_event(self._prefix + string + "}}")]
+            return [_delta_event(self._prefix + piece[0] + "}}")]
         if data.strip() == "[DONE]":
             return self._end()
         try:

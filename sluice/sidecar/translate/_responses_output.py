@@ -8,7 +8,8 @@ one summary part; the signature in ``encrypted_content`` when the client asked f
 its ``input`` the call's one string, when the tool is one of the client's custom tools: see
 :mod:`._custom_tools`). Other blocks (redacted
 thinking, server tools) have no item. Item ids are the response id with the item's kind and
-position, so an item's added and done forms agree.
+position, so an item's added and done forms agree. Message and function_call items are
+written by the Responses adapter's own builders (``formats._openai_responses_items``).
 
 Stop reasons: ``max_tokens`` (and ``model_context_window_exceeded``) make the response
 ``incomplete`` for ``max_output_tokens``, ``refusal`` for ``content_filter``; anything else
@@ -24,6 +25,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from sluice.sidecar.formats._base import StopReason
+from sluice.sidecar.formats._openai_responses_items import call_item, message_item, status_for
 from sluice.sidecar.translate._common import JSON
 from sluice.sidecar.translate._custom_tools import custom_input
 from sluice.sidecar.translate._response_anthropic_to_chat import chat_error
@@ -32,24 +35,16 @@ from sluice.sidecar.translate._signatures import encrypted_content
 __all__ = [
     "Echo",
     "ResponseShape",
-    "call_item",
     "custom_call_item",
     "echo_of",
-    "message_item",
     "reasoning_item",
     "responses_body",
     "responses_error",
     "status_of",
     "stream_error_code",
-    "text_part",
     "usage_json",
 ]
 
-_INCOMPLETE = {
-    "max_tokens": "max_output_tokens",
-    "model_context_window_exceeded": "max_output_tokens",
-    "refusal": "content_filter",
-}
 # The request fields a response object repeats, with OpenAI's defaults.
 _ECHOED: JSON = {
     "instructions": None,
@@ -110,8 +105,9 @@ class ResponseShape:
 
 def status_of(stop_reason: str | None) -> tuple[str, JSON | None]:
     """``status`` and ``incomplete_details`` for an Anthropic ``stop_reason``."""
-    reason = _INCOMPLETE.get(stop_reason or "")
-    return ("completed", None) if reason is None else ("incomplete", {"reason": reason})
+    if stop_reason == "model_context_window_exceeded":  # the output limit, set by the context
+        stop_reason = StopReason.MAX_TOKENS
+    return status_for(stop_reason or "")
 
 
 def usage_json(usage: JSON) -> JSON:
@@ -130,42 +126,15 @@ def usage_json(usage: JSON) -> JSON:
     }
 
 
-def message_item(item_id: str, text: str | None) -> JSON:
-    """A message item; ``text`` ``None`` for its in-progress beginning."""
-    content = [] if text is None else [text_part(text)]
-    status = "in_progress" if text is None else "completed"
-    return {
-        "id": item_id,
-        "type": "message",
-        "status": status,
-        "content": content,
-        "role": "assistant",
-    }
-
-
-def text_part(text: str) -> JSON:
-    return {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
-
-
 def reasoning_item(item_id: str, text: str | None, signature: str | None) -> JSON:
-    """A reasoning item; ``text`` ``None`` for its beginning; ``signature`` when carried."""
+    """A reasoning item; ``text`` ``None`` for its beginning; ``signature`` when carried.
+    (Not the adapter's ``item_json``: here a finished item always has its one summary part,
+    empty or not, as the stream added it, and the signature is wrapped.)"""
     summary = [] if text is None else [{"type": "summary_text", "text": text}]
     item: JSON = {"id": item_id, "type": "reasoning", "summary": summary}
     if signature:
         item["encrypted_content"] = encrypted_content(signature)
     return item
-
-
-def call_item(item_id: str, call_id: object, name: object, arguments: str | None) -> JSON:
-    """A function_call item; ``arguments`` ``None`` for its beginning."""
-    return {
-        "id": item_id,
-        "type": "function_call",
-        "status": "in_progress" if arguments is None else "completed",
-        "arguments": arguments or "",
-        "call_id": call_id,
-        "name": name,
-    }
 
 
 def custom_call_item(item_id: str, call_id: object, name: object, input_: str | None) -> JSON:

@@ -159,6 +159,16 @@ def test_reasoning_anthropic_did_not_sign_is_dropped_and_recorded(reasoning: Any
     assert out.dropped == ["reasoning"]
 
 
+@pytest.mark.parametrize(
+    "choice",
+    [{"type": "allowed_tools", "mode": "auto", "tools": []}, {"type": "web_search"}, "sometimes"],
+)
+def test_a_tool_choice_with_no_counterpart_is_dropped_and_named(choice: Any) -> None:
+    out = responses_anthropic_request(BASE | {"tools": TOOLS, "tool_choice": choice})
+    assert "tool_choice" not in out.body
+    assert out.dropped == ["tool_choice"]
+
+
 def test_what_has_no_counterpart_is_dropped_and_named() -> None:
     hosted = [{"type": "web_search"}, {"type": "namespace", "name": "goals", "tools": []}]
     out = responses_anthropic_request(

@@ -110,6 +110,7 @@ def test_the_response_object_repeats_the_request() -> None:
     [
         ("end_turn", "completed", None, "end_turn"),
         ("max_tokens", "incomplete", "max_output_tokens", "max_tokens"),
+        ("model_context_window_exceeded", "incomplete", "max_output_tokens", "max_tokens"),
         ("refusal", "incomplete", "content_filter", "refusal"),
     ],
 )
@@ -355,8 +356,11 @@ def test_pieces_written_without_parsing_say_what_the_upstream_said(ascii_only: b
     stream += event({"type": "message_stop"})
     _, events = read(translate([stream]))
     for kind in ("reasoning_summary_text", "output_text", "function_call_arguments"):
-        deltas = [e["delta"] for e in events if e["type"] == f"response.{kind}.delta"]
-        assert deltas == PIECES, kind
+        written = [e for e in events if e["type"] == f"response.{kind}.delta"]
+        assert [e["delta"] for e in written] == PIECES, kind
+        # the copied events carry the same members, in order, as the first one, built whole
+        assert len({tuple(e) for e in written}) == 1, kind
+        assert len({(e["item_id"], e["output_index"]) for e in written}) == 1, kind
     numbers = [e["sequence_number"] for e in events]
     assert numbers == list(range(len(events)))
     [done] = [e for e in events if e["type"] == "response.output_text.done"]
