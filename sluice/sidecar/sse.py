@@ -22,6 +22,7 @@ start). With ``max_event``, an event larger than that many bytes raises
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["EventTooLarge", "SSEEvent", "SSEParser", "encode_event"]
@@ -99,6 +100,28 @@ class SSEParser:
         if self._max_event is not None and len(self._buf) > self._max_event:
             raise EventTooLarge(len(self._buf), self._max_event)
         return events
+
+    def skim(self, chunk: bytes, unread: Callable[[bytes], bool]) -> bytes | None:
+        """For a caller that need not read some events: the whole events ``chunk`` completes
+        (what was buffered before it included), as bytes, when ``unread`` says they need no
+        reading; they are then consumed as if fed, and the unfinished rest of ``chunk``
+        stays buffered. ``None``, with nothing consumed, when ``unread`` says no, when
+        ``chunk`` completes no event, when a line ended in CR (lines are then read one by
+        one) or when the bytes are over the event bound."""
+        if self._cr or b"\r" in chunk:
+            return None
+        end = chunk.rfind(b"\n\n") + 2
+        if end == 1:
+            return None
+        buf = self._buf
+        whole = bytes(buf) + chunk[:end] if buf else chunk[:end]
+        limit = self._max_event
+        too_large = limit is not None and max(len(whole), len(chunk) - end) > limit
+        if too_large or not unread(whole):
+            return None
+        buf[:] = chunk[end:]
+        self._scan = len(buf)
+        return whole
 
     def _drain_lf(self) -> list[SSEEvent]:
         """The common case, LF line ends only: cut whole events at ``\\n\\n`` and leave an

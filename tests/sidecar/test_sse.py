@@ -217,3 +217,55 @@ def test_a_whole_event_over_the_limit_in_one_chunk_raises() -> None:
 def test_events_under_the_limit_pass() -> None:
     parser = SSEParser(max_event=100)
     assert [e.data for e in parser.feed(b"data: a\n\n" * 50)] == ["a"] * 50
+
+
+def always(_: bytes) -> bool:
+    return True
+
+
+@pytest.mark.parametrize("name", ["anthropic-lf", "openai", "multiline", "no-final-blank-line"])
+def test_skimmed_events_and_the_rest_add_up_to_the_stream_at_every_split(name: str) -> None:
+    stream = RECORDED[name]
+    for cut in range(len(stream) + 1):
+        parser = SSEParser()
+        skimmed = parser.skim(stream[:cut], always)
+        events = parser.feed(stream[:cut]) if skimmed is None else []
+        events += parser.feed(stream[cut:]) + parser.close()
+        assert (skimmed or b"") + b"".join(e.raw for e in events) == stream, f"split at {cut}"
+        if skimmed is not None:  # what was skimmed is whole events, not read again
+            assert signature(parse([skimmed])) + signature(events) == signature(parse([stream]))
+
+
+def test_skim_takes_the_buffered_start_of_an_event_with_it() -> None:
+    parser = SSEParser()
+    assert parser.feed(b"event: a\nda") == []
+    assert parser.skim(b"ta: 1\n\nevent: b\n", always) == b"event: a\ndata: 1\n\n"
+    [event] = parser.feed(b"data: 2\n\n")
+    assert (event.event, event.data, event.raw) == ("b", "2", b"event: b\ndata: 2\n\n")
+
+
+def test_skim_refused_consumes_nothing() -> None:
+    parser = SSEParser()
+    seen: list[bytes] = []
+    assert parser.skim(b"data: 1\n\ndata: 2", lambda whole: seen.append(whole) or False) is None
+    assert seen == [b"data: 1\n\n"]
+    assert [e.data for e in parser.feed(b"data: 1\n\ndata: 2") + parser.close()] == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        b"data: no end yet",  # nothing complete
+        b"data: 1\r\n\r\n",  # CR line ends are read line by line
+    ],
+)
+def test_skim_leaves_to_the_parser_what_it_cannot_cut(chunk: bytes) -> None:
+    assert SSEParser().skim(chunk, always) is None
+
+
+def test_skim_leaves_events_over_the_limit_to_the_parser() -> None:
+    parser = SSEParser(max_event=16)
+    big = b"data: " + b"x" * 20 + b"\n\n"
+    assert parser.skim(big, always) is None
+    with pytest.raises(EventTooLarge):
+        parser.feed(big)

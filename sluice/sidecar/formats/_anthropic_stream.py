@@ -92,6 +92,8 @@ def _event(data: JSON) -> bytes:
     return encode_event(dump(data), data["type"])  # Anthropic always names its events
 
 
+_DELTA_EVENT = b"event: content_block_delta\n"
+_NEXT_DELTA_EVENT = b"\n\n" + _DELTA_EVENT
 _BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
 _PIECES: dict[str, tuple[str, type]] = {
     "text_delta": ("text", Text),
@@ -124,6 +126,18 @@ class AnthropicStream(BlockStream):
             return [self._read(load_object(event.data), event)]
         except FormatError:
             return [StreamPart(PartKind.ERROR, event)]
+
+    def passes(self, chunk: bytes) -> bool:
+        """Whether ``chunk`` (whole events, LF line ends) is only deltas of the text block
+        being skimmed, numbered as upstream: :meth:`feed` would pass each unparsed and
+        :meth:`forward` unchanged. Each event starts with its ``event:`` line, and no other
+        ``event:`` appears (one in the text would only make this say no)."""
+        if self._skimmed is None or not self._numbering.identity:
+            return False
+        if not chunk.startswith(_DELTA_EVENT):
+            return False
+        events = chunk.count(b"\n\n")
+        return chunk.count(b"event:") == events and chunk.count(_NEXT_DELTA_EVENT) == events - 1
 
     def _read(self, obj: JSON, event: SSEEvent) -> StreamPart:
         kind = obj.get("type", event.event)

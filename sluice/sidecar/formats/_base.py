@@ -90,6 +90,12 @@ class StreamDecoder(Protocol):
         """The upstream response as read so far (an unfinished block as far as it went)."""
         ...
 
+    def passes(self, chunk: bytes) -> bool:
+        """Whether ``chunk``, whole events only (LF line ends), would be forwarded unchanged
+        and unread: deltas of a text block nobody reads, nothing renumbered. Then it need
+        not be fed at all. ``False`` whenever that cannot be told cheaply."""
+        ...
+
     def forward(self, part: StreamPart) -> bytes:
         """The bytes to send for an upstream part the client is to receive (``b""`` if none)."""
         ...
