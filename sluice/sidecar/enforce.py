@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
@@ -116,55 +116,108 @@ class StreamEnforcer:
         # Text blocks released as they stream (text_delta hooks).
         self._texts = TextWindows(chain, decoder, context, self._decide)
         self._sent_at = time.monotonic()  # when the client last received something
+        # A part fed that waits for a decision, and what was fed after it (see ``decide``).
+        self._waiting: StreamPart | None = None
+        self._after: tuple[Sequence[StreamPart], Iterator[SSEEvent]] = ((), iter(()))
+        self._sent_before = False  # feed_now sent something before a decision
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         """The bytes to send for the events ``chunk`` completes."""
-        async for out in self.feed_events(self._parser.feed(chunk)):
+        if out := self.feed_now(chunk):
+            yield out
+        async for out in self.decide():
             yield out
 
     async def feed_events(self, events: Iterable[SSEEvent]) -> AsyncIterator[bytes]:
         """The bytes to send for ``events``, already parsed (a translated stream's); a
         keepalive instead when text is held and nothing went out for a while."""
-        sent = False
-        async for out in self._feed(events):
+        if out := self.feed_events_now(events):
+            yield out
+        async for out in self.decide():
+            yield out
+
+    def feed_now(self, chunk: bytes) -> bytes:
+        """What :meth:`feed` sends before the first decision it needs, without a coroutine
+        (most chunks need none: their events go on, or join a held block). When one is
+        needed, :attr:`waiting` is true and :meth:`decide` gives the rest: call it before
+        feeding more."""
+        if self._held is None and self._waiting is None and self._left is None:
+            # Text deltas nobody reads, as most of a stream is: passed on, not even parsed.
+            passed = self._parser.skim(chunk, self._decoder.passes)
+            if passed is not None:
+                self._sent_at = time.monotonic()
+                return passed
+        return self.feed_events_now(self._parser.feed(chunk))
+
+    def feed_events_now(self, events: Iterable[SSEEvent]) -> bytes:
+        """:meth:`feed_now` for events already parsed."""
+        if self._cut:
+            return b""
+        out = self._settle_all((), iter(events))
+        self._sent_before = bool(out)
+        return out if self._waiting is not None else out + self._keepalive(bool(out))
+
+    @property
+    def waiting(self) -> bool:
+        """Parts of what was fed wait for a decision (:meth:`decide`)."""
+        return self._waiting is not None
+
+    async def decide(self) -> AsyncIterator[bytes]:
+        """The bytes to send for the parts :meth:`feed_now` left, decided in order."""
+        if self._waiting is None:
+            return
+        sent = self._sent_before
+        while self._waiting is not None:
+            part, self._waiting = self._waiting, None
+            parts, events = self._after
+            self._after = ((), iter(()))
+            async for out in self._decide_part(part):
+                if out:
+                    sent = True
+                    yield out
+            out = self._settle_all(parts, events)
             if out:
                 sent = True
                 yield out
+        if keepalive := self._keepalive(sent):
+            yield keepalive
+
+    def _keepalive(self, sent: bool) -> bytes:
+        """A keepalive when nothing was ``sent`` for what was fed, text is held and nothing
+        went out for a while; else nothing."""
         now = time.monotonic()
         if sent:
             self._sent_at = now
         elif now - self._sent_at >= self._keepalive_s and self._holding():
             self._sent_at = now
-            yield KEEPALIVE
+            return KEEPALIVE
+        return b""
 
     def _holding(self) -> bool:
         return self._held is not None or self._texts.holding()
 
-    async def _feed(self, events: Iterable[SSEEvent]) -> AsyncIterator[bytes]:
+    def _settle_all(self, parts: Sequence[StreamPart], events: Iterator[SSEEvent]) -> bytes:
+        """The bytes of ``parts``, then of the parts of ``events``, until one needs a
+        decision: that part is left in ``_waiting``, what follows it in ``_after``."""
         out = b""
-        if self._cut:
-            return
-        for event in events:
-            parts = self._decoder.feed(event)
-            if self._chain.streams_text and len(parts) > 1:
-                self._texts.mark_last_pieces(parts)
-            for part in parts:
+        decoder, streams_text = self._decoder, self._chain.streams_text
+        while True:
+            for number, part in enumerate(parts):
                 if self._left is not None and part.delta:
                     self._left -= len(part.delta)
                     if self._left < 0:  # this part would cross the budget: end here
-                        yield out + self._cut_here()
-                        return
+                        return out + self._cut_here()
                 settled = self._settle(part)  # most parts: no decision, no coroutine
-                if settled is not None:
-                    out += settled
-                    continue
-                if out:
-                    yield out
-                    out = b""
-                async for piece in self._decide_part(part):
-                    yield piece
-        if out:
-            yield out
+                if settled is None:
+                    self._waiting, self._after = part, (parts[number + 1 :], events)
+                    return out
+                out += settled
+            event = next(events, None)
+            if event is None:
+                return out
+            parts = decoder.feed(event)
+            if streams_text and len(parts) > 1:
+                self._texts.mark_last_pieces(parts)
 
     @property
     def cut(self) -> bool:
@@ -180,6 +233,8 @@ class StreamEnforcer:
 
     async def close(self) -> AsyncIterator[bytes]:
         """End of the upstream: deliver what is still held, then observe the response."""
+        async for out in self.decide():  # what a caller of feed_now left undecided
+            yield out
         if self._cut:
             return
         for event in self._parser.close():

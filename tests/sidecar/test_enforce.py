@@ -183,25 +183,60 @@ async def test_body_enforcer_blocks_in_a_whole_response() -> None:
     assert result["stop_reason"] == END_TURN
 
 
-async def test_a_decoder_that_skims_text_gives_the_same_stream() -> None:
+def long_anthropic_stream() -> bytes:
+    """Many text deltas, a Bash and a Read call, then text again (renumbered once Bash
+    is blocked)."""
+
+    def event(data: dict[str, object]) -> str:
+        return f"event: {data['type']}\ndata: {json.dumps(data)}\n\n"
+
+    def block(index: int, start: dict[str, object], deltas: list[dict[str, object]]) -> str:
+        out = event({"type": "content_block_start", "index": index, "content_block": start})
+        for delta in deltas:
+            out += event({"type": "content_block_delta", "index": index, "delta": delta})
+        return out + event({"type": "content_block_stop", "index": index})
+
+    def text(index: int, words: int) -> str:
+        pieces = [{"type": "text_delta", "text": f"word {i}, "} for i in range(words)]
+        return block(index, {"type": "text", "text": ""}, pieces)
+
+    def call(index: int, name: str, arguments: str) -> str:
+        start = {"type": "tool_use", "id": f"toolu_{index}", "name": name, "input": {}}
+        return block(index, start, [{"type": "input_json_delta", "partial_json": arguments}])
+
+    message = {"id": "msg_1", "type": "message", "role": "assistant", "content": []}
+    return (
+        event({"type": "message_start", "message": message})
+        + text(0, 40)
+        + call(1, "Bash", '{"command": "ls"}')
+        + call(2, "Read", '{"file_path": "README.md"}')
+        + text(3, 20)
+        + event({"type": "message_delta", "delta": {"stop_reason": "tool_use"}})
+        + event({"type": "message_stop"})
+    ).encode()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 41, 100, 333, 1000, 100_000])
+async def test_a_decoder_that_skims_text_gives_the_same_stream(chunk: int) -> None:
     """A chain that reads only tool calls lets text deltas pass unparsed (the Exchange asks
-    the decoder for that); the client receives exactly the same bytes."""
-    data = recording("anthropic_thinking_tools").data
-    policy_chain = chain((BlockTools, {"tools": ["Bash"]}))
-    outputs = []
-    for read_text in (True, False):
-        enforcer = StreamEnforcer(
-            policy_chain,
-            adapter_for(Format.ANTHROPIC).stream_decoder(read_text=read_text),
-            context(),
-            [],
-        )
-        out = b""
-        for start in range(0, len(data), 41):
-            async for piece in enforcer.feed(data[start : start + 41]):
+    the decoder for that), even unfed when whole events of them arrive; the client
+    receives exactly the same bytes, renumbered alike after a blocked call."""
+    for data in (recording("anthropic_thinking_tools").data, long_anthropic_stream()):
+        policy_chain = chain((BlockTools, {"tools": ["Bash"]}))
+        outputs = []
+        for read_text in (True, False):
+            enforcer = StreamEnforcer(
+                policy_chain,
+                adapter_for(Format.ANTHROPIC).stream_decoder(read_text=read_text),
+                context(),
+                [],
+            )
+            out = b""
+            for start in range(0, len(data), chunk):
+                async for piece in enforcer.feed(data[start : start + chunk]):
+                    out += piece
+            async for piece in enforcer.close():
                 out += piece
-        async for piece in enforcer.close():
-            out += piece
-        outputs.append(out)
-    assert outputs[0] == outputs[1]
-    assert tool_calls(read(Format.ANTHROPIC, outputs[1])) == ["Read"]
+            outputs.append(out)
+        assert outputs[0] == outputs[1]
+        assert tool_calls(read(Format.ANTHROPIC, outputs[1])) == ["Read"]
