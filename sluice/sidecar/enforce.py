@@ -80,6 +80,22 @@ async def _with_keepalives(work: Awaitable[None], interval: float) -> AsyncItera
             task.cancel()
 
 
+async def _gathered(outs: AsyncIterator[bytes | None]) -> AsyncIterator[bytes]:
+    """``outs`` in as few pieces as can be (each is a message to Envoy): what comes between
+    two hooks goes as one. ``None`` says a hook is about to run, a keepalive that one is
+    still running: what was gathered goes then, not after the hook."""
+    gathered = b""
+    async for out in outs:
+        if out is None or out is KEEPALIVE:
+            if gathered or out:
+                yield gathered + (out or b"")
+            gathered = b""
+        else:
+            gathered += out
+    if gathered:
+        yield gathered
+
+
 class StreamEnforcer:
     """The chain applied to one SSE response. ``feed`` and ``close`` yield the bytes to send."""
 
@@ -143,19 +159,22 @@ class StreamEnforcer:
         feeding more."""
         if self._held is None and self._waiting is None and self._left is None:
             # Text deltas nobody reads, as most of a stream is: passed on, not even parsed.
-            passed = self._parser.skim(chunk, self._decoder.passes)
+            passed = self._parser.skim(chunk, self._decoder.unread)
             if passed is not None:
                 self._sent_at = time.monotonic()
-                return passed
-        return self.feed_events_now(self._parser.feed(chunk))
+                return passed + self._feed_now(self._parser.feed(b""), sent=True)
+        return self._feed_now(self._parser.feed(chunk))
 
     def feed_events_now(self, events: Iterable[SSEEvent]) -> bytes:
         """:meth:`feed_now` for events already parsed."""
+        return self._feed_now(events)
+
+    def _feed_now(self, events: Iterable[SSEEvent], *, sent: bool = False) -> bytes:
         if self._cut:
             return b""
         out = self._settle_all((), iter(events))
-        self._sent_before = bool(out)
-        return out if self._waiting is not None else out + self._keepalive(bool(out))
+        self._sent_before = sent = sent or bool(out)
+        return out if self._waiting is not None else out + self._keepalive(sent)
 
     @property
     def waiting(self) -> bool:
@@ -167,20 +186,20 @@ class StreamEnforcer:
         if self._waiting is None:
             return
         sent = self._sent_before
+        async for out in _gathered(self._decisions_left()):
+            sent = True
+            yield out
+        if keepalive := self._keepalive(sent):
+            yield keepalive
+
+    async def _decisions_left(self) -> AsyncIterator[bytes | None]:
         while self._waiting is not None:
             part, self._waiting = self._waiting, None
             parts, events = self._after
             self._after = ((), iter(()))
             async for out in self._decide_part(part):
-                if out:
-                    sent = True
-                    yield out
-            out = self._settle_all(parts, events)
-            if out:
-                sent = True
                 yield out
-        if keepalive := self._keepalive(sent):
-            yield keepalive
+            yield self._settle_all(parts, events)
 
     def _keepalive(self, sent: bool) -> bytes:
         """A keepalive when nothing was ``sent`` for what was fed, text is held and nothing
@@ -233,7 +252,14 @@ class StreamEnforcer:
 
     async def close(self) -> AsyncIterator[bytes]:
         """End of the upstream: deliver what is still held, then observe the response."""
-        async for out in self.decide():  # what a caller of feed_now left undecided
+        async for out in _gathered(self._closing()):
+            yield out
+        if self._chain.observes_response and not self._cut:
+            hook = ResponseHook(self._context, self._decoder.finish())
+            await self._chain.run(hook, self._decisions)
+
+    async def _closing(self) -> AsyncIterator[bytes | None]:
+        async for out in self._decisions_left():  # what a caller of feed_now left undecided
             yield out
         if self._cut:
             return
@@ -245,9 +271,6 @@ class StreamEnforcer:
                     yield out
         async for out in self._flush(upstream_ended=True):
             yield out
-        if self._chain.observes_response:
-            hook = ResponseHook(self._context, self._decoder.finish())
-            await self._chain.run(hook, self._decisions)
 
     def fail(self, message: str) -> bytes:
         """An error event in the client's format, after whatever was already sent."""
@@ -276,7 +299,7 @@ class StreamEnforcer:
             self._backlog.append(part)  # another block's: after the held one is decided
         return b""
 
-    async def _part(self, part: StreamPart) -> AsyncIterator[bytes]:
+    async def _part(self, part: StreamPart) -> AsyncIterator[bytes | None]:
         settled = self._settle(part)
         if settled is None:
             async for out in self._decide_part(part):
@@ -284,7 +307,7 @@ class StreamEnforcer:
         elif settled:
             yield settled
 
-    async def _decide_part(self, part: StreamPart) -> AsyncIterator[bytes]:
+    async def _decide_part(self, part: StreamPart) -> AsyncIterator[bytes | None]:
         """A part ``_settle`` left: hold a block, decide a held one, or end the response."""
         if self._held is not None:  # the held block's last part
             self._held.append(part)
@@ -306,7 +329,7 @@ class StreamEnforcer:
             return self._chain.holds_tool_calls
         return isinstance(block, Text) and self._chain.holds_text_blocks
 
-    async def _release(self) -> AsyncIterator[bytes]:
+    async def _release(self) -> AsyncIterator[bytes | None]:
         """The held block is complete: decide, send or keep, then replay what queued behind."""
         held, self._held = self._held or [], None
         block = next((p.block for p in reversed(held) if p.kind is PartKind.BLOCK_STOP), None)
@@ -330,6 +353,7 @@ class StreamEnforcer:
                     yield self._send_tools()
         elif isinstance(block, Text):
             decided: list[str] = []
+            yield None  # what was gathered goes first: the hook may take time
             async for out in _with_keepalives(
                 self._run_text(block.text, decided), self._keepalive_s
             ):
@@ -357,13 +381,14 @@ class StreamEnforcer:
     async def _run_text(self, text: str, decided: list[str]) -> None:
         decided.append(await self._chain.run_text(self._context, text, self._decisions))
 
-    async def _decide(self, hook: Hook) -> AsyncIterator[bytes]:
+    async def _decide(self, hook: Hook) -> AsyncIterator[bytes | None]:
+        yield None  # what was gathered goes first: the hook may take time
         async for out in _with_keepalives(
             self._chain.run(hook, self._decisions), self._keepalive_s
         ):
             yield out
 
-    async def _flush(self, *, upstream_ended: bool) -> AsyncIterator[bytes]:
+    async def _flush(self, *, upstream_ended: bool) -> AsyncIterator[bytes | None]:
         """Send refusals, then the tool calls kept for the end; write the end if all were
         blocked (the upstream's own end says ``tool_use``)."""
         if self._held is not None and upstream_ended:

@@ -207,7 +207,7 @@ class ResponseReader:
             return
         if reader is None:
             return
-        async for out in self._stream(reader, reader.decide(), end):
+        async for out in self._stream(reader, end):
             yield out
 
     async def feed_events(self, events: list[SSEEvent], end: bool) -> AsyncIterator[bytes]:
@@ -219,22 +219,24 @@ class ResponseReader:
         if not isinstance(reader, StreamEnforcer):
             raise CutShort("the provider's response could not be read")
         self._held += sum(len(event.raw) for event in events)
-        async for out in self._stream(reader, reader.feed_events(events), end):
+        try:
+            out = self._sent(reader.feed_events_now(events))
+        except ValueError as exc:  # FormatError: events out of the format's order
+            raise _unreadable(exc) from None
+        if out:
+            yield out
+        async for out in self._stream(reader, end):
             yield out
 
-    async def _stream(
-        self, reader: StreamEnforcer, sent: AsyncIterator[bytes], end: bool
-    ) -> AsyncIterator[bytes]:
-        """What ``reader`` sends for the latest input (``sent``), then its end if ``end``."""
+    async def _stream(self, reader: StreamEnforcer, end: bool) -> AsyncIterator[bytes]:
+        """What ``reader`` sends after what it sent at once: its decisions, or its end."""
         try:
-            async for out in sent:
+            async for out in reader.close() if end else reader.decide():
                 yield self._sent(out)
-            self._check_stream(reader)
-            if end:
-                async for out in reader.close():
-                    yield self._sent(out)
         except ValueError as exc:  # EventTooLarge, FormatError...
             raise _unreadable(exc) from None
+        if not end:
+            self._check_stream(reader)
 
     def _check_stream(self, reader: StreamEnforcer) -> None:
         if reader.cut:  # a budget ended the stream: the rest is dropped, not held

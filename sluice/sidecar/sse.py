@@ -101,13 +101,13 @@ class SSEParser:
             raise EventTooLarge(len(self._buf), self._max_event)
         return events
 
-    def skim(self, chunk: bytes, unread: Callable[[bytes], bool]) -> bytes | None:
-        """For a caller that need not read some events: the whole events ``chunk`` completes
-        (what was buffered before it included), as bytes, when ``unread`` says they need no
-        reading; they are then consumed as if fed, and the unfinished rest of ``chunk``
-        stays buffered. ``None``, with nothing consumed, when ``unread`` says no, when
-        ``chunk`` completes no event, when a line ended in CR (lines are then read one by
-        one) or when the bytes are over the event bound."""
+    def skim(self, chunk: bytes, unread: Callable[[bytes], int]) -> bytes | None:
+        """For a caller that need not read some events: add ``chunk`` and take the leading
+        whole events (what was buffered before it included) that ``unread`` says need no
+        reading (it returns how many bytes of them start what it is given), as bytes,
+        unparsed; the rest stays buffered for :meth:`feed` (``feed(b"")`` reads what of it
+        is complete). ``None``, with nothing added, when there are none, when a line
+        ended in CR (lines are then read one by one) or when over the event bound."""
         if self._cr or b"\r" in chunk:
             return None
         end = chunk.rfind(b"\n\n") + 2
@@ -116,12 +116,14 @@ class SSEParser:
         buf = self._buf
         whole = bytes(buf) + chunk[:end] if buf else chunk[:end]
         limit = self._max_event
-        too_large = limit is not None and max(len(whole), len(chunk) - end) > limit
-        if too_large or not unread(whole):
+        if limit is not None and max(len(whole), len(chunk) - end) > limit:
             return None
-        buf[:] = chunk[end:]
-        self._scan = len(buf)
-        return whole
+        taken = unread(whole)
+        if not taken:
+            return None
+        buf[:] = whole[taken:] + chunk[end:]
+        self._scan = 0  # what is left is read by the next feed
+        return whole[:taken]
 
     def _drain_lf(self) -> list[SSEEvent]:
         """The common case, LF line ends only: cut whole events at ``\\n\\n`` and leave an

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 
+from sluice.hooks import ToolCallHook
 from sluice.model import Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, StreamEnforcer
@@ -120,6 +122,40 @@ async def test_a_slow_hook_sends_keepalives() -> None:
     out, _ = await enforce(Format.ANTHROPIC, recording(name).data, slow, keepalive_s=0.01)
     assert out.count(KEEPALIVE) >= 4  # two held calls, 50 ms each
     assert out.replace(KEEPALIVE, b"") == recording(name).data
+
+
+def whole_stream_enforcer(policy_chain: Chain) -> tuple[StreamEnforcer, bytes]:
+    data = recording(WITH_TOOLS[Format.ANTHROPIC][0]).data
+    decoder = adapter_for(Format.ANTHROPIC).stream_decoder(read_text=False)
+    return StreamEnforcer(policy_chain, decoder, context(), []), data
+
+
+async def test_what_is_decided_at_once_goes_as_one_piece() -> None:
+    """Each piece is a message to Envoy: the text before the first hook goes as one, and
+    everything decided after it (two tool calls, the response's end) as one more."""
+    enforcer, data = whole_stream_enforcer(chain((BlockTools, {"tools": ["nothing"]})))
+    pieces = [piece async for piece in enforcer.feed(data)]
+    pieces += [piece async for piece in enforcer.close()]
+    assert len(pieces) == 2
+    assert read(Format.ANTHROPIC, b"".join(pieces)) == read(Format.ANTHROPIC, data)
+
+
+async def test_text_before_a_hook_is_sent_before_the_hook_ends() -> None:
+    """A hook may take long (a judge): what comes before its call does not wait for it."""
+    released = asyncio.Event()
+
+    class WaitForTheText(BlockTools):
+        async def tool_call(self, hook: ToolCallHook) -> None:
+            await released.wait()
+
+    enforcer, data = whole_stream_enforcer(chain((WaitForTheText, {})))
+    feeding = enforcer.feed(data)
+    first = await asyncio.wait_for(anext(feeding), 5)  # before the hook may finish
+    assert tool_calls(read(Format.ANTHROPIC, first)) == []
+    assert texts(read(Format.ANTHROPIC, first))
+    released.set()
+    rest = [piece async for piece in feeding] + [piece async for piece in enforcer.close()]
+    assert tool_calls(read(Format.ANTHROPIC, first + b"".join(rest))) == ["Bash", "Read"]
 
 
 @pytest.mark.parametrize(("on_error", "blocked"), [("block", True), ("allow", False)])

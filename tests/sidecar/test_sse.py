@@ -219,8 +219,8 @@ def test_events_under_the_limit_pass() -> None:
     assert [e.data for e in parser.feed(b"data: a\n\n" * 50)] == ["a"] * 50
 
 
-def always(_: bytes) -> bool:
-    return True
+def everything(whole: bytes) -> int:
+    return len(whole)
 
 
 @pytest.mark.parametrize("name", ["anthropic-lf", "openai", "multiline", "no-final-blank-line"])
@@ -228,8 +228,8 @@ def test_skimmed_events_and_the_rest_add_up_to_the_stream_at_every_split(name: s
     stream = RECORDED[name]
     for cut in range(len(stream) + 1):
         parser = SSEParser()
-        skimmed = parser.skim(stream[:cut], always)
-        events = parser.feed(stream[:cut]) if skimmed is None else []
+        skimmed = parser.skim(stream[:cut], everything)
+        events = parser.feed(stream[:cut]) if skimmed is None else parser.feed(b"")
         events += parser.feed(stream[cut:]) + parser.close()
         assert (skimmed or b"") + b"".join(e.raw for e in events) == stream, f"split at {cut}"
         if skimmed is not None:  # what was skimmed is whole events, not read again
@@ -239,7 +239,7 @@ def test_skimmed_events_and_the_rest_add_up_to_the_stream_at_every_split(name: s
 def test_skim_takes_the_buffered_start_of_an_event_with_it() -> None:
     parser = SSEParser()
     assert parser.feed(b"event: a\nda") == []
-    assert parser.skim(b"ta: 1\n\nevent: b\n", always) == b"event: a\ndata: 1\n\n"
+    assert parser.skim(b"ta: 1\n\nevent: b\n", everything) == b"event: a\ndata: 1\n\n"
     [event] = parser.feed(b"data: 2\n\n")
     assert (event.event, event.data, event.raw) == ("b", "2", b"event: b\ndata: 2\n\n")
 
@@ -247,9 +247,16 @@ def test_skim_takes_the_buffered_start_of_an_event_with_it() -> None:
 def test_skim_refused_consumes_nothing() -> None:
     parser = SSEParser()
     seen: list[bytes] = []
-    assert parser.skim(b"data: 1\n\ndata: 2", lambda whole: seen.append(whole) or False) is None
+    assert parser.skim(b"data: 1\n\ndata: 2", lambda whole: len(seen.append(whole) or "")) is None
     assert seen == [b"data: 1\n\n"]
     assert [e.data for e in parser.feed(b"data: 1\n\ndata: 2") + parser.close()] == ["1", "2"]
+
+
+def test_skim_takes_what_is_unread_and_leaves_the_rest_to_feed() -> None:
+    parser = SSEParser()
+    first = b"data: 1\n\n"
+    assert parser.skim(first + b"data: 2\n\ndata: 3", lambda _: len(first)) == first
+    assert [e.data for e in parser.feed(b"") + parser.feed(b"\n\n")] == ["2", "3"]
 
 
 @pytest.mark.parametrize(
@@ -260,12 +267,12 @@ def test_skim_refused_consumes_nothing() -> None:
     ],
 )
 def test_skim_leaves_to_the_parser_what_it_cannot_cut(chunk: bytes) -> None:
-    assert SSEParser().skim(chunk, always) is None
+    assert SSEParser().skim(chunk, everything) is None
 
 
 def test_skim_leaves_events_over_the_limit_to_the_parser() -> None:
     parser = SSEParser(max_event=16)
     big = b"data: " + b"x" * 20 + b"\n\n"
-    assert parser.skim(big, always) is None
+    assert parser.skim(big, everything) is None
     with pytest.raises(EventTooLarge):
         parser.feed(big)

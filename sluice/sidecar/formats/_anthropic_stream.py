@@ -93,7 +93,6 @@ def _event(data: JSON) -> bytes:
 
 
 _DELTA_EVENT = b"event: content_block_delta\n"
-_NEXT_DELTA_EVENT = b"\n\n" + _DELTA_EVENT
 _BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
 _PIECES: dict[str, tuple[str, type]] = {
     "text_delta": ("text", Text),
@@ -127,17 +126,20 @@ class AnthropicStream(BlockStream):
         except FormatError:
             return [StreamPart(PartKind.ERROR, event)]
 
-    def passes(self, chunk: bytes) -> bool:
-        """Whether ``chunk`` (whole events, LF line ends) is only deltas of the text block
-        being skimmed, numbered as upstream: :meth:`feed` would pass each unparsed and
-        :meth:`forward` unchanged. Each event starts with its ``event:`` line, and no other
-        ``event:`` appears (one in the text would only make this say no)."""
+    def unread(self, data: bytes) -> int:
+        """The bytes of the events at the start of ``data`` that are deltas of the text
+        block being skimmed, numbered as upstream: :meth:`feed` would pass each unparsed
+        and :meth:`forward` unchanged. Each starts with its ``event:`` line and has no
+        other line starting with ``event``, which could rename it."""
         if self._skimmed is None or not self._numbering.identity:
-            return False
-        if not chunk.startswith(_DELTA_EVENT):
-            return False
-        events = chunk.count(b"\n\n")
-        return chunk.count(b"event:") == events and chunk.count(_NEXT_DELTA_EVENT) == events - 1
+            return 0
+        end = 0
+        while data.startswith(_DELTA_EVENT, end):
+            stop = data.find(b"\n\n", end)
+            if stop == -1 or data.find(b"\nevent", end, stop) != -1:
+                break
+            end = stop + 2
+        return end
 
     def _read(self, obj: JSON, event: SSEEvent) -> StreamPart:
         kind = obj.get("type", event.event)

@@ -156,9 +156,9 @@ class BlockStream:
         self._builders.append(BlockBuilder(block))
         return len(self._builders) - 1
 
-    def passes(self, chunk: bytes) -> bool:
-        """See :meth:`StreamDecoder.passes`: a format that reads every event says no."""
-        return False
+    def unread(self, data: bytes) -> int:
+        """See :meth:`StreamDecoder.unread`: a format that reads every event says none."""
+        return 0
 
     def finish(self) -> Response:
         """The response as read so far: blocks in stream order (an unfinished one as far as

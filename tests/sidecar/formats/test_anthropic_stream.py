@@ -246,25 +246,28 @@ def skimming(read_text: bool = False) -> AnthropicStream:
 
 
 def test_deltas_of_a_text_block_nobody_reads_pass_unfed() -> None:
-    assert skimming().passes(delta_event("Hello") + delta_event(", world"))
+    deltas = delta_event("Hello") + delta_event(", world")
+    stop = b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+    assert skimming().unread(deltas) == len(deltas)
+    assert skimming().unread(deltas + stop + delta_event("!")) == len(deltas)
 
 
 @pytest.mark.parametrize(
     "chunk",
     [
-        delta_event("Hi")
-        + b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+        b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
         b"event: ping\ndata: {}\n\n" + delta_event("Hi"),
         delta_event("Hi")[:-1] + b"event: message_stop\n\n",  # a second event line renames it
+        delta_event("Hi")[:-1] + b"event\n\n",  # so does a bare one
         b'data: {"type":"content_block_delta"}\n\n',  # unnamed: read to know what it is
     ],
 )
 def test_anything_but_deltas_of_the_skimmed_block_is_fed(chunk: bytes) -> None:
-    assert not skimming().passes(chunk)
+    assert skimming().unread(chunk) == 0
 
 
 def test_text_read_or_renumbered_is_fed() -> None:
-    assert not skimming(read_text=True).passes(delta_event("Hi"))
+    assert skimming(read_text=True).unread(delta_event("Hi")) == 0
     renumbered = skimming()
     renumbered.render_block(Text("added by the gateway"))
-    assert not renumbered.passes(delta_event("Hi"))
+    assert renumbered.unread(delta_event("Hi")) == 0
