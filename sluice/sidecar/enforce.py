@@ -26,14 +26,15 @@ retrying a failed stream without ``stream`` (Claude Code does) meets the same de
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
 from sluice.model import Block, Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
+from sluice.sidecar.eager import eagerly
 from sluice.sidecar.formats import (
     Adapter,
     PartKind,
@@ -65,25 +66,19 @@ class _Outcome:
         return self.calls > 0 and self.blocked == self.calls
 
 
-async def _with_keepalives(work: Awaitable[None], interval: float) -> AsyncIterator[bytes]:
-    """Run ``work``; while it runs, yield an SSE comment every ``interval`` seconds."""
-    task = asyncio.ensure_future(work)
-    try:
-        while True:
-            done, _ = await asyncio.wait({task}, timeout=interval)
-            if done:
-                task.result()
-                return
-            yield KEEPALIVE
-    finally:
-        if not task.done():
-            task.cancel()
+async def _hook_run(
+    work: Coroutine[Any, Any, None], interval: float
+) -> AsyncIterator[bytes | None]:
+    """Run ``work`` (hooks) in this task: ``None`` when it is about to wait (what was
+    gathered goes first), then a keepalive every ``interval`` seconds while it waits."""
+    async for still_waiting in eagerly(work, interval):
+        yield KEEPALIVE if still_waiting else None
 
 
 async def _gathered(outs: AsyncIterator[bytes | None]) -> AsyncIterator[bytes]:
-    """``outs`` in as few pieces as can be (each is a message to Envoy): what comes between
-    two hooks goes as one. ``None`` says a hook is about to run, a keepalive that one is
-    still running: what was gathered goes then, not after the hook."""
+    """``outs`` in as few pieces as can be (each is a message to Envoy). ``None`` says a
+    hook is about to wait, a keepalive that one is still waiting: what was gathered goes
+    then, not after the hook."""
     gathered = b""
     async for out in outs:
         if out is None or out is KEEPALIVE:
@@ -135,7 +130,7 @@ class StreamEnforcer:
         # A part fed that waits for a decision, and what was fed after it (see ``decide``).
         self._waiting: StreamPart | None = None
         self._after: tuple[Sequence[StreamPart], Iterator[SSEEvent]] = ((), iter(()))
-        self._sent_before = False  # feed_now sent something before a decision
+        self._unsent = b""  # what feed_now let through before the part that waits
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         """The bytes to send for the events ``chunk`` completes."""
@@ -153,28 +148,33 @@ class StreamEnforcer:
             yield out
 
     def feed_now(self, chunk: bytes) -> bytes:
-        """What :meth:`feed` sends before the first decision it needs, without a coroutine
-        (most chunks need none: their events go on, or join a held block). When one is
-        needed, :attr:`waiting` is true and :meth:`decide` gives the rest: call it before
-        feeding more."""
+        """What :meth:`feed` sends for ``chunk`` when it needs no decision, without a
+        coroutine (most chunks need none: their events go on, or join a held block). When
+        one is needed, :attr:`waiting` is true and :meth:`decide` gives all the rest (what
+        came before the decision included, sent with what follows it unless the hook must
+        wait): call it before feeding more."""
         if self._held is None and self._waiting is None and self._left is None:
             # Text deltas nobody reads, as most of a stream is: passed on, not even parsed.
             passed = self._parser.skim(chunk, self._decoder.unread)
             if passed is not None:
                 self._sent_at = time.monotonic()
-                return passed + self._feed_now(self._parser.feed(b""), sent=True)
+                if not self._parser.holds_event():
+                    return passed
+                return self._feed_now(self._parser.feed(b""), passed)
         return self._feed_now(self._parser.feed(chunk))
 
     def feed_events_now(self, events: Iterable[SSEEvent]) -> bytes:
         """:meth:`feed_now` for events already parsed."""
         return self._feed_now(events)
 
-    def _feed_now(self, events: Iterable[SSEEvent], *, sent: bool = False) -> bytes:
+    def _feed_now(self, events: Iterable[SSEEvent], passed: bytes = b"") -> bytes:
         if self._cut:
+            return passed
+        out = passed + self._settle_all((), iter(events))
+        if self._waiting is not None:
+            self._unsent = out  # goes with what the decision lets through
             return b""
-        out = self._settle_all((), iter(events))
-        self._sent_before = sent = sent or bool(out)
-        return out if self._waiting is not None else out + self._keepalive(sent)
+        return out + self._keepalive(bool(out))
 
     @property
     def waiting(self) -> bool:
@@ -182,10 +182,10 @@ class StreamEnforcer:
         return self._waiting is not None
 
     async def decide(self) -> AsyncIterator[bytes]:
-        """The bytes to send for the parts :meth:`feed_now` left, decided in order."""
+        """The bytes to send for what :meth:`feed_now` left, decided in order."""
         if self._waiting is None:
             return
-        sent = self._sent_before
+        sent = False
         async for out in _gathered(self._decisions_left()):
             sent = True
             yield out
@@ -193,6 +193,8 @@ class StreamEnforcer:
             yield keepalive
 
     async def _decisions_left(self) -> AsyncIterator[bytes | None]:
+        unsent, self._unsent = self._unsent, b""
+        yield unsent
         while self._waiting is not None:
             part, self._waiting = self._waiting, None
             parts, events = self._after
@@ -353,10 +355,7 @@ class StreamEnforcer:
                     yield self._send_tools()
         elif isinstance(block, Text):
             decided: list[str] = []
-            yield None  # what was gathered goes first: the hook may take time
-            async for out in _with_keepalives(
-                self._run_text(block.text, decided), self._keepalive_s
-            ):
+            async for out in _hook_run(self._run_text(block.text, decided), self._keepalive_s):
                 yield out
             if decided[0] == block.text:
                 yield b"".join(self._decoder.forward(p) for p in held)
@@ -382,10 +381,7 @@ class StreamEnforcer:
         decided.append(await self._chain.run_text(self._context, text, self._decisions))
 
     async def _decide(self, hook: Hook) -> AsyncIterator[bytes | None]:
-        yield None  # what was gathered goes first: the hook may take time
-        async for out in _with_keepalives(
-            self._chain.run(hook, self._decisions), self._keepalive_s
-        ):
+        async for out in _hook_run(self._chain.run(hook, self._decisions), self._keepalive_s):
             yield out
 
     async def _flush(self, *, upstream_ended: bool) -> AsyncIterator[bytes | None]:

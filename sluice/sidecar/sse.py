@@ -121,9 +121,18 @@ class SSEParser:
         taken = unread(whole)
         if not taken:
             return None
+        if taken == len(whole):  # the common case: all that is whole was taken
+            buf[:] = chunk[end:]
+            self._scan = len(buf)  # holds no event end
+            return whole
         buf[:] = whole[taken:] + chunk[end:]
         self._scan = 0  # what is left is read by the next feed
         return whole[:taken]
+
+    def holds_event(self) -> bool:
+        """Whether what is buffered holds a whole event (after :meth:`skim`: one it left,
+        for :meth:`feed` to read)."""
+        return self._buf.find(b"\n\n", max(self._scan - 1, 0)) != -1
 
     def _drain_lf(self) -> list[SSEEvent]:
         """The common case, LF line ends only: cut whole events at ``\\n\\n`` and leave an

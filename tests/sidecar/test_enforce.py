@@ -131,13 +131,13 @@ def whole_stream_enforcer(policy_chain: Chain) -> tuple[StreamEnforcer, bytes]:
 
 
 async def test_what_is_decided_at_once_goes_as_one_piece() -> None:
-    """Each piece is a message to Envoy: the text before the first hook goes as one, and
-    everything decided after it (two tool calls, the response's end) as one more."""
+    """Each piece is a message to Envoy: with hooks that need not wait, a chunk holding a
+    whole response (text, two tool calls, the end) goes back as one."""
     enforcer, data = whole_stream_enforcer(chain((BlockTools, {"tools": ["nothing"]})))
     pieces = [piece async for piece in enforcer.feed(data)]
     pieces += [piece async for piece in enforcer.close()]
-    assert len(pieces) == 2
-    assert read(Format.ANTHROPIC, b"".join(pieces)) == read(Format.ANTHROPIC, data)
+    assert len(pieces) == 1
+    assert read(Format.ANTHROPIC, pieces[0]) == read(Format.ANTHROPIC, data)
 
 
 async def test_text_before_a_hook_is_sent_before_the_hook_ends() -> None:
@@ -156,6 +156,15 @@ async def test_text_before_a_hook_is_sent_before_the_hook_ends() -> None:
     released.set()
     rest = [piece async for piece in feeding] + [piece async for piece in enforcer.close()]
     assert tool_calls(read(Format.ANTHROPIC, first + b"".join(rest))) == ["Bash", "Read"]
+
+
+async def test_a_hook_over_its_time_is_decided_by_on_error() -> None:
+    name, _, _ = WITH_TOOLS[Format.ANTHROPIC]
+    slow = chain((BlockTools, {"tools": [], "sleep_s": 10, "timeout_s": 0.02}))
+    out, decisions = await enforce(Format.ANTHROPIC, recording(name).data, slow)
+    assert tool_calls(read(Format.ANTHROPIC, out)) == []  # on_error: block, the default
+    assert [d.action for d in decisions] == ["error", "error"]
+    assert all("timed out" in d.reason for d in decisions)
 
 
 @pytest.mark.parametrize(("on_error", "blocked"), [("block", True), ("allow", False)])

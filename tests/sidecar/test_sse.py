@@ -276,3 +276,15 @@ def test_skim_leaves_events_over_the_limit_to_the_parser() -> None:
     assert parser.skim(big, everything) is None
     with pytest.raises(EventTooLarge):
         parser.feed(big)
+
+
+def test_after_a_skim_the_buffer_says_whether_an_event_is_left() -> None:
+    parser = SSEParser()
+    assert parser.skim(b"data: 1\n\ndata: 2\n\ndata: 3", everything) == b"data: 1\n\ndata: 2\n\n"
+    assert not parser.holds_event()
+    assert (
+        parser.skim(b"\n\ndata: 4\n\ndata: 5\n\n", lambda _: len(b"data: 3\n\n")) == b"data: 3\n\n"
+    )
+    assert parser.holds_event()
+    assert [e.data for e in parser.feed(b"")] == ["4", "5"]
+    assert not parser.holds_event()
