@@ -46,7 +46,7 @@ _TOOLS = json.dumps(
         {"name": "Read", "arguments": {"file_path": "/repo/README.md"}},
     ]
 )
-SORT = "cumulative"
+SORT = "tottime"
 _LONG = {"x-fake-script": "long", "x-fake-events": "50"}
 
 
@@ -63,6 +63,7 @@ SCENARIOS = [
     Scenario("paced + tools", _LONG | {"x-fake-tool": _TOOLS}, True),
     # Written as fast as the upstream can: Envoy reads it in a few chunks, cut anywhere.
     Scenario("burst + tools", _LONG | {"x-fake-tool": _TOOLS}, True, chunk=2048),
+    Scenario("burst + tools, 1 chunk", _LONG | {"x-fake-tool": _TOOLS}, True, chunk=65536),
     Scenario("non-streaming + tools", {"x-fake-script": "tools", "x-fake-tool": _TOOLS}, False),
 ]
 

@@ -153,15 +153,16 @@ class StreamEnforcer:
         one is needed, :attr:`waiting` is true and :meth:`decide` gives all the rest (what
         came before the decision included, sent with what follows it unless the hook must
         wait): call it before feeding more."""
+        passed = b""
         if self._held is None and self._waiting is None and self._left is None:
             # Text deltas nobody reads, as most of a stream is: passed on, not even parsed.
             passed = self._parser.skim(chunk, self._decoder.unread)
-            if passed is not None:
-                self._sent_at = time.monotonic()
-                if not self._parser.holds_event():
-                    return passed
-                return self._feed_now(self._parser.feed(b""), passed)
-        return self._feed_now(self._parser.feed(chunk))
+        else:
+            self._parser.add(chunk)
+        if passed and not self._parser.holds_event():
+            self._sent_at = time.monotonic()
+            return passed
+        return self._feed_now(iter(self._parser.next_event, None), passed)
 
     def feed_events_now(self, events: Iterable[SSEEvent]) -> bytes:
         """:meth:`feed_now` for events already parsed."""
@@ -233,6 +234,8 @@ class StreamEnforcer:
                     self._waiting, self._after = part, (parts[number + 1 :], events)
                     return out
                 out += settled
+            if self._held is None:  # in a text block nobody reads, deltas go unparsed
+                out += self._parser.skim(b"", decoder.unread)
             event = next(events, None)
             if event is None:
                 return out

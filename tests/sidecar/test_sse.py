@@ -3,6 +3,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -219,72 +220,102 @@ def test_events_under_the_limit_pass() -> None:
     assert [e.data for e in parser.feed(b"data: a\n\n" * 50)] == ["a"] * 50
 
 
-def everything(whole: bytes) -> int:
-    return len(whole)
+def everything(data: bytes | bytearray, start: int) -> int:
+    """Every whole event from ``start`` needs no reading."""
+    end = data.rfind(b"\n\n")
+    return start if end == -1 else max(start, end + 2)
 
 
-@pytest.mark.parametrize("name", ["anthropic-lf", "openai", "multiline", "no-final-blank-line"])
+def up_to(marker: bytes) -> Callable[[bytes | bytearray, int], int]:
+    """The events before the one that starts with ``marker`` need no reading."""
+    return lambda data, start: data.find(marker, start) if marker in data[start:] else start
+
+
+@pytest.mark.parametrize("name", RECORDED)
 def test_skimmed_events_and_the_rest_add_up_to_the_stream_at_every_split(name: str) -> None:
     stream = RECORDED[name]
     for cut in range(len(stream) + 1):
         parser = SSEParser()
         skimmed = parser.skim(stream[:cut], everything)
-        events = parser.feed(stream[:cut]) if skimmed is None else parser.feed(b"")
-        events += parser.feed(stream[cut:]) + parser.close()
-        assert (skimmed or b"") + b"".join(e.raw for e in events) == stream, f"split at {cut}"
-        if skimmed is not None:  # what was skimmed is whole events, not read again
+        events = list(iter(parser.next_event, None))
+        skimmed += parser.skim(stream[cut:], everything)
+        events += [*iter(parser.next_event, None), *parser.close()]
+        if b"\r" not in stream:
+            assert b"".join(e.raw for e in events) == stream[len(skimmed) :], f"split at {cut}"
             assert signature(parse([skimmed])) + signature(events) == signature(parse([stream]))
+        else:  # lines are read one by one: nothing is skimmed
+            assert skimmed == b""
+            assert signature(events) == signature(parse([stream]))
 
 
-def test_skim_takes_the_buffered_start_of_an_event_with_it() -> None:
+def test_skim_takes_the_unread_start_of_an_event_with_it() -> None:
     parser = SSEParser()
-    assert parser.feed(b"event: a\nda") == []
+    parser.add(b"event: a\nda")
+    assert parser.next_event() is None
     assert parser.skim(b"ta: 1\n\nevent: b\n", everything) == b"event: a\ndata: 1\n\n"
-    [event] = parser.feed(b"data: 2\n\n")
+    parser.add(b"data: 2\n\n")
+    event = parser.next_event()
+    assert event is not None
     assert (event.event, event.data, event.raw) == ("b", "2", b"event: b\ndata: 2\n\n")
 
 
-def test_skim_refused_consumes_nothing() -> None:
+def test_skim_refused_leaves_everything_to_read() -> None:
     parser = SSEParser()
-    seen: list[bytes] = []
-    assert parser.skim(b"data: 1\n\ndata: 2", lambda whole: len(seen.append(whole) or "")) is None
-    assert seen == [b"data: 1\n\n"]
-    assert [e.data for e in parser.feed(b"data: 1\n\ndata: 2") + parser.close()] == ["1", "2"]
+    assert parser.skim(b"data: 1\n\ndata: 2", lambda data, start: start) == b""
+    assert [e.data for e in [*iter(parser.next_event, None), *parser.close()]] == ["1", "2"]
 
 
-def test_skim_takes_what_is_unread_and_leaves_the_rest_to_feed() -> None:
+def test_skim_takes_what_is_unread_and_leaves_the_rest() -> None:
     parser = SSEParser()
-    first = b"data: 1\n\n"
-    assert parser.skim(first + b"data: 2\n\ndata: 3", lambda _: len(first)) == first
-    assert [e.data for e in parser.feed(b"") + parser.feed(b"\n\n")] == ["2", "3"]
-
-
-@pytest.mark.parametrize(
-    "chunk",
-    [
-        b"data: no end yet",  # nothing complete
-        b"data: 1\r\n\r\n",  # CR line ends are read line by line
-    ],
-)
-def test_skim_leaves_to_the_parser_what_it_cannot_cut(chunk: bytes) -> None:
-    assert SSEParser().skim(chunk, everything) is None
-
-
-def test_skim_leaves_events_over_the_limit_to_the_parser() -> None:
-    parser = SSEParser(max_event=16)
-    big = b"data: " + b"x" * 20 + b"\n\n"
-    assert parser.skim(big, everything) is None
-    with pytest.raises(EventTooLarge):
-        parser.feed(big)
-
-
-def test_after_a_skim_the_buffer_says_whether_an_event_is_left() -> None:
-    parser = SSEParser()
-    assert parser.skim(b"data: 1\n\ndata: 2\n\ndata: 3", everything) == b"data: 1\n\ndata: 2\n\n"
-    assert not parser.holds_event()
-    assert (
-        parser.skim(b"\n\ndata: 4\n\ndata: 5\n\n", lambda _: len(b"data: 3\n\n")) == b"data: 3\n\n"
-    )
+    assert parser.skim(b"data: 1\n\ndata: 2\n\ndata: 3", up_to(b"data: 2")) == b"data: 1\n\n"
     assert parser.holds_event()
-    assert [e.data for e in parser.feed(b"")] == ["4", "5"]
+    assert [e.data for e in parser.feed(b"\n\n")] == ["2", "3"]
     assert not parser.holds_event()
+
+
+def test_nothing_is_skimmed_from_a_stream_with_cr_line_ends() -> None:
+    parser = SSEParser()
+    assert parser.skim(b"data: 1\r\n\r\n", everything) == b""
+    assert [e.data for e in iter(parser.next_event, None)] == ["1"]
+
+
+def test_events_over_the_limit_are_not_skimmed_but_refused() -> None:
+    parser = SSEParser(max_event=16)
+    assert parser.skim(b"data: " + b"x" * 20 + b"\n\n", everything) == b""
+    with pytest.raises(EventTooLarge):
+        parser.next_event()
+
+
+def test_a_skim_between_two_events_takes_the_whole_ones_after() -> None:
+    parser = SSEParser()
+    parser.add(b"event: a\ndata: 1\n\nevent: b\ndata: 2\n\nevent: b\ndata: 3\n\nevent: c\ndata: 4")
+    assert parser.next_event() == SSEEvent(b"event: a\ndata: 1\n\n", "a", "1")
+    taken = parser.skim(b"\n\n", up_to(b"event: c"))
+    assert taken == b"event: b\ndata: 2\n\nevent: b\ndata: 3\n\n"
+    assert parser.next_event() == SSEEvent(b"event: c\ndata: 4\n\n", "c", "4")
+    assert parser.next_event() is None
+
+
+def read_one_at_a_time(chunks: list[bytes]) -> list[SSEEvent]:
+    parser, events = SSEParser(), []
+    for chunk in chunks:
+        parser.add(chunk)
+        events += iter(parser.next_event, None)
+    return events + parser.close()
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_events_read_one_at_a_time_are_the_same_at_every_split(name: str) -> None:
+    stream = RECORDED[name]
+    for cut in range(len(stream) + 1):
+        events = read_one_at_a_time([stream[:cut], stream[cut:]])
+        assert signature(events) == signature(parse([stream])), f"split at {cut}"
+        assert b"".join(e.raw for e in events) == stream
+
+
+def test_reading_one_at_a_time_still_bounds_an_unfinished_event() -> None:
+    parser = SSEParser(max_event=32)
+    parser.add(b"data: 1\n\ndata: " + b"x" * 40)
+    assert parser.next_event() == SSEEvent(b"data: 1\n\n", None, "1")
+    with pytest.raises(EventTooLarge):
+        parser.next_event()

@@ -126,14 +126,14 @@ class AnthropicStream(BlockStream):
         except FormatError:
             return [StreamPart(PartKind.ERROR, event)]
 
-    def unread(self, data: bytes) -> int:
-        """The bytes of the events at the start of ``data`` that are deltas of the text
-        block being skimmed, numbered as upstream: :meth:`feed` would pass each unparsed
-        and :meth:`forward` unchanged. Each starts with its ``event:`` line and has no
-        other line starting with ``event``, which could rename it."""
+    def unread(self, data: bytes | bytearray, start: int = 0) -> int:
+        """Where the events from ``start`` in ``data`` that are deltas of the text block
+        being skimmed, numbered as upstream, end: :meth:`feed` would pass each unparsed and
+        :meth:`forward` unchanged. Each starts with its ``event:`` line and has no other
+        line starting with ``event``, which could rename it."""
         if self._skimmed is None or not self._numbering.identity:
-            return 0
-        end = 0
+            return start
+        end = start
         while data.startswith(_DELTA_EVENT, end):
             stop = data.find(b"\n\n", end)
             if stop == -1 or data.find(b"\nevent", end, stop) != -1:

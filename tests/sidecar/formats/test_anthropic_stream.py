@@ -250,6 +250,8 @@ def test_deltas_of_a_text_block_nobody_reads_pass_unfed() -> None:
     stop = b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
     assert skimming().unread(deltas) == len(deltas)
     assert skimming().unread(deltas + stop + delta_event("!")) == len(deltas)
+    assert skimming().unread(stop + deltas, len(stop)) == len(stop + deltas)
+    assert skimming().unread(deltas + delta_event("!")[:-1]) == len(deltas)  # whole ones only
 
 
 @pytest.mark.parametrize(
