@@ -146,21 +146,38 @@ class SSEParser:
         if self._max_event is not None and len(self._buf) > self._max_event:
             raise EventTooLarge(len(self._buf), self._max_event)
 
-    def skim(self, chunk: bytes, unread: Callable[[bytearray, int], int]) -> bytes:
+    def skim(self, chunk: bytes, unread: Callable[[bytes | bytearray, int], int]) -> bytes:
         """For a caller that need not read some events: add ``chunk``, then take the whole
         events at the start of what is unread that ``unread`` says need no reading, as
         bytes, unparsed (``b""`` when none; in a stream with CR line ends, always none).
         ``unread(buffer, start)`` returns where those events end (``start`` if none).
         The rest is left to :meth:`next_event` (or :meth:`feed`)."""
+        limit = self._max_event
+        buf = self._buf
+        # Nothing unread before it, the usual case: ``chunk`` is read where it is.
+        if (
+            self._start == len(buf)
+            and not self._cr
+            and b"\r" not in chunk
+            and unread(chunk, 0) == len(chunk)
+            and (limit is None or len(chunk) <= limit)
+        ):
+            buf.clear()
+            self._start = self._scan = 0
+            return chunk
         self.add(chunk)
         if self._cr:
             return b""
-        buf, start = self._buf, self._start
+        start = self._start
         end = unread(buf, start)
-        if end == start or (self._max_event is not None and end - start > self._max_event):
+        if end == start or (limit is not None and end - start > limit):
             return b""  # (events over the bound are for next_event to refuse)
+        taken = bytes(buf[start:end])
         self._start, self._scan = end, max(self._scan, end)
-        return bytes(buf[start:end])
+        if end == len(buf):  # all read: the buffer starts afresh
+            buf.clear()
+            self._start = self._scan = 0
+        return taken
 
     def holds_event(self) -> bool:
         """Whether what is unread holds a whole event (after :meth:`skim`: one it left,

@@ -319,3 +319,14 @@ def test_reading_one_at_a_time_still_bounds_an_unfinished_event() -> None:
     assert parser.next_event() == SSEEvent(b"data: 1\n\n", None, "1")
     with pytest.raises(EventTooLarge):
         parser.next_event()
+
+
+def test_skimming_without_end_leaves_the_next_event_readable() -> None:
+    parser = SSEParser(max_event=64)
+    for _ in range(100):  # an endless run of skimmed events holds no memory
+        assert parser.skim(b"data: 1\n\n", everything) == b"data: 1\n\n"
+        parser.add(b"data: 2\n\ndata: 3\n\n")
+        assert parser.skim(b"", everything) == b"data: 2\n\ndata: 3\n\n"
+    parser.add(b"data: 4")  # within the bound, with nothing of the skimmed ones kept
+    assert parser.next_event() is None
+    assert [e.data for e in parser.feed(b"\n\n")] == ["4"]
