@@ -11,7 +11,9 @@ write for streams: what the sidecar's Python does per message, without gRPC's ow
 (which is the same for every chain, so the ratio here is an upper bound of the real one).
 The figure is process CPU time per message, best of the rounds, the two chains measured
 in turns so that a shared machine's load weighs on both alike. ``--profile`` prints where
-``tool_rules`` spends its time on one scenario (cProfile).
+``tool_rules`` spends its time on one scenario (cProfile); ``--fresh`` judges every tool
+call as one never seen before (the responses repeat the same two calls, whose verdicts
+``tool_rules`` otherwise remembers).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from google.protobuf.struct_pb2 import Struct
 
 from sluice.config import GatewayConfig
 from sluice.fake_upstream import create_app
+from sluice.policies import tool_rules
+from sluice.policies._verdicts import Verdicts
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.llm_client import ModelClients
 from sluice.sidecar.routes import RouteTable
@@ -139,7 +143,9 @@ async def _cpu(run: Callable[[], Awaitable[None]], repeat: int) -> float:
     return time.process_time() - started
 
 
-async def main(rounds: int, repeat: int, profile: str | None) -> None:
+async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = False) -> None:
+    if fresh:  # every call judged as never seen before: no verdict remembered
+        tool_rules.Verdicts = partial(Verdicts, size=0)  # type: ignore[misc]
     servicers = {"noop": _servicer([]), "tool_rules": _servicer([{"name": "tool_rules"}])}
     print(f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}")
     for scenario in SCENARIOS:
@@ -173,5 +179,10 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=10, help="exchanges per round")
     parser.add_argument("--profile", choices=[s.name for s in SCENARIOS])
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="judge every tool call as never seen (the bench repeats the same two calls)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.rounds, args.repeat, args.profile))
+    asyncio.run(main(args.rounds, args.repeat, args.profile, args.fresh))
