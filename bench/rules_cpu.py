@@ -50,7 +50,7 @@ _TOOLS = json.dumps(
         {"name": "Read", "arguments": {"file_path": "/repo/README.md"}},
     ]
 )
-SORT = "tottime"
+SORT = "cumulative"
 _LONG = {"x-fake-script": "long", "x-fake-events": "50"}
 
 
