@@ -24,7 +24,7 @@ from typing import Any
 
 from sluice.config import GatewayConfig
 from sluice.config.cloud import VertexConfig
-from sluice.envoy.keys import write_key_file
+from sluice.envoy.keys import NO_TOKEN_YET, write_key_file
 
 __all__ = ["VertexTokens"]
 
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 _SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 _MARGIN = datetime.timedelta(minutes=5)  # refresh this long before the token expires
 _RETRY_S = 10.0  # after a failed refresh
-_NO_TOKEN = "Bearer sluice-no-vertex-token-yet"
 
 
 class VertexTokens:
@@ -53,7 +52,7 @@ class VertexTokens:
     async def start(self) -> None:
         """Get a first token for each provider (an unobtainable one is logged, retried)."""
         for name, vertex in self._vertex.items():
-            write_key_file(self._config, name, _NO_TOKEN)
+            write_key_file(self._config, name, NO_TOKEN_YET)
             self._credentials[name] = await asyncio.to_thread(_credentials, vertex)
             await self._refresh(name)
 

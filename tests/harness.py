@@ -27,6 +27,7 @@ import yaml
 __all__ = [
     "FakeUpstream",
     "Gateway",
+    "Pod",
     "free_port",
     "gateway_config",
     "short_tempdir",
@@ -223,6 +224,76 @@ def start_gateway(workdir: Path, config: dict[str, Any]) -> Gateway:
 
     _wait_for(ready, 60, "gateway", log)
     return gateway
+
+
+@dataclass
+class Pod:
+    """The Helm chart's gateway pod as local processes, one per container: the init
+    container's bootstrap (``sluice envoy-config``), Envoy's container (``sluice envoy``) and
+    the sidecar's (``sluice run --without-envoy``), each started by :meth:`start`."""
+
+    workdir: Path
+    config: dict[str, Any]
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.config_path.write_text(yaml.safe_dump(self.config))
+        config, output = str(self.config_path), str(self.bootstrap)
+        command = [*self._sluice, "envoy-config", "--config", config, "--output", output]
+        subprocess.run(command, check=True, capture_output=True)
+
+    @property
+    def config_path(self) -> Path:
+        return self.workdir / "sluice.yaml"
+
+    @property
+    def bootstrap(self) -> Path:
+        return self.workdir / "envoy.json"
+
+    @property
+    def url(self) -> str:
+        listener = self.config["listener"]
+        return f"http://{listener['address']}:{listener['port']}"
+
+    @property
+    def _sluice(self) -> list[str]:
+        return [sys.executable, "-m", "sluice", "--log-level", "INFO"]
+
+    def log(self, container: str) -> Path:
+        return self.workdir / f"{container}.log"
+
+    def start(self, container: str) -> None:
+        """Start ``envoy`` or ``sidecar`` and wait until it is ready."""
+        config = ["--config", str(self.config_path)]
+        command = {
+            "envoy": ["envoy", *config, "--bootstrap", str(self.bootstrap)],
+            "sidecar": ["run", *config, "--without-envoy"],
+        }[container]
+        log = self.log(container)
+        process = subprocess.Popen(
+            [*self._sluice, *command], stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT
+        )
+        self.processes[container] = process
+        stats = f"http://127.0.0.1:{self.config['envoy']['stats_port']}/ready"
+
+        def ready() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"{container} exited with {process.returncode}:\n{log.read_text()[-4000:]}"
+                )
+            if container == "sidecar":
+                return b"sluice: sidecar ready" in log.read_bytes()
+            try:
+                with urllib.request.urlopen(stats, timeout=1) as response:
+                    return bool(response.status == 200)
+            except OSError:
+                return False
+
+        _wait_for(ready, 60, container, log)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes.values()):
+            _stop(process, timeout=60)
 
 
 @contextlib.contextmanager

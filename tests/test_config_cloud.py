@@ -116,3 +116,55 @@ def test_a_bedrock_mode_route_needs_a_bedrock_provider() -> None:
                 ]
             }
         )
+
+
+def _failover(route: dict[str, object]) -> GatewayConfig:
+    return GatewayConfig.model_validate(
+        {
+            "auth": {"allow_anonymous": True},
+            "providers": {
+                "anthropic": {"base_url": "https://api.anthropic.com"},
+                "bedrock": {"bedrock": {"region": "us-east-1"}},
+            },
+            "routes": [route],
+            "passthrough": [],
+        }
+    )
+
+
+ANTHROPIC_ROUTE = {"path": "/v1/messages", "format": "anthropic", "provider": "anthropic"}
+
+
+@pytest.mark.parametrize(
+    ("route", "message"),
+    [
+        (ANTHROPIC_ROUTE | {"failover": ["vertex"]}, "routes[0].failover: unknown provider"),
+        (ANTHROPIC_ROUTE | {"failover": ["anthropic"]}, "not 'anthropic' itself"),
+        (
+            ANTHROPIC_ROUTE
+            | {"models": [{"model": "claude-*", "provider": "bedrock", "failover": ["bedrock"]}]},
+            "routes[0].models[0].failover: each provider once, and not 'bedrock' itself",
+        ),
+        (
+            {
+                "path": "/model/{model}/{action}",
+                "format": "anthropic",
+                "provider": "bedrock",
+                "failover": ["anthropic"],
+            },
+            "not for clients in a cloud mode",
+        ),
+    ],
+)
+def test_a_failover_list_names_other_known_providers(
+    route: dict[str, object], message: str
+) -> None:
+    with pytest.raises(
+        pydantic.ValidationError, match=message.replace("[", r"\[").replace("]", r"\]")
+    ):
+        _failover(route)
+
+
+def test_a_route_may_fail_over_from_anthropic_to_bedrock() -> None:
+    config = _failover(ANTHROPIC_ROUTE | {"failover": ["bedrock"]})
+    assert config.routes[0].provider_names == ["anthropic", "bedrock"]

@@ -171,12 +171,29 @@ class GatewayConfig(PolicySettings):
                         f"(known: {known})"
                     )
         for i, route in enumerate(self.routes):
+            named_by = [(f"routes[{i}].failover", name) for name in route.failover]
             for j, by_model in enumerate(route.models):
-                if by_model.provider not in self.providers:
+                named_by.append((f"routes[{i}].models[{j}].provider", by_model.provider))
+                named_by += [(f"routes[{i}].models[{j}].failover", n) for n in by_model.failover]
+            for key, name in named_by:
+                if name not in self.providers:
+                    raise ValueError(f"{key}: unknown provider {name!r}")
+            lists = [(f"routes[{i}]", route.provider, route.failover)]
+            lists += [
+                (f"routes[{i}].models[{j}]", r.provider, r.failover)
+                for j, r in enumerate(route.models)
+            ]
+            for key, first, failover in lists:
+                if first in failover or len(set(failover)) != len(failover):
                     raise ValueError(
-                        f"routes[{i}].models[{j}].provider: unknown provider {by_model.provider!r}"
+                        f"{key}.failover: each provider once, and not {first!r} itself"
                     )
-            for name in [route.provider, *(rule.provider for rule in route.models)]:
+            if route.fails_over and route.path in (BEDROCK_CLIENT_PATH, VERTEX_CLIENT_PATH):
+                raise ValueError(
+                    f"routes[{i}].failover: not for clients in a cloud mode (their requests "
+                    "name one cloud's model path)"
+                )
+            for name in route.provider_names:
                 target = route.format_of(self.providers[name])
                 if target != route.format and (route.format, target) not in TRANSLATIONS:
                     raise ValueError(
@@ -220,7 +237,7 @@ class GatewayConfig(PolicySettings):
     @model_validator(mode="after")
     def _cloud_providers(self) -> GatewayConfig:
         for i, route in enumerate(self.routes):
-            route_providers = [route.provider, *(rule.provider for rule in route.models)]
+            route_providers = route.provider_names
             for name in route_providers:
                 if self.providers[name].cloud and route.format != "anthropic":
                     raise ValueError(

@@ -96,3 +96,8 @@ class ModelRule(Model):
         description="The model name sent to the provider instead of the client's, e.g. "
         "`claude-sonnet-4-6` -> `qwen3-coder` so that Claude Code runs unchanged.",
     )
+    failover: list[str] = Field(
+        default_factory=list,
+        description="Providers to try in this order when `provider` answers 429 or 5xx "
+        "before the response began (never once it began).",
+    )

@@ -160,6 +160,11 @@ class SidecarConfig(Model):
         """The Unix socket of each worker, in worker order."""
         return [self.socket_dir / f"sidecar-{i}.sock" for i in range(self.workers)]
 
+    @property
+    def failover_socket(self) -> Path:
+        """Envoy's failover listener, beside the workers' sockets (routes with `failover`)."""
+        return self.socket_dir / "envoy-failover.sock"
+
 
 class AdminConfig(Model):
     """The admin HTTP server: health, metrics, the history API and the web UI."""

@@ -144,9 +144,28 @@ class Route(Model):
         default_factory=list,
         description="Other providers by the body's model, first match wins; else `provider`.",
     )
+    failover: list[str] = Field(
+        default_factory=list,
+        description="Providers to try in this order when `provider` answers 429 or 5xx "
+        "before the response began (never once it began); a model rule has its own.",
+    )
     failure_mode: FailureMode | None = Field(
         None, description="When the sidecar is unreachable; default: `sidecar.failure_mode`."
     )
+
+    @property
+    def provider_names(self) -> list[str]:
+        """Every provider this route may send to: its own, its model rules', their
+        failovers', each once."""
+        names = [self.provider, *self.failover]
+        for rule in self.models:
+            names += [rule.provider, *rule.failover]
+        return list(dict.fromkeys(names))
+
+    @property
+    def fails_over(self) -> bool:
+        """Some provider of this route has a failover list."""
+        return bool(self.failover) or any(rule.failover for rule in self.models)
 
     def format_of(self, provider: ProviderConfig) -> Format:
         """The format ``provider`` speaks when this route sends to it."""

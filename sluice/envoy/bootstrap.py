@@ -28,6 +28,7 @@ from sluice.envoy.clusters import (
 )
 from sluice.envoy.contract import (
     CONTENT_TYPE,
+    FAILOVER_HEADER,
     HEADERS_NAMESPACE,
     JWT_NAMESPACE,
     MAX_MESSAGE_TIMEOUT_S,
@@ -97,7 +98,7 @@ def render_bootstrap(config: GatewayConfig) -> JSONDict:
             ]
         },
         "static_resources": {
-            "listeners": [_listener(config), *stats],
+            "listeners": [_listener(config), *_failover_listener(config), *stats],
             "clusters": [
                 sidecar_cluster(config),
                 *(provider_cluster(name, config) for name in config.providers),
@@ -122,9 +123,31 @@ def _listener(config: GatewayConfig) -> JSONDict:
     }
 
 
-def _http_connection_manager(config: GatewayConfig) -> JSONDict:
+def _failover_listener(config: GatewayConfig) -> list[JSONDict]:
+    """Where the sidecar sends a request again, to the next provider of a failover list,
+    when the first answered 429 or 5xx before its response began: a Unix socket beside the
+    sidecar's, reachable only inside the pod (docs/architecture.md, "Failover")."""
+    if not any(route.fails_over for route in config.routes):
+        return []
+    manager = _http_connection_manager(config, failover=True)
+    return [
+        {
+            "name": "llm_failover",
+            "address": {"pipe": {"path": str(config.sidecar.failover_socket)}},
+            "per_connection_buffer_limit_bytes": config.envoy.buffer_limit_bytes,
+            "filter_chains": [{"filters": [http_connection_manager(manager)]}],
+        }
+    ]
+
+
+def _http_connection_manager(config: GatewayConfig, *, failover: bool = False) -> JSONDict:
+    """The client listener's HTTP handling; with ``failover``, the failover listener's: the
+    same routes and sidecar, no token check and no rate limits (the client's request was
+    checked and charged once, on its way in), and the failover header is kept."""
+    # Only the sidecar may choose a provider, or ask for a failover (on its own socket).
+    removed = [PROVIDER_HEADER] if failover else [PROVIDER_HEADER, FAILOVER_HEADER]
     return {
-        "stat_prefix": "egress",
+        "stat_prefix": "egress_failover" if failover else "egress",
         "codec_type": "AUTO",  # HTTP/1.1 and HTTP/2 on one port (cleartext or by ALPN)
         # JSON lines with the sidecar's model, tokens and outcome (envoy.access_log).
         "access_log": access_log(config),
@@ -134,7 +157,7 @@ def _http_connection_manager(config: GatewayConfig) -> JSONDict:
                 "name": "envoy.http.early_header_mutation.header_mutation",
                 "typed_config": {
                     "@type": _EARLY_HEADER_MUTATION,
-                    "mutations": [{"remove": PROVIDER_HEADER}],
+                    "mutations": [{"remove": name} for name in removed],
                 },
             }
         ],
@@ -155,10 +178,10 @@ def _http_connection_manager(config: GatewayConfig) -> JSONDict:
         "http_filters": [
             {"name": "envoy.filters.http.header_to_metadata", "typed_config": _headers(config)},
             # Before ext_proc: the sidecar receives the verified token's claims.
-            *jwt_filters(config),
+            *([] if failover else jwt_filters(config)),
             {"name": EXT_PROC_FILTER, "typed_config": _ext_proc_filter(config)},
             # After ext_proc: they read the headers the sidecar set (fingerprint, model).
-            *rate_limit_filters(config),
+            *([] if failover else rate_limit_filters(config)),
             router(),
         ],
     }
@@ -239,9 +262,12 @@ _NO_LIMITS = {
 
 def _llm_routes(config: GatewayConfig, route: Route, idle: str) -> list[JSONDict]:
     """The route's entries: one per provider its model rules pick, then its default."""
-    by_model = dict.fromkeys(rule.provider for rule in route.models)
+    # Providers the sidecar names with the header: model rules' and failovers'.
+    named = [*route.failover]
+    for rule in route.models:
+        named += [rule.provider, *rule.failover]
     entries: list[JSONDict] = []
-    for provider in [*by_model, None]:
+    for provider in [*dict.fromkeys(named), None]:
         # POST only: the LLM APIs are POSTs, and a GET (OpenAI's stored completions) has no
         # body, so it would reach the provider without the sidecar seeing it.
         post = {"name": ":method", "string_match": {"exact": "POST"}}
@@ -294,17 +320,19 @@ def _ext_proc_overrides(config: GatewayConfig, route: Route) -> JSONDict:
     overrides: JSONDict = {}
     if route.failure_mode is not None:
         overrides["failure_mode_allow"] = route.failure_mode is FailureMode.OPEN
-    names = [route.provider, *(rule.provider for rule in route.models)]
+    names = route.provider_names
     translates = any(route.format_of(config.providers[n]) != route.format for n in names)
     cloud = any(config.providers[n].cloud for n in names)
     bedrock = any(config.providers[n].bedrock is not None for n in names)
     # A translated request's headers change too (auth, version headers), and Envoy honours
-    # header changes in the body reply only when it sent the headers first.
-    if route.models or translates or cloud:
+    # header changes in the body reply only when it sent the headers first. A failover
+    # sends the client's headers again: the sidecar needs them all, and the response's
+    # status before anything of the response goes to the client.
+    if route.models or translates or cloud or route.fails_over:
         # Every entry of the route: the request first matches the one without the header.
         # A cloud provider's path is set with the reply to the body: the headers must wait.
         overrides["processing_mode"] = _processing_mode(
-            send_request_headers=True, send_response_headers=bedrock
+            send_request_headers=True, send_response_headers=bedrock or route.fails_over
         )
     return overrides
 

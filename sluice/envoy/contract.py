@@ -15,6 +15,7 @@ __all__ = [
     "ATTRIBUTES_KEY",
     "CLIENT_KEY",
     "CONTENT_TYPE",
+    "FAILOVER_HEADER",
     "HEADERS_NAMESPACE",
     "INTERNAL_HEADER_PREFIX",
     "JWT_NAMESPACE",
@@ -46,6 +47,10 @@ SIDECAR_REPLY_DETAILS = "sluice"
 # The provider a model rule picked: the sidecar sets this request header (and clears the
 # route cache) so that Envoy re-picks the route. Envoy removes it from clients' requests.
 PROVIDER_HEADER = "x-sluice-provider"
+# The sidecar's request to the next provider of a failover list carries this header, naming
+# the provider, on the failover listener (a Unix socket in the pod); the client listener
+# removes it from clients' requests, so only the sidecar can ask for a provider this way.
+FAILOVER_HEADER = "x-sluice-failover"
 # Headers starting with this (the chain header, the provider header, any a client invents)
 # are the gateway's: the provider clusters remove them from every request they send.
 INTERNAL_HEADER_PREFIX = "x-sluice-"
@@ -83,6 +88,7 @@ _ALWAYS = (
     "user-agent",
     "anthropic-version",
     "anthropic-beta",
+    FAILOVER_HEADER,
 )
 
 

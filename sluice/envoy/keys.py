@@ -13,6 +13,12 @@ Why not have Envoy read the environment variable or the key file itself (a ``Dat
 Envoy's credential injector cannot add a prefix, so ``Authorization: Bearer`` would need the
 prefix inside the secret, and a key file's trailing newline would end up in the header.
 
+A Vertex AI provider's file holds an access token the supervisor keeps fresh
+(``sluice.cloud_tokens``). Envoy refuses to start on an SDS file that does not exist, and in
+Kubernetes the sidecar container, which gets the token, may start after Envoy's: so
+:func:`write_key_files` also gives each Vertex AI provider a placeholder
+(:data:`NO_TOKEN_YET`) when its file is missing, and never replaces a token already there.
+
 The injection itself is an upstream HTTP filter of the provider's cluster: whichever route
 (or model rule) picks the provider, its key goes with it. The client's key headers are
 removed first (``clusters``), so the provider never sees them.
@@ -31,6 +37,7 @@ from sluice.model import Format
 
 __all__ = [
     "CLIENT_KEY_HEADERS",
+    "NO_TOKEN_YET",
     "key_file",
     "key_filters",
     "key_header",
@@ -43,6 +50,9 @@ JSONDict = dict[str, Any]
 
 # Every header a client may carry its own key in.
 CLIENT_KEY_HEADERS = ("x-api-key", "authorization", "api-key")
+# A Vertex AI provider's header value until a first access token is obtained: Vertex AI
+# answers 401, which the client reads as an authentication error.
+NO_TOKEN_YET = "Bearer sluice-no-vertex-token-yet"
 
 _SECRET = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret"
 _INJECTOR = (
@@ -116,13 +126,18 @@ def key_filters(config: GatewayConfig, provider_name: str) -> list[JSONDict]:
 
 
 def write_key_files(config: GatewayConfig) -> list[Path]:
-    """Read each provider key and write its SDS file (see the module docstring).
+    """Read each provider key and write its SDS file, and give each Vertex AI provider
+    without a token file yet a placeholder (see the module docstring).
 
     Raises :class:`~sluice.config.ConfigError` naming the source of a key that cannot be
     read. Returns the files written.
     """
     written = []
     for name, provider in config.providers.items():
+        if provider.vertex is not None:
+            placeholder = _placeholder(config, name)
+            if placeholder is not None:
+                written.append(placeholder)
         if provider.api_key is None:
             continue
         _, prefix = key_header(config, name)
@@ -133,14 +148,36 @@ def write_key_files(config: GatewayConfig) -> list[Path]:
 
 def write_key_file(config: GatewayConfig, provider_name: str, value: str) -> Path:
     """Write ``value`` (the whole header value) as ``provider_name``'s SDS key file."""
+    path = key_file(config, provider_name)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _write_private(path, _sds_file(provider_name, value))
+    return path
+
+
+def _sds_file(provider_name: str, value: str) -> str:
+    """The SDS file's text: one generic secret holding ``value``."""
     resource = {
         "@type": _SECRET,
         "name": secret_name(provider_name),
         "generic_secret": {"secret": {"inline_string": value}},
     }
+    return json.dumps({"resources": [resource]})
+
+
+def _placeholder(config: GatewayConfig, provider_name: str) -> Path | None:
+    """Create ``provider_name``'s key file holding :data:`NO_TOKEN_YET`, unless it exists.
+
+    Exclusive creation, so that a token the supervisor wrote first (in another container,
+    at any moment) is never replaced.
+    """
     path = key_file(config, provider_name)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _write_private(path, json.dumps({"resources": [resource]}))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return None
+    with os.fdopen(fd, "w") as file:
+        file.write(_sds_file(provider_name, NO_TOKEN_YET))
     return path
 
 

@@ -57,6 +57,10 @@ Request headers choose the script and shape the delivery:
                           the tool scripts make this call instead of their two. Repeat
                           the header, or give a JSON array, for several calls;
                           ``arguments`` may be a string of exact JSON object text
+``x-fake-after-tools``    a script name: it answers instead, ``x-fake-script`` and
+                          ``x-fake-tool`` aside, when the last message returns tool
+                          results (an agent's turn after its tools ran), so one
+                          header set scripts a whole tool round trip
 ``x-fake-events``         the number of text deltas of ``long``
 ``x-fake-text``           the answer of ``text``, or the text before the tool calls
 ``x-fake-pace-ms``        milliseconds between writes (default 0)
@@ -75,7 +79,9 @@ Request headers choose the script and shape the delivery:
                           ``application/json``)
 ``x-fake-fail-first``     ``N``: the first N requests carrying the same
                           ``x-fake-fail-key`` answer ``x-fake-fail-with`` (an error
-                          script, default ``error_429``); later ones succeed
+                          script, default ``error_429``); later ones succeed. Counted
+                          across the personalities (Anthropic, OpenAI, Bedrock,
+                          Vertex AI): one provider fails, the next serves
 ========================  ==========================================================
 
 A malformed directive is a 400 naming the header, so a mistyped test fails loudly.

@@ -12,14 +12,14 @@ from aiohttp import web
 
 from ._anthropic import AnthropicMessages
 from ._bedrock import bedrock_invoke
-from ._directives import read_directives
+from ._directives import read_request
 from ._errors import ErrorKind, InvalidRequest
+from ._failures import FAILURES
 from ._ids import Ids
-from ._judge import last_user_text
 from ._openai_chat import ChatCompletions
 from ._openai_responses import Responses
 from ._record import RecordedRequest, RequestLog
-from ._scripts import SCRIPT_NAMES, Script, build_script
+from ._scripts import SCRIPT_NAMES
 from ._shaping import deliver
 from ._usage import count_input_tokens, tally
 from ._vertex import VERTEX_TOKENS, issue_token, vertex_predict
@@ -29,7 +29,6 @@ __all__ = ["REQUEST_LOG", "create_app"]
 
 REQUEST_LOG = web.AppKey("request_log", RequestLog)
 """The app's record of received requests: ``app[REQUEST_LOG].last.json()``."""
-_FAILURES = web.AppKey("failures", dict[str, int])  # x-fake-fail-key -> requests seen
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -50,7 +49,7 @@ def create_app(*, history: int = 100) -> web.Application:
         middlewares=[_record, _compress, _json_not_found], client_max_size=_MAX_BODY
     )
     app[REQUEST_LOG] = RequestLog(history)
-    app[_FAILURES] = {}
+    app[FAILURES] = {}
     app.router.add_post("/v1/messages", _endpoint(_ANTHROPIC))
     app.router.add_post("/v1/messages/count_tokens", _count_tokens)
     app.router.add_post("/v1/chat/completions", _endpoint(_CHAT))
@@ -122,17 +121,12 @@ def _endpoint(wire: WireFormat) -> Handler:
         request_id = wire.new_request_id(ids)
         try:
             body = wire.parse(raw)
-            directives = read_directives(
-                request.headers, body.get("model"), prompt=last_user_text(body)
-            )
-            failure = _failure_now(request)
+            directives = read_request(request, body.get("model"), body)
         except InvalidRequest as exc:
             return _error(wire, ErrorKind.INVALID_REQUEST, request_id, exc)
         if directives.delay_ms:
             await asyncio.sleep(directives.delay_ms / 1000)
         script = directives.script
-        if failure is not None:
-            script = failure
         if script.error is not None:
             return _error(wire, script.error, request_id)
         turn = Turn(
@@ -166,24 +160,6 @@ def _endpoint(wire: WireFormat) -> Handler:
         return response
 
     return handle
-
-
-def _failure_now(request: web.Request) -> Script | None:
-    """``x-fake-fail-first: N``: the first N requests with this ``x-fake-fail-key`` fail
-    with the error script ``x-fake-fail-with`` (default ``error_429``); later ones don't."""
-    first = request.headers.get("x-fake-fail-first")
-    if first is None:
-        return None
-    if not first.isdigit():
-        raise InvalidRequest(f"x-fake-fail-first: expected an integer >= 0, got {first!r}")
-    name = request.headers.get("x-fake-fail-with", "error_429")
-    script = build_script(name) if name in SCRIPT_NAMES else None
-    if script is None or script.error is None:
-        raise InvalidRequest(f"x-fake-fail-with: not an error script: {name!r}")
-    seen = request.app[_FAILURES]
-    key = request.headers.get("x-fake-fail-key", "")
-    seen[key] = seen.get(key, 0) + 1
-    return script if seen[key] <= int(first) else None
 
 
 def _ids(request: web.Request, body: bytes) -> Ids:

@@ -23,10 +23,9 @@ from aiohttp import web
 from sluice.sidecar.eventstream import encode_message
 
 from ._anthropic import AnthropicMessages
-from ._directives import read_directives
+from ._directives import read_request
 from ._errors import ErrorKind, InvalidRequest
 from ._ids import Ids
-from ._judge import last_user_text
 from ._scripts import FaultKind
 from ._sigv4 import SignatureProblem, check_sigv4
 from ._usage import tally
@@ -84,7 +83,7 @@ async def bedrock_invoke(request: web.Request) -> web.StreamResponse:
     stream = request.match_info["action"] == "invoke-with-response-stream"
     try:
         body = _parse(raw, model)
-        directives = read_directives(request.headers, model, prompt=last_user_text(body))
+        directives = read_request(request, model, body)
     except InvalidRequest as exc:
         return _error(400, "ValidationException", exc.message, request_id)
     script = directives.script

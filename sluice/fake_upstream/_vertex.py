@@ -19,10 +19,9 @@ import time
 from aiohttp import web
 
 from ._anthropic import AnthropicMessages
-from ._directives import read_directives
+from ._directives import read_request
 from ._errors import ErrorKind, InvalidRequest
 from ._ids import Ids
-from ._judge import last_user_text
 from ._usage import tally
 from ._wire import Turn, render
 
@@ -64,7 +63,7 @@ async def vertex_predict(request: web.Request) -> web.StreamResponse:
     request_id = _WIRE.new_request_id(ids)
     try:
         body = _parse(raw, model)
-        directives = read_directives(request.headers, model, prompt=last_user_text(body))
+        directives = read_request(request, model, body)
     except InvalidRequest as exc:
         return _google_error(400, "INVALID_ARGUMENT", exc.message)
     script = directives.script

@@ -14,10 +14,10 @@ Signing is Envoy's (``sluice.envoy.signing``): nothing here holds a credential.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import re
+from binascii import a2b_base64
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -28,6 +28,7 @@ from sluice.sidecar.eventstream import (
     Message,
 )
 from sluice.sidecar.formats.anthropic import error_body, error_type
+from sluice.sidecar.sse import SSEEvent
 
 __all__ = [
     "BEDROCK_VERSION",
@@ -143,7 +144,9 @@ class BedrockStream:
 
     A ``chunk`` event becomes ``event: <type>`` + ``data: <the event's JSON, as sent>``; an
     exception frame (or a corrupt stream) becomes an Anthropic ``error`` event, after which
-    the rest of the upstream is dropped.
+    the rest of the upstream is dropped. :meth:`events` hands the SSE events out already
+    parsed, so that a chain reading them does not parse its own input again; :meth:`feed`
+    gives their bytes.
     """
 
     __slots__ = ("_decoder", "_done")
@@ -156,40 +159,53 @@ class BedrockStream:
 
     def feed(self, data: bytes) -> bytes:
         """The SSE bytes for the frames ``data`` completes."""
-        if self._done:
-            return b""
-        try:
-            messages = self._decoder.feed(data)
-        except EventStreamError as exc:
-            return self._error("api_error", f"Bedrock stream unreadable: {exc}")
-        out = bytearray()
-        for message in messages:
-            out += self._event(message)
-            if self._done:
-                break
-        return bytes(out)
+        return b"".join(event.raw for event in self.events(data))
 
     def close(self) -> bytes:
         """The upstream ended: an error event if it ended inside a frame."""
+        return b"".join(event.raw for event in self.close_events())
+
+    def events(self, data: bytes) -> list[SSEEvent]:
+        """The SSE events for the frames ``data`` completes."""
         if self._done:
-            return b""
+            return []
+        try:
+            messages = self._decoder.feed(data)
+        except EventStreamError as exc:
+            return [self._error("api_error", f"Bedrock stream unreadable: {exc}")]
+        events: list[SSEEvent] = []
+        for message in messages:
+            event = self._event(message)
+            if event is not None:
+                events.append(event)
+            if self._done:
+                break
+        return events
+
+    def close_events(self) -> list[SSEEvent]:
+        """The upstream ended: an error event if it ended inside a frame."""
+        if self._done:
+            return []
         try:
             self._decoder.close()
         except EventStreamError as exc:
-            return self._error("api_error", f"Bedrock stream cut short: {exc}")
-        return b""
+            return [self._error("api_error", f"Bedrock stream cut short: {exc}")]
+        return []
 
-    def _event(self, message: Message) -> bytes:
-        kind = message.header(":message-type") or "event"
+    def _event(self, message: Message) -> SSEEvent | None:
+        headers = message.headers
+        kind = headers.get(":message-type", "event")
         if kind == "event":
-            if message.header(":event-type") != "chunk":
-                return b""  # e.g. an initial-response event: nothing for the client
+            if headers.get(":event-type") != "chunk":
+                return None  # e.g. an initial-response event: nothing for the client
             try:
-                event = base64.b64decode(_chunk_bytes(message.payload), validate=True)
+                event = a2b_base64(_chunk_bytes(message.payload), strict_mode=True)
                 name = _event_type(event)
+                data = event.decode()
             except (ValueError, KeyError, TypeError, binascii.Error) as exc:
                 return self._error("api_error", f"Bedrock chunk unreadable: {exc}")
-            return b"event: " + str(name).encode() + b"\ndata: " + event + b"\n\n"
+            raw = b"event: " + name.encode() + b"\ndata: " + event + b"\n\n"
+            return SSEEvent(raw, name, data)
         exception = message.header(":exception-type") or message.header(":error-code")
         text = message.header(":error-message")
         try:
@@ -201,11 +217,11 @@ class BedrockStream:
         _, kind_of_error = _ERRORS.get(exception[:1].upper() + exception[1:], (502, "api_error"))
         return self._error(kind_of_error, f"Bedrock {exception or 'error'}: {text}")
 
-    def _error(self, kind: str, message: str) -> bytes:
+    def _error(self, kind: str, message: str) -> SSEEvent:
         self._done = True
         payload = {"type": "error", "error": {"type": kind, "message": message}}
-        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        return b"event: error\ndata: " + data + b"\n\n"
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return SSEEvent(b"event: error\ndata: " + data.encode() + b"\n\n", "error", data)
 
 
 # Both objects begin with this key (Bedrock writes them so); anything else is parsed whole.

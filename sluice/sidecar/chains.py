@@ -54,6 +54,8 @@ class ChainSet:
             name: build_chain(refs, models, name, self.metrics)
             for name, refs in config.chains.items()
         }
+        # For a failover's second request: the client's request was checked once already.
+        self.unchecked = build_chain([], models, "failover", self.metrics)
         self.rules = config.select
         self.chain_header = (
             config.chain_header.name.lower() if config.chain_header.enabled else None

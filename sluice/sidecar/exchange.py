@@ -36,6 +36,7 @@ from sluice.sidecar.bedrock_client import EventStreamFramer, from_bedrock_client
 from sluice.sidecar.capturing import Capturing
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.chains import ChainSet
+from sluice.sidecar.failover import fails_over
 from sluice.sidecar.formats import Adapter, FormatError, adapter_for
 from sluice.sidecar.formats.edits import editor_for
 from sluice.sidecar.identity import public_headers, session_id
@@ -46,6 +47,7 @@ from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.routing import Routing
+from sluice.sidecar.sse import SSEEvent
 from sluice.sidecar.translate import (
     EventTranslator,
     ResponseTranslator,
@@ -92,16 +94,19 @@ class Exchange:
         "_bounds",
         "_events",
         "_failed",
+        "_failovers",
         "_framer",
         "_keepalive_s",
         "_metering",
         "_metrics",
         "_reader",
         "_recorder",
+        "_relayed",
         "_translation",
         "_translator",
         "_upstream",
         "account",
+        "approved",
         "capturing",
         "context",
         "decisions",
@@ -157,6 +162,11 @@ class Exchange:
         self._translation: Translation | None = None
         self._translator: ResponseTranslator | None = None
         self._events: EventTranslator | None = None  # the same, when it gives events
+        # The request body as approved (in the client's format), and the providers left
+        # to try should the provider answer 429 or 5xx before its response began.
+        self.approved: bytes | None = None
+        self._failovers: list[str] = []
+        self._relayed = False  # the response is a failover's, in the client's format
 
     @property
     def chain(self) -> Chain:
@@ -250,11 +260,12 @@ class Exchange:
             return self._unauthenticated()
         if fmt is None:
             return CONTINUE
-        if self._recorder is not None:
+        relay = routing.failover_to is not None  # recorded and charged as the client's
+        if self._recorder is not None and not relay:
             self.capturing = Capturing(
                 self._recorder, fmt, routing.route, routing.provider, caller, body
             )
-        account = self.account = TokenAccount(fmt, self._metering, caller)
+        account = self.account = None if relay else TokenAccount(fmt, self._metering, caller)
         adapter = self._adapter = adapter_for(fmt)
         try:
             if routing.route == VERTEX_CLIENT_PATH:  # a client in Vertex AI mode
@@ -270,7 +281,7 @@ class Exchange:
         if not caller.allows_model(model):
             message = _FORBIDDEN_MODEL.format(model=model or "")
             return self._refuse(adapter.error_body(403, "permission_error", message), 403)
-        if (renews_s := account.spent()) is not None:
+        if account is not None and (renews_s := account.spent()) is not None:
             error_type = _RATE_LIMITED.get(fmt, "rate_limit_exceeded")
             refusal = adapter.error_body(429, error_type, _BUDGET_SPENT)
             return self._refuse(refusal, 429, {"retry-after": str(renews_s)})
@@ -278,6 +289,8 @@ class Exchange:
             self.capturing.routed(provider)
         if routing.target is not None:
             self._translation = translation_for(fmt, routing.target.format)
+        if not relay:
+            self._failovers = routing.failovers(model)
         self.context = ExchangeContext(
             fmt,
             routing.path,
@@ -309,6 +322,7 @@ class Exchange:
         """Let the request go on (``changed``: as ``sent``, not as received); when limits
         are kept, with what Envoy's rate-limit filters read."""
         new_body = sent if changed else None
+        self.approved = sent
         request = self.request
         if self._translation is not None and request is not None:
             return self._translate(self._translation, request)
@@ -423,7 +437,7 @@ class Exchange:
         """When a cloud provider answers in its own framing: set up the translation and
         return the headers the client gets instead (else ``()``)."""
         cloud = self.routing.cloud
-        if cloud is None or self.request is None:
+        if cloud is None or self.request is None or self._relayed:
             return ()
         if not isinstance(cloud, BedrockConfig):  # Vertex AI: Anthropic's SSE, Google's errors
             if status >= 400:
@@ -446,6 +460,39 @@ class Exchange:
                 return (("content-type", EVENTSTREAM),)
             return (("content-type", "text/event-stream"),)
         return ()
+
+    def next_provider(self, status: int) -> str | None:
+        """The provider to send the request to next, now that the provider answered
+        ``status`` before anything of its response went to the client (counted, and
+        recorded as the exchange's provider); ``None`` when there is none, or ``status``
+        is not one to fail over on."""
+        if not self._failovers or not fails_over(status) or self.approved is None:
+            return None
+        routing = self.routing
+        failed, provider = routing.provider or "", self._failovers.pop(0)
+        routing.provider = routing.routed_to = provider
+        if self.capturing is not None:
+            self.capturing.routed(provider)
+        if self._metrics is not None:
+            self._metrics.failover(failed, provider, status)
+        return provider
+
+    def failed_over(self, status: int, content_type: str) -> ResponseHeaderChanges:
+        """The response now comes from the provider :meth:`next_provider` named, through
+        the failover listener and already in the client's format, with ``status`` and
+        ``content_type``: read it as this exchange's. The header changes give the client
+        that response's head instead of the failed one's."""
+        # The second exchange adapted request and response to the provider: nothing here.
+        self._relayed = True
+        self._upstream = None
+        self._translation = None
+        changes = self.on_response_headers(status, content_type)
+        head = ((":status", str(status)), ("content-type", content_type))
+        others = tuple((k, v) for k, v in changes.set if k not in (":status", "content-type"))
+        return ResponseHeaderChanges(
+            remove=tuple(dict.fromkeys((*changes.remove, "content-length"))),
+            set=(*head, *others),
+        )
 
     def on_passthrough_chunk(self, chunk: bytes, end: bool) -> None:
         """A response chunk that goes back to the client as it came (``end``: the last):
@@ -479,20 +526,29 @@ class Exchange:
             if end:
                 self.finish()
             return [], None
-        if (upstream := self._upstream) is not None:  # a cloud provider's framing first
+        upstream, reader = self._upstream, self._reader
+        capturing = self.capturing
+        translator = self._translator
+        events: list[SSEEvent] | None = None
+        if isinstance(upstream, BedrockStream) and reader is not None and translator is None:
+            # Bedrock's frames, already split into events: the chain need not parse them again.
+            events = upstream.events(chunk)
+            if end:
+                events += upstream.close_events()
+            if capturing is not None or self.account is not None:
+                chunk = b"".join(event.raw for event in events)
+        elif upstream is not None:  # a cloud provider's framing first
             chunk = upstream.feed(chunk) + (upstream.close() if end else b"")
-        if self.capturing is not None:
-            self.capturing.received(chunk)
-        translator, reader = self._translator, self._reader
-        if self._events is not None and reader is not None:
+        if capturing is not None:
+            capturing.received(chunk)
+        if events is None and self._events is not None and reader is not None:
             # The translator's events go to the chain as they are, not parsed again.
             events = self._events.events(chunk)
             if end:
                 events += self._events.close_events()
             if self.account is not None:
-                self.account.feed(b"".join(event.raw for event in events))
-            return [], self._delivering(reader.feed_events(events, end), end)
-        if translator is not None:  # from here on, the client's format
+                chunk = b"".join(event.raw for event in events)
+        if events is None and translator is not None:  # from here on, the client's format
             chunk = translator.feed(chunk)
             if end:
                 chunk += translator.close()
@@ -501,7 +557,7 @@ class Exchange:
         if reader is None:
             return self._delivered(chunk, end), None
         try:
-            out = reader.feed_now(chunk, end)
+            out = reader.feed_now(chunk, end) if events is None else reader.feed_events_now(events)
         except CutShort as cut:
             return self._cut_pieces(cut, end), None
         if reader.needs_rest(end):

@@ -252,6 +252,13 @@ class SidecarMetrics:
             **r,
         )
         self._limits = {limit: self.limits.labels(limit) for limit in LIMITS}
+        self.failovers = Counter(
+            "sluice_failovers",
+            "Requests sent on to the next provider of their failover list, by the provider "
+            "that failed, the one tried next, and the status that sent them on.",
+            ["from_provider", "to_provider", "status"],
+            **r,
+        )
         self._judge = {
             o: (self.judge_calls.labels(o), self.judge_seconds.labels(o)) for o in JUDGE_OUTCOMES
         }
@@ -339,6 +346,10 @@ class SidecarMetrics:
     def limit_exceeded(self, limit: str) -> None:
         """An exchange crossed ``limit`` (one of :data:`LIMITS`) and was ended."""
         self._inc(self._limits[limit])
+
+    def failover(self, failed: str, provider: str, status: int) -> None:
+        """A request went on to ``provider`` after ``failed`` answered ``status``."""
+        self._inc(self._child(self.failovers, failed, provider, str(status)))
 
     def judge(self, outcome: str, seconds: float) -> None:
         """A policy's model call ended with ``outcome`` (see ``JUDGE_OUTCOMES``)."""

@@ -213,6 +213,13 @@ class ResponseReader:
     async def feed_events(self, events: list[SSEEvent], end: bool) -> AsyncIterator[bytes]:
         """Events already parsed (a translated stream's, so its framing is SSE); ``end``:
         the last. Raises :class:`CutShort` as :meth:`feed` does."""
+        if out := self.feed_events_now(events):
+            yield out
+        async for out in self.rest(end):
+            yield out
+
+    def feed_events_now(self, events: list[SSEEvent]) -> bytes:
+        """What :meth:`feed_events` sends before any decision, as :meth:`feed_now`."""
         if self._reader is None:
             self._reader = self._start(Framing.SSE)
         reader = self._reader
@@ -223,10 +230,9 @@ class ResponseReader:
             out = self._sent(reader.feed_events_now(events))
         except ValueError as exc:  # FormatError: events out of the format's order
             raise _unreadable(exc) from None
-        if out:
-            yield out
-        async for out in self._stream(reader, end):
-            yield out
+        if not reader.waiting:
+            self._check_stream(reader)
+        return out
 
     async def _stream(self, reader: StreamEnforcer, end: bool) -> AsyncIterator[bytes]:
         """What ``reader`` sends after what it sent at once: its decisions, or its end."""

@@ -43,7 +43,15 @@ class RouteTable:
     <Format.ANTHROPIC: 'anthropic'>
     """
 
-    __slots__ = ("_backends", "_clouds", "_formats", "_models", "_providers")
+    __slots__ = (
+        "_backends",
+        "_clouds",
+        "_failovers",
+        "_formats",
+        "_models",
+        "_names",
+        "_providers",
+    )
 
     def __init__(
         self,
@@ -60,6 +68,8 @@ class RouteTable:
         self._formats = {route.path: route.format for route in routes}
         self._providers = {route.path: route.provider for route in routes}
         self._models: dict[str, list[ModelRule]] = {r.path: r.models for r in routes if r.models}
+        self._failovers = {r.path: r.failover for r in routes if r.failover}
+        self._names = {r.path: frozenset(r.provider_names) for r in routes}
 
     def route_for(self, path: str) -> str:
         """The configured path of ``path``'s route (its name): the path without its query
@@ -84,19 +94,36 @@ class RouteTable:
         """The Bedrock or Vertex AI settings of ``provider``; ``None`` for other providers."""
         return self._clouds.get(provider) if provider is not None else None
 
-    def target(self, path: str, model: str | None) -> Target | None:
+    def providers_of(self, path: str) -> frozenset[str]:
+        """Every provider ``path``'s route may send to (its model rules' and failovers')."""
+        return self._names.get(self.route_for(path), frozenset())
+
+    def target(self, path: str, model: str | None, *, provider: str | None = None) -> Target | None:
         """Where a request on ``path`` naming ``model`` goes: a model rule's provider (and
-        upstream model name), else the route's own; ``None`` off the LLM routes."""
+        upstream model name), else the route's own; ``None`` off the LLM routes. With
+        ``provider`` (a failover), that provider, with the client's model name."""
         route = self.route_for(path)
-        fmt, provider = self._formats.get(route), self._providers.get(route)
-        if fmt is None or provider is None:
+        fmt, own = self._formats.get(route), self._providers.get(route)
+        if fmt is None or own is None:
             return None
-        rules = self._models.get(route, ()) if model is not None else ()
-        rule = next((r for r in rules if fnmatchcase(model or "", r.model)), None)
-        if rule is not None:
-            provider = rule.provider
+        if provider is not None:
+            return Target(provider, self._backends.get(provider, fmt))
+        rule = self._rule(route, model)
+        provider = rule.provider if rule is not None else own
         upstream = rule.upstream_model if rule is not None else None
         return Target(provider, self._backends.get(provider, fmt), upstream)
+
+    def failover(self, path: str, model: str | None) -> list[str]:
+        """The providers to try, in order, when the first answers 429 or 5xx before its
+        response began: the matching model rule's list, else the route's."""
+        route = self.route_for(path)
+        rule = self._rule(route, model)
+        return list(rule.failover) if rule is not None else list(self._failovers.get(route, ()))
+
+    def _rule(self, route: str, model: str | None) -> ModelRule | None:
+        if model is None:
+            return None
+        return next((r for r in self._models.get(route, ()) if fnmatchcase(model, r.model)), None)
 
     def provider_for_model(self, path: str, model: str | None) -> str | None:
         """The provider a model rule of ``path``'s route picks for ``model``, if any.

@@ -15,6 +15,7 @@ from typing import Any
 
 from sluice.auth.identity import Gate, Identity
 from sluice.config.cloud import BedrockConfig, VertexConfig
+from sluice.envoy.contract import FAILOVER_HEADER
 from sluice.model import Format
 from sluice.sidecar.chain import Chain
 from sluice.sidecar.chains import ChainSet, Selection
@@ -38,6 +39,7 @@ class Routing:
         "_routes",
         "caller",
         "chain",
+        "failover_to",
         "format",
         "headers",
         "path",
@@ -62,6 +64,9 @@ class Routing:
         self.target: Target | None = None
         self.caller: Identity | None = ANONYMOUS  # None: not authenticated (refused)
         self.chain: Chain = chains.default
+        # The provider this request is sent to again, as the sidecar's failover (it came
+        # on the failover listener; the client's own request was checked and recorded).
+        self.failover_to: str | None = None
 
     def on_headers(
         self,
@@ -84,6 +89,11 @@ class Routing:
         self._routes = routes
         self.route = routes.route_for(self.path)
         self.provider = routes.provider_for(self.path)
+        failover = headers.get(FAILOVER_HEADER)
+        if failover is not None and failover in routes.providers_of(self.path):
+            self.failover_to = failover
+            self.chain = self._chains.unchecked
+            return  # the caller is the client's, as the gateway decided on its way in
         caller = self.caller = gate.identify(headers, token)
         if caller is None:
             return
@@ -114,12 +124,23 @@ class Routing:
         """The provider's Bedrock or Vertex AI settings (known once the body is read)."""
         return self._routes.cloud_for(self.provider) if self._routes is not None else None
 
+    def failovers(self, model: str | None) -> list[str]:
+        """The providers to try next, in order, if the provider answers 429 or 5xx before
+        its response began (none for a failover's own request)."""
+        if self._routes is None or self.failover_to is not None:
+            return []
+        return self._routes.failover(self.path, model)
+
     def by_model(self, model: str | None) -> str | None:
         """The provider a model rule sends this request to (``None``: the route's own).
         Envoy re-picks the route from a header the server sets; see
         ``sluice.envoy.contract.PROVIDER_HEADER``."""
         if self._routes is None:
             return None
+        if self.failover_to is not None:
+            self.target = self._routes.target(self.path, model, provider=self.failover_to)
+            self.routed_to = self.provider = self.failover_to
+            return self.routed_to
         self.target = self._routes.target(self.path, model)
         self.routed_to = self._routes.provider_for_model(self.path, model)
         if self.routed_to is not None:

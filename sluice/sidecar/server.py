@@ -19,6 +19,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import grpc
 from envoy.config.core.v3.base_pb2 import HeaderValue, HeaderValueOption
 from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
@@ -46,6 +47,7 @@ from sluice.envoy.contract import (
 )
 from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.exchange import Continue, Exchange, Refuse, ResponseHeaderChanges
+from sluice.sidecar.failover import Relay, relayed_headers
 from sluice.sidecar.metering import Metering
 from sluice.sidecar.reading import Bounds
 from sluice.sidecar.recorder import Recorder
@@ -72,6 +74,12 @@ _CONTINUE_RESPONSE_TRAILERS = _ProcessingResponse(response_trailers=pb.TrailersR
 _INTERNAL_ERROR = "Sluice gateway: internal error while checking this exchange"
 # Beyond the request hooks' own timeouts: reading the body, writing the reply.
 _DEADLINE_MARGIN_S = 2.0
+# While a failover waits for the next provider's response head, Envoy waits for the reply
+# to the failed response's headers: as long as it may.
+_FAILOVER_DEADLINE = _ProcessingResponse(
+    override_message_timeout=Duration(seconds=MAX_MESSAGE_TIMEOUT_S)
+)
+_FAILOVER_WAIT_S = MAX_MESSAGE_TIMEOUT_S - _DEADLINE_MARGIN_S
 
 
 def _deadline_for(exchange: Exchange, message_timeout_s: float) -> pb.ProcessingResponse | None:
@@ -239,6 +247,17 @@ def _response_headers_reply(changes: ResponseHeaderChanges) -> pb.ProcessingResp
     )
 
 
+def _take(
+    exchange: Exchange, chunk: bytes, end: bool
+) -> tuple[list[bytes], AsyncIterator[bytes] | None]:
+    """:meth:`Exchange.take_response_chunk`, an internal error ending the response."""
+    try:
+        return exchange.take_response_chunk(chunk, end)
+    except Exception:
+        log.exception("response body on %s", exchange.path)
+        return [exchange.fail(_INTERNAL_ERROR)], None
+
+
 class ExtProcServer(pb_grpc.ExternalProcessorServicer):
     """The ExternalProcessor service: one :class:`Exchange` per gRPC stream.
 
@@ -256,9 +275,12 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         gate: Gate | None = None,
         bounds: Bounds | None = None,
         message_timeout_s: float = 5.0,
+        relay: Relay | None = None,
     ) -> None:
         """``gate``: who may call (default: passthrough, nobody is checked);
-        ``message_timeout_s``: Envoy's deadline for a reply (``sidecar.message_timeout_ms``)."""
+        ``message_timeout_s``: Envoy's deadline for a reply (``sidecar.message_timeout_ms``);
+        ``relay``: where failovers go (routes with ``failover`` lists)."""
+        self.relay = relay
         self.metering = metering
         self.gate = gate
         self.message_timeout_s = message_timeout_s
@@ -283,6 +305,8 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         )
         metrics = self.chains.metrics  # the exchange's: it keeps the chains it started with
         messages = 0
+        # A failover's response, read in place of the failed one's (whose body is dropped).
+        relayed: aiohttp.ClientResponse | None = None
         if metrics is not None:
             metrics.stream_started()
         try:
@@ -290,6 +314,21 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                 started = time.perf_counter()
                 messages += 1
                 kind = message.WhichOneof("request")
+                if relayed is not None and kind in ("response_body", "response_trailers"):
+                    body = message.response_body
+                    trailers = kind == "response_trailers"
+                    if trailers or body.end_of_stream:  # the failed response is over
+                        async for reply in self._relay(exchange, relayed, end=not trailers):
+                            yield reply
+                        relayed.release()
+                        relayed = None
+                        if trailers:
+                            exchange.finish()
+                            yield _charged(
+                                _ProcessingResponse(response_trailers=pb.TrailersResponse()),
+                                exchange,
+                            )
+                    continue
                 if kind == "response_body":
                     body = message.response_body
                     if not exchange.response_started:  # the first chunk
@@ -317,18 +356,14 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                             metrics.message(kind, time.perf_counter() - started)
                         continue
                     end = exchange.ended = body.end_of_stream
-                    try:
-                        pieces, rest = exchange.take_response_chunk(body.body, end)
-                    except Exception:
-                        log.exception("response body on %s", exchange.path)
-                        pieces, rest = [exchange.fail(_INTERNAL_ERROR)], None
+                    pieces, rest = _take(exchange, body.body, end)
                     if rest is None and not end:  # most chunks: no decision to wait for
                         if metrics is not None:
                             metrics.message(kind, time.perf_counter() - started)
                         for piece in pieces:
                             yield _streamed(piece, False)
                         continue
-                    async for reply in self._response_chunk(exchange, pieces, rest, end):
+                    async for reply in self._replies(exchange, pieces, rest, end):
                         yield reply
                 elif kind == "request_headers":
                     headers = _headers(message.request_headers)
@@ -359,11 +394,22 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     yield _request_body_reply(verdict, exchange.routing.routed_to)
                 elif kind == "response_headers":
                     headers = message.response_headers
-                    changes = exchange.on_response_headers(
-                        int(_header(headers, ":status") or 0),
-                        _header(headers, "content-type"),
-                        _header(headers, "x-amzn-errortype"),
-                    )
+                    status = int(_header(headers, ":status") or 0)
+                    provider = None
+                    if self.relay is not None and not headers.end_of_stream:
+                        provider = exchange.next_provider(status)
+                    if provider is not None:  # before anything of it reached the client
+                        yield _FAILOVER_DEADLINE  # not a reply: Envoy still waits for it
+                        relayed = await self._fail_over(exchange, provider)
+                    if relayed is not None:
+                        content_type = relayed.headers.get("content-type", "")
+                        changes = exchange.failed_over(relayed.status, content_type)
+                    else:
+                        changes = exchange.on_response_headers(
+                            status,
+                            _header(headers, "content-type"),
+                            _header(headers, "x-amzn-errortype"),
+                        )
                     yield _response_headers_reply(changes)
                     if headers.end_of_stream:
                         return
@@ -386,6 +432,50 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
             if metrics is not None:
                 metrics.stream_ended(messages)
 
+    async def _fail_over(self, exchange: Exchange, provider: str) -> aiohttp.ClientResponse | None:
+        """Send the approved request to ``provider``, then to the next one while they
+        answer 429 or 5xx and the list goes on: the last response (its head read), or
+        ``None`` when Envoy's failover listener could not be reached (the client then gets
+        the first provider's answer)."""
+        assert self.relay is not None
+        assert exchange.approved is not None
+        routing = exchange.routing
+        first = routing.provider
+        while True:
+            response = await self.relay.send(
+                exchange.path,
+                relayed_headers(routing.headers, provider),
+                exchange.approved,
+                _FAILOVER_WAIT_S,
+            )
+            if response is None:
+                routing.provider = first
+                return None
+            following = exchange.next_provider(response.status)
+            if following is None:
+                return response
+            response.release()
+            provider = following
+
+    async def _relay(
+        self, exchange: Exchange, response: aiohttp.ClientResponse, *, end: bool
+    ) -> AsyncIterator[pb.ProcessingResponse]:
+        """The failover's response body, read by the exchange and streamed to Envoy;
+        ``end``: the last chunk carries the end of the body (else the trailers reply does)."""
+        try:
+            async for chunk in response.content.iter_any():
+                async for reply in self._response_chunk(exchange, pb.HttpBody(body=chunk)):
+                    yield reply
+        except (aiohttp.ClientError, OSError) as exc:  # the failover's stream broke midway
+            log.warning("failover response on %s: %s", exchange.path, exc)
+            yield _streamed(exchange.fail("Sluice gateway: the provider's stream broke"), False)
+        if end:
+            async for reply in self._response_chunk(exchange, pb.HttpBody(end_of_stream=True)):
+                yield reply
+        else:
+            async for reply in self._finish(exchange):
+                yield reply
+
     async def _request_body(self, exchange: Exchange, body: bytes) -> Continue | Refuse:
         try:
             return await exchange.on_request_body(body)
@@ -394,6 +484,16 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
             return Refuse(500, exchange.fail(_INTERNAL_ERROR))
 
     async def _response_chunk(
+        self, exchange: Exchange, body: pb.HttpBody
+    ) -> AsyncIterator[pb.ProcessingResponse]:
+        if exchange.ended:  # Envoy may repeat the last chunk: the end is sent once
+            return
+        end = exchange.ended = body.end_of_stream
+        pieces, rest = _take(exchange, body.body, end)
+        async for reply in self._replies(exchange, pieces, rest, end):
+            yield reply
+
+    async def _replies(
         self,
         exchange: Exchange,
         pieces: list[bytes],

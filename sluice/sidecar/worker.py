@@ -52,6 +52,7 @@ def configure_grpc_environment() -> None:
 
 async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index: int) -> None:
     from sluice.auth.identity import Gate
+    from sluice.sidecar.failover import Relay
     from sluice.sidecar.llm_client import ModelClients
     from sluice.sidecar.policy_source import PolicySource
     from sluice.sidecar.reading import Bounds
@@ -68,6 +69,8 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     versions = PolicyVersions.open(config.store_url) if config.store_url else None
     source = PolicySource(config_path, config, models, versions)
     directory = await _open_directory(config, versions)
+    fails_over = any(route.fails_over for route in config.routes)
+    relay = Relay(config.sidecar.failover_socket) if fails_over else None
     servicer = ExtProcServer(
         RouteTable(config.routes, config.providers, clouds=_clouds(config)),
         await source.start(),
@@ -81,6 +84,7 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
             max_response=config.sidecar.max_response_bytes,
         ),
         message_timeout_s=config.sidecar.message_timeout_ms / 1000,
+        relay=relay,
     )
     server = await serve(servicer, f"unix:{socket_path}")
     budgets = metering.budgets if metering is not None else None
@@ -116,6 +120,8 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     grace = config.sidecar.grace_period_s
     log.info("sidecar worker %d stopping (grace %gs)", os.getpid(), grace)
     await server.stop(grace)
+    if relay is not None:
+        await relay.close()
     if syncing:  # after the last streams were charged: hand their tokens to the store
         syncing.cancel()
         await asyncio.gather(syncing, return_exceptions=True)

@@ -20,6 +20,7 @@ import pytest
 from sluice.config.cloud import BEDROCK_CLIENT_PATH
 from sluice.fake_upstream._sigv4 import FAKE_AWS_CREDENTIALS
 from sluice.model import Format
+from tests.dataplane.claude_code import assert_tool_round_trip, tool_round_trip
 from tests.dataplane.clients import anthropic_client, ask
 from tests.dataplane.conftest import track
 from tests.dataplane.test_enforcement import READ, SUDO, assert_refusal, tools
@@ -281,3 +282,19 @@ async def test_the_provider_is_counted_in_the_metrics(bedrock: Gateway) -> None:
         await asyncio.sleep(0.1)
     assert total(after, "sluice_requests_total", provider="bedrock") == before + 1
     assert total(after, "sluice_tokens_total", type="output") > 0  # usage read from the stream
+
+
+def test_claude_code_in_bedrock_mode_runs_tools_through_the_gateway(
+    bedrock: Gateway, upstream: FakeUpstream, tmp_path: Path
+) -> None:
+    profile = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"  # as organisations pin it
+    run = tool_round_trip(bedrock.url, tmp_path, mode="bedrock", model=profile)
+    calls = [r for r in upstream.requests() if r["method"] == "POST"]
+    path = "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream"
+    assert [call["path"] for call in calls] == [path, path]
+    for call in calls:  # Bedrock's body, signed by the gateway
+        body = json.loads(call["body"])
+        assert body["anthropic_version"] == "bedrock-2023-05-31"
+        assert "model" not in body
+        assert call["headers"]["authorization"].startswith("AWS4-HMAC-SHA256 ")
+    assert_tool_round_trip(run, tmp_path, json.loads(calls[1]["body"]))

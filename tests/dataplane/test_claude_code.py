@@ -2,7 +2,8 @@
 
 What a developer sees when the gateway stands between Claude Code and its provider: answers
 arrive as usual, a destructive tool call never reaches the tools, whichever way the model
-spells it, and a Sluice key works however Claude Code is given it (``ANTHROPIC_API_KEY``,
+spells it, a tool round trip with a blocked call in the same turn completes, and a Sluice
+key works however Claude Code is given it (``ANTHROPIC_API_KEY``,
 ``ANTHROPIC_AUTH_TOKEN``, an ``apiKeyHelper``). (A wrong key is refused before the
 provider in ``test_auth_keys.py``; Claude Code retries a 401 for minutes.) See
 ``tests/dataplane/claude_code.py`` for how Claude Code is run.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +22,22 @@ import pytest
 from sluice.schema import async_url
 from sluice.store import Store
 from sluice.store.keys import create_key
-from tests.dataplane.claude_code import run_claude
+from tests.dataplane.claude_code import (
+    Mode,
+    assert_tool_round_trip,
+    endpoint_env,
+    run_claude,
+    tool_round_trip,
+)
 from tests.dataplane.conftest import track
-from tests.harness import FakeUpstream, Gateway, gateway_config, short_tempdir, start_gateway
+from tests.harness import (
+    ROOT,
+    FakeUpstream,
+    Gateway,
+    gateway_config,
+    short_tempdir,
+    start_gateway,
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +97,37 @@ def test_claude_code_never_runs_a_destructive_call(
     assert "Sluice blocked a tool call" in run.result
     assert "wipe_root_or_home" in run.result  # the rule that judged it, whatever the spelling
     assert (home / "keep.txt").read_text() == "still here"
+
+
+def test_claude_code_runs_tools_through_the_gateway(
+    enforcing_gateway: Gateway, upstream: FakeUpstream, home: Path
+) -> None:
+    upstream.clear()
+    key = {"ANTHROPIC_API_KEY": "sk-ant-test"}
+    run = tool_round_trip(
+        enforcing_gateway.url, home, mode="anthropic", model="claude-sonnet-4-5", env=key
+    )
+    calls = [r for r in upstream.requests() if r["method"] == "POST"]
+    assert [call["path"] for call in calls] == ["/v1/messages?beta=true"] * 2
+    assert_tool_round_trip(run, home, json.loads(calls[1]["body"]))
+
+
+@pytest.mark.parametrize(
+    ("client", "mode"),
+    [
+        ("Claude Code", "anthropic"),
+        ("Claude Code, Bedrock mode", "bedrock"),
+        ("Claude Code, Vertex AI mode", "vertex"),
+    ],
+)
+def test_the_readme_sets_claude_code_up_as_these_tests_do(client: str, mode: Mode) -> None:
+    lines = (ROOT / "README.md").read_text().splitlines()
+    # The first table naming the client is "Point your clients at it".
+    row = next(line for line in lines if line.startswith(f"| {client} |"))
+    setting = re.search(r"`([^`]*)`", row)
+    assert setting is not None, row
+    words = setting[1].removeprefix("export ").split()
+    assert dict(word.split("=", 1) for word in words) == endpoint_env(mode, "http://127.0.0.1:8080")
 
 
 async def _issue_key(store_url: str) -> str:

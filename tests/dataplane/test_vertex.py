@@ -7,7 +7,9 @@ The fake upstream is also the service account's OAuth token endpoint (the key's
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +20,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sluice.config.cloud import VERTEX_CLIENT_PATH
 from sluice.model import Format
+from tests.dataplane.claude_code import assert_tool_round_trip, tool_round_trip
 from tests.dataplane.clients import anthropic_client, ask
 from tests.dataplane.conftest import track
 from tests.dataplane.test_enforcement import READ, SUDO, assert_refusal, tools
-from tests.harness import ROOT, FakeUpstream, Gateway, gateway_config, start_gateway
+from tests.harness import ROOT, FakeUpstream, Gateway, Pod, gateway_config, start_gateway
 
 PREFIX = "/v1/projects/acme/locations/us-east5/publishers/anthropic/models/"
 
@@ -186,3 +189,69 @@ async def test_clients_in_vertex_mode_are_served_and_enforced(
     assert received["path"] == f"{PREFIX}claude-sonnet-4-5@20250929:{action}"
     assert received["headers"]["authorization"].startswith("Bearer ya29.fake-")
     assert json.loads(received["body"])["anthropic_version"] == "vertex-2023-10-16"
+
+
+def test_claude_code_in_vertex_mode_runs_tools_through_the_gateway(
+    vertex: Gateway, upstream: FakeUpstream, tmp_path: Path
+) -> None:
+    run = tool_round_trip(vertex.url, tmp_path, mode="vertex", model="claude-sonnet-4-5@20250929")
+    calls = [r for r in upstream.requests() if r["method"] == "POST"]
+    path = f"{PREFIX}claude-sonnet-4-5@20250929:streamRawPredict"  # the gateway's project
+    assert [call["path"] for call in calls] == [path, path]
+    for call in calls:  # Vertex's body, with the gateway's token
+        body = json.loads(call["body"])
+        assert body["anthropic_version"] == "vertex-2023-10-16"
+        assert "model" not in body
+        assert call["headers"]["authorization"].startswith("Bearer ya29.fake-")
+    assert_tool_round_trip(run, tmp_path, json.loads(calls[1]["body"]))
+
+
+async def test_in_the_pod_envoy_starts_before_the_sidecar_has_a_token(
+    workdir: Path, upstream: FakeUpstream
+) -> None:
+    """Kubernetes starts the pod's containers in order without waiting for one to be ready:
+    Envoy's container runs before the sidecar's has written the token file Envoy watches.
+    Envoy starts on a placeholder and adds the token once the sidecar has it."""
+    pod_dir = workdir / "pod"
+    pod_dir.mkdir()
+    key_file = pod_dir / "service-account.json"
+    _service_account(key_file, f"{upstream.url}/token")
+    vertex = {"project": "acme", "region": "us-east5", "credentials_file": str(key_file)}
+    config = gateway_config(
+        upstream.url,
+        pod_dir / "run",
+        providers={"vertex": {"base_url": upstream.url, "vertex": vertex}},
+        auth={"allow_anonymous": True},  # tests: no client is authenticated
+        routes=[{"path": "/v1/messages", "format": "anthropic", "provider": "vertex"}],
+        passthrough=[],
+    )
+    pod = Pod(pod_dir, config)
+    try:
+        pod.start("envoy")  # no token file yet: Envoy must still start
+        pod.start("sidecar")  # gets the first token, writes it for Envoy
+        # Envoy's file watch takes the token a moment after the sidecar wrote it.
+        deadline = time.monotonic() + 30
+        async with anthropic_client(pod.url) as client:
+            while True:
+                try:
+                    message = await client.messages.create(
+                        model="claude-sonnet-4-5-20250929",
+                        max_tokens=64,
+                        messages=[{"role": "user", "content": "hi"}],
+                    )
+                    break
+                except anthropic.AuthenticationError:
+                    if time.monotonic() > deadline:
+                        raise
+                    await asyncio.sleep(0.1)
+    except BaseException:
+        for container in ("envoy", "sidecar"):
+            if pod.log(container).exists():
+                print(f"--- {container}\n{pod.log(container).read_text()[-6000:]}")
+        raise
+    finally:
+        pod.stop()
+    assert message.content
+    received = upstream.requests()[-1]
+    assert received["path"] == f"{PREFIX}claude-sonnet-4-5@20250929:rawPredict"
+    assert received["headers"]["authorization"].startswith("Bearer ya29.fake-")

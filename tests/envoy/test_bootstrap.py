@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -9,6 +8,7 @@ import pytest
 
 from sluice.config import GatewayConfig, load_config
 from sluice.envoy import ENVOY_VERSION, envoy_binary, render_bootstrap
+from tests.envoy.validate import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,16 +41,7 @@ def cluster(bootstrap: dict[str, Any], name: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("path", ["sluice.example.yaml", "examples/demo.yaml"])
 def test_shipped_configs_pass_envoy_validate(path: str, tmp_path: Path) -> None:
-    bootstrap = tmp_path / "envoy.json"
-    bootstrap.write_text(json.dumps(render_bootstrap(load_config(ROOT / path))))
-    result = subprocess.run(
-        [str(envoy_binary()), "--mode", "validate", "--config-path", str(bootstrap)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "OK" in result.stdout + result.stderr
+    validate(render_bootstrap(load_config(ROOT / path)), tmp_path)
 
 
 def test_pinned_envoy_is_the_one_installed() -> None:
@@ -225,3 +216,58 @@ def test_one_sidecar_endpoint_per_worker_over_http2() -> None:
     options = sidecar["typed_extension_protocol_options"]
     http = options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]
     assert "http2_protocol_options" in http["explicit_http_config"]
+
+
+FAILOVER = {
+    "auth": {"allow_anonymous": True},
+    "providers": {
+        "anthropic": {"base_url": "https://api.anthropic.com"},
+        "openai": {"base_url": "https://api.openai.com"},
+        "bedrock": {"bedrock": {"region": "us-east-1"}},
+    },
+    "routes": [
+        {
+            "path": "/v1/messages",
+            "format": "anthropic",
+            "provider": "anthropic",
+            "failover": ["bedrock"],
+        }
+    ],
+}
+
+
+def test_a_failover_list_adds_the_sidecars_own_listener_on_a_unix_socket(tmp_path: Path) -> None:
+    bootstrap = render_bootstrap(config(**FAILOVER))
+    listeners = {item["name"]: item for item in bootstrap["static_resources"]["listeners"]}
+    failover = listeners["llm_failover"]
+    assert failover["address"] == {"pipe": {"path": "/srv/sluice/var/run/envoy-failover.sock"}}
+
+    def manager(listener: dict[str, Any]) -> dict[str, Any]:
+        typed: dict[str, Any] = listener["filter_chains"][0]["filters"][0]["typed_config"]
+        return typed
+
+    def removed(listener: dict[str, Any]) -> list[str]:
+        early = manager(listener)["early_header_mutation_extensions"][0]["typed_config"]
+        return [m["remove"] for m in early["mutations"]]
+
+    # Clients cannot ask for a provider: only the sidecar, on its own socket.
+    assert "x-sluice-failover" in removed(listeners["llm_egress"])
+    assert "x-sluice-failover" not in removed(failover)
+    # Checked, limited and charged once, on the client's listener.
+    names = [f["name"] for f in manager(failover)["http_filters"]]
+    assert not any("jwt" in name or "ratelimit" in name for name in names)
+    # Bedrock's entry (picked by the sidecar's header) is on the route, and its response
+    # headers come to the sidecar, which decides on them.
+    entries = routes(bootstrap)
+    assert "anthropic:/v1/messages:bedrock" in entries
+    overrides = entries["anthropic:/v1/messages"]["typed_per_filter_config"][
+        "envoy.filters.http.ext_proc"
+    ]["overrides"]
+    assert overrides["processing_mode"]["response_header_mode"] == "SEND"
+    validate(bootstrap, tmp_path)
+
+
+def test_no_failover_no_second_listener() -> None:
+    bootstrap = render_bootstrap(config())
+    names = [item["name"] for item in bootstrap["static_resources"]["listeners"]]
+    assert "llm_failover" not in names

@@ -11,7 +11,7 @@ import pytest
 
 from sluice.config import GatewayConfig
 from sluice.envoy import render_bootstrap
-from sluice.envoy.keys import key_header, write_key_files
+from sluice.envoy.keys import NO_TOKEN_YET, key_file, key_header, write_key_file, write_key_files
 from tests.envoy.test_bootstrap import cluster, config, ext_proc, routes
 
 
@@ -89,6 +89,33 @@ def test_provider_key_is_injected_from_a_private_file_never_the_bootstrap(
     assert filters[0]["typed_config"]["mutations"]["request_mutations"] == removed[:1]
 
 
+def test_a_vertex_token_file_exists_before_envoy_starts_and_a_token_is_never_replaced(
+    tmp_path: Path,
+) -> None:
+    """In Kubernetes, Envoy's container (``sluice envoy``) may start before the sidecar's
+    supervisor has written a token: Envoy needs the file to start at all."""
+    raw = {
+        "auth": {"allow_anonymous": True},
+        "sidecar": {"socket_dir": str(tmp_path / "run")},
+        "providers": {"vertex": {"vertex": {"project": "acme", "region": "us-east5"}}},
+        "routes": [{"path": "/v1/messages", "format": "anthropic", "provider": "vertex"}],
+        "passthrough": [],
+    }
+    gateway = GatewayConfig.model_validate(raw)
+
+    def held() -> str:
+        [secret] = json.loads(key_file(gateway, "vertex").read_text())["resources"]
+        value: str = secret["generic_secret"]["secret"]["inline_string"]
+        return value
+
+    assert write_key_files(gateway) == [key_file(gateway, "vertex")]
+    assert held() == NO_TOKEN_YET
+    assert stat.S_IMODE(key_file(gateway, "vertex").stat().st_mode) == 0o600
+    write_key_file(gateway, "vertex", "Bearer ya29.token")  # the supervisor's first token
+    assert write_key_files(gateway) == []  # Envoy's container restarted: the token stays
+    assert held() == "Bearer ya29.token"
+
+
 def test_key_header_defaults_follow_the_routes_format() -> None:
     assert key_header(GatewayConfig(), "anthropic") == ("x-api-key", "")
     assert key_header(GatewayConfig(), "openai") == ("authorization", "Bearer ")
@@ -128,9 +155,12 @@ def test_model_rules_add_a_route_per_provider_before_the_default() -> None:
         overrides = table[name]["typed_per_filter_config"]["envoy.filters.http.ext_proc"]
         assert overrides["overrides"]["processing_mode"]["request_header_mode"] == "SEND"
     assert ext_proc(bootstrap)["processing_mode"]["request_header_mode"] == "SKIP"
-    # Clients cannot pick a provider themselves: the header goes before routing.
+    # Clients cannot pick a provider themselves: the headers go before routing.
     [early] = hcm(bootstrap)["early_header_mutation_extensions"]
-    assert early["typed_config"]["mutations"] == [{"remove": "x-sluice-provider"}]
+    assert early["typed_config"]["mutations"] == [
+        {"remove": "x-sluice-provider"},
+        {"remove": "x-sluice-failover"},
+    ]
 
 
 def test_unknown_provider_in_a_model_rule_is_refused() -> None:

@@ -5,7 +5,6 @@ client's credential removed upstream; each validated by the pinned Envoy."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from sluice.config import GatewayConfig
-from sluice.envoy import envoy_binary, render_bootstrap
+from sluice.envoy import render_bootstrap
 from tests.envoy.test_bootstrap import cluster, ext_proc, routes
+from tests.envoy.validate import validate
 
 
 def config(tmp_path: Path, **raw: Any) -> GatewayConfig:
@@ -29,18 +29,6 @@ def http_filters(bootstrap: dict[str, Any]) -> list[dict[str, Any]]:
     hcm = bootstrap["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]
     filters: list[dict[str, Any]] = hcm["typed_config"]["http_filters"]
     return filters
-
-
-def validate(bootstrap: dict[str, Any], tmp_path: Path) -> None:
-    path = tmp_path / "envoy.json"
-    path.write_text(json.dumps(bootstrap))
-    result = subprocess.run(
-        [str(envoy_binary()), "--mode", "validate", "--config-path", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
 
 
 def jwt(**extra: Any) -> dict[str, Any]:

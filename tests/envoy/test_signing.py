@@ -3,13 +3,12 @@ sidecar's path, and the whole passes ``envoy --mode validate``."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
-from sluice.envoy import envoy_binary, render_bootstrap
+from sluice.envoy import render_bootstrap
 from tests.envoy.test_bootstrap import cluster, config, routes
+from tests.envoy.validate import validate
 
 RAW: dict[str, Any] = {
     "auth": {"allow_anonymous": True},  # the cloud credentials are the gateway's
@@ -70,15 +69,7 @@ def test_routes_to_bedrock_send_headers_to_the_sidecar() -> None:
 
 
 def test_bedrock_bootstrap_passes_envoy_validate(tmp_path: Path) -> None:
-    bootstrap = tmp_path / "envoy.json"
-    bootstrap.write_text(json.dumps(render_bootstrap(config(**RAW))))
-    result = subprocess.run(
-        [str(envoy_binary()), "--mode", "validate", "--config-path", str(bootstrap)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    validate(render_bootstrap(config(**RAW)), tmp_path)
 
 
 def test_vertex_cluster_injects_the_token_file_and_its_routes_wait_for_the_path() -> None:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from sluice.fake_upstream._directives import read_directives
+from sluice.fake_upstream._directives import read_directives, returns_tool_results
+from sluice.fake_upstream._errors import InvalidRequest
 from sluice.fake_upstream._scripts import ToolCallBlock
 from sluice.fake_upstream._shaping import Chunking, Shaping
 
 from .conftest import USER, post
 
 if TYPE_CHECKING:
+    import anthropic
+
     from sluice.fake_upstream import FakeUpstream
 
 BODY = {"model": "claude-sonnet-5", "max_tokens": 100, "messages": USER}
@@ -83,3 +86,80 @@ def test_delivery_shaping() -> None:
     shaping = read_directives(CIMultiDictProxy(CIMultiDict(headers)), "text").shaping
 
     assert shaping == Shaping(pace_ms=15, chunking=Chunking.SPLIT, line_ending="\r\n", seed=9)
+
+
+BASH = '{"name": "Bash", "arguments": {"command": "ls"}}'
+ROUND_TRIP = {"x-fake-tool": BASH, "x-fake-after-tools": "thinking"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "after_tools", "script"),
+    [
+        (ROUND_TRIP, False, "tools"),
+        (ROUND_TRIP, True, "thinking"),
+        ({"x-fake-tool": BASH}, True, "tools"),  # without the header, every turn alike
+        ({"x-fake-script": "long", "x-fake-after-tools": "text"}, True, "text"),
+    ],
+)
+def test_after_tools_scripts_the_next_turn(
+    headers: dict[str, str], after_tools: bool, script: str
+) -> None:
+    proxy = CIMultiDictProxy(CIMultiDict(headers))
+    directives = read_directives(proxy, "claude-sonnet-5", after_tools=after_tools)
+
+    assert directives.script.name == script
+
+
+def _user(content: object) -> dict[str, object]:
+    return {"role": "user", "content": content}
+
+
+RESULT = {"type": "tool_result", "tool_use_id": "toolu_1", "content": "ok"}
+
+
+@pytest.mark.parametrize(
+    ("body", "returns"),
+    [
+        ({"messages": [_user([RESULT])]}, True),
+        ({"messages": [_user([RESULT, {"type": "text", "text": "and this"}])]}, True),
+        ({"messages": [_user([RESULT]), {"role": "assistant", "content": "done"}]}, False),
+        ({"messages": [_user("hi")]}, False),
+        ({"messages": [{"role": "tool", "tool_call_id": "c1", "content": "ok"}]}, True),
+        ({"input": [{"type": "function_call_output", "call_id": "c1", "output": "ok"}]}, True),
+        ({"input": "hi"}, False),
+        ({"messages": []}, False),
+        ({}, False),
+    ],
+)
+def test_returns_tool_results(body: dict[str, Any], returns: bool) -> None:
+    assert returns_tool_results(body) is returns
+
+
+async def test_one_header_set_scripts_a_tool_round_trip(
+    claude: anthropic.AsyncAnthropic,
+) -> None:
+    asked: list[Any] = [{"role": "user", "content": "list the files"}]
+    first = await claude.messages.create(
+        model="claude-sonnet-5", max_tokens=100, messages=asked, extra_headers=ROUND_TRIP
+    )
+    [call] = [block for block in first.content if block.type == "tool_use"]
+    assert (call.name, call.input) == ("Bash", {"command": "ls"})
+
+    answered = [
+        *asked,
+        {"role": "assistant", "content": first.content},
+        _user([{"type": "tool_result", "tool_use_id": call.id, "content": "a.txt"}]),
+    ]
+    second = await claude.messages.create(
+        model="claude-sonnet-5", max_tokens=100, messages=answered, extra_headers=ROUND_TRIP
+    )
+    assert [block.type for block in second.content] == ["thinking", "text"]
+    assert second.stop_reason == "end_turn"
+
+
+def test_a_bad_after_tools_script_is_named() -> None:
+    headers = CIMultiDictProxy(CIMultiDict({"x-fake-after-tools": "nope"}))
+    read_directives(headers, "claude-sonnet-5")  # read only after tools ran
+
+    with pytest.raises(InvalidRequest, match=r"^x-fake-after-tools: unknown script 'nope'"):
+        read_directives(headers, "claude-sonnet-5", after_tools=True)

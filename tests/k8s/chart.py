@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,16 @@ from typing import Any
 import helm_python as helm
 import yaml
 
-__all__ = ["CASES", "CHART", "GOLDEN", "RELEASE", "Rendered", "render", "render_case"]
+__all__ = [
+    "CASES",
+    "CHART",
+    "GOLDEN",
+    "RELEASE",
+    "Rendered",
+    "egress_admits",
+    "render",
+    "render_case",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "k8s" / "sluice"
@@ -24,6 +34,9 @@ CASES: dict[str, Path | None] = {
     "default": None,
     "small-team": ROOT / "k8s" / "examples" / "small-team.yaml",
     "org-wide": ROOT / "k8s" / "examples" / "org-wide.yaml",
+    "bedrock-irsa": ROOT / "k8s" / "examples" / "bedrock-irsa.yaml",
+    "vertex-key": ROOT / "k8s" / "examples" / "vertex-key.yaml",
+    "vertex-workload-identity": ROOT / "k8s" / "examples" / "vertex-workload-identity.yaml",
 }
 
 Manifest = dict[str, Any]
@@ -105,3 +118,25 @@ def render(
 @functools.cache
 def render_case(case: str) -> Rendered:
     return render(values(case))
+
+
+def egress_admits(policy: Manifest, address: str, port: int) -> bool:
+    """Whether ``policy``'s egress rules let its pods open a TCP connection to ``address``
+    on ``port``, judged by the rules' ``ipBlock`` peers (a rule naming only pods or
+    namespaces admits no outside address). A rule without ``to`` admits every address, one
+    without ``ports`` every port, as Kubernetes reads them.
+    """
+    ip = ipaddress.ip_address(address)
+    for rule in policy["spec"].get("egress", []):
+        ports = rule.get("ports")
+        if ports is not None and not any(
+            p.get("protocol", "TCP") == "TCP" and p.get("port") == port for p in ports
+        ):
+            continue
+        for peer in rule.get("to", [{"ipBlock": {"cidr": "0.0.0.0/0"}}]):
+            block = peer.get("ipBlock")
+            if block is None or ip not in ipaddress.ip_network(block["cidr"]):
+                continue
+            if not any(ip in ipaddress.ip_network(cidr) for cidr in block.get("except", [])):
+                return True
+    return False

@@ -8,13 +8,15 @@ their structure is asserted here instead.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
 import pytest
 import yaml
 
-from tests.k8s.chart import CASES, Manifest, Rendered, render, render_case
+from sluice.config import load_config
+from tests.k8s.chart import CASES, Manifest, Rendered, egress_admits, render, render_case
 
 # The oldest release the chart supports (Chart.yaml's kubeVersion) and the newest bundled.
 KUBERNETES_VERSIONS = ["1.27.0", "1.37.0"]
@@ -224,6 +226,23 @@ def test_network_policy_allows_only_dns_providers_and_database() -> None:
     assert ports == [[("TCP", 53), ("UDP", 53)], [("TCP", 5432)], [("TCP", 443)]]
     assert egress[1]["to"] == [{"ipBlock": {"cidr": "10.40.12.0/24"}}]
     assert all("to" in rule for rule in egress)  # no rule opens a port to everyone
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_network_policy_admits_every_remote_the_config_names(case: str, tmp_path: Path) -> None:
+    """The providers and a JWKS URL, on their ports, as public addresses (a NetworkPolicy
+    cannot name hosts; the tests' example is one such address)."""
+    rendered = render_case(case)
+    path = tmp_path / "sluice.yaml"
+    path.write_text(rendered.gateway_config())
+    config = load_config(path)
+    ports = {p.port for p in config.providers.values()}
+    if config.auth.jwt is not None and config.auth.jwt.jwks_url is not None:
+        ports.add(config.auth.jwt.jwks_url.port or 443)
+    policy = next(m for m in rendered.kind("NetworkPolicy") if m["metadata"]["name"] == "sluice")
+    for port in ports:
+        assert egress_admits(policy, "52.94.0.10", port), port
+        assert not egress_admits(policy, "10.1.2.3", port), port  # the cluster's own: not
 
 
 def test_manifest_helpers_see_each_kind_once() -> None:

@@ -70,11 +70,31 @@ def test_every_value_is_documented_beside_it() -> None:
         {"replicaCoutn": 2},  # a misspelt key is an error, not a silently ignored setting
         {"image": {"pullPolicy": "Sometimes"}},
         {"prune": {"olderThan": "a month"}},
+        {"networkPolicy": {"credentialEndpoints": [{"cidr": "169.254.169.254", "port": 80}]}},
+        {"networkPolicy": {"credentialEndpoints": [{"cidr": "169.254.169.254/32"}]}},
+        {"vertexCredentials": {"existingSecret": "k", "values": {"key.json": "{}"}}},
     ],
 )
 def test_values_schema_rejects_mistakes(bad: dict[str, Any]) -> None:
     with pytest.raises(helm.HelmError):
         render(bad)
+
+
+VERTEX_KEY_WITHOUT_SECRET = {
+    "config": {
+        "auth": {"allow_anonymous": True},
+        "providers": {
+            "vertex": {
+                "vertex": {
+                    "project": "p",
+                    "region": "us-east5",
+                    "credentials_file": "/etc/sluice/secrets/vertex/key.json",
+                }
+            }
+        },
+    }
+}
+IRSA = {"serviceAccount": {"annotations": {"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/r"}}}
 
 
 @pytest.mark.parametrize(
@@ -87,6 +107,15 @@ def test_values_schema_rejects_mistakes(bad: dict[str, Any]) -> None:
         ({"store": {"type": "postgres", "postgres": {"host": "db"}}}, "password or existingSecret"),
         ({"termination": {"gracePeriodSeconds": 20}}, "must exceed"),
         ({"httpRoute": {"enabled": True}}, "httpRoute.parentRefs"),
+        (VERTEX_KEY_WITHOUT_SECRET, "vertexCredentials.existingSecret is mounted: set it"),
+        (
+            IRSA | {"extraEnv": [{"name": "AWS_ROLE_ARN", "value": "x"}]},
+            "extraEnv sets AWS_ROLE_ARN",
+        ),
+        (
+            IRSA | {"podAnnotations": {"eks.amazonaws.com/skip-containers": "sidecar, envoy"}},
+            "skip-containers names envoy",
+        ),
     ],
 )
 def test_misconfigurations_fail_with_a_precise_message(bad: dict[str, Any], message: str) -> None:

@@ -75,6 +75,21 @@ def test_stream_becomes_anthropic_sse_at_every_split_point() -> None:
         assert sse(out) == [(event["type"], event) for event in EVENTS]
 
 
+def test_events_handed_out_parsed_are_the_events_of_the_sse_bytes() -> None:
+    """What the chain reads without parsing (:meth:`BedrockStream.events`) is exactly what
+    an SSE parser reads from the bytes the client gets, an error event included."""
+    upstream = b"".join(chunk(event) for event in EVENTS) + exception("throttlingException", "x")
+    for cut in range(0, len(upstream) + 1, 11):
+        stream = BedrockStream()
+        events = stream.events(upstream[:cut]) + stream.events(upstream[cut:])
+        events += stream.close_events()
+        parsed = SSEParser().feed(b"".join(event.raw for event in events))
+        assert [(e.raw, e.event, e.data) for e in events] == [
+            (e.raw, e.event, e.data) for e in parsed
+        ]
+        assert [e.event for e in events][-1] == "error"
+
+
 def test_exception_frame_becomes_an_error_event_and_ends_the_stream() -> None:
     stream = BedrockStream()
     out = stream.feed(chunk(EVENTS[0]) + exception("modelStreamErrorException", "boom"))

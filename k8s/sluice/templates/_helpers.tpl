@@ -71,6 +71,7 @@ app.kubernetes.io/component: gateway
 {{- define "sluice.runDir" -}}/var/run/sluice{{- end }}
 {{- define "sluice.adminSecretDir" -}}/etc/sluice/secrets/admin{{- end }}
 {{- define "sluice.providerSecretDir" -}}/etc/sluice/secrets/providers{{- end }}
+{{- define "sluice.vertexSecretDir" -}}/etc/sluice/secrets/vertex{{- end }}
 
 {{- define "sluice.adminSecretName" -}}
 {{- .Values.adminKey.existingSecret | default (printf "%s-admin" (include "sluice.fullname" .)) }}
@@ -121,11 +122,54 @@ The event log's URL. Postgres: everything but the password, which reaches the dr
   "envoy" (list "admin_address" "admin_port" "stats_address" "stats_port")
   "sidecar" (list "socket_dir")
   "admin" (list "address" "port" "key" "viewer_key") }}
+{{- include "sluice.checkCloud" . }}
 {{- range $section, $keys := $owned }}
 {{- $scope := ternary $config (get $config $section | default dict) (eq $section "") }}
 {{- range $keys }}
 {{- if hasKey $scope . }}
 {{- fail (printf "config.%s%s is set by the chart (see values.yaml: ports, store, adminKey); remove it" (ternary "" (printf "%s." $section) (eq $section "")) .) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The cloud set-ups' mistakes that would only show in a running pod: a Vertex AI key file in
+the chart's mount without the Secret, and IRSA settings that keep EKS's webhook from giving
+the Envoy container (which signs Bedrock requests) its role.
+*/}}
+{{- define "sluice.checkCloud" -}}
+{{- $dir := printf "%s/" (include "sluice.vertexSecretDir" .) }}
+{{- range $name, $provider := (.Values.config | default dict).providers | default dict }}
+{{- $file := dig "vertex" "credentials_file" "" ($provider | default dict) | toString }}
+{{- if and (hasPrefix $dir $file) (not $.Values.vertexCredentials.existingSecret) }}
+{{- fail (printf "config.providers.%s.vertex.credentials_file is in %s, where vertexCredentials.existingSecret is mounted: set it" $name $dir) }}
+{{- end }}
+{{- end }}
+{{- if hasKey (.Values.serviceAccount.annotations | default dict) "eks.amazonaws.com/role-arn" }}
+{{- range .Values.extraEnv }}
+{{- if has .name (list "AWS_ROLE_ARN" "AWS_WEB_IDENTITY_TOKEN_FILE") }}
+{{- fail (printf "extraEnv sets %s: EKS's webhook then leaves out the IRSA role's variables (serviceAccount.annotations); remove it" .name) }}
+{{- end }}
+{{- end }}
+{{- $skipped := get (.Values.podAnnotations | default dict) "eks.amazonaws.com/skip-containers" | default "" }}
+{{- if has "envoy" (splitList "," (nospace $skipped)) }}
+{{- fail "podAnnotations eks.amazonaws.com/skip-containers names envoy: Envoy signs the Bedrock requests and needs the IRSA role" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Vertex AI providers whose token comes from the metadata server (GKE workload identity): no
+key file, and no GOOGLE_APPLICATION_CREDENTIALS in extraEnv naming one.
+*/}}
+{{- define "sluice.vertexDefaultCredentials" -}}
+{{- $named := list }}
+{{- range .Values.extraEnv }}{{ $named = append $named .name }}{{ end }}
+{{- if not (has "GOOGLE_APPLICATION_CREDENTIALS" $named) }}
+{{- range $name, $provider := (.Values.config | default dict).providers | default dict }}
+{{- if and (kindIs "map" $provider) (kindIs "map" (get $provider "vertex")) }}
+{{- if not (dig "vertex" "credentials_file" "" $provider) }}{{ $name }} {{ end }}
 {{- end }}
 {{- end }}
 {{- end }}
