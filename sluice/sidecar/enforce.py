@@ -131,6 +131,7 @@ class StreamEnforcer:
         self._waiting: StreamPart | None = None
         self._after: tuple[Sequence[StreamPart], Iterator[SSEEvent]] = ((), iter(()))
         self._unsent = b""  # what feed_now let through before the part that waits
+        self._skims = False  # fed bytes (not events already parsed): its parser may skim
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         """The bytes to send for the events ``chunk`` completes."""
@@ -153,7 +154,7 @@ class StreamEnforcer:
         one is needed, :attr:`waiting` is true and :meth:`decide` gives all the rest (what
         came before the decision included, sent with what follows it unless the hook must
         wait): call it before feeding more."""
-        passed = b""
+        passed, self._skims = b"", True
         if self._held is None and self._waiting is None and self._left is None:
             # Text deltas nobody reads, as most of a stream is: passed on, not even parsed.
             passed = self._parser.skim(chunk, self._decoder.unread)
@@ -234,7 +235,7 @@ class StreamEnforcer:
                     self._waiting, self._after = part, (parts[number + 1 :], events)
                     return out
                 out += settled
-            if self._held is None:  # in a text block nobody reads, deltas go unparsed
+            if self._skims and self._held is None:  # text nobody reads goes unparsed
                 out += self._parser.skim(b"", decoder.unread)
             event = next(events, None)
             if event is None:
