@@ -156,6 +156,10 @@ class BlockStream:
         self._builders.append(BlockBuilder(block))
         return len(self._builders) - 1
 
+    def unread(self, data: bytes | bytearray, start: int = 0) -> int:
+        """See :meth:`StreamDecoder.unread`: a format that reads every event says none."""
+        return start
+
     def finish(self) -> Response:
         """The response as read so far: blocks in stream order (an unfinished one as far as
         it went), stop reason, usage, model and id."""
