@@ -235,11 +235,14 @@ class StreamEnforcer:
                     self._waiting, self._after = part, (parts[number + 1 :], events)
                     return out
                 out += settled
-            if self._skims and self._held is None:  # text nobody reads goes unparsed
+            if self._held is None and self._skims:  # text nobody reads goes unparsed
                 out += self._parser.skim(b"", decoder.unread)
             event = next(events, None)
             if event is None:
                 return out
+            if self._held is None and decoder.passes(event):  # parsed already: as it came
+                out, parts = out + event.raw, ()
+                continue
             parts = decoder.feed(event)
             if streams_text and len(parts) > 1:
                 self._texts.mark_last_pieces(parts)

@@ -92,6 +92,11 @@ def _drained(source: BedrockStream | EventTranslator, chunk: bytes, end: bool) -
     return events + source.close_events() if end else events
 
 
+def _joined(events: list[SSEEvent]) -> bytes:
+    """The bytes of ``events`` (most chunks hold one)."""
+    return events[0].raw if len(events) == 1 else b"".join(event.raw for event in events)
+
+
 class Exchange:
     """The state of one HTTP stream, from request headers to the end of the response."""
 
@@ -537,7 +542,7 @@ class Exchange:
             # Bedrock's frames, already split into events: the chain need not parse them again.
             events = _drained(upstream, chunk, end)
             if capturing is not None or self.account is not None:
-                chunk = b"".join(event.raw for event in events)
+                chunk = _joined(events)
         elif upstream is not None:  # a cloud provider's framing first
             chunk = upstream.feed(chunk) + (upstream.close() if end else b"")
         if capturing is not None:
@@ -546,7 +551,7 @@ class Exchange:
             # The translator's events go to the chain as they are, not parsed again.
             events = _drained(self._events, chunk, end)
             if self.account is not None:
-                chunk = b"".join(event.raw for event in events)
+                chunk = _joined(events)
         if events is None and translator is not None:  # from here on, the client's format
             chunk = translator.feed(chunk)
             if end:

@@ -225,7 +225,8 @@ class ResponseReader:
         reader = self._reader
         if not isinstance(reader, StreamEnforcer):
             raise CutShort("the provider's response could not be read")
-        self._held += sum(len(event.raw) for event in events)
+        for event in events:
+            self._held += len(event.raw)
         try:
             out = self._sent(reader.feed_events_now(events))
         except ValueError as exc:  # FormatError: events out of the format's order

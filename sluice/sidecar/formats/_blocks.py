@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sluice.sidecar.formats._json import JSON
+    from sluice.sidecar.sse import SSEEvent
 
 __all__ = ["BlockBuilder", "BlockStream", "Numbering", "merge_items"]
 
@@ -159,6 +160,10 @@ class BlockStream:
     def unread(self, data: bytes | bytearray, start: int = 0) -> int:
         """See :meth:`StreamDecoder.unread`: a format that reads every event says none."""
         return start
+
+    def passes(self, event: SSEEvent) -> bool:
+        """See :meth:`StreamDecoder.passes`: a format that reads every event says none."""
+        return False
 
     def finish(self) -> Response:
         """The response as read so far: blocks in stream order (an unfinished one as far as
