@@ -51,10 +51,12 @@ class TracingConfig(Model):
 
     @property
     def host(self) -> str:
-        assert self.endpoint is not None and self.endpoint.host is not None
+        assert self.endpoint is not None
+        assert self.endpoint.host is not None
         return self.endpoint.host
 
     @property
     def port(self) -> int:
-        assert self.endpoint is not None and self.endpoint.port is not None
+        assert self.endpoint is not None
+        assert self.endpoint.port is not None
         return self.endpoint.port

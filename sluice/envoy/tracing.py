@@ -25,6 +25,9 @@ COLLECTOR_CLUSTER = "sluice_otlp_collector"
 
 _OPENTELEMETRY = "type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig"
 _UPSTREAM_TLS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext"
+_SAMPLERS = "type.googleapis.com/envoy.extensions.tracers.opentelemetry.samplers.v3."
+_PARENT_BASED = _SAMPLERS + "ParentBasedSamplerConfig"
+_RATIO = _SAMPLERS + "TraceIdRatioBasedSamplerConfig"
 _EXPORT_TIMEOUT_S = 5
 
 
@@ -43,10 +46,27 @@ def connection_tracing(config: GatewayConfig) -> JSONDict | None:
                     "timeout": seconds(_EXPORT_TIMEOUT_S),
                 },
                 "service_name": f"{tracing.service_name}-envoy",
+                # Default: Envoy's own decision (random_sampling) even when the client sent a
+                # sampled traceparent. Instead: the client's traceparent decides; a request
+                # without one is traced with probability `tracing.sampling`.
+                "sampler": {
+                    "name": "envoy.tracers.opentelemetry.samplers.parent_based",
+                    "typed_config": {
+                        "@type": _PARENT_BASED,
+                        "wrapped_sampler": {
+                            "name": "envoy.tracers.opentelemetry.samplers.trace_id_ratio_based",
+                            "typed_config": {
+                                "@type": _RATIO,
+                                "sampling_percentage": {
+                                    "numerator": round(tracing.sampling * 1_000_000),
+                                    "denominator": "MILLION",
+                                },
+                            },
+                        },
+                    },
+                },
             },
         },
-        # Default 100%: trace this share of the requests that came without a traceparent.
-        "random_sampling": {"value": tracing.sampling * 100},
         # Default false: the provider's span (one per attempt, retries apart) is the
         # router's own, and its context is the traceparent the provider receives.
         "spawn_upstream_span": True,

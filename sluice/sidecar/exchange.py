@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sluice.auth.identity import Gate
 from sluice.config import AuthConfig
@@ -66,6 +66,9 @@ from sluice.sidecar.verdicts import (
     split,
 )
 from sluice.sidecar.vertex import VertexError, adapt_vertex_request, from_vertex_client
+
+if TYPE_CHECKING:
+    from sluice.sidecar.tracing import ExchangeTrace
 
 __all__ = [
     "MAX_CHUNK",
@@ -124,6 +127,7 @@ class Exchange:
         "response_started",
         "routing",
         "status",
+        "trace",
     )
 
     def __init__(
@@ -134,8 +138,11 @@ class Exchange:
         metering: Metering | None = None,
         gate: Gate | None = None,
         bounds: Bounds | None = None,
+        trace: ExchangeTrace | None = None,
     ) -> None:
-        """``gate``: who may call, and as whom (default: passthrough, nobody checked)."""
+        """``gate``: who may call, and as whom (default: passthrough, nobody checked);
+        ``trace``: the exchange's spans, when the request is traced."""
+        self.trace = trace
         self._keepalive_s = keepalive_s
         self._bounds = bounds if bounds is not None else Bounds()
         self._recorder = recorder
@@ -197,6 +204,7 @@ class Exchange:
         """The exchange is over (or abandoned): hand what was captured to the event log,
         count it in the metrics (both once)."""
         if self.finished:
+            self._end_trace()
             return
         self.finished = True
         if self.account is not None:
@@ -212,6 +220,36 @@ class Exchange:
                 decisions=self.decisions,
                 model=self.request.model if self.request is not None else None,
             )
+        self._end_trace()
+
+    def _end_trace(self) -> None:
+        """End the exchange's span (once), with what the exchange came to."""
+        trace, self.trace = self.trace, None
+        if trace is None:
+            return
+        routing = self.routing
+        fmt = routing.target.format if routing.target is not None else routing.format
+        cloud = routing.cloud
+        kind = None
+        if fmt is not None:
+            from sluice.sidecar.tracing import provider_name  # loaded: tracing is on
+
+            cloud_name = (
+                None
+                if cloud is None
+                else "bedrock"
+                if isinstance(cloud, BedrockConfig)
+                else "vertex"
+            )
+            kind = provider_name(fmt, cloud_name)
+        trace.finish(
+            provider=routing.provider,
+            provider_kind=kind,
+            status=self.status,
+            outcome=self.outcome(),
+            usage=self.account.meter.usage() if self.account is not None else {},
+            chain=self.chain.name,
+        )
 
     async def on_request_headers(
         self,
@@ -271,6 +309,9 @@ class Exchange:
             self.capturing = Capturing(
                 self._recorder, fmt, routing.route, routing.provider, caller, body
             )
+            if self.trace is not None:  # the event-log writer's span joins the trace
+                self.capturing.capture.traceparent = self.trace.traceparent()
+                self.trace.recorded_as(self.capturing.capture.id)
         account = self.account = None if relay else TokenAccount(fmt, self._metering, caller)
         adapter = self._adapter = adapter_for(fmt)
         try:
@@ -279,6 +320,9 @@ class Exchange:
             elif routing.route == BEDROCK_CLIENT_PATH:  # a client in Bedrock mode
                 body = from_bedrock_client(routing.path, body)
             self.request = adapter.parse_request(body)
+            if self.trace is not None:
+                request = self.request
+                self.trace.requested(fmt, routing.route, request.model, request.max_tokens)
         except (FormatError, ValueError) as exc:  # ValueError: a Vertex client's body
             if self._metrics is not None:
                 self._metrics.error("invalid_request")
@@ -312,7 +356,7 @@ class Exchange:
             return self._continue(body)
         editor = editor_for(fmt, self.request.body)
         hook = RequestHook(self.context, editor, size=len(body))
-        await chain.run(hook, self.decisions)
+        await chain.run(hook, self.decisions, self.trace)
         if hook.refused is not None:
             return self._refuse(adapter.error_body(400, "invalid_request_error", hook.refused))
         if not editor.changed:
@@ -433,6 +477,7 @@ class Exchange:
             keepalive_s=self._keepalive_s,
             bounds=self._bounds,
             allowance=allowance,
+            trace=self.trace,
         )
         if cloud:
             return ResponseHeaderChanges(remove=("content-length",), set=cloud)
@@ -502,6 +547,8 @@ class Exchange:
         meter it, capture it; at the end, finish the exchange."""
         if self.account is not None:  # usage, time to first token
             self.account.feed(chunk)
+        if self.trace is not None:  # the stop reason
+            self.trace.feed(chunk)
         if self.capturing is not None:  # for the event log, unparsed
             self.capturing.received(chunk)
         if end:
@@ -537,6 +584,8 @@ class Exchange:
         if events is not None and reader is not None:
             if self.account is not None:
                 self.account.feed(chunk)
+            if self.trace is not None:
+                self.trace.feed(chunk)
             responses = reader.feed_events(events, end)
         else:
             if translator is not None:  # from here on, the client's format
@@ -545,6 +594,8 @@ class Exchange:
                     chunk += translator.close()
             if self.account is not None:
                 self.account.feed(chunk)
+            if self.trace is not None:
+                self.trace.feed(chunk)
             responses = self._respond(chunk, end)
         try:
             async for out in responses:

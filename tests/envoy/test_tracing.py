@@ -45,7 +45,11 @@ def test_on_the_client_listener_traces_to_the_collector(tmp_path: Path) -> None:
     provider = tracing["provider"]["typed_config"]
     assert provider["grpc_service"]["envoy_grpc"]["cluster_name"] == COLLECTOR_CLUSTER
     assert provider["service_name"] == "sluice-envoy"
-    assert tracing["random_sampling"] == {"value": 25.0}
+    # The client's traceparent decides; a quarter of the others are traced.
+    sampler = provider["sampler"]["typed_config"]
+    assert provider["sampler"]["name"].endswith(".parent_based")
+    ratio = sampler["wrapped_sampler"]["typed_config"]["sampling_percentage"]
+    assert ratio == {"numerator": 250_000, "denominator": "MILLION"}
     assert tracing["spawn_upstream_span"] is True
     collector = clusters(bootstrap)[COLLECTOR_CLUSTER]
     address = collector["load_assignment"]["endpoints"][0]["lb_endpoints"][0]["endpoint"]
@@ -66,8 +70,9 @@ def test_https_collector_is_verified(tmp_path: Path) -> None:
     assert tls["sni"] == "otlp.example.com"
     names = tls["common_tls_context"]["validation_context"]["match_typed_subject_alt_names"]
     assert names == [{"san_type": "DNS", "matcher": {"exact": "otlp.example.com"}}]
-    tracing = managers(bootstrap)["llm_egress"]["tracing"]
-    assert tracing["random_sampling"] == {"value": 0.0}
+    provider = managers(bootstrap)["llm_egress"]["tracing"]["provider"]["typed_config"]
+    ratio = provider["sampler"]["typed_config"]["wrapped_sampler"]["typed_config"]
+    assert ratio["sampling_percentage"]["numerator"] == 0
     validate(bootstrap, tmp_path)
 
 
