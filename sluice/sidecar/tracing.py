@@ -141,6 +141,10 @@ class Tracing:
         with trace.use_span(span, end_on_exit=True):
             yield ModelCallSpan(span)
 
+    def flush(self) -> None:
+        """Export what is batched now (blocking, within the exporter's timeout)."""
+        self._provider.force_flush()
+
     def shutdown(self) -> None:
         """Export what is batched (within the exporter's timeout), then stop."""
         self._provider.shutdown()
