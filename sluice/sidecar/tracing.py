@@ -48,7 +48,6 @@ _EXPORT_TIMEOUT_S = 5
 # A stop reason, wherever the format puts it (Anthropic: stop_reason; Chat Completions:
 # finish_reason; Responses: the response's status); the last one seen wins.
 _FINISH = re.compile(rb'"(?:stop_reason|finish_reason|status)"\s*:\s*"([a-z_]{1,40})"')
-_FINISH_KEYS = (b"stop_reason", b"finish_reason", b'"status"')
 _TRACEPARENT = "traceparent"
 
 
@@ -220,13 +219,12 @@ class ModelCallSpan:
 class ExchangeTrace:
     """The spans of one sampled exchange (see the module docstring)."""
 
-    __slots__ = ("_deltas", "_finish", "_span", "_tail", "_tracer")
+    __slots__ = ("_deltas", "_finish", "_span", "_tracer")
 
     def __init__(self, tracer: trace.Tracer, span: Span) -> None:
         self._tracer = tracer
         self._span = span
         self._finish: str | None = None
-        self._tail = b""
         self._deltas = 0
 
     def traceparent(self) -> str:
@@ -256,11 +254,10 @@ class ExchangeTrace:
 
     def feed(self, chunk: bytes) -> None:
         """A response chunk as the provider sent it (in the client's format): look for its
-        stop reason."""
-        window = self._tail + chunk
-        self._tail = chunk[-64:]
-        if any(key in window for key in _FINISH_KEYS):
-            found = _FINISH.findall(window)
+        stop reason. Two substring tests per chunk; a key cut in two by a chunk boundary is
+        missed (the attribute is then absent), which the small final event makes rare."""
+        if b"reason" in chunk or b'"status"' in chunk:
+            found = _FINISH.findall(chunk)
             if found:
                 self._finish = found[-1].decode()
 
