@@ -17,7 +17,7 @@ class TracingConfig(Model):
     endpoint: HttpUrl | None = Field(
         None,
         description="The OTLP/gRPC collector with its port, e.g. `http://otel-collector:4317` "
-        "(`https://` for TLS, checked against the system's CA certificates); null: tracing off.",
+        "(`https://` for TLS, its certificate verified); null: tracing off.",
     )
     sampling: float = Field(
         1.0,
