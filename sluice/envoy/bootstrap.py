@@ -187,8 +187,7 @@ def _http_connection_manager(config: GatewayConfig, *, failover: bool = False) -
             router(),
         ],
     }
-    # The client's requests only: a failover is the sidecar's own request (docs/tracing.md).
-    if not failover and (tracing := connection_tracing(config)) is not None:
+    if (tracing := connection_tracing(config, failover=failover)) is not None:
         manager["tracing"] = tracing
     return manager
 

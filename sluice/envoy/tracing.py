@@ -5,7 +5,8 @@ it continues a client's W3C ``traceparent`` (the client's sampled flag decides) 
 trace for ``tracing.sampling`` of the others, opens a span for the ext_proc stream (whose
 context reaches the sidecar as gRPC metadata, so the sidecar's spans join the trace) and
 one for each attempt at the provider, whose context goes to the provider as
-``traceparent``. Spans go to the collector over OTLP/gRPC. See docs/tracing.md.
+``traceparent``. The failover listener continues the trace of the sidecar's failover
+request. Spans go to the collector over OTLP/gRPC. See docs/tracing.md.
 """
 
 from __future__ import annotations
@@ -31,11 +32,14 @@ _RATIO = _SAMPLERS + "TraceIdRatioBasedSamplerConfig"
 _EXPORT_TIMEOUT_S = 5
 
 
-def connection_tracing(config: GatewayConfig) -> JSONDict | None:
-    """The connection manager's ``tracing`` block; ``None`` when tracing is off."""
+def connection_tracing(config: GatewayConfig, *, failover: bool = False) -> JSONDict | None:
+    """The connection manager's ``tracing`` block; ``None`` when tracing is off. With
+    ``failover``, the failover listener's: it only continues the trace the sidecar's
+    request names (never starts one of its own)."""
     tracing = config.tracing
     if not tracing.enabled:
         return None
+    sampling = 0.0 if failover else tracing.sampling
     return {
         "provider": {
             "name": "envoy.tracers.opentelemetry",
@@ -58,7 +62,7 @@ def connection_tracing(config: GatewayConfig) -> JSONDict | None:
                             "typed_config": {
                                 "@type": _RATIO,
                                 "sampling_percentage": {
-                                    "numerator": round(tracing.sampling * 1_000_000),
+                                    "numerator": round(sampling * 1_000_000),
                                     "denominator": "MILLION",
                                 },
                             },

@@ -431,11 +431,11 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         routing = exchange.routing
         first = routing.provider
         while True:
+            headers = relayed_headers(routing.headers, provider)
+            if exchange.trace is not None:  # the failover's spans join the exchange's trace
+                headers["traceparent"] = exchange.trace.traceparent()
             response = await self.relay.send(
-                exchange.path,
-                relayed_headers(routing.headers, provider),
-                exchange.approved,
-                _FAILOVER_WAIT_S,
+                exchange.path, headers, exchange.approved, _FAILOVER_WAIT_S
             )
             if response is None:
                 routing.provider = first

@@ -188,3 +188,72 @@ async def test_unsampled_requests_leave_no_span(
     )
     trace_of(receiver, trace_id, "chat claude-sonnet-4-6", "event_log.write")
     assert {s.trace_id for s in receiver.spans()} - before == {trace_id}
+
+
+@pytest.fixture(scope="module")
+def failing_over(upstream: FakeUpstream, receiver: Receiver) -> Iterator[Gateway]:
+    """Anthropic's API first, then a backup of the same API; no retries of Envoy's own."""
+    once = {"retries": {"max_retries": 0}, "circuit_breaker": {"consecutive_failures": 1000}}
+    with short_tempdir() as base:
+        config = gateway_config(
+            upstream.url,
+            base / "run",
+            providers={
+                "anthropic": {"base_url": upstream.url, **once},
+                "backup": {"base_url": upstream.url, **once},
+            },
+            routes=[
+                {
+                    "path": "/v1/messages",
+                    "format": "anthropic",
+                    "provider": "anthropic",
+                    "failover": ["backup"],
+                },
+                {"path": "/v1/chat/completions", "format": "openai_chat", "provider": "openai"},
+            ],
+            tracing={"endpoint": receiver.endpoint, "sampling": 0.0},
+        )
+        with track(start_gateway(base, config)) as gateway:
+            yield gateway
+
+
+async def test_a_failover_is_in_the_requests_trace(
+    failing_over: Gateway, receiver: Receiver
+) -> None:
+    header, trace_id, _ = traceparent()
+    first_fails = {
+        "x-fake-fail-first": "1",
+        "x-fake-fail-with": "error_529",
+        "x-fake-fail-key": secrets.token_hex(8),
+    }
+    reply = await ask(
+        failing_over.url,
+        Format.ANTHROPIC,
+        stream=True,
+        script="text",
+        headers={"traceparent": header, **first_fails},
+    )
+    assert reply.text
+    names = ("router provider_anthropic egress", "router provider_backup egress")
+    trace_of(receiver, trace_id, *names, "chat claude-sonnet-4-6")
+
+    def both_exchanges(spans: list[ReceivedSpan]) -> bool:
+        mine = [s for s in spans if s.trace_id == trace_id]
+        return sum(s.name == EXT_PROC_SPAN for s in mine) == 2 and (
+            sum(s.name == "chat claude-sonnet-4-6" for s in mine) == 2
+        )
+
+    spans = [s for s in receiver.wait_for(both_exchanges) if s.trace_id == trace_id]
+    by_id = {s.span_id: s for s in spans}
+    ingresses = [s for s in spans if s.name == "ingress"]
+    client = next(s for s in ingresses if s.parent_id not in by_id)  # under the client's span
+    failover = next(s for s in ingresses if s is not client)
+    # The failover's request is the client's exchange's child: its Envoy spans, and the
+    # sidecar's exchange that adapts it to the backup, hang under it.
+    exchange = by_id[failover.parent_id]
+    assert exchange.name == "chat claude-sonnet-4-6"
+    assert by_id[exchange.parent_id].name == EXT_PROC_SPAN
+    assert by_id[by_id[exchange.parent_id].parent_id] is client
+    assert exchange.attributes["sluice.provider"] == "backup"  # who answered in the end
+    routers = {s.name: by_id[s.parent_id] for s in spans if s.name in names}
+    assert routers == {names[0]: client, names[1]: failover}

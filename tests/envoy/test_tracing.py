@@ -72,3 +72,35 @@ def test_https_collector_is_verified(tmp_path: Path) -> None:
     ratio = provider["sampler"]["typed_config"]["wrapped_sampler"]["typed_config"]
     assert ratio["sampling_percentage"]["numerator"] == 0
     validate(bootstrap, tmp_path)
+
+
+def test_the_failover_listener_only_continues_the_sidecars_trace(tmp_path: Path) -> None:
+    config = GatewayConfig.model_validate(
+        {
+            "tracing": {"endpoint": "http://collector:4317", "sampling": 0.5},
+            "providers": {
+                "anthropic": {"base_url": "https://api.anthropic.com"},
+                "openai": {"base_url": "https://api.openai.com"},
+                "backup": {"base_url": "https://backup.example.com", "format": "anthropic"},
+            },
+            "routes": [
+                {
+                    "path": "/v1/messages",
+                    "format": "anthropic",
+                    "provider": "anthropic",
+                    "failover": ["backup"],
+                }
+            ],
+        }
+    )
+    bootstrap = render_bootstrap(config.resolve_paths(Path("/srv/sluice")))
+
+    def ratio(listener: str) -> int:
+        provider = managers(bootstrap)[listener]["tracing"]["provider"]["typed_config"]
+        wrapped = provider["sampler"]["typed_config"]["wrapped_sampler"]["typed_config"]
+        numerator: int = wrapped["sampling_percentage"]["numerator"]
+        return numerator
+
+    assert ratio("llm_egress") == 500_000
+    assert ratio("llm_failover") == 0  # a trace of its own would be an orphan
+    validate(bootstrap, tmp_path)
