@@ -228,23 +228,11 @@ class Exchange:
         if trace is None:
             return
         routing = self.routing
-        fmt = routing.target.format if routing.target is not None else routing.format
-        cloud = routing.cloud
-        kind = None
-        if fmt is not None:
-            from sluice.sidecar.tracing import provider_name  # loaded: tracing is on
-
-            cloud_name = (
-                None
-                if cloud is None
-                else "bedrock"
-                if isinstance(cloud, BedrockConfig)
-                else "vertex"
-            )
-            kind = provider_name(fmt, cloud_name)
         trace.finish(
             provider=routing.provider,
-            provider_kind=kind,
+            # The format the provider speaks (the route's, unless the request was translated).
+            backend=routing.target.format if routing.target is not None else routing.format,
+            cloud=routing.cloud,
             status=self.status,
             outcome=self.outcome(),
             usage=self.account.meter.usage() if self.account is not None else {},

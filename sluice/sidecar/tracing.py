@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
@@ -33,6 +34,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from sluice.config import TracingConfig
+from sluice.config.cloud import BedrockConfig, VertexConfig
 from sluice.model import Format
 
 if TYPE_CHECKING:
@@ -51,12 +53,11 @@ _FINISH = re.compile(rb'"(?:stop_reason|finish_reason|status)"\s*:\s*"([a-z_]{1,
 _TRACEPARENT = "traceparent"
 
 
-def provider_name(fmt: Format, cloud: str | None = None) -> str:
-    """``gen_ai.provider.name`` for a provider speaking ``fmt`` (``cloud``: ``bedrock`` or
-    ``vertex`` when it is one)."""
-    if cloud == "bedrock":
+def provider_name(fmt: Format, cloud: BedrockConfig | VertexConfig | None = None) -> str:
+    """``gen_ai.provider.name`` of a provider speaking ``fmt``, or of a cloud's."""
+    if isinstance(cloud, BedrockConfig):
         return "aws.bedrock"
-    if cloud == "vertex":
+    if isinstance(cloud, VertexConfig):
         return "gcp.vertex_ai"
     return "anthropic" if fmt is Format.ANTHROPIC else "openai"
 
@@ -101,8 +102,8 @@ class Tracing:
             if key in ("traceparent", "tracestate") and isinstance(value, str):
                 carrier[key] = value
         parent = carrier.get(_TRACEPARENT)
-        # Envoy decides: a request it did not sample (or a stream without its context: the
-        # failover listener's, or an Envoy without tracing) costs nothing more here.
+        # Envoy decides: a request it did not sample (or a stream without its context: an
+        # Envoy without tracing, a failover of an untraced request) costs nothing more here.
         if parent is None or not _sampled(parent):
             return None
         context = _PROPAGATOR.extract(carrier)
@@ -128,13 +129,15 @@ class Tracing:
             yield None
             return
         span = self._tracer.start_span(f"chat {model}", kind=SpanKind.CLIENT)
+        where = urlsplit(url)
         span.set_attributes(
             {
                 "gen_ai.operation.name": "chat",
                 "gen_ai.provider.name": api,
                 "gen_ai.system": api,
                 "gen_ai.request.model": model,
-                "server.address": url,
+                "server.address": where.hostname or "",
+                "server.port": where.port or (443 if where.scheme == "https" else 80),
             }
         )
         with trace.use_span(span, end_on_exit=True):
@@ -286,13 +289,16 @@ class ExchangeTrace:
         self,
         *,
         provider: str | None,
-        provider_kind: str | None,
+        backend: Format | None,
+        cloud: BedrockConfig | VertexConfig | None,
         status: int,
         outcome: str,
         usage: Mapping[str, int],
         chain: str,
     ) -> None:
-        """The exchange is over: its facts on the span, which ends."""
+        """The exchange is over: its facts on the span, which ends. ``provider``: its name
+        in the config; ``backend``: the format it speaks (``None``: not an LLM route);
+        ``cloud``: its Bedrock or Vertex AI settings, if it is one."""
         span = self._span
         attributes: dict[str, str | int | Sequence[str]] = {
             "sluice.outcome": outcome,
@@ -302,9 +308,10 @@ class ExchangeTrace:
             attributes["http.response.status_code"] = status
         if provider is not None:
             attributes["sluice.provider"] = provider
-        if provider_kind is not None:
-            attributes["gen_ai.provider.name"] = provider_kind
-            attributes["gen_ai.system"] = provider_kind  # its name before semconv 1.37
+        if backend is not None:
+            kind = provider_name(backend, cloud)
+            attributes["gen_ai.provider.name"] = kind
+            attributes["gen_ai.system"] = kind  # its name before semconv 1.37
         if "input" in usage:
             attributes["gen_ai.usage.input_tokens"] = usage["input"]
         if "output" in usage:
