@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -200,3 +202,33 @@ def test_a_model_call_in_a_traced_hook_is_its_child(
     assert got == usage
     assert attributes["gen_ai.response.finish_reasons"] == reasons
     assert judge.kind is trace.SpanKind.CLIENT
+
+
+def test_with_tracing_off_opentelemetry_is_not_even_loaded() -> None:
+    """The data path with tracing off (the default): a servicer built by the worker's own
+    helper, one exchange through it, and no OpenTelemetry module in the process."""
+    script = """
+import asyncio, sys
+from sluice.config import GatewayConfig
+from sluice.sidecar.worker import _open_tracing
+from sluice.sidecar.exchange import Exchange
+from sluice.sidecar.chains import ChainSet
+from sluice.sidecar.llm_client import ModelClients
+from sluice.sidecar.routes import RouteTable
+config = GatewayConfig()
+assert _open_tracing(config) is None
+
+async def main():
+    exchange = Exchange(ChainSet(config, ModelClients()))
+    await exchange.on_request_headers(RouteTable(config.routes), {":path": "/v1/messages"})
+    await exchange.on_request_body(b'{"model": "m", "max_tokens": 1, "messages": []}')
+    exchange.on_response_headers(200, "application/json")
+    exchange.on_passthrough_chunk(b'{"stop_reason": "end_turn"}', True)
+
+asyncio.run(main())
+print(sorted(m for m in sys.modules if m.startswith("opentelemetry")))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
