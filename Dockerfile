@@ -23,7 +23,12 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin sluice
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir --no-index /wheels/*.whl && rm -rf /wheels
+# xds-protos ships an old copy of OpenTelemetry's protos over opentelemetry-proto's own (the
+# OTLP exporter needs the newer): whichever installs last wins, so it is put back last.
+RUN pip install --no-cache-dir --no-index /wheels/*.whl \
+    && pip install --no-cache-dir --no-index --no-deps --force-reinstall \
+        /wheels/opentelemetry_proto-*.whl \
+    && rm -rf /wheels
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1
 USER 10001:10001

@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# xds-protos ships an old copy of OpenTelemetry's protos over opentelemetry-proto's own
+	@# (the OTLP exporter needs the newer): whichever installs last wins, so put it back.
+	$(PY) -m pip install --quiet --no-deps --force-reinstall \
+		"opentelemetry-proto==$$($(PY) -c 'import importlib.metadata as m; print(m.version("opentelemetry-proto"))')"
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install Sluice with its test tools (and chromium, prometheus, postgresql, npm, as root)

@@ -30,6 +30,7 @@ from sluice.config.runtime import (
     ListenerTls,
     SidecarConfig,
 )
+from sluice.config.tracing import TracingConfig
 from sluice.config.upstreams import (
     FORMAT_PATHS,
     TRANSLATIONS,
@@ -74,6 +75,7 @@ __all__ = [
     "Secret",
     "SidecarConfig",
     "TokenBudget",
+    "TracingConfig",
     "load_config",
 ]
 
@@ -134,6 +136,7 @@ class GatewayConfig(PolicySettings):
     )
     chain_header: ChainHeader = Field(default_factory=ChainHeader)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    tracing: TracingConfig = Field(default_factory=TracingConfig)
     policy_paths: list[Path] = Field(
         default_factory=list,
         description="Directories searched for your own policy modules (`module:Class`); "

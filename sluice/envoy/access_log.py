@@ -56,8 +56,11 @@ def access_log(config: GatewayConfig) -> list[JSONDict]:
     target = config.envoy.access_log
     if target is None:
         return []
+    fields = FIELDS
+    if config.tracing.enabled:  # a line leads to its trace, and back
+        fields = {**FIELDS, "trace_id": "%TRACE_ID%"}
     log_format = {
-        "json_format": FIELDS,
+        "json_format": fields,
         # REQ_WITHOUT_QUERY is an extension: a query string may carry anything.
         "formatters": [
             {"name": "envoy.formatter.req_without_query", "typed_config": {"@type": _NO_QUERY}}

@@ -49,6 +49,7 @@ from sluice.envoy.ratelimits import (
 from sluice.envoy.resilience import retry_policy
 from sluice.envoy.stats import admin_cluster, stats_listener
 from sluice.envoy.tls import downstream_tls
+from sluice.envoy.tracing import collector_clusters, connection_tracing
 from sluice.envoy.typed import http_connection_manager, router
 from sluice.model import Format
 
@@ -105,6 +106,7 @@ def render_bootstrap(config: GatewayConfig) -> JSONDict:
                 *admin,
                 *rate_limit_clusters(config),
                 *jwks_clusters(config),
+                *collector_clusters(config),
             ],
         },
     }
@@ -146,7 +148,7 @@ def _http_connection_manager(config: GatewayConfig, *, failover: bool = False) -
     checked and charged once, on its way in), and the failover header is kept."""
     # Only the sidecar may choose a provider, or ask for a failover (on its own socket).
     removed = [PROVIDER_HEADER] if failover else [PROVIDER_HEADER, FAILOVER_HEADER]
-    return {
+    manager: JSONDict = {
         "stat_prefix": "egress_failover" if failover else "egress",
         "codec_type": "AUTO",  # HTTP/1.1 and HTTP/2 on one port (cleartext or by ALPN)
         # JSON lines with the sidecar's model, tokens and outcome (envoy.access_log).
@@ -185,6 +187,9 @@ def _http_connection_manager(config: GatewayConfig, *, failover: bool = False) -
             router(),
         ],
     }
+    if (tracing := connection_tracing(config, failover=failover)) is not None:
+        manager["tracing"] = tracing
+    return manager
 
 
 def _headers(config: GatewayConfig) -> JSONDict:

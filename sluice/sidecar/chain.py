@@ -29,6 +29,7 @@ from sluice.policy import ModelClientFactory, Policy, PolicyError, load_policy_c
 
 if TYPE_CHECKING:
     from sluice.sidecar.metrics import SidecarMetrics
+    from sluice.sidecar.tracing import ExchangeTrace
 
 __all__ = ["Chain", "Decision", "build_chain"]
 
@@ -82,14 +83,23 @@ class Chain:
         # With nothing to read in the response, its bytes pass through unparsed.
         self.reads_response = self.reads_text or self.holds_tool_calls or self.observes_response
 
-    async def run(self, hook: Hook, decisions: list[Decision]) -> None:
-        """Call every policy that handles ``hook``, in order, until one refuses or blocks."""
+    async def run(
+        self, hook: Hook, decisions: list[Decision], trace: ExchangeTrace | None = None
+    ) -> None:
+        """Call every policy that handles ``hook``, in order, until one refuses or blocks
+        (``trace``: the exchange's, when it is traced)."""
         for policy in self._by_hook[hook.name]:
-            await self._call(policy, hook, decisions)
+            await self._call(policy, hook, decisions, trace)
             if _stopped(hook):
                 return
 
-    async def run_text(self, context: ExchangeContext, text: str, decisions: list[Decision]) -> str:
+    async def run_text(
+        self,
+        context: ExchangeContext,
+        text: str,
+        decisions: list[Decision],
+        trace: ExchangeTrace | None = None,
+    ) -> str:
         """A whole text block through every policy that reads text, in order: its
         ``text`` hook, or its ``text_delta`` hook once with the whole block (``final``)."""
         for policy in self._text_readers:
@@ -98,11 +108,30 @@ class Chain:
                 hook = TextHook(context, text)
             else:
                 hook = TextDeltaHook(context, text, final=True)
-            await self._call(policy, hook, decisions)
+            await self._call(policy, hook, decisions, trace)
             text = hook.text
         return text
 
-    async def _call(self, policy: Policy[Any], hook: Hook, decisions: list[Decision]) -> None:
+    async def _call(
+        self,
+        policy: Policy[Any],
+        hook: Hook,
+        decisions: list[Decision],
+        trace: ExchangeTrace | None,
+    ) -> None:
+        if trace is None:
+            await self._guarded(policy, hook, decisions)
+        elif hook.name == "text_delta":  # one per window of streamed text: counted only
+            trace.text_delta(await self._guarded(policy, hook, decisions))
+        else:
+            with trace.hook(policy.name, hook.name) as span:
+                span.decided(await self._guarded(policy, hook, decisions))
+
+    async def _guarded(
+        self, policy: Policy[Any], hook: Hook, decisions: list[Decision]
+    ) -> Decision | None:
+        """Call ``policy``'s handler of ``hook``; what it decided (``None``: it let the
+        event pass), recorded in ``decisions`` and counted."""
         handler = cast(Callable[[Hook], Awaitable[None]], getattr(policy, hook.name))
         before = _snapshot(hook)
         started = time.perf_counter()
@@ -120,18 +149,20 @@ class Chain:
             fail_closed = policy.config.on_error == "block"
             _apply_failure(hook, policy.name, "timed out" if timed_out else "failed", fail_closed)
             outcome = "failed closed" if fail_closed else "failed open"
-            decisions.append(
-                Decision(policy.name, hook.name, "error", f"{detail}; {outcome}", elapsed)
-            )
+            failure = Decision(policy.name, hook.name, "error", f"{detail}; {outcome}", elapsed)
+            decisions.append(failure)
             if self.metrics is not None:
                 self.metrics.decision(policy.name, hook.name, "error")
-            return
+            return failure
         elapsed = time.perf_counter() - started
         action = _action(hook, before)
+        decision = None
         if action is not None:
-            decisions.append(Decision(policy.name, hook.name, action[0], action[1], elapsed))
+            decision = Decision(policy.name, hook.name, action[0], action[1], elapsed)
+            decisions.append(decision)
         if self.metrics is not None:
             self.metrics.decision(policy.name, hook.name, "pass" if action is None else action[0])
+        return decision
 
 
 def _stopped(hook: Hook) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
 from sluice.model import Block, Format, Response, Text, ToolCall
@@ -45,6 +45,9 @@ from sluice.sidecar.formats import (
 from sluice.sidecar.refusal import refusal_text
 from sluice.sidecar.sse import SSEEvent, SSEParser
 from sluice.sidecar.text_windows import TextWindows
+
+if TYPE_CHECKING:
+    from sluice.sidecar.tracing import ExchangeTrace
 
 __all__ = ["BodyEnforcer", "StreamEnforcer"]
 
@@ -104,9 +107,12 @@ class StreamEnforcer:
         *,
         output_limit: int | None = None,
         max_event: int | None = None,
+        trace: ExchangeTrace | None = None,
     ) -> None:
         """``max_event``: the largest SSE event read, in bytes (beyond, ``feed`` raises
-        :class:`~sluice.sidecar.sse.EventTooLarge`)."""
+        :class:`~sluice.sidecar.sse.EventTooLarge`); ``trace``: the exchange's, when it is
+        traced."""
+        self._trace = trace
         self._chain = chain
         self._decoder = decoder
         # Characters of output left before the stream is cut (None: no limit).
@@ -265,7 +271,7 @@ class StreamEnforcer:
             yield out
         if self._chain.observes_response and not self._cut:
             hook = ResponseHook(self._context, self._decoder.finish())
-            await self._chain.run(hook, self._decisions)
+            await self._chain.run(hook, self._decisions, self._trace)
 
     async def _closing(self) -> AsyncIterator[bytes | None]:
         async for out in self._decisions_left():  # what a caller of feed_now left undecided
@@ -385,10 +391,14 @@ class StreamEnforcer:
         return out
 
     async def _run_text(self, text: str, decided: list[str]) -> None:
-        decided.append(await self._chain.run_text(self._context, text, self._decisions))
+        decided.append(
+            await self._chain.run_text(self._context, text, self._decisions, self._trace)
+        )
 
     async def _decide(self, hook: Hook) -> AsyncIterator[bytes | None]:
-        async for out in _hook_run(self._chain.run(hook, self._decisions), self._keepalive_s):
+        async for out in _hook_run(
+            self._chain.run(hook, self._decisions, self._trace), self._keepalive_s
+        ):
             yield out
 
     async def _flush(self, *, upstream_ended: bool) -> AsyncIterator[bytes | None]:
@@ -426,7 +436,9 @@ class BodyEnforcer:
         adapter: Adapter,
         context: ExchangeContext,
         decisions: list[Decision],
+        trace: ExchangeTrace | None = None,
     ) -> None:
+        self._trace = trace
         self._chain = chain
         self._adapter = adapter
         self._context = context
@@ -444,7 +456,9 @@ class BodyEnforcer:
         response = self._adapter.parse_response(original)
         changed = await self._apply(response)
         if self._chain.observes_response:
-            await self._chain.run(ResponseHook(self._context, response), self._decisions)
+            await self._chain.run(
+                ResponseHook(self._context, response), self._decisions, self._trace
+            )
         return self._adapter.render_response(response, original) if changed else original
 
     async def _apply(self, response: Response) -> bool:
@@ -455,7 +469,7 @@ class BodyEnforcer:
         for block in response.blocks:
             if isinstance(block, ToolCall) and self._chain.reads_tool_calls:
                 hook = ToolCallHook(self._context, block)
-                await self._chain.run(hook, self._decisions)
+                await self._chain.run(hook, self._decisions, self._trace)
                 outcome.calls += 1
                 if hook.blocked is not None:
                     outcome.blocked += 1
@@ -465,7 +479,9 @@ class BodyEnforcer:
                     calls.append(hook.call)
                     changed |= hook.call != block
             elif isinstance(block, Text) and self._chain.reads_text:
-                text = await self._chain.run_text(self._context, block.text, self._decisions)
+                text = await self._chain.run_text(
+                    self._context, block.text, self._decisions, self._trace
+                )
                 texts.append(Text(text) if text != block.text else block)
                 changed |= text != block.text
             elif isinstance(block, ToolCall):
@@ -474,7 +490,7 @@ class BodyEnforcer:
                 texts.append(block)
         if self._chain.adds_at_end:
             end = EndHook(self._context)
-            await self._chain.run(end, self._decisions)
+            await self._chain.run(end, self._decisions, self._trace)
             texts += [Text(text) for text in end.added]
             changed |= bool(end.added)
         if changed:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sluice.auth.identity import Gate
 from sluice.config import AuthConfig
@@ -66,6 +66,9 @@ from sluice.sidecar.verdicts import (
     split,
 )
 from sluice.sidecar.vertex import VertexError, adapt_vertex_request, from_vertex_client
+
+if TYPE_CHECKING:
+    from sluice.sidecar.tracing import ExchangeTrace
 
 __all__ = [
     "MAX_CHUNK",
@@ -129,6 +132,7 @@ class Exchange:
         "response_started",
         "routing",
         "status",
+        "trace",
     )
 
     def __init__(
@@ -139,8 +143,11 @@ class Exchange:
         metering: Metering | None = None,
         gate: Gate | None = None,
         bounds: Bounds | None = None,
+        trace: ExchangeTrace | None = None,
     ) -> None:
-        """``gate``: who may call, and as whom (default: passthrough, nobody checked)."""
+        """``gate``: who may call, and as whom (default: passthrough, nobody checked);
+        ``trace``: the exchange's spans, when the request is traced."""
+        self.trace = trace
         self._keepalive_s = keepalive_s
         self._bounds = bounds if bounds is not None else Bounds()
         self._recorder = recorder
@@ -202,6 +209,7 @@ class Exchange:
         """The exchange is over (or abandoned): hand what was captured to the event log,
         count it in the metrics (both once)."""
         if self.finished:
+            self._end_trace()
             return
         self.finished = True
         if self.account is not None:
@@ -217,6 +225,24 @@ class Exchange:
                 decisions=self.decisions,
                 model=self.request.model if self.request is not None else None,
             )
+        self._end_trace()
+
+    def _end_trace(self) -> None:
+        """End the exchange's span (once), with what the exchange came to."""
+        trace, self.trace = self.trace, None
+        if trace is None:
+            return
+        routing = self.routing
+        trace.finish(
+            provider=routing.provider,
+            # The format the provider speaks (the route's, unless the request was translated).
+            backend=routing.target.format if routing.target is not None else routing.format,
+            cloud=routing.cloud,
+            status=self.status,
+            outcome=self.outcome(),
+            usage=self.account.meter.usage() if self.account is not None else {},
+            chain=self.chain.name,
+        )
 
     async def on_request_headers(
         self,
@@ -276,6 +302,9 @@ class Exchange:
             self.capturing = Capturing(
                 self._recorder, fmt, routing.route, routing.provider, caller, body
             )
+            if self.trace is not None:  # the event-log writer's span joins the trace
+                self.capturing.capture.traceparent = self.trace.traceparent()
+                self.trace.recorded_as(self.capturing.capture.id)
         account = self.account = None if relay else TokenAccount(fmt, self._metering, caller)
         adapter = self._adapter = adapter_for(fmt)
         try:
@@ -284,6 +313,9 @@ class Exchange:
             elif routing.route == BEDROCK_CLIENT_PATH:  # a client in Bedrock mode
                 body = from_bedrock_client(routing.path, body)
             self.request = adapter.parse_request(body)
+            if self.trace is not None:
+                request = self.request
+                self.trace.requested(fmt, routing.route, request.model, request.max_tokens)
         except (FormatError, ValueError) as exc:  # ValueError: a Vertex client's body
             if self._metrics is not None:
                 self._metrics.error("invalid_request")
@@ -317,7 +349,7 @@ class Exchange:
             return self._continue(body)
         editor = editor_for(fmt, self.request.body)
         hook = RequestHook(self.context, editor, size=len(body))
-        await chain.run(hook, self.decisions)
+        await chain.run(hook, self.decisions, self.trace)
         if hook.refused is not None:
             return self._refuse(adapter.error_body(400, "invalid_request_error", hook.refused))
         if not editor.changed:
@@ -438,6 +470,7 @@ class Exchange:
             keepalive_s=self._keepalive_s,
             bounds=self._bounds,
             allowance=allowance,
+            trace=self.trace,
         )
         if cloud:
             return ResponseHeaderChanges(remove=("content-length",), set=cloud)
@@ -507,6 +540,8 @@ class Exchange:
         meter it, capture it; at the end, finish the exchange."""
         if self.account is not None:  # usage, time to first token
             self.account.feed(chunk)
+        if self.trace is not None:  # the stop reason
+            self.trace.feed(chunk)
         if self.capturing is not None:  # for the event log, unparsed
             self.capturing.received(chunk)
         if end:
@@ -541,7 +576,7 @@ class Exchange:
         if isinstance(upstream, BedrockStream) and reader is not None:
             # Bedrock's frames, already split into events: the chain need not parse them again.
             events = _drained(upstream, chunk, end)
-            if capturing is not None or self.account is not None:
+            if capturing is not None or self.account is not None or self.trace is not None:
                 chunk = _joined(events)
         elif upstream is not None:  # a cloud provider's framing first
             chunk = upstream.feed(chunk) + (upstream.close() if end else b"")
@@ -550,7 +585,7 @@ class Exchange:
         if events is None and self._events is not None and reader is not None:
             # The translator's events go to the chain as they are, not parsed again.
             events = _drained(self._events, chunk, end)
-            if self.account is not None:
+            if self.account is not None or self.trace is not None:
                 chunk = _joined(events)
         if events is None and translator is not None:  # from here on, the client's format
             chunk = translator.feed(chunk)
@@ -558,6 +593,8 @@ class Exchange:
                 chunk += translator.close()
         if self.account is not None:
             self.account.feed(chunk)
+        if self.trace is not None:  # the stop reason
+            self.trace.feed(chunk)
         if reader is None:
             return self._delivered(chunk, end), None
         try:

@@ -29,11 +29,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
 from sluice.policy import ModelClient, ModelEndpoint
+
+if TYPE_CHECKING:
+    from sluice.sidecar.tracing import ModelCallSpan, Tracing
 
 __all__ = [
     "HttpModelClient",
@@ -87,7 +90,15 @@ class HttpModelClient:
     running event loop, and kept until :meth:`aclose`. Also an async context manager.
     """
 
-    def __init__(self, endpoint: ModelEndpoint, *, timeout_s: float = _BACKSTOP_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        endpoint: ModelEndpoint,
+        *,
+        timeout_s: float = _BACKSTOP_TIMEOUT_S,
+        tracing: Tracing | None = None,
+    ) -> None:
+        """``tracing``: the worker's tracer; a call made in a traced hook gets a span."""
+        self._tracing = tracing
         self.endpoint = endpoint
         self.url = _url(endpoint)
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
@@ -98,8 +109,22 @@ class HttpModelClient:
 
     async def complete(self, system: str, prompt: str) -> str:
         """The model's text answer to ``prompt`` under ``system``; raises :class:`ModelError`."""
+        if self._tracing is None:
+            return await self._complete(system, prompt, None)
+        endpoint = self.endpoint
+        with self._tracing.model_call(endpoint.api, endpoint.model, self.url) as span:
+            try:
+                return await self._complete(system, prompt, span)
+            except ModelError as exc:
+                if span is not None:
+                    span.failed(str(exc))
+                raise
+
+    async def _complete(self, system: str, prompt: str, span: ModelCallSpan | None) -> str:
         key = self._key()
         body, headers = _request(self.endpoint, system, prompt, key)
+        if span is not None:  # the judge's own tracing, if any, joins the request's trace
+            headers.update(span.headers)
         try:
             async with self._open().post(self.url, json=body, headers=headers) as response:
                 raw = await response.read()
@@ -109,11 +134,15 @@ class HttpModelClient:
                 f"cannot reach {self.url}: {_redact(str(exc) or type(exc).__name__, key)}"
             ) from None
         if status >= 400:
+            if span is not None:
+                span.answered(status, None)
             raise ModelStatusError(self.url, status, _redact(_error_message(raw), key))
         try:
             answer = json.loads(raw)
         except ValueError:
             raise ModelAnswerError(f"{self.url} answered {status} with non-JSON") from None
+        if span is not None:
+            span.answered(status, answer)
         if self.endpoint.api == "anthropic":
             return _anthropic_text(self.url, answer)
         return _openai_text(self.url, answer)
@@ -165,13 +194,16 @@ class ModelClients:
         await clients.aclose()
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tracing: Tracing | None = None) -> None:
+        """``tracing``: the worker's tracer, handed to every client."""
+        self._tracing = tracing
         self._clients: dict[ModelEndpoint, HttpModelClient] = {}
 
     def __call__(self, endpoint: ModelEndpoint) -> ModelClient:
         client = self._clients.get(endpoint)
         if client is None:
-            client = self._clients[endpoint] = HttpModelClient(endpoint)
+            client = HttpModelClient(endpoint, tracing=self._tracing)
+            self._clients[endpoint] = client
         return client
 
     async def aclose(self) -> None:

@@ -19,12 +19,16 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from sluice.hooks import ExchangeContext
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, StreamEnforcer
 from sluice.sidecar.formats import Adapter, FormatError
 from sluice.sidecar.sse import EventTooLarge, SSEEvent
+
+if TYPE_CHECKING:
+    from sluice.sidecar.tracing import ExchangeTrace
 
 __all__ = ["Bounds", "CutShort", "Framing", "ResponseReader", "framing_of", "sniff"]
 
@@ -116,6 +120,7 @@ class ResponseReader:
         "_keepalive_s",
         "_label",
         "_reader",
+        "_trace",
     )
 
     def __init__(
@@ -129,9 +134,11 @@ class ResponseReader:
         keepalive_s: float,
         bounds: Bounds,
         allowance: int | None = None,
+        trace: ExchangeTrace | None = None,
     ) -> None:
         """``label``: the framing the content type names; ``allowance``: output tokens a
-        budget leaves a stream (it is cut there)."""
+        budget leaves a stream (it is cut there); ``trace``: the exchange's, when traced."""
+        self._trace = trace
         self._chain = chain
         self._adapter = adapter
         self._context = context
@@ -265,7 +272,9 @@ class ResponseReader:
 
     def _start(self, framing: Framing) -> StreamEnforcer | BodyEnforcer:
         if framing is Framing.JSON:
-            return BodyEnforcer(self._chain, self._adapter, self._context, self._decisions)
+            return BodyEnforcer(
+                self._chain, self._adapter, self._context, self._decisions, self._trace
+            )
         chain = self._chain
         cut = self._allowance is not None
         return StreamEnforcer(
@@ -279,6 +288,7 @@ class ResponseReader:
             self._keepalive_s,
             output_limit=self._allowance,
             max_event=self._bounds.max_sse_event,
+            trace=self._trace,
         )
 
     def fail(self, message: str) -> bytes:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sluice.model import Format, Response, Usage
 from sluice.sidecar.formats import FormatError, adapter_for
@@ -27,6 +28,11 @@ from sluice.sidecar.sse import SSEParser
 from sluice.store import Decision, EventKind, ExchangeRecord, Outcome, Store
 from sluice.store.keys import touch_last_used
 from sluice.store.users import readable_user
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Span
+
+    from sluice.sidecar.tracing import Tracing
 
 __all__ = ["Capture", "capture_size", "read_response", "store_sink", "to_record"]
 
@@ -67,6 +73,8 @@ class Capture:
     limit: int | None = None  # bytes kept of the four bodies together; None: all
     kept: int = 0  # bytes kept so far, counted against ``limit``
     truncated: dict[str, int] = field(default_factory=dict)  # body -> bytes cut from it
+    # The exchange span's W3C context when the request was traced: the writer's span joins it.
+    traceparent: str | None = None
 
     def __post_init__(self) -> None:
         if self.limit is not None:
@@ -246,18 +254,32 @@ def to_record(capture: Capture) -> ExchangeRecord:
     )
 
 
-def store_sink(store: Store) -> Callable[[Sequence[Capture]], Awaitable[None]]:
+def store_sink(
+    store: Store, tracing: Tracing | None = None
+) -> Callable[[Sequence[Capture]], Awaitable[None]]:
     """The recorder's sink: parse each capture, write the batch in one transaction, then
-    note when each Sluice key in it was last used (one statement; off the data path)."""
+    note when each Sluice key in it was last used (one statement; off the data path).
+
+    ``tracing``: the writer's tracer; a capture of a traced exchange gets an
+    ``event_log.write`` span in that exchange's trace, from parsing to the batch's commit."""
 
     async def sink(batch: Sequence[Capture]) -> None:
-        records = []
-        for capture in batch:
-            try:
-                records.append(to_record(capture))
-            except Exception:  # one unreadable exchange must not block the others
-                log.exception("event log: exchange %s could not be recorded", capture.id)
-        await store.write(records)
+        spans = _write_spans(tracing, batch) if tracing is not None else []
+        try:
+            records = []
+            for capture in batch:
+                try:
+                    records.append(to_record(capture))
+                except Exception:  # one unreadable exchange must not block the others
+                    log.exception("event log: exchange %s could not be recorded", capture.id)
+            await store.write(records)
+        except Exception as exc:
+            for span in spans:
+                span.record_exception(exc)
+                span.end()
+            raise
+        for span in spans:
+            span.end()
         used: dict[str, datetime] = {}
         for record in records:
             if record.key_id is not None:
@@ -267,6 +289,19 @@ def store_sink(store: Store) -> Callable[[Sequence[Capture]], Awaitable[None]]:
         await touch_last_used(store, used)  # a retried batch writes the same times again
 
     return sink
+
+
+def _write_spans(tracing: Tracing, batch: Sequence[Capture]) -> list[Span]:
+    """An ``event_log.write`` span for each capture of a traced exchange in ``batch``."""
+    spans = []
+    for capture in batch:
+        span = tracing.span("event_log.write", capture.traceparent)
+        if span is not None:
+            span.set_attributes(
+                {"sluice.exchange.id": capture.id, "sluice.event_log.batch": len(batch)}
+            )
+            spans.append(span)
+    return spans
 
 
 def decision(policy: str, hook: str, action: str, reason: str, seconds: float) -> Decision:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import grpc
@@ -53,6 +53,9 @@ from sluice.sidecar.reading import Bounds
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture
 from sluice.sidecar.routes import RouteTable
+
+if TYPE_CHECKING:
+    from sluice.sidecar.tracing import Tracing
 
 __all__ = ["MAX_MESSAGE_BYTES", "ExtProcServer", "serve"]
 
@@ -285,10 +288,13 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         bounds: Bounds | None = None,
         message_timeout_s: float = 5.0,
         relay: Relay | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
         """``gate``: who may call (default: passthrough, nobody is checked);
         ``message_timeout_s``: Envoy's deadline for a reply (``sidecar.message_timeout_ms``);
-        ``relay``: where failovers go (routes with ``failover`` lists)."""
+        ``relay``: where failovers go (routes with ``failover`` lists); ``tracing``: the
+        worker's tracer (``None``: tracing is off, and nothing is spent on it)."""
+        self.tracing = tracing
         self.relay = relay
         self.metering = metering
         self.gate = gate
@@ -304,6 +310,9 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         request_iterator: AsyncIterator[pb.ProcessingRequest],
         context: grpc.aio.ServicerContext[pb.ProcessingRequest, pb.ProcessingResponse],
     ) -> AsyncIterator[pb.ProcessingResponse]:
+        trace = None
+        if self.tracing is not None:  # Envoy's ext_proc span, from the stream's metadata
+            trace = self.tracing.exchange(context.invocation_metadata())
         exchange = Exchange(
             self.chains,
             self.keepalive_s,
@@ -311,6 +320,7 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
             self.metering,
             gate=self.gate,
             bounds=self.bounds,
+            trace=trace,
         )
         metrics = self.chains.metrics  # the exchange's: it keeps the chains it started with
         messages = 0
@@ -442,11 +452,11 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         routing = exchange.routing
         first = routing.provider
         while True:
+            headers = relayed_headers(routing.headers, provider)
+            if exchange.trace is not None:  # the failover's spans join the exchange's trace
+                headers["traceparent"] = exchange.trace.traceparent()
             response = await self.relay.send(
-                exchange.path,
-                relayed_headers(routing.headers, provider),
-                exchange.approved,
-                _FAILOVER_WAIT_S,
+                exchange.path, headers, exchange.approved, _FAILOVER_WAIT_S
             )
             if response is None:
                 routing.provider = first

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sluice.sidecar.recorder import Recorder
     from sluice.sidecar.recording import Capture
     from sluice.sidecar.server import ExtProcServer
+    from sluice.sidecar.tracing import Tracing
     from sluice.store.budgets import BudgetLedger
     from sluice.store.policies import PolicyVersions
 
@@ -63,7 +64,8 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     socket_path = config.sidecar.socket_paths()[index]
     socket_path.parent.mkdir(parents=True, exist_ok=True)
     socket_path.unlink(missing_ok=True)  # left behind by a worker that was killed
-    models = ModelClients()  # shared by every chain, across reloads; closed at shutdown
+    tracing = _open_tracing(config)
+    models = ModelClients(tracing)  # shared by every chain, across reloads; closed at shutdown
     event_log = await _open_event_log(config)
     metering, ledger = _open_metering(config)
     versions = PolicyVersions.open(config.store_url) if config.store_url else None
@@ -84,6 +86,7 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
         ),
         message_timeout_s=config.sidecar.message_timeout_ms / 1000,
         relay=relay,
+        tracing=tracing,
     )
     server = await serve(servicer, f"unix:{socket_path}")
     budgets = metering.budgets if metering is not None else None
@@ -133,7 +136,18 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
         sender, recorder = event_log
         await recorder.aclose(timeout=max(grace, 1))  # send what the last streams left
         await sender.aclose()
+    if tracing is not None:  # the last streams' spans (a blocking flush, within its timeout)
+        await asyncio.to_thread(tracing.shutdown)
     socket_path.unlink(missing_ok=True)
+
+
+def _open_tracing(config: GatewayConfig) -> Tracing | None:
+    """The worker's tracer; ``None`` (and OpenTelemetry not even loaded) when tracing is off."""
+    if not config.tracing.enabled:
+        return None
+    from sluice.sidecar.tracing import Tracing
+
+    return Tracing.from_config(config.tracing)
 
 
 async def _open_event_log(config: GatewayConfig) -> tuple[CaptureSender, Recorder[Capture]] | None:

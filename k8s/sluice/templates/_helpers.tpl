@@ -118,7 +118,7 @@ The event log's URL. Postgres: everything but the password, which reaches the dr
 {{- define "sluice.checkConfig" -}}
 {{- $config := .Values.config | default dict }}
 {{- $owned := dict
-  "" (list "listener" "store_url")
+  "" (list "listener" "store_url" "tracing")
   "envoy" (list "admin_address" "admin_port" "stats_address" "stats_port")
   "sidecar" (list "socket_dir")
   "admin" (list "address" "port" "key" "viewer_key") }}
@@ -127,7 +127,7 @@ The event log's URL. Postgres: everything but the password, which reaches the dr
 {{- $scope := ternary $config (get $config $section | default dict) (eq $section "") }}
 {{- range $keys }}
 {{- if hasKey $scope . }}
-{{- fail (printf "config.%s%s is set by the chart (see values.yaml: ports, store, adminKey); remove it" (ternary "" (printf "%s." $section) (eq $section "")) .) }}
+{{- fail (printf "config.%s%s is set by the chart (see values.yaml: ports, store, adminKey, tracing); remove it" (ternary "" (printf "%s." $section) (eq $section "")) .) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -193,7 +193,17 @@ key file, and no GOOGLE_APPLICATION_CREDENTIALS in extraEnv naming one.
   "store_url" nil }}
 {{- $url := include "sluice.storeUrl" . }}
 {{- if $url }}{{ $_ := set $pod "store_url" $url }}{{ end }}
+{{- with .Values.tracing }}{{ if .endpoint }}
+{{- $_ := set $pod "tracing" (dict "endpoint" .endpoint "sampling" .sampling "service_name" .serviceName) }}
+{{- end }}{{ end }}
 {{- toYaml (mergeOverwrite (deepCopy (.Values.config | default dict)) $pod) }}
+{{- end }}
+
+{{/* The port of tracing.endpoint (its scheme's default when it names none). */}}
+{{- define "sluice.collectorPort" -}}
+{{- $host := (urlParse .Values.tracing.endpoint).host }}
+{{- if regexMatch ":[0-9]+$" $host }}{{ regexFind "[0-9]+$" $host }}
+{{- else }}{{ ternary 443 80 (hasPrefix "https:" .Values.tracing.endpoint) }}{{ end }}
 {{- end }}
 
 {{/* sidecar.grace_period_s, rounded up to whole seconds. */}}

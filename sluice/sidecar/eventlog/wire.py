@@ -76,6 +76,7 @@ def encode(capture: Capture) -> bytes:
         "limit": capture.limit,
         "kept": capture.kept,
         "truncated": capture.truncated,
+        "traceparent": capture.traceparent,
     }
     head = json.dumps(header, separators=(",", ":")).encode()
     size = 4 + len(head) + sum(lengths)
@@ -132,6 +133,7 @@ def decode(frame: bytes) -> Capture:
         # Set after construction: the worker cut the bodies already.
         capture.limit, capture.kept = header["limit"], header["kept"]
         capture.model = header["model"]
+        capture.traceparent = header.get("traceparent")  # absent from an older worker
         capture.truncated = {str(part): int(size) for part, size in header["truncated"].items()}
         return capture
     except (AttributeError, KeyError, TypeError, ValueError, struct.error) as exc:

@@ -21,6 +21,7 @@ import os
 import signal
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL
 
@@ -29,6 +30,9 @@ from sluice.sidecar.eventlog.wire import FrameError, decode, frame_size
 from sluice.sidecar.metrics import event_log_metrics
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture, capture_size, store_sink
+
+if TYPE_CHECKING:
+    from sluice.sidecar.tracing import Tracing
 
 __all__ = ["run_writer", "socket_path"]
 
@@ -49,8 +53,9 @@ async def _serve(config: GatewayConfig) -> None:
     await check_version(url)
     store = Store(url)
     metrics = event_log_metrics().queue("writer") if config.sidecar.metrics else None
+    tracing = _open_tracing(config)
     recorder: Recorder[Capture] = Recorder(
-        store_sink(store),
+        store_sink(store, tracing),
         capacity=config.store_queue,
         max_bytes=config.store_queue_bytes,
         size=capture_size,
@@ -113,7 +118,18 @@ async def _serve(config: GatewayConfig) -> None:
         recorder.failures,
     )
     await store.close()
+    if tracing is not None:
+        await asyncio.to_thread(tracing.shutdown)
     path.unlink(missing_ok=True)
+
+
+def _open_tracing(config: GatewayConfig) -> Tracing | None:
+    """The writer's tracer (its spans join the traces the captures name), or ``None``."""
+    if not config.tracing.enabled:
+        return None
+    from sluice.sidecar.tracing import Tracing
+
+    return Tracing.from_config(config.tracing, "-event-log")
 
 
 async def _skip(reader: asyncio.StreamReader, size: int) -> None:

@@ -56,6 +56,7 @@ def full_capture() -> Capture:
                 data={"verdict": "safe"},
             ),
         ],
+        traceparent="00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
     )
 
 
