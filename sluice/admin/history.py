@@ -1,7 +1,7 @@
 """The history API: sessions (filtered, searched, paginated), transcripts, exports, exchanges.
 
     GET /api/sessions?since=&until=&user=&client=&auth_user=&team=&key_id=&model=&modified=
-                     &q=&cursor=&limit=
+                     &cwd=&git_branch=&platform=&q=&cursor=&limit=
     GET /api/sessions/{id}                a session as a transcript
     GET /api/sessions/{id}/export.md      ... as Markdown
     GET /api/sessions/{id}/export.jsonl   ... as JSON Lines
@@ -71,6 +71,9 @@ def session_filter(query: Any) -> SessionFilter:
         model=query.get("model") or None,
         modified=_flag(query, "modified"),
         search=(query.get("q") or "").strip() or None,
+        cwd=query.get("cwd") or None,
+        git_branch=query.get("git_branch") or None,
+        platform=query.get("platform") or None,
     )
 
 
