@@ -21,6 +21,7 @@ import os
 import signal
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL
 
@@ -29,6 +30,9 @@ from sluice.sidecar.eventlog.wire import FrameError, decode, frame_size
 from sluice.sidecar.metrics import event_log_metrics
 from sluice.sidecar.recorder import Recorder
 from sluice.sidecar.recording import Capture, capture_size, store_sink
+
+if TYPE_CHECKING:
+    from sluice.store import Store
 
 __all__ = ["run_writer", "socket_path"]
 
@@ -90,6 +94,7 @@ async def _serve(config: GatewayConfig) -> None:
             writer.close()
 
     pruning = asyncio.create_task(_prune_hourly(config, url))
+    titling = _start_titles(config, store)
     path = socket_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
@@ -102,6 +107,8 @@ async def _serve(config: GatewayConfig) -> None:
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
     pruning.cancel()
+    if titling is not None:
+        titling.cancel()
     server.close()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(server.wait_closed(), 1)
@@ -114,6 +121,24 @@ async def _serve(config: GatewayConfig) -> None:
     )
     await store.close()
     path.unlink(missing_ok=True)
+
+
+def _start_titles(config: GatewayConfig, store: Store) -> asyncio.Task[None] | None:
+    """The session titler's task, when ``session_titles.model`` is set."""
+    settings = config.session_titles
+    if settings.model is None:
+        return None
+    from sluice.sidecar.eventlog.titles import SessionTitler
+    from sluice.sidecar.llm_client import model_client
+
+    metrics = event_log_metrics() if config.sidecar.metrics else None
+    titler = SessionTitler(store, model_client(settings.model), settings, metrics=metrics)
+    log.info(
+        "session titles: written by %s every %d messages",
+        settings.model.model,
+        settings.every_messages,
+    )
+    return asyncio.create_task(titler.run())
 
 
 async def _skip(reader: asyncio.StreamReader, size: int) -> None:
