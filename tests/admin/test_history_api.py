@@ -346,3 +346,23 @@ async def test_sessions_say_where_claude_code_ran_and_filter_on_it(
     assert transcript["session"]["git_repo"] is False
     assert transcript["session"]["cwd"] == "/tmp/ins/home2/scratch"
     assert transcript["session"]["title"] is None
+
+
+async def test_a_session_downloads_as_a_claude_code_transcript(
+    client: Client, store: Store
+) -> None:
+    await seed_claude_code(store)
+    response = await client.get(
+        "/api/sessions/cc-git/export.claude.jsonl?cwd=/home/ada/widgets", headers=auth(VIEWER_KEY)
+    )
+    assert response.status == 200
+    assert response.headers["X-Claude-Code-Project"] == "~/.claude/projects/-home-ada-widgets"
+    lines = [json.loads(line) for line in (await response.text()).splitlines()]
+    assert [line["type"] for line in lines] == ["user", "attachment", "assistant"]
+    assert {line["cwd"] for line in lines} == {"/home/ada/widgets"}
+    name = response.headers["Content-Disposition"].split('"')[1]
+    assert name == f"{lines[0]['sessionId']}.jsonl"
+    await store.write([record(0)])  # s1, whose client never said where it ran
+    where = await client.get("/api/sessions/s1/export.claude.jsonl", headers=auth(VIEWER_KEY))
+    assert where.status == 400
+    assert "give one" in (await where.json())["error"]

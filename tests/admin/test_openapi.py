@@ -130,6 +130,11 @@ async def test_every_endpoint_answers_as_documented(
             client, "get", "/api/sessions?git_branch=feature/insights", 200, headers=viewer
         )
         await c.check(client, "get", "/api/sessions/cc-git", 200, headers=viewer)
+        claude = "/api/sessions/{}/export.claude.jsonl"
+        await c.check(client, "get", claude.format("cc-git"), 200, headers=viewer)
+        await c.check(client, "get", claude.format("s2") + "?cwd=/w", 400, headers=viewer)
+        await c.check(client, "get", claude.format("nope"), 404, headers=viewer)
+        await c.check(client, "get", claude.format("cc-git"), 401, headers=nobody)
         await c.check(client, "get", "/api/sessions/nope", 404, headers=viewer)
         await c.check(client, "get", "/api/sessions/s1", 401, headers=nobody)
         for export in ("export.md", "export.jsonl"):
