@@ -229,15 +229,43 @@ async def _add_totals(db: AsyncConnection, summaries: list[SessionSummary]) -> N
         summary.modified += int(modified or 0)
         if model and model not in summary.models:
             summary.models.append(model)
-    untitled = [summary.id for summary in summaries if not summary.title]
+    untitled = [summary for summary in summaries if not summary.title]
     if not untitled:
         return
+    holders = await _first_holders(db, untitled)
     first_user = select(m.session_id, m.content).where(
-        m.session_id.in_(untitled), m.seq == _first_user_seq()
+        m.session_id.in_(set(holders.values())), m.seq == _first_user_seq()
     )
-    for session_id, content in await db.execute(first_user):
-        if title := prompt_text(content, 120):
-            by_id[session_id].title, by_id[session_id].title_source = title, "prompt"
+    prompts = {sid: prompt_text(content, 120) for sid, content in await db.execute(first_user)}
+    for summary in untitled:
+        if title := prompts.get(holders[summary.id], ""):
+            summary.title, summary.title_source = title, "prompt"
+
+
+async def _first_holders(db: AsyncConnection, summaries: list[SessionSummary]) -> dict[str, str]:
+    """For each session, the session that stores its first messages: itself, or for a
+    branch (Claude Code starts one at its second request) the ancestor it shares them
+    with. One query, for the families of the branches only."""
+    holders = {summary.id: summary.id for summary in summaries}
+    roots = {summary.root_id for summary in summaries if summary.parent_id is not None}
+    if not roots:
+        return holders
+    s = t.sessions.c
+    family = {
+        row.id: (row.parent_id, row.fork_seq)
+        for row in await db.execute(
+            select(s.id, s.parent_id, s.fork_seq).where(s.root_id.in_(roots))
+        )
+    }
+    for summary in summaries:
+        current = summary.id
+        for _ in range(len(family)):
+            parent, fork_seq = family.get(current, (None, 0))
+            if parent is None or fork_seq == 0:
+                break
+            current = parent
+        holders[summary.id] = current
+    return holders
 
 
 def _first_user_seq() -> Any:

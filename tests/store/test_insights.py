@@ -120,3 +120,20 @@ async def test_a_later_turn_that_says_nothing_keeps_what_was_said(store: Store) 
     transcript = await store.read_session("cc1")
     assert transcript is not None
     assert transcript.insights.cwd == "/tmp/ins/home/project"
+
+
+async def test_the_branch_claude_code_starts_at_its_second_request_keeps_title_and_place(
+    store: Store,
+) -> None:
+    """Claude Code 2.1.332 sends its environment as text blocks in its first request and as
+    a string in the next ones: the store keeps the second turn as a branch of the first."""
+    first = recorded("git_branch")
+    second = answered(first, "hi", "now fix the tests")
+    [block] = second["messages"][1]["content"]
+    second["messages"][1]["content"] = block["text"]
+    await store.write([record(0, session_id="cc1", request=first)])
+    await store.write([record(1, session_id="cc1", request=second)])
+    branch, root = (await store.list_sessions(SessionFilter())).sessions
+    assert (branch.id, branch.parent_id, root.id) == ("cc1/1", "cc1", "cc1")
+    assert (branch.title, branch.title_source) == ("say hi", "prompt")  # from the shared part
+    assert (branch.cwd, branch.git_branch) == ("/tmp/ins/home/project", "feature/insights")
