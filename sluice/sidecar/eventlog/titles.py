@@ -1,10 +1,12 @@
 """The event-log writer's session titler: a model names each session, off the data path.
 
-Every ``interval_s`` the titler asks the store for sessions active in the last day that
-need a title (none yet, or ``every_messages`` more messages since the last one), asks the
-configured model for each (one at a time, each within ``timeout_s``) and stores the
-answer. It runs in the writer process, beside the batches it writes: a slow or failing
-model delays only titles, never traffic nor the recording of it. A failure is logged,
+Every ``interval_s`` the titler asks the store for sessions active since its last look
+(at start: in the last day) that need a title (none yet, or ``every_messages`` more
+messages since the last one), asks the configured model for each (one at a time, each
+within ``timeout_s``) and stores the answer. A look that could not finish (the model
+failed, or ``per_pass`` sessions were due) is followed by one over the same period. It
+runs in the writer process, beside the batches it writes: a slow or failing model delays
+only titles, never traffic nor the recording of it. A failure is logged,
 counted (``sluice_session_title_failures_total``) and retried at the next look, with the
 looks spaced out (up to five minutes) while the model keeps failing.
 """
@@ -33,6 +35,9 @@ SYSTEM = (
     "final period, nothing else."
 )
 _LOOKBACK = timedelta(days=1)
+# A session written just before a look may carry an older last_seen than the look's start
+# (the writer batches; replicas' clocks differ): each look reaches back this much further.
+_OVERLAP = timedelta(minutes=1)
 _MAX_PAUSE_S = 300.0
 
 
@@ -65,6 +70,7 @@ class SessionTitler:
         self.written = 0
         self.failures = 0
         self._metrics = metrics
+        self._since: datetime | None = None  # where the next look starts
 
     async def run(self) -> None:
         """Look for sessions to title every ``interval_s`` until cancelled."""
@@ -80,7 +86,8 @@ class SessionTitler:
 
     async def title_due(self, now: datetime | None = None) -> bool:
         """Title the sessions that need it now; ``False`` if the model failed."""
-        since = (now or datetime.now(UTC)) - _LOOKBACK
+        now = now or datetime.now(UTC)
+        since = self._since or now - _LOOKBACK
         jobs = await self.store.due_titles(
             since=since, every=self.settings.every_messages, limit=self.settings.per_pass
         )
@@ -109,4 +116,6 @@ class SessionTitler:
             self.written += 1
             if self._metrics is not None:
                 self._metrics.title_written()
+        if len(jobs) < self.settings.per_pass:  # all done: next time, only what changed
+            self._since = now - _OVERLAP
         return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +17,12 @@ from sluice.sidecar.metrics import EventLogMetrics
 from sluice.store import SessionFilter, Store
 from tests.store.factories import T0, record, recorded_claude_code
 
-NOW = T0 + timedelta(minutes=5)
+NOW = T0 + timedelta(seconds=30)
+
+
+def after(turn: int) -> datetime:
+    """A look at the sessions just after the exchange of ``turn`` was written."""
+    return T0 + timedelta(seconds=turn, milliseconds=500)
 
 
 class Model:
@@ -82,13 +87,13 @@ async def test_a_title_is_rewritten_only_once_the_session_grew_enough(store: Sto
     model = Model("Saying hi", "Working through the steps")
     made, _ = titler(store, model, every_messages=4)
     await store.write([record(0, id="t0", session_id="cc", request=first)])
-    await made.title_due(NOW)
+    await made.title_due(after(0))
     await store.write([record(1, id="t1", session_id="cc", request=turn(first, 1))])  # 4
-    await made.title_due(NOW)
+    await made.title_due(after(1))
     assert len(model.prompts) == 1
     assert await listed(store, "cc") == ("Saying hi", "model")
     await store.write([record(2, id="t2", session_id="cc", request=turn(first, 2))])  # 6
-    await made.title_due(NOW)
+    await made.title_due(after(2))
     assert await listed(store, "cc") == ("Working through the steps", "model")
     assert model.prompts[1].endswith("user: now step 1")
 
@@ -136,3 +141,16 @@ async def test_sessions_idle_for_a_day_are_left_alone(store: Store) -> None:
 )
 def test_an_answer_becomes_a_title(answer: str, title: str) -> None:
     assert clean_title(answer) == title
+
+
+async def test_a_look_after_a_complete_one_reads_only_what_changed(store: Store) -> None:
+    model = Model("First", "Second")
+    made, _ = titler(store, model, per_pass=5)
+    await store.write([record(0, session_id="a", request=recorded_claude_code("git_branch"))])
+    assert await made.title_due(after(0))
+    # Written later but stamped long before the last look (an old replay): left alone.
+    old = record(0, id="b0", session_id="b", request=recorded_claude_code("no_git"))
+    old.started_at -= timedelta(hours=1)
+    await store.write([old])
+    assert await made.title_due(after(0) + timedelta(seconds=10))
+    assert len(model.prompts) == 1
