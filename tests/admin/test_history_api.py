@@ -346,6 +346,10 @@ async def test_sessions_say_where_claude_code_ran_and_filter_on_it(
     assert transcript["session"]["git_repo"] is False
     assert transcript["session"]["cwd"] == "/tmp/ins/home2/scratch"
     assert transcript["session"]["title"] is None
+    exported = await client.get("/api/sessions/cc-git/export.md", headers=auth(VIEWER_KEY))
+    markdown = await exported.text()
+    assert "- Working directory: `/tmp/ins/home/project`" in markdown
+    assert "- Branch: `feature/insights`" in markdown
 
 
 async def test_a_session_downloads_as_a_claude_code_transcript(
