@@ -161,12 +161,7 @@ class BatchWriter:
             )
             self._families.setdefault(session.root_id, {})[session.id] = branch
             branches[session.id] = branch
-            self._insights[session.id] = Insights(
-                cwd=session.cwd,
-                platform=session.platform,
-                git_repo=session.git_repo,
-                git_branch=session.git_branch,
-            )
+            self._insights[session.id] = Insights(**{n: session._mapping[n] for n in _INSIGHTS})
         if branches:
             digests = await self._db.execute(
                 select(m.session_id, m.digest)
@@ -192,17 +187,16 @@ class BatchWriter:
             await db.execute(touch, rows)
         if self._changed:
             s = t.sessions.c
-            names = list(Insights().columns())
-            describe = (
+            restate = (
                 update(t.sessions)
                 .where(s.id == bindparam("sid"))
-                .values({name: bindparam(f"new_{name}") for name in names})
+                .values({name: bindparam(f"new_{name}") for name in _INSIGHTS})
             )
             rows = [
                 {"sid": sid} | {f"new_{k}": v for k, v in self._insights[sid].columns().items()}
                 for sid in sorted(self._changed)
             ]
-            await db.execute(describe, rows)
+            await db.execute(restate, rows)
         if self._messages:
             await db.execute(insert(t.messages), self._messages)
         if self._blobs:
@@ -216,9 +210,11 @@ class BatchWriter:
             await db.execute(insert(t.events), self._events)
 
 
+_INSIGHTS = list(Insights().columns())  # the sessions columns they fill
+
+
 def _insight_columns() -> list[Any]:
-    s = t.sessions.c
-    return [s.cwd, s.platform, s.git_repo, s.git_branch]
+    return [t.sessions.c[name] for name in _INSIGHTS]
 
 
 def _root(record: ExchangeRecord, digests: list[str]) -> str | None:
