@@ -27,7 +27,7 @@ import copy
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,7 @@ def _entries(transcript: Transcript) -> Iterator[JSON]:
     """Each message as an entry (without the fields every entry shares)."""
     names = _names(transcript.session_id)
     carried_by = _carriers(transcript)
+    answers = _answers(transcript)
     for seq, message in enumerate(transcript.messages):
         exchange = carried_by.get(seq)
         if exchange is None or not isinstance(message, dict):
@@ -114,8 +115,7 @@ def _entries(transcript: Transcript) -> Iterator[JSON]:
         elif role == "user":
             yield entry | {"type": "user", "message": {"role": "user", "content": content}}
         elif role == "assistant":
-            answered = _answering(transcript, seq)
-            message = _assistant(entry["uuid"], content, answered)
+            message = _assistant(entry["uuid"], content, answers.get(seq))
             yield entry | {"type": "assistant", "message": message}
     last = transcript.exchanges[-1]
     shown = last.response_delivered or last.response
@@ -130,7 +130,7 @@ def _entries(transcript: Transcript) -> Iterator[JSON]:
         }
 
 
-def _names(session_id: str) -> Any:
+def _names(session_id: str) -> Callable[[int], str]:
     """Stable entry ids: exporting a session twice writes the same file."""
     return lambda seq: str(uuid.uuid5(uuid.NAMESPACE_URL, f"sluice-message:{session_id}:{seq}"))
 
@@ -139,17 +139,19 @@ def _carriers(transcript: Transcript) -> dict[int, StoredExchange]:
     """For each message, the first exchange whose request carried it (its time)."""
     carried: dict[int, StoredExchange] = {}
     for exchange in transcript.exchanges:
-        for seq in range(exchange.history_len):
-            carried.setdefault(seq, exchange)
+        for seq in range(len(carried), exchange.history_len):
+            carried[seq] = exchange
     return carried
 
 
-def _answering(transcript: Transcript, seq: int) -> StoredExchange | None:
-    """The exchange whose response is message ``seq`` (its request carried ``seq``)."""
+def _answers(transcript: Transcript) -> dict[int, StoredExchange]:
+    """For each message a response became, its exchange: the first whose request carried
+    the messages before it."""
+    answers: dict[int, StoredExchange] = {}
     for exchange in transcript.exchanges:
-        if exchange.history_len == seq and exchange.response is not None:
-            return exchange
-    return None
+        if exchange.response is not None:
+            answers.setdefault(exchange.history_len, exchange)
+    return answers
 
 
 def _assistant(
