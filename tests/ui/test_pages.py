@@ -173,3 +173,15 @@ async def test_sessions_show_where_claude_code_ran_and_filter_on_it(
     session = await (await ui.get("/sessions/cc-scratch")).text()
     assert "/tmp/ins/home2/scratch" in session
     assert "(not a git repository)" in session
+    assert 'id="export-claude"' in session
+
+
+async def test_a_model_title_names_the_session(ui: Client, sqlite_store: Store) -> None:
+    await seed_claude_code(sqlite_store)
+    await sqlite_store.save_title("cc-git", "Greeting <the> assistant", 2)
+    await login(ui)
+    page = await (await ui.get("/sessions")).text()
+    assert '<a href="/sessions/cc-git">Greeting &lt;the&gt; assistant</a>' in page
+    assert 'class="prompt-title"' in page  # cc-scratch: still its first prompt
+    session = await (await ui.get("/sessions/cc-git")).text()
+    assert "<h1>Greeting &lt;the&gt; assistant" in session
