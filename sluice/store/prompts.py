@@ -19,9 +19,12 @@ __all__ = ["message_words", "prompt_text", "shorten"]
 _ADDED = "<system-reminder>"
 
 
+_TOOL_OUTPUT = frozenset({"tool_result", "function_call_output"})
+
+
 def message_words(message: Any) -> str:
-    """The texts of a parsed message (strings, text blocks, tool results' text), spaces
-    collapsed, client-added context left out."""
+    """The texts of a parsed message (strings, text blocks), spaces collapsed, tool output
+    and client-added context left out."""
     texts: list[str] = []
 
     def collect(value: Any) -> None:
@@ -31,7 +34,7 @@ def message_words(message: Any) -> str:
         elif isinstance(value, list):
             for item in value:
                 collect(item)
-        elif isinstance(value, dict):
+        elif isinstance(value, dict) and value.get("type") not in _TOOL_OUTPUT:
             for key in ("text", "content", "input_text"):
                 if key in value:
                     collect(value[key])

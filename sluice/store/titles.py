@@ -49,9 +49,13 @@ async def due_titles(
     return [TitleJob(row.id, int(row.messages)) for row in await db.execute(query)]
 
 
+_HEAD, _TAIL = 4, 40  # messages read from the start (the first prompt) and from the end
+
+
 async def title_material(db: AsyncConnection, session_id: str, budget: int = 6000) -> str:
     """What a title model reads: the session's first prompt, then its latest messages, as
-    ``role: words`` lines, at most about ``budget`` characters."""
+    ``role: words`` lines, at most about ``budget`` characters. Only the first few and the
+    last few dozen messages are read, however long the session."""
     s, m = t.sessions.c, t.messages.c
     chain: list[tuple[str, int]] = []  # (session, fork_seq), the session first
     current: str | None = session_id
@@ -61,13 +65,18 @@ async def title_material(db: AsyncConnection, session_id: str, budget: int = 600
             break
         chain.append((current, row.fork_seq))
         current = row.parent_id
+    # A session's own messages end its conversation (a branch stores at least one).
+    last = (await db.execute(select(func.max(m.seq)).where(m.session_id == session_id))).scalar()
+    if last is None:
+        return ""
+    wanted = or_(m.seq < _HEAD, m.seq > last - _TAIL)
     messages: dict[int, tuple[str, Any]] = {}
     # Root first: each child replaces its parent's messages from its fork on.
     for sid, fork_seq in reversed(chain):
         for seq in [seq for seq in messages if seq >= fork_seq]:
             del messages[seq]
         rows = await db.execute(
-            select(m.seq, m.role, m.content).where(m.session_id == sid).order_by(m.seq)
+            select(m.seq, m.role, m.content).where(m.session_id == sid, wanted).order_by(m.seq)
         )
         for seq, role, content in rows:
             messages[seq] = (role, json.loads(content))
@@ -87,7 +96,8 @@ async def title_material(db: AsyncConnection, session_id: str, budget: int = 600
             break
         kept.append(line)
         left -= len(line)
-    gap = ["…"] if len(kept) < len(rest) else []
+    skipped = len(kept) < len(rest) or last + 1 > _HEAD + _TAIL
+    gap = ["…"] if skipped else []
     return "\n".join([shorten(first, share), *gap, *reversed(kept)])
 
 
