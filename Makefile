@@ -9,7 +9,7 @@ CLAUDE_CODE := 2.1.332
 CLAUDE := $(VENV)/claude-code/node_modules/.bin/claude
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test unit dataplane bench eval fuzz lint format golden clean
+.PHONY: help install run demo test unit dataplane bench eval fuzz lint format golden schema-doc clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ format: install ## apply ruff's formatting and safe fixes
 
 golden: install ## regenerate the Helm chart's golden output (tests/k8s/golden) after a chart change
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/k8s
+
+schema-doc: install ## regenerate the event-log schema's picture in docs/event-log.md after a table change
+	$(PY) -m sluice.schema.diagram
 
 clean: ## remove the virtualenv, caches and runtime files
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

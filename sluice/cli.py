@@ -9,6 +9,7 @@ sluice sidecar --config sluice.yaml --worker 0
 sluice event-log --config sluice.yaml     # the event-log writer process (started by `run`)
 sluice db upgrade|check|prune --config sluice.yaml [--older-than 30d]
 sluice keys create|list|revoke --config sluice.yaml ...  # Sluice-issued client keys
+sluice sessions export ID --config sluice.yaml --claude-code ~/.claude  # for claude --resume
 sluice policies [--schema | --doc]        # the built-in policies and their configs
 sluice policies eval tool_rules corpus/tool_calls [--config sluice.yaml] [--min-recall 0.98]
 sluice fake-upstream --port 8081          # the scripted fake LLM API (demo, tests)
@@ -25,6 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sluice.admin.sessions_cli import add_sessions_parser
 from sluice.auth.keys_cli import add_keys_parser
 from sluice.config import ConfigError, GatewayConfig, load_config
 
@@ -66,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     add_keys_parser(commands, with_config)
+    add_sessions_parser(commands, with_config)
 
     policies = commands.add_parser("policies", help="List the built-in policies.")
     show = policies.add_mutually_exclusive_group()
@@ -248,6 +251,10 @@ def main(argv: list[str] | None = None) -> None:
         from sluice.auth.keys_cli import run_keys
 
         run_keys(args, _load(args.config).store_url)
+    elif args.command == "sessions":
+        from sluice.admin.sessions_cli import run_sessions
+
+        run_sessions(args, _load(args.config).store_url)
     elif args.command == "policies" and args.policies_command == "eval":
         from sluice.evaluation import run
 

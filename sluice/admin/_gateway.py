@@ -18,6 +18,7 @@ from sluice.sidecar.chain import Chain
 from sluice.sidecar.chains import ChainSet, Selection
 from sluice.sidecar.exchange import Exchange, Refuse
 from sluice.sidecar.formats import FormatError, adapter_for
+from sluice.sidecar.formats.anthropic import block_json
 from sluice.sidecar.llm_client import ModelClients
 from sluice.sidecar.recording import read_response as _read_response
 from sluice.sidecar.routes import RouteTable
@@ -29,6 +30,7 @@ __all__ = [
     "ModelClients",
     "Refuse",
     "RouteTable",
+    "anthropic_content",
     "chain_for",
     "parse_message",
     "read_response",
@@ -55,3 +57,9 @@ def read_response(fmt: Format, content_type: str, data: bytes) -> Response | Non
     """Response bytes (a whole JSON body or an SSE stream) read into the neutral model;
     ``None`` when empty or unreadable."""
     return _read_response(fmt, content_type, data)
+
+
+def anthropic_content(response: Response) -> list[dict[str, Any]]:
+    """A response's blocks as the content of an Anthropic Messages response (a tool call's
+    arguments parsed, thinking with its signature)."""
+    return [block_json(block) for block in response.blocks]

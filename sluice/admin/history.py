@@ -1,10 +1,11 @@
 """The history API: sessions (filtered, searched, paginated), transcripts, exports, exchanges.
 
     GET /api/sessions?since=&until=&user=&client=&auth_user=&team=&key_id=&model=&modified=
-                     &q=&cursor=&limit=
+                     &cwd=&git_branch=&platform=&q=&cursor=&limit=
     GET /api/sessions/{id}                a session as a transcript
     GET /api/sessions/{id}/export.md      ... as Markdown
     GET /api/sessions/{id}/export.jsonl   ... as JSON Lines
+    GET /api/sessions/{id}/export.claude.jsonl?cwd=   ... as a Claude Code transcript
     GET /api/exchanges/{id}               one exchange, original versus delivered
 
 Times are ISO 8601 (a time without a zone is UTC). A bad parameter is a 400 naming it.
@@ -14,11 +15,19 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from sluice.admin import views
+from sluice.admin.claude_code import (
+    ExportError,
+    claude_code_lines,
+    claude_session_id,
+    dumps,
+    project_dir,
+)
 from sluice.admin.errors import json_error
 from sluice.store import CursorError, SessionFilter, Store
 
@@ -71,6 +80,9 @@ def session_filter(query: Any) -> SessionFilter:
         model=query.get("model") or None,
         modified=_flag(query, "modified"),
         search=(query.get("q") or "").strip() or None,
+        cwd=query.get("cwd") or None,
+        git_branch=query.get("git_branch") or None,
+        platform=query.get("platform") or None,
     )
 
 
@@ -124,6 +136,26 @@ async def export_jsonl(request: web.Request) -> web.Response:
     )
 
 
+async def export_claude_code(request: web.Request) -> web.Response:
+    transcript = await _transcript(request)
+    cwd = request.query.get("cwd") or transcript.insights.cwd
+    if not cwd:
+        raise json_error(
+            web.HTTPBadRequest, "cwd: the session does not say which folder it ran in: give one"
+        )
+    session_id = claude_session_id(transcript.session_id)
+    try:
+        lines = [dumps(line) + "\n" for line in claude_code_lines(transcript, cwd, session_id)]
+    except ExportError as exc:
+        raise json_error(web.HTTPBadRequest, str(exc)) from None
+    return web.Response(
+        text="".join(lines),
+        content_type="application/jsonl",
+        headers=_attachment(f"{session_id}.jsonl")
+        | {"X-Claude-Code-Project": str(project_dir(Path("~/.claude"), cwd))},
+    )
+
+
 async def get_exchange(request: web.Request) -> web.Response:
     exchange_id = request.match_info["id"]
     found = await request.app[STORE].read_exchange(exchange_id)
@@ -146,5 +178,6 @@ def history_routes() -> list[web.RouteDef]:
         web.get("/api/sessions/{id}", get_session),
         web.get("/api/sessions/{id}/export.md", export_markdown),
         web.get("/api/sessions/{id}/export.jsonl", export_jsonl),
+        web.get("/api/sessions/{id}/export.claude.jsonl", export_claude_code),
         web.get("/api/exchanges/{id}", get_exchange),
     ]

@@ -107,6 +107,8 @@ def session_meta(transcript: Transcript) -> JSON:
         "user_id": transcript.user_id,
         "first_seen": _time(transcript.first_seen),
         "last_seen": _time(transcript.last_seen),
+        "title": transcript.title,
+        **transcript.insights.columns(),
     }
 
 
@@ -183,8 +185,12 @@ def markdown(transcript: Transcript) -> str:
     meta = session_meta(transcript)
     out = [f"# Session {transcript.session_id}", ""]
     for label, key in [
+        ("Title", "title"),
         ("Client", "client"),
         ("User", "user_id"),
+        ("Working directory", "cwd"),
+        ("Branch", "git_branch"),
+        ("Platform", "platform"),
         ("First seen", "first_seen"),
         ("Last seen", "last_seen"),
         ("Continues", "parent_id"),

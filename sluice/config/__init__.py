@@ -30,6 +30,7 @@ from sluice.config.runtime import (
     ListenerTls,
     SidecarConfig,
 )
+from sluice.config.titles import SessionTitles
 from sluice.config.tracing import TracingConfig
 from sluice.config.upstreams import (
     FORMAT_PATHS,
@@ -73,6 +74,7 @@ __all__ = [
     "Retries",
     "Route",
     "Secret",
+    "SessionTitles",
     "SidecarConfig",
     "TokenBudget",
     "TracingConfig",
@@ -128,6 +130,7 @@ class GatewayConfig(PolicySettings):
         description="Delete exchanges older than this many days (checked hourly by the "
         "event-log writer, like `sluice db prune`); null keeps everything.",
     )
+    session_titles: SessionTitles = Field(default_factory=SessionTitles)
     auth: AuthConfig = Field(default_factory=AuthConfig)
     team_header: str | None = Field(
         None,

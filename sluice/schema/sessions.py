@@ -17,6 +17,13 @@ class Session(SQLModel, table=True):
     what was stored: the new history becomes a child session whose ``parent_id`` is the
     session it diverged from and whose first ``fork_seq`` messages are the parent's.
     ``root_id`` is the client's own session id, shared by a session and all its children.
+
+    What the client said about where it runs (Claude Code's environment and git-status
+    context: working directory, platform, whether it is a git repository, the branch) is
+    kept as the latest request stated it (:mod:`sluice.store.insights`): a claim, like the
+    session id, never verified. ``title`` is written by a model after the session was
+    written (``session_titles``), from its first ``title_messages`` messages; without one
+    the history shows the first prompt.
     """
 
     __tablename__ = "sessions"
@@ -24,6 +31,8 @@ class Session(SQLModel, table=True):
         Index("ix_sessions_last_seen", "last_seen"),
         Index("ix_sessions_user_last_seen", "user_id", "last_seen"),
         Index("ix_sessions_root", "root_id"),
+        Index("ix_sessions_cwd_last_seen", "cwd", "last_seen"),
+        Index("ix_sessions_git_branch_last_seen", "git_branch", "last_seen"),
     )
 
     id: str = Field(primary_key=True, max_length=200)
@@ -34,3 +43,9 @@ class Session(SQLModel, table=True):
     user_id: str | None = Field(default=None, max_length=200)
     first_seen: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     last_seen: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    cwd: str | None = Field(default=None, max_length=1000)  # the client's working directory
+    platform: str | None = Field(default=None, max_length=32)  # linux, darwin, win32, ...
+    git_repo: bool | None = None  # the working directory is a git repository
+    git_branch: str | None = Field(default=None, max_length=200)  # its branch at the start
+    title: str | None = Field(default=None, max_length=200)  # a model's summary
+    title_messages: int | None = None  # the number of messages the title was written from

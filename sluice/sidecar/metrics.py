@@ -466,7 +466,8 @@ class _TimedClient:
 class EventLogMetrics:
     """The event log's metrics. The recorder (and the writer) call them through
     :meth:`queue`, which names the queue: ``worker`` (a worker's captures waiting to be sent
-    to the writer process) or ``writer`` (the writer's, waiting for the store)::
+    to the writer process) or ``writer`` (the writer's, waiting for the store). The writer's
+    session titler counts titles with :meth:`title_written` and :meth:`title_failed`::
 
         log_metrics = event_log_metrics().queue("writer")
         log_metrics.queued(len(queue), size)     # the queue's length and bytes changed
@@ -521,7 +522,29 @@ class EventLogMetrics:
             ["queue"],
             **r,
         )
+        self.titles = Counter(
+            "sluice_session_titles",
+            "Session titles written by the title model (session_titles).",
+            **r,
+        )
+        self.title_failures = Counter(
+            "sluice_session_title_failures",
+            "Session titles the title model failed to write, by reason (the session keeps "
+            "its title, or its first prompt).",
+            ["reason"],
+            **r,
+        )
         self._queues: dict[str, QueueMetrics] = {}
+
+    def title_written(self) -> None:
+        """The title model named a session."""
+        self.titles.inc()
+
+    def title_failed(self, exc: Exception) -> None:
+        """The title model failed (``exc``: a timeout, an unreachable endpoint, an error
+        status, an answer without text)."""
+        reason = "timeout" if isinstance(exc, TimeoutError) else _model_error(exc)
+        self.title_failures.labels(reason).inc()
 
     def queue(self, name: str) -> QueueMetrics:
         """The metrics of queue ``name`` (``worker`` or ``writer``)."""

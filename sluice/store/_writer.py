@@ -22,6 +22,7 @@ from sluice.store.codec import (
 )
 from sluice.store.credentials import without_credentials
 from sluice.store.history import Branch, plan
+from sluice.store.insights import Insights, read_insights
 from sluice.store.records import ExchangeRecord
 from sluice.store.users import readable_user
 
@@ -42,6 +43,8 @@ class BatchWriter:
         self._families: dict[str, dict[str, Branch]] = {}
         self._sessions: dict[str, dict[str, Any]] = {}  # new sessions' rows, by id
         self._last_seen: dict[str, datetime] = {}  # stored sessions seen again
+        self._insights: dict[str, Insights] = {}  # each session's, as stored or planned
+        self._changed: set[str] = set()  # stored sessions whose insights changed
         self._messages: list[dict[str, Any]] = []
         self._blobs: dict[str, str] = {}
         self._exchanges: list[dict[str, Any]] = []
@@ -90,7 +93,10 @@ class BatchWriter:
         family = self._families.setdefault(root, {})
         where = plan(family, root, digests)
         seen = t.utc(record.started_at)
+        insights = read_insights(split.messages)
         if where.create:
+            parent = self._insights.get(where.parent_id or "", Insights())
+            self._insights[where.session_id] = parent.updated(insights)
             self._sessions[where.session_id] = {
                 "id": where.session_id,
                 "root_id": root,
@@ -100,10 +106,13 @@ class BatchWriter:
                 "user_id": readable_user(record.user_id),
                 "first_seen": seen,
                 "last_seen": seen,
+                **self._insights[where.session_id].columns(),
             }
             family[where.session_id] = Branch(
                 where.session_id, where.parent_id, where.first_new, seen, new=True
             )
+        else:
+            self._note_insights(where.session_id, insights)
         branch = family[where.session_id]
         if seen > branch.last_seen:
             if branch.new:
@@ -124,15 +133,26 @@ class BatchWriter:
         branch.own.extend(digests[where.first_new :])
         return branch.id
 
+    def _note_insights(self, session_id: str, stated: Insights) -> None:
+        known = self._insights.get(session_id, Insights())
+        insights = known.updated(stated)
+        if insights == known:
+            return
+        self._insights[session_id] = insights
+        if session_id in self._sessions:  # created by this batch: not stored yet
+            self._sessions[session_id].update(insights.columns())
+        else:
+            self._changed.add(session_id)
+
     async def _load_families(self, roots: set[str]) -> None:
         """The stored sessions of these roots, with their messages' digests: two queries."""
         if not roots:
             return
         s, m = t.sessions.c, t.messages.c
         rows = await self._db.execute(
-            select(s.id, s.root_id, s.parent_id, s.fork_seq, s.last_seen).where(
-                s.root_id.in_(roots)
-            )
+            select(
+                s.id, s.root_id, s.parent_id, s.fork_seq, s.last_seen, *_insight_columns()
+            ).where(s.root_id.in_(roots))
         )
         branches = {}
         for session in rows:
@@ -141,6 +161,7 @@ class BatchWriter:
             )
             self._families.setdefault(session.root_id, {})[session.id] = branch
             branches[session.id] = branch
+            self._insights[session.id] = Insights(**{n: session._mapping[n] for n in _INSIGHTS})
         if branches:
             digests = await self._db.execute(
                 select(m.session_id, m.digest)
@@ -164,6 +185,18 @@ class BatchWriter:
             )
             rows = [{"sid": sid, "seen": seen} for sid, seen in self._last_seen.items()]
             await db.execute(touch, rows)
+        if self._changed:
+            s = t.sessions.c
+            restate = (
+                update(t.sessions)
+                .where(s.id == bindparam("sid"))
+                .values({name: bindparam(f"new_{name}") for name in _INSIGHTS})
+            )
+            rows = [
+                {"sid": sid} | {f"new_{k}": v for k, v in self._insights[sid].columns().items()}
+                for sid in sorted(self._changed)
+            ]
+            await db.execute(restate, rows)
         if self._messages:
             await db.execute(insert(t.messages), self._messages)
         if self._blobs:
@@ -175,6 +208,13 @@ class BatchWriter:
             await db.execute(insert(t.exchange_blobs), self._links)
         if self._events:
             await db.execute(insert(t.events), self._events)
+
+
+_INSIGHTS = list(Insights().columns())  # the sessions columns they fill
+
+
+def _insight_columns() -> list[Any]:
+    return [t.sessions.c[name] for name in _INSIGHTS]
 
 
 def _root(record: ExchangeRecord, digests: list[str]) -> str | None:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from sluice.store import _tables as t
+from sluice.store.prompts import prompt_text
 from sluice.store.records import Outcome
 from sluice.store.users import readable_user
 
@@ -47,6 +48,9 @@ class SessionFilter:
     model: str | None = None  # some exchange used this model
     modified: bool | None = None  # True: some exchange was changed, blocked or refused
     search: str | None = None
+    cwd: str | None = None  # the client's working directory (sluice.store.insights)
+    git_branch: str | None = None
+    platform: str | None = None
 
 
 @dataclass(slots=True)
@@ -65,7 +69,12 @@ class SessionSummary:
     input_tokens: int = 0
     output_tokens: int = 0
     modified: int = 0  # exchanges changed, blocked or refused by a policy
-    title: str = ""  # the start of the first user message
+    title: str = ""  # a model's title, else the start of the first prompt
+    title_source: str = ""  # model, prompt, or "" (no title)
+    cwd: str | None = None  # where the client said it ran (sluice.store.insights)
+    platform: str | None = None
+    git_repo: bool | None = None
+    git_branch: str | None = None
 
 
 @dataclass(slots=True)
@@ -124,6 +133,13 @@ def _conditions(db: AsyncConnection, where: SessionFilter) -> list[ColumnElement
         conditions.append(s.user_id == where.user)
     if where.client is not None:
         conditions.append(s.client == where.client)
+    for column, value in (
+        (s.cwd, where.cwd),
+        (s.git_branch, where.git_branch),
+        (s.platform, where.platform),
+    ):
+        if value is not None:
+            conditions.append(column == value)
     # Sessions with an exchange of this caller: read through the (column, started_at) index.
     for column, value in (
         (x.user, where.auth_user),
@@ -171,6 +187,12 @@ async def list_sessions(
             user_id=readable_user(row.user_id),
             first_seen=t.utc(row.first_seen),
             last_seen=t.utc(row.last_seen),
+            title=row.title or "",
+            title_source="model" if row.title else "",
+            cwd=row.cwd,
+            platform=row.platform,
+            git_repo=row.git_repo,
+            git_branch=row.git_branch,
         )
         for row in rows
     ]
@@ -207,11 +229,43 @@ async def _add_totals(db: AsyncConnection, summaries: list[SessionSummary]) -> N
         summary.modified += int(modified or 0)
         if model and model not in summary.models:
             summary.models.append(model)
+    untitled = [summary for summary in summaries if not summary.title]
+    if not untitled:
+        return
+    holders = await _first_holders(db, untitled)
     first_user = select(m.session_id, m.content).where(
-        m.session_id.in_(by_id), m.seq == _first_user_seq()
+        m.session_id.in_(set(holders.values())), m.seq == _first_user_seq()
     )
-    for session_id, content in await db.execute(first_user):
-        by_id[session_id].title = _title(content)
+    prompts = {sid: prompt_text(content, 120) for sid, content in await db.execute(first_user)}
+    for summary in untitled:
+        if title := prompts.get(holders[summary.id], ""):
+            summary.title, summary.title_source = title, "prompt"
+
+
+async def _first_holders(db: AsyncConnection, summaries: list[SessionSummary]) -> dict[str, str]:
+    """For each session, the session that stores its first messages: itself, or for a
+    branch (Claude Code starts one at its second request) the ancestor it shares them
+    with. One query, for the families of the branches only."""
+    holders = {summary.id: summary.id for summary in summaries}
+    roots = {summary.root_id for summary in summaries if summary.parent_id is not None}
+    if not roots:
+        return holders
+    s = t.sessions.c
+    family = {
+        row.id: (row.parent_id, row.fork_seq)
+        for row in await db.execute(
+            select(s.id, s.parent_id, s.fork_seq).where(s.root_id.in_(roots))
+        )
+    }
+    for summary in summaries:
+        current = summary.id
+        for _ in range(len(family)):
+            parent, fork_seq = family.get(current, (None, 0))
+            if parent is None or fork_seq == 0:
+                break
+            current = parent
+        holders[summary.id] = current
+    return holders
 
 
 def _first_user_seq() -> Any:
@@ -222,27 +276,3 @@ def _first_user_seq() -> Any:
         .where(inner.c.session_id == t.messages.c.session_id, inner.c.role == "user")
         .scalar_subquery()
     )
-
-
-def _title(content: str, width: int = 120) -> str:
-    """The first words of a message's text, whatever its wire shape."""
-    try:
-        message = json.loads(content)
-    except ValueError:
-        return ""
-    texts: list[str] = []
-
-    def collect(value: Any) -> None:
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, list):
-            for item in value:
-                collect(item)
-        elif isinstance(value, dict):
-            for key in ("text", "content", "input_text"):
-                if key in value:
-                    collect(value[key])
-
-    collect(message.get("content") if isinstance(message, dict) else message)
-    text = " ".join(" ".join(texts).split())
-    return text if len(text) <= width else text[: width - 1] + "…"

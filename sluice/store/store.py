@@ -14,6 +14,7 @@ from sluice.store._writer import BatchWriter
 from sluice.store.activity import Activity, read_activity, recent_ids
 from sluice.store.listing import SessionFilter, SessionPage, list_sessions
 from sluice.store.records import ExchangeRecord
+from sluice.store.titles import TitleJob, due_titles, save_title, title_material
 from sluice.store.transcript import StoredExchange, Transcript, read_exchange, read_transcript
 
 __all__ = ["Store"]
@@ -72,6 +73,22 @@ class Store:
         async with self.engine.connect() as connection:
             fresh = [i for i, _ in await recent_ids(connection, since) if i not in skip]
             return await read_activity(connection, fresh[:limit])
+
+    async def due_titles(self, *, since: datetime, every: int, limit: int) -> list[TitleJob]:
+        """Sessions active since ``since`` that need a model-written title (see
+        :mod:`.titles`)."""
+        async with self.engine.connect() as connection:
+            return await due_titles(connection, since=since, every=every, limit=limit)
+
+    async def title_material(self, session_id: str) -> str:
+        """What a title model reads of a session: its first prompt and latest messages."""
+        async with self.engine.connect() as connection:
+            return await title_material(connection, session_id)
+
+    async def save_title(self, session_id: str, title: str, messages: int) -> None:
+        """Store a session's title, written from its first ``messages`` messages."""
+        async with self.engine.begin() as connection:
+            await save_title(connection, session_id, title, messages)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -14,6 +14,7 @@ from sluice.model import Format, Response, Usage
 from sluice.store import _tables as t
 from sluice.store.codec import SENT_MARK, join_request, response_from_json
 from sluice.store.credentials import without_credentials
+from sluice.store.insights import Insights
 from sluice.store.records import Decision, EventKind, Outcome
 from sluice.store.users import readable_user
 
@@ -72,6 +73,8 @@ class Transcript:
     messages: list[Any]
     exchanges: list[StoredExchange]
     blobs: dict[str, Any]
+    insights: Insights = field(default_factory=Insights)  # where the client said it ran
+    title: str | None = None  # a model's title (``session_titles``)
 
     def request(self, exchange: StoredExchange) -> JSON:
         """The request body as the client sent it (key order aside), credentials removed."""
@@ -135,6 +138,10 @@ async def read_transcript(db: AsyncConnection, session_id: str) -> Transcript | 
         messages=messages,
         exchanges=exchanges,
         blobs=blobs,
+        insights=Insights(
+            cwd=top.cwd, platform=top.platform, git_repo=top.git_repo, git_branch=top.git_branch
+        ),
+        title=top.title,
     )
 
 

@@ -11,7 +11,14 @@ from aiohttp.test_utils import TestClient
 from sluice.model import Format, Response, Text, ToolCall, Usage
 from sluice.store import Decision, Outcome, Store
 from tests.admin.conftest import VIEWER_KEY, auth
-from tests.store.factories import T0, claude_request, conversation, record, response
+from tests.store.factories import (
+    T0,
+    claude_request,
+    conversation,
+    record,
+    recorded_claude_code,
+    response,
+)
 
 Client = TestClient[Any, Any]
 
@@ -296,3 +303,70 @@ async def test_responses_carry_security_headers(client: Client, store: Store):
         assert response.headers["X-Frame-Options"] == "DENY"
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def seed_claude_code(store: Store) -> None:
+    """cc-git: real Claude Code in a git repository on feature/insights; cc-scratch: in a
+    folder that is no repository."""
+    await store.write(
+        [
+            record(
+                0, id="cc-git-0", session_id="cc-git", request=recorded_claude_code("git_branch")
+            ),
+            record(
+                0,
+                id="cc-scratch-0",
+                session_id="cc-scratch",
+                request=recorded_claude_code("no_git"),
+            ),
+        ]
+    )
+
+
+async def test_sessions_say_where_claude_code_ran_and_filter_on_it(
+    client: Client, store: Store
+) -> None:
+    await seed_claude_code(store)
+    assert await ids(client, "git_branch=feature%2Finsights") == ["cc-git"]
+    assert await ids(client, "cwd=%2Ftmp%2Fins%2Fhome2%2Fscratch") == ["cc-scratch"]
+    assert await ids(client, "platform=linux&git_branch=main") == []
+    listed = await client.get("/api/sessions?git_branch=feature/insights", headers=auth(VIEWER_KEY))
+    [session] = (await listed.json())["sessions"]
+    assert {k: session[k] for k in ("cwd", "platform", "git_repo", "git_branch", "title")} == {
+        "cwd": "/tmp/ins/home/project",
+        "platform": "linux",
+        "git_repo": True,
+        "git_branch": "feature/insights",
+        "title": "say hi",  # the first prompt, without the context Claude Code attached
+    }
+    assert session["title_source"] == "prompt"
+    transcript = await (
+        await client.get("/api/sessions/cc-scratch", headers=auth(VIEWER_KEY))
+    ).json()
+    assert transcript["session"]["git_repo"] is False
+    assert transcript["session"]["cwd"] == "/tmp/ins/home2/scratch"
+    assert transcript["session"]["title"] is None
+    exported = await client.get("/api/sessions/cc-git/export.md", headers=auth(VIEWER_KEY))
+    markdown = await exported.text()
+    assert "- Working directory: `/tmp/ins/home/project`" in markdown
+    assert "- Branch: `feature/insights`" in markdown
+
+
+async def test_a_session_downloads_as_a_claude_code_transcript(
+    client: Client, store: Store
+) -> None:
+    await seed_claude_code(store)
+    response = await client.get(
+        "/api/sessions/cc-git/export.claude.jsonl?cwd=/home/ada/widgets", headers=auth(VIEWER_KEY)
+    )
+    assert response.status == 200
+    assert response.headers["X-Claude-Code-Project"] == "~/.claude/projects/-home-ada-widgets"
+    lines = [json.loads(line) for line in (await response.text()).splitlines()]
+    assert [line["type"] for line in lines] == ["user", "attachment", "assistant"]
+    assert {line["cwd"] for line in lines} == {"/home/ada/widgets"}
+    name = response.headers["Content-Disposition"].split('"')[1]
+    assert name == f"{lines[0]['sessionId']}.jsonl"
+    await store.write([record(0)])  # s1, whose client never said where it ran
+    where = await client.get("/api/sessions/s1/export.claude.jsonl", headers=auth(VIEWER_KEY))
+    assert where.status == 400
+    assert "give one" in (await where.json())["error"]

@@ -22,7 +22,7 @@ from sluice.admin.openapi import openapi_document
 from sluice.fake_upstream._app import create_app as fake_upstream_app
 from sluice.store import Store
 from tests.admin.conftest import VIEWER_KEY, auth
-from tests.admin.test_history_api import seed
+from tests.admin.test_history_api import seed, seed_claude_code
 from tests.admin.test_policies_api import REPLACE, Client, proposal, start_policy_client
 
 DOC_URI = "urn:sluice:openapi"
@@ -110,6 +110,7 @@ async def test_every_endpoint_answers_as_documented(
     admin_env: None, store: Store, upstream: str
 ) -> None:
     await seed(store)
+    await seed_claude_code(store)
     providers = {"anthropic": {"base_url": upstream}, "openai": {"base_url": upstream}}
     client = await start_policy_client(store, providers=providers)
     c = Checker()
@@ -124,6 +125,16 @@ async def test_every_endpoint_answers_as_documented(
         await c.check(client, "get", "/api/sessions?limit=0", 400, headers=viewer)
         await c.check(client, "get", "/api/sessions", 401, headers=nobody)
         await c.check(client, "get", "/api/sessions/s1", 200, headers=viewer)
+        # a session whose client said where it ran (every insight filled in)
+        await c.check(
+            client, "get", "/api/sessions?git_branch=feature/insights", 200, headers=viewer
+        )
+        await c.check(client, "get", "/api/sessions/cc-git", 200, headers=viewer)
+        claude = "/api/sessions/{}/export.claude.jsonl"
+        await c.check(client, "get", claude.format("cc-git"), 200, headers=viewer)
+        await c.check(client, "get", claude.format("s2") + "?cwd=/w", 400, headers=viewer)
+        await c.check(client, "get", claude.format("nope"), 404, headers=viewer)
+        await c.check(client, "get", claude.format("cc-git"), 401, headers=nobody)
         await c.check(client, "get", "/api/sessions/nope", 404, headers=viewer)
         await c.check(client, "get", "/api/sessions/s1", 401, headers=nobody)
         for export in ("export.md", "export.jsonl"):

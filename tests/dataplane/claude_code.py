@@ -100,6 +100,8 @@ def run_claude(
     allowed_tools: Sequence[str] = (),
     max_turns: int = 2,
     timeout: float = 180,
+    resume: str | None = None,
+    project: Path | None = None,
 ) -> ClaudeRun:
     """Run Claude Code once against ``base_url`` with ``home`` as its HOME.
 
@@ -108,11 +110,14 @@ def run_claude(
     on every request, ``settings`` is written as ``~/.claude/settings.json``
     (``apiKeyHelper``, for one). Tool calls that need permission are refused by ``-p`` mode,
     so nothing the fake model asks for runs unless a test allows it in ``allowed_tools``
-    (Claude Code's rules: ``Write``, ``Bash(ls:*)``).
+    (Claude Code's rules: ``Write``, ``Bash(ls:*)``). ``resume`` continues the session of
+    that id (``--resume``), found under ``home/.claude/projects``. Claude Code runs in
+    ``project`` (by default ``home/project``, made a git repository).
     """
     if not CLAUDE.exists():
         raise AssertionError(f"Claude Code is not installed at {CLAUDE}: run `make install`")
-    project = home / "project"
+    if project is None:
+        project = home / "project"
     project.mkdir(parents=True, exist_ok=True)
     if not (project / ".git").exists():
         subprocess.run(["git", "init", "-q", str(project)], check=True)
@@ -133,6 +138,8 @@ def run_claude(
     command = [str(CLAUDE), "-p", prompt, "--output-format", "json", "--max-turns", str(max_turns)]
     if allowed_tools:
         command += ["--allowedTools", ",".join(allowed_tools)]
+    if resume is not None:
+        command += ["--resume", resume]
     done = subprocess.run(
         command,
         cwd=project,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sluice.model import Format, Response, Text, ToolCall, Usage
@@ -97,3 +98,13 @@ def record(turn: int = 0, **fields: Any) -> ExchangeRecord:
     if "request" not in values:
         values["request"] = claude_request(conversation(turn + 1))
     return ExchangeRecord(**values)
+
+
+def recorded_claude_code(name: str) -> dict[str, Any]:
+    """The first request of real Claude Code 2.1.332 (``claude -p`` through the fake
+    upstream), kept whole but for its system prompt and tools: ``git_branch``, run in a git
+    repository (``/tmp/ins/home/project``) on branch ``feature/insights`` and asked "say hi";
+    ``no_git``, in a folder that is no repository (``/tmp/ins/home2/scratch``)."""
+    path = Path(__file__).parent / "recorded" / f"claude_code_{name}.json"
+    request: dict[str, Any] = json.loads(path.read_text())
+    return request

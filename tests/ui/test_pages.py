@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient
 
 from sluice.model import Format, Response, Text, Thinking, ToolCall, Usage
 from sluice.store import Decision, Outcome, Store
+from tests.admin.test_history_api import seed_claude_code
 from tests.store.factories import T0, record, response
 from tests.ui.conftest import login
 
@@ -155,3 +156,32 @@ async def test_a_500_turn_session_renders_in_one_page(ui: Client, sqlite_store: 
         f"\n500-turn session: {elapsed * 1000:.0f} ms end to end, "
         f"server {page.headers['Server-Timing']}, {len(text) / 1e6:.1f} MB of HTML"
     )
+
+
+async def test_sessions_show_where_claude_code_ran_and_filter_on_it(
+    ui: Client, sqlite_store: Store
+) -> None:
+    await seed_claude_code(sqlite_store)
+    await login(ui)
+    page = await (await ui.get("/sessions")).text()
+    assert ">say hi</a>" in page  # the prompt, not the git status Claude Code attached to it
+    branch = re.search(r'<a class="badge branch" href="([^"]+)"[^>]*>feature/insights</a>', page)
+    assert branch
+    on_branch = await (await ui.get(branch.group(1).replace("&amp;", "&"))).text()
+    assert 'href="/sessions/cc-git"' in on_branch
+    assert 'href="/sessions/cc-scratch"' not in on_branch
+    session = await (await ui.get("/sessions/cc-scratch")).text()
+    assert "/tmp/ins/home2/scratch" in session
+    assert "(not a git repository)" in session
+    assert 'id="export-claude"' in session
+
+
+async def test_a_model_title_names_the_session(ui: Client, sqlite_store: Store) -> None:
+    await seed_claude_code(sqlite_store)
+    await sqlite_store.save_title("cc-git", "Greeting <the> assistant", 2)
+    await login(ui)
+    page = await (await ui.get("/sessions")).text()
+    assert '<a href="/sessions/cc-git">Greeting &lt;the&gt; assistant</a>' in page
+    assert 'class="prompt-title"' in page  # cc-scratch: still its first prompt
+    session = await (await ui.get("/sessions/cc-git")).text()
+    assert "<h1>Greeting &lt;the&gt; assistant" in session

@@ -33,6 +33,7 @@ from sluice.sidecar.recording import Capture, capture_size, store_sink
 
 if TYPE_CHECKING:
     from sluice.sidecar.tracing import Tracing
+    from sluice.store import Store
 
 __all__ = ["run_writer", "socket_path"]
 
@@ -95,6 +96,7 @@ async def _serve(config: GatewayConfig) -> None:
             writer.close()
 
     pruning = asyncio.create_task(_prune_hourly(config, url))
+    titling = _start_titles(config, store)
     path = socket_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
@@ -107,6 +109,8 @@ async def _serve(config: GatewayConfig) -> None:
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
     pruning.cancel()
+    if titling is not None:
+        titling.cancel()
     server.close()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(server.wait_closed(), 1)
@@ -130,6 +134,24 @@ def _open_tracing(config: GatewayConfig) -> Tracing | None:
     from sluice.sidecar.tracing import Tracing
 
     return Tracing.from_config(config.tracing, "-event-log")
+
+
+def _start_titles(config: GatewayConfig, store: Store) -> asyncio.Task[None] | None:
+    """The session titler's task, when ``session_titles.model`` is set."""
+    settings = config.session_titles
+    if settings.model is None:
+        return None
+    from sluice.sidecar.eventlog.titles import SessionTitler
+    from sluice.sidecar.llm_client import model_client
+
+    metrics = event_log_metrics() if config.sidecar.metrics else None
+    titler = SessionTitler(store, model_client(settings.model), settings, metrics=metrics)
+    log.info(
+        "session titles: written by %s every %d messages",
+        settings.model.model,
+        settings.every_messages,
+    )
+    return asyncio.create_task(titler.run())
 
 
 async def _skip(reader: asyncio.StreamReader, size: int) -> None:

@@ -30,6 +30,7 @@ from sluice.sidecar.formats._json import (
 
 __all__ = [
     "AnthropicStream",
+    "block_json",
     "error_body",
     "error_type",
     "parse_message",
