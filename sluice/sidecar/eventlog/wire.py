@@ -73,6 +73,7 @@ def encode(capture: Capture) -> bytes:
         ],
         "lengths": lengths,
         "model": capture.model,
+        "cost": capture.cost,
         "limit": capture.limit,
         "kept": capture.kept,
         "truncated": capture.truncated,
@@ -132,6 +133,7 @@ def decode(frame: bytes) -> Capture:
         # Set after construction: the worker cut the bodies already.
         capture.limit, capture.kept = header["limit"], header["kept"]
         capture.model = header["model"]
+        capture.cost = header.get("cost")  # absent from a worker older than the writer
         capture.truncated = {str(part): int(size) for part, size in header["truncated"].items()}
         return capture
     except (AttributeError, KeyError, TypeError, ValueError, struct.error) as exc:
