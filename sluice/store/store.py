@@ -14,6 +14,7 @@ from sluice.store._writer import BatchWriter
 from sluice.store.activity import Activity, read_activity, recent_ids
 from sluice.store.listing import SessionFilter, SessionPage, list_sessions
 from sluice.store.records import ExchangeRecord
+from sluice.store.spend import Grouping, SpendFilter, SpendRow, read_spend
 from sluice.store.transcript import StoredExchange, Transcript, read_exchange, read_transcript
 
 __all__ = ["Store"]
@@ -72,6 +73,13 @@ class Store:
         async with self.engine.connect() as connection:
             fresh = [i for i, _ in await recent_ids(connection, since) if i not in skip]
             return await read_activity(connection, fresh[:limit])
+
+    async def spend(
+        self, by: Grouping, where: SpendFilter, *, limit: int = 100
+    ) -> list[SpendRow]:
+        """Costs and tokens summed by ``by`` (see :mod:`.spend`)."""
+        async with self.engine.connect() as connection:
+            return await read_spend(connection, by, where, limit=limit)
 
     async def close(self) -> None:
         await self.engine.dispose()
