@@ -17,8 +17,8 @@ from typing import Any
 from sluice.admin._gateway import parse_message
 from sluice.model import Format, Response
 from sluice.store import Decision, SessionSummary, StoredExchange, Transcript
-from sluice.store.spend import SpendRow
 from sluice.store.codec import block_to_json, response_to_json
+from sluice.store.spend import SpendRow
 
 __all__ = ["exchange_detail", "json_lines", "markdown", "session_json", "summary_json"]
 
