@@ -201,9 +201,7 @@ async def _add_totals(db: AsyncConnection, summaries: list[SessionSummary]) -> N
         .where(x.session_id.in_(by_id))
         .group_by(x.session_id, x.model)
     )
-    for session_id, model, count, tokens_in, tokens_out, modified, cost in await db.execute(
-        totals
-    ):
+    for session_id, model, count, tokens_in, tokens_out, modified, cost in await db.execute(totals):
         summary = by_id[session_id]
         if cost is not None:
             summary.cost_usd = (summary.cost_usd or 0.0) + float(cost)

@@ -74,9 +74,7 @@ class Store:
             fresh = [i for i, _ in await recent_ids(connection, since) if i not in skip]
             return await read_activity(connection, fresh[:limit])
 
-    async def spend(
-        self, by: Grouping, where: SpendFilter, *, limit: int = 100
-    ) -> list[SpendRow]:
+    async def spend(self, by: Grouping, where: SpendFilter, *, limit: int = 100) -> list[SpendRow]:
         """Costs and tokens summed by ``by`` (see :mod:`.spend`)."""
         async with self.engine.connect() as connection:
             return await read_spend(connection, by, where, limit=limit)
