@@ -155,3 +155,23 @@ async def test_a_500_turn_session_renders_in_one_page(ui: Client, sqlite_store: 
         f"\n500-turn session: {elapsed * 1000:.0f} ms end to end, "
         f"server {page.headers['Server-Timing']}, {len(text) / 1e6:.1f} MB of HTML"
     )
+
+
+async def test_sessions_and_turns_show_what_they_cost(ui: Client, sqlite_store: Store) -> None:
+    await sqlite_store.write(
+        [
+            record(0, cost_usd=0.0125),
+            record(1, cost_usd=1.5),
+            record(0, id="free", session_id="unpriced"),  # its model had no price
+        ]
+    )
+    await login(ui)
+    page = await (await ui.get("/sessions")).text()
+    rows = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'href="/sessions/(\w+)".*?class="num cost">([^<]*)<', page, re.S)
+    }
+    assert rows == {"s1": "$1.51", "unpriced": ""}
+    session = await (await ui.get("/sessions/s1")).text()
+    assert "tokens · $0.013" in session
+    assert "tokens · $1.50" in session
