@@ -229,7 +229,7 @@ class SidecarMetrics:
             "The largest share of a dollar budget anyone (of the scope: client, team or key) "
             "has spent in the current window (day or month).",
             ["scope", "window"],
-            multiprocess_mode="max",
+            multiprocess_mode="livemax",
             **r,
         )
         self.budgets_alerting = Gauge(
@@ -237,13 +237,13 @@ class SidecarMetrics:
             "How many clients, teams or keys have spent at least limits.alert_at of a dollar "
             "budget in the current window.",
             ["scope", "window"],
-            multiprocess_mode="max",
+            multiprocess_mode="livemax",
             **r,
         )
         self.budget_alert = Gauge(
             "sluice_budget_alert_ratio",
             "limits.alert_at: the share of a dollar budget at which it is reported.",
-            multiprocess_mode="max",
+            multiprocess_mode="livemax",
             **r,
         )
         self.active = Gauge(
