@@ -9,6 +9,7 @@ the API key's fingerprint; a team the key's or token's, in passthrough mode ``te
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import Field, model_validator
@@ -16,6 +17,8 @@ from pydantic import Field, model_validator
 from sluice.config.base import Model
 
 __all__ = [
+    "MICRO",
+    "MONTH",
     "DollarBudget",
     "LimitsConfig",
     "Period",
@@ -24,6 +27,7 @@ __all__ = [
     "RequestLimits",
     "Span",
     "TokenBudget",
+    "window",
 ]
 
 
@@ -65,12 +69,37 @@ class Span(StrEnum):
     MONTH = "month"
 
 
+MONTH = 2_592_000  # the period of a calendar month's counters (a month is not a fixed length)
+MICRO = 1_000_000  # dollar budgets are counted in millionths of a dollar
+
+
+def window(period_s: int, now: float) -> tuple[int, int]:
+    """The start and end (Unix seconds, UTC) of the window of ``period_s`` holding ``now``;
+    :data:`MONTH`: the calendar month.
+
+    >>> window(86400, 1_800_000_000.5)
+    (1799971200, 1800057600)
+    """
+    if period_s != MONTH:
+        start = int(now) // period_s * period_s
+        return start, start + period_s
+    moment = datetime.fromtimestamp(now, UTC)
+    first = datetime(moment.year, moment.month, 1, tzinfo=UTC)
+    following = datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1, tzinfo=UTC)
+    return int(first.timestamp()), int(following.timestamp())
+
+
 class DollarBudget(Model):
     """At most ``usd`` US dollars of list-priced (or configured-price) usage per ``per``,
     e.g. ``{usd: 50, per: day}``. A day starts at 00:00 UTC, a month on its first day."""
 
     usd: float = Field(gt=0, description="Dollars allowed in each window.")
     per: Span = Field(Span.DAY, description="The window: day or month.")
+
+    @property
+    def period_s(self) -> int:
+        """The period its counters carry (:data:`MONTH` for a month)."""
+        return MONTH if self.per is Span.MONTH else Period.DAY.seconds
 
 
 class RequestLimits(Model):

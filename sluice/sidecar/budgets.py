@@ -28,10 +28,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Protocol
 
 from sluice.config import LimitsConfig
+from sluice.config.limits import MICRO, MONTH, window
 
 __all__ = [
     "CLIENT",
@@ -46,6 +46,7 @@ __all__ = [
     "Ledger",
     "Standing",
     "Verdict",
+    "window",
 ]
 
 log = logging.getLogger(__name__)
@@ -55,20 +56,7 @@ TEAM = "team"
 KEY = "key"  # a Sluice key's own ``tokens_per_day``
 USD_CLIENT, USD_TEAM, USD_KEY = "usd.client", "usd.team", "usd.key"  # dollar budgets
 _DAY = 86400
-MONTH = 2_592_000  # the period of a calendar month's counters (a month is not a fixed length)
-MICRO = 1_000_000  # dollar counters count millionths of a dollar
 _SPANS = {_DAY: "day", MONTH: "month"}
-
-
-def window(period_s: int, now: float) -> tuple[int, int]:
-    """The start and end (Unix seconds) of the window of ``period_s`` holding ``now``."""
-    if period_s != MONTH:
-        start = int(now) // period_s * period_s
-        return start, start + period_s
-    moment = datetime.fromtimestamp(now, UTC)
-    first = datetime(moment.year, moment.month, 1, tzinfo=UTC)
-    following = datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1, tzinfo=UTC)
-    return int(first.timestamp()), int(following.timestamp())
 
 
 Window = tuple[int, int]  # (period_s, window_start)
@@ -135,8 +123,7 @@ class Budgets:
             (USD_KEY, limits.usd_per_key),
         ):
             for each in dollars:
-                period = MONTH if each.per == "month" else _DAY
-                self._limits[(scope, period)] = round(each.usd * MICRO)
+                self._limits[(scope, each.period_s)] = round(each.usd * MICRO)
         self.alert_at = limits.alert_at
         self.dollars = limits.dollar_budgets
         # Days always: a key may carry its own daily budget.
