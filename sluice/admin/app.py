@@ -23,7 +23,7 @@ from sluice.admin.metrics import Processes, metrics_routes
 from sluice.admin.policies_mount import mount_policies
 from sluice.admin.throttle import LoginThrottle
 from sluice.admin.ui import setup_ui, ui_off_routes
-from sluice.admin.ui.keys_page import LIMITS
+from sluice.admin.ui.budgets import LIMITS
 from sluice.config import AdminConfig, GatewayConfig
 from sluice.store import Store
 

@@ -34,7 +34,7 @@ STORE = web.AppKey("store", Store)
 MAX_PAGE = 200
 
 
-def _time(query: Any, name: str) -> datetime | None:
+def query_time(query: Any, name: str) -> datetime | None:
     value = query.get(name)
     if not value:
         return None
@@ -66,8 +66,8 @@ def _limit(query: Any) -> int:
 def session_filter(query: Any) -> SessionFilter:
     """The filter a query string asks for (raises 400 on a bad value)."""
     return SessionFilter(
-        since=_time(query, "since"),
-        until=_time(query, "until"),
+        since=query_time(query, "since"),
+        until=query_time(query, "until"),
         user=query.get("user") or None,
         client=query.get("client") or None,
         auth_user=query.get("auth_user") or None,
@@ -146,8 +146,8 @@ async def get_spend(request: web.Request) -> web.Response:
         choices = ", ".join(g.value for g in Grouping)
         raise json_error(web.HTTPBadRequest, f"by: expected one of {choices}, not {by!r}") from None
     where = SpendFilter(
-        since=_time(query, "since"),
-        until=_time(query, "until"),
+        since=query_time(query, "since"),
+        until=query_time(query, "until"),
         user=query.get("user") or None,
         team=query.get("team") or None,
         key_id=query.get("key_id") or None,

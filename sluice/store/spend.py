@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sluice.store import _tables as t
 from sluice.store.records import Outcome
 
-__all__ = ["Grouping", "SpendFilter", "SpendRow", "read_spend"]
+__all__ = ["DailyRow", "Grouping", "SpendFilter", "SpendRow", "read_daily", "read_spend"]
 
 
 class Grouping(StrEnum):
@@ -60,6 +60,17 @@ class SpendRow:
     cache_creation_tokens: int
 
 
+@dataclass(frozen=True, slots=True)
+class DailyRow:
+    """One group's sums on one UTC day (``day``: ``YYYY-MM-DD``)."""
+
+    day: str
+    key: str | None
+    cost_usd: float
+    input_tokens: int
+    output_tokens: int
+
+
 def _group(db: AsyncConnection, by: Grouping) -> ColumnElement[Any]:
     x = t.exchanges.c
     if by is Grouping.DAY:
@@ -76,11 +87,7 @@ def _group(db: AsyncConnection, by: Grouping) -> ColumnElement[Any]:
     return columns[by]
 
 
-async def read_spend(
-    db: AsyncConnection, by: Grouping, where: SpendFilter, *, limit: int = 100
-) -> list[SpendRow]:
-    """The ``limit`` groups that cost most, most first (by day: the latest days, in
-    order)."""
+def _conditions(where: SpendFilter) -> list[ColumnElement[bool]]:
     x = t.exchanges.c
     conditions: list[ColumnElement[bool]] = []
     if where.since is not None:
@@ -92,6 +99,16 @@ async def read_spend(
     for column, value in ((x.team, where.team), (x.key_id, where.key_id), (x.model, where.model)):
         if value is not None:
             conditions.append(column == value)
+    return conditions
+
+
+async def read_spend(
+    db: AsyncConnection, by: Grouping, where: SpendFilter, *, limit: int = 100
+) -> list[SpendRow]:
+    """The ``limit`` groups that cost most, most first (by day: the latest days, in
+    order)."""
+    x = t.exchanges.c
+    conditions = _conditions(where)
     group = _group(db, by).label("grp")
     cost = func.coalesce(func.sum(x.cost_usd), 0.0)
     query = (
@@ -128,3 +145,26 @@ async def read_spend(
     if by is Grouping.DAY:
         rows.reverse()  # oldest first: a time series
     return rows
+
+
+async def read_daily(db: AsyncConnection, by: Grouping, where: SpendFilter) -> list[DailyRow]:
+    """Each group's sums on each UTC day (a time series per group), oldest day first."""
+    x = t.exchanges.c
+    day = _group(db, Grouping.DAY).label("day")
+    group = _group(db, by).label("grp")
+    query = (
+        select(
+            day,
+            group,
+            func.coalesce(func.sum(x.cost_usd), 0.0),
+            func.coalesce(func.sum(x.input_tokens), 0),
+            func.coalesce(func.sum(x.output_tokens), 0),
+        )
+        .where(*_conditions(where))
+        .group_by(day, group)
+        .order_by(day)
+    )
+    return [
+        DailyRow(str(d), None if key is None else str(key), float(usd), int(i), int(o))
+        for d, key, usd, i, o in await db.execute(query)
+    ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,16 +19,11 @@ from aiohttp import web
 from sluice.admin.auth import ROLE, Role
 from sluice.admin.history import STORE
 from sluice.admin.keys import NewKey, key_json, new_key
+from sluice.admin.ui.budgets import LIMITS, dollar_budget_use
 from sluice.admin.ui.render import render
-from sluice.config import LimitsConfig
-from sluice.config.limits import MICRO, MONTH, window
 from sluice.store import keys as stored
-from sluice.store.budgets import read_totals
 
-__all__ = ["LIMITS", "key_page_routes"]
-
-LIMITS = web.AppKey("limits", LimitsConfig)  # the gateway's, for its dollar budgets
-_SCOPES = {"usd.client": "client", "usd.team": "team", "usd.key": "key"}
+__all__ = ["key_page_routes"]
 
 log = logging.getLogger(__name__)
 
@@ -48,52 +42,11 @@ async def _page(request: web.Request, status: int = 200, **context: Any) -> web.
     now = datetime.now(UTC)
     keys = [key_json(k, now) for k in await stored.list_keys(request.app[STORE])]
     context = {"created": None, "error": "", "form": {}, "revoked": None} | context
-    budgets = await _dollar_budgets(request)
+    limits = request.app.get(LIMITS)
+    budgets = await dollar_budget_use(request.app[STORE], limits) if limits else None
     return render(
         request, "keys.html", status=status, forbidden=False, keys=keys, budgets=budgets, **context
     )
-
-
-async def _dollar_budgets(request: web.Request) -> dict[str, Any] | None:
-    """The configured dollar budgets, and who has spent ``alert_at`` of one of them in its
-    current window (as the replicas last synced), most spent first; ``None`` without any."""
-    limits = request.app.get(LIMITS)
-    if limits is None or not limits.dollar_budgets:
-        return None
-    configured = {
-        (scope, budget.period_s): budget.usd
-        for scope, budgets in (
-            ("usd.client", limits.usd_per_client),
-            ("usd.team", limits.usd_per_team),
-            ("usd.key", limits.usd_per_key),
-        )
-        for budget in budgets
-    }
-    now = time.time()
-    windows = {period: window(period, now)[0] for _, period in configured}
-    totals = await read_totals(request.app[STORE].engine, windows.items(), prefix="usd.")
-    rows: list[dict[str, Any]] = []
-    for (period, _, counter), micros in totals.items():
-        scope, _, who = counter.partition("=")
-        usd = configured.get((scope, period))
-        if usd is None or micros / MICRO < usd * limits.alert_at:
-            continue
-        rows.append(
-            {
-                "scope": _SCOPES[scope],
-                "who": who,
-                "window": "this month" if period == MONTH else "today (UTC)",
-                "spent": micros / MICRO,
-                "budget": usd,
-                "share": micros / MICRO / usd,
-            }
-        )
-    rows.sort(key=lambda row: -row["share"])
-    summary = ", ".join(
-        f"each {_SCOPES[scope]} ${usd:,.2f} per {'month' if period == MONTH else 'day'}"
-        for (scope, period), usd in configured.items()
-    )
-    return {"rows": rows, "summary": summary, "alert_at": limits.alert_at}
 
 
 async def keys_page(request: web.Request) -> web.Response:
