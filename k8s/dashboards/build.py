@@ -423,7 +423,129 @@ def internals() -> JSON:
     )
 
 
-DASHBOARDS = {"overview": overview, "policies": policies, "internals": internals}
+def table(title: str, *targets: JSON, unit: str = "short", description: str = "") -> JSON:
+    return {
+        "type": "table",
+        "title": title,
+        "description": description,
+        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+        "options": {"showHeader": True},
+        "targets": list(targets),
+    }
+
+
+# The event log (Postgres), for what Prometheus must not hold: sessions are never labels.
+EVENT_LOG = {"name": "eventlog", "type": "datasource", "query": "grafana-postgresql-datasource"}
+TOP_SESSIONS = (
+    'SELECT session_id AS session, max(team) AS team, max(coalesce("user", client)) AS who, '
+    "count(*) AS exchanges, sum(input_tokens) AS input_tokens, "
+    "sum(output_tokens) AS output_tokens, round(sum(cost_usd)::numeric, 4) AS usd "
+    "FROM exchanges WHERE $__timeFilter(started_at) AND session_id IS NOT NULL "
+    "GROUP BY session_id ORDER BY usd DESC NULLS LAST LIMIT 20"
+)
+
+
+def spend() -> JSON:
+    cost = "sluice_cost_usd_total"
+
+    def hourly(by: str) -> str:
+        return f"sum by ({by}) (increase({cost}{{{SIDECAR}}}[1h]))"
+
+    return dashboard(
+        "sluice-spend",
+        "Sluice / Spend",
+        [
+            [
+                timeseries(
+                    "Spend per hour by team",
+                    "currencyUSD",
+                    target(hourly("team"), "{{team}}"),
+                    description="US dollars at the configured prices (list prices by default), "
+                    "over the hour before each point.",
+                ),
+                timeseries(
+                    "Spend per hour by model",
+                    "currencyUSD",
+                    target(hourly("model"), "{{model}}"),
+                    description="model: the price table's name for it.",
+                ),
+                timeseries(
+                    "Spend per hour by provider",
+                    "currencyUSD",
+                    target(hourly("provider"), "{{provider}}"),
+                ),
+            ],
+            [
+                stat(
+                    "Spend over the last 24 hours",
+                    "currencyUSD",
+                    f"sum(increase({cost}{{{SIDECAR}}}[24h]))",
+                ),
+                table(
+                    "Top teams, last 24 hours",
+                    {
+                        **target(f"topk(10, sum by (team) (increase({cost}{{{SIDECAR}}}[24h])))"),
+                        "format": "table",
+                        "instant": True,
+                    },
+                    unit="currencyUSD",
+                ),
+                timeseries(
+                    "Requests without a price",
+                    "reqps",
+                    target(rate("sluice_unpriced_requests_total", "", "provider"), "{{provider}}"),
+                    description="Their cost is unknown and no dollar budget is charged: add "
+                    "their models to costs.prices.",
+                ),
+            ],
+            [
+                timeseries(
+                    "Dollar budgets: largest share spent",
+                    "percentunit",
+                    target(
+                        "max by (scope, window) (sluice_budget_used_ratio)",
+                        "{{scope}} per {{window}}",
+                    ),
+                    target("max(sluice_budget_alert_ratio)", "alert at"),
+                    description="Of each kind of dollar budget (limits.usd_per_*), the share "
+                    "spent by whoever spent most of theirs in the current window.",
+                ),
+                timeseries(
+                    "Dollar budgets at or over the alert share",
+                    "short",
+                    target(
+                        "max by (scope, window) (sluice_budgets_over_alert)",
+                        "{{scope}} per {{window}}",
+                    ),
+                ),
+            ],
+            [
+                table(
+                    "Top sessions by spend (event log)",
+                    {
+                        "datasource": {"uid": "${eventlog}"},
+                        "format": "table",
+                        "rawQuery": True,
+                        "rawSql": TOP_SESSIONS,
+                        "refId": "A",
+                    },
+                    description="From the event log's Postgres (the eventlog data source), "
+                    "in the dashboard's time range; the admin UI's /api/spend?by=session "
+                    "answers the same.",
+                ),
+            ],
+        ],
+        # The cost counter's model is the price table's name: its own values to choose from.
+        [TEAM, variable("model", "sluice_cost_usd_total", "model"), EVENT_LOG],
+    )
+
+
+DASHBOARDS = {
+    "overview": overview,
+    "policies": policies,
+    "internals": internals,
+    "spend": spend,
+}
 
 
 def build() -> dict[str, str]:

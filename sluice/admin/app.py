@@ -23,6 +23,7 @@ from sluice.admin.metrics import Processes, metrics_routes
 from sluice.admin.policies_mount import mount_policies
 from sluice.admin.throttle import LoginThrottle
 from sluice.admin.ui import setup_ui, ui_off_routes
+from sluice.admin.ui.budgets import LIMITS
 from sluice.config import AdminConfig, GatewayConfig
 from sluice.store import Store
 
@@ -92,6 +93,7 @@ def create_app(
     if store is not None:
         app[STORE] = store
         app.add_routes(history_routes())
+    app[LIMITS] = config.limits  # the Keys page lists who is near a dollar budget
     app.add_routes(key_routes())
     mount_policies(app, config, store)
     setup_ui(app, keys=keys, signer=signer, readiness=readiness, store=store)

@@ -7,6 +7,9 @@
     GET /api/sessions/{id}/export.jsonl   ... as JSON Lines
     GET /api/sessions/{id}/export.claude.jsonl?cwd=   ... as a Claude Code transcript
     GET /api/exchanges/{id}               one exchange, original versus delivered
+    GET /api/spend?by=&since=&until=&user=&team=&key_id=&model=&limit=
+                                          costs and tokens by session, user, team, key,
+                                          model or day
 
 Times are ISO 8601 (a time without a zone is UTC). A bad parameter is a 400 naming it.
 """
@@ -29,7 +32,9 @@ from sluice.admin.claude_code import (
     project_dir,
 )
 from sluice.admin.errors import json_error
+from sluice.config.prices import list_prices
 from sluice.store import CursorError, SessionFilter, Store
+from sluice.store.spend import Grouping, SpendFilter
 
 __all__ = ["STORE", "history_routes"]
 
@@ -38,7 +43,7 @@ STORE = web.AppKey("store", Store)
 MAX_PAGE = 200
 
 
-def _time(query: Any, name: str) -> datetime | None:
+def query_time(query: Any, name: str) -> datetime | None:
     value = query.get(name)
     if not value:
         return None
@@ -70,8 +75,8 @@ def _limit(query: Any) -> int:
 def session_filter(query: Any) -> SessionFilter:
     """The filter a query string asks for (raises 400 on a bad value)."""
     return SessionFilter(
-        since=_time(query, "since"),
-        until=_time(query, "until"),
+        since=query_time(query, "since"),
+        until=query_time(query, "until"),
         user=query.get("user") or None,
         client=query.get("client") or None,
         auth_user=query.get("auth_user") or None,
@@ -164,6 +169,32 @@ async def get_exchange(request: web.Request) -> web.Response:
     return web.json_response(views.exchange_detail(*found), dumps=_dumps)
 
 
+async def get_spend(request: web.Request) -> web.Response:
+    query = request.query
+    by = query.get("by", "team")
+    try:
+        grouping = Grouping(by)
+    except ValueError:
+        choices = ", ".join(g.value for g in Grouping)
+        raise json_error(web.HTTPBadRequest, f"by: expected one of {choices}, not {by!r}") from None
+    where = SpendFilter(
+        since=query_time(query, "since"),
+        until=query_time(query, "until"),
+        user=query.get("user") or None,
+        team=query.get("team") or None,
+        key_id=query.get("key_id") or None,
+        model=query.get("model") or None,
+    )
+    rows = await request.app[STORE].spend(grouping, where, limit=_limit(query))
+    return web.json_response(
+        {
+            "by": grouping.value,
+            "prices_as_of": list_prices().as_of.isoformat(),
+            "rows": [views.spend_json(row) for row in rows],
+        }
+    )
+
+
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:100]
 
@@ -180,4 +211,5 @@ def history_routes() -> list[web.RouteDef]:
         web.get("/api/sessions/{id}/export.jsonl", export_jsonl),
         web.get("/api/sessions/{id}/export.claude.jsonl", export_claude_code),
         web.get("/api/exchanges/{id}", get_exchange),
+        web.get("/api/spend", get_spend),
     ]

@@ -18,6 +18,7 @@ from sluice.admin._gateway import parse_message
 from sluice.model import Format, Response
 from sluice.store import Decision, SessionSummary, StoredExchange, Transcript
 from sluice.store.codec import block_to_json, response_to_json
+from sluice.store.spend import SpendRow
 
 __all__ = ["exchange_detail", "json_lines", "markdown", "session_json", "summary_json"]
 
@@ -72,6 +73,7 @@ def exchange_json(exchange: StoredExchange, first_message: int = 0) -> JSON:
         "status": exchange.status,
         "streamed": exchange.streamed,
         "usage": dataclasses.asdict(exchange.usage),
+        "cost_usd": exchange.cost_usd,
         "ttft_ms": _ms(exchange.ttft),
         "duration_ms": _ms(exchange.duration),
         "outcome": exchange.outcome.value,
@@ -127,6 +129,10 @@ def session_json(transcript: Transcript) -> JSON:
             exchange_json(x, first) for x, first in zip(transcript.exchanges, firsts, strict=True)
         ],
     }
+
+
+def spend_json(row: SpendRow) -> JSON:
+    return dataclasses.asdict(row)
 
 
 def summary_json(summary: SessionSummary) -> JSON:

@@ -21,7 +21,8 @@ from sluice.config.base import ConfigError, Model, Port, Secret
 from sluice.config.chains import ChainHeader, ChainRule, PolicyRef, PolicySettings
 from sluice.config.cloud import BEDROCK_CLIENT_PATH, VERTEX_CLIENT_PATH
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
-from sluice.config.limits import LimitsConfig, Period, Rate, TokenBudget
+from sluice.config.limits import DollarBudget, LimitsConfig, Period, Rate, Span, TokenBudget
+from sluice.config.prices import CostsConfig, ModelPrice
 from sluice.config.runtime import (
     AdminConfig,
     EnvoyConfig,
@@ -54,6 +55,8 @@ __all__ = [
     "ChainRule",
     "CircuitBreaker",
     "ConfigError",
+    "CostsConfig",
+    "DollarBudget",
     "EnvoyConfig",
     "FailureMode",
     "GatewayConfig",
@@ -62,6 +65,7 @@ __all__ = [
     "ListenerConfig",
     "ListenerTls",
     "Model",
+    "ModelPrice",
     "ModelRule",
     "PassthroughRoute",
     "Period",
@@ -76,6 +80,7 @@ __all__ = [
     "Secret",
     "SessionTitles",
     "SidecarConfig",
+    "Span",
     "TokenBudget",
     "TracingConfig",
     "load_config",
@@ -140,6 +145,7 @@ class GatewayConfig(PolicySettings):
     chain_header: ChainHeader = Field(default_factory=ChainHeader)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     tracing: TracingConfig = Field(default_factory=TracingConfig)
+    costs: CostsConfig = Field(default_factory=CostsConfig)
     policy_paths: list[Path] = Field(
         default_factory=list,
         description="Directories searched for your own policy modules (`module:Class`); "
@@ -216,9 +222,16 @@ class GatewayConfig(PolicySettings):
         if len(set(paths)) != len(paths):
             raise ValueError("routes: each path may appear once")
         check_passthrough(self.routes, self.passthrough)
-        per_team = self.limits.tokens_per_team or self.limits.requests.per_team
+        limits = self.limits
+        per_team = limits.tokens_per_team or limits.usd_per_team or limits.requests.per_team
         if per_team and not self.team_header and not self.auth.authenticates:
             raise ValueError("limits: a per-team limit needs `team_header` (or `auth.mode`)")
+        if limits.usd_per_key and not self.auth.mode.keys:
+            raise ValueError("limits.usd_per_key: needs an `auth.mode` with Sluice keys")
+        for name in self.costs.providers:
+            if name not in self.providers:
+                known = ", ".join(sorted(self.providers)) or "none"
+                raise ValueError(f"costs.providers.{name}: unknown provider (known: {known})")
         self._no_open_relay()
         if self.auth.mode.keys and not self.store_url:
             raise ValueError(

@@ -9,13 +9,26 @@ the API key's fingerprint; a team the key's or token's, in passthrough mode ``te
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sluice.config.base import Model
 
-__all__ = ["LimitsConfig", "Period", "Rate", "RateLimitService", "RequestLimits", "TokenBudget"]
+__all__ = [
+    "MICRO",
+    "MONTH",
+    "DollarBudget",
+    "LimitsConfig",
+    "Period",
+    "Rate",
+    "RateLimitService",
+    "RequestLimits",
+    "Span",
+    "TokenBudget",
+    "window",
+]
 
 
 class Period(StrEnum):
@@ -47,6 +60,46 @@ class TokenBudget(Model):
 
     tokens: int = Field(ge=1, description="Tokens allowed in each window.")
     per: Period = Field(Period.DAY, description="The window: second, minute, hour or day.")
+
+
+class Span(StrEnum):
+    """The window a dollar budget counts over: a UTC day, or a calendar month in UTC."""
+
+    DAY = "day"
+    MONTH = "month"
+
+
+MONTH = 2_592_000  # the period of a calendar month's counters (a month is not a fixed length)
+MICRO = 1_000_000  # dollar budgets are counted in millionths of a dollar
+
+
+def window(period_s: int, now: float) -> tuple[int, int]:
+    """The start and end (Unix seconds, UTC) of the window of ``period_s`` holding ``now``;
+    :data:`MONTH`: the calendar month.
+
+    >>> window(86400, 1_800_000_000.5)
+    (1799971200, 1800057600)
+    """
+    if period_s != MONTH:
+        start = int(now) // period_s * period_s
+        return start, start + period_s
+    moment = datetime.fromtimestamp(now, UTC)
+    first = datetime(moment.year, moment.month, 1, tzinfo=UTC)
+    following = datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1, tzinfo=UTC)
+    return int(first.timestamp()), int(following.timestamp())
+
+
+class DollarBudget(Model):
+    """At most ``usd`` US dollars of list-priced (or configured-price) usage per ``per``,
+    e.g. ``{usd: 50, per: day}``. A day starts at 00:00 UTC, a month on its first day."""
+
+    usd: float = Field(gt=0, description="Dollars allowed in each window.")
+    per: Span = Field(Span.DAY, description="The window: day or month.")
+
+    @property
+    def period_s(self) -> int:
+        """The period its counters carry (:data:`MONTH` for a month)."""
+        return MONTH if self.per is Span.MONTH else Period.DAY.seconds
 
 
 class RequestLimits(Model):
@@ -102,16 +155,37 @@ class LimitsConfig(Model):
         description="Token budgets of each team (the key's or token's; in passthrough mode "
         "needs `team_header`).",
     )
+    usd_per_client: list[DollarBudget] = Field(
+        default_factory=list,
+        description="Dollar budgets of each client (the user; in passthrough mode the API-key "
+        "fingerprint), priced with `costs`.",
+    )
+    usd_per_team: list[DollarBudget] = Field(
+        default_factory=list,
+        description="Dollar budgets of each team (needs `auth.mode` or `team_header`).",
+    )
+    usd_per_key: list[DollarBudget] = Field(
+        default_factory=list,
+        description="Dollar budgets of each Sluice key, separately (needs a keys `auth.mode`).",
+    )
+    alert_at: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="The share of a dollar budget spent at which it is reported as nearly "
+        "spent (the `sluice_budget_alert_ratio` gauge the chart's alert compares with, and "
+        "the keys page).",
+    )
     cut_streams: bool = Field(
         True,
         description="End a streamed response cleanly (stop reason max_tokens) when it "
-        "crosses the budget, rather than let it finish.",
+        "crosses a token or dollar budget, rather than let it finish.",
     )
     sync_interval_s: float = Field(
         1.0,
         gt=0,
-        description="How often each sidecar worker adds its token counts to the store and "
-        "reads everyone's totals.",
+        description="How often each sidecar worker adds its token and dollar counts to the "
+        "store and reads everyone's totals.",
     )
     rate_limit_service: RateLimitService | None = Field(
         None,
@@ -120,4 +194,24 @@ class LimitsConfig(Model):
 
     @property
     def budgets(self) -> bool:
+        """Token budgets are kept (counted here or by ``rate_limit_service``)."""
         return bool(self.tokens_per_client or self.tokens_per_team)
+
+    @property
+    def dollar_budgets(self) -> bool:
+        """Dollar budgets are kept (always by the sidecar)."""
+        return bool(self.usd_per_client or self.usd_per_team or self.usd_per_key)
+
+    @model_validator(mode="after")
+    def _one_budget_per_window(self) -> LimitsConfig:
+        for name in (
+            "tokens_per_client",
+            "tokens_per_team",
+            "usd_per_client",
+            "usd_per_team",
+            "usd_per_key",
+        ):
+            windows = [budget.per for budget in getattr(self, name)]
+            if len(set(windows)) != len(windows):
+                raise ValueError(f"{name}: one budget per window (each of day, month, ... once)")
+        return self

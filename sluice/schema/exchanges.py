@@ -56,6 +56,9 @@ class Exchange(SQLModel, table=True):
     cache_read_tokens: int | None = None
     cache_creation_tokens: int | None = None
     reasoning_tokens: int | None = None
+    # The usage at the model's price (list prices or the config's), in US dollars; None
+    # when the model had no price.
+    cost_usd: float | None = None
     ttft_ms: float | None = None
     duration_ms: float | None = None
     outcome: str = Field(max_length=16)  # ok, refused, blocked, modified, error (Outcome)

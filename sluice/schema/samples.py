@@ -65,6 +65,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "streamed": True,
         "input_tokens": 12498,
         "output_tokens": 55,
+        "cost_usd": 0.076114,  # its usage at the configured prices
         "cache_read_tokens": 2763,
         "cache_creation_tokens": 1792,
         "reasoning_tokens": None,

@@ -1,4 +1,5 @@
-"""Token budgets, counted in memory by each sidecar worker and shared through the store.
+"""Token and dollar budgets, counted in memory by each sidecar worker and shared through the
+store.
 
 A budget is checked on every request, by the exchange while it handles the request body
 (:meth:`Budgets.exhausted`), and charged when the exchange ends (:meth:`Budgets.charge_all`),
@@ -12,7 +13,12 @@ interval late, so together the replicas may overshoot a budget by what its holde
 about one interval (plus the exchanges in flight when it ran out: a request is admitted
 while its budget is not exhausted, and charged what it used when it ends). When the store
 is down, each worker goes on from its last totals and its own charges, and hands the
-charges over once the store is back. Windows are fixed and aligned on UTC.
+charges over once the store is back. Windows are fixed and aligned on UTC; a dollar
+budget's month is the calendar month (its counters carry the period :data:`MONTH`).
+
+Dollar budgets are counters like the others, named ``usd.client=...``, ``usd.team=...`` and
+``usd.key=...`` and counted in millionths of a dollar (:data:`MICRO`), so they share the
+ledger, its table and its sync.
 """
 
 from __future__ import annotations
@@ -25,15 +31,33 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sluice.config import LimitsConfig
+from sluice.config.limits import MICRO, MONTH, window
 
-__all__ = ["CLIENT", "KEY", "TEAM", "Budgets", "Ledger", "Verdict"]
+__all__ = [
+    "CLIENT",
+    "KEY",
+    "MICRO",
+    "MONTH",
+    "TEAM",
+    "USD_CLIENT",
+    "USD_KEY",
+    "USD_TEAM",
+    "Budgets",
+    "Ledger",
+    "Standing",
+    "Verdict",
+    "window",
+]
 
 log = logging.getLogger(__name__)
 
 CLIENT = "client"  # the descriptor keys Envoy sends (see sluice.envoy.ratelimits)
 TEAM = "team"
 KEY = "key"  # a Sluice key's own ``tokens_per_day``
+USD_CLIENT, USD_TEAM, USD_KEY = "usd.client", "usd.team", "usd.key"  # dollar budgets
 _DAY = 86400
+_SPANS = {_DAY: "day", MONTH: "month"}
+
 
 Window = tuple[int, int]  # (period_s, window_start)
 WindowKey = tuple[int, int, str]  # (period_s, window_start, counter)
@@ -55,6 +79,18 @@ class Verdict:
     limit: int
     remaining: int
     reset_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a caller stands against all its budgets: ``renews_s`` until the (longest)
+    spent one renews, ``None`` while none is spent; the fewest tokens and dollars any
+    budget leaves, ``None`` where none is kept."""
+
+    renews_s: int | None
+    tokens_left: int | None
+    usd_left: float | None
+    dollars_spent: bool = False  # a spent budget is a dollar budget
 
 
 @dataclass(slots=True)
@@ -81,6 +117,15 @@ class Budgets:
         for scope, budgets in ((CLIENT, limits.tokens_per_client), (TEAM, limits.tokens_per_team)):
             for budget in budgets:
                 self._limits[(scope, budget.per.seconds)] = budget.tokens
+        for scope, dollars in (
+            (USD_CLIENT, limits.usd_per_client),
+            (USD_TEAM, limits.usd_per_team),
+            (USD_KEY, limits.usd_per_key),
+        ):
+            for each in dollars:
+                self._limits[(scope, each.period_s)] = round(each.usd * MICRO)
+        self.alert_at = limits.alert_at
+        self.dollars = limits.dollar_budgets
         # Days always: a key may carry its own daily budget.
         self._periods = sorted({_DAY, *(period for _, period in self._limits)})
         self._ledger = ledger
@@ -101,7 +146,7 @@ class Budgets:
         now = self._clock()
         counter = self._counter(period_s, f"{scope}={value}", now)
         remaining = max(0, limit - counter.used)
-        reset = counter.window_start + period_s - int(now)
+        reset = window(period_s, now)[1] - int(now)
         return Verdict(remaining > 0, limit, remaining, max(1, reset))
 
     def charge(self, scope: str, value: str, period_s: int, tokens: int) -> None:
@@ -119,8 +164,7 @@ class Budgets:
     ) -> int | None:
         """The fewest tokens any budget of this client, team or key has left; ``None``:
         unlimited."""
-        verdicts = self._verdicts(client, team, key, key_tokens_per_day)
-        return min((v.remaining for v in verdicts), default=None)
+        return self.standing_all(client, team, key, key_tokens_per_day).tokens_left
 
     def exhausted(
         self,
@@ -130,8 +174,8 @@ class Budgets:
         key_tokens_per_day: int | None = None,
     ) -> int | None:
         """Seconds until a spent budget of this client, team or key renews (the longest,
-        when several are spent); ``None`` while every one has tokens left."""
-        return self.standing(client, team, key, key_tokens_per_day)[0]
+        when several are spent); ``None`` while every one has tokens (and dollars) left."""
+        return self.standing_all(client, team, key, key_tokens_per_day).renews_s
 
     def standing(
         self,
@@ -141,14 +185,30 @@ class Budgets:
         key_tokens_per_day: int | None = None,
     ) -> tuple[int | None, int | None]:
         """Both answers in one pass: (:meth:`exhausted`, :meth:`remaining`)."""
+        found = self.standing_all(client, team, key, key_tokens_per_day)
+        return found.renews_s, found.tokens_left
+
+    def standing_all(
+        self,
+        client: str | None,
+        team: str | None,
+        key: str | None = None,
+        key_tokens_per_day: int | None = None,
+    ) -> Standing:
+        """Where this client, team and key stand against every budget, tokens and dollars."""
         reset: int | None = None
-        left: int | None = None
-        for verdict in self._verdicts(client, team, key, key_tokens_per_day):
+        tokens: int | None = None
+        micros: int | None = None
+        dollars = False
+        for scope, verdict in self._verdicts(client, team, key, key_tokens_per_day):
             if not verdict.allowed:
                 reset = max(reset or 0, verdict.reset_s)
-            if left is None or verdict.remaining < left:
-                left = verdict.remaining
-        return reset, left
+                dollars = dollars or scope.startswith("usd.")
+            if scope.startswith("usd."):
+                micros = verdict.remaining if micros is None else min(micros, verdict.remaining)
+            elif tokens is None or verdict.remaining < tokens:
+                tokens = verdict.remaining
+        return Standing(reset, tokens, None if micros is None else micros / MICRO, dollars)
 
     def charge_all(
         self,
@@ -157,12 +217,15 @@ class Budgets:
         tokens: int,
         key: str | None = None,
         key_tokens_per_day: int | None = None,
+        usd: float = 0.0,
     ) -> None:
-        """Charge an exchange's ``tokens`` to every budget of its client, team and key."""
-        for (scope, period_s), _ in self._limits.items():
-            value = client if scope == CLIENT else team
+        """Charge an exchange's ``tokens`` and ``usd`` to every budget of its client, team
+        and key."""
+        micros = round(usd * MICRO)
+        for scope, period_s in self._limits:
+            value = _value(scope, client, team, key)
             if value is not None:
-                self.charge(scope, value, period_s, tokens)
+                self.charge(scope, value, period_s, micros if scope.startswith("usd.") else tokens)
         if key is not None and key_tokens_per_day is not None and tokens > 0:
             self._counter(_DAY, f"{KEY}={key}", self._clock()).pending += tokens
 
@@ -172,23 +235,47 @@ class Budgets:
         team: str | None,
         key: str | None,
         key_tokens_per_day: int | None,
-    ) -> list[Verdict]:
+    ) -> list[tuple[str, Verdict]]:
         verdicts = []
-        for (scope, period_s), _ in self._limits.items():
-            value = client if scope == CLIENT else team
+        for scope, period_s in self._limits:
+            value = _value(scope, client, team, key)
             verdict = self.check(scope, value, period_s) if value is not None else None
             if verdict is not None:
-                verdicts.append(verdict)
+                verdicts.append((scope, verdict))
         if key is not None and key_tokens_per_day is not None:
             now = self._clock()
             counter = self._counter(_DAY, f"{KEY}={key}", now)
             remaining = max(0, key_tokens_per_day - counter.used)
             reset = max(1, counter.window_start + _DAY - int(now))
-            verdicts.append(Verdict(remaining > 0, key_tokens_per_day, remaining, reset))
+            verdicts.append((KEY, Verdict(remaining > 0, key_tokens_per_day, remaining, reset)))
         return verdicts
 
+    def dollar_use(self) -> dict[tuple[str, str], tuple[float, int]]:
+        """For each dollar budget (scope ``client``/``team``/``key``, window ``day``/
+        ``month``): the largest share of it anyone has spent in the current window, and how
+        many have spent at least :attr:`alert_at` of it (as far as this worker knows: its
+        own charges and everyone's at the last sync)."""
+        now = self._clock()
+        use: dict[tuple[str, str], tuple[float, int]] = {}
+        for scope, period_s in self._limits:
+            if scope.startswith("usd."):
+                use[(scope.removeprefix("usd."), _SPANS[period_s])] = (0.0, 0)
+        starts = {period: window(period, now)[0] for period in self._periods}
+        for (period_s, name), counter in self._counters.items():
+            scope = name.partition("=")[0]
+            found = self._limits.get((scope, period_s))
+            if found is None or not scope.startswith("usd."):
+                continue
+            if counter.window_start != starts[period_s]:
+                continue
+            ratio = counter.used / found
+            slot = (scope.removeprefix("usd."), _SPANS[period_s])
+            top, over = use[slot]
+            use[slot] = (max(top, ratio), over + (ratio >= self.alert_at))
+        return use
+
     def _counter(self, period_s: int, name: str, now: float) -> _Counter:
-        start = int(now) // period_s * period_s
+        start = window(period_s, now)[0]
         counter = self._counters.get((period_s, name))
         if counter is None or counter.window_start != start:
             # A new window: what was charged in the last one no longer counts here.
@@ -199,8 +286,8 @@ class Budgets:
         """Add this worker's charges to the ledger and read everyone's totals back."""
         if self._ledger is None:
             return
-        now = int(self._clock())
-        windows = [(period, now // period * period) for period in self._periods]
+        now = self._clock()
+        windows = [(period, window(period, now)[0]) for period in self._periods]
         current = set(windows)
         taken: dict[WindowKey, int] = {}
         for (period, name), counter in list(self._counters.items()):
@@ -213,7 +300,7 @@ class Budgets:
             totals = await self._ledger.exchange(taken, windows)
         except Exception as exc:  # the store is down: keep counting here, hand over later
             self.sync_failures += 1
-            log.warning("token budgets: store unavailable (%s); counting locally", exc)
+            log.warning("budgets: store unavailable (%s); counting locally", exc)
             for (period, start, name), tokens in taken.items():
                 kept = self._counters.get((period, name))
                 if kept is not None and kept.window_start == start:
@@ -226,12 +313,21 @@ class Budgets:
             if known.window_start == start:
                 known.shared = total
 
-    async def run(self, interval_s: float) -> None:
-        """Sync every ``interval_s`` seconds until cancelled; a last sync on the way out."""
+    async def run(self, interval_s: float, synced: Callable[[Budgets], None] | None = None) -> None:
+        """Sync every ``interval_s`` seconds until cancelled, calling ``synced`` after each
+        (the metrics read :meth:`dollar_use`); a last sync on the way out."""
         try:
             while True:
                 await asyncio.sleep(interval_s)
                 await self.sync()
+                if synced is not None:
+                    synced(self)
         finally:
             if any(c.pending for c in self._counters.values()):
                 await asyncio.shield(self.sync())
+
+
+def _value(scope: str, client: str | None, team: str | None, key: str | None) -> str | None:
+    """Whose counter of ``scope`` an exchange of this client, team and key charges."""
+    kind = scope.removeprefix("usd.")
+    return client if kind == CLIENT else team if kind == TEAM else key

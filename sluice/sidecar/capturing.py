@@ -102,12 +102,15 @@ class Capturing:
         session: str | None,
         decisions: Sequence[Decision],
         model: str | None = None,
+        cost: float | None = None,
     ) -> None:
         """Hand the capture to the event log (call once); ``model``: the one the request
-        named, kept apart in case the request's bytes are cut."""
+        named, kept apart in case the request's bytes are cut; ``cost``: its dollars, when
+        priced."""
         capture = self.capture
         capture.forget_same_delivered()
         capture.model = model
+        capture.cost = cost
         capture.complete = complete
         capture.sanitized = sanitized
         capture.duration = time.perf_counter() - self._clock

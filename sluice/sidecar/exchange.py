@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sluice.auth.identity import Gate
@@ -82,8 +83,8 @@ __all__ = [
 _PASSTHROUGH = Gate(AuthConfig())  # nobody is authenticated; the client is a fingerprint
 _FORBIDDEN_MODEL = "Sluice gateway: this key or team may not use model {model!r}"
 _BUDGET_SPENT = (
-    "Sluice gateway: token budget exhausted for this client, team or key. "
-    "Retry after the time in the retry-after header."
+    "Sluice gateway: {kind} budget exhausted for this client, team or key; it renews at "
+    "{renews} UTC. Retry after the time in the retry-after header."
 )
 # Each client's word for "slow down" (both SDKs raise RateLimitError on any 429).
 _RATE_LIMITED = {Format.ANTHROPIC: "rate_limit_error"}
@@ -212,8 +213,8 @@ class Exchange:
             self._end_trace()
             return
         self.finished = True
-        if self.account is not None:
-            self.account.settle()  # the budgets: charged what the exchange used
+        if self.account is not None:  # priced; the budgets charged what it used
+            self.account.settle(self.routing.provider)
         if self._metrics is not None and self.account is not None:
             self._metrics.exchange(self._facts(self.account, complete))
         capturing, self.capturing = self.capturing, None
@@ -224,6 +225,7 @@ class Exchange:
                 session=self.context.session if self.context is not None else None,
                 decisions=self.decisions,
                 model=self.request.model if self.request is not None else None,
+                cost=self.account.cost if self.account is not None else None,
             )
         self._end_trace()
 
@@ -326,7 +328,12 @@ class Exchange:
             return self._refuse(adapter.error_body(403, "permission_error", message), 403)
         if account is not None and (renews_s := account.spent()) is not None:
             error_type = _RATE_LIMITED.get(fmt, "rate_limit_exceeded")
-            refusal = adapter.error_body(429, error_type, _BUDGET_SPENT)
+            renews = datetime.fromtimestamp(time.time() + renews_s, UTC)
+            message = _BUDGET_SPENT.format(
+                kind="dollar" if account.dollars_spent else "token",
+                renews=renews.strftime("%Y-%m-%d %H:%M"),
+            )
+            refusal = adapter.error_body(429, error_type, message)
             return self._refuse(refusal, 429, {"retry-after": str(renews_s)})
         if (provider := routing.by_model(model)) and self.capturing is not None:
             self.capturing.routed(provider)
@@ -372,7 +379,9 @@ class Exchange:
             return self._translate(self._translation, request)
         who = None
         if self.account is not None and request is not None:
-            who = self.account.admit(len(sent), request.model, request.max_tokens)
+            who = self.account.admit(
+                len(sent), request.model, request.max_tokens, provider=self.routing.provider
+            )
         cloud = self.routing.cloud
         if cloud is not None:  # the approved body, as the cloud provider takes it
             adapted = (
@@ -403,7 +412,16 @@ class Exchange:
         changes = translation.headers(self.routing.headers)
         who: Mapping[str, str] = {}
         if self.account is not None:
-            who = self.account.admit(len(body), request.model, request.max_tokens) or {}
+            who = (
+                self.account.admit(
+                    len(body),
+                    request.model,
+                    request.max_tokens,
+                    provider=self.routing.provider,
+                    priced_as=target.model if target is not None else None,
+                )
+                or {}
+            )
         return Continue(body, who, changes.set, changes.remove)
 
     def tokens_used(self) -> int | None:
@@ -700,4 +718,7 @@ class Exchange:
             usage=meter.usage(),
             ttft=ttft,
             complete=complete,
+            cost=account.cost,
+            priced_as=account.priced.name if account.priced is not None else None,
+            unpriced=account.priced is None and account.sent,
         )

@@ -115,6 +115,9 @@ class ExchangeFacts:
     usage: Mapping[str, int]
     ttft: float | None = None
     complete: bool = True
+    cost: float | None = None  # US dollars; None: the model has no price
+    priced_as: str | None = None  # the price table's name of the model (a bounded label)
+    unpriced: bool = False  # it went to a provider, and its model has no price
 
 
 _MAX_CACHED_SERIES = 10_000
@@ -123,7 +126,7 @@ _MAX_CACHED_SERIES = 10_000
 class _ExchangeSeries:
     """The label children one kind of exchange counts into, token kinds made on first use."""
 
-    __slots__ = ("_by_kind", "_kinds", "duration", "requests", "tpot", "ttft")
+    __slots__ = ("_by_kind", "_kinds", "cost", "duration", "requests", "tpot", "ttft")
 
     def __init__(
         self,
@@ -132,9 +135,11 @@ class _ExchangeSeries:
         duration: Any,
         ttft: Any,
         tpot: Any,
+        cost: Any,
         by_kind: Callable[[str], tuple[Any, Any]],
     ) -> None:
         self.requests, self.duration, self.ttft, self.tpot = requests, duration, ttft, tpot
+        self.cost = cost  # sluice_cost_usd, or sluice_unpriced_requests when not priced
         self._by_kind = by_kind
         self._kinds: dict[str, tuple[Any, Any]] = {}
 
@@ -203,6 +208,42 @@ class SidecarMetrics:
             "Tokens per request, by type (as sluice_tokens_total).",
             ["provider", "model", "type"],
             buckets=_TOKENS,
+            **r,
+        )
+        self.cost = Counter(
+            "sluice_cost_usd",
+            "US dollars the exchanges cost at the configured prices (model: the price "
+            "table's name for it).",
+            ["provider", "model", "team"],
+            **r,
+        )
+        self.unpriced = Counter(
+            "sluice_unpriced_requests",
+            "LLM requests whose model has no price (their cost is unknown, no dollar budget "
+            "is charged).",
+            ["provider"],
+            **r,
+        )
+        self.budget_use = Gauge(
+            "sluice_budget_used_ratio",
+            "The largest share of a dollar budget anyone (of the scope: client, team or key) "
+            "has spent in the current window (day or month).",
+            ["scope", "window"],
+            multiprocess_mode="livemax",
+            **r,
+        )
+        self.budgets_alerting = Gauge(
+            "sluice_budgets_over_alert",
+            "How many clients, teams or keys have spent at least limits.alert_at of a dollar "
+            "budget in the current window.",
+            ["scope", "window"],
+            multiprocess_mode="livemax",
+            **r,
+        )
+        self.budget_alert = Gauge(
+            "sluice_budget_alert_ratio",
+            "limits.alert_at: the share of a dollar budget at which it is reported.",
+            multiprocess_mode="livemax",
             **r,
         )
         self.active = Gauge(
@@ -279,7 +320,16 @@ class SidecarMetrics:
 
     def exchange(self, facts: ExchangeFacts) -> None:
         """Count a finished exchange: requests, duration, tokens, time to first token."""
-        key = (facts.provider, facts.model, facts.route, facts.team, facts.status, facts.streamed)
+        key = (
+            facts.provider,
+            facts.model,
+            facts.route,
+            facts.team,
+            facts.status,
+            facts.streamed,
+            facts.priced_as,
+            facts.unpriced,
+        )
         series = self._exchange_series.get(key)
         if series is None:
             if len(self._exchange_series) >= _MAX_CACHED_SERIES:  # raw models are unbounded
@@ -289,6 +339,8 @@ class SidecarMetrics:
         self._observe(series.duration, facts.duration)
         if not facts.complete:
             self._inc(self._errors["abandoned"])
+        if series.cost is not None:
+            self._inc(series.cost, 1 if facts.cost is None else facts.cost)
         for kind, count in facts.usage.items():
             tokens, per_request = series.tokens(kind)
             self._inc(tokens, count)
@@ -306,16 +358,31 @@ class SidecarMetrics:
         status = str(facts.status) if facts.status else NONE
         team = self.team(facts.team)
         child = self._child
+        cost = None
+        if facts.priced_as is not None:
+            cost = child(self.cost, provider, facts.priced_as, team)
+        elif facts.unpriced:  # counted once per request
+            cost = child(self.unpriced, provider)
         return _ExchangeSeries(
             requests=child(self.requests, provider, model, facts.route, team, status, streamed),
             duration=child(self.duration, provider, model, streamed),
             ttft=child(self.ttft, provider, model),
             tpot=child(self.tpot, provider, model),
+            cost=cost,
             by_kind=lambda kind: (
                 child(self.tokens, provider, model, team, kind),
                 child(self.request_tokens, provider, model, kind),
             ),
         )
+
+    def dollar_budgets(
+        self, use: Mapping[tuple[str, str], tuple[float, int]], alert_at: float
+    ) -> None:
+        """The dollar budgets' state after a sync (:meth:`Budgets.dollar_use`)."""
+        self.budget_alert.set(alert_at)
+        for (scope, window), (ratio, over) in use.items():
+            self._child(self.budget_use, scope, window).set(ratio)
+            self._child(self.budgets_alerting, scope, window).set(over)
 
     def stream_started(self) -> None:
         self._active += 1

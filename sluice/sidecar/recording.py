@@ -70,6 +70,7 @@ class Capture:
     sanitized: bool = False  # a redacting policy ran: store only what it left
     decisions: list[Decision] = field(default_factory=list)
     model: str | None = None  # the request's, as the data path read it
+    cost: float | None = None  # US dollars, as the data path priced the usage it read
     limit: int | None = None  # bytes kept of the four bodies together; None: all
     kept: int = 0  # bytes kept so far, counted against ``limit``
     truncated: dict[str, int] = field(default_factory=dict)  # body -> bytes cut from it
@@ -240,6 +241,7 @@ def to_record(capture: Capture) -> ExchangeRecord:
         status=capture.status,
         streamed=capture.content_type.startswith("text/event-stream"),
         usage=response.usage if response is not None else Usage(),
+        cost_usd=capture.cost,
         ttft=capture.ttft,
         duration=capture.duration,
         outcome=_outcome(capture),

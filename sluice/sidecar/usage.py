@@ -29,7 +29,7 @@ TOKEN_TYPES = ("input", "output", "cache_read", "cache_creation", "reasoning")
 # Every count providers report ends in ``_tokens``; nested ones (``cached_tokens`` under
 # ``prompt_tokens_details``) too. A key inside a JSON string has its quotes escaped, so it
 # never matches.
-_COUNT = re.compile(rb'"([a-z_]*tokens)"\s*:\s*(\d+)')
+_COUNT = re.compile(rb'"([a-z0-9_]*tokens)"\s*:\s*(\d+)')
 _KEY_END = b'tokens"'
 _TAIL = 64  # a key or marker split across two chunks is found with this much kept
 # The first event that carries generated content (text, thinking or tool arguments): not
@@ -102,3 +102,8 @@ class ResponseMeter:
         if (reasoning := c.get(b"reasoning_tokens")) is not None:
             out["reasoning"] = reasoning
         return out
+
+    def cache_write_1h(self) -> int:
+        """Of ``cache_creation``, the tokens written to the cache for an hour (Anthropic's
+        ``cache_creation.ephemeral_1h_input_tokens``), which cost more than 5 minutes'."""
+        return self._counts.get(b"ephemeral_1h_input_tokens", 0)

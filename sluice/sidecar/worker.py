@@ -19,11 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sluice.config import ConfigError, GatewayConfig, LimitsConfig, load_config
+from sluice.config import ConfigError, GatewayConfig, load_config
 from sluice.config.cloud import BedrockConfig, VertexConfig
 
 if TYPE_CHECKING:
     from sluice.auth.directory import KeyDirectory
+    from sluice.sidecar.budgets import Budgets
     from sluice.sidecar.eventlog.sender import CaptureSender
     from sluice.sidecar.metering import Metering
     from sluice.sidecar.policy_source import PolicySource
@@ -90,7 +91,9 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     )
     server = await serve(servicer, f"unix:{socket_path}")
     budgets = metering.budgets if metering is not None else None
-    syncing = budgets and asyncio.create_task(budgets.run(config.limits.sync_interval_s))
+    syncing = budgets and asyncio.create_task(
+        budgets.run(config.limits.sync_interval_s, _dollar_metrics(config))
+    )
     log.info("sidecar worker %d listening on %s", os.getpid(), socket_path)
 
     def reload() -> None:
@@ -201,27 +204,39 @@ async def _open_directory(
     return directory
 
 
-def _open_metering(config: GatewayConfig) -> tuple[Metering | None, BudgetLedger | None]:
-    """What the limits need of this worker: the metadata for Envoy's rate-limit filters,
-    and the token budgets' counters (unless an external service counts them), shared
-    through the store when there is one. Keys modes always count: a key may carry its own
-    daily budget."""
-    limits = config.limits
-    external = limits.rate_limit_service is not None
-    counted = (limits.budgets and not external) or config.auth.mode.keys
-    describe = limits.requests.any or (limits.budgets and external)
-    if not (counted or describe):
-        return None, None
+def _open_metering(config: GatewayConfig) -> tuple[Metering, BudgetLedger | None]:
+    """What the limits and the costs need of this worker: the prices, the metadata for
+    Envoy's rate-limit filters, and the token and dollar budgets' counters (token budgets
+    unless an external service counts them), shared through the store when there is one.
+    Keys modes always count: a key may carry its own daily budget."""
     from sluice.sidecar.budgets import Budgets
     from sluice.sidecar.metering import Metering
+    from sluice.sidecar.pricing import PriceBook
 
+    prices = PriceBook(config.costs)
+    limits = config.limits
+    external = limits.rate_limit_service is not None
+    counted = (limits.budgets and not external) or limits.dollar_budgets or config.auth.mode.keys
+    describe = limits.requests.any or (limits.budgets and external)
     if not counted:
-        return Metering(describe=True), None
+        return Metering(describe=describe, prices=prices), None
     from sluice.store.budgets import BudgetLedger
 
     ledger = BudgetLedger(config.store_url) if config.store_url else None
-    budgets = Budgets(limits if not external else LimitsConfig(), ledger)
-    return Metering(describe, budgets, limits.cut_streams), ledger
+    # With an external service the token budgets are its own; dollar budgets stay here.
+    kept = limits.model_copy(update={"tokens_per_client": [], "tokens_per_team": []})
+    budgets = Budgets(kept if external else limits, ledger)
+    return Metering(describe, budgets, limits.cut_streams, prices), ledger
+
+
+def _dollar_metrics(config: GatewayConfig) -> Callable[[Budgets], None] | None:
+    """What reports the dollar budgets' use after each sync (when there are metrics)."""
+    if not (config.sidecar.metrics and config.limits.dollar_budgets):
+        return None
+    from sluice.sidecar.metrics import worker_metrics
+
+    metrics = worker_metrics()
+    return lambda budgets: metrics.dollar_budgets(budgets.dollar_use(), budgets.alert_at)
 
 
 async def _stop_when_orphaned(stop: asyncio.Event) -> None:

@@ -265,6 +265,7 @@ def _exchange_row(
         "cache_read_tokens": usage.cache_read_tokens,
         "cache_creation_tokens": usage.cache_creation_tokens,
         "reasoning_tokens": usage.reasoning_tokens,
+        "cost_usd": record.cost_usd,
         "ttft_ms": None if record.ttft is None else record.ttft * 1000,
         "duration_ms": None if record.duration is None else record.duration * 1000,
         "outcome": record.outcome.value,

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sluice.schema import BudgetUsage, create_engine
 
-__all__ = ["BudgetLedger", "Window", "WindowKey"]
+__all__ = ["BudgetLedger", "Window", "WindowKey", "read_totals"]
 
 Window = tuple[int, int]  # (period_s, window_start)
 WindowKey = tuple[int, int, str]  # (period_s, window_start, counter)
@@ -76,3 +76,19 @@ class BudgetLedger:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+async def read_totals(
+    engine: AsyncEngine, windows: Iterable[Window], prefix: str = ""
+) -> dict[WindowKey, int]:
+    """Every counter of ``windows`` whose name starts with ``prefix``, as the replicas last
+    added to it (read only: for the admin pages)."""
+    wanted = list(dict.fromkeys(windows))
+    if not wanted:
+        return {}
+    current = or_(*(and_(_TABLE.c.period_s == p, _TABLE.c.window_start == w) for p, w in wanted))
+    query = select(
+        _TABLE.c.period_s, _TABLE.c.window_start, _TABLE.c.counter, _TABLE.c.tokens
+    ).where(current, _TABLE.c.counter.startswith(prefix, autoescape=True))
+    async with engine.connect() as connection:
+        return {(p, w, c): int(n) for p, w, c, n in await connection.execute(query)}

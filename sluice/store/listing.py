@@ -68,6 +68,7 @@ class SessionSummary:
     models: list[str] = field(default_factory=list)
     input_tokens: int = 0
     output_tokens: int = 0
+    cost_usd: float | None = None  # None while no exchange of it was priced
     modified: int = 0  # exchanges changed, blocked or refused by a policy
     title: str = ""  # a model's title, else the start of the first prompt
     title_source: str = ""  # model, prompt, or "" (no title)
@@ -217,12 +218,15 @@ async def _add_totals(db: AsyncConnection, summaries: list[SessionSummary]) -> N
             func.coalesce(func.sum(x.input_tokens), 0),
             func.coalesce(func.sum(x.output_tokens), 0),
             func.sum(changed.cast(Integer)),
+            func.sum(x.cost_usd),
         )
         .where(x.session_id.in_(by_id))
         .group_by(x.session_id, x.model)
     )
-    for session_id, model, count, tokens_in, tokens_out, modified in await db.execute(totals):
+    for session_id, model, count, tokens_in, tokens_out, modified, cost in await db.execute(totals):
         summary = by_id[session_id]
+        if cost is not None:
+            summary.cost_usd = (summary.cost_usd or 0.0) + float(cost)
         summary.exchanges += count
         summary.input_tokens += int(tokens_in)
         summary.output_tokens += int(tokens_out)

@@ -76,6 +76,7 @@ class ExchangeRecord:
     status: int | None = None
     streamed: bool = False
     usage: Usage = field(default_factory=Usage)
+    cost_usd: float | None = None  # the usage at the model's price; None: not priced
     ttft: float | None = None
     duration: float | None = None
     outcome: Outcome = Outcome.OK

@@ -14,6 +14,14 @@ from sluice.store._writer import BatchWriter
 from sluice.store.activity import Activity, read_activity, recent_ids
 from sluice.store.listing import SessionFilter, SessionPage, list_sessions
 from sluice.store.records import ExchangeRecord
+from sluice.store.spend import (
+    DailyRow,
+    Grouping,
+    SpendFilter,
+    SpendRow,
+    read_daily,
+    read_spend,
+)
 from sluice.store.titles import TitleJob, due_titles, save_title, title_material
 from sluice.store.transcript import StoredExchange, Transcript, read_exchange, read_transcript
 
@@ -89,6 +97,16 @@ class Store:
         """Store a session's title, written from its first ``messages`` messages."""
         async with self.engine.begin() as connection:
             await save_title(connection, session_id, title, messages)
+
+    async def spend(self, by: Grouping, where: SpendFilter, *, limit: int = 100) -> list[SpendRow]:
+        """Costs and tokens summed by ``by`` (see :mod:`.spend`)."""
+        async with self.engine.connect() as connection:
+            return await read_spend(connection, by, where, limit=limit)
+
+    async def spend_daily(self, by: Grouping, where: SpendFilter) -> list[DailyRow]:
+        """Costs and tokens by ``by`` and UTC day (see :mod:`.spend`)."""
+        async with self.engine.connect() as connection:
+            return await read_daily(connection, by, where)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -49,6 +49,7 @@ class StoredExchange:
     user: str | None = None  # the authenticated caller (``auth:``)
     team: str | None = None
     key_id: str | None = None
+    cost_usd: float | None = None  # None: its model had no price
     rest: JSON = field(default_factory=dict)  # the request without its conversation
     sent: JSON | None = None  # the sent request, encoded (see Transcript.request_sent)
 
@@ -243,4 +244,5 @@ def _exchange(row: Any, decisions: list[Decision]) -> StoredExchange:
         user=row.user,
         team=row.team,
         key_id=row.key_id,
+        cost_usd=row.cost_usd,
     )

@@ -32,6 +32,7 @@ async def seed(store: Store) -> None:
     """s1: alice, 3 turns, the last blocked; s2: bob on gpt-5 (the needle); s3: alice, modified.
 
     s1 and s3 were authenticated (alice@corp of team payments, with two keys of hers); s2 not.
+    Each turn of s1 cost $0.0125, s3 $0.002; s2's model had no price.
     """
     blocked = response(2)
     blocked.blocks.append(BLOCKED_CALL)
@@ -40,14 +41,15 @@ async def seed(store: Store) -> None:
     delivered.stop_reason = "end_turn"
     usage = Usage(input_tokens=10, output_tokens=5)
     s1 = [
-        record(0, id="s1-0", user_id="alice", usage=usage, **ALICE_A),
-        record(1, id="s1-1", user_id="alice", usage=usage, **ALICE_A),
+        record(0, id="s1-0", user_id="alice", usage=usage, cost_usd=0.0125, **ALICE_A),
+        record(1, id="s1-1", user_id="alice", usage=usage, cost_usd=0.0125, **ALICE_A),
         record(
             2,
             id="s1-2",
             user_id="alice",
             **ALICE_A,
             usage=usage,
+            cost_usd=0.0125,
             outcome=Outcome.BLOCKED,
             response=blocked,
             response_delivered=delivered,
@@ -78,6 +80,7 @@ async def seed(store: Store) -> None:
             user_id="alice",
             **ALICE_C,
             model="claude-haiku-4-5",
+            cost_usd=0.002,
             started_at=T0 + timedelta(hours=2),
             outcome=Outcome.MODIFIED,
             request_sent=sent,

@@ -144,6 +144,10 @@ async def test_every_endpoint_answers_as_documented(
         await c.check(client, "get", "/api/exchanges/s1-2", 200, headers=viewer)
         await c.check(client, "get", "/api/exchanges/nope", 404, headers=viewer)
         await c.check(client, "get", "/api/exchanges/s1-2", 401, headers=nobody)
+        for by in ("team", "day", "session"):
+            await c.check(client, "get", f"/api/spend?by={by}", 200, headers=viewer)
+        await c.check(client, "get", "/api/spend?by=week", 400, headers=viewer)
+        await c.check(client, "get", "/api/spend", 401, headers=nobody)
         await _live(client, c)
         await _policies(client, c)
         await _keys(client, c)

@@ -50,8 +50,19 @@ def metered(upstream: FakeUpstream) -> Iterator[Gateway]:
             team_header="x-team",
             chains={"judged": [{"name": "tool_judge", "config": {"judge": endpoint}}]},
             select=[{"team": "red", "chain": "judged"}],
-            # A local rate limit, so that its statistics exist (the dashboards show them).
-            limits={"requests": {"global": {"requests": 100000, "per": "minute"}}},
+            # A local rate limit, so that its statistics exist (the dashboards show them);
+            # a dollar budget, so that its gauges do.
+            limits={
+                "requests": {"global": {"requests": 100000, "per": "minute"}},
+                "usd_per_team": [{"usd": 1000, "per": "month"}],
+                "sync_interval_s": 0.2,
+            },
+            # $1 per million tokens of any kind: a cost is the tokens reported / 1e6.
+            # gpt-5 has no price here: its requests are counted as unpriced.
+            costs={
+                "list_prices": False,
+                "prices": {"claude-sonnet-4-6": {"input": 1, "output": 1}},
+            },
         )
         with track(start_gateway(base, config)) as gateway:
             yield gateway
@@ -121,6 +132,18 @@ async def test_requests_tokens_and_timings_summed_over_the_workers(traffic: Gate
     assert total(m, "sluice_extproc_message_duration_seconds_count", kind="request_body") == 7
     assert total(m, "sluice_errors_total", kind="invalid_request") == 1
     assert total(m, "sluice_errors_total", kind="abandoned") == 0
+    # Team blue's four Anthropic streams (label "other": only red is a known team).
+    tokens = sum(
+        total(m, "sluice_tokens_total", team="other", model="claude-sonnet-4-6", type=kind)
+        for kind in ("input", "output")
+    )
+    assert tokens > 0
+    cost = total(m, "sluice_cost_usd_total", team="other", model="claude-sonnet-4-6")
+    assert cost == pytest.approx(tokens / 1e6)
+    assert total(m, "sluice_unpriced_requests_total", provider="openai") == 1
+    assert total(m, "sluice_budget_alert_ratio") == 0.8
+    assert 0 < total(m, "sluice_budget_used_ratio", scope="team", window="month") < 0.01
+    assert total(m, "sluice_budgets_over_alert", scope="team", window="month") == 0
 
 
 async def test_policy_decisions_and_the_judge(traffic: Gateway) -> None:

@@ -49,6 +49,7 @@ def metric_names() -> set[str]:
         for text in builder().build().values()
         for panel in json.loads(text)["panels"]
         for target in panel["targets"]
+        if "expr" in target  # not an SQL query of the event log
     ]
     exprs += [
         variable["query"]["query"]

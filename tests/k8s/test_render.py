@@ -136,7 +136,7 @@ def test_config_change_rolls_the_pods() -> None:
 def test_dashboards_and_rules_come_from_the_chart_files() -> None:
     rendered = render({"metrics": {"prometheusRule": {"enabled": True}}})
     shipped = {path.name: path.read_text() for path in (CHART / "dashboards").glob("*.json")}
-    assert len(shipped) == 3  # overview, policies, internals
+    assert len(shipped) == 4  # overview, policies, internals, spend
     maps = [m for m in rendered.kind("ConfigMap") if "dashboard" in m["metadata"]["name"]]
     assert all(m["metadata"]["labels"]["grafana_dashboard"] == "1" for m in maps)
     found = {name: text for m in maps for name, text in m["data"].items()}

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from sluice.config import LimitsConfig
 from sluice.model import Format
-from sluice.sidecar.budgets import CLIENT, TEAM, Budgets, Window, WindowKey
+from sluice.sidecar.budgets import (
+    CLIENT,
+    MICRO,
+    MONTH,
+    TEAM,
+    Budgets,
+    Window,
+    WindowKey,
+    window,
+)
 from sluice.sidecar.metering import charged_tokens
 from sluice.sidecar.usage import ResponseMeter
 
@@ -173,3 +184,77 @@ async def test_a_keys_charges_are_shared_through_the_ledger() -> None:
     await first.sync()
     await second.sync()
     assert second.exhausted("alice", None, "key_1", 50) is not None
+
+
+# --- dollar budgets -----------------------------------------------------------------------
+
+
+def dollars(**extra: object) -> LimitsConfig:
+    return LimitsConfig.model_validate(
+        {
+            "usd_per_client": [{"usd": 10, "per": "day"}],
+            "usd_per_team": [{"usd": 100, "per": "month"}],
+            "usd_per_key": [{"usd": 2, "per": "day"}],
+        }
+        | extra
+    )
+
+
+def test_a_dollar_budget_is_spent_in_dollars_and_says_so() -> None:
+    budgets = Budgets(dollars(), clock=Clock())
+    standing = budgets.standing_all("alice", "pay", "key_1")
+    assert (standing.renews_s, standing.tokens_left, standing.usd_left) == (None, None, 2.0)
+    budgets.charge_all("alice", "pay", 5000, "key_1", usd=1.25)
+    assert budgets.standing_all("alice", "pay", "key_1").usd_left == pytest.approx(0.75)
+    assert budgets.standing_all("alice", "pay", "key_2").usd_left == 2.0  # the key's own $2
+    assert budgets.standing_all("alice", "pay").usd_left == pytest.approx(8.75)  # hers
+    budgets.charge_all("alice", "pay", 5000, "key_1", usd=0.75)
+    spent = budgets.standing_all("alice", "pay", "key_1")
+    assert spent.renews_s is not None
+    assert spent.dollars_spent
+    assert budgets.exhausted("alice", "pay", "key_2") is None  # another key of hers
+    # Tokens were charged nowhere: no token budget is configured.
+    assert budgets.remaining("alice", "pay", "key_1") is None
+
+
+def test_a_month_is_the_calendar_month_in_utc() -> None:
+    # 2027-02-27 12:00 UTC: the month renews on 1 March, 1.5 days later.
+    clock = Clock(datetime(2027, 2, 27, 12, tzinfo=UTC).timestamp())
+    budgets = Budgets(dollars(), clock=clock)
+    budgets.charge_all("alice", "pay", 0, usd=100)
+    assert budgets.exhausted("bob", "pay") == 36 * 3600
+    clock.now = datetime(2027, 3, 1, tzinfo=UTC).timestamp()  # a new month: spent no more
+    assert budgets.exhausted("bob", "pay") is None
+    assert window(MONTH, datetime(2027, 12, 31, 23, tzinfo=UTC).timestamp()) == (
+        int(datetime(2027, 12, 1, tzinfo=UTC).timestamp()),
+        int(datetime(2028, 1, 1, tzinfo=UTC).timestamp()),
+    )
+
+
+async def test_dollars_are_shared_through_the_ledger_in_millionths() -> None:
+    ledger, clock = Ledger(), Clock()
+    first, second = Budgets(dollars(), ledger, clock), Budgets(dollars(), ledger, clock)
+    first.charge_all("alice", "pay", 100, usd=6.5)
+    second.charge_all("alice", "pay", 100, usd=3.5)
+    await first.sync()
+    await second.sync()
+    await first.sync()
+    day = int(clock.now) // DAY * DAY
+    assert ledger.rows[(DAY, day, "usd.client=alice")] == 10 * MICRO
+    for replica in (first, second):
+        assert replica.exhausted("alice", None) is not None
+
+
+def test_dollar_use_reports_the_largest_share_and_who_is_over_the_alert() -> None:
+    budgets = Budgets(dollars(alert_at=0.5), clock=Clock())
+    assert budgets.dollar_use() == {
+        ("client", "day"): (0.0, 0),
+        ("team", "month"): (0.0, 0),
+        ("key", "day"): (0.0, 0),
+    }
+    budgets.charge_all("alice", "pay", 0, "key_1", usd=1.0)  # half of key_1's $2
+    budgets.charge_all("bob", "pay", 0, "key_2", usd=0.5)
+    use = budgets.dollar_use()
+    assert use[("key", "day")] == (0.5, 1)
+    assert use[("client", "day")] == (0.1, 0)
+    assert use[("team", "month")] == (pytest.approx(0.015), 0)

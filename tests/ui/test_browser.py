@@ -191,3 +191,43 @@ async def test_the_ui_end_to_end_in_a_browser(
     assert followed, "the workers did not pick up the new policy version"
 
     assert page.dialogs == []  # no script from a transcript ever ran
+
+
+async def test_the_spend_page_draws_its_charts_in_a_browser(
+    ui_gateway: tuple[Gateway, FakeUpstream], page: Any
+) -> None:
+    gateway, _ = ui_gateway
+    admin = f"http://127.0.0.1:{gateway.config['admin']['port']}"
+    expect = playwright_api.expect
+    refused: list[str] = []  # what the Content-Security-Policy stopped, if anything
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    await page.goto(f"{admin}/login")
+    await page.fill("#key", KEY)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"{admin}/live")
+    await send(gateway, "what does this cost?", LS)  # claude-sonnet-4-6: a list price
+
+    bars = page.locator("#cost-chart svg rect.bar")
+    for _ in range(40):  # the event log stores the exchange within a second or two
+        await page.goto(f"{admin}/spend")
+        if await bars.count():
+            break
+        await page.wait_for_timeout(250)
+    await expect(bars.first).to_be_visible()
+    assert (await bars.first.locator("title").text_content() or "").endswith(tuple("0123456789"))
+    await expect(page.locator("#spend-totals strong")).to_contain_text("$")
+    await expect(page.locator("#token-chart svg rect.bar").first).to_be_visible()
+    await expect(page.locator("#top-model tbody tr").first).to_contain_text("claude-sonnet-4-6")
+    await expect(page.locator("#top-sessions tbody a").first).to_be_visible()
+    await shot(page, "spend")
+    await page.click("#chart-by a:text('model')")
+    await expect(page.locator("#cost-chart h2")).to_have_text("Spend per day by model")
+    await page.goto(f"{admin}/sessions")
+    await expect(page.locator("table.sessions td.cost").first).to_contain_text("$")
+    assert refused == []
+    assert page.dialogs == []

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 
 from sluice.auth import hash_key
+from sluice.config import LimitsConfig
+from sluice.config.limits import MICRO, MONTH, window
 from sluice.store import Store
+from sluice.store.budgets import BudgetLedger
 from sluice.store.keys import active_keys, list_keys
+from tests.admin.conftest import config, start_client
 from tests.store.factories import record
 from tests.ui.conftest import VIEWER_KEY, login
+
+DAY = 86400
 
 Client = TestClient[Any, Any]
 
@@ -121,3 +128,40 @@ async def test_the_history_filters_by_team_and_key(ui: Client, sqlite_store: Sto
     exchange = await (await ui.get("/exchanges/a-0")).text()
     assert "alice@corp" in exchange
     assert 'href="/sessions?key_id=key_aaaaaaaaaaaa"' in exchange
+
+
+async def test_who_is_near_a_dollar_budget_is_listed(admin_env: None, sqlite_store: Store) -> None:
+    limits = {
+        "usd_per_client": [{"usd": 10, "per": "day"}],
+        "usd_per_team": [{"usd": 100, "per": "month"}],
+        "alert_at": 0.75,
+    }
+    gateway = config().model_copy(
+        update={"limits": LimitsConfig.model_validate(limits), "team_header": "x-team"}
+    )
+    ledger = BudgetLedger(sqlite_store.engine.url)
+    now = time.time()
+    day, month = window(DAY, now)[0], window(MONTH, now)[0]
+    spent = {
+        (DAY, day, "usd.client=alice"): 8 * MICRO,  # 80% of $10: listed
+        (DAY, day, "usd.client=bob"): 7 * MICRO,  # 70%: not yet
+        (MONTH, month, "usd.team=payments"): 120 * MICRO,  # over: spent
+        (DAY, day, "client=alice"): 10**9,  # a token budget's counter: not dollars
+    }
+    await ledger.exchange(spent, [(DAY, day), (MONTH, month)])
+    await ledger.close()
+    client = await start_client(sqlite_store, gateway)
+    try:
+        await login(client)
+        page = await (await client.get("/keys")).text()
+    finally:
+        await client.close()
+    section = page[page.index('id="dollar-budgets"') :]
+    assert "each client $10.00 per day, each team $100.00 per month" in section
+    assert "from 75% spent" in section
+    rows = re.findall(
+        r"<tr class=\"(\w+)\">\s*<td>(\w+) <span class=\"mono\">([^<]+)</span>", section
+    )
+    assert rows == [("bad", "team", "payments"), ("warn", "client", "alice")]
+    assert "$120.00" in section
+    assert "bob" not in section

@@ -185,3 +185,23 @@ async def test_a_model_title_names_the_session(ui: Client, sqlite_store: Store) 
     assert 'class="prompt-title"' in page  # cc-scratch: still its first prompt
     session = await (await ui.get("/sessions/cc-git")).text()
     assert "<h1>Greeting &lt;the&gt; assistant" in session
+
+
+async def test_sessions_and_turns_show_what_they_cost(ui: Client, sqlite_store: Store) -> None:
+    await sqlite_store.write(
+        [
+            record(0, cost_usd=0.0125),
+            record(1, cost_usd=1.5),
+            record(0, id="free", session_id="unpriced"),  # its model had no price
+        ]
+    )
+    await login(ui)
+    page = await (await ui.get("/sessions")).text()
+    rows = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'href="/sessions/(\w+)".*?class="num cost">([^<]*)<', page, re.S)
+    }
+    assert rows == {"s1": "$1.51", "unpriced": ""}
+    session = await (await ui.get("/sessions/s1")).text()
+    assert "tokens · $0.013" in session
+    assert "tokens · $1.50" in session

@@ -1,5 +1,6 @@
 """The Keys page: issue a Sluice key (shown once, in the answer to the form), list the keys
-with their holder, team, models, expiry and last use, revoke one. Admin key only.
+with their holder, team, models, expiry and last use, revoke one; and who has spent
+``limits.alert_at`` of a dollar budget in its current window. Admin key only.
 
 The page and the keys API (:mod:`sluice.admin.keys`) share validation and views. A new key
 appears only in the body of the POST's answer (never in a URL, a redirect or a cookie),
@@ -18,6 +19,7 @@ from aiohttp import web
 from sluice.admin.auth import ROLE, Role
 from sluice.admin.history import STORE
 from sluice.admin.keys import NewKey, key_json, new_key
+from sluice.admin.ui.budgets import LIMITS, dollar_budget_use
 from sluice.admin.ui.render import render
 from sluice.store import keys as stored
 
@@ -40,7 +42,11 @@ async def _page(request: web.Request, status: int = 200, **context: Any) -> web.
     now = datetime.now(UTC)
     keys = [key_json(k, now) for k in await stored.list_keys(request.app[STORE])]
     context = {"created": None, "error": "", "form": {}, "revoked": None} | context
-    return render(request, "keys.html", status=status, forbidden=False, keys=keys, **context)
+    limits = request.app.get(LIMITS)
+    budgets = await dollar_budget_use(request.app[STORE], limits) if limits else None
+    return render(
+        request, "keys.html", status=status, forbidden=False, keys=keys, budgets=budgets, **context
+    )
 
 
 async def keys_page(request: web.Request) -> web.Response:

@@ -54,7 +54,16 @@ def _number(value: float | int | None) -> str:
     return "" if value is None else f"{value:,.0f}"
 
 
-_TEMPLATES.filters.update(when=_when, arguments=_arguments, number=_number, pretty=_pretty)
+def _usd(value: float | None) -> str:
+    """Dollars as a person reads them: cents, or a tenth of a cent below a dollar."""
+    if value is None:
+        return ""
+    return f"${value:,.2f}" if value >= 1 or value == 0 else f"${value:.3f}"
+
+
+_TEMPLATES.filters.update(
+    when=_when, arguments=_arguments, number=_number, pretty=_pretty, usd=_usd
+)
 
 
 def csrf_token(request: web.Request) -> str:

@@ -73,6 +73,7 @@ def encode(capture: Capture) -> bytes:
         ],
         "lengths": lengths,
         "model": capture.model,
+        "cost": capture.cost,
         "limit": capture.limit,
         "kept": capture.kept,
         "truncated": capture.truncated,
@@ -134,6 +135,7 @@ def decode(frame: bytes) -> Capture:
         capture.limit, capture.kept = header["limit"], header["kept"]
         capture.model = header["model"]
         capture.traceparent = header.get("traceparent")  # absent from an older worker
+        capture.cost = header.get("cost")  # absent from a worker older than the writer
         capture.truncated = {str(part): int(size) for part, size in header["truncated"].items()}
         return capture
     except (AttributeError, KeyError, TypeError, ValueError, struct.error) as exc:

@@ -40,6 +40,7 @@ def full_capture() -> Capture:
         ),
         ttft=0.25,
         duration=1.5,
+        cost=0.0123,
         refused=False,
         complete=False,
         sanitized=True,
