@@ -22,6 +22,7 @@ from sluice.config.chains import ChainHeader, ChainRule, PolicyRef, PolicySettin
 from sluice.config.cloud import BEDROCK_CLIENT_PATH, VERTEX_CLIENT_PATH
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.limits import LimitsConfig, Period, Rate, TokenBudget
+from sluice.config.reviews import ReviewsConfig, ReviewWebhook
 from sluice.config.runtime import (
     AdminConfig,
     EnvoyConfig,
@@ -70,6 +71,8 @@ __all__ = [
     "ProviderKey",
     "Rate",
     "Retries",
+    "ReviewWebhook",
+    "ReviewsConfig",
     "Route",
     "Secret",
     "SidecarConfig",
@@ -134,6 +137,7 @@ class GatewayConfig(PolicySettings):
     )
     chain_header: ChainHeader = Field(default_factory=ChainHeader)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    reviews: ReviewsConfig = Field(default_factory=ReviewsConfig)
     policy_paths: list[Path] = Field(
         default_factory=list,
         description="Directories searched for your own policy modules (`module:Class`); "
@@ -152,6 +156,12 @@ class GatewayConfig(PolicySettings):
         """Some route has a failover list: Envoy gets the failover listener, the workers a
         relay to it."""
         return any(route.fails_over for route in self.routes)
+
+    @model_validator(mode="after")
+    def _reviews_have_a_store(self) -> GatewayConfig:
+        if self.reviews.enabled and not self.store_url:
+            raise ValueError("reviews.enabled: the review queue lives in the store; set store_url")
+        return self
 
     @model_validator(mode="after")
     def _queue_holds_a_frame(self) -> GatewayConfig:
