@@ -172,3 +172,35 @@ async def test_a_retry_without_stream_meets_the_same_decision(reviewing: Gateway
     )
     assert streamed.tool_calls == retried.tool_calls == ()
     assert "a reviewer denied this call: no" in retried.text
+
+
+async def recorded_decisions(gateway: Gateway, review_id: str) -> list[dict[str, Any]]:
+    """The decisions of the exchange whose review is ``review_id``, once recorded."""
+    deadline = time.monotonic() + 20
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            async with session.get(f"{api(gateway)}/sessions?limit=100") as response:
+                listed = (await response.json())["sessions"]
+            for summary in listed:
+                async with session.get(f"{api(gateway)}/sessions/{summary['id']}") as response:
+                    transcript = await response.json()
+                for exchange in transcript["exchanges"]:
+                    if any(review_id in (d["reason"] or "") for d in exchange["decisions"]):
+                        return list(exchange["decisions"])
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"review {review_id} not in the event log")
+
+
+async def test_the_event_log_records_the_escalation_and_the_decision(
+    reviewing: Gateway,
+) -> None:
+    command = f"kubectl apply -f {uuid.uuid4().hex[:8]}.yaml"
+    _, review = await reviewed(reviewing, Format.OPENAI_RESPONSES, True, command, "deny", "later")
+    decisions = await recorded_decisions(reviewing, review["id"])
+    assert [(d["policy"], d["action"]) for d in decisions] == [
+        ("tool_rules", "escalate"),
+        ("sluice.review", "block"),
+    ]
+    assert decisions[0]["reason"] == f"{REVIEWED['reason']} (rule rules.0)"
+    assert f"review {review['id']} denied by admin" in decisions[1]["reason"]
+    assert decisions[1]["reason"].endswith(": later")
