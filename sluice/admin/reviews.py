@@ -3,7 +3,12 @@
     GET  /api/reviews                    pending reviews, oldest first (?status=decided:
                                          the latest decided ones), ?limit= (1-500)
     GET  /api/reviews/{id}               one review
-    POST /api/reviews/{id}/decision      {"decision": "approve" | "deny", "note"?: str}
+    POST /api/reviews/{id}/decision      {"decision": "approve" | "deny", "note"?: str,
+                                          "remember"?: "team" | "session"}
+
+With ``remember``, an approval also becomes a rule: a standing approval of the identical
+call within the caller's team (or session), appended to the policies in force as a new
+policy version authored by the reviewer (revocable on the Policies page, like any version).
 
 Reading needs any key; deciding needs the admin or the reviewer key (a viewer gets 403).
 The decision is written to the store, where the sidecar worker holding the call reads it
@@ -23,8 +28,12 @@ from aiohttp import web
 
 from sluice.admin.auth import ROLE, SESSION, Session, bearer, require_reviewer
 from sluice.admin.errors import json_error
-from sluice.admin.policies import read_json
+from sluice.admin.policies import POLICIES, append_version, read_json
+from sluice.admin.policies_view import masked_json, version_json
+from sluice.config import StandingApproval
+from sluice.policyset import settings_of
 from sluice.store import client_fingerprint
+from sluice.store.policies import StoredVersion
 from sluice.store.reviews import AlreadyDecided, ReviewQueue, StoredReview
 
 __all__ = ["REVIEWS", "decide", "review_json", "review_routes", "reviewer_name"]
@@ -33,7 +42,7 @@ log = logging.getLogger(__name__)
 
 REVIEWS = web.AppKey("reviews", ReviewQueue)
 NOTE_MAX = 2000
-_FIELDS = frozenset({"decision", "note"})
+_FIELDS = frozenset({"decision", "note", "remember"})
 
 
 def _queue(request: web.Request) -> ReviewQueue:
@@ -134,14 +143,49 @@ async def post_decision(request: web.Request) -> web.Response:
     unknown = sorted(set(body) - _FIELDS)
     if unknown:
         raise json_error(web.HTTPBadRequest, f"{unknown[0]}: unknown key")
-    decided = await decide(
-        queue,
-        request.match_info["id"],
-        body.get("decision"),
-        body.get("note"),
-        reviewer_name(request),
+    remember = body.get("remember")
+    if remember not in (None, "team", "session"):
+        raise json_error(web.HTTPBadRequest, "remember: expected 'team' or 'session'")
+    if remember is not None and body.get("decision") != "approve":
+        raise json_error(web.HTTPBadRequest, "remember: only an approval can be remembered")
+    review_id = request.match_info["id"]
+    if remember is not None:
+        found = await queue.get(review_id)
+        if found is not None and getattr(found, remember) is None:
+            raise json_error(web.HTTPBadRequest, f"remember: this call has no {remember}")
+    reviewer = reviewer_name(request)
+    decided = await decide(queue, review_id, body.get("decision"), body.get("note"), reviewer)
+    answer: dict[str, Any] = {"review": review_json(decided)}
+    if remember is not None:
+        version = await remember_approval(request, decided, remember, reviewer)
+        answer["version"] = version_json(version)
+    return web.json_response(answer)
+
+
+async def remember_approval(
+    request: web.Request, review: StoredReview, scope: str, reviewer: str
+) -> StoredVersion:
+    """Append a policy version whose approvals also hold ``review``'s call for its team
+    or session."""
+    state = request.app[POLICIES]
+    if state.versions is None:
+        raise json_error(web.HTTPServiceUnavailable, "store_url is null: rules need the store")
+    approval = StandingApproval(
+        tool=review.tool,
+        arguments=StandingApproval.canonical(review.arguments),
+        team=review.team if scope == "team" else None,
+        session=review.session if scope == "session" else None,
+        approved_by=reviewer,
+        review=review.id,
+        note=review.ruling.note,
     )
-    return web.json_response({"review": review_json(decided)})
+    active = await state.active()
+    settings = settings_of(active.config)
+    kept = [a for a in settings.approvals if a != approval]
+    settings = settings.model_copy(update={"approvals": [*kept, approval]})
+    where = f"team {review.team}" if scope == "team" else f"session {review.session}"
+    comment = f"review {review.id}: {review.tool} call approved for {where} by {reviewer}"
+    return await append_version(request, "apply", masked_json(settings), comment)
 
 
 def review_routes() -> list[web.RouteDef]:

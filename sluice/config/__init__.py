@@ -18,7 +18,13 @@ from pydantic import Field, ValidationError, model_validator
 
 from sluice.config.auth import AuthConfig, AuthMode, JwtConfig
 from sluice.config.base import ConfigError, Model, Port, Secret
-from sluice.config.chains import ChainHeader, ChainRule, PolicyRef, PolicySettings
+from sluice.config.chains import (
+    ChainHeader,
+    ChainRule,
+    PolicyRef,
+    PolicySettings,
+    StandingApproval,
+)
 from sluice.config.cloud import BEDROCK_CLIENT_PATH, VERTEX_CLIENT_PATH
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.limits import LimitsConfig, Period, Rate, TokenBudget
@@ -76,6 +82,7 @@ __all__ = [
     "Route",
     "Secret",
     "SidecarConfig",
+    "StandingApproval",
     "TokenBudget",
     "load_config",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Index, Text
+from sqlalchemy import Column, DateTime, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 __all__ = ["Review"]
@@ -25,6 +25,15 @@ class Review(SQLModel, table=True):
     __table_args__ = (
         Index("ix_reviews_status_created_at", "status", "created_at"),
         Index("ix_reviews_key_created_at", "key", "created_at"),
+        # One pending review per call: workers of two replicas opening the same call at
+        # once race on this index, and the loser joins the winner's review.
+        Index(
+            "ux_reviews_pending_key",
+            "key",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: str = Field(primary_key=True, max_length=32)

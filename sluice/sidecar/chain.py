@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sluice.config import PolicyRef
+from sluice.config import PolicyRef, StandingApproval
 from sluice.hooks import (
     Escalation,
     ExchangeContext,
@@ -67,8 +67,10 @@ class Chain:
         name: str = "default",
         metrics: SidecarMetrics | None = None,
         reviews: ReviewDesk | None = None,
+        approvals: Sequence[StandingApproval] = (),
     ) -> None:
         self.name = name
+        self.approvals = tuple(approvals)  # calls reviewers approved for good
         self.metrics = metrics  # counts every hook call's action (``pass`` when none)
         self.reviews = reviews  # where escalated calls wait; None: an escalation blocks
         self.policies = tuple(policies)
@@ -108,7 +110,16 @@ class Chain:
         self, hook: ToolCallHook, escalation: Escalation, decisions: list[Decision]
     ) -> None:
         """A person decides on the call (or the deadline does); without a review queue it
-        is blocked."""
+        is blocked. A call a reviewer approved for good (a standing approval) goes on."""
+        context, call = hook.exchange, hook.call
+        for approval in self.approvals:
+            if approval.covers(call.name, call.arguments, context.team, context.session):
+                scope = f"team {approval.team}" if approval.team else f"session {approval.session}"
+                reason = f"standing approval by {approval.approved_by} for {scope}"
+                if approval.review:
+                    reason += f" (review {approval.review})"
+                decisions.append(Decision(_REVIEW, hook.name, "approve", reason, 0.0))
+                return
         if self.reviews is None:
             reason = f"{escalation.reason} (it needs a person's review; no review queue is set up)"
             hook.block(reason)
@@ -236,6 +247,7 @@ def build_chain(
     name: str = "default",
     metrics: SidecarMetrics | None = None,
     reviews: ReviewDesk | None = None,
+    approvals: Sequence[StandingApproval] = (),
 ) -> Chain:
     """Load and configure the policies ``refs`` name; raises ``PolicyError`` on a bad entry.
 
@@ -248,4 +260,4 @@ def build_chain(
             policies.append(cls.configure(ref.config, name=ref.name, models=models))
         except PolicyError as exc:
             raise PolicyError(f"{name} chain, entry {i}: {exc}") from None
-    return Chain(policies, name, metrics, reviews)
+    return Chain(policies, name, metrics, reviews, approvals)

@@ -53,9 +53,12 @@ class ChainSet:
             if str(path) not in sys.path:
                 sys.path.insert(0, str(path))
         self.reviews = reviews
-        self.default = build_chain(config.policies, models, "default", self.metrics, reviews)
+        approvals = config.approvals
+        self.default = build_chain(
+            config.policies, models, "default", self.metrics, reviews, approvals
+        )
         self.named: Mapping[str, Chain] = {
-            name: build_chain(refs, models, name, self.metrics, reviews)
+            name: build_chain(refs, models, name, self.metrics, reviews, approvals)
             for name, refs in config.chains.items()
         }
         # For a failover's second request: the client's request was checked once already.

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sluice.schema import Review, async_url, create_engine
@@ -126,7 +127,14 @@ class ReviewQueue:
 
     async def open(self, ticket: Ticket, reuse_s: float) -> tuple[StoredReview, bool]:
         """The review for ``ticket``: the pending one of the same key, else one decided by a
-        person within ``reuse_s``, else a new one (then ``True``)."""
+        person within ``reuse_s``, else a new one (then ``True``). Of two opening the same
+        call at once (two replicas), one creates it and the other joins it."""
+        try:
+            return await self._open(ticket, reuse_s)
+        except IntegrityError:  # the other one's row is pending now: join it
+            return await self._open(ticket, reuse_s)
+
+    async def _open(self, ticket: Ticket, reuse_s: float) -> tuple[StoredReview, bool]:
         now = datetime.now(UTC)
         review_id, deadline_at = uuid.uuid4().hex, now + timedelta(seconds=ticket.deadline_s)
         reusable = or_(

@@ -260,6 +260,27 @@ async def _reviews(client: Client, c: Checker, store: Store) -> None:
     )
     decided = await c.check(client, "get", "/api/reviews?status=decided", 200, headers=viewer)
     assert {r["status"] for r in decided["reviews"]} == {"approved", "denied"}
+    # An approval turned into a rule: a policy version by the reviewer.
+    third, _ = await queue.open(dataclasses.replace(ticket, key="k3", team="infra"), 600)
+    decision = f"/api/reviews/{third.id}/decision"
+    await c.check(
+        client,
+        "post",
+        decision,
+        400,
+        headers=reviewer,
+        json={"decision": "deny", "remember": "team"},
+    )
+    no_session = {"decision": "approve", "remember": "session"}
+    await c.check(client, "post", decision, 400, headers=reviewer, json=no_session)
+    remember = {"decision": "approve", "note": "fine for infra", "remember": "team"}
+    done = await c.check(client, "post", decision, 200, headers=reviewer, json=remember)
+    assert done["version"]["author"]["role"] == "reviewer"
+    active = await c.check(client, "get", "/api/policies", 200, headers=viewer)
+    [approval] = active["approvals"]
+    assert approval["team"] == "infra"
+    assert approval["arguments"] == '{"command":"make deploy"}'
+    assert approval["approved_by"].startswith("reviewer key:")
 
 
 async def test_without_a_store_changes_are_unavailable(admin_env: None) -> None:

@@ -10,7 +10,7 @@ from typing import Literal
 import pytest
 from prometheus_client import CollectorRegistry
 
-from sluice.config import ReviewsConfig
+from sluice.config import ReviewsConfig, StandingApproval
 from sluice.schema import upgrade
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.metrics import SidecarMetrics
@@ -135,6 +135,39 @@ async def test_identical_calls_wait_for_one_decision(
     await asyncio.wait_for(reviewed(desk).run(again, decisions), 1)
     assert again.blocked is None
     assert "earlier in this session" in decisions[-1].reason
+
+
+async def test_a_standing_approval_lets_the_identical_call_through_without_asking() -> None:
+    approval = StandingApproval(
+        tool="Bash",
+        arguments='{"command":"make deploy"}',
+        team="infra",
+        approved_by="reviewer key:abc",
+        review="r1",
+    )
+    escalating = chain((EscalateTools, {"tools": ["Bash"]}))
+    approved = Chain(escalating.policies, approvals=[approval])  # no queue: it would block
+    same = tool_call_hook("Bash", '{ "command": "make deploy" }')
+    same.exchange.team = "infra"
+    decisions: list[Decision] = []
+    await approved.run(same, decisions)
+    assert same.blocked is None
+    assert decisions[-1].action == "approve"
+    assert (
+        decisions[-1].reason == "standing approval by reviewer key:abc for team infra (review r1)"
+    )
+    other_team = tool_call_hook("Bash", {"command": "make deploy"})
+    other_team.exchange.team = "web"
+    other_call = tool_call_hook("Bash", {"command": "make deploy --force"})
+    other_call.exchange.team = "infra"
+    for hook in (other_team, other_call):
+        await approved.run(hook, [])
+        assert hook.blocked is not None
+
+
+def test_a_standing_approval_names_one_scope() -> None:
+    with pytest.raises(ValueError, match="exactly one of `team` or `session`"):
+        StandingApproval(tool="Bash", arguments="{}", approved_by="x")
 
 
 async def test_without_a_queue_an_escalation_blocks() -> None:

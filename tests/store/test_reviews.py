@@ -97,3 +97,14 @@ async def test_a_decision_is_reused_within_the_window_only(queue: ReviewQueue) -
     assert fresh.id != review.id
     decided = await queue.listing(pending=False)
     assert [r.id for r in decided] == [review.id]
+
+
+async def test_two_replicas_opening_one_call_at_once_share_one_review(migrated: str) -> None:
+    queues = [ReviewQueue.open_store(migrated) for _ in range(4)]
+    try:
+        opened = await asyncio.gather(*(q.open(ticket(), reuse_s=600) for q in queues))
+    finally:
+        for queue in queues:
+            await queue.aclose()
+    assert len({review.id for review, _ in opened}) == 1
+    assert sorted(created for _, created in opened) == [False, False, False, True]

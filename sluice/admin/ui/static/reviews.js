@@ -72,6 +72,15 @@
       approve.addEventListener("click", function () { decide(r.id, "approve", note.value, section); });
       deny.addEventListener("click", function () { decide(r.id, "deny", note.value, section); });
       form.appendChild(approve);
+      // Approve and remember: a standing approval (a policy version) for the team or session.
+      for (const scope of ["team", "session"]) {
+        if (!r[scope]) continue;
+        const remember = el("button", "Approve for the " + scope, "review-remember-" + scope);
+        remember.type = "button";
+        remember.title = "Approve, and approve this identical call without asking for the whole " + scope;
+        remember.addEventListener("click", function () { decide(r.id, "approve", note.value, section, scope); });
+        form.appendChild(remember);
+      }
       form.appendChild(deny);
       form.appendChild(el("span", "", "review-error error"));
       section.appendChild(form);
@@ -84,14 +93,14 @@
     section.querySelector(".review-left").textContent = " · " + seconds + " s left";
   }
 
-  async function decide(id, decision, note, section) {
+  async function decide(id, decision, note, section, remember) {
     for (const button of section.querySelectorAll("button")) button.disabled = true;
     const error = section.querySelector(".review-error");
     try {
       const response = await fetch("/api/reviews/" + encodeURIComponent(id) + "/decision", {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify({ decision: decision, note: note }),
+        body: JSON.stringify(remember ? { decision: decision, note: note, remember: remember } : { decision: decision, note: note }),
         credentials: "same-origin",
       });
       if (!response.ok) {

@@ -42,9 +42,19 @@ def upgrade() -> None:
     )
     op.create_index("ix_reviews_status_created_at", "reviews", ["status", "created_at"])
     op.create_index("ix_reviews_key_created_at", "reviews", ["key", "created_at"])
+    pending = sa.text("status = 'pending'")
+    op.create_index(
+        "ux_reviews_pending_key",
+        "reviews",
+        ["key"],
+        unique=True,
+        sqlite_where=pending,
+        postgresql_where=pending,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ux_reviews_pending_key", table_name="reviews")
     op.drop_index("ix_reviews_key_created_at", table_name="reviews")
     op.drop_index("ix_reviews_status_created_at", table_name="reviews")
     op.drop_table("reviews")
