@@ -7,6 +7,7 @@ Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.reviews import ReviewDesk
 from sluice.store import Store
 from sluice.store.reviews import ReviewQueue, Ticket
-from tests.admin.conftest import REVIEWER_KEY, VIEWER_KEY
+from tests.admin.conftest import ADMIN_KEY, REVIEWER_KEY, VIEWER_KEY
 from tests.policies.factories import tool_call_hook
 from tests.sidecar.policies_for_tests import EscalateTools, chain
 from tests.ui.test_browser import shot
@@ -121,3 +122,39 @@ async def test_a_viewer_sees_the_queue_without_buttons(
     await expect(page.locator(".review-card")).to_have_count(1)
     await expect(page.locator(".review-approve")).to_have_count(0)
     await expect(page.locator("main")).to_contain_text("Your key is read-only")
+
+
+async def test_an_approval_for_the_team_becomes_a_rule_an_admin_can_revoke(
+    admin: tuple[str, str], browser_page: Any
+) -> None:
+    base, url = admin
+    queue = ReviewQueue.open_store(url)
+    try:
+        ticket = Ticket("k", "Bash", '{"command": "make deploy"}', "why", "p", 60, "deny")
+        await queue.open(dataclasses.replace(ticket, team="infra"), 600)
+    finally:
+        await queue.aclose()
+    page, expect = browser_page, playwright_api.expect
+    await log_in(page, base, REVIEWER_KEY)
+    card = page.locator(".review-card")
+    await expect(card).to_have_count(1)
+    await expect(card.locator(".review-remember-session")).to_have_count(0)  # no session
+    await card.locator("textarea").fill("deploys are fine for infra")
+    await card.locator(".review-remember-team").click()
+    await expect(page.locator("#review-decided tr")).to_contain_text("approved")
+
+    await page.goto(f"{base}/logout")  # the reviewer may not change policies: an admin revokes
+    await page.context.clear_cookies()
+    await page.goto(f"{base}/policies")
+    await page.fill("#key", ADMIN_KEY)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"{base}/policies")
+    approvals = page.locator("#policies-approvals tbody tr")
+    await expect(approvals).to_have_count(1)
+    await expect(approvals).to_contain_text('{"command":"make deploy"}')
+    await expect(approvals).to_contain_text("team infra")
+    await expect(approvals).to_contain_text("deploys are fine for infra")
+    await shot(page, "policies-standing-approval")
+    await approvals.locator(".revoke-approval").click()
+    await expect(approvals).to_contain_text("None: every escalated call goes to a reviewer.")
+    assert page.csp_errors == []
