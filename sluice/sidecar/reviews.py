@@ -251,12 +251,17 @@ def _pretty(hook: ToolCallHook) -> str:
     return json.dumps(arguments, indent=2, ensure_ascii=False)
 
 
+_REMINDER = "<system-reminder>"  # context Claude Code adds to a user message: not the request
+
+
 def _last_user_text(messages: list[Message]) -> str:
-    """The text of the latest user message that has text (tool results alone are skipped)."""
+    """The text of the latest user message that has text (tool results alone are skipped),
+    without the context blocks a client adds to it (Claude Code's system reminders)."""
     for message in reversed(messages):
         if message.role != "user":
             continue
         texts = [block.text for block in message.blocks if isinstance(block, Text)]
-        if texts:
-            return "\n".join(texts).strip()
+        typed = [text for text in texts if not text.lstrip().startswith(_REMINDER)]
+        if typed or texts:
+            return "\n".join(typed or texts).strip()
     return ""
