@@ -169,28 +169,32 @@ class Chain:
                 self.metrics.decision(policy.name, hook.name, "error")
             return
         elapsed = time.perf_counter() - started
-        if isinstance(hook, ToolCallHook):
-            self._escalated_by(policy, hook, decisions, elapsed)
+        escalated = isinstance(hook, ToolCallHook) and self._escalated_by(
+            policy, hook, decisions, elapsed
+        )
         action = _action(hook, before)
         if action is not None:
             decisions.append(Decision(policy.name, hook.name, action[0], action[1], elapsed))
         if self.metrics is not None:
-            self.metrics.decision(policy.name, hook.name, "pass" if action is None else action[0])
+            counted = action[0] if action is not None else "escalate" if escalated else "pass"
+            self.metrics.decision(policy.name, hook.name, counted)
 
     def _escalated_by(
         self, policy: Policy[Any], hook: ToolCallHook, decisions: list[Decision], elapsed: float
-    ) -> None:
-        """Record an escalation ``policy`` just made (one it did not block as well)."""
+    ) -> bool:
+        """Record an escalation ``policy`` just made (one it did not block as well); whether
+        there was one."""
         escalation = hook.escalated
         if escalation is None or escalation.policy:  # none, or an earlier policy's
-            return
+            return False
         hook.escalated = dataclasses.replace(escalation, policy=policy.name)
-        if hook.blocked is None:
-            decisions.append(
-                Decision(policy.name, hook.name, "escalate", escalation.reason, elapsed)
-            )
-            if self.metrics is not None:
-                self.metrics.escalated(policy.name)
+        if hook.blocked is not None:
+            return False
+        reason = escalation.reason
+        decisions.append(Decision(policy.name, hook.name, "escalate", reason, elapsed))
+        if self.metrics is not None:
+            self.metrics.escalated(policy.name)
+        return True
 
 
 def _stopped(hook: Hook) -> bool:

@@ -136,6 +136,7 @@ class ReviewQueue:
 
     async def _open(self, ticket: Ticket, reuse_s: float) -> tuple[StoredReview, bool]:
         now = datetime.now(UTC)
+        await self.expire_stale(now, key=ticket.key)
         review_id, deadline_at = uuid.uuid4().hex, now + timedelta(seconds=ticket.deadline_s)
         reusable = or_(
             _TABLE.c.status == PENDING,
@@ -249,6 +250,21 @@ class ReviewQueue:
             raise AlreadyDecided(f"review {review_id} is already {row.status}")
         return _review(row)
 
+    async def expire_stale(self, now: datetime | None = None, *, key: str | None = None) -> int:
+        """Settle the pending reviews past their deadline that nobody waits for any more
+        (their client went away): ``expired``, with their ``on_deadline``. How many."""
+        now = now or datetime.now(UTC)
+        stale = [_TABLE.c.status == PENDING, _TABLE.c.deadline_at < now]
+        if key is not None:
+            stale.append(_TABLE.c.key == key)
+        change = (
+            update(_TABLE)
+            .where(*stale)
+            .values(status="expired", outcome=_TABLE.c.on_deadline, decided_at=now)
+        )
+        async with self.engine.begin() as connection:
+            return int((await connection.execute(change)).rowcount)
+
     async def get(self, review_id: str) -> StoredReview | None:
         async with self.engine.connect() as connection:
             row = (await connection.execute(select(_TABLE).where(_TABLE.c.id == review_id))).first()
@@ -259,6 +275,7 @@ class ReviewQueue:
         most recent first."""
         query = select(_TABLE).limit(limit)
         if pending:
+            await self.expire_stale()
             query = query.where(_TABLE.c.status == PENDING).order_by(_TABLE.c.created_at)
         else:
             query = query.where(_TABLE.c.status != PENDING).order_by(_TABLE.c.decided_at.desc())

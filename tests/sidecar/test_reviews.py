@@ -214,6 +214,8 @@ async def test_an_unreachable_queue_fails_closed_and_is_counted() -> None:
     metrics.flush()
     sample = registry.get_sample_value
     assert sample("sluice_review_escalations_total", {"policy": "EscalateTools"}) == 1
+    decided = {"policy": "EscalateTools", "hook": "tool_call", "action": "escalate"}
+    assert sample("sluice_policy_decisions_total", decided) == 1
     assert sample("sluice_review_decisions_total", {"outcome": "unavailable"}) == 1
     assert sample("sluice_reviews_waiting") == 0
 

@@ -108,3 +108,20 @@ async def test_two_replicas_opening_one_call_at_once_share_one_review(migrated: 
             await queue.aclose()
     assert len({review.id for review, _ in opened}) == 1
     assert sorted(created for _, created in opened) == [False, False, False, True]
+
+
+async def test_a_review_nobody_waits_for_expires_past_its_deadline(queue: ReviewQueue) -> None:
+    """The client went away: the review leaves the queue at its deadline, and the same call
+    later is a new review, not the stale one's default."""
+    gone, _ = await queue.open(ticket(deadline_s=0.05), reuse_s=600)
+    await asyncio.sleep(0.1)
+    assert await queue.listing() == []
+    stale = await queue.get(gone.id)
+    assert stale is not None
+    assert (stale.ruling.status, stale.ruling.outcome) == ("expired", "deny")
+    again, created = await queue.open(ticket(deadline_s=0.05), reuse_s=600)
+    assert created
+    await asyncio.sleep(0.1)
+    fresh, created = await queue.open(ticket(), reuse_s=600)  # expires the stale one first
+    assert created
+    assert fresh.id != again.id
