@@ -168,6 +168,15 @@ class GatewayConfig(PolicySettings):
     def _reviews_have_a_store(self) -> GatewayConfig:
         if self.reviews.enabled and not self.store_url:
             raise ValueError("reviews.enabled: the review queue lives in the store; set store_url")
+        # A whole (non-streamed) response sends nothing while its call waits: Envoy's idle
+        # timeout would cut it first.
+        idle = self.envoy.stream_idle_timeout_s
+        for key in ("deadline_s", "max_deadline_s"):
+            if getattr(self.reviews, key) >= idle:
+                raise ValueError(
+                    f"reviews.{key} ({getattr(self.reviews, key):g}) must be below "
+                    f"envoy.stream_idle_timeout_s ({idle})"
+                )
         return self
 
     @model_validator(mode="after")

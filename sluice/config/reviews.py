@@ -45,7 +45,15 @@ class ReviewsConfig(Model):
         120.0,
         gt=0,
         le=3600,
-        description="Longest a call waits for a decision (a policy or rule may set its own).",
+        description="Longest a call waits for a decision (a policy or rule may set its own, "
+        "never beyond `max_deadline_s`). Below `envoy.stream_idle_timeout_s`: a whole "
+        "(non-streamed) response sends nothing while it waits.",
+    )
+    max_deadline_s: float = Field(
+        540.0,
+        gt=0,
+        description="The longest deadline a policy or rule may set; a longer one is cut to "
+        "this. Keep it below `envoy.stream_idle_timeout_s`.",
     )
     on_deadline: Literal["deny", "allow"] = Field(
         "deny",

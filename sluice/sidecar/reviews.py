@@ -146,7 +146,7 @@ class ReviewDesk:
             arguments=_pretty(hook)[:_ARGUMENTS_CHARS],
             reason=escalation.reason,
             policy=escalation.policy,
-            deadline_s=escalation.deadline_s or config.deadline_s,
+            deadline_s=min(escalation.deadline_s or config.deadline_s, config.max_deadline_s),
             on_deadline=on_deadline,
             session=hook.exchange.session,
             user=hook.exchange.user,
