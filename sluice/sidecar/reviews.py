@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from sluice.config import ReviewsConfig
+from sluice.config import ReviewsConfig, StandingApproval
 from sluice.hooks import Escalation, ToolCallHook
 from sluice.model import Message, Text
 from sluice.store.reviews import Ruling, StoredReview, Ticket
@@ -73,12 +73,7 @@ def call_key(hook: ToolCallHook) -> str:
     """The call's name within its session: caller, session, tool, canonical arguments (the
     call's own id when there is no session: nothing else ties two calls together)."""
     exchange = hook.exchange
-    try:
-        arguments = json.dumps(
-            hook.call.parsed_arguments(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
-    except json.JSONDecodeError:
-        arguments = hook.call.arguments
+    arguments = StandingApproval.canonical(hook.call.arguments)
     scope = exchange.session if exchange.session is not None else f"call:{hook.call.id}"
     parts = [exchange.client or "", scope, hook.call.name, arguments]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
@@ -169,10 +164,12 @@ class ReviewDesk:
         if created and self.announce is not None:
             self.announce(stored)
         ruling = stored.ruling
-        if ruling.status == "pending":
+        reused = ruling.status != "pending"  # decided on the identical call before
+        if not reused:  # the review's own deadline and default, also for a call joining it
             remaining = (stored.deadline_at - datetime.now(UTC)).total_seconds()
-            ruling = await self._wait(stored.id, remaining, on_deadline)
-        return _verdict(stored, ruling, time.monotonic() - started, reused=not created)
+            default: Literal["allow", "deny"] = "allow" if stored.on_deadline == "allow" else "deny"
+            ruling = await self._wait(stored.id, remaining, default)
+        return _verdict(stored, ruling, time.monotonic() - started, reused=reused)
 
     async def _wait(
         self, review_id: str, remaining: float, on_deadline: Literal["allow", "deny"]
