@@ -257,6 +257,12 @@ class ReviewQueue:
         stale = [_TABLE.c.status == PENDING, _TABLE.c.deadline_at < now]
         if key is not None:
             stale.append(_TABLE.c.key == key)
+        # Read first: the Review page lists every second, and on SQLite even an UPDATE that
+        # changes nothing takes the write lock the event-log writer needs.
+        async with self.engine.connect() as connection:
+            found = (await connection.execute(select(_TABLE.c.id).where(*stale).limit(1))).first()
+        if found is None:
+            return 0
         change = (
             update(_TABLE)
             .where(*stale)
