@@ -275,7 +275,10 @@ def policies() -> JSON:
                     "Reviews by outcome",
                     "ops",
                     target(rate("sluice_review_decisions_total", "", "outcome"), "{{outcome}}"),
-                    target(rate("sluice_review_escalations_total", "", "policy"), "{{policy}}"),
+                    target(
+                        rate("sluice_policy_decisions_total", 'action="escalate"', "policy"),
+                        "escalated by {{policy}}",
+                    ),
                     description="Escalations by policy, and how each wait ended (expired_*: "
                     "nobody decided by the deadline).",
                 ),
