@@ -15,13 +15,16 @@ Starts the fake upstream, a webhook receiver and a gateway (one worker, SQLite s
 
 Bounded in time: every wait has a timeout.
 
-    python -m bench.reviews --rounds 20 --waiting 200
+    python -m bench.reviews --rounds 20 --waiting 200 [--poll-ms 50] [--store postgres]
+
+On Postgres a decision is also announced (``NOTIFY``), waking the workers' polls at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -225,12 +228,21 @@ async def _measure(url: str, api: str, hook: Webhook, pid: int, args: argparse.N
 async def _main(args: argparse.Namespace) -> None:
     hook = Webhook()
     runner = await hook.start()
-    with short_tempdir() as base:
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(short_tempdir())
+        store_url = f"sqlite:///{base / 'sluice.db'}"
+        if args.store == "postgres":
+            from sluice.schema import upgrade
+            from tests.store.postgres import running_postgres
+
+            url = stack.enter_context(running_postgres())
+            await upgrade(url)
+            store_url = url.replace("+asyncpg", "")
         upstream = start_fake_upstream(base)
         config = gateway_config(
             upstream.url,
             base / "run",
-            store_url=f"sqlite:///{base / 'sluice.db'}",
+            store_url=store_url,
             sidecar={"keepalive_s": 5},
             reviews={
                 "enabled": True,
@@ -258,6 +270,7 @@ def main() -> None:
     parser.add_argument("--waiting", type=int, default=200)
     parser.add_argument("--plain", type=int, default=30, help="plain requests for TTFB")
     parser.add_argument("--poll-ms", type=int, default=200)
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     asyncio.run(_main(parser.parse_args()))
 
 

@@ -4,9 +4,10 @@ When a policy escalates a tool call (:meth:`sluice.hooks.ToolCallHook.escalate`)
 hands it to :meth:`ReviewDesk.review`, which puts it in the shared review queue (the store,
 so every replica's admin server sees it) and waits. One task per worker reads the queue
 for every call the worker holds, every ``reviews.poll_ms`` (at most 250 ms), in one query:
-a decision taken on any replica reaches the stream within a poll. Meanwhile the stream's
-keepalives flow as for any slow hook (the enforcer sends them while the chain runs), and
-the rest of the response stays held behind the call.
+a decision taken on any replica reaches the stream within a poll. On Postgres the store
+also announces each decision (``LISTEN``/``NOTIFY``), which wakes the poll at once.
+Meanwhile the stream's keepalives flow as for any slow hook (the enforcer sends them while
+the chain runs), and the rest of the response stays held behind the call.
 
 The deadline ends the wait with ``on_deadline`` (deny unless configured), written to the
 queue with the same conditional update as a decision, so whichever comes first wins
@@ -19,6 +20,7 @@ be reached the call is blocked (fail closed).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -52,6 +54,8 @@ class Queue(Protocol):
     async def rulings(self, ids: Collection[str]) -> dict[str, Ruling]: ...
 
     async def expire(self, review_id: str, outcome: Literal["allow", "deny"]) -> Ruling: ...
+
+    async def listen(self, wake: Callable[[str], None]) -> Callable[[], Awaitable[None]] | None: ...
 
     async def aclose(self) -> None: ...
 
@@ -100,11 +104,16 @@ class ReviewDesk:
         self._waiting: dict[str, list[asyncio.Future[Ruling]]] = {}
         self._poller: asyncio.Task[None] | None = None
         self._unreadable = False
+        self._wake = asyncio.Event()  # a decision was announced: poll now
+        self._unlisten: Callable[[], Awaitable[None]] | None = None
+        self._listening = False
 
     async def aclose(self) -> None:
         """Stop reading the queue and close it (at the worker's exit)."""
         if self._poller is not None:
             self._poller.cancel()
+        if self._unlisten is not None:
+            await self._unlisten()
         for close in self._closing:
             await close()
         await self.queue.aclose()
@@ -194,12 +203,30 @@ class ReviewDesk:
             if not futures:
                 self._waiting.pop(review_id, None)
 
+    def _woken(self, review_id: str) -> None:
+        if review_id in self._waiting:
+            self._wake.set()
+
+    async def _listen(self) -> None:
+        """Where the store announces decisions (Postgres), poll as soon as one is committed;
+        the poll stays the fallback (and SQLite's way)."""
+        self._listening = True
+        try:
+            self._unlisten = await self.queue.listen(self._woken)
+        except Exception as exc:
+            log.warning("review decisions not announced (polling only): %r", exc)
+
     async def _poll(self) -> None:
-        """Read the decisions of every held call, one query a poll, while calls wait."""
+        """Read the decisions of every held call, one query a poll (or as soon as the store
+        announces one), while calls wait."""
         interval = self.config.poll_ms / 1000
+        if not self._listening:
+            await self._listen()
         try:
             while self._waiting:
-                await asyncio.sleep(interval)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), interval)
+                self._wake.clear()  # one announced during the query below wakes the next
                 try:
                     rulings = await self.queue.rulings(list(self._waiting))
                 except Exception as exc:  # the deadline still ends every wait

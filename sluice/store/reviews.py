@@ -5,18 +5,19 @@ identical call of the same session already has), then reads :meth:`ReviewQueue.r
 until a decision appears; the admin server lists :meth:`ReviewQueue.pending` and
 :meth:`ReviewQueue.decide` s. Every change is one conditional ``UPDATE ... WHERE status =
 'pending'``: of a reviewer's decision and the deadline, whichever is written first wins,
-on any replica.
+on any replica. On Postgres a decision also sends ``NOTIFY sluice_reviews`` (delivered at
+commit), which :meth:`ReviewQueue.listen` turns into a wake-up of the workers' polls.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Table, insert, or_, select, update
+from sqlalchemy import Table, insert, or_, select, text, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,7 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sluice.schema import Review, async_url, create_engine
 from sluice.store import _tables as t
 
-__all__ = ["AlreadyDecided", "ReviewQueue", "Ruling", "StoredReview", "Ticket"]
+__all__ = ["CHANNEL", "AlreadyDecided", "ReviewQueue", "Ruling", "StoredReview", "Ticket"]
+
+CHANNEL = "sluice_reviews"  # Postgres: NOTIFY'd with a review's id when it is decided
 
 _TABLE: Table = Review.__table__  # type: ignore[attr-defined]
 
@@ -244,6 +247,9 @@ class ReviewQueue:
         async with self.engine.begin() as connection:
             changed = (await connection.execute(change)).rowcount
             row = (await connection.execute(select(_TABLE).where(_TABLE.c.id == review_id))).first()
+            if changed and self.engine.dialect.name == "postgresql":
+                notify = text("SELECT pg_notify(:channel, :id)")
+                await connection.execute(notify, {"channel": CHANNEL, "id": review_id})
         if row is None:
             return None
         if not changed:
@@ -270,6 +276,31 @@ class ReviewQueue:
         )
         async with self.engine.begin() as connection:
             return int((await connection.execute(change)).rowcount)
+
+    async def listen(self, wake: Callable[[str], None]) -> Callable[[], Awaitable[None]] | None:
+        """Call ``wake(review_id)`` as each decision is committed, on any replica: Postgres
+        only (``LISTEN``, on a connection of its own); ``None`` elsewhere. Returns what
+        stops listening."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        connection = await self.engine.connect()
+        raw = (await connection.get_raw_connection()).driver_connection
+        if raw is None:
+            await connection.close()
+            return None
+
+        def notified(_connection: Any, _pid: int, _channel: str, payload: str) -> None:
+            wake(payload)
+
+        await raw.add_listener(CHANNEL, notified)
+
+        async def stop() -> None:
+            try:
+                await raw.remove_listener(CHANNEL, notified)
+            finally:
+                await connection.close()
+
+        return stop
 
     async def get(self, review_id: str) -> StoredReview | None:
         async with self.engine.connect() as connection:

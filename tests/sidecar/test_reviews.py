@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 from pathlib import Path
 from typing import Literal
 
@@ -198,6 +198,9 @@ class Unreachable:
 
     async def expire(self, review_id: str, outcome: Literal["allow", "deny"]) -> Ruling:
         raise ConnectionRefusedError("store down")
+
+    async def listen(self, wake: Callable[[str], None]) -> None:
+        return None
 
     async def aclose(self) -> None:
         pass

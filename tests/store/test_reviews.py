@@ -125,3 +125,24 @@ async def test_a_review_nobody_waits_for_expires_past_its_deadline(queue: Review
     fresh, created = await queue.open(ticket(), reuse_s=600)  # expires the stale one first
     assert created
     assert fresh.id != again.id
+
+
+async def test_postgres_announces_each_decision_to_every_listener(
+    migrated: str, backend: str
+) -> None:
+    one, two = ReviewQueue.open_store(migrated), ReviewQueue.open_store(migrated)
+    heard: asyncio.Queue[str] = asyncio.Queue()
+    stop = await one.listen(heard.put_nowait)
+    try:
+        if backend == "sqlite":
+            assert stop is None  # SQLite: the poll alone
+            return
+        assert stop is not None
+        review, _ = await one.open(ticket(), reuse_s=600)
+        await two.decide(review.id, approve=True, reviewer="admin")
+        assert await asyncio.wait_for(heard.get(), 5) == review.id
+    finally:
+        if stop is not None:
+            await stop()
+        await one.aclose()
+        await two.aclose()
