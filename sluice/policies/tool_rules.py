@@ -215,8 +215,9 @@ whose output is known is read as that output (``"$(echo ~)"``, ``"$(eval echo ~$
 ``"$(dirname ~/x)"``, ``$(getent passwd $USER | cut -d: -f6)``, ``bash -c "$(printf 'rm -rf
 %s' "$HOME")"``, ``eval $(printf …)``); a command computed at
 run time otherwise (``$(printf r%s m) -rf ~``, a script written by an earlier call) is not
-seen. Judging takes time linear in the call's length; a
-long call is judged off the event loop. ``sluice policies eval tool_rules corpus/tool_calls``
+seen. Judging takes time linear in the call's length; a long call is judged off the event
+loop, and a call seen lately (the same tool, arguments and working directory: agents repeat
+their commands) is not read again. ``sluice policies eval tool_rules corpus/tool_calls``
 measures them on the labelled corpus shipped in the repository. They guard against
 accidents and the obvious; they are not a sandbox.
 """
@@ -234,6 +235,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from sluice.hooks import RequestHook, ToolCallHook
 from sluice.policies._builtin import RULES, Finding, check, strings
 from sluice.policies._user_regex import compile_user
+from sluice.policies._verdicts import Verdicts
 from sluice.policies._workdir import reported_cwd
 from sluice.policy import Policy, PolicyConfig
 
@@ -398,21 +400,25 @@ class ToolRules(Policy[ToolRulesConfig]):
                 return
 
     async def tool_call(self, hook: ToolCallHook) -> None:
-        cwd = reported_cwd(hook.exchange.request)
-        judge = partial(self.verdict, hook.call.name, hook.arguments(), cwd)
+        call, cwd = hook.call, reported_cwd(hook.exchange.request)
+        judge = partial(self._judge, hook, cwd)
         # Judging takes time linear in the arguments' length; a long call is judged in a
         # thread so that the worker's other streams (and this one's keepalives) flow meanwhile.
-        long = len(hook.call.arguments) > _INLINE_LIMIT
-        if found := (await asyncio.to_thread(judge) if long else judge()):
-            rule = self._rule_named(found.rule)
-            if rule is not None and rule.action == "review":
-                hook.escalate(
-                    f"{found.reason} (rule {found.rule})",
-                    deadline_s=rule.deadline_s,
-                    on_deadline=rule.on_deadline,
-                )
-            else:
-                hook.block(f"{found.reason} (rule {found.rule})")
+        if len(call.arguments) > _INLINE_LIMIT:
+            found = await asyncio.to_thread(judge)
+        else:  # a call seen lately (agents repeat their commands) is not read again
+            found = self._verdicts.get((call.name, call.arguments, cwd), judge)
+        if not found:
+            return
+        rule = self._rule_named(found.rule)
+        if rule is not None and rule.action == "review":
+            hook.escalate(
+                f"{found.reason} (rule {found.rule})",
+                deadline_s=rule.deadline_s,
+                on_deadline=rule.on_deadline,
+            )
+        else:
+            hook.block(f"{found.reason} (rule {found.rule})")
 
     def _rule_named(self, name: str) -> ToolRule | None:
         """Your own rule ``rules.N``, or ``None`` for the other checks."""
@@ -420,6 +426,13 @@ class ToolRules(Policy[ToolRulesConfig]):
         if prefix != "rules" or not index.isdigit():
             return None
         return self.config.rules[int(index)]
+
+    def _judge(self, hook: ToolCallHook, cwd: str | None) -> Finding | None:
+        return self.verdict(hook.call.name, hook.arguments(), cwd)
+
+    @cached_property
+    def _verdicts(self) -> Verdicts:
+        return Verdicts()
 
     def verdict(self, name: str, arguments: Any, cwd: str | None = None) -> Finding | None:
         """The rule that blocks a call of ``name`` with ``arguments`` (parsed JSON, or the raw
@@ -437,10 +450,14 @@ class ToolRules(Policy[ToolRulesConfig]):
                 return Finding("mcp", reason)
         if found := self._own_rules(name, arguments, "block"):
             return found
-        enabled = self.config.enabled_rules
+        enabled = self._enabled
         if enabled and (found := check(name, arguments, cwd, enabled)):
             return found
         return self._own_rules(name, arguments, "review")  # only what nothing blocks
+
+    @cached_property
+    def _enabled(self) -> frozenset[str]:
+        return self.config.enabled_rules
 
     def _own_rules(self, tool: str, arguments: Any, action: str) -> Finding | None:
         for index, (rule, pattern, select) in enumerate(self._compiled):

@@ -227,10 +227,15 @@ class BedrockStream:
 # Both objects begin with this key (Bedrock writes them so); anything else is parsed whole.
 _BYTES = re.compile(rb'\{"bytes": ?"([A-Za-z0-9+/=]*)"')
 _TYPE = re.compile(rb'\{"type": ?"([a-z_]+)"')
+_DELTA = b'{"type":"content_block_delta",'
 
 
 def _chunk_bytes(payload: bytes) -> bytes | str:
     """The ``bytes`` field of a chunk's payload."""
+    if payload.startswith(b'{"bytes":"'):  # as Bedrock writes it: no regex needed
+        end = payload.find(b'"', 10)
+        if end != -1 and payload.find(b"\\", 10, end) == -1:  # no JSON escape in it
+            return payload[10:end]
     if found := _BYTES.match(payload):
         return found[1]
     value = json.loads(payload)["bytes"]
@@ -241,6 +246,8 @@ def _chunk_bytes(payload: bytes) -> bytes | str:
 
 def _event_type(event: bytes) -> str:
     """The ``type`` of an Anthropic event's JSON (the event itself is read downstream)."""
+    if event.startswith(_DELTA):  # most events of a stream
+        return "content_block_delta"
     if found := _TYPE.match(event):
         return found[1].decode()
     value = json.loads(event)["type"]

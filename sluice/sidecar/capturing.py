@@ -106,6 +106,7 @@ class Capturing:
         """Hand the capture to the event log (call once); ``model``: the one the request
         named, kept apart in case the request's bytes are cut."""
         capture = self.capture
+        capture.forget_same_delivered()
         capture.model = model
         capture.complete = complete
         capture.sanitized = sanitized

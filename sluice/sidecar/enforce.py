@@ -26,14 +26,15 @@ retrying a failed stream without ``stream`` (Claude Code does) meets the same de
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
 from sluice.model import Block, Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
+from sluice.sidecar.eager import eagerly
 from sluice.sidecar.formats import (
     Adapter,
     PartKind,
@@ -65,19 +66,29 @@ class _Outcome:
         return self.calls > 0 and self.blocked == self.calls
 
 
-async def _with_keepalives(work: Awaitable[None], interval: float) -> AsyncIterator[bytes]:
-    """Run ``work``; while it runs, yield an SSE comment every ``interval`` seconds."""
-    task = asyncio.ensure_future(work)
-    try:
-        while True:
-            done, _ = await asyncio.wait({task}, timeout=interval)
-            if done:
-                task.result()
-                return
-            yield KEEPALIVE
-    finally:
-        if not task.done():
-            task.cancel()
+async def _hook_run(
+    work: Coroutine[Any, Any, None], interval: float
+) -> AsyncIterator[bytes | None]:
+    """Run ``work`` (hooks) in this task: ``None`` when it is about to wait (what was
+    gathered goes first), then a keepalive every ``interval`` seconds while it waits."""
+    async for still_waiting in eagerly(work, interval):
+        yield KEEPALIVE if still_waiting else None
+
+
+async def _gathered(outs: AsyncIterator[bytes | None]) -> AsyncIterator[bytes]:
+    """``outs`` in as few pieces as can be (each is a message to Envoy). ``None`` says a
+    hook is about to wait, a keepalive that one is still waiting: what was gathered goes
+    then, not after the hook."""
+    gathered = b""
+    async for out in outs:
+        if out is None or out is KEEPALIVE:
+            if gathered or out:
+                yield gathered + (out or b"")
+            gathered = b""
+        else:
+            gathered += out
+    if gathered:
+        yield gathered
 
 
 class StreamEnforcer:
@@ -116,55 +127,125 @@ class StreamEnforcer:
         # Text blocks released as they stream (text_delta hooks).
         self._texts = TextWindows(chain, decoder, context, self._decide)
         self._sent_at = time.monotonic()  # when the client last received something
+        # A part fed that waits for a decision, and what was fed after it (see ``decide``).
+        self._waiting: StreamPart | None = None
+        self._after: tuple[Sequence[StreamPart], Iterator[SSEEvent]] = ((), iter(()))
+        self._unsent = b""  # what feed_now let through before the part that waits
+        self._skims = False  # fed bytes (not events already parsed): its parser may skim
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         """The bytes to send for the events ``chunk`` completes."""
-        async for out in self.feed_events(self._parser.feed(chunk)):
+        if out := self.feed_now(chunk):
+            yield out
+        async for out in self.decide():
             yield out
 
     async def feed_events(self, events: Iterable[SSEEvent]) -> AsyncIterator[bytes]:
         """The bytes to send for ``events``, already parsed (a translated stream's); a
         keepalive instead when text is held and nothing went out for a while."""
+        if out := self.feed_events_now(events):
+            yield out
+        async for out in self.decide():
+            yield out
+
+    def feed_now(self, chunk: bytes) -> bytes:
+        """What :meth:`feed` sends for ``chunk`` when it needs no decision, without a
+        coroutine (most chunks need none: their events go on, or join a held block). When
+        one is needed, :attr:`waiting` is true and :meth:`decide` gives all the rest (what
+        came before the decision included, sent with what follows it unless the hook must
+        wait): call it before feeding more."""
+        passed, self._skims = b"", True
+        if self._held is None and self._waiting is None and self._left is None:
+            # Text deltas nobody reads, as most of a stream is: passed on, not even parsed.
+            passed = self._parser.skim(chunk, self._decoder.unread)
+        else:
+            self._parser.add(chunk)
+        if passed and not self._parser.holds_event():
+            self._sent_at = time.monotonic()
+            return passed
+        return self._feed_now(iter(self._parser.next_event, None), passed)
+
+    def feed_events_now(self, events: Iterable[SSEEvent]) -> bytes:
+        """:meth:`feed_now` for events already parsed."""
+        return self._feed_now(events)
+
+    def _feed_now(self, events: Iterable[SSEEvent], passed: bytes = b"") -> bytes:
+        if self._cut:
+            return passed
+        out = passed + self._settle_all((), iter(events))
+        if self._waiting is not None:
+            self._unsent = out  # goes with what the decision lets through
+            return b""
+        return out + self._keepalive(bool(out))
+
+    @property
+    def waiting(self) -> bool:
+        """Parts of what was fed wait for a decision (:meth:`decide`)."""
+        return self._waiting is not None
+
+    async def decide(self) -> AsyncIterator[bytes]:
+        """The bytes to send for what :meth:`feed_now` left, decided in order."""
+        if self._waiting is None:
+            return
         sent = False
-        async for out in self._feed(events):
-            if out:
-                sent = True
+        async for out in _gathered(self._decisions_left()):
+            sent = True
+            yield out
+        if keepalive := self._keepalive(sent):
+            yield keepalive
+
+    async def _decisions_left(self) -> AsyncIterator[bytes | None]:
+        unsent, self._unsent = self._unsent, b""
+        yield unsent
+        while self._waiting is not None:
+            part, self._waiting = self._waiting, None
+            parts, events = self._after
+            self._after = ((), iter(()))
+            async for out in self._decide_part(part):
                 yield out
+            yield self._settle_all(parts, events)
+
+    def _keepalive(self, sent: bool) -> bytes:
+        """A keepalive when nothing was ``sent`` for what was fed, text is held and nothing
+        went out for a while; else nothing."""
         now = time.monotonic()
         if sent:
             self._sent_at = now
         elif now - self._sent_at >= self._keepalive_s and self._holding():
             self._sent_at = now
-            yield KEEPALIVE
+            return KEEPALIVE
+        return b""
 
     def _holding(self) -> bool:
         return self._held is not None or self._texts.holding()
 
-    async def _feed(self, events: Iterable[SSEEvent]) -> AsyncIterator[bytes]:
+    def _settle_all(self, parts: Sequence[StreamPart], events: Iterator[SSEEvent]) -> bytes:
+        """The bytes of ``parts``, then of the parts of ``events``, until one needs a
+        decision: that part is left in ``_waiting``, what follows it in ``_after``."""
         out = b""
-        if self._cut:
-            return
-        for event in events:
-            parts = self._decoder.feed(event)
-            if self._chain.streams_text and len(parts) > 1:
-                self._texts.mark_last_pieces(parts)
-            for part in parts:
+        decoder, streams_text = self._decoder, self._chain.streams_text
+        while True:
+            for number, part in enumerate(parts):
                 if self._left is not None and part.delta:
                     self._left -= len(part.delta)
                     if self._left < 0:  # this part would cross the budget: end here
-                        yield out + self._cut_here()
-                        return
+                        return out + self._cut_here()
                 settled = self._settle(part)  # most parts: no decision, no coroutine
-                if settled is not None:
-                    out += settled
-                    continue
-                if out:
-                    yield out
-                    out = b""
-                async for piece in self._decide_part(part):
-                    yield piece
-        if out:
-            yield out
+                if settled is None:
+                    self._waiting, self._after = part, (parts[number + 1 :], events)
+                    return out
+                out += settled
+            if self._held is None and self._skims:  # text nobody reads goes unparsed
+                out += self._parser.skim(b"", decoder.unread)
+            event = next(events, None)
+            if event is None:
+                return out
+            if self._held is None and decoder.passes(event):  # parsed already: as it came
+                out, parts = out + event.raw, ()
+                continue
+            parts = decoder.feed(event)
+            if streams_text and len(parts) > 1:
+                self._texts.mark_last_pieces(parts)
 
     @property
     def cut(self) -> bool:
@@ -180,6 +261,15 @@ class StreamEnforcer:
 
     async def close(self) -> AsyncIterator[bytes]:
         """End of the upstream: deliver what is still held, then observe the response."""
+        async for out in _gathered(self._closing()):
+            yield out
+        if self._chain.observes_response and not self._cut:
+            hook = ResponseHook(self._context, self._decoder.finish())
+            await self._chain.run(hook, self._decisions)
+
+    async def _closing(self) -> AsyncIterator[bytes | None]:
+        async for out in self._decisions_left():  # what a caller of feed_now left undecided
+            yield out
         if self._cut:
             return
         for event in self._parser.close():
@@ -190,9 +280,6 @@ class StreamEnforcer:
                     yield out
         async for out in self._flush(upstream_ended=True):
             yield out
-        if self._chain.observes_response:
-            hook = ResponseHook(self._context, self._decoder.finish())
-            await self._chain.run(hook, self._decisions)
 
     def fail(self, message: str) -> bytes:
         """An error event in the client's format, after whatever was already sent."""
@@ -221,7 +308,7 @@ class StreamEnforcer:
             self._backlog.append(part)  # another block's: after the held one is decided
         return b""
 
-    async def _part(self, part: StreamPart) -> AsyncIterator[bytes]:
+    async def _part(self, part: StreamPart) -> AsyncIterator[bytes | None]:
         settled = self._settle(part)
         if settled is None:
             async for out in self._decide_part(part):
@@ -229,7 +316,7 @@ class StreamEnforcer:
         elif settled:
             yield settled
 
-    async def _decide_part(self, part: StreamPart) -> AsyncIterator[bytes]:
+    async def _decide_part(self, part: StreamPart) -> AsyncIterator[bytes | None]:
         """A part ``_settle`` left: hold a block, decide a held one, or end the response."""
         if self._held is not None:  # the held block's last part
             self._held.append(part)
@@ -251,7 +338,7 @@ class StreamEnforcer:
             return self._chain.holds_tool_calls
         return isinstance(block, Text) and self._chain.holds_text_blocks
 
-    async def _release(self) -> AsyncIterator[bytes]:
+    async def _release(self) -> AsyncIterator[bytes | None]:
         """The held block is complete: decide, send or keep, then replay what queued behind."""
         held, self._held = self._held or [], None
         block = next((p.block for p in reversed(held) if p.kind is PartKind.BLOCK_STOP), None)
@@ -275,9 +362,7 @@ class StreamEnforcer:
                     yield self._send_tools()
         elif isinstance(block, Text):
             decided: list[str] = []
-            async for out in _with_keepalives(
-                self._run_text(block.text, decided), self._keepalive_s
-            ):
+            async for out in _hook_run(self._run_text(block.text, decided), self._keepalive_s):
                 yield out
             if decided[0] == block.text:
                 yield b"".join(self._decoder.forward(p) for p in held)
@@ -302,13 +387,11 @@ class StreamEnforcer:
     async def _run_text(self, text: str, decided: list[str]) -> None:
         decided.append(await self._chain.run_text(self._context, text, self._decisions))
 
-    async def _decide(self, hook: Hook) -> AsyncIterator[bytes]:
-        async for out in _with_keepalives(
-            self._chain.run(hook, self._decisions), self._keepalive_s
-        ):
+    async def _decide(self, hook: Hook) -> AsyncIterator[bytes | None]:
+        async for out in _hook_run(self._chain.run(hook, self._decisions), self._keepalive_s):
             yield out
 
-    async def _flush(self, *, upstream_ended: bool) -> AsyncIterator[bytes]:
+    async def _flush(self, *, upstream_ended: bool) -> AsyncIterator[bytes | None]:
         """Send refusals, then the tool calls kept for the end; write the end if all were
         blocked (the upstream's own end says ``tool_use``)."""
         if self._held is not None and upstream_ended:

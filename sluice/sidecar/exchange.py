@@ -92,6 +92,11 @@ def _drained(source: BedrockStream | EventTranslator, chunk: bytes, end: bool) -
     return events + source.close_events() if end else events
 
 
+def _joined(events: list[SSEEvent]) -> bytes:
+    """The bytes of ``events`` (most chunks hold one)."""
+    return events[0].raw if len(events) == 1 else b"".join(event.raw for event in events)
+
+
 class Exchange:
     """The state of one HTTP stream, from request headers to the end of the response."""
 
@@ -512,19 +517,32 @@ class Exchange:
 
         Each yielded chunk is at most :data:`MAX_CHUNK` bytes; empty chunks are not yielded.
         """
+        pieces, rest = self.take_response_chunk(chunk, end)
+        for piece in pieces:
+            yield piece
+        if rest is not None:
+            async for piece in rest:
+                yield piece
+
+    def take_response_chunk(
+        self, chunk: bytes, end: bool
+    ) -> tuple[list[bytes], AsyncIterator[bytes] | None]:
+        """:meth:`on_response_chunk` in two steps: the pieces to send at once, read without
+        a coroutine (most chunks of a stream need no decision), and, when there is more, the
+        pieces that follow them: the chain's decisions, the response's end."""
         if self._failed:  # the rest of the upstream is dropped
             if end:
                 self.finish()
-            return
+            return [], None
         upstream, reader = self._upstream, self._reader
         capturing = self.capturing
-        translator, framer = self._translator, self._framer
+        translator = self._translator
         events: list[SSEEvent] | None = None
         if isinstance(upstream, BedrockStream) and reader is not None:
             # Bedrock's frames, already split into events: the chain need not parse them again.
             events = _drained(upstream, chunk, end)
             if capturing is not None or self.account is not None:
-                chunk = b"".join(event.raw for event in events)
+                chunk = _joined(events)
         elif upstream is not None:  # a cloud provider's framing first
             chunk = upstream.feed(chunk) + (upstream.close() if end else b"")
         if capturing is not None:
@@ -533,45 +551,59 @@ class Exchange:
             # The translator's events go to the chain as they are, not parsed again.
             events = _drained(self._events, chunk, end)
             if self.account is not None:
-                chunk = b"".join(event.raw for event in events)
-        if events is not None and reader is not None:
-            if self.account is not None:
-                self.account.feed(chunk)
-            responses = reader.feed_events(events, end)
-        else:
-            if translator is not None:  # from here on, the client's format
-                chunk = translator.feed(chunk)
-                if end:
-                    chunk += translator.close()
-            if self.account is not None:
-                self.account.feed(chunk)
-            responses = self._respond(chunk, end)
+                chunk = _joined(events)
+        if events is None and translator is not None:  # from here on, the client's format
+            chunk = translator.feed(chunk)
+            if end:
+                chunk += translator.close()
+        if self.account is not None:
+            self.account.feed(chunk)
+        if reader is None:
+            return self._delivered(chunk, end), None
         try:
-            async for out in responses:
-                if capturing is not None:
-                    capturing.delivered(out)
-                for piece in split(out if framer is None else framer.feed(out)):
-                    yield piece
-            if end and framer is not None:
-                for piece in split(framer.close()):
-                    yield piece
+            out = reader.feed_now(chunk, end) if events is None else reader.feed_events_now(events)
         except CutShort as cut:
-            out = self._cut_short(cut)
-            if capturing is not None:
-                capturing.delivered(out)
-            if framer is not None:  # a client in Bedrock mode reads frames only
-                out = framer.feed(out) + framer.close()
-            for piece in split(out):
-                yield piece
+            return self._cut_pieces(cut, end), None
+        if reader.needs_rest(end):
+            return self._delivered(out, False), self._delivering(reader.rest(end), end)
+        return self._delivered(out, end), None
+
+    def _delivered(self, out: bytes, end: bool) -> list[bytes]:
+        """The pieces to send for ``out``, the last if ``end`` (the exchange is then over)."""
+        if out and self.capturing is not None:
+            self.capturing.delivered(out)
+        framer = self._framer
+        if framer is not None:
+            out = framer.feed(out) if out else b""
+            if end:
+                out += framer.close()
         if end:
             self.finish()
+        return split(out)
 
-    async def _respond(self, chunk: bytes, end: bool) -> AsyncIterator[bytes]:
-        if self._reader is not None:
-            async for out in self._reader.feed(chunk, end):
-                yield out
-        elif chunk:
-            yield chunk
+    async def _delivering(self, responses: AsyncIterator[bytes], end: bool) -> AsyncIterator[bytes]:
+        """The pieces to send for what ``responses`` yields, the last if ``end``."""
+        try:
+            async for out in responses:
+                for piece in self._delivered(out, False):
+                    yield piece
+        except CutShort as cut:
+            for piece in self._cut_pieces(cut, end):
+                yield piece
+            return
+        for piece in self._delivered(b"", end):
+            yield piece
+
+    def _cut_pieces(self, cut: CutShort, end: bool) -> list[bytes]:
+        """The pieces that end the client's response, cut short (see :meth:`_cut_short`)."""
+        out = self._cut_short(cut)
+        if self.capturing is not None:
+            self.capturing.delivered(out)
+        if self._framer is not None:  # a client in Bedrock mode reads frames only
+            out = self._framer.feed(out) + self._framer.close()
+        if end:
+            self.finish()
+        return split(out)
 
     def _cut_short(self, cut: CutShort) -> bytes:
         """The response cannot be read on (unreadable, or over a bound): record why, count

@@ -88,6 +88,19 @@ class CutShort(Exception):
         self.limit = limit
 
 
+def _unreadable(exc: ValueError) -> CutShort:
+    """Why a stream cannot be read on, for what its reading raised."""
+    if isinstance(exc, EventTooLarge):
+        return CutShort(
+            f"an event of the response is larger than the gateway reads ({exc.limit} "
+            "bytes: sidecar.max_sse_event_bytes)",
+            "sse_event",
+        )
+    # FormatError included: events out of the format's order
+    log.warning("unreadable response stream: %s", exc)
+    return CutShort("the provider's response stream could not be read")
+
+
 class ResponseReader:
     """The chain applied to one response body, its framing found from label and bytes."""
 
@@ -141,11 +154,20 @@ class ResponseReader:
     async def feed(self, chunk: bytes, end: bool) -> AsyncIterator[bytes]:
         """A body chunk (``end``: the last): yield what to send now. Raises
         :class:`CutShort` when the response cannot be read on."""
+        if out := self.feed_now(chunk, end):
+            yield out
+        async for out in self.rest(end):
+            yield out
+
+    def feed_now(self, chunk: bytes, end: bool) -> bytes:
+        """What :meth:`feed` sends for ``chunk`` before any decision, without a coroutine;
+        then, when :meth:`needs_rest`, :meth:`rest` gives the rest. Raises
+        :class:`CutShort` as :meth:`feed` does."""
         if self._reader is None:
             self._head += chunk
             framing = sniff(self._head)
             if framing is None and not end:
-                return
+                return b""
             chunk, self._head = self._head, b""
             self._reader = self._start(framing or self._label or Framing.JSON)
         reader = self._reader
@@ -158,49 +180,75 @@ class ResponseReader:
                     "response_bytes",
                 )
             reader.feed(chunk)
+            return b""
+        try:
+            out = self._sent(reader.feed_now(chunk))
+        except ValueError as exc:  # EventTooLarge, FormatError...
+            raise _unreadable(exc) from None
+        if not reader.waiting:
+            self._check_stream(reader)
+        return out
+
+    def needs_rest(self, end: bool) -> bool:
+        """Whether :meth:`rest` has anything to do after :meth:`feed_now`: a decision to
+        make, or the end (``end``)."""
+        return end or (isinstance(self._reader, StreamEnforcer) and self._reader.waiting)
+
+    async def rest(self, end: bool) -> AsyncIterator[bytes]:
+        """What :meth:`feed` sends after :meth:`feed_now`: decisions, then the end if
+        ``end``."""
+        reader = self._reader
+        if isinstance(reader, BodyEnforcer):
             if end:
                 try:
                     yield await reader.close()
                 except FormatError:
                     raise CutShort("the provider's response could not be read") from None
             return
-        async for out in self._stream(reader, reader.feed(chunk), end):
+        if reader is None:
+            return
+        async for out in self._stream(reader, end):
             yield out
 
     async def feed_events(self, events: list[SSEEvent], end: bool) -> AsyncIterator[bytes]:
         """Events already parsed (a translated stream's, so its framing is SSE); ``end``:
         the last. Raises :class:`CutShort` as :meth:`feed` does."""
+        if out := self.feed_events_now(events):
+            yield out
+        async for out in self.rest(end):
+            yield out
+
+    def feed_events_now(self, events: list[SSEEvent]) -> bytes:
+        """What :meth:`feed_events` sends before any decision, as :meth:`feed_now`."""
         if self._reader is None:
             self._reader = self._start(Framing.SSE)
         reader = self._reader
         if not isinstance(reader, StreamEnforcer):
             raise CutShort("the provider's response could not be read")
-        self._held += sum(len(event.raw) for event in events)
-        async for out in self._stream(reader, reader.feed_events(events), end):
-            yield out
-
-    async def _stream(
-        self, reader: StreamEnforcer, sent: AsyncIterator[bytes], end: bool
-    ) -> AsyncIterator[bytes]:
-        """What ``reader`` sends for the latest input (``sent``), then its end if ``end``."""
+        for event in events:
+            self._held += len(event.raw)
         try:
-            async for out in sent:
+            out = self._sent(reader.feed_events_now(events))
+        except ValueError as exc:  # FormatError: events out of the format's order
+            raise _unreadable(exc) from None
+        if not reader.waiting:
+            self._check_stream(reader)
+        return out
+
+    async def _stream(self, reader: StreamEnforcer, end: bool) -> AsyncIterator[bytes]:
+        """What ``reader`` sends after what it sent at once: its decisions, or its end."""
+        try:
+            async for out in reader.close() if end else reader.decide():
                 yield self._sent(out)
-            if reader.cut:  # a budget ended the stream: the rest is dropped, not held
-                self._held = 0
-            self._check_held()
-            if end:
-                async for out in reader.close():
-                    yield self._sent(out)
-        except EventTooLarge as exc:
-            raise CutShort(
-                f"an event of the response is larger than the gateway reads ({exc.limit} "
-                "bytes: sidecar.max_sse_event_bytes)",
-                "sse_event",
-            ) from None
-        except ValueError as exc:  # FormatError included: events out of the format's order
-            log.warning("unreadable response stream: %s", exc)
-            raise CutShort("the provider's response stream could not be read") from None
+        except ValueError as exc:  # EventTooLarge, FormatError...
+            raise _unreadable(exc) from None
+        if not end:
+            self._check_stream(reader)
+
+    def _check_stream(self, reader: StreamEnforcer) -> None:
+        if reader.cut:  # a budget ended the stream: the rest is dropped, not held
+            self._held = 0
+        self._check_held()
 
     def _sent(self, out: bytes) -> bytes:
         if out != KEEPALIVE:  # the gateway's own: nothing the provider sent

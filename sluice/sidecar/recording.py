@@ -100,6 +100,18 @@ class Capture:
         if self.delivered_chunks is not None and (kept := self._keep("delivered", chunk)):
             self.delivered_chunks.append(kept)
 
+    def forget_same_delivered(self) -> None:
+        """Forget the delivered copy when the client got the very bytes the provider sent
+        (a policy read the response and changed nothing): the response is then carried
+        and stored once, as for a response nobody read."""
+        delivered = self.delivered_chunks
+        if delivered is None or self.backend_format is not None:
+            return  # nothing kept, or a translation: the two are in different formats
+        if "delivered" in self.truncated or b"".join(delivered) != b"".join(self.response_chunks):
+            return
+        self.delivered_chunks = None
+        self.kept -= sum(map(len, delivered))
+
 
 def capture_size(capture: Capture) -> int:
     """About how many bytes ``capture`` holds: what the event-log queues are bounded by."""

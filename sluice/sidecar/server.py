@@ -256,6 +256,17 @@ def _response_headers_reply(changes: ResponseHeaderChanges) -> pb.ProcessingResp
     )
 
 
+def _take(
+    exchange: Exchange, chunk: bytes, end: bool
+) -> tuple[list[bytes], AsyncIterator[bytes] | None]:
+    """:meth:`Exchange.take_response_chunk`, an internal error ending the response."""
+    try:
+        return exchange.take_response_chunk(chunk, end)
+    except Exception:
+        log.exception("response body on %s", exchange.path)
+        return [exchange.fail(_INTERNAL_ERROR)], None
+
+
 class ExtProcServer(pb_grpc.ExternalProcessorServicer):
     """The ExternalProcessor service: one :class:`Exchange` per gRPC stream.
 
@@ -345,9 +356,19 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         if reply is not None:
                             yield reply
                         continue
-                    async for reply in self._response_chunk(
-                        exchange, body.body, body.end_of_stream
-                    ):
+                    if exchange.ended:  # Envoy may repeat the last chunk: the end is sent once
+                        if metrics is not None:
+                            metrics.message(kind, time.perf_counter() - started)
+                        continue
+                    end = exchange.ended = body.end_of_stream
+                    pieces, rest = _take(exchange, body.body, end)
+                    if rest is None and not end:  # most chunks: no decision to wait for
+                        if metrics is not None:
+                            metrics.message(kind, time.perf_counter() - started)
+                        for piece in pieces:
+                            yield _streamed(piece, False)
+                        continue
+                    async for reply in self._replies(exchange, pieces, rest, end):
                         yield reply
                 elif kind == "request_headers":
                     headers = _headers(message.request_headers)
@@ -470,18 +491,39 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         if exchange.ended:  # Envoy may repeat the last chunk: the end is sent once
             return
         exchange.ended = end
+        pieces, rest = _take(exchange, chunk, end)
+        async for reply in self._replies(exchange, pieces, rest, end):
+            yield reply
+
+    async def _replies(
+        self,
+        exchange: Exchange,
+        pieces: list[bytes],
+        rest: AsyncIterator[bytes] | None,
+        end: bool,
+    ) -> AsyncIterator[pb.ProcessingResponse]:
+        """The replies for a response chunk whose ``pieces`` came at once and ``rest`` (if
+        any) after them; on the last chunk (``end``), the last reply carries the end."""
         pending: bytes | None = None  # on the last chunk, held back one step to carry the end
-        try:
-            async for out in exchange.on_response_chunk(chunk, end):
-                if not end:
-                    yield _streamed(out, False)
-                    continue
-                if pending is not None:
-                    yield _streamed(pending, False)
-                pending = out
-        except Exception:
-            log.exception("response body on %s", exchange.path)
-            pending = (pending or b"") + exchange.fail(_INTERNAL_ERROR)
+        for out in pieces:
+            if not end:
+                yield _streamed(out, False)
+                continue
+            if pending is not None:
+                yield _streamed(pending, False)
+            pending = out
+        if rest is not None:
+            try:
+                async for out in rest:
+                    if not end:
+                        yield _streamed(out, False)
+                        continue
+                    if pending is not None:
+                        yield _streamed(pending, False)
+                    pending = out
+            except Exception:
+                log.exception("response body on %s", exchange.path)
+                pending = (pending or b"") + exchange.fail(_INTERNAL_ERROR)
         if pending is not None:
             yield _charged(_streamed(pending, end), exchange) if end else _streamed(pending, end)
         elif end:

@@ -22,7 +22,8 @@ start). With ``max_event``, an event larger than that many bytes raises
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import NamedTuple
 
 __all__ = ["EventTooLarge", "SSEEvent", "SSEParser", "encode_event"]
 
@@ -38,9 +39,9 @@ class EventTooLarge(ValueError):
         self.limit = limit
 
 
-@dataclass(frozen=True, slots=True)
-class SSEEvent:
-    """One event of a stream.
+class SSEEvent(NamedTuple):
+    """One event of a stream (a named tuple: made for every event, it is built three times
+    faster than a frozen dataclass).
 
     ``data`` is ``None`` when the event had no ``data:`` line: a comment such as
     ``: keepalive``, or only stray line ends (the LF of a CRLF split across chunks after an
@@ -69,12 +70,14 @@ class SSEParser:
         "_pos",
         "_scan",
         "_skip_lf",
+        "_start",
     )
 
     def __init__(self, *, max_event: int | None = None) -> None:
         """``max_event``: the largest event accepted, in bytes (``None``: no limit)."""
         self._buf = bytearray()
         self._pos = 0  # start of the first line of ``_buf`` not yet read
+        self._start = 0  # LF streams read event by event: where the next event starts
         # Bytes of ``_buf`` already searched for an event end (LF streams) or a line end
         # (others) without finding one: the next search starts there, not at the start.
         self._scan = 0
@@ -91,14 +94,95 @@ class SSEParser:
 
     def feed(self, chunk: bytes) -> list[SSEEvent]:
         """Add ``chunk`` and return the events it completed, in order."""
+        self.add(chunk)
+        self._compact()
+        events = self._drain(final=False) if self._cr else self._drain_lf()
+        self._check_size()
+        return events
+
+    def add(self, chunk: bytes) -> None:
+        """Add ``chunk`` without reading it: :meth:`next_event` reads the events it
+        completes one at a time, so that a caller may :meth:`skim` between two."""
         self._buf += chunk
         if not self._cr and b"\r" in chunk:
+            self._compact()
             self._cr = True
             self._scan = 0  # line by line from the event's start: nothing of it is read yet
-        events = self._drain(final=False) if self._cr else self._drain_lf()
+
+    def next_event(self) -> SSEEvent | None:
+        """The next event complete in what was added, or ``None`` (then raises
+        :class:`EventTooLarge` if the unfinished rest is over the bound)."""
+        if self._cr:
+            events = self._drain(final=False, one=True)
+            event = events[0] if events else None
+        else:
+            event = self._next_lf()
+        if event is None:
+            self._compact()
+            self._check_size()
+        return event
+
+    def _next_lf(self) -> SSEEvent | None:
+        buf, start = self._buf, self._start
+        # A blank line may straddle what was searched and what was added: step back one.
+        end = buf.find(b"\n\n", max(self._scan - 1, start))
+        if end == -1:
+            self._scan = len(buf)
+            return None
+        for line in buf[start:end].split(b"\n"):
+            if line:
+                self._field(bytes(line))
+        self._start = self._scan = end + 2
+        return self._make(bytes(buf[start : end + 2]))
+
+    def _compact(self) -> None:
+        """Drop the events read one at a time from the buffer."""
+        if self._start:
+            del self._buf[: self._start]
+            self._scan = max(self._scan - self._start, 0)
+            self._start = 0
+
+    def _check_size(self) -> None:
         if self._max_event is not None and len(self._buf) > self._max_event:
             raise EventTooLarge(len(self._buf), self._max_event)
-        return events
+
+    def skim(self, chunk: bytes, unread: Callable[[bytes | bytearray, int], int]) -> bytes:
+        """For a caller that need not read some events: add ``chunk``, then take the whole
+        events at the start of what is unread that ``unread`` says need no reading, as
+        bytes, unparsed (``b""`` when none; in a stream with CR line ends, always none).
+        ``unread(buffer, start)`` returns where those events end (``start`` if none).
+        The rest is left to :meth:`next_event` (or :meth:`feed`)."""
+        limit = self._max_event
+        buf = self._buf
+        # Nothing unread before it, the usual case: ``chunk`` is read where it is.
+        if (
+            self._start == len(buf)
+            and not self._cr
+            and b"\r" not in chunk
+            and unread(chunk, 0) == len(chunk)
+            and (limit is None or len(chunk) <= limit)
+        ):
+            buf.clear()
+            self._start = self._scan = 0
+            return chunk
+        self.add(chunk)
+        if self._cr:
+            return b""
+        start = self._start
+        end = unread(buf, start)
+        if end == start or (limit is not None and end - start > limit):
+            return b""  # (events over the bound are for next_event to refuse)
+        taken = bytes(buf[start:end])
+        self._start, self._scan = end, max(self._scan, end)
+        if end == len(buf):  # all read: the buffer starts afresh
+            buf.clear()
+            self._start = self._scan = 0
+        return taken
+
+    def holds_event(self) -> bool:
+        """Whether what is unread holds a whole event (after :meth:`skim`: one it left,
+        for :meth:`feed` or :meth:`next_event` to read)."""
+        return self._buf.find(b"\n\n", max(self._scan - 1, self._start)) != -1
 
     def _drain_lf(self) -> list[SSEEvent]:
         """The common case, LF line ends only: cut whole events at ``\\n\\n`` and leave an
@@ -121,6 +205,7 @@ class SSEParser:
 
     def close(self) -> list[SSEEvent]:
         """End of stream: deliver what remains, even without its closing blank line."""
+        self._compact()
         if not self._cr:
             self._scan = 0  # the unfinished event's lines are not read yet
         events = self._drain(final=True)
@@ -130,7 +215,7 @@ class SSEParser:
             events.append(self._dispatch(len(self._buf)))
         return events
 
-    def _drain(self, *, final: bool) -> list[SSEEvent]:
+    def _drain(self, *, final: bool, one: bool = False) -> list[SSEEvent]:
         events: list[SSEEvent] = []
         buf = self._buf
         while True:
@@ -154,6 +239,8 @@ class SSEParser:
                 self._field(bytes(line))
             else:
                 events.append(self._dispatch(end))
+                if one:
+                    return events
                 buf = self._buf
 
     def _field(self, line: bytes) -> None:

@@ -39,7 +39,7 @@ class TextWindows:
         chain: Chain,
         decoder: StreamDecoder,
         context: ExchangeContext,
-        decide: Callable[[Hook], AsyncIterator[bytes]],
+        decide: Callable[[Hook], AsyncIterator[bytes | None]],
     ) -> None:
         self._chain = chain
         self._decoder = decoder
@@ -76,7 +76,7 @@ class TextWindows:
             ):
                 self._last_pieces.add(id(part))
 
-    async def part(self, part: StreamPart) -> AsyncIterator[bytes]:
+    async def part(self, part: StreamPart) -> AsyncIterator[bytes | None]:
         """The bytes to send for ``part`` (one that :meth:`takes`)."""
         index = part.index or 0
         if part.kind is PartKind.BLOCK_START:
@@ -107,13 +107,13 @@ class TextWindows:
         else:
             yield self._decoder.forward_text(part, released, window.delivered)
 
-    async def release(self) -> AsyncIterator[bytes]:
+    async def release(self) -> AsyncIterator[bytes | None]:
         """Everything still held, decided as final (the response is ending)."""
         for index, window in list(self._windows.items()):
             async for out in self._release(index, window):
                 yield out
 
-    async def _release(self, index: int, window: _Window) -> AsyncIterator[bytes]:
+    async def _release(self, index: int, window: _Window) -> AsyncIterator[bytes | None]:
         if not window.held:
             return
         async for item in self._run(window, final=True):
@@ -123,7 +123,7 @@ class TextWindows:
             else:
                 yield item
 
-    async def _run(self, window: _Window, *, final: bool) -> AsyncIterator[bytes | str]:
+    async def _run(self, window: _Window, *, final: bool) -> AsyncIterator[bytes | str | None]:
         """Run the chain's ``text_delta`` hooks over ``window``; yield keepalives while they
         run, then the text released (a ``str``), which leaves the window."""
         text = window.held

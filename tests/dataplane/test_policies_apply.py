@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,12 +26,15 @@ async def call(method: str, url: str, body: Any = None) -> tuple[int, Any]:
 
 
 async def eventually_blocked(gateway: Gateway, want: bool) -> None:
-    for _ in range(80):  # the workers poll the store every 2 s
-        if await blocked(gateway) == want:
-            break
+    """Both workers, within 10 s (they poll the store every 2 s, each on its own clock):
+    several requests at once, each balanced to either one, all agree."""
+    deadline = time.monotonic() + 10
+    while True:
+        answers = await asyncio.gather(*(blocked(gateway) for _ in range(8)))
+        if all(answer == want for answer in answers):
+            return
+        assert time.monotonic() < deadline, f"after 10 s, blocked: {answers}"
         await asyncio.sleep(0.1)
-    # Both workers: several requests in parallel, each balanced to either one.
-    assert all(b == want for b in await asyncio.gather(*(blocked(gateway) for _ in range(8))))
 
 
 async def test_applied_policies_reach_every_worker_without_a_restart(

@@ -748,6 +748,21 @@ async def test_relative_paths_resolve_against_the_reported_working_directory(
     assert elsewhere.blocked is None  # no working directory reported: ./* is unknown
 
 
+async def test_a_call_seen_before_is_judged_again_in_another_folder() -> None:
+    """Verdicts are remembered by call and working directory: the same call in another
+    folder is judged there, whichever came first."""
+    policy = ToolRules.configure({})
+    home = anthropic_body(system="<env>\nWorking directory: /home/dev\n</env>")
+    project = anthropic_body(system="<env>\nWorking directory: /home/dev/app\n</env>")
+    arguments = json.dumps({"command": "rm -rf ./*"})
+    verdicts = []
+    for body in (project, home, project, home):
+        hook = ToolCallHook(context(Format.ANTHROPIC, body), ToolCall("t", "Bash", arguments))
+        await policy.tool_call(hook)
+        verdicts.append(hook.blocked is not None)
+    assert verdicts == [False, True, False, True]
+
+
 # --- switching rules off ---------------------------------------------------------------------
 
 

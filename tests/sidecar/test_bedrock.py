@@ -75,6 +75,27 @@ def test_stream_becomes_anthropic_sse_at_every_split_point() -> None:
         assert sse(out) == [(event["type"], event) for event in EVENTS]
 
 
+def compact_chunk(event: dict[str, object], *, escape_slashes: bool = False) -> bytes:
+    """A chunk as Bedrock writes it (no spaces); a JSON writer may also escape ``/``."""
+    data = base64.b64encode(json.dumps(event).encode()).decode()
+    if escape_slashes:
+        data = data.replace("/", "\\/")
+    headers = {":event-type": "chunk", ":message-type": "event"}
+    return encode_message(headers, b'{"bytes":"' + data.encode() + b'","p":"ab"}')
+
+
+@pytest.mark.parametrize("escape_slashes", [False, True])
+def test_compact_chunks_read_the_same_escaped_or_not(escape_slashes: bool) -> None:
+    # "??>" encodes to base64 with a "/" in it: an escaped one must not be taken as is.
+    events = [*EVENTS[:2], {**EVENTS[2], "delta": {"type": "text_delta", "text": "??>"}}]
+    frames = [compact_chunk(event, escape_slashes=escape_slashes) for event in events]
+    assert b"\\/" in frames[2] if escape_slashes else b"/" in frames[2]
+    stream = BedrockStream()
+    assert sse(stream.feed(b"".join(frames)) + stream.close()) == [
+        (event["type"], event) for event in events
+    ]
+
+
 def test_events_handed_out_parsed_are_the_events_of_the_sse_bytes() -> None:
     """What the chain reads without parsing (:meth:`BedrockStream.events`) is exactly what
     an SSE parser reads from the bytes the client gets, an error event included."""

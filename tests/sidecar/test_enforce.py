@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 
+from sluice.hooks import ToolCallHook
 from sluice.model import Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, StreamEnforcer
@@ -122,6 +124,49 @@ async def test_a_slow_hook_sends_keepalives() -> None:
     assert out.replace(KEEPALIVE, b"") == recording(name).data
 
 
+def whole_stream_enforcer(policy_chain: Chain) -> tuple[StreamEnforcer, bytes]:
+    data = recording(WITH_TOOLS[Format.ANTHROPIC][0]).data
+    decoder = adapter_for(Format.ANTHROPIC).stream_decoder(read_text=False)
+    return StreamEnforcer(policy_chain, decoder, context(), []), data
+
+
+async def test_what_is_decided_at_once_goes_as_one_piece() -> None:
+    """Each piece is a message to Envoy: with hooks that need not wait, a chunk holding a
+    whole response (text, two tool calls, the end) goes back as one."""
+    enforcer, data = whole_stream_enforcer(chain((BlockTools, {"tools": ["nothing"]})))
+    pieces = [piece async for piece in enforcer.feed(data)]
+    pieces += [piece async for piece in enforcer.close()]
+    assert len(pieces) == 1
+    assert read(Format.ANTHROPIC, pieces[0]) == read(Format.ANTHROPIC, data)
+
+
+async def test_text_before_a_hook_is_sent_before_the_hook_ends() -> None:
+    """A hook may take long (a judge): what comes before its call does not wait for it."""
+    released = asyncio.Event()
+
+    class WaitForTheText(BlockTools):
+        async def tool_call(self, hook: ToolCallHook) -> None:
+            await released.wait()
+
+    enforcer, data = whole_stream_enforcer(chain((WaitForTheText, {})))
+    feeding = enforcer.feed(data)
+    first = await asyncio.wait_for(anext(feeding), 5)  # before the hook may finish
+    assert tool_calls(read(Format.ANTHROPIC, first)) == []
+    assert texts(read(Format.ANTHROPIC, first))
+    released.set()
+    rest = [piece async for piece in feeding] + [piece async for piece in enforcer.close()]
+    assert tool_calls(read(Format.ANTHROPIC, first + b"".join(rest))) == ["Bash", "Read"]
+
+
+async def test_a_hook_over_its_time_is_decided_by_on_error() -> None:
+    name, _, _ = WITH_TOOLS[Format.ANTHROPIC]
+    slow = chain((BlockTools, {"tools": [], "sleep_s": 10, "timeout_s": 0.02}))
+    out, decisions = await enforce(Format.ANTHROPIC, recording(name).data, slow)
+    assert tool_calls(read(Format.ANTHROPIC, out)) == []  # on_error: block, the default
+    assert [d.action for d in decisions] == ["error", "error"]
+    assert all("timed out" in d.reason for d in decisions)
+
+
 @pytest.mark.parametrize(("on_error", "blocked"), [("block", True), ("allow", False)])
 async def test_a_failing_hook_is_decided_by_on_error(on_error: str, blocked: bool) -> None:
     name, _, _ = WITH_TOOLS[Format.ANTHROPIC]
@@ -183,25 +228,60 @@ async def test_body_enforcer_blocks_in_a_whole_response() -> None:
     assert result["stop_reason"] == END_TURN
 
 
-async def test_a_decoder_that_skims_text_gives_the_same_stream() -> None:
+def long_anthropic_stream() -> bytes:
+    """Many text deltas, a Bash and a Read call, then text again (renumbered once Bash
+    is blocked)."""
+
+    def event(data: dict[str, object]) -> str:
+        return f"event: {data['type']}\ndata: {json.dumps(data)}\n\n"
+
+    def block(index: int, start: dict[str, object], deltas: list[dict[str, object]]) -> str:
+        out = event({"type": "content_block_start", "index": index, "content_block": start})
+        for delta in deltas:
+            out += event({"type": "content_block_delta", "index": index, "delta": delta})
+        return out + event({"type": "content_block_stop", "index": index})
+
+    def text(index: int, words: int) -> str:
+        pieces = [{"type": "text_delta", "text": f"word {i}, "} for i in range(words)]
+        return block(index, {"type": "text", "text": ""}, pieces)
+
+    def call(index: int, name: str, arguments: str) -> str:
+        start = {"type": "tool_use", "id": f"toolu_{index}", "name": name, "input": {}}
+        return block(index, start, [{"type": "input_json_delta", "partial_json": arguments}])
+
+    message = {"id": "msg_1", "type": "message", "role": "assistant", "content": []}
+    return (
+        event({"type": "message_start", "message": message})
+        + text(0, 40)
+        + call(1, "Bash", '{"command": "ls"}')
+        + call(2, "Read", '{"file_path": "README.md"}')
+        + text(3, 20)
+        + event({"type": "message_delta", "delta": {"stop_reason": "tool_use"}})
+        + event({"type": "message_stop"})
+    ).encode()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 41, 100, 333, 1000, 100_000])
+async def test_a_decoder_that_skims_text_gives_the_same_stream(chunk: int) -> None:
     """A chain that reads only tool calls lets text deltas pass unparsed (the Exchange asks
-    the decoder for that); the client receives exactly the same bytes."""
-    data = recording("anthropic_thinking_tools").data
-    policy_chain = chain((BlockTools, {"tools": ["Bash"]}))
-    outputs = []
-    for read_text in (True, False):
-        enforcer = StreamEnforcer(
-            policy_chain,
-            adapter_for(Format.ANTHROPIC).stream_decoder(read_text=read_text),
-            context(),
-            [],
-        )
-        out = b""
-        for start in range(0, len(data), 41):
-            async for piece in enforcer.feed(data[start : start + 41]):
+    the decoder for that), even unfed when whole events of them arrive; the client
+    receives exactly the same bytes, renumbered alike after a blocked call."""
+    for data in (recording("anthropic_thinking_tools").data, long_anthropic_stream()):
+        policy_chain = chain((BlockTools, {"tools": ["Bash"]}))
+        outputs = []
+        for read_text in (True, False):
+            enforcer = StreamEnforcer(
+                policy_chain,
+                adapter_for(Format.ANTHROPIC).stream_decoder(read_text=read_text),
+                context(),
+                [],
+            )
+            out = b""
+            for start in range(0, len(data), chunk):
+                async for piece in enforcer.feed(data[start : start + chunk]):
+                    out += piece
+            async for piece in enforcer.close():
                 out += piece
-        async for piece in enforcer.close():
-            out += piece
-        outputs.append(out)
-    assert outputs[0] == outputs[1]
-    assert tool_calls(read(Format.ANTHROPIC, outputs[1])) == ["Read"]
+            outputs.append(out)
+        assert outputs[0] == outputs[1]
+        assert tool_calls(read(Format.ANTHROPIC, outputs[1])) == ["Read"]

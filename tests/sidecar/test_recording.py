@@ -91,6 +91,29 @@ def test_the_delivered_copy_counts_against_the_same_limit() -> None:
     assert c.truncated == {"delivered": 2}
 
 
+def test_a_delivered_copy_the_same_as_the_response_is_not_kept() -> None:
+    same, rewritten = capture(b"{}", limit=None), capture(b"{}", limit=None)
+    for c, delivered in ((same, [SSE[:10], SSE[10:]]), (rewritten, [SSE[:-3], b"\n\n"])):
+        c.delivered_chunks = []
+        c.keep_response(SSE)
+        for chunk in delivered:
+            c.keep_delivered(chunk)
+        c.forget_same_delivered()
+    assert same.delivered_chunks is None
+    assert to_record(same).response_delivered is None
+    assert rewritten.delivered_chunks == [SSE[:-3], b"\n\n"]
+
+
+def test_a_cut_delivered_copy_is_kept_with_its_mark() -> None:
+    c = capture(b"{}", limit=2 + len(SSE) + 5)
+    c.delivered_chunks = []
+    c.keep_response(SSE)
+    c.keep_delivered(SSE)
+    c.forget_same_delivered()
+    assert c.delivered_chunks == [SSE[:5]]
+    assert c.truncated == {"delivered": len(SSE) - 5}
+
+
 def test_without_a_limit_nothing_is_cut() -> None:
     c = capture(request(100_000), limit=None)
     c.keep_response(SSE * 1000)

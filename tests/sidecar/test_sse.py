@@ -3,6 +3,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -217,3 +218,115 @@ def test_a_whole_event_over_the_limit_in_one_chunk_raises() -> None:
 def test_events_under_the_limit_pass() -> None:
     parser = SSEParser(max_event=100)
     assert [e.data for e in parser.feed(b"data: a\n\n" * 50)] == ["a"] * 50
+
+
+def everything(data: bytes | bytearray, start: int) -> int:
+    """Every whole event from ``start`` needs no reading."""
+    end = data.rfind(b"\n\n")
+    return start if end == -1 else max(start, end + 2)
+
+
+def up_to(marker: bytes) -> Callable[[bytes | bytearray, int], int]:
+    """The events before the one that starts with ``marker`` need no reading."""
+    return lambda data, start: data.find(marker, start) if marker in data[start:] else start
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_skimmed_events_and_the_rest_add_up_to_the_stream_at_every_split(name: str) -> None:
+    stream = RECORDED[name]
+    for cut in range(len(stream) + 1):
+        parser = SSEParser()
+        skimmed = parser.skim(stream[:cut], everything)
+        events = list(iter(parser.next_event, None))
+        skimmed += parser.skim(stream[cut:], everything)
+        events += [*iter(parser.next_event, None), *parser.close()]
+        if b"\r" not in stream:
+            assert b"".join(e.raw for e in events) == stream[len(skimmed) :], f"split at {cut}"
+            assert signature(parse([skimmed])) + signature(events) == signature(parse([stream]))
+        else:  # lines are read one by one: nothing is skimmed
+            assert skimmed == b""
+            assert signature(events) == signature(parse([stream]))
+
+
+def test_skim_takes_the_unread_start_of_an_event_with_it() -> None:
+    parser = SSEParser()
+    parser.add(b"event: a\nda")
+    assert parser.next_event() is None
+    assert parser.skim(b"ta: 1\n\nevent: b\n", everything) == b"event: a\ndata: 1\n\n"
+    parser.add(b"data: 2\n\n")
+    event = parser.next_event()
+    assert event is not None
+    assert (event.event, event.data, event.raw) == ("b", "2", b"event: b\ndata: 2\n\n")
+
+
+def test_skim_refused_leaves_everything_to_read() -> None:
+    parser = SSEParser()
+    assert parser.skim(b"data: 1\n\ndata: 2", lambda data, start: start) == b""
+    assert [e.data for e in [*iter(parser.next_event, None), *parser.close()]] == ["1", "2"]
+
+
+def test_skim_takes_what_is_unread_and_leaves_the_rest() -> None:
+    parser = SSEParser()
+    assert parser.skim(b"data: 1\n\ndata: 2\n\ndata: 3", up_to(b"data: 2")) == b"data: 1\n\n"
+    assert parser.holds_event()
+    assert [e.data for e in parser.feed(b"\n\n")] == ["2", "3"]
+    assert not parser.holds_event()
+
+
+def test_nothing_is_skimmed_from_a_stream_with_cr_line_ends() -> None:
+    parser = SSEParser()
+    assert parser.skim(b"data: 1\r\n\r\n", everything) == b""
+    assert [e.data for e in iter(parser.next_event, None)] == ["1"]
+
+
+def test_events_over_the_limit_are_not_skimmed_but_refused() -> None:
+    parser = SSEParser(max_event=16)
+    assert parser.skim(b"data: " + b"x" * 20 + b"\n\n", everything) == b""
+    with pytest.raises(EventTooLarge):
+        parser.next_event()
+
+
+def test_a_skim_between_two_events_takes_the_whole_ones_after() -> None:
+    parser = SSEParser()
+    parser.add(b"event: a\ndata: 1\n\nevent: b\ndata: 2\n\nevent: b\ndata: 3\n\nevent: c\ndata: 4")
+    assert parser.next_event() == SSEEvent(b"event: a\ndata: 1\n\n", "a", "1")
+    taken = parser.skim(b"\n\n", up_to(b"event: c"))
+    assert taken == b"event: b\ndata: 2\n\nevent: b\ndata: 3\n\n"
+    assert parser.next_event() == SSEEvent(b"event: c\ndata: 4\n\n", "c", "4")
+    assert parser.next_event() is None
+
+
+def read_one_at_a_time(chunks: list[bytes]) -> list[SSEEvent]:
+    parser, events = SSEParser(), []
+    for chunk in chunks:
+        parser.add(chunk)
+        events += iter(parser.next_event, None)
+    return events + parser.close()
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_events_read_one_at_a_time_are_the_same_at_every_split(name: str) -> None:
+    stream = RECORDED[name]
+    for cut in range(len(stream) + 1):
+        events = read_one_at_a_time([stream[:cut], stream[cut:]])
+        assert signature(events) == signature(parse([stream])), f"split at {cut}"
+        assert b"".join(e.raw for e in events) == stream
+
+
+def test_reading_one_at_a_time_still_bounds_an_unfinished_event() -> None:
+    parser = SSEParser(max_event=32)
+    parser.add(b"data: 1\n\ndata: " + b"x" * 40)
+    assert parser.next_event() == SSEEvent(b"data: 1\n\n", None, "1")
+    with pytest.raises(EventTooLarge):
+        parser.next_event()
+
+
+def test_skimming_without_end_leaves_the_next_event_readable() -> None:
+    parser = SSEParser(max_event=64)
+    for _ in range(100):  # an endless run of skimmed events holds no memory
+        assert parser.skim(b"data: 1\n\n", everything) == b"data: 1\n\n"
+        parser.add(b"data: 2\n\ndata: 3\n\n")
+        assert parser.skim(b"", everything) == b"data: 2\n\ndata: 3\n\n"
+    parser.add(b"data: 4")  # within the bound, with nothing of the skimmed ones kept
+    assert parser.next_event() is None
+    assert [e.data for e in parser.feed(b"\n\n")] == ["4"]

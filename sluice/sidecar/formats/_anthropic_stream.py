@@ -92,6 +92,7 @@ def _event(data: JSON) -> bytes:
     return encode_event(dump(data), data["type"])  # Anthropic always names its events
 
 
+_DELTA_EVENT = b"event: content_block_delta\n"
 _BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
 _PIECES: dict[str, tuple[str, type]] = {
     "text_delta": ("text", Text),
@@ -124,6 +125,30 @@ class AnthropicStream(BlockStream):
             return [self._read(load_object(event.data), event)]
         except FormatError:
             return [StreamPart(PartKind.ERROR, event)]
+
+    def unread(self, data: bytes | bytearray, start: int = 0) -> int:
+        """Where the events from ``start`` in ``data`` that are deltas of the text block
+        being skimmed, numbered as upstream, end: :meth:`feed` would pass each unparsed and
+        :meth:`forward` unchanged. Each starts with its ``event:`` line and has no other
+        line starting with ``event``, which could rename it."""
+        if self._skimmed is None or not self._numbering.identity:
+            return start
+        end = start
+        while data.startswith(_DELTA_EVENT, end):
+            stop = data.find(b"\n\n", end)
+            if stop == -1 or data.find(b"\nevent", end, stop) != -1:
+                break
+            end = stop + 2
+        return end
+
+    def passes(self, event: SSEEvent) -> bool:
+        """Whether ``event`` is a delta of the text block being skimmed, numbered as
+        upstream (as :meth:`unread` tells from bytes)."""
+        return (
+            self._skimmed is not None
+            and event.event == "content_block_delta"
+            and self._numbering.identity
+        )
 
     def _read(self, obj: JSON, event: SSEEvent) -> StreamPart:
         kind = obj.get("type", event.event)

@@ -90,6 +90,18 @@ class StreamDecoder(Protocol):
         """The upstream response as read so far (an unfinished block as far as it went)."""
         ...
 
+    def unread(self, data: bytes | bytearray, start: int = 0) -> int:
+        """Where the whole events from ``start`` in ``data`` (LF line ends) that
+        :meth:`feed` would pass unread and :meth:`forward` unchanged end (the deltas of a
+        text block nobody reads, nothing renumbered): they need not be fed at all.
+        ``start`` whenever that cannot be told cheaply."""
+        ...
+
+    def passes(self, event: SSEEvent) -> bool:
+        """Whether ``event``, already parsed as SSE, is one :meth:`unread` would take: it
+        need not be fed, its bytes go on as they are."""
+        ...
+
     def forward(self, part: StreamPart) -> bytes:
         """The bytes to send for an upstream part the client is to receive (``b""`` if none)."""
         ...

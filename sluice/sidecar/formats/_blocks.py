@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sluice.sidecar.formats._json import JSON
+    from sluice.sidecar.sse import SSEEvent
 
 __all__ = ["BlockBuilder", "BlockStream", "Numbering", "merge_items"]
 
@@ -155,6 +156,14 @@ class BlockStream:
     def _start(self, block: Block) -> int:
         self._builders.append(BlockBuilder(block))
         return len(self._builders) - 1
+
+    def unread(self, data: bytes | bytearray, start: int = 0) -> int:
+        """See :meth:`StreamDecoder.unread`: a format that reads every event says none."""
+        return start
+
+    def passes(self, event: SSEEvent) -> bool:
+        """See :meth:`StreamDecoder.passes`: a format that reads every event says none."""
+        return False
 
     def finish(self) -> Response:
         """The response as read so far: blocks in stream order (an unfinished one as far as

@@ -223,3 +223,53 @@ def test_a_piece_of_a_block_that_already_ended_is_an_error() -> None:
     parts, _ = decode(A, [stream], decoder)
     assert [p.kind for p in parts] == [K.BLOCK_START, K.BLOCK_DELTA, K.BLOCK_STOP, K.ERROR, K.ERROR]
     assert decoder.finish().blocks == [ToolCall("toolu_1", "Bash", '{"command": "ls"}')]
+
+
+def delta_event(text: str, index: int = 0) -> bytes:
+    data = {
+        "type": "content_block_delta",
+        "index": index,
+        "delta": {"type": "text_delta", "text": text},
+    }
+    return f"event: content_block_delta\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def skimming(read_text: bool = False) -> AnthropicStream:
+    """A decoder inside a text block (its start forwarded), reading text or not."""
+    decoder = AnthropicStream(read_text=read_text)
+    stream = recording("anthropic_text").data
+    head = b"\n\n".join(stream.split(b"\n\n")[:2]) + b"\n\n"  # message_start, block start
+    for event in SSEParser().feed(head):
+        for part in decoder.feed(event):
+            decoder.forward(part)
+    return decoder
+
+
+def test_deltas_of_a_text_block_nobody_reads_pass_unfed() -> None:
+    deltas = delta_event("Hello") + delta_event(", world")
+    stop = b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+    assert skimming().unread(deltas) == len(deltas)
+    assert skimming().unread(deltas + stop + delta_event("!")) == len(deltas)
+    assert skimming().unread(stop + deltas, len(stop)) == len(stop + deltas)
+    assert skimming().unread(deltas + delta_event("!")[:-1]) == len(deltas)  # whole ones only
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+        b"event: ping\ndata: {}\n\n" + delta_event("Hi"),
+        delta_event("Hi")[:-1] + b"event: message_stop\n\n",  # a second event line renames it
+        delta_event("Hi")[:-1] + b"event\n\n",  # so does a bare one
+        b'data: {"type":"content_block_delta"}\n\n',  # unnamed: read to know what it is
+    ],
+)
+def test_anything_but_deltas_of_the_skimmed_block_is_fed(chunk: bytes) -> None:
+    assert skimming().unread(chunk) == 0
+
+
+def test_text_read_or_renumbered_is_fed() -> None:
+    assert skimming(read_text=True).unread(delta_event("Hi")) == 0
+    renumbered = skimming()
+    renumbered.render_block(Text("added by the gateway"))
+    assert renumbered.unread(delta_event("Hi")) == 0

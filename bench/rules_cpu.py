@@ -1,0 +1,188 @@
+"""Sidecar CPU per ext_proc message with ``tool_rules`` against the noop chain, in one process.
+
+    python -m bench.rules_cpu [--rounds 30] [--profile SCENARIO]
+
+The responses are the fake upstream's, as ``make bench`` asks for them (a 50-event text
+stream, the same ending in two tool calls, a whole response with two tool calls), fetched
+once from it running in this process. Each round drives the ext_proc servicer
+(:class:`~sluice.sidecar.server.ExtProcServer`) with the messages Envoy would send for one
+exchange, as bytes decoded and replies encoded the way gRPC does, one message per upstream
+write for streams: what the sidecar's Python does per message, without gRPC's own cost
+(which is the same for every chain, so the ratio here is an upper bound of the real one).
+The figure is process CPU time per message, best of the rounds, the two chains measured
+in turns so that a shared machine's load weighs on both alike. ``--profile`` prints where
+``tool_rules`` spends its time on one scenario (cProfile); ``--fresh`` judges every tool
+call as one never seen before (the responses repeat the same two calls, whose verdicts
+``tool_rules`` otherwise remembers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import json
+import pstats
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from aiohttp import ClientSession
+from aiohttp.test_utils import TestServer
+from envoy.config.core.v3.base_pb2 import Metadata
+from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
+from google.protobuf.struct_pb2 import Struct
+
+from sluice.config import GatewayConfig
+from sluice.fake_upstream import create_app
+from sluice.policies import tool_rules
+from sluice.policies._verdicts import Verdicts
+from sluice.sidecar.chains import ChainSet
+from sluice.sidecar.llm_client import ModelClients
+from sluice.sidecar.routes import RouteTable
+from sluice.sidecar.server import ExtProcServer
+
+_TOOLS = json.dumps(
+    [
+        {"name": "Bash", "arguments": {"command": "ls -la && git status"}},
+        {"name": "Read", "arguments": {"file_path": "/repo/README.md"}},
+    ]
+)
+SORT = "cumulative"
+_LONG = {"x-fake-script": "long", "x-fake-events": "50"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    headers: dict[str, str]
+    stream: bool
+    chunk: int | None = None  # bytes per message; None: one message per upstream write
+
+
+SCENARIOS = [
+    Scenario("paced stream", _LONG, True),
+    Scenario("paced + tools", _LONG | {"x-fake-tool": _TOOLS}, True),
+    # Written as fast as the upstream can: Envoy reads it in a few chunks, cut anywhere.
+    Scenario("burst + tools", _LONG | {"x-fake-tool": _TOOLS}, True, chunk=2048),
+    Scenario("burst + tools, 1 chunk", _LONG | {"x-fake-tool": _TOOLS}, True, chunk=65536),
+    Scenario("non-streaming + tools", {"x-fake-script": "tools", "x-fake-tool": _TOOLS}, False),
+]
+
+
+def _request(stream: bool) -> bytes:
+    return json.dumps(
+        {
+            "model": "claude-sonnet-4-6",
+            "max_tokens": 1024,
+            "stream": stream,
+            "messages": [{"role": "user", "content": "Write a short poem about sluices."}],
+        }
+    ).encode()
+
+
+async def _fetch(scenario: Scenario) -> tuple[str, list[bytes]]:
+    """The fake upstream's response: its content type and its writes (one per event)."""
+    async with TestServer(create_app(), host="127.0.0.1") as server, ClientSession() as session:
+        headers = {"anthropic-version": "2023-06-01", "x-api-key": "k", **scenario.headers}
+        url = str(server.make_url("/v1/messages"))
+        async with session.post(url, data=_request(scenario.stream), headers=headers) as answer:
+            content_type, body = answer.headers["content-type"], await answer.read()
+    if not scenario.stream:
+        return content_type, [body]
+    if scenario.chunk is not None:
+        size = scenario.chunk
+        return content_type, [body[i : i + size] for i in range(0, len(body), size)]
+    return content_type, [event + b"\n\n" for event in body.split(b"\n\n") if event]
+
+
+def _messages(content_type: str, request: bytes, chunks: list[bytes]) -> list[bytes]:
+    """The ext_proc messages of one exchange, serialised, as Envoy sends them."""
+    path, headers = Struct(), Struct()
+    path.update({"request.path": "/v1/messages"})
+    headers.update({"x-api-key": "sk-ant-bench", "anthropic-version": "2023-06-01"})
+    first = pb.ProcessingRequest(
+        request_body=pb.HttpBody(body=request, end_of_stream=True),
+        attributes={"envoy.filters.http.ext_proc": path},
+        metadata_context=Metadata(filter_metadata={"sluice.headers": headers}),
+    )
+    out = [first.SerializeToString()]
+    for number, chunk in enumerate(chunks):
+        end = number == len(chunks) - 1
+        message = pb.ProcessingRequest(response_body=pb.HttpBody(body=chunk, end_of_stream=end))
+        if number == 0:
+            status, kind = Struct(), Struct()
+            status.update({"response.code": 200})
+            kind.update({"content-type": content_type})
+            message.attributes["envoy.filters.http.ext_proc"].CopyFrom(status)
+            message.metadata_context.filter_metadata["sluice.headers"].CopyFrom(kind)
+        out.append(message.SerializeToString())
+    return out
+
+
+def _servicer(policies: list[dict[str, Any]]) -> ExtProcServer:
+    config = GatewayConfig.model_validate({"policies": policies, "store_url": None})
+    return ExtProcServer(RouteTable(config.routes), ChainSet(config, ModelClients()))
+
+
+async def _exchange(servicer: ExtProcServer, messages: list[bytes]) -> None:
+    async def requests() -> AsyncIterator[pb.ProcessingRequest]:
+        for message in messages:
+            yield pb.ProcessingRequest.FromString(message)
+
+    async for reply in servicer.Process(requests(), None):  # type: ignore[arg-type]
+        reply.SerializeToString()
+
+
+async def _cpu(run: Callable[[], Awaitable[None]], repeat: int) -> float:
+    started = time.process_time()
+    for _ in range(repeat):
+        await run()
+    return time.process_time() - started
+
+
+async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = False) -> None:
+    if fresh:  # every call judged as never seen before: no verdict remembered
+        tool_rules.Verdicts = partial(Verdicts, size=0)  # type: ignore[misc]
+    servicers = {"noop": _servicer([]), "tool_rules": _servicer([{"name": "tool_rules"}])}
+    print(f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}")
+    for scenario in SCENARIOS:
+        content_type, chunks = await _fetch(scenario)
+        messages = _messages(content_type, _request(scenario.stream), chunks)
+        if profile == scenario.name:
+            await _profile(servicers["tool_rules"], messages, repeat)
+            continue
+        best = dict.fromkeys(servicers, float("inf"))
+        for _ in range(rounds):
+            for name, servicer in servicers.items():
+                spent = await _cpu(partial(_exchange, servicer, messages), repeat)
+                best[name] = min(best[name], spent / repeat / len(messages) * 1e6)
+        print(
+            f"{scenario.name:<22} {len(messages):>5} {best['noop']:>12.1f} "
+            f"{best['tool_rules']:>11.1f} {best['tool_rules'] / best['noop']:>6.2f}"
+        )
+
+
+async def _profile(servicer: ExtProcServer, messages: list[bytes], repeat: int) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat * 20):
+        await _exchange(servicer, messages)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats(SORT).print_stats(45)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=10, help="exchanges per round")
+    parser.add_argument("--profile", choices=[s.name for s in SCENARIOS])
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="judge every tool call as never seen (the bench repeats the same two calls)",
+    )
+    args = parser.parse_args()
+    asyncio.run(main(args.rounds, args.repeat, args.profile, args.fresh))

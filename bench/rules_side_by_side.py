@@ -1,0 +1,66 @@
+"""Sidecar CPU per ext_proc message of ``tool_rules`` against noop, two gateways side by side.
+
+    python -m bench.rules_side_by_side [--rounds 3] [--duration 6] [--no-store]
+
+Both gateways (one worker each, the default event log unless ``--no-store``) run at once
+in front of the same fake upstream, and the ``make bench`` loads that end in tool calls
+(paced stream, paced + tools, tools at rest) are run on each in turn, the order swapped
+every round: a shared machine's load weighs on both alike, where ``python -m bench``
+measures one setup minutes after the other. Prints, per scenario, each round's µs per
+message of both and their ratio; at rest also the messages per request, which vary with
+how Envoy happens to cut the stream and move the per-message figure with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import ExitStack
+from typing import Any
+
+from bench.__main__ import AT_REST, PACED, PACED_TOOLS, Row, measure
+from bench.setups import sidecar
+from tests.harness import short_tempdir, start_fake_upstream
+
+SCENARIOS = [PACED, PACED_TOOLS, AT_REST]
+
+
+def main(rounds: int, duration: float, store: bool) -> None:
+    extra: dict[str, Any] = {} if store else {"store_url": None}
+    rows: dict[tuple[str, str], list[Row]] = {}
+    with short_tempdir() as workdir:
+        upstream = start_fake_upstream(workdir)
+        try:
+            with ExitStack() as stack:
+                setups = [
+                    stack.enter_context(
+                        sidecar(upstream, workdir / name, 1, name=name, policies=chain, **extra)
+                    )
+                    for name, chain in (("noop", []), ("tool_rules", [{"name": "tool_rules"}]))
+                ]
+                for number in range(rounds):
+                    for scenario in SCENARIOS:
+                        for setup in setups if number % 2 == 0 else setups[::-1]:
+                            row = measure(setup, scenario, duration)
+                            rows.setdefault((scenario.name, setup.name), []).append(row)
+        finally:
+            upstream.stop()
+    for scenario in SCENARIOS:
+        noop, rules = rows[(scenario.name, "noop")], rows[(scenario.name, "tool_rules")]
+        print(f"{scenario.name}:")
+        for a, b in zip(noop, rules, strict=True):
+            if a.cpu_us_per_msg is None or b.cpu_us_per_msg is None:
+                continue
+            print(
+                f"  noop {a.cpu_us_per_msg:6.1f} us/msg ({a.msgs_per_req:4.1f} msg/req)   "
+                f"tool_rules {b.cpu_us_per_msg:6.1f} us/msg ({b.msgs_per_req:4.1f} msg/req)   "
+                f"ratio {b.cpu_us_per_msg / a.cpu_us_per_msg:.2f}"
+            )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=6.0, help="seconds per measurement")
+    parser.add_argument("--no-store", action="store_true", help="both without the event log")
+    args = parser.parse_args()
+    main(args.rounds, args.duration, not args.no_store)

@@ -1,0 +1,55 @@
+"""Running a hook in the stream's own task, so that one that need not wait costs nothing more.
+
+Most hooks never wait (``tool_rules`` judges a command in microseconds); some do (a judge
+asks an LLM). A stream must not go silent while one waits: it sends keepalives, so the hook
+cannot simply be awaited. Giving each hook a task of its own costs a task and two turns of
+the event loop even when it never waits. :func:`eagerly` runs the hook's coroutine step by
+step in the current task (as Python 3.12's eager tasks start theirs): a hook that finishes
+at its first step is done at once; one that waits is waited for here, with a word to the
+caller each time it starts waiting and each ``interval`` it goes on waiting.
+
+The hook stays in the current task throughout, so ``asyncio.timeout`` inside it (the chain's
+guard) cancels this task and the cancellation is handed to the hook, as a task would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
+
+__all__ = ["eagerly"]
+
+
+async def eagerly(work: Coroutine[Any, Any, None], interval: float) -> AsyncIterator[bool]:
+    """Run ``work`` to its end in this task. Yields ``False`` when it is about to wait (what
+    the caller has gathered should go out now), then ``True`` after each ``interval``
+    seconds that it is still waiting (time for a keepalive). Raises what ``work`` raises."""
+    error: BaseException | None = None
+    try:
+        while True:
+            try:
+                awaited = work.send(None) if error is None else work.throw(error)
+            except StopIteration:
+                return
+            error = None
+            yield False
+            if awaited is None:  # a bare yield (asyncio.sleep(0)): let the loop turn once
+                try:
+                    await asyncio.sleep(0)
+                except BaseException as exc:  # cancelled: the hook is told, as a task would be
+                    error = exc
+                continue
+            awaited._asyncio_future_blocking = False
+            while True:
+                try:
+                    done, _ = await asyncio.wait({awaited}, timeout=interval)
+                except BaseException as exc:  # cancelled: the hook is told, as a task would be
+                    awaited.cancel()
+                    error = exc
+                    break
+                if done:
+                    break
+                yield True
+    finally:
+        work.close()  # when the caller stops early: nothing is left running
