@@ -17,13 +17,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 from sluice.model import Format, Request, Response, ToolCall
 
 __all__ = [
     "HOOKS",
     "EndHook",
+    "Escalation",
     "ExchangeContext",
     "Hook",
     "RequestEdits",
@@ -177,23 +178,59 @@ class TextDeltaHook(Hook):
         self.floor = self.floor + delta if self.floor >= end else after
 
 
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """A person is to decide on a tool call: why, and what happens if nobody does in time.
+
+    ``deadline_s`` and ``on_deadline`` are ``None`` for the review queue's defaults
+    (``reviews.deadline_s``, ``reviews.on_deadline``).
+    """
+
+    reason: str
+    policy: str = ""  # set by the chain: which policy asked
+    deadline_s: float | None = None
+    on_deadline: Literal["deny", "allow"] | None = None
+
+
 @dataclass(slots=True)
 class ToolCallHook(Hook):
     """A tool call of the response is complete, arguments and all, and has not reached the
     client.
 
     May change: :meth:`block` it (the client gets a text block saying which call was blocked
-    and why, in its place), or :meth:`rewrite` its arguments. A block stops later policies.
+    and why, in its place), :meth:`escalate` it to a person, or :meth:`rewrite` its
+    arguments. A block stops later policies; an escalation does not (a later policy may
+    still block the call, and then nobody is asked).
     """
 
     name: ClassVar[str] = "tool_call"
     exchange: ExchangeContext
     call: ToolCall
     blocked: str | None = None
+    escalated: Escalation | None = None
 
     def block(self, reason: str) -> None:
         """Keep the call from the client; ``reason`` is shown to the user."""
         self.blocked = reason
+
+    def escalate(
+        self,
+        reason: str,
+        *,
+        deadline_s: float | None = None,
+        on_deadline: Literal["deny", "allow"] | None = None,
+    ) -> None:
+        """Let a person decide: the call waits in the review queue (the client's stream
+        kept alive meanwhile) until a reviewer approves it (it goes on unchanged) or denies
+        it (blocked, with the reviewer's note), or until ``deadline_s`` passes
+        (``on_deadline`` then decides; deny by default: fail closed). Without a review
+        queue configured, an escalation blocks the call with ``reason``. The first
+        escalation's reason is the one shown to the reviewer.
+        """
+        if deadline_s is not None and deadline_s <= 0:
+            raise ValueError(f"deadline_s must be positive, not {deadline_s}")
+        if self.escalated is None:
+            self.escalated = Escalation(reason, "", deadline_s, on_deadline)
 
     def rewrite(self, arguments: Mapping[str, Any]) -> None:
         """Replace the call's arguments (serialised as JSON)."""

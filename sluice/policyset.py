@@ -1,7 +1,7 @@
 """The policies in force: the config file's, or a version applied through the admin API.
 
 The config file is the baseline. A version applied through the admin API replaces its
-three policy settings (``policies``, ``chains``, ``select``) until it is reverted; every
+policy settings (``policies``, ``chains``, ``select``, ``approvals``) until it is reverted; every
 other setting stays the file's. The admin server (to validate) and every sidecar worker
 (to serve) build chains from the same :func:`effective_config`, so a version the admin
 server accepts is one the workers accept.
@@ -46,7 +46,12 @@ JSON = dict[str, Any]
 
 def settings_of(config: GatewayConfig) -> PolicySettings:
     """The policy settings of a gateway config."""
-    return PolicySettings(policies=config.policies, chains=config.chains, select=config.select)
+    return PolicySettings(
+        policies=config.policies,
+        chains=config.chains,
+        select=config.select,
+        approvals=config.approvals,
+    )
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -223,5 +228,6 @@ def effective_config(file_config: GatewayConfig, applied: JSON | None) -> Gatewa
             "policies": settings.policies,
             "chains": settings.chains,
             "select": settings.select,
+            "approvals": settings.approvals,
         }
     )

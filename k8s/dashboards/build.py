@@ -264,6 +264,31 @@ def policies() -> JSON:
                     target(rate("sluice_judge_requests_total", "", "outcome"), "{{outcome}}"),
                 ),
             ],
+            [
+                timeseries(
+                    "Calls waiting for a person",
+                    "short",
+                    target("sum(sluice_reviews_waiting)", "waiting"),
+                    description="Streams held while their tool call is in the review queue.",
+                ),
+                timeseries(
+                    "Reviews by outcome",
+                    "ops",
+                    target(rate("sluice_review_decisions_total", "", "outcome"), "{{outcome}}"),
+                    target(
+                        rate("sluice_policy_decisions_total", 'action="escalate"', "policy"),
+                        "escalated by {{policy}}",
+                    ),
+                    description="Escalations by policy, and how each wait ended (expired_*: "
+                    "nobody decided by the deadline).",
+                ),
+                timeseries(
+                    "Review wait",
+                    "s",
+                    target(quantile(0.5, "sluice_review_wait_seconds"), "p50"),
+                    target(quantile(0.95, "sluice_review_wait_seconds"), "p95"),
+                ),
+            ],
         ],
         [TEAM, MODEL],
     )

@@ -21,11 +21,13 @@ from sluice.admin.history import STORE, history_routes
 from sluice.admin.keys import key_routes
 from sluice.admin.metrics import Processes, metrics_routes
 from sluice.admin.policies_mount import mount_policies
+from sluice.admin.reviews import REVIEWS, review_routes
 from sluice.admin.throttle import LoginThrottle
 from sluice.admin.ui import setup_ui, ui_off_routes
 from sluice.admin.ui.budgets import LIMITS
 from sluice.config import AdminConfig, GatewayConfig
 from sluice.store import Store
+from sluice.store.reviews import ReviewQueue
 
 __all__ = ["create_app", "start_admin"]
 
@@ -92,9 +94,11 @@ def create_app(
         return app
     if store is not None:
         app[STORE] = store
+        app[REVIEWS] = ReviewQueue(store.engine)
         app.add_routes(history_routes())
     app[LIMITS] = config.limits  # the Keys page lists who is near a dollar budget
     app.add_routes(key_routes())
+    app.add_routes(review_routes())
     mount_policies(app, config, store)
     setup_ui(app, keys=keys, signer=signer, readiness=readiness, store=store)
     return app

@@ -1,4 +1,5 @@
-"""Who may use the admin server: an admin key (everything) or a viewer key (read only).
+"""Who may use the admin server: an admin key (everything), a viewer key (read only), or a
+reviewer key (read only, and deciding on the tool calls in the review queue).
 
 API clients send ``Authorization: Bearer <key>``. Browsers log in once with a key and then
 send a session cookie: a token signed with a secret derived from the keys (never the key
@@ -47,6 +48,7 @@ __all__ = [
     "auth_middleware",
     "bearer",
     "require_admin",
+    "require_reviewer",
     "same_secret",
     "throttled",
 ]
@@ -71,6 +73,7 @@ OWN_CSRF_PATHS = frozenset({"/login"})
 class Role(StrEnum):
     ADMIN = "admin"  # read and change
     VIEWER = "viewer"  # read only
+    REVIEWER = "reviewer"  # read, and approve or deny the calls waiting for review
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,7 @@ class Keys:
     admin: str | None
     viewer: str | None = None
     demo: bool = False
+    reviewer: str | None = None
 
     @classmethod
     def from_config(cls, config: AdminConfig) -> Keys | None:
@@ -87,13 +91,19 @@ class Keys:
         demo (then only the health probes and ``/metrics`` are served)."""
         admin = config.key.read() if config.key else None
         viewer = config.viewer_key.read() if config.viewer_key else None
+        reviewer = config.reviewer_key.read() if config.reviewer_key else None
         if admin is None and not config.demo:
             if viewer is not None:
                 raise ConfigError("admin.viewer_key: needs an admin.key as well")
+            if reviewer is not None:
+                raise ConfigError("admin.reviewer_key: needs an admin.key as well")
             return None
-        if admin is not None and viewer is not None and hmac.compare_digest(admin, viewer):
-            raise ConfigError("admin.viewer_key: must differ from admin.key")
-        return cls(admin, viewer, config.demo)
+        named = [("key", admin), ("viewer_key", viewer), ("reviewer_key", reviewer)]
+        for i, (name, key) in enumerate(named):
+            for other, earlier in named[:i]:
+                if key is not None and earlier is not None and hmac.compare_digest(key, earlier):
+                    raise ConfigError(f"admin.{name}: must differ from admin.{other}")
+        return cls(admin, viewer, config.demo, reviewer)
 
     def role_of(self, presented: str | None) -> Role | None:
         """The role a presented key grants, or ``None``."""
@@ -105,6 +115,8 @@ class Keys:
             return Role.ADMIN
         if self.viewer is not None and same_secret(presented, self.viewer):
             return Role.VIEWER
+        if self.reviewer is not None and same_secret(presented, self.reviewer):
+            return Role.REVIEWER
         return None
 
 
@@ -150,6 +162,9 @@ class SessionSigner:
             Role.ADMIN: hmac.digest(root, b"sluice session admin", hashlib.sha256),
             Role.VIEWER: hmac.digest(
                 root, b"sluice session viewer " + (keys.viewer or "").encode(), hashlib.sha256
+            ),
+            Role.REVIEWER: hmac.digest(
+                root, b"sluice session reviewer " + (keys.reviewer or "").encode(), hashlib.sha256
             ),
         }
         self._revoked: dict[str, int] = {}  # nonce -> expiry, in this process
@@ -237,7 +252,7 @@ def auth_middleware(
         if role is None and request.path.startswith("/api/"):
             raise json_error(
                 web.HTTPUnauthorized,
-                "an admin or viewer key is required (Authorization: Bearer)",
+                "an admin, viewer or reviewer key is required (Authorization: Bearer)",
                 headers={"WWW-Authenticate": 'Bearer realm="sluice"'},
             )
         if presented is None and request.method not in SAFE_METHODS:
@@ -276,6 +291,14 @@ async def _check_csrf(
     if not sent or not same_secret(sent, sessions.csrf_token(session)):
         raise json_error(
             web.HTTPForbidden, f"missing or wrong CSRF token ({CSRF_HEADER} or {CSRF_FIELD})"
+        )
+
+
+def require_reviewer(request: web.Request) -> None:
+    """Refuse a review decision from a viewer (403): it needs the admin or reviewer key."""
+    if request.get(ROLE) not in (Role.ADMIN, Role.REVIEWER):
+        raise json_error(
+            web.HTTPForbidden, "deciding on a review needs the admin or the reviewer key"
         )
 
 

@@ -38,12 +38,12 @@ from sluice.policyset import settings_of
 from sluice.store import client_fingerprint
 from sluice.store.policies import PolicyVersions, StoredVersion
 
-__all__ = ["POLICIES", "policy_routes", "read_json"]
+__all__ = ["POLICIES", "append_version", "policy_routes", "read_json"]
 
 POLICIES = web.AppKey("policies", PolicyAdmin)
 
 MAX_PAGE = 200
-PROPOSAL_KEYS = frozenset({"policies", "chains", "select"})
+PROPOSAL_KEYS = frozenset({"policies", "chains", "select", "approvals"})
 
 
 async def read_json(request: web.Request) -> dict[str, Any]:
@@ -128,9 +128,11 @@ async def validate(request: web.Request) -> web.Response:
     return web.json_response({"valid": True, "errors": [], "chains": ["default", *chains.named]})
 
 
-async def _append(
+async def append_version(
     request: web.Request, action: str, config: dict[str, Any] | None, comment: str, **extra: Any
 ) -> StoredVersion:
+    """Store ``config`` (masked settings; ``None``: the file's) as the version in force,
+    authored by the request's role and key, with the diff against what it replaces."""
     state = request.app[POLICIES]
     versions = _versions(state)
     active = await state.active()
@@ -167,7 +169,7 @@ async def apply(request: web.Request) -> web.Response:
     except Invalid as exc:
         raise json_error(web.HTTPUnprocessableEntity, str(exc), errors=exc.errors) from None
     stored = masked_json(settings_of(config))  # what was sent, secrets as masks
-    version = await _append(request, "apply", stored, _comment(body))
+    version = await append_version(request, "apply", stored, _comment(body))
     return web.json_response({"version": version_json(version)})
 
 
@@ -177,7 +179,7 @@ async def revert(request: web.Request) -> web.Response:
     versions = _versions(request.app[POLICIES])
     comment = _comment(body)
     if body.get("to") == "file" and "version" not in body:
-        version = await _append(request, "file", None, comment)
+        version = await append_version(request, "file", None, comment)
         return web.json_response({"version": version_json(version)})
     target_id = body.get("version")
     if not isinstance(target_id, int) or isinstance(target_id, bool):
@@ -186,7 +188,7 @@ async def revert(request: web.Request) -> web.Response:
     if target is None:
         raise json_error(web.HTTPNotFound, f"version: no version {target_id}")
     try:
-        version = await _append(
+        version = await append_version(
             request,
             "revert" if target.config is not None else "file",
             target.config,

@@ -63,6 +63,7 @@ def settings_json(config: GatewayConfig, chains: ChainSet) -> JSON:
         "policies": [_entry(ref) for ref in settings.policies],
         "chains": {name: [_entry(ref) for ref in refs] for name, refs in settings.chains.items()},
         "select": [rule.model_dump(mode="json") for rule in settings.select],
+        "approvals": [a.model_dump(mode="json") for a in settings.approvals],
         "routes": [
             {
                 "path": route.path,

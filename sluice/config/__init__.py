@@ -18,11 +18,18 @@ from pydantic import Field, ValidationError, model_validator
 
 from sluice.config.auth import AuthConfig, AuthMode, JwtConfig
 from sluice.config.base import ConfigError, Model, Port, Secret
-from sluice.config.chains import ChainHeader, ChainRule, PolicyRef, PolicySettings
+from sluice.config.chains import (
+    ChainHeader,
+    ChainRule,
+    PolicyRef,
+    PolicySettings,
+    StandingApproval,
+)
 from sluice.config.cloud import BEDROCK_CLIENT_PATH, VERTEX_CLIENT_PATH
 from sluice.config.egress import CircuitBreaker, ModelRule, ProviderKey, Retries
 from sluice.config.limits import DollarBudget, LimitsConfig, Period, Rate, Span, TokenBudget
 from sluice.config.prices import CostsConfig, ModelPrice
+from sluice.config.reviews import ReviewsConfig, ReviewWebhook
 from sluice.config.runtime import (
     AdminConfig,
     EnvoyConfig,
@@ -76,11 +83,14 @@ __all__ = [
     "ProviderKey",
     "Rate",
     "Retries",
+    "ReviewWebhook",
+    "ReviewsConfig",
     "Route",
     "Secret",
     "SessionTitles",
     "SidecarConfig",
     "Span",
+    "StandingApproval",
     "TokenBudget",
     "TracingConfig",
     "load_config",
@@ -146,6 +156,7 @@ class GatewayConfig(PolicySettings):
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     tracing: TracingConfig = Field(default_factory=TracingConfig)
     costs: CostsConfig = Field(default_factory=CostsConfig)
+    reviews: ReviewsConfig = Field(default_factory=ReviewsConfig)
     policy_paths: list[Path] = Field(
         default_factory=list,
         description="Directories searched for your own policy modules (`module:Class`); "
@@ -164,6 +175,21 @@ class GatewayConfig(PolicySettings):
         """Some route has a failover list: Envoy gets the failover listener, the workers a
         relay to it."""
         return any(route.fails_over for route in self.routes)
+
+    @model_validator(mode="after")
+    def _reviews_have_a_store(self) -> GatewayConfig:
+        if self.reviews.enabled and not self.store_url:
+            raise ValueError("reviews.enabled: the review queue lives in the store; set store_url")
+        # A whole (non-streamed) response sends nothing while its call waits: Envoy's idle
+        # timeout would cut it first.
+        idle = self.envoy.stream_idle_timeout_s
+        for key in ("deadline_s", "max_deadline_s"):
+            if getattr(self.reviews, key) >= idle:
+                raise ValueError(
+                    f"reviews.{key} ({getattr(self.reviews, key):g}) must be below "
+                    f"envoy.stream_idle_timeout_s ({idle})"
+                )
+        return self
 
     @model_validator(mode="after")
     def _queue_holds_a_frame(self) -> GatewayConfig:

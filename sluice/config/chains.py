@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,7 +10,7 @@ from pydantic import Field, model_validator
 
 from sluice.config.base import Model
 
-__all__ = ["ChainHeader", "ChainRule", "PolicyRef", "PolicySettings"]
+__all__ = ["ChainHeader", "ChainRule", "PolicyRef", "PolicySettings", "StandingApproval"]
 
 
 class PolicyRef(Model):
@@ -46,6 +47,50 @@ class ChainHeader(Model):
     name: str = Field("x-sluice-chain", description="The header's name.")
 
 
+class StandingApproval(Model):
+    """A tool call a reviewer approved for good, within a team or a session: an identical
+    call (same tool, same arguments) there is approved without asking again."""
+
+    tool: str = Field(description="The tool's name.")
+    arguments: str = Field(
+        description="The call's arguments as canonical JSON (keys sorted, no spaces), or the "
+        "raw text when they are not JSON."
+    )
+    team: str | None = Field(None, description="The team it is approved for.")
+    session: str | None = Field(None, description="Or the session it is approved for.")
+    approved_by: str = Field(description="The reviewer who turned the approval into a rule.")
+    review: str | None = Field(None, description="The review it came from.")
+    note: str = Field("", description="The reviewer's note.")
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> StandingApproval:
+        if (self.team is None) == (self.session is None):
+            raise ValueError("a standing approval names exactly one of `team` or `session`")
+        return self
+
+    @staticmethod
+    def canonical(arguments: str) -> str:
+        """``arguments`` (JSON text) with keys sorted and no spaces; not JSON: as it is.
+
+        >>> StandingApproval.canonical('{"b": 1, "a": [1, 2]}')
+        '{"a":[1,2],"b":1}'
+        """
+        try:
+            value = json.loads(arguments)
+        except ValueError:
+            return arguments
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def covers(self, tool: str, arguments: str, team: str | None, session: str | None) -> bool:
+        """Whether this approval covers a call of ``tool`` with ``arguments`` (JSON text) by
+        a caller of ``team`` in ``session``."""
+        if tool != self.tool or self.canonical(arguments) != self.arguments:
+            return False
+        if self.team is not None:
+            return team == self.team
+        return session == self.session
+
+
 class PolicySettings(Model):
     """Which policies run: the settings the admin API may change at run time too."""
 
@@ -60,6 +105,12 @@ class PolicySettings(Model):
         default_factory=list,
         description="Rules choosing a named chain per route, client, user or team; first match "
         "wins.",
+    )
+    approvals: list[StandingApproval] = Field(
+        default_factory=list,
+        description="Tool calls reviewers approved for good (the Review page's \"approve and "
+        'remember"): an escalated call matching one is approved without asking. Revoke one '
+        "by removing it.",
     )
 
     @model_validator(mode="after")

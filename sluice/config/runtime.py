@@ -177,6 +177,11 @@ class AdminConfig(Model):
         "unless `demo` is true.",
     )
     viewer_key: Secret | None = Field(None, description="A read-only key for viewers.")
+    reviewer_key: Secret | None = Field(
+        None,
+        description="A key for reviewers: read only, and may approve or deny the tool calls "
+        "waiting in the review queue (`reviews:`).",
+    )
     demo: bool = Field(
         False,
         description="Local demo only: serve the API and UI without a key. Never in production; "

@@ -3,7 +3,9 @@
 Each tool call the model makes is shown to a judge model (its name, its arguments and an
 excerpt of the user's last message) before it reaches the client. The judge answers a JSON
 verdict; the call is blocked when the judge says ``block`` or rates the risk at or above
-``threshold``. Without an answer (an error, a timeout, an unreadable answer) ``on_error``
+``threshold``. With ``review_from`` set (``0.4`` with a ``threshold`` of ``0.8``), a call
+rated in between goes to a person instead (the review queue, ``reviews:``), whatever the
+verdict said. Without an answer (an error, a timeout, an unreadable answer) ``on_error``
 decides, and it blocks by default. Verdicts are remembered per session, so an agent that
 repeats a call does not wait for the judge twice.
 
@@ -30,7 +32,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sluice.hooks import ToolCallHook
 from sluice.model import Message, Text
@@ -90,6 +99,17 @@ class ToolJudgeConfig(PolicyConfig):
         description="Risk at or above which a call is blocked, even when the judge said allow. "
         "A `block` verdict always blocks.",
     )
+    review_from: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Risk at or above which (and below `threshold`) a person decides instead "
+        "of the judge: the call goes to the review queue (`reviews:`; without one, it is "
+        "blocked), whatever the judge's verdict. Unset: no review.",
+    )
+    review_deadline_s: float | None = Field(
+        None, gt=0, description="Longest a reviewed call waits; unset: the queue's deadline."
+    )
     timeout_s: float = Field(
         15.0, gt=0, description="Longest the judge may take for one call before `on_error` applies."
     )
@@ -107,6 +127,14 @@ class ToolJudgeConfig(PolicyConfig):
         description="Characters of the user's last message shown to the judge as context "
         "(0: none).",
     )
+
+    @model_validator(mode="after")
+    def _band(self) -> ToolJudgeConfig:
+        if self.review_from is not None and self.review_from >= self.threshold:
+            raise ValueError(
+                f"review_from ({self.review_from}) must be below threshold ({self.threshold})"
+            )
+        return self
 
 
 class JudgeAnswerError(ValueError):
@@ -176,7 +204,9 @@ class ToolJudge(Policy[ToolJudgeConfig]):
             self._cache.move_to_end(key)
         seconds = 0.0 if cached else time.perf_counter() - started
         risk = _risk(verdict)
-        blocked = verdict.verdict == "block" or risk >= self.config.threshold
+        band = self.config.review_from
+        reviewed = band is not None and band <= risk < self.config.threshold
+        blocked = not reviewed and (verdict.verdict == "block" or risk >= self.config.threshold)
         self.verdicts.append(
             JudgeRecord(
                 session=session,
@@ -191,9 +221,14 @@ class ToolJudge(Policy[ToolJudgeConfig]):
                 at=time.time(),
             )
         )
+        reason = verdict.reason.strip() or "no reason given"
         if blocked:
-            reason = verdict.reason.strip() or "no reason given"
             hook.block(f"the tool judge rated this call unsafe (risk {risk:.2f}): {reason}")
+        elif reviewed:
+            hook.escalate(
+                f"the tool judge is unsure of this call (risk {risk:.2f}): {reason}",
+                deadline_s=self.config.review_deadline_s,
+            )
 
     def record_for(self, session: str | None, call_id: str) -> JudgeRecord | None:
         """The latest verdict recorded for the call ``call_id`` of ``session``, if any."""

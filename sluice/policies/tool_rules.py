@@ -8,8 +8,10 @@ its reason in the call's place, ending with the rule's name: ``(rule wipe_root_o
 2. ``allow_tools``: when not empty, a tool whose name matches none of them is blocked.
 3. ``mcp``: an MCP tool (Claude Code names them ``mcp__<server>__<tool>``) of a server not
    allowed, or a ``server/tool`` denied or not among ``allow_tools``, is blocked.
-4. ``rules``, your own, in order: a rule applies to the tools matching ``tool`` and searches
-   the strings under ``argument``, a dotted key (``edits.new_string``: a list on the way is
+4. ``rules``, your own, in order (a rule with ``action: review`` sends the call to a
+   person instead, when no other check blocks it: see ``reviews:`` in the config): a rule
+   applies to the tools matching ``tool`` and searches the strings under ``argument``, a
+   dotted key (``edits.new_string``: a list on the way is
    searched element by element), or without ``argument`` every string in the arguments.
    Patterns are RE2 (``google-re2``): matched in time linear in the text, whatever the
    pattern, so a pattern or an argument cannot stall the gateway; ``(?i)`` ignores case;
@@ -39,6 +41,9 @@ In the gateway config::
             # The built-ins allow reads; this forbids reading private keys too.
             - {tool: Read, argument: file_path, pattern: 'id_(rsa|ed25519)$',
                reason: Private keys stay on this machine}
+            # A person decides (the review queue, `reviews:`); without one, it blocks.
+            - {tool: Bash, pattern: '\\bkubectl\\s+apply\\b', action: review,
+               reason: Applying to a cluster needs a second pair of eyes, deadline_s: 300}
 
 The built-in rules judge what a call does to which target, not how it is spelled. They read
 the shell command of any tool (a ``command``, ``cmd``, ``commands``, ``script`` or
@@ -223,7 +228,7 @@ import asyncio
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatchcase
 from functools import cached_property, partial
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -241,7 +246,7 @@ _INLINE_LIMIT = 16_384  # characters of arguments judged on the event loop itsel
 
 
 class ToolRule(BaseModel):
-    """One pattern that blocks calls of the tools it applies to."""
+    """One pattern that blocks calls of the tools it applies to, or sends them to a person."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -257,6 +262,17 @@ class ToolRule(BaseModel):
         "`(?i)` ignores case)."
     )
     reason: str = Field("", description="Shown to the user; unset: names the pattern.")
+    action: Literal["block", "review"] = Field(
+        "block",
+        description="`block` the call, or `review`: a person decides (the review queue; "
+        "without one, the call is blocked).",
+    )
+    deadline_s: float | None = Field(
+        None, gt=0, description="`review`: longest wait for a decision; unset: the queue's."
+    )
+    on_deadline: Literal["deny", "allow"] | None = Field(
+        None, description="`review`: what happens when nobody decided in time; unset: the queue's."
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -392,8 +408,24 @@ class ToolRules(Policy[ToolRulesConfig]):
             found = await asyncio.to_thread(judge)
         else:  # a call seen lately (agents repeat their commands) is not read again
             found = self._verdicts.get((call.name, call.arguments, cwd), judge)
-        if found:
+        if not found:
+            return
+        rule = self._rule_named(found.rule)
+        if rule is not None and rule.action == "review":
+            hook.escalate(
+                f"{found.reason} (rule {found.rule})",
+                deadline_s=rule.deadline_s,
+                on_deadline=rule.on_deadline,
+            )
+        else:
             hook.block(f"{found.reason} (rule {found.rule})")
+
+    def _rule_named(self, name: str) -> ToolRule | None:
+        """Your own rule ``rules.N``, or ``None`` for the other checks."""
+        prefix, _, index = name.partition(".")
+        if prefix != "rules" or not index.isdigit():
+            return None
+        return self.config.rules[int(index)]
 
     def _judge(self, hook: ToolCallHook, cwd: str | None) -> Finding | None:
         return self.verdict(hook.call.name, hook.arguments(), cwd)
@@ -416,18 +448,20 @@ class ToolRules(Policy[ToolRulesConfig]):
             server, _, tool = name[5:].partition("__")
             if reason := self.config.mcp.tool_refused(server, tool):
                 return Finding("mcp", reason)
-        if found := self._own_rules(name, arguments):
+        if found := self._own_rules(name, arguments, "block"):
             return found
         enabled = self._enabled
-        return check(name, arguments, cwd, enabled) if enabled else None
+        if enabled and (found := check(name, arguments, cwd, enabled)):
+            return found
+        return self._own_rules(name, arguments, "review")  # only what nothing blocks
 
     @cached_property
     def _enabled(self) -> frozenset[str]:
         return self.config.enabled_rules
 
-    def _own_rules(self, tool: str, arguments: Any) -> Finding | None:
+    def _own_rules(self, tool: str, arguments: Any, action: str) -> Finding | None:
         for index, (rule, pattern, select) in enumerate(self._compiled):
-            if fnmatchcase(tool, rule.tool):
+            if rule.action == action and fnmatchcase(tool, rule.tool):
                 texts = (arguments,) if isinstance(arguments, str) else select(arguments)
                 if any(pattern.search(text) for text in texts):
                     reason = rule.reason or f"Matches the forbidden pattern {rule.pattern!r}"

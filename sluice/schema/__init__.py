@@ -24,6 +24,7 @@ from sluice.schema.tables import (
     ExchangeBlob,
     Message,
     PolicyVersion,
+    Review,
     Session,
     metadata,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "Message",
     "PolicyVersion",
     "PruneResult",
+    "Review",
     "SchemaError",
     "Session",
     "async_url",

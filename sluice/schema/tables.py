@@ -11,6 +11,7 @@ from sluice.schema.exchanges import Exchange
 from sluice.schema.keys import ApiKey
 from sluice.schema.messages import Message
 from sluice.schema.policy_versions import PolicyVersion
+from sluice.schema.reviews import Review
 from sluice.schema.sessions import Session
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "ExchangeBlob",
     "Message",
     "PolicyVersion",
+    "Review",
     "Session",
     "metadata",
 ]

@@ -3,19 +3,25 @@
 A failing or slow hook never reaches the stream: :meth:`Chain.run` turns an exception or a
 timeout into the decision the policy's ``on_error`` asks for (fail-closed by default), and
 records it. That is the only place where a policy's failure is decided.
+
+It is also where an escalated tool call goes to a person: once every policy ran and none
+blocked the call, :meth:`Chain.run` waits for the review desk's decision (a block without
+one), and records the escalation and the decision.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sluice.config import PolicyRef
+from sluice.config import PolicyRef, StandingApproval
 from sluice.hooks import (
+    Escalation,
     ExchangeContext,
     Hook,
     RequestHook,
@@ -29,17 +35,22 @@ from sluice.policy import ModelClientFactory, Policy, PolicyError, load_policy_c
 
 if TYPE_CHECKING:
     from sluice.sidecar.metrics import SidecarMetrics
+    from sluice.sidecar.reviews import ReviewDesk
     from sluice.sidecar.tracing import ExchangeTrace
 
 __all__ = ["Chain", "Decision", "build_chain"]
 
 log = logging.getLogger(__name__)
 
+_REVIEW = "sluice.review"  # the event log's name for a person's decision (or its deadline's)
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What one policy did to one event: ``action`` is ``refuse``, ``block``, ``rewrite``,
-    ``error`` (the hook failed; ``reason`` says how and what ``on_error`` decided)."""
+    ``escalate`` (to a person), ``approve`` (a person's review, or its deadline, let the
+    call through; ``policy`` is ``sluice.review``), ``error`` (the hook failed; ``reason``
+    says how and what ``on_error`` decided)."""
 
     policy: str
     hook: str
@@ -56,9 +67,13 @@ class Chain:
         policies: Sequence[Policy[Any]],
         name: str = "default",
         metrics: SidecarMetrics | None = None,
+        reviews: ReviewDesk | None = None,
+        approvals: Sequence[StandingApproval] = (),
     ) -> None:
         self.name = name
+        self.approvals = tuple(approvals)  # calls reviewers approved for good
         self.metrics = metrics  # counts every hook call's action (``pass`` when none)
+        self.reviews = reviews  # where escalated calls wait; None: an escalation blocks
         self.policies = tuple(policies)
         self._by_hook = {
             hook: tuple(p for p in self.policies if hook in p.hooks())
@@ -92,6 +107,33 @@ class Chain:
             await self._call(policy, hook, decisions, trace)
             if _stopped(hook):
                 return
+        if isinstance(hook, ToolCallHook) and hook.escalated is not None:
+            await self._review(hook, hook.escalated, decisions)
+
+    async def _review(
+        self, hook: ToolCallHook, escalation: Escalation, decisions: list[Decision]
+    ) -> None:
+        """A person decides on the call (or the deadline does); without a review queue it
+        is blocked. A call a reviewer approved for good (a standing approval) goes on."""
+        context, call = hook.exchange, hook.call
+        for approval in self.approvals:
+            if approval.covers(call.name, call.arguments, context.team, context.session):
+                scope = f"team {approval.team}" if approval.team else f"session {approval.session}"
+                reason = f"standing approval by {approval.approved_by} for {scope}"
+                if approval.review:
+                    reason += f" (review {approval.review})"
+                decisions.append(Decision(_REVIEW, hook.name, "approve", reason, 0.0))
+                return
+        if self.reviews is None:
+            reason = f"{escalation.reason} (it needs a person's review; no review queue is set up)"
+            hook.block(reason)
+            decisions.append(Decision(_REVIEW, hook.name, "block", "no review queue", 0.0))
+            return
+        verdict = await self.reviews.review(hook, escalation)
+        action = "approve" if verdict.allowed else "block"
+        decisions.append(Decision(_REVIEW, hook.name, action, verdict.reason, verdict.seconds))
+        if not verdict.allowed:
+            hook.block(verdict.message)
 
     async def run_text(
         self,
@@ -155,14 +197,35 @@ class Chain:
                 self.metrics.decision(policy.name, hook.name, "error")
             return failure
         elapsed = time.perf_counter() - started
+        escalated = isinstance(hook, ToolCallHook) and self._escalated_by(
+            policy, hook, decisions, elapsed
+        )
         action = _action(hook, before)
         decision = None
         if action is not None:
             decision = Decision(policy.name, hook.name, action[0], action[1], elapsed)
             decisions.append(decision)
         if self.metrics is not None:
-            self.metrics.decision(policy.name, hook.name, "pass" if action is None else action[0])
+            counted = action[0] if action is not None else "escalate" if escalated else "pass"
+            self.metrics.decision(policy.name, hook.name, counted)
         return decision
+
+    def _escalated_by(
+        self, policy: Policy[Any], hook: ToolCallHook, decisions: list[Decision], elapsed: float
+    ) -> bool:
+        """Record an escalation ``policy`` just made (one it did not block as well); whether
+        there was one."""
+        escalation = hook.escalated
+        if escalation is None or escalation.policy:  # none, or an earlier policy's
+            return False
+        hook.escalated = dataclasses.replace(escalation, policy=policy.name)
+        if hook.blocked is not None:
+            return False
+        reason = escalation.reason
+        decisions.append(Decision(policy.name, hook.name, "escalate", reason, elapsed))
+        if self.metrics is not None:
+            self.metrics.escalated(policy.name)
+        return True
 
 
 def _stopped(hook: Hook) -> bool:
@@ -218,6 +281,8 @@ def build_chain(
     models: ModelClientFactory,
     name: str = "default",
     metrics: SidecarMetrics | None = None,
+    reviews: ReviewDesk | None = None,
+    approvals: Sequence[StandingApproval] = (),
 ) -> Chain:
     """Load and configure the policies ``refs`` name; raises ``PolicyError`` on a bad entry.
 
@@ -230,4 +295,4 @@ def build_chain(
             policies.append(cls.configure(ref.config, name=ref.name, models=models))
         except PolicyError as exc:
             raise PolicyError(f"{name} chain, entry {i}: {exc}") from None
-    return Chain(policies, name, metrics)
+    return Chain(policies, name, metrics, reviews, approvals)

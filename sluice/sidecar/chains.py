@@ -15,6 +15,7 @@ from sluice.config import GatewayConfig
 from sluice.policy import ModelClientFactory
 from sluice.sidecar.chain import Chain, build_chain
 from sluice.sidecar.metrics import SidecarMetrics, worker_metrics
+from sluice.sidecar.reviews import ReviewDesk
 
 __all__ = ["ChainSet", "Selection"]
 
@@ -38,8 +39,10 @@ class ChainSet:
         config: GatewayConfig,
         models: ModelClientFactory,
         metrics: SidecarMetrics | None = None,
+        reviews: ReviewDesk | None = None,
     ) -> None:
-        """``metrics``: where to count (default: this process's :func:`worker_metrics`)."""
+        """``metrics``: where to count (default: this process's :func:`worker_metrics`);
+        ``reviews``: where escalated tool calls wait (none: an escalation blocks)."""
         self.metrics: SidecarMetrics | None = None
         if config.sidecar.metrics:
             self.metrics = metrics if metrics is not None else worker_metrics()
@@ -49,9 +52,13 @@ class ChainSet:
         for path in config.policy_paths:  # your own policies: import paths from the config
             if str(path) not in sys.path:
                 sys.path.insert(0, str(path))
-        self.default = build_chain(config.policies, models, "default", self.metrics)
+        self.reviews = reviews
+        approvals = config.approvals
+        self.default = build_chain(
+            config.policies, models, "default", self.metrics, reviews, approvals
+        )
         self.named: Mapping[str, Chain] = {
-            name: build_chain(refs, models, name, self.metrics)
+            name: build_chain(refs, models, name, self.metrics, reviews, approvals)
             for name, refs in config.chains.items()
         }
         # For a failover's second request: the client's request was checked once already.

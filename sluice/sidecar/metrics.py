@@ -38,6 +38,7 @@ __all__ = [
     "ERROR_KINDS",
     "LIMITS",
     "OTHER",
+    "REVIEW_OUTCOMES",
     "EventLogMetrics",
     "ExchangeFacts",
     "LabelBound",
@@ -68,6 +69,9 @@ _TOKENS = tuple(float(4**i) for i in range(12))  # 1 ... 4M
 _MESSAGE = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 5)
 _MESSAGES = (1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000, 5000)
 _JUDGE = (0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 30, 60)
+# A person's review: seconds to minutes.
+_REVIEW = (0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800)
+REVIEW_OUTCOMES = ("approved", "denied", "expired_denied", "expired_allowed", "unavailable")
 _WRITE = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 
@@ -300,6 +304,38 @@ class SidecarMetrics:
             ["from_provider", "to_provider", "status"],
             **r,
         )
+        self.escalations = Counter(
+            "sluice_review_escalations",
+            "Tool calls a policy escalated to a person (the review queue), by policy.",
+            ["policy"],
+            **r,
+        )
+        self.review_decisions = Counter(
+            "sluice_review_decisions",
+            "Escalated tool calls, by how the wait ended (approved, denied, expired_denied, "
+            "expired_allowed: the deadline's default applied; unavailable: no queue or the "
+            "store failed, so the call was blocked).",
+            ["outcome"],
+            **r,
+        )
+        self.review_wait = Histogram(
+            "sluice_review_wait_seconds",
+            "From an escalated call entering the queue to its decision, by outcome.",
+            ["outcome"],
+            buckets=_REVIEW,
+            **r,
+        )
+        self.reviews_waiting = Gauge(
+            "sluice_reviews_waiting",
+            "Streams held while their tool call waits for a person's decision.",
+            multiprocess_mode="livesum",
+            **r,
+        )
+        self._waiting = 0
+        self._reviews = {
+            o: (self.review_decisions.labels(o), self.review_wait.labels(o))
+            for o in REVIEW_OUTCOMES
+        }
         self._judge = {
             o: (self.judge_calls.labels(o), self.judge_seconds.labels(o)) for o in JUDGE_OUTCOMES
         }
@@ -426,6 +462,26 @@ class SidecarMetrics:
         if outcome != "ok":
             self._inc(self._errors["judge"])
 
+    def escalated(self, policy: str) -> None:
+        """``policy`` escalated a tool call to a person."""
+        self._inc(self._child(self.escalations, policy))
+
+    def review_started(self) -> None:
+        """A stream began to wait for a reviewer's decision."""
+        self._waiting += 1
+        self._touch()
+
+    def review_ended(self, outcome: str | None, seconds: float) -> None:
+        """The wait ended with ``outcome`` (see ``REVIEW_OUTCOMES``) after ``seconds``;
+        ``None``: the stream was abandoned first (counted in neither)."""
+        self._waiting -= 1
+        self._touch()
+        if outcome is None:
+            return
+        decisions, wait = self._reviews[outcome]
+        self._inc(decisions)
+        self._observe(wait, seconds)
+
     def flush(self) -> None:
         """Move the counts gathered since the last flush into the metrics."""
         self._armed = False
@@ -440,6 +496,7 @@ class SidecarMetrics:
                     bucket.inc(count)
             histogram._sum.inc(pending[-1])
         self.active.set(self._active)
+        self.reviews_waiting.set(self._waiting)
 
     def _inc(self, counter: Any, amount: float = 1) -> None:
         self._counts[counter] = self._counts.get(counter, 0) + amount

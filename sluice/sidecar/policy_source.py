@@ -16,6 +16,7 @@ from sluice.config import ConfigError, GatewayConfig, load_config
 from sluice.policy import ModelClientFactory, PolicyError
 from sluice.policyset import effective_config
 from sluice.sidecar.chains import ChainSet
+from sluice.sidecar.reviews import ReviewDesk
 from sluice.store.policies import PolicyVersions, StoredVersion
 
 __all__ = ["PolicySource"]
@@ -32,7 +33,10 @@ class PolicySource:
         file_config: GatewayConfig,
         models: ModelClientFactory,
         versions: PolicyVersions | None,
+        reviews: ReviewDesk | None = None,
     ) -> None:
+        """``reviews``: where the chains send escalated tool calls (none: they block)."""
+        self.reviews = reviews
         self.config_path = config_path
         self.file_config = file_config
         self.models = models
@@ -43,7 +47,7 @@ class PolicySource:
 
     def _build(self, file_config: GatewayConfig, applied: StoredVersion | None) -> ChainSet:
         config = effective_config(file_config, applied.config if applied else None)
-        return ChainSet(config, self.models)
+        return ChainSet(config, self.models, reviews=self.reviews)
 
     async def start(self) -> ChainSet:
         """The chains to start with: the newest version's if it builds, else the file's."""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sluice.sidecar.policy_source import PolicySource
     from sluice.sidecar.recorder import Recorder
     from sluice.sidecar.recording import Capture
+    from sluice.sidecar.reviews import ReviewDesk
     from sluice.sidecar.server import ExtProcServer
     from sluice.sidecar.tracing import Tracing
     from sluice.store.budgets import BudgetLedger
@@ -70,7 +71,8 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     event_log = await _open_event_log(config)
     metering, ledger = _open_metering(config)
     versions = PolicyVersions.open(config.store_url) if config.store_url else None
-    source = PolicySource(config_path, config, models, versions)
+    reviews = _open_reviews(config)
+    source = PolicySource(config_path, config, models, versions, reviews)
     directory = await _open_directory(config, versions)
     relay = Relay(config.sidecar.failover_socket) if config.fails_over else None
     servicer = ExtProcServer(
@@ -135,6 +137,8 @@ async def _serve_until_signalled(config_path: Path, config: GatewayConfig, index
     await models.aclose()
     if versions is not None:
         await versions.aclose()
+    if reviews is not None:
+        await reviews.aclose()
     if event_log is not None:
         sender, recorder = event_log
         await recorder.aclose(timeout=max(grace, 1))  # send what the last streams left
@@ -178,6 +182,26 @@ async def _open_event_log(config: GatewayConfig) -> tuple[CaptureSender, Recorde
     )
     recorder.start()
     return sender, recorder
+
+
+def _open_reviews(config: GatewayConfig) -> ReviewDesk | None:
+    """Where this worker's escalated tool calls wait (``reviews.enabled``), else ``None``."""
+    if not config.reviews.enabled or not config.store_url:
+        return None
+    from sluice.sidecar.metrics import worker_metrics
+    from sluice.sidecar.review_webhook import Announcer
+    from sluice.sidecar.reviews import ReviewDesk
+    from sluice.store.reviews import ReviewQueue
+
+    metrics = worker_metrics() if config.sidecar.metrics else None
+    announcer = Announcer.from_config(config.reviews)
+    return ReviewDesk(
+        ReviewQueue.open_store(config.store_url),
+        config.reviews,
+        metrics,
+        announce=announcer.announce if announcer is not None else None,
+        closing=[announcer.aclose] if announcer is not None else [],
+    )
 
 
 async def _follow_applied(

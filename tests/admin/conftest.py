@@ -14,6 +14,7 @@ from sluice.store import Store
 
 ADMIN_KEY = "adm-" + "k" * 28
 VIEWER_KEY = "view-" + "v" * 27
+REVIEWER_KEY = "rev-" + "r" * 28
 
 ClientFactory = Callable[..., Any]
 
@@ -22,6 +23,7 @@ ClientFactory = Callable[..., Any]
 def admin_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEST_ADMIN_KEY", ADMIN_KEY)
     monkeypatch.setenv("TEST_VIEWER_KEY", VIEWER_KEY)
+    monkeypatch.setenv("TEST_REVIEWER_KEY", REVIEWER_KEY)
 
 
 def config(**admin: Any) -> GatewayConfig:

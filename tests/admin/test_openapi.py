@@ -9,6 +9,7 @@ with ``jsonschema`` and the document's own ``$ref``s.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from typing import Any
 
@@ -21,7 +22,8 @@ from referencing.jsonschema import DRAFT202012
 from sluice.admin.openapi import openapi_document
 from sluice.fake_upstream._app import create_app as fake_upstream_app
 from sluice.store import Store
-from tests.admin.conftest import VIEWER_KEY, auth
+from sluice.store.reviews import ReviewQueue, Ticket
+from tests.admin.conftest import REVIEWER_KEY, VIEWER_KEY, auth
 from tests.admin.test_history_api import seed, seed_claude_code
 from tests.admin.test_policies_api import REPLACE, Client, proposal, start_policy_client
 
@@ -151,6 +153,7 @@ async def test_every_endpoint_answers_as_documented(
         await _live(client, c)
         await _policies(client, c)
         await _keys(client, c)
+        await _reviews(client, c, store)
     finally:
         await client.close()
     documented = {
@@ -240,6 +243,61 @@ async def _keys(client: Client, c: Checker) -> None:
     await c.check(client, "get", "/api/sessions?team=payments&key_id=key_x", 200, headers=viewer)
 
 
+async def _reviews(client: Client, c: Checker, store: Store) -> None:
+    admin, viewer, reviewer = auth(), auth(VIEWER_KEY), auth(REVIEWER_KEY)
+    nobody: dict[str, str] = {}
+    queue = ReviewQueue(store.engine)
+    ticket = Ticket("k", "Bash", '{"command": "make deploy"}', "deploys", "tool_rules", 60, "deny")
+    first, _ = await queue.open(ticket, 600)
+    second, _ = await queue.open(dataclasses.replace(ticket, key="k2"), 600)
+    listed = await c.check(client, "get", "/api/reviews", 200, headers=viewer)
+    assert [r["id"] for r in listed["reviews"]] == [first.id, second.id]
+    await c.check(client, "get", "/api/reviews?status=x", 400, headers=viewer)
+    await c.check(client, "get", "/api/reviews?limit=0", 400, headers=viewer)
+    await c.check(client, "get", "/api/reviews", 401, headers=nobody)
+    await c.check(client, "get", f"/api/reviews/{first.id}", 200, headers=reviewer)
+    await c.check(client, "get", "/api/reviews/nope", 404, headers=viewer)
+    await c.check(client, "get", f"/api/reviews/{first.id}", 401, headers=nobody)
+    decision = f"/api/reviews/{first.id}/decision"
+    approve = {"decision": "approve", "note": "hotfix"}
+    await c.check(client, "post", decision, 403, headers=viewer, json=approve)
+    await c.check(client, "post", decision, 401, headers=nobody, json=approve)
+    await c.check(client, "post", decision, 400, headers=reviewer, json={"decision": "maybe"})
+    await c.check(client, "post", decision, 415, headers=reviewer, data="x")
+    await c.check(client, "post", "/api/reviews/nope/decision", 404, headers=admin, json=approve)
+    done = await c.check(client, "post", decision, 200, headers=reviewer, json=approve)
+    assert done["review"]["status"] == "approved"
+    assert done["review"]["reviewer"].startswith("reviewer key:")
+    await c.check(client, "post", decision, 409, headers=admin, json={"decision": "deny"})
+    denied = {"decision": "deny"}
+    await c.check(
+        client, "post", f"/api/reviews/{second.id}/decision", 200, headers=admin, json=denied
+    )
+    decided = await c.check(client, "get", "/api/reviews?status=decided", 200, headers=viewer)
+    assert {r["status"] for r in decided["reviews"]} == {"approved", "denied"}
+    # An approval turned into a rule: a policy version by the reviewer.
+    third, _ = await queue.open(dataclasses.replace(ticket, key="k3", team="infra"), 600)
+    decision = f"/api/reviews/{third.id}/decision"
+    await c.check(
+        client,
+        "post",
+        decision,
+        400,
+        headers=reviewer,
+        json={"decision": "deny", "remember": "team"},
+    )
+    no_session = {"decision": "approve", "remember": "session"}
+    await c.check(client, "post", decision, 400, headers=reviewer, json=no_session)
+    remember = {"decision": "approve", "note": "fine for infra", "remember": "team"}
+    done = await c.check(client, "post", decision, 200, headers=reviewer, json=remember)
+    assert done["version"]["author"]["role"] == "reviewer"
+    active = await c.check(client, "get", "/api/policies", 200, headers=viewer)
+    [approval] = active["approvals"]
+    assert approval["team"] == "infra"
+    assert approval["arguments"] == '{"command":"make deploy"}'
+    assert approval["approved_by"].startswith("reviewer key:")
+
+
 async def test_without_a_store_changes_are_unavailable(admin_env: None) -> None:
     client = await start_policy_client(None)
     c = Checker()
@@ -249,5 +307,9 @@ async def test_without_a_store_changes_are_unavailable(admin_env: None) -> None:
         await c.check(client, "get", "/api/keys", 503, headers=auth())
         await c.check(client, "post", "/api/keys", 503, headers=auth(), json={"user": "a"})
         await c.check(client, "post", "/api/keys/key_x/revoke", 503, headers=auth())
+        await c.check(client, "get", "/api/reviews", 503, headers=auth())
+        await c.check(client, "get", "/api/reviews/r", 503, headers=auth())
+        decision = {"decision": "approve"}
+        await c.check(client, "post", "/api/reviews/r/decision", 503, headers=auth(), json=decision)
     finally:
         await client.close()

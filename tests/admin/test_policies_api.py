@@ -29,7 +29,11 @@ REPLACE = {"name": "replace", "config": {"rules": [{"find": "acme", "replace": "
 
 
 def gateway_config(**overrides: Any) -> GatewayConfig:
-    keys = {"key": {"env": "TEST_ADMIN_KEY"}, "viewer_key": {"env": "TEST_VIEWER_KEY"}}
+    keys = {
+        "key": {"env": "TEST_ADMIN_KEY"},
+        "viewer_key": {"env": "TEST_VIEWER_KEY"},
+        "reviewer_key": {"env": "TEST_REVIEWER_KEY"},
+    }
     raw = {"admin": keys, "store_url": None, **FILE_POLICIES, **overrides}
     return GatewayConfig.model_validate(raw)
 

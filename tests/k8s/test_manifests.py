@@ -29,7 +29,7 @@ def everything() -> Rendered:
         {
             "replicaCount": 2,
             "store": {"type": "postgres", "postgres": {"host": "db", "password": "pw"}},
-            "adminKey": {"value": "admin", "viewerValue": "viewer"},
+            "adminKey": {"value": "admin", "viewerValue": "viewer", "reviewerValue": "reviewer"},
             "providerKeys": {"values": {"anthropic": "sk-ant-test"}},
             "ingress": {
                 "enabled": True,
@@ -264,3 +264,13 @@ def test_examples_differ_where_they_should() -> None:
     )
     deployment: Manifest = render_case("org-wide").one("Deployment")
     assert "replicas" not in deployment["spec"]  # the autoscaler owns it
+
+
+def test_a_reviewer_key_reaches_the_gateway_config_as_a_file() -> None:
+    rendered = everything()
+    [secret] = [m for m in rendered.manifests if m["kind"] == "Secret" and "admin-key" in m["data"]]
+    assert set(secret["data"]) == {"admin-key", "viewer-key", "reviewer-key"}
+    admin = yaml.safe_load(rendered.gateway_config())["admin"]
+    assert admin["reviewer_key"] == {
+        "file": admin["key"]["file"].replace("admin-key", "reviewer-key")
+    }

@@ -136,6 +136,36 @@ async def test_threshold(answer: str, threshold: float, blocked: bool) -> None:
     assert (hook.blocked is not None) == blocked
 
 
+@pytest.mark.parametrize(
+    ("risk", "verdict", "outcome"),
+    [
+        (0.3, "allow", "allowed"),
+        (0.4, "allow", "escalated"),  # at review_from: a person decides
+        (0.6, "block", "escalated"),  # in the band, whatever the verdict
+        (0.8, "allow", "blocked"),  # at threshold: blocked
+    ],
+)
+async def test_risks_between_review_from_and_threshold_go_to_a_person(
+    risk: float, verdict: str, outcome: str
+) -> None:
+    answer = json.dumps({"verdict": verdict, "risk": risk, "reason": "touches prod"})
+    policy = judge_policy(FakeJudge(answer), threshold=0.8, review_from=0.4, review_deadline_s=30)
+    hook = tool_call_hook("Bash", {"command": "make deploy"})
+    await policy.tool_call(hook)
+    found = "blocked" if hook.blocked else "escalated" if hook.escalated else "allowed"
+    assert found == outcome
+    if hook.escalated is not None:
+        assert hook.escalated.reason == (
+            f"the tool judge is unsure of this call (risk {risk:.2f}): touches prod"
+        )
+        assert hook.escalated.deadline_s == 30
+
+
+def test_review_from_must_be_below_threshold() -> None:
+    with pytest.raises(PolicyError, match="review_from"):
+        judge_policy(FakeJudge(ALLOW), threshold=0.5, review_from=0.5)
+
+
 async def test_prompt_shows_tool_arguments_and_bounded_context() -> None:
     judge = FakeJudge(ALLOW)
     policy = judge_policy(judge, context_chars=20, instructions="Judge it.")

@@ -283,6 +283,39 @@ async def test_own_rules(
         assert expected in reason
 
 
+REVIEW_DEPLOYS = {
+    "tool": "Bash",
+    "pattern": r"\bkubectl\s+apply\b",
+    "action": "review",
+    "reason": "Deploys need a second look",
+    "deadline_s": 300,
+    "on_deadline": "allow",
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "outcome"),
+    [
+        ("kubectl apply -f app.yaml", "escalated"),
+        ("kubectl get pods", "allowed"),
+        # A call a block rule or a built-in objects to is blocked: nobody is asked.
+        ("kubectl apply -f app.yaml --force-everything", "blocked"),
+        ("kubectl apply -f app.yaml && rm -rf ~", "blocked"),
+    ],
+)
+async def test_a_review_rule_escalates_what_nothing_blocks(command: str, outcome: str) -> None:
+    force = {"tool": "Bash", "pattern": "--force-everything", "reason": "No"}
+    policy = ToolRules.configure({"rules": [REVIEW_DEPLOYS, force]})
+    assert isinstance(policy, ToolRules)
+    hook = tool_call_hook("Bash", {"command": command})
+    await policy.tool_call(hook)
+    found = "blocked" if hook.blocked else "escalated" if hook.escalated else "allowed"
+    assert found == outcome
+    if hook.escalated is not None:
+        assert hook.escalated.reason == "Deploys need a second look (rule rules.0)"
+        assert (hook.escalated.deadline_s, hook.escalated.on_deadline) == (300, "allow")
+
+
 async def test_own_rules_come_before_builtins() -> None:
     rule = {"tool": "Bash", "pattern": "rm", "reason": "Ours"}
     assert (

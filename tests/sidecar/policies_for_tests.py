@@ -78,3 +78,24 @@ class SlowRequest(Policy[SlowConfig]):
 def chain(*policies: tuple[type[Policy[Any]], dict[str, Any]]) -> Chain:
     models = ModelClients()
     return Chain([cls.configure(raw, cls.__name__, models) for cls, raw in policies])
+
+
+class EscalateConfig(PolicyConfig):
+    tools: list[str] = Field(default_factory=list, description="Tool names a person decides on.")
+    deadline_s: float | None = Field(None, description="The escalation's own deadline.")
+    on_deadline: str | None = Field(None, description="The escalation's own default.")
+
+
+class EscalateTools(Policy[EscalateConfig]):
+    """Sends calls of the named tools to a person."""
+
+    Config = EscalateConfig
+
+    async def tool_call(self, hook: ToolCallHook) -> None:
+        if hook.call.name in self.config.tools:
+            on_deadline = self.config.on_deadline
+            hook.escalate(
+                f"{hook.call.name} needs a second look",
+                deadline_s=self.config.deadline_s,
+                on_deadline="allow" if on_deadline == "allow" else None,
+            )

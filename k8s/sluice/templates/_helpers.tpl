@@ -95,6 +95,12 @@ app.kubernetes.io/component: gateway
 {{- else if .Values.adminKey.viewerValue }}true{{ end }}
 {{- end }}
 
+{{- define "sluice.hasReviewerKey" -}}
+{{- if .Values.adminKey.existingSecret }}
+{{- if .Values.adminKey.reviewerKey }}true{{ end }}
+{{- else if .Values.adminKey.reviewerValue }}true{{ end }}
+{{- end }}
+
 {{- define "sluice.hasProviderKeys" -}}
 {{- if or .Values.providerKeys.existingSecret .Values.providerKeys.values }}true{{ end }}
 {{- end }}
@@ -121,7 +127,7 @@ The event log's URL. Postgres: everything but the password, which reaches the dr
   "" (list "listener" "store_url" "tracing")
   "envoy" (list "admin_address" "admin_port" "stats_address" "stats_port")
   "sidecar" (list "socket_dir")
-  "admin" (list "address" "port" "key" "viewer_key") }}
+  "admin" (list "address" "port" "key" "viewer_key" "reviewer_key") }}
 {{- include "sluice.checkCloud" . }}
 {{- range $section, $keys := $owned }}
 {{- $scope := ternary $config (get $config $section | default dict) (eq $section "") }}
@@ -184,6 +190,9 @@ key file, and no GOOGLE_APPLICATION_CREDENTIALS in extraEnv naming one.
 {{- end }}
 {{- if include "sluice.hasViewerKey" . }}
 {{- $_ := set $admin "viewer_key" (dict "file" (printf "%s/viewer-key" (include "sluice.adminSecretDir" .))) }}
+{{- end }}
+{{- if include "sluice.hasReviewerKey" . }}
+{{- $_ := set $admin "reviewer_key" (dict "file" (printf "%s/reviewer-key" (include "sluice.adminSecretDir" .))) }}
 {{- end }}
 {{- $pod := dict
   "listener" (dict "address" "0.0.0.0" "port" (int .Values.ports.listener))

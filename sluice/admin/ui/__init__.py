@@ -22,6 +22,7 @@ from sluice.admin.ui.live import LIVE_FEED, LiveFeed, feed_context, live_routes
 from sluice.admin.ui.login import KEYS, login_routes
 from sluice.admin.ui.pages import READINESS, page_routes
 from sluice.admin.ui.render import SIGNER
+from sluice.admin.ui.reviews_page import review_page_routes
 from sluice.admin.ui.spend_page import spend_page_routes
 from sluice.store import Store
 
@@ -61,6 +62,7 @@ def setup_ui(
     app.add_routes(page_routes())
     app.add_routes(key_page_routes())
     app.add_routes(spend_page_routes())
+    app.add_routes(review_page_routes())
     app.router.add_static("/static/", STATIC, name="static")
     if store is not None:
         feed = LiveFeed(store, poll_s=live_poll_s)

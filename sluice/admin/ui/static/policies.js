@@ -121,6 +121,7 @@
       policies: settings.policies.map(strip),
       chains: Object.fromEntries(Object.entries(settings.chains).map(function (e) { return [e[0], e[1].map(strip)]; })),
       select: settings.select,
+      approvals: settings.approvals || [],
     }));
     const list = where === null ? copy.policies : copy.chains[where];
     const entry = list[index];
@@ -215,6 +216,7 @@
       rules.appendChild(tr);
     });
     if (!(settings.select || []).length) rules.appendChild(el("tr", {}, "")).appendChild(el("td", { colSpan: 3, className: "hint" }, "No rules: every request gets its route's chain."));
+    renderApprovals();
     const chains = document.getElementById("policies-chains");
     chains.replaceChildren();
     const groups = [[null, settings.policies]].concat(Object.entries(settings.chains || {}));
@@ -226,6 +228,44 @@
       entries.forEach(function (entry, i) { box.appendChild(policyCard(name, i, entry)); });
       chains.appendChild(box);
     }
+  }
+
+  // Standing approvals: calls reviewers approved for good; revoking one applies the
+  // settings in force without it, as a new version.
+  function renderApprovals() {
+    const body = document.querySelector("#policies-approvals tbody");
+    body.replaceChildren();
+    const approvals = settings.approvals || [];
+    approvals.forEach(function (a, i) {
+      const tr = el("tr");
+      tr.dataset.review = a.review || "";
+      tr.appendChild(el("td", { className: "mono" }, a.tool));
+      tr.appendChild(el("td")).appendChild(el("pre", { className: "mono" }, a.arguments));
+      tr.appendChild(el("td", {}, a.team ? "team " + a.team : "session " + a.session));
+      tr.appendChild(el("td", {}, a.approved_by + (a.note ? ": " + a.note : "")));
+      const cell = el("td");
+      if (isAdmin) {
+        const revoke = el("button", { type: "button", className: "revoke-approval" }, "Revoke");
+        revoke.addEventListener("click", async function () {
+          revoke.disabled = true;
+          const copy = JSON.parse(JSON.stringify({
+            policies: settings.policies.map(strip),
+            chains: Object.fromEntries(Object.entries(settings.chains).map(function (e) { return [e[0], e[1].map(strip)]; })),
+            select: settings.select,
+            approvals: approvals.filter(function (_, j) { return j !== i; }),
+          }));
+          copy.comment = "revoked the standing approval of review " + (a.review || "?");
+          const answer = await api("PUT", "/api/policies", copy);
+          if (answer.status === 200) { await load(); return; }
+          revoke.disabled = false;
+          showError("Could not revoke (" + answer.status + "): " + errorsText(answer.data));
+        });
+        cell.appendChild(revoke);
+      }
+      tr.appendChild(cell);
+      body.appendChild(tr);
+    });
+    if (!approvals.length) body.appendChild(el("tr")).appendChild(el("td", { colSpan: 5, className: "hint" }, "None: every escalated call goes to a reviewer."));
   }
 
   async function load() {
