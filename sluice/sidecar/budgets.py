@@ -18,7 +18,8 @@ budget's month is the calendar month (its counters carry the period :data:`MONTH
 
 Dollar budgets are counters like the others, named ``usd.client=...``, ``usd.team=...`` and
 ``usd.key=...`` and counted in millionths of a dollar (:data:`MICRO`), so they share the
-ledger, its table and its sync.
+ledger, its table and its sync. A key's own dollar budgets (``key_usd``, from the key) use
+the key's counter and replace ``usd_per_key``'s limit of the same period.
 """
 
 from __future__ import annotations
