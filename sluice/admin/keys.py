@@ -2,7 +2,8 @@
 
     GET  /api/keys                 every key (never the key itself, nor its hash)
     POST /api/keys                 issue one: {"user", "team"?, "models"?, "expires"?,
-                                   "tokens_per_day"?}; the answer holds the key, once
+                                   "tokens_per_day"?, "usd_per_day"?, "usd_per_month"?};
+                                   the answer holds the key, once
     POST /api/keys/{id}/revoke     revoke one: refused by every worker within seconds
 
 Keys grant spending on the organisation's provider accounts, so even listing them needs
@@ -31,7 +32,9 @@ __all__ = ["NewKey", "key_json", "key_routes", "new_key"]
 log = logging.getLogger(__name__)
 
 NAME_MAX = 200
-FIELDS = frozenset({"user", "team", "models", "expires", "tokens_per_day"})
+FIELDS = frozenset(
+    {"user", "team", "models", "expires", "tokens_per_day", "usd_per_day", "usd_per_month"}
+)
 
 
 def _store(request: web.Request) -> Store:
@@ -53,6 +56,8 @@ def key_json(key: KeyRecord, now: datetime | None = None) -> dict[str, Any]:
         "team": key.team,
         "models": list(key.models),
         "tokens_per_day": key.tokens_per_day,
+        "usd_per_day": key.usd_per_day,
+        "usd_per_month": key.usd_per_month,
         "expires_at": when(key.expires_at),
         "revoked_at": when(key.revoked_at),
         "created_at": when(key.created_at),
@@ -74,6 +79,15 @@ def _name(body: dict[str, Any], field: str, *, required: bool) -> str | None:
     return value.strip()
 
 
+def _dollars(body: dict[str, Any], field: str) -> float | None:
+    value = body.get(field)
+    if value is None:
+        return None
+    if type(value) not in (int, float) or not 0 < value < float("inf"):
+        raise NewKey(f"{field}: expected an amount of dollars above 0")
+    return float(value)
+
+
 def new_key(body: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The arguments of :func:`sluice.store.keys.create_key` that ``body`` asks for (the
     API's JSON, or the UI's form read the same way); raises :class:`NewKey`."""
@@ -86,6 +100,7 @@ def new_key(body: dict[str, Any], now: datetime) -> dict[str, Any]:
     budget = body.get("tokens_per_day")
     if budget is not None and (type(budget) is not int or budget <= 0):
         raise NewKey("tokens_per_day: expected a whole number above 0")
+    dollars = {field: _dollars(body, field) for field in ("usd_per_day", "usd_per_month")}
     expires = body.get("expires")
     if expires not in (None, "") and not isinstance(expires, str):
         raise NewKey("expires: expected a duration such as 90d or a date such as 2027-01-31")
@@ -99,6 +114,7 @@ def new_key(body: dict[str, Any], now: datetime) -> dict[str, Any]:
         "models": [m.strip() for m in models],
         "expires_at": expires_at,
         "tokens_per_day": budget,
+        **dollars,
     }
 
 

@@ -43,6 +43,8 @@ class Identity:
     models: tuple[str, ...] = ()  # fnmatch patterns the key may call; empty: any
     team_models: tuple[str, ...] = ()  # and those the team may call (``auth.team_models``)
     tokens_per_day: int | None = None  # the key's own daily budget
+    usd_per_day: float | None = None  # ... and its own dollar budgets
+    usd_per_month: float | None = None
 
     def allows_model(self, model: str | None) -> bool:
         """Whether this caller may use ``model``: every pattern list that is set (the
@@ -117,6 +119,8 @@ class Gate:
             models=record.models,
             team_models=self._team_models.get(record.team or "", ()),
             tokens_per_day=record.tokens_per_day,
+            usd_per_day=record.usd_per_day,
+            usd_per_month=record.usd_per_month,
         )
 
     async def may_know_soon(self, headers: Mapping[str, str]) -> bool:

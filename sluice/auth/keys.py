@@ -96,7 +96,8 @@ class KeyRecord:
     """A key as stored: who holds it and what it may do; never the key itself.
 
     ``models`` are ``fnmatch`` patterns (``claude-*``); empty means any model.
-    ``tokens_per_day`` is the holder's daily token budget, ``None`` for none.
+    ``tokens_per_day`` is the holder's daily token budget, ``usd_per_day`` and
+    ``usd_per_month`` its own dollar budgets, ``None`` for none.
     Times are timezone-aware (UTC).
     """
 
@@ -110,6 +111,8 @@ class KeyRecord:
     tokens_per_day: int | None
     created_at: datetime
     last_used_at: datetime | None
+    usd_per_day: float | None = None
+    usd_per_month: float | None = None
 
     def usable(self, now: datetime) -> bool:
         """Not revoked, and not expired at ``now`` (aware)."""

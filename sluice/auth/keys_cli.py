@@ -33,6 +33,16 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _dollars(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected an amount of dollars above 0, not {text!r}")
+    return value
+
+
 def add_keys_parser(
     commands: Any, with_config: Callable[[Any, str, str], argparse.ArgumentParser]
 ) -> None:
@@ -53,6 +63,12 @@ def add_keys_parser(
         "--expires", type=_expiry, help="90d, 12h, 2w, 30m or a date (default: never)."
     )
     create.add_argument("--tokens-per-day", type=_positive, help="A daily token budget.")
+    create.add_argument(
+        "--usd-per-day", type=_dollars, help="The key's own daily dollar budget (UTC day)."
+    )
+    create.add_argument(
+        "--usd-per-month", type=_dollars, help="The key's own monthly dollar budget."
+    )
     with_config(sub, "list", "List the keys (never the keys themselves).")
     revoke = with_config(sub, "revoke", "Revoke a key: refused on every worker within seconds.")
     revoke.add_argument("id", help="The key's id (key_...), as `sluice keys list` shows it.")
@@ -63,7 +79,8 @@ def _when(moment: datetime | None) -> str:
 
 
 def _rows(keys: list[KeyRecord]) -> list[list[str]]:
-    head = ["ID", "USER", "TEAM", "MODELS", "TOKENS/DAY", "EXPIRES", "LAST USED", "REVOKED"]
+    head = ["ID", "USER", "TEAM", "MODELS", "TOKENS/DAY", "USD/DAY", "USD/MONTH", "EXPIRES"]
+    head += ["LAST USED", "REVOKED"]
     rows = [head]
     for key in keys:
         rows.append(
@@ -73,6 +90,8 @@ def _rows(keys: list[KeyRecord]) -> list[list[str]]:
                 key.team or "-",
                 ",".join(key.models) or "any",
                 "-" if key.tokens_per_day is None else str(key.tokens_per_day),
+                "-" if key.usd_per_day is None else f"{key.usd_per_day:g}",
+                "-" if key.usd_per_month is None else f"{key.usd_per_month:g}",
                 _when(key.expires_at),
                 _when(key.last_used_at),
                 _when(key.revoked_at),
@@ -97,7 +116,14 @@ async def _run(url: Any, args: argparse.Namespace) -> int:
     try:
         if args.keys_command == "create":
             record, secret = await stored.create_key(
-                engine, args.user, args.team, args.models, args.expires, args.tokens_per_day
+                engine,
+                args.user,
+                args.team,
+                args.models,
+                args.expires,
+                args.tokens_per_day,
+                usd_per_day=args.usd_per_day,
+                usd_per_month=args.usd_per_month,
             )
             print(f"id:  {record.id}")
             print(f"key: {secret}")

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from sluice.config import GatewayConfig
-from sluice.envoy.contract import METADATA_NAMESPACE, MODEL_KEY, OUTCOME_KEY, TOKENS_KEY
+from sluice.envoy.contract import (
+    COST_KEY,
+    METADATA_NAMESPACE,
+    MODEL_KEY,
+    OUTCOME_KEY,
+    TOKENS_KEY,
+)
 
 __all__ = ["FIELDS", "access_log"]
 
@@ -47,6 +53,7 @@ FIELDS: JSONDict = {
     "input_tokens": _sidecar("input_tokens"),
     "output_tokens": _sidecar("output_tokens"),
     "tokens": _sidecar(TOKENS_KEY),
+    "cost_usd": _sidecar(COST_KEY),
     "outcome": _sidecar(OUTCOME_KEY),
 }
 

@@ -15,6 +15,7 @@ __all__ = [
     "ATTRIBUTES_KEY",
     "CLIENT_KEY",
     "CONTENT_TYPE",
+    "COST_KEY",
     "FAILOVER_HEADER",
     "HEADERS_NAMESPACE",
     "INTERNAL_HEADER_PREFIX",
@@ -59,9 +60,11 @@ INTERNAL_HEADER_PREFIX = "x-sluice-"
 METADATA_NAMESPACE = "sluice"
 TOKENS_KEY = "tokens"
 # Also there, for the access log: the model the request named, the input and output tokens
-# the provider reported (``input_tokens``, ``output_tokens``), the exchange's outcome.
+# the provider reported (``input_tokens``, ``output_tokens``), the exchange's outcome and
+# its cost in US dollars (``cost_usd``, when its model has a price).
 MODEL_KEY = "model"
 OUTCOME_KEY = "outcome"
+COST_KEY = "cost_usd"
 # Set in the same namespace with the reply to the request body (when limits are kept), for
 # the rate-limit filters after ext_proc: the client and team the sidecar decided (never a
 # key) and the model the body names. Metadata, not headers: a client cannot forge it, and Envoy

@@ -28,6 +28,8 @@ class ApiKey(SQLModel, table=True):
     expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     tokens_per_day: int | None = None
+    usd_per_day: float | None = None  # the holder's own dollar budgets (migration 0006)
+    usd_per_month: float | None = None
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     last_used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -18,7 +18,8 @@ budget's month is the calendar month (its counters carry the period :data:`MONTH
 
 Dollar budgets are counters like the others, named ``usd.client=...``, ``usd.team=...`` and
 ``usd.key=...`` and counted in millionths of a dollar (:data:`MICRO`), so they share the
-ledger, its table and its sync.
+ledger, its table and its sync. A key's own dollar budgets (``key_usd``, from the key) use
+the key's counter and replace ``usd_per_key``'s limit of the same period.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -126,8 +127,8 @@ class Budgets:
                 self._limits[(scope, each.period_s)] = round(each.usd * MICRO)
         self.alert_at = limits.alert_at
         self.dollars = limits.dollar_budgets
-        # Days always: a key may carry its own daily budget.
-        self._periods = sorted({_DAY, *(period for _, period in self._limits)})
+        # Days and months always: a key may carry its own daily and monthly budgets.
+        self._periods = sorted({_DAY, MONTH, *(period for _, period in self._limits)})
         self._ledger = ledger
         self._clock = clock
         self._counters: dict[tuple[int, str], _Counter] = {}  # (period_s, counter) -> counts
@@ -143,8 +144,11 @@ class Budgets:
         limit = self._limits.get((scope, period_s))
         if limit is None:
             return None
+        return self._verdict(period_s, f"{scope}={value}", limit)
+
+    def _verdict(self, period_s: int, name: str, limit: int) -> Verdict:
         now = self._clock()
-        counter = self._counter(period_s, f"{scope}={value}", now)
+        counter = self._counter(period_s, name, now)
         remaining = max(0, limit - counter.used)
         reset = window(period_s, now)[1] - int(now)
         return Verdict(remaining > 0, limit, remaining, max(1, reset))
@@ -172,10 +176,11 @@ class Budgets:
         team: str | None,
         key: str | None = None,
         key_tokens_per_day: int | None = None,
+        key_usd: Mapping[int, float] | None = None,
     ) -> int | None:
         """Seconds until a spent budget of this client, team or key renews (the longest,
         when several are spent); ``None`` while every one has tokens (and dollars) left."""
-        return self.standing_all(client, team, key, key_tokens_per_day).renews_s
+        return self.standing_all(client, team, key, key_tokens_per_day, key_usd).renews_s
 
     def standing(
         self,
@@ -194,13 +199,16 @@ class Budgets:
         team: str | None,
         key: str | None = None,
         key_tokens_per_day: int | None = None,
+        key_usd: Mapping[int, float] | None = None,
     ) -> Standing:
-        """Where this client, team and key stand against every budget, tokens and dollars."""
+        """Where this client, team and key stand against every budget, tokens and dollars;
+        ``key_usd``: the key's own dollar budgets by period (:data:`MONTH` for a month),
+        which replace ``usd_per_key``'s of the same period."""
         reset: int | None = None
         tokens: int | None = None
         micros: int | None = None
         dollars = False
-        for scope, verdict in self._verdicts(client, team, key, key_tokens_per_day):
+        for scope, verdict in self._verdicts(client, team, key, key_tokens_per_day, key_usd):
             if not verdict.allowed:
                 reset = max(reset or 0, verdict.reset_s)
                 dollars = dollars or scope.startswith("usd.")
@@ -218,16 +226,23 @@ class Budgets:
         key: str | None = None,
         key_tokens_per_day: int | None = None,
         usd: float = 0.0,
+        key_usd: Mapping[int, float] | None = None,
     ) -> None:
         """Charge an exchange's ``tokens`` and ``usd`` to every budget of its client, team
-        and key."""
+        and key (``key_usd``: the key's own dollar budgets, as :meth:`standing_all`)."""
         micros = round(usd * MICRO)
         for scope, period_s in self._limits:
             value = _value(scope, client, team, key)
             if value is not None:
                 self.charge(scope, value, period_s, micros if scope.startswith("usd.") else tokens)
-        if key is not None and key_tokens_per_day is not None and tokens > 0:
-            self._counter(_DAY, f"{KEY}={key}", self._clock()).pending += tokens
+        if key is None:
+            return
+        now = self._clock()
+        if key_tokens_per_day is not None and tokens > 0:
+            self._counter(_DAY, f"{KEY}={key}", now).pending += tokens
+        for period_s in key_usd or {}:
+            if micros > 0 and (USD_KEY, period_s) not in self._limits:  # else charged above
+                self._counter(period_s, f"{USD_KEY}={key}", now).pending += micros
 
     def _verdicts(
         self,
@@ -235,9 +250,13 @@ class Budgets:
         team: str | None,
         key: str | None,
         key_tokens_per_day: int | None,
+        key_usd: Mapping[int, float] | None = None,
     ) -> list[tuple[str, Verdict]]:
         verdicts = []
+        own = key_usd if key is not None and key_usd else {}
         for scope, period_s in self._limits:
+            if scope == USD_KEY and period_s in own:
+                continue  # the key's own budget of this period replaces the configured one
             value = _value(scope, client, team, key)
             verdict = self.check(scope, value, period_s) if value is not None else None
             if verdict is not None:
@@ -248,6 +267,9 @@ class Budgets:
             remaining = max(0, key_tokens_per_day - counter.used)
             reset = max(1, counter.window_start + _DAY - int(now))
             verdicts.append((KEY, Verdict(remaining > 0, key_tokens_per_day, remaining, reset)))
+        for period_s, usd in own.items():
+            name = f"{USD_KEY}={key}"
+            verdicts.append((USD_KEY, self._verdict(period_s, name, round(usd * MICRO))))
         return verdicts
 
     def dollar_use(self) -> dict[tuple[str, str], tuple[float, int]]:

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sluice.auth.identity import Identity
+from sluice.config.limits import MONTH, Period
 from sluice.envoy.contract import CLIENT_KEY, MODEL_KEY, TEAM_KEY
 from sluice.model import Format
 from sluice.sidecar.budgets import Budgets
@@ -38,6 +39,7 @@ from sluice.sidecar.usage import ResponseMeter
 __all__ = ["BYTES_PER_TOKEN", "Metering", "TokenAccount", "charged_tokens"]
 
 BYTES_PER_TOKEN = 4  # the usual rough measure of English text and JSON
+_DAY_S = Period.DAY.seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ class TokenAccount:
             return None
         caller = self._caller
         standing = budgets.standing_all(
-            caller.client, caller.team, caller.key_id, caller.tokens_per_day
+            caller.client, caller.team, caller.key_id, caller.tokens_per_day, _key_usd(caller)
         )
         self._left, self._usd_left = standing.tokens_left, standing.usd_left
         self.dollars_spent = standing.dollars_spent
@@ -197,7 +199,16 @@ class TokenAccount:
             caller.key_id,
             caller.tokens_per_day,
             usd=self.cost or 0.0,
+            key_usd=_key_usd(caller),
         )
+
+
+def _key_usd(caller: Identity) -> dict[int, float] | None:
+    """The caller's key's own dollar budgets, by period; ``None`` without any."""
+    if caller.usd_per_day is None and caller.usd_per_month is None:
+        return None
+    own = {_DAY_S: caller.usd_per_day, MONTH: caller.usd_per_month}
+    return {period: usd for period, usd in own.items() if usd is not None}
 
 
 def _affordable(priced: Priced, usd: float, input_tokens: int) -> int:

@@ -32,6 +32,7 @@ from sluice.auth.identity import Gate
 from sluice.envoy.contract import (
     ATTRIBUTES_KEY,
     CONTENT_TYPE,
+    COST_KEY,
     HEADERS_NAMESPACE,
     JWT_NAMESPACE,
     JWT_PAYLOAD_KEY,
@@ -117,7 +118,8 @@ def _charged(reply: pb.ProcessingResponse, exchange: Exchange) -> pb.ProcessingR
     """``reply`` (the exchange's last) carrying what the exchange used in the ``sluice``
     dynamic metadata: ``tokens`` for the budgets' rate-limit filter (it charges them when the
     stream is done, after this reply), and for the access log ``model``, ``input_tokens``,
-    ``output_tokens`` (as reported by the provider) and ``outcome``."""
+    ``output_tokens`` (as reported by the provider), ``cost_usd`` (when priced) and
+    ``outcome``."""
     account = exchange.account
     if account is None:
         return reply  # not an LLM exchange
@@ -130,6 +132,8 @@ def _charged(reply: pb.ProcessingResponse, exchange: Exchange) -> pb.ProcessingR
     for kind in ("input", "output"):
         if kind in usage:
             fields[f"{kind}_tokens"].number_value = usage[kind]
+    if account.cost is not None:
+        fields[COST_KEY].number_value = account.cost
     fields[OUTCOME_KEY].string_value = exchange.outcome()
     return reply
 

@@ -65,6 +65,8 @@ def _record(row: Any) -> KeyRecord:
         tokens_per_day=row.tokens_per_day,
         created_at=t.utc(row.created_at),
         last_used_at=_aware(row.last_used_at),
+        usd_per_day=row.usd_per_day,
+        usd_per_month=row.usd_per_month,
     )
 
 
@@ -75,6 +77,8 @@ async def create_key(
     models: Sequence[str] = (),
     expires_at: datetime | None = None,
     tokens_per_day: int | None = None,
+    usd_per_day: float | None = None,
+    usd_per_month: float | None = None,
 ) -> tuple[KeyRecord, str]:
     """Issue a key for ``user``: ``(record, key)``. The key is not stored and cannot be
     shown again; it works on every worker after their next poll."""
@@ -91,6 +95,8 @@ async def create_key(
         tokens_per_day=tokens_per_day,
         created_at=now,
         last_used_at=None,
+        usd_per_day=usd_per_day,
+        usd_per_month=usd_per_month,
     )
     values = {
         "id": record.id,
@@ -101,6 +107,8 @@ async def create_key(
         "expires_at": record.expires_at,
         "revoked_at": None,
         "tokens_per_day": tokens_per_day,
+        "usd_per_day": usd_per_day,
+        "usd_per_month": usd_per_month,
         "created_at": now,
         "last_used_at": None,
         "updated_at": now,

@@ -26,7 +26,7 @@ async def issue(client: Client, **body: Any) -> dict[str, Any]:
 async def test_an_issued_key_is_shown_once_and_stored_as_a_hash(client: Client, store: Store):
     made = await issue(
         client, user="alice", team="payments", models=["claude-*"], expires="90d",
-        tokens_per_day=50000,
+        tokens_per_day=50000, usd_per_day=2.5, usd_per_month=40,
     )  # fmt: skip
     secret, key = made["secret"], made["key"]
     assert looks_like_key(secret)
@@ -34,6 +34,7 @@ async def test_an_issued_key_is_shown_once_and_stored_as_a_hash(client: Client, 
     assert key["team"] == "payments"
     assert key["models"] == ["claude-*"]
     assert key["tokens_per_day"] == 50000
+    assert (key["usd_per_day"], key["usd_per_month"]) == (2.5, 40.0)
     assert key["active"] is True
     expires = datetime.fromisoformat(key["expires_at"]) - datetime.now(UTC)
     assert timedelta(days=89) < expires <= timedelta(days=90)
@@ -51,6 +52,7 @@ async def test_an_issued_key_is_shown_once_and_stored_as_a_hash(client: Client, 
 async def test_a_revoked_key_is_inactive_at_once(client: Client, store: Store):
     key = (await issue(client, user="bob"))["key"]
     assert key["team"] is None
+    assert (key["usd_per_day"], key["usd_per_month"]) == (None, None)
     assert key["models"] == []
     assert key["expires_at"] is None
     revoked = await client.post(f"/api/keys/{key['id']}/revoke", headers=auth())
@@ -77,6 +79,9 @@ async def test_a_revoked_key_is_inactive_at_once(client: Client, store: Store):
         ({"user": "a", "expires": "2020-01-01"}, "expires: '2020-01-01' is in the past"),
         ({"user": "a", "tokens_per_day": 0}, "tokens_per_day: expected a whole number above 0"),
         ({"user": "a", "tokens_per_day": True}, "tokens_per_day: expected a whole number"),
+        ({"user": "a", "usd_per_day": 0}, "usd_per_day: expected an amount of dollars above 0"),
+        ({"user": "a", "usd_per_month": "5"}, "usd_per_month: expected an amount of dollars"),
+        ({"user": "a", "usd_per_month": True}, "usd_per_month: expected an amount of dollars"),
         ({"user": "a", "secret": "sk-sluice-mine"}, "secret: unknown field"),
     ],
 )

@@ -55,7 +55,7 @@ def test_create_prints_the_key_once_and_stores_its_hash(
     code, out, err = sluice(
         capsys, "keys", "create", "--config", str(config), "--user", "alice", "--team",
         "payments", "--models", "claude-*", "--models", "gpt-5-mini", "--expires", "90d",
-        "--tokens-per-day", "50000",
+        "--tokens-per-day", "50000", "--usd-per-month", "40.5",
     )  # fmt: skip
     assert code == 0, err
     key_id = re.search(r"^id:\s+(key_[0-9a-f]{12})$", out, re.M)
@@ -70,6 +70,7 @@ def test_create_prints_the_key_once_and_stores_its_hash(
     assert (record.user, record.team, record.models, record.tokens_per_day) == (
         "alice", "payments", ("claude-*", "gpt-5-mini"), 50000
     )  # fmt: skip
+    assert (record.usd_per_day, record.usd_per_month) == (None, 40.5)
     assert record.expires_at is not None
     expires = record.expires_at - datetime.now(UTC)
     assert timedelta(days=89) < expires <= timedelta(days=90)

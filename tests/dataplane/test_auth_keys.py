@@ -352,6 +352,23 @@ async def test_a_keys_daily_budget_is_kept_and_random_keys_get_none(
             await _claude(keyed.gateway, "sk-sluice-" + uuid.uuid4().hex, "rotate")
 
 
+async def test_a_keys_own_dollar_budget_is_kept(keyed: Keyed, engine: AsyncEngine) -> None:
+    # At the list price of claude-sonnet-4-6 an exchange here costs about $0.0004.
+    _, key = await create_key(engine, "ivy", usd_per_day=0.0005)
+    await _works_soon(keyed.gateway, key)
+    spent: anthropic.RateLimitError | None = None
+    for _ in range(10):  # admitted while dollars are left, charged at the end
+        try:
+            await _claude(keyed.gateway, key, "dollars")
+        except anthropic.RateLimitError as refused:
+            spent = refused
+            break
+    assert spent is not None
+    message = spent.body["error"]["message"]  # type: ignore[index]
+    assert "dollar budget exhausted" in message
+    assert 1 <= int(spent.response.headers["retry-after"]) <= 86400
+
+
 async def test_passthrough_paths_need_a_key_too(keyed: Keyed, engine: AsyncEngine) -> None:
     _, key = await create_key(engine, "hank")
     await _works_soon(keyed.gateway, key)

@@ -152,3 +152,29 @@ def test_a_model_without_a_price_is_not_held_to_a_dollar_budget(
     )
     assert reply.status_code == 200
     assert '"finish_reason":"stop"' in reply.text.replace(" ", "")
+
+
+async def test_cache_reads_and_writes_are_priced_at_the_list_prices(
+    make_gateway: Callable[..., Gateway],
+) -> None:
+    gateway = make_gateway()  # the shipped list prices; the default SQLite event log
+    cached = {"type": "ephemeral"}
+    system = [
+        {"type": "text", "text": "You are terse. " * 200, "cache_control": cached},
+        {"type": "text", "text": "Project notes. " * 200, "cache_control": cached},
+    ]
+    reply = _anthropic(gateway, "sk-ant-cached", system=system, stream=True)
+    assert reply.status_code == 200
+    deadline = time.monotonic() + 10
+    rows: list[dict[str, Any]] = []
+    while not rows and time.monotonic() < deadline:
+        rows = _spend(gateway, "by=model&model=claude-sonnet-4-6")["rows"]
+        await asyncio.sleep(0.2)
+    [row] = rows
+    # The fake read the first part from the cache and wrote the second to it (5 minutes).
+    read, written = row["cache_read_tokens"], row["cache_creation_tokens"]
+    assert read > 0
+    assert written > 0
+    fresh, output = row["input_tokens"], row["output_tokens"]  # Anthropic's: cache apart
+    expected = (fresh * 3 + read * 0.3 + written * 3.75 + output * 15) / 1e6
+    assert row["cost_usd"] == pytest.approx(expected)

@@ -178,6 +178,9 @@ async def test_the_access_log_carries_the_sidecars_metadata(traffic: Gateway) ->
     assert blocked["path"] == "/v1/messages"
     assert blocked["input_tokens"] > 0
     assert blocked["output_tokens"] > 0
+    # $1 per million tokens of any kind at this gateway (see `metered`).
+    tokens = blocked["input_tokens"] + blocked["output_tokens"]
+    assert blocked["cost_usd"] == pytest.approx(tokens / 1e6)
     assert blocked["status"] == 200
 
 

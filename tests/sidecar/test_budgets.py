@@ -258,3 +258,27 @@ def test_dollar_use_reports_the_largest_share_and_who_is_over_the_alert() -> Non
     assert use[("key", "day")] == (0.5, 1)
     assert use[("client", "day")] == (0.1, 0)
     assert use[("team", "month")] == (pytest.approx(0.015), 0)
+
+
+def test_a_keys_own_dollar_budget_replaces_the_configured_one() -> None:
+    budgets = Budgets(dollars(), clock=Clock())  # each key $2 a day
+    own = {DAY: 5.0, MONTH: 20.0}  # this key: $5 a day, $20 a month
+    budgets.charge_all("alice", "pay", 0, "key_1", usd=3, key_usd=own)
+    assert budgets.exhausted("alice", "pay", "key_1", key_usd=own) is None  # $3 of $5
+    assert budgets.standing_all("alice", "pay", "key_1", key_usd=own).usd_left == 2.0
+    assert budgets.exhausted("alice", "pay", "key_1") is not None  # $3 of the default $2
+    budgets.charge_all("alice", "pay", 0, "key_1", usd=2, key_usd=own)
+    spent = budgets.standing_all("alice", "pay", "key_1", key_usd=own)
+    assert spent.dollars_spent
+    assert spent.usd_left == 0.0
+
+
+async def test_a_keys_own_monthly_budget_is_shared_without_a_configured_one() -> None:
+    ledger, clock = Ledger(), Clock()
+    first, second = Budgets(LimitsConfig(), ledger, clock), Budgets(LimitsConfig(), ledger, clock)
+    own = {MONTH: 1.0}
+    first.charge_all("alice", None, 0, "key_1", usd=1.0, key_usd=own)
+    await first.sync()
+    await second.sync()
+    assert second.exhausted("alice", None, "key_1", key_usd=own) is not None
+    assert second.exhausted("alice", None, "key_2", key_usd=own) is None

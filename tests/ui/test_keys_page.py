@@ -34,7 +34,8 @@ async def test_issue_see_once_list_and_revoke(ui: Client, sqlite_store: Store) -
     assert "No key yet." in empty
     assert 'href="/keys"' in empty  # in the admin's navigation
     form = {"csrf_token": csrf, "user": "alice", "team": "payments", "models": "claude-*, gpt-5",
-            "expires": "90d", "tokens_per_day": "50000"}  # fmt: skip
+            "expires": "90d", "tokens_per_day": "50000", "usd_per_day": "$2.50",
+            "usd_per_month": ""}  # fmt: skip
     issued = await ui.post("/keys", data=form)
     assert issued.status == 200
     page = await issued.text()
@@ -43,6 +44,7 @@ async def test_issue_see_once_list_and_revoke(ui: Client, sqlite_store: Store) -
     assert "will not be shown again" in page
     [key] = await active_keys(sqlite_store)
     assert key.hash == hash_key(secret)
+    assert (key.usd_per_day, key.usd_per_month) == (2.5, None)
     assert (key.user, key.team, key.models, key.tokens_per_day) == (
         "alice", "payments", ("claude-*", "gpt-5"), 50000
     )  # fmt: skip
@@ -86,6 +88,11 @@ async def test_a_bad_form_says_why_and_keeps_what_was_typed(
     assert await list_keys(sqlite_store) == []
     budget = await ui.post("/keys", data={"csrf_token": csrf, "user": "bob", "tokens_per_day": "x"})
     assert "tokens_per_day: expected a whole number above 0" in await budget.text()
+    dollars = await ui.post(
+        "/keys", data={"csrf_token": csrf, "user": "bob", "usd_per_day": "lots"}
+    )
+    assert "usd_per_day: expected an amount of dollars above 0" in await dollars.text()
+    assert 'value="lots"' in await dollars.text()  # kept as typed
     unknown = await ui.post("/keys/key_nope/revoke", data={"csrf_token": csrf})
     assert unknown.status == 404
     assert "no key &#39;key_nope&#39;" in await unknown.text()

@@ -62,7 +62,18 @@ def _form_body(form: Any) -> dict[str, Any]:
     body["models"] = [m for m in re.split(r"[,\s]+", str(form.get("models", ""))) if m]
     budget = str(form.get("tokens_per_day", "")).strip()
     body["tokens_per_day"] = int(budget) if budget.isdigit() else (budget or None)
+    for field in ("usd_per_day", "usd_per_month"):
+        dollars = str(form.get(field, "")).strip().lstrip("$")
+        body[field] = _number(dollars) if dollars else None
     return body
+
+
+def _number(text: str) -> float | str:
+    """A typed amount as a number, or as typed when it is not one (the error names it)."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 async def create(request: web.Request) -> web.Response:
@@ -73,7 +84,8 @@ async def create(request: web.Request) -> web.Response:
     try:
         wanted = new_key(body, datetime.now(UTC))
     except NewKey as exc:
-        typed = {k: str(form.get(k, "")) for k in (*FORM_FIELDS, "models", "tokens_per_day")}
+        fields = (*FORM_FIELDS, "models", "tokens_per_day", "usd_per_day", "usd_per_month")
+        typed = {k: str(form.get(k, "")) for k in fields}
         return await _page(request, status=400, error=str(exc), form=typed)
     record, secret = await stored.create_key(request.app[STORE], **wanted)
     log.info("admin: key %s issued to %s (team %s)", record.id, record.user, record.team)

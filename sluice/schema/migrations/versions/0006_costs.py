@@ -1,4 +1,5 @@
-"""What each exchange cost: its usage at the model's price, in US dollars.
+"""What each exchange cost (its usage at the model's price, in US dollars), and a key's own
+dollar budgets per day and per month.
 
 Dollar budgets need no table of their own: their counters live in ``budget_usage`` beside
 the token budgets' (named ``usd.client=...``, counted in millionths of a dollar).
@@ -22,9 +23,14 @@ depends_on: str | None = None
 def upgrade() -> None:
     # Nullable without a default: SQLite adds it in place, Postgres without a rewrite.
     op.add_column("exchanges", sa.Column("cost_usd", sa.Float(), nullable=True))
+    op.add_column("api_keys", sa.Column("usd_per_day", sa.Float(), nullable=True))
+    op.add_column("api_keys", sa.Column("usd_per_month", sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
     # SQLite cannot drop a column in place: batch mode copies the table.
+    with op.batch_alter_table("api_keys") as batch:
+        batch.drop_column("usd_per_month")
+        batch.drop_column("usd_per_day")
     with op.batch_alter_table("exchanges") as batch:
         batch.drop_column("cost_usd")
