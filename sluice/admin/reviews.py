@@ -12,7 +12,8 @@ policy version authored by the reviewer (revocable on the Policies page, like an
 
 Reading needs any key; deciding needs the admin or the reviewer key (a viewer gets 403).
 The decision is written to the store, where the sidecar worker holding the call reads it
-within a poll (``reviews.poll_ms``), whichever replica holds it; a review already decided
+within a poll (``reviews.poll_ms``; on Postgres at once, woken by ``NOTIFY``), whichever
+replica holds it; a review already decided
 (by someone else, or by its deadline) answers 409. Who decided is recorded as the role and
 the key's fingerprint (a browser session: its id), never a key. Reviews live in the store:
 without one, 503.

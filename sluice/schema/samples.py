@@ -103,6 +103,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "expires_at": None,
         "revoked_at": None,
         "tokens_per_day": 2000000,
+        "usd_per_day": 25.0,
+        "usd_per_month": None,
         "created_at": _AT,
         "last_used_at": _LATER,
         "updated_at": _AT,

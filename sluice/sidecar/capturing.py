@@ -116,6 +116,7 @@ class Capturing:
         capture.duration = time.perf_counter() - self._clock
         capture.session_id = session
         capture.decisions = [
-            record_decision(d.policy, d.hook, d.action, d.reason, d.seconds) for d in decisions
+            record_decision(d.policy, d.hook, d.action, d.reason, d.seconds, d.data)
+            for d in decisions
         ]
         self._recorder.record(capture)

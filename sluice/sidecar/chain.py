@@ -57,6 +57,7 @@ class Decision:
     action: str
     reason: str
     seconds: float
+    data: dict[str, Any] | None = None  # the facts behind it (a review's reviewer, note, ...)
 
 
 class Chain:
@@ -122,7 +123,9 @@ class Chain:
                 reason = f"standing approval by {approval.approved_by} for {scope}"
                 if approval.review:
                     reason += f" (review {approval.review})"
-                decisions.append(Decision(_REVIEW, hook.name, "approve", reason, 0.0))
+                facts = {"outcome": "allow", "standing": True, "review": approval.review}
+                facts["reviewer"] = approval.approved_by
+                decisions.append(Decision(_REVIEW, hook.name, "approve", reason, 0.0, facts))
                 return
         if self.reviews is None:
             reason = f"{escalation.reason} (it needs a person's review; no review queue is set up)"
@@ -131,7 +134,9 @@ class Chain:
             return
         verdict = await self.reviews.review(hook, escalation)
         action = "approve" if verdict.allowed else "block"
-        decisions.append(Decision(_REVIEW, hook.name, action, verdict.reason, verdict.seconds))
+        decisions.append(
+            Decision(_REVIEW, hook.name, action, verdict.reason, verdict.seconds, verdict.facts())
+        )
         if not verdict.allowed:
             hook.block(verdict.message)
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sluice.model import Format, Response, Usage
 from sluice.sidecar.formats import FormatError, adapter_for
@@ -306,7 +306,15 @@ def _write_spans(tracing: Tracing, batch: Sequence[Capture]) -> list[Span]:
     return spans
 
 
-def decision(policy: str, hook: str, action: str, reason: str, seconds: float) -> Decision:
-    """A chain decision as the store records it."""
+def decision(
+    policy: str,
+    hook: str,
+    action: str,
+    reason: str,
+    seconds: float,
+    data: dict[str, Any] | None = None,
+) -> Decision:
+    """A chain decision as the store records it (``data``: the facts behind it, such as a
+    review's reviewer and note)."""
     kind = EventKind.ERROR if action == "error" else EventKind.DECISION
-    return Decision(policy, hook, action, reason, seconds, kind)
+    return Decision(policy, hook, action, reason, seconds, kind, data=data)

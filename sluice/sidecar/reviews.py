@@ -28,7 +28,7 @@ import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sluice.config import ReviewsConfig, StandingApproval
 from sluice.hooks import Escalation, ToolCallHook
@@ -71,6 +71,18 @@ class ReviewVerdict:
     message: str
     seconds: float
     review_id: str | None = None
+    reviewer: str | None = None
+    note: str = ""
+
+    def facts(self) -> dict[str, Any]:
+        """What the event log keeps of the review beside the decision's reason."""
+        return {
+            "review": self.review_id,
+            "outcome": self.outcome,
+            "reviewer": self.reviewer,
+            "note": self.note,
+            "waited_s": round(self.seconds, 3),
+        }
 
 
 def call_key(hook: ToolCallHook) -> str:
@@ -253,11 +265,15 @@ def _verdict(
     who = ruling.reviewer or "a reviewer"
     if ruling.status == "approved":
         reason = f"review {stored.id} approved by {who} {waited}{note}"
-        return ReviewVerdict(True, "approved", reason, "", seconds, stored.id)
+        return ReviewVerdict(
+            True, "approved", reason, "", seconds, stored.id, ruling.reviewer, ruling.note
+        )
     if ruling.status == "denied":
         reason = f"review {stored.id} denied by {who} {waited}{note}"
         message = f"a reviewer denied this call{note}" if note else "a reviewer denied this call"
-        return ReviewVerdict(False, "denied", reason, message, seconds, stored.id)
+        return ReviewVerdict(
+            False, "denied", reason, message, seconds, stored.id, ruling.reviewer, ruling.note
+        )
     allowed = ruling.outcome == "allow"
     reason = (
         f"review {stored.id}: nobody decided by the deadline {waited}; "

@@ -204,3 +204,11 @@ async def test_the_event_log_records_the_escalation_and_the_decision(
     assert decisions[0]["reason"] == f"{REVIEWED['reason']} (rule rules.0)"
     assert f"review {review['id']} denied by admin" in decisions[1]["reason"]
     assert decisions[1]["reason"].endswith(": later")
+    facts = decisions[1]["data"]
+    assert {k: facts[k] for k in ("review", "outcome", "reviewer", "note")} == {
+        "review": review["id"],
+        "outcome": "denied",
+        "reviewer": "admin",
+        "note": "later",
+    }
+    assert facts["waited_s"] > 0
