@@ -1,4 +1,4 @@
-"""Real Claude Code (headless, pinned) waits through a person's review: its stream stays
+"""Real Claude Code (headless, pinned) waits through a person's 30-second review: its stream stays
 open while the Write it asked for waits in the queue; approved, the file is written; denied,
 Claude Code reads the reviewer's note instead, and nothing is written."""
 
@@ -26,7 +26,7 @@ RULE = {
     "reason": "Notes need a second look",
 }
 NOTE = "written after a review\n"
-WAIT_S = 3  # the reviewer takes a while: Claude Code waits on the kept-alive stream
+WAIT_S = 30  # the reviewer takes half a minute: Claude Code waits on the kept-alive stream
 
 
 @pytest.fixture(scope="module")
