@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-__all__ = ["Branch", "Plan", "conversation", "plan", "unresolved"]
+__all__ = ["Branch", "Plan", "Spellings", "conversation", "plan", "unresolved"]
 
 
 @dataclass(slots=True)
@@ -44,6 +44,27 @@ class Plan:
     first_new: int  # messages[first_new:] of the request are stored, seq = index
     create: bool = False
     parent_id: str | None = None
+
+
+class Spellings:
+    """Match digests learned by reading stored messages, kept from batch to batch so a
+    session whose client respells a message is read once, not every turn. A digest names
+    a message's text, so nothing learned goes stale; the oldest are forgotten past
+    ``limit`` (about 300 bytes each)."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._known: dict[str, str] = {}
+        self._limit = limit
+
+    @property
+    def known(self) -> dict[str, str]:
+        """What was learned (add to it with :meth:`learn`, which keeps the bound)."""
+        return self._known
+
+    def learn(self, digest: str, match: str) -> None:
+        if digest not in self._known and len(self._known) >= self._limit:
+            del self._known[next(iter(self._known))]
+        self._known[digest] = match
 
 
 def conversation(family: dict[str, Branch], session_id: str) -> list[str]:
