@@ -17,9 +17,12 @@ class Exchange(SQLModel, table=True):
 
     The request as received is ``request_rest`` (the body without its conversation, large
     parts replaced by ``{"$blob": digest}``) plus ``messages[0:history_len]`` of the
-    session. ``request_sent`` and ``response_delivered`` are set only when a policy changed
-    them. There is no column for headers: credentials never reach the store, the client is
-    a fingerprint (or, with ``auth:``, the caller's user, team and key id).
+    session, respelled where ``$form`` says the request wrote a message's content as a
+    string and the stored copy as one text block, or the other way round (see
+    ``sluice.store.codec``). ``request_sent`` and ``response_delivered`` are set only when
+    a policy changed them. There is no column for headers: credentials never reach the
+    store, the client is a fingerprint (or, with ``auth:``, the caller's user, team and key
+    id).
     """
 
     __tablename__ = "exchanges"

@@ -25,4 +25,4 @@ class Message(SQLModel, table=True):
     seq: int = Field(primary_key=True)
     role: str = Field(max_length=32)
     content: str = Field(sa_column=Column(Text, nullable=False))
-    digest: str = Field(max_length=71)  # "sha256:" + 64 hex
+    digest: str = Field(max_length=71)  # "sha256:" + 64 hex, of ``content`` as stored

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections import ChainMap
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sluice.model import Response
 from sluice.store import _tables as t
 from sluice.store.codec import (
+    FORM_MARK,
     SENT_MARK,
     SplitRequest,
     canonical,
     digest,
+    match_digests,
     response_to_json,
     split_request,
 )
 from sluice.store.credentials import without_credentials
-from sluice.store.history import Branch, plan
+from sluice.store.history import Branch, Spellings, conversation, plan, unresolved
 from sluice.store.insights import Insights, read_insights
 from sluice.store.records import ExchangeRecord
 from sluice.store.users import readable_user
@@ -32,15 +35,20 @@ __all__ = ["BatchWriter"]
 class BatchWriter:
     """Turns a batch of records into rows, then writes each table's rows in one statement.
 
-    Reading: one query for the stored ids, two for the session families the batch touches.
-    Writing: one executemany per table, in foreign-key order. Turns of one session in one
-    batch see each other, because planning happens in memory before anything is written.
+    Reading: one query for the stored ids, two for the session families the batch touches,
+    and one for the stored messages a request spells differently, read only when the
+    request would otherwise start a child and the writer's ``Spellings`` do not know them
+    yet. Writing: one executemany per table, in foreign-key order. Turns of one session in
+    one batch see each other, because planning happens in memory before anything is written.
     """
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, spellings: Spellings | None = None) -> None:
         self._db = connection
         self._dialect = connection.dialect.name
         self._families: dict[str, dict[str, Branch]] = {}
+        self._spellings = spellings or Spellings()
+        # A message's digest -> its match digest, once known: this batch's messages first.
+        self._same: ChainMap[str, str] = ChainMap({}, self._spellings.known)
         self._sessions: dict[str, dict[str, Any]] = {}  # new sessions' rows, by id
         self._last_seen: dict[str, datetime] = {}  # stored sessions seen again
         self._insights: dict[str, Insights] = {}  # each session's, as stored or planned
@@ -62,13 +70,13 @@ class BatchWriter:
                 done.add(record.id)
                 split = split_request(without_credentials(record.request))
                 todo.append((record, split, [digest(text) for text in split.messages]))
-        await self._load_families({root for r, _, d in todo if (root := _root(r, d))})
+        await self._load_families({root for r, s, d in todo if (root := _root(r, s, d))})
         for record, split, digests in todo:
-            self._add(record, split, digests)
+            await self._add(record, split, digests)
         await self._flush()
 
-    def _add(self, record: ExchangeRecord, split: SplitRequest, digests: list[str]) -> None:
-        session_id = self._place_messages(record, split, digests)
+    async def _add(self, record: ExchangeRecord, split: SplitRequest, digests: list[str]) -> None:
+        session_id = await self._place_messages(record, split, digests)
         self._blobs.update(split.blobs)
         linked = set(split.blobs)
         sent: str | None = None
@@ -83,15 +91,27 @@ class BatchWriter:
         self._links += [{"exchange_id": record.id, "digest": d} for d in sorted(linked)]
         self._events += _event_rows(record)
 
-    def _place_messages(
+    async def _place_messages(
         self, record: ExchangeRecord, split: SplitRequest, digests: list[str]
     ) -> str | None:
         """Queue the messages no earlier turn stored; return the exchange's session."""
-        root = _root(record, digests)
+        root = _root(record, split, digests)
         if root is None:
             return None
         family = self._families.setdefault(root, {})
-        where = plan(family, root, digests)
+        keys = match_digests(split, digests)
+        where = plan(family, root, digests, keys, self._same)
+        while where.parent_id is not None:  # it diverges: in meaning, or only in spelling?
+            reads = unresolved(family, digests, keys, self._same)
+            if not reads or not await self._learn_spellings(reads):
+                break
+            where = plan(family, root, digests, keys, self._same)
+        self._same.update(zip(digests, keys, strict=True))
+        # Stored messages this request spells otherwise: their spelling here, not the text.
+        stored = conversation(family, where.parent_id or where.session_id) if family else []
+        forms = [[i, split.shapes[i]] for i in range(where.first_new) if stored[i] != digests[i]]
+        if forms:
+            split.rest[FORM_MARK] = forms
         seen = t.utc(record.started_at)
         insights = read_insights(split.messages)
         if where.create:
@@ -143,6 +163,18 @@ class BatchWriter:
             self._sessions[session_id].update(insights.columns())
         else:
             self._changed.add(session_id)
+
+    async def _learn_spellings(self, reads: list[tuple[str, int]]) -> bool:
+        """Read these stored messages (session id, seq) to learn their match digests;
+        False when none was left to read (a concurrent prune may have removed them)."""
+        m = t.messages.c
+        wanted = [and_(m.session_id == sid, m.seq == seq) for sid, seq in reads]
+        rows = (await self._db.execute(select(m.digest, m.content).where(or_(*wanted)))).all()
+        for row in rows:
+            split = split_request({"messages": [json.loads(row.content)]})
+            [self._same[row.digest]] = match_digests(split, [row.digest])
+            self._spellings.learn(row.digest, self._same[row.digest])
+        return bool(rows)
 
     async def _load_families(self, roots: set[str]) -> None:
         """The stored sessions of these roots, with their messages' digests: two queries."""
@@ -217,13 +249,15 @@ def _insight_columns() -> list[Any]:
     return [t.sessions.c[name] for name in _INSIGHTS]
 
 
-def _root(record: ExchangeRecord, digests: list[str]) -> str | None:
+def _root(record: ExchangeRecord, split: SplitRequest, digests: list[str]) -> str | None:
     """The session family a record belongs to: the client's session id, or else a name
-    for who started the conversation and how (same client, same first message)."""
+    for who started the conversation and how (same client, same first message, however
+    its content is spelled)."""
     if record.session_id is not None:
         return record.session_id
     if digests:
-        return "h:" + digest(canonical([record.client, digests[0]]))[7:31]
+        [opening] = match_digests(split, digests[:1])
+        return "h:" + digest(canonical([record.client, opening]))[7:31]
     return None
 
 

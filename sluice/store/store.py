@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sluice.schema import create_engine
 from sluice.store._writer import BatchWriter
 from sluice.store.activity import Activity, read_activity, recent_ids
+from sluice.store.history import Spellings
 from sluice.store.listing import SessionFilter, SessionPage, list_sessions
 from sluice.store.records import ExchangeRecord
 from sluice.store.spend import (
@@ -44,6 +45,7 @@ class Store:
 
     def __init__(self, url: str | URL) -> None:
         self.engine: AsyncEngine = create_engine(url)
+        self._spellings = Spellings()
 
     async def write(self, records: Sequence[ExchangeRecord]) -> None:
         """Store ``records`` in one transaction: all of them, or none if one fails.
@@ -54,7 +56,7 @@ class Store:
         if not records:
             return
         async with self.engine.begin() as connection:
-            await BatchWriter(connection).write(records)
+            await BatchWriter(connection, self._spellings).write(records)
 
     async def read_session(self, session_id: str) -> Transcript | None:
         """The session's transcript, in a fixed number of queries; ``None`` if unknown."""

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sluice.model import Format, Response, Usage
 from sluice.store import _tables as t
-from sluice.store.codec import SENT_MARK, join_request, response_from_json
+from sluice.store.codec import SENT_MARK, join_request, respelled, response_from_json
 from sluice.store.credentials import without_credentials
 from sluice.store.insights import Insights
 from sluice.store.records import Decision, EventKind, Outcome
@@ -88,7 +88,8 @@ class Transcript:
         if exchange.sent is None:
             return None
         rest = {k: v for k, v in exchange.sent.items() if k != SENT_MARK}
-        messages = [self.messages[m] if isinstance(m, int) else m for m in exchange.sent[SENT_MARK]]
+        received = respelled(self.messages[: exchange.history_len], exchange.rest)
+        messages = [received[m] if isinstance(m, int) else m for m in exchange.sent[SENT_MARK]]
         return without_credentials(join_request(rest, messages, self.blobs))
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from sluice.schema import async_url
-from sluice.store import Store
+from sluice.store import Store, Transcript, client_fingerprint
 from sluice.store.keys import create_key
 from tests.dataplane.claude_code import (
     Mode,
@@ -30,6 +30,7 @@ from tests.dataplane.claude_code import (
     tool_round_trip,
 )
 from tests.dataplane.conftest import track
+from tests.dataplane.test_event_log import store_url
 from tests.harness import (
     ROOT,
     FakeUpstream,
@@ -97,6 +98,44 @@ def test_claude_code_never_runs_a_destructive_call(
     assert "Sluice blocked a tool call" in run.result
     assert "wipe_root_or_home" in run.result  # the rule that judged it, whatever the spelling
     assert (home / "keep.txt").read_text() == "still here"
+
+
+def test_a_claude_code_conversation_is_one_session_in_the_history(
+    enforcing_gateway: Gateway, upstream: FakeUpstream, home: Path
+) -> None:
+    # On this model Claude Code sends its environment as a `system` message, a cached text
+    # block at first and a plain string afterwards: still one conversation, not a child.
+    upstream.clear()
+    key = {"ANTHROPIC_API_KEY": "sk-ant-test"}
+    run = tool_round_trip(
+        enforcing_gateway.url, home, mode="anthropic", model="claude-opus-5-5", env=key
+    )
+    assert not run.is_error, run.output
+    first, second = (json.loads(r["body"]) for r in upstream.requests() if r["method"] == "POST")
+    assert [m["role"] for m in first["messages"]] == ["user", "system"]
+    assert isinstance(first["messages"][1]["content"], list)
+    assert isinstance(second["messages"][1]["content"], str)
+
+    session = f"{run.output['session_id']}@{client_fingerprint('sk-ant-test')}"
+    transcript = asyncio.run(_recorded(store_url(enforcing_gateway), session, exchanges=2))
+    assert transcript is not None
+    assert transcript.parent_id is None
+    assert [transcript.request(e)["messages"] for e in transcript.exchanges] == [
+        first["messages"],
+        second["messages"],
+    ]
+    assert asyncio.run(_recorded(store_url(enforcing_gateway), session + "/1", 0)) is None
+
+
+async def _recorded(url: str, session: str, exchanges: int) -> Transcript | None:
+    """The session once the recorder has written ``exchanges`` of it (it batches)."""
+    async with Store(async_url(url)) as store:
+        for _ in range(100):
+            found = await store.read_session(session)
+            if exchanges == 0 or (found is not None and len(found.exchanges) >= exchanges):
+                return found
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"session {session} not recorded")
 
 
 def test_claude_code_runs_tools_through_the_gateway(

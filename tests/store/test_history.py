@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sluice.store.history import Branch, Plan, conversation, plan
+from sluice.store.history import Branch, Plan, conversation, plan, unresolved
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -39,3 +39,30 @@ def test_a_child_inherits_its_parents_prefix_and_is_continued() -> None:
     assert plan(stored, "s", ["a", "x", "y"]) == Plan("s/1", 2)
     assert plan(stored, "s", ["a", "b", "c", "d"]) == Plan("s", 3)
     assert plan(stored, "s", ["z"]) == Plan("s/2", 0, create=True, parent_id="s/1")
+
+
+def test_a_stored_message_known_to_read_the_same_does_not_diverge() -> None:
+    # "B" is stored; the request spells it "b" (a string for one text block, say).
+    stored = family(Branch("s", None, 0, T0, ["a", "B"]))
+    request = ["a", "b", "c"]
+    assert plan(stored, "s", request, request, {"B": "b"}) == Plan("s", 2)
+    assert plan(stored, "s", request) == Plan("s/1", 1, create=True, parent_id="s")
+
+
+def test_a_message_spelled_as_stored_matches_without_knowing_how_it_reads() -> None:
+    # The request's "B" reads as "b" (its match digest): the stored "B" is the same spelling.
+    stored = family(Branch("s", None, 0, T0, ["a", "B"]))
+    assert plan(stored, "s", ["a", "B", "c"], ["a", "b", "c"]) == Plan("s", 2)
+    assert unresolved(stored, ["a", "B", "c"], ["a", "b", "c"], {}) == []
+
+
+def test_only_the_first_unknown_difference_of_each_branch_is_read() -> None:
+    stored = family(
+        Branch("s", None, 0, T0, ["a", "B", "C"]),
+        Branch("s/1", "s", 2, T0 + timedelta(seconds=1), ["D"]),
+    )
+    request = ["a", "b", "c"]
+    assert unresolved(stored, request, request, {}) == [("s", 1)]  # s/1 inherits seq 1
+    assert unresolved(stored, request, request, {"B": "b"}) == [("s", 2), ("s/1", 2)]
+    # Known, and still different: a real divergence, nothing left to read.
+    assert unresolved(stored, ["a", "x"], ["a", "x"], {"B": "b"}) == []
