@@ -263,6 +263,15 @@ def _response_headers_reply(changes: ResponseHeaderChanges) -> pb.ProcessingResp
     )
 
 
+async def _then(pieces: list[bytes], rest: AsyncIterator[bytes] | None) -> AsyncIterator[bytes]:
+    """``pieces``, then what ``rest`` yields."""
+    for piece in pieces:
+        yield piece
+    if rest is not None:
+        async for piece in rest:
+            yield piece
+
+
 def _take(
     exchange: Exchange, chunk: bytes, end: bool
 ) -> tuple[list[bytes], AsyncIterator[bytes] | None]:
@@ -519,25 +528,17 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         """The replies for a response chunk whose ``pieces`` came at once and ``rest`` (if
         any) after them; on the last chunk (``end``), the last reply carries the end."""
         pending: bytes | None = None  # on the last chunk, held back one step to carry the end
-        for out in pieces:
-            if not end:
-                yield _streamed(out, False)
-                continue
-            if pending is not None:
-                yield _streamed(pending, False)
-            pending = out
-        if rest is not None:
-            try:
-                async for out in rest:
-                    if not end:
-                        yield _streamed(out, False)
-                        continue
-                    if pending is not None:
-                        yield _streamed(pending, False)
-                    pending = out
-            except Exception:
-                log.exception("response body on %s", exchange.path)
-                pending = (pending or b"") + exchange.fail(_INTERNAL_ERROR)
+        try:
+            async for out in _then(pieces, rest):
+                if not end:
+                    yield _streamed(out, False)
+                    continue
+                if pending is not None:
+                    yield _streamed(pending, False)
+                pending = out
+        except Exception:  # from ``rest``: the chain's decisions, the response's end
+            log.exception("response body on %s", exchange.path)
+            pending = (pending or b"") + exchange.fail(_INTERNAL_ERROR)
         if pending is not None:
             yield _charged(_streamed(pending, end), exchange) if end else _streamed(pending, end)
         elif end:

@@ -28,6 +28,7 @@ from tests.dataplane.test_rate_limits import (
     _started,
     _upgrade,
     postgres_url,  # noqa: F401 - fixture
+    spend_until_refused,
 )
 from tests.harness import FakeUpstream, Gateway
 from tests.store.fixtures import postgres_server  # noqa: F401 - fixture
@@ -58,15 +59,7 @@ async def test_a_dollar_budget_spent_on_one_gateway_is_refused_on_the_other(
     first = make_gateway(store_url=postgres_url, limits=_dollars(0.1, "month"), costs=COSTS)
     second = make_gateway(store_url=postgres_url, limits=_dollars(0.1, "month"), costs=COSTS)
     key = "sk-ant-dollars-shared"
-    statuses = []
-    for _ in range(10):
-        statuses.append(_anthropic(first, key).status_code)
-        if statuses[-1] == 429:
-            break
-        await asyncio.sleep(0.3)  # the charge lands when the stream is done
-    assert statuses[0] == 200, statuses
-    assert statuses[-1] == 429, statuses
-    await asyncio.sleep(1.0)  # both gateways synchronised with the store
+    statuses = await spend_until_refused(first, key)
     refused = _anthropic(second, key)
     assert refused.status_code == 429, refused.text
     error = refused.json()["error"]

@@ -65,6 +65,21 @@ def _chat(gateway: Gateway, key: str, **extra: Any) -> Reply:
     return _post(f"{gateway.url}/v1/chat/completions", CHAT | extra, headers)
 
 
+async def spend_until_refused(gateway: Gateway, key: str) -> list[int]:
+    """Call ``gateway`` as ``key`` until a budget refuses it (answered at first), then give
+    the gateways on the same store a second to synchronise with it; the statuses."""
+    statuses = []
+    for _ in range(10):
+        statuses.append(_anthropic(gateway, key).status_code)
+        if statuses[-1] == 429:
+            break
+        await asyncio.sleep(0.3)  # the charge lands when the stream is done
+    assert statuses[0] == 200, statuses
+    assert statuses[-1] == 429, statuses
+    await asyncio.sleep(1.0)
+    return statuses
+
+
 def _started(upstream: FakeUpstream, **overrides: Any) -> Iterator[Gateway]:
     with short_tempdir() as base:
         config = gateway_config(upstream.url, base / "run", **overrides)
@@ -181,15 +196,7 @@ async def test_a_budget_spent_on_one_gateway_is_refused_on_the_other(
     first = make_gateway(store_url=postgres_url, limits=_budget(100))
     second = make_gateway(store_url=postgres_url, limits=_budget(100))
     key = "sk-ant-budget-shared"
-    statuses = []
-    for _ in range(10):
-        statuses.append(_anthropic(first, key).status_code)
-        if statuses[-1] == 429:
-            break
-        await asyncio.sleep(0.3)  # the charge lands when the stream is done
-    assert statuses[0] == 200, statuses
-    assert statuses[-1] == 429, statuses
-    await asyncio.sleep(1.0)  # both gateways synchronised with the store
+    await spend_until_refused(first, key)
     refused = _anthropic(second, key)
     assert refused.status_code == 429, refused.text
     assert refused.json()["error"]["type"] == "rate_limit_error"
