@@ -122,17 +122,32 @@ async def test_a_later_turn_that_says_nothing_keeps_what_was_said(store: Store) 
     assert transcript.insights.cwd == "/tmp/ins/home/project"
 
 
-async def test_the_branch_claude_code_starts_at_its_second_request_keeps_title_and_place(
-    store: Store,
-) -> None:
+async def test_claude_code_respelling_its_environment_stays_one_session(store: Store) -> None:
     """Claude Code 2.1.332 sends its environment as text blocks in its first request and as
-    a string in the next ones: the store keeps the second turn as a branch of the first."""
+    a string in the next ones: the same session goes on, with its title and place."""
     first = recorded("git_branch")
     second = answered(first, "hi", "now fix the tests")
     [block] = second["messages"][1]["content"]
     second["messages"][1]["content"] = block["text"]
     await store.write([record(0, session_id="cc1", request=first)])
     await store.write([record(1, session_id="cc1", request=second)])
+    [session] = (await store.list_sessions(SessionFilter())).sessions
+    assert (session.id, session.exchanges) == ("cc1", 2)
+    assert (session.title, session.title_source) == ("say hi", "prompt")
+    assert (session.cwd, session.git_branch) == ("/tmp/ins/home/project", "feature/insights")
+
+
+async def test_a_branch_keeps_the_title_and_place_it_shares_with_its_parent(
+    store: Store,
+) -> None:
+    """A turn that rewrites an earlier answer (a rewind) starts a child session: titled by
+    the first prompt it shares with its parent, where the parent ran."""
+    first = recorded("git_branch")
+    second = answered(first, "hi", "now fix the tests")
+    rewound = answered(first, "hello there", "fix the docs instead")
+    await store.write([record(0, session_id="cc1", request=first)])
+    await store.write([record(1, session_id="cc1", request=second)])
+    await store.write([record(2, session_id="cc1", request=rewound)])
     branch, root = (await store.list_sessions(SessionFilter())).sessions
     assert (branch.id, branch.parent_id, root.id) == ("cc1/1", "cc1", "cc1")
     assert (branch.title, branch.title_source) == ("say hi", "prompt")  # from the shared part
