@@ -11,11 +11,10 @@ one), and records the escalation and the decision.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -32,6 +31,7 @@ from sluice.hooks import (
 )
 from sluice.policies import BUILTINS
 from sluice.policy import ModelClientFactory, Policy, PolicyError, load_policy_class
+from sluice.sidecar.eager import bounded
 
 if TYPE_CHECKING:
     from sluice.sidecar.metrics import SidecarMetrics
@@ -179,12 +179,11 @@ class Chain:
     ) -> Decision | None:
         """Call ``policy``'s handler of ``hook``; what it decided (``None``: it let the
         event pass), recorded in ``decisions`` and counted."""
-        handler = cast(Callable[[Hook], Awaitable[None]], getattr(policy, hook.name))
+        handler = cast(Callable[[Hook], Coroutine[Any, Any, None]], getattr(policy, hook.name))
         before = _snapshot(hook)
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(policy.config.timeout_s):  # no task, unlike wait_for
-                await handler(hook)
+            await bounded(handler(hook), policy.config.timeout_s)  # no task, unlike wait_for
         except Exception as exc:  # a policy's bug or timeout must not reach the stream
             elapsed = time.perf_counter() - started
             timed_out = isinstance(exc, TimeoutError)

@@ -15,10 +15,10 @@ guard) cancels this task and the cancellation is handed to the hook, as a task w
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Generator
 from typing import Any
 
-__all__ = ["eagerly"]
+__all__ = ["bounded", "eagerly"]
 
 
 async def eagerly(work: Coroutine[Any, Any, None], interval: float) -> AsyncIterator[bool]:
@@ -53,3 +53,45 @@ async def eagerly(work: Coroutine[Any, Any, None], interval: float) -> AsyncIter
                 yield True
     finally:
         work.close()  # when the caller stops early: nothing is left running
+
+
+async def bounded(work: Coroutine[Any, Any, None], timeout_s: float) -> None:
+    """Await ``work`` within ``timeout_s`` seconds (as under ``asyncio.timeout``), the timer
+    set only once it waits: a hook that finishes at its first step, as most do, costs no
+    timer (a timer is a heap entry and a cancelled handle per call)."""
+    if not asyncio.iscoroutine(work):  # an awaitable of another kind: awaited as such
+        async with asyncio.timeout(timeout_s):
+            await work
+        return
+    try:
+        awaited = work.send(None)
+    except StopIteration:
+        return
+    async with asyncio.timeout(timeout_s):
+        await _Rest(work, awaited)
+
+
+class _Rest:
+    """The rest of ``work``, which has yielded ``awaited`` at its first step: awaiting it
+    drives ``work`` on as awaiting ``work`` itself would have."""
+
+    __slots__ = ("_awaited", "_work")
+
+    def __init__(self, work: Coroutine[Any, Any, None], awaited: Any) -> None:
+        self._work, self._awaited = work, awaited
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        work, awaited = self._work, self._awaited
+        while True:
+            try:
+                sent = yield awaited
+            except BaseException as exc:  # cancelled (the timeout): the hook is told
+                try:
+                    awaited = work.throw(exc)
+                except StopIteration:
+                    return
+            else:
+                try:
+                    awaited = work.send(sent)
+                except StopIteration:
+                    return

@@ -27,9 +27,9 @@ retrying a failed stream without ``stream`` (Claude Code does) meets the same de
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
 from sluice.model import Block, Format, Response, Text, ToolCall
@@ -67,15 +67,6 @@ class _Outcome:
     @property
     def all_blocked(self) -> bool:
         return self.calls > 0 and self.blocked == self.calls
-
-
-async def _hook_run(
-    work: Coroutine[Any, Any, None], interval: float
-) -> AsyncIterator[bytes | None]:
-    """Run ``work`` (hooks) in this task: ``None`` when it is about to wait (what was
-    gathered goes first), then a keepalive every ``interval`` seconds while it waits."""
-    async for still_waiting in eagerly(work, interval):
-        yield KEEPALIVE if still_waiting else None
 
 
 async def _gathered(outs: AsyncIterator[bytes | None]) -> AsyncIterator[bytes]:
@@ -368,8 +359,9 @@ class StreamEnforcer:
                     yield self._send_tools()
         elif isinstance(block, Text):
             decided: list[str] = []
-            async for out in _hook_run(self._run_text(block.text, decided), self._keepalive_s):
-                yield out
+            # In this task: None when it is about to wait, then a keepalive each interval.
+            async for waiting in eagerly(self._run_text(block.text, decided), self._keepalive_s):
+                yield KEEPALIVE if waiting else None
             if decided[0] == block.text:
                 yield b"".join(self._decoder.forward(p) for p in held)
             else:
@@ -396,10 +388,11 @@ class StreamEnforcer:
         )
 
     async def _decide(self, hook: Hook) -> AsyncIterator[bytes | None]:
-        async for out in _hook_run(
-            self._chain.run(hook, self._decisions, self._trace), self._keepalive_s
-        ):
-            yield out
+        """Run the chain on ``hook`` in this task: ``None`` when it is about to wait (what
+        was gathered goes first), then a keepalive every interval while it waits."""
+        work = self._chain.run(hook, self._decisions, self._trace)
+        async for waiting in eagerly(work, self._keepalive_s):
+            yield KEEPALIVE if waiting else None
 
     async def _flush(self, *, upstream_ended: bool) -> AsyncIterator[bytes | None]:
         """Send refusals, then the tool calls kept for the end; write the end if all were

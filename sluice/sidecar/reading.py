@@ -214,8 +214,13 @@ class ResponseReader:
             return
         if reader is None:
             return
-        async for out in self._stream(reader, end):
-            yield out
+        try:  # the stream's decisions, or its end
+            async for out in reader.close() if end else reader.decide():
+                yield self._sent(out)
+        except ValueError as exc:  # EventTooLarge, FormatError...
+            raise _unreadable(exc) from None
+        if not end:
+            self._check_stream(reader)
 
     async def feed_events(self, events: list[SSEEvent], end: bool) -> AsyncIterator[bytes]:
         """Events already parsed (a translated stream's, so its framing is SSE); ``end``:
@@ -241,16 +246,6 @@ class ResponseReader:
         if not reader.waiting:
             self._check_stream(reader)
         return out
-
-    async def _stream(self, reader: StreamEnforcer, end: bool) -> AsyncIterator[bytes]:
-        """What ``reader`` sends after what it sent at once: its decisions, or its end."""
-        try:
-            async for out in reader.close() if end else reader.decide():
-                yield self._sent(out)
-        except ValueError as exc:  # EventTooLarge, FormatError...
-            raise _unreadable(exc) from None
-        if not end:
-            self._check_stream(reader)
 
     def _check_stream(self, reader: StreamEnforcer) -> None:
         if reader.cut:  # a budget ended the stream: the rest is dropped, not held

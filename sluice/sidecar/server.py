@@ -263,13 +263,14 @@ def _response_headers_reply(changes: ResponseHeaderChanges) -> pb.ProcessingResp
     )
 
 
-async def _then(pieces: list[bytes], rest: AsyncIterator[bytes] | None) -> AsyncIterator[bytes]:
-    """``pieces``, then what ``rest`` yields."""
-    for piece in pieces:
-        yield piece
-    if rest is not None:
-        async for piece in rest:
-            yield piece
+def _held_back(
+    pending: bytes | None, out: bytes, end: bool
+) -> tuple[bytes | None, pb.ProcessingResponse | None]:
+    """The reply for ``out``, if it can go now, and what is held back: on the last chunk
+    (``end``), each piece waits for the next so that the last reply can carry the end."""
+    if not end:
+        return None, _streamed(out, False)
+    return out, None if pending is None else _streamed(pending, False)
 
 
 def _take(
@@ -528,17 +529,19 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
         """The replies for a response chunk whose ``pieces`` came at once and ``rest`` (if
         any) after them; on the last chunk (``end``), the last reply carries the end."""
         pending: bytes | None = None  # on the last chunk, held back one step to carry the end
-        try:
-            async for out in _then(pieces, rest):
-                if not end:
-                    yield _streamed(out, False)
-                    continue
-                if pending is not None:
-                    yield _streamed(pending, False)
-                pending = out
-        except Exception:  # from ``rest``: the chain's decisions, the response's end
-            log.exception("response body on %s", exchange.path)
-            pending = (pending or b"") + exchange.fail(_INTERNAL_ERROR)
+        for out in pieces:
+            pending, reply = _held_back(pending, out, end)
+            if reply is not None:
+                yield reply
+        if rest is not None:
+            try:
+                async for out in rest:
+                    pending, reply = _held_back(pending, out, end)
+                    if reply is not None:
+                        yield reply
+            except Exception:
+                log.exception("response body on %s", exchange.path)
+                pending = (pending or b"") + exchange.fail(_INTERNAL_ERROR)
         if pending is not None:
             yield _charged(_streamed(pending, end), exchange) if end else _streamed(pending, end)
         elif end:

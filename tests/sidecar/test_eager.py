@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from sluice.sidecar.eager import eagerly
+from sluice.sidecar.eager import bounded, eagerly
 
 
 async def test_work_that_never_waits_is_done_at_once() -> None:
@@ -103,3 +103,55 @@ async def test_cancelling_the_task_reaches_the_work() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert seen == ["cancelled"]
+
+
+async def test_bounded_work_that_never_waits_sets_no_timer() -> None:
+    loop = asyncio.get_running_loop()
+    done: list[str] = []
+
+    async def work() -> None:
+        done.append("judged")
+
+    timers = len(loop._scheduled)  # type: ignore[attr-defined]
+    await bounded(work(), 0.5)
+    assert done == ["judged"]
+    assert len(loop._scheduled) == timers  # type: ignore[attr-defined]
+
+
+async def test_bounded_work_that_waits_gets_what_it_awaited() -> None:
+    async def work(out: list[str]) -> None:
+        await asyncio.sleep(0.01)
+        await asyncio.sleep(0)
+        out.append(await asyncio.get_running_loop().run_in_executor(None, str, 42))
+
+    out: list[str] = []
+    await bounded(work(out), 5)
+    assert out == ["42"]
+
+
+async def test_bounded_work_that_waits_too_long_is_cancelled_and_times_out() -> None:
+    seen: list[str] = []
+
+    async def work() -> None:
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            seen.append("cancelled")
+            raise
+
+    with pytest.raises(TimeoutError):
+        await bounded(work(), 0.05)
+    assert seen == ["cancelled"]
+
+
+async def test_what_bounded_work_raises_reaches_the_caller() -> None:
+    async def first_step() -> None:
+        raise ValueError("at once")
+
+    async def later() -> None:
+        await asyncio.sleep(0)
+        raise ValueError("after waiting")
+
+    for work, message in ((first_step(), "at once"), (later(), "after waiting")):
+        with pytest.raises(ValueError, match=message):
+            await bounded(work, 1)

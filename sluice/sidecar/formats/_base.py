@@ -39,7 +39,7 @@ class PartKind(StrEnum):
     OTHER = "other"  # pings, comments, events of no concern to the neutral model
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen (made for most events: three times faster), never changed
 class StreamPart:
     """One wire event of a response stream, annotated in neutral terms.
 

@@ -62,13 +62,18 @@ def need(obj: JSON, key: str, kind: type[T], path: str) -> T:
     """``obj[key]``, which must be present and of type ``kind``; ``path`` is ``obj``'s path."""
     if key not in obj:
         raise WrongShape(at(path, key), "missing")
-    return _check(obj[key], kind, at(path, key))
+    value = obj[key]
+    if type(value) is kind:  # the usual case: no path to spell out
+        return value
+    return _check(value, kind, at(path, key))
 
 
 def opt(obj: JSON, key: str, kind: type[T], path: str) -> T | None:
     """``obj[key]`` if present and not null (then it must be of type ``kind``), else ``None``."""
     value = obj.get(key)
-    return None if value is None else _check(value, kind, at(path, key))
+    if value is None or type(value) is kind:  # the usual cases: no path to spell out
+        return value
+    return _check(value, kind, at(path, key))
 
 
 def objects(items: list[Any], path: str) -> Iterator[tuple[str, JSON]]:
@@ -82,11 +87,21 @@ def _no_constant(name: str) -> object:
     raise MalformedJSON(f"body is not valid JSON: {name} is not a JSON number")
 
 
+# One decoder for every body (json.loads with an option builds one per call).
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def _encoding(body: bytes) -> tuple[str, str]:
+    """How json.loads decodes ``body``: the encoding it detects, lone surrogates kept."""
+    return json.detect_encoding(body), "surrogatepass"
+
+
 def load_object(body: bytes | str) -> JSON:
     """Parse ``body``, which must be a JSON object of valid Unicode (no lone surrogate
     escape such as ``"\\ud800"``, which no provider accepts and UTF-8 cannot carry)."""
     try:
-        value = json.loads(body, parse_constant=_no_constant)
+        text = body if isinstance(body, str) else body.decode(*_encoding(body))
+        value = _DECODER.decode(text)
     except RecursionError:
         raise MalformedJSON("body is not valid JSON: nested too deeply (depth limit)") from None
     except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
