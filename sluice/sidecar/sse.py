@@ -129,11 +129,32 @@ class SSEParser:
         if end == -1:
             self._scan = len(buf)
             return None
-        for line in buf[start:end].split(b"\n"):
-            if line:
-                self._field(bytes(line))
+        raw = bytes(buf[start : end + 2])
         self._start = self._scan = end + 2
-        return self._make(bytes(buf[start : end + 2]))
+        if (event := self._plain(raw)) is not None:
+            return event
+        for line in raw[:-2].split(b"\n"):
+            if line:
+                self._field(line)
+        return self._make(raw)
+
+    def _plain(self, raw: bytes) -> SSEEvent | None:
+        """``raw`` read at once when it is what providers write: one ``event: `` line and
+        one ``data: `` line, nothing pending before it; else ``None``."""
+        if not raw.startswith(b"event: ") or self._data is not None or self._event is not None:
+            return None
+        line_end = raw.find(b"\n")
+        if (
+            not raw.startswith(b"data: ", line_end + 1)
+            or raw.find(b"\n", line_end + 1) != len(raw) - 2
+        ):
+            return None
+        if self._comments or self._id is not None:
+            return None
+        if self._max_event is not None and len(raw) > self._max_event:
+            raise EventTooLarge(len(raw), self._max_event)
+        name = raw[7:line_end].decode("utf-8", errors="replace")
+        return SSEEvent(raw, name, raw[line_end + 7 : -2].decode("utf-8", errors="replace"))
 
     def _compact(self) -> None:
         """Drop the events read one at a time from the buffer."""

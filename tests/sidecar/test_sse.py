@@ -330,3 +330,29 @@ def test_skimming_without_end_leaves_the_next_event_readable() -> None:
     parser.add(b"data: 4")  # within the bound, with nothing of the skimmed ones kept
     assert parser.next_event() is None
     assert [e.data for e in parser.feed(b"\n\n")] == ["4"]
+
+
+@pytest.mark.parametrize(
+    "stream",
+    [
+        b"event: a\ndata: 1\n\n",  # as providers write: read at once
+        b": hi\nevent: a\ndata: 1\n\n",  # a comment first
+        b"id: 7\nevent: a\ndata: 1\n\n",
+        b"event: a\nid: 7\ndata: 1\n\n",
+        b"event: a\ndata: 1\ndata: 2\n\n",  # two data lines
+        b"event: a\ndata:1\n\n",  # no space after the colon
+        b"event:a\ndata: 1\n\n",
+        b"event:  a\ndata:  1\n\n",  # a second space belongs to the value
+        b"event: \ndata: \n\n",  # empty values
+        b"event: a\n\n",  # no data
+        b"event: a\nevent: b\ndata: 1\n\n",  # renamed
+        b"data: 1\nevent: a\n\n",
+        b"event: caf\xc3\xa9\ndata: \xff\n\n",  # a bad byte is replaced
+    ],
+)
+def test_each_event_reads_the_same_one_at_a_time_and_in_the_general_parser(stream: bytes) -> None:
+    """Read one at a time, an event as providers write it takes a shorter way: the same
+    fields as every line read in turn (a CRLF stream never takes it)."""
+    crlf = stream.replace(b"\n", b"\r\n")
+    fields = [(e.event, e.data, e.id, e.comments) for e in read_one_at_a_time([stream])]
+    assert fields == [(e.event, e.data, e.id, e.comments) for e in parse([crlf])]
