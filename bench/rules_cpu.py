@@ -31,10 +31,9 @@ from typing import Any
 
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from envoy.config.core.v3.base_pb2 import Metadata
 from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
-from google.protobuf.struct_pb2 import Struct
 
+from bench import inprocess
 from sluice.config import GatewayConfig
 from sluice.fake_upstream import create_app
 from sluice.policies import tool_rules
@@ -98,28 +97,7 @@ async def _fetch(scenario: Scenario) -> tuple[str, list[bytes]]:
     return content_type, [event + b"\n\n" for event in body.split(b"\n\n") if event]
 
 
-def _messages(content_type: str, request: bytes, chunks: list[bytes]) -> list[bytes]:
-    """The ext_proc messages of one exchange, serialised, as Envoy sends them."""
-    path, headers = Struct(), Struct()
-    path.update({"request.path": "/v1/messages"})
-    headers.update({"x-api-key": "sk-ant-bench", "anthropic-version": "2023-06-01"})
-    first = pb.ProcessingRequest(
-        request_body=pb.HttpBody(body=request, end_of_stream=True),
-        attributes={"envoy.filters.http.ext_proc": path},
-        metadata_context=Metadata(filter_metadata={"sluice.headers": headers}),
-    )
-    out = [first.SerializeToString()]
-    for number, chunk in enumerate(chunks):
-        end = number == len(chunks) - 1
-        message = pb.ProcessingRequest(response_body=pb.HttpBody(body=chunk, end_of_stream=end))
-        if number == 0:
-            status, kind = Struct(), Struct()
-            status.update({"response.code": 200})
-            kind.update({"content-type": content_type})
-            message.attributes["envoy.filters.http.ext_proc"].CopyFrom(status)
-            message.metadata_context.filter_metadata["sluice.headers"].CopyFrom(kind)
-        out.append(message.SerializeToString())
-    return out
+_HEADERS = {"x-api-key": "sk-ant-bench", "anthropic-version": "2023-06-01"}
 
 
 def _servicer(policies: list[dict[str, Any]]) -> ExtProcServer:
@@ -150,7 +128,9 @@ async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = Fals
     print(f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}")
     for scenario in SCENARIOS:
         content_type, chunks = await _fetch(scenario)
-        messages = _messages(content_type, _request(scenario.stream), chunks)
+        messages = inprocess.messages(
+            "/v1/messages", _HEADERS, _request(scenario.stream), content_type, chunks
+        )
         if profile == scenario.name:
             await _profile(servicers["tool_rules"], messages, repeat)
             continue

@@ -17,11 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import anthropic
-import openai
 import pytest
 
 from tests.dataplane.test_rate_limits import (
-    CHAT,
     MESSAGE,
     _anthropic,
     _chat,
@@ -29,6 +27,7 @@ from tests.dataplane.test_rate_limits import (
     _upgrade,
     postgres_url,  # noqa: F401 - fixture
     spend_until_refused,
+    streamed_chat,
 )
 from tests.harness import FakeUpstream, Gateway
 from tests.store.fixtures import postgres_server  # noqa: F401 - fixture
@@ -117,15 +116,7 @@ async def test_a_stream_crossing_a_dollar_budget_ends_with_max_tokens(
 async def test_openai_streams_cut_at_a_dollar_budget_end_with_length(
     dollar_budgeted: Gateway,
 ) -> None:
-    async with openai.AsyncOpenAI(
-        base_url=f"{dollar_budgeted.url}/v1", api_key="sk-oai-usd-cut", max_retries=0
-    ) as gpt:
-        chunks = await gpt.chat.completions.create(**CHAT, stream=True, extra_headers=LONG)
-        text, finish = "", None
-        async for chunk in chunks:
-            for choice in chunk.choices:
-                text += choice.delta.content or ""
-                finish = choice.finish_reason or finish
+    text, finish = await streamed_chat(dollar_budgeted, "sk-oai-usd-cut", LONG)
     assert finish == "length"
     assert 0 < len(text) <= 1000 * 4
 

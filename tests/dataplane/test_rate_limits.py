@@ -65,6 +65,18 @@ def _chat(gateway: Gateway, key: str, **extra: Any) -> Reply:
     return _post(f"{gateway.url}/v1/chat/completions", CHAT | extra, headers)
 
 
+async def streamed_chat(gateway: Gateway, key: str, headers: dict[str, str]) -> tuple[str, str]:
+    """A streamed Chat Completions answer through ``gateway``: its text and finish reason."""
+    async with openai.AsyncOpenAI(base_url=f"{gateway.url}/v1", api_key=key, max_retries=0) as gpt:
+        chunks = await gpt.chat.completions.create(**CHAT, stream=True, extra_headers=headers)
+        text, finish = "", ""
+        async for chunk in chunks:
+            for choice in chunk.choices:
+                text += choice.delta.content or ""
+                finish = choice.finish_reason or finish
+    return text, finish
+
+
 async def spend_until_refused(gateway: Gateway, key: str) -> list[int]:
     """Call ``gateway`` as ``key`` until a budget refuses it (answered at first), then give
     the gateways on the same store a second to synchronise with it; the statuses."""
@@ -230,17 +242,9 @@ async def test_a_stream_crossing_the_budget_ends_with_max_tokens(budgeted: Gatew
 
 async def test_openai_streams_cut_at_the_budget_end_with_length(budgeted: Gateway) -> None:
     long = {"x-fake-script": "long", "x-fake-events": "2000"}
-    async with openai.AsyncOpenAI(
-        base_url=f"{budgeted.url}/v1", api_key="sk-oai-cut", max_retries=0
-    ) as gpt:
-        chunks = await gpt.chat.completions.create(**CHAT, stream=True, extra_headers=long)
-        text, finish = "", None
-        async for chunk in chunks:
-            for choice in chunk.choices:
-                text += choice.delta.content or ""
-                finish = choice.finish_reason or finish
-        assert finish == "length"
-        assert 0 < len(text) <= 1000 * 4
+    text, finish = await streamed_chat(budgeted, "sk-oai-cut", long)
+    assert finish == "length"
+    assert 0 < len(text) <= 1000 * 4
     async with openai.AsyncOpenAI(
         base_url=f"{budgeted.url}/v1", api_key="sk-oai-cut-2", max_retries=0
     ) as gpt:
