@@ -15,6 +15,7 @@ from sluice.store.activity import Activity, read_activity, recent_ids
 from sluice.store.history import Spellings
 from sluice.store.listing import SessionFilter, SessionPage, list_sessions
 from sluice.store.records import ExchangeRecord
+from sluice.store.snapshot import snapshot
 from sluice.store.spend import (
     DailyRow,
     Grouping,
@@ -60,19 +61,19 @@ class Store:
 
     async def read_session(self, session_id: str) -> Transcript | None:
         """The session's transcript, in a fixed number of queries; ``None`` if unknown."""
-        async with self.engine.connect() as connection:
+        async with snapshot(self.engine) as connection:
             return await read_transcript(connection, session_id)
 
     async def list_sessions(
         self, where: SessionFilter, *, cursor: str | None = None, limit: int = 50
     ) -> SessionPage:
         """One page of sessions, most recently active first (see :mod:`.listing`)."""
-        async with self.engine.connect() as connection:
+        async with snapshot(self.engine) as connection:
             return await list_sessions(connection, where, cursor=cursor, limit=limit)
 
     async def read_exchange(self, exchange_id: str) -> tuple[Transcript, StoredExchange] | None:
         """One exchange with the transcript of its session; ``None`` if unknown."""
-        async with self.engine.connect() as connection:
+        async with snapshot(self.engine) as connection:
             return await read_exchange(connection, exchange_id)
 
     async def recent_exchanges(
@@ -80,19 +81,19 @@ class Store:
     ) -> list[Activity]:
         """Exchanges started at or after ``since`` that are not in ``skip``, oldest first,
         at most ``limit`` (see :mod:`.activity`)."""
-        async with self.engine.connect() as connection:
+        async with snapshot(self.engine) as connection:
             fresh = [i for i, _ in await recent_ids(connection, since) if i not in skip]
             return await read_activity(connection, fresh[:limit])
 
     async def due_titles(self, *, since: datetime, every: int, limit: int) -> list[TitleJob]:
         """Sessions active since ``since`` that need a model-written title (see
         :mod:`.titles`)."""
-        async with self.engine.connect() as connection:
+        async with snapshot(self.engine) as connection:
             return await due_titles(connection, since=since, every=every, limit=limit)
 
     async def title_material(self, session_id: str) -> str:
         """What a title model reads of a session: its first prompt and latest messages."""
-        async with self.engine.connect() as connection:
+        async with snapshot(self.engine) as connection:
             return await title_material(connection, session_id)
 
     async def save_title(self, session_id: str, title: str, messages: int) -> None:
@@ -102,12 +103,12 @@ class Store:
 
     async def spend(self, by: Grouping, where: SpendFilter, *, limit: int = 100) -> list[SpendRow]:
         """Costs and tokens summed by ``by`` (see :mod:`.spend`)."""
-        async with self.engine.connect() as connection:
+        async with snapshot(self.engine) as connection:
             return await read_spend(connection, by, where, limit=limit)
 
     async def spend_daily(self, by: Grouping, where: SpendFilter) -> list[DailyRow]:
         """Costs and tokens by ``by`` and UTC day (see :mod:`.spend`)."""
-        async with self.engine.connect() as connection:
+        async with snapshot(self.engine) as connection:
             return await read_daily(connection, by, where)
 
     async def close(self) -> None:

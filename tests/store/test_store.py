@@ -174,7 +174,8 @@ async def test_reading_a_session_takes_a_fixed_number_of_queries(store: Store) -
     statements: list[str] = []
 
     def seen(*args: Any) -> None:
-        statements.append(args[2])
+        if args[2] != "BEGIN":  # SQLite's read transaction (sluice/store/snapshot.py)
+            statements.append(args[2])
 
     for turns in (3, 30):
         await store.write([record(i, id=f"ex-{turns}-{i}") for i in range(turns)])
