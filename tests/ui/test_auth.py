@@ -44,6 +44,20 @@ async def test_every_page_sends_a_visitor_without_a_session_to_the_login_form(
     assert response.headers["Location"] == f"/login?next={path}"
 
 
+async def test_a_fetch_the_browser_makes_on_its_own_gets_401_and_no_login_token(
+    ui: Client,
+) -> None:
+    # Followed to the login form, a stray image fetch would swap the token under the form.
+    response = await ui.get(
+        "/sessions/x/thumb.png", headers={"Sec-Fetch-Mode": "no-cors"}, allow_redirects=False
+    )
+    assert response.status == 401
+    assert "sluice_login" not in response.cookies
+    favicon = await ui.get("/favicon.ico", allow_redirects=False)
+    assert (favicon.status, favicon.headers["Location"]) == (301, "/static/favicon.svg")
+    assert (await ui.get("/favicon.ico")).content_type == "image/svg+xml"
+
+
 async def test_login_with_the_admin_key_sets_a_strict_http_only_session_cookie(ui: Client) -> None:
     response = await post_login(ui, ADMIN_KEY)
     assert response.status == 303

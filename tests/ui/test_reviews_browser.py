@@ -143,9 +143,9 @@ async def test_an_approval_for_the_team_becomes_a_rule_an_admin_can_revoke(
     await card.locator(".review-remember-team").click()
     await expect(page.locator("#review-decided tr")).to_contain_text("approved")
 
-    await page.goto(f"{base}/logout")  # the reviewer may not change policies: an admin revokes
-    await page.context.clear_cookies()
-    await page.goto(f"{base}/policies")
+    await page.click("form[action='/logout'] button")  # a reviewer may not change policies
+    await page.wait_for_url(f"{base}/login")
+    await page.goto(f"{base}/policies")  # an admin revokes
     await page.fill("#key", ADMIN_KEY)
     await page.click("button[type=submit]")
     await page.wait_for_url(f"{base}/policies")

@@ -29,19 +29,31 @@ from sluice.store import Store
 __all__ = ["login_redirect", "setup_ui", "ui_off_routes"]
 
 STATIC = Path(__file__).parent / "static"
-OPEN_PREFIXES = ("/api/", "/static/", "/login", "/logout")
+OPEN_PREFIXES = ("/api/", "/static/", "/login", "/logout", "/favicon.ico")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @web.middleware
 async def login_redirect(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Send a browser without a session to the login page, and back afterwards."""
+    """Send a browser without a session to the login page, and back afterwards.
+
+    Only a page the browser navigates to is sent there. A fetch the browser makes on its
+    own (an image, a script) gets a plain 401: followed to the login form, it would hand
+    the browser a new login token under a form that holds the old one.
+    """
     if request.get(ROLE) is None and not request.path.startswith(OPEN_PREFIXES):
         if request.path in ("/healthz", "/readyz", "/metrics"):
             return await handler(request)
+        if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+            raise web.HTTPUnauthorized(text="Log in to the Sluice admin UI first.")
         raise web.HTTPSeeOther("/login?next=" + quote(request.path_qs, safe="/"))
     return await handler(request)
+
+
+async def favicon(_: web.Request) -> web.StreamResponse:
+    """Browsers ask for ``/favicon.ico`` on pages that name no icon (a 404, a 405)."""
+    raise web.HTTPMovedPermanently("/static/favicon.svg")
 
 
 def setup_ui(
@@ -64,6 +76,7 @@ def setup_ui(
     app.add_routes(spend_page_routes())
     app.add_routes(review_page_routes())
     app.router.add_static("/static/", STATIC, name="static")
+    app.router.add_get("/favicon.ico", favicon)
     if store is not None:
         feed = LiveFeed(store, poll_s=live_poll_s)
         app[LIVE_FEED] = feed
