@@ -7,13 +7,15 @@ in front of the same fake upstream, and the ``make bench`` loads that end in too
 (paced stream, paced + tools, tools at rest) are run on each in turn, the order swapped
 every round: a shared machine's load weighs on both alike, where ``python -m bench``
 measures one setup minutes after the other. Prints, per scenario, each round's µs per
-message of both and their ratio; at rest also the messages per request, which vary with
-how Envoy happens to cut the stream and move the per-message figure with them.
+message of both and their ratio, and the ratio per request: at rest the messages per
+request vary with how Envoy happens to cut the stream (from round to round, and between
+the two gateways), and move the per-message figure with them.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 from contextlib import ExitStack
 from typing import Any
 
@@ -22,6 +24,13 @@ from bench.setups import sidecar
 from tests.harness import short_tempdir, start_fake_upstream
 
 SCENARIOS = [PACED, PACED_TOOLS, AT_REST]
+
+
+def _cpu(row: Row) -> tuple[float, float]:
+    """The sidecar's µs per message and per request."""
+    assert row.cpu_us_per_msg is not None
+    assert row.cpu_us_per_req is not None
+    return row.cpu_us_per_msg, row.cpu_us_per_req
 
 
 def main(rounds: int, duration: float, store: bool) -> None:
@@ -47,13 +56,23 @@ def main(rounds: int, duration: float, store: bool) -> None:
     for scenario in SCENARIOS:
         noop, rules = rows[(scenario.name, "noop")], rows[(scenario.name, "tool_rules")]
         print(f"{scenario.name}:")
+        per_msg, per_req = [], []
         for a, b in zip(noop, rules, strict=True):
-            if a.cpu_us_per_msg is None or b.cpu_us_per_msg is None:
+            if a.msgs_per_req is None or b.msgs_per_req is None:  # no sidecar figures
                 continue
+            a_msg, a_req = _cpu(a)
+            b_msg, b_req = _cpu(b)
+            per_msg.append(b_msg / a_msg)
+            per_req.append(b_req / a_req)
             print(
-                f"  noop {a.cpu_us_per_msg:6.1f} us/msg ({a.msgs_per_req:4.1f} msg/req)   "
-                f"tool_rules {b.cpu_us_per_msg:6.1f} us/msg ({b.msgs_per_req:4.1f} msg/req)   "
-                f"ratio {b.cpu_us_per_msg / a.cpu_us_per_msg:.2f}"
+                f"  noop {a_msg:6.1f} us/msg {a.msgs_per_req:4.1f} msg/req   "
+                f"tool_rules {b_msg:6.1f} us/msg {b.msgs_per_req:4.1f} msg/req   "
+                f"ratio per msg {per_msg[-1]:.2f}, per request {per_req[-1]:.2f}"
+            )
+        if per_msg:
+            print(
+                f"  median ratio per msg {statistics.median(per_msg):.2f}, "
+                f"per request {statistics.median(per_req):.2f}"
             )
 
 
