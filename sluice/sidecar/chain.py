@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Chain", "Decision", "build_chain"]
 
+_Handler = Callable[[Hook], Coroutine[Any, Any, None]]  # a hook handler, as called
 log = logging.getLogger(__name__)
 
 _REVIEW = "sluice.review"  # the event log's name for a person's decision (or its deadline's)
@@ -179,7 +180,7 @@ class Chain:
     ) -> Decision | None:
         """Call ``policy``'s handler of ``hook``; what it decided (``None``: it let the
         event pass), recorded in ``decisions`` and counted."""
-        handler = cast(Callable[[Hook], Coroutine[Any, Any, None]], getattr(policy, hook.name))
+        handler = cast(_Handler, getattr(policy, hook.name))
         before = _snapshot(hook)
         started = time.perf_counter()
         try:
