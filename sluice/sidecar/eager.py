@@ -18,7 +18,7 @@ import asyncio
 from collections.abc import AsyncIterator, Coroutine, Generator
 from typing import Any
 
-__all__ = ["bounded", "eagerly"]
+__all__ = ["bounded", "eagerly", "resumed"]
 
 
 async def eagerly(work: Coroutine[Any, Any, None], interval: float) -> AsyncIterator[bool]:
@@ -69,6 +69,12 @@ async def bounded(work: Coroutine[Any, Any, None], timeout_s: float) -> None:
         return
     async with asyncio.timeout(timeout_s):
         await _Rest(work, awaited)
+
+
+async def resumed(work: Coroutine[Any, Any, None], awaited: Any) -> None:
+    """``work``, which has yielded ``awaited`` at a step its caller drove (a hook tried at
+    once, from code that cannot wait, that turned out to wait), awaited on from there."""
+    await _Rest(work, awaited)
 
 
 class _Rest:

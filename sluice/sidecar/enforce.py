@@ -27,14 +27,14 @@ retrying a failed stream without ``stream`` (Claude Code does) meets the same de
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
 from sluice.model import Block, Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
-from sluice.sidecar.eager import eagerly
+from sluice.sidecar.eager import eagerly, resumed
 from sluice.sidecar.formats import (
     Adapter,
     PartKind,
@@ -128,6 +128,8 @@ class StreamEnforcer:
         self._waiting: StreamPart | None = None
         self._after: tuple[Sequence[StreamPart], Iterator[SSEEvent]] = ((), iter(()))
         self._unsent = b""  # what feed_now let through before the part that waits
+        # A tool call's hook that feed_now started and that waits: decide() awaits the rest.
+        self._started: tuple[ToolCallHook, Coroutine[Any, Any, None], Any] | None = None
         self._skims = False  # fed bytes (not events already parsed): its parser may skim
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
@@ -222,16 +224,23 @@ class StreamEnforcer:
         out = b""
         decoder, streams_text = self._decoder, self._chain.streams_text
         while True:
-            for number, part in enumerate(parts):
+            number = 0
+            while number < len(parts):
+                part = parts[number]
+                number += 1
                 if self._left is not None and part.delta:
                     self._left -= len(part.delta)
                     if self._left < 0:  # this part would cross the budget: end here
                         return out + self._cut_here()
                 settled = self._settle(part)  # most parts: no decision, no coroutine
+                if settled is None:  # most decisions need no wait: made here, at once
+                    settled = self._decide_now(part)
                 if settled is None:
-                    self._waiting, self._after = part, (parts[number + 1 :], events)
+                    self._waiting, self._after = part, (parts[number:], events)
                     return out
                 out += settled
+                if self._backlog and self._held is None:  # what queued behind a decided block
+                    parts, number, self._backlog = [*self._backlog, *parts[number:]], 0, []
             if self._held is None and self._skims:  # text nobody reads goes unparsed
                 out += self._parser.skim(b"", decoder.unread)
             event = next(events, None)
@@ -255,6 +264,22 @@ class StreamEnforcer:
         self._held, self._backlog, self._tools = None, [], []
         self._texts.drop()
         return self._decoder.render_end(StopReason.MAX_TOKENS)
+
+    def close_now(self) -> bytes | None:
+        """What :meth:`close` sends, when nothing in it waits or needs a coroutine: no
+        decision pending, nothing unparsed or held, no hook to run at the end (as for
+        ``tool_rules``). ``None`` otherwise, and :meth:`close` sends it all."""
+        if self._waiting is not None or self._held is not None or not self._parser.drained:
+            return None
+        if self._cut:
+            return b""
+        chain = self._chain
+        if chain.observes_response or self._texts.holding() or (
+            chain.adds_at_end and not self._ending
+        ):
+            return None
+        out = b"" if self._ending else self._end_blocks([])
+        return out + self._decoder.render_end("end_turn") if self._ended else out
 
     async def close(self) -> AsyncIterator[bytes]:
         """End of the upstream: deliver what is still held, then observe the response."""
@@ -305,6 +330,39 @@ class StreamEnforcer:
             self._backlog.append(part)  # another block's: after the held one is decided
         return b""
 
+    def _decide_now(self, part: StreamPart) -> bytes | None:
+        """What :meth:`_decide_part` sends for ``part``, when that needs no wait: a block
+        starting to be held, a tool call whose hooks finish at their first step (as rules
+        do), the response's end with nothing to add. ``None`` when the part is left to
+        :meth:`_decide_part` (a tool call's hook that waits goes on there, not again)."""
+        held, block = self._held, part.block
+        if held is not None:
+            if not isinstance(block, ToolCall):  # a text block's hooks: in decide()
+                return None
+            hook = None
+            if self._chain.reads_tool_calls:
+                hook = ToolCallHook(self._context, block)
+                work = self._chain.run(hook, self._decisions, self._trace)
+                try:
+                    awaited = work.send(None)
+                except StopIteration:
+                    pass
+                else:
+                    self._started = hook, work, awaited
+                    return None
+            held.append(part)
+            self._held = None
+            return self._tool_decided(hook, block, held)
+        if self._texts.takes(part):
+            return None
+        if part.kind is PartKind.BLOCK_START:
+            self._held = [part]
+            return b""
+        if self._texts.holding() or (self._chain.adds_at_end and not self._ending):
+            return None
+        out = b"" if self._ending else self._end_blocks([])
+        return out if self._ended else out + self._decoder.forward(part)
+
     async def _part(self, part: StreamPart) -> AsyncIterator[bytes | None]:
         settled = self._settle(part)
         if settled is None:
@@ -342,21 +400,18 @@ class StreamEnforcer:
         if block is None:  # the upstream stopped inside the block: decide on what arrived
             block = self._decoder.finish().blocks[held[0].index or 0]
         if isinstance(block, ToolCall) and not self._chain.reads_tool_calls:
-            self._tools.append(held)  # held only to stay after text added at the end
-            if not self._tools_last:
-                yield self._send_tools()
+            yield self._tool_decided(None, block, held)
         elif isinstance(block, ToolCall):
-            hook = ToolCallHook(self._context, block)
-            async for out in self._decide(hook):
-                yield out
-            self._outcome.calls += 1
-            if hook.blocked is not None:
-                self._outcome.blocked += 1
-                self._outcome.refusals.append(Text(refusal_text(block, hook.blocked)))
+            if self._started is not None:  # feed_now began it, and it waits
+                hook, work, awaited = self._started
+                self._started = None
+                async for out in self._waited(resumed(work, awaited)):
+                    yield out
             else:
-                self._tools.append(held if hook.call == block else hook.call)
-                if not self._tools_last:
-                    yield self._send_tools()
+                hook = ToolCallHook(self._context, block)
+                async for out in self._decide(hook):
+                    yield out
+            yield self._tool_decided(hook, block, held)
         elif isinstance(block, Text):
             decided: list[str] = []
             # In this task: None when it is about to wait, then a keepalive each interval.
@@ -371,6 +426,21 @@ class StreamEnforcer:
             async for out in self._part(part):
                 yield out
 
+    def _tool_decided(
+        self, hook: ToolCallHook | None, block: ToolCall, held: list[StreamPart]
+    ) -> bytes:
+        """The bytes to send now for a tool call (``held``: its parts) that ``hook`` decided
+        on (``None``: no hook reads tool calls, it was held only to stay after text added
+        at the end): none if it was blocked (its refusal goes at the end)."""
+        if hook is not None:
+            self._outcome.calls += 1
+            if hook.blocked is not None:
+                self._outcome.blocked += 1
+                self._outcome.refusals.append(Text(refusal_text(block, hook.blocked)))
+                return b""
+        self._tools.append(held if hook is None or hook.call == block else hook.call)
+        return b"" if self._tools_last else self._send_tools()
+
     def _send_tools(self) -> bytes:
         """The allowed tool calls kept so far, as the client is to receive them."""
         out = b""
@@ -382,6 +452,16 @@ class StreamEnforcer:
         self._tools = []
         return out
 
+    def _end_blocks(self, added: list[str]) -> bytes:
+        """Before the response's end: the refusals, the text ``added`` at the end, then the
+        tool calls kept for the end; the gateway writes the end itself if every call was
+        blocked."""
+        self._ending = True
+        texts = [*self._outcome.refusals, *(Text(text) for text in added)]
+        out = b"".join(self._decoder.render_block(text) for text in texts)
+        self._ended = self._outcome.all_blocked
+        return out + self._send_tools()
+
     async def _run_text(self, text: str, decided: list[str]) -> None:
         decided.append(
             await self._chain.run_text(self._context, text, self._decisions, self._trace)
@@ -390,7 +470,11 @@ class StreamEnforcer:
     async def _decide(self, hook: Hook) -> AsyncIterator[bytes | None]:
         """Run the chain on ``hook`` in this task: ``None`` when it is about to wait (what
         was gathered goes first), then a keepalive every interval while it waits."""
-        work = self._chain.run(hook, self._decisions, self._trace)
+        async for out in self._waited(self._chain.run(hook, self._decisions, self._trace)):
+            yield out
+
+    async def _waited(self, work: Coroutine[Any, Any, None]) -> AsyncIterator[bytes | None]:
+        """Run ``work`` in this task, as :meth:`_decide` does."""
         async for waiting in eagerly(work, self._keepalive_s):
             yield KEEPALIVE if waiting else None
 
@@ -405,16 +489,13 @@ class StreamEnforcer:
             yield out
         if not self._ending:
             self._ending = True
-            texts = list(self._outcome.refusals)
+            added: list[str] = []
             if self._chain.adds_at_end:
                 end = EndHook(self._context)
                 async for keepalive in self._decide(end):
                     yield keepalive
-                texts += [Text(text) for text in end.added]
-            out = b"".join(self._decoder.render_block(text) for text in texts)
-            out += self._send_tools()
-            self._ended = self._outcome.all_blocked
-            if out:
+                added = end.added
+            if out := self._end_blocks(added):
                 yield out
         if upstream_ended and self._ended:
             yield self._decoder.render_end("end_turn")

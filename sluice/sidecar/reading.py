@@ -113,6 +113,7 @@ class ResponseReader:
         "_allowance",
         "_bounds",
         "_chain",
+        "_closed",
         "_context",
         "_decisions",
         "_head",
@@ -150,6 +151,7 @@ class ResponseReader:
         self._head = b""  # the first bytes, until they tell the framing
         self._held = 0  # bytes received and not yet sent on
         self._reader: StreamEnforcer | BodyEnforcer | None = None
+        self._closed = False  # the stream's end was sent by feed_now
 
     @property
     def framing(self) -> Framing | None:
@@ -190,6 +192,9 @@ class ResponseReader:
             return b""
         try:
             out = self._sent(reader.feed_now(chunk))
+            if end and not reader.waiting and (ending := reader.close_now()) is not None:
+                self._closed = True  # the end needed no coroutine: rest() has nothing to do
+                return out + self._sent(ending)
         except ValueError as exc:  # EventTooLarge, FormatError...
             raise _unreadable(exc) from None
         if not reader.waiting:
@@ -199,7 +204,9 @@ class ResponseReader:
     def needs_rest(self, end: bool) -> bool:
         """Whether :meth:`rest` has anything to do after :meth:`feed_now`: a decision to
         make, or the end (``end``)."""
-        return end or (isinstance(self._reader, StreamEnforcer) and self._reader.waiting)
+        if isinstance(self._reader, StreamEnforcer):
+            return (end and not self._closed) or self._reader.waiting
+        return end
 
     async def rest(self, end: bool) -> AsyncIterator[bytes]:
         """What :meth:`feed` sends after :meth:`feed_now`: decisions, then the end if

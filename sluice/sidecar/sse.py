@@ -200,6 +200,18 @@ class SSEParser:
             self._start = self._scan = 0
         return taken
 
+    @property
+    def drained(self) -> bool:
+        """Whether everything added was read: :meth:`close` would return no event."""
+        return (
+            not self._cr
+            and self._start == len(self._buf)
+            and self._event is None
+            and self._data is None
+            and self._id is None
+            and not self._comments
+        )
+
     def holds_event(self) -> bool:
         """Whether what is unread holds a whole event (after :meth:`skim`: one it left,
         for :meth:`feed` or :meth:`next_event` to read)."""
