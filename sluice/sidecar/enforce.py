@@ -274,8 +274,10 @@ class StreamEnforcer:
         if self._cut:
             return b""
         chain = self._chain
-        if chain.observes_response or self._texts.holding() or (
-            chain.adds_at_end and not self._ending
+        if (
+            chain.observes_response
+            or self._texts.holding()
+            or (chain.adds_at_end and not self._ending)
         ):
             return None
         out = b"" if self._ending else self._end_blocks([])

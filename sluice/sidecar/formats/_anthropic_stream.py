@@ -19,6 +19,8 @@ A redacted thinking block becomes ``Thinking("", signature=<its data>, redacted=
 
 from __future__ import annotations
 
+import json
+
 from sluice.model import Block, Format, Text, Thinking, ToolCall
 from sluice.sidecar.formats._base import PartKind, StreamPart, check_status
 from sluice.sidecar.formats._blocks import BlockStream
@@ -100,6 +102,34 @@ _PIECES: dict[str, tuple[str, type]] = {
     "thinking_delta": ("thinking", Thinking),
 }
 
+# An argument delta as Anthropic writes it; the index and the quoted piece go between.
+_ARGUMENT_HEAD = '{"type":"content_block_delta","index":'
+_ARGUMENT_PIECE = ',"delta":{"type":"input_json_delta","partial_json":'
+_STRING = json.JSONDecoder()  # one JSON string, escapes and all
+
+
+def _argument_delta(data: str) -> tuple[int, str] | None:
+    """The wire index and the piece of a tool call's argument delta written exactly as
+    Anthropic writes it (its keys in its order, nothing else), read without building the
+    object; ``None`` for any other data, which is parsed as usual."""
+    if not data.startswith(_ARGUMENT_HEAD) or not data.endswith('"}}'):
+        return None
+    comma = data.find(",", len(_ARGUMENT_HEAD))
+    wire = data[len(_ARGUMENT_HEAD) : comma]
+    if not (wire.isascii() and wire.isdigit()) or (wire[0] == "0" and wire != "0"):
+        return None  # (JSON writes no leading zero)
+    quoted = data[comma + len(_ARGUMENT_PIECE) : -2]
+    if not data.startswith(_ARGUMENT_PIECE, comma) or len(quoted) < 2 or quoted[0] != '"':
+        return None
+    inner = quoted[1:-1]
+    if "\\" not in inner and '"' not in inner and inner.isprintable():
+        return int(wire), inner  # no escape: the piece is the text between the quotes
+    try:
+        piece = _STRING.decode(quoted)
+    except ValueError:  # not one string: something else follows it
+        return None
+    return (int(wire), piece) if isinstance(piece, str) and "\\ud" not in quoted.lower() else None
+
 
 class AnthropicStream(BlockStream):
     """Decoder and writer for one Messages stream; see :class:`StreamDecoder`."""
@@ -122,6 +152,14 @@ class AnthropicStream(BlockStream):
         if self._skimmed is not None and event.event == "content_block_delta":
             return [StreamPart(PartKind.BLOCK_DELTA, event, self._skimmed)]
         try:
+            if event.event == "content_block_delta" and (
+                found := _argument_delta(event.data)
+            ):  # a tool call's arguments streaming, as most deltas read here are
+                wire, piece = found
+                index = self._index.get(wire)
+                if index is not None and self._builders[index].holds(ToolCall):
+                    self._builders[index].add(piece)
+                    return [StreamPart(PartKind.BLOCK_DELTA, event, index, delta=piece)]
             return [self._read(load_object(event.data), event)]
         except FormatError:
             return [StreamPart(PartKind.ERROR, event)]

@@ -111,8 +111,11 @@ def load_object(body: bytes | str) -> JSON:
     if not isinstance(value, dict):
         raise wrong("", "an object", value)
     # Only an escape can make a surrogate: skip the walk for the bodies that hold none.
-    raw = body.encode(errors="surrogatepass") if isinstance(body, str) else body
-    if b"\\ud" in raw or b"\\uD" in raw:
+    if isinstance(body, str):
+        escaped = "\\ud" in body or "\\uD" in body
+    else:
+        escaped = b"\\ud" in body or b"\\uD" in body
+    if escaped:
         _check_unicode(value, "")
     return value
 

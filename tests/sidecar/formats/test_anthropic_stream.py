@@ -7,6 +7,8 @@ import json
 import anthropic as sdk
 import pytest
 from anthropic.types import RawMessageStreamEvent
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from sluice.model import Block, Text, Thinking, ToolCall, ToolResult
@@ -273,3 +275,96 @@ def test_text_read_or_renumbered_is_fed() -> None:
     renumbered = skimming()
     renumbered.render_block(Text("added by the gateway"))
     assert renumbered.unread(delta_event("Hi")) == 0
+
+
+_TOOL_START = (
+    b'event: content_block_start\ndata: {"type":"content_block_start","index":0,'
+    b'"content_block":{"type":"tool_use","id":"toolu_1","name":"Bash","input":{}}}\n\n'
+)
+
+
+def _argument_part(data: str) -> StreamPart:
+    """The part for ``data``, a delta event of an open tool call at index 0."""
+    decoder, _ = started()
+    decoder.feed(SSEParser().feed(_TOOL_START)[0])
+    event = SSEParser().feed(f"event: content_block_delta\ndata: {data}\n\n".encode())[0]
+    [part] = decoder.feed(event)
+    return part
+
+
+@given(piece=st.text(), ascii_only=st.booleans())
+def test_an_argument_delta_reads_the_same_piece_however_it_is_escaped(
+    piece: str, ascii_only: bool
+) -> None:
+    # Anthropic's own spelling is read without building the object: the piece must be
+    # the one the JSON says, quotes, backslashes, control characters and all.
+    quoted = json.dumps(piece, ensure_ascii=ascii_only)
+    data = (
+        '{"type":"content_block_delta","index":0,'
+        f'"delta":{{"type":"input_json_delta","partial_json":{quoted}}}}}'
+    )
+    part = _argument_part(data)
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in piece):
+        assert part.kind is K.ERROR  # a lone surrogate, which no provider accepts
+    else:
+        assert (part.kind, part.index, part.delta) == (K.BLOCK_DELTA, 0, piece)
+
+
+@pytest.mark.parametrize(
+    ("data", "delta"),
+    [
+        # Spelt otherwise than Anthropic writes it: read by the general path, the same way.
+        (
+            '{"index":0,"type":"content_block_delta","delta":{"type":"input_json_delta",'
+            '"partial_json":"ab"}}',
+            "ab",
+        ),
+        (
+            '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta",'
+            '"partial_json":"ab","extra":"x"}}',
+            "ab",
+        ),
+        (
+            '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta",'
+            '"partial_json":"a\\"b"}}',
+            'a"b',
+        ),
+        # Not valid: an error part, as before.
+        (
+            '{"type":"content_block_delta","index":00,"delta":{"type":"input_json_delta",'
+            '"partial_json":"ab"}}',
+            None,
+        ),
+        (
+            '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta",'
+            '"partial_json":"a"b"}}',
+            None,
+        ),
+        (
+            '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta",'
+            '"partial_json":"a\x01b"}}',
+            None,
+        ),
+        (
+            '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta",'
+            '"partial_json":5"}}',
+            None,
+        ),
+    ],
+)
+def test_an_argument_delta_spelt_otherwise_is_read_as_json_reads_it(
+    data: str, delta: str | None
+) -> None:
+    part = _argument_part(data)
+    if delta is None:
+        assert part.kind is K.ERROR
+    else:
+        assert (part.kind, part.delta) == (K.BLOCK_DELTA, delta)
+
+
+def test_an_argument_delta_of_a_block_not_open_is_an_error_part() -> None:
+    data = (
+        '{"type":"content_block_delta","index":3,'
+        '"delta":{"type":"input_json_delta","partial_json":"ab"}}'
+    )
+    assert _argument_part(data).kind is K.ERROR
