@@ -124,6 +124,28 @@ async def test_a_slow_hook_sends_keepalives() -> None:
     assert out.replace(KEEPALIVE, b"") == recording(name).data
 
 
+@pytest.mark.parametrize("fmt", list(Format))
+@pytest.mark.parametrize("sleep_s", [0, 0.01])
+async def test_each_tool_call_is_judged_once_whether_its_hook_waits_or_not(
+    fmt: Format, sleep_s: float
+) -> None:
+    """A hook that need not wait is decided as the chunk is read; one that waits goes on
+    from where it stopped. Either way each call is judged once and the verdict holds."""
+    judged: list[str] = []
+
+    class Counted(BlockTools):
+        async def tool_call(self, hook: ToolCallHook) -> None:
+            judged.append(hook.call.name)
+            await super().tool_call(hook)
+
+    name, first, second = WITH_TOOLS[fmt]
+    policy = chain((Counted, {"tools": [second], "sleep_s": sleep_s}))
+    out, decisions = await enforce(fmt, recording(name).data, policy, chunk=4096)
+    assert sorted(judged) == sorted([first, second])  # in the order the calls complete
+    assert tool_calls(read(fmt, out)) == [first]
+    assert [d.action for d in decisions] == ["block"]
+
+
 def whole_stream_enforcer(policy_chain: Chain) -> tuple[StreamEnforcer, bytes]:
     data = recording(WITH_TOOLS[Format.ANTHROPIC][0]).data
     decoder = adapter_for(Format.ANTHROPIC).stream_decoder(read_text=False)
