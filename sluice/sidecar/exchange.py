@@ -616,7 +616,10 @@ class Exchange:
         if reader is None:
             return self._delivered(chunk, end), None
         try:
-            out = reader.feed_now(chunk, end) if events is None else reader.feed_events_now(events)
+            if events is None:
+                out = reader.feed_now(chunk, end)
+            else:
+                out = reader.feed_events_now(events, end)
         except CutShort as cut:
             return self._cut_pieces(cut, end), None
         if reader.needs_rest(end):

@@ -192,9 +192,8 @@ class ResponseReader:
             return b""
         try:
             out = self._sent(reader.feed_now(chunk))
-            if end and not reader.waiting and (ending := reader.close_now()) is not None:
-                self._closed = True  # the end needed no coroutine: rest() has nothing to do
-                return out + self._sent(ending)
+            if end and (ending := self._ended_now(reader)) is not None:
+                return out + ending
         except ValueError as exc:  # EventTooLarge, FormatError...
             raise _unreadable(exc) from None
         if not reader.waiting:
@@ -232,12 +231,12 @@ class ResponseReader:
     async def feed_events(self, events: list[SSEEvent], end: bool) -> AsyncIterator[bytes]:
         """Events already parsed (a translated stream's, so its framing is SSE); ``end``:
         the last. Raises :class:`CutShort` as :meth:`feed` does."""
-        if out := self.feed_events_now(events):
+        if out := self.feed_events_now(events, end):
             yield out
         async for out in self.rest(end):
             yield out
 
-    def feed_events_now(self, events: list[SSEEvent]) -> bytes:
+    def feed_events_now(self, events: list[SSEEvent], end: bool = False) -> bytes:
         """What :meth:`feed_events` sends before any decision, as :meth:`feed_now`."""
         if self._reader is None:
             self._reader = self._start(Framing.SSE)
@@ -248,11 +247,21 @@ class ResponseReader:
             self._held += len(event.raw)
         try:
             out = self._sent(reader.feed_events_now(events))
+            if end and (ending := self._ended_now(reader)) is not None:
+                return out + ending
         except ValueError as exc:  # FormatError: events out of the format's order
             raise _unreadable(exc) from None
         if not reader.waiting:
             self._check_stream(reader)
         return out
+
+    def _ended_now(self, reader: StreamEnforcer) -> bytes | None:
+        """The stream's end, when it needs no coroutine (then :meth:`rest` has nothing left
+        to do); else ``None``, and :meth:`rest` sends it."""
+        if reader.waiting or (ending := reader.close_now()) is None:
+            return None
+        self._closed = True
+        return self._sent(ending)
 
     def _check_stream(self, reader: StreamEnforcer) -> None:
         if reader.cut:  # a budget ended the stream: the rest is dropped, not held
