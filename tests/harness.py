@@ -38,11 +38,19 @@ __all__ = [
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A port free now, and never one this run of the tests handed out before: two
+    gateways configured before either starts must not be given the same one."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port: int = sock.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def _wait_for(predicate: Any, timeout: float, what: str, log: Path | None = None) -> None:
@@ -196,7 +204,27 @@ def gateway_config(
     return config
 
 
-def start_gateway(workdir: Path, config: dict[str, Any]) -> Gateway:
+# The ports gateway_config picks, picked again when one was taken before the gateway bound
+# it (a free port is only free until someone binds it: another test's client, say).
+_PORTS = (("listener", "port"), ("envoy", "admin_port"), ("envoy", "stats_port"), ("admin", "port"))
+
+
+def start_gateway(workdir: Path, config: dict[str, Any], attempts: int = 3) -> Gateway:
+    """``sluice run`` with ``config``, ready; if a port it was given was taken meanwhile,
+    again with new ones (``config`` is updated in place)."""
+    for attempt in range(attempts):
+        try:
+            return _start_gateway(workdir, config)
+        except RuntimeError as exc:
+            if "Address already in use" not in str(exc) or attempt == attempts - 1:
+                raise
+            for section, key in _PORTS:
+                if key in config.get(section, {}):
+                    config[section][key] = free_port()
+    raise AssertionError("unreachable")
+
+
+def _start_gateway(workdir: Path, config: dict[str, Any]) -> Gateway:
     config_path = workdir / "sluice.yaml"
     config_path.write_text(yaml.safe_dump(config))
     log = workdir / "gateway.log"
