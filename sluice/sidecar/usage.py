@@ -3,7 +3,7 @@
 A response on its way to the client is often not parsed at all (pass-through), yet the
 metrics and the access log need its token usage and its time to first token.
 :class:`ResponseMeter` finds both in the bytes as they pass: a substring test per chunk, a
-small regular expression only on the chunks that hold a usage key, and, until the first
+small regular expression only where a usage key ends, and, until the first
 generated content was seen, one search for the format's first-content marker.
 
 Usage, whatever the wire format, comes out as the OpenTelemetry GenAI conventions count it:
@@ -19,6 +19,7 @@ Usage, whatever the wire format, comes out as the OpenTelemetry GenAI convention
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from sluice.model import Format
 
@@ -41,6 +42,19 @@ _FIRST_CONTENT = {
     ),
     Format.OPENAI_RESPONSES: re.compile(rb'"type"\s*:\s*"response\.[a-z_.]+\.delta"'),
 }
+
+
+def counts(window: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """Each count in ``window`` as ``(key, digits)``, in order: what ``_COUNT.findall``
+    finds, without running the expression over the whole window (a stream's chunk is
+    mostly text; its few keys are found by a substring search, and each is matched from
+    the quote that opens it, the nearest one before, as a key holds no quote)."""
+    end = window.find(_KEY_END)
+    while end != -1:
+        quote = window.rfind(b'"', 0, end)
+        if quote != -1 and (found := _COUNT.match(window, quote)) is not None:
+            yield found.group(1), found.group(2)
+        end = window.find(_KEY_END, end + 1)
 
 
 class ResponseMeter:
@@ -74,9 +88,8 @@ class ResponseMeter:
         self._tail = window[-_TAIL:]
         if self._marker is not None and self._marker.search(window) is not None:
             self.first_token, self._marker = now, None
-        if _KEY_END in window:
-            for key, value in _COUNT.findall(window):
-                self._counts[key] = int(value)  # counts are cumulative: the last one holds
+        for key, value in counts(window):
+            self._counts[key] = int(value)  # counts are cumulative: the last one holds
 
     def usage(self) -> dict[str, int]:
         """The counts reported, by :data:`TOKEN_TYPES` name; types not reported are absent."""

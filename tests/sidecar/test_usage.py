@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sluice.model import Format
+from sluice.sidecar import usage
 from sluice.sidecar.usage import ResponseMeter
 
 ANTHROPIC = (
@@ -95,3 +98,12 @@ def test_nothing_reported_is_empty() -> None:
     meter = ResponseMeter(Format.OPENAI_CHAT, started=0.0)
     meter.feed(b'data: {"choices":[]}\n\n', now=1.0)
     assert meter.usage() == {}
+
+
+# What makes and unmakes a count: quotes, escaped quotes, key characters, separators, digits.
+_PIECES = [b'"', b'\\"', b'tokens"', b"tokens", b"input_", b"_", b"A", b"7", b"42", b":", b" "]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map(b"".join))
+def test_counts_are_what_the_expression_finds_in_the_whole_window(window: bytes) -> None:
+    assert list(usage.counts(window)) == usage._COUNT.findall(window)
