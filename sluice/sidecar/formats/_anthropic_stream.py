@@ -20,6 +20,7 @@ A redacted thinking block becomes ``Thinking("", signature=<its data>, redacted=
 from __future__ import annotations
 
 import json
+import re
 
 from sluice.model import Block, Format, Text, Thinking, ToolCall
 from sluice.sidecar.formats._base import PartKind, StreamPart, check_status
@@ -94,7 +95,9 @@ def _event(data: JSON) -> bytes:
     return encode_event(dump(data), data["type"])  # Anthropic always names its events
 
 
-_DELTA_EVENT = b"event: content_block_delta\n"
+# Whole delta events, one after another: each its ``event:`` line, then lines none of
+# which starts with ``event`` (which could rename it), then the blank line that ends it.
+_DELTA_EVENTS = re.compile(rb"(?:event: content_block_delta\n(?:(?!event)[^\n]+\n)*\n)*")
 _BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
 _PIECES: dict[str, tuple[str, type]] = {
     "text_delta": ("text", Text),
@@ -171,13 +174,8 @@ class AnthropicStream(BlockStream):
         line starting with ``event``, which could rename it."""
         if self._skimmed is None or not self._numbering.identity:
             return start
-        end = start
-        while data.startswith(_DELTA_EVENT, end):
-            stop = data.find(b"\n\n", end)
-            if stop == -1 or data.find(b"\nevent", end, stop) != -1:
-                break
-            end = stop + 2
-        return end
+        found = _DELTA_EVENTS.match(data, start)  # (it matches at least nothing)
+        return start if found is None else found.end()
 
     def passes(self, event: SSEEvent) -> bool:
         """Whether ``event`` is a delta of the text block being skimmed, numbered as

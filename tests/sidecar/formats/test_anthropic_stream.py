@@ -7,7 +7,7 @@ import json
 import anthropic as sdk
 import pytest
 from anthropic.types import RawMessageStreamEvent
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
@@ -268,6 +268,30 @@ def test_deltas_of_a_text_block_nobody_reads_pass_unfed() -> None:
 )
 def test_anything_but_deltas_of_the_skimmed_block_is_fed(chunk: bytes) -> None:
     assert skimming().unread(chunk) == 0
+
+
+def _whole_deltas(data: bytes, start: int) -> int:
+    """Where the delta events from ``start`` end, told event by event: each starts with its
+    ``event:`` line, ends at the first blank line and has no line starting with ``event``."""
+    end = start
+    while data.startswith(b"event: content_block_delta\n", end):
+        stop = data.find(b"\n\n", end)
+        if stop == -1 or data.find(b"\nevent", end, stop) != -1:
+            return end
+        end = stop + 2
+    return end
+
+
+_SOUP = [delta_event("Hi"), b"event: content_block_delta\n", b"event: ping\n", b"event", b"data: x"]
+
+
+@given(st.lists(st.sampled_from([*_SOUP, b"\n", b"\n\n", b"e", b"v"]), max_size=30))
+@example([delta_event("Hi"), b"data: x", b"\n\n"])  # an unnamed event after one: not a delta
+@example([delta_event("Hi")[:-1], b"event", b"\n\n"])  # a second event line renames it
+def test_skimmed_deltas_end_where_the_events_say(pieces: list[bytes]) -> None:
+    data = b"".join(pieces)
+    assert skimming().unread(data) == _whole_deltas(data, 0)
+    assert skimming().unread(bytearray(b"xx" + data), 2) == _whole_deltas(b"xx" + data, 2)
 
 
 def test_text_read_or_renumbered_is_fed() -> None:
