@@ -122,7 +122,7 @@ class StreamEnforcer:
         self._ending = False  # the response's end has begun: everything pending was sent
         self._ended = False  # the gateway wrote the end itself (every tool call was blocked)
         # Text blocks released as they stream (text_delta hooks).
-        self._texts = TextWindows(chain, decoder, context, self._decide)
+        self._texts = TextWindows(chain, decoder, context)
         self._sent_at = time.monotonic()  # when the client last received something
         # A part fed that waits for a decision, and what was fed after it (see ``decide``).
         self._waiting: StreamPart | None = None
@@ -380,7 +380,7 @@ class StreamEnforcer:
             async for out in self._release():
                 yield out
         elif self._texts.takes(part):
-            async for out in self._texts.part(part):
+            async for out in self._texts.part(part, self._decide):
                 yield out
         elif part.kind is PartKind.BLOCK_START:
             self._held = [part]
@@ -487,7 +487,7 @@ class StreamEnforcer:
             # The upstream stopped inside a held block: decide on what arrived.
             async for out in self._release():
                 yield out
-        async for out in self._texts.release():  # text still held goes first
+        async for out in self._texts.release(self._decide):  # text still held goes first
             yield out
         if not self._ending:
             self._ending = True

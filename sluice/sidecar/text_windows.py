@@ -31,20 +31,18 @@ class _Window:
     delivered: str = ""
 
 
-class TextWindows:
-    """The windows of one response stream. ``decide`` runs a hook, yielding keepalives."""
+Decide = Callable[[Hook], AsyncIterator[bytes | None]]  # runs a hook, yielding keepalives
 
-    def __init__(
-        self,
-        chain: Chain,
-        decoder: StreamDecoder,
-        context: ExchangeContext,
-        decide: Callable[[Hook], AsyncIterator[bytes | None]],
-    ) -> None:
+
+class TextWindows:
+    """The windows of one response stream. Each call that may run the chain's hooks is
+    given ``decide``, which runs one (the enforcer's own: kept here, it would make a
+    reference cycle that only the garbage collector frees, for every stream)."""
+
+    def __init__(self, chain: Chain, decoder: StreamDecoder, context: ExchangeContext) -> None:
         self._chain = chain
         self._decoder = decoder
         self._context = context
-        self._decide = decide
         self._windows: dict[int, _Window] = {}
         # Parts whose block ends with them (a Chat chunk carrying text and finish_reason).
         self._last_pieces: set[int] = set()
@@ -76,7 +74,7 @@ class TextWindows:
             ):
                 self._last_pieces.add(id(part))
 
-    async def part(self, part: StreamPart) -> AsyncIterator[bytes | None]:
+    async def part(self, part: StreamPart, decide: Decide) -> AsyncIterator[bytes | None]:
         """The bytes to send for ``part`` (one that :meth:`takes`)."""
         index = part.index or 0
         if part.kind is PartKind.BLOCK_START:
@@ -87,7 +85,7 @@ class TextWindows:
             window = self._windows[index]
             piece = part.delta
         if piece is None:  # the block ends, or an event of it that is not text: release all
-            async for out in self._release(index, window):
+            async for out in self._release(index, window, decide):
                 yield out
             if part.kind is PartKind.BLOCK_STOP:
                 del self._windows[index]
@@ -97,7 +95,7 @@ class TextWindows:
         last = id(part) in self._last_pieces
         self._last_pieces.discard(id(part))
         released = ""
-        async for item in self._run(window, final=last):
+        async for item in self._run(window, decide, final=last):
             if isinstance(item, str):
                 released = item
             else:
@@ -107,29 +105,33 @@ class TextWindows:
         else:
             yield self._decoder.forward_text(part, released, window.delivered)
 
-    async def release(self) -> AsyncIterator[bytes | None]:
+    async def release(self, decide: Decide) -> AsyncIterator[bytes | None]:
         """Everything still held, decided as final (the response is ending)."""
         for index, window in list(self._windows.items()):
-            async for out in self._release(index, window):
+            async for out in self._release(index, window, decide):
                 yield out
 
-    async def _release(self, index: int, window: _Window) -> AsyncIterator[bytes | None]:
+    async def _release(
+        self, index: int, window: _Window, decide: Decide
+    ) -> AsyncIterator[bytes | None]:
         if not window.held:
             return
-        async for item in self._run(window, final=True):
+        async for item in self._run(window, decide, final=True):
             if isinstance(item, str):
                 if item:
                     yield self._decoder.render_text(index, item)
             else:
                 yield item
 
-    async def _run(self, window: _Window, *, final: bool) -> AsyncIterator[bytes | str | None]:
+    async def _run(
+        self, window: _Window, decide: Decide, *, final: bool
+    ) -> AsyncIterator[bytes | str | None]:
         """Run the chain's ``text_delta`` hooks over ``window``; yield keepalives while they
         run, then the text released (a ``str``), which leaves the window."""
         text = window.held
         floor = len(text) if final else max(0, len(text) - self._chain.hold)
         hook = TextDeltaHook(self._context, text, final=final, floor=floor)
-        async for keepalive in self._decide(hook):
+        async for keepalive in decide(hook):
             yield keepalive
         settled = max(hook.settled, hook.floor)
         released, window.held = hook.text[:settled], hook.text[settled:]
