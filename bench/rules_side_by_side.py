@@ -1,6 +1,6 @@
 """Sidecar CPU per ext_proc message of ``tool_rules`` against noop, two gateways side by side.
 
-    python -m bench.rules_side_by_side [--rounds 3] [--duration 6] [--no-store]
+    python -m bench.rules_side_by_side [--rounds 3] [--duration 6] [--no-store] [--pin]
 
 Both gateways (one worker each, the default event log unless ``--no-store``) run at once
 in front of the same fake upstream, and the ``make bench`` loads that end in tool calls
@@ -10,11 +10,18 @@ measures one setup minutes after the other. Prints, per scenario, each round's Â
 message of both and their ratio, and the ratio per request: at rest the messages per
 request vary with how Envoy happens to cut the stream (from round to round, and between
 the two gateways), and move the per-message figure with them.
+
+Where the stream is cut depends on the machine's load: on two cores, the gateway that spends
+more CPU slows the upstream and the load client, whose writes then arrive further apart
+and are read as more, smaller messages. ``--pin`` keeps them apart: both gateways on the
+last core, this process, the upstream and the load on the others, so that the upstream's
+writes arrive alike for both and each gateway's cost per message is taken on the same cuts.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 from contextlib import ExitStack
 from typing import Any
@@ -33,9 +40,14 @@ def _cpu(row: Row) -> tuple[float, float]:
     return row.cpu_us_per_msg, row.cpu_us_per_req
 
 
-def main(rounds: int, duration: float, store: bool) -> None:
+def main(rounds: int, duration: float, store: bool, pin: bool = False) -> None:
     extra: dict[str, Any] = {} if store else {"store_url": None}
     rows: dict[tuple[str, str], list[Row]] = {}
+    cores = sorted(os.sched_getaffinity(0))
+    if pin:
+        if len(cores) < 2:
+            raise SystemExit("--pin needs two cores: the gateways on one, the load on another")
+        os.sched_setaffinity(0, set(cores[:-1]))  # the upstream and the load inherit it
     with short_tempdir() as workdir:
         upstream = start_fake_upstream(workdir)
         try:
@@ -46,6 +58,8 @@ def main(rounds: int, duration: float, store: bool) -> None:
                     )
                     for name, chain in (("noop", []), ("tool_rules", [{"name": "tool_rules"}]))
                 ]
+                for setup in setups if pin else []:
+                    setup.pin({cores[-1]})
                 for number in range(rounds):
                     for scenario in SCENARIOS:
                         for setup in setups if number % 2 == 0 else setups[::-1]:
@@ -81,5 +95,8 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=6.0, help="seconds per measurement")
     parser.add_argument("--no-store", action="store_true", help="both without the event log")
+    parser.add_argument(
+        "--pin", action="store_true", help="the gateways on one core, the load on the others"
+    )
     args = parser.parse_args()
-    main(args.rounds, args.duration, not args.no_store)
+    main(args.rounds, args.duration, not args.no_store, args.pin)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -32,6 +33,7 @@ class Setup:
     sidecar_pids: list[int] = field(default_factory=list)
     writer_pid: int | None = None  # the event-log writer, when the store is on
     headers: dict[str, str] = field(default_factory=dict)  # sent with every request (a key)
+    gateway_pid: int | None = None  # ``sluice run``: Envoy, the workers and the writer below it
 
     def sidecar_cpu_ns(self) -> int:
         """CPU time used so far by every thread of every sidecar worker, in ns."""
@@ -41,6 +43,14 @@ class Setup:
         """CPU time used so far by the event-log writer process, in ns."""
         return _cpu_ns([self.writer_pid] if self.writer_pid else [])
 
+    def pin(self, cores: set[int]) -> None:
+        """Run every thread of the gateway's processes on ``cores`` only (threads started
+        later inherit it)."""
+        assert self.gateway_pid is not None, "only a gateway started by the bench is pinned"
+        for pid in _process_tree(self.gateway_pid):
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                os.sched_setaffinity(int(task.name), cores)
+
     def ext_proc_messages(self) -> int:
         """ext_proc messages Envoy sent to the sidecar so far."""
         if self.admin_url is None:
@@ -49,6 +59,15 @@ class Setup:
         with urllib.request.urlopen(url) as response:
             stats = json.load(response)["stats"]
         return sum(int(s["value"]) for s in stats)
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            pids.extend(_process_tree(int(child)))
+    return pids
 
 
 def _cpu_ns(pids: list[int]) -> int:
@@ -146,7 +165,12 @@ def sidecar(
     try:
         name = name or ("sidecar" if workers == 1 else f"sidecar x{workers}")
         yield Setup(
-            name, gateway.url, gateway.admin_url, gateway.worker_pids(), gateway.event_log_pid()
+            name,
+            gateway.url,
+            gateway.admin_url,
+            gateway.worker_pids(),
+            gateway.event_log_pid(),
+            gateway_pid=gateway.process.pid,
         )
     finally:
         gateway.stop()
