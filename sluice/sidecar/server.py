@@ -273,6 +273,18 @@ def _held_back(
     return out, None if pending is None else _streamed(pending, False)
 
 
+def _replies_now(exchange: Exchange, pieces: list[bytes], end: bool) -> list[pb.ProcessingResponse]:
+    """The replies for a response chunk's ``pieces`` when nothing is left to wait for; on
+    the last chunk (``end``), the last reply carries the end and what the exchange used."""
+    if not end:
+        return [_streamed(piece, False) for piece in pieces]
+    *before, last = pieces or [b""]
+    return [
+        *(_streamed(piece, False) for piece in before),
+        _charged(_streamed(last, True), exchange),
+    ]
+
+
 def _take(
     exchange: Exchange, chunk: bytes, end: bool
 ) -> tuple[list[bytes], AsyncIterator[bytes] | None]:
@@ -386,11 +398,11 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                         continue
                     end = exchange.ended = body.end_of_stream
                     pieces, rest = _take(exchange, body.body, end)
-                    if rest is None and not end:  # most chunks: no decision to wait for
+                    if rest is None:  # most chunks, the last included: no decision to wait for
                         if metrics is not None:
                             metrics.message(kind, time.perf_counter() - started)
-                        for piece in pieces:
-                            yield _streamed(piece, False)
+                        for reply in _replies_now(exchange, pieces, end):
+                            yield reply
                         continue
                     async for reply in self._replies(exchange, pieces, rest, end):
                         yield reply
@@ -528,20 +540,23 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
     ) -> AsyncIterator[pb.ProcessingResponse]:
         """The replies for a response chunk whose ``pieces`` came at once and ``rest`` (if
         any) after them; on the last chunk (``end``), the last reply carries the end."""
+        if rest is None:
+            for reply in _replies_now(exchange, pieces, end):
+                yield reply
+            return
         pending: bytes | None = None  # on the last chunk, held back one step to carry the end
         for out in pieces:
             pending, reply = _held_back(pending, out, end)
             if reply is not None:
                 yield reply
-        if rest is not None:
-            try:
-                async for out in rest:
-                    pending, reply = _held_back(pending, out, end)
-                    if reply is not None:
-                        yield reply
-            except Exception:
-                log.exception("response body on %s", exchange.path)
-                pending = (pending or b"") + exchange.fail(_INTERNAL_ERROR)
+        try:
+            async for out in rest:
+                pending, reply = _held_back(pending, out, end)
+                if reply is not None:
+                    yield reply
+        except Exception:
+            log.exception("response body on %s", exchange.path)
+            pending = (pending or b"") + exchange.fail(_INTERNAL_ERROR)
         if pending is not None:
             yield _charged(_streamed(pending, end), exchange) if end else _streamed(pending, end)
         elif end:
