@@ -195,11 +195,17 @@ async def test_malformed_event(claude: anthropic.AsyncAnthropic) -> None:
 
 
 async def test_early_close(claude: anthropic.AsyncAnthropic) -> None:
-    with pytest.raises(httpx2.RemoteProtocolError):
+    # The body ends before its last chunk. The SDK up to 2.16 lets httpx's error through;
+    # from 2.17 it raises its own connection error, caused by httpx's.
+    with pytest.raises((httpx2.RemoteProtocolError, anthropic.APIConnectionError)) as raised:
         async with claude.messages.stream(
             model="early_close", max_tokens=100, messages=USER
         ) as stream:
             await stream.get_final_message()
+    error = raised.value
+    cause = error.__cause__ if isinstance(error, anthropic.APIConnectionError) else error
+    assert isinstance(cause, httpx2.RemoteProtocolError)
+    assert "incomplete chunked read" in str(cause)
 
 
 @pytest.mark.parametrize("script", ["midstream_error", "malformed", "early_close"])
