@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,21 +17,25 @@ from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.exchange import Continue, Exchange
 from sluice.sidecar.llm_client import ModelClients
 from sluice.sidecar.routes import RouteTable
+from tests.sidecar.formats.recorded_streams import recording
 
-RECORDED = Path(__file__).parent / "formats" / "recorded"
-CASES: dict[
-    Format, tuple[str, str, dict[str, Any]]
-] = {  # a streamed answer with a tool call, and the request it answers
+USER = [{"role": "user", "content": "hi"}]
+CASES: dict[Format, tuple[str, str, dict[str, Any]]] = {
+    # Where the request goes, the recorded answer with a tool call, the request.
     Format.ANTHROPIC: (
         "/v1/messages",
-        "anthropic_thinking_tools.sse",
-        {"model": "claude-sonnet-4-6", "max_tokens": 100, "stream": True},
+        "anthropic_thinking_tools",
+        {"model": "claude-sonnet-4-6", "max_tokens": 100, "stream": True, "messages": USER},
     ),
-    Format.OPENAI_CHAT: ("/v1/chat/completions", "openai_chat_tools.sse", {"model": "gpt-5"}),
+    Format.OPENAI_CHAT: (
+        "/v1/chat/completions",
+        "openai_chat_tools",
+        {"model": "gpt-5", "stream": True, "messages": USER},
+    ),
     Format.OPENAI_RESPONSES: (
         "/v1/responses",
-        "openai_responses_reasoning_tools.sse",
-        {"model": "gpt-5", "stream": True},
+        "openai_responses_reasoning_tools",
+        {"model": "gpt-5", "stream": True, "input": "hi"},
     ),
 }
 CHAINS = {
@@ -55,17 +58,13 @@ def collector_off() -> Iterator[None]:
 
 
 async def _stream(fmt: Format, policies: list[dict[str, Any]]) -> None:
-    path, recording, request = CASES[fmt]
-    if fmt is Format.OPENAI_RESPONSES:
-        request = {**request, "input": "hi"}
-    else:
-        request = {**request, "messages": [{"role": "user", "content": "hi"}], "stream": True}
+    path, name, request = CASES[fmt]
     config = GatewayConfig.model_validate({"policies": policies, "store_url": None})
     exchange = Exchange(ChainSet(config, ModelClients()))
     await exchange.on_request_headers(RouteTable(config.routes), {":path": path})
     assert isinstance(await exchange.on_request_body(json.dumps(request).encode()), Continue)
     exchange.on_response_headers(200, "text/event-stream")
-    stream = (RECORDED / recording).read_bytes()
+    stream = recording(name).data
     half = len(stream) // 2  # cut inside the stream: what is held waits across chunks
     sent = [out async for out in exchange.on_response_chunk(stream[:half], False)]
     sent += [out async for out in exchange.on_response_chunk(stream[half:], True)]
