@@ -58,8 +58,9 @@ def main(rounds: int, duration: float, store: bool, pin: bool = False) -> None:
                     )
                     for name, chain in (("noop", []), ("tool_rules", [{"name": "tool_rules"}]))
                 ]
-                for setup in setups if pin else []:
-                    setup.pin({cores[-1]})
+                if pin:
+                    for setup in setups:
+                        setup.pin({cores[-1]})
                 for number in range(rounds):
                     for scenario in SCENARIOS:
                         for setup in setups if number % 2 == 0 else setups[::-1]:
