@@ -241,8 +241,16 @@ class StreamEnforcer:
                 out += settled
                 if self._backlog and self._held is None:  # what queued behind a decided block
                     parts, number, self._backlog = [*self._backlog, *parts[number:]], 0, []
-            if self._held is None and self._skims:  # text nobody reads goes unparsed
+            if self._skims and self._held is None:  # text nobody reads goes unparsed
                 out += self._parser.skim(b"", decoder.unread)
+            elif (
+                self._skims
+                and self._left is None
+                and (run := self._parser.skim(b"", decoder.argument_run))
+            ):  # a held tool call's argument deltas, taken as one part (with an output
+                # limit, each is counted on its own)
+                parts = [decoder.argument_part(run)]
+                continue
             event = next(events, None)
             if event is None:
                 return out

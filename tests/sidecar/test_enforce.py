@@ -6,6 +6,8 @@ import asyncio
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sluice.hooks import ToolCallHook
 from sluice.model import Format, Response, Text, ToolCall
@@ -307,3 +309,96 @@ async def test_a_decoder_that_skims_text_gives_the_same_stream(chunk: int) -> No
             outputs.append(out)
         assert outputs[0] == outputs[1]
         assert tool_calls(read(Format.ANTHROPIC, outputs[1])) == ["Read"]
+
+
+def _anthropic_calls(arguments: dict[str, list[str]], ensure_ascii: bool) -> bytes:
+    """A stream written as Anthropic writes it (compact JSON): a text block, then a call
+    of each tool named in ``arguments``, its arguments streamed in those pieces."""
+
+    def event(data: dict[str, object]) -> bytes:
+        dumped = json.dumps(data, ensure_ascii=ensure_ascii, separators=(",", ":"))
+        return f"event: {data['type']}\ndata: {dumped}\n\n".encode()
+
+    def delta(index: int, delta: dict[str, str]) -> bytes:
+        return event({"type": "content_block_delta", "index": index, "delta": delta})
+
+    message = {"id": "msg_1", "type": "message", "role": "assistant", "content": []}
+    out = event({"type": "message_start", "message": message})
+    out += event({"type": "content_block_start", "index": 0, "content_block": TEXT_START})
+    out += delta(0, {"type": "text_delta", "text": "Let me look."})
+    out += event({"type": "content_block_stop", "index": 0})
+    for index, (name, pieces) in enumerate(arguments.items(), start=1):
+        start = {"type": "tool_use", "id": f"toolu_{index}", "name": name, "input": {}}
+        out += event({"type": "content_block_start", "index": index, "content_block": start})
+        for piece in pieces:
+            out += delta(index, {"type": "input_json_delta", "partial_json": piece})
+        out += event({"type": "content_block_stop", "index": index})
+    out += event({"type": "message_delta", "delta": {"stop_reason": "tool_use"}})
+    return out + event({"type": "message_stop"})
+
+
+TEXT_START = {"type": "text", "text": ""}
+
+
+def _events(data: bytes) -> list[tuple[str | None, object]]:
+    """The events a client reads from ``data``, their data parsed (however spelt)."""
+    return [(e.event, json.loads(e.data or "null")) for e in SSEParser().feed(data)]
+
+
+# Argument pieces: plain, and what must be escaped or is not ASCII (read event by event).
+_PIECES = st.lists(
+    st.text(max_size=10) | st.sampled_from(['{"command": "', '"', "\\", "\n", "é", "😀", "\x7f"]),
+    max_size=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    bash=_PIECES,
+    read_=_PIECES,
+    ensure_ascii=st.booleans(),
+    read_text=st.booleans(),
+    chunk=st.integers(1, 400),
+    blocked=st.sampled_from([(), ("Bash",), ("Read",), ("Bash", "Read")]),
+)
+async def test_a_held_calls_argument_deltas_taken_at_once_read_as_one_by_one(
+    bash: list[str],
+    read_: list[str],
+    ensure_ascii: bool,
+    read_text: bool,
+    chunk: int,
+    blocked: tuple[str, ...],
+) -> None:
+    """The argument deltas of a held call, fed as bytes, are taken a run at a time: the
+    client gets the bytes, renumbered after a blocked call, and the policy the call, that
+    reading the same stream event by event gives."""
+    data = _anthropic_calls({"Bash": bash, "Read": read_}, ensure_ascii)
+    outputs, decisions = [], []
+    for as_bytes in (True, False):
+        decided: list[Decision] = []
+        enforcer = StreamEnforcer(
+            chain((BlockTools, {"tools": list(blocked)})),
+            adapter_for(Format.ANTHROPIC).stream_decoder(read_text=read_text),
+            context(),
+            decided,
+        )
+        out = b""
+        if as_bytes:
+            for start in range(0, len(data), chunk):
+                async for piece in enforcer.feed(data[start : start + chunk]):
+                    out += piece
+        else:  # parsed already: every event read on its own
+            async for piece in enforcer.feed_events(SSEParser().feed(data)):
+                out += piece
+        async for piece in enforcer.close():
+            out += piece
+        outputs.append(out)
+        decisions.append([(d.action, d.reason) for d in decided])
+    if blocked != ("Read",):  # (else Bash is renumbered: its events are written anew)
+        assert outputs[0] == outputs[1]
+    assert _events(outputs[0]) == _events(outputs[1])
+    assert decisions[0] == decisions[1]
+    response = read(Format.ANTHROPIC, outputs[0])
+    kept = {"Bash": "".join(bash), "Read": "".join(read_)}
+    calls = {b.name: b.arguments for b in response.blocks if isinstance(b, ToolCall)}
+    assert calls == {name: args for name, args in kept.items() if name not in blocked}

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
-from sluice.model import Block, Format, Text, Thinking, ToolCall
+from sluice.model import Block, Format, Response, Text, Thinking, ToolCall
 from sluice.sidecar.formats._base import PartKind, StreamPart, check_status
 from sluice.sidecar.formats._blocks import BlockStream
 from sluice.sidecar.formats._errors import FormatError
@@ -111,6 +112,29 @@ _ARGUMENT_PIECE = ',"delta":{"type":"input_json_delta","partial_json":'
 _STRING = json.JSONDecoder()  # one JSON string, escapes and all
 
 
+_STOP_HEAD = '{"type":"content_block_stop","index":'
+_MESSAGE_STOP = '{"type":"message_stop"}'
+_MESSAGE_HEADS = {
+    "message_start": '{"type":"message_start","message":{',
+    "message_delta": '{"type":"message_delta","delta":{',
+}
+_MESSAGE_KINDS = {"message_start": PartKind.MESSAGE_START, "message_delta": PartKind.MESSAGE_DELTA}
+
+
+def _wire_index(digits: str) -> int | None:
+    """``digits`` as JSON writes a block index (no sign, no leading zero), else ``None``."""
+    if not (digits.isascii() and digits.isdigit()) or (digits[0] == "0" and digits != "0"):
+        return None
+    return int(digits)
+
+
+def _stop_index(data: str) -> int | None:
+    """The index of a ``content_block_stop`` written exactly as Anthropic writes it."""
+    if not data.startswith(_STOP_HEAD) or not data.endswith("}"):
+        return None
+    return _wire_index(data[len(_STOP_HEAD) : -1])
+
+
 def _argument_delta(data: str) -> tuple[int, str] | None:
     """The wire index and the piece of a tool call's argument delta written exactly as
     Anthropic writes it (its keys in its order, nothing else), read without building the
@@ -118,20 +142,37 @@ def _argument_delta(data: str) -> tuple[int, str] | None:
     if not data.startswith(_ARGUMENT_HEAD) or not data.endswith('"}}'):
         return None
     comma = data.find(",", len(_ARGUMENT_HEAD))
-    wire = data[len(_ARGUMENT_HEAD) : comma]
-    if not (wire.isascii() and wire.isdigit()) or (wire[0] == "0" and wire != "0"):
-        return None  # (JSON writes no leading zero)
+    if (wire := _wire_index(data[len(_ARGUMENT_HEAD) : comma])) is None:
+        return None
     quoted = data[comma + len(_ARGUMENT_PIECE) : -2]
     if not data.startswith(_ARGUMENT_PIECE, comma) or len(quoted) < 2 or quoted[0] != '"':
         return None
     inner = quoted[1:-1]
     if "\\" not in inner and '"' not in inner and inner.isprintable():
-        return int(wire), inner  # no escape: the piece is the text between the quotes
+        return wire, inner  # no escape: the piece is the text between the quotes
     try:
         piece = _STRING.decode(quoted)
     except ValueError:  # not one string: something else follows it
         return None
-    return (int(wire), piece) if isinstance(piece, str) and "\\ud" not in quoted.lower() else None
+    return (wire, piece) if isinstance(piece, str) and "\\ud" not in quoted.lower() else None
+
+
+# A JSON string's inside, printable ASCII and escapes only (no escaped surrogate: one half
+# alone decodes otherwise than joined to its pair), unrolled so that it cannot backtrack.
+_ASCII_STRING = rb'[ !#-\[\]-~]*(?:\\(?:["\\/bfnrt]|u(?![dD][89abAB])[0-9a-fA-F]{4})[ !#-\[\]-~]*)*'
+
+
+# Where an event of a run gives its index (never inside a piece, whose quotes are escaped).
+_RUN_INDEX = b"\ndata: " + _ARGUMENT_HEAD.encode() + b"%d,"
+
+
+@lru_cache(maxsize=64)
+def _argument_events(wire: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """The run of a tool call's argument deltas at ``wire`` written as Anthropic writes
+    them, and one such event with its piece (still escaped) as the group."""
+    head = b"event: content_block_delta\ndata: " + _ARGUMENT_HEAD.encode() + b"%d" % wire
+    event = re.escape(head + _ARGUMENT_PIECE.encode()) + b'"(' + _ASCII_STRING + b')"\\}\\}\n\n'
+    return re.compile(b"(?:" + event + b")*"), re.compile(event)
 
 
 class AnthropicStream(BlockStream):
@@ -143,6 +184,8 @@ class AnthropicStream(BlockStream):
         # With text unread: the open text block, whose deltas pass without being parsed
         # (blocks stream one at a time, so a delta belongs to the block that is open).
         self._skimmed: int | None = None
+        self._arguments: int | None = None  # the wire index of the open tool call
+        self._unread_meta: list[str] = []  # message_start and _delta data, read when asked
         self._index: dict[int, int] = {}  # wire index -> neutral index
         self._wire: list[int] = []  # neutral index -> wire index
         self._foreign: set[int] = set()  # wire indices of blocks the model does not represent
@@ -150,20 +193,30 @@ class AnthropicStream(BlockStream):
 
     def feed(self, event: SSEEvent) -> list[StreamPart]:
         """The part for one upstream event; see the module docstring for the mapping."""
-        if event.data is None or event.event == "ping":
+        name, data = event.event, event.data
+        if data is None or name == "ping":
             return [StreamPart(PartKind.OTHER, event)]  # no need to parse what nobody reads
-        if self._skimmed is not None and event.event == "content_block_delta":
+        if self._skimmed is not None and name == "content_block_delta":
             return [StreamPart(PartKind.BLOCK_DELTA, event, self._skimmed)]
         try:
-            if event.event == "content_block_delta" and (
-                found := _argument_delta(event.data)
-            ):  # a tool call's arguments streaming, as most deltas read here are
-                wire, piece = found
+            # Events written exactly as Anthropic writes them are read without building
+            # their object; any other spelling is parsed.
+            if name == "content_block_delta" and (found := _argument_delta(data)):
+                wire, piece = found  # a tool call's arguments, as most deltas read here are
                 index = self._index.get(wire)
                 if index is not None and self._builders[index].holds(ToolCall):
                     self._builders[index].add(piece)
                     return [StreamPart(PartKind.BLOCK_DELTA, event, index, delta=piece)]
-            return [self._read(load_object(event.data), event)]
+            elif name == "content_block_stop" and (stop := _stop_index(data)) is not None:
+                return [self._stop(stop, event)]
+            elif name == "message_stop" and data == _MESSAGE_STOP:
+                return [StreamPart(PartKind.MESSAGE_STOP, event)]
+            elif name in _MESSAGE_HEADS and data.startswith(_MESSAGE_HEADS[name]):
+                # Id, model, usage and stop reason are read when asked for (finish,
+                # render_end), in the order they came: nothing in the stream waits on them.
+                self._unread_meta.append(data)
+                return [StreamPart(_MESSAGE_KINDS[name], event)]
+            return [self._read(load_object(data), event)]
         except FormatError:
             return [StreamPart(PartKind.ERROR, event)]
 
@@ -176,6 +229,29 @@ class AnthropicStream(BlockStream):
             return start
         found = _DELTA_EVENTS.match(data, start)  # (it matches at least nothing)
         return start if found is None else found.end()
+
+    def argument_run(self, data: bytes | bytearray, start: int = 0) -> int:
+        """Where the events from ``start`` in ``data`` that are argument deltas of the open
+        tool call, written exactly as Anthropic writes them (printable ASCII), end: they may
+        be read at once, by :meth:`argument_part`."""
+        if self._arguments is None:
+            return start
+        found = _argument_events(self._arguments)[0].match(data, start)  # (matches nothing)
+        return start if found is None else found.end()
+
+    def argument_part(self, run: bytes) -> StreamPart:
+        """The one part for a ``run`` of argument deltas that :meth:`argument_run` found: the
+        pieces joined, the events' bytes as they came."""
+        wire = self._arguments
+        if wire is None:
+            raise ValueError("argument deltas read at once outside a tool call")
+        joined = b"".join(_argument_events(wire)[1].findall(run)).decode("ascii")
+        piece = _STRING.decode(f'"{joined}"') if "\\" in joined else joined
+        index = self._index[wire]
+        self._builders[index].add(piece)
+        return StreamPart(
+            PartKind.BLOCK_DELTA, SSEEvent(run, "content_block_delta"), index, delta=piece
+        )
 
     def passes(self, event: SSEEvent) -> bool:
         """Whether ``event`` is a delta of the text block being skimmed, numbered as
@@ -212,29 +288,60 @@ class AnthropicStream(BlockStream):
             self._wire.append(wire)
             if not self._read_text and isinstance(block, Text):
                 self._skimmed = index
+            self._arguments = wire if isinstance(block, ToolCall) else None
             return StreamPart(PartKind.BLOCK_START, event, index, block)
         if kind == "content_block_stop":
-            wire = need(obj, "index", int, "")
-            if (index := self._index.get(wire)) is None:
-                return self._unknown(wire, event)
-            self._skimmed = None
-            return StreamPart(PartKind.BLOCK_STOP, event, index, self._builders[index].close())
+            return self._stop(need(obj, "index", int, ""), event)
         if kind == "message_delta":
-            delta = need(obj, "delta", dict, "")
-            if (stop_reason := opt(delta, "stop_reason", str, "delta")) is not None:
-                self._response.stop_reason = stop_reason
-            read_usage(self._response.usage, opt(obj, "usage", dict, ""), "usage", USAGE)
+            self._message_delta(obj)
             return StreamPart(PartKind.MESSAGE_DELTA, event)
         if kind == "message_start":
-            message = need(obj, "message", dict, "")
-            self._response.id = opt(message, "id", str, "message")
-            self._response.model = opt(message, "model", str, "message")
-            usage = opt(message, "usage", dict, "message")
-            read_usage(self._response.usage, usage, "message.usage", USAGE)
+            self._message_start(obj)
             return StreamPart(PartKind.MESSAGE_START, event)
         if kind == "message_stop":
             return StreamPart(PartKind.MESSAGE_STOP, event)
         return StreamPart(PartKind.ERROR if kind == "error" else PartKind.OTHER, event)
+
+    def _stop(self, wire: int, event: SSEEvent) -> StreamPart:
+        if (index := self._index.get(wire)) is None:
+            return self._unknown(wire, event)
+        self._skimmed = self._arguments = None
+        return StreamPart(PartKind.BLOCK_STOP, event, index, self._builders[index].close())
+
+    def _message_start(self, obj: JSON) -> None:
+        self._read_meta()  # those before it first: later counts replace earlier ones
+        message = need(obj, "message", dict, "")
+        self._response.id = opt(message, "id", str, "message")
+        self._response.model = opt(message, "model", str, "message")
+        usage = opt(message, "usage", dict, "message")
+        read_usage(self._response.usage, usage, "message.usage", USAGE)
+
+    def _message_delta(self, obj: JSON) -> None:
+        self._read_meta()
+        delta = need(obj, "delta", dict, "")
+        if (stop_reason := opt(delta, "stop_reason", str, "delta")) is not None:
+            self._response.stop_reason = stop_reason
+        read_usage(self._response.usage, opt(obj, "usage", dict, ""), "usage", USAGE)
+
+    def _read_meta(self) -> None:
+        """Read the ``message_start`` and ``message_delta`` events :meth:`feed` passed
+        unread, in order (one that cannot be read is skipped, as when read at once)."""
+        unread, self._unread_meta = self._unread_meta, []
+        for data in unread:
+            try:
+                obj = load_object(data)
+                kind = obj.get("type")
+                if kind == "message_start":
+                    self._message_start(obj)
+                elif kind == "message_delta":
+                    self._message_delta(obj)
+            except FormatError:
+                continue
+
+    def finish(self) -> Response:
+        """See :meth:`StreamDecoder.finish`."""
+        self._read_meta()
+        return super().finish()
 
     def _unknown(self, wire: int, event: SSEEvent) -> StreamPart:
         # A block of a type the model does not represent passes; one never started is an error.
@@ -265,6 +372,8 @@ class AnthropicStream(BlockStream):
                 self._open.remove(out)
         if out == wire:
             return event.raw
+        if event.data is None:  # a run of argument deltas: each event's index rewritten
+            return event.raw.replace(_RUN_INDEX % wire, _RUN_INDEX % out)
         obj = load_object(event.data or "")
         obj["index"] = out
         # The upstream's event name, kept even when its data names no type.
@@ -310,6 +419,7 @@ class AnthropicStream(BlockStream):
     def render_end(self, stop_reason: str) -> bytes:
         """Open blocks closed, then ``message_delta`` (with the usage read so far) and
         ``message_stop``."""
+        self._read_meta()
         usage = self._response.usage
         counts = {
             "output_tokens": usage.output_tokens or 0,  # the SDK requires it

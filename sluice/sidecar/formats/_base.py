@@ -102,6 +102,17 @@ class StreamDecoder(Protocol):
         need not be fed, its bytes go on as they are."""
         ...
 
+    def argument_run(self, data: bytes | bytearray, start: int = 0) -> int:
+        """Where the whole events from ``start`` in ``data`` (LF line ends) that add to the
+        arguments of the open tool call, and that can be read at once, end (``start`` if
+        none): a held call takes them as one part, :meth:`argument_part`."""
+        ...
+
+    def argument_part(self, run: bytes) -> StreamPart:
+        """The one part for the events ``run`` that :meth:`argument_run` found: its delta
+        the pieces joined, its event's ``raw`` the events' bytes (``data`` ``None``)."""
+        ...
+
     def forward(self, part: StreamPart) -> bytes:
         """The bytes to send for an upstream part the client is to receive (``b""`` if none)."""
         ...

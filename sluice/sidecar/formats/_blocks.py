@@ -11,6 +11,7 @@ from sluice.sidecar.formats._errors import FormatError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from sluice.sidecar.formats._base import StreamPart
     from sluice.sidecar.formats._json import JSON
     from sluice.sidecar.sse import SSEEvent
 
@@ -164,6 +165,14 @@ class BlockStream:
     def passes(self, event: SSEEvent) -> bool:
         """See :meth:`StreamDecoder.passes`: a format that reads every event says none."""
         return False
+
+    def argument_run(self, data: bytes | bytearray, start: int = 0) -> int:
+        """See :meth:`StreamDecoder.argument_run`: a format that reads every event says none."""
+        return start
+
+    def argument_part(self, run: bytes) -> StreamPart:
+        """See :meth:`StreamDecoder.argument_part` (never called: no run is found)."""
+        raise NotImplementedError
 
     def finish(self) -> Response:
         """The response as read so far: blocks in stream order (an unfinished one as far as

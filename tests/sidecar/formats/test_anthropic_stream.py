@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from sluice.model import Block, Text, Thinking, ToolCall, ToolResult
 from sluice.sidecar.formats import PartKind, StreamPart
 from sluice.sidecar.formats.anthropic import AnthropicStream
-from sluice.sidecar.sse import SSEParser
+from sluice.sidecar.sse import SSEEvent, SSEParser
 from tests.sidecar.formats.recorded_streams import (
     BASH,
     READ,
@@ -392,3 +392,129 @@ def test_an_argument_delta_of_a_block_not_open_is_an_error_part() -> None:
         '"delta":{"type":"input_json_delta","partial_json":"ab"}}'
     )
     assert _argument_part(data).kind is K.ERROR
+
+
+def _argument_event(piece: str, index: int = 0, ensure_ascii: bool = True) -> bytes:
+    data = {
+        "type": "content_block_delta",
+        "index": index,
+        "delta": {"type": "input_json_delta", "partial_json": piece},
+    }
+    dumped = json.dumps(data, ensure_ascii=ensure_ascii, separators=(",", ":"))
+    return f"event: content_block_delta\ndata: {dumped}\n\n".encode()
+
+
+def _in_a_tool_call() -> AnthropicStream:
+    decoder, _ = started()
+    decoder.feed(SSEParser().feed(_TOOL_START)[0])
+    return decoder
+
+
+@given(pieces=st.lists(st.text(max_size=8), max_size=6), ensure_ascii=st.booleans())
+@example(pieces=["\x7f", 'a"b\\'], ensure_ascii=True)
+@example(pieces=["é"], ensure_ascii=False)
+def test_a_run_of_argument_deltas_reads_as_its_events_do(
+    pieces: list[str], ensure_ascii: bool
+) -> None:
+    """A run is the argument deltas as Anthropic writes them, in printable ASCII, from
+    the start; its one part adds what those events, fed one by one, add."""
+    events = [_argument_event(piece, ensure_ascii=ensure_ascii) for piece in pieces]
+    data = b"".join(events)
+    taken = 0
+    for piece, event in zip(pieces, events, strict=True):
+        # Where a run should end: the first event not in printable ASCII, or escaping a
+        # surrogate (half of a character beyond the BMP, which a run leaves to be read alone).
+        line = event[:-2].split(b"\n")[1]
+        if (
+            not all(0x20 <= byte < 0x7F for byte in line)
+            or max(map(ord, piece), default=0) > 0xFFFF
+        ):
+            break
+        taken += len(event)
+    run = _in_a_tool_call()
+    assert run.argument_run(data) == taken
+    one_by_one = _in_a_tool_call()
+    expected = "".join(
+        p.delta or "" for e in SSEParser().feed(data[:taken]) for p in one_by_one.feed(e)
+    )
+    if taken:
+        part = run.argument_part(data[:taken])
+        assert (part.kind, part.index, part.delta, part.event) == (
+            K.BLOCK_DELTA,
+            0,
+            expected,
+            SSEEvent(data[:taken], "content_block_delta"),
+        )
+    assert run.finish().blocks == one_by_one.finish().blocks
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        _argument_event('"\ud83d'),  # half of a pair: alone, it is not valid Unicode
+        _argument_event("x", index=1),  # another block's
+        _argument_event("é", ensure_ascii=False),  # not ASCII: read as it comes
+        b'event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, '
+        b'"delta": {"type": "input_json_delta", "partial_json": "x"}}\n\n',  # spelt otherwise
+        _argument_event("x")[:-1],  # not whole yet
+    ],
+)
+def test_a_run_of_argument_deltas_ends_before_an_event_to_read_alone(event: bytes) -> None:
+    first = _argument_event('{"command": ')
+    assert _in_a_tool_call().argument_run(first + event + first) == len(first)
+
+
+def test_no_run_outside_a_tool_call() -> None:
+    decoder = _in_a_tool_call()
+    stop = b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+    [part] = decoder.feed(SSEParser().feed(stop)[0])
+    assert part.kind is K.BLOCK_STOP
+    assert decoder.argument_run(_argument_event("x")) == 0
+    assert skimming().argument_run(_argument_event("x")) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "index"),
+    [
+        ('{"type":"content_block_stop","index":0}', K.BLOCK_STOP, 0),
+        ('{"index":0,"type":"content_block_stop"}', K.BLOCK_STOP, 0),  # spelt otherwise
+        ('{"type":"content_block_stop","index":00}', K.ERROR, None),  # not JSON
+        ('{"type":"content_block_stop","index":7}', K.ERROR, None),  # never started
+        ('{"type":"content_block_stop","index":0,"x":1}', K.BLOCK_STOP, 0),
+    ],
+)
+def test_a_block_stop_reads_the_same_however_spelt(
+    data: str, kind: PartKind, index: int | None
+) -> None:
+    decoder = _in_a_tool_call()
+    event = SSEParser().feed(f"event: content_block_stop\ndata: {data}\n\n".encode())[0]
+    [part] = decoder.feed(event)
+    assert (part.kind, part.index) == (kind, index)
+
+
+@pytest.mark.parametrize("spelt_as_anthropic", [(True, True), (True, False), (False, True)])
+def test_usage_and_stop_reason_read_later_come_in_the_order_sent(
+    spelt_as_anthropic: tuple[bool, bool],
+) -> None:
+    """``message_start`` and ``message_delta`` as Anthropic writes them are read only when
+    asked for, others at once: either way the later counts replace the earlier ones."""
+
+    def event(data: dict[str, object], compact: bool) -> bytes:
+        dumped = json.dumps(data, separators=(",", ":") if compact else (", ", ": "))
+        return f"event: {data['type']}\ndata: {dumped}\n\n".encode()
+
+    usage = {"input_tokens": 12, "output_tokens": 1}
+    message = {"id": "msg_1", "model": "claude-x", "content": [], "usage": usage}
+    start = event({"type": "message_start", "message": message}, spelt_as_anthropic[0])
+    delta = {"stop_reason": "end_turn", "stop_sequence": None}
+    end = event(
+        {"type": "message_delta", "delta": delta, "usage": {"output_tokens": 9}},
+        spelt_as_anthropic[1],
+    )
+    decoder = AnthropicStream()
+    kinds = [p.kind for e in SSEParser().feed(start + end) for p in decoder.feed(e)]
+    assert kinds == [K.MESSAGE_START, K.MESSAGE_DELTA]
+    response = decoder.finish()
+    assert (response.id, response.model, response.stop_reason) == ("msg_1", "claude-x", "end_turn")
+    assert (response.usage.input_tokens, response.usage.output_tokens) == (12, 9)
+    assert b'"output_tokens":9' in decoder.render_end("end_turn")
