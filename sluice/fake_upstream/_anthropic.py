@@ -112,7 +112,7 @@ class _Stream:
             )
         ]
         if index == 0:
-            events.append(json_event("ping", {"type": "ping"}))
+            events.append(SseEvent("ping", '{"type": "ping"}'))  # spelt as the API does
         if isinstance(block, ToolCallBlock):
             # The real API opens every tool call's JSON with an empty fragment.
             events.append(_delta(index, {"type": "input_json_delta", "partial_json": ""}))

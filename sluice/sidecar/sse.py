@@ -175,18 +175,19 @@ class SSEParser:
         The rest is left to :meth:`next_event` (or :meth:`feed`)."""
         limit = self._max_event
         buf = self._buf
-        # Nothing unread before it, the usual case: ``chunk`` is read where it is.
-        if (
-            self._start == len(buf)
-            and not self._cr
-            and b"\r" not in chunk
-            and unread(chunk, 0) == len(chunk)
-            and (limit is None or len(chunk) <= limit)
-        ):
-            buf.clear()
-            self._start = self._scan = 0
-            return chunk
-        self.add(chunk)
+        if chunk:  # (none: what was added before, from where reading stopped)
+            # Nothing unread before it, the usual case: ``chunk`` is read where it is.
+            if (
+                self._start == len(buf)
+                and not self._cr
+                and b"\r" not in chunk
+                and unread(chunk, 0) == len(chunk)
+                and (limit is None or len(chunk) <= limit)
+            ):
+                buf.clear()
+                self._start = self._scan = 0
+                return chunk
+            self.add(chunk)
         if self._cr:
             return b""
         start = self._start

@@ -96,9 +96,19 @@ def _event(data: JSON) -> bytes:
     return encode_event(dump(data), data["type"])  # Anthropic always names its events
 
 
-# Whole delta events, one after another: each its ``event:`` line, then lines none of
-# which starts with ``event`` (which could rename it), then the blank line that ends it.
-_DELTA_EVENTS = re.compile(rb"(?:event: content_block_delta\n(?:(?!event)[^\n]+\n)*\n)*")
+# A ping as Anthropic writes it: nothing in it to read or renumber.
+_PING = rb'event: ping\ndata: \{"type": "ping"\}\n\n'
+_PINGS = re.compile(b"(?:" + _PING + b")*")
+# Whole delta events and pings, one after another: each delta its ``event:`` line, then
+# lines none of which starts with ``event`` (which could rename it), then the blank line
+# that ends it. As Anthropic writes them (one ``data:`` line), a simpler pattern finds
+# them sooner; the general one goes on from where it stops.
+_DELTA_EVENTS = re.compile(
+    rb"(?:event: content_block_delta\n(?:(?!event)[^\n]+\n)*\n|" + _PING + rb")*"
+)
+_DELTA_EVENTS_SPELT = re.compile(
+    rb"(?:event: content_block_delta\ndata: [^\n]*\n\n|" + _PING + rb")*"
+)
 _BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
 _PIECES: dict[str, tuple[str, type]] = {
     "text_delta": ("text", Text),
@@ -126,6 +136,29 @@ def _wire_index(digits: str) -> int | None:
     if not (digits.isascii() and digits.isdigit()) or (digits[0] == "0" and digits != "0"):
         return None
     return int(digits)
+
+
+_START_HEAD = '{"type":"content_block_start","index":'
+_TEXT_START = ',"content_block":{"type":"text","text":""}}'
+_TOOL_START = re.compile(  # id and name without escapes or control characters
+    r',"content_block":\{"type":"tool_use","id":"([^"\\\x00-\x1f]*)",'
+    r'"name":"([^"\\\x00-\x1f]*)","input":\{\}\}\}'
+)
+
+
+def _start_spelt(data: str) -> tuple[int, Text | ToolCall] | None:
+    """The index and block of a text or tool call start written exactly as Anthropic
+    writes it, else ``None``."""
+    if not data.startswith(_START_HEAD):
+        return None
+    comma = data.find(",", len(_START_HEAD))
+    if comma == -1 or (wire := _wire_index(data[len(_START_HEAD) : comma])) is None:
+        return None
+    if data.endswith(_TEXT_START) and len(data) == comma + len(_TEXT_START):
+        return wire, Text("")
+    if found := _TOOL_START.fullmatch(data, comma):
+        return wire, ToolCall(found[1], found[2], "")
+    return None
 
 
 def _stop_index(data: str) -> int | None:
@@ -207,6 +240,8 @@ class AnthropicStream(BlockStream):
                 if index is not None and self._builders[index].holds(ToolCall):
                     self._builders[index].add(piece)
                     return [StreamPart(PartKind.BLOCK_DELTA, event, index, delta=piece)]
+            elif name == "content_block_start" and (start := _start_spelt(data)) is not None:
+                return [self._started(*start, event)]
             elif name == "content_block_stop" and (stop := _stop_index(data)) is not None:
                 return [self._stop(stop, event)]
             elif name == "message_stop" and data == _MESSAGE_STOP:
@@ -222,12 +257,17 @@ class AnthropicStream(BlockStream):
 
     def unread(self, data: bytes | bytearray, start: int = 0) -> int:
         """Where the events from ``start`` in ``data`` that are deltas of the text block
-        being skimmed, numbered as upstream, end: :meth:`feed` would pass each unparsed and
-        :meth:`forward` unchanged. Each starts with its ``event:`` line and has no other
-        line starting with ``event``, which could rename it."""
-        if self._skimmed is None or not self._numbering.identity:
+        being skimmed, numbered as upstream, or pings, end, text unread: :meth:`feed` would
+        pass each unparsed and :meth:`forward` unchanged. Each delta starts with its
+        ``event:`` line and has no other line starting with ``event``, which could rename
+        it; a ping is spelt exactly as Anthropic writes it."""
+        if self._read_text:
             return start
-        found = _DELTA_EVENTS.match(data, start)  # (it matches at least nothing)
+        if self._skimmed is None or not self._numbering.identity:
+            found = _PINGS.match(data, start)  # (each matches at least nothing)
+        else:
+            spelt = _DELTA_EVENTS_SPELT.match(data, start)
+            found = _DELTA_EVENTS.match(data, start if spelt is None else spelt.end())
         return start if found is None else found.end()
 
     def argument_run(self, data: bytes | bytearray, start: int = 0) -> int:
@@ -255,7 +295,9 @@ class AnthropicStream(BlockStream):
 
     def passes(self, event: SSEEvent) -> bool:
         """Whether ``event`` is a delta of the text block being skimmed, numbered as
-        upstream (as :meth:`unread` tells from bytes)."""
+        upstream, or a ping, text unread (as :meth:`unread` tells from bytes)."""
+        if event.event == "ping":
+            return not self._read_text
         return (
             self._skimmed is not None
             and event.event == "content_block_delta"
@@ -284,12 +326,7 @@ class AnthropicStream(BlockStream):
             if block is None:
                 self._foreign.add(wire)
                 return StreamPart(PartKind.OTHER, event)
-            self._index[wire] = index = self._start(block)
-            self._wire.append(wire)
-            if not self._read_text and isinstance(block, Text):
-                self._skimmed = index
-            self._arguments = wire if isinstance(block, ToolCall) else None
-            return StreamPart(PartKind.BLOCK_START, event, index, block)
+            return self._started(wire, block, event)
         if kind == "content_block_stop":
             return self._stop(need(obj, "index", int, ""), event)
         if kind == "message_delta":
@@ -301,6 +338,14 @@ class AnthropicStream(BlockStream):
         if kind == "message_stop":
             return StreamPart(PartKind.MESSAGE_STOP, event)
         return StreamPart(PartKind.ERROR if kind == "error" else PartKind.OTHER, event)
+
+    def _started(self, wire: int, block: Block, event: SSEEvent) -> StreamPart:
+        self._index[wire] = index = self._start(block)
+        self._wire.append(wire)
+        if not self._read_text and isinstance(block, Text):
+            self._skimmed = index
+        self._arguments = wire if isinstance(block, ToolCall) else None
+        return StreamPart(PartKind.BLOCK_START, event, index, block)
 
     def _stop(self, wire: int, event: SSEEvent) -> StreamPart:
         if (index := self._index.get(wire)) is None:

@@ -270,19 +270,34 @@ def test_anything_but_deltas_of_the_skimmed_block_is_fed(chunk: bytes) -> None:
     assert skimming().unread(chunk) == 0
 
 
+PING = b'event: ping\ndata: {"type": "ping"}\n\n'  # as Anthropic writes it
+
+
 def _whole_deltas(data: bytes, start: int) -> int:
-    """Where the delta events from ``start`` end, told event by event: each starts with its
-    ``event:`` line, ends at the first blank line and has no line starting with ``event``."""
+    """Where the delta events and pings from ``start`` end, told event by event: a delta
+    starts with its ``event:`` line, ends at the first blank line and has no line starting
+    with ``event``; a ping is spelt as Anthropic writes it."""
     end = start
-    while data.startswith(b"event: content_block_delta\n", end):
+    while True:
+        if data.startswith(PING, end):
+            end += len(PING)
+            continue
+        if not data.startswith(b"event: content_block_delta\n", end):
+            return end
         stop = data.find(b"\n\n", end)
         if stop == -1 or data.find(b"\nevent", end, stop) != -1:
             return end
         end = stop + 2
-    return end
 
 
-_SOUP = [delta_event("Hi"), b"event: content_block_delta\n", b"event: ping\n", b"event", b"data: x"]
+_SOUP = [
+    delta_event("Hi"),
+    PING,
+    b"event: content_block_delta\n",
+    b"event: ping\n",
+    b"event",
+    b"data: x",
+]
 
 
 @given(st.lists(st.sampled_from([*_SOUP, b"\n", b"\n\n", b"e", b"v"]), max_size=30))
@@ -299,6 +314,19 @@ def test_text_read_or_renumbered_is_fed() -> None:
     renumbered = skimming()
     renumbered.render_block(Text("added by the gateway"))
     assert renumbered.unread(delta_event("Hi")) == 0
+
+
+def test_pings_pass_unfed_when_text_is_not_read() -> None:
+    renumbered = skimming()
+    renumbered.render_block(Text("added by the gateway"))
+    outside_text = AnthropicStream(read_text=False)  # in no block yet
+    for decoder in (skimming(), renumbered, outside_text):
+        assert decoder.unread(PING + PING + delta_event("Hi")) >= 2 * len(PING)
+        assert decoder.passes(SSEParser().feed(PING)[0])
+    reading = skimming(read_text=True)
+    assert reading.unread(PING) == 0
+    assert not reading.passes(SSEParser().feed(PING)[0])
+    assert skimming().unread(b"event: ping\ndata: {}\n\n") == 0  # spelt otherwise: fed
 
 
 _TOOL_START = (
@@ -518,3 +546,49 @@ def test_usage_and_stop_reason_read_later_come_in_the_order_sent(
     assert (response.id, response.model, response.stop_reason) == ("msg_1", "claude-x", "end_turn")
     assert (response.usage.input_tokens, response.usage.output_tokens) == (12, 9)
     assert b'"output_tokens":9' in decoder.render_end("end_turn")
+
+
+@pytest.mark.parametrize(
+    ("data", "block"),
+    [
+        (
+            '{"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}',
+            Text(""),
+        ),
+        (
+            '{"index":1,"type":"content_block_start","content_block":{"text":"","type":"text"}}',
+            Text(""),
+        ),
+        (
+            '{"type":"content_block_start","index":1,"content_block":{"type":"text","text":"Hi"}}',
+            Text("Hi"),
+        ),
+        (
+            '{"type":"content_block_start","index":1,"content_block":{"type":"tool_use",'
+            '"id":"toolu_2","name":"mcp__git__log","input":{}}}',
+            ToolCall("toolu_2", "mcp__git__log", ""),
+        ),
+        (
+            '{"type":"content_block_start","index":1,"content_block":{"type":"tool_use",'
+            '"id":"toolu_\\u0032","name":"Bash","input":{}}}',
+            ToolCall("toolu_2", "Bash", ""),
+        ),
+        (
+            '{"type":"content_block_start","index":1,"content_block":{"type":"tool_use",'
+            '"id":"toolu_2","name":"Bash","input":{"a":1}}}',
+            ToolCall("toolu_2", "Bash", '{"a":1}'),
+        ),
+        (
+            '{"type":"content_block_start","index":01,"content_block":{"type":"text","text":""}}',
+            None,
+        ),  # not JSON
+    ],
+)
+def test_a_block_start_reads_the_same_however_spelt(data: str, block: Block | None) -> None:
+    decoder, _ = started()
+    event = SSEParser().feed(f"event: content_block_start\ndata: {data}\n\n".encode())[0]
+    [part] = decoder.feed(event)
+    if block is None:
+        assert part.kind is K.ERROR
+    else:
+        assert (part.kind, part.index, part.block) == (K.BLOCK_START, 0, block)
