@@ -157,6 +157,9 @@ class StreamEnforcer:
         if self._held is None and self._waiting is None and self._left is None:
             # Text deltas nobody reads, as most of a stream is: passed on, not even parsed.
             passed = self._parser.skim(chunk, self._decoder.unread)
+            if passed and passed is chunk:  # all of it, where it is: nothing else to read
+                self._sent_at = time.monotonic()
+                return passed
         else:
             self._parser.add(chunk)
         if passed and not self._parser.holds_event():

@@ -170,7 +170,8 @@ class SSEParser:
     def skim(self, chunk: bytes, unread: Callable[[bytes | bytearray, int], int]) -> bytes:
         """For a caller that need not read some events: add ``chunk``, then take the whole
         events at the start of what is unread that ``unread`` says need no reading, as
-        bytes, unparsed (``b""`` when none; in a stream with CR line ends, always none).
+        bytes, unparsed (``b""`` when none; in a stream with CR line ends, always none;
+        ``chunk`` itself when all of it was taken where it is, nothing left unread).
         ``unread(buffer, start)`` returns where those events end (``start`` if none).
         The rest is left to :meth:`next_event` (or :meth:`feed`)."""
         limit = self._max_event
