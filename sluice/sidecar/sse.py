@@ -28,6 +28,7 @@ from typing import NamedTuple
 __all__ = ["EventTooLarge", "SSEEvent", "SSEParser", "encode_event"]
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
+_PLAIN = re.compile(rb"event: ([^\n]*)\ndata: ([^\n]*)\n\n")  # (LF streams have no CR)
 
 
 class EventTooLarge(ValueError):
@@ -124,6 +125,15 @@ class SSEParser:
 
     def _next_lf(self) -> SSEEvent | None:
         buf, start = self._buf, self._start
+        # What providers write, one ``event: `` line and one ``data: `` line, is read at
+        # once (nothing is ever pending between two events read here).
+        if (plain := _PLAIN.match(buf, start)) is not None:
+            raw = plain[0]
+            if self._max_event is not None and len(raw) > self._max_event:
+                raise EventTooLarge(len(raw), self._max_event)
+            self._start = self._scan = plain.end()
+            name, data = plain[1].decode(errors="replace"), plain[2].decode(errors="replace")
+            return SSEEvent(raw, name, data)
         # A blank line may straddle what was searched and what was added: step back one.
         end = buf.find(b"\n\n", max(self._scan - 1, start))
         if end == -1:
@@ -131,30 +141,10 @@ class SSEParser:
             return None
         raw = bytes(buf[start : end + 2])
         self._start = self._scan = end + 2
-        if (event := self._plain(raw)) is not None:
-            return event
         for line in raw[:-2].split(b"\n"):
             if line:
                 self._field(line)
         return self._make(raw)
-
-    def _plain(self, raw: bytes) -> SSEEvent | None:
-        """``raw`` read at once when it is what providers write: one ``event: `` line and
-        one ``data: `` line, nothing pending before it; else ``None``."""
-        if not raw.startswith(b"event: ") or self._data is not None or self._event is not None:
-            return None
-        line_end = raw.find(b"\n")
-        if (
-            not raw.startswith(b"data: ", line_end + 1)
-            or raw.find(b"\n", line_end + 1) != len(raw) - 2
-        ):
-            return None
-        if self._comments or self._id is not None:
-            return None
-        if self._max_event is not None and len(raw) > self._max_event:
-            raise EventTooLarge(len(raw), self._max_event)
-        name = raw[7:line_end].decode("utf-8", errors="replace")
-        return SSEEvent(raw, name, raw[line_end + 7 : -2].decode("utf-8", errors="replace"))
 
     def _compact(self) -> None:
         """Drop the events read one at a time from the buffer."""

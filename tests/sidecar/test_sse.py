@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sluice.sidecar import sse
@@ -356,3 +356,19 @@ def test_each_event_reads_the_same_one_at_a_time_and_in_the_general_parser(strea
     crlf = stream.replace(b"\n", b"\r\n")
     fields = [(e.event, e.data, e.id, e.comments) for e in read_one_at_a_time([stream])]
     assert fields == [(e.event, e.data, e.id, e.comments) for e in parse([crlf])]
+
+
+_PLAIN = b"event: a\ndata: 1\n\n"  # as providers write their events
+_LINES = [_PLAIN, b"event: a\n", b"data: {}\n", b"\n", b": c\n", b"id: 7\n", b"event\n", b"x"]
+
+
+@given(st.lists(st.sampled_from(_LINES), max_size=24), st.lists(st.integers(0, 200), max_size=6))
+@example([_PLAIN, _PLAIN], [])
+@example([_PLAIN, b"id: 7\n", _PLAIN, b"\n", _PLAIN], [20])
+def test_events_read_one_at_a_time_are_those_fed_whole(lines: list[bytes], cuts: list[int]) -> None:
+    """However lines mix (the plain ``event:`` and ``data:`` pair read at once among
+    them), reading one event at a time gives what feeding gives, fields and bytes."""
+    stream = b"".join(lines)
+    bounds = sorted({min(c, len(stream)) for c in cuts} | {0, len(stream)})
+    chunks = [stream[a:b] for a, b in itertools.pairwise(bounds)]
+    assert read_one_at_a_time(chunks) == parse([stream])
