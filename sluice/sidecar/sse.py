@@ -28,7 +28,9 @@ from typing import NamedTuple
 __all__ = ["EventTooLarge", "SSEEvent", "SSEParser", "encode_event"]
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
-_PLAIN = re.compile(rb"event: ([^\n]*)\ndata: ([^\n]*)\n\n")  # (LF streams have no CR)
+# What providers write: one ``data:`` line, after one ``event:`` line or none (LF streams
+# have no CR).
+_PLAIN = re.compile(rb"(?:event: ([^\n]*)\n)?data: ([^\n]*)\n\n")
 
 
 class EventTooLarge(ValueError):
@@ -125,15 +127,11 @@ class SSEParser:
 
     def _next_lf(self) -> SSEEvent | None:
         buf, start = self._buf, self._start
-        # What providers write, one ``event: `` line and one ``data: `` line, is read at
-        # once (nothing is ever pending between two events read here).
+        # What providers write is read at once (nothing is ever pending between two
+        # events read here).
         if (plain := _PLAIN.match(buf, start)) is not None:
-            raw = plain[0]
-            if self._max_event is not None and len(raw) > self._max_event:
-                raise EventTooLarge(len(raw), self._max_event)
             self._start = self._scan = plain.end()
-            name, data = plain[1].decode(errors="replace"), plain[2].decode(errors="replace")
-            return SSEEvent(raw, name, data)
+            return self._plain(plain)
         # A blank line may straddle what was searched and what was added: step back one.
         end = buf.find(b"\n\n", max(self._scan - 1, start))
         if end == -1:
@@ -145,6 +143,14 @@ class SSEParser:
             if line:
                 self._field(line)
         return self._make(raw)
+
+    def _plain(self, plain: re.Match[bytes]) -> SSEEvent:
+        """The event ``plain`` (a match of ``_PLAIN``) holds."""
+        raw, name = plain[0], plain[1]
+        if self._max_event is not None and len(raw) > self._max_event:
+            raise EventTooLarge(len(raw), self._max_event)
+        data = plain[2].decode(errors="replace")
+        return SSEEvent(raw, None if name is None else name.decode(errors="replace"), data)
 
     def _compact(self) -> None:
         """Drop the events read one at a time from the buffer."""
@@ -218,10 +224,14 @@ class SSEParser:
         # A blank line may straddle what was searched and what was added: step back one.
         search = max(self._scan - 1, 0)
         while (end := buf.find(b"\n\n", search)) != -1:
-            for line in buf[start:end].split(b"\n"):
-                if line:
-                    self._field(bytes(line))
-            events.append(self._make(bytes(buf[start : end + 2])))
+            raw = bytes(buf[start : end + 2])
+            if (plain := _PLAIN.fullmatch(raw)) is not None:  # what providers write
+                events.append(self._plain(plain))
+            else:
+                for line in raw[:-2].split(b"\n"):
+                    if line:
+                        self._field(line)
+                events.append(self._make(raw))
             start = search = end + 2
         if start:
             del buf[:start]

@@ -359,16 +359,29 @@ def test_each_event_reads_the_same_one_at_a_time_and_in_the_general_parser(strea
 
 
 _PLAIN = b"event: a\ndata: 1\n\n"  # as providers write their events
-_LINES = [_PLAIN, b"event: a\n", b"data: {}\n", b"\n", b": c\n", b"id: 7\n", b"event\n", b"x"]
+_LINES = [
+    _PLAIN,
+    b"data: 2\n\n",  # as Chat Completions writes its chunks
+    b"event: a\n",
+    b"data: {}\n",
+    b"\n",
+    b": c\n",
+    b"id: 7\n",
+    b"event\n",
+    b"x",
+]
 
 
 @given(st.lists(st.sampled_from(_LINES), max_size=24), st.lists(st.integers(0, 200), max_size=6))
 @example([_PLAIN, _PLAIN], [])
 @example([_PLAIN, b"id: 7\n", _PLAIN, b"\n", _PLAIN], [20])
 def test_events_read_one_at_a_time_are_those_fed_whole(lines: list[bytes], cuts: list[int]) -> None:
-    """However lines mix (the plain ``event:`` and ``data:`` pair read at once among
-    them), reading one event at a time gives what feeding gives, fields and bytes."""
+    """However lines mix (the events providers write, read at once, among them), reading
+    one event at a time gives what feeding gives, and feeding in chunks what reading the
+    lines one by one gives (a CR makes the parser do that), fields and bytes."""
     stream = b"".join(lines)
     bounds = sorted({min(c, len(stream)) for c in cuts} | {0, len(stream)})
     chunks = [stream[a:b] for a, b in itertools.pairwise(bounds)]
-    assert read_one_at_a_time(chunks) == parse([stream])
+    assert read_one_at_a_time(chunks) == parse([stream]) == parse(chunks)
+    line_by_line = parse([b"\r", *chunks])  # a stray CR first: every line read on its own
+    assert signature(parse(chunks)) == signature(line_by_line)
