@@ -52,6 +52,22 @@ def _die_with_parent() -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+# How long a stopping worker may take past its grace period, and the event-log writer in all
+# (it stores what the workers sent last), before they are killed.
+_STOP_MARGIN_S = 10.0
+_WRITER_STOP_S = 30.0
+
+
+async def _stopped(name: str, process: asyncio.subprocess.Process, bound: float) -> None:
+    """Wait ``bound`` seconds for ``process`` (sent SIGTERM) to exit; then kill it."""
+    try:
+        await asyncio.wait_for(process.wait(), bound)
+    except TimeoutError:
+        log.error("%s (pid %d) did not stop within %gs; killing it", name, process.pid, bound)
+        process.kill()
+        await process.wait()
+
+
 # Children get a session of their own: a Ctrl-C in the terminal reaches only the supervisor,
 # which stops them in order (Envoy drains, workers finish their streams, the event-log
 # writer stores what they sent last). If the supervisor dies, the kernel stops them.
@@ -245,12 +261,14 @@ class Supervisor:
             self.envoy.terminate()
             await self.envoy.wait()
         # Workers first (each finishes its own streams, then exits), the writer last: it
-        # stores what the workers sent while they finished.
-        for group in (self.workers, self.writer):
+        # stores what the workers sent while they finished. One that does not exit in time
+        # is killed: a shutdown never hangs, and nothing outlives it unsupervised.
+        grace = self.config.sidecar.grace_period_s
+        for group, bound in ((self.workers, grace + _STOP_MARGIN_S), (self.writer, _WRITER_STOP_S)):
             for process in group.values():
                 if process.returncode is None:
                     process.terminate()
-            await asyncio.gather(*(p.wait() for p in group.values()))
+            await asyncio.gather(*(_stopped(n, p, bound) for n, p in group.items()))
         for task in watchers:
             task.cancel()
         await asyncio.gather(*watchers, return_exceptions=True)

@@ -186,3 +186,24 @@ def test_a_killed_supervisor_takes_its_processes_with_it(
     while not all(gone(pid) for pid in pids):
         assert time.monotonic() < deadline, "children outlived their supervisor"
         time.sleep(0.05)
+
+
+def test_a_worker_that_does_not_stop_is_killed_and_the_shutdown_ends(
+    make_gateway: Callable[..., Gateway],
+) -> None:
+    """A worker that does not exit on SIGTERM (here: stopped) holds the shutdown only its
+    grace period and a margin; then it is killed, and the supervisor exits."""
+    gateway = make_gateway(sidecar={"grace_period_s": 0})
+    children = Path(f"/proc/{gateway.process.pid}/task/{gateway.process.pid}/children")
+    workers = [
+        pid
+        for pid in map(int, children.read_text().split())
+        if b"--worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    assert len(workers) == 1
+    os.kill(workers[0], signal.SIGSTOP)
+    started = time.monotonic()
+    gateway.process.send_signal(signal.SIGTERM)
+    gateway.process.wait(30)  # (without the bound: forever)
+    assert time.monotonic() - started < 25  # the margin is 10 s
+    assert not Path(f"/proc/{workers[0]}").exists(), "the worker outlived the shutdown"
