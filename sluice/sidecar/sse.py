@@ -127,9 +127,9 @@ class SSEParser:
 
     def _next_lf(self) -> SSEEvent | None:
         buf, start = self._buf, self._start
-        # What providers write is read at once (nothing is ever pending between two
-        # events read here).
-        if (plain := _PLAIN.match(buf, start)) is not None:
+        # What providers write is read at once (nothing is ever pending between two events
+        # read here), tried only at an event's first look: an unfinished one is not rescanned.
+        if self._scan <= start and (plain := _PLAIN.match(buf, start)) is not None:
             self._start = self._scan = plain.end()
             return self._plain(plain)
         # A blank line may straddle what was searched and what was added: step back one.

@@ -181,24 +181,43 @@ class _CountingPattern:
         self.searched += (match.end() if match else len(buf)) - pos
         return match
 
+    def match(self, buf: bytearray, pos: int) -> re.Match[bytes] | None:
+        found = self.pattern.match(buf, pos)
+        self.searched += (found.end() if found else len(buf)) - pos  # (at most)
+        return found
 
+    def fullmatch(self, raw: bytes) -> re.Match[bytes] | None:
+        self.searched += len(raw)
+        return self.pattern.fullmatch(raw)
+
+
+@pytest.mark.parametrize("one_at_a_time", [False, True])
 @pytest.mark.parametrize("line_end", [b"\n", b"\r\n"])
 def test_a_huge_event_fed_in_small_chunks_is_searched_once(
-    line_end: bytes, monkeypatch: pytest.MonkeyPatch
+    line_end: bytes, one_at_a_time: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Linear, not quadratic: a 1 MiB event in 64-byte chunks costs about 1 MiB of searching
-    (rescanning the growing event on each chunk would cost some 8 GiB)."""
+    (rescanning the growing event on each chunk would cost some 8 GiB), fed or read one
+    event at a time, the pattern for what providers write included."""
     counting = _CountingPattern(sse._LINE_END)
+    plain = _CountingPattern(sse._PLAIN)
     monkeypatch.setattr(sse, "_LINE_END", counting)
+    monkeypatch.setattr(sse, "_PLAIN", plain)
     _CountingBuffer.searched = 0
     size = 1 << 20
     stream = b"data: " + b"x" * size + line_end + line_end + b"data: next" + line_end + line_end
     parser = SSEParser()
     parser._buf = _CountingBuffer()
-    events = [e for i in range(0, len(stream), 64) for e in parser.feed(stream[i : i + 64])]
+    events: list[SSEEvent] = []
+    for i in range(0, len(stream), 64):
+        if one_at_a_time:
+            parser.add(stream[i : i + 64])
+            events += iter(parser.next_event, None)
+        else:
+            events += parser.feed(stream[i : i + 64])
     events += parser.close()
     assert [len(e.data or "") for e in events] == [size, 4]
-    assert _CountingBuffer.searched + counting.searched < 3 * len(stream)
+    assert _CountingBuffer.searched + counting.searched + plain.searched < 3 * len(stream)
 
 
 def test_an_event_over_the_limit_raises_before_the_buffer_grows_further() -> None:
