@@ -124,11 +124,11 @@ _STRING = json.JSONDecoder()  # one JSON string, escapes and all
 
 _STOP_HEAD = '{"type":"content_block_stop","index":'
 _MESSAGE_STOP = '{"type":"message_stop"}'
-_MESSAGE_HEADS = {
-    "message_start": '{"type":"message_start","message":{',
-    "message_delta": '{"type":"message_delta","delta":{',
+# The events whose data is read only when asked for: how Anthropic starts it, their part.
+_META = {
+    "message_start": ('{"type":"message_start","message":{', PartKind.MESSAGE_START),
+    "message_delta": ('{"type":"message_delta","delta":{', PartKind.MESSAGE_DELTA),
 }
-_MESSAGE_KINDS = {"message_start": PartKind.MESSAGE_START, "message_delta": PartKind.MESSAGE_DELTA}
 
 
 def _wire_index(digits: str) -> int | None:
@@ -246,11 +246,11 @@ class AnthropicStream(BlockStream):
                 return [self._stop(stop, event)]
             elif name == "message_stop" and data == _MESSAGE_STOP:
                 return [StreamPart(PartKind.MESSAGE_STOP, event)]
-            elif name in _MESSAGE_HEADS and data.startswith(_MESSAGE_HEADS[name]):
+            elif (meta := _META.get(name or "")) and data.startswith(meta[0]):
                 # Id, model, usage and stop reason are read when asked for (finish,
                 # render_end), in the order they came: nothing in the stream waits on them.
                 self._unread_meta.append(data)
-                return [StreamPart(_MESSAGE_KINDS[name], event)]
+                return [StreamPart(meta[1], event)]
             return [self._read(load_object(data), event)]
         except FormatError:
             return [StreamPart(PartKind.ERROR, event)]
@@ -330,9 +330,11 @@ class AnthropicStream(BlockStream):
         if kind == "content_block_stop":
             return self._stop(need(obj, "index", int, ""), event)
         if kind == "message_delta":
+            self._read_meta()  # those before it first: later counts replace earlier ones
             self._message_delta(obj)
             return StreamPart(PartKind.MESSAGE_DELTA, event)
         if kind == "message_start":
+            self._read_meta()
             self._message_start(obj)
             return StreamPart(PartKind.MESSAGE_START, event)
         if kind == "message_stop":
@@ -354,7 +356,6 @@ class AnthropicStream(BlockStream):
         return StreamPart(PartKind.BLOCK_STOP, event, index, self._builders[index].close())
 
     def _message_start(self, obj: JSON) -> None:
-        self._read_meta()  # those before it first: later counts replace earlier ones
         message = need(obj, "message", dict, "")
         self._response.id = opt(message, "id", str, "message")
         self._response.model = opt(message, "model", str, "message")
@@ -362,7 +363,6 @@ class AnthropicStream(BlockStream):
         read_usage(self._response.usage, usage, "message.usage", USAGE)
 
     def _message_delta(self, obj: JSON) -> None:
-        self._read_meta()
         delta = need(obj, "delta", dict, "")
         if (stop_reason := opt(delta, "stop_reason", str, "delta")) is not None:
             self._response.stop_reason = stop_reason
