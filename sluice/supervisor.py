@@ -52,6 +52,11 @@ def _die_with_parent() -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+# Children get a session of their own: a Ctrl-C in the terminal reaches only the supervisor,
+# which stops them in order (Envoy drains, workers finish their streams, the event-log
+# writer stores what they sent last). If the supervisor dies, the kernel stops them.
+_CHILD: dict[str, Any] = {"start_new_session": True, "preexec_fn": _die_with_parent}
+
 # How long a stopping worker may take past its grace period, and the event-log writer in all
 # (it stores what the workers sent last), before they are killed.
 _STOP_MARGIN_S = 10.0
@@ -66,12 +71,6 @@ async def _stopped(name: str, process: asyncio.subprocess.Process, bound: float)
         log.error("%s (pid %d) did not stop within %gs; killing it", name, process.pid, bound)
         process.kill()
         await process.wait()
-
-
-# Children get a session of their own: a Ctrl-C in the terminal reaches only the supervisor,
-# which stops them in order (Envoy drains, workers finish their streams, the event-log
-# writer stores what they sent last). If the supervisor dies, the kernel stops them.
-_CHILD: dict[str, Any] = {"start_new_session": True, "preexec_fn": _die_with_parent}
 
 
 def _share_metrics(directory: Path) -> None:
