@@ -57,7 +57,7 @@ class BlockBuilder:
     __slots__ = ("_closed", "_pieces", "_signature", "_start")
 
     def __init__(self, start: Block) -> None:
-        self._start = dataclasses.replace(start)  # the caller's object stays the caller's
+        self._start = _extended(start, "", None)  # the caller's object stays the caller's
         self._pieces: list[str] = []
         self._signature: str | None = None
         self._closed = False
@@ -89,18 +89,24 @@ class BlockBuilder:
 
     def build(self) -> Block:
         """The block as far as it has been streamed (a new object on each call)."""
-        b, more = self._start, "".join(self._pieces)
-        if isinstance(b, Text):
-            return Text(b.text + more)
-        if isinstance(b, ToolCall):
-            return ToolCall(b.id, b.name, b.arguments + more)
-        if isinstance(b, Thinking):
-            return Thinking(b.text + more, self._signature or b.signature, b.redacted)
-        return dataclasses.replace(b)
+        return _extended(self._start, "".join(self._pieces), self._signature)
 
     def _check_open(self) -> None:
         if self._closed:
             raise FormatError(f"a piece of a block that already ended: {self._start!r}")
+
+
+def _extended(block: Block, more: str, signature: str | None) -> Block:
+    """A new block: ``block`` with ``more`` text (or arguments) and, for thinking, its
+    ``signature`` if one came (built field by field: ``dataclasses.replace`` costs more
+    than the rest of a block's start)."""
+    if isinstance(block, Text):
+        return Text(block.text + more)
+    if isinstance(block, ToolCall):
+        return ToolCall(block.id, block.name, block.arguments + more)
+    if isinstance(block, Thinking):
+        return Thinking(block.text + more, signature or block.signature, block.redacted)
+    return dataclasses.replace(block)
 
 
 class Numbering:
