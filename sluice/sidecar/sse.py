@@ -168,35 +168,49 @@ class SSEParser:
         events at the start of what is unread that ``unread`` says need no reading, as
         bytes, unparsed (``b""`` when none; in a stream with CR line ends, always none;
         ``chunk`` itself when all of it was taken where it is, nothing left unread).
-        ``unread(buffer, start)`` returns where those events end (``start`` if none).
-        The rest is left to :meth:`next_event` (or :meth:`feed`)."""
-        limit = self._max_event
+        ``unread(buffer, start)`` returns where those events end (``start`` if none); what
+        it covers is taken, so it is asked once about each position (it may keep count of
+        what it let through). An event taken that is over ``max_event`` raises
+        :class:`EventTooLarge`, as reading it would. The rest is left to
+        :meth:`next_event` (or :meth:`feed`)."""
         buf = self._buf
         if chunk:  # (none: what was added before, from where reading stopped)
-            # Nothing unread before it, the usual case: ``chunk`` is read where it is.
-            if (
-                self._start == len(buf)
-                and not self._cr
-                and b"\r" not in chunk
-                and unread(chunk, 0) == len(chunk)
-                and (limit is None or len(chunk) <= limit)
-            ):
+            if self._start == len(buf) and not self._cr and b"\r" not in chunk:
+                # Nothing unread before it, the usual case: ``chunk`` is read where it is.
+                end = unread(chunk, 0)
+                self._check_taken(chunk, 0, end)
                 buf.clear()
                 self._start = self._scan = 0
-                return chunk
+                if end == len(chunk):
+                    return chunk
+                buf += memoryview(chunk)[end:]
+                return chunk[:end]
             self.add(chunk)
         if self._cr:
             return b""
         start = self._start
         end = unread(buf, start)
-        if end == start or (limit is not None and end - start > limit):
-            return b""  # (events over the bound are for next_event to refuse)
+        if end == start:
+            return b""
+        self._check_taken(buf, start, end)
         taken = bytes(buf[start:end])
         self._start, self._scan = end, max(self._scan, end)
         if end == len(buf):  # all read: the buffer starts afresh
             buf.clear()
             self._start = self._scan = 0
         return taken
+
+    def _check_taken(self, data: bytes | bytearray, start: int, end: int) -> None:
+        """Raise :class:`EventTooLarge` if an event of those from ``start`` to ``end`` is
+        over the bound (looked for only when all of them together are)."""
+        limit = self._max_event
+        if limit is None or end - start <= limit:
+            return
+        while start < end:
+            stop = data.find(b"\n\n", start, end) + 2  # (the events end in a blank line)
+            if stop == 1 or stop - start > limit:
+                raise EventTooLarge((end if stop == 1 else stop) - start, limit)
+            start = stop
 
     @property
     def drained(self) -> bool:

@@ -298,11 +298,20 @@ def test_nothing_is_skimmed_from_a_stream_with_cr_line_ends() -> None:
     assert [e.data for e in iter(parser.next_event, None)] == ["1"]
 
 
-def test_events_over_the_limit_are_not_skimmed_but_refused() -> None:
+@pytest.mark.parametrize("before", [b"", b"data: 1\n\n", b"data: 1\n\nda"])
+def test_an_event_over_the_limit_is_refused_skimmed_as_read(before: bytes) -> None:
     parser = SSEParser(max_event=16)
-    assert parser.skim(b"data: " + b"x" * 20 + b"\n\n", everything) == b""
-    with pytest.raises(EventTooLarge):
-        parser.next_event()
+    assert parser.skim(before, lambda data, start: start) == b""
+    with pytest.raises(EventTooLarge) as raised:
+        parser.skim(b"ta: 2\n\ndata: " + b"x" * 20 + b"\n\n", everything)
+    assert raised.value.size == 28
+
+
+def test_skimmed_events_over_the_limit_together_pass() -> None:
+    parser = SSEParser(max_event=16)
+    assert parser.skim(b"data: 1\n\n" * 10, everything) == b"data: 1\n\n" * 10
+    parser.add(b"data: 1\n\n" * 10)
+    assert parser.skim(b"", everything) == b"data: 1\n\n" * 10
 
 
 def test_a_skim_between_two_events_takes_the_whole_ones_after() -> None:

@@ -109,6 +109,17 @@ _DELTA_EVENTS = re.compile(
 _DELTA_EVENTS_SPELT = re.compile(
     rb"(?:event: content_block_delta\ndata: [^\n]*\n\n|" + _PING + rb")*"
 )
+# The events a skim takes when text is unread, their bookkeeping done (nothing to decide,
+# sent as they are), written exactly as Anthropic writes them: the response's start, a text
+# block's start and its stop.
+_MESSAGE_START_EVENT = re.compile(
+    rb'event: message_start\ndata: (\{"type":"message_start","message":\{[^\n]*)\n\n'
+)
+_TEXT_START_EVENT = re.compile(
+    rb'event: content_block_start\ndata: \{"type":"content_block_start","index":'
+    rb'(0|[1-9][0-9]{0,8}),"content_block":\{"type":"text","text":""\}\}\n\n'
+)
+_STOP_EVENT = b'event: content_block_stop\ndata: {"type":"content_block_stop","index":%d}\n\n'
 _BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
 _PIECES: dict[str, tuple[str, type]] = {
     "text_delta": ("text", Text),
@@ -256,19 +267,53 @@ class AnthropicStream(BlockStream):
             return [StreamPart(PartKind.ERROR, event)]
 
     def unread(self, data: bytes | bytearray, start: int = 0) -> int:
-        """Where the events from ``start`` in ``data`` that are deltas of the text block
-        being skimmed, numbered as upstream, or pings, end, text unread: :meth:`feed` would
-        pass each unparsed and :meth:`forward` unchanged. Each delta starts with its
-        ``event:`` line and has no other line starting with ``event``, which could rename
-        it; a ping is spelt exactly as Anthropic writes it."""
+        """Where the events from ``start`` in ``data`` that pass unread end, text unread:
+        :meth:`feed` would pass each unparsed or read it only to keep count, and
+        :meth:`forward` send it unchanged. They are the deltas of the text block being
+        skimmed, numbered as upstream, and pings; with nothing renumbered, the start and
+        the stop of a text block and the response's start, whose bookkeeping is done here
+        (the caller takes what this covers). Each delta starts with its ``event:`` line and
+        has no other line starting with ``event``, which could rename it; the other events
+        are spelt exactly as Anthropic writes them."""
         if self._read_text:
             return start
-        if self._skimmed is None or not self._numbering.identity:
-            found = _PINGS.match(data, start)  # (each matches at least nothing)
-        else:
-            spelt = _DELTA_EVENTS_SPELT.match(data, start)
-            found = _DELTA_EVENTS.match(data, start if spelt is None else spelt.end())
-        return start if found is None else found.end()
+        while True:
+            if self._skimmed is None or not self._numbering.identity:
+                found = _PINGS.match(data, start)  # (each matches at least nothing)
+            else:
+                spelt = _DELTA_EVENTS_SPELT.match(data, start)
+                found = _DELTA_EVENTS.match(data, start if spelt is None else spelt.end())
+            end = start if found is None else found.end()
+            start = self._taken(data, end)
+            if start == end:
+                return end
+
+    def _taken(self, data: bytes | bytearray, at: int) -> int:
+        """Where the event at ``at`` ends if :meth:`unread` takes it (its bookkeeping done
+        as :meth:`feed` and :meth:`forward` do it), else ``at``."""
+        # (A block start or stop goes as it is where the client numbers it as upstream.)
+        if self._skimmed is not None:
+            wire = self._wire[self._skimmed]
+            stop = _STOP_EVENT % wire
+            if self._numbering.find(wire) != wire or not data.startswith(stop, at):
+                return at
+            self._ended(wire)
+            self._open.remove(wire)
+            return at + len(stop)
+        if data.startswith(b"event: content_block_start\n", at):
+            found = _TEXT_START_EVENT.match(data, at)
+            if found is None or (wire := int(found[1])) != self._numbering.next:
+                return at
+            self._begun(wire, Text(""))
+            self._open.append(self._numbering.start(wire))
+            return found.end()
+        if data.startswith(b"event: message_start\n", at):
+            found = _MESSAGE_START_EVENT.match(data, at)
+            if found is None:
+                return at
+            self._unread_meta.append(found[1].decode(errors="replace"))
+            return found.end()
+        return at
 
     def argument_run(self, data: bytes | bytearray, start: int = 0) -> int:
         """Where the events from ``start`` in ``data`` that are argument deltas of the open
@@ -342,18 +387,26 @@ class AnthropicStream(BlockStream):
         return StreamPart(PartKind.ERROR if kind == "error" else PartKind.OTHER, event)
 
     def _started(self, wire: int, block: Block, event: SSEEvent) -> StreamPart:
+        return StreamPart(PartKind.BLOCK_START, event, self._begun(wire, block), block)
+
+    def _begun(self, wire: int, block: Block) -> int:
+        """A block starts at ``wire``: its neutral index."""
         self._index[wire] = index = self._start(block)
         self._wire.append(wire)
         if not self._read_text and isinstance(block, Text):
             self._skimmed = index
         self._arguments = wire if isinstance(block, ToolCall) else None
-        return StreamPart(PartKind.BLOCK_START, event, index, block)
+        return index
 
     def _stop(self, wire: int, event: SSEEvent) -> StreamPart:
         if (index := self._index.get(wire)) is None:
             return self._unknown(wire, event)
+        return StreamPart(PartKind.BLOCK_STOP, event, index, self._ended(wire))
+
+    def _ended(self, wire: int) -> Block:
+        """The block at ``wire``, begun, stops: the whole block."""
         self._skimmed = self._arguments = None
-        return StreamPart(PartKind.BLOCK_STOP, event, index, self._builders[index].close())
+        return self._builders[self._index[wire]].close()
 
     def _message_start(self, obj: JSON) -> None:
         message = need(obj, "message", dict, "")

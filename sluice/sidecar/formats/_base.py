@@ -92,14 +92,17 @@ class StreamDecoder(Protocol):
 
     def unread(self, data: bytes | bytearray, start: int = 0) -> int:
         """Where the whole events from ``start`` in ``data`` (LF line ends) that
-        :meth:`feed` would pass unread and :meth:`forward` unchanged end (the deltas of a
-        text block nobody reads, nothing renumbered): they need not be fed at all.
-        ``start`` whenever that cannot be told cheaply."""
+        :meth:`feed` would pass unread, or read only to keep count, and :meth:`forward`
+        send unchanged end (the deltas of a text block nobody reads, nothing renumbered):
+        they need not be fed at all. The decoder keeps count of those it covers (a block
+        begun or ended) as if they were fed and forwarded: the caller sends them on, and
+        asks about each position once. ``start`` whenever that cannot be told cheaply."""
         ...
 
     def passes(self, event: SSEEvent) -> bool:
-        """Whether ``event``, already parsed as SSE, is one :meth:`unread` would take: it
-        need not be fed, its bytes go on as they are."""
+        """Whether ``event``, already parsed as SSE, need not be fed: a delta or ping
+        :meth:`unread` would take (nothing to keep count of); its bytes go on as they
+        are."""
         ...
 
     def argument_run(self, data: bytes | bytearray, start: int = 0) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import anthropic as sdk
 import pytest
@@ -247,19 +248,23 @@ def skimming(read_text: bool = False) -> AnthropicStream:
     return decoder
 
 
+_STOP = b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+
+
 def test_deltas_of_a_text_block_nobody_reads_pass_unfed() -> None:
     deltas = delta_event("Hello") + delta_event(", world")
-    stop = b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
     assert skimming().unread(deltas) == len(deltas)
-    assert skimming().unread(deltas + stop + delta_event("!")) == len(deltas)
-    assert skimming().unread(stop + deltas, len(stop)) == len(stop + deltas)
+    # The block's stop goes with them; a delta after it belongs to no block: it is fed.
+    assert skimming().unread(deltas + _STOP + delta_event("!")) == len(deltas + _STOP)
+    assert skimming().unread(_STOP + deltas, len(_STOP)) == len(_STOP + deltas)
     assert skimming().unread(deltas + delta_event("!")[:-1]) == len(deltas)  # whole ones only
 
 
 @pytest.mark.parametrize(
     "chunk",
     [
-        b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+        _STOP.replace(b"0}", b"1}"),  # another block's stop
+        _STOP.replace(b":0}", b": 0}"),  # spelt otherwise
         b"event: ping\ndata: {}\n\n" + delta_event("Hi"),
         delta_event("Hi")[:-1] + b"event: message_stop\n\n",  # a second event line renames it
         delta_event("Hi")[:-1] + b"event\n\n",  # so does a bare one
@@ -307,6 +312,111 @@ def test_skimmed_deltas_end_where_the_events_say(pieces: list[bytes]) -> None:
     data = b"".join(pieces)
     assert skimming().unread(data) == _whole_deltas(data, 0)
     assert skimming().unread(bytearray(b"xx" + data), 2) == _whole_deltas(b"xx" + data, 2)
+
+
+def _sse(data: dict[str, Any], spelt: bool) -> bytes:
+    """An event as Anthropic writes it (``spelt``), or as JSON with spaces."""
+    text = json.dumps(data, separators=(",", ":") if spelt else None)
+    return f"event: {data['type']}\ndata: {text}\n\n".encode()
+
+
+@st.composite
+def _blocks_stream(draw: st.DrawFn) -> tuple[list[bytes], int | None]:
+    """A stream's events, in one chunk per block (message start and end in their own),
+    each event spelt as Anthropic writes it or not, pings between them, block indices
+    with gaps, cut anywhere; and before which chunk the gateway adds a block, if it does."""
+    spelt = st.booleans()
+    message: dict[str, Any] = {"id": "msg_1", "type": "message", "role": "assistant"}
+    message |= {"model": "claude", "content": [], "usage": {"input_tokens": 5}}
+    events = [_sse({"type": "message_start", "message": message}, draw(spelt))]
+    chunks, index = [], -1
+    for kind in draw(st.lists(st.sampled_from(["text", "tool_use", "thinking"]), max_size=4)):
+        chunks.append(b"".join(events))
+        index += draw(st.sampled_from([1, 1, 1, 2]))
+        start: dict[str, Any] = {"type": kind, "text": ""}
+        key, delta_type = "text", "text_delta"
+        if kind == "tool_use":
+            start = {"type": kind, "id": "toolu_1", "name": "Bash", "input": {}}
+            key, delta_type = "partial_json", "input_json_delta"
+        elif kind == "thinking":
+            start, key, delta_type = {"type": kind, "thinking": ""}, "thinking", "thinking_delta"
+        head = {"type": "content_block_start", "index": index, "content_block": start}
+        events = [_sse(head, draw(spelt))]
+        pieces = draw(st.lists(st.sampled_from(["Hi", ' "x"', "é"]), max_size=3))
+        late = draw(st.booleans())  # a delta after its block stopped: an error, sent on
+        for number, piece in enumerate([*pieces, "late"] if late else pieces):
+            if number == len(pieces):
+                events.append(_sse({"type": "content_block_stop", "index": index}, draw(spelt)))
+            delta = {"type": delta_type, key: piece}
+            events.append(
+                _sse({"type": "content_block_delta", "index": index, "delta": delta}, draw(spelt))
+            )
+            if draw(st.booleans()):
+                events.append(PING)
+        if not late:
+            events.append(_sse({"type": "content_block_stop", "index": index}, draw(spelt)))
+    chunks.append(b"".join(events))
+    end: dict[str, Any] = {"type": "message_delta", "delta": {"stop_reason": "end_turn"}}
+    end["usage"] = {"output_tokens": 9}
+    chunks.append(_sse(end, True) + _sse({"type": "message_stop"}, True))
+    kept = draw(st.integers(0, sum(chunk.count(b"\n\n") for chunk in chunks)))
+    sent = []  # the events after the first ``kept`` never come
+    for chunk in chunks:
+        events = chunk.split(b"\n\n")[:-1][:kept]
+        kept -= len(events)
+        sent.append(b"".join(event + b"\n\n" for event in events))
+    return sent, draw(st.none() | st.integers(0, len(chunks) - 1))
+
+
+def _read(chunks: list[bytes], added_at: int | None, skim: bool) -> tuple[bytes, object]:
+    """What a stream sends, read skimming (as an enforcer with nothing held reads it) or
+    event by event, and the decoder's account of it at the end."""
+    decoder, parser, out = AnthropicStream(read_text=False), SSEParser(), b""
+    for number, chunk in enumerate(chunks):
+        if number == added_at:
+            out += decoder.render_block(Text("added by the gateway"))
+        if not skim:
+            out += b"".join(decoder.forward(p) for e in parser.feed(chunk) for p in decoder.feed(e))
+            continue
+        out += parser.skim(chunk, decoder.unread)
+        while (event := parser.next_event()) is not None:
+            out += b"".join(decoder.forward(part) for part in decoder.feed(event))
+            out += parser.skim(b"", decoder.unread)
+    response = decoder.finish()
+    return out + decoder.render_end("end_turn"), (response, response.usage)
+
+
+@given(_blocks_stream())
+def test_what_a_skim_takes_reads_as_fed_event_by_event(
+    stream: tuple[list[bytes], int | None],
+) -> None:
+    """The response's start, text blocks' starts and stops that a skim takes (with the
+    deltas and pings) leave the decoder as feeding them does: same bytes sent, same
+    blocks, usage and stop reason, same blocks left open."""
+    chunks, added_at = stream
+    assert _read(chunks, added_at, skim=True) == _read(chunks, added_at, skim=False)
+
+
+def test_a_recorded_answers_start_and_text_pass_unfed_when_text_is_not_read() -> None:
+    stream = recording("anthropic_text").data
+    decoder, reading = AnthropicStream(read_text=False), AnthropicStream(read_text=True)
+    rest = stream[decoder.unread(stream) :]
+    assert rest.startswith(b"event: message_delta\n")  # everything before the end: taken
+    assert [p.kind for e in SSEParser().feed(rest) for p in decoder.feed(e)] == [
+        K.MESSAGE_DELTA,
+        K.MESSAGE_STOP,
+    ]
+    for event in SSEParser().feed(stream):
+        reading.feed(event)
+    skimmed, read = decoder.finish(), reading.finish()
+    assert (skimmed.id, skimmed.model, skimmed.usage, skimmed.stop_reason) == (
+        read.id,
+        read.model,
+        read.usage,
+        read.stop_reason,
+    )
+    assert skimmed.blocks == [Text("")]  # the text itself is not read
+    assert read.blocks != skimmed.blocks
 
 
 def test_text_read_or_renumbered_is_fed() -> None:
@@ -538,7 +648,7 @@ def test_usage_and_stop_reason_read_later_come_in_the_order_sent(
         return f"event: {data['type']}\ndata: {dumped}\n\n".encode()
 
     usage = {"input_tokens": 12, "output_tokens": 1}
-    message = {"id": "msg_1", "model": "claude-x", "content": [], "usage": usage}
+    message: dict[str, Any] = {"id": "msg_1", "model": "claude-x", "content": [], "usage": usage}
     start = event({"type": "message_start", "message": message}, spelt_as_anthropic[0])
     delta = {"stop_reason": "end_turn", "stop_sequence": None}
     end = event(
