@@ -284,8 +284,7 @@ class AnthropicStream(BlockStream):
                 spelt = _DELTA_EVENTS_SPELT.match(data, start)
                 found = _DELTA_EVENTS.match(data, start if spelt is None else spelt.end())
             end = start if found is None else found.end()
-            start = self._taken(data, end)
-            if start == end:
+            if end == len(data) or (start := self._taken(data, end)) == end:
                 return end
 
     def _taken(self, data: bytes | bytearray, at: int) -> int:
