@@ -109,17 +109,6 @@ _DELTA_EVENTS = re.compile(
 _DELTA_EVENTS_SPELT = re.compile(
     rb"(?:event: content_block_delta\ndata: [^\n]*\n\n|" + _PING + rb")*"
 )
-# The events a skim takes when text is unread, their bookkeeping done (nothing to decide,
-# sent as they are), written exactly as Anthropic writes them: the response's start, a text
-# block's start and its stop.
-_MESSAGE_START_EVENT = re.compile(
-    rb'event: message_start\ndata: (\{"type":"message_start","message":\{[^\n]*)\n\n'
-)
-_TEXT_START_EVENT = re.compile(
-    rb'event: content_block_start\ndata: \{"type":"content_block_start","index":'
-    rb'(0|[1-9][0-9]{0,8}),"content_block":\{"type":"text","text":""\}\}\n\n'
-)
-_STOP_EVENT = b'event: content_block_stop\ndata: {"type":"content_block_stop","index":%d}\n\n'
 _BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
 _PIECES: dict[str, tuple[str, type]] = {
     "text_delta": ("text", Text),
@@ -155,6 +144,21 @@ _TOOL_START = re.compile(  # id and name without escapes or control characters
     r',"content_block":\{"type":"tool_use","id":"([^"\\\x00-\x1f]*)",'
     r'"name":"([^"\\\x00-\x1f]*)","input":\{\}\}\}'
 )
+
+# The events a skim takes when text is unread, their bookkeeping done (nothing to decide,
+# sent as they are), written exactly as Anthropic writes them: the response's start, a text
+# block's start and its stop.
+_MESSAGE_START_EVENT = re.compile(
+    b"event: message_start\ndata: ("
+    + re.escape(_META["message_start"][0].encode())
+    + rb"[^\n]*)\n\n"
+)
+_TEXT_START_EVENT = re.compile(
+    re.escape(f"event: content_block_start\ndata: {_START_HEAD}".encode())
+    + rb"(0|[1-9][0-9]{0,8})"
+    + re.escape(f"{_TEXT_START}\n\n".encode())
+)
+_STOP_EVENT = f"event: content_block_stop\ndata: {_STOP_HEAD}%d}}\n\n".encode()
 
 
 def _start_spelt(data: str) -> tuple[int, Text | ToolCall] | None:
@@ -297,14 +301,14 @@ class AnthropicStream(BlockStream):
             if self._numbering.find(wire) != wire or not data.startswith(stop, at):
                 return at
             self._ended(wire)
-            self._open.remove(wire)
+            self._closed(wire)
             return at + len(stop)
         if data.startswith(b"event: content_block_start\n", at):
             found = _TEXT_START_EVENT.match(data, at)
             if found is None or (wire := int(found[1])) != self._numbering.next:
                 return at
             self._begun(wire, Text(""))
-            self._open.append(self._numbering.start(wire))
+            self._opened(wire)
             return found.end()
         if data.startswith(b"event: message_start\n", at):
             found = _MESSAGE_START_EVENT.match(data, at)
@@ -461,12 +465,11 @@ class AnthropicStream(BlockStream):
         else:
             return event.raw
         if name == "content_block_start" or part.kind is PartKind.BLOCK_START:
-            out = self._numbering.start(wire)
-            self._open.append(out)
+            out = self._opened(wire)
+        elif name == "content_block_stop" or part.kind is PartKind.BLOCK_STOP:
+            out = self._closed(wire)
         else:
             out = self._numbering.get(wire)
-            if name == "content_block_stop" or part.kind is PartKind.BLOCK_STOP:
-                self._open.remove(out)
         if out == wire:
             return event.raw
         if event.data is None:  # a run of argument deltas: each event's index rewritten
@@ -475,6 +478,18 @@ class AnthropicStream(BlockStream):
         obj["index"] = out
         # The upstream's event name, kept even when its data names no type.
         return encode_event(dump(obj), name or obj.get("type"))
+
+    def _opened(self, wire: int) -> int:
+        """The client's index of the block at ``wire``, whose start goes to it now."""
+        out = self._numbering.start(wire)
+        self._open.append(out)
+        return out
+
+    def _closed(self, wire: int) -> int:
+        """The client's index of the block at ``wire``, whose stop goes to it now."""
+        out = self._numbering.get(wire)
+        self._open.remove(out)
+        return out
 
     def forward_text(self, part: StreamPart, piece: str, whole: str) -> bytes:
         """``part``'s event with its text (a ``text_delta``'s, or the start's) ``piece``."""
