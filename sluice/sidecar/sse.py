@@ -206,10 +206,11 @@ class SSEParser:
         limit = self._max_event
         if limit is None or end - start <= limit:
             return
-        while start < end:
-            stop = data.find(b"\n\n", start, end) + 2  # (the events end in a blank line)
-            if stop == 1 or stop - start > limit:
-                raise EventTooLarge((end if stop == 1 else stop) - start, limit)
+        while start < end:  # (each event taken ends in a blank line)
+            found = data.find(b"\n\n", start, end)
+            stop = end if found == -1 else found + 2
+            if stop - start > limit:
+                raise EventTooLarge(stop - start, limit)
             start = stop
 
     @property
