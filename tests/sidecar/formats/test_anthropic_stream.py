@@ -12,7 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from sluice.model import Block, Text, Thinking, ToolCall, ToolResult
+from sluice.model import Block, Response, Text, Thinking, ToolCall, ToolResult
 from sluice.sidecar.formats import PartKind, StreamPart
 from sluice.sidecar.formats.anthropic import AnthropicStream
 from sluice.sidecar.sse import SSEEvent, SSEParser
@@ -368,7 +368,7 @@ def _blocks_stream(draw: st.DrawFn) -> tuple[list[bytes], int | None]:
     return sent, draw(st.none() | st.integers(0, len(chunks) - 1))
 
 
-def _read(chunks: list[bytes], added_at: int | None, skim: bool) -> tuple[bytes, object]:
+def _read(chunks: list[bytes], added_at: int | None, skim: bool) -> tuple[bytes, Response]:
     """What a stream sends, read skimming (as an enforcer with nothing held reads it) or
     event by event, and the decoder's account of it at the end."""
     decoder, parser, out = AnthropicStream(read_text=False), SSEParser(), b""
@@ -382,8 +382,7 @@ def _read(chunks: list[bytes], added_at: int | None, skim: bool) -> tuple[bytes,
         while (event := parser.next_event()) is not None:
             out += b"".join(decoder.forward(part) for part in decoder.feed(event))
             out += parser.skim(b"", decoder.unread)
-    response = decoder.finish()
-    return out + decoder.render_end("end_turn"), (response, response.usage)
+    return out + decoder.render_end("end_turn"), decoder.finish()
 
 
 @given(_blocks_stream())
@@ -642,16 +641,11 @@ def test_usage_and_stop_reason_read_later_come_in_the_order_sent(
 ) -> None:
     """``message_start`` and ``message_delta`` as Anthropic writes them are read only when
     asked for, others at once: either way the later counts replace the earlier ones."""
-
-    def event(data: dict[str, object], compact: bool) -> bytes:
-        dumped = json.dumps(data, separators=(",", ":") if compact else (", ", ": "))
-        return f"event: {data['type']}\ndata: {dumped}\n\n".encode()
-
     usage = {"input_tokens": 12, "output_tokens": 1}
     message: dict[str, Any] = {"id": "msg_1", "model": "claude-x", "content": [], "usage": usage}
-    start = event({"type": "message_start", "message": message}, spelt_as_anthropic[0])
+    start = _sse({"type": "message_start", "message": message}, spelt_as_anthropic[0])
     delta = {"stop_reason": "end_turn", "stop_sequence": None}
-    end = event(
+    end = _sse(
         {"type": "message_delta", "delta": delta, "usage": {"output_tokens": 9}},
         spelt_as_anthropic[1],
     )
