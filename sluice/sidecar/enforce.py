@@ -54,6 +54,8 @@ __all__ = ["BodyEnforcer", "StreamEnforcer"]
 KEEPALIVE = b": keepalive\n\n"
 _CHARS_PER_TOKEN = 4
 _ENDING = (PartKind.MESSAGE_DELTA, PartKind.MESSAGE_STOP)
+_BEGINS = (PartKind.BLOCK_START, PartKind.BLOCK)  # parts that begin a block
+_WHOLE = (PartKind.BLOCK_STOP, PartKind.BLOCK)  # parts that carry the whole block
 
 
 @dataclass
@@ -131,6 +133,9 @@ class StreamEnforcer:
         # A tool call's hook that feed_now started and that waits: decide() awaits the rest.
         self._started: tuple[ToolCallHook, Coroutine[Any, Any, None], Any] | None = None
         self._skims = False  # fed bytes (not events already parsed): its parser may skim
+        # When it skims, a tool call's events are read at once, if tool calls are held and
+        # there is no output limit (with one, each delta is counted on its own).
+        self._tool_runs = output_limit is None and chain.holds_tool_calls
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         """The bytes to send for the events ``chunk`` completes."""
@@ -246,13 +251,12 @@ class StreamEnforcer:
                     parts, number, self._backlog = [*self._backlog, *parts[number:]], 0, []
             if self._skims and self._held is None:  # text nobody reads goes unparsed
                 out += self._parser.skim(b"", decoder.unread)
-            elif (
+            if (
                 self._skims
-                and self._left is None
-                and (run := self._parser.skim(b"", decoder.argument_run))
-            ):  # a held tool call's argument deltas, taken as one part (with an output
-                # limit, each is counted on its own)
-                parts = [decoder.argument_part(run)]
+                and self._tool_runs
+                and (run := self._parser.skim(b"", decoder.tool_run))
+            ):
+                parts = decoder.tool_parts(run)
                 continue
             event = next(events, None)
             if event is None:
@@ -328,9 +332,7 @@ class StreamEnforcer:
         if held is None:
             if self._texts.takes(part):
                 return None
-            if part.kind in _ENDING or (
-                part.kind is PartKind.BLOCK_START and self._holds(part.block)
-            ):
+            if part.kind in _ENDING or (part.kind in _BEGINS and self._holds(part.block)):
                 return None
             return self._decoder.forward(part)
         if part.index is not None and part.index == held[0].index:
@@ -349,6 +351,8 @@ class StreamEnforcer:
         do), the response's end with nothing to add. ``None`` when the part is left to
         :meth:`_decide_part` (a tool call's hook that waits goes on there, not again)."""
         held, block = self._held, part.block
+        if held is None and part.kind is PartKind.BLOCK:
+            held = []  # a whole block: decided as a held one's last part
         if held is not None:
             if not isinstance(block, ToolCall):  # a text block's hooks: in decide()
                 return None
@@ -386,8 +390,8 @@ class StreamEnforcer:
 
     async def _decide_part(self, part: StreamPart) -> AsyncIterator[bytes | None]:
         """A part ``_settle`` left: hold a block, decide a held one, or end the response."""
-        if self._held is not None:  # the held block's last part
-            self._held.append(part)
+        if self._held is not None or part.kind is PartKind.BLOCK:  # a held block's last part
+            self._held = [*(self._held or ()), part]
             async for out in self._release():
                 yield out
         elif self._texts.takes(part):
@@ -409,7 +413,7 @@ class StreamEnforcer:
     async def _release(self) -> AsyncIterator[bytes | None]:
         """The held block is complete: decide, send or keep, then replay what queued behind."""
         held, self._held = self._held or [], None
-        block = next((p.block for p in reversed(held) if p.kind is PartKind.BLOCK_STOP), None)
+        block = next((p.block for p in reversed(held) if p.kind in _WHOLE), None)
         if block is None:  # the upstream stopped inside the block: decide on what arrived
             block = self._decoder.finish().blocks[held[0].index or 0]
         if isinstance(block, ToolCall) and not self._chain.reads_tool_calls:

@@ -140,9 +140,12 @@ def _wire_index(digits: str) -> int | None:
 
 _START_HEAD = '{"type":"content_block_start","index":'
 _TEXT_START = ',"content_block":{"type":"text","text":""}}'
+# A tool call's start after its index: its id and name (each of characters ``%s``).
+_TOOL_START_FORM = (
+    r',"content_block":\{"type":"tool_use","id":"(%s*)","name":"(%s*)","input":\{\}\}\}'
+)
 _TOOL_START = re.compile(  # id and name without escapes or control characters
-    r',"content_block":\{"type":"tool_use","id":"([^"\\\x00-\x1f]*)",'
-    r'"name":"([^"\\\x00-\x1f]*)","input":\{\}\}\}'
+    _TOOL_START_FORM.replace("%s", r'[^"\\\x00-\x1f]')
 )
 
 # The events a skim takes when text is unread, their bookkeeping done (nothing to decide,
@@ -159,6 +162,19 @@ _TEXT_START_EVENT = re.compile(
     + re.escape(f"{_TEXT_START}\n\n".encode())
 )
 _STOP_EVENT = f"event: content_block_stop\ndata: {_STOP_HEAD}%d}}\n\n".encode()
+# A tool call's start as Anthropic writes it, its id and name in printable ASCII (what
+# a tool run reads without the SSE parser: any other byte is left to it).
+_TOOL_START_EVENT = re.compile(
+    re.escape(f"event: content_block_start\ndata: {_START_HEAD}".encode())
+    + rb"(0|[1-9][0-9]{0,8})"
+    + _TOOL_START_FORM.replace("%s", r"[ !#-\[\]-~]").encode()
+    + b"\n\n"
+)
+
+
+def _data(event: bytes) -> str:
+    """The data of ``event``, one ``event:`` line and one ``data:`` line."""
+    return event[event.index(b"\ndata: ") + 7 : -2].decode()
 
 
 def _start_spelt(data: str) -> tuple[int, Text | ToolCall] | None:
@@ -210,8 +226,12 @@ def _argument_delta(data: str) -> tuple[int, str] | None:
 _ASCII_STRING = rb'[ !#-\[\]-~]*(?:\\(?:["\\/bfnrt]|u(?![dD][89abAB])[0-9a-fA-F]{4})[ !#-\[\]-~]*)*'
 
 
-# Where an event of a run gives its index (never inside a piece, whose quotes are escaped).
-_RUN_INDEX = b"\ndata: " + _ARGUMENT_HEAD.encode() + b"%d,"
+# Where each event of a tool run gives its index (never inside a piece, whose quotes are
+# escaped, nor in an id or a name, which have none).
+_RUN_INDICES = tuple(
+    f"\ndata: {head}%d{after}".encode()
+    for head, after in ((_START_HEAD, ","), (_ARGUMENT_HEAD, ","), (_STOP_HEAD, "}"))
+)
 
 
 @lru_cache(maxsize=64)
@@ -318,28 +338,56 @@ class AnthropicStream(BlockStream):
             return found.end()
         return at
 
-    def argument_run(self, data: bytes | bytearray, start: int = 0) -> int:
-        """Where the events from ``start`` in ``data`` that are argument deltas of the open
-        tool call, written exactly as Anthropic writes them (printable ASCII), end: they may
-        be read at once, by :meth:`argument_part`."""
-        if self._arguments is None:
-            return start
-        found = _argument_events(self._arguments)[0].match(data, start)  # (matches nothing)
-        return start if found is None else found.end()
-
-    def argument_part(self, run: bytes) -> StreamPart:
-        """The one part for a ``run`` of argument deltas that :meth:`argument_run` found: the
-        pieces joined, the events' bytes as they came."""
+    def tool_run(self, data: bytes | bytearray, start: int = 0) -> int:
+        """Where the events from ``start`` in ``data`` that carry a tool call, written
+        exactly as Anthropic writes them (in printable ASCII), end: its start (when no call
+        is open), its argument deltas, its stop. :meth:`tool_parts` reads them at once."""
         wire = self._arguments
         if wire is None:
-            raise ValueError("argument deltas read at once outside a tool call")
-        joined = b"".join(_argument_events(wire)[1].findall(run)).decode("ascii")
+            if not data.startswith(b"event: content_block_start\n", start):
+                return start
+            found = _TOOL_START_EVENT.match(data, start)
+            if found is None:
+                return start
+            wire, at = int(found[1]), found.end()
+        else:
+            at = start
+        if deltas := _argument_events(wire)[0].match(data, at):  # (matches at least nothing)
+            at = deltas.end()
+        stop = _STOP_EVENT % wire
+        return at + len(stop) if data.startswith(stop, at) else at
+
+    def tool_parts(self, run: bytes) -> list[StreamPart]:
+        """The parts for the events ``run`` that :meth:`tool_run` found: one ``BLOCK``
+        part for a whole call, else the start and the stop as :meth:`feed` reads them and
+        the argument deltas as one part, its delta the pieces joined (a part of several
+        events has ``data`` ``None``)."""
+        start, at, wire = _TOOL_START_EVENT.match(run), 0, self._arguments
+        if start is not None:
+            at, wire = start.end(), int(start[1])
+        if wire is None:
+            raise ValueError("a tool run outside a tool call")
+        stop = _STOP_EVENT % wire
+        end = len(run) - len(stop) if run.endswith(stop) else len(run)
+        joined = b"".join(_argument_events(wire)[1].findall(run, at, end)).decode("ascii")
         piece = _STRING.decode(f'"{joined}"') if "\\" in joined else joined
-        index = self._index[wire]
-        self._builders[index].add(piece)
-        return StreamPart(
-            PartKind.BLOCK_DELTA, SSEEvent(run, "content_block_delta"), index, delta=piece
-        )
+        if start is not None and end < len(run):  # start to stop: the whole call
+            index = self._begun(wire, ToolCall(start[2].decode(), start[3].decode(), ""))
+            self._builders[index].add(piece)
+            return [StreamPart(PartKind.BLOCK, SSEEvent(run), index, self._ended(wire))]
+        parts = []
+        if start is not None:
+            call = ToolCall(start[2].decode(), start[3].decode(), "")
+            event = SSEEvent(start[0], "content_block_start", _data(start[0]))
+            parts.append(self._started(wire, call, event))
+        if at < end:
+            index = self._index[wire]
+            self._builders[index].add(piece)
+            deltas = SSEEvent(run[at:end], "content_block_delta")
+            parts.append(StreamPart(PartKind.BLOCK_DELTA, deltas, index, delta=piece))
+        if end < len(run):
+            parts.append(self._stop(wire, SSEEvent(stop, "content_block_stop", _data(stop))))
+        return parts
 
     def passes(self, event: SSEEvent) -> bool:
         """Whether ``event`` is a delta of the text block being skimmed, numbered as
@@ -464,7 +512,10 @@ class AnthropicStream(BlockStream):
                 return event.raw
         else:
             return event.raw
-        if name == "content_block_start" or part.kind is PartKind.BLOCK_START:
+        if part.kind is PartKind.BLOCK:  # a whole block: begun and ended at once
+            out = self._opened(wire)
+            self._closed(wire)
+        elif name == "content_block_start" or part.kind is PartKind.BLOCK_START:
             out = self._opened(wire)
         elif name == "content_block_stop" or part.kind is PartKind.BLOCK_STOP:
             out = self._closed(wire)
@@ -472,8 +523,11 @@ class AnthropicStream(BlockStream):
             out = self._numbering.get(wire)
         if out == wire:
             return event.raw
-        if event.data is None:  # a run of argument deltas: each event's index rewritten
-            return event.raw.replace(_RUN_INDEX % wire, _RUN_INDEX % out)
+        if event.data is None:  # a tool run's events: each one's index rewritten
+            raw = event.raw
+            for form in _RUN_INDICES:
+                raw = raw.replace(form % wire, form % out)
+            return raw
         obj = load_object(event.data or "")
         obj["index"] = out
         # The upstream's event name, kept even when its data names no type.

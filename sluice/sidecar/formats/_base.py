@@ -33,6 +33,7 @@ class PartKind(StrEnum):
     BLOCK_START = "block_start"  # a block begins; ``block`` holds what is known of it so far
     BLOCK_DELTA = "block_delta"  # more of a block; ``delta`` is the text or arguments added
     BLOCK_STOP = "block_stop"  # a block is complete; ``block`` is the whole of it
+    BLOCK = "block"  # a whole block read at once (``tool_parts``): ``block`` is the whole
     MESSAGE_DELTA = "message_delta"  # stop reason and/or usage
     MESSAGE_STOP = "message_stop"  # the response is complete (Chat Completions: ``[DONE]``)
     ERROR = "error"  # the upstream reported an error, or sent an event that cannot be read
@@ -48,8 +49,9 @@ class StreamPart:
     rides on exactly one part, so joining ``part.event.raw`` over all parts gives back the
     input stream byte for byte. ``index`` is the block's neutral index, in stream order.
     ``block`` is, at ``BLOCK_START``, the block as announced (a tool call's id and name) and,
-    at ``BLOCK_STOP``, the whole block; ``delta`` is the text, thinking or argument text the
-    event adds to its block. The deltas of a block add up to its text or arguments.
+    at ``BLOCK_STOP`` (or ``BLOCK``), the whole block; ``delta`` is the text, thinking or
+    argument text the event adds to its block. The deltas of a block add up to its text or
+    arguments (a ``BLOCK`` part has none: it is the block).
     """
 
     kind: PartKind
@@ -105,15 +107,17 @@ class StreamDecoder(Protocol):
         are."""
         ...
 
-    def argument_run(self, data: bytes | bytearray, start: int = 0) -> int:
-        """Where the whole events from ``start`` in ``data`` (LF line ends) that add to the
-        arguments of the open tool call, and that can be read at once, end (``start`` if
-        none): a held call takes them as one part, :meth:`argument_part`."""
+    def tool_run(self, data: bytes | bytearray, start: int = 0) -> int:
+        """Where the whole events from ``start`` in ``data`` (LF line ends) that carry a
+        tool call and can be read at once end (``start`` if none): its start when no call
+        is open, its argument deltas, its stop. :meth:`tool_parts` reads them."""
         ...
 
-    def argument_part(self, run: bytes) -> StreamPart:
-        """The one part for the events ``run`` that :meth:`argument_run` found: its delta
-        the pieces joined, its event's ``raw`` the events' bytes (``data`` ``None``)."""
+    def tool_parts(self, run: bytes) -> list[StreamPart]:
+        """The parts :meth:`feed` would give for the events ``run`` that :meth:`tool_run`
+        found, except that events read together are one part (its event's ``raw`` their
+        bytes, ``data`` ``None``): the argument deltas, their pieces joined as its delta,
+        or a whole call, start to stop, a ``BLOCK`` part."""
         ...
 
     def forward(self, part: StreamPart) -> bytes:

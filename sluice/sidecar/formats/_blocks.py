@@ -172,12 +172,12 @@ class BlockStream:
         """See :meth:`StreamDecoder.passes`: a format that reads every event says none."""
         return False
 
-    def argument_run(self, data: bytes | bytearray, start: int = 0) -> int:
-        """See :meth:`StreamDecoder.argument_run`: a format that reads every event says none."""
+    def tool_run(self, data: bytes | bytearray, start: int = 0) -> int:
+        """See :meth:`StreamDecoder.tool_run`: a format that reads every event says none."""
         return start
 
-    def argument_part(self, run: bytes) -> StreamPart:
-        """See :meth:`StreamDecoder.argument_part` (never called: no run is found)."""
+    def tool_parts(self, run: bytes) -> list[StreamPart]:
+        """See :meth:`StreamDecoder.tool_parts` (never called: no run is found)."""
         raise NotImplementedError
 
     def finish(self) -> Response:

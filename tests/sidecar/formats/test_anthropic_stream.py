@@ -323,8 +323,9 @@ def _sse(data: dict[str, Any], spelt: bool) -> bytes:
 @st.composite
 def _blocks_stream(draw: st.DrawFn) -> tuple[list[bytes], int | None]:
     """A stream's events, in one chunk per block (message start and end in their own),
-    each event spelt as Anthropic writes it or not, pings between them, block indices
-    with gaps, cut anywhere; and before which chunk the gateway adds a block, if it does."""
+    each event spelt as Anthropic writes it or not (often a block's every event), pings
+    between them, block indices with gaps, cut anywhere; and before which chunk the
+    gateway adds a block, if it does."""
     spelt = st.booleans()
     message: dict[str, Any] = {"id": "msg_1", "type": "message", "role": "assistant"}
     message |= {"model": "claude", "content": [], "usage": {"input_tokens": 5}}
@@ -333,10 +334,12 @@ def _blocks_stream(draw: st.DrawFn) -> tuple[list[bytes], int | None]:
     for kind in draw(st.lists(st.sampled_from(["text", "tool_use", "thinking"]), max_size=4)):
         chunks.append(b"".join(events))
         index += draw(st.sampled_from([1, 1, 1, 2]))
+        spelt = st.just(True) if draw(st.booleans()) else st.booleans()
         start: dict[str, Any] = {"type": kind, "text": ""}
         key, delta_type = "text", "text_delta"
-        if kind == "tool_use":
-            start = {"type": kind, "id": "toolu_1", "name": "Bash", "input": {}}
+        if kind == "tool_use":  # (a name not in ASCII is escaped: read as it comes)
+            name = draw(st.sampled_from(["Bash", "Lés"]))
+            start = {"type": kind, "id": "toolu_1", "name": name, "input": {}}
             key, delta_type = "partial_json", "input_json_delta"
         elif kind == "thinking":
             start, key, delta_type = {"type": kind, "thinking": ""}, "thinking", "thinking_delta"
@@ -368,9 +371,12 @@ def _blocks_stream(draw: st.DrawFn) -> tuple[list[bytes], int | None]:
     return sent, draw(st.none() | st.integers(0, len(chunks) - 1))
 
 
-def _read(chunks: list[bytes], added_at: int | None, skim: bool) -> tuple[bytes, Response]:
-    """What a stream sends, read skimming (as an enforcer with nothing held reads it) or
-    event by event, and the decoder's account of it at the end."""
+def _read(
+    chunks: list[bytes], added_at: int | None, skim: bool, tool_runs: bool = False
+) -> tuple[bytes, Response]:
+    """What a stream sends, read skimming (as an enforcer with nothing held reads it; with
+    ``tool_runs``, as one holding tool calls does) or event by event, and the decoder's
+    account of it at the end."""
     decoder, parser, out = AnthropicStream(read_text=False), SSEParser(), b""
     for number, chunk in enumerate(chunks):
         if number == added_at:
@@ -379,21 +385,49 @@ def _read(chunks: list[bytes], added_at: int | None, skim: bool) -> tuple[bytes,
             out += b"".join(decoder.forward(p) for e in parser.feed(chunk) for p in decoder.feed(e))
             continue
         out += parser.skim(chunk, decoder.unread)
-        while (event := parser.next_event()) is not None:
-            out += b"".join(decoder.forward(part) for part in decoder.feed(event))
+        while True:
+            if tool_runs and (run := parser.skim(b"", decoder.tool_run)):
+                parts = decoder.tool_parts(run)
+            elif (event := parser.next_event()) is not None:
+                parts = decoder.feed(event)
+            else:
+                break
+            out += b"".join(decoder.forward(part) for part in parts)
             out += parser.skim(b"", decoder.unread)
     return out + decoder.render_end("end_turn"), decoder.finish()
 
 
-@given(_blocks_stream())
+@given(_blocks_stream(), st.booleans())
 def test_what_a_skim_takes_reads_as_fed_event_by_event(
-    stream: tuple[list[bytes], int | None],
+    stream: tuple[list[bytes], int | None], tool_runs: bool
 ) -> None:
     """The response's start, text blocks' starts and stops that a skim takes (with the
-    deltas and pings) leave the decoder as feeding them does: same bytes sent, same
-    blocks, usage and stop reason, same blocks left open."""
+    deltas and pings), and the tool calls' events that tool runs take, leave the decoder
+    as feeding them does: same bytes sent (renumbered alike), same blocks, usage and stop
+    reason, same blocks left open."""
     chunks, added_at = stream
-    assert _read(chunks, added_at, skim=True) == _read(chunks, added_at, skim=False)
+    sent, response = _read(chunks, added_at, skim=True, tool_runs=tool_runs)
+    fed, fed_response = _read(chunks, added_at, skim=False)
+    assert response == fed_response
+    assert _client_events(sent) == _client_events(fed)
+    if not (tool_runs and _renumbered(chunks, added_at)):
+        # (Renumbered, an event fed is written anew; a tool run's bytes keep their spelling.)
+        assert sent == fed
+
+
+def _client_events(data: bytes) -> list[tuple[str | None, object]]:
+    """The events a client reads from ``data``, their data parsed however spelt."""
+    return [(e.event, json.loads(e.data or "null")) for e in SSEParser().feed(data)]
+
+
+def _renumbered(chunks: list[bytes], added_at: int | None) -> bool:
+    """Whether the client numbers the blocks of ``chunks`` otherwise than upstream."""
+    starts = [
+        json.loads(e.data or "")["index"]
+        for e in SSEParser().feed(b"".join(chunks))
+        if e.event == "content_block_start"
+    ]
+    return added_at is not None or starts != list(range(len(starts)))
 
 
 def test_a_recorded_answers_start_and_text_pass_unfed_when_text_is_not_read() -> None:
@@ -575,13 +609,13 @@ def test_a_run_of_argument_deltas_reads_as_its_events_do(
             break
         taken += len(event)
     run = _in_a_tool_call()
-    assert run.argument_run(data) == taken
+    assert run.tool_run(data) == taken
     one_by_one = _in_a_tool_call()
     expected = "".join(
         p.delta or "" for e in SSEParser().feed(data[:taken]) for p in one_by_one.feed(e)
     )
     if taken:
-        part = run.argument_part(data[:taken])
+        [part] = run.tool_parts(data[:taken])
         assert (part.kind, part.index, part.delta, part.event) == (
             K.BLOCK_DELTA,
             0,
@@ -604,7 +638,7 @@ def test_a_run_of_argument_deltas_reads_as_its_events_do(
 )
 def test_a_run_of_argument_deltas_ends_before_an_event_to_read_alone(event: bytes) -> None:
     first = _argument_event('{"command": ')
-    assert _in_a_tool_call().argument_run(first + event + first) == len(first)
+    assert _in_a_tool_call().tool_run(first + event + first) == len(first)
 
 
 def test_no_run_outside_a_tool_call() -> None:
@@ -612,8 +646,24 @@ def test_no_run_outside_a_tool_call() -> None:
     stop = b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
     [part] = decoder.feed(SSEParser().feed(stop)[0])
     assert part.kind is K.BLOCK_STOP
-    assert decoder.argument_run(_argument_event("x")) == 0
-    assert skimming().argument_run(_argument_event("x")) == 0
+    assert decoder.tool_run(_argument_event("x")) == 0
+    assert skimming().tool_run(_argument_event("x")) == 0
+
+
+def test_a_tool_call_whole_in_a_chunk_is_one_part_renumbered_event_by_event() -> None:
+    """Start, deltas and stop read at once are the whole call; sent after a block the
+    gateway added, each of its events carries the client's index."""
+    call = _TOOL_START + _argument_event('{"command": ') + _argument_event('"ls"}')
+    call += b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+    decoder, _ = started()
+    assert decoder.tool_run(call + PING) == len(call)  # (a ping is read alone)
+    [part] = decoder.tool_parts(call)
+    whole = ToolCall("toolu_1", "Bash", '{"command": "ls"}')
+    assert (part.kind, part.index, part.block, part.event) == (K.BLOCK, 0, whole, SSEEvent(call))
+    decoder.render_block(Text("added by the gateway"))
+    assert decoder.forward(part) == call.replace(b'"index":0', b'"index":1')
+    assert decoder.finish().blocks == [whole]
+    assert decoder.render_close() == b""  # begun and ended for the client
 
 
 @pytest.mark.parametrize(
