@@ -159,7 +159,8 @@ class StreamEnforcer:
         came before the decision included, sent with what follows it unless the hook must
         wait): call it before feeding more."""
         passed, self._skims = b"", True
-        if self._held is None and self._waiting is None and self._left is None:
+        skimmed = self._held is None and self._waiting is None and self._left is None
+        if skimmed:
             # Text deltas nobody reads, as most of a stream is: passed on, not even parsed.
             passed = self._parser.skim(chunk, self._decoder.unread)
             if passed and passed is chunk:  # all of it, where it is: nothing else to read
@@ -170,16 +171,19 @@ class StreamEnforcer:
         if passed and not self._parser.holds_event():
             self._sent_at = time.monotonic()
             return passed
-        return self._feed_now(iter(self._parser.next_event, None), passed)
+        return self._feed_now(iter(self._parser.next_event, None), passed, skimmed)
 
     def feed_events_now(self, events: Iterable[SSEEvent]) -> bytes:
         """:meth:`feed_now` for events already parsed."""
         return self._feed_now(events)
 
-    def _feed_now(self, events: Iterable[SSEEvent], passed: bytes = b"") -> bytes:
+    def _feed_now(
+        self, events: Iterable[SSEEvent], passed: bytes = b"", skimmed: bool = False
+    ) -> bytes:
+        """``skimmed``: the parser was just skimmed for text nobody reads."""
         if self._cut:
             return passed
-        out = passed + self._settle_all((), iter(events))
+        out = passed + self._settle_all((), iter(events), skimmed)
         if self._waiting is not None:
             self._unsent = out  # goes with what the decision lets through
             return b""
@@ -226,9 +230,13 @@ class StreamEnforcer:
     def _holding(self) -> bool:
         return self._held is not None or self._texts.holding()
 
-    def _settle_all(self, parts: Sequence[StreamPart], events: Iterator[SSEEvent]) -> bytes:
+    def _settle_all(
+        self, parts: Sequence[StreamPart], events: Iterator[SSEEvent], skimmed: bool = False
+    ) -> bytes:
         """The bytes of ``parts``, then of the parts of ``events``, until one needs a
-        decision: that part is left in ``_waiting``, what follows it in ``_after``."""
+        decision: that part is left in ``_waiting``, what follows it in ``_after``
+        (``skimmed``: the parser was just skimmed for text nobody reads, and stopped where
+        it stands)."""
         out = b""
         decoder, streams_text = self._decoder, self._chain.streams_text
         while True:
@@ -249,8 +257,9 @@ class StreamEnforcer:
                 out += settled
                 if self._backlog and self._held is None:  # what queued behind a decided block
                     parts, number, self._backlog = [*self._backlog, *parts[number:]], 0, []
-            if self._skims and self._held is None:  # text nobody reads goes unparsed
-                out += self._parser.skim(b"", decoder.unread)
+            if self._skims and self._held is None and not skimmed:  # text nobody reads
+                out += self._parser.skim(b"", decoder.unread)  # goes unparsed
+            skimmed = False
             if (
                 self._skims
                 and self._tool_runs

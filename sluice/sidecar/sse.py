@@ -118,6 +118,10 @@ class SSEParser:
         if self._cr:
             events = self._drain(final=False, one=True)
             event = events[0] if events else None
+        elif self._start == len(self._buf):  # nothing unread (as after most chunks)
+            self._buf.clear()
+            self._start = self._scan = 0
+            return None
         else:
             event = self._next_lf()
         if event is None:
@@ -186,9 +190,9 @@ class SSEParser:
                 buf += memoryview(chunk)[end:]
                 return chunk[:end]
             self.add(chunk)
-        if self._cr:
-            return b""
         start = self._start
+        if self._cr or start == len(buf):
+            return b""
         end = unread(buf, start)
         if end == start:
             return b""
