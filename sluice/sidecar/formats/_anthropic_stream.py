@@ -304,9 +304,10 @@ class AnthropicStream(BlockStream):
         while True:
             if self._skimmed is None or not self._numbering.identity:
                 found = _PINGS.match(data, start)  # (each matches at least nothing)
-            else:
-                spelt = _DELTA_EVENTS_SPELT.match(data, start)
-                found = _DELTA_EVENTS.match(data, start if spelt is None else spelt.end())
+            else:  # spelt as Anthropic writes them, as most are; the rest, if any, however
+                found = _DELTA_EVENTS_SPELT.match(data, start)
+                if found is not None and found.end() < len(data):
+                    found = _DELTA_EVENTS.match(data, found.end())
             end = start if found is None else found.end()
             if end == len(data) or (start := self._taken(data, end)) == end:
                 return end
