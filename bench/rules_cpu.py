@@ -7,7 +7,10 @@ stream, the same ending in two tool calls, a whole response with two tool calls)
 once from it running in this process. Each round drives the ext_proc servicer
 (:class:`~sluice.sidecar.server.ExtProcServer`) with the messages Envoy would send for one
 exchange, as bytes decoded and replies encoded the way gRPC does, one message per upstream
-write for streams: what the sidecar's Python does per message, without gRPC's own cost
+write for paced streams; the stream with tool calls written at once is also cut as Envoy
+may read it (2 KiB messages cut anywhere, one message, or whole events about 700 bytes at
+a time, as it reads from an upstream that writes event by event): what the sidecar's
+Python does per message, without gRPC's own cost
 (which is the same for every chain, so the ratio here is an upper bound of the real one).
 The figure is process CPU time per message, best of the rounds, the two chains measured
 in turns so that a shared machine's load weighs on both alike. ``--profile`` prints where
@@ -59,6 +62,7 @@ class Scenario:
     headers: dict[str, str]
     stream: bool
     chunk: int | None = None  # bytes per message; None: one message per upstream write
+    whole_events: bool = False  # each message whole events, about ``chunk`` bytes of them
 
 
 SCENARIOS = [
@@ -67,6 +71,11 @@ SCENARIOS = [
     # Written as fast as the upstream can: Envoy reads it in a few chunks, cut anywhere.
     Scenario("burst + tools", _LONG | {"x-fake-tool": _TOOLS}, True, chunk=2048),
     Scenario("burst + tools, 1 chunk", _LONG | {"x-fake-tool": _TOOLS}, True, chunk=65536),
+    # As Envoy reads the same answer at rest from an upstream that writes it event by event
+    # (13 to 19 messages a request in bench.rules_side_by_side): whole events each time.
+    Scenario(
+        "burst + tools, events", _LONG | {"x-fake-tool": _TOOLS}, True, 700, whole_events=True
+    ),
     Scenario("non-streaming + tools", {"x-fake-script": "tools", "x-fake-tool": _TOOLS}, False),
 ]
 
@@ -83,7 +92,8 @@ def _request(stream: bool) -> bytes:
 
 
 async def _fetch(scenario: Scenario) -> tuple[str, list[bytes]]:
-    """The fake upstream's response: its content type and its writes (one per event)."""
+    """The fake upstream's response: its content type, and the body in the messages the
+    scenario cuts it into (by default one per upstream write, an event)."""
     async with TestServer(create_app(), host="127.0.0.1") as server, ClientSession() as session:
         headers = {"anthropic-version": "2023-06-01", "x-api-key": "k", **scenario.headers}
         url = str(server.make_url("/v1/messages"))
@@ -91,10 +101,19 @@ async def _fetch(scenario: Scenario) -> tuple[str, list[bytes]]:
             content_type, body = answer.headers["content-type"], await answer.read()
     if not scenario.stream:
         return content_type, [body]
+    events = [event + b"\n\n" for event in body.split(b"\n\n") if event]
+    if scenario.whole_events:  # events joined until a message has ``chunk`` bytes
+        messages, message = [], b""
+        for event in events:
+            message += event
+            if len(message) >= (scenario.chunk or 0):
+                messages.append(message)
+                message = b""
+        return content_type, [*messages, message] if message else messages
     if scenario.chunk is not None:
         size = scenario.chunk
         return content_type, [body[i : i + size] for i in range(0, len(body), size)]
-    return content_type, [event + b"\n\n" for event in body.split(b"\n\n") if event]
+    return content_type, events
 
 
 _HEADERS = {"x-api-key": "sk-ant-bench", "anthropic-version": "2023-06-01"}
