@@ -341,7 +341,11 @@ class StreamEnforcer:
         if held is None:
             if self._texts.takes(part):
                 return None
-            if part.kind in _ENDING or (part.kind in _BEGINS and self._holds(part.block)):
+            if part.kind in _ENDING:
+                return None
+            if part.kind in _BEGINS and self._holds(part.block):
+                if part.kind is PartKind.BLOCK:  # a whole block: its hold ends as it begins
+                    self._held = []
                 return None
             return self._decoder.forward(part)
         if part.index is not None and part.index == held[0].index:
@@ -360,8 +364,6 @@ class StreamEnforcer:
         do), the response's end with nothing to add. ``None`` when the part is left to
         :meth:`_decide_part` (a tool call's hook that waits goes on there, not again)."""
         held, block = self._held, part.block
-        if held is None and part.kind is PartKind.BLOCK:
-            held = []  # a whole block: decided as a held one's last part
         if held is not None:
             if not isinstance(block, ToolCall):  # a text block's hooks: in decide()
                 return None
@@ -399,8 +401,8 @@ class StreamEnforcer:
 
     async def _decide_part(self, part: StreamPart) -> AsyncIterator[bytes | None]:
         """A part ``_settle`` left: hold a block, decide a held one, or end the response."""
-        if self._held is not None or part.kind is PartKind.BLOCK:  # a held block's last part
-            self._held = [*(self._held or ()), part]
+        if self._held is not None:  # the held block's last part
+            self._held.append(part)
             async for out in self._release():
                 yield out
         elif self._texts.takes(part):

@@ -372,13 +372,13 @@ class AnthropicStream(BlockStream):
         end = len(run) - len(stop) if run.endswith(stop) else len(run)
         joined = b"".join(_argument_events(wire)[1].findall(run, at, end)).decode("ascii")
         piece = _STRING.decode(f'"{joined}"') if "\\" in joined else joined
-        if start is not None and end < len(run):  # start to stop: the whole call
-            index = self._begun(wire, ToolCall(start[2].decode(), start[3].decode(), ""))
-            self._builders[index].add(piece)
-            return [StreamPart(PartKind.BLOCK, SSEEvent(run), index, self._ended(wire))]
         parts = []
         if start is not None:
             call = ToolCall(start[2].decode(), start[3].decode(), "")
+            if end < len(run):  # start to stop: the whole call, one part
+                index = self._begun(wire, call)
+                self._builders[index].add(piece)
+                return [StreamPart(PartKind.BLOCK, SSEEvent(run), index, self._ended(wire))]
             event = SSEEvent(start[0], "content_block_start", _data(start[0]))
             parts.append(self._started(wire, call, event))
         if at < end:
