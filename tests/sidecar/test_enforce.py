@@ -16,7 +16,7 @@ from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, StreamEnforcer
 from sluice.sidecar.formats import adapter_for
 from sluice.sidecar.sse import SSEParser
 from tests.policies.factories import context
-from tests.sidecar.formats.recorded_streams import recording
+from tests.sidecar.formats.recorded_streams import client_events, recording
 from tests.sidecar.policies_for_tests import BlockTools, Explode, Shout, Sign, chain
 
 # A recorded stream with a text or thinking block and two parallel tool calls, per format.
@@ -340,11 +340,6 @@ def _anthropic_calls(arguments: dict[str, list[str]], ensure_ascii: bool) -> byt
 TEXT_START = {"type": "text", "text": ""}
 
 
-def _events(data: bytes) -> list[tuple[str | None, object]]:
-    """The events a client reads from ``data``, their data parsed (however spelt)."""
-    return [(e.event, json.loads(e.data or "null")) for e in SSEParser().feed(data)]
-
-
 # Argument pieces: plain, and what must be escaped or is not ASCII (read event by event).
 _PIECES = st.lists(
     st.text(max_size=10) | st.sampled_from(['{"command": "', '"', "\\", "\n", "é", "😀", "\x7f"]),
@@ -396,7 +391,7 @@ async def test_a_held_calls_argument_deltas_taken_at_once_read_as_one_by_one(
         decisions.append([(d.action, d.reason) for d in decided])
     if blocked != ("Read",):  # (else Bash is renumbered: its events are written anew)
         assert outputs[0] == outputs[1]
-    assert _events(outputs[0]) == _events(outputs[1])
+    assert client_events(outputs[0]) == client_events(outputs[1])
     assert decisions[0] == decisions[1]
     response = read(Format.ANTHROPIC, outputs[0])
     kept = {"Bash": "".join(bash), "Read": "".join(read_)}

@@ -7,6 +7,7 @@ keepalive comments, CRLF line ends, error events, a final event without its blan
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,3 +234,8 @@ def openai_client(body: bytes, status: int = 200, stream: bool = True) -> openai
     content_type = "text/event-stream" if stream else "application/json"
     http = _transport(status, body, content_type)
     return openai.OpenAI(api_key="sk-test", http_client=http, max_retries=0)
+
+
+def client_events(data: bytes) -> list[tuple[str | None, object]]:
+    """The events a client reads from ``data``, their data parsed (however spelt)."""
+    return [(e.event, json.loads(e.data or "null")) for e in SSEParser().feed(data)]

@@ -21,6 +21,7 @@ from tests.sidecar.formats.recorded_streams import (
     READ,
     A,
     anthropic_client,
+    client_events,
     decode,
     recording,
 )
@@ -409,15 +410,10 @@ def test_what_a_skim_takes_reads_as_fed_event_by_event(
     sent, response = _read(chunks, added_at, skim=True, tool_runs=tool_runs)
     fed, fed_response = _read(chunks, added_at, skim=False)
     assert response == fed_response
-    assert _client_events(sent) == _client_events(fed)
+    assert client_events(sent) == client_events(fed)
     if not (tool_runs and _renumbered(chunks, added_at)):
         # (Renumbered, an event fed is written anew; a tool run's bytes keep their spelling.)
         assert sent == fed
-
-
-def _client_events(data: bytes) -> list[tuple[str | None, object]]:
-    """The events a client reads from ``data``, their data parsed however spelt."""
-    return [(e.event, json.loads(e.data or "null")) for e in SSEParser().feed(data)]
 
 
 def _renumbered(chunks: list[bytes], added_at: int | None) -> bool:
