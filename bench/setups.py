@@ -34,6 +34,7 @@ class Setup:
     writer_pid: int | None = None  # the event-log writer, when the store is on
     headers: dict[str, str] = field(default_factory=dict)  # sent with every request (a key)
     gateway_pid: int | None = None  # ``sluice run``: Envoy, the workers and the writer below it
+    sockets: list[Path] = field(default_factory=list)  # the sidecar workers' gRPC sockets
 
     def sidecar_cpu_ns(self) -> int:
         """CPU time used so far by every thread of every sidecar worker, in ns."""
@@ -43,11 +44,11 @@ class Setup:
         """CPU time used so far by the event-log writer process, in ns."""
         return _cpu_ns([self.writer_pid] if self.writer_pid else [])
 
-    def pin(self, cores: set[int]) -> None:
+    def pin(self, cores: set[int], workers_only: bool = False) -> None:
         """Run every thread of the gateway's processes on ``cores`` only (threads started
-        later inherit it)."""
+        later inherit it); with ``workers_only``, only the sidecar workers'."""
         assert self.gateway_pid is not None, "only a gateway started by the bench is pinned"
-        for pid in _process_tree(self.gateway_pid):
+        for pid in self.sidecar_pids if workers_only else _process_tree(self.gateway_pid):
             for task in Path(f"/proc/{pid}/task").iterdir():
                 os.sched_setaffinity(int(task.name), cores)
 
@@ -171,6 +172,7 @@ def sidecar(
             gateway.worker_pids(),
             gateway.event_log_pid(),
             gateway_pid=gateway.process.pid,
+            sockets=GatewayConfig.model_validate(gateway.config).sidecar.socket_paths(),
         )
     finally:
         gateway.stop()

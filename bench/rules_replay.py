@@ -1,0 +1,139 @@
+"""Sidecar CPU per ext_proc message of ``tool_rules`` against noop: a real worker each, the
+same messages sent to both over gRPC.
+
+    python -m bench.rules_replay [--rounds 10] [--duration 3] [--concurrency 4]
+
+Behind Envoy (``bench.rules_side_by_side``), how Envoy cuts a stream that arrives at rest
+depends on how soon it reads, and so on what the gateway spends: the two gateways are
+measured on different messages (the one that spends more gets fewer, larger ones, which
+costs less per request and more per message). Here both workers get the same messages: each
+is started by ``sluice run`` (one worker, no event log), and this process plays Envoy, sending
+each exchange's messages over the worker's Unix socket, ``--concurrency`` exchanges at a
+time, for ``--duration`` seconds, the two in turns. The workers run on the last core, this
+process on the others. The messages are those of ``bench.rules_cpu``'s scenarios (the fake
+upstream's answers, cut as Envoy may read them), so the figure is ``bench.rules_cpu``'s with
+gRPC's transport and a worker process of its own counted, as behind Envoy. Prints µs of
+worker CPU per message, the median of the rounds, and the median of the rounds' ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from bench import inprocess
+from bench.rules_cpu import _HEADERS, SCENARIOS, Scenario, _fetch, _request
+from bench.setups import Setup, sidecar
+from sluice.sidecar.worker import configure_grpc_environment
+from tests.harness import short_tempdir, start_fake_upstream
+
+configure_grpc_environment()  # the sidecar's gRPC settings, read when grpc is imported
+
+import grpc  # noqa: E402
+
+_PROCESS = "/envoy.service.ext_proc.v3.ExternalProcessor/Process"
+_CHAINS: list[tuple[str, list[dict[str, str]]]] = [
+    ("noop", []),
+    ("tool_rules", [{"name": "tool_rules"}]),
+]
+
+
+async def _load(socket: Path, messages: list[bytes], duration: float, concurrency: int) -> int:
+    """Send exchanges of ``messages`` for ``duration`` seconds, ``concurrency`` at a time;
+    the messages sent."""
+    async with grpc.aio.insecure_channel(f"unix:{socket}") as channel:
+        # No (de)serialiser: the messages go as they are, and the replies are left unparsed.
+        process = channel.stream_stream(_PROCESS, None, None)
+        deadline = time.monotonic() + duration
+        sent = 0
+
+        async def client() -> None:
+            nonlocal sent
+            while time.monotonic() < deadline:
+                async for _reply in process(iter(messages)):
+                    pass
+                sent += len(messages)
+
+        await asyncio.gather(*(client() for _ in range(concurrency)))
+    return sent
+
+
+async def _measure(setup: Setup, messages: list[bytes], duration: float, concurrency: int) -> float:
+    """µs of the worker's CPU per message."""
+    [socket] = setup.sockets
+    await _load(socket, messages, min(duration, 1.0), concurrency)  # warm
+    before = setup.sidecar_cpu_ns()
+    sent = await _load(socket, messages, duration, concurrency)
+    return (setup.sidecar_cpu_ns() - before) / 1000 / sent
+
+
+async def _scenario(
+    scenario: Scenario,
+    setups: list[Setup],
+    rounds: int,
+    duration: float,
+    concurrency: int,
+) -> None:
+    content_type, chunks = await _fetch(scenario)
+    messages = inprocess.messages(
+        "/v1/messages", _HEADERS, _request(scenario.stream), content_type, chunks
+    )
+    figures: dict[str, list[float]] = {}
+    for number in range(rounds):
+        for setup in setups if number % 2 == 0 else setups[::-1]:
+            spent = await _measure(setup, messages, duration, concurrency)
+            figures.setdefault(setup.name, []).append(spent)
+    noop, rules = figures["noop"], figures["tool_rules"]
+    ratios = [b / a for a, b in zip(noop, rules, strict=True)]
+    print(
+        f"{scenario.name:<22} {len(messages):>5} {statistics.median(noop):>12.1f} "
+        f"{statistics.median(rules):>11.1f} {statistics.median(ratios):>6.2f}   "
+        f"({min(ratios):.2f}-{max(ratios):.2f})"
+    )
+
+
+async def _all(setups: list[Setup], rounds: int, duration: float, concurrency: int) -> None:
+    print(
+        f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}"
+        "   (rounds)"
+    )
+    for scenario in SCENARIOS:
+        await _scenario(scenario, setups, rounds, duration, concurrency)
+
+
+def main(rounds: int, duration: float, concurrency: int) -> None:
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        raise SystemExit("needs two cores: the workers on one, this process on another")
+    os.sched_setaffinity(0, set(cores[:-1]))  # the gateways and the upstream inherit it
+    with short_tempdir() as workdir:
+        upstream = start_fake_upstream(workdir)
+        try:
+            with ExitStack() as stack:
+                setups = [
+                    stack.enter_context(
+                        sidecar(
+                            upstream, workdir / name, 1, name=name, policies=chain, store_url=None
+                        )
+                    )
+                    for name, chain in _CHAINS
+                ]
+                for setup in setups:
+                    setup.pin({cores[-1]}, workers_only=True)
+                asyncio.run(_all(setups, rounds, duration, concurrency))
+        finally:
+            upstream.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
+    parser.add_argument("--concurrency", type=int, default=4, help="exchanges at a time")
+    args = parser.parse_args()
+    main(args.rounds, args.duration, args.concurrency)
