@@ -97,16 +97,19 @@ async def _scenario(
     )
 
 
-async def _all(setups: list[Setup], rounds: int, duration: float, concurrency: int) -> None:
+async def _all(
+    setups: list[Setup], scenarios: list[Scenario], rounds: int, duration: float, concurrency: int
+) -> None:
     print(
         f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}"
         "   (rounds)"
     )
-    for scenario in SCENARIOS:
+    for scenario in scenarios:
         await _scenario(scenario, setups, rounds, duration, concurrency)
 
 
-def main(rounds: int, duration: float, concurrency: int) -> None:
+def main(rounds: int, duration: float, concurrency: int, only: str | None = None) -> None:
+    scenarios = [s for s in SCENARIOS if only is None or s.name == only]
     cores = sorted(os.sched_getaffinity(0))
     if len(cores) < 2:
         raise SystemExit("needs two cores: the workers on one, this process on another")
@@ -125,7 +128,7 @@ def main(rounds: int, duration: float, concurrency: int) -> None:
                 ]
                 for setup in setups:
                     setup.pin({cores[-1]}, workers_only=True)
-                asyncio.run(_all(setups, rounds, duration, concurrency))
+                asyncio.run(_all(setups, scenarios, rounds, duration, concurrency))
         finally:
             upstream.stop()
 
@@ -135,5 +138,6 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
     parser.add_argument("--concurrency", type=int, default=4, help="exchanges at a time")
+    parser.add_argument("--scenario", choices=[s.name for s in SCENARIOS], help="only this one")
     args = parser.parse_args()
-    main(args.rounds, args.duration, args.concurrency)
+    main(args.rounds, args.duration, args.concurrency, args.scenario)
