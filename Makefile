@@ -55,13 +55,13 @@ fuzz: install ## the Hypothesis fuzz suite at length (FUZZ_EXAMPLES, default 200
 	SLUICE_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(PY) -m pytest -q tests/sidecar/test_fuzz.py
 
 lint: install ## ruff and mypy --strict
-	$(VENV)/bin/ruff check sluice tests bench
-	$(VENV)/bin/ruff format --check sluice tests bench
+	$(VENV)/bin/ruff check sluice tests bench corpus examples k8s
+	$(VENV)/bin/ruff format --check sluice tests bench corpus examples k8s
 	$(VENV)/bin/mypy
 
 format: install ## apply ruff's formatting and safe fixes
-	$(VENV)/bin/ruff check --fix sluice tests bench
-	$(VENV)/bin/ruff format sluice tests bench
+	$(VENV)/bin/ruff check --fix sluice tests bench corpus examples k8s
+	$(VENV)/bin/ruff format sluice tests bench corpus examples k8s
 
 golden: install ## regenerate the Helm chart's golden output (tests/k8s/golden) after a chart change
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/k8s
