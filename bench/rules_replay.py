@@ -20,27 +20,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
-from contextlib import ExitStack
 from pathlib import Path
 
 from bench import inprocess
 from bench.rules_cpu import _HEADERS, SCENARIOS, Scenario, _fetch, _request
-from bench.setups import Setup, sidecar
+from bench.rules_side_by_side import CHAINS
+from bench.setups import Setup, side_by_side
 from sluice.sidecar.worker import configure_grpc_environment
-from tests.harness import short_tempdir, start_fake_upstream
 
 configure_grpc_environment()  # the sidecar's gRPC settings, read when grpc is imported
 
 import grpc  # noqa: E402
 
 _PROCESS = "/envoy.service.ext_proc.v3.ExternalProcessor/Process"
-_CHAINS: list[tuple[str, list[dict[str, str]]]] = [
-    ("noop", []),
-    ("tool_rules", [{"name": "tool_rules"}]),
-]
 
 
 async def _load(socket: Path, messages: list[bytes], duration: float, concurrency: int) -> int:
@@ -110,27 +104,8 @@ async def _all(
 
 def main(rounds: int, duration: float, concurrency: int, only: str | None = None) -> None:
     scenarios = [s for s in SCENARIOS if only is None or s.name == only]
-    cores = sorted(os.sched_getaffinity(0))
-    if len(cores) < 2:
-        raise SystemExit("needs two cores: the workers on one, this process on another")
-    os.sched_setaffinity(0, set(cores[:-1]))  # the gateways and the upstream inherit it
-    with short_tempdir() as workdir:
-        upstream = start_fake_upstream(workdir)
-        try:
-            with ExitStack() as stack:
-                setups = [
-                    stack.enter_context(
-                        sidecar(
-                            upstream, workdir / name, 1, name=name, policies=chain, store_url=None
-                        )
-                    )
-                    for name, chain in _CHAINS
-                ]
-                for setup in setups:
-                    setup.pin({cores[-1]}, workers_only=True)
-                asyncio.run(_all(setups, scenarios, rounds, duration, concurrency))
-        finally:
-            upstream.stop()
+    with side_by_side(CHAINS, pin="workers", store_url=None) as setups:
+        asyncio.run(_all(setups, scenarios, rounds, duration, concurrency))
 
 
 if __name__ == "__main__":

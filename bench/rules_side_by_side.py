@@ -21,16 +21,17 @@ writes arrive alike for both and each gateway's cost per message is taken on the
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-from contextlib import ExitStack
 from typing import Any
 
 from bench.__main__ import AT_REST, PACED, PACED_TOOLS, Row, measure
-from bench.setups import sidecar
-from tests.harness import short_tempdir, start_fake_upstream
+from bench.setups import side_by_side
 
 SCENARIOS = [PACED, PACED_TOOLS, AT_REST]
+CHAINS: list[tuple[str, list[dict[str, Any]]]] = [
+    ("noop", []),
+    ("tool_rules", [{"name": "tool_rules"}]),
+]
 
 
 def _cpu(row: Row) -> tuple[float, float]:
@@ -43,31 +44,12 @@ def _cpu(row: Row) -> tuple[float, float]:
 def main(rounds: int, duration: float, store: bool, pin: bool = False) -> None:
     extra: dict[str, Any] = {} if store else {"store_url": None}
     rows: dict[tuple[str, str], list[Row]] = {}
-    cores = sorted(os.sched_getaffinity(0))
-    if pin:
-        if len(cores) < 2:
-            raise SystemExit("--pin needs two cores: the gateways on one, the load on another")
-        os.sched_setaffinity(0, set(cores[:-1]))  # the upstream and the load inherit it
-    with short_tempdir() as workdir:
-        upstream = start_fake_upstream(workdir)
-        try:
-            with ExitStack() as stack:
-                setups = [
-                    stack.enter_context(
-                        sidecar(upstream, workdir / name, 1, name=name, policies=chain, **extra)
-                    )
-                    for name, chain in (("noop", []), ("tool_rules", [{"name": "tool_rules"}]))
-                ]
-                if pin:
-                    for setup in setups:
-                        setup.pin({cores[-1]})
-                for number in range(rounds):
-                    for scenario in SCENARIOS:
-                        for setup in setups if number % 2 == 0 else setups[::-1]:
-                            row = measure(setup, scenario, duration)
-                            rows.setdefault((scenario.name, setup.name), []).append(row)
-        finally:
-            upstream.stop()
+    with side_by_side(CHAINS, "gateways" if pin else None, **extra) as setups:
+        for number in range(rounds):
+            for scenario in SCENARIOS:
+                for setup in setups if number % 2 == 0 else setups[::-1]:
+                    row = measure(setup, scenario, duration)
+                    rows.setdefault((scenario.name, setup.name), []).append(row)
     for scenario in SCENARIOS:
         noop, rules = rows[(scenario.name, "noop")], rows[(scenario.name, "tool_rules")]
         print(f"{scenario.name}:")

@@ -10,17 +10,23 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sluice.config import GatewayConfig
 from sluice.envoy import envoy_binary, render_bootstrap
 from sluice.envoy.bootstrap import EXT_PROC_FILTER, SIDECAR_CLUSTER
-from tests.harness import FakeUpstream, gateway_config, start_gateway
+from tests.harness import (
+    FakeUpstream,
+    gateway_config,
+    short_tempdir,
+    start_fake_upstream,
+    start_gateway,
+)
 
-__all__ = ["Setup", "direct", "echo", "keyed", "plain_envoy", "sidecar"]
+__all__ = ["Setup", "direct", "echo", "keyed", "plain_envoy", "side_by_side", "sidecar"]
 
 
 @dataclass
@@ -176,6 +182,39 @@ def sidecar(
         )
     finally:
         gateway.stop()
+
+
+@contextmanager
+def side_by_side(
+    chains: list[tuple[str, list[dict[str, Any]]]],
+    pin: Literal["gateways", "workers"] | None = None,
+    **extra: Any,
+) -> Iterator[list[Setup]]:
+    """A gateway of one worker for each of ``chains`` (name, policies), all in front of one
+    fake upstream; ``extra`` config for each. ``pin``: each gateway's processes (or only
+    its worker) on the last core, this process and what it starts after (the upstream, a
+    load) on the others."""
+    cores = sorted(os.sched_getaffinity(0))
+    if pin is not None:
+        if len(cores) < 2:
+            raise SystemExit("pinning needs two cores: the gateways on one, the load on another")
+        os.sched_setaffinity(0, set(cores[:-1]))  # the upstream inherits it
+    with short_tempdir() as workdir:
+        upstream = start_fake_upstream(workdir)
+        try:
+            with ExitStack() as stack:
+                setups = [
+                    stack.enter_context(
+                        sidecar(upstream, workdir / name, 1, name=name, policies=chain, **extra)
+                    )
+                    for name, chain in chains
+                ]
+                if pin is not None:
+                    for setup in setups:
+                        setup.pin({cores[-1]}, workers_only=pin == "workers")
+                yield setups
+        finally:
+            upstream.stop()
 
 
 def _wait_ready(admin_url: str, timeout: float = 30) -> None:
