@@ -1,6 +1,7 @@
 """Sidecar CPU per ext_proc message of ``tool_rules`` against noop, two gateways side by side.
 
-    python -m bench.rules_side_by_side [--rounds 3] [--duration 6] [--no-store] [--pin]
+    python -m bench.rules_side_by_side [--rounds 3] [--duration 6] [--no-store]
+                                       [--pin | --pin-workers]
 
 Both gateways (one worker each, the default event log unless ``--no-store``) run at once
 in front of the same fake upstream, and the ``make bench`` loads that end in tool calls
@@ -14,15 +15,17 @@ the two gateways), and move the per-message figure with them.
 Where the stream is cut depends on the machine's load: on two cores, the gateway that spends
 more CPU slows the upstream and the load client, whose writes then arrive further apart
 and are read as more, smaller messages. ``--pin`` keeps them apart: both gateways on the
-last core, this process, the upstream and the load on the others, so that the upstream's
-writes arrive alike for both and each gateway's cost per message is taken on the same cuts.
+last core, this process, the upstream and the load on the others. The cuts still differ
+at rest: pinned, the gateway that spends more reads later, in fewer, larger messages;
+with ``--pin-workers`` (only the workers on the last core, Envoy with the load) it got
+more. ``bench.rules_replay`` gives both workers the same messages.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-from typing import Any
+from typing import Any, Literal
 
 from bench.__main__ import AT_REST, PACED, PACED_TOOLS, Row, measure
 from bench.setups import side_by_side
@@ -41,10 +44,15 @@ def _cpu(row: Row) -> tuple[float, float]:
     return row.cpu_us_per_msg, row.cpu_us_per_req
 
 
-def main(rounds: int, duration: float, store: bool, pin: bool = False) -> None:
+def main(
+    rounds: int,
+    duration: float,
+    store: bool,
+    pin: Literal["gateways", "workers"] | None = None,
+) -> None:
     extra: dict[str, Any] = {} if store else {"store_url": None}
     rows: dict[tuple[str, str], list[Row]] = {}
-    with side_by_side(CHAINS, "gateways" if pin else None, **extra) as setups:
+    with side_by_side(CHAINS, pin, **extra) as setups:
         for number in range(rounds):
             for scenario in SCENARIOS:
                 for setup in setups if number % 2 == 0 else setups[::-1]:
@@ -78,8 +86,20 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=6.0, help="seconds per measurement")
     parser.add_argument("--no-store", action="store_true", help="both without the event log")
-    parser.add_argument(
-        "--pin", action="store_true", help="the gateways on one core, the load on the others"
+    pinning = parser.add_mutually_exclusive_group()
+    pinning.add_argument(
+        "--pin",
+        action="store_const",
+        const="gateways",
+        dest="pin",
+        help="the gateways on one core, the load on the others",
+    )
+    pinning.add_argument(
+        "--pin-workers",
+        action="store_const",
+        const="workers",
+        dest="pin",
+        help="the sidecar workers alone on one core, Envoy and the load on the others",
     )
     args = parser.parse_args()
     main(args.rounds, args.duration, not args.no_store, args.pin)
