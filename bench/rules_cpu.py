@@ -119,6 +119,15 @@ async def _fetch(scenario: Scenario) -> tuple[str, list[bytes]]:
 _HEADERS = {"x-api-key": "sk-ant-bench", "anthropic-version": "2023-06-01"}
 
 
+async def scenario_messages(scenario: Scenario) -> list[bytes]:
+    """The ext_proc messages, serialised, of one exchange of ``scenario``, as Envoy sends
+    them (the request body, then the response in the messages the scenario cuts it into)."""
+    content_type, chunks = await _fetch(scenario)
+    return inprocess.messages(
+        "/v1/messages", _HEADERS, _request(scenario.stream), content_type, chunks
+    )
+
+
 def _servicer(policies: list[dict[str, Any]]) -> ExtProcServer:
     config = GatewayConfig.model_validate({"policies": policies, "store_url": None})
     return ExtProcServer(RouteTable(config.routes), ChainSet(config, ModelClients()))
@@ -146,10 +155,7 @@ async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = Fals
     servicers = {"noop": _servicer([]), "tool_rules": _servicer([{"name": "tool_rules"}])}
     print(f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}")
     for scenario in SCENARIOS:
-        content_type, chunks = await _fetch(scenario)
-        messages = inprocess.messages(
-            "/v1/messages", _HEADERS, _request(scenario.stream), content_type, chunks
-        )
+        messages = await scenario_messages(scenario)
         if profile == scenario.name:
             await _profile(servicers["tool_rules"], messages, repeat)
             continue

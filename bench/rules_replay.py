@@ -24,8 +24,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bench import inprocess
-from bench.rules_cpu import _HEADERS, SCENARIOS, Scenario, _fetch, _request
+from bench.rules_cpu import SCENARIOS, Scenario, scenario_messages
 from bench.rules_side_by_side import CHAINS
 from bench.setups import Setup, side_by_side
 from sluice.sidecar.worker import configure_grpc_environment
@@ -33,16 +32,17 @@ from sluice.sidecar.worker import configure_grpc_environment
 configure_grpc_environment()  # the sidecar's gRPC settings, read when grpc is imported
 
 import grpc  # noqa: E402
+from envoy.service.ext_proc.v3 import external_processor_pb2 as pb  # noqa: E402
+from envoy.service.ext_proc.v3 import external_processor_pb2_grpc as pb_grpc  # noqa: E402
 
-_PROCESS = "/envoy.service.ext_proc.v3.ExternalProcessor/Process"
 
-
-async def _load(socket: Path, messages: list[bytes], duration: float, concurrency: int) -> int:
+async def _load(
+    socket: Path, messages: list[pb.ProcessingRequest], duration: float, concurrency: int
+) -> int:
     """Send exchanges of ``messages`` for ``duration`` seconds, ``concurrency`` at a time;
     the messages sent."""
     async with grpc.aio.insecure_channel(f"unix:{socket}") as channel:
-        # No (de)serialiser: the messages go as they are, and the replies are left unparsed.
-        process = channel.stream_stream(_PROCESS, None, None)
+        process = pb_grpc.ExternalProcessorStub(channel).Process
         deadline = time.monotonic() + duration
         sent = 0
 
@@ -57,7 +57,9 @@ async def _load(socket: Path, messages: list[bytes], duration: float, concurrenc
     return sent
 
 
-async def _measure(setup: Setup, messages: list[bytes], duration: float, concurrency: int) -> float:
+async def _measure(
+    setup: Setup, messages: list[pb.ProcessingRequest], duration: float, concurrency: int
+) -> float:
     """µs of the worker's CPU per message."""
     [socket] = setup.sockets
     await _load(socket, messages, min(duration, 1.0), concurrency)  # warm
@@ -73,10 +75,7 @@ async def _scenario(
     duration: float,
     concurrency: int,
 ) -> None:
-    content_type, chunks = await _fetch(scenario)
-    messages = inprocess.messages(
-        "/v1/messages", _HEADERS, _request(scenario.stream), content_type, chunks
-    )
+    messages = [pb.ProcessingRequest.FromString(m) for m in await scenario_messages(scenario)]
     figures: dict[str, list[float]] = {}
     for number in range(rounds):
         for setup in setups if number % 2 == 0 else setups[::-1]:
