@@ -228,7 +228,7 @@ class StreamEnforcer:
         return b""
 
     def _holding(self) -> bool:
-        return self._held is not None or self._texts.holding()
+        return self._held is not None or self._texts.holding() or self._decoder.run_pending
 
     def _settle_all(
         self, parts: Sequence[StreamPart], events: Iterator[SSEEvent], skimmed: bool = False
@@ -260,13 +260,12 @@ class StreamEnforcer:
             if self._skims and self._held is None and not skimmed:  # text nobody reads
                 out += self._parser.skim(b"", decoder.unread)  # goes unparsed
             skimmed = False
-            if (
-                self._skims
-                and self._tool_runs
-                and (run := self._parser.skim(b"", decoder.tool_run))
-            ):
-                parts = decoder.tool_parts(run)
-                continue
+            if self._skims and self._tool_runs:
+                if run := self._parser.skim(b"", decoder.tool_run):
+                    parts = decoder.tool_parts(run)
+                    continue
+                if decoder.run_pending:  # a tool call's rest is to come: read it whole then
+                    return out
             event = next(events, None)
             if event is None:
                 return out

@@ -126,6 +126,31 @@ async def test_a_slow_hook_sends_keepalives() -> None:
     assert out.replace(KEEPALIVE, b"") == recording(name).data
 
 
+async def test_a_tool_call_arriving_slowly_sends_keepalives() -> None:
+    """While a held call's events trickle in (read whole when its stop comes), the client
+    gets keepalives, and then the same message."""
+    data = recording("anthropic_thinking_tools").data
+    begun = data.index(b'"partial_json":"{')  # in the call's second argument delta
+    enforcer = StreamEnforcer(
+        chain((BlockTools, {"tools": ["nothing"]})),
+        adapter_for(Format.ANTHROPIC).stream_decoder(read_text=False),
+        context(),
+        [],
+        keepalive_s=0.01,
+    )
+    out = b""
+    for piece in [data[:begun], *(data[at : at + 30] for at in range(begun, begun + 120, 30))]:
+        async for sent in enforcer.feed(piece):
+            out += sent
+        await asyncio.sleep(0.02)
+    assert out.count(KEEPALIVE) == 4
+    async for sent in enforcer.feed(data[begun + 120 :]):
+        out += sent
+    async for sent in enforcer.close():
+        out += sent
+    assert read(Format.ANTHROPIC, out.replace(KEEPALIVE, b"")) == read(Format.ANTHROPIC, data)
+
+
 @pytest.mark.parametrize("fmt", list(Format))
 @pytest.mark.parametrize("sleep_s", [0, 0.01])
 async def test_each_tool_call_is_judged_once_whether_its_hook_waits_or_not(

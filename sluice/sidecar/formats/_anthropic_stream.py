@@ -234,6 +234,11 @@ _RUN_INDICES = tuple(
 )
 
 
+# The most of a tool call's events :meth:`AnthropicStream.tool_run` lets wait for the rest
+# of the call: a longer call is read as it comes, in runs of about this size.
+_RUN_WAIT = 64 * 1024
+
+
 @lru_cache(maxsize=64)
 def _argument_events(wire: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """The run of a tool call's argument deltas at ``wire`` written as Anthropic writes
@@ -253,6 +258,9 @@ class AnthropicStream(BlockStream):
         # (blocks stream one at a time, so a delta belongs to the block that is open).
         self._skimmed: int | None = None
         self._arguments: int | None = None  # the wire index of the open tool call
+        # A tool call's events that wait for the rest (tool_run): its wire index, and how
+        # far from their start they were read.
+        self._pending: tuple[int, int] | None = None
         self._unread_meta: list[str] = []  # message_start and _delta data, read when asked
         self._index: dict[int, int] = {}  # wire index -> neutral index
         self._wire: list[int] = []  # neutral index -> wire index
@@ -261,6 +269,7 @@ class AnthropicStream(BlockStream):
 
     def feed(self, event: SSEEvent) -> list[StreamPart]:
         """The part for one upstream event; see the module docstring for the mapping."""
+        self._pending = None  # read event by event: no run waits (see tool_run)
         name, data = event.event, event.data
         if data is None or name == "ping":
             return [StreamPart(PartKind.OTHER, event)]  # no need to parse what nobody reads
@@ -342,21 +351,39 @@ class AnthropicStream(BlockStream):
     def tool_run(self, data: bytes | bytearray, start: int = 0) -> int:
         """Where the events from ``start`` in ``data`` that carry a tool call, written
         exactly as Anthropic writes them (in printable ASCII), end: its start (when no call
-        is open), its argument deltas, its stop. :meth:`tool_parts` reads them at once."""
-        wire = self._arguments
-        if wire is None:
+        is open), its argument deltas, its stop. :meth:`tool_parts` reads them at once.
+
+        A call whose events so far reach the end of ``data`` (nothing whole after them)
+        without its stop waits for the rest, up to :data:`_RUN_WAIT` bytes: ``start`` is
+        returned, :attr:`run_pending` is true, and the next call goes on from where this
+        one stopped looking (``data`` from ``start`` must then be what it was, with more
+        after it). So a call cut across chunks is read once, whole, when its stop comes."""
+        pending, self._pending = self._pending, None
+        if pending is not None:  # the same call, more of it arrived
+            wire, at = pending[0], start + pending[1]
+        elif self._arguments is not None:  # a call is open: its deltas
+            wire, at = self._arguments, start
+        else:
             if not data.startswith(b"event: content_block_start\n", start):
                 return start
             found = _TOOL_START_EVENT.match(data, start)
             if found is None:
                 return start
             wire, at = int(found[1]), found.end()
-        else:
-            at = start
         if deltas := _argument_events(wire)[0].match(data, at):  # (matches at least nothing)
             at = deltas.end()
         stop = _STOP_EVENT % wire
-        return at + len(stop) if data.startswith(stop, at) else at
+        if data.startswith(stop, at):
+            return at + len(stop)
+        if at - start < _RUN_WAIT and data.find(b"\n\n", at) == -1:  # the rest to come
+            self._pending = wire, at - start
+            return start
+        return at
+
+    @property
+    def run_pending(self) -> bool:
+        """See :meth:`StreamDecoder.run_pending`."""
+        return self._pending is not None
 
     def tool_parts(self, run: bytes) -> list[StreamPart]:
         """The parts for the events ``run`` that :meth:`tool_run` found: one ``BLOCK``

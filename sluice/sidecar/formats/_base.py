@@ -110,7 +110,16 @@ class StreamDecoder(Protocol):
     def tool_run(self, data: bytes | bytearray, start: int = 0) -> int:
         """Where the whole events from ``start`` in ``data`` (LF line ends) that carry a
         tool call and can be read at once end (``start`` if none): its start when no call
-        is open, its argument deltas, its stop. :meth:`tool_parts` reads them."""
+        is open, its argument deltas, its stop. :meth:`tool_parts` reads them. ``start``
+        too while a call's events reach the end of ``data`` without its stop, and the
+        decoder waits for the rest (:attr:`run_pending`)."""
+        ...
+
+    @property
+    def run_pending(self) -> bool:
+        """Whether :meth:`tool_run` waits for the rest of a tool call: the events from
+        where it was asked are that call's, to be read when the rest arrives (the caller
+        reads nothing further until then, and asks :meth:`tool_run` again)."""
         ...
 
     def tool_parts(self, run: bytes) -> list[StreamPart]:

@@ -176,6 +176,11 @@ class BlockStream:
         """See :meth:`StreamDecoder.tool_run`: a format that reads every event says none."""
         return start
 
+    @property
+    def run_pending(self) -> bool:
+        """See :meth:`StreamDecoder.run_pending`: never, as no run is found."""
+        return False
+
     def tool_parts(self, run: bytes) -> list[StreamPart]:
         """See :meth:`StreamDecoder.tool_parts` (never called: no run is found)."""
         raise NotImplementedError

@@ -590,7 +590,8 @@ def test_a_run_of_argument_deltas_reads_as_its_events_do(
     pieces: list[str], ensure_ascii: bool
 ) -> None:
     """A run is the argument deltas as Anthropic writes them, in printable ASCII, from
-    the start; its one part adds what those events, fed one by one, add."""
+    the start; its one part adds what those events, fed one by one, add. (A ping follows:
+    a run that reaches the end of what arrived waits for the rest of its call.)"""
     events = [_argument_event(piece, ensure_ascii=ensure_ascii) for piece in pieces]
     data = b"".join(events)
     taken = 0
@@ -605,7 +606,8 @@ def test_a_run_of_argument_deltas_reads_as_its_events_do(
             break
         taken += len(event)
     run = _in_a_tool_call()
-    assert run.tool_run(data) == taken
+    assert run.tool_run(data + PING) == taken
+    assert not run.run_pending
     one_by_one = _in_a_tool_call()
     expected = "".join(
         p.delta or "" for e in SSEParser().feed(data[:taken]) for p in one_by_one.feed(e)
@@ -634,7 +636,7 @@ def test_a_run_of_argument_deltas_reads_as_its_events_do(
 )
 def test_a_run_of_argument_deltas_ends_before_an_event_to_read_alone(event: bytes) -> None:
     first = _argument_event('{"command": ')
-    assert _in_a_tool_call().tool_run(first + event + first) == len(first)
+    assert _in_a_tool_call().tool_run(first + event + first + PING) == len(first)
 
 
 def test_no_run_outside_a_tool_call() -> None:
@@ -644,6 +646,42 @@ def test_no_run_outside_a_tool_call() -> None:
     assert part.kind is K.BLOCK_STOP
     assert decoder.tool_run(_argument_event("x")) == 0
     assert skimming().tool_run(_argument_event("x")) == 0
+
+
+_STOP = b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3])
+def test_a_tool_call_cut_across_chunks_waits_and_is_read_whole(cut: int) -> None:
+    """A call whose events reach the end of what arrived, its stop still to come, is not
+    read yet: the rest is awaited (from where the last look stopped, even inside an
+    event), and the whole call is one part."""
+    events = [_TOOL_START, _argument_event('{"command": '), _argument_event('"ls"}'), _STOP]
+    call = b"".join(events)
+    head = b"".join(events[:cut]) + events[cut][:7]  # and a few bytes of the next event
+    decoder, _ = started()
+    assert decoder.tool_run(head) == 0
+    assert decoder.run_pending
+    assert decoder.tool_run(call + PING) == len(call)  # the same bytes, and the rest
+    assert not decoder.run_pending
+    [part] = decoder.tool_parts(call)
+    assert (part.kind, part.block) == (K.BLOCK, ToolCall("toolu_1", "Bash", '{"command": "ls"}'))
+
+
+def test_a_long_tool_call_is_read_in_runs_as_it_comes() -> None:
+    """Past a bound, a call's events are not held back for the rest: they are read as
+    they came, and the call's arguments still add up."""
+    piece = "x" * 1000
+    deltas = _argument_event('{"content": "') + _argument_event(piece) * 80
+    decoder, _ = started()
+    taken = decoder.tool_run(_TOOL_START + deltas)
+    assert taken == len(_TOOL_START + deltas)
+    assert not decoder.run_pending
+    start, arguments = decoder.tool_parts(_TOOL_START + deltas)
+    assert (start.kind, arguments.kind) == (K.BLOCK_START, K.BLOCK_DELTA)
+    assert decoder.tool_run(_argument_event('"}') + _STOP) == len(_argument_event('"}') + _STOP)
+    _, stop = decoder.tool_parts(_argument_event('"}') + _STOP)
+    assert stop.block == ToolCall("toolu_1", "Bash", json.dumps({"content": piece * 80}))
 
 
 def test_a_tool_call_whole_in_a_chunk_is_one_part_renumbered_event_by_event() -> None:
