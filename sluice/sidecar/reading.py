@@ -180,8 +180,8 @@ class ResponseReader:
             chunk, self._head = self._head, b""
             self._reader = self._start(framing or self._label or Framing.JSON)
         reader = self._reader
-        self._held += len(chunk)
         if isinstance(reader, BodyEnforcer):
+            self._held += len(chunk)
             if self._held > self._bounds.max_response:
                 raise CutShort(
                     f"the response is larger than the gateway reads ({self._bounds.max_response}"
@@ -191,7 +191,11 @@ class ResponseReader:
             reader.feed(chunk)
             return b""
         try:
-            out = self._sent(reader.feed_now(chunk))
+            out = reader.feed_now(chunk)
+            if out is chunk and not end:  # all of it went on as it came: no more is held
+                return out
+            self._held += len(chunk)
+            out = self._sent(out)
             if end and (ending := self._ended_now(reader)) is not None:
                 return out + ending
         except ValueError as exc:  # EventTooLarge, FormatError...
