@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from sluice.model import Block, Format, Response, Text, Thinking, ToolCall
 from sluice.sidecar.formats._base import PartKind, StreamPart, check_status
@@ -239,13 +240,41 @@ _RUN_INDICES = tuple(
 _RUN_WAIT = 64 * 1024
 
 
+# An argument delta as Anthropic writes it, up to its piece's opening quote (``%d``: the
+# block's wire index).
+_ARGUMENT_EVENT_HEAD = (
+    f"event: content_block_delta\ndata: {_ARGUMENT_HEAD}%d{_ARGUMENT_PIECE}\"".encode()
+)
+
+
 @lru_cache(maxsize=64)
-def _argument_events(wire: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+def _argument_events(wire: int) -> re.Pattern[bytes]:
     """The run of a tool call's argument deltas at ``wire`` written as Anthropic writes
-    them, and one such event with its piece (still escaped) as the group."""
-    head = b"event: content_block_delta\ndata: " + _ARGUMENT_HEAD.encode() + b"%d" % wire
-    event = re.escape(head + _ARGUMENT_PIECE.encode()) + b'"(' + _ASCII_STRING + b')"\\}\\}\n\n'
-    return re.compile(b"(?:" + event + b")*"), re.compile(event)
+    them, each piece printable ASCII and escapes (no escaped surrogate)."""
+    event = re.escape(_ARGUMENT_EVENT_HEAD % wire) + _ASCII_STRING + b'"\\}\\}\n\n'
+    return re.compile(b"(?:" + event + b")*")
+
+
+class _Run(NamedTuple):
+    """A tool call's events that :meth:`AnthropicStream.tool_run` found, from where it
+    was asked."""
+
+    wire: int  # the call's wire index
+    begun: ToolCall | None  # the call as its start announced it, when the run has its start
+    deltas: int  # where the argument deltas begin
+    read: int  # how far the run was read (while it waits for the rest)
+
+
+def _arguments_of(run: bytes, at: int, end: int, wire: int) -> str:
+    """The argument pieces of the deltas from ``at`` to ``end`` in ``run``, joined: each
+    event is written as :func:`_argument_events` matches it, so between two pieces there
+    is exactly one end of an event and the start of the next (a piece, a JSON string's
+    inside in printable ASCII, holds no line end)."""
+    if at == end:
+        return ""
+    head, tail = _ARGUMENT_EVENT_HEAD % wire, b'"}}\n\n'
+    joined = run[at + len(head) : end - len(tail)].replace(tail + head, b"").decode("ascii")
+    return _STRING.decode(f'"{joined}"') if "\\" in joined else joined
 
 
 class AnthropicStream(BlockStream):
@@ -258,9 +287,8 @@ class AnthropicStream(BlockStream):
         # (blocks stream one at a time, so a delta belongs to the block that is open).
         self._skimmed: int | None = None
         self._arguments: int | None = None  # the wire index of the open tool call
-        # A tool call's events that wait for the rest (tool_run): its wire index, and how
-        # far from their start they were read.
-        self._pending: tuple[int, int] | None = None
+        self._pending: _Run | None = None  # a tool call's events that wait for the rest
+        self._run: _Run | None = None  # the tool call's events tool_run last found
         self._unread_meta: list[str] = []  # message_start and _delta data, read when asked
         self._index: dict[int, int] = {}  # wire index -> neutral index
         self._wire: list[int] = []  # neutral index -> wire index
@@ -358,26 +386,28 @@ class AnthropicStream(BlockStream):
         returned, :attr:`run_pending` is true, and the next call goes on from where this
         one stopped looking (``data`` from ``start`` must then be what it was, with more
         after it). So a call cut across chunks is read once, whole, when its stop comes."""
-        pending, self._pending = self._pending, None
-        if pending is not None:  # the same call, more of it arrived
-            wire, at = pending[0], start + pending[1]
-        elif self._arguments is not None:  # a call is open: its deltas
-            wire, at = self._arguments, start
-        else:
+        run, self._pending = self._pending, None
+        if run is None and self._arguments is not None:  # a call is open: its deltas
+            run = _Run(self._arguments, None, 0, 0)
+        elif run is None:
             if not data.startswith(b"event: content_block_start\n", start):
                 return start
             found = _TOOL_START_EVENT.match(data, start)
             if found is None:
                 return start
-            wire, at = int(found[1]), found.end()
-        if deltas := _argument_events(wire)[0].match(data, at):  # (matches at least nothing)
+            call, size = ToolCall(found[2].decode(), found[3].decode(), ""), found.end() - start
+            run = _Run(int(found[1]), call, size, size)
+        at = start + run.read
+        if deltas := _argument_events(run.wire).match(data, at):  # (matches at least nothing)
             at = deltas.end()
-        stop = _STOP_EVENT % wire
+        stop = _STOP_EVENT % run.wire
         if data.startswith(stop, at):
+            self._run = run
             return at + len(stop)
         if at - start < _RUN_WAIT and data.find(b"\n\n", at) == -1:  # the rest to come
-            self._pending = wire, at - start
+            self._pending = run._replace(read=at - start)
             return start
+        self._run = run if at > start else None
         return at
 
     @property
@@ -386,28 +416,25 @@ class AnthropicStream(BlockStream):
         return self._pending is not None
 
     def tool_parts(self, run: bytes) -> list[StreamPart]:
-        """The parts for the events ``run`` that :meth:`tool_run` found: one ``BLOCK``
+        """The parts for the events ``run`` that :meth:`tool_run` just found: one ``BLOCK``
         part for a whole call, else the start and the stop as :meth:`feed` reads them and
         the argument deltas as one part, its delta the pieces joined (a part of several
         events has ``data`` ``None``)."""
-        start, at, wire = _TOOL_START_EVENT.match(run), 0, self._arguments
-        if start is not None:
-            at, wire = start.end(), int(start[1])
-        if wire is None:
-            raise ValueError("a tool run outside a tool call")
+        found, self._run = self._run, None
+        if found is None:
+            raise ValueError("no tool run was found")
+        wire, begun, at = found.wire, found.begun, found.deltas
         stop = _STOP_EVENT % wire
         end = len(run) - len(stop) if run.endswith(stop) else len(run)
-        joined = b"".join(_argument_events(wire)[1].findall(run, at, end)).decode("ascii")
-        piece = _STRING.decode(f'"{joined}"') if "\\" in joined else joined
+        piece = _arguments_of(run, at, end, wire)
         parts = []
-        if start is not None:
-            call = ToolCall(start[2].decode(), start[3].decode(), "")
+        if begun is not None:
             if end < len(run):  # start to stop: the whole call, one part
-                index = self._begun(wire, call)
-                self._builders[index].add(piece)
-                return [StreamPart(PartKind.BLOCK, SSEEvent(run), index, self._ended(wire))]
-            event = SSEEvent(start[0], "content_block_start", _data(start[0]))
-            parts.append(self._started(wire, call, event))
+                call = ToolCall(begun.id, begun.name, piece)
+                index = self._whole(wire, call)
+                return [StreamPart(PartKind.BLOCK, SSEEvent(run), index, call)]
+            event = SSEEvent(run[:at], "content_block_start", _data(run[:at]))
+            parts.append(self._started(wire, begun, event))
         if at < end:
             index = self._index[wire]
             self._builders[index].add(piece)
@@ -475,6 +502,13 @@ class AnthropicStream(BlockStream):
         if not self._read_text and isinstance(block, Text):
             self._skimmed = index
         self._arguments = wire if isinstance(block, ToolCall) else None
+        return index
+
+    def _whole(self, wire: int, call: ToolCall) -> int:
+        """A tool call at ``wire`` read whole at once (begun and ended): its neutral index."""
+        self._index[wire] = index = self._start(call, whole=True)
+        self._wire.append(wire)
+        self._skimmed = self._arguments = None
         return index
 
     def _stop(self, wire: int, event: SSEEvent) -> StreamPart:

@@ -56,11 +56,12 @@ class BlockBuilder:
 
     __slots__ = ("_closed", "_pieces", "_signature", "_start")
 
-    def __init__(self, start: Block) -> None:
+    def __init__(self, start: Block, *, whole: bool = False) -> None:
+        """``whole``: ``start`` is the whole block, which takes no pieces."""
         self._start = _extended(start, "", None)  # the caller's object stays the caller's
         self._pieces: list[str] = []
         self._signature: str | None = None
-        self._closed = False
+        self._closed = whole
 
     def holds(self, kind: type) -> bool:
         """Whether the block is a ``kind`` (a piece of another kind of block is ignored)."""
@@ -160,8 +161,9 @@ class BlockStream:
         self._builders: list[BlockBuilder] = []
         self._numbering = Numbering()
 
-    def _start(self, block: Block) -> int:
-        self._builders.append(BlockBuilder(block))
+    def _start(self, block: Block, *, whole: bool = False) -> int:
+        """A block begins (``whole``: read whole at once): its neutral index."""
+        self._builders.append(BlockBuilder(block, whole=whole))
         return len(self._builders) - 1
 
     def unread(self, data: bytes | bytearray, start: int = 0) -> int:
