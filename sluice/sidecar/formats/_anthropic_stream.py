@@ -243,7 +243,7 @@ _RUN_WAIT = 64 * 1024
 # An argument delta as Anthropic writes it, up to its piece's opening quote (``%d``: the
 # block's wire index).
 _ARGUMENT_EVENT_HEAD = (
-    f"event: content_block_delta\ndata: {_ARGUMENT_HEAD}%d{_ARGUMENT_PIECE}\"".encode()
+    f'event: content_block_delta\ndata: {_ARGUMENT_HEAD}%d{_ARGUMENT_PIECE}"'.encode()
 )
 
 
