@@ -319,7 +319,9 @@ class StreamEnforcer:
             yield out
         if self._cut:
             return
-        for event in self._parser.close():
+        # An event the upstream left unfinished is dropped, as the client would drop it:
+        # sent, it would run into what the gateway writes after it (a refusal, the end).
+        for event in self._parser.close(unfinished=False):
             parts = self._decoder.feed(event)
             self._texts.mark_last_pieces(parts)
             for part in parts:

@@ -3,7 +3,8 @@
 The parser follows the WHATWG event-stream grammar: lines end in ``\\r\\n``, ``\\n`` or ``\\r``
 (a ``\\r`` that ends one chunk may be followed by the ``\\n`` that starts the next), a blank
 line ends an event, ``data:`` lines join with ``\\n``, lines starting with ``:`` are comments,
-and a final event without its blank line is still delivered by :meth:`SSEParser.close`.
+and a final event without its blank line is still delivered by :meth:`SSEParser.close`
+(unless the caller drops it, as a client does).
 
 Every byte fed comes back in exactly one event's ``raw``, in order, so a stream can be passed
 on byte-for-byte even when some events are rewritten::
@@ -257,12 +258,19 @@ class SSEParser:
         self._scan = len(buf)
         return events
 
-    def close(self) -> list[SSEEvent]:
-        """End of stream: deliver what remains, even without its closing blank line."""
+    def close(self, *, unfinished: bool = True) -> list[SSEEvent]:
+        """End of stream: deliver what remains, even without its closing blank line
+        (``unfinished=False``: an event without it is dropped, as a client drops it at
+        the end of a stream, where pending data is discarded)."""
         self._compact()
         if not self._cr:
             self._scan = 0  # the unfinished event's lines are not read yet
         events = self._drain(final=True)
+        if not unfinished:
+            self._buf.clear()
+            self._pos = self._scan = 0
+            self._reset()
+            return events
         if self._pos < len(self._buf):
             self._field(bytes(self._buf[self._pos :]))  # last line, with no line end
         if self._buf:

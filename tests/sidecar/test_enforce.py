@@ -151,6 +151,25 @@ async def test_a_tool_call_arriving_slowly_sends_keepalives() -> None:
     assert read(Format.ANTHROPIC, out.replace(KEEPALIVE, b"")) == read(Format.ANTHROPIC, data)
 
 
+@pytest.mark.parametrize("chunk", [1, 7, 64, 4096])
+async def test_an_upstream_that_stops_inside_a_tool_call_is_judged_on_what_came(
+    chunk: int,
+) -> None:
+    """The upstream stops while a held call's arguments stream (its events wait for the
+    rest): the call is judged on what arrived, and a blocked one never reaches the client,
+    whose stream the gateway ends."""
+    data = recording("anthropic_thinking_tools").data
+    cut = data.index(b'"partial_json":"{') + 40  # inside the Bash call's arguments
+    out, decisions = await enforce(
+        Format.ANTHROPIC, data[:cut], chain((BlockTools, {"tools": ["Bash"]})), chunk=chunk
+    )
+    response = read(Format.ANTHROPIC, out)
+    assert tool_calls(response) == []
+    assert "Tool: Bash" in texts(response)[-1]
+    assert response.stop_reason == END_TURN
+    assert [(d.policy, d.action) for d in decisions] == [("BlockTools", "block")]
+
+
 @pytest.mark.parametrize("fmt", list(Format))
 @pytest.mark.parametrize("sleep_s", [0, 0.01])
 async def test_each_tool_call_is_judged_once_whether_its_hook_waits_or_not(

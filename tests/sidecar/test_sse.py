@@ -132,6 +132,18 @@ def test_close_delivers_an_unterminated_event() -> None:
     assert (event.event, event.data) == ("message_stop", "{}")
 
 
+@pytest.mark.parametrize("ends", [b"\n", b"\r\n", b"\r"])
+@pytest.mark.parametrize("rest", [b'data: {"a"', b"data: {}{ends}", b"event: x{ends}data: 1{ends}"])
+def test_close_can_drop_an_unfinished_event_as_a_client_does(ends: bytes, rest: bytes) -> None:
+    """Asked to, the parser drops an event the stream left without its blank line (a
+    client discards it), and delivers the whole ones before it."""
+    parser = SSEParser()
+    whole = b"data: a" + ends * 2
+    events = parser.feed(whole + rest.replace(b"{ends}", ends))
+    assert [event.raw for event in [*events, *parser.close(unfinished=False)]] == [whole]
+    assert parser.close() == []
+
+
 def test_close_on_a_clean_end_delivers_nothing() -> None:
     parser = SSEParser()
     parser.feed(b"data: a\n\n")
