@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
+# Every Python file, for ruff.
+PY_DIRS := sluice tests bench corpus examples k8s
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Real Claude Code for the data-plane tests that drive it (tests/dataplane/claude_code.py).
@@ -55,13 +57,13 @@ fuzz: install ## the Hypothesis fuzz suite at length (FUZZ_EXAMPLES, default 200
 	SLUICE_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(PY) -m pytest -q tests/sidecar/test_fuzz.py
 
 lint: install ## ruff and mypy --strict
-	$(VENV)/bin/ruff check sluice tests bench corpus examples k8s
-	$(VENV)/bin/ruff format --check sluice tests bench corpus examples k8s
+	$(VENV)/bin/ruff check $(PY_DIRS)
+	$(VENV)/bin/ruff format --check $(PY_DIRS)
 	$(VENV)/bin/mypy
 
 format: install ## apply ruff's formatting and safe fixes
-	$(VENV)/bin/ruff check --fix sluice tests bench corpus examples k8s
-	$(VENV)/bin/ruff format sluice tests bench corpus examples k8s
+	$(VENV)/bin/ruff check --fix $(PY_DIRS)
+	$(VENV)/bin/ruff format $(PY_DIRS)
 
 golden: install ## regenerate the Helm chart's golden output (tests/k8s/golden) after a chart change
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/k8s
