@@ -241,17 +241,19 @@ _RUN_WAIT = 64 * 1024
 
 
 # An argument delta as Anthropic writes it, up to its piece's opening quote (``%d``: the
-# block's wire index).
+# block's wire index), and from its closing quote on.
 _ARGUMENT_EVENT_HEAD = (
     f'event: content_block_delta\ndata: {_ARGUMENT_HEAD}%d{_ARGUMENT_PIECE}"'.encode()
 )
+_ARGUMENT_EVENT_TAIL = b'"}}\n\n'
 
 
 @lru_cache(maxsize=64)
 def _argument_events(wire: int) -> re.Pattern[bytes]:
     """The run of a tool call's argument deltas at ``wire`` written as Anthropic writes
     them, each piece printable ASCII and escapes (no escaped surrogate)."""
-    event = re.escape(_ARGUMENT_EVENT_HEAD % wire) + _ASCII_STRING + b'"\\}\\}\n\n'
+    head, tail = re.escape(_ARGUMENT_EVENT_HEAD % wire), re.escape(_ARGUMENT_EVENT_TAIL)
+    event = head + _ASCII_STRING + tail
     return re.compile(b"(?:" + event + b")*")
 
 
@@ -272,7 +274,7 @@ def _arguments_of(run: bytes, at: int, end: int, wire: int) -> str:
     inside in printable ASCII, holds no line end)."""
     if at == end:
         return ""
-    head, tail = _ARGUMENT_EVENT_HEAD % wire, b'"}}\n\n'
+    head, tail = _ARGUMENT_EVENT_HEAD % wire, _ARGUMENT_EVENT_TAIL
     joined = run[at + len(head) : end - len(tail)].replace(tail + head, b"").decode("ascii")
     return _STRING.decode(f'"{joined}"') if "\\" in joined else joined
 
@@ -433,7 +435,8 @@ class AnthropicStream(BlockStream):
                 call = ToolCall(begun.id, begun.name, piece)
                 index = self._whole(wire, call)
                 return [StreamPart(PartKind.BLOCK, SSEEvent(run), index, call)]
-            event = SSEEvent(run[:at], "content_block_start", _data(run[:at]))
+            start = run[:at]
+            event = SSEEvent(start, "content_block_start", _data(start))
             parts.append(self._started(wire, begun, event))
         if at < end:
             index = self._index[wire]
