@@ -117,12 +117,18 @@ _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credenti
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
 _BACKQUOTES_RUN = re.compile(r"ruby|perl|php")  # `…` runs a shell command in these
 _SUBSTITUTIONS = frozenset({"$(", "`"})
+# Where a session that reports no working directory (an SDK's own agent) is taken to work:
+# a project folder in the home folder, as agents' sessions usually are. Its own files
+# (`.`, `*`, `build`) stay everyday work, and `..` is the home folder, not an unknown.
+_UNREPORTED_CWD = "~/project"
 
 
 def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -> Finding | None:
     """The first enabled rule that objects to a call of ``tool`` with ``arguments`` (parsed
-    JSON, or the raw text when it is not JSON), in a session working in ``cwd``."""
+    JSON, or the raw text when it is not JSON), in a session working in ``cwd`` (``None``:
+    not reported)."""
     rules = _Rules(enabled)
+    cwd = _UNREPORTED_CWD if cwd is None else cwd
     if isinstance(arguments, dict):
         own = next((arguments[k] for k in _WORKDIR_KEYS if isinstance(arguments.get(k), str)), None)
         if own:  # Codex's `workdir`: where this call runs, relative to the session's folder

@@ -54,7 +54,9 @@ into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``), seen through
 into the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'``,
 here-documents fed to a shell, ``echo … | sh``, a script written then run), and relative
 paths resolved against the working directory the client reports (Claude Code's ``Working
-directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed through ``cd``. An MCP
+directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed through ``cd``; a client
+that reports none (an agent built on an SDK) is taken to work in a project folder in the
+home folder, as agents usually do, so that ``rm -rf ..`` deletes the home folder. An MCP
 tool that acts on structured arguments (``kubectl_delete`` with ``{"resourceType":
 "namespace"}``, ``drop-database``, ``delete_bucket``) is judged by the words of its
 server's name and its own, and the kind of resource its arguments name. The rules:

@@ -748,6 +748,28 @@ async def test_relative_paths_resolve_against_the_reported_working_directory(
     assert elsewhere.blocked is None  # no working directory reported: ./* is unknown
 
 
+@pytest.mark.parametrize(
+    ("command", "blocked"),
+    [
+        ("rm -rf ..", True),
+        ("rm -rf ../..", True),
+        ("cd .. && rm -rf ./*", True),
+        ("cd ..; find . -delete", True),
+        ("rm -rf *", False),
+        ("rm -rf build dist", False),
+        ("rm -rf ../other-checkout", False),
+        ("cd .. && rm -rf project/node_modules", False),
+    ],
+)
+def test_a_session_that_reports_no_working_directory_works_in_a_project(
+    command: str, blocked: bool
+) -> None:
+    """A client that reports no working folder (an agent on an SDK) is taken to work in a
+    project in the home folder: its parent is the home folder, its own files are its own."""
+    found = ToolRules.configure({}).verdict("Bash", {"command": command}, None)
+    assert (found is not None and found.rule == "wipe_root_or_home") is blocked, command
+
+
 async def test_a_call_seen_before_is_judged_again_in_another_folder() -> None:
     """Verdicts are remembered by call and working directory: the same call in another
     folder is judged there, whichever came first."""
