@@ -139,7 +139,7 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
         if kind in ("operator", "redirect", "input", "blank") and word is not None:
             whole = "".join(word)
             if quoting and ("$(" in whole or "`" in whole):  # "$(echo ~)", "`echo ~`"
-                whole = _KNOWN_SUBSTITUTION.sub(_known_output, whole)
+                whole = _known_substitutions(whole)
             if quoting:  # `'a'"'"'b'` is one string: read whole, not piece by piece
                 # Text's quotes (`-d "{\"text\": \"$(cat .env)\"}"`) are the same text's.
                 given_to = outer if literal else (program(words) or outer)
@@ -224,6 +224,17 @@ _PASSWD_HOME = re.compile(
 )
 
 
+def _known_substitutions(word: str) -> str:
+    """``word`` with each plain substitution in it replaced by what it prints, the innermost
+    first (``"$(dirname "$(dirname $PWD)")"`` is ``$PWD/../..``), up to four levels deep."""
+    for _ in range(_QUOTING_DEPTH):
+        known = _KNOWN_SUBSTITUTION.sub(_known_output, word)
+        if known == word:
+            break
+        word = known
+    return word
+
+
 def _known_output(found: re.Match[str]) -> str:
     """What a plain substitution prints (``$(echo ~)`` is ``~``, ``$(eval echo ~$USER)``
     ``~``, ``$(printf 'rm -rf %s' "$HOME")`` ``rm -rf $HOME``, ``$(dirname ~/x)`` ``~``), or
@@ -241,7 +252,8 @@ def _known_output(found: re.Match[str]) -> str:
 
 def _output(words: list[str]) -> str | None:
     """What ``words`` (``echo …``, ``printf FORMAT …``, ``eval echo ~$USER``, ``pwd``,
-    ``dirname P``, ``realpath P``, ``cd P && pwd``) print, or None if not plain."""
+    ``dirname P`` (see :func:`_parent`), ``realpath P``, ``cd P && pwd``) print, or None if
+    not plain."""
     evaluated = words[:1] == ["eval"]
     words = words[1:] if evaluated else words
     if not words or any(w in ("|", ";", ">", "<", "||", "&") for w in words):
@@ -263,11 +275,26 @@ def _output(words: list[str]) -> str | None:
     ):
         text = operands[0].rstrip("/") or "/"
         if name == "dirname":
-            head, slash, _ = text.rpartition("/")
-            text = (head or "/") if slash else "."
+            text = _parent(text)
     else:
         return None
     return _USER_HOME.sub("~", text) if evaluated else text
+
+
+# A folder spelled without its own name, whose parent its text does not show: the working
+# directory (`$PWD`; `.` is how `$(pwd)` reads), a home folder (`~`, `~bob`, `$HOME`), and a
+# parent already taken (`$PWD/..`, which `$(dirname $(dirname $PWD))` takes again).
+_NAMELESS_FOLDER = re.compile(r"(?:.*/)?\.\.?|\$\{?(?:PWD|HOME)\}?|~[^/]*")
+
+
+def _parent(path: str) -> str:
+    """What ``dirname PATH`` prints, as a path: its text up to the last ``/`` (``~/x`` is
+    ``~``, ``/home/dev`` ``/home``, ``x`` ``.``), or ``PATH/..`` for a folder whose spelling
+    hides its name (``$PWD`` is ``$PWD/..``, ``~`` ``~/..``)."""
+    if _NAMELESS_FOLDER.fullmatch(path):
+        return path + "/.."
+    head, slash, _ = path.rpartition("/")
+    return (head or "/") if slash else "."
 
 
 _CONVERSION = re.compile(r"%[-+ #0-9.]*[sbqdi]")

@@ -216,14 +216,14 @@ takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``); asking for help
 an MCP tool deleting one pod, one object, one file of the project. Variables set earlier in
 the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``), and a substitution
 whose output is known is read as that output (``"$(echo ~)"``, ``"$(eval echo ~$USER)"``,
-``"$(dirname ~/x)"``, ``$(getent passwd $USER | cut -d: -f6)``, ``bash -c "$(printf 'rm -rf
-%s' "$HOME")"``, ``eval $(printf …)``); a command computed at
-run time otherwise (``$(printf r%s m) -rf ~``, a script written by an earlier call) is not
-seen. Judging takes time linear in the call's length; a long call is judged off the event
-loop, and a call seen lately (the same tool, arguments and working directory: agents repeat
-their commands) is not read again. ``sluice policies eval tool_rules corpus/tool_calls``
-measures them on the labelled corpus shipped in the repository. They guard against
-accidents and the obvious; they are not a sandbox.
+``"$(dirname ~/x)"``, ``$(dirname $PWD)``: the working directory's parent, ``$(getent passwd
+$USER | cut -d: -f6)``, ``bash -c "$(printf 'rm -rf %s' "$HOME")"``, ``eval $(printf …)``);
+a command computed at run time otherwise (``$(printf r%s m) -rf ~``, a script written by an
+earlier call) is not seen. Judging takes time linear in the call's length; a long call is
+judged off the event loop, and a call seen lately (the same tool, arguments and working
+directory: agents repeat their commands) is not read again. ``sluice policies eval
+tool_rules corpus/tool_calls`` measures them on the labelled corpus shipped in the
+repository. They guard against accidents and the obvious; they are not a sandbox.
 """
 
 from __future__ import annotations

@@ -132,3 +132,20 @@ def test_quoting_depth_is_bounded() -> None:
 )
 def test_printf_output_fills_the_format_as_printf_does(args: list[str], printed: str) -> None:
     assert _shell.printf_output(args) == printed
+
+
+@pytest.mark.parametrize(
+    ("line", "word"),
+    [
+        ("rm -rf $(dirname $PWD)", "$PWD/.."),
+        ('rm -rf "$(dirname ${PWD})"', "${PWD}/.."),
+        ("rm -rf $(dirname $(pwd))", "./.."),
+        ('rm -rf "$(dirname ~)"', "~/.."),
+        ('rm -rf "$(dirname "$(dirname $PWD)")"', "$PWD/../.."),
+        ("rm -rf `dirname ~/x/y`", "~/x"),
+        ('rm -rf "$(dirname /home/dev/app)"', "/home/dev"),
+        ("rm -rf $(dirname notes.md)", "."),
+    ],
+)
+def test_dirname_of_a_known_path_prints_its_parent(line: str, word: str) -> None:
+    assert parse(line)[-1].words[-1] == word
