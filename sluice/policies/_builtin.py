@@ -282,6 +282,7 @@ class _Rules:
                 continue  # `;;`, `((((`: nothing to judge
             if command.after != "|":
                 state.end_pipe()
+                state.read_substitution(command)
             command = state.with_listing(command)
             self.command(command, state, depth)
             if self.found:

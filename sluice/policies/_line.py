@@ -105,6 +105,12 @@ class LineState:
             self.listing = (self.listing + found)[:_LOOP_VALUES]
             self.listing_names = names_listed(pipe)
 
+    def read_substitution(self, command: Command) -> None:
+        """``cmd < <(producer)``: the process substitution ``command`` reads as its input
+        feeds it as a pipe would (``producer | cmd``), for every check of what flows in."""
+        if command.reads_substitution and not self.pipe:
+            self.pipe = list(self.substituted)
+
     def with_listing(self, command: Command) -> Command:
         """``command`` with each word that is a substitution replaced by what it lists."""
         if not self.listing:

@@ -63,6 +63,8 @@ class Command:
     inputs: tuple[str, ...] = ()
     quoted_by: str = ""  # the program a quoted string holding this command was given to
     heredoc: str = ""  # the text of its here-documents (``<<EOF``)
+    # Its input is what a process substitution prints (`mysql < <(echo …)`), as from a pipe.
+    reads_substitution: bool = False
 
     @property
     def name(self) -> str:
@@ -92,6 +94,7 @@ class _Suspended:
     quoting: str
     target: list[str] | None
     parens: int
+    reads_substitution: bool
 
 
 def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> list[Command]:
@@ -114,6 +117,7 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
     parens = 0  # subshells open in the current command list
     pending: list[str] = []  # delimiters of the here-documents of the current line
     heredoc: tuple[int, str] | None = None  # the command that reads one, its delimiter
+    reads_substitution = False  # the current command's input is a `<(…)` (`< <(…)`)
     text, pos = line + "\n", 0  # the newline ends the last command
     while pos < len(text):
         token = _TOKEN.match(text, pos)
@@ -127,14 +131,26 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
             or (value == "`" and in_backquotes)
         )
         if opens:
+            stdin = value == "<(" and target is inputs and word is None  # `cmd < <(…)`
             suspended.append(
                 _Suspended(
-                    value, after, feeds, words, redirects, inputs, word, quoting, target, parens
+                    value,
+                    after,
+                    feeds,
+                    words,
+                    redirects,
+                    inputs,
+                    word,
+                    quoting,
+                    target,
+                    parens,
+                    reads_substitution or stdin,
                 )
             )
             feeds = outer if literal else (program(words) or outer)
             after, words, redirects, inputs = value, [], [], []
             word, quoting, target, parens = None, "", None, 0
+            reads_substitution = False
             continue
         if kind in ("operator", "redirect", "input", "blank") and word is not None:
             whole = "".join(word)
@@ -153,7 +169,14 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
             word, target, quoting = None, None, ""
         if kind == "operator":
             if suspended or not literal:
-                command = Command(after, feeds, tuple(words), tuple(redirects), tuple(inputs))
+                command = Command(
+                    after,
+                    feeds,
+                    tuple(words),
+                    tuple(redirects),
+                    tuple(inputs),
+                    reads_substitution=reads_substitution,
+                )
                 commands.append(command if not outer else _quoted(command, outer))
                 if pending and heredoc is None:
                     heredoc = (len(commands) - 1, pending[0])
@@ -170,11 +193,13 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
                 after, feeds, words = frame.after, frame.feeds, frame.words
                 redirects, inputs, word = frame.redirects, frame.inputs, frame.word
                 quoting, target, parens = frame.quoting, frame.target, frame.parens
+                reads_substitution = frame.reads_substitution
                 word = [*(word or []), printed]
                 continue
             parens = parens + 1 if value == "(" else max(0, parens - (value == ")"))
             after, feeds = value, ""
             words, redirects, inputs = [], [], []
+            reads_substitution = False
         elif kind == "redirect":  # `2>&1` names no file
             target = redirects if not value[-1].isdigit() and value[-1] != "-" else None
         elif kind == "input":

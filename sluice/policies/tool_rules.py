@@ -49,7 +49,8 @@ The built-in rules judge what a call does to which target, not how it is spelled
 the shell command of any tool (a ``command``, ``cmd``, ``commands``, ``script`` or
 ``…_command`` argument at any depth; an argv list like Codex's too; the ``args`` of an MCP
 tool named for the program it runs, like ``run_gcloud_command``) as a shell would: split
-into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``), seen through wrappers
+into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``; input read from a process
+substitution, ``cmd < <(…)``, flowing in as a pipe's would), seen through wrappers
 (``sudo``, ``env``, ``timeout``, ``nohup``, ``xargs``, ``command``, ``\\rm``, ``/bin/rm``),
 into the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'``,
 here-documents fed to a shell, ``echo … | sh``, a script written then run), and relative
@@ -88,8 +89,9 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``"#{Dir.home}/*"``, ``os.listdir(home)``, ``Path.home().iterdir()``);
 - ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``FLUSHALL``, ``dropDatabase()`` sent
   to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli``, also
-  inside ``docker exec`` / ``kubectl exec``, a here-document, a file written earlier in the
-  line and run with ``psql -f``, ``< F``, ``.read F``, any argument of an MCP database
+  inside ``docker exec`` / ``kubectl exec``, a here-document, a process substitution read as
+  input (``mysql db < <(echo "DROP TABLE t")``), a file written earlier in the line and run
+  with ``psql -f``, ``< F``, ``.read F``, any argument of an MCP database
   tool, or a database driver's call in a one-liner: ``cursor.execute("DROP …")``),
   ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate reset``, ``manage.py
   flush`` when the command names an environment other than the developer's own
@@ -170,16 +172,16 @@ server's name and its own, and the kind of resource its arguments name. The rule
   @-``) or into a raw socket, but not into a login, a header (``-H @-``) or as one field of
   a body (``-d client_secret=$CLIENT_SECRET`` asks a token endpoint for a token);
 - ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
-  ``curl … | python3``, ``bash <(curl …)``, ``sh -c "$(curl …)"``, ``iwr … | iex``, a script
-  or program downloaded then run in the same command (``curl -sSLo /tmp/a URL && chmod +x
-  /tmp/a && /tmp/a``, PowerShell's ``-OutFile``; a checksum checked between proves the
-  bytes, not what they do), or one unpacked from a download (``curl … | tar xz -C /tmp &&
-  /tmp/tool/install.sh``, ``unzip t.zip -d D`` of a downloaded ``t.zip``), a one-liner that
-  fetches code and runs it (``exec(urlopen(u).read())``, node's ``eval`` of a fetched body
-  (called, or given as a value: ``fetch(u).then(r => r.text()).then(eval)``, ``Function``,
-  ``vm.runInThisContext``), ``new Function``, php's ``eval(file_get_contents(url))``, ruby's
-  ``eval(URI.open(u).read)``, PowerShell's ``iex (New-Object
-  Net.WebClient).DownloadString(u)``, ``import('https://…')``);
+  ``curl … | python3``, ``bash <(curl …)``, ``bash < <(curl …)``, ``sh -c "$(curl …)"``,
+  ``iwr … | iex``, a script or program downloaded then run in the same command (``curl -sSLo
+  /tmp/a URL && chmod +x /tmp/a && /tmp/a``, PowerShell's ``-OutFile``; a checksum checked
+  between proves the bytes, not what they do), or one unpacked from a download (``curl … |
+  tar xz -C /tmp && /tmp/tool/install.sh``, ``unzip t.zip -d D`` of a downloaded ``t.zip``),
+  a one-liner that fetches code and runs it (``exec(urlopen(u).read())``, node's ``eval`` of
+  a fetched body (called, or given as a value: ``fetch(u).then(r => r.text()).then(eval)``,
+  ``Function``, ``vm.runInThisContext``), ``new Function``, php's
+  ``eval(file_get_contents(url))``, ruby's ``eval(URI.open(u).read)``, PowerShell's ``iex
+  (New-Object Net.WebClient).DownloadString(u)``, ``import('https://…')``);
 - ``disk_wipe``: ``mkfs``, ``dd``/``dcfldd of=`` in any argument order, ``shred``,
   ``wipefs``, ``blkdiscard``, ``sgdisk``, a redirect, ``tee``, the destination of ``cp``,
   ``mv``, ``install``, ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on
