@@ -8,7 +8,8 @@ rule. The acts come from :mod:`._acts` (destroying paths), :mod:`._interpreters`
 :mod:`._structured` (MCP tools' arguments); what a line's commands set up for the next from
 :mod:`._line`; the paths they judge from :mod:`._targets`; help and dry runs, which act on
 nothing, from :mod:`._rehearsals`; commands seen through ``sudo``, ``xargs`` and the like
-from :mod:`._wrappers`.
+from :mod:`._wrappers`; what a container runs, on which host folders, from
+:mod:`._containers`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from itertools import chain
 from typing import Any
 
 from sluice.policies._acts import destroyed
+from sluice.policies._containers import container_run
 from sluice.policies._exfil import (
     TRANSFERS,
     powershell_sends,
@@ -361,6 +363,8 @@ class _Rules:
             self.line(" ".join(command.words[1:]), cwd, depth + 1)  # eval $(printf 'rm …')
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
+        if inside := container_run(words, cwd):  # docker run -v /:/host alpine rm -rf /host
+            self.line(inside.line, inside.cwd, depth + 1)
         if name in SHELLS and (hidden := decoded(state.pipe)):
             self.line(hidden, cwd, depth + 1)  # echo cm0gLXJmIH4= | base64 -d | sh
         code = code_of(words)

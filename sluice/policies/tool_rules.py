@@ -53,7 +53,9 @@ into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``; input read fr
 substitution, ``cmd < <(…)``, flowing in as a pipe's would), seen through wrappers
 (``sudo``, ``env``, ``timeout``, ``nohup``, ``xargs``, ``command``, ``\\rm``, ``/bin/rm``),
 into the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'``,
-here-documents fed to a shell, ``echo … | sh``, a script written then run), and relative
+here-documents fed to a shell, ``echo … | sh``, a script written then run, the command a
+container runs: ``docker run``, ``podman run``, its writable bind mounts read as the host
+folders they are, its other paths as its own), and relative
 paths resolved against the working directory the client reports (Claude Code's ``Working
 directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed through ``cd``; a client
 that reports none (an agent built on an SDK) is taken to work in a project folder in the
@@ -86,7 +88,10 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``os.remove``, ``Path.unlink``, ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``,
   ``os.RemoveAll``, ``unlink``, or the shell commands they run, the home folder's variable
   joined in; of a glob or listing of it too: ``Dir.glob(File.join( ENV["HOME"], "*"))``,
-  ``"#{Dir.home}/*"``, ``os.listdir(home)``, ``Path.home().iterdir()``);
+  ``"#{Dir.home}/*"``, ``os.listdir(home)``, ``Path.home().iterdir()``), or a container's
+  command deleting one it mounts (``docker run --rm -v /:/host alpine rm -rf /host``,
+  ``podman run -v $HOME:/data busybox sh -c 'rm -rf /data/*'``, ``--mount
+  type=bind,source=/home/dev,target=/h``);
 - ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``FLUSHALL``, ``dropDatabase()`` sent
   to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli``, also
   inside ``docker exec`` / ``kubectl exec``, a here-document, a process substitution read as
@@ -206,6 +211,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
 
 They let through, deliberately: deleting build outputs, ``node_modules``, files under the
 project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder);
+a container deleting its own files or under a read-only mount (``docker run --rm alpine rm
+-rf /tmp/x``, ``-v /:/host:ro``);
 ``find ~ -name '*.pyc' -delete`` (a name test narrows it); ``git clean`` inside a
 repository; reading credential files (``cat ~/.ssh/config``: add a rule as above to forbid
 it); ``ssh -i ~/.ssh/key``; ``docker system prune -a`` without ``--volumes``; a force push

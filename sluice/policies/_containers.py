@@ -1,0 +1,166 @@
+"""What a container started in a command line does to the host: the command ``docker run``
+(``podman``, ``nerdctl``) runs in it, with the paths under a writable bind mount read as the
+host paths they are::
+
+    >>> inside = container_run(["docker", "run", "-v", "/:/host", "alpine", "rm", "-rf",
+    ...                         "/host/etc"], "/home/dev/project")
+    >>> inside.line, inside.cwd
+    ('rm -rf /etc', '/var/lib/containers/rootfs')
+
+A path the container sees outside its mounts, or under a read-only one (``-v /:/host:ro``),
+is the container's own: it is read as a folder of the runtime's storage, which deleting
+harms no host folder. Everything here takes time linear in the command's length.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sluice.policies._shell import basename
+from sluice.policies._targets import resolve
+
+__all__ = ["Inside", "container_run"]
+
+_RUNTIMES = frozenset({"docker", "podman", "nerdctl"})
+# Where a container's own filesystem lives on the host, as far as the rules are concerned: a
+# folder of the runtime's storage, which no rule counts as the host's root or home.
+_CONTAINER_ROOT = "/var/lib/containers/rootfs"
+_HOME = "/root"  # the home folder inside the container: images run as root by default
+# Options of `docker run` that take a value (`-v SRC:DST`, `-w /app`, `-e K=V`); the others
+# are switches (`--rm`, `-it`), and the first word that is neither is the image.
+_RUN_VALUES = frozenset(
+    {"-v", "--volume", "--mount", "-w", "--workdir", "-e", "--env", "--env-file", "--name"}
+    | {"-p", "--publish", "-u", "--user", "--entrypoint", "--network", "--net", "-l"}
+    | {"--label", "-h", "--hostname", "--platform", "-m", "--memory", "--cpus", "--add-host"}
+    | {"--device", "--tmpfs", "--pull", "--restart", "--cap-add", "--cap-drop", "--ulimit"}
+    | {"--security-opt", "--log-driver", "--log-opt", "--dns", "--ipc", "--pid", "--gpus"}
+    | {"--shm-size", "--stop-signal", "--stop-timeout", "--runtime", "--volumes-from"}
+    | {"--link", "--group-add", "--cidfile", "--expose", "--label-file", "--userns", "--uts"}
+    | {"--cgroupns", "--health-cmd", "--ip", "--mac-address", "--cpuset-cpus", "--annotation"}
+    | {"-a", "--attach", "-c", "--cpu-shares", "--memory-swap", "--sysctl", "--secret", "--pod"}
+)
+_MOUNTS = 32  # the mounts of a run read, at most
+_GLOBAL_VALUES = frozenset({"-H", "--host", "-c", "--context", "--config", "-l", "--log-level"})
+_READ_ONLY = frozenset({"ro", "readonly", "ro=true", "readonly=true", "ro=1", "readonly=1"})
+# A bind mount's source is a host path; a bare name (`-v data:/data`) is a named volume.
+_HOST_SOURCE = re.compile(r"[/~.$]")
+# A path the container sees: absolute, or from its home or working directory (`~/x`,
+# `$HOME`, `${PWD}/x`); not a relative one, nor a URL's.
+_PATH_TAIL = r"/[^\s'\"`;|&<>()]*"
+_SEEN_PATH = re.compile(
+    r"(?<![\w.:/$~}-])(?:(?:~(?![\w.-])|\$\{?(?:HOME|PWD)\}?(?!\w))(?:" + _PATH_TAIL + ")?"
+    r"|" + _PATH_TAIL + ")"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Inside:
+    """The command line a container runs, its paths made host paths, and the host folder its
+    working directory is."""
+
+    line: str
+    cwd: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Mount:
+    target: str  # where the container sees it
+    source: str  # the host path, resolved when it can be
+
+
+def container_run(words: Sequence[str], cwd: str | None) -> Inside | None:
+    """What ``docker run … IMAGE COMMAND…`` (``words``, unwrapped; ``cwd``: the host's
+    working directory) runs in its container, or None when ``words`` start no container
+    or give it no command (the image's own is unknown)."""
+    if not words or basename(words[0]) not in _RUNTIMES:
+        return None
+    args = _run_arguments(words[1:])
+    if args is None:
+        return None
+    mounts: list[_Mount] = []
+    workdir, entrypoint = "/", ""
+    at = 0
+    while at < len(args) and args[at].startswith("-") and args[at] != "--":
+        option, equals, value = args[at].partition("=")
+        if not equals and option in _RUN_VALUES:
+            value, at = (args[at + 1] if at + 1 < len(args) else ""), at + 1
+        if option in ("-v", "--volume"):
+            mounts += _volume(value, cwd)
+        elif option == "--mount":
+            mounts += _mount(value, cwd)
+        elif option in ("-w", "--workdir"):
+            workdir = value
+        elif option == "--entrypoint":
+            entrypoint = value
+        at += 1
+    command = [entrypoint] if entrypoint else []
+    command += args[at + 1 :]  # after the image
+    if not command:
+        return None
+    # The deepest mount decides; a run with 10,000 mounts is read for its first ones.
+    mounts = sorted(mounts[:_MOUNTS], key=lambda m: len(m.target), reverse=True)
+
+    def host(path: str) -> str:
+        return _host_path(path, workdir, mounts)
+
+    seen = [_SEEN_PATH.sub(lambda m: host(m.group()), word) for word in command]
+    return Inside(shlex.join(seen), host(workdir))
+
+
+def _run_arguments(args: Sequence[str]) -> list[str] | None:
+    """The arguments of ``run`` (``docker run …``, ``docker container run …``, after the
+    runtime's own options), or None when the command is not a run."""
+    at = 0
+    while at < len(args) and args[at].startswith("-"):
+        at += 2 if args[at] in _GLOBAL_VALUES else 1
+    if args[at : at + 1] == ["container"]:
+        at += 1
+    return list(args[at + 1 :]) if args[at : at + 1] == ["run"] else None
+
+
+def _volume(value: str, cwd: str | None) -> list[_Mount]:
+    """The bind mount of ``-v SRC:DST[:OPTIONS]``; none for a named or read-only volume."""
+    source, _, rest = value.partition(":")
+    target, _, options = rest.partition(":")
+    if not target or not _HOST_SOURCE.match(source) or _READ_ONLY & set(options.split(",")):
+        return []
+    return [_Mount(posixpath.normpath(target), _resolved(source, cwd))]
+
+
+def _mount(value: str, cwd: str | None) -> list[_Mount]:
+    """The bind mount of ``--mount type=bind,source=S,target=T[,readonly]``; none for a
+    volume, a tmpfs or a read-only bind."""
+    fields = value.split(",")
+    given = dict(f.partition("=")[::2] for f in fields)
+    source = given.get("source") or given.get("src") or ""
+    target = given.get("target") or given.get("destination") or given.get("dst") or ""
+    if given.get("type") != "bind" or not source or not target or _READ_ONLY & set(fields):
+        return []
+    return [_Mount(posixpath.normpath(target), _resolved(source, cwd))]
+
+
+def _resolved(source: str, cwd: str | None) -> str:
+    """A mount's host path made absolute (``$PWD``, ``.``, ``~``), or as written when it
+    depends on something unknown (a variable)."""
+    where = resolve(source, cwd)
+    return where.text if where is not None else source
+
+
+def _host_path(path: str, workdir: str, mounts: Sequence[_Mount]) -> str:
+    """The host path of ``path`` as the container sees it: under a writable bind mount, the
+    mounted host folder's; else in the container's own filesystem."""
+    start, slash, rest = path.partition("/")
+    if start in ("~", "$HOME", "${HOME}"):
+        path = _HOME + slash + rest
+    elif start in ("$PWD", "${PWD}"):
+        path = workdir + slash + rest
+    seen = "/" + posixpath.normpath(path).lstrip("/")
+    for mount in mounts:
+        if mount.target == "/" or seen == mount.target or seen.startswith(mount.target + "/"):
+            rest = seen[len(mount.target.rstrip("/")) :]
+            return (mount.source.rstrip("/") + rest) or "/"
+    return _CONTAINER_ROOT + seen.rstrip("/")
