@@ -218,7 +218,8 @@ def _sends_stdin(words: Sequence[str]) -> bool:
         return False
     name = basename(words[0])
     if name in _CLOUD_COPY:  # echo $GITHUB_TOKEN | gh gist create -
-        return _uploads_stdin(found) if (found := _remote_operands(words[1:])) else False
+        found = _remote_operands(name, words[1:])
+        return bool(found) and _uploads_stdin(found)
     return name in _SOCKETS or (name == "curl" and not _STDIN.isdisjoint(_curl_files(words[1:])))
 
 
@@ -359,7 +360,7 @@ def _sent_by(
             (m.group(1) for w in args if (m := _SECRET_VARIABLE.search(w)) and "$" in w), None
         )
     if name in _CLOUD_COPY:
-        found = _remote_operands(args)
+        found = _remote_operands(name, args)
         if found and stdin and _uploads_stdin(found):
             return stdin  # cat ~/.kube/config | gh gist create -
         return next((f for f in found if is_credential(f)), None)
@@ -368,17 +369,18 @@ def _sent_by(
 
 # Names a program given a file to read takes for its standard input.
 _STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
-# Options of the cloud copies whose value is no file sent (`gh gist create -d "notes" -`).
-_CLOUD_VALUES = frozenset({"-d", "--desc", "-f", "--filename", "--profile", "--region"})
+# Options of `gh gist create` whose value is no file sent (`-d "notes" -`); other CLIs'
+# `-d` is a switch (`gsutil rsync -d`).
+_GIST_VALUES = frozenset({"-d", "--desc", "-f", "--filename"})
 # Uploads of standard input that name no file for it: `gh gist create` given none,
 # `rclone rcat remote:path`, `mc pipe alias/bucket/key`.
 _STDIN_UPLOADS = (["rcat"], ["pipe"])
 
 
-def _remote_operands(args: Sequence[str]) -> list[str]:
+def _remote_operands(name: str, args: Sequence[str]) -> list[str]:
     """The operands of a cloud copy that sends somewhere remote (a ``s3://`` URL, a
     ``remote:path``, a gist); none when it copies nothing out."""
-    found = operands(args, _CLOUD_VALUES)
+    found = operands(args, _GIST_VALUES if name == "gh" else frozenset())
     remote = any("://" in f or _remote(f) for f in found) or found[:2] == ["gist", "create"]
     return found if remote else []
 
