@@ -365,12 +365,15 @@ def compiled_source(words: Sequence[str]) -> str:
 
 
 def printed(producer: Command | None) -> list[str]:
-    """What ``echo`` or ``printf`` prints into a pipe."""
+    """What ``echo`` or ``printf`` prints into a pipe, or ``cat`` its here-document (``cat
+    <<EOF | sh``, ``mysql < <(cat <<EOF …)``)."""
     if producer is None:
         return []
     words, _ = unwrap(producer.words)
     if words and basename(words[0]) in ("echo", "printf"):
         return operands(words[1:])
+    if words and basename(words[0]) == "cat" and operands(words[1:]) in ([], ["-"]):
+        return [producer.heredoc] if producer.heredoc else []
     return []
 
 

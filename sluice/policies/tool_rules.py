@@ -53,13 +53,13 @@ into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``; input read fr
 substitution, ``cmd < <(…)``, flowing in as a pipe's would), seen through wrappers
 (``sudo``, ``env``, ``timeout``, ``nohup``, ``xargs``, ``command``, ``\\rm``, ``/bin/rm``),
 into the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'``,
-here-documents fed to a shell, ``echo … | sh``, a script written then run, the command a
-container runs: ``docker run``, ``podman run``, its writable bind mounts read as the host
-folders they are, its other paths as its own), and relative
-paths resolved against the working directory the client reports (Claude Code's ``Working
-directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed through ``cd``; a client
-that reports none (an agent built on an SDK) is taken to work in a project folder in the
-home folder, as agents usually do, so that ``rm -rf ..`` deletes the home folder. An MCP
+here-documents fed to a shell (``cat <<EOF | sh`` too), ``echo … | sh``, a script written
+then run, the command a container runs: ``docker run``, ``podman run``, its writable bind
+mounts read as the host folders they are, its other paths as its own), and relative paths
+resolved against the working directory the client reports (Claude Code's ``Working
+directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed through ``cd``; a
+client that reports none (an agent built on an SDK) is taken to work in a project folder in
+the home folder, as agents usually do, so that ``rm -rf ..`` deletes the home folder. An MCP
 tool that acts on structured arguments (``kubectl_delete`` with ``{"resourceType":
 "namespace"}``, ``drop-database``, ``delete_bucket``) is judged by the words of its
 server's name and its own, and the kind of resource its arguments name. The rules:

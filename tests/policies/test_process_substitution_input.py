@@ -1,5 +1,6 @@
 """Input read from a process substitution (``cmd < <(producer)``) flows into the command as
-a pipe's would (``producer | cmd``): every check of what is piped in sees it."""
+a pipe's would (``producer | cmd``): every check of what is piped in sees it; so does the
+here-document ``cat`` prints into either."""
 
 from __future__ import annotations
 
@@ -45,6 +46,33 @@ def test_a_process_substitution_read_as_input_feeds_like_a_pipe(command: str, ru
     ],
 )
 def test_what_a_process_substitution_feeds_harmlessly_is_allowed(command: str) -> None:
+    assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("cat <<EOF | mysql\nDROP TABLE t;\nEOF", "drop_database"),
+        ("mysql < <(cat <<EOF\nDROP TABLE t;\nEOF\n)", "drop_database"),
+        ("cat <<'EOF' | sh\nrm -rf ~\nEOF", "wipe_root_or_home"),
+        ("cat - <<EOF | bash\nrm -rf $HOME\nEOF", "wipe_root_or_home"),
+        ("cat <<EOF | base64 -d | sh\ncm0gLXJmIH4=\nEOF", "wipe_root_or_home"),
+    ],
+)
+def test_a_here_document_cat_prints_into_a_consumer_is_read(command: str, rule: str) -> None:
+    assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cat <<EOF | psql\nSELECT 1;\nEOF",
+        "cat <<EOF | sh\nls ~\nEOF",
+        "cat <<'EOF' | kubectl apply -f -\nkind: Namespace\nEOF",
+        "cat notes.txt <<EOF | sh\nrm -rf ~\nEOF",  # cat prints the file, not the document
+    ],
+)
+def test_a_harmless_here_document_or_a_file_cat_prints_is_allowed(command: str) -> None:
     assert bash(command) is None
 
 
