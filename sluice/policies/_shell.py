@@ -307,9 +307,10 @@ def _output(words: list[str]) -> str | None:
 
 
 # A folder spelled without its own name, whose parent its text does not show: the working
-# directory (`$PWD`; `.` is how `$(pwd)` reads), a home folder (`~`, `~bob`, `$HOME`), and a
-# parent already taken (`$PWD/..`, which `$(dirname $(dirname $PWD))` takes again).
-_NAMELESS_FOLDER = re.compile(r"(?:.*/)?\.\.?|\$\{?(?:PWD|HOME)\}?|~[^/]*")
+# directory (`$PWD`; `.` is how `$(pwd)` reads), a home folder (`~`, `~bob`, `$HOME`), or a
+# parent of one already taken (`$PWD/..`, which `$(dirname $(dirname $PWD))` takes again).
+# A literal path keeps dirname's own reading: `dirname /a/b/..` is `/a/b`.
+_NAMELESS_FOLDER = re.compile(r"(?:\$\{?(?:PWD|HOME)\}?|~[^/]*|\.)(?:/\.\.)*")
 
 
 def _parent(path: str) -> str:

@@ -145,6 +145,8 @@ def test_printf_output_fills_the_format_as_printf_does(args: list[str], printed:
         ("rm -rf `dirname ~/x/y`", "~/x"),
         ('rm -rf "$(dirname /home/dev/app)"', "/home/dev"),
         ("rm -rf $(dirname notes.md)", "."),
+        ('rm -rf "$(dirname /home/dev/app/..)"', "/home/dev/app"),  # dirname reads text
+        ("rm -rf $(dirname ..)", "."),
     ],
 )
 def test_dirname_of_a_known_path_prints_its_parent(line: str, word: str) -> None:
