@@ -9,7 +9,9 @@ host paths they are::
 
 A path the container sees outside its mounts, or under a read-only one (``-v /:/host:ro``),
 is the container's own: it is read as a folder of the runtime's storage, which deleting
-harms no host folder. Everything here takes time linear in the command's length.
+harms no host folder. A command run after ``chroot`` into a mount has its paths read under
+it; one run by ``nsenter -t 1 -m`` (a container sharing the host's processes) in the host's
+own files. Everything here takes time linear in the command's length.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 
 from sluice.policies._shell import basename
 from sluice.policies._targets import resolve
+from sluice.policies._wrappers import short_option
 
 __all__ = ["Inside", "container_run"]
 
@@ -101,14 +104,60 @@ def container_run(words: Sequence[str], cwd: str | None) -> Inside | None:
     command += args[at + 1 :]  # after the image
     if not command:
         return None
+    if (on_host := _entered_host(command)) is not None:
+        return Inside(shlex.join(on_host), workdir)
     # The deepest mount decides; a run with 10,000 mounts is read for its first ones.
     mounts = sorted(mounts[:_MOUNTS], key=lambda m: len(m.target), reverse=True)
+    root, command = _chroot(command)
 
     def host(path: str) -> str:
-        return _host_path(path, workdir, mounts)
+        return _host_path(path, workdir, mounts, root)
 
     seen = [_SEEN_PATH.sub(lambda m: host(m.group()), word) for word in command]
-    return Inside(shlex.join(seen), host(workdir))
+    return Inside(shlex.join(seen), host(workdir if root == "/" else "/"))
+
+
+_NSENTER_VALUES = frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid"})
+
+
+def _entered_host(command: Sequence[str]) -> list[str] | None:
+    """The command ``nsenter`` runs in the host's mount namespace (``nsenter -t 1 -m sh -c
+    …`` from a container sharing the host's processes), whose paths are the host's own; None
+    when the container's command is no such escape."""
+    if basename(command[0]) != "nsenter":
+        return None
+    args = command[1:]
+    pid_one = any(
+        a in ("-t1", "--target=1") or (a in ("-t", "--target") and b == "1")
+        for a, b in zip(args, [*args[1:], ""], strict=True)
+    )
+    mount = short_option(args, "ma", "--mount", "--all") or any(
+        a.startswith("--mount=") for a in args
+    )
+    at = _first_operand(args, _NSENTER_VALUES)
+    return list(args[at:]) if pid_one and mount and at < len(args) else None
+
+
+def _chroot(command: Sequence[str]) -> tuple[str, list[str]]:
+    """The root the container's command runs under, and the command: ``chroot /host rm -rf
+    /home`` runs ``rm -rf /home`` in ``/host`` (a host folder mounted there, often all of
+    it); any other command runs under the container's own ``/``."""
+    if basename(command[0]) != "chroot":
+        return "/", list(command)
+    at = 1 + _first_operand(command[1:], frozenset())
+    if at >= len(command):
+        return "/", list(command)
+    rest = list(command[at + 1 :]) or ["sh"]  # chroot DIR alone runs a shell there
+    return "/" + posixpath.normpath("/" + command[at].lstrip("/")).lstrip("/"), rest
+
+
+def _first_operand(args: Sequence[str], takes_value: frozenset[str]) -> int:
+    """Where the first word of ``args`` that is no option (nor an option's value) stands:
+    the command a wrapper runs; ``len(args)`` when there is none."""
+    at = 0
+    while at < len(args) and args[at].startswith("-"):
+        at += 2 if args[at] in takes_value else 1
+    return min(at, len(args))
 
 
 def _run_arguments(args: Sequence[str]) -> list[str] | None:
@@ -150,15 +199,18 @@ def _resolved(source: str, cwd: str | None) -> str:
     return where.text if where is not None else source
 
 
-def _host_path(path: str, workdir: str, mounts: Sequence[_Mount]) -> str:
-    """The host path of ``path`` as the container sees it: under a writable bind mount, the
-    mounted host folder's; else in the container's own filesystem."""
+def _host_path(path: str, workdir: str, mounts: Sequence[_Mount], root: str = "/") -> str:
+    """The host path of ``path`` as the container sees it (under ``root`` when it was
+    chrooted there): under a writable bind mount, the mounted host folder's; else in the
+    container's own filesystem."""
     start, slash, rest = path.partition("/")
     if start in ("~", "$HOME", "${HOME}"):
         path = _HOME + slash + rest
     elif start in ("$PWD", "${PWD}"):
-        path = workdir + slash + rest
-    seen = "/" + posixpath.normpath(path).lstrip("/")
+        path = (workdir if root == "/" else "/") + slash + rest
+    # `..` stops at the root, as it does in the container or the chroot.
+    seen = root.rstrip("/") + posixpath.normpath("/" + path.lstrip("/"))
+    seen = "/" + seen.lstrip("/")
     for mount in mounts:
         if mount.target == "/" or seen == mount.target or seen.startswith(mount.target + "/"):
             rest = seen[len(mount.target.rstrip("/")) :]

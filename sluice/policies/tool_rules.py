@@ -91,7 +91,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``"#{Dir.home}/*"``, ``os.listdir(home)``, ``Path.home().iterdir()``), or a container's
   command deleting one it mounts (``docker run --rm -v /:/host alpine rm -rf /host``,
   ``podman run -v $HOME:/data busybox sh -c 'rm -rf /data/*'``, ``--mount
-  type=bind,source=/home/dev,target=/h``);
+  type=bind,source=/home/dev,target=/h``; also after ``chroot`` into the mount, or in the
+  host's own files after ``nsenter -t 1 -m``);
 - ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``FLUSHALL``, ``dropDatabase()`` sent
   to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli``, also
   inside ``docker exec`` / ``kubectl exec``, a here-document, a process substitution read as

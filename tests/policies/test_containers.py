@@ -31,6 +31,12 @@ def test_examples_in_docs() -> None:
         "docker run --rm -v /:/host --entrypoint rm alpine -rf /host/usr",
         "docker run --rm -v $PWD/..:/up alpine rm -rf /up",
         "docker run --rm -v /home/dev:/h:Z alpine bash -c 'rm -rf /h/*'",
+        # Into the host's filesystem: chroot into a mount of it, nsenter into PID 1's.
+        "docker run --rm -v /:/host alpine chroot /host rm -rf /home/dev",
+        "docker run -it --rm -v /:/host alpine chroot /host sh -c 'rm -rf ~'",
+        "docker run --privileged --pid=host alpine nsenter -t 1 -m -u -n sh -c 'rm -rf /home/dev'",
+        "docker run --rm --privileged --pid=host alpine nsenter --target 1 --mount rm -rf /",
+        "docker run --rm -v /:/host alpine rm -rf /host/../host/etc",
     ],
 )
 def test_a_container_deleting_a_mounted_host_folder_wipes_it(command: str) -> None:
@@ -53,6 +59,12 @@ def test_a_container_deleting_a_mounted_host_folder_wipes_it(command: str) -> No
         "docker run --rm -p 8080:8080 acme/api:dev",
         "docker run --rm -v $PWD:/src -w /src golang:1.22 go build ./...",
         "docker run --rm -v ~/.cache/pip:/root/.cache/pip python:3.12 rm -rf /root/.cache/pip/http",
+        "docker run --rm -v /:/host alpine chroot /host ls /home",
+        "docker run --rm -v /:/host:ro alpine chroot /host rm -rf /home/dev",
+        "docker run --rm alpine chroot / rm -rf /tmp/x",
+        "docker run --rm -v /:/host alpine chroot /host rm -rf /tmp/build",
+        "docker run --rm --pid=host alpine nsenter -t 1 -m ls /",
+        "docker run --rm -v $PWD:/app alpine rm -rf /app/..",  # `..` stops at the container's /
     ],
 )
 def test_a_container_working_in_its_own_files_or_a_project_is_allowed(command: str) -> None:
