@@ -75,7 +75,9 @@ def _framework_reset(name: str, words: Sequence[str], args: Sequence[str]) -> st
     ``prisma migrate reset``, ``manage.py flush``), or None."""
     if any(_RESETS.fullmatch(w) for w in args[:3]):
         return f"{' '.join(words[:3])} drops the database"
-    if "prisma" in words[:2] and (
+    # (prisma run by a runner and a wrapper that loads an environment's settings, too:
+    # `npx dotenv -e .env.production -- npx prisma migrate reset`, `npx cross-env … prisma`.)
+    if "prisma" in words[:8] and (
         ("migrate" in args and "reset" in args) or "--force-reset" in args
     ):
         return "prisma resets the database, dropping its data"
@@ -136,12 +138,22 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         return "mysqladmin drop deletes a database"
     if name in _REMOTE_RUNNERS and any(map(_RESETS.fullmatch, args)):
         return f"{name} runs a reset of the deployed application's database"
+    if name == "heroku" and "pg:reset" in args[:2]:
+        return "heroku pg:reset drops the deployed application's database"
     if reason := _framework_reset(name, words, args):
         # A reset of the developer's own database (nothing named: the framework's default
         # is development; MIX_ENV=dev, a localhost DATABASE_URL) is everyday; a reset of a
         # database named as another environment's (production, staging, a remote URL) is not.
         return reason if seen.other_database else None
     verbs = operands(args, _AWS_VALUES)
+    if name == "supabase" and verbs[:2] == ["db", "reset"] and _remote_reset(args):
+        return "supabase db reset of the linked project drops its database"
+    if name == "gcloud" and [v for v in verbs if v not in ("alpha", "beta")][:3] == [
+        "sql",
+        "databases",
+        "delete",
+    ]:
+        return "gcloud sql databases delete deletes a database"
     if name == "bq" and verbs[:1] == ["rm"]:
         return "bq rm deletes a dataset or table"
     if name == "aws" and verbs[:2] in _AWS_DROPS:
@@ -157,6 +169,14 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         if reason := drops_in_sql(text):
             return reason
     return None
+
+
+def _remote_reset(args: Sequence[str]) -> bool:
+    """Whether ``supabase db reset`` resets a project's database in the cloud (``--linked``,
+    a ``--db-url`` on another host), not the local one it resets by default."""
+    urls = [value for flag, value in pairwise(args) if flag == "--db-url"]
+    urls += [a.partition("=")[2] for a in args if a.startswith("--db-url=")]
+    return "--linked" in args or not all(map(_LOCAL_URL.fullmatch, urls))
 
 
 # Programs that run a command in the deployed application (`heroku run rails db:reset`).
@@ -266,7 +286,8 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
         return "kubectl delete of the namespaces kubectl get lists deletes everything in them"
     if any(a in ("--all", "--all-namespaces", "-A") or a.startswith("--all=") for a in after):
         return "kubectl delete --all deletes every resource of the kind"
-    if kinds and kinds[0].split("/")[0] in ("namespace", "namespaces", "ns", "project", "all"):
+    # (`all` names every kind, not every resource: without --all, a selector or names pick.)
+    if kinds and kinds[0].split("/")[0] in ("namespace", "namespaces", "ns", "project"):
         return f"kubectl delete {kinds[0]} deletes everything in it"
     if kinds[:1] in (["crd"], ["customresourcedefinition"], ["pv"], ["persistentvolume"], ["node"]):
         return f"kubectl delete {kinds[0]} deletes cluster-wide state"
@@ -332,8 +353,11 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
         return f"rclone {args[0]} deletes stored data"
     if name == "azcopy" and args[:1] in (["rm"], ["remove"]) and recursive:
         return "azcopy remove deletes stored data"
-    if name in ("mc", "s3cmd") and any(a in ("rm", "rb", "del") for a in args[:1]) and recursive:
-        return f"{name} {args[0]} deletes stored data"
+    # (s5cmd deletes every object by a wildcard alone, its global options, whose values are
+    # not known here, before: `s5cmd --numworkers 64 rm 's3://b/*'`.)
+    verbs = [p for p in positional[:3] if p in ("rm", "rb", "del")]
+    if name in ("mc", "s3cmd", "s5cmd") and verbs and recursive:
+        return f"{name} {verbs[0]} deletes stored data"
     return None
 
 
@@ -343,13 +367,19 @@ def _deletes_each(name: str, positional: Sequence[str], fed: bool) -> bool:
     verbs = positional[:2] if name in ("aws", "gcloud") else positional[:1]
     deletes = verbs in (["s3", "rm"], ["s3api", "delete-object"], ["storage", "rm"], ["rm"])
     named = [p for p in positional[len(verbs) :] if "$" in p or "{}" in p]
-    return name in ("aws", "gcloud", "gsutil", "s3cmd", "mc") and deletes and (fed or bool(named))
+    stores = ("aws", "gcloud", "gsutil", "s3cmd", "s5cmd", "mc")
+    return name in stores and deletes and (fed or bool(named))
 
 
 def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
-    if basename(words[0]) == "az":
+    name = basename(words[0])
+    if name == "az":
         return _az_deletes(words)
-    if basename(words[0]) != "gcloud":
+    if name == "aws":
+        return _aws_deletes(words)
+    if name in _CLOUD_CLIS or name == "heroku":
+        return _cloud_cli_deletes(name, words)
+    if name != "gcloud":
         return None
     verbs = [a for a in words[1:] if not a.startswith("-")]
     if "storage" in verbs[:2]:
@@ -371,6 +401,55 @@ def _az_deletes(words: Sequence[str]) -> str | None:
     if not verbs or verbs[0] in _AZ_LOCAL or "delete" not in verbs[1:4]:
         return None
     return f"az {' '.join(verbs[: verbs.index('delete', 1) + 1])} deletes cloud resources"
+
+
+def _aws_deletes(words: Sequence[str]) -> str | None:
+    """AWS's deletions of machines, clusters and the applications they run (``aws ec2
+    terminate-instances``, ``aws eks delete-cluster``); its databases, storage and stacks
+    are other rules'."""
+    verbs = operands(words[1:], _AWS_VALUES)
+    if tuple(verbs[:2]) in _AWS_DELETES:
+        return f"aws {verbs[0]} {verbs[1]} deletes cloud resources"
+    return None
+
+
+# AWS commands that delete machines, clusters, their disks and the applications on them.
+_AWS_DELETES = frozenset(
+    {("ec2", "terminate-instances"), ("ec2", "delete-volume"), ("eks", "delete-cluster")}
+    | {("eks", "delete-nodegroup"), ("ecs", "delete-cluster"), ("ecs", "delete-service")}
+    | {("lightsail", "delete-instance"), ("elasticbeanstalk", "terminate-environment")}
+    | {("elasticbeanstalk", "delete-application"), ("lambda", "delete-function")}
+    | {("autoscaling", "delete-auto-scaling-group"), ("organizations", "close-account")}
+)
+
+
+def _cloud_cli_deletes(name: str, words: Sequence[str]) -> str | None:
+    """Another cloud's deletion of its resources, read as gcloud's is: a delete verb among
+    the command's first words (``doctl compute droplet delete``, ``hcloud server delete``,
+    ``fly apps destroy``, ``oci compute instance terminate``, ``heroku apps:destroy``),
+    outside the groups that act on the CLI's own settings on this machine."""
+    verbs = [w for w in words[1:] if not w.startswith("-")][:4]
+    if name == "heroku":
+        destroys = [v for v in verbs[:1] if v.endswith(":destroy")]
+        return f"heroku {destroys[0]} deletes cloud resources" if destroys else None
+    if not verbs or verbs[0] in _CLOUD_CLIS[name]:
+        return None
+    if verb := next((v for v in verbs if v in _DELETE_VERBS), None):
+        return f"{name} {' '.join(verbs[: verbs.index(verb) + 1])} deletes cloud resources"
+    return None
+
+
+# Other clouds' CLIs, each with its groups that act on this machine (sign-in, settings).
+_CLOUD_CLIS = {
+    "doctl": frozenset({"auth", "version", "completion"}),
+    "hcloud": frozenset({"context", "completion", "version"}),
+    "linode-cli": frozenset({"configure", "completion"}),
+    "vultr-cli": frozenset({"completion", "version"}),
+    "oci": frozenset({"setup", "session"}),
+    "fly": frozenset({"auth", "config", "version", "completion"}),
+    "flyctl": frozenset({"auth", "config", "version", "completion"}),
+}
+_DELETE_VERBS = frozenset({"delete", "destroy", "terminate", "rm"})
 
 
 # Options of az that take a value (which may be any word).
@@ -437,6 +516,7 @@ _PROGRAMS = (
     | {"heroku", "fly", "flyctl", "railway", "helm", "cdktf-cli", "aws-cdk"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
+    | {"s5cmd", *_CLOUD_CLIS}
 )
 
 

@@ -229,15 +229,28 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     # `.objects.all().delete()` is Django's ORM too: a bucket's only where one is named.
     if wipe and (not wipe.group().startswith(".objects") or _BUCKET.search(code)):
         reading.wipes_storage = wipe.group().rstrip("( ")
+    elif "delete" in code:
+        reading.wipes_storage = _bucket_deleted(code)
     return reading
+
+
+def _bucket_deleted(code: str) -> str | None:
+    """``NAME.delete()`` of a name a bucket was bound to (``b = s3.Bucket('x')``), if any."""
+    for bound in _BUCKET_BOUND.finditer(code):
+        if re.search(rf"\b{re.escape(bound[1])}\.delete\(\s*\)", code):
+            return f"{bound[1]}.delete()"
+    return None
 
 
 # A cloud SDK's deletion of a bucket, a container or every object under a prefix: boto3's
 # `Bucket('b').objects.all().delete()`, `delete_bucket`, `delete_objects`; google-cloud-
 # storage's `bucket.delete(force=True)`, `delete_blobs`; azure's `delete_container`.
 _BUCKET = re.compile(r"boto3|[Bb]ucket\(|\bs3\b")
+_BUCKET_BOUND = re.compile(r"\b(\w+)\s*=\s*[^;\n=]{0,200}?\bBucket\(")
+# boto3's collections delete every object at once, filtered or not (`bucket.objects.delete()`,
+# `.object_versions.all().delete()`); a bucket bound to a name is deleted by its `.delete()`.
 _WIPES_STORAGE = re.compile(
-    r"\.(?:objects|object_versions|blobs)\.(?:all|filter)\([^)]{0,200}\)\.delete\("
+    r"\.(?:objects|object_versions|blobs)(?:\.(?:all|filter)\([^)]{0,200}\))?\.delete\("
     r"|\b[Bb]ucket\([^)]{0,200}\)\.delete\(|\.delete\(\s*force\s*=\s*True"
     r"|\.delete_(?:bucket|objects|container|blobs|file_system|share)\("
 )

@@ -51,6 +51,9 @@ _RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
 _NARROWED = re.compile(
     r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|\|\s*awk\s+['\"]?/|--include|--exclude"
 )
+_VOLUMES_NARROWED = re.compile(
+    r"volume ls\b[^|;&)]*\s(?:--filter|-f)\b|volume ls\b[^;&)]*\|\s*(?:grep|egrep|rg)\b"
+)
 _NAMESPACES = re.compile(r"\b(?:kubectl|oc|k)\b[^|;&]*?\sget\s+(?:ns|namespaces?|projects?)\b")
 _DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
@@ -61,7 +64,8 @@ class LineState:
     """What the commands of a line so far have set up for the next ones."""
 
     def __init__(self, line: str, cwd: str | None) -> None:
-        self.lists_volumes = "volume ls" in line
+        # Every docker volume: `docker volume ls -q`, not those a filter or a grep picks.
+        self.lists_volumes = "volume ls" in line and not _VOLUMES_NARROWED.search(line)
         # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
         # Every resource of a kind, or every release: `kubectl get ns`, `helm ls -q`, not
         # narrowed by a selector or a grep.

@@ -17,6 +17,10 @@ __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 _DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
 _DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk"})
+# Programs that make a filesystem (or swap) on a device, besides mkfs and its mkfs.TYPE.
+_FORMATTERS = frozenset(
+    {"mke2fs", "mkswap", "mkdosfs", "mkntfs", "mkexfatfs", "newfs", "newfs_apfs", "newfs_hfs"}
+)
 _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
 _COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
 
@@ -162,7 +166,8 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     if not words:
         return None
     name, args = basename(words[0]), words[1:]
-    if (name == "mkfs" or name.startswith("mkfs.")) and any(a.startswith("/dev/") for a in args):
+    formats = name.startswith("mkfs") or name in _FORMATTERS
+    if formats and any(a.startswith("/dev/") for a in args):
         return "Formats a disk, destroying its data"  # a filesystem in an image file harms nobody
     if name in ("dd", "dcfldd") and any(a.startswith("of=") and _DISK.match(a[3:]) for a in args):
         return "Overwrites a disk, destroying its data"

@@ -102,12 +102,14 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate reset``, ``manage.py
   flush`` when the command names an environment other than the developer's own
   (``RAILS_ENV=production``, ``MIX_ENV=prod``, ``--env=staging``,
-  ``--settings=app.settings.production``, a ``DATABASE_URL`` on another host) or runs in
+  ``--settings=app.settings.production``, ``dotenv -e .env.production --``, a
+  ``DATABASE_URL`` on another host) or runs in
   the deployed application (``heroku run``, ``kubectl exec``): unnamed or local
   (``MIX_ENV=dev``, ``RAILS_ENV=test``), the frameworks reset the development database and
-  the reset is everyday, ``bq
-  rm``, ``aws rds
-  delete-db-instance``, ``aws dynamodb delete-table``, ``az sql db delete``; an MCP tool that
+  the reset is everyday, ``heroku pg:reset``, ``supabase db reset --linked`` (or of a
+  remote ``--db-url``; unlinked, it resets the local database), ``bq rm``, ``aws rds
+  delete-db-instance``, ``aws dynamodb delete-table``, ``az sql db delete``, ``gcloud sql
+  databases delete``; an MCP tool that
   drops a database, table or collection, deletes a database project, or flushes a store;
 - ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, applying a plan made
   with ``plan -destroy -out=F`` in the same line, ``tofu``,
@@ -115,8 +117,9 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``serverless remove``, also through a package runner (``npx cdktf destroy``, ``pnpm dlx
   sst remove``), ``aws cloudformation delete-stack``,
   an MCP tool that destroys a stack;
-- ``kubectl_delete_all``: ``kubectl delete`` of a namespace, ``all``, or with ``--all`` /
-  ``-A``, or of the namespaces ``kubectl get ns`` lists (``… | grep pr- | xargs kubectl
+- ``kubectl_delete_all``: ``kubectl delete`` of a namespace, or with ``--all`` / ``-A``
+  (``all`` names every kind, so ``kubectl delete all -l app=x`` deletes what the selector
+  picks, and passes), or of the namespaces ``kubectl get ns`` lists (``… | grep pr- | xargs kubectl
   delete``: a grep narrows which, namespaces they stay); ``helm uninstall`` of every release
   ``helm ls`` lists (``helm ls -q | xargs helm uninstall``, ``helm uninstall $(helm ls
   -q)``; one named release, or those a grep or ``--filter`` picks, is everyday); an MCP
@@ -126,20 +129,30 @@ server's name and its own, and the kind of resource its arguments name. The rule
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it, only
   an empty bucket goes), ``gsutil rm -r``, ``gcloud storage rm -r``, a wildcard reaching
   every object (``gs://b/**``, ``gs://b/*``, ``s3://b/logs/**``), ``az storage … delete``,
-  ``azcopy rm --recursive``, ``rclone purge``, a sync with ``--delete`` from an empty
+  ``azcopy rm --recursive``, ``rclone purge``, ``mc``, ``s3cmd`` or ``s5cmd`` removing
+  recursively or by such a wildcard, a sync with ``--delete`` from an empty
   folder, a cloud SDK's call in a one-liner (boto3's ``Bucket('b').objects.all().delete()``,
-  ``delete_bucket``, ``delete_objects``; google-cloud-storage's
+  ``bucket.objects.delete()``, ``object_versions.delete()``, the ``.delete()`` of a name a
+  ``Bucket`` was bound to, ``delete_bucket``, ``delete_objects``; google-cloud-storage's
   ``bucket.delete(force=True)``; azure's ``delete_container``), every object a bucket's
   listing names fed one by one to a delete (``aws s3api list-objects-v2 --bucket b … |
   xargs -I{} aws s3 rm s3://b/{}``, a loop over ``aws s3 ls s3://b --recursive`` or ``gsutil
   ls gs://b/**``; not a listing narrowed by ``--prefix``, a ``[?…]`` query or a grep); an
   MCP tool deleting or emptying a bucket or container, or every object under a prefix;
-- ``gcloud_delete``: the deletion of cloud resources: a ``gcloud … delete``, Azure's ``az …
-  delete`` (``az group delete``, ``az aks delete``, ``az vm delete``; its storage and
-  databases are the rules above'), or an MCP GCP tool's delete (not of the CLIs' own
-  settings: ``gcloud config configurations delete``, ``az config unset``);
+- ``gcloud_delete``: the deletion of cloud resources, whichever cloud: a ``gcloud …
+  delete``, Azure's ``az … delete`` (``az group delete``, ``az aks delete``, ``az vm
+  delete``), AWS's deletion of machines, clusters and what runs on them (``aws ec2
+  terminate-instances``, ``delete-volume``, ``aws eks delete-cluster``, ``aws ecs
+  delete-service``, ``aws lambda delete-function``, ``aws elasticbeanstalk
+  terminate-environment``, ``aws organizations close-account``; stopping is everyday),
+  a delete, destroy or terminate by ``doctl``, ``hcloud``, ``linode-cli``, ``vultr-cli``,
+  ``oci``, ``fly`` (``fly apps destroy``), ``heroku apps:destroy`` (storage, databases and
+  stacks are the rules above'), or an MCP GCP tool's delete (not of the CLIs' own
+  settings: ``gcloud config configurations delete``, ``az config unset``, ``hcloud context
+  delete``, ``doctl auth remove``);
 - ``docker_prune``: ``docker system prune --volumes``, ``docker volume prune``, removing
-  every listed volume, an MCP docker prune of volumes;
+  every listed volume (not those a ``--filter`` or a grep picks), an MCP docker prune of
+  volumes;
 - ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
   ``+main``) or a deletion of ``main``, ``master``, ``trunk``, ``develop``, ``production``
   or ``release``, named or switched to before the push; an MCP push or ref update with
@@ -188,7 +201,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``Function``, ``vm.runInThisContext``), ``new Function``, php's
   ``eval(file_get_contents(url))``, ruby's ``eval(URI.open(u).read)``, PowerShell's ``iex
   (New-Object Net.WebClient).DownloadString(u)``, ``import('https://…')``);
-- ``disk_wipe``: ``mkfs``, ``dd``/``dcfldd of=`` in any argument order, ``shred``,
+- ``disk_wipe``: ``mkfs`` (and ``mke2fs``, ``mkswap``, ``mkdosfs``, ``newfs``, …),
+  ``dd``/``dcfldd of=`` in any argument order, ``shred``,
   ``wipefs``, ``blkdiscard``, ``sgdisk``, a redirect, ``tee``, the destination of ``cp``,
   ``mv``, ``install``, ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on
   a disk (``/dev/sd*``, ``/dev/nvme*``, …); Windows' ``format D:``, ``Format-Volume``,
