@@ -89,6 +89,8 @@ class Pipeline:
         self.listed: str | None = None  # the secret a `for` loop's substitution reads
         # The secret a substitution gives echo or printf to print (`echo "$(cat .env)"`).
         self.printed: str | None = None
+        # A credential file, or a copy of one, that `git add` staged: a push sends it.
+        self.staged: str | None = None
 
     def close_group(self) -> None:
         """The group (``( … )``, ``{ …; }``) ends: what flows on is what any of it read."""
@@ -135,6 +137,8 @@ class Pipeline:
             return f"Sends {sent} to the network (/dev/tcp)"
         if not words:
             return None
+        if basename(words[0]) == "git" and (pushed := self._git(words)):
+            return pushed
         sent = _sent_by(words, stdin, self._holds_secret)
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
 
@@ -189,8 +193,28 @@ class Pipeline:
     def _holds_secret(self, path: str) -> bool:
         return path in self.stashed or is_credential(path)
 
+    def _git(self, words: Sequence[str]) -> str | None:
+        """Follow a git command: a credential it stages (``git add -f .env``, a copy of a key
+        made earlier in the line, or everything after such a copy: ``git add -A``); what a
+        push then sends (``… && git commit -m k && git push``)."""
+        verbs = operands(words[1:], _GIT_VALUES)
+        if verbs[:1] == ["add"]:
+            paths = [p.removeprefix("./") for p in verbs[1:]]
+            every = not paths or "." in paths or any(a in ("-A", "--all") for a in words)
+            copies = [c for c in self.stashed if not c.startswith(("/", "~", "$"))]
+            staged = next((p for p in paths if self._holds_secret(p)), None)
+            named = {p.rstrip("/") for p in paths}
+            staged = staged or next(
+                (c for c in copies if c.removeprefix("./").rstrip("/") in named), None
+            )
+            self.staged = self.staged or staged or (copies[0] if every and copies else None)
+        elif verbs[:1] == ["push"] and self.staged:
+            return f"Sends {self.staged} to the network (git push, committed)"
+        return None
+
 
 _HEADERS = 16
+_GIT_VALUES = frozenset({"-C", "-c", "--git-dir", "--work-tree", "-m", "--message", "-F"})
 _SOCAT_FILES = frozenset({"FILE", "OPEN", "GOPEN", "CREATE"})
 
 
