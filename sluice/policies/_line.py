@@ -376,6 +376,8 @@ def printed(producer: Command | None) -> list[str]:
     words, _ = unwrap(producer.words)
     if words and basename(words[0]) in ("echo", "printf"):
         return operands(words[1:])
+    if words and basename(words[0]) == "yes":  # its operands, or `y`, again and again
+        return [" ".join(words[1:]) or "y"]
     if words and basename(words[0]) == "cat" and operands(words[1:]) in ([], ["-"]):
         return [producer.heredoc] if producer.heredoc else []
     return []

@@ -55,6 +55,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return True
     if not words or name == "tee":
         return False
+    if name == "ssh-keygen":
+        return _key_replaced(args, piped)
     if name == "sed":
         return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(is_secret, args))
     if name == "dd":
@@ -75,6 +77,23 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         ]
         return any(map(is_secret, found[-1:] + directory + into))
     return False
+
+
+def _key_replaced(args: Sequence[str], piped: str | None) -> bool:
+    """Whether ``ssh-keygen`` generates a key into a private key's file with its question
+    answered: over an existing key it asks before overwriting, and a ``y`` fed in (``<<<
+    y``, ``yes |``, ``echo y |``) says yes, so the key there is lost."""
+    if any(a[:1] == "-" and a[1:2] in _KEYGEN_MODES for a in args):
+        return False  # -y prints the public key, -l a fingerprint, -p re-encrypts in place
+    given = [b for a, b in pairwise(args) if a == "<<<"]
+    answer = (given[0] if given else piped or "").strip().lower()
+    files = [b for a, b in pairwise(args) if a == "-f"]
+    files += [a[2:] for a in args if a.startswith("-f") and len(a) > 2]
+    return answer.startswith("y") and any(map(is_secret, files))
+
+
+# ssh-keygen's options that do something else than generate a key (read, convert, sign, ...).
+_KEYGEN_MODES = frozenset("ylpceiFRHYBDKkQrAsL")
 
 
 # PowerShell's file writers: a cmdlet and the rest of its statement, or .NET's File class

@@ -222,7 +222,9 @@ server's name and its own, and the kind of resource its arguments name. The rule
   AppendAllText``/``WriteAllText`` (by ``-Path`` or position), the destination of
   ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``scp`` (a file, or the credential
   folder it lands in: ``cp id_rsa ~/.ssh/``, ``rsync creds/credentials ~/.aws/``), a
-  one-liner, a patch (``apply_patch``), or as the path of a file-writing tool (Claude
+  one-liner, a patch (``apply_patch``), ``ssh-keygen`` generating over a private key with
+  its overwrite question answered (``<<< y``, ``yes |``), or as the path of a file-writing
+  tool (Claude
   Code's ``Write``, ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's ``write_file``,
   ``replace``; Cursor's ``edit_file``; an MCP server's ``write_file``).
 

@@ -82,3 +82,25 @@ def test_copying_into_a_credential_folder_writes_a_credential(command: str) -> N
 )
 def test_copying_credentials_elsewhere_or_other_files_in_passes(command: str) -> None:
     assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("ssh-keygen -t rsa -b 4096 -f ~/.ssh/id_rsa -N '' <<< y", "credential_write"),
+        (
+            'yes | ssh-keygen -t ed25519 -C "dev@laptop" -f ~/.ssh/id_ed25519 -N ""',
+            "credential_write",
+        ),
+        ("echo y | ssh-keygen -q -f $HOME/.ssh/id_ecdsa -t ecdsa -N ''", "credential_write"),
+        ("ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519 -N ''", None),  # asks, and no one answers
+        ("ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519 -N '' <<< n", None),
+        ("ssh-keygen -t ed25519 -f ./ci_deploy_key -N '' <<< y", None),  # not a credential place
+        ("yes | ssh-keygen -y -f ~/.ssh/id_rsa", None),  # prints the public key
+        ("ssh-keygen -p -f ~/.ssh/id_rsa -P old -N new", None),  # a new passphrase, same key
+    ],
+)
+def test_a_key_generated_over_a_private_key_with_the_overwrite_answered_replaces_it(
+    command: str, rule: str | None
+) -> None:
+    assert bash(command) == rule
