@@ -224,9 +224,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   folder it lands in: ``cp id_rsa ~/.ssh/``, ``rsync creds/credentials ~/.aws/``), a
   one-liner, a patch (``apply_patch``), ``ssh-keygen`` generating over a private key with
   its overwrite question answered (``<<< y``, ``yes |``), or as the path of a file-writing
-  tool (Claude
-  Code's ``Write``, ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's ``write_file``,
-  ``replace``; Cursor's ``edit_file``; an MCP server's ``write_file``).
+  tool (Claude Code's ``Write``, ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's
+  ``write_file``, ``replace``; Cursor's ``edit_file``; an MCP server's ``write_file``).
 
 They let through, deliberately: deleting build outputs, ``node_modules``, files under the
 project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder);
