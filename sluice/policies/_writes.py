@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital
-from sluice.policies._wrappers import operands
+from sluice.policies._wrappers import operands, short_option
 
 __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
@@ -57,6 +57,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return False
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
+    if name in ("visudo", "sudoedit", "vipw"):
+        return _edited_by_a_program(command, name, args)
     if name == "sed":
         return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(is_secret, args))
     if name == "dd":
@@ -90,6 +92,25 @@ def _key_replaced(args: Sequence[str], piped: str | None) -> bool:
     files = [b for a, b in pairwise(args) if a == "-f"]
     files += [a[2:] for a in args if a.startswith("-f") and len(a) > 2]
     return answer.startswith("y") and any(map(is_secret, files))
+
+
+def _edited_by_a_program(command: Command, name: str, args: Sequence[str]) -> bool:
+    """Whether ``visudo``, ``sudoedit`` or ``vipw`` has its editor set to a program for
+    this command (``EDITOR='tee -a' visudo``, ``sudo -E`` keeping an exported one): an
+    agent has no terminal for an editor, so the program it names writes the file, which
+    is ``/etc/sudoers`` (``/etc/passwd``) or the one named."""
+    if name == "visudo" and short_option(args, "c", "--check"):
+        return False  # checks the syntax, changes nothing
+    editor = any(_EDITOR.match(word) for word in command.words)
+    kept = any(
+        a in ("-E", "--preserve-env") or a.startswith("--preserve-env=") for a in command.words
+    )
+    files = [b for a, b in pairwise(args) if a in ("-f", "--file")] or operands(args)
+    files = files or ["/etc/passwd" if name == "vipw" else "/etc/sudoers"]
+    return (editor or kept) and any(map(is_secret, files))
+
+
+_EDITOR = re.compile(r"(?:SUDO_)?(?:EDITOR|VISUAL)=")
 
 
 # ssh-keygen's options that do something else than generate a key (read, convert, sign, ...).

@@ -223,7 +223,9 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``scp`` (a file, or the credential
   folder it lands in: ``cp id_rsa ~/.ssh/``, ``rsync creds/credentials ~/.aws/``), a
   one-liner, a patch (``apply_patch``), ``ssh-keygen`` generating over a private key with
-  its overwrite question answered (``<<< y``, ``yes |``), or as the path of a file-writing
+  its overwrite question answered (``<<< y``, ``yes |``), ``visudo``, ``sudoedit`` or
+  ``vipw`` with a program for its editor (``EDITOR='tee -a' visudo``; an agent has no
+  terminal for a real one), or as the path of a file-writing
   tool (Claude Code's ``Write``, ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's
   ``write_file``, ``replace``; Cursor's ``edit_file``; an MCP server's ``write_file``).
 

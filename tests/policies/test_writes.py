@@ -104,3 +104,23 @@ def test_a_key_generated_over_a_private_key_with_the_overwrite_answered_replaces
     command: str, rule: str | None
 ) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("echo 'dev ALL=(ALL) NOPASSWD: ALL' | sudo EDITOR='tee -a' visudo", "credential_write"),
+        (
+            "echo 'ci ALL=(ALL) NOPASSWD:ALL' | sudo VISUAL=tee visudo -f /etc/sudoers.d/ci",
+            "credential_write",
+        ),
+        ("export EDITOR='tee -a' && echo 'x ALL=(ALL) ALL' | sudo -E visudo", "credential_write"),
+        ("sudo visudo -c", None),  # checks the syntax
+        ("sudo visudo -cf /etc/sudoers.d/ci", None),
+        ("VISUAL='sed -i s/8080/9090/' sudoedit /etc/nginx/nginx.conf", None),  # no credential
+    ],
+)
+def test_an_editor_set_to_a_program_writes_the_file_visudo_opens(
+    command: str, rule: str | None
+) -> None:
+    assert bash(command) == rule
