@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_credential
@@ -91,6 +92,9 @@ class Pipeline:
         self.printed: str | None = None
         # A credential file, or a copy of one, that `git add` staged: a push sends it.
         self.staged: str | None = None
+        # Variables assigned a credential by a command substitution (`T=$(kubectl config
+        # view --raw)`, `export DATA=$(cat .env)`): the credential each holds.
+        self.assigned: dict[str, str] = {}
 
     def close_group(self) -> None:
         """The group (``( … )``, ``{ …; }``) ends: what flows on is what any of it read."""
@@ -113,6 +117,8 @@ class Pipeline:
         if self.grouping:
             self.group = self.group or read
         stdin = self.flowing if producer is not None else None
+        if stdin is None and producer is not None and self.assigned:
+            stdin = self._printed_variable(producer)  # K=$(cat ~/.ssh/id_rsa); echo "$K" | nc
         if stdin and _variable(stdin) and not _sends_stdin(words):
             stdin = None  # a token piped into `gh auth login`, `docker login`, `ssh sudo -S`
         stdin = stdin or next((f for f in command.inputs if is_credential(f)), None)
@@ -139,15 +145,29 @@ class Pipeline:
             return None
         if basename(words[0]) == "git" and (pushed := self._git(words)):
             return pushed
+        if self.assigned and basename(words[0]) in _SENDERS and (sent := self._assigned(words)):
+            return f"Sends {sent} to the network ({basename(words[0])})"
         sent = _sent_by(words, stdin, self._holds_secret)
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
 
     def bind_reads(self, commands: Sequence[Command]) -> None:
         """Before a line is followed: the variables of a ``while read`` loop whose input
-        comes after ``done`` from a credential (``done < <(xxd -p ~/.netrc)``)."""
+        comes after ``done`` from a credential (``done < <(xxd -p ~/.netrc)``), and those
+        assigned one by a substitution."""
         variables: list[str] = []
         secret: str | None = None
+        substituted: str | None = None
         for command in commands:
+            # A credential a substitution reads, then the assignment whose value that is
+            # (`T=$(kubectl config view --raw)`, `export DATA="$(cat .env)"`), wherever the
+            # line's reading puts the two (a quoted substitution is read after the rest).
+            if command.after in ("$(", "`"):
+                substituted = _secret_read_by(command) or substituted
+            elif substituted is not None:
+                for name in _assigned_names(command.words):
+                    if len(self.assigned) < _HEADERS:
+                        self.assigned[name] = substituted
+                substituted = None
             if command.words[:2] == ("while", "read"):
                 variables += read_variables(command.words[2:])
             elif command.after == "<(" and command.feeds == "done":
@@ -193,6 +213,25 @@ class Pipeline:
     def _holds_secret(self, path: str) -> bool:
         return path in self.stashed or is_credential(path)
 
+    def _printed_variable(self, producer: Command) -> str | None:
+        """The credential ``echo`` or ``printf`` prints into the pipe from a variable
+        assigned one (read from the command as written: its expansion is read apart)."""
+        words, _ = unwrap(producer.words)
+        if not words or basename(words[0]) not in _PRINTERS:
+            return None
+        return self._assigned(words, headers=True)
+
+    def _assigned(self, words: Sequence[str], headers: bool = False) -> str | None:
+        """The credential a variable assigned one gives ``words``; for a sender, not in a
+        header or a login (``-H "Authorization: Bearer $T"``, ``-u user:$T`` call the API
+        it is for) unless ``headers``."""
+        kept = set() if headers else {b for a, b in pairwise(words) if a in _HEADER_OPTIONS}
+        for variable, secret in self.assigned.items():
+            used = [w for w in words[1:] if f"${variable}" in w or f"${{{variable}}}" in w]
+            if any(w not in kept and not w.startswith("--header=") for w in used):
+                return secret
+        return None
+
     def _git(self, words: Sequence[str]) -> str | None:
         """Follow a git command: a credential it stages (``git add -f .env``, a copy of a key
         made earlier in the line, or everything after such a copy: ``git add -A``); what a
@@ -214,6 +253,19 @@ class Pipeline:
 
 
 _HEADERS = 16
+
+
+def _assigned_names(words: Sequence[str]) -> list[str]:
+    """The variables ``words`` assign a command substitution's output (``T=$(…)``)."""
+    names = []
+    for word in words:
+        name, equals, value = word.partition("=")
+        if equals and _NAME.fullmatch(name) and ("$(" in value or "`" in value):
+            names.append(name)
+    return names
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GIT_VALUES = frozenset({"-C", "-c", "--git-dir", "--work-tree", "-m", "--message", "-F"})
 _SOCAT_FILES = frozenset({"FILE", "OPEN", "GOPEN", "CREATE"})
 

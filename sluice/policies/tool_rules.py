@@ -168,7 +168,9 @@ server's name and its own, and the kind of resource its arguments name. The rule
   s_client``, ``curl``, ``ssh``, redirected to bash's ``/dev/tcp/h/p`` or ``/dev/udp/h/p``
   (also through a descriptor ``exec 3<>`` or ``exec {fd}<>`` opened on one: ``… >&3``),
   substituted into a ``curl`` (``-d "$(cat .env)"``, also inside a JSON body's escaped
-  quotes) or printed by ``echo "$(cat F)"`` into a sender, committed and pushed (``git add
+  quotes) or printed by ``echo "$(cat F)"`` into a sender, the same through a variable
+  assigned it (``T=$(kubectl config view --raw); curl -d "$T" …``, ``echo "$K" | nc``; in
+  a header or a login it calls its API, as inline), committed and pushed (``git add
   -f .env && git commit … && git push``, a copy of a key staged, ``git add -A`` after one
   was copied into the tree), copied to a remote host by
   ``scp``, ``rsync`` or a cloud copy (not what ``--exclude``, ``--exclude-from``,
