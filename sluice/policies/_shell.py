@@ -291,7 +291,7 @@ def _output(words: list[str]) -> str | None:
     if name == "echo":
         text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))
     elif name == "printf" and args:
-        text = printf_output(args).replace("\\n", "\n")
+        text = printf_output(args)
     elif name == "pwd" and not args:
         text = "."
     elif (
@@ -327,13 +327,23 @@ _CONVERSION = re.compile(r"%[-+ #0-9.]*[sbqdi]")
 _PRINTF_VALUES = 64  # a printf given 10,000 values is read for its first ones
 
 
+_PRINTF_ESCAPE = re.compile(r"\\([nt\\])")
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return _ESCAPES[found[1]]
+
+
 def printf_output(args: Sequence[str]) -> str:
     """What ``printf FORMAT VALUES…`` prints, roughly: each conversion takes the next value
-    (an empty one when they run out), the format printed again while values remain;
-    escapes kept as written. ``printf 'put %s\\n' a b`` prints ``put a\\nput b\\n``."""
+    (an empty one when they run out), the format printed again while values remain; the
+    format's escapes for a line end, a tab and a backslash made what they print (a script
+    written by ``printf '#!/bin/sh\\nrm -rf ~\\n'`` has two lines), the others kept as
+    written. ``printf 'put %s\\n' a b`` prints ``put a``, ``put b``, each on its line."""
     if not args:
         return ""
-    form, values = args[0], args[1:_PRINTF_VALUES]
+    form, values = _PRINTF_ESCAPE.sub(_escaped, args[0]), args[1:_PRINTF_VALUES]
     slots = len(_CONVERSION.findall(form))
     if not slots:
         return form

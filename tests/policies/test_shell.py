@@ -123,7 +123,9 @@ def test_quoting_depth_is_bounded() -> None:
 @pytest.mark.parametrize(
     ("args", "printed"),
     [
-        (["put %s\\n", "a", "b"], "put a\\nput b\\n"),  # the format again for each value
+        (["put %s\\n", "a", "b"], "put a\nput b\n"),  # the format again for each value
+        (["#!/bin/sh\\nrm -rf %s\\n", "~"], "#!/bin/sh\nrm -rf ~\n"),  # escapes printed
+        (["a\\\\nb\\tc\\x"], "a\\nb\tc\\x"),  # an escaped backslash; others kept
         (["rm -rf %s%s", "~"], "rm -rf ~"),  # a conversion without a value prints nothing
         (["%i files", "3"], "3 files"),
         (["no conversion", "x"], "no conversion"),

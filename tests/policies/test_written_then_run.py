@@ -63,3 +63,20 @@ def test_applying_a_destroy_plan_is_a_destroy(command: str) -> None:
 )
 def test_planning_a_destroy_or_applying_another_plan_passes(command: str) -> None:
     assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        (
+            "printf '#!/bin/sh\\nrm -rf ~/*\\n' > /tmp/clean.sh && sh /tmp/clean.sh",
+            "wipe_root_or_home",
+        ),
+        ("printf 'set -e\\n\\trm -rf %s\\n' \"$HOME\" > c.sh; bash c.sh", "wipe_root_or_home"),
+        ("printf '#!/bin/sh\\nrm -rf ./dist\\n' > /tmp/c.sh && sh /tmp/c.sh", None),
+    ],
+)
+def test_a_script_printf_writes_has_the_lines_its_escapes_make(
+    command: str, rule: str | None
+) -> None:
+    assert bash(command) == rule
