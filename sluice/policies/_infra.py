@@ -131,6 +131,7 @@ def other_database(words: Sequence[str], variables: Mapping[str, Sequence[str]])
 
 
 def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
+    words = _package_command(words)  # npx supabase db reset --linked
     name, args = basename(words[0]), list(words[1:])
     if name in ("dropdb", "dropuser"):
         return f"{name} deletes a database"
@@ -225,19 +226,27 @@ def destroy_plan(words: Sequence[str]) -> str | None:
     return saved[0] if saved else None
 
 
+def _package_command(words: Sequence[str]) -> list[str]:
+    """The command a package runner runs, its program named as the package's (``npx
+    cdktf-cli@0.20 destroy`` runs ``cdktf destroy``, ``pnpm dlx supabase db reset`` runs
+    ``supabase db reset``); ``words`` as they are when no runner runs them."""
+    if basename(words[0]) not in _RUNNERS:
+        return list(words)
+    tools = [w for w in words[1:4] if not w.startswith("-") and w not in ("dlx", "exec")]
+    if not tools:
+        return list(words)
+    package = basename(tools[0]).partition("@")[0] if tools[0][:1] != "@" else tools[0]
+    return [_PACKAGES.get(package, package), *words[words.index(tools[0]) + 1 :]]
+
+
 def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "aws" and "cloudformation" in words and "delete-stack" in words:
         return "aws cloudformation delete-stack deletes the stack's resources"
     if name in _RUNNERS:  # npx cdktf destroy, pnpm dlx sst remove, bunx cdk destroy
-        tools = [w for w in words[1:4] if not w.startswith("-") and w not in ("dlx", "exec")]
-        package = basename(tools[0]).partition("@")[0] if tools else ""
-        package = _PACKAGES.get(package, package)
-        if package not in _IAC:
-            return None
-        words = words[words.index(tools[0]) :]
-        name = package
-    elif name not in _IAC:
+        words = _package_command(words)
+        name = words[0]
+    if name not in _IAC:
         return None
     rest = words[1:]
     # The subcommand: the first operand (`terraform -chdir=x destroy`, `terragrunt run-all

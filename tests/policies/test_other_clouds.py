@@ -30,6 +30,8 @@ from tests.policies.verdicts import bash
         ("heroku apps:destroy --app shop --confirm shop", "gcloud_delete"),
         ("heroku pg:reset DATABASE --app shop --confirm shop", "drop_database"),
         ("supabase db reset --linked", "drop_database"),
+        ("npx supabase db reset --linked", "drop_database"),  # through a package runner
+        ("pnpm dlx supabase db reset --linked --yes", "drop_database"),
         (
             "supabase db reset --db-url postgres://u:p@db.example.supabase.co/postgres",
             "drop_database",
@@ -71,6 +73,7 @@ def test_the_act_is_caught_whichever_cloud_or_tool_does_it(command: str, rule: s
         "heroku logs --tail --app shop",
         "heroku pg:info --app shop",
         "supabase db reset",
+        "npx supabase db reset",
         "supabase db reset --db-url postgresql://postgres:postgres@localhost:54322/postgres",
         "gcloud sql databases list --instance=main",
         "npx dotenv -e .env.test -- npx prisma migrate reset --force",
