@@ -49,7 +49,7 @@ _SYSTEM = frozenset(
     {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "proc", "sbin", "sys", "usr", "var"}
     | {"System", "Library", "Applications", "Windows"}
 )
-_KEY_FILE = re.compile(r"id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?(?:\.pub)?")
+_KEY_FILE = re.compile(r"id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +164,8 @@ def is_secret(path: str) -> bool:
     if path.rstrip("/") in {"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d"}:
         return True
     parts = _parts(path)
+    if parts[-1].endswith(".pub"):
+        return False  # a public key, written next to its private one (ssh-keygen -y > k.pub)
     return (
         (".ssh" in parts and parts[-1] not in _HOST_KEYS)
         or path.startswith("/etc/sudoers.d/")

@@ -215,9 +215,10 @@ server's name and its own, and the kind of resource its arguments name. The rule
   and is called (``:(){ :|:& };:``, ``b() { b & b; }; b``, fish's ``function f; f|f&; end``),
   a batch file's ``%0|%0``, a fork in an endless loop;
 - ``credential_write``: a write to a credential file (``.ssh/*`` but ``known_hosts``,
-  whose host keys are public; ``~/.ssh/config`` when what is written is unknown or runs a
-  command: ``ProxyCommand``, ``LocalCommand``, ``KnownHostsCommand``, ``Match exec``, a
-  provider library; a plain host block is everyday; ``id_rsa``-like keys,
+  whose host keys are public, and public keys, ``*.pub``, which let no one in;
+  ``~/.ssh/config`` when what is written is unknown or runs a command: ``ProxyCommand``,
+  ``LocalCommand``, ``KnownHostsCommand``, ``Match exec``, a provider library; a plain
+  host block is everyday; ``id_rsa``-like keys,
   ``.aws/credentials``, ``.netrc``, ``.kube/config``, cloud credentials, ``/etc/shadow``,
   ``/etc/sudoers``) by a redirect, ``tee``, ``sed -i``, ``dd of=``, PowerShell's
   ``Add-Content``, ``Set-Content``, ``Out-File``, ``Tee-Object`` or ``[IO.File]::

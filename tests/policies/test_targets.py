@@ -57,7 +57,7 @@ def test_vital(word: str, cwd: str | None, what: str | None) -> None:
     [
         ("~/.ssh/authorized_keys", True, False),  # a key to let in, not one to steal
         ("~/.ssh/id_ed25519", True, True),
-        ("~/.ssh/id_ed25519.pub", True, False),
+        ("~/.ssh/id_ed25519.pub", False, False),  # a public key: it lets no one in
         ("/home/dev/.aws/credentials", True, True),
         ("~/.aws/config", False, True),
         ("/home/dev/.netrc", True, True),

@@ -124,3 +124,17 @@ def test_an_editor_set_to_a_program_writes_the_file_visudo_opens(
     command: str, rule: str | None
 ) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("ssh-keygen -y -f ~/.ssh/id_ed25519 > ~/.ssh/id_ed25519.pub", None),
+        ("ssh-keygen -y -f ~/.ssh/id_rsa | tee ~/.ssh/id_rsa.pub", None),
+        ("cp ~/.ssh/id_ed25519.pub ~/.ssh/laptop.pub", None),
+        ("cat laptop.pub >> ~/.ssh/authorized_keys", "credential_write"),  # lets the key in
+        ("cp /tmp/new_key ~/.ssh/id_ed25519", "credential_write"),
+    ],
+)
+def test_a_public_key_written_lets_no_one_in(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
