@@ -51,9 +51,13 @@ _SQL_CLIENTS = frozenset(
     | {"dbshell"}  # Django's manage.py dbshell
 )
 _DROP = re.compile(
-    r"\bdrop\s+(?:database|schema|table|keyspace)\b|\bdropDatabase\s*\(|\.drop\(\s*\)"
-    r"|\bflushall\b|\bflushdb\b|\btruncate\s+table\b",
+    r"\bdrop\s+(?:database|schema|table|keyspace)\b|\bdropDatabase\s*\(|\.drop\(\s*\)",
     re.IGNORECASE,
+)
+# Statements that empty a table or a store, keeping it: everyday on the developer's own
+# database (a test table, a cache), destruction on another host's.
+_EMPTY = re.compile(
+    r"\bflushall\b|\bflushdb\b|\btruncate(?:\s+table)?(?=\s+[\w.\"`])", re.IGNORECASE
 )
 
 
@@ -64,9 +68,10 @@ _RESETS = re.compile(
 )
 
 
-def drops_in_sql(text: str) -> str | None:
-    """The statement of ``text`` (SQL) that drops a database, schema or table, if any."""
-    found = _DROP.search(text)
+def drops_in_sql(text: str, empties: bool = True) -> str | None:
+    """The statement of ``text`` (SQL) that drops a database, schema or table, or (with
+    ``empties``) empties a table or a store, if any."""
+    found = _DROP.search(text) or (_EMPTY.search(text) if empties else None)
     return f"runs {found.group()}" if found else None
 
 
@@ -126,7 +131,9 @@ def other_database(words: Sequence[str], variables: Mapping[str, Sequence[str]])
             named.append(given)
         elif word in _ENVIRONMENT_OPTIONS:
             named.append(value)
+    # (An environment is named in one word: `mysql -e "TRUNCATE t"` names a statement.)
     named = [n.rsplit(".", 1)[-1] if n.startswith(".env") else n for n in named if n]
+    named = [n for n in named if not any(c.isspace() for c in n)]
     return not all(map(_LOCAL.fullmatch, named)) or not all(map(_LOCAL_URL.fullmatch, urls))
 
 
@@ -166,10 +173,28 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
     runs_sql = name in _SQL_CLIENTS or any(basename(w) in _SQL_CLIENTS for w in args)
     if not runs_sql and not ("prisma" in words[:2] and "execute" in args):
         return None
+    # Emptying a table or a store (TRUNCATE, FLUSHALL) counts on another host's database.
+    empties = seen.other_database or _on_another_host(name, args)
     for text in (*args, seen.data):
-        if reason := drops_in_sql(text):
+        if reason := drops_in_sql(text, empties):
             return reason
     return None
+
+
+def _on_another_host(name: str, args: Sequence[str]) -> bool:
+    """Whether a database client reaches a database on another host: it runs there
+    (``kubectl exec``, ``ssh``, ``heroku run``), or it is given a host (``-h``, ``--host``,
+    a URL, ``host=``) with a dot in its name or an address not this machine's. A name
+    without a dot is one on this machine's network, as a compose service's (``-h db``)."""
+    if name in _REMOTE_RUNNERS:
+        return True
+    hosts = [b for a, b in pairwise(args) if a in ("-h", "--host", "-u", "--uri", "--url")]
+    hosts += [a.partition("=")[2] for a in args if a.startswith(("--host=", "host="))]
+    hosts += [a for a in args if "://" in a]
+    return any(not _LOCAL_URL.fullmatch(h) and not _LOCAL_HOST.fullmatch(h) for h in hosts)
+
+
+_LOCAL_HOST = re.compile(r"(?i)localhost|127(?:\.\d+){3}|::1|0\.0\.0\.0|/.*|[\w-]+")
 
 
 def _remote_reset(args: Sequence[str]) -> bool:

@@ -93,12 +93,16 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``podman run -v $HOME:/data busybox sh -c 'rm -rf /data/*'``, ``--mount
   type=bind,source=/home/dev,target=/h``; also after ``chroot`` into the mount, or in the
   host's own files after ``nsenter -t 1 -m``);
-- ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``FLUSHALL``, ``dropDatabase()`` sent
-  to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli``, also
-  inside ``docker exec`` / ``kubectl exec``, a here-document, a process substitution read as
-  input (``mysql db < <(echo "DROP TABLE t")``), a file written earlier in the line and run
-  with ``psql -f``, ``< F``, ``.read F``, any argument of an MCP database
-  tool, or a database driver's call in a one-liner: ``cursor.execute("DROP …")``),
+- ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``dropDatabase()``, and on another
+  host's database (a ``-h``, ``--host`` or URL naming a dotted name or an outside address,
+  a client run by ``kubectl exec`` or ``ssh``, a remote ``DATABASE_URL``) ``TRUNCATE``,
+  ``FLUSHALL`` or ``FLUSHDB`` (on one's own, a test table or a local cache, emptying is
+  everyday), sent to a database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``,
+  ``redis-cli``, also inside ``docker exec`` / ``kubectl exec``, a here-document, a process
+  substitution read as input (``mysql db < <(echo "DROP TABLE t")``), a file written
+  earlier in the line and run with ``psql -f``, ``< F``, ``.read F``, any argument of an
+  MCP database tool, or a database driver's call in a one-liner: ``cursor.execute("DROP
+  …")``),
   ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate reset``, ``manage.py
   flush`` when the command names an environment other than the developer's own
   (``RAILS_ENV=production``, ``MIX_ENV=prod``, ``--env=staging``,

@@ -16,7 +16,7 @@ from tests.policies.verdicts import bash
         ('mysql shop < <(echo "DROP TABLE orders")', "drop_database"),
         ("psql < <(printf 'DROP TABLE %s;' orders)", "drop_database"),
         ("sqlite3 app.db < <(echo 'DROP TABLE users;')", "drop_database"),
-        ("redis-cli < <(echo FLUSHALL)", "drop_database"),
+        ("redis-cli -h cache.prod.example.com < <(echo FLUSHALL)", "drop_database"),
         ("sudo -u postgres psql < <(echo 'drop database app')", "drop_database"),
         ('docker exec -i db psql -U app < <(echo "DROP SCHEMA public CASCADE")', "drop_database"),
         ('sh < <(echo "rm -rf ~")', "wipe_root_or_home"),

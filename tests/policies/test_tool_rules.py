@@ -497,7 +497,7 @@ PROJECT = "/home/dev/project"
         ("echo 'DROP DATABASE prod;' | psql", "drop_database"),
         ("psql <<SQL\nDROP SCHEMA public CASCADE;\nSQL", "drop_database"),
         ("docker exec -i db psql -U postgres -c 'DROP DATABASE app'", "drop_database"),
-        ("redis-cli FLUSHALL", "drop_database"),
+        ("redis-cli -h cache.prod.example.com FLUSHALL", "drop_database"),
         ("mongosh --eval 'db.dropDatabase()'", "drop_database"),
         ("dropdb production", "drop_database"),
         ("RAILS_ENV=production bin/rails db:drop", "drop_database"),
