@@ -19,7 +19,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 from sluice.policies._acts import destroyed
@@ -273,6 +273,7 @@ class _Rules:
             self.flag("credential_write", _CREDENTIALS)
         commands = parse(socket_redirects(line))
         state = LineState(line, cwd)
+        state.output_read = {id(c) for c, after in pairwise(commands) if after.after == "|"}
         if "read" in line:
             state.bind_reads(commands)
         if "read" in line or "$(" in line or "`" in line:
@@ -311,6 +312,8 @@ class _Rules:
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
         for expanded in state.expand(command):
+            if id(command) in state.output_read:
+                state.output_read.add(id(expanded))
             self.command(expanded, state, _DEPTH)  # once: values are not expanded again
         if not words:
             return
@@ -331,6 +334,7 @@ class _Rules:
                 lists_namespaces=state.lists_namespaces,
                 other_database=other_database(command.words, state.loops),
                 lists_objects=state.lists_objects,
+                shown=not (command.redirects or command.feeds or id(command) in state.output_read),
             )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):

@@ -42,6 +42,7 @@ class Seen:
     lists_namespaces: bool = False  # the line lists namespaces, narrowed or not
     other_database: bool = False  # the command names a non-local one (RAILS_ENV=production)
     lists_objects: bool = False  # the line lists every object of a bucket (list-objects-v2)
+    shown: bool = False  # its output goes to the terminal: not piped, redirected or substituted
 
 
 _SQL_CLIENTS = frozenset(
@@ -68,11 +69,34 @@ _RESETS = re.compile(
 )
 
 
-def drops_in_sql(text: str, empties: bool = True) -> str | None:
+def drops_in_sql(text: str, empties: bool = True, printed: bool = False) -> str | None:
     """The statement of ``text`` (SQL) that drops a database, schema or table, or (with
-    ``empties``) empties a table or a store, if any."""
+    ``empties``) empties a table or a store, if any. ``printed``: what the SQL prints is
+    only shown, so a statement inside a string it selects (``SELECT 'DROP TABLE ' ||
+    tablename``) is text, not run."""
+    if printed:
+        text = _without_strings(text)
     found = _DROP.search(text) or (_EMPTY.search(text) if empties else None)
     return f"runs {found.group()}" if found else None
+
+
+def _without_strings(sql: str) -> str:
+    """``sql`` with its string literals emptied, where that is safe to tell: never when
+    it runs text it builds (``PREPARE``, ``EXECUTE``), nor where dialects read quotes
+    apart (backslash escapes, ``$$`` quoting, ``#`` and ``--`` comments), nor with a
+    quote left open; then ``sql`` as it is. Identifiers, in double quotes or backquotes,
+    are kept whole, so a quote inside one opens no string."""
+    if _UNSURE.search(sql):
+        return sql
+    tokens = _QUOTED.findall(sql)
+    if any(len(t) < 2 or t[0] != t[-1] for t in tokens):
+        return sql  # one left open: the rest would pair otherwise
+    return _QUOTED.sub(lambda m: "''" if m.group()[0] == "'" else m.group(), sql)
+
+
+_UNSURE = re.compile(r"[\\$#]|--|/\*|(?i:\bprepare\b|\bexec(?:ute)?\b|sp_executesql)")
+# A quoted string or identifier (a doubled quote stays inside), or one left open.
+_QUOTED = re.compile(r"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|`[^`]*`?")
 
 
 def _framework_reset(name: str, words: Sequence[str], args: Sequence[str]) -> str | None:
@@ -176,7 +200,7 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
     # Emptying a table or a store (TRUNCATE, FLUSHALL) counts on another host's database.
     empties = seen.other_database or _on_another_host(name, args)
     for text in (*args, seen.data):
-        if reason := drops_in_sql(text, empties):
+        if reason := drops_in_sql(text, empties, printed=seen.shown):
             return reason
     return None
 

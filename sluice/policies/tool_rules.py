@@ -102,7 +102,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   substitution read as input (``mysql db < <(echo "DROP TABLE t")``), a file written
   earlier in the line and run with ``psql -f``, ``< F``, ``.read F``, any argument of an
   MCP database tool, or a database driver's call in a one-liner: ``cursor.execute("DROP
-  …")``),
+  …")``; not a drop inside a string a query only selects, its output shown, as ``SELECT
+  'DROP TABLE ' || tablename``: piped, saved or substituted, those drops are to run),
   ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate reset``, ``manage.py
   flush`` when the command names an environment other than the developer's own
   (``RAILS_ENV=production``, ``MIX_ENV=prod``, ``--env=staging``,
