@@ -22,6 +22,8 @@ SHIPPED = {
     "cursor.jsonl": "cursor",
 }
 HELDOUT = CORPUS / "heldout" / "heldout.jsonl"
+# Calls written blind by probing sessions; the rules were mended against what they found.
+PROBES = sorted((CORPUS / "probes").glob("*.jsonl"))
 # The rule names a block entry may name: the contract with the tool_rules built-ins.
 RULES = set(BUILTIN_RULES)
 KEYS = {"id", "client", "tool", "input", "cwd", "expect", "rule", "note"}
@@ -44,7 +46,7 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _all() -> list[tuple[str, int, dict[str, Any]]]:
-    paths = [CORPUS / name for name in SHIPPED] + [HELDOUT]
+    paths = [CORPUS / name for name in SHIPPED] + [HELDOUT, *PROBES]
     return [(p.name, n, e) for p in paths for n, e in _lines(p)]
 
 
@@ -59,7 +61,8 @@ def _check(where: str, e: dict[str, Any]) -> None:
     assert e["client"] in {"claude-code", "codex", "cursor"}, where
     assert _nonempty(e["tool"], str), where
     assert isinstance(e["input"], dict), where
-    assert str(e.get("cwd", "/")).startswith("/"), f"{where}: cwd is an absolute path"
+    cwd = str(e.get("cwd", "/"))  # POSIX, or Windows' (C:\\Users\\sam\\project)
+    assert cwd.startswith("/") or cwd[1:3] == ":\\", f"{where}: cwd is an absolute path"
     assert _nonempty(str(e["note"]).strip(), str), where
     if e["expect"] == "block":
         assert e["rule"] in RULES, f"{where}: unknown rule {e['rule']!r}"
