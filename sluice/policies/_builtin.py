@@ -352,7 +352,7 @@ class _Rules:
         if reason := wipes_disk(command, words):
             self.flag("disk_wipe", reason)
         script = (script_run(words) or "").removeprefix("./")
-        if script and state.runs_downloaded(script):
+        if (script and state.runs_downloaded(script)) or state.runs_downloaded_program(words[0]):
             self.flag("download_exec", DOWNLOAD)
         if depth >= _DEPTH:
             return

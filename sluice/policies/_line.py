@@ -250,6 +250,13 @@ class LineState:
                 if (where := resolve(folder, self.cwd)) is not None:
                     self.unpacked.add(where.text)
 
+    def runs_downloaded_program(self, name: str) -> bool:
+        """Whether the program ``name`` (run by name, found on PATH) was downloaded in this
+        line into a folder of programs (``curl -o /usr/local/bin/sops … && sops``)."""
+        return "/" not in name and any(
+            _ON_PATH.search(saved) and saved.rpartition("/")[2] == name for saved in self.downloaded
+        )
+
     def runs_downloaded(self, script: str) -> bool:
         """Whether ``script`` (a path a command runs) was downloaded in this line, or
         unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``)."""
@@ -267,6 +274,8 @@ class LineState:
 
 
 _LOOP_VALUES = 16
+# A file in a folder of programs, as on PATH: /usr/local/bin/x, ~/.local/bin/x, $GOPATH/bin/x.
+_ON_PATH = re.compile(r"(?:^|/)s?bin/[^/]+$")
 
 
 def _process_substitution(pipe: Sequence[Command]) -> bool:
@@ -395,8 +404,18 @@ def has_script(words: Sequence[str]) -> bool:
 
 
 def runs_download(commands: Sequence[Command]) -> bool:
-    downloading = False  # the output of curl or wget flows into this command
+    """Whether a line runs what it downloads: ``curl … | sh``, ``bash <(curl …)``, ``sh -c
+    "$(curl …)"``."""
+    # Whether the output of curl or wget flows into the next command, at each level of
+    # substitution: a substitution among a command's words is read before the command, a
+    # pipeline of its own (`curl … | sh -s -- $(go env GOPATH)`: the download reaches sh).
+    flowing: dict[int, bool] = {}
     for command in commands:
+        level = command.level
+        opens = command.after in ("$(", "`", "<(")
+        downloading = not opens and flowing.get(level, False)
+        for deeper in [at for at in flowing if at > level]:
+            del flowing[deeper]  # the substitutions before this command are over
         words, _ = unwrap(command.words)
         name = basename(words[0]) if words else ""
         runner = name in SHELLS or name in _SOURCES or bool(INTERPRETER.fullmatch(name))
@@ -408,7 +427,7 @@ def runs_download(commands: Sequence[Command]) -> bool:
             or INTERPRETER.fullmatch(command.feeds)
         ):
             return True  # bash <(curl …), sh -c "$(curl …)", eval "$(curl …)"
-        downloading = (downloading and command.after == "|") or name in _FETCHERS
+        flowing[level] = name in _FETCHERS or (downloading and command.after == "|")
     return False
 
 

@@ -65,6 +65,9 @@ class Command:
     heredoc: str = ""  # the text of its here-documents (``<<EOF``)
     # Its input is what a process substitution prints (`mysql < <(echo …)`), as from a pipe.
     reads_substitution: bool = False
+    # How many substitutions it is inside (`$(…)`, `<(…)`, backquotes): a pipeline of its
+    # own, between the commands of the line around it.
+    level: int = 0
 
     @property
     def name(self) -> str:
@@ -176,6 +179,7 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
                     tuple(redirects),
                     tuple(inputs),
                     reads_substitution=reads_substitution,
+                    level=len(suspended),
                 )
                 commands.append(command if not outer else _quoted(command, outer))
                 if pending and heredoc is None:

@@ -200,9 +200,12 @@ server's name and its own, and the kind of resource its arguments name. The rule
   @-``) or into a raw socket, but not into a login, a header (``-H @-``) or as one field of
   a body (``-d client_secret=$CLIENT_SECRET`` asks a token endpoint for a token);
 - ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
-  ``curl … | python3``, ``bash <(curl …)``, ``bash < <(curl …)``, ``sh -c "$(curl …)"``,
-  ``iwr … | iex``, a script or program downloaded then run in the same command (``curl -sSLo
-  /tmp/a URL && chmod +x /tmp/a && /tmp/a``, PowerShell's ``-OutFile``; a checksum checked
+  ``curl … | python3``, ``bash <(curl …)``, ``bash < <(curl …)``, ``sh -c "$(curl …)"``
+  (a substitution among the shell's arguments changes nothing: ``… | sh -s -- -b $(go env
+  GOPATH)/bin``), ``iwr … | iex``, a script or program downloaded then run in the same
+  command (``curl -sSLo /tmp/a URL && chmod +x /tmp/a && /tmp/a``, one saved into a folder
+  of programs run by its name: ``curl -o /usr/local/bin/t … && t``, PowerShell's
+  ``-OutFile``; a checksum checked
   between proves the bytes, not what they do), or one unpacked from a download (``curl … |
   tar xz -C /tmp && /tmp/tool/install.sh``, ``unzip t.zip -d D`` of a downloaded ``t.zip``),
   a one-liner that fetches code and runs it (``exec(urlopen(u).read())``, node's ``eval`` of
