@@ -251,9 +251,10 @@ class _Rules:
 
     def sql(self, arguments: dict[str, Any]) -> None:
         """SQL in a database tool's arguments (an MCP server's ``query``, ``sql``, ``input``,
-        at any depth)."""
+        at any depth). What the tool returns, the agent reads: a drop a query only selects
+        as text (``SELECT 'DROP TABLE ' || tablename``) is not run."""
         for text in strings(arguments):
-            if reason := drops_in_sql(text):
+            if reason := drops_in_sql(text, printed=True):
                 self.flag("drop_database", reason[:1].upper() + reason[1:])
 
     def patch(self, text: str) -> None:

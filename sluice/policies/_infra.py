@@ -405,7 +405,7 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     deletes = deletes or ("objects" in args and "delete" in args and recursive)
     if name == "gcloud" and "storage" in args[:3] and deletes:
         return "gcloud storage deletes stored objects"
-    if name == "az" and args[:1] == ["storage"] and any("delete" in a for a in args[1:4]):
+    if name == "az" and args[:1] == ["storage"] and _az_storage_wipes(args[1:]):
         return "az storage deletes stored data"
     if name in ("rclone",) and args[:1] in (["purge"], ["delete"]):
         return f"rclone {args[0]} deletes stored data"
@@ -417,6 +417,16 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     if name in ("mc", "s3cmd", "s5cmd") and verbs and recursive:
         return f"{name} {verbs[0]} deletes stored data"
     return None
+
+
+def _az_storage_wipes(args: Sequence[str]) -> bool:
+    """Whether ``az storage …`` deletes many objects (``blob delete-batch``) or what holds
+    them (``container delete``, ``account delete``, ``share delete``); one blob or file
+    deleted by name is everyday."""
+    verbs = operands(args, _AZ_VALUES | {"--container-name", "-c", "--account-name"})
+    if any(v.startswith("delete-batch") or v == "purge" for v in verbs[:3]):
+        return True
+    return "delete" in verbs[1:3] and verbs[0] not in ("blob", "file", "message", "entity")
 
 
 def _deletes_each(name: str, positional: Sequence[str], fed: bool) -> bool:
@@ -456,7 +466,7 @@ def _az_deletes(words: Sequence[str]) -> str | None:
     ``az keyvault delete``; not of the CLI's own settings (``az config unset``, ``az account
     clear``, ``az extension remove``). Storage and databases are other rules'."""
     verbs = operands(words[1:], _AZ_VALUES)
-    if not verbs or verbs[0] in _AZ_LOCAL or "delete" not in verbs[1:4]:
+    if not verbs or verbs[0] in _AZ_LOCAL or verbs[0] == "storage" or "delete" not in verbs[1:4]:
         return None
     return f"az {' '.join(verbs[: verbs.index('delete', 1) + 1])} deletes cloud resources"
 
@@ -525,7 +535,9 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name not in ("docker", "podman", "nerdctl"):
         return None
-    args = list(words[1:])
+    # The subcommand after the runtime's own options (`docker --context remote system …`).
+    verbs = operands(words[1:], _DOCKER_VALUES)
+    args = verbs[:2] + [a for a in words[1:] if a.startswith("-")]
     if args[:2] == ["system", "prune"] and "--volumes" in args:
         return f"{name} system prune --volumes deletes the data in every unused volume"
     if args[:2] == ["volume", "prune"]:
@@ -533,6 +545,13 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     if args[:2] == ["volume", "rm"] and seen.lists_volumes:
         return f"{name} volume rm of every listed volume deletes their data"
     return None
+
+
+# Options of docker itself, before its subcommand, that take a value.
+_DOCKER_VALUES = frozenset(
+    {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert"}
+    | {"--tlscert", "--tlskey", "--url", "--connection", "--remote", "--root", "--runroot"}
+)
 
 
 _DEFAULT_BRANCHES = re.compile(

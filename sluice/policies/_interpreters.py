@@ -44,23 +44,25 @@ _CODE_FLAGS = {
 _VERSIONED = re.compile(r"(python|pypy|perl|ruby|php|node|lua)[0-9.]*|nodejs|luajit")
 
 _Q = r"""['"]"""
+# The home folder's variable: HOME, or Windows' USERPROFILE.
+_HOME_VARIABLE = "(?:HOME|USERPROFILE)"
 _HOME = re.compile(
     r"(?:\b\w+\.){0,3}(?:expanduser\(\s*" + _Q + r"~/?" + _Q + r"\s*\)"
     r"|(?:pathlib\.)?Path\.home\(\)|Path\(\s*" + _Q + r"~/?" + _Q + r"\s*\)\.expanduser\(\)"
     r"|(?:\bos|require\(\s*" + _Q + r"(?:node:)?os" + _Q + r"\s*\))\.homedir\(\)|\bhomedir\(\)"
-    r"|environ\[\s*" + _Q + "HOME" + _Q + r"\s*\]"
+    r"|environ\[\s*" + _Q + _HOME_VARIABLE + _Q + r"\s*\]"
     r"|(?:os\.environ\.get|os\.getenv|getenv|ENV\.fetch|Deno\.env\.get)\(\s*"
     + _Q
-    + "HOME"
+    + _HOME_VARIABLE
     + _Q
-    + r"\s*\)|process\.env(?:\.HOME\b|\[\s*"
+    + r"\s*\)|process\.env(?:\.(?:HOME|USERPROFILE)\b|\[\s*"
     + _Q
-    + "HOME"
+    + _HOME_VARIABLE
     + _Q
     + r"\s*\])"
     r"|os\.(?:Getenv\(\s*"
     + _Q
-    + "HOME"
+    + _HOME_VARIABLE
     + _Q
     + r"\s*\)|UserHomeDir\(\))|\bpath\.expand\(\s*"
     + _Q
@@ -69,11 +71,11 @@ _HOME = re.compile(
     + r"\s*\)"
     r"|\$_SERVER\[\s*"
     + _Q
-    + "HOME"
+    + _HOME_VARIABLE
     + _Q
     + r"\s*\]|\$ENV\{\s*['\"]?HOME['\"]?\s*\}|ENV\[\s*"
     + _Q
-    + "HOME"
+    + _HOME_VARIABLE
     + _Q
     + r"\s*\]|\bDir\.home\b"
     r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\))"

@@ -232,23 +232,28 @@ class LineState:
         targets = list(command.redirects)
         if name == "tee":
             targets += operands(args)
+        # What a download piped into tee saves is the download (`curl … | sudo tee F`).
+        saves = name in _FETCHERS or (name == "tee" and self._fetched())
         for target in (t.removeprefix("./") for t in targets):
             if text and len(self.written) < _VARIABLES:  # `>>` adds to what is there
                 self.written[target] = (self.written.get(target, "") + "\n" + text)[-_SCRIPT:]
-            if name in _FETCHERS:
+            if saves and target != "/dev/null":
                 self.downloaded.add(target)
         if name in _FETCHERS:
             self.downloaded.update(s.removeprefix("./") for s in _saved_by(name, args))
         if name in _UNPACKERS and len(self.unpacked) < _VARIABLES:
-            fetched = any(
-                basename(w[0]) in _FETCHERS for c in self.pipe[:-1] if (w := unwrap(c.words)[0])
-            )
+            fetched = self._fetched()
             archive = [a.removeprefix("./") for a in operands(args, _UNPACK_VALUES)]
             if fetched or self.downloaded.intersection(archive):
                 folder = _unpacked_into(name, args)
                 self.unpacked.add(folder)
                 if (where := resolve(folder, self.cwd)) is not None:
                     self.unpacked.add(where.text)
+
+    def _fetched(self) -> bool:
+        """Whether a download flows into the command being followed (curl earlier in its
+        pipe)."""
+        return any(basename(w[0]) in _FETCHERS for c in self.pipe[:-1] if (w := unwrap(c.words)[0]))
 
     def runs_downloaded_program(self, name: str) -> bool:
         """Whether the program ``name`` (run by name, found on PATH) was downloaded in this
@@ -379,13 +384,16 @@ def compiled_source(words: Sequence[str]) -> str:
 
 
 def printed(producer: Command | None) -> list[str]:
-    """What ``echo`` or ``printf`` prints into a pipe, or ``cat`` its here-document (``cat
-    <<EOF | sh``, ``mysql < <(cat <<EOF …)``)."""
+    """What ``echo``, ``printf`` or PowerShell's ``Write-Output`` or a string alone prints
+    into a pipe, or ``cat`` its here-document (``cat <<EOF | sh``, ``mysql < <(cat <<EOF
+    …)``)."""
     if producer is None:
         return []
     words, _ = unwrap(producer.words)
-    if words and basename(words[0]) in ("echo", "printf"):
+    if words and basename(words[0]) in ("echo", "printf", "Write-Output"):
         return operands(words[1:])
+    if len(words) == 1 and any(c.isspace() for c in words[0]):
+        return list(words)  # a string alone: PowerShell prints it ('DROP TABLE t;' | psql)
     if words and basename(words[0]) == "yes":  # its operands, or `y`, again and again
         return [" ".join(words[1:]) or "y"]
     if words and basename(words[0]) == "cat" and operands(words[1:]) in ([], ["-"]):

@@ -14,6 +14,7 @@ from sluice.policies._shell import basename
 
 __all__ = ["operands", "read_variables", "short_option", "unwrap"]
 
+_POWERSHELL_LOOPS = frozenset({"ForEach-Object", "foreach", "%"})
 # Programs that run the command in their arguments, with their options that take a value
 # (and how many leading operands are theirs, like timeout's duration).
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
@@ -34,6 +35,9 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
         0,
     ),
     "watch": (frozenset({"-n", "--interval"}), 0),
+    # PowerShell's loop over what is piped in, each item its `$_`: `… | ForEach-Object {
+    # kubectl delete $_ }` is `… | xargs kubectl delete`.
+    **{loop: (frozenset({"-Process", "-Begin", "-End"}), 0) for loop in _POWERSHELL_LOOPS},
     "flock": (frozenset({"-w", "-E"}), 1),
     "chroot": (frozenset(), 1),
     "unbuffer": (frozenset(), 0),
@@ -88,7 +92,7 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
         if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):
             return [], False
         takes_value, positional = _WRAPPERS[name]
-        via_xargs = via_xargs or name == "xargs"
+        via_xargs = via_xargs or name == "xargs" or name in _POWERSHELL_LOOPS
         i += 1
         while i < len(words) and name in _CMD and _CMD_SWITCH.fullmatch(words[i]):
             i += 1  # cmd's /c, /q, /d, /k

@@ -18,9 +18,7 @@ _DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
 _DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk"})
 # Programs that make a filesystem (or swap) on a device, besides mkfs and its mkfs.TYPE.
-_FORMATTERS = frozenset(
-    {"mke2fs", "mkswap", "mkdosfs", "mkntfs", "mkexfatfs", "newfs", "newfs_apfs", "newfs_hfs"}
-)
+_FORMATTERS = frozenset({"mke2fs", "mkswap", "mkdosfs", "mkntfs", "mkexfatfs"})
 _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
 _COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
 
@@ -57,6 +55,13 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return False
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
+    if name.lower() in _POWERSHELL_COPIES:  # Copy-Item F $HOME/.kube/config
+        return any(map(is_secret, _powershell_destination(args)))
+    if name in _DOWNLOADERS:  # curl -o ~/.kube/config URL: the download is the file now
+        short, long = _DOWNLOADERS[name]  # also last in a cluster of short ones: -fsSLo F
+        saved = [b for a, b in pairwise(args) if a == long or _clustered(a, short)]
+        saved += [a.partition("=")[2] for a in args if a.startswith(long + "=")]
+        return any(map(is_secret, saved))
     if name in ("visudo", "sudoedit", "vipw"):
         return _edited_by_a_program(command, name, args)
     if name == "sed":
@@ -111,6 +116,38 @@ def _edited_by_a_program(command: Command, name: str, args: Sequence[str]) -> bo
 
 
 _EDITOR = re.compile(r"(?:SUDO_)?(?:EDITOR|VISUAL)=")
+
+
+def _powershell_destination(args: Sequence[str]) -> list[str]:
+    """Where ``Copy-Item``/``Move-Item`` puts what it is given: ``-Destination``'s value,
+    else its second operand (the first is ``-Path``'s)."""
+    given = [b for a, b in pairwise(args) if a.lower() in ("-destination", "-dest")]
+    if given:
+        return given
+    named = {b for a, b in pairwise(args) if a.lower() in ("-path", "-literalpath")}
+    found = [a for a in operands(args, _POWERSHELL_COPY_VALUES) if a not in named]
+    return found[1:2] if not named else found[:1]
+
+
+# PowerShell's copy and move cmdlets and their aliases, and their options with a value.
+_POWERSHELL_COPIES = frozenset({"copy-item", "move-item", "cpi", "copy", "mi", "move"})
+_POWERSHELL_COPY_VALUES = frozenset(
+    {"-Path", "-LiteralPath", "-Destination", "-Filter", "-Include", "-Exclude", "-Credential"}
+)
+
+
+def _clustered(arg: str, letter: str) -> bool:
+    """Whether ``arg`` is a cluster of short options ending with ``letter`` (``-fsSLo``)."""
+    return arg[:1] == "-" and arg[1:2] not in ("-", "") and arg.endswith(letter)
+
+
+# Downloaders and their options naming the file they write.
+_DOWNLOADERS = {
+    "curl": ("o", "--output"),
+    "wget": ("O", "--output-document"),
+    "http": ("o", "--output"),
+    "xh": ("o", "--output"),
+}
 
 
 # ssh-keygen's options that do something else than generate a key (read, convert, sign, ...).
@@ -206,7 +243,7 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     if not words:
         return None
     name, args = basename(words[0]), words[1:]
-    formats = name.startswith("mkfs") or name in _FORMATTERS
+    formats = name.startswith(("mkfs", "newfs")) or name in _FORMATTERS
     if formats and any(a.startswith("/dev/") for a in args):
         return "Formats a disk, destroying its data"  # a filesystem in an image file harms nobody
     if name in ("dd", "dcfldd") and any(a.startswith("of=") and _DISK.match(a[3:]) for a in args):

@@ -51,7 +51,9 @@ the shell command of any tool (a ``command``, ``cmd``, ``commands``, ``script`` 
 tool named for the program it runs, like ``run_gcloud_command``) as a shell would: split
 into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``; input read from a process
 substitution, ``cmd < <(…)``, flowing in as a pipe's would), seen through wrappers
-(``sudo``, ``env``, ``timeout``, ``nohup``, ``xargs``, ``command``, ``\\rm``, ``/bin/rm``),
+(``sudo``, ``env``, ``timeout``, ``nohup``, ``xargs`` and PowerShell's ``ForEach-Object``,
+``command``, ``\\rm``, ``/bin/rm``; a string alone or ``Write-Output`` printing into a pipe
+as ``echo`` does),
 into the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'``,
 here-documents fed to a shell (``cat <<EOF | sh`` too), ``echo … | sh``, a script written
 then run, the command a container runs: ``docker run``, ``podman run``, its writable bind
@@ -133,10 +135,11 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``delete_namespace``, ``allNamespaces: true``);
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it, only
   an empty bucket goes), ``gsutil rm -r``, ``gcloud storage rm -r``, a wildcard reaching
-  every object (``gs://b/**``, ``gs://b/*``, ``s3://b/logs/**``), ``az storage … delete``,
-  ``azcopy rm --recursive``, ``rclone purge``, ``mc``, ``s3cmd`` or ``s5cmd`` removing
-  recursively or by such a wildcard, a sync with ``--delete`` from an empty
-  folder, a cloud SDK's call in a one-liner (boto3's ``Bucket('b').objects.all().delete()``,
+  every object (``gs://b/**``, ``gs://b/*``, ``s3://b/logs/**``), ``az storage`` deleting
+  in a batch or what holds the data (``blob delete-batch``, ``container delete``; one blob
+  is everyday), ``azcopy rm --recursive``, ``rclone purge``, ``mc``, ``s3cmd`` or
+  ``s5cmd`` removing recursively or by such a wildcard, a sync with ``--delete`` from an
+  empty folder, a cloud SDK's call in a one-liner (boto3's ``Bucket('b').objects.all().delete()``,
   ``bucket.objects.delete()``, ``object_versions.delete()``, the ``.delete()`` of a name a
   ``Bucket`` was bound to, ``delete_bucket``, ``delete_objects``; google-cloud-storage's
   ``bucket.delete(force=True)``; azure's ``delete_container``), every object a bucket's
@@ -155,7 +158,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   stacks are the rules above'), or an MCP GCP tool's delete (not of the CLIs' own
   settings: ``gcloud config configurations delete``, ``az config unset``, ``hcloud context
   delete``, ``doctl auth remove``);
-- ``docker_prune``: ``docker system prune --volumes``, ``docker volume prune``, removing
+- ``docker_prune``: ``docker system prune --volumes``, ``docker volume prune`` (the
+  runtime's own options first or not: ``docker --context remote …``), removing
   every listed volume (not those a ``--filter`` or a grep picks), an MCP docker prune of
   volumes;
 - ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
@@ -204,7 +208,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   (a substitution among the shell's arguments changes nothing: ``… | sh -s -- -b $(go env
   GOPATH)/bin``), ``iwr … | iex``, a script or program downloaded then run in the same
   command (``curl -sSLo /tmp/a URL && chmod +x /tmp/a && /tmp/a``, one saved into a folder
-  of programs run by its name: ``curl -o /usr/local/bin/t … && t``, PowerShell's
+  of programs run by its name: ``curl -o /usr/local/bin/t … && t``, also saved by ``tee``,
+  PowerShell's
   ``-OutFile``; a checksum checked
   between proves the bytes, not what they do), or one unpacked from a download (``curl … |
   tar xz -C /tmp && /tmp/tool/install.sh``, ``unzip t.zip -d D`` of a downloaded ``t.zip``),
@@ -213,7 +218,7 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``Function``, ``vm.runInThisContext``), ``new Function``, php's
   ``eval(file_get_contents(url))``, ruby's ``eval(URI.open(u).read)``, PowerShell's ``iex
   (New-Object Net.WebClient).DownloadString(u)``, ``import('https://…')``);
-- ``disk_wipe``: ``mkfs`` (and ``mke2fs``, ``mkswap``, ``mkdosfs``, ``newfs``, …),
+- ``disk_wipe``: ``mkfs`` (and ``mke2fs``, ``mkswap``, ``mkdosfs``, ``newfs_*``, …),
   ``dd``/``dcfldd of=`` in any argument order, ``shred``,
   ``wipefs``, ``blkdiscard``, ``sgdisk``, a redirect, ``tee``, the destination of ``cp``,
   ``mv``, ``install``, ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on
@@ -234,11 +239,13 @@ server's name and its own, and the kind of resource its arguments name. The rule
   ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``scp`` (a file, or the credential
   folder it lands in: ``cp id_rsa ~/.ssh/``, ``rsync creds/credentials ~/.aws/``), a
   one-liner, a patch (``apply_patch``), ``ssh-keygen`` generating over a private key with
-  its overwrite question answered (``<<< y``, ``yes |``), ``visudo``, ``sudoedit`` or
+  its overwrite question answered (``<<< y``, ``yes |``), a download saved onto one
+  (``curl -o ~/.kube/config``, ``wget -O``), PowerShell's ``Copy-Item``/``Move-Item``
+  onto one, ``visudo``, ``sudoedit`` or
   ``vipw`` with a program for its editor (``EDITOR='tee -a' visudo``; an agent has no
-  terminal for a real one), or as the path of a file-writing
-  tool (Claude Code's ``Write``, ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's
-  ``write_file``, ``replace``; Cursor's ``edit_file``; an MCP server's ``write_file``).
+  terminal for a real one), or as the path of a file-writing tool (Claude Code's
+  ``Write``, ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's ``write_file``,
+  ``replace``; Cursor's ``edit_file``; an MCP server's ``write_file``).
 
 They let through, deliberately: deleting build outputs, ``node_modules``, files under the
 project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder);
