@@ -16,7 +16,14 @@ from sluice.policies._exfil import Pipeline
 from sluice.policies._infra import destroy_plan
 from sluice.policies._shell import Command, basename, printf_output
 from sluice.policies._targets import resolve
-from sluice.policies._wrappers import operands, read_variables, short_option, unwrap
+from sluice.policies._wrappers import (
+    FETCHERS,
+    operands,
+    read_variables,
+    saved_by,
+    short_option,
+    unwrap,
+)
 
 __all__ = [
     "DOWNLOAD",
@@ -38,7 +45,6 @@ RUNS_STDIN = SHELLS | {"ssh", "su", "sudo"}
 INTERPRETER = re.compile(
     r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun|lua|luajit)[0-9.]*|Rscript"
 )
-_FETCHERS = frozenset({"curl", "wget", "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod"})
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
 _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)\}|([A-Za-z_][A-Za-z_0-9]*))")
@@ -233,14 +239,14 @@ class LineState:
         if name == "tee":
             targets += operands(args)
         # What a download piped into tee saves is the download (`curl … | sudo tee F`).
-        saves = name in _FETCHERS or (name == "tee" and self._fetched())
+        saves = name in FETCHERS or (name == "tee" and self._fetched())
         for target in (t.removeprefix("./") for t in targets):
             if text and len(self.written) < _VARIABLES:  # `>>` adds to what is there
                 self.written[target] = (self.written.get(target, "") + "\n" + text)[-_SCRIPT:]
             if saves and target != "/dev/null":
                 self.downloaded.add(target)
-        if name in _FETCHERS:
-            self.downloaded.update(s.removeprefix("./") for s in _saved_by(name, args))
+        if name in FETCHERS:
+            self.downloaded.update(s.removeprefix("./") for s in saved_by(name, args))
         if name in _UNPACKERS and len(self.unpacked) < _VARIABLES:
             fetched = self._fetched()
             archive = [a.removeprefix("./") for a in operands(args, _UNPACK_VALUES)]
@@ -253,7 +259,7 @@ class LineState:
     def _fetched(self) -> bool:
         """Whether a download flows into the command being followed (curl earlier in its
         pipe)."""
-        return any(basename(w[0]) in _FETCHERS for c in self.pipe[:-1] if (w := unwrap(c.words)[0]))
+        return any(basename(w[0]) in FETCHERS for c in self.pipe[:-1] if (w := unwrap(c.words)[0]))
 
     def runs_downloaded_program(self, name: str) -> bool:
         """Whether the program ``name`` (run by name, found on PATH) was downloaded in this
@@ -342,28 +348,6 @@ def _unpacked_into(name: str, args: Sequence[str]) -> str:
     return given[0].removeprefix("./").rstrip("/") if given else "."
 
 
-def _saved_by(name: str, args: Sequence[str]) -> list[str]:
-    """The files ``curl -o F`` / ``wget -O F`` save (``-O`` alone: named after the URL),
-    also at the end of a cluster (``curl -sSLo F``, ``wget -qO F``)."""
-    saved = [b for a, b in pairwise(args) if a in ("-o", "--output", "-O", "--output-document")]
-    saved += [
-        b
-        for a, b in pairwise(args)
-        if a[:1] == "-"
-        and a[1:2] != "-"
-        and len(a) > 2
-        and a[-1] in ("o" if name == "curl" else "oO")
-    ]
-    saved += [
-        a.partition("=")[2] for a in args if a.startswith(("--output=", "--output-document="))
-    ]
-    saved += [b for a, b in pairwise(args) if a.lower() in ("-outfile", "-outf")]  # PowerShell
-    remote_name = any(a[:1] == "-" and a[1:2] != "-" and "O" in a for a in args)
-    if (name == "curl" and remote_name) or (name == "wget" and "-O" not in args):
-        saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
-    return [s for s in saved if s != "-"]
-
-
 def script_run(words: Sequence[str]) -> str | None:
     """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``."""
     name = basename(words[0])
@@ -429,13 +413,13 @@ def runs_download(commands: Sequence[Command]) -> bool:
         runner = name in SHELLS or name in _SOURCES or bool(INTERPRETER.fullmatch(name))
         if command.after == "|" and downloading and runner and not has_script(words):
             return True  # curl … | sh, curl … | python3 -
-        if name in _FETCHERS and (
+        if name in FETCHERS and (
             command.feeds in SHELLS
             or command.feeds in _SOURCES
             or INTERPRETER.fullmatch(command.feeds)
         ):
             return True  # bash <(curl …), sh -c "$(curl …)", eval "$(curl …)"
-        flowing[level] = name in _FETCHERS or (downloading and command.after == "|")
+        flowing[level] = name in FETCHERS or (downloading and command.after == "|")
     return False
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from sluice.policies._shell import basename
 
-__all__ = ["operands", "read_variables", "short_option", "unwrap"]
+__all__ = ["FETCHERS", "operands", "read_variables", "saved_by", "short_option", "unwrap"]
 
 _POWERSHELL_LOOPS = frozenset({"ForEach-Object", "foreach", "%"})
 # Programs that run the command in their arguments, with their options that take a value
@@ -140,3 +141,31 @@ def read_variables(args: Sequence[str]) -> list[str]:
     """The variables the shell's ``read`` sets, given its arguments (``-r -d '' f`` sets
     ``f``): its operands that are names, not its options' values."""
     return [a for a in operands(args, _READ_VALUES) if _NAME.fullmatch(a)]
+
+
+# Programs that download what a URL names, to their output or to a file (`saved_by`).
+FETCHERS = frozenset(
+    {"curl", "wget", "http", "https", "xh", "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod"}
+)
+
+
+def saved_by(name: str, args: Sequence[str]) -> list[str]:
+    """The files ``curl -o F`` / ``wget -O F`` save (``-O`` alone: named after the URL),
+    also at the end of a cluster (``curl -sSLo F``, ``wget -qO F``)."""
+    saved = [b for a, b in pairwise(args) if a in ("-o", "--output", "-O", "--output-document")]
+    saved += [
+        b
+        for a, b in pairwise(args)
+        if a[:1] == "-"
+        and a[1:2] != "-"
+        and len(a) > 2
+        and a[-1] in ("o" if name == "curl" else "oO")
+    ]
+    saved += [
+        a.partition("=")[2] for a in args if a.startswith(("--output=", "--output-document="))
+    ]
+    saved += [b for a, b in pairwise(args) if a.lower() in ("-outfile", "-outf")]  # PowerShell
+    remote_name = any(a[:1] == "-" and a[1:2] != "-" and "O" in a for a in args)
+    if (name == "curl" and remote_name) or (name == "wget" and "-O" not in args):
+        saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
+    return [s for s in saved if s != "-"]

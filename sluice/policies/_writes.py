@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital
-from sluice.policies._wrappers import operands, short_option
+from sluice.policies._wrappers import FETCHERS, operands, saved_by, short_option
 
 __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
@@ -57,11 +57,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return _key_replaced(args, piped)
     if name.lower() in _POWERSHELL_COPIES:  # Copy-Item F $HOME/.kube/config
         return any(map(is_secret, _powershell_destination(args)))
-    if name in _DOWNLOADERS:  # curl -o ~/.kube/config URL: the download is the file now
-        short, long = _DOWNLOADERS[name]  # also last in a cluster of short ones: -fsSLo F
-        saved = [b for a, b in pairwise(args) if a == long or _clustered(a, short)]
-        saved += [a.partition("=")[2] for a in args if a.startswith(long + "=")]
-        return any(map(is_secret, saved))
+    if name in FETCHERS:  # curl -o ~/.kube/config URL: the download is the file now
+        return any(map(is_secret, saved_by(name, args)))
     if name in ("visudo", "sudoedit", "vipw"):
         return _edited_by_a_program(command, name, args)
     if name == "sed":
@@ -134,20 +131,6 @@ _POWERSHELL_COPIES = frozenset({"copy-item", "move-item", "cpi", "copy", "mi", "
 _POWERSHELL_COPY_VALUES = frozenset(
     {"-Path", "-LiteralPath", "-Destination", "-Filter", "-Include", "-Exclude", "-Credential"}
 )
-
-
-def _clustered(arg: str, letter: str) -> bool:
-    """Whether ``arg`` is a cluster of short options ending with ``letter`` (``-fsSLo``)."""
-    return arg[:1] == "-" and arg[1:2] not in ("-", "") and arg.endswith(letter)
-
-
-# Downloaders and their options naming the file they write.
-_DOWNLOADERS = {
-    "curl": ("o", "--output"),
-    "wget": ("O", "--output-document"),
-    "http": ("o", "--output"),
-    "xh": ("o", "--output"),
-}
 
 
 # ssh-keygen's options that do something else than generate a key (read, convert, sign, ...).
