@@ -26,9 +26,9 @@ from sluice.policies._shell import basename
 from sluice.policies._targets import resolve
 from sluice.policies._wrappers import short_option
 
-__all__ = ["Inside", "container_run"]
+__all__ = ["RUNTIMES", "Inside", "container_run", "subcommand"]
 
-_RUNTIMES = frozenset({"docker", "podman", "nerdctl"})
+RUNTIMES = frozenset({"docker", "podman", "nerdctl"})
 # Where a container's own filesystem lives on the host, as far as the rules are concerned: a
 # folder of the runtime's storage, which no rule counts as the host's root or home.
 _CONTAINER_ROOT = "/var/lib/containers/rootfs"
@@ -47,7 +47,11 @@ _RUN_VALUES = frozenset(
     | {"-a", "--attach", "-c", "--cpu-shares", "--memory-swap", "--sysctl", "--secret", "--pod"}
 )
 _MOUNTS = 32  # the mounts of a run read, at most
-_GLOBAL_VALUES = frozenset({"-H", "--host", "-c", "--context", "--config", "-l", "--log-level"})
+# Options of the runtime itself, before its subcommand, that take a value.
+_GLOBAL_VALUES = frozenset(
+    {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert"}
+    | {"--tlscert", "--tlskey", "--url", "--connection", "--remote", "--root", "--runroot"}
+)
 _READ_ONLY = frozenset({"ro", "readonly", "ro=true", "readonly=true", "ro=1", "readonly=1"})
 # A bind mount's source is a host path; a bare name (`-v data:/data`) is a named volume.
 _HOST_SOURCE = re.compile(r"[/~.$]")
@@ -79,7 +83,7 @@ def container_run(words: Sequence[str], cwd: str | None) -> Inside | None:
     """What ``docker run … IMAGE COMMAND…`` (``words``, unwrapped; ``cwd``: the host's
     working directory) runs in its container, or None when ``words`` start no container
     or give it no command (the image's own is unknown)."""
-    if not words or basename(words[0]) not in _RUNTIMES:
+    if not words or basename(words[0]) not in RUNTIMES:
         return None
     args = _run_arguments(words[1:])
     if args is None:
@@ -160,15 +164,19 @@ def _first_operand(args: Sequence[str], takes_value: frozenset[str]) -> int:
     return min(at, len(args))
 
 
+def subcommand(args: Sequence[str]) -> list[str]:
+    """A runtime's arguments (``args``: docker's, podman's) from its subcommand on, past
+    its own options (``docker --context remote system prune …``)."""
+    return list(args[_first_operand(args, _GLOBAL_VALUES) :])
+
+
 def _run_arguments(args: Sequence[str]) -> list[str] | None:
     """The arguments of ``run`` (``docker run …``, ``docker container run …``, after the
     runtime's own options), or None when the command is not a run."""
-    at = 0
-    while at < len(args) and args[at].startswith("-"):
-        at += 2 if args[at] in _GLOBAL_VALUES else 1
-    if args[at : at + 1] == ["container"]:
-        at += 1
-    return list(args[at + 1 :]) if args[at : at + 1] == ["run"] else None
+    rest = subcommand(args)
+    if rest[:1] == ["container"]:
+        rest = rest[1:]
+    return rest[1:] if rest[:1] == ["run"] else None
 
 
 def _volume(value: str, cwd: str | None) -> list[_Mount]:

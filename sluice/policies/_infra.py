@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from sluice.policies._containers import RUNTIMES, subcommand
 from sluice.policies._shell import basename
 from sluice.policies._wrappers import operands
 
@@ -533,11 +534,9 @@ _GCLOUD_LOCAL = frozenset({"config", "auth", "components", "topic", "help", "inf
 
 def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
-    if name not in ("docker", "podman", "nerdctl"):
+    if name not in RUNTIMES:
         return None
-    # The subcommand after the runtime's own options (`docker --context remote system …`).
-    verbs = operands(words[1:], _DOCKER_VALUES)
-    args = verbs[:2] + [a for a in words[1:] if a.startswith("-")]
+    args = subcommand(words[1:])  # (docker --context remote system prune …)
     if args[:2] == ["system", "prune"] and "--volumes" in args:
         return f"{name} system prune --volumes deletes the data in every unused volume"
     if args[:2] == ["volume", "prune"]:
@@ -545,13 +544,6 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     if args[:2] == ["volume", "rm"] and seen.lists_volumes:
         return f"{name} volume rm of every listed volume deletes their data"
     return None
-
-
-# Options of docker itself, before its subcommand, that take a value.
-_DOCKER_VALUES = frozenset(
-    {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert"}
-    | {"--tlscert", "--tlskey", "--url", "--connection", "--remote", "--root", "--runroot"}
-)
 
 
 _DEFAULT_BRANCHES = re.compile(
