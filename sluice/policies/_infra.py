@@ -179,13 +179,11 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         # database named as another environment's (production, staging, a remote URL) is not.
         return reason if seen.other_database else None
     verbs = operands(args, _AWS_VALUES)
-    if name == "supabase" and verbs[:2] == ["db", "reset"] and _remote_reset(args):
+    # supabase resets the local database unless told the linked project's, or another host's.
+    resets = name == "supabase" and verbs[:2] == ["db", "reset"]
+    if resets and ("--linked" in args or _on_another_host(name, args)):
         return "supabase db reset of the linked project drops its database"
-    if name == "gcloud" and [v for v in verbs if v not in ("alpha", "beta")][:3] == [
-        "sql",
-        "databases",
-        "delete",
-    ]:
+    if name == "gcloud" and [v for v in verbs if v not in _GCLOUD_TRACKS][:3] == _SQL_DELETE:
         return "gcloud sql databases delete deletes a database"
     if name == "bq" and verbs[:1] == ["rm"]:
         return "bq rm deletes a dataset or table"
@@ -215,19 +213,15 @@ def _on_another_host(name: str, args: Sequence[str]) -> bool:
         return True
     hosts = [b for a, b in pairwise(args) if a in ("-h", "--host", "-u", "--uri", "--url")]
     hosts += [a.partition("=")[2] for a in args if a.startswith(("--host=", "host="))]
-    hosts += [a for a in args if "://" in a]
+    hosts += [a.partition("=")[2] if a[:1] == "-" else a for a in args if "://" in a]
     return any(not _LOCAL_URL.fullmatch(h) and not _LOCAL_HOST.fullmatch(h) for h in hosts)
 
 
 _LOCAL_HOST = re.compile(r"(?i)localhost|127(?:\.\d+){3}|::1|0\.0\.0\.0|/.*|[\w-]+")
 
 
-def _remote_reset(args: Sequence[str]) -> bool:
-    """Whether ``supabase db reset`` resets a project's database in the cloud (``--linked``,
-    a ``--db-url`` on another host), not the local one it resets by default."""
-    urls = [value for flag, value in pairwise(args) if flag == "--db-url"]
-    urls += [a.partition("=")[2] for a in args if a.startswith("--db-url=")]
-    return "--linked" in args or not all(map(_LOCAL_URL.fullmatch, urls))
+_GCLOUD_TRACKS = ("alpha", "beta")
+_SQL_DELETE = ["sql", "databases", "delete"]
 
 
 # Programs that run a command in the deployed application (`heroku run rails db:reset`).

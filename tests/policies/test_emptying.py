@@ -35,6 +35,7 @@ def test_emptying_another_hosts_database_is_blocked(command: str) -> None:
         "docker compose exec redis redis-cli FLUSHALL",
         'psql -d app_test -c "TRUNCATE TABLE sessions RESTART IDENTITY"',
         'psql -h localhost -U postgres -c "TRUNCATE jobs"',
+        'psql --dbname=postgres://app@localhost/app -c "TRUNCATE jobs"',  # an option's URL
         'psql -h db -U app -c "TRUNCATE TABLE events"',  # a compose service
         'mysql app_dev -e "TRUNCATE TABLE cache_entries"',
         'mysql -e "SELECT TRUNCATE(1.234, 1)"',  # a function, no statement

@@ -75,6 +75,7 @@ def test_the_act_is_caught_whichever_cloud_or_tool_does_it(command: str, rule: s
         "supabase db reset",
         "npx supabase db reset",
         "supabase db reset --db-url postgresql://postgres:postgres@localhost:54322/postgres",
+        "supabase db reset --db-url=postgresql://postgres:postgres@127.0.0.1:54322/postgres",
         "gcloud sql databases list --instance=main",
         "npx dotenv -e .env.test -- npx prisma migrate reset --force",
         "s5cmd rm s3://assets/build/old.js",
