@@ -19,7 +19,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import chain
 from typing import Any
 
 from sluice.policies._acts import destroyed
@@ -274,12 +274,11 @@ class _Rules:
             self.flag("credential_write", _CREDENTIALS)
         commands = parse(socket_redirects(line))
         state = LineState(line, cwd)
-        state.output_read = {id(c) for c, after in pairwise(commands) if after.after == "|"}
         if "read" in line:
             state.bind_reads(commands)
         if "read" in line or "$(" in line or "`" in line:
             state.pipeline.bind_reads(commands)
-        for command in commands:
+        for command, after in zip(commands, [*commands[1:], None], strict=True):
             if not (command.words or command.redirects or command.inputs):
                 if command.after == ")":
                     state.pipeline.close_group()
@@ -288,7 +287,7 @@ class _Rules:
                 state.end_pipe()
                 state.read_substitution(command)
             command = state.with_listing(command)
-            self.command(command, state, depth)
+            self.command(command, state, depth, piped_on=after is not None and after.after == "|")
             if self.found:
                 return
             state.follow(command)
@@ -297,7 +296,10 @@ class _Rules:
         if runs_download(commands) or (POWERSHELL_RUNS_TEXT.search(line) and runs_fetched(line)):
             self.flag("download_exec", DOWNLOAD)  # … | sh; PowerShell's iex (iwr …)
 
-    def command(self, command: Command, state: LineState, depth: int) -> None:
+    def command(
+        self, command: Command, state: LineState, depth: int, piped_on: bool = False
+    ) -> None:
+        """Judge one simple command of a line (``piped_on``: its output goes to the next)."""
         words, fed = unwrap(command.words)
         cwd, producer = state.cwd, state.pipe[-1] if state.pipe else None
         if exfiltrated := state.pipeline.add(command, producer):
@@ -312,10 +314,8 @@ class _Rules:
         for act in destroyed(command, cwd, feeders):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
-        for expanded in state.expand(command):
-            if id(command) in state.output_read:
-                state.output_read.add(id(expanded))
-            self.command(expanded, state, _DEPTH)  # once: values are not expanded again
+        for expanded in state.expand(command):  # once: values are not expanded again
+            self.command(expanded, state, _DEPTH, piped_on)
         if not words:
             return
         name = basename(words[0])
@@ -335,7 +335,7 @@ class _Rules:
                 lists_namespaces=state.lists_namespaces,
                 other_database=other_database(command.words, state.loops),
                 lists_objects=state.lists_objects,
-                shown=not (command.redirects or command.feeds or id(command) in state.output_read),
+                shown=not (command.redirects or command.feeds or piped_on),
             )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):

@@ -87,7 +87,6 @@ class LineState:
             and not _NARROWED.search(line)
         )
         self.cwd = cwd
-        self.output_read: set[int] = set()  # (ids of) the commands whose output is piped on
         self.pipe: list[Command] = []  # the commands piping into the next one
         self.substituted: list[Command] = []  # the last process substitution's (`<(…)`)
         self.pipeline = Pipeline()
