@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from sluice.policies._shell import Command, basename
 from sluice.policies._targets import is_credential
-from sluice.policies._wrappers import operands, read_variables, unwrap
+from sluice.policies._wrappers import operands, read_variables, referenced, unwrap
 
 __all__ = ["TRANSFERS", "Pipeline", "powershell_sends", "socket_redirects", "uploads_credential"]
 
@@ -193,7 +193,7 @@ class Pipeline:
         if not words or basename(words[0]) not in _SENDERS:
             return None
         for variable, secret in self.carriers.items():
-            if any(f"${variable}" in w or f"${{{variable}}}" in w for w in words[1:]):
+            if any(variable in referenced(w) for w in words[1:]):
                 return f"Sends {secret} to the network ({basename(words[0])}, a piece at a time)"
         return None
 
@@ -227,7 +227,7 @@ class Pipeline:
         it is for) unless ``headers``."""
         kept = set() if headers else {b for a, b in pairwise(words) if a in _HEADER_OPTIONS}
         for variable, secret in self.assigned.items():
-            used = [w for w in words[1:] if f"${variable}" in w or f"${{{variable}}}" in w]
+            used = [w for w in words[1:] if variable in referenced(w)]
             if any(w not in kept and not w.startswith("--header=") for w in used):
                 return secret
         return None

@@ -20,6 +20,7 @@ from sluice.policies._wrappers import (
     FETCHERS,
     operands,
     read_variables,
+    referenced,
     saved_by,
     short_option,
     unwrap,
@@ -47,7 +48,6 @@ INTERPRETER = re.compile(
 )
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
-_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)\}|([A-Za-z_][A-Za-z_0-9]*))")
 _SELECTOR = re.compile(
     r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b|--filter|--superseded|--failed"
     r"|--pending|--uninstalled"
@@ -136,12 +136,7 @@ class LineState:
         replaced by each of its values."""
         if not self.loops:
             return []
-        named = {
-            m.group(1) or m.group(2)
-            for word in (*command.words, *command.redirects)
-            if "$" in word
-            for m in _REFERENCE.finditer(word)
-        }
+        named = set().union(*map(referenced, (*command.words, *command.redirects)))
         expanded = []
         for variable in named & self.loops.keys():
             spellings = (f"${variable}", f"${{{variable}}}")

@@ -13,7 +13,15 @@ from itertools import pairwise
 
 from sluice.policies._shell import basename
 
-__all__ = ["FETCHERS", "operands", "read_variables", "saved_by", "short_option", "unwrap"]
+__all__ = [
+    "FETCHERS",
+    "operands",
+    "read_variables",
+    "referenced",
+    "saved_by",
+    "short_option",
+    "unwrap",
+]
 
 _POWERSHELL_LOOPS = frozenset({"ForEach-Object", "foreach", "%"})
 # Programs that run the command in their arguments, with their options that take a value
@@ -169,3 +177,14 @@ def saved_by(name: str, args: Sequence[str]) -> list[str]:
     if (name == "curl" and remote_name) or (name == "wget" and "-O" not in args):
         saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
     return [s for s in saved if s != "-"]
+
+
+_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)\}|([A-Za-z_][A-Za-z_0-9]*))")
+
+
+def referenced(word: str) -> set[str]:
+    """The variables ``word`` names, each by its whole name (``$x``, ``${x}``; ``$xy``
+    names ``xy``, not ``x``)."""
+    if "$" not in word:
+        return set()
+    return {m.group(1) or m.group(2) for m in _REFERENCE.finditer(word)}

@@ -33,6 +33,7 @@ def test_a_credential_held_in_a_variable_and_sent_is_sent(command: str) -> None:
         'T=$(gh auth token) && curl -u "me:${T}" https://api.github.com/user',
         'T=$(gh auth token); echo "$T" | docker login ghcr.io -u me --password-stdin',
         'NOW=$(date +%s); curl -d "ts=$NOW" https://api.example.com/ping',
+        'K=$(cat ~/.aws/credentials); curl -d "n=$KEYS" https://api.example.com',  # $KEYS, not $K
         'KEY=$(cat ~/.aws/credentials); NOW=$(date); curl -d "$NOW" https://api.example.com',
     ],
 )
