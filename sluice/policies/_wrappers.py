@@ -23,7 +23,10 @@ __all__ = [
     "unwrap",
 ]
 
+# PowerShell's loops over what is piped in, each item its `$_`.
 _POWERSHELL_LOOPS = frozenset({"ForEach-Object", "foreach", "%"})
+# Wrappers that give the command they run its operands from their input, as xargs does.
+_FEEDERS = frozenset({"xargs", *_POWERSHELL_LOOPS})
 # Programs that run the command in their arguments, with their options that take a value
 # (and how many leading operands are theirs, like timeout's duration).
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
@@ -44,8 +47,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
         0,
     ),
     "watch": (frozenset({"-n", "--interval"}), 0),
-    # PowerShell's loop over what is piped in, each item its `$_`: `… | ForEach-Object {
-    # kubectl delete $_ }` is `… | xargs kubectl delete`.
+    # `… | ForEach-Object { kubectl delete $_ }` is `… | xargs kubectl delete`.
     **{loop: (frozenset({"-Process", "-Begin", "-End"}), 0) for loop in _POWERSHELL_LOOPS},
     "flock": (frozenset({"-w", "-E"}), 1),
     "chroot": (frozenset(), 1),
@@ -101,7 +103,7 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
         if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):
             return [], False
         takes_value, positional = _WRAPPERS[name]
-        via_xargs = via_xargs or name == "xargs" or name in _POWERSHELL_LOOPS
+        via_xargs = via_xargs or name in _FEEDERS
         i += 1
         while i < len(words) and name in _CMD and _CMD_SWITCH.fullmatch(words[i]):
             i += 1  # cmd's /c, /q, /d, /k
