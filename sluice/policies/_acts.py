@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from sluice.policies._archives import git_removed, packed_away
-from sluice.policies._shell import Command, basename
+from sluice.policies._shell import Command, basename, short_option
 from sluice.policies._targets import Path, resolve
-from sluice.policies._wrappers import operands, short_option, unwrap
+from sluice.policies._wrappers import operands, unwrap
 
 __all__ = [
     "Act",

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sluice.policies._wrappers import operands, short_option
+from sluice.policies._shell import short_option
+from sluice.policies._wrappers import operands
 
 __all__ = ["git_removed", "packed_away"]
 

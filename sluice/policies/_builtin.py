@@ -117,6 +117,10 @@ _PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
 _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$", re.M)
 _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
+# How much of what calls of functions and aliases run is read per tool call, in characters:
+# each call is its body read again, so a function calling itself many times would otherwise
+# be read a number of times that grows as a power of its length.
+_CALLS = 16_384
 _BACKQUOTES_RUN = re.compile(r"ruby|perl|php")  # `…` runs a shell command in these
 _SUBSTITUTIONS = frozenset({"$(", "`"})
 # Where a session that reports no working directory (an SDK's own agent) is taken to work:
@@ -232,6 +236,8 @@ class _Rules:
     def __init__(self, enabled: frozenset[str]) -> None:
         self.enabled = enabled
         self.found: Finding | None = None
+        # What calls of functions and aliases may have read again, in characters.
+        self.calls_left = _CALLS
 
     def flag(self, rule: str, reason: str) -> None:
         if self.found is None and rule in self.enabled:
@@ -264,7 +270,8 @@ class _Rules:
         if any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
 
-    def line(self, line: str, cwd: str | None, depth: int) -> None:
+    def line(self, line: str, cwd: str | None, depth: int, caller: LineState | None = None) -> None:
+        """Judge a command line (``caller``: the line whose function or alias runs it)."""
         if forks_forever(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         line = windows_paths(line)
@@ -273,7 +280,7 @@ class _Rules:
         if powershell_writes(line):  # Add-Content -Path $env:USERPROFILE/.ssh/authorized_keys
             self.flag("credential_write", _CREDENTIALS)
         commands = parse(socket_redirects(line))
-        state = LineState(line, cwd)
+        state = LineState(line, cwd, caller)
         if "read" in line:
             state.bind_reads(commands)
         if "read" in line or "$(" in line or "`" in line:
@@ -333,7 +340,7 @@ class _Rules:
                 state.branch,
                 plans,
                 lists_namespaces=state.lists_namespaces,
-                other_database=other_database(command.words, state.loops),
+                other_database=other_database(command.words, state.loops, command.inside),
                 lists_objects=state.lists_objects,
                 shown=not (command.redirects or command.feeds or piped_on),
             )
@@ -357,6 +364,10 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)
         if depth >= _DEPTH:
             return
+        ran = state.runs(words)  # cleanup() { rm -rf "$1"; }; cleanup ~
+        if ran is not None and len(ran) <= self.calls_left:
+            self.calls_left -= len(ran)
+            self.line(ran, cwd, depth + 1, state)
         source = compiled_source(words)  # go run x.go
         if source in state.written:
             self.code(name, state.written[source], cwd, depth)

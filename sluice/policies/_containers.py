@@ -22,9 +22,8 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sluice.policies._shell import basename
+from sluice.policies._shell import basename, short_option
 from sluice.policies._targets import resolve
-from sluice.policies._wrappers import short_option
 
 __all__ = ["RUNTIMES", "Inside", "container_run", "subcommand"]
 
@@ -47,6 +46,22 @@ _RUN_VALUES = frozenset(
     | {"-a", "--attach", "-c", "--cpu-shares", "--memory-swap", "--sysctl", "--secret", "--pod"}
 )
 _MOUNTS = 32  # the mounts of a run read, at most
+# The program that well-known tools' official images run, their entrypoint: their words
+# after the image are its arguments (`docker run hashicorp/terraform destroy`).
+_ENTRYPOINTS = {
+    "hashicorp/terraform": "terraform",
+    "opentofu/opentofu": "tofu",
+    "amazon/aws-cli": "aws",
+    "aws-cli/aws-cli": "aws",
+    "bitnami/kubectl": "kubectl",
+    "rancher/kubectl": "kubectl",
+    "alpine/helm": "helm",
+    "alpine/git": "git",
+    "minio/mc": "mc",
+    "rclone/rclone": "rclone",
+}
+# A registry host before an image's repository: a dotted name, a port or localhost.
+_REGISTRY = re.compile(r"[^/]*[.:][^/]*/|localhost/")
 # Options of the runtime itself, before its subcommand, that take a value.
 _GLOBAL_VALUES = frozenset(
     {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert"}
@@ -104,6 +119,8 @@ def container_run(words: Sequence[str], cwd: str | None) -> Inside | None:
         elif option == "--entrypoint":
             entrypoint = value
         at += 1
+    image = args[at] if at < len(args) else ""
+    entrypoint = entrypoint or _ENTRYPOINTS.get(_repository(image), "")
     command = [entrypoint] if entrypoint else []
     command += args[at + 1 :]  # after the image
     if not command:
@@ -122,6 +139,16 @@ def container_run(words: Sequence[str], cwd: str | None) -> Inside | None:
 
 
 _NSENTER_VALUES = frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid"})
+
+
+def _repository(image: str) -> str:
+    """An image's repository, without its registry, tag or digest (``docker.io/
+    hashicorp/terraform:1.8`` is ``hashicorp/terraform``)."""
+    image = image.partition("@")[0]
+    name, colon, tag = image.rpartition(":")
+    if colon and "/" not in tag:
+        image = name
+    return _REGISTRY.sub("", image, count=1).removeprefix("library/")
 
 
 def _entered_host(command: Sequence[str]) -> list[str] | None:

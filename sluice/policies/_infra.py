@@ -132,13 +132,19 @@ _LOCAL_URL = re.compile(
 )
 
 
-def other_database(words: Sequence[str], variables: Mapping[str, Sequence[str]]) -> bool:
+def other_database(
+    words: Sequence[str], variables: Mapping[str, Sequence[str]], inside: Sequence[str] = ()
+) -> bool:
     """Whether a command names an environment of its framework that is not the developer's
     own (``MIX_ENV=prod``, ``RAILS_ENV=staging`` as a prefix, an argument or set earlier in
     the line, ``--env=production``, ``--settings=app.settings.production``, ``dotenv -e
-    .env.production``) or a ``DATABASE_URL`` on another host than this one. Local names
-    (dev, development, test, testing, local) and naming nothing say no: the frameworks reset
-    the development database unless told otherwise."""
+    .env.production``) or a ``DATABASE_URL`` on another host than this one, or runs on
+    another host: quoted in the command of a program in ``inside`` that runs it there
+    (``ssh prod '…'``, ``kubectl exec pod -- sh -c '…'``). Local names (dev, development,
+    test, testing, local) and naming nothing say no: the frameworks reset the development
+    database unless told otherwise."""
+    if any(program in _REMOTE_RUNNERS for program in inside):
+        return True
     named: list[str] = []
     urls: list[str] = []
     for key, values in variables.items():

@@ -5,7 +5,6 @@ and the reading of scripts fed to a shell (``curl … | sh``, ``echo … | base6
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -13,8 +12,9 @@ from itertools import pairwise
 
 from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._exfil import Pipeline
+from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import destroy_plan
-from sluice.policies._shell import Command, basename, printf_output
+from sluice.policies._shell import Command, base64_output, basename, printf_output, program
 from sluice.policies._targets import resolve
 from sluice.policies._wrappers import (
     FETCHERS,
@@ -22,7 +22,6 @@ from sluice.policies._wrappers import (
     read_variables,
     referenced,
     saved_by,
-    short_option,
     unwrap,
 )
 
@@ -48,15 +47,16 @@ INTERPRETER = re.compile(
 )
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
+# An awk program that picks some lines: a pattern (`/re/`), a field compared (`$3=="Evicted"`)
+# or an `if` before what it prints; `NR>1` alone (the header skipped) picks every line.
+_AWK_PICKS = r"\|\s*awk\b[^|;&'\"]*['\"](?:\s*/|[^'\"{]*\$\w+\s*(?:[=!]=|!?~)|\s*\{\s*if\b)"
 _SELECTOR = re.compile(
     r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b|--filter|--superseded|--failed"
-    r"|--pending|--uninstalled"
+    r"|--pending|--uninstalled|" + _AWK_PICKS
 )
 _RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
 # A listing narrowed to some objects: a prefix, a filtering query, a grep, an awk pattern.
-_NARROWED = re.compile(
-    r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|\|\s*awk\s+['\"]?/|--include|--exclude"
-)
+_NARROWED = re.compile(r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|--include|--exclude|" + _AWK_PICKS)
 _VOLUMES_NARROWED = re.compile(
     r"volume ls\b[^|;&)]*\s(?:--filter|-f)\b|volume ls\b[^;&)]*\|\s*(?:grep|egrep|rg)\b"
 )
@@ -69,7 +69,9 @@ DOWNLOAD = "Runs a downloaded script unread; download it, read it, then run it"
 class LineState:
     """What the commands of a line so far have set up for the next ones."""
 
-    def __init__(self, line: str, cwd: str | None) -> None:
+    def __init__(self, line: str, cwd: str | None, caller: LineState | None = None) -> None:
+        """``caller``: the line whose function or alias runs this one, whose definitions
+        this one knows too."""
         # Every docker volume: `docker volume ls -q`, not those a filter or a grep picks.
         self.lists_volumes = "volume ls" in line and not _VOLUMES_NARROWED.search(line)
         # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
@@ -103,6 +105,22 @@ class LineState:
         # What the command substitutions of the command being read list (`$(find ~)`).
         self.listing: list[str] = []
         self.listing_names: str | None = None  # the folder, when `ls` lists bare names
+        # The functions and aliases defined so far: a call runs their body or words.
+        self.functions: dict[str, str] = dict(caller.functions) if caller else {}
+        if "(" in line or "function" in line:
+            self.functions.update((found.name, found.body) for found in definitions(line))
+        self.aliases: dict[str, str] = dict(caller.aliases) if caller else {}
+
+    def runs(self, words: Sequence[str]) -> str | None:
+        """The line that ``words`` run when they call a function or an alias defined in the
+        line (``cleanup() { rm -rf "$1"; }; cleanup ~`` runs ``rm -rf ~``), else None."""
+        if not words:
+            return None
+        if (body := self.functions.get(words[0])) is not None:
+            return called(body, words[1:])
+        if (value := self.aliases.get(words[0])) is not None:
+            return aliased(value, words[1:])
+        return None
 
     def end_pipe(self) -> None:
         """The pipe ends: remember a process substitution's (``<(find ~)``) for a command
@@ -143,6 +161,8 @@ class LineState:
             values = self.loops[variable][:_LOOP_VALUES]
             if variable in self.names_in:  # `~/"$f"`, f an entry's name in ~: every entry
                 values = [*values, *self._rejoined(command, spellings, self.names_in[variable])]
+            # The variable as the program (`R="rm -rf"; $R ~`) is split into its words.
+            runs = program(command.words) in spellings
             for value in values:
                 words, redirects = (
                     tuple(
@@ -151,6 +171,8 @@ class LineState:
                     )
                     for given in (command.words, command.redirects)
                 )
+                if runs:
+                    words = _split_program(command.words, words)
                 expanded.append(replace(command, words=words, redirects=redirects))
         return expanded
 
@@ -216,6 +238,8 @@ class LineState:
         if not words:
             return
         name, args = basename(words[0]), words[1:]
+        if name == "alias" and len(self.aliases) < _VARIABLES:
+            self.aliases.update(aliases(words))
         if name == "git" and (switched := _switched_branch(args)):
             self.branch = switched
         if plan := destroy_plan(words):
@@ -283,6 +307,13 @@ _LOOP_VALUES = 16
 _ON_PATH = re.compile(r"(?:^|/)s?bin/[^/]+$")
 
 
+def _split_program(given: Sequence[str], words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` (``given`` with a variable's value put in) with the word that stood as the
+    program split into words, as the shell splits an unquoted value."""
+    at = next(i for i, word in enumerate(given) if basename(word) == program(given))
+    return (*words[:at], *words[at].split(), *words[at + 1 :])
+
+
 def _process_substitution(pipe: Sequence[Command]) -> bool:
     """Whether ``pipe`` runs in a process substitution (``<(find ~)``)."""
     return bool(pipe) and pipe[0].after == "<("
@@ -308,14 +339,9 @@ def decoded(pipe: Sequence[Command]) -> str | None:
     if len(pipe) < 2:
         return None
     decoder, _ = unwrap(pipe[-1].words)
-    decodes = short_option(decoder[1:], "dD", "--decode")
-    if not decoder or basename(decoder[0]) != "base64" or not decodes:
+    if not decoder or basename(decoder[0]) != "base64":
         return None
-    encoded = printed(pipe[-2])
-    try:
-        return base64.b64decode("".join(encoded), validate=False).decode()
-    except (ValueError, UnicodeDecodeError):
-        return None
+    return base64_output(decoder, "".join(printed(pipe[-2])))
 
 
 def _switched_branch(args: Sequence[str]) -> str | None:
@@ -379,6 +405,9 @@ def printed(producer: Command | None) -> list[str]:
     return []
 
 
+_STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+
+
 def has_script(words: Sequence[str]) -> bool:
     """Whether a shell or interpreter runs a script or code of its own rather than stdin."""
     args = words[1:]
@@ -386,7 +415,8 @@ def has_script(words: Sequence[str]) -> bool:
         return True
     if "-s" in args and basename(words[0]) in SHELLS:
         return False  # bash -s -- --yes: the script is stdin, the rest its arguments
-    return any(a != "-" for a in operands(args))
+    given = operands(args)  # the first names the script: stdin's own names read stdin
+    return bool(given) and given[0] not in _STDIN
 
 
 def runs_download(commands: Sequence[Command]) -> bool:

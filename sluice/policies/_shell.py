@@ -10,19 +10,31 @@ quoted string is read as a line of its own as well, since it may well be run (``
     >>> parse("echo key >> ~/.ssh/authorized_keys")[0].redirects
     ('~/.ssh/authorized_keys',)
 
-It expands nothing (variables, globs, aliases) and knows no keywords; a command assembled at
-run time (``x=rm; $x -rf /``) stays unseen. Parsing takes time linear in the line's length,
-whatever the line: it runs on text a model wrote.
+It expands nothing (variables, globs, aliases) and knows no keywords: what a line sets up
+for its later commands (``x=rm; $x -rf /``, a function, an alias) is put in by the rules
+that read its commands in order (:class:`~sluice.policies._line.LineState`). Parsing takes
+time linear in the line's length, whatever the line: it runs on text a model wrote.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-__all__ = ["TEXT_PROGRAMS", "Command", "basename", "parse", "printf_output", "program"]
+__all__ = [
+    "TEXT_PROGRAMS",
+    "Command",
+    "base64_output",
+    "basename",
+    "parse",
+    "printf_output",
+    "program",
+    "short_option",
+]
 
 # The tokens of a line: redirections, operators that start a new simple command, quoted
 # strings, blanks (a backslash-newline is one), and word text.
@@ -61,7 +73,9 @@ class Command:
     words: tuple[str, ...]
     redirects: tuple[str, ...]
     inputs: tuple[str, ...] = ()
-    quoted_by: str = ""  # the program a quoted string holding this command was given to
+    # The programs the quoted strings holding it were given to, the outermost first
+    # (`kubectl exec pod -- sh -c 'psql …'`: kubectl, then sh).
+    inside: tuple[str, ...] = ()
     heredoc: str = ""  # the text of its here-documents (``<<EOF``)
     # Its input is what a process substitution prints (`mysql < <(echo …)`), as from a pipe.
     reads_substitution: bool = False
@@ -73,6 +87,11 @@ class Command:
     def name(self) -> str:
         """The program it runs (see :func:`program`)."""
         return program(self.words)
+
+    @property
+    def quoted_by(self) -> str:
+        """The program the quoted string holding it was given to (``""``: none)."""
+        return self.inside[-1] if self.inside else ""
 
     def args_of(self, is_program: Callable[[str], bool]) -> list[str] | None:
         """The words after the first word naming a program for which ``is_program`` holds,
@@ -100,16 +119,21 @@ class _Suspended:
     reads_substitution: bool
 
 
-def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> list[Command]:
+def parse(
+    line: str, depth: int = 0, inside: tuple[str, ...] = (), literal: bool = False
+) -> list[Command]:
     """The simple commands of ``line``, then those of each quoted string in it (up to four
-    levels of quoting). ``outer``: the program a quoted ``line`` was an argument of. A quoted
+    levels of quoting). ``inside``: the programs whose quoted arguments held ``line``, the
+    outermost first (its commands' :attr:`Command.inside`). A quoted
     string given to a program that takes text (``echo``, ``git commit -m``, ``grep``, an
     interpreter's code: see :data:`TEXT_PROGRAMS`) is not a command line, but what it
     substitutes is run: only its ``$(…)`` and backquotes are read (``literal``).
 
     A substitution's commands come before the command it is part of, whose word holds what
-    it prints when that is plain (``$(echo ~)`` is ``~``, ``$(pwd)`` is ``.``), else ``$(…)``.
+    it prints when that is plain (``$(echo ~)`` is ``~``, ``$(pwd)`` is ``.``, ``$(echo
+    ZHJvcA== | base64 -d)`` is ``drop``), else ``$(…)``.
     """
+    outer = inside[-1] if inside else ""
     commands: list[Command] = []
     quoted: list[tuple[str, str, bool]] = []  # each quoted string, its program, if single
     after, feeds, words, redirects, inputs = "", "", list[str](), list[str](), list[str]()
@@ -181,7 +205,7 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
                     reads_substitution=reads_substitution,
                     level=len(suspended),
                 )
-                commands.append(command if not outer else _quoted(command, outer))
+                commands.append(replace(command, inside=inside) if inside else command)
                 if pending and heredoc is None:
                     heredoc = (len(commands) - 1, pending[0])
             if value == "\n" and pending:
@@ -192,7 +216,8 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
                     commands[index] = replace(commands[index], heredoc=body)
                 pending, heredoc = [], None
             if closes:
-                printed = _printed(words)
+                piped = len(commands) > 1 and commands[-1].after == "|"
+                printed = _printed(words, commands[-2] if piped else None)
                 frame = suspended.pop()
                 after, feeds, words = frame.after, frame.feeds, frame.words
                 redirects, inputs, word = frame.redirects, frame.inputs, frame.word
@@ -224,17 +249,21 @@ def parse(line: str, depth: int = 0, outer: str = "", literal: bool = False) -> 
             if _ONE_WORD.fullmatch(text):
                 continue  # `"$HOME"`, `'*.py'`: a lone word runs nothing worth reading
             if given_to not in TEXT_PROGRAMS:
-                commands += parse(text, depth + 1, given_to)
+                commands += parse(text, depth + 1, (*inside, given_to))
             elif not single and ("$(" in text or "`" in text):
-                commands += parse(text, depth + 1, given_to, literal=True)
+                commands += parse(text, depth + 1, (*inside, given_to), literal=True)
     return commands
 
 
-def _printed(words: Sequence[str]) -> str:
+def _printed(words: Sequence[str], piped_from: Command | None = None) -> str:
     """What a substituted command prints, when it is plain (``echo``'s operands, ``printf``'s
-    format filled, ``.`` for ``pwd``, ``eval echo ~$USER``'s ``~``); else ``$(…)``
-    (unknown)."""
+    format filled, ``.`` for ``pwd``, ``eval echo ~$USER``'s ``~``, ``base64 -d`` of what
+    a plain ``piped_from`` prints); else ``$(…)`` (unknown)."""
     name = program(words)
+    if name == "base64" and piped_from is not None:
+        encoded = _output(list(piped_from.words))
+        if encoded is not None and (text := base64_output(words, encoded)) is not None:
+            return text
     if name in ("echo", "printf", "pwd", "eval", "dirname", "realpath", "readlink"):
         known = _output(list(words[words.index(name) :]) if name in words else list(words))
         if known is not None:
@@ -275,6 +304,12 @@ def _known_output(found: re.Match[str]) -> str:
         words = shlex.split(inner)
     except ValueError:
         return found.group()
+    if "|" in words and words.count("|") == 1:  # "$(echo ZHJvcA== | base64 -d)"
+        producer, decoder = words[: words.index("|")], words[words.index("|") + 1 :]
+        encoded = _output(producer)
+        if program(decoder) == "base64" and encoded is not None:
+            known = base64_output(decoder, encoded)
+            return found.group() if known is None else known
     known = _output(words)
     return found.group() if known is None else known
 
@@ -356,10 +391,6 @@ def printf_output(args: Sequence[str]) -> str:
     return "".join(_CONVERSION.sub(lambda _: next(given, ""), form) for _ in range(rounds))
 
 
-def _quoted(command: Command, by: str) -> Command:
-    return replace(command, quoted_by=by)
-
-
 def _here_documents(text: str, pos: int, delimiters: list[str]) -> tuple[str, int]:
     """The text of the here-documents starting at ``pos``, and where the line after the
     last one's delimiter starts (the end of ``text`` if a delimiter is missing)."""
@@ -381,6 +412,27 @@ def program(words: Sequence[str]) -> str:
         if name not in _PREFIXES and not word.startswith("-") and "=" not in word:
             return name
     return ""
+
+
+def short_option(args: Sequence[str], letters: str, *long: str) -> bool:
+    """Whether ``args`` hold one of the ``long`` options or a short cluster with a letter."""
+    return any(
+        arg in long
+        or (arg[:1] == "-" and arg[1:2] not in ("-", "") and any(c in arg for c in letters))
+        for arg in args
+        if arg != "--"
+    )
+
+
+def base64_output(decoder: Sequence[str], encoded: str) -> str | None:
+    """What ``decoder`` (``base64 -d``'s words) prints for ``encoded``, when it decodes it
+    into text; else None (it encodes, or the bytes are no text)."""
+    if not short_option(decoder[1:], "dD", "--decode"):
+        return None
+    try:
+        return base64.b64decode("".join(encoded.split()), validate=False).decode()
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
 
 
 def basename(word: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 
-from sluice.policies._shell import basename
+from sluice.policies._shell import basename, short_option
 
 __all__ = [
     "FETCHERS",
@@ -131,16 +131,6 @@ def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> 
         else:
             skip = arg in takes_value
     return found
-
-
-def short_option(args: Sequence[str], letters: str, *long: str) -> bool:
-    """Whether ``args`` hold one of the ``long`` options or a short cluster with a letter."""
-    return any(
-        arg in long
-        or (arg[:1] == "-" and arg[1:2] not in ("-", "") and any(c in arg for c in letters))
-        for arg in args
-        if arg != "--"
-    )
 
 
 _READ_VALUES = frozenset({"-d", "-p", "-u", "-n", "-N", "-t", "-a", "-i"})

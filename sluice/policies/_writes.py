@@ -8,9 +8,9 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from sluice.policies._shell import Command, basename
+from sluice.policies._shell import Command, basename, short_option
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital
-from sluice.policies._wrappers import FETCHERS, operands, saved_by, short_option
+from sluice.policies._wrappers import FETCHERS, operands, saved_by
 
 __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 

@@ -1,0 +1,113 @@
+"""Shell functions and aliases a command line defines, and the line a call of one runs::
+
+    >>> [(f.name, f.body) for f in definitions('cleanup() { rm -rf "$1"; }; cleanup ~')]
+    [('cleanup', ' rm -rf "$1"; ')]
+    >>> called(' rm -rf "$1"; ', ["~"])
+    ' rm -rf ~; '
+    >>> aliases(["alias", "nuke=rm -rf", "ll=ls -l"])
+    {'nuke': 'rm -rf', 'll': 'ls -l'}
+
+A function is ``name() { …; }``, ``function name { …; }`` or a body in a subshell, ``name()
+( … )``; a call runs its body with the call's arguments for ``$1`` … ``$9``, ``$@`` and
+``$*``. An alias's words replace the alias where it starts a command. Bodies are found by
+matching braces and parentheses in one pass (quotes are not considered), so reading a line
+takes time linear in its length, whatever the line.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["Definition", "aliased", "aliases", "called", "definitions"]
+
+# A function's head, up to the brace or parenthesis that opens its body.
+_HEAD = re.compile(
+    r"(?:\bfunction\s+(?P<keyword>[^\s(){}|&;<>'\"]+)\s*(?:\(\s*\))?"
+    r"|(?<![^\s;&|(){}'\"`])(?P<name>[^\s(){}|&;<>'\"$=]+)\s*\(\s*\))"
+    r"\s*(?=[{(])"
+)
+_BRACKETS = re.compile(r"[{}()]")
+_PAIRS = {"}": "{", ")": "("}
+_DEFINITIONS = 32  # the functions of a line read, at most
+# A positional parameter, quoted or not: "$1", ${2}, $@, "$*".
+_POSITIONAL = re.compile(r'"\$(?:\{([1-9@*])\}|([1-9@*]))"|\$(?:\{([1-9@*])\}|([1-9@*]))')
+# A word that reads the same unquoted: no blank, quote or operator in it.
+_PLAIN = re.compile(r"[\w~/.$:@%+=,{}-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A function defined in a line: its name, its body's text, where the definition ends."""
+
+    name: str
+    body: str
+    end: int
+
+
+def definitions(line: str) -> list[Definition]:
+    """The functions ``line`` defines, in order (the first :data:`_DEFINITIONS`)."""
+    heads = _HEAD.finditer(line)
+    first = next(heads, None)
+    if first is None:
+        return []
+    closing = _closing(line, first.end())
+    found: list[Definition] = []
+    for head in (first, *heads):
+        opened = head.end()
+        end = closing.get(opened)
+        if end is not None:
+            name = head["keyword"] or head["name"]
+            found.append(Definition(name, line[opened + 1 : end], end + 1))
+            if len(found) == _DEFINITIONS:
+                break
+    return found
+
+
+def _closing(line: str, start: int) -> dict[int, int]:
+    """Where each brace and parenthesis from ``start`` on that is closed closes."""
+    pairs: dict[int, int] = {}
+    open_at: dict[str, list[int]] = {"{": [], "(": []}
+    for bracket in _BRACKETS.finditer(line, start):
+        char = bracket.group()
+        if char in open_at:
+            open_at[char].append(bracket.start())
+        elif stack := open_at[_PAIRS[char]]:
+            pairs[stack.pop()] = bracket.start()
+    return pairs
+
+
+def called(body: str, args: Sequence[str]) -> str:
+    """What a call with ``args`` runs: ``body`` with each positional parameter replaced by
+    its argument (``$@`` and ``$*`` by all of them)."""
+
+    def value(found: re.Match[str]) -> str:
+        key = next(group for group in found.groups() if group)
+        given = args if key in "@*" else args[int(key) - 1 : int(key)]
+        return " ".join(map(_spelt, given))
+
+    return _POSITIONAL.sub(value, body)
+
+
+def aliases(words: Sequence[str]) -> dict[str, str]:
+    """The aliases ``alias NAME=VALUE …`` (``words``) defines."""
+    found: dict[str, str] = {}
+    if not words or words[0] != "alias":
+        return found
+    for word in words[1:]:
+        name, equals, value = word.partition("=")
+        if equals and name and not name.startswith("-"):
+            found[name] = value
+    return found
+
+
+def aliased(value: str, args: Sequence[str]) -> str:
+    """What a command run by an alias whose value is ``value`` runs, with ``args``."""
+    return " ".join([value, *map(_spelt, args)])
+
+
+def _spelt(word: str) -> str:
+    """``word`` as the shell would read it back: as it is when plain, else quoted."""
+    return word if _PLAIN.fullmatch(word) else shlex.quote(word)
