@@ -566,6 +566,8 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
     refs = operands(args, frozenset({"--repo", "-o", "--push-option", "--receive-pack"}))[1:]
     if not refs and seen.branch and forced:  # git switch main && git push -f
         refs = [seen.branch]
+    if seen.branch:  # git switch main && git push -f origin HEAD: HEAD is main
+        refs = [_on_branch(ref, seen.branch) for ref in refs]
     for ref in refs:
         branch = _DEFAULT_BRANCHES.fullmatch(ref)
         if branch is None:
@@ -575,6 +577,13 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
         if deleting or ref.startswith(":"):
             return f"deletes the branch {branch.group(1)}"
     return None
+
+
+def _on_branch(ref: str, branch: str) -> str:
+    """``ref`` with ``HEAD`` (``@``) read as ``branch``, the branch switched to, where it
+    names what is pushed and no destination follows (``+HEAD``, not ``HEAD:feature``)."""
+    force, name = ("+", ref[1:]) if ref.startswith("+") else ("", ref)
+    return force + branch if name in ("HEAD", "@") else ref
 
 
 # Every check below needs one of these words (a program, a framework's command).

@@ -70,8 +70,8 @@ class LineState:
     """What the commands of a line so far have set up for the next ones."""
 
     def __init__(self, line: str, cwd: str | None, caller: LineState | None = None) -> None:
-        """``caller``: the line whose function or alias runs this one, whose definitions
-        this one knows too."""
+        """``caller``: the line whose function or alias runs this one, which goes on from
+        where the call stands: its definitions, variables, branch and written files stay."""
         # Every docker volume: `docker volume ls -q`, not those a filter or a grep picks.
         self.lists_volumes = "volume ls" in line and not _VOLUMES_NARROWED.search(line)
         # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
@@ -106,14 +106,26 @@ class LineState:
         self.listing: list[str] = []
         self.listing_names: str | None = None  # the folder, when `ls` lists bare names
         # The functions and aliases defined so far: a call runs their body or words.
-        self.functions: dict[str, str] = dict(caller.functions) if caller else {}
+        self.functions: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
+        if caller is not None:
+            self._go_on(caller)
         if "(" in line or "function" in line:
             self.functions.update((found.name, found.body) for found in definitions(line))
-        self.aliases: dict[str, str] = dict(caller.aliases) if caller else {}
+
+    def _go_on(self, caller: LineState) -> None:
+        """Take over what ``caller`` set up so far (the functions' bodies read globals)."""
+        self.functions, self.aliases = dict(caller.functions), dict(caller.aliases)
+        self.loops, self.names_in = dict(caller.loops), dict(caller.names_in)
+        self.written, self.branch = dict(caller.written), caller.branch
+        self.downloaded, self.unpacked = set(caller.downloaded), set(caller.unpacked)
+        self.destroy_plans = set(caller.destroy_plans)
 
     def runs(self, words: Sequence[str]) -> str | None:
         """The line that ``words`` run when they call a function or an alias defined in the
         line (``cleanup() { rm -rf "$1"; }; cleanup ~`` runs ``rm -rf ~``), else None."""
+        if words[:1] and words[0] == "trap" and len(words) > 1:
+            words = words[1:2]  # trap cleanup EXIT: the function runs at the exit
         if not words:
             return None
         if (body := self.functions.get(words[0])) is not None:

@@ -172,7 +172,8 @@ server's name and its own, and the kind of resource its arguments name. The rule
   volumes;
 - ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
   ``+main``) or a deletion of ``main``, ``master``, ``trunk``, ``develop``, ``production``
-  or ``release``, named or switched to before the push; an MCP push or ref update with
+  or ``release``, named or switched to before the push (``HEAD`` then names it: ``git
+  checkout main && git push -f origin HEAD``); an MCP push or ref update with
   ``force`` to one of them, or ``delete_branch`` of one;
 - ``credential_exfiltration``: a credential file (``~/.ssh/*`` but public keys,
   ``known_hosts`` and ``config``, ``.env`` but ``.env.example``, ``~/.aws``, ``~/.netrc``,

@@ -222,6 +222,38 @@ def test_a_fork_bomb_printed_is_text(command: str, rule: str | None) -> None:
     assert bash(command) == rule
 
 
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # A function's body goes on from where its call stands: variables set before, the
+        # branch switched to, a function it runs at the exit.
+        ('TARGET=~; f() { rm -rf "$TARGET"; }; f', "wipe_root_or_home"),
+        ("gpf() { git push --force origin HEAD; }; git checkout main && gpf", "force_push_default"),
+        ('wipe() { rm -rf "$HOME"/*; }; trap wipe EXIT; make test', "wipe_root_or_home"),
+        # Everyday: the same on a temporary folder, or another branch.
+        ('T=$(mktemp -d); f() { rm -rf "$T"; }; trap f EXIT; cp -r src "$T"', None),
+        ("gpf() { git push --force origin HEAD; }; git checkout feat/x && gpf", None),
+    ],
+)
+def test_a_function_goes_on_from_its_call(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("git checkout main && git push --force origin HEAD", "force_push_default"),
+        ("git switch master && git push origin +HEAD", "force_push_default"),
+        # Everyday: HEAD pushed to another branch, or without force, or on another branch.
+        ("git checkout main && git push --force origin HEAD:feature", None),
+        ("git checkout main && git push origin HEAD", None),
+        ("git checkout feature && git push --force origin HEAD", None),
+    ],
+)
+def test_head_is_the_branch_switched_to(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
+
+
 def test_a_call_with_no_arguments_leaves_its_parameters_empty() -> None:
     assert called(' rm -rf "$1/cache"; ', []) == ' rm -rf "/cache"; '
     # As the shell does: a function called without its folder deletes the root's entries.
