@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from sluice.policies._acts import destroyed
+from sluice.policies._acts import destroyed, listed
 from sluice.policies._containers import container_run
 from sluice.policies._exfil import (
     TRANSFERS,
@@ -52,10 +52,12 @@ from sluice.policies._line import (
     LineState,
     compiled_source,
     decoded,
+    fed_script,
     has_script,
     printed,
     read_files,
     runs_download,
+    runs_fetched_text,
     script_run,
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
@@ -117,6 +119,7 @@ _PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
 _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$", re.M)
 _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
+_FED = 8  # the items a feeder gives a shell's script that are read, at most
 # How much of what calls of functions and aliases run is read per tool call, in characters:
 # each call is its body read again, so a function calling itself many times would otherwise
 # be read a number of times that grows as a power of its length.
@@ -313,14 +316,19 @@ class _Rules:
             self.flag("credential_exfiltration", exfiltrated)
         infrastructure = bool(words) and may_destroy_infrastructure(words)
         may_rehearse = infrastructure or (bool(words) and basename(words[0]) in REHEARSING_TOO)
-        if may_rehearse and rehearses(words):
-            return  # terraform destroy --help, kubectl delete --dry-run=server, rsync -n
+        if may_rehearse and rehearses(words):  # terraform destroy --help, rsync -n
+            if writes_secret(command, []):  # what it prints still overwrites (> ~/.kube/config)
+                self.flag("credential_write", _CREDENTIALS)
+            return
         feeders = state.pipe
         if not feeders and any("$(" in w for w in (*command.inputs, *command.words[1:])):
             feeders = state.substituted  # xargs rm < <(find ~), xargs -a <(ls -d ~/*) rm
         for act in destroyed(command, cwd, feeders):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
+        if fed and feeders and depth < _DEPTH and (each := fed_script(command.words)):
+            for line in each.run(listed(feeders)[:_FED]):  # … | xargs -I{} sh -c 'rm "{}"'
+                self.line(line, cwd, depth + 1, state)
         for expanded in state.expand(command):  # once: values are not expanded again
             self.command(expanded, state, _DEPTH, piped_on)
         if not words:
@@ -328,6 +336,7 @@ class _Rules:
         name = basename(words[0])
         if infrastructure:
             data = command.heredoc + " ".join(printed(producer))
+            data += decoded(state.pipe) or ""  # echo RFJPUCBUQUJMRSB0 | base64 -d | psql
             # SQL written to a file earlier in the line: cat > x.sql <<EOF …; psql -f x.sql
             files = dict.fromkeys(read_files(command, words)).keys() & state.written.keys()
             data += "\n".join(state.written[f] for f in sorted(files))
@@ -361,6 +370,8 @@ class _Rules:
             self.flag("disk_wipe", reason)
         script = (script_run(words) or "").removeprefix("./")
         if (script and state.runs_downloaded(script)) or state.runs_downloaded_program(words[0]):
+            self.flag("download_exec", DOWNLOAD)
+        if runs_fetched_text(words):  # C=$(curl -fsSL URL); bash -c "$C"
             self.flag("download_exec", DOWNLOAD)
         if depth >= _DEPTH:
             return

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from sluice.policies._shell import basename, short_option
 from sluice.policies._targets import resolve
+from sluice.policies._wrappers import NSENTER_VALUES
 
 __all__ = ["RUNTIMES", "Inside", "container_run", "subcommand"]
 
@@ -138,9 +139,6 @@ def container_run(words: Sequence[str], cwd: str | None) -> Inside | None:
     return Inside(shlex.join(seen), host(workdir if root == "/" else "/"))
 
 
-_NSENTER_VALUES = frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid"})
-
-
 def _repository(image: str) -> str:
     """An image's repository, without its registry, tag or digest (``docker.io/
     hashicorp/terraform:1.8`` is ``hashicorp/terraform``)."""
@@ -165,7 +163,7 @@ def _entered_host(command: Sequence[str]) -> list[str] | None:
     mount = short_option(args, "ma", "--mount", "--all") or any(
         a.startswith("--mount=") for a in args
     )
-    at = _first_operand(args, _NSENTER_VALUES)
+    at = _first_operand(args, NSENTER_VALUES)
     return list(args[at:]) if pid_one and mount and at < len(args) else None
 
 

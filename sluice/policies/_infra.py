@@ -138,7 +138,8 @@ def other_database(
     """Whether a command names an environment of its framework that is not the developer's
     own (``MIX_ENV=prod``, ``RAILS_ENV=staging`` as a prefix, an argument or set earlier in
     the line, ``--env=production``, ``--settings=app.settings.production``, ``dotenv -e
-    .env.production``) or a ``DATABASE_URL`` on another host than this one, or runs on
+    .env.production``) or a ``DATABASE_URL`` (or the ``PGHOST`` or ``MYSQL_HOST`` its client
+    reads) on another host than this one, or runs on
     another host: quoted in the command of a program in ``inside`` that runs it there
     (``ssh prod '…'``, ``kubectl exec pod -- sh -c '…'``). Local names (dev, development,
     test, testing, local) and naming nothing say no: the frameworks reset the development
@@ -147,17 +148,22 @@ def other_database(
         return True
     named: list[str] = []
     urls: list[str] = []
+    hosts: list[str] = []
     for key, values in variables.items():
         if key in _ENVIRONMENT_VARIABLES:
             named += values[-1:]
         elif key == "DATABASE_URL":
             urls += values[-1:]
+        elif key in _HOST_VARIABLES:
+            hosts += values[-1:]
     for word, value in zip(words, [*words[1:], ""], strict=True):
         key, equals, given = word.partition("=")
         if equals and key in _ENVIRONMENT_VARIABLES:
             named.append(given)
         elif equals and key == "DATABASE_URL":
             urls.append(given)
+        elif equals and key in _HOST_VARIABLES:
+            hosts.append(given)
         elif equals and key in _ENVIRONMENT_OPTIONS:
             named.append(given)
         elif word in _ENVIRONMENT_OPTIONS:
@@ -165,7 +171,9 @@ def other_database(
     # (An environment is named in one word: `mysql -e "TRUNCATE t"` names a statement.)
     named = [n.rsplit(".", 1)[-1] if n.startswith(".env") else n for n in named if n]
     named = [n for n in named if not any(c.isspace() for c in n)]
-    return not all(map(_LOCAL.fullmatch, named)) or not all(map(_LOCAL_URL.fullmatch, urls))
+    local_hosts = all(map(_LOCAL_HOST.fullmatch, hosts))
+    local_urls = all(map(_LOCAL_URL.fullmatch, urls))
+    return not all(map(_LOCAL.fullmatch, named)) or not local_urls or not local_hosts
 
 
 def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
@@ -223,6 +231,8 @@ def _on_another_host(name: str, args: Sequence[str]) -> bool:
     return any(not _LOCAL_URL.fullmatch(h) and not _LOCAL_HOST.fullmatch(h) for h in hosts)
 
 
+# The variables its client reads the database's host from (`PGHOST=db.prod psql`).
+_HOST_VARIABLES = frozenset({"PGHOST", "MYSQL_HOST"})
 _LOCAL_HOST = re.compile(r"(?i)localhost|127(?:\.\d+){3}|::1|0\.0\.0\.0|/.*|[\w-]+")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from sluice.policies._acts import listed, names_listed, working_directory
@@ -17,6 +17,7 @@ from sluice.policies._infra import destroy_plan
 from sluice.policies._shell import Command, base64_output, basename, printf_output, program
 from sluice.policies._targets import resolve
 from sluice.policies._wrappers import (
+    FEEDERS,
     FETCHERS,
     operands,
     read_variables,
@@ -33,10 +34,12 @@ __all__ = [
     "LineState",
     "compiled_source",
     "decoded",
+    "fed_script",
     "has_script",
     "printed",
     "read_files",
     "runs_download",
+    "runs_fetched_text",
     "script_run",
 ]
 
@@ -183,8 +186,8 @@ class LineState:
                     )
                     for given in (command.words, command.redirects)
                 )
-                if runs:
-                    words = _split_program(command.words, words)
+                if runs:  # split as the shell splits it: at the blanks, or at $IFS's
+                    words = _split_program(command.words, words, self.loops.get("IFS", []))
                 expanded.append(replace(command, words=words, redirects=redirects))
         return expanded
 
@@ -319,11 +322,16 @@ _LOOP_VALUES = 16
 _ON_PATH = re.compile(r"(?:^|/)s?bin/[^/]+$")
 
 
-def _split_program(given: Sequence[str], words: tuple[str, ...]) -> tuple[str, ...]:
+def _split_program(
+    given: Sequence[str], words: tuple[str, ...], separators: Sequence[str]
+) -> tuple[str, ...]:
     """``words`` (``given`` with a variable's value put in) with the word that stood as the
-    program split into words, as the shell splits an unquoted value."""
+    program split into words, as the shell splits an unquoted value: at blanks, or at the
+    characters of ``separators`` (the last value the line gave ``IFS``) when it has one."""
     at = next(i for i, word in enumerate(given) if basename(word) == program(given))
-    return (*words[:at], *words[at].split(), *words[at + 1 :])
+    ifs = separators[-1] if separators else ""
+    split = re.split(f"[{re.escape(ifs)}]+", words[at]) if ifs else words[at].split()
+    return (*words[:at], *(word for word in split if word), *words[at + 1 :])
 
 
 def _process_substitution(pipe: Sequence[Command]) -> bool:
@@ -406,6 +414,8 @@ def printed(producer: Command | None) -> list[str]:
     if producer is None:
         return []
     words, _ = unwrap(producer.words)
+    if words and basename(words[0]) == "printf" and len(given := operands(words[1:])) > 1:
+        return [printf_output(given)]  # its format filled: printf %s ZHJvcA== | base64 -d
     if words and basename(words[0]) in ("echo", "printf", "Write-Output"):
         return operands(words[1:])
     if len(words) == 1 and any(c.isspace() for c in words[0]):
@@ -418,6 +428,62 @@ def printed(producer: Command | None) -> list[str]:
 
 
 _STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+
+
+@dataclass(frozen=True, slots=True)
+class FedScript:
+    """A shell's script that a feeder (``xargs``, ``parallel``) runs for each item of its
+    input: ``item`` is the string the item replaces in it (``xargs -I{}``; parallel's
+    ``{}``), or empty when the item is the script's argument (``$1``, ``$@``)."""
+
+    script: str
+    item: str
+
+    def run(self, values: Sequence[str]) -> list[str]:
+        """The lines the script runs for ``values``."""
+        if self.item:
+            return [self.script.replace(self.item, value) for value in values]
+        return [called(self.script, [value]) for value in values]
+
+
+def fed_script(words: Sequence[str]) -> FedScript | None:
+    """The script a shell runs for each item a feeder gives it (``… | xargs -I{} sh -c 'rm
+    -rf "{}"'``, ``… | xargs sh -c 'rm -rf "$@"' _``), or None."""
+    at = next((i for i, word in enumerate(words) if basename(word) in FEEDERS), None)
+    if at is None:
+        return None
+    inner, _ = unwrap(words[at:])
+    if not inner or basename(inner[0]) not in SHELLS or "-c" not in inner[1:-1]:
+        return None
+    item = "{}" if basename(words[at]) == "parallel" else ""
+    options = words[at + 1 : len(words) - len(inner)]
+    for option, value in zip(options, [*options[1:], ""][: len(options)], strict=True):
+        if option == "-I":
+            item = value
+        elif option.startswith("-I") or option.startswith("--replace="):
+            item = option[2:] if option[1] == "I" else option.partition("=")[2]
+        elif option in ("-i", "--replace"):
+            item = "{}"
+    return FedScript(inner[inner.index("-c") + 1], item)
+
+
+# What a download printed, as a substitution's output in a variable reads (`C=$(curl …)`).
+_FETCHED_TEXT = re.compile(r"\$\((?:" + "|".join(map(re.escape, sorted(FETCHERS))) + r")…\)")
+
+
+def runs_fetched_text(words: Sequence[str]) -> bool:
+    """Whether a shell, ``eval`` or ``source`` runs as its script what a download printed,
+    held in a variable (``C=$(curl -fsSL URL); bash -c "$C"``, ``eval "$C"``)."""
+    if not words or "…)" not in "".join(words):
+        return False
+    name = basename(words[0])
+    if name in SHELLS and "-c" in words[1:-1]:
+        script = words[words.index("-c") + 1]
+    elif name in ("eval", "source", "."):
+        script = " ".join(words[1:])
+    else:
+        return False
+    return _FETCHED_TEXT.search(script) is not None
 
 
 def has_script(words: Sequence[str]) -> bool:

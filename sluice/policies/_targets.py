@@ -29,9 +29,12 @@ __all__ = [
     "windows_paths",
 ]
 
-# How a home folder is spelled: `~`, `~name`, `$HOME`, `${HOME}` (and Windows' profile).
+# How a home folder is spelled: `~`, `~name`, `$HOME`, `${HOME}` (and Windows' profile);
+# expanded with its trailing slash taken off or a default that applies only if it is unset
+# (`${HOME%/}`, `${HOME:-/root}`), it is the home folder still.
 _HOME_VARIABLE = re.compile(
-    r"\$\{?(?:HOME|USERPROFILE)\}?|%USERPROFILE%|\$env:(?:HOME|USERPROFILE)"
+    r"\$\{(?:HOME|USERPROFILE)(?:%%?/|:?[-=?][^}]*)\}"
+    r"|\$\{?(?:HOME|USERPROFILE)\}?|%USERPROFILE%|\$env:(?:HOME|USERPROFILE)"
     r"|%HOMEDRIVE%%HOMEPATH%|\$env:HOMEDRIVE\$env:HOMEPATH",
     re.IGNORECASE,
 )

@@ -14,7 +14,9 @@ from itertools import pairwise
 from sluice.policies._shell import basename, short_option
 
 __all__ = [
+    "FEEDERS",
     "FETCHERS",
+    "NSENTER_VALUES",
     "operands",
     "read_variables",
     "referenced",
@@ -25,8 +27,12 @@ __all__ = [
 
 # PowerShell's loops over what is piped in, each item its `$_`.
 _POWERSHELL_LOOPS = frozenset({"ForEach-Object", "foreach", "%"})
-# Wrappers that give the command they run its operands from their input, as xargs does.
-_FEEDERS = frozenset({"xargs", *_POWERSHELL_LOOPS})
+# Wrappers that give the command they run its operands from their input, as xargs does
+# (GNU parallel also from its `:::` lists, which stand among its command's words).
+FEEDERS = frozenset({"xargs", "parallel", *_POWERSHELL_LOOPS})
+# The options of nsenter that take a value (it runs its command in another process's
+# namespaces: `nsenter -t 1 -m -- rm …` in the host's own files).
+NSENTER_VALUES = frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid"})
 # Programs that run the command in their arguments, with their options that take a value
 # (and how many leading operands are theirs, like timeout's duration).
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
@@ -46,7 +52,15 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
         frozenset(["-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "--delimiter", "--max-args"]),
         0,
     ),
+    "parallel": (
+        frozenset(["-j", "--jobs", "-S", "--sshlogin", "-a", "--arg-file", "-I", "-N", "-n"])
+        | {"--colsep", "--delay", "--joblog", "--results", "--timeout", "--retries", "-d"},
+        0,
+    ),
     "watch": (frozenset({"-n", "--interval"}), 0),
+    "runuser": (frozenset({"-u", "--user", "-g", "--group", "-G", "--supp-group"}), 0),
+    "setsid": (frozenset(), 0),
+    "nsenter": (NSENTER_VALUES, 0),
     # `… | ForEach-Object { kubectl delete $_ }` is `… | xargs kubectl delete`.
     **{loop: (frozenset({"-Process", "-Begin", "-End"}), 0) for loop in _POWERSHELL_LOOPS},
     "flock": (frozenset({"-w", "-E"}), 1),
@@ -103,7 +117,7 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
         if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):
             return [], False
         takes_value, positional = _WRAPPERS[name]
-        via_xargs = via_xargs or name in _FEEDERS
+        via_xargs = via_xargs or name in FEEDERS
         i += 1
         while i < len(words) and name in _CMD and _CMD_SWITCH.fullmatch(words[i]):
             i += 1  # cmd's /c, /q, /d, /k
