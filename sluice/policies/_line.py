@@ -359,8 +359,6 @@ def decoded(pipe: Sequence[Command]) -> str | None:
     if len(pipe) < 2:
         return None
     decoder, _ = unwrap(pipe[-1].words)
-    if not decoder or basename(decoder[0]) != "base64":
-        return None
     return base64_output(decoder, "".join(printed(pipe[-2])))
 
 
@@ -427,9 +425,6 @@ def printed(producer: Command | None) -> list[str]:
     return []
 
 
-_STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
-
-
 @dataclass(frozen=True, slots=True)
 class FedScript:
     """A shell's script that a feeder (``xargs``, ``parallel``) runs for each item of its
@@ -453,18 +448,27 @@ def fed_script(words: Sequence[str]) -> FedScript | None:
     if at is None:
         return None
     inner, _ = unwrap(words[at:])
-    if not inner or basename(inner[0]) not in SHELLS or "-c" not in inner[1:-1]:
+    if (script := _shell_script(inner)) is None:
         return None
     item = "{}" if basename(words[at]) == "parallel" else ""
     options = words[at + 1 : len(words) - len(inner)]
     for option, value in zip(options, [*options[1:], ""][: len(options)], strict=True):
         if option == "-I":
             item = value
-        elif option.startswith("-I") or option.startswith("--replace="):
-            item = option[2:] if option[1] == "I" else option.partition("=")[2]
+        elif option.startswith("-I"):
+            item = option[2:]
+        elif option.startswith("--replace="):
+            item = option.partition("=")[2]
         elif option in ("-i", "--replace"):
             item = "{}"
-    return FedScript(inner[inner.index("-c") + 1], item)
+    return FedScript(script, item)
+
+
+def _shell_script(words: Sequence[str]) -> str | None:
+    """The script a shell is given to run (``sh -c SCRIPT``), or None."""
+    if not words or basename(words[0]) not in SHELLS or "-c" not in words[1:-1]:
+        return None
+    return words[words.index("-c") + 1]
 
 
 # What a download printed, as a substitution's output in a variable reads (`C=$(curl …)`).
@@ -476,14 +480,13 @@ def runs_fetched_text(words: Sequence[str]) -> bool:
     held in a variable (``C=$(curl -fsSL URL); bash -c "$C"``, ``eval "$C"``)."""
     if not words or "…)" not in "".join(words):
         return False
-    name = basename(words[0])
-    if name in SHELLS and "-c" in words[1:-1]:
-        script = words[words.index("-c") + 1]
-    elif name in ("eval", "source", "."):
+    script = _shell_script(words)
+    if script is None and basename(words[0]) in _SOURCES:
         script = " ".join(words[1:])
-    else:
-        return False
-    return _FETCHED_TEXT.search(script) is not None
+    return script is not None and _FETCHED_TEXT.search(script) is not None
+
+
+_STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 
 
 def has_script(words: Sequence[str]) -> bool:

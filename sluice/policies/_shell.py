@@ -260,10 +260,8 @@ def _printed(words: Sequence[str], piped_from: Command | None = None) -> str:
     format filled, ``.`` for ``pwd``, ``eval echo ~$USER``'s ``~``, ``base64 -d`` of what
     a plain ``piped_from`` prints); else ``$(…)`` (unknown)."""
     name = program(words)
-    if name == "base64" and piped_from is not None:
-        encoded = _output(list(piped_from.words))
-        if encoded is not None and (text := base64_output(words, encoded)) is not None:
-            return text
+    if piped_from is not None and (text := _decoded(piped_from.words, words)) is not None:
+        return text
     if name in ("echo", "printf", "pwd", "eval", "dirname", "realpath", "readlink"):
         known = _output(list(words[words.index(name) :]) if name in words else list(words))
         if known is not None:
@@ -304,12 +302,10 @@ def _known_output(found: re.Match[str]) -> str:
         words = shlex.split(inner)
     except ValueError:
         return found.group()
-    if "|" in words and words.count("|") == 1:  # "$(echo ZHJvcA== | base64 -d)"
-        producer, decoder = words[: words.index("|")], words[words.index("|") + 1 :]
-        encoded = _output(producer)
-        if program(decoder) == "base64" and encoded is not None:
-            known = base64_output(decoder, encoded)
-            return found.group() if known is None else known
+    if words.count("|") == 1:  # "$(echo ZHJvcA== | base64 -d)"
+        pipe = words.index("|")
+        known = _decoded(words[:pipe], words[pipe + 1 :])
+        return found.group() if known is None else known
     known = _output(words)
     return found.group() if known is None else known
 
@@ -424,10 +420,17 @@ def short_option(args: Sequence[str], letters: str, *long: str) -> bool:
     )
 
 
+def _decoded(producer: Sequence[str], decoder: Sequence[str]) -> str | None:
+    """What ``producer | decoder`` prints when ``producer`` is plain and ``decoder`` is
+    ``base64 -d`` decoding it into text; else None."""
+    encoded = _output(list(producer))
+    return base64_output(decoder, encoded) if encoded is not None else None
+
+
 def base64_output(decoder: Sequence[str], encoded: str) -> str | None:
     """What ``decoder`` (``base64 -d``'s words) prints for ``encoded``, when it decodes it
-    into text; else None (it encodes, or the bytes are no text)."""
-    if not short_option(decoder[1:], "dD", "--decode"):
+    into text; else None (another program, an encoding, bytes that are no text)."""
+    if program(decoder) != "base64" or not short_option(decoder[1:], "dD", "--decode"):
         return None
     try:
         return base64.b64decode("".join(encoded.split()), validate=False).decode()
