@@ -81,7 +81,22 @@ _HOME = re.compile(
     r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\))"
 )
 _HOME_MARK = "\x01"
-_LITERAL = re.compile(r"""'([^'\\\n]{0,400})'|"([^"\\\n]{0,400})"|`([^`\\\n]{0,400})`""")
+# A string literal: quoted (its escapes kept, undone by `_text`), or perl's `q{…}`/`qq(…)`
+# and ruby's `%q(…)`/`%(…)`/`%x{…}`, which quote with brackets.
+_LITERAL = re.compile(
+    r"""'((?:[^'\\\n]|\\.){0,400})'|"((?:[^"\\\n]|\\.){0,400})"|`([^`\\\n]{0,400})`"""
+    r"|(?<![\w$])(?:qq?|%[qQx]?)"
+    r"(?:\{([^{}\n]{0,400})\}|\(([^()\n]{0,400})\)|\[([^\[\]\n]{0,400})\])"
+)
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _text(found: re.Match[str]) -> str:
+    """The text of a literal :data:`_LITERAL` found, a backslash's escape undone."""
+    text = next((group for group in found.groups() if group is not None), "")
+    return _ESCAPE.sub(r"\1", text) if "\\" in text else text
+
+
 _DELETES = re.compile(
     r"rmtree|rmSync|rmdirSync|unlinkSync|\brm_rf\b|\brm_r\b|remove_tree|remove_entry"
     r"|removeSync|emptyDirSync|rimraf|\b(?:os|path)\.(?:remove|unlink|rmdir|removedirs)\b"
@@ -103,6 +118,7 @@ _SPAWNS = re.compile(
     r"\bsystem\(|subprocess|[pP]open|\bexec(?:Sync)?\(|\bspawn(?:Sync)?\(|child_process"
     r"|%x|\bqx|Open3|shell_exec|passthru|proc_open|\bexecFileSync|\bcheck_output|\bcall\("
     r"|\bos\.execute\b|io\.popen|exec\.Command|Bun\.spawn|\$`|Deno\.(?:run|Command)|\bsystem2?\("
+    r"|\b(?:system|exec)\s+(?:qq?\b|['\"])"  # perl's `system q{…}`, `exec "…"`
 )
 _NETWORK = re.compile(
     r"requests\.(?:post|put|patch|get|request)|urlopen|urllib|http\.client|httpx\.|\bfetch\("
@@ -196,10 +212,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     marked = _HOME.sub(_HOME_MARK, code)
     reading = Reading()
     deletes = _DELETES.search(marked) is not None
-    literals = [
-        (m.start(), m.end(), m.group(1) or m.group(2) or m.group(3) or "")
-        for m in _LITERAL.finditer(marked)
-    ]
+    literals = [(m.start(), m.end(), _text(m)) for m in _LITERAL.finditer(marked)]
     if deletes:
         reading.destroys = _bare_vital(marked, literals)
     # A key given to log in with (`key_filename='~/.ssh/deploy'`) is used, not sent.
@@ -222,10 +235,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         # `rm -rf ${os.homedir()}`, "rm -rf #{ENV['HOME']}": the home folder in the command.
         joined = _JOINED.sub(lambda m: "~" + (m.group(3) or "") + m.group(1), marked)
         joined = _INTERPOLATED.sub("~", joined)
-        reading.shell_lines = [
-            (m.group(1) or m.group(2) or m.group(3) or "").replace(_HOME_MARK, "~")
-            for m in _LITERAL.finditer(joined)
-        ]
+        reading.shell_lines = [_text(m).replace(_HOME_MARK, "~") for m in _LITERAL.finditer(joined)]
     reading.drops = _driver_drops(marked, literals)
     wipe = _WIPES_STORAGE.search(code) if "delete" in code else None
     # `.objects.all().delete()` is Django's ORM too: a bucket's only where one is named.

@@ -111,6 +111,10 @@ class LineState:
         # The functions and aliases defined so far: a call runs their body or words.
         self.functions: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
+        # Commands defined for a tool's subcommand: git's shell aliases (`git config
+        # alias.x '!…'`), package scripts (`npm pkg set scripts.x=…`); by "git x", "npm x".
+        self.scripts: dict[str, str] = {}
+        self.printed: list[str] = []  # what echo, printf and cat <<EOF printed, the last few
         if caller is not None:
             self._go_on(caller)
         if "(" in line or "function" in line:
@@ -119,6 +123,7 @@ class LineState:
     def _go_on(self, caller: LineState) -> None:
         """Take over what ``caller`` set up so far (the functions' bodies read globals)."""
         self.functions, self.aliases = dict(caller.functions), dict(caller.aliases)
+        self.scripts = dict(caller.scripts)
         self.loops, self.names_in = dict(caller.loops), dict(caller.names_in)
         self.written, self.branch = dict(caller.written), caller.branch
         self.downloaded, self.unpacked = set(caller.downloaded), set(caller.unpacked)
@@ -135,7 +140,21 @@ class LineState:
             return called(body, words[1:])
         if (value := self.aliases.get(words[0])) is not None:
             return aliased(value, words[1:])
+        if (script := self._script(words)) is not None:
+            return script
         return None
+
+    def _script(self, words: Sequence[str]) -> str | None:
+        """What ``git NAME`` or ``npm run NAME`` (``pnpm``, ``yarn``, ``bun``) runs when the
+        line defined NAME as a shell alias or a package script."""
+        name = basename(words[0])
+        tool = "npm" if name in _PACKAGE_MANAGERS else name
+        rest = list(words[1:])
+        if tool == "npm" and rest[:1] in (["run"], ["run-script"]):
+            rest = rest[1:]
+        if not rest or (script := self.scripts.get(f"{tool} {rest[0]}")) is None:
+            return None
+        return aliased(script, rest[1:])
 
     def end_pipe(self) -> None:
         """The pipe ends: remember a process substitution's (``<(find ~)``) for a command
@@ -255,6 +274,8 @@ class LineState:
         name, args = basename(words[0]), words[1:]
         if name == "alias" and len(self.aliases) < _VARIABLES:
             self.aliases.update(aliases(words))
+        if len(self.scripts) < _VARIABLES and (defined := _script_defined(name, args)):
+            self.scripts[defined[0]] = defined[1]
         if name == "git" and (switched := _switched_branch(args)):
             self.branch = switched
         if plan := destroy_plan(words):
@@ -268,6 +289,8 @@ class LineState:
             text = command.heredoc
         elif name == "tee" and command.after == "|" and len(self.pipe) > 1:
             text = " ".join(printed(self.pipe[-2]))  # echo 'DROP TABLE t;' | tee x.sql
+        if text and len(self.printed) < _VARIABLES:
+            self.printed.append(text[-_SCRIPT:])
         targets = list(command.redirects)
         if name == "tee":
             targets += operands(args)
@@ -320,6 +343,26 @@ class LineState:
 _LOOP_VALUES = 16
 # A file in a folder of programs, as on PATH: /usr/local/bin/x, ~/.local/bin/x, $GOPATH/bin/x.
 _ON_PATH = re.compile(r"(?:^|/)s?bin/[^/]+$")
+
+
+_PACKAGE_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+
+
+def _script_defined(name: str, args: Sequence[str]) -> tuple[str, str] | None:
+    """The command ``git config alias.x '!…'`` or ``npm pkg set scripts.x=…`` (``npm
+    set-script x …``) defines, by its key (``"git x"``, ``"npm x"``), and what it runs."""
+    given = [a for a in args if not a.startswith("-")]
+    if name == "git" and given[:1] == ["config"] and len(given) > 2:
+        key, value = given[1], given[2]
+        if key.startswith("alias.") and value.startswith("!"):
+            return f"git {key[6:]}", value[1:]
+    if name in _PACKAGE_MANAGERS and given[:2] == ["pkg", "set"] and len(given) > 2:
+        key, _, value = given[2].partition("=")
+        if key.startswith("scripts.") and value:
+            return f"npm {key[8:]}", value
+    if name in _PACKAGE_MANAGERS and given[:1] == ["set-script"] and len(given) > 2:
+        return f"npm {given[1]}", given[2]
+    return None
 
 
 def _split_program(

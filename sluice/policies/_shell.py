@@ -44,6 +44,7 @@ _TOKEN = re.compile(
     r"|(?P<input>(?<!<)[0-9]*<(?![<(&]))"
     r'|"(?P<double>(?:[^"\\]|\\.)*)"|' + r"'(?P<single>[^']*)'"
     r"|(?P<blank>[ \t\r]+|\\\n)"
+    r"|(?P<comment>(?<![^\s;&|()])#[^\n]*)"  # a word that starts with `#`: to the line's end
     r"|(?P<text>\\.|[^\s;&|()`\"'\\<>$]+|.)",
     re.DOTALL,
 )
@@ -52,12 +53,15 @@ _UNESCAPE = re.compile(r"\\([\"\\$`])")  # what a backslash escapes inside doubl
 _OPENERS = frozenset({"$(", "<("})  # and an opening backquote
 _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
 # Programs that run the command in their arguments.
-_PREFIXES = frozenset({"sudo", "doas", "env", "command", "exec", "nohup", "time", "nice", "xargs"})
+_PREFIXES = frozenset(
+    {"sudo", "doas", "env", "command", "exec", "nohup", "time", "nice", "xargs", "timeout"}
+)
 TEXT_PROGRAMS = frozenset(
     {"echo", "printf", "git", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk"}
     | {"jq", "yq", "gh", "tr", "test", "[", "[[", "export", "alias", "logger", "curl", "http"}
     | {"python", "python3", "node", "perl", "ruby", "php", "deno", "bun", "psql", "mysql"}
     | {"sqlite3", "mongosh", "mongo", "redis-cli", "wc", "cut", "sort", "uniq", "diff", "say"}
+    | {"expect", "vim", "vi", "nvim", "ex", "view"}
 )
 """Programs whose quoted arguments are text (a message, a pattern, code in another language),
 not a shell command line."""
@@ -179,7 +183,7 @@ def parse(
             word, quoting, target, parens = None, "", None, 0
             reads_substitution = False
             continue
-        if kind in ("operator", "redirect", "input", "blank") and word is not None:
+        if kind in ("operator", "redirect", "input", "blank", "comment") and word is not None:
             whole = "".join(word)
             if quoting and ("$(" in whole or "`" in whole):  # "$(echo ~)", "`echo ~`"
                 whole = _known_substitutions(whole)
@@ -233,7 +237,7 @@ def parse(
             target = redirects if not value[-1].isdigit() and value[-1] != "-" else None
         elif kind == "input":
             target = inputs
-        elif kind != "blank":
+        elif kind not in ("blank", "comment"):
             if kind == "double":
                 value = _UNESCAPE.sub(r"\1", token.group(kind))
                 quoting = '"'
@@ -403,10 +407,14 @@ def _here_documents(text: str, pos: int, delimiters: list[str]) -> tuple[str, in
 def program(words: Sequence[str]) -> str:
     """The program ``words`` run: the first word after prefixes (``sudo``, ``env``, …),
     options and ``VAR=value`` assignments, without its directory."""
+    duration = False  # timeout's own operand comes first
     for word in words:
         name = basename(word)
-        if name not in _PREFIXES and not word.startswith("-") and "=" not in word:
+        if duration and not word.startswith("-"):
+            duration = False
+        elif name not in _PREFIXES and not word.startswith("-") and "=" not in word:
             return name
+        duration = duration or name == "timeout"
     return ""
 
 

@@ -40,9 +40,10 @@ _HOME_VARIABLE = re.compile(
 )
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]|(?:%SystemDrive%|\$env:SystemDrive)(?:[\\/]|$)", re.I)
 # A Windows path, whose backslashes a POSIX shell would take for escapes: `C:\Users\dev`,
-# `%USERPROFILE%\AppData`, `$env:USERPROFILE\*`, `.\build`, `~\*`.
+# `%USERPROFILE%\AppData`, `$env:USERPROFILE\*`, `.\build`, `~\*`; not `$HOME\"`, where
+# the backslash escapes a quote.
 _WINDOWS_PATH = re.compile(
-    r"(?<![^\s\"'=(])(?:[A-Za-z]:|%\w+%|\$env:\w+|\$\{?HOME\}?|~|\.{1,2})\\[^\s\"';|&<>()]*"
+    r"(?<![^\s\"'=(])(?:[A-Za-z]:|%\w+%|\$env:\w+|\$\{?HOME\}?|~|\.{1,2})\\(?!\")[^\s\"';|&<>()]*"
 )
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...

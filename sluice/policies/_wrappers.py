@@ -60,6 +60,12 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "watch": (frozenset({"-n", "--interval"}), 0),
     "runuser": (frozenset({"-u", "--user", "-g", "--group", "-G", "--supp-group"}), 0),
     "setsid": (frozenset(), 0),
+    "systemd-run": (
+        frozenset(["-u", "--unit", "-p", "--property", "-E", "--setenv", "-M", "--machine"])
+        | {"--description", "--slice", "--uid", "--gid", "--nice", "--working-directory"}
+        | {"--on-calendar", "--on-active", "--on-boot", "--on-unit-active", "-H", "--host"},
+        0,
+    ),
     "nsenter": (NSENTER_VALUES, 0),
     # `… | ForEach-Object { kubectl delete $_ }` is `… | xargs kubectl delete`.
     **{loop: (frozenset({"-Process", "-Begin", "-End"}), 0) for loop in _POWERSHELL_LOOPS},

@@ -103,6 +103,7 @@ def _edited_by_a_program(command: Command, name: str, args: Sequence[str]) -> bo
     is ``/etc/sudoers`` (``/etc/passwd``) or the one named."""
     if name == "visudo" and short_option(args, "c", "--check"):
         return False  # checks the syntax, changes nothing
+    args = [a for a, before in zip(args, ["", *args], strict=False) if "<<<" not in (a, before)]
     editor = any(_EDITOR.match(word) for word in command.words)
     kept = any(
         a in ("-E", "--preserve-env") or a.startswith("--preserve-env=") for a in command.words

@@ -63,7 +63,12 @@ split at blanks or at ``IFS``: ``R="rm -rf"; $R ~``), what a substitution or a p
 <<EOF | sh`` too), ``echo … | sh``, a script written then run, the command a container runs:
 ``docker run``, ``podman run``, its writable bind mounts read as the host folders they are,
 its other paths as its own; a tool's official image runs the tool, its entrypoint: ``docker
-run hashicorp/terraform destroy``), and relative paths resolved against the working
+run hashicorp/terraform destroy``; what a program runs from an option or its own language:
+awk's ``system()``, GNU sed's ``e``, vim's ``!``, tar's ``--to-command`` and
+``--checkpoint-action=exec=``, ssh's ``ProxyCommand``, git's ``-c`` programs and ``!``
+aliases, package scripts and makefile or justfile recipes the line writes, crontab's jobs,
+``at``'s script, expect's ``spawn``, ``Start-Process``, a one-liner's ``system q{…}``;
+comments skipped, as the shell skips them), and relative paths resolved against the working
 directory the client reports (Claude Code's ``Working directory:``, Codex's ``<cwd>``,
 Cursor's workspace path), followed through ``cd``; a client that reports none (an agent
 built on an SDK) is taken to work in a project folder in the home folder, as agents usually

@@ -1,0 +1,176 @@
+"""The shell command lines that programs run when they are given one in an option or in
+their own language, for the rules to read as lines of their own::
+
+    >>> lines_run(["awk", 'BEGIN { system("rm -rf ~") }'])
+    ['rm -rf ~']
+    >>> lines_run(["tar", "xzf", "t.tgz", "--to-command=sh -c 'rm -rf ~'"])
+    ["sh -c 'rm -rf ~'"]
+    >>> lines_run(["ssh", "-o", "ProxyCommand=dropdb -h db.prod app", "bastion"])
+    ['dropdb -h db.prod app']
+
+They are awk's ``system(…)`` and the commands it pipes to; GNU sed's ``e`` command; vim's
+and ex's ``!`` commands (``-c``, ``+``); tar's ``--to-command``, ``--checkpoint-action=exec=``
+and compression program; ssh's (scp's, sftp's) ``ProxyCommand``, ``LocalCommand`` and
+``KnownHostsCommand``; git's ``-c`` settings that run a program (``alias.NAME=!…`` for the
+subcommand NAME, ``core.sshCommand``, ``core.pager``, ``core.fsmonitor``); expect's
+``spawn`` and ``exec``; crontab's jobs; PowerShell's ``Start-Process``. Everything here takes
+time linear in the command's length.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator, Sequence
+
+from sluice.policies._shell import basename
+
+__all__ = ["cron_commands", "lines_run", "recipe_lines"]
+
+_AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
+_SEDS = frozenset({"sed", "gsed"})
+_VIMS = frozenset({"vim", "vi", "nvim", "ex", "view", "gvim", "vimdiff"})
+_TARS = frozenset({"tar", "gtar", "bsdtar"})
+_SSHS = frozenset({"ssh", "scp", "sftp", "autossh"})
+# A string in awk's program that it runs: `system("…")`, `print … | "…"`, `"…" | getline`.
+_AWK_RUNS = re.compile(
+    r'\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)"|\|\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*\|\s*getline'
+)
+# GNU sed's `e COMMAND` (after an address or none), at the start of a script or a command.
+_SED_RUNS = re.compile(r"(?:^|[;\n{])\s*(?:[0-9$]+|/(?:[^/\\\n]|\\.)*/)?\s*e\s+([^;\n}]+)")
+# An ex command that runs a shell command: `!cmd`, `:!cmd`, `silent !cmd`, `r !cmd`.
+_VIM_RUNS = re.compile(r"^:*\s*(?:silent!?\s+|r(?:ead)?\s*|w(?:rite)?\s*)?!\s*(.+)$", re.DOTALL)
+_TAR_RUNS = re.compile(r"--(?:to-command|use-compress-program|checkpoint-action=exec)=(.+)$")
+_TAR_VALUES = frozenset({"--to-command", "--use-compress-program", "-I"})
+_SSH_RUNS = re.compile(
+    r"(?i:proxycommand|localcommand|knownhostscommand)\s*[= ]\s*(.+)$", re.DOTALL
+)
+# git settings whose value is a program git runs.
+_GIT_PROGRAMS = re.compile(r"(?i:core\.(?:sshcommand|pager|fsmonitor|editor))=(.+)$", re.DOTALL)
+# expect's (Tcl's) commands that start a program: `spawn sh -c {…}`, `exec rm -rf …`.
+_EXPECT_RUNS = re.compile(r"(?:^|[;\n\[{])\s*(?:spawn|exec)\s+([^;\n\]]+)")
+_TCL_BRACED = re.compile(r"\{([^{}]*)\}")
+# A crontab line's schedule: five fields, or a nickname (`@reboot`, `@daily`).
+_CRON_JOB = re.compile(r"^[ \t]*(?:@\w+|(?:\S+[ \t]+){4}\S+)[ \t]+(.+)$", re.MULTILINE)
+_CRON_SETTING = re.compile(r"[ \t]*(?:#|[A-Za-z_]\w*[ \t]*=)")
+# A recipe's line in a makefile or a justfile: indented under its target.
+_RECIPE = re.compile(r"^(?:\t|    )\s*[-@+]*\s*(.+)$", re.MULTILINE)
+
+
+def lines_run(words: Sequence[str]) -> list[str]:
+    """The command lines that the program of ``words`` (unwrapped) runs from its options or
+    its own script, for the rules to read; none for any other program."""
+    if not words:
+        return []
+    name, args = basename(words[0]), list(words[1:])
+    if name in _AWKS:
+        return [_unescaped(found) for found in _AWK_RUNS.finditer("\n".join(args))]
+    if name in _SEDS:
+        return [found[1].strip() for s in _sed_scripts(args) for found in _SED_RUNS.finditer(s)]
+    if name in _VIMS:
+        return [found[1] for script in _vim_commands(args) if (found := _VIM_RUNS.match(script))]
+    if name in _TARS:
+        return list(_tar_programs(args))
+    if name in _SSHS:
+        return [found[1] for arg in _ssh_options(args) if (found := _SSH_RUNS.match(arg))]
+    if name == "git":
+        return list(_git_programs(args))
+    if name == "expect":
+        return _expect_lines("\n".join(b for a, b in _pairs(args) if a == "-c"))
+    if name.lower() == "start-process":
+        return _started(args)
+    return []
+
+
+def _unescaped(found: re.Match[str]) -> str:
+    text = next((group for group in found.groups() if group is not None), "")
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _pairs(args: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """Each word of ``args`` and the one after it (``""`` after the last)."""
+    return zip(args, [*args[1:], ""][: len(args)], strict=True)
+
+
+def _sed_scripts(args: Sequence[str]) -> list[str]:
+    """sed's scripts: its ``-e`` values, or its first operand when it has none."""
+    scripts = [b for a, b in _pairs(args) if a in ("-e", "--expression")]
+    scripts += [a.partition("=")[2] for a in args if a.startswith("--expression=")]
+    if scripts:
+        return scripts
+    rest = [a for a in args if not a.startswith("-")]
+    return rest[:1]
+
+
+def _vim_commands(args: Sequence[str]) -> list[str]:
+    """The ex commands vim is given: ``-c CMD``, ``--cmd CMD``, ``+CMD``."""
+    commands = [b for a, b in _pairs(args) if a in ("-c", "--cmd")]
+    return commands + [a[1:] for a in args if a.startswith("+") and len(a) > 1]
+
+
+def _tar_programs(args: Sequence[str]) -> Iterator[str]:
+    for arg, value in _pairs(args):
+        if found := _TAR_RUNS.match(arg):
+            yield found[1]
+        elif arg in _TAR_VALUES and value:
+            yield value
+
+
+def _ssh_options(args: Sequence[str]) -> list[str]:
+    """ssh's ``-o`` options, given apart (``-o X``) or joined (``-oX``)."""
+    given = [b for a, b in _pairs(args) if a == "-o"]
+    return given + [a[2:] for a in args if a.startswith("-o") and len(a) > 2]
+
+
+def _git_programs(args: Sequence[str]) -> Iterator[str]:
+    """What git's ``-c`` settings make it run: a program setting's value, and the shell
+    alias (``alias.NAME=!…``) of the subcommand it is then given."""
+    settings, at = [], 0
+    while at < len(args) and args[at].startswith("-"):
+        if args[at] == "-c" and at + 1 < len(args):
+            settings.append(args[at + 1])
+            at += 1
+        elif args[at] in ("-C", "--git-dir", "--work-tree", "--namespace"):
+            at += 1
+        at += 1
+    subcommand, rest = (args[at], args[at + 1 :]) if at < len(args) else ("", [])
+    for setting in settings:
+        if found := _GIT_PROGRAMS.match(setting):
+            yield found[1]
+        key, _, value = setting.partition("=")
+        if key.lower() == f"alias.{subcommand}".lower() and value.startswith("!"):
+            yield " ".join([value[1:], *map(shlex.quote, rest)])
+
+
+def _expect_lines(script: str) -> list[str]:
+    """The command lines expect's ``spawn`` and ``exec`` start, Tcl's braces read as the
+    shell's single quotes."""
+    return [
+        _TCL_BRACED.sub(lambda braced: shlex.quote(braced[1]), found[1]).strip()
+        for found in _EXPECT_RUNS.finditer(script)
+    ]
+
+
+def _started(args: Sequence[str]) -> list[str]:
+    """The command PowerShell's ``Start-Process`` starts: its ``-FilePath`` (or first
+    operand) given its ``-ArgumentList`` (or second operand), a list of comma-separated
+    items."""
+    named = {a.lower(): b for a, b in _pairs(args) if a.startswith("-")}
+    operands = [b for a, b in _pairs(["", *args]) if not a.startswith("-") and b[:1] != "-"]
+    program = named.get("-filepath") or (operands[0] if operands else "")
+    listed = named.get("-argumentlist") or (operands[1] if len(operands) > 1 else "")
+    if not program:
+        return []
+    return [" ".join([program, *(item.strip() for item in listed.split(",") if item.strip())])]
+
+
+def cron_commands(table: str) -> list[str]:
+    """The commands of a crontab's jobs (``0 3 * * * cmd``, ``@daily cmd``)."""
+    return [
+        found[1] for found in _CRON_JOB.finditer(table) if not _CRON_SETTING.match(found.group())
+    ]
+
+
+def recipe_lines(makefile: str) -> list[str]:
+    """The command lines of a makefile's or a justfile's recipes (its indented lines)."""
+    return [found[1] for found in _RECIPE.finditer(makefile)]
