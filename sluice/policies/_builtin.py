@@ -440,9 +440,10 @@ def _scheduled(command: Command, words: list[str], state: LineState) -> list[str
     """The command lines ``make`` or ``just`` runs from a makefile the line writes or feeds
     it (``make -f - <<EOF``), and the jobs ``crontab`` installs from what the line printed
     (``(crontab -l; echo '0 3 * * * …') | crontab -``) or wrote."""
-    if not words:
+    name = basename(words[0]) if words else ""
+    if name not in _MAKES and name != "crontab":
         return []
-    name, args = basename(words[0]), words[1:]
+    args = words[1:]
     files = [b for a, b in pairwise(args) if a in ("-f", "--file", "--justfile")]
     if name in _MAKES:
         texts = [command.heredoc] if "-" in files else []

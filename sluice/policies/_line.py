@@ -132,6 +132,8 @@ class LineState:
     def runs(self, words: Sequence[str]) -> str | None:
         """The line that ``words`` run when they call a function or an alias defined in the
         line (``cleanup() { rm -rf "$1"; }; cleanup ~`` runs ``rm -rf ~``), else None."""
+        if not (self.functions or self.aliases or self.scripts):
+            return None
         if words[:1] and words[0] == "trap" and len(words) > 1:
             words = words[1:2]  # trap cleanup EXIT: the function runs at the exit
         if not words:
@@ -274,8 +276,9 @@ class LineState:
         name, args = basename(words[0]), words[1:]
         if name == "alias" and len(self.aliases) < _VARIABLES:
             self.aliases.update(aliases(words))
-        if len(self.scripts) < _VARIABLES and (defined := _script_defined(name, args)):
-            self.scripts[defined[0]] = defined[1]
+        defines = name == "git" or name in _PACKAGE_MANAGERS
+        if defines and len(self.scripts) < _VARIABLES and (found := _script_defined(name, args)):
+            self.scripts[found[0]] = found[1]
         if name == "git" and (switched := _switched_branch(args)):
             self.branch = switched
         if plan := destroy_plan(words):
@@ -521,7 +524,7 @@ _FETCHED_TEXT = re.compile(r"\$\((?:" + "|".join(map(re.escape, sorted(FETCHERS)
 def runs_fetched_text(words: Sequence[str]) -> bool:
     """Whether a shell, ``eval`` or ``source`` runs as its script what a download printed,
     held in a variable (``C=$(curl -fsSL URL); bash -c "$C"``, ``eval "$C"``)."""
-    if not words or "…)" not in "".join(words):
+    if not any("…)" in word for word in words):
         return False
     script = _shell_script(words)
     if script is None and basename(words[0]) in _SOURCES:
