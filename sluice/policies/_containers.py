@@ -22,7 +22,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sluice.policies._shell import basename, short_option
+from sluice.policies._shell import basename, short_option, with_next
 from sluice.policies._targets import resolve
 from sluice.policies._wrappers import NSENTER_VALUES
 
@@ -158,7 +158,7 @@ def _entered_host(command: Sequence[str]) -> list[str] | None:
     args = command[1:]
     pid_one = any(
         a in ("-t1", "--target=1") or (a in ("-t", "--target") and b == "1")
-        for a, b in zip(args, [*args[1:], ""], strict=True)
+        for a, b in with_next(args)
     )
     mount = short_option(args, "ma", "--mount", "--all") or any(
         a.startswith("--mount=") for a in args

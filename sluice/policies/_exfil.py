@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
-from sluice.policies._shell import Command, basename
+from sluice.policies._shell import Command, basename, with_next
 from sluice.policies._targets import is_credential
 from sluice.policies._wrappers import operands, read_variables, referenced, unwrap
 
@@ -198,7 +198,7 @@ class Pipeline:
         return None
 
     def _keep_headers(self, words: Sequence[str]) -> None:
-        for option, value in zip(words, [*words[1:], ""], strict=True):
+        for option, value in with_next(words):
             if len(self.headers) >= _HEADERS:
                 return
             clustered = option[:1] == "-" and option[1:2] not in ("-", "") and option[-1] in "Hu"
@@ -341,9 +341,7 @@ def _copies_of_secrets(words: Sequence[str]) -> list[str]:
     if name in ("cp", "install", "ln", "mv", "rsync", "ditto") and len(found) >= 2:
         return found[-1:] if any(is_credential(a.rstrip("/")) for a in found[:-1]) else []
     if name in ("gpg", "openssl", "age", "base64", "gzip", "xz") and any(map(is_credential, found)):
-        return [
-            b for a, b in zip(args, [*args[1:], ""], strict=True) if a in ("-o", "--output", "-out")
-        ]
+        return [b for a, b in with_next(args) if a in ("-o", "--output", "-out")]
     return []
 
 
@@ -404,7 +402,7 @@ def _sent_by(
                 return path
         return stdin
     if name == "wget":
-        for arg, value in zip(args, [*args[1:], ""], strict=True):
+        for arg, value in with_next(args):
             for option in ("--post-file", "--body-file"):
                 if arg == option and is_credential(value):
                     return value
@@ -581,7 +579,7 @@ def _curl_options(args: Sequence[str]) -> list[tuple[str, str]]:
     """curl's options and their values, long (``--data x``, ``--data=x``) or short, alone
     (``-d x``), attached (``-dx``) or clustered (``-sSd x``)."""
     found: list[tuple[str, str]] = []
-    for arg, value in zip(args, [*args[1:], ""], strict=True):
+    for arg, value in with_next(args):
         if arg.startswith("--"):
             name, equals, attached = arg.partition("=")
             found.append((name, attached if equals else value))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from sluice.policies._containers import RUNTIMES, subcommand
-from sluice.policies._shell import basename
+from sluice.policies._shell import basename, with_next
 from sluice.policies._wrappers import operands
 
 __all__ = [
@@ -156,7 +156,7 @@ def other_database(
             urls += values[-1:]
         elif key in _HOST_VARIABLES:
             hosts += values[-1:]
-    for word, value in zip(words, [*words[1:], ""], strict=True):
+    for word, value in with_next(words):
         key, equals, given = word.partition("=")
         if equals and key in _ENVIRONMENT_VARIABLES:
             named.append(given)

@@ -14,7 +14,14 @@ from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._exfil import Pipeline
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import destroy_plan
-from sluice.policies._shell import Command, base64_output, basename, printf_output, program
+from sluice.policies._shell import (
+    Command,
+    base64_output,
+    basename,
+    printf_output,
+    program,
+    with_next,
+)
 from sluice.policies._targets import resolve
 from sluice.policies._wrappers import (
     FEEDERS,
@@ -498,7 +505,7 @@ def fed_script(words: Sequence[str]) -> FedScript | None:
         return None
     item = "{}" if basename(words[at]) == "parallel" else ""
     options = words[at + 1 : len(words) - len(inner)]
-    for option, value in zip(options, [*options[1:], ""][: len(options)], strict=True):
+    for option, value in with_next(options):
         if option == "-I":
             item = value
         elif option.startswith("-I"):

@@ -23,7 +23,7 @@ import re
 import shlex
 from collections.abc import Iterator, Sequence
 
-from sluice.policies._shell import basename
+from sluice.policies._shell import basename, with_next
 
 __all__ = ["cron_commands", "lines_run", "recipe_lines"]
 
@@ -76,7 +76,7 @@ def lines_run(words: Sequence[str]) -> list[str]:
     if name == "git":
         return list(_git_programs(args))
     if name == "expect":
-        return _expect_lines("\n".join(b for a, b in _pairs(args) if a == "-c"))
+        return _expect_lines("\n".join(b for a, b in with_next(args) if a == "-c"))
     if name.lower() == "start-process":
         return _started(args)
     return []
@@ -87,14 +87,9 @@ def _unescaped(found: re.Match[str]) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
-def _pairs(args: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """Each word of ``args`` and the one after it (``""`` after the last)."""
-    return zip(args, [*args[1:], ""][: len(args)], strict=True)
-
-
 def _sed_scripts(args: Sequence[str]) -> list[str]:
     """sed's scripts: its ``-e`` values, or its first operand when it has none."""
-    scripts = [b for a, b in _pairs(args) if a in ("-e", "--expression")]
+    scripts = [b for a, b in with_next(args) if a in ("-e", "--expression")]
     scripts += [a.partition("=")[2] for a in args if a.startswith("--expression=")]
     if scripts:
         return scripts
@@ -104,12 +99,12 @@ def _sed_scripts(args: Sequence[str]) -> list[str]:
 
 def _vim_commands(args: Sequence[str]) -> list[str]:
     """The ex commands vim is given: ``-c CMD``, ``--cmd CMD``, ``+CMD``."""
-    commands = [b for a, b in _pairs(args) if a in ("-c", "--cmd")]
+    commands = [b for a, b in with_next(args) if a in ("-c", "--cmd")]
     return commands + [a[1:] for a in args if a.startswith("+") and len(a) > 1]
 
 
 def _tar_programs(args: Sequence[str]) -> Iterator[str]:
-    for arg, value in _pairs(args):
+    for arg, value in with_next(args):
         if found := _TAR_RUNS.match(arg):
             yield found[1]
         elif arg in _TAR_VALUES and value:
@@ -118,7 +113,7 @@ def _tar_programs(args: Sequence[str]) -> Iterator[str]:
 
 def _ssh_options(args: Sequence[str]) -> list[str]:
     """ssh's ``-o`` options, given apart (``-o X``) or joined (``-oX``)."""
-    given = [b for a, b in _pairs(args) if a == "-o"]
+    given = [b for a, b in with_next(args) if a == "-o"]
     return given + [a[2:] for a in args if a.startswith("-o") and len(a) > 2]
 
 
@@ -155,8 +150,8 @@ def _started(args: Sequence[str]) -> list[str]:
     """The command PowerShell's ``Start-Process`` starts: its ``-FilePath`` (or first
     operand) given its ``-ArgumentList`` (or second operand), a list of comma-separated
     items."""
-    named = {a.lower(): b for a, b in _pairs(args) if a.startswith("-")}
-    operands = [b for a, b in _pairs(["", *args]) if not a.startswith("-") and b[:1] != "-"]
+    named = {a.lower(): b for a, b in with_next(args) if a.startswith("-")}
+    operands = [b for a, b in with_next(["", *args]) if not a.startswith("-") and b[:1] != "-"]
     program = named.get("-filepath") or (operands[0] if operands else "")
     listed = named.get("-argumentlist") or (operands[1] if len(operands) > 1 else "")
     if not program:

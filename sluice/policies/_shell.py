@@ -22,7 +22,7 @@ import base64
 import binascii
 import re
 import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "printf_output",
     "program",
     "short_option",
+    "with_next",
 ]
 
 # The tokens of a line: redirections, operators that start a new simple command, quoted
@@ -416,6 +417,12 @@ def program(words: Sequence[str]) -> str:
             return name
         duration = duration or name == "timeout"
     return ""
+
+
+def with_next(words: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """Each of ``words`` with the word after it (``""`` after the last): an option and its
+    value."""
+    return zip(words, [*words[1:], ""][: len(words)], strict=True)
 
 
 def short_option(args: Sequence[str], letters: str, *long: str) -> bool:
