@@ -217,12 +217,20 @@ def _command_lines(value: Any) -> Iterator[str]:
             if not _command_key(key):
                 yield from _command_lines(item)
             elif isinstance(item, list) and all(isinstance(word, str) for word in item):
-                yield shlex.join(item)
+                yield _argv_line(item)
             else:
                 yield from strings(item)
     elif isinstance(value, list):
         for item in value:
             yield from _command_lines(item)
+
+
+def _argv_line(argv: list[str]) -> str:
+    """The command line an argv runs: a shell's script as it is (Codex's ``["bash", "-lc",
+    SCRIPT]``), anything else quoted word by word."""
+    if len(argv) == 3 and basename(argv[0]) in SHELLS and re.fullmatch(r"-[a-z]*c", argv[1]):
+        return argv[2]
+    return shlex.join(argv)
 
 
 def strings(value: Any) -> Iterator[str]:

@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from sluice.policies._shell import Command, basename, with_next
 from sluice.policies._targets import is_credential
-from sluice.policies._wrappers import operands, read_variables, referenced, unwrap
+from sluice.policies._wrappers import STDIN, operands, read_variables, referenced, unwrap
 
 __all__ = ["TRANSFERS", "Pipeline", "powershell_sends", "socket_redirects", "uploads_credential"]
 
@@ -26,11 +26,38 @@ _RAW = frozenset(
 )
 _COPIES = frozenset({"scp", "rsync", "sftp"})
 _CLOUD_COPY = frozenset({"aws", "gsutil", "rclone", "az", "gh", "s3cmd", "mc", "gcloud"})
+# Uploads that name the files they send, wherever they send them: their operands after the
+# subcommand, or the values of the options named (`aws s3api put-object --body F`).
+_UPLOADS: dict[tuple[str, ...], frozenset[str]] = {
+    ("gh", "release", "upload"): frozenset(),
+    ("gh", "release", "create"): frozenset(),
+    ("gh", "issue", "create"): frozenset({"--body-file", "-F"}),
+    ("gh", "issue", "comment"): frozenset({"--body-file", "-F"}),
+    ("gh", "pr", "create"): frozenset({"--body-file", "-F"}),
+    ("gh", "pr", "comment"): frozenset({"--body-file", "-F"}),
+    ("aws", "s3api", "put-object"): frozenset({"--body"}),
+    ("aws", "s3api", "upload-part"): frozenset({"--body"}),
+    ("az", "storage", "blob", "upload"): frozenset({"-f", "--file"}),
+    ("az", "storage", "file", "upload"): frozenset({"--source"}),
+    ("b2", "upload-file"): frozenset(),
+    ("b2", "file", "upload"): frozenset(),
+    ("croc", "send"): frozenset(),
+    ("wormhole", "send"): frozenset(),
+    ("ffsend", "upload"): frozenset(),
+    ("mc", "cp"): frozenset(),
+    ("mc", "mirror"): frozenset(),
+    ("azcopy", "copy"): frozenset(),
+    ("azcopy", "cp"): frozenset(),
+    ("unison",): frozenset(),
+}
+_UPLOADERS = frozenset(key[0] for key in _UPLOADS)
+# A cloud copy's verbs, after which its operands are sources then a destination.
+_COPY_VERBS = frozenset({"cp", "mv", "sync", "rsync", "copy", "copyto", "move", "moveto"})
 # A name looked up carries what it is built from to the name servers (`dig $(…).evil.com`).
 _RESOLVERS = frozenset(
     {"dig", "nslookup", "host", "drill", "kdig", "delv", "ping", "ping6", "getent", "resolvectl"}
 )
-_SENDERS = _RAW | _COPIES | _CLOUD_COPY | _RESOLVERS
+_SENDERS = _RAW | _COPIES | _CLOUD_COPY | _RESOLVERS | _UPLOADERS
 # Credentials a CLI prints: a token, exported keys, a raw kubeconfig, a secret's value.
 _CLI_PRINTERS = frozenset(
     {"gh", "aws", "gcloud", "az", "kubectl", "oc", "git", "security", "vault", "op", "pass"}
@@ -65,6 +92,8 @@ _SECRET_VARIABLE = re.compile(
 )
 # Raw sockets: nothing legitimate pipes a secret variable into them.
 _SOCKETS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "cryptcat"})
+# Options whose value is the file a program reads and prints transformed (`openssl enc -in`).
+_INPUT_OPTIONS = frozenset({"-in", "--in", "--input", "-infile"})
 # Programs that take a credential path without printing it.
 _NOT_READERS = frozenset(
     {"ls", "stat", "test", "[", "chmod", "chown", "file", "ssh-keygen", "ssh-add", "mkdir"}
@@ -277,6 +306,8 @@ def _variable(secret: str) -> bool:
 
 
 _PRINTERS = frozenset({"echo", "printf"})
+# PowerShell's listings, which list the environment given its drive (`Get-ChildItem env:`).
+_POWERSHELL_LISTS = frozenset({"get-childitem", "gci", "dir", "ls", "get-item"})
 
 
 def _prints_substitution(words: Sequence[str]) -> bool:
@@ -296,7 +327,7 @@ def _sends_stdin(words: Sequence[str]) -> bool:
     if name in _CLOUD_COPY:  # echo $GITHUB_TOKEN | gh gist create -
         found = _remote_operands(name, words[1:])
         return bool(found) and _uploads_stdin(found)
-    return name in _SOCKETS or (name == "curl" and not _STDIN.isdisjoint(_curl_files(words[1:])))
+    return name in _SOCKETS or (name == "curl" and not STDIN.isdisjoint(_curl_files(words[1:])))
 
 
 def printed_credential(words: Sequence[str]) -> str | None:
@@ -372,6 +403,10 @@ def _secret_read_by(command: Command) -> str | None:
         return "the environment"
     if any("/proc/" in w and w.endswith("/environ") for w in command.words):
         return "the environment"
+    if first.lower() in _POWERSHELL_LISTS and any(
+        w.lower() in ("env:", "env:\\*", "env:*") for w in rest
+    ):
+        return "the environment"  # Get-ChildItem env: | Out-String
     if "--export-secret-keys" in rest or "--export-secret-subkeys" in rest:
         return "private GPG keys"
     if first in ("echo", "printf", "printenv"):  # one secret variable: `echo $AWS_SECRET_…`
@@ -381,9 +416,12 @@ def _secret_read_by(command: Command) -> str | None:
     words, _ = unwrap(command.words)
     if printed := printed_credential(words):
         return printed
-    if not words or basename(words[0]) in _NOT_READERS or basename(words[0]) in _SENDERS:
+    name = basename(words[0]) if words else ""
+    transforms = name == "openssl" and words[1:2] != ["s_client"]  # openssl enc -in F: prints
+    if not words or name in _NOT_READERS or (name in _SENDERS and not transforms):
         return next((f for f in command.inputs if is_credential(f)), None)
     found = [w for w in operands(words[1:]) if is_credential(w)]
+    found += [b for a, b in with_next(words[1:]) if a in _INPUT_OPTIONS and is_credential(b)]
     found += [f for f in command.inputs if is_credential(f)]
     return found[0] if found else None
 
@@ -396,7 +434,7 @@ def _sent_by(
     name, args = basename(words[0]), list(words[1:])
     if name == "curl":
         for path in _curl_files(args):
-            if path in _STDIN and stdin:
+            if path in STDIN and stdin:
                 return stdin
             if is_credential(path):
                 return path
@@ -433,16 +471,38 @@ def _sent_by(
         return next(
             (m.group(1) for w in args if (m := _SECRET_VARIABLE.search(w)) and "$" in w), None
         )
+    if name in _UPLOADERS and (sent := _uploaded(name, args, is_credential)):
+        return sent  # gh release upload v1 ~/.aws/credentials, croc send ~/.ssh/id_rsa
     if name in _CLOUD_COPY:
         found = _remote_operands(name, args)
         if found and stdin and _uploads_stdin(found):
             return stdin  # cat ~/.kube/config | gh gist create -
+        verb = next((at for at, word in enumerate(found) if word in _COPY_VERBS), None)
+        if verb is not None and len(found) > verb + 2:  # sources, then where they go
+            if not ("://" in found[-1] or _remote(found[-1])):
+                return None  # a download: aws s3 cp s3://b/dev.env .env
+            found = found[verb + 1 : -1]
         return next((f for f in found if is_credential(f)), None)
     return stdin if name in _RAW else None
 
 
-# Names a program given a file to read takes for its standard input.
-_STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+def _uploaded(name: str, args: Sequence[str], is_credential: Callable[[str], bool]) -> str | None:
+    """The credential an upload of :data:`_UPLOADS` names among the files it sends."""
+    found = operands(args)
+    for key, options in _UPLOADS.items():
+        if key[0] != name or found[: len(key) - 1] != list(key[1:]):
+            continue
+        if options:
+            sent = [b for a, b in with_next(args) if a in options]
+            sent += [a.partition("=")[2] for a in args if a.partition("=")[0] in options]
+        else:
+            sent = found[len(key) - 1 :]
+            if key[1:] in (("cp",), ("mirror",), ("copy",)) and len(sent) > 1:
+                sent = sent[:-1]  # the last is where they go
+        return next((f for f in sent if is_credential(f.removeprefix("@"))), None)
+    return None
+
+
 # Options of `gh gist create` whose value is no file sent (`-d "notes" -`); other CLIs'
 # `-d` is a switch (`gsutil rsync -d`).
 _GIST_VALUES = frozenset({"-d", "--desc", "-f", "--filename"})
@@ -467,8 +527,8 @@ def _uploads_stdin(found: Sequence[str]) -> bool:
     s3://b/k -``): the last operand of a copy is where it goes."""
     if found[:2] == ["gist", "create"]:
         sent = found[2:]
-        return not sent or any(f in _STDIN for f in sent)
-    return found[:1] in _STDIN_UPLOADS or any(f in _STDIN for f in found[:-1])
+        return not sent or any(f in STDIN for f in sent)
+    return found[:1] in _STDIN_UPLOADS or any(f in STDIN for f in found[:-1])
 
 
 # bash's network files, opened on a descriptor (`exec 3<>/dev/tcp/h/80`) for a later `>&3`.
@@ -519,6 +579,8 @@ def powershell_sends(line: str) -> str | None:
         if is_credential(path := m.group(2) or m.group(3) or "")
     }
     for statement in _POWERSHELL_SENDER.finditer(line):
+        if _POWERSHELL_ENVIRONMENT.search(statement.group(1)):
+            return "the environment"  # -Body (Get-ChildItem env: | Out-String)
         for sent in _POWERSHELL_SENT.finditer(statement.group(1)):
             path = sent.group(1) or sent.group(2) or sent.group(3) or ""
             if is_credential(path):
@@ -532,6 +594,10 @@ def powershell_sends(line: str) -> str | None:
 _POWERSHELL_READ = re.compile(
     r"(?i)\$(\w+)\s*=\s*(?:\(\s*)?(?:(?:Get-Content|gc|cat|type)\s+(?:-(?:Path|LiteralPath)\s+)?"
     r"['\"]?([^\s'\")]+)|\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+))"
+)
+_POWERSHELL_ENVIRONMENT = re.compile(
+    r"(?i)-Body[:\s]\s*\$?\(\s*(?:(?:Get-ChildItem|gci|dir|ls)\s+env:"
+    r"|\[(?:System\.)?Environment\]::GetEnvironmentVariables)"
 )
 _POWERSHELL_BODY = re.compile(r"(?i)-(?:Body|InFile)[:\s]\s*['\"]?\$(\w+)")
 

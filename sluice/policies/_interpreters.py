@@ -27,7 +27,14 @@ from sluice.policies._infra import drops_in_sql
 from sluice.policies._shell import basename
 from sluice.policies._targets import is_credential, is_secret, resolve, vital
 
-__all__ = ["POWERSHELL_RUNS_TEXT", "Reading", "code_of", "read_code", "runs_fetched"]
+__all__ = [
+    "POWERSHELL_RUNS_TEXT",
+    "Reading",
+    "code_of",
+    "read_code",
+    "runs_fetched",
+    "saved_downloads",
+]
 
 _CODE_FLAGS = {
     "python": ("-c",),
@@ -294,6 +301,19 @@ def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None
             return found
     found_call = _DRIVER_DROPS.search(code)
     return f"runs {found_call.group()[1:].rstrip('( ')}()" if found_call else None
+
+
+# A one-liner saving a download into a file: php's `copy('https://…', 'F')` and
+# `file_put_contents('F', file_get_contents('https://…'))`, python's `urlretrieve(u, 'F')`.
+_SAVES_DOWNLOAD = re.compile(
+    r"""\b(?:copy|urlretrieve)\(\s*['"]https?://[^'"]*['"]\s*,\s*['"]([^'"]+)['"]"""
+    r"""|\bfile_put_contents\(\s*['"]([^'"]+)['"]\s*,\s*file_get_contents\(\s*['"]https?://"""
+)
+
+
+def saved_downloads(code: str) -> list[str]:
+    """The files a one-liner saves a download into (a script it may then run)."""
+    return [found[1] or found[2] for found in _SAVES_DOWNLOAD.finditer(code)]
 
 
 def runs_fetched(code: str) -> bool:

@@ -14,6 +14,7 @@ from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._exfil import Pipeline
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import destroy_plan
+from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._shell import (
     Command,
     base64_output,
@@ -26,6 +27,7 @@ from sluice.policies._targets import resolve
 from sluice.policies._wrappers import (
     FEEDERS,
     FETCHERS,
+    STDIN,
     operands,
     read_variables,
     referenced,
@@ -313,6 +315,8 @@ class LineState:
                 self.downloaded.add(target)
         if name in FETCHERS:
             self.downloaded.update(s.removeprefix("./") for s in saved_by(name, args))
+        elif INTERPRETER.fullmatch(name) and (code := code_of(words)) and "http" in code:
+            self.downloaded.update(saved_downloads(code))  # php -r "copy('https://…', 'F')"
         if name in _UNPACKERS and len(self.unpacked) < _VARIABLES:
             fetched = self._fetched()
             archive = [a.removeprefix("./") for a in operands(args, _UNPACK_VALUES)]
@@ -539,9 +543,6 @@ def runs_fetched_text(words: Sequence[str]) -> bool:
     return script is not None and _FETCHED_TEXT.search(script) is not None
 
 
-_STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
-
-
 def has_script(words: Sequence[str]) -> bool:
     """Whether a shell or interpreter runs a script or code of its own rather than stdin."""
     args = words[1:]
@@ -550,7 +551,7 @@ def has_script(words: Sequence[str]) -> bool:
     if "-s" in args and basename(words[0]) in SHELLS:
         return False  # bash -s -- --yes: the script is stdin, the rest its arguments
     given = operands(args)  # the first names the script: stdin's own names read stdin
-    return bool(given) and given[0] not in _STDIN
+    return bool(given) and given[0] not in STDIN
 
 
 def runs_download(commands: Sequence[Command]) -> bool:

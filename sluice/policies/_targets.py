@@ -43,7 +43,7 @@ _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]|(?:%SystemDrive%|\$env:SystemDrive)
 # `%USERPROFILE%\AppData`, `$env:USERPROFILE\*`, `.\build`, `~\*`; not `$HOME\"`, where
 # the backslash escapes a quote.
 _WINDOWS_PATH = re.compile(
-    r"(?<![^\s\"'=(])(?:[A-Za-z]:|%\w+%|\$env:\w+|\$\{?HOME\}?|~|\.{1,2})\\(?!\")[^\s\"';|&<>()]*"
+    r"(?<![^\s\"'=(@])(?:[A-Za-z]:|%\w+%|\$env:\w+|\$\{?HOME\}?|~|\.{1,2})\\(?!\")[^\s\"';|&<>()]*"
 )
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
@@ -152,6 +152,8 @@ def _parts(path: str) -> list[str]:
 # itself does on a first connection. (~/.ssh/config stays one to write: its ProxyCommand runs
 # a command, its IdentityFile picks the key offered; it holds no secret to send, though.)
 _HOST_KEYS = frozenset({"known_hosts", "known_hosts.old"})
+# A copy of ssh's settings or host keys kept aside, which ssh does not read.
+_SETTINGS_BACKUP = re.compile(r"(?:config|known_hosts)(?:\.(?:bak|orig|old|backup|save|\d+)|~)")
 
 
 def ssh_settings(path: str) -> bool:
@@ -171,7 +173,11 @@ def is_secret(path: str) -> bool:
     if parts[-1].endswith(".pub"):
         return False  # a public key, written next to its private one (ssh-keygen -y > k.pub)
     return (
-        (".ssh" in parts and parts[-1] not in _HOST_KEYS)
+        (
+            ".ssh" in parts
+            and parts[-1] not in _HOST_KEYS
+            and not _SETTINGS_BACKUP.fullmatch(parts[-1])
+        )
         or path.startswith("/etc/sudoers.d/")
         or parts[-1] in (".netrc", ".git-credentials", ".pgpass")
         or parts[-2:] in ([".aws", "credentials"], [".kube", "config"], [".docker", "config.json"])
@@ -211,4 +217,5 @@ def is_credential(path: str) -> bool:
         or (name == "shadow" and parts[-2:-1] == ["etc"])
         or (name.endswith((".pem", ".key", ".p12", ".pfx")) and "public" not in name)
         or parts[-2:-1] == ["gcloud"]
+        or ("gcloud" in parts and "legacy_credentials" in parts)  # …/legacy_credentials/ME/adc.json
     )

@@ -17,6 +17,7 @@ __all__ = [
     "FEEDERS",
     "FETCHERS",
     "NSENTER_VALUES",
+    "STDIN",
     "operands",
     "read_variables",
     "referenced",
@@ -87,6 +88,8 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     **{keyword: (frozenset(), 0) for keyword in ("then", "do", "else", "elif", "if", "while")},
     **{keyword: (frozenset(), 0) for keyword in ("until", "!", "{")},
 }
+STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+"""The names a program given a file to read takes for its standard input."""
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
 _CMD = frozenset({"cmd", "cmd.exe"})
 _CMD_SWITCH = re.compile(r"/[A-Za-z](?::\w+)?")

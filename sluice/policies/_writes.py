@@ -20,7 +20,13 @@ _DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "p
 # Programs that make a filesystem (or swap) on a device, besides mkfs and its mkfs.TYPE.
 _FORMATTERS = frozenset({"mke2fs", "mkswap", "mkdosfs", "mkntfs", "mkexfatfs"})
 _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
-_COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
+_COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "copy", "xcopy", "move"})
+# Copies out of a container or a pod: `docker cp web:/etc/app.yaml ~/.kube/config`.
+_CONTAINER_COPIES = frozenset({"docker", "podman", "nerdctl", "kubectl", "oc"})
+_IN_PLACE = frozenset({"sed", "gsed", "perl", "ruby", "yq", "sd"})  # their -i rewrites files
+_EDITORS = frozenset({"ed", "ex", "vim", "vi", "nvim"})
+_PATCH_VALUES = frozenset({"-i", "--input", "-o", "--output", "-p", "-d", "-r", "-D", "-B"})
+_UNPACKERS = frozenset({"tar", "gtar", "bsdtar", "unzip"})
 
 
 # Settings of ~/.ssh/config that run a command or load code on the next ssh: a host block
@@ -55,17 +61,28 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return False
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
-    if name.lower() in _POWERSHELL_COPIES:  # Copy-Item F $HOME/.kube/config
+    if name.lower() in _POWERSHELL_COPIES:  # Copy-Item F $HOME/.kube/config, cmd's copy /Y
+        args = [a for a in args if not _CMD_SWITCH.fullmatch(a)]
         return any(map(is_secret, _powershell_destination(args)))
     if name in FETCHERS:  # curl -o ~/.kube/config URL: the download is the file now
         return any(map(is_secret, saved_by(name, args)))
     if name in ("visudo", "sudoedit", "vipw"):
         return _edited_by_a_program(command, name, args)
-    if name == "sed":
+    if name in _IN_PLACE:  # sed -i, perl -pi -e …, yq -i, ruby -i: each file rewritten
         return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(is_secret, args))
+    if name in _EDITORS:  # ed, ex, vim -es given commands: they write the file they edit
+        scripted = name in ("ed", "ex") or any(a.startswith(("-e", "-s", "-c", "+")) for a in args)
+        return scripted and any(map(is_secret, operands(args, frozenset({"-c", "--cmd"}))))
+    if name == "patch":  # patch FILE < diff
+        return any(map(is_secret, operands(args, _PATCH_VALUES)[:1]))
+    if name in _UNPACKERS:  # tar x -C ~ .ssh/authorized_keys, unzip -o x.zip -d ~/.aws
+        return any(map(is_secret, _unpacked(name, args)))
     if name == "dd":
         return any(arg.startswith("of=") and is_secret(arg[3:]) for arg in args)
+    if name in _CONTAINER_COPIES and operands(args)[:1] == ["cp"]:
+        name, args = "cp", operands(args)[1:]
     if name in _COPIES:
+        args = [a for a in args if not _CMD_SWITCH.fullmatch(a)]  # cmd's copy /Y
         # The destination is the last operand, or the directory of -t; copying *from* a
         # credential file is a read. Into a folder (`~/.aws/`, `-t ~/.ssh`), each source
         # keeps its name there: `cp credentials ~/.aws/` writes ~/.aws/credentials.
@@ -81,6 +98,29 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         ]
         return any(map(is_secret, found[-1:] + directory + into))
     return False
+
+
+_CMD_SWITCH = re.compile(r"/[A-Za-z](?::\w+)?")
+
+
+def _unpacked(name: str, args: Sequence[str]) -> list[str]:
+    """Where ``tar -x`` or ``unzip`` writes: each member named, under the folder it unpacks
+    into (``-C DIR``, ``-d DIR``), or that folder itself when it names none."""
+    if name == "unzip":
+        folder = next((b for a, b in pairwise(args) if a == "-d"), ".")
+        found = operands(args, frozenset({"-d", "-x", "-P"}))
+        members = found[1:]
+    else:
+        cluster = args[0] if args and not args[0].startswith("--") else ""
+        if "x" not in cluster.lstrip("-") and "--extract" not in args and "-x" not in args:
+            return []
+        folder = next((b for a, b in pairwise(args) if a in ("-C", "--directory")), ".")
+        takes = frozenset({"-C", "--directory", "-f", "--file", "-T", "-X"})
+        found = operands(args[1:] if cluster and not cluster.startswith("-") else args, takes)
+        archive = [b for a, b in pairwise(args) if a in ("-f", "--file")]
+        members = found if archive or "f" in cluster else found[1:]
+    base = folder.rstrip("/") or "/"
+    return [f"{base}/{m}" for m in members] if members else [f"{base}/"]
 
 
 def _key_replaced(args: Sequence[str], piped: str | None) -> bool:
@@ -192,7 +232,8 @@ def _folder(destination: str, source: str) -> bool:
     """Whether a copy's destination is a folder credentials are kept in (``~/.aws``,
     ``host:.ssh/``, ``~/.config/gh/``), or the home folder and the source a ``.netrc``."""
     parts = destination.replace(":", "/").split("/")
-    if any(part in _CREDENTIAL_FOLDERS for part in parts):
+    named = parts[-1] in _CREDENTIAL_FOLDERS or destination.endswith("/")  # not a file's name
+    if named and any(part in _CREDENTIAL_FOLDERS for part in parts):
         return True
     home = resolve(destination, None)
     at_home = home is not None and not home.contents and vital(home) == "the home folder"
