@@ -421,7 +421,8 @@ def _secret_read_by(command: Command) -> str | None:
     if not words or name in _NOT_READERS or (name in _SENDERS and not transforms):
         return next((f for f in command.inputs if is_credential(f)), None)
     found = [w for w in operands(words[1:]) if is_credential(w)]
-    found += [b for a, b in with_next(words[1:]) if a in _INPUT_OPTIONS and is_credential(b)]
+    if not _INPUT_OPTIONS.isdisjoint(words):
+        found += [b for a, b in with_next(words[1:]) if a in _INPUT_OPTIONS and is_credential(b)]
     found += [f for f in command.inputs if is_credential(f)]
     return found[0] if found else None
 
