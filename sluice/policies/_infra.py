@@ -208,6 +208,7 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         if kind and "delete" in verbs[1:5]:  # az sql db delete, az cosmosdb sql database delete
             return f"az {verbs[0]} {min(kind)} delete deletes a database"
     runs_sql = name in _SQL_CLIENTS or any(basename(w) in _SQL_CLIENTS for w in args)
+    runs_sql = runs_sql or _runs_sql(name, verbs)  # aws rds-data execute-statement --sql …
     if not runs_sql and not ("prisma" in words[:2] and "execute" in args):
         return None
     # Emptying a table or a store (TRUNCATE, FLUSHALL) counts on another host's database.
@@ -216,6 +217,20 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         if reason := drops_in_sql(text, empties, printed=seen.shown):
             return reason
     return None
+
+
+# Cloud CLIs' commands that run the SQL they are given (`--sql`, `--command`) on a database.
+_SQL_COMMANDS = frozenset(
+    {("aws", "rds-data", "execute-statement"), ("aws", "rds-data", "batch-execute-statement")}
+    | {("wrangler", "d1", "execute"), ("gcloud", "sql", "connect"), ("turso", "db", "shell")}
+    | {("aws", "redshift-data", "execute-statement"), ("supabase", "db", "query")}
+)
+
+
+def _runs_sql(name: str, verbs: Sequence[str]) -> bool:
+    """Whether a cloud CLI's command runs SQL it is given (``wrangler d1 execute db
+    --command "…"``)."""
+    return (name, *verbs[:2]) in _SQL_COMMANDS
 
 
 def _on_another_host(name: str, args: Sequence[str]) -> bool:
@@ -425,7 +440,7 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     # (s5cmd deletes every object by a wildcard alone, its global options, whose values are
     # not known here, before: `s5cmd --numworkers 64 rm 's3://b/*'`.)
     verbs = [p for p in positional[:3] if p in ("rm", "rb", "del")]
-    if name in ("mc", "s3cmd", "s5cmd") and verbs and recursive:
+    if name in ("mc", "s3cmd", "s5cmd", "b2") and verbs and recursive:
         return f"{name} {verbs[0]} deletes stored data"
     return None
 
@@ -454,7 +469,7 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "az":
         return _az_deletes(words)
-    if name == "aws":
+    if name in ("aws", "eksctl"):
         return _aws_deletes(words)
     if name in _CLOUD_CLIS or name == "heroku":
         return _cloud_cli_deletes(name, words)
@@ -487,6 +502,9 @@ def _aws_deletes(words: Sequence[str]) -> str | None:
     terminate-instances``, ``aws eks delete-cluster``); its databases, storage and stacks
     are other rules'."""
     verbs = operands(words[1:], _AWS_VALUES)
+    if basename(words[0]) == "eksctl":  # eksctl delete cluster --name prod
+        deletes = verbs[:1] == ["delete"] and verbs[1:2] and verbs[1] in _EKSCTL_DELETES
+        return f"eksctl delete {verbs[1]} deletes cloud resources" if deletes else None
     if tuple(verbs[:2]) in _AWS_DELETES:
         return f"aws {verbs[0]} {verbs[1]} deletes cloud resources"
     return None
@@ -500,6 +518,8 @@ _AWS_DELETES = frozenset(
     | {("elasticbeanstalk", "delete-application"), ("lambda", "delete-function")}
     | {("autoscaling", "delete-auto-scaling-group"), ("organizations", "close-account")}
 )
+# eksctl's deletions of clusters and what runs on them (its other deletes act on settings).
+_EKSCTL_DELETES = frozenset({"cluster", "nodegroup", "fargateprofile", "addon"})
 
 
 def _cloud_cli_deletes(name: str, words: Sequence[str]) -> str | None:
@@ -551,7 +571,8 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
         return f"{name} system prune --volumes deletes the data in every unused volume"
     if args[:2] == ["volume", "prune"]:
         return f"{name} volume prune deletes the data in unused volumes"
-    if args[:2] == ["volume", "rm"] and seen.lists_volumes:
+    every = "--all" in args or "-a" in args
+    if args[:2] == ["volume", "rm"] and (seen.lists_volumes or every):  # podman volume rm --all
         return f"{name} volume rm of every listed volume deletes their data"
     return None
 
@@ -562,6 +583,8 @@ _DEFAULT_BRANCHES = re.compile(
 
 
 def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
+    if basename(words[0]) == "gh" and words[1:2] == ["api"]:
+        return _api_ref_update(words[2:])
     if basename(words[0]) != "git" or "push" not in words:
         return None
     args = list(words[words.index("push") + 1 :])
@@ -589,6 +612,20 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+def _api_ref_update(args: Sequence[str]) -> str | None:
+    """A forced update or a deletion of a default branch's ref through GitHub's API (``gh api
+    -X PATCH repos/o/r/git/refs/heads/main -F force=true``, ``-X DELETE``)."""
+    ref = next((a for a in args if "/git/refs/heads/" in a), None)
+    branch = _DEFAULT_BRANCHES.fullmatch(ref.rpartition("/git/refs/heads/")[2]) if ref else None
+    if branch is None:
+        return None
+    method = next((b.upper() for a, b in with_next(args) if a in ("-X", "--method")), "")
+    if method == "DELETE":
+        return f"deletes the branch {branch.group(1)}"
+    forced = any(a.replace(" ", "") in ("force=true", "force=1") for a in args)
+    return f"force-updates {branch.group(1)}, rewriting its history" if forced else None
+
+
 def _on_branch(ref: str, branch: str) -> str:
     """``ref`` with ``HEAD`` (``@``) read as ``branch``, the branch switched to, where it
     names what is pushed and no destination follows (``+HEAD``, not ``HEAD:feature``)."""
@@ -604,7 +641,7 @@ _PROGRAMS = (
     | {"heroku", "fly", "flyctl", "railway", "helm", "cdktf-cli", "aws-cdk"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
-    | {"s5cmd", *_CLOUD_CLIS}
+    | {"s5cmd", "b2", "eksctl", "wrangler", "turso", "gh", *_CLOUD_CLIS}
 )
 
 

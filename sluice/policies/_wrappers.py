@@ -61,6 +61,9 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "watch": (frozenset({"-n", "--interval"}), 0),
     "runuser": (frozenset({"-u", "--user", "-g", "--group", "-G", "--supp-group"}), 0),
     "setsid": (frozenset(), 0),
+    # Launchers of a bundled tool: `microk8s kubectl …`, `k3s kubectl …`, `lima nerdctl …`,
+    # `atmos terraform destroy …`.
+    **{launcher: (frozenset(), 0) for launcher in ("microk8s", "k3s", "lima", "atmos")},
     "systemd-run": (
         frozenset(["-u", "--unit", "-p", "--property", "-E", "--setenv", "-M", "--machine"])
         | {"--description", "--slice", "--uid", "--gid", "--nice", "--working-directory"}
