@@ -427,6 +427,8 @@ class _Rules:
         reading = read_code(code, backquotes_run=_BACKQUOTES_RUN.match(name) is not None)
         if reading.drops:
             self.flag("drop_database", f"{name} one-liner {reading.drops}")
+        if reading.deletes_namespace:
+            self.flag("kubectl_delete_all", f"{name} one-liner deletes a Kubernetes namespace")
         if reading.wipes_storage:
             self.flag("cloud_storage_wipe", f"{name} one-liner deletes stored data")
         if reading.destroys:

@@ -191,6 +191,7 @@ class Reading:
     shell_lines: list[str] = field(default_factory=list)  # command lines it runs
     forks_forever: bool = False  # a fork bomb: fork in an endless loop
     drops: str | None = None  # the statement dropping a database, sent by a driver call
+    deletes_namespace: bool = False  # a Kubernetes client's deletion of a namespace
     wipes_storage: str | None = None  # a cloud SDK's call deleting a bucket or its objects
 
 
@@ -199,6 +200,8 @@ def code_of(words: Sequence[str]) -> str | None:
     if not words:
         return None
     name = basename(words[0])
+    if name == "rails" and words[1:2] in (["runner"], ["r"]) and len(words) > 2:
+        return words[2]  # bin/rails runner 'ActiveRecord::Base.connection.execute("…")'
     family = _VERSIONED.fullmatch(name)
     key = ("node" if name == "nodejs" else family.group(1)) if family else name
     key = {"pypy": "python", "luajit": "lua"}.get(key, key)
@@ -244,6 +247,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         joined = _INTERPOLATED.sub("~", joined)
         reading.shell_lines = [_text(m).replace(_HOME_MARK, "~") for m in _LITERAL.finditer(joined)]
     reading.drops = _driver_drops(marked, literals)
+    reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
     wipe = _WIPES_STORAGE.search(code) if "delete" in code else None
     # `.objects.all().delete()` is Django's ORM too: a bucket's only where one is named.
     if wipe and (not wipe.group().startswith(".objects") or _BUCKET.search(code)):
@@ -308,6 +312,13 @@ def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None
 _SAVES_DOWNLOAD = re.compile(
     r"""\b(?:copy|urlretrieve)\(\s*['"]https?://[^'"]*['"]\s*,\s*['"]([^'"]+)['"]"""
     r"""|\bfile_put_contents\(\s*['"]([^'"]+)['"]\s*,\s*file_get_contents\(\s*['"]https?://"""
+)
+
+
+# A Kubernetes client deleting namespaces: python's `CoreV1Api().delete_namespace(…)`,
+# javascript's `deleteNamespace(…)`, go's `Namespaces().Delete(…)`.
+_DELETES_NAMESPACE = re.compile(
+    r"\bdelete_namespace\(|\bdeleteNamespace\(|Namespaces\(\)\.Delete\("
 )
 
 

@@ -109,6 +109,8 @@ class LineState:
         self.destroy_plans: set[str] = set()  # terraform plan -destroy -out=F's files
         self.downloaded: set[str] = set()  # files curl or wget saved
         self.unpacked: set[str] = set()  # folders a download was unpacked into
+        # The archives unpacked into a folder of programs (`unzip tool_1.2.zip -d ~/.local/bin`).
+        self.unpacked_programs: set[str] = set()
         # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
         self.loops: dict[str, list[str]] = {}
         # The folder whose entries' bare names a variable takes (`for f in $(ls ~)`), so
@@ -323,6 +325,8 @@ class LineState:
             if fetched or self.downloaded.intersection(archive):
                 folder = _unpacked_into(name, args)
                 self.unpacked.add(folder)
+                if _ON_PATH.search(folder.rstrip("/") + "/x"):  # its programs, by the archive's
+                    self.unpacked_programs.update(basename(a) for a in archive)
                 if (where := resolve(folder, self.cwd)) is not None:
                     self.unpacked.add(where.text)
 
@@ -333,10 +337,14 @@ class LineState:
 
     def runs_downloaded_program(self, name: str) -> bool:
         """Whether the program ``name`` (run by name, found on PATH) was downloaded in this
-        line into a folder of programs (``curl -o /usr/local/bin/sops … && sops``)."""
-        return "/" not in name and any(
-            _ON_PATH.search(saved) and saved.rpartition("/")[2] == name for saved in self.downloaded
-        )
+        line into a folder of programs (``curl -o /usr/local/bin/sops … && sops``), or
+        unpacked there from an archive named for it."""
+        if "/" in name:
+            return False
+        saved = (s for s in self.downloaded if _ON_PATH.search(s) and s.rpartition("/")[2] == name)
+        # Or unpacked there from an archive named for it: terraform_1.8.5_linux_amd64.zip.
+        unpacked = (a for a in self.unpacked_programs if re.match(rf"{re.escape(name)}[-_.]", a))
+        return any(saved) or any(unpacked)
 
     def runs_downloaded(self, script: str) -> bool:
         """Whether ``script`` (a path a command runs) was downloaded in this line, or

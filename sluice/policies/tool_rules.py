@@ -117,18 +117,18 @@ resource its arguments name. The rules:
   here-document, a process substitution read as input (``mysql db < <(echo "DROP TABLE
   t")``), a file written earlier in the line and run with ``psql -f``, ``< F``, ``.read F``,
   any argument of an MCP database tool, or a database driver's call in a one-liner:
-  ``cursor.execute("DROP …")``; not a drop inside a string a query only selects, its output
-  shown, as ``SELECT 'DROP TABLE ' || tablename``: piped, saved or substituted, those drops
-  are to run), ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate reset``,
-  ``manage.py flush`` when the command names an environment other than the developer's own
-  (``RAILS_ENV=production``, ``MIX_ENV=prod``, ``--env=staging``,
-  ``--settings=app.settings.production``, ``dotenv -e .env.production --``, a
-  ``DATABASE_URL`` on another host) or runs in the deployed application (``heroku run``,
-  ``kubectl exec``): unnamed or local (``MIX_ENV=dev``, ``RAILS_ENV=test``), the frameworks
-  reset the development database and the reset is everyday, ``heroku pg:reset``, ``supabase
-  db reset --linked`` (or of a remote ``--db-url``; unlinked, it resets the local database),
-  ``bq rm``, ``aws rds delete-db-instance``, ``aws dynamodb delete-table``, ``az sql db
-  delete``, ``gcloud sql databases delete``, SQL a cloud CLI runs (``aws rds-data
+  ``cursor.execute("DROP …")``, ``rails runner``'s ``connection.execute``; not a drop inside
+  a string a query only selects, its output shown, as ``SELECT 'DROP TABLE ' || tablename``:
+  piped, saved or substituted, those drops are to run), ``dropdb``, ``rails db:drop``, ``mix
+  ecto.reset``, ``prisma migrate reset``, ``manage.py flush`` when the command names an
+  environment other than the developer's own (``RAILS_ENV=production``, ``MIX_ENV=prod``,
+  ``--env=staging``, ``--settings=app.settings.production``, ``dotenv -e .env.production
+  --``, a ``DATABASE_URL`` on another host) or runs in the deployed application (``heroku
+  run``, ``kubectl exec``): unnamed or local (``MIX_ENV=dev``, ``RAILS_ENV=test``), the
+  frameworks reset the development database and the reset is everyday, ``heroku pg:reset``,
+  ``supabase db reset --linked`` (or of a remote ``--db-url``; unlinked, it resets the local
+  database), ``bq rm``, ``aws rds delete-db-instance``, ``aws dynamodb delete-table``, ``az
+  sql db delete``, ``gcloud sql databases delete``, SQL a cloud CLI runs (``aws rds-data
   execute-statement --sql``, ``wrangler d1 execute --command``); an MCP tool that drops a
   database, table or collection, deletes a database project, or flushes a store;
 - ``terraform_destroy``: ``terraform destroy``, ``apply -destroy``, applying a plan made
@@ -139,15 +139,14 @@ resource its arguments name. The rules:
   an MCP tool that destroys a stack;
 - ``kubectl_delete_all``: ``kubectl delete`` of a namespace, or with ``--all`` / ``-A``
   (``all`` names every kind, so ``kubectl delete all -l app=x`` deletes what the selector
-  picks, and passes), or of the namespaces ``kubectl get ns`` lists (``… | grep pr- | xargs kubectl
-  delete``: a grep narrows which, namespaces they stay); ``helm uninstall`` of every release
-  ``helm ls`` lists (``helm ls -q | xargs helm uninstall``, ``helm uninstall $(helm ls
-  -q)``; one named release, or those a grep or ``--filter`` picks, is everyday); pods a
+  picks, and passes), or of the namespaces ``kubectl get ns`` lists (``… | grep pr- | xargs
+  kubectl delete``: a grep narrows which, namespaces they stay); ``helm uninstall`` of every
+  release ``helm ls`` lists (``helm ls -q | xargs helm uninstall``, ``helm uninstall $(helm
+  ls -q)``; one named release, or those a grep or ``--filter`` picks, is everyday); pods a
   listing narrowed by a selector, a grep or an awk pattern picks (``awk '$3=="Evicted"{print
-  $1}'``) are everyday, every pod it lists (``awk '{print $1}'``) is not; an MCP
-  Kubernetes tool deleting
-  the same (``{"resourceType": "namespace"}``,
-  ``delete_namespace``, ``allNamespaces: true``);
+  $1}'``) are everyday, every pod it lists (``awk '{print $1}'``) is not; a Kubernetes
+  client's ``delete_namespace`` in a one-liner; an MCP Kubernetes tool deleting the same
+  (``{"resourceType": "namespace"}``, ``delete_namespace``, ``allNamespaces: true``);
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it, only
   an empty bucket goes), ``gsutil rm -r``, ``gcloud storage rm -r``, a wildcard reaching
   every object (``gs://b/**``, ``gs://b/*``, ``s3://b/logs/**``), ``az storage`` deleting in
@@ -232,7 +231,8 @@ resource its arguments name. The rules:
   ``iwr … | iex``, a script or program downloaded then run in the same command (``curl -sSLo
   /tmp/a URL && chmod +x /tmp/a && /tmp/a``, a one-liner's saved download: ``php -r
   "copy('https://…', 'i.php');" && php i.php``, one saved into a folder of programs run by
-  its name: ``curl -o /usr/local/bin/t … && t``, also saved by ``tee``, PowerShell's
+  its name: ``curl -o /usr/local/bin/t … && t``, or unpacked there from an archive named for
+  it: ``unzip t_1.2_linux.zip -d ~/.local/bin && t``, also saved by ``tee``, PowerShell's
   ``-OutFile``; a checksum checked between proves the bytes, not what they do), or one
   unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``, ``unzip
   t.zip -d D`` of a downloaded ``t.zip``), a one-liner that fetches code and runs it

@@ -46,3 +46,38 @@ from tests.policies.verdicts import bash
 )
 def test_infrastructure_by_other_tools(command: str, rule: str | None) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        (
+            "curl -fsSLO https://releases.hashicorp.com/terraform/1.8.5/terraform_1.8.5_linux_amd64.zip"
+            " && unzip terraform_1.8.5_linux_amd64.zip -d ~/.local/bin && terraform version",
+            "download_exec",
+        ),
+        (
+            "bin/rails runner 'ActiveRecord::Base.connection.execute(\"DROP TABLE users\")'",
+            "drop_database",
+        ),
+        (
+            'python3 -c "from kubernetes import client, config; config.load_kube_config();'
+            " client.CoreV1Api().delete_namespace('staging')\"",
+            "kubectl_delete_all",
+        ),
+        # Everyday: the unpacked folder listed, a query counted, namespaces listed.
+        (
+            "curl -fsSLO https://releases.hashicorp.com/terraform/1.8.5/terraform_1.8.5_linux_amd64.zip"
+            " && unzip terraform_1.8.5_linux_amd64.zip -d ~/.local/bin && ls ~/.local/bin",
+            None,
+        ),
+        ("bin/rails runner 'puts User.count'", None),
+        (
+            'python3 -c "from kubernetes import client, config; config.load_kube_config();'
+            ' print(client.CoreV1Api().list_namespace())"',
+            None,
+        ),
+    ],
+)
+def test_one_liners_and_unpacked_programs(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
