@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
 from typing import Any
@@ -338,8 +338,10 @@ class _Rules:
         for act in destroyed(command, cwd, feeders):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
-        if fed and feeders and depth < _DEPTH and (each := fed_script(command.words)):
-            for line in each.run(listed(feeders)[:_FED]):  # … | xargs -I{} sh -c 'rm "{}"'
+        if fed and depth < _DEPTH and (each := fed_script(command.words)):
+            # … | xargs -I{} sh -c 'rm "{}"', or its items in a here-string (<<< "$HOME")
+            values = listed(feeders) if feeders else _here_string(command.words).split()
+            for line in each.run(values[:_FED]):
                 self.line(line, cwd, depth + 1, state)
         for expanded in state.expand(command):  # once: values are not expanded again
             self.command(expanded, state, _DEPTH, piped_on)
@@ -465,3 +467,8 @@ def _scheduled(command: Command, words: list[str], state: LineState) -> list[str
         table += "\n".join(state.written[f] for f in given if f in state.written)
         return cron_commands(table)
     return []
+
+
+def _here_string(words: Sequence[str]) -> str:
+    """The text a command is given as a here-string (``<<< "$HOME"``), or ``""``."""
+    return next((b for a, b in pairwise(words) if a == "<<<"), "")

@@ -32,10 +32,16 @@ _SEDS = frozenset({"sed", "gsed"})
 _VIMS = frozenset({"vim", "vi", "nvim", "ex", "view", "gvim", "vimdiff"})
 _TARS = frozenset({"tar", "gtar", "bsdtar"})
 _SSHS = frozenset({"ssh", "scp", "sftp", "autossh"})
-# A string in awk's program that it runs: `system("…")`, `print … | "…"`, `"…" | getline`.
-_AWK_RUNS = re.compile(
-    r'\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)"|\|\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*\|\s*getline'
+# ssh's options that take a value (the first operand is then the host).
+_SSH_VALUES = frozenset(
+    {"-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p"}
+    | {"-Q", "-R", "-S", "-W", "-w", "-B"}
 )
+# A string in awk's program that it runs: `system("…")`, `print … | "…"`, `"…" | getline`.
+_AWK_RUNS = re.compile(r'\|\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*\|\s*getline')
+# awk's system() and what it is given: strings and ENVIRON["NAME"] joined side by side.
+_AWK_SYSTEM = re.compile(r'\bsystem\s*\(((?:"(?:[^"\\]|\\.)*"|[^()"])*)\)')
+_AWK_PIECE = re.compile(r'"((?:[^"\\]|\\.)*)"|ENVIRON\[\s*"(\w+)"\s*\]')
 # GNU sed's `e COMMAND` (after an address or none), at the start of a script or a command.
 _SED_RUNS = re.compile(r"(?:^|[;\n{])\s*(?:[0-9$]+|/(?:[^/\\\n]|\\.)*/)?\s*e\s+([^;\n}]+)")
 # An ex command that runs a shell command: `!cmd`, `:!cmd`, `silent !cmd`, `r !cmd`.
@@ -64,7 +70,10 @@ def lines_run(words: Sequence[str]) -> list[str]:
         return []
     name, args = basename(words[0]), list(words[1:])
     if name in _AWKS:
-        return [_unescaped(found) for found in _AWK_RUNS.finditer("\n".join(args))]
+        program = "\n".join(args)
+        return [*map(_awk_command, _AWK_SYSTEM.finditer(program))] + [
+            _unescaped(found) for found in _AWK_RUNS.finditer(program)
+        ]
     if name in _SEDS:
         return [found[1].strip() for s in _sed_scripts(args) for found in _SED_RUNS.finditer(s)]
     if name in _VIMS:
@@ -72,7 +81,10 @@ def lines_run(words: Sequence[str]) -> list[str]:
     if name in _TARS:
         return list(_tar_programs(args))
     if name in _SSHS:
-        return [found[1] for arg in _ssh_options(args) if (found := _SSH_RUNS.match(arg))]
+        run = [found[1] for arg in _ssh_options(args) if (found := _SSH_RUNS.match(arg))]
+        # ssh host kubectl delete ns x: the remote shell runs the words after the host.
+        remote = _ssh_command(args) if name == "ssh" else ""
+        return [*run, remote] if remote else run
     if name == "git":
         return list(_git_programs(args))
     if name == "expect":
@@ -80,6 +92,23 @@ def lines_run(words: Sequence[str]) -> list[str]:
     if name.lower() == "start-process":
         return _started(args)
     return []
+
+
+def _awk_command(found: re.Match[str]) -> str:
+    """The command a ``system(…)`` runs: its strings and environment variables, joined."""
+    pieces = _AWK_PIECE.finditer(found[1])
+    return "".join(
+        re.sub(r"\\(.)", r"\1", p[1]) if p[1] is not None else f"${p[2]}" for p in pieces
+    )
+
+
+def _ssh_command(args: Sequence[str]) -> str:
+    """The command ``ssh HOST COMMAND…`` has the remote shell run (its words joined, as ssh
+    joins them), or ``""`` when it opens a session."""
+    at = 0
+    while at < len(args) and args[at].startswith("-"):  # ssh's options, then the host
+        at += 2 if args[at] in _SSH_VALUES else 1
+    return " ".join(args[at + 1 :])
 
 
 def _unescaped(found: re.Match[str]) -> str:
@@ -167,5 +196,6 @@ def cron_commands(table: str) -> list[str]:
 
 
 def recipe_lines(makefile: str) -> list[str]:
-    """The command lines of a makefile's or a justfile's recipes (its indented lines)."""
-    return [found[1] for found in _RECIPE.finditer(makefile)]
+    """The command lines of a makefile's or a justfile's recipes (its indented lines;
+    make's ``$$`` is the shell's ``$``)."""
+    return [found[1].replace("$$", "$") for found in _RECIPE.finditer(makefile)]

@@ -172,6 +172,7 @@ def read_variables(args: Sequence[str]) -> list[str]:
 # Programs that download what a URL names, to their output or to a file (`saved_by`).
 FETCHERS = frozenset(
     {"curl", "wget", "http", "https", "xh", "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod"}
+    | {"aria2c"}
 )
 
 
@@ -188,11 +189,15 @@ def saved_by(name: str, args: Sequence[str]) -> list[str]:
         and a[-1] in ("o" if name == "curl" else "oO")
     ]
     saved += [
-        a.partition("=")[2] for a in args if a.startswith(("--output=", "--output-document="))
+        a.partition("=")[2]
+        for a in args
+        if a.startswith(("--output=", "--output-document=", "--out="))
     ]
+    saved += [b for a, b in pairwise(args) if name == "aria2c" and a == "--out"]
     saved += [b for a, b in pairwise(args) if a.lower() in ("-outfile", "-outf")]  # PowerShell
     remote_name = any(a[:1] == "-" and a[1:2] != "-" and "O" in a for a in args)
-    if (name == "curl" and remote_name) or (name == "wget" and "-O" not in args):
+    named = {"wget": "-O", "aria2c": "-o"}
+    if (name == "curl" and remote_name) or (name in named and named[name] not in args):
         saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
     return [s for s in saved if s != "-"]
 

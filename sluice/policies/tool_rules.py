@@ -54,18 +54,19 @@ substitution, ``cmd < <(…)``, flowing in as a pipe's would), seen through wrap
 (``sudo``, ``env``, ``timeout``, ``nohup``, ``runuser``, ``setsid``, ``nsenter``, launchers
 of a bundled tool (``microk8s kubectl``, ``k3s kubectl``, ``atmos terraform``), ``xargs``,
 GNU ``parallel`` and PowerShell's ``ForEach-Object``, ``command``, ``\\rm``, ``/bin/rm``; a
-shell's script a feeder runs for each item, ``xargs -I{} sh -c 'rm -rf "{}"'``; a string
-alone or ``Write-Output`` printing into a pipe as ``echo`` does), through what the line
-defines (a function's body run by its call, the call's arguments for ``$1``, ``$@``:
-``cleanup() { rm -rf "$1"; }; cleanup ~``; an alias's words; a variable holding the program,
-split at blanks or at ``IFS``: ``R="rm -rf"; $R ~``), what a substitution or a pipe decodes
-(``mysql -e "$(echo RFJPUCBUQUJMRSB0 | base64 -d)"``), into the command lines they run
-(``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'``, here-documents fed to a shell (``cat
-<<EOF | sh`` too), ``echo … | sh``, a script written then run, the command a container runs:
-``docker run``, ``podman run``, its writable bind mounts read as the host folders they are,
-its other paths as its own; a tool's official image runs the tool, its entrypoint: ``docker
-run hashicorp/terraform destroy``; what a program runs from an option or its own language:
-awk's ``system()``, GNU sed's ``e``, vim's ``!``, tar's ``--to-command`` and
+shell's script a feeder runs for each item, ``xargs -I{} sh -c 'rm -rf "{}"'`` (fed by a
+pipe or a here-string); a string alone or ``Write-Output`` printing into a pipe as ``echo``
+does), through what the line defines (a function's body run by its call, the call's
+arguments for ``$1``, ``$@``: ``cleanup() { rm -rf "$1"; }; cleanup ~``; an alias's words; a
+variable holding the program, split at blanks or at ``IFS``: ``R="rm -rf"; $R ~``), what a
+substitution or a pipe decodes (``mysql -e "$(echo RFJPUCBUQUJMRSB0 | base64 -d)"``), into
+the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'`` and ``ssh
+host cmd …``, here-documents fed to a shell (``cat <<EOF | sh`` too), ``echo … | sh``, a
+script written then run, the command a container runs: ``docker run``, ``podman run``, its
+writable bind mounts read as the host folders they are, its other paths as its own; a tool's
+official image runs the tool, its entrypoint: ``docker run hashicorp/terraform destroy``;
+what a program runs from an option or its own language: awk's ``system()`` (its strings and
+``ENVIRON[…]`` joined), GNU sed's ``e``, vim's ``!``, tar's ``--to-command`` and
 ``--checkpoint-action=exec=``, ssh's ``ProxyCommand``, git's ``-c`` programs and ``!``
 aliases, package scripts and makefile or justfile recipes the line writes, crontab's jobs,
 ``at``'s script, expect's ``spawn``, ``Start-Process``, a one-liner's ``system q{…}``;
