@@ -159,7 +159,7 @@ class Pipeline:
         if self.flowing:
             self.stashed.update(command.redirects)
         self.stashed.update(_copies_of_secrets(words))
-        if words and basename(words[0]) in ("curl", "wget", "http", "https", "xh"):
+        if words and basename(words[0]) in ("curl", "wget", "http", "https", "xh", "gh"):
             self._keep_headers(words)
         if command.feeds in _SENDERS and read is not None and not _variable(read):
             # A token a CLI prints, in a header: `curl -H "Authorization: Bearer $(gcloud auth

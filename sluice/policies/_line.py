@@ -70,7 +70,7 @@ _RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
 # A listing narrowed to some objects: a prefix, a filtering query, a grep, an awk pattern.
 _NARROWED = re.compile(r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|--include|--exclude|" + _AWK_PICKS)
 _VOLUMES_NARROWED = re.compile(
-    r"volume ls\b[^|;&)]*\s(?:--filter|-f)\b|volume ls\b[^;&)]*\|\s*(?:grep|egrep|rg)\b"
+    r"volume ls\b[^|;&)]*\s(?:--filter|-[a-z]*f)\b|volume ls\b[^;&)]*\|\s*(?:grep|egrep|rg)\b"
 )
 _NAMESPACES = re.compile(r"\b(?:kubectl|oc|k)\b[^|;&]*?\sget\s+(?:ns|namespaces?|projects?)\b")
 _DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
@@ -84,7 +84,8 @@ class LineState:
     def __init__(self, line: str, cwd: str | None, caller: LineState | None = None) -> None:
         """``caller``: the line whose function or alias runs this one, which goes on from
         where the call stands: its definitions, variables, branch and written files stay."""
-        # Every docker volume: `docker volume ls -q`, not those a filter or a grep picks.
+        # Every docker volume: `docker volume ls -q`, not those a filter or a grep picks (the
+        # dangling ones are every volume no container uses, what `docker volume prune` deletes).
         self.lists_volumes = "volume ls" in line and not _VOLUMES_NARROWED.search(line)
         # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
         # Every resource of a kind, or every release: `kubectl get ns`, `helm ls -q`, not
@@ -326,7 +327,7 @@ class LineState:
                 folder = _unpacked_into(name, args)
                 self.unpacked.add(folder)
                 if _ON_PATH.search(folder.rstrip("/") + "/x"):  # its programs, by the archive's
-                    self.unpacked_programs.update(basename(a) for a in archive)
+                    self.unpacked_programs.update(basename(a) for a in archive)  # name or theirs
                 if (where := resolve(folder, self.cwd)) is not None:
                     self.unpacked.add(where.text)
 
@@ -343,7 +344,11 @@ class LineState:
             return False
         saved = (s for s in self.downloaded if _ON_PATH.search(s) and s.rpartition("/")[2] == name)
         # Or unpacked there from an archive named for it: terraform_1.8.5_linux_amd64.zip.
-        unpacked = (a for a in self.unpacked_programs if re.match(rf"{re.escape(name)}[-_.]", a))
+        unpacked = (
+            a
+            for a in self.unpacked_programs
+            if a == name or re.match(rf"{re.escape(name)}[-_.]", a)
+        )
         return any(saved) or any(unpacked)
 
     def runs_downloaded(self, script: str) -> bool:

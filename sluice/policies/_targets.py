@@ -153,7 +153,9 @@ def _parts(path: str) -> list[str]:
 # a command, its IdentityFile picks the key offered; it holds no secret to send, though.)
 _HOST_KEYS = frozenset({"known_hosts", "known_hosts.old"})
 # A copy of ssh's settings or host keys kept aside, which ssh does not read.
-_SETTINGS_BACKUP = re.compile(r"(?:config|known_hosts)(?:\.(?:bak|orig|old|backup|save|\d+)|~)")
+_SETTINGS_BACKUP = re.compile(
+    r"(?:config|known_hosts)(?:\.(?:bak|orig|old|backup|save|\d+)|~)(?:[.~-].*)?"
+)
 
 
 def ssh_settings(path: str) -> bool:

@@ -76,7 +76,9 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
     if name == "patch":  # patch FILE < diff
         return any(map(is_secret, operands(args, _PATCH_VALUES)[:1]))
     if name in _UNPACKERS:  # tar x -C ~ .ssh/authorized_keys, unzip -o x.zip -d ~/.aws
-        return any(map(is_secret, _unpacked(name, args)))
+        written = _unpacked(name, args)
+        into = [w for w in written if w.endswith("/") and _folder(w, "")]  # a credential folder
+        return any(map(is_secret, written)) or bool(into)
     if name == "dd":
         return any(arg.startswith("of=") and is_secret(arg[3:]) for arg in args)
     if name in _CONTAINER_COPIES and operands(args)[:1] == ["cp"]:
