@@ -48,6 +48,7 @@ from sluice.policies._line import (
     DOWNLOAD,
     INTERPRETER,
     RUNS_STDIN,
+    SCRIPT_READERS,
     SHELLS,
     LineState,
     compiled_source,
@@ -121,7 +122,6 @@ _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to)
 _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
 _FED = 8  # the items a feeder gives a shell's script that are read, at most
-_AT = frozenset({"at", "batch"})  # they run the script they read, later
 _MAKES = frozenset({"make", "gmake", "just"})
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile")
 # How much of what calls of functions and aliases run is read per tool call, in characters:
@@ -417,10 +417,9 @@ class _Rules:
             code = command.heredoc
         if code is not None:
             self.code(name, code, cwd, depth)
-        elif (name in RUNS_STDIN or name in _AT) and command.heredoc:
+        elif name in RUNS_STDIN and command.heredoc:
             self.line(command.heredoc, cwd, depth + 1)
-        reads_script = name in SHELLS and not has_script(words)
-        if (reads_script or name in _AT) and producer is not None and "-f" not in words:
+        if name in SCRIPT_READERS and producer is not None and not has_script(words):
             text = printed(producer)
             if text:  # echo "rm -rf ~" | sh
                 self.line(" ".join(text), cwd, depth + 1)

@@ -39,6 +39,7 @@ __all__ = [
     "DOWNLOAD",
     "INTERPRETER",
     "RUNS_STDIN",
+    "SCRIPT_READERS",
     "SHELLS",
     "LineState",
     "compiled_source",
@@ -53,7 +54,11 @@ __all__ = [
 ]
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash"})
-RUNS_STDIN = SHELLS | {"ssh", "su", "sudo"}
+# Programs that run, later, the script they read (`echo cmd | at now`), unless given one (-f).
+_SCHEDULERS = frozenset({"at", "batch"})
+SCRIPT_READERS = SHELLS | _SCHEDULERS
+"""Programs that run the script piped into them, unless given one (:func:`has_script`)."""
+RUNS_STDIN = SCRIPT_READERS | {"ssh", "su", "sudo"}
 INTERPRETER = re.compile(
     r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun|lua|luajit)[0-9.]*|Rscript"
 )
@@ -559,6 +564,8 @@ def runs_fetched_text(words: Sequence[str]) -> bool:
 def has_script(words: Sequence[str]) -> bool:
     """Whether a shell or interpreter runs a script or code of its own rather than stdin."""
     args = words[1:]
+    if basename(words[0]) in _SCHEDULERS:
+        return "-f" in args  # at -f job.sh now
     if any(a in ("-c", "-e", "-m", "-E", "-r", "--eval", "--command") for a in args):
         return True
     if "-s" in args and basename(words[0]) in SHELLS:
