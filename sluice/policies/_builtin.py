@@ -126,8 +126,10 @@ _MAKES = frozenset({"make", "gmake", "just"})
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile")
 # How much of what calls of functions and aliases run is read per tool call, in characters:
 # each call is its body read again, so a function calling itself many times would otherwise
-# be read a number of times that grows as a power of its length.
+# be read a number of times that grows as a power of its length. A fixed part, and a
+# multiple of the line's own length, so that a body padded long is still read when called.
 _CALLS = 16_384
+_CALLS_PER_CHARACTER = 4
 _BACKQUOTES_RUN = re.compile(r"ruby|perl|php")  # `…` runs a shell command in these
 _SUBSTITUTIONS = frozenset({"$(", "`"})
 # Where a session that reports no working directory (an SDK's own agent) is taken to work:
@@ -287,6 +289,8 @@ class _Rules:
 
     def line(self, line: str, cwd: str | None, depth: int, caller: LineState | None = None) -> None:
         """Judge a command line (``caller``: the line whose function or alias runs it)."""
+        if depth == 0:
+            self.calls_left += _CALLS_PER_CHARACTER * len(line)
         if forks_forever(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         line = windows_paths(line)

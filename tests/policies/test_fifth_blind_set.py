@@ -274,5 +274,10 @@ def test_a_function_calling_itself_many_times_is_read_in_bounded_time() -> None:
     assert bash(f"f() {{ {body}; }}; f") is None  # in well under a second
 
 
+def test_a_function_padded_long_is_still_read_when_called() -> None:
+    padding = "; ".join(["true"] * 5_000)  # a body of 30,000 characters
+    assert bash(f'wipe() {{ {padding}; rm -rf "$1"; }}; wipe ~') == "wipe_root_or_home"
+
+
 def test_a_function_called_from_home_as_cwd_wipes_it() -> None:
     assert bash("wipe() { rm -rf ./*; }; wipe", cwd=HOME) == "wipe_root_or_home"
