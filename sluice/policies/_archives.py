@@ -1,19 +1,23 @@
-"""Commands that delete files on the way to somewhere else: archivers that move what they
-pack (``tar --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``) and ``git rm -r``,
-which deletes the working-tree files it untracks. Linear in the command's length.
+"""What archivers do to files besides packing them: those that delete what they pack
+(``tar --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``), and where unpacking writes
+(``tar -x -C D``, ``unzip -d D``); and ``git rm -r``, which deletes the working-tree files
+it untracks. Linear in the command's length.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from sluice.policies._shell import short_option
 from sluice.policies._wrappers import operands
 
-__all__ = ["git_removed", "packed_away"]
+__all__ = ["UNPACKERS", "git_removed", "packed_away", "unpacked", "unpacked_into"]
 
 _TARS = frozenset({"tar", "bsdtar", "gtar"})
+UNPACKERS = _TARS | {"unzip", "7z", "gunzip"}
+"""Programs that unpack an archive (into the folder :func:`unpacked_into` names)."""
 _SEVEN_ZIPS = frozenset({"7z", "7za", "7zz", "7zr"})
 # tar's options that take the next word as their value (-C's is the folder of what follows).
 _TAR_VALUES = frozenset(
@@ -42,6 +46,36 @@ def packed_away(name: str, args: Sequence[str]) -> list[str]:
     return []
 
 
+def unpacked_into(name: str, args: Sequence[str]) -> str:
+    """The folder ``tar -C D`` / ``unzip -d D`` unpacks into ("." when none is named)."""
+    for flag, value in pairwise(args):
+        if flag in ("-C", "--directory") or (name == "unzip" and flag == "-d"):
+            return value.removeprefix("./").rstrip("/") or "/"
+    given = [a.partition("=")[2] for a in args if a.startswith("--directory=")]
+    return given[0].removeprefix("./").rstrip("/") if given else "."
+
+
+def unpacked(name: str, args: Sequence[str]) -> list[str]:
+    """Where ``tar -x`` or ``unzip`` writes: each member it names, under the folder it
+    unpacks into, or that folder (``D/``) when it names none; nothing when it only packs
+    or lists."""
+    if name == "unzip":
+        members = operands(args, frozenset({"-d", "-x", "-P"}))[1:]  # after the archive
+        folder = unpacked_into(name, args)
+        members = [f"{folder}/{m}" for m in members]
+    elif name in _TARS and _extracts(args):
+        members = _tar_members(args)
+    else:
+        return []
+    return members or [unpacked_into(name, args).rstrip("/") + "/"]
+
+
+def _extracts(args: Sequence[str]) -> bool:
+    """Whether tar's arguments extract (``xzf``, ``-xf``, ``--extract``)."""
+    cluster = args[0] if args and _TAR_CLUSTER.fullmatch(args[0]) else ""
+    return "x" in cluster.lstrip("-") or "--extract" in args or "-x" in args
+
+
 def _tar_members(args: Sequence[str]) -> list[str]:
     members: list[str] = []
     folder = ""
@@ -52,8 +86,8 @@ def _tar_members(args: Sequence[str]) -> list[str]:
         arg = args[i]
         takes = arg in _TAR_VALUES
         cluster = _TAR_CLUSTER.fullmatch(arg) and (first or arg.startswith("-"))
-        if cluster and not takes and not arg.startswith("--") and "f" in arg:
-            archive_next = True  # `czf` or `-czf`: the archive follows
+        if cluster and not takes and not arg.startswith("--"):
+            archive_next = archive_next or "f" in arg  # `czf`, `-czf`: the archive follows
         elif takes and arg in ("-C", "--directory") and i + 1 < len(args):
             folder = args[i + 1].rstrip("/") + "/"
         elif arg.startswith("--directory="):

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from sluice.policies._acts import listed, names_listed, working_directory
+from sluice.policies._archives import UNPACKERS, unpacked, unpacked_into
 from sluice.policies._exfil import Pipeline
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import destroy_plan
@@ -325,14 +325,16 @@ class LineState:
             self.downloaded.update(s.removeprefix("./") for s in saved_by(name, args))
         elif INTERPRETER.fullmatch(name) and (code := code_of(words)) and "http" in code:
             self.downloaded.update(saved_downloads(code))  # php -r "copy('https://…', 'F')"
-        if name in _UNPACKERS and len(self.unpacked) < _VARIABLES:
+        if name in UNPACKERS and len(self.unpacked) < _VARIABLES:
             fetched = self._fetched()
             archive = [a.removeprefix("./") for a in operands(args, _UNPACK_VALUES)]
-            if fetched or self.downloaded.intersection(archive):
-                folder = _unpacked_into(name, args)
+            downloaded = self.downloaded.intersection(archive)
+            if fetched or downloaded:
+                folder = unpacked_into(name, args)
                 self.unpacked.add(folder)
-                if _ON_PATH.search(folder.rstrip("/") + "/x"):  # its programs, by the archive's
-                    self.unpacked_programs.update(basename(a) for a in archive)  # name or theirs
+                if _ON_PATH.search(folder.rstrip("/") + "/x"):  # its programs: by the archive's
+                    members = [m for m in unpacked(name, args) if not m.endswith("/")]  # or theirs
+                    self.unpacked_programs.update(map(basename, [*downloaded, *members]))
                 if (where := resolve(folder, self.cwd)) is not None:
                     self.unpacked.add(where.text)
 
@@ -448,17 +450,7 @@ def _switched_branch(args: Sequence[str]) -> str | None:
     return None
 
 
-_UNPACKERS = frozenset({"tar", "bsdtar", "unzip", "7z", "gunzip"})
 _UNPACK_VALUES = frozenset({"-C", "--directory", "-d"})
-
-
-def _unpacked_into(name: str, args: Sequence[str]) -> str:
-    """The folder ``tar -C D`` / ``unzip -d D`` unpacks into ("." when none is named)."""
-    for flag, value in pairwise(args):
-        if flag in ("-C", "--directory") or (name == "unzip" and flag == "-d"):
-            return value.removeprefix("./").rstrip("/") or "/"
-    given = [a.partition("=")[2] for a in args if a.startswith("--directory=")]
-    return given[0].removeprefix("./").rstrip("/") if given else "."
 
 
 def script_run(words: Sequence[str]) -> str | None:

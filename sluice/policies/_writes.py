@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
+from sluice.policies._archives import UNPACKERS, unpacked
 from sluice.policies._shell import Command, basename, short_option
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital
 from sluice.policies._wrappers import FETCHERS, operands, saved_by
@@ -26,7 +27,6 @@ _CONTAINER_COPIES = frozenset({"docker", "podman", "nerdctl", "kubectl", "oc"})
 _IN_PLACE = frozenset({"sed", "gsed", "perl", "ruby", "yq", "sd"})  # their -i rewrites files
 _EDITORS = frozenset({"ed", "ex", "vim", "vi", "nvim"})
 _PATCH_VALUES = frozenset({"-i", "--input", "-o", "--output", "-p", "-d", "-r", "-D", "-B"})
-_UNPACKERS = frozenset({"tar", "gtar", "bsdtar", "unzip"})
 
 
 # Settings of ~/.ssh/config that run a command or load code on the next ssh: a host block
@@ -75,8 +75,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return scripted and any(map(is_secret, operands(args, frozenset({"-c", "--cmd"}))))
     if name == "patch":  # patch FILE < diff
         return any(map(is_secret, operands(args, _PATCH_VALUES)[:1]))
-    if name in _UNPACKERS:  # tar x -C ~ .ssh/authorized_keys, unzip -o x.zip -d ~/.aws
-        written = _unpacked(name, args)
+    if name in UNPACKERS:  # tar x -C ~ .ssh/authorized_keys, unzip -o x.zip -d ~/.aws
+        written = unpacked(name, args)
         into = [w for w in written if w.endswith("/") and _folder(w, "")]  # a credential folder
         return any(map(is_secret, written)) or bool(into)
     if name == "dd":
@@ -103,26 +103,6 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
 
 
 _CMD_SWITCH = re.compile(r"/[A-Za-z](?::\w+)?")
-
-
-def _unpacked(name: str, args: Sequence[str]) -> list[str]:
-    """Where ``tar -x`` or ``unzip`` writes: each member named, under the folder it unpacks
-    into (``-C DIR``, ``-d DIR``), or that folder itself when it names none."""
-    if name == "unzip":
-        folder = next((b for a, b in pairwise(args) if a == "-d"), ".")
-        found = operands(args, frozenset({"-d", "-x", "-P"}))
-        members = found[1:]
-    else:
-        cluster = args[0] if args and not args[0].startswith("--") else ""
-        if "x" not in cluster.lstrip("-") and "--extract" not in args and "-x" not in args:
-            return []
-        folder = next((b for a, b in pairwise(args) if a in ("-C", "--directory")), ".")
-        takes = frozenset({"-C", "--directory", "-f", "--file", "-T", "-X"})
-        found = operands(args[1:] if cluster and not cluster.startswith("-") else args, takes)
-        archive = [b for a, b in pairwise(args) if a in ("-f", "--file")]
-        members = found if archive or "f" in cluster else found[1:]
-    base = folder.rstrip("/") or "/"
-    return [f"{base}/{m}" for m in members] if members else [f"{base}/"]
 
 
 def _key_replaced(args: Sequence[str], piped: str | None) -> bool:

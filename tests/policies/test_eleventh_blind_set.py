@@ -28,6 +28,12 @@ from tests.policies.verdicts import bash
             " && ls /usr/local/bin",
             None,
         ),
+        # tar's mode (xz) is no member it unpacks: the xz program run after is not the download.
+        (
+            "curl -sL https://x.example.dev/t.tar.gz | tar xz -C /usr/local/bin t"
+            " && xz -d notes.xz",
+            None,
+        ),
         ("unzip -o dist.zip -d build", None),
         ("cp ~/.ssh/config ~/.ssh/config.bak.$(date +%s)", None),
         ("docker volume ls -qf label=ci=true | xargs -r docker volume rm", None),
