@@ -14,6 +14,7 @@ from itertools import pairwise
 from sluice.policies._shell import basename, short_option
 
 __all__ = [
+    "CMD_SWITCH",
     "FEEDERS",
     "FETCHERS",
     "NSENTER_VALUES",
@@ -95,7 +96,8 @@ STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 """The names a program given a file to read takes for its standard input."""
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
 _CMD = frozenset({"cmd", "cmd.exe"})
-_CMD_SWITCH = re.compile(r"/[A-Za-z](?::\w+)?")
+CMD_SWITCH = re.compile(r"/[A-Za-z](?::\w+)?")
+"""A switch of cmd and its commands: ``/c``, ``/Y``, ``/D:x``."""
 
 
 def unwrap(words: Sequence[str]) -> tuple[list[str], bool]:
@@ -131,7 +133,7 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
         takes_value, positional = _WRAPPERS[name]
         via_xargs = via_xargs or name in FEEDERS
         i += 1
-        while i < len(words) and name in _CMD and _CMD_SWITCH.fullmatch(words[i]):
+        while i < len(words) and name in _CMD and CMD_SWITCH.fullmatch(words[i]):
             i += 1  # cmd's /c, /q, /d, /k
         while i < len(words) and words[i].startswith("-") and words[i] != "-":
             i += 2 if words[i] in takes_value else 1

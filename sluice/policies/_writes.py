@@ -11,7 +11,7 @@ from itertools import pairwise
 from sluice.policies._archives import UNPACKERS, unpacked
 from sluice.policies._shell import Command, basename, short_option
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital
-from sluice.policies._wrappers import FETCHERS, operands, saved_by
+from sluice.policies._wrappers import CMD_SWITCH, FETCHERS, operands, saved_by
 
 __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
@@ -21,7 +21,8 @@ _DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "p
 # Programs that make a filesystem (or swap) on a device, besides mkfs and its mkfs.TYPE.
 _FORMATTERS = frozenset({"mke2fs", "mkswap", "mkdosfs", "mkntfs", "mkexfatfs"})
 _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
-_COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "copy", "xcopy", "move"})
+# (cmd's copy and move are read as PowerShell's aliases of the same names, below.)
+_COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "xcopy"})
 # Copies out of a container or a pod: `docker cp web:/etc/app.yaml ~/.kube/config`.
 _CONTAINER_COPIES = frozenset({"docker", "podman", "nerdctl", "kubectl", "oc"})
 _IN_PLACE = frozenset({"sed", "gsed", "perl", "ruby", "yq", "sd"})  # their -i rewrites files
@@ -62,7 +63,7 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
     if name.lower() in _POWERSHELL_COPIES:  # Copy-Item F $HOME/.kube/config, cmd's copy /Y
-        args = [a for a in args if not _CMD_SWITCH.fullmatch(a)]
+        args = [a for a in args if not CMD_SWITCH.fullmatch(a)]
         return any(map(is_secret, _powershell_destination(args)))
     if name in FETCHERS:  # curl -o ~/.kube/config URL: the download is the file now
         return any(map(is_secret, saved_by(name, args)))
@@ -84,7 +85,7 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
     if name in _CONTAINER_COPIES and operands(args)[:1] == ["cp"]:
         name, args = "cp", operands(args)[1:]
     if name in _COPIES:
-        args = [a for a in args if not _CMD_SWITCH.fullmatch(a)]  # cmd's copy /Y
+        args = [a for a in args if not CMD_SWITCH.fullmatch(a)]  # xcopy /Y
         # The destination is the last operand, or the directory of -t; copying *from* a
         # credential file is a read. Into a folder (`~/.aws/`, `-t ~/.ssh`), each source
         # keeps its name there: `cp credentials ~/.aws/` writes ~/.aws/credentials.
@@ -100,9 +101,6 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         ]
         return any(map(is_secret, found[-1:] + directory + into))
     return False
-
-
-_CMD_SWITCH = re.compile(r"/[A-Za-z](?::\w+)?")
 
 
 def _key_replaced(args: Sequence[str], piped: str | None) -> bool:
