@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from sluice.policies._infra import drops_in_sql
-from sluice.policies._shell import basename
+from sluice.policies._shell import basename, quoted_text
 from sluice.policies._targets import is_credential, is_secret, resolve, vital
 
 __all__ = [
@@ -88,20 +88,13 @@ _HOME = re.compile(
     r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\))"
 )
 _HOME_MARK = "\x01"
-# A string literal: quoted (its escapes kept, undone by `_text`), or perl's `q{…}`/`qq(…)`
+# A string literal: quoted (its escapes kept, undone by `quoted_text`), or perl's `q{…}`/`qq(…)`
 # and ruby's `%q(…)`/`%(…)`/`%x{…}`, which quote with brackets.
 _LITERAL = re.compile(
     r"""'((?:[^'\\\n]|\\.){0,400})'|"((?:[^"\\\n]|\\.){0,400})"|`([^`\\\n]{0,400})`"""
     r"|(?<![\w$])(?:qq?|%[qQx]?)"
     r"(?:\{([^{}\n]{0,400})\}|\(([^()\n]{0,400})\)|\[([^\[\]\n]{0,400})\])"
 )
-_ESCAPE = re.compile(r"\\(.)")
-
-
-def _text(found: re.Match[str]) -> str:
-    """The text of a literal :data:`_LITERAL` found, a backslash's escape undone."""
-    text = next((group for group in found.groups() if group is not None), "")
-    return _ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 _DELETES = re.compile(
@@ -222,7 +215,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     marked = _HOME.sub(_HOME_MARK, code)
     reading = Reading()
     deletes = _DELETES.search(marked) is not None
-    literals = [(m.start(), m.end(), _text(m)) for m in _LITERAL.finditer(marked)]
+    literals = [(m.start(), m.end(), quoted_text(m)) for m in _LITERAL.finditer(marked)]
     if deletes:
         reading.destroys = _bare_vital(marked, literals)
     # A key given to log in with (`key_filename='~/.ssh/deploy'`) is used, not sent.
@@ -245,7 +238,9 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         # `rm -rf ${os.homedir()}`, "rm -rf #{ENV['HOME']}": the home folder in the command.
         joined = _JOINED.sub(lambda m: "~" + (m.group(3) or "") + m.group(1), marked)
         joined = _INTERPOLATED.sub("~", joined)
-        reading.shell_lines = [_text(m).replace(_HOME_MARK, "~") for m in _LITERAL.finditer(joined)]
+        reading.shell_lines = [
+            quoted_text(m).replace(_HOME_MARK, "~") for m in _LITERAL.finditer(joined)
+        ]
     reading.drops = _driver_drops(marked, literals)
     reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
     wipe = _WIPES_STORAGE.search(code) if "delete" in code else None

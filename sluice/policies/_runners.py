@@ -23,7 +23,7 @@ import re
 import shlex
 from collections.abc import Iterator, Sequence
 
-from sluice.policies._shell import basename, with_next
+from sluice.policies._shell import basename, quoted_text, unescaped, with_next
 
 __all__ = ["cron_commands", "lines_run", "recipe_lines"]
 
@@ -72,7 +72,7 @@ def lines_run(words: Sequence[str]) -> list[str]:
     if name in _AWKS:
         program = "\n".join(args)
         return [*map(_awk_command, _AWK_SYSTEM.finditer(program))] + [
-            _unescaped(found) for found in _AWK_RUNS.finditer(program)
+            quoted_text(found) for found in _AWK_RUNS.finditer(program)
         ]
     if name in _SEDS:
         return [found[1].strip() for s in _sed_scripts(args) for found in _SED_RUNS.finditer(s)]
@@ -97,9 +97,7 @@ def lines_run(words: Sequence[str]) -> list[str]:
 def _awk_command(found: re.Match[str]) -> str:
     """The command a ``system(…)`` runs: its strings and environment variables, joined."""
     pieces = _AWK_PIECE.finditer(found[1])
-    return "".join(
-        re.sub(r"\\(.)", r"\1", p[1]) if p[1] is not None else f"${p[2]}" for p in pieces
-    )
+    return "".join(unescaped(p[1]) if p[1] is not None else f"${p[2]}" for p in pieces)
 
 
 def _ssh_command(args: Sequence[str]) -> str:
@@ -109,11 +107,6 @@ def _ssh_command(args: Sequence[str]) -> str:
     while at < len(args) and args[at].startswith("-"):  # ssh's options, then the host
         at += 2 if args[at] in _SSH_VALUES else 1
     return " ".join(args[at + 1 :])
-
-
-def _unescaped(found: re.Match[str]) -> str:
-    text = next((group for group in found.groups() if group is not None), "")
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def _sed_scripts(args: Sequence[str]) -> list[str]:

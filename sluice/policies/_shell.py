@@ -33,7 +33,9 @@ __all__ = [
     "parse",
     "printf_output",
     "program",
+    "quoted_text",
     "short_option",
+    "unescaped",
     "with_next",
 ]
 
@@ -417,6 +419,21 @@ def program(words: Sequence[str]) -> str:
             return name
         duration = duration or name == "timeout"
     return ""
+
+
+_BACKSLASHED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def unescaped(text: str) -> str:
+    """``text`` with each backslash's escape undone (``\\"`` is ``"``), as a quoted
+    string in most languages reads."""
+    return _BACKSLASHED.sub(r"\1", text) if "\\" in text else text
+
+
+def quoted_text(found: re.Match[str]) -> str:
+    """The text a pattern of alternative quotings found: its first group that matched,
+    its escapes undone."""
+    return unescaped(next((group for group in found.groups() if group is not None), ""))
 
 
 def with_next(words: Sequence[str]) -> Iterator[tuple[str, str]]:
