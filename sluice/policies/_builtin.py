@@ -60,6 +60,7 @@ from sluice.policies._line import (
     runs_download,
     runs_fetched_text,
     script_run,
+    shell_script,
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import cron_commands, lines_run, recipe_lines
@@ -230,9 +231,8 @@ def _command_lines(value: Any) -> Iterator[str]:
 def _argv_line(argv: list[str]) -> str:
     """The command line an argv runs: a shell's script as it is (Codex's ``["bash", "-lc",
     SCRIPT]``), anything else quoted word by word."""
-    if len(argv) == 3 and basename(argv[0]) in SHELLS and re.fullmatch(r"-[a-z]*c", argv[1]):
-        return argv[2]
-    return shlex.join(argv)
+    script = shell_script(argv) if len(argv) == 3 else None
+    return script if script is not None else shlex.join(argv)
 
 
 def strings(value: Any) -> Iterator[str]:

@@ -51,6 +51,7 @@ __all__ = [
     "runs_download",
     "runs_fetched_text",
     "script_run",
+    "shell_script",
 ]
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash"})
@@ -515,7 +516,7 @@ def fed_script(words: Sequence[str]) -> FedScript | None:
     if at is None:
         return None
     inner, _ = unwrap(words[at:])
-    if (script := _shell_script(inner)) is None:
+    if (script := shell_script(inner)) is None:
         return None
     item = "{}" if basename(words[at]) == "parallel" else ""
     options = words[at + 1 : len(words) - len(inner)]
@@ -531,11 +532,15 @@ def fed_script(words: Sequence[str]) -> FedScript | None:
     return FedScript(script, item)
 
 
-def _shell_script(words: Sequence[str]) -> str | None:
-    """The script a shell is given to run (``sh -c SCRIPT``), or None."""
-    if not words or basename(words[0]) not in SHELLS or "-c" not in words[1:-1]:
+_COMMAND_OPTION = re.compile(r"-[a-z]*c")  # -c, and clusters ending in it: bash -lc
+
+
+def shell_script(words: Sequence[str]) -> str | None:
+    """The script a shell is given to run (``sh -c SCRIPT``, ``bash -lc SCRIPT``), or None."""
+    if not words or basename(words[0]) not in SHELLS:
         return None
-    return words[words.index("-c") + 1]
+    at = next((i for i, w in enumerate(words[1:-1], 1) if _COMMAND_OPTION.fullmatch(w)), None)
+    return None if at is None else words[at + 1]
 
 
 # What a download printed, as a substitution's output in a variable reads (`C=$(curl …)`).
@@ -547,7 +552,7 @@ def runs_fetched_text(words: Sequence[str]) -> bool:
     held in a variable (``C=$(curl -fsSL URL); bash -c "$C"``, ``eval "$C"``)."""
     if not any("…)" in word for word in words):
         return False
-    script = _shell_script(words)
+    script = shell_script(words)
     if script is None and basename(words[0]) in _SOURCES:
         script = " ".join(words[1:])
     return script is not None and _FETCHED_TEXT.search(script) is not None
