@@ -55,10 +55,13 @@ _ONE_WORD = re.compile(r"[^\s;&|()`$<>]*")
 _UNESCAPE = re.compile(r"\\([\"\\$`])")  # what a backslash escapes inside double quotes
 _OPENERS = frozenset({"$(", "<("})  # and an opening backquote
 _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
-# Programs that run the command in their arguments.
-_PREFIXES = frozenset(
-    {"sudo", "doas", "env", "command", "exec", "nohup", "time", "nice", "xargs", "timeout"}
-)
+# Programs that run the command in their arguments, and how many operands of their own come
+# before it.
+_PREFIXES = {
+    **dict.fromkeys(("sudo", "doas", "env", "command", "exec", "nohup", "time", "nice"), 0),
+    "xargs": 0,
+    "timeout": 1,  # its duration comes first
+}
 TEXT_PROGRAMS = frozenset(
     {"echo", "printf", "git", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk"}
     | {"jq", "yq", "gh", "tr", "test", "[", "[[", "export", "alias", "logger", "curl", "http"}
@@ -410,14 +413,15 @@ def _here_documents(text: str, pos: int, delimiters: list[str]) -> tuple[str, in
 def program(words: Sequence[str]) -> str:
     """The program ``words`` run: the first word after prefixes (``sudo``, ``env``, …),
     options and ``VAR=value`` assignments, without its directory."""
-    duration = False  # timeout's own operand comes first
+    own = 0  # operands of the prefix before its command (timeout's duration)
     for word in words:
         name = basename(word)
-        if duration and not word.startswith("-"):
-            duration = False
-        elif name not in _PREFIXES and not word.startswith("-") and "=" not in word:
+        if own and not word.startswith("-"):
+            own -= 1
+        elif name in _PREFIXES:
+            own = _PREFIXES[name]
+        elif not word.startswith("-") and "=" not in word:
             return name
-        duration = duration or name == "timeout"
     return ""
 
 
