@@ -63,7 +63,7 @@ from sluice.policies._line import (
     shell_script,
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
-from sluice.policies._runners import cron_commands, lines_run, recipe_lines
+from sluice.policies._runners import lines_run, scheduled_lines
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital, windows_paths
@@ -123,8 +123,6 @@ _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to)
 _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
 _FED = 8  # the items a feeder gives a shell's script that are read, at most
-_MAKES = frozenset({"make", "gmake", "just"})
-_MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile")
 # How much of what calls of functions and aliases run is read per tool call, in characters:
 # each call is its body read again, so a function calling itself many times would otherwise
 # be read a number of times that grows as a power of its length. A fixed part, and a
@@ -399,7 +397,8 @@ class _Rules:
             self.line(ran, cwd, depth + 1, state)
         # What a program runs from its options or its own script: awk's system(), tar
         # --to-command, ssh's ProxyCommand, a makefile's recipes, a crontab's jobs, ...
-        for run in [*lines_run(words), *_scheduled(command, words, state)]:
+        scheduled = scheduled_lines(words, command.heredoc, state.written, state.printed)
+        for run in [*lines_run(words), *scheduled]:
             self.line(run, cwd, depth + 1, state)
         source = compiled_source(words)  # go run x.go
         if source in state.written:
@@ -449,27 +448,6 @@ class _Rules:
             self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
         for shell_line in reading.shell_lines:
             self.line(shell_line, cwd, depth + 1)
-
-
-def _scheduled(command: Command, words: list[str], state: LineState) -> list[str]:
-    """The command lines ``make`` or ``just`` runs from a makefile the line writes or feeds
-    it (``make -f - <<EOF``), and the jobs ``crontab`` installs from what the line printed
-    (``(crontab -l; echo '0 3 * * * …') | crontab -``) or wrote."""
-    name = basename(words[0]) if words else ""
-    if name not in _MAKES and name != "crontab":
-        return []
-    args = words[1:]
-    files = [b for a, b in pairwise(args) if a in ("-f", "--file", "--justfile")]
-    if name in _MAKES:
-        texts = [command.heredoc] if "-" in files else []
-        texts += [state.written[f] for f in files or _MAKEFILES if f in state.written]
-        return [line for text in texts for line in recipe_lines(text)]
-    if name == "crontab" and not {"-l", "-r", "-e"} & set(args):
-        given = [a for a in args if not a.startswith("-") or a == "-"]
-        table = command.heredoc + "\n".join(state.printed[-4:]) if given in ([], ["-"]) else ""
-        table += "\n".join(state.written[f] for f in given if f in state.written)
-        return cron_commands(table)
-    return []
 
 
 def _here_string(words: Sequence[str]) -> str:

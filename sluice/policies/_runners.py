@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import pairwise
 
 from sluice.policies._shell import basename, quoted_text, unescaped, with_next
 
-__all__ = ["cron_commands", "lines_run", "recipe_lines"]
+__all__ = ["cron_commands", "lines_run", "recipe_lines", "scheduled_lines"]
 
 _AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
 _SEDS = frozenset({"sed", "gsed"})
@@ -59,6 +60,8 @@ _TCL_BRACED = re.compile(r"\{([^{}]*)\}")
 # A crontab line's schedule: five fields, or a nickname (`@reboot`, `@daily`).
 _CRON_JOB = re.compile(r"^[ \t]*(?:@\w+|(?:\S+[ \t]+){4}\S+)[ \t]+(.+)$", re.MULTILINE)
 _CRON_SETTING = re.compile(r"[ \t]*(?:#|[A-Za-z_]\w*[ \t]*=)")
+_MAKES = frozenset({"make", "gmake", "just"})
+_MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile")
 # A recipe's line in a makefile or a justfile: indented under its target.
 _RECIPE = re.compile(r"^(?:\t|    )\s*[-@+]*\s*(.+)$", re.MULTILINE)
 
@@ -179,6 +182,30 @@ def _started(args: Sequence[str]) -> list[str]:
     if not program:
         return []
     return [" ".join([program, *(item.strip() for item in listed.split(",") if item.strip())])]
+
+
+def scheduled_lines(
+    words: Sequence[str], heredoc: str, written: Mapping[str, str], printed: Sequence[str]
+) -> list[str]:
+    """The command lines ``make`` or ``just`` (``words``, unwrapped) runs from a makefile
+    the line wrote (``written``: the files the line wrote, by name) or feeds it (``make -f -
+    <<EOF``), and the jobs ``crontab`` installs from what the line printed (``printed``:
+    ``(crontab -l; echo '0 3 * * * …') | crontab -``) or wrote."""
+    name = basename(words[0]) if words else ""
+    if name not in _MAKES and name != "crontab":
+        return []
+    args = words[1:]
+    files = [b for a, b in pairwise(args) if a in ("-f", "--file", "--justfile")]
+    if name in _MAKES:
+        texts = [heredoc] if "-" in files else []
+        texts += [written[f] for f in files or _MAKEFILES if f in written]
+        return [line for text in texts for line in recipe_lines(text)]
+    if {"-l", "-r", "-e"} & set(args):
+        return []  # lists, removes or edits the table
+    given = [a for a in args if not a.startswith("-") or a == "-"]
+    table = heredoc + "\n".join(printed[-4:]) if given in ([], ["-"]) else ""
+    table += "\n".join(written[f] for f in given if f in written)
+    return cron_commands(table)
 
 
 def cron_commands(table: str) -> list[str]:
