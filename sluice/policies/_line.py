@@ -90,8 +90,8 @@ class LineState:
     def __init__(self, line: str, cwd: str | None, caller: LineState | None = None) -> None:
         """``caller``: the line whose function or alias runs this one, which goes on from
         where the call stands: its definitions, variables, branch and written files stay."""
-        # Every docker volume: `docker volume ls -q`, not those a filter or a grep picks (the
-        # dangling ones are every volume no container uses, what `docker volume prune` deletes).
+        # Every docker volume: `docker volume ls -q`, not those a filter (`--filter`, `-qf`)
+        # or a grep picks.
         self.lists_volumes = "volume ls" in line and not _VOLUMES_NARROWED.search(line)
         # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
         # Every resource of a kind, or every release: `kubectl get ns`, `helm ls -q`, not

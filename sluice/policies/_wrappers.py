@@ -19,6 +19,7 @@ __all__ = [
     "FETCHERS",
     "NSENTER_VALUES",
     "STDIN",
+    "here_string",
     "operands",
     "read_variables",
     "referenced",
@@ -178,6 +179,15 @@ FETCHERS = frozenset(
 )
 
 
+# The option that names the file wget and aria2c save to; without it, the URL's name.
+_NAMES_FILE = {"wget": "-O", "aria2c": "-o"}
+
+
+def here_string(words: Sequence[str]) -> str:
+    """The text a command is given as a here-string (``<<< "$HOME"``), or ``""``."""
+    return next((b for a, b in pairwise(words) if a == "<<<"), "")
+
+
 def saved_by(name: str, args: Sequence[str]) -> list[str]:
     """The files ``curl -o F`` / ``wget -O F`` save (``-O`` alone: named after the URL),
     also at the end of a cluster (``curl -sSLo F``, ``wget -qO F``)."""
@@ -198,8 +208,8 @@ def saved_by(name: str, args: Sequence[str]) -> list[str]:
     saved += [b for a, b in pairwise(args) if name == "aria2c" and a == "--out"]
     saved += [b for a, b in pairwise(args) if a.lower() in ("-outfile", "-outf")]  # PowerShell
     remote_name = any(a[:1] == "-" and a[1:2] != "-" and "O" in a for a in args)
-    named = {"wget": "-O", "aria2c": "-o"}
-    if (name == "curl" and remote_name) or (name in named and named[name] not in args):
+    names_file = _NAMES_FILE.get(name)
+    if (name == "curl" and remote_name) or (names_file is not None and names_file not in args):
         saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
     return [s for s in saved if s != "-"]
 

@@ -11,7 +11,7 @@ from itertools import pairwise
 from sluice.policies._archives import UNPACKERS, unpacked
 from sluice.policies._shell import Command, basename, short_option
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital
-from sluice.policies._wrappers import CMD_SWITCH, FETCHERS, operands, saved_by
+from sluice.policies._wrappers import CMD_SWITCH, FETCHERS, here_string, operands, saved_by
 
 __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
@@ -109,8 +109,7 @@ def _key_replaced(args: Sequence[str], piped: str | None) -> bool:
     y``, ``yes |``, ``echo y |``) says yes, so the key there is lost."""
     if any(a[:1] == "-" and a[1:2] in _KEYGEN_MODES for a in args):
         return False  # -y prints the public key, -l a fingerprint, -p re-encrypts in place
-    given = [b for a, b in pairwise(args) if a == "<<<"]
-    answer = (given[0] if given else piped or "").strip().lower()
+    answer = (here_string(args) or piped or "").strip().lower()
     files = [b for a, b in pairwise(args) if a == "-f"]
     files += [a[2:] for a in args if a.startswith("-f") and len(a) > 2]
     return answer.startswith("y") and any(map(is_secret, files))
