@@ -21,6 +21,7 @@ from sluice.policies._shell import (
     basename,
     printf_output,
     program,
+    unknown_output,
     with_next,
 )
 from sluice.policies._targets import resolve
@@ -544,7 +545,7 @@ def shell_script(words: Sequence[str]) -> str | None:
 
 
 # What a download printed, as a substitution's output in a variable reads (`C=$(curl …)`).
-_FETCHED_TEXT = re.compile(r"\$\((?:" + "|".join(map(re.escape, sorted(FETCHERS))) + r")…\)")
+_FETCHED_TEXT = re.compile("|".join(re.escape(unknown_output(f)) for f in sorted(FETCHERS)))
 
 
 def runs_fetched_text(words: Sequence[str]) -> bool:

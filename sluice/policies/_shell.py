@@ -36,6 +36,7 @@ __all__ = [
     "quoted_text",
     "short_option",
     "unescaped",
+    "unknown_output",
     "with_next",
 ]
 
@@ -265,6 +266,11 @@ def parse(
     return commands
 
 
+def unknown_output(name: str) -> str:
+    """How a word holds what ``$(name …)`` prints when it is not known: ``$(curl…)``."""
+    return f"$({name}…)"
+
+
 def _printed(words: Sequence[str], piped_from: Command | None = None) -> str:
     """What a substituted command prints, when it is plain (``echo``'s operands, ``printf``'s
     format filled, ``.`` for ``pwd``, ``eval echo ~$USER``'s ``~``, ``base64 -d`` of what
@@ -276,7 +282,7 @@ def _printed(words: Sequence[str], piped_from: Command | None = None) -> str:
         known = _output(list(words[words.index(name) :]) if name in words else list(words))
         if known is not None:
             return known
-    return "$(" + name + "…)"
+    return unknown_output(name)
 
 
 # A substitution inside quotes whose output is known without running anything: echo,
