@@ -251,8 +251,10 @@ class _Rules:
     def __init__(self, enabled: frozenset[str]) -> None:
         self.enabled = enabled
         self.found: Finding | None = None
-        # What calls of functions and aliases may have read again, in characters.
+        # What calls of functions and aliases may have read again, in characters, and the
+        # calls read (a function calling itself many times is read once where nothing changed).
         self.calls_left = _CALLS
+        self.called: set[tuple[object, ...]] = set()
 
     def flag(self, rule: str, reason: str) -> None:
         if self.found is None and rule in self.enabled:
@@ -392,7 +394,11 @@ class _Rules:
         if depth >= _DEPTH:
             return
         ran = state.runs(words)  # cleanup() { rm -rf "$1"; }; cleanup ~
-        if ran is not None and len(ran) <= self.calls_left:
+        # The same call where the line stands the same (its folder, branch and variables)
+        # reads the same, so it is read once.
+        call = (depth, cwd, state.branch, tuple((k, *v) for k, v in state.loops.items()), ran)
+        if ran is not None and call not in self.called and len(ran) <= self.calls_left:
+            self.called.add(call)
             self.calls_left -= len(ran)
             self.line(ran, cwd, depth + 1, state)
         # What a program runs from its options or its own script: awk's system(), tar

@@ -228,6 +228,8 @@ def test_a_fork_bomb_printed_is_text(command: str, rule: str | None) -> None:
         # A function's body goes on from where its call stands: variables set before, the
         # branch switched to, a function it runs at the exit.
         ('TARGET=~; f() { rm -rf "$TARGET"; }; f', "wipe_root_or_home"),
+        # Called again where a variable changed, it is read again.
+        ('T=/tmp/x; f() { rm -rf "$T"; }; f; T=~; f', "wipe_root_or_home"),
         ("gpf() { git push --force origin HEAD; }; git checkout main && gpf", "force_push_default"),
         ('wipe() { rm -rf "$HOME"/*; }; trap wipe EXIT; make test', "wipe_root_or_home"),
         # Everyday: the same on a temporary folder, or another branch.
@@ -272,6 +274,9 @@ def test_definitions_are_read_in_linear_time(line: str) -> None:
 def test_a_function_calling_itself_many_times_is_read_in_bounded_time() -> None:
     body = "; ".join(["f"] * 2_000)
     assert bash(f"f() {{ {body}; }}; f") is None  # in well under a second
+    # Bounded, and still read: the call of it given the home folder deletes it.
+    assert bash(f'f() {{ {body}; rm -rf "$1"; }}; f ~') == "wipe_root_or_home"
+    assert bash('f() { f; f; f; f; f; f; f; f; rm -rf "$1"; }; f ~') == "wipe_root_or_home"
 
 
 def test_a_function_padded_long_is_still_read_when_called() -> None:
