@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -55,10 +55,12 @@ from sluice.policies._line import (
     decoded,
     fed_script,
     has_script,
+    own_code,
     printed,
     read_files,
     runs_download,
     runs_fetched_text,
+    runs_its_text,
     script_run,
     shell_script,
 )
@@ -67,7 +69,7 @@ from sluice.policies._runners import lines_run, scheduled_lines
 from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital, windows_paths
-from sluice.policies._wrappers import here_string, unwrap
+from sluice.policies._wrappers import POWERSHELLS, here_string, unwrap
 from sluice.policies._writes import (
     powershell_writes,
     runs_commands,
@@ -319,8 +321,12 @@ class _Rules:
             state.follow(command)
             if command.after not in _SUBSTITUTIONS and command.after != "|":
                 state.listing, state.listing_names = [], None
-        if runs_download(commands) or (POWERSHELL_RUNS_TEXT.search(line) and runs_fetched(line)):
-            self.flag("download_exec", DOWNLOAD)  # … | sh; PowerShell's iex (iwr …)
+        if runs_download(commands) or (
+            POWERSHELL_RUNS_TEXT.search(line)
+            and runs_fetched(code := own_code(line))
+            and POWERSHELL_RUNS_TEXT.search(code)
+        ):  # … | sh; PowerShell's iex (iwr …), not as text (echo 'iwr … | iex' >> docs.md)
+            self.flag("download_exec", DOWNLOAD)
 
     def command(
         self, command: Command, state: LineState, depth: int, piped_on: bool = False
@@ -349,6 +355,9 @@ class _Rules:
                 self.line(line, cwd, depth + 1, state)
         for expanded in state.expand(command):  # once: values are not expanded again
             self.command(expanded, state, _DEPTH, piped_on)
+        powershell = words in ([], ["-"]) and _runs_powershell(command.words)
+        if powershell and (text := printed(producer)):  # echo 'iex (iwr …)' | pwsh -Command -
+            self.line(" ".join(text), cwd, depth + 1)
         if not words:
             return
         name = basename(words[0])
@@ -370,6 +379,7 @@ class _Rules:
                 other_database=other_database(command.words, state.loops, command.inside),
                 lists_objects=state.lists_objects,
                 shown=not (command.redirects or command.feeds or piped_on),
+                cli_args=_cli_args(command.words, state.loops),
             )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):
@@ -387,7 +397,11 @@ class _Rules:
         if reason := wipes_disk(command, words):
             self.flag("disk_wipe", reason)
         script = (script_run(words) or "").removeprefix("./")
-        if (script and state.runs_downloaded(script)) or state.runs_downloaded_program(words[0]):
+        # (A path quoted as another program's operand is read as a line too, and runs nothing:
+        # `cp -r "$T"/data .` after `git clone URL "$T"`.)
+        runs = not command.inside or runs_its_text(command.inside[-1])
+        downloaded = bool(script) and state.runs_downloaded(script)
+        if runs and (downloaded or state.runs_downloaded_program(words[0])):
             self.flag("download_exec", DOWNLOAD)
         if runs_fetched_text(words):  # C=$(curl -fsSL URL); bash -c "$C"
             self.flag("download_exec", DOWNLOAD)
@@ -441,6 +455,8 @@ class _Rules:
             self.flag("kubectl_delete_all", f"{name} one-liner deletes a Kubernetes namespace")
         if reading.wipes_storage:
             self.flag("cloud_storage_wipe", f"{name} one-liner deletes stored data")
+        if reading.deletes_cloud:
+            self.flag("gcloud_delete", f"{name} one-liner deletes cloud resources")
         if reading.destroys:
             self.flag("wipe_root_or_home", f"{name} one-liner deletes {reading.destroys}")
         if reading.sends_credential:
@@ -450,7 +466,29 @@ class _Rules:
             self.flag("download_exec", f"{name} one-liner runs code it downloads, unread")
         if reading.writes_secret:
             self.flag("credential_write", _CREDENTIALS)
+        if reading.writes_disk:
+            self.flag("disk_wipe", f"{name} one-liner writes onto the disk {reading.writes_disk}")
         if reading.forks_forever:
             self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
         for shell_line in reading.shell_lines:
             self.line(shell_line, cwd, depth + 1)
+
+
+def _cli_args(words: Sequence[str], variables: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """The options terraform takes from the environment (``TF_CLI_ARGS_apply=-destroy``),
+    set earlier in the line or before the command."""
+    given = {k: v[-1] for k, v in variables.items() if k.startswith(_TF_ARGS) and v}
+    for word in words:
+        if word.startswith(_TF_ARGS):
+            key, _, value = word.partition("=")
+            given[key] = value
+    return given
+
+
+_TF_ARGS = "TF_CLI_ARGS"
+
+
+def _runs_powershell(words: Sequence[str]) -> bool:
+    """Whether ``words`` start PowerShell (which then runs what is piped into it, given no
+    command or ``-Command -``)."""
+    return any(basename(word).lower() in POWERSHELLS for word in words[:4])

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sluice.policies._shell import basename, short_option, with_next
-from sluice.policies._targets import resolve
+from sluice.policies._targets import resolve, vital
 from sluice.policies._wrappers import NSENTER_VALUES
 
 __all__ = ["RUNTIMES", "Inside", "container_run", "subcommand"]
@@ -68,6 +68,7 @@ _GLOBAL_VALUES = frozenset(
     {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert"}
     | {"--tlscert", "--tlskey", "--url", "--connection", "--remote", "--root", "--runroot"}
 )
+_EVERY_NAME = re.compile(r"\.?\*")  # a glob of every name in a folder: `*`, `.*`
 _READ_ONLY = frozenset({"ro", "readonly", "ro=true", "readonly=true", "ro=1", "readonly=1"})
 # A bind mount's source is a host path; a bare name (`-v data:/data`) is a named volume.
 _HOST_SOURCE = re.compile(r"[/~.$]")
@@ -132,11 +133,13 @@ def container_run(words: Sequence[str], cwd: str | None) -> Inside | None:
     mounts = sorted(mounts[:_MOUNTS], key=lambda m: len(m.target), reverse=True)
     root, command = _chroot(command)
 
-    def host(path: str) -> str:
-        return _host_path(path, workdir, mounts, root)
+    def host(path: str, whole: bool = True) -> str:
+        return _host_path(path, workdir, mounts, root, whole)
 
     seen = [_SEEN_PATH.sub(lambda m: host(m.group()), word) for word in command]
-    return Inside(shlex.join(seen), host(workdir if root == "/" else "/"))
+    if host("/") == _CONTAINER_ROOT:  # its own root: rm's guard of it guards no host folder
+        seen = [word for word in seen if word != "--no-preserve-root"]
+    return Inside(shlex.join(seen), host(workdir if root == "/" else "/", whole=False))
 
 
 def _repository(image: str) -> str:
@@ -232,10 +235,13 @@ def _resolved(source: str, cwd: str | None) -> str:
     return where.text if where is not None else source
 
 
-def _host_path(path: str, workdir: str, mounts: Sequence[_Mount], root: str = "/") -> str:
+def _host_path(
+    path: str, workdir: str, mounts: Sequence[_Mount], root: str = "/", whole: bool = True
+) -> str:
     """The host path of ``path`` as the container sees it (under ``root`` when it was
     chrooted there): under a writable bind mount, the mounted host folder's; else in the
-    container's own filesystem."""
+    container's own filesystem. ``whole``: ``path`` is acted on whole (an operand), so a
+    folder holding a mount reaches the mounted folder; not so a working directory."""
     start, slash, rest = path.partition("/")
     if start in ("~", "$HOME", "${HOME}"):
         path = _HOME + slash + rest
@@ -248,4 +254,11 @@ def _host_path(path: str, workdir: str, mounts: Sequence[_Mount], root: str = "/
         if mount.target == "/" or seen == mount.target or seen.startswith(mount.target + "/"):
             rest = seen[len(mount.target.rstrip("/")) :]
             return (mount.source.rstrip("/") + rest) or "/"
+    # A folder that holds a mount (`/`, `/*` over `-v $HOME:/data`): what is done to all of
+    # it is done to the mounted host folder, the one that matters most if it holds several.
+    folder, _, last = seen.rpartition("/")
+    folder = (folder if _EVERY_NAME.fullmatch(last) else seen).rstrip("/") + "/"
+    held = [m.source for m in mounts if m.target.startswith(folder)] if whole else []
+    if held:
+        return max(held, key=lambda source: vital(resolve(source, None)) is not None)
     return _CONTAINER_ROOT + seen.rstrip("/")

@@ -1,8 +1,9 @@
 """Fork bombs in a shell line: a function that starts itself twice, at least once in the
 background or through a pipe (``:(){ :|:& };:``, ``b() { b & b; }; b``, ``function f { f|f&
 }; f``, fish's ``function f; f | f &; end; f``), then called; a batch file's ``%0|%0``; an
-endless loop that starts a background process each turn. What ``echo`` or ``printf`` is
-given to print, quoted, is text, not one (``echo ':(){ :|:& };:' >> notes.md``).
+endless loop that starts a background process each turn. What a line gives a program as
+text is not one (``echo ':(){ :|:& };:' >> notes.md``, ``git commit -m '… :(){ :|:& };:
+…'``), nor is a here-document no shell reads (``cat > bomb.txt <<'EOF'``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import re
 
 from sluice.policies._functions import definitions
+from sluice.policies._line import own_code
 
 __all__ = ["forks_forever"]
 
+# What any fork bomb below needs: a function's `()` or keyword, a loop, a batch file's `%0`.
+_MAY_FORK = re.compile(r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0")
 _FORKS = re.compile(r"(?<![|&])[|&](?![|&])")  # a pipe or a background `&`, not `||`, `&&`
 _ENDLESS = re.compile(
     r"\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)\s*;\s*do\s+[^;&\n]{1,200}&\s*(?:;\s*)?done"
@@ -22,19 +26,15 @@ _ENDLESS = re.compile(
 _FISH = re.compile(r"\bfunction\s+(?P<name>[^\s;|&]+)\s*;(?P<body>[^\n]{0,200}?)\bend\b")
 _BOUNDARY = r"(?:^|(?<=[\s|&;(){}'\"`]))"
 _END = r"(?=$|[\s|&;(){}'\"`])"
-# What echo or printf is given to print, quoted, where a command starts: text (`echo
-# ':(){ :|:& };:' >> notes.md`), not code. Printed into a shell or a script that is run,
-# it is read there as the line it is.
-_PRINTED = re.compile(
-    r"(?:^|(?<=[;&\n{]))\s*(?:echo|printf)(?:\s+-[a-zA-Z]+)*"
-    r"(?:\s+(?:'[^']*'|\"(?:[^\"\\]|\\.)*\"))+"
-)
 
 
 def forks_forever(line: str) -> bool:
-    """Whether ``line`` holds a fork bomb under any name, or an endless spawning loop."""
-    if "echo" in line or "printf" in line:
-        line = _PRINTED.sub(" echo ''", line)
+    """Whether ``line`` holds a fork bomb under any name, or an endless spawning loop, in
+    its own code (not in what it quotes: a shell given that reads it as a line)."""
+    if _MAY_FORK.search(line) is None:
+        return False  # neither a function nor a loop: the common case, decided at once
+    if "'" in line or '"' in line or "<<" in line:
+        line = own_code(line)
     if _ENDLESS.search(line):
         return True
     found = [(d.name, d.body, d.end) for d in definitions(line)]

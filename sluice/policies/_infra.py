@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from sluice.policies._containers import RUNTIMES, subcommand
@@ -44,6 +44,8 @@ class Seen:
     other_database: bool = False  # the command names a non-local one (RAILS_ENV=production)
     lists_objects: bool = False  # the line lists every object of a bucket (list-objects-v2)
     shown: bool = False  # its output goes to the terminal: not piped, redirected or substituted
+    # Options terraform takes from its environment (TF_CLI_ARGS, TF_CLI_ARGS_apply), by name.
+    cli_args: Mapping[str, str] = field(default_factory=dict)
 
 
 _SQL_CLIENTS = frozenset(
@@ -179,6 +181,8 @@ def other_database(
 def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
     words = _package_command(words)  # npx supabase db reset --linked
     name, args = basename(words[0]), list(words[1:])
+    if _CMDLETS.get(name.lower()) == "drop_database":
+        return f"{name} deletes a database"
     if name in ("dropdb", "dropuser"):
         return f"{name} deletes a database"
     if name == "mysqladmin" and "drop" in args:
@@ -207,7 +211,8 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         kind = _AZ_DATABASES.intersection(verbs[1:4])
         if kind and "delete" in verbs[1:5]:  # az sql db delete, az cosmosdb sql database delete
             return f"az {verbs[0]} {min(kind)} delete deletes a database"
-    runs_sql = name in _SQL_CLIENTS or any(basename(w) in _SQL_CLIENTS for w in args)
+    runs_sql = name in _SQL_CLIENTS or name.lower() == "invoke-sqlcmd"
+    runs_sql = runs_sql or any(basename(w) in _SQL_CLIENTS for w in args)
     runs_sql = runs_sql or _runs_sql(name, verbs)  # aws rds-data execute-statement --sql …
     if not runs_sql and not ("prisma" in words[:2] and "execute" in args):
         return None
@@ -241,6 +246,9 @@ def _on_another_host(name: str, args: Sequence[str]) -> bool:
     if name in _REMOTE_RUNNERS:
         return True
     hosts = [b for a, b in pairwise(args) if a in ("-h", "--host", "-u", "--uri", "--url")]
+    if name in ("sqlcmd", "Invoke-Sqlcmd"):  # SQL Server's: -S tcp:db.prod,1433
+        servers = [b for a, b in pairwise(args) if a in ("-S", "-ServerInstance")]
+        hosts += [server.removeprefix("tcp:").partition(",")[0] for server in servers]
     hosts += [a.partition("=")[2] for a in args if a.startswith(("--host=", "host="))]
     hosts += [a.partition("=")[2] if a[:1] == "-" else a for a in args if "://" in a]
     return any(not _LOCAL_URL.fullmatch(h) and not _LOCAL_HOST.fullmatch(h) for h in hosts)
@@ -323,7 +331,7 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
         name = words[0]
     if name not in _IAC:
         return None
-    rest = words[1:]
+    rest = list(words[1:])
     # The subcommand: the first operand (`terraform -chdir=x destroy`, `terragrunt run-all
     # destroy`, `npx cdk destroy`), or `destroy` where no option takes it as its value (a
     # plan's `-out destroy` is no destroy).
@@ -333,6 +341,9 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     sub = commands[:1]
     if sub and sub[0] in _READS_ONLY:
         return None
+    # TF_CLI_ARGS=-destroy, TF_CLI_ARGS_apply=-destroy: options terraform adds to its own.
+    for variable in ("TF_CLI_ARGS", f"TF_CLI_ARGS_{sub[0]}" if sub else ""):
+        rest += seen.cli_args.get(variable, "").split()
     if any(w == "destroy" and p not in _IAC_VALUES for p, w in pairwise(["", *rest])):
         return f"{name} destroy deletes the managed infrastructure"
     if "apply" in commands and ("-destroy" in rest or "--destroy" in rest):
@@ -398,6 +409,10 @@ _EVERY_OBJECT = re.compile(  # `gs://b/**`, `gs://b/*`, `s3://b/logs/**`: not `g
 
 def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     name, args = basename(words[0]), list(words[1:])
+    if _CMDLETS.get(name.lower()) == "cloud_storage_wipe":
+        emptied = _BUCKET_CMDLETS.get(name.lower())  # (else the bucket must be empty)
+        if emptied is None or any(a.lower() == emptied for a in args):
+            return f"{name} deletes stored data"
     positional = operands(args, _AWS_VALUES)
     if seen.lists_objects and _deletes_each(name, positional, seen.fed):
         return f"{name} deletes, one by one, every object the line lists in the bucket"
@@ -467,6 +482,8 @@ def _deletes_each(name: str, positional: Sequence[str], fed: bool) -> bool:
 
 def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
+    if _CMDLETS.get(name.lower()) == "gcloud_delete":
+        return f"{name} deletes cloud resources"
     if name == "az":
         return _az_deletes(words)
     if name in ("aws", "eksctl"):
@@ -533,9 +550,67 @@ def _cloud_cli_deletes(name: str, words: Sequence[str]) -> str | None:
         return f"heroku {destroys[0]} deletes cloud resources" if destroys else None
     if not verbs or verbs[0] in _CLOUD_CLIS[name]:
         return None
-    if verb := next((v for v in verbs if v in _DELETE_VERBS), None):
+    # (ibmcloud's verbs are hyphenated: `ibmcloud is instance-delete`.)
+    deletes = [v for v in verbs if v in _DELETE_VERBS or v.endswith(("-delete", "-rm"))]
+    if verb := next(iter(deletes), None):
         return f"{name} {' '.join(verbs[: verbs.index(verb) + 1])} deletes cloud resources"
     return None
+
+
+# PowerShell's cloud modules (Az, AWS.Tools, GoogleCloud): their cmdlets that delete what a
+# rule protects, by the rule (named in lower case: PowerShell ignores case).
+_CMDLETS = {
+    **dict.fromkeys(
+        [
+            "remove-azresourcegroup",
+            "remove-azresource",
+            "remove-azvm",
+            "remove-azvmss",
+            "remove-azakscluster",
+            "remove-azwebapp",
+            "remove-azfunctionapp",
+            "remove-azkeyvault",
+            "remove-azcontainergroup",
+            "remove-ec2instance",
+            "remove-ekscluster",
+            "remove-eksnodegroup",
+            "remove-ecscluster",
+            "remove-ecsservice",
+            "remove-lmfunction",
+            "remove-ebenvironment",
+            "remove-gceinstance",
+            "remove-gkecluster",
+            "remove-gcsqlinstance",
+            "remove-gcpproject",
+        ],
+        "gcloud_delete",
+    ),
+    **dict.fromkeys(
+        [
+            "remove-azsqldatabase",
+            "remove-azsqlserver",
+            "remove-azcosmosdbaccount",
+            "remove-azpostgresqlflexibleserver",
+            "remove-azmysqlflexibleserver",
+            "remove-rdsdbinstance",
+            "remove-rdsdbcluster",
+            "remove-ddbtable",
+        ],
+        "drop_database",
+    ),
+    **dict.fromkeys(
+        [
+            "remove-azstorageaccount",
+            "remove-azstoragecontainer",
+            "remove-azstorageshare",
+            "remove-s3bucket",
+            "remove-gcsbucket",
+        ],
+        "cloud_storage_wipe",
+    ),
+}
+# Their cmdlets that remove a bucket, and the switch that deletes its objects with it.
+_BUCKET_CMDLETS = {"remove-s3bucket": "-deletebucketcontent", "remove-gcsbucket": "-force"}
 
 
 # Other clouds' CLIs, each with its groups that act on this machine (sign-in, settings).
@@ -547,8 +622,14 @@ _CLOUD_CLIS = {
     "oci": frozenset({"setup", "session"}),
     "fly": frozenset({"auth", "config", "version", "completion"}),
     "flyctl": frozenset({"auth", "config", "version", "completion"}),
+    "scw": frozenset({"init", "config", "autocomplete", "version", "info", "login"}),
+    "civo": frozenset({"apikey", "config", "completion", "version"}),
+    "upctl": frozenset({"account", "completion", "version"}),
+    "exo": frozenset({"config", "completion", "version"}),
+    "yc": frozenset({"init", "config", "components", "version"}),
+    "ibmcloud": frozenset({"login", "logout", "config", "target", "plugin", "update", "api"}),
 }
-_DELETE_VERBS = frozenset({"delete", "destroy", "terminate", "rm"})
+_DELETE_VERBS = frozenset({"delete", "destroy", "terminate", "rm", "remove"})
 
 
 # Options of az that take a value (which may be any word).
@@ -651,7 +732,10 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
     return any(
         basename(w).partition("@")[0] in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w
         for w in words
-    )
+    ) or (bool(words) and basename(words[0]).lower() in _CMDLETS_TOO)
+
+
+_CMDLETS_TOO = frozenset(_CMDLETS) | {"invoke-sqlcmd"}
 
 
 INFRA_RULES: tuple[tuple[str, Callable[[Sequence[str], Seen], str | None]], ...] = (

@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from sluice.policies._infra import drops_in_sql
 from sluice.policies._shell import basename, quoted_text
-from sluice.policies._targets import is_credential, is_secret, resolve, vital
+from sluice.policies._targets import DISK_DEVICE, is_credential, is_secret, resolve, vital
 
 __all__ = [
     "POWERSHELL_RUNS_TEXT",
@@ -160,13 +160,28 @@ _FETCHES = re.compile(
     r"|curl|wget|(?i:DownloadString|DownloadData|invoke-webrequest|invoke-restmethod|\biwr\b"
     r"|\birm\b|Net\.WebClient)"
 )
+# A fork (`os.fork()`, `pcntl_fork()`, perl's `fork`) in a loop that never ends: `while
+# True`, `for(;;)`, `loop do`, or over an endless iterator (`iter(int, 1)`, `count()`).
+_FORK = r"(?<![A-Za-z0-9])fork\b"
+_ENDLESS_ITERATOR = (
+    r"for\s+\w+\s+in\s+(?:iter\(\s*int\s*,|(?:itertools\.)?(?:count|cycle)\("
+    r"|(?:itertools\.)?repeat\([^,()]*\))"
+)
 _FORKS_FOREVER = re.compile(
-    r"fork\s+while\s+fork|fork\s+(?:until|while)\s+[01]?\s*$|(?:while|until)\s*\(?\s*(?:True|true|1)"
-    r"\s*\)?\s*[:{;]?\s*(?:do\b)?[^\n]{0,40}?\bfork\b|for\s*\(\s*;\s*;\s*\)\s*\{?[^\n]{0,40}?\bfork\b"
-    r"|loop\s*(?:do|\{)\s*fork|\bfork\s*\(\)\s*while\b",
+    "|".join(
+        (
+            r"fork\s+while\s+fork|fork\s+(?:until|while)\s+[01]?\s*$",
+            r"(?:while|until)\s*\(?\s*(?:True|true|1)\s*\)?\s*[:{;]?\s*(?:do\b)?[^\n]{0,40}?"
+            + _FORK,
+            r"for\s*\(\s*;\s*;\s*\)\s*\{?[^\n]{0,40}?" + _FORK,
+            r"loop\s*(?:do|\{)\s*fork|\bfork\s*\(\)\s*while\b",
+            _FORK + r"[^\n]{0,80}?\b" + _ENDLESS_ITERATOR,  # [os.fork() for _ in iter(int, 1)]
+            r"\b" + _ENDLESS_ITERATOR + r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?" + _FORK,
+        )
+    )
 )
 _WRITES = re.compile(
-    r"open\([^;\n]{0,400}?" + _Q + r"(?:[wa]b?\+?|>>?|r\+)" + _Q + r"|>>?\s*\$ENV|write_text"
+    r"open\([^;\n]{0,400}?" + _Q + r"(?:[wa]b?\+?|>>?|r\+b?|rb\+)" + _Q + r"|>>?\s*\$ENV|write_text"
     r"|write_bytes|writeFileSync|appendFileSync|writeFile|appendFile|File\.write|IO\.write"
     r"|file_put_contents|copyfile|shutil\.copy|os\.symlink|os\.rename|os\.replace"
     r"|File\.open\([^)]{0,400}?" + _Q + r"[wa]\+?" + _Q + r"|open\(\s*\w+\s*,\s*" + _Q + r">"
@@ -181,10 +196,12 @@ class Reading:
     sends_credential: str | None = None  # the credential file it sends to the network
     runs_download: bool = False  # it runs code it fetched from the network
     writes_secret: str | None = None  # the credential file it writes
+    writes_disk: str | None = None  # the disk device it writes onto
     shell_lines: list[str] = field(default_factory=list)  # command lines it runs
     forks_forever: bool = False  # a fork bomb: fork in an endless loop
     drops: str | None = None  # the statement dropping a database, sent by a driver call
     deletes_namespace: bool = False  # a Kubernetes client's deletion of a namespace
+    deletes_cloud: str | None = None  # a cloud SDK's call deleting machines or clusters
     wipes_storage: str | None = None  # a cloud SDK's call deleting a bucket or its objects
 
 
@@ -232,6 +249,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     reading.runs_download = runs_fetched(marked)
     if _WRITES.search(marked):
         reading.writes_secret = next((p for p in paths if "/" in p and is_secret(p)), None)
+        reading.writes_disk = next((p for p in paths if DISK_DEVICE.match(p)), None)
     reading.forks_forever = _FORKS_FOREVER.search(code) is not None
     if _SPAWNS.search(marked) or (backquotes_run and "`" in marked):
         # "rm -rf " + HOME, 'rm -rf ' . getenv('HOME'), "rm -rf " .. os.getenv("HOME"),
@@ -243,13 +261,28 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         ]
     reading.drops = _driver_drops(marked, literals)
     reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
+    if "elete" in code or "erminate" in code:
+        found = _DELETES_CLOUD.search(code)
+        reading.deletes_cloud = found.group().strip(".( ") if found else None
     wipe = _WIPES_STORAGE.search(code) if "delete" in code else None
     # `.objects.all().delete()` is Django's ORM too: a bucket's only where one is named.
     if wipe and (not wipe.group().startswith(".objects") or _BUCKET.search(code)):
         reading.wipes_storage = wipe.group().rstrip("( ")
     elif "delete" in code:
-        reading.wipes_storage = _bucket_deleted(code)
+        reading.wipes_storage = _bucket_deleted(code) or _each_listed_deleted(code)
     return reading
+
+
+def _each_listed_deleted(code: str) -> str | None:
+    """What deletes one by one every object a bucket's listing names (``[s3.delete_object(…,
+    Key=o['Key']) for o in s3.list_objects_v2(Bucket='b')['Contents']]``), if the code
+    does; a listing narrowed to a prefix deletes only those."""
+    listing = _LISTS_BUCKET.search(code)
+    if listing is None or not _DELETES_EACH_LISTED.search(code):
+        return None
+    if _NARROWED_LISTING.match(code, listing.end()):
+        return None
+    return "a bucket's listing, each object in it deleted"
 
 
 def _bucket_deleted(code: str) -> str | None:
@@ -267,8 +300,12 @@ _BUCKET = re.compile(r"boto3|[Bb]ucket\(|\bs3\b")
 _BUCKET_BOUND = re.compile(r"\b(\w+)\s*=\s*[^;\n=]{0,200}?\bBucket\(")
 # boto3's collections delete every object at once, filtered or not (`bucket.objects.delete()`,
 # `.object_versions.all().delete()`); a bucket bound to a name is deleted by its `.delete()`.
+# A listing narrowed to some objects: `Prefix='tmp/'`, `prefix="logs/"`, `name_starts_with=`.
+_NARROWED = r"""(?:[Pp]refix|name_starts_with|match_glob)\s*=\s*['"][^'"]"""
 _WIPES_STORAGE = re.compile(
-    r"\.(?:objects|object_versions|blobs)(?:\.(?:all|filter)\([^)]{0,200}\))?\.delete\("
+    r"\.(?:objects|object_versions|blobs)(?:\.all\(\s*\)|\.filter\((?![^)]{0,200}"
+    + _NARROWED
+    + r")[^)]{0,200}\))?\.delete\("
     r"|\b[Bb]ucket\([^)]{0,200}\)\.delete\(|\.delete\(\s*force\s*=\s*True"
     r"|\.delete_(?:bucket|objects|container|blobs|file_system|share)\("
 )
@@ -288,7 +325,18 @@ _SQL_CALL = re.compile(
 )
 _DRIVER_DROPS = re.compile(
     r"\.(?:dropDatabase|dropCollection|drop_database|drop_collection|flushall|flushdb"
-    r"|flushAll|flushDb)\s*\("
+    r"|flushAll|flushDb|delete_db_instance|delete_db_cluster|delete_table)\s*\("
+    r"|\b(?:DeleteDBInstance|DeleteDBCluster|DeleteTable)Command\b"  # AWS's SDK v3
+)
+# A cloud SDK's call deleting machines, clusters or the applications they run (boto3's
+# `terminate_instances`, Azure's `resource_groups.begin_delete`, Google's
+# `instances().delete`), whichever cloud.
+_DELETES_CLOUD = re.compile(
+    r"\.(?:terminate_instances|delete_cluster|delete_nodegroup|delete_function"
+    r"|delete_auto_scaling_group|terminate_environment)\s*\("
+    r"|\.(?:resource_groups|virtual_machines|managed_clusters|web_apps)\.(?:begin_)?delete\s*\("
+    r"|\.(?:instances|clusters|projects)\(\)\.delete\s*\("
+    r"|\b(?:TerminateInstances|DeleteCluster|DeleteFunction|DeleteNodegroup)Command\b"
 )
 
 
@@ -299,7 +347,7 @@ def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None
         if _SQL_CALL.search(code, max(0, start - 24), start) and (found := drops_in_sql(text)):
             return found
     found_call = _DRIVER_DROPS.search(code)
-    return f"runs {found_call.group()[1:].rstrip('( ')}()" if found_call else None
+    return f"runs {found_call.group().strip('.( ')}" if found_call else None
 
 
 # A one-liner saving a download into a file: php's `copy('https://…', 'F')` and
@@ -310,6 +358,12 @@ _SAVES_DOWNLOAD = re.compile(
 )
 
 
+# A bucket's listing (boto3's, Google's, Azure's), and the deletion of each object it names.
+_LISTS_BUCKET = re.compile(
+    r"\bfor\s+\w+\s+in\s+[^\n:\]]{0,200}?(?:\blist_objects(?:_v2)?\(|\blist_blobs\(|\.paginate\()"
+)  # (iterated: `for o in s3.list_objects_v2(Bucket='b')[…]`)
+_NARROWED_LISTING = re.compile(r"[^)]{0,200}?" + _NARROWED)
+_DELETES_EACH_LISTED = re.compile(r"\bdelete_(?:object|blob)\(|\.delete\(\s*\)")
 # A Kubernetes client deleting namespaces: python's `CoreV1Api().delete_namespace(…)`,
 # javascript's `deleteNamespace(…)`, go's `Namespaces().Delete(…)`.
 _DELETES_NAMESPACE = re.compile(

@@ -16,6 +16,7 @@ from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._shell import (
+    TEXT_PROGRAMS,
     Command,
     base64_output,
     basename,
@@ -29,6 +30,8 @@ from sluice.policies._wrappers import (
     FEEDERS,
     FETCHERS,
     STDIN,
+    cloned_into,
+    is_wrapper,
     operands,
     read_variables,
     referenced,
@@ -47,6 +50,7 @@ __all__ = [
     "decoded",
     "fed_script",
     "has_script",
+    "own_code",
     "printed",
     "read_files",
     "runs_download",
@@ -327,6 +331,10 @@ class LineState:
             self.downloaded.update(s.removeprefix("./") for s in saved_by(name, args))
         elif INTERPRETER.fullmatch(name) and (code := code_of(words)) and "http" in code:
             self.downloaded.update(saved_downloads(code))  # php -r "copy('https://…', 'F')"
+        if name == "git" and len(self.unpacked) < _VARIABLES and (clone := cloned_into(args)):
+            self.unpacked.add(clone)  # git clone URL d && bash d/install.sh: a download run
+            if (where := resolve(clone, self.cwd)) is not None:
+                self.unpacked.add(where.text)
         if name in UNPACKERS and len(self.unpacked) < _VARIABLES:
             fetched = self._fetched()
             archive = [a.removeprefix("./") for a in operands(args, _UNPACK_VALUES)]
@@ -453,6 +461,16 @@ def _switched_branch(args: Sequence[str]) -> str | None:
 
 
 _UNPACK_VALUES = frozenset({"-C", "--directory", "-d"})
+
+
+def runs_its_text(program: str) -> bool:
+    """Whether ``program`` runs a quoted argument it is given as a command line (a shell's
+    ``-c``, ``eval``, ``ssh host '…'``, a wrapper's command: ``sudo``, ``xargs``, ``watch``),
+    rather than taking it as data (``cp``'s operand)."""
+    return program in _RUNS_TEXT or is_wrapper(program)
+
+
+_RUNS_TEXT = SHELLS | {"", "eval", "ssh", "su", "script", "exec"}
 
 
 def script_run(words: Sequence[str]) -> str | None:
@@ -630,3 +648,34 @@ def _whole_bucket(word: str, paths: tuple[str, ...]) -> bool:
     """Whether ``word`` names a whole bucket (``s3://b``, ``gs://b/**``)."""
     scheme, sep, rest = word.partition("://")
     return bool(sep) and scheme in ("s3", "gs") and rest.partition("/")[2] in paths
+
+
+# The tokens that decide what of a line is text: escapes, quoted strings, here-documents, and
+# the operators that start a command.
+_TOKENS = r"""\\.|"(?:[^"\\]|\\.)*"|'[^']*'|[;&|\n(){}]"""
+_HERE_DOCUMENT = r"|<<-?[ \t]*(['\"]?)([\w.-]+)\1[^\n]*\n.*?\n[ \t]*\2[ \t]*(?=\n|$)"
+_TEXT_TOKENS = re.compile(_TOKENS, re.DOTALL)
+_TEXT_TOKENS_AND_DOCUMENTS = re.compile(_TOKENS + _HERE_DOCUMENT, re.DOTALL)
+_HERE_DOCUMENTS = 16  # a line's here-documents looked for, at most (each is a search to its end)
+
+
+def own_code(line: str) -> str:
+    """``line`` with what it gives its programs as text left out, as the parser reads it:
+    the quoted arguments of a program that takes text (``git commit -m '…'``, ``echo '…'``:
+    :data:`TEXT_PROGRAMS`), and here-documents that no shell reads (``cat > f <<'EOF'``)."""
+    few = line.count("<<") <= _HERE_DOCUMENTS
+    tokens = _TEXT_TOKENS_AND_DOCUMENTS if few and "<<" in line else _TEXT_TOKENS
+    pieces: list[str] = []
+    kept = command = 0  # what is kept up to, where the command starts
+    for token in tokens.finditer(line):
+        first = token.group()[0]
+        if first == "\\":
+            continue
+        if first not in "'\"<":  # an operator: a command starts after it
+            command = token.end()
+            continue
+        runs = program(line[command : token.start()].split())
+        if (runs in TEXT_PROGRAMS) if first != "<" else (runs not in RUNS_STDIN):
+            pieces += (line[kept : token.start()], "''")
+            kept = token.end()
+    return "".join(pieces) + line[kept:] if pieces else line

@@ -13,8 +13,11 @@ and ex's ``!`` commands (``-c``, ``+``); tar's ``--to-command``, ``--checkpoint-
 and compression program; ssh's (scp's, sftp's) ``ProxyCommand``, ``LocalCommand`` and
 ``KnownHostsCommand``; git's ``-c`` settings that run a program (``alias.NAME=!…`` for the
 subcommand NAME, ``core.sshCommand``, ``core.pager``, ``core.fsmonitor``); expect's
-``spawn`` and ``exec``; crontab's jobs; PowerShell's ``Start-Process``. Everything here takes
-time linear in the command's length.
+``spawn`` and ``exec``; crontab's jobs; PowerShell's ``Start-Process``; and the shell of a
+virtual machine or another system that a tool runs a command in (``colima ssh -- …``,
+``limactl shell NAME …``, ``multipass exec NAME -- …``, ``wsl …``, ``gcloud compute ssh HOST
+--command …``), read as ``ssh HOST …`` is. Everything here takes time linear in the command's
+length.
 """
 
 from __future__ import annotations
@@ -60,6 +63,30 @@ _TCL_BRACED = re.compile(r"\{([^{}]*)\}")
 # A crontab line's schedule: five fields, or a nickname (`@reboot`, `@daily`).
 _CRON_JOB = re.compile(r"^[ \t]*(?:@\w+|(?:\S+[ \t]+){4}\S+)[ \t]+(.+)$", re.MULTILINE)
 _CRON_SETTING = re.compile(r"[ \t]*(?:#|[A-Za-z_]\w*[ \t]*=)")
+# Tools that run their command in a virtual machine's or another system's shell, as ssh does:
+# the words that name the act (`colima ssh`, `multipass exec`), their options that take a
+# value, and the operands before the command (the machine's name). wsl and orb run the words
+# they are given, or those after `-e`/`--exec`; `--` ends the tool's own words everywhere.
+_GUESTS: dict[str, tuple[tuple[str, ...], frozenset[str], int]] = {
+    "colima": (("ssh",), frozenset({"-p", "--profile"}), 0),
+    "limactl": (("shell",), frozenset({"--workdir", "--shell"}), 1),
+    "multipass": (("exec",), frozenset({"-d", "--working-directory"}), 1),
+    "minikube": (("ssh",), frozenset({"-n", "--node", "-p", "--profile"}), 0),
+    "docker-machine": (("ssh",), frozenset(), 1),
+    "podman": (("machine", "ssh"), frozenset({"--username"}), 0),
+    "machinectl": (("shell",), frozenset({"--uid", "-E", "--setenv"}), 1),
+    "incus": (("exec",), frozenset({"--cwd", "--env", "--user", "--group", "--mode"}), 1),
+    "lxc": (("exec",), frozenset({"--cwd", "--env", "--user", "--group", "--mode"}), 1),
+    "distrobox": (("enter",), frozenset({"-n", "--name"}), 0),
+    "toolbox": (("run",), frozenset({"-c", "--container", "-d", "--distro", "-r"}), 0),
+    "orb": ((), frozenset({"-m", "--machine", "-u", "--user", "-w", "--workdir"}), 0),
+    "orbctl": (("run",), frozenset({"-m", "--machine", "-u", "--user", "-w", "--workdir"}), 0),
+    **{
+        wsl: ((), frozenset({"-d", "--distribution", "-u", "--user", "--cd"}), 0)
+        for wsl in ("wsl", "wsl.exe")
+    },
+}
+_GUEST_COMMAND = frozenset({"-e", "--exec", "--"})  # the command follows
 _MAKES = frozenset({"make", "gmake", "just"})
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile")
 # A recipe's line in a makefile or a justfile: indented under its target.
@@ -88,6 +115,12 @@ def lines_run(words: Sequence[str]) -> list[str]:
         # ssh host kubectl delete ns x: the remote shell runs the words after the host.
         remote = _ssh_command(args) if name == "ssh" else ""
         return [*run, remote] if remote else run
+    if name in _GUESTS:
+        return _guest_commands(name, args)
+    if name == "gcloud" and "ssh" in args[:4]:  # gcloud compute ssh HOST --command "…"
+        return [b for a, b in with_next(args) if a == "--command"] + [
+            a.removeprefix("--command=") for a in args if a.startswith("--command=")
+        ]
     if name == "git":
         return list(_git_programs(args))
     if name == "expect":
@@ -110,6 +143,26 @@ def _ssh_command(args: Sequence[str]) -> str:
     while at < len(args) and args[at].startswith("-"):  # ssh's options, then the host
         at += 2 if args[at] in _SSH_VALUES else 1
     return " ".join(args[at + 1 :])
+
+
+def _guest_commands(name: str, args: Sequence[str]) -> list[str]:
+    """The command a tool of :data:`_GUESTS` has a machine's shell run (its words joined, as
+    ssh joins them), none when it runs none. A machine named optionally (``podman machine ssh
+    [NAME] …``, ``distrobox enter [NAME] …``) without ``--`` gives two readings, with the first
+    operand the machine's name and without."""
+    act, takes_value, names = _GUESTS[name]
+    if tuple(args[: len(act)]) != act:
+        return []
+    at = len(act)
+    while at < len(args) and args[at].startswith("-") and args[at] not in _GUEST_COMMAND:
+        at += 2 if args[at] in takes_value else 1
+    if at < len(args) and args[at] in _GUEST_COMMAND:
+        return [" ".join(args[at + 1 :])] if at + 1 < len(args) else []
+    if "--" in args[at:]:  # distrobox enter box -- rm -rf ~
+        return [" ".join(args[args.index("--", at) + 1 :])]
+    rest = args[at + names :]
+    optional = name in ("podman", "distrobox") and len(rest) > 1
+    return [" ".join(rest)] * bool(rest) + [" ".join(rest[1:])] * optional
 
 
 def _sed_scripts(args: Sequence[str]) -> list[str]:

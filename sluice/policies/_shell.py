@@ -69,6 +69,7 @@ TEXT_PROGRAMS = frozenset(
     | {"python", "python3", "node", "perl", "ruby", "php", "deno", "bun", "psql", "mysql"}
     | {"sqlite3", "mongosh", "mongo", "redis-cli", "wc", "cut", "sort", "uniq", "diff", "say"}
     | {"expect", "vim", "vi", "nvim", "ex", "view"}
+    | {"Set-Content", "Add-Content", "Out-File", "Write-Output", "Write-Host"}  # PowerShell's
 )
 """Programs whose quoted arguments are text (a message, a pattern, code in another language),
 not a shell command line."""

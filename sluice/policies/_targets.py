@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "DISK_DEVICE",
     "Path",
     "is_credential",
     "is_secret",
@@ -45,6 +46,9 @@ _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]|(?:%SystemDrive%|\$env:SystemDrive)
 _WINDOWS_PATH = re.compile(
     r"(?<![^\s\"'=(@])(?:[A-Za-z]:|%\w+%|\$env:\w+|\$\{?HOME\}?|~|\.{1,2})\\(?!\")[^\s\"';|&<>()]*"
 )
+_DRIVE_LETTER = re.compile(r"[A-Za-z]")  # a Windows drive, as WSL and Git Bash mount it
+DISK_DEVICE = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")
+"""A disk's device, or a partition's: what is written there overwrites the disk."""
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
 _EVERYTHING = re.compile(r"[*?.{},\[\]!^]*\*[*?.{},\[\]!^]*")
@@ -102,6 +106,10 @@ def resolve(word: str, cwd: str | None) -> Path | None:
             if "$" in name or "`" in name:
                 return None  # `$HOME/$DIR` deletes the home folder only if DIR is empty
             parts.append(name)
+    if parts[:1] == ["mnt"] and len(parts) > 1 and _DRIVE_LETTER.fullmatch(parts[1]):
+        del parts[:2]  # WSL's mount of a Windows drive: /mnt/c/Users/dev is C:\Users\dev
+    elif parts and _DRIVE_LETTER.fullmatch(parts[0]):
+        del parts[:1]  # Git Bash's (MSYS's): /c/Users/dev
     if parts[:1] == ["Users"]:
         parts[0] = "home"
     return Path(tuple(parts), contents)
@@ -140,7 +148,7 @@ def vital(path: Path | None) -> str | None:
 _MAYBE_CREDENTIAL = re.compile(
     r"\.ssh|\.env|\.aws|\.netrc|\.kube|\.docker|credential|id_|\.pem|\.key|\.p12|\.pfx"
     r"|\.npmrc|\.pypirc|shadow|sudoers|gcloud|\.azure|\.gnupg|\.password|vault|hosts\.yml"
-    r"|\.git-cred|\.pgpass"
+    r"|\.git-cred|\.pgpass|\.config[/\\]gh\b"
 )
 
 
@@ -219,5 +227,6 @@ def is_credential(path: str) -> bool:
         or (name == "shadow" and parts[-2:-1] == ["etc"])
         or (name.endswith((".pem", ".key", ".p12", ".pfx")) and "public" not in name)
         or parts[-2:-1] == ["gcloud"]
+        or parts[-2:] in ([".config", "gcloud"], [".config", "gh"])  # the folders that hold them
         or ("gcloud" in parts and "legacy_credentials" in parts)  # …/legacy_credentials/ME/adc.json
     )

@@ -18,8 +18,11 @@ __all__ = [
     "FEEDERS",
     "FETCHERS",
     "NSENTER_VALUES",
+    "POWERSHELLS",
     "STDIN",
+    "cloned_into",
     "here_string",
+    "is_wrapper",
     "operands",
     "read_variables",
     "referenced",
@@ -36,6 +39,7 @@ FEEDERS = frozenset({"xargs", "parallel", *_POWERSHELL_LOOPS})
 # The options of nsenter that take a value (it runs its command in another process's
 # namespaces: `nsenter -t 1 -m -- rm …` in the host's own files).
 NSENTER_VALUES = frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid"})
+POWERSHELLS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
 # Programs that run the command in their arguments, with their options that take a value
 # (and how many leading operands are theirs, like timeout's duration).
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
@@ -86,7 +90,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
             frozenset({"-ExecutionPolicy", "-ep", "-WindowStyle", "-Version", "-InputFormat"}),
             0,
         )
-        for shell in ("powershell", "powershell.exe", "pwsh", "pwsh.exe")
+        for shell in POWERSHELLS
     },
     **{shell: (frozenset(), 0) for shell in ("cmd", "cmd.exe")},
     # Shell keywords before a command: `if x; then rm -rf ~; fi`, `! rm`, `{ rm; }`.
@@ -99,6 +103,12 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
 _CMD = frozenset({"cmd", "cmd.exe"})
 CMD_SWITCH = re.compile(r"/[A-Za-z](?::\w+)?")
 """A switch of cmd and its commands: ``/c``, ``/Y``, ``/D:x``."""
+
+
+def is_wrapper(name: str) -> bool:
+    """Whether the program ``name`` runs the command in its arguments (``sudo``, ``xargs``,
+    ``timeout``, …: what :func:`unwrap` looks through)."""
+    return name in _WRAPPERS
 
 
 def unwrap(words: Sequence[str]) -> tuple[list[str], bool]:
@@ -212,6 +222,32 @@ def saved_by(name: str, args: Sequence[str]) -> list[str]:
     if (name == "curl" and remote_name) or (names_file is not None and names_file not in args):
         saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
     return [s for s in saved if s != "-"]
+
+
+# Options of git and of `git clone` that take a value (the others are switches).
+_GIT_VALUES = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace"})
+_CLONE_VALUES = frozenset(
+    {"-b", "--branch", "--depth", "-o", "--origin", "-c", "--config", "--reference", "-j"}
+    | {"--jobs", "--filter", "--template", "-u", "--upload-pack", "--separate-git-dir"}
+    | {"--shallow-since", "--shallow-exclude", "--bundle-uri", "--server-option"}
+)
+_REMOTE_REPOSITORY = re.compile(r"[a-z][a-z0-9+.-]*://.+|[\w.-]+@[\w.-]+:.+")
+
+
+def cloned_into(args: Sequence[str]) -> str | None:
+    """The folder ``git clone URL [DIR]`` (``args``: git's) saves a download into: DIR, or
+    the repository's name; None for any other git command, or a clone of a local one."""
+    at = 0
+    while at < len(args) and args[at].startswith("-"):
+        at += 2 if args[at] in _GIT_VALUES else 1
+    if args[at : at + 1] != ["clone"]:
+        return None
+    given = operands(args[at + 1 :], _CLONE_VALUES)
+    if not given or not _REMOTE_REPOSITORY.fullmatch(given[0]):
+        return None
+    if len(given) > 1:
+        return given[1]
+    return given[0].rstrip("/").rpartition("/")[2].rpartition(":")[2].removesuffix(".git")
 
 
 _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)\}|([A-Za-z_][A-Za-z_0-9]*))")

@@ -10,12 +10,11 @@ from itertools import pairwise
 
 from sluice.policies._archives import UNPACKERS, unpacked
 from sluice.policies._shell import Command, basename, short_option
-from sluice.policies._targets import is_secret, resolve, ssh_settings, vital
+from sluice.policies._targets import DISK_DEVICE, is_secret, resolve, ssh_settings, vital
 from sluice.policies._wrappers import CMD_SWITCH, FETCHERS, here_string, operands, saved_by
 
 __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
-_DISK = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
 _DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk"})
 # Programs that make a filesystem (or swap) on a device, besides mkfs and its mkfs.TYPE.
@@ -242,7 +241,7 @@ def _destinations(args: Sequence[str], takes_value: frozenset[str]) -> list[str]
 
 
 def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
-    if any(_DISK.match(target) for target in command.redirects):
+    if any(DISK_DEVICE.match(target) for target in command.redirects):
         return "Overwrites a disk, destroying its data"
     if not words:
         return None
@@ -250,14 +249,18 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     formats = name.startswith(("mkfs", "newfs")) or name in _FORMATTERS
     if formats and any(a.startswith("/dev/") for a in args):
         return "Formats a disk, destroying its data"  # a filesystem in an image file harms nobody
-    if name in ("dd", "dcfldd") and any(a.startswith("of=") and _DISK.match(a[3:]) for a in args):
+    if name in ("dd", "dcfldd") and any(
+        a.startswith("of=") and DISK_DEVICE.match(a[3:]) for a in args
+    ):
         return "Overwrites a disk, destroying its data"
-    if name == "tee" and any(_DISK.match(a) for a in args):
+    if name == "tee" and any(DISK_DEVICE.match(a) for a in args):
         return "Overwrites a disk, destroying its data"  # … | sudo tee /dev/sdb
-    if name in _DISK_WRITERS and any(map(_DISK.match, _destinations(args, _DISK_WRITERS[name]))):
+    if name in _DISK_WRITERS and any(
+        map(DISK_DEVICE.match, _destinations(args, _DISK_WRITERS[name]))
+    ):
         return f"{name} onto a disk overwrites it, destroying its data"
     listing = any(a in ("-l", "--list", "print") for a in args)  # fdisk -l reads only
-    if name in _DISK_TOOLS and any(_DISK.match(a) for a in args) and not listing:
+    if name in _DISK_TOOLS and any(DISK_DEVICE.match(a) for a in args) and not listing:
         return f"{name} on a disk destroys its data"
     if name.lower() == "format" and any(_DRIVE.fullmatch(a) for a in args):
         return "format erases a drive"  # cmd's format D: /q
