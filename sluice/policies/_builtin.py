@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -37,6 +37,7 @@ from sluice.policies._infra import (
     drops_in_sql,
     may_destroy_infrastructure,
     other_database,
+    terraform_arguments,
 )
 from sluice.policies._interpreters import (
     POWERSHELL_RUNS_TEXT,
@@ -379,7 +380,7 @@ class _Rules:
                 other_database=other_database(command.words, state.loops, command.inside),
                 lists_objects=state.lists_objects,
                 shown=not (command.redirects or command.feeds or piped_on),
-                cli_args=_cli_args(command.words, state.loops),
+                cli_args=terraform_arguments(command.words, state.loops),
             )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):
@@ -472,20 +473,6 @@ class _Rules:
             self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
         for shell_line in reading.shell_lines:
             self.line(shell_line, cwd, depth + 1)
-
-
-def _cli_args(words: Sequence[str], variables: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """The options terraform takes from the environment (``TF_CLI_ARGS_apply=-destroy``),
-    set earlier in the line or before the command."""
-    given = {k: v[-1] for k, v in variables.items() if k.startswith(_TF_ARGS) and v}
-    for word in words:
-        if word.startswith(_TF_ARGS):
-            key, _, value = word.partition("=")
-            given[key] = value
-    return given
-
-
-_TF_ARGS = "TF_CLI_ARGS"
 
 
 def _runs_powershell(words: Sequence[str]) -> bool:

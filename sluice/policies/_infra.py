@@ -178,6 +178,22 @@ def other_database(
     return not all(map(_LOCAL.fullmatch, named)) or not local_urls or not local_hosts
 
 
+def terraform_arguments(
+    words: Sequence[str], variables: Mapping[str, Sequence[str]]
+) -> dict[str, str]:
+    """The options terraform takes from its environment (``TF_CLI_ARGS``,
+    ``TF_CLI_ARGS_apply=-destroy``), set earlier in the line or before the command, by name."""
+    given = {k: v[-1] for k, v in variables.items() if k.startswith(_TF_ARGS) and v}
+    for word in words:
+        if word.startswith(_TF_ARGS):
+            key, _, value = word.partition("=")
+            given[key] = value
+    return given
+
+
+_TF_ARGS = "TF_CLI_ARGS"
+
+
 def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
     words = _package_command(words)  # npx supabase db reset --linked
     name, args = basename(words[0]), list(words[1:])

@@ -261,9 +261,8 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         ]
     reading.drops = _driver_drops(marked, literals)
     reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
-    if "elete" in code or "erminate" in code:
-        found = _DELETES_CLOUD.search(code)
-        reading.deletes_cloud = found.group().strip(".( ") if found else None
+    if found := _DELETES_CLOUD.search(code):
+        reading.deletes_cloud = found.group().strip(".( ")
     wipe = _WIPES_STORAGE.search(code) if "delete" in code else None
     # `.objects.all().delete()` is Django's ORM too: a bucket's only where one is named.
     if wipe and (not wipe.group().startswith(".objects") or _BUCKET.search(code)):
@@ -298,10 +297,11 @@ def _bucket_deleted(code: str) -> str | None:
 # storage's `bucket.delete(force=True)`, `delete_blobs`; azure's `delete_container`.
 _BUCKET = re.compile(r"boto3|[Bb]ucket\(|\bs3\b")
 _BUCKET_BOUND = re.compile(r"\b(\w+)\s*=\s*[^;\n=]{0,200}?\bBucket\(")
-# boto3's collections delete every object at once, filtered or not (`bucket.objects.delete()`,
-# `.object_versions.all().delete()`); a bucket bound to a name is deleted by its `.delete()`.
 # A listing narrowed to some objects: `Prefix='tmp/'`, `prefix="logs/"`, `name_starts_with=`.
 _NARROWED = r"""(?:[Pp]refix|name_starts_with|match_glob)\s*=\s*['"][^'"]"""
+# boto3's collections delete every object at once (`bucket.objects.delete()`,
+# `.object_versions.all().delete()`; filtered by a prefix, only those); a bucket bound to a
+# name is deleted by its `.delete()`.
 _WIPES_STORAGE = re.compile(
     r"\.(?:objects|object_versions|blobs)(?:\.all\(\s*\)|\.filter\((?![^)]{0,200}"
     + _NARROWED

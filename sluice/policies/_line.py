@@ -120,7 +120,7 @@ class LineState:
         self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF, tee
         self.destroy_plans: set[str] = set()  # terraform plan -destroy -out=F's files
         self.downloaded: set[str] = set()  # files curl or wget saved
-        self.unpacked: set[str] = set()  # folders a download was unpacked into
+        self.unpacked: set[str] = set()  # folders a download was unpacked or cloned into
         # The archives unpacked into a folder of programs (`unzip tool_1.2.zip -d ~/.local/bin`).
         self.unpacked_programs: set[str] = set()
         # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
