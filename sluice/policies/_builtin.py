@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -57,6 +57,7 @@ from sluice.policies._line import (
     fed_script,
     has_script,
     own_code,
+    powershell_reads_input,
     printed,
     read_files,
     runs_download,
@@ -67,11 +68,12 @@ from sluice.policies._line import (
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import lines_run, scheduled_lines
-from sluice.policies._shell import Command, basename, parse
+from sluice.policies._shell import Command, basename, parse, with_next
 from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital, windows_paths
-from sluice.policies._wrappers import POWERSHELLS, here_string, unwrap
+from sluice.policies._wrappers import here_string, unwrap
 from sluice.policies._writes import (
+    diskpart_erases,
     powershell_writes,
     runs_commands,
     wipes_disk,
@@ -356,7 +358,7 @@ class _Rules:
                 self.line(line, cwd, depth + 1, state)
         for expanded in state.expand(command):  # once: values are not expanded again
             self.command(expanded, state, _DEPTH, piped_on)
-        powershell = words in ([], ["-"]) and _runs_powershell(command.words)
+        powershell = powershell_reads_input(command.words)
         if powershell and (text := printed(producer)):  # echo 'iex (iwr …)' | pwsh -Command -
             self.line(" ".join(text), cwd, depth + 1)
         if not words:
@@ -397,6 +399,12 @@ class _Rules:
             self.flag("credential_write", _CREDENTIALS)
         if reason := wipes_disk(command, words):
             self.flag("disk_wipe", reason)
+        if name.lower() in ("diskpart", "diskpart.exe"):  # diskpart /s dp.txt, … | diskpart
+            given = [b for a, b in with_next(words[1:]) if a.lower() == "/s"]
+            script = "\n".join(state.written.get(f, "") for f in given) or command.heredoc
+            script = script or " ".join(printed(producer)) or "\n".join(state.printed)
+            if diskpart_erases(script):
+                self.flag("disk_wipe", "diskpart's script cleans or formats a disk")
         script = (script_run(words) or "").removeprefix("./")
         # (A path quoted as another program's operand is read as a line too, and runs nothing:
         # `cp -r "$T"/data .` after `git clone URL "$T"`.)
@@ -452,6 +460,8 @@ class _Rules:
         reading = read_code(code, backquotes_run=_BACKQUOTES_RUN.match(name) is not None)
         if reading.drops:
             self.flag("drop_database", f"{name} one-liner {reading.drops}")
+        if reading.prunes_volumes:
+            self.flag("docker_prune", f"{name} one-liner removes every Docker volume")
         if reading.deletes_namespace:
             self.flag("kubectl_delete_all", f"{name} one-liner deletes a Kubernetes namespace")
         if reading.wipes_storage:
@@ -473,9 +483,3 @@ class _Rules:
             self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
         for shell_line in reading.shell_lines:
             self.line(shell_line, cwd, depth + 1)
-
-
-def _runs_powershell(words: Sequence[str]) -> bool:
-    """Whether ``words`` start PowerShell (which then runs what is piped into it, given no
-    command or ``-Command -``)."""
-    return any(basename(word).lower() in POWERSHELLS for word in words[:4])

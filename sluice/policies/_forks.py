@@ -15,12 +15,14 @@ from sluice.policies._line import own_code
 
 __all__ = ["forks_forever"]
 
-# What any fork bomb below needs: a function's `()` or keyword, a loop, a batch file's `%0`.
-_MAY_FORK = re.compile(r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0")
+# What any fork bomb below needs: a function's `()` or keyword, a loop, a script's own name.
+_MAY_FORK = re.compile(r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0|\$\{?0|BASH_SOURCE")
 _FORKS = re.compile(r"(?<![|&])[|&](?![|&])")  # a pipe or a background `&`, not `||`, `&&`
 _ENDLESS = re.compile(
     r"\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)\s*;\s*do\s+[^;&\n]{1,200}&\s*(?:;\s*)?done"
     r"|%0\s*\^?\|\s*%0"  # a batch file piping itself into itself: %0|%0
+    # A script starting itself twice, in the background or through a pipe: `$0 & $0 &`.
+    r'|"?\$(?:0|\{0\}|BASH_SOURCE)"?\s*[|&]\s*"?\$(?:0|\{0\}|BASH_SOURCE)\b'
 )
 # fish's `function f; f | f &; end; f`.
 _FISH = re.compile(r"\bfunction\s+(?P<name>[^\s;|&]+)\s*;(?P<body>[^\n]{0,200}?)\bend\b")

@@ -432,6 +432,8 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     positional = operands(args, _AWS_VALUES)
     if seen.lists_objects and _deletes_each(name, positional, seen.fed):
         return f"{name} deletes, one by one, every object the line lists in the bucket"
+    if seen.lists_objects and name.lower() in _OBJECT_REMOVERS and not _names_one(args):
+        return f"{name} deletes every object the line lists in the bucket"  # … | Remove-S3Object
     source = positional[2:3] if name in ("aws", "gcloud") else positional[1:2]
     if name == "aws":  # the service and command first, wherever the global options stand
         args = positional[:2] + [a for a in args if a.startswith("-")]
@@ -474,6 +476,17 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     if name in ("mc", "s3cmd", "s5cmd", "b2") and verbs and recursive:
         return f"{name} {verbs[0]} deletes stored data"
     return None
+
+
+# PowerShell's cmdlets that remove an object, given one (`-Key a.txt`) or what is piped in.
+_OBJECT_REMOVERS = frozenset({"remove-s3object", "remove-gcsobject", "remove-azstorageblob"})
+
+
+def _names_one(args: Sequence[str]) -> bool:
+    """Whether a remover names the one object it removes (``-Key logs/a.txt``), not one
+    it is given (``-Key $_.Key``) or piped."""
+    named = {"-key", "-objectname", "-blob", "-keycollection"}
+    return any(a.lower() in named and "$" not in b for a, b in with_next(args))
 
 
 def _az_storage_wipes(args: Sequence[str]) -> bool:
@@ -675,7 +688,7 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
 
 
 _DEFAULT_BRANCHES = re.compile(
-    r"\+?(?:[\w./-]*:)?(?:refs/heads/)?(main|master|trunk|develop|production|prod|release)"
+    r"\+?(?:[^:\s]*:)?(?:refs/heads/)?(main|master|trunk|develop|production|prod|release)"
 )
 
 
@@ -751,7 +764,7 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
     ) or (bool(words) and basename(words[0]).lower() in _CMDLETS_TOO)
 
 
-_CMDLETS_TOO = frozenset(_CMDLETS) | {"invoke-sqlcmd"}
+_CMDLETS_TOO = frozenset(_CMDLETS) | {"invoke-sqlcmd"} | _OBJECT_REMOVERS
 
 
 INFRA_RULES: tuple[tuple[str, Callable[[Sequence[str], Seen], str | None]], ...] = (

@@ -137,6 +137,8 @@ _ENVIRONMENT = re.compile(
     r"|JSON\.stringify\(\s*process\.env\s*\)|Object\.entries\(\s*process\.env\s*\)"
     r"|body\s*:\s*process\.env\b(?!\.)|%ENV\b|\bENV\.(?:to_h|to_hash|to_a|inspect|map|each)\b"
     r"|getenv\(\s*\)|\$_ENV\b(?!\s*\[)|Deno\.env\.toObject\(\)"
+    # What `env` or `printenv` prints, run by the one-liner: perl's `env` and qx(env).
+    r"|`\s*(?:env|printenv)\s*`|\bqx\s*[({/]\s*(?:env|printenv)\s*[)}/]"
 )
 # Code that PowerShell runs from text: `iex`, `Invoke-Expression`, `[scriptblock]::Create`.
 _POWERSHELL_RUNS = r"(?i:\biex\b|invoke-expression|scriptblock\]::create)"
@@ -167,16 +169,29 @@ _ENDLESS_ITERATOR = (
     r"for\s+\w+\s+in\s+(?:iter\(\s*int\s*,|(?:itertools\.)?(?:count|cycle)\("
     r"|(?:itertools\.)?repeat\([^,()]*\))"
 )
+# A program starting itself (a fork bomb of processes): its own path or name as it knows it.
+_ITSELF = (
+    r"(?:os\.Args\[0\]|sys\.argv\[0\]|__file__|__filename|import\.meta\.(?:path|url|filename)"
+    r"|process\.argv\[1\]|__FILE__|\$0\b|\$PROGRAM_NAME)"
+)
+_ENDLESS_LOOP = (
+    r"(?:\bwhile\s*\(?\s*(?:True|true|1)\s*\)?|\bfor\s*\{|\bfor\s*\(\s*;\s*;\s*\)"
+    r"|\bloop\s*(?:do|\{))"
+)
 _FORKS_FOREVER = re.compile(
     "|".join(
         (
-            r"fork\s+while\s+fork|fork\s+(?:until|while)\s+[01]?\s*$",
+            r"fork\s+while\s+fork|fork\s+(?:until|while)\s+(?:[01]|true|false)?\s*$",
             r"(?:while|until)\s*\(?\s*(?:True|true|1)\s*\)?\s*[:{;]?\s*(?:do\b)?[^\n]{0,40}?"
             + _FORK,
             r"for\s*\(\s*;\s*;\s*\)\s*\{?[^\n]{0,40}?" + _FORK,
             r"loop\s*(?:do|\{)\s*fork|\bfork\s*\(\)\s*while\b",
             _FORK + r"[^\n]{0,80}?\b" + _ENDLESS_ITERATOR,  # [os.fork() for _ in iter(int, 1)]
             r"\b" + _ENDLESS_ITERATOR + r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?" + _FORK,
+            # map(lambda _: os.fork(), itertools.count())
+            _FORK + r"[^\n]{0,80}?(?:itertools\.|(?<![\w.]))(?:count|cycle)\(\s*\)",
+            # while (true) spawn(process.execPath, [__filename]); for { exec.Command(os.Args[0]) }
+            _ENDLESS_LOOP + r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?" + _ITSELF,
         )
     )
 )
@@ -201,6 +216,7 @@ class Reading:
     forks_forever: bool = False  # a fork bomb: fork in an endless loop
     drops: str | None = None  # the statement dropping a database, sent by a driver call
     deletes_namespace: bool = False  # a Kubernetes client's deletion of a namespace
+    prunes_volumes: bool = False  # a Docker client's removal of every volume
     deletes_cloud: str | None = None  # a cloud SDK's call deleting machines or clusters
     wipes_storage: str | None = None  # a cloud SDK's call deleting a bucket or its objects
 
@@ -261,6 +277,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         ]
     reading.drops = _driver_drops(marked, literals)
     reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
+    reading.prunes_volumes = "volumes" in code and _PRUNES_VOLUMES.search(code) is not None
     if found := _DELETES_CLOUD.search(code):
         reading.deletes_cloud = found.group().strip(".( ")
     wipe = _WIPES_STORAGE.search(code) if "delete" in code else None
@@ -364,6 +381,13 @@ _LISTS_BUCKET = re.compile(
 )  # (iterated: `for o in s3.list_objects_v2(Bucket='b')[…]`)
 _NARROWED_LISTING = re.compile(r"[^)]{0,200}?" + _NARROWED)
 _DELETES_EACH_LISTED = re.compile(r"\bdelete_(?:object|blob)\(|\.delete\(\s*\)")
+# A Docker client removing every volume: docker-py's `volumes.prune()`, or each volume of
+# an unfiltered `volumes.list()` removed in a loop (`[v.remove() for v in c.volumes.list()]`).
+_EVERY_VOLUME = r"\bfor\s+\w+\s+in\s+[^\n:\]]{0,120}?\.volumes\.list\(\s*\)"
+_PRUNES_VOLUMES = re.compile(
+    r"\.volumes\.prune\(|" + _EVERY_VOLUME + r"[^\n]{0,200}?(?:\n[ \t]+[^\n]{0,200}?)?\.remove\("
+    r"|\.remove\([^\n]{0,80}?" + _EVERY_VOLUME
+)
 # A Kubernetes client deleting namespaces: python's `CoreV1Api().delete_namespace(…)`,
 # javascript's `deleteNamespace(…)`, go's `Namespaces().Delete(…)`.
 _DELETES_NAMESPACE = re.compile(

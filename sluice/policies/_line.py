@@ -29,6 +29,7 @@ from sluice.policies._targets import resolve
 from sluice.policies._wrappers import (
     FEEDERS,
     FETCHERS,
+    POWERSHELLS,
     STDIN,
     cloned_into,
     is_wrapper,
@@ -51,6 +52,7 @@ __all__ = [
     "fed_script",
     "has_script",
     "own_code",
+    "powershell_reads_input",
     "printed",
     "read_files",
     "runs_download",
@@ -108,7 +110,7 @@ class LineState:
         # Every object of a bucket: `aws s3api list-objects-v2 --bucket b`, `aws s3 ls
         # s3://b --recursive`, `gsutil ls gs://b/**`; not those a prefix or a grep picks.
         self.lists_objects = (
-            ("ls" in line or "list-objects" in line)
+            ("ls" in line or "list-objects" in line or "Object" in line or "Blob" in line)
             and _lists_every_object(line)
             and not _NARROWED.search(line)
         )
@@ -590,6 +592,13 @@ def has_script(words: Sequence[str]) -> bool:
     return bool(given) and given[0] not in STDIN
 
 
+def powershell_reads_input(words: Sequence[str]) -> bool:
+    """Whether ``words`` start PowerShell with no command of its own, or ``-Command -``: it
+    then runs what is piped into it."""
+    unwrapped, _ = unwrap(words)
+    return unwrapped in ([], ["-"]) and any(basename(w).lower() in POWERSHELLS for w in words[:4])
+
+
 def runs_download(commands: Sequence[Command]) -> bool:
     """Whether a line runs what it downloads: ``curl … | sh``, ``bash <(curl …)``, ``sh -c
     "$(curl …)"``."""
@@ -606,6 +615,7 @@ def runs_download(commands: Sequence[Command]) -> bool:
         words, _ = unwrap(command.words)
         name = basename(words[0]) if words else ""
         runner = name in SHELLS or name in _SOURCES or bool(INTERPRETER.fullmatch(name))
+        runner = runner or powershell_reads_input(command.words)  # … | pwsh -Command -
         if command.after == "|" and downloading and runner and not has_script(words):
             return True  # curl … | sh, curl … | python3 -
         if name in FETCHERS and (
@@ -621,7 +631,8 @@ def runs_download(commands: Sequence[Command]) -> bool:
 def _lists_every_object(line: str) -> bool:
     """Whether a command of ``line`` lists every object of a bucket: ``aws s3api
     list-objects-v2 --bucket b``, ``aws s3 ls s3://b --recursive``, ``gsutil ls gs://b/**``,
-    ``gcloud storage ls gs://b``; not one folder of it (``s3://b/tmp/``)."""
+    ``gcloud storage ls gs://b``, PowerShell's ``Get-S3Object -BucketName b``; not one folder
+    of it (``s3://b/tmp/``, ``-KeyPrefix tmp/``)."""
     for segment in re.split(r"[|;&\n]", line):
         words = [w.lstrip("$(`").strip("'\"") for w in segment.split()]
         for at, word in enumerate(words):
@@ -637,10 +648,17 @@ def _lists_every_object(line: str) -> bool:
                 _whole_bucket(w, ("", "**")) for w in named
             ):
                 return True
+            # PowerShell's: Get-S3Object -BucketName b (not narrowed by -KeyPrefix, -Key).
+            if word.lower() in _OBJECT_LISTINGS and not any(
+                w.lower() in _NARROWING_OPTIONS for w in words[at + 1 : at + _COMMAND_WORDS]
+            ):
+                return True
     return False
 
 
 _LIST_OBJECTS = (["list-objects"], ["list-objects-v2"])
+_OBJECT_LISTINGS = frozenset({"get-s3object", "get-gcsobject", "get-azstorageblob"})
+_NARROWING_OPTIONS = frozenset({"-keyprefix", "-prefix", "-key", "-objectname", "-blob"})
 _COMMAND_WORDS = 24
 
 

@@ -240,6 +240,15 @@ def _destinations(args: Sequence[str], takes_value: frozenset[str]) -> list[str]
     return found + operands(args, takes_value)[-1:]
 
 
+# A diskpart script's command that erases the selected disk or volume.
+_DISKPART_ERASES = re.compile(r"(?im)^\s*(?:clean|format)\b")
+
+
+def diskpart_erases(script: str) -> bool:
+    """Whether a diskpart script (``/s F``, or what is piped in) cleans or formats a disk."""
+    return _DISKPART_ERASES.search(script) is not None
+
+
 def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     if any(DISK_DEVICE.match(target) for target in command.redirects):
         return "Overwrites a disk, destroying its data"
@@ -260,7 +269,12 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     ):
         return f"{name} onto a disk overwrites it, destroying its data"
     listing = any(a in ("-l", "--list", "print") for a in args)  # fdisk -l reads only
-    if name in _DISK_TOOLS and any(DISK_DEVICE.match(a) for a in args) and not listing:
+    # wipefs alone lists the signatures it would erase; -a or -o erases them (-n: not really).
+    erases = name != "wipefs" or (
+        (short_option(args, "a", "--all") or short_option(args, "o", "--offset"))
+        and not short_option(args, "n", "--no-act")
+    )
+    if name in _DISK_TOOLS and any(DISK_DEVICE.match(a) for a in args) and not listing and erases:
         return f"{name} on a disk destroys its data"
     if name.lower() == "format" and any(_DRIVE.fullmatch(a) for a in args):
         return "format erases a drive"  # cmd's format D: /q
