@@ -503,9 +503,11 @@ def _deletes_each(name: str, positional: Sequence[str], fed: bool) -> bool:
     """Whether a command deletes an object it is given, by ``xargs`` or as a substitution
     or loop variable (``xargs -I{} aws s3 rm s3://b/{}``, ``gsutil rm gs://b/$k``)."""
     verbs = positional[:2] if name in ("aws", "gcloud") else positional[:1]
+    verbs = positional[:3] if name == "az" else verbs
     deletes = verbs in (["s3", "rm"], ["s3api", "delete-object"], ["storage", "rm"], ["rm"])
+    deletes = deletes or verbs == ["storage", "blob", "delete"]
     named = [p for p in positional[len(verbs) :] if "$" in p or "{}" in p]
-    stores = ("aws", "gcloud", "gsutil", "s3cmd", "s5cmd", "mc")
+    stores = ("aws", "gcloud", "gsutil", "s3cmd", "s5cmd", "mc", "az")
     return name in stores and deletes and (fed or bool(named))
 
 

@@ -195,6 +195,15 @@ _FORKS_FOREVER = re.compile(
         )
     )
 )
+# An endless loop starting a process each turn (`while (true) spawn(…)`, `while True:
+# Popen(…)`), and what makes it wait for each before the next (a supervisor restarting one).
+_SPAWNS_FOREVER = re.compile(
+    _ENDLESS_LOOP
+    + r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?\b(?:spawn|Popen|Start|execFile|Process\.spawn)\b"
+)
+_WAITS = re.compile(
+    r"\bawait\b|(?:\bwait|\bsleep|\.join|\.communicate|\bWait|\bSleep|waitpid|\.on|\.run)\s*\("
+)
 _WRITES = re.compile(
     r"open\([^;\n]{0,400}?" + _Q + r"(?:[wa]b?\+?|>>?|r\+b?|rb\+)" + _Q + r"|>>?\s*\$ENV|write_text"
     r"|write_bytes|writeFileSync|appendFileSync|writeFile|appendFile|File\.write|IO\.write"
@@ -226,8 +235,12 @@ def code_of(words: Sequence[str]) -> str | None:
     if not words:
         return None
     name = basename(words[0])
-    if name == "rails" and words[1:2] in (["runner"], ["r"]) and len(words) > 2:
-        return words[2]  # bin/rails runner 'ActiveRecord::Base.connection.execute("…")'
+    if name == "rails" and words[1:2] in (["runner"], ["r"]):
+        # bin/rails runner [-e production] 'ActiveRecord::Base.connection.execute("…")'
+        rest = list(words[2:])
+        while rest and rest[0].startswith("-"):
+            rest = rest[2:] if rest[0] in ("-e", "--environment") else rest[1:]
+        return rest[0] if rest else None
     family = _VERSIONED.fullmatch(name)
     key = ("node" if name == "nodejs" else family.group(1)) if family else name
     key = {"pypy": "python", "luajit": "lua"}.get(key, key)
@@ -266,7 +279,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     if _WRITES.search(marked):
         reading.writes_secret = next((p for p in paths if "/" in p and is_secret(p)), None)
         reading.writes_disk = next((p for p in paths if DISK_DEVICE.match(p)), None)
-    reading.forks_forever = _FORKS_FOREVER.search(code) is not None
+    reading.forks_forever = _FORKS_FOREVER.search(code) is not None or _spawns_forever(code)
     if _SPAWNS.search(marked) or (backquotes_run and "`" in marked):
         # "rm -rf " + HOME, 'rm -rf ' . getenv('HOME'), "rm -rf " .. os.getenv("HOME"),
         # `rm -rf ${os.homedir()}`, "rm -rf #{ENV['HOME']}": the home folder in the command.
@@ -287,6 +300,13 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     elif "delete" in code:
         reading.wipes_storage = _bucket_deleted(code) or _each_listed_deleted(code)
     return reading
+
+
+def _spawns_forever(code: str) -> bool:
+    """Whether ``code`` starts a process each turn of an endless loop without waiting for
+    it: processes pile up until the machine has none left."""
+    found = _SPAWNS_FOREVER.search(code)
+    return found is not None and not _WAITS.search(code, found.start(), found.end() + 200)
 
 
 def _each_listed_deleted(code: str) -> str | None:

@@ -77,6 +77,7 @@ _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per comm
 _AWK_PICKS = r"\|\s*awk\b[^|;&'\"]*['\"](?:\s*/|[^'\"{]*\$\w+\s*(?:[=!]=|!?~)|\s*\{\s*if\b)"
 _SELECTOR = re.compile(
     r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b|--filter|--superseded|--failed"
+    r"|\[\?\("  # a JSONPath filter: -o jsonpath='{.items[?(@.status.succeeded==1)]…}'"
     r"|--pending|--uninstalled|" + _AWK_PICKS
 )
 _RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
@@ -110,7 +111,7 @@ class LineState:
         # Every object of a bucket: `aws s3api list-objects-v2 --bucket b`, `aws s3 ls
         # s3://b --recursive`, `gsutil ls gs://b/**`; not those a prefix or a grep picks.
         self.lists_objects = (
-            ("ls" in line or "list-objects" in line or "Object" in line or "Blob" in line)
+            ("ls" in line or "list" in line or "Object" in line or "Blob" in line)
             and _lists_every_object(line)
             and not _NARROWED.search(line)
         )
@@ -642,6 +643,9 @@ def _lists_every_object(line: str) -> bool:
             named = words[at + 2 : at + _COMMAND_WORDS]  # its options and operands
             s3 = word == "aws" and after == ["s3", "ls"] and "--recursive" in named
             if s3 and any(_whole_bucket(w, ("",)) for w in named):
+                return True
+            # az storage blob list -c logs (without --prefix, which the line's check reads)
+            if word == "az" and words[at + 1 : at + 4] == ["storage", "blob", "list"]:
                 return True
             gcloud = word == "gcloud" and after == ["storage", "ls"]
             if (gcloud or (word == "gsutil" and after[:1] == ["ls"])) and any(

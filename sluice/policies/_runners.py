@@ -16,8 +16,8 @@ subcommand NAME, ``core.sshCommand``, ``core.pager``, ``core.fsmonitor``); expec
 ``spawn`` and ``exec``; crontab's jobs; PowerShell's ``Start-Process``; and the shell of a
 virtual machine or another system that a tool runs a command in (``colima ssh -- …``,
 ``limactl shell NAME …``, ``multipass exec NAME -- …``, ``wsl …``, ``gcloud compute ssh HOST
---command …``), read as ``ssh HOST …`` is. Everything here takes time linear in the command's
-length.
+--command …``, ``kubectl debug node/N -- …``), read as ``ssh HOST …`` is. Everything here
+takes time linear in the command's length.
 """
 
 from __future__ import annotations
@@ -117,6 +117,8 @@ def lines_run(words: Sequence[str]) -> list[str]:
         return [*run, remote] if remote else run
     if name in _GUESTS:
         return _guest_commands(name, args)
+    if name in ("kubectl", "oc") and "debug" in args[:2] and "--" in args:
+        return _node_command(args)
     if name == "gcloud" and "ssh" in args[:4]:  # gcloud compute ssh HOST --command "…"
         return [b for a, b in with_next(args) if a == "--command"] + [
             a.removeprefix("--command=") for a in args if a.startswith("--command=")
@@ -163,6 +165,19 @@ def _guest_commands(name: str, args: Sequence[str]) -> list[str]:
     rest = args[at + names :]
     optional = name in ("podman", "distrobox") and len(rest) > 1
     return [" ".join(rest)] * bool(rest) + [" ".join(rest[1:])] * optional
+
+
+def _node_command(args: Sequence[str]) -> list[str]:
+    """The command ``kubectl debug node/N … -- CMD`` runs on a node, whose own files its
+    debugging container mounts at ``/host`` (read as the node's paths: ``chroot /host rm …``
+    and ``rm -rf /host/var/lib`` act on them); none for a pod's debugging container."""
+    if not any(a.startswith("node/") for a in args):
+        return []
+    command = args[args.index("--") + 1 :]
+    return [" ".join(_NODE_ROOT.sub("/", word) for word in command)] if command else []
+
+
+_NODE_ROOT = re.compile(r"^/host(?:/|$)")
 
 
 def _sed_scripts(args: Sequence[str]) -> list[str]:

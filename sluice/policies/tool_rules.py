@@ -63,7 +63,8 @@ substitution or a pipe decodes (``mysql -e "$(echo RFJPUCBUQUJMRSB0 | base64 -d)
 the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'`` and ``ssh
 host cmd …``, a virtual machine's or another system's shell as ssh's (``colima ssh --``,
 ``limactl shell NAME``, ``multipass exec NAME --``, ``wsl``, ``podman machine ssh``,
-``minikube ssh``, ``lxc exec``, ``orb``, ``gcloud compute ssh --command``), here-documents
+``minikube ssh``, ``lxc exec``, ``orb``, ``gcloud compute ssh --command``, ``kubectl debug
+node/N --`` with the node's files at ``/host``), here-documents
 fed to a shell (``cat <<EOF | sh`` too), ``echo … | sh``, a script written then run, the
 command a container runs: ``docker run``, ``podman run``, its writable bind mounts read as
 the host folders they are, its other paths as its own; a tool's official image runs the
@@ -124,23 +125,23 @@ rules:
   exec``, a here-document, a process substitution read as input (``mysql db < <(echo "DROP
   TABLE t")``), a file written earlier in the line and run with ``psql -f``, ``< F``,
   ``.read F``, any argument of an MCP database tool, or a database driver's call in a
-  one-liner: ``cursor.execute("DROP …")``, ``rails runner``'s ``connection.execute``; not a
-  drop inside a string a query only selects, its output shown, as ``SELECT 'DROP TABLE ' ||
-  tablename``: piped, saved or substituted, those drops are to run), ``dropdb``, ``rails
-  db:drop``, ``mix ecto.reset``, ``prisma migrate reset``, ``manage.py flush`` when the
-  command names an environment other than the developer's own (``RAILS_ENV=production``,
-  ``MIX_ENV=prod``, ``--env=staging``, ``--settings=app.settings.production``, ``dotenv -e
-  .env.production --``, a ``DATABASE_URL`` on another host) or runs in the deployed
-  application (``heroku run``, ``kubectl exec``): unnamed or local (``MIX_ENV=dev``,
-  ``RAILS_ENV=test``), the frameworks reset the development database and the reset is
-  everyday, ``heroku pg:reset``, ``supabase db reset --linked`` (or of a remote
-  ``--db-url``; unlinked, it resets the local database), ``bq rm``, ``aws rds
-  delete-db-instance``, ``aws dynamodb delete-table``, ``az sql db delete``, ``gcloud sql
-  databases delete``, PowerShell's ``Remove-AzSqlDatabase``, ``Remove-RDSDBInstance``,
-  ``Remove-DDBTable``, a cloud SDK's in a one-liner (boto3's ``delete_db_instance``,
-  ``delete_table``), SQL a cloud CLI runs (``aws rds-data execute-statement --sql``,
-  ``wrangler d1 execute --command``); an MCP tool that drops a database, table or
-  collection, deletes a database project, or flushes a store;
+  one-liner: ``cursor.execute("DROP …")``, ``rails runner``'s ``connection.execute`` (``-e
+  production`` or not); not a drop inside a string a query only selects, its output shown,
+  as ``SELECT 'DROP TABLE ' || tablename``: piped, saved or substituted, those drops are to
+  run), ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate reset``,
+  ``manage.py flush`` when the command names an environment other than the developer's own
+  (``RAILS_ENV=production``, ``MIX_ENV=prod``, ``--env=staging``,
+  ``--settings=app.settings.production``, ``dotenv -e .env.production --``, a
+  ``DATABASE_URL`` on another host) or runs in the deployed application (``heroku run``,
+  ``kubectl exec``): unnamed or local (``MIX_ENV=dev``, ``RAILS_ENV=test``), the frameworks
+  reset the development database and the reset is everyday, ``heroku pg:reset``, ``supabase
+  db reset --linked`` (or of a remote ``--db-url``; unlinked, it resets the local database),
+  ``bq rm``, ``aws rds delete-db-instance``, ``aws dynamodb delete-table``, ``az sql db
+  delete``, ``gcloud sql databases delete``, PowerShell's ``Remove-AzSqlDatabase``,
+  ``Remove-RDSDBInstance``, ``Remove-DDBTable``, a cloud SDK's in a one-liner (boto3's
+  ``delete_db_instance``, ``delete_table``), SQL a cloud CLI runs (``aws rds-data
+  execute-statement --sql``, ``wrangler d1 execute --command``); an MCP tool that drops a
+  database, table or collection, deletes a database project, or flushes a store;
 - ``terraform_destroy``: ``terraform destroy``, ``apply -destroy`` (also given by the
   environment: ``TF_CLI_ARGS_apply=-destroy terraform apply``), applying a plan made with
   ``plan -destroy -out=F`` in the same line, ``tofu``,
@@ -154,10 +155,12 @@ rules:
   kubectl delete``: a grep narrows which, namespaces they stay); ``helm uninstall`` of every
   release ``helm ls`` lists (``helm ls -q | xargs helm uninstall``, ``helm uninstall $(helm
   ls -q)``; one named release, or those a grep or ``--filter`` picks, is everyday); pods a
-  listing narrowed by a selector, a grep or an awk pattern picks (``awk '$3=="Evicted"{print
-  $1}'``) are everyday, every pod it lists (``awk '{print $1}'``) is not; a Kubernetes
-  client's ``delete_namespace`` in a one-liner; an MCP Kubernetes tool deleting the same
-  (``{"resourceType": "namespace"}``, ``delete_namespace``, ``allNamespaces: true``);
+  listing narrowed by a selector, a grep, a JSONPath filter (``-o
+  jsonpath='{.items[?(@.status.succeeded==1)]…}'``) or an awk pattern picks (``awk
+  '$3=="Evicted"{print $1}'``) are everyday, every pod it lists (``awk '{print $1}'``) is
+  not; a Kubernetes client's ``delete_namespace`` in a one-liner; an MCP Kubernetes tool
+  deleting the same (``{"resourceType": "namespace"}``, ``delete_namespace``,
+  ``allNamespaces: true``);
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it, only
   an empty bucket goes), ``gsutil rm -r``, ``gcloud storage rm -r``, a wildcard reaching
   every object (``gs://b/**``, ``gs://b/*``, ``s3://b/logs/**``), ``az storage`` deleting in
@@ -174,9 +177,9 @@ rules:
   object a bucket's listing names fed one by one to a delete (``aws s3api list-objects-v2
   --bucket b … | xargs -I{} aws s3 rm s3://b/{}``, a loop over ``aws s3 ls s3://b
   --recursive`` or ``gsutil ls gs://b/**``, PowerShell's ``Get-S3Object -BucketName b |
-  Remove-S3Object``; not a listing narrowed by ``--prefix``, ``-KeyPrefix``, a ``[?…]``
-  query or a grep); an MCP tool deleting or emptying a bucket or container, or every object
-  under a prefix;
+  Remove-S3Object``, ``az storage blob list`` fed to ``az storage blob delete``; not a
+  listing narrowed by ``--prefix``, ``-KeyPrefix``, a ``[?…]`` query or a grep); an MCP tool
+  deleting or emptying a bucket or container, or every object under a prefix;
 - ``gcloud_delete``: the deletion of cloud resources, whichever cloud: a ``gcloud …
   delete``, Azure's ``az … delete`` (``az group delete``, ``az aks delete``, ``az vm
   delete``), AWS's deletion of machines, clusters and what runs on them (``aws ec2
@@ -282,7 +285,9 @@ rules:
   ``while (true) { pcntl_fork(); }``, ``[os.fork() for _ in iter(int, 1)]``,
   ``itertools.count()``), a program or script starting itself in an endless loop or twice
   (``while (true) spawn(process.execPath, [__filename])``, go's ``for {
-  exec.Command(os.Args[0]).Start() }``, a script's ``$0 & $0 &``); given as text (``echo``
+  exec.Command(os.Args[0]).Start() }``, a script's ``$0 & $0 &``), or starting any process
+  each turn without waiting for it (``while True: Popen(…)``; a supervisor that waits,
+  ``.wait()``, ``await``, ``sleep``, is everyday); given as text (``echo``
   or ``printf`` into a file, a commit message, a here-document ``cat`` writes) it is text;
   into a shell or a script that runs, it is run;
 - ``credential_write``: a write to a credential file (``.ssh/*`` but ``known_hosts``, whose
