@@ -44,6 +44,7 @@ from sluice.policies._interpreters import (
     code_of,
     read_code,
     runs_fetched,
+    spawns_forever,
 )
 from sluice.policies._line import (
     DOWNLOAD,
@@ -67,7 +68,7 @@ from sluice.policies._line import (
     shell_script,
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
-from sluice.policies._runners import lines_run, scheduled_lines
+from sluice.policies._runners import AWKS, lines_run, scheduled_lines
 from sluice.policies._shell import Command, basename, parse, with_next
 from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital, windows_paths
@@ -397,8 +398,11 @@ class _Rules:
             piped = producer.heredoc or None  # cat <<EOF | tee -a ~/.ssh/config
         if writes_secret(command, words, piped):
             self.flag("credential_write", _CREDENTIALS)
-        if reason := wipes_disk(command, words):
+        # (xargs gives the command its operands: echo /dev/sdb | xargs -I{} mkfs.ext4 {})
+        if reason := wipes_disk(command, [*words, *listed(state.pipe)] if fed else words):
             self.flag("disk_wipe", reason)
+        if name in AWKS and spawns_forever(" ".join(words[1:])):  # while (1) system("x &")
+            self.flag("fork_bomb", "A fork bomb (awk): it exhausts the machine's processes")
         if name.lower() in ("diskpart", "diskpart.exe"):  # diskpart /s dp.txt, … | diskpart
             given = [b for a, b in with_next(words[1:]) if a.lower() == "/s"]
             script = "\n".join(state.written.get(f, "") for f in given) or command.heredoc
@@ -445,7 +449,8 @@ class _Rules:
         if name in SHELLS and (hidden := decoded(state.pipe)):
             self.line(hidden, cwd, depth + 1)  # echo cm0gLXJmIH4= | base64 -d | sh
         code = code_of(words)
-        if code is None and INTERPRETER.fullmatch(name) and command.heredoc:
+        runs_heredoc = INTERPRETER.fullmatch(name) or (name == "go" and words[1:2] == ["run"])
+        if code is None and runs_heredoc and command.heredoc:
             code = command.heredoc
         if code is not None:
             self.code(name, code, cwd, depth)

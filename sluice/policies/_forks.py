@@ -16,11 +16,14 @@ from sluice.policies._line import own_code
 __all__ = ["forks_forever"]
 
 # What any fork bomb below needs: a function's `()` or keyword, a loop, a script's own name.
-_MAY_FORK = re.compile(r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0|\$\{?0|BASH_SOURCE")
+_MAY_FORK = re.compile(r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0|\$\{?0|BASH_SOURCE|\bfor\b")
 _FORKS = re.compile(r"(?<![|&])[|&](?![|&])")  # a pipe or a background `&`, not `||`, `&&`
 _ENDLESS = re.compile(
     r"\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)\s*;\s*do\s+[^;&\n]{1,200}&\s*(?:;\s*)?done"
     r"|%0\s*\^?\|\s*%0"  # a batch file piping itself into itself: %0|%0
+    # PowerShell's endless loop starting a process each turn, not waiting for it.
+    r"|\b(?:while\s*\(\s*\$true\s*\)|for\s*\(\s*;\s*;\s*\))\s*\{[^}]{0,200}?"
+    r"\bStart-Process\b(?![^}]*-Wait)"
     # A script starting itself twice, in the background or through a pipe: `$0 & $0 &`.
     r'|"?\$(?:0|\{0\}|BASH_SOURCE)"?\s*[|&]\s*"?\$(?:0|\{0\}|BASH_SOURCE)\b'
 )

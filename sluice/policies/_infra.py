@@ -577,7 +577,7 @@ def _cloud_cli_deletes(name: str, words: Sequence[str]) -> str | None:
     outside the groups that act on the CLI's own settings on this machine."""
     verbs = [w for w in words[1:] if not w.startswith("-")][:4]
     if name == "heroku":
-        destroys = [v for v in verbs[:1] if v.endswith(":destroy")]
+        destroys = [v for v in verbs[:1] if v.endswith(":destroy") or v == "destroy"]
         return f"heroku {destroys[0]} deletes cloud resources" if destroys else None
     if not verbs or verbs[0] in _CLOUD_CLIS[name]:
         return None
@@ -683,6 +683,8 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
         return f"{name} system prune --volumes deletes the data in every unused volume"
     if args[:2] == ["volume", "prune"]:
         return f"{name} volume prune deletes the data in unused volumes"
+    if args[:2] == ["system", "reset"]:  # podman system reset: every container, image, volume
+        return f"{name} system reset deletes every volume with the rest of its storage"
     every = "--all" in args or "-a" in args
     if args[:2] == ["volume", "rm"] and (seen.lists_volumes or every):  # podman volume rm --all
         return f"{name} volume rm of every listed volume deletes their data"

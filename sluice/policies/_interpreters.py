@@ -34,6 +34,7 @@ __all__ = [
     "read_code",
     "runs_fetched",
     "saved_downloads",
+    "spawns_forever",
 ]
 
 _CODE_FLAGS = {
@@ -175,7 +176,7 @@ _ITSELF = (
     r"|process\.argv\[1\]|__FILE__|\$0\b|\$PROGRAM_NAME)"
 )
 _ENDLESS_LOOP = (
-    r"(?:\bwhile\s*\(?\s*(?:True|true|1)\s*\)?|\bfor\s*\{|\bfor\s*\(\s*;\s*;\s*\)"
+    r"(?:\bwhile\s*\(?\s*(?:True|true|1|\$true)\s*\)?|\bfor\s*\{|\bfor\s*\(\s*;\s*;\s*\)"
     r"|\bloop\s*(?:do|\{))"
 )
 _FORKS_FOREVER = re.compile(
@@ -197,9 +198,20 @@ _FORKS_FOREVER = re.compile(
 )
 # An endless loop starting a process each turn (`while (true) spawn(…)`, `while True:
 # Popen(…)`), and what makes it wait for each before the next (a supervisor restarting one).
+_STARTS_PROCESS = (
+    r"(?:\b(?:spawn|Popen|Start|execFile)\b|Process\([^\n]{0,200}?\)\.start\("
+    r"|\b(?:system|execute)\s*\(\s*[\"'][^\"'\n]*&\s*[\"'])"  # os.execute("sleep 9 &")
+)
+_LOOP_BODY = r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?"
 _SPAWNS_FOREVER = re.compile(
-    _ENDLESS_LOOP
-    + r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?\b(?:spawn|Popen|Start|execFile|Process\.spawn)\b"
+    "|".join(
+        (
+            _ENDLESS_LOOP + _LOOP_BODY + _STARTS_PROCESS,
+            r"\b" + _ENDLESS_ITERATOR + _LOOP_BODY + _STARTS_PROCESS,
+            # [m.Process(target=f).start() for _ in itertools.count()]
+            _STARTS_PROCESS + r"[^\n]{0,120}?(?:\b" + _ENDLESS_ITERATOR + r"|itertools\.count\()",
+        )
+    )
 )
 _WAITS = re.compile(
     r"\bawait\b|(?:\bwait|\bsleep|\.join|\.communicate|\bWait|\bSleep|waitpid|\.on|\.run)\s*\("
@@ -279,7 +291,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     if _WRITES.search(marked):
         reading.writes_secret = next((p for p in paths if "/" in p and is_secret(p)), None)
         reading.writes_disk = next((p for p in paths if DISK_DEVICE.match(p)), None)
-    reading.forks_forever = _FORKS_FOREVER.search(code) is not None or _spawns_forever(code)
+    reading.forks_forever = _FORKS_FOREVER.search(code) is not None or spawns_forever(code)
     if _SPAWNS.search(marked) or (backquotes_run and "`" in marked):
         # "rm -rf " + HOME, 'rm -rf ' . getenv('HOME'), "rm -rf " .. os.getenv("HOME"),
         # `rm -rf ${os.homedir()}`, "rm -rf #{ENV['HOME']}": the home folder in the command.
@@ -293,7 +305,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     reading.prunes_volumes = "volumes" in code and _PRUNES_VOLUMES.search(code) is not None
     if found := _DELETES_CLOUD.search(code):
         reading.deletes_cloud = found.group().strip(".( ")
-    wipe = _WIPES_STORAGE.search(code) if "delete" in code else None
+    wipe = _WIPES_STORAGE.search(code) if "delete" in code or "clear!" in code else None
     # `.objects.all().delete()` is Django's ORM too: a bucket's only where one is named.
     if wipe and (not wipe.group().startswith(".objects") or _BUCKET.search(code)):
         reading.wipes_storage = wipe.group().rstrip("( ")
@@ -302,7 +314,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     return reading
 
 
-def _spawns_forever(code: str) -> bool:
+def spawns_forever(code: str) -> bool:
     """Whether ``code`` starts a process each turn of an endless loop without waiting for
     it: processes pile up until the machine has none left."""
     found = _SPAWNS_FOREVER.search(code)
@@ -344,6 +356,7 @@ _WIPES_STORAGE = re.compile(
     + _NARROWED
     + r")[^)]{0,200}\))?\.delete\("
     r"|\b[Bb]ucket\([^)]{0,200}\)\.delete\(|\.delete\(\s*force\s*=\s*True"
+    r"|\bBucket\.new\([^)]{0,200}\)\.(?:delete|clear)!"  # ruby's: objects first, then it
     r"|\.delete_(?:bucket|objects|container|blobs|file_system|share)\("
 )
 

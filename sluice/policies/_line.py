@@ -635,7 +635,7 @@ def _lists_every_object(line: str) -> bool:
     ``gcloud storage ls gs://b``, PowerShell's ``Get-S3Object -BucketName b``; not one folder
     of it (``s3://b/tmp/``, ``-KeyPrefix tmp/``)."""
     for segment in re.split(r"[|;&\n]", line):
-        words = [w.lstrip("$(`").strip("'\"") for w in segment.split()]
+        words = [w.lstrip("<$(`").strip("'\"") for w in segment.split()]  # (<(…), $(…))
         for at, word in enumerate(words):
             after = words[at + 1 : at + 3]
             if word == "aws" and after[:1] == ["s3api"] and after[1:2] in _LIST_OBJECTS:

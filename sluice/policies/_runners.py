@@ -29,9 +29,9 @@ from itertools import pairwise
 
 from sluice.policies._shell import basename, quoted_text, unescaped, with_next
 
-__all__ = ["cron_commands", "lines_run", "recipe_lines", "scheduled_lines"]
+__all__ = ["AWKS", "cron_commands", "lines_run", "recipe_lines", "scheduled_lines"]
 
-_AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
+AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
 _SEDS = frozenset({"sed", "gsed"})
 _VIMS = frozenset({"vim", "vi", "nvim", "ex", "view", "gvim", "vimdiff"})
 _TARS = frozenset({"tar", "gtar", "bsdtar"})
@@ -99,7 +99,7 @@ def lines_run(words: Sequence[str]) -> list[str]:
     if not words:
         return []
     name, args = basename(words[0]), list(words[1:])
-    if name in _AWKS:
+    if name in AWKS:
         program = "\n".join(args)
         return [*map(_awk_command, _AWK_SYSTEM.finditer(program))] + [
             quoted_text(found) for found in _AWK_RUNS.finditer(program)

@@ -45,6 +45,7 @@ _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]|(?:%SystemDrive%|\$env:SystemDrive)
 # the backslash escapes a quote.
 _WINDOWS_PATH = re.compile(
     r"(?<![^\s\"'=(@])(?:[A-Za-z]:|%\w+%|\$env:\w+|\$\{?HOME\}?|~|\.{1,2})\\(?!\")[^\s\"';|&<>()]*"
+    r"|(?<![^\s\"'=(@])[A-Za-z]:\\(?=\")"  # a drive's root before a quote: cmd /c "rd /s /q C:\"
 )
 _DRIVE_LETTER = re.compile(r"[A-Za-z]")  # a Windows drive, as WSL and Git Bash mount it
 DISK_DEVICE = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")

@@ -17,6 +17,20 @@ __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
 _DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk"})
+# Their options (and parted's command) that only show a disk: its table, sizes, signatures.
+_LISTS = frozenset(
+    {"-l", "--list", "print", "-d", "--dump", "-J", "--json", "-s", "--show-size", "-V"}
+    | {"--verify", "-g", "--show-geometry", "-p", "--print"}
+)
+# Tools that put a new volume, pool or array on a device, erasing what it held, by the
+# subcommand or option that does (`cryptsetup luksFormat /dev/sdb`, `zpool create -f p
+# /dev/sdc`, `mdadm --create … /dev/sdd`).
+_REFORMATS = {
+    "cryptsetup": frozenset({"luksFormat", "erase", "luksErase"}),
+    "zpool": frozenset({"create", "labelclear"}),
+    "mdadm": frozenset({"--create", "-C", "--zero-superblock"}),
+    "pvcreate": frozenset(),
+}
 # Programs that make a filesystem (or swap) on a device, besides mkfs and its mkfs.TYPE.
 _FORMATTERS = frozenset({"mke2fs", "mkswap", "mkdosfs", "mkntfs", "mkexfatfs"})
 _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
@@ -242,11 +256,12 @@ def _destinations(args: Sequence[str], takes_value: frozenset[str]) -> list[str]
 
 # A diskpart script's command that erases the selected disk or volume.
 _DISKPART_ERASES = re.compile(r"(?im)^\s*(?:clean|format)\b")
+_LINE_BREAK = re.compile(r"`[nr]|\\[nr]")  # PowerShell's `n, printf's \n
 
 
 def diskpart_erases(script: str) -> bool:
     """Whether a diskpart script (``/s F``, or what is piped in) cleans or formats a disk."""
-    return _DISKPART_ERASES.search(script) is not None
+    return _DISKPART_ERASES.search(_LINE_BREAK.sub("\n", script)) is not None
 
 
 def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
@@ -268,7 +283,7 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
         map(DISK_DEVICE.match, _destinations(args, _DISK_WRITERS[name]))
     ):
         return f"{name} onto a disk overwrites it, destroying its data"
-    listing = any(a in ("-l", "--list", "print") for a in args)  # fdisk -l reads only
+    listing = any(a in _LISTS for a in args)  # fdisk -l, sfdisk -d read only
     # wipefs alone lists the signatures it would erase; -a or -o erases them (-n: not really).
     erases = name != "wipefs" or (
         (short_option(args, "a", "--all") or short_option(args, "o", "--offset"))
@@ -276,6 +291,10 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     )
     if name in _DISK_TOOLS and any(DISK_DEVICE.match(a) for a in args) and not listing and erases:
         return f"{name} on a disk destroys its data"
+    verbs = _REFORMATS.get(name)
+    reformats = verbs is not None and (not verbs or bool(verbs.intersection(args)))
+    if reformats and any(DISK_DEVICE.match(a) for a in args):
+        return f"{name} puts a new volume on a disk, destroying its data"
     if name.lower() == "format" and any(_DRIVE.fullmatch(a) for a in args):
         return "format erases a drive"  # cmd's format D: /q
     if name.lower() in ("format-volume", "clear-disk"):

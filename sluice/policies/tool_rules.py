@@ -170,7 +170,8 @@ rules:
   folder, a cloud SDK's call in a one-liner (boto3's ``Bucket('b').objects.all().delete()``,
   ``bucket.objects.delete()``, ``object_versions.delete()``, the ``.delete()`` of a name a
   ``Bucket`` was bound to, ``delete_bucket``, ``delete_objects``; google-cloud-storage's
-  ``bucket.delete(force=True)``; azure's ``delete_container``; each object of a listing
+  ``bucket.delete(force=True)``; azure's ``delete_container``; ruby's ``Bucket#delete!``
+  and ``#clear!``; each object of a listing
   deleted in a loop: ``[c.delete_object(…) for o in c.list_objects_v2(Bucket='b')[…]]``,
   ``list_blobs``; not one narrowed by ``Prefix=``), PowerShell's ``Remove-S3Bucket
   -DeleteBucketContent``, ``Remove-GcsBucket -Force``, ``Remove-AzStorageContainer``, every
@@ -189,19 +190,19 @@ rules:
   everyday), a delete, destroy, terminate or remove by ``doctl``, ``hcloud``,
   ``linode-cli``, ``vultr-cli``, ``oci``, ``fly`` (``fly apps destroy``), ``scw``, ``civo``,
   ``upctl``, ``exo``, ``yc``, ``ibmcloud`` (``ibmcloud is instance-delete``), ``heroku
-  apps:destroy``, PowerShell's cloud modules (``Remove-AzResourceGroup``, ``Remove-AzVM``,
-  ``Remove-EC2Instance``, ``Remove-EKSCluster``, ``Remove-GceInstance``, …), a cloud SDK's
-  call in a one-liner (boto3's ``terminate_instances``, ``delete_cluster``,
-  ``delete_function``; Azure's ``resource_groups.begin_delete``; Google's
-  ``instances().delete``; AWS's SDK v3 ``TerminateInstancesCommand``) (storage, databases
-  and stacks are the rules above'), or an MCP GCP tool's delete (not of the CLIs'
-  own settings: ``gcloud config configurations delete``, ``az config unset``, ``hcloud
-  context delete``, ``doctl auth remove``);
+  apps:destroy`` (or ``heroku destroy``), PowerShell's cloud modules
+  (``Remove-AzResourceGroup``, ``Remove-AzVM``, ``Remove-EC2Instance``,
+  ``Remove-EKSCluster``, ``Remove-GceInstance``, …), a cloud SDK's call in a one-liner
+  (boto3's ``terminate_instances``, ``delete_cluster``, ``delete_function``; Azure's
+  ``resource_groups.begin_delete``; Google's ``instances().delete``; AWS's SDK v3
+  ``TerminateInstancesCommand``) (storage, databases and stacks are the rules above'), or an
+  MCP GCP tool's delete (not of the CLIs' own settings: ``gcloud config configurations
+  delete``, ``az config unset``, ``hcloud context delete``, ``doctl auth remove``);
 - ``docker_prune``: ``docker system prune --volumes``, ``docker volume prune`` (the
   runtime's own options first or not: ``docker --context remote …``), removing every listed
   volume or ``--all`` of them (not those a ``--filter`` or a grep picks), docker-py's
-  ``volumes.prune()`` or each volume of ``volumes.list()`` removed in a one-liner, an MCP
-  docker prune of volumes;
+  ``volumes.prune()`` or each volume of ``volumes.list()`` removed in a one-liner,
+  ``podman system reset``, an MCP docker prune of volumes;
 - ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
   ``+main``) or a deletion of ``main``, ``master``, ``trunk``, ``develop``, ``production``
   or ``release``, named or switched to before the push (``HEAD`` then names it: ``git
@@ -274,11 +275,14 @@ rules:
 - ``disk_wipe``: ``mkfs`` (and ``mke2fs``, ``mkswap``, ``mkdosfs``, ``newfs_*``, …),
   ``dd``/``dcfldd of=`` in any argument order, ``shred``, a one-liner's write
   (``open('/dev/sdb', 'wb')``, ``writeFileSync('/dev/sda', …)``), ``wipefs -a``/``-o``
-  (alone it lists what it would erase), ``blkdiscard``, ``sgdisk``, a diskpart script's
-  ``clean`` or ``format`` (``/s F`` or piped in), a redirect, ``tee``, the destination of
-  ``cp``, ``mv``, ``install``, ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil
-  erase`` on a disk (``/dev/sd*``, ``/dev/nvme*``, …); Windows' ``format D:``,
-  ``Format-Volume``, ``Clear-Disk``;
+  (alone it lists what it would erase), ``blkdiscard``, ``sgdisk``, ``sfdisk`` (not its
+  ``-d`` dump), a new volume, pool or array put on it (``cryptsetup luksFormat``, ``zpool
+  create``, ``mdadm --create``, ``pvcreate``), a diskpart script's ``clean`` or ``format``
+  (``/s F`` or piped in, PowerShell's ```n`` a line break), a redirect, ``tee``, the
+  destination of ``cp``, ``mv``, ``install``, ``ddrescue``, ``bmaptool copy``, ``pv -o``, or
+  ``diskutil erase`` on a disk (``/dev/sd*``, ``/dev/nvme*``, …; also given by ``xargs``:
+  ``echo /dev/sdb | xargs -I{} mkfs.ext4 {}``); Windows' ``format D:``, ``Format-Volume``,
+  ``Clear-Disk``;
 - ``fork_bomb``: a function, of any name, that starts itself twice through a pipe or ``&``
   and is called (``:(){ :|:& };:``, ``b() { b & b; }; b``, fish's ``function f; f|f&;
   end``), a batch file's ``%0|%0``, a fork in an endless loop (``while True: os.fork()``,
@@ -286,7 +290,9 @@ rules:
   ``itertools.count()``), a program or script starting itself in an endless loop or twice
   (``while (true) spawn(process.execPath, [__filename])``, go's ``for {
   exec.Command(os.Args[0]).Start() }``, a script's ``$0 & $0 &``), or starting any process
-  each turn without waiting for it (``while True: Popen(…)``; a supervisor that waits,
+  each turn without waiting for it (``while True: Popen(…)``, PowerShell's ``while ($true) {
+  Start-Process … }``, awk's ``while (1) system("… &")``, lua's ``os.execute("… &")``,
+  ``[Process(…).start() for _ in iter(int, 1)]``; a supervisor that waits,
   ``.wait()``, ``await``, ``sleep``, is everyday); given as text (``echo``
   or ``printf`` into a file, a commit message, a here-document ``cat`` writes) it is text;
   into a shell or a script that runs, it is run;
