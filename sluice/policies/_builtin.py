@@ -30,7 +30,7 @@ from sluice.policies._exfil import (
     socket_redirects,
     uploads_credential,
 )
-from sluice.policies._forks import forks_forever
+from sluice.policies._forks import floods, forks_forever
 from sluice.policies._infra import (
     INFRA_RULES,
     Seen,
@@ -352,6 +352,8 @@ class _Rules:
         for act in destroyed(command, cwd, feeders):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
+        if fed and producer is not None and floods(command.words, producer.words):
+            self.flag("fork_bomb", "A fork bomb: endless input to unbounded parallel processes")
         if fed and depth < _DEPTH and (each := fed_script(command.words)):
             # … | xargs -I{} sh -c 'rm "{}"', or its items in a here-string (<<< "$HOME")
             values = listed(feeders) if feeders else here_string(command.words).split()
@@ -359,7 +361,7 @@ class _Rules:
                 self.line(line, cwd, depth + 1, state)
         for expanded in state.expand(command):  # once: values are not expanded again
             self.command(expanded, state, _DEPTH, piped_on)
-        powershell = powershell_reads_input(command.words)
+        powershell = words in ([], ["-"]) and powershell_reads_input(command.words, words)
         if powershell and (text := printed(producer)):  # echo 'iex (iwr …)' | pwsh -Command -
             self.line(" ".join(text), cwd, depth + 1)
         if not words:

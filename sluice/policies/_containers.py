@@ -58,6 +58,7 @@ _ENTRYPOINTS = {
     "rancher/kubectl": "kubectl",
     "alpine/helm": "helm",
     "alpine/git": "git",
+    "docker": "docker",  # docker:cli, given the host's socket: `… docker:cli volume prune`
     "minio/mc": "mc",
     "rclone/rclone": "rclone",
 }

@@ -9,23 +9,26 @@ text is not one (``echo ':(){ :|:& };:' >> notes.md``, ``git commit -m '… :(){
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from sluice.policies._functions import definitions
 from sluice.policies._line import own_code
+from sluice.policies._shell import basename, with_next
 
-__all__ = ["forks_forever"]
+__all__ = ["floods", "forks_forever"]
 
 # What any fork bomb below needs: a function's `()` or keyword, a loop, a script's own name.
 _MAY_FORK = re.compile(r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0|\$\{?0|BASH_SOURCE|\bfor\b")
 _FORKS = re.compile(r"(?<![|&])[|&](?![|&])")  # a pipe or a background `&`, not `||`, `&&`
 _ENDLESS = re.compile(
-    r"\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)\s*;\s*do\s+[^;&\n]{1,200}&\s*(?:;\s*)?done"
+    r"(?:\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)|\bfor\s*\(\(\s*;\s*;\s*\)\))\s*;\s*do\s+"
+    r"[^;&\n]{1,200}&\s*\)?\s*(?:;\s*)?done"
     r"|%0\s*\^?\|\s*%0"  # a batch file piping itself into itself: %0|%0
     # PowerShell's endless loop starting a process each turn, not waiting for it.
     r"|\b(?:while\s*\(\s*\$true\s*\)|for\s*\(\s*;\s*;\s*\))\s*\{[^}]{0,200}?"
     r"\bStart-Process\b(?![^}]*-Wait)"
     # A script starting itself twice, in the background or through a pipe: `$0 & $0 &`.
-    r'|"?\$(?:0|\{0\}|BASH_SOURCE)"?\s*[|&]\s*"?\$(?:0|\{0\}|BASH_SOURCE)\b'
+    r'|"?\$(?:0|\{0\}|BASH_SOURCE)"?\s*[|&]\s*(?:\b(?:ba|z|da|k)?sh\s+)?"?\$(?:0|\{0\}|BASH_SOURCE)\b'
 )
 # fish's `function f; f | f &; end; f`.
 _FISH = re.compile(r"\bfunction\s+(?P<name>[^\s;|&]+)\s*;(?P<body>[^\n]{0,200}?)\bend\b")
@@ -50,3 +53,14 @@ def forks_forever(line: str) -> bool:
         if calls_itself_twice and _FORKS.search(body) and call.search(line, end):
             return True
     return False
+
+
+def floods(words: Sequence[str], producer: Sequence[str]) -> bool:
+    """Whether ``xargs -P 0`` or ``parallel -j 0`` (``words``: the feeder's own) is fed an
+    endless input (``producer``: ``yes``): it starts processes until none are left."""
+    if not producer or basename(producer[0]) != "yes" or not words:
+        return False
+    unbounded = {("-P", "0"), ("--max-procs", "0"), ("-j", "0"), ("--jobs", "0")}
+    return any((a, b) in unbounded for a, b in with_next(words)) or any(
+        w in ("-P0", "--max-procs=0", "-j0", "--jobs=0") for w in words
+    )

@@ -197,7 +197,7 @@ _TF_ARGS = "TF_CLI_ARGS"
 def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
     words = _package_command(words)  # npx supabase db reset --linked
     name, args = basename(words[0]), list(words[1:])
-    if _CMDLETS.get(name.lower()) == "drop_database":
+    if _cmdlet_rule(name) == "drop_database":
         return f"{name} deletes a database"
     if name in ("dropdb", "dropuser"):
         return f"{name} deletes a database"
@@ -227,7 +227,7 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         kind = _AZ_DATABASES.intersection(verbs[1:4])
         if kind and "delete" in verbs[1:5]:  # az sql db delete, az cosmosdb sql database delete
             return f"az {verbs[0]} {min(kind)} delete deletes a database"
-    runs_sql = name in _SQL_CLIENTS or name.lower() == "invoke-sqlcmd"
+    runs_sql = name in _SQL_CLIENTS or ("-" in name and name.lower() == "invoke-sqlcmd")
     runs_sql = runs_sql or any(basename(w) in _SQL_CLIENTS for w in args)
     runs_sql = runs_sql or _runs_sql(name, verbs)  # aws rds-data execute-statement --sql …
     if not runs_sql and not ("prisma" in words[:2] and "execute" in args):
@@ -378,6 +378,9 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "helm":
         return _helm_uninstalls_all(words, seen)
+    deletes = name in _HTTP_CLIENTS and _http_method(words[1:]) == "DELETE"
+    if deletes and any(_NAMESPACE_PATH.search(w) for w in words[1:]):  # curl -X DELETE …/ns/x
+        return "deletes a namespace through the Kubernetes API"
     if name not in ("kubectl", "oc", "k", "kubecolor", "microk8s.kubectl"):
         return None
     if name == "microk8s.kubectl" or words[1:2] == ["kubectl"]:
@@ -425,14 +428,15 @@ _EVERY_OBJECT = re.compile(  # `gs://b/**`, `gs://b/*`, `s3://b/logs/**`: not `g
 
 def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     name, args = basename(words[0]), list(words[1:])
-    if _CMDLETS.get(name.lower()) == "cloud_storage_wipe":
+    if _cmdlet_rule(name) == "cloud_storage_wipe":
         emptied = _BUCKET_CMDLETS.get(name.lower())  # (else the bucket must be empty)
         if emptied is None or any(a.lower() == emptied for a in args):
             return f"{name} deletes stored data"
     positional = operands(args, _AWS_VALUES)
     if seen.lists_objects and _deletes_each(name, positional, seen.fed):
         return f"{name} deletes, one by one, every object the line lists in the bucket"
-    if seen.lists_objects and name.lower() in _OBJECT_REMOVERS and not _names_one(args):
+    removes = seen.lists_objects and "-" in name and name.lower() in _OBJECT_REMOVERS
+    if removes and not _names_one(args):
         return f"{name} deletes every object the line lists in the bucket"  # … | Remove-S3Object
     source = positional[2:3] if name in ("aws", "gcloud") else positional[1:2]
     if name == "aws":  # the service and command first, wherever the global options stand
@@ -513,7 +517,7 @@ def _deletes_each(name: str, positional: Sequence[str], fed: bool) -> bool:
 
 def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
-    if _CMDLETS.get(name.lower()) == "gcloud_delete":
+    if _cmdlet_rule(name) == "gcloud_delete":
         return f"{name} deletes cloud resources"
     if name == "az":
         return _az_deletes(words)
@@ -640,6 +644,13 @@ _CMDLETS = {
         "cloud_storage_wipe",
     ),
 }
+
+
+def _cmdlet_rule(name: str) -> str | None:
+    """The rule a PowerShell cmdlet named ``name`` (Verb-Noun, any case) falls under."""
+    return _CMDLETS.get(name.lower()) if "-" in name else None
+
+
 # Their cmdlets that remove a bucket, and the switch that deletes its objects with it.
 _BUCKET_CMDLETS = {"remove-s3bucket": "-deletebucketcontent", "remove-gcsbucket": "-force"}
 
@@ -699,6 +710,8 @@ _DEFAULT_BRANCHES = re.compile(
 def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
     if basename(words[0]) == "gh" and words[1:2] == ["api"]:
         return _api_ref_update(words[2:])
+    if basename(words[0]) in _HTTP_CLIENTS:
+        return _api_ref_update(words[1:])
     if basename(words[0]) != "git" or "push" not in words:
         return None
     args = list(words[words.index("push") + 1 :])
@@ -728,16 +741,35 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
 
 def _api_ref_update(args: Sequence[str]) -> str | None:
     """A forced update or a deletion of a default branch's ref through GitHub's API (``gh api
-    -X PATCH repos/o/r/git/refs/heads/main -F force=true``, ``-X DELETE``)."""
+    -X PATCH repos/o/r/git/refs/heads/main -F force=true``, ``-X DELETE``; curl's ``-X PATCH
+    …/git/refs/heads/main -d '{"force": true}'``)."""
     ref = next((a for a in args if "/git/refs/heads/" in a), None)
     branch = _DEFAULT_BRANCHES.fullmatch(ref.rpartition("/git/refs/heads/")[2]) if ref else None
     if branch is None:
         return None
-    method = next((b.upper() for a, b in with_next(args) if a in ("-X", "--method")), "")
-    if method == "DELETE":
+    if _http_method(args) == "DELETE":
         return f"deletes the branch {branch.group(1)}"
-    forced = any(a.replace(" ", "") in ("force=true", "force=1") for a in args)
+    forced = any(_FORCE_FIELD.search(a) for a in args)
     return f"force-updates {branch.group(1)}, rewriting its history" if forced else None
+
+
+_FORCE_FIELD = re.compile(r"""^force=(?:true|1)$|["']?force["']?\s*:\s*true""")
+
+
+def _http_method(args: Sequence[str]) -> str:
+    """The method an HTTP client's arguments name (``-X DELETE``, ``--request=DELETE``)."""
+    for arg, value in with_next(args):
+        if arg in ("-X", "--method", "--request"):
+            return value.upper()
+        if arg.startswith(("-X", "--request=", "--method=")) and len(arg) > 2:
+            return (
+                arg.removeprefix("--request=").removeprefix("--method=").removeprefix("-X").upper()
+            )
+    return ""
+
+
+# A namespace in the Kubernetes API's path (`/api/v1/namespaces/staging`), nothing under it.
+_NAMESPACE_PATH = re.compile(r"/api/v1/namespaces/[\w.-]+/?(?:\?.*)?$")
 
 
 def _on_branch(ref: str, branch: str) -> str:
@@ -762,10 +794,18 @@ _PROGRAMS = (
 def may_destroy_infrastructure(words: Sequence[str]) -> bool:
     """Whether any check of :data:`INFRA_RULES` could object to ``words`` (a cheap test that
     spares everyday commands the checks)."""
+    if not words:
+        return False
+    name = basename(words[0])
+    if name in _HTTP_CLIENTS:  # an API's: curl -X DELETE …/namespaces/x
+        return any("/namespaces/" in w or "/git/refs/heads/" in w for w in words)
     return any(
         basename(w).partition("@")[0] in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w
         for w in words
-    ) or (bool(words) and basename(words[0]).lower() in _CMDLETS_TOO)
+    ) or ("-" in name and name.lower() in _CMDLETS_TOO)
+
+
+_HTTP_CLIENTS = frozenset({"curl", "http", "https", "xh", "wget"})
 
 
 _CMDLETS_TOO = frozenset(_CMDLETS) | {"invoke-sqlcmd"} | _OBJECT_REMOVERS

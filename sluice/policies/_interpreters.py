@@ -175,6 +175,10 @@ _ITSELF = (
     r"(?:os\.Args\[0\]|sys\.argv\[0\]|__file__|__filename|import\.meta\.(?:path|url|filename)"
     r"|process\.argv\[1\]|__FILE__|\$0\b|\$PROGRAM_NAME)"
 )
+_SELF_START = (
+    r"\b(?:fork|spawn|Popen|execFile|Command|Start-Process|system)\s*\(\s*\[?[^()\n]{0,80}?"
+    + _ITSELF
+)
 _ENDLESS_LOOP = (
     r"(?:\bwhile\s*\(?\s*(?:True|true|1|\$true)\s*\)?|\bfor\s*\{|\bfor\s*\(\s*;\s*;\s*\)"
     r"|\bloop\s*(?:do|\{))"
@@ -193,6 +197,8 @@ _FORKS_FOREVER = re.compile(
             _FORK + r"[^\n]{0,80}?(?:itertools\.|(?<![\w.]))(?:count|cycle)\(\s*\)",
             # while (true) spawn(process.execPath, [__filename]); for { exec.Command(os.Args[0]) }
             _ENDLESS_LOOP + r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?" + _ITSELF,
+            # fork(__filename); fork(__filename): each copy starts two more
+            _SELF_START + r"[\s\S]{0,200}?" + _SELF_START,
         )
     )
 )
@@ -302,7 +308,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         ]
     reading.drops = _driver_drops(marked, literals)
     reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
-    reading.prunes_volumes = "volumes" in code and _PRUNES_VOLUMES.search(code) is not None
+    reading.prunes_volumes = "olumes" in code and _PRUNES_VOLUMES.search(code) is not None
     if found := _DELETES_CLOUD.search(code):
         reading.deletes_cloud = found.group().strip(".( ")
     wipe = _WIPES_STORAGE.search(code) if "delete" in code or "clear!" in code else None
@@ -358,6 +364,7 @@ _WIPES_STORAGE = re.compile(
     r"|\b[Bb]ucket\([^)]{0,200}\)\.delete\(|\.delete\(\s*force\s*=\s*True"
     r"|\bBucket\.new\([^)]{0,200}\)\.(?:delete|clear)!"  # ruby's: objects first, then it
     r"|\.delete_(?:bucket|objects|container|blobs|file_system|share)\("
+    r"|\.deleteFiles\((?![^)]{0,200}\bprefix\b)"  # @google-cloud/storage's, unnarrowed
 )
 
 
@@ -418,7 +425,9 @@ _DELETES_EACH_LISTED = re.compile(r"\bdelete_(?:object|blob)\(|\.delete\(\s*\)")
 # an unfiltered `volumes.list()` removed in a loop (`[v.remove() for v in c.volumes.list()]`).
 _EVERY_VOLUME = r"\bfor\s+\w+\s+in\s+[^\n:\]]{0,120}?\.volumes\.list\(\s*\)"
 _PRUNES_VOLUMES = re.compile(
-    r"\.volumes\.prune\(|" + _EVERY_VOLUME + r"[^\n]{0,200}?(?:\n[ \t]+[^\n]{0,200}?)?\.remove\("
+    r"\.volumes\.prune\(|\.pruneVolumes\(|"
+    + _EVERY_VOLUME
+    + r"[^\n]{0,200}?(?:\n[ \t]+[^\n]{0,200}?)?\.remove\("
     r"|\.remove\([^\n]{0,80}?" + _EVERY_VOLUME
 )
 # A Kubernetes client deleting namespaces: python's `CoreV1Api().delete_namespace(…)`,

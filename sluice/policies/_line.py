@@ -22,6 +22,7 @@ from sluice.policies._shell import (
     basename,
     printf_output,
     program,
+    short_option,
     unknown_output,
     with_next,
 )
@@ -334,7 +335,8 @@ class LineState:
             self.downloaded.update(s.removeprefix("./") for s in saved_by(name, args))
         elif INTERPRETER.fullmatch(name) and (code := code_of(words)) and "http" in code:
             self.downloaded.update(saved_downloads(code))  # php -r "copy('https://…', 'F')"
-        if name == "git" and len(self.unpacked) < _VARIABLES and (clone := cloned_into(args)):
+        clone = cloned_into(args) if name == "git" and "clone" in args else None
+        if clone and len(self.unpacked) < _VARIABLES:
             self.unpacked.add(clone)  # git clone URL d && bash d/install.sh: a download run
             if (where := resolve(clone, self.cwd)) is not None:
                 self.unpacked.add(where.text)
@@ -593,10 +595,10 @@ def has_script(words: Sequence[str]) -> bool:
     return bool(given) and given[0] not in STDIN
 
 
-def powershell_reads_input(words: Sequence[str]) -> bool:
-    """Whether ``words`` start PowerShell with no command of its own, or ``-Command -``: it
-    then runs what is piped into it."""
-    unwrapped, _ = unwrap(words)
+def powershell_reads_input(words: Sequence[str], unwrapped: Sequence[str]) -> bool:
+    """Whether ``words`` (``unwrapped``: what they run, through their wrappers) start
+    PowerShell with no command of its own, or ``-Command -``: it then runs what is piped
+    into it."""
     return unwrapped in ([], ["-"]) and any(basename(w).lower() in POWERSHELLS for w in words[:4])
 
 
@@ -616,7 +618,9 @@ def runs_download(commands: Sequence[Command]) -> bool:
         words, _ = unwrap(command.words)
         name = basename(words[0]) if words else ""
         runner = name in SHELLS or name in _SOURCES or bool(INTERPRETER.fullmatch(name))
-        runner = runner or powershell_reads_input(command.words)  # … | pwsh -Command -
+        if not runner and words in ([], ["-"]):  # … | pwsh -Command -
+            runner = powershell_reads_input(command.words, words)
+        runner = runner and not (name in SHELLS and short_option(words[1:], "n"))  # bash -n
         if command.after == "|" and downloading and runner and not has_script(words):
             return True  # curl … | sh, curl … | python3 -
         if name in FETCHERS and (

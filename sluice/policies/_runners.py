@@ -115,6 +115,9 @@ def lines_run(words: Sequence[str]) -> list[str]:
         # ssh host kubectl delete ns x: the remote shell runs the words after the host.
         remote = _ssh_command(args) if name == "ssh" else ""
         return [*run, remote] if remote else run
+    if name == "minikube" and args[:1] == ["kubectl"]:  # minikube kubectl -- delete ns x
+        rest = args[2:] if args[1:2] == ["--"] else args[1:]
+        return [" ".join(["kubectl", *rest])]
     if name in _GUESTS:
         return _guest_commands(name, args)
     if name in ("kubectl", "oc") and "debug" in args[:2] and "--" in args:

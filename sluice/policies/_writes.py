@@ -291,6 +291,8 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     )
     if name in _DISK_TOOLS and any(DISK_DEVICE.match(a) for a in args) and not listing and erases:
         return f"{name} on a disk destroys its data"
+    if name == "badblocks" and short_option(args, "w") and any(DISK_DEVICE.match(a) for a in args):
+        return "badblocks -w writes its patterns over a disk, destroying its data"
     verbs = _REFORMATS.get(name)
     reformats = verbs is not None and (not verbs or bool(verbs.intersection(args)))
     if reformats and any(DISK_DEVICE.match(a) for a in args):

@@ -52,33 +52,33 @@ tool named for the program it runs, like ``run_gcloud_command``) as a shell woul
 into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``; input read from a process
 substitution, ``cmd < <(…)``, flowing in as a pipe's would), seen through wrappers
 (``sudo``, ``env``, ``timeout``, ``nohup``, ``runuser``, ``setsid``, ``nsenter``, launchers
-of a bundled tool (``microk8s kubectl``, ``k3s kubectl``, ``atmos terraform``), ``xargs``,
-GNU ``parallel`` and PowerShell's ``ForEach-Object``, ``command``, ``\\rm``, ``/bin/rm``; a
-shell's script a feeder runs for each item, ``xargs -I{} sh -c 'rm -rf "{}"'`` (fed by a
-pipe or a here-string); a string alone or ``Write-Output`` printing into a pipe as ``echo``
-does), through what the line defines (a function's body run by its call, the call's
-arguments for ``$1``, ``$@``: ``cleanup() { rm -rf "$1"; }; cleanup ~``; an alias's words; a
-variable holding the program, split at blanks or at ``IFS``: ``R="rm -rf"; $R ~``), what a
-substitution or a pipe decodes (``mysql -e "$(echo RFJPUCBUQUJMRSB0 | base64 -d)"``), into
-the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'`` and ``ssh
-host cmd …``, a virtual machine's or another system's shell as ssh's (``colima ssh --``,
-``limactl shell NAME``, ``multipass exec NAME --``, ``wsl``, ``podman machine ssh``,
-``minikube ssh``, ``lxc exec``, ``orb``, ``gcloud compute ssh --command``, ``kubectl debug
-node/N --`` with the node's files at ``/host``), here-documents
-fed to a shell (``cat <<EOF | sh`` too), ``echo … | sh``, a script written then run, the
-command a container runs: ``docker run``, ``podman run``, its writable bind mounts read as
-the host folders they are, its other paths as its own; a tool's official image runs the
-tool, its entrypoint: ``docker run hashicorp/terraform destroy``; what a program runs from
-an option or its own language: awk's ``system()`` (its strings and ``ENVIRON[…]`` joined),
-GNU sed's ``e``, vim's ``!``, tar's ``--to-command`` and ``--checkpoint-action=exec=``,
-ssh's ``ProxyCommand``, git's ``-c`` programs and ``!`` aliases, package scripts and
-makefile or justfile recipes the line writes, crontab's jobs, ``at``'s script, expect's
-``spawn``, ``Start-Process``, a one-liner's ``system q{…}``; comments skipped, as the shell
-skips them), and relative paths resolved against the working directory the client reports
-(Claude Code's ``Working directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed
-through ``cd``; a client that reports none (an agent built on an SDK) is taken to work in a
-project folder in the home folder, as agents usually do, so that ``rm -rf ..`` deletes the
-home folder. An MCP tool that acts on structured arguments (``kubectl_delete`` with
+of a bundled tool (``microk8s kubectl``, ``k3s kubectl``, ``minikube kubectl --``, ``atmos
+terraform``), ``xargs``, GNU ``parallel`` and PowerShell's ``ForEach-Object``, ``command``,
+``\\rm``, ``/bin/rm``; a shell's script a feeder runs for each item, ``xargs -I{} sh -c 'rm
+-rf "{}"'`` (fed by a pipe or a here-string); a string alone or ``Write-Output`` printing
+into a pipe as ``echo`` does), through what the line defines (a function's body run by its
+call, the call's arguments for ``$1``, ``$@``: ``cleanup() { rm -rf "$1"; }; cleanup ~``; an
+alias's words; a variable holding the program, split at blanks or at ``IFS``: ``R="rm -rf";
+$R ~``), what a substitution or a pipe decodes (``mysql -e "$(echo RFJPUCBUQUJMRSB0 | base64
+-d)"``), into the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host
+'…'`` and ``ssh host cmd …``, a virtual machine's or another system's shell as ssh's
+(``colima ssh --``, ``limactl shell NAME``, ``multipass exec NAME --``, ``wsl``, ``podman
+machine ssh``, ``minikube ssh``, ``lxc exec``, ``orb``, ``gcloud compute ssh --command``,
+``kubectl debug node/N --`` with the node's files at ``/host``), here-documents fed to a
+shell (``cat <<EOF | sh`` too), ``echo … | sh``, a script written then run, the command a
+container runs: ``docker run``, ``podman run``, its writable bind mounts read as the host
+folders they are, its other paths as its own; a tool's official image runs the tool, its
+entrypoint: ``docker run hashicorp/terraform destroy``; what a program runs from an option
+or its own language: awk's ``system()`` (its strings and ``ENVIRON[…]`` joined), GNU sed's
+``e``, vim's ``!``, tar's ``--to-command`` and ``--checkpoint-action=exec=``, ssh's
+``ProxyCommand``, git's ``-c`` programs and ``!`` aliases, package scripts and makefile or
+justfile recipes the line writes, crontab's jobs, ``at``'s script, expect's ``spawn``,
+``Start-Process``, a one-liner's ``system q{…}``; comments skipped, as the shell skips
+them), and relative paths resolved against the working directory the client reports (Claude
+Code's ``Working directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed through
+``cd``; a client that reports none (an agent built on an SDK) is taken to work in a project
+folder in the home folder, as agents usually do, so that ``rm -rf ..`` deletes the home
+folder. An MCP tool that acts on structured arguments (``kubectl_delete`` with
 ``{"resourceType": "namespace"}``, ``drop-database``, ``delete_bucket``) is judged by the
 words of its server's name and its own, and the kind of resource its arguments name. The
 rules:
@@ -158,9 +158,9 @@ rules:
   listing narrowed by a selector, a grep, a JSONPath filter (``-o
   jsonpath='{.items[?(@.status.succeeded==1)]…}'``) or an awk pattern picks (``awk
   '$3=="Evicted"{print $1}'``) are everyday, every pod it lists (``awk '{print $1}'``) is
-  not; a Kubernetes client's ``delete_namespace`` in a one-liner; an MCP Kubernetes tool
-  deleting the same (``{"resourceType": "namespace"}``, ``delete_namespace``,
-  ``allNamespaces: true``);
+  not; a Kubernetes client's ``delete_namespace`` in a one-liner; the API's own ``DELETE
+  …/api/v1/namespaces/N`` by ``curl``; an MCP Kubernetes tool deleting the same
+  (``{"resourceType": "namespace"}``, ``delete_namespace``, ``allNamespaces: true``);
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it, only
   an empty bucket goes), ``gsutil rm -r``, ``gcloud storage rm -r``, a wildcard reaching
   every object (``gs://b/**``, ``gs://b/*``, ``s3://b/logs/**``), ``az storage`` deleting in
@@ -173,7 +173,8 @@ rules:
   ``bucket.delete(force=True)``; azure's ``delete_container``; ruby's ``Bucket#delete!``
   and ``#clear!``; each object of a listing
   deleted in a loop: ``[c.delete_object(…) for o in c.list_objects_v2(Bucket='b')[…]]``,
-  ``list_blobs``; not one narrowed by ``Prefix=``), PowerShell's ``Remove-S3Bucket
+  ``list_blobs``; not one narrowed by ``Prefix=``; @google-cloud/storage's ``deleteFiles()``
+  without a ``prefix``), PowerShell's ``Remove-S3Bucket
   -DeleteBucketContent``, ``Remove-GcsBucket -Force``, ``Remove-AzStorageContainer``, every
   object a bucket's listing names fed one by one to a delete (``aws s3api list-objects-v2
   --bucket b … | xargs -I{} aws s3 rm s3://b/{}``, a loop over ``aws s3 ls s3://b
@@ -202,13 +203,15 @@ rules:
   runtime's own options first or not: ``docker --context remote …``), removing every listed
   volume or ``--all`` of them (not those a ``--filter`` or a grep picks), docker-py's
   ``volumes.prune()`` or each volume of ``volumes.list()`` removed in a one-liner,
-  ``podman system reset``, an MCP docker prune of volumes;
+  dockerode's ``pruneVolumes()``, ``podman system reset``, the ``docker`` image's own CLI
+  given the host's socket, an MCP docker prune of volumes;
 - ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
   ``+main``) or a deletion of ``main``, ``master``, ``trunk``, ``develop``, ``production``
   or ``release``, named or switched to before the push (``HEAD`` then names it: ``git
   checkout main && git push -f origin HEAD``); a forced update or deletion of one through
-  GitHub's API (``gh api -X PATCH …/git/refs/heads/main -F force=true``); an MCP push or ref
-  update with ``force`` to one of them, or ``delete_branch`` of one;
+  GitHub's API (``gh api -X PATCH …/git/refs/heads/main -F force=true``, or ``curl -X
+  PATCH`` with ``"force": true``, ``-X DELETE``); an MCP push or ref update with ``force``
+  to one of them, or ``delete_branch`` of one;
 - ``credential_exfiltration``: a credential file (``~/.ssh/*`` but public keys,
   ``known_hosts`` and ``config``, ``.env`` but ``.env.example``, ``~/.aws``, ``~/.netrc``,
   ``~/.kube/config``, ``~/.git-credentials``, ``~/.npmrc``, ``~/.pypirc``,
@@ -275,21 +278,24 @@ rules:
 - ``disk_wipe``: ``mkfs`` (and ``mke2fs``, ``mkswap``, ``mkdosfs``, ``newfs_*``, …),
   ``dd``/``dcfldd of=`` in any argument order, ``shred``, a one-liner's write
   (``open('/dev/sdb', 'wb')``, ``writeFileSync('/dev/sda', …)``), ``wipefs -a``/``-o``
-  (alone it lists what it would erase), ``blkdiscard``, ``sgdisk``, ``sfdisk`` (not its
-  ``-d`` dump), a new volume, pool or array put on it (``cryptsetup luksFormat``, ``zpool
-  create``, ``mdadm --create``, ``pvcreate``), a diskpart script's ``clean`` or ``format``
-  (``/s F`` or piped in, PowerShell's ```n`` a line break), a redirect, ``tee``, the
-  destination of ``cp``, ``mv``, ``install``, ``ddrescue``, ``bmaptool copy``, ``pv -o``, or
-  ``diskutil erase`` on a disk (``/dev/sd*``, ``/dev/nvme*``, …; also given by ``xargs``:
-  ``echo /dev/sdb | xargs -I{} mkfs.ext4 {}``); Windows' ``format D:``, ``Format-Volume``,
-  ``Clear-Disk``;
+  (alone it lists what it would erase), ``badblocks -w``, ``blkdiscard``, ``sgdisk``,
+  ``sfdisk`` (not its ``-d`` dump), a new volume, pool or array put on it (``cryptsetup
+  luksFormat``, ``zpool create``, ``mdadm --create``, ``pvcreate``), a diskpart script's
+  ``clean`` or ``format`` (``/s F`` or piped in, PowerShell's ```n`` a line break), a
+  redirect, ``tee``, the destination of ``cp``, ``mv``, ``install``, ``ddrescue``,
+  ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on a disk (``/dev/sd*``,
+  ``/dev/nvme*``, …; also given by ``xargs``: ``echo /dev/sdb | xargs -I{} mkfs.ext4 {}``);
+  Windows' ``format D:``, ``Format-Volume``, ``Clear-Disk``;
 - ``fork_bomb``: a function, of any name, that starts itself twice through a pipe or ``&``
   and is called (``:(){ :|:& };:``, ``b() { b & b; }; b``, fish's ``function f; f|f&;
   end``), a batch file's ``%0|%0``, a fork in an endless loop (``while True: os.fork()``,
   ``while (true) { pcntl_fork(); }``, ``[os.fork() for _ in iter(int, 1)]``,
   ``itertools.count()``), a program or script starting itself in an endless loop or twice
   (``while (true) spawn(process.execPath, [__filename])``, go's ``for {
-  exec.Command(os.Args[0]).Start() }``, a script's ``$0 & $0 &``), or starting any process
+  exec.Command(os.Args[0]).Start() }``, a script's ``$0 & $0 &`` or ``bash "$0" & bash
+  "$0"``, ``fork(__filename)`` twice), endless input to unbounded parallel processes
+  (``yes | xargs -P 0 …``), bash's ``for ((;;))`` and ``until false`` loops backgrounding a
+  process or a subshell each turn, or starting any process
   each turn without waiting for it (``while True: Popen(…)``, PowerShell's ``while ($true) {
   Start-Process … }``, awk's ``while (1) system("… &")``, lua's ``os.execute("… &")``,
   ``[Process(…).start() for _ in iter(int, 1)]``; a supervisor that waits,
@@ -320,30 +326,30 @@ rules:
   ``write_file``, ``replace``; Cursor's ``edit_file``; an MCP server's ``write_file``).
 
 They let through, deliberately: deleting build outputs, ``node_modules``, files under the
-project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder);
-a container deleting its own files, its own root included, or under a read-only mount
+project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder); a
+container deleting its own files, its own root included, or under a read-only mount
 (``docker run --rm alpine rm -rf /tmp/x``, ``rm -rf --no-preserve-root /`` with nothing
-mounted, ``-v /:/host:ro``);
-``find ~ -name '*.pyc' -delete`` (a name test narrows it); ``git clean`` inside a
-repository; reading credential files (``cat ~/.ssh/config``: add a rule as above to forbid
-it); ``ssh -i ~/.ssh/key``; ``docker system prune -a`` without ``--volumes``; a force push
-to another branch; ``curl … | python -m json.tool``; quoted text given to a program that
-takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``); asking for help
-(``terraform destroy --help``, ``kubectl delete -h``, ``aws s3 rm help``) and dry runs
-(``kubectl delete … --dry-run=client``, ``aws s3 rm … --dryrun``, ``terraform plan
--destroy``, ``gsutil rsync -n``, ``rsync -n``, ``git clean -n``, ``git push --dry-run``,
-``-WhatIf``, an MCP tool's ``dryRun: true``; not for ``rm`` or ``find``, which have none);
-an MCP tool deleting one pod, one object, one file of the project. Variables set earlier in
-the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``), and a substitution
-whose output is known is read as that output (``"$(echo ~)"``, ``"$(eval echo ~$USER)"``,
-``"$(dirname ~/x)"``, ``$(dirname $PWD)``: the working directory's parent, ``$(getent passwd
-$USER | cut -d: -f6)``, ``bash -c "$(printf 'rm -rf %s' "$HOME")"``, ``eval $(printf …)``);
-a command computed at run time otherwise (``$(printf r%s m) -rf ~``, a script written by an
-earlier call) is not seen. Judging takes time linear in the call's length; a long call is
-judged off the event loop, and a call seen lately (the same tool, arguments and working
-directory: agents repeat their commands) is not read again. ``sluice policies eval
-tool_rules corpus/tool_calls`` measures them on the labelled corpus shipped in the
-repository. They guard against accidents and the obvious; they are not a sandbox.
+mounted, ``-v /:/host:ro``); ``find ~ -name '*.pyc' -delete`` (a name test narrows it);
+``git clean`` inside a repository; reading credential files (``cat ~/.ssh/config``: add a
+rule as above to forbid it); ``ssh -i ~/.ssh/key``; ``docker system prune -a`` without
+``--volumes``; a force push to another branch; ``curl … | python -m json.tool``, ``curl … |
+bash -n`` (a syntax check); quoted text given to a program that takes text (``echo "rm -rf
+/"``, ``git commit -m``, ``grep``); asking for help (``terraform destroy --help``, ``kubectl
+delete -h``, ``aws s3 rm help``) and dry runs (``kubectl delete … --dry-run=client``, ``aws
+s3 rm … --dryrun``, ``terraform plan -destroy``, ``gsutil rsync -n``, ``rsync -n``, ``git
+clean -n``, ``git push --dry-run``, ``-WhatIf``, an MCP tool's ``dryRun: true``; not for
+``rm`` or ``find``, which have none); an MCP tool deleting one pod, one object, one file of
+the project. Variables set earlier in the same command are followed (``T=~; rm -rf "$T"``,
+``for f in ~/*``), and a substitution whose output is known is read as that output
+(``"$(echo ~)"``, ``"$(eval echo ~$USER)"``, ``"$(dirname ~/x)"``, ``$(dirname $PWD)``: the
+working directory's parent, ``$(getent passwd $USER | cut -d: -f6)``, ``bash -c "$(printf
+'rm -rf %s' "$HOME")"``, ``eval $(printf …)``); a command computed at run time otherwise
+(``$(printf r%s m) -rf ~``, a script written by an earlier call) is not seen. Judging takes
+time linear in the call's length; a long call is judged off the event loop, and a call seen
+lately (the same tool, arguments and working directory: agents repeat their commands) is not
+read again. ``sluice policies eval tool_rules corpus/tool_calls`` measures them on the
+labelled corpus shipped in the repository. They guard against accidents and the obvious;
+they are not a sandbox.
 """
 
 from __future__ import annotations
