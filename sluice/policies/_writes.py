@@ -17,11 +17,14 @@ __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
 _DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk"})
-# Their options (and parted's command) that only show a disk: its table, sizes, signatures.
-_LISTS = frozenset(
-    {"-l", "--list", "print", "-d", "--dump", "-J", "--json", "-s", "--show-size", "-V"}
-    | {"--verify", "-g", "--show-geometry", "-p", "--print"}
-)
+# Their options (and parted's command) that only show a disk: its table, sizes, layout.
+_LISTS = {
+    "fdisk": frozenset({"-l", "--list"}),
+    "sfdisk": frozenset({"-l", "--list", "-d", "--dump", "-J", "--json", "-s", "--show-size"})
+    | {"-V", "--verify", "-g", "--show-geometry"},
+    "parted": frozenset({"-l", "--list", "print"}),
+}
+_PARTED_WRITES = frozenset({"mklabel", "mkpart", "rm", "resizepart", "mktable", "mkpartfs"})
 # Tools that put a new volume, pool or array on a device, erasing what it held, by the
 # subcommand or option that does (`cryptsetup luksFormat /dev/sdb`, `zpool create -f p
 # /dev/sdc`, `mdadm --create … /dev/sdd`).
@@ -283,7 +286,8 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
         map(DISK_DEVICE.match, _destinations(args, _DISK_WRITERS[name]))
     ):
         return f"{name} onto a disk overwrites it, destroying its data"
-    listing = any(a in _LISTS for a in args)  # fdisk -l, sfdisk -d read only
+    # fdisk -l, sfdisk -d, parted print read only (not parted's print after a mklabel).
+    listing = any(a in _LISTS.get(name, ()) for a in args) and not _PARTED_WRITES & set(args)
     # wipefs alone lists the signatures it would erase; -a or -o erases them (-n: not really).
     erases = name != "wipefs" or (
         (short_option(args, "a", "--all") or short_option(args, "o", "--offset"))

@@ -78,6 +78,12 @@ from tests.policies.verdicts import bash
         ("sudo sfdisk --dump /dev/nvme0n1 > nvme0n1.layout", None),
         ("sudo sfdisk --json /dev/sda", None),
         ("sudo sfdisk /dev/sdb < layout.sfdisk", "disk_wipe"),
+        # An option that lists for one tool is no listing for another: shred's -s is a size,
+        # parted's -s its script mode; parted's print after a mklabel still writes.
+        ("sudo shred -s 1M -n 1 /dev/sdb", "disk_wipe"),
+        ("sudo parted -s /dev/sdb mklabel gpt", "disk_wipe"),
+        ("sudo parted -s /dev/sdb mklabel gpt print", "disk_wipe"),
+        ("sudo parted -s /dev/sda print", None),
     ],
 )
 def test_sixteenth_set(command: str, rule: str | None) -> None:
