@@ -25,7 +25,7 @@ _ENDLESS = re.compile(
     r"[^;&\n]{1,200}&\s*\)?\s*(?:;\s*)?done"
     r"|%0\s*\^?\|\s*%0"  # a batch file piping itself into itself: %0|%0
     # PowerShell's endless loop starting a process each turn, not waiting for it.
-    r"|\b(?:while\s*\(\s*\$true\s*\)|for\s*\(\s*;\s*;\s*\))\s*\{[^}]{0,200}?"
+    r"|\b(?:while\s*\(\s*(?:\$true|1)\s*\)|for\s*\(\s*;\s*;\s*\))\s*\{[^}]{0,200}?"
     r"\bStart-Process\b(?![^}]*-Wait)"
     # A script starting itself twice, in the background or through a pipe: `$0 & $0 &`.
     r'|"?\$(?:0|\{0\}|BASH_SOURCE)"?\s*[|&]\s*(?:\b(?:ba|z|da|k)?sh\s+)?"?\$(?:0|\{0\}|BASH_SOURCE)\b'
@@ -57,8 +57,12 @@ def forks_forever(line: str) -> bool:
 
 def floods(words: Sequence[str], producer: Sequence[str]) -> bool:
     """Whether ``xargs -P 0`` or ``parallel -j 0`` (``words``: the feeder's own) is fed an
-    endless input (``producer``: ``yes``): it starts processes until none are left."""
-    if not producer or basename(producer[0]) != "yes" or not words:
+    endless input (``producer``: ``yes``, ``seq inf``): it starts processes until none are
+    left."""
+    endless = bool(producer) and (
+        basename(producer[0]) == "yes" or (basename(producer[0]) == "seq" and "inf" in producer)
+    )
+    if not endless or not words:
         return False
     unbounded = {("-P", "0"), ("--max-procs", "0"), ("-j", "0"), ("--jobs", "0")}
     return any((a, b) in unbounded for a, b in with_next(words)) or any(

@@ -687,6 +687,9 @@ _GCLOUD_LOCAL = frozenset({"config", "auth", "components", "topic", "help", "inf
 
 def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
+    posts = name in _HTTP_CLIENTS and _http_method(words[1:]) == "POST"  # Docker's own API
+    if posts and any(_PRUNES_PATH.search(w) for w in words[1:]):
+        return "deletes unused volumes through Docker's API"
     if name not in RUNTIMES:
         return None
     args = subcommand(words[1:])  # (docker --context remote system prune …)
@@ -723,6 +726,8 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
         for a in args
     )
     deleting = "--delete" in args or "-d" in args
+    if forced and "--all" in args:  # every branch, the default one among them
+        return "force-pushes every branch, the default branch's history rewritten with them"
     refs = operands(args, frozenset({"--repo", "-o", "--push-option", "--receive-pack"}))[1:]
     if not refs and seen.branch and forced:  # git switch main && git push -f
         refs = [seen.branch]
@@ -768,6 +773,8 @@ def _http_method(args: Sequence[str]) -> str:
     return ""
 
 
+# Docker's API prune of volumes: `POST http://localhost/v1.45/volumes/prune`.
+_PRUNES_PATH = re.compile(r"/volumes/prune(?:\?|$)")
 # A namespace in the Kubernetes API's path (`/api/v1/namespaces/staging`), nothing under it.
 _NAMESPACE_PATH = re.compile(r"/api/v1/namespaces/[\w.-]+/?(?:\?.*)?$")
 
@@ -798,7 +805,9 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
         return False
     name = basename(words[0])
     if name in _HTTP_CLIENTS:  # an API's: curl -X DELETE …/namespaces/x
-        return any("/namespaces/" in w or "/git/refs/heads/" in w for w in words)
+        return any(
+            "/namespaces/" in w or "/git/refs/heads/" in w or "/volumes/prune" in w for w in words
+        )
     return any(
         basename(w).partition("@")[0] in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w
         for w in words

@@ -479,10 +479,13 @@ _RUNS_TEXT = SHELLS | {"", "eval", "ssh", "su", "script", "exec"}
 
 
 def script_run(words: Sequence[str]) -> str | None:
-    """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``."""
+    """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``; none for
+    a shell that only checks its syntax (``bash -n x.sh``)."""
     name = basename(words[0])
     if name in SHELLS or name in ("source", ".") or INTERPRETER.fullmatch(name):
         if not has_script(words) or any(a in ("-c", "-e", "-m") for a in words[1:]):
+            return None
+        if name in SHELLS and short_option(words[1:], "n"):
             return None
         found = operands(words[1:])
         return found[0] if found else None

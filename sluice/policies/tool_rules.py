@@ -203,15 +203,16 @@ rules:
   runtime's own options first or not: ``docker --context remote …``), removing every listed
   volume or ``--all`` of them (not those a ``--filter`` or a grep picks), docker-py's
   ``volumes.prune()`` or each volume of ``volumes.list()`` removed in a one-liner,
-  dockerode's ``pruneVolumes()``, ``podman system reset``, the ``docker`` image's own CLI
-  given the host's socket, an MCP docker prune of volumes;
+  dockerode's ``pruneVolumes()``, Docker's API ``POST /volumes/prune`` by ``curl``, ``podman
+  system reset``, the ``docker`` image's own CLI given the host's socket, an MCP docker
+  prune of volumes;
 - ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
   ``+main``) or a deletion of ``main``, ``master``, ``trunk``, ``develop``, ``production``
-  or ``release``, named or switched to before the push (``HEAD`` then names it: ``git
-  checkout main && git push -f origin HEAD``); a forced update or deletion of one through
-  GitHub's API (``gh api -X PATCH …/git/refs/heads/main -F force=true``, or ``curl -X
-  PATCH`` with ``"force": true``, ``-X DELETE``); an MCP push or ref update with ``force``
-  to one of them, or ``delete_branch`` of one;
+  or ``release``, named or switched to before the push, or pushed with ``--all`` (``HEAD``
+  then names it: ``git checkout main && git push -f origin HEAD``); a forced update or
+  deletion of one through GitHub's API (``gh api -X PATCH …/git/refs/heads/main -F
+  force=true``, or ``curl -X PATCH`` with ``"force": true``, ``-X DELETE``); an MCP push or
+  ref update with ``force`` to one of them, or ``delete_branch`` of one;
 - ``credential_exfiltration``: a credential file (``~/.ssh/*`` but public keys,
   ``known_hosts`` and ``config``, ``.env`` but ``.env.example``, ``~/.aws``, ``~/.netrc``,
   ``~/.kube/config``, ``~/.git-credentials``, ``~/.npmrc``, ``~/.pypirc``,
@@ -293,15 +294,15 @@ rules:
   ``itertools.count()``), a program or script starting itself in an endless loop or twice
   (``while (true) spawn(process.execPath, [__filename])``, go's ``for {
   exec.Command(os.Args[0]).Start() }``, a script's ``$0 & $0 &`` or ``bash "$0" & bash
-  "$0"``, ``fork(__filename)`` twice), endless input to unbounded parallel processes
-  (``yes | xargs -P 0 …``), bash's ``for ((;;))`` and ``until false`` loops backgrounding a
-  process or a subshell each turn, or starting any process
-  each turn without waiting for it (``while True: Popen(…)``, PowerShell's ``while ($true) {
+  "$0"``, ``fork(__filename)`` twice), endless input to unbounded parallel processes (``yes
+  | xargs -P 0 …``, ``seq inf | parallel -j0 …``), bash's ``for ((;;))`` and ``until false``
+  loops backgrounding a process or a subshell each turn, or starting any process each turn
+  without waiting for it (``while True: Popen(…)``, PowerShell's ``while ($true) {
   Start-Process … }``, awk's ``while (1) system("… &")``, lua's ``os.execute("… &")``,
-  ``[Process(…).start() for _ in iter(int, 1)]``; a supervisor that waits,
-  ``.wait()``, ``await``, ``sleep``, is everyday); given as text (``echo``
-  or ``printf`` into a file, a commit message, a here-document ``cat`` writes) it is text;
-  into a shell or a script that runs, it is run;
+  ``[Process(…).start() for _ in iter(int, 1)]``; a supervisor that waits, ``.wait()``,
+  ``await``, ``sleep``, is everyday); given as text (``echo`` or ``printf`` into a file, a
+  commit message, a here-document ``cat`` writes) it is text; into a shell or a script that
+  runs, it is run;
 - ``credential_write``: a write to a credential file (``.ssh/*`` but ``known_hosts``, whose
   host keys are public, and public keys, ``*.pub``, which let no one in; ``~/.ssh/config``
   when what is written is unknown or runs a command: ``ProxyCommand``, ``LocalCommand``,
@@ -333,23 +334,23 @@ mounted, ``-v /:/host:ro``); ``find ~ -name '*.pyc' -delete`` (a name test narro
 ``git clean`` inside a repository; reading credential files (``cat ~/.ssh/config``: add a
 rule as above to forbid it); ``ssh -i ~/.ssh/key``; ``docker system prune -a`` without
 ``--volumes``; a force push to another branch; ``curl … | python -m json.tool``, ``curl … |
-bash -n`` (a syntax check); quoted text given to a program that takes text (``echo "rm -rf
-/"``, ``git commit -m``, ``grep``); asking for help (``terraform destroy --help``, ``kubectl
-delete -h``, ``aws s3 rm help``) and dry runs (``kubectl delete … --dry-run=client``, ``aws
-s3 rm … --dryrun``, ``terraform plan -destroy``, ``gsutil rsync -n``, ``rsync -n``, ``git
-clean -n``, ``git push --dry-run``, ``-WhatIf``, an MCP tool's ``dryRun: true``; not for
-``rm`` or ``find``, which have none); an MCP tool deleting one pod, one object, one file of
-the project. Variables set earlier in the same command are followed (``T=~; rm -rf "$T"``,
-``for f in ~/*``), and a substitution whose output is known is read as that output
-(``"$(echo ~)"``, ``"$(eval echo ~$USER)"``, ``"$(dirname ~/x)"``, ``$(dirname $PWD)``: the
-working directory's parent, ``$(getent passwd $USER | cut -d: -f6)``, ``bash -c "$(printf
-'rm -rf %s' "$HOME")"``, ``eval $(printf …)``); a command computed at run time otherwise
-(``$(printf r%s m) -rf ~``, a script written by an earlier call) is not seen. Judging takes
-time linear in the call's length; a long call is judged off the event loop, and a call seen
-lately (the same tool, arguments and working directory: agents repeat their commands) is not
-read again. ``sluice policies eval tool_rules corpus/tool_calls`` measures them on the
-labelled corpus shipped in the repository. They guard against accidents and the obvious;
-they are not a sandbox.
+bash -n`` or ``bash -n`` of a saved download (a syntax check); quoted text given to a
+program that takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``); asking for help
+(``terraform destroy --help``, ``kubectl delete -h``, ``aws s3 rm help``) and dry runs
+(``kubectl delete … --dry-run=client``, ``aws s3 rm … --dryrun``, ``terraform plan
+-destroy``, ``gsutil rsync -n``, ``rsync -n``, ``git clean -n``, ``git push --dry-run``,
+``-WhatIf``, an MCP tool's ``dryRun: true``; not for ``rm`` or ``find``, which have none);
+an MCP tool deleting one pod, one object, one file of the project. Variables set earlier in
+the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``), and a substitution
+whose output is known is read as that output (``"$(echo ~)"``, ``"$(eval echo ~$USER)"``,
+``"$(dirname ~/x)"``, ``$(dirname $PWD)``: the working directory's parent, ``$(getent passwd
+$USER | cut -d: -f6)``, ``bash -c "$(printf 'rm -rf %s' "$HOME")"``, ``eval $(printf …)``);
+a command computed at run time otherwise (``$(printf r%s m) -rf ~``, a script written by an
+earlier call) is not seen. Judging takes time linear in the call's length; a long call is
+judged off the event loop, and a call seen lately (the same tool, arguments and working
+directory: agents repeat their commands) is not read again. ``sluice policies eval
+tool_rules corpus/tool_calls`` measures them on the labelled corpus shipped in the
+repository. They guard against accidents and the obvious; they are not a sandbox.
 """
 
 from __future__ import annotations
