@@ -384,6 +384,7 @@ class _Rules:
                 lists_namespaces=state.lists_namespaces,
                 other_database=other_database(command.words, state.loops, command.inside),
                 lists_objects=state.lists_objects,
+                made=frozenset(state.made),
                 shown=not (command.redirects or command.feeds or piped_on),
                 cli_args=terraform_arguments(command.words, state.loops),
             )

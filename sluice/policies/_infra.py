@@ -43,6 +43,7 @@ class Seen:
     lists_namespaces: bool = False  # the line lists namespaces, narrowed or not
     other_database: bool = False  # the command names a non-local one (RAILS_ENV=production)
     lists_objects: bool = False  # the line lists every object of a bucket (list-objects-v2)
+    made: frozenset[str] = frozenset()  # folders the line made with mkdir, empty
     shown: bool = False  # its output goes to the terminal: not piped, redirected or substituted
     # Options terraform takes from its environment (TF_CLI_ARGS, TF_CLI_ARGS_apply), by name.
     cli_args: Mapping[str, str] = field(default_factory=dict)
@@ -442,6 +443,7 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     if name == "aws":  # the service and command first, wherever the global options stand
         args = positional[:2] + [a for a in args if a.startswith("-")]
     empty = any("empty" in s or "mktemp" in s or s == "/dev/null" for s in source)
+    empty = empty or any(s.rstrip("/") in seen.made for s in source)  # mkdir -p /tmp/e && …
     recursive = any(a in ("--recursive", "-r", "-R", "--force") or a.startswith("-r") for a in args)
     # A wildcard that reaches every object: `gs://b/**`, `gs://b/*`, `s3://b/logs/**`.
     recursive = recursive or any(map(_EVERY_OBJECT.fullmatch, positional))

@@ -125,6 +125,7 @@ class LineState:
         self.destroy_plans: set[str] = set()  # terraform plan -destroy -out=F's files
         self.downloaded: set[str] = set()  # files curl or wget saved
         self.unpacked: set[str] = set()  # folders a download was unpacked or cloned into
+        self.made: set[str] = set()  # folders the last command, a mkdir, made: empty
         # The archives unpacked into a folder of programs (`unzip tool_1.2.zip -d ~/.local/bin`).
         self.unpacked_programs: set[str] = set()
         # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
@@ -154,6 +155,7 @@ class LineState:
         self.loops, self.names_in = dict(caller.loops), dict(caller.names_in)
         self.written, self.branch = dict(caller.written), caller.branch
         self.downloaded, self.unpacked = set(caller.downloaded), set(caller.unpacked)
+        self.made = set(caller.made)
         self.destroy_plans = set(caller.destroy_plans)
 
     def runs(self, words: Sequence[str]) -> str | None:
@@ -335,6 +337,12 @@ class LineState:
             self.downloaded.update(s.removeprefix("./") for s in saved_by(name, args))
         elif INTERPRETER.fullmatch(name) and (code := code_of(words)) and "http" in code:
             self.downloaded.update(saved_downloads(code))  # php -r "copy('https://…', 'F')"
+        # mkdir -p /tmp/e && aws s3 sync /tmp/e …: empty for the command right after it (any
+        # other could fill it: mkdir dist && npm run build && … sync dist is a deploy).
+        if name == "mkdir" and len(self.made) < _VARIABLES:
+            self.made.update(f.rstrip("/") for f in operands(args, frozenset({"-m", "--mode"})))
+        elif self.made:
+            self.made.clear()
         clone = cloned_into(args) if name == "git" and "clone" in args else None
         if clone and len(self.unpacked) < _VARIABLES:
             self.unpacked.add(clone)  # git clone URL d && bash d/install.sh: a download run

@@ -167,21 +167,22 @@ rules:
   a batch or what holds the data (``blob delete-batch``, ``container delete``; one blob is
   everyday), ``azcopy rm --recursive``, ``rclone purge``, ``mc``, ``s3cmd``, ``s5cmd`` or
   ``b2`` removing recursively or by such a wildcard, a sync with ``--delete`` from an empty
-  folder, a cloud SDK's call in a one-liner (boto3's ``Bucket('b').objects.all().delete()``,
-  ``bucket.objects.delete()``, ``object_versions.delete()``, the ``.delete()`` of a name a
-  ``Bucket`` was bound to, ``delete_bucket``, ``delete_objects``; google-cloud-storage's
-  ``bucket.delete(force=True)``; azure's ``delete_container``; ruby's ``Bucket#delete!``
-  and ``#clear!``; each object of a listing
-  deleted in a loop: ``[c.delete_object(…) for o in c.list_objects_v2(Bucket='b')[…]]``,
-  ``list_blobs``; not one narrowed by ``Prefix=``; @google-cloud/storage's ``deleteFiles()``
-  without a ``prefix``), PowerShell's ``Remove-S3Bucket
-  -DeleteBucketContent``, ``Remove-GcsBucket -Force``, ``Remove-AzStorageContainer``, every
-  object a bucket's listing names fed one by one to a delete (``aws s3api list-objects-v2
-  --bucket b … | xargs -I{} aws s3 rm s3://b/{}``, a loop over ``aws s3 ls s3://b
-  --recursive`` or ``gsutil ls gs://b/**``, PowerShell's ``Get-S3Object -BucketName b |
-  Remove-S3Object``, ``az storage blob list`` fed to ``az storage blob delete``; not a
-  listing narrowed by ``--prefix``, ``-KeyPrefix``, a ``[?…]`` query or a grep); an MCP tool
-  deleting or emptying a bucket or container, or every object under a prefix;
+  folder (``mktemp -d``, or one ``mkdir`` made just before), a cloud SDK's call in a
+  one-liner (boto3's ``Bucket('b').objects.all().delete()``, ``bucket.objects.delete()``,
+  ``object_versions.delete()``, the ``.delete()`` of a name a ``Bucket`` was bound to,
+  ``delete_bucket``, ``delete_objects``; google-cloud-storage's
+  ``bucket.delete(force=True)``; azure's ``delete_container``; ruby's ``Bucket#delete!`` and
+  ``#clear!``; each object of a listing deleted in a loop: ``[c.delete_object(…) for o in
+  c.list_objects_v2(Bucket='b')[…]]``, ``list_blobs``; not one narrowed by ``Prefix=``;
+  @google-cloud/storage's ``deleteFiles()`` without a ``prefix``), PowerShell's
+  ``Remove-S3Bucket -DeleteBucketContent``, ``Remove-GcsBucket -Force``,
+  ``Remove-AzStorageContainer``, every object a bucket's listing names fed one by one to a
+  delete (``aws s3api list-objects-v2 --bucket b … | xargs -I{} aws s3 rm s3://b/{}``, a
+  loop over ``aws s3 ls s3://b --recursive`` or ``gsutil ls gs://b/**``, PowerShell's
+  ``Get-S3Object -BucketName b | Remove-S3Object``, ``az storage blob list`` fed to ``az
+  storage blob delete``; not a listing narrowed by ``--prefix``, ``-KeyPrefix``, a ``[?…]``
+  query or a grep); an MCP tool deleting or emptying a bucket or container, or every object
+  under a prefix;
 - ``gcloud_delete``: the deletion of cloud resources, whichever cloud: a ``gcloud …
   delete``, Azure's ``az … delete`` (``az group delete``, ``az aks delete``, ``az vm
   delete``), AWS's deletion of machines, clusters and what runs on them (``aws ec2
