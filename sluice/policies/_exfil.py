@@ -14,7 +14,14 @@ from itertools import pairwise
 
 from sluice.policies._shell import Command, basename, with_next
 from sluice.policies._targets import is_credential
-from sluice.policies._wrappers import STDIN, operands, read_variables, referenced, unwrap
+from sluice.policies._wrappers import (
+    HTTP_CLIENTS,
+    STDIN,
+    operands,
+    read_variables,
+    referenced,
+    unwrap,
+)
 
 __all__ = ["TRANSFERS", "Pipeline", "powershell_sends", "socket_redirects", "uploads_credential"]
 
@@ -159,7 +166,7 @@ class Pipeline:
         if self.flowing:
             self.stashed.update(command.redirects)
         self.stashed.update(_copies_of_secrets(words))
-        if words and basename(words[0]) in ("curl", "wget", "http", "https", "xh", "gh"):
+        if words and (basename(words[0]) in HTTP_CLIENTS or basename(words[0]) == "gh"):
             self._keep_headers(words)
         if command.feeds in _SENDERS and read is not None and not _variable(read):
             # A token a CLI prints, in a header: `curl -H "Authorization: Bearer $(gcloud auth

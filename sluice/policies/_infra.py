@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from sluice.policies._containers import RUNTIMES, subcommand
 from sluice.policies._shell import basename, with_next
-from sluice.policies._wrappers import operands
+from sluice.policies._wrappers import HTTP_CLIENTS, operands
 
 __all__ = [
     "INFRA_RULES",
@@ -49,6 +49,8 @@ class Seen:
     cli_args: Mapping[str, str] = field(default_factory=dict)
 
 
+# SQL Server's clients, sqlcmd and PowerShell's cmdlet (named in lower case: any case).
+_SQL_SERVER_CLIENTS = frozenset({"sqlcmd", "invoke-sqlcmd"})
 _SQL_CLIENTS = frozenset(
     {"psql", "mysql", "mariadb", "sqlite3", "sqlcmd", "clickhouse-client", "clickhouse"}
     | {"duckdb", "cockroach", "snowsql", "bq", "mongo", "mongosh", "cqlsh", "usql", "pgcli"}
@@ -228,7 +230,7 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         kind = _AZ_DATABASES.intersection(verbs[1:4])
         if kind and "delete" in verbs[1:5]:  # az sql db delete, az cosmosdb sql database delete
             return f"az {verbs[0]} {min(kind)} delete deletes a database"
-    runs_sql = name in _SQL_CLIENTS or ("-" in name and name.lower() == "invoke-sqlcmd")
+    runs_sql = name in _SQL_CLIENTS or name.lower() in _SQL_SERVER_CLIENTS
     runs_sql = runs_sql or any(basename(w) in _SQL_CLIENTS for w in args)
     runs_sql = runs_sql or _runs_sql(name, verbs)  # aws rds-data execute-statement --sql …
     if not runs_sql and not ("prisma" in words[:2] and "execute" in args):
@@ -263,7 +265,7 @@ def _on_another_host(name: str, args: Sequence[str]) -> bool:
     if name in _REMOTE_RUNNERS:
         return True
     hosts = [b for a, b in pairwise(args) if a in ("-h", "--host", "-u", "--uri", "--url")]
-    if name in ("sqlcmd", "Invoke-Sqlcmd"):  # SQL Server's: -S tcp:db.prod,1433
+    if name.lower() in _SQL_SERVER_CLIENTS:  # SQL Server's: -S tcp:db.prod,1433
         servers = [b for a, b in pairwise(args) if a in ("-S", "-ServerInstance")]
         hosts += [server.removeprefix("tcp:").partition(",")[0] for server in servers]
     hosts += [a.partition("=")[2] for a in args if a.startswith(("--host=", "host="))]
@@ -379,7 +381,7 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "helm":
         return _helm_uninstalls_all(words, seen)
-    deletes = name in _HTTP_CLIENTS and _http_method(words[1:]) == "DELETE"
+    deletes = name in HTTP_CLIENTS and _http_method(words[1:]) == "DELETE"
     if deletes and any(_NAMESPACE_PATH.search(w) for w in words[1:]):  # curl -X DELETE …/ns/x
         return "deletes a namespace through the Kubernetes API"
     if name not in ("kubectl", "oc", "k", "kubecolor", "microk8s.kubectl"):
@@ -588,8 +590,8 @@ def _cloud_cli_deletes(name: str, words: Sequence[str]) -> str | None:
     if not verbs or verbs[0] in _CLOUD_CLIS[name]:
         return None
     # (ibmcloud's verbs are hyphenated: `ibmcloud is instance-delete`.)
-    deletes = [v for v in verbs if v in _DELETE_VERBS or v.endswith(("-delete", "-rm"))]
-    if verb := next(iter(deletes), None):
+    deletes = (v for v in verbs if v in _DELETE_VERBS or v.endswith(("-delete", "-rm")))
+    if verb := next(deletes, None):
         return f"{name} {' '.join(verbs[: verbs.index(verb) + 1])} deletes cloud resources"
     return None
 
@@ -689,7 +691,7 @@ _GCLOUD_LOCAL = frozenset({"config", "auth", "components", "topic", "help", "inf
 
 def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
-    posts = name in _HTTP_CLIENTS and _http_method(words[1:]) == "POST"  # Docker's own API
+    posts = name in HTTP_CLIENTS and _http_method(words[1:]) == "POST"  # Docker's own API
     if posts and any(_PRUNES_PATH.search(w) for w in words[1:]):
         return "deletes unused volumes through Docker's API"
     if name not in RUNTIMES:
@@ -715,7 +717,7 @@ _DEFAULT_BRANCHES = re.compile(
 def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
     if basename(words[0]) == "gh" and words[1:2] == ["api"]:
         return _api_ref_update(words[2:])
-    if basename(words[0]) in _HTTP_CLIENTS:
+    if basename(words[0]) in HTTP_CLIENTS:
         return _api_ref_update(words[1:])
     if basename(words[0]) != "git" or "push" not in words:
         return None
@@ -775,6 +777,9 @@ def _http_method(args: Sequence[str]) -> str:
     return ""
 
 
+# The paths of the APIs whose calls the rules read: Kubernetes' namespaces, GitHub's refs,
+# Docker's prune of volumes.
+_API_PATHS = ("/namespaces/", "/git/refs/heads/", "/volumes/prune")
 # Docker's API prune of volumes: `POST http://localhost/v1.45/volumes/prune`.
 _PRUNES_PATH = re.compile(r"/volumes/prune(?:\?|$)")
 # A namespace in the Kubernetes API's path (`/api/v1/namespaces/staging`), nothing under it.
@@ -806,20 +811,15 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
     if not words:
         return False
     name = basename(words[0])
-    if name in _HTTP_CLIENTS:  # an API's: curl -X DELETE …/namespaces/x
-        return any(
-            "/namespaces/" in w or "/git/refs/heads/" in w or "/volumes/prune" in w for w in words
-        )
+    if name in HTTP_CLIENTS:  # an API's: curl -X DELETE …/namespaces/x
+        return any(path in w for w in words for path in _API_PATHS)
     return any(
         basename(w).partition("@")[0] in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w
         for w in words
     ) or ("-" in name and name.lower() in _CMDLETS_TOO)
 
 
-_HTTP_CLIENTS = frozenset({"curl", "http", "https", "xh", "wget"})
-
-
-_CMDLETS_TOO = frozenset(_CMDLETS) | {"invoke-sqlcmd"} | _OBJECT_REMOVERS
+_CMDLETS_TOO = frozenset(_CMDLETS) | _SQL_SERVER_CLIENTS | _OBJECT_REMOVERS
 
 
 INFRA_RULES: tuple[tuple[str, Callable[[Sequence[str], Seen], str | None]], ...] = (

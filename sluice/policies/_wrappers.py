@@ -17,6 +17,7 @@ __all__ = [
     "CMD_SWITCH",
     "FEEDERS",
     "FETCHERS",
+    "HTTP_CLIENTS",
     "NSENTER_VALUES",
     "POWERSHELLS",
     "STDIN",
@@ -182,11 +183,10 @@ def read_variables(args: Sequence[str]) -> list[str]:
     return [a for a in operands(args, _READ_VALUES) if _NAME.fullmatch(a)]
 
 
+HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh"})
+"""Command-line HTTP clients: they call an API as well as download."""
 # Programs that download what a URL names, to their output or to a file (`saved_by`).
-FETCHERS = frozenset(
-    {"curl", "wget", "http", "https", "xh", "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod"}
-    | {"aria2c"}
-)
+FETCHERS = HTTP_CLIENTS | {"iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod", "aria2c"}
 
 
 # The option that names the file wget and aria2c save to; without it, the URL's name.
