@@ -19,11 +19,13 @@ from sluice.policies._wrappers import HTTP_CLIENTS, operands
 
 __all__ = [
     "INFRA_RULES",
+    "OBJECT_NAMING",
     "Seen",
     "destroy_plan",
     "drops_in_sql",
     "may_destroy_infrastructure",
     "other_database",
+    "terraform_arguments",
 ]
 
 
@@ -490,11 +492,14 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
 _OBJECT_REMOVERS = frozenset({"remove-s3object", "remove-gcsobject", "remove-azstorageblob"})
 
 
+OBJECT_NAMING = frozenset({"-key", "-objectname", "-blob", "-keycollection"})
+"""The options of PowerShell's storage cmdlets that name objects (lower case)."""
+
+
 def _names_one(args: Sequence[str]) -> bool:
     """Whether a remover names the one object it removes (``-Key logs/a.txt``), not one
     it is given (``-Key $_.Key``) or piped."""
-    named = {"-key", "-objectname", "-blob", "-keycollection"}
-    return any(a.lower() in named and "$" not in b for a, b in with_next(args))
+    return any(a.lower() in OBJECT_NAMING and "$" not in b for a, b in with_next(args))
 
 
 def _az_storage_wipes(args: Sequence[str]) -> bool:

@@ -183,6 +183,8 @@ _ENDLESS_LOOP = (
     r"(?:\bwhile\s*\(?\s*(?:True|true|1|\$true)\s*\)?|\bfor\s*\{|\bfor\s*\(\s*;\s*;\s*\)"
     r"|\bloop\s*(?:do|\{))"
 )
+# A loop's body as the code spells it: the rest of its line, and an indented line after it.
+_LOOP_BODY = r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?"
 _FORKS_FOREVER = re.compile(
     "|".join(
         (
@@ -192,11 +194,11 @@ _FORKS_FOREVER = re.compile(
             r"for\s*\(\s*;\s*;\s*\)\s*\{?[^\n]{0,40}?" + _FORK,
             r"loop\s*(?:do|\{)\s*fork|\bfork\s*\(\)\s*while\b",
             _FORK + r"[^\n]{0,80}?\b" + _ENDLESS_ITERATOR,  # [os.fork() for _ in iter(int, 1)]
-            r"\b" + _ENDLESS_ITERATOR + r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?" + _FORK,
+            r"\b" + _ENDLESS_ITERATOR + _LOOP_BODY + _FORK,
             # map(lambda _: os.fork(), itertools.count())
             _FORK + r"[^\n]{0,80}?(?:itertools\.|(?<![\w.]))(?:count|cycle)\(\s*\)",
             # while (true) spawn(process.execPath, [__filename]); for { exec.Command(os.Args[0]) }
-            _ENDLESS_LOOP + r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?" + _ITSELF,
+            _ENDLESS_LOOP + _LOOP_BODY + _ITSELF,
             # fork(__filename); fork(__filename): each copy starts two more
             _SELF_START + r"[\s\S]{0,200}?" + _SELF_START,
         )
@@ -208,7 +210,6 @@ _STARTS_PROCESS = (
     r"(?:\b(?:spawn|Popen|Start|execFile)\b|Process\([^\n]{0,200}?\)\.start\("
     r"|\b(?:system|execute)\s*\(\s*[\"'][^\"'\n]*&\s*[\"'])"  # os.execute("sleep 9 &")
 )
-_LOOP_BODY = r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?"
 _SPAWNS_FOREVER = re.compile(
     "|".join(
         (
@@ -308,7 +309,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         ]
     reading.drops = _driver_drops(marked, literals)
     reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
-    reading.prunes_volumes = "olumes" in code and _PRUNES_VOLUMES.search(code) is not None
+    reading.prunes_volumes = _PRUNES_VOLUMES.search(code) is not None
     if found := _DELETES_CLOUD.search(code):
         reading.deletes_cloud = found.group().strip(".( ")
     wipe = _WIPES_STORAGE.search(code) if "delete" in code or "clear!" in code else None

@@ -13,7 +13,7 @@ from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._archives import UNPACKERS, unpacked, unpacked_into
 from sluice.policies._exfil import Pipeline
 from sluice.policies._functions import aliased, aliases, called, definitions
-from sluice.policies._infra import destroy_plan
+from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._shell import (
     TEXT_PROGRAMS,
@@ -483,7 +483,13 @@ def runs_its_text(program: str) -> bool:
     return program in _RUNS_TEXT or is_wrapper(program)
 
 
-_RUNS_TEXT = SHELLS | {"", "eval", "ssh", "su", "script", "exec"}
+_RUNS_TEXT = SHELLS | {"", "eval", "ssh", "su", "script"}  # (and the wrappers: exec, sudo, …)
+
+
+def _checks_syntax(words: Sequence[str]) -> bool:
+    """Whether a shell only checks its script's syntax, running nothing (``bash -n x.sh``,
+    ``… | bash -n``)."""
+    return bool(words) and basename(words[0]) in SHELLS and short_option(words[1:], "n")
 
 
 def script_run(words: Sequence[str]) -> str | None:
@@ -493,7 +499,7 @@ def script_run(words: Sequence[str]) -> str | None:
     if name in SHELLS or name in ("source", ".") or INTERPRETER.fullmatch(name):
         if not has_script(words) or any(a in ("-c", "-e", "-m") for a in words[1:]):
             return None
-        if name in SHELLS and short_option(words[1:], "n"):
+        if _checks_syntax(words):
             return None
         found = operands(words[1:])
         return found[0] if found else None
@@ -631,7 +637,7 @@ def runs_download(commands: Sequence[Command]) -> bool:
         runner = name in SHELLS or name in _SOURCES or bool(INTERPRETER.fullmatch(name))
         if not runner and words in ([], ["-"]):  # … | pwsh -Command -
             runner = powershell_reads_input(command.words, words)
-        runner = runner and not (name in SHELLS and short_option(words[1:], "n"))  # bash -n
+        runner = runner and not _checks_syntax(words)
         if command.after == "|" and downloading and runner and not has_script(words):
             return True  # curl … | sh, curl … | python3 -
         if name in FETCHERS and (
@@ -677,7 +683,7 @@ def _lists_every_object(line: str) -> bool:
 
 _LIST_OBJECTS = (["list-objects"], ["list-objects-v2"])
 _OBJECT_LISTINGS = frozenset({"get-s3object", "get-gcsobject", "get-azstorageblob"})
-_NARROWING_OPTIONS = frozenset({"-keyprefix", "-prefix", "-key", "-objectname", "-blob"})
+_NARROWING_OPTIONS = OBJECT_NAMING | {"-keyprefix", "-prefix"}
 _COMMAND_WORDS = 24
 
 
