@@ -16,7 +16,12 @@ from sluice.policies._wrappers import CMD_SWITCH, FETCHERS, here_string, operand
 __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
-_DISK_TOOLS = frozenset({"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk"})
+_DISK_TOOLS = frozenset(
+    {"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk", "badblocks"}
+)
+# Those that erase only given one of these options (wipefs alone lists the signatures it
+# would erase, badblocks alone only reads), and then not in their dry run (`-n`).
+_ERASES_WITH = {"wipefs": ("ao", "--all", "--offset"), "badblocks": ("w",)}
 # Their options (and parted's command) that only show a disk: its table, sizes, layout.
 _LISTS = {
     "fdisk": frozenset({"-l", "--list"}),
@@ -280,7 +285,8 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
         a.startswith("of=") and DISK_DEVICE.match(a[3:]) for a in args
     ):
         return "Overwrites a disk, destroying its data"
-    if name == "tee" and any(DISK_DEVICE.match(a) for a in args):
+    on_disk = any(map(DISK_DEVICE.match, args))
+    if name == "tee" and on_disk:
         return "Overwrites a disk, destroying its data"  # … | sudo tee /dev/sdb
     if name in _DISK_WRITERS and any(
         map(DISK_DEVICE.match, _destinations(args, _DISK_WRITERS[name]))
@@ -288,18 +294,15 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
         return f"{name} onto a disk overwrites it, destroying its data"
     # fdisk -l, sfdisk -d, parted print read only (not parted's print after a mklabel).
     listing = any(a in _LISTS.get(name, ()) for a in args) and not _PARTED_WRITES & set(args)
-    # wipefs alone lists the signatures it would erase; -a or -o erases them (-n: not really).
-    erases = name != "wipefs" or (
-        (short_option(args, "a", "--all") or short_option(args, "o", "--offset"))
-        and not short_option(args, "n", "--no-act")
+    erasing = _ERASES_WITH.get(name)
+    erases = erasing is None or (
+        short_option(args, *erasing) and not short_option(args, "n", "--no-act")
     )
-    if name in _DISK_TOOLS and any(DISK_DEVICE.match(a) for a in args) and not listing and erases:
+    if name in _DISK_TOOLS and on_disk and not listing and erases:
         return f"{name} on a disk destroys its data"
-    if name == "badblocks" and short_option(args, "w") and any(DISK_DEVICE.match(a) for a in args):
-        return "badblocks -w writes its patterns over a disk, destroying its data"
     verbs = _REFORMATS.get(name)
     reformats = verbs is not None and (not verbs or bool(verbs.intersection(args)))
-    if reformats and any(DISK_DEVICE.match(a) for a in args):
+    if reformats and on_disk:
         return f"{name} puts a new volume on a disk, destroying its data"
     if name.lower() == "format" and any(_DRIVE.fullmatch(a) for a in args):
         return "format erases a drive"  # cmd's format D: /q
