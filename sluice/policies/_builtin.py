@@ -69,7 +69,7 @@ from sluice.policies._line import (
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
-from sluice.policies._shell import Command, basename, parse, with_next
+from sluice.policies._shell import Command, basename, parse
 from sluice.policies._structured import structured_acts
 from sluice.policies._targets import is_secret, resolve, ssh_settings, vital, windows_paths
 from sluice.policies._wrappers import here_string, unwrap
@@ -406,12 +406,10 @@ class _Rules:
             self.flag("disk_wipe", reason)
         if name in AWKS and spawns_forever(" ".join(words[1:])):  # while (1) system("x &")
             self.flag("fork_bomb", "A fork bomb (awk): it exhausts the machine's processes")
-        if name.lower() in ("diskpart", "diskpart.exe"):  # diskpart /s dp.txt, … | diskpart
-            given = [b for a, b in with_next(words[1:]) if a.lower() == "/s"]
-            script = "\n".join(state.written.get(f, "") for f in given) or command.heredoc
-            script = script or " ".join(printed(producer)) or "\n".join(state.printed)
-            if diskpart_erases(script):
-                self.flag("disk_wipe", "diskpart's script cleans or formats a disk")
+        if name.lower() in ("diskpart", "diskpart.exe") and diskpart_erases(
+            words, command.heredoc, state.written, " ".join(printed(producer)), state.printed
+        ):  # diskpart /s dp.txt, … | diskpart
+            self.flag("disk_wipe", "diskpart's script cleans or formats a disk")
         script = (script_run(words) or "").removeprefix("./")
         # (A path quoted as another program's operand is read as a line too, and runs nothing:
         # `cp -r "$T"/data .` after `git clone URL "$T"`.)

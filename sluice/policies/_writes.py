@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
 from sluice.policies._archives import UNPACKERS, unpacked
@@ -267,8 +267,19 @@ _DISKPART_ERASES = re.compile(r"(?im)^\s*(?:clean|format)\b")
 _LINE_BREAK = re.compile(r"`[nr]|\\[nr]")  # PowerShell's `n, printf's \n
 
 
-def diskpart_erases(script: str) -> bool:
-    """Whether a diskpart script (``/s F``, or what is piped in) cleans or formats a disk."""
+def diskpart_erases(
+    words: Sequence[str],
+    heredoc: str,
+    written: Mapping[str, str],
+    piped: str,
+    printed: Sequence[str],
+) -> bool:
+    """Whether the script diskpart (``words``) runs cleans or formats a disk: the file of its
+    ``/s`` the line wrote (``written``), else a here-document, what is piped in, or what the
+    line printed (``(echo select disk 1 & echo clean) > dp.txt``)."""
+    given = [b for a, b in pairwise(words[1:]) if a.lower() == "/s"]
+    script = "\n".join(written.get(f, "") for f in given) or heredoc or piped
+    script = script or "\n".join(printed)
     return _DISKPART_ERASES.search(_LINE_BREAK.sub("\n", script)) is not None
 
 
