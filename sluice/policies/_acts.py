@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from sluice.policies._archives import git_removed, packed_away
+from sluice.policies._runners import FD_RUNS, FIND_RUNS
 from sluice.policies._shell import Command, basename, short_option
 from sluice.policies._targets import Path, resolve
 from sluice.policies._wrappers import operands, unwrap
@@ -66,7 +67,6 @@ _FIND_NAMES = frozenset(
     {"-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename", "-iwholename"}
     | {"-lname", "-ilname", "-samefile", "-inum", "-newer"}
 )
-_FIND_RUNS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 _MATCHES_ALL = re.compile(r"[*?.]*\*[*?.]*|\.\*")
 _DELETERS = frozenset({"rm", "shred", "unlink", "srm", "truncate", "wipe"})
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
@@ -286,7 +286,7 @@ def _found_and_destroyed(args: Sequence[str], listing: bool = False) -> list[str
         arg = args[i]
         if arg == "-delete":
             deletes = True
-        elif arg in _FIND_RUNS:
+        elif arg in FIND_RUNS:
             end = i + 1
             while end < len(args) and args[end] not in (";", "+"):
                 end += 1
@@ -309,7 +309,6 @@ _FD_VALUES = frozenset(
     | {"--base-directory", "--search-path", "--path-separator", "-c", "--color"}
     | {"--max-results", "--format", "--and", "--ignore-file", "--batch-size"}
 )
-_FD_RUNS = frozenset({"-x", "--exec", "-X", "--exec-batch"})
 _FD_NARROWS = frozenset({"-e", "--extension", "--and"})
 # fd's pattern is a regular expression (a glob with -g) that matches every name.
 _FD_EVERY_NAME = frozenset({"", ".", "^", ".*", "^.*", "^.*$", ".+", "*", "**"})
@@ -326,7 +325,7 @@ def _fd_destroys(args: Sequence[str], listing: bool = False) -> list[str]:
     while i < len(args):
         arg = args[i]
         flag = arg.partition("=")[0] if arg.startswith("--") else arg
-        if flag in _FD_RUNS:
+        if flag in FD_RUNS:
             end = i + 1
             while end < len(args) and args[end] != ";":
                 end += 1

@@ -19,6 +19,7 @@ the code's length.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -89,6 +90,8 @@ _HOME = re.compile(
     r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\))"
 )
 _HOME_MARK = "\x01"
+# Between two words of one command given as a list or as arguments: `, `, `, [`.
+_NEXT_WORD = re.compile(r"\s*,\s*\[?\s*")
 # A string literal: quoted (its escapes kept, undone by `quoted_text`), or perl's `q{…}`/`qq(…)`
 # and ruby's `%q(…)`/`%(…)`/`%x{…}`, which quote with brackets.
 _LITERAL = re.compile(
@@ -220,6 +223,8 @@ _SPAWNS_FOREVER = re.compile(
         )
     )
 )
+# node's child_process.exec starts a shell and returns at once (execSync waits).
+_EXECS_FOREVER = re.compile(_ENDLESS_LOOP + _LOOP_BODY + r"\bexec\s*\(")
 _WAITS = re.compile(
     r"\bawait\b|(?:\bwait|\bsleep|\.join|\.communicate|\bWait|\bSleep|waitpid|\.on|\.run)\s*\("
 )
@@ -304,9 +309,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         # `rm -rf ${os.homedir()}`, "rm -rf #{ENV['HOME']}": the home folder in the command.
         joined = _JOINED.sub(lambda m: "~" + (m.group(3) or "") + m.group(1), marked)
         joined = _INTERPOLATED.sub("~", joined)
-        reading.shell_lines = [
-            quoted_text(m).replace(_HOME_MARK, "~") for m in _LITERAL.finditer(joined)
-        ]
+        reading.shell_lines = _shell_lines(joined)
     reading.drops = _driver_drops(marked, literals)
     reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
     reading.prunes_volumes = _PRUNES_VOLUMES.search(code) is not None
@@ -321,10 +324,32 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     return reading
 
 
+def _shell_lines(code: str) -> list[str]:
+    """The command lines code that starts processes may run: each string literal, and each
+    run of literals given as one command's words (``['terraform', 'destroy']``,
+    ``spawn('kubectl', ['delete', 'ns', 'x'])``, ``exec.Command("dropdb", "app")``), joined
+    as the shell would quote them."""
+    lines: list[str] = []
+    words: list[str] = []
+    end = -1
+    for found in _LITERAL.finditer(code):
+        text = quoted_text(found).replace(_HOME_MARK, "~")
+        lines.append(text)
+        if not (words and _NEXT_WORD.fullmatch(code, end, found.start())):
+            if len(words) > 1:
+                lines.append(shlex.join(words))
+            words = []
+        words.append(text)
+        end = found.end()
+    return [*lines, shlex.join(words)] if len(words) > 1 else lines
+
+
 def spawns_forever(code: str) -> bool:
     """Whether ``code`` starts a process each turn of an endless loop without waiting for
     it: processes pile up until the machine has none left."""
     found = _SPAWNS_FOREVER.search(code)
+    if found is None and "child_process" in code:
+        found = _EXECS_FOREVER.search(code)
     return found is not None and not _WAITS.search(code, found.start(), found.end() + 200)
 
 

@@ -76,14 +76,19 @@ _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per comm
 # An awk program that picks some lines: a pattern (`/re/`), a field compared (`$3=="Evicted"`)
 # or an `if` before what it prints; `NR>1` alone (the header skipped) picks every line.
 _AWK_PICKS = r"\|\s*awk\b[^|;&'\"]*['\"](?:\s*/|[^'\"{]*\$\w+\s*(?:[=!]=|!?~)|\s*\{\s*if\b)"
+# A jq (yq) program that picks some items: `.items[] | select(.status.reason=="Evicted")`.
+_JQ_PICKS = r"\|\s*(?:jq|yq|gojq)\b[^;&]*?\bselect\s*\("
 _SELECTOR = re.compile(
     r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b|--filter|--superseded|--failed"
     r"|\[\?\("  # a JSONPath filter: -o jsonpath='{.items[?(@.status.succeeded==1)]…}'"
-    r"|--pending|--uninstalled|" + _AWK_PICKS
+    r"|--pending|--uninstalled|" + _AWK_PICKS + "|" + _JQ_PICKS
 )
 _RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
-# A listing narrowed to some objects: a prefix, a filtering query, a grep, an awk pattern.
-_NARROWED = re.compile(r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|--include|--exclude|" + _AWK_PICKS)
+# A listing narrowed to some objects: a prefix, a filtering query, a grep, an awk or a jq
+# pattern.
+_NARROWED = re.compile(
+    r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|--include|--exclude|" + _AWK_PICKS + "|" + _JQ_PICKS
+)
 _VOLUMES_NARROWED = re.compile(
     r"volume ls\b[^|;&)]*\s(?:--filter|-[a-z]*f)\b|volume ls\b[^;&)]*\|\s*(?:grep|egrep|rg)\b"
 )
@@ -126,6 +131,8 @@ class LineState:
         self.downloaded: set[str] = set()  # files curl or wget saved
         self.unpacked: set[str] = set()  # folders a download was unpacked or cloned into
         self.made: set[str] = set()  # folders the last command, a mkdir, made: empty
+        # Symbolic links made (`ln -s ~ /tmp/h`): their name, and what they point to.
+        self.links: dict[str, str] = {}
         # The archives unpacked into a folder of programs (`unzip tool_1.2.zip -d ~/.local/bin`).
         self.unpacked_programs: set[str] = set()
         # Variables and their values: a for loop's, an assignment's (`DIR=~; rm -rf "$DIR"`).
@@ -155,7 +162,7 @@ class LineState:
         self.loops, self.names_in = dict(caller.loops), dict(caller.names_in)
         self.written, self.branch = dict(caller.written), caller.branch
         self.downloaded, self.unpacked = set(caller.downloaded), set(caller.unpacked)
-        self.made = set(caller.made)
+        self.made, self.links = set(caller.made), dict(caller.links)
         self.destroy_plans = set(caller.destroy_plans)
 
     def runs(self, words: Sequence[str]) -> str | None:
@@ -216,9 +223,11 @@ class LineState:
 
     def expand(self, command: Command) -> list[Command]:
         """``command`` with each variable set in the line (a ``for`` loop's, an assignment's)
-        replaced by each of its values."""
+        replaced by each of its values, and with what a symbolic link made in the line
+        points to in place of the link."""
+        linked = self._through_links(command) if self.links else []
         if not self.loops:
-            return []
+            return linked
         named = set().union(*map(referenced, (*command.words, *command.redirects)))
         expanded = []
         for variable in named & self.loops.keys():
@@ -239,7 +248,24 @@ class LineState:
                 if runs:  # split as the shell splits it: at the blanks, or at $IFS's
                     words = _split_program(command.words, words, self.loops.get("IFS", []))
                 expanded.append(replace(command, words=words, redirects=redirects))
-        return expanded
+        return linked + expanded
+
+    def _through_links(self, command: Command) -> list[Command]:
+        """``command`` with a path inside a link the line made (``/tmp/h/*`` after ``ln -s
+        ~ /tmp/h``) named by the link's target, as the system follows it; none if it names
+        none (the link itself, ``rm /tmp/h``, is only the link)."""
+        words, redirects = (
+            tuple(map(self._followed, given)) for given in (command.words, command.redirects)
+        )
+        if words == command.words and redirects == command.redirects:
+            return []
+        return [replace(command, words=words, redirects=redirects)]
+
+    def _followed(self, word: str) -> str:
+        for link, target in self.links.items():
+            if word.startswith(link + "/"):
+                return target.rstrip("/") + word[len(link) :]
+        return word
 
     def _rejoined(self, command: Command, spellings: tuple[str, str], folder: str) -> list[str]:
         """``*`` if a word of ``command`` joins the variable onto ``folder`` (``~/"$f"``),
@@ -285,7 +311,10 @@ class LineState:
                 self.loops[variable] = values[:_LOOP_VALUES]
 
     def follow(self, command: Command) -> None:
-        self.cwd = working_directory(command, self.cwd)
+        cwd = self.cwd
+        self.cwd = working_directory(command, cwd)
+        if self.links and self.cwd is not None and self.cwd != cwd:  # cd /tmp/h: into the target
+            self.cwd = self._into_link(self.cwd, cwd)
         self.pipe.append(command)
         given = command.words
         loop = len(given) >= 3 and given[0] == "for" and given[2] == "in"
@@ -339,6 +368,10 @@ class LineState:
             self.downloaded.update(saved_downloads(code))  # php -r "copy('https://…', 'F')"
         # mkdir -p /tmp/e && aws s3 sync /tmp/e …: empty for the command right after it (any
         # other could fill it: mkdir dist && npm run build && … sync dist is a deploy).
+        if name == "ln" and short_option(args, "s", "--symbolic") and len(self.links) < _VARIABLES:
+            linked = operands(args, _LN_VALUES)
+            if len(linked) == 2:  # ln -sfn "$HOME" /tmp/h
+                self.links[linked[1].rstrip("/")] = linked[0]
         if name == "mkdir" and len(self.made) < _VARIABLES:
             self.made.update(f.rstrip("/") for f in operands(args, frozenset({"-m", "--mode"})))
         elif self.made:
@@ -360,6 +393,16 @@ class LineState:
                     self.unpacked_programs.update(map(basename, [*downloaded, *members]))
                 if (where := resolve(folder, self.cwd)) is not None:
                     self.unpacked.add(where.text)
+
+    def _into_link(self, now: str, before: str | None) -> str | None:
+        """The working directory ``now`` (``before``: the last), inside a link the line made
+        read as inside the link's target."""
+        for link, target in self.links.items():
+            where = resolve(link, before)
+            if where is not None and (now == where.text or now.startswith(where.text + "/")):
+                into = resolve(target + now[len(where.text) :], before)
+                return into.text if into is not None else None
+        return now
 
     def _fetched(self) -> bool:
         """Whether a download flows into the command being followed (curl earlier in its
@@ -398,6 +441,7 @@ class LineState:
 
 
 _LOOP_VALUES = 16
+_LN_VALUES = frozenset({"-t", "--target-directory", "-S", "--suffix"})
 # A file in a folder of programs, as on PATH: /usr/local/bin/x, ~/.local/bin/x, $GOPATH/bin/x.
 _ON_PATH = re.compile(r"(?:^|/)s?bin/[^/]+$")
 

@@ -29,7 +29,15 @@ from itertools import pairwise
 
 from sluice.policies._shell import basename, quoted_text, unescaped, with_next
 
-__all__ = ["AWKS", "cron_commands", "lines_run", "recipe_lines", "scheduled_lines"]
+__all__ = [
+    "AWKS",
+    "FD_RUNS",
+    "FIND_RUNS",
+    "cron_commands",
+    "lines_run",
+    "recipe_lines",
+    "scheduled_lines",
+]
 
 AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
 _SEDS = frozenset({"sed", "gsed"})
@@ -87,6 +95,10 @@ _GUESTS: dict[str, tuple[tuple[str, ...], frozenset[str], int]] = {
     },
 }
 _GUEST_COMMAND = frozenset({"-e", "--exec", "--"})  # the command follows
+# find's and fd's options that run a command on what they find, up to these words.
+FIND_RUNS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+FD_RUNS = frozenset({"-x", "--exec", "-X", "--exec-batch"})
+_RUN_ENDS = {"find": (";", "+"), "fd": (";",), "fdfind": (";",)}
 _MAKES = frozenset({"make", "gmake", "just"})
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile")
 # A recipe's line in a makefile or a justfile: indented under its target.
@@ -128,11 +140,32 @@ def lines_run(words: Sequence[str]) -> list[str]:
         ]
     if name == "git":
         return list(_git_programs(args))
+    if name in _RUN_ENDS:
+        return _found_runs(name, args)
     if name == "expect":
         return _expect_lines("\n".join(b for a, b in with_next(args) if a == "-c"))
     if name.lower() == "start-process":
         return _started(args)
     return []
+
+
+def _found_runs(name: str, args: Sequence[str]) -> list[str]:
+    """The commands ``find`` runs on what it finds (``-exec``, ``-execdir``, ``-ok``,
+    ``-okdir``, each up to its ``;`` or ``+``) or ``fd`` (``-x``, ``-X``, ``--exec``,
+    ``--exec-batch``, up to a ``;`` or the end)."""
+    runs, at = [], 0
+    starts, ends = FIND_RUNS if name == "find" else FD_RUNS, _RUN_ENDS[name]
+    while at < len(args):
+        if args[at] not in starts:
+            at += 1
+            continue
+        end = at + 1
+        while end < len(args) and args[end] not in ends:
+            end += 1
+        if command := args[at + 1 : end]:
+            runs.append(shlex.join(command))
+        at = end + 1
+    return runs
 
 
 def _awk_command(found: re.Match[str]) -> str:

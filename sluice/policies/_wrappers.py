@@ -138,6 +138,8 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
         if _ASSIGNMENT.fullmatch(words[i]):
             i += 1
             continue
+        if name.startswith("microk8s."):  # snap's names: microk8s.kubectl is microk8s kubectl
+            return [name.partition(".")[2], *words[i + 1 :]], via_xargs
         if name not in _WRAPPERS:
             return list(words[i:]), via_xargs
         if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):

@@ -30,6 +30,13 @@ _LISTS = {
     "parted": frozenset({"-l", "--list", "print"}),
 }
 _PARTED_WRITES = frozenset({"mklabel", "mkpart", "rm", "resizepart", "mktable", "mkpartfs"})
+# sgdisk acts on each of its options in turn: it only shows the disk when each of them
+# shows it (`-p`, `-v`, `-i 1`), or when it pretends (`-P`: nothing is saved).
+_SGDISK_SHOWS = frozenset(
+    {"-p", "--print", "-v", "--verify", "-i", "--info", "-O", "--print-mbr", "-L"}
+    | {"--list-types", "-D", "--display-alignment", "-E", "--end-of-largest", "-F"}
+    | {"--first-in-largest", "-f", "--first-aligned-in-largest", "-P", "--pretend"}
+)
 # Tools that put a new volume, pool or array on a device, erasing what it held, by the
 # subcommand or option that does (`cryptsetup luksFormat /dev/sdb`, `zpool create -f p
 # /dev/sdc`, `mdadm --create … /dev/sdd`).
@@ -305,6 +312,9 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
         return f"{name} onto a disk overwrites it, destroying its data"
     # fdisk -l, sfdisk -d, parted print read only (not parted's print after a mklabel).
     listing = any(a in _LISTS.get(name, ()) for a in args) and not _PARTED_WRITES & set(args)
+    if name == "sgdisk":
+        given = {a.partition("=")[0] for a in args if a.startswith("-")}
+        listing = given <= _SGDISK_SHOWS or not {"-P", "--pretend"}.isdisjoint(given)
     erasing = _ERASES_WITH.get(name)
     erases = erasing is None or (
         short_option(args, *erasing) and not short_option(args, "n", "--no-act")

@@ -52,36 +52,40 @@ tool named for the program it runs, like ``run_gcloud_command``) as a shell woul
 into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``; input read from a process
 substitution, ``cmd < <(…)``, flowing in as a pipe's would), seen through wrappers
 (``sudo``, ``env``, ``timeout``, ``nohup``, ``runuser``, ``setsid``, ``nsenter``, launchers
-of a bundled tool (``microk8s kubectl``, ``k3s kubectl``, ``minikube kubectl --``, ``atmos
-terraform``), ``xargs``, GNU ``parallel`` and PowerShell's ``ForEach-Object``, ``command``,
-``\\rm``, ``/bin/rm``; a shell's script a feeder runs for each item, ``xargs -I{} sh -c 'rm
--rf "{}"'`` (fed by a pipe or a here-string); a string alone or ``Write-Output`` printing
-into a pipe as ``echo`` does), through what the line defines (a function's body run by its
-call, the call's arguments for ``$1``, ``$@``: ``cleanup() { rm -rf "$1"; }; cleanup ~``; an
-alias's words; a variable holding the program, split at blanks or at ``IFS``: ``R="rm -rf";
-$R ~``), what a substitution or a pipe decodes (``mysql -e "$(echo RFJPUCBUQUJMRSB0 | base64
--d)"``), into the command lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host
-'…'`` and ``ssh host cmd …``, a virtual machine's or another system's shell as ssh's
-(``colima ssh --``, ``limactl shell NAME``, ``multipass exec NAME --``, ``wsl``, ``podman
-machine ssh``, ``minikube ssh``, ``lxc exec``, ``orb``, ``gcloud compute ssh --command``,
-``kubectl debug node/N --`` with the node's files at ``/host``), here-documents fed to a
-shell (``cat <<EOF | sh`` too), ``echo … | sh``, a script written then run, the command a
-container runs: ``docker run``, ``podman run``, its writable bind mounts read as the host
-folders they are, its other paths as its own; a tool's official image runs the tool, its
-entrypoint: ``docker run hashicorp/terraform destroy``; what a program runs from an option
-or its own language: awk's ``system()`` (its strings and ``ENVIRON[…]`` joined), GNU sed's
-``e``, vim's ``!``, tar's ``--to-command`` and ``--checkpoint-action=exec=``, ssh's
-``ProxyCommand``, git's ``-c`` programs and ``!`` aliases, package scripts and makefile or
-justfile recipes the line writes, crontab's jobs, ``at``'s script, expect's ``spawn``,
-``Start-Process``, a one-liner's ``system q{…}``; comments skipped, as the shell skips
-them), and relative paths resolved against the working directory the client reports (Claude
-Code's ``Working directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed through
-``cd``; a client that reports none (an agent built on an SDK) is taken to work in a project
-folder in the home folder, as agents usually do, so that ``rm -rf ..`` deletes the home
-folder. An MCP tool that acts on structured arguments (``kubectl_delete`` with
-``{"resourceType": "namespace"}``, ``drop-database``, ``delete_bucket``) is judged by the
-words of its server's name and its own, and the kind of resource its arguments name. The
-rules:
+of a bundled tool (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s kubectl``,
+``minikube kubectl --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and PowerShell's
+``ForEach-Object``, ``command``, ``\\rm``, ``/bin/rm``; a shell's script a feeder runs for
+each item, ``xargs -I{} sh -c 'rm -rf "{}"'`` (fed by a pipe or a here-string); a string
+alone or ``Write-Output`` printing into a pipe as ``echo`` does), through what the line
+defines (a function's body run by its call, the call's arguments for ``$1``, ``$@``:
+``cleanup() { rm -rf "$1"; }; cleanup ~``; an alias's words; a variable holding the program,
+split at blanks or at ``IFS``: ``R="rm -rf"; $R ~``), what a substitution or a pipe decodes
+(``mysql -e "$(echo RFJPUCBUQUJMRSB0 | base64 -d)"``), into the command lines they run
+(``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'`` and ``ssh host cmd …``, a virtual
+machine's or another system's shell as ssh's (``colima ssh --``, ``limactl shell NAME``,
+``multipass exec NAME --``, ``wsl``, ``podman machine ssh``, ``minikube ssh``, ``lxc exec``,
+``orb``, ``gcloud compute ssh --command``, ``kubectl debug node/N --`` with the node's files
+at ``/host``), here-documents fed to a shell (``cat <<EOF | sh`` too), ``echo … | sh``, a
+script written then run, the command a container runs: ``docker run``, ``podman run``, its
+writable bind mounts read as the host folders they are, its other paths as its own; a tool's
+official image runs the tool, its entrypoint: ``docker run hashicorp/terraform destroy``;
+what a program runs from an option or its own language: awk's ``system()`` (its strings and
+``ENVIRON[…]`` joined), GNU sed's ``e``, vim's ``!``, tar's ``--to-command`` and
+``--checkpoint-action=exec=``, ssh's ``ProxyCommand``, git's ``-c`` programs and ``!``
+aliases, package scripts and makefile or justfile recipes the line writes, crontab's jobs,
+``at``'s script, expect's ``spawn``, ``Start-Process``, a one-liner's ``system q{…}`` or a
+command given as its words (``subprocess.run(['terraform', 'destroy'])``,
+``spawnSync('kubectl', ['delete', …])``), the command ``find -exec``/``-execdir`` or ``fd
+-x`` runs on what it finds; comments skipped, as the shell skips them), and relative paths
+resolved against the working directory the client reports (Claude Code's ``Working
+directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed through ``cd`` and
+through a symbolic link the line made (``ln -s ~ /tmp/h && rm -rf /tmp/h/*``; the link
+alone, ``rm /tmp/h``, is only the link); a client that reports none (an agent built on an
+SDK) is taken to work in a project folder in the home folder, as agents usually do, so that
+``rm -rf ..`` deletes the home folder. An MCP tool that acts on structured arguments
+(``kubectl_delete`` with ``{"resourceType": "namespace"}``, ``drop-database``,
+``delete_bucket``) is judged by the words of its server's name and its own, and the kind of
+resource its arguments name. The rules:
 
 - ``wipe_root_or_home``: deleting, emptying, truncating, moving away or taking every
   permission from ``/``, a home folder (``~``, ``~user``, ``$HOME``, ``${HOME}``,
@@ -156,9 +160,9 @@ rules:
   release ``helm ls`` lists (``helm ls -q | xargs helm uninstall``, ``helm uninstall $(helm
   ls -q)``; one named release, or those a grep or ``--filter`` picks, is everyday); pods a
   listing narrowed by a selector, a grep, a JSONPath filter (``-o
-  jsonpath='{.items[?(@.status.succeeded==1)]…}'``) or an awk pattern picks (``awk
-  '$3=="Evicted"{print $1}'``) are everyday, every pod it lists (``awk '{print $1}'``) is
-  not; a Kubernetes client's ``delete_namespace`` in a one-liner; the API's own ``DELETE
+  jsonpath='{.items[?(@.status.succeeded==1)]…}'``), a jq ``select(…)`` or an awk pattern
+  picks (``awk '$3=="Evicted"{print $1}'``) are everyday, every pod it lists (``awk '{print
+  $1}'``) is not; a Kubernetes client's ``delete_namespace`` in a one-liner; the API's own ``DELETE
   …/api/v1/namespaces/N`` by ``curl``; an MCP Kubernetes tool deleting the same
   (``{"resourceType": "namespace"}``, ``delete_namespace``, ``allNamespaces: true``);
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it, only
@@ -280,12 +284,13 @@ rules:
 - ``disk_wipe``: ``mkfs`` (and ``mke2fs``, ``mkswap``, ``mkdosfs``, ``newfs_*``, …),
   ``dd``/``dcfldd of=`` in any argument order, ``shred``, a one-liner's write
   (``open('/dev/sdb', 'wb')``, ``writeFileSync('/dev/sda', …)``), ``wipefs -a``/``-o``
-  (alone it lists what it would erase), ``badblocks -w``, ``blkdiscard``, ``sgdisk``,
-  ``sfdisk`` (not its ``-d`` dump), a new volume, pool or array put on it (``cryptsetup
-  luksFormat``, ``zpool create``, ``mdadm --create``, ``pvcreate``), a diskpart script's
-  ``clean`` or ``format`` (``/s F`` or piped in, PowerShell's ```n`` a line break), a
-  redirect, ``tee``, the destination of ``cp``, ``mv``, ``install``, ``ddrescue``,
-  ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on a disk (``/dev/sd*``,
+  (alone it lists what it would erase), ``badblocks -w``, ``blkdiscard``, ``sgdisk`` (not
+  when each of its options shows the disk, ``-p``, ``-v``, ``-i N``, or it pretends,
+  ``-P``), ``sfdisk`` (not its ``-d`` dump), a new volume, pool or array put on it
+  (``cryptsetup luksFormat``, ``zpool create``, ``mdadm --create``, ``pvcreate``), a
+  diskpart script's ``clean`` or ``format`` (``/s F`` or piped in, PowerShell's ```n`` a
+  line break), a redirect, ``tee``, the destination of ``cp``, ``mv``, ``install``,
+  ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on a disk (``/dev/sd*``,
   ``/dev/nvme*``, …; also given by ``xargs``: ``echo /dev/sdb | xargs -I{} mkfs.ext4 {}``);
   Windows' ``format D:``, ``Format-Volume``, ``Clear-Disk``;
 - ``fork_bomb``: a function, of any name, that starts itself twice through a pipe or ``&``
@@ -300,10 +305,10 @@ rules:
   loops backgrounding a process or a subshell each turn, or starting any process each turn
   without waiting for it (``while True: Popen(…)``, PowerShell's ``while ($true) {
   Start-Process … }``, awk's ``while (1) system("… &")``, lua's ``os.execute("… &")``,
-  ``[Process(…).start() for _ in iter(int, 1)]``; a supervisor that waits, ``.wait()``,
-  ``await``, ``sleep``, is everyday); given as text (``echo`` or ``printf`` into a file, a
-  commit message, a here-document ``cat`` writes) it is text; into a shell or a script that
-  runs, it is run;
+  ``[Process(…).start() for _ in iter(int, 1)]``, node's ``while (true) exec(…)``; a
+  supervisor that waits, ``.wait()``, ``await``, ``sleep``, is everyday); given as text
+  (``echo`` or ``printf`` into a file, a commit message, a here-document ``cat`` writes) it
+  is text; into a shell or a script that runs, it is run;
 - ``credential_write``: a write to a credential file (``.ssh/*`` but ``known_hosts``, whose
   host keys are public, and public keys, ``*.pub``, which let no one in; ``~/.ssh/config``
   when what is written is unknown or runs a command: ``ProxyCommand``, ``LocalCommand``,
