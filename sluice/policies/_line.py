@@ -262,9 +262,10 @@ class LineState:
         return [replace(command, words=words, redirects=redirects)]
 
     def _followed(self, word: str) -> str:
+        path = word.removeprefix("./")
         for link, target in self.links.items():
-            if word.startswith(link + "/"):
-                return target.rstrip("/") + word[len(link) :]
+            if path.startswith(link + "/"):
+                return target.rstrip("/") + path[len(link) :]
         return word
 
     def _rejoined(self, command: Command, spellings: tuple[str, str], folder: str) -> list[str]:
@@ -371,7 +372,7 @@ class LineState:
         if name == "ln" and short_option(args, "s", "--symbolic") and len(self.links) < _VARIABLES:
             linked = operands(args, _LN_VALUES)
             if len(linked) == 2:  # ln -sfn "$HOME" /tmp/h
-                self.links[linked[1].rstrip("/")] = linked[0]
+                self.links[linked[1].removeprefix("./").rstrip("/")] = linked[0]
         if name == "mkdir" and len(self.made) < _VARIABLES:
             self.made.update(f.rstrip("/") for f in operands(args, frozenset({"-m", "--mode"})))
         elif self.made:

@@ -45,7 +45,9 @@ EVICTED = 'select(.status.reason=="Evicted")'
         ('ln -sfn "$HOME" /tmp/h && rm -rf /tmp/h/*', "wipe_root_or_home"),
         ("ln -s / r && rm -rf r/*", "wipe_root_or_home"),
         ('ln -s "$HOME" /tmp/h && cd /tmp/h && rm -rf ./*', "wipe_root_or_home"),
+        ("ln -s ~ ./r; rm -rf r/", "wipe_root_or_home"),
         ('ln -sfn "$HOME" /tmp/h && rm -rf /tmp/h', None),  # the link alone
+        ("ln -s ~/work w && rm -rf ./w/tmp", None),
         ("ln -sfn ../shared/config config && rm -rf config/*", None),
         ("ln -s /home/dev/project/dist public && rm -rf public/*", None),
         # node's exec returns at once: in an endless loop, processes pile up.
