@@ -58,6 +58,9 @@ _SQL_CLIENTS = frozenset(
     | {"duckdb", "cockroach", "snowsql", "bq", "mongo", "mongosh", "cqlsh", "usql", "pgcli"}
     | {"mycli", "litecli", "trino", "presto", "spark-sql", "redis-cli", "supabase", "turso"}
     | {"dbshell"}  # Django's manage.py dbshell
+    # Oracle's SQL*Plus and SQLcl, Db2's, Teradata's, Vertica's, Hive's, Impala's, ODBC's.
+    | {"sqlplus", "sqlcl", "sql", "db2", "bteq", "vsql", "beeline", "hive", "impala-shell"}
+    | {"isql", "osql", "tsql", "nzsql", "ysqlsh"}
 )
 _DROP = re.compile(
     r"\bdrop\s+(?:database|schema|table|keyspace)\b|\bdropDatabase\s*\(|\.drop\(\s*\)",

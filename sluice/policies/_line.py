@@ -491,10 +491,11 @@ _READS_FILE = re.compile(r"(?:\.read|source|\\i|\\include|\\\.)\s+(\S+)")
 
 def read_files(command: Command, words: Sequence[str]) -> list[str]:
     """The files a program is given to read: its input (``< F``), its operands and option
-    values (``-f F``, ``--file=F``), those its own commands read (``.read F``, ``source F``)."""
+    values (``-f F``, ``--file=F``), SQL*Plus's scripts (``@F``), those its own commands
+    read (``.read F``, ``source F``)."""
     files = [*command.inputs]
     for word in words[1:]:
-        files.append(word.partition("=")[2] if word.startswith("-") else word)
+        files.append(word.partition("=")[2] if word.startswith("-") else word.removeprefix("@"))
         files += _READS_FILE.findall(word)
     return [f.removeprefix("./") for f in files if f]
 

@@ -124,16 +124,17 @@ resource its arguments name. The rules:
   'redis-cli FLUSHALL'"``), a remote ``DATABASE_URL``, ``PGHOST`` or ``MYSQL_HOST``)
   ``TRUNCATE``, ``FLUSHALL`` or ``FLUSHDB`` (on one's own, a test table or a local cache,
   emptying is everyday), sent to a database client (``psql``, ``mysql``, ``sqlite3``,
-  ``mongosh``, ``redis-cli``, ``sqlcmd`` and PowerShell's ``Invoke-Sqlcmd`` (their server,
-  ``-S``/``-ServerInstance``, read as the host), also inside ``docker exec`` / ``kubectl
-  exec``, a here-document, a process substitution read as input (``mysql db < <(echo "DROP
-  TABLE t")``), a file written earlier in the line and run with ``psql -f``, ``< F``,
-  ``.read F``, any argument of an MCP database tool, or a database driver's call in a
-  one-liner: ``cursor.execute("DROP …")``, ``rails runner``'s ``connection.execute`` (``-e
-  production`` or not); not a drop inside a string a query only selects, its output shown,
-  as ``SELECT 'DROP TABLE ' || tablename``: piped, saved or substituted, those drops are to
-  run), ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate reset``,
-  ``manage.py flush`` when the command names an environment other than the developer's own
+  ``mongosh``, ``redis-cli``, Oracle's ``sqlplus``, ``db2``, ``beeline``, ``sqlcmd`` and
+  PowerShell's ``Invoke-Sqlcmd`` (their server, ``-S``/``-ServerInstance``, read as the
+  host), also inside ``docker exec`` / ``kubectl exec``, a here-document, a process
+  substitution read as input (``mysql db < <(echo "DROP TABLE t")``), a file written earlier
+  in the line and run with ``psql -f``, ``< F``, ``.read F``, SQL*Plus's ``@F``, any
+  argument of an MCP database tool, or a database driver's call in a one-liner:
+  ``cursor.execute("DROP …")``, ``rails runner``'s ``connection.execute`` (``-e production``
+  or not); not a drop inside a string a query only selects, its output shown, as ``SELECT
+  'DROP TABLE ' || tablename``: piped, saved or substituted, those drops are to run),
+  ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate reset``, ``manage.py
+  flush`` when the command names an environment other than the developer's own
   (``RAILS_ENV=production``, ``MIX_ENV=prod``, ``--env=staging``,
   ``--settings=app.settings.production``, ``dotenv -e .env.production --``, a
   ``DATABASE_URL`` on another host) or runs in the deployed application (``heroku run``,
@@ -162,8 +163,8 @@ resource its arguments name. The rules:
   listing narrowed by a selector, a grep, a JSONPath filter (``-o
   jsonpath='{.items[?(@.status.succeeded==1)]…}'``), a jq ``select(…)`` or an awk pattern
   picks (``awk '$3=="Evicted"{print $1}'``) are everyday, every pod it lists (``awk '{print
-  $1}'``) is not; a Kubernetes client's ``delete_namespace`` in a one-liner; the API's own ``DELETE
-  …/api/v1/namespaces/N`` by ``curl``; an MCP Kubernetes tool deleting the same
+  $1}'``) is not; a Kubernetes client's ``delete_namespace`` in a one-liner; the API's own
+  ``DELETE …/api/v1/namespaces/N`` by ``curl``; an MCP Kubernetes tool deleting the same
   (``{"resourceType": "namespace"}``, ``delete_namespace``, ``allNamespaces: true``);
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it, only
   an empty bucket goes), ``gsutil rm -r``, ``gcloud storage rm -r``, a wildcard reaching
