@@ -31,6 +31,7 @@ from sluice.policies._exfil import (
     uploads_credential,
 )
 from sluice.policies._forks import floods, forks_forever
+from sluice.policies._functions import without_uncalled
 from sluice.policies._infra import (
     INFRA_RULES,
     Seen,
@@ -70,8 +71,16 @@ from sluice.policies._line import (
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
 from sluice.policies._shell import Command, basename, parse
-from sluice.policies._structured import structured_acts
-from sluice.policies._targets import is_secret, resolve, ssh_settings, vital, windows_paths
+from sluice.policies._structured import strings, structured_acts
+from sluice.policies._targets import (
+    DISK_DEVICE,
+    is_secret,
+    resolve,
+    ssh_settings,
+    vital,
+    windows_paths,
+)
+from sluice.policies._tool_runs import code_run, run_elsewhere, shell_escapes
 from sluice.policies._wrappers import here_string, unwrap
 from sluice.policies._writes import (
     diskpart_erases,
@@ -164,11 +173,18 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
             rules.flag(rule, reason)
         if tool in _PATCH_TOOLS:
             rules.patch(str(arguments.get("input") or arguments.get("patch") or ""))
+        for language, code in code_run(tool, arguments):  # a notebook's cell, a code runner's
+            rules.code(language, code, cwd, 0)
+            for line in shell_escapes(code):  # IPython's !cmd, %%bash
+                rules.line(line, cwd, 0)
     elif tool in _PATCH_TOOLS:  # Codex's freeform apply_patch: the patch is the whole input
         rules.patch(str(arguments))
     # Unreadable arguments are read whole as a command line, and each JSON string in them.
     lines = _raw_lines(arguments) if isinstance(arguments, str) else _command_lines(arguments)
     if isinstance(arguments, dict):
+        # A container or a pod the tool runs its command in: the command read there.
+        if (elsewhere := run_elsewhere(tool, arguments)) is not None:
+            lines = iter([elsewhere])
         lines = chain(lines, _cli_lines(tool, arguments))
     for line in lines:
         if rules.found:
@@ -239,18 +255,6 @@ def _argv_line(argv: list[str]) -> str:
     return script if script is not None else shlex.join(argv)
 
 
-def strings(value: Any) -> Iterator[str]:
-    """Every string in ``value``, at any depth."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings(item)
-
-
 class _Rules:
     """The checks, applied until the first finding of an enabled rule."""
 
@@ -273,6 +277,8 @@ class _Rules:
             paths = [p for p in paths if p not in settings]  # a Host block in ~/.ssh/config
         if tool in _WRITE_TOOLS and any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
+        if tool in _WRITE_TOOLS and any(map(DISK_DEVICE.match, paths)):
+            self.flag("disk_wipe", f"{tool} onto a disk overwrites it, destroying its data")
         if tool in _WRITE_TOOLS | _DELETE_TOOLS:
             for path in paths:
                 if what := vital(resolve(path, cwd)):
@@ -299,6 +305,8 @@ class _Rules:
             self.calls_left += _CALLS_PER_CHARACTER * len(line)
         if forks_forever(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
+        if "(" in line or "function" in line:  # what a function never called would do is not done
+            line = without_uncalled(line)
         line = windows_paths(line)
         if "-" in line and (sent := powershell_sends(line)):  # Invoke-WebRequest -InFile F
             self.flag("credential_exfiltration", f"Sends {sent} to the network (PowerShell)")
@@ -384,6 +392,7 @@ class _Rules:
                 lists_namespaces=state.lists_namespaces,
                 other_database=other_database(command.words, state.loops, command.inside),
                 lists_objects=state.lists_objects,
+                lists_some_objects=state.lists_some_objects,
                 made=frozenset(state.made),
                 shown=not (command.redirects or command.feeds or piped_on),
                 cli_args=terraform_arguments(command.words, state.loops),
@@ -419,6 +428,10 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)
         if runs_fetched_text(words):  # C=$(curl -fsSL URL); bash -c "$C"
             self.flag("download_exec", DOWNLOAD)
+        # docker run -v /:/host alpine rm -rf /host; also once a variable named the image
+        # (IMAGE=hashicorp/terraform; docker run "$IMAGE" destroy), read at _DEPTH.
+        if depth <= _DEPTH and (inside := container_run(words, cwd)):
+            self.line(inside.line, inside.cwd, depth + 1)
         if depth >= _DEPTH:
             return
         ran = state.runs(words)  # cleanup() { rm -rf "$1"; }; cleanup ~
@@ -445,8 +458,6 @@ class _Rules:
             self.line(" ".join(command.words[1:]), cwd, depth + 1)  # eval $(printf 'rm …')
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
-        if inside := container_run(words, cwd):  # docker run -v /:/host alpine rm -rf /host
-            self.line(inside.line, inside.cwd, depth + 1)
         if name in SHELLS and (hidden := decoded(state.pipe)):
             self.line(hidden, cwd, depth + 1)  # echo cm0gLXJmIH4= | base64 -d | sh
         code = code_of(words)

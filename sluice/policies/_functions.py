@@ -21,7 +21,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Definition", "aliased", "aliases", "called", "definitions"]
+__all__ = ["Definition", "aliased", "aliases", "called", "definitions", "without_uncalled"]
 
 # A function's head, up to the brace or parenthesis that opens its body.
 _HEAD = re.compile(
@@ -34,17 +34,23 @@ _PAIRS = {"}": "{", ")": "("}
 _DEFINITIONS = 32  # the functions of a line read, at most
 # A positional parameter, quoted or not: "$1", ${2}, $@, "$*".
 _POSITIONAL = re.compile(r'"\$(?:\{([1-9@*])\}|([1-9@*]))"|\$(?:\{([1-9@*])\}|([1-9@*]))')
+# What a command of its own follows: an operator, a line's end, a brace, a keyword.
+_COMMAND_STARTS = (";", "&", "|", "\n", "{", "then", "do", "else")
+# A name standing as a word of its own (not part of a longer name or a path).
+_OWN_WORD = r"(?<![\w./-]){}(?![\w./-])"
 # A word that reads the same unquoted: no blank, quote or operator in it.
 _PLAIN = re.compile(r"[\w~/.$:@%+=,{}-]+")
 
 
 @dataclass(frozen=True, slots=True)
 class Definition:
-    """A function defined in a line: its name, its body's text, where the definition ends."""
+    """A function defined in a line: its name, its body's text, where the definition ends
+    and where it starts."""
 
     name: str
     body: str
     end: int
+    start: int = 0
 
 
 def definitions(line: str) -> list[Definition]:
@@ -60,10 +66,32 @@ def definitions(line: str) -> list[Definition]:
         end = closing.get(opened)
         if end is not None:
             name = head["keyword"] or head["name"]
-            found.append(Definition(name, line[opened + 1 : end], end + 1))
+            found.append(Definition(name, line[opened + 1 : end], end + 1, head.start()))
             if len(found) == _DEFINITIONS:
                 break
     return found
+
+
+def without_uncalled(line: str) -> str:
+    """``line`` without the functions it defines as a command of its own and never names
+    again (a definition is not a call: ``teardown() { terraform destroy; }; terraform plan``
+    destroys nothing). A function whose name appears anywhere else in the line (a call,
+    ``trap``, another function's body, even a message) is kept, and so is one defined inside
+    an expression (a callback in a one-liner's code: ``setTimeout(function go() {…})``)."""
+    found = definitions(line)
+    kept, cut = [], 0
+    for definition in found:
+        start = definition.start
+        before = line[max(0, start - 16) : start].rstrip(" \t")
+        at_command = before.endswith(_COMMAND_STARTS) or (not before and start <= 16)
+        if start < cut or not at_command:
+            continue  # inside a definition already cut, or not a command of its own
+        name = re.compile(_OWN_WORD.format(re.escape(definition.name)))
+        outside = line[: definition.start] + " " + line[definition.end :]
+        if name.search(outside) is None:
+            kept.append(line[cut : definition.start])
+            cut = definition.end
+    return "".join(kept) + line[cut:] if cut else line
 
 
 def _closing(line: str, start: int) -> dict[int, int]:

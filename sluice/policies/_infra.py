@@ -45,6 +45,8 @@ class Seen:
     lists_namespaces: bool = False  # the line lists namespaces, narrowed or not
     other_database: bool = False  # the command names a non-local one (RAILS_ENV=production)
     lists_objects: bool = False  # the line lists every object of a bucket (list-objects-v2)
+    # It lists a bucket's objects narrowed (a prefix, a grep, a jq select): only those.
+    lists_some_objects: bool = False
     made: frozenset[str] = frozenset()  # folders the line made with mkdir, empty
     shown: bool = False  # its output goes to the terminal: not piped, redirected or substituted
     # Options terraform takes from its environment (TF_CLI_ARGS, TF_CLI_ARGS_apply), by name.
@@ -382,6 +384,12 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+# A manifest's Namespace (YAML or JSON), as the line writes it or feeds it.
+_NAMESPACE_MANIFEST = re.compile(
+    r"""(?m)^\s*kind:\s*["']?Namespace["']?\s*$|"kind"\s*:\s*"Namespace"(?!\w)"""
+)
+
+
 def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "helm":
@@ -389,9 +397,9 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     deletes = name in HTTP_CLIENTS and _http_method(words[1:]) == "DELETE"
     if deletes and any(_NAMESPACE_PATH.search(w) for w in words[1:]):  # curl -X DELETE …/ns/x
         return "deletes a namespace through the Kubernetes API"
-    if name not in ("kubectl", "oc", "k", "kubecolor", "microk8s.kubectl"):
+    if name not in ("kubectl", "oc", "k", "kubecolor"):
         return None
-    if name == "microk8s.kubectl" or words[1:2] == ["kubectl"]:
+    if words[1:2] == ["kubectl"]:
         words = words[1:]
     args = list(words[1:])
     if "delete" not in args:
@@ -411,6 +419,10 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     # (`all` names every kind, not every resource: without --all, a selector or names pick.)
     if kinds and kinds[0].split("/")[0] in ("namespace", "namespaces", "ns", "project"):
         return f"kubectl delete {kinds[0]} deletes everything in it"
+    if any(a in ("-f", "--filename") or a.startswith("--filename=") for a in after) and (
+        _NAMESPACE_MANIFEST.search(seen.data)
+    ):  # kubectl delete -f - <<EOF … kind: Namespace: the manifest the line gives it
+        return "kubectl delete of a Namespace manifest deletes everything in it"
     if kinds[:1] in (["crd"], ["customresourcedefinition"], ["pv"], ["persistentvolume"], ["node"]):
         return f"kubectl delete {kinds[0]} deletes cluster-wide state"
     return None
@@ -461,12 +473,15 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
             return "aws s3 rb --force deletes the bucket and every object in it"
         if "sync" in args[1:2] and "--delete" in args and empty:
             return "aws s3 sync --delete deletes what the source lacks"
-    if (
-        name == "aws"
-        and args[:1] == ["s3api"]
-        and args[1:2] in (["delete-bucket"], ["delete-objects"])
-    ):
-        return f"aws s3api {args[1]} deletes stored data"
+    if name == "aws" and args[:1] == ["s3api"] and args[1:2] == ["delete-bucket"]:
+        return "aws s3api delete-bucket deletes stored data"
+    if name == "aws" and args[:1] == ["s3api"] and args[1:2] == ["delete-objects"]:
+        # Objects it names (`Objects=[{Key=a}]`), or those a narrowed listing saved: only those.
+        given = [b for a, b in with_next(words) if a == "--delete"]
+        given += [a.partition("=")[2] for a in words if a.startswith("--delete=")]
+        named = any(g.startswith(("Objects=", "{")) and "$(" not in g for g in given)
+        if seen.lists_objects or not (named or seen.lists_some_objects):
+            return "aws s3api delete-objects deletes stored data"
     if name == "gsutil":
         sub = [a for a in args if not a.startswith("-")][:1]
         if sub == ["rb"] or (sub == ["rm"] and recursive):

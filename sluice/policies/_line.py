@@ -116,11 +116,11 @@ class LineState:
         self.lists_namespaces = " get " in line and _NAMESPACES.search(line) is not None
         # Every object of a bucket: `aws s3api list-objects-v2 --bucket b`, `aws s3 ls
         # s3://b --recursive`, `gsutil ls gs://b/**`; not those a prefix or a grep picks.
-        self.lists_objects = (
-            ("ls" in line or "list" in line or "Object" in line or "Blob" in line)
-            and _lists_every_object(line)
-            and not _NARROWED.search(line)
+        lists = ("ls" in line or "list" in line or "Object" in line or "Blob" in line) and (
+            _lists_every_object(line)
         )
+        narrowed = lists and _NARROWED.search(line) is not None
+        self.lists_objects, self.lists_some_objects = lists and not narrowed, narrowed
         self.cwd = cwd
         self.pipe: list[Command] = []  # the commands piping into the next one
         self.substituted: list[Command] = []  # the last process substitution's (`<(…)`)
@@ -431,6 +431,8 @@ class LineState:
         script = script.removeprefix("./")
         if script in self.downloaded:
             return True
+        if basename(script) in _BUILD_SCRIPTS:  # building what was cloned, as make does
+            return False
         where = resolve(script, self.cwd)
         absolute = where.text if where is not None else script
         return any(
@@ -442,6 +444,10 @@ class LineState:
 
 
 _LOOP_VALUES = 16
+# The scripts that configure or run a source tree's build (autotools', Gradle's and Maven's
+# wrappers): run in a repository just cloned or unpacked, they build it, as make does.
+_BUILD_SCRIPTS = frozenset({"configure", "autogen.sh", "bootstrap", "bootstrap.sh", "gradlew"})
+_BUILD_SCRIPTS |= {"mvnw", "config.status"}
 _LN_VALUES = frozenset({"-t", "--target-directory", "-S", "--suffix"})
 # A file in a folder of programs, as on PATH: /usr/local/bin/x, ~/.local/bin/x, $GOPATH/bin/x.
 _ON_PATH = re.compile(r"(?:^|/)s?bin/[^/]+$")
@@ -636,9 +642,12 @@ _FETCHED_TEXT = re.compile("|".join(re.escape(unknown_output(f)) for f in sorted
 
 def runs_fetched_text(words: Sequence[str]) -> bool:
     """Whether a shell, ``eval`` or ``source`` runs as its script what a download printed,
-    held in a variable (``C=$(curl -fsSL URL); bash -c "$C"``, ``eval "$C"``)."""
+    held in a variable (``C=$(curl -fsSL URL); bash -c "$C"``, ``eval "$C"``), or the
+    download's text is the command itself (``bash -c '$(curl -fsSL URL)'``)."""
     if not any("…)" in word for word in words):
         return False
+    if _FETCHED_TEXT.match(words[0]):
+        return True
     script = shell_script(words)
     if script is None and basename(words[0]) in _SOURCES:
         script = " ".join(words[1:])

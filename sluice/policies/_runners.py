@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import pairwise
 
 from sluice.policies._shell import basename, quoted_text, unescaped, with_next
+from sluice.policies._wrappers import operands
 
 __all__ = [
     "AWKS",
@@ -103,6 +104,10 @@ _MAKES = frozenset({"make", "gmake", "just"})
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile")
 # A recipe's line in a makefile or a justfile: indented under its target.
 _RECIPE = re.compile(r"^(?:\t|    )\s*[-@+]*\s*(.+)$", re.MULTILINE)
+# A rule's head: its targets (a justfile recipe's name and parameters), then what it needs.
+_RULE = re.compile(r"^([^\s:#=][^:=\n]*):(?!=)([^\n]*)$", re.MULTILINE)
+_MAKE_VALUES = frozenset({"-f", "--file", "--justfile", "-C", "--directory", "-j", "--jobs"})
+_MAKE_VALUES |= {"-I", "--include-dir", "-o", "-W", "--working-directory", "-l"}
 
 
 def lines_run(words: Sequence[str]) -> list[str]:
@@ -303,7 +308,8 @@ def scheduled_lines(
     if name in _MAKES:
         texts = [heredoc] if "-" in files else []
         texts += [written[f] for f in files or _MAKEFILES if f in written]
-        return [line for text in texts for line in recipe_lines(text)]
+        goals = [a for a in operands(args, _MAKE_VALUES) if "=" not in a]
+        return [line for text in texts for line in recipe_lines(text, goals)]
     if {"-l", "-r", "-e"} & set(args):
         return []  # lists, removes or edits the table
     given = [a for a in args if not a.startswith("-") or a == "-"]
@@ -319,7 +325,27 @@ def cron_commands(table: str) -> list[str]:
     ]
 
 
-def recipe_lines(makefile: str) -> list[str]:
-    """The command lines of a makefile's or a justfile's recipes (its indented lines;
-    make's ``$$`` is the shell's ``$``)."""
-    return [found[1].replace("$$", "$") for found in _RECIPE.finditer(makefile)]
+def recipe_lines(makefile: str, goals: Sequence[str] = ()) -> list[str]:
+    """The command lines a makefile's or a justfile's recipes run for ``goals`` (none: the
+    first target, as make and just do), and for what they need, in turn (make's ``$$`` is
+    the shell's ``$``). Every recipe's, when the file names no such target."""
+    recipes: dict[str, tuple[list[str], str]] = {}  # target: what it needs, its recipe
+    heads = list(_RULE.finditer(makefile))
+    for head, after in zip(heads, [*heads[1:], None], strict=True):
+        recipe = makefile[head.end() : after.start() if after is not None else len(makefile)]
+        # (make's other targets of the rule, or just's parameters, after the first word)
+        recipes.setdefault(head[1].split()[0], (head[2].split(), recipe))
+    wanted = list(goals) or [t for t in recipes if not t.startswith(".")][:1]
+    if not wanted or any(goal not in recipes for goal in wanted):
+        return [found[1].replace("$$", "$") for found in _RECIPE.finditer(makefile)]
+    lines: list[str] = []
+    seen: set[str] = set()
+    while wanted:
+        target = wanted.pop(0)
+        if target in seen or target not in recipes:
+            continue
+        seen.add(target)
+        needs, recipe = recipes[target]
+        wanted += needs
+        lines += [found[1].replace("$$", "$") for found in _RECIPE.finditer(recipe)]
+    return lines

@@ -19,9 +19,10 @@ from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
+from sluice.policies._infra import other_database
 from sluice.policies._targets import resolve, vital
 
-__all__ = ["structured_acts"]
+__all__ = ["strings", "structured_acts"]
 
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 _VERBS = frozenset(
@@ -35,7 +36,12 @@ _KIND_KEYS = (
     "resourceType", "resource_type", "kind", "type", "resource", "objectType", "object_type",
     "resourceKind", "resource_kind", "target", "targetType", "target_type", "entity",
 )  # fmt: skip
-_ALL_KEYS = ("all", "allNamespaces", "all_namespaces", "deleteAll", "delete_all", "everything")
+_ALL_KEYS = (
+    "all", "allNamespaces", "all_namespaces", "all-namespaces", "A", "deleteAll", "delete_all",
+    "everything",
+)  # fmt: skip
+# Where a tool takes a command's options as a map: {"flags": {"all": true}}.
+_OPTION_MAPS = ("flags", "options", "opts", "params", "parameters")
 _DRY_KEYS = ("dry_run", "dryRun", "dryrun", "preview", "whatIf", "what_if")
 
 _KUBE = frozenset({"kubernetes", "k8s", "kubectl", "kube", "openshift", "oc", "helm"})
@@ -55,6 +61,21 @@ _DATABASES = frozenset(
     | {"prisma", "drizzle"}
 )
 _DATABASE_WHOLE = frozenset({"project", "projects", "cluster", "clusters", "instance"})
+# Services a tool sends what it is given to, for others to read.
+_SINKS = frozenset(
+    {"github", "gitlab", "gitea", "bitbucket", "gist", "gists", "slack", "discord", "notion"}
+    | {"jira", "linear", "confluence", "pastebin", "paste", "gmail", "email", "mail"}
+    | {"sendgrid", "telegram", "teams", "webhook", "twitter", "sentry", "trello", "asana"}
+)
+# What a credential file holds: a private key, a cloud secret with its label.
+_SECRET_CONTENT = re.compile(
+    r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----|(?i:aws_secret_access_key)\s*[=:]\s*\S"
+)
+_HOSTED = frozenset({"supabase", "neon", "planetscale", "turso", "atlas", "d1"})  # not local
+# The arguments that name an environment, a database's URL or its host.
+_ENVIRONMENT_KEY = re.compile(r"(?i)^(?:env|environment|stage|rails_?env|node_?env|mix_?env)$")
+_URL_KEY = re.compile(r"(?i)url|dsn|connection")
+_HOST_KEY = re.compile(r"(?i)^(?:host|hostname|server|db_?host)$")
 _STORAGE = frozenset({"s3", "gcs", "storage", "bucket", "buckets", "blob", "blobs", "minio", "r2"})
 _BUCKETS = frozenset({"bucket", "buckets", "container", "containers"})
 # Arguments that name one object in a bucket: its deletion is not the bucket's.
@@ -80,6 +101,9 @@ def structured_acts(
     """The (rule, reason) of each destructive act a call of ``tool`` with the structured
     ``arguments`` does, in a session working in ``cwd``."""
     own, named = _names(tool)
+    if named & _SINKS and any(map(_SECRET_CONTENT.search, strings(arguments))):
+        # A private key or a cloud secret given to a service: a file, a gist, a message.
+        yield "credential_exfiltration", f"{tool} sends a private key or a cloud secret"
     verbs = set(own & _VERBS)
     if "reset" in own and own & {"migrate", "migration", "migrations", "database", "db"}:
         verbs.add("reset")  # prisma's migrate-reset drops the database; a password reset not
@@ -105,14 +129,17 @@ def structured_acts(
         if isinstance(value := arguments.get(key), str)
         for word in _words(value)
     }
-    everything = any(_truthy(arguments.get(key)) for key in _ALL_KEYS)
+    options = [arguments, *(m for k in _OPTION_MAPS if isinstance(m := arguments.get(k), dict))]
+    everything = any(_truthy(given.get(key)) for given in options for key in _ALL_KEYS)
     if kinds & _KUBE_WHOLE and (named & _KUBE or kinds & {"namespace", "namespaces", "ns"}):
         yield "kubectl_delete_all", f"{tool} deletes a {_first(kinds & _KUBE_WHOLE)} and all in it"
     elif named & _KUBE and everything:
         yield "kubectl_delete_all", f"{tool} deletes every resource of the kind"
     if kinds & _TABLES or (named & _DATABASES and kinds & _DATABASE_WHOLE):
         yield "drop_database", f"{tool} deletes a {_first(kinds & (_TABLES | _DATABASE_WHOLE))}"
-    elif (named & _DATABASES and verbs & {"flush", "flushall", "flushdb"}) or "reset" in verbs:
+    elif (named & _DATABASES and verbs & {"flush", "flushall", "flushdb"}) or (
+        "reset" in verbs and (named & _HOSTED or _other_environment(arguments))
+    ):  # a reset of the developer's own database (prisma's migrate-reset) is everyday
         yield "drop_database", f"{tool} deletes every row or key"
     bucket = kinds & _BUCKETS and not _ONE_OBJECT & arguments.keys()
     if named & _STORAGE and (bucket or _every_object(kinds, arguments, everything)):
@@ -170,6 +197,35 @@ def _every_object(kinds: AbstractSet[str], arguments: dict[str, Any], everything
         or "prefix" in arguments
         or any(_EVERY_KEY.fullmatch(key) or key.endswith("**") for key in keys)
     )
+
+
+def _other_environment(arguments: dict[str, Any]) -> bool:
+    """Whether the arguments name an environment other than the developer's own, or a
+    database on another host, as :func:`~sluice.policies._infra.other_database` reads a
+    command's (``{"environment": "production"}``, ``{"databaseUrl": "postgres://db.prod…"}``)."""
+    words = []
+    for key, value in arguments.items():
+        if not isinstance(value, str):
+            continue
+        if _ENVIRONMENT_KEY.match(key):
+            words.append(f"--env={value}")
+        elif _URL_KEY.search(key):
+            words.append(f"DATABASE_URL={value}")
+        elif _HOST_KEY.match(key):
+            words.append(f"PGHOST={value}")
+    return bool(words) and other_database(words, {})
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in ``value``, at any depth."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
 
 
 def _default_branch(arguments: dict[str, Any]) -> str | None:

@@ -95,7 +95,7 @@ def resolve(word: str, cwd: str | None) -> Path | None:
         return None
     else:
         parts, rest = list(base.parts), word
-    names = rest.split("/")
+    names = (rest.rstrip("/") or rest).split("/")  # `~/*/`: every folder in it, as `~/*`
     contents = bool(names) and _EVERYTHING.fullmatch(names[-1]) is not None
     for name in names[:-1] if contents else names:
         if parts in (["home"], ["Users"]) and _USER.fullmatch(name):

@@ -82,42 +82,51 @@ directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed through ``cd
 through a symbolic link the line made (``ln -s ~ /tmp/h && rm -rf /tmp/h/*``; the link
 alone, ``rm /tmp/h``, is only the link); a client that reports none (an agent built on an
 SDK) is taken to work in a project folder in the home folder, as agents usually do, so that
-``rm -rf ..`` deletes the home folder. An MCP tool that acts on structured arguments
-(``kubectl_delete`` with ``{"resourceType": "namespace"}``, ``drop-database``,
-``delete_bucket``) is judged by the words of its server's name and its own, and the kind of
-resource its arguments name. The rules:
+``rm -rf ..`` deletes the home folder. A function the line defines as a command of its own
+and never names again is not run, so its body is not judged (``teardown() { terraform
+destroy; }; terraform plan``), and a makefile the line writes runs the recipes of the goal
+it is given (the first target without one) and of what they need. An MCP tool that acts on
+structured arguments (``kubectl_delete`` with ``{"resourceType": "namespace"}``,
+``drop-database``, ``delete_bucket``, options as a map: ``{"flags": {"all": true}}``) is
+judged by the words of its server's name and its own, and the kind of resource its
+arguments name; one that runs code (a notebook's cell, ``run_code``, ``execute_python``) by
+its code, read as a one-liner's (IPython's ``!cmd`` and ``%%bash`` cells as shell lines);
+one that runs a command in a container or a pod it names (``run_container`` with
+``image``, ``command``, ``volumes``; ``exec_in_pod``) by the command, read as ``docker run
+-v …`` or ``kubectl exec … --``. The rules:
 
 - ``wipe_root_or_home``: deleting, emptying, truncating, moving away or taking every
   permission from ``/``, a home folder (``~``, ``~user``, ``$HOME``, ``${HOME}``,
   ``/home/NAME``, ``/Users/NAME``, ``/root``, ``${HOME%/}``, ``${HOME:-…}``, the reported
   working directory when it is one; a Windows drive as WSL or Git Bash mounts it:
   ``/mnt/c/Users/NAME``, ``/c/``), a parent of them, a top-level system folder, or
-  everything in one of them (``/*``, ``~/.*``); by ``rm -r``, ``find -delete`` / ``-exec
-  rm`` / ``-execdir``, ``fd``/``fdfind -x``/``-X``/``--exec``/``--exec-batch rm`` unnarrowed
-  by a pattern, ``xargs rm`` fed by ``echo``, ``ls``, ``find`` or ``fd``, ``rsync
-  --delete``, ``git clean -d/-x`` or ``git rm -r`` there, an archiver that deletes what it
-  packs (``tar --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``), ``shred``,
-  ``truncate``, ``mv``, ``chmod -R 000``, ``chown -R`` to another owner (``sudo chown -R
-  nobody /home/dev``; to the user, ``sudo chown -R $USER ~`` repairs),
-  ``--no-preserve-root``, a loop over what a listing of them names (``for f in ~/*``, ``find
-  ~ | while read f``, ``done < <(ls -d ~/*)``, ``xargs -a <(…)``) deleting, truncating (``:
-  > "$f"``) or overwriting (``dd of=``, ``cp /dev/null``) each file, what a command
-  substitution lists given to ``rm``, ``shred``, ``truncate``, ``chmod 000`` (``shred -u
-  $(find ~ -type f)``), the names ``$(ls ~)`` lists joined under ``~/`` again in a loop
-  (``for f in $(ls -A ~); do > ~/"$f"; done``), Windows' ``rd /s /q C:\\``, ``del /s``,
-  ``Remove-Item -Recurse`` (of the profile, ``%USERPROFILE%``, ``$env:USERPROFILE``, or what
-  ``Get-ChildItem`` pipes in), a file tool (``delete_file``, an MCP ``delete_directory`` or
-  ``move_file``), or an interpreter's one-liner or script written in the line (``python
-  -c``, ``node -e``, ``perl -e``, ``ruby -e``, ``php -r``, ``lua -e``, ``deno eval``, ``bun
-  -e``, ``Rscript -e``, ``go run``: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``,
-  ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``, ``os.RemoveAll``, ``unlink``, or the shell
-  commands they run, the home folder's variable joined in; of a glob or listing of it too:
-  ``Dir.glob(File.join( ENV["HOME"], "*"))``, ``"#{Dir.home}/*"``, ``os.listdir(home)``,
-  ``Path.home().iterdir()``), or a container's command deleting one it mounts (``docker run
-  --rm -v /:/host alpine rm -rf /host``, ``podman run -v $HOME:/data busybox sh -c 'rm -rf
-  /data/*'``, ``--mount type=bind,source=/home/dev,target=/h``, or a folder that holds the
-  mount: ``rm -rf /*`` over ``-v $HOME:/data``; also after ``chroot`` into the mount, or in
-  the host's own files after ``nsenter -t 1 -m``);
+  everything in one of them (``/*``, ``~/.*``, every folder: ``~/*/``); by ``rm -r``, ``find
+  -delete`` / ``-exec rm`` / ``-execdir``, ``fd``/``fdfind
+  -x``/``-X``/``--exec``/``--exec-batch rm`` unnarrowed by a pattern, ``xargs rm`` fed by
+  ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``git clean -d/-x`` or ``git rm
+  -r`` there, an archiver that deletes what it packs (``tar --remove-files``, ``zip -m``,
+  ``7z a -sdel``, ``rar m``), ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``chown
+  -R`` to another owner (``sudo chown -R nobody /home/dev``; to the user, ``sudo chown -R
+  $USER ~`` repairs), ``--no-preserve-root``, a loop over what a listing of them names
+  (``for f in ~/*``, ``find ~ | while read f``, ``done < <(ls -d ~/*)``, ``xargs -a <(…)``)
+  deleting, truncating (``: > "$f"``) or overwriting (``dd of=``, ``cp /dev/null``) each
+  file, what a command substitution lists given to ``rm``, ``shred``, ``truncate``, ``chmod
+  000`` (``shred -u $(find ~ -type f)``), the names ``$(ls ~)`` lists joined under ``~/``
+  again in a loop (``for f in $(ls -A ~); do > ~/"$f"; done``), Windows' ``rd /s /q C:\\``,
+  ``del /s``, ``Remove-Item -Recurse`` (of the profile, ``%USERPROFILE%``,
+  ``$env:USERPROFILE``, or what ``Get-ChildItem`` pipes in), a file tool (``delete_file``,
+  an MCP ``delete_directory`` or ``move_file``), or an interpreter's one-liner or script
+  written in the line (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``, ``php -r``,
+  ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript -e``, ``go run``: ``shutil.rmtree``,
+  ``os.remove``, ``Path.unlink``, ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``,
+  ``os.RemoveAll``, ``unlink``, or the shell commands they run, the home folder's variable
+  joined in; of a glob or listing of it too: ``Dir.glob(File.join( ENV["HOME"], "*"))``,
+  ``"#{Dir.home}/*"``, ``os.listdir(home)``, ``Path.home().iterdir()``), or a container's
+  command deleting one it mounts (``docker run --rm -v /:/host alpine rm -rf /host``,
+  ``podman run -v $HOME:/data busybox sh -c 'rm -rf /data/*'``, ``--mount
+  type=bind,source=/home/dev,target=/h``, or a folder that holds the mount: ``rm -rf /*``
+  over ``-v $HOME:/data``; also after ``chroot`` into the mount, or in the host's own files
+  after ``nsenter -t 1 -m``);
 - ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``dropDatabase()``, and on another
   host's database (a ``-h``, ``--host`` or URL naming a dotted name or an outside address, a
   client run by ``kubectl exec`` or ``ssh``, also in the shell they start (``ssh db1 "sh -c
@@ -139,7 +148,9 @@ resource its arguments name. The rules:
   ``--settings=app.settings.production``, ``dotenv -e .env.production --``, a
   ``DATABASE_URL`` on another host) or runs in the deployed application (``heroku run``,
   ``kubectl exec``): unnamed or local (``MIX_ENV=dev``, ``RAILS_ENV=test``), the frameworks
-  reset the development database and the reset is everyday, ``heroku pg:reset``, ``supabase
+  reset the development database and the reset is everyday (an MCP tool's too:
+  ``migrate-reset``, unless its arguments name another environment or a hosted database's
+  server resets it), ``heroku pg:reset``, ``supabase
   db reset --linked`` (or of a remote ``--db-url``; unlinked, it resets the local database),
   ``bq rm``, ``aws rds delete-db-instance``, ``aws dynamodb delete-table``, ``az sql db
   delete``, ``gcloud sql databases delete``, PowerShell's ``Remove-AzSqlDatabase``,
@@ -154,7 +165,8 @@ resource its arguments name. The rules:
   ``serverless remove``, also through a package runner (``npx cdktf destroy``, ``pnpm dlx
   sst remove``), ``aws cloudformation delete-stack``,
   an MCP tool that destroys a stack;
-- ``kubectl_delete_all``: ``kubectl delete`` of a namespace, or with ``--all`` / ``-A``
+- ``kubectl_delete_all``: ``kubectl delete`` of a namespace (also of a ``kind: Namespace``
+  manifest the line gives it: ``kubectl delete -f - <<EOF``), or with ``--all`` / ``-A``
   (``all`` names every kind, so ``kubectl delete all -l app=x`` deletes what the selector
   picks, and passes), or of the namespaces ``kubectl get ns`` lists (``… | grep pr- | xargs
   kubectl delete``: a grep narrows which, namespaces they stay); ``helm uninstall`` of every
@@ -186,8 +198,9 @@ resource its arguments name. The rules:
   loop over ``aws s3 ls s3://b --recursive`` or ``gsutil ls gs://b/**``, PowerShell's
   ``Get-S3Object -BucketName b | Remove-S3Object``, ``az storage blob list`` fed to ``az
   storage blob delete``; not a listing narrowed by ``--prefix``, ``-KeyPrefix``, a ``[?…]``
-  query or a grep); an MCP tool deleting or emptying a bucket or container, or every object
-  under a prefix;
+  query or a grep); ``aws s3api delete-objects`` unless it names its objects
+  (``Objects=[{Key=a}]``) or deletes what a narrowed listing saved; an MCP tool deleting or
+  emptying a bucket or container, or every object under a prefix;
 - ``gcloud_delete``: the deletion of cloud resources, whichever cloud: a ``gcloud …
   delete``, Azure's ``az … delete`` (``az group delete``, ``az aks delete``, ``az vm
   delete``), AWS's deletion of machines, clusters and what runs on them (``aws ec2
@@ -260,13 +273,16 @@ resource its arguments name. The rules:
   secret variable (``SECRET``, ``TOKEN``, ``PASSWORD``, ``API_KEY``, ``CREDENTIAL`` in its
   name) piped in whole as curl's body or upload (``echo $AWS_SECRET_ACCESS_KEY | curl -d
   @-``) or into a raw socket, but not into a login, a header (``-H @-``) or as one field of
-  a body (``-d client_secret=$CLIENT_SECRET`` asks a token endpoint for a token);
+  a body (``-d client_secret=$CLIENT_SECRET`` asks a token endpoint for a token); a
+  private key or a cloud secret (``aws_secret_access_key = …``) given to a service's tool
+  (GitHub's ``create_or_update_file``, a gist, a message), not a file tool's local write;
 - ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
   ``curl … | python3``, a download held in a variable and run (``C=$(curl …); bash -c
   "$C"``, ``eval "$C"``), ``… | bash /dev/stdin`` (``-``, ``/dev/fd/0``: stdin named as the
   script), ``bash <(curl …)``, ``bash < <(curl …)``, ``sh -c "$(curl …)"`` (a substitution
   among the shell's arguments changes nothing: ``… | sh -s -- -b $(go env GOPATH)/bin``),
-  ``iwr … | iex``, a script or program downloaded then run in the same command (``curl -sSLo
+  ``iwr … | iex``, a download's text run as the command itself (``bash -c '$(curl …)'`` as
+  an argv), a script or program downloaded then run in the same command (``curl -sSLo
   /tmp/a URL && chmod +x /tmp/a && /tmp/a``, a one-liner's saved download: ``php -r
   "copy('https://…', 'i.php');" && php i.php``, one saved into a folder of programs run by
   its name: ``curl -o /usr/local/bin/t … && t``, or unpacked there from an archive named for
@@ -274,7 +290,8 @@ resource its arguments name. The rules:
   ``-OutFile``; a checksum checked between proves the bytes, not what they do), or one
   unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``, ``unzip
   t.zip -d D`` of a downloaded ``t.zip``) or cloned from a remote repository (``git clone
-  URL d && bash d/install.sh``; a build by ``make`` or ``npm`` is everyday), what is piped
+  URL d && bash d/install.sh``; a build by ``make``, ``npm``, its ``./configure``,
+  ``autogen.sh``, ``gradlew`` or ``mvnw`` is everyday), what is piped
   into PowerShell (``curl … | pwsh -Command -``, ``echo 'iex (irm URL)' | pwsh``), a
   one-liner that fetches
   code and runs it (``exec(urlopen(u).read())``, node's ``eval`` of a fetched body (called,
@@ -284,7 +301,8 @@ resource its arguments name. The rules:
   Net.WebClient).DownloadString(u)``, ``import('https://…')``);
 - ``disk_wipe``: ``mkfs`` (and ``mke2fs``, ``mkswap``, ``mkdosfs``, ``newfs_*``, …),
   ``dd``/``dcfldd of=`` in any argument order, ``shred``, a one-liner's write
-  (``open('/dev/sdb', 'wb')``, ``writeFileSync('/dev/sda', …)``), ``wipefs -a``/``-o``
+  (``open('/dev/sdb', 'wb')``, ``writeFileSync('/dev/sda', …)``), a file tool's (an MCP
+  ``write_file`` of ``/dev/sda``), ``wipefs -a``/``-o``
   (alone it lists what it would erase), ``badblocks -w``, ``blkdiscard``, ``sgdisk`` (not
   when each of its options shows the disk, ``-p``, ``-v``, ``-i N``, or it pretends,
   ``-P``), ``sfdisk`` (not its ``-d`` dump), a new volume, pool or array put on it

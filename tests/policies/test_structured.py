@@ -64,7 +64,12 @@ from tests.policies.verdicts import HOME, rule_for
         ("mcp__redis__flushall", {}, "drop_database"),
         ("mcp__neon__delete_project", {"projectId": "p"}, "drop_database"),
         ("mcp__bigquery__delete_dataset", {"datasetId": "events"}, "drop_database"),
-        ("mcp__prisma__migrate-reset", {"projectCWD": "."}, "drop_database"),
+        (
+            "mcp__prisma__migrate-reset",
+            {"databaseUrl": "postgresql://app@db.prod.example.com/app"},
+            "drop_database",
+        ),
+        ("mcp__supabase__reset_database", {"project_id": "p"}, "drop_database"),  # hosted
         # Cloud storage: a bucket, every object under a prefix, a CLI's own arguments.
         ("mcp__s3__delete_bucket", {"bucket": "prod"}, "cloud_storage_wipe"),
         ("mcp__aws_s3__empty_bucket", {"bucket": "prod"}, "cloud_storage_wipe"),
@@ -150,6 +155,8 @@ def test_a_structured_destructive_call_meets_its_rule(
         ("mcp__aws__delete_objects", {"Bucket": "b", "Delete": {"Objects": [{"Key": "a"}]}}),
         ("mcp__azure__delete_blob", {"container": "c", "blob": "x"}),
         ("mcp__supabase__reset_password", {"email": "a@example.com"}),
+        # A reset of the developer's own database, as `prisma migrate reset` on the command line.
+        ("mcp__prisma__migrate-reset", {"projectCWD": "/home/dev/project"}),
         ("mcp__git__git_reset", {"path": "/home/dev", "mode": "hard"}),
         ("mcp__slack__delete_message", {"channel": "c", "ts": "1"}),
         ("mcp__github__update_ref", {"ref": "heads/feature", "sha": "abc", "force": True}),
