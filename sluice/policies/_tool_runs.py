@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["code_run", "run_elsewhere", "shell_escapes"]
@@ -35,9 +36,11 @@ _MOUNT_KEYS = ("volumes", "binds", "mounts", "volume", "bind")
 _COMMAND_KEYS = ("command", "cmd", "args", "argv")
 
 
-def _own_words(tool: str) -> set[str]:
+@lru_cache(maxsize=512)
+def _own_words(tool: str) -> frozenset[str]:
+    """The words of a tool's own name (an MCP tool's after its server's)."""
     own = tool.rpartition("__")[2] if tool.startswith("mcp__") else tool
-    return {word.lower() for word in _WORD.findall(own)}
+    return frozenset(word.lower() for word in _WORD.findall(own))
 
 
 def code_run(tool: str, arguments: dict[str, Any]) -> Iterator[tuple[str, str]]:
