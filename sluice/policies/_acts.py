@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from sluice.policies._archives import git_removed, packed_away
-from sluice.policies._runners import FD_RUNS, FIND_RUNS
+from sluice.policies._runners import FD_RUNS, FIND_RUNS, RUN_ENDS
 from sluice.policies._shell import Command, basename, short_option
 from sluice.policies._targets import Path, resolve
 from sluice.policies._wrappers import operands, unwrap
@@ -288,7 +288,7 @@ def _found_and_destroyed(args: Sequence[str], listing: bool = False) -> list[str
             deletes = True
         elif arg in FIND_RUNS:
             end = i + 1
-            while end < len(args) and args[end] not in (";", "+"):
+            while end < len(args) and args[end] not in RUN_ENDS["find"]:
                 end += 1
             deletes = deletes or overwrites_operand(args[i + 1 : end])
             i = end
@@ -327,7 +327,7 @@ def _fd_destroys(args: Sequence[str], listing: bool = False) -> list[str]:
         flag = arg.partition("=")[0] if arg.startswith("--") else arg
         if flag in FD_RUNS:
             end = i + 1
-            while end < len(args) and args[end] != ";":
+            while end < len(args) and args[end] not in RUN_ENDS["fd"]:
                 end += 1
             deletes = deletes or overwrites_operand(args[i + 1 : end])
             i = end

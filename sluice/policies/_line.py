@@ -367,12 +367,12 @@ class LineState:
             self.downloaded.update(s.removeprefix("./") for s in saved_by(name, args))
         elif INTERPRETER.fullmatch(name) and (code := code_of(words)) and "http" in code:
             self.downloaded.update(saved_downloads(code))  # php -r "copy('https://…', 'F')"
-        # mkdir -p /tmp/e && aws s3 sync /tmp/e …: empty for the command right after it (any
-        # other could fill it: mkdir dist && npm run build && … sync dist is a deploy).
         if name == "ln" and short_option(args, "s", "--symbolic") and len(self.links) < _VARIABLES:
             linked = operands(args, _LN_VALUES)
             if len(linked) == 2:  # ln -sfn "$HOME" /tmp/h
                 self.links[linked[1].removeprefix("./").rstrip("/")] = linked[0]
+        # mkdir -p /tmp/e && aws s3 sync /tmp/e …: empty for the command right after it (any
+        # other could fill it: mkdir dist && npm run build && … sync dist is a deploy).
         if name == "mkdir" and len(self.made) < _VARIABLES:
             self.made.update(f.rstrip("/") for f in operands(args, frozenset({"-m", "--mode"})))
         elif self.made:

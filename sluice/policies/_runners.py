@@ -34,6 +34,7 @@ __all__ = [
     "AWKS",
     "FD_RUNS",
     "FIND_RUNS",
+    "RUN_ENDS",
     "cron_commands",
     "lines_run",
     "recipe_lines",
@@ -99,7 +100,7 @@ _GUEST_COMMAND = frozenset({"-e", "--exec", "--"})  # the command follows
 # find's and fd's options that run a command on what they find, up to these words.
 FIND_RUNS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 FD_RUNS = frozenset({"-x", "--exec", "-X", "--exec-batch"})
-_RUN_ENDS = {"find": (";", "+"), "fd": (";",), "fdfind": (";",)}
+RUN_ENDS = {"find": (";", "+"), "fd": (";",), "fdfind": (";",)}
 _MAKES = frozenset({"make", "gmake", "just"})
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile")
 # A recipe's line in a makefile or a justfile: indented under its target.
@@ -145,7 +146,7 @@ def lines_run(words: Sequence[str]) -> list[str]:
         ]
     if name == "git":
         return list(_git_programs(args))
-    if name in _RUN_ENDS:
+    if name in RUN_ENDS:
         return _found_runs(name, args)
     if name == "expect":
         return _expect_lines("\n".join(b for a, b in with_next(args) if a == "-c"))
@@ -159,7 +160,7 @@ def _found_runs(name: str, args: Sequence[str]) -> list[str]:
     ``-okdir``, each up to its ``;`` or ``+``) or ``fd`` (``-x``, ``-X``, ``--exec``,
     ``--exec-batch``, up to a ``;`` or the end)."""
     runs, at = [], 0
-    starts, ends = FIND_RUNS if name == "find" else FD_RUNS, _RUN_ENDS[name]
+    starts, ends = FIND_RUNS if name == "find" else FD_RUNS, RUN_ENDS[name]
     while at < len(args):
         if args[at] not in starts:
             at += 1

@@ -22,7 +22,7 @@ from typing import Any
 from sluice.policies._infra import other_database
 from sluice.policies._targets import resolve, vital
 
-__all__ = ["strings", "structured_acts"]
+__all__ = ["strings", "structured_acts", "tool_words"]
 
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 _VERBS = frozenset(
@@ -100,7 +100,7 @@ def structured_acts(
 ) -> Iterator[tuple[str, str]]:
     """The (rule, reason) of each destructive act a call of ``tool`` with the structured
     ``arguments`` does, in a session working in ``cwd``."""
-    own, named = _names(tool)
+    own, named = tool_words(tool)
     if named & _SINKS and any(map(_SECRET_CONTENT.search, strings(arguments))):
         # A private key or a cloud secret given to a service: a file, a gist, a message.
         yield "credential_exfiltration", f"{tool} sends a private key or a cloud secret"
@@ -163,7 +163,7 @@ def structured_acts(
 
 
 @lru_cache(maxsize=512)
-def _names(tool: str) -> tuple[frozenset[str], frozenset[str]]:
+def tool_words(tool: str) -> tuple[frozenset[str], frozenset[str]]:
     """The words of the tool's own name, and those with its server's: the server's words say
     what is acted on (kubernetes, s3); the tool's own, also how."""
     server, _, own_name = tool[5:].partition("__") if tool.startswith("mcp__") else ("", "", tool)

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
+
+from sluice.policies._structured import tool_words
 
 __all__ = ["code_run", "run_elsewhere", "shell_escapes"]
 
-_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 # A tool that runs code: a verb that runs and a word naming code, in its own name.
 _RUNS = frozenset({"execute", "exec", "run", "eval", "evaluate", "interpret"})
 _CODE = frozenset({"code", "cell", "cells", "python", "py", "notebook", "repl", "snippet"})
@@ -36,17 +36,10 @@ _MOUNT_KEYS = ("volumes", "binds", "mounts", "volume", "bind")
 _COMMAND_KEYS = ("command", "cmd", "args", "argv")
 
 
-@lru_cache(maxsize=512)
-def _own_words(tool: str) -> frozenset[str]:
-    """The words of a tool's own name (an MCP tool's after its server's)."""
-    own = tool.rpartition("__")[2] if tool.startswith("mcp__") else tool
-    return frozenset(word.lower() for word in _WORD.findall(own))
-
-
 def code_run(tool: str, arguments: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """The code a tool that runs code is given, with the interpreter it is read as (the
     ``language`` argument's or the tool's words; Python, a notebook's usual kernel, else)."""
-    words = _own_words(tool)
+    words = tool_words(tool)[0]
     if not (words & _RUNS and words & _CODE):
         return
     language = str(arguments.get("language") or arguments.get("lang") or "").lower()
@@ -71,7 +64,7 @@ def shell_escapes(code: str) -> list[str]:
 def run_elsewhere(tool: str, arguments: dict[str, Any]) -> str | None:
     """The command line a tool runs in a container it starts (``docker run``, its volumes
     as ``-v``) or in a pod (``kubectl exec``), or None for any other tool."""
-    words = _own_words(tool)
+    words = tool_words(tool)[0]
     command = _command(arguments)
     if command is None:
         return None
