@@ -18,6 +18,7 @@ import json
 import re
 import shlex
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -119,13 +120,23 @@ class Finding:
 
 
 _COMMAND_KEYS = frozenset({"command", "cmd", "commands", "script"})
-_PATH_KEYS = ("file_path", "notebook_path", "target_file", "path", "destination")
-# Tools that write the file their path argument names: Claude Code's, Gemini CLI's, Cursor's.
+_PATH_KEYS = (
+    "file_path", "notebook_path", "target_file", "path", "destination", "filePath", "filepath",
+    "TargetFile", "AbsolutePath", "absolute_path", "file",
+)  # fmt: skip
+# Tools that write the file their path argument names: Claude Code's, Gemini CLI's, Cursor's,
+# Cline's and Roo's, Copilot's, Continue's, Amazon Q's, OpenHands' and Goose's editors (an
+# editor's `view` command only reads).
 _WRITE_TOOLS = frozenset(
     {"Write", "Edit", "MultiEdit", "NotebookEdit", "write_file", "replace", "edit_file"}
     | {"search_replace", "write", "edit", "create_file", "append_file", "move_file"}
+    | {"write_to_file", "replace_in_file", "apply_diff", "insert_content", "fs_write"}
+    | {"insert_edit_into_file", "builtin_create_new_file", "builtin_edit_existing_file"}
+    | {"str_replace_editor", "str_replace_based_edit_tool", "text_editor", "edit_notebook"}
 )
-_WORKDIR_KEYS = ("workdir", "cwd", "working_directory")
+_EDITOR_READS = frozenset({"view", "read"})
+# Where a tool runs its command: Codex's `workdir`, Roo's `cwd`, Windsurf's `Cwd`.
+_WORKDIR_KEYS = ("workdir", "cwd", "working_directory", "Cwd", "workingDirectory")
 # Tools that run SQL (mcp__postgres__query, execute_sql), not those that search text for it.
 _RUNS_SQL = re.compile(
     r"(?i)sql|query|database|execute|postgres|mysql|sqlite|supabase|(?<![a-z])db(?![a-z])"
@@ -158,15 +169,15 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
     not reported)."""
     rules = _Rules(enabled)
     cwd = _UNREPORTED_CWD if cwd is None else cwd
+    tool, arguments = _unwrapped_mcp(tool, arguments)
     if isinstance(arguments, dict):
         own = next((arguments[k] for k in _WORKDIR_KEYS if isinstance(arguments.get(k), str)), None)
         if own:  # Codex's `workdir`: where this call runs, relative to the session's folder
             resolved = resolve(own, cwd)
             cwd = resolved.text if resolved is not None else None
-        # An MCP tool is known by its own name: mcp__filesystem__write_file is a write_file.
-        rules.file_tool(
-            tool.rpartition("__")[2] if tool.startswith("mcp__") else tool, arguments, cwd
-        )
+        # An MCP tool is known by its own name: mcp__filesystem__write_file is a write_file
+        # (and Goose's developer__text_editor a text_editor).
+        rules.file_tool(tool.rpartition("__")[2], arguments, cwd)
         if _RUNS_SQL.search(tool) and not _SEARCHES.search(tool):
             rules.sql(arguments)
         for rule, reason in structured_acts(tool, arguments, cwd):
@@ -216,8 +227,44 @@ _ARGS_KEYS = ("args", "arguments", "argv")
 _CLI_WORD = re.compile(r"[a-z0-9]+")
 
 
+def _unwrapped_mcp(tool: str, arguments: Any) -> tuple[str, Any]:
+    """The MCP tool that a client's own tool calls (Cline's and Roo's ``use_mcp_tool`` with
+    ``server_name``, ``tool_name`` and its ``arguments``, as JSON text or an object), named
+    as Claude Code names it; any other call as it is."""
+    if tool != "use_mcp_tool" or not isinstance(arguments, dict):
+        return tool, arguments
+    server, name = arguments.get("server_name"), arguments.get("tool_name")
+    if not isinstance(server, str) or not isinstance(name, str):
+        return tool, arguments
+    given = arguments.get("arguments", {})
+    if isinstance(given, str):
+        with suppress(json.JSONDecodeError):  # else read as the raw text
+            given = json.loads(given)
+    return f"mcp__{server}__{name}", given
+
+
+def _aws_line(arguments: dict[str, Any]) -> str | None:
+    """The ``aws`` command line of Amazon Q's ``use_aws`` (``service_name``,
+    ``operation_name``, ``parameters`` as options: a true or empty value is a flag)."""
+    service, operation = arguments.get("service_name"), arguments.get("operation_name")
+    if not isinstance(service, str) or not isinstance(operation, str):
+        return None
+    words = ["aws", service, operation]
+    parameters = arguments.get("parameters")
+    for key, value in (parameters if isinstance(parameters, dict) else {}).items():
+        words.append(f"--{key}")
+        if isinstance(value, list):
+            words += [str(item) for item in value]
+        elif value not in (True, ""):
+            words.append(value if isinstance(value, str) else json.dumps(value))
+    return shlex.join(words)
+
+
 def _cli_lines(tool: str, arguments: dict[str, Any]) -> Iterator[str]:
-    """The command line of a tool named for the one program it runs, from its arguments."""
+    """The command line of a tool named for the one program it runs, from its arguments
+    (Amazon Q's ``use_aws``: its service, operation and parameters)."""
+    if tool == "use_aws" and (line := _aws_line(arguments)) is not None:
+        yield line
     programs = _CLIS.intersection(_CLI_WORD.findall(tool.lower()))
     for key in _ARGS_KEYS if programs else ():
         given = arguments.get(key)
@@ -229,8 +276,11 @@ def _cli_lines(tool: str, arguments: dict[str, Any]) -> Iterator[str]:
 
 
 def _command_key(key: str) -> bool:
-    """``command``, ``cmd``, ``script``; also ``cli_command``, ``kubectlCommand``."""
-    return key in _COMMAND_KEYS or key.endswith(("_command", "Command", "_cmd", "_script"))
+    """``command``, ``cmd``, ``script``; also ``cli_command``, ``kubectlCommand``, Windsurf's
+    ``CommandLine``."""
+    return key in _COMMAND_KEYS or key.endswith(
+        ("_command", "Command", "_cmd", "_script", "CommandLine", "command_line")
+    )
 
 
 def _command_lines(value: Any) -> Iterator[str]:
@@ -275,11 +325,12 @@ class _Rules:
         settings = [p for p in paths if ssh_settings(p)]
         if settings and not runs_commands("\n".join(strings(arguments))):
             paths = [p for p in paths if p not in settings]  # a Host block in ~/.ssh/config
-        if tool in _WRITE_TOOLS and any(map(is_secret, paths)):
+        writes = tool in _WRITE_TOOLS and arguments.get("command") not in _EDITOR_READS
+        if writes and any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
-        if tool in _WRITE_TOOLS and any(map(DISK_DEVICE.match, paths)):
+        if writes and any(map(DISK_DEVICE.match, paths)):
             self.flag("disk_wipe", f"{tool} onto a disk overwrites it, destroying its data")
-        if tool in _WRITE_TOOLS | _DELETE_TOOLS:
+        if writes or tool in _DELETE_TOOLS:
             for path in paths:
                 if what := vital(resolve(path, cwd)):
                     self.flag("wipe_root_or_home", f"{tool} of {path} destroys {what}")
@@ -346,7 +397,7 @@ class _Rules:
         """Judge one simple command of a line (``piped_on``: its output goes to the next)."""
         words, fed = unwrap(command.words)
         cwd, producer = state.cwd, state.pipe[-1] if state.pipe else None
-        if exfiltrated := state.pipeline.add(command, producer):
+        if exfiltrated := state.pipeline.add(command, producer, cwd):
             self.flag("credential_exfiltration", exfiltrated)
         infrastructure = bool(words) and may_destroy_infrastructure(words)
         may_rehearse = infrastructure or (bool(words) and basename(words[0]) in REHEARSING_TOO)

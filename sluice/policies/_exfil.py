@@ -138,9 +138,9 @@ class Pipeline:
             self.flowing = self.group or self.flowing
         self.grouping, self.group = False, None
 
-    def add(self, command: Command, producer: Command | None) -> str | None:
-        """Follow ``command`` (``producer``: the command piped into it); say what it sends to
-        the network, if it sends a credential."""
+    def add(self, command: Command, producer: Command | None, cwd: str | None = None) -> str | None:
+        """Follow ``command`` (``producer``: the command piped into it; ``cwd``: where it
+        runs); say what it sends to the network, if it sends a credential."""
         if command.words[:1] == ("}",):
             self.close_group()
             return None
@@ -179,7 +179,7 @@ class Pipeline:
             return f"Sends {sent} to the network (/dev/tcp)"
         if not words:
             return None
-        if basename(words[0]) == "git" and (pushed := self._git(words)):
+        if basename(words[0]) == "git" and (pushed := self._git(words, cwd)):
             return pushed
         if self.assigned and basename(words[0]) in _SENDERS and (sent := self._assigned(words)):
             return f"Sends {sent} to the network ({basename(words[0])})"
@@ -247,7 +247,11 @@ class Pipeline:
         return any(printer in header for header in self.headers)
 
     def _holds_secret(self, path: str) -> bool:
-        return path in self.stashed or is_credential(path)
+        """Whether ``path`` is a credential file or a copy of one (or a piece: a copy named
+        ``PREFIX*`` holds every file ``split`` wrote under that prefix)."""
+        if path in self.stashed or is_credential(path):
+            return True
+        return any(s.endswith("*") and path.startswith(s[:-1]) for s in self.stashed)
 
     def _printed_variable(self, producer: Command) -> str | None:
         """The credential ``echo`` or ``printf`` prints into the pipe from a variable
@@ -268,14 +272,17 @@ class Pipeline:
                 return secret
         return None
 
-    def _git(self, words: Sequence[str]) -> str | None:
+    def _git(self, words: Sequence[str], cwd: str | None = None) -> str | None:
         """Follow a git command: a credential it stages (``git add -f .env``, a copy of a key
-        made earlier in the line, or everything after such a copy: ``git add -A``); what a
-        push then sends (``… && git commit -m k && git push``)."""
+        made earlier in the line, everything after such a copy: ``git add -A``, or everything
+        in a credential folder: ``cd ~/.ssh && git add -A``); what a push then sends (``… &&
+        git commit -m k && git push``)."""
         verbs = operands(words[1:], _GIT_VALUES)
         if verbs[:1] == ["add"]:
             paths = [p.removeprefix("./") for p in verbs[1:]]
             every = not paths or "." in paths or any(a in ("-A", "--all") for a in words)
+            if every and cwd is not None and is_credential(cwd.rstrip("/")):
+                self.staged = self.staged or cwd
             copies = [c for c in self.stashed if not c.startswith(("/", "~", "$"))]
             staged = next((p for p in paths if self._holds_secret(p)), None)
             named = {p.rstrip("/") for p in paths}
@@ -355,6 +362,9 @@ def printed_credential(words: Sequence[str]) -> str | None:
 _CLI_WORDS = 10  # a CLI's subcommand and options are in its first words
 
 
+_SPLIT_VALUES = frozenset({"-b", "-l", "-n", "-C", "-a", "--bytes", "--lines", "--number"})
+
+
 def _copies_of_secrets(words: Sequence[str]) -> list[str]:
     """The files a command writes credentials into: an archive of them (``tar czf x.tgz
     .ssh``, ``zip -r x.zip .aws``), a copy (``cp ~/.ssh/id_rsa /tmp/k``), an encryption."""
@@ -378,6 +388,9 @@ def _copies_of_secrets(words: Sequence[str]) -> list[str]:
         return [archive] if any(is_credential(a.rstrip("/")) for a in sources) else []
     if name in ("cp", "install", "ln", "mv", "rsync", "ditto") and len(found) >= 2:
         return found[-1:] if any(is_credential(a.rstrip("/")) for a in found[:-1]) else []
+    pieces = operands(args, _SPLIT_VALUES) if name in ("split", "gsplit") else []
+    if pieces and is_credential(pieces[0]):  # split ~/.ssh/id_rsa /tmp/p_: its pieces, PREFIX*
+        return [(pieces[1] if len(pieces) > 1 else "x") + "*"]
     if name in ("gpg", "openssl", "age", "base64", "gzip", "xz") and any(map(is_credential, found)):
         return [b for a, b in with_next(args) if a in ("-o", "--output", "-out")]
     return []

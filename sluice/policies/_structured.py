@@ -67,9 +67,11 @@ _SINKS = frozenset(
     | {"jira", "linear", "confluence", "pastebin", "paste", "gmail", "email", "mail"}
     | {"sendgrid", "telegram", "teams", "webhook", "twitter", "sentry", "trello", "asana"}
 )
-# What a credential file holds: a private key, a cloud secret with its label.
+# What a credential file holds: a private key, a cloud secret with its label, a kubeconfig's
+# client key.
 _SECRET_CONTENT = re.compile(
     r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----|(?i:aws_secret_access_key)\s*[=:]\s*\S"
+    r"|client-key-data:\s*\S"  # a kubeconfig's client key
 )
 _HOSTED = frozenset({"supabase", "neon", "planetscale", "turso", "atlas", "d1"})  # not local
 # The arguments that name an environment, a database's URL or its host.

