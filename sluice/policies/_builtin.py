@@ -18,7 +18,6 @@ import json
 import re
 import shlex
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -81,7 +80,7 @@ from sluice.policies._targets import (
     vital,
     windows_paths,
 )
-from sluice.policies._tool_runs import code_run, run_elsewhere, shell_escapes
+from sluice.policies._tool_runs import aws_line, code_run, mcp_called, run_elsewhere, shell_escapes
 from sluice.policies._wrappers import here_string, unwrap
 from sluice.policies._writes import (
     diskpart_erases,
@@ -169,7 +168,7 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
     not reported)."""
     rules = _Rules(enabled)
     cwd = _UNREPORTED_CWD if cwd is None else cwd
-    tool, arguments = _unwrapped_mcp(tool, arguments)
+    tool, arguments = mcp_called(tool, arguments)
     if isinstance(arguments, dict):
         own = next((arguments[k] for k in _WORKDIR_KEYS if isinstance(arguments.get(k), str)), None)
         if own:  # Codex's `workdir`: where this call runs, relative to the session's folder
@@ -227,43 +226,10 @@ _ARGS_KEYS = ("args", "arguments", "argv")
 _CLI_WORD = re.compile(r"[a-z0-9]+")
 
 
-def _unwrapped_mcp(tool: str, arguments: Any) -> tuple[str, Any]:
-    """The MCP tool that a client's own tool calls (Cline's and Roo's ``use_mcp_tool`` with
-    ``server_name``, ``tool_name`` and its ``arguments``, as JSON text or an object), named
-    as Claude Code names it; any other call as it is."""
-    if tool != "use_mcp_tool" or not isinstance(arguments, dict):
-        return tool, arguments
-    server, name = arguments.get("server_name"), arguments.get("tool_name")
-    if not isinstance(server, str) or not isinstance(name, str):
-        return tool, arguments
-    given = arguments.get("arguments", {})
-    if isinstance(given, str):
-        with suppress(json.JSONDecodeError):  # else read as the raw text
-            given = json.loads(given)
-    return f"mcp__{server}__{name}", given
-
-
-def _aws_line(arguments: dict[str, Any]) -> str | None:
-    """The ``aws`` command line of Amazon Q's ``use_aws`` (``service_name``,
-    ``operation_name``, ``parameters`` as options: a true or empty value is a flag)."""
-    service, operation = arguments.get("service_name"), arguments.get("operation_name")
-    if not isinstance(service, str) or not isinstance(operation, str):
-        return None
-    words = ["aws", service, operation]
-    parameters = arguments.get("parameters")
-    for key, value in (parameters if isinstance(parameters, dict) else {}).items():
-        words.append(f"--{key}")
-        if isinstance(value, list):
-            words += [str(item) for item in value]
-        elif value not in (True, ""):
-            words.append(value if isinstance(value, str) else json.dumps(value))
-    return shlex.join(words)
-
-
 def _cli_lines(tool: str, arguments: dict[str, Any]) -> Iterator[str]:
     """The command line of a tool named for the one program it runs, from its arguments
     (Amazon Q's ``use_aws``: its service, operation and parameters)."""
-    if tool == "use_aws" and (line := _aws_line(arguments)) is not None:
+    if tool == "use_aws" and (line := aws_line(arguments)) is not None:
         yield line
     programs = _CLIS.intersection(_CLI_WORD.findall(tool.lower()))
     for key in _ARGS_KEYS if programs else ():

@@ -4,20 +4,23 @@ command line or a one-liner's code: a notebook's cell or a code runner's code
 ``execute_python``), IPython's shell escapes in it (``!rm -rf ~``, a ``%%bash`` cell), and
 the command a container or a pod runs (``run_container`` with ``{"image", "command",
 "volumes"}``, ``exec_in_pod`` with ``{"name", "namespace", "command"}``), read where it runs:
-``docker run -v …`` and ``kubectl exec … --``. Everything here is linear in the arguments'
-size.
+``docker run -v …`` and ``kubectl exec … --``; Amazon Q's ``use_aws`` as the ``aws`` command it
+makes, and the MCP tool that Cline's and Roo's ``use_mcp_tool`` calls. Everything here is
+linear in the arguments' size.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Iterator
+from contextlib import suppress
 from typing import Any
 
 from sluice.policies._structured import tool_words
 
-__all__ = ["code_run", "run_elsewhere", "shell_escapes"]
+__all__ = ["aws_line", "code_run", "mcp_called", "run_elsewhere", "shell_escapes"]
 
 # A tool that runs code: a verb that runs and a word naming code, in its own name.
 _RUNS = frozenset({"execute", "exec", "run", "eval", "evaluate", "interpret"})
@@ -118,3 +121,36 @@ def _mounts(arguments: dict[str, Any]) -> Iterator[str]:
                     target = mount.get("target") or mount.get("destination") or mount.get("dst")
                     if isinstance(host, str) and isinstance(target, str):
                         yield f"{host}:{target}"
+
+
+def mcp_called(tool: str, arguments: Any) -> tuple[str, Any]:
+    """The MCP tool that a client's own tool calls (Cline's and Roo's ``use_mcp_tool`` with
+    ``server_name``, ``tool_name`` and its ``arguments``, as JSON text or an object), named
+    as Claude Code names it; any other call as it is."""
+    if tool != "use_mcp_tool" or not isinstance(arguments, dict):
+        return tool, arguments
+    server, name = arguments.get("server_name"), arguments.get("tool_name")
+    if not isinstance(server, str) or not isinstance(name, str):
+        return tool, arguments
+    given = arguments.get("arguments", {})
+    if isinstance(given, str):
+        with suppress(json.JSONDecodeError):  # else read as the raw text
+            given = json.loads(given)
+    return f"mcp__{server}__{name}", given
+
+
+def aws_line(arguments: dict[str, Any]) -> str | None:
+    """The ``aws`` command line of Amazon Q's ``use_aws`` (``service_name``,
+    ``operation_name``, ``parameters`` as options: a true or empty value is a flag)."""
+    service, operation = arguments.get("service_name"), arguments.get("operation_name")
+    if not isinstance(service, str) or not isinstance(operation, str):
+        return None
+    words = ["aws", service, operation]
+    parameters = arguments.get("parameters")
+    for key, value in (parameters if isinstance(parameters, dict) else {}).items():
+        words.append(f"--{key}")
+        if isinstance(value, list):
+            words += [str(item) for item in value]
+        elif value not in (True, ""):
+            words.append(value if isinstance(value, str) else json.dumps(value))
+    return shlex.join(words)
