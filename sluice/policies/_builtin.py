@@ -71,7 +71,7 @@ from sluice.policies._line import (
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
 from sluice.policies._shell import Command, basename, parse
-from sluice.policies._structured import strings, structured_acts
+from sluice.policies._structured import SINKS, strings, structured_acts, tool_words
 from sluice.policies._targets import (
     DISK_DEVICE,
     is_secret,
@@ -142,8 +142,13 @@ _RUNS_SQL = re.compile(
     r"|mongo|redis|clickhouse|bigquery|snowflake|neon|cockroach|duckdb|turso|planetscale"
 )
 _SEARCHES = re.compile(r"(?i)search|grep|find|codebase")
+# Tools that run a shell command (execute_command, execute_bash): what they run is read as a
+# command line, not as SQL.
+_SHELL_TOOLS = re.compile(r"(?i)command|bash|shell|terminal")
 _DELETE_TOOLS = frozenset({"delete_file", "Delete", "remove_file"})
 _PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
+# The OpenAI Agents SDK's apply_patch operations, as the file tools they are.
+_PATCH_OPERATIONS = {"create_file": "write", "update_file": "write", "delete_file": "delete_file"}
 _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$", re.M)
 _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
@@ -176,13 +181,17 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
             cwd = resolved.text if resolved is not None else None
         # An MCP tool is known by its own name: mcp__filesystem__write_file is a write_file
         # (and Goose's developer__text_editor a text_editor).
-        rules.file_tool(tool.rpartition("__")[2], arguments, cwd)
-        if _RUNS_SQL.search(tool) and not _SEARCHES.search(tool):
+        rules.file_tool(tool, arguments, cwd)
+        sql = _RUNS_SQL.search(tool) and not _SHELL_TOOLS.search(tool.rpartition("__")[2])
+        if sql and not _SEARCHES.search(tool):
             rules.sql(arguments)
         for rule, reason in structured_acts(tool, arguments, cwd):
             rules.flag(rule, reason)
         if tool in _PATCH_TOOLS:
             rules.patch(str(arguments.get("input") or arguments.get("patch") or ""))
+            if isinstance(operation := arguments.get("operation"), dict):  # the Agents SDK's
+                kind = str(operation.get("type"))
+                rules.file_tool(_PATCH_OPERATIONS.get(kind, ""), operation, cwd)
         for language, code in code_run(tool, arguments):  # a notebook's cell, a code runner's
             rules.code(language, code, cwd, 0)
             for line in shell_escapes(code):  # IPython's !cmd, %%bash
@@ -271,6 +280,19 @@ def _argv_line(argv: list[str]) -> str:
     return script if script is not None else shlex.join(argv)
 
 
+# A tool that writes files, by the words of its name: Augment's save-file, a write_file.
+_WRITES = frozenset({"save", "write", "create", "edit", "replace", "insert", "append"})
+_FILE_WORDS = frozenset({"file", "files", "editor", "content", "text", "notebook"})
+
+
+def _writes_files(name: str) -> bool:
+    """Whether the tool ``name`` writes the local files its path arguments name."""
+    own, named = tool_words(name)
+    if named & SINKS:
+        return False  # a service's file: a repository's, a gist's
+    return name.rpartition("__")[2] in _WRITE_TOOLS or bool(own & _WRITES and own & _FILE_WORDS)
+
+
 class _Rules:
     """The checks, applied until the first finding of an enabled rule."""
 
@@ -286,12 +308,15 @@ class _Rules:
         if self.found is None and rule in self.enabled:
             self.found = Finding(rule, reason)
 
-    def file_tool(self, tool: str, arguments: dict[str, Any], cwd: str | None) -> None:
+    def file_tool(self, name: str, arguments: dict[str, Any], cwd: str | None) -> None:
+        """A file tool's writes and deletions (``name``: the tool's, an MCP tool's with its
+        server's; a service's tool, GitHub's ``create_or_update_file``, writes no local file)."""
+        tool = name.rpartition("__")[2]
         paths = [p for key in _PATH_KEYS if isinstance(p := arguments.get(key), str)]
         settings = [p for p in paths if ssh_settings(p)]
         if settings and not runs_commands("\n".join(strings(arguments))):
             paths = [p for p in paths if p not in settings]  # a Host block in ~/.ssh/config
-        writes = tool in _WRITE_TOOLS and arguments.get("command") not in _EDITOR_READS
+        writes = _writes_files(name) and arguments.get("command") not in _EDITOR_READS
         if writes and any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
         if writes and any(map(DISK_DEVICE.match, paths)):

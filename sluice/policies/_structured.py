@@ -22,7 +22,7 @@ from typing import Any
 from sluice.policies._infra import other_database
 from sluice.policies._targets import resolve, vital
 
-__all__ = ["strings", "structured_acts", "tool_words"]
+__all__ = ["SINKS", "strings", "structured_acts", "tool_words"]
 
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 _VERBS = frozenset(
@@ -62,7 +62,7 @@ _DATABASES = frozenset(
 )
 _DATABASE_WHOLE = frozenset({"project", "projects", "cluster", "clusters", "instance"})
 # Services a tool sends what it is given to, for others to read.
-_SINKS = frozenset(
+SINKS = frozenset(
     {"github", "gitlab", "gitea", "bitbucket", "gist", "gists", "slack", "discord", "notion"}
     | {"jira", "linear", "confluence", "pastebin", "paste", "gmail", "email", "mail"}
     | {"sendgrid", "telegram", "teams", "webhook", "twitter", "sentry", "trello", "asana"}
@@ -91,7 +91,10 @@ _STACKS = frozenset({"terraform", "tofu", "pulumi", "cdk", "cloudformation", "st
 _GCLOUD = frozenset({"gcloud", "gcp"})
 _DOCKER = frozenset({"docker", "podman"})
 _FILES = frozenset({"file", "files", "directory", "dir", "folder", "path", "tree", "paths"})
-_PATH_KEYS = ("path", "paths", "file_path", "target_file", "directory", "dir", "folder")
+_PATH_KEYS = (
+    "path", "paths", "file_path", "target_file", "directory", "dir", "folder", "file_paths",
+    "filePaths", "target_paths",
+)  # fmt: skip
 _MOVED_KEYS = ("source", "src", "from", "old_path", "oldPath", "source_path", "sourcePath")
 _DEFAULT_BRANCHES = frozenset({"main", "master", "trunk", "develop", "production", "prod"})
 _BRANCH_KEYS = ("branch", "ref", "branch_name", "branchName", "name", "target_branch")
@@ -103,7 +106,7 @@ def structured_acts(
     """The (rule, reason) of each destructive act a call of ``tool`` with the structured
     ``arguments`` does, in a session working in ``cwd``."""
     own, named = tool_words(tool)
-    if named & _SINKS and any(map(_SECRET_CONTENT.search, strings(arguments))):
+    if named & SINKS and any(map(_SECRET_CONTENT.search, strings(arguments))):
         # A private key or a cloud secret given to a service: a file, a gist, a message.
         yield "credential_exfiltration", f"{tool} sends a private key or a cloud secret"
     verbs = set(own & _VERBS)

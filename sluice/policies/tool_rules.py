@@ -118,18 +118,18 @@ one that runs a command in a container or a pod it names (``run_container`` with
   again in a loop (``for f in $(ls -A ~); do > ~/"$f"; done``), Windows' ``rd /s /q C:\\``,
   ``del /s``, ``Remove-Item -Recurse`` (of the profile, ``%USERPROFILE%``,
   ``$env:USERPROFILE``, or what ``Get-ChildItem`` pipes in), a file tool (``delete_file``,
-  an MCP ``delete_directory`` or ``move_file``), or an interpreter's one-liner or script
-  written in the line (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``, ``php -r``,
-  ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript -e``, ``go run``: ``shutil.rmtree``,
-  ``os.remove``, ``Path.unlink``, ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``,
-  ``os.RemoveAll``, ``unlink``, or the shell commands they run, the home folder's variable
-  joined in; of a glob or listing of it too: ``Dir.glob(File.join( ENV["HOME"], "*"))``,
-  ``"#{Dir.home}/*"``, ``os.listdir(home)``, ``Path.home().iterdir()``), or a container's
-  command deleting one it mounts (``docker run --rm -v /:/host alpine rm -rf /host``,
-  ``podman run -v $HOME:/data busybox sh -c 'rm -rf /data/*'``, ``--mount
-  type=bind,source=/home/dev,target=/h``, or a folder that holds the mount: ``rm -rf /*``
-  over ``-v $HOME:/data``; also after ``chroot`` into the mount, or in the host's own files
-  after ``nsenter -t 1 -m``);
+  an MCP ``delete_directory`` or ``move_file``, Augment's ``remove-files``), or an
+  interpreter's one-liner or script written in the line (``python -c``, ``node -e``, ``perl
+  -e``, ``ruby -e``, ``php -r``, ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript -e``, ``go
+  run``: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``, ``fs.rmSync``,
+  ``FileUtils.rm_rf``, ``rmtree``, ``os.RemoveAll``, ``unlink``, or the shell commands they
+  run, the home folder's variable joined in; of a glob or listing of it too:
+  ``Dir.glob(File.join( ENV["HOME"], "*"))``, ``"#{Dir.home}/*"``, ``os.listdir(home)``,
+  ``Path.home().iterdir()``), or a container's command deleting one it mounts (``docker run
+  --rm -v /:/host alpine rm -rf /host``, ``podman run -v $HOME:/data busybox sh -c 'rm -rf
+  /data/*'``, ``--mount type=bind,source=/home/dev,target=/h``, or a folder that holds the
+  mount: ``rm -rf /*`` over ``-v $HOME:/data``; also after ``chroot`` into the mount, or in
+  the host's own files after ``nsenter -t 1 -m``);
 - ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``dropDatabase()``, and on another
   host's database (a ``-h``, ``--host`` or URL naming a dotted name or an outside address, a
   client run by ``kubectl exec`` or ``ssh``, also in the shell they start (``ssh db1 "sh -c
@@ -141,7 +141,8 @@ one that runs a command in a container or a pod it names (``run_container`` with
   host), also inside ``docker exec`` / ``kubectl exec``, a here-document, a process
   substitution read as input (``mysql db < <(echo "DROP TABLE t")``), a file written earlier
   in the line and run with ``psql -f``, ``< F``, ``.read F``, SQL*Plus's ``@F``, any
-  argument of an MCP database tool, or a database driver's call in a one-liner:
+  argument of an MCP database tool (not a shell tool's command, ``execute_command``, which
+  is read as a command line), or a database driver's call in a one-liner:
   ``cursor.execute("DROP …")``, ``rails runner``'s ``connection.execute`` (``-e production``
   or not); not a drop inside a string a query only selects, its output shown, as ``SELECT
   'DROP TABLE ' || tablename``: piped, saved or substituted, those drops are to run),
@@ -358,8 +359,11 @@ one that runs a command in a container or a pod it names (``run_container`` with
   ``write_file``, ``replace``; Cursor's ``edit_file``; Cline's and Roo's ``write_to_file``,
   ``replace_in_file``, ``apply_diff``; Copilot's ``create_file``; Amazon Q's ``fs_write``;
   Continue's ``builtin_create_new_file``; the editors of OpenHands, Goose and Anthropic's
-  text editor tool, but their ``view``; an MCP server's ``write_file``; by ``file_path``,
-  ``path``, ``filePath``, ``TargetFile``, …); a cloud CLI's copy onto one (``aws s3 cp
+  text editor tool, but their ``view``; Augment's ``save-file``; the OpenAI Agents SDK's
+  ``apply_patch`` operations; an MCP server's ``write_file``; any tool whose name says it
+  saves, writes, creates or edits a file, but a service's (GitHub's
+  ``create_or_update_file`` writes a repository's); by ``file_path``, ``path``,
+  ``filePath``, ``TargetFile``, …); a cloud CLI's copy onto one (``aws s3 cp
   s3://b/credentials ~/.aws/credentials``, ``gsutil cp``, ``gcloud storage cp``, ``rclone
   copyto``).
 

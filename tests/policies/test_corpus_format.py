@@ -28,9 +28,10 @@ PROBES = sorted((CORPUS / "probes").glob("*.jsonl"))
 RULES = set(BUILTIN_RULES)
 KEYS = {"id", "client", "tool", "input", "cwd", "expect", "rule", "note"}
 CLIENTS = {"claude-code", "codex", "cursor"}
-# Other coding agents whose tool shapes a probe sent through the rules (probe 27).
-OTHER_AGENTS = {"gemini-cli", "cline", "roo-code", "windsurf", "copilot", "openhands", "goose"}
-OTHER_AGENTS |= {"amazon-q", "opencode", "continue", "zed", "aider"}
+# Other coding agents whose tool shapes a probe sent through the rules (probes 27 and 29).
+OTHER_AGENTS = {"gemini-cli", "cline", "roo-code", "kilo-code", "windsurf", "copilot"}
+OTHER_AGENTS |= {"openhands", "goose", "amazon-q", "opencode", "continue", "zed", "augment"}
+OTHER_AGENTS |= {"swe-agent", "aider", "openai-agents", "anthropic-api"}
 # Shell tools and the argument that holds the command, with its type.
 SHELL_ARGUMENT = {
     "Bash": ("command", str),
