@@ -313,6 +313,8 @@ class _Rules:
         server's; a service's tool, GitHub's ``create_or_update_file``, writes no local file)."""
         tool = name.rpartition("__")[2]
         paths = [p for key in _PATH_KEYS if isinstance(p := arguments.get(key), str)]
+        if not paths:  # a shell's call, most of them
+            return
         settings = [p for p in paths if ssh_settings(p)]
         if settings and not runs_commands("\n".join(strings(arguments))):
             paths = [p for p in paths if p not in settings]  # a Host block in ~/.ssh/config

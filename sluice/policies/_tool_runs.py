@@ -68,6 +68,8 @@ def run_elsewhere(tool: str, arguments: dict[str, Any]) -> str | None:
     """The command line a tool runs in a container it starts (``docker run``, its volumes
     as ``-v``) or in a pod (``kubectl exec``), or None for any other tool."""
     words = tool_words(tool)[0]
+    if not words & (_CONTAINER_RUNS | _POD_RUNS):  # a shell's call, most of them
+        return None
     command = _command(arguments)
     if command is None:
         return None
