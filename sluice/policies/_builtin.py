@@ -81,7 +81,8 @@ from sluice.policies._targets import (
     windows_paths,
 )
 from sluice.policies._tool_runs import aws_line, code_run, mcp_called, run_elsewhere, shell_escapes
-from sluice.policies._wrappers import here_string, unwrap
+from sluice.policies._windows_shells import posix_spelling
+from sluice.policies._wrappers import POWERSHELLS, here_string, unwrap
 from sluice.policies._writes import (
     diskpart_erases,
     powershell_writes,
@@ -147,6 +148,9 @@ _SEARCHES = re.compile(r"(?i)search|grep|find|codebase")
 _SHELL_TOOLS = re.compile(r"(?i)command|bash|shell|terminal")
 _DELETE_TOOLS = frozenset({"delete_file", "Delete", "remove_file"})
 _PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
+# Windows' shells given a script as an argv: ["pwsh", "-NoLogo", "-Command", S], ["cmd", "/c", S].
+_WINDOWS_SHELLS = POWERSHELLS | {"cmd", "cmd.exe"}
+_WINDOWS_SCRIPT = frozenset({"-command", "-c", "/c", "/k"})
 # The OpenAI Agents SDK's apply_patch operations, as the file tools they are.
 _PATCH_OPERATIONS = {"create_file": "write", "update_file": "write", "delete_file": "delete_file"}
 _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$", re.M)
@@ -277,6 +281,9 @@ def _argv_line(argv: list[str]) -> str:
     """The command line an argv runs: a shell's script as it is (Codex's ``["bash", "-lc",
     SCRIPT]``), anything else quoted word by word."""
     script = shell_script(argv) if len(argv) == 3 else None
+    if script is None and basename(argv[0]).lower() in _WINDOWS_SHELLS:  # pwsh -Command, cmd /c
+        at = next((i for i, w in enumerate(argv) if w.lower() in _WINDOWS_SCRIPT), len(argv))
+        script = " ".join(argv[at + 1 :]) or None
     return script if script is not None else shlex.join(argv)
 
 
@@ -347,11 +354,11 @@ class _Rules:
         """Judge a command line (``caller``: the line whose function or alias runs it)."""
         if depth == 0:
             self.calls_left += _CALLS_PER_CHARACTER * len(line)
+        line = posix_spelling(windows_paths(line))  # cmd's and PowerShell's constructs too
         if forks_forever(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         if "(" in line or "function" in line:  # what a function never called would do is not done
             line = without_uncalled(line)
-        line = windows_paths(line)
         if "-" in line and (sent := powershell_sends(line)):  # Invoke-WebRequest -InFile F
             self.flag("credential_exfiltration", f"Sends {sent} to the network (PowerShell)")
         if powershell_writes(line):  # Add-Content -Path $env:USERPROFILE/.ssh/authorized_keys
@@ -472,6 +479,8 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)
         if runs_fetched_text(words):  # C=$(curl -fsSL URL); bash -c "$C"
             self.flag("download_exec", DOWNLOAD)
+        if name.lower() in ("msiexec", "msiexec.exe") and any("://" in w for w in words[1:]):
+            self.flag("download_exec", DOWNLOAD)  # msiexec /i https://…/agent.msi
         # docker run -v /:/host alpine rm -rf /host; also once a variable named the image
         # (IMAGE=hashicorp/terraform; docker run "$IMAGE" destroy), read at _DEPTH.
         if depth <= _DEPTH and (inside := container_run(words, cwd)):

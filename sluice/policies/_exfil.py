@@ -80,9 +80,11 @@ _PRINTS_CREDENTIAL = re.compile(
     r"|az\b.* (?:account get-access-token|keyvault secret (?:show|download))"
     r"|(?:kubectl|oc)\b.* (?:config view\b.*--raw|get secrets?\b.* (?:-o|--output)\b)"
     r"|oc whoami (?:-t|--show-token)|git credential fill|security find-\w+-password\b.* -[wg]\b"
+    r"|security dump-keychain\b.* -d\b"
     r"|vault (?:kv get|read|print token)|op (?:read|item get)|pass show|heroku auth:token"
     r"|doctl auth token|bw get (?:password|item)"
 )
+_POWERSHELL_WEB = frozenset({"invoke-webrequest", "invoke-restmethod", "iwr", "irm"})
 _HEADER_OPTIONS = ("-H", "--header", "-u", "--user", "--oauth2-bearer", "--proxy-user")
 _SSH_VALUES = frozenset({"-i", "-P", "-p", "-o", "-F", "-e", "-c", "-l", "-S", "-J", "--rsh"})
 # Options whose value names what is NOT sent or packed (`rsync --exclude .env`, `tar -X F`,
@@ -199,7 +201,7 @@ class Pipeline:
             # line's reading puts the two (a quoted substitution is read after the rest).
             if command.after in ("$(", "`"):
                 substituted = _secret_read_by(command) or substituted
-            elif substituted is not None:
+            elif substituted is not None and not command.level:  # (after the pipe it feeds)
                 for name in _assigned_names(command.words):
                     if len(self.assigned) < _HEADERS:
                         self.assigned[name] = substituted
@@ -266,8 +268,11 @@ class Pipeline:
         header or a login (``-H "Authorization: Bearer $T"``, ``-u user:$T`` call the API
         it is for) unless ``headers``."""
         kept = set() if headers else {b for a, b in pairwise(words) if a in _HEADER_OPTIONS}
+        given = words[1:]
+        if basename(words[0]).lower() in _POWERSHELL_WEB:  # only what -Body or -InFile sends
+            given = [b for a, b in pairwise(words) if a.lower() in ("-body", "-infile")]
         for variable, secret in self.assigned.items():
-            used = [w for w in words[1:] if variable in referenced(w)]
+            used = [w for w in given if variable in referenced(w)]
             if any(w not in kept and not w.startswith("--header=") for w in used):
                 return secret
         return None
@@ -391,6 +396,11 @@ def _copies_of_secrets(words: Sequence[str]) -> list[str]:
     pieces = operands(args, _SPLIT_VALUES) if name in ("split", "gsplit") else []
     if pieces and is_credential(pieces[0]):  # split ~/.ssh/id_rsa /tmp/p_: its pieces, PREFIX*
         return [(pieces[1] if len(pieces) > 1 else "x") + "*"]
+    if name.lower() == "compress-archive":  # Compress-Archive -Path ~/.ssh -DestinationPath k.zip
+        named = {a.lower(): b for a, b in with_next(args)}
+        sources = [named.get("-path") or named.get("-literalpath") or (found[:1] or [""])[0]]
+        archive = named.get("-destinationpath") or (found[1:2] or [""])[0]
+        return [archive] if archive and any(is_credential(s.rstrip("/")) for s in sources) else []
     if name in ("gpg", "openssl", "age", "base64", "gzip", "xz") and any(map(is_credential, found)):
         return [b for a, b in with_next(args) if a in ("-o", "--output", "-out")]
     return []

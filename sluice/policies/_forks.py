@@ -26,7 +26,7 @@ _ENDLESS = re.compile(
     r"|%0\s*\^?\|\s*%0"  # a batch file piping itself into itself: %0|%0
     # PowerShell's endless loop starting a process each turn, not waiting for it.
     r"|\b(?:while\s*\(\s*(?:\$true|1)\s*\)|for\s*\(\s*;\s*;\s*\))\s*\{[^}]{0,200}?"
-    r"\bStart-Process\b(?![^}]*-Wait)"
+    r"\bStart-(?:Process|Job)\b(?![^}]*-Wait)"
     # A script starting itself twice, in the background or through a pipe: `$0 & $0 &`.
     r'|"?\$(?:0|\{0\}|BASH_SOURCE)"?\s*[|&]\s*(?:\b(?:ba|z|da|k)?sh\s+)?"?\$(?:0|\{0\}|BASH_SOURCE)\b'
 )

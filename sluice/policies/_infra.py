@@ -233,6 +233,8 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         return "bq rm deletes a dataset or table"
     if name == "aws" and verbs[:2] in _AWS_DROPS:
         return f"aws {' '.join(verbs[:2])} deletes a database"
+    if (name, *verbs[:2]) in _DATABASE_DELETES:  # wrangler d1 delete, pscale database delete
+        return f"{name} {' '.join(verbs[:2])} deletes a database"
     if name == "az" and verbs[:1] in (["sql"], ["postgres"], ["mysql"], ["cosmosdb"]):
         kind = _AZ_DATABASES.intersection(verbs[1:4])
         if kind and "delete" in verbs[1:5]:  # az sql db delete, az cosmosdb sql database delete
@@ -251,10 +253,17 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
 
 
 # Cloud CLIs' commands that run the SQL they are given (`--sql`, `--command`) on a database.
+# Hosted databases' CLIs: the commands that delete a database.
+_DATABASE_DELETES = frozenset(
+    {("wrangler", "d1", "delete"), ("pscale", "database", "delete"), ("turso", "db", "destroy")}
+    | {("neonctl", "databases", "delete"), ("neonctl", "projects", "delete")}
+    | {("atlas", "clusters", "delete"), ("atlas", "cluster", "delete")}
+)
 _SQL_COMMANDS = frozenset(
     {("aws", "rds-data", "execute-statement"), ("aws", "rds-data", "batch-execute-statement")}
     | {("wrangler", "d1", "execute"), ("gcloud", "sql", "connect"), ("turso", "db", "shell")}
     | {("aws", "redshift-data", "execute-statement"), ("supabase", "db", "query")}
+    | {("databricks", "api", "post")}  # its SQL statements API: --json '{"statement": …}'
 )
 
 
@@ -352,6 +361,11 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "aws" and "cloudformation" in words and "delete-stack" in words:
         return "aws cloudformation delete-stack deletes the stack's resources"
+    if name == "databricks" and [w for w in words[1:] if not w.startswith("-")][:2] == [
+        "bundle",
+        "destroy",
+    ]:  # a Databricks bundle's resources, which it deploys with Terraform
+        return "databricks bundle destroy deletes the bundle's resources"
     if name in _RUNNERS:  # npx cdktf destroy, pnpm dlx sst remove, bunx cdk destroy
         words = _package_command(words)
         name = words[0]
@@ -543,7 +557,13 @@ def _deletes_each(name: str, positional: Sequence[str], fed: bool) -> bool:
 
 
 def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
+    words = _package_command(words)  # npx wrangler delete, npx vercel rm
     name = basename(words[0])
+    if name in ("gh", "glab") and [w for w in words[1:] if not w.startswith("-")][:2] == [
+        "repo",
+        "delete",
+    ]:  # the hosted repository, its history, issues and releases with it
+        return f"{name} repo delete deletes the hosted repository"
     if _cmdlet_rule(name) == "gcloud_delete":
         return f"{name} deletes cloud resources"
     if name == "az":
@@ -613,7 +633,8 @@ def _cloud_cli_deletes(name: str, words: Sequence[str]) -> str | None:
     if not verbs or verbs[0] in _CLOUD_CLIS[name]:
         return None
     # (ibmcloud's verbs are hyphenated: `ibmcloud is instance-delete`.)
-    deletes = (v for v in verbs if v in _DELETE_VERBS or v.endswith(("-delete", "-rm")))
+    # (and netlify's are colon-joined: `netlify sites:delete`)
+    deletes = (v for v in verbs if v in _DELETE_VERBS or v.endswith(("-delete", "-rm", ":delete")))
     if verb := next(deletes, None):
         return f"{name} {' '.join(verbs[: verbs.index(verb) + 1])} deletes cloud resources"
     return None
@@ -697,6 +718,18 @@ _CLOUD_CLIS = {
     "exo": frozenset({"config", "completion", "version"}),
     "yc": frozenset({"init", "config", "components", "version"}),
     "ibmcloud": frozenset({"login", "logout", "config", "target", "plugin", "update", "api"}),
+    # Hosting platforms; their groups for data (D1, R2, KV, secrets) are other rules' or routine.
+    "vercel": frozenset({"login", "logout", "whoami", "link", "pull", "env", "dev", "build"})
+    | {"switch", "telemetry", "completion", "dns", "certs", "alias", "git"},
+    "netlify": frozenset({"login", "logout", "status", "link", "unlink", "dev", "build"})
+    | {"env:unset", "env:set", "env:get", "env:list", "env:import", "completion"},
+    "wrangler": frozenset({"login", "logout", "whoami", "dev", "init", "types", "kv", "secret"})
+    | {"tail", "docs", "d1", "r2"},
+    "supabase": frozenset({"login", "logout", "link", "unlink", "init", "start", "stop", "db"})
+    | {"status", "migration", "functions", "secrets", "gen", "completion", "storage"},
+    "databricks": frozenset({"auth", "configure", "fs", "workspace", "secrets", "repos", "api"})
+    | {"bundle"},
+    "atlas": frozenset({"auth", "config", "completion", "clusters", "cluster"}),
 }
 _DELETE_VERBS = frozenset({"delete", "destroy", "terminate", "rm", "remove"})
 
@@ -720,6 +753,10 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     if name not in RUNTIMES:
         return None
     args = subcommand(words[1:])  # (docker --context remote system prune …)
+    filters = [b for a, b in with_next(args) if a == "--filter"]
+    filters += [a.partition("=")[2] for a in args if a.startswith("--filter=")]
+    if any(f.strip("'\"").startswith("label") for f in filters):
+        return None  # the volumes a label picks, as a grep's (not `until=24h`, `all=1`)
     if args[:2] == ["system", "prune"] and "--volumes" in args:
         return f"{name} system prune --volumes deletes the data in every unused volume"
     if args[:2] == ["volume", "prune"]:
@@ -824,7 +861,8 @@ _PROGRAMS = (
     | {"heroku", "fly", "flyctl", "railway", "helm", "cdktf-cli", "aws-cdk"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
-    | {"s5cmd", "b2", "eksctl", "wrangler", "turso", "gh", *_CLOUD_CLIS}
+    | {"s5cmd", "b2", "eksctl", "wrangler", "turso", "gh", "glab", "pscale", "neonctl"}
+    | set(_CLOUD_CLIS)
 )
 
 

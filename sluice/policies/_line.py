@@ -33,6 +33,7 @@ from sluice.policies._wrappers import (
     POWERSHELLS,
     STDIN,
     cloned_into,
+    cmdlet_argument,
     is_wrapper,
     operands,
     read_variables,
@@ -81,7 +82,7 @@ _JQ_PICKS = r"\|\s*(?:jq|yq|gojq)\b[^;&]*?\bselect\s*\("
 _SELECTOR = re.compile(
     r"--field-selector|--selector|\s-l\s|\s-l=|\|\s*grep\b|--filter|--superseded|--failed"
     r"|\[\?\("  # a JSONPath filter: -o jsonpath='{.items[?(@.status.succeeded==1)]…}'"
-    r"|--pending|--uninstalled|" + _AWK_PICKS + "|" + _JQ_PICKS
+    r"|--pending|--uninstalled|\|\s*(?:Select-String|sls|findstr)\b|" + _AWK_PICKS + "|" + _JQ_PICKS
 )
 _RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
 # A listing narrowed to some objects: a prefix, a filtering query, a grep, an awk or a jq
@@ -90,7 +91,8 @@ _NARROWED = re.compile(
     r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|--include|--exclude|" + _AWK_PICKS + "|" + _JQ_PICKS
 )
 _VOLUMES_NARROWED = re.compile(
-    r"volume ls\b[^|;&)]*\s(?:--filter|-[a-z]*f)\b|volume ls\b[^;&)]*\|\s*(?:grep|egrep|rg)\b"
+    r"volume ls\b[^|;&)]*\s(?:--filter|-[a-z]*f)\b"
+    r"|volume ls\b[^;&)]*\|\s*(?:grep|egrep|rg|Select-String|sls|findstr)\b"
 )
 _NAMESPACES = re.compile(r"\b(?:kubectl|oc|k)\b[^|;&]*?\sget\s+(?:ns|namespaces?|projects?)\b")
 _DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
@@ -342,7 +344,7 @@ class LineState:
             self.branch = switched
         if plan := destroy_plan(words):
             self.destroy_plans.add(plan.removeprefix("./"))
-        text = ""
+        text = path = ""
         if name == "printf":
             text = printf_output(operands(args))  # printf 'put %s\n' ~/.ssh/id_rsa > batch
         elif name == "echo":
@@ -351,11 +353,15 @@ class LineState:
             text = command.heredoc
         elif name == "tee" and command.after == "|" and len(self.pipe) > 1:
             text = " ".join(printed(self.pipe[-2]))  # echo 'DROP TABLE t;' | tee x.sql
+        elif name.lower() in _SETS_CONTENT:  # Set-Content F "select disk 1`nclean"
+            path, text = _content_set(args)
         if text and len(self.printed) < _VARIABLES:
             self.printed.append(text[-_SCRIPT:])
         targets = list(command.redirects)
         if name == "tee":
             targets += operands(args)
+        elif name.lower() in _SETS_CONTENT and path:
+            targets.append(path)
         # What a download piped into tee saves is the download (`curl … | sudo tee F`).
         saves = name in FETCHERS or (name == "tee" and self._fetched())
         for target in (t.removeprefix("./") for t in targets):
@@ -382,6 +388,10 @@ class LineState:
             self.unpacked.add(clone)  # git clone URL d && bash d/install.sh: a download run
             if (where := resolve(clone, self.cwd)) is not None:
                 self.unpacked.add(where.text)
+        if name.lower() == "expand-archive" and len(self.unpacked) < _VARIABLES:
+            expanded, into = _expanded(args)  # Expand-Archive t.zip -DestinationPath t
+            if expanded.removeprefix("./") in self.downloaded:
+                self.unpacked.add(into.removeprefix("./"))
         if name in UNPACKERS and len(self.unpacked) < _VARIABLES:
             fetched = self._fetched()
             archive = [a.removeprefix("./") for a in operands(args, _UNPACK_VALUES)]
@@ -416,6 +426,10 @@ class LineState:
         unpacked there from an archive named for it."""
         if "/" in name:
             return False
+        if name.lower().endswith(_WINDOWS_PROGRAMS) and any(  # cmd runs installer.exe from .
+            s.rpartition("/")[2] == name for s in self.downloaded
+        ):
+            return True
         saved = (s for s in self.downloaded if _ON_PATH.search(s) and s.rpartition("/")[2] == name)
         # Or unpacked there from an archive named for it: terraform_1.8.5_linux_amd64.zip.
         unpacked = (
@@ -444,6 +458,23 @@ class LineState:
 
 
 _LOOP_VALUES = 16
+# PowerShell's writers of a file's content, by -Path (or first) and -Value (or second).
+_SETS_CONTENT = frozenset({"set-content", "add-content", "sc", "ac"})
+
+
+def _content_set(args: Sequence[str]) -> tuple[str, str]:
+    """The file ``Set-Content`` or ``Add-Content`` writes, and the text."""
+    path = cmdlet_argument(args, ("-path", "-literalpath"), 0)
+    return path, cmdlet_argument(args, ("-value",), 1)
+
+
+def _expanded(args: Sequence[str]) -> tuple[str, str]:
+    """The archive ``Expand-Archive`` unpacks, and the folder it unpacks into."""
+    archive = cmdlet_argument(args, ("-path", "-literalpath"), 0)
+    return archive, cmdlet_argument(args, ("-destinationpath",), 1) or "."
+
+
+_WINDOWS_PROGRAMS = (".exe", ".msi", ".bat", ".cmd", ".ps1", ".com")
 # The scripts that configure or run a source tree's build (autotools', Gradle's and Maven's
 # wrappers): run in a repository just cloned or unpacked, they build it, as make does.
 _BUILD_SCRIPTS = frozenset({"configure", "autogen.sh", "bootstrap", "bootstrap.sh", "gradlew"})
@@ -711,7 +742,7 @@ def _lists_every_object(line: str) -> bool:
     ``gcloud storage ls gs://b``, PowerShell's ``Get-S3Object -BucketName b``; not one folder
     of it (``s3://b/tmp/``, ``-KeyPrefix tmp/``)."""
     for segment in re.split(r"[|;&\n]", line):
-        words = [w.lstrip("<$(`").strip("'\"") for w in segment.split()]  # (<(…), $(…))
+        words = [w.lstrip("<$(`").strip("'\")`") for w in segment.split()]  # (<(…), $(…))
         for at, word in enumerate(words):
             after = words[at + 1 : at + 3]
             if word == "aws" and after[:1] == ["s3api"] and after[1:2] in _LIST_OBJECTS:

@@ -147,7 +147,7 @@ def vital(path: Path | None) -> str | None:
 
 # Every credential path holds one of these: one search rules out most words at once.
 _MAYBE_CREDENTIAL = re.compile(
-    r"\.ssh|\.env|\.aws|\.netrc|\.kube|\.docker|credential|id_|\.pem|\.key|\.p12|\.pfx"
+    r"\.ssh|\.env|\.aws|[._]netrc|\.kube|\.docker|credential|id_|\.pem|\.key|\.p12|\.pfx"
     r"|\.npmrc|\.pypirc|shadow|sudoers|gcloud|\.azure|\.gnupg|\.password|vault|hosts\.yml"
     r"|\.git-cred|\.pgpass|\.config[/\\]gh\b"
 )
@@ -190,7 +190,7 @@ def is_secret(path: str) -> bool:
             and not _SETTINGS_BACKUP.fullmatch(parts[-1])
         )
         or path.startswith("/etc/sudoers.d/")
-        or parts[-1] in (".netrc", ".git-credentials", ".pgpass")
+        or parts[-1] in (".netrc", "_netrc", ".git-credentials", ".pgpass")  # (_netrc: Windows')
         or parts[-2:] in ([".aws", "credentials"], [".kube", "config"], [".docker", "config.json"])
         or parts[-2:] in (["gcloud", "credentials.db"], ["gh", "hosts.yml"])
         or parts[-1] == "application_default_credentials.json"

@@ -22,6 +22,7 @@ __all__ = [
     "POWERSHELLS",
     "STDIN",
     "cloned_into",
+    "cmdlet_argument",
     "here_string",
     "is_wrapper",
     "operands",
@@ -189,10 +190,28 @@ HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh"})
 """Command-line HTTP clients: they call an API as well as download."""
 # Programs that download what a URL names, to their output or to a file (`saved_by`).
 FETCHERS = HTTP_CLIENTS | {"iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod", "aria2c"}
+FETCHERS |= {"certutil", "certutil.exe", "Start-BitsTransfer"}  # Windows' own downloaders
 
 
 # The option that names the file wget and aria2c save to; without it, the URL's name.
 _NAMES_FILE = {"wget": "-O", "aria2c": "-o"}
+
+
+# PowerShell's options that take a value, among those the rules read.
+_CMDLET_VALUES = frozenset({"-path", "-literalpath", "-value", "-encoding", "-destinationpath"})
+
+
+def cmdlet_argument(args: Sequence[str], names: tuple[str, ...], place: int) -> str:
+    """A PowerShell cmdlet's argument given by one of ``names`` (``-Path F``, any case),
+    else its operand at ``place`` (``Set-Content F TEXT``); ``""`` when there is none."""
+    given = {a.lower(): b for a, b in pairwise(args)}
+    named = next((given[name] for name in names if name in given), None)
+    if named is not None:
+        return named
+    placed = [
+        b for a, b in pairwise(["", *args]) if b[:1] != "-" and a.lower() not in _CMDLET_VALUES
+    ]
+    return placed[place] if place < len(placed) else ""
 
 
 def here_string(words: Sequence[str]) -> str:
@@ -218,7 +237,9 @@ def saved_by(name: str, args: Sequence[str]) -> list[str]:
         if a.startswith(("--output=", "--output-document=", "--out="))
     ]
     saved += [b for a, b in pairwise(args) if name == "aria2c" and a == "--out"]
-    saved += [b for a, b in pairwise(args) if a.lower() in ("-outfile", "-outf")]  # PowerShell
+    saved += [b for a, b in pairwise(args) if a.lower() in ("-outfile", "-outf", "-destination")]
+    if name.lower().startswith("certutil") and "-urlcache" in (a.lower() for a in args):
+        saved += [a for a in args if not a.startswith("-") and "://" not in a][-1:]
     remote_name = any(a[:1] == "-" and a[1:2] != "-" and "O" in a for a in args)
     names_file = _NAMES_FILE.get(name)
     if (name == "curl" and remote_name) or (names_file is not None and names_file not in args):

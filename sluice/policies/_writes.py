@@ -11,7 +11,14 @@ from itertools import pairwise
 from sluice.policies._archives import UNPACKERS, unpacked
 from sluice.policies._shell import Command, basename, short_option
 from sluice.policies._targets import DISK_DEVICE, is_secret, resolve, ssh_settings, vital
-from sluice.policies._wrappers import CMD_SWITCH, FETCHERS, here_string, operands, saved_by
+from sluice.policies._wrappers import (
+    CMD_SWITCH,
+    FETCHERS,
+    cmdlet_argument,
+    here_string,
+    operands,
+    saved_by,
+)
 
 __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
@@ -90,6 +97,9 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return False
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
+    if name.lower() == "expand-archive":  # Expand-Archive k.zip -DestinationPath $HOME/.ssh
+        folder = cmdlet_argument(args, ("-destinationpath",), 1)
+        return bool(folder) and (is_secret(folder) or _folder(folder.rstrip("/") + "/", ""))
     if name.lower() in _POWERSHELL_COPIES:  # Copy-Item F $HOME/.kube/config, cmd's copy /Y
         args = [a for a in args if not CMD_SWITCH.fullmatch(a)]
         return any(map(is_secret, _powershell_destination(args)))
@@ -235,22 +245,31 @@ def powershell_writes(line: str) -> str | None:
         else:
             path = _powershell_path(found.group(1).split())
         path = path.strip("'\"\\")
+        if path and ssh_settings(path) and not runs_commands(line):
+            continue  # a plain Host block in ~/.ssh/config
         if path and is_secret(path):
             return path
     return None
 
 
 def _powershell_path(words: Sequence[str]) -> str:
-    previous = ""
+    """The path a PowerShell writer is given: its ``-Path`` (``-Path F``, ``-Path:F``), else
+    its first operand (a word that is neither an option nor an option's value, as
+    ``-Encoding``'s ``ascii`` is)."""
+    value_of = ""  # the option the next word is the value of
     for word in words:
+        if value_of:
+            if value_of in _POWERSHELL_PATH:
+                return word
+            value_of = ""
+            continue
         option, colon, value = word.partition(":")
         if option.lower() in _POWERSHELL_PATH and colon and value:  # -Path:F
             return value
-        if previous.lower() in _POWERSHELL_PATH:
+        if not word.startswith("-"):
             return word
-        if not word.startswith("-") and (not previous or previous.lower() in _POWERSHELL_SWITCHES):
-            return word
-        previous = word
+        if not colon and option.lower() not in _POWERSHELL_SWITCHES:
+            value_of = option.lower()
     return ""
 
 
@@ -353,7 +372,7 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
         return f"{name} puts a new volume on a disk, destroying its data"
     if name.lower() == "format" and any(_DRIVE.fullmatch(a) for a in args):
         return "format erases a drive"  # cmd's format D: /q
-    if name.lower() in ("format-volume", "clear-disk"):
+    if name.lower() in ("format-volume", "clear-disk", "remove-partition", "initialize-disk"):
         return f"{name} erases a disk"
     if name == "diskutil" and any(
         a.lower().startswith(("erase", "zerodisk", "secureerase")) for a in args

@@ -1,0 +1,55 @@
+"""cmd's and PowerShell's constructs that the rules read as the POSIX shell's they match,
+so that a Windows session's line is judged as the same act spelled for bash::
+
+    >>> posix_spelling("$env:RAILS_ENV='production'; rails db:drop")
+    "export RAILS_ENV='production'; rails db:drop"
+    >>> posix_spelling("for /f %i in ('kubectl get ns -o name') do kubectl delete %i")
+    'for i in $(kubectl get ns -o name); do kubectl delete $i; done'
+
+They are an environment variable set (``$env:NAME = value``), a variable given what a
+command prints (``$t = gcloud auth print-access-token``, read as ``t=$(…)``), cmd's ``for /f … in
+('command') do …`` over what a command prints, cmd's endless ``for /l %i in (0,0,1) do
+start …`` (a step of 0: a process started each turn, not waited for), and .NET's
+``[IO.Directory]::Delete(path, $true)``. Everything here is one pass over the line.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["posix_spelling"]
+
+# What a Windows construct needs: one search rules most lines out at once.
+_MAYBE = re.compile(r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+/[fl]\b|Directory\]::Delete")
+_ENV_SET = re.compile(r"(?i)(^|[;\n{&|]\s*)\$env:(\w+)\s*=\s*")
+# A variable given what a command prints: `$t = gcloud auth print-access-token` (a value
+# that is a string, a number, a variable or an expression is not a command).
+_VARIABLE_SET = re.compile(r"(^|[;\n{]\s*)\$(\w+)\s*=\s*([A-Za-z][\w.-]*(?:[ \t][^;\n]*)?)")
+_FOR_OUTPUT = re.compile(
+    r"(?i)\bfor\s+/f\s+(?:\"[^\"\n]*\"\s+)?%%?(\w)\s+in\s+\(\s*'([^'\n]*)'\s*\)\s+do\s+([^\n]+)"
+)
+_FOR_ENDLESS = re.compile(
+    r"(?i)\bfor\s+/l\s+%%?(\w)\s+in\s+\(\s*-?\d+\s*,\s*0\s*,\s*-?\d+\s*\)\s+do\s+(start\b[^\n]*)"
+)
+_DIRECTORY_DELETE = re.compile(
+    r"(?i)\[(?:System\.)?IO\.Directory\]::Delete\(\s*([^,()]+?)\s*,\s*\$true\s*\)"
+)
+
+
+def posix_spelling(line: str) -> str:
+    """``line`` with cmd's and PowerShell's constructs above spelled as bash's; any other
+    line as it is."""
+    if _MAYBE.search(line) is None:
+        return line
+    line = _ENV_SET.sub(lambda m: f"{m[1]}export {m[2]}=", line)
+    line = _VARIABLE_SET.sub(lambda m: f"{m[1]}{m[2]}=$({m[3].rstrip()})", line)
+    line = _FOR_OUTPUT.sub(_over_output, line)
+    line = _FOR_ENDLESS.sub(lambda m: f"while true; do {m[2]} & done", line)
+    return _DIRECTORY_DELETE.sub(lambda m: f"Remove-Item -Recurse -Force {m[1]}", line)
+
+
+def _over_output(found: re.Match[str]) -> str:
+    """``for /f %i in ('cmd') do body %i`` as ``for i in $(cmd); do body $i; done``."""
+    name, command, body = found[1], found[2], found[3]
+    body = re.sub(rf"%%?{re.escape(name)}\b", f"${name}", body)
+    return f"for {name} in $({command}); do {body}; done"
