@@ -148,6 +148,7 @@ _SEARCHES = re.compile(r"(?i)search|grep|find|codebase")
 _SHELL_TOOLS = re.compile(r"(?i)command|bash|shell|terminal")
 _DELETE_TOOLS = frozenset({"delete_file", "Delete", "remove_file"})
 _PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
+_MSIEXEC = frozenset({"msiexec", "msiexec.exe"})
 # Windows' shells given a script as an argv: ["pwsh", "-NoLogo", "-Command", S], ["cmd", "/c", S].
 _WINDOWS_SHELLS = POWERSHELLS | {"cmd", "cmd.exe"}
 _WINDOWS_SCRIPT = frozenset({"-command", "-c", "/c", "/k"})
@@ -479,7 +480,7 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)
         if runs_fetched_text(words):  # C=$(curl -fsSL URL); bash -c "$C"
             self.flag("download_exec", DOWNLOAD)
-        if name.lower() in ("msiexec", "msiexec.exe") and any("://" in w for w in words[1:]):
+        if name[:1] in "mM" and name.lower() in _MSIEXEC and any("://" in w for w in words[1:]):
             self.flag("download_exec", DOWNLOAD)  # msiexec /i https://…/agent.msi
         # docker run -v /:/host alpine rm -rf /host; also once a variable named the image
         # (IMAGE=hashicorp/terraform; docker run "$IMAGE" destroy), read at _DEPTH.

@@ -17,6 +17,7 @@ from sluice.policies._targets import is_credential
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
     STDIN,
+    cmdlet_argument,
     operands,
     read_variables,
     referenced,
@@ -396,11 +397,11 @@ def _copies_of_secrets(words: Sequence[str]) -> list[str]:
     pieces = operands(args, _SPLIT_VALUES) if name in ("split", "gsplit") else []
     if pieces and is_credential(pieces[0]):  # split ~/.ssh/id_rsa /tmp/p_: its pieces, PREFIX*
         return [(pieces[1] if len(pieces) > 1 else "x") + "*"]
-    if name.lower() == "compress-archive":  # Compress-Archive -Path ~/.ssh -DestinationPath k.zip
-        named = {a.lower(): b for a, b in with_next(args)}
-        sources = [named.get("-path") or named.get("-literalpath") or (found[:1] or [""])[0]]
-        archive = named.get("-destinationpath") or (found[1:2] or [""])[0]
-        return [archive] if archive and any(is_credential(s.rstrip("/")) for s in sources) else []
+    # Compress-Archive -Path ~/.ssh -DestinationPath k.zip: the archive holds the keys.
+    if "-" in name and name.lower() == "compress-archive":
+        source = cmdlet_argument(args, ("-path", "-literalpath"), 0)
+        archive = cmdlet_argument(args, ("-destinationpath",), 1)
+        return [archive] if archive and is_credential(source.rstrip("/")) else []
     if name in ("gpg", "openssl", "age", "base64", "gzip", "xz") and any(map(is_credential, found)):
         return [b for a, b in with_next(args) if a in ("-o", "--output", "-out")]
     return []

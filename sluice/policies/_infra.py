@@ -753,9 +753,7 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     if name not in RUNTIMES:
         return None
     args = subcommand(words[1:])  # (docker --context remote system prune …)
-    filters = [b for a, b in with_next(args) if a == "--filter"]
-    filters += [a.partition("=")[2] for a in args if a.startswith("--filter=")]
-    if any(f.strip("'\"").startswith("label") for f in filters):
+    if args[:1] in (["system"], ["volume"]) and _labelled(args):
         return None  # the volumes a label picks, as a grep's (not `until=24h`, `all=1`)
     if args[:2] == ["system", "prune"] and "--volumes" in args:
         return f"{name} system prune --volumes deletes the data in every unused volume"
@@ -767,6 +765,13 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     if args[:2] == ["volume", "rm"] and (seen.lists_volumes or every):  # podman volume rm --all
         return f"{name} volume rm of every listed volume deletes their data"
     return None
+
+
+def _labelled(args: Sequence[str]) -> bool:
+    """Whether a prune is narrowed to volumes a label picks (``--filter label=…``)."""
+    filters = [b for a, b in with_next(args) if a == "--filter"]
+    filters += [a.partition("=")[2] for a in args if a.startswith("--filter=")]
+    return any(f.strip("'\"").startswith("label") for f in filters)
 
 
 _DEFAULT_BRANCHES = re.compile(

@@ -345,6 +345,7 @@ class LineState:
         if plan := destroy_plan(words):
             self.destroy_plans.add(plan.removeprefix("./"))
         text = path = ""
+        cmdlet = name.lower() if "-" in name or len(name) == 2 else ""  # Set-Content, sc
         if name == "printf":
             text = printf_output(operands(args))  # printf 'put %s\n' ~/.ssh/id_rsa > batch
         elif name == "echo":
@@ -353,14 +354,14 @@ class LineState:
             text = command.heredoc
         elif name == "tee" and command.after == "|" and len(self.pipe) > 1:
             text = " ".join(printed(self.pipe[-2]))  # echo 'DROP TABLE t;' | tee x.sql
-        elif name.lower() in _SETS_CONTENT:  # Set-Content F "select disk 1`nclean"
+        elif cmdlet in _SETS_CONTENT:  # Set-Content F "select disk 1`nclean"
             path, text = _content_set(args)
         if text and len(self.printed) < _VARIABLES:
             self.printed.append(text[-_SCRIPT:])
         targets = list(command.redirects)
         if name == "tee":
             targets += operands(args)
-        elif name.lower() in _SETS_CONTENT and path:
+        elif cmdlet in _SETS_CONTENT and path:
             targets.append(path)
         # What a download piped into tee saves is the download (`curl … | sudo tee F`).
         saves = name in FETCHERS or (name == "tee" and self._fetched())
@@ -388,7 +389,7 @@ class LineState:
             self.unpacked.add(clone)  # git clone URL d && bash d/install.sh: a download run
             if (where := resolve(clone, self.cwd)) is not None:
                 self.unpacked.add(where.text)
-        if name.lower() == "expand-archive" and len(self.unpacked) < _VARIABLES:
+        if cmdlet == "expand-archive" and len(self.unpacked) < _VARIABLES:
             expanded, into = _expanded(args)  # Expand-Archive t.zip -DestinationPath t
             if expanded.removeprefix("./") in self.downloaded:
                 self.unpacked.add(into.removeprefix("./"))
@@ -424,7 +425,7 @@ class LineState:
         """Whether the program ``name`` (run by name, found on PATH) was downloaded in this
         line into a folder of programs (``curl -o /usr/local/bin/sops … && sops``), or
         unpacked there from an archive named for it."""
-        if "/" in name:
+        if "/" in name or not (self.downloaded or self.unpacked_programs):
             return False
         if name.lower().endswith(_WINDOWS_PROGRAMS) and any(  # cmd runs installer.exe from .
             s.rpartition("/")[2] == name for s in self.downloaded

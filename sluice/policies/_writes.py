@@ -97,7 +97,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return False
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
-    if name.lower() == "expand-archive":  # Expand-Archive k.zip -DestinationPath $HOME/.ssh
+    # Expand-Archive k.zip -DestinationPath $HOME/.ssh: unpacked into a credential folder.
+    if "-" in name and name.lower() == "expand-archive":
         folder = cmdlet_argument(args, ("-destinationpath",), 1)
         return bool(folder) and (is_secret(folder) or _folder(folder.rstrip("/") + "/", ""))
     if name.lower() in _POWERSHELL_COPIES:  # Copy-Item F $HOME/.kube/config, cmd's copy /Y
@@ -160,8 +161,10 @@ _CLOUD_VALUES = frozenset(
 def _cloud_copy(name: str, args: Sequence[str]) -> list[str] | None:
     """The source and the destination of a cloud CLI's copy (``aws s3 cp``, ``gsutil cp``,
     ``gcloud storage cp``, ``rclone copyto``), or None for any other command."""
+    if name not in _CLOUD_COPIES:
+        return None
     given = operands(args, _CLOUD_VALUES)
-    for verb in _CLOUD_COPIES.get(name, ()):
+    for verb in _CLOUD_COPIES[name]:
         if tuple(given[: len(verb)]) == verb:
             return given[len(verb) : len(verb) + 2]
     return None
