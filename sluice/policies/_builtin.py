@@ -24,6 +24,7 @@ from typing import Any
 
 from sluice.policies._acts import destroyed, listed
 from sluice.policies._containers import container_run
+from sluice.policies._deferred import deferred_code, deferred_lines
 from sluice.policies._exfil import (
     TRANSFERS,
     powershell_sends,
@@ -499,8 +500,12 @@ class _Rules:
         # What a program runs from its options or its own script: awk's system(), tar
         # --to-command, ssh's ProxyCommand, a makefile's recipes, a crontab's jobs, ...
         scheduled = scheduled_lines(words, command.heredoc, state.written, state.printed)
-        for run in [*lines_run(words), *scheduled]:
+        # A git hook, a startup file, a package's lifecycle scripts, a unit the line wrote.
+        deferred = deferred_lines(words, state.written, state.scripts)
+        for run in [*lines_run(words), *scheduled, *deferred]:
             self.line(run, cwd, depth + 1, state)
+        for setup in deferred_code(words, state.written):  # pip install . of a setup.py
+            self.code("python3", setup, cwd, depth)
         source = compiled_source(words)  # go run x.go
         if source in state.written:
             self.code(name, state.written[source], cwd, depth)

@@ -1,0 +1,116 @@
+"""Files a line writes that another program then runs in the same line, for the rules to
+read as command lines (or code) of their own:
+
+- a git hook (``.git/hooks/pre-commit``), run by the git command that triggers it;
+- a shell's startup file (``.bashrc``, ``.zshrc``, ``.profile``, ``.envrc``), run by an
+  interactive or login shell (``bash -ic``, ``zsh -l``) or by ``direnv``;
+- a package's lifecycle scripts (``preinstall``, ``install``, ``postinstall``,
+  ``prepare``), from a ``package.json`` the line wrote or ``npm pkg set``, run by ``npm
+  install`` or ``npm ci``;
+- a task runner's or a local CI's file (``Taskfile.yml``, ``tox.ini``, ``.gitlab-ci.yml``,
+  a GitHub workflow run by ``act``), a systemd unit started by ``systemctl``, a launchd
+  plist loaded by ``launchctl``: their command lines;
+- a ``setup.py`` that ``pip install .`` runs, read as Python.
+
+Everything here is linear in the size of what the line wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+
+from sluice.policies._shell import basename
+
+__all__ = ["deferred_code", "deferred_lines"]
+
+_HOOK_TRIGGERS = frozenset(
+    {"commit", "push", "checkout", "switch", "merge", "pull", "rebase", "am", "cherry-pick"}
+)
+_STARTUP_FILES = frozenset(
+    {".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv", ".bash_login"}
+)
+_INTERACTIVE = re.compile(r"-[a-z]*[il][a-z]*")  # bash -i, -l, -ic, -lc
+_LIFECYCLE = ("preinstall", "install", "postinstall", "prepare")
+_INSTALLS = frozenset({"install", "i", "ci", "add"})
+_PACKAGE_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+# The files a runner runs, by its name and the words that make it run them.
+_RUNNERS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    "task": (("Taskfile.yml", "Taskfile.yaml", "taskfile.yml"), frozenset()),
+    "tox": (("tox.ini",), frozenset()),
+    "gitlab-runner": ((".gitlab-ci.yml",), frozenset({"exec"})),
+    "act": ((".github/workflows/",), frozenset()),
+    "systemctl": ((".service",), frozenset({"start", "restart", "enable"})),
+    "launchctl": ((".plist",), frozenset({"load", "bootstrap", "kickstart"})),
+}
+# A line of such a file that holds a command: a YAML list item, a key naming a command.
+_COMMAND_LINE = re.compile(
+    r"^\s*(?:-\s+)?(?:(?:ExecStart(?:Pre|Post)?|ExecStop|run|script|cmd|cmds|commands?)"
+    r"\s*[:=]\s*[|>]?\s*)?(.+?)\s*$"
+)
+_PLIST_STRING = re.compile(r"<string>([^<]*)</string>")
+
+
+def deferred_lines(
+    words: Sequence[str], written: Mapping[str, str], scripts: Mapping[str, str]
+) -> list[str]:
+    """The command lines the program of ``words`` (unwrapped) runs from files the line
+    ``written`` (by path) or package scripts it defined (``scripts``: ``"npm NAME"``)."""
+    if not words or not (written or scripts):
+        return []
+    name, args = basename(words[0]), list(words[1:])
+    given = [a for a in args if not a.startswith("-")]
+    if name == "git" and _HOOK_TRIGGERS.intersection(given[:1]):
+        return [text for path, text in written.items() if "/hooks/" in f"/{path}"]
+    if name in ("bash", "zsh", "sh") and any(map(_INTERACTIVE.fullmatch, args)):
+        return [text for path, text in written.items() if _startup(path)]
+    if name == "direnv" and given[:1] in (["exec"], ["allow"], ["reload"]):
+        return [text for path, text in written.items() if path.endswith(".envrc")]
+    if name in _PACKAGE_MANAGERS and _INSTALLS.intersection(given[:1]):
+        return _lifecycle(written, scripts)
+    runs = _RUNNERS.get(name)
+    if runs is None or (runs[1] and not runs[1].intersection(given[:2])):
+        return []
+    files = [text for path, text in written.items() if any(n in path for n in runs[0])]
+    if name == "launchctl":
+        return [" ".join(_PLIST_STRING.findall(text)) for text in files]
+    return [
+        found[1]
+        for text in files  # (a printf piped into tee leaves its `\n` escapes as written)
+        for found in map(_COMMAND_LINE.match, text.replace("\\n", "\n").splitlines())
+        if found and found[1] and not found[1].startswith(("#", "["))
+    ]
+
+
+def deferred_code(words: Sequence[str], written: Mapping[str, str]) -> list[str]:
+    """The Python a ``pip install`` of the folder (or ``python setup.py``) runs: a
+    ``setup.py`` the line wrote."""
+    if not words or "setup.py" not in " ".join(written):
+        return []
+    name, given = basename(words[0]), [a for a in words[1:] if not a.startswith("-")]
+    installs = name in ("pip", "pip3") and given[:1] == ["install"] and "." in given[1:]
+    if not installs and not (name.startswith("python") and given[:1] == ["setup.py"]):
+        return []
+    return [text for path, text in written.items() if basename(path) == "setup.py"]
+
+
+def _startup(path: str) -> bool:
+    return basename(path) in _STARTUP_FILES
+
+
+def _lifecycle(written: Mapping[str, str], scripts: Mapping[str, str]) -> list[str]:
+    """The lifecycle scripts an install runs: set by ``npm pkg set``, or in a written
+    ``package.json``."""
+    found = [scripts[f"npm {stage}"] for stage in _LIFECYCLE if f"npm {stage}" in scripts]
+    for path, text in written.items():
+        if basename(path) != "package.json":
+            continue
+        try:
+            package = json.loads(text)
+        except json.JSONDecodeError:
+            continue
+        given = package.get("scripts") if isinstance(package, dict) else None
+        if isinstance(given, dict):
+            found += [v for k, v in given.items() if k in _LIFECYCLE and isinstance(v, str)]
+    return found
