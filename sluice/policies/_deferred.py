@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 
+from sluice.policies._line import PACKAGE_MANAGERS
 from sluice.policies._shell import basename
 
 __all__ = ["deferred_code", "deferred_lines"]
@@ -34,7 +35,6 @@ _STARTUP_FILES = frozenset(
 _INTERACTIVE = re.compile(r"-[a-z]*[il][a-z]*")  # bash -i, -l, -ic, -lc
 _LIFECYCLE = ("preinstall", "install", "postinstall", "prepare")
 _INSTALLS = frozenset({"install", "i", "ci", "add"})
-_PACKAGE_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 # The files a runner runs, by its name and the words that make it run them.
 _RUNNERS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "task": (("Taskfile.yml", "Taskfile.yaml", "taskfile.yml"), frozenset()),
@@ -64,10 +64,10 @@ def deferred_lines(
     if name == "git" and _HOOK_TRIGGERS.intersection(given[:1]):
         return [text for path, text in written.items() if "/hooks/" in f"/{path}"]
     if name in ("bash", "zsh", "sh") and any(map(_INTERACTIVE.fullmatch, args)):
-        return [text for path, text in written.items() if _startup(path)]
+        return [text for path, text in written.items() if basename(path) in _STARTUP_FILES]
     if name == "direnv" and given[:1] in (["exec"], ["allow"], ["reload"]):
         return [text for path, text in written.items() if path.endswith(".envrc")]
-    if name in _PACKAGE_MANAGERS and _INSTALLS.intersection(given[:1]):
+    if name in PACKAGE_MANAGERS and _INSTALLS.intersection(given[:1]):
         return _lifecycle(written, scripts)
     runs = _RUNNERS.get(name)
     if runs is None or (runs[1] and not runs[1].intersection(given[:2])):
@@ -93,10 +93,6 @@ def deferred_code(words: Sequence[str], written: Mapping[str, str]) -> list[str]
     if not installs and not (name.startswith("python") and given[:1] == ["setup.py"]):
         return []
     return [text for path, text in written.items() if basename(path) == "setup.py"]
-
-
-def _startup(path: str) -> bool:
-    return basename(path) in _STARTUP_FILES
 
 
 def _lifecycle(written: Mapping[str, str], scripts: Mapping[str, str]) -> list[str]:

@@ -45,6 +45,7 @@ from sluice.policies._wrappers import (
 __all__ = [
     "DOWNLOAD",
     "INTERPRETER",
+    "PACKAGE_MANAGERS",
     "RUNS_STDIN",
     "SCRIPT_READERS",
     "SHELLS",
@@ -188,7 +189,7 @@ class LineState:
         """What ``git NAME`` or ``npm run NAME`` (``pnpm``, ``yarn``, ``bun``) runs when the
         line defined NAME as a shell alias or a package script."""
         name = basename(words[0])
-        tool = "npm" if name in _PACKAGE_MANAGERS else name
+        tool = "npm" if name in PACKAGE_MANAGERS else name
         rest = list(words[1:])
         if tool == "npm" and rest[:1] in (["run"], ["run-script"]):
             rest = rest[1:]
@@ -337,7 +338,7 @@ class LineState:
         name, args = basename(words[0]), words[1:]
         if name == "alias" and len(self.aliases) < _VARIABLES:
             self.aliases.update(aliases(words))
-        defines = name == "git" or name in _PACKAGE_MANAGERS
+        defines = name == "git" or name in PACKAGE_MANAGERS
         if defines and len(self.scripts) < _VARIABLES and (found := _script_defined(name, args)):
             self.scripts[found[0]] = found[1]
         if name == "git" and (switched := _switched_branch(args)):
@@ -485,7 +486,7 @@ _LN_VALUES = frozenset({"-t", "--target-directory", "-S", "--suffix"})
 _ON_PATH = re.compile(r"(?:^|/)s?bin/[^/]+$")
 
 
-_PACKAGE_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+PACKAGE_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 
 
 def _script_defined(name: str, args: Sequence[str]) -> tuple[str, str] | None:
@@ -496,11 +497,11 @@ def _script_defined(name: str, args: Sequence[str]) -> tuple[str, str] | None:
         key, value = given[1], given[2]
         if key.startswith("alias.") and value.startswith("!"):
             return f"git {key[6:]}", value[1:]
-    if name in _PACKAGE_MANAGERS and given[:2] == ["pkg", "set"] and len(given) > 2:
+    if name in PACKAGE_MANAGERS and given[:2] == ["pkg", "set"] and len(given) > 2:
         key, _, value = given[2].partition("=")
         if key.startswith("scripts.") and value:
             return f"npm {key[8:]}", value
-    if name in _PACKAGE_MANAGERS and given[:1] == ["set-script"] and len(given) > 2:
+    if name in PACKAGE_MANAGERS and given[:1] == ["set-script"] and len(given) > 2:
         return f"npm {given[1]}", given[2]
     return None
 

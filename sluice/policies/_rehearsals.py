@@ -17,8 +17,10 @@ from sluice.policies._wrappers import operands
 __all__ = ["REHEARSING_TOO", "rehearses"]
 
 REHEARSING_TOO = frozenset({"rsync", "Remove-Item", "remove-item", "ri", "rmdir", "rd", "del"})
-"""Programs with a dry run that destroy paths; the others a rule judges are infrastructure
-tools (:func:`sluice.policies._infra.may_destroy_infrastructure`)."""
+REHEARSING_TOO |= {"make", "gmake", "just"}
+"""Programs with a dry run that destroy paths or run the recipes the rules read; the others
+a rule judges are infrastructure tools
+(:func:`sluice.policies._infra.may_destroy_infrastructure`)."""
 
 # Programs whose `-h` asks for help (for database clients it names the host, for rsync it
 # means human-readable sizes, for gsutil it sets a header, for chmod it spares symlinks).
@@ -38,9 +40,11 @@ _N_IS_DRY: dict[str, frozenset[str] | None] = {
     "s3cmd": None,
     "git": frozenset({"clean", "push", "rm", "add", "mv"}),
     "gsutil": frozenset({"rsync"}),
+    **dict.fromkeys(("make", "gmake", "just")),  # make -n prints its recipes
 }
 _DRY_FLAGS = frozenset(
     {"--dry-run", "--dryrun", "--dry_run", "--preview-only", "--what-if", "--server-dry-run"}
+    | {"--just-print", "--recon"}  # make's names for its -n
 )
 _NOT_DRY = frozenset({"none", "false", "0", "no"})  # kubectl --dry-run=none acts
 # Programs that act on files directly: no flag of theirs makes them rehearse.

@@ -102,7 +102,6 @@ FIND_RUNS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 FD_RUNS = frozenset({"-x", "--exec", "-X", "--exec-batch"})
 RUN_ENDS = {"find": (";", "+"), "fd": (";",), "fdfind": (";",)}
 _MAKES = frozenset({"make", "gmake", "just"})
-_DRY_RUNS = frozenset({"-n", "--dry-run", "--just-print", "--recon"})
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile")
 # A recipe's line in a makefile or a justfile: indented under its target.
 _RECIPE = re.compile(r"^(?:\t|    )\s*[-@+]*\s*(.+)$", re.MULTILINE)
@@ -308,8 +307,6 @@ def scheduled_lines(
     args = words[1:]
     files = [b for a, b in pairwise(args) if a in ("-f", "--file", "--justfile")]
     if name in _MAKES:
-        if _DRY_RUNS.intersection(args):
-            return []  # make -n prints the recipes, runs none
         texts = [heredoc] if "-" in files else []
         texts += [written[f] for f in files or _MAKEFILES if f in written]
         goals = [a for a in operands(args, _MAKE_VALUES) if "=" not in a]
