@@ -19,11 +19,12 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 from sluice.policies._acts import destroyed, listed
-from sluice.policies._containers import container_run
+from sluice.policies._container_files import compose_runs, pod_runs
+from sluice.policies._containers import Inside, container_run, run_inside
 from sluice.policies._deferred import deferred_code, deferred_lines
 from sluice.policies._exfil import (
     TRANSFERS,
@@ -31,7 +32,7 @@ from sluice.policies._exfil import (
     socket_redirects,
     uploads_credential,
 )
-from sluice.policies._forks import floods, forks_forever
+from sluice.policies._forks import floods, forks_forever, forks_itself
 from sluice.policies._functions import without_uncalled
 from sluice.policies._infra import (
     INFRA_RULES,
@@ -485,11 +486,14 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)  # msiexec /i https://…/agent.msi
         # docker run -v /:/host alpine rm -rf /host; also once a variable named the image
         # (IMAGE=hashicorp/terraform; docker run "$IMAGE" destroy), read at _DEPTH.
-        if depth <= _DEPTH and (inside := container_run(words, cwd)):
-            self.line(inside.line, inside.cwd, depth + 1)
+        if depth <= _DEPTH:
+            for inside in _containers_started(command, words, producer, state):
+                self.line(inside.line, inside.cwd, depth + 1)
         if depth >= _DEPTH:
             return
         ran = state.runs(words)  # cleanup() { rm -rf "$1"; }; cleanup ~
+        if ran is not None and forks_itself(words[0], state.functions.get(words[0], "")):
+            self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         # The same call where the line stands the same (its folder, branch and variables)
         # reads the same, so it is read once.
         call = (depth, cwd, state.branch, tuple((k, *v) for k, v in state.loops.items()), ran)
@@ -502,8 +506,10 @@ class _Rules:
         scheduled = scheduled_lines(words, command.heredoc, state.written, state.printed)
         # A git hook, a startup file, a package's lifecycle scripts, a unit the line wrote.
         deferred = deferred_lines(words, state.written, state.scripts)
-        for run in [*lines_run(words), *scheduled, *deferred]:
+        for run in lines_run(words):
             self.line(run, cwd, depth + 1, state)
+        if steps := [*scheduled, *deferred]:  # in turn: what one step saves, the next runs
+            self.line("\n".join(steps), cwd, depth + 1, state)
         for setup in deferred_code(words, state.written):  # pip install . of a setup.py
             self.code("python3", setup, cwd, depth)
         source = compiled_source(words)  # go run x.go
@@ -513,6 +519,8 @@ class _Rules:
             self.code(name, state.written[script], cwd, depth)  # cat > x.py <<EOF …; python x.py
         elif script in state.written:
             self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
+            if name in ("source", "."):  # its functions and aliases: the line's from here on
+                state.sourced(state.written[script])
         if command.words[:1] == ("eval",) and any(" " in w for w in command.words[1:]):
             self.line(" ".join(command.words[1:]), cwd, depth + 1)  # eval $(printf 'rm …')
         if name == "apply_patch":  # Codex runs its patches through the shell too
@@ -559,3 +567,31 @@ class _Rules:
             self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
         for shell_line in reading.shell_lines:
             self.line(shell_line, cwd, depth + 1)
+
+
+def _containers_started(
+    command: Command, words: list[str], producer: Command | None, state: LineState
+) -> list[Inside]:
+    """What the containers ``words`` (unwrapped) start run, as the host sees it: ``docker
+    run``'s (an image the line built from its Dockerfile included), those of a Kubernetes
+    manifest ``kubectl apply -f`` reads (a here-document, what is piped in, a file the line
+    wrote), a Compose file's services."""
+    cwd = state.cwd
+    found = [container_run(words, cwd, state.images)]
+    if words and basename(words[0]) == "kubectl" and "-f" in "".join(words):
+        manifests = [command.heredoc, " ".join(printed(producer))]
+        manifests += [producer.heredoc] if producer is not None else []
+        files = dict.fromkeys(_manifest_files(words)).keys() & state.written.keys()
+        manifests += [state.written[f] for f in sorted(files)]
+        for text in dict.fromkeys(t for t in manifests if t):
+            found += [run_inside(run, cwd) for run in pod_runs(words, text)]
+    if words and "compose" in words[0] + (words[1] if len(words) > 1 else ""):
+        found += [run_inside(run, cwd) for run in compose_runs(words, state.written, state.images)]
+    return [inside for inside in found if inside is not None]
+
+
+def _manifest_files(words: list[str]) -> list[str]:
+    """The files ``kubectl … -f F`` (``--filename=F``) reads."""
+    found = [b for a, b in pairwise(words) if a in ("-f", "--filename")]
+    found += [w.partition("=")[2] for w in words if w.startswith(("-f=", "--filename="))]
+    return [f.removeprefix("./") for f in found if f != "-"]

@@ -19,14 +19,15 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sluice.policies._container_files import Image, Mount, Run, image_name
 from sluice.policies._shell import basename, short_option, with_next
-from sluice.policies._targets import resolve, vital
+from sluice.policies._targets import is_credential, resolve, vital
 from sluice.policies._wrappers import NSENTER_VALUES
 
-__all__ = ["RUNTIMES", "Inside", "container_run", "subcommand"]
+__all__ = ["RUNTIMES", "Inside", "container_run", "run_inside", "subcommand"]
 
 RUNTIMES = frozenset({"docker", "podman", "nerdctl"})
 # Where a container's own filesystem lives on the host, as far as the rules are concerned: a
@@ -61,6 +62,8 @@ _ENTRYPOINTS = {
     "docker": "docker",  # docker:cli, given the host's socket: `… docker:cli volume prune`
     "minio/mc": "mc",
     "rclone/rclone": "rclone",
+    "curlimages/curl": "curl",
+    "appropriate/curl": "curl",
 }
 # A registry host before an image's repository: a dotted name, a port or localhost.
 _REGISTRY = re.compile(r"[^/]*[.:][^/]*/|localhost/")
@@ -91,22 +94,19 @@ class Inside:
     cwd: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Mount:
-    target: str  # where the container sees it
-    source: str  # the host path, resolved when it can be
-
-
-def container_run(words: Sequence[str], cwd: str | None) -> Inside | None:
+def container_run(
+    words: Sequence[str], cwd: str | None, images: Mapping[str, Image] | None = None
+) -> Inside | None:
     """What ``docker run … IMAGE COMMAND…`` (``words``, unwrapped; ``cwd``: the host's
     working directory) runs in its container, or None when ``words`` start no container
-    or give it no command (the image's own is unknown)."""
+    or give it no command (the image's own is unknown). ``images``: those the line built
+    from a Dockerfile it wrote, by name: what they run is known."""
     if not words or basename(words[0]) not in RUNTIMES:
         return None
     args = _run_arguments(words[1:])
     if args is None:
         return None
-    mounts: list[_Mount] = []
+    mounts: list[Mount] = []
     workdir, entrypoint = "/", ""
     at = 0
     while at < len(args) and args[at].startswith("-") and args[at] != "--":
@@ -114,24 +114,43 @@ def container_run(words: Sequence[str], cwd: str | None) -> Inside | None:
         if not equals and option in _RUN_VALUES:
             value, at = (args[at + 1] if at + 1 < len(args) else ""), at + 1
         if option in ("-v", "--volume"):
-            mounts += _volume(value, cwd)
+            mounts += _volume(value)
         elif option == "--mount":
-            mounts += _mount(value, cwd)
+            mounts += _mount(value)
+        elif option == "--privileged" or option == "--device":  # the host's disks
+            mounts.append(Mount("/dev", "/dev"))
         elif option in ("-w", "--workdir"):
             workdir = value
         elif option == "--entrypoint":
             entrypoint = value
         at += 1
     image = args[at] if at < len(args) else ""
-    entrypoint = entrypoint or _ENTRYPOINTS.get(_repository(image), "")
-    command = [entrypoint] if entrypoint else []
-    command += args[at + 1 :]  # after the image
+    command = tuple(args[at + 1 :])  # after the image
+    built = images.get(image_name(image)) if images else None
+    if built is not None and not entrypoint:  # an image the line built: its ENTRYPOINT, CMD
+        run = Run(command or built.command, built.base, tuple(mounts), workdir, built.entrypoint)
+    else:
+        run = Run(command, image, tuple(mounts), workdir, (entrypoint,) if entrypoint else ())
+    return run_inside(run, cwd)
+
+
+def run_inside(run: Run, cwd: str | None) -> Inside | None:
+    """What a container runs (``run``: its command, image, mounts), its paths made the
+    host's (``cwd``: the host's working directory, for relative mounts); None when what it
+    runs is unknown (no command, and an image whose entrypoint is not known)."""
+    known = _ENTRYPOINTS.get(_repository(run.image), "")
+    command = [*(run.entrypoint or ((known,) if known else ())), *run.command]
     if not command:
         return None
+    workdir = run.workdir
     if (on_host := _entered_host(command)) is not None:
         return Inside(shlex.join(on_host), workdir)
     # The deepest mount decides; a run with 10,000 mounts is read for its first ones.
-    mounts = sorted(mounts[:_MOUNTS], key=lambda m: len(m.target), reverse=True)
+    mounts = [
+        Mount(posixpath.normpath(m.target), _resolved(m.source, cwd), m.read_only)
+        for m in run.mounts[:_MOUNTS]
+    ]
+    mounts.sort(key=lambda m: len(m.target), reverse=True)
     root, command = _chroot(command)
 
     def host(path: str, whole: bool = True) -> str:
@@ -208,25 +227,25 @@ def _run_arguments(args: Sequence[str]) -> list[str] | None:
     return rest[1:] if rest[:1] == ["run"] else None
 
 
-def _volume(value: str, cwd: str | None) -> list[_Mount]:
-    """The bind mount of ``-v SRC:DST[:OPTIONS]``; none for a named or read-only volume."""
+def _volume(value: str) -> list[Mount]:
+    """The bind mount of ``-v SRC:DST[:OPTIONS]``; none for a named volume."""
     source, _, rest = value.partition(":")
     target, _, options = rest.partition(":")
-    if not target or not _HOST_SOURCE.match(source) or _READ_ONLY & set(options.split(",")):
+    if not target or not _HOST_SOURCE.match(source):
         return []
-    return [_Mount(posixpath.normpath(target), _resolved(source, cwd))]
+    return [Mount(target, source, bool(_READ_ONLY & set(options.split(","))))]
 
 
-def _mount(value: str, cwd: str | None) -> list[_Mount]:
+def _mount(value: str) -> list[Mount]:
     """The bind mount of ``--mount type=bind,source=S,target=T[,readonly]``; none for a
-    volume, a tmpfs or a read-only bind."""
+    volume or a tmpfs."""
     fields = value.split(",")
     given = dict(f.partition("=")[::2] for f in fields)
     source = given.get("source") or given.get("src") or ""
     target = given.get("target") or given.get("destination") or given.get("dst") or ""
-    if given.get("type") != "bind" or not source or not target or _READ_ONLY & set(fields):
+    if given.get("type") != "bind" or not source or not target:
         return []
-    return [_Mount(posixpath.normpath(target), _resolved(source, cwd))]
+    return [Mount(target, source, bool(_READ_ONLY & set(fields)))]
 
 
 def _resolved(source: str, cwd: str | None) -> str:
@@ -237,7 +256,7 @@ def _resolved(source: str, cwd: str | None) -> str:
 
 
 def _host_path(
-    path: str, workdir: str, mounts: Sequence[_Mount], root: str = "/", whole: bool = True
+    path: str, workdir: str, mounts: Sequence[Mount], root: str = "/", whole: bool = True
 ) -> str:
     """The host path of ``path`` as the container sees it (under ``root`` when it was
     chrooted there): under a writable bind mount, the mounted host folder's; else in the
@@ -254,12 +273,16 @@ def _host_path(
     for mount in mounts:
         if mount.target == "/" or seen == mount.target or seen.startswith(mount.target + "/"):
             rest = seen[len(mount.target.rstrip("/")) :]
-            return (mount.source.rstrip("/") + rest) or "/"
+            mapped = (mount.source.rstrip("/") + rest) or "/"
+            # Read-only, it is read, not changed: the host's own path only for a secret.
+            if not mount.read_only or is_credential(mapped):
+                return mapped
     # A folder that holds a mount (`/`, `/*` over `-v $HOME:/data`): what is done to all of
     # it is done to the mounted host folder, the one that matters most if it holds several.
     folder, _, last = seen.rpartition("/")
     folder = (folder if _EVERY_NAME.fullmatch(last) else seen).rstrip("/") + "/"
-    held = [m.source for m in mounts if m.target.startswith(folder)] if whole else []
+    held = [m.source for m in mounts if m.target.startswith(folder) and not m.read_only]
+    held = held if whole else []
     if held:
         return max(held, key=lambda source: vital(resolve(source, None)) is not None)
     return _CONTAINER_ROOT + seen.rstrip("/")

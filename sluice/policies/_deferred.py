@@ -18,7 +18,9 @@ Everything here is linear in the size of what the line wrote.
 from __future__ import annotations
 
 import json
+import plistlib
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 
 from sluice.policies._line import PACKAGE_MANAGERS
@@ -49,7 +51,8 @@ _COMMAND_LINE = re.compile(
     r"^\s*(?:-\s+)?(?:(?:ExecStart(?:Pre|Post)?|ExecStop|run|script|cmd|cmds|commands?)"
     r"\s*[:=]\s*[|>]?\s*)?(.+?)\s*$"
 )
-_PLIST_STRING = re.compile(r"<string>([^<]*)</string>")
+# tox's substitutions that name a place: {env:HOME}, {env:X:default}, {homedir}, {toxinidir}.
+_TOX_PLACES = re.compile(r"\{(?:env:(\w+)(?::[^}]*)?|(homedir)|(toxinidir|tox_root))\}")
 
 
 def deferred_lines(
@@ -74,13 +77,36 @@ def deferred_lines(
         return []
     files = [text for path, text in written.items() if any(n in path for n in runs[0])]
     if name == "launchctl":
-        return [" ".join(_PLIST_STRING.findall(text)) for text in files]
-    return [
+        return [line for line in map(_plist_program, files) if line]
+    lines = [
         found[1]
         for text in files  # (a printf piped into tee leaves its `\n` escapes as written)
         for found in map(_COMMAND_LINE.match, text.replace("\\n", "\n").splitlines())
         if found and found[1] and not found[1].startswith(("#", "["))
     ]
+    return [_TOX_PLACES.sub(_tox_place, line) for line in lines] if name == "tox" else lines
+
+
+def _tox_place(found: re.Match[str]) -> str:
+    """What a tox substitution of a place stands for, in the shell's own spelling."""
+    variable, home, _ = found.groups()
+    return f"${variable}" if variable else "~" if home else "."
+
+
+def _plist_program(text: str) -> str:
+    """The command line a launchd job runs: its ``ProgramArguments``, or its ``Program``
+    (``""`` when the plist cannot be read or names none)."""
+    try:
+        job = plistlib.loads(text.strip().encode())
+    except (plistlib.InvalidFileException, ValueError, TypeError, AttributeError):
+        return ""  # (entity declarations are refused: no expansion to be stalled by)
+    if not isinstance(job, dict):
+        return ""
+    argv = job.get("ProgramArguments")
+    if isinstance(argv, list) and all(isinstance(word, str) for word in argv) and argv:
+        return shlex.join(argv)
+    program = job.get("Program")
+    return shlex.quote(program) if isinstance(program, str) else ""
 
 
 def deferred_code(words: Sequence[str], written: Mapping[str, str]) -> list[str]:

@@ -15,7 +15,7 @@ from sluice.policies._functions import definitions
 from sluice.policies._line import own_code
 from sluice.policies._shell import basename, with_next
 
-__all__ = ["floods", "forks_forever"]
+__all__ = ["floods", "forks_forever", "forks_itself"]
 
 # What any fork bomb below needs: a function's `()` or keyword, a loop, a script's own name.
 _MAY_FORK = re.compile(r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0|\$\{?0|BASH_SOURCE|\bfor\b")
@@ -48,11 +48,20 @@ def forks_forever(line: str) -> bool:
     found = [(d.name, d.body, d.end) for d in definitions(line)]
     found += [(f["name"], f["body"], f.end()) for f in _FISH.finditer(line)]
     for name, body, end in found:
-        call = re.compile(_BOUNDARY + re.escape(name) + _END)
-        calls_itself_twice = len(call.findall(body)) >= 2
-        if calls_itself_twice and _FORKS.search(body) and call.search(line, end):
+        if forks_itself(name, body) and _call(name).search(line, end):
             return True
     return False
+
+
+def forks_itself(name: str, body: str) -> bool:
+    """Whether function ``name``, whose body is ``body``, starts itself twice, at least once
+    in the background or through a pipe: a fork bomb once called (wherever it was defined:
+    in the line, or in a file the line sources)."""
+    return len(_call(name).findall(body)) >= 2 and _FORKS.search(body) is not None
+
+
+def _call(name: str) -> re.Pattern[str]:
+    return re.compile(_BOUNDARY + re.escape(name) + _END)
 
 
 def floods(words: Sequence[str], producer: Sequence[str]) -> bool:

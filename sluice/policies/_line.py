@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._archives import UNPACKERS, unpacked, unpacked_into
+from sluice.policies._container_files import Image, built_image
 from sluice.policies._exfil import Pipeline
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
@@ -20,6 +21,7 @@ from sluice.policies._shell import (
     Command,
     base64_output,
     basename,
+    parse,
     printf_output,
     program,
     short_option,
@@ -152,6 +154,7 @@ class LineState:
         # Commands defined for a tool's subcommand: git's shell aliases (`git config
         # alias.x '!…'`), package scripts (`npm pkg set scripts.x=…`); by "git x", "npm x".
         self.scripts: dict[str, str] = {}
+        self.images: dict[str, Image] = {}  # built from a Dockerfile the line wrote, by name
         self.printed: list[str] = []  # what echo, printf and cat <<EOF printed, the last few
         if caller is not None:
             self._go_on(caller)
@@ -161,7 +164,7 @@ class LineState:
     def _go_on(self, caller: LineState) -> None:
         """Take over what ``caller`` set up so far (the functions' bodies read globals)."""
         self.functions, self.aliases = dict(caller.functions), dict(caller.aliases)
-        self.scripts = dict(caller.scripts)
+        self.scripts, self.images = dict(caller.scripts), dict(caller.images)
         self.loops, self.names_in = dict(caller.loops), dict(caller.names_in)
         self.written, self.branch = dict(caller.written), caller.branch
         self.downloaded, self.unpacked = set(caller.downloaded), set(caller.unpacked)
@@ -184,6 +187,16 @@ class LineState:
         if (script := self._script(words)) is not None:
             return script
         return None
+
+    def sourced(self, text: str) -> None:
+        """A file the line sources (``. ./f.sh``, ``source ~/.bash_aliases``) runs in the
+        line's own shell: the functions and aliases it defines are the rest of the line's."""
+        if "(" in text or "function" in text:
+            self.functions.update((f.name, f.body) for f in definitions(text))
+        if "alias" in text:
+            for command in parse(text):
+                if command.words[:1] == ("alias",) and len(self.aliases) < _VARIABLES:
+                    self.aliases.update(aliases(command.words))
 
     def _script(self, words: Sequence[str]) -> str | None:
         """What ``git NAME`` or ``npm run NAME`` (``pnpm``, ``yarn``, ``bun``) runs when the
@@ -338,6 +351,10 @@ class LineState:
         name, args = basename(words[0]), words[1:]
         if name == "alias" and len(self.aliases) < _VARIABLES:
             self.aliases.update(aliases(words))
+        # docker build -t NAME . of a Dockerfile the line wrote
+        builds = "build" in args or "bud" in args
+        if builds and (built := built_image(words, self.written)) and len(self.images) < _VARIABLES:
+            self.images[built[0]] = built[1]
         defines = name == "git" or name in PACKAGE_MANAGERS
         if defines and len(self.scripts) < _VARIABLES and (found := _script_defined(name, args)):
             self.scripts[found[0]] = found[1]

@@ -339,6 +339,7 @@ def recipe_lines(makefile: str, goals: Sequence[str] = ()) -> list[str]:
     wanted = list(goals) or [t for t in recipes if not t.startswith(".")][:1]
     if not wanted or any(goal not in recipes for goal in wanted):
         return [found[1].replace("$$", "$") for found in _RECIPE.finditer(makefile)]
+    default = next((t for t in recipes if not t.startswith(".")), "")
     lines: list[str] = []
     seen: set[str] = set()
     while wanted:
@@ -348,5 +349,29 @@ def recipe_lines(makefile: str, goals: Sequence[str] = ()) -> list[str]:
         seen.add(target)
         needs, recipe = recipes[target]
         wanted += needs
-        lines += [found[1].replace("$$", "$") for found in _RECIPE.finditer(recipe)]
+        own = [found[1].replace("$$", "$") for found in _RECIPE.finditer(recipe)]
+        lines += _recursion(own, target, target == default)
     return lines
+
+
+# make run again from a recipe (`$(MAKE)`, `${MAKE}`, `make`), with its options and goals.
+_MAKE_AGAIN = re.compile(r"(?:\$[({]MAKE[)}]|(?<![\w./-])g?make(?![\w.-]))((?:[ \t]+[^\s;&|()]+)*)")
+
+
+def _recursion(lines: list[str], target: str, default: bool) -> list[str]:
+    """A recipe's ``lines``; when they make ``target`` again (by name, or with no goal if it
+    is the ``default``, in the same folder and file), read as a function that calls itself:
+    ``all: ; $(MAKE) & $(MAKE)`` starts itself twice, a fork bomb."""
+    name = "_make_" + re.sub(r"\W", "_", target)
+
+    def again(found: re.Match[str]) -> str:
+        args = found[1].split()
+        if any(a.startswith(("-C", "-f", "--directory", "--file")) for a in args):
+            return found[0]  # another folder's or file's targets
+        goals = [a for a in args if not a.startswith("-") and "=" not in a]
+        return name if goals == [target] or (default and not goals) else found[0]
+
+    body = [_MAKE_AGAIN.sub(again, line) for line in lines]
+    if body == lines:
+        return lines
+    return [f"{name}() {{ {'; '.join(body)}; }}; {name}"]

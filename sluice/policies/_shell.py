@@ -405,16 +405,19 @@ def printf_output(args: Sequence[str]) -> str:
 
 
 def _here_documents(text: str, pos: int, delimiters: list[str]) -> tuple[str, int]:
-    """The text of the here-documents starting at ``pos``, and where the line after the
-    last one's delimiter starts (the end of ``text`` if a delimiter is missing)."""
-    start = pos
+    """The text of the here-documents starting at ``pos``, without their delimiter lines
+    (what the commands read), and where the line after the last one's delimiter starts (the
+    end of ``text`` if a delimiter is missing)."""
+    bodies = []
     for delimiter in delimiters:
         end = re.compile(r"^\t*" + re.escape(delimiter) + r"[ \t]*$", re.MULTILINE)
         found = end.search(text, pos)
         if found is None:
-            return text[start:], len(text)
+            bodies.append(text[pos:])
+            return "".join(bodies), len(text)
+        bodies.append(text[pos : found.start()])
         pos = found.end() + 1
-    return text[start:pos], pos
+    return "".join(bodies), pos
 
 
 def program(words: Sequence[str]) -> str:

@@ -101,7 +101,7 @@ def test_program(words: tuple[str, ...], name: str) -> None:
 def test_here_documents_are_read_apart() -> None:
     (psql, ls) = [c for c in parse("psql <<'SQL' db\nDROP TABLE t;\nSQL\nls") if c.words]
     assert psql.words == ("psql", "db")
-    assert psql.heredoc == "DROP TABLE t;\nSQL\n"
+    assert psql.heredoc == "DROP TABLE t;\n"  # what psql reads: no delimiter line
     assert ls.words == ("ls",)
 
 
