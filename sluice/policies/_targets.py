@@ -44,9 +44,10 @@ _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]|(?:%SystemDrive%|\$env:SystemDrive)
 # `%USERPROFILE%\AppData`, `$env:USERPROFILE\*`, `.\build`, `~\*`; not `$HOME\"`, where
 # the backslash escapes a quote.
 _WINDOWS_PATH = re.compile(
-    r"(?<![^\s\"'=(@])(?:(?:[A-Za-z]:|%\w+%|\$env:\w+|\.{1,2})\\(?!\")"
-    # (not printf's escapes after the home folder: `printf 'rm -rf ~\n'` names no folder)
-    r"|(?:\$\{?HOME\}?|~)\\(?!\"|[ntr](?:[\s\"';|&\\]|$)))[^\s\"';|&<>()]*"
+    # (not printf's escapes after a drive or the home folder: `printf 'rm -rf ~\n'`, a YAML
+    # key `printf 'a:\n  b: 1'`, name no folder)
+    r"(?<![^\s\"'=(@])(?:[A-Za-z]:|%\w+%|\$env:\w+|\.{1,2}|\$\{?HOME\}?|~)"
+    r"\\(?!\"|[ntr](?:[\s\"';|&\\]|$))[^\s\"';|&<>()]*"
     r"|(?<![^\s\"'=(@])[A-Za-z]:\\(?=\")"  # a drive's root before a quote: cmd /c "rd /s /q C:\"
 )
 _DRIVE_LETTER = re.compile(r"[A-Za-z]")  # a Windows drive, as WSL and Git Bash mount it

@@ -92,6 +92,11 @@ HOST = (
             '    volumes: ["./tmp-data:/h"]\\n\' > compose.yaml && docker compose up',
             None,
         ),
+        (  # a one-letter key before printf's \n is no Windows drive (`w:\n` is not `w:/n`)
+            "printf 'services:\\n  w:\\n    image: alpine\\n    command: rm -rf /h/*\\n"
+            '    volumes: ["~/:/h"]\\n\' > compose.yaml && docker compose up',
+            "wipe_root_or_home",
+        ),
         (
             "printf 'services:\\n  db:\\n    image: postgres:16\\n' > compose.yaml"
             " && docker compose run db psql -h db -c 'DROP TABLE users'",
