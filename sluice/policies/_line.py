@@ -13,15 +13,17 @@ from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._archives import UNPACKERS, unpacked, unpacked_into
 from sluice.policies._container_files import Image, built_image
 from sluice.policies._exfil import Pipeline
+from sluice.policies._filters import filtered
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._shell import (
     TEXT_PROGRAMS,
     Command,
-    base64_output,
     basename,
+    echo_output,
     parse,
+    printf_arguments,
     printf_output,
     program,
     short_option,
@@ -36,6 +38,7 @@ from sluice.policies._wrappers import (
     STDIN,
     cloned_into,
     cmdlet_argument,
+    here_string,
     is_wrapper,
     operands,
     read_variables,
@@ -77,6 +80,7 @@ INTERPRETER = re.compile(
 )
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
+_FILTERS = 8  # the last commands of a pipe read for the text they filter
 # An awk program that picks some lines: a pattern (`/re/`), a field compared (`$3=="Evicted"`)
 # or an `if` before what it prints; `NR>1` alone (the header skipped) picks every line.
 _AWK_PICKS = r"\|\s*awk\b[^|;&'\"]*['\"](?:\s*/|[^'\"{]*\$\w+\s*(?:[=!]=|!?~)|\s*\{\s*if\b)"
@@ -330,6 +334,8 @@ class LineState:
     def follow(self, command: Command) -> None:
         cwd = self.cwd
         self.cwd = working_directory(command, cwd)
+        if self.cwd != cwd and cwd is not None and len(self.loops) < _VARIABLES:
+            self.loops["OLDPWD"] = [cwd]  # cd /tmp && rm -rf "$OLDPWD"/..: where it was
         if self.links and self.cwd is not None and self.cwd != cwd:  # cd /tmp/h: into the target
             self.cwd = self._into_link(self.cwd, cwd)
         self.pipe.append(command)
@@ -365,9 +371,9 @@ class LineState:
         text = path = ""
         cmdlet = name.lower() if "-" in name or len(name) == 2 else ""  # Set-Content, sc
         if name == "printf":
-            text = printf_output(operands(args))  # printf 'put %s\n' ~/.ssh/id_rsa > batch
+            text = printf_output(printf_arguments(args))  # printf 'put %s\n' ~/.ssh/id_rsa > b
         elif name == "echo":
-            text = " ".join(operands(args))
+            text = echo_output(args)
         elif name in ("cat", "tee") and command.heredoc:
             text = command.heredoc
         elif name == "tee" and command.after == "|" and len(self.pipe) > 1:
@@ -557,11 +563,18 @@ def read_files(command: Command, words: Sequence[str]) -> list[str]:
 
 
 def decoded(pipe: Sequence[Command]) -> str | None:
-    """The script a pipe decodes from base64 (``echo … | base64 -d``), if it does."""
-    if len(pipe) < 2:
-        return None
-    decoder, _ = unwrap(pipe[-1].words)
-    return base64_output(decoder, "".join(printed(pipe[-2])))
+    """The script a pipe decodes or rewrites from a text it prints (``echo … | base64 -d``,
+    ``rev <<< '~ fr- mr'``, ``… | tr m r``, ``… | xxd -r -p``), if it does."""
+    text: str | None = None
+    changed = False
+    for command in pipe[-_FILTERS:]:
+        if given := printed(command):  # a text printed anew: what it is given is not
+            text, changed = " ".join(given), False
+            continue
+        words, _ = unwrap(command.words)
+        text = filtered(words, text if text is not None else here_string(command.words))
+        changed = text is not None
+    return text if changed else None
 
 
 def _switched_branch(args: Sequence[str]) -> str | None:
@@ -623,9 +636,12 @@ def printed(producer: Command | None) -> list[str]:
     if producer is None:
         return []
     words, _ = unwrap(producer.words)
-    if words and basename(words[0]) == "printf" and len(given := operands(words[1:])) > 1:
+    name = basename(words[0]) if words else ""
+    if name == "printf" and (given := printf_arguments(words[1:])):
         return [printf_output(given)]  # its format filled: printf %s ZHJvcA== | base64 -d
-    if words and basename(words[0]) in ("echo", "printf", "Write-Output"):
+    if name == "echo":
+        return [echo_output(words[1:])]  # all it prints: echo rm -rf ~ | sh
+    if name == "Write-Output":
         return operands(words[1:])
     if len(words) == 1 and any(c.isspace() for c in words[0]):
         return list(words)  # a string alone: PowerShell prints it ('DROP TABLE t;' | psql)

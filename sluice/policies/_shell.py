@@ -47,6 +47,7 @@ _TOKEN = re.compile(
     r"|(?P<operator>\|\||&&|<\(|\$\(|[;&|\n()`])"
     r"|(?P<input>(?<!<)[0-9]*<(?![<(&]))"
     r'|"(?P<double>(?:[^"\\]|\\.)*)"|' + r"'(?P<single>[^']*)'"
+    r"|\$'(?P<ansi>(?:[^'\\]|\\.)*)'"  # ANSI-C quoting: $'\x72m' is rm
     r"|(?P<blank>[ \t\r]+|\\\n)"
     r"|(?P<comment>(?<![^\s;&|()])#[^\n]*)"  # a word that starts with `#`: to the line's end
     r"|(?P<text>\\.|[^\s;&|()`\"'\\<>$]+|.)",
@@ -59,7 +60,8 @@ _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
 # Programs that run the command in their arguments, and how many operands of their own come
 # before it.
 _PREFIXES = {
-    **dict.fromkeys(("sudo", "doas", "env", "command", "exec", "nohup", "time", "nice"), 0),
+    **dict.fromkeys(("sudo", "doas", "pkexec", "env", "command", "exec", "nohup", "time"), 0),
+    "nice": 0,
     "xargs": 0,
     "timeout": 1,  # its duration comes first
 }
@@ -252,6 +254,9 @@ def parse(
             elif kind == "single":
                 value = token.group(kind)
                 quoting = quoting or "'"
+            elif kind == "ansi":
+                value = _PRINTF_ESCAPE.sub(_escaped, token.group(kind))
+                quoting = quoting or "'"
             elif value[0] == "\\":
                 value = value[1:]
             word = word or []
@@ -341,9 +346,9 @@ def _output(words: list[str]) -> str | None:
     if "&&" in args:
         return None
     if name == "echo":
-        text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))
+        text = echo_output(args)
     elif name == "printf" and args:
-        text = printf_output(args)
+        text = printf_output(printf_arguments(args))
     elif name == "pwd" and not args:
         text = "."
     elif (
@@ -379,12 +384,41 @@ _CONVERSION = re.compile(r"%[-+ #0-9.]*[sbqdi]")
 _PRINTF_VALUES = 64  # a printf given 10,000 values is read for its first ones
 
 
-_PRINTF_ESCAPE = re.compile(r"\\([nt\\])")
-_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
+# The escapes printf's format, `echo -e` and `$'…'` print as what they stand for: a line end,
+# a tab, a backslash, a quote, a byte in hexadecimal (\x72) or octal (\162, echo's \0162).
+_PRINTF_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|0?[0-7]{1,3}|[nt\\'\"])")
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "'": "'", '"': '"'}
+_ECHO_OPTION = re.compile(r"-[neE]+")
 
 
 def _escaped(found: re.Match[str]) -> str:
-    return _ESCAPES[found[1]]
+    code = found[1]
+    if code[0] == "x":
+        return chr(int(code[1:], 16))
+    if code[0] in "01234567":
+        return chr(int(code, 8) % 256)
+    return _ESCAPES[code]
+
+
+def echo_output(args: Sequence[str]) -> str:
+    """What ``echo ARGS`` prints: its own options (``-n``, ``-e``, ``-E``, before any other
+    word) are not printed, every other word is (``echo rm -rf ~`` prints ``rm -rf ~``); with
+    ``-e``, its escapes are what they stand for."""
+    at, escapes = 0, False
+    while at < len(args) and _ECHO_OPTION.fullmatch(args[at]):
+        escapes = args[at].rfind("e") > args[at].rfind("E")
+        at += 1
+    text = " ".join(args[at:])
+    return _PRINTF_ESCAPE.sub(_escaped, text) if escapes else text
+
+
+def printf_arguments(args: Sequence[str]) -> list[str]:
+    """``printf``'s format and values (``args``: its arguments), without its own ``-v NAME``
+    and ``--``: ``printf '%s ' rm -rf ~`` formats ``rm``, ``-rf`` and ``~``."""
+    at = 0
+    while at < len(args) and args[at] in ("-v", "--"):
+        at += 2 if args[at] == "-v" else 1
+    return list(args[at:])
 
 
 def printf_output(args: Sequence[str]) -> str:

@@ -47,6 +47,7 @@ POWERSHELLS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "sudo": (frozenset(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]), 0),
     "doas": (frozenset({"-u", "-C"}), 0),
+    "pkexec": (frozenset({"--user"}), 0),  # polkit's sudo
     "env": (frozenset({"-u", "-C", "--unset", "--chdir"}), 0),
     "nohup": (frozenset(), 0),
     "time": (frozenset({"-f", "-o"}), 0),

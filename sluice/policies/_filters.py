@@ -1,0 +1,80 @@
+"""What the text filters of a pipe print for a known text, so that a script a pipe spells
+out and feeds to a shell is read as that script (``echo '~ fr- mr' | rev | sh``): ``base64
+-d``, ``rev``, ``tr`` (ranges, classes, ``-d``: ROT13 is ``tr 'A-Za-z' 'N-ZA-Mn-za-m'``),
+``xxd -r -p``. Each takes time linear in the text.
+"""
+
+from __future__ import annotations
+
+import binascii
+from collections.abc import Sequence
+
+from sluice.policies._shell import base64_output, program
+
+__all__ = ["filtered"]
+
+_CLASSES = {
+    "[:lower:]": "a-z",
+    "[:upper:]": "A-Z",
+    "[:digit:]": "0-9",
+    "[:alpha:]": "A-Za-z",
+    "[:alnum:]": "A-Za-z0-9",
+    "[:space:]": " \t\n",
+}
+_SET_LIMIT = 512  # a set spelt with huge ranges is not read
+
+
+def filtered(words: Sequence[str], text: str) -> str | None:
+    """What the filter ``words`` (unwrapped) prints when given ``text``; None when it is no
+    filter read here, or its output is no text."""
+    name = program(words)
+    if name == "base64":
+        return base64_output(words, text)
+    args = [w for w in words[1:] if w != "--"]
+    if "<<<" in args:  # its input, not an argument: rev <<< '~ fr- mr'
+        at = args.index("<<<")
+        del args[at : at + 2]
+    if name == "rev" and not args:
+        return "\n".join(line[::-1] for line in text.split("\n"))
+    if name == "tr":
+        return _translated(args, text)
+    if name == "xxd" and "-r" in args and "-p" in args:
+        try:
+            return binascii.unhexlify("".join(text.split())).decode()
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return None
+    return None
+
+
+def _translated(args: list[str], text: str) -> str | None:
+    """What ``tr SET1 SET2`` or ``tr -d SET`` prints for ``text``."""
+    if args[:1] == ["-d"] and len(args) == 2:
+        dropped = _set(args[1])
+        return None if dropped is None else text.translate({ord(c): None for c in dropped})
+    if len(args) != 2 or args[0].startswith("-"):
+        return None
+    source, target = _set(args[0]), _set(args[1])
+    if not source or not target:
+        return None
+    target += target[-1] * (len(source) - len(target))  # the last one repeated, as tr does
+    return text.translate({ord(a): b for a, b in zip(source, target, strict=False)})
+
+
+def _set(spelt: str) -> str | None:
+    """The characters of a ``tr`` set, its ranges and classes spelt out; None past
+    :data:`_SET_LIMIT` of them."""
+    for name, chars in _CLASSES.items():
+        spelt = spelt.replace(name, chars)
+    spelt = spelt.replace("\\n", "\n").replace("\\t", "\t")
+    out: list[str] = []
+    size = at = 0
+    while at < len(spelt):
+        first, last = spelt[at], spelt[at + 2] if at + 2 < len(spelt) else ""
+        ranged = last and spelt[at + 1] == "-" and first <= last
+        step = ord(last) - ord(first) + 1 if ranged else 1
+        size += step
+        if size > _SET_LIMIT:
+            return None
+        out.append("".join(map(chr, range(ord(first), ord(last) + 1))) if ranged else first)
+        at += 3 if ranged else 1
+    return "".join(out)
