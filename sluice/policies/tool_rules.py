@@ -59,25 +59,28 @@ PowerShell's constructs as bash's (``$env:NAME = v`` as an export, ``$t = cmd`` 
 ``Remove-Item -Recurse``; ``Select-String`` and ``findstr`` narrow a listing as grep does):
 split into simple commands (``;``, ``&&``, pipes, subshells, ``$(…)``; input read from a
 process substitution, ``cmd < <(…)``, flowing in as a pipe's would), seen through wrappers
-(``sudo``, ``env``, ``timeout``, ``nohup``, ``runuser``, ``setsid``, ``nsenter``, launchers
-of a bundled tool (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s kubectl``,
-``minikube kubectl --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and PowerShell's
-``ForEach-Object``, ``command``, ``\\rm``, ``/bin/rm``; a shell's script a feeder runs for
-each item, ``xargs -I{} sh -c 'rm -rf "{}"'`` (fed by a pipe or a here-string); a string
-alone or ``Write-Output`` printing into a pipe as ``echo`` does), through what the line
-defines (a function's body run by its call, the call's arguments for ``$1``, ``$@``:
-``cleanup() { rm -rf "$1"; }; cleanup ~``; an alias's words; a variable holding the program,
-split at blanks or at ``IFS``: ``R="rm -rf"; $R ~``), what a substitution or a pipe decodes
-(``mysql -e "$(echo RFJPUCBUQUJMRSB0 | base64 -d)"``), into the command lines they run
-(``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'`` and ``ssh host cmd …``, a virtual
-machine's or another system's shell as ssh's (``colima ssh --``, ``limactl shell NAME``,
-``multipass exec NAME --``, ``wsl``, ``podman machine ssh``, ``minikube ssh``, ``lxc exec``,
-``orb``, ``gcloud compute ssh --command``, ``kubectl debug node/N --`` with the node's files
-at ``/host``), here-documents fed to a shell (``cat <<EOF | sh`` too), ``echo … | sh``, a
-script written then run, the command a container runs: ``docker run``, ``podman run``, its
-writable bind mounts read as the host folders they are (a read-only one for the secrets read
-through it; ``--privileged`` gives it the host's disks), its other paths as its own; a
-tool's official image runs the tool, its entrypoint: ``docker run hashicorp/terraform
+(``sudo``, ``doas``, ``pkexec``, ``env``, ``timeout``, ``nohup``, ``runuser``, ``setsid``,
+``nsenter``, launchers of a bundled tool (``microk8s kubectl`` or snap's
+``microk8s.kubectl``, ``k3s kubectl``, ``minikube kubectl --``, ``atmos terraform``),
+``xargs``, GNU ``parallel`` and PowerShell's ``ForEach-Object``, ``command``, ``\\rm``,
+``/bin/rm``; a shell's script a feeder runs for each item, ``xargs -I{} sh -c 'rm -rf
+"{}"'`` (fed by a pipe or a here-string); a string alone or ``Write-Output`` printing into a
+pipe as ``echo`` does), through what the line defines (a function's body run by its call,
+the call's arguments for ``$1``, ``$@``: ``cleanup() { rm -rf "$1"; }; cleanup ~``; an
+alias's words; a variable holding the program, split at blanks or at ``IFS``: ``R="rm -rf";
+$R ~``; ``$OLDPWD``, where it was before its last ``cd``), ANSI-C quoting as the text it
+spells (``$'\\x72\\x6d'``), all that ``echo`` and ``printf`` print (``-rf`` is no option of
+theirs), what a substitution or a pipe decodes or spells out (``mysql -e "$(echo
+RFJPUCBUQUJMRSB0 | base64 -d)"``, ``… | rev | sh``, ``tr``, ``xxd -r -p``), into the command
+lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'`` and ``ssh host cmd …``,
+a virtual machine's or another system's shell as ssh's (``colima ssh --``, ``limactl shell
+NAME``, ``multipass exec NAME --``, ``wsl``, ``podman machine ssh``, ``minikube ssh``, ``lxc
+exec``, ``orb``, ``gcloud compute ssh --command``, ``kubectl debug node/N --`` with the
+node's files at ``/host``), here-documents fed to a shell (``cat <<EOF | sh`` too), ``echo …
+| sh``, a script written then run, the command a container runs: ``docker run``, ``podman
+run``, its writable bind mounts read as the host folders they are (a read-only one for the
+secrets read through it; ``--privileged`` gives it the host's disks), its other paths as its
+own; a tool's official image runs the tool, its entrypoint: ``docker run hashicorp/terraform
 destroy``; an image built from a Dockerfile the line wrote runs its ``ENTRYPOINT`` and
 ``CMD``; the containers of a Kubernetes manifest ``kubectl apply -f`` reads (``hostPath``
 volumes mounted) and of a Compose file ``docker compose up`` reads; what a program runs from
