@@ -70,6 +70,12 @@ from sluice.policies._line import (
     script_run,
     shell_script,
 )
+from sluice.policies._project_files import (
+    command_lines,
+    embedded_scripts,
+    language,
+    project_files,
+)
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
 from sluice.policies._shell import Command, basename, parse
@@ -160,6 +166,7 @@ _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to)
 _CREDENTIALS = "Writes to a credential file (SSH keys, cloud or cluster credentials, passwords)"
 _DEPTH = 3  # how deep a one-liner's shell commands are read again
 _FED = 8  # the items a feeder gives a shell's script that are read, at most
+_EXPANSIONS = 4  # how many times a command's variables are replaced by their values, at most
 # How much of what calls of functions and aliases run is read per tool call, in characters:
 # each call is its body read again, so a function calling itself many times would otherwise
 # be read a number of times that grows as a power of its length. A fixed part, and a
@@ -395,9 +402,15 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)
 
     def command(
-        self, command: Command, state: LineState, depth: int, piped_on: bool = False
+        self,
+        command: Command,
+        state: LineState,
+        depth: int,
+        piped_on: bool = False,
+        expansions: int = 0,
     ) -> None:
-        """Judge one simple command of a line (``piped_on``: its output goes to the next)."""
+        """Judge one simple command of a line (``piped_on``: its output goes to the next;
+        ``expansions``: how many times its variables were replaced by their values)."""
         words, fed = unwrap(command.words)
         cwd, producer = state.cwd, state.pipe[-1] if state.pipe else None
         if exfiltrated := state.pipeline.add(command, producer, cwd):
@@ -421,8 +434,10 @@ class _Rules:
             values = listed(feeders) if feeders else here_string(command.words).split()
             for line in each.run(values[:_FED]):
                 self.line(line, cwd, depth + 1, state)
-        for expanded in state.expand(command):  # once: values are not expanded again
-            self.command(expanded, state, _DEPTH, piped_on)
+        # A value naming another variable is expanded in turn (`A=~; B=$A; rm -rf $B`), a
+        # few times: `PATH=/x:$PATH; echo $PATH` names itself.
+        for expanded in state.expand(command) if expansions < _EXPANSIONS else ():
+            self.command(expanded, state, _DEPTH, piped_on, expansions + 1)
         powershell = words in ([], ["-"]) and powershell_reads_input(command.words, words)
         if powershell and (text := printed(producer)):  # echo 'iex (iwr …)' | pwsh -Command -
             self.line(" ".join(text), cwd, depth + 1)
@@ -512,6 +527,14 @@ class _Rules:
             self.line("\n".join(steps), cwd, depth + 1, state)
         for setup in deferred_code(words, state.written):  # pip install . of a setup.py
             self.code("python3", setup, cwd, depth)
+        # A conftest.py under pytest, build.rs under cargo, a playbook under ansible-playbook.
+        for reader, source in project_files(words, state.written):
+            for script in embedded_scripts(reader, source):  # IPython's !cmd, Vagrant's inline:
+                self.line(script, cwd, depth + 1, state)
+            if reader:
+                self.code(language(reader), source, cwd, depth)
+            else:
+                self.line("\n".join(command_lines(source)), cwd, depth + 1, state)
         source = compiled_source(words)  # go run x.go
         if source in state.written:
             self.code(name, state.written[source], cwd, depth)
@@ -576,16 +599,19 @@ def _containers_started(
     run``'s (an image the line built from its Dockerfile included), those of a Kubernetes
     manifest ``kubectl apply -f`` reads (a here-document, what is piped in, a file the line
     wrote), a Compose file's services."""
+    if not words:
+        return []
     cwd = state.cwd
     found = [container_run(words, cwd, state.images)]
-    if words and basename(words[0]) == "kubectl" and "-f" in "".join(words):
+    given = command.heredoc or producer is not None or state.written  # a manifest to read
+    if given and basename(words[0]) == "kubectl" and "-f" in "".join(words):
         manifests = [command.heredoc, " ".join(printed(producer))]
         manifests += [producer.heredoc] if producer is not None else []
         files = dict.fromkeys(_manifest_files(words)).keys() & state.written.keys()
         manifests += [state.written[f] for f in sorted(files)]
         for text in dict.fromkeys(t for t in manifests if t):
             found += [run_inside(run, cwd) for run in pod_runs(words, text)]
-    if words and "compose" in words[0] + (words[1] if len(words) > 1 else ""):
+    if state.written and "compose" in words[0] + (words[1] if len(words) > 1 else ""):
         found += [run_inside(run, cwd) for run in compose_runs(words, state.written, state.images)]
     return [inside for inside in found if inside is not None]
 

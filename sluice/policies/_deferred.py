@@ -17,7 +17,6 @@ Everything here is linear in the size of what the line wrote.
 
 from __future__ import annotations
 
-import json
 import plistlib
 import re
 import shlex
@@ -65,13 +64,17 @@ def deferred_lines(
     name, args = basename(words[0]), list(words[1:])
     given = [a for a in args if not a.startswith("-")]
     if name == "git" and _HOOK_TRIGGERS.intersection(given[:1]):
-        return [text for path, text in written.items() if "/hooks/" in f"/{path}"]
+        return [
+            text
+            for path, text in written.items()
+            if "/hooks/" in f"/{path}" or f"/{path}".startswith("/.husky/")
+        ]
     if name in ("bash", "zsh", "sh") and any(map(_INTERACTIVE.fullmatch, args)):
         return [text for path, text in written.items() if basename(path) in _STARTUP_FILES]
     if name == "direnv" and given[:1] in (["exec"], ["allow"], ["reload"]):
         return [text for path, text in written.items() if path.endswith(".envrc")]
     if name in PACKAGE_MANAGERS and _INSTALLS.intersection(given[:1]):
-        return _lifecycle(written, scripts)
+        return _lifecycle(scripts)
     runs = _RUNNERS.get(name)
     if runs is None or (runs[1] and not runs[1].intersection(given[:2])):
         return []
@@ -121,18 +124,7 @@ def deferred_code(words: Sequence[str], written: Mapping[str, str]) -> list[str]
     return [text for path, text in written.items() if basename(path) == "setup.py"]
 
 
-def _lifecycle(written: Mapping[str, str], scripts: Mapping[str, str]) -> list[str]:
-    """The lifecycle scripts an install runs: set by ``npm pkg set``, or in a written
-    ``package.json``."""
-    found = [scripts[f"npm {stage}"] for stage in _LIFECYCLE if f"npm {stage}" in scripts]
-    for path, text in written.items():
-        if basename(path) != "package.json":
-            continue
-        try:
-            package = json.loads(text)
-        except json.JSONDecodeError:
-            continue
-        given = package.get("scripts") if isinstance(package, dict) else None
-        if isinstance(given, dict):
-            found += [v for k, v in given.items() if k in _LIFECYCLE and isinstance(v, str)]
-    return found
+def _lifecycle(scripts: Mapping[str, str]) -> list[str]:
+    """The lifecycle scripts an install runs: set by ``npm pkg set``, or in a ``package.json``
+    the line wrote."""
+    return [scripts[f"npm {stage}"] for stage in _LIFECYCLE if f"npm {stage}" in scripts]

@@ -87,11 +87,36 @@ _HOME = re.compile(
     + _HOME_VARIABLE
     + _Q
     + r"\s*\]|\bDir\.home\b"
-    r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\))"
+    r"|File\.expand_path\(\s*" + _Q + r"~/?" + _Q + r"\s*\)"
+    # The JVM's, Rust's, Elixir's and Zig's: build files run by gradle, sbt, cargo, mix, zig.
+    r"|System\.(?:getProperty\(\s*"
+    + _Q
+    + r"user\.home"
+    + _Q
+    + r"\s*\)|getenv\(\s*"
+    + _Q
+    + _HOME_VARIABLE
+    + _Q
+    + r"\s*\)|user_home!?(?:\(\))?)"
+    r"|(?:std::)?env::var(?:_os)?\(\s*\"HOME\"\s*\)(?:\.unwrap\(\)|\?)?"
+    r"|\bhome_dir\(\)(?:\.unwrap\(\))?|getEnvVarOwned\([^)]{0,40}\"HOME\"\s*\))"
 )
 _HOME_MARK = "\x01"
-# Between two words of one command given as a list or as arguments: `, `, `, [`.
-_NEXT_WORD = re.compile(r"\s*,\s*\[?\s*")
+# The home folder joined with literal parts, as one path: `Path.home() / '.aws' / 'x'`,
+# `os.path.join(home, '.ssh', 'id_rsa')` (read as the literal `'~/.aws/x'`).
+_HOME_JOINED = re.compile(
+    r"(?:os\.path\.join\(\s*\x01((?:\s*,\s*" + _Q + r"[^'\"\n]{1,80}" + _Q + r")+)\s*\)"
+    r"|\x01((?:\s*/\s*" + _Q + r"[^'\"\n]{1,80}" + _Q + r")+))"
+)
+_PART = re.compile(_Q + r"([^'\"\n]{1,80})" + _Q)
+
+
+def _joined_home(found: re.Match[str]) -> str:
+    return repr("/".join(["~", *_PART.findall(found[1] or found[2])]))
+
+
+# Between two words of one command given as a list or as arguments: `, `, `, [`, `).arg(`.
+_NEXT_WORD = re.compile(r"\s*(?:,|\)\s*\.args?\()\s*\[?\s*")  # Rust's `.arg("x")`, `.args([…])`
 # A string literal: quoted (its escapes kept, undone by `quoted_text`), or perl's `q{…}`/`qq(…)`
 # and ruby's `%q(…)`/`%(…)`/`%x{…}`, which quote with brackets.
 _LITERAL = re.compile(
@@ -108,6 +133,9 @@ _DELETES = re.compile(
     r"|\.unlink\(|\.rmdir\(|\bos\.RemoveAll\b|\bunlink\(|\bDeno\.removeSync\b|\bfs(?:\.promises)?\.rm\(|\bfsp?\.rm\(|\bFile\.(?:delete|unlink)\b"
     r"|\bDir\.(?:rmdir|delete|unlink)\b|\bDeno\.remove\b|\bunlink\b|send2trash"
     r"|" + _Q + r"rm" + _Q + r"\s*,"
+    # Rust's, Zig's, gulp's `del`, SCons' `Delete`, Gradle's `delete …`.
+    r"|\bremove_dir_all\b|\bdeleteTree(?:Absolute)?\b|\bdel(?:Sync)?\(\s*\[|\bDelete\("
+    r"|\bdelete\s+(?=System\.|file\(|project\.|\x01|" + _Q + r")"
 )
 # What lists a folder's entries (to delete each): its argument counts as everything in it.
 _LISTS = re.compile(
@@ -123,6 +151,13 @@ _SPAWNS = re.compile(
     r"|%x|\bqx|Open3|shell_exec|passthru|proc_open|\bexecFileSync|\bcheck_output|\bcall\("
     r"|\bos\.execute\b|io\.popen|exec\.Command|Bun\.spawn|\$`|Deno\.(?:run|Command)|\bsystem2?\("
     r"|\b(?:system|exec)\s+(?:qq?\b|['\"])"  # perl's `system q{…}`, `exec "…"`
+    # Build files' own: Rust's and the JVM's process builders, Gradle's `commandLine`, Groovy's
+    # and Scala's `"…".execute()`/`.!`, Elixir's `System.cmd`, Zig's `addSystemCommand`, a
+    # task runner's `c.run("…")` (invoke, fabric, nox's session), rake's `sh '…'`, Tilt's
+    # and fabric's `local("…")`, SCons' `Execute(…)`.
+    r"|Command::new|\bcommandLine\b|ProcessBuilder|getRuntime\(\)\.exec|\.execute\(\)"
+    r"|\.!!?(?!\w|=)|System\.cmd\(|addSystemCommand|\b(?:c|ctx|context|session)\.run\("
+    r"|\bsh\s*\(?\s*['\"]|\blocal\(|\bExecute\("
 )
 _NETWORK = re.compile(
     r"requests\.(?:post|put|patch|get|request)|urlopen|urllib|http\.client|httpx\.|\bfetch\("
@@ -232,7 +267,15 @@ _WRITES = re.compile(
     r"open\([^;\n]{0,400}?" + _Q + r"(?:[wa]b?\+?|>>?|r\+b?|rb\+)" + _Q + r"|>>?\s*\$ENV|write_text"
     r"|write_bytes|writeFileSync|appendFileSync|writeFile|appendFile|File\.write|IO\.write"
     r"|file_put_contents|copyfile|shutil\.copy|os\.symlink|os\.rename|os\.replace"
-    r"|File\.open\([^)]{0,400}?" + _Q + r"[wa]\+?" + _Q + r"|open\(\s*\w+\s*,\s*" + _Q + r">"
+    r"|\binto\s*\(?\s*"
+    + _Q  # Gradle's Copy task: `into "${…}/.ssh"`
+    + r"|File\.open\([^)]{0,400}?"
+    + _Q
+    + r"[wa]\+?"
+    + _Q
+    + r"|open\(\s*\w+\s*,\s*"
+    + _Q
+    + r">"
 )
 
 
@@ -282,7 +325,7 @@ def code_of(words: Sequence[str]) -> str | None:
 def read_code(code: str, backquotes_run: bool = False) -> Reading:
     """What ``code`` does, as far as its text shows. ``backquotes_run``: the language runs a
     backquoted string as a shell command (ruby, perl, php)."""
-    marked = _HOME.sub(_HOME_MARK, code)
+    marked = _HOME_JOINED.sub(_joined_home, _HOME.sub(_HOME_MARK, code))
     reading = Reading()
     deletes = _DELETES.search(marked) is not None
     literals = [(m.start(), m.end(), quoted_text(m)) for m in _LITERAL.finditer(marked)]
@@ -508,6 +551,8 @@ def _bare_vital(code: str, literals: list[tuple[int, int, str]]) -> str | None:
         if _LISTS.search(before):
             return "everything in the home folder"
         after = code[mark.end() : mark.end() + 12].lstrip(") \t")
+        if re.match(r"\.(?:ok|unwrap|expect)\(", after):  # Rust's: the call's result, handled
+            after = ""
         if re.match(r"\.(?:iterdir|glob|rglob|children|entries)\b", after):
             return "everything in the home folder"
         if _GLOB_JOINED.match(code, mark.end()):  # File.join(Dir.home, "*"), HOME + "/*"

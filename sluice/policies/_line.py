@@ -5,6 +5,7 @@ and the reading of scripts fed to a shell (``curl … | sh``, ``echo … | base6
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -334,7 +335,8 @@ class LineState:
     def follow(self, command: Command) -> None:
         cwd = self.cwd
         self.cwd = working_directory(command, cwd)
-        if self.cwd != cwd and cwd is not None and len(self.loops) < _VARIABLES:
+        moved = self.cwd != cwd and len(self.loops) < _VARIABLES
+        if moved and cwd is not None and "$" not in cwd:  # (a value naming itself would recur)
             self.loops["OLDPWD"] = [cwd]  # cd /tmp && rm -rf "$OLDPWD"/..: where it was
         if self.links and self.cwd is not None and self.cwd != cwd:  # cd /tmp/h: into the target
             self.cwd = self._into_link(self.cwd, cwd)
@@ -392,6 +394,10 @@ class LineState:
         for target in (t.removeprefix("./") for t in targets):
             if text and len(self.written) < _VARIABLES:  # `>>` adds to what is there
                 self.written[target] = (self.written.get(target, "") + "\n" + text)[-_SCRIPT:]
+            if text and basename(target) == "package.json":  # npm run NAME runs its scripts
+                self.scripts.update(
+                    list(package_scripts(self.written[target]).items())[:_VARIABLES]
+                )
             if saves and target != "/dev/null":
                 self.downloaded.add(target)
         if name in FETCHERS:
@@ -843,3 +849,15 @@ def own_code(line: str) -> str:
             pieces += (line[kept : token.start()], "''")
             kept = token.end()
     return "".join(pieces) + line[kept:] if pieces else line
+
+
+def package_scripts(package: str) -> dict[str, str]:
+    """The scripts of a ``package.json`` (its text), as ``npm NAME`` runs them."""
+    try:
+        found = json.loads(package)
+    except json.JSONDecodeError:
+        return {}
+    scripts = found.get("scripts") if isinstance(found, dict) else None
+    if not isinstance(scripts, dict):
+        return {}
+    return {f"npm {k}": v for k, v in scripts.items() if isinstance(v, str)}

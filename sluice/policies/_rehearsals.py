@@ -17,7 +17,7 @@ from sluice.policies._wrappers import operands
 __all__ = ["REHEARSING_TOO", "rehearses"]
 
 REHEARSING_TOO = frozenset({"rsync", "Remove-Item", "remove-item", "ri", "rmdir", "rd", "del"})
-REHEARSING_TOO |= {"make", "gmake", "just"}
+REHEARSING_TOO |= {"make", "gmake", "just", "task"}
 """Programs with a dry run that destroy paths or run the recipes the rules read; the others
 a rule judges are infrastructure tools
 (:func:`sluice.policies._infra.may_destroy_infrastructure`)."""
@@ -46,6 +46,13 @@ _DRY_FLAGS = frozenset(
     {"--dry-run", "--dryrun", "--dry_run", "--preview-only", "--what-if", "--server-dry-run"}
     | {"--just-print", "--recon"}  # make's names for its -n
 )
+# Options that make a task runner list or show its recipes, running none.
+_LISTS = {
+    "just": {"--list", "-l", "--summary", "--show", "-s", "--dump", "--evaluate", "--fmt"},
+    "task": {"--list", "-l", "--list-all", "-a", "--summary", "--dry", "-n", "--status"},
+    "make": {"-p", "--print-data-base", "-q", "--question"},
+    "gmake": {"-p", "--print-data-base", "-q", "--question"},
+}
 _NOT_DRY = frozenset({"none", "false", "0", "no"})  # kubectl --dry-run=none acts
 # Programs that act on files directly: no flag of theirs makes them rehearse.
 _ACT_DIRECTLY = frozenset(
@@ -65,7 +72,9 @@ def rehearses(words: Sequence[str]) -> bool:
     args = list(words[1:])
     if "--" in args:
         args = args[: args.index("--")]
-    return _asks_help(name, args) or _dry_run(name, args)
+    return (
+        _asks_help(name, args) or _dry_run(name, args) or bool(_LISTS.get(name, set()) & set(args))
+    )
 
 
 def _asks_help(name: str, args: list[str]) -> bool:

@@ -254,7 +254,8 @@ def _ssh_options(args: Sequence[str]) -> list[str]:
 
 def _git_programs(args: Sequence[str]) -> Iterator[str]:
     """What git's ``-c`` settings make it run: a program setting's value, and the shell
-    alias (``alias.NAME=!…``) of the subcommand it is then given."""
+    alias (``alias.NAME=!…``) of the subcommand it is then given; a program setting ``git
+    config`` stores, which the next git commands run."""
     settings, at = [], 0
     while at < len(args) and args[at].startswith("-"):
         if args[at] == "-c" and at + 1 < len(args):
@@ -264,6 +265,9 @@ def _git_programs(args: Sequence[str]) -> Iterator[str]:
             at += 1
         at += 1
     subcommand, rest = (args[at], args[at + 1 :]) if at < len(args) else ("", [])
+    if subcommand == "config":  # git config core.fsmonitor 'cmd': git runs it from then on
+        given = [a for a in rest if not a.startswith("-")]
+        settings += ["=".join(given[:2])] if len(given) == 2 else []
     for setting in settings:
         if found := _GIT_PROGRAMS.match(setting):
             yield found[1]
@@ -338,7 +342,7 @@ def recipe_lines(makefile: str, goals: Sequence[str] = ()) -> list[str]:
         recipes.setdefault(head[1].split()[0], (head[2].split(), recipe))
     wanted = list(goals) or [t for t in recipes if not t.startswith(".")][:1]
     if not wanted or any(goal not in recipes for goal in wanted):
-        return [found[1].replace("$$", "$") for found in _RECIPE.finditer(makefile)]
+        return [_made(found[1], makefile) for found in _RECIPE.finditer(makefile)]
     default = next((t for t in recipes if not t.startswith(".")), "")
     lines: list[str] = []
     seen: set[str] = set()
@@ -349,9 +353,24 @@ def recipe_lines(makefile: str, goals: Sequence[str] = ()) -> list[str]:
         seen.add(target)
         needs, recipe = recipes[target]
         wanted += needs
-        own = [found[1].replace("$$", "$") for found in _RECIPE.finditer(recipe)]
+        own = [_made(found[1], makefile) for found in _RECIPE.finditer(recipe)]
         lines += _recursion(own, target, target == default)
     return lines
+
+
+# A makefile's variable (`BUILD_DIR ?=`, `OUT := dist`), and a use of one in a recipe.
+_MAKE_VARIABLE = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*(?:\?|::?|\+)?=[ \t]*(.*?)[ \t]*$", re.M)
+_MAKE_USE = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
+
+
+def _made(line: str, makefile: str) -> str:
+    """A recipe's line as make runs it: the variables the makefile sets replaced by their
+    values (an empty one too: `rm -rf $(BUILD_DIR)/*` with `BUILD_DIR ?=` is `rm -rf /*`),
+    and make's `$$` the shell's `$`."""
+    if "$(" in line or "${" in line:
+        values = {m[1]: m[2] for m in _MAKE_VARIABLE.finditer(makefile)}
+        line = _MAKE_USE.sub(lambda m: values.get(m[1], m[0]), line)
+    return line.replace("$$", "$")
 
 
 # make run again from a recipe (`$(MAKE)`, `${MAKE}`, `make`), with its options and goals.

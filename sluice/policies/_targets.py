@@ -45,9 +45,9 @@ _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]|(?:%SystemDrive%|\$env:SystemDrive)
 # the backslash escapes a quote.
 _WINDOWS_PATH = re.compile(
     # (not printf's escapes after a drive or the home folder: `printf 'rm -rf ~\n'`, a YAML
-    # key `printf 'a:\n  b: 1'`, name no folder)
-    r"(?<![^\s\"'=(@])(?:[A-Za-z]:|%\w+%|\$env:\w+|\.{1,2}|\$\{?HOME\}?|~)"
-    r"\\(?!\"|[ntr](?:[\s\"';|&\\]|$))[^\s\"';|&<>()]*"
+    # key `printf 'a:\n  b: 1'`, name no folder; `.\t\x.ps1` is a folder `t`)
+    r"(?<![^\s\"'=(@])(?:(?:[A-Za-z]:|%\w+%|\$env:\w+|\.{1,2})\\(?!\"|[ntr](?:[\s\"';|&]|$))"
+    r"|(?:\$\{?HOME\}?|~)\\(?!\"|[ntr](?:[\s\"';|&\\]|$)))[^\s\"';|&<>()]*"
     r"|(?<![^\s\"'=(@])[A-Za-z]:\\(?=\")"  # a drive's root before a quote: cmd /c "rd /s /q C:\"
 )
 _DRIVE_LETTER = re.compile(r"[A-Za-z]")  # a Windows drive, as WSL and Git Bash mount it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from sluice.policies._targets import windows_paths
 from tests.policies.verdicts import bash
 
 
@@ -56,3 +57,16 @@ def test_formatting_a_drive_is_a_disk_wipe(command: str) -> None:
 )
 def test_everyday_windows_cleanups_pass(command: str) -> None:
     assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        (".\\t\\install.ps1", "./t/install.ps1"),  # a folder `t`, not printf's tab
+        ("C:\\tools\\x.exe", "C:/tools/x.exe"),
+        ("printf 'w:\\n  image: alpine'", "printf 'w:\\n  image: alpine'"),  # a YAML key
+        ("printf 'rm -rf ~\\n'", "printf 'rm -rf ~\\n'"),
+    ],
+)
+def test_windows_paths_and_printf_escapes(line: str, read: str) -> None:
+    assert windows_paths(line) == read

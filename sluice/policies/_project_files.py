@@ -1,0 +1,318 @@
+"""Files a line writes that a build, test or automation tool it then runs executes, read as
+what they run:
+
+- code, read as a one-liner's in its language: a test suite's ``conftest.py`` or test files
+  under ``pytest``, ``sitecustomize.py`` or a ``.pth`` under any ``python``, ``build.rs``
+  under ``cargo``, a Gradle build under ``gradle``, a ``Rakefile`` under ``rake``, a
+  ``Vagrantfile`` under ``vagrant``, a JavaScript config or test file under ``jest``,
+  ``vitest``, ``webpack``, ``vite``, ``eslint``, ``gulp``, ...;
+- a declarative file, read as the command lines it holds (:func:`command_lines`): an
+  Ansible playbook's tasks, a ``.tf``'s provisioners and external programs under
+  ``terraform apply`` or ``plan``, a ``.pre-commit-config.yaml``'s hooks, ``shell.nix``'s
+  ``shellHook``, CMake's ``COMMAND`` and ``file(REMOVE_RECURSE …)``, Maven's ``exec``
+  plugin, a Procfile, a task runner's tasks, a ``composer.json``'s scripts.
+
+A tool asked for a listing, a help text or a dry run (``rake -T``, ``ansible-playbook
+--check``, ``bazel query``, ``gradle --dry-run``, ``go generate -n``) runs none. Everything
+here is linear in the size of what the line wrote.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from sluice.policies._shell import basename
+from sluice.policies._tool_runs import shell_escapes
+
+__all__ = ["command_lines", "embedded_scripts", "language", "project_files"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Tool:
+    """What a tool runs of the files a line wrote: their names (globs, matched against the
+    path's end), the words among its first that make it run them (none: any), and the
+    options or subcommands that make it run none."""
+
+    files: tuple[str, ...]
+    runs: frozenset[str] = frozenset()
+    idle: frozenset[str] = frozenset()
+
+
+_JS = ("*.js", "*.mjs", "*.cjs", "*.ts", "*.mts", "*.cts", "*.jsx", "*.tsx")
+_MSBUILD = ("*.csproj", "*.fsproj", "*.targets", "*.props")
+_LISTINGS = frozenset({"--help", "-h", "--version", "-V", "--list", "-l", "--dry-run", "-n"})
+_PYTEST = _Tool(
+    ("conftest.py", "test_*.py", "*_test.py", "tests/*.py"),
+    idle=frozenset({"--help", "-h", "--version", "-V", "--fixtures", "--markers"}),
+)
+_JS_TOOL = _Tool(_JS, idle=_LISTINGS | {"--listTests", "--list-tests"})
+_TERRAFORM = _Tool(
+    ("*.tf", "*.tf.json", "terragrunt.hcl"),
+    frozenset({"apply", "plan", "destroy", "refresh", "import", "run-all"}),
+)
+_TOOLS: dict[str, _Tool] = {
+    "pytest": _PYTEST,
+    "py.test": _PYTEST,
+    "nox": _Tool(("noxfile.py",), idle=_LISTINGS),
+    "invoke": _Tool(("tasks.py",), idle=_LISTINGS),
+    "inv": _Tool(("tasks.py",), idle=_LISTINGS),
+    "fab": _Tool(("fabfile.py",), idle=_LISTINGS),
+    "scons": _Tool(("SConstruct", "SConscript"), idle=_LISTINGS),
+    "ipython": _Tool(("*/.ipython/profile_*/startup/*", "*.ipy")),
+    "tilt": _Tool(("Tiltfile",), frozenset({"up", "ci"})),
+    "hatch": _Tool(("hatch_build.py", "pyproject.toml"), frozenset({"build", "run"})),
+    "build": _Tool(("hatch_build.py", "setup.py")),
+    "pdm": _Tool(("pyproject.toml",), frozenset({"run"})),
+    "pipenv": _Tool(("Pipfile",), frozenset({"run"})),
+    **dict.fromkeys(
+        (
+            *("jest", "vitest", "mocha", "ava", "playwright", "webpack", "vite", "rollup"),
+            *("babel", "eslint", "next", "nuxt", "astro", "gulp", "grunt", "tsx", "ts-node"),
+        ),
+        _JS_TOOL,
+    ),
+    "cargo": _Tool(
+        ("*.rs",),
+        frozenset({"build", "b", "check", "c", "run", "r", "test", "t", "clippy", "bench"})
+        | {"doc", "install", "xtask"},
+    ),
+    "go": _Tool(("*_test.go", "*.go"), frozenset({"test", "generate"})),
+    **dict.fromkeys(
+        ("gradle", "gradlew"),
+        _Tool(
+            ("*.gradle", "*.gradle.kts"),
+            # (`tasks` and `help` still configure the build, and run its init scripts)
+            idle=frozenset({"--dry-run", "-m", "--help", "--version"}),
+        ),
+    ),
+    "sbt": _Tool(("build.sbt", "project/*.scala", "project/*.sbt")),
+    **dict.fromkeys(("mvn", "mvnw"), _Tool(("pom.xml",), idle=frozenset({"--help", "-v"}))),
+    "cmake": _Tool(("CMakeLists.txt", "*.cmake"), idle=frozenset({"--help", "--version"})),
+    "meson": _Tool(("meson.build",), frozenset({"setup", "compile"})),
+    **dict.fromkeys(
+        ("bazel", "bazelisk"),
+        _Tool(("BUILD", "BUILD.bazel", "WORKSPACE", "*.bzl"), frozenset({"build", "run", "test"})),
+    ),
+    "zig": _Tool(("build.zig",), frozenset({"build"})),
+    "dotnet": _Tool(_MSBUILD, frozenset({"build", "run", "test", "publish", "msbuild"})),
+    "msbuild": _Tool(_MSBUILD),
+    "mix": _Tool(("mix.exs", "*/mix/tasks/*.ex")),
+    "rake": _Tool(("Rakefile", "*.rake"), idle=frozenset({"-T", "--tasks", "-P", "-W", "-n"})),
+    "bundle": _Tool(("Gemfile", "Rakefile", "*.rake"), idle=frozenset({"-T", "--tasks"})),
+    "vagrant": _Tool(("Vagrantfile",), idle=frozenset({"--help", "-h", "version"})),
+    "fastlane": _Tool(("Fastfile",)),
+    "configure": _Tool(("configure.ac", "configure.in")),  # ./configure, made from it
+    "ansible-playbook": _Tool(
+        ("*.yml", "*.yaml"),
+        idle=frozenset({"--check", "-C", "--syntax-check", "--list-hosts", "--list-tasks"})
+        | {"--list-tags"},
+    ),
+    **dict.fromkeys(("terraform", "tofu", "terragrunt"), _TERRAFORM),
+    "packer": _Tool(("*.pkr.hcl", "*.pkr.json"), frozenset({"build"})),
+    "pulumi": _Tool(("__main__.py", "index.ts", "index.js", "main.go"), frozenset({"up"})),
+    **dict.fromkeys(
+        ("nix-shell", "nix"),
+        _Tool(("shell.nix", "default.nix", "flake.nix"), idle=frozenset({"show", "eval"})),
+    ),
+    "pre-commit": _Tool((".pre-commit-config.yaml",), frozenset({"run", "try-repo"})),
+    "lefthook": _Tool(("lefthook.yml", "lefthook.yaml", ".lefthook.yml"), frozenset({"run"})),
+    **dict.fromkeys(("honcho", "foreman"), _Tool(("Procfile",), frozenset({"start"}))),
+    "heroku": _Tool(("Procfile",), frozenset({"local"})),
+    "mise": _Tool(("mise.toml", ".mise.toml"), frozenset({"run", "r", "tasks"})),
+    "composer": _Tool(("composer.json",)),
+    "deno": _Tool(("deno.json", "deno.jsonc", *_JS), frozenset({"task", "test", "run"})),
+}
+# What a tool runs that is not a command of its own: `npx jest`, `python -m pytest`.
+_LAUNCHERS = frozenset({"npx", "bunx", "pnpx", "yarn", "pnpm", "bun", "uv", "poetry"})
+_MODULES = {"pytest": "pytest", "unittest": "pytest", "nox": "nox", "invoke": "invoke"}
+_MODULES |= {"build": "build"}  # python -m build: the build backend's hooks
+# What any python runs at start: site customisation, and the code lines of a `.pth` file.
+_SITE = ("sitecustomize.py", "usercustomize.py", "*.pth")
+_PYTHON = re.compile(r"python[0-9.]*|pypy[0-9.]*")
+# How a file is read, by its name's end: code in a language, or (none) command lines.
+_READERS = (
+    (("*.py", "*.pth", "SConstruct", "SConscript"), "python3"),
+    (("*.ipy", "*/startup/*"), "ipython"),
+    (_JS, "node"),
+    (("Vagrantfile",), "vagrant"),  # Ruby, and its provisioners' and triggers' `inline:` scripts
+    (("*.rb", "*.rake", "Rakefile", "Gemfile", "Fastfile", "*.gemspec"), "ruby"),
+    (("*.rs",), "rust"),
+    (("*.go",), "go"),
+    (("*.gradle", "*.gradle.kts", "*.kts", "*.sbt", "*.scala", "*.groovy"), "jvm"),
+    (("*.ex", "*.exs"), "elixir"),
+    (("*.zig",), "zig"),
+)
+
+
+def project_files(words: Sequence[str], written: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The files of ``written`` (by path) that the tool ``words`` (unwrapped) runs, each
+    with how it is read: an interpreter's name for code, ``ipython`` for IPython's, ``""``
+    for command lines (a Terraform plan's: its external programs only)."""
+    if not words or not written:
+        return []
+    name, args = basename(words[0]), list(words[1:])
+    while name in _LAUNCHERS and args and args[0] in ("exec", "run", "x", "--"):
+        args = args[1:]  # pnpm exec jest, uv run pytest
+    if name in _LAUNCHERS and args:
+        name, args = basename(args[0]), args[1:]
+    if name == "ssh":
+        return [("", text) for text in _ssh_configs(args, written)]
+    if _PYTHON.fullmatch(name):
+        module = args[args.index("-m") + 1] if "-m" in args[:-1] else ""
+        if module not in _MODULES:
+            return _matching(written, _SITE)
+        name = _MODULES[module]
+    tool = _TOOLS.get(name)
+    if tool is None or tool.idle.intersection(args):
+        return []
+    given = [a for a in args if not a.startswith("-")]
+    if tool.runs and not tool.runs.intersection(given[:2]):
+        return []
+    if name == "go" and "generate" in given[:1]:  # its //go:generate lines, unless -n
+        return [] if "-n" in args else [("", _generated(written))]
+    found = _matching(written, tool.files)
+    if name == "vagrant" and not _BOOTS.intersection(given[:1]):  # its Ruby, not its scripts
+        found = [("ruby" if r == "vagrant" else r, text) for r, text in found]
+    if tool is _TERRAFORM and not {"apply", "destroy", "run-all"}.intersection(given[:2]):
+        return [("", "\n".join(_EXTERNAL.findall(text))) for _, text in found]
+    return found
+
+
+def _matching(written: Mapping[str, str], patterns: Sequence[str]) -> list[tuple[str, str]]:
+    """The files of ``written`` that ``patterns`` name, each with its reader."""
+    return [
+        (_reader(path), text)
+        for path, text in written.items()
+        if any(_named(path, p) for p in patterns)
+    ]
+
+
+def _named(path: str, pattern: str) -> bool:
+    return fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, "*/" + pattern)
+
+
+def _reader(path: str) -> str:
+    return next((r for patterns, r in _READERS if any(_named(path, p) for p in patterns)), "")
+
+
+# Vagrant's commands that run its provisioners and triggers (any runs its Ruby).
+_BOOTS = frozenset({"up", "provision", "reload", "resume"})
+# A plan runs a configuration's external data sources, not its provisioners.
+_EXTERNAL = re.compile(r"\bprogram\s*=\s*(\[[^\]]*\])")
+_GENERATE = re.compile(r"^//go:generate\s+(.+)$", re.MULTILINE)
+
+
+def _generated(written: Mapping[str, str]) -> str:
+    """The command lines ``go generate`` runs: the ``//go:generate`` lines of the Go files
+    the line wrote."""
+    return "\n".join(
+        found[1]
+        for path, text in written.items()
+        if path.endswith(".go")
+        for found in _GENERATE.finditer(text)
+    )
+
+
+_SSH_RUNS = re.compile(r"^\s*(?:ProxyCommand|LocalCommand)[ \t=]+(.+)$", re.MULTILINE | re.I)
+
+
+def _ssh_configs(args: Sequence[str], written: Mapping[str, str]) -> list[str]:
+    """The commands an ssh config the line wrote has ssh run (``ProxyCommand``,
+    ``LocalCommand``): ``-F FILE``'s, or ``~/.ssh/config``; ``%d`` is the home folder."""
+    files = [b for a, b in pairwise(args) if a == "-F"]
+    files += [a[2:] for a in args if a.startswith("-F") and len(a) > 2]
+    texts = [written[f.removeprefix("./")] for f in files if f.removeprefix("./") in written]
+    texts += [t for p, t in written.items() if p.endswith(".ssh/config") and not files]
+    return ["\n".join(m[1].replace("%d", "~") for m in _SSH_RUNS.finditer(text)) for text in texts]
+
+
+# A key before a value that holds a command: YAML's `shell:`, HCL's `command =`, TOML's
+# `run =`, a Procfile's `web:`; a list item's `- `.
+_KEYED = re.compile(r"^\s*(?:-\s+)?(?:[\w.\"'-]+\s*[:=]\s*)?")
+_STRING = re.compile(r""""((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'""")
+_BLOCK = re.compile(r"''\n(.*?)\n\s*''|<<-?(\w+)\n(.*?)\n\s*\2\b", re.DOTALL)  # nix, HCL
+_XML_COMMAND = re.compile(
+    r"<executable>([^<]*)</executable>\s*(?:<arguments>(.*?)</arguments>)?"
+    r"|<Exec\s+Command=\"([^\"]*)\"|<exec\s+executable=\"([^\"]*)\"",
+    re.DOTALL,
+)
+_XML_ARGUMENT = re.compile(r"<argument>([^<]*)</argument>|<arg\s+value=\"([^\"]*)\"")
+_CMAKE = re.compile(
+    r"\bCOMMAND\s+(.+?)(?=\s+(?:WORKING_DIRECTORY|OUTPUT_\w+|RESULT_\w+|DEPENDS|COMMENT)\b|\))"
+    r"|\bfile\(\s*REMOVE(?:_RECURSE)?\s+(.+?)\)",
+    re.DOTALL,
+)
+# Ansible's file module removing a path (`file: path=/x state=absent`, or as keys).
+_ABSENT = re.compile(r"\bpath[=:]\s*['\"]?([^\s'\"]+)['\"]?(?=[^\n]*\n?[^\n]*state[=:]\s*absent)")
+_DEST = re.compile(r"\bdest[=:]\s*['\"]?([^\s'\"]+)")
+_LOOKUP = re.compile(r"lookup\(\s*['\"]file['\"]\s*,\s*['\"]([^'\"]+)['\"]")
+_ENV_HOME = re.compile(r"\$ENV\{HOME\}|\{\{\s*ansible_env\.HOME\s*\}\}|lookup\('env',\s*'HOME'\)")
+
+
+def command_lines(text: str) -> list[str]:
+    """The command lines a declarative file holds, read generously: each value of each line
+    (its key, a list item's dash, its quotes dropped), each string in it, a block of lines
+    (nix's ``'' … ''``, an HCL here-document), a JSON list of words joined, Maven's and
+    MSBuild's ``exec``, CMake's ``COMMAND`` and ``file(REMOVE …)``, Ansible's ``state:
+    absent``."""
+    text = _ENV_HOME.sub("~", text.replace("\\n", "\n"))
+    lines = [_KEYED.sub("", line, count=1).strip().strip(",").strip() for line in text.splitlines()]
+    lines = [line[1:-1] if line[:1] == line[-1:] and line[:1] in "\"'" else line for line in lines]
+    for found in _BLOCK.finditer(text):
+        lines += (found[1] or found[3] or "").splitlines()
+    lines += [found[1] if found[1] is not None else found[2] for found in _STRING.finditer(text)]
+    lines += _word_lists(text)
+    for found in _XML_COMMAND.finditer(text):
+        program = found[1] or found[3] or found[4] or ""
+        arguments = [a or b for a, b in _XML_ARGUMENT.findall(found[2] or "")]
+        lines.append(shlex.join([program.strip(), *arguments]) if arguments else program)
+    for found in _CMAKE.finditer(text):
+        lines.append(found[1] if found[1] else "rm -rf " + found[2])
+    lines += ["rm -rf " + found[1] for found in _ABSENT.finditer(text)]
+    # Ansible's copy to a destination, its authorized_key module, a file's content sent.
+    lines += ["cp - " + found[1] for found in _DEST.finditer(text)]
+    lines += ["tee -a ~/.ssh/authorized_keys"] if "authorized_key:" in text else []
+    if "uri:" in text or "url:" in text:
+        lines += ["curl --data-binary @" + path + " https://x" for path in _LOOKUP.findall(text)]
+    return [line for line in lines if line and not line.startswith(("#", "//"))]
+
+
+_WORD_LIST = re.compile(
+    r"\[\s*(\"(?:[^\"\\\n]|\\.)*\"(?:\s*,\s*\"(?:[^\"\\\n]|\\.)*\")+)\s*,?\s*\]"
+)
+
+
+def _word_lists(text: str) -> list[str]:
+    """A list of quoted words (``["bash", "-c", "…"]``, ``program = ["python3", "x.py"]``)
+    as the command line they make."""
+    found = []
+    for words in _WORD_LIST.finditer(text):
+        items = [m[1] for m in _STRING.finditer(words[1]) if m[1] is not None]
+        found.append(shlex.join(items))
+    return found
+
+
+_INLINE = re.compile(
+    r"""\binline:\s*(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|<<[-~]?(\w+)\n(.*?)\n\s*\3\b)""", re.S
+)
+
+
+def embedded_scripts(reader: str, text: str) -> list[str]:
+    """The shell scripts a code file holds that its tool runs: IPython's ``!cmd`` lines,
+    a Vagrantfile's ``inline:`` provisioners and triggers (a virtual machine's shell is
+    read as the host's)."""
+    if reader == "ipython":
+        return shell_escapes(text)
+    if reader == "vagrant":
+        return [f[1] or f[2] or f[4] or "" for f in _INLINE.finditer(text)]
+    return []
+
+
+def language(reader: str) -> str:
+    """The interpreter whose code a file of ``reader`` is read as."""
+    return {"ipython": "python3", "vagrant": "ruby"}.get(reader, reader)
