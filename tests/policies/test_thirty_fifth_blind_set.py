@@ -250,6 +250,10 @@ TF = 'resource "null_resource" "x" {{\n  provisioner "local-exec" {{\n    comman
             "wipe_root_or_home",
         ),
         ("printf 'OUT ?= dist\\nclean:\\n\\trm -rf $(OUT)/*\\n' > Makefile && make clean", None),
+        # A variable set from itself is read, not expanded without end.
+        ("export PATH=$PWD/bin:$PATH; echo $PATH", None),
+        ('X="${X}x"; echo "$X"', None),
+        ("D=~; D=$D; rm -rf $D", "wipe_root_or_home"),
         # Listing a task runner's recipes runs none.
         ("printf 'x:\\n    aws s3 rm s3://b --recursive\\n' > justfile && just --list", None),
         (
