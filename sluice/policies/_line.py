@@ -351,6 +351,12 @@ class LineState:
         if assignments and all(_ASSIGNMENT.fullmatch(w) for w in assignments):
             for assignment in assignments[:_VARIABLES]:
                 name, _, value = assignment.partition("=")
+                if name in self.loops and "$" in value:  # D=$D/x: what D held before
+                    held = self.loops[name][0]
+                    own = re.compile(
+                        r"\$(?:\{" + re.escape(name) + r"\}|" + re.escape(name) + r"(?!\w))"
+                    )
+                    value = own.sub(held.replace("\\", "\\\\"), value)
                 if len(self.loops) < _VARIABLES or name in self.loops:
                     self.loops[name] = [value]
         words, _ = unwrap(given)
