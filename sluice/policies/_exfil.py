@@ -98,7 +98,9 @@ _CURL_FORM = ("-F", "--form")
 _CURL_UPLOAD = ("-T", "--upload-file")
 _SECRET_VARIABLE = re.compile(
     r"\$?\{?([A-Z0-9_]*"
-    r"(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL)[A-Z0-9_]*)"
+    r"(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL"
+    # a connection string holds its password: DATABASE_URL, PG_DSN, MONGODB_URI
+    r"|DATABASE_URL|DB_URL|DSN|CONNECTION_STRING|MONGO(?:DB)?_URI)[A-Z0-9_]*)"
 )
 # Raw sockets: nothing legitimate pipes a secret variable into them.
 _SOCKETS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "cryptcat"})

@@ -264,13 +264,23 @@ _SQL_COMMANDS = frozenset(
     | {("wrangler", "d1", "execute"), ("gcloud", "sql", "connect"), ("turso", "db", "shell")}
     | {("aws", "redshift-data", "execute-statement"), ("supabase", "db", "query")}
     | {("databricks", "api", "post")}  # its SQL statements API: --json '{"statement": …}'
+    # Frameworks' and platforms' database consoles and raw queries: `rails dbconsole`,
+    # `php artisan db` and `tinker`'s `DB::statement(…)`, `typeorm query`, Ecto's
+    # `mix run -e`, `heroku pg:psql`, `fly postgres connect`.
+    | {("rails", "dbconsole"), ("rails", "db"), ("artisan", "db"), ("artisan", "tinker")}
+    | {("typeorm", "query"), ("heroku", "pg:psql"), ("fly", "postgres")}
+    | {("flyctl", "postgres"), ("sequelize", "db:query")}
 )
 
 
 def _runs_sql(name: str, verbs: Sequence[str]) -> bool:
     """Whether a cloud CLI's command runs SQL it is given (``wrangler d1 execute db
     --command "…"``)."""
-    return (name, *verbs[:2]) in _SQL_COMMANDS
+    if name.startswith("php") and verbs[:1] == ["artisan"]:  # php artisan db
+        name, verbs = "artisan", verbs[1:]
+    if name == "mix" and verbs[:1] == ["run"]:  # Ecto's SQL in a one-liner: mix run -e '…'
+        return True
+    return (name, *verbs[:2]) in _SQL_COMMANDS or (name, *verbs[:1]) in _SQL_COMMANDS
 
 
 def _on_another_host(name: str, args: Sequence[str]) -> bool:
@@ -867,6 +877,7 @@ _PROGRAMS = (
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
     | {"s5cmd", "b2", "eksctl", "wrangler", "turso", "gh", "glab", "pscale", "neonctl"}
+    | {"dbconsole", "artisan", "typeorm", "sequelize", "rails", "mix"}  # (_SQL_COMMANDS)
     | set(_CLOUD_CLIS)
 )
 
