@@ -91,11 +91,13 @@ def load_cases(path: Path) -> list[Case]:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What the policy did with a case: the reason it blocked it (None: allowed), the rule
-    the reason names (``(rule NAME)`` at its end)."""
+    the reason names (``(rule NAME)`` at its end), and the error it raised, if it did (the
+    call is then judged as the policy's ``on_error`` says, as the gateway judges it)."""
 
     case: Case
     blocked: str | None
     rule: str | None
+    error: str | None = None
 
 
 @dataclass(slots=True)
@@ -129,6 +131,10 @@ class Report:
         ]
 
     @property
+    def errors(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.error is not None]
+
+    @property
     def recall(self) -> float:
         return 1 - len(self.misses) / len(self.dangerous) if self.dangerous else 1.0
 
@@ -160,6 +166,7 @@ class Report:
             ("misses", self.misses),
             ("false positives", self.false_positives),
             ("blocked by another rule", self.wrong_rule),
+            ("errors (the policy raised; judged as its on_error says)", self.errors),
         ):
             if outcomes:
                 lines += ["", f"{title}:"]
@@ -167,6 +174,7 @@ class Report:
                     f"  {o.case.id} {o.case.tool}: {o.case.summary!r} "
                     f"expected {o.case.expect}{f' ({o.case.rule})' if o.case.rule else ''}, "
                     f"got {'block (' + str(o.rule) + ')' if o.blocked else 'allow'}"
+                    + (f": {o.error}" if o.error else "")
                     for o in outcomes
                 ]
         return "\n".join(lines) + "\n"
@@ -183,7 +191,13 @@ async def evaluate(policy: Policy[Any], cases: Iterable[Case]) -> Report:
             _context(case),
             ToolCall(f"call_{number}", case.tool, json.dumps(case.input)),
         )
-        await policy.tool_call(hook)  # type: ignore[attr-defined]  # checked by the caller
+        try:
+            await policy.tool_call(hook)  # type: ignore[attr-defined]  # checked by the caller
+        except Exception as exc:  # as the gateway does: the policy failed, on_error decides
+            error = f"{type(exc).__name__}: {exc}"
+            failed = f"{policy.name} failed: {error}" if policy.config.on_error == "block" else None
+            report.outcomes.append(Outcome(case, failed, None, error))
+            continue
         found = _RULE.search(hook.blocked or "")
         report.outcomes.append(Outcome(case, hook.blocked, found.group(1) if found else None))
     return report

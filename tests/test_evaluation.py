@@ -109,6 +109,26 @@ def test_eval_names_a_bad_case(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "bad.jsonl:1: not a case" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("on_error", "blocked"), [("block", 1), ("allow", 0)])
+def test_a_call_the_policy_fails_on_is_judged_as_on_error_says(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, on_error: str, blocked: int
+) -> None:
+    # The report goes on, as the gateway does, and names the error.
+    judge = ToolRules.verdict
+
+    def failing(self: ToolRules, name: str, arguments: Any, cwd: str | None = None) -> Any:
+        if "ls -la" in json.dumps(arguments):
+            raise ValueError("a bug")
+        return judge(self, name, arguments, cwd)
+
+    monkeypatch.setattr(ToolRules, "verdict", failing)
+    policy = ToolRules.configure({"on_error": on_error})
+    report = asyncio.run(evaluate(policy, load_cases(corpus)))
+    assert [o.case.id for o in report.errors] == ["e1"]
+    assert len(report.false_positives) == 1 + blocked  # (e3 is one anyway)
+    assert "ValueError: a bug" in report.render()
+
+
 def test_tool_rules_on_the_shipped_corpus() -> None:
     """What users rely on: nearly every dangerous call stopped, nearly no everyday one."""
     cases = load_cases(CORPUS)  # the shipped files, not the held-out folder
@@ -123,7 +143,7 @@ def test_tool_rules_on_the_probes() -> None:
     """The calls probing sessions wrote blind, one file a session: kept as they found the
     rules' gaps, so that a mended gap stays mended."""
     cases = load_cases(CORPUS / "probes")
-    assert len(cases) >= 29500
+    assert len(cases) >= 29900
     report = asyncio.run(evaluate(ToolRules.configure({}), cases))
     assert report.recall >= 0.98, report.render()
     assert report.false_positive_rate <= 0.005, report.render()

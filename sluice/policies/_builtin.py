@@ -23,7 +23,7 @@ from itertools import chain, pairwise
 from typing import Any
 
 from sluice.policies._acts import destroyed, listed
-from sluice.policies._container_files import compose_runs, pod_runs
+from sluice.policies._container_files import chart_runs, compose_runs, pod_runs
 from sluice.policies._containers import Inside, container_run, run_inside
 from sluice.policies._deferred import deferred_code, deferred_lines
 from sluice.policies._exfil import (
@@ -611,6 +611,8 @@ def _containers_started(
         manifests += [state.written[f] for f in sorted(files)]
         for text in dict.fromkeys(t for t in manifests if t):
             found += [run_inside(run, cwd) for run in pod_runs(words, text)]
+    if state.written and basename(words[0]) == "helm":  # a chart's templates, its hooks'
+        found += [run_inside(run, cwd) for run in chart_runs(words, state.written)]
     if state.written and "compose" in words[0] + (words[1] if len(words) > 1 else ""):
         found += [run_inside(run, cwd) for run in compose_runs(words, state.written, state.images)]
     return [inside for inside in found if inside is not None]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -33,6 +34,7 @@ __all__ = [
     "Mount",
     "Run",
     "built_image",
+    "chart_runs",
     "compose_runs",
     "image_name",
     "image_of",
@@ -40,7 +42,15 @@ __all__ = [
 ]
 
 _BUILDS = frozenset({"docker", "podman", "nerdctl", "buildah"})
-_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+_COMPOSE_FILES: tuple[str, ...] = (
+    *("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"),
+    *("compose.override.yaml", "compose.override.yml"),  # read with them by default
+    *("docker-compose.override.yml", "docker-compose.override.yaml"),
+)
+# Compose's own options that take a value (`--profile tools`, `-p name`).
+_COMPOSE_VALUES = frozenset(
+    {"-f", "--file", "-p", "--project-name", "--profile", "--env-file", "--project-directory"}
+)
 _PODS = 16  # the documents, containers and services of a file read, at most
 _POD_KINDS = frozenset(
     {"Pod", "Job", "CronJob", "Deployment", "DaemonSet", "StatefulSet", "ReplicaSet"}
@@ -54,11 +64,13 @@ _BUILD_VALUES |= {"--progress", "-o", "--output", "--iidfile", "--cache-to", "--
 @dataclass(frozen=True, slots=True)
 class Image:
     """What an image built from a Dockerfile runs: its entrypoint, its default arguments,
-    and the image it was built from (whose own entrypoint it keeps, if it sets none)."""
+    the image it was built from (whose own entrypoint it keeps, if it sets none) and its
+    working directory."""
 
     entrypoint: tuple[str, ...]
     command: tuple[str, ...]
     base: str
+    workdir: str = "/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,18 +131,21 @@ def image_of(dockerfile: str) -> Image:
     line ends they write)."""
     entrypoint: tuple[str, ...] = ()
     command: tuple[str, ...] = ()
-    base = ""
+    base, workdir = "", "/"
     text = dockerfile.replace("\\n", "\n").replace("\\\n", " ")
     for line in text.splitlines():
         instruction, _, rest = line.strip().partition(" ")
         instruction = instruction.upper()
         if instruction == "FROM":  # a new stage: what an earlier one set is not kept
             base, entrypoint, command = image_name(rest.split()[0] if rest else ""), (), ()
+            workdir = "/"
+        elif instruction == "WORKDIR" and rest.strip():
+            workdir = posixpath.join(workdir, rest.strip())
         elif instruction == "ENTRYPOINT":
             entrypoint = _instruction_words(rest)
         elif instruction == "CMD":
             command = _instruction_words(rest)
-    return Image(entrypoint, command, base)
+    return Image(entrypoint, command, base, workdir)
 
 
 def _instruction_words(rest: str) -> tuple[str, ...]:
@@ -175,7 +190,11 @@ def pod_runs(words: Sequence[str], manifests: str) -> list[Run]:
         }
         containers = [*_dicts(spec.get("initContainers")), *_dicts(spec.get("containers"))]
         for container in containers[:_PODS]:
-            command = (*_strings(container.get("command")), *_strings(container.get("args")))
+            # (its command replaces the image's entrypoint; its args, the image's CMD)
+            entrypoint, command = (
+                _strings(container.get("command")),
+                _strings(container.get("args")),
+            )
             mounts = [
                 Mount(m["mountPath"], volumes[m.get("name")], bool(m.get("readOnly")))
                 for m in _dicts(container.get("volumeMounts"))
@@ -192,6 +211,7 @@ def pod_runs(words: Sequence[str], manifests: str) -> list[Run]:
                     image if isinstance(image, str) else "",
                     tuple(mounts),
                     workdir if isinstance(workdir, str) else "/",
+                    entrypoint,
                 )
             )
     return runs
@@ -223,7 +243,8 @@ def compose_runs(
         return []
     files = [b for a, b in pairwise(args) if a in ("-f", "--file")]
     texts = [written[f.removeprefix("./")] for f in files or _COMPOSE_FILES if f in written]
-    rest = [a for a in args if not a.startswith("-") and a not in files]
+    values = {at + 1 for at, a in enumerate(args) if a in _COMPOSE_VALUES}
+    rest = [a for at, a in enumerate(args) if not a.startswith("-") and at not in values]
     if not texts or rest[:1] not in (["up"], ["run"], ["start"], ["create"]):
         return []
     only, given = (rest[1], tuple(rest[2:])) if rest[:1] == ["run"] and len(rest) > 1 else ("", ())
@@ -323,3 +344,23 @@ def _strings(value: Any) -> tuple[str, ...]:
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(value)
     return ()
+
+
+_TEMPLATED = re.compile(r"\{\{-?[^{}]*-?\}\}")  # Helm's (Go's) template actions
+
+
+def chart_runs(words: Sequence[str], written: Mapping[str, str]) -> list[Run]:
+    """The containers ``helm install`` or ``helm upgrade`` (``words``, unwrapped) starts
+    from a chart's templates the line wrote (its hooks' Jobs too), each template action
+    read as a plain value; none for any other command."""
+    if len(words) < 2 or basename(words[0]) != "helm":
+        return []
+    if not {"install", "upgrade"}.intersection(words[1:3]) or "--dry-run" in words:
+        return []
+    templates = [
+        text
+        for path, text in written.items()
+        if "templates/" in path and path.endswith((".yaml", ".yml"))
+    ]
+    apply = ["kubectl", "apply", "-f", "-"]
+    return [run for text in templates for run in pod_runs(apply, _TEMPLATED.sub("x", text))]

@@ -128,6 +128,7 @@ def container_run(
     command = tuple(args[at + 1 :])  # after the image
     built = images.get(image_name(image)) if images else None
     if built is not None and not entrypoint:  # an image the line built: its ENTRYPOINT, CMD
+        workdir = workdir if workdir != "/" else built.workdir  # its WORKDIR, unless -w
         run = Run(command or built.command, built.base, tuple(mounts), workdir, built.entrypoint)
     else:
         run = Run(command, image, tuple(mounts), workdir, (entrypoint,) if entrypoint else ())

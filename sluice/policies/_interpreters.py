@@ -111,6 +111,13 @@ _HOME_JOINED = re.compile(
 _PART = re.compile(_Q + r"([^'\"\n]{1,80})" + _Q)
 
 
+# A path made absolute from `~`: read as the literal it expands.
+_EXPANDED = re.compile(
+    r"(?:os\.path\.)?expanduser\(\s*(" + _Q + r"[^'\"\n]{1,200}" + _Q + r")\s*\)"
+    r"|(?:pathlib\.)?Path\(\s*(" + _Q + r"[^'\"\n]{1,200}" + _Q + r")\s*\)\.expanduser\(\)"
+)
+
+
 def _joined_home(found: re.Match[str]) -> str:
     return repr("/".join(["~", *_PART.findall(found[1] or found[2])]))
 
@@ -153,11 +160,12 @@ _SPAWNS = re.compile(
     r"|\b(?:system|exec)\s+(?:qq?\b|['\"])"  # perl's `system q{…}`, `exec "…"`
     # Build files' own: Rust's and the JVM's process builders, Gradle's `commandLine`, Groovy's
     # and Scala's `"…".execute()`/`.!`, Elixir's `System.cmd`, Zig's `addSystemCommand`, a
-    # task runner's `c.run("…")` (invoke, fabric, nox's session), rake's `sh '…'`, Tilt's
+    # task runner's `c.run("…")` (invoke, fabric, nox's session: any `.run("…")` of a literal),
+    # rake's `sh '…'`, Tilt's
     # and fabric's `local("…")`, SCons' `Execute(…)`.
     r"|Command::new|\bcommandLine\b|ProcessBuilder|getRuntime\(\)\.exec|\.execute\(\)"
     r"|\.!!?(?!\w|=)|System\.cmd\(|addSystemCommand|\b(?:c|ctx|context|session)\.run\("
-    r"|\bsh\s*\(?\s*['\"]|\blocal\(|\bExecute\("
+    r"|\.run\(\s*['\"]|\bsh\s*\(?\s*['\"]|\blocal\(|\bExecute\("
 )
 _NETWORK = re.compile(
     r"requests\.(?:post|put|patch|get|request)|urlopen|urllib|http\.client|httpx\.|\bfetch\("
@@ -185,7 +193,8 @@ _POWERSHELL_RUNS = r"(?i:\biex\b|invoke-expression|scriptblock\]::create)"
 # one one-liner run a download (`exec(urlopen(u).read())`, node's `eval` of a fetched body,
 # php's `eval(file_get_contents(url))`, PowerShell's `iex (iwr …)`).
 _RUNS_TEXT = re.compile(
-    r"(?<![.\w])(?:exec|eval)\s*\(|(?<![.\w$])eval\s+[$\w]|new\s+Function\s*\("
+    # (not given a literal: node's `exec('curl …')` runs a command, no fetched text)
+    r"(?<![.\w])(?:exec|eval)\s*\((?!\s*['\"`])|(?<![.\w$])eval\s+[$\w]|new\s+Function\s*\("
     r"|(?<![.\w$])(?:globalThis\.|window\.)?(?:eval|Function)\s*[),]|(?<![.\w$])Function\s*\("
     r"|\bvm\.(?:runIn\w+|Script|compileFunction)|runIn(?:This|New)Context|instance_eval"
     r"|class_eval|Kernel\.eval|" + _POWERSHELL_RUNS
@@ -326,6 +335,8 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     """What ``code`` does, as far as its text shows. ``backquotes_run``: the language runs a
     backquoted string as a shell command (ruby, perl, php)."""
     marked = _HOME_JOINED.sub(_joined_home, _HOME.sub(_HOME_MARK, code))
+    if "expanduser" in marked:  # os.path.expanduser("~/.ssh/"): the literal path it expands
+        marked = _EXPANDED.sub(lambda m: m[1] or m[2], marked)
     reading = Reading()
     deletes = _DELETES.search(marked) is not None
     literals = [(m.start(), m.end(), quoted_text(m)) for m in _LITERAL.finditer(marked)]

@@ -102,6 +102,7 @@ _TOOLS: dict[str, _Tool] = {
     "dotnet": _Tool(_MSBUILD, frozenset({"build", "run", "test", "publish", "msbuild"})),
     "msbuild": _Tool(_MSBUILD),
     "mix": _Tool(("mix.exs", "*/mix/tasks/*.ex")),
+    "rails": _Tool(("lib/tasks/*.rake", "*.rake"), idle=frozenset({"-T", "--tasks"})),
     "rake": _Tool(("Rakefile", "*.rake"), idle=frozenset({"-T", "--tasks", "-P", "-W", "-n"})),
     "bundle": _Tool(("Gemfile", "Rakefile", "*.rake"), idle=frozenset({"-T", "--tasks"})),
     "vagrant": _Tool(("Vagrantfile",), idle=frozenset({"--help", "-h", "version"})),
@@ -173,6 +174,8 @@ def project_files(words: Sequence[str], written: Mapping[str, str]) -> list[tupl
     given = [a for a in args if not a.startswith("-")]
     if tool.runs and not tool.runs.intersection(given[:2]):
         return []
+    if name == "rails" and (not given or given[0] in _RAILS_OWN):  # bin/rails TASK: rake's
+        return []
     if name == "go" and "generate" in given[:1]:  # its //go:generate lines, unless -n
         return [] if "-n" in args else [("", _generated(written))]
     found = _matching(written, tool.files)
@@ -200,6 +203,11 @@ def _reader(path: str) -> str:
     return next((r for patterns, r in _READERS if any(_named(path, p) for p in patterns)), "")
 
 
+# Rails' own commands, which run no task of lib/tasks.
+_RAILS_OWN = frozenset(
+    {"server", "s", "console", "c", "generate", "g", "destroy", "d", "new", "runner", "r"}
+    | {"dbconsole", "credentials", "secret", "version", "help", "about", "notes"}
+)
 # Vagrant's commands that run its provisioners and triggers (any runs its Ruby).
 _BOOTS = frozenset({"up", "provision", "reload", "resume"})
 # A plan runs a configuration's external data sources, not its provisioners.

@@ -314,7 +314,10 @@ def scheduled_lines(
         texts = [heredoc] if "-" in files else []
         texts += [written[f] for f in files or _MAKEFILES if f in written]
         goals = [a for a in operands(args, _MAKE_VALUES) if "=" not in a]
-        return [line for text in texts for line in recipe_lines(text, goals)]
+        # make's command line sets variables over the makefile's: make clean OUT=build
+        assigned = dict(a.partition("=")[::2] for a in args if _MAKE_ASSIGNMENT.fullmatch(a))
+        own = (files or _MAKEFILES)[0]
+        return [line for text in texts for line in recipe_lines(text, goals, assigned, own)]
     if {"-l", "-r", "-e"} & set(args):
         return []  # lists, removes or edits the table
     given = [a for a in args if not a.startswith("-") or a == "-"]
@@ -330,19 +333,27 @@ def cron_commands(table: str) -> list[str]:
     ]
 
 
-def recipe_lines(makefile: str, goals: Sequence[str] = ()) -> list[str]:
+def recipe_lines(
+    makefile: str,
+    goals: Sequence[str] = (),
+    given: Mapping[str, str] | None = None,
+    name: str = "Makefile",
+) -> list[str]:
     """The command lines a makefile's or a justfile's recipes run for ``goals`` (none: the
-    first target, as make and just do), and for what they need, in turn (make's ``$$`` is
-    the shell's ``$``). Every recipe's, when the file names no such target."""
+    first target, as make and just do), and for what they need, in turn, its variables
+    replaced by their values (``given``: those the command line sets); every recipe's, when
+    the file names no such target. ``name``: the makefile's, which a recipe may make again
+    (``$(MAKE) -f NAME``)."""
+    values = {m[1]: m[2] for m in _MAKE_VARIABLE.finditer(makefile)} | dict(given or {})
     recipes: dict[str, tuple[list[str], str]] = {}  # target: what it needs, its recipe
     heads = list(_RULE.finditer(makefile))
-    for head, after in zip(heads, [*heads[1:], None], strict=True):
+    for head, after in zip(heads, [*heads[1:], None][: len(heads)], strict=True):
         recipe = makefile[head.end() : after.start() if after is not None else len(makefile)]
         # (make's other targets of the rule, or just's parameters, after the first word)
         recipes.setdefault(head[1].split()[0], (head[2].split(), recipe))
     wanted = list(goals) or [t for t in recipes if not t.startswith(".")][:1]
     if not wanted or any(goal not in recipes for goal in wanted):
-        return [_made(found[1], makefile) for found in _RECIPE.finditer(makefile)]
+        return [_made(found[1], values) for found in _RECIPE.finditer(makefile)]
     default = next((t for t in recipes if not t.startswith(".")), "")
     lines: list[str] = []
     seen: set[str] = set()
@@ -353,23 +364,28 @@ def recipe_lines(makefile: str, goals: Sequence[str] = ()) -> list[str]:
         seen.add(target)
         needs, recipe = recipes[target]
         wanted += needs
-        own = [_made(found[1], makefile) for found in _RECIPE.finditer(recipe)]
-        lines += _recursion(own, target, target == default)
+        own = [_made(found[1], values) for found in _RECIPE.finditer(recipe)]
+        lines += _recursion(own, target, target == default, name)
     return lines
 
 
 # A makefile's variable (`BUILD_DIR ?=`, `OUT := dist`), and a use of one in a recipe.
 _MAKE_VARIABLE = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*(?:\?|::?|\+)?=[ \t]*(.*?)[ \t]*$", re.M)
+_MAKE_ASSIGNMENT = re.compile(r"[A-Za-z_][\w.-]*=.*", re.S)
 _MAKE_USE = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
+_MAKE_ROUNDS = 4  # a value naming another variable, replaced in turn this many times
 
 
-def _made(line: str, makefile: str) -> str:
-    """A recipe's line as make runs it: the variables the makefile sets replaced by their
-    values (an empty one too: `rm -rf $(BUILD_DIR)/*` with `BUILD_DIR ?=` is `rm -rf /*`),
-    and make's `$$` the shell's `$`."""
-    if "$(" in line or "${" in line:
-        values = {m[1]: m[2] for m in _MAKE_VARIABLE.finditer(makefile)}
+def _made(line: str, values: Mapping[str, str]) -> str:
+    """A recipe's line as make runs it: the variables the makefile (or the command line)
+    sets replaced by their values, an empty one too (`rm -rf $(BUILD_DIR)/*` with
+    `BUILD_DIR ?=` is `rm -rf /*`), the others the environment's (`$(HOME)` is `$HOME`);
+    make's `$$` the shell's `$`."""
+    for _ in range(_MAKE_ROUNDS):
+        if "$(" not in line and "${" not in line:
+            break
         line = _MAKE_USE.sub(lambda m: values.get(m[1], m[0]), line)
+    line = _MAKE_USE.sub(lambda m: "${" + m[1] + "}" if m[1] != "MAKE" else m[0], line)
     return line.replace("$$", "$")
 
 
@@ -377,17 +393,18 @@ def _made(line: str, makefile: str) -> str:
 _MAKE_AGAIN = re.compile(r"(?:\$[({]MAKE[)}]|(?<![\w./-])g?make(?![\w.-]))((?:[ \t]+[^\s;&|()]+)*)")
 
 
-def _recursion(lines: list[str], target: str, default: bool) -> list[str]:
+def _recursion(lines: list[str], target: str, default: bool, makefile: str) -> list[str]:
     """A recipe's ``lines``; when they make ``target`` again (by name, or with no goal if it
-    is the ``default``, in the same folder and file), read as a function that calls itself:
-    ``all: ; $(MAKE) & $(MAKE)`` starts itself twice, a fork bomb."""
+    is the ``default``, in the same folder and file: ``makefile``), read as a function that
+    calls itself: ``all: ; $(MAKE) & $(MAKE)`` starts itself twice, a fork bomb."""
     name = "_make_" + re.sub(r"\W", "_", target)
 
     def again(found: re.Match[str]) -> str:
         args = found[1].split()
-        if any(a.startswith(("-C", "-f", "--directory", "--file")) for a in args):
+        files = [b for a, b in pairwise(args) if a in ("-f", "--file")]
+        if any(a.startswith(("-C", "--directory")) for a in args) or files not in ([], [makefile]):
             return found[0]  # another folder's or file's targets
-        goals = [a for a in args if not a.startswith("-") and "=" not in a]
+        goals = [a for a in args if not a.startswith("-") and "=" not in a and a not in files]
         return name if goals == [target] or (default and not goals) else found[0]
 
     body = [_MAKE_AGAIN.sub(again, line) for line in lines]
