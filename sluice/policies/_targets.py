@@ -49,6 +49,7 @@ _WINDOWS_PATH = re.compile(
     r"(?<![^\s\"'=(@])(?:(?:[A-Za-z]:|%\w+%|\$env:\w+|\.{1,2})\\(?!\"|[ntr](?:[\s\"';|&]|$))"
     r"|(?:\$\{?HOME\}?|~)\\(?!\"|[ntr](?:[\s\"';|&\\]|$)))[^\s\"';|&<>()]*"
     r"|(?<![^\s\"'=(@])[A-Za-z]:\\(?=\")"  # a drive's root before a quote: cmd /c "rd /s /q C:\"
+    r"|\$env:\w+\\(?=\")"  # PowerShell's, before a quote: "$env:USERPROFILE\" (no bash escape)
 )
 _DRIVE_LETTER = re.compile(r"[A-Za-z]")  # a Windows drive, as WSL and Git Bash mount it
 DISK_DEVICE = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")

@@ -7,7 +7,8 @@ so that a Windows session's line is judged as the same act spelled for bash::
     'for i in $(kubectl get ns -o name); do kubectl delete $i; done'
 
 They are an environment variable set (``$env:NAME = value``), a variable given what a
-command prints (``$t = gcloud auth print-access-token``, read as ``t=$(…)``), cmd's ``for /f … in
+command prints (``$t = gcloud auth print-access-token``, read as ``t=$(…)``) or a string
+(``$d = "$env:USERPROFILE\\"``, read as ``d="…"``), cmd's ``for /f … in
 ('command') do …`` over what a command prints, cmd's endless ``for /l %i in (0,0,1) do
 start …`` (a step of 0: a process started each turn, not waited for), and .NET's
 ``[IO.Directory]::Delete(path, $true)``. Everything here is one pass over the line.
@@ -25,6 +26,8 @@ _ENV_SET = re.compile(r"(?i)(^|[;\n{&|]\s*)\$env:(\w+)\s*=\s*")
 # A variable given what a command prints: `$t = gcloud auth print-access-token` (a value
 # that is a string, a number, a variable or an expression is not a command).
 _VARIABLE_SET = re.compile(r"(^|[;\n{]\s*)\$(\w+)\s*=\s*([A-Za-z][\w.-]*(?:[ \t][^;\n]*)?)")
+# A variable given a string or another variable: `$dir = "$env:USERPROFILE\"`, read as bash's.
+_VALUE_SET = re.compile(r"(^|[;\n{]\s*)\$(\w+)\s*=\s*(?=[\"'$])")
 _FOR_OUTPUT = re.compile(
     r"(?i)\bfor\s+/f\s+(?:\"[^\"\n]*\"\s+)?%%?(\w)\s+in\s+\(\s*'([^'\n]*)'\s*\)\s+do\s+([^\n]+)"
 )
@@ -43,6 +46,7 @@ def posix_spelling(line: str) -> str:
         return line
     line = _ENV_SET.sub(lambda m: f"{m[1]}export {m[2]}=", line)
     line = _VARIABLE_SET.sub(lambda m: f"{m[1]}{m[2]}=$({m[3].rstrip()})", line)
+    line = _VALUE_SET.sub(lambda m: f"{m[1]}{m[2]}=", line)
     line = _FOR_OUTPUT.sub(_over_output, line)
     line = _FOR_ENDLESS.sub(lambda m: f"while true; do {m[2]} & done", line)
     return _DIRECTORY_DELETE.sub(lambda m: f"Remove-Item -Recurse -Force {m[1]}", line)
