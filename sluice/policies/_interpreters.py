@@ -9,7 +9,8 @@ whether it deletes the filesystem's root or a home folder (``shutil.rmtree``,
 ``os.path.expanduser('~')``, ``Path.home()``, ``os.homedir()``, ``process.env.HOME``,
 ``$ENV{HOME}``, ``Dir.home``, or listed: ``os.listdir(...)``, ``Path.home().iterdir()``),
 sends a credential file to the network, writes one, and the shell command lines it runs
-(``os.system``, ``subprocess``, ``execSync``, ``os.execute``, backquotes), the home folder
+(``os.system``, ``subprocess``, ``execSync``, ``os.execute``, backquotes: the literals given
+to such a call or to the names it uses; a literal elsewhere is data), the home folder
 joined into them (``"rm -rf " + os.getenv("HOME")``, ``.``, ``..``, ``${…}``, ``#{…}``), and
 the SQL a database driver sends (``cursor.execute("DROP TABLE t")``). It is a reading of
 the text, not an evaluation: code that builds its paths at run time is not seen. Linear in
@@ -363,7 +364,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         # `rm -rf ${os.homedir()}`, "rm -rf #{ENV['HOME']}": the home folder in the command.
         joined = _JOINED.sub(lambda m: "~" + (m.group(3) or "") + m.group(1), marked)
         joined = _INTERPOLATED.sub("~", joined)
-        reading.shell_lines = _shell_lines(joined)
+        reading.shell_lines = _shell_lines(joined, backquotes_run)
     reading.drops = _driver_drops(marked, literals)
     reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
     reading.prunes_volumes = _PRUNES_VOLUMES.search(code) is not None
@@ -378,15 +379,22 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     return reading
 
 
-def _shell_lines(code: str) -> list[str]:
-    """The command lines code that starts processes may run: each string literal, and each
-    run of literals given as one command's words (``['terraform', 'destroy']``,
-    ``spawn('kubectl', ['delete', 'ns', 'x'])``, ``exec.Command("dropdb", "app")``), joined
-    as the shell would quote them."""
+def _shell_lines(code: str, backquotes_run: bool = False) -> list[str]:
+    """The command lines code that starts processes may run: each string literal in a place
+    that gives a process its command (:func:`_command_places`; a backquoted one where the
+    language runs it), and each run of literals given as one command's words
+    (``['terraform', 'destroy']``, ``spawn('kubectl', ['delete', 'ns', 'x'])``,
+    ``exec.Command("dropdb", "app")``), joined as the shell would quote them. A literal
+    elsewhere is data (a test's list of commands to check), not a command."""
     lines: list[str] = []
     words: list[str] = []
     end = -1
+    places = _command_places(code)
     for found in _LITERAL.finditer(code):
+        at = found.start()
+        ran = backquotes_run and found.group().startswith("`")
+        if not ran and not any(start <= at < stop for start, stop in places):
+            continue
         text = quoted_text(found).replace(_HOME_MARK, "~")
         lines.append(text)
         if not (words and _NEXT_WORD.fullmatch(code, end, found.start())):
@@ -396,6 +404,89 @@ def _shell_lines(code: str) -> list[str]:
         words.append(text)
         end = found.end()
     return [*lines, shlex.join(words)] if len(words) > 1 else lines
+
+
+# After a process-starting name, the call that takes its command: `subprocess.run(`,
+# `Popen(`; a chained call that adds to it: Rust's `.arg(…)`, `.args([…])`.
+_CALLED = re.compile(r"(?:\.\w+)*\s*\(")
+_CHAINED = re.compile(r"\s*\.(?:arg|args|env|current_dir)\(")
+_PRECEDES = re.compile(r"\.(?:execute\(\)|!)")  # Groovy's `"…".execute()`, Scala's `….!`
+_NAME = re.compile(r"(?<![\w$@.'\"])[$@]?([A-Za-z_]\w*)")
+_SPAN = 4000  # how far a call's arguments are looked for, at most
+_WORDS = re.compile(r"\[[^\[\],]*,([^\[\]]*)\]")  # a list's words after its first
+_SHELL_C = re.compile(r"['\"](?:/bin/)?(?:ba|z|da|k)?sh['\"]\s*,\s*['\"]-\w*c['\"]")
+
+
+def _command_places(code: str) -> list[tuple[int, int]]:
+    """Where ``code`` gives a process its command: the arguments of each call that starts
+    one (its parentheses, and chained ``.arg(…)``; the rest of its line when it takes no
+    parentheses: perl's ``system "…"``, rake's ``sh '…'``, Gradle's ``commandLine 'sh',
+    …``), the line before Groovy's ``"…".execute()`` and Scala's ``.!``, and the values of
+    the names those use (``cmd = "…"; os.system(cmd)``; ``for c in CMDS:``; pytest's
+    ``parametrize('c', CMDS)``), two levels deep."""
+    literals = {m.start(): m.end() for m in _LITERAL.finditer(code)}
+    places: list[tuple[int, int]] = []
+    for spawn in _SPAWNS.finditer(code):
+        at = spawn.end()
+        if _PRECEDES.match(spawn.group()):
+            places.append((code.rfind("\n", 0, spawn.start()) + 1, spawn.start()))
+            continue
+        called = _CALLED.match(code, at) if code[at - 1 : at] != "(" else None
+        if code[at - 1 : at] == "(" or called is not None:
+            start = at if called is None else called.end()
+            stop = _closing(code, start, literals)
+            while chained := _CHAINED.match(code, stop + 1):
+                stop = _closing(code, chained.end(), literals)
+            places.append((spawn.start(), stop))
+        else:
+            stop = code.find("\n", at)
+            places.append((spawn.start(), stop if stop != -1 else len(code)))
+    seen: set[str] = set()
+    for _ in range(2):  # the names the places use: where they are given their values
+        names = {m[1] for start, stop in places for m in _NAME.finditer(code, start, stop)}
+        # (a name among a list's later words is an argument: `['guard', 'check', c]`)
+        names -= {
+            m[1]
+            for start, stop in places
+            for words in _WORDS.finditer(code, start, stop)
+            if not _SHELL_C.search(words[0])  # ['bash', '-c', cmd]: a command still
+            for m in _NAME.finditer(words[1])
+        }
+        for name in names - seen:
+            seen.add(name)
+            given = re.compile(
+                r"(?<![\w.])[$@]?" + re.escape(name) + r"\s*(?::[^=\n]{0,40})?=(?![=>~])"
+                r"|\bfor\s+[$@]?" + re.escape(name) + r"\s+in\b"
+                # pytest's parametrize, a name given its values: parametrize('c', CASES)
+                r"|parametrize\(\s*['\"](?:[^'\"]*\W)?" + re.escape(name) + r"\b[^'\"]*['\"]\s*,"
+            )
+            for value in given.finditer(code):
+                stop = code.find("\n", value.end())
+                stop = stop if stop != -1 else len(code)
+                opened = code[value.end() : stop].lstrip()[:1]
+                if opened in ("[", "(", "{"):  # a list or a block given over several lines
+                    stop = max(stop, _closing(code, code.index(opened, value.end()) + 1, literals))
+                places.append((value.end(), stop))
+    return places
+
+
+def _closing(code: str, start: int, literals: dict[int, int]) -> int:
+    """Where the bracket open before ``start`` closes, literals' brackets aside (at most
+    :data:`_SPAN` on)."""
+    depth, at, limit = 1, start, min(len(code), start + _SPAN)
+    while at < limit:
+        if at in literals:
+            at = literals[at]
+            continue
+        char = code[at]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return at
+        at += 1
+    return limit
 
 
 def spawns_forever(code: str) -> bool:

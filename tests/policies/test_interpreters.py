@@ -68,3 +68,34 @@ def test_read_code_finds_what_it_runs_sends_and_writes() -> None:
     written = read_code("open(os.path.expanduser('~/.ssh/authorized_keys'), 'a').write(k)")
     assert written.writes_secret == "~/.ssh/authorized_keys"
     assert read_code("import os\nwhile True:\n    os.fork()").forks_forever
+
+
+@pytest.mark.parametrize(
+    ("code", "runs"),
+    [
+        # A command given to the call that starts a process, or to a name it is given.
+        ("import subprocess\nsubprocess.run(['terraform', 'destroy'])", "terraform destroy"),
+        ("import os\ncmd = 'terraform destroy'\nos.system(cmd)", "terraform destroy"),
+        (
+            "import os\nCMDS = [\n    'ls',\n    'terraform destroy',\n]\nfor c in CMDS:\n"
+            "    os.system(c)",
+            "terraform destroy",
+        ),
+        (
+            'Command::new("sh")\n    .arg("-c")\n    .arg("terraform destroy")\n    .status();',
+            "terraform destroy",
+        ),
+        ('"terraform destroy".execute()', "terraform destroy"),
+        # A literal elsewhere is data: a test's list of commands to check, a message.
+        (
+            "import subprocess\nCASES = ['terraform destroy']\n"
+            "def test_it(case):\n    subprocess.run(['guard', 'check', case])",
+            None,
+        ),
+        ("import subprocess\nprint('never run terraform destroy')\nsubprocess.run(['ls'])", None),
+    ],
+)
+def test_read_code_runs_only_what_it_gives_a_process(code: str, runs: str | None) -> None:
+    assert (runs in read_code(code).shell_lines) if runs else (
+        "terraform destroy" not in " ".join(read_code(code).shell_lines)
+    )

@@ -267,6 +267,18 @@ def test_thirty_fifth_set(command: str, rule: str | None) -> None:
     assert bash(command) == rule
 
 
+def test_a_test_suite_s_dangerous_commands_as_data_are_not_run() -> None:
+    # (a security team's tests of its own guard: the commands are the guard's input)
+    tests = (
+        "import subprocess, pytest\nCASES = ['rm -rf ~', 'git push -f origin main']\n"
+        "@pytest.mark.parametrize('c', CASES)\ndef test_blocked(c):\n"
+        "    assert subprocess.run(['guard', 'check', c]).returncode == 1"
+    )
+    assert bash(_written("tests/test_guard.py", tests, "pytest -q")) is None
+    run = tests.replace("['guard', 'check', c]", "c, shell=True")
+    assert bash(_written("tests/test_guard.py", run, "pytest -q")) == "wipe_root_or_home"
+
+
 def test_a_function_in_a_here_document_is_the_file_s_not_the_line_s() -> None:
     # (its body is not cut from the line as a function never called: it is written)
     js = "export default { setup() { require('child_process').execSync('rm -rf ~/*') } }"
