@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -413,6 +414,12 @@ _CHAINED = re.compile(r"\s*\.(?:arg|args|env|current_dir)\(")
 _PRECEDES = re.compile(r"\.(?:execute\(\)|!)")  # Groovy's `"…".execute()`, Scala's `….!`
 _NAME = re.compile(r"(?<![\w$@.'\"])[$@]?([A-Za-z_]\w*)")
 _SPAN = 4000  # how far a call's arguments are looked for, at most
+_BRACKETS = re.compile(r"[()\[\]{}]")
+# Every name given a value somewhere: assigned, a loop's, pytest's parametrize's.
+_ASSIGNED = re.compile(
+    r"(?<![\w.])[$@]?([A-Za-z_]\w*)\s*(?::[^=\n]{0,40})?=(?![=>~])"
+    r"|\bfor\s+[$@]?([A-Za-z_]\w*)\s+in\b|parametrize\(\s*['\"](?:[^'\"]*\W)?([A-Za-z_]\w*)"
+)
 _WORDS = re.compile(r"\[[^\[\],]*,([^\[\]]*)\]")  # a list's words after its first
 _SHELL_C = re.compile(r"['\"](?:/bin/)?(?:ba|z|da|k)?sh['\"]\s*,\s*['\"]-\w*c['\"]")
 
@@ -442,6 +449,7 @@ def _command_places(code: str) -> list[tuple[int, int]]:
             stop = code.find("\n", at)
             places.append((spawn.start(), stop if stop != -1 else len(code)))
     seen: set[str] = set()
+    assigned = {m[1] or m[2] or m[3] for m in _ASSIGNED.finditer(code)}  # (asked first: cheap)
     for _ in range(2):  # the names the places use: where they are given their values
         names = {m[1] for start, stop in places for m in _NAME.finditer(code, start, stop)}
         # (a name among a list's later words is an argument: `['guard', 'check', c]`)
@@ -452,7 +460,7 @@ def _command_places(code: str) -> list[tuple[int, int]]:
             if not _SHELL_C.search(words[0])  # ['bash', '-c', cmd]: a command still
             for m in _NAME.finditer(words[1])
         }
-        for name in names - seen:
+        for name in (names & assigned) - seen:
             seen.add(name)
             given = re.compile(
                 r"(?<![\w.])[$@]?" + re.escape(name) + r"\s*(?::[^=\n]{0,40})?=(?![=>~])"
@@ -473,19 +481,16 @@ def _command_places(code: str) -> list[tuple[int, int]]:
 def _closing(code: str, start: int, literals: dict[int, int]) -> int:
     """Where the bracket open before ``start`` closes, literals' brackets aside (at most
     :data:`_SPAN` on)."""
-    depth, at, limit = 1, start, min(len(code), start + _SPAN)
-    while at < limit:
-        if at in literals:
-            at = literals[at]
-            continue
-        char = code[at]
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth == 0:
-                return at
-        at += 1
+    depth, limit = 1, min(len(code), start + _SPAN)
+    starts = sorted(literals)
+    for bracket in _BRACKETS.finditer(code, start, limit):
+        at = bracket.start()
+        before = bisect_right(starts, at) - 1
+        if before >= 0 and at < literals[starts[before]]:
+            continue  # inside a literal
+        depth += 1 if bracket.group() in "([{" else -1
+        if depth == 0:
+            return at
     return limit
 
 
