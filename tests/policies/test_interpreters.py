@@ -96,6 +96,8 @@ def test_read_code_finds_what_it_runs_sends_and_writes() -> None:
     ],
 )
 def test_read_code_runs_only_what_it_gives_a_process(code: str, runs: str | None) -> None:
-    assert (runs in read_code(code).shell_lines) if runs else (
-        "terraform destroy" not in " ".join(read_code(code).shell_lines)
+    assert (
+        (runs in read_code(code).shell_lines)
+        if runs
+        else ("terraform destroy" not in " ".join(read_code(code).shell_lines))
     )
