@@ -81,6 +81,10 @@ INTERPRETER = re.compile(
 )
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
+# A bash array given its elements: `DISKS=(/dev/sdb /dev/sdc)` (`local`, `declare -a` too).
+_ARRAY = re.compile(
+    r"(?:^|[;\n&|{]\s*|\b(?:local|declare\s+-a|readonly)\s+)([A-Za-z_]\w*)=\(([^()\n]*)\)"
+)
 _FILTERS = 8  # the last commands of a pipe read for the text they filter
 # An awk program that picks some lines: a pattern (`/re/`), a field compared (`$3=="Evicted"`)
 # or an `if` before what it prints; `NR>1` alone (the header skipped) picks every line.
@@ -165,6 +169,12 @@ class LineState:
             self._go_on(caller)
         if "(" in line or "function" in line:
             self.functions.update((found.name, found.body) for found in definitions(line))
+        self.arrays: set[str] = set()  # bash's arrays: DISKS=(/dev/sdb /dev/sdc), elements
+        if "=(" in line:
+            for array in _ARRAY.finditer(line):
+                if len(self.loops) < _VARIABLES:
+                    self.loops[array[1]] = array[2].split()[:_LOOP_VALUES]
+                    self.arrays.add(array[1])
 
     def _go_on(self, caller: LineState) -> None:
         """Take over what ``caller`` set up so far (the functions' bodies read globals)."""
@@ -252,7 +262,8 @@ class LineState:
         named = set().union(*map(referenced, (*command.words, *command.redirects)))
         expanded = []
         for variable in named & self.loops.keys():
-            spellings = (f"${variable}", f"${{{variable}}}")
+            spellings: tuple[str, ...] = (f"${variable}", f"${{{variable}}}")
+            spellings += tuple(f"${{{variable}[{at}]}}" for at in ("@", "*", "0"))
             values = self.loops[variable][:_LOOP_VALUES]
             if variable in self.names_in:  # `~/"$f"`, f an entry's name in ~: every entry
                 values = [*values, *self._rejoined(command, spellings, self.names_in[variable])]
@@ -260,10 +271,7 @@ class LineState:
             runs = program(command.words) in spellings
             for value in values:
                 words, redirects = (
-                    tuple(
-                        word.replace(spellings[1], value).replace(spellings[0], value)
-                        for word in given
-                    )
+                    tuple(_replaced(word, spellings, value) for word in given)
                     for given in (command.words, command.redirects)
                 )
                 if runs:  # split as the shell splits it: at the blanks, or at $IFS's
@@ -289,7 +297,7 @@ class LineState:
                 return target.rstrip("/") + path[len(link) :]
         return word
 
-    def _rejoined(self, command: Command, spellings: tuple[str, str], folder: str) -> list[str]:
+    def _rejoined(self, command: Command, spellings: tuple[str, ...], folder: str) -> list[str]:
         """``*`` if a word of ``command`` joins the variable onto ``folder`` (``~/"$f"``),
         which then names every entry of it; the value that gives that word."""
         home = resolve(folder, self.cwd)
@@ -351,6 +359,8 @@ class LineState:
         if assignments and all(_ASSIGNMENT.fullmatch(w) for w in assignments):
             for assignment in assignments[:_VARIABLES]:
                 name, _, value = assignment.partition("=")
+                if not value and name in self.arrays:
+                    continue  # the array's `NAME=` before its `(…)`, read with the line
                 if name in self.loops and "$" in value:  # D=$D/x: what D held before
                     held = self.loops[name][0]
                     own = re.compile(
@@ -867,3 +877,10 @@ def package_scripts(package: str) -> dict[str, str]:
     if not isinstance(scripts, dict):
         return {}
     return {f"npm {k}": v for k, v in scripts.items() if isinstance(v, str)}
+
+
+def _replaced(word: str, spellings: Sequence[str], value: str) -> str:
+    """``word`` with each spelling of a variable (its array forms first) as ``value``."""
+    for spelling in reversed(spellings):
+        word = word.replace(spelling, value)
+    return word

@@ -274,7 +274,10 @@ def cloned_into(args: Sequence[str]) -> str | None:
     return given[0].rstrip("/").rpartition("/")[2].rpartition(":")[2].removesuffix(".git")
 
 
-_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)\}|([A-Za-z_][A-Za-z_0-9]*))")
+# `$x`, `${x}`, and an array's elements: `${x[@]}`, `${x[*]}`, `${x[0]}`.
+_REFERENCE = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)(?:\[[^\]]*\])?\}|([A-Za-z_][A-Za-z_0-9]*))"
+)
 
 
 def referenced(word: str) -> set[str]:
