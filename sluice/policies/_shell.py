@@ -65,6 +65,8 @@ _PREFIXES = {
     "xargs": 0,
     "timeout": 1,  # its duration comes first
 }
+# The shell's keywords before a command: `if`, `then`, `else`, `while`, `do`, `!`.
+_KEYWORDS = frozenset({"if", "elif", "then", "else", "while", "until", "do", "!"})
 TEXT_PROGRAMS = frozenset(
     {"echo", "printf", "git", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk"}
     | {"jq", "yq", "gh", "tr", "test", "[", "[[", "export", "alias", "logger", "curl", "http"}
@@ -456,12 +458,15 @@ def _here_documents(text: str, pos: int, delimiters: list[str]) -> tuple[str, in
 
 def program(words: Sequence[str]) -> str:
     """The program ``words`` run: the first word after prefixes (``sudo``, ``env``, …),
-    options and ``VAR=value`` assignments, without its directory."""
+    the shell's keywords (``if [ "$x" = y ]`` runs ``[``), options and ``VAR=value``
+    assignments, without its directory."""
     own = 0  # operands of the prefix before its command (timeout's duration)
     for word in words:
         name = basename(word)
         if own and not word.startswith("-"):
             own -= 1
+        elif name in _KEYWORDS:
+            continue
         elif name in _PREFIXES:
             own = _PREFIXES[name]
         elif not word.startswith("-") and "=" not in word:
