@@ -166,11 +166,7 @@ def run_inside(run: Run, cwd: str | None) -> Inside | None:
 def _repository(image: str) -> str:
     """An image's repository, without its registry, tag or digest (``docker.io/
     hashicorp/terraform:1.8`` is ``hashicorp/terraform``)."""
-    image = image.partition("@")[0]
-    name, colon, tag = image.rpartition(":")
-    if colon and "/" not in tag:
-        image = name
-    return _REGISTRY.sub("", image, count=1).removeprefix("library/")
+    return _REGISTRY.sub("", image_name(image), count=1).removeprefix("library/")
 
 
 def _entered_host(command: Sequence[str]) -> list[str] | None:

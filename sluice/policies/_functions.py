@@ -21,6 +21,8 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sluice.policies._shell import here_document_spans
+
 __all__ = ["Definition", "aliased", "aliases", "called", "definitions", "without_uncalled"]
 
 # A function's head, up to the brace or parenthesis that opens its body.
@@ -79,7 +81,7 @@ def without_uncalled(line: str) -> str:
     ``trap``, another function's body, even a message) is kept, and so is one defined inside
     an expression (a callback in a one-liner's code: ``setTimeout(function go() {…})``)."""
     found = definitions(line)
-    data = _here_documents(line) if "<<" in line else []
+    data = here_document_spans(line) if "<<" in line else []
     kept, cut = [], 0
     for definition in found:
         start = definition.start
@@ -95,23 +97,6 @@ def without_uncalled(line: str) -> str:
             kept.append(line[cut : definition.start])
             cut = definition.end
     return "".join(kept) + line[cut:] if cut else line
-
-
-_HERE = re.compile(r"(?<!<)<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
-
-
-def _here_documents(line: str) -> list[tuple[int, int]]:
-    """Where the text of each here-document of ``line`` begins and ends."""
-    spans: list[tuple[int, int]] = []
-    for marker in _HERE.finditer(line):
-        if any(begin <= marker.start() < end for begin, end in spans):
-            continue  # `<<` inside a here-document's text
-        body = line.find("\n", marker.end())
-        if body == -1:
-            break
-        end = re.compile(r"^\t*" + re.escape(marker[2]) + r"[ \t]*$", re.M).search(line, body)
-        spans.append((body + 1, end.start() if end else len(line)))
-    return spans
 
 
 def _closing(line: str, start: int) -> dict[int, int]:

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from sluice.policies._runners import SSH_RUNS
 from sluice.policies._shell import basename
 from sluice.policies._tool_runs import shell_escapes
 
@@ -226,9 +227,6 @@ def _generated(written: Mapping[str, str]) -> str:
     )
 
 
-_SSH_RUNS = re.compile(r"^\s*(?:ProxyCommand|LocalCommand)[ \t=]+(.+)$", re.MULTILINE | re.I)
-
-
 def _ssh_configs(args: Sequence[str], written: Mapping[str, str]) -> list[str]:
     """The commands an ssh config the line wrote has ssh run (``ProxyCommand``,
     ``LocalCommand``): ``-F FILE``'s, or ``~/.ssh/config``; ``%d`` is the home folder."""
@@ -236,7 +234,14 @@ def _ssh_configs(args: Sequence[str], written: Mapping[str, str]) -> list[str]:
     files += [a[2:] for a in args if a.startswith("-F") and len(a) > 2]
     texts = [written[f.removeprefix("./")] for f in files if f.removeprefix("./") in written]
     texts += [t for p, t in written.items() if p.endswith(".ssh/config") and not files]
-    return ["\n".join(m[1].replace("%d", "~") for m in _SSH_RUNS.finditer(text)) for text in texts]
+    return [
+        "\n".join(
+            found[1].replace("%d", "~")
+            for line in text.splitlines()
+            if (found := SSH_RUNS.match(line.strip()))  # as ssh's -o options read them
+        )
+        for text in texts
+    ]
 
 
 # A key before a value that holds a command: YAML's `shell:`, HCL's `command =`, TOML's

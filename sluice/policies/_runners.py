@@ -35,6 +35,7 @@ __all__ = [
     "FD_RUNS",
     "FIND_RUNS",
     "RUN_ENDS",
+    "SSH_RUNS",
     "cron_commands",
     "lines_run",
     "recipe_lines",
@@ -62,9 +63,7 @@ _SED_RUNS = re.compile(r"(?:^|[;\n{])\s*(?:[0-9$]+|/(?:[^/\\\n]|\\.)*/)?\s*e\s+(
 _VIM_RUNS = re.compile(r"^:*\s*(?:silent!?\s+|r(?:ead)?\s*|w(?:rite)?\s*)?!\s*(.+)$", re.DOTALL)
 _TAR_RUNS = re.compile(r"--(?:to-command|use-compress-program|checkpoint-action=exec)=(.+)$")
 _TAR_VALUES = frozenset({"--to-command", "--use-compress-program", "-I"})
-_SSH_RUNS = re.compile(
-    r"(?i:proxycommand|localcommand|knownhostscommand)\s*[= ]\s*(.+)$", re.DOTALL
-)
+SSH_RUNS = re.compile(r"(?i:proxycommand|localcommand|knownhostscommand)\s*[= ]\s*(.+)$", re.DOTALL)
 # git settings whose value is a program git runs.
 _GIT_PROGRAMS = re.compile(r"(?i:core\.(?:sshcommand|pager|fsmonitor|editor))=(.+)$", re.DOTALL)
 # expect's (Tcl's) commands that start a program: `spawn sh -c {…}`, `exec rm -rf …`.
@@ -129,7 +128,7 @@ def lines_run(words: Sequence[str]) -> list[str]:
     if name in _TARS:
         return list(_tar_programs(args))
     if name in _SSHS:
-        run = [found[1] for arg in _ssh_options(args) if (found := _SSH_RUNS.match(arg))]
+        run = [found[1] for arg in _ssh_options(args) if (found := SSH_RUNS.match(arg))]
         # ssh host kubectl delete ns x: the remote shell runs the words after the host.
         remote = _ssh_command(args) if name == "ssh" else ""
         return [*run, remote] if remote else run

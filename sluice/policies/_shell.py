@@ -30,7 +30,10 @@ __all__ = [
     "Command",
     "base64_output",
     "basename",
+    "echo_output",
+    "here_document_spans",
     "parse",
+    "printf_arguments",
     "printf_output",
     "program",
     "quoted_text",
@@ -440,14 +443,36 @@ def printf_output(args: Sequence[str]) -> str:
     return "".join(_CONVERSION.sub(lambda _: next(given, ""), form) for _ in range(rounds))
 
 
+def _delimiter_line(delimiter: str) -> re.Pattern[str]:
+    """The line that ends a here-document (``<<-`` lets it be indented with tabs)."""
+    return re.compile(r"^\t*" + re.escape(delimiter) + r"[ \t]*$", re.MULTILINE)
+
+
+_HERE_MARKER = re.compile(r"(?<!<)<<-?[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\1")
+
+
+def here_document_spans(line: str) -> list[tuple[int, int]]:
+    """Where the text of each here-document of ``line`` begins and ends (what the command
+    reads: data, not the line's code)."""
+    spans: list[tuple[int, int]] = []
+    for marker in _HERE_MARKER.finditer(line):
+        if any(begin <= marker.start() < end for begin, end in spans):
+            continue  # `<<` inside a here-document's text
+        body = line.find("\n", marker.end())
+        if body == -1:
+            break
+        end = _delimiter_line(marker[2]).search(line, body)
+        spans.append((body + 1, end.start() if end else len(line)))
+    return spans
+
+
 def _here_documents(text: str, pos: int, delimiters: list[str]) -> tuple[str, int]:
     """The text of the here-documents starting at ``pos``, without their delimiter lines
     (what the commands read), and where the line after the last one's delimiter starts (the
     end of ``text`` if a delimiter is missing)."""
     bodies = []
     for delimiter in delimiters:
-        end = re.compile(r"^\t*" + re.escape(delimiter) + r"[ \t]*$", re.MULTILINE)
-        found = end.search(text, pos)
+        found = _delimiter_line(delimiter).search(text, pos)
         if found is None:
             bodies.append(text[pos:])
             return "".join(bodies), len(text)
