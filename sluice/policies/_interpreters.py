@@ -418,7 +418,8 @@ _BRACKETS = re.compile(r"[()\[\]{}]")
 # Every name given a value somewhere: assigned, a loop's, pytest's parametrize's.
 _ASSIGNED = re.compile(
     r"(?<![\w.])[$@]?([A-Za-z_]\w*)\s*(?::[^=\n]{0,40})?=(?![=>~])"
-    r"|\bfor\s+[$@]?([A-Za-z_]\w*)\s+in\b|parametrize\(\s*['\"](?:[^'\"]*\W)?([A-Za-z_]\w*)"
+    r"|\bfor\s+[$@]?([A-Za-z_]\w*)\s+in\b"
+    r"|parametrize\(\s*['\"]([^'\"]*)['\"]\s*,"  # pytest's: parametrize('c', CASES)
 )
 _WORDS = re.compile(r"\[[^\[\],]*,([^\[\]]*)\]")  # a list's words after its first
 _SHELL_C = re.compile(r"['\"](?:/bin/)?(?:ba|z|da|k)?sh['\"]\s*,\s*['\"]-\w*c['\"]")
@@ -449,7 +450,12 @@ def _command_places(code: str) -> list[tuple[int, int]]:
             stop = code.find("\n", at)
             places.append((spawn.start(), stop if stop != -1 else len(code)))
     seen: set[str] = set()
-    assigned = {m[1] or m[2] or m[3] for m in _ASSIGNED.finditer(code)}  # (asked first: cheap)
+    # Where each name is given a value (an assignment's, a loop's, parametrize's), at once.
+    assigned: dict[str, list[int]] = {}
+    for given in _ASSIGNED.finditer(code):
+        named = [given[1] or given[2]] if given[3] is None else re.findall(r"\w+", given[3])
+        for name in named:
+            assigned.setdefault(name, []).append(given.end())
     for _ in range(2):  # the names the places use: where they are given their values
         names = {m[1] for start, stop in places for m in _NAME.finditer(code, start, stop)}
         # (a name among a list's later words is an argument: `['guard', 'check', c]`)
@@ -460,21 +466,15 @@ def _command_places(code: str) -> list[tuple[int, int]]:
             if not _SHELL_C.search(words[0])  # ['bash', '-c', cmd]: a command still
             for m in _NAME.finditer(words[1])
         }
-        for name in (names & assigned) - seen:
+        for name in (names & assigned.keys()) - seen:
             seen.add(name)
-            given = re.compile(
-                r"(?<![\w.])[$@]?" + re.escape(name) + r"\s*(?::[^=\n]{0,40})?=(?![=>~])"
-                r"|\bfor\s+[$@]?" + re.escape(name) + r"\s+in\b"
-                # pytest's parametrize, a name given its values: parametrize('c', CASES)
-                r"|parametrize\(\s*['\"](?:[^'\"]*\W)?" + re.escape(name) + r"\b[^'\"]*['\"]\s*,"
-            )
-            for value in given.finditer(code):
-                stop = code.find("\n", value.end())
+            for start in assigned[name]:
+                stop = code.find("\n", start)
                 stop = stop if stop != -1 else len(code)
-                opened = code[value.end() : stop].lstrip()[:1]
+                opened = code[start:stop].lstrip()[:1]
                 if opened in ("[", "(", "{"):  # a list or a block given over several lines
-                    stop = max(stop, _closing(code, code.index(opened, value.end()) + 1, literals))
-                places.append((value.end(), stop))
+                    stop = max(stop, _closing(code, code.index(opened, start) + 1, literals))
+                places.append((start, stop))
     return places
 
 
