@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import json
 import textwrap
+import threading
 from itertools import takewhile
 from typing import Any
 
@@ -853,22 +854,26 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("line", HOSTILE.values(), ids=HOSTILE.keys())
-async def test_hostile_arguments_are_judged_while_the_loop_runs(line: str) -> None:
-    ticks = 0
+async def test_hostile_arguments_are_judged_while_the_loop_runs(
+    line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The judgment waits for the event loop to act: it only gets its answer if it is judged
+    # off the loop (judged on it, the loop could not act, and the wait would run out).
+    loop_acted = threading.Event()
+    waited: list[bool] = []
+    judge = ToolRules._judge
 
-    async def tick() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.001)
-            ticks += 1
+    def judge_once_the_loop_acts(self: ToolRules, *args: Any) -> Any:
+        waited.append(loop_acted.wait(timeout=5))
+        return judge(self, *args)
 
-    ticker = asyncio.create_task(tick())
-    await asyncio.sleep(0.01)
-    before = ticks
+    monkeypatch.setattr(ToolRules, "_judge", judge_once_the_loop_acts)
     policy = ToolRules.configure({})
-    await policy.tool_call(tool_call_hook("Bash", {"command": line}))
-    ticker.cancel()
-    assert ticks > before  # the event loop kept running while the call was judged
+    judging = asyncio.create_task(policy.tool_call(tool_call_hook("Bash", {"command": line})))
+    await asyncio.sleep(0)
+    loop_acted.set()
+    await judging
+    assert waited == [True]
 
 
 # --- MCP servers and tools ------------------------------------------------------------------
