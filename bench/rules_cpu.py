@@ -12,11 +12,13 @@ may read it (2 KiB messages cut anywhere, one message, or whole events about 700
 a time, as it reads from an upstream that writes event by event): what the sidecar's
 Python does per message, without gRPC's own cost
 (which is the same for every chain, so the ratio here is an upper bound of the real one).
-The figure is process CPU time per message, best of the rounds, the two chains measured
-in turns so that a shared machine's load weighs on both alike. ``--profile`` prints where
-``tool_rules`` spends its time on one scenario (cProfile); ``--fresh`` judges every tool
-call as one never seen before (the responses repeat the same two calls, whose verdicts
-``tool_rules`` otherwise remembers).
+The figure is process CPU time per message, best of the rounds, the chains measured in
+turns so that a shared machine's load weighs on all alike. Beside noop and ``tool_rules``
+runs a chain that reads every tool call and decides nothing (:mod:`bench.tool_reader`):
+what any tool-call policy pays to read the response, the rest being the rules' own.
+``--profile`` prints where ``tool_rules`` spends its time on one scenario (cProfile);
+``--fresh`` judges every tool call as one never seen before (the responses repeat the same
+two calls, whose verdicts ``tool_rules`` otherwise remembers).
 """
 
 from __future__ import annotations
@@ -152,8 +154,15 @@ async def _cpu(run: Callable[[], Awaitable[None]], repeat: int) -> float:
 async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = False) -> None:
     if fresh:  # every call judged as never seen before: no verdict remembered
         tool_rules.Verdicts = partial(Verdicts, size=0)  # type: ignore[misc]
-    servicers = {"noop": _servicer([]), "tool_rules": _servicer([{"name": "tool_rules"}])}
-    print(f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}")
+    servicers = {
+        "noop": _servicer([]),
+        "read only": _servicer([{"name": "bench.tool_reader:ToolReader"}]),
+        "tool_rules": _servicer([{"name": "tool_rules"}]),
+    }
+    print(
+        f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'read only':>10} {'tool_rules':>11}"
+        f" {'ratio':>6}"
+    )
     for scenario in SCENARIOS:
         messages = await scenario_messages(scenario)
         if profile == scenario.name:
@@ -166,7 +175,8 @@ async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = Fals
                 best[name] = min(best[name], spent / repeat / len(messages) * 1e6)
         print(
             f"{scenario.name:<22} {len(messages):>5} {best['noop']:>12.1f} "
-            f"{best['tool_rules']:>11.1f} {best['tool_rules'] / best['noop']:>6.2f}"
+            f"{best['read only']:>10.1f} {best['tool_rules']:>11.1f} "
+            f"{best['tool_rules'] / best['noop']:>6.2f}"
         )
 
 
