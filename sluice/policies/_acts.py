@@ -18,7 +18,7 @@ from itertools import pairwise
 from sluice.policies._archives import git_removed, packed_away
 from sluice.policies._runners import FD_RUNS, FIND_RUNS, RUN_ENDS
 from sluice.policies._shell import Command, basename, short_option
-from sluice.policies._targets import Path, resolve
+from sluice.policies._targets import Path, on_remote, resolve
 from sluice.policies._wrappers import operands, unwrap
 
 __all__ = [
@@ -113,7 +113,23 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
             targets, verb = files[-1:], "empties (rsync --delete)"
         if "--remove-source-files" in args:
             targets += files[:-1]
-        targets = [t.partition(":")[2] or "~" if _remote(t) else t for t in targets]
+        targets = [t.partition(":")[2] or "~" if on_remote(t) else t for t in targets]
+    elif (
+        name == "rclone" and (found := operands(args, _RCLONE_VALUES)) and found[0] in _RCLONE_ACTS
+    ):
+        # On this machine's folders (a remote's `name:path` is cloud storage): `sync` makes
+        # the last like the first, `purge` and `delete` empty theirs, `move` empties the first.
+        files = [f for f in found[1:] if not on_remote(f)]
+        verb, targets = _RCLONE_ACTS[found[0]], files
+        if found[0] == "sync":
+            targets = [f for f in found[-1:] if f in files]
+        elif found[0] in ("move", "moveto"):
+            targets = [f for f in found[1:2] if f in files]
+    elif name in ("userdel", "deluser") and _removes_home(args):
+        # The account's home folder goes with it: /home/NAME (/root for root).
+        users = operands(args, frozenset({"-R", "--root", "-P", "--prefix", "--backup-to", "-c"}))
+        targets = [f"/home/{user}" if user != "root" else "/root" for user in users]
+        verb = f"deletes the account's home folder ({name} {_removes_home(args)})"
     elif name == "git" and (removed := git_removed(args)):
         targets = removed  # git rm -r deletes the files as it untracks them
     elif name == "git":
@@ -220,9 +236,29 @@ _SHELL_DESTROYS = re.compile(
 _NO_ACCESS = re.compile(r"0*|[augo]*(?:-rwx|-rxw|-wrx|-wxr|-xrw|-xwr|=)")
 
 
-def _remote(word: str) -> bool:
-    head, colon, _ = word.partition(":")
-    return bool(colon) and "/" not in head and len(head) > 1
+_RCLONE_ACTS = {
+    "sync": "empties (rclone sync)",
+    "purge": "deletes (rclone purge)",
+    "delete": "deletes every file in (rclone delete)",
+    "move": "moves away (rclone move)",
+    "moveto": "moves away (rclone moveto)",
+}
+_RCLONE_VALUES = frozenset(
+    {"--config", "--exclude", "--include", "--filter", "--exclude-from", "--include-from"}
+    | {"--filter-from", "--files-from", "--transfers", "--checkers", "--bwlimit", "--log-file"}
+    | {"--log-level", "--backup-dir", "--suffix", "--max-age", "--min-age", "--max-size"}
+    | {"--min-size", "--max-depth", "--retries", "--timeout", "--stats", "--compare-dest"}
+)
+
+
+def _removes_home(args: Sequence[str]) -> str:
+    """The option of ``userdel``/``deluser`` that deletes the account's home folder, or ``""``."""
+    for arg in args:
+        if arg in ("--remove", "--remove-home", "--remove-all-files"):
+            return arg
+        if arg.startswith("-") and not arg.startswith("--") and "r" in arg:
+            return "-r"
+    return ""
 
 
 # Filters that pass a listing on whole (grep without -v, head and tail narrow it).

@@ -13,11 +13,22 @@ from itertools import pairwise
 from sluice.policies._shell import short_option
 from sluice.policies._wrappers import operands
 
-__all__ = ["UNPACKERS", "git_removed", "packed_away", "unpacked", "unpacked_into"]
+__all__ = [
+    "UNPACKERS",
+    "decompressed",
+    "git_removed",
+    "packed_away",
+    "unpacked",
+    "unpacked_into",
+    "unpacks",
+]
 
 _TARS = frozenset({"tar", "bsdtar", "gtar"})
-UNPACKERS = _TARS | {"unzip", "7z", "gunzip"}
-"""Programs that unpack an archive (into the folder :func:`unpacked_into` names)."""
+UNPACKERS = _TARS | {"unzip", "7z", "gunzip", "bunzip2", "unxz", "unzstd", "unlzma", "lunzip"}
+"""Programs that unpack an archive or a compressed file (into the folder
+:func:`unpacked_into` names)."""
+# Compressors that decompress instead given -d (`xz -d t.xz`, `zstd -d t.zst`).
+_COMPRESSORS = frozenset({"gzip", "bzip2", "xz", "zstd", "lzma", "lzip", "pigz", "pbzip2"})
 _SEVEN_ZIPS = frozenset({"7z", "7za", "7zz", "7zr"})
 # tar's options that take the next word as their value (-C's is the folder of what follows).
 _TAR_VALUES = frozenset(
@@ -26,6 +37,23 @@ _TAR_VALUES = frozenset(
     | {"--exclude", "--transform", "--owner", "--group", "--mode", "-N", "--newer"}
 )
 _TAR_CLUSTER = re.compile(r"-?[A-Za-z]+")
+
+
+_COMPRESSED = re.compile(r"(.+?)\.(?:gz|bz2|xz|zst|lzma|lz|z|Z)")
+
+
+def decompressed(name: str) -> str:
+    """The file a decompressor writes for ``name`` (``t.bz2``: ``t``), or ``""``."""
+    found = _COMPRESSED.fullmatch(name)
+    return found[1] if found else ""
+
+
+def unpacks(name: str, args: Sequence[str]) -> bool:
+    """Whether ``name`` unpacks what it is given: an unpacker, or a compressor told to
+    decompress (``bzip2 -d``, ``zstd --decompress``)."""
+    return name in UNPACKERS or (
+        name in _COMPRESSORS and short_option(args, "d", "--decompress", "--uncompress")
+    )
 
 
 def packed_away(name: str, args: Sequence[str]) -> list[str]:

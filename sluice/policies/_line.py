@@ -9,9 +9,10 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from sluice.policies._acts import listed, names_listed, working_directory
-from sluice.policies._archives import UNPACKERS, unpacked, unpacked_into
+from sluice.policies._archives import decompressed, unpacked, unpacked_into, unpacks
 from sluice.policies._container_files import Image, built_image
 from sluice.policies._exfil import Pipeline
 from sluice.policies._filters import filtered
@@ -420,6 +421,8 @@ class LineState:
             self.downloaded.update(s.removeprefix("./") for s in saved_by(name, args))
         elif INTERPRETER.fullmatch(name) and (code := code_of(words)) and "http" in code:
             self.downloaded.update(saved_downloads(code))  # php -r "copy('https://…', 'F')"
+        elif name in ("mv", "cp", "install") and self.downloaded and "-d" not in args:
+            self._carry_downloads(args)  # install t /usr/local/bin/ && t: still the download
         if name == "ln" and short_option(args, "s", "--symbolic") and len(self.links) < _VARIABLES:
             linked = operands(args, _LN_VALUES)
             if len(linked) == 2:  # ln -sfn "$HOME" /tmp/h
@@ -439,10 +442,13 @@ class LineState:
             expanded, into = _expanded(args)  # Expand-Archive t.zip -DestinationPath t
             if expanded.removeprefix("./") in self.downloaded:
                 self.unpacked.add(into.removeprefix("./"))
-        if name in UNPACKERS and len(self.unpacked) < _VARIABLES:
+        if unpacks(name, args) and len(self.unpacked) < _VARIABLES:
             fetched = self._fetched()
-            archive = [a.removeprefix("./") for a in operands(args, _UNPACK_VALUES)]
+            values = _UNPACK_VALUES if name == "unzip" else _TAR_VALUES  # (`xz -d` decompresses)
+            archive = [a.removeprefix("./") for a in operands(args, values)]
             downloaded = self.downloaded.intersection(archive)
+            if len(self.downloaded) < _VARIABLES:  # bunzip2 t.bz2 writes t: the download
+                self.downloaded.update(decompressed(a) for a in downloaded if decompressed(a))
             if fetched or downloaded:
                 folder = unpacked_into(name, args)
                 self.unpacked.add(folder)
@@ -451,6 +457,19 @@ class LineState:
                     self.unpacked_programs.update(map(basename, [*downloaded, *members]))
                 if (where := resolve(folder, self.cwd)) is not None:
                     self.unpacked.add(where.text)
+
+    def _carry_downloads(self, args: Sequence[str]) -> None:
+        """A download copied or moved is the download where it lands (``mv /tmp/t
+        ~/bin/t``; into a folder, by its name there: ``install -m 755 t /usr/local/bin/``,
+        ``cp -t bin t``)."""
+        found = [f.removeprefix("./") for f in operands(args, _MOVE_VALUES)]
+        folder = [b for a, b in pairwise(args) if a in ("-t", "--target-directory")]
+        sources, places = (found, folder[:1]) if folder else (found[:-1], found[-1:])
+        for source in (s for s in sources if s in self.downloaded):
+            for place in places:
+                landed = {place.removeprefix("./"), f"{place.rstrip('/')}/{basename(source)}"}
+                if len(self.downloaded) < _VARIABLES:
+                    self.downloaded.update(landed)
 
     def _into_link(self, now: str, before: str | None) -> str | None:
         """The working directory ``now`` (``before``: the last), inside a link the line made
@@ -527,6 +546,7 @@ _WINDOWS_PROGRAMS = (".exe", ".msi", ".bat", ".cmd", ".ps1", ".com")
 _BUILD_SCRIPTS = frozenset({"configure", "autogen.sh", "bootstrap", "bootstrap.sh", "gradlew"})
 _BUILD_SCRIPTS |= {"mvnw", "config.status"}
 _LN_VALUES = frozenset({"-t", "--target-directory", "-S", "--suffix"})
+_MOVE_VALUES = _LN_VALUES | {"-m", "--mode", "-o", "--owner", "-g", "--group"}
 # A file in a folder of programs, as on PATH: /usr/local/bin/x, ~/.local/bin/x, $GOPATH/bin/x.
 _ON_PATH = re.compile(r"(?:^|/)s?bin/[^/]+$")
 
@@ -611,6 +631,7 @@ def _switched_branch(args: Sequence[str]) -> str | None:
 
 
 _UNPACK_VALUES = frozenset({"-C", "--directory", "-d"})
+_TAR_VALUES = frozenset({"-C", "--directory"})
 
 
 def runs_its_text(program: str) -> bool:

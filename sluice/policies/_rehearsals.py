@@ -16,7 +16,9 @@ from sluice.policies._wrappers import operands
 
 __all__ = ["REHEARSING_TOO", "rehearses"]
 
-REHEARSING_TOO = frozenset({"rsync", "Remove-Item", "remove-item", "ri", "rmdir", "rd", "del"})
+REHEARSING_TOO = frozenset(
+    {"rsync", "rclone", "Remove-Item", "remove-item", "ri", "rmdir", "rd", "del"}
+)
 REHEARSING_TOO |= {"make", "gmake", "just", "task"}
 """Programs with a dry run that destroy paths or run the recipes the rules read; the others
 a rule judges are infrastructure tools

@@ -24,6 +24,7 @@ __all__ = [
     "Path",
     "is_credential",
     "is_secret",
+    "on_remote",
     "resolve",
     "ssh_settings",
     "vital",
@@ -235,3 +236,10 @@ def is_credential(path: str) -> bool:
         or parts[-2:] in ([".config", "gcloud"], [".config", "gh"])  # the folders that hold them
         or ("gcloud" in parts and "legacy_credentials" in parts)  # …/legacy_credentials/ME/adc.json
     )
+
+
+def on_remote(word: str) -> bool:
+    """Whether ``word`` names a path on another machine or a storage remote (``host:path``,
+    ``user@host:``, rclone's ``name:path``), not one of this machine (``/a:b``, ``C:``)."""
+    head, colon, _ = word.partition(":")
+    return bool(colon) and "/" not in head and len(head) > 1

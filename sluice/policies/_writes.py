@@ -125,6 +125,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         name, args = "cp", operands(args)[1:]
     if (copied := _cloud_copy(name, args)) is not None:  # aws s3 cp s3://b/k ~/.aws/credentials
         name, args = "cp", copied
+    if name == "install" and short_option(args, "d", "--directory"):
+        return False  # install -d -m 700 ~deploy/.ssh makes folders and writes no file
     if name in _COPIES:
         args = [a for a in args if not CMD_SWITCH.fullmatch(a)]  # xcopy /Y
         # The destination is the last operand, or the directory of -t; copying *from* a
@@ -308,6 +310,34 @@ _DISK_WRITERS: dict[str, frozenset[str]] = {
 }
 
 
+# A drive's own erase, by the subcommand or option that asks for it (`nvme format /dev/nvme0n1`,
+# `hdparm --security-erase p /dev/sda`, `sg_format --format /dev/sg1`).
+_DRIVE_ERASES = {
+    "nvme": frozenset({"format", "sanitize", "write-zeroes"}),
+    "hdparm": frozenset({"--security-erase", "--security-erase-enhanced", "--trim-sector-ranges"}),
+    "sg_format": frozenset({"--format", "-F"}),
+}
+# fio's workloads that write (the default, and `read`/`randread`, only read).
+_FIO_WRITES = frozenset(
+    {"write", "randwrite", "rw", "readwrite", "randrw", "trim", "randtrim", "trimwrite"}
+)
+
+
+def _erasing_option(name: str, args: Sequence[str]) -> str:
+    """The subcommand or option of ``name`` that erases the drive it is given, or ``""``."""
+    erases = _DRIVE_ERASES.get(name, frozenset())
+    return next((a for a in args if a.partition("=")[0] in erases), "")
+
+
+def _fio_writes(args: Sequence[str]) -> bool:
+    """Whether fio's job writes onto a disk device (``--filename=/dev/nvme1n1 --rw=write``;
+    several files are joined by ``:``)."""
+    given = dict(pairwise(args)) | dict(a.partition("=")[::2] for a in args if "=" in a)
+    files = given.get("--filename", "").split(":")
+    workload = given.get("--rw", given.get("--readwrite", "read"))
+    return workload in _FIO_WRITES and any(map(DISK_DEVICE.match, files))
+
+
 def _destinations(args: Sequence[str], takes_value: frozenset[str]) -> list[str]:
     """Where a copy writes: its last operand, the folder of ``-t``; pv's ``-o``/``--output``."""
     found = [b for a, b in pairwise(args) if a in ("-t", "--target-directory", "-o", "--output")]
@@ -373,6 +403,11 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     reformats = verbs is not None and (not verbs or bool(verbs.intersection(args)))
     if reformats and on_disk:
         return f"{name} puts a new volume on a disk, destroying its data"
+    # (sg_format's device is SCSI's generic one, /dev/sgN: a disk whatever its name.)
+    if (erased_by := _erasing_option(name, args)) and (on_disk or name == "sg_format"):
+        return f"{name} {erased_by} on a disk destroys its data"
+    if name == "fio" and _fio_writes(args):
+        return "fio writing onto a disk destroys its data"
     if name.lower() == "format" and any(_DRIVE.fullmatch(a) for a in args):
         return "format erases a drive"  # cmd's format D: /q
     if name.lower() in ("format-volume", "clear-disk", "remove-partition", "initialize-disk"):
