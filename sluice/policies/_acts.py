@@ -125,6 +125,17 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
             targets = [f for f in found[-1:] if f in files]
         elif found[0] in ("move", "moveto"):
             targets = [f for f in found[1:2] if f in files]
+    elif name.lower() in ("robocopy", "robocopy.exe"):
+        # robocopy SRC DST [FILES] [/SWITCHES]: /MIR and /PURGE make DST like SRC, /MOV and
+        # /MOVE take the files (and folders) out of SRC.
+        paths = [a for a in args if not _WINDOWS_SWITCH.fullmatch(a)]
+        switches = {a.upper().partition(":")[0] for a in args if _WINDOWS_SWITCH.fullmatch(a)}
+        if switches & {"/MIR", "/PURGE"}:
+            targets, verb = paths[1:2], "empties (robocopy /MIR)"
+        elif switches & {"/MOV", "/MOVE"}:
+            targets, verb = paths[:1], "moves away (robocopy /MOVE)"
+    elif name.lower() in ("icacls", "icacls.exe") and _denies_all(args):
+        targets, verb = args[:1], "takes every permission from (icacls /deny)"
     elif name in ("userdel", "deluser") and _removes_home(args):
         # The account's home folder goes with it: /home/NAME (/root for root).
         users = operands(args, frozenset({"-R", "--root", "-P", "--prefix", "--backup-to", "-c"}))
@@ -249,6 +260,24 @@ _RCLONE_VALUES = frozenset(
     | {"--log-level", "--backup-dir", "--suffix", "--max-age", "--min-age", "--max-size"}
     | {"--min-size", "--max-depth", "--retries", "--timeout", "--stats", "--compare-dest"}
 )
+
+
+_WINDOWS_SWITCH = re.compile(r"/[A-Za-z]+(?::\S*)?")
+# A right that takes everything away when denied: full control, or modify/write/delete.
+_ALL_RIGHTS = re.compile(r"(?i)(?:\([A-Z]+\))*\(?(?:F|M|W|D|GA|GW)\)?")
+
+
+def _denies_all(args: Sequence[str]) -> bool:
+    """Whether ``icacls PATH /deny WHO:RIGHT … /T`` denies full control (or writing) on a
+    folder and what it holds (``/T``, or rights every child inherits: ``(OI)(CI)``)."""
+    upper = [a.upper() for a in args]
+    if "/DENY" not in upper:
+        return False
+    denied = [b for a, b in pairwise(upper) if a == "/DENY"]
+    rights = [d.rpartition(":")[2] for d in denied]
+    inherited = any("(OI)" in r and "(CI)" in r for r in rights)
+    full = any(_ALL_RIGHTS.fullmatch(r) for r in rights)
+    return full and ("/T" in upper or inherited)
 
 
 def _removes_home(args: Sequence[str]) -> str:

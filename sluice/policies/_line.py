@@ -122,6 +122,10 @@ class LineState:
         # Every docker volume: `docker volume ls -q`, not those a filter (`--filter`, `-qf`)
         # or a grep picks.
         self.lists_volumes = "volume ls" in line and not _VOLUMES_NARROWED.search(line)
+        # A bootstrap script is a build's first step when the line goes on to build
+        # (`./bootstrap && ./configure && make`, Boost's `./bootstrap.sh && ./b2`); alone it
+        # sets a machine up, as an install script does.
+        self.builds = "bootstrap" in line and _BUILDS.search(line) is not None
         # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
         # Every resource of a kind, or every release: `kubectl get ns`, `helm ls -q`, not
         # narrowed by a selector or a grep.
@@ -511,8 +515,9 @@ class LineState:
         script = script.removeprefix("./")
         if script in self.downloaded:
             return True
-        if basename(script) in _BUILD_SCRIPTS:  # building what was cloned, as make does
-            return False
+        name = basename(script)
+        if name in _BUILD_SCRIPTS and (name not in _BOOTSTRAPS or self.builds):
+            return False  # building what was cloned, as make does
         where = resolve(script, self.cwd)
         absolute = where.text if where is not None else script
         return any(
@@ -545,6 +550,10 @@ _WINDOWS_PROGRAMS = (".exe", ".msi", ".bat", ".cmd", ".ps1", ".com")
 # wrappers): run in a repository just cloned or unpacked, they build it, as make does.
 _BUILD_SCRIPTS = frozenset({"configure", "autogen.sh", "bootstrap", "bootstrap.sh", "gradlew"})
 _BUILD_SCRIPTS |= {"mvnw", "config.status"}
+_BOOTSTRAPS = frozenset({"bootstrap", "bootstrap.sh"})
+_BUILDS = re.compile(
+    r"(?:&&|;|\n)\s*(?:\./configure|\./b2|\./autogen\.sh|make|cmake|ninja|meson)\b"
+)
 _LN_VALUES = frozenset({"-t", "--target-directory", "-S", "--suffix"})
 _MOVE_VALUES = _LN_VALUES | {"-m", "--mode", "-o", "--owner", "-g", "--group"}
 # A file in a folder of programs, as on PATH: /usr/local/bin/x, ~/.local/bin/x, $GOPATH/bin/x.
@@ -651,8 +660,9 @@ def _checks_syntax(words: Sequence[str]) -> bool:
 
 
 def script_run(words: Sequence[str]) -> str | None:
-    """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``; none for
-    a shell that only checks its syntax (``bash -n x.sh``)."""
+    """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``, or the
+    package whose scripts an installer runs (``sudo dpkg -i x.deb``); none for a shell that
+    only checks its syntax (``bash -n x.sh``)."""
     name = basename(words[0])
     if name in SHELLS or name in ("source", ".") or INTERPRETER.fullmatch(name):
         if not has_script(words) or any(a in ("-c", "-e", "-m") for a in words[1:]):
@@ -661,7 +671,27 @@ def script_run(words: Sequence[str]) -> str | None:
             return None
         found = operands(words[1:])
         return found[0] if found else None
-    return words[0] if "/" in words[0] else None
+    return words[0] if "/" in words[0] else _package_installed(name, words[1:])
+
+
+# Installers run the scripts a package carries, as root: the package is the script run.
+_PACKAGES = (".deb", ".rpm", ".pkg", ".msi", ".msix", ".appx", ".apk")
+_PACKAGE_OPTIONS = {"installer": ("-pkg", "-package"), "msiexec": ("/i", "/package")}
+
+
+def _package_installed(name: str, args: Sequence[str]) -> str | None:
+    """The package file an installer installs (``sudo dpkg -i x.deb``, ``installer -pkg
+    x.pkg -target /``, ``rpm -ivh x.rpm``, ``apt install ./x.deb``, ``msiexec /i x.msi``),
+    or ``None``."""
+    name = name.lower().removesuffix(".exe")
+    if options := _PACKAGE_OPTIONS.get(name):
+        return next((b for a, b in with_next(args) if a.lower() in options), None)
+    if name in _INSTALLERS or (name == "dpkg" and short_option(args, "i", "--install")):
+        return next((a for a in args if a.lower().endswith(_PACKAGES)), None)
+    return None
+
+
+_INSTALLERS = frozenset({"rpm", "apt", "apt-get", "dnf", "yum", "zypper", "add-appxpackage"})
 
 
 def compiled_source(words: Sequence[str]) -> str:

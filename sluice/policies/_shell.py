@@ -164,7 +164,10 @@ def parse(
     pending: list[str] = []  # delimiters of the here-documents of the current line
     heredoc: tuple[int, str] | None = None  # the command that reads one, its delimiter
     reads_substitution = False  # the current command's input is a `<(…)` (`< <(…)`)
-    text, pos = line + "\n", 0  # the newline ends the last command
+    # The newline ends the last command; after a trailing backslash, which would join it
+    # to the next line, a second one does (bash runs `ls -la \` as `ls -la`).
+    trailing = len(line) - len(line.rstrip("\\"))
+    text, pos = line + ("\n\n" if trailing % 2 else "\n"), 0
     while pos < len(text):
         token = _TOKEN.match(text, pos)
         assert token is not None  # the last alternative matches any character

@@ -10,8 +10,9 @@ They are an environment variable set (``$env:NAME = value``), a variable given w
 command prints (``$t = gcloud auth print-access-token``, read as ``t=$(…)``) or a string
 (``$d = "$env:USERPROFILE\\"``, read as ``d="…"``), cmd's ``for /f … in
 ('command') do …`` over what a command prints, cmd's endless ``for /l %i in (0,0,1) do
-start …`` (a step of 0: a process started each turn, not waited for), and .NET's
-``[IO.Directory]::Delete(path, $true)``. Everything here is one pass over the line.
+start …`` (a step of 0: a process started each turn, not waited for), .NET's
+``[IO.Directory]::Delete(path, $true)``, and icacls' rights (``Everyone:(OI)(CI)F``, one
+word, not a subshell). Everything here is one pass over the line.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import re
 __all__ = ["posix_spelling"]
 
 # What a Windows construct needs: one search rules most lines out at once.
-_MAYBE = re.compile(r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+/[fl]\b|Directory\]::Delete")
+_MAYBE = re.compile(r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+/[fl]\b|Directory\]::Delete|\bicacls\b")
 _ENV_SET = re.compile(r"(?i)(^|[;\n{&|]\s*)\$env:(\w+)\s*=\s*")
 # A variable given what a command prints: `$t = gcloud auth print-access-token` (a value
 # that is a string, a number, a variable or an expression is not a command).
@@ -34,6 +35,8 @@ _FOR_OUTPUT = re.compile(
 _FOR_ENDLESS = re.compile(
     r"(?i)\bfor\s+/l\s+%%?(\w)\s+in\s+\(\s*-?\d+\s*,\s*0\s*,\s*-?\d+\s*\)\s+do\s+(start\b[^\n]*)"
 )
+# icacls' rights, whose parentheses are no subshell: `Everyone:(OI)(CI)F` is one word.
+_RIGHTS = re.compile(r"(?<=\s)([^\s'\"():;&|]+:(?:\([A-Za-z,]+\))+[A-Za-z,]*)")
 _DIRECTORY_DELETE = re.compile(
     r"(?i)\[(?:System\.)?IO\.Directory\]::Delete\(\s*([^,()]+?)\s*,\s*\$true\s*\)"
 )
@@ -49,6 +52,8 @@ def posix_spelling(line: str) -> str:
     line = _VALUE_SET.sub(lambda m: f"{m[1]}{m[2]}=", line)
     line = _FOR_OUTPUT.sub(_over_output, line)
     line = _FOR_ENDLESS.sub(lambda m: f"while true; do {m[2]} & done", line)
+    if "icacls" in line.lower():
+        line = _RIGHTS.sub(r"'\1'", line)
     return _DIRECTORY_DELETE.sub(lambda m: f"Remove-Item -Recurse -Force {m[1]}", line)
 
 

@@ -124,6 +124,11 @@ def unwrap(words: Sequence[str]) -> tuple[list[str], bool]:
     return list(unwrapped), via_xargs
 
 
+# GNU coreutils and findutils as Homebrew installs them beside macOS's own, `g` first.
+_GNU_NAMES = frozenset(
+    {"grm", "gshred", "gtruncate", "gdd", "gmv", "gcp", "gln", "gtee", "gchmod", "gchown"}
+    | {"gfind", "gxargs", "gcat", "gecho", "gprintf", "gtimeout", "genv", "gnice", "gnohup"}
+)
 _CACHED_WORDS = 32  # the rules unwrap each command several times; long ones are rare
 
 
@@ -142,6 +147,9 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
             continue
         if name.startswith("microk8s."):  # snap's names: microk8s.kubectl is microk8s kubectl
             return [name.partition(".")[2], *words[i + 1 :]], via_xargs
+        if name in _GNU_NAMES:  # Homebrew's GNU tools on macOS: gshred is GNU shred
+            name = name[1:]
+            words = (*words[:i], name, *words[i + 1 :])
         if name not in _WRAPPERS:
             return list(words[i:]), via_xargs
         if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):

@@ -317,6 +317,17 @@ _DRIVE_ERASES = {
     "hdparm": frozenset({"--security-erase", "--security-erase-enhanced", "--trim-sector-ranges"}),
     "sg_format": frozenset({"--format", "-F"}),
 }
+# diskutil's verbs that erase what a disk or volume holds (also under `diskutil apfs`).
+_DISKUTIL_ERASES = (
+    "erase",
+    "zerodisk",
+    "randomdisk",
+    "secureerase",
+    "partitiondisk",
+    "reformat",
+    "deletecontainer",
+    "deletevolume",
+)
 # fio's workloads that write (the default, and `read`/`randread`, only read).
 _FIO_WRITES = frozenset(
     {"write", "randwrite", "rw", "readwrite", "randrw", "trim", "randtrim", "trimwrite"}
@@ -412,8 +423,6 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
         return "format erases a drive"  # cmd's format D: /q
     if name.lower() in ("format-volume", "clear-disk", "remove-partition", "initialize-disk"):
         return f"{name} erases a disk"
-    if name == "diskutil" and any(
-        a.lower().startswith(("erase", "zerodisk", "secureerase")) for a in args
-    ):
+    if name == "diskutil" and any(a.lower().startswith(_DISKUTIL_ERASES) for a in args):
         return "diskutil erases a disk"
     return None

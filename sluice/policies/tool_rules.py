@@ -63,8 +63,9 @@ in as a pipe's would), seen through wrappers (``sudo``, ``doas``, ``pkexec``, ``
 ``timeout``, ``nohup``, ``runuser``, ``setsid``, ``nsenter``, launchers of a bundled tool
 (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s kubectl``, ``minikube kubectl
 --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and PowerShell's ``ForEach-Object``,
-``command``, ``\\rm``, ``/bin/rm``; a shell's script a feeder runs for each item, ``xargs
--I{} sh -c 'rm -rf "{}"'`` (fed by a pipe or a here-string); a string alone or
+``command``, ``\\rm``, ``/bin/rm``, Homebrew's GNU tools (``gshred``, ``grm``); a shell's
+script a feeder runs for each item, ``xargs -I{} sh -c 'rm -rf "{}"'`` (fed by a pipe or a
+here-string); a string alone or
 ``Write-Output`` printing into a pipe as ``echo`` does), through what the line defines (a
 function's body run by its call, the call's arguments for ``$1``, ``$@``: ``cleanup() { rm
 -rf "$1"; }; cleanup ~``; an alias's words; a variable holding the program, split at blanks
@@ -133,13 +134,15 @@ runs a command in a container or a pod it names (``run_container`` with ``image`
   -x``/``-X``/``--exec``/``--exec-batch rm`` unnarrowed by a pattern, ``xargs rm`` fed by
   ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``rclone sync``/``purge``/
   ``delete``/``move`` of this machine's folders, ``userdel -r``/``deluser --remove-home``
-  (the account's ``/home/NAME``), ``git clean -d/-x`` or ``git rm
+  (the account's ``/home/NAME``), ``robocopy /MIR``/``/PURGE`` onto them or ``/MOVE`` out
+  of them, ``git clean -d/-x`` or ``git rm
   -r`` there, an archiver that deletes what it packs (``tar --remove-files``, ``zip -m``,
-  ``7z a -sdel``, ``rar m``), ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``chown
-  -R`` to another owner (``sudo chown -R nobody /home/dev``; to the user, ``sudo chown -R
-  $USER ~`` repairs), ``--no-preserve-root``, a loop over what a listing of them names
-  (``for f in ~/*``, ``find ~ | while read f``, ``done < <(ls -d ~/*)``, ``xargs -a <(…)``)
-  deleting, truncating (``: > "$f"``) or overwriting (``dd of=``, ``cp /dev/null``) each
+  ``7z a -sdel``, ``rar m``), ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``icacls
+  /deny Everyone:(F) /T``, ``chown -R`` to another owner (``sudo chown -R nobody
+  /home/dev``; to the user, ``sudo chown -R $USER ~`` repairs), ``--no-preserve-root``, a
+  loop over what a listing of them names (``for f in ~/*``, ``find ~ | while read f``, ``done <
+  <(ls -d ~/*)``, ``xargs -a <(…)``) deleting, truncating (``: > "$f"``) or overwriting (``dd
+  of=``, ``cp /dev/null``) each
   file, what a command substitution lists given to ``rm``, ``shred``, ``truncate``, ``chmod
   000`` (``shred -u $(find ~ -type f)``), the names ``$(ls ~)`` lists joined under ``~/``
   again in a loop (``for f in $(ls -A ~); do > ~/"$f"; done``), Windows' ``rd /s /q C:\\``,
@@ -336,12 +339,15 @@ runs a command in a container or a pod it names (``run_container`` with ``image`
   where cmd saved it: ``curl -o setup.exe … && setup.exe``; also saved by ``tee``,
   PowerShell's ``-OutFile``, ``Start-BitsTransfer``, ``certutil -urlcache``; a checksum
   checked between proves the bytes, not what they do; also decompressed, moved, copied or
-  installed first: ``bunzip2 t.bz2 && ./t``, ``sudo install t /usr/local/bin/ && t``),
+  installed first: ``bunzip2 t.bz2 && ./t``, ``sudo install t /usr/local/bin/ && t``; a
+  downloaded package installed, whose scripts run: ``sudo dpkg -i t.deb``, ``installer -pkg
+  t.pkg``, ``rpm -i``, ``apt install ./t.deb``, ``msiexec /i t.msi``),
   ``msiexec /i`` of a URL, or one
   unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``, ``unzip
   t.zip -d D`` of a downloaded ``t.zip``, PowerShell's ``Expand-Archive``) or cloned from a
   remote repository (``git clone URL d && bash d/install.sh``; a build by ``make``, ``npm``,
-  its ``./configure``, ``autogen.sh``, ``gradlew`` or ``mvnw`` is everyday), what is piped
+  its ``./configure``, ``autogen.sh``, ``gradlew``, ``mvnw``, its ``bootstrap`` when the line
+  goes on to build, is everyday), what is piped
   into PowerShell (``curl … | pwsh -Command -``, ``echo 'iex (irm URL)' | pwsh``), a
   one-liner that fetches code and runs it (``exec(urlopen(u).read())``, node's ``eval`` of a
   fetched body (called, or given as a value: ``fetch(u).then(r => r.text()).then(eval)``,
@@ -361,7 +367,8 @@ runs a command in a container or a pod it names (``run_container`` with ``image`
   (``cryptsetup luksFormat``, ``zpool create``, ``mdadm --create``, ``pvcreate``), a
   diskpart script's ``clean`` or ``format`` (``/s F`` or piped in, PowerShell's ```n`` a
   line break), a redirect, ``tee``, the destination of ``cp``, ``mv``, ``install``,
-  ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil erase`` on a disk (``/dev/sd*``,
+  ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil``'s erases (``eraseDisk``,
+  ``partitionDisk``, ``reformat``, ``apfs deleteContainer``, …) on a disk (``/dev/sd*``,
   ``/dev/nvme*``, …; also given by ``xargs``: ``echo /dev/sdb | xargs -I{} mkfs.ext4 {}``);
   Windows' ``format D:``, ``Format-Volume``, ``Clear-Disk``, ``Remove-Partition``,
   ``Initialize-Disk``;
