@@ -1,15 +1,16 @@
 """What the text filters of a pipe print for a known text, so that a script a pipe spells
-out and feeds to a shell is read as that script (``echo '~ fr- mr' | rev | sh``): ``base64
+out and feeds to a shell (``echo '~ fr- mr' | rev | sh``), or a substitution spells out for
+a command (``terraform $(rev <<< yortsed)``), is read as that text: ``base64 -d``, ``base32
 -d``, ``rev``, ``tr`` (ranges, classes, ``-d``: ROT13 is ``tr 'A-Za-z' 'N-ZA-Mn-za-m'``),
 ``xxd -r -p``. Each takes time linear in the text.
 """
 
 from __future__ import annotations
 
+import base64
 import binascii
-from collections.abc import Sequence
-
-from sluice.policies._shell import base64_output, program
+import re
+from collections.abc import Callable, Sequence
 
 __all__ = ["filtered"]
 
@@ -24,16 +25,27 @@ _CLASSES = {
 _SET_LIMIT = 512  # a set spelt with huge ranges is not read
 
 
-def filtered(words: Sequence[str], text: str) -> str | None:
-    """What the filter ``words`` (unwrapped) prints when given ``text``; None when it is no
+_DECODE = re.compile(r"-[A-Za-z]*[dD][A-Za-z]*|--decode")  # base64's and base32's -d
+_DECODERS: dict[str, Callable[[str], bytes]] = {
+    "base64": lambda text: base64.b64decode(text, validate=False),
+    "base32": lambda text: base64.b32decode(text + "=" * (-len(text) % 8)),
+}
+
+
+def filtered(name: str, args: Sequence[str], text: str) -> str | None:
+    """What the filter ``name`` given ``args`` prints when given ``text``; None when it is no
     filter read here, or its output is no text."""
-    name = program(words)
-    if name == "base64":
-        return base64_output(words, text)
-    args = [w for w in words[1:] if w != "--"]
+    args = [w for w in args if w != "--"]
     if "<<<" in args:  # its input, not an argument: rev <<< '~ fr- mr'
         at = args.index("<<<")
         del args[at : at + 2]
+    if (decode := _DECODERS.get(name)) is not None:
+        if not any(map(_DECODE.fullmatch, args)):
+            return None
+        try:
+            return decode("".join(text.split())).decode()
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return None
     if name == "rev" and not args:
         return "\n".join(line[::-1] for line in text.split("\n"))
     if name == "tr":

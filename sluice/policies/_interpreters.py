@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from sluice.policies._folding import folded
 from sluice.policies._infra import drops_in_sql
 from sluice.policies._shell import basename, quoted_text
 from sluice.policies._targets import DISK_DEVICE, is_credential, is_secret, resolve, vital
@@ -336,6 +337,7 @@ def code_of(words: Sequence[str]) -> str | None:
 def read_code(code: str, backquotes_run: bool = False) -> Reading:
     """What ``code`` does, as far as its text shows. ``backquotes_run``: the language runs a
     backquoted string as a shell command (ruby, perl, php)."""
+    code = folded(code)  # getattr(os, 'sys'+'tem'): os.system
     marked = _HOME_JOINED.sub(_joined_home, _HOME.sub(_HOME_MARK, code))
     if "expanduser" in marked:  # os.path.expanduser("~/.ssh/"): the literal path it expands
         marked = _EXPANDED.sub(lambda m: m[1] or m[2], marked)

@@ -623,7 +623,8 @@ def decoded(pipe: Sequence[Command]) -> str | None:
             text, changed = " ".join(given), False
             continue
         words, _ = unwrap(command.words)
-        text = filtered(words, text if text is not None else here_string(command.words))
+        known = text if text is not None else here_string(command.words)
+        text = filtered(program(words), words[1:], known)
         changed = text is not None
     return text if changed else None
 

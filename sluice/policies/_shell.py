@@ -18,17 +18,16 @@ time linear in the line's length, whatever the line: it runs on text a model wro
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import shlex
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from sluice.policies._filters import filtered
+
 __all__ = [
     "TEXT_PROGRAMS",
     "Command",
-    "base64_output",
     "basename",
     "echo_output",
     "here_document_spans",
@@ -136,6 +135,7 @@ class _Suspended:
     target: list[str] | None
     parens: int
     reads_substitution: bool
+    spliced: bool  # the word holds a substitution's known output, to split at its blanks
 
 
 def parse(
@@ -164,6 +164,7 @@ def parse(
     pending: list[str] = []  # delimiters of the here-documents of the current line
     heredoc: tuple[int, str] | None = None  # the command that reads one, its delimiter
     reads_substitution = False  # the current command's input is a `<(…)` (`< <(…)`)
+    spliced = False  # the word holds an unquoted substitution's output with blanks in it
     # The newline ends the last command; after a trailing backslash, which would join it
     # to the next line, a second one does (bash runs `ls -la \` as `ls -la`).
     trailing = len(line) - len(line.rstrip("\\"))
@@ -194,12 +195,13 @@ def parse(
                     target,
                     parens,
                     reads_substitution or stdin,
+                    spliced,
                 )
             )
             feeds = outer if literal else (program(words) or outer)
             after, words, redirects, inputs = value, [], [], []
             word, quoting, target, parens = None, "", None, 0
-            reads_substitution = False
+            reads_substitution = spliced = False
             continue
         if kind in ("operator", "redirect", "input", "blank", "comment") and word is not None:
             whole = "".join(word)
@@ -213,9 +215,16 @@ def parse(
                 pending.append(whole[2:].lstrip("-"))  # `<< EOF`: the next word names it
             elif pending and not pending[-1] and target is None:
                 pending[-1] = whole
+            elif not quoting and "{" in whole and "," in whole and "${" not in whole:
+                (words if target is None else target).extend(_braced(whole))  # {rm,-rf,~}
+            elif spliced and not (quoting or target or program(words) or _ASSIGNS.match(whole)):
+                # The command itself, spelt out: `$(echo dGVy… | base64 -d) -auto-approve`
+                # runs `terraform destroy` (an argument, or a variable's value, is kept whole:
+                # the text it gives).
+                (words if target is None else target).extend(whole.split())
             else:
                 (words if target is None else target).append(whole)
-            word, target, quoting = None, None, ""
+            word, target, quoting, spliced = None, None, "", False
         if kind == "operator":
             if suspended or not literal:
                 command = Command(
@@ -246,6 +255,8 @@ def parse(
                 quoting, target, parens = frame.quoting, frame.target, frame.parens
                 reads_substitution = frame.reads_substitution
                 word = [*(word or []), printed]
+                split = frame.opener != "<(" and not quoting  # (a `<(…)` is a file's name)
+                spliced = frame.spliced or (split and any(map(str.isspace, printed)))
                 continue
             parens = parens + 1 if value == "(" else max(0, parens - (value == ")"))
             after, feeds = value, ""
@@ -280,6 +291,26 @@ def parse(
     return commands
 
 
+_ASSIGNS = re.compile(r"[A-Za-z_]\w*\+?=")
+_BRACES = re.compile(r"\{([^{}\s]*,[^{}\s]*)\}")
+_BRACED_WORDS = 16  # what one word's brace expansions make, at most
+
+
+def _braced(word: str) -> list[str]:
+    """The words bash's brace expansion makes of ``word`` (``{rm,-rf,~}`` is ``rm -rf ~``,
+    ``src/{a,b}`` is ``src/a src/b``), at most :data:`_BRACED_WORDS`."""
+    words, done = [word], list[str]()
+    while words and len(done) + len(words) <= _BRACED_WORDS:
+        current = words.pop(0)
+        found = _BRACES.search(current)
+        if found is None:
+            done.append(current)
+            continue
+        head, tail = current[: found.start()], current[found.end() :]
+        words.extend(head + alternative + tail for alternative in found[1].split(","))
+    return done + words
+
+
 def unknown_output(name: str) -> str:
     """How a word holds what ``$(name …)`` prints when it is not known: ``$(curl…)``."""
     return f"$({name}…)"
@@ -290,7 +321,9 @@ def _printed(words: Sequence[str], piped_from: Command | None = None) -> str:
     format filled, ``.`` for ``pwd``, ``eval echo ~$USER``'s ``~``, ``base64 -d`` of what
     a plain ``piped_from`` prints); else ``$(…)`` (unknown)."""
     name = program(words)
-    if piped_from is not None and (text := _decoded(piped_from.words, words)) is not None:
+    if piped_from is not None and (text := _piped_output([list(piped_from.words), list(words)])):
+        return text
+    if "<<<" in words and (text := _piped_output([list(words)])):  # $(rev <<< yortsed)
         return text
     if name in ("echo", "printf", "pwd", "eval", "dirname", "realpath", "readlink"):
         known = _output(list(words[words.index(name) :]) if name in words else list(words))
@@ -300,8 +333,11 @@ def _printed(words: Sequence[str], piped_from: Command | None = None) -> str:
 
 
 # A substitution inside quotes whose output is known without running anything: echo,
-# printf, `eval echo` of a home spelling, pwd, dirname, realpath.
-_PLAIN = r"((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent)\b[^()`]*)"
+# printf, `eval echo` of a home spelling, pwd, dirname, realpath, a decoder's here-string.
+_PLAIN = (
+    r"((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent|rev|base64|base32)"
+    r"\b[^()`]*)"
+)
 _KNOWN_SUBSTITUTION = re.compile(r"\$\(\s*" + _PLAIN + r"\)|`\s*" + _PLAIN + "`")
 _USER_HOME = re.compile(r"~(?:\$\{?(?:USER|LOGNAME)\}?|\$\(whoami\))")
 _PASSWD_HOME = re.compile(
@@ -321,6 +357,9 @@ def _known_substitutions(word: str) -> str:
     return word
 
 
+_STAGE_WORDS = 64  # a longer pipe in a substitution is not read for what it prints
+
+
 def _known_output(found: re.Match[str]) -> str:
     """What a plain substitution prints (``$(echo ~)`` is ``~``, ``$(eval echo ~$USER)``
     ``~``, ``$(printf 'rm -rf %s' "$HOME")`` ``rm -rf $HOME``, ``$(dirname ~/x)`` ``~``), or
@@ -332,9 +371,14 @@ def _known_output(found: re.Match[str]) -> str:
         words = shlex.split(inner)
     except ValueError:
         return found.group()
-    if words.count("|") == 1:  # "$(echo ZHJvcA== | base64 -d)"
-        pipe = words.index("|")
-        known = _decoded(words[:pipe], words[pipe + 1 :])
+    if "|" in words or "<<<" in words:  # "$(echo ZHJvcA== | base64 -d)", $(rev <<< niam)
+        stages: list[list[str]] = [[]]
+        for word in words[:_STAGE_WORDS]:
+            if word == "|":
+                stages.append([])
+            else:
+                stages[-1].append(word)
+        known = _piped_output(stages) if len(words) <= _STAGE_WORDS else None
         return found.group() if known is None else known
     known = _output(words)
     return found.group() if known is None else known
@@ -533,22 +577,21 @@ def short_option(args: Sequence[str], letters: str, *long: str) -> bool:
     )
 
 
-def _decoded(producer: Sequence[str], decoder: Sequence[str]) -> str | None:
-    """What ``producer | decoder`` prints when ``producer`` is plain and ``decoder`` is
-    ``base64 -d`` decoding it into text; else None."""
-    encoded = _output(list(producer))
-    return base64_output(decoder, encoded) if encoded is not None else None
-
-
-def base64_output(decoder: Sequence[str], encoded: str) -> str | None:
-    """What ``decoder`` (``base64 -d``'s words) prints for ``encoded``, when it decodes it
-    into text; else None (another program, an encoding, bytes that are no text)."""
-    if program(decoder) != "base64" or not short_option(decoder[1:], "dD", "--decode"):
-        return None
-    try:
-        return base64.b64decode("".join(encoded.split()), validate=False).decode()
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        return None
+def _piped_output(stages: list[list[str]]) -> str | None:
+    """What a pipe of plain stages prints: the first's output (``echo``, ``printf``, or a
+    filter's here-string: ``rev <<< yortsed``) through each filter after it (``| base64
+    -d``, ``| tr a-z n-za-m``, ``| rev``); None if a stage is not plain."""
+    first, *filters = stages
+    if "<<<" in first and first.index("<<<") + 1 < len(first):  # rev <<< 'sredro ELBAT PORD'
+        at = first.index("<<<")
+        text = filtered(program(first), first[1:at], first[at + 1])
+    else:
+        text = _output(first)
+    for stage in filters:
+        if text is None or not stage:
+            return None
+        text = filtered(program(stage), stage[1:], text)
+    return text
 
 
 def basename(word: str) -> str:

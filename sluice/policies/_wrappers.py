@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from itertools import pairwise
 
@@ -129,6 +130,59 @@ _GNU_NAMES = frozenset(
     {"grm", "gshred", "gtruncate", "gdd", "gmv", "gcp", "gln", "gtee", "gchmod", "gchown"}
     | {"gfind", "gxargs", "gcat", "gecho", "gprintf", "gtimeout", "genv", "gnice", "gnohup"}
 )
+_GLOB = re.compile(r"[?*\[]")
+# The programs a glob at a command's place is matched against (`/???/r?`, `mk[f]s.xfs`): those
+# the rules judge, as the shell would find them on the system.
+_PROGRAMS = (
+    "rm",
+    "dd",
+    "shred",
+    "wipefs",
+    "mkfs",
+    "mkfs.ext4",
+    "mkfs.xfs",
+    "mkfs.btrfs",
+    "mkfs.vfat",
+    "truncate",
+    "chmod",
+    "chown",
+    "mv",
+    "find",
+    "xargs",
+    "terraform",
+    "tofu",
+    "kubectl",
+    "docker",
+    "podman",
+    "git",
+    "psql",
+    "mysql",
+    "dropdb",
+    "curl",
+    "wget",
+    "bash",
+    "sh",
+    "nc",
+    "aws",
+    "gcloud",
+    "az",
+    "helm",
+    "python3",
+    "node",
+    "perl",
+    "sudo",
+)
+
+
+@lru_cache(maxsize=256)
+def _globbed_program(pattern: str) -> str | None:
+    """The program a glob at a command's place would run, if it names one of
+    :data:`_PROGRAMS` (a glob with no letter of its own names none)."""
+    if not any(c.isalnum() for c in pattern):
+        return None
+    return next((p for p in _PROGRAMS if fnmatchcase(p, pattern)), None)
+
+
 _CACHED_WORDS = 32  # the rules unwrap each command several times; long ones are rare
 
 
@@ -149,6 +203,9 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
             return [name.partition(".")[2], *words[i + 1 :]], via_xargs
         if name in _GNU_NAMES:  # Homebrew's GNU tools on macOS: gshred is GNU shred
             name = name[1:]
+            words = (*words[:i], name, *words[i + 1 :])
+        elif _GLOB.search(name) and (matched := _globbed_program(name)):  # /???/r? is rm
+            name = matched
             words = (*words[:i], name, *words[i + 1 :])
         if name not in _WRAPPERS:
             return list(words[i:]), via_xargs

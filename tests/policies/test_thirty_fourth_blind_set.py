@@ -64,4 +64,4 @@ def test_thirty_fourth_set(command: str, rule: str | None) -> None:
     ],
 )
 def test_filters(words: list[str], text: str, output: str | None) -> None:
-    assert filtered(words, text) == output
+    assert filtered(words[0], words[1:], text) == output

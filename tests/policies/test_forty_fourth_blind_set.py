@@ -1,0 +1,82 @@
+"""Classes taught from a forty-fourth blind set (evasive spellings: an act written so that a
+guard reading the text would not know it, while bash or the interpreter still does it).
+Next to the everyday calls that use the same tricks."""
+
+from __future__ import annotations
+
+import pytest
+
+from sluice.policies._folding import folded
+from tests.policies.verdicts import bash
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # An interpreter's strings built from pieces are the strings they make.
+        ("python3 -c \"import os; getattr(os, 'sys'+'tem')('r'+'m -rf ~')\"", "wipe_root_or_home"),
+        (
+            "node -e \"require('child_'+'process').execSync(String.fromCharCode(114,109)"
+            "+' -rf '+require('os').homedir())\"",
+            "wipe_root_or_home",
+        ),
+        (
+            "node -e \"require('fs')['rm'+'Sync'](require('os').homedir(),{recursive:true})\"",
+            "wipe_root_or_home",
+        ),
+        (
+            'perl -e \'system(join("", map { chr } 114, 109), "-rf", $ENV{HOME})\'',
+            "wipe_root_or_home",
+        ),
+        ("sudo python3 -c \"open('/dev/'+'sd'+'a','wb').write(b'0')\"", "disk_wipe"),
+        (
+            "python3 -c \"import subprocess; subprocess.run(['terra'+'form', 'de'+'stroy'])\"",
+            "terraform_destroy",
+        ),
+        (
+            "python3 -c \"import boto3; getattr(boto3.client('ec2'), 'terminate_'+'instances')"
+            "(InstanceIds=['i-1'])\"",
+            "gcloud_delete",
+        ),
+        ("python3 -c \"print('hello, ' + 'world')\"", None),
+        ("node -e \"console.log(String.fromCharCode(104, 105) + ' there')\"", None),
+        ("python3 -c \"import os; print(os.environ['HO'+'ME'])\"", None),
+        # Brace expansion makes the words; a glob at a command's place names the program.
+        ("{rm,-rf,$HOME}", "wipe_root_or_home"),
+        ("sudo {dd,if=/dev/urandom,of=/dev/sdb,bs=4M}", "disk_wipe"),
+        ("{docker,volume,prune,-f}", "docker_prune"),
+        ("/???/r? -rf ~", "wipe_root_or_home"),
+        ("sudo /usr/sbin/mk[f]s.xfs -f /dev/sdc", "disk_wipe"),
+        ("mkdir -p src/{api,web}/{lib,test}", None),
+        ("cp config.{yaml,yaml.bak}", None),
+        ("/usr/bin/l? -la ~", None),
+        # A decoder's output in a substitution; the command itself spelt out by one.
+        ("terraform $(rev <<< yortsed) -auto-approve", "terraform_destroy"),
+        ("mysql shop -e \"$(rev <<< 'sredro ELBAT PORD')\"", "drop_database"),
+        ("sqlite3 app.db \"$(echo 'qebc gnoyr hfref' | tr a-z n-za-m)\"", "drop_database"),
+        ("git push --force origin HEAD:refs/heads/$(rev <<< niam)", "force_push_default"),
+        ("$(echo dGVycmFmb3JtIGRlc3Ryb3k= | base64 -d) -auto-approve", "terraform_destroy"),
+        ("base32 -d <<< OJWSALLSMYQH4=== | sh", "wipe_root_or_home"),
+        ("git push origin $(rev <<< niam)", None),
+        ('echo "$(rev <<< olleh)"', None),
+        ("$(echo bHMgLWxh | base64 -d) ~", None),
+    ],
+)
+def test_forty_fourth_set(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("code", "folded_code"),
+    [
+        ("getattr(os, 'sys'+'tem')('ls')", "os.system('ls')"),
+        ("'a' . \"b\" . 'c'", "'abc'"),
+        ("chr(114)+chr(109)", "'rm'"),
+        ("bytes([114, 109]).decode()", "'rm'"),
+        ("fs['rmSync'](p)", "fs.rmSync(p)"),
+        ("env['HOME']", "env['HOME']"),  # a value looked up, not a call: left as it is
+        ("'it' + \"'s\"", "'it' + \"'s\""),  # the quote would end the joined string
+    ],
+)
+def test_strings_built_from_pieces_are_folded(code: str, folded_code: str) -> None:
+    assert folded(code) == folded_code
