@@ -160,6 +160,7 @@ _MSIEXEC = frozenset({"msiexec", "msiexec.exe"})
 # Windows' shells given a script as an argv: ["pwsh", "-NoLogo", "-Command", S], ["cmd", "/c", S].
 _WINDOWS_SHELLS = POWERSHELLS | {"cmd", "cmd.exe"}
 _WINDOWS_SCRIPT = frozenset({"-command", "-c", "/c", "/k"})
+_CARET = re.compile(r"\^(?=.)")
 # The OpenAI Agents SDK's apply_patch operations, as the file tools they are.
 _PATCH_OPERATIONS = {"create_file": "write", "update_file": "write", "delete_file": "delete_file"}
 _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$", re.M)
@@ -294,6 +295,8 @@ def _argv_line(argv: list[str]) -> str:
     if script is None and basename(argv[0]).lower() in _WINDOWS_SHELLS:  # pwsh -Command, cmd /c
         at = next((i for i, w in enumerate(argv) if w.lower() in _WINDOWS_SCRIPT), len(argv))
         script = " ".join(argv[at + 1 :]) or None
+        if script is not None and basename(argv[0]).lower() in ("cmd", "cmd.exe"):
+            script = _CARET.sub("", script)  # cmd's escape: r^d is rd
     return script if script is not None else shlex.join(argv)
 
 

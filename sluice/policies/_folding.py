@@ -35,7 +35,8 @@ _GETATTR = re.compile(rf"\bgetattr\(\s*([\w.()\[\]'\"]+?)\s*,\s*({_STRING})\s*\)
 # A method called by its name as a subscript: `fs['rmSync'](…)` (not a value: `env['HOME']`).
 _SUBSCRIPT = re.compile(r"""(\w|\))\[\s*(['"])([A-Za-z_$][\w$]*)\2\s*\](?=\s*\()""")
 # PowerShell's call operator given a string: `& ("Remove"+"-Item") …` once joined.
-_CALLED_NAME = re.compile(rf"(?:^|(?<=[;{{(|\s]))&\s*\(?\s*({_STRING})\s*\)?")
+# (In parentheses: bash's `cmd & "x"` puts `cmd` in the background and runs `x`.)
+_CALLED_NAME = re.compile(rf"&\s*\(\s*({_STRING})\s*\)")
 
 
 def folded(code: str) -> str:

@@ -170,6 +170,8 @@ class LineState:
         self.scripts: dict[str, str] = {}
         self.images: dict[str, Image] = {}  # built from a Dockerfile the line wrote, by name
         self.printed: list[str] = []  # what echo, printf and cat <<EOF printed, the last few
+        self.positional: list[str] = []  # what `set -- a b c` made $1, $2, $3 and "$@"
+        self.renamed: dict[str, str] = {}  # a program copied or linked under another name
         if caller is not None:
             self._go_on(caller)
         if "(" in line or "function" in line:
@@ -262,6 +264,12 @@ class LineState:
         replaced by each of its values, and with what a symbolic link made in the line
         points to in place of the link."""
         linked = self._through_links(command) if self.links else []
+        if "${" in (joined := " ".join((*command.words, *command.redirects))):
+            linked += self._defaulted(command, joined)
+        if self.positional and "$" in joined and (given := self._positioned(command)):
+            linked.append(given)
+        if self.renamed and (renamed := self._renamed(command)):
+            linked.append(renamed)
         if not self.loops:
             return linked
         named = set().union(*map(referenced, (*command.words, *command.redirects)))
@@ -274,15 +282,83 @@ class LineState:
                 values = [*values, *self._rejoined(command, spellings, self.names_in[variable])]
             # The variable as the program (`R="rm -rf"; $R ~`) is split into its words.
             runs = program(command.words) in spellings
+            elements = self.loops[variable] if variable in self.arrays else values[:1]
             for value in values:
                 words, redirects = (
-                    tuple(_replaced(word, spellings, value) for word in given)
+                    tuple(
+                        self._formed(_replaced(word, spellings, value), variable, value, elements)
+                        for word in given
+                    )
                     for given in (command.words, command.redirects)
                 )
                 if runs:  # split as the shell splits it: at the blanks, or at $IFS's
                     words = _split_program(command.words, words, self.loops.get("IFS", []))
                 expanded.append(replace(command, words=words, redirects=redirects))
         return linked + expanded
+
+    def _renamed(self, command: Command) -> Command | None:
+        """``command`` run by the program's own name when it runs a copy or a link of it the
+        line made (``/tmp/x -rf ~`` after ``cp /bin/rm /tmp/x``); None otherwise."""
+        words = list(command.words)
+        for at, word in enumerate(words[:_PREFIX_WORDS]):
+            if (program := self.renamed.get(word.removeprefix("./"))) is not None:
+                words[at] = program
+                return replace(command, words=tuple(words))
+        return None
+
+    def _positioned(self, command: Command) -> Command | None:
+        """``command`` with the positional parameters ``set --`` gave in place of ``"$@"``,
+        ``$*`` (each a word) and ``$1`` … ``$9``; None if it names none."""
+        words: list[str] = []
+        for word in command.words:
+            if word in ("$@", "$*", "${@}", "${*}"):
+                words.extend(self.positional)
+            else:
+                words.append(_POSITION.sub(self._position, word))
+        return replace(command, words=tuple(words)) if tuple(words) != command.words else None
+
+    def _position(self, found: re.Match[str]) -> str:
+        at = int(found[1] or found[2]) - 1
+        return self.positional[at] if at < len(self.positional) else ""
+
+    def _defaulted(self, command: Command, joined: str) -> list[Command]:
+        """``command`` with each variable the line never set given its default
+        (``/tmp/${x:-t}`` is ``/tmp/t``); none if it has no such default."""
+
+        def default(found: re.Match[str]) -> str:
+            return found[2] if found[1] not in self.loops else found[0]
+
+        if _DEFAULT.search(joined) is None:
+            return []
+        words, redirects = (
+            tuple(_DEFAULT.sub(default, word) for word in given)
+            for given in (command.words, command.redirects)
+        )
+        if words == command.words and redirects == command.redirects:
+            return []
+        return [replace(command, words=words, redirects=redirects)]
+
+    def _formed(self, word: str, variable: str, value: str, elements: list[str]) -> str:
+        """``word`` with the variable's other forms as bash expands them given ``value``: an
+        array's element (``${a[1]}``), a substring (``${x:1:2}``), a pattern replaced
+        (``${x/a/r}``), its case changed (``${x^^}``), a default (``${x:-t}``: the value),
+        the variable it names (``${!x}``)."""
+        if "${" not in word:
+            return word
+
+        def one(found: re.Match[str]) -> str:
+            indirect, name, index, operator, rest = found.groups()
+            if name != variable:
+                return found[0]
+            if indirect:
+                named = self.loops.get(value, [])
+                return named[0] if named else found[0]
+            if index is not None:
+                at = int(index) if index.isdigit() else 0
+                return elements[at] if at < len(elements) else ""
+            return _operated(value, operator or "", rest or "") or found[0]
+
+        return _FORM.sub(one, word)
 
     def _through_links(self, command: Command) -> list[Command]:
         """``command`` with a path inside a link the line made (``/tmp/h/*`` after ``ln -s
@@ -360,6 +436,8 @@ class LineState:
             self.loops[given[1]] = list(given[3 : _LOOP_VALUES + 3])
             if self.listing_names is not None:
                 self.names_in[given[1]] = self.listing_names  # for f in $(ls ~)
+        if given[:2] == ("set", "--"):  # set -- rm -rf "$HOME"; "$@"
+            self.positional = list(given[2 : _LOOP_VALUES + 2])
         assignments = given[1:] if given[:1] and given[0] in _DECLARES else given
         if assignments and all(_ASSIGNMENT.fullmatch(w) for w in assignments):
             for assignment in assignments[:_VARIABLES]:
@@ -427,6 +505,10 @@ class LineState:
             self.downloaded.update(saved_downloads(code))  # php -r "copy('https://…', 'F')"
         elif name in ("mv", "cp", "install") and self.downloaded and "-d" not in args:
             self._carry_downloads(args)  # install t /usr/local/bin/ && t: still the download
+        if name in ("cp", "ln", "install") and len(self.renamed) < _VARIABLES:
+            copied = operands(args, _MOVE_VALUES)  # cp /bin/rm /tmp/x && /tmp/x -rf ~
+            if len(copied) == 2 and _ON_PATH.search(copied[0]):
+                self.renamed[copied[1].removeprefix("./")] = basename(copied[0])
         if name == "ln" and short_option(args, "s", "--symbolic") and len(self.links) < _VARIABLES:
             linked = operands(args, _LN_VALUES)
             if len(linked) == 2:  # ln -sfn "$HOME" /tmp/h
@@ -929,6 +1011,31 @@ def package_scripts(package: str) -> dict[str, str]:
     if not isinstance(scripts, dict):
         return {}
     return {f"npm {k}": v for k, v in scripts.items() if isinstance(v, str)}
+
+
+_PREFIX_WORDS = 4  # where a renamed program may stand: after `sudo -E`, `env A=1`, …
+_POSITION = re.compile(r"\$(?:\{([1-9])\}|([1-9]))")
+_DEFAULT = re.compile(r"\$\{([A-Za-z_]\w*):?[-=]([^}$]*)\}")  # ${x:-t}, ${x-t}, ${x:=t}
+# A variable's form with an operator: `${!x}`, `${a[1]}`, `${x:1:2}`, `${x/a/r}`, `${x^^}`.
+_FORM = re.compile(
+    r"\$\{(!?)([A-Za-z_]\w*)(?:\[(\w+|[@*])\])?(?:(:-|:=|-|=|:|//|/|\^\^|,,)([^}]*))?\}"
+)
+
+
+def _operated(value: str, operator: str, rest: str) -> str | None:
+    """What bash's ``${x<operator><rest>}`` gives for ``x`` set to ``value``; None for a form
+    not read here."""
+    if operator in ("", ":-", ":=", "-", "="):
+        return value
+    if operator == ":" and (found := re.fullmatch(r"\s*(\d+)\s*(?::\s*(\d+)\s*)?", rest)):
+        start = int(found[1])
+        return value[start : start + int(found[2])] if found[2] else value[start:]
+    if operator in ("/", "//"):
+        pattern, _, replacement = rest.partition("/")
+        return value.replace(pattern, replacement, -1 if operator == "//" else 1)
+    if operator in ("^^", ",,"):
+        return value.upper() if operator == "^^" else value.lower()
+    return None
 
 
 def _replaced(word: str, spellings: Sequence[str], value: str) -> str:

@@ -18,6 +18,8 @@ time linear in the line's length, whatever the line: it runs on text a model wro
 
 from __future__ import annotations
 
+import ast
+import operator
 import re
 import shlex
 from collections.abc import Callable, Iterator, Sequence
@@ -152,6 +154,8 @@ def parse(
     it prints when that is plain (``$(echo ~)`` is ``~``, ``$(pwd)`` is ``.``, ``$(echo
     ZHJvcA== | base64 -d)`` is ``drop``), else ``$(…)``.
     """
+    if "$((" in line:  # chmod -R 0$((0)) ~: a constant's value
+        line = _ARITHMETIC.sub(_evaluated, line)
     outer = inside[-1] if inside else ""
     commands: list[Command] = []
     quoted: list[tuple[str, str, bool]] = []  # each quoted string, its program, if single
@@ -289,6 +293,36 @@ def parse(
             elif not single and ("$(" in text or "`" in text):
                 commands += parse(text, depth + 1, (*inside, given_to), literal=True)
     return commands
+
+
+_ARITHMETIC = re.compile(r"\$\(\(([\d\s+*/%()-]{1,64})\)\)")
+_OPERATIONS: dict[type[ast.operator], Callable[[int, int], int]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.floordiv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+}
+
+
+def _evaluated(found: re.Match[str]) -> str:
+    """The value of a constant arithmetic expansion (``$((7 * 3))`` is ``21``), or the
+    expansion as it is when it is no constant sum, product or remainder of integers."""
+
+    def value(node: ast.expr) -> int:
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            return -value(node.operand) if isinstance(node.op, ast.USub) else value(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATIONS:
+            return _OPERATIONS[type(node.op)](value(node.left), value(node.right))
+        raise ValueError(node)
+
+    try:
+        return str(value(ast.parse(found[1].strip(), mode="eval").body))
+    except (SyntaxError, ValueError, ZeroDivisionError, RecursionError):
+        return found[0]
 
 
 _ASSIGNS = re.compile(r"[A-Za-z_]\w*\+?=")

@@ -11,18 +11,27 @@ command prints (``$t = gcloud auth print-access-token``, read as ``t=$(…)``) o
 (``$d = "$env:USERPROFILE\\"``, read as ``d="…"``), cmd's ``for /f … in
 ('command') do …`` over what a command prints, cmd's endless ``for /l %i in (0,0,1) do
 start …`` (a step of 0: a process started each turn, not waited for), .NET's
-``[IO.Directory]::Delete(path, $true)``, and icacls' rights (``Everyone:(OI)(CI)F``, one
-word, not a subshell). Everything here is one pass over the line.
+``[IO.Directory]::Delete(path, $true)``, icacls' rights (``Everyone:(OI)(CI)F``, one
+word, not a subshell), a call of a name built from pieces (``& ("Remove"+"-Item")``) and a
+script given as ``-EncodedCommand``. Everything here is one pass over the line.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+import shlex
+
+from sluice.policies._folding import folded
 
 __all__ = ["posix_spelling"]
 
 # What a Windows construct needs: one search rules most lines out at once.
-_MAYBE = re.compile(r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+/[fl]\b|Directory\]::Delete|\bicacls\b")
+_MAYBE = re.compile(
+    r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+/[fl]\b|Directory\]::Delete|\bicacls\b|&\s*\(\s*['\"]"
+    r"|\s-e(?:c|nc\w*|ncodedcommand)?\s"
+)
 _ENV_SET = re.compile(r"(?i)(^|[;\n{&|]\s*)\$env:(\w+)\s*=\s*")
 # A variable given what a command prints: `$t = gcloud auth print-access-token` (a value
 # that is a string, a number, a variable or an expression is not a command).
@@ -35,6 +44,12 @@ _FOR_OUTPUT = re.compile(
 _FOR_ENDLESS = re.compile(
     r"(?i)\bfor\s+/l\s+%%?(\w)\s+in\s+\(\s*-?\d+\s*,\s*0\s*,\s*-?\d+\s*\)\s+do\s+(start\b[^\n]*)"
 )
+# PowerShell given its script in base64 of UTF-16: `pwsh -EncodedCommand cgBpACAA…`.
+_ENCODED = re.compile(
+    r"(?i)\b((?:pwsh|powershell)(?:\.exe)?\b[^\n;|&]*?\s)-e(?:c|nc\w*|ncodedcommand)?\s+"
+    r"([A-Za-z0-9+/]{4,}={0,2})"
+)
+_CALL_OPERATOR = re.compile(r"&\s*\(\s*['\"]")
 # icacls' rights, whose parentheses are no subshell: `Everyone:(OI)(CI)F` is one word.
 _RIGHTS = re.compile(r"(?<=\s)([^\s'\"():;&|]+:(?:\([A-Za-z,]+\))+[A-Za-z,]*)")
 _DIRECTORY_DELETE = re.compile(
@@ -52,9 +67,22 @@ def posix_spelling(line: str) -> str:
     line = _VALUE_SET.sub(lambda m: f"{m[1]}{m[2]}=", line)
     line = _FOR_OUTPUT.sub(_over_output, line)
     line = _FOR_ENDLESS.sub(lambda m: f"while true; do {m[2]} & done", line)
+    if _CALL_OPERATOR.search(line):  # & ("Remove"+"-Item") …: Remove-Item …
+        line = folded(line)
+    line = _ENCODED.sub(_decoded_command, line)
     if "icacls" in line.lower():
         line = _RIGHTS.sub(r"'\1'", line)
     return _DIRECTORY_DELETE.sub(lambda m: f"Remove-Item -Recurse -Force {m[1]}", line)
+
+
+def _decoded_command(found: re.Match[str]) -> str:
+    """``pwsh -EncodedCommand B64`` as ``pwsh -Command 'SCRIPT'``, the script decoded; as
+    it was if it decodes to no text."""
+    try:
+        script = base64.b64decode(found[2], validate=True).decode("utf-16-le")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return found[0]
+    return found[1] + "-Command " + shlex.quote(script)
 
 
 def _over_output(found: re.Match[str]) -> str:

@@ -341,13 +341,14 @@ def cloned_into(args: Sequence[str]) -> str | None:
 
 # `$x`, `${x}`, and an array's elements: `${x[@]}`, `${x[*]}`, `${x[0]}`.
 _REFERENCE = re.compile(
-    r"\$(?:\{([A-Za-z_][A-Za-z_0-9]*)(?:\[[^\]]*\])?\}|([A-Za-z_][A-Za-z_0-9]*))"
+    r"\$(?:\{!?([A-Za-z_][A-Za-z_0-9]*)(?:\[[^\]]*\])?(?:[:/#%^,+=?-][^}]*)?\}"
+    r"|([A-Za-z_][A-Za-z_0-9]*))"
 )
 
 
 def referenced(word: str) -> set[str]:
-    """The variables ``word`` names, each by its whole name (``$x``, ``${x}``; ``$xy``
-    names ``xy``, not ``x``)."""
+    """The variables ``word`` names, each by its whole name (``$x``, ``${x}``, ``${x:1:2}``,
+    ``${!x}``; ``$xy`` names ``xy``, not ``x``)."""
     if "$" not in word:
         return set()
     return {m.group(1) or m.group(2) for m in _REFERENCE.finditer(word)}

@@ -56,7 +56,8 @@ Roo's ``use_mcp_tool`` calls, as that tool; a Windows shell's script given as an
 PowerShell's constructs as bash's (``$env:NAME = v`` as an export, ``$t = cmd`` as
 ``t=$(cmd)``, ``$d = "…"`` as ``d="…"``, cmd's ``for /f %i in ('cmd') do …`` as a loop over
 ``$(cmd)``, an endless ``for /l`` starting processes as a fork loop,
-``[IO.Directory]::Delete(p, $true)`` as ``Remove-Item -Recurse``; ``Select-String`` and
+``[IO.Directory]::Delete(p, $true)`` as ``Remove-Item -Recurse``, ``& ("Remove"+"-Item")``
+as ``Remove-Item``, ``-EncodedCommand`` decoded, cmd's ``^`` escapes; ``Select-String`` and
 ``findstr`` narrow a listing as grep does): split into simple commands (``;``, ``&&``,
 pipes, subshells, ``$(…)``; input read from a process substitution, ``cmd < <(…)``, flowing
 in as a pipe's would), seen through wrappers (``sudo``, ``doas``, ``pkexec``, ``env``,
@@ -69,11 +70,18 @@ here-string); a string alone or
 ``Write-Output`` printing into a pipe as ``echo`` does), through what the line defines (a
 function's body run by its call, the call's arguments for ``$1``, ``$@``: ``cleanup() { rm
 -rf "$1"; }; cleanup ~``; an alias's words; a variable holding the program, split at blanks
-or at ``IFS``: ``R="rm -rf"; $R ~``; ``$OLDPWD``, where it was before its last ``cd``; a
-bash array's elements, ``"${DISKS[@]}"``), ANSI-C quoting as the text it spells
+or at ``IFS``: ``R="rm -rf"; $R ~``; its other forms, ``${!x}``, ``${x:1:2}``, ``${x/a/r}``,
+``${x:-default}``; ``$OLDPWD``, where it was before its last ``cd``; a bash array's
+elements, ``"${DISKS[@]}"``, ``${a[1]}``; ``set --`` then ``"$@"``; a copy or link of a
+program made in the line, ``cp /bin/rm /tmp/x && /tmp/x``), brace expansion (``{rm,-rf,~}``),
+a glob that names the program (``/???/r?``), a constant ``$((…))``, an interpreter's strings
+built from pieces (``'sys'+'tem'``, ``chr(114)``, ``String.fromCharCode``, ``getattr(os,
+…)``), ANSI-C quoting as the text it spells
 (``$'\\x72\\x6d'``), all that ``echo`` and ``printf`` print (``-rf`` is no option of
 theirs), what a substitution or a pipe decodes or spells out (``mysql -e "$(echo
-RFJPUCBUQUJMRSB0 | base64 -d)"``, ``… | rev | sh``, ``tr``, ``xxd -r -p``), into the command
+RFJPUCBUQUJMRSB0 | base64 -d)"``, ``terraform $(rev <<< yortsed)``, ``… | rev | sh``,
+``tr``, ``base32``, ``xxd -r -p``; a substitution that spells the command itself is split
+into its words), into the command
 lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'`` and ``ssh host cmd …``,
 a virtual machine's or another system's shell as ssh's (``colima ssh --``, ``limactl shell
 NAME``, ``multipass exec NAME --``, ``wsl``, ``podman machine ssh``, ``minikube ssh``, ``lxc
