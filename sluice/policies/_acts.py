@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from sluice.policies._archives import git_removed, packed_away
 from sluice.policies._runners import FD_RUNS, FIND_RUNS, RUN_ENDS
-from sluice.policies._shell import Command, basename, short_option
+from sluice.policies._shell import SHELLS, Command, basename, short_option
 from sluice.policies._targets import Path, on_remote, resolve
 from sluice.policies._wrappers import operands, unwrap
 
@@ -69,7 +69,6 @@ _FIND_NAMES = frozenset(
 )
 _MATCHES_ALL = re.compile(r"[*?.]*\*[*?.]*|\.\*")
 _DELETERS = frozenset({"rm", "shred", "unlink", "srm", "truncate", "wipe"})
-_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
 
 
 def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()) -> Iterator[Act]:
@@ -235,7 +234,7 @@ def overwrites_operand(run: Sequence[str]) -> bool:
         return any(w.startswith("of=") for w in words)
     if command in ("cp", "install"):
         return bool(_EMPTY_SOURCES.intersection(words))
-    return command in _SHELLS and _SHELL_DESTROYS.search(" ".join(words)) is not None
+    return command in SHELLS and _SHELL_DESTROYS.search(" ".join(words)) is not None
 
 
 # In a script run on each file: deleting it, or writing onto the file it is given.

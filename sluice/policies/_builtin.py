@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
 from typing import Any
@@ -288,6 +288,14 @@ def _command_lines(value: Any) -> Iterator[str]:
             yield from _command_lines(item)
 
 
+def _argument_file(words: Sequence[str], written: Mapping[str, str]) -> str | None:
+    """What the line wrote into the file ``xargs -a FILE`` reads its items from, if it did."""
+    if "xargs" not in map(basename, words[:3]):
+        return None
+    read = next((b for a, b in pairwise(words) if a in ("-a", "--arg-file")), "")
+    return written.get(read.removeprefix("./"))
+
+
 def _argv_line(argv: list[str]) -> str:
     """The command line an argv runs: a shell's script as it is (Codex's ``["bash", "-lc",
     SCRIPT]``), anything else quoted word by word."""
@@ -430,6 +438,8 @@ class _Rules:
         feeders = state.pipe
         if not feeders and any("$(" in w for w in (*command.inputs, *command.words[1:])):
             feeders = state.substituted  # xargs rm < <(find ~), xargs -a <(ls -d ~/*) rm
+        if not feeders and (items := _argument_file(command.words, state.written)) is not None:
+            feeders = [Command("", "", ("echo", *items.split()[:_FED]), ())]  # xargs -a /tmp/l
         for act in destroyed(command, cwd, feeders):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
@@ -503,6 +513,8 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)
         if runs_fetched_text(words):  # C=$(curl -fsSL URL); bash -c "$C"
             self.flag("download_exec", DOWNLOAD)
+        if producer is not None and state.pipes_fetched_text(producer, words):
+            self.flag("download_exec", DOWNLOAD)  # C=$(curl -fsSL URL); echo "$C" | bash
         if name[:1] in "mM" and name.lower() in _MSIEXEC and any("://" in w for w in words[1:]):
             self.flag("download_exec", DOWNLOAD)  # msiexec /i https://…/agent.msi
         # docker run -v /:/host alpine rm -rf /host; also once a variable named the image

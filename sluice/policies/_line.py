@@ -20,6 +20,7 @@ from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._shell import (
+    SHELLS,
     TEXT_PROGRAMS,
     Command,
     basename,
@@ -71,7 +72,6 @@ __all__ = [
     "shell_script",
 ]
 
-SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash"})
 # Programs that run, later, the script they read (`echo cmd | at now`), unless given one (-f).
 _SCHEDULERS = frozenset({"at", "batch"})
 SCRIPT_READERS = SHELLS | _SCHEDULERS
@@ -591,6 +591,17 @@ class LineState:
         )
         return any(saved) or any(unpacked)
 
+    def pipes_fetched_text(self, producer: Command, words: Sequence[str]) -> bool:
+        """Whether ``words`` are a shell reading its script from a pipe that ``echo`` or
+        ``printf`` fills with a variable holding what a download printed (``C=$(curl …);
+        echo "$C" | bash``)."""
+        if not self.loops or not words or basename(words[0]) not in SHELLS:
+            return False
+        if has_script(words) or _checks_syntax(words):
+            return False
+        held = (self.loops.get(name, [""])[0] for p in printed(producer) for name in referenced(p))
+        return any(_FETCHED_TEXT.search(value) for value in held)
+
     def runs_downloaded(self, script: str) -> bool:
         """Whether ``script`` (a path a command runs) was downloaded in this line, or
         unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``)."""
@@ -646,13 +657,14 @@ PACKAGE_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 
 
 def _script_defined(name: str, args: Sequence[str]) -> tuple[str, str] | None:
-    """The command ``git config alias.x '!…'`` or ``npm pkg set scripts.x=…`` (``npm
-    set-script x …``) defines, by its key (``"git x"``, ``"npm x"``), and what it runs."""
+    """The command ``git config alias.x '!…'`` (or ``'push --force'``, git's own) or ``npm
+    pkg set scripts.x=…`` (``npm set-script x …``) defines, by its key (``"git x"``, ``"npm
+    x"``), and what it runs."""
     given = [a for a in args if not a.startswith("-")]
     if name == "git" and given[:1] == ["config"] and len(given) > 2:
         key, value = given[1], given[2]
-        if key.startswith("alias.") and value.startswith("!"):
-            return f"git {key[6:]}", value[1:]
+        if key.startswith("alias."):  # a shell's command (`!…`), or git's own
+            return f"git {key[6:]}", value[1:] if value.startswith("!") else f"git {value}"
     if name in PACKAGE_MANAGERS and given[:2] == ["pkg", "set"] and len(given) > 2:
         key, _, value = given[2].partition("=")
         if key.startswith("scripts.") and value:

@@ -118,8 +118,12 @@ def lines_run(words: Sequence[str]) -> list[str]:
     name, args = basename(words[0]), list(words[1:])
     if name in AWKS:
         program = "\n".join(args)
+        # What awk prints into a command (`print | "nc h 9"`) is what it read: its files.
+        read = operands(args, frozenset({"-F", "-v", "-f"}))[1:]
+        fed = f"cat {shlex.join(read)} | " if read else ""
         return [*map(_awk_command, _AWK_SYSTEM.finditer(program))] + [
-            quoted_text(found) for found in _AWK_RUNS.finditer(program)
+            (fed if found[1] is not None else "") + quoted_text(found)
+            for found in _AWK_RUNS.finditer(program)
         ]
     if name in _SEDS:
         return [found[1].strip() for s in _sed_scripts(args) for found in _SED_RUNS.finditer(s)]
@@ -252,9 +256,10 @@ def _ssh_options(args: Sequence[str]) -> list[str]:
 
 
 def _git_programs(args: Sequence[str]) -> Iterator[str]:
-    """What git's ``-c`` settings make it run: a program setting's value, and the shell
-    alias (``alias.NAME=!…``) of the subcommand it is then given; a program setting ``git
-    config`` stores, which the next git commands run."""
+    """What git's ``-c`` settings make it run: a program setting's value, and the alias of
+    the subcommand it is then given (a shell's ``alias.NAME=!…``, or git's own,
+    ``alias.NAME=push --force``); a program setting ``git config`` stores, which the next git
+    commands run."""
     settings, at = [], 0
     while at < len(args) and args[at].startswith("-"):
         if args[at] == "-c" and at + 1 < len(args):
@@ -271,8 +276,10 @@ def _git_programs(args: Sequence[str]) -> Iterator[str]:
         if found := _GIT_PROGRAMS.match(setting):
             yield found[1]
         key, _, value = setting.partition("=")
-        if key.lower() == f"alias.{subcommand}".lower() and value.startswith("!"):
-            yield " ".join([value[1:], *map(shlex.quote, rest)])
+        if key.lower() == f"alias.{subcommand}".lower() and value:
+            # `!cmd` runs a shell's command; any other alias, git's own: `push --force`.
+            run = value[1:] if value.startswith("!") else f"git {value}"
+            yield " ".join([run, *map(shlex.quote, rest)])
 
 
 def _expect_lines(script: str) -> list[str]:

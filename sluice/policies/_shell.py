@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from sluice.policies._filters import filtered
 
 __all__ = [
+    "SHELLS",
     "TEXT_PROGRAMS",
     "Command",
     "basename",
@@ -60,6 +61,9 @@ _TOKEN = re.compile(
 _ONE_WORD = re.compile(r"[^\s;&|()`$<>]*")
 _UNESCAPE = re.compile(r"\\([\"\\$`])")  # what a backslash escapes inside double quotes
 _OPENERS = frozenset({"$(", "<("})  # and an opening backquote
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash"})
+"""The POSIX shells and their kin, by the name they run as."""
+_SOURCES = SHELLS | {"source", "."}  # what runs a script a process substitution gives it
 _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
 # Programs that run the command in their arguments, and how many operands of their own come
 # before it.
@@ -254,6 +258,9 @@ def parse(
                 piped = len(commands) > 1 and commands[-1].after == "|"
                 printed = _printed(words, commands[-2] if piped else None)
                 frame = suspended.pop()
+                runs = program(frame.words)  # bash <(echo 'rm -rf ~'): what it prints runs
+                if frame.opener == "<(" and runs in _SOURCES and not printed.startswith("$("):
+                    quoted.append((printed, runs, False))
                 after, feeds, words = frame.after, frame.feeds, frame.words
                 redirects, inputs, word = frame.redirects, frame.inputs, frame.word
                 quoting, target, parens = frame.quoting, frame.target, frame.parens

@@ -81,7 +81,9 @@ built from pieces (``'sys'+'tem'``, ``chr(114)``, ``String.fromCharCode``, ``get
 theirs), what a substitution or a pipe decodes or spells out (``mysql -e "$(echo
 RFJPUCBUQUJMRSB0 | base64 -d)"``, ``terraform $(rev <<< yortsed)``, ``… | rev | sh``,
 ``tr``, ``base32``, ``xxd -r -p``; a substitution that spells the command itself is split
-into its words), into the command
+into its words; a script a process substitution prints, ``. <(echo '…')``; ``xargs -a`` of
+a file the line wrote; a download held in a variable and echoed into a shell), into the
+command
 lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'`` and ``ssh host cmd …``,
 a virtual machine's or another system's shell as ssh's (``colima ssh --``, ``limactl shell
 NAME``, ``multipass exec NAME --``, ``wsl``, ``podman machine ssh``, ``minikube ssh``, ``lxc
@@ -95,12 +97,14 @@ destroy``; an image built from a Dockerfile the line wrote runs its ``ENTRYPOINT
 ``CMD``; the containers of a Kubernetes manifest ``kubectl apply -f`` reads (``hostPath``
 volumes mounted), of a Helm chart's templates under ``helm install`` or ``upgrade``, and of
 a Compose file ``docker compose up`` reads; what a program runs from an option or its own
-language: awk's ``system()`` (its strings and ``ENVIRON[…]`` joined), GNU sed's ``e``, vim's
-``!``, tar's ``--to-command`` and ``--checkpoint-action=exec=``, ssh's ``ProxyCommand``,
-git's ``-c`` programs and ``!`` aliases, package scripts and makefile or justfile recipes
-the line writes (``make -n`` runs none), files the line writes that a program then runs (a
-git hook its command triggers, a shell's startup file an interactive or login shell runs,
-``.envrc`` under ``direnv``, an install's lifecycle scripts, a Taskfile's, tox's, a local
+language: awk's ``system()`` (its strings and ``ENVIRON[…]`` joined) and ``print | "cmd"``
+(fed the files awk reads), GNU sed's ``e``, vim's ``!``, tar's ``--to-command`` and
+``--checkpoint-action=exec=``, ssh's ``ProxyCommand``, git's ``-c`` programs and aliases
+(``!`` ones, and git's own: ``alias.yeet='push --force'``), package scripts and makefile or
+justfile recipes the line writes (``make -n`` runs none), files the line writes that a
+program then runs (a git hook its command triggers, a shell's startup file an interactive or
+login shell runs, ``.envrc`` under ``direnv``, an install's lifecycle scripts, a Taskfile's,
+tox's, a local
 CI's or a systemd unit's commands in turn, a launchd job's ``ProgramArguments``, a
 ``setup.py`` that ``pip install .`` runs; a file sourced, whose functions and aliases the
 rest of the line may call; what a build, test or automation tool runs of the files the line
