@@ -104,30 +104,30 @@ language: awk's ``system()`` (its strings and ``ENVIRON[…]`` joined) and ``pri
 justfile recipes the line writes (``make -n`` runs none), files the line writes that a
 program then runs (a git hook its command triggers, a shell's startup file an interactive or
 login shell runs, ``.envrc`` under ``direnv``, an install's lifecycle scripts, a Taskfile's,
-tox's, a local
-CI's or a systemd unit's commands in turn, a launchd job's ``ProgramArguments``, a
-``setup.py`` that ``pip install .`` runs; a file sourced, whose functions and aliases the
-rest of the line may call; what a build, test or automation tool runs of the files the line
-wrote: ``conftest.py`` and tests under ``pytest``, ``sitecustomize.py`` under any
-``python``, ``build.rs`` under ``cargo``, Gradle, Rake, a Vagrantfile, JavaScript configs
-under their bundlers and test runners, read as code; a playbook, a ``.tf``'s provisioners
-under ``terraform apply``, a pre-commit hook, ``shell.nix``, CMake, Maven's ``exec``, an ssh
-config's ``ProxyCommand``, read as command lines; none when it only lists or checks: ``rake
--T``, ``ansible-playbook --check``), crontab's jobs, ``at``'s script, expect's ``spawn``,
-``Start-Process``, a one-liner's ``system q{…}`` or a command given as its words
-(``subprocess.run(['terraform', 'destroy'])``, ``spawnSync('kubectl', ['delete', …])``), the
-command ``find -exec``/``-execdir`` or ``fd -x`` runs on what it finds; comments skipped, as
-the shell skips them), and relative paths resolved against the working directory the client
-reports (Claude Code's ``Working directory:``, Codex's ``<cwd>``, Cursor's workspace path),
-followed through ``cd`` and through a symbolic link the line made (``ln -s ~ /tmp/h && rm
--rf /tmp/h/*``; the link alone, ``rm /tmp/h``, is only the link); a client that reports none
-(an agent built on an SDK) is taken to work in a project folder in the home folder, as
-agents usually do, so that ``rm -rf ..`` deletes the home folder. A function the line
-defines as a command of its own and never names again is not run, so its body is not judged
-(``teardown() { terraform destroy; }; terraform plan``), and a makefile the line writes runs
-the recipes of the goal it is given (the first target without one) and of what they need (a
-recipe that makes its own target again is a function calling itself). An MCP tool that acts
-on structured arguments (``kubectl_delete`` with ``{"resourceType": "namespace"}``,
+tox's, a local CI's or a systemd unit's commands in turn, a launchd job's
+``ProgramArguments``, a ``setup.py`` that ``pip install .`` runs; a file sourced, whose
+functions and aliases the rest of the line may call; what a build, test or automation tool
+runs of the files the line wrote: ``conftest.py`` and tests under ``pytest``,
+``sitecustomize.py`` under any ``python``, ``build.rs`` under ``cargo``, Gradle, Rake, a
+Vagrantfile, JavaScript configs under their bundlers and test runners, read as code; a
+playbook, a ``.tf``'s provisioners under ``terraform apply``, a pre-commit hook,
+``shell.nix``, CMake, Maven's ``exec``, an ssh config's ``ProxyCommand``, read as command
+lines; none when it only lists or checks: ``rake -T``, ``ansible-playbook --check``),
+crontab's jobs, ``at``'s script, expect's ``spawn``, ``Start-Process``, a one-liner's
+``system q{…}`` or a command given as its words (``subprocess.run(['terraform',
+'destroy'])``, ``spawnSync('kubectl', ['delete', …])``), the command ``find
+-exec``/``-execdir`` or ``fd -x`` runs on what it finds; comments skipped, as the shell
+skips them), and relative paths resolved against the working directory the client reports
+(Claude Code's ``Working directory:``, Codex's ``<cwd>``, Cursor's workspace path), followed
+through ``cd`` and through a symbolic link the line made (``ln -s ~ /tmp/h && rm -rf
+/tmp/h/*``; the link alone, ``rm /tmp/h``, is only the link); a client that reports none (an
+agent built on an SDK) is taken to work in a project folder in the home folder, as agents
+usually do, so that ``rm -rf ..`` deletes the home folder. A function the line defines as a
+command of its own and never names again is not run, so its body is not judged (``teardown()
+{ terraform destroy; }; terraform plan``), and a makefile the line writes runs the recipes
+of the goal it is given (the first target without one) and of what they need (a recipe that
+makes its own target again is a function calling itself). An MCP tool that acts on
+structured arguments (``kubectl_delete`` with ``{"resourceType": "namespace"}``,
 ``drop-database``, ``delete_bucket``, options as a map: ``{"flags": {"all": true}}``) is
 judged by the words of its server's name and its own, and the kind of resource its arguments
 name; one that runs code (a notebook's cell, ``run_code``, ``execute_python``) by its code,
