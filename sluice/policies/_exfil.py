@@ -69,7 +69,6 @@ _BACKUP_VALUES = frozenset(
     | {"--compression", "--comment", "--pattern", "--patterns-from", "--remote-path", "--rsh"}
     | {"--name", "--volsize", "--encrypt-key", "--sign-key", "--include", "--archive-dir"}
 )
-_REMOTE_REPOSITORY = re.compile(r"(?!local:|file:)[a-z0-9]+:\S|[\w.-]+@[\w.-]+:")
 # A cloud copy's verbs, after which its operands are sources then a destination.
 _COPY_VERBS = frozenset({"cp", "mv", "sync", "rsync", "copy", "copyto", "move", "moveto", "mirror"})
 # A name looked up carries what it is built from to the name servers (`dig $(…).evil.com`).
@@ -559,11 +558,11 @@ def _backed_up(name: str, args: Sequence[str], is_credential: Callable[[str], bo
     if name == "restic":
         given = [b for a, b in with_next(args) if a in ("-r", "--repo")]
         given += [a.partition("=")[2] for a in args if a.startswith("--repo=")]
-        remote = any(_REMOTE_REPOSITORY.match(repo) for repo in given)
+        remote = any(on_remote(repo) and not repo.startswith("local:") for repo in given)
         sent = found[1:] if found[:1] == ["backup"] and remote else []
     elif name == "borg":
         repository = found[1].partition("::")[0] if found[:1] == ["create"] and found[1:] else ""
-        sent = found[2:] if _REMOTE_REPOSITORY.match(repository) else []
+        sent = found[2:] if on_remote(repository) else []
     else:  # duplicity [full|incremental] SOURCE URL
         found = [f for f in found if f not in ("full", "incr", "incremental", "backup")]
         remote = len(found) == 2 and "://" in found[1] and not found[1].startswith("file:")

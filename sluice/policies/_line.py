@@ -530,11 +530,11 @@ class LineState:
                 self.unpacked.add(into.removeprefix("./"))
         if unpacks(name, args) and len(self.unpacked) < _VARIABLES:
             fetched = self._fetched()
-            values = _UNPACK_VALUES if name == "unzip" else _TAR_VALUES  # (`xz -d` decompresses)
+            values = _UNPACK_VALUES if name == "unzip" else _UNPACK_INTO  # (`xz -d`: decompress)
             archive = [a.removeprefix("./") for a in operands(args, values)]
             downloaded = self.downloaded.intersection(archive)
             if len(self.downloaded) < _VARIABLES:  # bunzip2 t.bz2 writes t: the download
-                self.downloaded.update(decompressed(a) for a in downloaded if decompressed(a))
+                self.downloaded.update(filter(None, map(decompressed, downloaded)))
             if fetched or downloaded:
                 folder = unpacked_into(name, args)
                 self.unpacked.add(folder)
@@ -735,7 +735,7 @@ def _switched_branch(args: Sequence[str]) -> str | None:
 
 
 _UNPACK_VALUES = frozenset({"-C", "--directory", "-d"})
-_TAR_VALUES = frozenset({"-C", "--directory"})
+_UNPACK_INTO = frozenset({"-C", "--directory"})  # tar's folder (unzip's is its -d)
 
 
 def runs_its_text(program: str) -> bool:
