@@ -290,7 +290,7 @@ def _command_lines(value: Any) -> Iterator[str]:
 
 def _argument_file(words: Sequence[str], written: Mapping[str, str]) -> str | None:
     """What the line wrote into the file ``xargs -a FILE`` reads its items from, if it did."""
-    if "xargs" not in map(basename, words[:3]):
+    if not ("-a" in words or "--arg-file" in words) or "xargs" not in map(basename, words[:3]):
         return None
     read = next((b for a, b in pairwise(words) if a in ("-a", "--arg-file")), "")
     return written.get(read.removeprefix("./"))

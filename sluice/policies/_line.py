@@ -766,7 +766,9 @@ def script_run(words: Sequence[str]) -> str | None:
             return None
         found = operands(words[1:])
         return found[0] if found else None
-    return words[0] if "/" in words[0] else _package_installed(name, words[1:])
+    if "/" in words[0]:
+        return words[0]
+    return _package_installed(name, words[1:]) if name.lower() in _PACKAGE_TOOLS else None
 
 
 # Installers run the scripts a package carries, as root: the package is the script run.
@@ -787,6 +789,7 @@ def _package_installed(name: str, args: Sequence[str]) -> str | None:
 
 
 _INSTALLERS = frozenset({"rpm", "apt", "apt-get", "dnf", "yum", "zypper", "add-appxpackage"})
+_PACKAGE_TOOLS = _INSTALLERS | {"dpkg", "installer", "msiexec", "msiexec.exe"}
 
 
 def compiled_source(words: Sequence[str]) -> str:

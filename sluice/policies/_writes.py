@@ -336,8 +336,8 @@ _FIO_WRITES = frozenset(
 
 def _erasing_option(name: str, args: Sequence[str]) -> str:
     """The subcommand or option of ``name`` that erases the drive it is given, or ``""``."""
-    erases = _DRIVE_ERASES.get(name, frozenset())
-    return next((a for a in args if a.partition("=")[0] in erases), "")
+    erases = _DRIVE_ERASES.get(name)
+    return next((a for a in args if a.partition("=")[0] in erases), "") if erases else ""
 
 
 def _fio_writes(args: Sequence[str]) -> bool:
