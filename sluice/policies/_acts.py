@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from sluice.policies._archives import git_removed, packed_away
 from sluice.policies._runners import FD_RUNS, FIND_RUNS, RUN_ENDS
-from sluice.policies._shell import SHELLS, Command, basename, short_option
+from sluice.policies._shell import SHELLS, Command, basename, parse, short_option
 from sluice.policies._targets import Path, on_remote, resolve
 from sluice.policies._wrappers import operands, unwrap
 
@@ -234,7 +234,13 @@ def overwrites_operand(run: Sequence[str]) -> bool:
         return any(w.startswith("of=") for w in words)
     if command in ("cp", "install"):
         return bool(_EMPTY_SOURCES.intersection(words))
-    return command in SHELLS and _SHELL_DESTROYS.search(" ".join(words)) is not None
+    if command not in SHELLS:
+        return False
+    if _SHELL_DESTROYS.search(" ".join(words)) is not None:
+        return True
+    # The script as the shell reads it: `sh -c 'r""m -rf "$1"'` runs rm.
+    scripts = (word for word in words[1:] if " " in word)
+    return any(c.words and basename(c.words[0]) in _DELETERS for s in scripts for c in parse(s))
 
 
 # In a script run on each file: deleting it, or writing onto the file it is given.
