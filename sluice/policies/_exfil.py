@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
-from sluice.policies._shell import Command, basename, with_next
+from sluice.policies._runners import lines_run
+from sluice.policies._shell import Command, basename, parse, with_next
 from sluice.policies._targets import is_credential, on_remote
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
@@ -57,6 +58,9 @@ _UPLOADS: dict[tuple[str, ...], frozenset[str]] = {
     ("azcopy", "copy"): frozenset(),
     ("azcopy", "cp"): frozenset(),
     ("unison",): frozenset(),
+    ("huggingface-cli", "upload"): frozenset(),  # huggingface-cli upload REPO FILE [PATH]
+    ("hf", "upload"): frozenset(),
+    ("wandb", "artifact", "put"): frozenset(),
 }
 _UPLOADERS = frozenset(key[0] for key in _UPLOADS)
 # Backup tools: they send the paths they are given to their repository, which may be remote
@@ -460,6 +464,11 @@ def _secret_read_by(command: Command) -> str | None:
     if printed := printed_credential(words):
         return printed
     name = basename(words[0]) if words else ""
+    if name == "ssh":  # ssh host 'cat ~/.aws/credentials' | …: the remote file comes out
+        remote = [parse(line) for line in lines_run(words)[-1:]]
+        read = (_secret_read_by(c) for commands in remote for c in commands if c.words)
+        if remote_read := next((r for r in read if r is not None), None):
+            return remote_read
     transforms = name == "openssl" and words[1:2] != ["s_client"]  # openssl enc -in F: prints
     if not words or name in _NOT_READERS or (name in _SENDERS and not transforms):
         return next((f for f in command.inputs if is_credential(f)), None)

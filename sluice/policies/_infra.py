@@ -264,6 +264,7 @@ _SQL_COMMANDS = frozenset(
     {("aws", "rds-data", "execute-statement"), ("aws", "rds-data", "batch-execute-statement")}
     | {("wrangler", "d1", "execute"), ("gcloud", "sql", "connect"), ("turso", "db", "shell")}
     | {("aws", "redshift-data", "execute-statement"), ("supabase", "db", "query")}
+    | {("aws", "athena", "start-query-execution")}  # --query-string "DROP TABLE …"
     | {("databricks", "api", "post")}  # its SQL statements API: --json '{"statement": …}'
     # Frameworks' and platforms' database consoles and raw queries: `rails dbconsole`,
     # `php artisan db` and `tinker`'s `DB::statement(…)`, `typeorm query`, Ecto's

