@@ -183,6 +183,17 @@ _PROGRAMS = (
 )
 
 
+def _real_name(name: str) -> str | None:
+    """The program a command's name runs under another spelling: the user's shell by its
+    variable (``"${SHELL}"``), Homebrew's GNU tools (``gshred`` is ``shred``), a glob
+    (``/???/r?`` is ``rm``); None when ``name`` is the program's own."""
+    if name in SHELL_VARIABLES:
+        return "sh"
+    if name in _GNU_NAMES:
+        return name[1:]
+    return _globbed_program(name) if _GLOB.search(name) else None
+
+
 @lru_cache(maxsize=256)
 def _globbed_program(pattern: str) -> str | None:
     """The program a glob at a command's place would run, if it names one of
@@ -210,14 +221,8 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
             continue
         if name.startswith("microk8s."):  # snap's names: microk8s.kubectl is microk8s kubectl
             return [name.partition(".")[2], *words[i + 1 :]], via_xargs
-        if name in SHELL_VARIABLES:  # "${SHELL}" <(curl …): the user's shell
-            name = "sh"
-            words = (*words[:i], name, *words[i + 1 :])
-        elif name in _GNU_NAMES:  # Homebrew's GNU tools on macOS: gshred is GNU shred
-            name = name[1:]
-            words = (*words[:i], name, *words[i + 1 :])
-        elif _GLOB.search(name) and (matched := _globbed_program(name)):  # /???/r? is rm
-            name = matched
+        if (real := _real_name(name)) is not None:  # gshred, "${SHELL}", /???/r?
+            name = real
             words = (*words[:i], name, *words[i + 1 :])
         if name not in _WRAPPERS:
             return list(words[i:]), via_xargs
