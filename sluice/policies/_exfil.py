@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
-from sluice.policies._runners import lines_run
+from sluice.policies._runners import ssh_command
 from sluice.policies._shell import Command, basename, parse, with_next
 from sluice.policies._targets import is_credential, on_remote
 from sluice.policies._wrappers import (
@@ -464,9 +464,9 @@ def _secret_read_by(command: Command) -> str | None:
     if printed := printed_credential(words):
         return printed
     name = basename(words[0]) if words else ""
-    if name == "ssh":  # ssh host 'cat ~/.aws/credentials' | …: the remote file comes out
-        remote = [parse(line) for line in lines_run(words)[-1:]]
-        read = (_secret_read_by(c) for commands in remote for c in commands if c.words)
+    if name == "ssh" and (remote := ssh_command(words[1:])):
+        # ssh host 'cat ~/.aws/credentials' | …: the remote file comes out
+        read = (_secret_read_by(c) for c in parse(remote) if c.words)
         if remote_read := next((r for r in read if r is not None), None):
             return remote_read
     transforms = name == "openssl" and words[1:2] != ["s_client"]  # openssl enc -in F: prints

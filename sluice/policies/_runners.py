@@ -40,6 +40,7 @@ __all__ = [
     "lines_run",
     "recipe_lines",
     "scheduled_lines",
+    "ssh_command",
 ]
 
 AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
@@ -134,7 +135,7 @@ def lines_run(words: Sequence[str]) -> list[str]:
     if name in _SSHS:
         run = [found[1] for arg in _ssh_options(args) if (found := SSH_RUNS.match(arg))]
         # ssh host kubectl delete ns x: the remote shell runs the words after the host.
-        remote = _ssh_command(args) if name == "ssh" else ""
+        remote = ssh_command(args) if name == "ssh" else ""
         return [*run, remote] if remote else run
     if name == "minikube" and args[:1] == ["kubectl"]:  # minikube kubectl -- delete ns x
         rest = args[2:] if args[1:2] == ["--"] else args[1:]
@@ -183,7 +184,7 @@ def _awk_command(found: re.Match[str]) -> str:
     return "".join(unescaped(p[1]) if p[1] is not None else f"${p[2]}" for p in pieces)
 
 
-def _ssh_command(args: Sequence[str]) -> str:
+def ssh_command(args: Sequence[str]) -> str:
     """The command ``ssh HOST COMMAND…`` has the remote shell run (its words joined, as ssh
     joins them), or ``""`` when it opens a session."""
     at = 0
