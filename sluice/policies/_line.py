@@ -506,9 +506,9 @@ class LineState:
         elif name in ("mv", "cp", "install") and self.downloaded and "-d" not in args:
             self._carry_downloads(args)  # install t /usr/local/bin/ && t: still the download
         if name in ("cp", "ln", "install") and len(self.renamed) < _VARIABLES:
-            copied = operands(args, _MOVE_VALUES)  # cp /bin/rm /tmp/x && /tmp/x -rf ~
-            if len(copied) == 2 and _ON_PATH.search(copied[0]):
-                self.renamed[copied[1].removeprefix("./")] = basename(copied[0])
+            for source, landed in _copied(args):  # cp /bin/rm /tmp/x && /tmp/x -rf ~
+                if _ON_PATH.search(source):
+                    self.renamed.update(dict.fromkeys(landed, basename(source)))
         if name == "ln" and short_option(args, "s", "--symbolic") and len(self.links) < _VARIABLES:
             linked = operands(args, _LN_VALUES)
             if len(linked) == 2:  # ln -sfn "$HOME" /tmp/h
@@ -548,14 +548,9 @@ class LineState:
         """A download copied or moved is the download where it lands (``mv /tmp/t
         ~/bin/t``; into a folder, by its name there: ``install -m 755 t /usr/local/bin/``,
         ``cp -t bin t``)."""
-        found = [f.removeprefix("./") for f in operands(args, _MOVE_VALUES)]
-        folder = [b for a, b in pairwise(args) if a in ("-t", "--target-directory")]
-        sources, places = (found, folder[:1]) if folder else (found[:-1], found[-1:])
-        for source in (s for s in sources if s in self.downloaded):
-            for place in places:
-                landed = {place.removeprefix("./"), f"{place.rstrip('/')}/{basename(source)}"}
-                if len(self.downloaded) < _VARIABLES:
-                    self.downloaded.update(landed)
+        for source, landed in _copied(args):
+            if source in self.downloaded and len(self.downloaded) < _VARIABLES:
+                self.downloaded.update(landed)
 
     def _into_link(self, now: str, before: str | None) -> str | None:
         """The working directory ``now`` (``before``: the last), inside a link the line made
@@ -649,6 +644,22 @@ _BUILDS = re.compile(
 )
 _LN_VALUES = frozenset({"-t", "--target-directory", "-S", "--suffix"})
 _MOVE_VALUES = _LN_VALUES | {"-m", "--mode", "-o", "--owner", "-g", "--group"}
+
+
+def _copied(args: Sequence[str]) -> list[tuple[str, tuple[str, str]]]:
+    """What ``cp``, ``mv``, ``install`` or ``ln`` given ``args`` copies, each source with the
+    two names it may land as: the destination, or the source's name in it when it is a folder
+    (``install -m 755 t /usr/local/bin/``, ``cp -t bin t``)."""
+    found = [f.removeprefix("./") for f in operands(args, _MOVE_VALUES)]
+    folder = [b for a, b in pairwise(args) if a in ("-t", "--target-directory")]
+    sources, places = (found, folder[:1]) if folder else (found[:-1], found[-1:])
+    return [
+        (source, (place.removeprefix("./"), f"{place.rstrip('/')}/{basename(source)}"))
+        for source in sources
+        for place in places
+    ]
+
+
 # A file in a folder of programs, as on PATH: /usr/local/bin/x, ~/.local/bin/x, $GOPATH/bin/x.
 _ON_PATH = re.compile(r"(?:^|/)s?bin/[^/]+$")
 
