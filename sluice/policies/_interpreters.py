@@ -434,7 +434,7 @@ def _command_places(code: str) -> list[tuple[int, int]]:
     …``), the line before Groovy's ``"…".execute()`` and Scala's ``.!``, and the values of
     the names those use (``cmd = "…"; os.system(cmd)``; ``for c in CMDS:``; pytest's
     ``parametrize('c', CMDS)``), two levels deep."""
-    literals = {m.start(): m.end() for m in _LITERAL.finditer(code)}
+    literals = [(m.start(), m.end()) for m in _LITERAL.finditer(code)]  # left to right
     places: list[tuple[int, int]] = []
     for spawn in _SPAWNS.finditer(code):
         at = spawn.end()
@@ -480,15 +480,14 @@ def _command_places(code: str) -> list[tuple[int, int]]:
     return places
 
 
-def _closing(code: str, start: int, literals: dict[int, int]) -> int:
+def _closing(code: str, start: int, literals: list[tuple[int, int]]) -> int:
     """Where the bracket open before ``start`` closes, literals' brackets aside (at most
     :data:`_SPAN` on)."""
     depth, limit = 1, min(len(code), start + _SPAN)
-    starts = sorted(literals)
     for bracket in _BRACKETS.finditer(code, start, limit):
         at = bracket.start()
-        before = bisect_right(starts, at) - 1
-        if before >= 0 and at < literals[starts[before]]:
+        before = bisect_right(literals, (at, len(code))) - 1
+        if before >= 0 and at < literals[before][1]:
             continue  # inside a literal
         depth += 1 if bracket.group() in "([{" else -1
         if depth == 0:
