@@ -89,7 +89,7 @@ from sluice.policies._targets import (
     windows_paths,
 )
 from sluice.policies._tool_runs import aws_line, code_run, mcp_called, run_elsewhere, shell_escapes
-from sluice.policies._windows_shells import posix_spelling
+from sluice.policies._windows_shells import cmd_unescaped, posix_spelling
 from sluice.policies._wrappers import POWERSHELLS, here_string, unwrap
 from sluice.policies._writes import (
     diskpart_erases,
@@ -160,7 +160,6 @@ _MSIEXEC = frozenset({"msiexec", "msiexec.exe"})
 # Windows' shells given a script as an argv: ["pwsh", "-NoLogo", "-Command", S], ["cmd", "/c", S].
 _WINDOWS_SHELLS = POWERSHELLS | {"cmd", "cmd.exe"}
 _WINDOWS_SCRIPT = frozenset({"-command", "-c", "/c", "/k"})
-_CARET = re.compile(r"\^(?=.)")
 # The OpenAI Agents SDK's apply_patch operations, as the file tools they are.
 _PATCH_OPERATIONS = {"create_file": "write", "update_file": "write", "delete_file": "delete_file"}
 _PATCH_PATHS = re.compile(r"^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$", re.M)
@@ -304,7 +303,7 @@ def _argv_line(argv: list[str]) -> str:
         at = next((i for i, w in enumerate(argv) if w.lower() in _WINDOWS_SCRIPT), len(argv))
         script = " ".join(argv[at + 1 :]) or None
         if script is not None and basename(argv[0]).lower() in ("cmd", "cmd.exe"):
-            script = _CARET.sub("", script)  # cmd's escape: r^d is rd
+            script = cmd_unescaped(script)  # r^d is rd
     return script if script is not None else shlex.join(argv)
 
 

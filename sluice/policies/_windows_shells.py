@@ -25,7 +25,7 @@ import shlex
 
 from sluice.policies._folding import folded
 
-__all__ = ["posix_spelling"]
+__all__ = ["cmd_unescaped", "posix_spelling"]
 
 # What a Windows construct needs: one search rules most lines out at once.
 _MAYBE = re.compile(
@@ -90,3 +90,11 @@ def _over_output(found: re.Match[str]) -> str:
     name, command, body = found[1], found[2], found[3]
     body = re.sub(rf"%%?{re.escape(name)}\b", f"${name}", body)
     return f"for {name} in $({command}); do {body}; done"
+
+
+_CARET = re.compile(r"\^(?=.)")
+
+
+def cmd_unescaped(script: str) -> str:
+    """A script cmd runs, its ``^`` escapes read as cmd reads them (``r^d`` is ``rd``)."""
+    return _CARET.sub("", script)
