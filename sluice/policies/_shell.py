@@ -66,7 +66,7 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "
 """The POSIX shells and their kin, by the name they run as."""
 SHELL_VARIABLES = frozenset({"$SHELL", "${SHELL}", "$BASH", "${BASH}"})
 """The variables that name the user's shell, run as a program: ``"${SHELL}" <(curl …)``."""
-_SOURCES = SHELLS | {"source", "."}  # what runs a script a process substitution gives it
+_RUNS_PRINTED = SHELLS | {"source", "."}  # what runs a script a process substitution gives it
 _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
 # Programs that run the command in their arguments, and how many operands of their own come
 # before it.
@@ -262,7 +262,7 @@ def parse(
                 printed = _printed(words, commands[-2] if piped else None)
                 frame = suspended.pop()
                 runs = program(frame.words)  # bash <(echo 'rm -rf ~'): what it prints runs
-                if frame.opener == "<(" and runs in _SOURCES and not printed.startswith("$("):
+                if frame.opener == "<(" and runs in _RUNS_PRINTED and not printed.startswith("$("):
                     quoted.append((printed, runs, False))
                 after, feeds, words = frame.after, frame.feeds, frame.words
                 redirects, inputs, word = frame.redirects, frame.inputs, frame.word
