@@ -334,10 +334,13 @@ _FIO_WRITES = frozenset(
 )
 
 
-def _erasing_option(name: str, args: Sequence[str]) -> str:
-    """The subcommand or option of ``name`` that erases the drive it is given, or ``""``."""
-    erases = _DRIVE_ERASES.get(name)
-    return next((a for a in args if a.partition("=")[0] in erases), "") if erases else ""
+def _erasing_verb(table: Mapping[str, frozenset[str]], name: str, args: Sequence[str]) -> str:
+    """The subcommand or option by which ``name`` erases the device it is given, as ``table``
+    lists them (``name`` itself when any use erases), or ``""``."""
+    verbs = table.get(name)
+    if verbs is None:
+        return ""
+    return next((a for a in args if a.partition("=")[0] in verbs), "") if verbs else name
 
 
 def _fio_writes(args: Sequence[str]) -> bool:
@@ -410,12 +413,11 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     )
     if name in _DISK_TOOLS and on_disk and not listing and erases:
         return f"{name} on a disk destroys its data"
-    verbs = _REFORMATS.get(name)
-    reformats = verbs is not None and (not verbs or bool(verbs.intersection(args)))
-    if reformats and on_disk:
+    if _erasing_verb(_REFORMATS, name, args) and on_disk:
         return f"{name} puts a new volume on a disk, destroying its data"
     # (sg_format's device is SCSI's generic one, /dev/sgN: a disk whatever its name.)
-    if (erased_by := _erasing_option(name, args)) and (on_disk or name == "sg_format"):
+    erased_by = _erasing_verb(_DRIVE_ERASES, name, args)
+    if erased_by and (on_disk or name == "sg_format"):
         return f"{name} {erased_by} on a disk destroys its data"
     if name == "fio" and _fio_writes(args):
         return "fio writing onto a disk destroys its data"
