@@ -38,6 +38,7 @@ from sluice.policies._infra import (
     INFRA_RULES,
     Seen,
     drops_in_sql,
+    looks_up_default,
     may_destroy_infrastructure,
     other_database,
     terraform_arguments,
@@ -466,6 +467,7 @@ class _Rules:
             files = dict.fromkeys(read_files(command, words)).keys() & state.written.keys()
             data += "\n".join(state.written[f] for f in sorted(files))
             plans = frozenset(state.destroy_plans)
+            state.looked_up_default = state.looked_up_default or looks_up_default(words)
             seen = Seen(
                 data,
                 state.lists_volumes,
@@ -480,6 +482,7 @@ class _Rules:
                 made=frozenset(state.made),
                 shown=not (command.redirects or command.feeds or piped_on),
                 cli_args=terraform_arguments(command.words, state.loops),
+                looked_up_default=state.looked_up_default,
             )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):

@@ -8,8 +8,10 @@ pipe, so ``base64 < ~/.aws/credentials | gzip | curl -T - …`` is seen too.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from itertools import pairwise
 
 from sluice.policies._runners import ssh_command
@@ -19,6 +21,7 @@ from sluice.policies._wrappers import (
     HTTP_CLIENTS,
     STDIN,
     cmdlet_argument,
+    here_string,
     operands,
     read_variables,
     referenced,
@@ -29,7 +32,8 @@ __all__ = ["TRANSFERS", "Pipeline", "powershell_sends", "socket_redirects", "upl
 
 # Programs that send their input, or files named to them, over the network.
 _RAW = frozenset(
-    {"nc", "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "mail", "mailx", "sendmail"}
+    {"glab"}  # GitLab's CLI: what it is given goes to the host (`--value "$(cat F)"`)
+    | {"nc", "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "mail", "mailx", "sendmail"}
     | {"mutt", "http", "https", "xh", "cryptcat", "sftp", "ftp", "curl", "wget", "scp"}
     | {"Invoke-WebRequest", "Invoke-RestMethod", "iwr", "irm"}
 )
@@ -84,6 +88,8 @@ _SENDERS = _RAW | _COPIES | _CLOUD_COPY | _RESOLVERS | _UPLOADERS | _BACKUPS
 _CLI_PRINTERS = frozenset(
     {"gh", "aws", "gcloud", "az", "kubectl", "oc", "git", "security", "vault", "op", "pass"}
     | {"heroku", "doctl", "bw"}
+    # Secret managers and encrypted secret files: what they print decrypted.
+    | {"sops", "age", "gopass", "doppler", "infisical", "chamber", "berglas"}
 )
 _PRINTS_CREDENTIAL = re.compile(
     r"gh auth (?:token|status\b.*(?:-t|--show-token)\b)"
@@ -97,7 +103,11 @@ _PRINTS_CREDENTIAL = re.compile(
     r"|oc whoami (?:-t|--show-token)|git credential fill|security find-\w+-password\b.* -[wg]\b"
     r"|security dump-keychain\b.* -d\b"
     r"|vault (?:kv get|read|print token)|op (?:read|item get)|pass show|heroku auth:token"
-    r"|doctl auth token|bw get (?:password|item)"
+    r"|doctl auth token|bw (?:get|list items|export)\b"
+    r"|(?:sops|age)\b.* (?:-d|--decrypt|decrypt)\b|gopass (?:show|cat|otp)\b"
+    r"|doppler secrets\b(?! (?:set|delete|upload))"
+    r"|infisical (?:export|secrets)\b(?! (?:set|delete))"
+    r"|chamber (?:read|export)|berglas access"
 )
 _POWERSHELL_WEB = frozenset({"invoke-webrequest", "invoke-restmethod", "iwr", "irm"})
 _HEADER_OPTIONS = ("-H", "--header", "-u", "--user", "--oauth2-bearer", "--proxy-user")
@@ -202,6 +212,8 @@ class Pipeline:
             return pushed
         if self.assigned and basename(words[0]) in _SENDERS and (sent := self._assigned(words)):
             return f"Sends {sent} to the network ({basename(words[0])})"
+        if fed := _fed_by_xargs(command.words, words):  # xargs -I{} curl -F f=@{} <<< "$F"
+            words = fed
         sent = _sent_by(words, stdin, self._holds_secret)
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
 
@@ -418,6 +430,8 @@ def _copies_of_secrets(words: Sequence[str]) -> list[str]:
         source = cmdlet_argument(args, ("-path", "-literalpath"), 0)
         archive = cmdlet_argument(args, ("-destinationpath",), 1)
         return [archive] if archive and is_credential(source.rstrip("/")) else []
+    if name == "bw" and found[:1] == ["export"]:  # the whole vault, in plain text
+        return [b for a, b in with_next(args) if a in ("--output", "-o")]
     if name in ("gpg", "openssl", "age", "base64", "gzip", "xz") and any(map(is_credential, found)):
         return [b for a, b in with_next(args) if a in ("-o", "--output", "-out")]
     return []
@@ -464,6 +478,8 @@ def _secret_read_by(command: Command) -> str | None:
     if printed := printed_credential(words):
         return printed
     name = basename(words[0]) if words else ""
+    if inner := _exec_command(name, words[1:]):  # kubectl exec pod -- printenv: the pod's
+        return _secret_read_by(replace(command, words=tuple(inner), inputs=()))
     if name == "ssh" and (remote := ssh_command(words[1:])):
         # ssh host 'cat ~/.aws/credentials' | …: the remote file comes out
         read = (_secret_read_by(c) for c in parse(remote) if c.words)
@@ -491,7 +507,11 @@ def _sent_by(
                 return stdin
             if is_credential(path):
                 return path
-        return stdin
+        return stdin or _secret_body(args)
+    if name in ("gh", "glab") and (sent := _hosted_secret(name, args, stdin, is_credential)):
+        return sent
+    if name == "find":
+        return _found_and_sent(args, is_credential)
     if name == "wget":
         for arg, value in with_next(args):
             for option in ("--post-file", "--body-file"):
@@ -539,6 +559,84 @@ def _sent_by(
             found = found[verb + 1 : -1]
         return next((f for f in found if is_credential(f)), None)
     return stdin if name in _RAW else None
+
+
+def _fed_by_xargs(given: Sequence[str], words: Sequence[str]) -> list[str] | None:
+    """``words``, the command ``xargs -I REPL`` runs, with REPL replaced by the line its
+    here-string gives it (``xargs -I{} curl -F f=@{} <<< "$HOME/.ssh/id_rsa"``); None when
+    ``given`` is no such xargs."""
+    if not given or basename(given[0]) != "xargs" or not (line := here_string(given)):
+        return None
+    marks = [b for a, b in with_next(given) if a == "-I"] + [a[2:] for a in given if a[:2] == "-I"]
+    mark = next((m for m in marks if m), None)
+    return [w.replace(mark, line) for w in words] if mark else None
+
+
+def _exec_command(name: str, args: Sequence[str]) -> list[str]:
+    """The command ``kubectl exec POD -- CMD…`` or ``docker exec C CMD…`` runs in a pod or a
+    container (whose environment and files are as secret as this machine's); ``[]`` if
+    ``name`` and ``args`` run none."""
+    if name in ("kubectl", "oc") and args[:1] == ["exec"] and "--" in args:
+        return list(args[args.index("--") + 1 :])
+    if name in ("docker", "podman") and args[:1] == ["exec"]:
+        found = operands(args[1:], _EXEC_VALUES)
+        return found[1:]
+    return []
+
+
+_EXEC_VALUES = frozenset({"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file"})
+
+
+def _found_and_sent(args: Sequence[str], is_credential: Callable[[str], bool]) -> str | None:
+    """The credential ``find ROOT … -exec SENDER … {} \\;`` sends, each file found in its
+    turn: a credential folder searched (``find ~/.ssh -name 'id_*' -exec curl -F f=@{}``)
+    for what is not a public key, or files named as credentials (``-name '*.pem'``)."""
+    if "-exec" not in args and "-execdir" not in args:
+        return None
+    roots = list(itertools.takewhile(lambda a: a[:1] not in ("-", "(", "!"), args))
+    names = [b for a, b in with_next(args) if a in ("-name", "-iname")]
+    kept = [n for n in names if not n.endswith(".pub")]  # `! -name '*.pub'` leaves them out
+    at = args.index("-exec") if "-exec" in args else args.index("-execdir")
+    run = list(itertools.takewhile(lambda a: a not in (";", "\\;", "+"), args[at + 1 :]))
+    if not run or basename(run[0]) not in _SENDERS or (names and not kept and len(names) == 1):
+        return None
+    for root in roots or ["."]:
+        found = f"{root.rstrip('/')}/{kept[0]}" if len(kept) == 1 and len(names) == 1 else root
+        if sent := _sent_by([w.replace("{}", found) for w in run], None, is_credential):
+            return sent
+    return None
+
+
+def _secret_body(args: Sequence[str]) -> str | None:
+    """The secret variable curl sends as a whole body (``-d "$DATABASE_URL"``); one field of
+    a form (``-d client_secret=$CLIENT_SECRET``) is a token request, not this."""
+    for option, given in _curl_options(args):
+        found = _ONE_VARIABLE.fullmatch(given) if option in _CURL_DATA else None
+        if found and _SECRET_VARIABLE.fullmatch(found[1]):
+            return "$" + found[1]
+    return None
+
+
+_ONE_VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
+
+
+def _hosted_secret(
+    name: str, args: Sequence[str], stdin: str | None, is_credential: Callable[[str], bool]
+) -> str | None:
+    """The credential a code host's CLI is given to keep: a file (``gh api gists -F
+    'files[k][content]=@~/.kube/config'``), or what flows in as a secret's or variable's
+    value (``gh secret set K < ~/.ssh/id_ed25519``, ``… | glab variable set K``)."""
+    verbs = operands(args, _HOSTED_VALUES)
+    if verbs[:1] == ["api"]:
+        fields = [b for a, b in with_next(args) if a in ("-F", "--field", "--input")]
+        files = [f.partition("=@")[2] or f for f in fields if "=@" in f or f[:1] != "-"]
+        return next((f for f in files if is_credential(f)), None)
+    if verbs[:2] in (["secret", "set"], ["variable", "set"], ["variable", "create"]):
+        return stdin
+    return None
+
+
+_HOSTED_VALUES = frozenset({"-R", "--repo", "-e", "--env", "--org", "-o", "-g", "--group"})
 
 
 def _uploaded(name: str, args: Sequence[str], is_credential: Callable[[str], bool]) -> str | None:

@@ -114,11 +114,13 @@ def _closing(line: str, start: int) -> dict[int, int]:
 
 def called(body: str, args: Sequence[str]) -> str:
     """What a call with ``args`` runs: ``body`` with each positional parameter replaced by
-    its argument (``$@`` and ``$*`` by all of them)."""
+    its argument (``$@`` and ``$*`` by all of them, ``"$*"`` by all of them as one word)."""
 
     def value(found: re.Match[str]) -> str:
         key = next(group for group in found.groups() if group)
-        given = args if key in "@*" else args[int(key) - 1 : int(key)]
+        if key == "*" and found.group().startswith('"'):  # "$*": the arguments as one word
+            return _spelt(" ".join(args))
+        given = args if key == "@" or key == "*" else args[int(key) - 1 : int(key)]
         return " ".join(map(_spelt, given))
 
     return _POSITIONAL.sub(value, body)

@@ -24,7 +24,9 @@ __all__ = [
     "Seen",
     "destroy_plan",
     "drops_in_sql",
+    "looks_up_default",
     "may_destroy_infrastructure",
+    "names_other_host",
     "other_database",
     "terraform_arguments",
 ]
@@ -52,6 +54,7 @@ class Seen:
     shown: bool = False  # its output goes to the terminal: not piped, redirected or substituted
     # Options terraform takes from its environment (TF_CLI_ARGS, TF_CLI_ARGS_apply), by name.
     cli_args: Mapping[str, str] = field(default_factory=dict)
+    looked_up_default: bool = False  # the line looked up the default branch's name
 
 
 # SQL Server's clients, sqlcmd and PowerShell's cmdlet (named in lower case: any case).
@@ -128,7 +131,27 @@ def _framework_reset(name: str, words: Sequence[str], args: Sequence[str]) -> st
         name == "alembic" and "downgrade" in args and "base" in args
     ):
         return f"{name} drops the database"
+    if (verbs := _SCHEMA_DROPS.get(name)) and any(
+        verb in args and (not then or then in args) for verb, then in verbs
+    ):
+        return f"{name} drops every table of the database"
     return None
+
+
+# Migration tools' commands that drop every object of the database they are pointed at
+# (golang-migrate's `drop` and `down -all`, `dbmate drop`, `flyway clean`, `liquibase
+# drop-all`, `atlas schema clean`, `goose reset`, `typeorm schema:drop`, `knex
+# migrate:rollback --all`): each verb, and an option it needs ("" for none).
+_SCHEMA_DROPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "migrate": (("drop", ""), ("down", "-all"), ("down", "--all")),
+    "dbmate": (("drop", ""),),
+    "flyway": (("clean", ""),),
+    "liquibase": (("drop-all", ""), ("dropAll", ""), ("dropall", "")),
+    "atlas": (("clean", "schema"),),
+    "goose": (("reset", ""),),
+    "typeorm": (("schema:drop", ""),),
+    "knex": (("migrate:rollback", "--all"),),
+}
 
 
 # Variables and options naming a framework's environment; the names of the local ones.
@@ -140,8 +163,8 @@ _ENVIRONMENT_OPTIONS = ("--env", "-e", "--environment", "--settings", "-dotenv")
 _LOCAL = re.compile(
     r"(?i)(?:.*[._/-])?(?:settings_?)?(?:dev|develop|development|test|tests|testing|local)"
 )
-_LOCAL_URL = re.compile(
-    r"(?i)\w+://(?:[^@/]*@)?(?:localhost|127\.0\.0\.1|\[::1\]|/)[:/]?.*|file:.*"
+_LOCAL_URL = re.compile(  # (JDBC's too: jdbc:postgresql://localhost:5432/app)
+    r"(?i)(?:jdbc:)?[\w+.-]+://(?:[^@/]*@)?(?:localhost|127\.0\.0\.1|\[::1\]|/)[:/]?.*|file:.*"
 )
 
 
@@ -222,7 +245,7 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         # A reset of the developer's own database (nothing named: the framework's default
         # is development; MIX_ENV=dev, a localhost DATABASE_URL) is everyday; a reset of a
         # database named as another environment's (production, staging, a remote URL) is not.
-        return reason if seen.other_database else None
+        return reason if seen.other_database or _on_another_host(name, args) else None
     verbs = operands(args, _AWS_VALUES)
     # supabase resets the local database unless told the linked project's, or another host's.
     resets = name == "supabase" and verbs[:2] == ["db", "reset"]
@@ -296,11 +319,30 @@ def _on_another_host(name: str, args: Sequence[str]) -> bool:
     if name.lower() in _SQL_SERVER_CLIENTS:  # SQL Server's: -S tcp:db.prod,1433
         servers = [b for a, b in pairwise(args) if a in ("-S", "-ServerInstance")]
         hosts += [server.removeprefix("tcp:").partition(",")[0] for server in servers]
-    hosts += [a.partition("=")[2] for a in args if a.startswith(("--host=", "host="))]
+    hosts += [a.partition("=")[2] for a in args if a.startswith("--host=")]
+    hosts += [h for a in args if "host=" in a for h in _DSN_HOST.findall(a)]
     hosts += [a.partition("=")[2] if a[:1] == "-" else a for a in args if "://" in a]
+    if name == "cqlsh":  # cqlsh db.prod 9042 -e '…': its first operand is the host
+        hosts += operands(args, _CQLSH_VALUES)[:1]
     return any(not _LOCAL_URL.fullmatch(h) and not _LOCAL_HOST.fullmatch(h) for h in hosts)
 
 
+def names_other_host(code: str) -> bool:
+    """Whether ``code`` connects to a database on another host, as far as its text names
+    one: a URL's host (``postgresql://u@db.prod/app``) or a ``host`` given
+    (``host='cache.prod.example.com'``, ``"host=db.prod dbname=app"``) that is not this
+    machine's nor a name on its network (a compose service's, without a dot)."""
+    hosts = [m[1] or m[2] for m in _CODE_HOST.finditer(code)]
+    return any(not _LOCAL_HOST.fullmatch(h) for h in hosts)
+
+
+_CODE_HOST = re.compile(
+    r"[\w+.-]+://(?:[^@/\s'\"]*@)?([\w.-]+)"
+    r"|\bhost\s*[=:]\s*['\"]?([\w.-]+)"
+)
+# A connection string's host (`host=db.prod dbname=app`, libpq's and goose's).
+_DSN_HOST = re.compile(r"(?:^|\s)host=([^\s'\"]+)")
+_CQLSH_VALUES = frozenset({"-u", "-p", "-e", "-k", "-f", "--username", "--password"})
 # The variables its client reads the database's host from (`PGHOST=db.prod psql`).
 _HOST_VARIABLES = frozenset({"PGHOST", "MYSQL_HOST"})
 _LOCAL_HOST = re.compile(r"(?i)localhost|127(?:\.\d+){3}|::1|0\.0\.0\.0|/.*|[\w-]+")
@@ -582,6 +624,12 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
         "delete",
     ]:  # the hosted repository, its history, issues and releases with it
         return f"{name} repo delete deletes the hosted repository"
+    if name in HTTP_CLIENTS or (name == "gh" and words[1:2] == ["api"]):
+        # DELETE of a repository through its host's API: GitHub's, GitLab's, Bitbucket's,
+        # Gitea's, Azure DevOps'.
+        args = words[1:]
+        if _http_method(args) == "DELETE" and any(map(_REPOSITORY_PATH.search, args)):
+            return "deletes the hosted repository through its API"
     if _cmdlet_rule(name) == "gcloud_delete":
         return f"{name} deletes cloud resources"
     if name == "az":
@@ -610,6 +658,8 @@ def _az_deletes(words: Sequence[str]) -> str | None:
     clear``, ``az extension remove``). Storage and databases are other rules'."""
     verbs = operands(words[1:], _AZ_VALUES)
     if not verbs or verbs[0] in _AZ_LOCAL or verbs[0] == "storage" or "delete" not in verbs[1:4]:
+        return None
+    if verbs[:2] == ["repos", "ref"]:  # a branch of a repository: not the repository
         return None
     return f"az {' '.join(verbs[: verbs.index('delete', 1) + 1])} deletes cloud resources"
 
@@ -792,8 +842,15 @@ def _labelled(args: Sequence[str]) -> bool:
     return any(f.strip("'\"").startswith("label") for f in filters)
 
 
-_DEFAULT_BRANCHES = re.compile(
-    r"\+?(?:[^:\s]*:)?(?:refs/heads/)?(main|master|trunk|develop|production|prod|release)"
+_DEFAULT_BRANCHES = re.compile(  # (what is pushed may be a substitution: "$(…)":main)
+    r"\+?(?:[^:]*:)?(?:refs/heads/)?(main|master|trunk|develop|production|prod|release)"
+)
+# A refspec pushing every branch onto its namesake (`+refs/heads/*:refs/heads/*`).
+_EVERY_BRANCH = re.compile(r"\+?(?:refs/heads/)?\*(?::(?:refs/heads/)?\*)?")
+# The default branch's name looked up where the line runs: GitHub's `defaultBranchRef`, the
+# remote's HEAD (`git symbolic-ref refs/remotes/origin/HEAD`, `git remote show origin`).
+_LOOKS_UP_DEFAULT = re.compile(
+    r"defaultBranchRef|default_branch|^(?:refs/remotes/)?\w+/HEAD$|^--symref$"
 )
 
 
@@ -813,9 +870,14 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
         for a in args
     )
     deleting = "--delete" in args or "-d" in args
-    if forced and "--all" in args:  # every branch, the default one among them
+    if (forced and "--all" in args) or "--mirror" in args:  # every branch, the default's too
         return "force-pushes every branch, the default branch's history rewritten with them"
     refs = operands(args, frozenset({"--repo", "-o", "--push-option", "--receive-pack"}))[1:]
+    if any(_EVERY_BRANCH.fullmatch(r) and (forced or r[:1] == "+") for r in refs):
+        return "force-pushes every branch, the default branch's history rewritten with them"
+    if forced and seen.looked_up_default and any("$" in r for r in refs):
+        # git push -f origin "HEAD:$(git symbolic-ref --short refs/remotes/origin/HEAD …)"
+        return "force-pushes to the default branch the line looks up, rewriting its history"
     if not refs and seen.branch and forced:  # git switch main && git push -f
         refs = [seen.branch]
     if seen.branch:  # git switch main && git push -f origin HEAD: HEAD is main
@@ -829,6 +891,17 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
         if deleting or ref.startswith(":"):
             return f"deletes the branch {branch.group(1)}"
     return None
+
+
+def looks_up_default(words: Sequence[str]) -> bool:
+    """Whether ``words`` print the name of the repository's default branch (``gh repo view
+    --json defaultBranchRef``, ``git symbolic-ref refs/remotes/origin/HEAD``, ``git remote
+    show origin``)."""
+    if not words or basename(words[0]) not in ("git", "gh") or words[1:2] == []:
+        return False
+    if words[1] not in ("symbolic-ref", "rev-parse", "remote", "ls-remote", "repo", "api"):
+        return False  # (a reset to origin/HEAD prints no name)
+    return words[1:3] == ["remote", "show"] or any(map(_LOOKS_UP_DEFAULT.search, words[1:]))
 
 
 def _api_ref_update(args: Sequence[str]) -> str | None:
@@ -861,8 +934,17 @@ def _http_method(args: Sequence[str]) -> str:
 
 
 # The paths of the APIs whose calls the rules read: Kubernetes' namespaces, GitHub's refs,
-# Docker's prune of volumes.
-_API_PATHS = ("/namespaces/", "/git/refs/heads/", "/volumes/prune")
+# Docker's prune of volumes, code hosts' repositories.
+_API_PATHS = (
+    *("/namespaces/", "/git/refs/heads/", "/volumes/prune"),
+    *("/repos/", "/projects/", "/repositories/"),
+)
+# A repository itself in a code host's API, nothing under it (`repos/acme/web`, GitLab's
+# `/api/v4/projects/412`, Bitbucket's `/2.0/repositories/acme/web`, `repos/{}` from xargs).
+_REPOSITORY_PATH = re.compile(
+    r"(?:^|/)(?:repos/(?:[\w.-]+/[\w.-]+|\{\})|api/v4/projects/[^/?\s]+"
+    r"|2\.0/repositories/[\w.-]+/[\w.-]+|_apis/git/repositories/[^/?\s]+)/?(?:\?\S*)?$"
+)
 # Docker's API prune of volumes: `POST http://localhost/v1.45/volumes/prune`.
 _PRUNES_PATH = re.compile(r"/volumes/prune(?:\?|$)")
 # A namespace in the Kubernetes API's path (`/api/v1/namespaces/staging`), nothing under it.
@@ -886,6 +968,7 @@ _PROGRAMS = (
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
     | {"s5cmd", "b2", "eksctl", "wrangler", "turso", "gh", "glab", "pscale", "neonctl"}
     | {"dbconsole", "artisan", "typeorm", "sequelize", "rails", "mix"}  # (_SQL_COMMANDS)
+    | set(_SCHEMA_DROPS)
     | set(_CLOUD_CLIS)
 )
 

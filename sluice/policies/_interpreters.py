@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from sluice.policies._folding import folded
-from sluice.policies._infra import drops_in_sql
+from sluice.policies._infra import drops_in_sql, names_other_host
 from sluice.policies._shell import basename, quoted_text
 from sluice.policies._targets import DISK_DEVICE, is_credential, is_secret, resolve, vital
 
@@ -46,6 +46,8 @@ _CODE_FLAGS = {
     "node": ("-e", "--eval", "-p", "--print"),
     "deno": ("eval",),
     "bun": ("-e", "--eval"),
+    "tsx": ("-e", "--eval", "-p", "--print"),  # TypeScript's runners, node's flags
+    "ts-node": ("-e", "--eval", "-p", "--print"),
     "perl": ("-e", "-E"),
     "ruby": ("-e",),
     "php": ("-r",),
@@ -314,6 +316,9 @@ def code_of(words: Sequence[str]) -> str | None:
     if not words:
         return None
     name = basename(words[0])
+    if name in ("npx", "bunx", "pnpx"):  # npx tsx -e CODE: the package's program runs it
+        at = next((i for i, word in enumerate(words[1:], 1) if word[:1] != "-"), len(words))
+        return code_of(words[at:])
     if name == "rails" and words[1:2] in (["runner"], ["r"]):
         # bin/rails runner [-e production] 'ActiveRecord::Base.connection.execute("…")'
         rest = list(words[2:])
@@ -555,13 +560,16 @@ _INTERPOLATED = re.compile(r"[$#]?\{\s*" + _HOME_MARK + r"\s*\}")
 # A database driver's call that runs the SQL it is given (cursor.execute, client.query, ...).
 _SQL_CALL = re.compile(
     r"(?:\.|\b)(?:execute\w*|query|exec|raw|run|prepare|do|sql|batch|command|unsafe)"
-    r"\s*\(\s*[fbruFBRU]{0,2}$"
+    # (the statement maybe wrapped as SQL first: SQLAlchemy's text(…), psycopg's sql.SQL(…))
+    r"\s*\(\s*(?:(?:\w+\.)?(?:text|SQL)\s*\(\s*)?[fbruFBRU]{0,2}$"
 )
 _DRIVER_DROPS = re.compile(
-    r"\.(?:dropDatabase|dropCollection|drop_database|drop_collection|flushall|flushdb"
-    r"|flushAll|flushDb|delete_db_instance|delete_db_cluster|delete_table)\s*\("
+    r"\.(?:dropDatabase|dropCollection|drop_database|drop_collection"
+    r"|delete_db_instance|delete_db_cluster|delete_table)\s*\("
     r"|\b(?:DeleteDBInstance|DeleteDBCluster|DeleteTable)Command\b"  # AWS's SDK v3
 )
+# A store emptied, kept: everyday on the developer's own, destruction on another host's.
+_DRIVER_EMPTIES = re.compile(r"\.(?:flushall|flushdb|flushAll|flushDb)\s*\(")
 # A cloud SDK's call deleting machines, clusters or the applications they run (boto3's
 # `terminate_instances`, Azure's `resource_groups.begin_delete`, Google's
 # `instances().delete`), whichever cloud.
@@ -571,16 +579,24 @@ _DELETES_CLOUD = re.compile(
     r"|\.(?:resource_groups|virtual_machines|managed_clusters|web_apps)\.(?:begin_)?delete\s*\("
     r"|\.(?:instances|clusters|projects)\(\)\.delete\s*\("
     r"|\b(?:TerminateInstances|DeleteCluster|DeleteFunction|DeleteNodegroup)Command\b"
+    # A code host's repository: Octokit's `repos.delete`, an HTTP DELETE of its API's path.
+    r"|\.repos\.delete\s*\(|\.Repositories\.Delete\s*\("
+    r"|\bdelete\(\s*[fr]?['\"`]https?://[^'\"`]*(?:/repos/[\w.-]+/[\w.-]+|/api/v4/projects/[^/'\"`]+"
+    r"|/2\.0/repositories/[\w.-]+/[\w.-]+)/?['\"`]"
 )
 
 
 def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None:
     """The statement dropping a database, schema or table that a driver call in ``code``
-    sends (``cursor.execute("DROP TABLE t")``, ``client.query('DROP DATABASE x')``)."""
+    sends (``cursor.execute("DROP TABLE t")``, ``client.query('DROP DATABASE x')``), or
+    emptying one (``TRUNCATE``, ``flushall()``) when the code names another host's."""
+    remote = names_other_host(code)
     for start, _, text in literals:
-        if _SQL_CALL.search(code, max(0, start - 24), start) and (found := drops_in_sql(text)):
+        if not _SQL_CALL.search(code, max(0, start - 40), start):
+            continue
+        if found := drops_in_sql(text, empties=remote):
             return found
-    found_call = _DRIVER_DROPS.search(code)
+    found_call = _DRIVER_DROPS.search(code) or (_DRIVER_EMPTIES.search(code) if remote else None)
     return f"runs {found_call.group().strip('.( ')}" if found_call else None
 
 

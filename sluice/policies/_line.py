@@ -172,6 +172,7 @@ class LineState:
         self.printed: list[str] = []  # what echo, printf and cat <<EOF printed, the last few
         self.positional: list[str] = []  # what `set -- a b c` made $1, $2, $3 and "$@"
         self.renamed: dict[str, str] = {}  # a program copied or linked under another name
+        self.looked_up_default = False  # a command printed the default branch's name
         if caller is not None:
             self._go_on(caller)
         if "(" in line or "function" in line:

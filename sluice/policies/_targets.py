@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 __all__ = [
     "DISK_DEVICE",
@@ -155,6 +156,7 @@ _MAYBE_CREDENTIAL = re.compile(
     r"\.ssh|\.env|\.aws|[._]netrc|\.kube|\.docker|credential|id_|\.pem|\.key|\.p12|\.pfx"
     r"|\.npmrc|\.pypirc|shadow|sudoers|gcloud|\.azure|\.gnupg|\.password|vault|hosts\.yml"
     r"|\.git-cred|\.pgpass|\.config[/\\]gh\b|kaggle|huggingface|\.databrickscfg"
+    r"|rsa|dsa|ed25519|keys\.txt|[*?\[]"
 )
 
 
@@ -239,6 +241,44 @@ def is_credential(path: str) -> bool:
         or parts[-2:] == [".kaggle", "kaggle.json"]
         or (name in ("token", "stored_tokens") and "huggingface" in parts)
         or name == ".databrickscfg"
+        or bool(_NAMED_KEY.fullmatch(name))  # a private key named for its use: deploy_ed25519
+        or parts[-2:] == ["age", "keys.txt"]  # age's identities (sops's: ~/.config/sops/age)
+        or _globbed_credential(path)
+    )
+
+
+# A private SSH key named as ssh-keygen names them, after what it is for.
+_NAMED_KEY = re.compile(r"[\w.-]*\w[_-](?:rsa|dsa|ecdsa|ed25519)(?:_sk)?")
+# The credential files a pattern in the home folder may name (`~/.s?h/id_r?a`).
+_KNOWN_CREDENTIALS = tuple(
+    f"~/{name}".split("/")
+    for name in (
+        *(f".ssh/id_{kind}" for kind in ("rsa", "dsa", "ecdsa", "ed25519")),
+        ".aws/credentials",
+        ".kube/config",
+        ".netrc",
+        ".git-credentials",
+        ".docker/config.json",
+        ".npmrc",
+        ".pypirc",
+        ".pgpass",
+        ".vault-token",
+        ".config/gh/hosts.yml",
+        ".env",
+    )
+)
+_HOME_PREFIX = re.compile(r"(?:~|\$HOME|\$\{HOME\}|/home/[^/]+|/Users/[^/]+|/root)(?=/)")
+
+
+def _globbed_credential(path: str) -> bool:
+    """Whether a pattern under the home folder (``~/.s?h/id_r?a``, ``$HOME/.a*/cred*``) may
+    name a credential file: each of its parts matches the file's, as the shell matches."""
+    if not any(c in path for c in "*?[") or not (home := _HOME_PREFIX.match(path)):
+        return False
+    parts = ["~", *path[home.end() + 1 :].split("/")]
+    return any(
+        len(known) == len(parts) and all(map(fnmatchcase, known, parts))
+        for known in _KNOWN_CREDENTIALS
     )
 
 

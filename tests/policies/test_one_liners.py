@@ -54,7 +54,14 @@ def test_one_liners_deleting_home_or_root_are_blocked(command: str) -> None:
         """php -r '$pdo->exec("DROP DATABASE app");'""",
         """perl -MDBI -e '$dbh->do("DROP TABLE t")'""",
         """node -e 'client.db("app").dropDatabase()'""",
-        """python3 -c 'import redis; redis.Redis().flushall()'""",
+        """python3 -c 'import redis; redis.Redis(host="cache.prod.example.com").flushall()'""",
+        # The statement wrapped as SQL first, and a TypeScript runner's one-liner.
+        """python -c 'from sqlalchemy import text; c.execute(text("DROP TABLE versions"))'""",
+        "npx tsx -e \"import('./db').then(({ db }) => db.execute('DROP TABLE sessions'))\"",
+        # Emptying a table on another host, named in a URL or a connection string.
+        """python3 -c 'import psycopg2; psycopg2.connect("host=db.prod.example.com")"""
+        """.cursor().execute("TRUNCATE users")'""",
+        """node -e 'new Client("postgres://u@db.prod.example.com/app").query("TRUNCATE t")'""",
     ],
 )
 def test_one_liners_dropping_a_database_are_blocked(command: str) -> None:
@@ -77,6 +84,12 @@ def test_one_liners_dropping_a_database_are_blocked(command: str) -> None:
         """php -r 'system("rm -rf " . getenv("HOME") . "/project/build");'""",
         """node -e 'execSync("rm -rf " + process.env.HOME + "/tmp")'""",
         """python3 -c 'import os; os.system("rm -rf " + os.getenv("HOME") + "/.cache")'""",
+        # Emptying the developer's own store or test table, as a fixture does.
+        """python3 -c 'import redis; redis.Redis().flushall()'""",
+        """python3 -c 'import redis; redis.Redis(host="localhost").flushdb()'""",
+        """python3 -c 'import psycopg2; psycopg2.connect("dbname=app_test host=localhost")"""
+        """.cursor().execute("TRUNCATE users, orders RESTART IDENTITY CASCADE")'""",
+        "npx tsx -e \"import('./db').then(({ db }) => db.execute('SELECT 1'))\"",
     ],
 )
 def test_harmless_one_liners_pass(command: str) -> None:
