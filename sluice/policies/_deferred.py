@@ -45,6 +45,12 @@ _RUNNERS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "systemctl": ((".service",), frozenset({"start", "restart", "enable"})),
     "launchctl": ((".plist",), frozenset({"load", "bootstrap", "kickstart"})),
 }
+# The options with which such a runner only lists or rehearses what it would run.
+_LISTS_ONLY: dict[str, frozenset[str]] = {
+    "act": frozenset({"-l", "--list", "-n", "--dryrun", "-g", "--graph", "--validate"}),
+    "task": frozenset({"-l", "--list", "-a", "--list-all", "-n", "--dry", "--summary"}),
+    "tox": frozenset({"-l", "--listenvs", "-a", "--listenvs-all", "--showconfig"}),
+}
 # A line of such a file that holds a command: a YAML list item, a key naming a command.
 _COMMAND_LINE = re.compile(
     r"^\s*(?:-\s+)?(?:(?:ExecStart(?:Pre|Post)?|ExecStop|run|script|cmd|cmds|commands?)"
@@ -77,6 +83,8 @@ def deferred_lines(
         return _lifecycle(scripts)
     runs = _RUNNERS.get(name)
     if runs is None or (runs[1] and not runs[1].intersection(given[:2])):
+        return []
+    if not _LISTS_ONLY.get(name, frozenset()).isdisjoint(args):  # act -l: it runs nothing
         return []
     files = [text for path, text in written.items() if any(n in path for n in runs[0])]
     if name == "launchctl":

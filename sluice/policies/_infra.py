@@ -845,6 +845,8 @@ def _labelled(args: Sequence[str]) -> bool:
 _DEFAULT_BRANCHES = re.compile(  # (what is pushed may be a substitution: "$(…)":main)
     r"\+?(?:[^:]*:)?(?:refs/heads/)?(main|master|trunk|develop|production|prod|release)"
 )
+_GH_VALUES = frozenset({"-R", "--repo", "-b", "--branch", "-s", "--source"})
+_FED_REFS = 16  # the words xargs gives a push, read at most
 # A refspec pushing every branch onto its namesake (`+refs/heads/*:refs/heads/*`).
 _EVERY_BRANCH = re.compile(r"\+?(?:refs/heads/)?\*(?::(?:refs/heads/)?\*)?")
 # The default branch's name looked up where the line runs: GitHub's `defaultBranchRef`, the
@@ -859,6 +861,15 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
         return _api_ref_update(words[2:])
     if basename(words[0]) in HTTP_CLIENTS:
         return _api_ref_update(words[1:])
+    if basename(words[0]) == "gh" and operands(words[1:], _GH_VALUES)[:2] == ["repo", "sync"]:
+        # gh repo sync OWNER/FORK --force: the fork's default branch reset on the host to
+        # its source's, its own commits dropped (without a repository named, the local one).
+        synced = operands(words[1:], _GH_VALUES)[2:]
+        return (
+            "resets a hosted fork's default branch (gh repo sync --force)"
+            if (synced and "--force" in words)
+            else None
+        )
     if basename(words[0]) != "git" or "push" not in words:
         return None
     args = list(words[words.index("push") + 1 :])
@@ -873,6 +884,8 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
     if (forced and "--all" in args) or "--mirror" in args:  # every branch, the default's too
         return "force-pushes every branch, the default branch's history rewritten with them"
     refs = operands(args, frozenset({"--repo", "-o", "--push-option", "--receive-pack"}))[1:]
+    if seen.fed:  # echo main | xargs git push -f origin: what xargs is given, pushed
+        refs += seen.data.split()[:_FED_REFS]
     if any(_EVERY_BRANCH.fullmatch(r) and (forced or r[:1] == "+") for r in refs):
         return "force-pushes every branch, the default branch's history rewritten with them"
     if forced and seen.looked_up_default and any("$" in r for r in refs):

@@ -56,7 +56,26 @@ _AUTH = '-H "Authorization: Bearer $GITHUB_TOKEN"'
             " $(git symbolic-ref --short refs/remotes/origin/HEAD | cut -d/ -f2)",
             "force_push_default",
         ),
+        # A fork's default branch reset on the host; a branch xargs is given, forced.
+        ("gh repo sync sam-dev/web --source acme/web --force", "force_push_default"),
+        ("echo main | xargs git push --force origin", "force_push_default"),
         # The same tools on what is not the repository, or not forced.
+        ("gh repo sync --force", None),
+        ("gh repo sync sam-dev/web --source acme/web", None),
+        ("echo feature-x | xargs git push --force origin", None),
+        # A workflow written and listed by act, not run.
+        (
+            "mkdir -p .github/workflows && cat > .github/workflows/teardown.yml <<'EOF'\n"
+            "jobs:\n  destroy:\n    steps:\n      - run: terraform destroy -auto-approve\n"
+            "EOF\nact -l",
+            None,
+        ),
+        (
+            "cat > .github/workflows/teardown.yml <<'EOF'\n"
+            "jobs:\n  destroy:\n    steps:\n      - run: terraform destroy -auto-approve\n"
+            "EOF\nact workflow_dispatch",
+            "terraform_destroy",
+        ),
         ("gh api -X DELETE repos/acme/web/git/refs/heads/feature-x", None),
         ("gh api repos/acme/web", None),
         (
