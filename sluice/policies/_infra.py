@@ -947,11 +947,9 @@ def _http_method(args: Sequence[str]) -> str:
 
 
 # The paths of the APIs whose calls the rules read: Kubernetes' namespaces, GitHub's refs,
-# Docker's prune of volumes, code hosts' repositories.
-_API_PATHS = (
-    *("/namespaces/", "/git/refs/heads/", "/volumes/prune"),
-    *("/repos/", "/projects/", "/repositories/"),
-)
+# Docker's prune of volumes; code hosts' repositories.
+_API_PATHS = ("/namespaces/", "/git/refs/heads/", "/volumes/prune")
+_REPOSITORY_PATHS = ("/repos/", "/projects/", "/repositories/")  # read when deleted only
 # A repository itself in a code host's API, nothing under it (`repos/acme/web`, GitLab's
 # `/api/v4/projects/412`, Bitbucket's `/2.0/repositories/acme/web`, `repos/{}` from xargs).
 _REPOSITORY_PATH = re.compile(
@@ -993,7 +991,11 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
         return False
     name = basename(words[0])
     if name in HTTP_CLIENTS:  # an API's: curl -X DELETE …/namespaces/x
-        return any(path in w for w in words for path in _API_PATHS)
+        if any(path in w for w in words for path in _API_PATHS):
+            return True
+        return _http_method(words[1:]) == "DELETE" and any(
+            path in w for w in words for path in _REPOSITORY_PATHS
+        )
     return any(
         basename(w).partition("@")[0] in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w
         for w in words
