@@ -483,6 +483,7 @@ class _Rules:
                 shown=not (command.redirects or command.feeds or piped_on),
                 cli_args=terraform_arguments(command.words, state.loops),
                 looked_up_default=state.looked_up_default,
+                push_refspec=state.push_refspec,
             )
             for rule, judge in INFRA_RULES:
                 if reason := judge(words, seen):

@@ -729,6 +729,10 @@ def socket_redirects(line: str) -> str:
 
 
 # PowerShell's HTTP clients, and a statement of theirs (up to `;`, `|` or a line's end).
+# Get-Content's switches and options before the path it reads (`-Raw`, `-Encoding utf8`).
+_CONTENT_OPTIONS = (
+    r"(?:\s+-(?:Raw|AsByteStream|Path|LiteralPath|(?:Encoding|ReadCount|TotalCount)\s+[\w-]+))*"
+)
 _POWERSHELL_SENDER = re.compile(
     r"(?i)\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b([^;|\n]*)"
 )
@@ -736,7 +740,7 @@ _POWERSHELL_SENDER = re.compile(
 # `-Body ([IO.File]::ReadAllText("F"))`).
 _POWERSHELL_SENT = re.compile(
     r"(?i)-InFile[:\s]\s*['\"]?([^\s'\")]+)"
-    r"|-Body[:\s]\s*\$?\(\s*(?:Get-Content|gc|cat|type)\s+(?:-(?:Path|LiteralPath)\s+)?"
+    r"|-Body[:\s]\s*\$?\(\s*(?:Get-Content|gc|cat|type)" + _CONTENT_OPTIONS + r"\s+"
     r"['\"]?([^\s'\")]+)"
     r"|-Body[:\s]\s*\$?\(\s*\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+)"
 )
@@ -766,7 +770,7 @@ def powershell_sends(line: str) -> str | None:
 
 
 _POWERSHELL_READ = re.compile(
-    r"(?i)\$(\w+)\s*=\s*(?:\(\s*)?(?:(?:Get-Content|gc|cat|type)\s+(?:-(?:Path|LiteralPath)\s+)?"
+    r"(?i)\$(\w+)\s*=\s*(?:\(\s*)?(?:(?:Get-Content|gc|cat|type)" + _CONTENT_OPTIONS + r"\s+"
     r"['\"]?([^\s'\")]+)|\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+))"
 )
 _POWERSHELL_ENVIRONMENT = re.compile(

@@ -55,6 +55,7 @@ class Seen:
     # Options terraform takes from its environment (TF_CLI_ARGS, TF_CLI_ARGS_apply), by name.
     cli_args: Mapping[str, str] = field(default_factory=dict)
     looked_up_default: bool = False  # the line looked up the default branch's name
+    push_refspec: str | None = None  # the refspec `git config remote.R.push` set in the line
 
 
 # SQL Server's clients, sqlcmd and PowerShell's cmdlet (named in lower case: any case).
@@ -263,6 +264,11 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         kind = _AZ_DATABASES.intersection(verbs[1:4])
         if kind and "delete" in verbs[1:5]:  # az sql db delete, az cosmosdb sql database delete
             return f"az {verbs[0]} {min(kind)} delete deletes a database"
+    if name in _SOCKET_CLIENTS:  # printf 'FLUSHALL\r\n' | nc redis.prod 6379: Redis's protocol
+        found = _STORE_FLUSH.search(seen.data)
+        host = _socket_host(name, args)
+        remote = host is not None and not _LOCAL_HOST.fullmatch(host)
+        return f"sends {found.group()} to the store on {host}" if found and remote else None
     runs_sql = name in _SQL_CLIENTS or name.lower() in _SQL_SERVER_CLIENTS
     runs_sql = runs_sql or any(basename(w) in _SQL_CLIENTS for w in args)
     runs_sql = runs_sql or _runs_sql(name, verbs)  # aws rds-data execute-statement --sql …
@@ -274,6 +280,23 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         if reason := drops_in_sql(text, empties, printed=seen.shown):
             return reason
     return None
+
+
+# Raw socket clients, which send what they are given as a store's text protocol.
+_SOCKET_CLIENTS = frozenset({"nc", "ncat", "netcat", "telnet", "socat"})
+_SOCKET_VALUES = frozenset({"-q", "-w", "-p", "-s", "-i", "-x", "-X", "-e", "-c"})
+# Redis's and memcached's commands that empty the store, as their text protocol spells them.
+_STORE_FLUSH = re.compile(r"(?i)\bflushall\b|\bflushdb\b|\bflush_all\b")
+
+
+def _socket_host(name: str, args: Sequence[str]) -> str | None:
+    """The host a raw socket client connects to (``nc -q1 HOST PORT``, ``socat -
+    TCP:HOST:PORT``), or None."""
+    if name == "socat":
+        found = (a.split(":") for a in args if a.upper().startswith(("TCP:", "TCP4:", "TCP6:")))
+        return next((parts[1] for parts in found if len(parts) > 2), None)
+    given = operands(args, _SOCKET_VALUES)
+    return given[0] if given else None
 
 
 # Cloud CLIs' commands that run the SQL they are given (`--sql`, `--command`) on a database.
@@ -884,6 +907,8 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
     if (forced and "--all" in args) or "--mirror" in args:  # every branch, the default's too
         return "force-pushes every branch, the default branch's history rewritten with them"
     refs = operands(args, frozenset({"--repo", "-o", "--push-option", "--receive-pack"}))[1:]
+    if not refs and seen.push_refspec:  # git push origin: what the config says it pushes
+        refs = [seen.push_refspec]
     if seen.fed:  # echo main | xargs git push -f origin: what xargs is given, pushed
         refs += seen.data.split()[:_FED_REFS]
     if any(_EVERY_BRANCH.fullmatch(r) and (forced or r[:1] == "+") for r in refs):
@@ -980,6 +1005,7 @@ _PROGRAMS = (
     | {"s5cmd", "b2", "eksctl", "wrangler", "turso", "gh", "glab", "pscale", "neonctl"}
     | {"dbconsole", "artisan", "typeorm", "sequelize", "rails", "mix"}  # (_SQL_COMMANDS)
     | set(_SCHEMA_DROPS)
+    | _SOCKET_CLIENTS
     | set(_CLOUD_CLIS)
 )
 

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
 from itertools import pairwise
 
 from sluice.policies._acts import listed, names_listed, working_directory
@@ -173,6 +174,7 @@ class LineState:
         self.positional: list[str] = []  # what `set -- a b c` made $1, $2, $3 and "$@"
         self.renamed: dict[str, str] = {}  # a program copied or linked under another name
         self.looked_up_default = False  # a command printed the default branch's name
+        self.push_refspec: str | None = None  # what `git push REMOTE` pushes, as configured
         if caller is not None:
             self._go_on(caller)
         if "(" in line or "function" in line:
@@ -468,6 +470,11 @@ class LineState:
             self.scripts[found[0]] = found[1]
         if name == "git" and (switched := _switched_branch(args)):
             self.branch = switched
+        if name == "git" and "config" in args[:3]:  # git config remote.origin.push +main:main
+            setting = [a for a in args if not a.startswith("-")]
+            at = next((i for i, a in enumerate(setting) if _PUSH_KEY.fullmatch(a)), None)
+            if at is not None and at + 1 < len(setting):
+                self.push_refspec = setting[at + 1]
         if plan := destroy_plan(words):
             self.destroy_plans.add(plan.removeprefix("./"))
         text = path = ""
@@ -502,6 +509,8 @@ class LineState:
                 self.downloaded.add(target)
         if name in FETCHERS:
             self.downloaded.update(s.removeprefix("./") for s in saved_by(name, args))
+        elif name == "gh" and operands(args, _GH_VALUES)[:2] == ["release", "download"]:
+            self.downloaded.update(_release_assets(args))  # gh release download v2 -p '*.deb'
         elif INTERPRETER.fullmatch(name) and (code := code_of(words)) and "http" in code:
             self.downloaded.update(saved_downloads(code))  # php -r "copy('https://…', 'F')"
         elif name in ("mv", "cp", "install") and self.downloaded and "-d" not in args:
@@ -539,9 +548,12 @@ class LineState:
             if fetched or downloaded:
                 folder = unpacked_into(name, args)
                 self.unpacked.add(folder)
+                members = [m for m in unpacked(name, args) if not m.endswith("/")]
                 if _ON_PATH.search(folder.rstrip("/") + "/x"):  # its programs: by the archive's
-                    members = [m for m in unpacked(name, args) if not m.endswith("/")]  # or theirs
                     self.unpacked_programs.update(map(basename, [*downloaded, *members]))
+                elif len(self.downloaded) < _VARIABLES:  # each member named is a download
+                    # (tar xz -C /tmp kubeseal && install /tmp/kubeseal /usr/local/bin/kubeseal)
+                    self.downloaded.update(members[:_VARIABLES])
                 if (where := resolve(folder, self.cwd)) is not None:
                     self.unpacked.add(where.text)
 
@@ -604,6 +616,14 @@ class LineState:
         script = script.removeprefix("./")
         if script in self.downloaded:
             return True
+        # A pattern saved (gh release download -p '*.deb'), run by a pattern it matches.
+        depth = script.count("/")
+        if any(
+            fnmatchcase(script, saved)
+            for saved in self.downloaded
+            if "*" in saved and saved.count("/") == depth
+        ):
+            return True
         name = basename(script)
         if name in _BUILD_SCRIPTS and (name not in _BOOTSTRAPS or self.builds):
             return False  # building what was cloned, as make does
@@ -620,6 +640,21 @@ class LineState:
 _LOOP_VALUES = 16
 # PowerShell's writers of a file's content, by -Path (or first) and -Value (or second).
 _SETS_CONTENT = frozenset({"set-content", "add-content", "sc", "ac"})
+
+
+_PUSH_KEY = re.compile(r"remote\.[^.\s]+\.push")
+_GH_VALUES = frozenset({"-R", "--repo", "-p", "--pattern", "-D", "--dir", "-O", "--output"})
+
+
+def _release_assets(args: Sequence[str]) -> list[str]:
+    """The files ``gh release download`` saves: ``-O FILE``, else each ``-p`` pattern (or
+    every asset) in ``-D DIR``, as patterns (``*_linux_amd64.deb``)."""
+    given = {a: b for a, b in pairwise(args) if a in _GH_VALUES}
+    if output := given.get("-O") or given.get("--output"):
+        return [output]
+    folder = given.get("-D") or given.get("--dir") or "."
+    patterns = [b for a, b in pairwise(args) if a in ("-p", "--pattern")] or ["*"]
+    return [p if folder == "." else f"{folder.rstrip('/')}/{p}" for p in patterns[:_VARIABLES]]
 
 
 def _content_set(args: Sequence[str]) -> tuple[str, str]:
@@ -930,13 +965,20 @@ def runs_download(commands: Sequence[Command]) -> bool:
     # substitution: a substitution among a command's words is read before the command, a
     # pipeline of its own (`curl … | sh -s -- $(go env GOPATH)`: the download reaches sh).
     flowing: dict[int, bool] = {}
+    grouped: bool | None = None  # in a group (`( … )`, `{ …; }`): whether any of it downloads
     for command in commands:
         level = command.level
         opens = command.after in ("$(", "`", "<(")
         downloading = not opens and flowing.get(level, False)
         for deeper in [at for at in flowing if at > level]:
             del flowing[deeper]  # the substitutions before this command are over
-        words, _ = unwrap(command.words)
+        if command.after == "(" or command.words[:1] == ("{",):
+            grouped = False
+        if (command.after == ")" and not command.words) or command.words == ("}",):
+            # The group's output is all its commands': (curl … || wget -qO- …) | sh
+            flowing[level], grouped = bool(grouped) or flowing.get(level, False), None
+            continue
+        words, _ = unwrap(command.words[1:] if command.words[:1] == ("{",) else command.words)
         name = basename(words[0]) if words else ""
         runner = name in SHELLS or name in _SOURCES or bool(INTERPRETER.fullmatch(name))
         if not runner and words in ([], ["-"]):  # … | pwsh -Command -
@@ -951,6 +993,8 @@ def runs_download(commands: Sequence[Command]) -> bool:
         ):
             return True  # bash <(curl …), sh -c "$(curl …)", eval "$(curl …)"
         flowing[level] = name in FETCHERS or (downloading and command.after == "|")
+        if grouped is not None and name in FETCHERS:
+            grouped = True
     return False
 
 

@@ -59,6 +59,23 @@ _AUTH = '-H "Authorization: Bearer $GITHUB_TOKEN"'
         # A fork's default branch reset on the host; a branch xargs is given, forced.
         ("gh repo sync sam-dev/web --source acme/web --force", "force_push_default"),
         ("echo main | xargs git push --force origin", "force_push_default"),
+        # A forced refspec configured, then a plain push; a release's asset installed.
+        (
+            "git config remote.origin.push '+refs/heads/main:refs/heads/main' && git push origin",
+            "force_push_default",
+        ),
+        (
+            "gh release download v2.45.0 -R cli/cli -p '*_linux_amd64.deb' && "
+            "sudo dpkg -i gh_*_linux_amd64.deb",
+            "download_exec",
+        ),
+        (
+            "git config remote.origin.push 'refs/heads/main:refs/heads/main' && git push origin",
+            None,
+        ),
+        ("git config remote.origin.push '+refs/heads/f:refs/heads/f' && git push origin", None),
+        ("gh release download v1.2.0 -R acme/tool -p '*.tar.gz' -D dist && ls dist", None),
+        ("gh release download v1.2.0 -p '*.tar.gz' -D dist && ./scripts/build.sh", None),
         # The same tools on what is not the repository, or not forced.
         ("gh repo sync --force", None),
         ("gh repo sync sam-dev/web --source acme/web", None),

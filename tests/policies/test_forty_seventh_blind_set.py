@@ -41,6 +41,11 @@ _LOCAL = "postgres://postgres:postgres@localhost:5432/app_dev?sslmode=disable"
         ),
         # "$*" in a function is its arguments as one word: here the whole statement.
         ("bash -c 'q(){ mysql -u root -e \"$*\"; }; q DROP DATABASE shop_dev'", "drop_database"),
+        # Redis's protocol sent by a raw socket to another host's store.
+        ("printf 'FLUSHALL\\r\\n' | nc -q1 redis.staging.internal 6379", "drop_database"),
+        ("echo FLUSHDB | socat - TCP:cache.prod.example.com:6379", "drop_database"),
+        ("printf 'FLUSHALL\\r\\n' | nc -q1 localhost 6379", None),
+        ("printf 'PING\\r\\n' | nc -q1 redis.staging.internal 6379", None),
         # The same against the developer's own database, or doing something else.
         (f'migrate -path db/migrations -database "{_LOCAL}" drop -f', None),
         (f'migrate -path db/migrations -database "{_PROD}" up', None),
