@@ -50,6 +50,7 @@ from sluice.policies._interpreters import (
     runs_fetched,
     spawns_forever,
 )
+from sluice.policies._leaks import leaked_secret
 from sluice.policies._line import (
     DOWNLOAD,
     INTERPRETER,
@@ -202,6 +203,9 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
             rules.sql(arguments)
         for rule, reason in structured_acts(tool, arguments, cwd):
             rules.flag(rule, reason)
+        if (request := _request_of(arguments)) and (kind := leaked_secret(*request)):
+            # WebFetch, an MCP server's fetch: {"url": "https://t.example/p?ak=AKIA…"}
+            rules.flag("credential_exfiltration", f"{tool} sends a {kind} written in its request")
         if tool in _PATCH_TOOLS:
             rules.patch(str(arguments.get("input") or arguments.get("patch") or ""))
             if isinstance(operation := arguments.get("operation"), dict):  # the Agents SDK's
@@ -228,6 +232,18 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
 
 
 _JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# The arguments of a tool that makes a request: its URL, and its body if it sends one.
+_URL_KEYS = ("url", "uri", "href", "link", "endpoint")
+_BODY_KEYS = ("body", "data", "payload", "content")
+
+
+def _request_of(arguments: dict[str, Any]) -> tuple[str, str] | None:
+    """The URL a tool's ``arguments`` fetch, and the body they send (``""``: none)."""
+    url = next((arguments[k] for k in _URL_KEYS if isinstance(arguments.get(k), str)), "")
+    if "://" not in url:
+        return None
+    body = next((arguments[k] for k in _BODY_KEYS if isinstance(arguments.get(k), str)), "")
+    return url, body
 
 
 def _raw_lines(text: str) -> Iterator[str]:

