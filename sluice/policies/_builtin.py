@@ -231,6 +231,28 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
     return rules.found
 
 
+# Runtimes that run a script straight from a URL: `deno run -A https://…`, `jbang https://…`.
+_URL_RUNNERS = frozenset({"deno", "jbang"})
+
+
+def _script_url(name: str, args: Sequence[str]) -> bool:
+    """Whether the script a URL runner is given (its first operand after ``run``) is a URL
+    (``jsr:`` and ``npm:`` packages are a registry's, as npx's are) that it runs with the
+    user's rights: Deno's only with them granted (``-A``, ``--allow-run``, ``--allow-write``),
+    else in its sandbox."""
+    found = [a for a in args if not a.startswith("-")]
+    if found[:1] == ["run"]:
+        found = found[1:]
+    if not found or not found[0].startswith(("https://", "http://")):
+        return False
+    return name != "deno" or any(a.startswith(_DENO_RIGHTS) for a in args)
+
+
+_DENO_RIGHTS = ("-A", "--allow-all", "--allow-run", "--allow-write", "--allow-ffi")
+
+
+# Shells of other languages that read the code they run from their input.
+_READS_CODE = frozenset({"jshell", "scala", "ghci", "iex", "julia", "groovysh", "erl"})
 _JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # The arguments of a tool that makes a request: its URL, and its body if it sends one.
 _URL_KEYS = ("url", "uri", "href", "link", "endpoint")
@@ -536,6 +558,8 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)  # C=$(curl -fsSL URL); echo "$C" | bash
         if name[:1] in "mM" and name.lower() in _MSIEXEC and any("://" in w for w in words[1:]):
             self.flag("download_exec", DOWNLOAD)  # msiexec /i https://…/agent.msi
+        if name in _URL_RUNNERS and _script_url(name, words[1:]):
+            self.flag("download_exec", DOWNLOAD)  # deno run -A https://…/install.ts
         # docker run -v /:/host alpine rm -rf /host; also once a variable named the image
         # (IMAGE=hashicorp/terraform; docker run "$IMAGE" destroy), read at _DEPTH.
         if depth <= _DEPTH:
@@ -572,7 +596,8 @@ class _Rules:
                 self.code(language(reader), source, cwd, depth)
             else:
                 self.line("\n".join(command_lines(source)), cwd, depth + 1, state)
-        source = compiled_source(words)  # go run x.go
+        # go run x.go, swift x.swift; a program the line compiled: rustc x.rs -o x && ./x
+        source = compiled_source(words) or state.built.get(words[0].removeprefix("./"), "")
         if source in state.written:
             self.code(name, state.written[source], cwd, depth)
         elif script in state.written and INTERPRETER.fullmatch(name):
@@ -591,6 +616,8 @@ class _Rules:
         runs_heredoc = INTERPRETER.fullmatch(name) or (name == "go" and words[1:2] == ["run"])
         if code is None and runs_heredoc and command.heredoc:
             code = command.heredoc
+        if code is None and name in _READS_CODE:  # echo 'new ProcessBuilder(…)' | jshell -q
+            code = command.heredoc or "\n".join(printed(producer)) or None
         if code is not None:
             self.code(name, code, cwd, depth)
         elif name in RUNS_STDIN and command.heredoc:

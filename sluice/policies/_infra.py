@@ -152,6 +152,10 @@ _SCHEMA_DROPS: dict[str, tuple[tuple[str, str], ...]] = {
     "goose": (("reset", ""),),
     "typeorm": (("schema:drop", ""),),
     "knex": (("migrate:rollback", "--all"),),
+    "sqlx": (("drop", "database"),),
+    # The same drops run by Maven's and Gradle's plugins (-Dflyway.url=jdbc:…).
+    **dict.fromkeys(("mvn", "mvnw"), (("flyway:clean", ""), ("liquibase:dropAll", ""))),
+    **dict.fromkeys(("gradle", "gradlew"), (("flywayClean", ""), ("dropAll", ""))),
 }
 
 

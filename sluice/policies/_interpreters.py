@@ -1,6 +1,8 @@
 """What an interpreter's one-liner does (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``,
-``php -r``, ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript -e``, a Go file ``go run``):
-the rules read its code for the acts a shell command would show.
+``php -r``, ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript -e``, ``elixir -e``, ``julia
+-e``, ``groovy -e``, ``ghc -e``, ``erl -eval``, ``sbt 'eval …'``, ``dotnet script eval``, a
+source file a runner compiles or interprets: ``go run``, ``swift``, ``kotlinc -script``, …):
+the rules read its code, in whichever language, for the acts a shell command would show.
 
 :func:`code_of` finds the code in a command's words; :func:`read_code` tells what it does:
 whether it deletes the filesystem's root or a home folder (``shutil.rmtree``,
@@ -28,7 +30,7 @@ from itertools import pairwise
 
 from sluice.policies._folding import folded
 from sluice.policies._infra import drops_in_sql, names_other_host
-from sluice.policies._shell import basename, quoted_text
+from sluice.policies._shell import basename, quoted_text, with_next
 from sluice.policies._targets import DISK_DEVICE, is_credential, is_secret, resolve, vital
 
 __all__ = [
@@ -48,6 +50,19 @@ _CODE_FLAGS = {
     "bun": ("-e", "--eval"),
     "tsx": ("-e", "--eval", "-p", "--print"),  # TypeScript's runners, node's flags
     "ts-node": ("-e", "--eval", "-p", "--print"),
+    # The JVM's, the BEAM's, Julia's, Haskell's, Lisps': their one-liners.
+    "elixir": ("-e", "--eval"),
+    "julia": ("-e", "--eval", "-E", "--print"),
+    "groovy": ("-e",),
+    "ghc": ("-e",),
+    "erl": ("-eval",),
+    "scala-cli": ("-e", "--execute-scala", "--scala-snippet"),
+    "scala": ("-e",),
+    "racket": ("-e", "--eval"),
+    "guile": ("-c",),
+    "clojure": ("-e", "-M", "--eval"),
+    "bb": ("-e", "--eval"),
+    "kotlin": ("-e", "-expression"),
     "perl": ("-e", "-E"),
     "ruby": ("-e",),
     "php": ("-r",),
@@ -105,6 +120,19 @@ _HOME = re.compile(
     + r"\s*\)|user_home!?(?:\(\))?)"
     r"|(?:std::)?env::var(?:_os)?\(\s*\"HOME\"\s*\)(?:\.unwrap\(\)|\?)?"
     r"|\bhome_dir\(\)(?:\.unwrap\(\))?|getEnvVarOwned\([^)]{0,40}\"HOME\"\s*\))"
+    # Swift's, .NET's, Scala's, Nim's, Haskell's, Dart's, Julia's.
+    r"|NSHomeDirectory\(\)|(?:FileManager\.default\.)?homeDirectoryForCurrentUser(?:\.path)?"
+    r"|(?:System\.)?Environment\.GetFolderPath\(\s*(?:System\.)?Environment\.SpecialFolder"
+    r"\.(?:UserProfile|Personal)\s*\)|(?:System\.)?Environment\.GetEnvironmentVariable\(\s*"
+    + _Q
+    + _HOME_VARIABLE
+    + _Q
+    + r"\s*\)|\bos\.home\b|\bgetHomeDir\(\)|\b(?:System\.Directory\.)?getHomeDirectory\b"
+    r"|\bsys\.props\(\s*\"user\.home\"\s*\)|\bPlatform\.environment\[\s*"
+    + _Q
+    + _HOME_VARIABLE
+    + _Q
+    + r"\s*\]"
 )
 _HOME_MARK = "\x01"
 # The home folder joined with literal parts, as one path: `Path.home() / '.aws' / 'x'`,
@@ -147,7 +175,11 @@ _DELETES = re.compile(
     r"|" + _Q + r"rm" + _Q + r"\s*,"
     # Rust's, Zig's, gulp's `del`, SCons' `Delete`, Gradle's `delete …`.
     r"|\bremove_dir_all\b|\bdeleteTree(?:Absolute)?\b|\bdel(?:Sync)?\(\s*\[|\bDelete\("
-    r"|\bdelete\s+(?=System\.|file\(|project\.|\x01|" + _Q + r")"
+    r"|\bdelete[\s(]\s*(?=System\.|file\(|project\.|\x01|" + _Q + r")"
+    # The JVM's, Swift's, Erlang's, Nim's, Haskell's, Groovy's, Dart's, Scala's, Julia's.
+    r"|deleteRecursively|removeItem\(|\bdel_dir_r\b|\bremoveDir\(|removeDirectoryRecursive"
+    r"|\bdeleteDir\(|deleteSync\(|\.remove\.all\(|FileUtils\.deleteDirectory"
+    r"|(?<![\w.])rm\([^)\n]{0,200}recursive\s*=\s*true"
 )
 # What lists a folder's entries (to delete each): its argument counts as everything in it.
 _LISTS = re.compile(
@@ -171,6 +203,7 @@ _SPAWNS = re.compile(
     r"|Command::new|\bcommandLine\b|ProcessBuilder|getRuntime\(\)\.exec|\.execute\(\)"
     r"|\.!!?(?!\w|=)|System\.cmd\(|addSystemCommand|\b(?:c|ctx|context|session)\.run\("
     r"|\.run\(\s*['\"]|\bsh\s*\(?\s*['\"]|\blocal\(|\bExecute\("
+    r"|\bsh\.(?:Run|RunV|Exec|Output)\("  # mage's
 )
 _NETWORK = re.compile(
     r"requests\.(?:post|put|patch|get|request)|urlopen|urllib|http\.client|httpx\.|\bfetch\("
@@ -179,6 +212,9 @@ _NETWORK = re.compile(
     r"|dgram|\bdns\.|gethostbyname|getaddrinfo|fsockopen|stream_socket_client|URI\.open"
     r"|open-uri|file_get_contents\(\s*['\"]https?:|WebClient|Invoke-(?:WebRequest|RestMethod)"
     r"|aiohttp|pycurl|Deno\.connect|WebSocket|\bwget\b"
+    # Go's, Rust's, the JVM's, .NET's, Swift's, Elixir's, Julia's, R's HTTP and sockets.
+    r"|(?i:\.post!?\()|::POST\(|TcpStream|TcpClient|UdpClient|\bnet\.Dial|URLSession"
+    r"|HttpClient|HttpRequest|PostAsync|uploadTask|\bReq\.|HTTPoison|:httpc|\bHTTP\.|\bhttr::"
     r"|require\(\s*['\"](?:node:)?(?:net|tls|dgram|dns|https?|http2)['\"]"
 )
 # The whole environment, not one variable: `dict(os.environ)`, `JSON.stringify(process.env)`,
@@ -189,6 +225,10 @@ _ENVIRONMENT = re.compile(
     r"|JSON\.stringify\(\s*process\.env\s*\)|Object\.entries\(\s*process\.env\s*\)"
     r"|body\s*:\s*process\.env\b(?!\.)|%ENV\b|\bENV\.(?:to_h|to_hash|to_a|inspect|map|each)\b"
     r"|getenv\(\s*\)|\$_ENV\b(?!\s*\[)|Deno\.env\.toObject\(\)"
+    # Go's, Rust's, the JVM's, Elixir's, Bun's, .NET's, Dart's whole environment.
+    r"|\bos\.Environ\(\)|\benv::vars(?:_os)?\(\)|System\.getenv\(\s*\)|System\.get_env\(\s*\)"
+    r"|\bBun\.env\b(?!\.|\[)|Environment\.GetEnvironmentVariables\(\)"
+    r"|\bPlatform\.environment\b(?!\[)"
     # What `env` or `printenv` prints, run by the one-liner: perl's `env` and qx(env).
     r"|`\s*(?:env|printenv)\s*`|\bqx\s*[({/]\s*(?:env|printenv)\s*[)}/]"
 )
@@ -202,12 +242,14 @@ _RUNS_TEXT = re.compile(
     r"(?<![.\w])(?:exec|eval)\s*\((?!\s*['\"`])|(?<![.\w$])eval\s+[$\w]|new\s+Function\s*\("
     r"|(?<![.\w$])(?:globalThis\.|window\.)?(?:eval|Function)\s*[),]|(?<![.\w$])Function\s*\("
     r"|\bvm\.(?:runIn\w+|Script|compileFunction)|runIn(?:This|New)Context|instance_eval"
-    r"|class_eval|Kernel\.eval|" + _POWERSHELL_RUNS
+    r"|class_eval|Kernel\.eval|(?<![.\w])load(?:string)?\s*\(|" + _POWERSHELL_RUNS
 )
 POWERSHELL_RUNS_TEXT = re.compile(_POWERSHELL_RUNS)
 # Code loaded straight from a URL: php's `include 'https://…'`, `import('https://…')`.
 _LOADS_URL = re.compile(
     r"\b(?:include|require)(?:_once)?\s*\(?\s*['\"]https?:|\bimport\(\s*['\"]https?:"
+    # R's source() of a URL, Julia's include() of a download
+    r"|\bsource\(\s*['\"]https?:|\binclude\(\s*(?:Downloads\.)?download\("
 )
 _FETCHES = re.compile(
     r"urlopen|urllib|requests\.|httpx|https?\.(?:get|request)|\bfetch\(|axios|Net::HTTP"
@@ -281,6 +323,7 @@ _WRITES = re.compile(
     r"open\([^;\n]{0,400}?" + _Q + r"(?:[wa]b?\+?|>>?|r\+b?|rb\+)" + _Q + r"|>>?\s*\$ENV|write_text"
     r"|write_bytes|writeFileSync|appendFileSync|writeFile|appendFile|File\.write|IO\.write"
     r"|file_put_contents|copyfile|shutil\.copy|os\.symlink|os\.rename|os\.replace"
+    r"|File\.write!|\bfile\.copy\(|Files\.(?:write|copy)|WriteAllText|File\.Copy\("
     r"|\binto\s*\(?\s*"
     + _Q  # Gradle's Copy task: `into "${…}/.ssh"`
     + r"|File\.open\([^)]{0,400}?"
@@ -316,9 +359,18 @@ def code_of(words: Sequence[str]) -> str | None:
     if not words:
         return None
     name = basename(words[0])
+    if (name == "mix" and words[1:2] == ["run"]) or name == "iex":
+        # mix run -e CODE, iex -e CODE: Elixir's
+        return next((b for a, b in with_next(words) if a in ("-e", "--eval")), None)
     if name in ("npx", "bunx", "pnpx"):  # npx tsx -e CODE: the package's program runs it
         at = next((i for i, word in enumerate(words[1:], 1) if word[:1] != "-"), len(words))
         return code_of(words[at:])
+    if (name, *words[1:2]) in (("dotnet", "script"), ("crystal", "eval")):
+        # dotnet script eval 'CODE', crystal eval 'CODE': the words after `eval`
+        rest = list(words[2:])
+        return rest[1] if rest[:1] == ["eval"] and len(rest) > 1 else None
+    if name == "sbt":  # sbt 'eval EXPR': a Scala expression sbt evaluates
+        return next((w[5:] for w in words[1:] if w.startswith("eval ")), None)
     if name == "rails" and words[1:2] in (["runner"], ["r"]):
         # bin/rails runner [-e production] 'ActiveRecord::Base.connection.execute("…")'
         rest = list(words[2:])
@@ -370,8 +422,9 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     if _SPAWNS.search(marked) or (backquotes_run and "`" in marked):
         # "rm -rf " + HOME, 'rm -rf ' . getenv('HOME'), "rm -rf " .. os.getenv("HOME"),
         # `rm -rf ${os.homedir()}`, "rm -rf #{ENV['HOME']}": the home folder in the command.
-        joined = _JOINED.sub(lambda m: "~" + (m.group(3) or "") + m.group(1), marked)
+        joined = _JOINED.sub(_joined_string, marked)
         joined = _INTERPOLATED.sub("~", joined)
+        joined = _home_as_word(joined)  # ProcessBuilder("rm", "-rf", System.getProperty(…))
         reading.shell_lines = _shell_lines(joined, backquotes_run)
     reading.drops = _driver_drops(marked, literals)
     reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
@@ -385,6 +438,18 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     elif "delete" in code:
         reading.wipes_storage = _bucket_deleted(code) or _each_listed_deleted(code)
     return reading
+
+
+def _home_as_word(code: str) -> str:
+    """``code`` with the home folder, where it stands outside any string, as the literal
+    ``"~"``: one of a command's words (``ProcessBuilder("rm", "-rf", home)``)."""
+    if _HOME_MARK not in code:
+        return code
+    pieces, last = [], 0
+    for found in _LITERAL.finditer(code):
+        pieces += [code[last : found.start()].replace(_HOME_MARK, '"~"'), found.group()]
+        last = found.end()
+    return "".join([*pieces, code[last:].replace(_HOME_MARK, '"~"')])
 
 
 def _shell_lines(code: str, backquotes_run: bool = False) -> list[str]:
@@ -554,14 +619,33 @@ _KEY_USE = re.compile(r"(?:key_filename|identity_file|keyfile|private_key_file\(
 _JOIN = r"\s*(?:\+|\.\.?|<>|&|,)\s*"
 # A string, the home folder, and maybe a string after it, joined: "rm -rf " + HOME + "/tmp".
 _JOINED = re.compile(
-    r"""(['"`])""" + _JOIN + _HOME_MARK + r"""(?:""" + _JOIN + r"""(['"`])([^'"`\n]{0,400})\2)?"""
+    r"""(['"`])("""
+    + _JOIN
+    + ")"
+    + _HOME_MARK
+    + r"""(?:"""
+    + _JOIN
+    + r"""(['"`])([^'"`\n]{0,400})\3)?"""
 )
+
+
+def _joined_string(found: re.Match[str]) -> str:
+    """The string a match of :data:`_JOINED` makes: the home folder added to the string
+    before it (``"rm -rf " + HOME``), or, after a comma, a word of its own (``"rm", "-rf",
+    HOME`` are a command's words)."""
+    quote, after = found[1], found[4] or ""
+    if "," in found[2]:
+        return f'{quote}, "~{after}"'
+    return f"~{after}{quote}"
+
+
 _INTERPOLATED = re.compile(r"[$#]?\{\s*" + _HOME_MARK + r"\s*\}")
 # A database driver's call that runs the SQL it is given (cursor.execute, client.query, ...).
 _SQL_CALL = re.compile(
-    r"(?:\.|\b)(?:execute\w*|query|exec|raw|run|prepare|do|sql|batch|command|unsafe)"
+    r"(?:(?:\.|\b)(?:execute\w*|query|exec|raw|run|prepare|do|sql|batch|command|unsafe)"
+    r"|\w*(?:Execute|Query|Command)\w*)"  # R's dbExecute, .NET's NpgsqlCommand(…)
     # (the statement maybe wrapped as SQL first: SQLAlchemy's text(…), psycopg's sql.SQL(…))
-    r"\s*\(\s*(?:(?:\w+\.)?(?:text|SQL)\s*\(\s*)?[fbruFBRU]{0,2}$"
+    r"\s*\(\s*(?:\w+\s*,\s*)?(?:(?:\w+\.)?(?:text|SQL)\s*\(\s*)?[fbruFBRU]{0,2}$"
 )
 _DRIVER_DROPS = re.compile(
     r"\.(?:dropDatabase|dropCollection|drop_database|drop_collection"
@@ -674,18 +758,23 @@ def _bare_vital(code: str, literals: list[tuple[int, int, str]]) -> str | None:
         before = code[max(0, mark.start() - 24) : mark.start()]
         if _LISTS.search(before):
             return "everything in the home folder"
-        after = code[mark.end() : mark.end() + 12].lstrip(") \t")
+        after = code[mark.end() : mark.end() + 32].lstrip(") \t")
         if re.match(r"\.(?:ok|unwrap|expect)\(", after):  # Rust's: the call's result, handled
             after = ""
         if re.match(r"\.(?:iterdir|glob|rglob|children|entries)\b", after):
             return "everything in the home folder"
         if _GLOB_JOINED.match(code, mark.end()):  # File.join(Dir.home, "*"), HOME + "/*"
             return "everything in the home folder"
+        if _DELETED_AFTER.match(after):  # File(System.getProperty("user.home")).deleteDir()
+            return "the home folder"
         if not re.search(r"join\(\s*$", before) and not re.match(r"[/+.\[]", after):
             return "the home folder"
     return None
 
 
+# A deletion called on the home folder's object: the JVM's `File(home).deleteRecursively()`,
+# Groovy's `.deleteDir()`, Dart's `Directory(home).deleteSync(recursive: true)`.
+_DELETED_AFTER = re.compile(r"\.(?:deleteRecursively|deleteDir|deleteSync|delete|removeItem)\(")
 # The home folder joined with a glob of every entry: `File.join(ENV["HOME"], "*")`,
 # `os.path.join(home, '*')`, `HOME + "/*"`, `Path.home() / "*"`.
 _GLOB_JOINED = re.compile(

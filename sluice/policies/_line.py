@@ -59,6 +59,7 @@ __all__ = [
     "SCRIPT_READERS",
     "SHELLS",
     "LineState",
+    "built_program",
     "compiled_source",
     "decoded",
     "fed_script",
@@ -175,6 +176,7 @@ class LineState:
         self.renamed: dict[str, str] = {}  # a program copied or linked under another name
         self.looked_up_default = False  # a command printed the default branch's name
         self.push_refspec: str | None = None  # what `git push REMOTE` pushes, as configured
+        self.built: dict[str, str] = {}  # programs compiled in the line, and their sources
         if caller is not None:
             self._go_on(caller)
         if "(" in line or "function" in line:
@@ -470,6 +472,8 @@ class LineState:
             self.scripts[found[0]] = found[1]
         if name == "git" and (switched := _switched_branch(args)):
             self.branch = switched
+        if (program := built_program(words)) and len(self.built) < _VARIABLES:
+            self.built[program[0]] = program[1]  # rustc x.rs -o /tmp/x && /tmp/x
         if name == "git" and "config" in args[:3]:  # git config remote.origin.push +main:main
             setting = [a for a in args if not a.startswith("-")]
             at = next((i for i, a in enumerate(setting) if _PUSH_KEY.fullmatch(a)), None)
@@ -840,11 +844,58 @@ _PACKAGE_TOOLS = _INSTALLERS | {"dpkg", "installer", "msiexec", "msiexec.exe"}
 
 
 def compiled_source(words: Sequence[str]) -> str:
-    """The source file ``go run x.go`` compiles and runs, or ""."""
-    if len(words) > 2 and basename(words[0]) == "go" and words[1] == "run":
-        sources = [w for w in words[2:] if w.endswith(".go")]
-        return sources[0].removeprefix("./") if sources else ""
-    return ""
+    """The source file a language's runner compiles or interprets, then runs: ``go run
+    x.go``, ``swift x.swift``, ``zig run x.zig``, ``kotlinc -script x.main.kts``, ``java
+    X.java``, ``dotnet script x.csx``, ``runghc X.hs``, ``cargo -Zscript x.rs``, ``elixir
+    x.exs``, ``julia x.jl``, ``dart run x.dart``, ``nim r x.nim``, …; ``dotnet run --project
+    D`` runs ``D/Program.cs``. ``""`` for any other command."""
+    if len(words) < 2 or basename(words[0]) not in _SOURCE_RUNNERS:
+        return ""
+    name = basename(words[0])
+    if name == "dotnet" and words[1] == "run":
+        project = next((b for a, b in with_next(words) if a in ("--project", "-p")), ".")
+        return f"{project.rstrip('/')}/Program.cs".removeprefix("./")
+    sources = [w for w in words[1:] if w.endswith(_SOURCE_FILES) and not w.startswith("-")]
+    return sources[0].removeprefix("./") if sources else ""
+
+
+# Runners that compile or interpret a source file they are given, then run it.
+_SOURCE_RUNNERS = frozenset(
+    {"go", "swift", "zig", "nim", "dart", "kotlinc", "kotlin", "java", "jbang", "dotnet"}
+    | {"csi", "runghc", "runhaskell", "stack", "cabal", "cargo", "elixir", "julia", "groovy"}
+    | {"scala-cli", "scala", "amm", "crystal", "v", "ocaml", "racket", "guile", "clojure"}
+    | {"bb", "escript", "tclsh", "Rscript", "lua", "luajit", "raku", "gleam"}
+)
+_SOURCE_FILES = (
+    *(".go", ".swift", ".zig", ".nim", ".dart", ".kts", ".kt", ".java", ".csx", ".cs"),
+    *(".hs", ".rs", ".exs", ".ex", ".jl", ".groovy", ".scala", ".sc", ".cr", ".v", ".ml"),
+    *(".rkt", ".scm", ".clj", ".erl", ".tcl", ".R", ".r", ".lua", ".raku", ".gleam"),
+)
+# Compilers of a source file into a program (`rustc x.rs -o x`, `go build -o x x.go`).
+_COMPILERS = frozenset(
+    {"go", "rustc", "gcc", "cc", "clang", "g++", "clang++", "ghc", "swiftc", "nim", "zig"}
+    | {"crystal", "kotlinc", "dmd", "ldc2", "fpc", "gfortran", "tcc"}
+)
+
+
+def built_program(words: Sequence[str]) -> tuple[str, str] | None:
+    """The program a compiler writes from a source file, and that file: ``(x, x.rs)`` for
+    ``rustc x.rs -o x``, ``go build -o x main.go``, ``nim c -o:x x.nim``; None otherwise."""
+    if not words or basename(words[0]) not in _COMPILERS:
+        return None
+    args = list(words[1:])
+    source = next((a for a in args if a.endswith((*_SOURCE_FILES, ".c", ".cc", ".cpp"))), None)
+    output = next((b for a, b in with_next(args) if a in ("-o", "--output")), None)
+    output = output or next(
+        (a.partition(":")[2] or a.partition("=")[2] for a in args if a.startswith(_OUT_FLAGS)),
+        None,
+    )
+    if source is None or not output:
+        return None
+    return output.removeprefix("./"), source.removeprefix("./")
+
+
+_OUT_FLAGS = ("-o:", "--out:", "-femit-bin=", "--output=")
 
 
 def printed(producer: Command | None) -> list[str]:

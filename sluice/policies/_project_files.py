@@ -45,7 +45,7 @@ class _Tool:
 
 
 _JS = ("*.js", "*.mjs", "*.cjs", "*.ts", "*.mts", "*.cts", "*.jsx", "*.tsx")
-_MSBUILD = ("*.csproj", "*.fsproj", "*.targets", "*.props")
+_MSBUILD = ("*.csproj", "*.fsproj", "*.targets", "*.props", "*.proj")
 _LISTINGS = frozenset({"--help", "-h", "--version", "-V", "--list", "-l", "--dry-run", "-n"})
 _PYTEST = _Tool(
     ("conftest.py", "test_*.py", "*_test.py", "tests/*.py"),
@@ -127,6 +127,10 @@ _TOOLS: dict[str, _Tool] = {
     "heroku": _Tool(("Procfile",), frozenset({"local"})),
     "mise": _Tool(("mise.toml", ".mise.toml"), frozenset({"run", "r", "tasks"})),
     "composer": _Tool(("composer.json",)),
+    "nimble": _Tool(("*.nimble",), idle=_LISTINGS),  # its tasks' `exec "…"`
+    "poe": _Tool(("pyproject.toml", "poe_tasks.toml"), idle=_LISTINGS),  # poethepoet's tasks
+    "cargo-make": _Tool(("Makefile.toml",), idle=_LISTINGS),
+    "mage": _Tool(("magefile.go", "magefiles/*.go"), idle=frozenset({"-l", "-h", "-version"})),
     "deno": _Tool(("deno.json", "deno.jsonc", *_JS), frozenset({"task", "test", "run"})),
 }
 # What a tool runs that is not a command of its own: `npx jest`, `python -m pytest`.
@@ -162,6 +166,8 @@ def project_files(words: Sequence[str], written: Mapping[str, str]) -> list[tupl
         args = args[1:]  # pnpm exec jest, uv run pytest
     if name in _LAUNCHERS and args:
         name, args = basename(args[0]), args[1:]
+    if name == "cargo" and args[:1] == ["make"]:  # cargo make TASK: cargo-make's tasks
+        name, args = "cargo-make", args[1:]
     if name == "ssh":
         return [("", text) for text in _ssh_configs(args, written)]
     if _PYTHON.fullmatch(name):
@@ -223,7 +229,8 @@ def _generated(written: Mapping[str, str]) -> str:
         found[1]
         for path, text in written.items()
         if path.endswith(".go")
-        for found in _GENERATE.finditer(text)
+        # (a printf that wrote it leaves its `\n` escapes as written)
+        for found in _GENERATE.finditer(text.replace("\\n", "\n"))
     )
 
 
@@ -254,6 +261,8 @@ _XML_COMMAND = re.compile(
     r"|<Exec\s+Command=\"([^\"]*)\"|<exec\s+executable=\"([^\"]*)\"",
     re.DOTALL,
 )
+_MSBUILD_PROPERTY = re.compile(r"\$\((\w+)\)")
+_TOML_TASK = re.compile(r'\bcommand\s*=\s*"([^"\n]+)"\s*\n\s*args\s*=\s*\[([^\]]*)\]')
 _XML_ARGUMENT = re.compile(r"<argument>([^<]*)</argument>|<arg\s+value=\"([^\"]*)\"")
 _CMAKE = re.compile(
     r"\bCOMMAND\s+(.+?)(?=\s+(?:WORKING_DIRECTORY|OUTPUT_\w+|RESULT_\w+|DEPENDS|COMMENT)\b|\))"
@@ -280,8 +289,12 @@ def command_lines(text: str) -> list[str]:
         lines += (found[1] or found[3] or "").splitlines()
     lines += [found[1] if found[1] is not None else found[2] for found in _STRING.finditer(text)]
     lines += _word_lists(text)
+    # cargo-make's task: `command = "docker"` and `args = ["system", "prune"]`, one line.
+    for found in _TOML_TASK.finditer(text):
+        lines.append(shlex.join([found[1], *(m[1] for m in _STRING.finditer(found[2]) if m[1])]))
     for found in _XML_COMMAND.finditer(text):
-        program = found[1] or found[3] or found[4] or ""
+        # (MSBuild's properties are the environment's variables: $(HOME) is $HOME.)
+        program = _MSBUILD_PROPERTY.sub(r"$\1", found[1] or found[3] or found[4] or "")
         arguments = [a or b for a, b in _XML_ARGUMENT.findall(found[2] or "")]
         lines.append(shlex.join([program.strip(), *arguments]) if arguments else program)
     for found in _CMAKE.finditer(text):

@@ -154,6 +154,10 @@ def lines_run(words: Sequence[str]) -> list[str]:
         return _found_runs(name, args)
     if name == "expect":
         return _expect_lines("\n".join(b for a, b in with_next(args) if a == "-c"))
+    if name in ("mvn", "mvnw") and "exec:exec" in args:  # -Dexec.executable=rm -Dexec.args=…
+        given = dict(a[2:].partition("=")[::2] for a in args if a.startswith("-Dexec."))
+        program = given.get("exec.executable", "")
+        return [f"{program} {given.get('exec.args', '')}".strip()] if program else []
     if name.lower() == "start-process":
         return _started(args)
     return []
@@ -318,7 +322,12 @@ def scheduled_lines(
     args = words[1:]
     files = [b for a, b in pairwise(args) if a in ("-f", "--file", "--justfile")]
     if name in _MAKES:
-        texts = [heredoc] if "-" in files else []
+        # make -f - <<EOF, or a makefile printed into it (printf 'all:\n\t…' | make -f -)
+        texts = (
+            [heredoc or "\n".join(printed[-1:]).replace("\\n", "\n").replace("\\t", "\t")]
+            if "-" in files
+            else []
+        )
         texts += [written[f] for f in files or _MAKEFILES if f in written]
         goals = [a for a in operands(args, _MAKE_VALUES) if "=" not in a]
         # make's command line sets variables over the makefile's: make clean OUT=build

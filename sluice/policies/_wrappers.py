@@ -224,6 +224,9 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
         if (real := _real_name(name)) is not None:  # gshred, "${SHELL}", /???/r?
             name = real
             words = (*words[:i], name, *words[i + 1 :])
+        if name not in _WRAPPERS and (ran := _ran_by_tool(name, words[i + 1 :])) is not None:
+            words, i = ran, 0  # poetry run python -c …, bundle exec rm …, nix run pkgs#x -- …
+            continue
         if name not in _WRAPPERS:
             return list(words[i:]), via_xargs
         if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):
@@ -241,6 +244,70 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
             i += 1
         i += positional
     return [], via_xargs
+
+
+def _ran_by_tool(name: str, args: Sequence[str]) -> tuple[str, ...] | None:
+    """The command a project's or an environment's tool runs (``poetry run CMD``, ``uv run``,
+    ``bundle exec``, ``conda run -n E``, ``mise exec -- CMD``, ``nix shell P -c CMD``; ``nix
+    run nixpkgs#kubectl -- ARGS`` and ``bazel run //x:terraform -- ARGS`` run the package's
+    or the target's program; ``cmake -E rm`` is ``rm``), or None."""
+    if name == "cmake" and tuple(args[:1]) == ("-E",) and args[1:2] and args[1] in _CMAKE_REMOVES:
+        return ("rm", *args[2:])
+    runner = _TOOL_RUNNERS.get(name)
+    if runner is None or not args or args[0] not in runner[0]:
+        return None
+    rest, takes_value = list(args[1:]), runner[1]
+    if name in ("nix", "bazel", "bazelisk") and args[0] in ("run", "shell", "develop"):
+        if args[0] != "run":  # nix shell P… -c CMD: the command after -c
+            at = next((i for i, w in enumerate(rest) if w in ("-c", "--command")), None)
+            return tuple(rest[at + 1 :]) if at is not None and rest[at + 1 :] else None
+        found = operands(rest[: rest.index("--")] if "--" in rest else rest, takes_value)
+        if not found:
+            return None
+        program = found[0].rpartition("#")[2].rpartition(":")[2].rpartition("/")[2]
+        return (program, *(rest[rest.index("--") + 1 :] if "--" in rest else ()))
+    if "--" in rest and name in ("mise", "rtx", "devbox", "opam", "stack", "cabal"):
+        return tuple(rest[rest.index("--") + 1 :]) or None  # mise exec node@20 -- CMD
+    at = 0
+    while at < len(rest) and rest[at].startswith("-"):
+        if rest[at] == "--":
+            at += 1
+            break
+        at += 2 if rest[at] in takes_value else 1
+    return tuple(rest[at:]) or None
+
+
+_CMAKE_REMOVES = frozenset({"rm", "remove", "remove_directory"})
+# Tools that run the command after their verb in a project's or an environment's setting,
+# and the options of theirs that take a value.
+_TOOL_RUNNERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "poetry": (frozenset({"run"}), frozenset({"-C", "--directory", "-P", "--project"})),
+    "uv": (
+        frozenset({"run"}),
+        frozenset({"--with", "--python", "-p", "--directory", "--project", "--package"})
+        | {"--env-file", "--extra", "--group", "--index", "--from", "-w", "--with-requirements"},
+    ),
+    "hatch": (frozenset({"run"}), frozenset({"-e", "--env"})),
+    "pdm": (frozenset({"run"}), frozenset({"-p", "--project"})),
+    "pipenv": (frozenset({"run"}), frozenset()),
+    "rye": (frozenset({"run"}), frozenset()),
+    "pixi": (frozenset({"run", "exec"}), frozenset({"-e", "--environment", "--manifest-path"})),
+    **{
+        conda: (frozenset({"run"}), frozenset({"-n", "--name", "-p", "--prefix", "--cwd"}))
+        for conda in ("conda", "mamba", "micromamba")
+    },
+    "bundle": (frozenset({"exec"}), frozenset({"--gemfile"})),
+    "mise": (frozenset({"exec", "x"}), frozenset({"-C", "--cd"})),
+    "rtx": (frozenset({"exec", "x"}), frozenset({"-C", "--cd"})),
+    "asdf": (frozenset({"exec"}), frozenset()),
+    "devbox": (frozenset({"run"}), frozenset({"-c", "--config"})),
+    "opam": (frozenset({"exec"}), frozenset({"--switch"})),
+    "stack": (frozenset({"exec"}), frozenset({"--package"})),
+    "cabal": (frozenset({"exec"}), frozenset()),
+    "nix": (frozenset({"run", "shell", "develop"}), frozenset({"--option", "-I"})),
+    "bazel": (frozenset({"run"}), frozenset()),
+    "bazelisk": (frozenset({"run"}), frozenset()),
+}
 
 
 def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> list[str]:

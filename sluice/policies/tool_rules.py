@@ -164,9 +164,15 @@ runs a command in a container or a pod it names (``run_container`` with ``image`
   an MCP ``delete_directory`` or ``move_file``, Augment's ``remove-files``), or an
   interpreter's one-liner or script written in the line (``python -c``, ``node -e``, ``perl
   -e``, ``ruby -e``, ``php -r``, ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript -e``, ``go
-  run``: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``, ``fs.rmSync``,
-  ``FileUtils.rm_rf``, ``rmtree``, ``os.RemoveAll``, ``unlink``, or the shell commands they
-  run, the home folder's variable joined in; of a glob or listing of it too:
+  run``, ``elixir -e``, ``julia -e``, ``groovy -e``, ``ghc -e``, ``erl -eval``, ``sbt
+  'eval …'``, ``dotnet script eval``, ``jshell`` fed code; a source file a runner is given:
+  ``swift x.swift``, ``kotlinc -script``, ``java X.java``, ``zig run``, ``dart run``,
+  ``runghc``, ``dotnet script x.csx``, or a program the line compiled from one, then ran;
+  through ``poetry run``, ``uv run``, ``bundle exec``, ``conda run``, ``nix run``, ``bazel
+  run``, …: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``, ``fs.rmSync``,
+  ``FileUtils.rm_rf``, ``rmtree``, ``os.RemoveAll``, ``deleteRecursively``,
+  ``Directory.Delete``, ``removeItem``, ``unlink``, or the shell commands they run, the home
+  folder's variable joined in or given as a word; of a glob or listing of it too:
   ``Dir.glob(File.join( ENV["HOME"], "*"))``, ``"#{Dir.home}/*"``, ``os.listdir(home)``,
   ``Path.home().iterdir()``), or a container's command deleting one it mounts (``docker run
   --rm -v /:/host alpine rm -rf /host``, ``podman run -v $HOME:/data busybox sh -c 'rm -rf
