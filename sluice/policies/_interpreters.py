@@ -120,8 +120,40 @@ _HOME = re.compile(
     + r"\s*\)|user_home!?(?:\(\))?)"
     r"|(?:std::)?env::var(?:_os)?\(\s*\"HOME\"\s*\)(?:\.unwrap\(\)|\?)?"
     r"|\bhome_dir\(\)(?:\.unwrap\(\))?|getEnvVarOwned\([^)]{0,40}\"HOME\"\s*\))"
-    # Swift's, .NET's, Scala's, Nim's, Haskell's, Dart's, Julia's.
-    r"|NSHomeDirectory\(\)|(?:FileManager\.default\.)?homeDirectoryForCurrentUser(?:\.path)?"
+)
+_HOME_MARK = "\x01"
+
+
+class _Gated:
+    """A regular expression for other languages' spellings, searched only in code that holds
+    one of its ``keys``: a test of a few substrings costs far less than a long alternation
+    tried at every character, and most code is Python's or JavaScript's."""
+
+    __slots__ = ("_keys", "pattern")
+
+    def __init__(self, keys: tuple[str, ...], pattern: str) -> None:
+        self._keys = keys
+        self.pattern = re.compile(pattern)
+
+    def search(self, code: str) -> re.Match[str] | None:
+        return self.pattern.search(code) if any(k in code for k in self._keys) else None
+
+    def sub(self, replacement: str, code: str) -> str:
+        return self.pattern.sub(replacement, code) if any(k in code for k in self._keys) else code
+
+
+# The home folder as Swift, .NET, Scala, Nim, Haskell and Dart spell it.
+_OTHER_HOMES = _Gated(
+    (
+        "Home",
+        "homeDirectory",
+        "SpecialFolder",
+        "GetEnvironmentVariable",
+        "os.home",
+        "sys.props",
+        "Platform.",
+    ),
+    r"NSHomeDirectory\(\)|(?:FileManager\.default\.)?homeDirectoryForCurrentUser(?:\.path)?"
     r"|(?:System\.)?Environment\.GetFolderPath\(\s*(?:System\.)?Environment\.SpecialFolder"
     r"\.(?:UserProfile|Personal)\s*\)|(?:System\.)?Environment\.GetEnvironmentVariable\(\s*"
     + _Q
@@ -132,9 +164,34 @@ _HOME = re.compile(
     + _Q
     + _HOME_VARIABLE
     + _Q
-    + r"\s*\]"
+    + r"\s*\]",
 )
-_HOME_MARK = "\x01"
+# Deletions as the JVM, Swift, Erlang, Nim, Haskell, Groovy, Dart, Scala and Julia spell them.
+_OTHER_DELETES = _Gated(
+    ("delete", "remove", "Remove", "del_dir_r", "recursive"),
+    r"\bdelete\(\s*(?=System\.|file\(|project\.|\x01|" + _Q + r")"
+    r"|deleteRecursively|removeItem\(|\bdel_dir_r\b|\bremoveDir\(|removeDirectoryRecursive"
+    r"|\bdeleteDir\(|deleteSync\(|\.remove\.all\(|FileUtils\.deleteDirectory"
+    r"|(?<![\w.])rm\([^)\n]{0,200}recursive\s*=\s*true",
+)
+# HTTP and sockets as Go, Rust, the JVM, .NET, Swift, Elixir, Julia and R spell them.
+_OTHER_NETWORK = _Gated(
+    ("ost", "OST", "Tcp", "Udp", "Dial", "URLSession", "Http", "upload", "Req.", "HTTP", "httr"),
+    r"(?i:\.post!?\()|::POST\(|TcpStream|TcpClient|UdpClient|\bnet\.Dial|URLSession"
+    r"|HttpClient|HttpRequest|PostAsync|uploadTask|\bReq\.|HTTPoison|:httpc|\bHTTP\.|\bhttr::",
+)
+# The whole environment as Go, Rust, the JVM, Elixir, Bun, .NET and Dart give it.
+_OTHER_ENVIRONMENT = _Gated(
+    ("Environ", "env::vars", "getenv", "get_env", "Bun.env", "Platform.environment"),
+    r"\bos\.Environ\(\)|\benv::vars(?:_os)?\(\)|System\.getenv\(\s*\)|System\.get_env\(\s*\)"
+    r"|\bBun\.env\b(?!\.|\[)|Environment\.GetEnvironmentVariables\(\)"
+    r"|\bPlatform\.environment\b(?!\[)",
+)
+# A driver's call named in another language's way: R's dbExecute, .NET's NpgsqlCommand(…).
+_OTHER_SQL_CALL = _Gated(
+    ("Execute", "Query", "Command"),
+    r"\w*(?:Execute|Query|Command)\w*\s*\(\s*(?:\w+\s*,\s*)?[fbruFBRU]{0,2}$",
+)
 # The home folder joined with literal parts, as one path: `Path.home() / '.aws' / 'x'`,
 # `os.path.join(home, '.ssh', 'id_rsa')` (read as the literal `'~/.aws/x'`).
 _HOME_JOINED = re.compile(
@@ -175,11 +232,7 @@ _DELETES = re.compile(
     r"|" + _Q + r"rm" + _Q + r"\s*,"
     # Rust's, Zig's, gulp's `del`, SCons' `Delete`, Gradle's `delete …`.
     r"|\bremove_dir_all\b|\bdeleteTree(?:Absolute)?\b|\bdel(?:Sync)?\(\s*\[|\bDelete\("
-    r"|\bdelete[\s(]\s*(?=System\.|file\(|project\.|\x01|" + _Q + r")"
-    # The JVM's, Swift's, Erlang's, Nim's, Haskell's, Groovy's, Dart's, Scala's, Julia's.
-    r"|deleteRecursively|removeItem\(|\bdel_dir_r\b|\bremoveDir\(|removeDirectoryRecursive"
-    r"|\bdeleteDir\(|deleteSync\(|\.remove\.all\(|FileUtils\.deleteDirectory"
-    r"|(?<![\w.])rm\([^)\n]{0,200}recursive\s*=\s*true"
+    r"|\bdelete\s+(?=System\.|file\(|project\.|\x01|" + _Q + r")"
 )
 # What lists a folder's entries (to delete each): its argument counts as everything in it.
 _LISTS = re.compile(
@@ -212,9 +265,6 @@ _NETWORK = re.compile(
     r"|dgram|\bdns\.|gethostbyname|getaddrinfo|fsockopen|stream_socket_client|URI\.open"
     r"|open-uri|file_get_contents\(\s*['\"]https?:|WebClient|Invoke-(?:WebRequest|RestMethod)"
     r"|aiohttp|pycurl|Deno\.connect|WebSocket|\bwget\b"
-    # Go's, Rust's, the JVM's, .NET's, Swift's, Elixir's, Julia's, R's HTTP and sockets.
-    r"|(?i:\.post!?\()|::POST\(|TcpStream|TcpClient|UdpClient|\bnet\.Dial|URLSession"
-    r"|HttpClient|HttpRequest|PostAsync|uploadTask|\bReq\.|HTTPoison|:httpc|\bHTTP\.|\bhttr::"
     r"|require\(\s*['\"](?:node:)?(?:net|tls|dgram|dns|https?|http2)['\"]"
 )
 # The whole environment, not one variable: `dict(os.environ)`, `JSON.stringify(process.env)`,
@@ -225,10 +275,6 @@ _ENVIRONMENT = re.compile(
     r"|JSON\.stringify\(\s*process\.env\s*\)|Object\.entries\(\s*process\.env\s*\)"
     r"|body\s*:\s*process\.env\b(?!\.)|%ENV\b|\bENV\.(?:to_h|to_hash|to_a|inspect|map|each)\b"
     r"|getenv\(\s*\)|\$_ENV\b(?!\s*\[)|Deno\.env\.toObject\(\)"
-    # Go's, Rust's, the JVM's, Elixir's, Bun's, .NET's, Dart's whole environment.
-    r"|\bos\.Environ\(\)|\benv::vars(?:_os)?\(\)|System\.getenv\(\s*\)|System\.get_env\(\s*\)"
-    r"|\bBun\.env\b(?!\.|\[)|Environment\.GetEnvironmentVariables\(\)"
-    r"|\bPlatform\.environment\b(?!\[)"
     # What `env` or `printenv` prints, run by the one-liner: perl's `env` and qx(env).
     r"|`\s*(?:env|printenv)\s*`|\bqx\s*[({/]\s*(?:env|printenv)\s*[)}/]"
 )
@@ -359,6 +405,30 @@ def code_of(words: Sequence[str]) -> str | None:
     if not words:
         return None
     name = basename(words[0])
+    if name in _SPECIAL_CODE:
+        return _special_code(name, words)
+    family = _VERSIONED.fullmatch(name)
+    key = ("node" if name == "nodejs" else family.group(1)) if family else name
+    key = {"pypy": "python", "luajit": "lua"}.get(key, key)
+    flags = _CODE_FLAGS.get(key)
+    if flags is None:
+        return None
+    for i, word in enumerate(words[1:-1], start=1):
+        if word in flags:
+            return words[i + 1]
+        if key == "python" and word.startswith("-") and word.endswith("c") and "-" not in word[1:]:
+            return words[i + 1]  # python3 -Bc CODE
+    return None
+
+
+# Programs whose code is found otherwise than after one flag.
+_SPECIAL_CODE = frozenset(
+    {"mix", "iex", "dotnet", "crystal", "sbt", "npx", "bunx", "pnpx", "rails"}
+)
+
+
+def _special_code(name: str, words: Sequence[str]) -> str | None:
+    """:func:`code_of` for :data:`_SPECIAL_CODE`'s programs."""
     if (name == "mix" and words[1:2] == ["run"]) or name == "iex":
         # mix run -e CODE, iex -e CODE: Elixir's
         return next((b for a, b in with_next(words) if a in ("-e", "--eval")), None)
@@ -377,17 +447,6 @@ def code_of(words: Sequence[str]) -> str | None:
         while rest and rest[0].startswith("-"):
             rest = rest[2:] if rest[0] in ("-e", "--environment") else rest[1:]
         return rest[0] if rest else None
-    family = _VERSIONED.fullmatch(name)
-    key = ("node" if name == "nodejs" else family.group(1)) if family else name
-    key = {"pypy": "python", "luajit": "lua"}.get(key, key)
-    flags = _CODE_FLAGS.get(key)
-    if flags is None:
-        return None
-    for i, word in enumerate(words[1:-1], start=1):
-        if word in flags:
-            return words[i + 1]
-        if key == "python" and word.startswith("-") and word.endswith("c") and "-" not in word[1:]:
-            return words[i + 1]  # python3 -Bc CODE
     return None
 
 
@@ -395,11 +454,12 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     """What ``code`` does, as far as its text shows. ``backquotes_run``: the language runs a
     backquoted string as a shell command (ruby, perl, php)."""
     code = folded(code)  # getattr(os, 'sys'+'tem'): os.system
-    marked = _HOME_JOINED.sub(_joined_home, _HOME.sub(_HOME_MARK, code))
+    marked = _OTHER_HOMES.sub(_HOME_MARK, _HOME.sub(_HOME_MARK, code))
+    marked = _HOME_JOINED.sub(_joined_home, marked)
     if "expanduser" in marked:  # os.path.expanduser("~/.ssh/"): the literal path it expands
         marked = _EXPANDED.sub(lambda m: m[1] or m[2], marked)
     reading = Reading()
-    deletes = _DELETES.search(marked) is not None
+    deletes = _DELETES.search(marked) is not None or _OTHER_DELETES.search(marked) is not None
     literals = [(m.start(), m.end(), quoted_text(m)) for m in _LITERAL.finditer(marked)]
     if deletes:
         reading.destroys = _bare_vital(marked, literals)
@@ -409,10 +469,11 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         for start, _, text in literals
         if not _KEY_USE.search(marked, max(0, start - 24), start)
     ]
-    if _NETWORK.search(marked):
+    if _NETWORK.search(marked) or _OTHER_NETWORK.search(marked):
         paths += _joined_paths(marked, literals)
         reading.sends_credential = next((p for p in paths if _credential_path(p)), None)
-        if reading.sends_credential is None and _ENVIRONMENT.search(marked):
+        environment = _ENVIRONMENT.search(marked) or _OTHER_ENVIRONMENT.search(marked)
+        if reading.sends_credential is None and environment:
             reading.sends_credential = "the environment"
     reading.runs_download = runs_fetched(marked)
     if _WRITES.search(marked):
@@ -642,8 +703,7 @@ def _joined_string(found: re.Match[str]) -> str:
 _INTERPOLATED = re.compile(r"[$#]?\{\s*" + _HOME_MARK + r"\s*\}")
 # A database driver's call that runs the SQL it is given (cursor.execute, client.query, ...).
 _SQL_CALL = re.compile(
-    r"(?:(?:\.|\b)(?:execute\w*|query|exec|raw|run|prepare|do|sql|batch|command|unsafe)"
-    r"|\w*(?:Execute|Query|Command)\w*)"  # R's dbExecute, .NET's NpgsqlCommand(…)
+    r"(?:\.|\b)(?:execute\w*|query|exec|raw|run|prepare|do|sql|batch|command|unsafe)"
     # (the statement maybe wrapped as SQL first: SQLAlchemy's text(…), psycopg's sql.SQL(…))
     r"\s*\(\s*(?:\w+\s*,\s*)?(?:(?:\w+\.)?(?:text|SQL)\s*\(\s*)?[fbruFBRU]{0,2}$"
 )
@@ -676,7 +736,8 @@ def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None
     emptying one (``TRUNCATE``, ``flushall()``) when the code names another host's."""
     remote = names_other_host(code)
     for start, _, text in literals:
-        if not _SQL_CALL.search(code, max(0, start - 40), start):
+        before = code[max(0, start - 40) : start]
+        if not _SQL_CALL.search(before) and not _OTHER_SQL_CALL.search(before):
             continue
         if found := drops_in_sql(text, empties=remote):
             return found

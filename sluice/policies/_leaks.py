@@ -8,11 +8,12 @@ is using it. Only a URL's path and query and a request's body are read: a token 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from sluice.policies._detectors import SECRETS, find_findings
 
-__all__ = ["leaked_secret"]
+__all__ = ["leaked_secret", "may_hold_secret"]
 
 # The hosts each kind of secret is used with; a kind not named here (a private key) has none.
 _HOMES: dict[str, tuple[str, ...]] = {
@@ -25,9 +26,19 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "google_api_key": ("googleapis.com", "google.com"),
     "stripe_key": ("stripe.com",),
 }
+# What every secret of :data:`SECRETS` this module reads starts with (or holds).
+_MAYBE_SECRET = re.compile(
+    r"sk-|AKIA|ASIA|(?i:ecret)|gh[oprsu]_|github_pat_|xox|xapp-|AIza|k_live_|k_test_"
+    r"|PRIVATE KEY"
+)
 # Kinds that are no secret of their own to send (a JWT is a session's, sent where it was
 # issued; a URL's password is given to the host it names).
 _IGNORED = frozenset({"jwt", "password"})
+
+
+def may_hold_secret(text: str) -> bool:
+    """Whether ``text`` may hold a secret :func:`leaked_secret` reads (a cheap test)."""
+    return _MAYBE_SECRET.search(text) is not None
 
 
 def leaked_secret(url: str, body: str = "") -> str | None:
@@ -41,6 +52,8 @@ def leaked_secret(url: str, body: str = "") -> str | None:
     if not host:
         return None
     sent = "\n".join(filter(None, (parts.path, parts.query, parts.fragment, body)))
+    if not _MAYBE_SECRET.search(sent):  # (most requests: one search, not one per kind)
+        return None
     for _, _, kind, _ in find_findings(sent, SECRETS):
         homes = _HOMES.get(kind, ())
         if kind not in _IGNORED and not any(host == h or host.endswith("." + h) for h in homes):
