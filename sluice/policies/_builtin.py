@@ -92,7 +92,7 @@ from sluice.policies._targets import (
 )
 from sluice.policies._tool_runs import aws_line, code_run, mcp_called, run_elsewhere, shell_escapes
 from sluice.policies._windows_shells import cmd_unescaped, posix_spelling
-from sluice.policies._wrappers import POWERSHELLS, here_string, unwrap
+from sluice.policies._wrappers import POWERSHELLS, here_string, referenced, unwrap
 from sluice.policies._writes import (
     diskpart_erases,
     powershell_writes,
@@ -506,11 +506,15 @@ class _Rules:
             data += "\n".join(state.written[f] for f in sorted(files))
             plans = frozenset(state.destroy_plans)
             state.looked_up_default = state.looked_up_default or looks_up_default(words)
+            # A loop's variable read from a pipe is fed as xargs feeds: the listing's items.
+            fed_by_loop = bool(state.read_from_pipe) and any(
+                state.read_from_pipe & referenced(w) for w in words[1:]
+            )
             seen = Seen(
                 data,
                 state.lists_volumes,
                 state.lists_kube,
-                fed,
+                fed or fed_by_loop,
                 state.branch,
                 plans,
                 lists_namespaces=state.lists_namespaces,

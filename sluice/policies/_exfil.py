@@ -738,6 +738,18 @@ def _backed_up(name: str, args: Sequence[str], is_credential: Callable[[str], bo
 # Options of `gh gist create` whose value is no file sent (`-d "notes" -`); other CLIs'
 # `-d` is a switch (`gsutil rsync -d`).
 _GIST_VALUES = frozenset({"-d", "--desc", "-f", "--filename"})
+# The options of a cloud copy that take a value (`aws s3 cp F s3://b/k --profile p`).
+_CLOUD_COPY_VALUES = {
+    "gh": _GIST_VALUES,
+    "aws": frozenset(
+        {"--profile", "--region", "--endpoint-url", "--sse", "--storage-class", "--acl"}
+        | {"--content-type", "--cache-control", "--expires", "--metadata", "--exclude"}
+        | {"--include", "--sse-kms-key-id", "--grants", "--output", "--query"}
+    ),
+    "gsutil": frozenset({"-h", "-p", "-o"}),
+    "gcloud": frozenset({"--project", "--account", "--configuration"}),
+    "az": frozenset({"--account-name", "--subscription", "--auth-mode", "-c", "--container"}),
+}
 # Uploads of standard input that name no file for it: `gh gist create` given none,
 # `rclone rcat remote:path`, `mc pipe alias/bucket/key`.
 _STDIN_UPLOADS = (["rcat"], ["pipe"])
@@ -746,7 +758,7 @@ _STDIN_UPLOADS = (["rcat"], ["pipe"])
 def _remote_operands(name: str, args: Sequence[str]) -> list[str]:
     """The operands of a cloud copy that sends somewhere remote (a ``s3://`` URL, a
     ``remote:path``, a gist); none when it copies nothing out."""
-    found = operands(args, _GIST_VALUES if name == "gh" else frozenset())
+    found = operands(args, _CLOUD_COPY_VALUES.get(name, frozenset()))
     remote = any("://" in f or on_remote(f) for f in found) or found[:2] == ["gist", "create"]
     return found if remote else []
 

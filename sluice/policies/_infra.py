@@ -497,7 +497,7 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     if words[1:2] == ["kubectl"]:
         words = words[1:]
     args = list(words[1:])
-    if "delete" not in args:
+    if "delete" not in args or args[:2] == ["auth", "can-i"]:  # (asks whether it may)
         return None
     after = args[args.index("delete") + 1 :]
     listed = seen.fed or any(a.startswith("$(") for a in after)
@@ -559,6 +559,7 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     empty = any("empty" in s or "mktemp" in s or s == "/dev/null" for s in source)
     empty = empty or any(s.rstrip("/") in seen.made for s in source)  # mkdir -p /tmp/e && …
     recursive = any(a in ("--recursive", "-r", "-R", "--force") or a.startswith("-r") for a in args)
+    recursive = recursive or any(a.startswith("--recursive=") and a[12:] != "false" for a in args)
     # A wildcard that reaches every object: `gs://b/**`, `gs://b/*`, `s3://b/logs/**`.
     recursive = recursive or any(map(_EVERY_OBJECT.fullmatch, positional))
     if name == "aws" and args[:1] == ["s3"]:
@@ -917,7 +918,9 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
         refs += seen.data.split()[:_FED_REFS]
     if any(_EVERY_BRANCH.fullmatch(r) and (forced or r[:1] == "+") for r in refs):
         return "force-pushes every branch, the default branch's history rewritten with them"
-    if forced and seen.looked_up_default and any("$" in r for r in refs):
+    # (a quoted substitution is read after its command: its text is in the ref itself)
+    looked_up = [r for r in refs if "$" in r and (seen.looked_up_default or _looks_up(r))]
+    if looked_up and (forced or any(r.startswith("+") for r in looked_up)):
         # git push -f origin "HEAD:$(git symbolic-ref --short refs/remotes/origin/HEAD …)"
         return "force-pushes to the default branch the line looks up, rewriting its history"
     if not refs and seen.branch and forced:  # git switch main && git push -f
@@ -933,6 +936,11 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
         if deleting or ref.startswith(":"):
             return f"deletes the branch {branch.group(1)}"
     return None
+
+
+def _looks_up(ref: str) -> bool:
+    """Whether a ref's own substitution looks up the default branch's name."""
+    return "$(" in ref and any(map(_LOOKS_UP_DEFAULT.search, ref.replace(")", " ").split()))
 
 
 def looks_up_default(words: Sequence[str]) -> bool:

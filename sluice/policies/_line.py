@@ -177,6 +177,9 @@ class LineState:
         self.looked_up_default = False  # a command printed the default branch's name
         self.push_refspec: str | None = None  # what `git push REMOTE` pushes, as configured
         self.built: dict[str, str] = {}  # programs compiled in the line, and their sources
+        # The variables a `while read` loop takes from a pipe, line by line, as xargs gives
+        # its command operands: `helm ls -q | while read r; do helm uninstall "$r"; done`.
+        self.read_from_pipe: set[str] = set()
         if caller is not None:
             self._go_on(caller)
         if "(" in line or "function" in line:
@@ -411,6 +414,7 @@ class LineState:
             words, _ = unwrap(command.words)
             if words[:1] == ["read"] and (variables := read_variables(words[1:])):
                 if pipe:
+                    self.read_from_pipe.update(variables[:_LOOP_VALUES])
                     self._bind(variables, listed(pipe))
                     if folder := names_listed(pipe):
                         self.names_in[variables[-1]] = folder

@@ -56,6 +56,11 @@ _AUTH = '-H "Authorization: Bearer $GITHUB_TOKEN"'
             " $(git symbolic-ref --short refs/remotes/origin/HEAD | cut -d/ -f2)",
             "force_push_default",
         ),
+        (
+            'git push origin "+HEAD:$(git symbolic-ref --short refs/remotes/origin/HEAD'
+            " | sed 's@^origin/@@')\"",
+            "force_push_default",
+        ),
         # A fork's default branch reset on the host; a branch xargs is given, forced.
         ("gh repo sync sam-dev/web --source acme/web --force", "force_push_default"),
         ("echo main | xargs git push --force origin", "force_push_default"),
