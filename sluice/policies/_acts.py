@@ -81,6 +81,8 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     name, args = basename(words[0]), words[1:]
     targets: list[str] = []
     verb = "deletes"
+    if name in ("rimraf", "del-cli"):  # npx rimraf X: rm -rf X
+        name, args = "rm", ["-rf", *(a for a in args if a != "--glob")]
     if name in ("rm", "srm"):
         if "--no-preserve-root" in args:
             yield Act("deletes, with --no-preserve-root,", "/", Path(()))

@@ -14,6 +14,7 @@ from :mod:`._wrappers`; what a container runs, on which host folders, from
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shlex
@@ -24,7 +25,7 @@ from typing import Any
 
 from sluice.policies._acts import destroyed, listed
 from sluice.policies._container_files import chart_runs, compose_runs, pod_runs
-from sluice.policies._containers import Inside, container_run, run_inside
+from sluice.policies._containers import Inside, container_exec, container_run, run_inside
 from sluice.policies._deferred import deferred_code, deferred_lines
 from sluice.policies._exfil import (
     TRANSFERS,
@@ -231,6 +232,12 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
     return rules.found
 
 
+def _assignments(words: Sequence[str]) -> list[str]:
+    """The variables set before a command's program (``A=1 B=2 cmd``)."""
+    return list(itertools.takewhile(lambda word: _ASSIGNMENT.fullmatch(word) is not None, words))
+
+
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=.*", re.DOTALL)
 # Runtimes that run a script straight from a URL: `deno run -A https://…`, `jbang https://…`.
 _URL_RUNNERS = frozenset({"deno", "jbang"})
 
@@ -527,9 +534,12 @@ class _Rules:
                 looked_up_default=state.looked_up_default,
                 push_refspec=state.push_refspec,
             )
+            # What a running container or pod runs reaches the same services (dropdb, a cloud).
+            inner = container_exec(words)
             for rule, judge in INFRA_RULES:
-                if reason := judge(words, seen):
-                    self.flag(rule, reason[:1].upper() + reason[1:])
+                for judged in (words, inner) if inner else (words,):
+                    if reason := judge(judged, seen):
+                        self.flag(rule, reason[:1].upper() + reason[1:])
         if name in TRANSFERS:  # sftp host <<< 'put ~/.kube/config', sftp -b batch host
             given = [*words[1:], command.heredoc, *printed(producer)]
             given += [state.written[f] for f in read_files(command, words) if f in state.written]
@@ -572,6 +582,13 @@ class _Rules:
         if depth >= _DEPTH:
             return
         ran = state.runs(words)  # cleanup() { rm -rf "$1"; }; cleanup ~
+        if ran is not None and (settings := _assignments(command.words)):
+            # DATABASE_URL="$PROD_DATABASE_URL" npm run db:nuke: the script runs with them
+            ran = f"{' '.join(map(shlex.quote, settings))} {ran}"
+        # npm pkg set scripts.x='npm run x & npm run x' && npm run x: a script starting itself twice
+        script_name = words[2] if len(words) > 2 and words[1] == "run" else None
+        if ran is not None and script_name and ran.count(f"run {script_name}") >= 2:
+            self.flag("fork_bomb", "A fork bomb: a package script that starts itself twice")
         if ran is not None and forks_itself(words[0], state.functions.get(words[0], "")):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         # The same call where the line stands the same (its folder, branch and variables)

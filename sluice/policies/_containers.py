@@ -27,7 +27,7 @@ from sluice.policies._shell import basename, short_option, with_next
 from sluice.policies._targets import is_credential, resolve, vital
 from sluice.policies._wrappers import NSENTER_VALUES
 
-__all__ = ["RUNTIMES", "Inside", "container_run", "run_inside", "subcommand"]
+__all__ = ["RUNTIMES", "Inside", "container_exec", "container_run", "run_inside", "subcommand"]
 
 RUNTIMES = frozenset({"docker", "podman", "nerdctl"})
 # Where a container's own filesystem lives on the host, as far as the rules are concerned: a
@@ -133,6 +133,36 @@ def container_run(
     else:
         run = Run(command, image, tuple(mounts), workdir, (entrypoint,) if entrypoint else ())
     return run_inside(run, cwd)
+
+
+def container_exec(words: Sequence[str]) -> list[str]:
+    """The command ``docker exec C CMD…``, ``docker compose exec SERVICE CMD…`` or ``kubectl
+    exec POD -- CMD…`` (``words``, unwrapped) runs in a running container or pod, or ``[]``.
+    Its files are the container's own, not this machine's; the services it reaches (a
+    database, a cloud, the environment it was given) are the same."""
+    if not words:
+        return []
+    name, args = basename(words[0]), list(words[1:])
+    if name in ("kubectl", "oc") and args[:1] == ["exec"] and "--" in args:
+        return args[args.index("--") + 1 :]
+    if name in RUNTIMES and args[:1] == ["compose"]:  # docker compose exec -T db psql …
+        name, args = "docker-compose", args[1:]
+    if name == "docker-compose" and args[:1] == ["exec"]:
+        return _after_first_operand(args[1:], _EXEC_VALUES)
+    if name in RUNTIMES and args[:1] == ["exec"]:
+        return _after_first_operand(args[1:], _EXEC_VALUES)
+    return []
+
+
+def _after_first_operand(args: Sequence[str], takes_value: frozenset[str]) -> list[str]:
+    at = _first_operand(args, takes_value)
+    return list(args[at + 1 :]) if at < len(args) else []
+
+
+# Options of `docker exec` and `docker compose exec` that take a value.
+_EXEC_VALUES = frozenset(
+    {"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--index", "--detach-keys"}
+)
 
 
 def run_inside(run: Run, cwd: str | None) -> Inside | None:

@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import pairwise
 
+from sluice.policies._containers import container_exec
 from sluice.policies._leaks import leaked_secret, may_hold_secret
 from sluice.policies._runners import ssh_command
 from sluice.policies._shell import Command, basename, parse, with_next
-from sluice.policies._targets import is_credential, on_remote
+from sluice.policies._targets import is_credential, on_remote, resolve
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
     STDIN,
@@ -91,6 +92,7 @@ _CLI_PRINTERS = frozenset(
     | {"heroku", "doctl", "bw"}
     # Secret managers and encrypted secret files: what they print decrypted.
     | {"sops", "age", "gopass", "doppler", "infisical", "chamber", "berglas"}
+    | {"npm", "yarn", "pnpm"}  # a registry token from their config
 )
 _PRINTS_CREDENTIAL = re.compile(
     r"gh auth (?:token|status\b.*(?:-t|--show-token)\b)"
@@ -109,6 +111,7 @@ _PRINTS_CREDENTIAL = re.compile(
     r"|doppler secrets\b(?! (?:set|delete|upload))"
     r"|infisical (?:export|secrets)\b(?! (?:set|delete))"
     r"|chamber (?:read|export)|berglas access"
+    r"|(?:npm|pnpm) config get \S*_?auth\w*|yarn config get npmAuthToken"
 )
 _POWERSHELL_WEB = frozenset({"invoke-webrequest", "invoke-restmethod", "iwr", "irm"})
 _HEADER_OPTIONS = ("-H", "--header", "-u", "--user", "--oauth2-bearer", "--proxy-user")
@@ -156,6 +159,7 @@ class Pipeline:
         self.listed: str | None = None  # the secret a `for` loop's substitution reads
         # The secret a substitution gives echo or printf to print (`echo "$(cat .env)"`).
         self.printed: str | None = None
+        self.landed: set[str] = set()  # where copies of credentials landed, absolute
         # A credential file, or a copy of one, that `git add` staged: a push sends it.
         self.staged: str | None = None
         # Variables assigned a credential by a command substitution (`T=$(kubectl config
@@ -197,7 +201,18 @@ class Pipeline:
             return sent
         if self.flowing:
             self.stashed.update(command.redirects)
-        self.stashed.update(_copies_of_secrets(words))
+        copies = _copies_of_secrets(words)
+        self.stashed.update(copies)
+        for copy in copies:  # where it lands, for what later sends a folder (npm publish)
+            if (landed := resolve(copy.rstrip("/"), cwd)) is not None:
+                self.landed.add(landed.text)
+        if self.landed and words[1:2] == ["publish"] and basename(words[0]) in _PUBLISHERS:
+            folder = resolve(".", cwd)
+            inside = folder is not None and any(
+                c == folder.text or c.startswith(folder.text + "/") for c in self.landed
+            )
+            if inside:  # cp .env packages/sdk/ && cd packages/sdk && npm publish
+                return f"Sends a copy of a credential to the registry ({basename(words[0])})"
         if words and (basename(words[0]) in HTTP_CLIENTS or basename(words[0]) == "gh"):
             self._keep_headers(words)
         if command.feeds in _SENDERS and read is not None and not _variable(read):
@@ -492,7 +507,7 @@ def _secret_read_by(command: Command) -> str | None:
     if printed := printed_credential(words):
         return printed
     name = basename(words[0]) if words else ""
-    if name in _EXECS and (inner := _exec_command(name, words[1:])):  # kubectl exec … printenv
+    if name in _EXECS and (inner := container_exec(words)):  # kubectl exec … -- printenv
         return _secret_read_by(replace(command, words=tuple(inner), inputs=()))
     if name == "ssh" and (remote := ssh_command(words[1:])):
         # ssh host 'cat ~/.aws/credentials' | …: the remote file comes out
@@ -606,22 +621,6 @@ def _fed_by_xargs(given: Sequence[str], words: Sequence[str]) -> list[str] | Non
     return [w.replace(mark, line) for w in words] if mark else None
 
 
-def _exec_command(name: str, args: Sequence[str]) -> list[str]:
-    """The command ``kubectl exec POD -- CMD…`` or ``docker exec C CMD…`` runs in a pod or a
-    container (whose environment and files are as secret as this machine's); ``[]`` if
-    ``name`` and ``args`` run none."""
-    if name in ("kubectl", "oc") and args[:1] == ["exec"] and "--" in args:
-        return list(args[args.index("--") + 1 :])
-    if name in ("docker", "podman") and args[:1] == ["exec"]:
-        found = operands(args[1:], _EXEC_VALUES)
-        return found[1:]
-    return []
-
-
-_EXECS = frozenset({"kubectl", "oc", "docker", "podman"})
-_EXEC_VALUES = frozenset({"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file"})
-
-
 def _found_and_sent(args: Sequence[str], is_credential: Callable[[str], bool]) -> str | None:
     """The credential ``find ROOT … -exec SENDER … {} \\;`` sends, each file found in its
     turn: a credential folder searched (``find ~/.ssh -name 'id_*' -exec curl -F f=@{}``)
@@ -662,6 +661,12 @@ def _written_secret(args: Sequence[str], wget: bool = False) -> str | None:
     return f"a {kind} written in the request" if kind else None
 
 
+# Package managers whose `publish` sends the working directory's package to a registry.
+_PUBLISHERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+# Programs that run a command in a running container or pod (`kubectl exec … -- printenv`).
+_EXECS = frozenset({"kubectl", "oc", "docker", "podman", "nerdctl", "docker-compose"})
+
+
 def _secret_body(args: Sequence[str]) -> str | None:
     """The secret variable curl sends as a whole body (``-d "$DATABASE_URL"``); one field of
     a form (``-d client_secret=$CLIENT_SECRET``) is a token request, not this."""
@@ -690,7 +695,9 @@ def _hosted_secret(
         files = [f.partition("=@")[2] or f for f in fields if "=@" in f or f[:1] != "-"]
         return next((f for f in files if is_credential(f)), None)
     if verbs[:2] in (["secret", "set"], ["variable", "set"], ["variable", "create"]):
-        return stdin
+        # gh secret set -f .env.production: each line of the file a secret kept
+        files = [b for a, b in with_next(args) if a in ("-f", "--env-file")]
+        return next((f for f in files if is_credential(f)), None) or stdin
     return None
 
 

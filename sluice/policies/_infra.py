@@ -16,7 +16,7 @@ from itertools import pairwise
 from sluice.policies._containers import RUNTIMES, subcommand
 from sluice.policies._shell import basename, with_next
 from sluice.policies._targets import on_remote
-from sluice.policies._wrappers import HTTP_CLIENTS, operands
+from sluice.policies._wrappers import HTTP_CLIENTS, PACKAGE_PROGRAMS, operands
 
 __all__ = [
     "INFRA_RULES",
@@ -398,7 +398,7 @@ _IAC = frozenset(
 
 # Programs that run a package's command: `npx cdktf destroy`, `pnpm dlx sst remove`.
 _RUNNERS = frozenset({"npx", "pnpm", "pnpx", "yarn", "bunx", "bun"})
-_PACKAGES = {"cdktf-cli": "cdktf", "aws-cdk": "cdk"}  # packages named apart from their program
+_PACKAGES = PACKAGE_PROGRAMS
 # Subcommands that change nothing (`terraform plan -destroy` plans), and options whose value
 # may be the word `destroy`.
 _READS_ONLY = frozenset(

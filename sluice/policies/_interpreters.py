@@ -498,6 +498,8 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         reading.wipes_storage = wipe.group().rstrip("( ")
     elif "delete" in code:
         reading.wipes_storage = _bucket_deleted(code) or _each_listed_deleted(code)
+    if not reading.wipes_storage and (found := _JS_LISTED_DELETED.search(code)):
+        reading.wipes_storage = found.group(1)  # the AWS SDK for JavaScript's (v3)
     return reading
 
 
@@ -645,6 +647,14 @@ def _each_listed_deleted(code: str) -> str | None:
     if _NARROWED_LISTING.match(code, listing.end()):
         return None
     return "a bucket's listing, each object in it deleted"
+
+
+# A whole listing deleted with the AWS SDK for JavaScript: `ListObjectsV2Command` (no
+# `Prefix`), then `DeleteObjectsCommand` of what it listed.
+_JS_LISTED_DELETED = re.compile(
+    r"ListObjects(?:V2)?Command\(\s*\{(?![^}]{0,300}Prefix)[^}]{0,300}\}[\s\S]{0,600}?"
+    r"(DeleteObjectsCommand)\("
+)
 
 
 def _bucket_deleted(code: str) -> str | None:

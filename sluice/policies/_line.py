@@ -476,6 +476,13 @@ class LineState:
             self.scripts[found[0]] = found[1]
         if name == "git" and (switched := _switched_branch(args)):
             self.branch = switched
+        if (
+            name in ("source", ".")
+            and args
+            and (named := _ENV_FILE_NAME.fullmatch(basename(args[0])))
+        ):
+            # . ./.env.production: the environment it names is the framework's from here on
+            self.loops["APP_ENV"] = [named[1]]
         if (program := built_program(words)) and len(self.built) < _VARIABLES:
             self.built[program[0]] = program[1]  # rustc x.rs -o /tmp/x && /tmp/x
         if name == "git" and "config" in args[:3]:  # git config remote.origin.push +main:main
@@ -650,6 +657,7 @@ _LOOP_VALUES = 16
 _SETS_CONTENT = frozenset({"set-content", "add-content", "sc", "ac"})
 
 
+_ENV_FILE_NAME = re.compile(r"\.env\.(\w+)")
 _PUSH_KEY = re.compile(r"remote\.[^.\s]+\.push")
 _GH_VALUES = frozenset({"-R", "--repo", "-p", "--pattern", "-D", "--dir", "-O", "--output"})
 
@@ -1141,7 +1149,8 @@ def package_scripts(package: str) -> dict[str, str]:
 
 _PREFIX_WORDS = 4  # where a renamed program may stand: after `sudo -E`, `env A=1`, …
 _POSITION = re.compile(r"\$(?:\{([1-9])\}|([1-9]))")
-_DEFAULT = re.compile(r"\$\{([A-Za-z_]\w*):?[-=]([^}$]*)\}")  # ${x:-t}, ${x-t}, ${x:=t}
+# ${x:-t}, ${x-t}, ${x:=t}; a default naming another variable too: ${TURBO_CACHE:-$HOME}
+_DEFAULT = re.compile(r"\$\{([A-Za-z_]\w*):?[-=]((?:[^}$]|\$\w+)*)\}")
 # A variable's form with an operator: `${!x}`, `${a[1]}`, `${x:1:2}`, `${x/a/r}`, `${x^^}`.
 _FORM = re.compile(
     r"\$\{(!?)([A-Za-z_]\w*)(?:\[(\w+|[@*])\])?(?:(:-|:=|-|=|:|//|/|\^\^|,,)([^}]*))?\}"

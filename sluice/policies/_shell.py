@@ -379,7 +379,8 @@ def _printed(words: Sequence[str], piped_from: Command | None = None) -> str:
 # A substitution inside quotes whose output is known without running anything: echo,
 # printf, `eval echo` of a home spelling, pwd, dirname, realpath, a decoder's here-string.
 _PLAIN = (
-    r"((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent|rev|base64|base32)"
+    r"((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent|rev|base64|base32"
+    r"|git\s+rev-parse\s+--show-toplevel|git\s+root)"
     r"\b[^()`]*)"
 )
 _KNOWN_SUBSTITUTION = re.compile(r"\$\(\s*" + _PLAIN + r"\)|`\s*" + _PLAIN + "`")
@@ -447,6 +448,8 @@ def _output(words: list[str]) -> str | None:
         text = printf_output(printf_arguments(args))
     elif name == "pwd" and not args:
         text = "."
+    elif name == "git" and args in (["rev-parse", "--show-toplevel"], ["root"]):
+        text = "."  # the repository's top: the working directory, as far as the line shows
     elif (
         name in ("dirname", "realpath", "readlink")
         and len(operands := [a for a in args if not a.startswith("-")]) == 1

@@ -20,6 +20,7 @@ __all__ = [
     "FETCHERS",
     "HTTP_CLIENTS",
     "NSENTER_VALUES",
+    "PACKAGE_PROGRAMS",
     "POWERSHELLS",
     "STDIN",
     "cloned_into",
@@ -253,6 +254,8 @@ def _ran_by_tool(name: str, args: Sequence[str]) -> tuple[str, ...] | None:
     or the target's program; ``cmake -E rm`` is ``rm``), or None."""
     if name == "cmake" and tuple(args[:1]) == ("-E",) and args[1:2] and args[1] in _CMAKE_REMOVES:
         return ("rm", *args[2:])
+    if name in _PACKAGE_RUNNERS:
+        return _package_run(name, list(args))
     runner = _TOOL_RUNNERS.get(name)
     if runner is None or not args or args[0] not in runner[0]:
         return None
@@ -278,6 +281,37 @@ def _ran_by_tool(name: str, args: Sequence[str]) -> tuple[str, ...] | None:
 
 
 _CMAKE_REMOVES = frozenset({"rm", "remove", "remove_directory"})
+# Package runners: `npx rimraf …`, `pnpm --filter web exec cdk destroy`, `yarn dlx …`.
+_PACKAGE_RUNNERS = frozenset({"npx", "pnpx", "bunx", "pnpm", "yarn"})
+_PACKAGE_VERBS = frozenset({"exec", "dlx", "x"})
+_PACKAGE_VALUES = frozenset(
+    {"-p", "--package", "--filter", "-F", "-C", "--dir", "--cwd", "--workspace", "-w"}
+)
+# Packages named apart from their program (`npx cdktf-cli destroy` runs `cdktf`).
+PACKAGE_PROGRAMS = {"cdktf-cli": "cdktf", "aws-cdk": "cdk"}
+
+
+def _package_run(name: str, args: list[str]) -> tuple[str, ...] | None:
+    """The program a package runner runs, named as its package's (``npx -y rimraf@5 x`` runs
+    ``rimraf x``, ``pnpm --filter @acme/infra exec cdk destroy`` runs ``cdk destroy``)."""
+    at = 0
+    while at < len(args) and args[at].startswith("-"):
+        at += 2 if args[at] in _PACKAGE_VALUES else 1
+    if name in ("pnpm", "yarn"):  # its own verbs run scripts or install: only exec and dlx
+        if at >= len(args) or args[at] not in _PACKAGE_VERBS:
+            return None
+        at += 1
+        while at < len(args) and args[at].startswith("-"):
+            at += 2 if args[at] in _PACKAGE_VALUES else 1
+    if at >= len(args):
+        return None
+    package = args[at]
+    if package[:1] == "@" and "/" in package:  # @scope/name@1.2: the name
+        package = package.partition("/")[2]
+    package = package.partition("@")[0]
+    return (PACKAGE_PROGRAMS.get(package, package), *args[at + 1 :])
+
+
 # Tools that run the command after their verb in a project's or an environment's setting,
 # and the options of theirs that take a value.
 _TOOL_RUNNERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
