@@ -40,10 +40,14 @@ class Act:
     path: Path | None
 
 
+# cd, and PowerShell's own: Set-Location (sl, chdir), Push-Location.
+_CHANGES_DIRECTORY = frozenset({"cd", "pushd", "set-location", "sl", "chdir", "push-location"})
+
+
 def working_directory(command: Command, cwd: str | None) -> str | None:
     """The working directory after ``command`` (``cd``, ``pushd``), starting from ``cwd``."""
     words, _ = unwrap(command.words)
-    if not words or basename(words[0]) not in ("cd", "pushd"):
+    if not words or basename(words[0]).lower() not in _CHANGES_DIRECTORY:
         return cwd
     targets = operands(words[1:])
     if not targets:
@@ -81,6 +85,8 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     name, args = basename(words[0]), words[1:]
     targets: list[str] = []
     verb = "deletes"
+    if name in ("sdelete", "sdelete64") and any(a.lower() == "-s" for a in args):
+        name, args = "rm", ["-rf", *(a for a in args if not a.startswith("-"))]  # recursive
     if name in ("rimraf", "del-cli"):  # npx rimraf X: rm -rf X
         name, args = "rm", ["-rf", *(a for a in args if a != "--glob")]
     if name in ("rm", "srm"):
@@ -302,6 +308,9 @@ _FILTERS = 8  # how far back a pipe is followed: a pipe of 10,000 cats must not 
 _PASSES = frozenset({"sed", "sort", "tr", "awk", "cat", "uniq", "xargs", "tee", "perl"})
 
 
+_CMD_DIR_SWITCH = re.compile(r"/[A-Za-z][-:\w]{0,4}")
+
+
 def listed(feeders: Sequence[Command]) -> list[str]:
     """The paths a pipe (into ``xargs``, a ``while read`` loop, ``Remove-Item``) carries:
     ``echo``/``printf`` operands, the entries of the folders ``ls`` or ``Get-ChildItem``
@@ -313,6 +322,12 @@ def listed(feeders: Sequence[Command]) -> list[str]:
         name, args = basename(words[0]), words[1:]
         if name in ("echo", "printf"):
             return operands(args)
+        if name.lower() == "dir" and any(_CMD_DIR_SWITCH.fullmatch(a) for a in args):
+            # cmd's dir: its switches are no paths; `dir /s NAME` searches for NAME
+            switches = [a.lower() for a in args if _CMD_DIR_SWITCH.fullmatch(a)]
+            args = [a for a in args if not _CMD_DIR_SWITCH.fullmatch(a)]
+            if "/s" in switches and args:
+                return []
         if name.lower() in _WINDOWS_LISTERS:
             if any(a.lower() in _WINDOWS_NARROWS for a in args):
                 return []

@@ -34,7 +34,7 @@ from sluice.policies._exfil import (
     uploads_credential,
 )
 from sluice.policies._forks import floods, forks_forever, forks_itself
-from sluice.policies._functions import without_uncalled
+from sluice.policies._functions import called, without_uncalled
 from sluice.policies._infra import (
     INFRA_RULES,
     Seen,
@@ -230,6 +230,16 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
             break
         rules.line(line, cwd, 0)
     return rules.found
+
+
+def _script_arguments(words: Sequence[str]) -> tuple[str, list[str], str] | None:
+    """A shell's ``-c`` script given arguments (``bash -c 'rm -rf "$1"' _ ~``): the script,
+    its ``$1``…, and its ``$0``; None when it is given none or names none of them."""
+    script = shell_script(words)
+    if script is None or "$" not in script:
+        return None
+    after = list(words[words.index(script) + 1 :])
+    return (script, after[1:], after[0]) if after else None
 
 
 def _assignments(words: Sequence[str]) -> list[str]:
@@ -627,6 +637,8 @@ class _Rules:
             self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
             if name in ("source", "."):  # its functions and aliases: the line's from here on
                 state.sourced(state.written[script])
+        if name in SHELLS and (script_given := _script_arguments(words)) is not None:
+            self.line(called(*script_given), cwd, depth + 1)  # sh -c 'rm -rf "$0"/*' "$HOME"
         if command.words[:1] == ("eval",) and any(" " in w for w in command.words[1:]):
             self.line(" ".join(command.words[1:]), cwd, depth + 1)  # eval $(printf 'rm …')
         if name == "apply_patch":  # Codex runs its patches through the shell too

@@ -459,6 +459,8 @@ def _copies_of_secrets(words: Sequence[str]) -> list[str]:
         source = cmdlet_argument(args, ("-path", "-literalpath"), 0)
         archive = cmdlet_argument(args, ("-destinationpath",), 1)
         return [archive] if archive and is_credential(source.rstrip("/")) else []
+    if name == "certutil" and "-encode" in args and len(found) >= 2:  # certutil -encode F out
+        return found[1:2] if is_credential(found[0]) else []
     if name == "bw" and found[:1] == ["export"]:  # the whole vault, in plain text
         return [b for a, b in with_next(args) if a in ("--output", "-o")]
     if name in ("gpg", "openssl", "age", "base64", "gzip", "xz") and any(map(is_credential, found)):
@@ -537,6 +539,14 @@ def _sent_by(
             if is_credential(path):
                 return path
         return stdin or _secret_body(args) or _written_secret(args)
+    if name == "bitsadmin" and "/upload" in (a.lower() for a in args):  # /upload URL FILE
+        return next((a for a in reversed(args) if is_credential(a)), None)
+    if "-" in name and (options := _CMDLET_UPLOADS.get(name.lower())):
+        # Write-S3Object -File F, Send-MailMessage -Attachments F: PowerShell's uploads
+        named = [b for a, b in with_next(args) if a.lower() in options]
+        return next((f for f in named if is_credential(f)), None)
+    if name.lower() in _LOCAL_COPIES and (shared := _copied_to_share(args, is_credential)):
+        return shared
     if name in ("gh", "glab") and (sent := _hosted_secret(name, args, stdin, is_credential)):
         return sent
     if name == "find":
@@ -587,6 +597,8 @@ def _sent_by(
                 return None  # a download: aws s3 cp s3://b/dev.env .env
             found = found[verb + 1 : -1]
         return next((f for f in found if is_credential(f)), None)
+    if name == "openssl" and "s_client" not in args:  # openssl x509, enc: local, no network
+        return None
     return stdin if name in _RAW else None
 
 
@@ -667,6 +679,29 @@ _PUBLISHERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 _EXECS = frozenset({"kubectl", "oc", "docker", "podman", "nerdctl", "docker-compose"})
 
 
+# PowerShell's cmdlets that send the files their options name (in lower case).
+_CMDLET_UPLOADS = {
+    "write-s3object": ("-file",),
+    "write-gcsobject": ("-file",),
+    "set-azstorageblobcontent": ("-file",),
+    "set-azstoragefilecontent": ("-source",),
+    "send-mailmessage": ("-attachments",),
+}
+# Copies that send what they copy when the destination is another host's share (a UNC
+# path, made `//host/share` by then): `Copy-Item F \\host\drop\`, `copy`, `robocopy`.
+_LOCAL_COPIES = frozenset({"copy-item", "copy", "cp", "xcopy", "robocopy", "move-item", "move"})
+
+
+def _copied_to_share(args: Sequence[str], is_credential: Callable[[str], bool]) -> str | None:
+    found = [a for a in args if not a.startswith(("-", "/")) or a.startswith("//")]
+    if len(found) < 2 or not _SHARE.match(found[-1]):
+        return None
+    return next((f for f in found[:-1] if is_credential(f.rstrip("/"))), None)
+
+
+_SHARE = re.compile(r"//(?!\./|wsl|localhost/|127\.)[\w.-]+/")
+
+
 def _secret_body(args: Sequence[str]) -> str | None:
     """The secret variable curl sends as a whole body (``-d "$DATABASE_URL"``); one field of
     a form (``-d client_secret=$CLIENT_SECRET``) is a token request, not this."""
@@ -690,6 +725,8 @@ def _hosted_secret(
     'files[k][content]=@~/.kube/config'``), or what flows in as a secret's or variable's
     value (``gh secret set K < ~/.ssh/id_ed25519``, ``… | glab variable set K``)."""
     verbs = operands(args, _HOSTED_VALUES)
+    if verbs[:3] == ["repo", "deploy-key", "add"]:  # the private half given as a deploy key
+        return next((f for f in verbs[3:] if is_credential(f)), None)
     if verbs[:1] == ["api"]:
         fields = [b for a, b in with_next(args) if a in ("-F", "--field", "--input")]
         files = [f.partition("=@")[2] or f for f in fields if "=@" in f or f[:1] != "-"]
@@ -811,12 +848,14 @@ _CONTENT_OPTIONS = (
     r"(?:\s+-(?:Raw|AsByteStream|Path|LiteralPath|(?:Encoding|ReadCount|TotalCount)\s+[\w-]+))*"
 )
 _POWERSHELL_SENDER = re.compile(
-    r"(?i)\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b([^;|\n]*)"
+    r"(?i)(?:\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b|(?=\.UploadFile\())([^;|\n]*)"
 )
 # What they send: a file (`-InFile F`), or a body read from one (`-Body (Get-Content F)`,
 # `-Body ([IO.File]::ReadAllText("F"))`).
 _POWERSHELL_SENT = re.compile(
     r"(?i)-InFile[:\s]\s*['\"]?([^\s'\")]+)"
+    # .NET's WebClient: (New-Object Net.WebClient).UploadFile(URL, F)
+    r"|\.UploadFile\(\s*['\"][^'\"]*['\"]\s*,\s*['\"]?([^\s'\")]+)"
     r"|-Body[:\s]\s*\$?\(\s*(?:Get-Content|gc|cat|type)" + _CONTENT_OPTIONS + r"\s+"
     r"['\"]?([^\s'\")]+)"
     r"|-Body[:\s]\s*\$?\(\s*\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+)"

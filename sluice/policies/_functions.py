@@ -35,7 +35,7 @@ _BRACKETS = re.compile(r"[{}()]")
 _PAIRS = {"}": "{", ")": "("}
 _DEFINITIONS = 32  # the functions of a line read, at most
 # A positional parameter, quoted or not: "$1", ${2}, $@, "$*".
-_POSITIONAL = re.compile(r'"\$(?:\{([1-9@*])\}|([1-9@*]))"|\$(?:\{([1-9@*])\}|([1-9@*]))')
+_POSITIONAL = re.compile(r'"\$(?:\{([0-9@*])\}|([0-9@*]))"|\$(?:\{([0-9@*])\}|([0-9@*]))')
 # What a command of its own follows: an operator, a line's end, a brace, a keyword.
 _COMMAND_STARTS = (";", "&", "|", "\n", "{", "then", "do", "else")
 # A name standing as a word of its own (not part of a longer name or a path).
@@ -112,12 +112,15 @@ def _closing(line: str, start: int) -> dict[int, int]:
     return pairs
 
 
-def called(body: str, args: Sequence[str]) -> str:
+def called(body: str, args: Sequence[str], zero: str | None = None) -> str:
     """What a call with ``args`` runs: ``body`` with each positional parameter replaced by
-    its argument (``$@`` and ``$*`` by all of them, ``"$*"`` by all of them as one word)."""
+    its argument (``$@`` and ``$*`` by all of them, ``"$*"`` by all of them as one word);
+    ``zero``: ``$0``'s, for a script ``sh -c SCRIPT NAME ARGS…`` runs."""
 
     def value(found: re.Match[str]) -> str:
         key = next(group for group in found.groups() if group)
+        if key == "0":
+            return found.group() if zero is None else _spelt(zero)
         if key == "*" and found.group().startswith('"'):  # "$*": the arguments as one word
             return _spelt(" ".join(args))
         given = args if key == "@" or key == "*" else args[int(key) - 1 : int(key)]

@@ -258,6 +258,8 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         return "supabase db reset of the linked project drops its database"
     if name == "gcloud" and [v for v in verbs if v not in _GCLOUD_TRACKS][:3] == _SQL_DELETE:
         return "gcloud sql databases delete deletes a database"
+    if name == "firebase" and _firebase_wipes(verbs, args):
+        return f"firebase {verbs[0]} deletes the project's database"
     if name == "bq" and verbs[:1] == ["rm"]:
         return "bq rm deletes a dataset or table"
     if name == "aws" and verbs[:2] in _AWS_DROPS:
@@ -301,6 +303,15 @@ def _socket_host(name: str, args: Sequence[str]) -> str | None:
         return next((parts[1] for parts in found if len(parts) > 2), None)
     given = operands(args, _SOCKET_VALUES)
     return given[0] if given else None
+
+
+def _firebase_wipes(verbs: Sequence[str], args: Sequence[str]) -> bool:
+    """Whether a firebase command empties a whole database: Firestore's every collection
+    (``firestore:delete --all-collections``), or the Realtime Database's root
+    (``database:remove /``)."""
+    if verbs[:1] == ["firestore:delete"]:
+        return "--all-collections" in args or ("-r" in args and verbs[1:2] in ([], ["/"]))
+    return verbs[:1] == ["database:remove"] and verbs[1:2] == ["/"]
 
 
 # Cloud CLIs' commands that run the SQL they are given (`--sql`, `--command`) on a database.
@@ -802,6 +813,9 @@ _BUCKET_CMDLETS = {"remove-s3bucket": "-deletebucketcontent", "remove-gcsbucket"
 # Other clouds' CLIs, each with its groups that act on this machine (sign-in, settings).
 _CLOUD_CLIS = {
     "doctl": frozenset({"auth", "version", "completion"}),
+    # Firebase's `functions:delete`, `apps:delete`; its data is the database rule's.
+    "firebase": frozenset({"login", "logout", "use", "init", "target:apply", "firestore:delete"})
+    | {"database:remove"},
     "hcloud": frozenset({"context", "completion", "version"}),
     "linode-cli": frozenset({"configure", "completion"}),
     "vultr-cli": frozenset({"completion", "version"}),
@@ -1015,7 +1029,7 @@ _PROGRAMS = (
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
     | {"s5cmd", "b2", "eksctl", "wrangler", "turso", "gh", "glab", "pscale", "neonctl"}
-    | {"dbconsole", "artisan", "typeorm", "sequelize", "rails", "mix"}  # (_SQL_COMMANDS)
+    | {"dbconsole", "artisan", "typeorm", "sequelize", "rails", "mix", "firebase"}
     | set(_SCHEMA_DROPS)
     | _SOCKET_CLIENTS
     | set(_CLOUD_CLIS)

@@ -409,7 +409,7 @@ def code_of(words: Sequence[str]) -> str | None:
         return _special_code(name, words)
     family = _VERSIONED.fullmatch(name)
     key = ("node" if name == "nodejs" else family.group(1)) if family else name
-    key = {"pypy": "python", "luajit": "lua"}.get(key, key)
+    key = {"pypy": "python", "luajit": "lua", "py": "python"}.get(key, key)  # (Windows' py)
     flags = _CODE_FLAGS.get(key)
     if flags is None:
         return None

@@ -80,7 +80,7 @@ SCRIPT_READERS = SHELLS | _SCHEDULERS
 """Programs that run the script piped into them, unless given one (:func:`has_script`)."""
 RUNS_STDIN = SCRIPT_READERS | {"ssh", "su", "sudo"}
 INTERPRETER = re.compile(
-    r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun|lua|luajit)[0-9.]*|Rscript"
+    r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun|lua|luajit)[0-9.]*|Rscript|py"
 )
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
@@ -476,6 +476,8 @@ class LineState:
             self.scripts[found[0]] = found[1]
         if name == "git" and (switched := _switched_branch(args)):
             self.branch = switched
+        if name == "unset" and len(self.loops) < _VARIABLES:  # unset D; rm -rf "$D"/*: empty
+            self.loops.update((a, [""]) for a in args[:_LOOP_VALUES] if _NAME.fullmatch(a))
         if (
             name in ("source", ".")
             and args
@@ -605,7 +607,8 @@ class LineState:
             s.rpartition("/")[2] == name for s in self.downloaded
         ):
             return True
-        saved = (s for s in self.downloaded if _ON_PATH.search(s) and s.rpartition("/")[2] == name)
+        on_path = (s.rpartition("/")[2] for s in self.downloaded if _ON_PATH.search(s))
+        saved = (s for s in on_path if s == name or s.lower() == f"{name.lower()}.exe")
         # Or unpacked there from an archive named for it: terraform_1.8.5_linux_amd64.zip.
         unpacked = (
             a
@@ -657,6 +660,7 @@ _LOOP_VALUES = 16
 _SETS_CONTENT = frozenset({"set-content", "add-content", "sc", "ac"})
 
 
+_NAME = re.compile(r"[A-Za-z_]\w*")
 _ENV_FILE_NAME = re.compile(r"\.env\.(\w+)")
 _PUSH_KEY = re.compile(r"remote\.[^.\s]+\.push")
 _GH_VALUES = frozenset({"-R", "--repo", "-p", "--pattern", "-D", "--dir", "-O", "--output"})
@@ -831,6 +835,8 @@ def script_run(words: Sequence[str]) -> str | None:
         return found[0] if found else None
     if "/" in words[0]:
         return words[0]
+    if name == "java" and "-jar" in words[:-1]:  # java -jar /tmp/tool.jar: the jar's code runs
+        return words[words.index("-jar") + 1]
     return _package_installed(name, words[1:]) if name.lower() in _PACKAGE_TOOLS else None
 
 

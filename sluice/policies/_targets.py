@@ -52,9 +52,15 @@ _WINDOWS_PATH = re.compile(
     r"|(?:\$\{?HOME\}?|~)\\(?!\"|[ntr](?:[\s\"';|&\\]|$)))[^\s\"';|&<>()]*"
     r"|(?<![^\s\"'=(@])[A-Za-z]:\\(?=\")"  # a drive's root before a quote: cmd /c "rd /s /q C:\"
     r"|\$env:\w+\\(?=\")"  # PowerShell's, before a quote: "$env:USERPROFILE\" (no bash escape)
+    # A UNC path: a share (\\host\drop), a device (\\.\PhysicalDrive1), WSL's (\\wsl$\Ubuntu)
+    r"|(?<![^\s\"'=(@])\\\\[\w.$-]+\\[^\s\"';|&<>()]*"
 )
+# WSL's files as Windows reaches them: \\wsl$\Ubuntu\home\dev is /home/dev.
+_WSL_SHARE = re.compile(r"//wsl(?:\$|\.localhost)/[^/\s\"']+(?=/)", re.IGNORECASE)
 _DRIVE_LETTER = re.compile(r"[A-Za-z]")  # a Windows drive, as WSL and Git Bash mount it
-DISK_DEVICE = re.compile(r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)")
+DISK_DEVICE = re.compile(
+    r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)|(?i://\./PhysicalDrive\d)"
+)
 """A disk's device, or a partition's: what is written there overwrites the disk."""
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
@@ -127,7 +133,8 @@ def windows_paths(line: str) -> str:
     reading keeps them whole (``rd /s /q C:\\`` removes ``C:/``)."""
     if "\\" not in line:
         return line
-    return _WINDOWS_PATH.sub(lambda m: m.group().replace("\\", "/"), line)
+    line = _WINDOWS_PATH.sub(lambda m: m.group().replace("\\", "/"), line)
+    return _WSL_SHARE.sub("", line) if "//wsl" in line.lower() else line
 
 
 def vital(path: Path | None) -> str | None:
@@ -157,6 +164,7 @@ _MAYBE_CREDENTIAL = re.compile(
     r"|\.npmrc|\.pypirc|shadow|sudoers|gcloud|\.azure|\.gnupg|\.password|vault|hosts\.yml"
     r"|\.git-cred|\.pgpass|\.config[/\\]gh\b|kaggle|huggingface|\.databrickscfg"
     r"|rsa|dsa|ed25519|keys\.txt|[*?\[]"
+    r"|\.p8|\.jks|keystore|appstoreconnect|(?i:service.?account)|sa[-_.]|[-_]sa\b"
 )
 
 
@@ -242,11 +250,19 @@ def is_credential(path: str) -> bool:
         or (name in ("token", "stored_tokens") and "huggingface" in parts)
         or name == ".databrickscfg"
         or bool(_NAMED_KEY.fullmatch(name))  # a private key named for its use: deploy_ed25519
+        # Mobile signing: App Store Connect's .p8 keys, Java keystores (not Android's debug
+        # one) and their passwords; a cloud service account's key (play-publisher-sa.json).
+        or name.endswith((".p8", ".jks"))
+        or "appstoreconnect" in path
+        or (name.endswith(".keystore") and name != "debug.keystore")
+        or name == "keystore.properties"
+        or (name.endswith(".json") and bool(_SERVICE_ACCOUNT.search(name)))
         or parts[-2:] == ["age", "keys.txt"]  # age's identities (sops's: ~/.config/sops/age)
         or _globbed_credential(path)
     )
 
 
+_SERVICE_ACCOUNT = re.compile(r"(?i)service[-_]?account|(?:^|[-_.])sa(?:[-_.\d]|$)")
 # A private SSH key named as ssh-keygen names them, after what it is for.
 _NAMED_KEY = re.compile(r"[\w.-]*\w[_-](?:rsa|dsa|ecdsa|ed25519)(?:_sk)?")
 # The credential files a pattern in the home folder may name (`~/.s?h/id_r?a`).

@@ -29,7 +29,7 @@ __all__ = ["cmd_unescaped", "posix_spelling"]
 
 # What a Windows construct needs: one search rules most lines out at once.
 _MAYBE = re.compile(
-    r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+/[fl]\b|Directory\]::Delete|\bicacls\b|&\s*\(\s*['\"]"
+    r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+(?:/[fldr]\b|%)|Directory\]::Delete|\bicacls\b|&\s*\(\s*['\"]"
     r"|\s-e(?:c|nc\w*|ncodedcommand)?\s"
 )
 _ENV_SET = re.compile(r"(?i)(^|[;\n{&|]\s*)\$env:(\w+)\s*=\s*")
@@ -40,6 +40,12 @@ _VARIABLE_SET = re.compile(r"(^|[;\n{]\s*)\$(\w+)\s*=\s*([A-Za-z][\w.-]*(?:[ \t]
 _VALUE_SET = re.compile(r"(^|[;\n{]\s*)\$(\w+)\s*=\s*(?=[\"'$])")
 _FOR_OUTPUT = re.compile(
     r"(?i)\bfor\s+/f\s+(?:\"[^\"\n]*\"\s+)?%%?(\w)\s+in\s+\(\s*'([^'\n]*)'\s*\)\s+do\s+([^\n]+)"
+)
+# cmd's loop over a set of paths or globs: `for /d %d in (C:\Users\sam\*) do rd /s /q "%d"`
+# (`/d`: folders; `/r DIR`: every folder under DIR; no `/f`, whose set is a command's output).
+_FOR_ITEMS = re.compile(
+    r"(?i)\bfor\s+(?:/d\s+|/r\s+(?:([^\s%]+)\s+)?)?%%?(\w)\s+in\s+\(\s*([^'\s)][^)\n]*)\)"
+    r"\s+do\s+([^\n]+)"
 )
 _FOR_ENDLESS = re.compile(
     r"(?i)\bfor\s+/l\s+%%?(\w)\s+in\s+\(\s*-?\d+\s*,\s*0\s*,\s*-?\d+\s*\)\s+do\s+(start\b[^\n]*)"
@@ -66,6 +72,7 @@ def posix_spelling(line: str) -> str:
     line = _VARIABLE_SET.sub(lambda m: f"{m[1]}{m[2]}=$({m[3].rstrip()})", line)
     line = _VALUE_SET.sub(lambda m: f"{m[1]}{m[2]}=", line)
     line = _FOR_OUTPUT.sub(_over_output, line)
+    line = _FOR_ITEMS.sub(_over_items, line)
     line = _FOR_ENDLESS.sub(lambda m: f"while true; do {m[2]} & done", line)
     if _CALL_OPERATOR.search(line):  # & ("Remove"+"-Item") …: Remove-Item …
         line = folded(line)
@@ -90,6 +97,16 @@ def _over_output(found: re.Match[str]) -> str:
     name, command, body = found[1], found[2], found[3]
     body = re.sub(rf"%%?{re.escape(name)}\b", f"${name}", body)
     return f"for {name} in $({command}); do {body}; done"
+
+
+def _over_items(found: re.Match[str]) -> str:
+    """``for /d %d in (SET) do body %d`` as ``for d in SET; do body $d; done`` (``/r DIR``:
+    each item under DIR, at any depth)."""
+    under, name, items, body = found[1], found[2], found[3].split(), found[4]
+    if under is not None:
+        items = [f"{under.rstrip('/')}/**/{item}" for item in items]
+    body = re.sub(rf"%%?{re.escape(name)}\b", f"${name}", body)
+    return f"for {name} in {' '.join(items)}; do {body}; done"
 
 
 _CARET = re.compile(r"\^(?=.)")

@@ -97,6 +97,8 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "chroot": (frozenset(), 1),
     "unbuffer": (frozenset(), 0),
     "caffeinate": (frozenset({"-t", "-w"}), 0),
+    # WSL runs a Linux command from Windows: `curl.exe … | wsl sudo sh`.
+    "wsl": (frozenset({"-d", "--distribution", "-u", "--user", "--cd"}), 0),
     "busybox": (frozenset(), 0),
     # Windows: `cmd /c rd /s /q C:\`, `powershell -NoProfile -Command Remove-Item …`.
     **{
@@ -374,7 +376,7 @@ HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh"})
 """Command-line HTTP clients: they call an API as well as download."""
 # Programs that download what a URL names, to their output or to a file (`saved_by`).
 FETCHERS = HTTP_CLIENTS | {"iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod", "aria2c"}
-FETCHERS |= {"certutil", "certutil.exe", "Start-BitsTransfer"}  # Windows' own downloaders
+FETCHERS |= {"certutil", "certutil.exe", "Start-BitsTransfer", "bitsadmin"}  # Windows' own
 
 
 # The option that names the file wget and aria2c save to; without it, the URL's name.
@@ -422,6 +424,8 @@ def saved_by(name: str, args: Sequence[str]) -> list[str]:
     ]
     saved += [b for a, b in pairwise(args) if name == "aria2c" and a == "--out"]
     saved += [b for a, b in pairwise(args) if a.lower() in ("-outfile", "-outf", "-destination")]
+    if name == "bitsadmin" and "/upload" not in (a.lower() for a in args):
+        saved += [a for a in args if not a.startswith("/") and "://" not in a][-1:]  # its FILE
     if name.lower().startswith("certutil") and "-urlcache" in (a.lower() for a in args):
         saved += [a for a in args if not a.startswith("-") and "://" not in a][-1:]
     remote_name = any(a[:1] == "-" and a[1:2] != "-" and "O" in a for a in args)

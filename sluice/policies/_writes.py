@@ -97,6 +97,9 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return False
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
+    if name in ("truncate", "shred"):  # truncate -s 0 ~/.netrc: its content replaced
+        takes = frozenset({"-s", "--size", "-r", "--reference", "-n", "--iterations"})
+        return any(map(is_secret, operands(args, takes)))
     # Expand-Archive k.zip -DestinationPath $HOME/.ssh: unpacked into a credential folder.
     if "-" in name and name.lower() == "expand-archive":
         folder = cmdlet_argument(args, ("-destinationpath",), 1)

