@@ -114,6 +114,12 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         targets += [b for a, b in pairwise(args) if a in ("-Path", "-LiteralPath")]
         if not targets and feeders:  # gci ~ -Recurse | Remove-Item -Recurse
             targets = listed(feeders)
+    elif name.lower() in ("clear-content", "clc") and feeders:  # gci ~ -Recurse | Clear-Content
+        targets, verb = listed(feeders), "truncates every file in"
+    elif name.lower() == "forfiles" and _DELETES_EACH.search(" ".join(args)):
+        # forfiles /p C:\Users\sam /s /c "cmd /c del /q @path": each file under /p
+        folder = next((b for a, b in pairwise(args) if a.lower() == "/p"), ".")
+        targets = [folder.rstrip("/") + "/*"]
     elif name == "rsync" and any(a.startswith(("--del", "--remove-source")) for a in args):
         files = operands(args, frozenset({"-e", "--rsh", "--exclude", "--include", "-f"}))
         if any(a.startswith("--del") for a in args):
@@ -308,6 +314,8 @@ _FILTERS = 8  # how far back a pipe is followed: a pipe of 10,000 cats must not 
 _PASSES = frozenset({"sed", "sort", "tr", "awk", "cat", "uniq", "xargs", "tee", "perl"})
 
 
+# The command forfiles runs on each file, when it deletes it: `/c "cmd /c del @path"`.
+_DELETES_EACH = re.compile(r"(?i)/c\s+(?:cmd\s+/c\s+)?(?:del|erase|rd|rmdir)\b[^@]*@(?:path|file)")
 _CMD_DIR_SWITCH = re.compile(r"/[A-Za-z][-:\w]{0,4}")
 
 
