@@ -24,6 +24,9 @@ _ENDLESS = re.compile(
     r"(?:\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)|\bfor\s*\(\(\s*;\s*;\s*\)\))\s*;\s*do\s+"
     r"[^;&\n]{1,200}&\s*\)?\s*(?:;\s*)?done"
     r"|%0\s*\^?\|\s*%0"  # a batch file piping itself into itself: %0|%0
+    # macOS's `open -n`, which starts a new instance and returns at once, in an endless loop.
+    r"|\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)\s*;\s*do\s+(?:[^;&\n]*;\s*)*?"
+    r"open\s+-[a-zA-Z]*n[a-zA-Z]*\b[^;&\n]{0,200};\s*done"
     # PowerShell's endless loop starting a process each turn, not waiting for it.
     r"|\b(?:while\s*\(\s*(?:\$true|1)\s*\)|for\s*\(\s*;\s*;\s*\))\s*\{[^}]{0,200}?"
     r"\bStart-(?:Process|Job)\b(?![^}]*-Wait)"

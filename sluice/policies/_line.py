@@ -661,6 +661,11 @@ _SETS_CONTENT = frozenset({"set-content", "add-content", "sc", "ac"})
 
 
 _NAME = re.compile(r"[A-Za-z_]\w*")
+# A one-liner that only prints a string: python's print('…'), node's console.log('…'),
+# ruby's puts '…', perl's print "…".
+_PRINTS = re.compile(
+    r"\s*(?:print|console\.log|puts|say)\s*\(?\s*(['\"])([^'\"\n]*)\1\s*\)?\s*;?\s*"
+)
 _ENV_FILE_NAME = re.compile(r"\.env\.(\w+)")
 _PUSH_KEY = re.compile(r"remote\.[^.\s]+\.push")
 _GH_VALUES = frozenset({"-R", "--repo", "-p", "--pattern", "-D", "--dir", "-O", "--output"})
@@ -930,6 +935,12 @@ def printed(producer: Command | None) -> list[str]:
         return [echo_output(words[1:])]  # all it prints: echo rm -rf ~ | sh
     if name == "Write-Output":
         return operands(words[1:])
+    if (
+        INTERPRETER.fullmatch(name)
+        and (code := code_of(words))
+        and (said := _PRINTS.fullmatch(code))
+    ):
+        return [said[2]]  # python3 -c "print('DROP TABLE t;')" | sqlite3 app.db
     if len(words) == 1 and any(c.isspace() for c in words[0]):
         return list(words)  # a string alone: PowerShell prints it ('DROP TABLE t;' | psql)
     if words and basename(words[0]) == "yes":  # its operands, or `y`, again and again

@@ -117,6 +117,15 @@ _WIN = "C:\\Users\\sam\\project"
         ),
         ("firebase firestore:delete users/abc -P acme-dev", None, PROJECT),
         ("firebase deploy --only hosting", None, PROJECT),
+        # SQL a one-liner prints into a client; an endless loop of new app instances.
+        (
+            "python3 -c \"print('DROP TABLE users;')\" | sqlite3 data/app.db",
+            "drop_database",
+            PROJECT,
+        ),
+        ("python3 -c \"print('SELECT 1;')\" | sqlite3 data/app.db", None, PROJECT),
+        ("while true; do open -n -a Simulator; done", "fork_bomb", PROJECT),
+        ("while true; do open -a Simulator; sleep 60; done", None, PROJECT),
     ],
 )
 def test_fifty_fifth_to_seventh_sets(command: str, rule: str | None, cwd: str) -> None:
