@@ -93,7 +93,7 @@ from sluice.policies._targets import (
 )
 from sluice.policies._tool_runs import aws_line, code_run, mcp_called, run_elsewhere, shell_escapes
 from sluice.policies._windows_shells import cmd_unescaped, posix_spelling
-from sluice.policies._wrappers import POWERSHELLS, here_string, referenced, unwrap
+from sluice.policies._wrappers import ASSIGNMENT, POWERSHELLS, here_string, referenced, unwrap
 from sluice.policies._writes import (
     diskpart_erases,
     powershell_writes,
@@ -244,10 +244,9 @@ def _script_arguments(words: Sequence[str]) -> tuple[str, list[str], str] | None
 
 def _assignments(words: Sequence[str]) -> list[str]:
     """The variables set before a command's program (``A=1 B=2 cmd``)."""
-    return list(itertools.takewhile(lambda word: _ASSIGNMENT.fullmatch(word) is not None, words))
+    return list(itertools.takewhile(lambda word: ASSIGNMENT.fullmatch(word) is not None, words))
 
 
-_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=.*", re.DOTALL)
 # Runtimes that run a script straight from a URL: `deno run -A https://…`, `jbang https://…`.
 _URL_RUNNERS = frozenset({"deno", "jbang"})
 

@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from sluice.policies._containers import container_exec
 from sluice.policies._leaks import leaked_secret, may_hold_secret
-from sluice.policies._runners import ssh_command
+from sluice.policies._runners import found_commands, ssh_command
 from sluice.policies._shell import Command, basename, parse, with_next
 from sluice.policies._targets import is_credential, on_remote, resolve
 from sluice.policies._wrappers import (
@@ -27,6 +27,7 @@ from sluice.policies._wrappers import (
     operands,
     read_variables,
     referenced,
+    replaced_item,
     unwrap,
 )
 
@@ -628,8 +629,7 @@ def _fed_by_xargs(given: Sequence[str], words: Sequence[str]) -> list[str] | Non
     ``given`` is no such xargs."""
     if not given or basename(given[0]) != "xargs" or not (line := here_string(given)):
         return None
-    marks = [b for a, b in with_next(given) if a == "-I"] + [a[2:] for a in given if a[:2] == "-I"]
-    mark = next((m for m in marks if m), None)
+    mark = replaced_item(given[1:])
     return [w.replace(mark, line) for w in words] if mark else None
 
 
@@ -637,7 +637,8 @@ def _found_and_sent(args: Sequence[str], is_credential: Callable[[str], bool]) -
     """The credential ``find ROOT … -exec SENDER … {} \\;`` sends, each file found in its
     turn: a credential folder searched (``find ~/.ssh -name 'id_*' -exec curl -F f=@{}``)
     for what is not a public key, or files named as credentials (``-name '*.pem'``)."""
-    if "-exec" not in args and "-execdir" not in args:
+    runs = [run for run in found_commands("find", args) if basename(run[0]) in _SENDERS]
+    if not runs:
         return None
     roots = list(itertools.takewhile(lambda a: a[:1] not in ("-", "(", "!"), args))
     # The names it looks for, without those it leaves out (`! -name '*.pub'`, `-not -name`).
@@ -647,14 +648,13 @@ def _found_and_sent(args: Sequence[str], is_credential: Callable[[str], bool]) -
         if option in ("-name", "-iname") and before not in ("!", "-not")
     ]
     kept = [n for n in names if not n.endswith(".pub")]
-    at = args.index("-exec") if "-exec" in args else args.index("-execdir")
-    run = list(itertools.takewhile(lambda a: a not in (";", "\\;", "+"), args[at + 1 :]))
-    if not run or basename(run[0]) not in _SENDERS or (names and not kept and len(names) == 1):
+    if names and not kept and len(names) == 1:  # only public keys
         return None
     for root in roots or ["."]:
         found = f"{root.rstrip('/')}/{kept[0]}" if len(kept) == 1 and len(names) == 1 else root
-        if sent := _sent_by([w.replace("{}", found) for w in run], None, is_credential):
-            return sent
+        for run in runs:
+            if sent := _sent_by([w.replace("{}", found) for w in run], None, is_credential):
+                return sent
     return None
 
 

@@ -234,7 +234,7 @@ _TF_ARGS = "TF_CLI_ARGS"
 
 
 def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
-    words = _package_command(words)  # npx supabase db reset --linked
+    words = _package_command(words)  # pnpm supabase db reset --linked
     name, args = basename(words[0]), list(words[1:])
     if _cmdlet_rule(name) == "drop_database":
         return f"{name} deletes a database"
@@ -408,8 +408,9 @@ _IAC = frozenset(
 
 
 # Programs that run a package's command: `npx cdktf destroy`, `pnpm dlx sst remove`.
-_RUNNERS = frozenset({"npx", "pnpm", "pnpx", "yarn", "bunx", "bun"})
-_PACKAGES = PACKAGE_PROGRAMS
+# Package managers that run a package's program by its name (`yarn cdk destroy`); npx,
+# pnpx, bunx and `pnpm exec`/`dlx` are read through before the checks (see `unwrap`).
+_RUNNERS = frozenset({"pnpm", "yarn", "bun"})
 # Subcommands that change nothing (`terraform plan -destroy` plans), and options whose value
 # may be the word `destroy`.
 _READS_ONLY = frozenset(
@@ -437,16 +438,16 @@ def destroy_plan(words: Sequence[str]) -> str | None:
 
 
 def _package_command(words: Sequence[str]) -> list[str]:
-    """The command a package runner runs, its program named as the package's (``npx
-    cdktf-cli@0.20 destroy`` runs ``cdktf destroy``, ``pnpm dlx supabase db reset`` runs
-    ``supabase db reset``); ``words`` as they are when no runner runs them."""
+    """The command a package manager runs by its program's name, named as the package's
+    (``yarn cdktf-cli destroy`` runs ``cdktf destroy``, ``pnpm supabase db reset`` runs
+    ``supabase db reset``); ``words`` as they are when no such manager runs them."""
     if basename(words[0]) not in _RUNNERS:
         return list(words)
     tools = [w for w in words[1:4] if not w.startswith("-") and w not in ("dlx", "exec")]
     if not tools:
         return list(words)
     package = basename(tools[0]).partition("@")[0] if tools[0][:1] != "@" else tools[0]
-    return [_PACKAGES.get(package, package), *words[words.index(tools[0]) + 1 :]]
+    return [PACKAGE_PROGRAMS.get(package, package), *words[words.index(tools[0]) + 1 :]]
 
 
 def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
@@ -458,7 +459,7 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
         "destroy",
     ]:  # a Databricks bundle's resources, which it deploys with Terraform
         return "databricks bundle destroy deletes the bundle's resources"
-    if name in _RUNNERS:  # npx cdktf destroy, pnpm dlx sst remove, bunx cdk destroy
+    if name in _RUNNERS:  # yarn cdktf destroy, pnpm sst remove
         words = _package_command(words)
         name = words[0]
     if name not in _IAC:
@@ -656,7 +657,7 @@ def _deletes_each(name: str, positional: Sequence[str], fed: bool) -> bool:
 
 
 def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
-    words = _package_command(words)  # npx wrangler delete, npx vercel rm
+    words = _package_command(words)  # yarn wrangler delete, pnpm vercel rm
     name = basename(words[0])
     if name in ("gh", "glab") and [w for w in words[1:] if not w.startswith("-")][:2] == [
         "repo",

@@ -401,7 +401,8 @@ class Reading:
 
 
 def code_of(words: Sequence[str]) -> str | None:
-    """The code of an interpreter's one-liner (``python3 -c CODE``), or None."""
+    """The code of an interpreter's one-liner (``python3 -c CODE``; ``words`` unwrapped, so
+    ``npx tsx -e CODE`` is ``tsx -e CODE``), or None."""
     if not words:
         return None
     name = basename(words[0])
@@ -422,9 +423,7 @@ def code_of(words: Sequence[str]) -> str | None:
 
 
 # Programs whose code is found otherwise than after one flag.
-_SPECIAL_CODE = frozenset(
-    {"mix", "iex", "dotnet", "crystal", "sbt", "npx", "bunx", "pnpx", "rails"}
-)
+_SPECIAL_CODE = frozenset({"mix", "iex", "dotnet", "crystal", "sbt", "rails"})
 
 
 def _special_code(name: str, words: Sequence[str]) -> str | None:
@@ -432,9 +431,6 @@ def _special_code(name: str, words: Sequence[str]) -> str | None:
     if (name == "mix" and words[1:2] == ["run"]) or name == "iex":
         # mix run -e CODE, iex -e CODE: Elixir's
         return next((b for a, b in with_next(words) if a in ("-e", "--eval")), None)
-    if name in ("npx", "bunx", "pnpx"):  # npx tsx -e CODE: the package's program runs it
-        at = next((i for i, word in enumerate(words[1:], 1) if word[:1] != "-"), len(words))
-        return code_of(words[at:])
     if (name, *words[1:2]) in (("dotnet", "script"), ("crystal", "eval")):
         # dotnet script eval 'CODE', crystal eval 'CODE': the words after `eval`
         rest = list(words[2:])

@@ -36,6 +36,7 @@ from sluice.policies._shell import (
 )
 from sluice.policies._targets import resolve
 from sluice.policies._wrappers import (
+    ASSIGNMENT,
     FEEDERS,
     FETCHERS,
     POWERSHELLS,
@@ -47,6 +48,7 @@ from sluice.policies._wrappers import (
     operands,
     read_variables,
     referenced,
+    replaced_item,
     saved_by,
     unwrap,
 )
@@ -111,7 +113,6 @@ _VOLUMES_NARROWED = re.compile(
 )
 _NAMESPACES = re.compile(r"\b(?:kubectl|oc|k)\b[^|;&]*?\sget\s+(?:ns|namespaces?|projects?)\b")
 _DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
 DOWNLOAD = "Runs a downloaded script unread; download it, read it, then run it"
 
 
@@ -448,7 +449,7 @@ class LineState:
         if given[:2] == ("set", "--"):  # set -- rm -rf "$HOME"; "$@"
             self.positional = list(given[2 : _LOOP_VALUES + 2])
         assignments = given[1:] if given[:1] and given[0] in _DECLARES else given
-        if assignments and all(_ASSIGNMENT.fullmatch(w) for w in assignments):
+        if assignments and all(ASSIGNMENT.fullmatch(w) for w in assignments):
             for assignment in assignments[:_VARIABLES]:
                 name, _, value = assignment.partition("=")
                 if not value and name in self.arrays:
@@ -975,17 +976,8 @@ def fed_script(words: Sequence[str]) -> FedScript | None:
     inner, _ = unwrap(words[at:])
     if (script := shell_script(inner)) is None:
         return None
-    item = "{}" if basename(words[at]) == "parallel" else ""
     options = words[at + 1 : len(words) - len(inner)]
-    for option, value in with_next(options):
-        if option == "-I":
-            item = value
-        elif option.startswith("-I"):
-            item = option[2:]
-        elif option.startswith("--replace="):
-            item = option.partition("=")[2]
-        elif option in ("-i", "--replace"):
-            item = "{}"
+    item = replaced_item(options, "{}" if basename(words[at]) == "parallel" else "")
     return FedScript(script, item)
 
 

@@ -151,7 +151,7 @@ def lines_run(words: Sequence[str]) -> list[str]:
     if name == "git":
         return list(_git_programs(args))
     if name in RUN_ENDS:
-        return _found_runs(name, args)
+        return [shlex.join(run) for run in found_commands(name, args)]
     if name == "expect":
         return _expect_lines("\n".join(b for a, b in with_next(args) if a == "-c"))
     if name in ("mvn", "mvnw") and "exec:exec" in args:  # -Dexec.executable=rm -Dexec.args=…
@@ -163,10 +163,10 @@ def lines_run(words: Sequence[str]) -> list[str]:
     return []
 
 
-def _found_runs(name: str, args: Sequence[str]) -> list[str]:
+def found_commands(name: str, args: Sequence[str]) -> list[list[str]]:
     """The commands ``find`` runs on what it finds (``-exec``, ``-execdir``, ``-ok``,
     ``-okdir``, each up to its ``;`` or ``+``) or ``fd`` (``-x``, ``-X``, ``--exec``,
-    ``--exec-batch``, up to a ``;`` or the end)."""
+    ``--exec-batch``, up to a ``;`` or the end), as words."""
     runs, at = [], 0
     starts, ends = FIND_RUNS if name == "find" else FD_RUNS, RUN_ENDS[name]
     while at < len(args):
@@ -177,7 +177,7 @@ def _found_runs(name: str, args: Sequence[str]) -> list[str]:
         while end < len(args) and args[end] not in ends:
             end += 1
         if command := args[at + 1 : end]:
-            runs.append(shlex.join(command))
+            runs.append(list(command))
         at = end + 1
     return runs
 

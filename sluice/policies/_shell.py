@@ -380,7 +380,7 @@ def _printed(words: Sequence[str], piped_from: Command | None = None) -> str:
 # printf, `eval echo` of a home spelling, pwd, dirname, realpath, a decoder's here-string.
 _PLAIN = (
     r"((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent|rev|base64|base32"
-    r"|git\s+rev-parse\s+--show-toplevel|git\s+root)"
+    r"|git\s+rev-parse\s+--show-toplevel)"
     r"\b[^()`]*)"
 )
 _KNOWN_SUBSTITUTION = re.compile(r"\$\(\s*" + _PLAIN + r"\)|`\s*" + _PLAIN + "`")
@@ -448,7 +448,7 @@ def _output(words: list[str]) -> str | None:
         text = printf_output(printf_arguments(args))
     elif name == "pwd" and not args:
         text = "."
-    elif name == "git" and args in (["rev-parse", "--show-toplevel"], ["root"]):
+    elif name == "git" and args == ["rev-parse", "--show-toplevel"]:
         text = "."  # the repository's top: the working directory, as far as the line shows
     elif (
         name in ("dirname", "realpath", "readlink")

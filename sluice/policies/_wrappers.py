@@ -12,9 +12,10 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 from itertools import pairwise
 
-from sluice.policies._shell import SHELL_VARIABLES, basename, short_option
+from sluice.policies._shell import SHELL_VARIABLES, basename, short_option, with_next
 
 __all__ = [
+    "ASSIGNMENT",
     "CMD_SWITCH",
     "FEEDERS",
     "FETCHERS",
@@ -30,6 +31,7 @@ __all__ = [
     "operands",
     "read_variables",
     "referenced",
+    "replaced_item",
     "saved_by",
     "short_option",
     "unwrap",
@@ -115,7 +117,8 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
 }
 STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 """The names a program given a file to read takes for its standard input."""
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
+ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
+"""A variable set before a command's program (``A=1 cmd``)."""
 _CMD = frozenset({"cmd", "cmd.exe"})
 CMD_SWITCH = re.compile(r"/[A-Za-z](?::\w+)?")
 """A switch of cmd and its commands: ``/c``, ``/Y``, ``/D:x``."""
@@ -219,7 +222,7 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
     via_xargs, i = False, 0
     while i < len(words):
         name = basename(words[i])
-        if _ASSIGNMENT.fullmatch(words[i]):
+        if ASSIGNMENT.fullmatch(words[i]):
             i += 1
             continue
         if name.startswith("microk8s."):  # snap's names: microk8s.kubectl is microk8s kubectl
@@ -243,7 +246,7 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
             i += 2 if words[i] in takes_value else 1
             if words[i - 1] == "--" or words[i - 2 : i - 1] == ("--",):
                 break
-        while i < len(words) and _ASSIGNMENT.fullmatch(words[i]):  # env A=1 rm
+        while i < len(words) and ASSIGNMENT.fullmatch(words[i]):  # env A=1 rm
             i += 1
         i += positional
     return [], via_xargs
@@ -344,6 +347,22 @@ _TOOL_RUNNERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "bazel": (frozenset({"run"}), frozenset()),
     "bazelisk": (frozenset({"run"}), frozenset()),
 }
+
+
+def replaced_item(options: Sequence[str], default: str = "") -> str:
+    """The string a feeder's ``options`` have it replace by each item in its command
+    (xargs' ``-I {}``, ``-I{}``, ``--replace=R``, ``-i``), or ``default``."""
+    item = default
+    for option, value in with_next(options):
+        if option == "-I":
+            item = value
+        elif option.startswith("-I"):
+            item = option[2:]
+        elif option.startswith("--replace="):
+            item = option.partition("=")[2]
+        elif option in ("-i", "--replace"):
+            item = "{}"
+    return item
 
 
 def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> list[str]:
