@@ -879,6 +879,13 @@ def compiled_source(words: Sequence[str]) -> str:
     if name == "dotnet" and words[1] == "run":
         project = next((b for a, b in with_next(words) if a in ("--project", "-p")), ".")
         return f"{project.rstrip('/')}/Program.cs".removeprefix("./")
+    runs = _RUN_WORDS.get(name)
+    if (
+        runs is not None
+        and runs.isdisjoint(words[1:3])
+        and not (name == "dart" and len(words) == 2)
+    ):
+        return ""  # go build x.go, kotlinc x.kt -d out, nim c x.nim: compiled, not run
     sources = [w for w in words[1:] if w.endswith(_SOURCE_FILES) and not w.startswith("-")]
     return sources[0].removeprefix("./") if sources else ""
 
@@ -895,6 +902,20 @@ _SOURCE_FILES = (
     *(".hs", ".rs", ".exs", ".ex", ".jl", ".groovy", ".scala", ".sc", ".cr", ".v", ".ml"),
     *(".rkt", ".scm", ".clj", ".erl", ".tcl", ".R", ".r", ".lua", ".raku", ".gleam"),
 )
+# Of those runners, the ones that only compile a file unless told to run it (the words that
+# tell them, among their first two): `go run`, `kotlinc -script`, `nim r`, `cargo -Zscript`.
+_RUN_WORDS: dict[str, frozenset[str]] = {
+    "go": frozenset({"run"}),
+    "zig": frozenset({"run"}),
+    "nim": frozenset({"r", "run", "-r", "--run"}),
+    "kotlinc": frozenset({"-script"}),
+    "cargo": frozenset({"-Zscript"}),
+    "stack": frozenset({"runghc", "runhaskell", "script"}),
+    "cabal": frozenset({"run"}),
+    "dart": frozenset({"run"}),
+    "crystal": frozenset({"run"}),
+    "v": frozenset({"run"}),
+}
 # Compilers of a source file into a program (`rustc x.rs -o x`, `go build -o x x.go`).
 _COMPILERS = frozenset(
     {"go", "rustc", "gcc", "cc", "clang", "g++", "clang++", "ghc", "swiftc", "nim", "zig"}

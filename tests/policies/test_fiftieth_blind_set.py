@@ -148,6 +148,22 @@ _HOME_JVM = 'System.getProperty("user.home")'
         ("deno run -A jsr:@std/http/file-server", None),
         ("rustc -O src/main.rs -o target/app && ./target/app --help", None),
         ("mix ecto.drop && mix ecto.create", None),
+        # A source file compiled or checked, not run.
+        (
+            f"echo 'java.io.File({_HOME_JVM}).deleteRecursively()' > /tmp/c.kt && "
+            "kotlinc /tmp/c.kt -d /tmp/out",
+            None,
+        ),
+        (
+            "cat > /tmp/x.go <<'EOF'\npackage main\nimport \"os\"\n"
+            "func main() { h, _ := os.UserHomeDir(); os.RemoveAll(h) }\nEOF\ngo vet /tmp/x.go",
+            None,
+        ),
+        (
+            "cat > /tmp/x.go <<'EOF'\npackage main\nimport \"os\"\n"
+            "func main() { h, _ := os.UserHomeDir(); os.RemoveAll(h) }\nEOF\ngo run /tmp/x.go",
+            "wipe_root_or_home",
+        ),
     ],
 )
 def test_fiftieth_set(command: str, rule: str | None) -> None:
