@@ -510,7 +510,7 @@ def _secret_read_by(command: Command) -> str | None:
     if printed := printed_credential(words):
         return printed
     name = basename(words[0]) if words else ""
-    if name in _EXECS and (inner := container_exec(words)):  # kubectl exec … -- printenv
+    if inner := container_exec(words):  # kubectl exec … -- printenv
         return _secret_read_by(replace(command, words=tuple(inner), inputs=()))
     if name == "ssh" and (remote := ssh_command(words[1:])):
         # ssh host 'cat ~/.aws/credentials' | …: the remote file comes out
@@ -675,8 +675,6 @@ def _written_secret(args: Sequence[str], wget: bool = False) -> str | None:
 
 # Package managers whose `publish` sends the working directory's package to a registry.
 _PUBLISHERS = frozenset({"npm", "pnpm", "yarn", "bun"})
-# Programs that run a command in a running container or pod (`kubectl exec … -- printenv`).
-_EXECS = frozenset({"kubectl", "oc", "docker", "podman", "nerdctl", "docker-compose"})
 
 
 # PowerShell's cmdlets that send the files their options name (in lower case).
