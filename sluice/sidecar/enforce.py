@@ -49,13 +49,28 @@ from sluice.sidecar.text_windows import TextWindows
 if TYPE_CHECKING:
     from sluice.sidecar.tracing import ExchangeTrace
 
-__all__ = ["BodyEnforcer", "StreamEnforcer"]
+__all__ = ["BodyEnforcer", "Judged", "StreamEnforcer"]
 
 KEEPALIVE = b": keepalive\n\n"
 _CHARS_PER_TOKEN = 4
 _ENDING = (PartKind.MESSAGE_DELTA, PartKind.MESSAGE_STOP)
 _BEGINS = (PartKind.BLOCK_START, PartKind.BLOCK)  # parts that begin a block
 _WHOLE = (PartKind.BLOCK_STOP, PartKind.BLOCK)  # parts that carry the whole block
+# A tool call's hook, judged as far as it goes at once: the coroutine left (None: it is
+# decided) and what that awaits.
+_Judging = tuple[ToolCallHook, Coroutine[Any, Any, None] | None, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A tool call judged before a :class:`StreamEnforcer` took its stream over (from a
+    :class:`~sluice.sidecar.call_reader.CallReader`): its hook, and while the hook still
+    waits, its coroutine and what that awaits."""
+
+    call: ToolCall
+    hook: ToolCallHook
+    work: Coroutine[Any, Any, None] | None = None
+    awaited: Any = None
 
 
 @dataclass
@@ -101,10 +116,12 @@ class StreamEnforcer:
         output_limit: int | None = None,
         max_event: int | None = None,
         trace: ExchangeTrace | None = None,
+        judged: Sequence[Judged] = (),
     ) -> None:
         """``max_event``: the largest SSE event read, in bytes (beyond, ``feed`` raises
         :class:`~sluice.sidecar.sse.EventTooLarge`); ``trace``: the exchange's, when it is
-        traced."""
+        traced; ``judged``: the stream's first tool calls, judged already (in order): they
+        are not judged again."""
         self._trace = trace
         self._chain = chain
         self._decoder = decoder
@@ -136,6 +153,7 @@ class StreamEnforcer:
         # When it skims, a tool call's events are read at once, if tool calls are held and
         # there is no output limit (with one, each delta is counted on its own).
         self._tool_runs = output_limit is None and chain.holds_tool_calls
+        self._judged = list(reversed(judged))  # the next one last
 
     async def feed(self, chunk: bytes) -> AsyncIterator[bytes]:
         """The bytes to send for the events ``chunk`` completes."""
@@ -370,13 +388,8 @@ class StreamEnforcer:
                 return None
             hook = None
             if self._chain.reads_tool_calls:
-                hook = ToolCallHook(self._context, block)
-                work = self._chain.run(hook, self._decisions, self._trace)
-                try:
-                    awaited = work.send(None)
-                except StopIteration:
-                    pass
-                else:
+                hook, work, awaited = self._judging(block)
+                if work is not None:
                     self._started = hook, work, awaited
                     return None
             held.append(part)
@@ -431,14 +444,14 @@ class StreamEnforcer:
         if isinstance(block, ToolCall) and not self._chain.reads_tool_calls:
             yield self._tool_decided(None, block, held)
         elif isinstance(block, ToolCall):
+            judging: _Judging
             if self._started is not None:  # feed_now began it, and it waits
-                hook, work, awaited = self._started
-                self._started = None
-                async for out in self._waited(resumed(work, awaited)):
-                    yield out
+                judging, self._started = self._started, None
             else:
-                hook = ToolCallHook(self._context, block)
-                async for out in self._decide(hook):
+                judging = self._judging(block)
+            hook, work, awaited = judging
+            if work is not None:
+                async for out in self._waited(resumed(work, awaited)):
                     yield out
             yield self._tool_decided(hook, block, held)
         elif isinstance(block, Text):
@@ -454,6 +467,22 @@ class StreamEnforcer:
         for part in backlog:
             async for out in self._part(part):
                 yield out
+
+    def _judging(self, call: ToolCall) -> _Judging:
+        """The hook of ``call``, judged as far as it goes without waiting: the coroutine
+        left and what it awaits when it waits, else ``None``. A call judged before this
+        enforcer took the stream over is not judged again."""
+        if self._judged:
+            judged = self._judged.pop()
+            if judged.call != call:  # (never: the same stream, read alike)
+                raise ValueError("a tool call judged before reads otherwise now")
+            return judged.hook, judged.work, judged.awaited
+        hook = ToolCallHook(self._context, call)
+        work = self._chain.run(hook, self._decisions, self._trace)
+        try:
+            return hook, work, work.send(None)
+        except StopIteration:
+            return hook, None, None
 
     def _tool_decided(
         self, hook: ToolCallHook | None, block: ToolCall, held: list[StreamPart]

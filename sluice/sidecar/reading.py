@@ -16,14 +16,17 @@ the response with an error event or body.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sluice.hooks import ExchangeContext
+from sluice.model import Format
+from sluice.sidecar.call_reader import CallReader
 from sluice.sidecar.chain import Chain, Decision
-from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, StreamEnforcer
+from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, Judged, StreamEnforcer
 from sluice.sidecar.formats import Adapter, FormatError
 from sluice.sidecar.sse import EventTooLarge, SSEEvent
 
@@ -150,15 +153,15 @@ class ResponseReader:
         self._allowance = allowance
         self._head = b""  # the first bytes, until they tell the framing
         self._held = 0  # bytes received and not yet sent on
-        self._reader: StreamEnforcer | BodyEnforcer | None = None
+        self._reader: StreamEnforcer | CallReader | BodyEnforcer | None = None
         self._closed = False  # the stream's end was sent by feed_now
 
     @property
     def framing(self) -> Framing | None:
         """The framing, once known."""
-        if isinstance(self._reader, StreamEnforcer):
-            return Framing.SSE
-        return Framing.JSON if self._reader is not None else None
+        if self._reader is None:
+            return None
+        return Framing.JSON if isinstance(self._reader, BodyEnforcer) else Framing.SSE
 
     async def feed(self, chunk: bytes, end: bool) -> AsyncIterator[bytes]:
         """A body chunk (``end``: the last): yield what to send now. Raises
@@ -207,9 +210,9 @@ class ResponseReader:
     def needs_rest(self, end: bool) -> bool:
         """Whether :meth:`rest` has anything to do after :meth:`feed_now`: a decision to
         make, or the end (``end``)."""
-        if isinstance(self._reader, StreamEnforcer):
-            return (end and not self._closed) or self._reader.waiting
-        return end
+        if self._reader is None or isinstance(self._reader, BodyEnforcer):
+            return end
+        return (end and not self._closed) or self._reader.waiting
 
     async def rest(self, end: bool) -> AsyncIterator[bytes]:
         """What :meth:`feed` sends after :meth:`feed_now`: decisions, then the end if
@@ -243,7 +246,7 @@ class ResponseReader:
     def feed_events_now(self, events: list[SSEEvent], end: bool = False) -> bytes:
         """What :meth:`feed_events` sends before any decision, as :meth:`feed_now`."""
         if self._reader is None:
-            self._reader = self._start(Framing.SSE)
+            self._reader = self._start(Framing.SSE, parsed=True)
         reader = self._reader
         if not isinstance(reader, StreamEnforcer):
             raise CutShort("the provider's response could not be read")
@@ -259,7 +262,7 @@ class ResponseReader:
             self._check_stream(reader)
         return out
 
-    def _ended_now(self, reader: StreamEnforcer) -> bytes | None:
+    def _ended_now(self, reader: StreamEnforcer | CallReader) -> bytes | None:
         """The stream's end, when it needs no coroutine (then :meth:`rest` has nothing left
         to do); else ``None``, and :meth:`rest` sends it."""
         if reader.waiting or (ending := reader.close_now()) is None:
@@ -267,7 +270,7 @@ class ResponseReader:
         self._closed = True
         return self._sent(ending)
 
-    def _check_stream(self, reader: StreamEnforcer) -> None:
+    def _check_stream(self, reader: StreamEnforcer | CallReader) -> None:
         if reader.cut:  # a budget ended the stream: the rest is dropped, not held
             self._held = 0
         self._check_held()
@@ -285,32 +288,75 @@ class ResponseReader:
                 "held_bytes",
             )
 
-    def _start(self, framing: Framing) -> StreamEnforcer | BodyEnforcer:
+    def _start(
+        self, framing: Framing, parsed: bool = False
+    ) -> StreamEnforcer | CallReader | BodyEnforcer:
+        """The reader of a body framed so (``parsed``: fed as events, not bytes)."""
+        chain, context, decisions = self._chain, self._context, self._decisions
         if framing is Framing.JSON:
-            return BodyEnforcer(
-                self._chain, self._adapter, self._context, self._decisions, self._trace
-            )
-        chain = self._chain
-        cut = self._allowance is not None
-        return StreamEnforcer(
+            return BodyEnforcer(chain, self._adapter, context, decisions, self._trace)
+        general = partial(
+            _general,
             chain,
-            # Text deltas nobody reads need not be parsed (the costliest part of a stream).
-            self._adapter.stream_decoder(
-                read_text=chain.reads_text or chain.observes_response or cut
-            ),
-            self._context,
-            self._decisions,
+            self._adapter,
+            context,
+            decisions,
             self._keepalive_s,
-            output_limit=self._allowance,
-            max_event=self._bounds.max_sse_event,
-            trace=self._trace,
+            self._bounds.max_sse_event,
+            self._allowance,
+            self._trace,
         )
+        if (  # an Anthropic stream read only for its tool calls: scanned, not parsed
+            not parsed
+            and context.format is Format.ANTHROPIC
+            and self._allowance is None
+            and chain.reads_tool_calls
+            and not (chain.reads_text or chain.observes_response or chain.adds_at_end)
+        ):
+            return CallReader(
+                chain,
+                context,
+                decisions,
+                general,
+                keepalive_s=self._keepalive_s,
+                max_event=self._bounds.max_sse_event,
+                trace=self._trace,
+            )
+        return general()
 
     def fail(self, message: str) -> bytes:
         """The bytes that end the client's response with ``message``: an error event in a
         stream, an error body otherwise."""
-        if isinstance(self._reader, StreamEnforcer):
+        if self._reader is not None and not isinstance(self._reader, BodyEnforcer):
             return self._reader.fail(message)
         if self._reader is None and self._label is Framing.SSE:
             return self._adapter.stream_decoder().render_error(502, message)
         return self._adapter.error_body(502, "api_error", message)
+
+
+def _general(
+    chain: Chain,
+    adapter: Adapter,
+    context: ExchangeContext,
+    decisions: list[Decision],
+    keepalive_s: float,
+    max_event: int,
+    allowance: int | None,
+    trace: ExchangeTrace | None,
+    judged: Sequence[Judged] = (),
+) -> StreamEnforcer:
+    """The general reader of a stream (``judged``: its first tool calls, judged already)."""
+    return StreamEnforcer(
+        chain,
+        # Text deltas nobody reads need not be parsed (the costliest part of a stream).
+        adapter.stream_decoder(
+            read_text=chain.reads_text or chain.observes_response or allowance is not None
+        ),
+        context,
+        decisions,
+        keepalive_s,
+        output_limit=allowance,
+        max_event=max_event,
+        trace=trace,
+        judged=judged,
+    )

@@ -31,7 +31,17 @@ from sluice.sidecar.formats._errors import FormatError
 from sluice.sidecar.formats._json import JSON, dump, load_object, need, opt, read_usage
 from sluice.sidecar.sse import SSEEvent, encode_event
 
-__all__ = ["USAGE", "AnthropicStream", "block_from_json", "block_json"]
+__all__ = [
+    "STOP_EVENT",
+    "TOOL_START_EVENT",
+    "USAGE",
+    "AnthropicStream",
+    "ToolRun",
+    "argument_events",
+    "arguments_of",
+    "block_from_json",
+    "block_json",
+]
 
 USAGE = {
     "input_tokens": "input_tokens",
@@ -162,10 +172,10 @@ _TEXT_START_EVENT = re.compile(
     + rb"(0|[1-9][0-9]{0,8})"
     + re.escape(f"{_TEXT_START}\n\n".encode())
 )
-_STOP_EVENT = f"event: content_block_stop\ndata: {_STOP_HEAD}%d}}\n\n".encode()
+STOP_EVENT = f"event: content_block_stop\ndata: {_STOP_HEAD}%d}}\n\n".encode()
 # A tool call's start as Anthropic writes it, its id and name in printable ASCII (what
 # a tool run reads without the SSE parser: any other byte is left to it).
-_TOOL_START_EVENT = re.compile(
+TOOL_START_EVENT = re.compile(
     re.escape(f"event: content_block_start\ndata: {_START_HEAD}".encode())
     + rb"(0|[1-9][0-9]{0,8})"
     + _TOOL_START_FORM.replace("%s", r"[ !#-\[\]-~]").encode()
@@ -249,7 +259,7 @@ _ARGUMENT_EVENT_TAIL = b'"}}\n\n'
 
 
 @lru_cache(maxsize=64)
-def _argument_events(wire: int) -> re.Pattern[bytes]:
+def argument_events(wire: int) -> re.Pattern[bytes]:
     """The run of a tool call's argument deltas at ``wire`` written as Anthropic writes
     them, each piece printable ASCII and escapes (no escaped surrogate)."""
     head, tail = re.escape(_ARGUMENT_EVENT_HEAD % wire), re.escape(_ARGUMENT_EVENT_TAIL)
@@ -257,9 +267,9 @@ def _argument_events(wire: int) -> re.Pattern[bytes]:
     return re.compile(b"(?:" + event + b")*")
 
 
-class _Run(NamedTuple):
-    """A tool call's events that :meth:`AnthropicStream.tool_run` found, from where it
-    was asked."""
+class ToolRun(NamedTuple):
+    """A tool call's events found so far (by :meth:`AnthropicStream.tool_run`, or a
+    :class:`~sluice.sidecar.formats.anthropic.CallScan`), from where it was asked."""
 
     wire: int  # the call's wire index
     begun: ToolCall | None  # the call as its start announced it, when the run has its start
@@ -267,9 +277,9 @@ class _Run(NamedTuple):
     read: int  # how far the run was read (while it waits for the rest)
 
 
-def _arguments_of(run: bytes, at: int, end: int, wire: int) -> str:
+def arguments_of(run: bytes, at: int, end: int, wire: int) -> str:
     """The argument pieces of the deltas from ``at`` to ``end`` in ``run``, joined: each
-    event is written as :func:`_argument_events` matches it, so between two pieces there
+    event is written as :func:`argument_events` matches it, so between two pieces there
     is exactly one end of an event and the start of the next (a piece, a JSON string's
     inside in printable ASCII, holds no line end)."""
     if at == end:
@@ -289,8 +299,8 @@ class AnthropicStream(BlockStream):
         # (blocks stream one at a time, so a delta belongs to the block that is open).
         self._skimmed: int | None = None
         self._arguments: int | None = None  # the wire index of the open tool call
-        self._pending: _Run | None = None  # a tool call's events that wait for the rest
-        self._run: _Run | None = None  # the tool call's events tool_run last found
+        self._pending: ToolRun | None = None  # a tool call's events that wait for the rest
+        self._run: ToolRun | None = None  # the tool call's events tool_run last found
         self._unread_meta: list[str] = []  # message_start and _delta data, read when asked
         self._index: dict[int, int] = {}  # wire index -> neutral index
         self._wire: list[int] = []  # neutral index -> wire index
@@ -357,7 +367,7 @@ class AnthropicStream(BlockStream):
         # (A block start or stop goes as it is where the client numbers it as upstream.)
         if self._skimmed is not None:
             wire = self._wire[self._skimmed]
-            stop = _STOP_EVENT % wire
+            stop = STOP_EVENT % wire
             if self._numbering.find(wire) != wire or not data.startswith(stop, at):
                 return at
             self._ended(wire)
@@ -390,19 +400,19 @@ class AnthropicStream(BlockStream):
         after it). So a call cut across chunks is read once, whole, when its stop comes."""
         run, self._pending = self._pending, None
         if run is None and self._arguments is not None:  # a call is open: its deltas
-            run = _Run(self._arguments, None, 0, 0)
+            run = ToolRun(self._arguments, None, 0, 0)
         elif run is None:
             if not data.startswith(b"event: content_block_start\n", start):
                 return start
-            found = _TOOL_START_EVENT.match(data, start)
+            found = TOOL_START_EVENT.match(data, start)
             if found is None:
                 return start
             call, size = ToolCall(found[2].decode(), found[3].decode(), ""), found.end() - start
-            run = _Run(int(found[1]), call, size, size)
+            run = ToolRun(int(found[1]), call, size, size)
         at = start + run.read
-        if deltas := _argument_events(run.wire).match(data, at):  # (matches at least nothing)
+        if deltas := argument_events(run.wire).match(data, at):  # (matches at least nothing)
             at = deltas.end()
-        stop = _STOP_EVENT % run.wire
+        stop = STOP_EVENT % run.wire
         if data.startswith(stop, at):
             self._run = run
             return at + len(stop)
@@ -426,9 +436,9 @@ class AnthropicStream(BlockStream):
         if found is None:
             raise ValueError("no tool run was found")
         wire, begun, at = found.wire, found.begun, found.deltas
-        stop = _STOP_EVENT % wire
+        stop = STOP_EVENT % wire
         end = len(run) - len(stop) if run.endswith(stop) else len(run)
-        piece = _arguments_of(run, at, end, wire)
+        piece = arguments_of(run, at, end, wire)
         parts = []
         if begun is not None:
             if end < len(run):  # start to stop: the whole call, one part

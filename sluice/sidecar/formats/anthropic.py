@@ -1,12 +1,14 @@
 """Anthropic Messages (``POST /v1/messages``) to and from the neutral model.
 
 This module is the format's :class:`~sluice.sidecar.formats.Adapter`: request and response
-bodies here, the stream in :mod:`._anthropic_stream`.
+bodies here, the stream in :mod:`._anthropic_stream`, and the stream's tool calls alone (for
+a chain that reads nothing else) in :mod:`._anthropic_calls`.
 """
 
 from __future__ import annotations
 
 from sluice.model import Block, Format, Message, Request, Response, Text, ToolResult, Usage
+from sluice.sidecar.formats._anthropic_calls import CallScan, Scanned
 from sluice.sidecar.formats._anthropic_stream import (
     USAGE,
     AnthropicStream,
@@ -30,6 +32,8 @@ from sluice.sidecar.formats._json import (
 
 __all__ = [
     "AnthropicStream",
+    "CallScan",
+    "Scanned",
     "block_json",
     "error_body",
     "error_type",

@@ -1,0 +1,177 @@
+"""The tool calls of an Anthropic stream found in its bytes, for a chain that reads nothing else.
+
+:class:`CallScan` walks a Messages stream written as Anthropic writes it (compact JSON, one
+``event:`` line and one ``data:`` line an event, LF line ends) and says what each run of
+events is to a chain that reads only tool calls:
+
+- ``PASS``: events that carry no tool call, to go on as they came: the response's start,
+  text and thinking (their deltas and signatures, their blocks' starts and stops), pings.
+  Once a tool call was seen, only pings (and the ``message_stop`` after the end).
+- ``CALL``: one whole tool call (its start, its argument deltas, its stop); ``call`` is it.
+- ``END``: the response's ``message_delta``, or its ``message_stop`` when no
+  ``message_delta`` came before it.
+- ``MORE``: the event, or the tool call, that begins there is not whole yet.
+- ``ODD``: anything else (another spelling, an error event, a block after the tool calls,
+  arguments in other bytes than printable ASCII and escapes, a call longer than
+  :data:`CALL_WAIT`, a CR anywhere): the general reader must read the stream from there.
+
+A delta is known by its exact spelling (its type, its index and one string, nothing else),
+a block's start, a block's stop and a tool call's events likewise; the response's start and
+its ``message_delta``, as the general reader knows them, by their event's name and the
+head of their data. A text or thinking delta cannot make a tool call (a client drops a delta
+of the wrong kind), so such deltas pass whatever their index; after the first tool call,
+none passes. Most of a response is one run of these, matched by one regular expression.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import NamedTuple
+
+from sluice.model import ToolCall
+from sluice.sidecar.formats._anthropic_stream import (
+    STOP_EVENT,
+    TOOL_START_EVENT,
+    ToolRun,
+    argument_events,
+    arguments_of,
+)
+
+__all__ = ["CALL_WAIT", "CallScan", "Scanned", "Step"]
+
+# The most of one tool call's events kept waiting for its end: a longer call is left to
+# the general reader, which reads it as it comes.
+CALL_WAIT = 64 * 1024
+
+_INDEX = rb"(?:0|[1-9][0-9]{0,8})"
+# One JSON string on one line (no CR either, which ends a line too): each escape is a
+# backslash and the character after it
+# (unrolled and possessive: a run of plain characters is matched at once, never retried).
+_STRING = rb'"[^"\\\r\n]*+(?:\\[^\r\n][^"\\\r\n]*+)*+"'
+_PING = rb'event: ping\ndata: \{"type": ?"ping"\}\n\n'
+_PIECE_DELTA = (
+    rb'event: content_block_delta\ndata: \{"type":"content_block_delta","index":'
+    + _INDEX
+    + rb',"delta":\{"type":"(?:text_delta","text|thinking_delta","thinking'
+    + rb'|signature_delta","signature)":'
+    + _STRING
+    + rb"\}\}\n\n"
+)
+_BLOCK_START = (
+    rb'event: content_block_start\ndata: \{"type":"content_block_start","index":'
+    + _INDEX
+    + rb',"content_block":\{"type":"(?:text","text":""'
+    + rb'|thinking","thinking":"","signature":""|redacted_thinking","data":'
+    + _STRING
+    + rb")\}\}\n\n"
+)
+_BLOCK_STOP = (
+    rb'event: content_block_stop\ndata: \{"type":"content_block_stop","index":'
+    + _INDEX
+    + rb"\}\n\n"
+)
+_MESSAGE_START = rb'event: message_start\ndata: \{"type":"message_start","message":\{[^\r\n]*\n\n'
+# Before any tool call: the response's start, text and thinking blocks, pings.
+_QUIET = re.compile(
+    b"(?:" + b"|".join((_PIECE_DELTA, _PING, _BLOCK_START, _BLOCK_STOP, _MESSAGE_START)) + b")*+"
+)
+_PINGS = re.compile(b"(?:" + _PING + b")*+")
+_MESSAGE_DELTA = re.compile(
+    rb'event: message_delta\ndata: \{"type":"message_delta","delta":\{[^\r\n]*\n\n'
+)
+_MESSAGE_STOP = b'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+
+
+class Scanned(Enum):
+    PASS = "pass"
+    CALL = "call"
+    END = "end"
+    MORE = "more"
+    ODD = "odd"
+
+
+class Step(NamedTuple):
+    """What the events from where :meth:`CallScan.step` was asked up to ``end`` are (for
+    ``MORE`` and ``ODD``, ``end`` is where they were asked)."""
+
+    kind: Scanned
+    end: int
+    call: ToolCall | None = None
+
+
+class CallScan:
+    """The scan of one Messages stream; see the module docstring."""
+
+    __slots__ = ("_called", "_ended", "_pending", "_quiet", "_stopped")
+
+    def __init__(self) -> None:
+        self._quiet = _QUIET  # the events that pass unread: text and pings, later pings only
+        self._called = False  # a tool call was found
+        self._ended = False  # the response's end began
+        self._stopped = False  # its message_stop came
+        self._pending: ToolRun | None = None  # the call that waits for its rest
+
+    @property
+    def pending(self) -> bool:
+        """A tool call begun waits for its rest."""
+        return self._pending is not None
+
+    def step(self, buf: bytes, at: int) -> Step:
+        """What the events from ``at`` in ``buf`` are. After ``MORE``, ask again from the
+        same place, with ``buf`` from there as it was and more after it."""
+        if self._pending is not None:
+            return self._call(buf, at)
+        end = _run_end(self._quiet, buf, at)
+        if end > at:
+            return Step(Scanned.PASS, end)
+        if self._ended:
+            if self._stopped or not buf.startswith(_MESSAGE_STOP, at):
+                return _unread(buf, at)
+            self._stopped = True
+            return Step(Scanned.PASS, at + len(_MESSAGE_STOP))
+        if buf.startswith(b"event: content_block_start\n", at):
+            return self._call(buf, at)
+        if buf.startswith(_MESSAGE_STOP, at):
+            self._ended = self._stopped = True
+            self._quiet = _PINGS
+            return Step(Scanned.END, at + len(_MESSAGE_STOP))
+        found = _MESSAGE_DELTA.match(buf, at)
+        if found is None:
+            return _unread(buf, at)
+        self._ended, self._quiet = True, _PINGS
+        return Step(Scanned.END, found.end())
+
+    def _call(self, buf: bytes, at: int) -> Step:
+        """The tool call that begins at ``at``."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            found = TOOL_START_EVENT.match(buf, at)
+            if found is None:
+                return _unread(buf, at)
+            begun = ToolCall(found[2].decode(), found[3].decode(), "")
+            pending = ToolRun(int(found[1]), begun, found.end() - at, found.end() - at)
+        wire = pending.wire
+        end = _run_end(argument_events(wire), buf, at + pending.read)
+        stop = STOP_EVENT % wire
+        call = pending.begun  # (never None: a scan's runs begin with the call's start)
+        if buf.startswith(stop, end) and call is not None:
+            self._called, self._quiet = True, _PINGS
+            call.arguments = arguments_of(buf, at + pending.deltas, end, wire)
+            return Step(Scanned.CALL, end + len(stop), call)
+        if buf.find(b"\n\n", end) == -1 and end - at < CALL_WAIT:  # the rest is to come
+            self._pending = pending._replace(read=end - at)
+            return Step(Scanned.MORE, at)
+        return Step(Scanned.ODD, at)
+
+
+def _run_end(events: re.Pattern[bytes], buf: bytes, at: int) -> int:
+    """Where the run of ``events`` from ``at`` ends (each pattern matches at least nothing)."""
+    found = events.match(buf, at)
+    return at if found is None else found.end()
+
+
+def _unread(buf: bytes, at: int) -> Step:
+    """An event this scan does not read: ``ODD`` if it is whole, else ``MORE``."""
+    whole = buf.find(b"\n\n", at) != -1 or buf.find(b"\r", at) != -1  # (CR: not read here)
+    return Step(Scanned.ODD if whole else Scanned.MORE, at)

@@ -1,0 +1,311 @@
+"""An Anthropic stream read only for its tool calls: what the client gets and what the chain
+decides are the general reader's, however the stream is spelt, cut or judged."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from functools import partial
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import Field
+
+from sluice.hooks import ToolCallHook
+from sluice.model import Format, ToolCall
+from sluice.policy import Policy, PolicyConfig
+from sluice.sidecar.call_reader import KEEP, CallReader
+from sluice.sidecar.chain import Chain, Decision
+from sluice.sidecar.enforce import Judged, StreamEnforcer
+from sluice.sidecar.formats import adapter_for
+from sluice.sidecar.reading import Bounds, Framing, ResponseReader
+from tests.policies.factories import context
+from tests.sidecar.formats.recorded_streams import recording
+from tests.sidecar.policies_for_tests import Shout, Sign, chain
+
+SEEN: list[str] = []  # every call the Judge policy was asked about, in order
+
+
+class JudgeConfig(PolicyConfig):
+    block: list[str] = Field(default_factory=list, description="Tools blocked.")
+    rewrite: list[str] = Field(default_factory=list, description="Tools whose calls change.")
+    slow: list[str] = Field(default_factory=list, description="Tools judged after a wait.")
+
+
+class Judge(Policy[JudgeConfig]):
+    """Blocks, rewrites, or thinks a moment over, the tools named; notes every call."""
+
+    Config = JudgeConfig
+
+    async def tool_call(self, hook: ToolCallHook) -> None:
+        name = hook.call.name
+        SEEN.append(f"{name} {hook.call.arguments}")
+        if name in self.config.slow:
+            await _moment()
+        if name in self.config.block:
+            hook.block(f"{name} is not allowed")
+        elif name in self.config.rewrite:
+            hook.rewrite({"rewritten": True})
+
+
+async def _moment() -> None:
+    import asyncio
+
+    await asyncio.sleep(0.001)
+
+
+def _event(data: dict[str, Any], *, ascii_only: bool = True, spaced: bool = False) -> bytes:
+    separators = (", ", ": ") if spaced else (",", ":")
+    dumped = json.dumps(data, ensure_ascii=ascii_only, separators=separators)
+    return f"event: {data['type']}\ndata: {dumped}\n\n".encode()
+
+
+PING = b'event: ping\ndata: {"type": "ping"}\n\n'
+ODD_EVENTS = [
+    _event({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+    b": a comment\n\n",
+    _event(
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "x"}},
+        spaced=True,
+    ),
+]
+
+
+def anthropic_stream(
+    blocks: list[tuple[str, str, list[str]]],
+    *,
+    ascii_only: bool = True,
+    pings: frozenset[int] = frozenset(),
+    odd: tuple[int, bytes] | None = None,
+) -> bytes:
+    """A Messages stream as Anthropic writes it: ``blocks`` of (kind, tool name, pieces),
+    kind ``text``, ``thinking`` or ``tool_use``; a ping after each event numbered in
+    ``pings``; the ``odd`` event after the event so numbered."""
+    message = {"id": "msg_1", "type": "message", "role": "assistant", "content": []}
+    events = [_event({"type": "message_start", "message": message})]
+    for index, (kind, name, pieces) in enumerate(blocks):
+        start: dict[str, Any]
+        if kind == "tool_use":
+            start = {"type": "tool_use", "id": f"toolu_{index}", "name": name, "input": {}}
+            key, delta = "partial_json", "input_json_delta"
+        elif kind == "thinking":
+            start = {"type": "thinking", "thinking": "", "signature": ""}
+            key, delta = "thinking", "thinking_delta"
+        else:
+            start = {"type": "text", "text": ""}
+            key, delta = "text", "text_delta"
+        block_start = {"type": "content_block_start", "index": index, "content_block": start}
+        events.append(_event(block_start))
+        for piece in pieces:
+            data = {
+                "type": "content_block_delta",
+                "index": index,
+                "delta": {"type": delta, key: piece},
+            }
+            events.append(_event(data, ascii_only=ascii_only))
+        events.append(_event({"type": "content_block_stop", "index": index}))
+    stop_reason = "tool_use" if any(kind == "tool_use" for kind, _, _ in blocks) else "end_turn"
+    ending = {"type": "message_delta", "delta": {"stop_reason": stop_reason}}
+    events.append(_event(ending | {"usage": {"output_tokens": 9}}))
+    events.append(_event({"type": "message_stop"}))
+    out = b""
+    for number, event in enumerate(events):
+        out += event
+        if number in pings:
+            out += PING
+        if odd is not None and odd[0] == number:
+            out += odd[1]
+    return out
+
+
+def _general(policy_chain: Chain, decisions: list[Decision], judged: Any = ()) -> StreamEnforcer:
+    decoder = adapter_for(Format.ANTHROPIC).stream_decoder(read_text=False)
+    return StreamEnforcer(policy_chain, decoder, context(), decisions, judged=judged)
+
+
+def call_reader(policy_chain: Chain, decisions: list[Decision]) -> CallReader:
+    general = partial(_general, policy_chain, decisions)
+    return CallReader(
+        policy_chain, context(), decisions, general, keepalive_s=5.0, max_event=1 << 20
+    )
+
+
+async def read_through(reader: StreamEnforcer | CallReader, chunks: list[bytes]) -> bytes:
+    """What the client gets, ``reader`` driven as the exchange drives it (a stream that
+    cannot be read is ended with an error there: marked ``UNREADABLE``)."""
+    out = b""
+    try:
+        for chunk in chunks:
+            out += reader.feed_now(chunk)
+            async for piece in reader.decide():
+                out += piece
+        async for piece in reader.close():
+            out += piece
+    except ValueError:
+        return out + UNREADABLE
+    return out
+
+
+UNREADABLE = b"<unreadable>"
+
+
+async def both(
+    data: bytes, cuts: list[int], judge: dict[str, list[str]]
+) -> tuple[tuple[bytes, list[Any], list[str]], tuple[bytes, list[Any], list[str]]]:
+    """The general reader's and the call reader's output, decisions and calls judged."""
+    bounds = sorted({0, *cuts, len(data)})
+    chunks = [data[a:b] for a, b in itertools.pairwise(bounds)]
+    results = []
+    for make in (_general, call_reader):
+        SEEN.clear()
+        decisions: list[Decision] = []
+        out = await read_through(make(chain((Judge, judge)), decisions), chunks)
+        results.append((out, [(d.policy, d.action, d.reason) for d in decisions], list(SEEN)))
+    return results[0], results[1]
+
+
+_TOOLS = ("Bash", "Read", "Write")
+_PIECES = st.lists(
+    st.text(max_size=12)
+    | st.sampled_from(['{"command": "', '"}', '"', "\\", "\n", "é", "😀", "\x7f", "\u2028"]),
+    max_size=6,
+)
+_TEXT_PIECES = st.lists(st.text(max_size=20) | st.just('a "quoted" \\ word'), max_size=5)
+
+
+@st.composite
+def streams(draw: st.DrawFn) -> bytes:
+    lead = draw(
+        st.lists(st.tuples(st.sampled_from(["text", "thinking"]), st.just(""), _TEXT_PIECES))
+    )
+    calls = draw(st.lists(st.tuples(st.just("tool_use"), st.sampled_from(_TOOLS), _PIECES)))
+    blocks = lead[:3] + calls[:3]
+    if draw(st.booleans()):  # a block after the calls, as Anthropic does not write
+        blocks += draw(st.lists(st.tuples(st.just("text"), st.just(""), _TEXT_PIECES), max_size=1))
+    events = 3 + sum(2 + len(pieces) for _, _, pieces in blocks)
+    pings = frozenset(draw(st.lists(st.integers(0, events), max_size=3)))
+    odd = draw(st.none() | st.tuples(st.integers(0, events), st.sampled_from(ODD_EVENTS)))
+    data = anthropic_stream(blocks, ascii_only=draw(st.booleans()), pings=pings, odd=odd)
+    if draw(st.booleans()):
+        data = data.replace(b"\n", b"\r\n")
+    if draw(st.booleans()):  # the upstream stops short
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
+_JUDGES = st.fixed_dictionaries(
+    {
+        "block": st.lists(st.sampled_from(_TOOLS), max_size=2),
+        "rewrite": st.lists(st.sampled_from(_TOOLS), max_size=1),
+        "slow": st.lists(st.sampled_from(_TOOLS), max_size=2),
+    }
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=streams(), cuts=st.lists(st.integers(1, 4000), max_size=10), judge=_JUDGES)
+async def test_the_client_and_the_chain_meet_what_the_general_reader_gives(
+    data: bytes, cuts: list[int], judge: dict[str, list[str]]
+) -> None:
+    """Whatever the stream holds (calls allowed, blocked, rewritten, judged after a wait;
+    pings, odd events, a block after the calls, CRLF, a stream cut short), however it is
+    cut: the same bytes to the client, the same decisions, each call judged once."""
+    general, called = await both(data, [c for c in cuts if c < len(data)], judge)
+    assert called == general
+
+
+async def test_allowed_calls_wait_for_the_end_of_the_response_then_go_as_they_came() -> None:
+    data = anthropic_stream(
+        [("text", "", ["Let me look."]), ("tool_use", "Bash", ['{"command":"ls"}'])]
+    )
+    end = data.index(b"event: message_delta")
+    decisions: list[Decision] = []
+    reader = call_reader(chain((Judge, {})), decisions)
+    before = reader.feed_now(data[:end])
+    assert b"tool_use" not in before
+    assert b"Let me look." in before
+    after = reader.feed_now(data[end:])
+    assert before + after == data
+    assert decisions == []
+    assert reader.close_now() == b""
+
+
+@pytest.mark.parametrize("cut", [1, 13, 100, 4096])
+async def test_a_call_cut_across_chunks_is_read_whole_and_judged_once(cut: int) -> None:
+    arguments = json.dumps({"command": "rm -rf ~/" + "x" * 300})
+    data = anthropic_stream(
+        [("text", "", ["One moment."]), ("tool_use", "Bash", [arguments[:50], arguments[50:]])]
+    )
+    general, called = await both(data, list(range(cut, len(data), cut)), {"block": ["Bash"]})
+    assert called == general
+    out, decisions, seen = called
+    assert seen == [f"Bash {arguments}"]
+    assert decisions == [("Judge", "block", "Bash is not allowed")]
+    assert b'"tool_use"' not in out  # the refusal text said why instead
+    assert b"One moment." in out
+
+
+async def test_a_blocked_call_after_text_sent_is_refused_after_that_text() -> None:
+    data = recording("anthropic_thinking_tools").data
+    for block in (["Bash"], ["Read"], ["Bash", "Read"]):
+        general, called = await both(data, list(range(60, len(data), 60)), {"block": block})
+        assert called == general
+        assert len(called[2]) == 2  # each call judged once
+
+
+async def test_a_stream_longer_than_kept_is_handed_over_once() -> None:
+    words = ["word " * 100] * (KEEP // 500 + 10)
+    data = anthropic_stream(
+        [("text", "", words), ("tool_use", "Bash", ['{"command":"ls"}'])],
+    )
+    general, called = await both(data, list(range(4096, len(data), 4096)), {"block": ["Bash"]})
+    assert called == general
+    assert called[2] == ['Bash {"command":"ls"}']
+
+
+def _reader(policy_chain: Chain, fmt: Format = Format.ANTHROPIC, **kwargs: Any) -> ResponseReader:
+    return ResponseReader(
+        policy_chain,
+        adapter_for(fmt),
+        context(fmt),
+        [],
+        label=Framing.SSE,
+        keepalive_s=5.0,
+        bounds=Bounds(),
+        **kwargs,
+    )
+
+
+async def test_only_a_chain_that_reads_nothing_but_tool_calls_gets_the_call_reader() -> None:
+    data = recording("anthropic_thinking_tools").data
+
+    async def reader_of(reader: ResponseReader) -> object:
+        async for _ in reader.feed(data[:10], False):
+            pass
+        return type(reader._reader)  # which reader it chose
+
+    assert await reader_of(_reader(chain((Judge, {})))) is CallReader
+    for other in (
+        _reader(chain((Judge, {}), (Shout, {}))),  # text read
+        _reader(chain((Judge, {}), (Sign, {}))),  # text added at the end
+        _reader(chain((Judge, {})), allowance=100),  # a budget that may cut the stream
+        _reader(chain((Judge, {})), Format.OPENAI_CHAT),
+    ):
+        assert await reader_of(other) is StreamEnforcer
+
+
+def test_a_judged_call_that_reads_otherwise_is_an_error_not_a_second_judgment() -> None:
+    decisions: list[Decision] = []
+    policy_chain = chain((Judge, {}))
+    judged = [
+        Judged(
+            ToolCall("toolu_1", "Bash", "{}"),
+            ToolCallHook(context(), ToolCall("toolu_1", "Bash", "{}")),
+        )
+    ]
+    enforcer = _general(policy_chain, decisions, judged)
+    data = anthropic_stream([("tool_use", "Read", ["{}"])])
+    with pytest.raises(ValueError, match="reads otherwise"):
+        enforcer.feed_now(data)
