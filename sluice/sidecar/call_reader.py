@@ -99,6 +99,22 @@ class CallReader:
         self._sent_at = time.monotonic()  # when the client last received something
         self._general: StreamEnforcer | None = None  # the general reader, once handed over
 
+    def passed(self, chunk: bytes) -> bytes | None:
+        """``chunk`` itself when all of it goes on now, as most chunks of a stream that comes
+        as it is written do (its text), else ``None``: :meth:`feed_now` reads it."""
+        if (
+            self._rest
+            or self._general is not None
+            or self._size + len(chunk) > self._bound
+            or not self._scan.passes(chunk)
+        ):
+            return None
+        self._received.append(chunk)
+        self._size += len(chunk)
+        self._sent.append(chunk)
+        self._sent_at = time.monotonic()
+        return chunk
+
     def feed_now(self, chunk: bytes) -> bytes:
         """What to send for ``chunk`` (as :meth:`StreamEnforcer.feed_now`)."""
         if self._general is not None:

@@ -138,6 +138,9 @@ async def read_through(reader: StreamEnforcer | CallReader, chunks: list[bytes])
     out = b""
     try:
         for chunk in chunks:
+            if isinstance(reader, CallReader) and (passed := reader.passed(chunk)):
+                out += passed  # as the response's reader asks first
+                continue
             out += reader.feed_now(chunk)
             async for piece in reader.decide():
                 out += piece

@@ -117,6 +117,11 @@ class CallScan:
         """A tool call begun waits for its rest."""
         return self._pending is not None
 
+    def passes(self, chunk: bytes) -> bool:
+        """Whether all of ``chunk`` is events that pass, nothing before it waiting (most
+        chunks of a stream that comes as it is written: its text)."""
+        return self._pending is None and self._quiet.fullmatch(chunk) is not None
+
     def step(self, buf: bytes, at: int) -> Step:
         """What the events from ``at`` in ``buf`` are. After ``MORE``, ask again from the
         same place, with ``buf`` from there as it was and more after it."""
