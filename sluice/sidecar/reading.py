@@ -7,6 +7,10 @@ case-insensitively, and the body's first bytes decide when they disagree with it
 stream. Anything else cannot be read, and a response the policies cannot read is not
 passed on unread: the client gets an error in its own format instead.
 
+A stream goes to the general reader (:class:`StreamEnforcer`), or, for an Anthropic stream
+under a chain that reads nothing but tool calls and no budget that could cut it, to the
+:class:`CallReader`, which scans it and hands it to the general reader at anything else.
+
 Every response read is bounded (:class:`Bounds`, from the ``sidecar:`` config): the
 largest stream event, the bytes held at once (received from the provider, not yet sent
 on), the largest whole body. Crossing one raises :class:`CutShort`; the exchange then ends
