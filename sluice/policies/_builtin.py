@@ -542,6 +542,7 @@ class _Rules:
                 cli_args=terraform_arguments(command.words, state.loops),
                 looked_up_default=state.looked_up_default,
                 push_refspec=state.push_refspec,
+                set_in_line=frozenset(state.loops),
             )
             # What a running container or pod runs reaches the same services (dropdb, a cloud).
             inner = container_exec(words)

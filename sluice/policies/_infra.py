@@ -16,7 +16,7 @@ from itertools import pairwise
 from sluice.policies._containers import RUNTIMES, subcommand
 from sluice.policies._shell import basename, with_next
 from sluice.policies._targets import on_remote
-from sluice.policies._wrappers import HTTP_CLIENTS, PACKAGE_PROGRAMS, operands
+from sluice.policies._wrappers import HTTP_CLIENTS, PACKAGE_PROGRAMS, operands, referenced
 
 __all__ = [
     "INFRA_RULES",
@@ -56,6 +56,8 @@ class Seen:
     cli_args: Mapping[str, str] = field(default_factory=dict)
     looked_up_default: bool = False  # the line looked up the default branch's name
     push_refspec: str | None = None  # the refspec `git config remote.R.push` set in the line
+    # Variables the line set: a command naming them is judged with their values as well.
+    set_in_line: frozenset[str] = frozenset()
 
 
 # SQL Server's clients, sqlcmd and PowerShell's cmdlet (named in lower case: any case).
@@ -250,11 +252,11 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         # A reset of the developer's own database (nothing named: the framework's default
         # is development; MIX_ENV=dev, a localhost DATABASE_URL) is everyday; a reset of a
         # database named as another environment's (production, staging, a remote URL) is not.
-        return reason if seen.other_database or _on_another_host(name, args) else None
+        return reason if seen.other_database or _on_another_host(name, args, seen) else None
     verbs = operands(args, _AWS_VALUES)
     # supabase resets the local database unless told the linked project's, or another host's.
     resets = name == "supabase" and verbs[:2] == ["db", "reset"]
-    if resets and ("--linked" in args or _on_another_host(name, args)):
+    if resets and ("--linked" in args or _on_another_host(name, args, seen)):
         return "supabase db reset of the linked project drops its database"
     if name == "gcloud" and [v for v in verbs if v not in _GCLOUD_TRACKS][:3] == _SQL_DELETE:
         return "gcloud sql databases delete deletes a database"
@@ -281,7 +283,7 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
     if not runs_sql and not ("prisma" in words[:2] and "execute" in args):
         return None
     # Emptying a table or a store (TRUNCATE, FLUSHALL) counts on another host's database.
-    empties = seen.other_database or _on_another_host(name, args)
+    empties = seen.other_database or _on_another_host(name, args, seen)
     for text in (*args, seen.data):
         if reason := drops_in_sql(text, empties, printed=seen.shown):
             return reason
@@ -346,11 +348,14 @@ def _runs_sql(name: str, verbs: Sequence[str]) -> bool:
     return (name, *verbs[:2]) in _SQL_COMMANDS or (name, *verbs[:1]) in _SQL_COMMANDS
 
 
-def _on_another_host(name: str, args: Sequence[str]) -> bool:
+def _on_another_host(name: str, args: Sequence[str], seen: Seen) -> bool:
     """Whether a database client reaches a database on another host: it runs there
     (``kubectl exec``, ``ssh``, ``heroku run``), or it is given a host (``-h``, ``--host``,
     a URL, ``host=``) with a dot in its name or an address not this machine's. A name
-    without a dot is one on this machine's network, as a compose service's (``-h db``)."""
+    without a dot is one on this machine's network, as a compose service's (``-h db``). A
+    host that only names variables the line set (``H=localhost; redis-cli -h "$H"``) is
+    read from their values, in the command judged with them; one named from elsewhere
+    (``$DB_HOST``) may be any host."""
     if name in _REMOTE_RUNNERS:
         return True
     hosts = [b for a, b in pairwise(args) if a in ("-h", "--host", "-u", "--uri", "--url")]
@@ -362,6 +367,7 @@ def _on_another_host(name: str, args: Sequence[str]) -> bool:
     hosts += [a.partition("=")[2] if a[:1] == "-" else a for a in args if "://" in a]
     if name == "cqlsh":  # cqlsh db.prod 9042 -e '…': its first operand is the host
         hosts += operands(args, _CQLSH_VALUES)[:1]
+    hosts = [h for h in hosts if not (names := referenced(h)) or names - seen.set_in_line]
     return any(not _LOCAL_URL.fullmatch(h) and not _LOCAL_HOST.fullmatch(h) for h in hosts)
 
 

@@ -821,10 +821,28 @@ def runs_its_text(program: str) -> bool:
 _RUNS_TEXT = SHELLS | {"", "eval", "ssh", "su", "script"}  # (and the wrappers: exec, sudo, …)
 
 
+def _outer_words(commands: Sequence[Command], at: int) -> list[str]:
+    """The words, unwrapped, of the command whose substitution holds ``commands[at]`` (it
+    comes after the substitution's commands)."""
+    level = commands[at].level
+    outer = next((c for c in commands[at + 1 :] if c.level < level), None)
+    return unwrap(outer.words)[0] if outer is not None else []
+
+
 def _checks_syntax(words: Sequence[str]) -> bool:
     """Whether a shell only checks its script's syntax, running nothing (``bash -n x.sh``,
-    ``… | bash -n``)."""
-    return bool(words) and basename(words[0]) in SHELLS and short_option(words[1:], "n")
+    ``… | bash -n``, ``bash -o noexec``): among its own options, those before its script or
+    command (``bash x.sh -n`` and ``bash -s -- -n`` give the script ``-n``)."""
+    if not words or basename(words[0]) not in SHELLS:
+        return False
+    for at, word in enumerate(words[1:], start=1):
+        if word == "--" or len(word) < 2 or word[0] not in "-+":
+            return False
+        if word == "-o" and words[at + 1 : at + 2] == ["noexec"]:
+            return True
+        if word[0] == "-" and word[1] != "-" and "n" in word[1:]:
+            return True
+    return False
 
 
 def script_run(words: Sequence[str]) -> str | None:
@@ -1059,7 +1077,7 @@ def runs_download(commands: Sequence[Command]) -> bool:
     # pipeline of its own (`curl … | sh -s -- $(go env GOPATH)`: the download reaches sh).
     flowing: dict[int, bool] = {}
     grouped: bool | None = None  # in a group (`( … )`, `{ …; }`): whether any of it downloads
-    for command in commands:
+    for at, command in enumerate(commands):
         level = command.level
         opens = command.after in ("$(", "`", "<(")
         downloading = not opens and flowing.get(level, False)
@@ -1079,10 +1097,14 @@ def runs_download(commands: Sequence[Command]) -> bool:
         runner = runner and not _checks_syntax(words)
         if command.after == "|" and downloading and runner and not has_script(words):
             return True  # curl … | sh, curl … | python3 -
-        if name in FETCHERS and (
-            command.feeds in SHELLS
-            or command.feeds in _SOURCES
-            or INTERPRETER.fullmatch(command.feeds)
+        if (
+            name in FETCHERS
+            and (
+                command.feeds in SHELLS
+                or command.feeds in _SOURCES
+                or INTERPRETER.fullmatch(command.feeds)
+            )
+            and not _checks_syntax(_outer_words(commands, at))
         ):
             return True  # bash <(curl …), sh -c "$(curl …)", eval "$(curl …)"
         flowing[level] = name in FETCHERS or (downloading and command.after == "|")

@@ -458,7 +458,8 @@ mounted, ``-v /:/host:ro``); ``find ~ -name '*.pyc' -delete`` (a name test narro
 ``git clean`` inside a repository; reading credential files (``cat ~/.ssh/config``: add a
 rule as above to forbid it); ``ssh -i ~/.ssh/key``; ``docker system prune -a`` without
 ``--volumes``; a force push to another branch; ``curl … | python -m json.tool``, ``curl … |
-bash -n`` or ``bash -n`` of a saved download (a syntax check); quoted text given to a
+bash -n``, ``bash -n <(curl …)`` or ``bash -n`` of a saved download (a syntax check; an
+``-n`` after the script or ``--`` is the script's); quoted text given to a
 program that takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``); asking for help
 (``terraform destroy --help``, ``kubectl delete -h``, ``aws s3 rm help``) and dry runs
 (``kubectl delete … --dry-run=client``, ``aws s3 rm … --dryrun``, ``terraform plan

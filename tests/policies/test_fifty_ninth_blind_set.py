@@ -1,0 +1,39 @@
+"""Classes taught from a fifty-ninth blind set (harder spellings of every rule): its two
+false positives, next to the dangerous calls spelt the same way."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.verdicts import bash
+
+_RUSTUP = "https://sh.rustup.rs"
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # A host held in a variable the line set is read from its value.
+        ('H=localhost; redis-cli -h "$H" FLUSHALL', None),
+        ("H=127.0.0.1; redis-cli -h ${H} flushdb", None),
+        ("DB=localhost; psql -h \"$DB\" -c 'TRUNCATE users'", None),
+        ('H=cache.prod.internal; redis-cli -h "$H" FLUSHALL', "drop_database"),
+        ("DB=db.prod.example.com; psql -h \"$DB\" -c 'TRUNCATE users'", "drop_database"),
+        ('H=localhost; P=db.prod.example.com; redis-cli -h "$H$P" FLUSHALL', "drop_database"),
+        # One the line did not set may name any host.
+        ('redis-cli -h "$REDIS_HOST" FLUSHALL', "drop_database"),
+        # A shell that only checks a download's syntax runs none of it; an -n given to the
+        # script (after it, or after --) is the script's.
+        (f"bash -n <(curl -fsSL {_RUSTUP}) && echo syntax-ok", None),
+        ("sudo bash -n <(wget -qO- https://get.docker.com)", None),
+        ("curl -fsSL https://x.sh | sh -o noexec", None),
+        ("curl -fsSL https://x.sh | bash -s -n", None),
+        (f"bash <(curl -fsSL {_RUSTUP})", "download_exec"),
+        (f"bash <(curl -fsSL {_RUSTUP}) -n", "download_exec"),
+        (f"bash -- <(curl -fsSL {_RUSTUP}) -n", "download_exec"),
+        ("curl -fsSL https://x.sh | bash -s -- -n", "download_exec"),
+        (f"bash -x <(curl -fsSL {_RUSTUP})", "download_exec"),
+    ],
+)
+def test_fifty_ninth_set(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
