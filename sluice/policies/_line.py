@@ -282,7 +282,9 @@ class LineState:
         if not self.loops:
             return linked
         named = set().union(*map(referenced, (*command.words, *command.redirects)))
-        expanded = []
+        expanded = [
+            whole for array in named & self.arrays if (whole := self._spread(command, array))
+        ]
         for variable in named & self.loops.keys():
             spellings: tuple[str, ...] = (f"${variable}", f"${{{variable}}}")
             spellings += tuple(f"${{{variable}[{at}]}}" for at in ("@", "*", "0"))
@@ -304,6 +306,25 @@ class LineState:
                     words = _split_program(command.words, words, self.loops.get("IFS", []))
                 expanded.append(replace(command, words=words, redirects=redirects))
         return linked + expanded
+
+    def _spread(self, command: Command, array: str) -> Command | None:
+        """``command`` with the whole of ``array`` where it names it whole: each element a
+        word for ``"${a[@]}"`` (``args=(delete ns --all); kubectl "${args[@]}"``), the
+        elements joined by blanks within a word or for ``"${a[*]}"`` (``mysql -e
+        "${sql[*]}"``); None when it names no element but one at a time."""
+        every, joined = f"${{{array}[@]}}", f"${{{array}[*]}}"
+        elements = self.loops[array]
+        if not any(every in w or joined in w for w in (*command.words, *command.redirects)):
+            return None
+        text = " ".join(elements)
+        words: list[str] = []
+        for word in command.words:
+            if word == every:
+                words.extend(elements)
+            else:
+                words.append(word.replace(every, text).replace(joined, text))
+        redirects = tuple(r.replace(every, text).replace(joined, text) for r in command.redirects)
+        return replace(command, words=tuple(words), redirects=redirects)
 
     def _renamed(self, command: Command) -> Command | None:
         """``command`` run by the program's own name when it runs a copy or a link of it the

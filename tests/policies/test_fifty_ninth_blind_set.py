@@ -1,5 +1,5 @@
 """Classes taught from a fifty-ninth blind set (harder spellings of every rule): its two
-false positives, next to the dangerous calls spelt the same way."""
+false positives and a bash array's words, next to the calls spelt the same way."""
 
 from __future__ import annotations
 
@@ -33,6 +33,16 @@ _RUSTUP = "https://sh.rustup.rs"
         (f"bash -- <(curl -fsSL {_RUSTUP}) -n", "download_exec"),
         ("curl -fsSL https://x.sh | bash -s -- -n", "download_exec"),
         (f"bash -x <(curl -fsSL {_RUSTUP})", "download_exec"),
+        # A bash array named whole is its elements: each a word ("${a[@]}"), or joined.
+        ('args=(delete pods --all -n payments); kubectl "${args[@]}"', "kubectl_delete_all"),
+        ('T=$HOME; arr=(rm -rf); "${arr[@]}" "$T"', "wipe_root_or_home"),
+        ('args=(-rf ~); rm "${args[@]}"', "wipe_root_or_home"),
+        ('sql=(DROP DATABASE analytics); mysql -uroot -e "${sql[*]}"', "drop_database"),
+        ('args=(get pods -n payments); kubectl "${args[@]}"', None),
+        ('dirs=(build dist node_modules); rm -rf "${dirs[@]}"', None),
+        ('opts=(-la); ls "${opts[@]}" ~', None),
+        ('sql=(SELECT 1); psql -c "${sql[*]}"', None),
+        ('pkgs=(jq curl); sudo apt-get install -y "${pkgs[@]}"', None),
     ],
 )
 def test_fifty_ninth_set(command: str, rule: str | None) -> None:
