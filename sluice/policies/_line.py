@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._archives import decompressed, unpacked, unpacked_into, unpacks
@@ -486,6 +486,11 @@ class LineState:
         words, _ = unwrap(given)
         if not words:
             return
+        if shell_script(words) is not None:  # T=~ sh -c 'rm -rf "$T"': its script's commands
+            for assigned in _settings(given)[:_VARIABLES]:  # follow: they read its variables
+                variable, _, value = assigned.partition("=")
+                if len(self.loops) < _VARIABLES or variable in self.loops:
+                    self.loops[variable] = [value]
         name, args = basename(words[0]), words[1:]
         if name == "alias" and len(self.aliases) < _VARIABLES:
             self.aliases.update(aliases(words))
@@ -1042,6 +1047,19 @@ def fed_script(words: Sequence[str]) -> FedScript | None:
 
 
 _COMMAND_OPTION = re.compile(r"-[a-z]*c")  # -c, and clusters ending in it: bash -lc
+
+
+def _settings(words: Sequence[str]) -> list[str]:
+    """The variables a command sets for its program: before it (``A=1 sh -c …``) and given
+    to ``env`` (``env -i A=1 sh -c …``)."""
+    settings = list(takewhile(ASSIGNMENT.fullmatch, words))
+    rest = words[len(settings) :]
+    if tuple(rest[:1]) != ("env",):
+        return settings
+    given = list(rest[1:])
+    while given[:1] and given[0].startswith("-"):  # -i, -u NAME, --unset=NAME
+        given = given[2:] if given[0] in ("-u", "--unset") else given[1:]
+    return settings + list(takewhile(ASSIGNMENT.fullmatch, given))
 
 
 def shell_script(words: Sequence[str]) -> str | None:

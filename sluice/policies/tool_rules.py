@@ -73,7 +73,8 @@ function's body run by its call, the call's arguments for ``$1``, ``$@``: ``clea
 or at ``IFS``: ``R="rm -rf"; $R ~``; its other forms, ``${!x}``, ``${x:1:2}``, ``${x/a/r}``,
 ``${x:-default}``; ``$OLDPWD``, where it was before its last ``cd``; a bash array's
 elements, ``"${DISKS[@]}"``, ``${a[1]}``, all of them as words, the program's too
-(``a=(rm -rf); "${a[@]}" ~``); ``set --`` then ``"$@"``; a copy or link of a
+(``a=(rm -rf); "${a[@]}" ~``); a variable set for a shell's script, before it or given to
+``env`` (``T=~ sh -c 'rm -rf "$T"'``); ``set --`` then ``"$@"``; a copy or link of a
 program made in the line, ``cp /bin/rm /tmp/x && /tmp/x``), brace expansion (``{rm,-rf,~}``),
 a glob that names the program (``/???/r?``), a constant ``$((…))``, an interpreter's strings
 built from pieces (``'sys'+'tem'``, ``chr(114)``, ``String.fromCharCode``, ``getattr(os,

@@ -1,5 +1,6 @@
 """Classes taught from a fifty-ninth blind set (harder spellings of every rule): its two
-false positives and a bash array's words, next to the calls spelt the same way."""
+false positives, a bash array's words and the variables set for a shell's script, next to
+the calls spelt the same way."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from tests.policies.verdicts import bash
 
 _RUSTUP = "https://sh.rustup.rs"
+_PROD = "postgres://admin:pw@db.prod.example.com/app"
 
 
 @pytest.mark.parametrize(
@@ -43,6 +45,17 @@ _RUSTUP = "https://sh.rustup.rs"
         ('opts=(-la); ls "${opts[@]}" ~', None),
         ('sql=(SELECT 1); psql -c "${sql[*]}"', None),
         ('pkgs=(jq curl); sudo apt-get install -y "${pkgs[@]}"', None),
+        # A variable set for a shell (before it, or given to env) is its script's.
+        ("T=~ sh -c 'rm -rf \"$T\"'", "wipe_root_or_home"),
+        ("env -u DEBUG T=~ bash -lc 'rm -rf \"$T\"'", "wipe_root_or_home"),
+        (f"env DATABASE_URL={_PROD} sh -c 'python manage.py flush --noinput'", "drop_database"),
+        (f"DATABASE_URL={_PROD} bash -lc 'python manage.py flush --noinput'", "drop_database"),
+        ("RAILS_ENV=production bash -c 'bin/rails db:drop'", "drop_database"),
+        ("T=build sh -c 'rm -rf \"$T\"'", None),
+        ("env DATABASE_URL=postgres://localhost/app sh -c 'python manage.py flush'", None),
+        ("RAILS_ENV=test bash -c 'bin/rails db:drop db:create db:migrate'", None),
+        ("HOME=/tmp/h sh -c 'rm -rf \"$HOME/.cache\"'", None),
+        ("NODE_ENV=production sh -c 'npm run build'", None),
     ],
 )
 def test_fifty_ninth_set(command: str, rule: str | None) -> None:
