@@ -546,8 +546,12 @@ class _Rules:
             )
             # What a running container or pod runs reaches the same services (dropdb, a cloud).
             inner = container_exec(words)
+            # What xargs runs: its items after the words (echo 's3://b/*' | xargs s5cmd rm).
+            fed_items = listed(feeders)[:_FED] if fed and feeders else []
+            forms = [words, *([inner] if inner else [])]
+            forms += [[*words, *fed_items]] if fed_items else []
             for rule, judge in INFRA_RULES:
-                for judged in (words, inner) if inner else (words,):
+                for judged in forms:
                     if reason := judge(judged, seen):
                         self.flag(rule, reason[:1].upper() + reason[1:])
         if name in TRANSFERS:  # sftp host <<< 'put ~/.kube/config', sftp -b batch host

@@ -1,6 +1,6 @@
 """Classes taught from a fifty-ninth blind set (harder spellings of every rule): its two
-false positives, a bash array's words and the variables set for a shell's script, next to
-the calls spelt the same way."""
+false positives, a bash array's words, the variables set for a shell's script and what
+xargs gives an infrastructure command, next to the calls spelt the same way."""
 
 from __future__ import annotations
 
@@ -56,6 +56,12 @@ _PROD = "postgres://admin:pw@db.prod.example.com/app"
         ("RAILS_ENV=test bash -c 'bin/rails db:drop db:create db:migrate'", None),
         ("HOME=/tmp/h sh -c 'rm -rf \"$HOME/.cache\"'", None),
         ("NODE_ENV=production sh -c 'npm run build'", None),
+        # What xargs gives a command is among its operands, for the infrastructure rules too.
+        ("echo 's3://acme-cache/*' | xargs s5cmd rm", "cloud_storage_wipe"),
+        ("echo 's3://acme-cache/*' | xargs -I{} s5cmd rm {}", "cloud_storage_wipe"),
+        ("echo gs://acme-tmp | xargs -I{} gsutil rm -r {}", "cloud_storage_wipe"),
+        ("echo s3://acme-cache/tmp/a.log s3://acme-cache/tmp/b.log | xargs s5cmd rm", None),
+        ("printf '%s\\n' gs://acme-tmp/x.txt | xargs gsutil rm", None),
     ],
 )
 def test_fifty_ninth_set(command: str, rule: str | None) -> None:
