@@ -32,6 +32,10 @@ _MAYBE = re.compile(
     r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+(?:/[fldr]\b|%)|Directory\]::Delete|\bicacls\b|&\s*\(\s*['\"]"
     r"|\s-e(?:c|nc\w*|ncodedcommand)?\s"
 )
+# A line cmd runs: `cmd /c …`, or one naming its variables (`%USERPROFILE%`; not a date's
+# `%Y%`). cmd's escape is the caret: `^x` is `x` (`r^d` is `rd`), `^^` a caret.
+_CMD_LINE = re.compile(r"(?i)\bcmd(?:\.exe)?\s+/[ck]\b|%[a-z_]\w+%")
+_CMD_ESCAPE = re.compile(r"\^(.)")
 _ENV_SET = re.compile(r"(?i)(^|[;\n{&|]\s*)\$env:(\w+)\s*=\s*")
 # A variable given what a command prints: `$t = gcloud auth print-access-token` (a value
 # that is a string, a number, a variable or an expression is not a command).
@@ -64,8 +68,10 @@ _DIRECTORY_DELETE = re.compile(
 
 
 def posix_spelling(line: str) -> str:
-    """``line`` with cmd's and PowerShell's constructs above spelled as bash's; any other
-    line as it is."""
+    """``line`` with cmd's and PowerShell's constructs above spelled as bash's (and cmd's
+    escapes as what they escape: ``r^d`` is ``rd``); any other line as it is."""
+    if "^" in line and _CMD_LINE.search(line):
+        line = cmd_unescaped(line)
     if _MAYBE.search(line) is None:
         return line
     line = _ENV_SET.sub(lambda m: f"{m[1]}export {m[2]}=", line)
@@ -109,9 +115,7 @@ def _over_items(found: re.Match[str]) -> str:
     return f"for {name} in {' '.join(items)}; do {body}; done"
 
 
-_CARET = re.compile(r"\^(?=.)")
-
-
 def cmd_unescaped(script: str) -> str:
-    """A script cmd runs, its ``^`` escapes read as cmd reads them (``r^d`` is ``rd``)."""
-    return _CARET.sub("", script)
+    """A script cmd runs, its ``^`` escapes read as cmd reads them (``r^d`` is ``rd``,
+    ``^^`` a caret)."""
+    return _CMD_ESCAPE.sub(r"\1", script)

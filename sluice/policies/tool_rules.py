@@ -57,7 +57,8 @@ PowerShell's constructs as bash's (``$env:NAME = v`` as an export, ``$t = cmd`` 
 ``t=$(cmd)``, ``$d = "…"`` as ``d="…"``, cmd's ``for /f %i in ('cmd') do …`` as a loop over
 ``$(cmd)``, an endless ``for /l`` starting processes as a fork loop,
 ``[IO.Directory]::Delete(p, $true)`` as ``Remove-Item -Recurse``, ``& ("Remove"+"-Item")``
-as ``Remove-Item``, ``-EncodedCommand`` decoded, cmd's ``^`` escapes; ``Select-String`` and
+as ``Remove-Item``, ``-EncodedCommand`` decoded, cmd's ``^`` escapes (in an argv's script
+or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``); ``Select-String`` and
 ``findstr`` narrow a listing as grep does): split into simple commands (``;``, ``&&``,
 pipes, subshells, ``$(…)``; input read from a process substitution, ``cmd < <(…)``, flowing
 in as a pipe's would), seen through wrappers (``sudo``, ``doas``, ``pkexec``, ``env``,

@@ -1,6 +1,6 @@
 """Classes taught from a fifty-ninth blind set (harder spellings of every rule): its two
 false positives, a bash array's words, the variables set for a shell's script and what
-xargs gives an infrastructure command, next to the calls spelt the same way."""
+xargs gives an infrastructure command, cmd's escapes, next to the calls spelt the same way."""
 
 from __future__ import annotations
 
@@ -62,6 +62,13 @@ _PROD = "postgres://admin:pw@db.prod.example.com/app"
         ("echo gs://acme-tmp | xargs -I{} gsutil rm -r {}", "cloud_storage_wipe"),
         ("echo s3://acme-cache/tmp/a.log s3://acme-cache/tmp/b.log | xargs s5cmd rm", None),
         ("printf '%s\\n' gs://acme-tmp/x.txt | xargs gsutil rm", None),
+        # cmd's caret escapes the next character: r^d is rd.
+        ("cmd /c r^d /s /q %USERPROFILE%", "wipe_root_or_home"),
+        ('cmd /c "r^m^d^i^r /s /q C:\\Users\\sam"', "wipe_root_or_home"),
+        ("cmd /c dir ^| findstr foo", None),
+        ("echo %USERNAME% ^& dir", None),
+        ("git show HEAD^ && date +%Y%m%d", None),
+        ("grep '^sd' /proc/partitions", None),
     ],
 )
 def test_fifty_ninth_set(command: str, rule: str | None) -> None:
