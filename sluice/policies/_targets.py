@@ -59,9 +59,11 @@ _WINDOWS_PATH = re.compile(
 _WSL_SHARE = re.compile(r"//wsl(?:\$|\.localhost)/[^/\s\"']+(?=/)", re.IGNORECASE)
 _DRIVE_LETTER = re.compile(r"[A-Za-z]")  # a Windows drive, as WSL and Git Bash mount it
 DISK_DEVICE = re.compile(
-    r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/)|(?i://\./PhysicalDrive\d)"
+    r"/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|md|dm-|mapper/|\$|\{\})"
+    r"|(?i://\./PhysicalDrive\d)"
 )
-"""A disk's device, or a partition's: what is written there overwrites the disk."""
+"""A disk's device, or a partition's: what is written there overwrites the disk. A device
+named by what the line does not say (``/dev/$DISK``, xargs' ``/dev/{}``) may be a disk."""
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
 _EVERYTHING = re.compile(r"[*?.{},\[\]!^]*\*[*?.{},\[\]!^]*")

@@ -399,7 +399,8 @@ runs a command in a container or a pod it names (``run_container`` with ``image`
   line break), a redirect, ``tee``, the destination of ``cp``, ``mv``, ``install``,
   ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil``'s erases (``eraseDisk``,
   ``partitionDisk``, ``reformat``, ``apfs deleteContainer``, …) on a disk (``/dev/sd*``,
-  ``/dev/nvme*``, …; also given by ``xargs``: ``echo /dev/sdb | xargs -I{} mkfs.ext4 {}``);
+  ``/dev/nvme*``, …; also given by ``xargs``: ``echo /dev/sdb | xargs -I{} mkfs.ext4 {}``;
+  and a device the line does not name, which may be one: ``/dev/$DISK``, ``/dev/{}``);
   Windows' ``format D:``, ``Format-Volume``, ``Clear-Disk``, ``Remove-Partition``,
   ``Initialize-Disk``;
 - ``fork_bomb``: a function, of any name, that starts itself twice through a pipe or ``&``

@@ -1,6 +1,7 @@
 """Classes taught from a fifty-ninth blind set (harder spellings of every rule): its two
 false positives, a bash array's words, the variables set for a shell's script and what
-xargs gives an infrastructure command, cmd's escapes, next to the calls spelt the same way."""
+xargs gives an infrastructure command, cmd's escapes and a device the line does not name,
+next to the calls spelt the same way."""
 
 from __future__ import annotations
 
@@ -69,6 +70,13 @@ _PROD = "postgres://admin:pw@db.prod.example.com/app"
         ("echo %USERNAME% ^& dir", None),
         ("git show HEAD^ && date +%Y%m%d", None),
         ("grep '^sd' /proc/partitions", None),
+        # A device the line does not name may be a disk: written, it is wiped.
+        ("lsblk -dno NAME | grep '^sd[b-z]' | xargs -I{} sudo shred -n1 /dev/{}", "disk_wipe"),
+        ("sudo dd if=/dev/zero of=/dev/$DISK bs=1M", "disk_wipe"),
+        ("for d in $(lsblk -dno NAME); do sudo wipefs -a /dev/$d; done", "disk_wipe"),
+        ("sudo smartctl -a /dev/$d", None),
+        ("sudo fdisk -l /dev/$DISK", None),
+        ("exec 3<>/dev/tcp/$HOST/80", None),
     ],
 )
 def test_fifty_ninth_set(command: str, rule: str | None) -> None:
