@@ -50,12 +50,37 @@ def filtered(name: str, args: Sequence[str], text: str) -> str | None:
         return "\n".join(line[::-1] for line in text.split("\n"))
     if name == "tr":
         return _translated(args, text)
+    if name == "cut":
+        return _cut(args, text)
     if name == "xxd" and "-r" in args and "-p" in args:
         try:
             return binascii.unhexlify("".join(text.split())).decode()
         except (binascii.Error, ValueError, UnicodeDecodeError):
             return None
     return None
+
+
+def _cut(args: list[str], text: str) -> str | None:
+    """What ``cut -c LIST`` (or ``-b``) prints for ``text``: the characters LIST names
+    (``2-``, ``-4``, ``1,3-5``) of each line; None for any other cut."""
+    given = " ".join(args)
+    found = _CUT.fullmatch(given)
+    if found is None:
+        return None
+    wanted: set[int] = set()
+    for piece in found[1].split(","):
+        first, dash, last = piece.partition("-")
+        if not (first or last) or not (first or "1").isdigit() or not (last or "0").isdigit():
+            return None
+        start = int(first or 1)
+        end = int(last) if last else (_CUT_LIMIT if dash else start)
+        wanted.update(range(start, min(end, _CUT_LIMIT) + 1))
+    lines = text.split("\n")
+    return "\n".join("".join(c for i, c in enumerate(line, 1) if i in wanted) for line in lines)
+
+
+_CUT = re.compile(r"(?:-[cb]\s*|--(?:characters|bytes)=)([\d,-]+)")
+_CUT_LIMIT = 4096  # characters of a line read, at most
 
 
 def _translated(args: list[str], text: str) -> str | None:

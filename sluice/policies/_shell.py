@@ -258,8 +258,10 @@ def parse(
                     commands[index] = replace(commands[index], heredoc=body)
                 pending, heredoc = [], None
             if closes:
-                piped = len(commands) > 1 and commands[-1].after == "|"
-                printed = _printed(words, commands[-2] if piped else None)
+                start = len(commands) - 1  # the pipe that ends here: echo … | base64 -d | cut
+                while start > 0 and commands[start].after == "|":
+                    start -= 1
+                printed = _printed(words, [c.words for c in commands[start:-1]])
                 frame = suspended.pop()
                 runs = program(frame.words)  # bash <(echo 'rm -rf ~'): what it prints runs
                 if frame.opener == "<(" and runs in _RUNS_PRINTED and not printed.startswith("$("):
@@ -360,12 +362,13 @@ def unknown_output(name: str) -> str:
     return f"$({name}…)"
 
 
-def _printed(words: Sequence[str], piped_from: Command | None = None) -> str:
+def _printed(words: Sequence[str], piped_from: Sequence[Sequence[str]] = ()) -> str:
     """What a substituted command prints, when it is plain (``echo``'s operands, ``printf``'s
     format filled, ``.`` for ``pwd``, ``eval echo ~$USER``'s ``~``, ``base64 -d`` of what
-    a plain ``piped_from`` prints); else ``$(…)`` (unknown)."""
+    the plain commands ``piped_from`` print through one another); else ``$(…)``
+    (unknown)."""
     name = program(words)
-    if piped_from is not None and (text := _piped_output([list(piped_from.words), list(words)])):
+    if piped_from and (text := _piped_output([*map(list, piped_from), list(words)])):
         return text
     if "<<<" in words and (text := _piped_output([list(words)])):  # $(rev <<< yortsed)
         return text

@@ -1,7 +1,7 @@
 """Classes taught from a fifty-ninth blind set (harder spellings of every rule): its two
 false positives, a bash array's words, the variables set for a shell's script and what
-xargs gives an infrastructure command, cmd's escapes and a device the line does not name,
-next to the calls spelt the same way."""
+xargs gives an infrastructure command, cmd's escapes, a device the line does not name and
+text cut from a decoded one, next to the calls spelt the same way."""
 
 from __future__ import annotations
 
@@ -77,6 +77,12 @@ _PROD = "postgres://admin:pw@db.prod.example.com/app"
         ("sudo smartctl -a /dev/$d", None),
         ("sudo fdisk -l /dev/$DISK", None),
         ("exec 3<>/dev/tcp/$HOST/80", None),
+        # cut's characters, after a decoder too, and a substitution's whole pipe.
+        ('w=$(echo ZnJtIC1yZiB+ | base64 -d | cut -c2-); eval "$w"', "wipe_root_or_home"),
+        ('echo "xrm -rf ~" | cut -c 2- | bash', "wipe_root_or_home"),
+        ('eval "$(echo "xrm -rf ~" | cut -c2-)"', "wipe_root_or_home"),
+        ('echo "xls -la" | cut -c2- | sh', None),
+        ("git log --oneline | cut -c1-7", None),
     ],
 )
 def test_fifty_ninth_set(command: str, rule: str | None) -> None:
