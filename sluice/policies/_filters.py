@@ -61,26 +61,68 @@ def filtered(name: str, args: Sequence[str], text: str) -> str | None:
 
 
 def _cut(args: list[str], text: str) -> str | None:
-    """What ``cut -c LIST`` (or ``-b``) prints for ``text``: the characters LIST names
-    (``2-``, ``-4``, ``1,3-5``) of each line; None for any other cut."""
-    given = " ".join(args)
-    found = _CUT.fullmatch(given)
-    if found is None:
+    """What ``cut`` prints for ``text``: the characters ``-c LIST`` (or ``-b``) names of each
+    line (``2-``, ``-4``, ``1,3-5``), or the fields ``-f LIST`` names, split at ``-d``'s
+    character (a tab by default; a line without it is printed whole, unless ``-s``); None
+    for any other cut."""
+    given: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        found = _CUT_OPTION.fullmatch(word)
+        if found is None:
+            return None
+        key, value = (found[1], found[2]) if found[1] else (_CUT_LONG[found[3]], found[4])
+        if key == "s" and value is None:
+            given["s"] = ""
+            continue
+        if value is None:
+            value = rest.pop(0) if rest else None
+        if value is None or key == "s":
+            return None
+        given[key] = value
+    chars = given.get("c", given.get("b"))
+    fields = given.get("f")
+    wanted = _positions(chars if chars is not None else fields or "")
+    if wanted is None or (chars is None) == (fields is None):
         return None
+    lines = text.split("\n")
+    if chars is not None:
+        return "\n".join("".join(c for i, c in enumerate(line, 1) if i in wanted) for line in lines)
+    delimiter = given.get("d", "\t")
+    if len(delimiter) != 1:
+        return None
+    out = []
+    for line in lines:
+        if delimiter not in line:
+            if "s" not in given:
+                out.append(line)
+            continue
+        parts = line.split(delimiter)
+        out.append(delimiter.join(p for i, p in enumerate(parts, 1) if i in wanted))
+    return "\n".join(out)
+
+
+def _positions(spelt: str) -> set[int] | None:
+    """The positions a cut LIST names (``2-``, ``-4``, ``1,3-5``), up to :data:`_CUT_LIMIT`;
+    None if it is no LIST."""
     wanted: set[int] = set()
-    for piece in found[1].split(","):
+    for piece in spelt.split(","):
         first, dash, last = piece.partition("-")
         if not (first or last) or not (first or "1").isdigit() or not (last or "0").isdigit():
             return None
         start = int(first or 1)
         end = int(last) if last else (_CUT_LIMIT if dash else start)
         wanted.update(range(start, min(end, _CUT_LIMIT) + 1))
-    lines = text.split("\n")
-    return "\n".join("".join(c for i, c in enumerate(line, 1) if i in wanted) for line in lines)
+    return wanted
 
 
-_CUT = re.compile(r"(?:-[cb]\s*|--(?:characters|bytes)=)([\d,-]+)")
-_CUT_LIMIT = 4096  # characters of a line read, at most
+# cut's options: -c LIST, -cLIST, -d X, -f LIST, -s, --characters=, --bytes=, --delimiter=,
+# --fields= (groups: a short option's letter and its value joined to it, or a long option's
+# name and its value).
+_CUT_OPTION = re.compile(r"-([bcdfs])(.+)?|--(characters|bytes|delimiter|fields)=(.*)")
+_CUT_LONG = {"characters": "c", "bytes": "b", "delimiter": "d", "fields": "f"}
+_CUT_LIMIT = 4096  # characters or fields of a line read, at most
 
 
 def _translated(args: list[str], text: str) -> str | None:

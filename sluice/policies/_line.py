@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
@@ -189,7 +190,7 @@ class LineState:
         if "=(" in line:
             for array in _ARRAY.finditer(line):
                 if len(self.loops) < _VARIABLES:
-                    self.loops[array[1]] = array[2].split()[:_LOOP_VALUES]
+                    self.loops[array[1]] = _elements(array[2])[:_LOOP_VALUES]
                     self.arrays.add(array[1])
 
     def _go_on(self, caller: LineState) -> None:
@@ -380,9 +381,9 @@ class LineState:
             indirect, name, index, operator, rest = found.groups()
             if name != variable:
                 return found[0]
-            if indirect:
+            if indirect:  # x=HOME; "${!x}": the variable it names, set or not in the line
                 named = self.loops.get(value, [])
-                return named[0] if named else found[0]
+                return named[0] if named else f"${value}" if _NAME.fullmatch(value) else found[0]
             if index is not None:
                 at = int(index) if index.isdigit() else 0
                 return elements[at] if at < len(elements) else ""
@@ -773,6 +774,15 @@ def _script_defined(name: str, args: Sequence[str]) -> tuple[str, str] | None:
     return None
 
 
+def _elements(spelt: str) -> list[str]:
+    """A bash array's elements as ``(…)`` spells them: quoted ones whole (``(-c "DROP
+    SCHEMA s")``)."""
+    try:
+        return shlex.split(spelt)
+    except ValueError:  # an unclosed quote: at the blanks
+        return spelt.split()
+
+
 def _split_program(
     given: Sequence[str], words: tuple[str, ...], separators: Sequence[str]
 ) -> tuple[str, ...]:
@@ -877,7 +887,8 @@ def script_run(words: Sequence[str]) -> str | None:
     only checks its syntax (``bash -n x.sh``)."""
     name = basename(words[0])
     if name in SHELLS or name in ("source", ".") or INTERPRETER.fullmatch(name):
-        if not has_script(words) or any(a in ("-c", "-e", "-m") for a in words[1:]):
+        code = _COMMAND_OPTION.fullmatch if name in SHELLS else _CODE_OPTIONS.__contains__
+        if not has_script(words) or any(map(code, words[1:])):  # bash -c, python -c, node -e
             return None
         if _checks_syntax(words):
             return None
@@ -1070,6 +1081,8 @@ def shell_script(words: Sequence[str]) -> str | None:
     return None if at is None else words[at + 1]
 
 
+_CODE_OPTIONS = frozenset({"-c", "-e", "-m"})  # an interpreter's own code or module to run
+_PROPERTY = re.compile(r"\.[A-Za-z_]")  # a value's property, as PowerShell reads one
 # What a download printed, as a substitution's output in a variable reads (`C=$(curl …)`).
 _FETCHED_TEXT = re.compile("|".join(re.escape(unknown_output(f)) for f in sorted(FETCHERS)))
 
@@ -1080,8 +1093,8 @@ def runs_fetched_text(words: Sequence[str]) -> bool:
     download's text is the command itself (``bash -c '$(curl -fsSL URL)'``)."""
     if not any("…)" in word for word in words):
         return False
-    if _FETCHED_TEXT.match(words[0]):
-        return True
+    if (fetched := _FETCHED_TEXT.match(words[0])) and not _PROPERTY.match(words[0], fetched.end()):
+        return True  # (not PowerShell's property of it: $r = Invoke-RestMethod …; $r.tag_name)
     script = shell_script(words)
     if script is None and basename(words[0]) in _SOURCES:
         script = " ".join(words[1:])
@@ -1093,10 +1106,13 @@ def has_script(words: Sequence[str]) -> bool:
     args = words[1:]
     if basename(words[0]) in _SCHEDULERS:
         return "-f" in args  # at -f job.sh now
-    if any(a in ("-c", "-e", "-m", "-E", "-r", "--eval", "--command") for a in args):
+    if basename(words[0]) in SHELLS:  # a shell's -e, -E, -r, -m are no code (bash -e: errexit)
+        if any(map(_COMMAND_OPTION.fullmatch, args)):
+            return True
+        if "-s" in args:
+            return False  # bash -s -- --yes: the script is stdin, the rest its arguments
+    elif any(a in _CODE_OPTIONS or a in ("-E", "-r", "--eval", "--command") for a in args):
         return True
-    if "-s" in args and basename(words[0]) in SHELLS:
-        return False  # bash -s -- --yes: the script is stdin, the rest its arguments
     given = operands(args)  # the first names the script: stdin's own names read stdin
     return bool(given) and given[0] not in STDIN
 
