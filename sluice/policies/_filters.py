@@ -2,7 +2,8 @@
 out and feeds to a shell (``echo '~ fr- mr' | rev | sh``), or a substitution spells out for
 a command (``terraform $(rev <<< yortsed)``), is read as that text: ``base64 -d``, ``base32
 -d``, ``rev``, ``tr`` (ranges, classes, ``-d``: ROT13 is ``tr 'A-Za-z' 'N-ZA-Mn-za-m'``),
-``xxd -r -p``. Each takes time linear in the text.
+``xxd -r -p``, ``cut``, ``sed``'s substitutions (:mod:`._sed`). Each takes time linear in
+the text.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Sequence
+
+from sluice.policies._sed import sed_output
 
 __all__ = ["filtered"]
 
@@ -52,6 +55,8 @@ def filtered(name: str, args: Sequence[str], text: str) -> str | None:
         return _translated(args, text)
     if name == "cut":
         return _cut(args, text)
+    if name in ("sed", "gsed"):
+        return sed_output(args, text)
     if name == "xxd" and "-r" in args and "-p" in args:
         try:
             return binascii.unhexlify("".join(text.split())).decode()

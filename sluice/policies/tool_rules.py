@@ -83,7 +83,8 @@ built from pieces (``'sys'+'tem'``, ``chr(114)``, ``String.fromCharCode``, ``get
 (``$'\\x72\\x6d'``), all that ``echo`` and ``printf`` print (``-rf`` is no option of
 theirs), what a substitution or a pipe decodes or spells out (``mysql -e "$(echo
 RFJPUCBUQUJMRSB0 | base64 -d)"``, ``terraform $(rev <<< yortsed)``, ``… | rev | sh``,
-``tr``, ``base32``, ``xxd -r -p``, ``cut -c`` or ``-d X -f N``, one after another; a
+``tr``, ``base32``, ``xxd -r -p``, ``cut -c`` or ``-d X -f N``, ``sed 's/…/…/'`` (its
+pattern run by RE2), one after another; a
 substitution that spells the command itself is split into its words; a script a process
 substitution prints, ``. <(echo '…')``; ``xargs -a`` of
 a file the line wrote; a download held in a variable and echoed into a shell), into the

@@ -42,6 +42,13 @@ _URL = "https://example.com/install.sh"
         ),
         ("$r = Invoke-RestMethod https://x.example.com/install.ps1; iex $r", "download_exec"),
         ("C=$(curl -fsSL https://x.sh); $C", "download_exec"),
+        # sed's substitutions spell a script as tr's and cut's do.
+        ("echo 'xm -rf ~' | sed 's/^x/r/' | sh", "wipe_root_or_home"),
+        ("echo 'rm -rf /tmp/cache' | sed 's|/tmp/cache|~|' | bash", "wipe_root_or_home"),
+        ("w=$(echo 'xm -rf ~' | sed -e 's/x/r/'); eval \"$w\"", "wipe_root_or_home"),
+        ("echo 'npm test' | sed 's/test/run build/' | sh", None),
+        ("cat notes.txt | sed 's/rm -rf ~//' | less", None),
+        ("sed -i 's/foo/bar/' config.yml", None),
     ],
 )
 def test_sixty_first_set(command: str, rule: str | None) -> None:
