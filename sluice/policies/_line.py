@@ -487,6 +487,7 @@ class LineState:
         words, _ = unwrap(given)
         if not words:
             return
+        words = self._valued(words)  # BIN=/usr/local/bin; curl -o $BIN/yq …: where it saves
         if shell_script(words) is not None:  # T=~ sh -c 'rm -rf "$T"': its script's commands
             for assigned in _settings(given)[:_VARIABLES]:  # follow: they read its variables
                 variable, _, value = assigned.partition("=")
@@ -601,6 +602,23 @@ class LineState:
                     self.downloaded.update(members[:_VARIABLES])
                 if (where := resolve(folder, self.cwd)) is not None:
                     self.unpacked.add(where.text)
+
+    def _valued(self, words: list[str]) -> list[str]:
+        """``words`` with each variable the line set to one value (not a loop's, not an
+        array) as that value, as the shell expands it."""
+        if not self.loops or not any("$" in word for word in words):
+            return words
+        valued = []
+        for word in words:
+            for name in sorted(referenced(word) & self.loops.keys(), key=len, reverse=True):
+                values = self.loops[name]
+                if len(values) == 1 and name not in self.arrays and "$" not in values[0]:
+                    spelt = re.compile(
+                        r"\$(?:\{" + re.escape(name) + r"\}|" + re.escape(name) + r"(?!\w))"
+                    )
+                    word = spelt.sub(values[0].replace("\\", "\\\\"), word)  # (its text, as is)
+            valued.append(word)
+        return valued
 
     def _carry_downloads(self, args: Sequence[str]) -> None:
         """A download copied or moved is the download where it lands (``mv /tmp/t

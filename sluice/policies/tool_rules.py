@@ -368,7 +368,9 @@ runs a command in a container or a pod it names (``run_container`` with ``image`
   "copy('https://…', 'i.php');" && php i.php``, one saved into a folder of programs run by
   its name: ``curl -o /usr/local/bin/t … && t``, or unpacked there from an archive named for
   it: ``unzip t_1.2_linux.zip -d ~/.local/bin && t``, a Windows program run by name from
-  where cmd saved it: ``curl -o setup.exe … && setup.exe``; also saved by ``tee``,
+  where cmd saved it: ``curl -o setup.exe … && setup.exe``; the folder, file or URL also
+  through a variable the line set: ``BIN=/usr/local/bin; curl -o $BIN/t … && t``; also
+  saved by ``tee``,
   PowerShell's ``-OutFile``, ``Start-BitsTransfer``, ``certutil -urlcache``; a checksum
   checked between proves the bytes, not what they do; also decompressed, moved, copied or
   installed first: ``bunzip2 t.bz2 && ./t``, ``sudo install t /usr/local/bin/ && t``; a

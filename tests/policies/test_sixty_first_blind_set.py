@@ -49,6 +49,22 @@ _URL = "https://example.com/install.sh"
         ("echo 'npm test' | sed 's/test/run build/' | sh", None),
         ("cat notes.txt | sed 's/rm -rf ~//' | less", None),
         ("sed -i 's/foo/bar/' config.yml", None),
+        # Where a download is saved, or what is cloned, through a variable the line set.
+        (
+            "BIN=/usr/local/bin; sudo curl -fsSLo $BIN/yq https://x.example.com/yq_amd64"
+            " && sudo chmod +x $BIN/yq && yq --version",
+            "download_exec",
+        ),
+        (
+            'R=https://github.com/acme/dotfiles; git clone "$R" /tmp/d && bash /tmp/d/install.sh',
+            "download_exec",
+        ),
+        (
+            'D=/tmp/d; git clone https://github.com/acme/dotfiles "$D" && bash "$D"/install.sh',
+            "download_exec",
+        ),
+        ("BIN=/usr/local/bin; ls $BIN && yq --version", None),
+        ("OUT=dist; mkdir -p $OUT && npm run build -- --out $OUT", None),
     ],
 )
 def test_sixty_first_set(command: str, rule: str | None) -> None:
