@@ -26,10 +26,10 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from sluice.hooks import ExchangeContext, ToolCallHook
+from sluice.hooks import ExchangeContext
 from sluice.model import ToolCall
 from sluice.sidecar.chain import Chain, Decision
-from sluice.sidecar.enforce import KEEPALIVE, Judged, StreamEnforcer
+from sluice.sidecar.enforce import KEEPALIVE, Judged, StreamEnforcer, judged_now
 from sluice.sidecar.formats.anthropic import CallScan, Scanned, stream_decoder
 
 if TYPE_CHECKING:
@@ -169,15 +169,10 @@ class CallReader:
     def _allowed(self, call: ToolCall) -> bool:
         """Judge ``call`` now: whether the chain let it through, unchanged, without
         waiting (else the general reader takes the stream over from its start)."""
-        hook = ToolCallHook(self._context, call)
-        work = self._chain.run(hook, self._decisions, self._trace)
-        try:
-            awaited = work.send(None)
-        except StopIteration:
-            self._judged.append(Judged(call, hook))
-            return hook.blocked is None and hook.call == call
-        self._judged.append(Judged(call, hook, work, awaited))
-        return False
+        judged = judged_now(self._chain, self._context, call, self._decisions, self._trace)
+        self._judged.append(judged)
+        hook = judged.hook
+        return judged.work is None and hook.blocked is None and hook.call == call
 
     def _hand_over(self) -> bytes:
         """Give the stream so far to the general reader, with the calls judged: what it

@@ -49,28 +49,43 @@ from sluice.sidecar.text_windows import TextWindows
 if TYPE_CHECKING:
     from sluice.sidecar.tracing import ExchangeTrace
 
-__all__ = ["BodyEnforcer", "Judged", "StreamEnforcer"]
+__all__ = ["BodyEnforcer", "Judged", "StreamEnforcer", "judged_now"]
 
 KEEPALIVE = b": keepalive\n\n"
 _CHARS_PER_TOKEN = 4
 _ENDING = (PartKind.MESSAGE_DELTA, PartKind.MESSAGE_STOP)
 _BEGINS = (PartKind.BLOCK_START, PartKind.BLOCK)  # parts that begin a block
 _WHOLE = (PartKind.BLOCK_STOP, PartKind.BLOCK)  # parts that carry the whole block
-# A tool call's hook, judged as far as it goes at once: the coroutine left (None: it is
-# decided) and what that awaits.
-_Judging = tuple[ToolCallHook, Coroutine[Any, Any, None] | None, Any]
 
 
 @dataclass(frozen=True, slots=True)
 class Judged:
-    """A tool call judged before a :class:`StreamEnforcer` took its stream over (from a
-    :class:`~sluice.sidecar.call_reader.CallReader`): its hook, and while the hook still
-    waits, its coroutine and what that awaits."""
+    """A tool call judged as far as its hooks go without waiting (:func:`judged_now`): its
+    hook, and while the hook still waits, its coroutine and what that awaits (``work``
+    ``None``: decided)."""
 
     call: ToolCall
     hook: ToolCallHook
     work: Coroutine[Any, Any, None] | None = None
     awaited: Any = None
+
+
+def judged_now(
+    chain: Chain,
+    context: ExchangeContext,
+    call: ToolCall,
+    decisions: list[Decision],
+    trace: ExchangeTrace | None,
+) -> Judged:
+    """``call`` judged by ``chain`` at once, its hooks driven one step by hand (a hook that
+    need not wait, as rules, finishes there); one that waits is left to be resumed
+    (:func:`~sluice.sidecar.eager.resumed`), never run twice."""
+    hook = ToolCallHook(context, call)
+    work = chain.run(hook, decisions, trace)
+    try:
+        return Judged(call, hook, work, work.send(None))
+    except StopIteration:
+        return Judged(call, hook)
 
 
 @dataclass
@@ -148,7 +163,7 @@ class StreamEnforcer:
         self._after: tuple[Sequence[StreamPart], Iterator[SSEEvent]] = ((), iter(()))
         self._unsent = b""  # what feed_now let through before the part that waits
         # A tool call's hook that feed_now started and that waits: decide() awaits the rest.
-        self._started: tuple[ToolCallHook, Coroutine[Any, Any, None], Any] | None = None
+        self._started: Judged | None = None
         self._skims = False  # fed bytes (not events already parsed): its parser may skim
         # When it skims, a tool call's events are read at once, if tool calls are held and
         # there is no output limit (with one, each delta is counted on its own).
@@ -388,10 +403,11 @@ class StreamEnforcer:
                 return None
             hook = None
             if self._chain.reads_tool_calls:
-                hook, work, awaited = self._judging(block)
-                if work is not None:
-                    self._started = hook, work, awaited
+                judged = self._judging(block)
+                if judged.work is not None:
+                    self._started = judged
                     return None
+                hook = judged.hook
             held.append(part)
             self._held = None
             return self._tool_decided(hook, block, held)
@@ -444,16 +460,12 @@ class StreamEnforcer:
         if isinstance(block, ToolCall) and not self._chain.reads_tool_calls:
             yield self._tool_decided(None, block, held)
         elif isinstance(block, ToolCall):
-            judging: _Judging
-            if self._started is not None:  # feed_now began it, and it waits
-                judging, self._started = self._started, None
-            else:
-                judging = self._judging(block)
-            hook, work, awaited = judging
-            if work is not None:
-                async for out in self._waited(resumed(work, awaited)):
+            # feed_now began it, and it waits; or it is judged now
+            judged, self._started = self._started or self._judging(block), None
+            if judged.work is not None:
+                async for out in self._waited(resumed(judged.work, judged.awaited)):
                     yield out
-            yield self._tool_decided(hook, block, held)
+            yield self._tool_decided(judged.hook, block, held)
         elif isinstance(block, Text):
             decided: list[str] = []
             # In this task: None when it is about to wait, then a keepalive each interval.
@@ -468,21 +480,15 @@ class StreamEnforcer:
             async for out in self._part(part):
                 yield out
 
-    def _judging(self, call: ToolCall) -> _Judging:
-        """The hook of ``call``, judged as far as it goes without waiting: the coroutine
-        left and what it awaits when it waits, else ``None``. A call judged before this
-        enforcer took the stream over is not judged again."""
+    def _judging(self, call: ToolCall) -> Judged:
+        """``call`` judged at once (:func:`judged_now`); a call judged before this enforcer
+        took the stream over is not judged again."""
         if self._judged:
             judged = self._judged.pop()
             if judged.call != call:  # (never: the same stream, read alike)
                 raise ValueError("a tool call judged before reads otherwise now")
-            return judged.hook, judged.work, judged.awaited
-        hook = ToolCallHook(self._context, call)
-        work = self._chain.run(hook, self._decisions, self._trace)
-        try:
-            return hook, work, work.send(None)
-        except StopIteration:
-            return hook, None, None
+            return judged
+        return judged_now(self._chain, self._context, call, self._decisions, self._trace)
 
     def _tool_decided(
         self, hook: ToolCallHook | None, block: ToolCall, held: list[StreamPart]
