@@ -99,22 +99,6 @@ class CallReader:
         self._sent_at = time.monotonic()  # when the client last received something
         self._general: StreamEnforcer | None = None  # the general reader, once handed over
 
-    def passed(self, chunk: bytes) -> bytes | None:
-        """``chunk`` itself when all of it goes on now, as most chunks of a stream that comes
-        as it is written do (its text), else ``None``: :meth:`feed_now` reads it."""
-        if (
-            self._rest
-            or self._general is not None
-            or self._size + len(chunk) > self._bound
-            or not self._scan.passes(chunk)
-        ):
-            return None
-        self._received.append(chunk)
-        self._size += len(chunk)
-        self._sent.append(chunk)
-        self._sent_at = time.monotonic()
-        return chunk
-
     def feed_now(self, chunk: bytes) -> bytes:
         """What to send for ``chunk`` (as :meth:`StreamEnforcer.feed_now`)."""
         if self._general is not None:
@@ -124,16 +108,18 @@ class CallReader:
         buf = self._rest + chunk if self._rest else chunk
         if self._size > self._bound and (self._size > KEEP or len(buf) > self._max_event):
             return self._hand_over()
-        scan, out, at = self._scan, [], 0
+        scan = self._scan
+        at = scan.passing(buf)  # the events at its start that go on as they came
+        if at == len(buf) and buf is chunk:  # all of it, as most chunks: text as it streams
+            self._sent.append(chunk)
+            self._sent_at = time.monotonic()
+            return chunk
+        out: list[bytes] = []
         passed = 0  # where the events that pass, up to ``at``, begin
         while at < len(buf):
-            step = scan.step(buf, at)
+            step = scan.step(buf, at)  # most chunks: one step, a run of text that passes
             kind = step.kind
             if kind is Scanned.PASS:
-                if step.end == len(buf) and buf is chunk and not at:  # text as it streams
-                    self._sent.append(chunk)
-                    self._sent_at = time.monotonic()
-                    return chunk
                 at = step.end
                 continue
             if kind is Scanned.MORE:
@@ -151,9 +137,7 @@ class CallReader:
             else:
                 return self._hand_over()
             at = passed = step.end
-        if passed == 0 and at == len(buf) and buf is chunk:  # all of it, as it came
-            out.append(chunk)
-        elif passed < at:
+        if passed < at:
             out.append(buf[passed:at])
         self._rest = buf[at:]
         sent = out[0] if len(out) == 1 else b"".join(out)

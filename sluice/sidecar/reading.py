@@ -119,7 +119,6 @@ class ResponseReader:
         "_adapter",
         "_allowance",
         "_bounds",
-        "_calls",
         "_chain",
         "_closed",
         "_context",
@@ -159,7 +158,6 @@ class ResponseReader:
         self._head = b""  # the first bytes, until they tell the framing
         self._held = 0  # bytes received and not yet sent on
         self._reader: StreamEnforcer | CallReader | BodyEnforcer | None = None
-        self._calls: CallReader | None = None  # the reader, when it is a CallReader
         self._closed = False  # the stream's end was sent by feed_now
 
     @property
@@ -181,8 +179,6 @@ class ResponseReader:
         """What :meth:`feed` sends for ``chunk`` before any decision, without a coroutine;
         then, when :meth:`needs_rest`, :meth:`rest` gives the rest. Raises
         :class:`CutShort` as :meth:`feed` does."""
-        if self._calls is not None and not end and (out := self._calls.passed(chunk)):
-            return out  # text as it streams, to a chain that reads only tool calls
         if self._reader is None:
             self._head += chunk
             framing = sniff(self._head)
@@ -190,8 +186,6 @@ class ResponseReader:
                 return b""
             chunk, self._head = self._head, b""
             self._reader = self._start(framing or self._label or Framing.JSON)
-            if isinstance(self._reader, CallReader):
-                self._calls = self._reader
         reader = self._reader
         if isinstance(reader, BodyEnforcer):
             self._held += len(chunk)

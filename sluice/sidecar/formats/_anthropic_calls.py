@@ -31,8 +31,16 @@ from typing import NamedTuple
 
 from sluice.model import ToolCall
 from sluice.sidecar.formats._anthropic_stream import (
+    DELTA_HEAD,
+    MESSAGE_HEADS,
+    MESSAGE_STOP,
+    PING,
+    START_HEAD,
     STOP_EVENT,
+    STOP_HEAD,
+    TEXT_START,
     TOOL_START_EVENT,
+    WIRE_INDEX,
     ToolRun,
     argument_events,
     arguments_of,
@@ -44,43 +52,46 @@ __all__ = ["CALL_WAIT", "CallScan", "Scanned", "Step"]
 # the general reader, which reads it as it comes.
 CALL_WAIT = 64 * 1024
 
-_INDEX = rb"(?:0|[1-9][0-9]{0,8})"
+
+def _head(name: str, data: str) -> bytes:
+    """The pattern of an event ``name`` whose data begins with ``data``, as Anthropic
+    writes them (the wire format's own spelling, from :mod:`._anthropic_stream`)."""
+    return re.escape(f"event: {name}\ndata: {data}".encode())
+
+
 # One JSON string on one line (no CR either, which ends a line too): each escape is a
-# backslash and the character after it
-# (unrolled and possessive: a run of plain characters is matched at once, never retried).
+# backslash and the character after it (unrolled and possessive: a run of plain characters
+# is matched at once, never retried).
 _STRING = rb'"[^"\\\r\n]*+(?:\\[^\r\n][^"\\\r\n]*+)*+"'
-_PING = rb'event: ping\ndata: \{"type": ?"ping"\}\n\n'
 _PIECE_DELTA = (
-    rb'event: content_block_delta\ndata: \{"type":"content_block_delta","index":'
-    + _INDEX
+    _head("content_block_delta", DELTA_HEAD)
+    + WIRE_INDEX
     + rb',"delta":\{"type":"(?:text_delta","text|thinking_delta","thinking'
     + rb'|signature_delta","signature)":'
     + _STRING
     + rb"\}\}\n\n"
 )
 _BLOCK_START = (
-    rb'event: content_block_start\ndata: \{"type":"content_block_start","index":'
-    + _INDEX
-    + rb',"content_block":\{"type":"(?:text","text":""'
-    + rb'|thinking","thinking":"","signature":""|redacted_thinking","data":'
+    _head("content_block_start", START_HEAD)
+    + WIRE_INDEX
+    + rb"(?:"
+    + re.escape(TEXT_START.encode())
+    + rb'|,"content_block":\{"type":"(?:thinking","thinking":"","signature":""'
+    + rb'|redacted_thinking","data":'
     + _STRING
-    + rb")\}\}\n\n"
+    + rb")\}\})\n\n"
 )
-_BLOCK_STOP = (
-    rb'event: content_block_stop\ndata: \{"type":"content_block_stop","index":'
-    + _INDEX
-    + rb"\}\n\n"
-)
-_MESSAGE_START = rb'event: message_start\ndata: \{"type":"message_start","message":\{[^\r\n]*\n\n'
+_BLOCK_STOP = _head("content_block_stop", STOP_HEAD) + WIRE_INDEX + rb"\}\n\n"
+_MESSAGE_START = _head("message_start", MESSAGE_HEADS["message_start"]) + rb"[^\r\n]*\n\n"
 # Before any tool call: the response's start, text and thinking blocks, pings.
 _QUIET = re.compile(
-    b"(?:" + b"|".join((_PIECE_DELTA, _PING, _BLOCK_START, _BLOCK_STOP, _MESSAGE_START)) + b")*+"
+    b"(?:" + b"|".join((_PIECE_DELTA, PING, _BLOCK_START, _BLOCK_STOP, _MESSAGE_START)) + b")*+"
 )
-_PINGS = re.compile(b"(?:" + _PING + b")*+")
+_PINGS = re.compile(b"(?:" + PING + b")*+")
 _MESSAGE_DELTA = re.compile(
-    rb'event: message_delta\ndata: \{"type":"message_delta","delta":\{[^\r\n]*\n\n'
+    _head("message_delta", MESSAGE_HEADS["message_delta"]) + rb"[^\r\n]*\n\n"
 )
-_MESSAGE_STOP = b'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+_MESSAGE_STOP = f"event: message_stop\ndata: {MESSAGE_STOP}\n\n".encode()
 
 
 class Scanned(Enum):
@@ -103,11 +114,10 @@ class Step(NamedTuple):
 class CallScan:
     """The scan of one Messages stream; see the module docstring."""
 
-    __slots__ = ("_called", "_ended", "_pending", "_quiet", "_stopped")
+    __slots__ = ("_ended", "_pending", "_quiet", "_stopped")
 
     def __init__(self) -> None:
-        self._quiet = _QUIET  # the events that pass unread: text and pings, later pings only
-        self._called = False  # a tool call was found
+        self._quiet = _QUIET  # the events that pass unread: text and pings, after a call pings
         self._ended = False  # the response's end began
         self._stopped = False  # its message_stop came
         self._pending: ToolRun | None = None  # the call that waits for its rest
@@ -117,10 +127,10 @@ class CallScan:
         """A tool call begun waits for its rest."""
         return self._pending is not None
 
-    def passes(self, chunk: bytes) -> bool:
-        """Whether all of ``chunk`` is events that pass, nothing before it waiting (most
-        chunks of a stream that comes as it is written: its text)."""
-        return self._pending is None and self._quiet.fullmatch(chunk) is not None
+    def passing(self, buf: bytes) -> int:
+        """Where the events at the start of ``buf`` that pass end (0 while a call waits for
+        its rest): what :meth:`step` from 0 would say first, for the caller to go on from."""
+        return 0 if self._pending is not None else _run_end(self._quiet, buf, 0)
 
     def step(self, buf: bytes, at: int) -> Step:
         """What the events from ``at`` in ``buf`` are. After ``MORE``, ask again from the
@@ -161,7 +171,7 @@ class CallScan:
         stop = STOP_EVENT % wire
         call = pending.begun  # (never None: a scan's runs begin with the call's start)
         if buf.startswith(stop, end) and call is not None:
-            self._called, self._quiet = True, _PINGS
+            self._quiet = _PINGS  # after a call, only pings pass
             call.arguments = arguments_of(buf, at + pending.deltas, end, wire)
             return Step(Scanned.CALL, end + len(stop), call)
         if buf.find(b"\n\n", end) == -1 and end - at < CALL_WAIT:  # the rest is to come

@@ -32,9 +32,17 @@ from sluice.sidecar.formats._json import JSON, dump, load_object, need, opt, rea
 from sluice.sidecar.sse import SSEEvent, encode_event
 
 __all__ = [
+    "DELTA_HEAD",
+    "MESSAGE_HEADS",
+    "MESSAGE_STOP",
+    "PING",
+    "START_HEAD",
     "STOP_EVENT",
+    "STOP_HEAD",
+    "TEXT_START",
     "TOOL_START_EVENT",
     "USAGE",
+    "WIRE_INDEX",
     "AnthropicStream",
     "ToolRun",
     "argument_events",
@@ -108,17 +116,17 @@ def _event(data: JSON) -> bytes:
 
 
 # A ping as Anthropic writes it: nothing in it to read or renumber.
-_PING = rb'event: ping\ndata: \{"type": "ping"\}\n\n'
-_PINGS = re.compile(b"(?:" + _PING + b")*")
+PING = rb'event: ping\ndata: \{"type": "ping"\}\n\n'
+_PINGS = re.compile(b"(?:" + PING + b")*")
 # Whole delta events and pings, one after another: each delta its ``event:`` line, then
 # lines none of which starts with ``event`` (which could rename it), then the blank line
 # that ends it. As Anthropic writes them (one ``data:`` line), a simpler pattern finds
 # them sooner; the general one goes on from where it stops.
 _DELTA_EVENTS = re.compile(
-    rb"(?:event: content_block_delta\n(?:(?!event)[^\n]+\n)*\n|" + _PING + rb")*"
+    rb"(?:event: content_block_delta\n(?:(?!event)[^\n]+\n)*\n|" + PING + rb")*"
 )
 _DELTA_EVENTS_SPELT = re.compile(
-    rb"(?:event: content_block_delta\ndata: [^\n]*\n\n|" + _PING + rb")*"
+    rb"(?:event: content_block_delta\ndata: [^\n]*\n\n|" + PING + rb")*"
 )
 _BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
 _PIECES: dict[str, tuple[str, type]] = {
@@ -127,19 +135,26 @@ _PIECES: dict[str, tuple[str, type]] = {
     "thinking_delta": ("thinking", Thinking),
 }
 
-# An argument delta as Anthropic writes it; the index and the quoted piece go between.
-_ARGUMENT_HEAD = '{"type":"content_block_delta","index":'
+# A delta as Anthropic writes it (an argument delta: the index and the quoted piece go
+# between these).
+DELTA_HEAD = '{"type":"content_block_delta","index":'
 _ARGUMENT_PIECE = ',"delta":{"type":"input_json_delta","partial_json":'
 _STRING = json.JSONDecoder()  # one JSON string, escapes and all
 
 
-_STOP_HEAD = '{"type":"content_block_stop","index":'
-_MESSAGE_STOP = '{"type":"message_stop"}'
+STOP_HEAD = '{"type":"content_block_stop","index":'
+MESSAGE_STOP = '{"type":"message_stop"}'
 # The events whose data is read only when asked for: how Anthropic starts it, their part.
 _META = {
     "message_start": ('{"type":"message_start","message":{', PartKind.MESSAGE_START),
     "message_delta": ('{"type":"message_delta","delta":{', PartKind.MESSAGE_DELTA),
 }
+
+
+# What each of those events' data starts with, as Anthropic writes it.
+MESSAGE_HEADS = {name: head for name, (head, _) in _META.items()}
+# A block's index as JSON writes it (no sign, no leading zero), in an event's bytes.
+WIRE_INDEX = rb"(0|[1-9][0-9]{0,8})"
 
 
 def _wire_index(digits: str) -> int | None:
@@ -149,8 +164,8 @@ def _wire_index(digits: str) -> int | None:
     return int(digits)
 
 
-_START_HEAD = '{"type":"content_block_start","index":'
-_TEXT_START = ',"content_block":{"type":"text","text":""}}'
+START_HEAD = '{"type":"content_block_start","index":'
+TEXT_START = ',"content_block":{"type":"text","text":""}}'
 # A tool call's start after its index: its id and name (each of characters ``%s``).
 _TOOL_START_FORM = (
     r',"content_block":\{"type":"tool_use","id":"(%s*)","name":"(%s*)","input":\{\}\}\}'
@@ -168,16 +183,16 @@ _MESSAGE_START_EVENT = re.compile(
     + rb"[^\n]*)\n\n"
 )
 _TEXT_START_EVENT = re.compile(
-    re.escape(f"event: content_block_start\ndata: {_START_HEAD}".encode())
-    + rb"(0|[1-9][0-9]{0,8})"
-    + re.escape(f"{_TEXT_START}\n\n".encode())
+    re.escape(f"event: content_block_start\ndata: {START_HEAD}".encode())
+    + WIRE_INDEX
+    + re.escape(f"{TEXT_START}\n\n".encode())
 )
-STOP_EVENT = f"event: content_block_stop\ndata: {_STOP_HEAD}%d}}\n\n".encode()
+STOP_EVENT = f"event: content_block_stop\ndata: {STOP_HEAD}%d}}\n\n".encode()
 # A tool call's start as Anthropic writes it, its id and name in printable ASCII (what
 # a tool run reads without the SSE parser: any other byte is left to it).
 TOOL_START_EVENT = re.compile(
-    re.escape(f"event: content_block_start\ndata: {_START_HEAD}".encode())
-    + rb"(0|[1-9][0-9]{0,8})"
+    re.escape(f"event: content_block_start\ndata: {START_HEAD}".encode())
+    + WIRE_INDEX
     + _TOOL_START_FORM.replace("%s", r"[ !#-\[\]-~]").encode()
     + b"\n\n"
 )
@@ -191,12 +206,12 @@ def _data(event: bytes) -> str:
 def _start_spelt(data: str) -> tuple[int, Text | ToolCall] | None:
     """The index and block of a text or tool call start written exactly as Anthropic
     writes it, else ``None``."""
-    if not data.startswith(_START_HEAD):
+    if not data.startswith(START_HEAD):
         return None
-    comma = data.find(",", len(_START_HEAD))
-    if comma == -1 or (wire := _wire_index(data[len(_START_HEAD) : comma])) is None:
+    comma = data.find(",", len(START_HEAD))
+    if comma == -1 or (wire := _wire_index(data[len(START_HEAD) : comma])) is None:
         return None
-    if data.endswith(_TEXT_START) and len(data) == comma + len(_TEXT_START):
+    if data.endswith(TEXT_START) and len(data) == comma + len(TEXT_START):
         return wire, Text("")
     if found := _TOOL_START.fullmatch(data, comma):
         return wire, ToolCall(found[1], found[2], "")
@@ -205,19 +220,19 @@ def _start_spelt(data: str) -> tuple[int, Text | ToolCall] | None:
 
 def _stop_index(data: str) -> int | None:
     """The index of a ``content_block_stop`` written exactly as Anthropic writes it."""
-    if not data.startswith(_STOP_HEAD) or not data.endswith("}"):
+    if not data.startswith(STOP_HEAD) or not data.endswith("}"):
         return None
-    return _wire_index(data[len(_STOP_HEAD) : -1])
+    return _wire_index(data[len(STOP_HEAD) : -1])
 
 
 def _argument_delta(data: str) -> tuple[int, str] | None:
     """The wire index and the piece of a tool call's argument delta written exactly as
     Anthropic writes it (its keys in its order, nothing else), read without building the
     object; ``None`` for any other data, which is parsed as usual."""
-    if not data.startswith(_ARGUMENT_HEAD) or not data.endswith('"}}'):
+    if not data.startswith(DELTA_HEAD) or not data.endswith('"}}'):
         return None
-    comma = data.find(",", len(_ARGUMENT_HEAD))
-    if (wire := _wire_index(data[len(_ARGUMENT_HEAD) : comma])) is None:
+    comma = data.find(",", len(DELTA_HEAD))
+    if (wire := _wire_index(data[len(DELTA_HEAD) : comma])) is None:
         return None
     quoted = data[comma + len(_ARGUMENT_PIECE) : -2]
     if not data.startswith(_ARGUMENT_PIECE, comma) or len(quoted) < 2 or quoted[0] != '"':
@@ -241,7 +256,7 @@ _ASCII_STRING = rb'[ !#-\[\]-~]*(?:\\(?:["\\/bfnrt]|u(?![dD][89abAB])[0-9a-fA-F]
 # escaped, nor in an id or a name, which have none).
 _RUN_INDICES = tuple(
     f"\ndata: {head}%d{after}".encode()
-    for head, after in ((_START_HEAD, ","), (_ARGUMENT_HEAD, ","), (_STOP_HEAD, "}"))
+    for head, after in ((START_HEAD, ","), (DELTA_HEAD, ","), (STOP_HEAD, "}"))
 )
 
 
@@ -253,7 +268,7 @@ _RUN_WAIT = 64 * 1024
 # An argument delta as Anthropic writes it, up to its piece's opening quote (``%d``: the
 # block's wire index), and from its closing quote on.
 _ARGUMENT_EVENT_HEAD = (
-    f'event: content_block_delta\ndata: {_ARGUMENT_HEAD}%d{_ARGUMENT_PIECE}"'.encode()
+    f'event: content_block_delta\ndata: {DELTA_HEAD}%d{_ARGUMENT_PIECE}"'.encode()
 )
 _ARGUMENT_EVENT_TAIL = b'"}}\n\n'
 
@@ -328,7 +343,7 @@ class AnthropicStream(BlockStream):
                 return [self._started(*start, event)]
             elif name == "content_block_stop" and (stop := _stop_index(data)) is not None:
                 return [self._stop(stop, event)]
-            elif name == "message_stop" and data == _MESSAGE_STOP:
+            elif name == "message_stop" and data == MESSAGE_STOP:
                 return [StreamPart(PartKind.MESSAGE_STOP, event)]
             elif (meta := _META.get(name or "")) and data.startswith(meta[0]):
                 # Id, model, usage and stop reason are read when asked for (finish,
