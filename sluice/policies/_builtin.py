@@ -14,7 +14,6 @@ from :mod:`._wrappers`; what a container runs, on which host folders, from
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import shlex
@@ -59,6 +58,7 @@ from sluice.policies._line import (
     SCRIPT_READERS,
     SHELLS,
     LineState,
+    command_settings,
     compiled_source,
     decoded,
     fed_script,
@@ -93,7 +93,7 @@ from sluice.policies._targets import (
 )
 from sluice.policies._tool_runs import aws_line, code_run, mcp_called, run_elsewhere, shell_escapes
 from sluice.policies._windows_shells import cmd_unescaped, posix_spelling
-from sluice.policies._wrappers import ASSIGNMENT, POWERSHELLS, here_string, referenced, unwrap
+from sluice.policies._wrappers import POWERSHELLS, here_string, referenced, unwrap
 from sluice.policies._writes import (
     diskpart_erases,
     powershell_writes,
@@ -240,11 +240,6 @@ def _script_arguments(words: Sequence[str]) -> tuple[str, list[str], str] | None
         return None
     after = list(words[words.index(script) + 1 :])
     return (script, after[1:], after[0]) if after else None
-
-
-def _assignments(words: Sequence[str]) -> list[str]:
-    """The variables set before a command's program (``A=1 B=2 cmd``)."""
-    return list(itertools.takewhile(lambda word: ASSIGNMENT.fullmatch(word) is not None, words))
 
 
 # Runtimes that run a script straight from a URL: `deno run -A https://…`, `jbang https://…`.
@@ -494,6 +489,8 @@ class _Rules:
             feeders = state.substituted  # xargs rm < <(find ~), xargs -a <(ls -d ~/*) rm
         if not feeders and (items := _argument_file(command.words, state.written)) is not None:
             feeders = [Command("", "", ("echo", *items.split()[:_FED]), ())]  # xargs -a /tmp/l
+        # What xargs gives the command: its items, after its words (echo /dev/sdb | xargs …).
+        fed_items = listed(feeders)[:_FED] if fed and feeders else []
         for act in destroyed(command, cwd, feeders):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
@@ -501,7 +498,7 @@ class _Rules:
             self.flag("fork_bomb", "A fork bomb: endless input to unbounded parallel processes")
         if fed and depth < _DEPTH and (each := fed_script(command.words)):
             # … | xargs -I{} sh -c 'rm "{}"', or its items in a here-string (<<< "$HOME")
-            values = listed(feeders) if feeders else here_string(command.words).split()
+            values = fed_items if feeders else here_string(command.words).split()
             for line in each.run(values[:_FED]):
                 self.line(line, cwd, depth + 1, state)
         # A value naming another variable is expanded in turn (`A=~; B=$A; rm -rf $B`), a
@@ -546,9 +543,7 @@ class _Rules:
             )
             # What a running container or pod runs reaches the same services (dropdb, a cloud).
             inner = container_exec(words)
-            # What xargs runs: its items after the words (echo 's3://b/*' | xargs s5cmd rm).
-            fed_items = listed(feeders)[:_FED] if fed and feeders else []
-            forms = [words, *([inner] if inner else [])]
+            forms = [words, *([inner] if inner else [])]  # (echo 's3://b/*' | xargs s5cmd rm)
             forms += [[*words, *fed_items]] if fed_items else []
             for rule, judge in INFRA_RULES:
                 for judged in forms:
@@ -564,8 +559,7 @@ class _Rules:
             piped = producer.heredoc or None  # cat <<EOF | tee -a ~/.ssh/config
         if writes_secret(command, words, piped):
             self.flag("credential_write", _CREDENTIALS)
-        # (xargs gives the command its operands: echo /dev/sdb | xargs -I{} mkfs.ext4 {})
-        if reason := wipes_disk(command, [*words, *listed(state.pipe)] if fed else words):
+        if reason := wipes_disk(command, [*words, *fed_items] if fed_items else words):
             self.flag("disk_wipe", reason)
         if name in AWKS and spawns_forever(" ".join(words[1:])):  # while (1) system("x &")
             self.flag("fork_bomb", "A fork bomb (awk): it exhausts the machine's processes")
@@ -596,7 +590,7 @@ class _Rules:
         if depth >= _DEPTH:
             return
         ran = state.runs(words)  # cleanup() { rm -rf "$1"; }; cleanup ~
-        if ran is not None and (settings := _assignments(command.words)):
+        if ran is not None and (settings := command_settings(command.words)):
             # DATABASE_URL="$PROD_DATABASE_URL" npm run db:nuke: the script runs with them
             ran = f"{' '.join(map(shlex.quote, settings))} {ran}"
         # npm pkg set scripts.x='npm run x & npm run x' && npm run x: a script starting itself twice

@@ -63,6 +63,7 @@ __all__ = [
     "SHELLS",
     "LineState",
     "built_program",
+    "command_settings",
     "compiled_source",
     "decoded",
     "fed_script",
@@ -477,22 +478,16 @@ class LineState:
                 if not value and name in self.arrays:
                     continue  # the array's `NAME=` before its `(…)`, read with the line
                 if name in self.loops and "$" in value:  # D=$D/x: what D held before
-                    held = self.loops[name][0]
-                    own = re.compile(
-                        r"\$(?:\{" + re.escape(name) + r"\}|" + re.escape(name) + r"(?!\w))"
-                    )
-                    value = own.sub(held.replace("\\", "\\\\"), value)
-                if len(self.loops) < _VARIABLES or name in self.loops:
-                    self.loops[name] = [value]
+                    value = _with_value(value, name, self.loops[name][0])
+                self._set(name, value)
         words, _ = unwrap(given)
         if not words:
             return
         words = self._valued(words)  # BIN=/usr/local/bin; curl -o $BIN/yq …: where it saves
         if shell_script(words) is not None:  # T=~ sh -c 'rm -rf "$T"': its script's commands
-            for assigned in _settings(given)[:_VARIABLES]:  # follow: they read its variables
-                variable, _, value = assigned.partition("=")
-                if len(self.loops) < _VARIABLES or variable in self.loops:
-                    self.loops[variable] = [value]
+            for assigned in command_settings(given)[:_VARIABLES]:  # follow: they read them
+                name, _, value = assigned.partition("=")
+                self._set(name, value)
         name, args = basename(words[0]), words[1:]
         if name == "alias" and len(self.aliases) < _VARIABLES:
             self.aliases.update(aliases(words))
@@ -603,6 +598,11 @@ class LineState:
                 if (where := resolve(folder, self.cwd)) is not None:
                     self.unpacked.add(where.text)
 
+    def _set(self, name: str, value: str) -> None:
+        """The line sets the variable ``name`` to ``value`` (a new one within the bound)."""
+        if len(self.loops) < _VARIABLES or name in self.loops:
+            self.loops[name] = [value]
+
     def _valued(self, words: list[str]) -> list[str]:
         """``words`` with each variable the line set to one value (not a loop's, not an
         array) as that value, as the shell expands it."""
@@ -613,10 +613,7 @@ class LineState:
             for name in sorted(referenced(word) & self.loops.keys(), key=len, reverse=True):
                 values = self.loops[name]
                 if len(values) == 1 and name not in self.arrays and "$" not in values[0]:
-                    spelt = re.compile(
-                        r"\$(?:\{" + re.escape(name) + r"\}|" + re.escape(name) + r"(?!\w))"
-                    )
-                    word = spelt.sub(values[0].replace("\\", "\\\\"), word)  # (its text, as is)
+                    word = _with_value(word, name, values[0])
             valued.append(word)
         return valued
 
@@ -1078,7 +1075,14 @@ def fed_script(words: Sequence[str]) -> FedScript | None:
 _COMMAND_OPTION = re.compile(r"-[a-z]*c")  # -c, and clusters ending in it: bash -lc
 
 
-def _settings(words: Sequence[str]) -> list[str]:
+def _with_value(word: str, name: str, value: str) -> str:
+    """``word`` with the variable ``name`` (``$name``, ``${name}``; the whole name) as
+    ``value``, its text as it is."""
+    spelt = re.compile(r"\$(?:\{" + re.escape(name) + r"\}|" + re.escape(name) + r"(?!\w))")
+    return spelt.sub(value.replace("\\", "\\\\"), word)
+
+
+def command_settings(words: Sequence[str]) -> list[str]:
     """The variables a command sets for its program: before it (``A=1 sh -c …``) and given
     to ``env`` (``env -i A=1 sh -c …``)."""
     settings = list(takewhile(ASSIGNMENT.fullmatch, words))
