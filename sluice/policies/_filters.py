@@ -86,10 +86,11 @@ def _cut(args: list[str], text: str) -> str | None:
         if value is None or key == "s":
             return None
         given[key] = value
-    chars = given.get("c", given.get("b"))
-    fields = given.get("f")
+    chars, fields = given.get("c", given.get("b")), given.get("f")
+    if (chars is None) == (fields is None):  # one of them, as cut wants
+        return None
     wanted = _positions(chars if chars is not None else fields or "")
-    if wanted is None or (chars is None) == (fields is None):
+    if wanted is None:
         return None
     lines = text.split("\n")
     if chars is not None:

@@ -16,7 +16,7 @@ from itertools import pairwise
 from sluice.policies._containers import RUNTIMES, subcommand
 from sluice.policies._shell import basename, with_next
 from sluice.policies._targets import on_remote
-from sluice.policies._wrappers import HTTP_CLIENTS, PACKAGE_PROGRAMS, operands, referenced
+from sluice.policies._wrappers import HTTP_CLIENTS, operands, package_program, referenced
 
 __all__ = [
     "INFRA_RULES",
@@ -452,8 +452,8 @@ def _package_command(words: Sequence[str]) -> list[str]:
     tools = [w for w in words[1:4] if not w.startswith("-") and w not in ("dlx", "exec")]
     if not tools:
         return list(words)
-    package = basename(tools[0]).partition("@")[0] if tools[0][:1] != "@" else tools[0]
-    return [PACKAGE_PROGRAMS.get(package, package), *words[words.index(tools[0]) + 1 :]]
+    package = tools[0] if tools[0][:1] == "@" else basename(tools[0])
+    return [package_program(package), *words[words.index(tools[0]) + 1 :]]
 
 
 def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:

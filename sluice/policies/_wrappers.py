@@ -21,7 +21,6 @@ __all__ = [
     "FETCHERS",
     "HTTP_CLIENTS",
     "NSENTER_VALUES",
-    "PACKAGE_PROGRAMS",
     "POWERSHELLS",
     "STDIN",
     "cloned_into",
@@ -29,6 +28,7 @@ __all__ = [
     "here_string",
     "is_wrapper",
     "operands",
+    "package_program",
     "read_variables",
     "referenced",
     "replaced_item",
@@ -293,7 +293,7 @@ _PACKAGE_VALUES = frozenset(
     {"-p", "--package", "--filter", "-F", "-C", "--dir", "--cwd", "--workspace", "-w"}
 )
 # Packages named apart from their program (`npx cdktf-cli destroy` runs `cdktf`).
-PACKAGE_PROGRAMS = {"cdktf-cli": "cdktf", "aws-cdk": "cdk"}
+_PACKAGE_PROGRAMS = {"cdktf-cli": "cdktf", "aws-cdk": "cdk"}
 
 
 def _package_run(name: str, args: list[str]) -> tuple[str, ...] | None:
@@ -310,11 +310,17 @@ def _package_run(name: str, args: list[str]) -> tuple[str, ...] | None:
             at += 2 if args[at] in _PACKAGE_VALUES else 1
     if at >= len(args):
         return None
-    package = args[at]
-    if package[:1] == "@" and "/" in package:  # @scope/name@1.2: the name
+    return (package_program(args[at]), *args[at + 1 :])
+
+
+def package_program(package: str) -> str:
+    """The program a package spelt so runs: its name without scope or version
+    (``@scope/name@1.2`` runs ``name``), or the one it is named apart from
+    (:data:`_PACKAGE_PROGRAMS`)."""
+    if package[:1] == "@" and "/" in package:
         package = package.partition("/")[2]
     package = package.partition("@")[0]
-    return (PACKAGE_PROGRAMS.get(package, package), *args[at + 1 :])
+    return _PACKAGE_PROGRAMS.get(package, package)
 
 
 # Tools that run the command after their verb in a project's or an environment's setting,
