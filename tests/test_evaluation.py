@@ -141,9 +141,11 @@ def test_tool_rules_on_the_shipped_corpus() -> None:
 
 def test_tool_rules_on_the_probes() -> None:
     """The calls probing sessions wrote blind, one file a session: kept as they found the
-    rules' gaps, so that a mended gap stays mended."""
+    rules' gaps, so that a mended gap stays mended. The bars sit just under what the rules
+    reach on them (14,480 of 14,517; 5 of 25,167), so that one class of mended gaps that
+    opens again fails here, not only the issue's bars."""
     cases = load_cases(CORPUS / "probes")
-    assert len(cases) >= 38000
+    assert len(cases) >= 39600
     report = asyncio.run(evaluate(ToolRules.configure({}), cases))
-    assert report.recall >= 0.98, report.render()
-    assert report.false_positive_rate <= 0.005, report.render()
+    assert report.recall >= 0.996, report.render()
+    assert report.false_positive_rate <= 0.0005, report.render()
