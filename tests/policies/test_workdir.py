@@ -49,6 +49,15 @@ from tests.policies.factories import anthropic_body, context
             },
             "/w/x",
         ),
+        (  # a long prompt, where "directory" is said before the report, and two reports
+            Format.ANTHROPIC,
+            anthropic_body(
+                system="Use the directory tools. " * 2000
+                + "<env>\nWorking directory: /home/dev/app\nIs directory a git repo: Yes\n"
+                + "Or <cwd>/not/this</cwd> before it, then Working Directory: /home/dev/b\n"
+            ),
+            "/home/dev/b",
+        ),
         (Format.ANTHROPIC, anthropic_body(), None),
     ],
 )
