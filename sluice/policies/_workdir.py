@@ -47,7 +47,7 @@ def _search(body: Any) -> str | None:
     if not isinstance(body, dict):
         return None
     for key in ("system", "instructions"):
-        if found := _last(body.get(key)):
+        if (value := body.get(key)) is not None and (found := _last(value)):
             return found
     for key in ("messages", "input"):
         items = body.get(key)
@@ -55,7 +55,7 @@ def _search(body: Any) -> str | None:
             for item in reversed(items):
                 if found := _last(item):
                     return found
-        elif found := _last(items):
+        elif items is not None and (found := _last(items)):
             return found
     return None
 
@@ -83,10 +83,16 @@ def _last_in(text: str) -> str | None:
 
 
 def _texts(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value] if ("irectory" in value or "cwd>" in value or "workspace" in value) else []
-    if isinstance(value, dict):
-        return [t for item in value.values() for t in _texts(item)]
-    if isinstance(value, list):
-        return [t for item in value for t in _texts(item)]
-    return []
+    """The strings in ``value`` that may report one."""
+    texts: list[str] = []
+    values = [value]
+    while values:
+        value = values.pop()
+        if isinstance(value, str):
+            if "irectory" in value or "cwd>" in value or "workspace" in value:
+                texts.append(value)
+        elif isinstance(value, dict):
+            values.extend(reversed(value.values()))
+        elif isinstance(value, list):
+            values.extend(reversed(value))
+    return texts
