@@ -42,6 +42,7 @@ __all__ = [
     "TEXT_START",
     "TOOL_START_EVENT",
     "USAGE",
+    "WIRE_DIGITS",
     "WIRE_INDEX",
     "AnthropicStream",
     "ToolRun",
@@ -153,8 +154,10 @@ _META = {
 
 # What each of those events' data starts with, as Anthropic writes it.
 MESSAGE_HEADS = {name: head for name, (head, _) in _META.items()}
-# A block's index as JSON writes it (no sign, no leading zero), in an event's bytes.
-WIRE_INDEX = rb"(0|[1-9][0-9]{0,8})"
+# A block's index as JSON writes it (no sign, no leading zero), in an event's bytes; and
+# the same kept as a group, to be read.
+WIRE_DIGITS = rb"(?:0|[1-9][0-9]{0,8})"
+WIRE_INDEX = b"(" + WIRE_DIGITS + b")"
 
 
 def _wire_index(digits: str) -> int | None:
