@@ -114,6 +114,9 @@ class CallReader:
             self._sent.append(chunk)
             self._sent_at = time.monotonic()
             return chunk
+        if scan.waits(buf, at):  # then only an event's start, as a chunk cut anywhere ends
+            self._rest = buf[at:]
+            return self._send(buf[:at]) if at else self._idle()
         out: list[bytes] = []
         passed = 0  # where the events that pass, up to ``at``, begin
         while at < len(buf):
@@ -140,15 +143,24 @@ class CallReader:
         if passed < at:
             out.append(buf[passed:at])
         self._rest = buf[at:]
-        sent = out[0] if len(out) == 1 else b"".join(out)
+        if not out:
+            return self._idle()
+        return self._send(out[0] if len(out) == 1 else b"".join(out))
+
+    def _send(self, out: bytes) -> bytes:
+        """``out``, sent now."""
+        self._sent.append(out)
+        self._sent_at = time.monotonic()
+        return out
+
+    def _idle(self) -> bytes:
+        """Nothing to send: a keepalive while a call waits for its rest and the client has
+        had nothing for a while, else nothing."""
         now = time.monotonic()
-        if sent:
-            self._sent.append(sent)
-            self._sent_at = now
-        elif now - self._sent_at >= self._keepalive_s and self._scan.pending:
+        if now - self._sent_at >= self._keepalive_s and self._scan.pending:
             self._sent_at = now
             return KEEPALIVE
-        return sent
+        return b""
 
     def _allowed(self, call: ToolCall) -> bool:
         """Judge ``call`` now: whether the chain let it through, unchanged, without
