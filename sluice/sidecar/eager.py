@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Coroutine, Generator
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 __all__ = ["bounded", "eagerly", "resumed"]
+
+T = TypeVar("T")
 
 
 async def eagerly(work: Coroutine[Any, Any, None], interval: float) -> AsyncIterator[bool]:
@@ -71,22 +73,23 @@ async def bounded(work: Coroutine[Any, Any, None], timeout_s: float) -> None:
         await _Rest(work, awaited)
 
 
-async def resumed(work: Coroutine[Any, Any, None], awaited: Any) -> None:
+async def resumed(work: Coroutine[Any, Any, T], awaited: Any) -> T:
     """``work``, which has yielded ``awaited`` at a step its caller drove (a hook tried at
-    once, from code that cannot wait, that turned out to wait), awaited on from there."""
-    await _Rest(work, awaited)
+    once, from code that cannot wait, that turned out to wait), awaited on from there:
+    what it returns."""
+    return await _Rest(work, awaited)
 
 
-class _Rest:
+class _Rest(Generic[T]):
     """The rest of ``work``, which has yielded ``awaited`` at its first step: awaiting it
     drives ``work`` on as awaiting ``work`` itself would have."""
 
     __slots__ = ("_awaited", "_work")
 
-    def __init__(self, work: Coroutine[Any, Any, None], awaited: Any) -> None:
+    def __init__(self, work: Coroutine[Any, Any, T], awaited: Any) -> None:
         self._work, self._awaited = work, awaited
 
-    def __await__(self) -> Generator[Any, Any, None]:
+    def __await__(self) -> Generator[Any, Any, T]:
         work, awaited = self._work, self._awaited
         while True:
             try:
@@ -94,10 +97,10 @@ class _Rest:
             except BaseException as exc:  # cancelled (the timeout): the hook is told
                 try:
                     awaited = work.throw(exc)
-                except StopIteration:
-                    return
+                except StopIteration as done:
+                    return cast(T, done.value)
             else:
                 try:
                     awaited = work.send(sent)
-                except StopIteration:
-                    return
+                except StopIteration as done:
+                    return cast(T, done.value)

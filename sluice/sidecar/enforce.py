@@ -29,7 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
 from sluice.model import Block, Format, Response, Text, ToolCall
@@ -582,14 +582,33 @@ class BodyEnforcer:
         self._context = context
         self._decisions = decisions
         self._chunks: list[bytes] = []
+        # The body's decisions begun by close_now, while a hook waits: the coroutine and
+        # what it awaits.
+        self._waiting: tuple[Coroutine[Any, Any, bytes], Any] | None = None
 
     def feed(self, chunk: bytes) -> None:
         self._chunks.append(chunk)
+
+    def close_now(self) -> bytes | None:
+        """The body the client gets (as :meth:`close`), when the chain decides it without
+        waiting, as rules do: its hooks are driven a step by hand (:mod:`.eager`). ``None``
+        when one waits: :meth:`close` then goes on from there."""
+        work = self._decided()
+        try:
+            self._waiting = (work, work.send(None))
+        except StopIteration as done:
+            return cast(bytes, done.value)
+        return None
 
     async def close(self) -> bytes:
         """The body the client gets: the original unless a policy changed something.
         Raises :class:`~sluice.sidecar.formats.FormatError` when the body cannot be read:
         it is not passed on unread."""
+        if self._waiting is not None:
+            return await resumed(*self._waiting)
+        return await self._decided()
+
+    async def _decided(self) -> bytes:
         original = b"".join(self._chunks)
         response = self._adapter.parse_response(original)
         changed = await self._apply(response)

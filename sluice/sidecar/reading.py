@@ -196,7 +196,7 @@ class ResponseReader:
                     "response_bytes",
                 )
             reader.feed(chunk)
-            return b""
+            return self._body_now(reader) if end else b""
         try:
             out = reader.feed_now(chunk)
             if out is chunk and not end:  # all of it went on as it came: no more is held
@@ -207,15 +207,29 @@ class ResponseReader:
                 return out + ending
         except ValueError as exc:  # EventTooLarge, FormatError...
             raise _unreadable(exc) from None
-        if not reader.waiting:
-            self._check_stream(reader)
+        if self._held > self._bounds.max_held:
+            self._held_too_much(reader)
         return out
+
+    def _body_now(self, reader: BodyEnforcer) -> bytes:
+        """The whole body's answer, when the chain decides it without waiting (then
+        :meth:`rest` has nothing left to do); else nothing yet, and :meth:`rest` sends it."""
+        try:
+            body = reader.close_now()
+        except FormatError:
+            raise CutShort("the provider's response could not be read") from None
+        if body is None:
+            return b""
+        self._closed = True
+        return body
 
     def needs_rest(self, end: bool) -> bool:
         """Whether :meth:`rest` has anything to do after :meth:`feed_now`: a decision to
         make, or the end (``end``)."""
-        if self._reader is None or isinstance(self._reader, BodyEnforcer):
+        if self._reader is None:
             return end
+        if isinstance(self._reader, BodyEnforcer):
+            return end and not self._closed
         return (end and not self._closed) or self._reader.waiting
 
     async def rest(self, end: bool) -> AsyncIterator[bytes]:
@@ -223,7 +237,7 @@ class ResponseReader:
         ``end``."""
         reader = self._reader
         if isinstance(reader, BodyEnforcer):
-            if end:
+            if end and not self._closed:
                 try:
                     yield await reader.close()
                 except FormatError:
@@ -236,8 +250,8 @@ class ResponseReader:
                 yield self._sent(out)
         except ValueError as exc:  # EventTooLarge, FormatError...
             raise _unreadable(exc) from None
-        if not end:
-            self._check_stream(reader)
+        if not end and self._held > self._bounds.max_held:
+            self._held_too_much(reader)
 
     async def feed_events(self, events: list[SSEEvent], end: bool) -> AsyncIterator[bytes]:
         """Events already parsed (a translated stream's, so its framing is SSE); ``end``:
@@ -262,8 +276,8 @@ class ResponseReader:
                 return out + ending
         except ValueError as exc:  # FormatError: events out of the format's order
             raise _unreadable(exc) from None
-        if not reader.waiting:
-            self._check_stream(reader)
+        if self._held > self._bounds.max_held:
+            self._held_too_much(reader)
         return out
 
     def _ended_now(self, reader: StreamEnforcer | CallReader) -> bytes | None:
@@ -274,23 +288,25 @@ class ResponseReader:
         self._closed = True
         return self._sent(ending)
 
-    def _check_stream(self, reader: StreamEnforcer | CallReader) -> None:
-        if reader.cut:  # a budget ended the stream: the rest is dropped, not held
+    def _held_too_much(self, reader: StreamEnforcer | CallReader) -> None:
+        """The policies hold more of the stream than the gateway allows: it is cut short,
+        unless a hook is deciding (what it holds goes once it has) or a budget ended the
+        stream (the rest is dropped, not held)."""
+        if reader.waiting:
+            return
+        if reader.cut:
             self._held = 0
-        self._check_held()
+            return
+        raise CutShort(
+            f"the policies would hold more of the response than the gateway allows "
+            f"({self._bounds.max_held} bytes: sidecar.max_held_bytes)",
+            "held_bytes",
+        )
 
     def _sent(self, out: bytes) -> bytes:
         if out != KEEPALIVE:  # the gateway's own: nothing the provider sent
             self._held = max(0, self._held - len(out))
         return out
-
-    def _check_held(self) -> None:
-        if self._held > self._bounds.max_held:
-            raise CutShort(
-                f"the policies would hold more of the response than the gateway allows "
-                f"({self._bounds.max_held} bytes: sidecar.max_held_bytes)",
-                "held_bytes",
-            )
 
     def _start(
         self, framing: Framing, parsed: bool = False

@@ -16,7 +16,7 @@ from sluice.sidecar.metrics import SidecarMetrics
 from sluice.sidecar.reading import Bounds, CutShort, Framing, framing_of, sniff
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.sse import encode_event
-from tests.sidecar.policies_for_tests import Shout, chain
+from tests.sidecar.policies_for_tests import BlockTools, Shout, chain
 
 REQUEST = json.dumps(
     {"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
@@ -133,6 +133,45 @@ async def test_policies_apply_whatever_the_label(label: str, body: bytes) -> Non
     out = await respond(exchange, label, pieces(body, 7))
     assert b"QUIET WORDS" in out
     assert b"quiet words" not in out
+
+
+TOOL_ANSWER = json.dumps(
+    {
+        "id": "msg_2",
+        "type": "message",
+        "role": "assistant",
+        "model": "m",
+        "content": [
+            {"type": "text", "text": "Cleaning up."},
+            {"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": {"command": "rm -rf ~"}},
+        ],
+        "stop_reason": "tool_use",
+        "usage": {"input_tokens": 1, "output_tokens": 2},
+    }
+).encode()
+
+
+@pytest.mark.parametrize("sleep_s", [0.0, 0.01])
+async def test_a_whole_body_is_answered_with_its_last_chunk_or_once_its_hook_has_waited(
+    sleep_s: float,
+) -> None:
+    exchange, _ = await make_exchange()
+    exchange.chain = chain((BlockTools, {"tools": ["Bash"], "sleep_s": sleep_s}))
+    await exchange.on_request_body(REQUEST)
+    exchange.on_response_headers(200, "application/json")
+    assert exchange.take_response_chunk(TOOL_ANSWER[:40], False) == ([], None)
+    pieces, rest = exchange.take_response_chunk(TOOL_ANSWER[40:], True)
+    if sleep_s:  # the hook waits: nothing yet, the answer once it has decided
+        assert pieces == []
+        assert rest is not None
+        pieces = [piece async for piece in rest]
+    else:  # decided at once: no coroutine left to run
+        assert rest is None
+    answer = json.loads(b"".join(pieces))
+    assert [block["type"] for block in answer["content"]] == ["text", "text"]
+    assert "Bash is not allowed" in answer["content"][1]["text"]
+    assert answer["stop_reason"] == "end_turn"
+    assert [(d.policy, d.action) for d in exchange.decisions] == [("BlockTools", "block")]
 
 
 @dataclass(frozen=True)
