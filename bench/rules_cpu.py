@@ -130,12 +130,15 @@ async def scenario_messages(scenario: Scenario) -> list[bytes]:
     )
 
 
-def _servicer(policies: list[dict[str, Any]]) -> ExtProcServer:
+def servicer_for(policies: list[dict[str, Any]]) -> ExtProcServer:
+    """The ext_proc servicer of a gateway whose chain is ``policies`` (no event log)."""
     config = GatewayConfig.model_validate({"policies": policies, "store_url": None})
     return ExtProcServer(RouteTable(config.routes), ChainSet(config, ModelClients()))
 
 
-async def _exchange(servicer: ExtProcServer, messages: list[bytes]) -> None:
+async def run_exchange(servicer: ExtProcServer, messages: list[bytes]) -> None:
+    """One exchange of ``messages`` (serialised) through ``servicer``, its replies encoded."""
+
     async def requests() -> AsyncIterator[pb.ProcessingRequest]:
         for message in messages:
             yield pb.ProcessingRequest.FromString(message)
@@ -155,9 +158,9 @@ async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = Fals
     if fresh:  # every call judged as never seen before: no verdict remembered
         tool_rules.Verdicts = partial(Verdicts, size=0)  # type: ignore[misc]
     servicers = {
-        "noop": _servicer([]),
-        "read only": _servicer([{"name": "bench.tool_reader:ToolReader"}]),
-        "tool_rules": _servicer([{"name": "tool_rules"}]),
+        "noop": servicer_for([]),
+        "read only": servicer_for([{"name": "bench.tool_reader:ToolReader"}]),
+        "tool_rules": servicer_for([{"name": "tool_rules"}]),
     }
     print(
         f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'read only':>10} {'tool_rules':>11}"
@@ -171,7 +174,7 @@ async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = Fals
         best = dict.fromkeys(servicers, float("inf"))
         for _ in range(rounds):
             for name, servicer in servicers.items():
-                spent = await _cpu(partial(_exchange, servicer, messages), repeat)
+                spent = await _cpu(partial(run_exchange, servicer, messages), repeat)
                 best[name] = min(best[name], spent / repeat / len(messages) * 1e6)
         print(
             f"{scenario.name:<22} {len(messages):>5} {best['noop']:>12.1f} "
@@ -184,7 +187,7 @@ async def _profile(servicer: ExtProcServer, messages: list[bytes], repeat: int) 
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeat * 20):
-        await _exchange(servicer, messages)
+        await run_exchange(servicer, messages)
     profiler.disable()
     pstats.Stats(profiler).sort_stats(SORT).print_stats(45)
 
