@@ -89,7 +89,7 @@ def _texts(value: Any) -> list[str]:
     while values:
         value = values.pop()
         if isinstance(value, str):
-            if "irectory" in value or "cwd>" in value or "workspace" in value:
+            if any(word in value for word, _, _ in _REPORTS):
                 texts.append(value)
         elif isinstance(value, dict):
             values.extend(reversed(value.values()))

@@ -134,16 +134,13 @@ class CallScan:
     def passing(self, buf: bytes) -> int:
         """Where the events at the start of ``buf`` that pass end (0 while a call waits for
         its rest): what :meth:`step` from 0 would say first, for the caller to go on from."""
-        if self._pending is not None:
-            return 0
-        found = self._quiet.match(buf)  # (always found: the run may be empty)
-        return 0 if found is None else found.end()
+        return 0 if self._pending is not None else _run_end(self._quiet, buf, 0)
 
     def waits(self, buf: bytes, at: int) -> bool:
         """Whether all that follows ``at`` in ``buf`` is the start of an event, to read
         once the rest has come: what :meth:`step` from ``at`` would say with ``MORE``
         after :meth:`passing` ended there (a call begun is read as it comes)."""
-        return self._pending is None and buf.find(b"\n\n", at) == -1 and buf.find(b"\r", at) == -1
+        return self._pending is None and not _whole(buf, at)
 
     def step(self, buf: bytes, at: int) -> Step:
         """What the events from ``at`` in ``buf`` are. After ``MORE``, ask again from the
@@ -201,5 +198,9 @@ def _run_end(events: re.Pattern[bytes], buf: bytes, at: int) -> int:
 
 def _unread(buf: bytes, at: int) -> Step:
     """An event this scan does not read: ``ODD`` if it is whole, else ``MORE``."""
-    whole = buf.find(b"\n\n", at) != -1 or buf.find(b"\r", at) != -1  # (CR: not read here)
-    return Step(Scanned.ODD if whole else Scanned.MORE, at)
+    return Step(Scanned.ODD if _whole(buf, at) else Scanned.MORE, at)
+
+
+def _whole(buf: bytes, at: int) -> bool:
+    """Whether an event from ``at`` is whole (a CR, not read here, counts as its end)."""
+    return buf.find(b"\n\n", at) != -1 or buf.find(b"\r", at) != -1
