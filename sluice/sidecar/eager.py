@@ -18,7 +18,7 @@ import asyncio
 from collections.abc import AsyncIterator, Coroutine, Generator
 from typing import Any, Generic, TypeVar, cast
 
-__all__ = ["bounded", "eagerly", "resumed"]
+__all__ = ["bounded", "eagerly", "first_step", "resumed"]
 
 T = TypeVar("T")
 
@@ -57,6 +57,16 @@ async def eagerly(work: Coroutine[Any, Any, None], interval: float) -> AsyncIter
         work.close()  # when the caller stops early: nothing is left running
 
 
+def first_step(work: Coroutine[Any, Any, Any]) -> tuple[bool, Any]:
+    """Drive ``work`` one step by hand, from code that cannot wait: ``(True, what it
+    returned)`` when it finished there, as most hooks do; else ``(False, what it awaits)``,
+    for :func:`resumed` to go on from."""
+    try:
+        return False, work.send(None)
+    except StopIteration as done:
+        return True, done.value
+
+
 async def bounded(work: Coroutine[Any, Any, None], timeout_s: float) -> None:
     """Await ``work`` within ``timeout_s`` seconds (as under ``asyncio.timeout``), the timer
     set only once it waits: a hook that finishes at its first step, as most do, costs no
@@ -65,9 +75,8 @@ async def bounded(work: Coroutine[Any, Any, None], timeout_s: float) -> None:
         async with asyncio.timeout(timeout_s):
             await work
         return
-    try:
-        awaited = work.send(None)
-    except StopIteration:
+    finished, awaited = first_step(work)
+    if finished:
         return
     async with asyncio.timeout(timeout_s):
         await _Rest(work, awaited)

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sluice.hooks import EndHook, ExchangeContext, Hook, ResponseHook, ToolCallHook
 from sluice.model import Block, Format, Response, Text, ToolCall
 from sluice.sidecar.chain import Chain, Decision
-from sluice.sidecar.eager import eagerly, resumed
+from sluice.sidecar.eager import eagerly, first_step, resumed
 from sluice.sidecar.formats import (
     Adapter,
     PartKind,
@@ -82,10 +82,8 @@ def judged_now(
     (:func:`~sluice.sidecar.eager.resumed`), never run twice."""
     hook = ToolCallHook(context, call)
     work = chain.run(hook, decisions, trace)
-    try:
-        return Judged(call, hook, work, work.send(None))
-    except StopIteration:
-        return Judged(call, hook)
+    finished, awaited = first_step(work)
+    return Judged(call, hook) if finished else Judged(call, hook, work, awaited)
 
 
 @dataclass
@@ -594,10 +592,10 @@ class BodyEnforcer:
         waiting, as rules do: its hooks are driven a step by hand (:mod:`.eager`). ``None``
         when one waits: :meth:`close` then goes on from there."""
         work = self._decided()
-        try:
-            self._waiting = (work, work.send(None))
-        except StopIteration as done:
-            return cast(bytes, done.value)
+        finished, got = first_step(work)
+        if finished:
+            return cast(bytes, got)
+        self._waiting = (work, got)
         return None
 
     async def close(self) -> bytes:
