@@ -58,6 +58,9 @@ SORT = "cumulative"
 _LONG = {"x-fake-script": "long", "x-fake-events": "50"}
 
 
+_CHAT, _RESPONSES = "/v1/chat/completions", "/v1/responses"
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -65,6 +68,7 @@ class Scenario:
     stream: bool
     chunk: int | None = None  # bytes per message; None: one message per upstream write
     whole_events: bool = False  # each message whole events, about ``chunk`` bytes of them
+    path: str = "/v1/messages"  # the wire format: Anthropic's, or OpenAI's Chat or Responses
 
 
 SCENARIOS = [
@@ -79,27 +83,40 @@ SCENARIOS = [
         "burst + tools, events", _LONG | {"x-fake-tool": _TOOLS}, True, 700, whole_events=True
     ),
     Scenario("non-streaming + tools", {"x-fake-script": "tools", "x-fake-tool": _TOOLS}, False),
+    # The same answers in OpenAI's formats (Cursor, Codex), read by the general reader.
+    Scenario("chat: paced + tools", _LONG | {"x-fake-tool": _TOOLS}, True, path=_CHAT),
+    Scenario("chat: burst + tools", _LONG | {"x-fake-tool": _TOOLS}, True, chunk=2048, path=_CHAT),
+    Scenario("responses: paced + tools", _LONG | {"x-fake-tool": _TOOLS}, True, path=_RESPONSES),
+    Scenario(
+        "responses: burst + tools",
+        _LONG | {"x-fake-tool": _TOOLS},
+        True,
+        chunk=2048,
+        path=_RESPONSES,
+    ),
 ]
 
 
-def _request(stream: bool) -> bytes:
-    return json.dumps(
-        {
-            "model": "claude-sonnet-4-6",
-            "max_tokens": 1024,
-            "stream": stream,
-            "messages": [{"role": "user", "content": "Write a short poem about sluices."}],
-        }
-    ).encode()
+def _request(stream: bool, path: str = "/v1/messages") -> bytes:
+    prompt = "Write a short poem about sluices."
+    if path == _RESPONSES:
+        return json.dumps({"model": "gpt-5", "stream": stream, "input": prompt}).encode()
+    messages = [{"role": "user", "content": prompt}]
+    if path == _CHAT:
+        return json.dumps({"model": "gpt-5", "stream": stream, "messages": messages}).encode()
+    body = {"model": "claude-sonnet-4-6", "max_tokens": 1024, "stream": stream}
+    return json.dumps(body | {"messages": messages}).encode()
 
 
 async def _fetch(scenario: Scenario) -> tuple[str, list[bytes]]:
     """The fake upstream's response: its content type, and the body in the messages the
     scenario cuts it into (by default one per upstream write, an event)."""
     async with TestServer(create_app(), host="127.0.0.1") as server, ClientSession() as session:
-        headers = {"anthropic-version": "2023-06-01", "x-api-key": "k", **scenario.headers}
-        url = str(server.make_url("/v1/messages"))
-        async with session.post(url, data=_request(scenario.stream), headers=headers) as answer:
+        headers = {"anthropic-version": "2023-06-01", "x-api-key": "k", "authorization": "Bearer k"}
+        headers |= scenario.headers
+        url = str(server.make_url(scenario.path))
+        request = _request(scenario.stream, scenario.path)
+        async with session.post(url, data=request, headers=headers) as answer:
             content_type, body = answer.headers["content-type"], await answer.read()
     if not scenario.stream:
         return content_type, [body]
@@ -119,15 +136,16 @@ async def _fetch(scenario: Scenario) -> tuple[str, list[bytes]]:
 
 
 _HEADERS = {"x-api-key": "sk-ant-bench", "anthropic-version": "2023-06-01"}
+_OPENAI_HEADERS = {"authorization": "Bearer sk-bench"}
 
 
 async def scenario_messages(scenario: Scenario) -> list[bytes]:
     """The ext_proc messages, serialised, of one exchange of ``scenario``, as Envoy sends
     them (the request body, then the response in the messages the scenario cuts it into)."""
     content_type, chunks = await _fetch(scenario)
-    return inprocess.messages(
-        "/v1/messages", _HEADERS, _request(scenario.stream), content_type, chunks
-    )
+    headers = _HEADERS if scenario.path == "/v1/messages" else _OPENAI_HEADERS
+    request = _request(scenario.stream, scenario.path)
+    return inprocess.messages(scenario.path, headers, request, content_type, chunks)
 
 
 def servicer_for(policies: list[dict[str, Any]]) -> ExtProcServer:

@@ -1,19 +1,25 @@
 """Sidecar CPU per ext_proc message of ``tool_rules`` against noop: a real worker each, the
 same messages sent to both over gRPC.
 
-    python -m bench.rules_replay [--rounds 10] [--duration 3] [--concurrency 4]
+    python -m bench.rules_replay [--rounds 10] [--duration 3] [--concurrency 4] [--store]
 
 Behind Envoy (``bench.rules_side_by_side``), how Envoy cuts a stream that arrives at rest
 depends on how soon it reads, and so on what the gateway spends: the two gateways are
 measured on different messages (the one that spends more gets fewer, larger ones, which
 costs less per request and more per message). Here both workers get the same messages: each
-is started by ``sluice run`` (one worker, no event log), and this process plays Envoy, sending
-each exchange's messages over the worker's Unix socket, ``--concurrency`` exchanges at a
-time, for ``--duration`` seconds, the two in turns. The workers run on the last core, this
-process on the others. The messages are those of ``bench.rules_cpu``'s scenarios (the fake
-upstream's answers, cut as Envoy may read them), so the figure is ``bench.rules_cpu``'s with
-gRPC's transport and a worker process of its own counted, as behind Envoy. Prints µs of
-worker CPU per message, the median of the rounds, and the median of the rounds' ratios.
+is started by ``sluice run`` (one worker; no event log unless ``--store``), and this
+process plays Envoy, sending each exchange's messages over the worker's Unix socket,
+``--concurrency`` exchanges at a time, for ``--duration`` seconds, the two in turns. The
+workers run on the last core, this process on the others. The messages are those of
+``bench.rules_cpu``'s scenarios (the fake upstream's answers, cut as Envoy may read them),
+so the figure is ``bench.rules_cpu``'s with gRPC's transport and a worker process of its
+own counted, as behind Envoy. Prints µs of worker CPU per message, the median of the
+rounds, and the median of the rounds' ratios.
+
+Without the event log, the figure is the policies' own cost against the least a worker
+does. ``--store`` runs both as configured by default, the event log on (an embedded store
+each, as ``make bench`` measures them), and adds the ratio with the event-log writer's CPU
+counted too (a process of its own, which ``tool_rules`` gives its decisions to record).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import asyncio
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.rules_cpu import SCENARIOS, Scenario, scenario_messages
 from bench.rules_side_by_side import CHAINS
@@ -59,13 +66,22 @@ async def _load(
 
 async def _measure(
     setup: Setup, messages: list[pb.ProcessingRequest], duration: float, concurrency: int
-) -> float:
-    """µs of the worker's CPU per message."""
+) -> tuple[float, float]:
+    """µs of the worker's CPU per message, and of the event-log writer's (0 without it)."""
     [socket] = setup.sockets
     await _load(socket, messages, min(duration, 1.0), concurrency)  # warm
-    before = setup.sidecar_cpu_ns()
+    worker, writer = setup.sidecar_cpu_ns(), setup.writer_cpu_ns()
     sent = await _load(socket, messages, duration, concurrency)
-    return (setup.sidecar_cpu_ns() - before) / 1000 / sent
+    return (
+        (setup.sidecar_cpu_ns() - worker) / 1000 / sent,
+        (setup.writer_cpu_ns() - writer) / 1000 / sent,
+    )
+
+
+def _ratios(noop: list[float], rules: list[float]) -> str:
+    """The median of the rounds' ratios tool_rules / noop, and their range."""
+    ratios = [b / a for a, b in zip(noop, rules, strict=True)]
+    return f"{statistics.median(ratios):>6.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
 
 
 async def _scenario(
@@ -74,37 +90,49 @@ async def _scenario(
     rounds: int,
     duration: float,
     concurrency: int,
+    store: bool,
 ) -> None:
     messages = [pb.ProcessingRequest.FromString(m) for m in await scenario_messages(scenario)]
-    figures: dict[str, list[float]] = {}
+    workers: dict[str, list[float]] = {}
+    totals: dict[str, list[float]] = {}
     for number in range(rounds):
         for setup in setups if number % 2 == 0 else setups[::-1]:
-            spent = await _measure(setup, messages, duration, concurrency)
-            figures.setdefault(setup.name, []).append(spent)
-    noop, rules = figures["noop"], figures["tool_rules"]
-    ratios = [b / a for a, b in zip(noop, rules, strict=True)]
-    print(
+            worker, writer = await _measure(setup, messages, duration, concurrency)
+            workers.setdefault(setup.name, []).append(worker)
+            totals.setdefault(setup.name, []).append(worker + writer)
+    noop, rules = workers["noop"], workers["tool_rules"]
+    line = (
         f"{scenario.name:<22} {len(messages):>5} {statistics.median(noop):>12.1f} "
-        f"{statistics.median(rules):>11.1f} {statistics.median(ratios):>6.2f}   "
-        f"({min(ratios):.2f}-{max(ratios):.2f})"
+        f"{statistics.median(rules):>11.1f} {_ratios(noop, rules)}"
     )
+    if store:
+        line += f"   {_ratios(totals['noop'], totals['tool_rules'])}"
+    print(line)
 
 
 async def _all(
-    setups: list[Setup], scenarios: list[Scenario], rounds: int, duration: float, concurrency: int
+    setups: list[Setup],
+    scenarios: list[Scenario],
+    rounds: int,
+    duration: float,
+    concurrency: int,
+    store: bool,
 ) -> None:
     print(
         f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}"
-        "   (rounds)"
+        " (rounds)" + ("   with the writer" if store else "")
     )
     for scenario in scenarios:
-        await _scenario(scenario, setups, rounds, duration, concurrency)
+        await _scenario(scenario, setups, rounds, duration, concurrency, store)
 
 
-def main(rounds: int, duration: float, concurrency: int, only: str | None = None) -> None:
+def main(
+    rounds: int, duration: float, concurrency: int, only: str | None = None, store: bool = False
+) -> None:
     scenarios = [s for s in SCENARIOS if only is None or s.name == only]
-    with side_by_side(CHAINS, pin="workers", store_url=None) as setups:
-        asyncio.run(_all(setups, scenarios, rounds, duration, concurrency))
+    extra: dict[str, Any] = {} if store else {"store_url": None}
+    with side_by_side(CHAINS, pin="workers", **extra) as setups:
+        asyncio.run(_all(setups, scenarios, rounds, duration, concurrency, store))
 
 
 if __name__ == "__main__":
@@ -113,5 +141,10 @@ if __name__ == "__main__":
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
     parser.add_argument("--concurrency", type=int, default=4, help="exchanges at a time")
     parser.add_argument("--scenario", choices=[s.name for s in SCENARIOS], help="only this one")
+    parser.add_argument(
+        "--store",
+        action="store_true",
+        help="with the event log (the default config): its writer's CPU counted too",
+    )
     args = parser.parse_args()
-    main(args.rounds, args.duration, args.concurrency, args.scenario)
+    main(args.rounds, args.duration, args.concurrency, args.scenario, args.store)
