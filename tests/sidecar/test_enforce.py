@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -329,30 +330,75 @@ def long_anthropic_stream() -> bytes:
     ).encode()
 
 
+# Streams with text and tool calls, per format, as their providers write them.
+_SKIMMED = {
+    Format.ANTHROPIC: ("anthropic_thinking_tools", "Bash"),
+    Format.OPENAI_CHAT: ("openai_chat_tools", "run_shell"),
+    Format.OPENAI_RESPONSES: ("openai_responses_reasoning_tools", "shell"),
+}
+
+
+# The id of an item the gateway writes (the refusal text), new each time.
+_GATEWAY_ID = re.compile(rb"msg_[0-9a-f]{32}")
+
+
+async def _through(fmt: Format, data: bytes, blocked: str, read_text: bool, chunk: int) -> bytes:
+    """What a client gets for ``data`` through a chain that blocks ``blocked``, its
+    decoder reading text or not."""
+    enforcer = StreamEnforcer(
+        chain((BlockTools, {"tools": [blocked]})),
+        adapter_for(fmt).stream_decoder(read_text=read_text),
+        context(fmt),
+        [],
+    )
+    out = b""
+    for start in range(0, len(data), chunk):
+        async for piece in enforcer.feed(data[start : start + chunk]):
+            out += piece
+    async for piece in enforcer.close():
+        out += piece
+    return out
+
+
+@pytest.mark.parametrize("fmt", list(_SKIMMED))
 @pytest.mark.parametrize("chunk", [1, 7, 41, 100, 333, 1000, 100_000])
-async def test_a_decoder_that_skims_text_gives_the_same_stream(chunk: int) -> None:
-    """A chain that reads only tool calls lets text deltas pass unparsed (the Exchange asks
-    the decoder for that), even unfed when whole events of them arrive; the client
-    receives exactly the same bytes, renumbered alike after a blocked call."""
-    for data in (recording("anthropic_thinking_tools").data, long_anthropic_stream()):
-        policy_chain = chain((BlockTools, {"tools": ["Bash"]}))
-        outputs = []
-        for read_text in (True, False):
-            enforcer = StreamEnforcer(
-                policy_chain,
-                adapter_for(Format.ANTHROPIC).stream_decoder(read_text=read_text),
-                context(),
-                [],
-            )
-            out = b""
-            for start in range(0, len(data), chunk):
-                async for piece in enforcer.feed(data[start : start + chunk]):
-                    out += piece
-            async for piece in enforcer.close():
-                out += piece
-            outputs.append(out)
-        assert outputs[0] == outputs[1]
-        assert tool_calls(read(Format.ANTHROPIC, outputs[1])) == ["Read"]
+async def test_a_decoder_that_skims_text_gives_the_same_stream(fmt: Format, chunk: int) -> None:
+    """A chain that reads only tool calls lets text pass unparsed (the Exchange asks the
+    decoder for that), even unfed when whole events of it arrive; the client receives
+    exactly the same bytes, renumbered alike after a blocked call, whether the stream ends
+    as it should or is cut short (its open items then closed as far as they came)."""
+    name, blocked = _SKIMMED[fmt]
+    streams = [recording(name).data]
+    if fmt is Format.ANTHROPIC:
+        streams.append(long_anthropic_stream())
+    for data in streams:
+        for cut in (len(data), len(data) // 2, len(data) // 3):
+            whole = await _through(fmt, data[:cut], blocked, read_text=True, chunk=chunk)
+            skimmed = await _through(fmt, data[:cut], blocked, read_text=False, chunk=chunk)
+            assert _GATEWAY_ID.sub(b"msg_", skimmed) == _GATEWAY_ID.sub(b"msg_", whole)
+        assert blocked not in tool_calls(read(fmt, skimmed))
+
+
+_TEXT_RECORDINGS = {
+    Format.ANTHROPIC: "anthropic_text",
+    Format.OPENAI_CHAT: "openai_chat_text",
+    Format.OPENAI_RESPONSES: "openai_responses_text",
+}
+
+
+@pytest.mark.parametrize("fmt", list(_SKIMMED))
+@pytest.mark.parametrize("chunk", [5, 100_000])
+async def test_a_stream_cut_after_any_event_reads_the_same_skimmed(fmt: Format, chunk: int) -> None:
+    """Wherever the upstream stops, text skimmed or read, the client gets the same bytes:
+    the items the gateway closes hold the text that came, numbered after what the client
+    has."""
+    name, blocked = _SKIMMED[fmt]
+    for data in (recording(name).data, recording(_TEXT_RECORDINGS[fmt]).data):
+        ends = [found.end() for found in re.finditer(rb"\n\n", data)]
+        for cut in ends:
+            whole = await _through(fmt, data[:cut], blocked, read_text=True, chunk=chunk)
+            skimmed = await _through(fmt, data[:cut], blocked, read_text=False, chunk=chunk)
+            assert _GATEWAY_ID.sub(b"msg_", skimmed) == _GATEWAY_ID.sub(b"msg_", whole), cut
 
 
 def _anthropic_calls(arguments: dict[str, list[str]], ensure_ascii: bool) -> bytes:

@@ -45,6 +45,7 @@ from sluice.sidecar.formats._anthropic_stream import (
     argument_events,
     arguments_of,
 )
+from sluice.sidecar.formats._json import LINE_BYTE, WIRE_STRING
 
 __all__ = ["CALL_WAIT", "CallScan", "Scanned", "Step"]
 
@@ -59,20 +60,12 @@ def _head(name: str, data: str) -> bytes:
     return re.escape(f"event: {name}\ndata: {data}".encode())
 
 
-# A byte that may stand in a JSON string on one line: any but a quote, a backslash, LF and
-# CR (which ends a line too); and one that may follow a backslash. Spelt as the bytes they
-# are, not as the ones they are not: Python's engine tests a negated set a third slower.
-_PLAIN = rb"[\x00-\t\x0b\x0c\x0e-!#-\[\]-\xff]"
-_ESCAPED = rb"[\x00-\t\x0b\x0c\x0e-\xff]"
-# One JSON string on one line: each escape is a backslash and the byte after it (unrolled
-# and possessive: a run of plain bytes is matched at once, never retried).
-_STRING = b'"' + _PLAIN + rb"*+(?:\\" + _ESCAPED + _PLAIN + rb'*+)*+"'
 _PIECE_DELTA = (
     _head("content_block_delta", DELTA_HEAD)
     + WIRE_DIGITS
     + rb',"delta":\{"type":"(?:text_delta","text|thinking_delta","thinking'
     + rb'|signature_delta","signature)":'
-    + _STRING
+    + WIRE_STRING
     + rb"\}\}\n\n"
 )
 _BLOCK_START = (
@@ -82,18 +75,18 @@ _BLOCK_START = (
     + re.escape(TEXT_START.encode())
     + rb'|,"content_block":\{"type":"(?:thinking","thinking":"","signature":""'
     + rb'|redacted_thinking","data":'
-    + _STRING
+    + WIRE_STRING
     + rb")\}\})\n\n"
 )
 _BLOCK_STOP = _head("content_block_stop", STOP_HEAD) + WIRE_DIGITS + rb"\}\n\n"
-_MESSAGE_START = _head("message_start", MESSAGE_HEADS["message_start"]) + _ESCAPED + rb"*\n\n"
+_MESSAGE_START = _head("message_start", MESSAGE_HEADS["message_start"]) + LINE_BYTE + rb"*\n\n"
 # Before any tool call: the response's start, text and thinking blocks, pings.
 _QUIET = re.compile(
     b"(?:" + b"|".join((_PIECE_DELTA, PING, _BLOCK_START, _BLOCK_STOP, _MESSAGE_START)) + b")*+"
 )
 _PINGS = re.compile(b"(?:" + PING + b")*+")
 _MESSAGE_DELTA = re.compile(
-    _head("message_delta", MESSAGE_HEADS["message_delta"]) + _ESCAPED + rb"*\n\n"
+    _head("message_delta", MESSAGE_HEADS["message_delta"]) + LINE_BYTE + rb"*\n\n"
 )
 _MESSAGE_STOP = f"event: message_stop\ndata: {MESSAGE_STOP}\n\n".encode()
 

@@ -17,10 +17,36 @@ if TYPE_CHECKING:
 
     from sluice.model import Usage
 
-__all__ = ["JSON", "at", "dump", "load_object", "need", "objects", "opt", "read_usage", "wrong"]
+__all__ = [
+    "JSON",
+    "LINE_BYTE",
+    "PLAIN_STRING",
+    "WIRE_STRING",
+    "at",
+    "dump",
+    "load_object",
+    "need",
+    "objects",
+    "opt",
+    "read_usage",
+    "wire_text",
+    "wrong",
+]
 
 JSON = dict[str, Any]
 T = TypeVar("T")
+
+# Patterns of JSON as a stream writes it, for a reader that checks a spelling without parsing
+# it. A byte on one line: any but LF and CR (which ends a line too); one that may stand in a
+# JSON string unescaped: that, but a quote or a backslash. Spelt as the bytes they are, not
+# as the ones they are not: Python's engine tests a negated set a third slower.
+LINE_BYTE = rb"[\x00-\t\x0b\x0c\x0e-\xff]"
+_PLAIN = rb"[\x00-\t\x0b\x0c\x0e-!#-\[\]-\xff]"
+# One JSON string on one line: each escape is a backslash and the byte after it (unrolled
+# and possessive: a run of plain bytes is matched at once, never retried).
+WIRE_STRING = b'"' + _PLAIN + rb"*+(?:\\" + LINE_BYTE + _PLAIN + rb'*+)*+"'
+# One without escapes (an id, a model's name): a different one is simply not this spelling.
+PLAIN_STRING = b'"' + _PLAIN + rb'*+"'
 
 _NAMES: dict[type, str] = {
     str: "a string",
@@ -89,6 +115,19 @@ def _no_constant(name: str) -> object:
 
 # One decoder for every body (json.loads with an option builds one per call).
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def wire_text(quoted: bytes) -> str | None:
+    """The text of one JSON string as :data:`WIRE_STRING` matches it, or ``None`` when it
+    is not valid JSON text (a bad escape, invalid UTF-8, a lone surrogate escape)."""
+    try:
+        if b"\\" not in quoted:
+            return quoted[1:-1].decode()
+        text = _DECODER.decode(quoted.decode())
+        text.encode()  # a lone surrogate escape is no text
+    except ValueError:  # (UnicodeError and JSONDecodeError are ValueErrors)
+        return None
+    return text if isinstance(text, str) else None
 
 
 def _encoding(body: bytes) -> tuple[str, str]:

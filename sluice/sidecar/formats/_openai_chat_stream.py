@@ -18,18 +18,34 @@ A piece of a tool call that already ended (a provider interleaving calls) is an 
 a policy may have judged that call whole. Only the first choice is read (``n`` > 1 streams
 pass, unread). Stop reasons: ``stop`` -> ``end_turn``, ``tool_calls`` -> ``tool_use``,
 ``length`` -> ``max_tokens``, ``content_filter`` -> ``refusal``; and back.
+
+For a chain that reads no text (``read_text`` false), the chunks that carry only a piece of
+the open text block, spelt as OpenAI writes them, pass unparsed (:meth:`ChatStream.unread`):
+most of a stream is such chunks, and parsing each was most of what such a chain cost.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 
 from sluice.model import Block, Format, Text, ToolCall
 from sluice.sidecar.formats._base import PartKind, StopReason, StreamPart
 from sluice.sidecar.formats._blocks import BlockStream
 from sluice.sidecar.formats._errors import FormatError
-from sluice.sidecar.formats._json import JSON, at, dump, load_object, need, objects, opt, read_usage
+from sluice.sidecar.formats._json import (
+    JSON,
+    PLAIN_STRING,
+    WIRE_STRING,
+    at,
+    dump,
+    load_object,
+    need,
+    objects,
+    opt,
+    read_usage,
+)
 from sluice.sidecar.formats._openai import error_json, error_type_for
 from sluice.sidecar.sse import SSEEvent, encode_event
 
@@ -65,12 +81,30 @@ def finish_reason(stop_reason: str) -> str:
 
 _HEAD = ("id", "object", "created", "model", "service_tier", "system_fingerprint")
 
+# A chunk that carries a piece of text and nothing else, as OpenAI writes it: compact JSON,
+# its fields in their order, the head's values plain strings; one choice, at 0, whose delta
+# is only ``content``, no logprobs, no finish; ``usage`` null when the client asked for
+# usage, ``obfuscation`` padding unless it asked for none. Anything else is parsed.
+_TEXT_CHUNKS = re.compile(
+    rb"(?:data: \{"
+    + rb'"id":' + PLAIN_STRING + rb',"object":"chat\.completion\.chunk","created":[0-9]++'
+    + rb',"model":' + PLAIN_STRING + rb'(?:,"service_tier":' + PLAIN_STRING + rb")?+"
+    + rb'(?:,"system_fingerprint":(?:' + PLAIN_STRING + rb"|null))?+"
+    + rb',"choices":\[\{"index":0,"delta":\{"content":' + WIRE_STRING
+    + rb'\},"logprobs":null,"finish_reason":null\}\](?:,"usage":null)?+'
+    + rb'(?:,"obfuscation":' + PLAIN_STRING + rb")?+\}\n\n)*+"
+)  # fmt: skip
+_USAGE_NULL = b'}],"usage":null'  # (a quote in a string is escaped: this is a key, not text)
+
 
 class ChatStream(BlockStream):
     """Decoder and writer for one Chat Completions stream; see :class:`StreamDecoder`."""
 
-    def __init__(self) -> None:
+    def __init__(self, read_text: bool = True) -> None:
+        """``read_text`` false: text pieces pass unparsed and text blocks read as empty
+        (for chains that never see text)."""
         super().__init__(Format.OPENAI_CHAT)
+        self._read_text = read_text
         self._started = False
         self._open: int | None = None  # neutral index of the block receiving pieces
         self._tools: dict[int, int] = {}  # wire tool_calls index -> neutral index
@@ -100,6 +134,26 @@ class ChatStream(BlockStream):
             return [StreamPart(PartKind.OTHER, event)]
         parts[carrier] = dataclasses.replace(parts[carrier], event=event)
         return parts
+
+    def unread(self, data: bytes | bytearray, start: int = 0) -> int:
+        """Where the chunks from ``start`` in ``data`` that pass unread end, text unread:
+        pieces of the open text block, spelt as OpenAI writes them (``_TEXT_CHUNKS``), while
+        :meth:`forward` would send them unchanged (nothing renumbered, the role sent). Each
+        is one ``data:`` line, so no other line can rename or extend it."""
+        index = self._open
+        if (
+            self._read_text
+            or index is None
+            or not self._numbering.identity
+            or (self._role_event is not None and not self._role_sent)
+            or not self._builders[index].holds(Text)
+        ):
+            return start
+        found = _TEXT_CHUNKS.match(data, start)
+        end = start if found is None else found.end()
+        if not self._usage_asked and end > start:  # as :meth:`feed` notes it
+            self._usage_asked = data.find(_USAGE_NULL, start, end) != -1
+        return end
 
     def _read(self, obj: JSON, event: SSEEvent, parts: list[StreamPart]) -> int | None:
         carrier = None

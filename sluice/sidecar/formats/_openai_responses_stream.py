@@ -29,7 +29,17 @@ from sluice.model import Block, Format, Text, Thinking, ToolCall
 from sluice.sidecar.formats._base import PartKind, StreamPart
 from sluice.sidecar.formats._blocks import BlockBuilder, BlockStream
 from sluice.sidecar.formats._errors import FormatError
-from sluice.sidecar.formats._json import JSON, dump, load_object, need, opt, read_usage
+from sluice.sidecar.formats._json import (
+    JSON,
+    PLAIN_STRING,
+    WIRE_STRING,
+    dump,
+    load_object,
+    need,
+    opt,
+    read_usage,
+    wire_text,
+)
 from sluice.sidecar.formats._openai import error_type_for
 from sluice.sidecar.formats._openai_responses_items import (
     USAGE,
@@ -53,6 +63,13 @@ _PIECES: dict[str, type] = {
 # Responses events carry both keys once, at the top level.
 _SEQUENCE = re.compile(rb'"sequence_number":\s*(\d+)')
 _OUTPUT_INDEX = re.compile(rb'"output_index":\s*(\d+)')
+# A piece of text, as OpenAI writes it: compact JSON, its fields in their order.
+_TEXT_DELTA = re.compile(
+    rb'event: response\.output_text\.delta\ndata: \{"type":"response\.output_text\.delta"'
+    + rb',"sequence_number":([0-9]{1,18}),"item_id":' + PLAIN_STRING
+    + rb',"output_index":([0-9]{1,9}),"content_index":[0-9]{1,9},"delta":(' + WIRE_STRING
+    + rb'),"logprobs":\[\](?:,"obfuscation":' + PLAIN_STRING + rb")?+\}\n\n"
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -73,8 +90,11 @@ def _named(event: SSEEvent, name: str) -> bool:
 class ResponsesStream(BlockStream):
     """Decoder and writer for one Responses stream; see :class:`StreamDecoder`."""
 
-    def __init__(self) -> None:
+    def __init__(self, read_text: bool = True) -> None:
+        """``read_text`` false: text pieces pass unparsed and text blocks read as empty
+        until their item is done (for chains that never see text)."""
         super().__init__(Format.OPENAI_RESPONSES)
+        self._read_text = read_text
         self._index: dict[int, int] = {}  # upstream output_index -> neutral index
         self._wire: list[int] = []  # neutral index -> upstream output_index
         self._items: dict[int, JSON] = {}  # upstream output_index -> item as last announced
@@ -91,6 +111,27 @@ class ResponsesStream(BlockStream):
             return [self._read(load_object(event.data), event)]
         except FormatError:
             return [StreamPart(PartKind.ERROR, event)]
+
+    def unread(self, data: bytes | bytearray, start: int = 0) -> int:
+        """Where the events from ``start`` in ``data`` that pass unread end, text unread:
+        pieces of text items the client has as upstream numbers them, spelt as OpenAI
+        writes them (``_TEXT_DELTA``), each numbered after the last, so that :meth:`forward`
+        would send them unchanged. What :meth:`forward` keeps of them is kept here (the
+        last number, the pieces, for an item the stream must close itself)."""
+        if self._read_text or not self._numbering.identity:
+            return start
+        at = start
+        while (found := _TEXT_DELTA.match(data, at)) is not None:
+            sequence, wire = int(found[1]), int(found[2])
+            index = self._index.get(wire)
+            if index is None or not self._builders[index].holds(Text) or sequence <= self._last_seq:
+                break
+            if self._numbering.find(wire) != wire or (piece := wire_text(found[3])) is None:
+                break
+            self._last_seq = sequence
+            self._sent[wire].pieces.append(piece)
+            at = found.end()
+        return at
 
     def _read(self, obj: JSON, event: SSEEvent) -> StreamPart:
         kind = obj.get("type", event.event)

@@ -125,9 +125,10 @@ def render_response(response: Response, original: bytes) -> bytes:
 
 
 def stream_decoder(read_text: bool = True) -> ChatStream:
-    """A new decoder for one Chat Completions response stream. Every chunk is read whatever
-    ``read_text`` says: a chunk names no event, so telling text from a tool call needs JSON."""
-    return ChatStream()
+    """A new decoder for one Chat Completions response stream. With ``read_text`` false,
+    chunks that carry only text pass unparsed and text blocks read as empty (for chains
+    that never see text)."""
+    return ChatStream(read_text)
 
 
 def _message(obj: JSON, path: str) -> Message:

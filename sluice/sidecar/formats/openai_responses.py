@@ -130,9 +130,9 @@ def render_response(response: Response, original: bytes) -> bytes:
 
 
 def stream_decoder(read_text: bool = True) -> ResponsesStream:
-    """A new decoder for one Responses response stream (``read_text`` is not used yet:
-    every event is read)."""
-    return ResponsesStream()
+    """A new decoder for one Responses response stream. With ``read_text`` false, pieces
+    of text pass unparsed (for chains that never see text)."""
+    return ResponsesStream(read_text)
 
 
 def _input_item(item: JSON, path: str) -> tuple[str, list[Block]] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,15 +11,19 @@ from hypothesis import strategies as st
 from sluice.model import Format
 from sluice.sidecar.formats import (
     PartKind,
+    StreamDecoder,
     StreamPart,
     adapter_for,
     anthropic,
     openai_chat,
     openai_responses,
 )
+from sluice.sidecar.sse import SSEParser
 from tests.sidecar.formats.recorded_streams import RECORDINGS, Recording, decode, wire
 
 by_recording = pytest.mark.parametrize("rec", RECORDINGS, ids=str)
+# The id of an item the gateway writes, new each time.
+_GATEWAY_ID = re.compile(rb"msg_[0-9a-f]{32}")
 
 
 @pytest.mark.parametrize(
@@ -93,3 +99,38 @@ def test_each_block_starts_once_and_stops_with_its_whole_block(rec: Recording) -
     for index, text in deltas.items():  # the pieces add up to the block's text or arguments
         block = decoder.finish().blocks[index]
         assert text == getattr(block, "arguments", None) or text == getattr(block, "text", None)
+
+
+def _forwarded(decoder: StreamDecoder, data: bytes, skim: bool) -> tuple[bytes, int]:
+    """What the client gets for ``data`` with every part forwarded, the text nobody reads
+    skimmed (``skim``) as the enforcer does; and how many events were fed."""
+    parser, out, fed = SSEParser(), b"", 0
+    if skim:
+        out += parser.skim(data, decoder.unread)
+    else:
+        parser.add(data)
+    while (event := parser.next_event()) is not None:
+        fed += 1
+        for part in decoder.feed(event):
+            out += decoder.forward(part)
+        if skim:
+            out += parser.skim(b"", decoder.unread)
+    return out, fed
+
+
+@by_recording
+def test_a_decoder_that_reads_no_text_skims_it_and_ends_the_stream_alike(rec: Recording) -> None:
+    """Text nobody reads passes unfed, as the provider wrote it; a stream the gateway ends
+    (wherever the upstream stopped) ends as it would with every event read: the items it
+    closes hold the text that came, numbered after what the client has."""
+    module = adapter_for(rec.format)
+    ends = [at + 2 for at in range(len(rec.data)) if rec.data.startswith(b"\n\n", at)]
+    for cut in ends:
+        reading, skimming = module.stream_decoder(), module.stream_decoder(read_text=False)
+        read, read_fed = _forwarded(reading, rec.data[:cut], skim=False)
+        skimmed, skimmed_fed = _forwarded(skimming, rec.data[:cut], skim=True)
+        assert skimmed == read
+        ending = (reading.render_end("end_turn"), skimming.render_end("end_turn"))
+        assert _GATEWAY_ID.sub(b"msg_", ending[1]) == _GATEWAY_ID.sub(b"msg_", ending[0]), cut
+    if rec.name.endswith("_text"):  # a stream of text, in each format: its text unfed
+        assert skimmed_fed < read_fed
