@@ -40,7 +40,7 @@ class PartKind(StrEnum):
     OTHER = "other"  # pings, comments, events of no concern to the neutral model
 
 
-@dataclass(slots=True)  # not frozen (made for most events: three times faster), never changed
+@dataclass(slots=True)  # not frozen (made for most events: three times faster)
 class StreamPart:
     """One wire event of a response stream, annotated in neutral terms.
 
@@ -51,7 +51,8 @@ class StreamPart:
     ``block`` is, at ``BLOCK_START``, the block as announced (a tool call's id and name) and,
     at ``BLOCK_STOP`` (or ``BLOCK``), the whole block; ``delta`` is the text, thinking or
     argument text the event adds to its block. The deltas of a block add up to its text or
-    arguments (a ``BLOCK`` part has none: it is the block).
+    arguments (a ``BLOCK`` part has none: it is the block). A part is never changed once a
+    decoder has given it out.
     """
 
     kind: PartKind

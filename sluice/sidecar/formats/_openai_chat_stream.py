@@ -26,7 +26,6 @@ most of a stream is such chunks, and parsing each was most of what such a chain 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 
@@ -132,7 +131,7 @@ class ChatStream(BlockStream):
             return [*parts, StreamPart(PartKind.ERROR, event)]  # keep what was read before
         if carrier is None:
             return [StreamPart(PartKind.OTHER, event)]
-        parts[carrier] = dataclasses.replace(parts[carrier], event=event)
+        parts[carrier].event = event  # (made just now: no one has it yet)
         return parts
 
     def unread(self, data: bytes | bytearray, start: int = 0) -> int:
