@@ -21,6 +21,8 @@ __all__ = [
     "JSON",
     "LINE_BYTE",
     "PLAIN_STRING",
+    "TEXT_NAME",
+    "TEXT_STRING",
     "WIRE_STRING",
     "at",
     "dump",
@@ -29,6 +31,7 @@ __all__ = [
     "objects",
     "opt",
     "read_usage",
+    "string_text",
     "wire_text",
     "wrong",
 ]
@@ -47,6 +50,11 @@ _PLAIN = rb"[\x00-\t\x0b\x0c\x0e-!#-\[\]-\xff]"
 WIRE_STRING = b'"' + _PLAIN + rb"*+(?:\\" + LINE_BYTE + _PLAIN + rb'*+)*+"'
 # One without escapes (an id, a model's name): a different one is simply not this spelling.
 PLAIN_STRING = b'"' + _PLAIN + rb'*+"'
+# One JSON string in text (an event's data, decoded), as ``json`` reads it: no control
+# character, and only the escapes that stand for one character (``\u`` may make a lone
+# surrogate, which a reader must refuse: a string that holds one is not this spelling).
+TEXT_STRING = r'"[^"\\\x00-\x1f]*+(?:\\["\\/bfnrt][^"\\\x00-\x1f]*+)*+"'
+TEXT_NAME = r'"[^"\\\x00-\x1f]*+"'  # one without escapes (an id, a model's name)
 
 _NAMES: dict[type, str] = {
     str: "a string",
@@ -115,6 +123,11 @@ def _no_constant(name: str) -> object:
 
 # One decoder for every body (json.loads with an option builds one per call).
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def string_text(quoted: str) -> str:
+    """The text of one JSON string as :data:`TEXT_STRING` matches it."""
+    return _DECODER.decode(quoted) if "\\" in quoted else quoted[1:-1]
 
 
 def wire_text(quoted: bytes) -> str | None:

@@ -36,6 +36,8 @@ from sluice.sidecar.formats._errors import FormatError
 from sluice.sidecar.formats._json import (
     JSON,
     PLAIN_STRING,
+    TEXT_NAME,
+    TEXT_STRING,
     WIRE_STRING,
     at,
     dump,
@@ -44,6 +46,7 @@ from sluice.sidecar.formats._json import (
     objects,
     opt,
     read_usage,
+    string_text,
 )
 from sluice.sidecar.formats._openai import error_json, error_type_for
 from sluice.sidecar.sse import SSEEvent, encode_event
@@ -94,6 +97,18 @@ _TEXT_CHUNKS = re.compile(
     + rb'(?:,"obfuscation":' + PLAIN_STRING + rb")?+\}\n\n)*+"
 )  # fmt: skip
 _USAGE_NULL = b'}],"usage":null'  # (a quote in a string is escaped: this is a key, not text)
+# The same, as text, and a chunk that carries only a piece of a tool call's arguments: read
+# without building its object (most of a stream's chunks, when text is read or a call is).
+_PIECE_SPELT = re.compile(
+    r'\{"id":' + TEXT_NAME + r',"object":"chat\.completion\.chunk","created":(?:0|[1-9][0-9]*+)'
+    + r',"model":' + TEXT_NAME + r'(?:,"service_tier":' + TEXT_NAME + r")?+"
+    + r'(?:,"system_fingerprint":(?:' + TEXT_NAME + r"|null))?+"
+    + r',"choices":\[\{"index":0,"delta":\{(?:"content":(?P<text>' + TEXT_STRING + r")"
+    + r'|"tool_calls":\[\{"index":(?P<wire>0|[1-9][0-9]{0,8}),"function":\{"arguments":'
+    + r"(?P<arguments>" + TEXT_STRING + r")\}\}\])"
+    + r'\},"logprobs":null,"finish_reason":null\}\](?P<usage>,"usage":null)?+'
+    + r'(?:,"obfuscation":' + TEXT_NAME + r")?+\}"
+)  # fmt: skip
 
 
 class ChatStream(BlockStream):
@@ -122,6 +137,10 @@ class ChatStream(BlockStream):
         if data == "[DONE]":
             self._close(parts)
             return [*parts, StreamPart(PartKind.MESSAGE_STOP, event)]
+        found = _PIECE_SPELT.fullmatch(data) if self._started else None
+        if found is not None and (spelt := self._piece(found, parts)) is not None:
+            spelt.event = event  # (made just now: no one has it yet)
+            return parts
         try:
             obj = load_object(data)
             if obj.get("error") is not None:
@@ -186,6 +205,24 @@ class ChatStream(BlockStream):
             if not parts:
                 parts.append(StreamPart(PartKind.MESSAGE_DELTA, None))
         return carrier if carrier is not None else len(parts) - 1 if parts else None
+
+    def _piece(self, found: re.Match[str], parts: list[StreamPart]) -> StreamPart | None:
+        """The part of a chunk spelt as ``_PIECE_SPELT`` (a piece of text, or of the open
+        call's arguments), read as :meth:`_read` reads it; ``None``, nothing read, when it is
+        not the open call's (:meth:`_read` then tells what it is)."""
+        if (arguments := found["arguments"]) is not None:
+            index = self._tools.get(int(found["wire"]))
+            if index is None or index != self._open:
+                return None
+            if piece := string_text(arguments):
+                self._builders[index].add(piece)
+            parts.append(StreamPart(PartKind.BLOCK_DELTA, None, index, delta=piece or None))
+        elif text := string_text(found["text"]):
+            self._text_piece(text, parts)
+        else:  # an empty piece: nothing of a block
+            parts.append(StreamPart(PartKind.OTHER, None))
+        self._usage_asked = self._usage_asked or found["usage"] is not None
+        return parts[-1]
 
     def _text_piece(self, content: str, parts: list[StreamPart]) -> None:
         index = self._open

@@ -32,12 +32,15 @@ from sluice.sidecar.formats._errors import FormatError
 from sluice.sidecar.formats._json import (
     JSON,
     PLAIN_STRING,
+    TEXT_NAME,
+    TEXT_STRING,
     WIRE_STRING,
     dump,
     load_object,
     need,
     opt,
     read_usage,
+    string_text,
     wire_text,
 )
 from sluice.sidecar.formats._openai import error_type_for
@@ -70,6 +73,27 @@ _TEXT_DELTA = re.compile(
     + rb',"output_index":([0-9]{1,9}),"content_index":[0-9]{1,9},"delta":(' + WIRE_STRING
     + rb'),"logprobs":\[\](?:,"obfuscation":' + PLAIN_STRING + rb")?+\}\n\n"
 )  # fmt: skip
+# An event of an item as OpenAI writes it (compact JSON, its fields in their order): a
+# piece, or an event that repeats a piece or the whole text or arguments, or a part's
+# start or end. Read without building its object (its text may be the whole answer).
+_SPELT = re.compile(
+    r'\{"type":"(?P<type>response(?:\.[a-z_]++)++)","sequence_number":(?:0|[1-9][0-9]*+)'
+    + r',"item_id":' + TEXT_NAME + r',"output_index":(?P<wire>0|[1-9][0-9]{0,8})'
+    + r'(?:,"(?:content|summary)_index":(?:0|[1-9][0-9]{0,8}))?+'
+    + r'(?:,"delta":(?P<delta>' + TEXT_STRING + r")"
+    + r'|,"(?:text|arguments)":' + TEXT_STRING
+    + r'|,"part":\{"type":"(?:output_text","annotations":\[\],"logprobs":\[\]|summary_text")'
+    + r',"text":' + TEXT_STRING + r"\})"
+    + r'(?:,"logprobs":\[\])?+(?:,"obfuscation":' + TEXT_NAME + r")?+\}"
+)  # fmt: skip
+# The events of an item that are read whole, whatever their spelling.
+_READ_WHOLE = frozenset(
+    {
+        "response.output_item.added",
+        "response.output_item.done",
+        "response.reasoning_summary_part.added",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -107,6 +131,9 @@ class ResponsesStream(BlockStream):
         """The part for one upstream event; see the module docstring for the mapping."""
         if event.data is None:
             return [StreamPart(PartKind.OTHER, event)]
+        found = _SPELT.fullmatch(event.data)
+        if found is not None and (part := self._spelt(found, event)) is not None:
+            return [part]
         try:
             return [self._read(load_object(event.data), event)]
         except FormatError:
@@ -132,6 +159,28 @@ class ResponsesStream(BlockStream):
             self._sent[wire].pieces.append(piece)
             at = found.end()
         return at
+
+    def _spelt(self, found: re.Match[str], event: SSEEvent) -> StreamPart | None:
+        """The part of an event spelt as ``_SPELT``, read as :meth:`_read` reads its
+        object; ``None``, nothing read, for an item it does not know, an event read whole
+        (``_READ_WHOLE``), or a piece it would refuse (:meth:`_read` then tells)."""
+        kind, index = found["type"], self._index.get(int(found["wire"]))
+        if index is None or kind in _READ_WHOLE:
+            return None
+        if kind not in _PIECES:
+            return StreamPart(PartKind.BLOCK_DELTA, event, index)
+        if found["delta"] is None:
+            return None
+        piece: str | None = string_text(found["delta"])
+        builder = self._builders[index]
+        if builder.holds(_PIECES[kind]):
+            try:
+                builder.add(piece or "")
+            except FormatError:  # the item ended
+                return None
+        else:
+            piece = None
+        return StreamPart(PartKind.BLOCK_DELTA, event, index, delta=piece)
 
     def _read(self, obj: JSON, event: SSEEvent) -> StreamPart:
         kind = obj.get("type", event.event)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+from unittest.mock import patch
 
 import openai as sdk
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from sluice.model import Block, Text, Thinking, ToolCall
-from sluice.sidecar.formats import PartKind, StreamPart
+from sluice.model import Block, Format, Text, Thinking, ToolCall
+from sluice.sidecar.formats import PartKind, StreamPart, _openai_chat_stream
+from sluice.sidecar.formats._json import load_object
 from sluice.sidecar.sse import SSEParser
 from tests.sidecar.formats.recorded_streams import RM, WEATHER, C, decode, openai_client, recording
 
@@ -255,3 +260,71 @@ def test_render_end_translates_the_stop_reason(stop_reason: str, finish: str) ->
     first = decoder.render_end(stop_reason).split(b"\n\n")[0]
     ChatCompletionChunk.model_validate(json.loads(first.removeprefix(b"data: ")))
     assert json.loads(first.removeprefix(b"data: "))["choices"][0]["finish_reason"] == finish
+
+
+def _spelt_as_openai(
+    delta: dict[str, object], usage: bool, padding: str | None, ascii_only: bool = False
+) -> bytes:
+    """A chunk as OpenAI writes it (compact JSON, its fields in their order)."""
+    body: dict[str, object] = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1758707201,
+        "model": "gpt-4.1",
+        "service_tier": "default",
+        "system_fingerprint": "fp_1",
+        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}],
+    }
+    if usage:
+        body["usage"] = None
+    if padding is not None:
+        body["obfuscation"] = padding
+    data = json.dumps(body, separators=(",", ":"), ensure_ascii=ascii_only)
+    return f"data: {data}\n\n".encode(errors="surrogatepass")  # (a lone one: not UTF-8)
+
+
+_PIECE = st.text(max_size=12) | st.sampled_from(["", '"', "\\", "\n", "\x01", "é", "😀", "\ud800"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pieces=st.lists(
+        st.tuples(st.sampled_from(["text", "bash", "read", "stray"]), _PIECE), max_size=10
+    ),
+    usage=st.booleans(),
+    padding=st.none() | st.sampled_from(["", "aB3", 'x"y']),
+    ascii_only=st.booleans(),
+)
+def test_a_piece_spelt_as_openai_writes_it_reads_as_its_object_would(
+    pieces: list[tuple[str, str]], usage: bool, padding: str | None, ascii_only: bool
+) -> None:
+    """Chunks that carry only a piece of text or of a call's arguments are read without
+    building their object: the parts (blocks, deltas, errors) are those the object gives,
+    whatever the piece holds (escapes, control characters, lone surrogates)."""
+    stream = _spelt_as_openai({"role": "assistant", "content": ""}, usage, padding)
+    for kind, piece in pieces:
+        if kind == "text":
+            delta: dict[str, object] = {"content": piece}
+        else:  # a call's arguments; a "stray" piece names a call never begun
+            wire = {"bash": 0, "read": 1, "stray": 7}[kind]
+            function = {"arguments": piece}
+            if piece == "" and kind != "stray":  # its start, as OpenAI writes one
+                function = {"name": kind, "arguments": ""}
+                call = {"index": wire, "id": f"call_{wire}", "type": "function"}
+                delta = {"tool_calls": [{**call, "function": function}]}
+            else:
+                delta = {"tool_calls": [{"index": wire, "function": function}]}
+        stream += _spelt_as_openai(delta, usage, padding, ascii_only)
+    read, _ = decode(Format.OPENAI_CHAT, [stream])
+    unspelt = re.compile("(?!)")  # matches nothing: every chunk's object is built
+    with patch.object(_openai_chat_stream, "_PIECE_SPELT", unspelt):
+        built, _ = decode(Format.OPENAI_CHAT, [stream])
+    assert read == built
+
+
+def test_the_chunks_openai_writes_are_read_without_building_their_object() -> None:
+    """Most chunks of OpenAI's own streams (a recording) take the spelt way."""
+    data = recording("openai_chat_tools").data
+    with patch.object(_openai_chat_stream, "load_object", wraps=load_object) as parsed:
+        decode(Format.OPENAI_CHAT, [data])
+    assert parsed.call_count < data.count(b"data: ") / 2

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openai.types.responses import Response as SDKResponse
 from openai.types.responses import ResponseErrorEvent, ResponseIncompleteEvent, ResponseStreamEvent
 from pydantic import TypeAdapter
 
 from sluice.model import Block, Text, Thinking, ToolCall, ToolResult
-from sluice.sidecar.formats import PartKind, StreamPart
+from sluice.sidecar.formats import PartKind, StreamPart, _openai_responses_stream
+from sluice.sidecar.formats._json import load_object
 from sluice.sidecar.sse import SSEParser
 from tests.sidecar.formats.recorded_streams import SUMMARY, R, decode, openai_client, recording
 
@@ -184,3 +189,91 @@ def test_a_piece_of_an_item_that_already_ended_is_an_error() -> None:
     parts, decoder = decode(R, [data, late])
     assert parts[-1].kind is K.ERROR
     assert decoder.finish().blocks == recording("openai_responses_reasoning_tools").expected.blocks
+
+
+class _Writer:
+    """Events as OpenAI writes them (compact JSON, fields in their order), numbered."""
+
+    def __init__(self, ascii_only: bool) -> None:
+        self.ascii_only, self.number, self.out = ascii_only, 0, b""
+
+    def event(self, kind: str, **fields: object) -> None:
+        body = {"type": kind, "sequence_number": self.number, **fields}
+        data = json.dumps(body, separators=(",", ":"), ensure_ascii=self.ascii_only)
+        self.out += f"event: {kind}\ndata: {data}\n\n".encode(errors="surrogatepass")
+        self.number += 1
+
+
+_ITEMS = {  # an item of each kind, as it is added
+    "text": {"type": "message", "status": "in_progress", "content": [], "role": "assistant"},
+    "call": {"type": "function_call", "arguments": "", "call_id": "c", "name": "shell"},
+    "reasoning": {"type": "reasoning", "summary": []},
+}
+_PIECE = st.text(max_size=12) | st.sampled_from(["", '"', "\\", "\n", "\x01", "é", "😀", "\ud800"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    items=st.lists(
+        st.tuples(st.sampled_from(list(_ITEMS)), st.lists(_PIECE, max_size=5), st.booleans()),
+        max_size=4,
+    ),
+    stray=st.lists(st.tuples(st.integers(0, 5), _PIECE, st.booleans()), max_size=3),
+    ascii_only=st.booleans(),
+)
+def test_an_event_spelt_as_openai_writes_it_reads_as_its_object_would(
+    items: list[tuple[str, list[str], bool]],
+    stray: list[tuple[int, str, bool]],
+    ascii_only: bool,
+) -> None:
+    """The events of an item (its pieces, the events that repeat its text or arguments,
+    its parts' starts and ends) are read without building their object: the parts (blocks,
+    deltas, errors) are those the object gives, whatever the pieces hold, for items known
+    or not, ended or not."""
+    write = _Writer(ascii_only)
+    for wire, (kind, pieces, ends) in enumerate(items):
+        item_id = f"{kind}_{wire}"
+        item = {"id": item_id, **_ITEMS[kind]}
+        write.event("response.output_item.added", output_index=wire, item=item)
+        ids = {"item_id": item_id, "output_index": wire}
+        whole = "".join(pieces)
+        if kind == "text":
+            part = {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
+            write.event("response.content_part.added", **ids, content_index=0, part=part)
+            for piece in pieces:
+                delta = {"delta": piece, "logprobs": []}
+                write.event("response.output_text.delta", **ids, content_index=0, **delta)
+            write.event("response.output_text.done", **ids, content_index=0, text=whole)
+            part = {**part, "text": whole}
+            write.event("response.content_part.done", **ids, content_index=0, part=part)
+        elif kind == "call":
+            for piece in pieces:
+                write.event("response.function_call_arguments.delta", **ids, delta=piece)
+            write.event("response.function_call_arguments.done", **ids, arguments=whole)
+        else:
+            part = {"type": "summary_text", "text": ""}
+            write.event("response.reasoning_summary_part.added", **ids, summary_index=0, part=part)
+            for piece in pieces:
+                write.event(
+                    "response.reasoning_summary_text.delta", **ids, summary_index=0, delta=piece
+                )
+            write.event("response.reasoning_summary_text.done", **ids, summary_index=0, text=whole)
+        if ends:
+            item = {**item, "status": "completed"}
+            write.event("response.output_item.done", output_index=wire, item=item)
+    for wire, piece, misspelt in stray:  # pieces of items unknown or ended, or with no delta
+        ids = {"item_id": f"x_{wire}", "output_index": wire, "content_index": 0}
+        fields = {"text": piece} if misspelt else {"delta": piece, "logprobs": []}
+        write.event("response.output_text.delta", **ids, **fields)
+    read, _ = decode(R, [write.out])
+    with patch.object(_openai_responses_stream, "_SPELT", re.compile("(?!)")):  # no match
+        built, _ = decode(R, [write.out])
+    assert read == built
+
+
+def test_the_events_openai_writes_are_read_without_building_their_object() -> None:
+    """Most events of OpenAI's own streams (a recording: text) take the spelt way."""
+    data = recording("openai_responses_text").data
+    with patch.object(_openai_responses_stream, "load_object", wraps=load_object) as parsed:
+        decode(R, [data])
+    assert parsed.call_count < data.count(b"data: ") / 2
