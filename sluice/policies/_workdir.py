@@ -25,6 +25,7 @@ _REPORTS = (
         re.compile(r"absolute path of the user's workspace is (\S+?)\.?(?:\s|$)", re.MULTILINE),
     ),
 )
+_WORDS = tuple(word for word, _, _ in _REPORTS)
 # The last requests read (a tool call's hook runs once per call, several calls per response).
 _recent: dict[int, tuple[Request, str | None]] = {}
 _RECENT = 16
@@ -89,8 +90,10 @@ def _texts(value: Any) -> list[str]:
     while values:
         value = values.pop()
         if isinstance(value, str):
-            if any(word in value for word, _, _ in _REPORTS):
-                texts.append(value)
+            for word in _WORDS:  # (a loop, not any(): no generator made for every string)
+                if word in value:
+                    texts.append(value)
+                    break
         elif isinstance(value, dict):
             values.extend(reversed(value.values()))
         elif isinstance(value, list):
