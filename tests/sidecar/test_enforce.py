@@ -30,12 +30,18 @@ END_TURN = "end_turn"
 
 
 async def enforce(
-    fmt: Format, data: bytes, policy_chain: Chain, chunk: int = 37, keepalive_s: float = 5
+    fmt: Format,
+    data: bytes,
+    policy_chain: Chain,
+    chunk: int = 37,
+    keepalive_s: float = 5,
+    read_text: bool = True,
 ) -> tuple[bytes, list[Decision]]:
+    """What a client gets for ``data`` through ``policy_chain``, and its decisions
+    (``read_text``: the decoder reads text, as for a chain that has text hooks)."""
     decisions: list[Decision] = []
-    enforcer = StreamEnforcer(
-        policy_chain, adapter_for(fmt).stream_decoder(), context(fmt), decisions, keepalive_s
-    )
+    decoder = adapter_for(fmt).stream_decoder(read_text=read_text)
+    enforcer = StreamEnforcer(policy_chain, decoder, context(fmt), decisions, keepalive_s)
     out = b""
     for start in range(0, len(data), chunk):
         async for piece in enforcer.feed(data[start : start + chunk]):
@@ -345,18 +351,8 @@ _GATEWAY_ID = re.compile(rb"msg_[0-9a-f]{32}")
 async def _through(fmt: Format, data: bytes, blocked: str, read_text: bool, chunk: int) -> bytes:
     """What a client gets for ``data`` through a chain that blocks ``blocked``, its
     decoder reading text or not."""
-    enforcer = StreamEnforcer(
-        chain((BlockTools, {"tools": [blocked]})),
-        adapter_for(fmt).stream_decoder(read_text=read_text),
-        context(fmt),
-        [],
-    )
-    out = b""
-    for start in range(0, len(data), chunk):
-        async for piece in enforcer.feed(data[start : start + chunk]):
-            out += piece
-    async for piece in enforcer.close():
-        out += piece
+    policy_chain = chain((BlockTools, {"tools": [blocked]}))
+    out, _ = await enforce(fmt, data, policy_chain, chunk=chunk, read_text=read_text)
     return out
 
 
