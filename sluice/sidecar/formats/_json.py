@@ -23,6 +23,7 @@ __all__ = [
     "PLAIN_STRING",
     "TEXT_NAME",
     "TEXT_STRING",
+    "WIRE_COUNT",
     "WIRE_STRING",
     "at",
     "dump",
@@ -48,8 +49,11 @@ _PLAIN = rb"[\x00-\t\x0b\x0c\x0e-!#-\[\]-\xff]"
 # One JSON string on one line: each escape is a backslash and the byte after it (unrolled
 # and possessive: a run of plain bytes is matched at once, never retried).
 WIRE_STRING = b'"' + _PLAIN + rb"*+(?:\\" + LINE_BYTE + _PLAIN + rb'*+)*+"'
-# One without escapes (an id, a model's name): a different one is simply not this spelling.
-PLAIN_STRING = b'"' + _PLAIN + rb'*+"'
+# One without escapes or control bytes (an id, a model's name): as ``json`` reads it; a
+# different one is simply not this spelling.
+PLAIN_STRING = rb'"[ !#-\[\]-\xff]*+"'
+# A JSON number that is a count (no sign, no leading zero), as ``json`` reads it.
+WIRE_COUNT = rb"(?:0|[1-9][0-9]{0,17})"
 # One JSON string in text (an event's data, decoded), as ``json`` reads it: no control
 # character, and only the escapes that stand for one character (``\u`` may make a lone
 # surrogate, which a reader must refuse: a string that holds one is not this spelling).

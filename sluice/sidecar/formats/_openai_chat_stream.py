@@ -38,6 +38,7 @@ from sluice.sidecar.formats._json import (
     PLAIN_STRING,
     TEXT_NAME,
     TEXT_STRING,
+    WIRE_COUNT,
     WIRE_STRING,
     at,
     dump,
@@ -89,7 +90,7 @@ _HEAD = ("id", "object", "created", "model", "service_tier", "system_fingerprint
 # usage, ``obfuscation`` padding unless it asked for none. Anything else is parsed.
 _TEXT_CHUNKS = re.compile(
     rb"(?:data: \{"
-    + rb'"id":' + PLAIN_STRING + rb',"object":"chat\.completion\.chunk","created":[0-9]++'
+    + rb'"id":' + PLAIN_STRING + rb',"object":"chat\.completion\.chunk","created":' + WIRE_COUNT
     + rb',"model":' + PLAIN_STRING + rb'(?:,"service_tier":' + PLAIN_STRING + rb")?+"
     + rb'(?:,"system_fingerprint":(?:' + PLAIN_STRING + rb"|null))?+"
     + rb',"choices":\[\{"index":0,"delta":\{"content":' + WIRE_STRING

@@ -34,6 +34,7 @@ from sluice.sidecar.formats._json import (
     PLAIN_STRING,
     TEXT_NAME,
     TEXT_STRING,
+    WIRE_COUNT,
     WIRE_STRING,
     dump,
     load_object,
@@ -69,8 +70,9 @@ _OUTPUT_INDEX = re.compile(rb'"output_index":\s*(\d+)')
 # A piece of text, as OpenAI writes it: compact JSON, its fields in their order.
 _TEXT_DELTA = re.compile(
     rb'event: response\.output_text\.delta\ndata: \{"type":"response\.output_text\.delta"'
-    + rb',"sequence_number":([0-9]{1,18}),"item_id":' + PLAIN_STRING
-    + rb',"output_index":([0-9]{1,9}),"content_index":[0-9]{1,9},"delta":(' + WIRE_STRING
+    + rb',"sequence_number":(' + WIRE_COUNT + rb'),"item_id":' + PLAIN_STRING
+    + rb',"output_index":(' + WIRE_COUNT + rb'),"content_index":' + WIRE_COUNT
+    + rb',"delta":(' + WIRE_STRING
     + rb'),"logprobs":\[\](?:,"obfuscation":' + PLAIN_STRING + rb")?+\}\n\n"
 )  # fmt: skip
 # An event of an item as OpenAI writes it (compact JSON, its fields in their order): a
