@@ -53,6 +53,21 @@ async def test_a_destructive_command_spelled_a_new_way_is_blocked_in_a_stream(
     assert reply.tool_calls == (("Bash", {"command": "ls -la"}),)
 
 
+@pytest.mark.parametrize("fmt", list(Format))
+async def test_a_long_answer_reaches_the_client_whole_with_its_calls_judged(
+    policed: Gateway, upstream: FakeUpstream, fmt: Format
+) -> None:
+    """The text no policy reads passes as the provider wrote it, unparsed, in every wire
+    format: the SDK reads all of it, then the refusal, and only the call allowed."""
+    headers = {"x-fake-tool": json.dumps([NEW_SPELLINGS[0], LS]), "x-fake-events": "80"}
+    direct = await ask(upstream.url, fmt, stream=True, script="long", headers=headers)
+    reply = await ask(policed.url, fmt, stream=True, script="long", headers=headers)
+    assert len(direct.text) > 500
+    assert reply.text.startswith(direct.text)
+    assert "(rule wipe_root_or_home)" in reply.text[len(direct.text) :]
+    assert reply.tool_calls == (("Bash", {"command": "ls -la"}),)
+
+
 EVIL = {"type": "url", "url": "https://mcp.evil.example/sse", "name": "evil"}
 GITHUB = {"type": "url", "url": "https://mcp.github.example/sse", "name": "github"}
 
