@@ -105,8 +105,17 @@ class _Sent:
     start: Block | None  # None: an item the neutral model does not represent
     item_id: str
     wire: int | None  # its upstream output_index; None for an item the gateway wrote
-    pieces: list[str] = field(default_factory=list)
+    # Its pieces as the client received them; a piece passed unread is its JSON string as
+    # it came, read only if the gateway must close the item itself (:func:`_piece_text`).
+    pieces: list[str | bytes] = field(default_factory=list)
     done: JSON | None = None  # the finished item, once the client has it
+
+
+def _piece_text(quoted: bytes) -> str | None:
+    """The text of a piece passed unread (its JSON string), as :meth:`ResponsesStream.feed`
+    would have read it (the SSE parser's decoding, then JSON's): ``None`` where it would
+    have been an error, which adds nothing to its item."""
+    return wire_text(quoted.decode(errors="replace").encode())
 
 
 def _named(event: SSEEvent, name: str) -> bool:
@@ -149,17 +158,23 @@ class ResponsesStream(BlockStream):
         last number, the pieces, for an item the stream must close itself)."""
         if self._read_text or not self._numbering.identity:
             return start
-        at = start
+        at, last, wire = start, self._last_seq, b""  # (no item yet: a count is never empty)
+        pieces: list[str | bytes] = []
         while (found := _TEXT_DELTA.match(data, at)) is not None:
-            sequence, wire = int(found[1]), int(found[2])
-            index = self._index.get(wire)
-            if index is None or not self._builders[index].holds(Text) or sequence <= self._last_seq:
+            sequence = int(found[1])
+            if sequence <= last:
                 break
-            if self._numbering.find(wire) != wire or (piece := wire_text(found[3])) is None:
-                break
-            self._last_seq = sequence
-            self._sent[wire].pieces.append(piece)
-            at = found.end()
+            if found[2] != wire:  # another item: is it a text the client has?
+                number = int(found[2])
+                index = self._index.get(number)
+                if index is None or not self._builders[index].holds(Text):
+                    break
+                if self._numbering.find(number) != number:
+                    break
+                wire, pieces = found[2], self._sent[number].pieces
+            pieces.append(found[3])
+            last, at = sequence, found.end()
+        self._last_seq = last
         return at
 
     def _spelt(self, found: re.Match[str], event: SSEEvent) -> StreamPart | None:
@@ -404,7 +419,9 @@ class ResponsesStream(BlockStream):
             else:
                 builder = BlockBuilder(sent.start)
                 for piece in sent.pieces:
-                    builder.add(piece)
+                    text = _piece_text(piece) if isinstance(piece, bytes) else piece
+                    if text is not None:
+                        builder.add(text)
                 sent.done = item_json(builder.build(), sent.item_id or None, "incomplete")
             events.append(self._emit("response.output_item.done", output_index=out, item=sent.done))
         return b"".join(events)
