@@ -483,3 +483,43 @@ async def test_a_held_calls_argument_deltas_taken_at_once_read_as_one_by_one(
     kept = {"Bash": "".join(bash), "Read": "".join(read_)}
     calls = {b.name: b.arguments for b in response.blocks if isinstance(b, ToolCall)}
     assert calls == {name: args for name, args in kept.items() if name not in blocked}
+
+
+def _chat_chunk(delta: dict[str, object], finish: str | None = None) -> bytes:
+    """A chunk as OpenAI writes it (compact JSON, fields in their order), non-ASCII
+    escaped as some OpenAI-compatible servers write it."""
+    choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+    body = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m"}
+    return f"data: {json.dumps(body | {'choices': [choice]}, separators=(',', ':'))}\n\n".encode()
+
+
+@pytest.mark.parametrize("chunk", [1, 50, 100_000])
+async def test_text_after_a_renumbered_call_is_written_as_the_reading_writes_it(
+    chunk: int,
+) -> None:
+    """Once a blocked call makes the calls after it renumbered, a Chat chunk is written
+    anew (as JSON) rather than passed as it came: text nobody reads is then not skimmed,
+    so the client gets the same bytes either way."""
+
+    def call(index: int, name: str) -> bytes:
+        function = {"name": name, "arguments": '{"command": "ls"}'}
+        start = {"index": index, "id": f"call_{index}", "type": "function"}
+        return _chat_chunk({"tool_calls": [start | {"function": function}]})
+
+    data = (
+        _chat_chunk({"role": "assistant", "content": ""})
+        + call(0, "Bash")
+        + call(1, "Read")
+        + b"".join(_chat_chunk({"content": f"d\u00e9j\u00e0 {i} "}) for i in range(5))
+        + _chat_chunk({}, "tool_calls")
+        + b"data: [DONE]\n\n"
+    )
+    outputs = []
+    for read_text in (True, False):
+        policy_chain = chain((BlockTools, {"tools": ["Bash"]}))
+        out, _ = await enforce(
+            Format.OPENAI_CHAT, data, policy_chain, chunk=chunk, read_text=read_text
+        )
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    assert "déjà 4" in "".join(texts(read(Format.OPENAI_CHAT, outputs[1])))
