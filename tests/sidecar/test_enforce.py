@@ -523,3 +523,42 @@ async def test_text_after_a_renumbered_call_is_written_as_the_reading_writes_it(
         outputs.append(out)
     assert outputs[0] == outputs[1]
     assert "déjà 4" in "".join(texts(read(Format.OPENAI_CHAT, outputs[1])))
+
+
+@pytest.mark.parametrize("chunk", [1, 50, 100_000])
+async def test_text_after_a_renumbered_item_is_numbered_as_the_reading_numbers_it(
+    chunk: int,
+) -> None:
+    """Once a blocked call makes the Responses items after it renumbered, a piece of text
+    is numbered anew rather than passed as it came: text nobody reads is then not
+    skimmed, so the client gets the same bytes either way."""
+    events: list[bytes] = []
+
+    def event(kind: str, **fields: object) -> None:
+        body = {"type": kind, "sequence_number": len(events), **fields}
+        events.append(
+            f"event: {kind}\ndata: {json.dumps(body, separators=(',', ':'))}\n\n".encode()
+        )
+
+    event("response.created", response={"id": "resp_1", "model": "gpt-5", "output": []})
+    for wire, name in enumerate(("shell", "get_weather")):
+        item = {"id": f"fc_{wire}", "type": "function_call", "arguments": "", "call_id": f"c{wire}"}
+        event("response.output_item.added", output_index=wire, item=item | {"name": name})
+        done = item | {"name": name, "arguments": "{}", "status": "completed"}
+        event("response.output_item.done", output_index=wire, item=done)
+    message = {"id": "msg_1", "type": "message", "status": "in_progress", "content": []}
+    event("response.output_item.added", output_index=2, item=message | {"role": "assistant"})
+    ids = {"item_id": "msg_1", "output_index": 2, "content_index": 0}
+    for i in range(5):
+        event("response.output_text.delta", **ids, delta=f"piece {i} ", logprobs=[])
+    event("response.completed", response={"id": "resp_1", "status": "completed", "output": []})
+    data = b"".join(events)
+    outputs = []
+    for read_text in (True, False):
+        policy_chain = chain((BlockTools, {"tools": ["shell"]}))
+        out, _ = await enforce(
+            Format.OPENAI_RESPONSES, data, policy_chain, chunk=chunk, read_text=read_text
+        )
+        outputs.append(_GATEWAY_ID.sub(b"msg_", out))
+    assert outputs[0] == outputs[1]
+    assert b'"output_index":1,"content_index":0,"delta":"piece 4 "' in outputs[1]
