@@ -21,6 +21,7 @@ __all__ = [
     "JSON",
     "LINE_BYTE",
     "PLAIN_STRING",
+    "TEXT_COUNT",
     "TEXT_NAME",
     "TEXT_STRING",
     "WIRE_COUNT",
@@ -59,6 +60,7 @@ WIRE_COUNT = rb"(?:0|[1-9][0-9]{0,17})"
 # surrogate, which a reader must refuse: a string that holds one is not this spelling).
 TEXT_STRING = r'"[^"\\\x00-\x1f]*+(?:\\["\\/bfnrt][^"\\\x00-\x1f]*+)*+"'
 TEXT_NAME = r'"[^"\\\x00-\x1f]*+"'  # one without escapes (an id, a model's name)
+TEXT_COUNT = WIRE_COUNT.decode()  # a count, in text
 
 _NAMES: dict[type, str] = {
     str: "a string",

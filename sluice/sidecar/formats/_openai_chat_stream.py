@@ -36,6 +36,7 @@ from sluice.sidecar.formats._errors import FormatError
 from sluice.sidecar.formats._json import (
     JSON,
     PLAIN_STRING,
+    TEXT_COUNT,
     TEXT_NAME,
     TEXT_STRING,
     WIRE_COUNT,
@@ -84,32 +85,47 @@ def finish_reason(stop_reason: str) -> str:
 
 _HEAD = ("id", "object", "created", "model", "service_tier", "system_fingerprint")
 
-# A chunk that carries a piece of text and nothing else, as OpenAI writes it: compact JSON,
-# its fields in their order, the head's values plain strings; one choice, at 0, whose delta
-# is only ``content``, no logprobs, no finish; ``usage`` null when the client asked for
-# usage, ``obfuscation`` padding unless it asked for none. Anything else is parsed.
+
+def _spelt(name: str, count: str, delta: str, usage: str) -> str:
+    """The pattern of a chunk's data as OpenAI writes it: compact JSON, its fields in their
+    order, the head's values plain strings (``name``, ``count``: their patterns); one
+    choice, at 0, whose delta is ``delta``, no logprobs, no finish; ``usage`` (null) when
+    the client asked for usage, ``obfuscation`` padding unless it asked for none."""
+    return (
+        r'\{"id":' + name + r',"object":"chat\.completion\.chunk","created":' + count
+        + r',"model":' + name + r'(?:,"service_tier":' + name + r")?+"
+        + r'(?:,"system_fingerprint":(?:' + name + r"|null))?+"
+        + r',"choices":\[\{"index":0,"delta":\{' + delta
+        + r'\},"logprobs":null,"finish_reason":null\}\]' + usage + r"?+"
+        + r'(?:,"obfuscation":' + name + r")?+\}"
+    )  # fmt: skip
+
+
+_USAGE = r',"usage":null'
+# Chunks, as bytes, that carry a piece of text and nothing else: passed unread when no
+# policy reads text (any string: the client reads it, the gateway does not).
 _TEXT_CHUNKS = re.compile(
-    rb"(?:data: \{"
-    + rb'"id":' + PLAIN_STRING + rb',"object":"chat\.completion\.chunk","created":' + WIRE_COUNT
-    + rb',"model":' + PLAIN_STRING + rb'(?:,"service_tier":' + PLAIN_STRING + rb")?+"
-    + rb'(?:,"system_fingerprint":(?:' + PLAIN_STRING + rb"|null))?+"
-    + rb',"choices":\[\{"index":0,"delta":\{"content":' + WIRE_STRING
-    + rb'\},"logprobs":null,"finish_reason":null\}\](?:,"usage":null)?+'
-    + rb'(?:,"obfuscation":' + PLAIN_STRING + rb")?+\}\n\n)*+"
-)  # fmt: skip
-_USAGE_NULL = b'}],"usage":null'  # (a quote in a string is escaped: this is a key, not text)
-# The same, as text, and a chunk that carries only a piece of a tool call's arguments: read
-# without building its object (most of a stream's chunks, when text is read or a call is).
+    b"(?:data: "
+    + _spelt(
+        PLAIN_STRING.decode(),
+        WIRE_COUNT.decode(),
+        r'"content":' + WIRE_STRING.decode(),
+        f"(?:{_USAGE})",
+    ).encode()
+    + b"\n\n)*+"
+)  # (the patterns are ASCII: their bytes are spelt as escapes)
+_USAGE_NULL = b"}]" + _USAGE.encode()  # (a quote in a string is escaped: a key, not text)
+# A chunk's data that carries only a piece of text or of a call's arguments: read without
+# building its object (most of a stream's chunks, when text is read or a call is).
 _PIECE_SPELT = re.compile(
-    r'\{"id":' + TEXT_NAME + r',"object":"chat\.completion\.chunk","created":(?:0|[1-9][0-9]*+)'
-    + r',"model":' + TEXT_NAME + r'(?:,"service_tier":' + TEXT_NAME + r")?+"
-    + r'(?:,"system_fingerprint":(?:' + TEXT_NAME + r"|null))?+"
-    + r',"choices":\[\{"index":0,"delta":\{(?:"content":(?P<text>' + TEXT_STRING + r")"
-    + r'|"tool_calls":\[\{"index":(?P<wire>0|[1-9][0-9]{0,8}),"function":\{"arguments":'
-    + r"(?P<arguments>" + TEXT_STRING + r")\}\}\])"
-    + r'\},"logprobs":null,"finish_reason":null\}\](?P<usage>,"usage":null)?+'
-    + r'(?:,"obfuscation":' + TEXT_NAME + r")?+\}"
-)  # fmt: skip
+    _spelt(
+        TEXT_NAME,
+        TEXT_COUNT,
+        rf'(?:"content":(?P<text>{TEXT_STRING})|"tool_calls":\[\{{"index":(?P<wire>{TEXT_COUNT})'
+        rf',"function":\{{"arguments":(?P<arguments>{TEXT_STRING})\}}\}}\])',
+        f"(?P<usage>{_USAGE})",
+    )
+)
 
 
 class ChatStream(BlockStream):
