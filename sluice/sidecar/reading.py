@@ -99,6 +99,11 @@ class CutShort(Exception):
         self.limit = limit
 
 
+def _unreadable_body() -> CutShort:
+    """Why a response cannot be read on: not in the format it should be."""
+    return CutShort("the provider's response could not be read")
+
+
 def _unreadable(exc: ValueError) -> CutShort:
     """Why a stream cannot be read on, for what its reading raised."""
     if isinstance(exc, EventTooLarge):
@@ -217,7 +222,7 @@ class ResponseReader:
         try:
             body = reader.close_now()
         except FormatError:
-            raise CutShort("the provider's response could not be read") from None
+            raise _unreadable_body() from None
         if body is None:
             return b""
         self._closed = True
@@ -241,7 +246,7 @@ class ResponseReader:
                 try:
                     yield await reader.close()
                 except FormatError:
-                    raise CutShort("the provider's response could not be read") from None
+                    raise _unreadable_body() from None
             return
         if reader is None:
             return
