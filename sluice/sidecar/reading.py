@@ -272,7 +272,7 @@ class ResponseReader:
             self._reader = self._start(Framing.SSE, parsed=True)
         reader = self._reader
         if not isinstance(reader, StreamEnforcer):
-            raise CutShort("the provider's response could not be read")
+            raise _unreadable_body()
         for event in events:
             self._held += len(event.raw)
         try:
