@@ -32,9 +32,9 @@ from sluice.sidecar.formats._errors import FormatError
 from sluice.sidecar.formats._json import (
     JSON,
     PLAIN_STRING,
+    TEXT_COUNT,
     TEXT_NAME,
     TEXT_STRING,
-    WIRE_COUNT,
     WIRE_STRING,
     dump,
     load_object,
@@ -67,27 +67,46 @@ _PIECES: dict[str, type] = {
 # Responses events carry both keys once, at the top level.
 _SEQUENCE = re.compile(rb'"sequence_number":\s*(\d+)')
 _OUTPUT_INDEX = re.compile(rb'"output_index":\s*(\d+)')
-# A piece of text, as OpenAI writes it: compact JSON, its fields in their order.
+
+
+def _spelt(kind: str, sequence: str, name: str, wire: str, rest: str) -> str:
+    """The pattern of an item's event data as OpenAI writes it: compact JSON, its fields
+    in their order (``kind``, ``sequence``, ``wire``: the patterns of its type, number and
+    output index; ``name``: of a plain string), ``rest`` after them, ``obfuscation``
+    padding unless the client asked for none."""
+    return (
+        r'\{"type":"' + kind + r'","sequence_number":' + sequence + r',"item_id":' + name
+        + r',"output_index":' + wire + rest + r'(?:,"obfuscation":' + name + r")?+\}"
+    )  # fmt: skip
+
+
+# A piece of text, as bytes: passed unread when no policy reads text.
 _TEXT_DELTA = re.compile(
-    rb'event: response\.output_text\.delta\ndata: \{"type":"response\.output_text\.delta"'
-    + rb',"sequence_number":(' + WIRE_COUNT + rb'),"item_id":' + PLAIN_STRING
-    + rb',"output_index":(' + WIRE_COUNT + rb'),"content_index":' + WIRE_COUNT
-    + rb',"delta":(' + WIRE_STRING
-    + rb'),"logprobs":\[\](?:,"obfuscation":' + PLAIN_STRING + rb")?+\}\n\n"
-)  # fmt: skip
-# An event of an item as OpenAI writes it (compact JSON, its fields in their order): a
-# piece, or an event that repeats a piece or the whole text or arguments, or a part's
-# start or end. Read without building its object (its text may be the whole answer).
+    b"event: response\\.output_text\\.delta\ndata: "
+    + _spelt(
+        r"response\.output_text\.delta",
+        f"({TEXT_COUNT})",
+        PLAIN_STRING.decode(),
+        f"({TEXT_COUNT})",
+        rf',"content_index":{TEXT_COUNT},"delta":({WIRE_STRING.decode()}),"logprobs":\[\]',
+    ).encode()
+    + b"\n\n"
+)  # (the patterns are ASCII: their bytes are spelt as escapes)
+# An event of an item that carries a piece, or repeats a piece or the whole text or
+# arguments, or starts or ends a part: read without building its object (its text may be
+# the whole answer).
 _SPELT = re.compile(
-    r'\{"type":"(?P<type>response(?:\.[a-z_]++)++)","sequence_number":(?:0|[1-9][0-9]*+)'
-    + r',"item_id":' + TEXT_NAME + r',"output_index":(?P<wire>0|[1-9][0-9]{0,8})'
-    + r'(?:,"(?:content|summary)_index":(?:0|[1-9][0-9]{0,8}))?+'
-    + r'(?:,"delta":(?P<delta>' + TEXT_STRING + r")"
-    + r'|,"(?:text|arguments)":' + TEXT_STRING
-    + r'|,"part":\{"type":"(?:output_text","annotations":\[\],"logprobs":\[\]|summary_text")'
-    + r',"text":' + TEXT_STRING + r"\})"
-    + r'(?:,"logprobs":\[\])?+(?:,"obfuscation":' + TEXT_NAME + r")?+\}"
-)  # fmt: skip
+    _spelt(
+        r"(?P<type>response(?:\.[a-z_]++)++)",
+        TEXT_COUNT,
+        TEXT_NAME,
+        f"(?P<wire>{TEXT_COUNT})",
+        rf'(?:,"(?:content|summary)_index":{TEXT_COUNT})?+'
+        rf'(?:,"delta":(?P<delta>{TEXT_STRING})|,"(?:text|arguments)":{TEXT_STRING}'
+        r'|,"part":\{"type":"(?:output_text","annotations":\[\],"logprobs":\[\]|summary_text")'
+        rf',"text":{TEXT_STRING}\}})(?:,"logprobs":\[\])?+',
+    )
+)
 # The events of an item that are read whole, whatever their spelling.
 _READ_WHOLE = frozenset(
     {
