@@ -86,7 +86,7 @@ def finish_reason(stop_reason: str) -> str:
 _HEAD = ("id", "object", "created", "model", "service_tier", "system_fingerprint")
 
 
-def _spelt(name: str, count: str, delta: str, usage: str) -> str:
+def _chunk_spelling(name: str, count: str, delta: str, usage: str) -> str:
     """The pattern of a chunk's data as OpenAI writes it: compact JSON, its fields in their
     order, the head's values plain strings (``name``, ``count``: their patterns); one
     choice, at 0, whose delta is ``delta``, no logprobs, no finish; ``usage`` (null) when
@@ -106,7 +106,7 @@ _USAGE = r',"usage":null'
 # policy reads text (any string: the client reads it, the gateway does not).
 _TEXT_CHUNKS = re.compile(
     b"(?:data: "
-    + _spelt(
+    + _chunk_spelling(
         PLAIN_STRING.decode(),
         WIRE_COUNT.decode(),
         r'"content":' + WIRE_STRING.decode(),
@@ -118,7 +118,7 @@ _USAGE_NULL = b"}]" + _USAGE.encode()  # (a quote in a string is escaped: a key,
 # A chunk's data that carries only a piece of text or of a call's arguments: read without
 # building its object (most of a stream's chunks, when text is read or a call is).
 _PIECE_SPELT = re.compile(
-    _spelt(
+    _chunk_spelling(
         TEXT_NAME,
         TEXT_COUNT,
         rf'(?:"content":(?P<text>{TEXT_STRING})|"tool_calls":\[\{{"index":(?P<wire>{TEXT_COUNT})'

@@ -69,7 +69,7 @@ _SEQUENCE = re.compile(rb'"sequence_number":\s*(\d+)')
 _OUTPUT_INDEX = re.compile(rb'"output_index":\s*(\d+)')
 
 
-def _spelt(kind: str, sequence: str, name: str, wire: str, rest: str) -> str:
+def _event_spelling(kind: str, sequence: str, name: str, wire: str, rest: str) -> str:
     """The pattern of an item's event data as OpenAI writes it: compact JSON, its fields
     in their order (``kind``, ``sequence``, ``wire``: the patterns of its type, number and
     output index; ``name``: of a plain string), ``rest`` after them, ``obfuscation``
@@ -83,7 +83,7 @@ def _spelt(kind: str, sequence: str, name: str, wire: str, rest: str) -> str:
 # A piece of text, as bytes: passed unread when no policy reads text.
 _TEXT_DELTA = re.compile(
     b"event: response\\.output_text\\.delta\ndata: "
-    + _spelt(
+    + _event_spelling(
         r"response\.output_text\.delta",
         f"({TEXT_COUNT})",
         PLAIN_STRING.decode(),
@@ -96,7 +96,7 @@ _TEXT_DELTA = re.compile(
 # arguments, or starts or ends a part: read without building its object (its text may be
 # the whole answer).
 _SPELT = re.compile(
-    _spelt(
+    _event_spelling(
         r"(?P<type>response(?:\.[a-z_]++)++)",
         TEXT_COUNT,
         TEXT_NAME,
