@@ -1,14 +1,15 @@
-"""An Anthropic response stream read only for its tool calls, for a chain that reads nothing else.
+"""A response stream read only for its tool calls, for a chain that reads nothing else.
 
 The general reader (:class:`~sluice.sidecar.enforce.StreamEnforcer`) parses a stream into
 events and parts so that any policy may read, hold or rewrite any block. A chain whose only
 response hook is ``tool_call`` (``tool_rules`` alone, the usual setup) needs far less, and
 most of a response is text it never reads. :class:`CallReader` serves such a chain: it scans
-the bytes (:class:`~sluice.sidecar.formats.anthropic.CallScan`), passes what comes before
-the first tool call as it comes, holds each tool call whole, judges it once, and sends the
-calls the chain allowed at the response's end, unchanged: what the general reader sends,
-byte for byte and at the same moments (Anthropic wants ``tool_use`` last, so that a
-refusal can still go before the calls).
+the bytes (the format's :class:`~sluice.sidecar.formats._scan.CallScan`), passes what comes
+before the first tool call as it comes, holds each tool call whole, judges it once, and
+sends the calls the chain allowed, unchanged: what the general reader sends, byte for byte
+and at the same moments. In Anthropic's stream the calls allowed wait for the response's
+end (Anthropic wants ``tool_use`` last, so that a refusal can still go before the calls);
+in OpenAI's they go once judged.
 
 Whatever it does not expect, it hands over to the general reader: a call the chain blocks
 or rewrites, a hook that must wait, an event it does not read (another spelling, an error,
@@ -30,7 +31,8 @@ from sluice.hooks import ExchangeContext
 from sluice.model import ToolCall
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.enforce import KEEPALIVE, Judged, StreamEnforcer, judged_now
-from sluice.sidecar.formats.anthropic import CallScan, Scanned, stream_decoder
+from sluice.sidecar.formats import Adapter
+from sluice.sidecar.formats._scan import CallScan, Scanned
 
 if TYPE_CHECKING:
     from sluice.sidecar.tracing import ExchangeTrace
@@ -44,11 +46,13 @@ KEEP = 256 * 1024
 
 
 class CallReader:
-    """The chain, which reads only tool calls, applied to one Anthropic stream; the same
-    interface as :class:`~sluice.sidecar.enforce.StreamEnforcer` as the reading uses it.
-    ``general`` makes the general reader to hand over to, given the calls judged."""
+    """The chain, which reads only tool calls, applied to one stream that ``scan`` reads (in
+    ``adapter``'s format); the same interface as
+    :class:`~sluice.sidecar.enforce.StreamEnforcer` as the reading uses it. ``general``
+    makes the general reader to hand over to, given the calls judged."""
 
     __slots__ = (
+        "_adapter",
         "_bound",
         "_chain",
         "_context",
@@ -75,12 +79,15 @@ class CallReader:
         context: ExchangeContext,
         decisions: list[Decision],
         general: Callable[[Sequence[Judged]], StreamEnforcer],
+        adapter: Adapter,
+        scan: CallScan,
         *,
         keepalive_s: float,
         max_event: int,
         trace: ExchangeTrace | None = None,
     ) -> None:
         self._chain = chain
+        self._adapter = adapter
         self._context = context
         self._decisions = decisions
         self._make_general = general
@@ -88,9 +95,9 @@ class CallReader:
         self._max_event = max_event
         self._bound = min(KEEP, max_event)  # a stream kept whole within it has no event over
         self._trace = trace
-        self._scan = CallScan()
+        self._scan = scan
         self._rest = b""  # the bytes after the last whole event or call: the next start
-        self._held: list[bytes] = []  # the allowed calls' events, sent at the response's end
+        self._held: list[bytes] = []  # the allowed calls' events kept for the response's end
         self._judged: list[Judged] = []
         self._received: list[bytes] = []  # the stream so far, for a hand-over
         self._size = 0  # its length
@@ -132,7 +139,7 @@ class CallReader:
             if kind is Scanned.CALL:
                 if step.call is None or not self._allowed(step.call):
                     return self._hand_over()
-                self._held.append(buf[at : step.end])
+                (self._held if scan.calls_last else out).append(buf[at : step.end])
             elif kind is Scanned.END:
                 out += self._held
                 self._held = []
@@ -235,4 +242,4 @@ class CallReader:
         """See :meth:`StreamEnforcer.fail`."""
         if self._general is not None:
             return self._general.fail(message)
-        return stream_decoder().render_error(502, message)
+        return self._adapter.stream_decoder().render_error(502, message)

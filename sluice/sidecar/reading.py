@@ -7,9 +7,10 @@ case-insensitively, and the body's first bytes decide when they disagree with it
 stream. Anything else cannot be read, and a response the policies cannot read is not
 passed on unread: the client gets an error in its own format instead.
 
-A stream goes to the general reader (:class:`StreamEnforcer`), or, for an Anthropic stream
-under a chain that reads nothing but tool calls and no budget that could cut it, to the
-:class:`CallReader`, which scans it and hands it to the general reader at anything else.
+A stream goes to the general reader (:class:`StreamEnforcer`), or, for a stream in a format
+that has a scan (Anthropic's, Chat Completions) under a chain that reads nothing but tool
+calls and no budget that could cut it, to the :class:`CallReader`, which scans it and hands
+it to the general reader at anything else.
 
 Every response read is bounded (:class:`Bounds`, from the ``sidecar:`` config): the
 largest stream event, the bytes held at once (received from the provider, not yet sent
@@ -27,7 +28,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from sluice.hooks import ExchangeContext
-from sluice.model import Format
 from sluice.sidecar.call_reader import CallReader
 from sluice.sidecar.chain import Chain, Decision
 from sluice.sidecar.enforce import KEEPALIVE, BodyEnforcer, Judged, StreamEnforcer
@@ -331,18 +331,20 @@ class ResponseReader:
             self._allowance,
             self._trace,
         )
-        if (  # an Anthropic stream read only for its tool calls: scanned, not parsed
+        if (  # a stream read only for its tool calls: scanned, not parsed
             not parsed
-            and context.format is Format.ANTHROPIC
             and self._allowance is None
             and chain.reads_tool_calls
             and not (chain.reads_text or chain.observes_response or chain.adds_at_end)
+            and (scan := self._adapter.call_scan()) is not None
         ):
             return CallReader(
                 chain,
                 context,
                 decisions,
                 general,
+                self._adapter,
+                scan,
                 keepalive_s=self._keepalive_s,
                 max_event=self._bounds.max_sse_event,
                 trace=self._trace,

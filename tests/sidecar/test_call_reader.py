@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from functools import partial
 from typing import Any
 
@@ -24,6 +25,8 @@ from sluice.sidecar.reading import Bounds, Framing, ResponseReader
 from tests.policies.factories import context
 from tests.sidecar.formats.recorded_streams import recording
 from tests.sidecar.policies_for_tests import Shout, Sign, chain
+
+A, C = Format.ANTHROPIC, Format.OPENAI_CHAT
 
 SEEN: list[str] = []  # every call the Judge policy was asked about, in order
 
@@ -120,15 +123,27 @@ def anthropic_stream(
     return out
 
 
-def _general(policy_chain: Chain, decisions: list[Decision], judged: Any = ()) -> StreamEnforcer:
-    decoder = adapter_for(Format.ANTHROPIC).stream_decoder(read_text=False)
-    return StreamEnforcer(policy_chain, decoder, context(), decisions, judged=judged)
+def _general(
+    policy_chain: Chain, decisions: list[Decision], judged: Any = (), fmt: Format = A
+) -> StreamEnforcer:
+    decoder = adapter_for(fmt).stream_decoder(read_text=False)
+    return StreamEnforcer(policy_chain, decoder, context(fmt), decisions, judged=judged)
 
 
-def call_reader(policy_chain: Chain, decisions: list[Decision]) -> CallReader:
-    general = partial(_general, policy_chain, decisions)
+def call_reader(policy_chain: Chain, decisions: list[Decision], fmt: Format = A) -> CallReader:
+    general = partial(_general, policy_chain, decisions, fmt=fmt)
+    adapter = adapter_for(fmt)
+    scan = adapter.call_scan()
+    assert scan is not None
     return CallReader(
-        policy_chain, context(), decisions, general, keepalive_s=5.0, max_event=1 << 20
+        policy_chain,
+        context(fmt),
+        decisions,
+        general,
+        adapter,
+        scan,
+        keepalive_s=5.0,
+        max_event=1 << 20,
     )
 
 
@@ -152,13 +167,13 @@ UNREADABLE = b"<unreadable>"
 
 
 async def both(
-    data: bytes, cuts: list[int], judge: dict[str, list[str]]
+    data: bytes, cuts: list[int], judge: dict[str, list[str]], fmt: Format = A
 ) -> tuple[tuple[bytes, list[Any], list[str]], tuple[bytes, list[Any], list[str]]]:
     """The general reader's and the call reader's output, decisions and calls judged."""
     bounds = sorted({0, *cuts, len(data)})
     chunks = [data[a:b] for a, b in itertools.pairwise(bounds)]
     results = []
-    for make in (_general, call_reader):
+    for make in (partial(_general, fmt=fmt), partial(call_reader, fmt=fmt)):
         SEEN.clear()
         decisions: list[Decision] = []
         out = await read_through(make(chain((Judge, judge)), decisions), chunks)
@@ -214,6 +229,161 @@ async def test_the_client_and_the_chain_meet_what_the_general_reader_gives(
     cut: the same bytes to the client, the same decisions, each call judged once."""
     general, called = await both(data, [c for c in cuts if c < len(data)], judge)
     assert called == general
+
+
+_CHAT_HEAD = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion.chunk",
+    "created": 1758710304,
+    "model": "gpt-4.1",
+    "service_tier": "default",
+    "system_fingerprint": "fp_1",
+}
+
+
+def _chunk(delta: dict[str, Any] | None, finish: str | None = None, **rest: Any) -> dict[str, Any]:
+    choices = [] if delta is None else [
+        {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+    ]  # fmt: skip
+    return _CHAT_HEAD | {"choices": choices, "usage": None} | rest
+
+
+def _data(chunk: dict[str, Any], *, ascii_only: bool = False, spaced: bool = False) -> bytes:
+    separators = (", ", ": ") if spaced else (",", ":")
+    return f"data: {json.dumps(chunk, ensure_ascii=ascii_only, separators=separators)}\n\n".encode()
+
+
+def _call_start(wire: int, name: str, arguments: str = "") -> dict[str, Any]:
+    function = {"name": name, "arguments": arguments}
+    return {
+        "tool_calls": [
+            {"index": wire, "id": f"call_{wire}", "type": "function", "function": function}
+        ]
+    }
+
+
+CHAT_ODD_EVENTS = [
+    _data({"error": {"message": "The server had an error", "type": "server_error"}}),
+    b": a comment\n\n",
+    _data(_chunk({"content": "x"}), spaced=True),
+    _data(_chunk({})),  # nothing in it
+    _data(_chunk({"tool_calls": [{"index": 0, "id": "call_0", "function": {"name": "Bash"}}]})),
+    _data(
+        _chunk({"tool_calls": [{"index": 0, "type": "function", "function": {"arguments": "x"}}]})
+    ),
+    _data(_chunk({"content": "after"}) | {"choices": [{"index": 1, "delta": {}}]}),
+    _data(_chunk(None, usage={"prompt_tokens": 1, "completion_tokens": 2})),
+    _data(_chunk(_call_start(7, "Write", "{}")) | {"error": {"message": "m", "type": "t"}}),
+    _data(_chunk(_call_start(7, "Write", "{}"), "tool_calls")),
+    _data(_chunk({"content": 5})),
+    _data(_chunk({"content": 5} | _call_start(7, "Write", "{}"))),
+    _data(_chunk(_call_start(7, "Write", "{}"), usage=5)),
+    _data(_chunk({"tool_calls": _call_start(7, "Write")["tool_calls"] * 2})),
+    _data(_chunk(None) | {"choices": [{"index": 1, "delta": _call_start(7, "Write", "{}")}]}),
+    _data(_chunk({"content": "x", "tool_calls": None, "reasoning_content": "y", "refusal": "z"})),
+]
+
+
+def chat_stream(
+    blocks: list[tuple[str, str, list[str]]],
+    *,
+    ascii_only: bool = False,
+    role_apart: bool = True,
+    comments: frozenset[int] = frozenset(),
+    odd: tuple[int, bytes] | None = None,
+) -> bytes:
+    """A Chat Completions stream as OpenAI writes it: ``blocks`` of (kind, tool name,
+    pieces), kind ``text`` or ``tool_use`` (a call's first piece in its start); the role in
+    a chunk of its own, or in the first block's; a comment after each event numbered in
+    ``comments``; the ``odd`` event after the event so numbered."""
+    role = {"role": "assistant", "content": "", "refusal": None}
+    events = [_chunk(role)] if role_apart else []
+    wire = 0
+    for kind, name, pieces in blocks:
+        for number, piece in enumerate(pieces or [""]):
+            if kind == "text":
+                delta: dict[str, Any] = {"content": piece}
+            elif number == 0:
+                delta = _call_start(wire, name, piece)
+            else:
+                delta = {"tool_calls": [{"index": wire, "function": {"arguments": piece}}]}
+            if not events:
+                delta = {"role": "assistant", "content": None} | delta
+            events.append(_chunk(delta))
+        wire += kind == "tool_use"
+    finish = "tool_calls" if wire else "stop"
+    events.append(_chunk({}, finish))
+    events.append(
+        _chunk(None, usage={"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12})
+    )
+    out = b""
+    for number, event in enumerate(events):
+        out += _data(event, ascii_only=ascii_only)
+        if number in comments:
+            out += b": keepalive\n\n"
+        if odd is not None and odd[0] == number:
+            out += odd[1]
+    return out + b"data: [DONE]\n\n"
+
+
+@st.composite
+def chat_streams(draw: st.DrawFn) -> bytes:
+    lead = draw(st.lists(st.tuples(st.just("text"), st.just(""), _TEXT_PIECES), max_size=2))
+    calls = draw(st.lists(st.tuples(st.just("tool_use"), st.sampled_from(_TOOLS), _PIECES)))
+    blocks = lead + calls[:3]
+    if draw(st.booleans()):  # text after the calls
+        blocks += draw(st.lists(st.tuples(st.just("text"), st.just(""), _TEXT_PIECES), max_size=1))
+    events = 4 + sum(len(pieces) + 1 for _, _, pieces in blocks)
+    comments = frozenset(draw(st.lists(st.integers(0, events), max_size=2)))
+    odd = draw(st.none() | st.tuples(st.integers(0, events), st.sampled_from(CHAT_ODD_EVENTS)))
+    data = chat_stream(
+        blocks,
+        ascii_only=draw(st.booleans()),
+        role_apart=draw(st.booleans()),
+        comments=comments,
+        odd=odd,
+    )
+    if draw(st.booleans()):
+        data = data.replace(b"\n", b"\r\n")
+    if draw(st.booleans()):  # the upstream stops short
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=chat_streams(), cuts=st.lists(st.integers(1, 4000), max_size=10), judge=_JUDGES)
+async def test_a_chat_stream_reads_as_the_general_reader_reads_it(
+    data: bytes, cuts: list[int], judge: dict[str, list[str]]
+) -> None:
+    """The same in Chat Completions (calls allowed, blocked, rewritten, judged after a
+    wait; the role apart or in the first call's start; comments, odd chunks, text after
+    the calls, CRLF, a stream cut short; each call's arguments in pieces of any text)."""
+    general, called = await both(data, [c for c in cuts if c < len(data)], judge, C)
+    assert called == general
+
+
+_CHAT_BLOCKS = [
+    ("text", "", ["One ", "moment."]),
+    ("tool_use", "Bash", ['{"command":', ' "ls"}']),
+    ("tool_use", "Read", ["{}"]),
+]
+
+
+@pytest.mark.parametrize("odd", CHAT_ODD_EVENTS, ids=range(len(CHAT_ODD_EVENTS)))
+@pytest.mark.parametrize("block", [[], ["Bash"], ["Read"]])
+async def test_an_odd_chunk_anywhere_in_chat_reads_as_the_general_reader_reads_it(
+    odd: bytes, block: list[str]
+) -> None:
+    """Each chunk the scan does not read, after each event of a stream with text and two
+    calls, as one chunk and event by event; among them a chunk that goes on with the call
+    before it (its id and name again), which the general reader joins to that call."""
+    repeat = {"tool_calls": [{"index": 0, "id": "_again", "function": {"name": "_again"}}]}
+    for extra in (odd, _data(_chunk(repeat))):
+        for at in range(10):
+            data = chat_stream(_CHAT_BLOCKS, odd=(at, extra))
+            for cuts in ([], [m.end() for m in re.finditer(b"\n\n", data)]):
+                general, called = await both(data, cuts, {"block": block}, C)
+                assert called == general
 
 
 async def test_allowed_calls_wait_for_the_end_of_the_response_then_go_as_they_came() -> None:
@@ -287,11 +457,12 @@ async def test_only_a_chain_that_reads_nothing_but_tool_calls_gets_the_call_read
         return type(reader._reader)  # which reader it chose
 
     assert await reader_of(_reader(chain((Judge, {})))) is CallReader
+    assert await reader_of(_reader(chain((Judge, {})), C)) is CallReader
     for other in (
         _reader(chain((Judge, {}), (Shout, {}))),  # text read
         _reader(chain((Judge, {}), (Sign, {}))),  # text added at the end
         _reader(chain((Judge, {})), allowance=100),  # a budget that may cut the stream
-        _reader(chain((Judge, {})), Format.OPENAI_CHAT),
+        _reader(chain((Judge, {})), Format.OPENAI_RESPONSES),  # a format without a scan
     ):
         assert await reader_of(other) is StreamEnforcer
 

@@ -1,8 +1,8 @@
 """The tool calls of an Anthropic stream found in its bytes, for a chain that reads nothing else.
 
-:class:`CallScan` walks a Messages stream written as Anthropic writes it (compact JSON, one
-``event:`` line and one ``data:`` line an event, LF line ends) and says what each run of
-events is to a chain that reads only tool calls:
+:class:`MessagesCalls` walks a Messages stream written as Anthropic writes it (compact JSON,
+one ``event:`` line and one ``data:`` line an event, LF line ends) and says what each run of
+events is to a chain that reads only tool calls (:class:`~._scan.Scanned`):
 
 - ``PASS``: events that carry no tool call, to go on as they came: the response's start,
   text and thinking (their deltas and signatures, their blocks' starts and stops), pings.
@@ -26,8 +26,6 @@ none passes. Most of a response is one run of these, matched by one regular expr
 from __future__ import annotations
 
 import re
-from enum import Enum
-from typing import NamedTuple
 
 from sluice.model import ToolCall
 from sluice.sidecar.formats._anthropic_stream import (
@@ -46,12 +44,9 @@ from sluice.sidecar.formats._anthropic_stream import (
     arguments_of,
 )
 from sluice.sidecar.formats._json import LINE_BYTE, WIRE_STRING
+from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, run_end, unread, whole
 
-__all__ = ["CALL_WAIT", "CallScan", "Scanned", "Step"]
-
-# The most of one tool call's events kept waiting for its end: a longer call is left to
-# the general reader, which reads it as it comes.
-CALL_WAIT = 64 * 1024
+__all__ = ["MessagesCalls"]
 
 
 def _head(name: str, data: str) -> bytes:
@@ -91,26 +86,11 @@ _MESSAGE_DELTA = re.compile(
 _MESSAGE_STOP = f"event: message_stop\ndata: {MESSAGE_STOP}\n\n".encode()
 
 
-class Scanned(Enum):
-    PASS = "pass"
-    CALL = "call"
-    END = "end"
-    MORE = "more"
-    ODD = "odd"
+class MessagesCalls:
+    """The scan of one Messages stream (a :class:`~._scan.CallScan`); see the module
+    docstring."""
 
-
-class Step(NamedTuple):
-    """What the events from where :meth:`CallScan.step` was asked up to ``end`` are (for
-    ``MORE`` and ``ODD``, ``end`` is where they were asked)."""
-
-    kind: Scanned
-    end: int
-    call: ToolCall | None = None
-
-
-class CallScan:
-    """The scan of one Messages stream; see the module docstring."""
-
+    calls_last = True  # Anthropic wants ``tool_use`` last
     __slots__ = ("_ended", "_pending", "_quiet", "_stopped")
 
     def __init__(self) -> None:
@@ -121,31 +101,23 @@ class CallScan:
 
     @property
     def pending(self) -> bool:
-        """A tool call begun waits for its rest."""
         return self._pending is not None
 
     def passing(self, buf: bytes) -> int:
-        """Where the events at the start of ``buf`` that pass end (0 while a call waits for
-        its rest): what :meth:`step` from 0 would say first, for the caller to go on from."""
-        return 0 if self._pending is not None else _run_end(self._quiet, buf, 0)
+        return 0 if self._pending is not None else run_end(self._quiet, buf, 0)
 
     def waits(self, buf: bytes, at: int) -> bool:
-        """Whether all that follows ``at`` in ``buf`` is the start of an event, to read
-        once the rest has come: what :meth:`step` from ``at`` would say with ``MORE``
-        after :meth:`passing` ended there (a call begun is read as it comes)."""
-        return self._pending is None and not _whole(buf, at)
+        return self._pending is None and not whole(buf, at)
 
     def step(self, buf: bytes, at: int) -> Step:
-        """What the events from ``at`` in ``buf`` are. After ``MORE``, ask again from the
-        same place, with ``buf`` from there as it was and more after it."""
         if self._pending is not None:
             return self._call(buf, at)
-        end = _run_end(self._quiet, buf, at)
+        end = run_end(self._quiet, buf, at)
         if end > at:
             return Step(Scanned.PASS, end)
         if self._ended:
             if self._stopped or not buf.startswith(_MESSAGE_STOP, at):
-                return _unread(buf, at)
+                return unread(buf, at)
             self._stopped = True
             return Step(Scanned.PASS, at + len(_MESSAGE_STOP))
         if buf.startswith(b"event: content_block_start\n", at):
@@ -156,7 +128,7 @@ class CallScan:
             return Step(Scanned.END, at + len(_MESSAGE_STOP))
         found = _MESSAGE_DELTA.match(buf, at)
         if found is None:
-            return _unread(buf, at)
+            return unread(buf, at)
         self._ended, self._quiet = True, _PINGS
         return Step(Scanned.END, found.end())
 
@@ -166,11 +138,11 @@ class CallScan:
         if pending is None:
             found = TOOL_START_EVENT.match(buf, at)
             if found is None:
-                return _unread(buf, at)
+                return unread(buf, at)
             begun = ToolCall(found[2].decode(), found[3].decode(), "")
             pending = ToolRun(int(found[1]), begun, found.end() - at, found.end() - at)
         wire = pending.wire
-        end = _run_end(argument_events(wire), buf, at + pending.read)
+        end = run_end(argument_events(wire), buf, at + pending.read)
         stop = STOP_EVENT % wire
         call = pending.begun  # (never None: a scan's runs begin with the call's start)
         if buf.startswith(stop, end) and call is not None:
@@ -181,19 +153,3 @@ class CallScan:
             self._pending = pending._replace(read=end - at)
             return Step(Scanned.MORE, at)
         return Step(Scanned.ODD, at)
-
-
-def _run_end(events: re.Pattern[bytes], buf: bytes, at: int) -> int:
-    """Where the run of ``events`` from ``at`` ends (each pattern matches at least nothing)."""
-    found = events.match(buf, at)
-    return at if found is None else found.end()
-
-
-def _unread(buf: bytes, at: int) -> Step:
-    """An event this scan does not read: ``ODD`` if it is whole, else ``MORE``."""
-    return Step(Scanned.ODD if _whole(buf, at) else Scanned.MORE, at)
-
-
-def _whole(buf: bytes, at: int) -> bool:
-    """Whether an event from ``at`` is whole (a CR, not read here, counts as its end)."""
-    return buf.find(b"\n\n", at) != -1 or buf.find(b"\r", at) != -1

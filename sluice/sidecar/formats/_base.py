@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from sluice.model import Block, Message, Request, Response
+    from sluice.sidecar.formats._scan import CallScan
     from sluice.sidecar.sse import SSEEvent
 
 __all__ = ["Adapter", "PartKind", "StopReason", "StreamDecoder", "StreamPart", "check_status"]
@@ -193,6 +194,11 @@ class Adapter(Protocol):
     def stream_decoder(self, read_text: bool = True) -> StreamDecoder:
         """A new decoder for one response stream; ``read_text`` false lets a decoder skip
         reading text deltas (its text blocks then read as empty)."""
+        ...
+
+    def call_scan(self) -> CallScan | None:
+        """A new scan of one response stream's bytes for its tool calls, for a chain that
+        reads nothing else (:mod:`._scan`); ``None`` for a format without one."""
         ...
 
 

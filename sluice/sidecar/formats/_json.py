@@ -24,6 +24,7 @@ __all__ = [
     "TEXT_COUNT",
     "TEXT_NAME",
     "TEXT_STRING",
+    "VALID_STRING",
     "WIRE_COUNT",
     "WIRE_STRING",
     "at",
@@ -53,6 +54,13 @@ WIRE_STRING = b'"' + _PLAIN + rb"*+(?:\\" + LINE_BYTE + _PLAIN + rb'*+)*+"'
 # One without escapes or control bytes (an id, a model's name): as ``json`` reads it; a
 # different one is simply not this spelling.
 PLAIN_STRING = rb'"[ !#-\[\]-\xff]*+"'
+# One JSON string on one line as ``json`` reads it (no control byte, the escapes that
+# stand for one character, ``\u`` but of no surrogate: a pair is left to ``json``), for
+# :func:`wire_text` to read; its bytes valid UTF-8 or not.
+VALID_STRING = (
+    rb'"[^"\\\x00-\x1f]*+(?:\\(?:["\\/bfnrt]|u(?![dD][89abAB])[0-9a-fA-F]{4})'
+    rb'[^"\\\x00-\x1f]*+)*+"'
+)
 # A JSON number that is a count (no sign, no leading zero), as ``json`` reads it.
 WIRE_COUNT = rb"(?:0|[1-9][0-9]{0,17})"
 # One JSON string in text (an event's data, decoded), as ``json`` reads it: no control

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 
 from sluice.model import Block, Format, Text, ToolCall
 from sluice.sidecar.formats._base import PartKind, StopReason, StreamPart
@@ -39,6 +40,7 @@ from sluice.sidecar.formats._json import (
     TEXT_COUNT,
     TEXT_NAME,
     TEXT_STRING,
+    VALID_STRING,
     WIRE_COUNT,
     WIRE_STRING,
     at,
@@ -53,7 +55,14 @@ from sluice.sidecar.formats._json import (
 from sluice.sidecar.formats._openai import error_json, error_type_for
 from sluice.sidecar.sse import SSEEvent, encode_event
 
-__all__ = ["STOP", "USAGE", "ChatStream", "finish_reason"]
+__all__ = [
+    "STOP",
+    "TEXT_CHUNK",
+    "USAGE",
+    "ChatStream",
+    "argument_chunks",
+    "finish_reason",
+]
 
 USAGE = {
     "prompt_tokens": "input_tokens",
@@ -102,19 +111,32 @@ def _chunk_spelling(name: str, count: str, delta: str, usage: str) -> str:
 
 
 _USAGE = r',"usage":null'
-# Chunks, as bytes, that carry a piece of text and nothing else: passed unread when no
+# A chunk, as bytes, that carries a piece of text and nothing else: passed unread when no
 # policy reads text (any string: the client reads it, the gateway does not).
-_TEXT_CHUNKS = re.compile(
-    b"(?:data: "
+TEXT_CHUNK = (
+    b"data: "
     + _chunk_spelling(
         PLAIN_STRING.decode(),
         WIRE_COUNT.decode(),
         r'"content":' + WIRE_STRING.decode(),
         f"(?:{_USAGE})",
     ).encode()
-    + b"\n\n)*+"
+    + b"\n\n"
 )  # (the patterns are ASCII: their bytes are spelt as escapes)
+_TEXT_CHUNKS = re.compile(b"(?:" + TEXT_CHUNK + b")*+")
 _USAGE_NULL = b"}]" + _USAGE.encode()  # (a quote in a string is escaped: a key, not text)
+
+
+@lru_cache(maxsize=64)
+def argument_chunks(wire: int) -> re.Pattern[bytes]:
+    """A chunk, as bytes, that carries only a piece of the arguments of the tool call at
+    ``wire`` (``tool_calls[].index``), the piece a string ``json`` reads (its group)."""
+    piece = VALID_STRING.decode()
+    delta = rf'"tool_calls":\[\{{"index":{wire},"function":\{{"arguments":({piece})\}}\}}\]'
+    spelt = _chunk_spelling(PLAIN_STRING.decode(), WIRE_COUNT.decode(), delta, f"(?:{_USAGE})")
+    return re.compile(b"data: " + spelt.encode() + b"\n\n")
+
+
 # A chunk's data that carries only a piece of text or of a call's arguments: read without
 # building its object (most of a stream's chunks, when text is read or a call is).
 _PIECE_SPELT = re.compile(
@@ -172,7 +194,7 @@ class ChatStream(BlockStream):
 
     def unread(self, data: bytes | bytearray, start: int = 0) -> int:
         """Where the chunks from ``start`` in ``data`` that pass unread end, text unread:
-        pieces of the open text block, spelt as OpenAI writes them (``_TEXT_CHUNKS``), while
+        pieces of the open text block, spelt as OpenAI writes them (``TEXT_CHUNK``), while
         :meth:`forward` would send them unchanged (nothing renumbered, the role sent). Each
         is one ``data:`` line, so no other line can rename or extend it."""
         index = self._open

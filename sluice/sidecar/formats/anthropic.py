@@ -8,7 +8,7 @@ a chain that reads nothing else) in :mod:`._anthropic_calls`.
 from __future__ import annotations
 
 from sluice.model import Block, Format, Message, Request, Response, Text, ToolResult, Usage
-from sluice.sidecar.formats._anthropic_calls import CallScan, Scanned
+from sluice.sidecar.formats._anthropic_calls import MessagesCalls
 from sluice.sidecar.formats._anthropic_stream import (
     USAGE,
     AnthropicStream,
@@ -32,9 +32,8 @@ from sluice.sidecar.formats._json import (
 
 __all__ = [
     "AnthropicStream",
-    "CallScan",
-    "Scanned",
     "block_json",
+    "call_scan",
     "error_body",
     "error_type",
     "parse_message",
@@ -113,6 +112,11 @@ def error_body(status: int, error_type: str, message: str) -> bytes:
     "invalid_request_error", "blocked by policy")``; the SDK reads ``message`` from it."""
     check_status(status)
     return dump({"type": "error", "error": {"type": error_type, "message": message}}).encode()
+
+
+def call_scan() -> MessagesCalls:
+    """A new scan of one response stream's tool calls, for a chain that reads nothing else."""
+    return MessagesCalls()
 
 
 def stream_decoder(read_text: bool = True) -> AnthropicStream:

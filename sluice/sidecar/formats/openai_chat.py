@@ -1,7 +1,8 @@
 """OpenAI Chat Completions (``POST /v1/chat/completions``) to and from the neutral model.
 
 This module is the format's :class:`~sluice.sidecar.formats.Adapter`: request and response
-bodies here, the stream in :mod:`._openai_chat_stream`. The neutral stop reasons are
+bodies here, the stream in :mod:`._openai_chat_stream`, and the stream's tool calls alone
+(for a chain that reads nothing else) in :mod:`._openai_chat_calls`. The neutral stop reasons are
 translated: ``stop`` -> ``end_turn``, ``tool_calls`` -> ``tool_use``, ``length`` ->
 ``max_tokens``, ``content_filter`` -> ``refusal``; and back.
 """
@@ -32,10 +33,12 @@ from sluice.sidecar.formats._json import (
     wrong,
 )
 from sluice.sidecar.formats._openai import error_body
+from sluice.sidecar.formats._openai_chat_calls import ChatCalls
 from sluice.sidecar.formats._openai_chat_stream import STOP, USAGE, ChatStream, finish_reason
 
 __all__ = [
     "ChatStream",
+    "call_scan",
     "error_body",
     "parse_message",
     "parse_request",
@@ -122,6 +125,11 @@ def render_response(response: Response, original: bytes) -> bytes:
     stop_reason = response.stop_reason
     choice["finish_reason"] = None if stop_reason is None else finish_reason(stop_reason)
     return dump(obj).encode()
+
+
+def call_scan() -> ChatCalls:
+    """A new scan of one response stream's tool calls, for a chain that reads nothing else."""
+    return ChatCalls()
 
 
 def stream_decoder(read_text: bool = True) -> ChatStream:

@@ -42,6 +42,7 @@ from sluice.sidecar.formats._openai_responses_stream import ResponsesStream
 
 __all__ = [
     "ResponsesStream",
+    "call_scan",
     "error_body",
     "parse_message",
     "parse_request",
@@ -127,6 +128,10 @@ def render_response(response: Response, original: bytes) -> bytes:
     if response.stop_reason is not None:
         obj["status"], obj["incomplete_details"] = status_for(response.stop_reason)
     return dump(obj).encode()
+
+
+def call_scan() -> None:
+    """None: a Responses stream is read by the general reader, whatever the chain reads."""
 
 
 def stream_decoder(read_text: bool = True) -> ResponsesStream:
