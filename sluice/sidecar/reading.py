@@ -7,10 +7,9 @@ case-insensitively, and the body's first bytes decide when they disagree with it
 stream. Anything else cannot be read, and a response the policies cannot read is not
 passed on unread: the client gets an error in its own format instead.
 
-A stream goes to the general reader (:class:`StreamEnforcer`), or, for a stream in a format
-that has a scan (Anthropic's, Chat Completions) under a chain that reads nothing but tool
-calls and no budget that could cut it, to the :class:`CallReader`, which scans it and hands
-it to the general reader at anything else.
+A stream goes to the general reader (:class:`StreamEnforcer`), or, under a chain that reads
+nothing but tool calls and no budget that could cut it, to the :class:`CallReader`, which
+scans it (the format's scan) and hands it to the general reader at anything else.
 
 Every response read is bounded (:class:`Bounds`, from the ``sidecar:`` config): the
 largest stream event, the bytes held at once (received from the provider, not yet sent
@@ -336,7 +335,6 @@ class ResponseReader:
             and self._allowance is None
             and chain.reads_tool_calls
             and not (chain.reads_text or chain.observes_response or chain.adds_at_end)
-            and (scan := self._adapter.call_scan()) is not None
         ):
             return CallReader(
                 chain,
@@ -344,7 +342,7 @@ class ResponseReader:
                 decisions,
                 general,
                 self._adapter,
-                scan,
+                self._adapter.call_scan(),
                 keepalive_s=self._keepalive_s,
                 max_event=self._bounds.max_sse_event,
                 trace=self._trace,

@@ -26,7 +26,7 @@ from tests.policies.factories import context
 from tests.sidecar.formats.recorded_streams import recording
 from tests.sidecar.policies_for_tests import Shout, Sign, chain
 
-A, C = Format.ANTHROPIC, Format.OPENAI_CHAT
+A, C, R = Format.ANTHROPIC, Format.OPENAI_CHAT, Format.OPENAI_RESPONSES
 
 SEEN: list[str] = []  # every call the Judge policy was asked about, in order
 
@@ -133,15 +133,13 @@ def _general(
 def call_reader(policy_chain: Chain, decisions: list[Decision], fmt: Format = A) -> CallReader:
     general = partial(_general, policy_chain, decisions, fmt=fmt)
     adapter = adapter_for(fmt)
-    scan = adapter.call_scan()
-    assert scan is not None
     return CallReader(
         policy_chain,
         context(fmt),
         decisions,
         general,
         adapter,
-        scan,
+        adapter.call_scan(),
         keepalive_s=5.0,
         max_event=1 << 20,
     )
@@ -177,8 +175,13 @@ async def both(
         SEEN.clear()
         decisions: list[Decision] = []
         out = await read_through(make(chain((Judge, judge)), decisions), chunks)
+        out = _MADE_UP.sub(b"", out)
         results.append((out, [(d.policy, d.action, d.reason) for d in decisions], list(SEEN)))
     return results[0], results[1]
+
+
+# What the gateway makes up when it writes an item or a chunk itself: an id, the time.
+_MADE_UP = re.compile(rb'(?<=_)[0-9a-f]{32}(?=")|(?<="created":)[0-9]+|(?<="created_at":)[0-9]+')
 
 
 _TOOLS = ("Bash", "Read", "Write")
@@ -386,6 +389,193 @@ async def test_an_odd_chunk_anywhere_in_chat_reads_as_the_general_reader_reads_i
                 assert called == general
 
 
+def _item(kind: str, number: int, name: str, text: str, done: bool) -> dict[str, Any]:
+    """An output item of the Responses API, as ``output_item.added`` or ``.done`` has it."""
+    status = "completed" if done else "in_progress"
+    if kind == "tool_use":
+        return {
+            "id": f"fc_{number}",
+            "type": "function_call",
+            "status": status,
+            "arguments": text if done else "",
+            "call_id": f"call_{number}",
+            "name": name,
+        }
+    if kind == "thinking":
+        summary = [{"type": "summary_text", "text": text}] if done else []
+        return {"id": f"rs_{number}", "type": "reasoning", "summary": summary}
+    if kind == "search":
+        return {"id": f"ws_{number}", "type": "web_search_call", "status": status}
+    content = [{"type": "output_text", "annotations": [], "logprobs": [], "text": text}]
+    message = {"id": f"msg_{number}", "type": "message", "status": status}
+    return message | {"content": content if done else [], "role": "assistant"}
+
+
+def _item_events(kind: str, number: int, name: str, pieces: list[str]) -> list[dict[str, Any]]:
+    """An item's events, from ``output_item.added`` to ``output_item.done``, unnumbered."""
+    text = "".join(pieces)
+    at = {"item_id": _item(kind, number, name, "", False)["id"], "output_index": number}
+    events: list[dict[str, Any]] = [
+        {"type": "response.output_item.added", "output_index": number}
+        | {"item": _item(kind, number, name, "", False)}
+    ]
+    if kind == "tool_use":
+        for piece in pieces:
+            events.append({"type": "response.function_call_arguments.delta", **at, "delta": piece})
+            events[-1]["obfuscation"] = "q"
+        events.append({"type": "response.function_call_arguments.done", **at, "arguments": text})
+    elif kind == "search":
+        events += [{"type": f"response.web_search_call.{step}", **at} for step in ("searching",)]
+    else:
+        part, texts, place = (
+            ("reasoning_summary_part", "reasoning_summary_text", "summary_index")
+            if kind == "thinking"
+            else ("content_part", "output_text", "content_index")
+        )
+        empty = (
+            {"type": "summary_text", "text": ""}
+            if kind == "thinking"
+            else {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
+        )
+        extra = {} if kind == "thinking" else {"logprobs": []}
+        events.append({"type": f"response.{part}.added", **at, place: 0, "part": empty})
+        for piece in pieces:
+            delta = {"type": f"response.{texts}.delta", **at, place: 0, "delta": piece}
+            events.append(delta | extra | {"obfuscation": "ab"})
+        events.append({"type": f"response.{texts}.done", **at, place: 0, "text": text} | extra)
+        events.append(
+            {"type": f"response.{part}.done", **at, place: 0, "part": empty | {"text": text}}
+        )
+    done = {"type": "response.output_item.done", "output_index": number}
+    events.append(done | {"item": _item(kind, number, name, text, True)})
+    return events
+
+
+def responses_stream(
+    blocks: list[tuple[str, str, list[str]]],
+    *,
+    ascii_only: bool = False,
+    odd: tuple[int, dict[str, Any] | bytes] | None = None,
+) -> bytes:
+    """A Responses stream as OpenAI writes it: ``blocks`` of (kind, tool name, pieces), kind
+    ``text``, ``thinking``, ``search`` (a hosted tool's item) or ``tool_use``; the ``odd``
+    event after the event so numbered (numbered in turn when it is an event without a
+    number of its own)."""
+    response = {"id": "resp_1", "object": "response", "created_at": 1758711200, "model": "gpt-5"}
+    events: list[dict[str, Any] | bytes] = [
+        {
+            "type": "response.created",
+            "response": response | {"status": "in_progress", "output": []},
+        },
+        {
+            "type": "response.in_progress",
+            "response": response | {"status": "in_progress", "output": []},
+        },
+    ]
+    output = []
+    for number, (kind, name, pieces) in enumerate(blocks):
+        item_events = _item_events(kind, number, name, pieces)
+        output.append(item_events[-1]["item"])
+        events += item_events
+    usage = {"input_tokens": 9, "output_tokens": 3, "total_tokens": 12}
+    final = response | {"status": "completed", "output": output, "usage": usage}
+    events.append({"type": "response.completed", "response": final})
+    if odd is not None:
+        events.insert(odd[0] + 1, odd[1])
+    out, number = b"", 0
+    for event in events:
+        if isinstance(event, bytes):
+            out += event
+            continue
+        event = dict(event)
+        name = event.pop("_event", event["type"])  # an event line that says otherwise
+        if "sequence_number" not in event:
+            event = {"type": event["type"], "sequence_number": number} | event
+        number += 1
+        data = json.dumps(event, ensure_ascii=ascii_only, separators=(",", ":"))
+        out += f"event: {name}\ndata: {data}\n\n".encode()
+    return out
+
+
+_AT_CALL = {"item_id": "fc_1", "output_index": 1}
+RESPONSES_ODD_EVENTS: list[dict[str, Any] | bytes] = [
+    b": keepalive\n\n",
+    {"type": "error", "code": "server_error", "message": "The server had an error"},
+    {"type": "response.failed", "response": {"id": "resp_1", "status": "failed"}},
+    {"type": "response.output_text.delta", "sequence_number": 0, **_AT_CALL, "delta": "x"},
+    {"type": "response.output_text.delta", "item_id": "msg_9", "output_index": 9, "delta": "x"},
+    {"type": "response.output_item.added", "output_index": 9}
+    | {"item": _item("text", 9, "", "", False)},
+    {"type": "response.function_call_arguments.delta", **_AT_CALL, "delta": 5},
+    {"type": "response.function_call_arguments.delta", **_AT_CALL, "delta": "x", "obfuscation": 7},
+    {"type": "response.output_text.delta", **_AT_CALL, "content_index": 0, "delta": "x"},
+    {"type": "response.output_text.delta", "item_id": "msg_0", "output_index": 0, "delta": "x"},
+    {"type": "response.output_text.annotation.added", "item_id": "msg_0", "output_index": 0},
+    {"type": "response.queued", "response": {"id": "resp_1", "status": "queued"}},
+    {"type": "response.output_item.done", "output_index": 1}
+    | {"item": _item("text", 1, "", "", True)},
+    {"type": "response.output_item.done", "output_index": 1, "item": {"type": "function_call"}},
+    b"event: response.output_text.delta\ndata: "
+    b'{"type":"response.output_text.delta","sequence_number":99,'
+    b'"item_id":"msg_0","output_index":0,"delta":"x","output_index":1}\n\n',
+    b'data: {"type":"response.in_progress","sequence_number":98}\n\n',
+    {"type": "response.in_progress", "_event": "response.output_item.added", "output_index": 0},
+    {"type": "response.output_item.added", "output_index": 1}
+    | {"item": _item("text", 1, "", "", False)},
+]
+
+
+@st.composite
+def responses_streams(draw: st.DrawFn) -> bytes:
+    kinds = st.sampled_from(["text", "thinking", "search"])
+    lead = draw(st.lists(st.tuples(kinds, st.just(""), _TEXT_PIECES), max_size=3))
+    calls = draw(st.lists(st.tuples(st.just("tool_use"), st.sampled_from(_TOOLS), _PIECES)))
+    blocks = lead + calls[:3]
+    if draw(st.booleans()):  # an item after the calls
+        blocks += draw(st.lists(st.tuples(kinds, st.just(""), _TEXT_PIECES), max_size=1))
+    events = 3 + sum(len(pieces) + 5 for _, _, pieces in blocks)
+    odd = draw(st.none() | st.tuples(st.integers(0, events), st.sampled_from(RESPONSES_ODD_EVENTS)))
+    data = responses_stream(blocks, ascii_only=draw(st.booleans()), odd=odd)
+    if draw(st.booleans()):
+        data = data.replace(b"\n", b"\r\n")
+    if draw(st.booleans()):  # the upstream stops short
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=responses_streams(), cuts=st.lists(st.integers(1, 6000), max_size=10), judge=_JUDGES)
+async def test_a_responses_stream_reads_as_the_general_reader_reads_it(
+    data: bytes, cuts: list[int], judge: dict[str, list[str]]
+) -> None:
+    """The same in the Responses API (messages, reasoning, hosted tools' items, calls
+    allowed, blocked, rewritten, judged after a wait; odd events, CRLF, a stream cut
+    short; each call's arguments in pieces of any text)."""
+    general, called = await both(data, [c for c in cuts if c < len(data)], judge, R)
+    assert called == general
+
+
+_RESPONSES_BLOCKS = [
+    ("text", "", ["One ", "moment."]),
+    ("tool_use", "Bash", ['{"command":', ' "ls"}']),
+    ("tool_use", "Read", ["{}"]),
+]
+
+
+@pytest.mark.parametrize("odd", RESPONSES_ODD_EVENTS, ids=range(len(RESPONSES_ODD_EVENTS)))
+@pytest.mark.parametrize("block", [[], ["Bash"], ["Read"]])
+async def test_an_odd_event_anywhere_in_responses_reads_as_the_general_reader_reads_it(
+    odd: dict[str, Any] | bytes, block: list[str]
+) -> None:
+    """Each event the scan does not read, after each event of a stream with text and two
+    calls, as one chunk and event by event."""
+    for at in range(24):
+        data = responses_stream(_RESPONSES_BLOCKS, odd=(at, odd))
+        for cuts in ([], [m.end() for m in re.finditer(b"\n\n", data)]):
+            general, called = await both(data, cuts, {"block": block}, R)
+            assert called == general
+
+
 async def test_allowed_calls_wait_for_the_end_of_the_response_then_go_as_they_came() -> None:
     data = anthropic_stream(
         [("text", "", ["Let me look."]), ("tool_use", "Bash", ['{"command":"ls"}'])]
@@ -458,11 +648,11 @@ async def test_only_a_chain_that_reads_nothing_but_tool_calls_gets_the_call_read
 
     assert await reader_of(_reader(chain((Judge, {})))) is CallReader
     assert await reader_of(_reader(chain((Judge, {})), C)) is CallReader
+    assert await reader_of(_reader(chain((Judge, {})), R)) is CallReader
     for other in (
         _reader(chain((Judge, {}), (Shout, {}))),  # text read
         _reader(chain((Judge, {}), (Sign, {}))),  # text added at the end
         _reader(chain((Judge, {})), allowance=100),  # a budget that may cut the stream
-        _reader(chain((Judge, {})), Format.OPENAI_RESPONSES),  # a format without a scan
     ):
         assert await reader_of(other) is StreamEnforcer
 

@@ -196,9 +196,9 @@ class Adapter(Protocol):
         reading text deltas (its text blocks then read as empty)."""
         ...
 
-    def call_scan(self) -> CallScan | None:
+    def call_scan(self) -> CallScan:
         """A new scan of one response stream's bytes for its tool calls, for a chain that
-        reads nothing else (:mod:`._scan`); ``None`` for a format without one."""
+        reads nothing else (:mod:`._scan`)."""
         ...
 
 

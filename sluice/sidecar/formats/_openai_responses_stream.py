@@ -54,9 +54,9 @@ from sluice.sidecar.formats._openai_responses_items import (
 )
 from sluice.sidecar.sse import SSEEvent, encode_event
 
-__all__ = ["ResponsesStream"]
+__all__ = ["ITEM_EVENT", "PIECES", "SEQUENCE", "ResponsesStream"]
 
-_PIECES: dict[str, type] = {
+PIECES: dict[str, type] = {
     "response.output_text.delta": Text,
     "response.function_call_arguments.delta": ToolCall,
     "response.custom_tool_call_input.delta": ToolCall,
@@ -65,7 +65,7 @@ _PIECES: dict[str, type] = {
 }
 # A quote inside a JSON string is always escaped, so these match keys only, never text; the
 # Responses events carry both keys once, at the top level.
-_SEQUENCE = re.compile(rb'"sequence_number":\s*(\d+)')
+SEQUENCE = re.compile(rb'"sequence_number":\s*(\d+)')
 _OUTPUT_INDEX = re.compile(rb'"output_index":\s*(\d+)')
 
 
@@ -92,20 +92,47 @@ _TEXT_DELTA = re.compile(
     ).encode()
     + b"\n\n"
 )  # (the patterns are ASCII: their bytes are spelt as escapes)
-# An event of an item that carries a piece, or repeats a piece or the whole text or
-# arguments, or starts or ends a part: read without building its object (its text may be
-# the whole answer).
+
+
+def _item_rest(string: str) -> str:
+    """The pattern of what follows the output index in an item's event that carries a
+    piece (group ``delta``), or repeats a piece or the whole text or arguments, or starts
+    or ends a part (``string``: the pattern of a JSON string)."""
+    return (
+        rf'(?:,"(?:content|summary)_index":{TEXT_COUNT})?+'
+        rf'(?:,"delta":(?P<delta>{string})|,"(?:text|arguments)":{string}'
+        r'|,"part":\{"type":"(?:output_text","annotations":\[\],"logprobs":\[\]|summary_text")'
+        rf',"text":{string}\}})(?:,"logprobs":\[\])?+'
+    )
+
+
+_KIND = r"response(?:\.[a-z_]++)++"
+# An item's event so spelt: read without building its object (its text may be the whole
+# answer).
 _SPELT = re.compile(
     _event_spelling(
-        r"(?P<type>response(?:\.[a-z_]++)++)",
+        f"(?P<type>{_KIND})",
         TEXT_COUNT,
         TEXT_NAME,
         f"(?P<wire>{TEXT_COUNT})",
-        rf'(?:,"(?:content|summary)_index":{TEXT_COUNT})?+'
-        rf'(?:,"delta":(?P<delta>{TEXT_STRING})|,"(?:text|arguments)":{TEXT_STRING}'
-        r'|,"part":\{"type":"(?:output_text","annotations":\[\],"logprobs":\[\]|summary_text")'
-        rf',"text":{TEXT_STRING}\}})(?:,"logprobs":\[\])?+',
+        _item_rest(TEXT_STRING),
     )
+)
+# The same as a whole event, in bytes, its type named by its ``event:`` line too and its
+# strings any (for a reader of tool calls, which reads none of them): groups ``type``,
+# ``sequence``, ``wire``.
+ITEM_EVENT = re.compile(
+    (
+        f"event: (?P<type>{_KIND})\ndata: "
+        + _event_spelling(
+            "(?P=type)",
+            f"(?P<sequence>{TEXT_COUNT})",
+            PLAIN_STRING.decode(),
+            f"(?P<wire>{TEXT_COUNT})",
+            _item_rest(WIRE_STRING.decode()),
+        )
+        + "\n\n"
+    ).encode()
 )
 # The events of an item that are read whole, whatever their spelling.
 _READ_WHOLE = frozenset(
@@ -203,13 +230,13 @@ class ResponsesStream(BlockStream):
         kind, index = found["type"], self._index.get(int(found["wire"]))
         if index is None or kind in _READ_WHOLE:
             return None
-        if kind not in _PIECES:
+        if kind not in PIECES:
             return StreamPart(PartKind.BLOCK_DELTA, event, index)
         if found["delta"] is None:
             return None
         piece: str | None = string_text(found["delta"])
         builder = self._builders[index]
-        if builder.holds(_PIECES[kind]):
+        if builder.holds(PIECES[kind]):
             try:
                 builder.add(piece or "")
             except FormatError:  # the item ended
@@ -222,12 +249,12 @@ class ResponsesStream(BlockStream):
         kind = obj.get("type", event.event)
         wire = obj.get("output_index")
         index = self._index.get(wire) if isinstance(wire, int) else None
-        if isinstance(kind, str) and kind in _PIECES:  # the most frequent events: test first
+        if isinstance(kind, str) and kind in PIECES:  # the most frequent events: test first
             if index is None:
                 return self._unknown(wire, event)
             piece: str | None = need(obj, "delta", str, "")
             builder = self._builders[index]
-            if builder.holds(_PIECES[kind]):
+            if builder.holds(PIECES[kind]):
                 builder.add(piece or "")
             else:
                 piece = None
@@ -297,7 +324,7 @@ class ResponsesStream(BlockStream):
             wire = int(match[1])
         out = None if wire is None else self._track(part, event, wire, piece)
         edits: list[tuple[re.Match[bytes], int]] = []
-        if (match := _SEQUENCE.search(raw)) is not None:
+        if (match := SEQUENCE.search(raw)) is not None:
             seq = int(match[1])
             self._last_seq = seq if seq > self._last_seq else self._last_seq + 1
             if self._last_seq != seq:

@@ -1,7 +1,8 @@
 """What a scan of a stream's bytes tells a chain that reads nothing but tool calls.
 
-Each format that can be read so has a scan (:class:`CallScan`): Anthropic's Messages
-(:mod:`._anthropic_calls`), OpenAI's Chat Completions (:mod:`._openai_chat_calls`). The
+Each format has a scan (:class:`CallScan`): Anthropic's Messages (:mod:`._anthropic_calls`),
+OpenAI's Chat Completions (:mod:`._openai_chat_calls`) and Responses
+(:mod:`._openai_responses_calls`). The
 reader that drives one is :class:`~sluice.sidecar.call_reader.CallReader`; a step of a scan
 says what the events from a place in the stream are (:class:`Scanned`):
 

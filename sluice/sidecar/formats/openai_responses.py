@@ -1,8 +1,9 @@
 """OpenAI Responses (``POST /v1/responses``) to and from the neutral model.
 
 This module is the format's :class:`~sluice.sidecar.formats.Adapter`: request and response
-bodies here, the stream in :mod:`._openai_responses_stream`, and how output items map to
-blocks in :mod:`._openai_responses_items`.
+bodies here, the stream in :mod:`._openai_responses_stream`, how output items map to blocks
+in :mod:`._openai_responses_items`, and the stream's tool calls alone (for a chain that
+reads nothing else) in :mod:`._openai_responses_calls`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sluice.sidecar.formats._json import (
     wrong,
 )
 from sluice.sidecar.formats._openai import error_body
+from sluice.sidecar.formats._openai_responses_calls import ResponsesCalls
 from sluice.sidecar.formats._openai_responses_items import (
     USAGE,
     item_block,
@@ -130,8 +132,9 @@ def render_response(response: Response, original: bytes) -> bytes:
     return dump(obj).encode()
 
 
-def call_scan() -> None:
-    """None: a Responses stream is read by the general reader, whatever the chain reads."""
+def call_scan() -> ResponsesCalls:
+    """A new scan of one response stream's tool calls, for a chain that reads nothing else."""
+    return ResponsesCalls()
 
 
 def stream_decoder(read_text: bool = True) -> ResponsesStream:

@@ -1,0 +1,187 @@
+"""The tool calls of a Responses stream found in its bytes, for a chain that reads nothing else.
+
+:class:`ResponsesCalls` walks a stream written as OpenAI writes it (an ``event:`` line and
+a ``data:`` line an event, compact JSON, LF line ends) and says what each run of events is
+to a chain that reads only tool calls (:class:`~._scan.Scanned`):
+
+- ``PASS``: while no tool call is being read, every event that is not a call's (the
+  response's start; messages, reasoning, hosted tools' items, from their
+  ``output_item.added`` to their ``output_item.done``): the general reader, holding
+  nothing, sends each as it came, whatever it makes of it.
+- ``CALL``: one whole tool call item (``function_call``, ``custom_tool_call``), from its
+  ``output_item.added`` to its ``output_item.done``; the call is the finished item's, as
+  the general reader judges it (``ResponsesStream``).
+- ``END``: ``response.completed`` or ``response.incomplete``.
+- ``MORE``: the event, or the call, that begins there is not whole yet.
+- ``ODD``: anything else (another framing, an event not JSON, another item's event or an
+  error inside a call's, an item numbered out of turn, an event numbered before the last,
+  anything after the response's end, a CR anywhere, a call longer than ``CALL_WAIT``): the
+  general reader must read the stream from there.
+
+Every event passed must be numbered after the last (``sequence_number``), and every item
+after the last (``output_index``): the general reader sends such events as they came, and
+renumbers others. The events that carry or repeat a piece, most of a stream, are known by
+their spelling (:data:`~._openai_responses_stream.ITEM_EVENT`); the others (a handful an
+item) are parsed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sluice.model import ToolCall
+from sluice.sidecar.formats._errors import FormatError
+from sluice.sidecar.formats._json import load_object
+from sluice.sidecar.formats._openai_responses_items import item_block
+from sluice.sidecar.formats._openai_responses_stream import ITEM_EVENT, PIECES, SEQUENCE
+from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, unread, whole
+
+__all__ = ["ResponsesCalls"]
+
+_ADDED, _DONE = "response.output_item.added", "response.output_item.done"
+_ENDS = frozenset({"response.completed", "response.incomplete"})
+# Events that are not a piece or a mark of the call whose output index they name.
+_NOT_OF_CALL = frozenset({_ADDED, *_ENDS, "response.failed", "error"})
+
+
+class _Event(NamedTuple):
+    """One event, parsed: its type, its item's output index (``None``: no item's)."""
+
+    kind: str
+    wire: int | None
+    data: dict[str, Any]
+    end: int  # where it ends in the bytes scanned
+
+
+class ResponsesCalls:
+    """The scan of one Responses stream (a :class:`~._scan.CallScan`); see the module
+    docstring."""
+
+    calls_last = False  # OpenAI's formats have no rule on where calls go
+    __slots__ = ("_call", "_ended", "_items", "_last", "_read")
+
+    def __init__(self) -> None:
+        self._last = -1  # the last sequence number passed
+        self._items = 0  # the items begun
+        self._call: int | None = None  # the output index of the call that waits for its rest
+        self._read = 0  # how far its events were read, from its start
+        self._ended = False
+
+    @property
+    def pending(self) -> bool:
+        return self._call is not None
+
+    def passing(self, buf: bytes) -> int:
+        return 0 if self._call is not None else self._items_run(buf, 0)
+
+    def waits(self, buf: bytes, at: int) -> bool:
+        return self._call is None and not whole(buf, at)
+
+    def step(self, buf: bytes, at: int) -> Step:
+        if self._call is not None:
+            return self._rest_of_call(buf, at, self._call)
+        if (end := self._items_run(buf, at)) > at:
+            return Step(Scanned.PASS, end)
+        event = None if self._ended else _parse(buf, at)
+        if event is None or not self._numbered(buf, at, event.end):
+            return unread(buf, at)
+        kind = event.kind
+        if kind in _ENDS:
+            self._ended = True
+            return Step(Scanned.END, event.end)
+        if kind == _ADDED:
+            return self._added(buf, at, event)
+        return Step(Scanned.PASS, event.end)
+
+    def _numbered(self, buf: bytes, at: int, end: int) -> bool:
+        """Whether the event from ``at`` to ``end`` is numbered after the last (or not at
+        all), as the general reader finds its number; it is then the last."""
+        found = SEQUENCE.search(buf, at, end)
+        if found is None:
+            return True
+        if (sequence := int(found[1])) <= self._last:
+            return False
+        self._last = sequence
+        return True
+
+    def _items_run(self, buf: bytes, at: int, wire: int | None = None) -> int:
+        """Where the run of item events spelt as ``ITEM_EVENT`` from ``at`` ends, each
+        numbered after the last (and of the item at ``wire``, if given)."""
+        last, item = self._last, None if wire is None else b"%d" % wire
+        while (found := ITEM_EVENT.match(buf, at)) is not None:
+            if (sequence := int(found["sequence"])) <= last or item not in (None, found["wire"]):
+                break
+            last, at = sequence, found.end()
+        self._last = last
+        return at
+
+    def _added(self, buf: bytes, at: int, event: _Event) -> Step:
+        """An item begins at ``at``: it passes, or it is a tool call, read to its end."""
+        item = event.data.get("item")
+        if event.wire != self._items or not isinstance(item, dict):
+            return Step(Scanned.ODD, at)  # (an item out of turn is renumbered)
+        try:
+            block = item_block(item, "item")
+        except FormatError:
+            return Step(Scanned.ODD, at)
+        self._items += 1
+        if not isinstance(block, ToolCall):
+            return Step(Scanned.PASS, event.end)
+        self._read = event.end - at
+        return self._rest_of_call(buf, at, event.wire)
+
+    def _rest_of_call(self, buf: bytes, at: int, wire: int) -> Step:
+        """The tool call item at ``wire`` whose events begin at ``at``, read from ``_read``."""
+        self._call = None
+        read = self._items_run(buf, at + self._read, wire)
+        while whole(buf, read):  # events of the call not spelt as most are
+            event = _parse(buf, read)
+            if event is None or event.wire != wire or not self._numbered(buf, read, event.end):
+                return Step(Scanned.ODD, at)
+            if event.kind == _DONE:
+                return self._done(at, event)
+            if event.kind in _NOT_OF_CALL or not _piece_read(event):
+                return Step(Scanned.ODD, at)
+            read = self._items_run(buf, event.end, wire)
+        if read - at >= CALL_WAIT:
+            return Step(Scanned.ODD, at)
+        self._call, self._read = wire, read - at
+        return Step(Scanned.MORE, at)
+
+    def _done(self, at: int, event: _Event) -> Step:
+        """The call's item done (its ``output_item.done`` ends at ``event.end``)."""
+        item = event.data.get("item")
+        try:
+            call = item_block(item, "item") if isinstance(item, dict) else None
+        except FormatError:
+            call = None
+        if not isinstance(call, ToolCall):
+            return Step(Scanned.ODD, at)
+        return Step(Scanned.CALL, event.end, call)
+
+
+def _parse(buf: bytes, at: int) -> _Event | None:
+    """The event at ``at``, parsed, if it is whole and framed as OpenAI frames it: one
+    ``event:`` line naming its type, one ``data:`` line; else ``None``."""
+    end = buf.find(b"\n\n", at)
+    if end == -1 or not buf.startswith(b"event: ", at):
+        return None
+    data_at = buf.find(b"\ndata: ", at, end)
+    if data_at == -1 or b"\r" in buf[at:end] or buf.find(b"\n", data_at + 1, end) != -1:
+        return None
+    try:
+        obj = load_object(buf[data_at + 7 : end])
+    except FormatError:
+        return None
+    kind, wire = obj.get("type"), obj.get("output_index")
+    if kind != buf[at + 7 : data_at].decode(errors="replace"):
+        return None
+    if not isinstance(kind, str) or not (wire is None or type(wire) is int):
+        return None
+    return _Event(kind, wire, obj, end + 2)
+
+
+def _piece_read(event: _Event) -> bool:
+    """Whether the general reader reads ``event``, of an item it knows, as a piece or a
+    mark of that item (a piece that is not text is an error of the stream instead)."""
+    return event.kind not in PIECES or isinstance(event.data.get("delta"), str)
