@@ -283,7 +283,16 @@ CHAT_ODD_EVENTS = [
     _data(_chunk(_call_start(7, "Write", "{}"), usage=5)),
     _data(_chunk({"tool_calls": _call_start(7, "Write")["tool_calls"] * 2})),
     _data(_chunk(None) | {"choices": [{"index": 1, "delta": _call_start(7, "Write", "{}")}]}),
+    _data(_chunk(_call_start(7, "Write", "{}"))).replace(b'"tool_calls"', b'"tool\\u005fcalls"'),
+    b"data: {}\n" + _data(_chunk(_call_start(7, "Write", "{}"))),  # two data lines, one event
     _data(_chunk({"content": "x", "tool_calls": None, "reasoning_content": "y", "refusal": "z"})),
+    _data(_chunk({"tool_calls": [{"index": 0, "function": {"arguments": "@"}}]})).replace(
+        b"@", b"\xff"
+    ),  # a piece of the first call's arguments that is not UTF-8
+    _data(_chunk(_call_start(0, "W@", "{}"))).replace(b"@", b"\xe9"),
+    _data(_chunk(_call_start(0, "Write", "@"))).replace(b"@", b"\xe9"),
+    b": keep\ralive\n\n",
+    b"data: {}\r\n\n",
 ]
 
 
@@ -292,6 +301,7 @@ def chat_stream(
     *,
     ascii_only: bool = False,
     role_apart: bool = True,
+    first_wire: int = 0,
     comments: frozenset[int] = frozenset(),
     odd: tuple[int, bytes] | None = None,
 ) -> bytes:
@@ -301,7 +311,7 @@ def chat_stream(
     ``comments``; the ``odd`` event after the event so numbered."""
     role = {"role": "assistant", "content": "", "refusal": None}
     events = [_chunk(role)] if role_apart else []
-    wire = 0
+    wire = first_wire
     for kind, name, pieces in blocks:
         for number, piece in enumerate(pieces or [""]):
             if kind == "text":
@@ -314,7 +324,7 @@ def chat_stream(
                 delta = {"role": "assistant", "content": None} | delta
             events.append(_chunk(delta))
         wire += kind == "tool_use"
-    finish = "tool_calls" if wire else "stop"
+    finish = "tool_calls" if wire > first_wire else "stop"
     events.append(_chunk({}, finish))
     events.append(
         _chunk(None, usage={"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12})
@@ -343,6 +353,7 @@ def chat_streams(draw: st.DrawFn) -> bytes:
         blocks,
         ascii_only=draw(st.booleans()),
         role_apart=draw(st.booleans()),
+        first_wire=draw(st.sampled_from([0, 0, 0, 1])),  # calls numbered from 1: renumbered
         comments=comments,
         odd=odd,
     )
@@ -387,6 +398,27 @@ async def test_an_odd_chunk_anywhere_in_chat_reads_as_the_general_reader_reads_i
             for cuts in ([], [m.end() for m in re.finditer(b"\n\n", data)]):
                 general, called = await both(data, cuts, {"block": block}, C)
                 assert called == general
+
+
+@pytest.mark.parametrize("block", [[], ["Bash"]])
+async def test_a_chat_call_numbered_otherwise_or_not_utf8_reads_as_the_general_reader_reads_it(
+    block: list[str],
+) -> None:
+    """A call numbered from 1 or 2 (the general reader renumbers it from 0), and a call
+    whose start or piece holds bytes that are not UTF-8 (the general reader reads them as
+    U+FFFD), the call last, then the finish."""
+    calls = [("text", "", ["Hi."]), ("tool_use", "Bash", ["{@", '"x": 1}'])]
+    for data in (
+        chat_stream(calls, first_wire=1),
+        chat_stream(calls, first_wire=2),
+        chat_stream([calls[1]]).replace(b"{@", b"{\xe9"),  # in the start's arguments
+        chat_stream(calls).replace(b'"x', b'"\xff'),  # in a piece
+        chat_stream(calls).replace(b'"Bash"', b'"B\xe9"'),  # in the name
+    ):
+        for cuts in ([], [m.end() for m in re.finditer(b"\n\n", data)]):
+            general, called = await both(data, cuts, {"block": block}, C)
+            assert called == general
+            assert general[2]  # the call was judged
 
 
 def _item(kind: str, number: int, name: str, text: str, done: bool) -> dict[str, Any]:
@@ -492,7 +524,10 @@ def responses_stream(
         if "sequence_number" not in event:
             event = {"type": event["type"], "sequence_number": number} | event
         number += 1
+        escaped = event.pop("_escaped", False)  # its type spelt with an escape
         data = json.dumps(event, ensure_ascii=ascii_only, separators=(",", ":"))
+        if escaped:
+            data = data.replace("output_item", "output\\u005fitem")
         out += f"event: {name}\ndata: {data}\n\n".encode()
     return out
 
@@ -522,6 +557,8 @@ RESPONSES_ODD_EVENTS: list[dict[str, Any] | bytes] = [
     {"type": "response.in_progress", "_event": "response.output_item.added", "output_index": 0},
     {"type": "response.output_item.added", "output_index": 1}
     | {"item": _item("text", 1, "", "", False)},
+    {"type": "response.output_item.added", "_event": "x", "_escaped": True, "output_index": 3}
+    | {"item": _item("tool_use", 3, "Write", "", False)},
 ]
 
 

@@ -4,23 +4,25 @@
 compact JSON, LF line ends) and says what each run of chunks is to a chain that reads only
 tool calls (:class:`~._scan.Scanned`):
 
-- ``PASS``: before the first tool call, the chunks that carry none and end nothing: the
-  first (the role), text, comments; after the finish, the usage chunk and ``[DONE]``.
+- ``PASS``: while no call is open (before the first, after the finish), the chunks that
+  cannot carry one: the general reader, holding nothing, sends each as it came.
 - ``CALL``: one whole tool call, the chunk that starts it and those that carry its
   arguments. A chunk cannot say that it is a call's last: the call is whole when the next
   chunk, whole, starts another call or finishes the choice, as the general reader knows
   it (``ChatStream``); the step ends before that chunk.
-- ``END``: the chunk that finishes the choice.
+- ``END``: the chunk that finishes the choice after a call.
 - ``MORE``: the chunk, or the call with the chunk after it, is not whole yet.
-- ``ODD``: anything else (another spelling, an error, a second choice, text after a call,
-  a chunk inside a call that carries anything but its arguments, a piece that is not valid
-  JSON text, a CR anywhere, a call longer than ``CALL_WAIT``): the general reader must
-  read the stream from there.
+- ``ODD``: anything else (a chunk inside a call that is neither a piece of its arguments
+  nor another call's start or the finish, a call numbered out of turn, two calls in a
+  chunk, a piece that is not valid JSON text, an error, a CR anywhere, a call longer than
+  ``CALL_WAIT``): the general reader must read the stream from there.
 
-Text chunks and argument chunks, most of a stream, are known by their spelling (one
-regular expression each, :data:`~._openai_chat_stream.TEXT_CHUNK`,
-:func:`~._openai_chat_stream.argument_chunks`); the few others (the first, a call's start,
-the finish, the usage) are parsed, and pass only in exactly the shape read here.
+A chunk cannot carry a call without a ``"tool_calls"`` key, which only a ``\\u`` escape
+could spell otherwise: one ``data:`` line (or a comment) without either passes unparsed,
+most of them matched by one regular expression (the role, text: ``_QUIET``). A call's
+start and its argument pieces are known by their spelling too (``_START``,
+:func:`~._openai_chat_stream.argument_chunks`); the rest (the finish, anything spelt
+otherwise) is parsed, and read only in the shapes read here.
 """
 
 from __future__ import annotations
@@ -31,16 +33,38 @@ from typing import Any, NamedTuple
 
 from sluice.model import ToolCall
 from sluice.sidecar.formats._errors import FormatError
-from sluice.sidecar.formats._json import LINE_BYTE, load_object, wire_text
-from sluice.sidecar.formats._openai_chat_stream import TEXT_CHUNK, argument_chunks
+from sluice.sidecar.formats._json import (
+    LINE_BYTE,
+    PLAIN_STRING,
+    VALID_STRING,
+    WIRE_COUNT,
+    WIRE_STRING,
+    load_object,
+    wire_text,
+)
+from sluice.sidecar.formats._openai_chat_stream import argument_chunks, chunk_event
 from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, run_end, unread, whole
 
 __all__ = ["ChatCalls"]
 
-_DATA = b"data: "
-_DONE = b"data: [DONE]\n\n"
-# Before any tool call: text chunks and comments (a comment is a line of its own).
-_QUIET = re.compile(b"(?:" + TEXT_CHUNK + b"|:" + LINE_BYTE + b"*+\n\n)*+")
+_ROLE = r'"role":"assistant",'
+# Chunks that carry no tool call as OpenAI writes them: the role, text; and comments.
+_QUIET = re.compile(
+    b"(?:"
+    + chunk_event(rf'(?:{_ROLE})?+"content":(?:{WIRE_STRING.decode()}|null)(?:,"refusal":null)?+')
+    + b"|:"
+    + LINE_BYTE
+    + b"*+\n\n)*+"
+)
+# A call's start as OpenAI writes it (the role before it in the response's first chunk).
+_START = re.compile(
+    chunk_event(
+        rf'(?:{_ROLE}"content":null,)?+"tool_calls":\[\{{"index":(?P<wire>{WIRE_COUNT.decode()})'
+        rf',"id":(?P<id>{PLAIN_STRING.decode()}),"type":"function","function":\{{"name":'
+        rf'(?P<name>{PLAIN_STRING.decode()}),"arguments":(?P<arguments>{VALID_STRING.decode()})'
+        r'\}\}\](?:,"refusal":null)?+'
+    )
+)
 
 
 class _Kind(Enum):
@@ -51,7 +75,7 @@ class _Kind(Enum):
 
 
 class _Chunk(NamedTuple):
-    """What one parsed chunk is; ``call``, ``wire`` for a call's start."""
+    """What one chunk is; ``call``, ``wire`` for a call's start."""
 
     kind: _Kind
     end: int  # where the chunk ends in the bytes scanned
@@ -73,13 +97,11 @@ class ChatCalls:
     module docstring."""
 
     calls_last = False  # OpenAI's formats have no rule on where calls go
-    __slots__ = ("_called", "_done", "_ended", "_next", "_pending", "_quiet")
+    __slots__ = ("_calls", "_next", "_pending", "_quiet")
 
     def __init__(self) -> None:
-        self._quiet: re.Pattern[bytes] | None = _QUIET  # no quiet run after a call
-        self._called: set[int] = set()  # the wire indices of the calls begun
-        self._ended = False  # the finish came
-        self._done = False  # then ``[DONE]``
+        self._quiet = True  # no call begun, or the finish came: chunks without calls pass
+        self._calls = 0  # the calls begun (each numbered in turn, from 0)
         self._pending: _Call | None = None  # the call that waits for its rest
         self._next: _Chunk | None = None  # the chunk after the last call, read to end it
 
@@ -88,8 +110,7 @@ class ChatCalls:
         return self._pending is not None
 
     def passing(self, buf: bytes) -> int:
-        quiet = self._quiet
-        return 0 if self._pending is not None or quiet is None else run_end(quiet, buf, 0)
+        return _quiet_run(buf, 0) if self._quiet else 0
 
     def waits(self, buf: bytes, at: int) -> bool:
         return self._pending is None and not whole(buf, at)
@@ -97,32 +118,24 @@ class ChatCalls:
     def step(self, buf: bytes, at: int) -> Step:
         if self._pending is not None:
             return self._call(buf, at, self._pending)
-        if self._quiet is not None and (end := run_end(self._quiet, buf, at)) > at:
+        if self._quiet and (end := _quiet_run(buf, at)) > at:
             return Step(Scanned.PASS, end)
-        if self._ended:
-            if not self._done and buf.startswith(_DONE, at):
-                self._done = True
-                return Step(Scanned.PASS, at + len(_DONE))
-            chunk = None if self._done else _read(buf, at)
-            if chunk is None or chunk.kind is not _Kind.USAGE:
-                return unread(buf, at)
-            return Step(Scanned.PASS, chunk.end)
         chunk, self._next = self._next, None
         if chunk is None:
-            chunk = _read(buf, at)
+            chunk = _chunk(buf, at)
         if chunk is None:
             return unread(buf, at)
         if chunk.kind is _Kind.FINISH:
-            self._ended, self._quiet = True, None
+            self._quiet = True
             return Step(Scanned.END, chunk.end)
         if chunk.kind is _Kind.START and chunk.call is not None:
-            self._called.add(chunk.wire)
-            self._quiet = None  # after a call, nothing passes unread
+            if chunk.wire != self._calls:  # (a call numbered out of turn is renumbered)
+                return Step(Scanned.ODD, at)
+            self._calls += 1
+            self._quiet = False  # a call ends only at another's start or the finish
             call = chunk.call
             return self._call(buf, at, _Call(chunk.wire, call, [call.arguments], chunk.end - at))
-        if chunk.kind is _Kind.PLAIN:  # (never after a call: a call ends at a start or finish)
-            return Step(Scanned.PASS, chunk.end)
-        return Step(Scanned.ODD, at)
+        return Step(Scanned.PASS, chunk.end)  # (quiet: a call's next chunk is one of those)
 
     def _call(self, buf: bytes, at: int, call: _Call) -> Step:
         """The tool call whose chunks begin at ``at``, read as far as ``call`` says."""
@@ -139,8 +152,8 @@ class ChatCalls:
                 return Step(Scanned.ODD, at)
             self._pending = call._replace(read=read - at)
             return Step(Scanned.MORE, at)
-        after = _read(buf, read)  # the chunk that ends the call: another's start, the finish
-        if after is None or (after.kind is _Kind.START and after.wire in self._called):
+        after = _chunk(buf, read)  # the chunk that ends the call: another's start, the finish
+        if after is None or (after.kind is _Kind.START and after.wire != self._calls):
             return Step(Scanned.ODD, at)  # (a start of the same call goes on with it)
         if after.kind is not _Kind.START and after.kind is not _Kind.FINISH:
             return Step(Scanned.ODD, at)
@@ -149,13 +162,42 @@ class ChatCalls:
         return Step(Scanned.CALL, read, ToolCall(begun.id, begun.name, "".join(pieces)))
 
 
+def _quiet_run(buf: bytes, at: int) -> int:
+    """Where the run of events from ``at`` that cannot carry a tool call ends: those spelt
+    as ``_QUIET``, and any other without ``"tool_calls"`` (a key spelt otherwise needs a
+    ``\\u`` escape) or a CR (which would end its lines, and maybe the event, elsewhere)."""
+    while True:
+        at = run_end(_QUIET, buf, at)
+        end = buf.find(b"\n\n", at)
+        if end == -1 or buf.find(b"\r", at, end) != -1:
+            return at
+        if buf.find(b'"tool_calls"', at, end) != -1 or buf.find(b"\\u", at, end) != -1:
+            return at
+        at = end + 2
+
+
+def _chunk(buf: bytes, at: int) -> _Chunk | None:
+    """The chunk at ``at``: a call's start by its spelling, else as parsed (:func:`_read`)."""
+    found = _START.match(buf, at)
+    if found is None:
+        return _read(buf, at)
+    arguments = wire_text(found["arguments"])
+    try:
+        call_id, name = found["id"][1:-1].decode(), found["name"][1:-1].decode()
+    except UnicodeDecodeError:
+        return None
+    if arguments is None:
+        return None
+    return _Chunk(_Kind.START, found.end(), ToolCall(call_id, name, arguments), int(found["wire"]))
+
+
 def _read(buf: bytes, at: int) -> _Chunk | None:
     """The chunk at ``at``, parsed: what it is, or ``None`` for one not read here (another
     shape, an error, not one whole ``data:`` line)."""
     end = buf.find(b"\n\n", at)
-    if end == -1 or not buf.startswith(_DATA, at):
+    if end == -1 or not buf.startswith(b"data: ", at):
         return None
-    line = buf[at + len(_DATA) : end]
+    line = buf[at + 6 : end]
     if b"\n" in line or b"\r" in line:
         return None
     try:

@@ -61,6 +61,7 @@ __all__ = [
     "USAGE",
     "ChatStream",
     "argument_chunks",
+    "chunk_event",
     "finish_reason",
 ]
 
@@ -111,30 +112,34 @@ def _chunk_spelling(name: str, count: str, delta: str, usage: str) -> str:
 
 
 _USAGE = r',"usage":null'
-# A chunk, as bytes, that carries a piece of text and nothing else: passed unread when no
-# policy reads text (any string: the client reads it, the gateway does not).
-TEXT_CHUNK = (
-    b"data: "
-    + _chunk_spelling(
-        PLAIN_STRING.decode(),
-        WIRE_COUNT.decode(),
-        r'"content":' + WIRE_STRING.decode(),
-        f"(?:{_USAGE})",
-    ).encode()
-    + b"\n\n"
-)  # (the patterns are ASCII: their bytes are spelt as escapes)
+
+
+def chunk_event(delta: str) -> bytes:
+    """The pattern, in bytes, of a whole chunk event (one ``data:`` line) as OpenAI writes
+    it (``_chunk_spelling``), its head's values any plain strings, whose delta is ``delta``
+    (a pattern in text)."""
+    head = PLAIN_STRING.decode()
+    spelt = _chunk_spelling(head, WIRE_COUNT.decode(), delta, f"(?:{_USAGE})")
+    return b"data: " + spelt.encode() + b"\n\n"  # (ASCII: its bytes are spelt as escapes)
+
+
+# A chunk that carries a piece of text and nothing else: passed unread when no policy reads
+# text (any string: the client reads it, the gateway does not).
+TEXT_CHUNK = chunk_event(r'"content":' + WIRE_STRING.decode())
 _TEXT_CHUNKS = re.compile(b"(?:" + TEXT_CHUNK + b")*+")
 _USAGE_NULL = b"}]" + _USAGE.encode()  # (a quote in a string is escaped: a key, not text)
 
 
 @lru_cache(maxsize=64)
 def argument_chunks(wire: int) -> re.Pattern[bytes]:
-    """A chunk, as bytes, that carries only a piece of the arguments of the tool call at
-    ``wire`` (``tool_calls[].index``), the piece a string ``json`` reads (its group)."""
+    """A chunk that carries only a piece of the arguments of the tool call at ``wire``
+    (``tool_calls[].index``), the piece a string ``json`` reads (its group)."""
     piece = VALID_STRING.decode()
-    delta = rf'"tool_calls":\[\{{"index":{wire},"function":\{{"arguments":({piece})\}}\}}\]'
-    spelt = _chunk_spelling(PLAIN_STRING.decode(), WIRE_COUNT.decode(), delta, f"(?:{_USAGE})")
-    return re.compile(b"data: " + spelt.encode() + b"\n\n")
+    return re.compile(
+        chunk_event(
+            rf'"tool_calls":\[\{{"index":{wire},"function":\{{"arguments":({piece})\}}\}}\]'
+        )
+    )
 
 
 # A chunk's data that carries only a piece of text or of a call's arguments: read without

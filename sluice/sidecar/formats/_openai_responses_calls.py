@@ -4,25 +4,26 @@
 a ``data:`` line an event, compact JSON, LF line ends) and says what each run of events is
 to a chain that reads only tool calls (:class:`~._scan.Scanned`):
 
-- ``PASS``: while no tool call is being read, every event that is not a call's (the
-  response's start; messages, reasoning, hosted tools' items, from their
-  ``output_item.added`` to their ``output_item.done``): the general reader, holding
-  nothing, sends each as it came, whatever it makes of it.
+- ``PASS``: while no tool call is being read, every event that does not begin one (the
+  response's start and end, messages, reasoning, hosted tools' items): the general
+  reader, holding nothing, sends each as it came, whatever it makes of it.
 - ``CALL``: one whole tool call item (``function_call``, ``custom_tool_call``), from its
   ``output_item.added`` to its ``output_item.done``; the call is the finished item's, as
   the general reader judges it (``ResponsesStream``).
-- ``END``: ``response.completed`` or ``response.incomplete``.
 - ``MORE``: the event, or the call, that begins there is not whole yet.
-- ``ODD``: anything else (another framing, an event not JSON, another item's event or an
-  error inside a call's, an item numbered out of turn, an event numbered before the last,
-  anything after the response's end, a CR anywhere, a call longer than ``CALL_WAIT``): the
-  general reader must read the stream from there.
+- ``ODD``: anything else (an item's start that is not JSON or numbered out of turn,
+  another item's event or an error inside a call's, an event numbered before the last, a
+  CR anywhere, a call longer than ``CALL_WAIT``): the general reader must read the stream
+  from there.
 
-Every event passed must be numbered after the last (``sequence_number``), and every item
-after the last (``output_index``): the general reader sends such events as they came, and
-renumbers others. The events that carry or repeat a piece, most of a stream, are known by
-their spelling (:data:`~._openai_responses_stream.ITEM_EVENT`); the others (a handful an
-item) are parsed.
+(No ``END``: the calls allowed go as they are judged.) Every event passed must be
+numbered after the last (``sequence_number``, found as the general reader finds it), and
+every item after the last (``output_index``): the general reader sends such events as
+they came, and renumbers others. Only an ``output_item.added`` can begin a call (a type
+spelt otherwise needs a ``\\u`` escape): any other event passes unparsed, those that carry
+or repeat a piece (most of a stream) matched by their spelling
+(:data:`~._openai_responses_stream.ITEM_EVENT`); an item's start is parsed, and so is a
+call's end, whose finished item is the call judged.
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, unread, whole
 __all__ = ["ResponsesCalls"]
 
 _ADDED, _DONE = "response.output_item.added", "response.output_item.done"
-_ENDS = frozenset({"response.completed", "response.incomplete"})
 # Events that are not a piece or a mark of the call whose output index they name.
-_NOT_OF_CALL = frozenset({_ADDED, *_ENDS, "response.failed", "error"})
+_NOT_OF_CALL = frozenset(
+    {_ADDED, "response.completed", "response.incomplete", "response.failed", "error"}
+)
 
 
 class _Event(NamedTuple):
@@ -58,21 +60,20 @@ class ResponsesCalls:
     docstring."""
 
     calls_last = False  # OpenAI's formats have no rule on where calls go
-    __slots__ = ("_call", "_ended", "_items", "_last", "_read")
+    __slots__ = ("_call", "_items", "_last", "_read")
 
     def __init__(self) -> None:
         self._last = -1  # the last sequence number passed
         self._items = 0  # the items begun
         self._call: int | None = None  # the output index of the call that waits for its rest
         self._read = 0  # how far its events were read, from its start
-        self._ended = False
 
     @property
     def pending(self) -> bool:
         return self._call is not None
 
     def passing(self, buf: bytes) -> int:
-        return 0 if self._call is not None else self._items_run(buf, 0)
+        return 0 if self._call is not None else self._quiet_run(buf, 0)
 
     def waits(self, buf: bytes, at: int) -> bool:
         return self._call is None and not whole(buf, at)
@@ -80,16 +81,12 @@ class ResponsesCalls:
     def step(self, buf: bytes, at: int) -> Step:
         if self._call is not None:
             return self._rest_of_call(buf, at, self._call)
-        if (end := self._items_run(buf, at)) > at:
+        if (end := self._quiet_run(buf, at)) > at:
             return Step(Scanned.PASS, end)
-        event = None if self._ended else _parse(buf, at)
+        event = _parse(buf, at)  # (an item's start, or an event with an escape)
         if event is None or not self._numbered(buf, at, event.end):
             return unread(buf, at)
-        kind = event.kind
-        if kind in _ENDS:
-            self._ended = True
-            return Step(Scanned.END, event.end)
-        if kind == _ADDED:
+        if event.kind == _ADDED:
             return self._added(buf, at, event)
         return Step(Scanned.PASS, event.end)
 
@@ -104,12 +101,38 @@ class ResponsesCalls:
         self._last = sequence
         return True
 
-    def _items_run(self, buf: bytes, at: int, wire: int | None = None) -> int:
-        """Where the run of item events spelt as ``ITEM_EVENT`` from ``at`` ends, each
-        numbered after the last (and of the item at ``wire``, if given)."""
-        last, item = self._last, None if wire is None else b"%d" % wire
+    def _quiet_run(self, buf: bytes, at: int) -> int:
+        """Where the run of events from ``at`` that cannot begin a tool call ends, each
+        numbered after the last: those spelt as ``ITEM_EVENT``, and any other without an
+        ``output_item.added`` (a type spelt otherwise needs a ``\\u`` escape) or a CR
+        (which would end its lines, and maybe the event, elsewhere)."""
+        last = self._last
+        while True:
+            found = ITEM_EVENT.match(buf, at)
+            if found is not None:
+                if (sequence := int(found["sequence"])) <= last:
+                    break
+                last, at = sequence, found.end()
+                continue
+            end = buf.find(b"\n\n", at)
+            if end == -1 or buf.find(b"\r", at, end) != -1:
+                break
+            if buf.find(b"output_item.added", at, end) != -1 or buf.find(b"\\u", at, end) != -1:
+                break
+            if (number := SEQUENCE.search(buf, at, end)) is not None:
+                if (sequence := int(number[1])) <= last:
+                    break
+                last = sequence
+            at = end + 2
+        self._last = last
+        return at
+
+    def _call_run(self, buf: bytes, at: int, wire: int) -> int:
+        """Where the run of events of the call at ``wire`` spelt as ``ITEM_EVENT`` from
+        ``at`` ends, each numbered after the last."""
+        last, item = self._last, b"%d" % wire
         while (found := ITEM_EVENT.match(buf, at)) is not None:
-            if (sequence := int(found["sequence"])) <= last or item not in (None, found["wire"]):
+            if (sequence := int(found["sequence"])) <= last or found["wire"] != item:
                 break
             last, at = sequence, found.end()
         self._last = last
@@ -133,7 +156,7 @@ class ResponsesCalls:
     def _rest_of_call(self, buf: bytes, at: int, wire: int) -> Step:
         """The tool call item at ``wire`` whose events begin at ``at``, read from ``_read``."""
         self._call = None
-        read = self._items_run(buf, at + self._read, wire)
+        read = self._call_run(buf, at + self._read, wire)
         while whole(buf, read):  # events of the call not spelt as most are
             event = _parse(buf, read)
             if event is None or event.wire != wire or not self._numbered(buf, read, event.end):
@@ -142,7 +165,7 @@ class ResponsesCalls:
                 return self._done(at, event)
             if event.kind in _NOT_OF_CALL or not _piece_read(event):
                 return Step(Scanned.ODD, at)
-            read = self._items_run(buf, event.end, wire)
+            read = self._call_run(buf, event.end, wire)
         if read - at >= CALL_WAIT:
             return Step(Scanned.ODD, at)
         self._call, self._read = wire, read - at
