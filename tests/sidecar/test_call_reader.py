@@ -559,6 +559,7 @@ RESPONSES_ODD_EVENTS: list[dict[str, Any] | bytes] = [
     | {"item": _item("text", 1, "", "", False)},
     {"type": "response.output_item.added", "_event": "x", "_escaped": True, "output_index": 3}
     | {"item": _item("tool_use", 3, "Write", "", False)},
+    {"type": "response.output_item.added", "output_index": 3, "item": 5},
 ]
 
 

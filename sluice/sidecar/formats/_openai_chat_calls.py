@@ -14,13 +14,13 @@ tool calls (:class:`~._scan.Scanned`):
 - ``MORE``: the chunk, or the call with the chunk after it, is not whole yet.
 - ``ODD``: anything else (a chunk inside a call that is neither a piece of its arguments
   nor another call's start or the finish, a call numbered out of turn, two calls in a
-  chunk, a piece that is not valid JSON text, an error, a CR anywhere, a call longer than
-  ``CALL_WAIT``): the general reader must read the stream from there.
+  chunk, a piece that is not valid JSON text, an error, a CR in a chunk read, a call longer
+  than ``CALL_WAIT``): the general reader must read the stream from there.
 
 A chunk cannot carry a call without a ``"tool_calls"`` key, which only a ``\\u`` escape
-could spell otherwise: one ``data:`` line (or a comment) without either passes unparsed,
-most of them matched by one regular expression (the role, text: ``_QUIET``). A call's
-start and its argument pieces are known by their spelling too (``_START``,
+could spell otherwise: while no call is open, every event before the first of either
+passes, unread, found by a search of the bytes (most of a stream: the role, the text).
+A call's start and its argument pieces are known by their spelling (``_START``,
 :func:`~._openai_chat_stream.argument_chunks`); the rest (the finish, anything spelt
 otherwise) is parsed, and read only in the shapes read here.
 """
@@ -34,32 +34,21 @@ from typing import Any, NamedTuple
 from sluice.model import ToolCall
 from sluice.sidecar.formats._errors import FormatError
 from sluice.sidecar.formats._json import (
-    LINE_BYTE,
     PLAIN_STRING,
     VALID_STRING,
     WIRE_COUNT,
-    WIRE_STRING,
     load_object,
     wire_text,
 )
 from sluice.sidecar.formats._openai_chat_stream import argument_chunks, chunk_event
-from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, run_end, unread, whole
+from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, unread, whole
 
 __all__ = ["ChatCalls"]
 
-_ROLE = r'"role":"assistant",'
-# Chunks that carry no tool call as OpenAI writes them: the role, text; and comments.
-_QUIET = re.compile(
-    b"(?:"
-    + chunk_event(rf'(?:{_ROLE})?+"content":(?:{WIRE_STRING.decode()}|null)(?:,"refusal":null)?+')
-    + b"|:"
-    + LINE_BYTE
-    + b"*+\n\n)*+"
-)
 # A call's start as OpenAI writes it (the role before it in the response's first chunk).
 _START = re.compile(
     chunk_event(
-        rf'(?:{_ROLE}"content":null,)?+"tool_calls":\[\{{"index":(?P<wire>{WIRE_COUNT.decode()})'
+        rf'(?:"role":"assistant","content":null,)?+"tool_calls":\[\{{"index":(?P<wire>{WIRE_COUNT.decode()})'
         rf',"id":(?P<id>{PLAIN_STRING.decode()}),"type":"function","function":\{{"name":'
         rf'(?P<name>{PLAIN_STRING.decode()}),"arguments":(?P<arguments>{VALID_STRING.decode()})'
         r'\}\}\](?:,"refusal":null)?+'
@@ -163,17 +152,15 @@ class ChatCalls:
 
 
 def _quiet_run(buf: bytes, at: int) -> int:
-    """Where the run of events from ``at`` that cannot carry a tool call ends: those spelt
-    as ``_QUIET``, and any other without ``"tool_calls"`` (a key spelt otherwise needs a
-    ``\\u`` escape) or a CR (which would end its lines, and maybe the event, elsewhere)."""
-    while True:
-        at = run_end(_QUIET, buf, at)
-        end = buf.find(b"\n\n", at)
-        if end == -1 or buf.find(b"\r", at, end) != -1:
-            return at
-        if buf.find(b'"tool_calls"', at, end) != -1 or buf.find(b"\\u", at, end) != -1:
-            return at
-        at = end + 2
+    """Where the run of events from ``at`` that cannot carry a tool call ends: each whole
+    event before the first ``"tool_calls"`` (a key spelt otherwise needs a ``\\u`` escape).
+    The general reader sends them as they came, whatever their line ends."""
+    stop = len(buf)
+    for mark in (b'"tool_calls"', b"\\u"):
+        if (found := buf.find(mark, at, stop)) != -1:
+            stop = found
+    end = buf.rfind(b"\n\n", at, stop)
+    return at if end == -1 else end + 2
 
 
 def _chunk(buf: bytes, at: int) -> _Chunk | None:

@@ -13,8 +13,8 @@ to a chain that reads only tool calls (:class:`~._scan.Scanned`):
 - ``MORE``: the event, or the call, that begins there is not whole yet.
 - ``ODD``: anything else (an item's start that is not JSON or numbered out of turn,
   another item's event or an error inside a call's, an event numbered before the last, a
-  CR anywhere, a call longer than ``CALL_WAIT``): the general reader must read the stream
-  from there.
+  CR in an event read, a call longer than ``CALL_WAIT``): the general reader must read
+  the stream from there.
 
 (No ``END``: the calls allowed go as they are judged.) Every event passed must be
 numbered after the last (``sequence_number``, found as the general reader finds it), and
@@ -28,11 +28,12 @@ call's end, whose finished item is the call judged.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from sluice.model import ToolCall
 from sluice.sidecar.formats._errors import FormatError
-from sluice.sidecar.formats._json import load_object
+from sluice.sidecar.formats._json import PLAIN_STRING, WIRE_COUNT, load_object
 from sluice.sidecar.formats._openai_responses_items import item_block
 from sluice.sidecar.formats._openai_responses_stream import ITEM_EVENT, PIECES, SEQUENCE
 from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, unread, whole
@@ -43,6 +44,26 @@ _ADDED, _DONE = "response.output_item.added", "response.output_item.done"
 # Events that are not a piece or a mark of the call whose output index they name.
 _NOT_OF_CALL = frozenset(
     {_ADDED, "response.completed", "response.incomplete", "response.failed", "error"}
+)
+
+
+# An item's start as OpenAI writes it, of the items most streams hold: a message, a
+# reasoning, a function call (``call``); groups ``sequence``, ``wire``.
+_ADDED_EVENT = re.compile(
+    rb'event: response\.output_item\.added\ndata: \{"type":"response\.output_item\.added",'
+    rb'"sequence_number":(?P<sequence>'
+    + WIRE_COUNT
+    + rb'),"output_index":(?P<wire>'
+    + WIRE_COUNT
+    + rb'),"item":\{"id":'
+    + PLAIN_STRING
+    + rb',"type":"(?:message","status":'
+    rb'"in_progress","content":\[\],"role":"assistant"|reasoning","summary":\[\]'
+    rb'|(?P<call>function_call)","status":"in_progress","arguments":"","call_id":'
+    + PLAIN_STRING
+    + rb',"name":'
+    + PLAIN_STRING
+    + rb")\}\}\n\n"
 )
 
 
@@ -83,11 +104,16 @@ class ResponsesCalls:
             return self._rest_of_call(buf, at, self._call)
         if (end := self._quiet_run(buf, at)) > at:
             return Step(Scanned.PASS, end)
-        event = _parse(buf, at)  # (an item's start, or an event with an escape)
+        if (found := _ADDED_EVENT.match(buf, at)) is not None:  # an item's start, as most are
+            if int(found["sequence"]) <= self._last:
+                return Step(Scanned.ODD, at)
+            self._last = int(found["sequence"])
+            return self._added(buf, at, int(found["wire"]), found["call"] is not None, found.end())
+        event = _parse(buf, at)  # (an item's start spelt otherwise, or an event with an escape)
         if event is None or not self._numbered(buf, at, event.end):
             return unread(buf, at)
         if event.kind == _ADDED:
-            return self._added(buf, at, event)
+            return self._item(buf, at, event)
         return Step(Scanned.PASS, event.end)
 
     def _numbered(self, buf: bytes, at: int, end: int) -> bool:
@@ -103,28 +129,29 @@ class ResponsesCalls:
 
     def _quiet_run(self, buf: bytes, at: int) -> int:
         """Where the run of events from ``at`` that cannot begin a tool call ends, each
-        numbered after the last: those spelt as ``ITEM_EVENT``, and any other without an
-        ``output_item.added`` (a type spelt otherwise needs a ``\\u`` escape) or a CR
-        (which would end its lines, and maybe the event, elsewhere)."""
-        last = self._last
-        while True:
-            found = ITEM_EVENT.match(buf, at)
-            if found is not None:
-                if (sequence := int(found["sequence"])) <= last:
-                    break
-                last, at = sequence, found.end()
-                continue
-            end = buf.find(b"\n\n", at)
-            if end == -1 or buf.find(b"\r", at, end) != -1:
-                break
-            if buf.find(b"output_item.added", at, end) != -1 or buf.find(b"\\u", at, end) != -1:
-                break
-            if (number := SEQUENCE.search(buf, at, end)) is not None:
-                if (sequence := int(number[1])) <= last:
-                    break
-                last = sequence
-            at = end + 2
-        self._last = last
+        numbered after the last: each whole event before the first ``output_item.added``
+        (a type spelt otherwise needs a ``\\u`` escape), when their numbers follow one
+        another (as OpenAI numbers them), else one by one (:meth:`_numbered_run`)."""
+        stop = len(buf)
+        for mark in (b"output_item.added", b"\\u"):
+            if (found := buf.find(mark, at, stop)) != -1:
+                stop = found
+        end = buf.rfind(b"\n\n", at, stop)
+        if end == -1:
+            return at
+        end += 2
+        numbers = list(map(int, SEQUENCE.findall(buf, at, end)))
+        first = numbers[0] if numbers else self._last + 1
+        if first > self._last and numbers == list(range(first, first + len(numbers))):
+            self._last = first + len(numbers) - 1 if numbers else self._last
+            return end
+        return self._numbered_run(buf, at, end)
+
+    def _numbered_run(self, buf: bytes, at: int, end: int) -> int:
+        """Where the run of events from ``at`` (up to ``end``) each numbered after the last
+        ends, as the general reader finds their numbers."""
+        while at < end and self._numbered(buf, at, next_at := buf.find(b"\n\n", at) + 2):
+            at = next_at
         return at
 
     def _call_run(self, buf: bytes, at: int, wire: int) -> int:
@@ -138,20 +165,27 @@ class ResponsesCalls:
         self._last = last
         return at
 
-    def _added(self, buf: bytes, at: int, event: _Event) -> Step:
-        """An item begins at ``at``: it passes, or it is a tool call, read to its end."""
+    def _item(self, buf: bytes, at: int, event: _Event) -> Step:
+        """An item begins at ``at``, as parsed: see :meth:`_added`."""
         item = event.data.get("item")
-        if event.wire != self._items or not isinstance(item, dict):
-            return Step(Scanned.ODD, at)  # (an item out of turn is renumbered)
+        if event.wire is None or not isinstance(item, dict):
+            return Step(Scanned.ODD, at)
         try:
             block = item_block(item, "item")
         except FormatError:
             return Step(Scanned.ODD, at)
+        return self._added(buf, at, event.wire, isinstance(block, ToolCall), event.end)
+
+    def _added(self, buf: bytes, at: int, wire: int, call: bool, end: int) -> Step:
+        """An item at ``wire`` begins at ``at`` (its ``output_item.added`` ends at ``end``):
+        it passes, or it is a tool call (``call``), read to its end."""
+        if wire != self._items:
+            return Step(Scanned.ODD, at)  # (an item out of turn is renumbered)
         self._items += 1
-        if not isinstance(block, ToolCall):
-            return Step(Scanned.PASS, event.end)
-        self._read = event.end - at
-        return self._rest_of_call(buf, at, event.wire)
+        if not call:
+            return Step(Scanned.PASS, end)
+        self._read = end - at
+        return self._rest_of_call(buf, at, wire)
 
     def _rest_of_call(self, buf: bytes, at: int, wire: int) -> Step:
         """The tool call item at ``wire`` whose events begin at ``at``, read from ``_read``."""
