@@ -406,7 +406,7 @@ async def test_a_chat_call_numbered_otherwise_or_not_utf8_reads_as_the_general_r
 ) -> None:
     """A call numbered from 1 or 2 (the general reader renumbers it from 0), and a call
     whose start or piece holds bytes that are not UTF-8 (the general reader reads them as
-    U+FFFD), the call last, then the finish."""
+    U+FFFD, piece by piece), the call last, then the finish."""
     calls = [("text", "", ["Hi."]), ("tool_use", "Bash", ["{@", '"x": 1}'])]
     for data in (
         chat_stream(calls, first_wire=1),
@@ -414,6 +414,9 @@ async def test_a_chat_call_numbered_otherwise_or_not_utf8_reads_as_the_general_r
         chat_stream([calls[1]]).replace(b"{@", b"{\xe9"),  # in the start's arguments
         chat_stream(calls).replace(b'"x', b'"\xff'),  # in a piece
         chat_stream(calls).replace(b'"Bash"', b'"B\xe9"'),  # in the name
+        chat_stream([("tool_use", "Bash", ["{", "@", "#}"])])
+        .replace(b'"@"', b'"\xc3"')
+        .replace(b'"#}"', b'"\xa9}"'),  # an é cut in two pieces
     ):
         for cuts in ([], [m.end() for m in re.finditer(b"\n\n", data)]):
             general, called = await both(data, cuts, {"block": block}, C)

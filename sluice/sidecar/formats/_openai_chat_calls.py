@@ -17,7 +17,7 @@ tool calls (:class:`~._scan.Scanned`):
   chunk, a piece that is not valid JSON text, an error, a CR in a chunk read, a call longer
   than ``CALL_WAIT``): the general reader must read the stream from there.
 
-A chunk cannot carry a call without a ``"tool_calls"`` key, which only a ``\\u`` escape
+A chunk cannot carry a call without a ``"tool_calls"`` key, which only a ``\\u00`` escape
 could spell otherwise: while no call is open, every event before the first of either
 passes, unread, found by a search of the bytes (most of a stream: the role, the text).
 A call's start and its argument pieces are known by their spelling (``_START``,
@@ -41,7 +41,7 @@ from sluice.sidecar.formats._json import (
     wire_text,
 )
 from sluice.sidecar.formats._openai_chat_stream import argument_chunks, chunk_event
-from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, unread, whole
+from sluice.sidecar.formats._scan import CALL_WAIT, ESCAPED, Scanned, Step, unread, whole
 
 __all__ = ["ChatCalls"]
 
@@ -54,6 +54,8 @@ _START = re.compile(
         r'\}\}\](?:,"refusal":null)?+'
     )
 )
+# The choice's finish as OpenAI writes it.
+_FINISH = re.compile(chunk_event("", r'"[a-z_]++"'))
 
 
 class _Kind(Enum):
@@ -76,8 +78,8 @@ class _Call(NamedTuple):
     """A tool call's chunks read so far, from where its step was asked."""
 
     wire: int
-    begun: ToolCall  # as its start announced it, its arguments so far
-    pieces: list[str]
+    begun: ToolCall  # as its start announced it
+    pieces: list[bytes]  # the pieces of its arguments since, as JSON spells them
     read: int  # how far its chunks were read
 
 
@@ -123,7 +125,7 @@ class ChatCalls:
             self._calls += 1
             self._quiet = False  # a call ends only at another's start or the finish
             call = chunk.call
-            return self._call(buf, at, _Call(chunk.wire, call, [call.arguments], chunk.end - at))
+            return self._call(buf, at, _Call(chunk.wire, call, [], chunk.end - at))
         return Step(Scanned.PASS, chunk.end)  # (quiet: a call's next chunk is one of those)
 
     def _call(self, buf: bytes, at: int, call: _Call) -> Step:
@@ -131,10 +133,10 @@ class ChatCalls:
         self._pending = None
         pieces, read, chunks = call.pieces, at + call.read, argument_chunks(call.wire)
         while (found := chunks.match(buf, read)) is not None:
-            piece = wire_text(found[1])
-            if piece is None:  # not text: the general reader says what it is
+            piece = found[1]  # a JSON string's inside, each escape whole: joined, read once
+            if not piece.isascii() and not _utf8(piece):  # the general reader says what it is
                 return Step(Scanned.ODD, at)
-            pieces.append(piece)
+            pieces.append(piece[1:-1])
             read = found.end()
         if not whole(buf, read):  # the rest is to come
             if read - at >= CALL_WAIT:
@@ -146,17 +148,29 @@ class ChatCalls:
             return Step(Scanned.ODD, at)  # (a start of the same call goes on with it)
         if after.kind is not _Kind.START and after.kind is not _Kind.FINISH:
             return Step(Scanned.ODD, at)
+        arguments = wire_text(b'"' + b"".join(pieces) + b'"')
+        if arguments is None:
+            return Step(Scanned.ODD, at)
         self._next = after
         begun = call.begun
-        return Step(Scanned.CALL, read, ToolCall(begun.id, begun.name, "".join(pieces)))
+        return Step(Scanned.CALL, read, ToolCall(begun.id, begun.name, begun.arguments + arguments))
+
+
+def _utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8."""
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _quiet_run(buf: bytes, at: int) -> int:
     """Where the run of events from ``at`` that cannot carry a tool call ends: each whole
-    event before the first ``"tool_calls"`` (a key spelt otherwise needs a ``\\u`` escape).
+    event before the first ``"tool_calls"`` (a key spelt otherwise needs a ``\\u00`` escape).
     The general reader sends them as they came, whatever their line ends."""
     stop = len(buf)
-    for mark in (b'"tool_calls"', b"\\u"):
+    for mark in (b'"tool_calls"', ESCAPED):
         if (found := buf.find(mark, at, stop)) != -1:
             stop = found
     end = buf.rfind(b"\n\n", at, stop)
@@ -164,10 +178,12 @@ def _quiet_run(buf: bytes, at: int) -> int:
 
 
 def _chunk(buf: bytes, at: int) -> _Chunk | None:
-    """The chunk at ``at``: a call's start by its spelling, else as parsed (:func:`_read`)."""
+    """The chunk at ``at``: a call's start or the finish by their spelling, else as parsed
+    (:func:`_read`)."""
     found = _START.match(buf, at)
     if found is None:
-        return _read(buf, at)
+        finish = _FINISH.match(buf, at)
+        return _read(buf, at) if finish is None else _Chunk(_Kind.FINISH, finish.end())
     arguments = wire_text(found["arguments"])
     try:
         call_id, name = found["id"][1:-1].decode(), found["name"][1:-1].decode()

@@ -96,17 +96,18 @@ def finish_reason(stop_reason: str) -> str:
 _HEAD = ("id", "object", "created", "model", "service_tier", "system_fingerprint")
 
 
-def _chunk_spelling(name: str, count: str, delta: str, usage: str) -> str:
+def _chunk_spelling(name: str, count: str, delta: str, usage: str, finish: str = "null") -> str:
     """The pattern of a chunk's data as OpenAI writes it: compact JSON, its fields in their
     order, the head's values plain strings (``name``, ``count``: their patterns); one
-    choice, at 0, whose delta is ``delta``, no logprobs, no finish; ``usage`` (null) when
-    the client asked for usage, ``obfuscation`` padding unless it asked for none."""
+    choice, at 0, whose delta is ``delta``, no logprobs, ``finish`` its finish reason (by
+    default none); ``usage`` (null) when the client asked for usage, ``obfuscation``
+    padding unless it asked for none."""
     return (
         r'\{"id":' + name + r',"object":"chat\.completion\.chunk","created":' + count
         + r',"model":' + name + r'(?:,"service_tier":' + name + r")?+"
         + r'(?:,"system_fingerprint":(?:' + name + r"|null))?+"
         + r',"choices":\[\{"index":0,"delta":\{' + delta
-        + r'\},"logprobs":null,"finish_reason":null\}\]' + usage + r"?+"
+        + r'\},"logprobs":null,"finish_reason":' + finish + r"\}\]" + usage + r"?+"
         + r'(?:,"obfuscation":' + name + r")?+\}"
     )  # fmt: skip
 
@@ -114,12 +115,12 @@ def _chunk_spelling(name: str, count: str, delta: str, usage: str) -> str:
 _USAGE = r',"usage":null'
 
 
-def chunk_event(delta: str) -> bytes:
+def chunk_event(delta: str, finish: str = "null") -> bytes:
     """The pattern, in bytes, of a whole chunk event (one ``data:`` line) as OpenAI writes
     it (``_chunk_spelling``), its head's values any plain strings, whose delta is ``delta``
-    (a pattern in text)."""
+    and finish reason ``finish`` (patterns in text)."""
     head = PLAIN_STRING.decode()
-    spelt = _chunk_spelling(head, WIRE_COUNT.decode(), delta, f"(?:{_USAGE})")
+    spelt = _chunk_spelling(head, WIRE_COUNT.decode(), delta, f"(?:{_USAGE})", finish)
     return b"data: " + spelt.encode() + b"\n\n"  # (ASCII: its bytes are spelt as escapes)
 
 

@@ -20,7 +20,7 @@ to a chain that reads only tool calls (:class:`~._scan.Scanned`):
 numbered after the last (``sequence_number``, found as the general reader finds it), and
 every item after the last (``output_index``): the general reader sends such events as
 they came, and renumbers others. Only an ``output_item.added`` can begin a call (a type
-spelt otherwise needs a ``\\u`` escape): any other event passes unparsed, those that carry
+spelt otherwise needs a ``\\u00`` escape): any other event passes unparsed, those that carry
 or repeat a piece (most of a stream) matched by their spelling
 (:data:`~._openai_responses_stream.ITEM_EVENT`); an item's start is parsed, and so is a
 call's end, whose finished item is the call judged.
@@ -36,7 +36,7 @@ from sluice.sidecar.formats._errors import FormatError
 from sluice.sidecar.formats._json import PLAIN_STRING, WIRE_COUNT, load_object
 from sluice.sidecar.formats._openai_responses_items import item_block
 from sluice.sidecar.formats._openai_responses_stream import ITEM_EVENT, PIECES, SEQUENCE
-from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, unread, whole
+from sluice.sidecar.formats._scan import CALL_WAIT, ESCAPED, Scanned, Step, unread, whole
 
 __all__ = ["ResponsesCalls"]
 
@@ -130,10 +130,10 @@ class ResponsesCalls:
     def _quiet_run(self, buf: bytes, at: int) -> int:
         """Where the run of events from ``at`` that cannot begin a tool call ends, each
         numbered after the last: each whole event before the first ``output_item.added``
-        (a type spelt otherwise needs a ``\\u`` escape), when their numbers follow one
+        (a type spelt otherwise needs a ``\\u00`` escape), when their numbers follow one
         another (as OpenAI numbers them), else one by one (:meth:`_numbered_run`)."""
         stop = len(buf)
-        for mark in (b"output_item.added", b"\\u"):
+        for mark in (b"output_item.added", ESCAPED):
             if (found := buf.find(mark, at, stop)) != -1:
                 stop = found
         end = buf.rfind(b"\n\n", at, stop)

@@ -21,11 +21,14 @@ from typing import NamedTuple, Protocol
 
 from sluice.model import ToolCall
 
-__all__ = ["CALL_WAIT", "CallScan", "Scanned", "Step", "run_end", "unread", "whole"]
+__all__ = ["CALL_WAIT", "ESCAPED", "CallScan", "Scanned", "Step", "run_end", "unread", "whole"]
 
 # The most of one tool call's events kept waiting for its end: a longer call is left to
 # the general reader, which reads it as it comes.
 CALL_WAIT = 64 * 1024
+# An ASCII character escaped in JSON: the only way to spell a key, or a type, otherwise
+# than as itself (a scan that looks for one by its bytes stops at this too).
+ESCAPED = b"\\u00"
 
 
 class Scanned(Enum):
