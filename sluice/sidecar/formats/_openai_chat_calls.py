@@ -41,7 +41,7 @@ from sluice.sidecar.formats._json import (
     wire_text,
 )
 from sluice.sidecar.formats._openai_chat_stream import argument_chunks, chunk_event
-from sluice.sidecar.formats._scan import CALL_WAIT, ESCAPED, Scanned, Step, unread, whole
+from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, before, unread, whole
 
 __all__ = ["ChatCalls"]
 
@@ -169,10 +169,7 @@ def _quiet_run(buf: bytes, at: int) -> int:
     """Where the run of events from ``at`` that cannot carry a tool call ends: each whole
     event before the first ``"tool_calls"`` (a key spelt otherwise needs a ``\\u00`` escape).
     The general reader sends them as they came, whatever their line ends."""
-    stop = len(buf)
-    for mark in (b'"tool_calls"', ESCAPED):
-        if (found := buf.find(mark, at, stop)) != -1:
-            stop = found
+    stop = before(buf, at, b'"tool_calls"')
     end = buf.rfind(b"\n\n", at, stop)
     return at if end == -1 else end + 2
 

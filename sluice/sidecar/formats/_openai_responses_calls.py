@@ -36,7 +36,7 @@ from sluice.sidecar.formats._errors import FormatError
 from sluice.sidecar.formats._json import PLAIN_STRING, WIRE_COUNT, load_object
 from sluice.sidecar.formats._openai_responses_items import item_block
 from sluice.sidecar.formats._openai_responses_stream import ITEM_EVENT, PIECES, SEQUENCE
-from sluice.sidecar.formats._scan import CALL_WAIT, ESCAPED, Scanned, Step, unread, whole
+from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, before, unread, whole
 
 __all__ = ["ResponsesCalls"]
 
@@ -132,10 +132,7 @@ class ResponsesCalls:
         numbered after the last: each whole event before the first ``output_item.added``
         (a type spelt otherwise needs a ``\\u00`` escape), when their numbers follow one
         another (as OpenAI numbers them), else one by one (:meth:`_numbered_run`)."""
-        stop = len(buf)
-        for mark in (b"output_item.added", ESCAPED):
-            if (found := buf.find(mark, at, stop)) != -1:
-                stop = found
+        stop = before(buf, at, b"output_item.added")
         end = buf.rfind(b"\n\n", at, stop)
         if end == -1:
             return at

@@ -21,14 +21,11 @@ from typing import NamedTuple, Protocol
 
 from sluice.model import ToolCall
 
-__all__ = ["CALL_WAIT", "ESCAPED", "CallScan", "Scanned", "Step", "run_end", "unread", "whole"]
+__all__ = ["CALL_WAIT", "CallScan", "Scanned", "Step", "before", "run_end", "unread", "whole"]
 
 # The most of one tool call's events kept waiting for its end: a longer call is left to
 # the general reader, which reads it as it comes.
 CALL_WAIT = 64 * 1024
-# An ASCII character escaped in JSON: the only way to spell a key, or a type, otherwise
-# than as itself (a scan that looks for one by its bytes stops at this too).
-ESCAPED = b"\\u00"
 
 
 class Scanned(Enum):
@@ -78,6 +75,20 @@ class CallScan(Protocol):
         """What the events from ``at`` in ``buf`` are. After ``MORE``, ask again from the
         same place, with ``buf`` from there as it was and more after it."""
         ...
+
+
+def before(buf: bytes, at: int, mark: bytes) -> int:
+    """Where, from ``at`` in ``buf``, the first ``mark`` (a key or a value, as JSON spells
+    it) or the first ASCII character escaped (``\\u00``: the only way to spell it
+    otherwise) is, or the end of ``buf``; a backslash is looked for first, as most text
+    holds few."""
+    stop = buf.find(mark, at)
+    stop = len(buf) if stop == -1 else stop
+    if (slash := buf.find(b"\\", at, stop)) != -1 and (
+        escaped := buf.find(b"\\u00", slash, stop)
+    ) != -1:
+        return escaped
+    return stop
 
 
 def run_end(events: re.Pattern[bytes], buf: bytes, at: int) -> int:
