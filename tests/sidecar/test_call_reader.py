@@ -193,6 +193,15 @@ _PIECES = st.lists(
 _TEXT_PIECES = st.lists(st.text(max_size=20) | st.just('a "quoted" \\ word'), max_size=5)
 
 
+def _mangled(draw: st.DrawFn, data: bytes) -> bytes:
+    """``data`` maybe with CRLF line ends, maybe cut short (the upstream stopped)."""
+    if draw(st.booleans()):
+        data = data.replace(b"\n", b"\r\n")
+    if draw(st.booleans()):
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
 @st.composite
 def streams(draw: st.DrawFn) -> bytes:
     lead = draw(
@@ -206,11 +215,7 @@ def streams(draw: st.DrawFn) -> bytes:
     pings = frozenset(draw(st.lists(st.integers(0, events), max_size=3)))
     odd = draw(st.none() | st.tuples(st.integers(0, events), st.sampled_from(ODD_EVENTS)))
     data = anthropic_stream(blocks, ascii_only=draw(st.booleans()), pings=pings, odd=odd)
-    if draw(st.booleans()):
-        data = data.replace(b"\n", b"\r\n")
-    if draw(st.booleans()):  # the upstream stops short
-        data = data[: draw(st.integers(0, len(data)))]
-    return data
+    return _mangled(draw, data)
 
 
 _JUDGES = st.fixed_dictionaries(
@@ -357,30 +362,25 @@ def chat_streams(draw: st.DrawFn) -> bytes:
         comments=comments,
         odd=odd,
     )
-    if draw(st.booleans()):
-        data = data.replace(b"\n", b"\r\n")
-    if draw(st.booleans()):  # the upstream stops short
-        data = data[: draw(st.integers(0, len(data)))]
-    return data
+    return _mangled(draw, data)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=chat_streams(), cuts=st.lists(st.integers(1, 4000), max_size=10), judge=_JUDGES)
-async def test_a_chat_stream_reads_as_the_general_reader_reads_it(
-    data: bytes, cuts: list[int], judge: dict[str, list[str]]
-) -> None:
-    """The same in Chat Completions (calls allowed, blocked, rewritten, judged after a
-    wait; the role apart or in the first call's start; comments, odd chunks, text after
-    the calls, CRLF, a stream cut short; each call's arguments in pieces of any text)."""
-    general, called = await both(data, [c for c in cuts if c < len(data)], judge, C)
-    assert called == general
-
-
-_CHAT_BLOCKS = [
+TEXT_AND_TWO_CALLS = [
     ("text", "", ["One ", "moment."]),
     ("tool_use", "Bash", ['{"command":', ' "ls"}']),
     ("tool_use", "Read", ["{}"]),
 ]
+
+
+async def alike_whole_and_by_event(
+    data: bytes, judge: dict[str, list[str]], fmt: Format
+) -> tuple[bytes, list[Any], list[str]]:
+    """Assert that the call reader reads ``data`` as the general reader does, fed as one
+    chunk and event by event; the general reader's output, decisions and calls judged."""
+    for cuts in ([], [m.end() for m in re.finditer(b"\n\n", data)]):
+        general, called = await both(data, cuts, judge, fmt)
+        assert called == general
+    return general
 
 
 @pytest.mark.parametrize("odd", CHAT_ODD_EVENTS, ids=range(len(CHAT_ODD_EVENTS)))
@@ -394,10 +394,9 @@ async def test_an_odd_chunk_anywhere_in_chat_reads_as_the_general_reader_reads_i
     repeat = {"tool_calls": [{"index": 0, "id": "_again", "function": {"name": "_again"}}]}
     for extra in (odd, _data(_chunk(repeat))):
         for at in range(10):
-            data = chat_stream(_CHAT_BLOCKS, odd=(at, extra))
-            for cuts in ([], [m.end() for m in re.finditer(b"\n\n", data)]):
-                general, called = await both(data, cuts, {"block": block}, C)
-                assert called == general
+            await alike_whole_and_by_event(
+                chat_stream(TEXT_AND_TWO_CALLS, odd=(at, extra)), {"block": block}, C
+            )
 
 
 @pytest.mark.parametrize("block", [[], ["Bash"]])
@@ -418,10 +417,8 @@ async def test_a_chat_call_numbered_otherwise_or_not_utf8_reads_as_the_general_r
         .replace(b'"@"', b'"\xc3"')
         .replace(b'"#}"', b'"\xa9}"'),  # an é cut in two pieces
     ):
-        for cuts in ([], [m.end() for m in re.finditer(b"\n\n", data)]):
-            general, called = await both(data, cuts, {"block": block}, C)
-            assert called == general
-            assert general[2]  # the call was judged
+        general = await alike_whole_and_by_event(data, {"block": block}, C)
+        assert general[2]  # the call was judged
 
 
 def _item(kind: str, number: int, name: str, text: str, done: bool) -> dict[str, Any]:
@@ -472,7 +469,7 @@ def _item_events(kind: str, number: int, name: str, pieces: list[str]) -> list[d
             if kind == "thinking"
             else {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
         )
-        extra = {} if kind == "thinking" else {"logprobs": []}
+        extra: dict[str, Any] = {} if kind == "thinking" else {"logprobs": []}
         events.append({"type": f"response.{part}.added", **at, place: 0, "part": empty})
         for piece in pieces:
             delta = {"type": f"response.{texts}.delta", **at, place: 0, "delta": piece}
@@ -577,30 +574,23 @@ def responses_streams(draw: st.DrawFn) -> bytes:
     events = 3 + sum(len(pieces) + 5 for _, _, pieces in blocks)
     odd = draw(st.none() | st.tuples(st.integers(0, events), st.sampled_from(RESPONSES_ODD_EVENTS)))
     data = responses_stream(blocks, ascii_only=draw(st.booleans()), odd=odd)
-    if draw(st.booleans()):
-        data = data.replace(b"\n", b"\r\n")
-    if draw(st.booleans()):  # the upstream stops short
-        data = data[: draw(st.integers(0, len(data)))]
-    return data
+    return _mangled(draw, data)
 
 
+@pytest.mark.parametrize("fmt", [C, R])
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=responses_streams(), cuts=st.lists(st.integers(1, 6000), max_size=10), judge=_JUDGES)
-async def test_a_responses_stream_reads_as_the_general_reader_reads_it(
-    data: bytes, cuts: list[int], judge: dict[str, list[str]]
+@given(data=st.data(), cuts=st.lists(st.integers(1, 6000), max_size=10), judge=_JUDGES)
+async def test_an_openai_stream_reads_as_the_general_reader_reads_it(
+    fmt: Format, data: st.DataObject, cuts: list[int], judge: dict[str, list[str]]
 ) -> None:
-    """The same in the Responses API (messages, reasoning, hosted tools' items, calls
-    allowed, blocked, rewritten, judged after a wait; odd events, CRLF, a stream cut
-    short; each call's arguments in pieces of any text)."""
-    general, called = await both(data, [c for c in cuts if c < len(data)], judge, R)
+    """The same in OpenAI's formats: Chat Completions (the role apart or in the first
+    call's start, comments, odd chunks, text after the calls, calls numbered from 1) and
+    Responses (messages, reasoning, hosted tools' items, odd events, an item after the
+    calls); calls allowed, blocked, rewritten, judged after a wait, their arguments in
+    pieces of any text; CRLF, a stream cut short."""
+    stream = data.draw(chat_streams() if fmt is C else responses_streams())
+    general, called = await both(stream, [c for c in cuts if c < len(stream)], judge, fmt)
     assert called == general
-
-
-_RESPONSES_BLOCKS = [
-    ("text", "", ["One ", "moment."]),
-    ("tool_use", "Bash", ['{"command":', ' "ls"}']),
-    ("tool_use", "Read", ["{}"]),
-]
 
 
 @pytest.mark.parametrize("odd", RESPONSES_ODD_EVENTS, ids=range(len(RESPONSES_ODD_EVENTS)))
@@ -611,10 +601,8 @@ async def test_an_odd_event_anywhere_in_responses_reads_as_the_general_reader_re
     """Each event the scan does not read, after each event of a stream with text and two
     calls, as one chunk and event by event."""
     for at in range(24):
-        data = responses_stream(_RESPONSES_BLOCKS, odd=(at, odd))
-        for cuts in ([], [m.end() for m in re.finditer(b"\n\n", data)]):
-            general, called = await both(data, cuts, {"block": block}, R)
-            assert called == general
+        data = responses_stream(TEXT_AND_TWO_CALLS, odd=(at, odd))
+        await alike_whole_and_by_event(data, {"block": block}, R)
 
 
 async def test_allowed_calls_wait_for_the_end_of_the_response_then_go_as_they_came() -> None:
