@@ -23,7 +23,7 @@ from sluice.sidecar.enforce import Judged, StreamEnforcer
 from sluice.sidecar.formats import adapter_for
 from sluice.sidecar.reading import Bounds, Framing, ResponseReader
 from tests.policies.factories import context
-from tests.sidecar.formats.recorded_streams import recording
+from tests.sidecar.formats.recorded_streams import RECORDINGS, recording
 from tests.sidecar.policies_for_tests import Shout, Sign, chain
 
 A, C, R = Format.ANTHROPIC, Format.OPENAI_CHAT, Format.OPENAI_RESPONSES
@@ -603,6 +603,21 @@ async def test_an_odd_event_anywhere_in_responses_reads_as_the_general_reader_re
     for at in range(24):
         data = responses_stream(TEXT_AND_TWO_CALLS, odd=(at, odd))
         await alike_whole_and_by_event(data, {"block": block}, R)
+
+
+@pytest.mark.parametrize("name", [r.name for r in RECORDINGS])
+async def test_every_recording_reads_as_the_general_reader_reads_it(name: str) -> None:
+    """The recorded streams (an upstream's own ``: keepalive`` comment first, which the
+    client has when the stream is handed over, and must not get twice), with LF and CRLF
+    line ends, each call allowed, blocked, rewritten or waited on, cut at several sizes."""
+    found = recording(name)
+    judges: list[dict[str, list[str]]] = [{}]
+    judges += [{way: ["get_weather", "Bash", "shell"]} for way in ("block", "rewrite", "slow")]
+    for data in (found.data, found.data.replace(b"\r\n", b"\n")):
+        for judge, size in itertools.product(judges, (7, 100, 1000, len(data))):
+            cuts = list(range(size, len(data), size))
+            general, called = await both(data, cuts, judge, found.format)
+            assert called == general
 
 
 async def test_allowed_calls_wait_for_the_end_of_the_response_then_go_as_they_came() -> None:
