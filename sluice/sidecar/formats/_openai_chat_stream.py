@@ -57,7 +57,6 @@ from sluice.sidecar.sse import SSEEvent, encode_event
 
 __all__ = [
     "STOP",
-    "TEXT_CHUNK",
     "USAGE",
     "ChatStream",
     "argument_chunks",
@@ -126,8 +125,8 @@ def chunk_event(delta: str, finish: str = "null") -> bytes:
 
 # A chunk that carries a piece of text and nothing else: passed unread when no policy reads
 # text (any string: the client reads it, the gateway does not).
-TEXT_CHUNK = chunk_event(r'"content":' + WIRE_STRING.decode())
-_TEXT_CHUNKS = re.compile(b"(?:" + TEXT_CHUNK + b")*+")
+_TEXT_CHUNK = chunk_event(r'"content":' + WIRE_STRING.decode())
+_TEXT_CHUNKS = re.compile(b"(?:" + _TEXT_CHUNK + b")*+")
 _USAGE_NULL = b"}]" + _USAGE.encode()  # (a quote in a string is escaped: a key, not text)
 
 
@@ -200,7 +199,7 @@ class ChatStream(BlockStream):
 
     def unread(self, data: bytes | bytearray, start: int = 0) -> int:
         """Where the chunks from ``start`` in ``data`` that pass unread end, text unread:
-        pieces of the open text block, spelt as OpenAI writes them (``TEXT_CHUNK``), while
+        pieces of the open text block, spelt as OpenAI writes them (``_TEXT_CHUNK``), while
         :meth:`forward` would send them unchanged (nothing renumbered, the role sent). Each
         is one ``data:`` line, so no other line can rename or extend it."""
         index = self._open
