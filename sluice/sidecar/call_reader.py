@@ -187,11 +187,10 @@ class CallReader:
         return self._from_general(general.feed_now(received))
 
     def _from_general(self, out: bytes) -> bytes:
-        """``out``, which the general reader sends, without what the client has already (a
-        keepalive is the gateway's own, unless the upstream's comment, spelt alike, that
-        the client has is what comes next)."""
+        """``out``, which the general reader sends, without what the client has already
+        (the gateway's own keepalive aside: an upstream's comment spelt alike is not it)."""
         sent = self._skip
-        if not sent or not out or (out == KEEPALIVE and not sent.startswith(KEEPALIVE)):
+        if not sent or not out or out is KEEPALIVE:
             return out
         size = min(len(sent), len(out))
         if out[:size] != sent[:size]:

@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = ["BodyEnforcer", "Judged", "StreamEnforcer", "judged_now"]
 
+# The gateway's own keepalive, known by identity (``is``): an upstream's comment may be
+# spelt alike, and is the provider's bytes, not this.
 KEEPALIVE = b": keepalive\n\n"
 _CHARS_PER_TOKEN = 4
 _ENDING = (PartKind.MESSAGE_DELTA, PartKind.MESSAGE_STOP)
@@ -106,8 +108,10 @@ async def _gathered(outs: AsyncIterator[bytes | None]) -> AsyncIterator[bytes]:
     gathered = b""
     async for out in outs:
         if out is None or out is KEEPALIVE:
-            if gathered or out:
-                yield gathered + (out or b"")
+            if gathered and out:
+                yield gathered + out
+            elif gathered or out:
+                yield gathered or KEEPALIVE  # (a keepalive alone goes as itself)
             gathered = b""
         else:
             gathered += out
@@ -218,7 +222,7 @@ class StreamEnforcer:
         if self._waiting is not None:
             self._unsent = out  # goes with what the decision lets through
             return b""
-        return out + self._keepalive(bool(out))
+        return self._keepalive(bool(out)) or out  # (a keepalive only when out is empty)
 
     @property
     def waiting(self) -> bool:

@@ -308,7 +308,7 @@ class ResponseReader:
         )
 
     def _sent(self, out: bytes) -> bytes:
-        if out != KEEPALIVE:  # the gateway's own: nothing the provider sent
+        if out is not KEEPALIVE:  # the gateway's own: nothing the provider sent
             self._held = max(0, self._held - len(out))
         return out
 
