@@ -46,8 +46,8 @@ KEEP = 256 * 1024
 
 
 class CallReader:
-    """The chain, which reads only tool calls, applied to one stream that ``scan`` reads (in
-    ``adapter``'s format); the same interface as
+    """The chain, which reads only tool calls, applied to one stream in ``adapter``'s format
+    (read by its scan); the same interface as
     :class:`~sluice.sidecar.enforce.StreamEnforcer` as the reading uses it. ``general``
     makes the general reader to hand over to, given the calls judged."""
 
@@ -80,7 +80,6 @@ class CallReader:
         decisions: list[Decision],
         general: Callable[[Sequence[Judged]], StreamEnforcer],
         adapter: Adapter,
-        scan: CallScan,
         *,
         keepalive_s: float,
         max_event: int,
@@ -95,7 +94,7 @@ class CallReader:
         self._max_event = max_event
         self._bound = min(KEEP, max_event)  # a stream kept whole within it has no event over
         self._trace = trace
-        self._scan = scan
+        self._scan: CallScan = adapter.call_scan()
         self._rest = b""  # the bytes after the last whole event or call: the next start
         self._held: list[bytes] = []  # the allowed calls' events kept for the response's end
         self._judged: list[Judged] = []

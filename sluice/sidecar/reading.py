@@ -342,7 +342,6 @@ class ResponseReader:
                 decisions,
                 general,
                 self._adapter,
-                self._adapter.call_scan(),
                 keepalive_s=self._keepalive_s,
                 max_event=self._bounds.max_sse_event,
                 trace=self._trace,

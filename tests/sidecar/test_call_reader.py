@@ -132,14 +132,12 @@ def _general(
 
 def call_reader(policy_chain: Chain, decisions: list[Decision], fmt: Format = A) -> CallReader:
     general = partial(_general, policy_chain, decisions, fmt=fmt)
-    adapter = adapter_for(fmt)
     return CallReader(
         policy_chain,
         context(fmt),
         decisions,
         general,
-        adapter,
-        adapter.call_scan(),
+        adapter_for(fmt),
         keepalive_s=5.0,
         max_event=1 << 20,
     )
