@@ -62,7 +62,6 @@ class _Kind(Enum):
     PLAIN = "plain"  # no call, no finish: the role, text, nothing
     START = "start"  # a call's start
     FINISH = "finish"  # the choice's finish
-    USAGE = "usage"  # no choice: the usage after the finish
 
 
 class _Chunk(NamedTuple):
@@ -213,8 +212,6 @@ def _shape(obj: dict[str, Any], end: int) -> _Chunk | None:
     if obj.get("error") is not None:
         return None
     choices, usage = obj.get("choices"), obj.get("usage")
-    if choices == [] and isinstance(usage, dict):
-        return _Chunk(_Kind.USAGE, end)
     if not isinstance(choices, list) or len(choices) != 1:
         return None
     choice = choices[0]

@@ -48,12 +48,12 @@ _NOT_OF_CALL = frozenset(
 
 
 # An item's start as OpenAI writes it, of the items most streams hold: a message, a
-# reasoning, a function call (``call``); groups ``sequence``, ``wire``.
+# reasoning, a function call (``call``); its output index, group ``wire``.
 _ADDED_EVENT = re.compile(
     rb'event: response\.output_item\.added\ndata: \{"type":"response\.output_item\.added",'
-    rb'"sequence_number":(?P<sequence>'
+    rb'"sequence_number":'
     + WIRE_COUNT
-    + rb'),"output_index":(?P<wire>'
+    + rb',"output_index":(?P<wire>'
     + WIRE_COUNT
     + rb'),"item":\{"id":'
     + PLAIN_STRING
@@ -105,9 +105,8 @@ class ResponsesCalls:
         if (end := self._quiet_run(buf, at)) > at:
             return Step(Scanned.PASS, end)
         if (found := _ADDED_EVENT.match(buf, at)) is not None:  # an item's start, as most are
-            if int(found["sequence"]) <= self._last:
+            if not self._numbered(buf, at, found.end()):
                 return Step(Scanned.ODD, at)
-            self._last = int(found["sequence"])
             return self._added(buf, at, int(found["wire"]), found["call"] is not None, found.end())
         event = _parse(buf, at)  # (an item's start spelt otherwise, or an event with an escape)
         if event is None or not self._numbered(buf, at, event.end):
