@@ -618,6 +618,39 @@ async def test_every_recording_reads_as_the_general_reader_reads_it(name: str) -
             assert called == general
 
 
+async def _per_event(make: Any, data: bytes, judge: dict[str, list[str]]) -> list[bytes]:
+    """What the client gets for each event of ``data``, fed one at a time."""
+    ends = [0, *(found.end() for found in re.finditer(b"\n\n", data))]
+    reader = make(chain((Judge, judge)), [])
+    outs = []
+    for start, end in itertools.pairwise(ends):
+        out = reader.feed_now(data[start:end])
+        async for piece in reader.decide():
+            out += piece
+        outs.append(_MADE_UP.sub(b"", out))
+    return outs
+
+
+@pytest.mark.parametrize("fmt", [A, C, R])
+@pytest.mark.parametrize("block", [[], ["Bash"]])
+async def test_the_client_gets_each_event_when_the_general_reader_sends_it(
+    fmt: Format, block: list[str]
+) -> None:
+    """Fed event by event, what goes out for each event is the general reader's: in
+    OpenAI's formats a call allowed goes as soon as it is whole, before the response
+    ends; in Anthropic's, calls wait for the end."""
+    if fmt is A:
+        data = anthropic_stream([(kind, name, pieces) for kind, name, pieces in TEXT_AND_TWO_CALLS])
+    else:
+        data = (chat_stream if fmt is C else responses_stream)(TEXT_AND_TWO_CALLS)
+    general = await _per_event(partial(_general, fmt=fmt), data, {"block": block})
+    called = await _per_event(partial(call_reader, fmt=fmt), data, {"block": block})
+    assert called == general
+    if not block:  # the first call, allowed: in OpenAI's formats it goes before the end
+        went = next(number for number, out in enumerate(called) if b"Bash" in out)
+        assert (went < len(called) - 2) is (fmt is not A)
+
+
 async def test_allowed_calls_wait_for_the_end_of_the_response_then_go_as_they_came() -> None:
     data = anthropic_stream(
         [("text", "", ["Let me look."]), ("tool_use", "Bash", ['{"command":"ls"}'])]
