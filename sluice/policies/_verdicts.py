@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import TypeVarTuple
 
 from sluice.policies._builtin import Finding
 
 __all__ = ["Verdicts"]
 
+Ts = TypeVarTuple("Ts")
 Call = tuple[str, str, str | None]  # tool name, arguments (JSON text), working directory
 
 
@@ -34,13 +36,13 @@ class Verdicts:
         self._longest = longest
         self._seen: OrderedDict[Call, Finding | None] = OrderedDict()
 
-    def get(self, call: Call, judge: Callable[[], Finding | None]) -> Finding | None:
-        """The verdict on ``call``, from ``judge`` unless remembered."""
+    def get(self, call: Call, judge: Callable[[*Ts], Finding | None], *args: *Ts) -> Finding | None:
+        """The verdict on ``call``, from ``judge(*args)`` unless remembered."""
         seen = self._seen
         if call in seen:
             seen.move_to_end(call)
             return seen[call]
-        found = judge()
+        found = judge(*args)
         if len(call[1]) <= self._longest:
             seen[call] = found
             if len(seen) > self._size:

@@ -492,7 +492,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatchcase
-from functools import cached_property, partial
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -666,13 +666,12 @@ class ToolRules(Policy[ToolRulesConfig]):
 
     async def tool_call(self, hook: ToolCallHook) -> None:
         call, cwd = hook.call, reported_cwd(hook.exchange.request)
-        judge = partial(self._judge, hook, cwd)
         # Judging takes time linear in the arguments' length; a long call is judged in a
         # thread so that the worker's other streams (and this one's keepalives) flow meanwhile.
         if len(call.arguments) > _INLINE_LIMIT:
-            found = await asyncio.to_thread(judge)
+            found = await asyncio.to_thread(self._judge, hook, cwd)
         else:  # a call seen lately (agents repeat their commands) is not read again
-            found = self._verdicts.get((call.name, call.arguments, cwd), judge)
+            found = self._verdicts.get((call.name, call.arguments, cwd), self._judge, hook, cwd)
         if not found:
             return
         rule = self._rule_named(found.rule)

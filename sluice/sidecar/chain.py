@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from sluice.config import PolicyRef, StandingApproval
 from sluice.hooks import (
@@ -106,7 +106,10 @@ class Chain:
         """Call every policy that handles ``hook``, in order, until one refuses or blocks
         (``trace``: the exchange's, when it is traced)."""
         for policy in self._by_hook[hook.name]:
-            await self._call(policy, hook, decisions, trace)
+            if trace is None:  # (one call less: a tool call's rules take microseconds)
+                await self._guarded(policy, hook, decisions)
+            else:
+                await self._traced(policy, hook, decisions, trace)
             if _stopped(hook):
                 return
         if isinstance(hook, ToolCallHook) and hook.escalated is not None:
@@ -156,26 +159,17 @@ class Chain:
                 hook = TextHook(context, text)
             else:
                 hook = TextDeltaHook(context, text, final=True)
-            await self._call(policy, hook, decisions, trace)
+            if trace is None:
+                await self._guarded(policy, hook, decisions)
+            else:
+                await self._traced(policy, hook, decisions, trace)
             text = hook.text
         return text
-
-    def _call(
-        self,
-        policy: Policy[Any],
-        hook: Hook,
-        decisions: list[Decision],
-        trace: ExchangeTrace | None,
-    ) -> Coroutine[Any, Any, Decision | None]:
-        """The guarded call, traced when the exchange is (untraced, one coroutine less: a
-        tool call's rules are judged in a few microseconds)."""
-        if trace is None:
-            return self._guarded(policy, hook, decisions)
-        return self._traced(policy, hook, decisions, trace)
 
     async def _traced(
         self, policy: Policy[Any], hook: Hook, decisions: list[Decision], trace: ExchangeTrace
     ) -> Decision | None:
+        """:meth:`_guarded`, in a span of the exchange's trace."""
         if hook.name == "text_delta":  # one per window of streamed text: counted only
             decision = await self._guarded(policy, hook, decisions)
             trace.text_delta(decision)
@@ -190,11 +184,12 @@ class Chain:
     ) -> Decision | None:
         """Call ``policy``'s handler of ``hook``; what it decided (``None``: it let the
         event pass), recorded in ``decisions`` and counted."""
-        handler = cast(_Handler, getattr(policy, hook.name))
+        handler: _Handler = getattr(policy, hook.name)
         before = _snapshot(hook)
         started = time.perf_counter()
-        try:
-            await bounded(handler(hook), policy.config.timeout_s)  # no task, unlike wait_for
+        try:  # no task, unlike wait_for; none of its own either, when it need not wait
+            if (rest := bounded(handler(hook), policy.config.timeout_s)) is not None:
+                await rest
         except Exception as exc:  # a policy's bug or timeout must not reach the stream
             elapsed = time.perf_counter() - started
             timed_out = isinstance(exc, TimeoutError)
@@ -212,8 +207,10 @@ class Chain:
                 self.metrics.decision(policy.name, hook.name, "error")
             return failure
         elapsed = time.perf_counter() - started
-        escalated = isinstance(hook, ToolCallHook) and self._escalated_by(
-            policy, hook, decisions, elapsed
+        escalated = (
+            isinstance(hook, ToolCallHook)
+            and hook.escalated is not None  # (rarely: most calls are not escalated)
+            and self._escalated_by(policy, hook, decisions, elapsed)
         )
         action = _action(hook, before)
         decision = None

@@ -15,7 +15,8 @@ guard) cancels this task and the cancellation is handed to the hook, as a task w
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine, Generator
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Generator
+from types import CoroutineType
 from typing import Any, Generic, TypeVar, cast
 
 __all__ = ["bounded", "eagerly", "first_step", "resumed"]
@@ -67,19 +68,25 @@ def first_step(work: Coroutine[Any, Any, Any]) -> tuple[bool, Any]:
         return True, done.value
 
 
-async def bounded(work: Coroutine[Any, Any, None], timeout_s: float) -> None:
-    """Await ``work`` within ``timeout_s`` seconds (as under ``asyncio.timeout``), the timer
-    set only once it waits: a hook that finishes at its first step, as most do, costs no
-    timer (a timer is a heap entry and a cancelled handle per call)."""
-    if not asyncio.iscoroutine(work):  # an awaitable of another kind: awaited as such
-        async with asyncio.timeout(timeout_s):
-            await work
-        return
-    finished, awaited = first_step(work)
-    if finished:
-        return
+def bounded(work: Coroutine[Any, Any, None], timeout_s: float) -> Awaitable[None] | None:
+    """Start ``work``, to be awaited within ``timeout_s`` seconds (as under
+    ``asyncio.timeout``): ``None`` when it finished at its first step, as most hooks do
+    (then it cost no timer, nor a coroutine of its own: a timer is a heap entry and a
+    cancelled handle per call); else the rest of it to await, the timer set only then.
+    Raises what ``work`` raises at its first step."""
+    if type(work) is not CoroutineType:  # an awaitable of another kind: awaited as such
+        return _within(work, timeout_s)
+    try:
+        awaited = work.send(None)
+    except StopIteration:
+        return None
+    return _within(_Rest(work, awaited), timeout_s)
+
+
+async def _within(work: Awaitable[None], timeout_s: float) -> None:
+    """``work`` awaited within ``timeout_s`` seconds."""
     async with asyncio.timeout(timeout_s):
-        await _Rest(work, awaited)
+        await work
 
 
 async def resumed(work: Coroutine[Any, Any, T], awaited: Any) -> T:

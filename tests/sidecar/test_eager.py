@@ -113,7 +113,7 @@ async def test_bounded_work_that_never_waits_sets_no_timer() -> None:
         done.append("judged")
 
     timers = len(loop._scheduled)  # type: ignore[attr-defined]
-    await bounded(work(), 0.5)
+    assert bounded(work(), 0.5) is None  # done at once: nothing left to await
     assert done == ["judged"]
     assert len(loop._scheduled) == timers  # type: ignore[attr-defined]
 
@@ -125,7 +125,10 @@ async def test_bounded_work_that_waits_gets_what_it_awaited() -> None:
         out.append(await asyncio.get_running_loop().run_in_executor(None, str, 42))
 
     out: list[str] = []
-    await bounded(work(out), 5)
+    rest = bounded(work(out), 5)
+    assert rest is not None
+    assert out == []  # it waits: the rest is to come
+    await rest
     assert out == ["42"]
 
 
@@ -139,8 +142,10 @@ async def test_bounded_work_that_waits_too_long_is_cancelled_and_times_out() -> 
             seen.append("cancelled")
             raise
 
+    rest = bounded(work(), 0.05)
+    assert rest is not None
     with pytest.raises(TimeoutError):
-        await bounded(work(), 0.05)
+        await rest
     assert seen == ["cancelled"]
 
 
@@ -152,6 +157,9 @@ async def test_what_bounded_work_raises_reaches_the_caller() -> None:
         await asyncio.sleep(0)
         raise ValueError("after waiting")
 
-    for work, message in ((first_step(), "at once"), (later(), "after waiting")):
-        with pytest.raises(ValueError, match=message):
-            await bounded(work, 1)
+    with pytest.raises(ValueError, match="at once"):
+        bounded(first_step(), 1)
+    rest = bounded(later(), 1)
+    assert rest is not None
+    with pytest.raises(ValueError, match="after waiting"):
+        await rest
