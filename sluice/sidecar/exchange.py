@@ -622,7 +622,8 @@ class Exchange:
                 out = reader.feed_events_now(events, end)
         except CutShort as cut:
             return self._cut_pieces(cut, end), None
-        if reader.needs_rest(end):
+        # (A chunk that went on whole, as it came, leaves nothing to decide: see feed_now.)
+        if (end or out is not chunk or not out) and reader.needs_rest(end):
             return self._delivered(out, False), self._delivering(reader.rest(end), end)
         return self._delivered(out, end), None
 
@@ -637,7 +638,7 @@ class Exchange:
                 out += framer.close()
         if end:
             self.finish()
-        return split(out)
+        return [out] if 0 < len(out) <= MAX_CHUNK else split(out)
 
     async def _delivering(self, responses: AsyncIterator[bytes], end: bool) -> AsyncIterator[bytes]:
         """The pieces to send for what ``responses`` yields, the last if ``end``."""

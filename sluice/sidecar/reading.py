@@ -181,8 +181,9 @@ class ResponseReader:
 
     def feed_now(self, chunk: bytes, end: bool) -> bytes:
         """What :meth:`feed` sends for ``chunk`` before any decision, without a coroutine;
-        then, when :meth:`needs_rest`, :meth:`rest` gives the rest. Raises
-        :class:`CutShort` as :meth:`feed` does."""
+        then, when :meth:`needs_rest`, :meth:`rest` gives the rest. ``chunk`` itself (not
+        empty) when all of it went on as it came: then nothing waits (only ``end`` needs
+        the rest). Raises :class:`CutShort` as :meth:`feed` does."""
         if self._reader is None:
             self._head += chunk
             framing = sniff(self._head)
