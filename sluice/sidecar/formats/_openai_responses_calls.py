@@ -28,6 +28,7 @@ call's end, whose finished item is the call judged.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, NamedTuple
 
@@ -41,6 +42,7 @@ from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, before, unrea
 __all__ = ["ResponsesCalls"]
 
 _ADDED, _DONE = "response.output_item.added", "response.output_item.done"
+_SEQUENCE_KEY = b'"sequence_number":'  # as OpenAI writes it, its number after it
 # Events that are not a piece or a mark of the call whose output index they name.
 _NOT_OF_CALL = frozenset(
     {_ADDED, "response.completed", "response.incomplete", "response.failed", "error"}
@@ -136,11 +138,18 @@ class ResponsesCalls:
         if end == -1:
             return at
         end += 2
-        numbers = list(map(int, SEQUENCE.findall(buf, at, end)))
-        first = numbers[0] if numbers else self._last + 1
-        if first > self._last and numbers == list(range(first, first + len(numbers))):
-            self._last = first + len(numbers) - 1 if numbers else self._last
+        # Each number follows its key, spelt as OpenAI spells it: split at the keys (a search
+        # of the bytes, several times faster than a pattern's), each piece must begin with
+        # the next number and a comma. Anything else is read as the general reader reads it.
+        pieces = buf[at:end].split(_SEQUENCE_KEY)
+        if len(pieces) == 1:  # no number: the general reader renumbers none
             return end
+        first = pieces[1][: pieces[1].find(b",")]
+        if first.isdigit() and (start := int(first)) > self._last:
+            following = map(b"%d,".__mod__, range(start, start + len(pieces) - 1))
+            if all(map(bytes.startswith, itertools.islice(pieces, 1, None), following)):
+                self._last = start + len(pieces) - 2
+                return end
         return self._numbered_run(buf, at, end)
 
     def _numbered_run(self, buf: bytes, at: int, end: int) -> int:
