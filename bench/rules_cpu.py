@@ -174,7 +174,7 @@ async def _cpu(run: Callable[[], Awaitable[None]], repeat: int) -> float:
 
 async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = False) -> None:
     if fresh:  # every call judged as never seen before: no verdict remembered
-        tool_rules.Verdicts = partial(Verdicts, size=0)  # type: ignore[misc]
+        tool_rules.Verdicts = partial(Verdicts, size=0)  # type: ignore[attr-defined,assignment]
     servicers = {
         "noop": servicer_for([]),
         "read only": servicer_for([{"name": "bench.tool_reader:ToolReader"}]),

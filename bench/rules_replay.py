@@ -9,7 +9,9 @@ measured on different messages (the one that spends more gets fewer, larger ones
 costs less per request and more per message). Here both workers get the same messages: each
 is started by ``sluice run`` (one worker; no event log unless ``--store``), and this
 process plays Envoy, sending each exchange's messages over the worker's Unix socket,
-``--concurrency`` exchanges at a time, for ``--duration`` seconds, the two in turns. The
+``--concurrency`` exchanges at a time, for ``--duration`` seconds, the two in turns (or,
+``--together``, both at once: on a shared machine whose speed swings from second to
+second, both then run through the same swings). The
 workers run on the last core, this process on the others. The messages are those of
 ``bench.rules_cpu``'s scenarios (the fake upstream's answers, cut as Envoy may read them),
 so the figure is ``bench.rules_cpu``'s with gRPC's transport and a worker process of its
@@ -91,13 +93,21 @@ async def _scenario(
     duration: float,
     concurrency: int,
     store: bool,
+    together: bool = False,
 ) -> None:
     messages = [pb.ProcessingRequest.FromString(m) for m in await scenario_messages(scenario)]
     workers: dict[str, list[float]] = {}
     totals: dict[str, list[float]] = {}
     for number in range(rounds):
-        for setup in setups if number % 2 == 0 else setups[::-1]:
-            worker, writer = await _measure(setup, messages, duration, concurrency)
+        if together:  # both loaded at once: what slows the machine slows both alike
+            measured = await asyncio.gather(
+                *(_measure(setup, messages, duration, concurrency) for setup in setups)
+            )
+        else:  # in turns
+            order = setups if number % 2 == 0 else setups[::-1]
+            measured = [await _measure(s, messages, duration, concurrency) for s in order]
+            measured = measured if number % 2 == 0 else measured[::-1]
+        for setup, (worker, writer) in zip(setups, measured, strict=True):
             workers.setdefault(setup.name, []).append(worker)
             totals.setdefault(setup.name, []).append(worker + writer)
     noop, rules = workers["noop"], workers["tool_rules"]
@@ -117,22 +127,28 @@ async def _all(
     duration: float,
     concurrency: int,
     store: bool,
+    together: bool,
 ) -> None:
     print(
         f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}"
         " (rounds)" + ("   with the writer" if store else "")
     )
     for scenario in scenarios:
-        await _scenario(scenario, setups, rounds, duration, concurrency, store)
+        await _scenario(scenario, setups, rounds, duration, concurrency, store, together)
 
 
 def main(
-    rounds: int, duration: float, concurrency: int, only: str | None = None, store: bool = False
+    rounds: int,
+    duration: float,
+    concurrency: int,
+    only: str | None = None,
+    store: bool = False,
+    together: bool = False,
 ) -> None:
     scenarios = [s for s in SCENARIOS if only is None or s.name == only]
     extra: dict[str, Any] = {} if store else {"store_url": None}
     with side_by_side(CHAINS, pin="workers", **extra) as setups:
-        asyncio.run(_all(setups, scenarios, rounds, duration, concurrency, store))
+        asyncio.run(_all(setups, scenarios, rounds, duration, concurrency, store, together))
 
 
 if __name__ == "__main__":
@@ -146,5 +162,10 @@ if __name__ == "__main__":
         action="store_true",
         help="with the event log (the default config): its writer's CPU counted too",
     )
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="load both workers at once, not in turns (a noisy machine slows both alike)",
+    )
     args = parser.parse_args()
-    main(args.rounds, args.duration, args.concurrency, args.scenario, args.store)
+    main(args.rounds, args.duration, args.concurrency, args.scenario, args.store, args.together)
