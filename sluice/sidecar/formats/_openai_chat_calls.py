@@ -41,7 +41,7 @@ from sluice.sidecar.formats._json import (
     wire_text,
 )
 from sluice.sidecar.formats._openai_chat_stream import argument_chunks, chunk_event
-from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, before, unread, whole
+from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, events_before, unread, whole
 
 __all__ = ["ChatCalls"]
 
@@ -54,6 +54,10 @@ _START = re.compile(
         r'\}\}\](?:,"refusal":null)?+'
     )
 )
+# What a chunk that carries a call must hold (spelt otherwise, it needs a ``\u00`` escape):
+# while no call is open, the whole chunks before the first of either pass, as the general
+# reader, holding nothing, sends them as they came, whatever their line ends.
+_CALLS_KEY = b'"tool_calls"'
 # The choice's finish as OpenAI writes it.
 _FINISH = re.compile(chunk_event("", r'"[a-z_]++"'))
 
@@ -100,7 +104,7 @@ class ChatCalls:
         return self._pending is not None
 
     def passing(self, buf: bytes) -> int:
-        return _quiet_run(buf, 0) if self._quiet else 0
+        return events_before(buf, 0, _CALLS_KEY) if self._quiet else 0
 
     def waits(self, buf: bytes, at: int) -> bool:
         return self._pending is None and not whole(buf, at)
@@ -108,7 +112,7 @@ class ChatCalls:
     def step(self, buf: bytes, at: int) -> Step:
         if self._pending is not None:
             return self._call(buf, at, self._pending)
-        if self._quiet and (end := _quiet_run(buf, at)) > at:
+        if self._quiet and (end := events_before(buf, at, _CALLS_KEY)) > at:
             return Step(Scanned.PASS, end)
         chunk, self._next = self._next, None
         if chunk is None:
@@ -162,15 +166,6 @@ def _utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _quiet_run(buf: bytes, at: int) -> int:
-    """Where the run of events from ``at`` that cannot carry a tool call ends: each whole
-    event before the first ``"tool_calls"`` (a key spelt otherwise needs a ``\\u00`` escape).
-    The general reader sends them as they came, whatever their line ends."""
-    stop = before(buf, at, b'"tool_calls"')
-    end = buf.rfind(b"\n\n", at, stop)
-    return at if end == -1 else end + 2
 
 
 def _chunk(buf: bytes, at: int) -> _Chunk | None:

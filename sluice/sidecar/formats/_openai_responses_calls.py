@@ -37,7 +37,7 @@ from sluice.sidecar.formats._errors import FormatError
 from sluice.sidecar.formats._json import PLAIN_STRING, WIRE_COUNT, load_object
 from sluice.sidecar.formats._openai_responses_items import item_block
 from sluice.sidecar.formats._openai_responses_stream import ITEM_EVENT, PIECES, SEQUENCE
-from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, before, unread, whole
+from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, events_before, unread, whole
 
 __all__ = ["ResponsesCalls"]
 
@@ -133,11 +133,8 @@ class ResponsesCalls:
         numbered after the last: each whole event before the first ``output_item.added``
         (a type spelt otherwise needs a ``\\u00`` escape), when their numbers follow one
         another (as OpenAI numbers them), else one by one (:meth:`_numbered_run`)."""
-        stop = before(buf, at, b"output_item.added")
-        end = buf.rfind(b"\n\n", at, stop)
-        if end == -1:
+        if (end := events_before(buf, at, b"output_item.added")) == at:
             return at
-        end += 2
         # Each number follows its key, spelt as OpenAI spells it: split at the keys (a search
         # of the bytes, several times faster than a pattern's), each piece must begin with
         # the next number and a comma. Anything else is read as the general reader reads it.

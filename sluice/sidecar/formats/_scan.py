@@ -21,7 +21,16 @@ from typing import NamedTuple, Protocol
 
 from sluice.model import ToolCall
 
-__all__ = ["CALL_WAIT", "CallScan", "Scanned", "Step", "before", "run_end", "unread", "whole"]
+__all__ = [
+    "CALL_WAIT",
+    "CallScan",
+    "Scanned",
+    "Step",
+    "events_before",
+    "run_end",
+    "unread",
+    "whole",
+]
 
 # The most of one tool call's events kept waiting for its end: a longer call is left to
 # the general reader, which reads it as it comes.
@@ -77,18 +86,19 @@ class CallScan(Protocol):
         ...
 
 
-def before(buf: bytes, at: int, mark: bytes) -> int:
-    """Where, from ``at`` in ``buf``, the first ``mark`` (a key or a value, as JSON spells
-    it) or the first ASCII character escaped (``\\u00``: the only way to spell it
-    otherwise) is, or the end of ``buf``; a backslash is looked for first, as most text
-    holds few."""
+def events_before(buf: bytes, at: int, mark: bytes) -> int:
+    """Where the whole events from ``at`` in ``buf`` end that come before the first ``mark``
+    (a key or a value, as JSON spells it) and the first ASCII character escaped (``\\u00``:
+    the only way to spell one otherwise); ``at`` when there is none. A backslash is looked
+    for first, as most text holds few."""
     stop = buf.find(mark, at)
     stop = len(buf) if stop == -1 else stop
     if (slash := buf.find(b"\\", at, stop)) != -1 and (
         escaped := buf.find(b"\\u00", slash, stop)
     ) != -1:
-        return escaped
-    return stop
+        stop = escaped
+    end = buf.rfind(b"\n\n", at, stop)
+    return at if end == -1 else end + 2
 
 
 def run_end(events: re.Pattern[bytes], buf: bytes, at: int) -> int:
