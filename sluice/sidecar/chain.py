@@ -106,10 +106,7 @@ class Chain:
         """Call every policy that handles ``hook``, in order, until one refuses or blocks
         (``trace``: the exchange's, when it is traced)."""
         for policy in self._by_hook[hook.name]:
-            if trace is None:  # (one call less: a tool call's rules take microseconds)
-                await self._guarded(policy, hook, decisions)
-            else:
-                await self._traced(policy, hook, decisions, trace)
+            await self._guarded(policy, hook, decisions, trace)
             if _stopped(hook):
                 return
         if isinstance(hook, ToolCallHook) and hook.escalated is not None:
@@ -159,17 +156,14 @@ class Chain:
                 hook = TextHook(context, text)
             else:
                 hook = TextDeltaHook(context, text, final=True)
-            if trace is None:
-                await self._guarded(policy, hook, decisions)
-            else:
-                await self._traced(policy, hook, decisions, trace)
+            await self._guarded(policy, hook, decisions, trace)
             text = hook.text
         return text
 
     async def _traced(
         self, policy: Policy[Any], hook: Hook, decisions: list[Decision], trace: ExchangeTrace
     ) -> Decision | None:
-        """:meth:`_guarded`, in a span of the exchange's trace."""
+        """:meth:`_guarded`, untraced, in a span of ``trace``."""
         if hook.name == "text_delta":  # one per window of streamed text: counted only
             decision = await self._guarded(policy, hook, decisions)
             trace.text_delta(decision)
@@ -180,10 +174,18 @@ class Chain:
         return decision
 
     async def _guarded(
-        self, policy: Policy[Any], hook: Hook, decisions: list[Decision]
+        self,
+        policy: Policy[Any],
+        hook: Hook,
+        decisions: list[Decision],
+        trace: ExchangeTrace | None = None,
     ) -> Decision | None:
         """Call ``policy``'s handler of ``hook``; what it decided (``None``: it let the
-        event pass), recorded in ``decisions`` and counted."""
+        event pass), recorded in ``decisions`` and counted; in a span of ``trace`` when the
+        exchange is traced (untraced, no coroutine more: a tool call's rules take
+        microseconds)."""
+        if trace is not None:
+            return await self._traced(policy, hook, decisions, trace)
         handler: _Handler = getattr(policy, hook.name)
         before = _snapshot(hook)
         started = time.perf_counter()

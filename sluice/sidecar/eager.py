@@ -76,11 +76,8 @@ def bounded(work: Coroutine[Any, Any, None], timeout_s: float) -> Awaitable[None
     Raises what ``work`` raises at its first step."""
     if type(work) is not CoroutineType:  # an awaitable of another kind: awaited as such
         return _within(work, timeout_s)
-    try:
-        awaited = work.send(None)
-    except StopIteration:
-        return None
-    return _within(_Rest(work, awaited), timeout_s)
+    finished, awaited = first_step(work)
+    return None if finished else _within(_Rest(work, awaited), timeout_s)
 
 
 async def _within(work: Awaitable[None], timeout_s: float) -> None:

@@ -340,7 +340,6 @@ class SidecarMetrics:
             o: (self.judge_calls.labels(o), self.judge_seconds.labels(o)) for o in JUDGE_OUTCOMES
         }
         self._message_kinds: dict[str, Any] = {}
-        self._decisions: dict[tuple[str, str, str], Any] = {}  # by policy, hook, action
         self._series: dict[tuple[object, ...], Any] = {}  # label children, looked up once
         # An exchange's children by its raw facts: one lookup per exchange on the data path.
         self._exchange_series: dict[tuple[object, ...], _ExchangeSeries] = {}
@@ -439,10 +438,7 @@ class SidecarMetrics:
 
     def decision(self, policy: str, hook: str, action: str) -> None:
         """A policy's hook ran; ``action`` is ``pass`` when it changed nothing."""
-        child = self._decisions.get(labels := (policy, hook, action))  # (every tool call)
-        if child is None:
-            child = self._decisions[labels] = self.decisions.labels(*labels)
-        self._inc(child)
+        self._inc(self._child(self.decisions, policy, hook, action))
         if action == "error":
             self._inc(self._errors["policy"])
 
