@@ -638,7 +638,7 @@ class Exchange:
                 out += framer.close()
         if end:
             self.finish()
-        return [out] if 0 < len(out) <= MAX_CHUNK else split(out)
+        return split(out)
 
     async def _delivering(self, responses: AsyncIterator[bytes], end: bool) -> AsyncIterator[bytes]:
         """The pieces to send for what ``responses`` yields, the last if ``end``."""

@@ -401,12 +401,8 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                     if rest is None:  # most chunks, the last included: no decision to wait for
                         if metrics is not None:
                             metrics.message(kind, time.perf_counter() - started)
-                        if end:
-                            for reply in _replies_now(exchange, pieces, end):
-                                yield reply
-                        else:  # (the stream goes on: a reply a piece, as the passthrough's)
-                            for piece in pieces:
-                                yield _streamed(piece, False)
+                        for reply in _replies_now(exchange, pieces, end):
+                            yield reply
                         continue
                     async for reply in self._replies(exchange, pieces, rest, end):
                         yield reply

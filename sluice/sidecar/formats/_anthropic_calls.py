@@ -104,10 +104,7 @@ class MessagesCalls:
         return self._pending is not None
 
     def passing(self, buf: bytes) -> int:
-        if self._pending is not None:
-            return 0
-        found = self._quiet.match(buf)  # (every chunk: run_end, without a call of its own)
-        return 0 if found is None else found.end()
+        return 0 if self._pending is not None else run_end(self._quiet, buf, 0)
 
     def waits(self, buf: bytes, at: int) -> bool:
         return self._pending is None and not whole(buf, at)
