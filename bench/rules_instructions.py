@@ -1,6 +1,6 @@
 """Instructions per exchange of ``tool_rules`` and noop, counted by valgrind.
 
-    python -m bench.rules_instructions [--scenario NAME] [--exchanges 100]
+    python -m bench.rules_instructions [--scenario NAME] [--exchanges 100] [--grpc]
 
 Time on a shared machine moves a ratio by a few hundredths from run to run, more than most
 single changes make; instructions do not (to 0.1% with the hash seed fixed). Each figure
@@ -11,6 +11,14 @@ interpreter's start. Instructions are not time (a cache miss costs more than an
 instruction), so this says whether a change cut work, and ``bench.rules_replay`` what it
 is worth under load. Needs valgrind (Debian: ``apt install valgrind``), so it is not part
 of ``make bench``; a run takes about a minute a figure.
+
+``--grpc`` counts what ``bench.rules_replay`` times: the servicer behind a gRPC server of
+its own (the worker's, :func:`~sluice.sidecar.server.serve`), in a process under valgrind,
+sent each exchange's messages over a Unix socket by this process (not counted), four
+exchanges at a time; the server is stopped once all have been answered. gRPC's own work
+per message, the same for both chains, is then counted as it is in a worker's CPU: the
+ratio is ``bench.rules_replay``'s figure in instructions, which a machine's speed and load
+do not move (its threads' polling does, by a percent or so).
 """
 
 from __future__ import annotations
@@ -20,8 +28,14 @@ import asyncio
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
+
+from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
 
 from bench.rules_cpu import SCENARIOS, run_exchange, scenario_messages, servicer_for
 
@@ -39,9 +53,30 @@ async def _drive(scenario: str, chain: str, exchanges: int) -> None:
         await run_exchange(servicer, messages)
 
 
-def _instructions(scenario: str, chain: str, exchanges: int) -> int:
-    """Instructions valgrind counts for a process that drives ``exchanges`` exchanges."""
-    command = [
+async def _serve(socket: str, chain: str) -> None:
+    """Serve ``chain``'s servicer on ``socket`` over gRPC, as a worker does, until SIGTERM."""
+    from sluice.sidecar.server import serve
+    from sluice.sidecar.worker import configure_grpc_environment
+
+    configure_grpc_environment()
+    server = await serve(servicer_for(CHAINS[chain]), f"unix:{socket}")
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
+    await server.stop(None)
+
+
+async def _send(socket: Path, scenario: str, exchanges: int, concurrency: int = 4) -> None:
+    """``exchanges`` exchanges of ``scenario`` sent to the server on ``socket``, each answered."""
+    from bench.rules_replay import send_exchanges
+
+    [found] = [s for s in SCENARIOS if s.name == scenario]
+    messages = [pb.ProcessingRequest.FromString(m) for m in await scenario_messages(found)]
+    await send_exchanges(socket, messages, concurrency, exchanges=exchanges)
+
+
+def _valgrind(*arguments: str) -> list[str]:
+    return [
         "valgrind",
         "--tool=cachegrind",
         "--cache-sim=no",
@@ -49,28 +84,55 @@ def _instructions(scenario: str, chain: str, exchanges: int) -> int:
         sys.executable,
         "-m",
         "bench.rules_instructions",
-        "--drive",
-        scenario,
-        chain,
-        str(exchanges),
+        *arguments,
     ]
-    env = os.environ | {"PYTHONHASHSEED": "0"}
-    done = subprocess.run(command, capture_output=True, env=env, check=True)
-    found = _COUNTED.search(done.stderr)
+
+
+def _counted(stderr: bytes) -> int:
+    found = _COUNTED.search(stderr)
     if found is None:
-        raise RuntimeError(f"valgrind printed no count:\n{done.stderr.decode()[-2000:]}")
+        raise RuntimeError(f"valgrind printed no count:\n{stderr.decode()[-2000:]}")
     return int(found[1].replace(b",", b""))
 
 
-def main(scenarios: list[str], exchanges: int) -> None:
+_ENV = os.environ | {"PYTHONHASHSEED": "0"}
+
+
+def _instructions(scenario: str, chain: str, exchanges: int) -> int:
+    """Instructions valgrind counts for a process that drives ``exchanges`` exchanges."""
+    command = _valgrind("--drive", scenario, chain, str(exchanges))
+    return _counted(subprocess.run(command, capture_output=True, env=_ENV, check=True).stderr)
+
+
+def _grpc_instructions(scenario: str, chain: str, exchanges: int) -> int:
+    """Instructions valgrind counts for a gRPC server of ``chain`` sent ``exchanges``
+    exchanges (after as many to warm it as :func:`_instructions` drives)."""
+    with tempfile.TemporaryDirectory() as folder:
+        socket = Path(folder) / "ext_proc.sock"
+        with subprocess.Popen(
+            _valgrind("--serve", str(socket), chain), stderr=subprocess.PIPE, env=_ENV
+        ) as server:
+            deadline = time.monotonic() + 120
+            while not socket.exists():
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the server under valgrind did not start")
+                time.sleep(0.2)
+            asyncio.run(_send(socket, scenario, _WARM + exchanges))
+            server.send_signal(signal.SIGTERM)
+            _, stderr = server.communicate(timeout=300)
+    return _counted(stderr)
+
+
+def main(scenarios: list[str], exchanges: int, grpc: bool = False) -> None:
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt install valgrind)")
+    counted = _grpc_instructions if grpc else _instructions
     print(f"{'scenario':<24} {'noop':>10} {'tool_rules':>11} {'ratio':>6}  (instructions/exchange)")
     for scenario in scenarios:
         per = {}
         for chain in CHAINS:
-            few = _instructions(scenario, chain, exchanges)
-            many = _instructions(scenario, chain, 3 * exchanges)
+            few = counted(scenario, chain, exchanges)
+            many = counted(scenario, chain, 3 * exchanges)
             per[chain] = (many - few) / (2 * exchanges)
         noop, rules = per["noop"], per["tool_rules"]
         print(f"{scenario:<24} {noop:>10,.0f} {rules:>11,.0f} {rules / noop:>6.2f}")
@@ -81,11 +143,18 @@ if __name__ == "__main__":
     parser.add_argument("--scenario", choices=[s.name for s in SCENARIOS], help="only this one")
     parser.add_argument("--exchanges", type=int, default=100)
     parser.add_argument(
+        "--grpc", action="store_true", help="count a gRPC server sent the messages, as a worker"
+    )
+    parser.add_argument(
         "--drive", nargs=3, metavar=("SCENARIO", "CHAIN", "N"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--serve", nargs=2, metavar=("SOCKET", "CHAIN"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
         scenario, chain, count = args.drive
         asyncio.run(_drive(scenario, chain, int(count)))
+    elif args.serve:
+        asyncio.run(_serve(*args.serve))
     else:
-        main([args.scenario] if args.scenario else [s.name for s in SCENARIOS], args.exchanges)
+        scenarios = [args.scenario] if args.scenario else [s.name for s in SCENARIOS]
+        main(scenarios, args.exchanges, args.grpc)

@@ -45,19 +45,27 @@ from envoy.service.ext_proc.v3 import external_processor_pb2 as pb  # noqa: E402
 from envoy.service.ext_proc.v3 import external_processor_pb2_grpc as pb_grpc  # noqa: E402
 
 
-async def _load(
-    socket: Path, messages: list[pb.ProcessingRequest], duration: float, concurrency: int
+async def send_exchanges(
+    socket: Path,
+    messages: list[pb.ProcessingRequest],
+    concurrency: int,
+    *,
+    duration: float | None = None,
+    exchanges: int | None = None,
 ) -> int:
-    """Send exchanges of ``messages`` for ``duration`` seconds, ``concurrency`` at a time;
-    the messages sent."""
+    """Send exchanges of ``messages``, ``concurrency`` at a time, for ``duration`` seconds or
+    ``exchanges`` of them, each answered; the messages sent."""
     async with grpc.aio.insecure_channel(f"unix:{socket}") as channel:
         process = pb_grpc.ExternalProcessorStub(channel).Process
-        deadline = time.monotonic() + duration
-        sent = 0
+        deadline = None if duration is None else time.monotonic() + duration
+        started = sent = 0
 
         async def client() -> None:
-            nonlocal sent
-            while time.monotonic() < deadline:
+            nonlocal started, sent
+            while (deadline is None or time.monotonic() < deadline) and (
+                exchanges is None or started < exchanges
+            ):
+                started += 1
                 async for _reply in process(iter(messages)):
                     pass
                 sent += len(messages)
@@ -71,9 +79,9 @@ async def _measure(
 ) -> tuple[float, float]:
     """µs of the worker's CPU per message, and of the event-log writer's (0 without it)."""
     [socket] = setup.sockets
-    await _load(socket, messages, min(duration, 1.0), concurrency)  # warm
+    await send_exchanges(socket, messages, concurrency, duration=min(duration, 1.0))  # warm
     worker, writer = setup.sidecar_cpu_ns(), setup.writer_cpu_ns()
-    sent = await _load(socket, messages, duration, concurrency)
+    sent = await send_exchanges(socket, messages, concurrency, duration=duration)
     return (
         (setup.sidecar_cpu_ns() - worker) / 1000 / sent,
         (setup.writer_cpu_ns() - writer) / 1000 / sent,
