@@ -13,9 +13,10 @@ Stream events and the parts they become::
 
 Every event carries a ``sequence_number``, which must increase (clients resume a stream with
 ``starting_after``), and the events of an item its ``output_index``. The writer numbers what
-the client receives: :meth:`ResponsesStream.forward` passes upstream numbers through until an
-inserted event took one (or an item was dropped), and from then on gives each forwarded event
-the next number, rewriting only those digits of the event.
+the client receives, rewriting only those digits of an event: :meth:`ResponsesStream.forward`
+passes upstream's sequence numbers through as they came (as noop does, even one out of
+order) until an event of the gateway's own took a number, and from then on gives each
+forwarded event the next number; it renumbers items once one was dropped or inserted.
 """
 
 from __future__ import annotations
@@ -180,7 +181,8 @@ class ResponsesStream(BlockStream):
         self._wire: list[int] = []  # neutral index -> upstream output_index
         self._items: dict[int, JSON] = {}  # upstream output_index -> item as last announced
         self._created: JSON | None = None  # the response object of response.created
-        self._last_seq = -1  # the last sequence number the client received
+        self._last_seq = -1  # the highest sequence number the client received
+        self._emitted = False  # an event of the gateway's own took a number
         self._sent: dict[int, _Sent] = {}  # output position -> item as the client has it
         self._edited = False  # some text reached the client other than the upstream wrote it
 
@@ -326,8 +328,10 @@ class ResponsesStream(BlockStream):
         edits: list[tuple[re.Match[bytes], int]] = []
         if (match := SEQUENCE.search(raw)) is not None:
             seq = int(match[1])
-            self._last_seq = seq if seq > self._last_seq else self._last_seq + 1
-            if self._last_seq != seq:
+            if seq > self._last_seq or not self._emitted:  # upstream's number, as it came
+                self._last_seq = max(seq, self._last_seq)
+            else:  # one the gateway's own events took: the next instead
+                self._last_seq += 1
                 edits.append((match, self._last_seq))
         if out is not None and out != wire and (match := _OUTPUT_INDEX.search(raw)) is not None:
             edits.append((match, out))
@@ -500,6 +504,7 @@ class ResponsesStream(BlockStream):
 
     def _emit(self, kind: str, **fields: object) -> bytes:
         self._last_seq += 1
+        self._emitted = True
         return encode_event(dump({"type": kind, "sequence_number": self._last_seq, **fields}), kind)
 
     def _skeleton(self) -> JSON:

@@ -132,6 +132,28 @@ def test_inserting_a_block_first_shifts_every_upstream_number() -> None:
     assert final_response(out).output_text == "Note: answers are logged. Hello, wörld! 🌍"
 
 
+def _swapped_numbers(data: bytes, first: int, second: int) -> bytes:
+    """``data`` with the sequence numbers of two events swapped (out of order, as a faulty
+    upstream may send them)."""
+    raw = [event.raw for event in SSEParser().feed(data)]
+    for at, number in ((first, second), (second, first)):
+        raw[at] = re.sub(rb'"sequence_number":\d+', b'"sequence_number":%d' % number, raw[at])
+    return b"".join(raw)
+
+
+def test_upstream_numbers_pass_as_they_came_until_the_gateway_writes_an_event() -> None:
+    swapped = _swapped_numbers(recording("openai_responses_text").data, 3, 4)
+    parts, decoder = decode(R, [swapped])
+    before = [decoder.forward(p) for p in parts[:-1]]
+    assert b"".join(before) == b"".join(p.event.raw for p in parts[:-1] if p.event)  # as noop
+
+    parts, decoder = decode(R, [swapped])
+    out = b"".join(decoder.forward(p) for p in parts[:2])
+    out += decoder.render_block(Text("Note: answers are logged. "))
+    out += b"".join(decoder.forward(p) for p in parts[2:-1]) + decoder.render_end("end_turn")
+    assert_numbered_for_the_client(out)  # once it wrote one, each event gets the next number
+
+
 def test_render_end_mid_item_finishes_it_as_far_as_the_client_got() -> None:
     parts, decoder = decode(R, [recording("openai_responses_text").data])
     out = b"".join(decoder.forward(p) for p in parts[:6]) + decoder.render_end("end_turn")
