@@ -12,23 +12,21 @@ to a chain that reads only tool calls (:class:`~._scan.Scanned`):
   the general reader judges it (``ResponsesStream``).
 - ``MORE``: the event, or the call, that begins there is not whole yet.
 - ``ODD``: anything else (an item's start that is not JSON or numbered out of turn,
-  another item's event or an error inside a call's, an event numbered before the last, a
-  CR in an event read, a call longer than ``CALL_WAIT``): the general reader must read
-  the stream from there.
+  another item's event or an error inside a call's, a CR in an event read, a call longer
+  than ``CALL_WAIT``): the general reader must read the stream from there.
 
-(No ``END``: the calls allowed go as they are judged.) Every event passed must be
-numbered after the last (``sequence_number``, found as the general reader finds it), and
-every item after the last (``output_index``): the general reader sends such events as
-they came, and renumbers others. Only an ``output_item.added`` can begin a call (a type
-spelt otherwise needs a ``\\u00`` escape): any other event passes unparsed, those that carry
-or repeat a piece (most of a stream) matched by their spelling
+(No ``END``: the calls allowed go as they are judged.) Every item passed must be numbered
+after the last (``output_index``): the general reader renumbers others. Events' sequence
+numbers are not read: until the gateway writes an event of its own, which this scan never
+does, the general reader passes them as they came. Only an ``output_item.added`` can begin
+a call (a type spelt otherwise needs a ``\\u00`` escape): any other event passes unparsed,
+those that carry or repeat a piece (most of a stream) matched by their spelling
 (:data:`~._openai_responses_stream.ITEM_EVENT`); an item's start is parsed, and so is a
 call's end, whose finished item is the call judged.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any, NamedTuple
 
@@ -36,13 +34,14 @@ from sluice.model import ToolCall
 from sluice.sidecar.formats._errors import FormatError
 from sluice.sidecar.formats._json import PLAIN_STRING, WIRE_COUNT, load_object
 from sluice.sidecar.formats._openai_responses_items import item_block
-from sluice.sidecar.formats._openai_responses_stream import ITEM_EVENT, PIECES, SEQUENCE
+from sluice.sidecar.formats._openai_responses_stream import ITEM_EVENT, PIECES
 from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, events_before, unread, whole
 
 __all__ = ["ResponsesCalls"]
 
 _ADDED, _DONE = "response.output_item.added", "response.output_item.done"
-_SEQUENCE_KEY = b'"sequence_number":'  # as OpenAI writes it, its number after it
+# What an event that begins an item must hold (spelt otherwise, it needs a ``\u00`` escape).
+_ADDED_MARK = b"output_item.added"
 # Events that are not a piece or a mark of the call whose output index they name.
 _NOT_OF_CALL = frozenset(
     {_ADDED, "response.completed", "response.incomplete", "response.failed", "error"}
@@ -83,10 +82,9 @@ class ResponsesCalls:
     docstring."""
 
     calls_last = False  # OpenAI's formats have no rule on where calls go
-    __slots__ = ("_call", "_items", "_last", "_read")
+    __slots__ = ("_call", "_items", "_read")
 
     def __init__(self) -> None:
-        self._last = -1  # the last sequence number passed
         self._items = 0  # the items begun
         self._call: int | None = None  # the output index of the call that waits for its rest
         self._read = 0  # how far its events were read, from its start
@@ -96,7 +94,7 @@ class ResponsesCalls:
         return self._call is not None
 
     def passing(self, buf: bytes) -> int:
-        return 0 if self._call is not None else self._quiet_run(buf, 0)
+        return 0 if self._call is not None else events_before(buf, 0, _ADDED_MARK)
 
     def waits(self, buf: bytes, at: int) -> bool:
         return self._call is None and not whole(buf, at)
@@ -104,67 +102,23 @@ class ResponsesCalls:
     def step(self, buf: bytes, at: int) -> Step:
         if self._call is not None:
             return self._rest_of_call(buf, at, self._call)
-        if (end := self._quiet_run(buf, at)) > at:
+        if (end := events_before(buf, at, _ADDED_MARK)) > at:
             return Step(Scanned.PASS, end)
         if (found := _ADDED_EVENT.match(buf, at)) is not None:  # an item's start, as most are
-            if not self._numbered(buf, at, found.end()):
-                return Step(Scanned.ODD, at)
             return self._added(buf, at, int(found["wire"]), found["call"] is not None, found.end())
         event = _parse(buf, at)  # (an item's start spelt otherwise, or an event with an escape)
-        if event is None or not self._numbered(buf, at, event.end):
+        if event is None:
             return unread(buf, at)
         if event.kind == _ADDED:
             return self._item(buf, at, event)
         return Step(Scanned.PASS, event.end)
 
-    def _numbered(self, buf: bytes, at: int, end: int) -> bool:
-        """Whether the event from ``at`` to ``end`` is numbered after the last (or not at
-        all), as the general reader finds its number; it is then the last."""
-        found = SEQUENCE.search(buf, at, end)
-        if found is None:
-            return True
-        if (sequence := int(found[1])) <= self._last:
-            return False
-        self._last = sequence
-        return True
-
-    def _quiet_run(self, buf: bytes, at: int) -> int:
-        """Where the run of events from ``at`` that cannot begin a tool call ends, each
-        numbered after the last: each whole event before the first ``output_item.added``
-        (a type spelt otherwise needs a ``\\u00`` escape), when their numbers follow one
-        another (as OpenAI numbers them), else one by one (:meth:`_numbered_run`)."""
-        if (end := events_before(buf, at, b"output_item.added")) == at:
-            return at
-        # Each number follows its key, spelt as OpenAI spells it: split at the keys (a search
-        # of the bytes, several times faster than a pattern's), each piece must begin with
-        # the next number and a comma. Anything else is read as the general reader reads it.
-        pieces = buf[at:end].split(_SEQUENCE_KEY)
-        if len(pieces) == 1:  # no number: the general reader renumbers none
-            return end
-        first = pieces[1][: pieces[1].find(b",")]
-        if first.isdigit() and (start := int(first)) > self._last:
-            following = map(b"%d,".__mod__, range(start, start + len(pieces) - 1))
-            if all(map(bytes.startswith, itertools.islice(pieces, 1, None), following)):
-                self._last = start + len(pieces) - 2
-                return end
-        return self._numbered_run(buf, at, end)
-
-    def _numbered_run(self, buf: bytes, at: int, end: int) -> int:
-        """Where the run of events from ``at`` (up to ``end``) each numbered after the last
-        ends, as the general reader finds their numbers."""
-        while at < end and self._numbered(buf, at, next_at := buf.find(b"\n\n", at) + 2):
-            at = next_at
-        return at
-
     def _call_run(self, buf: bytes, at: int, wire: int) -> int:
         """Where the run of events of the call at ``wire`` spelt as ``ITEM_EVENT`` from
-        ``at`` ends, each numbered after the last."""
-        last, item = self._last, b"%d" % wire
-        while (found := ITEM_EVENT.match(buf, at)) is not None:
-            if (sequence := int(found["sequence"])) <= last or found["wire"] != item:
-                break
-            last, at = sequence, found.end()
-        self._last = last
+        ``at`` ends."""
+        item = b"%d" % wire
+        while (found := ITEM_EVENT.match(buf, at)) is not None and found["wire"] == item:
+            at = found.end()
         return at
 
     def _item(self, buf: bytes, at: int, event: _Event) -> Step:
@@ -195,7 +149,7 @@ class ResponsesCalls:
         read = self._call_run(buf, at + self._read, wire)
         while whole(buf, read):  # events of the call not spelt as most are
             event = _parse(buf, read)
-            if event is None or event.wire != wire or not self._numbered(buf, read, event.end):
+            if event is None or event.wire != wire:
                 return Step(Scanned.ODD, at)
             if event.kind == _DONE:
                 return self._done(at, event)
