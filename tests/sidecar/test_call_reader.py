@@ -397,6 +397,38 @@ async def test_an_odd_chunk_anywhere_in_chat_reads_as_the_general_reader_reads_i
             )
 
 
+_HEADS = [
+    (b'"created":1758710304', b'"created":1758710305'),  # a second later
+    (b'"id":"chatcmpl-1"', b'"id":"chatcmpl-2"'),
+    (b',"service_tier":"default"', b""),
+    (b'"system_fingerprint":"fp_1"', b'"system_fingerprint":null'),
+    (b'"model":"gpt-4.1"', b'"model":"gpt-4.1" '),  # not as OpenAI writes it: parsed
+    (b'"choices":[{"index":0', b'"choices":[{"index":1'),  # another choice's: not the call's
+]
+
+
+@pytest.mark.parametrize(("before", "after"), _HEADS)
+@pytest.mark.parametrize("block", [[], ["Bash"]])
+async def test_chat_argument_chunks_whose_heads_differ_read_as_the_general_reader_reads_them(
+    before: bytes, after: bytes, block: list[str]
+) -> None:
+    """Every chunk of a stream repeats its head, which the scan compares as bytes once it
+    matched one: a chunk whose head is spelt otherwise, any of a call's, is read as the
+    general reader reads it."""
+    calls = [
+        ("tool_use", "Bash", ['{"command"', ': "ls', " -la", '"}']),
+        ("tool_use", "Read", ["{}"]),
+    ]
+    events = [event + b"\n\n" for event in chat_stream(calls).split(b"\n\n") if event]
+    for changed in range(1, 6):
+        data = b"".join(
+            event.replace(before, after) if number == changed else event
+            for number, event in enumerate(events)
+        )
+        general = await alike_whole_and_by_event(data, {"block": block}, C)
+        assert general[2]  # the calls were judged
+
+
 @pytest.mark.parametrize("block", [[], ["Bash"]])
 async def test_a_chat_call_numbered_otherwise_or_not_utf8_reads_as_the_general_reader_reads_it(
     block: list[str],

@@ -40,7 +40,7 @@ from sluice.sidecar.formats._json import (
     load_object,
     wire_text,
 )
-from sluice.sidecar.formats._openai_chat_stream import argument_chunks, chunk_event
+from sluice.sidecar.formats._openai_chat_stream import DELTA, argument_chunks, chunk_event
 from sluice.sidecar.formats._scan import CALL_WAIT, Scanned, Step, events_before, unread, whole
 
 __all__ = ["ChatCalls"]
@@ -91,13 +91,14 @@ class ChatCalls:
     module docstring."""
 
     calls_last = False  # OpenAI's formats have no rule on where calls go
-    __slots__ = ("_calls", "_next", "_pending", "_quiet")
+    __slots__ = ("_calls", "_head", "_next", "_pending", "_quiet")
 
     def __init__(self) -> None:
         self._quiet = True  # no call begun, or the finish came: chunks without calls pass
         self._calls = 0  # the calls begun (each numbered in turn, from 0)
         self._pending: _Call | None = None  # the call that waits for its rest
         self._next: _Chunk | None = None  # the chunk after the last call, read to end it
+        self._head = b""  # the head of the last chunk matched whole, every chunk's alike
 
     @property
     def pending(self) -> bool:
@@ -134,8 +135,15 @@ class ChatCalls:
     def _call(self, buf: bytes, at: int, call: _Call) -> Step:
         """The tool call whose chunks begin at ``at``, read as far as ``call`` says."""
         self._pending = None
-        pieces, read, chunks = call.pieces, at + call.read, argument_chunks(call.wire)
-        while (found := chunks.match(buf, read)) is not None:
+        pieces, read, (chunks, after_head) = call.pieces, at + call.read, argument_chunks(call.wire)
+        head = self._head  # (compared as bytes: matched once, the rest of each chunk after it)
+        while True:
+            if head and buf.startswith(head, read):
+                found = after_head.match(buf, read + len(head))
+            elif (found := chunks.match(buf, read)) is not None:
+                head = self._head = buf[read : buf.index(DELTA, read) + len(DELTA)]
+            if found is None:
+                break
             piece = found[1]  # a JSON string's inside, each escape whole: joined, read once
             if not piece.isascii() and not _utf8(piece):  # the general reader says what it is
                 return Step(Scanned.ODD, at)

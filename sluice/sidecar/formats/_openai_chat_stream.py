@@ -56,6 +56,7 @@ from sluice.sidecar.formats._openai import error_json, error_type_for
 from sluice.sidecar.sse import SSEEvent, encode_event
 
 __all__ = [
+    "DELTA",
     "STOP",
     "USAGE",
     "ChatStream",
@@ -105,10 +106,22 @@ def _chunk_spelling(name: str, count: str, delta: str, usage: str, finish: str =
         r'\{"id":' + name + r',"object":"chat\.completion\.chunk","created":' + count
         + r',"model":' + name + r'(?:,"service_tier":' + name + r")?+"
         + r'(?:,"system_fingerprint":(?:' + name + r"|null))?+"
-        + r',"choices":\[\{"index":0,"delta":\{' + delta
-        + r'\},"logprobs":null,"finish_reason":' + finish + r"\}\]" + usage + r"?+"
+        + r',"choices":\[\{"index":0,"delta":\{' + _after_head(delta, usage, finish, name)
+    )  # fmt: skip
+
+
+def _after_head(delta: str, usage: str, finish: str, name: str) -> str:
+    """The pattern of a chunk's data after its head (:data:`DELTA`, the delta's opening):
+    see :func:`_chunk_spelling`."""
+    return (
+        delta + r'\},"logprobs":null,"finish_reason":' + finish + r"\}\]" + usage + r"?+"
         + r'(?:,"obfuscation":' + name + r")?+\}"
     )  # fmt: skip
+
+
+# Where a chunk's head, the fields every chunk of a stream repeats, ends as OpenAI writes it:
+# the first time these bytes appear (a plain string cannot hold a quote).
+DELTA = b'"delta":{'
 
 
 _USAGE = r',"usage":null'
@@ -131,15 +144,14 @@ _USAGE_NULL = b"}]" + _USAGE.encode()  # (a quote in a string is escaped: a key,
 
 
 @lru_cache(maxsize=64)
-def argument_chunks(wire: int) -> re.Pattern[bytes]:
+def argument_chunks(wire: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """A chunk that carries only a piece of the arguments of the tool call at ``wire``
-    (``tool_calls[].index``), the piece a string ``json`` reads (its group)."""
+    (``tool_calls[].index``), the piece a string ``json`` reads (its group); and the same
+    chunk after its head (:data:`DELTA`), for a head known already, compared as bytes."""
     piece = VALID_STRING.decode()
-    return re.compile(
-        chunk_event(
-            rf'"tool_calls":\[\{{"index":{wire},"function":\{{"arguments":({piece})\}}\}}\]'
-        )
-    )
+    delta = rf'"tool_calls":\[\{{"index":{wire},"function":\{{"arguments":({piece})\}}\}}\]'
+    after = _after_head(delta, f"(?:{_USAGE})", "null", PLAIN_STRING.decode())
+    return re.compile(chunk_event(delta)), re.compile(after.encode() + b"\n\n")
 
 
 # A chunk's data that carries only a piece of text or of a call's arguments: read without
