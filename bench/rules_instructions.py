@@ -41,6 +41,7 @@ from pathlib import Path
 from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
 
 from bench.rules_cpu import SCENARIOS, run_exchange, scenario_messages, servicer_for
+from sluice.sidecar.worker import configure_grpc_environment
 
 CHAINS = {"noop": [], "tool_rules": [{"name": "tool_rules"}]}
 _WARM = 20
@@ -57,11 +58,10 @@ async def _drive(scenario: str, chain: str, exchanges: int) -> None:
 
 
 async def _serve(socket: str, chain: str) -> None:
-    """Serve ``chain``'s servicer on ``socket`` over gRPC, as a worker does, until SIGTERM."""
+    """Serve ``chain``'s servicer on ``socket`` over gRPC, as a worker does, until SIGTERM
+    (its gRPC settings in the environment it was started with: :func:`_grpc_instructions`)."""
     from sluice.sidecar.server import serve
-    from sluice.sidecar.worker import configure_grpc_environment
 
-    configure_grpc_environment()
     server = await serve(servicer_for(CHAINS[chain]), f"unix:{socket}")
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
@@ -98,22 +98,25 @@ def _counted(stderr: bytes) -> int:
     return int(found[1].replace(b",", b""))
 
 
-_ENV = os.environ | {"PYTHONHASHSEED": "0"}
+def _env() -> dict[str, str]:
+    """The environment of a counted process: this one's, the hash seed fixed."""
+    return os.environ | {"PYTHONHASHSEED": "0"}
 
 
 def _instructions(scenario: str, chain: str, exchanges: int) -> int:
     """Instructions valgrind counts for a process that drives ``exchanges`` exchanges."""
     command = _valgrind("--drive", scenario, chain, str(exchanges))
-    return _counted(subprocess.run(command, capture_output=True, env=_ENV, check=True).stderr)
+    return _counted(subprocess.run(command, capture_output=True, env=_env(), check=True).stderr)
 
 
 def _grpc_instructions(scenario: str, chain: str, exchanges: int) -> int:
     """Instructions valgrind counts for a gRPC server of ``chain`` sent ``exchanges``
     exchanges (after as many to warm it as :func:`_instructions` drives)."""
+    configure_grpc_environment()  # read when grpc is imported: the server's, before it starts
     with tempfile.TemporaryDirectory() as folder:
         socket = Path(folder) / "ext_proc.sock"
         with subprocess.Popen(
-            _valgrind("--serve", str(socket), chain), stderr=subprocess.PIPE, env=_ENV
+            _valgrind("--serve", str(socket), chain), stderr=subprocess.PIPE, env=_env()
         ) as server:
             deadline = time.monotonic() + 120
             while not socket.exists():
