@@ -135,15 +135,8 @@ class ChatCalls:
     def _call(self, buf: bytes, at: int, call: _Call) -> Step:
         """The tool call whose chunks begin at ``at``, read as far as ``call`` says."""
         self._pending = None
-        pieces, read, (chunks, after_head) = call.pieces, at + call.read, argument_chunks(call.wire)
-        head = self._head  # (compared as bytes: matched once, the rest of each chunk after it)
-        while True:
-            if head and buf.startswith(head, read):
-                found = after_head.match(buf, read + len(head))
-            elif (found := chunks.match(buf, read)) is not None:
-                head = self._head = buf[read : buf.index(DELTA, read) + len(DELTA)]
-            if found is None:
-                break
+        pieces, read, chunks = call.pieces, at + call.read, argument_chunks(call.wire)
+        while (found := self._argument_chunk(buf, read, chunks)) is not None:
             piece = found[1]  # a JSON string's inside, each escape whole: joined, read once
             if not piece.isascii() and not _utf8(piece):  # the general reader says what it is
                 return Step(Scanned.ODD, at)
@@ -165,6 +158,20 @@ class ChatCalls:
         self._next = after
         begun = call.begun
         return Step(Scanned.CALL, read, ToolCall(begun.id, begun.name, begun.arguments + arguments))
+
+    def _argument_chunk(
+        self, buf: bytes, at: int, chunks: tuple[re.Pattern[bytes], re.Pattern[bytes]]
+    ) -> re.Match[bytes] | None:
+        """The chunk at ``at`` that carries a piece of a call's arguments (``chunks``, as
+        :func:`argument_chunks` gives them): its head compared as bytes with the last one
+        matched whole, or, spelt otherwise, matched whole and then kept."""
+        whole_chunk, after_head = chunks
+        head = self._head
+        if head and buf.startswith(head, at):
+            return after_head.match(buf, at + len(head))
+        if (found := whole_chunk.match(buf, at)) is not None:
+            self._head = buf[at : buf.index(DELTA, at) + len(DELTA)]
+        return found
 
 
 def _utf8(data: bytes) -> bool:

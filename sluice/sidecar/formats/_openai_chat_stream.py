@@ -127,12 +127,15 @@ DELTA = b'"delta":{'
 _USAGE = r',"usage":null'
 
 
-def chunk_event(delta: str, finish: str = "null") -> bytes:
+def chunk_event(delta: str, finish: str = "null", *, head: bool = True) -> bytes:
     """The pattern, in bytes, of a whole chunk event (one ``data:`` line) as OpenAI writes
     it (``_chunk_spelling``), its head's values any plain strings, whose delta is ``delta``
-    and finish reason ``finish`` (patterns in text)."""
-    head = PLAIN_STRING.decode()
-    spelt = _chunk_spelling(head, WIRE_COUNT.decode(), delta, f"(?:{_USAGE})", finish)
+    and finish reason ``finish`` (patterns in text); ``head`` false: of what follows its
+    head (:data:`DELTA`), for a head known already."""
+    name, usage = PLAIN_STRING.decode(), f"(?:{_USAGE})"
+    if not head:
+        return _after_head(delta, usage, finish, name).encode() + b"\n\n"
+    spelt = _chunk_spelling(name, WIRE_COUNT.decode(), delta, usage, finish)
     return b"data: " + spelt.encode() + b"\n\n"  # (ASCII: its bytes are spelt as escapes)
 
 
@@ -150,8 +153,7 @@ def argument_chunks(wire: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     chunk after its head (:data:`DELTA`), for a head known already, compared as bytes."""
     piece = VALID_STRING.decode()
     delta = rf'"tool_calls":\[\{{"index":{wire},"function":\{{"arguments":({piece})\}}\}}\]'
-    after = _after_head(delta, f"(?:{_USAGE})", "null", PLAIN_STRING.decode())
-    return re.compile(chunk_event(delta)), re.compile(after.encode() + b"\n\n")
+    return re.compile(chunk_event(delta)), re.compile(chunk_event(delta, head=False))
 
 
 # A chunk's data that carries only a piece of text or of a call's arguments: read without
