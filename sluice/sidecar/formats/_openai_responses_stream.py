@@ -121,13 +121,13 @@ _SPELT = re.compile(
 )
 # The same as a whole event, in bytes, its type named by its ``event:`` line too and its
 # strings any (for a reader of tool calls, which reads none of them): groups ``type``,
-# ``sequence``, ``wire``.
+# ``wire``.
 ITEM_EVENT = re.compile(
     (
         f"event: (?P<type>{_KIND})\ndata: "
         + _event_spelling(
             "(?P=type)",
-            f"(?P<sequence>{TEXT_COUNT})",
+            TEXT_COUNT,
             PLAIN_STRING.decode(),
             f"(?P<wire>{TEXT_COUNT})",
             _item_rest(WIRE_STRING.decode()),
@@ -201,16 +201,17 @@ class ResponsesStream(BlockStream):
     def unread(self, data: bytes | bytearray, start: int = 0) -> int:
         """Where the events from ``start`` in ``data`` that pass unread end, text unread:
         pieces of text items the client has as upstream numbers them, spelt as OpenAI
-        writes them (``_TEXT_DELTA``), each numbered after the last, so that :meth:`forward`
-        would send them unchanged. What :meth:`forward` keeps of them is kept here (the
-        last number, the pieces, for an item the stream must close itself)."""
+        writes them (``_TEXT_DELTA``), each numbered as :meth:`forward` would send it
+        unchanged (any number until the gateway wrote an event, then after the last).
+        What :meth:`forward` keeps of them is kept here (the highest number, the pieces,
+        for an item the stream must close itself)."""
         if self._read_text or not self._numbering.identity:
             return start
         at, last, wire = start, self._last_seq, b""  # (no item yet: a count is never empty)
         pieces: list[str | bytes] = []
         while (found := _TEXT_DELTA.match(data, at)) is not None:
             sequence = int(found[1])
-            if sequence <= last:
+            if sequence <= last and self._emitted:
                 break
             if found[2] != wire:  # another item: is it a text the client has?
                 number = int(found[2])
@@ -221,7 +222,7 @@ class ResponsesStream(BlockStream):
                     break
                 wire, pieces = found[2], self._sent[number].pieces
             pieces.append(found[3])
-            last, at = sequence, found.end()
+            last, at = max(sequence, last), found.end()
         self._last_seq = last
         return at
 

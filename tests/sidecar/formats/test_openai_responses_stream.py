@@ -154,6 +154,19 @@ def test_upstream_numbers_pass_as_they_came_until_the_gateway_writes_an_event() 
     assert_numbered_for_the_client(out)  # once it wrote one, each event gets the next number
 
 
+def test_text_passed_unread_keeps_numbers_out_of_order_as_forward_does() -> None:
+    """A chain that reads no text skims its deltas (``unread``): numbered out of order,
+    they pass there too, as :meth:`forward` would send them."""
+    events = SSEParser().feed(_swapped_numbers(recording("openai_responses_text").data, 5, 6))
+    decoder = _openai_responses_stream.ResponsesStream(read_text=False)
+    for event in events[:4]:
+        for part in decoder.feed(event):
+            decoder.forward(part)
+    deltas = b"".join(event.raw for event in events[4:8])
+
+    assert decoder.unread(deltas) == len(deltas)
+
+
 def test_render_end_mid_item_finishes_it_as_far_as_the_client_got() -> None:
     parts, decoder = decode(R, [recording("openai_responses_text").data])
     out = b"".join(decoder.forward(p) for p in parts[:6]) + decoder.render_end("end_turn")
