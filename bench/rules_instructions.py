@@ -19,7 +19,7 @@ exchanges at a time; the server is stopped once all have been answered. gRPC's o
 per message, the same for both chains, is then counted as it is in a worker's CPU: the
 ratio is ``bench.rules_replay``'s figure in instructions, which a machine's speed does not
 move. Its load does, a little: gRPC's threads poll while valgrind slows the server, so a
-count moves by a few percent from run to run (repeat it), and the kernel's part of a
+count moves by up to a tenth from run to run (repeat it), and the kernel's part of a
 message (the socket's reads and writes, the same for both) is not counted at all, so the
 ratio leans high against CPU time.
 """
