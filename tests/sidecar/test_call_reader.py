@@ -211,7 +211,7 @@ def streams(draw: st.DrawFn) -> bytes:
         blocks += draw(st.lists(st.tuples(st.just("text"), st.just(""), _TEXT_PIECES), max_size=1))
     events = 3 + sum(2 + len(pieces) for _, _, pieces in blocks)
     pings = frozenset(draw(st.lists(st.integers(0, events), max_size=3)))
-    odd = draw(st.none() | st.tuples(st.integers(0, events), st.sampled_from(ODD_EVENTS)))
+    odd = draw(st.none() | st.tuples(st.integers(0, events), st.sampled_from(ANTHROPIC_ODD_EVENTS)))
     data = anthropic_stream(blocks, ascii_only=draw(st.booleans()), pings=pings, odd=odd)
     return _mangled(draw, data)
 
@@ -235,6 +235,53 @@ async def test_the_client_and_the_chain_meet_what_the_general_reader_gives(
     cut: the same bytes to the client, the same decisions, each call judged once."""
     general, called = await both(data, [c for c in cuts if c < len(data)], judge)
     assert called == general
+
+
+def _block_event(kind: str, index: int, **rest: Any) -> bytes:
+    return _event({"type": f"content_block_{kind}", "index": index} | rest)
+
+
+# Events no Anthropic stream holds where they are put, which the general reader still reads
+# (a block numbered out of turn is renumbered; a stop or a delta of a block never begun is
+# an error; a delta of the text block open passes, whatever it holds).
+ANTHROPIC_ODD_EVENTS = [
+    *ODD_EVENTS,
+    _block_event("stop", 7),
+    _block_event("delta", 7, delta={"type": "text_delta", "text": "x"}),
+    _block_event("delta", 0, delta={"type": "citations_delta", "citation": {"type": "x"}}),
+    _block_event("delta", 0, delta={"type": "text_delta", "text": "x"}) + b": note\n\n",
+    _block_event("start", 0, content_block={"type": "text", "text": ""}),
+    _block_event("start", 9, content_block={"type": "thinking", "thinking": "", "signature": ""}),
+    _event({"type": "message_start", "message": {"id": "msg_2", "content": []}}),
+    b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":'
+    b'{"type":"text_delta","text":"a\rb"}}\n\n',  # a CR, raw, inside its data line
+]
+
+
+@pytest.mark.parametrize("odd", ANTHROPIC_ODD_EVENTS, ids=range(len(ANTHROPIC_ODD_EVENTS)))
+@pytest.mark.parametrize("block", [[], ["Bash"]])
+async def test_an_odd_event_anywhere_in_anthropic_reads_as_the_general_reader_reads_it(
+    odd: bytes, block: list[str]
+) -> None:
+    """Each event the scan does not read, or reads only where it is, after each event of a
+    stream with thinking, text and two calls, as one chunk and event by event."""
+    blocks = [("thinking", "", ["Let me ", "see."]), *TEXT_AND_TWO_CALLS]
+    for at in range(15):
+        data = anthropic_stream(blocks, odd=(at, odd))
+        await alike_whole_and_by_event(data, {"block": block}, A)
+
+
+@pytest.mark.parametrize("first", [1, 2])
+async def test_an_anthropic_stream_numbered_from_elsewhere_reads_as_the_general_reader_reads_it(
+    first: int,
+) -> None:
+    """Blocks numbered from ``first`` (the general reader numbers them from 0 for the
+    client): the scan reads none of them."""
+    data = anthropic_stream(TEXT_AND_TWO_CALLS)
+    for index in reversed(range(len(TEXT_AND_TWO_CALLS))):
+        data = data.replace(b'"index":%d' % index, b'"index":%d' % (index + first))
+    general = await alike_whole_and_by_event(data, {"block": []}, A)
+    assert b'"index":0,' in general[0]
 
 
 _CHAT_HEAD = {
