@@ -34,10 +34,12 @@ from functools import lru_cache
 
 from sluice.model import ToolCall
 from sluice.sidecar.formats._anthropic_stream import (
+    DELTA_EVENTS_SPELT,
     DELTA_HEAD,
     MESSAGE_HEADS,
     MESSAGE_STOP,
     PING,
+    PINGS,
     START_HEAD,
     STOP_EVENT,
     TEXT_START,
@@ -70,13 +72,9 @@ _BLOCK_START = re.compile(
     + WIRE_STRING
     + rb")\}\})\n\n"
 )
-_PINGS = re.compile(b"(?:" + PING + b")*+")
 _MESSAGE_START = _head("message_start", MESSAGE_HEADS["message_start"]) + LINE_BYTE + rb"*\n\n"
 # Between blocks, before any tool call: the response's start, pings.
 _BETWEEN = re.compile(b"(?:" + _MESSAGE_START + b"|" + PING + b")*+")
-# In a text block: its deltas, whatever their data (``.``: any byte but LF, as the general
-# reader passes them), and pings.
-_TEXT_DELTAS = re.compile(rb"(?:event: content_block_delta\ndata: .*+\n\n|" + PING + rb")*+")
 _MESSAGE_DELTA = re.compile(
     _head("message_delta", MESSAGE_HEADS["message_delta"]) + LINE_BYTE + rb"*\n\n"
 )
@@ -101,12 +99,12 @@ class MessagesCalls:
     docstring."""
 
     calls_last = True  # Anthropic wants ``tool_use`` last
-    __slots__ = ("_calls", "_ended", "_next", "_open", "_pending", "_run", "_stopped")
+    __slots__ = ("_calls", "_ended", "_next", "_pending", "_run", "_stop", "_stopped")
 
     def __init__(self) -> None:
         self._run = _BETWEEN  # the events that pass unread where the stream is
         self._next = 0  # the index the next block must have
-        self._open: int | None = None  # the text or thinking block open (its index)
+        self._stop: bytes | None = None  # the stop of the text or thinking block open
         self._calls = False  # a tool call was seen: only pings and calls pass
         self._ended = False  # the response's end began
         self._stopped = False  # its message_stop came
@@ -128,11 +126,10 @@ class MessagesCalls:
         end = run_end(self._run, buf, at)
         if end > at:
             return Step(Scanned.PASS, end)
-        if self._open is not None:  # only the open block's stop
-            stop = STOP_EVENT % self._open
+        if (stop := self._stop) is not None:  # only the open block's stop
             if not buf.startswith(stop, at):
                 return unread(buf, at)
-            self._open, self._run = None, _BETWEEN
+            self._stop, self._run = None, _BETWEEN
             return Step(Scanned.PASS, run_end(_BETWEEN, buf, at + len(stop)))
         if self._ended:
             if self._stopped or not buf.startswith(_MESSAGE_STOP, at):
@@ -143,12 +140,12 @@ class MessagesCalls:
             return self._call(buf, at) if self._calls else self._start(buf, at)
         if buf.startswith(_MESSAGE_STOP, at):
             self._ended = self._stopped = True
-            self._run = _PINGS
+            self._run = PINGS
             return Step(Scanned.END, at + len(_MESSAGE_STOP))
         found = _MESSAGE_DELTA.match(buf, at)
         if found is None:
             return unread(buf, at)
-        self._ended, self._run = True, _PINGS
+        self._ended, self._run = True, PINGS
         return Step(Scanned.END, found.end())
 
     def _start(self, buf: bytes, at: int) -> Step:
@@ -158,8 +155,9 @@ class MessagesCalls:
             return self._call(buf, at)
         if (wire := int(found[1])) != self._next:
             return unread(buf, at)
-        self._next, self._open = wire + 1, wire
-        self._run = _TEXT_DELTAS if found[2] else _thinking_deltas(wire)
+        self._next, self._stop = wire + 1, STOP_EVENT % wire
+        # A text block's deltas pass as the general reader, text unread, passes them.
+        self._run = DELTA_EVENTS_SPELT if found[2] else _thinking_deltas(wire)
         return Step(Scanned.PASS, run_end(self._run, buf, found.end()))  # and its deltas
 
     def _call(self, buf: bytes, at: int) -> Step:
@@ -176,7 +174,7 @@ class MessagesCalls:
         stop = STOP_EVENT % wire
         call = pending.begun  # (never None: a scan's runs begin with the call's start)
         if buf.startswith(stop, end) and call is not None:
-            self._next, self._calls, self._run = wire + 1, True, _PINGS  # then only pings
+            self._next, self._calls, self._run = wire + 1, True, PINGS  # then only pings
             call.arguments = arguments_of(buf, at + pending.deltas, end, wire)
             return Step(Scanned.CALL, end + len(stop), call)
         if buf.find(b"\n\n", end) == -1 and end - at < CALL_WAIT:  # the rest is to come

@@ -32,10 +32,12 @@ from sluice.sidecar.formats._json import JSON, dump, load_object, need, opt, rea
 from sluice.sidecar.sse import SSEEvent, encode_event
 
 __all__ = [
+    "DELTA_EVENTS_SPELT",
     "DELTA_HEAD",
     "MESSAGE_HEADS",
     "MESSAGE_STOP",
     "PING",
+    "PINGS",
     "START_HEAD",
     "STOP_EVENT",
     "STOP_HEAD",
@@ -118,17 +120,17 @@ def _event(data: JSON) -> bytes:
 
 # A ping as Anthropic writes it: nothing in it to read or renumber.
 PING = rb'event: ping\ndata: \{"type": "ping"\}\n\n'
-_PINGS = re.compile(b"(?:" + PING + b")*")
+PINGS = re.compile(b"(?:" + PING + b")*+")
 # Whole delta events and pings, one after another: each delta its ``event:`` line, then
 # lines none of which starts with ``event`` (which could rename it), then the blank line
-# that ends it. As Anthropic writes them (one ``data:`` line), a simpler pattern finds
-# them sooner; the general one goes on from where it stops.
+# that ends it. As Anthropic writes them (one ``data:`` line, whatever it holds: ``.`` is
+# any byte but LF), a simpler pattern finds them sooner; the general one goes on from
+# where it stops. (The scan of a chain that reads only tool calls passes a text block's
+# deltas with the simpler one, as this reader does.)
 _DELTA_EVENTS = re.compile(
     rb"(?:event: content_block_delta\n(?:(?!event)[^\n]+\n)*\n|" + PING + rb")*"
 )
-_DELTA_EVENTS_SPELT = re.compile(
-    rb"(?:event: content_block_delta\ndata: [^\n]*\n\n|" + PING + rb")*"
-)
+DELTA_EVENTS_SPELT = re.compile(rb"(?:event: content_block_delta\ndata: .*+\n\n|" + PING + rb")*+")
 _BLOCK_EVENTS = frozenset({"content_block_start", "content_block_delta", "content_block_stop"})
 _PIECES: dict[str, tuple[str, type]] = {
     "text_delta": ("text", Text),
@@ -370,9 +372,9 @@ class AnthropicStream(BlockStream):
             return start
         while True:
             if self._skimmed is None or not self._numbering.identity:
-                found = _PINGS.match(data, start)  # (each matches at least nothing)
+                found = PINGS.match(data, start)  # (each matches at least nothing)
             else:  # spelt as Anthropic writes them, as most are; the rest, if any, however
-                found = _DELTA_EVENTS_SPELT.match(data, start)
+                found = DELTA_EVENTS_SPELT.match(data, start)
                 if found is not None and found.end() < len(data):
                     found = _DELTA_EVENTS.match(data, found.end())
             end = start if found is None else found.end()
