@@ -697,6 +697,53 @@ async def test_every_recording_reads_as_the_general_reader_reads_it(name: str) -
             assert called == general
 
 
+# Streams each scan reads to their end without the general reader. Of the other
+# recordings, a server tool's block, an error and a comment inside a call's chunks are
+# the general reader's to read.
+_READ_BY_THE_SCAN = [
+    "anthropic_text",
+    "anthropic_thinking_tools",
+    "openai_chat_text",
+    "openai_responses_text",
+    "openai_responses_reasoning_tools",
+    "openai_responses_incomplete",
+    "openai_responses_error",
+]
+
+
+def _streams_read_by_the_scan() -> list[tuple[str, bytes, Format]]:
+    recorded = [(name, recording(name)) for name in _READ_BY_THE_SCAN]
+    thinking = [("thinking", "", ["Let me ", "see."]), *TEXT_AND_TWO_CALLS]
+    return [
+        *((name, found.data.replace(b"\r\n", b"\n"), found.format) for name, found in recorded),
+        ("anthropic: thinking, text, two calls", anthropic_stream(thinking), A),
+        ("chat: text, two calls", chat_stream(TEXT_AND_TWO_CALLS), C),
+        ("responses: text, two calls", responses_stream(TEXT_AND_TWO_CALLS), R),
+    ]
+
+
+@pytest.mark.parametrize(("name", "data", "fmt"), _streams_read_by_the_scan())
+async def test_the_scan_reads_what_each_provider_writes_without_the_general_reader(
+    name: str, data: bytes, fmt: Format
+) -> None:
+    """Streams as each provider writes them (thinking, text, calls allowed), whole, event
+    by event and cut every 100 bytes, go to the client as they came without a hand-over:
+    the reader that costs a chain of tool rules least is the one that reads them."""
+
+    def general(judged: Any) -> StreamEnforcer:
+        raise AssertionError(f"{name} was handed over to the general reader")
+
+    events = [found.end() for found in re.finditer(b"\n\n", data)]
+    for cuts in ([], events, list(range(100, len(data), 100))):
+        reader = CallReader(
+            chain((Judge, {})), context(fmt), [], general, adapter_for(fmt),
+            keepalive_s=5.0, max_event=1 << 20,
+        )  # fmt: skip
+        bounds = [0, *cuts, len(data)]
+        out = b"".join(reader.feed_now(data[a:b]) for a, b in itertools.pairwise(bounds))
+        assert out + (reader.close_now() or b"") == data
+
+
 async def _per_event(make: Any, data: bytes, judge: dict[str, list[str]]) -> list[bytes]:
     """What the client gets for each event of ``data``, fed one at a time."""
     ends = [0, *(found.end() for found in re.finditer(b"\n\n", data))]
