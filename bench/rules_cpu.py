@@ -172,9 +172,15 @@ async def _cpu(run: Callable[[], Awaitable[None]], repeat: int) -> float:
     return time.process_time() - started
 
 
+def forget_verdicts() -> None:
+    """From now on, ``tool_rules`` judges every call as one never seen before (agents' calls
+    are mostly new: the bench's responses repeat the same two)."""
+    tool_rules.Verdicts = partial(Verdicts, size=0)  # type: ignore[attr-defined,assignment]
+
+
 async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = False) -> None:
-    if fresh:  # every call judged as never seen before: no verdict remembered
-        tool_rules.Verdicts = partial(Verdicts, size=0)  # type: ignore[attr-defined,assignment]
+    if fresh:
+        forget_verdicts()
     servicers = {
         "noop": servicer_for([]),
         "read only": servicer_for([{"name": "bench.tool_reader:ToolReader"}]),

@@ -1,6 +1,6 @@
 """Instructions per exchange of ``tool_rules`` and noop, counted by valgrind.
 
-    python -m bench.rules_instructions [--scenario NAME] [--exchanges 100] [--grpc]
+    python -m bench.rules_instructions [--scenario NAME] [--exchanges 100] [--grpc] [--fresh]
 
 Time on a shared machine moves a ratio by a few hundredths from run to run, more than most
 single changes make; instructions do not (to 0.1% with the hash seed fixed). Each figure
@@ -22,6 +22,10 @@ move. Its load does, a little: gRPC's threads poll while valgrind slows the serv
 count moves by up to a tenth from run to run (repeat it), and the kernel's part of a
 message (the socket's reads and writes, the same for both) is not counted at all, so the
 ratio leans high against CPU time.
+
+``--fresh`` judges every tool call as never seen before (as ``bench.rules_cpu --fresh``):
+an agent's commands are mostly new, and the scenarios repeat the same two, whose verdicts
+``tool_rules`` otherwise remembers.
 """
 
 from __future__ import annotations
@@ -40,7 +44,13 @@ from pathlib import Path
 
 from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
 
-from bench.rules_cpu import SCENARIOS, run_exchange, scenario_messages, servicer_for
+from bench.rules_cpu import (
+    SCENARIOS,
+    forget_verdicts,
+    run_exchange,
+    scenario_messages,
+    servicer_for,
+)
 from sluice.sidecar.worker import configure_grpc_environment
 
 CHAINS = {"noop": [], "tool_rules": [{"name": "tool_rules"}]}
@@ -91,6 +101,11 @@ def _valgrind(*arguments: str) -> list[str]:
     ]
 
 
+def _fresh(fresh: bool) -> list[str]:
+    """The counted process's option to judge every call as never seen, if ``fresh``."""
+    return ["--fresh"] if fresh else []
+
+
 def _counted(stderr: bytes) -> int:
     found = _COUNTED.search(stderr)
     if found is None:
@@ -103,20 +118,22 @@ def _env() -> dict[str, str]:
     return os.environ | {"PYTHONHASHSEED": "0"}
 
 
-def _instructions(scenario: str, chain: str, exchanges: int) -> int:
+def _instructions(scenario: str, chain: str, exchanges: int, fresh: bool) -> int:
     """Instructions valgrind counts for a process that drives ``exchanges`` exchanges."""
-    command = _valgrind("--drive", scenario, chain, str(exchanges))
+    command = _valgrind("--drive", scenario, chain, str(exchanges), *_fresh(fresh))
     return _counted(subprocess.run(command, capture_output=True, env=_env(), check=True).stderr)
 
 
-def _grpc_instructions(scenario: str, chain: str, exchanges: int) -> int:
+def _grpc_instructions(scenario: str, chain: str, exchanges: int, fresh: bool) -> int:
     """Instructions valgrind counts for a gRPC server of ``chain`` sent ``exchanges``
     exchanges (after as many to warm it as :func:`_instructions` drives)."""
     configure_grpc_environment()  # read when grpc is imported: the server's, before it starts
     with tempfile.TemporaryDirectory() as folder:
         socket = Path(folder) / "ext_proc.sock"
         with subprocess.Popen(
-            _valgrind("--serve", str(socket), chain), stderr=subprocess.PIPE, env=_env()
+            _valgrind("--serve", str(socket), chain, *_fresh(fresh)),
+            stderr=subprocess.PIPE,
+            env=_env(),
         ) as server:
             deadline = time.monotonic() + 120
             while not socket.exists():
@@ -129,7 +146,7 @@ def _grpc_instructions(scenario: str, chain: str, exchanges: int) -> int:
     return _counted(stderr)
 
 
-def main(scenarios: list[str], exchanges: int, grpc: bool = False) -> None:
+def main(scenarios: list[str], exchanges: int, grpc: bool = False, fresh: bool = False) -> None:
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt install valgrind)")
     counted = _grpc_instructions if grpc else _instructions
@@ -137,8 +154,8 @@ def main(scenarios: list[str], exchanges: int, grpc: bool = False) -> None:
     for scenario in scenarios:
         per = {}
         for chain in CHAINS:
-            few = counted(scenario, chain, exchanges)
-            many = counted(scenario, chain, 3 * exchanges)
+            few = counted(scenario, chain, exchanges, fresh)
+            many = counted(scenario, chain, 3 * exchanges, fresh)
             per[chain] = (many - few) / (2 * exchanges)
         noop, rules = per["noop"], per["tool_rules"]
         print(f"{scenario:<24} {noop:>10,.0f} {rules:>11,.0f} {rules / noop:>6.2f}")
@@ -154,8 +171,15 @@ if __name__ == "__main__":
     parser.add_argument(
         "--drive", nargs=3, metavar=("SCENARIO", "CHAIN", "N"), help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="judge every tool call as never seen (the bench repeats the same two calls)",
+    )
     parser.add_argument("--serve", nargs=2, metavar=("SOCKET", "CHAIN"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fresh:
+        forget_verdicts()
     if args.drive:
         scenario, chain, count = args.drive
         asyncio.run(_drive(scenario, chain, int(count)))
@@ -163,4 +187,4 @@ if __name__ == "__main__":
         asyncio.run(_serve(*args.serve))
     else:
         scenarios = [args.scenario] if args.scenario else [s.name for s in SCENARIOS]
-        main(scenarios, args.exchanges, args.grpc)
+        main(scenarios, args.exchanges, args.grpc, args.fresh)
