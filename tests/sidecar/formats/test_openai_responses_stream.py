@@ -157,14 +157,22 @@ def test_upstream_numbers_pass_as_they_came_until_the_gateway_writes_an_event() 
 def test_text_passed_unread_keeps_numbers_out_of_order_as_forward_does() -> None:
     """A chain that reads no text skims its deltas (``unread``): numbered out of order,
     they pass there too, as :meth:`forward` would send them."""
-    events = SSEParser().feed(_swapped_numbers(recording("openai_responses_text").data, 5, 6))
-    decoder = _openai_responses_stream.ResponsesStream(read_text=False)
-    for event in events[:4]:
-        for part in decoder.feed(event):
-            decoder.forward(part)
-    deltas = b"".join(event.raw for event in events[4:8])
+    events = SSEParser().feed(_swapped_numbers(recording("openai_responses_text").data, 6, 7))
+    deltas = b"".join(event.raw for event in events[4:8])  # the last two out of order
 
-    assert decoder.unread(deltas) == len(deltas)
+    def sent(skimmed: bool) -> bytes:
+        """What the client gets, the deltas skimmed or forwarded, the gateway then ending
+        the stream itself (its event numbered after the highest)."""
+        decoder = _openai_responses_stream.ResponsesStream(read_text=False)
+        forwarded = events[:4] if skimmed else events[:8]
+        out = b"".join(decoder.forward(p) for event in forwarded for p in decoder.feed(event))
+        if skimmed:
+            assert decoder.unread(deltas) == len(deltas)  # all of them pass unread
+            out += deltas
+        return out + decoder.render_end("end_turn")
+
+    assert sent(skimmed=True) == sent(skimmed=False)
+    assert deltas in sent(skimmed=True)  # as they came
 
 
 def test_render_end_mid_item_finishes_it_as_far_as_the_client_got() -> None:
