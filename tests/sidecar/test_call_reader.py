@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -130,13 +131,19 @@ def _general(
     return StreamEnforcer(policy_chain, decoder, context(fmt), decisions, judged=judged)
 
 
-def call_reader(policy_chain: Chain, decisions: list[Decision], fmt: Format = A) -> CallReader:
-    general = partial(_general, policy_chain, decisions, fmt=fmt)
+def call_reader(
+    policy_chain: Chain,
+    decisions: list[Decision],
+    fmt: Format = A,
+    general: Callable[[Any], StreamEnforcer] | None = None,
+) -> CallReader:
+    """The call-only reader of ``policy_chain``, handing over to ``general`` (by default the
+    general reader of the same chain)."""
     return CallReader(
         policy_chain,
         context(fmt),
         decisions,
-        general,
+        general or partial(_general, policy_chain, decisions, fmt=fmt),
         adapter_for(fmt),
         keepalive_s=5.0,
         max_event=1 << 20,
@@ -735,10 +742,7 @@ async def test_the_scan_reads_what_each_provider_writes_without_the_general_read
 
     events = [found.end() for found in re.finditer(b"\n\n", data)]
     for cuts in ([], events, list(range(100, len(data), 100))):
-        reader = CallReader(
-            chain((Judge, {})), context(fmt), [], general, adapter_for(fmt),
-            keepalive_s=5.0, max_event=1 << 20,
-        )  # fmt: skip
+        reader = call_reader(chain((Judge, {})), [], fmt, general)
         bounds = [0, *cuts, len(data)]
         out = b"".join(reader.feed_now(data[a:b]) for a, b in itertools.pairwise(bounds))
         assert out + (reader.close_now() or b"") == data
