@@ -165,10 +165,10 @@ class MessagesCalls:
         pending, self._pending = self._pending, None
         if pending is None:
             found = TOOL_START_EVENT.match(buf, at)
-            if found is None or int(found[1]) != self._next:
+            if found is None or (wire := int(found[1])) != self._next:
                 return unread(buf, at)
             begun = ToolCall(found[2].decode(), found[3].decode(), "")
-            pending = ToolRun(int(found[1]), begun, found.end() - at, found.end() - at)
+            pending = ToolRun(wire, begun, found.end() - at, found.end() - at)
         wire = pending.wire
         end = run_end(argument_events(wire), buf, at + pending.read)
         stop = STOP_EVENT % wire
