@@ -178,7 +178,7 @@ if __name__ == "__main__":
     )
     parser.add_argument("--serve", nargs=2, metavar=("SOCKET", "CHAIN"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.fresh:
+    if args.fresh and (args.drive or args.serve):  # the counted process is the one that judges
         forget_verdicts()
     if args.drive:
         scenario, chain, count = args.drive
