@@ -273,7 +273,14 @@ class LineState:
     def expand(self, command: Command) -> list[Command]:
         """``command`` with each variable set in the line (a ``for`` loop's, an assignment's)
         replaced by each of its values, and with what a symbolic link made in the line
-        points to in place of the link."""
+        points to in place of the link: each different command once, and not ``command``
+        itself (``mv "$f" "${f%.js}.ts"`` in a loop over ``f`` names ``f`` in a form that
+        keeps its spelling: it would be judged again as it was, at each round)."""
+        found = dict.fromkeys(self._expanded(command))
+        found.pop(command, None)
+        return list(found)
+
+    def _expanded(self, command: Command) -> list[Command]:
         linked = self._through_links(command) if self.links else []
         if "${" in (joined := " ".join((*command.words, *command.redirects))):
             linked += self._defaulted(command, joined)
