@@ -35,7 +35,7 @@ from sluice.policies._shell import (
     unknown_output,
     with_next,
 )
-from sluice.policies._targets import resolve
+from sluice.policies._targets import resolve, trimmed
 from sluice.policies._wrappers import (
     ASSIGNMENT,
     FEEDERS,
@@ -380,8 +380,9 @@ class LineState:
     def _formed(self, word: str, variable: str, value: str, elements: list[str]) -> str:
         """``word`` with the variable's other forms as bash expands them given ``value``: an
         array's element (``${a[1]}``), a substring (``${x:1:2}``), a pattern replaced
-        (``${x/a/r}``), its case changed (``${x^^}``), a default (``${x:-t}``: the value),
-        the variable it names (``${!x}``)."""
+        (``${x/a/r}``), an end or a start taken off (``${x%/tmp}``, ``${x##*/}``), its case
+        changed (``${x^^}``), a default (``${x:-t}``: the value), the variable it names
+        (``${!x}``)."""
         if "${" not in word:
             return word
 
@@ -395,7 +396,12 @@ class LineState:
             if index is not None:
                 at = int(index) if index.isdigit() else 0
                 return elements[at] if at < len(elements) else ""
-            return _operated(value, operator or "", rest or "") or found[0]
+            given = value
+            if operator in _TRIMS and (value == "." or value.startswith("./")):
+                # `D=$(pwd); rm -rf "${D%/*}"`: bash trims the folder's absolute path
+                folder = resolve(self.cwd, None) if self.cwd is not None else None
+                given = folder.text + value[1:] if folder is not None else value
+            return _operated(given, operator or "", rest or "") or found[0]
 
         return _FORM.sub(one, word)
 
@@ -1287,9 +1293,12 @@ _PREFIX_WORDS = 4  # where a renamed program may stand: after `sudo -E`, `env A=
 _POSITION = re.compile(r"\$(?:\{([1-9])\}|([1-9]))")
 # ${x:-t}, ${x-t}, ${x:=t}; a default naming another variable too: ${TURBO_CACHE:-$HOME}
 _DEFAULT = re.compile(r"\$\{([A-Za-z_]\w*):?[-=]((?:[^}$]|\$\w+)*)\}")
-# A variable's form with an operator: `${!x}`, `${a[1]}`, `${x:1:2}`, `${x/a/r}`, `${x^^}`.
+_TRIMS = frozenset({"%", "%%", "#", "##"})  # an end (`${x%/*}`) or a start (`${x#*/}`) off
+# A variable's form with an operator: `${!x}`, `${a[1]}`, `${x:1:2}`, `${x/a/r}`, `${x^^}`,
+# `${x%/tmp}`.
 _FORM = re.compile(
-    r"\$\{(!?)([A-Za-z_]\w*)(?:\[(\w+|[@*])\])?(?:(:-|:=|-|=|:|//|/|\^\^|,,)([^}]*))?\}"
+    r"\$\{(!?)([A-Za-z_]\w*)(?:\[(\w+|[@*])\])?"
+    r"(?:(:-|:=|-|=|:|//|/|\^\^|,,|%%|%|##|#)([^}]*))?\}"
 )
 
 
@@ -1306,6 +1315,8 @@ def _operated(value: str, operator: str, rest: str) -> str | None:
         return value.replace(pattern, replacement, -1 if operator == "//" else 1)
     if operator in ("^^", ",,"):
         return value.upper() if operator == "^^" else value.lower()
+    if operator in _TRIMS:
+        return trimmed(value, operator, rest)
     return None
 
 

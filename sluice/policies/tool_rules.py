@@ -72,7 +72,8 @@ here-string); a string alone or
 function's body run by its call, the call's arguments for ``$1``, ``$@``: ``cleanup() { rm
 -rf "$1"; }; cleanup ~``; an alias's words; a variable holding the program, split at blanks
 or at ``IFS``: ``R="rm -rf"; $R ~``; its other forms, ``${!x}``, ``${x:1:2}``, ``${x/a/r}``,
-``${x:-default}``; ``$OLDPWD``, where it was before its last ``cd``; a bash array's
+``${x:-default}``, an end or a start taken off (``${d%/tmp}``, ``${PWD%/*}``: the working
+directory's parent); ``$OLDPWD``, where it was before its last ``cd``; a bash array's
 elements, ``"${DISKS[@]}"``, ``${a[1]}``, all of them as words, the program's too
 (``a=(rm -rf); "${a[@]}" ~``); a variable set for a shell's script, before it or given to
 ``env`` (``T=~ sh -c 'rm -rf "$T"'``); ``set --`` then ``"$@"``; a copy or link of a
