@@ -7,18 +7,22 @@ A response's calls are mostly new (the verdicts ``tool_rules`` remembers serve t
 agent repeats), so this is the cost that sizes a gateway: it comes once per new call, on top
 of reading the stream. Each call of the corpus (the shipped one, or your own in the same
 format: see ``corpus/tool_calls/README.md``) is judged by the built-in rules with their
-defaults, as ``ToolRules.verdict`` judges it, with nothing remembered: the rules' own
-caches (a command's words seen through its wrappers, …) are emptied before each judgment.
-The figure is the process's CPU time for one judgment, best of the rounds (a shared
-machine's interruptions only ever add), in µs, per group: the calls that run a shell
-command (a ``command`` or ``cmd`` argument: Claude Code's ``Bash``, Codex's ``shell``,
-Cursor's ``run_terminal_cmd``) and the other calls (file reads, writes and edits, MCP
-tools), each split by the verdict expected. The slowest calls are listed after.
+defaults, as ``ToolRules.verdict`` judges it (its arguments already parsed), with nothing
+remembered: every ``functools`` cache the rules' modules reach (a command's words seen
+through its wrappers, a glob's compiled pattern, …) is emptied before each judgment; only
+``re``'s cache of compiled patterns is kept, as a running gateway keeps its own. The
+figure is the process's CPU time for one judgment, best of the rounds (a shared machine's
+interruptions only ever add), in µs, per group: the calls that run a shell command (a
+``command`` or ``cmd`` argument: Claude Code's ``Bash``, Codex's ``shell`` and
+``exec_command``, Cursor's ``run_terminal_cmd``) and the other calls (file reads, writes
+and edits, MCP tools), each split into everyday and dangerous by the verdict expected.
+The slowest calls are listed after.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import sys
 import time
 from collections.abc import Callable
@@ -31,23 +35,28 @@ from sluice.policies.tool_rules import ToolRules
 from sluice.policy import load_policy_class
 
 _COMMAND_KEYS = ("command", "cmd")
+_KINDS = {"allow": "everyday", "block": "dangerous"}
 
 
 def _caches() -> list[Callable[[], None]]:
-    """What empties each cache of the rules' modules (``functools.lru_cache``'s)."""
-    found = []
+    """What empties each ``functools`` cache that the rules' modules reach, once each: their
+    own, those of what they import (``urlsplit``), and ``fnmatch``'s, whose patterns come
+    from the calls (``/???/r?``)."""
+    found: dict[int, Callable[[], None]] = {}
+    values = [fnmatch._compile_pattern]  # type: ignore[attr-defined]  # fnmatch's own cache
     for name, module in list(sys.modules.items()):
         if name.startswith("sluice.policies") and module is not None:
-            for value in vars(module).values():
-                clear = getattr(value, "cache_clear", None)
-                if callable(clear):
-                    found.append(clear)
-    return found
+            values += vars(module).values()
+    for value in values:
+        clear = getattr(value, "cache_clear", None)
+        if callable(clear):
+            found[id(value)] = clear
+    return list(found.values())
 
 
 def _group(case: Case) -> str:
     runs = isinstance(case.input, dict) and any(k in case.input for k in _COMMAND_KEYS)
-    return f"{'shell command' if runs else 'other tool'}, {case.expect}"
+    return f"{'shell command' if runs else 'other tool'}, {_KINDS[case.expect]}"
 
 
 def main(corpus: Path, rounds: int, slowest: int) -> None:
@@ -57,18 +66,17 @@ def main(corpus: Path, rounds: int, slowest: int) -> None:
     for case in cases:  # once, untimed: the modules' imports and their patterns compiled
         rules.verdict(case.tool, case.input, case.cwd)
     caches = _caches()
-    spent: dict[str, float] = {}
+    spent = [float("inf")] * len(cases)  # by the case's place: a corpus may repeat an id
     for _ in range(rounds):
-        for case in cases:
+        for at, case in enumerate(cases):
             for clear in caches:
                 clear()
             start = time.process_time()
             rules.verdict(case.tool, case.input, case.cwd)
-            took = (time.process_time() - start) * 1e6
-            spent[case.id] = min(spent.get(case.id, took), took)
+            spent[at] = min(spent[at], (time.process_time() - start) * 1e6)
     groups: dict[str, list[float]] = {}
-    for case in cases:
-        groups.setdefault(_group(case), []).append(spent[case.id])
+    for at, case in enumerate(cases):
+        groups.setdefault(_group(case), []).append(spent[at])
     print(f"{corpus}: {len(cases)} calls, best of {rounds}, µs of CPU to judge a call first")
     print(f"{'calls':<24} {'n':>6} {'p50':>7} {'p90':>7} {'p99':>7} {'mean':>7} {'max':>7}")
     for name, values in sorted(groups.items()):
@@ -79,14 +87,15 @@ def main(corpus: Path, rounds: int, slowest: int) -> None:
         )
     if slowest:
         print(f"\nthe {slowest} slowest:")
-        for case in sorted(cases, key=lambda c: -spent[c.id])[:slowest]:
-            print(f"  {spent[case.id]:>7.0f} µs  {case.id} {case.tool}: {case.summary[:90]!r}")
+        for at in sorted(range(len(cases)), key=lambda at: -spent[at])[:slowest]:
+            case = cases[at]
+            print(f"  {spent[at]:>7.0f} µs  {case.id} {case.tool}: {case.summary[:90]!r}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=Path("corpus/tool_calls"))
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, choices=range(1, 1001), metavar="N")
     parser.add_argument("--slowest", type=int, default=5, help="list the N slowest calls")
     args = parser.parse_args()
     main(args.corpus, args.rounds, args.slowest)

@@ -273,9 +273,10 @@ class LineState:
     def expand(self, command: Command) -> list[Command]:
         """``command`` with each variable set in the line (a ``for`` loop's, an assignment's)
         replaced by each of its values, and with what a symbolic link made in the line
-        points to in place of the link: each different command once, and not ``command``
-        itself (``mv "$f" "${f%.js}.ts"`` in a loop over ``f`` names ``f`` in a form that
-        keeps its spelling: it would be judged again as it was, at each round)."""
+        points to in place of the link: each different command once, in the order found, and
+        not ``command`` itself (a variable named only in a form kept as spelt leaves the
+        command as it was, and the rules, which expand each expansion in turn, would judge
+        the same words again at each turn)."""
         found = dict.fromkeys(self._expanded(command))
         found.pop(command, None)
         return list(found)

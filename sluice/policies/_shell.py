@@ -299,7 +299,7 @@ def parse(
     if depth < _QUOTING_DEPTH:
         for text, given_to, single in quoted:
             if _ONE_WORD.fullmatch(text):
-                continue  # `"$HOME"`, `'*.py'`: a lone word runs nothing worth reading
+                continue  # `"main.py"`, `'*.py'`: a lone word runs nothing worth reading
             if given_to not in TEXT_PROGRAMS:
                 commands += parse(text, depth + 1, (*inside, given_to))
             elif not single and ("$(" in text or "`" in text):
