@@ -17,6 +17,7 @@ from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._archives import decompressed, unpacked, unpacked_into, unpacks
 from sluice.policies._container_files import Image, built_image
 from sluice.policies._exfil import Pipeline
+from sluice.policies._expansions import TRIMS, operated
 from sluice.policies._filters import filtered
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
@@ -35,7 +36,7 @@ from sluice.policies._shell import (
     unknown_output,
     with_next,
 )
-from sluice.policies._targets import resolve, trimmed
+from sluice.policies._targets import resolve
 from sluice.policies._wrappers import (
     ASSIGNMENT,
     FEEDERS,
@@ -398,11 +399,12 @@ class LineState:
                 at = int(index) if index.isdigit() else 0
                 return elements[at] if at < len(elements) else ""
             given = value
-            if operator in _TRIMS and (value == "." or value.startswith("./")):
+            if operator in TRIMS and (value == "." or value.startswith("./")):
                 # `D=$(pwd); rm -rf "${D%/*}"`: bash trims the folder's absolute path
                 folder = resolve(self.cwd, None) if self.cwd is not None else None
                 given = folder.text + value[1:] if folder is not None else value
-            return _operated(given, operator or "", rest or "") or found[0]
+            made = operated(given, operator or "", rest or "")
+            return made if made is not None else found[0]  # `${p%%/*}` may be empty: bash's
 
         return _FORM.sub(one, word)
 
@@ -1294,31 +1296,12 @@ _PREFIX_WORDS = 4  # where a renamed program may stand: after `sudo -E`, `env A=
 _POSITION = re.compile(r"\$(?:\{([1-9])\}|([1-9]))")
 # ${x:-t}, ${x-t}, ${x:=t}; a default naming another variable too: ${TURBO_CACHE:-$HOME}
 _DEFAULT = re.compile(r"\$\{([A-Za-z_]\w*):?[-=]((?:[^}$]|\$\w+)*)\}")
-_TRIMS = frozenset({"%", "%%", "#", "##"})  # an end (`${x%/*}`) or a start (`${x#*/}`) off
 # A variable's form with an operator: `${!x}`, `${a[1]}`, `${x:1:2}`, `${x/a/r}`, `${x^^}`,
 # `${x%/tmp}`.
 _FORM = re.compile(
     r"\$\{(!?)([A-Za-z_]\w*)(?:\[(\w+|[@*])\])?"
     r"(?:(:-|:=|-|=|:|//|/|\^\^|,,|%%|%|##|#)([^}]*))?\}"
 )
-
-
-def _operated(value: str, operator: str, rest: str) -> str | None:
-    """What bash's ``${x<operator><rest>}`` gives for ``x`` set to ``value``; None for a form
-    not read here."""
-    if operator in ("", ":-", ":=", "-", "="):
-        return value
-    if operator == ":" and (found := re.fullmatch(r"\s*(\d+)\s*(?::\s*(\d+)\s*)?", rest)):
-        start = int(found[1])
-        return value[start : start + int(found[2])] if found[2] else value[start:]
-    if operator in ("/", "//"):
-        pattern, _, replacement = rest.partition("/")
-        return value.replace(pattern, replacement, -1 if operator == "//" else 1)
-    if operator in ("^^", ",,"):
-        return value.upper() if operator == "^^" else value.lower()
-    if operator in _TRIMS:
-        return trimmed(value, operator, rest)
-    return None
 
 
 def _replaced(word: str, spellings: Sequence[str], value: str) -> str:

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from sluice.policies._expansions import trimmed
+
 __all__ = [
     "DISK_DEVICE",
     "Path",
@@ -28,7 +30,6 @@ __all__ = [
     "on_remote",
     "resolve",
     "ssh_settings",
-    "trimmed",
     "vital",
     "windows_paths",
 ]
@@ -68,9 +69,6 @@ named by what the line does not say (``/dev/$DISK``, xargs' ``/dev/{}``) may be 
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
 # The working directory with an end or a start taken off: `${PWD%/*}` is its parent.
 _WORKING_DIRECTORY_TRIMMED = re.compile(r"\$\{PWD(%%|%|##|#)([^}]*)\}")
-# How long a value whose ends a glob is tried against, at every length, may be: its length
-# times the pattern's wildcards at most (a glob of many `*` costs more at each length).
-_TRIMMED = 1024
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
 _EVERYTHING = re.compile(r"[*?.{},\[\]!^]*\*[*?.{},\[\]!^]*")
 _USER = re.compile(r"\$\{?(?:USER|LOGNAME|USERNAME)\}?|\$\(whoami…?\)|\$\(id…\)")
@@ -100,9 +98,7 @@ def resolve(word: str, cwd: str | None) -> Path | None:
     resolved the same way). None when it depends on a working directory that is unknown or
     on a variable."""
     if "${PWD" in word and cwd is not None and (folder := resolve(cwd, None)) is not None:
-        word = _WORKING_DIRECTORY_TRIMMED.sub(
-            lambda found: trimmed(folder.text, found[1], found[2]) or found[0], word
-        )
+        word = _WORKING_DIRECTORY_TRIMMED.sub(lambda found: _trimmed(folder.text, found), word)
     word = _WORKING_DIRECTORY.sub(".", _HOME_VARIABLE.sub("~", word, count=1), count=1)
     if drive := _WINDOWS_DRIVE.match(word):
         word = "/" + word[drive.end() :].replace("\\", "/")
@@ -149,23 +145,10 @@ def windows_paths(line: str) -> str:
     return _WSL_SHARE.sub("", line) if "//wsl" in line.lower() else line
 
 
-def trimmed(value: str, operator: str, pattern: str) -> str | None:
-    """What bash's ``${x%pattern}`` gives for ``x`` set to ``value`` (``%``: the shortest end
-    that the glob ``pattern`` matches taken off; ``%%``: the longest; ``#`` and ``##``: a
-    start); None for a value too long to try a glob against."""
-    from_end = operator[0] == "%"
-    wildcards = sum(map(pattern.count, "*?["))
-    if not wildcards:
-        return value.removesuffix(pattern) if from_end else value.removeprefix(pattern)
-    if len(value) * wildcards > _TRIMMED:
-        return None
-    lengths = range(len(value), -1, -1) if len(operator) == 2 else range(len(value) + 1)
-    for length in lengths:  # of the part taken off
-        cut = len(value) - length if from_end else length
-        taken, left = (value[cut:], value[:cut]) if from_end else (value[:cut], value[cut:])
-        if fnmatchcase(taken, pattern):
-            return left
-    return value
+def _trimmed(folder: str, found: re.Match[str]) -> str:
+    """The working directory ``folder`` as ``${PWD%…}`` (``found``) gives it."""
+    made = trimmed(folder, found[1], found[2])
+    return made if made is not None else found[0]
 
 
 def vital(path: Path | None) -> str | None:

@@ -1,7 +1,7 @@
 """A variable with an end or a start taken off (``${d%/tmp}``, ``${p%/*}``, ``${p#/x}``, and
-the longest forms ``%%``, ``##``) names what bash makes of it: ``d=~/tmp; rm -rf
-"${d%/tmp}"`` deletes the home folder, and so does ``rm -rf "${PWD%/*}"`` in
-``/home/dev/project``."""
+the longest forms ``%%``, ``##``), or a glob in it replaced (``${d/tmp*/}``), names what bash
+makes of it: ``d=~/tmp; rm -rf "${d%/tmp}"`` deletes the home folder, and so does ``rm -rf
+"${PWD%/*}"`` in ``/home/dev/project``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from sluice.policies._targets import trimmed
+from sluice.policies._expansions import replaced, trimmed
 from tests.policies.verdicts import bash
 
 
@@ -28,6 +28,10 @@ from tests.policies.verdicts import bash
         'chmod -R 000 "${PWD%%/project}"',
         'D=$(pwd); rm -rf "${D%/*}"',
         'for d in ~/cache; do rm -rf "${d%/cache}"; done',
+        'p=/home/dev; rm -rf "${p%%/*}/"',  # empty, then `/`: the root
+        'd=~/tmpx; rm -rf "${d/tmp*/}"',
+        'd=~/x; rm -rf "${d//x/}"',
+        'd=~/cache/; rm -rf "${d/%cache?/}"',
     ],
 )
 def test_deleting_what_a_trimmed_variable_names_is_judged_by_its_value(command: str) -> None:
@@ -46,6 +50,8 @@ def test_deleting_what_a_trimmed_variable_names_is_judged_by_its_value(command: 
         'rm -rf "${PWD##*/}"',
         'rm -rf "${PWD%/*}/project/build"',
         'rm -rf "${TMPDIR%/}/build"',
+        'f=src/app.js; mv "$f" "${f/%.js/.ts}"',
+        'd=build/tmp1; rm -rf "${d/tmp?/out}"',
     ],
 )
 def test_trimming_a_project_path_stays_everyday_work(command: str) -> None:
@@ -81,6 +87,42 @@ def test_a_trimmed_value_is_what_bash_makes_of_it(value: str, operator: str, pat
         ["bash", "-c", script, "bash", value], capture_output=True, text=True, check=True
     ).stdout
     assert trimmed(value, operator, pattern) == made
+
+
+REPLACEMENTS = [
+    ("/home/dev/project", "/", "dev", "x"),
+    ("a.b.c", "//", ".", "-"),
+    ("a.b.c", "/", "*.", "-"),
+    ("a.b.c", "//", "?.", "-"),
+    ("~/tmpx/y", "/", "tmp*", ""),
+    ("src/app.js", "/", "%.js", ".ts"),
+    ("src/app.js", "/", "#src", "lib"),
+    ("src/app.js", "/", "#*/", ""),
+    ("src/app.js", "/", "%/*", ""),
+    ("aXbXc", "//", "[ab]", "-"),
+    ("aXbXc", "/", "[!a]X", "-"),
+    ("a]b", "/", "[]]", "-"),
+    ("a[b", "/", "[", "-"),
+    ("a*b", "/", "\\*", "-"),
+]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash to compare with")
+@pytest.mark.parametrize(("value", "operator", "pattern", "replacement"), REPLACEMENTS)
+def test_a_replaced_value_is_what_bash_makes_of_it(
+    value: str, operator: str, pattern: str, replacement: str
+) -> None:
+    script = f'x="$1"; p="$2"; r="$3"; printf %s "${{x{operator}$p/$r}}"'
+    if pattern[:1] in ("#", "%"):  # the anchor is the expansion's, not the pattern's
+        script = f'x="$1"; p="$2"; r="$3"; printf %s "${{x{operator}{pattern[0]}$p/$r}}"'
+    given = pattern[1:] if pattern[:1] in ("#", "%") else pattern
+    made = subprocess.run(
+        ["bash", "-c", script, "bash", value, given, replacement],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert replaced(value, operator, pattern, replacement) == made
 
 
 def test_a_value_too_long_for_its_glob_is_not_read() -> None:
