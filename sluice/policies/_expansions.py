@@ -22,6 +22,9 @@ _WILDCARDS = "*?["
 # times the pattern's wildcards at most (a glob of many `*` costs more at each length).
 _TRIMMED = 1024
 _SUBSTRING = re.compile(r"\s*(\d+)\s*(?::\s*(\d+)\s*)?")
+# The parts of a bracket expression: a character class by name (`[:alpha:]`), a range, one
+# character.
+_CLASS_PARTS = re.compile(r"\[:[a-z]+:\]|.-[^]]|.", re.DOTALL)
 
 
 def operated(value: str, operator: str, rest: str) -> str | None:
@@ -83,7 +86,12 @@ def replaced(value: str, operator: str, pattern: str, replacement: str) -> str |
     options.longest_match = True  # leftmost-longest, as bash matches
     options.dot_nl = True
     options.log_errors = False
-    compiled = re2.compile({"#": f"^(?:{regex})", "%": f"(?:{regex})$"}.get(anchor, regex), options)
+    try:
+        compiled = re2.compile(
+            {"#": f"^(?:{regex})", "%": f"(?:{regex})$"}.get(anchor, regex), options
+        )
+    except re2.error:  # a class RE2 refuses (`[z-a]`): bash matches nothing with it either
+        return value
     if operator == "//" and compiled.fullmatch("") is not None:
         return None
     return str(compiled.sub(lambda _: replacement, value, count=0 if operator == "//" else 1))
@@ -107,8 +115,8 @@ def _glob_regex(pattern: str) -> str:
         elif char == "[" and (end := _class_end(pattern, at)) is not None:
             inside = pattern[at:end]
             negated = inside[:1] in ("!", "^")
-            inside = inside[1:] if negated else inside
-            escaped = inside.replace("\\", "\\\\").replace("[", "\\[")
+            parts = _CLASS_PARTS.findall(inside[1:] if negated else inside)
+            escaped = "".join(map(_class_part, parts))
             out.append(f"[{'^' if negated else ''}{escaped}]")
             at = end + 1
         else:
@@ -116,10 +124,23 @@ def _glob_regex(pattern: str) -> str:
     return "".join(out)
 
 
+def _class_part(part: str) -> str:
+    """A part of a bracket expression as a regular expression's: a named class as it is, a
+    range's ends escaped, a character escaped."""
+    if part.startswith("[:"):
+        return part
+    if len(part) == 3:
+        return f"{re.escape(part[0])}-{re.escape(part[2])}"
+    return re.escape(part)
+
+
 def _class_end(pattern: str, start: int) -> int | None:
     """Where the bracket expression opened before ``start`` closes (a ``]`` first, or first
-    after ``!``, is one of its characters); None when it never does (``[`` is then itself)."""
+    after ``!``, is one of its characters; ``[:alpha:]`` is one part of it); None when it
+    never does (``[`` is then itself)."""
     at = start + (1 if pattern[start : start + 1] in ("!", "^") else 0)
     at += 1 if pattern[at : at + 1] == "]" else 0
-    end = pattern.find("]", at)
-    return end if end != -1 else None
+    for part in _CLASS_PARTS.finditer(pattern, at):
+        if part[0] == "]":
+            return part.start()
+    return None
