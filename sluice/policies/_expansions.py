@@ -1,65 +1,86 @@
 """What bash's parameter expansions give for a variable whose value the line set: ``${x:1:2}``,
 ``${x/a/r}``, ``${x%/*}``, ``${x^^}``, ``${x:-default}``.
 
-Their patterns are globs, from the command (an agent's, or whoever wrote what it runs): a
-glob is run by RE2, in time linear in the value, or tried at every length of the value
-within a bound; a value beyond it is not read (the form stays as it is spelt).
+Their patterns are globs from the command (an agent's, or whoever wrote what it runs), read
+as bash reads them (``*``, ``?``, bracket expressions with named classes, ``\\`` escapes,
+quoted parts taken literally) and run by RE2, in time linear in the value. A pattern longer
+than :data:`_PATTERN` characters, or one that names a variable, is not read (the form stays
+as it is spelt), and the caller bounds how much it reads a line's values (see
+``LineState``'s ``globbed``).
 """
 
 from __future__ import annotations
 
 import re
-from fnmatch import fnmatchcase
+from typing import Any
 
 import re2
 
-__all__ = ["TRIMS", "operated", "replaced", "trimmed"]
+__all__ = ["READ_BY_CHARACTER", "TRIMS", "operated", "replaced", "trimmed"]
 
 TRIMS = frozenset({"%", "%%", "#", "##"})
 """The operators that take an end (``${x%/*}``, ``${x%%/*}``) or a start (``${x#*/}``) off."""
-_WILDCARDS = "*?["
-# How long a value whose ends a glob is tried against, at every length, may be: its length
-# times the pattern's wildcards at most (a glob of many `*` costs more at each length).
-_TRIMMED = 1024
-_SUBSTRING = re.compile(r"\s*(\d+)\s*(?::\s*(\d+)\s*)?")
-# The parts of a bracket expression: a character class by name (`[:alpha:]`), a range, one
-# character.
-_CLASS_PARTS = re.compile(r"\[:[a-z]+:\]|.-[^]]|.", re.DOTALL)
+READ_BY_CHARACTER = TRIMS | {"/", "//", ":"}
+"""The operators whose result depends on the value's characters, not only on whether it is
+set (``:-``)."""
+_PATTERN = 256  # the longest pattern read
+_SHORTEST = 1024  # the longest value whose shortest matching end is looked for, at each length
+_SUBSTRING = re.compile(r"\s*(\d{1,9})\s*(?::\s*(\d{1,9})\s*)?")
+_NAMES_VARIABLE = re.compile(r"[$`]")
+_STARS = re.compile(r"(?<!\\)\*{2,}")
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+_GLOB_CHARACTERS = re.compile(r"[*?\[\\]")
+_OPTIONS = re2.Options()
+_OPTIONS.longest_match = True  # leftmost-longest, as bash matches
+_OPTIONS.dot_nl = True
+_OPTIONS.log_errors = False
 
 
 def operated(value: str, operator: str, rest: str) -> str | None:
     """What bash's ``${x<operator><rest>}`` gives for ``x`` set to ``value``; None for a form
     not read here."""
-    if operator in ("", ":-", ":=", "-", "="):
+    if operator in ("", "-", "="):  # set, even to nothing: its value
         return value
-    if operator == ":" and (found := _SUBSTRING.fullmatch(rest)):
+    if operator in (":-", ":="):  # empty: the default, when it names no variable
+        return value or (None if _NAMES_VARIABLE.search(rest) else rest)
+    if operator == ":":
+        if not (found := _SUBSTRING.fullmatch(rest)):
+            return None
         start = int(found[1])
         return value[start : start + int(found[2])] if found[2] else value[start:]
-    if operator in ("/", "//"):
-        pattern, _, replacement = rest.partition("/")
-        return replaced(value, operator, pattern, replacement)
     if operator in ("^^", ",,"):
+        if rest:  # only what a pattern matches (`${x^^[a-c]}`): not read here
+            return None
         return value.upper() if operator == "^^" else value.lower()
+    if operator not in TRIMS | {"/", "//"} or _NAMES_VARIABLE.search(rest):
+        return None
     if operator in TRIMS:
         return trimmed(value, operator, rest)
-    return None
+    pattern, replacement = _split(rest)
+    return replaced(value, operator, pattern, replacement)
 
 
 def trimmed(value: str, operator: str, pattern: str) -> str | None:
     """What bash's ``${x%pattern}`` gives for ``x`` set to ``value`` (``%``: the shortest end
     that the glob ``pattern`` matches taken off; ``%%``: the longest; ``#`` and ``##``: a
-    start); None for a value too long to try a glob against."""
+    start); None for a pattern not read."""
     from_end = operator[0] == "%"
-    wildcards = sum(map(pattern.count, _WILDCARDS))
-    if not wildcards:
+    if _plain(pattern):
         return value.removesuffix(pattern) if from_end else value.removeprefix(pattern)
-    if len(value) * wildcards > _TRIMMED:
+    if (regex := _compiled(pattern)) is None or not _encodable(value):
         return None
-    lengths = range(len(value), -1, -1) if len(operator) == 2 else range(len(value) + 1)
-    for length in lengths:  # of the part taken off
+    if len(operator) == 2:  # the longest: one search
+        found = regex("(?:{})$" if from_end else "^(?:{})").search(value)
+        if found is None:
+            return value
+        return value[: found.start()] if from_end else value[found.end() :]
+    if len(value) > _SHORTEST:
+        return None
+    whole = regex("(?:{})")
+    for length in range(len(value) + 1):  # the shortest: from nothing up
         cut = len(value) - length if from_end else length
         taken, left = (value[cut:], value[:cut]) if from_end else (value[:cut], value[cut:])
-        if fnmatchcase(taken, pattern):
+        if whole.fullmatch(taken) is not None:
             return left
     return value
 
@@ -67,34 +88,79 @@ def trimmed(value: str, operator: str, pattern: str) -> str | None:
 def replaced(value: str, operator: str, pattern: str, replacement: str) -> str | None:
     """What bash's ``${x/pattern/replacement}`` gives for ``x`` set to ``value``: the longest
     match of the glob ``pattern`` that starts first replaced (``//``: each, left to right;
-    ``/#pattern``: one at the start; ``/%pattern``: one at the end); None for a glob that
-    ``//`` could match empty (bash and a regular expression part ways there)."""
+    ``/#pattern``: one at the start; ``/%pattern``: one at the end); None for a pattern not
+    read, or one that ``//`` could match empty (bash and a regular expression part ways
+    there)."""
     anchor = pattern[:1] if operator == "/" and pattern[:1] in ("#", "%") else ""
     pattern = pattern[len(anchor) :]
-    if not pattern:
-        return value
-    if not any(c in pattern for c in _WILDCARDS):
-        if anchor:
-            ends = value.startswith(pattern) if anchor == "#" else value.endswith(pattern)
-            if not ends:
-                return value
-            kept = value[len(pattern) :] if anchor == "#" else value[: -len(pattern)]
-            return replacement + kept if anchor == "#" else kept + replacement
+    if not pattern:  # `${a/#/--}`: the replacement before (or after) the value
+        return {"#": replacement + value, "%": value + replacement}.get(anchor, value)
+    if _plain(pattern) and not anchor:
         return value.replace(pattern, replacement, -1 if operator == "//" else 1)
-    regex = _glob_regex(pattern)
-    options = re2.Options()
-    options.longest_match = True  # leftmost-longest, as bash matches
-    options.dot_nl = True
-    options.log_errors = False
-    try:
-        compiled = re2.compile(
-            {"#": f"^(?:{regex})", "%": f"(?:{regex})$"}.get(anchor, regex), options
-        )
-    except re2.error:  # a class RE2 refuses (`[z-a]`): bash matches nothing with it either
-        return value
+    if (regex := _compiled(pattern)) is None or not _encodable(value):
+        return None
+    compiled = regex({"#": "^(?:{})", "%": "(?:{})$"}.get(anchor, "(?:{})"))
     if operator == "//" and compiled.fullmatch("") is not None:
         return None
     return str(compiled.sub(lambda _: replacement, value, count=0 if operator == "//" else 1))
+
+
+def _plain(pattern: str) -> bool:
+    """Whether ``pattern`` is plain text: no wildcard, escape or quote."""
+    return _GLOB_CHARACTERS.search(pattern) is None and "'" not in pattern and '"' not in pattern
+
+
+def _encodable(text: str) -> bool:
+    """Whether RE2 can read ``text`` (as UTF-8: not a lone surrogate, which JSON can carry)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _split(rest: str) -> tuple[str, str]:
+    """``${x/pattern/replacement}``'s two parts, split at the first ``/`` not escaped."""
+    at = 0
+    while at < len(rest):
+        if rest[at] == "\\":
+            at += 2
+        elif rest[at] == "/":
+            return rest[:at], rest[at + 1 :]
+        else:
+            at += 1
+    return rest, ""
+
+
+class _Compiled:
+    """A glob's regular expression, compiled by RE2 in the frames it is asked for."""
+
+    def __init__(self, regex: str) -> None:
+        self.regex = regex
+
+    def __call__(self, frame: str) -> Any:
+        return re2.compile(frame.format(self.regex), _OPTIONS)
+
+
+def _compiled(pattern: str) -> _Compiled | None:
+    """The glob ``pattern`` ready to compile; None when it is too long or RE2 refuses it."""
+    pattern = _STARS.sub("*", pattern)  # `**` matches what `*` matches
+    if len(pattern) > _PATTERN:
+        return None
+    regex = _glob_regex(_QUOTED.sub(_literal, pattern))
+    try:
+        re2.compile(regex, _OPTIONS)
+    except (re2.error, UnicodeEncodeError):  # a lone surrogate: no text RE2 can encode
+        return None
+    return _Compiled(regex)
+
+
+def _literal(found: re.Match[str]) -> str:
+    """A quoted part of a pattern, its wildcards escaped: quoted, they are text."""
+    text = found[1] if found[1] is not None else found[2]
+    return _GLOB_CHARACTERS.sub(lambda c: "\\" + c[0], text)
 
 
 def _glob_regex(pattern: str) -> str:
@@ -112,35 +178,41 @@ def _glob_regex(pattern: str) -> str:
         elif char == "\\" and at < len(pattern):
             out.append(re.escape(pattern[at]))
             at += 1
-        elif char == "[" and (end := _class_end(pattern, at)) is not None:
-            inside = pattern[at:end]
-            negated = inside[:1] in ("!", "^")
-            parts = _CLASS_PARTS.findall(inside[1:] if negated else inside)
-            escaped = "".join(map(_class_part, parts))
-            out.append(f"[{'^' if negated else ''}{escaped}]")
-            at = end + 1
+        elif char == "[" and (bracket := _bracket(pattern, at)) is not None:
+            regex, at = bracket
+            out.append(regex)
         else:
             out.append(re.escape(char))
     return "".join(out)
 
 
-def _class_part(part: str) -> str:
-    """A part of a bracket expression as a regular expression's: a named class as it is, a
-    range's ends escaped, a character escaped."""
-    if part.startswith("[:"):
-        return part
-    if len(part) == 3:
-        return f"{re.escape(part[0])}-{re.escape(part[2])}"
-    return re.escape(part)
-
-
-def _class_end(pattern: str, start: int) -> int | None:
-    """Where the bracket expression opened before ``start`` closes (a ``]`` first, or first
-    after ``!``, is one of its characters; ``[:alpha:]`` is one part of it); None when it
-    never does (``[`` is then itself)."""
-    at = start + (1 if pattern[start : start + 1] in ("!", "^") else 0)
-    at += 1 if pattern[at : at + 1] == "]" else 0
-    for part in _CLASS_PARTS.finditer(pattern, at):
-        if part[0] == "]":
-            return part.start()
+def _bracket(pattern: str, start: int) -> tuple[str, int] | None:
+    """The bracket expression opened before ``start`` as a regular expression's class, and
+    where the pattern goes on after it; None when it never closes (``[`` is then itself).
+    ``!`` or ``^`` first negates; a ``]`` first is a member; ``[:alpha:]`` names a class;
+    a range whose end comes before its start holds nothing."""
+    negated = pattern[start : start + 1] in ("!", "^")
+    at, members = start + negated, []
+    while at < len(pattern):
+        close = pattern.find(":]", at + 2) if pattern.startswith("[:", at) else -1
+        if close != -1 and pattern[at + 2 : close].isalpha():
+            members.append(pattern[at : close + 2])
+            at = close + 2
+            continue
+        char = pattern[at]
+        if char == "]" and at > start + negated:
+            body = "".join(members)
+            if not body:  # nothing in it: it matches nothing, or negated, any character
+                return ("." if negated else "[^\\x00-\\x{10FFFF}]"), at + 1
+            return f"[{'^' if negated else ''}{body}]", at + 1
+        if char == "\\" and at + 1 < len(pattern):
+            at += 1
+            char = pattern[at]
+        at += 1
+        if pattern[at : at + 1] == "-" and at + 1 < len(pattern) and pattern[at + 1] != "]":
+            end, at = pattern[at + 1], at + 2
+            if end >= char:
+                members.append(f"{re.escape(char)}-{re.escape(end)}")
+            continue
+        members.append(re.escape(char))
     return None

@@ -17,7 +17,7 @@ from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._archives import decompressed, unpacked, unpacked_into, unpacks
 from sluice.policies._container_files import Image, built_image
 from sluice.policies._exfil import Pipeline
-from sluice.policies._expansions import TRIMS, operated
+from sluice.policies._expansions import READ_BY_CHARACTER, operated
 from sluice.policies._filters import filtered
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
@@ -36,7 +36,7 @@ from sluice.policies._shell import (
     unknown_output,
     with_next,
 )
-from sluice.policies._targets import resolve
+from sluice.policies._targets import absolute, resolve
 from sluice.policies._wrappers import (
     ASSIGNMENT,
     FEEDERS,
@@ -116,6 +116,8 @@ _VOLUMES_NARROWED = re.compile(
 )
 _NAMESPACES = re.compile(r"\b(?:kubectl|oc|k)\b[^|;&]*?\sget\s+(?:ns|namespaces?|projects?)\b")
 _DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
+_GLOBBED = 16_384
+_PWD_SPELT = re.compile(r"^\$\{?PWD\}?(?=/|$)")
 DOWNLOAD = "Runs a downloaded script unread; download it, read it, then run it"
 
 
@@ -188,6 +190,9 @@ class LineState:
             self._go_on(caller)
         if "(" in line or "function" in line:
             self.functions.update((found.name, found.body) for found in definitions(line))
+        # How much of the variables' values their forms may still read (`${x%/*}`,
+        # `${x//a/b}`), in characters: a line of many forms of a long value reads a bound.
+        self.globbed = _GLOBBED
         self.arrays: set[str] = set()  # bash's arrays: DISKS=(/dev/sdb /dev/sdc), elements
         if "=(" in line:
             for array in _ARRAY.finditer(line):
@@ -383,8 +388,8 @@ class LineState:
         """``word`` with the variable's other forms as bash expands them given ``value``: an
         array's element (``${a[1]}``), a substring (``${x:1:2}``), a pattern replaced
         (``${x/a/r}``), an end or a start taken off (``${x%/tmp}``, ``${x##*/}``), its case
-        changed (``${x^^}``), a default (``${x:-t}``: the value), the variable it names
-        (``${!x}``)."""
+        changed (``${x^^}``), a default (``${x:-t}``: the value, or the default if it is
+        empty), the variable it names (``${!x}``); of an element too (``${a[0]%/x}``)."""
         if "${" not in word:
             return word
 
@@ -395,14 +400,17 @@ class LineState:
             if indirect:  # x=HOME; "${!x}": the variable it names, set or not in the line
                 named = self.loops.get(value, [])
                 return named[0] if named else f"${value}" if _NAME.fullmatch(value) else found[0]
-            if index is not None:
-                at = int(index) if index.isdigit() else 0
-                return elements[at] if at < len(elements) else ""
             given = value
-            if operator in TRIMS and (value == "." or value.startswith("./")):
-                # `D=$(pwd); rm -rf "${D%/*}"`: bash trims the folder's absolute path
-                folder = resolve(self.cwd, None) if self.cwd is not None else None
-                given = folder.text + value[1:] if folder is not None else value
+            if index is not None:  # an array's element (`${a[1]}`, `${a[0]%/x}`)
+                at = int(index) if index.isdecimal() and len(index) < 10 else 0
+                given = elements[at] if at < len(elements) else ""
+            if operator in READ_BY_CHARACTER:
+                if self.globbed <= 0:  # many forms of long values: read up to a bound
+                    return found[0]
+                self.globbed -= len(given) + len(rest or "")
+                given = _PWD_SPELT.sub(".", given, count=1)  # D=$PWD; rm -rf "${D%/*}"
+                if (given == "." or given.startswith("./")) and (here := absolute(self.cwd)):
+                    given = here + given[1:]  # `D=$(pwd); rm -rf "${D%/*}"`: the folder's path
             made = operated(given, operator or "", rest or "")
             return made if made is not None else found[0]  # `${p%%/*}` may be empty: bash's
 

@@ -20,11 +20,12 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from sluice.policies._expansions import trimmed
+from sluice.policies._expansions import operated
 
 __all__ = [
     "DISK_DEVICE",
     "Path",
+    "absolute",
     "is_credential",
     "is_secret",
     "on_remote",
@@ -67,8 +68,8 @@ DISK_DEVICE = re.compile(
 """A disk's device, or a partition's: what is written there overwrites the disk. A device
 named by what the line does not say (``/dev/$DISK``, xargs' ``/dev/{}``) may be a disk."""
 _WORKING_DIRECTORY = re.compile(r"\$\{?PWD\}?|\$\(pwd\)|`pwd`")
-# The working directory with an end or a start taken off: `${PWD%/*}` is its parent.
-_WORKING_DIRECTORY_TRIMMED = re.compile(r"\$\{PWD(%%|%|##|#)([^}]*)\}")
+# The working directory with an operator: `${PWD%/*}` is its parent.
+_WORKING_DIRECTORY_FORM = re.compile(r"\$\{PWD(%%|%|##|#|//|/|:)([^}]*)\}")
 # A last component that matches every name in its folder: `*`, `.*`, `{*,.*}`, `.[!.]*`, ...
 _EVERYTHING = re.compile(r"[*?.{},\[\]!^]*\*[*?.{},\[\]!^]*")
 _USER = re.compile(r"\$\{?(?:USER|LOGNAME|USERNAME)\}?|\$\(whoami…?\)|\$\(id…\)")
@@ -97,8 +98,8 @@ def resolve(word: str, cwd: str | None) -> Path | None:
     """``word`` as an absolute path, ``..`` and ``.`` resolved; relative to ``cwd`` (itself
     resolved the same way). None when it depends on a working directory that is unknown or
     on a variable."""
-    if "${PWD" in word and cwd is not None and (folder := resolve(cwd, None)) is not None:
-        word = _WORKING_DIRECTORY_TRIMMED.sub(lambda found: _trimmed(folder.text, found), word)
+    if "${PWD" in word and (here := absolute(cwd)):
+        word = _WORKING_DIRECTORY_FORM.sub(lambda found: _operated(here, found), word)
     word = _WORKING_DIRECTORY.sub(".", _HOME_VARIABLE.sub("~", word, count=1), count=1)
     if drive := _WINDOWS_DRIVE.match(word):
         word = "/" + word[drive.end() :].replace("\\", "/")
@@ -145,9 +146,19 @@ def windows_paths(line: str) -> str:
     return _WSL_SHARE.sub("", line) if "//wsl" in line.lower() else line
 
 
-def _trimmed(folder: str, found: re.Match[str]) -> str:
+def absolute(cwd: str | None) -> str | None:
+    """The working directory ``cwd`` as bash's ``$PWD`` spells it: as reported when that is
+    an absolute path (``/Users/jane/app``), else resolved (``~/project`` is
+    ``/home/~/project``); None when unknown."""
+    if cwd is not None and cwd.startswith("/"):
+        return cwd
+    folder = resolve(cwd, None) if cwd is not None else None
+    return folder.text if folder is not None else None
+
+
+def _operated(folder: str, found: re.Match[str]) -> str:
     """The working directory ``folder`` as ``${PWD%…}`` (``found``) gives it."""
-    made = trimmed(folder, found[1], found[2])
+    made = operated(folder, found[1], found[2])
     return made if made is not None else found[0]
 
 
