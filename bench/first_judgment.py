@@ -9,11 +9,11 @@ of reading the stream. Each call of the corpus (the shipped one, or your own in 
 format: see ``corpus/tool_calls/README.md``) is judged by the built-in rules with their
 defaults, as ``ToolRules.verdict`` judges it (its arguments already parsed), with nothing
 remembered: every ``functools`` cache the rules' modules reach (a command's words seen
-through its wrappers, a glob's compiled pattern, …) is emptied before each judgment; only
-``re``'s cache of compiled patterns is kept, as a running gateway keeps its own. The
-figure is the process's CPU time for one judgment, best of the rounds (a shared machine's
-interruptions only ever add), in µs, per group: the calls that run a shell command (a
-``command`` or ``cmd`` argument: Claude Code's ``Bash``, Codex's ``shell`` and
+through its wrappers, a glob's compiled pattern in fnmatch's or RE2's) is emptied before
+each judgment; only ``re``'s cache of compiled patterns is kept, as a running gateway keeps
+its own. The figure is the process's CPU time for one judgment, best of the rounds (a
+shared machine's interruptions only ever add), in µs, per group: the calls that run a shell
+command (a ``command`` or ``cmd`` argument: Claude Code's ``Bash``, Codex's ``shell`` and
 ``exec_command``, Cursor's ``run_terminal_cmd``) and the other calls (file reads, writes
 and edits, MCP tools), each split into everyday and dangerous by the verdict expected.
 The slowest calls are listed after.
@@ -28,6 +28,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import re2
+
 from bench.load import percentile
 from sluice.evaluation import Case, load_cases
 from sluice.policies import BUILTINS
@@ -40,9 +42,9 @@ _KINDS = {"allow": "everyday", "block": "dangerous"}
 
 def _caches() -> list[Callable[[], None]]:
     """What empties each ``functools`` cache that the rules' modules reach, once each: their
-    own, those of what they import (``urlsplit``), and ``fnmatch``'s, whose patterns come
-    from the calls (``/???/r?``)."""
-    found: dict[int, Callable[[], None]] = {}
+    own, those of what they import (``urlsplit``), ``fnmatch``'s and RE2's, whose patterns
+    come from the calls (``/???/r?``, ``${x/tmp*/}``)."""
+    found: dict[int, Callable[[], None]] = {id(re2.purge): re2.purge}
     values = [fnmatch._compile_pattern]  # type: ignore[attr-defined]  # fnmatch's own cache
     for name, module in list(sys.modules.items()):
         if name.startswith("sluice.policies") and module is not None:
@@ -52,6 +54,12 @@ def _caches() -> list[Callable[[], None]]:
         if callable(clear):
             found[id(value)] = clear
     return list(found.values())
+
+
+def _rounds(text: str) -> int:
+    if not text.isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of rounds (1 or more)")
+    return int(text)
 
 
 def _group(case: Case) -> str:
@@ -95,7 +103,7 @@ def main(corpus: Path, rounds: int, slowest: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=Path("corpus/tool_calls"))
-    parser.add_argument("--rounds", type=int, default=3, choices=range(1, 1001), metavar="N")
+    parser.add_argument("--rounds", type=_rounds, default=3, help="best of N rounds (N >= 1)")
     parser.add_argument("--slowest", type=int, default=5, help="list the N slowest calls")
     args = parser.parse_args()
     main(args.corpus, args.rounds, args.slowest)
