@@ -125,8 +125,10 @@ _EXCLUDES = frozenset(
 _CURL_DATA = ("-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode", "--json")
 _CURL_FORM = ("-F", "--form")
 _CURL_UPLOAD = ("-T", "--upload-file")
+# (A name is read from its first character: tried from within a long run of name characters,
+# the search would take time growing as the square of the run's length.)
 _SECRET_VARIABLE = re.compile(
-    r"\$?\{?([A-Z0-9_]*"
+    r"\$?\{?((?<![A-Z0-9_])[A-Z0-9_]*"
     r"(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL"
     # a connection string holds its password: DATABASE_URL, PG_DSN, MONGODB_URI
     r"|DATABASE_URL|DB_URL|DSN|CONNECTION_STRING|MONGO(?:DB)?_URI)[A-Z0-9_]*)"
