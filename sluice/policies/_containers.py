@@ -65,8 +65,10 @@ _ENTRYPOINTS = {
     "curlimages/curl": "curl",
     "appropriate/curl": "curl",
 }
-# A registry host before an image's repository: a dotted name, a port or localhost.
-_REGISTRY = re.compile(r"[^/]*[.:][^/]*/|localhost/")
+# The registry host an image's name starts with: its first part when that has a dot or a
+# port, or is localhost (read from the name's start only: searched anywhere, a run of dots
+# took time growing as the cube of its length).
+_REGISTRY = re.compile(r"^(?:[^/.:]*[.:][^/]*|localhost)/")
 # Options of the runtime itself, before its subcommand, that take a value.
 _GLOBAL_VALUES = frozenset(
     {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert"}

@@ -902,8 +902,8 @@ TRANSFERS = frozenset({"sftp", "ftp", "lftp", "smbclient", "tftp", "ncftp", "yaf
 # A statement of such a script that uploads local files: put, mput, reput, append, send,
 # lftp's reverse mirror; after a newline, `;`, a written `\n` or a `$'…'` quote's `$`.
 _UPLOAD = re.compile(
-    r"(?:^|[\n;]|\\n|\$)\s*(?:(put|reput|append|send)|mput|mirror\s+(?:-R|--reverse))"
-    r"\s+([^\n;\\]+)",
+    r"(?:^|[\n;]|\\n|\$)[ \t]*(?:(put|reput|append|send)|mput|mirror\s+(?:-R|--reverse))"
+    r"[ \t]+([^\n;\\]+)",
     re.MULTILINE,
 )
 

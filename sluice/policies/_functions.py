@@ -28,7 +28,7 @@ __all__ = ["Definition", "aliased", "aliases", "called", "definitions", "without
 # A function's head, up to the brace or parenthesis that opens its body.
 _HEAD = re.compile(
     r"(?:\bfunction\s+(?P<keyword>[^\s(){}|&;<>'\"]+)\s*(?:\(\s*\))?"
-    r"|(?<![^\s;&|(){}'\"`])(?P<name>[^\s(){}|&;<>'\"$=]+)\s*\(\s*\))"
+    r"|(?<![^\s;&|(){}'\"`])(?P<name>[^\s(){}|&;<>'\"$=`]+)\s*\(\s*\))"
     r"\s*(?=[{(])"
 )
 _BRACKETS = re.compile(r"[{}()]")

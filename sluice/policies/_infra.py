@@ -380,8 +380,8 @@ def names_other_host(code: str) -> bool:
     return any(not _LOCAL_HOST.fullmatch(h) for h in hosts)
 
 
-_CODE_HOST = re.compile(
-    r"[\w+.-]+://(?:[^@/\s'\"]*@)?([\w.-]+)"
+_CODE_HOST = re.compile(  # (a scheme read from its first character: see _SECRET_VARIABLE)
+    r"(?<![\w+.-])[\w+.-]+://(?:[^@/\s'\"]*@)?([\w.-]+)"
     r"|\bhost\s*[=:]\s*['\"]?([\w.-]+)"
 )
 # A connection string's host (`host=db.prod dbname=app`, libpq's and goose's).

@@ -91,7 +91,7 @@ _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
 # A bash array given its elements: `DISKS=(/dev/sdb /dev/sdc)` (`local`, `declare -a` too).
 _ARRAY = re.compile(
-    r"(?:^|[;\n&|{]\s*|\b(?:local|declare\s+-a|readonly)\s+)([A-Za-z_]\w*)=\(([^()\n]*)\)"
+    r"(?:^|[;\n&|{][ \t]*|\b(?:local|declare\s+-a|readonly)\s+)([A-Za-z_]\w*)=\(([^()\n]*)\)"
 )
 _FILTERS = 8  # the last commands of a pipe read for the text they filter
 # An awk program that picks some lines: a pattern (`/re/`), a field compared (`$3=="Evicted"`)
@@ -768,7 +768,7 @@ _BUILD_SCRIPTS = frozenset({"configure", "autogen.sh", "bootstrap", "bootstrap.s
 _BUILD_SCRIPTS |= {"mvnw", "config.status"}
 _BOOTSTRAPS = frozenset({"bootstrap", "bootstrap.sh"})
 _BUILDS = re.compile(
-    r"(?:&&|;|\n)\s*(?:\./configure|\./b2|\./autogen\.sh|make|cmake|ninja|meson)\b"
+    r"(?:&&|;|\n)[ \t]*(?:\./configure|\./b2|\./autogen\.sh|make|cmake|ninja|meson)\b"
 )
 _LN_VALUES = frozenset({"-t", "--target-directory", "-S", "--suffix"})
 _MOVE_VALUES = _LN_VALUES | {"-m", "--mode", "-o", "--owner", "-g", "--group"}

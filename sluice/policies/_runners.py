@@ -58,8 +58,10 @@ _AWK_RUNS = re.compile(r'\|\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*\|\s*get
 # awk's system() and what it is given: strings and ENVIRON["NAME"] joined side by side.
 _AWK_SYSTEM = re.compile(r'\bsystem\s*\(((?:"(?:[^"\\]|\\.)*"|[^()"])*)\)')
 _AWK_PIECE = re.compile(r'"((?:[^"\\]|\\.)*)"|ENVIRON\[\s*"(\w+)"\s*\]')
-# GNU sed's `e COMMAND` (after an address or none), at the start of a script or a command.
-_SED_RUNS = re.compile(r"(?:^|[;\n{])\s*(?:[0-9$]+|/(?:[^/\\\n]|\\.)*/)?\s*e\s+([^;\n}]+)")
+# GNU sed's `e COMMAND` (after an address or none), at the start of a script or a command;
+# the blanks around the address are a line's own (a newline starts the next command: read
+# as a blank, a run of newlines took time growing as the cube of its length).
+_SED_RUNS = re.compile(r"(?:^|[;\n{])[ \t]*(?:[0-9$]+|/(?:[^/\\\n]|\\.)*/)?[ \t]*e[ \t]+([^;\n}]+)")
 # An ex command that runs a shell command: `!cmd`, `:!cmd`, `silent !cmd`, `r !cmd`.
 _VIM_RUNS = re.compile(r"^:*\s*(?:silent!?\s+|r(?:ead)?\s*|w(?:rite)?\s*)?!\s*(.+)$", re.DOTALL)
 _TAR_RUNS = re.compile(r"--(?:to-command|use-compress-program|checkpoint-action=exec)=(.+)$")
@@ -68,7 +70,7 @@ SSH_RUNS = re.compile(r"(?i:proxycommand|localcommand|knownhostscommand)\s*[= ]\
 # git settings whose value is a program git runs.
 _GIT_PROGRAMS = re.compile(r"(?i:core\.(?:sshcommand|pager|fsmonitor|editor))=(.+)$", re.DOTALL)
 # expect's (Tcl's) commands that start a program: `spawn sh -c {…}`, `exec rm -rf …`.
-_EXPECT_RUNS = re.compile(r"(?:^|[;\n\[{])\s*(?:spawn|exec)\s+([^;\n\]]+)")
+_EXPECT_RUNS = re.compile(r"(?:^|[;\n\[{])[ \t]*(?:spawn|exec)\s+([^;\n\]]+)")
 _TCL_BRACED = re.compile(r"\{([^{}]*)\}")
 # A crontab line's schedule: five fields, or a nickname (`@reboot`, `@daily`).
 _CRON_JOB = re.compile(r"^[ \t]*(?:@\w+|(?:\S+[ \t]+){4}\S+)[ \t]+(.+)$", re.MULTILINE)

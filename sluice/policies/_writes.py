@@ -365,7 +365,7 @@ def _destinations(args: Sequence[str], takes_value: frozenset[str]) -> list[str]
 
 
 # A diskpart script's command that erases the selected disk or volume.
-_DISKPART_ERASES = re.compile(r"(?im)^\s*(?:clean|format)\b")
+_DISKPART_ERASES = re.compile(r"(?im)^[ \t]*(?:clean|format)\b")
 _LINE_BREAK = re.compile(r"`[nr]|\\[nr]")  # PowerShell's `n, printf's \n
 
 
