@@ -36,12 +36,12 @@ _MAYBE = re.compile(
 # `%Y%`). cmd's escape is the caret: `^x` is `x` (`r^d` is `rd`), `^^` a caret.
 _CMD_LINE = re.compile(r"(?i)\bcmd(?:\.exe)?\s+/[ck]\b|%[a-z_]\w+%")
 _CMD_ESCAPE = re.compile(r"\^(.)")
-_ENV_SET = re.compile(r"(?i)(^|[;\n{&|]\s*)\$env:(\w+)\s*=\s*")
+_ENV_SET = re.compile(r"(?i)(^|[;\n{&|][ \t]*)\$env:(\w+)\s*=\s*")
 # A variable given what a command prints: `$t = gcloud auth print-access-token` (a value
 # that is a string, a number, a variable or an expression is not a command).
-_VARIABLE_SET = re.compile(r"(^|[;\n{]\s*)\$(\w+)\s*=\s*([A-Za-z][\w.-]*(?:[ \t][^;\n]*)?)")
+_VARIABLE_SET = re.compile(r"(^|[;\n{][ \t]*)\$(\w+)\s*=\s*([A-Za-z][\w.-]*(?:[ \t][^;\n]*)?)")
 # A variable given a string or another variable: `$dir = "$env:USERPROFILE\"`, read as bash's.
-_VALUE_SET = re.compile(r"(^|[;\n{]\s*)\$(\w+)\s*=\s*(?=[\"'$])")
+_VALUE_SET = re.compile(r"(^|[;\n{][ \t]*)\$(\w+)\s*=\s*(?=[\"'$])")
 _FOR_OUTPUT = re.compile(
     r"(?i)\bfor\s+/f\s+(?:\"[^\"\n]*\"\s+)?%%?(\w)\s+in\s+\(\s*'([^'\n]*)'\s*\)\s+do\s+([^\n]+)"
 )
