@@ -16,7 +16,7 @@ from typing import Any
 
 import re2
 
-__all__ = ["READ_BY_CHARACTER", "TRIMS", "operated", "replaced", "trimmed"]
+__all__ = ["READ_BY_CHARACTER", "TRIMS", "expanded", "operated", "replaced", "trimmed"]
 
 TRIMS = frozenset({"%", "%%", "#", "##"})
 """The operators that take an end (``${x%/*}``, ``${x%%/*}``) or a start (``${x#*/}``) off."""
@@ -60,6 +60,13 @@ def operated(value: str, operator: str, rest: str) -> str | None:
     return replaced(value, operator, pattern, replacement)
 
 
+def expanded(value: str, operator: str, rest: str, spelt: str) -> str:
+    """What :func:`operated` gives (empty too: ``${p%%/*}`` may give nothing, as in bash),
+    or the form as it is ``spelt`` when that is not read here."""
+    made = operated(value, operator, rest)
+    return made if made is not None else spelt
+
+
 def trimmed(value: str, operator: str, pattern: str) -> str | None:
     """What bash's ``${x%pattern}`` gives for ``x`` set to ``value`` (``%``: the shortest end
     that the glob ``pattern`` matches taken off; ``%%``: the longest; ``#`` and ``##``: a
@@ -67,16 +74,16 @@ def trimmed(value: str, operator: str, pattern: str) -> str | None:
     from_end = operator[0] == "%"
     if _plain(pattern):
         return value.removesuffix(pattern) if from_end else value.removeprefix(pattern)
-    if (regex := _compiled(pattern)) is None or not _encodable(value):
-        return None
     if len(operator) == 2:  # the longest: one search
-        found = regex("(?:{})$" if from_end else "^(?:{})").search(value)
+        frame = "(?:{})$" if from_end else "^(?:{})"
+        if (regex := _matcher(pattern, frame, value)) is None:
+            return None
+        found = regex.search(value)
         if found is None:
             return value
         return value[: found.start()] if from_end else value[found.end() :]
-    if len(value) > _SHORTEST:
+    if len(value) > _SHORTEST or (whole := _matcher(pattern, "(?:{})", value)) is None:
         return None
-    whole = regex("(?:{})")
     for length in range(len(value) + 1):  # the shortest: from nothing up
         cut = len(value) - length if from_end else length
         taken, left = (value[cut:], value[:cut]) if from_end else (value[:cut], value[cut:])
@@ -97,9 +104,9 @@ def replaced(value: str, operator: str, pattern: str, replacement: str) -> str |
         return {"#": replacement + value, "%": value + replacement}.get(anchor, value)
     if _plain(pattern) and not anchor:
         return value.replace(pattern, replacement, -1 if operator == "//" else 1)
-    if (regex := _compiled(pattern)) is None or not _encodable(value):
+    frame = {"#": "^(?:{})", "%": "(?:{})$"}.get(anchor, "(?:{})")
+    if (compiled := _matcher(pattern, frame, value)) is None:
         return None
-    compiled = regex({"#": "^(?:{})", "%": "(?:{})$"}.get(anchor, "(?:{})"))
     if operator == "//" and compiled.fullmatch("") is not None:
         return None
     return str(compiled.sub(lambda _: replacement, value, count=0 if operator == "//" else 1))
@@ -134,27 +141,18 @@ def _split(rest: str) -> tuple[str, str]:
     return rest, ""
 
 
-class _Compiled:
-    """A glob's regular expression, compiled by RE2 in the frames it is asked for."""
-
-    def __init__(self, regex: str) -> None:
-        self.regex = regex
-
-    def __call__(self, frame: str) -> Any:
-        return re2.compile(frame.format(self.regex), _OPTIONS)
-
-
-def _compiled(pattern: str) -> _Compiled | None:
-    """The glob ``pattern`` ready to compile; None when it is too long or RE2 refuses it."""
+def _matcher(pattern: str, frame: str, value: str) -> Any | None:
+    """The glob ``pattern`` compiled by RE2 inside ``frame`` (``^(?:{})``: at the start), to
+    run over ``value``; None when the pattern is too long, RE2 refuses it, or RE2 cannot
+    read the value."""
     pattern = _STARS.sub("*", pattern)  # `**` matches what `*` matches
-    if len(pattern) > _PATTERN:
+    if len(pattern) > _PATTERN or not _encodable(value):
         return None
     regex = _glob_regex(_QUOTED.sub(_literal, pattern))
     try:
-        re2.compile(regex, _OPTIONS)
+        return re2.compile(frame.format(regex), _OPTIONS)
     except (re2.error, UnicodeEncodeError):  # a lone surrogate: no text RE2 can encode
         return None
-    return _Compiled(regex)
 
 
 def _literal(found: re.Match[str]) -> str:

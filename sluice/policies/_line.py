@@ -17,7 +17,7 @@ from sluice.policies._acts import listed, names_listed, working_directory
 from sluice.policies._archives import decompressed, unpacked, unpacked_into, unpacks
 from sluice.policies._container_files import Image, built_image
 from sluice.policies._exfil import Pipeline
-from sluice.policies._expansions import READ_BY_CHARACTER, operated
+from sluice.policies._expansions import READ_BY_CHARACTER, expanded
 from sluice.policies._filters import filtered
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
@@ -36,7 +36,7 @@ from sluice.policies._shell import (
     unknown_output,
     with_next,
 )
-from sluice.policies._targets import absolute, resolve
+from sluice.policies._targets import from_folder, resolve
 from sluice.policies._wrappers import (
     ASSIGNMENT,
     FEEDERS,
@@ -117,7 +117,6 @@ _VOLUMES_NARROWED = re.compile(
 _NAMESPACES = re.compile(r"\b(?:kubectl|oc|k)\b[^|;&]*?\sget\s+(?:ns|namespaces?|projects?)\b")
 _DECLARES = frozenset({"export", "local", "declare", "readonly", "typeset"})
 _GLOBBED = 16_384
-_PWD_SPELT = re.compile(r"^\$\{?PWD\}?(?=/|$)")
 DOWNLOAD = "Runs a downloaded script unread; download it, read it, then run it"
 
 
@@ -408,11 +407,8 @@ class LineState:
                 if self.globbed <= 0:  # many forms of long values: read up to a bound
                     return found[0]
                 self.globbed -= len(given) + len(rest or "")
-                given = _PWD_SPELT.sub(".", given, count=1)  # D=$PWD; rm -rf "${D%/*}"
-                if (given == "." or given.startswith("./")) and (here := absolute(self.cwd)):
-                    given = here + given[1:]  # `D=$(pwd); rm -rf "${D%/*}"`: the folder's path
-            made = operated(given, operator or "", rest or "")
-            return made if made is not None else found[0]  # `${p%%/*}` may be empty: bash's
+                given = from_folder(given, self.cwd)  # D=$(pwd); rm -rf "${D%/*}"
+            return expanded(given, operator or "", rest or "", found[0])
 
         return _FORM.sub(one, word)
 

@@ -20,12 +20,13 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from sluice.policies._expansions import operated
+from sluice.policies._expansions import expanded
 
 __all__ = [
     "DISK_DEVICE",
     "Path",
     "absolute",
+    "from_folder",
     "is_credential",
     "is_secret",
     "on_remote",
@@ -99,7 +100,7 @@ def resolve(word: str, cwd: str | None) -> Path | None:
     resolved the same way). None when it depends on a working directory that is unknown or
     on a variable."""
     if "${PWD" in word and (here := absolute(cwd)):
-        word = _WORKING_DIRECTORY_FORM.sub(lambda found: _operated(here, found), word)
+        word = _WORKING_DIRECTORY_FORM.sub(lambda f: expanded(here, f[1], f[2], f[0]), word)
     word = _WORKING_DIRECTORY.sub(".", _HOME_VARIABLE.sub("~", word, count=1), count=1)
     if drive := _WINDOWS_DRIVE.match(word):
         word = "/" + word[drive.end() :].replace("\\", "/")
@@ -156,10 +157,15 @@ def absolute(cwd: str | None) -> str | None:
     return folder.text if folder is not None else None
 
 
-def _operated(folder: str, found: re.Match[str]) -> str:
-    """The working directory ``folder`` as ``${PWD%…}`` (``found``) gives it."""
-    made = operated(folder, found[1], found[2])
-    return made if made is not None else found[0]
+def from_folder(value: str, cwd: str | None) -> str:
+    """``value`` with the working directory it starts with (``.``, ``$PWD``, ``$(pwd)``)
+    spelt as bash's ``$PWD`` holds it (see :func:`absolute`), for text that reads its
+    characters (``D=$(pwd); rm -rf "${D%/*}"``); as it is otherwise."""
+    start = _WORKING_DIRECTORY.match(value)
+    rest = value[start.end() :] if start else value[1:] if value[:1] == "." else None
+    if rest is None or rest[:1] not in ("", "/") or (here := absolute(cwd)) is None:
+        return value
+    return here + rest
 
 
 def vital(path: Path | None) -> str | None:
