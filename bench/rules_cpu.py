@@ -1,6 +1,6 @@
 """Sidecar CPU per ext_proc message with ``tool_rules`` against the noop chain, in one process.
 
-    python -m bench.rules_cpu [--rounds 30] [--profile SCENARIO]
+    python -m bench.rules_cpu [--rounds 30] [--profile SCENARIO] [--fresh] [--tools N]
 
 The responses are the fake upstream's, as ``make bench`` asks for them (a 50-event text
 stream, the same ending in two tool calls, a whole response with two tool calls), fetched
@@ -18,7 +18,9 @@ runs a chain that reads every tool call and decides nothing (:mod:`bench.tool_re
 what any tool-call policy pays to read the response, the rest being the rules' own.
 ``--profile`` prints where ``tool_rules`` spends its time on one scenario (cProfile);
 ``--fresh`` judges every tool call as one never seen before (the responses repeat the same
-two calls, whose verdicts ``tool_rules`` otherwise remembers).
+two calls, whose verdicts ``tool_rules`` otherwise remembers). ``--tools N`` sends, instead
+of one short prompt, a coding agent's first request (its system prompt and N of its tools'
+schemas): every chain reads the request, so its size moves noop's cost, not the rules'.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.llm_client import ModelClients
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.server import ExtProcServer
+from tests.store.factories import TOOLS, claude_request, conversation
 
 _TOOLS = json.dumps(
     [
@@ -97,7 +100,16 @@ SCENARIOS = [
 ]
 
 
-def _request(stream: bool, path: str = "/v1/messages") -> bytes:
+def _request(stream: bool, path: str = "/v1/messages", tools: int | None = None) -> bytes:
+    """The request of an exchange: one short prompt; with ``tools``, a coding agent's first
+    turn in Anthropic's format, its system prompt and that many of its 24 tools' schemas
+    (5 KB without tools, 70 KB with all; Claude Code's are 80-120 KB), so that what the
+    sidecar does for every chain (reading the request) weighs as it does for an agent."""
+    if tools is not None:
+        if path != "/v1/messages":
+            raise ValueError("an agent's request is written in Anthropic's format only")
+        body = claude_request(conversation(1)) | {"stream": stream, "tools": TOOLS[:tools]}
+        return json.dumps(body).encode()
     prompt = "Write a short poem about sluices."
     if path == _RESPONSES:
         return json.dumps({"model": "gpt-5", "stream": stream, "input": prompt}).encode()
@@ -139,12 +151,13 @@ _HEADERS = {"x-api-key": "sk-ant-bench", "anthropic-version": "2023-06-01"}
 _OPENAI_HEADERS = {"authorization": "Bearer sk-bench"}
 
 
-async def scenario_messages(scenario: Scenario) -> list[bytes]:
+async def scenario_messages(scenario: Scenario, tools: int | None = None) -> list[bytes]:
     """The ext_proc messages, serialised, of one exchange of ``scenario``, as Envoy sends
-    them (the request body, then the response in the messages the scenario cuts it into)."""
+    them (the request body, then the response in the messages the scenario cuts it into);
+    ``tools``: the request an agent sends, with that many tools (:func:`_request`)."""
     content_type, chunks = await _fetch(scenario)
     headers = _HEADERS if scenario.path == "/v1/messages" else _OPENAI_HEADERS
-    request = _request(scenario.stream, scenario.path)
+    request = _request(scenario.stream, scenario.path, tools)
     return inprocess.messages(scenario.path, headers, request, content_type, chunks)
 
 
@@ -172,13 +185,27 @@ async def _cpu(run: Callable[[], Awaitable[None]], repeat: int) -> float:
     return time.process_time() - started
 
 
+TOOLS_HELP: dict[str, Any] = {
+    "metavar": "N",
+    "help": "send a coding agent's first request, with N of its 24 tools' schemas (70 KB with "
+    "all), instead of one short prompt; only the scenarios in Anthropic's format",
+}
+
+
+def agent_scenarios() -> list[Scenario]:
+    """The scenarios an agent's request (``--tools``) is sent in: Anthropic's format."""
+    return [scenario for scenario in SCENARIOS if scenario.path == "/v1/messages"]
+
+
 def forget_verdicts() -> None:
     """From now on, ``tool_rules`` judges every call as one never seen before (agents' calls
     are mostly new: the bench's responses repeat the same two)."""
     tool_rules.Verdicts = partial(Verdicts, size=0)  # type: ignore[attr-defined,assignment]
 
 
-async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = False) -> None:
+async def main(
+    rounds: int, repeat: int, profile: str | None, fresh: bool = False, tools: int | None = None
+) -> None:
     if fresh:
         forget_verdicts()
     servicers = {
@@ -190,8 +217,8 @@ async def main(rounds: int, repeat: int, profile: str | None, fresh: bool = Fals
         f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'read only':>10} {'tool_rules':>11}"
         f" {'ratio':>6}"
     )
-    for scenario in SCENARIOS:
-        messages = await scenario_messages(scenario)
+    for scenario in SCENARIOS if tools is None else agent_scenarios():
+        messages = await scenario_messages(scenario, tools)
         if profile == scenario.name:
             await _profile(servicers["tool_rules"], messages, repeat)
             continue
@@ -226,5 +253,6 @@ if __name__ == "__main__":
         action="store_true",
         help="judge every tool call as never seen (the bench repeats the same two calls)",
     )
+    parser.add_argument("--tools", type=int, choices=range(len(TOOLS) + 1), **TOOLS_HELP)
     args = parser.parse_args()
-    asyncio.run(main(args.rounds, args.repeat, args.profile, args.fresh))
+    asyncio.run(main(args.rounds, args.repeat, args.profile, args.fresh, args.tools))

@@ -1,6 +1,7 @@
 """Instructions per exchange of ``tool_rules`` and noop, counted by valgrind.
 
     python -m bench.rules_instructions [--scenario NAME] [--exchanges 100] [--grpc] [--fresh]
+                                       [--floor] [--tools N]
 
 Time on a shared machine moves a ratio by a few hundredths from run to run, more than most
 single changes make; instructions do not (to 0.1% with the hash seed fixed). Each figure
@@ -26,6 +27,13 @@ ratio leans high against CPU time.
 ``--fresh`` judges every tool call as never seen before (as ``bench.rules_cpu --fresh``):
 an agent's commands are mostly new, and the scenarios repeat the same two, whose verdicts
 ``tool_rules`` otherwise remembers.
+
+``--floor`` counts two more chains beside them (:mod:`bench.tool_reader`): one that reads
+every tool call and decides nothing, and one that also parses each call's shell command as
+``tool_rules`` does before any rule runs, the least a judge of commands can cost.
+``--tools N`` sends a coding agent's first request instead of one short prompt
+(``bench.rules_cpu --tools``): what every chain does to read a request weighs as it does
+for an agent.
 """
 
 from __future__ import annotations
@@ -46,23 +54,30 @@ from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
 
 from bench.rules_cpu import (
     SCENARIOS,
+    TOOLS_HELP,
+    agent_scenarios,
     forget_verdicts,
     run_exchange,
     scenario_messages,
     servicer_for,
 )
 from sluice.sidecar.worker import configure_grpc_environment
+from tests.store.factories import TOOLS
 
 CHAINS = {"noop": [], "tool_rules": [{"name": "tool_rules"}]}
+FLOOR = {
+    "read only": [{"name": "bench.tool_reader:ToolReader"}],
+    "parse only": [{"name": "bench.tool_reader:ShellParser"}],
+}
 _WARM = 20
 _COUNTED = re.compile(rb"I\s+refs:\s+([\d,]+)")
 
 
-async def _drive(scenario: str, chain: str, exchanges: int) -> None:
+async def _drive(scenario: str, chain: str, exchanges: int, tools: int | None) -> None:
     """``exchanges`` exchanges of ``scenario`` through ``chain``, after a warm-up."""
     [found] = [s for s in SCENARIOS if s.name == scenario]
-    messages = await scenario_messages(found)
-    servicer = servicer_for(CHAINS[chain])
+    messages = await scenario_messages(found, tools)
+    servicer = servicer_for((CHAINS | FLOOR)[chain])
     for _ in range(_WARM + exchanges):
         await run_exchange(servicer, messages)
 
@@ -72,19 +87,21 @@ async def _serve(socket: str, chain: str) -> None:
     (its gRPC settings in the environment it was started with: :func:`_grpc_instructions`)."""
     from sluice.sidecar.server import serve
 
-    server = await serve(servicer_for(CHAINS[chain]), f"unix:{socket}")
+    server = await serve(servicer_for((CHAINS | FLOOR)[chain]), f"unix:{socket}")
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     await stop.wait()
     await server.stop(None)
 
 
-async def _send(socket: Path, scenario: str, exchanges: int, concurrency: int = 4) -> None:
+async def _send(
+    socket: Path, scenario: str, exchanges: int, tools: int | None, concurrency: int = 4
+) -> None:
     """``exchanges`` exchanges of ``scenario`` sent to the server on ``socket``, each answered."""
     from bench.rules_replay import send_exchanges
 
     [found] = [s for s in SCENARIOS if s.name == scenario]
-    messages = [pb.ProcessingRequest.FromString(m) for m in await scenario_messages(found)]
+    messages = [pb.ProcessingRequest.FromString(m) for m in await scenario_messages(found, tools)]
     await send_exchanges(socket, messages, concurrency, exchanges=exchanges)
 
 
@@ -106,6 +123,11 @@ def _fresh(fresh: bool) -> list[str]:
     return ["--fresh"] if fresh else []
 
 
+def _tools(tools: int | None) -> list[str]:
+    """The counted process's option to send an agent's request with ``tools`` tools."""
+    return [] if tools is None else ["--tools", str(tools)]
+
+
 def _counted(stderr: bytes) -> int:
     found = _COUNTED.search(stderr)
     if found is None:
@@ -118,13 +140,15 @@ def _env() -> dict[str, str]:
     return os.environ | {"PYTHONHASHSEED": "0"}
 
 
-def _instructions(scenario: str, chain: str, exchanges: int, fresh: bool) -> int:
+def _instructions(scenario: str, chain: str, exchanges: int, fresh: bool, tools: int | None) -> int:
     """Instructions valgrind counts for a process that drives ``exchanges`` exchanges."""
-    command = _valgrind("--drive", scenario, chain, str(exchanges), *_fresh(fresh))
+    command = _valgrind("--drive", scenario, chain, str(exchanges), *_fresh(fresh), *_tools(tools))
     return _counted(subprocess.run(command, capture_output=True, env=_env(), check=True).stderr)
 
 
-def _grpc_instructions(scenario: str, chain: str, exchanges: int, fresh: bool) -> int:
+def _grpc_instructions(
+    scenario: str, chain: str, exchanges: int, fresh: bool, tools: int | None
+) -> int:
     """Instructions valgrind counts for a gRPC server of ``chain`` sent ``exchanges``
     exchanges (after as many to warm it as :func:`_instructions` drives)."""
     configure_grpc_environment()  # read when grpc is imported: the server's, before it starts
@@ -140,25 +164,34 @@ def _grpc_instructions(scenario: str, chain: str, exchanges: int, fresh: bool) -
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the server under valgrind did not start")
                 time.sleep(0.2)
-            asyncio.run(_send(socket, scenario, _WARM + exchanges))
+            asyncio.run(_send(socket, scenario, _WARM + exchanges, tools))
             server.send_signal(signal.SIGTERM)
             _, stderr = server.communicate(timeout=300)
     return _counted(stderr)
 
 
-def main(scenarios: list[str], exchanges: int, grpc: bool = False, fresh: bool = False) -> None:
+def main(
+    scenarios: list[str],
+    exchanges: int,
+    grpc: bool = False,
+    fresh: bool = False,
+    floor: bool = False,
+    tools: int | None = None,
+) -> None:
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt install valgrind)")
     counted = _grpc_instructions if grpc else _instructions
-    print(f"{'scenario':<24} {'noop':>10} {'tool_rules':>11} {'ratio':>6}  (instructions/exchange)")
+    chains = [*CHAINS, *(FLOOR if floor else ())]
+    print(f"{'scenario':<24} {'chain':<11} {'instructions/exchange':>22} {'/ noop':>7}")
     for scenario in scenarios:
         per = {}
-        for chain in CHAINS:
-            few = counted(scenario, chain, exchanges, fresh)
-            many = counted(scenario, chain, 3 * exchanges, fresh)
+        for chain in chains:
+            few = counted(scenario, chain, exchanges, fresh, tools)
+            many = counted(scenario, chain, 3 * exchanges, fresh, tools)
             per[chain] = (many - few) / (2 * exchanges)
-        noop, rules = per["noop"], per["tool_rules"]
-        print(f"{scenario:<24} {noop:>10,.0f} {rules:>11,.0f} {rules / noop:>6.2f}")
+        for chain in chains:
+            ratio = per[chain] / per["noop"]
+            print(f"{scenario:<24} {chain:<11} {per[chain]:>22,.0f} {ratio:>7.2f}")
 
 
 if __name__ == "__main__":
@@ -176,15 +209,23 @@ if __name__ == "__main__":
         action="store_true",
         help="judge every tool call as never seen (the bench repeats the same two calls)",
     )
+    parser.add_argument(
+        "--floor", action="store_true", help="also count a chain that only reads, one that parses"
+    )
+    parser.add_argument("--tools", type=int, choices=range(len(TOOLS) + 1), **TOOLS_HELP)
     parser.add_argument("--serve", nargs=2, metavar=("SOCKET", "CHAIN"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    agents = [s.name for s in agent_scenarios()]
+    if args.tools is not None and args.scenario and args.scenario not in agents:
+        parser.error("--tools sends an agent's request in Anthropic's format, not this scenario's")
     if args.fresh and (args.drive or args.serve):  # the counted process is the one that judges
         forget_verdicts()
     if args.drive:
         scenario, chain, count = args.drive
-        asyncio.run(_drive(scenario, chain, int(count)))
+        asyncio.run(_drive(scenario, chain, int(count), args.tools))
     elif args.serve:
         asyncio.run(_serve(*args.serve))
     else:
-        scenarios = [args.scenario] if args.scenario else [s.name for s in SCENARIOS]
-        main(scenarios, args.exchanges, args.grpc, args.fresh)
+        known = [s.name for s in SCENARIOS] if args.tools is None else agents
+        scenarios = [args.scenario] if args.scenario else known
+        main(scenarios, args.exchanges, args.grpc, args.fresh, args.floor, args.tools)
