@@ -5,8 +5,9 @@ Their patterns are globs from the command (an agent's, or whoever wrote what it 
 as bash reads them (``*``, ``?``, bracket expressions with named classes, ``\\`` escapes,
 quoted parts taken literally) and run by RE2, in time linear in the value. A pattern longer
 than :data:`_PATTERN` characters, or one that names a variable, is not read (the form stays
-as it is spelt), and the caller bounds how much it reads a line's values (see
-``LineState``'s ``globbed``).
+as it is spelt; ``LineState`` first gives a variable the line set its value, ``${d%$s}``
+becoming ``${d%/tmp}``, as bash expands a pattern before matching it), and the caller
+bounds how much it reads a line's values (see ``LineState``'s ``globbed``).
 """
 
 from __future__ import annotations

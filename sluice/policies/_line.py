@@ -23,6 +23,7 @@ from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._shell import (
+    KEYWORDS,
     SHELLS,
     TEXT_PROGRAMS,
     Command,
@@ -91,7 +92,8 @@ _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
 # A bash array given its elements: `DISKS=(/dev/sdb /dev/sdc)` (`local`, `declare -a` too).
 _ARRAY = re.compile(
-    r"(?:^|[;\n&|{][ \t]*|\b(?:local|declare\s+-a|readonly)\s+)([A-Za-z_]\w*)=\(([^()\n]*)\)"
+    r"(?:^|[;\n&|{(][ \t]*|\b(?:do|then|else|local|declare\s+-a|readonly)\s+)"
+    r"([A-Za-z_]\w*)=\(([^()\n]*)\)"
 )
 _FILTERS = 8  # the last commands of a pipe read for the text they filter
 # An awk program that picks some lines: a pattern (`/re/`), a field compared (`$3=="Evicted"`)
@@ -297,6 +299,8 @@ class LineState:
         if not self.loops:
             return linked
         named = set().union(*map(referenced, (*command.words, *command.redirects)))
+        if "${" in joined:  # one named inside another's form: the pattern of `${d%$s}`
+            named.update(_INNER_NAME.findall(joined))
         expanded = [
             whole for array in named & self.arrays if (whole := self._spread(command, array))
         ]
@@ -483,7 +487,7 @@ class LineState:
         if self.links and self.cwd is not None and self.cwd != cwd:  # cd /tmp/h: into the target
             self.cwd = self._into_link(self.cwd, cwd)
         self.pipe.append(command)
-        given = command.words
+        given = _stated(command.words)  # `do d=~`, `{ d=~`: what the command states
         loop = len(given) >= 3 and given[0] == "for" and given[2] == "in"
         if loop and len(self.loops) < _VARIABLES:  # for f in ~/*; do rm -rf "$f"; done
             self.loops[given[1]] = list(given[3 : _LOOP_VALUES + 3])
@@ -1300,12 +1304,23 @@ _PREFIX_WORDS = 4  # where a renamed program may stand: after `sudo -E`, `env A=
 _POSITION = re.compile(r"\$(?:\{([1-9])\}|([1-9]))")
 # ${x:-t}, ${x-t}, ${x:=t}; a default naming another variable too: ${TURBO_CACHE:-$HOME}
 _DEFAULT = re.compile(r"\$\{([A-Za-z_]\w*):?[-=]((?:[^}$]|\$\w+)*)\}")
+# A variable named anywhere in a word, inside another's form too (`${d%$s}`, `${d%${s}}`).
+_INNER_NAME = re.compile(r"\$\{?([A-Za-z_]\w*)")
 # A variable's form with an operator: `${!x}`, `${a[1]}`, `${x:1:2}`, `${x/a/r}`, `${x^^}`,
 # `${x%/tmp}`.
 _FORM = re.compile(
     r"\$\{(!?)([A-Za-z_]\w*)(?:\[(\w+|[@*])\])?"
     r"(?:(:-|:=|-|=|:|//|/|\^\^|,,|%%|%|##|#)([^}]*))?\}"
 )
+
+
+def _stated(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` after the shell's keywords and a group's brace (``do d=~``, ``{ d=~``, ``if
+    d=~``: the assignment is what the command does, as it is without them)."""
+    at = 0
+    while at < len(words) and (words[at] in KEYWORDS or words[at] == "{"):
+        at += 1
+    return words[at:]
 
 
 def _replaced(word: str, spellings: Sequence[str], value: str) -> str:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from sluice.policies._filters import filtered
 
 __all__ = [
+    "KEYWORDS",
     "SHELLS",
     "SHELL_VARIABLES",
     "TEXT_PROGRAMS",
@@ -77,7 +78,7 @@ _PREFIXES = {
     "timeout": 1,  # its duration comes first
 }
 # The shell's keywords before a command: `if`, `then`, `else`, `while`, `do`, `!`.
-_KEYWORDS = frozenset({"if", "elif", "then", "else", "while", "until", "do", "!"})
+KEYWORDS = frozenset({"if", "elif", "then", "else", "while", "until", "do", "!"})
 TEXT_PROGRAMS = frozenset(
     {"echo", "printf", "git", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk"}
     | {"jq", "yq", "gh", "tr", "test", "[", "[[", "export", "alias", "logger", "curl", "http"}
@@ -587,7 +588,7 @@ def program(words: Sequence[str]) -> str:
         name = basename(word)
         if own and not word.startswith("-"):
             own -= 1
-        elif name in _KEYWORDS:
+        elif name in KEYWORDS:
             continue
         elif name in _PREFIXES:
             own = _PREFIXES[name]

@@ -73,7 +73,9 @@ function's body run by its call, the call's arguments for ``$1``, ``$@``: ``clea
 -rf "$1"; }; cleanup ~``; an alias's words; a variable holding the program, split at blanks
 or at ``IFS``: ``R="rm -rf"; $R ~``; its other forms, ``${!x}``, ``${x:1:2}``, ``${x/a/r}``,
 ``${x:-default}``, an end or a start taken off (``${d%/tmp}``, ``${PWD%/*}``: the working
-directory's parent); ``$OLDPWD``, where it was before its last ``cd``; a bash array's
+directory's parent; ``${d%$s}``, the pattern another variable's value); a variable set
+inside a compound command (``{ d=~; rm -rf "$d"; }``, ``do d=~``, ``if d=~; then``);
+``$OLDPWD``, where it was before its last ``cd``; a bash array's
 elements, ``"${DISKS[@]}"``, ``${a[1]}``, all of them as words, the program's too
 (``a=(rm -rf); "${a[@]}" ~``); a variable set for a shell's script, before it or given to
 ``env`` (``T=~ sh -c 'rm -rf "$T"'``); ``set --`` then ``"$@"``; a copy or link of a
