@@ -81,7 +81,7 @@ from sluice.policies._project_files import (
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
-from sluice.policies._shell import Command, basename, parse
+from sluice.policies._shell import Command, basename, parse, stated
 from sluice.policies._structured import SINKS, strings, structured_acts, tool_words
 from sluice.policies._targets import (
     DISK_DEVICE,
@@ -637,8 +637,9 @@ class _Rules:
                 state.sourced(state.written[script])
         if name in SHELLS and (script_given := _script_arguments(words)) is not None:
             self.line(called(*script_given), cwd, depth + 1)  # sh -c 'rm -rf "$0"/*' "$HOME"
-        if command.words[:1] == ("eval",) and any(" " in w for w in command.words[1:]):
-            self.line(" ".join(command.words[1:]), cwd, depth + 1)  # eval $(printf 'rm …')
+        evaluated = stated(command.words)  # `time eval …` too
+        if evaluated[:1] == ("eval",) and any(" " in w for w in evaluated[1:]):
+            self.line(" ".join(evaluated[1:]), cwd, depth + 1)  # eval $(printf 'rm …')
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
         if name in SHELLS and (hidden := decoded(state.pipe)):

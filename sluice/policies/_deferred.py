@@ -21,6 +21,7 @@ import plistlib
 import re
 import shlex
 from collections.abc import Mapping, Sequence
+from xml.parsers.expat import ExpatError
 
 from sluice.policies._line import PACKAGE_MANAGERS
 from sluice.policies._shell import basename
@@ -104,12 +105,24 @@ def _tox_place(found: re.Match[str]) -> str:
     return f"${variable}" if variable else "~" if home else "."
 
 
+# What plistlib raises on text that is no plist: malformed XML (ExpatError), an encoding
+# Python does not know (LookupError), values it cannot convert.
+_UNREADABLE = (
+    plistlib.InvalidFileException,
+    ExpatError,
+    LookupError,
+    ValueError,
+    TypeError,
+    AttributeError,
+)
+
+
 def _plist_program(text: str) -> str:
     """The command line a launchd job runs: its ``ProgramArguments``, or its ``Program``
     (``""`` when the plist cannot be read or names none)."""
     try:
         job = plistlib.loads(text.strip().encode())
-    except (plistlib.InvalidFileException, ValueError, TypeError, AttributeError):
+    except _UNREADABLE:
         return ""  # (entity declarations are refused: no expansion to be stalled by)
     if not isinstance(job, dict):
         return ""

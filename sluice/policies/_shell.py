@@ -42,6 +42,7 @@ __all__ = [
     "program",
     "quoted_text",
     "short_option",
+    "stated",
     "unescaped",
     "unknown_output",
     "with_next",
@@ -77,8 +78,9 @@ _PREFIXES = {
     "xargs": 0,
     "timeout": 1,  # its duration comes first
 }
-# The shell's keywords before a command: `if`, `then`, `else`, `while`, `do`, `!`.
-KEYWORDS = frozenset({"if", "elif", "then", "else", "while", "until", "do", "!"})
+KEYWORDS = frozenset({"if", "elif", "then", "else", "while", "until", "do", "!", "{"})
+"""The shell's reserved words before a command: ``if``, ``then``, ``do``, ``!``, a group's
+``{``."""
 TEXT_PROGRAMS = frozenset(
     {"echo", "printf", "git", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk"}
     | {"jq", "yq", "gh", "tr", "test", "[", "[[", "export", "alias", "logger", "curl", "http"}
@@ -595,6 +597,21 @@ def program(words: Sequence[str]) -> str:
         elif not word.startswith("-") and "=" not in word:
             return "sh" if name in SHELL_VARIABLES else name
     return ""
+
+
+def stated(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` after the reserved words before a command (:data:`KEYWORDS`, ``time`` and
+    its ``-p``): what the command itself states (``do d=~`` sets ``d``, ``{ env`` prints
+    the environment, ``time for f in ~/*`` loops)."""
+    at = 0
+    while at < len(words):
+        if words[at] in KEYWORDS:
+            at += 1
+        elif words[at] == "time":
+            at += 2 if words[at + 1 : at + 2] == ("-p",) else 1
+        else:
+            break
+    return words[at:]
 
 
 _BACKSLASHED = re.compile(r"\\(.)", re.DOTALL)

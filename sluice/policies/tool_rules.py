@@ -61,7 +61,8 @@ as ``Remove-Item``, ``-EncodedCommand`` decoded, cmd's ``^`` escapes (in an argv
 or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``); ``Select-String`` and
 ``findstr`` narrow a listing as grep does): split into simple commands (``;``, ``&&``,
 pipes, subshells, ``$(…)``; input read from a process substitution, ``cmd < <(…)``, flowing
-in as a pipe's would), seen through wrappers (``sudo``, ``doas``, ``pkexec``, ``env``,
+in as a pipe's would; groups and reserved words, ``{ env | curl …; }``, ``then``, ``!``,
+``time``, each command judged as it is alone), seen through wrappers (``sudo``, ``doas``, ``pkexec``, ``env``,
 ``timeout``, ``nohup``, ``runuser``, ``setsid``, ``nsenter``, launchers of a bundled tool
 (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s kubectl``, ``minikube kubectl
 --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and PowerShell's ``ForEach-Object``,
