@@ -62,13 +62,13 @@ or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``); ``Select-String`` an
 ``findstr`` narrow a listing as grep does): split into simple commands (``;``, ``&&``,
 pipes, subshells, ``$(…)``; input read from a process substitution, ``cmd < <(…)``, flowing
 in as a pipe's would; groups and reserved words, ``{ env | curl …; }``, ``then``, ``!``,
-``time``, each command judged as it is alone), seen through wrappers (``sudo``, ``doas``, ``pkexec``, ``env``,
-``timeout``, ``nohup``, ``runuser``, ``setsid``, ``nsenter``, launchers of a bundled tool
-(``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s kubectl``, ``minikube kubectl
---``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and PowerShell's ``ForEach-Object``,
-``command``, ``\\rm``, ``/bin/rm``, Homebrew's GNU tools (``gshred``, ``grm``); a shell's
-script a feeder runs for each item, ``xargs -I{} sh -c 'rm -rf "{}"'`` (fed by a pipe or a
-here-string); a string alone or
+``time``, each command judged as it is alone), seen through wrappers (``sudo``, ``doas``,
+``pkexec``, ``env``, ``timeout``, ``nohup``, ``runuser``, ``setsid``, ``nsenter``,
+launchers of a bundled tool (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s
+kubectl``, ``minikube kubectl --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and
+PowerShell's ``ForEach-Object``, ``command``, ``\\rm``, ``/bin/rm``, Homebrew's GNU tools
+(``gshred``, ``grm``); a shell's script a feeder runs for each item, ``xargs -I{} sh -c
+'rm -rf "{}"'`` (fed by a pipe or a here-string); a string alone or
 ``Write-Output`` printing into a pipe as ``echo`` does), through what the line defines (a
 function's body run by its call, the call's arguments for ``$1``, ``$@``: ``cleanup() { rm
 -rf "$1"; }; cleanup ~``; an alias's words; a variable holding the program, split at blanks
