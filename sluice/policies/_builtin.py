@@ -445,8 +445,8 @@ class _Rules:
                     state.pipeline.close_group()
                 continue  # `;;`, `((((`: nothing to judge
             defines = after is not None and after.after == "(" and not after.words
-            if defines and len(command.words) == 1:
-                continue  # `link() {`: a function's name where it is defined, not a call
+            if defines and len(stated(command.words)) == 1:
+                continue  # `link() {`, `{ link() {`: a function's name where it is defined
             if command.after != "|":
                 state.end_pipe()
                 state.read_substitution(command)

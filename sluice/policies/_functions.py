@@ -9,7 +9,8 @@
 
 A function is ``name() { …; }``, ``function name { …; }`` or a body in a subshell, ``name()
 ( … )``; a call runs its body with the call's arguments for ``$1`` … ``$9``, ``$@`` and
-``$*``. An alias's words replace the alias where it starts a command. Bodies are found by
+``$*`` (not in single quotes, nor in a function the body defines in turn). An alias's
+words replace the alias where it starts a command. Bodies are found by
 matching braces and parentheses in one pass (quotes are not considered), so reading a line
 takes time linear in its length, whatever the line.
 """
@@ -36,6 +37,10 @@ _PAIRS = {"}": "{", ")": "("}
 _DEFINITIONS = 32  # the functions of a line read, at most
 # A positional parameter, quoted or not: "$1", ${2}, $@, "$*".
 _POSITIONAL = re.compile(r'"\$(?:\{([0-9@*])\}|([0-9@*]))"|\$(?:\{([0-9@*])\}|([0-9@*]))')
+# A body's parts as quoting makes them: text in single quotes (its `$1` is text, as in awk's
+# '{print $1}'), in double quotes (read whole: a quote inside opens nothing), an escape, the
+# rest.
+_QUOTING = re.compile(r"""'[^']*'|"(?:[^"\\]|\\.)*"|\\.|[^'"\\]+|.""", re.DOTALL)
 # What a command of its own follows: an operator, a line's end, a brace, a keyword.
 _COMMAND_STARTS = (";", "&", "|", "\n", "{", "then", "do", "else")
 # A name standing as a word of its own (not part of a longer name or a path).
@@ -126,7 +131,20 @@ def called(body: str, args: Sequence[str], zero: str | None = None) -> str:
         given = args if key == "@" or key == "*" else args[int(key) - 1 : int(key)]
         return " ".join(map(_spelt, given))
 
-    return _POSITIONAL.sub(value, body)
+    def expanded(text: str) -> str:
+        return "".join(
+            part if part[:1] == "'" else _POSITIONAL.sub(value, part)
+            for part in _QUOTING.findall(text)
+        )
+
+    # A function the body defines keeps its own parameters: its `$1` is its own call's.
+    inner = definitions(body) if "(" in body or "function" in body else []
+    parts, at = [], 0
+    for start, end in ((d.start, d.end) for d in inner):
+        if start >= at:
+            parts += [expanded(body[at:start]), body[start:end]]
+            at = end
+    return "".join([*parts, expanded(body[at:])])
 
 
 def aliases(words: Sequence[str]) -> dict[str, str]:

@@ -120,3 +120,36 @@ def test_what_these_lines_name_is_what_bash_prints(line: str) -> None:
     """The premise of the cases above: bash gives the home folder, ``/home/dev``, there."""
     printed = subprocess.run(["bash", "-c", line], capture_output=True, text=True, check=True)
     assert printed.stdout == "/home/dev"
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ('f() { cleanup() { rm -rf "$1"/*; }; cleanup ~; }; f', "wipe_root_or_home"),
+        ("f() { awk '{print $1}' data.txt; rm -rf \"$1\"; }; f ~", "wipe_root_or_home"),
+        ('f() { echo "it\'s $1"; rm -rf "$1"; }; f ~', "wipe_root_or_home"),
+        ('if :; then cleanup() { rm -rf "$1"; }; fi; cleanup ~', "wipe_root_or_home"),
+        (
+            "f() { kubectl get pods | awk '{print $1}' | xargs kubectl delete pod; }; f",
+            "kubectl_delete_all",
+        ),
+    ],
+)
+def test_a_function_s_call_gives_its_arguments_where_bash_does(command: str, rule: str) -> None:
+    assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # `$1` in single quotes is awk's field, not the function's argument.
+        "f() {\nkubectl get pods | awk '$3==\"Evicted\"{print $1}'"
+        " | xargs kubectl delete pod\n}; f",
+        # A function defined inside another keeps its own `$1`: its own call's.
+        'f() { cleanup() { rm -rf "$1"/*; }; cleanup ./coverage; }; f',
+        'f() {\ncleanup() { rm -rf "$1"/*; }; cleanup ./coverage\n}; f',
+        'if :; then cleanup() { rm -rf "$1"; }; fi; cleanup build',
+    ],
+)
+def test_everyday_functions_pass(command: str) -> None:
+    assert bash(command) is None
