@@ -92,7 +92,7 @@ _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
 # A bash array given its elements: `DISKS=(/dev/sdb /dev/sdc)` (`local`, `declare -a` too).
 _ARRAY = re.compile(
-    r"(?:^|[;\n&|{(!][ \t]*|\b(?:do|then|else|time|local|declare\s+-a|readonly)\s+)"
+    r"(?:^[ \t]*|[;\n&|{(!][ \t]*|\b(?:do|then|else|time|local|declare\s+-a|readonly)\s+)"
     r"([A-Za-z_]\w*)=\(([^()\n]*)\)"
 )
 _FILTERS = 8  # the last commands of a pipe read for the text they filter

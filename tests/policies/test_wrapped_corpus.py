@@ -14,17 +14,24 @@ from sluice.evaluation import Case, load_cases
 from tests.policies.verdicts import PROJECT, bash
 
 CORPUS = Path(__file__).parents[2] / "corpus" / "tool_calls"
-# Each wraps a command line; the last ones only a line of one line.
+# Each wraps a command line, on lines of their own; a line of one line, also on the same
+# line (the reserved word then starts the command's own words).
 WRAPS = {
     "group": "{\n%s\n}",
-    "if": "if :; then\n%s\nfi",
-    "else": "if false; then true; else\n%s\nfi",
-    "for": "for _ in 1; do\n%s\ndone",
-    "while": "while :; do\n%s\nbreak; done",
-    "subshell": "(\n%s\n)",
+    "if": "if true; then\n%s\nfi",
     "function": "f() {\n%s\n}; f",
 }
-ONE_LINE = {"not": "! %s", "time": "time %s"}
+ONE_LINE = {
+    "group, one line": "{ %s; }",
+    "if, one line": "if true; then %s; fi",
+    "else, one line": "if false; then true; else %s; fi",
+    "for, one line": "for _ in 1; do %s; done",
+    "while, one line": "while true; do %s; break; done",
+    "subshell, one line": "(%s)",
+    "function, one line": "f() { %s; }; f",
+    "not": "! %s",
+    "time": "time %s",
+}
 
 
 def _shell_lines() -> list[tuple[Case, str]]:
