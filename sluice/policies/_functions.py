@@ -41,8 +41,9 @@ _POSITIONAL = re.compile(r'"\$(?:\{([0-9@*])\}|([0-9@*]))"|\$(?:\{([0-9@*])\}|([
 # '{print $1}'), in double quotes (read whole: a quote inside opens nothing), an escape, the
 # rest.
 _QUOTING = re.compile(r"""'[^']*'|"(?:[^"\\]|\\.)*"|\\.|[^'"\\]+|.""", re.DOTALL)
-# What a command of its own follows: an operator, a line's end, a brace, a keyword.
-_COMMAND_STARTS = (";", "&", "|", "\n", "{", "then", "do", "else")
+# What a command of its own follows: an operator, a line's end, a brace, a keyword (`time
+# f() {…}` and `! f() {…}` define `f` too).
+_COMMAND_STARTS = (";", "&", "|", "\n", "{", "then", "do", "else", "!", "time")
 # A name standing as a word of its own (not part of a longer name or a path).
 _OWN_WORD = r"(?<![\w./-]){}(?![\w./-])"
 # A word that reads the same unquoted: no blank, quote or operator in it.

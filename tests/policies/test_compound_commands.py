@@ -131,6 +131,7 @@ def test_what_these_lines_name_is_what_bash_prints(line: str) -> None:
         ('if :; then cleanup() { rm -rf "$1"; }; fi; cleanup ~', "wipe_root_or_home"),
         ('f() { DIRS=(~ /tmp); rm -rf "${DIRS[@]}"; }; f', "wipe_root_or_home"),
         ('  a=(~); rm -rf "${a[0]}"', "wipe_root_or_home"),
+        ("time teardown() { terraform destroy; }; teardown", "terraform_destroy"),
         (
             "f() { kubectl get pods | awk '{print $1}' | xargs kubectl delete pod; }; f",
             "kubectl_delete_all",
@@ -152,6 +153,9 @@ def test_a_function_s_call_gives_its_arguments_where_bash_does(command: str, rul
         'f() {\ncleanup() { rm -rf "$1"/*; }; cleanup ./coverage\n}; f',
         'if :; then cleanup() { rm -rf "$1"; }; fi; cleanup build',
         'f() { DIRS=(~/.cache ~/.npm); for d in "${DIRS[@]}"; do rm -rf "$d"/*; done; }; f',
+        # A definition behind `time` or `!` is one still: never called, it runs nothing.
+        "time teardown() { terraform destroy; }; terraform plan",
+        "! teardown() { terraform destroy; }; terraform plan",
     ],
 )
 def test_everyday_functions_pass(command: str) -> None:
