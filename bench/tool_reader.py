@@ -11,12 +11,11 @@ each call's shell command as ``tool_rules`` does before any rule runs
 from __future__ import annotations
 
 from sluice.hooks import ToolCallHook
+from sluice.policies._builtin import _command_lines
 from sluice.policies._shell import parse
 from sluice.policy import Policy, PolicyConfig
 
 __all__ = ["ShellParser", "ToolReader"]
-
-_COMMAND_KEYS = ("command", "cmd")
 
 
 class ToolReader(Policy[PolicyConfig]):
@@ -31,8 +30,5 @@ class ShellParser(Policy[PolicyConfig]):
     through."""
 
     async def tool_call(self, hook: ToolCallHook) -> None:
-        arguments = hook.arguments()
-        if isinstance(arguments, dict):
-            for key in _COMMAND_KEYS:
-                if isinstance(command := arguments.get(key), str):
-                    parse(command)
+        for line in _command_lines(hook.arguments()):  # the lines tool_rules reads
+            parse(line)

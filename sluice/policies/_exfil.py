@@ -17,7 +17,7 @@ from itertools import pairwise
 from sluice.policies._containers import container_exec
 from sluice.policies._leaks import leaked_secret, may_hold_secret
 from sluice.policies._runners import found_commands, ssh_command
-from sluice.policies._shell import Command, basename, parse, stated, with_next
+from sluice.policies._shell import Command, basename, parse, reserved, stated, with_next
 from sluice.policies._targets import is_credential, on_remote, resolve
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
@@ -183,12 +183,12 @@ class Pipeline:
         if command.words[:1] == ("}",):
             self.close_group()
             return None
-        reserved = command.words[: len(command.words) - len(stated(command.words))]
-        if command.after == "(" or "{" in reserved:  # `{ cat …`, `then { cat …`
+        if command.after == "(" or "{" in reserved(command.words):  # `{ cat …`, `then { cat …`
             self.grouping, self.group = True, None
+        given = stated(command.words)  # `time echo …`, `! xargs …`
         words, _ = unwrap(command.words)
         read = _secret_read_by(command)
-        if read is None and self.printed and _prints_substitution(stated(command.words)):
+        if read is None and self.printed and _prints_substitution(given):
             read = self.printed  # echo "{\"text\": \"$(cat .env)\"}" | curl -d @- …
         if self.grouping:
             self.group = self.group or read
@@ -234,7 +234,7 @@ class Pipeline:
             return pushed
         if self.assigned and basename(words[0]) in _SENDERS and (sent := self._assigned(words)):
             return f"Sends {sent} to the network ({basename(words[0])})"
-        if fed := _fed_by_xargs(stated(command.words), words):  # xargs -I{} curl -F f=@{} <<< "$F"
+        if fed := _fed_by_xargs(given, words):  # xargs -I{} curl -F f=@{} <<< "$F"
             words = fed
         if self.paths and basename(words[0]) in _SENDERS:  # curl --data-binary "@$K"
             words = [_VARIABLE_REFERENCE.sub(self._path_of, w) for w in words]
@@ -395,7 +395,7 @@ def _while_read(words: tuple[str, ...]) -> list[str] | None:
     """The variables ``while read l`` binds, after reserved words too (``! while read l``,
     ``time while read l``); None for no such loop."""
     given = stated(words)
-    if given[:1] != ("read",) or "while" not in words[: len(words) - len(given)]:
+    if given[:1] != ("read",) or "while" not in reserved(words):
         return None
     return read_variables(given[1:])
 

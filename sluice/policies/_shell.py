@@ -28,7 +28,6 @@ from dataclasses import dataclass, replace
 from sluice.policies._filters import filtered
 
 __all__ = [
-    "KEYWORDS",
     "SHELLS",
     "SHELL_VARIABLES",
     "TEXT_PROGRAMS",
@@ -41,6 +40,7 @@ __all__ = [
     "printf_output",
     "program",
     "quoted_text",
+    "reserved",
     "short_option",
     "stated",
     "unescaped",
@@ -78,9 +78,8 @@ _PREFIXES = {
     "xargs": 0,
     "timeout": 1,  # its duration comes first
 }
-KEYWORDS = frozenset({"if", "elif", "then", "else", "while", "until", "do", "!", "{"})
-"""The shell's reserved words before a command: ``if``, ``then``, ``do``, ``!``, a group's
-``{``."""
+# The shell's reserved words before a command: `if`, `then`, `do`, `!`, a group's `{`.
+_KEYWORDS = frozenset({"if", "elif", "then", "else", "while", "until", "do", "!", "{"})
 TEXT_PROGRAMS = frozenset(
     {"echo", "printf", "git", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk"}
     | {"jq", "yq", "gh", "tr", "test", "[", "[[", "export", "alias", "logger", "curl", "http"}
@@ -590,7 +589,7 @@ def program(words: Sequence[str]) -> str:
         name = basename(word)
         if own and not word.startswith("-"):
             own -= 1
-        elif name in KEYWORDS:
+        elif name in _KEYWORDS:
             continue
         elif name in _PREFIXES:
             own = _PREFIXES[name]
@@ -599,19 +598,24 @@ def program(words: Sequence[str]) -> str:
     return ""
 
 
-def stated(words: tuple[str, ...]) -> tuple[str, ...]:
-    """``words`` after the reserved words before a command (:data:`KEYWORDS`, ``time`` and
-    its ``-p``): what the command itself states (``do d=~`` sets ``d``, ``{ env`` prints
-    the environment, ``time for f in ~/*`` loops)."""
+def reserved(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The reserved words ``words`` start with, before the command itself: the shell's
+    keywords (``if``, ``then``, ``do``, ``!``, a group's ``{``), ``time`` and its ``-p``."""
     at = 0
     while at < len(words):
-        if words[at] in KEYWORDS:
+        if words[at] in _KEYWORDS:
             at += 1
         elif words[at] == "time":
             at += 2 if words[at + 1 : at + 2] == ("-p",) else 1
         else:
             break
-    return words[at:]
+    return words[:at]
+
+
+def stated(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` after their :func:`reserved` words: what the command itself states (``do
+    d=~`` sets ``d``, ``{ env`` prints the environment, ``time for f in ~/*`` loops)."""
+    return words[len(reserved(words)) :]
 
 
 _BACKSLASHED = re.compile(r"\\(.)", re.DOTALL)
