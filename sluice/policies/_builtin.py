@@ -71,7 +71,6 @@ from sluice.policies._line import (
     runs_fetched_text,
     runs_its_text,
     script_run,
-    shell_script,
 )
 from sluice.policies._prefixes import POWERSHELLS
 from sluice.policies._project_files import (
@@ -82,7 +81,7 @@ from sluice.policies._project_files import (
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
-from sluice.policies._shell import Command, basename, joined, parse, stated
+from sluice.policies._shell import Command, basename, joined, parse, shell_script, stated
 from sluice.policies._structured import SINKS, strings, structured_acts, tool_words
 from sluice.policies._targets import (
     DISK_DEVICE,
@@ -233,14 +232,11 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
     return rules.found
 
 
-def _script_arguments(words: Sequence[str]) -> tuple[str, list[str], str] | None:
-    """A shell's ``-c`` script given arguments (``bash -c 'rm -rf "$1"' _ ~``): the script,
-    its ``$1``…, and its ``$0``; None when it is given none or names none of them."""
-    script = shell_script(words)
-    if script is None or "$" not in script:
-        return None
+def _script_run(words: Sequence[str], script: str) -> str:
+    """What a shell's ``-c`` ``script`` runs: with the arguments it is given as its ``$0``,
+    ``$1``… (``bash -c 'rm -rf "$1"' _ ~``)."""
     after = list(words[words.index(script) + 1 :])
-    return (script, after[1:], after[0]) if after else None
+    return called(script, after[1:], after[0]) if after and "$" in script else script
 
 
 # Runtimes that run a script straight from a URL: `deno run -A https://…`, `jbang https://…`.
@@ -441,6 +437,8 @@ class _Rules:
         if "read" in line or "$(" in line or "`" in line:
             state.pipeline.bind_reads(commands)
         for command, after in zip(commands, [*commands[1:], None], strict=True):
+            if command.script and depth < _DEPTH:
+                continue  # bash -c '…': its script is read as a line of its own (command())
             if not (command.words or command.redirects or command.inputs):
                 if command.after == ")":
                     state.pipeline.close_group()
@@ -636,8 +634,11 @@ class _Rules:
             self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
             if name in ("source", "."):  # its functions and aliases: the line's from here on
                 state.sourced(state.written[script])
-        if name in SHELLS and (script_given := _script_arguments(words)) is not None:
-            self.line(called(*script_given), cwd, depth + 1)  # sh -c 'rm -rf "$0"/*' "$HOME"
+        if name in SHELLS and (shell_text := shell_script(words)) is not None:
+            run = _script_run(words, shell_text)  # sh -c 'rm -rf "$0"/*' "$HOME"
+            if settings := command_settings(command.words):  # DIR=~ sh -c 'rm -rf "$DIR"'
+                run = f"{' '.join(map(shlex.quote, settings))}; {run}"
+            self.line(run, cwd, depth + 1, state)  # with the line's variables and functions
         evaluated = stated(command.words)  # `time eval …` too
         if evaluated[:1] == ("eval",) and any(" " in w for w in evaluated[1:]):
             self.line(" ".join(evaluated[1:]), cwd, depth + 1)  # eval $(printf 'rm …')

@@ -24,6 +24,7 @@ from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._prefixes import ASSIGNMENT, FEEDERS, POWERSHELLS
 from sluice.policies._shell import (
+    COMMAND_OPTION,
     SHELLS,
     TEXT_PROGRAMS,
     Command,
@@ -33,6 +34,7 @@ from sluice.policies._shell import (
     printf_arguments,
     printf_output,
     program,
+    shell_script,
     short_option,
     stated,
     unknown_output,
@@ -75,7 +77,6 @@ __all__ = [
     "runs_download",
     "runs_fetched_text",
     "script_run",
-    "shell_script",
 ]
 
 # Programs that run, later, the script they read (`echo cmd | at now`), unless given one (-f).
@@ -924,7 +925,7 @@ def script_run(words: Sequence[str]) -> str | None:
     only checks its syntax (``bash -n x.sh``)."""
     name = basename(words[0])
     if name in SHELLS or name in ("source", ".") or INTERPRETER.fullmatch(name):
-        code = _COMMAND_OPTION.fullmatch if name in SHELLS else _CODE_OPTIONS.__contains__
+        code = COMMAND_OPTION.fullmatch if name in SHELLS else _CODE_OPTIONS.__contains__
         if not has_script(words) or any(map(code, words[1:])):  # bash -c, python -c, node -e
             return None
         if _checks_syntax(words):
@@ -1094,9 +1095,6 @@ def fed_script(words: Sequence[str]) -> FedScript | None:
     return FedScript(script, item)
 
 
-_COMMAND_OPTION = re.compile(r"-[a-z]*c")  # -c, and clusters ending in it: bash -lc
-
-
 def _with_value(word: str, name: str, value: str) -> str:
     """``word`` with the variable ``name`` (``$name``, ``${name}``; the whole name) as
     ``value``, its text as it is."""
@@ -1115,14 +1113,6 @@ def command_settings(words: Sequence[str]) -> list[str]:
     while given[:1] and given[0].startswith("-"):  # -i, -u NAME, --unset=NAME
         given = given[2:] if given[0] in ("-u", "--unset") else given[1:]
     return settings + list(takewhile(ASSIGNMENT.fullmatch, given))
-
-
-def shell_script(words: Sequence[str]) -> str | None:
-    """The script a shell is given to run (``sh -c SCRIPT``, ``bash -lc SCRIPT``), or None."""
-    if not words or basename(words[0]) not in SHELLS:
-        return None
-    at = next((i for i, w in enumerate(words[1:-1], 1) if _COMMAND_OPTION.fullmatch(w)), None)
-    return None if at is None else words[at + 1]
 
 
 _CODE_OPTIONS = frozenset({"-c", "-e", "-m"})  # an interpreter's own code or module to run
@@ -1151,7 +1141,7 @@ def has_script(words: Sequence[str]) -> bool:
     if basename(words[0]) in _SCHEDULERS:
         return "-f" in args  # at -f job.sh now
     if basename(words[0]) in SHELLS:  # a shell's -e, -E, -r, -m are no code (bash -e: errexit)
-        if any(map(_COMMAND_OPTION.fullmatch, args)):
+        if any(map(COMMAND_OPTION.fullmatch, args)):
             return True
         if "-s" in args:
             return False  # bash -s -- --yes: the script is stdin, the rest its arguments

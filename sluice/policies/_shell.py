@@ -29,6 +29,7 @@ from sluice.policies._filters import filtered
 from sluice.policies._prefixes import WRAPPERS, after_options
 
 __all__ = [
+    "COMMAND_OPTION",
     "SHELLS",
     "SHELL_VARIABLES",
     "TEXT_PROGRAMS",
@@ -43,6 +44,7 @@ __all__ = [
     "program",
     "quoted_text",
     "reserved",
+    "shell_script",
     "short_option",
     "stated",
     "unescaped",
@@ -70,6 +72,9 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "
 """The POSIX shells and their kin, by the name they run as."""
 SHELL_VARIABLES = frozenset({"$SHELL", "${SHELL}", "$BASH", "${BASH}"})
 """The variables that name the user's shell, run as a program: ``"${SHELL}" <(curl …)``."""
+COMMAND_OPTION = re.compile(r"-[a-z]*c")
+"""A shell's option whose value is the script it runs: ``-c``, and clusters ending in it
+(``bash -lc``)."""
 _RUNS_PRINTED = SHELLS | {"source", "."}  # what runs a script a process substitution gives it
 _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
 # The shell's reserved words before a command: `if`, `then`, `do`, `!`, a group's `{`.
@@ -105,6 +110,9 @@ class Command:
     # How many substitutions it is inside (`$(…)`, `<(…)`, backquotes): a pipeline of its
     # own, between the commands of the line around it.
     level: int = 0
+    # It is in a shell's script (`bash -c '…'`, at any depth of quoting within it), which
+    # the rules read as a line of its own: with its variables, functions and arrays.
+    script: bool = False
 
     @property
     def name(self) -> str:
@@ -144,14 +152,19 @@ class _Suspended:
 
 
 def parse(
-    line: str, depth: int = 0, inside: tuple[str, ...] = (), literal: bool = False
+    line: str,
+    depth: int = 0,
+    inside: tuple[str, ...] = (),
+    literal: bool = False,
+    script: bool = False,
 ) -> list[Command]:
     """The simple commands of ``line``, then those of each quoted string in it (up to four
     levels of quoting). ``inside``: the programs whose quoted arguments held ``line``, the
     outermost first (its commands' :attr:`Command.inside`). A quoted
     string given to a program that takes text (``echo``, ``git commit -m``, ``grep``, an
     interpreter's code: see :data:`TEXT_PROGRAMS`) is not a command line, but what it
-    substitutes is run: only its ``$(…)`` and backquotes are read (``literal``).
+    substitutes is run: only its ``$(…)`` and backquotes are read (``literal``). The commands
+    of a shell's script (``bash -c '…'``) are marked :attr:`Command.script` (``script``).
 
     A substitution's commands come before the command it is part of, whose word holds what
     it prints when that is plain (``$(echo ~)`` is ``~``, ``$(pwd)`` is ``.``, ``$(echo
@@ -161,7 +174,8 @@ def parse(
         line = _ARITHMETIC.sub(_evaluated, line)
     outer = inside[-1] if inside else ""
     commands: list[Command] = []
-    quoted: list[tuple[str, str, bool]] = []  # each quoted string, its program, if single
+    # Each quoted string, its program, whether single-quoted, whether a shell's script.
+    quoted: list[tuple[str, str, bool, bool]] = []
     after, feeds, words, redirects, inputs = "", "", list[str](), list[str](), list[str]()
     word: list[str] | None = None  # the parts of the word being read; None between words
     quoting = ""  # how the word's quoted parts were quoted: "", "'" only, or '"' (some double)
@@ -212,12 +226,17 @@ def parse(
             continue
         if kind in ("operator", "redirect", "input", "blank", "comment") and word is not None:
             whole = "".join(word)
-            if quoting and ("$(" in whole or "`" in whole):  # "$(echo ~)", "`echo ~`"
-                whole = _known_substitutions(whole)
             if quoting:  # `'a'"'"'b'` is one string: read whole, not piece by piece
                 # Text's quotes (`-d "{\"text\": \"$(cat .env)\"}"`) are the same text's.
                 given_to = outer if literal else (program(words) or outer)
-                quoted.append((whole, given_to, quoting == "'"))
+                # (Not in another's quoted string: `ssh db1 "sh -c '…'"` runs on db1.)
+                script_of = not (literal or inside) and target is None and given_to in SHELLS
+                script_of = script_of and _is_script(words, given_to, whole)
+                # "$(echo ~)", "`echo ~`"; a shell's script reads its own (its line's
+                # variables are set from them: bash -c 'sql=$(printf …); psql -c "$sql"').
+                if not script_of and ("$(" in whole or "`" in whole):
+                    whole = _known_substitutions(whole)
+                quoted.append((whole, given_to, quoting == "'", script_of))
             if whole.startswith("<<") and not whole.startswith("<<<"):
                 pending.append(whole[2:].lstrip("-"))  # `<< EOF`: the next word names it
             elif pending and not pending[-1] and target is None:
@@ -243,7 +262,9 @@ def parse(
                     reads_substitution=reads_substitution,
                     level=len(suspended),
                 )
-                commands.append(replace(command, inside=inside) if inside else command)
+                if inside:
+                    command = replace(command, inside=inside, script=script)
+                commands.append(command)
                 if pending and heredoc is None:
                     heredoc = (len(commands) - 1, pending[0])
             if value == "\n" and pending:
@@ -261,7 +282,7 @@ def parse(
                 frame = suspended.pop()
                 runs = program(frame.words)  # bash <(echo 'rm -rf ~'): what it prints runs
                 if frame.opener == "<(" and runs in _RUNS_PRINTED and not printed.startswith("$("):
-                    quoted.append((printed, runs, False))
+                    quoted.append((printed, runs, False, False))
                 after, feeds, words = frame.after, frame.feeds, frame.words
                 redirects, inputs, word = frame.redirects, frame.inputs, frame.word
                 quoting, target, parens = frame.quoting, frame.target, frame.parens
@@ -293,13 +314,13 @@ def parse(
             word = word or []
             word.append(value)
     if depth < _QUOTING_DEPTH:
-        for text, given_to, single in quoted:
+        for text, given_to, single, script_of in quoted:
             if _ONE_WORD.fullmatch(text):
                 continue  # `"main.py"`, `'*.py'`: a lone word runs nothing worth reading
             if given_to not in TEXT_PROGRAMS:
-                commands += parse(text, depth + 1, (*inside, given_to))
+                commands += parse(text, depth + 1, (*inside, given_to), script=script or script_of)
             elif not single and ("$(" in text or "`" in text):
-                commands += parse(text, depth + 1, (*inside, given_to), literal=True)
+                commands += parse(text, depth + 1, (*inside, given_to), literal=True, script=script)
     return commands
 
 
@@ -572,6 +593,21 @@ def _here_documents(text: str, pos: int, delimiters: list[str]) -> tuple[str, in
         bodies.append(text[pos : found.start()])
         pos = found.end() + 1
     return "".join(bodies), pos
+
+
+def shell_script(words: Sequence[str]) -> str | None:
+    """The script a shell is given to run (``sh -c SCRIPT``, ``bash -lc SCRIPT``), or None."""
+    if not words or basename(words[0]) not in SHELLS:
+        return None
+    at = next((i for i, w in enumerate(words[1:-1], 1) if COMMAND_OPTION.fullmatch(w)), None)
+    return None if at is None else words[at + 1]
+
+
+def _is_script(words: Sequence[str], shell: str, text: str) -> bool:
+    """Whether the quoted ``text``, after ``words``, is the script of the shell they run
+    (``sudo bash -c 'TEXT'``), which the rules read as a line of its own."""
+    at = next((i for i, word in enumerate(words) if basename(word) == shell), None)
+    return at is not None and shell_script([*words[at:], text]) == text
 
 
 def program(words: Sequence[str]) -> str:

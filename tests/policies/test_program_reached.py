@@ -61,3 +61,42 @@ def test_a_program_reached_another_way_does_the_same(command: str, rule: str) ->
 )
 def test_everyday_work_reached_another_way_stays_allowed(command: str) -> None:
     assert bash(command) is None
+
+
+# A shell's script (`bash -c '…'`) is read as a line of its own, as the shell reads it: its
+# arrays, functions and substitutions are its own, and the variables set for it are given.
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        (
+            "bash -c 'DISKS=(/dev/nvme1n1 /dev/nvme2n1); "
+            'for d in "${DISKS[@]}"; do sudo mkfs.ext4 -F -L data "$d"; done\'',
+            "disk_wipe",
+        ),
+        ("bash -c '{docker,volume,prune,-f}'", "docker_prune"),
+        (
+            "bash -c 'sql=$(printf '\"'\"'DROP %s %s;'\"'\"' TABLE orders); "
+            'mysql shop -e "$sql"\'',
+            "drop_database",
+        ),
+        ('DIR="$HOME" bash -c \'rm -rf "$DIR"/*\'', "wipe_root_or_home"),
+        ("sudo bash -c 'rm -rf ~'", "wipe_root_or_home"),
+        ("bash <(echo 'rm -rf ~')", "wipe_root_or_home"),
+        ("ssh db1 \"sh -c 'redis-cli FLUSHALL'\"", "drop_database"),
+    ],
+)
+def test_a_shells_script_is_read_as_its_own_line(command: str, rule: str) -> None:
+    assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "bash -c 'teardown() { terraform destroy; }; terraform plan'",
+        "bash -c 'kubectl get pods --no-headers | awk '\"'\"'$3==\"Evicted\"{print $1}'\"'\"' "
+        "| xargs kubectl delete pod'",
+        "sh -c 'resetdb() { dropdb --if-exists \"$1\"; }; createdb app_e2e'",
+    ],
+)
+def test_what_a_shells_script_only_defines_is_not_run(command: str) -> None:
+    assert bash(command) is None
