@@ -59,11 +59,14 @@ PowerShell's constructs as bash's (``$env:NAME = v`` as an export, ``$t = cmd`` 
 ``[IO.Directory]::Delete(p, $true)`` as ``Remove-Item -Recurse``, ``& ("Remove"+"-Item")``
 as ``Remove-Item``, ``-EncodedCommand`` decoded, cmd's ``^`` escapes (in an argv's script
 or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``); ``Select-String`` and
-``findstr`` narrow a listing as grep does): split into simple commands (``;``, ``&&``,
+``findstr`` narrow a listing as grep does), each backslash-newline taken out as bash does
+(``terraform \\<newline>destroy``): split into simple commands (``;``, ``&&``,
 pipes, subshells, ``$(…)``; input read from a process substitution, ``cmd < <(…)``, flowing
 in as a pipe's would; groups and reserved words, ``{ env | curl …; }``, ``then``, ``!``,
-``time``, each command judged as it is alone), seen through wrappers (``sudo``, ``doas``,
-``pkexec``, ``env``, ``timeout``, ``nohup``, ``runuser``, ``setsid``, ``nsenter``,
+``time``, each command judged as it is alone; a shell's script, ``bash -c '…'``, read as a
+line of its own), seen through wrappers and their options (``sudo -u deploy``, ``doas``,
+``pkexec``, ``env``, ``timeout -s KILL 5``, ``nohup``, ``nice -n 10``, ``stdbuf -o0``,
+``runuser``, ``setsid``, ``nsenter``,
 launchers of a bundled tool (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s
 kubectl``, ``minikube kubectl --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and
 PowerShell's ``ForEach-Object``, ``command``, ``\\rm``, ``/bin/rm``, Homebrew's GNU tools
