@@ -81,7 +81,15 @@ from sluice.policies._project_files import (
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
-from sluice.policies._shell import Command, basename, joined, parse, shell_script, stated
+from sluice.policies._shell import (
+    Command,
+    basename,
+    joined,
+    parse,
+    shell_script,
+    stated,
+    stdin_script,
+)
 from sluice.policies._structured import SINKS, strings, structured_acts, tool_words
 from sluice.policies._targets import (
     DISK_DEVICE,
@@ -639,9 +647,10 @@ class _Rules:
             if settings := command_settings(command.words):  # DIR=~ sh -c 'rm -rf "$DIR"'
                 run = f"{' '.join(map(shlex.quote, settings))}; {run}"
             self.line(run, cwd, depth + 1, state)  # with the line's variables and functions
-        evaluated = stated(command.words)  # `time eval …` too
-        if evaluated[:1] == ("eval",) and any(" " in w for w in evaluated[1:]):
-            self.line(" ".join(evaluated[1:]), cwd, depth + 1)  # eval $(printf 'rm …')
+        if name in SHELLS and (read := stdin_script(words)) is not None:
+            self.line(read, cwd, depth + 1, state)  # bash <<< 'a=(~); rm -rf "${a[@]}"'
+        if name == "eval" and len(words) > 1:  # in this shell: eval 'rm -rf $d', eval rm -rf ~
+            self.line(" ".join(words[1:]), cwd, depth + 1, state)  # eval $(printf 'rm …')
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
         if name in SHELLS and (hidden := decoded(state.pipe)):

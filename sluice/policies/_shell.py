@@ -47,6 +47,7 @@ __all__ = [
     "shell_script",
     "short_option",
     "stated",
+    "stdin_script",
     "unescaped",
     "unknown_output",
     "with_next",
@@ -178,7 +179,9 @@ def parse(
     quoted: list[tuple[str, str, bool, bool]] = []
     after, feeds, words, redirects, inputs = "", "", list[str](), list[str](), list[str]()
     word: list[str] | None = None  # the parts of the word being read; None between words
-    quoting = ""  # how the word's quoted parts were quoted: "", "'" only, or '"' (some double)
+    # How the word's quoted parts were quoted: "" (none), "'" (single only), '"' (double
+    # only) or "'\"" (both).
+    quoting = ""
     target: list[str] | None = None  # where the word goes if not to `words` (a redirect's)
     suspended: list[_Suspended] = []  # the commands the substitutions we are in interrupted
     parens = 0  # subshells open in the current command list
@@ -230,11 +233,12 @@ def parse(
                 # Text's quotes (`-d "{\"text\": \"$(cat .env)\"}"`) are the same text's.
                 given_to = outer if literal else (program(words) or outer)
                 # (Not in another's quoted string: `ssh db1 "sh -c '…'"` runs on db1.)
-                script_of = not (literal or inside) and target is None and given_to in SHELLS
+                script_of = not (literal or inside) and target is None
                 script_of = script_of and _is_script(words, given_to, whole)
-                # "$(echo ~)", "`echo ~`"; a shell's script reads its own (its line's
-                # variables are set from them: bash -c 'sql=$(printf …); psql -c "$sql"').
-                if not script_of and ("$(" in whole or "`" in whole):
+                # "$(echo ~)", "`echo ~`"; a script's single-quoted ones are its own (its
+                # line sets its variables from them: bash -c 'sql=$(printf …); psql …').
+                own = script_of and quoting != '"'
+                if not own and ("$(" in whole or "`" in whole):
                     whole = _known_substitutions(whole)
                 quoted.append((whole, given_to, quoting == "'", script_of))
             if whole.startswith("<<") and not whole.startswith("<<<"):
@@ -302,13 +306,12 @@ def parse(
         elif kind not in ("blank", "comment"):
             if kind == "double":
                 value = _UNESCAPE.sub(r"\1", token.group(kind))
-                quoting = '"'
-            elif kind == "single":
+                quoting = '"' if quoting in ("", '"') else "'\""
+            elif kind in ("single", "ansi"):
                 value = token.group(kind)
-                quoting = quoting or "'"
-            elif kind == "ansi":
-                value = _PRINTF_ESCAPE.sub(_escaped, token.group(kind))
-                quoting = quoting or "'"
+                if kind == "ansi":
+                    value = _PRINTF_ESCAPE.sub(_escaped, value)
+                quoting = "'" if quoting in ("", "'") else "'\""
             elif value[0] == "\\":
                 value = value[1:]
             word = word or []
@@ -603,11 +606,29 @@ def shell_script(words: Sequence[str]) -> str | None:
     return None if at is None else words[at + 1]
 
 
-def _is_script(words: Sequence[str], shell: str, text: str) -> bool:
-    """Whether the quoted ``text``, after ``words``, is the script of the shell they run
-    (``sudo bash -c 'TEXT'``), which the rules read as a line of its own."""
-    at = next((i for i, word in enumerate(words) if basename(word) == shell), None)
-    return at is not None and shell_script([*words[at:], text]) == text
+def stdin_script(words: Sequence[str]) -> str | None:
+    """The here-string a shell reads as its script (``bash <<< 'rm -rf ~'``, ``sh -s <<<
+    …``: its options only before it, no script of its own), or None."""
+    if not words or basename(words[0]) not in SHELLS or "<<<" not in words:
+        return None
+    at = words.index("<<<")
+    given = words[1:at]
+    if at + 1 == len(words) or any(w[:1] != "-" or COMMAND_OPTION.fullmatch(w) for w in given):
+        return None
+    return words[at + 1]
+
+
+def _is_script(words: Sequence[str], runs: str, text: str) -> bool:
+    """Whether the quoted ``text``, after ``words``, is a script that ``runs`` (a shell, or
+    ``eval``) runs: ``sudo bash -c 'TEXT'``, ``bash <<< 'TEXT'``, ``eval 'TEXT'``. The rules
+    read such a script as a line of its own."""
+    if runs == "eval":
+        return True
+    if runs not in SHELLS:
+        return False
+    at = next((i for i, word in enumerate(words) if basename(word) == runs), None)
+    given = [*words[at:], text] if at is not None else []
+    return bool(given) and text in (shell_script(given), stdin_script(given))
 
 
 def program(words: Sequence[str]) -> str:

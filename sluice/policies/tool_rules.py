@@ -63,10 +63,10 @@ or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``); ``Select-String`` an
 (``terraform \\<newline>destroy``): split into simple commands (``;``, ``&&``,
 pipes, subshells, ``$(…)``; input read from a process substitution, ``cmd < <(…)``, flowing
 in as a pipe's would; groups and reserved words, ``{ env | curl …; }``, ``then``, ``!``,
-``time``, each command judged as it is alone; a shell's script, ``bash -c '…'``, read as a
-line of its own), seen through wrappers and their options (``sudo -u deploy``, ``doas``,
-``pkexec``, ``env``, ``timeout -s KILL 5``, ``nohup``, ``nice -n 10``, ``stdbuf -o0``,
-``runuser``, ``setsid``, ``nsenter``,
+``time``, each command judged as it is alone; a script, ``bash -c '…'``, ``bash <<< '…'``,
+``eval '…'`` (in the line's own shell), read as a line of its own), seen through wrappers
+and their options (``sudo -u deploy``, ``doas``, ``pkexec``, ``env``, ``timeout -s KILL
+5``, ``nohup``, ``nice -n 10``, ``stdbuf -o0``, ``runuser``, ``setsid``, ``nsenter``,
 launchers of a bundled tool (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s
 kubectl``, ``minikube kubectl --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and
 PowerShell's ``ForEach-Object``, ``command``, ``\\rm``, ``/bin/rm``, Homebrew's GNU tools

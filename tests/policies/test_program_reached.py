@@ -83,6 +83,15 @@ def test_everyday_work_reached_another_way_stays_allowed(command: str) -> None:
         ("sudo bash -c 'rm -rf ~'", "wipe_root_or_home"),
         ("bash <(echo 'rm -rf ~')", "wipe_root_or_home"),
         ("ssh db1 \"sh -c 'redis-cli FLUSHALL'\"", "drop_database"),
+        # eval's and a here-string's script too, eval's in the line's own shell.
+        ("eval rm -rf ~", "wipe_root_or_home"),
+        ("d=~; eval 'rm -rf $d'", "wipe_root_or_home"),
+        ("time eval 'rm -rf ~'", "wipe_root_or_home"),
+        ('command eval "$(echo OigpeyA6fDomIH07Og== | base64 -d)"', "fork_bomb"),
+        (
+            "bash <<< 'args=(delete pods --all -n payments); kubectl \"${args[@]}\"'",
+            "kubectl_delete_all",
+        ),
     ],
 )
 def test_a_shells_script_is_read_as_its_own_line(command: str, rule: str) -> None:
@@ -96,6 +105,10 @@ def test_a_shells_script_is_read_as_its_own_line(command: str, rule: str) -> Non
         "bash -c 'kubectl get pods --no-headers | awk '\"'\"'$3==\"Evicted\"{print $1}'\"'\"' "
         "| xargs kubectl delete pod'",
         "sh -c 'resetdb() { dropdb --if-exists \"$1\"; }; createdb app_e2e'",
+        "eval 'teardown() { terraform destroy; }; terraform plan'",
+        "bash <<< 'teardown() { terraform destroy; }; terraform plan'",
+        'eval "$(ssh-agent -s)"',
+        'eval "$(direnv hook bash)"',
     ],
 )
 def test_what_a_shells_script_only_defines_is_not_run(command: str) -> None:
