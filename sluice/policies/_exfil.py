@@ -189,8 +189,8 @@ class Pipeline:
         given = stated(command.words)  # `time echo …`, `! xargs …`
         words, _ = unwrap(command.words)
         read = _secret_read_by(command)
-        if read is None and self.printed and _prints_substitution(given):
-            read = self.printed  # echo "{\"text\": \"$(cat .env)\"}" | curl -d @- …
+        if read is None and self.printed and _prints_substitution(words):
+            read = self.printed  # echo "{\"text\": \"$(cat .env)\"}" | curl -d @- …, sudo echo
         if self.grouping:
             self.group = self.group or read
         stdin = self.flowing if producer is not None else None

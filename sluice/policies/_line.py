@@ -492,8 +492,9 @@ class LineState:
             self.loops[given[1]] = list(given[3 : _LOOP_VALUES + 3])
             if self.listing_names is not None:
                 self.names_in[given[1]] = self.listing_names  # for f in $(ls ~)
-        if given[:2] == ("set", "--"):  # set -- rm -rf "$HOME"; "$@"
-            self.positional = list(given[2 : _LOOP_VALUES + 2])
+        sets = given[1:] if given[:1] in (("command",), ("builtin",)) else given
+        if sets[:2] == ("set", "--"):  # set -- rm -rf "$HOME"; "$@"; command set -- …
+            self.positional = list(sets[2 : _LOOP_VALUES + 2])
         assignments = given[1:] if given[:1] and given[0] in _DECLARES else given
         if assignments and all(ASSIGNMENT.fullmatch(w) for w in assignments):
             for assignment in assignments[:_VARIABLES]:
