@@ -439,7 +439,7 @@ class _Rules:
         if powershell_writes(line):  # Add-Content -Path $env:USERPROFILE/.ssh/authorized_keys
             self.flag("credential_write", _CREDENTIALS)
         commands = parse(socket_redirects(line))
-        state = LineState(line, cwd, caller)
+        state = LineState(line, cwd, caller, commands)
         if "read" in line:
             state.bind_reads(commands)
         if "read" in line or "$(" in line or "`" in line:

@@ -124,29 +124,37 @@ DOWNLOAD = "Runs a downloaded script unread; download it, read it, then run it"
 class LineState:
     """What the commands of a line so far have set up for the next ones."""
 
-    def __init__(self, line: str, cwd: str | None, caller: LineState | None = None) -> None:
+    def __init__(
+        self,
+        line: str,
+        cwd: str | None,
+        caller: LineState | None = None,
+        commands: Sequence[Command] = (),
+    ) -> None:
         """``caller``: the line whose function or alias runs this one, which goes on from
-        where the call stands: its definitions, variables, branch and written files stay."""
+        where the call stands: its definitions, variables, branch and written files stay.
+        ``commands``: the line's, which its listings are read in too (see :func:`_plainly`).
+        """
+        listings = _plainly(line, commands)
         # Every docker volume: `docker volume ls -q`, not those a filter (`--filter`, `-qf`)
         # or a grep picks.
-        self.lists_volumes = "volume ls" in line and not _VOLUMES_NARROWED.search(line)
+        self.lists_volumes = "volume ls" in listings and not _VOLUMES_NARROWED.search(listings)
         # A bootstrap script is a build's first step when the line goes on to build
         # (`./bootstrap && ./configure && make`, Boost's `./bootstrap.sh && ./b2`); alone it
         # sets a machine up, as an install script does.
         self.builds = "bootstrap" in line and _BUILDS.search(line) is not None
-        # Every resource of a kind: `kubectl get ns`, not narrowed by a selector.
         # Every resource of a kind, or every release: `kubectl get ns`, `helm ls -q`, not
         # narrowed by a selector or a grep.
         self.lists_kube = (
-            "kubectl get" in line or ("helm" in line and _RELEASES.search(line) is not None)
-        ) and not _SELECTOR.search(line)
-        self.lists_namespaces = " get " in line and _NAMESPACES.search(line) is not None
+            "kubectl get" in listings
+            or ("helm" in listings and _RELEASES.search(listings) is not None)
+        ) and not _SELECTOR.search(listings)
+        self.lists_namespaces = " get " in listings and _NAMESPACES.search(listings) is not None
         # Every object of a bucket: `aws s3api list-objects-v2 --bucket b`, `aws s3 ls
         # s3://b --recursive`, `gsutil ls gs://b/**`; not those a prefix or a grep picks.
-        lists = ("ls" in line or "list" in line or "Object" in line or "Blob" in line) and (
-            _lists_every_object(line)
-        )
-        narrowed = lists and _NARROWED.search(line) is not None
+        lists = any(word in listings for word in ("ls", "list", "Object", "Blob"))
+        lists = lists and _lists_every_object(listings)
+        narrowed = lists and _NARROWED.search(listings) is not None
         self.lists_objects, self.lists_some_objects = lists and not narrowed, narrowed
         self.cwd = cwd
         self.pipe: list[Command] = []  # the commands piping into the next one
@@ -1201,6 +1209,19 @@ def runs_download(commands: Sequence[Command]) -> bool:
         if grouped is not None and name in FETCHERS:
             grouped = True
     return False
+
+
+def _plainly(line: str, commands: Sequence[Command]) -> str:
+    """``line``, and after it, when a program in it may be spelt with quotes, a backslash or
+    its folder (``"kubectl" get ns``, ``\\aws s3api …``, ``/usr/bin/helm ls``), its commands'
+    words as plain text: what a listing is read in (``kubectl get``, ``helm ls``)."""
+    if not commands or not any(mark in line for mark in _SPELT):
+        return line
+    plain = (" ".join((basename(c.words[0]), *c.words[1:])) for c in commands if c.words)
+    return "\n;".join((line, *plain))  # (each its own command, as the patterns read it)
+
+
+_SPELT = ("'", '"', "\\", "/")
 
 
 def _lists_every_object(line: str) -> bool:
