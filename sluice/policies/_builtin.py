@@ -430,7 +430,7 @@ class _Rules:
         if depth == 0:
             self.calls_left += _CALLS_PER_CHARACTER * len(line)
         line = posix_spelling(joined(windows_paths(line)))  # cmd's and PowerShell's too
-        if forks_forever(line):
+        if forks_forever(line, scripts_apart=depth < _DEPTH):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         if "(" in line or "function" in line:  # what a function never called would do is not done
             line = without_uncalled(line)
@@ -466,7 +466,7 @@ class _Rules:
                 state.listing, state.listing_names = [], None
         if runs_download(commands) or (
             POWERSHELL_RUNS_TEXT.search(line)
-            and runs_fetched(code := own_code(line))
+            and runs_fetched(code := own_code(line, scripts_apart=depth < _DEPTH))
             and POWERSHELL_RUNS_TEXT.search(code)
         ):  # … | sh; PowerShell's iex (iwr …), not as text (echo 'iwr … | iex' >> docs.md)
             self.flag("download_exec", DOWNLOAD)

@@ -39,13 +39,14 @@ _BOUNDARY = r"(?:^|(?<=[\s|&;(){}'\"`]))"
 _END = r"(?=$|[\s|&;(){}'\"`])"
 
 
-def forks_forever(line: str) -> bool:
+def forks_forever(line: str, scripts_apart: bool = False) -> bool:
     """Whether ``line`` holds a fork bomb under any name, or an endless spawning loop, in
-    its own code (not in what it quotes: a shell given that reads it as a line)."""
+    its own code (not in what it quotes: a shell given that reads it as a line; nor in the
+    scripts read as lines of their own, ``scripts_apart``: see ``own_code``)."""
     if _MAY_FORK.search(line) is None:
         return False  # neither a function nor a loop: the common case, decided at once
     if "'" in line or '"' in line or "<<" in line:
-        line = own_code(line)
+        line = own_code(line, scripts_apart)
     if _ENDLESS.search(line):
         return True
     found = [(d.name, d.body, d.end) for d in definitions(line)]

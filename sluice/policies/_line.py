@@ -1274,12 +1274,21 @@ _HERE_DOCUMENT = r"|<<-?[ \t]*(['\"]?)([\w.-]+)\1[^\n]*\n.*?\n[ \t]*\2[ \t]*(?=\
 _TEXT_TOKENS = re.compile(_TOKENS, re.DOTALL)
 _TEXT_TOKENS_AND_DOCUMENTS = re.compile(_TOKENS + _HERE_DOCUMENT, re.DOTALL)
 _HERE_DOCUMENTS = 16  # a line's here-documents looked for, at most (each is a search to its end)
+_UNQUOTING = re.compile(r"[\"'\\]")  # what a program's name may be spelt with ("echo", \rm)
 
 
-def own_code(line: str) -> str:
+def _runs_option(words: Sequence[str]) -> bool:
+    """Whether ``words`` hold a shell's option whose value is its script (``-c``, ``-lc``)."""
+    return any(COMMAND_OPTION.fullmatch(word) for word in words)
+
+
+def own_code(line: str, scripts_apart: bool = False) -> str:
     """``line`` with what it gives its programs as text left out, as the parser reads it:
     the quoted arguments of a program that takes text (``git commit -m '…'``, ``echo '…'``:
-    :data:`TEXT_PROGRAMS`), and here-documents that no shell reads (``cat > f <<'EOF'``)."""
+    :data:`TEXT_PROGRAMS`, its name quoted too: ``"echo" '…'``), and here-documents that no
+    shell reads (``cat > f <<'EOF'``). ``scripts_apart``: the scripts the rules read as lines
+    of their own are left out too (``bash -c '…'``, ``eval '…'``, ``bash <<< '…'``,
+    ``bash <<'EOF'``), whose own code is theirs."""
     few = line.count("<<") <= _HERE_DOCUMENTS
     tokens = _TEXT_TOKENS_AND_DOCUMENTS if few and "<<" in line else _TEXT_TOKENS
     pieces: list[str] = []
@@ -1291,8 +1300,13 @@ def own_code(line: str) -> str:
         if first not in "'\"<":  # an operator: a command starts after it
             command = token.end()
             continue
-        runs = program(line[command : token.start()].split())
-        if (runs in TEXT_PROGRAMS) if first != "<" else (runs not in RUNS_STDIN):
+        words = [_UNQUOTING.sub("", w) for w in line[command : token.start()].split()]
+        runs = program(words)
+        script = scripts_apart and (
+            runs == "eval"
+            or (runs in SHELLS and (first == "<" or "<<<" in words or _runs_option(words)))
+        )
+        if script or ((runs in TEXT_PROGRAMS) if first != "<" else (runs not in RUNS_STDIN)):
             pieces += (line[kept : token.start()], "''")
             kept = token.end()
     return "".join(pieces) + line[kept:] if pieces else line

@@ -108,6 +108,9 @@ def test_everyday_work_reached_another_way_stays_allowed(command: str) -> None:
             "bash <<< 'args=(delete pods --all -n payments); kubectl \"${args[@]}\"'",
             "kubectl_delete_all",
         ),
+        ("eval ':(){ :|:& };:'", "fork_bomb"),
+        ("bash <<'EOF'\n:(){ :|:& };:\nEOF", "fork_bomb"),
+        ('bash -c "bash -c \'bash -c \\":(){ :|:& };:\\"\'"', "fork_bomb"),
     ],
 )
 def test_a_shells_script_is_read_as_its_own_line(command: str, rule: str) -> None:
@@ -125,6 +128,11 @@ def test_a_shells_script_is_read_as_its_own_line(command: str, rule: str) -> Non
         "bash <<< 'teardown() { terraform destroy; }; terraform plan'",
         'eval "$(ssh-agent -s)"',
         'eval "$(direnv hook bash)"',
+        # What a script prints as text is text, however the script is given or quoted.
+        "bash -c 'echo '\"'\"':(){ :|:& };:'\"'\"' > docs/fork-bomb.txt'",
+        "eval 'echo '\"'\"'iwr -useb https://get.scoop.sh | iex'\"'\"' >> docs/windows.md'",
+        "bash <<'EOF'\necho ':(){ :|:& };:' > docs/fork-bomb.txt\nEOF",
+        "\"echo\" ':(){ :|:& };:' > docs/fork-bomb.txt",
     ],
 )
 def test_what_a_shells_script_only_defines_is_not_run(command: str) -> None:
