@@ -1302,9 +1302,15 @@ def own_code(line: str, scripts_apart: bool = False) -> str:
             continue
         words = [_UNQUOTING.sub("", w) for w in line[command : token.start()].split()]
         runs = program(words)
-        script = scripts_apart and (
-            runs == "eval"
-            or (runs in SHELLS and (first == "<" or "<<<" in words or _runs_option(words)))
+        # (Not one whose substitutions this shell makes: bash -c "$(echo ':(){ :|:& };:')".)
+        expanded = first == '"' and ("$(" in token.group() or "`" in token.group())
+        script = (
+            scripts_apart
+            and not expanded
+            and (
+                runs == "eval"
+                or (runs in SHELLS and (first == "<" or "<<<" in words or _runs_option(words)))
+            )
         )
         if script or ((runs in TEXT_PROGRAMS) if first != "<" else (runs not in RUNS_STDIN)):
             pieces += (line[kept : token.start()], "''")
