@@ -186,7 +186,6 @@ class Pipeline:
             return None
         if command.after == "(" or "{" in reserved(command.words):  # `{ cat …`, `then { cat …`
             self.grouping, self.group = True, None
-        given = stated(command.words)  # `time echo …`, `! xargs …`
         words, _ = unwrap(command.words)
         read = _secret_read_by(command)
         if read is None and self.printed and _prints_substitution(words):
@@ -235,7 +234,7 @@ class Pipeline:
             return pushed
         if self.assigned and basename(words[0]) in _SENDERS and (sent := self._assigned(words)):
             return f"Sends {sent} to the network ({basename(words[0])})"
-        if fed := _fed_by_xargs(given, words):  # xargs -I{} curl -F f=@{} <<< "$F"
+        if fed := _fed_by_xargs(command.words, words):  # xargs -I{} curl -F f=@{} <<< "$F"
             words = fed
         if self.paths and basename(words[0]) in _SENDERS:  # curl --data-binary "@$K"
             words = [_VARIABLE_REFERENCE.sub(self._path_of, w) for w in words]
@@ -403,7 +402,11 @@ def _while_read(words: tuple[str, ...]) -> list[str] | None:
 
 def _prints_substitution(words: Sequence[str]) -> bool:
     """Whether ``words`` print what a substitution gave them (``echo "$(cat .env)"``)."""
-    return bool(words) and words[0] in _PRINTERS and any("$(" in w or "`" in w for w in words)
+    return (
+        bool(words)
+        and basename(words[0]) in _PRINTERS
+        and any("$(" in w or "`" in w for w in words)
+    )
 
 
 def _sends_stdin(words: Sequence[str]) -> bool:
@@ -661,8 +664,12 @@ def _keeps_public_keys(words: Sequence[str]) -> bool:
 
 def _fed_by_xargs(given: Sequence[str], words: Sequence[str]) -> list[str] | None:
     """``words``, the command ``xargs -I REPL`` runs, with REPL replaced by the line its
-    here-string gives it (``xargs -I{} curl -F f=@{} <<< "$HOME/.ssh/id_rsa"``); None when
-    ``given`` is no such xargs."""
+    here-string gives it (``xargs -I{} curl -F f=@{} <<< "$HOME/.ssh/id_rsa"``, ``sudo
+    xargs …`` too); None when ``given`` is no such xargs."""
+    at = 0
+    while at < len(given) and (name := basename(given[at])) in WRAPPERS and name != "xargs":
+        at = after_options(given, at, name)  # `time xargs`, `! xargs`, `sudo xargs`
+    given = given[at:]
     if not given or basename(given[0]) != "xargs" or not (line := here_string(given)):
         return None
     mark = replaced_item(given[1:])

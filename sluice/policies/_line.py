@@ -22,7 +22,7 @@ from sluice.policies._filters import filtered
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
-from sluice.policies._prefixes import ASSIGNMENT, FEEDERS, POWERSHELLS
+from sluice.policies._prefixes import ASSIGNMENT, FEEDERS, POWERSHELLS, WRAPPERS, after_options
 from sluice.policies._shell import (
     COMMAND_OPTION,
     SHELLS,
@@ -1113,15 +1113,15 @@ def _with_value(word: str, name: str, value: str) -> str:
 
 def command_settings(words: Sequence[str]) -> list[str]:
     """The variables a command sets for its program: before it (``A=1 sh -c …``) and given
-    to ``env`` (``env -i A=1 sh -c …``)."""
+    to ``env`` or another program that runs it (``env -i A=1 sh -c …``, ``command env A=1
+    …``, ``sudo A=1 …``)."""
     settings = list(takewhile(ASSIGNMENT.fullmatch, words))
-    rest = words[len(settings) :]
-    if tuple(rest[:1]) != ("env",):
-        return settings
-    given = list(rest[1:])
-    while given[:1] and given[0].startswith("-"):  # -i, -u NAME, --unset=NAME
-        given = given[2:] if given[0] in ("-u", "--unset") else given[1:]
-    return settings + list(takewhile(ASSIGNMENT.fullmatch, given))
+    at = len(settings)
+    while at < len(words) and (name := basename(words[at])) in WRAPPERS:
+        ran = after_options(words, at, name)  # -i, -u NAME, --unset=NAME, then A=1
+        settings += [word for word in words[at + 1 : ran] if ASSIGNMENT.fullmatch(word)]
+        at = ran
+    return settings
 
 
 _CODE_OPTIONS = frozenset({"-c", "-e", "-m"})  # an interpreter's own code or module to run
