@@ -197,7 +197,11 @@ class LineState:
         if caller is not None:
             self._go_on(caller)
         if "(" in line or "function" in line:
-            self.functions.update((found.name, found.body) for found in definitions(line))
+            found = definitions(line)
+            if found and ("'" in line or '"' in line):  # not in a printer's text: echo ':(){…'
+                own = {d.name for d in definitions(own_code(line))}
+                found = [d for d in found if d.name in own]
+            self.functions.update((d.name, d.body) for d in found)
         # How much of the variables' values their forms may still read (`${x%/*}`,
         # `${x//a/b}`), in characters: a line of many forms of a long value reads a bound.
         self.globbed = _GLOBBED

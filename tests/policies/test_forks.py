@@ -52,3 +52,16 @@ def test_a_function_that_does_not_multiply_itself_is_everyday_shell(line: str) -
 @pytest.mark.parametrize("line", ["a" * 100_000, "f() {" * 20_000, "function " * 30_000])
 def test_long_lines_are_read_in_linear_time(line: str) -> None:
     assert not forks_forever(line)  # in well under a second; a quadratic reading takes minutes
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "if :; then echo ':(){ :|:& };:' > docs/fork-bomb.md; fi",
+        "while :; do echo ':(){ :|:& };:' >> notes.md; break; done",
+        "git commit -m 'docs: never run :(){ :|:& };:' && :",
+    ],
+)
+def test_a_fork_bombs_text_printed_defines_no_function_the_line_calls(line: str) -> None:
+    # `:` runs the shell's own no-op: the printed text defines nothing.
+    assert bash(line) is None
