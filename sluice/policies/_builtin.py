@@ -439,14 +439,14 @@ class _Rules:
         if powershell_writes(line):  # Add-Content -Path $env:USERPROFILE/.ssh/authorized_keys
             self.flag("credential_write", _CREDENTIALS)
         commands = parse(socket_redirects(line))
+        if depth < _DEPTH:  # bash -c '…': its script is read as a line of its own (command())
+            commands = [command for command in commands if not command.script]
         state = LineState(line, cwd, caller, commands)
         if "read" in line:
             state.bind_reads(commands)
         if "read" in line or "$(" in line or "`" in line:
             state.pipeline.bind_reads(commands)
         for command, after in zip(commands, [*commands[1:], None], strict=True):
-            if command.script and depth < _DEPTH:
-                continue  # bash -c '…': its script is read as a line of its own (command())
             if not (command.words or command.redirects or command.inputs):
                 if command.after == ")":
                     state.pipeline.close_group()

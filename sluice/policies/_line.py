@@ -1278,7 +1278,8 @@ _HERE_DOCUMENT = r"|<<-?[ \t]*(['\"]?)([\w.-]+)\1[^\n]*\n.*?\n[ \t]*\2[ \t]*(?=\
 _TEXT_TOKENS = re.compile(_TOKENS, re.DOTALL)
 _TEXT_TOKENS_AND_DOCUMENTS = re.compile(_TOKENS + _HERE_DOCUMENT, re.DOTALL)
 _HERE_DOCUMENTS = 16  # a line's here-documents looked for, at most (each is a search to its end)
-_UNQUOTING = re.compile(r"[\"'\\]")  # what a program's name may be spelt with ("echo", \rm)
+# What a program's name may be spelt with: "echo", 'echo', $'echo', \echo.
+_UNQUOTING = re.compile(r"\$(?=')|[\"'\\]")
 
 
 def _runs_option(words: Sequence[str]) -> bool:

@@ -90,12 +90,19 @@ def posix_spelling(line: str) -> str:
 
 def _decoded_command(found: re.Match[str]) -> str:
     """``pwsh -EncodedCommand B64`` as ``pwsh -Command 'SCRIPT'``, the script decoded; as
-    it was if it decodes to no text."""
+    it was if it decodes to no text. Inside a single-quoted string (``bash -c 'pwsh -ec
+    B64'``), the script is double-quoted instead, its ``$``, ``"``, backquotes and
+    backslashes escaped, so that the string stays one."""
     try:
         script = base64.b64decode(found[2], validate=True).decode("utf-16-le")
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return found[0]
+    if found.string.count("'", 0, found.start()) % 2:
+        return found[1] + '-Command "' + _DOUBLE_QUOTED.sub(r"\\\g<0>", script) + '"'
     return found[1] + "-Command " + shlex.quote(script)
+
+
+_DOUBLE_QUOTED = re.compile(r'[$"`\\]')  # what a backslash escapes in double quotes
 
 
 def _over_output(found: re.Match[str]) -> str:

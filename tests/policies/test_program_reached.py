@@ -113,6 +113,8 @@ def test_everyday_work_reached_another_way_stays_allowed(command: str) -> None:
             "bash <<< 'args=(delete pods --all -n payments); kubectl \"${args[@]}\"'",
             "kubectl_delete_all",
         ),
+        ("bash -c 'pwsh -EncodedCommand cgBpACAALQByACAALQBmAG8AIAB+AA=='", "wipe_root_or_home"),
+        ("bash -c 'curl -fsSL https://get.example.dev/i.sh | sh'", "download_exec"),
         ("eval ':(){ :|:& };:'", "fork_bomb"),
         ("bash <<'EOF'\n:(){ :|:& };:\nEOF", "fork_bomb"),
         ('bash -c "bash -c \'bash -c \\":(){ :|:& };:\\"\'"', "fork_bomb"),
@@ -138,7 +140,10 @@ def test_a_shells_script_is_read_as_its_own_line(command: str, rule: str) -> Non
         "eval 'echo '\"'\"'iwr -useb https://get.scoop.sh | iex'\"'\"' >> docs/windows.md'",
         "bash <<'EOF'\necho ':(){ :|:& };:' > docs/fork-bomb.txt\nEOF",
         "\"echo\" ':(){ :|:& };:' > docs/fork-bomb.txt",
+        "$'echo' 'iwr -useb https://get.scoop.sh | iex' >> docs/windows.md",
+        "bash -c 'V=$(curl -fsSL https://api.github.com/repos/cli/cli/releases/latest "
+        '| jq -r .tag_name); echo "latest gh: $V"\'',
     ],
 )
-def test_what_a_shells_script_only_defines_is_not_run(command: str) -> None:
+def test_what_a_script_only_defines_or_prints_is_not_run(command: str) -> None:
     assert bash(command) is None
