@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 import shlex
+from functools import cache
 
 import pytest
 
 from tests.policies.test_wrapped_corpus import _shell_lines
 from tests.policies.verdicts import PROJECT, bash
+
+_alone = cache(bash)  # each line's own verdict, judged once for every spelling
 
 # A line's first word, when it names a program plainly (not a keyword, an assignment, a
 # function's definition or another shell's construct).
@@ -60,7 +63,7 @@ def test_a_shell_command_is_judged_the_same_given_whole_as_a_script(script: str)
     for case, line in _shell_lines():
         if "\n" in line and script != "here-document":
             continue
-        alone = bash(line, case.cwd or PROJECT)
+        alone = _alone(line, case.cwd or PROJECT)
         given = SCRIPTS[script].format(quoted=shlex.quote(line), line=line)
         as_script = bash(given, case.cwd or PROJECT)
         if (alone is None) != (as_script is None):
@@ -77,7 +80,7 @@ def test_a_shell_command_is_judged_the_same_however_its_program_is_reached(
         respelt = _respelt(line, spelling)
         if respelt is None:
             continue
-        alone = bash(line, case.cwd or PROJECT)
+        alone = _alone(line, case.cwd or PROJECT)
         reached = bash(respelt, case.cwd or PROJECT)
         if (alone is None) != (reached is None):
             changed.append(f"{case.id}: {alone} alone, {reached} as {respelt!r}")
