@@ -18,7 +18,15 @@ from sluice.policies._containers import container_exec
 from sluice.policies._leaks import leaked_secret, may_hold_secret
 from sluice.policies._prefixes import ASSIGNMENT, WRAPPERS, after_options
 from sluice.policies._runners import found_commands, ssh_command
-from sluice.policies._shell import Command, basename, parse, reserved, stated, with_next
+from sluice.policies._shell import (
+    Command,
+    after_wrappers,
+    basename,
+    parse,
+    reserved,
+    stated,
+    with_next,
+)
 from sluice.policies._targets import is_credential, on_remote, resolve
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
@@ -662,14 +670,14 @@ def _keeps_public_keys(words: Sequence[str]) -> bool:
     return "-v" not in words and any("pub" in w for w in words[1:] if not w.startswith("-"))
 
 
+_XARGS = frozenset({"xargs"})
+
+
 def _fed_by_xargs(given: Sequence[str], words: Sequence[str]) -> list[str] | None:
     """``words``, the command ``xargs -I REPL`` runs, with REPL replaced by the line its
     here-string gives it (``xargs -I{} curl -F f=@{} <<< "$HOME/.ssh/id_rsa"``, ``sudo
     xargs …`` too); None when ``given`` is no such xargs."""
-    at = 0
-    while at < len(given) and (name := basename(given[at])) in WRAPPERS and name != "xargs":
-        at = after_options(given, at, name)  # `time xargs`, `! xargs`, `sudo xargs`
-    given = given[at:]
+    given = given[after_wrappers(given, keep=_XARGS) :]  # `time xargs`, `sudo xargs`
     if not given or basename(given[0]) != "xargs" or not (line := here_string(given)):
         return None
     mark = replaced_item(given[1:])

@@ -22,12 +22,13 @@ from sluice.policies._filters import filtered
 from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
-from sluice.policies._prefixes import ASSIGNMENT, FEEDERS, POWERSHELLS, WRAPPERS, after_options
+from sluice.policies._prefixes import ASSIGNMENT, FEEDERS, POWERSHELLS
 from sluice.policies._shell import (
     COMMAND_OPTION,
     SHELLS,
     TEXT_PROGRAMS,
     Command,
+    after_wrappers,
     basename,
     echo_output,
     parse,
@@ -1119,13 +1120,9 @@ def command_settings(words: Sequence[str]) -> list[str]:
     """The variables a command sets for its program: before it (``A=1 sh -c …``) and given
     to ``env`` or another program that runs it (``env -i A=1 sh -c …``, ``command env A=1
     …``, ``sudo A=1 …``)."""
-    settings = list(takewhile(ASSIGNMENT.fullmatch, words))
-    at = len(settings)
-    while at < len(words) and (name := basename(words[at])) in WRAPPERS:
-        ran = after_options(words, at, name)  # -i, -u NAME, --unset=NAME, then A=1
-        settings += [word for word in words[at + 1 : ran] if ASSIGNMENT.fullmatch(word)]
-        at = ran
-    return settings
+    ahead = len(list(takewhile(ASSIGNMENT.fullmatch, words)))
+    # (Among the wrappers' words, their options too: -i, -u NAME, --unset=NAME, then A=1.)
+    return [word for word in words[: after_wrappers(words, ahead)] if ASSIGNMENT.fullmatch(word)]
 
 
 _CODE_OPTIONS = frozenset({"-c", "-e", "-m"})  # an interpreter's own code or module to run
@@ -1154,7 +1151,7 @@ def has_script(words: Sequence[str]) -> bool:
     if basename(words[0]) in _SCHEDULERS:
         return "-f" in args  # at -f job.sh now
     if basename(words[0]) in SHELLS:  # a shell's -e, -E, -r, -m are no code (bash -e: errexit)
-        if any(map(COMMAND_OPTION.fullmatch, args)):
+        if _runs_option(args):
             return True
         if "-s" in args:
             return False  # bash -s -- --yes: the script is stdin, the rest its arguments

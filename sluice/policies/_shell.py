@@ -34,6 +34,7 @@ __all__ = [
     "SHELL_VARIABLES",
     "TEXT_PROGRAMS",
     "Command",
+    "after_wrappers",
     "basename",
     "echo_output",
     "here_document_spans",
@@ -629,6 +630,15 @@ def _is_script(words: Sequence[str], runs: str, text: str) -> bool:
     at = next((i for i, word in enumerate(words) if basename(word) == runs), None)
     given = [*words[at:], text] if at is not None else []
     return bool(given) and text in (shell_script(given), stdin_script(given))
+
+
+def after_wrappers(words: Sequence[str], at: int = 0, keep: frozenset[str] = frozenset()) -> int:
+    """Where the command that the programs running another, from ``words[at]`` on, run
+    starts (``sudo -u deploy env A=1 rm …``: at ``rm``); one named in ``keep`` is where it
+    stops (``sudo xargs …``: at ``xargs``)."""
+    while at < len(words) and (name := basename(words[at])) in WRAPPERS and name not in keep:
+        at = after_options(words, at, name)
+    return at
 
 
 def program(words: Sequence[str]) -> str:
