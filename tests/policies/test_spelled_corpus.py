@@ -14,8 +14,7 @@ from functools import cache
 
 import pytest
 
-from tests.policies.test_wrapped_corpus import _shell_lines
-from tests.policies.verdicts import PROJECT, bash
+from tests.policies.verdicts import PROJECT, bash, corpus_shell_lines
 
 _alone = cache(bash)  # each line's own verdict, judged once for every spelling
 
@@ -60,7 +59,7 @@ SCRIPTS = {
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_a_shell_command_is_judged_the_same_given_whole_as_a_script(script: str) -> None:
     changed = []
-    for case, line in _shell_lines():
+    for case, line in corpus_shell_lines():
         if "\n" in line and script != "here-document":
             continue
         alone = _alone(line, case.cwd or PROJECT)
@@ -76,7 +75,7 @@ def test_a_shell_command_is_judged_the_same_however_its_program_is_reached(
     spelling: str,
 ) -> None:
     changed = []
-    for case, line in _shell_lines():
+    for case, line in corpus_shell_lines():
         respelt = _respelt(line, spelling)
         if respelt is None:
             continue

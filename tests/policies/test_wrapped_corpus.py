@@ -6,14 +6,10 @@ called function is still awk's field)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from sluice.evaluation import Case, load_cases
-from tests.policies.verdicts import PROJECT, bash
+from tests.policies.verdicts import PROJECT, bash, corpus_shell_lines
 
-CORPUS = Path(__file__).parents[2] / "corpus" / "tool_calls"
 # Each wraps a command line, on lines of their own; a line of one line, also on the same
 # line (the reserved word then starts the command's own words).
 WRAPS = {
@@ -34,22 +30,10 @@ ONE_LINE = {
 }
 
 
-def _shell_lines() -> list[tuple[Case, str]]:
-    """The shipped corpus's shell commands, each with its command line (an argv's script)."""
-    found = []
-    for case in load_cases(CORPUS):
-        given = case.input.get("command") or case.input.get("cmd")
-        if isinstance(given, list) and len(given) == 3 and given[1] in ("-c", "-lc"):
-            given = given[2]
-        if isinstance(given, str):
-            found.append((case, given))
-    return found
-
-
 @pytest.mark.parametrize("wrap", [*WRAPS, *ONE_LINE])
 def test_a_shell_command_is_judged_the_same_whatever_surrounds_it(wrap: str) -> None:
     changed = []
-    for case, line in _shell_lines():
+    for case, line in corpus_shell_lines():
         if wrap in ONE_LINE and "\n" in line:
             continue
         alone = bash(line, case.cwd or PROJECT)

@@ -1,13 +1,17 @@
-"""The built-in rule a call meets, for tests that list many spellings of one act."""
+"""The built-in rule a call meets, for tests that list many spellings of one act, and the
+shipped corpus's shell lines, for tests that spell every one of them again."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from sluice.evaluation import Case, load_cases
 from sluice.policies.tool_rules import ToolRules
 
 HOME = "/home/dev"
 PROJECT = "/home/dev/project"
+CORPUS = Path(__file__).parents[2] / "corpus" / "tool_calls"
 
 
 def rule_for(tool: str, arguments: dict[str, Any], cwd: str | None = PROJECT) -> str | None:
@@ -21,3 +25,15 @@ def rule_for(tool: str, arguments: dict[str, Any], cwd: str | None = PROJECT) ->
 def bash(command: str, cwd: str | None = PROJECT) -> str | None:
     """The rule that blocks the shell command ``command`` run in ``cwd``, or None."""
     return rule_for("Bash", {"command": command}, cwd)
+
+
+def corpus_shell_lines() -> list[tuple[Case, str]]:
+    """The shipped corpus's shell commands, each with its command line (an argv's script)."""
+    found = []
+    for case in load_cases(CORPUS):
+        given = case.input.get("command") or case.input.get("cmd")
+        if isinstance(given, list) and len(given) == 3 and given[1] in ("-c", "-lc"):
+            given = given[2]
+        if isinstance(given, str):
+            found.append((case, given))
+    return found
