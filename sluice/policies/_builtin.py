@@ -19,6 +19,7 @@ import re
 import shlex
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, pairwise
 from typing import Any
 
@@ -44,8 +45,8 @@ from sluice.policies._infra import (
     terraform_arguments,
 )
 from sluice.policies._interpreters import (
-    POWERSHELL_RUNS_TEXT,
     code_of,
+    powershell_runs_text,
     read_code,
     runs_fetched,
     spawns_forever,
@@ -200,15 +201,17 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
     cwd = _UNREPORTED_CWD if cwd is None else cwd
     tool, arguments = mcp_called(tool, arguments)
     if isinstance(arguments, dict):
-        own = next((arguments[k] for k in _WORKDIR_KEYS if isinstance(arguments.get(k), str)), None)
+        own = None
+        if not arguments.keys().isdisjoint(_WORKDIR_KEYS):
+            given = (arguments[k] for k in _WORKDIR_KEYS if isinstance(arguments.get(k), str))
+            own = next(given, None)
         if own:  # Codex's `workdir`: where this call runs, relative to the session's folder
             resolved = resolve(own, cwd)
             cwd = resolved.text if resolved is not None else None
         # An MCP tool is known by its own name: mcp__filesystem__write_file is a write_file
         # (and Goose's developer__text_editor a text_editor).
         rules.file_tool(tool, arguments, cwd)
-        sql = _RUNS_SQL.search(tool) and not _SHELL_TOOLS.search(tool.rpartition("__")[2])
-        if sql and not _SEARCHES.search(tool):
+        if _runs_sql(tool):
             rules.sql(arguments)
         for rule, reason in structured_acts(tool, arguments, cwd):
             rules.flag(rule, reason)
@@ -238,6 +241,14 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
             break
         rules.line(line, cwd, 0)
     return rules.found
+
+
+@lru_cache(maxsize=512)
+def _runs_sql(tool: str) -> bool:
+    """Whether the tool ``tool`` runs the SQL it is given (a tool's name, known at once the
+    next time: a session calls the same few)."""
+    runs = _RUNS_SQL.search(tool) and not _SHELL_TOOLS.search(tool.rpartition("__")[2])
+    return bool(runs) and not _SEARCHES.search(tool)
 
 
 def _script_run(words: Sequence[str], script: str) -> str:
@@ -277,6 +288,8 @@ _BODY_KEYS = ("body", "data", "payload", "content")
 
 def _request_of(arguments: dict[str, Any]) -> tuple[str, str] | None:
     """The URL a tool's ``arguments`` fetch, and the body they send (``""``: none)."""
+    if arguments.keys().isdisjoint(_URL_KEYS):
+        return None  # most tools
     url = next((arguments[k] for k in _URL_KEYS if isinstance(arguments.get(k), str)), "")
     if "://" not in url:
         return None
@@ -304,12 +317,18 @@ _ARGS_KEYS = ("args", "arguments", "argv")
 _CLI_WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=512)
+def _programs_named(tool: str) -> frozenset[str]:
+    """The command-line programs the tool ``tool`` is named for (``run_gcloud_command``)."""
+    return _CLIS.intersection(_CLI_WORD.findall(tool.lower()))
+
+
 def _cli_lines(tool: str, arguments: dict[str, Any]) -> Iterator[str]:
     """The command line of a tool named for the one program it runs, from its arguments
     (Amazon Q's ``use_aws``: its service, operation and parameters)."""
     if tool == "use_aws" and (line := aws_line(arguments)) is not None:
         yield line
-    programs = _CLIS.intersection(_CLI_WORD.findall(tool.lower()))
+    programs = _programs_named(tool)
     for key in _ARGS_KEYS if programs else ():
         given = arguments.get(key)
         if isinstance(given, list) and all(isinstance(word, str) for word in given):
@@ -367,6 +386,7 @@ _WRITES = frozenset({"save", "write", "create", "edit", "replace", "insert", "ap
 _FILE_WORDS = frozenset({"file", "files", "editor", "content", "text", "notebook"})
 
 
+@lru_cache(maxsize=512)
 def _writes_files(name: str) -> bool:
     """Whether the tool ``name`` writes the local files its path arguments name."""
     own, named = tool_words(name)
@@ -394,13 +414,13 @@ class _Rules:
         """A file tool's writes and deletions (``name``: the tool's, an MCP tool's with its
         server's; a service's tool, GitHub's ``create_or_update_file``, writes no local file)."""
         tool = name.rpartition("__")[2]
+        writes = _writes_files(name) and arguments.get("command") not in _EDITOR_READS
+        if not writes and tool not in _DELETE_TOOLS:
+            return  # a shell's call, a file read: most of them
         paths = [p for key in _PATH_KEYS if isinstance(p := arguments.get(key), str)]
-        if not paths:  # a shell's call, most of them
-            return
         settings = [p for p in paths if ssh_settings(p)]
         if settings and not runs_commands("\n".join(strings(arguments))):
             paths = [p for p in paths if p not in settings]  # a Host block in ~/.ssh/config
-        writes = _writes_files(name) and arguments.get("command") not in _EDITOR_READS
         if writes and any(map(is_secret, paths)):
             self.flag("credential_write", _CREDENTIALS)
         if writes and any(map(DISK_DEVICE.match, paths)):
@@ -465,9 +485,9 @@ class _Rules:
             if command.after not in _SUBSTITUTIONS and command.after != "|":
                 state.listing, state.listing_names = [], None
         if runs_download(commands) or (
-            POWERSHELL_RUNS_TEXT.search(line)
+            powershell_runs_text(line)
             and runs_fetched(code := own_code(line, scripts_apart=depth < _DEPTH))
-            and POWERSHELL_RUNS_TEXT.search(code)
+            and powershell_runs_text(code)
         ):  # … | sh; PowerShell's iex (iwr …), not as text (echo 'iwr … | iex' >> docs.md)
             self.flag("download_exec", DOWNLOAD)
 

@@ -22,6 +22,7 @@ from sluice.policies._shell import (
     Command,
     after_wrappers,
     basename,
+    may_match,
     parse,
     reserved,
     stated,
@@ -900,6 +901,8 @@ _CONTENT_OPTIONS = (
 _POWERSHELL_SENDER = re.compile(
     r"(?i)(?:\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b|(?=\.UploadFile\())([^;|\n]*)"
 )
+# What _POWERSHELL_SENDER cannot match without (see may_match).
+_POWERSHELL_SENDERS = ("invoke-", "iwr", "irm", ".uploadfile(")
 # What they send: a file (`-InFile F`), or a body read from one (`-Body (Get-Content F)`,
 # `-Body ([IO.File]::ReadAllText("F"))`).
 _POWERSHELL_SENT = re.compile(
@@ -922,6 +925,8 @@ def powershell_sends(line: str) -> str | None:
         for m in _POWERSHELL_READ.finditer(line)
         if is_credential(path := m.group(2) or m.group(3) or "")
     }
+    if not may_match(line, _POWERSHELL_SENDERS):
+        return None
     for statement in _POWERSHELL_SENDER.finditer(line):
         if _POWERSHELL_ENVIRONMENT.search(statement.group(1)):
             return "the environment"  # -Body (Get-ChildItem env: | Out-String)

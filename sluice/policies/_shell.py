@@ -39,6 +39,7 @@ __all__ = [
     "echo_output",
     "here_document_spans",
     "joined",
+    "may_match",
     "parse",
     "printf_arguments",
     "printf_output",
@@ -669,6 +670,21 @@ def joined(line: str) -> str:
     (``terraform \\<newline>destroy`` is ``terraform destroy``, ``r\\<newline>m`` is
     ``rm``); an escaped backslash before a newline (``\\\\``) ends its line."""
     return _CONTINUATION.sub(r"\1", line) if "\\\n" in line else line
+
+
+def may_match(text: str, words: Sequence[str]) -> bool:
+    """Whether a pattern that cannot match without one of ``words`` may match ``text``
+    (``words`` in lower case: the pattern's case-insensitive, or they are its own literals
+    lowered). Looking for a word is a fast scan, where a pattern is tried at every place of
+    the text: most lines are ruled out at once. A text that is not ASCII is always
+    searched, as the pattern's case-folding is not ``str.lower``'s there."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    for word in words:  # noqa: SIM110 - a loop: any() costs more than the scans here
+        if word in lowered:
+            return True
+    return False
 
 
 def reserved(words: tuple[str, ...]) -> tuple[str, ...]:

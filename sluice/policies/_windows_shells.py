@@ -24,6 +24,7 @@ import re
 import shlex
 
 from sluice.policies._folding import folded
+from sluice.policies._shell import may_match
 
 __all__ = ["cmd_unescaped", "posix_spelling"]
 
@@ -32,6 +33,8 @@ _MAYBE = re.compile(
     r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+(?:/[fldr]\b|%)|Directory\]::Delete|\bicacls\b|&\s*\(\s*['\"]"
     r"|\s-e(?:c|nc\w*|ncodedcommand)?\s"
 )
+# What _MAYBE cannot match without (`&(…` has a parenthesis): see may_match.
+_MAYBE_WORDS = ("$", "for", "]::", "icacls", "(", "-e")
 # A line cmd runs: `cmd /c …`, or one naming its variables (`%USERPROFILE%`; not a date's
 # `%Y%`). cmd's escape is the caret: `^x` is `x` (`r^d` is `rd`), `^^` a caret.
 _CMD_LINE = re.compile(r"(?i)\bcmd(?:\.exe)?\s+/[ck]\b|%[a-z_]\w+%")
@@ -72,7 +75,7 @@ def posix_spelling(line: str) -> str:
     escapes as what they escape: ``r^d`` is ``rd``); any other line as it is."""
     if "^" in line and _CMD_LINE.search(line):
         line = cmd_unescaped(line)
-    if _MAYBE.search(line) is None:
+    if not may_match(line, _MAYBE_WORDS) or _MAYBE.search(line) is None:
         return line
     line = _ENV_SET.sub(lambda m: f"{m[1]}export {m[2]}=", line)
     line = _VARIABLE_SET.sub(lambda m: f"{m[1]}{m[2]}=$({m[3].rstrip()})", line)
