@@ -80,6 +80,7 @@ from sluice.policies._project_files import (
     language,
     project_files,
 )
+from sluice.policies._read_only import reads_only
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
 from sluice.policies._shell import (
@@ -458,6 +459,8 @@ class _Rules:
             self.flag("credential_exfiltration", f"Sends {sent} to the network (PowerShell)")
         if powershell_writes(line):  # Add-Content -Path $env:USERPROFILE/.ssh/authorized_keys
             self.flag("credential_write", _CREDENTIALS)
+        if depth == 0 and reads_only(line) and not powershell_runs_text(line):
+            return  # `ls -la && git status`: no command of it for a rule to read (_read_only)
         commands = parse(socket_redirects(line))
         if depth < _DEPTH:  # bash -c '…': its script is read as a line of its own (command())
             commands = [command for command in commands if not command.script]

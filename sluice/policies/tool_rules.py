@@ -147,7 +147,12 @@ name; one that runs code (a notebook's cell, ``run_code``, ``execute_python``) b
 read as a one-liner's (IPython's ``!cmd`` and ``%%bash`` cells as shell lines); one that
 runs a command in a container or a pod it names (``run_container`` with ``image``,
 ``command``, ``volumes``; ``exec_in_pod``) by the command, read as ``docker run -v …`` or
-``kubectl exec … --``. The rules:
+``kubectl exec … --``. A line whose every command is a program that only reads and prints,
+given plain words (``ls -la && git status``, ``grep -rn TODO src/ | head``: no ``$``,
+redirect, quoted command line, or option that writes or runs, as ``sort -o`` or ``rg
+--pre`` do), is judged by its text alone, without reading its commands one by one, most of
+what a judgment costs: the checks on a line's text (fork bombs, PowerShell's downloads,
+uploads and writes) still run. The rules:
 
 - ``wipe_root_or_home``: deleting, emptying, truncating, moving away or taking every
   permission from ``/``, a home folder (``~``, ``~user``, ``$HOME``, ``${HOME}``,
