@@ -39,12 +39,13 @@ class Reader:
     also abbreviated, as GNU's parser takes ``--out``); ``subcommands``: the only ones it
     may be given as its first word (``git status``), None if it has none; ``operands``:
     how many operands it may have (``uniq IN OUT`` writes ``OUT``), None for any;
-    ``switches``: the same as cmd's switches, in lower case (``sort /O FILE``).
+    ``acting``: other words by which it does more, in lower case (find's ``-delete`` and
+    ``-exec``, cmd's ``sort /O FILE``).
     """
 
     short: str = ""
     long: tuple[str, ...] = ()
-    switches: tuple[str, ...] = ()
+    acting: frozenset[str] = frozenset()
     subcommands: frozenset[str] | None = None
     operands: int | None = None
 
@@ -72,7 +73,14 @@ READERS: dict[str, Reader] = dict.fromkeys(
     ),
     _PLAIN,
 ) | {
-    "sort": Reader(short="o", long=("--output", "--compress-program"), switches=("/o", "/output")),
+    "sort": Reader(
+        short="o", long=("--output", "--compress-program"), acting=frozenset({"/o", "/output"})
+    ),
+    # find's actions that delete, run, or write what they find to a file.
+    "find": Reader(
+        acting=frozenset({"-delete", "-exec", "-execdir", "-ok", "-okdir", "-fls"})
+        | {"-fprint", "-fprint0", "-fprintf"}
+    ),
     "uniq": Reader(operands=1),  # uniq IN OUT
     "tree": Reader(short="oR", long=("--output",)),  # -R with -H writes 00Tree.html files
     "rg": Reader(long=("--pre",)),  # --pre CMD runs CMD on each file
@@ -145,10 +153,10 @@ def _reads(words: list[str], quoted: bool) -> bool:
         arguments = arguments[1:]
     operands, ended = 0, False  # ended: after `--`, every word is an operand
     for argument in arguments:
+        if argument.lower() in reader.acting:
+            return False
         if ended or argument == "-" or not argument.startswith("-"):
             operands += 1
-            if not ended and argument.lower() in reader.switches:
-                return False  # cmd's `sort /O FILE`
         elif argument == "--":
             ended = True
         elif _does_more(argument, reader):

@@ -35,6 +35,8 @@ def read_in_full() -> Iterator[None]:
         "wc -l src/*.py",
         "sort data.txt | uniq -c | sort -rn | head",
         "tree -L 2 -I node_modules",
+        'find . -name "*.py" -not -path "./node_modules/*" | head -50',
+        "find / -maxdepth 1 -type d",
         "cd /home/dev/project; pwd",
         "rg -n 'fn main|struct Config' --type rust",
         "cat ~/.aws/credentials",  # reading it is everyday; sending it is not
@@ -65,6 +67,9 @@ def test_lines_that_only_read_are_known(line: str) -> None:
         "sort --out=notes.txt x",
         "sort --compress-program=./x.sh big.txt",
         "sort /O C:/Users/dev/.ssh/authorized_keys keys.txt",  # cmd's sort
+        "find . -name *.pyc -delete",  # find's actions
+        "find ~ -type f -exec rm -f",
+        "find / -fprint /etc/cron.d/x",
         "uniq in.txt out.txt",
         "uniq - out.txt",
         "uniq -- -in.txt out.txt",
@@ -139,6 +144,7 @@ _WORDS = (
     *("-d", "@.env", "-F", "f=@~/.ssh/id_rsa", "-T", "dd", "of=/dev/sda", "if=/dev/zero"),
     *("iwr", "irm", "-InFile", "-Method", "Post", "Add-Content", "sc", "-Path", "Out-File"),
     *("while", "for", "until", "function", "%0", "BASH_SOURCE", "-e", "-EncodedCommand"),
+    *("-name", "-type", "f", "-maxdepth", "-path", "-newer", "-print", "-print0", "-ls"),
 )
 _SEPARATORS = [" && ", " || ", "; ", " | ", "\n"]
 
