@@ -1,6 +1,7 @@
 """Sidecar CPU per ext_proc message with ``tool_rules`` against the noop chain, in one process.
 
     python -m bench.rules_cpu [--rounds 30] [--profile SCENARIO] [--fresh] [--tools N]
+                              [--command CMD]
 
 The responses are the fake upstream's, as ``make bench`` asks for them (a 50-event text
 stream, the same ending in two tool calls, a whole response with two tool calls), fetched
@@ -18,7 +19,8 @@ runs a chain that reads every tool call and decides nothing (:mod:`bench.tool_re
 what any tool-call policy pays to read the response, the rest being the rules' own.
 ``--profile`` prints where ``tool_rules`` spends its time on one scenario (cProfile);
 ``--fresh`` judges every tool call as one never seen before (the responses repeat the same
-two calls, whose verdicts ``tool_rules`` otherwise remembers). ``--tools N`` sends, instead
+two calls, whose verdicts ``tool_rules`` otherwise remembers); ``--command`` gives the shell
+call another command than ``ls -la && git status``. ``--tools N`` sends, instead
 of one short prompt, a coding agent's first request (its system prompt and N of its tools'
 schemas): every chain reads the request, so its size moves noop's cost, not the rules'.
 """
@@ -32,7 +34,7 @@ import json
 import pstats
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -197,6 +199,23 @@ def agent_scenarios() -> list[Scenario]:
     return [scenario for scenario in SCENARIOS if scenario.path == "/v1/messages"]
 
 
+def use_command(command: str) -> None:
+    """From now on, the scenarios' shell call runs ``command`` instead of ``ls -la && git
+    status``: what judging other commands costs (``--command``)."""
+    calls = json.loads(_TOOLS)
+    calls[0]["arguments"]["command"] = command
+    tool = {"x-fake-tool": json.dumps(calls)}
+    SCENARIOS[:] = [
+        replace(s, headers=s.headers | tool) if "x-fake-tool" in s.headers else s for s in SCENARIOS
+    ]
+
+
+COMMAND_HELP: dict[str, Any] = {
+    "metavar": "CMD",
+    "help": "the shell command of the responses' Bash call (default: ls -la && git status)",
+}
+
+
 def forget_verdicts() -> None:
     """From now on, ``tool_rules`` judges every call as one never seen before (agents' calls
     are mostly new: the bench's responses repeat the same two)."""
@@ -254,5 +273,8 @@ if __name__ == "__main__":
         help="judge every tool call as never seen (the bench repeats the same two calls)",
     )
     parser.add_argument("--tools", type=int, choices=range(len(TOOLS) + 1), **TOOLS_HELP)
+    parser.add_argument("--command", **COMMAND_HELP)
     args = parser.parse_args()
+    if args.command is not None:
+        use_command(args.command)
     asyncio.run(main(args.rounds, args.repeat, args.profile, args.fresh, args.tools))

@@ -1,7 +1,7 @@
 """Instructions per exchange of ``tool_rules`` and noop, counted by valgrind.
 
     python -m bench.rules_instructions [--scenario NAME] [--exchanges 100] [--grpc] [--fresh]
-                                       [--floor] [--tools N]
+                                       [--floor] [--tools N] [--command CMD]
 
 Time on a shared machine moves a ratio by a few hundredths from run to run, more than most
 single changes make; instructions do not (to 0.1% with the hash seed fixed). Each figure
@@ -33,7 +33,9 @@ every tool call and decides nothing, and one that also parses each call's shell 
 ``tool_rules`` does before any rule runs, the least a judge of commands can cost.
 ``--tools N`` sends a coding agent's first request instead of one short prompt
 (``bench.rules_cpu --tools``): what every chain does to read a request weighs as it does
-for an agent.
+for an agent. ``--command CMD`` gives the responses' shell call another command
+(``bench.rules_cpu --command``): a line that only reads is judged by its text, one that does
+more is read command by command, at many times the cost.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from pathlib import Path
 from envoy.service.ext_proc.v3 import external_processor_pb2 as pb
 
 from bench.rules_cpu import (
+    COMMAND_HELP,
     SCENARIOS,
     TOOLS_HELP,
     agent_scenarios,
@@ -60,6 +63,7 @@ from bench.rules_cpu import (
     run_exchange,
     scenario_messages,
     servicer_for,
+    use_command,
 )
 from sluice.sidecar.worker import configure_grpc_environment
 from tests.store.factories import TOOLS
@@ -140,14 +144,22 @@ def _env() -> dict[str, str]:
     return os.environ | {"PYTHONHASHSEED": "0"}
 
 
-def _instructions(scenario: str, chain: str, exchanges: int, fresh: bool, tools: int | None) -> int:
+def _command(command: str | None) -> list[str]:
+    """The counted process's option to run ``command`` in the shell call."""
+    return [] if command is None else ["--command", command]
+
+
+def _instructions(
+    scenario: str, chain: str, exchanges: int, fresh: bool, tools: int | None, shell: str | None
+) -> int:
     """Instructions valgrind counts for a process that drives ``exchanges`` exchanges."""
-    command = _valgrind("--drive", scenario, chain, str(exchanges), *_fresh(fresh), *_tools(tools))
+    options = [*_fresh(fresh), *_tools(tools), *_command(shell)]
+    command = _valgrind("--drive", scenario, chain, str(exchanges), *options)
     return _counted(subprocess.run(command, capture_output=True, env=_env(), check=True).stderr)
 
 
 def _grpc_instructions(
-    scenario: str, chain: str, exchanges: int, fresh: bool, tools: int | None
+    scenario: str, chain: str, exchanges: int, fresh: bool, tools: int | None, shell: str | None
 ) -> int:
     """Instructions valgrind counts for a gRPC server of ``chain`` sent ``exchanges``
     exchanges (after as many to warm it as :func:`_instructions` drives)."""
@@ -164,7 +176,7 @@ def _grpc_instructions(
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the server under valgrind did not start")
                 time.sleep(0.2)
-            asyncio.run(_send(socket, scenario, _WARM + exchanges, tools))
+            asyncio.run(_send(socket, scenario, _WARM + exchanges, tools))  # shell: in SCENARIOS
             server.send_signal(signal.SIGTERM)
             _, stderr = server.communicate(timeout=300)
     return _counted(stderr)
@@ -177,6 +189,7 @@ def main(
     fresh: bool = False,
     floor: bool = False,
     tools: int | None = None,
+    shell: str | None = None,
 ) -> None:
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt install valgrind)")
@@ -186,8 +199,8 @@ def main(
     for scenario in scenarios:
         per = {}
         for chain in chains:
-            few = counted(scenario, chain, exchanges, fresh, tools)
-            many = counted(scenario, chain, 3 * exchanges, fresh, tools)
+            few = counted(scenario, chain, exchanges, fresh, tools, shell)
+            many = counted(scenario, chain, 3 * exchanges, fresh, tools, shell)
             per[chain] = (many - few) / (2 * exchanges)
         for chain in chains:
             ratio = per[chain] / per["noop"]
@@ -213,6 +226,7 @@ if __name__ == "__main__":
         "--floor", action="store_true", help="also count a chain that only reads, one that parses"
     )
     parser.add_argument("--tools", type=int, choices=range(len(TOOLS) + 1), **TOOLS_HELP)
+    parser.add_argument("--command", **COMMAND_HELP)
     parser.add_argument("--serve", nargs=2, metavar=("SOCKET", "CHAIN"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     agents = [s.name for s in agent_scenarios()]
@@ -220,6 +234,8 @@ if __name__ == "__main__":
         parser.error("--tools sends an agent's request in Anthropic's format, not this scenario's")
     if args.fresh and (args.drive or args.serve):  # the counted process is the one that judges
         forget_verdicts()
+    if args.command is not None:  # here for --grpc, whose messages this process sends
+        use_command(args.command)
     if args.drive:
         scenario, chain, count = args.drive
         asyncio.run(_drive(scenario, chain, int(count), args.tools))
@@ -228,4 +244,4 @@ if __name__ == "__main__":
     else:
         known = [s.name for s in SCENARIOS] if args.tools is None else agents
         scenarios = [args.scenario] if args.scenario else known
-        main(scenarios, args.exchanges, args.grpc, args.fresh, args.floor, args.tools)
+        main(scenarios, args.exchanges, args.grpc, args.fresh, args.floor, args.tools, args.command)
