@@ -112,8 +112,8 @@ def reads_only(line: str) -> bool:
         commands = _quoted(line)
     elif _UNQUOTED.fullmatch(line) and "&" not in line.replace("&&", ""):
         # Most lines: split at once, at `&&`, `||`, `|`, `;` and newlines.
-        parts = line.replace("&&", ";").replace("|", ";").replace("\n", ";").split(";")
-        commands = [part.split() for part in parts]
+        parts = line.replace("&&", ";").replace("||", ";").replace("|", ";").replace("\n", ";")
+        commands = [part.split() for part in parts.split(";")]
     else:
         return False
     if commands and not commands[-1]:

@@ -38,6 +38,7 @@ def read_in_full() -> Iterator[None]:
         'find . -name "*.py" -not -path "./node_modules/*" | head -50',
         "find / -maxdepth 1 -type d",
         "cd /home/dev/project; pwd",
+        "test -f .env || echo no env file",
         "rg -n 'fn main|struct Config' --type rust",
         "cat ~/.aws/credentials",  # reading it is everyday; sending it is not
         "echo rm -rf ~",  # printed, not run
