@@ -415,7 +415,9 @@ class _Rules:
         """A file tool's writes and deletions (``name``: the tool's, an MCP tool's with its
         server's; a service's tool, GitHub's ``create_or_update_file``, writes no local file)."""
         tool = name.rpartition("__")[2]
-        writes = _writes_files(name) and arguments.get("command") not in _EDITOR_READS
+        command = arguments.get("command")  # an editor's (`view`), which may be anything
+        viewed = isinstance(command, str) and command in _EDITOR_READS
+        writes = _writes_files(name) and not viewed
         if not writes and tool not in _DELETE_TOOLS:
             return  # a shell's call, a file read: most of them
         paths = [p for key in _PATH_KEYS if isinstance(p := arguments.get(key), str)]

@@ -103,6 +103,8 @@ KEYS = f"{HOME}/.ssh/authorized_keys"
             "credential_write",
         ),
         ("str_replace_editor", {"command": "view", "path": KEYS}, None),
+        # A command that is no string is no `view`: judged, where it raised TypeError.
+        ("str_replace_editor", {"command": ["create"], "path": KEYS}, "credential_write"),
         ("write_to_file", {"path": f"{HOME}/project/src/app.ts", "content": "x"}, None),
         ("create_file", {"filePath": f"{HOME}/project/config/settings.yaml", "content": "x"}, None),
         # Augment's file tools; the OpenAI Agents SDK's apply_patch operations.
