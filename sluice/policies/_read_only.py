@@ -1,6 +1,6 @@
 """Command lines that only read, known from their text without reading them as the shell does.
 
-Most of an agent's commands read: ``ls -la && git status``, ``grep -rn TODO src/ | head -20``,
+Many of an agent's commands only read: ``ls -la && git status``, ``grep -rn TODO src/ | head``,
 ``cat package.json | jq .scripts``. Reading a line's commands as the rules do (the shell's
 parse, its variables, functions and scripts, then every rule on every command) costs a
 few hundred microseconds; for such a line it cannot find anything. :func:`reads_only` says
@@ -12,8 +12,8 @@ redirect, group, glob brace or comment, and quotes only around plain text. A pro
 named as it is (``ls``, not ``/bin/ls``, ``\\ls`` or ``"ls"``), with no variable set for
 it and nothing run before it (``nice``, ``sudo``, ``env``), so it is the program that
 runs. Anything else is read in full, as is an option by which one of these programs writes
-a file or runs another (``sort -o FILE``, ``rg --pre CMD``, ``git diff --output=FILE``),
-and any subcommand of ``git`` that is not a reading one.
+a file or runs another (``sort -o FILE``, ``rg --pre CMD``, ``git diff --output=FILE``,
+find's ``-delete`` and ``-exec``), and any subcommand of ``git`` that is not a reading one.
 
 The text checks of a line (fork bombs, PowerShell's downloads and uploads) are not this
 module's: they run on every line before it is asked (``_builtin``). What it skips is the
