@@ -45,8 +45,8 @@ from sluice.policies._infra import (
     terraform_arguments,
 )
 from sluice.policies._interpreters import (
+    POWERSHELL_RUNS_TEXT,
     code_of,
-    powershell_runs_text,
     read_code,
     runs_fetched,
     spawns_forever,
@@ -461,7 +461,7 @@ class _Rules:
             self.flag("credential_exfiltration", f"Sends {sent} to the network (PowerShell)")
         if powershell_writes(line):  # Add-Content -Path $env:USERPROFILE/.ssh/authorized_keys
             self.flag("credential_write", _CREDENTIALS)
-        if depth == 0 and reads_only(line) and not powershell_runs_text(line):
+        if depth == 0 and reads_only(line) and not POWERSHELL_RUNS_TEXT.search(line):
             return  # `ls -la && git status`: no command of it for a rule to read (_read_only)
         commands = parse(socket_redirects(line))
         if depth < _DEPTH:  # bash -c '…': its script is read as a line of its own (command())
@@ -490,9 +490,9 @@ class _Rules:
             if command.after not in _SUBSTITUTIONS and command.after != "|":
                 state.listing, state.listing_names = [], None
         if runs_download(commands) or (
-            powershell_runs_text(line)
+            POWERSHELL_RUNS_TEXT.search(line)
             and runs_fetched(code := own_code(line, scripts_apart=depth < _DEPTH))
-            and powershell_runs_text(code)
+            and POWERSHELL_RUNS_TEXT.search(code)
         ):  # … | sh; PowerShell's iex (iwr …), not as text (echo 'iwr … | iex' >> docs.md)
             self.flag("download_exec", DOWNLOAD)
 

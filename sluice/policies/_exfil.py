@@ -20,9 +20,9 @@ from sluice.policies._prefixes import ASSIGNMENT, WRAPPERS, after_options
 from sluice.policies._runners import found_commands, ssh_command
 from sluice.policies._shell import (
     Command,
+    Prefiltered,
     after_wrappers,
     basename,
-    may_match,
     parse,
     reserved,
     stated,
@@ -898,11 +898,13 @@ def socket_redirects(line: str) -> str:
 _CONTENT_OPTIONS = (
     r"(?:\s+-(?:Raw|AsByteStream|Path|LiteralPath|(?:Encoding|ReadCount|TotalCount)\s+[\w-]+))*"
 )
-_POWERSHELL_SENDER = re.compile(
-    r"(?i)(?:\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b|(?=\.UploadFile\())([^;|\n]*)"
+_POWERSHELL_SENDER = Prefiltered(
+    re.compile(
+        r"(?i)(?:\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b|(?=\.UploadFile\())"
+        r"([^;|\n]*)"
+    ),
+    ("invoke-", "iwr", "irm", ".uploadfile("),
 )
-# What _POWERSHELL_SENDER cannot match without (see may_match).
-_POWERSHELL_SENDERS = ("invoke-", "iwr", "irm", ".uploadfile(")
 # What they send: a file (`-InFile F`), or a body read from one (`-Body (Get-Content F)`,
 # `-Body ([IO.File]::ReadAllText("F"))`).
 _POWERSHELL_SENT = re.compile(
@@ -919,15 +921,16 @@ def powershell_sends(line: str) -> str | None:
     """The credential file a PowerShell HTTP client sends (``Invoke-WebRequest -Method Post
     -InFile $env:USERPROFILE/.aws/credentials``, ``irm -Body (Get-Content ~/.ssh/id_rsa)``;
     Windows' backslashes already made slashes), if any."""
+    statements = list(_POWERSHELL_SENDER.finditer(line))
+    if not statements:
+        return None
     # `$c = Get-Content F -Raw; Invoke-RestMethod … -Body $c`: the variable holds F.
     held = {
         m.group(1).lower(): path
         for m in _POWERSHELL_READ.finditer(line)
         if is_credential(path := m.group(2) or m.group(3) or "")
     }
-    if not may_match(line, _POWERSHELL_SENDERS):
-        return None
-    for statement in _POWERSHELL_SENDER.finditer(line):
+    for statement in statements:
         if _POWERSHELL_ENVIRONMENT.search(statement.group(1)):
             return "the environment"  # -Body (Get-ChildItem env: | Out-String)
         for sent in _POWERSHELL_SENT.finditer(statement.group(1)):

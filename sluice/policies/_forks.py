@@ -13,14 +13,15 @@ from collections.abc import Sequence
 
 from sluice.policies._functions import definitions
 from sluice.policies._line import own_code
-from sluice.policies._shell import may_match, program, with_next
+from sluice.policies._shell import Prefiltered, program, with_next
 
 __all__ = ["floods", "forks_forever", "forks_itself"]
 
 # What any fork bomb below needs: a function's `()` or keyword, a loop, a script's own name.
-_MAY_FORK = re.compile(r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0|\$\{?0|BASH_SOURCE|\bfor\b")
-# What _MAY_FORK cannot match without, lowered (see may_match).
-_FORK_WORDS = ("(", "function", "while", "until", "%0", "$", "bash_source", "for")
+_MAY_FORK = Prefiltered(
+    re.compile(r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0|\$\{?0|BASH_SOURCE|\bfor\b"),
+    ("(", "function", "while", "until", "%0", "$", "bash_source", "for"),
+)
 _FORKS = re.compile(r"(?<![|&])[|&](?![|&])")  # a pipe or a background `&`, not `||`, `&&`
 _ENDLESS = re.compile(
     r"(?:\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)|\bfor\s*\(\(\s*;\s*;\s*\)\))\s*;\s*do\s+"
@@ -45,7 +46,7 @@ def forks_forever(line: str, scripts_apart: bool = False) -> bool:
     """Whether ``line`` holds a fork bomb under any name, or an endless spawning loop, in
     its own code (not in what it quotes: a shell given that reads it as a line; nor in the
     scripts read as lines of their own, ``scripts_apart``: see ``own_code``)."""
-    if not may_match(line, _FORK_WORDS) or _MAY_FORK.search(line) is None:
+    if _MAY_FORK.search(line) is None:
         return False  # neither a function nor a loop: the common case, decided at once
     if "'" in line or '"' in line or "<<" in line:
         line = own_code(line, scripts_apart)

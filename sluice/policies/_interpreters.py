@@ -30,13 +30,13 @@ from itertools import pairwise
 
 from sluice.policies._folding import folded
 from sluice.policies._infra import drops_in_sql, names_other_host
-from sluice.policies._shell import basename, may_match, quoted_text, with_next
+from sluice.policies._shell import Prefiltered, basename, quoted_text, with_next
 from sluice.policies._targets import DISK_DEVICE, is_credential, is_secret, resolve, vital
 
 __all__ = [
+    "POWERSHELL_RUNS_TEXT",
     "Reading",
     "code_of",
-    "powershell_runs_text",
     "read_code",
     "runs_fetched",
     "saved_downloads",
@@ -290,8 +290,9 @@ _RUNS_TEXT = re.compile(
     r"|\bvm\.(?:runIn\w+|Script|compileFunction)|runIn(?:This|New)Context|instance_eval"
     r"|class_eval|Kernel\.eval|(?<![.\w])load(?:string)?\s*\(|" + _POWERSHELL_RUNS
 )
-_POWERSHELL_RUNS_TEXT = re.compile(_POWERSHELL_RUNS)
-_POWERSHELL_RUNS_WORDS = ("iex", "invoke-expression", "scriptblock")  # see may_match
+POWERSHELL_RUNS_TEXT = Prefiltered(
+    re.compile(_POWERSHELL_RUNS), ("iex", "invoke-expression", "scriptblock")
+)
 # Code loaded straight from a URL: php's `include 'https://…'`, `import('https://…')`.
 _LOADS_URL = re.compile(
     r"\b(?:include|require)(?:_once)?\s*\(?\s*['\"]https?:|\bimport\(\s*['\"]https?:"
@@ -785,12 +786,6 @@ _DELETES_NAMESPACE = re.compile(
 def saved_downloads(code: str) -> list[str]:
     """The files a one-liner saves a download into (a script it may then run)."""
     return [found[1] or found[2] for found in _SAVES_DOWNLOAD.finditer(code)]
-
-
-def powershell_runs_text(text: str) -> bool:
-    """Whether ``text`` names PowerShell's ways of running text as code (``iex``,
-    ``Invoke-Expression``, ``[ScriptBlock]::Create``)."""
-    return may_match(text, _POWERSHELL_RUNS_WORDS) and bool(_POWERSHELL_RUNS_TEXT.search(text))
 
 
 def runs_fetched(code: str) -> bool:

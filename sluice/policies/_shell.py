@@ -34,12 +34,12 @@ __all__ = [
     "SHELL_VARIABLES",
     "TEXT_PROGRAMS",
     "Command",
+    "Prefiltered",
     "after_wrappers",
     "basename",
     "echo_output",
     "here_document_spans",
     "joined",
-    "may_match",
     "parse",
     "printf_arguments",
     "printf_output",
@@ -672,19 +672,32 @@ def joined(line: str) -> str:
     return _CONTINUATION.sub(r"\1", line) if "\\\n" in line else line
 
 
-def may_match(text: str, words: Sequence[str]) -> bool:
-    """Whether a pattern that cannot match without one of ``words`` may match ``text``
-    (``words`` in lower case: the pattern's case-insensitive, or they are its own literals
+@dataclass(frozen=True, slots=True)
+class Prefiltered:
+    """A pattern searched only in a text that holds one of ``words``, which it cannot match
+    without (in lower case: the pattern is case-insensitive, or they are its own literals
     lowered). Looking for a word is a fast scan, where a pattern is tried at every place of
-    the text: most lines are ruled out at once. A text that is not ASCII is always
-    searched, as the pattern's case-folding is not ``str.lower``'s there."""
-    if not text.isascii():
-        return True
-    lowered = text.lower()
-    for word in words:  # noqa: SIM110 - a loop: any() costs more than the scans here
-        if word in lowered:
+    the text, so most lines are ruled out at once. A text that is not ASCII is always
+    searched, as the pattern's case-folding is not ``str.lower``'s there.
+    ``tests/policies/test_prefiltered.py`` holds every one of them to its pattern."""
+
+    pattern: re.Pattern[str]
+    words: tuple[str, ...]
+
+    def may_match(self, text: str) -> bool:
+        if not text.isascii():
             return True
-    return False
+        lowered = text.lower()
+        for word in self.words:  # noqa: SIM110 - a loop: any() costs more than the scans
+            if word in lowered:
+                return True
+        return False
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.may_match(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if self.may_match(text) else iter(())
 
 
 def reserved(words: tuple[str, ...]) -> tuple[str, ...]:

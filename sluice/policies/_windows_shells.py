@@ -24,17 +24,18 @@ import re
 import shlex
 
 from sluice.policies._folding import folded
-from sluice.policies._shell import may_match
+from sluice.policies._shell import Prefiltered
 
 __all__ = ["cmd_unescaped", "posix_spelling"]
 
 # What a Windows construct needs: one search rules most lines out at once.
-_MAYBE = re.compile(
-    r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+(?:/[fldr]\b|%)|Directory\]::Delete|\bicacls\b|&\s*\(\s*['\"]"
-    r"|\s-e(?:c|nc\w*|ncodedcommand)?\s"
+_MAYBE = Prefiltered(
+    re.compile(
+        r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+(?:/[fldr]\b|%)|Directory\]::Delete|\bicacls\b"
+        r"|&\s*\(\s*['\"]|\s-e(?:c|nc\w*|ncodedcommand)?\s"
+    ),
+    ("$", "for", "]::", "icacls", "(", "-e"),  # (`&(…` has a parenthesis)
 )
-# What _MAYBE cannot match without (`&(…` has a parenthesis): see may_match.
-_MAYBE_WORDS = ("$", "for", "]::", "icacls", "(", "-e")
 # A line cmd runs: `cmd /c …`, or one naming its variables (`%USERPROFILE%`; not a date's
 # `%Y%`). cmd's escape is the caret: `^x` is `x` (`r^d` is `rd`), `^^` a caret.
 _CMD_LINE = re.compile(r"(?i)\bcmd(?:\.exe)?\s+/[ck]\b|%[a-z_]\w+%")
@@ -75,7 +76,7 @@ def posix_spelling(line: str) -> str:
     escapes as what they escape: ``r^d`` is ``rd``); any other line as it is."""
     if "^" in line and _CMD_LINE.search(line):
         line = cmd_unescaped(line)
-    if not may_match(line, _MAYBE_WORDS) or _MAYBE.search(line) is None:
+    if _MAYBE.search(line) is None:
         return line
     line = _ENV_SET.sub(lambda m: f"{m[1]}export {m[2]}=", line)
     line = _VARIABLE_SET.sub(lambda m: f"{m[1]}{m[2]}=$({m[3].rstrip()})", line)

@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from sluice.policies._archives import UNPACKERS, unpacked
 from sluice.policies._prefixes import CMD_SWITCH
-from sluice.policies._shell import Command, basename, may_match, short_option
+from sluice.policies._shell import Command, Prefiltered, basename, short_option
 from sluice.policies._targets import DISK_DEVICE, is_secret, resolve, ssh_settings, vital
 from sluice.policies._wrappers import (
     FETCHERS,
@@ -231,12 +231,13 @@ _KEYGEN_MODES = frozenset("ylpceiFRHYBDKkQrAsL")
 
 # PowerShell's file writers: a cmdlet and the rest of its statement, or .NET's File class
 # given the path first (`[IO.File]::AppendAllText("$env:USERPROFILE/.ssh/authorized_keys", …)`).
-_POWERSHELL_WRITER = re.compile(
-    r"(?i)(?:^|[\s;|({'\"])(?:Add-Content|Set-Content|Out-File|Tee-Object|ac|sc)(?=\s)([^;|\n)}]*)"
-    r"|\[(?:System\.)?IO\.File\]::(?:Append|Write)All\w+\(\s*\\?['\"]?([^'\",)]+)"
+_POWERSHELL_WRITER = Prefiltered(
+    re.compile(
+        r"(?i)(?:^|[\s;|({'\"])(?:Add-Content|Set-Content|Out-File|Tee-Object|ac|sc)(?=\s)"
+        r"([^;|\n)}]*)|\[(?:System\.)?IO\.File\]::(?:Append|Write)All\w+\(\s*\\?['\"]?([^'\",)]+)"
+    ),
+    ("-content", "out-file", "tee-object", "ac", "sc", "]::"),
 )
-# What _POWERSHELL_WRITER cannot match without (see may_match).
-_POWERSHELL_WRITERS = ("-content", "out-file", "tee-object", "ac", "sc", "]::")
 _POWERSHELL_PATH = frozenset({"-path", "-filepath", "-literalpath", "-pspath", "-lp"})
 # Their switches: a word after one is not a value.
 _POWERSHELL_SWITCHES = frozenset(
@@ -249,8 +250,6 @@ def powershell_writes(line: str) -> str | None:
     $env:USERPROFILE/.ssh/authorized_keys -Value …``, ``… | Out-File -Append
     ~/.ssh/authorized_keys``, ``[IO.File]::WriteAllText(F, …)``), if any: a ``-Path``'s
     value, or else the first operand (the path, by position)."""
-    if not may_match(line, _POWERSHELL_WRITERS):
-        return None
     for found in _POWERSHELL_WRITER.finditer(line):
         if found.group(2) is not None:
             path = found.group(2).strip()
