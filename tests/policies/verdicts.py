@@ -27,13 +27,20 @@ def bash(command: str, cwd: str | None = PROJECT) -> str | None:
     return rule_for("Bash", {"command": command}, cwd)
 
 
-def corpus_shell_lines() -> list[tuple[Case, str]]:
-    """The shipped corpus's shell commands, each with its command line (an argv's script)."""
+def corpus_shell_lines(folder: Path = CORPUS) -> list[tuple[Case, str]]:
+    """The shell commands of the shipped corpus (or of its ``folder``), each with its
+    command line (an argv's script)."""
     found = []
-    for case in load_cases(CORPUS):
+    for case in load_cases(folder):
         given = case.input.get("command") or case.input.get("cmd")
         if isinstance(given, list) and len(given) == 3 and given[1] in ("-c", "-lc"):
             given = given[2]
         if isinstance(given, str):
             found.append((case, given))
     return found
+
+
+def every_corpus_shell_line() -> list[str]:
+    """The command lines of the shipped corpus, the held-out set and the probes."""
+    folders = (CORPUS, CORPUS / "heldout", CORPUS / "probes")
+    return [line for folder in folders for _, line in corpus_shell_lines(folder)]
