@@ -202,11 +202,8 @@ def check(tool: str, arguments: Any, cwd: str | None, enabled: frozenset[str]) -
     cwd = _UNREPORTED_CWD if cwd is None else cwd
     tool, arguments = mcp_called(tool, arguments)
     if isinstance(arguments, dict):
-        own = None
-        if not arguments.keys().isdisjoint(_WORKDIR_KEYS):
-            given = (arguments[k] for k in _WORKDIR_KEYS if isinstance(arguments.get(k), str))
-            own = next(given, None)
-        if own:  # Codex's `workdir`: where this call runs, relative to the session's folder
+        # Codex's `workdir`: where this call runs, relative to the session's folder.
+        if own := _first_text(arguments, _WORKDIR_KEYS):
             resolved = resolve(own, cwd)
             cwd = resolved.text if resolved is not None else None
         # An MCP tool is known by its own name: mcp__filesystem__write_file is a write_file
@@ -289,13 +286,18 @@ _BODY_KEYS = ("body", "data", "payload", "content")
 
 def _request_of(arguments: dict[str, Any]) -> tuple[str, str] | None:
     """The URL a tool's ``arguments`` fetch, and the body they send (``""``: none)."""
-    if arguments.keys().isdisjoint(_URL_KEYS):
-        return None  # most tools
-    url = next((arguments[k] for k in _URL_KEYS if isinstance(arguments.get(k), str)), "")
+    url = _first_text(arguments, _URL_KEYS) or ""
     if "://" not in url:
         return None
-    body = next((arguments[k] for k in _BODY_KEYS if isinstance(arguments.get(k), str)), "")
-    return url, body
+    return url, _first_text(arguments, _BODY_KEYS) or ""
+
+
+def _first_text(arguments: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The string under the first of ``keys`` that holds one (most calls have none of them,
+    which one set operation tells)."""
+    if arguments.keys().isdisjoint(keys):
+        return None
+    return next((arguments[k] for k in keys if isinstance(arguments.get(k), str)), None)
 
 
 def _raw_lines(text: str) -> Iterator[str]:
