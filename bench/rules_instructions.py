@@ -176,7 +176,9 @@ def _grpc_instructions(
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the server under valgrind did not start")
                 time.sleep(0.2)
-            asyncio.run(_send(socket, scenario, _WARM + exchanges, tools))  # shell: in SCENARIOS
+            if shell is not None:  # this process makes and sends the messages
+                use_command(shell)
+            asyncio.run(_send(socket, scenario, _WARM + exchanges, tools))
             server.send_signal(signal.SIGTERM)
             _, stderr = server.communicate(timeout=300)
     return _counted(stderr)
@@ -234,7 +236,7 @@ if __name__ == "__main__":
         parser.error("--tools sends an agent's request in Anthropic's format, not this scenario's")
     if args.fresh and (args.drive or args.serve):  # the counted process is the one that judges
         forget_verdicts()
-    if args.command is not None:  # here for --grpc, whose messages this process sends
+    if args.command is not None and args.drive:  # the counted process makes its messages
         use_command(args.command)
     if args.drive:
         scenario, chain, count = args.drive
