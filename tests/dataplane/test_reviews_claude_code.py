@@ -44,13 +44,17 @@ def reviewing(upstream: FakeUpstream) -> Iterator[Gateway]:
             yield gateway
 
 
-async def decide_when_listed(gateway: Gateway, decision: str, note: str) -> dict[str, Any]:
+async def decide_when_listed(
+    gateway: Gateway, path: Path, decision: str, note: str
+) -> dict[str, Any]:
+    """Wait for the review of the Write of ``path``, take ``WAIT_S`` over it, then decide."""
     api = f"http://127.0.0.1:{gateway.config['admin']['port']}/api/reviews"
     deadline = time.monotonic() + 90
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
             async with session.get(api) as response:
-                found = (await response.json())["reviews"]
+                listed = (await response.json())["reviews"]
+            found = [r for r in listed if json.loads(r["arguments"])["file_path"] == str(path)]
             if found:
                 await asyncio.sleep(WAIT_S)
                 body = {"decision": decision, "note": note}
@@ -61,11 +65,10 @@ async def decide_when_listed(gateway: Gateway, decision: str, note: str) -> dict
     raise AssertionError("Claude Code's call never reached the review queue")
 
 
-@pytest.mark.parametrize("decision", ["approve", "deny"])
-async def test_claude_code_waits_for_the_reviewer(
-    reviewing: Gateway, tmp_path: Path, decision: str
-) -> None:
-    home = tmp_path / "home"
+async def review_claude_code(reviewing: Gateway, base: Path, decision: str) -> None:
+    """Claude Code, in a home of its own under ``base``, asks to write notes.txt; the
+    reviewer decides ``decision``."""
+    home = base / decision
     home.mkdir()
     notes = home / "project" / "notes.txt"
     write = {"name": "Write", "arguments": {"file_path": str(notes), "content": NOTE}}
@@ -82,7 +85,7 @@ async def test_claude_code_waits_for_the_reviewer(
             timeout=150,
         )
     )
-    review = await decide_when_listed(reviewing, decision, "not in this repository")
+    review = await decide_when_listed(reviewing, notes, decision, "not in this repository")
     run = await running
     assert review["tool"] == "Write"
     assert review["context"] == "write down what you did"
@@ -95,3 +98,13 @@ async def test_claude_code_waits_for_the_reviewer(
     else:
         assert not notes.exists()
         assert "a reviewer denied this call: not in this repository" in run.result
+
+
+async def test_claude_code_waits_for_the_reviewer_who_approves_one_call_and_denies_another(
+    reviewing: Gateway, tmp_path: Path
+) -> None:
+    """Two sessions at once, each waiting half a minute for its reviewer's decision."""
+    await asyncio.gather(
+        review_claude_code(reviewing, tmp_path, "approve"),
+        review_claude_code(reviewing, tmp_path, "deny"),
+    )
