@@ -28,7 +28,7 @@ from sluice.policies._shell import (
     stated,
     with_next,
 )
-from sluice.policies._targets import is_credential, on_remote, resolve
+from sluice.policies._targets import MAYBE_CREDENTIAL, is_credential, on_remote, resolve
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
     STDIN,
@@ -196,6 +196,9 @@ class Pipeline:
         if command.after == "(" or "{" in reserved(command.words):  # `{ cat …`, `then { cat …`
             self.grouping, self.group = True, None
         words, _ = unwrap(command.words)
+        if self._holds_nothing() and not _may_touch_secret(command, words, cwd):
+            self.flowing = None  # `npm test`: it reads no secret, and none flows in
+            return None
         read = _secret_read_by(command)
         if read is None and self.printed and _prints_substitution(words):
             read = self.printed  # echo "{\"text\": \"$(cat .env)\"}" | curl -d @- …, sudo echo
@@ -226,7 +229,7 @@ class Pipeline:
             )
             if inside:  # cp .env packages/sdk/ && cd packages/sdk && npm publish
                 return f"Sends a copy of a credential to the registry ({basename(words[0])})"
-        if words and (basename(words[0]) in HTTP_CLIENTS or basename(words[0]) == "gh"):
+        if words and basename(words[0]) in _CALLS_APIS:
             self._keep_headers(words)
         if command.feeds in _SENDERS and read is not None and not _variable(read):
             # A token a CLI prints, in a header: `curl -H "Authorization: Bearer $(gcloud auth
@@ -249,6 +252,13 @@ class Pipeline:
             words = [_VARIABLE_REFERENCE.sub(self._path_of, w) for w in words]
         sent = _sent_by(words, stdin, self._holds_secret)
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
+
+    def _holds_nothing(self) -> bool:
+        """Whether nothing the line did so far holds a secret: none flows, none was copied,
+        staged or given to a variable, no loop goes over one."""
+        return not (
+            self.flowing or self.stashed or self.carriers or self.listed or self.printed
+        ) and not (self.landed or self.staged or self.assigned or self.paths or self.group)
 
     def bind_reads(self, commands: Sequence[Command]) -> None:
         """Before a line is followed: the variables of a ``while read`` loop whose input
@@ -531,6 +541,30 @@ def _printer(words: tuple[str, ...]) -> tuple[str, ...]:
     return words[at:]
 
 
+# What a command that reads a secret says in its words, besides a credential's path: the
+# environment's printers (`env`, `printenv`, `set`, `export -p`, `declare -x`, PowerShell's
+# `env:` drive, /proc/…/environ, gpg --export-secret-keys), a secret variable (`$API_TOKEN`).
+_NAMES_SECRET = re.compile(
+    r"\b(?:env|printenv|set|export|declare)\b|environ|(?i:env:)"
+    r"|SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|DATABASE_URL"
+    r"|DB_URL|DSN|CONNECTION_STRING|MONGO"
+)
+
+
+def _may_touch_secret(command: Command, words: Sequence[str], cwd: str | None) -> bool:
+    """Whether ``command`` (``words``: unwrapped) may read, copy, stage or send a secret by
+    itself: its words, its input files or its folder (``cd ~/.ssh && git add -A``) name a
+    credential, the environment or a secret variable; it is an HTTP client (a secret written
+    in a URL) or keeps the headers a token may be printed into; it is a CLI printing a
+    credential (``gh auth token``). A command that does none of these reads no secret, so
+    with none flowing in it sends none (:meth:`Pipeline.add`)."""
+    text = " ".join((*command.words, *command.inputs, cwd or ""))
+    if MAYBE_CREDENTIAL.search(text) or _NAMES_SECRET.search(text):
+        return True
+    name = basename(words[0]) if words else ""
+    return name in _CALLS_APIS or printed_credential(words) is not None
+
+
 def _secret_read_by(command: Command) -> str | None:
     """The credential file (or ``the environment``) whose content ``command`` prints."""
     given = _printer(command.words)
@@ -727,6 +761,8 @@ def _written_secret(args: Sequence[str], wget: bool = False) -> str | None:
 
 # Package managers whose `publish` sends the working directory's package to a registry.
 _PUBLISHERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+# Programs that call an API with the headers they are given (a token printed into one).
+_CALLS_APIS = HTTP_CLIENTS | {"gh"}
 
 
 # PowerShell's cmdlets that send the files their options name (in lower case).

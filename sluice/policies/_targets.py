@@ -24,6 +24,7 @@ from sluice.policies._expansions import expanded
 
 __all__ = [
     "DISK_DEVICE",
+    "MAYBE_CREDENTIAL",
     "Path",
     "absolute",
     "from_folder",
@@ -189,13 +190,14 @@ def vital(path: Path | None) -> str | None:
     return f"everything in {what}" if path.contents else what
 
 
-# Every credential path holds one of these: one search rules out most words at once.
-_MAYBE_CREDENTIAL = re.compile(
-    r"\.ssh|\.env|\.aws|[._]netrc|\.kube|\.docker|credential|id_|\.pem|\.key|\.p12|\.pfx"
-    r"|\.npmrc|\.pypirc|shadow|sudoers|gcloud|\.azure|\.gnupg|\.password|vault|hosts\.yml"
-    r"|\.git-cred|\.pgpass|\.config[/\\]gh\b|kaggle|huggingface|\.databrickscfg"
-    r"|rsa|dsa|ed25519|keys\.txt|[*?\[]"
-    r"|\.p8|\.jks|keystore|appstoreconnect|(?i:service.?account)|sa[-_.]|[-_]sa\b"
+# Every credential path holds one of these: one search rules out most words at once. (The
+# names after a dot are one branch: each place of a word is tried against far fewer.)
+MAYBE_CREDENTIAL = re.compile(
+    r"\.(?:ssh|env|aws|kube|docker|pem|key|p12|pfx|npmrc|pypirc|azure|gnupg|password|git-cred"
+    r"|pgpass|config[/\\]gh\b|databrickscfg|p8|jks)"
+    r"|[._]netrc|credential|id_|shadow|sudoers|gcloud|vault|hosts\.yml|kaggle|huggingface"
+    r"|rsa|dsa|ed25519|keys\.txt|[*?\[]|keystore|appstoreconnect|(?i:service.?account)"
+    r"|sa[-_.]|[-_]sa\b"
 )
 
 
@@ -222,7 +224,7 @@ def ssh_settings(path: str) -> bool:
 def is_secret(path: str) -> bool:
     """Whether writing to ``path`` changes who may log in or with which keys: SSH files, key
     files, cloud and cluster credentials, passwords, sudo rules."""
-    if _MAYBE_CREDENTIAL.search(path) is None:
+    if MAYBE_CREDENTIAL.search(path) is None:
         return False
     if path.rstrip("/") in {"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d"}:
         return True
@@ -257,7 +259,7 @@ def is_credential(path: str) -> bool:
     """Whether reading ``path`` reads a secret worth stealing: what :func:`is_secret` names,
     the ``.ssh``, cloud and GnuPG folders, ``.env`` files (not ``.env.example``), package
     registry tokens, private keys (``*.pem``, ``*.key``)."""
-    if _MAYBE_CREDENTIAL.search(path) is None:
+    if MAYBE_CREDENTIAL.search(path) is None:
         return False
     parts = [part for part in _parts(path) if part not in ("", ".")]
     if not parts or parts[-1].endswith(".pub") or parts[-1] in _PUBLIC:
