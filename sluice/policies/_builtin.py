@@ -479,6 +479,8 @@ class _Rules:
                     state.pipeline.close_group()
                 continue  # `;;`, `((((`: nothing to judge
             defines = after is not None and after.after == "(" and not after.words
+            if defines:
+                state.defining(command)
             if defines and len(stated(command.words)) == 1:
                 continue  # `link() {`, `{ link() {`: a function's name where it is defined
             if command.after != "|":
@@ -635,11 +637,12 @@ class _Rules:
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         # The same call where the line stands the same (its folder, branch and variables)
         # reads the same, so it is read once.
-        call = (depth, cwd, state.branch, tuple((k, *v) for k, v in state.loops.items()), ran)
+        start = state.called_from(words[0]) if ran is not None else cwd
+        call = (depth, start, state.branch, tuple((k, *v) for k, v in state.loops.items()), ran)
         if ran is not None and call not in self.called and len(ran) <= self.calls_left:
             self.called.add(call)
             self.calls_left -= len(ran)
-            self.line(ran, cwd, depth + 1, state)
+            self.line(ran, start, depth + 1, state)
         # What a program runs from its options or its own script: awk's system(), tar
         # --to-command, ssh's ProxyCommand, a makefile's recipes, a crontab's jobs, ...
         scheduled = scheduled_lines(words, command.heredoc, state.written, state.printed)

@@ -182,6 +182,9 @@ class LineState:
         # The functions and aliases defined so far: a call runs their body or words.
         self.functions: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
+        # Where the line stood when the reading of a function's body in place began (its
+        # definition is read where it stands, as if run: see :meth:`called_from`).
+        self.defined_in: dict[str, str | None] = {}
         # Commands defined for a tool's subcommand: git's shell aliases (`git config
         # alias.x '!…'`), package scripts (`npm pkg set scripts.x=…`); by "git x", "npm x".
         self.scripts: dict[str, str] = {}
@@ -239,6 +242,25 @@ class LineState:
         if (script := self._script(words)) is not None:
             return script
         return None
+
+    def defining(self, head: Command) -> None:
+        """The line defines a function, whose ``head`` (``f``, ``function f``) is followed
+        by its body, read in place next."""
+        given = stated(head.words)
+        if len(given) == 1 or (len(given) == 2 and given[0] == "function"):
+            self.defined_in[given[-1]] = self.cwd
+
+    def called_from(self, name: str) -> str | None:
+        """Where a call of the function ``name`` starts: where the line stands, unless the
+        reading of the function's body in place moved it there (``f() { cd .. && rm -rf
+        old; }; f`` deletes ../old, not ../../old): then where the definition began, as the
+        call, not the definition, runs the body's ``cd``."""
+        if name not in self.defined_in:
+            return self.cwd
+        began = moved = self.defined_in[name]
+        for command in parse(self.functions.get(name, "")):
+            moved = working_directory(command, moved)
+        return began if moved == self.cwd and moved != began else self.cwd
 
     def sourced(self, text: str) -> None:
         """A file the line sources (``. ./f.sh``, ``source ~/.bash_aliases``) runs in the

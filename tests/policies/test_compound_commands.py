@@ -160,3 +160,32 @@ def test_a_function_s_call_gives_its_arguments_where_bash_does(command: str, rul
 )
 def test_everyday_functions_pass(command: str) -> None:
     assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "f() { cd .. && rm -rf old; }; f",
+        "f() {\ncd ..\nrm -rf project-old\n}; f",
+        "function f() { cd ..; rm -rf old; }; f",
+        "cleanup() { cd .. && rm -rf dev; }; cleanup",  # /home/dev/dev
+    ],
+)
+def test_a_called_function_s_relative_cd_moves_the_line_once(command: str) -> None:
+    """The body read where the function is defined, then at its call, changes folder once:
+    from /home/dev/project, ``cd ..`` is /home/dev, and old there is not a home folder."""
+    assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "f() { cd ../..; rm -rf *; }; f",  # everything in /home
+        "f() { cd .. && rm -rf *; }; f",
+        "f() { cd /; }; f; rm -rf *",  # the call moves the line
+        'f() { cd "$1" && rm -rf *; }; f ~',
+        "cd /tmp; f() { cd ..; rm -rf *; }; cd ~/x; f",
+    ],
+)
+def test_a_called_function_s_cd_still_counts_where_the_call_runs(command: str) -> None:
+    assert bash(command) == "wipe_root_or_home"
