@@ -153,6 +153,22 @@ class CallReader:
             return self._idle()
         return self._send(out[0] if len(out) == 1 else b"".join(out))
 
+    def takes_whole(self, chunk: bytes) -> bool:
+        """Take ``chunk`` if all of it goes on as it came, as most chunks of a stream do
+        (text between tool calls), and say so: then it is sent. Else take nothing, for
+        :meth:`feed_now` to read (scanning it again: a regular expression's run)."""
+        if self._general is not None or self._rest:
+            return False
+        size = self._size + len(chunk)
+        if size > self._bound and (size > KEEP or len(chunk) > self._max_event):
+            return False  # (feed_now hands the stream over)
+        if self._scan.passing(chunk) != len(chunk):
+            return False
+        self._received.append(chunk)
+        self._size = size
+        self._send(chunk)
+        return True
+
     def _send(self, out: bytes) -> bytes:
         """``out``, sent now."""
         self._sent.append(out)

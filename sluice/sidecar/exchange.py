@@ -627,6 +627,23 @@ class Exchange:
             return self._delivered(out, False), self._delivering(reader.rest(end), end)
         return self._delivered(out, end), None
 
+    def takes_whole(self, chunk: bytes) -> bool:
+        """Whether ``chunk``, not the last, was taken to go back to the client whole, as it
+        came: a stream in the client's own format that only a tool-call reader reads,
+        between calls (the hot path of a chain that reads calls, as :attr:`passthrough` is
+        of one that reads nothing). Else nothing was taken: :meth:`take_response_chunk`
+        takes it."""
+        reader = self._reader
+        plain = self._upstream is None and self._translator is None and self._framer is None
+        if reader is None or self._failed or not plain or len(chunk) > MAX_CHUNK:
+            return False
+        if not reader.takes_whole(chunk):
+            return False
+        self.on_passthrough_chunk(chunk, False)  # metered, traced, captured as received
+        if self.capturing is not None:
+            self.capturing.delivered(chunk)
+        return True
+
     def _delivered(self, out: bytes, end: bool) -> list[bytes]:
         """The pieces to send for ``out``, the last if ``end`` (the exchange is then over)."""
         if out and self.capturing is not None:

@@ -216,6 +216,13 @@ class ResponseReader:
             self._held_too_much(reader)
         return out
 
+    def takes_whole(self, chunk: bytes) -> bool:
+        """Whether the tool-call reader took ``chunk``, not the last, whole, to go on as it
+        came (:meth:`CallReader.takes_whole`): nothing held, nothing to decide. Else nothing
+        was read: :meth:`feed_now` reads it."""
+        reader = self._reader
+        return isinstance(reader, CallReader) and reader.takes_whole(chunk)
+
     def _body_now(self, reader: BodyEnforcer) -> bytes:
         """The whole body's answer, when the chain decides it without waiting (then
         :meth:`rest` has nothing left to do); else nothing yet, and :meth:`rest` sends it."""

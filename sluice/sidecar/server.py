@@ -397,6 +397,11 @@ class ExtProcServer(pb_grpc.ExternalProcessorServicer):
                             metrics.message(kind, time.perf_counter() - started)
                         continue
                     end = exchange.ended = body.end_of_stream
+                    if not end and exchange.takes_whole(body.body):  # text between tool calls
+                        if metrics is not None:
+                            metrics.message(kind, time.perf_counter() - started)
+                        yield _streamed(body.body, False)
+                        continue
                     pieces, rest = _take(exchange, body.body, end)
                     if rest is None:  # most chunks, the last included: no decision to wait for
                         if metrics is not None:

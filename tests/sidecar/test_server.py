@@ -158,3 +158,59 @@ async def test_a_request_hook_gets_its_policys_timeout_not_envoys(
         assert extend.WhichOneof("response") is None  # not a reply: Envoy waits on
         assert extend.override_message_timeout.ToTimedelta().total_seconds() == extended_to
         assert reply.WhichOneof("response") == "request_body"
+
+
+def _event(data: dict[str, object]) -> bytes:
+    return f"event: {data['type']}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def _stream_with_call(command: str) -> list[bytes]:
+    """A Messages stream, an event a chunk: text, then a Bash call running ``command``."""
+    message = {"id": "msg_1", "type": "message", "role": "assistant", "content": []}
+    call = {"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": {}}
+    arguments = json.dumps({"command": command})
+
+    def delta(index: int, kind: str, **piece: str) -> bytes:
+        data = {"type": "content_block_delta", "index": index, "delta": {"type": kind, **piece}}
+        return _event(data)
+
+    return [
+        _event({"type": "message_start", "message": message}),
+        _event({"type": "content_block_start", "index": 0, "content_block": {"type": "text"}}),
+        delta(0, "text_delta", text="Cleaning "),
+        delta(0, "text_delta", text="up."),
+        _event({"type": "content_block_stop", "index": 0}),
+        _event({"type": "content_block_start", "index": 1, "content_block": call}),
+        delta(1, "input_json_delta", partial_json=arguments),
+        _event({"type": "content_block_stop", "index": 1}),
+        _event({"type": "message_delta", "delta": {"stop_reason": "tool_use"}}),
+        _event({"type": "message_stop"}),
+    ]
+
+
+@pytest.mark.parametrize("command", ["ls -la", "rm -rf ~"])
+async def test_text_before_a_tool_call_goes_on_as_it_came_then_the_call_is_judged(
+    socket_path: Path, command: str
+) -> None:
+    """Under tool_rules, each chunk of text goes back in one reply as it came (the server's
+    hot path); the call after it is let through, or refused after that text."""
+    config = GatewayConfig.model_validate({"policies": [{"name": "tool_rules"}]})
+    servicer = ExtProcServer(RouteTable(config.routes), ChainSet(config, ModelClients()))
+    server = await serve(servicer, f"unix:{socket_path}")
+    chunks = _stream_with_call(command)
+    messages = [request_body(BODY), response_chunk(chunks[0], False, first=True)]
+    messages += [response_chunk(c, i == len(chunks) - 2) for i, c in enumerate(chunks[1:])]
+    async with grpc.aio.insecure_channel(f"unix:{socket_path}") as channel:
+        replies = await exchange(pb_grpc.ExternalProcessorStub(channel), messages)
+    await server.stop(None)
+    streamed = [r.response_body.response.body_mutation.streamed_response for r in replies[1:]]
+    assert [s.body for s in streamed[:5]] == chunks[:5]  # the text, reply by reply
+    client = b"".join(s.body for s in streamed)
+    assert streamed[-1].end_of_stream
+    if command == "ls -la":
+        assert client == b"".join(chunks)
+    else:
+        assert b"tool_use" not in client  # the call never reaches the client
+        assert b"Sluice blocked a tool call" in client
+        assert b"(rule wipe_root_or_home)" in client
+        assert client.startswith(b"".join(chunks[:5]))
