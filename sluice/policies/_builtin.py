@@ -102,7 +102,7 @@ from sluice.policies._targets import (
     windows_paths,
 )
 from sluice.policies._tool_runs import aws_line, code_run, mcp_called, run_elsewhere, shell_escapes
-from sluice.policies._windows_shells import cmd_unescaped, posix_spelling
+from sluice.policies._windows_shells import cmd_unescaped, encoded_script, posix_spelling
 from sluice.policies._wrappers import here_string, referenced, unwrap
 from sluice.policies._writes import (
     diskpart_erases,
@@ -679,6 +679,8 @@ class _Rules:
             self.line(run, cwd, depth + 1, state)  # with the line's variables and functions
         if name in SHELLS and (read := stdin_script(words)) is not None:
             self.line(read, cwd, depth + 1, state)  # bash <<< 'a=(~); rm -rf "${a[@]}"'
+        if (encoded := encoded_script(command.words)) is not None:  # p""wsh -ec B64
+            self.line(f"pwsh -Command {shlex.quote(encoded)}", cwd, depth + 1, state)
         if name == "eval" and len(words) > 1:  # in this shell: eval 'rm -rf $d', eval rm -rf ~
             self.line(" ".join(words[1:]), cwd, depth + 1, state)  # eval $(printf 'rm …')
         if name == "apply_patch":  # Codex runs its patches through the shell too

@@ -22,11 +22,13 @@ import base64
 import binascii
 import re
 import shlex
+from itertools import pairwise
 
 from sluice.policies._folding import folded
-from sluice.policies._shell import Prefiltered
+from sluice.policies._prefixes import POWERSHELLS
+from sluice.policies._shell import Prefiltered, after_wrappers, basename, stated
 
-__all__ = ["cmd_unescaped", "posix_spelling"]
+__all__ = ["cmd_unescaped", "encoded_script", "posix_spelling"]
 
 # What a Windows construct needs: one search rules most lines out at once.
 _MAYBE = Prefiltered(
@@ -107,6 +109,25 @@ def _decoded_command(found: re.Match[str]) -> str:
 
 
 _DOUBLE_QUOTED = re.compile(r'[$"`\\]')  # what a backslash escapes in double quotes
+_ENCODED_OPTION = re.compile(r"(?i)-e(?:c|nc\w*|ncodedcommand)?")
+
+
+def encoded_script(words: tuple[str, ...]) -> str | None:
+    """The script PowerShell run by ``words`` (behind ``sudo`` and the like too) is given as
+    ``-EncodedCommand`` (base64 of UTF-16), decoded; for a program the line's text does not
+    spell plainly (``p""wsh -ec …``, ``'pwsh' -ec …``), which :func:`posix_spelling` cannot
+    find. None for any other command."""
+    given = stated(words)
+    at = after_wrappers(given, keep=POWERSHELLS)
+    if at == len(given) or basename(given[at]).lower() not in POWERSHELLS:
+        return None
+    for option, value in pairwise(given[at + 1 :]):
+        if _ENCODED_OPTION.fullmatch(option):
+            try:
+                return base64.b64decode(value, validate=True).decode("utf-16-le")
+            except (binascii.Error, ValueError, UnicodeDecodeError):
+                return None
+    return None
 
 
 def _over_output(found: re.Match[str]) -> str:

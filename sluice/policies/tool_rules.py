@@ -57,7 +57,8 @@ PowerShell's constructs as bash's (``$env:NAME = v`` as an export, ``$t = cmd`` 
 ``t=$(cmd)``, ``$d = "…"`` as ``d="…"``, cmd's ``for /f %i in ('cmd') do …`` as a loop over
 ``$(cmd)``, an endless ``for /l`` starting processes as a fork loop,
 ``[IO.Directory]::Delete(p, $true)`` as ``Remove-Item -Recurse``, ``& ("Remove"+"-Item")``
-as ``Remove-Item``, ``-EncodedCommand`` decoded, cmd's ``^`` escapes (in an argv's script
+as ``Remove-Item``, ``-EncodedCommand`` decoded (however bash spells the program:
+``p""wsh -ec …``), cmd's ``^`` escapes (in an argv's script
 or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``); ``Select-String`` and
 ``findstr`` narrow a listing as grep does), each backslash-newline taken out as bash does
 (``terraform \\<newline>destroy``): split into simple commands (``;``, ``&&``,

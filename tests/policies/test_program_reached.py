@@ -7,6 +7,8 @@ backslash-newline, which bash takes out before it reads words (``r\\<newline>m``
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from tests.policies.verdicts import bash
@@ -146,4 +148,34 @@ def test_a_shells_script_is_read_as_its_own_line(command: str, rule: str) -> Non
     ],
 )
 def test_what_a_script_only_defines_or_prints_is_not_run(command: str) -> None:
+    assert bash(command) is None
+
+
+def _encoded(script: str) -> str:
+    """A script as PowerShell's ``-EncodedCommand`` takes it: base64 of UTF-16."""
+    return base64.b64encode(script.encode("utf-16-le")).decode()
+
+
+@pytest.mark.parametrize(
+    "program",
+    ['p""wsh', "po''wershell.exe", "'pwsh'", "sudo p\\wsh", 'nice -n 5 "powershell" -NoProfile'],
+)
+@pytest.mark.parametrize("option", ["-EncodedCommand", "-ec", "-enc", "-e"])
+def test_powershell_s_encoded_script_is_read_however_the_program_is_spelt(
+    program: str, option: str
+) -> None:
+    """bash takes the quotes out before it runs PowerShell, which decodes its script."""
+    script = _encoded("Remove-Item -Recurse -Force $HOME")
+    assert bash(f"{program} {option} {script}") == "wipe_root_or_home"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f'p""wsh -ec {_encoded("Get-ChildItem -Recurse src")}',
+        f"echo p''wsh -ec {_encoded('Remove-Item -Recurse -Force $HOME')}",  # printed
+        'p""wsh -ec not-base64',
+    ],
+)
+def test_an_encoded_script_that_does_nothing_dangerous_or_is_not_run_passes(command: str) -> None:
     assert bash(command) is None
