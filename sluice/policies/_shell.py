@@ -240,8 +240,16 @@ def parse(
                 # "$(echo ~)", "`echo ~`"; a script's single-quoted ones are its own (its
                 # line sets its variables from them: bash -c 'sql=$(printf …); psql …').
                 own = script_of and quoting != '"'
-                if not own and ("$(" in whole or "`" in whole):
-                    whole = _known_substitutions(whole)
+                if not own and ("$(" in whole or "`" in whole) and quoting != "'":
+                    # (Not in single quotes, where bash replaces nothing: echo '…$(…)…' | bash
+                    # prints the substitution for bash to run.)
+                    whole = (
+                        _known_substitutions(whole)
+                        if quoting == '"'
+                        else "".join(
+                            _known_substitutions(p) if type(p) is _Doubled else p for p in word
+                        )
+                    )
                 quoted.append((whole, given_to, quoting == "'", script_of))
             if whole.startswith("<<") and not whole.startswith("<<<"):
                 pending.append(whole[2:].lstrip("-"))  # `<< EOF`: the next word names it
@@ -307,7 +315,7 @@ def parse(
             target = inputs
         elif kind not in ("blank", "comment"):
             if kind == "double":
-                value = _UNESCAPE.sub(r"\1", token.group(kind))
+                value = _Doubled(_UNESCAPE.sub(r"\1", token.group(kind)))
                 quoting = '"' if quoting in ("", '"') else "'\""
             elif kind in ("single", "ansi"):
                 value = token.group(kind)
@@ -399,6 +407,13 @@ def _printed(words: Sequence[str], piped_from: Sequence[Sequence[str]] = ()) -> 
         if known is not None:
             return known
     return unknown_output(name)
+
+
+class _Doubled(str):
+    """A word's part in double quotes, where bash replaces substitutions (in single quotes,
+    it replaces none)."""
+
+    __slots__ = ()
 
 
 # A substitution inside quotes whose output is known without running anything: echo,
