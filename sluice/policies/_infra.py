@@ -1055,13 +1055,19 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
         return _http_method(words[1:]) == "DELETE" and any(
             path in w for w in words for path in _REPOSITORY_PATHS
         )
+    # git counts for what it pushes, and for the default branch it looks up before a push
+    # (`git add -A`, `git commit`, an agent's commonest, can do neither).
+    git = not _GIT_ACTS.isdisjoint(words)
     return any(
-        basename(w).partition("@")[0] in _PROGRAMS or w.startswith(("db:", "ecto.")) or ":db:" in w
+        ((program := basename(w).partition("@")[0]) in _PROGRAMS and (git or program != "git"))
+        or w.startswith(("db:", "ecto."))
+        or ":db:" in w
         for w in words
     ) or ("-" in name and name.lower() in _CMDLETS_TOO)
 
 
 _CMDLETS_TOO = frozenset(_CMDLETS) | _SQL_SERVER_CLIENTS | _OBJECT_REMOVERS
+_GIT_ACTS = frozenset({"push", "symbolic-ref", "rev-parse", "remote", "ls-remote"})
 
 
 INFRA_RULES: tuple[tuple[str, Callable[[Sequence[str], Seen], str | None]], ...] = (

@@ -19,7 +19,7 @@ __all__ = ["REHEARSING_TOO", "rehearses"]
 REHEARSING_TOO = frozenset(
     {"rsync", "rclone", "Remove-Item", "remove-item", "ri", "rmdir", "rd", "del"}
 )
-REHEARSING_TOO |= {"make", "gmake", "just", "task"}
+REHEARSING_TOO |= {"make", "gmake", "just", "task", "git"}  # (git clean -n)
 """Programs with a dry run that destroy paths or run the recipes the rules read; the others
 a rule judges are infrastructure tools
 (:func:`sluice.policies._infra.may_destroy_infrastructure`)."""
