@@ -512,7 +512,8 @@ class _Rules:
         ``expansions``: how many times its variables were replaced by their values)."""
         words, fed = unwrap(command.words)
         cwd, producer = state.cwd, state.pipe[-1] if state.pipe else None
-        if exfiltrated := state.pipeline.add(command, producer, cwd):
+        script_in = _script_in(words, producer, state)
+        if exfiltrated := state.pipeline.add(command, producer, cwd, script_in):
             self.flag("credential_exfiltration", exfiltrated)
         infrastructure = bool(words) and may_destroy_infrastructure(words)
         may_rehearse = infrastructure or (bool(words) and basename(words[0]) in REHEARSING_TOO)
@@ -729,6 +730,17 @@ class _Rules:
             self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
         for shell_line in reading.shell_lines:
             self.line(shell_line, cwd, depth + 1)
+
+
+def _script_in(words: list[str], producer: Command | None, state: LineState) -> str | None:
+    """The script a shell (``words``, unwrapped) runs from its input, when what is piped into
+    it is known: printed (``echo 'cat ~/.ssh/id_rsa' | sh``) or decoded (``echo Y2F0… |
+    base64 -d | sh``)."""
+    if producer is None or not words or basename(words[0]) not in SCRIPT_READERS:
+        return None
+    if has_script(words):
+        return None
+    return " ".join(printed(producer)) or decoded(state.pipe) or None
 
 
 def _containers_started(

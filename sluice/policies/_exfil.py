@@ -187,19 +187,30 @@ class Pipeline:
             self.flowing = self.group or self.flowing
         self.grouping, self.group = False, None
 
-    def add(self, command: Command, producer: Command | None, cwd: str | None = None) -> str | None:
+    def add(
+        self,
+        command: Command,
+        producer: Command | None,
+        cwd: str | None = None,
+        script: str | None = None,
+    ) -> str | None:
         """Follow ``command`` (``producer``: the command piped into it; ``cwd``: where it
-        runs); say what it sends to the network, if it sends a credential."""
+        runs; ``script``: what it runs as a shell given its script on its input, ``echo 'cat
+        ~/.ssh/id_rsa' | sh``, whose output is the script's); say what it sends to the
+        network, if it sends a credential."""
         if command.words[:1] == ("}",):
             self.close_group()
             return None
         if command.after == "(" or "{" in reserved(command.words):  # `{ cat …`, `then { cat …`
             self.grouping, self.group = True, None
         words, _ = unwrap(command.words)
-        if self._holds_nothing() and not _may_touch_secret(command, words, cwd):
+        quiet = script is None and not _may_touch_secret(command, words, cwd)
+        if quiet and self._holds_nothing():
             self.flowing = None  # `npm test`: it reads no secret, and none flows in
             return None
         read = _secret_read_by(command)
+        if read is None and script is not None:
+            read = _read_by_script(script)
         if read is None and self.printed and _prints_substitution(words):
             read = self.printed  # echo "{\"text\": \"$(cat .env)\"}" | curl -d @- …, sudo echo
         if self.grouping:
@@ -549,6 +560,13 @@ _NAMES_SECRET = re.compile(
     r"|SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|DATABASE_URL"
     r"|DB_URL|DSN|CONNECTION_STRING|MONGO"
 )
+
+
+def _read_by_script(script: str) -> str | None:
+    """The credential a shell's script prints: what its commands read, their output not
+    sent to a file (the shell's output is theirs)."""
+    read = (_secret_read_by(c) for c in parse(script) if c.words and not c.redirects)
+    return next((found for found in read if found is not None), None)
 
 
 def _may_touch_secret(command: Command, words: Sequence[str], cwd: str | None) -> bool:

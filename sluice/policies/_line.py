@@ -23,6 +23,7 @@ from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._prefixes import ASSIGNMENT, FEEDERS, POWERSHELLS
+from sluice.policies._runners import AWKS
 from sluice.policies._shell import (
     COMMAND_OPTION,
     SHELLS,
@@ -769,6 +770,31 @@ _PRINTS = re.compile(
     r"\s*(?:print|console\.log|puts|say)\s*\(?\s*(['\"])([^'\"\n]*)\1\s*\)?\s*;?\s*"
 )
 _ENV_FILE_NAME = re.compile(r"\.env\.(\w+)")
+# An awk program that only prints before reading anything: `BEGIN { print "…"; … }`, each
+# print of strings and the environment's values (`"rm -rf " ENVIRON["HOME"]`).
+_AWK_TERM = r'(?:"[^"\\\n]*"|ENVIRON\["\w+"\])'
+_AWK_BEGIN_PRINTS = re.compile(
+    rf"\s*BEGIN\s*\{{((?:\s*print\s+{_AWK_TERM}(?:\s*{_AWK_TERM})*\s*;?)+)\s*\}}\s*"
+)
+_AWK_PRINT = re.compile(rf"print\s+({_AWK_TERM}(?:\s*{_AWK_TERM})*)")
+_AWK_VALUE = re.compile(r'"([^"\\\n]*)"|ENVIRON\["(\w+)"\]')
+_AWK_VALUES = frozenset({"-F", "-v", "-f", "--field-separator", "--assign", "--file"})
+
+
+def _awk_printed(terms: str) -> str:
+    """What one of awk's prints prints: its strings, the environment's values as the
+    shell's variables (``"rm -rf " ENVIRON["HOME"]`` prints ``rm -rf $HOME``)."""
+    return "".join(text or f"${name}" for text, name in _AWK_VALUE.findall(terms))
+
+
+def _awk_program(args: Sequence[str]) -> str:
+    """The program awk's arguments give it inline ("" when it reads one from a file)."""
+    if any(a in ("-f", "--file") or a.startswith("--file=") for a in args):
+        return ""
+    found = operands(args, _AWK_VALUES)
+    return found[0] if found else ""
+
+
 _PUSH_KEY = re.compile(r"remote\.[^.\s]+\.push")
 _GH_VALUES = frozenset({"-R", "--repo", "-p", "--pattern", "-D", "--dir", "-O", "--output"})
 
@@ -1092,6 +1118,8 @@ def printed(producer: Command | None) -> list[str]:
         and (said := _PRINTS.fullmatch(code))
     ):
         return [said[2]]  # python3 -c "print('DROP TABLE t;')" | sqlite3 app.db
+    if name in AWKS and (begins := _AWK_BEGIN_PRINTS.fullmatch(_awk_program(words[1:]))):
+        return ["\n".join(map(_awk_printed, _AWK_PRINT.findall(begins[1])))]
     if len(words) == 1 and any(c.isspace() for c in words[0]):
         return list(words)  # a string alone: PowerShell prints it ('DROP TABLE t;' | psql)
     if words and basename(words[0]) == "yes":  # its operands, or `y`, again and again

