@@ -255,7 +255,7 @@ def parse(
                 pending.append(whole[2:].lstrip("-"))  # `<< EOF`: the next word names it
             elif pending and not pending[-1] and target is None:
                 pending[-1] = whole
-            elif not quoting and "{" in whole and "," in whole and "${" not in whole:
+            elif "{" in whole and "," in whole and _expands_braces(whole, word, quoting):
                 (words if target is None else target).extend(_braced(whole))  # {rm,-rf,~}
             elif spliced and not (quoting or target or program(words) or _ASSIGNS.match(whole)):
                 # The command itself, spelt out: `$(echo dGVy… | base64 -d) -auto-approve`
@@ -321,6 +321,7 @@ def parse(
                 value = token.group(kind)
                 if kind == "ansi":
                     value = _PRINTF_ESCAPE.sub(_escaped, value)
+                value = _Singled(value)
                 quoting = "'" if quoting in ("", "'") else "'\""
             elif value[0] == "\\":
                 value = value[1:]
@@ -414,6 +415,25 @@ class _Doubled(str):
     it replaces none)."""
 
     __slots__ = ()
+
+
+class _Singled(str):
+    """A word's part in single quotes (or ``$'…'``)."""
+
+    __slots__ = ()
+
+
+def _expands_braces(word: str, parts: list[str], quoting: str) -> bool:
+    """Whether bash expands the braces of ``word``, made of ``parts``: no variable's braces
+    in it, and none of it quoted, or the braces outside its quotes (``"$HOME/"{.cache,.npm,}``),
+    none inside."""
+    if "${" in word:
+        return False
+    if not quoting:
+        return True
+    bare = [p for p in parts if type(p) is str]
+    quoted = [p for p in parts if type(p) is not str]
+    return any("{" in p and "," in p for p in bare) and not any("{" in p for p in quoted)
 
 
 # A substitution inside quotes whose output is known without running anything: echo,

@@ -237,3 +237,19 @@ def test_a_script_printed_into_a_shell_is_what_the_shell_runs_and_prints(
 )
 def test_a_printed_script_that_reads_no_secret_passes(command: str) -> None:
     assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ('rm -rf "$HOME/"{.cache,.npm,}', "wipe_root_or_home"),  # the empty one: $HOME/
+        ('rm -rf "$HOME"/{.cache,}', "wipe_root_or_home"),
+    ],
+)
+def test_braces_beside_quotes_are_expanded_as_bash_does(command: str, rule: str) -> None:
+    assert bash(command) == rule
+
+
+def test_braces_inside_quotes_and_everyday_lists_pass() -> None:
+    assert bash('rm -rf "build/"{dist,out,}') is None  # build/ in the project
+    assert bash("rm -rf ~/'{.cache,}'") is None  # a file named so

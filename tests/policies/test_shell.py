@@ -153,3 +153,18 @@ def test_printf_output_fills_the_format_as_printf_does(args: list[str], printed:
 )
 def test_dirname_of_a_known_path_prints_its_parent(line: str, word: str) -> None:
     assert parse(line)[-1].words[-1] == word
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('rm -rf "$HOME/"{.cache,.npm,}', ("rm", "-rf", "$HOME/.cache", "$HOME/.npm", "$HOME/")),
+        ("rm -rf 'build'/{dist,out}", ("rm", "-rf", "build/dist", "build/out")),
+        ("echo '{a,b}' x", ("echo", "{a,b}", "x")),  # quoted braces stay
+        ('echo "{a,b}"/{c,d}', ("echo", "{a,b}/{c,d}")),  # (read as bash's would not: whole)
+        ("ls ${HOME}/{a,b}", ("ls", "${HOME}/{a,b}")),
+    ],
+)
+def test_braces_outside_a_words_quotes_are_expanded(line: str, words: tuple[str, ...]) -> None:
+    """bash expands braces that stand outside quotes, even in a word partly quoted."""
+    assert parse(line)[0].words == words
