@@ -95,6 +95,7 @@ from sluice.policies._shell import (
 from sluice.policies._structured import SINKS, strings, structured_acts, tool_words
 from sluice.policies._targets import (
     DISK_DEVICE,
+    holds_volumes,
     is_secret,
     resolve,
     ssh_settings,
@@ -531,6 +532,9 @@ class _Rules:
         for act in destroyed(command, cwd, feeders):
             if what := vital(act.path):
                 self.flag("wipe_root_or_home", f"{act.verb.capitalize()} {what} ({act.word})")
+            elif holds_volumes(act.path):  # rm -rf /var/lib/docker/volumes/*
+                verb = act.verb.capitalize()
+                self.flag("docker_prune", f"{verb} the data of every container volume ({act.word})")
         if fed and producer is not None and floods(command.words, producer.words):
             self.flag("fork_bomb", "A fork bomb: endless input to unbounded parallel processes")
         if fed and depth < _DEPTH and (each := fed_script(command.words)):

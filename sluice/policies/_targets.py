@@ -28,6 +28,7 @@ __all__ = [
     "Path",
     "absolute",
     "from_folder",
+    "holds_volumes",
     "is_credential",
     "is_secret",
     "on_remote",
@@ -188,6 +189,22 @@ def vital(path: Path | None) -> str | None:
     else:
         return None
     return f"everything in {what}" if path.contents else what
+
+
+# Where Docker and Podman keep their volumes' data, and the engine's folder above it.
+_VOLUMES = (
+    (("var", "lib", "docker", "volumes"), 3),
+    (("var", "lib", "containers", "storage", "volumes"), 3),
+)
+
+
+def holds_volumes(path: Path | None) -> bool:
+    """Whether destroying ``path`` destroys every Docker (or Podman) volume's data: their
+    folder, everything in it, or the engine's folder above it (``/var/lib/docker``)."""
+    if path is None:
+        return False
+    found = len(path.parts)
+    return any(found >= least and volumes[:found] == path.parts for volumes, least in _VOLUMES)
 
 
 # Every credential path holds one of these: one search rules out most words at once. (The

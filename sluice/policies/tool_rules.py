@@ -307,7 +307,8 @@ uploads and writes) still run. The rules:
   ``volumes.prune()`` or each volume of ``volumes.list()`` removed in a one-liner,
   dockerode's ``pruneVolumes()``, Docker's API ``POST /volumes/prune`` by ``curl``, ``podman
   system reset``, the ``docker`` image's own CLI given the host's socket, an MCP docker
-  prune of volumes;
+  prune of volumes, and the volumes' data deleted on disk (``rm -rf
+  /var/lib/docker/volumes/*``, the engine's folder, Podman's);
 - ``force_push_default``: a force push (``-f``, ``--force``, ``--force-with-lease``,
   ``+main``) or a deletion of ``main``, ``master``, ``trunk``, ``develop``, ``production``
   or ``release``, named or switched to before the push, or pushed with ``--all`` (``HEAD``

@@ -253,3 +253,24 @@ def test_braces_beside_quotes_are_expanded_as_bash_does(command: str, rule: str)
 def test_braces_inside_quotes_and_everyday_lists_pass() -> None:
     assert bash('rm -rf "build/"{dist,out,}') is None  # build/ in the project
     assert bash("rm -rf ~/'{.cache,}'") is None  # a file named so
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sudo rm -rf /var/lib/docker/volumes/*",
+        "sudo rm -rf /var/lib/docker",
+        "sudo find /var/lib/containers/storage/volumes -mindepth 1 -delete",
+        "cd /var/lib/docker && sudo rm -rf volumes",
+    ],
+)
+def test_every_volume_s_data_deleted_on_disk_is_a_prune(command: str) -> None:
+    assert bash(command) == "docker_prune"
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["sudo rm -rf /var/lib/docker/volumes/myapp_pgdata", "sudo rm -rf /var/lib/docker/tmp/*"],
+)
+def test_one_volume_or_the_engine_s_scratch_deleted_on_disk_passes(command: str) -> None:
+    assert bash(command) is None
