@@ -159,6 +159,10 @@ SECRETS: tuple[Detector, ...] = (
     ),
     _detector("google_api_key", _token("AIza", "[A-Za-z0-9_-]{35}", _ALONE)),
     _detector("stripe_key", _token("[rs]k_live_|[rs]k_test_", "[A-Za-z0-9]{24,}")),
+    # Package registries' and GitLab's: what an agent that publishes or clones holds.
+    _detector("npm_token", _token("npm_", "[A-Za-z0-9]{36}", _ALONE), check=_random),
+    _detector("pypi_token", _token("pypi-AgE", r"[A-Za-z0-9_-]{60,}")),
+    _detector("gitlab_token", _token("glpat-", r"[A-Za-z0-9_-]{20,}")),
     _detector("private_key", _PRIVATE_KEY, check=_key_material),
     _detector(
         # A JSON header, {"alg":...} or {"typ":...}, always starts eyJ in base64url.

@@ -25,11 +25,14 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "slack_token": ("slack.com",),
     "google_api_key": ("googleapis.com", "google.com"),
     "stripe_key": ("stripe.com",),
+    "npm_token": ("npmjs.org", "npmjs.com"),
+    "pypi_token": ("pypi.org", "pythonhosted.org"),
+    "gitlab_token": ("gitlab.com",),
 }
 # What every secret of :data:`SECRETS` this module reads starts with (or holds).
 _MAYBE_SECRET = re.compile(
     r"sk-|AKIA|ASIA|(?i:ecret)|gh[oprsu]_|github_pat_|xox|xapp-|AIza|k_live_|k_test_"
-    r"|PRIVATE KEY"
+    r"|PRIVATE KEY|npm_|pypi-AgE|glpat-"
 )
 # Kinds that are no secret of their own to send (a JWT is a session's, sent where it was
 # issued; a URL's password is given to the host it names).

@@ -29,7 +29,8 @@ Secrets (``secrets: true``, the default), by kind:
   string;
 - ``github_token`` ``ghp_``, ``gho_``, ``ghu_``, ``ghs_``, ``ghr_``, ``github_pat_``;
   ``slack_token`` ``xoxb-``, ``xoxp-``… and ``xapp-``; ``google_api_key`` ``AIza…``;
-  ``stripe_key`` ``sk_live_``, ``rk_live_`` and their ``_test_`` forms;
+  ``stripe_key`` ``sk_live_``, ``rk_live_`` and their ``_test_`` forms; ``npm_token``
+  ``npm_…``; ``pypi_token`` ``pypi-AgE…``; ``gitlab_token`` ``glpat-…``;
 - ``private_key`` a PEM or OpenSSH ``-----BEGIN … PRIVATE KEY-----`` block, whole (or up to
   where it was cut off);
 - ``jwt`` three base64url segments, the first a JSON header with ``alg`` (``eyJ…``);

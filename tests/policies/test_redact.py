@@ -52,6 +52,9 @@ GITHUB_PAT = "github_" + "pat_" + _random(_ALNUM, 22, 8) + "_" + _random(_ALNUM,
 SLACK = "xo" + "xb-" + "2417689410-4816397215373-" + _random(_ALNUM, 24, 10)
 GOOGLE = "AI" + "za" + _random(_B64URL, 35, 11)
 STRIPE = "sk_" + "live_" + _random(_ALNUM, 24, 12)
+NPM = "npm" + "_" + _random(_ALNUM, 36, 30)
+PYPI = "pypi-" + "AgEIcHlwaS5vcmc" + _random(_B64URL, 120, 31)
+GITLAB = "glpat" + "-" + _random(_B64URL, 20, 32)
 KEY_LINES = "\n".join(_random(_B64, 64, 13 + i) for i in range(4))
 PEM = f"-----BEGIN RSA PRIVATE KEY-----\n{KEY_LINES}\n-----END RSA PRIVATE KEY-----"
 JWT = ".".join(
@@ -86,6 +89,12 @@ SECRET_CASES = [
     (f"SLACK_BOT_TOKEN={SLACK}", f"SLACK_BOT_TOKEN={R('slack_token')}"),
     (f"maps.js?key={GOOGLE}&v=3", f"maps.js?key={R('google_api_key')}&v=3"),
     (f"stripe.api_key = {STRIPE}", f"stripe.api_key = {R('stripe_key')}"),
+    (
+        f"//registry.npmjs.org/:_authToken={NPM}",
+        f"//registry.npmjs.org/:_authToken={R('npm_token')}",
+    ),
+    (f"password = {PYPI}", f"password = {R('pypi_token')}"),
+    (f"GITLAB_TOKEN={GITLAB} glab mr list", f"GITLAB_TOKEN={R('gitlab_token')} glab mr list"),
     (f"Here it is:\n{PEM}\nKeep it safe.", f"Here it is:\n{R('private_key')}\nKeep it safe."),
     # Inside a string literal, line ends are escaped.
     (
