@@ -312,6 +312,7 @@ def _removes_home(args: Sequence[str]) -> str:
 # Filters that pass a listing on whole (grep without -v, head and tail narrow it).
 _FILTERS = 8  # how far back a pipe is followed: a pipe of 10,000 cats must not cost 10,000²
 _PASSES = frozenset({"sed", "sort", "tr", "awk", "cat", "uniq", "xargs", "tee", "perl"})
+_DU_VALUES = frozenset({"-d", "--max-depth", "-t", "--threshold", "-B", "--block-size"})
 
 
 # The command forfiles runs on each file, when it deletes it: `/c "cmd /c del @path"`.
@@ -346,6 +347,8 @@ def listed(feeders: Sequence[Command]) -> list[str]:
             return _found_and_destroyed(args, listing=True)
         if name in ("fd", "fdfind"):
             return _fd_destroys(args, listing=True)
+        if name == "du":  # `du -sh ~/*`: each path with its size (and `du ~`, ~ itself last)
+            return operands(args, _DU_VALUES) or ["."]
         if name == "ls":  # `ls ~` lists the folder's entries, `ls -d ~/*` the glob's
             found = operands(args) or ["."]
             whole = short_option(args, "d", "--directory")

@@ -365,12 +365,15 @@ def _command_lines(value: Any) -> Iterator[str]:
             yield from _command_lines(item)
 
 
-def _argument_file(words: Sequence[str], written: Mapping[str, str]) -> str | None:
-    """What the line wrote into the file ``xargs -a FILE`` reads its items from, if it did."""
-    if not ("-a" in words or "--arg-file" in words) or "xargs" not in map(basename, words[:3]):
+def _argument_file(command: Command, written: Mapping[str, str]) -> str | None:
+    """What the line wrote into the file ``xargs -a FILE`` (or ``xargs … < FILE``) reads its
+    items from, if it did."""
+    words = command.words
+    given = "-a" in words or "--arg-file" in words
+    if not (given or command.inputs) or "xargs" not in map(basename, words[:3]):
         return None
     read = next((b for a, b in pairwise(words) if a in ("-a", "--arg-file")), "")
-    return written.get(read.removeprefix("./"))
+    return written.get((read if given else command.inputs[0]).removeprefix("./"))
 
 
 def _argv_line(argv: list[str]) -> str:
@@ -525,7 +528,7 @@ class _Rules:
         feeders = state.pipe
         if not feeders and any("$(" in w for w in (*command.inputs, *command.words[1:])):
             feeders = state.substituted  # xargs rm < <(find ~), xargs -a <(ls -d ~/*) rm
-        if not feeders and (items := _argument_file(command.words, state.written)) is not None:
+        if not feeders and (items := _argument_file(command, state.written)) is not None:
             feeders = [Command("", "", ("echo", *items.split()[:_FED]), ())]  # xargs -a /tmp/l
         # What xargs gives the command: its items, after its words (echo /dev/sdb | xargs …).
         fed_items = listed(feeders)[:_FED] if fed and feeders else []

@@ -599,6 +599,8 @@ class LineState:
             targets.append(path)
         # What a download piped into tee saves is the download (`curl … | sudo tee F`).
         saves = name in FETCHERS or (name == "tee" and self._fetched())
+        if not text and command.redirects:  # ls -d ~/* > /tmp/l: the paths, for xargs -a
+            text = "\n".join(listed(self.pipe))
         for target in (t.removeprefix("./") for t in targets):
             if text and len(self.written) < _VARIABLES:  # `>>` adds to what is there
                 self.written[target] = (self.written.get(target, "") + "\n" + text)[-_SCRIPT:]

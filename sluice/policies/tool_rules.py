@@ -94,8 +94,9 @@ RFJPUCBUQUJMRSB0 | base64 -d)"``, ``terraform $(rev <<< yortsed)``, ``… | rev 
 ``tr``, ``base32``, ``xxd -r -p``, ``cut -c`` or ``-d X -f N``, ``sed 's/…/…/'`` (its
 pattern run by RE2), one after another; a
 substitution that spells the command itself is split into its words; a script a process
-substitution prints, ``. <(echo '…')``; ``xargs -a`` of
-a file the line wrote; a download held in a variable and echoed into a shell), into the
+substitution prints, ``. <(echo '…')``; ``xargs -a`` (or ``xargs … <``) of
+a file the line wrote, a listing saved included (``ls -d ~/* > /tmp/l``); a download
+held in a variable and echoed into a shell), into the
 command
 lines they run (``bash -c``, ``sh -lc``, ``eval``, ``ssh host '…'`` and ``ssh host cmd …``,
 Slurm's ``srun``, the user's shell by its variable (``"${SHELL}" <(curl …)``), a virtual
@@ -174,7 +175,8 @@ uploads and writes) still run. The rules:
   /deny Everyone:(F) /T``, ``chown -R`` to another owner (``sudo chown -R nobody
   /home/dev``; to the user, ``sudo chown -R $USER ~`` repairs), ``--no-preserve-root``, a
   loop over what a listing of them names (``for f in ~/*``, ``find ~ | while read f``, ``done <
-  <(ls -d ~/*)``, ``xargs -a <(…)``) deleting, truncating (``: > "$f"``) or overwriting (``dd
+  <(ls -d ~/*)``, ``xargs -a <(…)``, ``du -sh ~/* | awk '{print $2}' | xargs``)
+  deleting, truncating (``: > "$f"``) or overwriting (``dd
   of=``, ``cp /dev/null``) each
   file, what a command substitution lists given to ``rm``, ``shred``, ``truncate``, ``chmod
   000`` (``shred -u $(find ~ -type f)``), the names ``$(ls ~)`` lists joined under ``~/``

@@ -47,3 +47,31 @@ def test_fd_without_a_path_deletes_in_the_working_directory() -> None:
 )
 def test_fd_narrowed_or_not_deleting_passes(command: str) -> None:
     assert bash(command) is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "du -sh ~/* | sort -rh | awk '{print $2}' | xargs rm -rf",
+        "du -sh ~/* | sort -rh | awk '{print $2}' > /tmp/big.txt && xargs -a /tmp/big.txt rm -rf",
+        "ls -d ~/* > /tmp/l && xargs rm -rf < /tmp/l",
+        "find ~ -mindepth 1 -maxdepth 1 > /tmp/l; xargs -a /tmp/l rm -rf",
+    ],
+)
+def test_a_listing_of_home_saved_or_piped_then_deleted_is_blocked(command: str) -> None:
+    """What du, ls or find list, piped or saved to a file that xargs reads (``-a FILE``,
+    ``< FILE``), is what xargs gives the command."""
+    assert bash(command) == "wipe_root_or_home"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "du -sh ~/* | sort -rh | head -5",
+        "du -sh node_modules/* | sort -rh | awk '{print $2}' | xargs rm -rf",
+        "ls -d dist/* > /tmp/l && xargs rm -rf < /tmp/l",
+        "ls ~ > files.txt && wc -l files.txt",
+    ],
+)
+def test_a_listing_of_the_project_or_only_read_passes(command: str) -> None:
+    assert bash(command) is None
