@@ -137,12 +137,13 @@ _CURL_FORM = ("-F", "--form")
 _CURL_UPLOAD = ("-T", "--upload-file")
 # (A name is read from its first character: tried from within a long run of name characters,
 # the search would take time growing as the square of the run's length.)
-_SECRET_VARIABLE = re.compile(
-    r"\$?\{?((?<![A-Z0-9_])[A-Z0-9_]*"
-    r"(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL"
-    # a connection string holds its password: DATABASE_URL, PG_DSN, MONGODB_URI
-    r"|DATABASE_URL|DB_URL|DSN|CONNECTION_STRING|MONGO(?:DB)?_URI)[A-Z0-9_]*)"
+# The words a secret variable's name holds; a connection string holds its password
+# (DATABASE_URL, PG_DSN, MONGODB_URI).
+_SECRET_WORDS = (
+    r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL"
+    r"|DATABASE_URL|DB_URL|DSN|CONNECTION_STRING|MONGO(?:DB)?_URI"
 )
+_SECRET_VARIABLE = re.compile(rf"\$?\{{?((?<![A-Z0-9_])[A-Z0-9_]*(?:{_SECRET_WORDS})[A-Z0-9_]*)")
 # Raw sockets: nothing legitimate pipes a secret variable into them.
 _SOCKETS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "cryptcat"})
 # Options whose value is the file a program reads and prints transformed (`openssl enc -in`).
@@ -556,9 +557,7 @@ def _printer(words: tuple[str, ...]) -> tuple[str, ...]:
 # environment's printers (`env`, `printenv`, `set`, `export -p`, `declare -x`, PowerShell's
 # `env:` drive, /proc/…/environ, gpg --export-secret-keys), a secret variable (`$API_TOKEN`).
 _NAMES_SECRET = re.compile(
-    r"\b(?:env|printenv|set|export|declare)\b|environ|(?i:env:)"
-    r"|SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|DATABASE_URL"
-    r"|DB_URL|DSN|CONNECTION_STRING|MONGO"
+    r"\b(?:env|printenv|set|export|declare)\b|environ|(?i:env:)|" + _SECRET_WORDS
 )
 
 
