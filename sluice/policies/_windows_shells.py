@@ -30,11 +30,14 @@ from sluice.policies._shell import Prefiltered, after_wrappers, basename, stated
 
 __all__ = ["cmd_unescaped", "encoded_script", "posix_spelling"]
 
+# How PowerShell's -EncodedCommand may be spelt: `-e`, `-ec`, `-enc…`, in full.
+_ENCODED_OPTION = r"-e(?:c|nc\w*|ncodedcommand)?"
+
 # What a Windows construct needs: one search rules most lines out at once.
 _MAYBE = Prefiltered(
     re.compile(
         r"(?i)\$\w+(?::\w+)?\s*=|\bfor\s+(?:/[fldr]\b|%)|Directory\]::Delete|\bicacls\b"
-        r"|&\s*\(\s*['\"]|\s-e(?:c|nc\w*|ncodedcommand)?\s"
+        r"|&\s*\(\s*['\"]|\s" + _ENCODED_OPTION + r"\s"
     ),
     ("$", "for", "]::", "icacls", "(", "-e"),  # (`&(…` has a parenthesis)
 )
@@ -62,7 +65,7 @@ _FOR_ENDLESS = re.compile(
 )
 # PowerShell given its script in base64 of UTF-16: `pwsh -EncodedCommand cgBpACAA…`.
 _ENCODED = re.compile(
-    r"(?i)\b((?:pwsh|powershell)(?:\.exe)?\b[^\n;|&]*?\s)-e(?:c|nc\w*|ncodedcommand)?\s+"
+    rf"(?i)\b((?:pwsh|powershell)(?:\.exe)?\b[^\n;|&]*?\s){_ENCODED_OPTION}\s+"
     r"([A-Za-z0-9+/]{4,}={0,2})"
 )
 _CALL_OPERATOR = re.compile(r"&\s*\(\s*['\"]")
@@ -99,9 +102,7 @@ def _decoded_command(found: re.Match[str]) -> str:
     it was if it decodes to no text. Inside a single-quoted string (``bash -c 'pwsh -ec
     B64'``), the script is double-quoted instead, its ``$``, ``"``, backquotes and
     backslashes escaped, so that the string stays one."""
-    try:
-        script = base64.b64decode(found[2], validate=True).decode("utf-16-le")
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    if (script := _utf16(found[2])) is None:
         return found[0]
     if found.string.count("'", 0, found.start()) % 2:
         return found[1] + '-Command "' + _DOUBLE_QUOTED.sub(r"\\\g<0>", script) + '"'
@@ -109,7 +110,7 @@ def _decoded_command(found: re.Match[str]) -> str:
 
 
 _DOUBLE_QUOTED = re.compile(r'[$"`\\]')  # what a backslash escapes in double quotes
-_ENCODED_OPTION = re.compile(r"(?i)-e(?:c|nc\w*|ncodedcommand)?")
+_ENCODED_OPTION_WORD = re.compile("(?i)" + _ENCODED_OPTION)
 
 
 def encoded_script(words: tuple[str, ...]) -> str | None:
@@ -122,12 +123,17 @@ def encoded_script(words: tuple[str, ...]) -> str | None:
     if at == len(given) or basename(given[at]).lower() not in POWERSHELLS:
         return None
     for option, value in pairwise(given[at + 1 :]):
-        if _ENCODED_OPTION.fullmatch(option):
-            try:
-                return base64.b64decode(value, validate=True).decode("utf-16-le")
-            except (binascii.Error, ValueError, UnicodeDecodeError):
-                return None
+        if _ENCODED_OPTION_WORD.fullmatch(option):
+            return _utf16(value)
     return None
+
+
+def _utf16(encoded: str) -> str | None:
+    """The script an -EncodedCommand gives: base64 of UTF-16 (None if it is not)."""
+    try:
+        return base64.b64decode(encoded, validate=True).decode("utf-16-le")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
 
 
 def _over_output(found: re.Match[str]) -> str:
