@@ -693,8 +693,6 @@ class _Rules:
             self.line(" ".join(words[1:]), cwd, depth + 1, state)  # eval $(printf 'rm …')
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
-        if name in SHELLS and (hidden := decoded(state.pipe)):
-            self.line(hidden, cwd, depth + 1)  # echo cm0gLXJmIH4= | base64 -d | sh
         code = code_of(words)
         runs_heredoc = INTERPRETER.fullmatch(name) or (name == "go" and words[1:2] == ["run"])
         if code is None and runs_heredoc and command.heredoc:
@@ -705,10 +703,8 @@ class _Rules:
             self.code(name, code, cwd, depth)
         elif name in RUNS_STDIN and command.heredoc:
             self.line(command.heredoc, cwd, depth + 1)
-        if name in SCRIPT_READERS and producer is not None and not has_script(words):
-            text = printed(producer)
-            if text:  # echo "rm -rf ~" | sh
-                self.line(" ".join(text), cwd, depth + 1)
+        if script_in is not None:  # echo "rm -rf ~" | sh, echo cm0gLXJmIH4= | base64 -d | sh
+            self.line(script_in, cwd, depth + 1)
 
     def code(self, name: str, code: str, cwd: str | None, depth: int) -> None:
         reading = read_code(code, backquotes_run=_BACKQUOTES_RUN.match(name) is not None)
