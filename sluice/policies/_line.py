@@ -774,13 +774,11 @@ _PRINTS = re.compile(
 _ENV_FILE_NAME = re.compile(r"\.env\.(\w+)")
 # An awk program that only prints before reading anything: `BEGIN { print "…"; … }`, each
 # print of strings and the environment's values (`"rm -rf " ENVIRON["HOME"]`).
-_AWK_TERM = r'(?:"[^"\\\n]*"|ENVIRON\["\w+"\])'
-_AWK_BEGIN_PRINTS = re.compile(
-    rf"\s*BEGIN\s*\{{((?:\s*print\s+{_AWK_TERM}(?:\s*{_AWK_TERM})*\s*;?)+)\s*\}}\s*"
-)
-_AWK_PRINT = re.compile(rf"print\s+({_AWK_TERM}(?:\s*{_AWK_TERM})*)")
 _AWK_VALUE = re.compile(r'"([^"\\\n]*)"|ENVIRON\["(\w+)"\]')
-_AWK_VALUES = frozenset({"-F", "-v", "-f", "--field-separator", "--assign", "--file"})
+_AWK_TERM = r'(?:"[^"\\\n]*"|ENVIRON\["\w+"\])'  # a value, uncaptured
+_AWK_PRINT = re.compile(rf"print\s+({_AWK_TERM}(?:\s*{_AWK_TERM})*)")
+_AWK_BEGIN_PRINTS = re.compile(rf"\s*BEGIN\s*\{{((?:\s*{_AWK_PRINT.pattern}\s*;?)+)\s*\}}\s*")
+_AWK_VALUES = frozenset({"-F", "-v", "--field-separator", "--assign"})
 
 
 def _awk_printed(terms: str) -> str:

@@ -191,20 +191,18 @@ def vital(path: Path | None) -> str | None:
     return f"everything in {what}" if path.contents else what
 
 
-# Where Docker and Podman keep their volumes' data, and the engine's folder above it.
-_VOLUMES = (
-    (("var", "lib", "docker", "volumes"), 3),
-    (("var", "lib", "containers", "storage", "volumes"), 3),
-)
+# Where Docker and Podman keep their volumes' data, below the engine's folder
+# (/var/lib/docker, /var/lib/containers).
+_VOLUMES = (("var", "lib", "docker", "volumes"), ("var", "lib", "containers", "storage", "volumes"))
+_ENGINE = 3  # the parts of the engine's folder
 
 
 def holds_volumes(path: Path | None) -> bool:
     """Whether destroying ``path`` destroys every Docker (or Podman) volume's data: their
-    folder, everything in it, or the engine's folder above it (``/var/lib/docker``)."""
-    if path is None:
+    folder, everything in it, or a folder above it up to the engine's (``/var/lib/docker``)."""
+    if path is None or len(path.parts) < _ENGINE:
         return False
-    found = len(path.parts)
-    return any(found >= least and volumes[:found] == path.parts for volumes, least in _VOLUMES)
+    return any(volumes[: len(path.parts)] == path.parts for volumes in _VOLUMES)
 
 
 # Every credential path holds one of these: one search rules out most words at once. (The
