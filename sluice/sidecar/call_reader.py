@@ -116,10 +116,8 @@ class CallReader:
             return self._hand_over()
         scan = self._scan
         at = scan.passing(buf)  # the events at its start that go on as they came
-        if at == len(buf) and buf is chunk:  # all of it, as most chunks: text as it streams
-            self._sent.append(chunk)
-            self._sent_at = time.monotonic()
-            return chunk
+        if at == len(buf) and buf is chunk:  # all of it: text as it streams (see takes_whole,
+            return self._send(chunk)  # which the server asks first; here the scan goes on)
         if scan.waits(buf, at):  # then only an event's start, as a chunk cut anywhere ends
             self._rest = buf[at:]
             return self._send(buf[:at]) if at else self._idle()
