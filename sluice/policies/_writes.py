@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from sluice.policies._archives import UNPACKERS, unpacked
 from sluice.policies._prefixes import CMD_SWITCH
-from sluice.policies._shell import Command, Prefiltered, basename, short_option
+from sluice.policies._shell import Command, Prefiltered, basename, short_option, with_next
 from sluice.policies._targets import DISK_DEVICE, is_secret, resolve, ssh_settings, vital
 from sluice.policies._wrappers import (
     FETCHERS,
@@ -78,6 +78,27 @@ def runs_commands(text: str) -> bool:
     return _RUNS_COMMANDS.search(text) is not None
 
 
+_UNIQ_VALUES = frozenset({"-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars"})
+
+
+def _sort_outputs(args: Sequence[str]) -> list[str]:
+    """The files ``sort`` writes its output to: ``-o F``, ``-oF`` (in a cluster too: ``-uo
+    F``), ``--output=F``, ``--output F`` (abbreviated as GNU takes it: ``--out F``)."""
+    found = []
+    for option, value in with_next(args):
+        if option.startswith("--"):
+            name, equals, given = option.partition("=")
+            if len(name) > 4 and "--output".startswith(name):
+                found.append(given if equals else value)
+        elif option.startswith("-") and len(option) > 1:
+            for at, letter in enumerate(option[1:], 2):
+                if letter == "o":
+                    found.append(option[at:] or value)
+                if letter in "oktST":  # the rest is its value (`-t,`, `-k2,2`)
+                    break
+    return [f for f in found if f]
+
+
 def writes_secret(command: Command, words: Sequence[str], piped: str | None = None) -> bool:
     """Whether ``command`` writes a credential file. ``piped``: the text piped into it, when
     known; a known text without commands may go to ~/.ssh/config."""
@@ -97,6 +118,10 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return False
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
+    if name == "sort":  # sort -o ~/.ssh/authorized_keys keys: its output is that file
+        return any(map(is_secret, _sort_outputs(args)))
+    if name == "uniq":  # uniq IN OUT writes OUT
+        return any(map(is_secret, operands(args, _UNIQ_VALUES)[1:2]))
     if name in ("truncate", "shred"):  # truncate -s 0 ~/.netrc: its content replaced
         takes = frozenset({"-s", "--size", "-r", "--reference", "-n", "--iterations"})
         return any(map(is_secret, operands(args, takes)))

@@ -448,7 +448,7 @@ uploads and writes) still run. The rules:
   ``id_rsa``-like keys, ``.aws/credentials``, ``.netrc`` (Windows' ``_netrc``),
   ``.kube/config``, cloud credentials, ``/etc/shadow``, ``/etc/sudoers`` and its drop-ins)
   by a redirect (a rehearsal's too: ``aws eks update-kubeconfig --dry-run >
-  ~/.kube/config``), ``tee``, ``sed -i``, ``dd of=``,
+  ~/.kube/config``), ``tee``, ``sed -i``, ``dd of=``, ``sort -o``, ``uniq IN OUT``,
   PowerShell's ``Add-Content``, ``Set-Content``, ``Out-File``, ``Tee-Object`` or
   ``[IO.File]:: AppendAllText``/``WriteAllText`` (by ``-Path`` or position), the destination
   of ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``scp`` (a file, or the credential

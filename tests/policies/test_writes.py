@@ -138,3 +138,25 @@ def test_an_editor_set_to_a_program_writes_the_file_visudo_opens(
 )
 def test_a_public_key_written_lets_no_one_in(command: str, rule: str | None) -> None:
     assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sort -o ~/.ssh/authorized_keys keys.txt",
+        "sort -uo ~/.ssh/authorized_keys ~/.ssh/authorized_keys new.pub",
+        "sort --output=$HOME/.aws/credentials creds.txt",
+        "sort --out ~/.netrc netrc.txt",
+        "uniq keys.txt ~/.ssh/authorized_keys",
+    ],
+)
+def test_sort_and_uniq_writing_a_credential_file_is_blocked(command: str) -> None:
+    assert bash(command) == "credential_write"
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["sort -o sorted.txt data.txt", "sort -t o -k2 data.txt", "uniq -c access.log counts.txt"],
+)
+def test_sort_and_uniq_writing_other_files_pass(command: str) -> None:
+    assert bash(command) is None
