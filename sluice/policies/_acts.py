@@ -3,7 +3,8 @@ permissions of; for the rules that judge acts rather than spellings.
 
 :func:`destroyed` lists the paths a command destroys (``rm -r``, ``find -delete`` / ``-exec
 rm``, ``fd -x``/``-X rm``, ``xargs rm`` fed by ``echo``/``ls``/``find``/``fd``, ``rsync
---delete``, ``git clean -d/-x``, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``), seen
+--delete``, ``git clean -d/-x``, ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, a tool
+that clears a folder it is given: :mod:`sluice.policies._clearers`), seen
 through the programs that run another (:func:`sluice.policies._wrappers.unwrap`);
 :func:`working_directory` follows ``cd``. Everything here is linear in the command's length.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from sluice.policies._archives import git_removed, packed_away
+from sluice.policies._clearers import cleared
 from sluice.policies._runners import FD_RUNS, FIND_RUNS, RUN_ENDS
 from sluice.policies._shell import SHELLS, Command, basename, parse, short_option
 from sluice.policies._targets import Path, on_remote, resolve
@@ -161,6 +163,8 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         verb = "removes every untracked file in"
     elif packed := packed_away(name, args):
         targets, verb = packed, "archives and deletes"
+    elif clears := cleared(name, args):  # pytest --basetemp, venv --clear, cargo clean
+        targets, verb = clears
     elif name == "mv":
         files = operands(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
         targets, verb = files[:-1], "moves away"

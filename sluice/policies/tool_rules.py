@@ -171,7 +171,10 @@ uploads and writes) still run. The rules:
   (the account's ``/home/NAME``), ``robocopy /MIR``/``/PURGE`` onto them or ``/MOVE`` out
   of them, ``git clean -d/-x`` or ``git rm
   -r`` there, an archiver that deletes what it packs (``tar --remove-files``, ``zip -m``,
-  ``7z a -sdel``, ``rar m``), ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``icacls
+  ``7z a -sdel``, ``rar m``), a tool that clears a folder it is given (``pytest
+  --basetemp``, ``venv``/``virtualenv``/``uv venv --clear``, ``cargo clean --target-dir``,
+  ``hugo --cleanDestinationDir -d``, ``vite build --emptyOutDir --outDir``, ``trash``,
+  ``trash-put``, ``gio trash``), ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``icacls
   /deny Everyone:(F) /T``, ``chown -R`` to another owner (``sudo chown -R nobody
   /home/dev``; to the user, ``sudo chown -R $USER ~`` repairs), ``--no-preserve-root``, a
   loop over what a listing of them names (``for f in ~/*``, ``find ~ | while read f``, ``done <
