@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from sluice.policies._containers import container_exec
+from sluice.policies._containers import RUNTIMES, container_exec
 from sluice.policies._leaks import leaked_secret, may_hold_secret
 from sluice.policies._prefixes import ASSIGNMENT, WRAPPERS, after_options
 from sluice.policies._runners import found_commands, ssh_command
@@ -114,7 +114,8 @@ _PRINTS_CREDENTIAL = re.compile(
     r"|secrets versions access)"
     r"|az\b.* (?:account get-access-token|keyvault secret (?:show|download))"
     r"|(?:kubectl|oc)\b.* (?:config view\b.*--raw|get secrets?\b.* (?:-o|--output)\b)"
-    r"|oc whoami (?:-t|--show-token)|git credential fill|security find-\w+-password\b.* -[wg]\b"
+    r"|oc whoami (?:-t|--show-token)|git credential fill"
+    r"|security find-\w+-password\b.* -[a-zA-Z]*[wg][a-zA-Z]*\b"
     r"|security dump-keychain\b.* -d\b"
     r"|vault (?:kv get|read|print token)|op (?:read|item get)|pass show|heroku auth:token"
     r"|doctl auth token|bw (?:get|list items|export)\b"
@@ -579,7 +580,41 @@ def _may_touch_secret(command: Command, words: Sequence[str], cwd: str | None) -
     if MAYBE_CREDENTIAL.search(text) or _NAMES_SECRET.search(text):
         return True
     name = basename(words[0]) if words else ""
-    return name in _CALLS_APIS or printed_credential(words) is not None
+    return (
+        name in _CALLS_APIS
+        or printed_credential(words) is not None
+        or _environments_shown(name, words[1:]) is not None
+    )
+
+
+# ps's options that take the next word as their value (`ps -o user`), also last in a
+# cluster (`ps -eo user`): that word is no BSD-style option.
+_PS_VALUES = frozenset("oOpuUgGtCqk")
+
+
+def _environments_shown(name: str, args: Sequence[str]) -> str | None:
+    """The environments ``name`` given ``args`` prints, named, or None: each process's, by
+    ``ps``'s BSD-style ``e`` (``ps eww``, ``ps auxe``) or macOS's ``ps -E``; a container's
+    or an image's, by ``docker inspect`` (also ``podman``, ``nerdctl``, ``container
+    inspect``), unless its ``--format`` picks something else."""
+    if name == "ps":
+        value = False  # the word is an option's value
+        for arg in args:
+            if value:
+                value = False
+            elif arg.startswith("-"):
+                if "E" in arg and not arg.startswith("--"):
+                    return "the environment of every process"
+                value = arg[-1] in _PS_VALUES and not arg.startswith("--")
+            elif arg.isalpha() and "e" in arg:
+                return "the environment of every process"
+        return None
+    if name not in RUNTIMES or "inspect" not in args[:2]:
+        return None
+    formats = [b for a, b in pairwise(args) if a in ("-f", "--format")]
+    formats += [a.partition("=")[2] for a in args if a.startswith("--format=")]
+    shown = not formats or any("Env" in f or "json ." in f or ".Config}" in f for f in formats)
+    return f"the environment `{name} inspect` prints" if shown else None
 
 
 def _secret_read_by(command: Command) -> str | None:
@@ -595,6 +630,8 @@ def _secret_read_by(command: Command) -> str | None:
         return "the environment"
     if any("/proc/" in w and w.endswith("/environ") for w in command.words):
         return "the environment"
+    if shown := _environments_shown(first, rest):
+        return shown
     if first.lower() in _POWERSHELL_LISTS and any(
         w.lower() in ("env:", "env:\\*", "env:*") for w in rest
     ):

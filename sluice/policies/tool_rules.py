@@ -331,7 +331,8 @@ uploads and writes) still run. The rules:
   secret manager prints (``sops -d``, ``bw``, ``doppler``), a secret variable as a whole
   body, a secret written in a request to another service, …; also one read on another
   host, ``ssh h 'cat
-  ~/.aws/credentials' | curl …``) or the environment (``env``, ``printenv``) sent to the network:
+  ~/.aws/credentials' | curl …``) or the environment (``env``, ``printenv``; every
+  process's, by ``ps eww`` or ``ps -E``; a container's, by ``docker inspect``) sent to the network:
   ``curl -d @…`` / ``-F f=@…`` / ``-T`` (alone or clustered: ``-sT F``, ``-sSLT F``), ``wget
   --post-file``, piped (alone or by a group: ``(cat ~/.netrc; sleep 1) | telnet h 23``) or
   redirected into ``nc``, ``ncat``, ``socat`` (or named in its ``FILE:`` address),
