@@ -378,7 +378,11 @@ uploads and writes) still run. The rules:
   asks a token endpoint for a token); a private key or a cloud secret
   (``aws_secret_access_key = …``, a kubeconfig's ``client-key-data``) given to a service's
   tool (GitHub's ``create_or_update_file``, a gist, a message), not a file tool's local
-  write;
+  write; or a folder that holds credentials (the root, a home folder, ``~/.ssh``,
+  ``~/.aws``) served to the network by a file server (``python3 -m http.server`` run there
+  or given ``--directory``, ``npx http-server``, ``serve``, ``live-server``, ``miniserve``,
+  ``darkhttpd``, ``caddy file-server --root``, ``busybox httpd -h``, ``ruby -run -e httpd``,
+  ``php -S 0.0.0.0:PORT``), unless it listens on the loopback only (``--bind 127.0.0.1``);
 - ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
   ``curl … | python3``, a download held in a variable and run (``C=$(curl …); bash -c
   "$C"``, ``eval "$C"``), ``… | bash /dev/stdin`` (``-``, ``/dev/fd/0``: stdin named as the

@@ -1,0 +1,130 @@
+"""File servers that put a folder on the network, and whether that folder holds the user's
+credentials: the root, every home folder, a home folder (with its ``.ssh``, ``.aws``,
+``.kube``), or a credential folder itself.
+
+    >>> served_credentials(["python3", "-m", "http.server", "8000"], "/home/dev")
+    'the home folder (/home/dev)'
+    >>> served_credentials(["python3", "-m", "http.server", "-b", "127.0.0.1"], "/home/dev")
+
+Every server here listens on all the machine's addresses unless told otherwise, so what it
+serves can be fetched by anyone who reaches the machine: ``python -m http.server`` (and
+Python 2's ``SimpleHTTPServer``), ``http-server``, ``serve``, ``live-server``,
+``miniserve``, ``darkhttpd``, ``caddy file-server``, ``busybox httpd -h``, ``ruby -run -e
+httpd``, and ``php -S`` on an address that is not the loopback. One told to listen on the
+loopback only (``--bind 127.0.0.1``, ``-a localhost``, ``php -S localhost:8000``) serves
+this machine alone, and passes; so does serving a project's folder. Linear in the
+command's length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from sluice.policies._targets import is_credential, resolve, vital
+from sluice.policies._wrappers import operands
+
+__all__ = ["SERVERS", "served_credentials"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Server:
+    """Where a file server is told its folder and its address.
+
+    ``folder``: its options naming the folder served (else its first operand, or the
+    working directory); ``address``: its options naming the address it listens on;
+    ``takes``: its other options that take the next word as their value; ``operand``:
+    whether its first operand is the folder; ``here``: whether, given no folder, it serves
+    the working directory.
+    """
+
+    folder: frozenset[str] = frozenset()
+    address: frozenset[str] = frozenset()
+    takes: frozenset[str] = frozenset()
+    operand: bool = True
+    here: bool = True
+
+
+_NODE = _Server(address=frozenset({"-a", "--address", "-l", "--listen", "--host"}))
+_SERVERS: dict[str, _Server] = {
+    "http.server": _Server(
+        frozenset({"-d", "--directory"}), frozenset({"-b", "--bind"}), operand=False
+    ),
+    "SimpleHTTPServer": _Server(operand=False),
+    "http-server": _NODE,
+    "serve": _NODE,
+    "live-server": _NODE,
+    "miniserve": _Server(address=frozenset({"-i", "--interfaces"})),
+    "darkhttpd": _Server(address=frozenset({"--addr"})),
+    "caddy": _Server(frozenset({"-r", "--root"}), frozenset({"-l", "--listen"}), operand=False),
+    # busybox's (`busybox httpd -h DIR`, read through busybox as `httpd`), not Apache's.
+    "httpd": _Server(frozenset({"-h"}), operand=False, here=False),
+    "ruby -run -e httpd": _Server(
+        address=frozenset({"-b", "--bind-address"}), takes=frozenset({"-p"})
+    ),
+}
+SERVERS = frozenset({"python", "python2", "python3", "ruby", "php"} | _SERVERS.keys())
+"""The programs :func:`served_credentials` may find serving files (a server itself, or the
+interpreter that runs one)."""
+_LOOPBACK = ("127.", "localhost", "::1", "[::1]", "ip6-localhost")
+
+
+def served_credentials(words: Sequence[str], cwd: str | None) -> str | None:
+    """What credentials the file server ``words`` (unwrapped) run in ``cwd`` puts on the
+    network, named, or None."""
+    name, args = words[0].rpartition("/")[2], list(words[1:])
+    if name.startswith("python") and args[:1] == ["-m"] and len(args) > 1:
+        name, args = args[1], args[2:]  # python3 -m http.server
+    elif name == "ruby" and args[:3] == ["-run", "-e", "httpd"]:
+        name, args = "ruby -run -e httpd", args[3:]
+    elif name == "caddy" and args[:1] == ["file-server"]:
+        args = args[1:]
+    elif name == "php":
+        return _php(args, cwd)
+    elif name == "caddy":
+        return None  # another of its commands
+    server = _SERVERS.get(name)
+    if server is None:
+        return None
+    if any(_loopback(value) for value in _values(args, server.address)):
+        return None
+    folders = _values(args, server.folder)
+    if not folders and server.operand:
+        folders = operands(args, server.folder | server.address | server.takes)[:1]
+    if not folders and not server.here:
+        return None
+    return _holds_credentials(folders[-1] if folders else ".", cwd)
+
+
+def _php(args: Sequence[str], cwd: str | None) -> str | None:
+    """``php -S ADDRESS [-t FOLDER]``: its built-in server, not on the loopback."""
+    address = next((b for a, b in pairwise(args) if a == "-S"), None)
+    if address is None or _loopback(address):
+        return None
+    folder = next((b for a, b in pairwise(args) if a == "-t"), ".")
+    return _holds_credentials(folder, cwd)
+
+
+def _values(args: Sequence[str], options: frozenset[str]) -> list[str]:
+    """The values ``args`` give ``options`` (``--opt V``, ``--opt=V``)."""
+    found = [b for a, b in pairwise(args) if a in options]
+    return found + [v for a in args if (o := a.partition("=")) and o[0] in options and (v := o[2])]
+
+
+def _loopback(address: str) -> bool:
+    """Whether listening on ``address`` (``127.0.0.1``, ``localhost:8000``) serves this
+    machine alone."""
+    return address.removeprefix("tcp://").startswith(_LOOPBACK)
+
+
+def _holds_credentials(folder: str, cwd: str | None) -> str | None:
+    """What credentials serving ``folder`` (from ``cwd``) exposes, named, or None."""
+    path = resolve(folder, cwd)
+    if path is None:
+        return None
+    what = vital(path)
+    text = path.text.replace("/home/~", "~", 1)
+    if what in ("the whole filesystem", "the home folder", "every home folder"):
+        return f"{what} ({text})"
+    return f"the credentials in {text}" if is_credential(path.text) else None
