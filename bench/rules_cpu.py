@@ -51,6 +51,7 @@ from sluice.sidecar.chains import ChainSet
 from sluice.sidecar.llm_client import ModelClients
 from sluice.sidecar.routes import RouteTable
 from sluice.sidecar.server import ExtProcServer
+from tests.policies.verdicts import corpus_shell_lines
 from tests.store.factories import TOOLS, claude_request, conversation
 
 _TOOLS = json.dumps(
@@ -126,12 +127,19 @@ async def _fetch(scenario: Scenario) -> tuple[str, list[bytes]]:
     """The fake upstream's response: its content type, and the body in the messages the
     scenario cuts it into (by default one per upstream write, an event)."""
     async with TestServer(create_app(), host="127.0.0.1") as server, ClientSession() as session:
-        headers = {"anthropic-version": "2023-06-01", "x-api-key": "k", "authorization": "Bearer k"}
-        headers |= scenario.headers
-        url = str(server.make_url(scenario.path))
-        request = _request(scenario.stream, scenario.path)
-        async with session.post(url, data=request, headers=headers) as answer:
-            content_type, body = answer.headers["content-type"], await answer.read()
+        return await _fetch_from(server, session, scenario)
+
+
+async def _fetch_from(
+    server: TestServer, session: ClientSession, scenario: Scenario
+) -> tuple[str, list[bytes]]:
+    """:func:`_fetch`, from a fake upstream already running."""
+    headers = {"anthropic-version": "2023-06-01", "x-api-key": "k", "authorization": "Bearer k"}
+    headers |= scenario.headers
+    url = str(server.make_url(scenario.path))
+    request = _request(scenario.stream, scenario.path)
+    async with session.post(url, data=request, headers=headers) as answer:
+        content_type, body = answer.headers["content-type"], await answer.read()
     if not scenario.stream:
         return content_type, [body]
     events = [event + b"\n\n" for event in body.split(b"\n\n") if event]
@@ -161,6 +169,41 @@ async def scenario_messages(scenario: Scenario, tools: int | None = None) -> lis
     headers = _HEADERS if scenario.path == "/v1/messages" else _OPENAI_HEADERS
     request = _request(scenario.stream, scenario.path, tools)
     return inprocess.messages(scenario.path, headers, request, content_type, chunks)
+
+
+def everyday_calls(longest: int = 4096) -> list[dict[str, Any]]:
+    """The shipped corpus's everyday shell calls, each as the fake upstream's
+    ``x-fake-tool`` takes it (a name and arguments), as Claude Code, Codex and Cursor send
+    them (those whose arguments are longer than ``longest`` left out: a header carries
+    them)."""
+    calls = []
+    for case, _line in corpus_shell_lines():
+        if case.expect == "allow" and len(arguments := json.dumps(case.input)) <= longest:
+            calls.append({"name": case.tool, "arguments": json.loads(arguments)})
+    return calls
+
+
+async def fresh_messages(
+    scenario: Scenario, calls: list[dict[str, Any]], tools: int | None = None
+) -> list[list[bytes]]:
+    """The messages of one exchange of ``scenario`` for each of ``calls`` (as
+    :func:`scenario_messages`): its shell call replaced by that one, and its ``Read`` given
+    a file of its own, so that no exchange's calls were seen before (``--fresh`` behind a
+    real worker, whose verdicts cannot be forgotten from outside)."""
+    if "x-fake-tool" not in scenario.headers:
+        return [await scenario_messages(scenario, tools)]
+    headers = _HEADERS if scenario.path == "/v1/messages" else _OPENAI_HEADERS
+    request = _request(scenario.stream, scenario.path, tools)
+    found = []
+    async with TestServer(create_app(), host="127.0.0.1") as server, ClientSession() as session:
+        for number, call in enumerate(calls):
+            read = {"name": "Read", "arguments": {"file_path": f"/repo/src/module_{number}.py"}}
+            given = {"x-fake-tool": json.dumps([call, read])}
+            content_type, chunks = await _fetch_from(
+                server, session, replace(scenario, headers=scenario.headers | given)
+            )
+            found.append(inprocess.messages(scenario.path, headers, request, content_type, chunks))
+    return found
 
 
 def servicer_for(policies: list[dict[str, Any]]) -> ExtProcServer:

@@ -28,15 +28,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.rules_cpu import SCENARIOS, Scenario, scenario_messages
+from bench.rules_cpu import (
+    SCENARIOS,
+    TOOLS_HELP,
+    Scenario,
+    agent_scenarios,
+    everyday_calls,
+    fresh_messages,
+    scenario_messages,
+)
 from bench.rules_side_by_side import CHAINS
 from bench.setups import Setup, side_by_side
 from sluice.sidecar.worker import configure_grpc_environment
+from tests.store.factories import TOOLS
 
 configure_grpc_environment()  # the sidecar's gRPC settings, read when grpc is imported
 
@@ -47,14 +58,16 @@ from envoy.service.ext_proc.v3 import external_processor_pb2_grpc as pb_grpc  # 
 
 async def send_exchanges(
     socket: Path,
-    messages: list[pb.ProcessingRequest],
+    messages: list[pb.ProcessingRequest] | Iterator[list[pb.ProcessingRequest]],
     concurrency: int,
     *,
     duration: float | None = None,
     exchanges: int | None = None,
 ) -> int:
-    """Send exchanges of ``messages``, ``concurrency`` at a time, for ``duration`` seconds or
-    ``exchanges`` of them, each answered; the messages sent."""
+    """Send exchanges of ``messages`` (or of each list an iterator gives, one after the
+    other), ``concurrency`` at a time, for ``duration`` seconds or ``exchanges`` of them,
+    each answered; the messages sent."""
+    each = itertools.repeat(messages) if isinstance(messages, list) else messages
     async with grpc.aio.insecure_channel(f"unix:{socket}") as channel:
         process = pb_grpc.ExternalProcessorStub(channel).Process
         deadline = None if duration is None else time.monotonic() + duration
@@ -66,16 +79,20 @@ async def send_exchanges(
                 exchanges is None or started < exchanges
             ):
                 started += 1
-                async for _reply in process(iter(messages)):
+                exchange = next(each)
+                async for _reply in process(iter(exchange)):
                     pass
-                sent += len(messages)
+                sent += len(exchange)
 
         await asyncio.gather(*(client() for _ in range(concurrency)))
     return sent
 
 
 async def _measure(
-    setup: Setup, messages: list[pb.ProcessingRequest], duration: float, concurrency: int
+    setup: Setup,
+    messages: Iterator[list[pb.ProcessingRequest]],
+    duration: float,
+    concurrency: int,
 ) -> tuple[float, float]:
     """µs of the worker's CPU per message, and of the event-log writer's (0 without it)."""
     [socket] = setup.sockets
@@ -102,25 +119,35 @@ async def _scenario(
     concurrency: int,
     store: bool,
     together: bool = False,
+    calls: list[dict[str, Any]] | None = None,
+    tools: int | None = None,
 ) -> None:
-    messages = [pb.ProcessingRequest.FromString(m) for m in await scenario_messages(scenario)]
+    if calls is None:
+        exchanges = [await scenario_messages(scenario, tools)]
+    else:
+        exchanges = await fresh_messages(scenario, calls, tools)
+    decoded = [[pb.ProcessingRequest.FromString(m) for m in each] for each in exchanges]
+    # Each worker is sent the exchanges in the same order, on from where it was left: with
+    # more of them than tool_rules remembers verdicts, every call is one it has not seen.
+    sequences = {setup.name: itertools.cycle(decoded) for setup in setups}
+    messages = statistics.mean(len(each) for each in decoded)
     workers: dict[str, list[float]] = {}
     totals: dict[str, list[float]] = {}
     for number in range(rounds):
         if together:  # both loaded at once: what slows the machine slows both alike
             measured = await asyncio.gather(
-                *(_measure(setup, messages, duration, concurrency) for setup in setups)
+                *(_measure(setup, sequences[setup.name], duration, concurrency) for setup in setups)
             )
         else:  # in turns
             order = setups if number % 2 == 0 else setups[::-1]
-            measured = [await _measure(s, messages, duration, concurrency) for s in order]
+            measured = [await _measure(s, sequences[s.name], duration, concurrency) for s in order]
             measured = measured if number % 2 == 0 else measured[::-1]
         for setup, (worker, writer) in zip(setups, measured, strict=True):
             workers.setdefault(setup.name, []).append(worker)
             totals.setdefault(setup.name, []).append(worker + writer)
     noop, rules = workers["noop"], workers["tool_rules"]
     line = (
-        f"{scenario.name:<22} {len(messages):>5} {statistics.median(noop):>12.1f} "
+        f"{scenario.name:<22} {messages:>5.0f} {statistics.median(noop):>12.1f} "
         f"{statistics.median(rules):>11.1f} {_ratios(noop, rules)}"
     )
     if store:
@@ -136,13 +163,17 @@ async def _all(
     concurrency: int,
     store: bool,
     together: bool,
+    calls: list[dict[str, Any]] | None,
+    tools: int | None,
 ) -> None:
     print(
         f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}"
         " (rounds)" + ("   with the writer" if store else "")
     )
     for scenario in scenarios:
-        await _scenario(scenario, setups, rounds, duration, concurrency, store, together)
+        await _scenario(
+            scenario, setups, rounds, duration, concurrency, store, together, calls, tools
+        )
 
 
 def main(
@@ -152,11 +183,18 @@ def main(
     only: str | None = None,
     store: bool = False,
     together: bool = False,
+    fresh: bool = False,
+    tools: int | None = None,
 ) -> None:
     scenarios = [s for s in SCENARIOS if only is None or s.name == only]
+    if tools is not None:
+        scenarios = [s for s in scenarios if s in agent_scenarios()]
+    calls = everyday_calls() if fresh else None
     extra: dict[str, Any] = {} if store else {"store_url": None}
     with side_by_side(CHAINS, pin="workers", **extra) as setups:
-        asyncio.run(_all(setups, scenarios, rounds, duration, concurrency, store, together))
+        asyncio.run(
+            _all(setups, scenarios, rounds, duration, concurrency, store, together, calls, tools)
+        )
 
 
 if __name__ == "__main__":
@@ -175,5 +213,21 @@ if __name__ == "__main__":
         action="store_true",
         help="load both workers at once, not in turns (a noisy machine slows both alike)",
     )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="every call new: each exchange's shell call is the next of the shipped corpus's "
+        "everyday ones, its Read a file of its own",
+    )
+    parser.add_argument("--tools", type=int, choices=range(len(TOOLS) + 1), **TOOLS_HELP)
     args = parser.parse_args()
-    main(args.rounds, args.duration, args.concurrency, args.scenario, args.store, args.together)
+    main(
+        args.rounds,
+        args.duration,
+        args.concurrency,
+        args.scenario,
+        args.store,
+        args.together,
+        args.fresh,
+        args.tools,
+    )
