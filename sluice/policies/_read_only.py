@@ -8,12 +8,15 @@ so in a few: a line made only of plain words, whose every command is run by a pr
 below that reads and prints, deletes, writes, sends and runs nothing, whatever its words.
 
 Plain words are what the shell takes as they are written: no ``$``, backquote, backslash,
-redirect, group, glob brace or comment, and quotes only around plain text. A program is
-named as it is (``ls``, not ``/bin/ls``, ``\\ls`` or ``"ls"``), with no variable set for
-it and nothing run before it (``nice``, ``sudo``, ``env``), so it is the program that
-runs. Anything else is read in full, as is an option by which one of these programs writes
-a file or runs another (``sort -o FILE``, ``rg --pre CMD``, ``git diff --output=FILE``,
-find's ``-delete`` and ``-exec``), and any subcommand of ``git`` that is not a reading one.
+redirect, group, glob brace or comment, and quotes only around plain text. The redirects
+that write and read no file are let be: a descriptor joined to another (``2>&1``) and
+output thrown away or input from nothing (``2>/dev/null``, ``&>/dev/null``, ``</dev/null``).
+A program is named as it is (``ls``, not ``/bin/ls``, ``\\ls`` or ``"ls"``), with no
+variable set for it and nothing run before it (``nice``, ``sudo``, ``env``), so it is the
+program that runs. Anything else is read in full, as is an option by which one of these
+programs writes a file or runs another (``sort -o FILE``, ``rg --pre CMD``, ``git diff
+--output=FILE``, find's ``-delete`` and ``-exec``), and any subcommand of ``git`` that is
+not a reading one.
 
 The text checks of a line (fork bombs, PowerShell's downloads and uploads) are not this
 module's: they run on every line before it is asked (``_builtin``). What it skips is the
@@ -99,6 +102,10 @@ _TOKEN = re.compile(
 )
 # Quoted text that is more than a word: a command line, unless its program takes text.
 _SENTENCE = re.compile(r"[ |()]")
+# Redirects that write and read no file, after a blank and before a separator or the end.
+_NO_FILE = re.compile(
+    r"(?<=[ \t])(?:[0-9]?>&[0-9]-?|(?:[0-9]?>>?|&>>?|<)[ \t]*/dev/null)(?=[ \t;|&)\n]|$)"
+)
 
 
 def reads_only(line: str) -> bool:
@@ -107,6 +114,8 @@ def reads_only(line: str) -> bool:
     ``ls "$HOME"`` or ``cat x > y``). False when in doubt: the line is then read in full."""
     if len(line) > _LONGEST:
         return False
+    if ">" in line or "<" in line:
+        line = _NO_FILE.sub("", line)  # `ls -la dist 2>/dev/null`, `git status 2>&1 | head`
     quoted = "'" in line or '"' in line
     if quoted:
         commands = _quoted(line)
