@@ -20,12 +20,13 @@ from sluice.policies._archives import git_removed, packed_away
 from sluice.policies._clearers import cleared
 from sluice.policies._runners import FD_RUNS, FIND_RUNS, RUN_ENDS
 from sluice.policies._shell import SHELLS, Command, basename, parse, short_option
-from sluice.policies._targets import Path, on_remote, resolve
+from sluice.policies._targets import Path, on_remote, resolve, vital
 from sluice.policies._wrappers import operands, unwrap
 
 __all__ = [
     "Act",
     "destroyed",
+    "left_without",
     "listed",
     "names_listed",
     "overwrites_operand",
@@ -149,6 +150,17 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
             targets, verb = paths[1:2], "empties (robocopy /MIR)"
         elif switches & {"/MOV", "/MOVE"}:
             targets, verb = paths[:1], "moves away (robocopy /MOVE)"
+    elif name == "setfacl" and (specs := _acl_specs(args)):
+        # setfacl -R -m u::---,g::---,o::--- ~: the ACL's owner, group and other entries are
+        # the mode's classes (chmod's, read as one mode).
+        left = left_without(",".join(specs))
+        recursive = short_option(args, "R", "--recursive")
+        files = operands(args, _SETFACL_VALUES)
+        targets = [f for f in files if (recursive or _everything(f, cwd)) and left]
+        verb = "takes every permission from"
+        if "u" not in left:
+            targets = [f for f in targets if not _in_home(resolve(f, cwd))]
+            verb = "takes every other user's permission from"
     elif name.lower() in ("icacls", "icacls.exe") and _denies_all(args):
         targets, verb = args[:1], "takes every permission from (icacls /deny)"
     elif name in ("userdel", "deluser") and _removes_home(args):
@@ -170,10 +182,13 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         targets, verb = files[:-1], "moves away"
     elif name == "chmod":
         mode, files = operands(args)[:1], operands(args)[1:]
-        if mode and _NO_ACCESS.fullmatch(mode[0]):  # every file of a glob: `chmod 000 ~/*`
+        if mode and (left := left_without(mode[0])):  # every file of a glob: `chmod 000 ~/*`
             recursive = short_option(args, "R", "--recursive")
             targets = [f for f in files if recursive or _everything(f, cwd)]
             verb = "takes every permission from"
+            if "u" not in left:  # `chmod -R go-rwx ~` makes a home folder private: everyday
+                targets = [f for f in targets if not _in_home(resolve(f, cwd))]
+                verb = "takes every other user's permission from"
     for target in targets:
         yield Act(verb, target, resolve(target, cwd))
     # Overwriting every file of a folder: `> "$f"`, `dd of="$f"`, `tee "$f"` in a loop over
@@ -267,7 +282,64 @@ _SHELL_DESTROYS = re.compile(
 )
 
 
-_NO_ACCESS = re.compile(r"0*|[augo]*(?:-rwx|-rxw|-wrx|-wxr|-xrw|-xwr|=)")
+_OCTAL = re.compile(r"[0-7]{1,4}")
+_CLAUSE = re.compile(r"([ugoa]*)((?:[-+=][rwxXstugo]*)+)")
+_OPERATION = re.compile(r"([-+=])([rwxXstugo]*)")
+_GIVES = frozenset("rwxugo")  # (s and t alone give no access)
+
+
+def left_without(mode: str) -> frozenset[str]:
+    """The classes (``u``, ``g``, ``o``) ``chmod MODE`` leaves with no permission at all,
+    whatever they had: ``000`` and ``a=`` all three, ``u-rwx`` and ``077`` the owner,
+    ``go-rwx,o=`` the group and the others; none for ``755``, ``u-w`` or an unreadable
+    mode."""
+    if _OCTAL.fullmatch(mode):
+        digits = mode[-3:].rjust(3, "0")  # an octal mode's last three: owner, group, others
+        return frozenset(c for c, digit in zip("ugo", digits, strict=True) if digit == "0")
+    none: set[str] = set()
+    for clause in mode.split(","):
+        found = _CLAUSE.fullmatch(clause)
+        if found is None:
+            return frozenset()
+        who = set(found[1].replace("a", "ugo") or "ugo")
+        for operation, permissions in _OPERATION.findall(found[2]):
+            named = set(permissions.replace("X", "x"))
+            if operation == "-":
+                if {"r", "w", "x"} <= named:
+                    none |= who
+            elif named & _GIVES:  # given something, or another class's (`u=g`: unknown)
+                none -= who
+            elif operation == "=":
+                none |= who
+    return frozenset(none)
+
+
+_SETFACL_VALUES = frozenset({"-m", "--modify", "-s", "--set", "-x", "--remove", "-M", "-X"})
+_SETFACL_SETS = frozenset({"-m", "--modify", "-s", "--set"})
+_ACL_ENTRY = re.compile(r"(?:d(?:efault)?:)?(u|user|g|group|o|other)::?([-rwxX]*|[0-7])")
+
+
+def _acl_specs(args: Sequence[str]) -> list[str]:
+    """The owner's, group's and others' entries ``setfacl`` sets (``-m u::---,o::r``), each
+    as a mode's clause (``u=``, ``o=r``); named users' and groups' entries are not the
+    mode's."""
+    given = [b for a, b in pairwise(args) if a in _SETFACL_SETS]
+    given += [a.partition("=")[2] for a in args if a.startswith(("--modify=", "--set="))]
+    clauses = []
+    for entry in ",".join(given).split(","):
+        if found := _ACL_ENTRY.fullmatch(entry.strip()):
+            perms = found[2]
+            if perms.isdigit():  # u::6, as an octal digit
+                perms = "".join(
+                    p for p, bit in zip("rwx", (4, 2, 1), strict=True) if int(perms) & bit
+                )
+            clauses.append(f"{found[1][0]}={perms.replace('-', '')}")
+    return clauses
+
+
+def _in_home(path: Path | None) -> bool:
+    """Whether ``path`` is a home folder or everything in one."""
+    return vital(path) in ("the home folder", "everything in the home folder")
 
 
 _RCLONE_ACTS = {

@@ -174,7 +174,11 @@ uploads and writes) still run. The rules:
   ``7z a -sdel``, ``rar m``), a tool that clears a folder it is given (``pytest
   --basetemp``, ``venv``/``virtualenv``/``uv venv --clear``, ``cargo clean --target-dir``,
   ``hugo --cleanDestinationDir -d``, ``vite build --emptyOutDir --outDir``, ``trash``,
-  ``trash-put``, ``gio trash``), ``shred``, ``truncate``, ``mv``, ``chmod -R 000``, ``icacls
+  ``trash-put``, ``gio trash``), ``shred``, ``truncate``, ``mv``, ``chmod -R`` in a mode
+  that leaves the owner nothing (``000``, ``u-rwx``, ``077``, ``go-rwx,u-rwx``; one that
+  leaves only the group and the others nothing, ``go-rwx`` or ``700``, on a system folder,
+  not on a home folder, which it makes private), ``setfacl -R`` setting the same through
+  the owner's, group's and others' entries (``-m u::---,g::---,o::---``), ``icacls
   /deny Everyone:(F) /T``, ``chown -R`` to another owner (``sudo chown -R nobody
   /home/dev``; to the user, ``sudo chown -R $USER ~`` repairs), ``--no-preserve-root``, a
   loop over what a listing of them names (``for f in ~/*``, ``find ~ | while read f``, ``done <
