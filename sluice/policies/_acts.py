@@ -26,6 +26,7 @@ from sluice.policies._wrappers import operands, unwrap
 __all__ = [
     "Act",
     "destroyed",
+    "emptied_in_place",
     "left_without",
     "listed",
     "names_listed",
@@ -107,6 +108,13 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         targets = [f for f in files if _everything(f, cwd)]
     elif name == "find":
         targets = _found_and_destroyed(args)
+        ran = [basename(b) for a, b in pairwise(args) if a in FIND_RUNS]
+        if targets and "-delete" not in args and _DELETERS.isdisjoint(ran):
+            verb = "overwrites, moves away or locks"  # -exec dd of={}, mv {} DIR, chmod 000 {}
+    elif name == "sed" and (emptied := emptied_in_place(args)) is not None:
+        verb = "empties every file in"
+        files = emptied + (listed(feeders) if via_xargs else [])
+        targets = [f for f in files if _everything(f, cwd)]
     elif name in ("fd", "fdfind"):
         targets = _fd_destroys(args)
     elif name.lower() in _WINDOWS_DELETERS and (
@@ -256,9 +264,10 @@ def _overwritten(name: str, args: Sequence[str], feeders: Sequence[Command]) -> 
 
 
 def overwrites_operand(run: Sequence[str]) -> bool:
-    """Whether a command that ``find -exec`` or ``xargs -I`` runs deletes or overwrites the
-    file it is given: a deleter, ``dd of={}``, ``cp /dev/null {}``, a shell script that
-    deletes, truncates or writes (``sh -c ': > "$1"'``)."""
+    """Whether a command that ``find -exec`` or ``xargs -I`` runs deletes, overwrites, moves
+    away or takes every permission from the file it is given: a deleter, ``dd of={}``, ``cp
+    /dev/null {}``, ``tee {}``, ``mv {} DIR``, ``chmod 000 {}``, ``sed -i d {}``, a shell
+    script that deletes, truncates or writes (``sh -c ': > "$1"'``)."""
     words, _ = unwrap(run)
     command = basename(words[0]) if words else ""
     if command in _DELETERS:
@@ -267,6 +276,17 @@ def overwrites_operand(run: Sequence[str]) -> bool:
         return any(w.startswith("of=") for w in words)
     if command in ("cp", "install"):
         return bool(_EMPTY_SOURCES.intersection(words))
+    if command == "tee":  # (-a appends)
+        return "{}" in words and not short_option(words[1:], "a", "--append")
+    if command == "mv":
+        given = operands(words[1:], _MV_VALUES)
+        moved = given if any(w.startswith(("-t", "--target")) for w in words) else given[:-1]
+        return "{}" in moved
+    if command == "chmod":
+        mode = operands(words[1:])[:1]
+        return bool(mode) and "u" in left_without(mode[0])
+    if command == "sed":
+        return "{}" in (emptied_in_place(words[1:]) or ())
     if command not in SHELLS:
         return False
     if _SHELL_DESTROYS.search(" ".join(words)) is not None:
@@ -280,6 +300,26 @@ def overwrites_operand(run: Sequence[str]) -> bool:
 _SHELL_DESTROYS = re.compile(
     r"\b(?:rm|shred|truncate|unlink)\b|\bof=|(?<![>&0-9])>\s*[\"']?(?:\{\}|\$\{?[\w@])"
 )
+
+
+_MV_VALUES = frozenset({"-t", "--target-directory", "-S", "--suffix"})
+# sed scripts that leave nothing of a line: delete it (`d`, `1,$d`), or replace it all.
+_SED_EMPTIES = re.compile(r"\s*(?:(?:1,\$|/\.\*/|/\^/)?\s*d|s(.)\^?\.\*\$?\1\1g?)\s*;?\s*")
+_SED_VALUES = frozenset({"-e", "--expression", "-f", "--file", "-l", "--line-length"})
+
+
+def emptied_in_place(args: Sequence[str]) -> list[str] | None:
+    """The files ``sed`` given ``args`` empties where they are, keeping no copy (``sed -i d
+    F``, ``sed -i 's/.*//' F``: every line deleted or replaced by nothing; not ``-i.bak``),
+    perhaps none (``xargs sed -i d`` is given them); None if it empties nothing."""
+    if not any(a == "--in-place" or (a[:1] == "-" != a[1:2] and a.endswith("i")) for a in args):
+        return None  # (-iSUFFIX and --in-place=SUFFIX keep a copy)
+    scripts = [b for a, b in pairwise(args) if a in ("-e", "--expression")]
+    files = operands(args, _SED_VALUES)
+    if not scripts and files:
+        scripts, files = files[:1], files[1:]
+    emptied = bool(scripts) and all(_SED_EMPTIES.fullmatch(s) for s in scripts)
+    return files if emptied else None
 
 
 _OCTAL = re.compile(r"[0-7]{1,4}")

@@ -174,7 +174,11 @@ uploads and writes) still run. The rules:
   ``7z a -sdel``, ``rar m``), a tool that clears a folder it is given (``pytest
   --basetemp``, ``venv``/``virtualenv``/``uv venv --clear``, ``cargo clean --target-dir``,
   ``hugo --cleanDestinationDir -d``, ``vite build --emptyOutDir --outDir``, ``trash``,
-  ``trash-put``, ``gio trash``), ``shred``, ``truncate``, ``mv``, ``chmod -R`` in a mode
+  ``trash-put``, ``gio trash``), ``sed -i`` deleting every line (``sed -i d``, ``s/.*//``;
+  not ``-i.bak``, which keeps a copy), a command that ``find -exec`` or ``xargs`` runs on
+  each file moving it away (``mv {} DIR``), emptying it (``tee {}``, ``sed -i d {}``) or
+  leaving its owner no permission (``chmod 000 {}``), ``shred``, ``truncate``, ``mv``,
+  ``chmod -R`` in a mode
   that leaves the owner nothing (``000``, ``u-rwx``, ``077``, ``go-rwx,u-rwx``; one that
   leaves only the group and the others nothing, ``go-rwx`` or ``700``, on a system folder,
   not on a home folder, which it makes private), ``setfacl -R`` setting the same through
