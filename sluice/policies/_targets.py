@@ -210,7 +210,8 @@ def holds_volumes(path: Path | None) -> bool:
 MAYBE_CREDENTIAL = re.compile(
     r"\.(?:ssh|env|aws|kube|docker|pem|key|p12|pfx|npmrc|pypirc|azure|gnupg|password|git-cred"
     r"|pgpass|config[/\\]gh\b|databrickscfg|p8|jks)"
-    r"|[._]netrc|credential|id_|shadow|sudoers|gcloud|vault|hosts\.yml|kaggle|huggingface"
+    r"|[._]netrc|credential|id_|shadow|sudoers|passwd|/etc/group|gcloud|vault|hosts\.yml"
+    r"|kaggle|huggingface"
     r"|rsa|dsa|ed25519|keys\.txt|[*?\[]|keystore|appstoreconnect|(?i:service.?account)"
     r"|sa[-_.]|[-_]sa\b"
 )
@@ -241,7 +242,7 @@ def is_secret(path: str) -> bool:
     files, cloud and cluster credentials, passwords, sudo rules."""
     if MAYBE_CREDENTIAL.search(path) is None:
         return False
-    if path.rstrip("/") in {"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d"}:
+    if path.rstrip("/") in _ACCOUNTS:
         return True
     parts = _parts(path)
     if parts[-1].endswith(".pub"):
@@ -261,6 +262,11 @@ def is_secret(path: str) -> bool:
     )
 
 
+# The system's accounts, passwords, groups and sudo rules: who may log in, and as whom.
+_ACCOUNTS = frozenset(
+    {"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d", "/etc/passwd"}
+    | {"/etc/group"}
+)
 _ENV_FILE = re.compile(r"\.env(?:\.(?!example|sample|template|dist|defaults?\b)[\w.-]+)?")
 _PUBLIC = frozenset({"known_hosts", "known_hosts.old", "authorized_keys", "config.example"})
 _CLOUD_DIRS = frozenset({".aws", ".azure", ".gnupg", ".password-store", ".kube"})

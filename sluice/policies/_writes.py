@@ -22,6 +22,14 @@ from sluice.policies._wrappers import (
 
 __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
+_ACCOUNT_TOOLS = frozenset(
+    {"chpasswd", "chgpasswd", "passwd", "usermod", "useradd", "adduser", "gpasswd"}
+)
+# Groups whose members may act as root (sudo's, and the root group itself).
+_ADMIN_GROUPS = frozenset({"sudo", "wheel", "admin", "root"})
+_GROUP_OPTIONS = frozenset({"-G", "--groups", "-g", "--gid", "--ingroup"})
+_ACCOUNT_VALUES = frozenset({"-c", "--comment", "-d", "--home", "--home-dir", "-s", "--shell"})
+
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
 _DISK_TOOLS = frozenset(
     {"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk", "badblocks"}
@@ -99,6 +107,37 @@ def _sort_outputs(args: Sequence[str]) -> list[str]:
     return [f for f in found if f]
 
 
+def _changes_logins(name: str, args: Sequence[str]) -> bool:
+    """Whether the account tool ``name`` given ``args`` changes who may log in or act as
+    root: it sets passwords (``chpasswd``, ``usermod -p``, ``passwd --stdin``), empties one
+    (``passwd -d root``), makes a second root (``useradd -o -u 0``), or adds a user to an
+    administrators' group (``usermod -aG sudo``, ``gpasswd -a u wheel``, ``adduser u
+    sudo``). Making a plain user (``useradd -m app``) or joining another group (``usermod
+    -aG docker $USER``) does none of these."""
+    if name in ("chpasswd", "chgpasswd"):
+        return "--help" not in args
+    if name == "passwd":
+        return any(a in ("-d", "--delete", "--stdin") for a in args)
+    if any(a in ("-p", "--password") or a.startswith("--password=") for a in args):
+        return name in ("usermod", "useradd")
+    uid = [b for a, b in pairwise(args) if a in ("-u", "--uid")]
+    uid += [a.partition("=")[2] for a in args if a.startswith("--uid=")]
+    if "0" in uid and any(a in ("-o", "--non-unique") for a in args):
+        return True
+    groups: list[str] = []
+    for option, value in pairwise(args):
+        if option in _GROUP_OPTIONS or (option[:1] == "-" != option[1:2] and option[-1] == "G"):
+            groups += value.split(",")  # -G sudo, -aG wheel,docker
+    groups += [g for a in args if a.startswith("--groups=") for g in a[9:].split(",")]
+    if name == "gpasswd":  # gpasswd -a USER GROUP, -M u1,u2 GROUP
+        found = operands(args, frozenset({"-a", "--add", "-d", "--delete", "-M", "--members"}))
+        adds = any(a in ("-a", "--add", "-M", "--members") for a in args)
+        groups += found[-1:] if adds else []
+    if name == "adduser" and len(given := operands(args, _ACCOUNT_VALUES)) == 2:
+        groups.append(given[1])  # Debian's adduser USER GROUP
+    return not _ADMIN_GROUPS.isdisjoint(groups)
+
+
 def writes_secret(command: Command, words: Sequence[str], piped: str | None = None) -> bool:
     """Whether ``command`` writes a credential file. ``piped``: the text piped into it, when
     known; a known text without commands may go to ~/.ssh/config."""
@@ -136,6 +175,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return any(map(is_secret, saved_by(name, args)))
     if name in ("visudo", "sudoedit", "vipw"):
         return _edited_by_a_program(command, name, args)
+    if name in _ACCOUNT_TOOLS:  # chpasswd, passwd -d root, usermod -aG sudo, useradd -o -u 0
+        return _changes_logins(name, args)
     if name in _IN_PLACE:  # sed -i, perl -pi -e …, yq -i, ruby -i: each file rewritten
         return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(is_secret, args))
     if name in _EDITORS:  # ed, ex, vim -es given commands: they write the file they edit

@@ -462,7 +462,8 @@ uploads and writes) still run. The rules:
   when what is written is unknown or runs a command: ``ProxyCommand``, ``LocalCommand``,
   ``KnownHostsCommand``, ``Match exec``, a provider library; a plain host block is everyday;
   ``id_rsa``-like keys, ``.aws/credentials``, ``.netrc`` (Windows' ``_netrc``),
-  ``.kube/config``, cloud credentials, ``/etc/shadow``, ``/etc/sudoers`` and its drop-ins)
+  ``.kube/config``, cloud credentials, the system's accounts: ``/etc/shadow``,
+  ``/etc/passwd``, ``/etc/group``, ``/etc/sudoers`` and its drop-ins)
   by a redirect (a rehearsal's too: ``aws eks update-kubeconfig --dry-run >
   ~/.kube/config``), ``tee``, ``sed -i``, ``dd of=``, ``sort -o``, ``uniq IN OUT``,
   PowerShell's ``Add-Content``, ``Set-Content``, ``Out-File``, ``Tee-Object`` or
@@ -490,7 +491,11 @@ uploads and writes) still run. The rules:
   ``create_or_update_file`` writes a repository's); by ``file_path``, ``path``,
   ``filePath``, ``TargetFile``, …); a cloud CLI's copy onto one (``aws s3 cp
   s3://b/credentials ~/.aws/credentials``, ``gsutil cp``, ``gcloud storage cp``, ``rclone
-  copyto``).
+  copyto``); or by the tools that change who may log in or act as root: passwords set or
+  emptied (``chpasswd``, ``passwd -d``, ``passwd --stdin``, ``usermod -p``), a second root
+  (``useradd -o -u 0``), a user added to an administrators' group (``usermod -aG sudo``,
+  ``gpasswd -a u wheel``, ``adduser u sudo``; not ``usermod -aG docker $USER``, nor a plain
+  user made by ``useradd -m``).
 
 They let through, deliberately: deleting build outputs, ``node_modules``, files under the
 project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder); a
