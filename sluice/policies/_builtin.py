@@ -171,7 +171,11 @@ _SEARCHES = re.compile(r"(?i)search|grep|find|codebase")
 _SHELL_TOOLS = re.compile(r"(?i)command|bash|shell|terminal")
 _DELETE_TOOLS = frozenset({"delete_file", "Delete", "remove_file"})
 _PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
-_MSIEXEC = frozenset({"msiexec", "msiexec.exe"})
+# Windows' programs that run what a URL they are given holds: an installer (msiexec /i URL),
+# an HTML application (mshta URL), a COM scriptlet (regsvr32 /i:URL scrobj.dll).
+_WINDOWS_URL_RUNNERS = frozenset(
+    {"msiexec", "msiexec.exe", "mshta", "mshta.exe", "regsvr32", "regsvr32.exe"}
+)
 # Windows' shells given a script as an argv: ["pwsh", "-NoLogo", "-Command", S], ["cmd", "/c", S].
 _WINDOWS_SHELLS = POWERSHELLS | {"cmd", "cmd.exe"}
 _WINDOWS_SCRIPT = frozenset({"-command", "-c", "/c", "/k"})
@@ -625,8 +629,8 @@ class _Rules:
             self.flag("download_exec", DOWNLOAD)
         if producer is not None and state.pipes_fetched_text(producer, words):
             self.flag("download_exec", DOWNLOAD)  # C=$(curl -fsSL URL); echo "$C" | bash
-        if name[:1] in "mM" and name.lower() in _MSIEXEC and any("://" in w for w in words[1:]):
-            self.flag("download_exec", DOWNLOAD)  # msiexec /i https://…/agent.msi
+        if name.lower() in _WINDOWS_URL_RUNNERS and any("://" in w for w in words[1:]):
+            self.flag("download_exec", DOWNLOAD)  # msiexec /i https://…/agent.msi, mshta URL
         if name in _URL_RUNNERS and _script_url(name, words[1:]):
             self.flag("download_exec", DOWNLOAD)  # deno run -A https://…/install.ts
         # docker run -v /:/host alpine rm -rf /host; also once a variable named the image

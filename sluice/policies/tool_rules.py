@@ -410,7 +410,7 @@ uploads and writes) still run. The rules:
   installed first: ``bunzip2 t.bz2 && ./t``, ``sudo install t /usr/local/bin/ && t``; a
   downloaded package installed, whose scripts run: ``sudo dpkg -i t.deb``, ``installer -pkg
   t.pkg``, ``rpm -i``, ``apt install ./t.deb``, ``msiexec /i t.msi``),
-  ``msiexec /i`` of a URL, or one
+  ``msiexec /i``, ``mshta`` or ``regsvr32 /i:`` (a COM scriptlet) of a URL, or one
   unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``, ``unzip
   t.zip -d D`` of a downloaded ``t.zip``, PowerShell's ``Expand-Archive``) or cloned from a
   remote repository (``git clone URL d && bash d/install.sh``; a build by ``make``, ``npm``,
