@@ -131,9 +131,11 @@ def _framework_reset(name: str, words: Sequence[str], args: Sequence[str]) -> st
     ):
         return "prisma resets the database, dropping its data"
     if (name == "dotnet" and "database" in args and "drop" in args) or (
-        name == "alembic" and "downgrade" in args and "base" in args
+        name in ("alembic", "flask") and "downgrade" in args and "base" in args
     ):
         return f"{name} drops the database"
+    if _to_zero(words, args):  # every migration undone: every table it made dropped
+        return f"{' '.join(words[:3])} undoes every migration, dropping their tables"
     if (verbs := _SCHEMA_DROPS.get(name)) and any(
         verb in args and (not then or then in args) for verb, then in verbs
     ):
@@ -141,10 +143,22 @@ def _framework_reset(name: str, words: Sequence[str], args: Sequence[str]) -> st
     return None
 
 
+def _to_zero(words: Sequence[str], args: Sequence[str]) -> bool:
+    """Whether a framework is told to undo every migration: Django's ``manage.py migrate
+    APP zero``, Rails' ``db:migrate VERSION=0``, Entity Framework's ``dotnet ef database
+    update 0``."""
+    if "zero" in args and "migrate" in args:
+        return any(w.endswith("manage.py") or w == "django-admin" for w in words[:3])
+    if "VERSION=0" in words:
+        return any(w.endswith("db:migrate") for w in args[:3])
+    return "ef" in args and "database" in args and "update" in args and args[-1:] == ["0"]
+
+
 # Migration tools' commands that drop every object of the database they are pointed at
 # (golang-migrate's `drop` and `down -all`, `dbmate drop`, `flyway clean`, `liquibase
 # drop-all`, `atlas schema clean`, `goose reset`, `typeorm schema:drop`, `knex
-# migrate:rollback --all`): each verb, and an option it needs ("" for none).
+# migrate:rollback --all`, `sequelize db:migrate:undo:all`, `mix ecto.rollback --all`, `diesel
+# migration revert --all`): each verb, and an option it needs ("" for none).
 _SCHEMA_DROPS: dict[str, tuple[tuple[str, str], ...]] = {
     "migrate": (("drop", ""), ("down", "-all"), ("down", "--all")),
     "dbmate": (("drop", ""),),
@@ -154,7 +168,10 @@ _SCHEMA_DROPS: dict[str, tuple[tuple[str, str], ...]] = {
     "goose": (("reset", ""),),
     "typeorm": (("schema:drop", ""),),
     "knex": (("migrate:rollback", "--all"),),
-    "sqlx": (("drop", "database"),),
+    "sqlx": (("drop", "database"), ("reset", "database")),
+    **dict.fromkeys(("sequelize", "sequelize-cli"), (("db:migrate:undo:all", ""),)),
+    "mix": (("ecto.rollback", "--all"),),
+    "diesel": (("revert", "--all"), ("reset", "database")),
     # The same drops run by Maven's and Gradle's plugins (-Dflyway.url=jdbc:…).
     **dict.fromkeys(("mvn", "mvnw"), (("flyway:clean", ""), ("liquibase:dropAll", ""))),
     **dict.fromkeys(("gradle", "gradlew"), (("flywayClean", ""), ("dropAll", ""))),
@@ -272,6 +289,8 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         kind = _AZ_DATABASES.intersection(verbs[1:4])
         if kind and "delete" in verbs[1:5]:  # az sql db delete, az cosmosdb sql database delete
             return f"az {verbs[0]} {min(kind)} delete deletes a database"
+    if name in HTTP_CLIENTS and _deletes_every_index(args):  # curl -X DELETE es:9200/_all
+        return "deletes every index of a search cluster (DELETE /_all, or a wildcard)"
     if name in _SOCKET_CLIENTS:  # printf 'FLUSHALL\r\n' | nc redis.prod 6379: Redis's protocol
         found = _STORE_FLUSH.search(seen.data)
         host = _socket_host(name, args)
@@ -288,6 +307,18 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         if reason := drops_in_sql(text, empties, printed=seen.shown):
             return reason
     return None
+
+
+# A URL naming every index of an Elasticsearch or OpenSearch cluster: its first and only
+# segment `_all`, or a wildcard (`/logs-*`, `/*`), a query after it at most.
+_EVERY_INDEX = re.compile(r"(?:https?://)?[^/\s]+/(?:_all|[^/?\s]*\*[^/?\s]*)/?(?:\?\S*)?")
+
+
+def _deletes_every_index(args: Sequence[str]) -> bool:
+    """Whether an HTTP client's ``args`` delete every index a search cluster holds, or all
+    those a wildcard names (``curl -X DELETE http://es.prod:9200/_all``)."""
+    deletes = _http_method(args) == "DELETE" or "DELETE" in args  # (httpie's: http DELETE URL)
+    return deletes and any(map(_EVERY_INDEX.fullmatch, args))
 
 
 # Raw socket clients, which send what they are given as a store's text protocol.
@@ -405,6 +436,16 @@ _AWS_DROPS = (
     ["dynamodb", "delete-table"],
     ["redshift", "delete-cluster"],
     ["docdb", "delete-db-cluster"],
+    ["neptune", "delete-db-cluster"],
+    ["elasticache", "delete-replication-group"],
+    ["elasticache", "delete-cache-cluster"],
+    ["elasticache", "delete-serverless-cache"],
+    ["memorydb", "delete-cluster"],
+    ["opensearch", "delete-domain"],
+    ["es", "delete-elasticsearch-domain"],
+    ["timestream-write", "delete-database"],
+    ["keyspaces", "delete-keyspace"],
+    ["qldb", "delete-ledger"],
 )
 _AWS_VALUES = frozenset({"--profile", "--region", "--endpoint-url", "--output", "--query"})
 _AZ_DATABASES = frozenset({"db", "database", "server", "flexible-server"})
@@ -1031,7 +1072,17 @@ def _on_branch(ref: str, branch: str) -> str:
 _PROGRAMS = (
     _SQL_CLIENTS
     | _IAC
-    | {"dropdb", "dropuser", "mysqladmin", "prisma", "dotnet", "alembic", "flush", "reset_db"}
+    | {
+        "dropdb",
+        "dropuser",
+        "mysqladmin",
+        "prisma",
+        "dotnet",
+        "alembic",
+        "flask",
+        "flush",
+        "reset_db",
+    }
     | {"heroku", "fly", "flyctl", "railway", "helm", "cdktf-cli", "aws-cdk"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
@@ -1050,7 +1101,7 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
         return False
     name = basename(words[0])
     if name in HTTP_CLIENTS:  # an API's: curl -X DELETE …/namespaces/x
-        if any(path in w for w in words for path in _API_PATHS):
+        if any(path in w for w in words for path in _API_PATHS) or _deletes_every_index(words):
             return True
         return _http_method(words[1:]) == "DELETE" and any(
             path in w for w in words for path in _REPOSITORY_PATHS
