@@ -568,14 +568,16 @@ def _fd_destroys(args: Sequence[str], listing: bool = False) -> list[str]:
 
 def _cleaned(args: Sequence[str], cwd: str | None) -> list[str]:
     """The folder ``git clean -d`` or ``-x`` empties: its pathspecs, else the repository's
-    folder (``-C``, else the working directory)."""
+    folder (``--work-tree``, ``-C``, else the working directory)."""
     folder = "."
     i = 0
     while i < len(args) and args[i].startswith("-"):
         if args[i] in ("-C", "-c", "--git-dir", "--work-tree", "--namespace") and i + 1 < len(args):
-            if args[i] == "-C":
+            if args[i] in ("-C", "--work-tree"):  # (a dotfiles repository's: --work-tree=$HOME)
                 folder = args[i + 1]
             i += 1
+        elif args[i].startswith("--work-tree="):
+            folder = args[i].partition("=")[2]
         i += 1
     rest = args[i:]
     if rest[:1] != ["clean"] or not short_option(rest[1:], "dxX"):

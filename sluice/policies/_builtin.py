@@ -685,6 +685,8 @@ class _Rules:
             self.code(name, state.written[script], cwd, depth)  # cat > x.py <<EOF …; python x.py
         elif script in state.written:
             self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
+            if not self.found and forks_forever(_as_itself(state.written[script], script)):
+                self.flag("fork_bomb", "A fork bomb: the script starts itself twice")
             if name in ("source", "."):  # its functions and aliases: the line's from here on
                 state.sourced(state.written[script])
         if name in SHELLS and (shell_text := shell_script(words)) is not None:
@@ -740,6 +742,13 @@ class _Rules:
             self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
         for shell_line in reading.shell_lines:
             self.line(shell_line, cwd, depth + 1)
+
+
+def _as_itself(text: str, script: str) -> str:
+    """A script's ``text`` with the commands that run ``script`` itself (``./spawn.sh``,
+    ``bash spawn.sh``, its path) spelt as a script names itself, ``$0``."""
+    path = re.escape(script.removeprefix("./"))
+    return re.sub(rf"(?<![\w./-])(?:(?:ba|z|da|k)?sh\s+)?(?:\./)?{path}(?![\w.-])", "$0", text)
 
 
 def _script_in(words: list[str], producer: Command | None, state: LineState) -> str | None:

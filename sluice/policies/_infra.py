@@ -451,6 +451,7 @@ _AWS_VALUES = frozenset({"--profile", "--region", "--endpoint-url", "--output", 
 _AZ_DATABASES = frozenset({"db", "database", "server", "flexible-server"})
 _IAC = frozenset(
     {"terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf", "sst", "serverless", "sls"}
+    | {"sam", "azd", "amplify", "copilot"}
 )
 
 
@@ -535,7 +536,18 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
         return "pulumi down deletes the stack's resources"
     if name in ("serverless", "sls", "sst") and "remove" in commands[:1]:
         return f"{name} remove deletes the deployed stack"
+    for teardown in ((name, *commands[:1]), (name, *commands[:2])):
+        if teardown in _TEARDOWNS:
+            return f"{' '.join(teardown)} deletes the deployed application's resources"
     return None
+
+
+# Deployment tools' commands that delete what they deployed: AWS SAM's stack, the Azure
+# Developer CLI's resources, Amplify's and Copilot's applications.
+_TEARDOWNS = frozenset(
+    {("sam", "delete"), ("azd", "down"), ("amplify", "delete"), ("copilot", "app", "delete")}
+    | {("copilot", "env", "delete")}
+)
 
 
 # A manifest's Namespace (YAML or JSON), as the line writes it or feeds it.
@@ -653,12 +665,29 @@ def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
         return f"rclone {args[0]} deletes stored data"  # (a local folder is judged as `rm`'s)
     if name == "azcopy" and args[:1] in (["rm"], ["remove"]) and recursive:
         return "azcopy remove deletes stored data"
+    if empty and (mirror := _MIRRORS.get(name)) and positional[:1] == [mirror[0]]:
+        # rclone sync EMPTY remote:b, b2 sync --delete, s3cmd sync --delete-removed, mc
+        # mirror --remove, azcopy sync --delete-destination=true: the remote made as empty.
+        needed = mirror[1]
+        if not needed or any(a == needed or a.startswith(needed + "=true") for a in args):
+            return f"{name} {mirror[0]} from an empty folder deletes every stored object"
     # (s5cmd deletes every object by a wildcard alone, its global options, whose values are
     # not known here, before: `s5cmd --numworkers 64 rm 's3://b/*'`.)
     verbs = [p for p in positional[:3] if p in ("rm", "rb", "del")]
     if name in ("mc", "s3cmd", "s5cmd", "b2") and verbs and recursive:
         return f"{name} {verbs[0]} deletes stored data"
     return None
+
+
+# Storage tools' commands that make the destination like the source, and the option that
+# makes them delete what the source lacks ("" when they always do).
+_MIRRORS = {
+    "rclone": ("sync", ""),
+    "b2": ("sync", "--delete"),
+    "s3cmd": ("sync", "--delete-removed"),
+    "mc": ("mirror", "--remove"),
+    "azcopy": ("sync", "--delete-destination"),
+}
 
 
 # PowerShell's cmdlets that remove an object, given one (`-Key a.txt`) or what is piped in.

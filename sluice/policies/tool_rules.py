@@ -168,42 +168,40 @@ uploads and writes) still run. The rules:
   -x``/``-X``/``--exec``/``--exec-batch rm`` unnarrowed by a pattern, ``xargs rm`` fed by
   ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``rclone sync``/``purge``/
   ``delete``/``move`` of this machine's folders, ``userdel -r``/``deluser --remove-home``
-  (the account's ``/home/NAME``), ``robocopy /MIR``/``/PURGE`` onto them or ``/MOVE`` out
-  of them, ``git clean -d/-x`` or ``git rm
-  -r`` there, an archiver that deletes what it packs (``tar --remove-files``, ``zip -m``,
-  ``7z a -sdel``, ``rar m``), a tool that clears a folder it is given (``pytest
-  --basetemp``, ``venv``/``virtualenv``/``uv venv --clear``, ``cargo clean --target-dir``,
-  ``hugo --cleanDestinationDir -d``, ``vite build --emptyOutDir --outDir``, ``trash``,
-  ``trash-put``, ``gio trash``), ``sed -i`` deleting every line (``sed -i d``, ``s/.*//``;
-  not ``-i.bak``, which keeps a copy), a command that ``find -exec`` or ``xargs`` runs on
-  each file moving it away (``mv {} DIR``), emptying it (``tee {}``, ``sed -i d {}``) or
-  leaving its owner no permission (``chmod 000 {}``), ``shred``, ``truncate``, ``mv``,
-  ``chmod -R`` in a mode
-  that leaves the owner nothing (``000``, ``u-rwx``, ``077``, ``go-rwx,u-rwx``; one that
-  leaves only the group and the others nothing, ``go-rwx`` or ``700``, on a system folder,
-  not on a home folder, which it makes private), ``setfacl -R`` setting the same through
-  the owner's, group's and others' entries (``-m u::---,g::---,o::---``), ``icacls
-  /deny Everyone:(F) /T``, ``chown -R`` to another owner (``sudo chown -R nobody
-  /home/dev``; to the user, ``sudo chown -R $USER ~`` repairs), ``--no-preserve-root``, a
-  loop over what a listing of them names (``for f in ~/*``, ``find ~ | while read f``, ``done <
-  <(ls -d ~/*)``, ``xargs -a <(…)``, ``du -sh ~/* | awk '{print $2}' | xargs``)
-  deleting, truncating (``: > "$f"``) or overwriting (``dd
-  of=``, ``cp /dev/null``) each
-  file, what a command substitution lists given to ``rm``, ``shred``, ``truncate``, ``chmod
-  000`` (``shred -u $(find ~ -type f)``), the names ``$(ls ~)`` lists joined under ``~/``
-  again in a loop (``for f in $(ls -A ~); do > ~/"$f"; done``), Windows' ``rd /s /q C:\\``,
-  ``del /s``, ``Remove-Item -Recurse`` (of the profile, ``%USERPROFILE%``,
-  ``$env:USERPROFILE``, or what ``Get-ChildItem`` pipes in), a file tool (``delete_file``,
-  an MCP ``delete_directory`` or ``move_file``, Augment's ``remove-files``), or an
-  interpreter's one-liner or script written in the line (``python -c``, ``node -e``, ``perl
-  -e``, ``ruby -e``, ``php -r``, ``lua -e``, ``deno eval``, ``bun -e``, ``Rscript -e``, ``go
-  run``, ``elixir -e``, ``julia -e``, ``groovy -e``, ``ghc -e``, ``erl -eval``, ``sbt
-  'eval …'``, ``dotnet script eval``, ``jshell`` fed code; a source file a runner is given:
-  ``swift x.swift``, ``kotlinc -script``, ``java X.java``, ``zig run``, ``dart run``,
-  ``runghc``, ``dotnet script x.csx``, or a program the line compiled from one, then ran;
-  through ``poetry run``, ``uv run``, ``bundle exec``, ``conda run``, ``nix run``, ``bazel
-  run``, …: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``, ``fs.rmSync``,
-  ``FileUtils.rm_rf``, ``rmtree``, ``os.RemoveAll``, ``deleteRecursively``,
+  (the account's ``/home/NAME``), ``robocopy /MIR``/``/PURGE`` onto them or ``/MOVE`` out of
+  them, ``git clean -d/-x`` (its ``--work-tree`` too: a dotfiles repository's is the home
+  folder) or ``git rm -r`` there, an archiver that deletes what it packs (``tar
+  --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``), a tool that clears a folder it
+  is given (``pytest --basetemp``, ``venv``/``virtualenv``/``uv venv --clear``, ``cargo
+  clean --target-dir``, ``hugo --cleanDestinationDir -d``, ``vite build --emptyOutDir
+  --outDir``, ``trash``, ``trash-put``, ``gio trash``), ``sed -i`` deleting every line
+  (``sed -i d``, ``s/.*//``; not ``-i.bak``, which keeps a copy), a command that ``find
+  -exec`` or ``xargs`` runs on each file moving it away (``mv {} DIR``), emptying it (``tee
+  {}``, ``sed -i d {}``) or leaving its owner no permission (``chmod 000 {}``), ``shred``,
+  ``truncate``, ``mv``, ``chmod -R`` in a mode that leaves the owner nothing (``000``,
+  ``u-rwx``, ``077``, ``go-rwx,u-rwx``; one that leaves only the group and the others
+  nothing, ``go-rwx`` or ``700``, on a system folder, not on a home folder, which it makes
+  private), ``setfacl -R`` setting the same through the owner's, group's and others' entries
+  (``-m u::---,g::---,o::---``), ``icacls /deny Everyone:(F) /T``, ``chown -R`` to another
+  owner (``sudo chown -R nobody /home/dev``; to the user, ``sudo chown -R $USER ~``
+  repairs), ``--no-preserve-root``, a loop over what a listing of them names (``for f in
+  ~/*``, ``find ~ | while read f``, ``done < <(ls -d ~/*)``, ``xargs -a <(…)``, ``du -sh ~/*
+  | awk '{print $2}' | xargs``) deleting, truncating (``: > "$f"``) or overwriting (``dd
+  of=``, ``cp /dev/null``) each file, what a command substitution lists given to ``rm``,
+  ``shred``, ``truncate``, ``chmod 000`` (``shred -u $(find ~ -type f)``), the names ``$(ls
+  ~)`` lists joined under ``~/`` again in a loop (``for f in $(ls -A ~); do > ~/"$f";
+  done``), Windows' ``rd /s /q C:\\``, ``del /s``, ``Remove-Item -Recurse`` (of the profile,
+  ``%USERPROFILE%``, ``$env:USERPROFILE``, or what ``Get-ChildItem`` pipes in), a file tool
+  (``delete_file``, an MCP ``delete_directory`` or ``move_file``, Augment's
+  ``remove-files``), or an interpreter's one-liner or script written in the line (``python
+  -c``, ``node -e``, ``perl -e``, ``ruby -e``, ``php -r``, ``lua -e``, ``deno eval``, ``bun
+  -e``, ``Rscript -e``, ``go run``, ``elixir -e``, ``julia -e``, ``groovy -e``, ``ghc -e``,
+  ``erl -eval``, ``sbt 'eval …'``, ``dotnet script eval``, ``jshell`` fed code; a source
+  file a runner is given: ``swift x.swift``, ``kotlinc -script``, ``java X.java``, ``zig
+  run``, ``dart run``, ``runghc``, ``dotnet script x.csx``, or a program the line compiled
+  from one, then ran; through ``poetry run``, ``uv run``, ``bundle exec``, ``conda run``,
+  ``nix run``, ``bazel run``, …: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``,
+  ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``, ``os.RemoveAll``, ``deleteRecursively``,
   ``Directory.Delete``, ``removeItem``, ``unlink``, or the shell commands they run, the home
   folder's variable joined in or given as a word; of a glob or listing of it too:
   ``Dir.glob(File.join( ENV["HOME"], "*"))``, ``"#{Dir.home}/*"``, ``os.listdir(home)``,
@@ -259,7 +257,8 @@ uploads and writes) still run. The rules:
   ``plan -destroy -out=F`` in the same line, ``tofu``,
   ``terragrunt``, ``pulumi destroy``, ``cdk destroy``, ``cdktf destroy``, ``sst remove``,
   ``serverless remove``, also through a package runner (``npx cdktf destroy``, ``pnpm dlx
-  sst remove``), ``aws cloudformation delete-stack``,
+  sst remove``), ``aws cloudformation delete-stack``, a deployment tool's teardown (``sam
+  delete``, ``azd down``, ``amplify delete``, ``copilot app delete``),
   an MCP tool that destroys a stack;
 - ``kubectl_delete_all``: ``kubectl delete`` of a namespace (also of a ``kind: Namespace``
   manifest the line gives it: ``kubectl delete -f - <<EOF``), or with ``--all`` / ``-A``
@@ -280,7 +279,9 @@ uploads and writes) still run. The rules:
   a batch or what holds the data (``blob delete-batch``, ``container delete``; one blob is
   everyday), ``azcopy rm --recursive``, ``rclone purge``, ``mc``, ``s3cmd``, ``s5cmd`` or
   ``b2`` removing recursively or by such a wildcard, a sync with ``--delete`` from an empty
-  folder (``mktemp -d``, or one ``mkdir`` made just before), a cloud SDK's call in a
+  folder (``mktemp -d``, or one ``mkdir`` made just before; also ``rclone sync``, ``b2 sync
+  --delete``, ``s3cmd sync --delete-removed``, ``mc mirror --remove``, ``azcopy sync
+  --delete-destination=true``), a cloud SDK's call in a
   one-liner (boto3's ``Bucket('b').objects.all().delete()``, ``bucket.objects.delete()``,
   ``object_versions.delete()``, the ``.delete()`` of a name a ``Bucket`` was bound to,
   ``delete_bucket``, ``delete_objects``; google-cloud-storage's
@@ -453,7 +454,8 @@ uploads and writes) still run. The rules:
   ``itertools.count()``), a program or script starting itself in an endless loop or twice
   (``while (true) spawn(process.execPath, [__filename])``, go's ``for {
   exec.Command(os.Args[0]).Start() }``, a script's ``$0 & $0 &`` or ``bash "$0" & bash
-  "$0"``, ``fork(__filename)`` twice), endless input to unbounded parallel processes (``yes
+  "$0"``, ``fork(__filename)`` twice, a script the line writes running itself twice by its
+  name: ``./spawn.sh & ./spawn.sh &``), endless input to unbounded parallel processes (``yes
   | xargs -P 0 …``, ``seq inf | parallel -j0 …``), bash's ``for ((;;))`` and ``until false``
   loops backgrounding a process or a subshell each turn, or starting any process each turn
   without waiting for it (``while True: Popen(…)``, PowerShell's ``while ($true) {
