@@ -2,6 +2,7 @@
 same messages sent to both over gRPC.
 
     python -m bench.rules_replay [--rounds 10] [--duration 3] [--concurrency 4] [--store]
+                                 [--together] [--fresh] [--tools N]
 
 Behind Envoy (``bench.rules_side_by_side``), how Envoy cuts a stream that arrives at rest
 depends on how soon it reads, and so on what the gateway spends: the two gateways are
@@ -17,6 +18,12 @@ workers run on the last core, this process on the others. The messages are those
 so the figure is ``bench.rules_cpu``'s with gRPC's transport and a worker process of its
 own counted, as behind Envoy. Prints µs of worker CPU per message, the median of the
 rounds, and the median of the rounds' ratios.
+
+The scenarios' answers repeat the same two calls, whose verdicts a worker remembers after
+the first. ``--fresh`` gives every exchange calls never seen: its shell call is the next of
+the shipped corpus's everyday ones (more of them than the verdicts a worker remembers, so
+none is remembered when it comes round again), its ``Read`` a file of its own. ``--tools
+N`` sends a coding agent's first request (``bench.rules_cpu``'s), in Anthropic's format.
 
 Without the event log, the figure is the policies' own cost against the least a worker
 does. ``--store`` runs both as configured by default, the event log on (an embedded store
