@@ -35,6 +35,7 @@ from sluice.policies._exfil import (
 )
 from sluice.policies._forks import floods, forks_forever, forks_itself
 from sluice.policies._functions import called, without_uncalled
+from sluice.policies._inert import inert
 from sluice.policies._infra import (
     INFRA_RULES,
     Seen,
@@ -80,7 +81,6 @@ from sluice.policies._project_files import (
     language,
     project_files,
 )
-from sluice.policies._read_only import reads_only
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
 from sluice.policies._servers import SERVERS, served_credentials
@@ -472,8 +472,8 @@ class _Rules:
             self.flag("credential_exfiltration", f"Sends {sent} to the network (PowerShell)")
         if powershell_writes(line):  # Add-Content -Path $env:USERPROFILE/.ssh/authorized_keys
             self.flag("credential_write", _CREDENTIALS)
-        if depth == 0 and reads_only(line) and not POWERSHELL_RUNS_TEXT.search(line):
-            return  # `ls -la && git status`: no command of it for a rule to read (_read_only)
+        if depth == 0 and inert(line) and not POWERSHELL_RUNS_TEXT.search(line):
+            return  # `ls -la && git status`: no command of it for a rule to read (_inert)
         commands = parse(socket_redirects(line))
         if depth < _DEPTH:  # bash -c '…': its script is read as a line of its own (command())
             commands = [command for command in commands if not command.script]

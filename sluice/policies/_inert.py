@@ -3,7 +3,7 @@
 Many of an agent's commands only read: ``ls -la && git status``, ``grep -rn TODO src/ | head``,
 ``cat package.json | jq .scripts``. Reading a line's commands as the rules do (the shell's
 parse, its variables, functions and scripts, then every rule on every command) costs a
-few hundred microseconds; for such a line it cannot find anything. :func:`reads_only` says
+few hundred microseconds; for such a line it cannot find anything. :func:`inert` says
 so in a few: a line made only of plain words, whose every command is run by a program
 below that reads and prints, deletes, writes, sends and runs nothing, whatever its words.
 
@@ -30,11 +30,11 @@ from dataclasses import dataclass
 
 from sluice.policies._shell import TEXT_PROGRAMS
 
-__all__ = ["READERS", "Reader", "reads_only"]
+__all__ = ["PROGRAMS", "Program", "inert"]
 
 
 @dataclass(frozen=True)
-class Reader:
+class Program:
     """A program that reads and prints, and what would make it do more.
 
     ``short``: the letters of its short options that write a file or run a program (``o``:
@@ -53,15 +53,15 @@ class Reader:
     operands: int | None = None
 
 
-_PLAIN = Reader()
+_PLAIN = Program()
 _GIT_READS = frozenset(
     {"status", "diff", "log", "show", "blame", "ls-files", "ls-tree", "rev-parse"}
     | {"describe", "shortlog", "grep", "whatchanged", "cat-file", "count-objects"}
 )
 # ``git grep -O`` opens its matches in a program; ``git diff --output=F`` writes F.
-_GIT = Reader(short="O", long=("--output", "--open-files-in-pager"), subcommands=_GIT_READS)
+_GIT = Program(short="O", long=("--output", "--open-files-in-pager"), subcommands=_GIT_READS)
 
-READERS: dict[str, Reader] = dict.fromkeys(
+PROGRAMS: dict[str, Program] = dict.fromkeys(
     (
         # Listing and reading files, and what they print
         *("ls", "cat", "head", "tail", "wc", "nl", "tac", "rev", "od", "strings", "stat"),
@@ -76,19 +76,19 @@ READERS: dict[str, Reader] = dict.fromkeys(
     ),
     _PLAIN,
 ) | {
-    "sort": Reader(
+    "sort": Program(
         short="o", long=("--output", "--compress-program"), acting=frozenset({"/o", "/output"})
     ),
     # find's actions that delete, run, or write what they find to a file.
-    "find": Reader(
+    "find": Program(
         acting=frozenset({"-delete", "-exec", "-execdir", "-ok", "-okdir", "-fls"})
         | {"-fprint", "-fprint0", "-fprintf"}
     ),
-    "uniq": Reader(operands=1),  # uniq IN OUT
-    "tree": Reader(short="oR", long=("--output",)),  # -R with -H writes 00Tree.html files
-    "rg": Reader(long=("--pre",)),  # --pre CMD runs CMD on each file
-    "file": Reader(short="C", long=("--compile",)),  # writes magic.mgc
-    "date": Reader(short="s", long=("--set",)),
+    "uniq": Program(operands=1),  # uniq IN OUT
+    "tree": Program(short="oR", long=("--output",)),  # -R with -H writes 00Tree.html files
+    "rg": Program(long=("--pre",)),  # --pre CMD runs CMD on each file
+    "file": Program(short="C", long=("--compile",)),  # writes magic.mgc
+    "date": Program(short="s", long=("--set",)),
     "git": _GIT,
 }
 
@@ -108,8 +108,8 @@ _NO_FILE = re.compile(
 )
 
 
-def reads_only(line: str) -> bool:
-    """Whether every command of ``line`` is a program of :data:`READERS` given plain words
+def inert(line: str) -> bool:
+    """Whether every command of ``line`` is a program of :data:`PROGRAMS` given plain words
     that make it do no more than read (``ls -la && git status``; not ``sort -o ~/.bashrc``,
     ``ls "$HOME"`` or ``cat x > y``). False when in doubt: the line is then read in full."""
     if len(line) > _LONGEST:
@@ -147,7 +147,7 @@ def _quoted(line: str) -> list[list[str]]:
 
 def _reads(words: list[str], quoted: bool) -> bool:
     """Whether the command ``words`` (``quoted``: some of them may be) only reads."""
-    if (reader := READERS.get(words[0])) is None:  # also `"ls"`, `\\ls`, `/bin/ls`
+    if (reader := PROGRAMS.get(words[0])) is None:  # also `"ls"`, `\\ls`, `/bin/ls`
         return False
     arguments = words[1:]
     if quoted:
@@ -173,7 +173,7 @@ def _reads(words: list[str], quoted: bool) -> bool:
     return reader.operands is None or operands <= reader.operands
 
 
-def _does_more(option: str, reader: Reader) -> bool:
+def _does_more(option: str, reader: Program) -> bool:
     """Whether ``option`` is one by which ``reader`` writes a file or runs a program."""
     if option.startswith("--"):
         name = option.partition("=")[0]

@@ -1,5 +1,5 @@
 """Lines that only read are let through without their commands being read one by one
-(``_read_only``), and nothing the rules would find is let through that way."""
+(``_inert``), and nothing the rules would find is let through that way."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sluice.policies import _builtin
-from sluice.policies._read_only import READERS, reads_only
+from sluice.policies._inert import PROGRAMS, inert
 from tests.policies.verdicts import PROJECT, bash, every_corpus_shell_line
 
 
 @contextmanager
 def read_in_full() -> Iterator[None]:
     """Every line's commands read one by one, as before the shortcut."""
-    with mock.patch.object(_builtin, "reads_only", return_value=False):
+    with mock.patch.object(_builtin, "inert", return_value=False):
         yield
 
 
@@ -49,7 +49,7 @@ def read_in_full() -> Iterator[None]:
     ],
 )
 def test_lines_that_only_read_are_known(line: str) -> None:
-    assert reads_only(line)
+    assert inert(line)
     assert bash(line) is None
 
 
@@ -102,7 +102,7 @@ def test_lines_that_only_read_are_known(line: str) -> None:
     ],
 )
 def test_anything_else_is_read_in_full(line: str) -> None:
-    assert not reads_only(line)
+    assert not inert(line)
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_a_line_that_does_more_is_judged(line: str, rule: str | None) -> None:
 def test_the_corpus_is_judged_the_same_without_reading_such_lines() -> None:
     """Every shell line of the shipped, held-out and probe sets that the shortcut takes
     gets the verdict it gets read in full; and the shortcut takes a good share of them."""
-    taken = [line for line in every_corpus_shell_line() if reads_only(line)]
+    taken = [line for line in every_corpus_shell_line() if inert(line)]
     assert len(taken) > 300
     quick = [bash(line) for line in taken]
     with read_in_full():
@@ -159,9 +159,9 @@ _SEPARATORS = [" && ", " || ", "; ", " | ", "\n"]
 
 @st.composite
 def _reading_commands(draw: st.DrawFn) -> str:
-    program = draw(st.sampled_from(sorted(READERS)))
+    program = draw(st.sampled_from(sorted(PROGRAMS)))
     words = [program]
-    if (subcommands := READERS[program].subcommands) is not None:
+    if (subcommands := PROGRAMS[program].subcommands) is not None:
         words.append(draw(st.sampled_from(sorted(subcommands))))
     words += draw(st.lists(st.sampled_from(_WORDS), max_size=5))
     return " ".join(words)
@@ -179,7 +179,7 @@ def _reading_lines(draw: st.DrawFn) -> str:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(_reading_lines())
 def test_no_line_taken_for_reading_only_is_one_a_rule_would_stop(line: str) -> None:
-    assume(reads_only(line))
+    assume(inert(line))
     quick = bash(line), bash(line, "/root"), bash(line, None)
     with read_in_full():
         assert (bash(line), bash(line, "/root"), bash(line, None)) == quick, line
