@@ -12,7 +12,8 @@ They are awk's ``system(…)`` and the commands it pipes to; GNU sed's ``e`` com
 and ex's ``!`` commands (``-c``, ``+``); tar's ``--to-command``, ``--checkpoint-action=exec=``
 and compression program; ssh's (scp's, sftp's) ``ProxyCommand``, ``LocalCommand`` and
 ``KnownHostsCommand``; git's ``-c`` settings that run a program (``alias.NAME=!…`` for the
-subcommand NAME, ``core.sshCommand``, ``core.pager``, ``core.fsmonitor``); expect's
+subcommand NAME, ``core.sshCommand``, ``core.pager``, ``core.fsmonitor``), ``rebase
+-x``/``--exec`` and ``--upload-pack``/``--receive-pack``; expect's
 ``spawn`` and ``exec``; crontab's jobs; PowerShell's ``Start-Process``; and the shell of a
 virtual machine or another system that a tool runs a command in (``colima ssh -- …``,
 ``limactl shell NAME …``, ``multipass exec NAME -- …``, ``wsl …``, ``gcloud compute ssh HOST
@@ -262,11 +263,15 @@ def _ssh_options(args: Sequence[str]) -> list[str]:
     return given + [a[2:] for a in args if a.startswith("-o") and len(a) > 2]
 
 
+_GIT_RUN_OPTIONS = frozenset({"-x", "--exec", "--upload-pack", "--receive-pack"})
+
+
 def _git_programs(args: Sequence[str]) -> Iterator[str]:
     """What git's ``-c`` settings make it run: a program setting's value, and the alias of
     the subcommand it is then given (a shell's ``alias.NAME=!…``, or git's own,
     ``alias.NAME=push --force``); a program setting ``git config`` stores, which the next git
-    commands run."""
+    commands run; the line ``rebase -x``/``--exec`` runs after each commit, and a fetch's or
+    push's ``--upload-pack``/``--receive-pack``."""
     settings, at = [], 0
     while at < len(args) and args[at].startswith("-"):
         if args[at] == "-c" and at + 1 < len(args):
@@ -279,6 +284,15 @@ def _git_programs(args: Sequence[str]) -> Iterator[str]:
     if subcommand == "config":  # git config core.fsmonitor 'cmd': git runs it from then on
         given = [a for a in rest if not a.startswith("-")]
         settings += ["=".join(given[:2])] if len(given) == 2 else []
+    # rebase's --exec runs a line after each commit it makes; --upload-pack and
+    # --receive-pack are the programs a fetch or a push runs for its transport.
+    for option, value in pairwise(rest):
+        if option in _GIT_RUN_OPTIONS:
+            yield value
+    for option in rest:
+        name, equals, value = option.partition("=")
+        if equals and name in _GIT_RUN_OPTIONS:
+            yield value
     for setting in settings:
         if found := _GIT_PROGRAMS.match(setting):
             yield found[1]

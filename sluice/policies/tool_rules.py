@@ -117,7 +117,8 @@ a Compose file ``docker compose up`` reads; what a program runs from an option o
 language: awk's ``system()`` (its strings and ``ENVIRON[…]`` joined) and ``print | "cmd"``
 (fed the files awk reads), GNU sed's ``e``, vim's ``!``, tar's ``--to-command`` and
 ``--checkpoint-action=exec=``, ssh's ``ProxyCommand``, git's ``-c`` programs and aliases
-(``!`` ones, and git's own: ``alias.yeet='push --force'``), package scripts and makefile or
+(``!`` ones, and git's own: ``alias.yeet='push --force'``), ``git rebase -x``/``--exec``,
+a fetch's or push's ``--upload-pack``/``--receive-pack``, package scripts and makefile or
 justfile recipes the line writes (``make -n`` runs none), files the line writes that a
 program then runs (a git hook its command triggers, a shell's startup file an interactive or
 login shell runs, ``.envrc`` under ``direnv``, an install's lifecycle scripts, a Taskfile's,
