@@ -1,11 +1,22 @@
-"""Command lines that only read, known from their text without reading them as the shell does.
+"""Command lines no rule can object to, known from their text without reading them as the
+shell does.
 
-Many of an agent's commands only read: ``ls -la && git status``, ``grep -rn TODO src/ | head``,
-``cat package.json | jq .scripts``. Reading a line's commands as the rules do (the shell's
-parse, its variables, functions and scripts, then every rule on every command) costs a
-few hundred microseconds; for such a line it cannot find anything. :func:`inert` says
-so in a few: a line made only of plain words, whose every command is run by a program
-below that reads and prints, deletes, writes, sends and runs nothing, whatever its words.
+Most of an agent's commands only read (``ls -la && git status``, ``grep -rn TODO src/ |
+head``), or build, test and keep the project (``npm test``, ``cargo build``, ``git add -A &&
+git commit -m "…"``). Reading a line's commands as the rules do (the shell's parse, its
+variables, functions and scripts, then every rule on every command) costs tens to hundreds
+of microseconds; for such a line it cannot find anything. :func:`inert` says so in a few: a
+line made only of plain words, whose every command is run by a program of
+:data:`PROGRAMS`. Those are of two kinds:
+
+- programs that read and print, and delete, write, send and run nothing, whatever their
+  words (``ls``, ``cat``, ``grep``, ``jq``, ``git status``);
+- programs that build, test and keep the project: they run its own code (its tests, its
+  build, its git hooks), which no rule reads unless the line writes it (and a line of plain
+  words writes nothing), and given plain words they do nothing else a rule reads (``npm
+  test``, ``pytest -x``, ``go vet ./...``, ``make -j4``, ``mkdir -p src``, ``git commit``).
+  None of them is taken after a pipe, where some would read a script from their input
+  (``make -f -``).
 
 Plain words are what the shell takes as they are written: no ``$``, backquote, backslash,
 redirect, group, glob brace or comment, and quotes only around plain text. The redirects
@@ -15,8 +26,9 @@ A program is named as it is (``ls``, not ``/bin/ls``, ``\\ls`` or ``"ls"``), wit
 variable set for it and nothing run before it (``nice``, ``sudo``, ``env``), so it is the
 program that runs. Anything else is read in full, as is an option by which one of these
 programs writes a file or runs another (``sort -o FILE``, ``rg --pre CMD``, ``git diff
---output=FILE``, find's ``-delete`` and ``-exec``), and any subcommand of ``git`` that is
-not a reading one.
+--output=FILE``, find's ``-delete`` and ``-exec``, ``git rebase -x CMD``, ``go test -exec
+CMD``) or clears a folder (``pytest --basetemp``), and any subcommand not listed for its
+program (``git push``, ``npm exec``, ``cargo clean``).
 
 The text checks of a line (fork bombs, PowerShell's downloads and uploads) are not this
 module's: they run on every line before it is asked (``_builtin``). What it skips is the
@@ -35,15 +47,17 @@ __all__ = ["PROGRAMS", "Program", "inert"]
 
 @dataclass(frozen=True)
 class Program:
-    """A program that reads and prints, and what would make it do more.
+    """A program whose plain words do nothing a rule reads, and what would make it do more.
 
-    ``short``: the letters of its short options that write a file or run a program (``o``:
-    ``sort -o FILE``, also within ``-uo``); ``long``: the same long options (``--output``,
-    also abbreviated, as GNU's parser takes ``--out``); ``subcommands``: the only ones it
-    may be given as its first word (``git status``), None if it has none; ``operands``:
-    how many operands it may have (``uniq IN OUT`` writes ``OUT``), None for any;
-    ``acting``: other words by which it does more, in lower case (find's ``-delete`` and
-    ``-exec``, cmd's ``sort /O FILE``).
+    ``short``: the letters of its short options that write a file, run a program or clear
+    a folder (``o``: ``sort -o FILE``, also within ``-uo``); ``long``: the same long options
+    (``--output``, also abbreviated, as GNU's parser takes ``--out``); ``subcommands``: the
+    only ones it may be given as its first word (``git status``), None if it has none;
+    ``operands``: how many operands it may have (``uniq IN OUT`` writes ``OUT``), None for
+    any; ``acting``: other words by which it does more, in lower case, also given a value
+    after ``=`` (find's ``-delete`` and ``-exec``, cmd's ``sort /O FILE``, go's
+    ``-toolexec=CMD``); ``builds``: it runs the project's code, so it is not taken after a
+    pipe.
     """
 
     short: str = ""
@@ -51,15 +65,35 @@ class Program:
     acting: frozenset[str] = frozenset()
     subcommands: frozenset[str] | None = None
     operands: int | None = None
+    builds: bool = False
 
 
 _PLAIN = Program()
-_GIT_READS = frozenset(
+_GIT_SUBCOMMANDS = frozenset(
     {"status", "diff", "log", "show", "blame", "ls-files", "ls-tree", "rev-parse"}
     | {"describe", "shortlog", "grep", "whatchanged", "cat-file", "count-objects"}
+    # and those that keep the project's history here (a commit runs its hooks, the
+    # project's code): not `push`, `clean`, `rm`, `clone`, `config`, `remote`
+    | {"add", "commit", "switch", "checkout", "restore", "stash", "branch", "tag", "init"}
+    | {"fetch", "pull", "merge", "rebase"}
 )
-# ``git grep -O`` opens its matches in a program; ``git diff --output=F`` writes F.
-_GIT = Program(short="O", long=("--output", "--open-files-in-pager"), subcommands=_GIT_READS)
+# ``git grep -O`` opens its matches in a program; ``git diff --output=F`` writes F; ``git
+# rebase -x CMD`` runs CMD; a fetch's ``--upload-pack``/``--receive-pack`` run programs.
+_GIT = Program(
+    short="Ox",
+    long=("--output", "--open-files-in-pager", "--exec", "--upload-pack", "--receive-pack"),
+    subcommands=_GIT_SUBCOMMANDS,
+    builds=True,
+)
+# Package managers' commands that install, build, test and run the project's own scripts:
+# not `exec`, `x`, `dlx`, `create`, `init` (a package of the registry run), `publish`.
+_PACKAGES = Program(
+    long=("--script-shell",),
+    subcommands=frozenset({"test", "t", "run", "run-script", "install", "i", "ci", "add"})
+    | {"build", "start", "lint", "ls", "list", "outdated", "audit", "why"},
+    builds=True,
+)
+_BUILT = Program(builds=True)
 
 PROGRAMS: dict[str, Program] = dict.fromkeys(
     (
@@ -90,6 +124,24 @@ PROGRAMS: dict[str, Program] = dict.fromkeys(
     "file": Program(short="C", long=("--compile",)),  # writes magic.mgc
     "date": Program(short="s", long=("--set",)),
     "git": _GIT,
+    # Building and testing the project
+    **dict.fromkeys(("npm", "pnpm", "yarn", "bun"), _PACKAGES),
+    # pytest empties --basetemp, and -o cache_dir=… with --cache-clear; --pastebin sends.
+    "pytest": Program(short="po", long=("--basetemp", "--override-ini", "--pastebin"), builds=True),
+    "cargo": Program(
+        short="Z",
+        long=("--config",),  # (settings that name programs: build.rustc-wrapper)
+        subcommands=frozenset({"build", "b", "test", "t", "check", "c", "clippy", "fmt", "run"})
+        | {"r", "bench", "doc", "tree", "update", "fetch", "metadata"},
+        builds=True,
+    ),
+    "go": Program(
+        acting=frozenset({"-exec", "-toolexec", "--exec", "--toolexec"}),  # run a program
+        subcommands=frozenset({"test", "build", "vet", "run", "fmt", "mod", "list", "version"}),
+        builds=True,
+    ),
+    "make": Program(long=("--eval",), builds=True),
+    **dict.fromkeys(("mkdir", "touch", "tsc"), _BUILT),
 }
 
 _LONGEST = 1024  # a longer line is read in full: reading it costs more than this saves
@@ -110,8 +162,9 @@ _NO_FILE = re.compile(
 
 def inert(line: str) -> bool:
     """Whether every command of ``line`` is a program of :data:`PROGRAMS` given plain words
-    that make it do no more than read (``ls -la && git status``; not ``sort -o ~/.bashrc``,
-    ``ls "$HOME"`` or ``cat x > y``). False when in doubt: the line is then read in full."""
+    that make it do nothing a rule reads (``ls -la && git status``, ``npm test 2>&1 | tail``;
+    not ``sort -o ~/.bashrc``, ``ls "$HOME"``, ``cat x > y`` or ``pytest --basetemp ~``).
+    False when in doubt: the line is then read in full."""
     if len(line) > _LONGEST:
         return False
     if ">" in line or "<" in line:
@@ -120,35 +173,44 @@ def inert(line: str) -> bool:
     if quoted:
         commands = _quoted(line)
     elif _UNQUOTED.fullmatch(line) and "&" not in line.replace("&&", ""):
-        # Most lines: split at once, at `&&`, `||`, `|`, `;` and newlines.
-        parts = line.replace("&&", ";").replace("||", ";").replace("|", ";").replace("\n", ";")
-        commands = [part.split() for part in parts.split(";")]
+        # Most lines: split at once, at `&&`, `||`, `;` and newlines, then at `|`.
+        parts = line.replace("&&", ";").replace("||", ";").replace("\n", ";").split(";")
+        commands = [
+            (words.split(), piped > 0)
+            for part in parts
+            for piped, words in enumerate(part.split("|"))
+        ]
     else:
         return False
-    if commands and not commands[-1]:
+    if commands and not commands[-1][0]:
         commands.pop()  # `ls;` or a line's last newline
     # An empty command is the shell's syntax error (`&& ls`, `ls ;; ls`): read in full.
-    return bool(commands) and all(words and _reads(words, quoted) for words in commands)
+    return bool(commands) and all(
+        words and _inert(words, quoted, piped) for words, piped in commands
+    )
 
 
-def _quoted(line: str) -> list[list[str]]:
-    """The words of ``line``'s commands, each quoted string in its word; ``[]`` if the line
-    holds anything but plain words."""
-    commands: list[list[str]] = [[]]
+def _quoted(line: str) -> list[tuple[list[str], bool]]:
+    """The words of ``line``'s commands, each quoted string in its word, and whether a pipe
+    feeds the command; ``[]`` if the line holds anything but plain words."""
+    commands: list[tuple[list[str], bool]] = [([], False)]
     for separator, word, other in _TOKEN.findall(line):
         if other:
             return []
         if separator:
-            commands.append([])
+            commands.append(([], separator == "|"))
         elif word:
-            commands[-1].append(word)
+            commands[-1][0].append(word)
     return commands
 
 
-def _reads(words: list[str], quoted: bool) -> bool:
-    """Whether the command ``words`` (``quoted``: some of them may be) only reads."""
+def _inert(words: list[str], quoted: bool, piped: bool) -> bool:
+    """Whether the command ``words`` (``quoted``: some of them may be; ``piped``: a pipe
+    feeds it) does nothing a rule reads."""
     if (reader := PROGRAMS.get(words[0])) is None:  # also `"ls"`, `\\ls`, `/bin/ls`
         return False
+    if piped and reader.builds:
+        return False  # `… | make -f -`: a script from its input
     arguments = words[1:]
     if quoted:
         if words[0] not in TEXT_PROGRAMS and any(map(_SENTENCE.search, arguments)):
@@ -162,7 +224,7 @@ def _reads(words: list[str], quoted: bool) -> bool:
         arguments = arguments[1:]
     operands, ended = 0, False  # ended: after `--`, every word is an operand
     for argument in arguments:
-        if argument.lower() in reader.acting:
+        if argument.lower().partition("=")[0] in reader.acting:
             return False
         if ended or argument == "-" or not argument.startswith("-"):
             operands += 1
@@ -174,7 +236,8 @@ def _reads(words: list[str], quoted: bool) -> bool:
 
 
 def _does_more(option: str, reader: Program) -> bool:
-    """Whether ``option`` is one by which ``reader`` writes a file or runs a program."""
+    """Whether ``option`` is one by which ``reader`` writes a file, runs a program or
+    clears a folder."""
     if option.startswith("--"):
         name = option.partition("=")[0]
         return any(known.startswith(name) for known in reader.long)  # abbreviated too
