@@ -34,7 +34,7 @@ from sluice.policies._exfil import (
     uploads_credential,
 )
 from sluice.policies._forks import floods, forks_forever, forks_itself
-from sluice.policies._functions import called, without_uncalled
+from sluice.policies._functions import called, defaulted, without_uncalled
 from sluice.policies._inert import inert
 from sluice.policies._infra import (
     INFRA_RULES,
@@ -87,6 +87,7 @@ from sluice.policies._servers import SERVERS, served_credentials
 from sluice.policies._shell import (
     Command,
     basename,
+    here_document_spans,
     joined,
     parse,
     shell_script,
@@ -464,6 +465,8 @@ class _Rules:
         if depth == 0:
             self.calls_left += _CALLS_PER_CHARACTER * len(line)
         line = posix_spelling(joined(windows_paths(line)))  # cmd's and PowerShell's too
+        if depth == 0 and "${" in line:  # an agent's shell has no positional parameter
+            line = _defaults_taken(line)
         if forks_forever(line, scripts_apart=depth < _DEPTH):
             self.flag("fork_bomb", "A fork bomb: it exhausts the machine's processes")
         if "(" in line or "function" in line:  # what a function never called would do is not done
@@ -589,6 +592,7 @@ class _Rules:
                 looked_up_default=state.looked_up_default,
                 push_refspec=state.push_refspec,
                 set_in_line=frozenset(state.loops),
+                lists_containers=state.lists_containers,
             )
             # What a running container or pod runs reaches the same services (dropdb, a cloud).
             inner = container_exec(words)
@@ -684,7 +688,9 @@ class _Rules:
         elif script in state.written and INTERPRETER.fullmatch(name):
             self.code(name, state.written[script], cwd, depth)  # cat > x.py <<EOF …; python x.py
         elif script in state.written:
-            self.line(state.written[script], cwd, depth + 1)  # echo 'rm -rf ~' > x.sh; sh x.sh
+            # echo 'rm -rf ~' > x.sh; sh x.sh; its `${1:-$HOME}` read with the arguments given
+            run = defaulted(state.written[script], _arguments_after(words, script))
+            self.line(run, cwd, depth + 1)
             if not self.found and forks_forever(_as_itself(state.written[script], script)):
                 self.flag("fork_bomb", "A fork bomb: the script starts itself twice")
             if name in ("source", "."):  # its functions and aliases: the line's from here on
@@ -742,6 +748,23 @@ class _Rules:
             self.flag("fork_bomb", f"A fork bomb ({name}): it exhausts the machine's processes")
         for shell_line in reading.shell_lines:
             self.line(shell_line, cwd, depth + 1)
+
+
+def _defaults_taken(line: str) -> str:
+    """``line`` with its positional parameters' defaults taken (``${1:-$HOME}`` is
+    ``$HOME``: an agent's shell is given no argument), but in its here-documents' text, which
+    may be a script the line writes and runs with arguments."""
+    parts, at = [], 0
+    for begin, end in here_document_spans(line) if "<<" in line else ():
+        parts += [defaulted(line[at:begin], []), line[begin:end]]
+        at = end
+    return "".join([*parts, defaulted(line[at:], [])])
+
+
+def _arguments_after(words: Sequence[str], script: str) -> list[str]:
+    """The arguments a command gives the script it runs (``bash x.sh a b``: ``a``, ``b``)."""
+    at = next((at for at, w in enumerate(words) if w.removeprefix("./") == script), len(words))
+    return list(words[at + 1 :])
 
 
 def _as_itself(text: str, script: str) -> str:

@@ -19,12 +19,20 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sluice.policies._shell import here_document_spans
 
-__all__ = ["Definition", "aliased", "aliases", "called", "definitions", "without_uncalled"]
+__all__ = [
+    "Definition",
+    "aliased",
+    "aliases",
+    "called",
+    "defaulted",
+    "definitions",
+    "without_uncalled",
+]
 
 # A function's head, up to the brace or parenthesis that opens its body.
 _HEAD = re.compile(
@@ -37,6 +45,8 @@ _PAIRS = {"}": "{", ")": "("}
 _DEFINITIONS = 32  # the functions of a line read, at most
 # A positional parameter, quoted or not: "$1", ${2}, $@, "$*".
 _POSITIONAL = re.compile(r'"\$(?:\{([0-9@*])\}|([0-9@*]))"|\$(?:\{([0-9@*])\}|([0-9@*]))')
+# A positional parameter given a default: ${1:-WORD}, ${2-WORD}, ${1:=WORD}.
+_DEFAULTED = re.compile(r"\$\{([1-9])(:?)[-=]([^{}]*)\}")
 # A body's parts as quoting makes them: text in single quotes (its `$1` is text, as in awk's
 # '{print $1}'), in double quotes (read whole: a quote inside opens nothing), an escape, the
 # rest.
@@ -134,18 +144,52 @@ def called(body: str, args: Sequence[str], zero: str | None = None) -> str:
 
     def expanded(text: str) -> str:
         return "".join(
-            part if part[:1] == "'" else _POSITIONAL.sub(value, part)
+            part if part[:1] == "'" else _POSITIONAL.sub(value, _with_defaults(part, args))
             for part in _QUOTING.findall(text)
         )
 
-    # A function the body defines keeps its own parameters: its `$1` is its own call's.
+    return _outside_definitions(body, expanded)
+
+
+def defaulted(body: str, args: Sequence[str]) -> str:
+    """``body`` (a line, a script) run with ``args``: each positional parameter given a
+    default (``${1:-$HOME}``) replaced by its argument, or by the default where ``args``
+    give none (with ``:``, or an empty one); the rest as it is.
+
+    >>> defaulted('rm -rf "${1:-$HOME}"/*', [])
+    'rm -rf "$HOME"/*'
+    """
+
+    def expanded(text: str) -> str:
+        return "".join(
+            part if part[:1] == "'" else _with_defaults(part, args)
+            for part in _QUOTING.findall(text)
+        )
+
+    return _outside_definitions(body, expanded) if "${" in body else body
+
+
+def _with_defaults(text: str, args: Sequence[str]) -> str:
+    """``text`` with its positional parameters given a default replaced (:func:`defaulted`)."""
+
+    def value(found: re.Match[str]) -> str:
+        at = int(found[1]) - 1
+        given = args[at] if at < len(args) else None
+        return found[3] if given is None or (found[2] and not given) else _spelt(given)
+
+    return _DEFAULTED.sub(value, text) if "${" in text else text
+
+
+def _outside_definitions(body: str, change: Callable[[str], str]) -> str:
+    """``body`` changed by ``change`` but in the functions it defines, which keep their own
+    parameters: their ``$1`` is their own call's."""
     inner = definitions(body) if "(" in body or "function" in body else []
     parts, at = [], 0
     for start, end in ((d.start, d.end) for d in inner):
         if start >= at:
-            parts += [expanded(body[at:start]), body[start:end]]
+            parts += [change(body[at:start]), body[start:end]]
             at = end
-    return "".join([*parts, expanded(body[at:])])
+    return "".join([*parts, change(body[at:])])
 
 
 def aliases(words: Sequence[str]) -> dict[str, str]:

@@ -58,6 +58,7 @@ class Seen:
     push_refspec: str | None = None  # the refspec `git config remote.R.push` set in the line
     # Variables the line set: a command naming them is judged with their values as well.
     set_in_line: frozenset[str] = frozenset()
+    lists_containers: bool = False  # the line lists every container (`docker ps -aq`)
 
 
 # SQL Server's clients, sqlcmd and PowerShell's cmdlet (named in lower case: any case).
@@ -951,7 +952,16 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     every = "--all" in args or "-a" in args
     if args[:2] == ["volume", "rm"] and (seen.lists_volumes or every):  # podman volume rm --all
         return f"{name} volume rm of every listed volume deletes their data"
+    removes = args[:1] == ["rm"] or args[:2] in (["container", "rm"], ["container", "remove"])
+    volumes = "--volumes" in args or any(_VOLUMES_TOO.fullmatch(a) for a in args)
+    every = every or any(a[:1] == "-" != a[1:2] and "a" in a for a in args)  # podman rm -av
+    if removes and volumes and (seen.lists_containers or (name == "podman" and every)):
+        # docker rm -fv $(docker ps -aq): a database run without -v keeps its data in one
+        return f"{name} rm -v of every container deletes the data in their volumes"
     return None
+
+
+_VOLUMES_TOO = re.compile(r"-[a-zA-Z]*v[a-zA-Z]*")  # rm's -v, alone or clustered: -fv
 
 
 def _labelled(args: Sequence[str]) -> bool:

@@ -113,6 +113,13 @@ _RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
 _NARROWED = re.compile(
     r"--prefix|\[\?|\|\s*(?:grep|egrep|rg)\b|--include|--exclude|" + _AWK_PICKS + "|" + _JQ_PICKS
 )
+# Every container, stopped ones too (`docker ps -aq`, `podman container ls -a -q`), not
+# those a filter (`--filter`, `-f`) or a grep picks.
+_EVERY_CONTAINER = re.compile(r"(?:\bps|container ls|container list)\b[^|;&)]*\s-[a-z]*a")
+_CONTAINERS_NARROWED = re.compile(
+    r"(?:\bps|container ls|container list)\b[^|;&)]*\s(?:--filter|-[a-z]*f)\b"
+    r"|(?:\bps|container ls|container list)\b[^;&)]*\|\s*(?:grep|egrep|rg|awk)\b"
+)
 _VOLUMES_NARROWED = re.compile(
     r"volume ls\b[^|;&)]*\s(?:--filter|-[a-z]*f)\b"
     r"|volume ls\b[^;&)]*\|\s*(?:grep|egrep|rg|Select-String|sls|findstr)\b"
@@ -141,6 +148,9 @@ class LineState:
         # Every docker volume: `docker volume ls -q`, not those a filter (`--filter`, `-qf`)
         # or a grep picks.
         self.lists_volumes = "volume ls" in listings and not _VOLUMES_NARROWED.search(listings)
+        self.lists_containers = bool(
+            _EVERY_CONTAINER.search(listings) and not _CONTAINERS_NARROWED.search(listings)
+        )
         # A bootstrap script is a build's first step when the line goes on to build
         # (`./bootstrap && ./configure && make`, Boost's `./bootstrap.sh && ./b2`); alone it
         # sets a machine up, as an install script does.

@@ -138,6 +138,29 @@ def _changes_logins(name: str, args: Sequence[str]) -> bool:
     return not _ADMIN_GROUPS.isdisjoint(groups)
 
 
+_WINDOWS_ACCOUNT_TOOLS = frozenset({"net", "net.exe", "set-localuser", "add-localgroupmember"})
+
+
+def _changes_windows_logins(name: str, args: Sequence[str]) -> bool:
+    """Whether Windows' account tools change who may log in or act as an administrator: a
+    password set (``net user NAME PASSWORD``, ``Set-LocalUser -Password``), an account
+    enabled (``net user Administrator /active:yes``), a member added to the administrators
+    (``net localgroup administrators NAME /add``, ``Add-LocalGroupMember -Group
+    Administrators``). A user made with ``net user NAME PASSWORD /add`` is a plain user."""
+    lowered = [a.lower() for a in args]
+    if name == "net" and lowered[:1] == ["user"]:
+        given = [a for a in lowered[1:] if not a.startswith("/")]
+        return "/active:yes" in lowered or (len(given) >= 2 and "/add" not in lowered)
+    if name == "net" and lowered[:1] == ["localgroup"]:
+        return lowered[1:2] == ["administrators"] and "/add" in lowered
+    if name == "set-localuser":
+        return "-password" in lowered
+    if name == "add-localgroupmember":
+        group = [b for a, b in pairwise(lowered) if a in ("-group", "-name", "-sid")]
+        return any(g.strip("'\"") in ("administrators", "s-1-5-32-544") for g in group)
+    return False
+
+
 def writes_secret(command: Command, words: Sequence[str], piped: str | None = None) -> bool:
     """Whether ``command`` writes a credential file. ``piped``: the text piped into it, when
     known; a known text without commands may go to ~/.ssh/config."""
@@ -177,6 +200,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return _edited_by_a_program(command, name, args)
     if name in _ACCOUNT_TOOLS:  # chpasswd, passwd -d root, usermod -aG sudo, useradd -o -u 0
         return _changes_logins(name, args)
+    if name.lower() in _WINDOWS_ACCOUNT_TOOLS:  # net user Administrator P@ss, Set-LocalUser
+        return _changes_windows_logins(name.lower().removesuffix(".exe"), args)
     if name in _IN_PLACE:  # sed -i, perl -pi -e …, yq -i, ruby -i: each file rewritten
         return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(is_secret, args))
     if name in _EDITORS:  # ed, ex, vim -es given commands: they write the file they edit

@@ -75,7 +75,9 @@ PowerShell's ``ForEach-Object``, ``command``, ``\\rm``, ``/bin/rm``, Homebrew's 
 'rm -rf "{}"'`` (fed by a pipe or a here-string); a string alone or
 ``Write-Output`` printing into a pipe as ``echo`` does), through what the line defines (a
 function's body run by its call, the call's arguments for ``$1``, ``$@``: ``cleanup() { rm
--rf "$1"; }; cleanup ~``; an alias's words; a variable holding the program, split at blanks
+-rf "$1"; }; cleanup ~``; a positional parameter's default where no argument is given
+(``${1:-$HOME}`` in the line itself, in a function called without one, in a script the
+line writes and runs); an alias's words; a variable holding the program, split at blanks
 or at ``IFS``: ``R="rm -rf"; $R ~``; its other forms, ``${!x}``, ``${x:1:2}``, ``${x/a/r}``,
 ``${x:-default}``, an end or a start taken off (``${d%/tmp}``, ``${PWD%/*}``: the working
 directory's parent; ``${d%$s}``, the pattern another variable's value); a variable set
@@ -323,7 +325,9 @@ uploads and writes) still run. The rules:
 - ``docker_prune``: ``docker system prune --volumes``, ``docker volume prune`` (the
   runtime's own options first or not: ``docker --context remote …``), removing every listed
   volume or ``--all`` of them (not those a ``--filter`` or a grep picks, a prune's
-  ``--filter label=…`` too; not ``until=`` or ``all=``), docker-py's
+  ``--filter label=…`` too; not ``until=`` or ``all=``), every container removed with its
+  volumes (``docker rm -fv $(docker ps -aq)``, ``podman rm -av``: a database run without
+  ``-v`` keeps its data in an anonymous one), docker-py's
   ``volumes.prune()`` or each volume of ``volumes.list()`` removed in a one-liner,
   dockerode's ``pruneVolumes()``, Docker's API ``POST /volumes/prune`` by ``curl``, ``podman
   system reset``, the ``docker`` image's own CLI given the host's socket, an MCP docker
@@ -504,7 +508,9 @@ uploads and writes) still run. The rules:
   emptied (``chpasswd``, ``passwd -d``, ``passwd --stdin``, ``usermod -p``), a second root
   (``useradd -o -u 0``), a user added to an administrators' group (``usermod -aG sudo``,
   ``gpasswd -a u wheel``, ``adduser u sudo``; not ``usermod -aG docker $USER``, nor a plain
-  user made by ``useradd -m``).
+  user made by ``useradd -m``), and Windows' (``net user Administrator PASSWORD``, ``net user
+  Administrator /active:yes``, ``net localgroup administrators NAME /add``,
+  ``Set-LocalUser -Password``, ``Add-LocalGroupMember -Group Administrators``).
 
 They let through, deliberately: deleting build outputs, ``node_modules``, files under the
 project or one file under home (``> ~/.bashrc`` overwrites a file, not the home folder); a
