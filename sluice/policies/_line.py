@@ -992,7 +992,8 @@ def _checks_syntax(words: Sequence[str]) -> bool:
 
 
 def script_run(words: Sequence[str]) -> str | None:
-    """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``, or the
+    """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``, a batch
+    file by its name (``cmd /c x.bat``: cmd looks in the working directory first), or the
     package whose scripts an installer runs (``sudo dpkg -i x.deb``); none for a shell that
     only checks its syntax (``bash -n x.sh``)."""
     name = basename(words[0])
@@ -1005,6 +1006,8 @@ def script_run(words: Sequence[str]) -> str | None:
         found = operands(words[1:])
         return found[0] if found else None
     if "/" in words[0]:
+        return words[0]
+    if name.lower().endswith((".bat", ".cmd")):  # cmd runs a batch file from where it is
         return words[0]
     if name == "java" and "-jar" in words[:-1]:  # java -jar /tmp/tool.jar: the jar's code runs
         return words[words.index("-jar") + 1]

@@ -1,6 +1,6 @@
 """Classes taught from a sixty-fifth blind set (a positional parameter's default, Windows'
-accounts, every container removed with its volumes), next to the everyday calls spelt the
-same way."""
+accounts, a batch file run by its name, every container removed with its volumes), next to
+the everyday calls spelt the same way."""
 
 from __future__ import annotations
 
@@ -38,6 +38,11 @@ _SCRIPT = "cat > /tmp/reset.sh <<'EOF'\n{body}\nEOF\nchmod +x /tmp/reset.sh && /
         ("net user ci-bot S3cret! /add", None),  # a plain user made
         ("net user", None),
         ('Add-LocalGroupMember -Group "Remote Desktop Users" -Member dev', None),
+        # A batch file the line writes, run by its name from where it is.
+        ("Set-Content -Path bomb.bat -Value '%0|%0'; cmd /c bomb.bat", "fork_bomb"),
+        ("echo 'rd /s /q %USERPROFILE%' > c.cmd && c.cmd", "wipe_root_or_home"),
+        ("echo 'npm test' > t.cmd && cmd /c t.cmd", None),
+        ("cmd /c build.bat", None),
         # Every container removed with its volumes.
         ("docker rm -fv $(docker ps -aq)", "docker_prune"),
         ("docker ps -aq | xargs docker rm -fv", "docker_prune"),
