@@ -21,7 +21,7 @@ from sluice.policies._clearers import cleared
 from sluice.policies._runners import FD_RUNS, FIND_RUNS, RUN_ENDS
 from sluice.policies._shell import SHELLS, Command, basename, parse, short_option
 from sluice.policies._targets import Path, on_remote, resolve, vital
-from sluice.policies._wrappers import operands, unwrap
+from sluice.policies._wrappers import operands, option_values, unwrap
 
 __all__ = [
     "Act",
@@ -363,8 +363,7 @@ def _acl_specs(args: Sequence[str]) -> list[str]:
     """The owner's, group's and others' entries ``setfacl`` sets (``-m u::---,o::r``), each
     as a mode's clause (``u=``, ``o=r``); named users' and groups' entries are not the
     mode's."""
-    given = [b for a, b in pairwise(args) if a in _SETFACL_SETS]
-    given += [a.partition("=")[2] for a in args if a.startswith(("--modify=", "--set="))]
+    given = option_values(args, _SETFACL_SETS)
     clauses = []
     for entry in ",".join(given).split(","):
         if found := _ACL_ENTRY.fullmatch(entry.strip()):

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sluice.policies._wrappers import operands
+from sluice.policies._wrappers import operands, option_values
 
 __all__ = ["cleared"]
 
@@ -109,20 +109,5 @@ def cleared(name: str, args: Sequence[str]) -> tuple[list[str], str] | None:
     if not clearer.options:
         folders = operands(args, clearer.takes)
         return (folders, clearer.verb) if folders else None
-    folders = list(_values(args, clearer.options))
+    folders = option_values(args, clearer.options, paths=True)
     return (folders, clearer.verb) if folders else None
-
-
-def _values(args: Sequence[str], options: frozenset[str]) -> list[str]:
-    """The values ``args`` give ``options``: ``--opt V``, ``--opt=V`` (read as written: the
-    shell expands no ``~`` there), and a one-letter option's ``-dV``."""
-    found: list[str] = []
-    for at, arg in enumerate(args):
-        option, equals, value = arg.partition("=")
-        if option in options and equals:
-            found.append(f"./{value}" if value.startswith("~") else value)
-        elif arg in options and at + 1 < len(args):
-            found.append(args[at + 1])
-        elif arg[:2] in options and len(arg) > 2 and not arg.startswith("--"):
-            found.append(arg[2:])
-    return found

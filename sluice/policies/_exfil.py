@@ -35,6 +35,7 @@ from sluice.policies._wrappers import (
     cmdlet_argument,
     here_string,
     operands,
+    option_values,
     read_variables,
     referenced,
     replaced_item,
@@ -612,6 +613,9 @@ def _may_touch_secret(command: Command, words: Sequence[str], cwd: str | None) -
 _PS_VALUES = frozenset("oOpuUgGtCqk")
 
 
+_FORMATS = frozenset({"-f", "--format"})
+
+
 def _environments_shown(name: str, args: Sequence[str]) -> str | None:
     """The environments ``name`` given ``args`` prints, named, or None: each process's, by
     ``ps``'s BSD-style ``e`` (``ps eww``, ``ps auxe``) or macOS's ``ps -E``; a container's
@@ -631,8 +635,7 @@ def _environments_shown(name: str, args: Sequence[str]) -> str | None:
         return None
     if name not in RUNTIMES or "inspect" not in args[:2]:
         return None
-    formats = [b for a, b in pairwise(args) if a in ("-f", "--format")]
-    formats += [a.partition("=")[2] for a in args if a.startswith("--format=")]
+    formats = option_values(args, _FORMATS)
     shown = not formats or any("Env" in f or "json ." in f or ".Config}" in f for f in formats)
     return f"the environment `{name} inspect` prints" if shown else None
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import pairwise
 
 from sluice.policies._shell import basename, quoted_text, unescaped, with_next
-from sluice.policies._wrappers import operands
+from sluice.policies._wrappers import operands, option_values
 
 __all__ = [
     "AWKS",
@@ -286,13 +286,7 @@ def _git_programs(args: Sequence[str]) -> Iterator[str]:
         settings += ["=".join(given[:2])] if len(given) == 2 else []
     # rebase's --exec runs a line after each commit it makes; --upload-pack and
     # --receive-pack are the programs a fetch or a push runs for its transport.
-    for option, value in pairwise(rest):
-        if option in _GIT_RUN_OPTIONS:
-            yield value
-    for option in rest:
-        name, equals, value = option.partition("=")
-        if equals and name in _GIT_RUN_OPTIONS:
-            yield value
+    yield from option_values(rest, _GIT_RUN_OPTIONS)
     for setting in settings:
         if found := _GIT_PROGRAMS.match(setting):
             yield found[1]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from sluice.policies._targets import is_credential, resolve, vital
-from sluice.policies._wrappers import operands
+from sluice.policies._wrappers import operands, option_values
 
 __all__ = ["SERVERS", "served_credentials"]
 
@@ -87,9 +87,9 @@ def served_credentials(words: Sequence[str], cwd: str | None) -> str | None:
     server = _SERVERS.get(name)
     if server is None:
         return None
-    if any(_loopback(value) for value in _values(args, server.address)):
+    if any(_loopback(value) for value in option_values(args, server.address)):
         return None
-    folders = _values(args, server.folder)
+    folders = option_values(args, server.folder, paths=True)
     if not folders and server.operand:
         folders = operands(args, server.folder | server.address | server.takes)[:1]
     if not folders and not server.here:
@@ -104,12 +104,6 @@ def _php(args: Sequence[str], cwd: str | None) -> str | None:
         return None
     folder = next((b for a, b in pairwise(args) if a == "-t"), ".")
     return _holds_credentials(folder, cwd)
-
-
-def _values(args: Sequence[str], options: frozenset[str]) -> list[str]:
-    """The values ``args`` give ``options`` (``--opt V``, ``--opt=V``)."""
-    found = [b for a, b in pairwise(args) if a in options]
-    return found + [v for a in args if (o := a.partition("=")) and o[0] in options and (v := o[2])]
 
 
 def _loopback(address: str) -> bool:

@@ -29,6 +29,7 @@ __all__ = [
     "here_string",
     "is_wrapper",
     "operands",
+    "option_values",
     "package_program",
     "read_variables",
     "referenced",
@@ -292,6 +293,22 @@ def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> 
             dashdash = True
         else:
             skip = arg in takes_value
+    return found
+
+
+def option_values(args: Sequence[str], options: frozenset[str], paths: bool = False) -> list[str]:
+    """The values ``args`` give ``options``: ``--opt V``, ``--opt=V``, and a one-letter
+    option's ``-oV``. ``paths``: they name files, and a ``~`` after ``=`` is the shell's
+    text, not the home folder (``--basetemp=~`` is a folder named ``~`` here: ``./~``)."""
+    found: list[str] = []
+    for at, arg in enumerate(args):
+        option, equals, value = arg.partition("=")
+        if equals and option in options:
+            found.append(f"./{value}" if paths and value.startswith("~") else value)
+        elif arg in options and at + 1 < len(args):
+            found.append(args[at + 1])
+        elif arg[:2] in options and len(arg) > 2 and arg[1] != "-":
+            found.append(arg[2:])
     return found
 
 
