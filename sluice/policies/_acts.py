@@ -161,14 +161,9 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     elif name == "setfacl" and (specs := _acl_specs(args)):
         # setfacl -R -m u::---,g::---,o::--- ~: the ACL's owner, group and other entries are
         # the mode's classes (chmod's, read as one mode).
-        left = left_without(",".join(specs))
-        recursive = short_option(args, "R", "--recursive")
-        files = operands(args, _SETFACL_VALUES)
-        targets = [f for f in files if (recursive or _everything(f, cwd)) and left]
-        verb = "takes every permission from"
-        if "u" not in left:
-            targets = [f for f in targets if not _in_home(resolve(f, cwd))]
-            verb = "takes every other user's permission from"
+        if left := left_without(",".join(specs)):
+            recursive = short_option(args, "R", "--recursive")
+            targets, verb = _locked(operands(args, _SETFACL_VALUES), left, recursive, cwd)
     elif name.lower() in ("icacls", "icacls.exe") and _denies_all(args):
         targets, verb = args[:1], "takes every permission from (icacls /deny)"
     elif name in ("userdel", "deluser") and _removes_home(args):
@@ -186,17 +181,13 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     elif clears := cleared(name, args):  # pytest --basetemp, venv --clear, cargo clean
         targets, verb = clears
     elif name == "mv":
-        files = operands(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
+        files = operands(args, _MV_VALUES)
         targets, verb = files[:-1], "moves away"
     elif name == "chmod":
         mode, files = operands(args)[:1], operands(args)[1:]
         if mode and (left := left_without(mode[0])):  # every file of a glob: `chmod 000 ~/*`
             recursive = short_option(args, "R", "--recursive")
-            targets = [f for f in files if recursive or _everything(f, cwd)]
-            verb = "takes every permission from"
-            if "u" not in left:  # `chmod -R go-rwx ~` makes a home folder private: everyday
-                targets = [f for f in targets if not _in_home(resolve(f, cwd))]
-                verb = "takes every other user's permission from"
+            targets, verb = _locked(files, left, recursive, cwd)
     for target in targets:
         yield Act(verb, target, resolve(target, cwd))
     # Overwriting every file of a folder: `> "$f"`, `dd of="$f"`, `tee "$f"` in a loop over
@@ -374,6 +365,19 @@ def _acl_specs(args: Sequence[str]) -> list[str]:
                 )
             clauses.append(f"{found[1][0]}={perms.replace('-', '')}")
     return clauses
+
+
+def _locked(
+    files: Sequence[str], left: frozenset[str], recursive: bool, cwd: str | None
+) -> tuple[list[str], str]:
+    """The folders (or globs of every file) a mode leaving the classes ``left`` with no
+    permission locks, and how: all of them when the owner is left nothing; else those that
+    are not a home folder (``chmod -R go-rwx ~`` makes it private, which is everyday)."""
+    targets = [f for f in files if recursive or _everything(f, cwd)]
+    if "u" in left:
+        return targets, "takes every permission from"
+    home = [f for f in targets if _in_home(resolve(f, cwd))]
+    return [f for f in targets if f not in home], "takes every other user's permission from"
 
 
 def _in_home(path: Path | None) -> bool:

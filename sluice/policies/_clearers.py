@@ -106,8 +106,8 @@ def cleared(name: str, args: Sequence[str]) -> tuple[list[str], str] | None:
         if given[:1] != [clearer.subcommand]:
             return None
         args = args[args.index(clearer.subcommand) + 1 :]
-    if not clearer.options:
+    if clearer.options:
+        folders = option_values(args, clearer.options, paths=True)
+    else:
         folders = operands(args, clearer.takes)
-        return (folders, clearer.verb) if folders else None
-    folders = option_values(args, clearer.options, paths=True)
     return (folders, clearer.verb) if folders else None

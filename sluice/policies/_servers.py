@@ -47,24 +47,26 @@ class _Server:
 
 
 _NODE = _Server(address=frozenset({"-a", "--address", "-l", "--listen", "--host"}))
-_SERVERS: dict[str, _Server] = {
-    "http.server": _Server(
-        frozenset({"-d", "--directory"}), frozenset({"-b", "--bind"}), operand=False
-    ),
-    "SimpleHTTPServer": _Server(operand=False),
+# The servers run as programs (busybox's `busybox httpd -h DIR` is read through busybox as
+# `httpd`; Apache's, given no -h, is not taken for it).
+_PROGRAMS: dict[str, _Server] = {
     "http-server": _NODE,
     "serve": _NODE,
     "live-server": _NODE,
     "miniserve": _Server(address=frozenset({"-i", "--interfaces"})),
     "darkhttpd": _Server(address=frozenset({"--addr"})),
     "caddy": _Server(frozenset({"-r", "--root"}), frozenset({"-l", "--listen"}), operand=False),
-    # busybox's (`busybox httpd -h DIR`, read through busybox as `httpd`), not Apache's.
     "httpd": _Server(frozenset({"-h"}), operand=False, here=False),
-    "ruby -run -e httpd": _Server(
-        address=frozenset({"-b", "--bind-address"}), takes=frozenset({"-p"})
-    ),
 }
-SERVERS = frozenset({"python", "python2", "python3", "ruby", "php"} | _SERVERS.keys())
+# Python's modules (`python3 -m http.server`) and Ruby's `ruby -run -e httpd DIR`.
+_MODULES: dict[str, _Server] = {
+    "http.server": _Server(
+        frozenset({"-d", "--directory"}), frozenset({"-b", "--bind"}), operand=False
+    ),
+    "SimpleHTTPServer": _Server(operand=False),
+}
+_RUBY = _Server(address=frozenset({"-b", "--bind-address"}), takes=frozenset({"-p"}))
+SERVERS = frozenset({"python", "python2", "python3", "ruby", "php"} | _PROGRAMS.keys())
 """The programs :func:`served_credentials` may find serving files (a server itself, or the
 interpreter that runs one)."""
 _LOOPBACK = ("127.", "localhost", "::1", "[::1]", "ip6-localhost")
@@ -74,17 +76,17 @@ def served_credentials(words: Sequence[str], cwd: str | None) -> str | None:
     """What credentials the file server ``words`` (unwrapped) run in ``cwd`` puts on the
     network, named, or None."""
     name, args = words[0].rpartition("/")[2], list(words[1:])
-    if name.startswith("python") and args[:1] == ["-m"] and len(args) > 1:
-        name, args = args[1], args[2:]  # python3 -m http.server
-    elif name == "ruby" and args[:3] == ["-run", "-e", "httpd"]:
-        name, args = "ruby -run -e httpd", args[3:]
-    elif name == "caddy" and args[:1] == ["file-server"]:
-        args = args[1:]
+    if name.startswith("python"):  # python3 -m http.server
+        server = _MODULES.get(args[1]) if args[:1] == ["-m"] and len(args) > 1 else None
+        args = args[2:]
+    elif name == "ruby":
+        server, args = (_RUBY, args[3:]) if args[:3] == ["-run", "-e", "httpd"] else (None, [])
     elif name == "php":
         return _php(args, cwd)
-    elif name == "caddy":
-        return None  # another of its commands
-    server = _SERVERS.get(name)
+    elif name == "caddy":  # its file-server, not another of its commands
+        server, args = (_PROGRAMS[name], args[1:]) if args[:1] == ["file-server"] else (None, [])
+    else:
+        server = _PROGRAMS.get(name)
     if server is None:
         return None
     if any(_loopback(value) for value in option_values(args, server.address)):
