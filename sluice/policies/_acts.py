@@ -442,7 +442,11 @@ _CMD_DIR_SWITCH = re.compile(r"/[A-Za-z][-:\w]{0,4}")
 def listed(feeders: Sequence[Command]) -> list[str]:
     """The paths a pipe (into ``xargs``, a ``while read`` loop, ``Remove-Item``) carries:
     ``echo``/``printf`` operands, the entries of the folders ``ls`` or ``Get-ChildItem``
-    lists (everything in them), what an unnarrowed ``find`` or ``fd`` selects."""
+    lists (everything in them), what an unnarrowed ``find`` or ``fd`` selects, the disks
+    ``lsblk`` or ``blkid`` lists."""
+    first, _ = unwrap(feeders[0].words) if feeders else ((), False)
+    if first and basename(first[0]) in ("lsblk", "blkid"):  # disks, however filtered
+        return ["/dev/$(lsblk)"]  # DEV=$(lsblk -dpno NAME | grep -v loop | tail -1)
     for feeder in reversed(feeders[-_FILTERS:]):
         words, _ = unwrap(feeder.words)
         if not words:

@@ -549,6 +549,10 @@ class LineState:
                     continue  # the array's `NAME=` before its `(…)`, read with the line
                 if name in self.loops and "$" in value:  # D=$D/x: what D held before
                     value = _with_value(value, name, self.loops[name][0])
+                substitution = value.startswith("$(") and value.endswith("…)")
+                if substitution and self.listing and len(self.loops) < _VARIABLES:
+                    self.loops[name] = list(self.listing)  # X=$(ls -d ~/*): what it lists
+                    continue
                 self._set(name, value)
         words, _ = unwrap(given)
         if not words:

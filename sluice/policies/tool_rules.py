@@ -77,7 +77,8 @@ PowerShell's ``ForEach-Object``, ``command``, ``\\rm``, ``/bin/rm``, Homebrew's 
 function's body run by its call, the call's arguments for ``$1``, ``$@``: ``cleanup() { rm
 -rf "$1"; }; cleanup ~``; a positional parameter's default where no argument is given
 (``${1:-$HOME}`` in the line itself, in a function called without one, in a script the
-line writes and runs); an alias's words; a variable holding the program, split at blanks
+line writes and runs); a variable given what a listing prints (``X=$(ls -d ~/*); rm -rf
+$X``); an alias's words; a variable holding the program, split at blanks
 or at ``IFS``: ``R="rm -rf"; $R ~``; its other forms, ``${!x}``, ``${x:1:2}``, ``${x/a/r}``,
 ``${x:-default}``, an end or a start taken off (``${d%/tmp}``, ``${PWD%/*}``: the working
 directory's parent; ``${d%$s}``, the pattern another variable's value); a variable set
@@ -450,7 +451,8 @@ uploads and writes) still run. The rules:
   ``ddrescue``, ``bmaptool copy``, ``pv -o``, or ``diskutil``'s erases (``eraseDisk``,
   ``partitionDisk``, ``reformat``, ``apfs deleteContainer``, …) on a disk (``/dev/sd*``,
   ``/dev/nvme*``, …; also given by ``xargs``: ``echo /dev/sdb | xargs -I{} mkfs.ext4 {}``;
-  and a device the line does not name, which may be one: ``/dev/$DISK``, ``/dev/{}``);
+  and a device the line does not name, which may be one: ``/dev/$DISK``, ``/dev/{}``; or
+  one ``lsblk`` or ``blkid`` lists: ``DEV=$(lsblk -dpno NAME | tail -1); wipefs -a "$DEV"``);
   Windows' ``format D:``, ``Format-Volume``, ``Clear-Disk``, ``Remove-Partition``,
   ``Initialize-Disk``;
 - ``fork_bomb``: a function, of any name, that starts itself twice through a pipe or ``&``

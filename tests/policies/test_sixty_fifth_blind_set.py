@@ -1,6 +1,6 @@
 """Classes taught from a sixty-fifth blind set (a positional parameter's default, Windows'
-accounts, a batch file run by its name, every container removed with its volumes), next to
-the everyday calls spelt the same way."""
+accounts, a batch file run by its name, a variable given what a listing prints, every
+container removed with its volumes), next to the everyday calls spelt the same way."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ _SCRIPT = "cat > /tmp/reset.sh <<'EOF'\n{body}\nEOF\nchmod +x /tmp/reset.sh && /
         ("echo 'rd /s /q %USERPROFILE%' > c.cmd && c.cmd", "wipe_root_or_home"),
         ("echo 'npm test' > t.cmd && cmd /c t.cmd", None),
         ("cmd /c build.bat", None),
+        # A variable given what a listing prints holds those paths (or disks).
+        ("X=$(ls -d ~/*); rm -rf $X", "wipe_root_or_home"),
+        ("X=$(ls -d ./build/*); rm -rf $X", None),
+        ('DEV=$(lsblk -dpno NAME | grep -v loop | tail -1); sudo wipefs -a "$DEV"', "disk_wipe"),
+        ("wipefs -a $(lsblk -dpno NAME | tail -1)", "disk_wipe"),
+        ('DEV=$(lsblk -dpno NAME | tail -1); sudo fdisk -l "$DEV"', None),
+        ("lsblk -dpno NAME", None),
         # Every container removed with its volumes.
         ("docker rm -fv $(docker ps -aq)", "docker_prune"),
         ("docker ps -aq | xargs docker rm -fv", "docker_prune"),
