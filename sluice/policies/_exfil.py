@@ -226,7 +226,7 @@ class Pipeline:
             return None
         if command.after == "(" or "{" in reserved(command.words):  # `{ cat …`, `then { cat …`
             self.grouping, self.group = True, None
-        words, _ = unwrap(command.words)
+        words, via_xargs = unwrap(command.words)
         quiet = script is None and not _may_touch_secret(command, words, cwd)
         if quiet and self._holds_nothing():
             self.flowing = None  # `npm test`: it reads no secret, and none flows in
@@ -244,6 +244,9 @@ class Pipeline:
         if stdin and _variable(stdin) and not _sends_stdin(words) and not _passes_on(words):
             stdin = None  # a token piped into `gh auth login`, `docker login`, `ssh sudo -S`
         stdin = stdin or next((f for f in command.inputs if is_credential(f)), None)
+        if via_xargs and stdin and words and basename(words[0]) in _SENDERS:
+            # … | fold -w 60 | xargs -I{} dig {}.x.example: each piece given to a sender
+            return f"Sends {stdin} to the network ({basename(words[0])}, a piece at a time)"
         self.flowing = read or stdin
         if command.feeds == "for" and self.flowing:
             self.listed = self.flowing

@@ -16,7 +16,13 @@ from itertools import pairwise
 from sluice.policies._containers import RUNTIMES, subcommand
 from sluice.policies._shell import basename, with_next
 from sluice.policies._targets import on_remote
-from sluice.policies._wrappers import HTTP_CLIENTS, operands, package_program, referenced
+from sluice.policies._wrappers import (
+    HTTP_CLIENTS,
+    operands,
+    option_values,
+    package_program,
+    referenced,
+)
 
 __all__ = [
     "INFRA_RULES",
@@ -79,7 +85,10 @@ _DROP = re.compile(
 # Statements that empty a table or a store, keeping it: everyday on the developer's own
 # database (a test table, a cache), destruction on another host's.
 _EMPTY = re.compile(
-    r"\bflushall\b|\bflushdb\b|\btruncate(?:\s+table)?(?=\s+[\w.\"`])", re.IGNORECASE
+    r"\bflushall\b|\bflushdb\b|\btruncate(?:\s+table)?(?=\s+[\w.\"`])"
+    # a DELETE of every row: no WHERE, the statement ends at the table's name
+    r"|\bdelete\s+from\s+[\w.\"`]+\s*(?:;|$)",
+    re.IGNORECASE,
 )
 
 
@@ -501,6 +510,8 @@ def _package_command(words: Sequence[str]) -> list[str]:
 
 def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
+    if _cmdlet_rule(name) == "terraform_destroy":  # Remove-CFNStack
+        return f"{name} deletes the stack's resources"
     if name == "aws" and "cloudformation" in words and "delete-stack" in words:
         return "aws cloudformation delete-stack deletes the stack's resources"
     if name == "databricks" and [w for w in words[1:] if not w.startswith("-")][:2] == [
@@ -876,6 +887,7 @@ _CMDLETS = {
         ],
         "cloud_storage_wipe",
     ),
+    "remove-cfnstack": "terraform_destroy",
 }
 
 
@@ -935,6 +947,9 @@ _GCLOUD_LOCAL = frozenset({"config", "auth", "components", "topic", "help", "inf
 
 def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
+    if _compose_down_volumes(name, words[1:]):  # a local project's `down -v` is everyday
+        compose = name if name.endswith("compose") else f"{name} compose"
+        return f"{compose} down -v deletes the volumes of a production project"
     posts = name in HTTP_CLIENTS and _http_method(words[1:]) == "POST"  # Docker's own API
     if posts and any(_PRUNES_PATH.search(w) for w in words[1:]):
         return "deletes unused volumes through Docker's API"
@@ -962,6 +977,26 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
 
 
 _VOLUMES_TOO = re.compile(r"-[a-zA-Z]*v[a-zA-Z]*")  # rm's -v, alone or clustered: -fv
+
+
+# A compose file, project or context named for an environment that is not the developer's.
+_DEPLOYED = re.compile(r"(?i)(?:^|[._/-])(?:prod|production|staging|stage|live)(?:[._/-]|$)")
+_COMPOSE_NAMES = frozenset({"-f", "--file", "-p", "--project-name", "--env-file", "--context"})
+
+
+def _compose_down_volumes(name: str, args: Sequence[str]) -> bool:
+    """Whether Compose takes a project down with its volumes (``down -v``, ``--volumes``)
+    where a file, project or context it is given names production or staging
+    (``docker compose -f docker-compose.prod.yml down -v``)."""
+    compose = name in ("docker-compose", "podman-compose")
+    if name in RUNTIMES:
+        compose = "compose" in subcommand(args)[:1] or "compose" in args[:4]
+    if not compose or "down" not in args:
+        return False
+    after = args[args.index("down") + 1 :]
+    if "--volumes" not in after and not any(map(_VOLUMES_TOO.fullmatch, after)):
+        return False
+    return any(map(_DEPLOYED.search, option_values(args, _COMPOSE_NAMES)))
 
 
 def _labelled(args: Sequence[str]) -> bool:
@@ -1125,6 +1160,7 @@ _PROGRAMS = (
     | {"heroku", "fly", "flyctl", "railway", "helm", "cdktf-cli", "aws-cdk"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
+    | {"docker-compose", "podman-compose"}
     | {"s5cmd", "b2", "eksctl", "wrangler", "turso", "gh", "glab", "pscale", "neonctl"}
     | {"dbconsole", "artisan", "typeorm", "sequelize", "rails", "mix", "firebase"}
     | set(_SCHEMA_DROPS)

@@ -10,7 +10,8 @@ Every server here listens on all the machine's addresses unless told otherwise, 
 serves can be fetched by anyone who reaches the machine: ``python -m http.server`` (and
 Python 2's ``SimpleHTTPServer``), ``http-server``, ``serve``, ``live-server``,
 ``miniserve``, ``darkhttpd``, ``caddy file-server``, ``busybox httpd -h``, ``ruby -run -e
-httpd``, and ``php -S`` on an address that is not the loopback. One told to listen on the
+httpd``, ``php -S`` on an address that is not the loopback, and ``ngrok http file://…``
+(its own file server, put on the internet). One told to listen on the
 loopback only (``--bind 127.0.0.1``, ``-a localhost``, ``php -S localhost:8000``) serves
 this machine alone, and passes; so does serving a project's folder. Linear in the
 command's length.
@@ -66,7 +67,7 @@ _MODULES: dict[str, _Server] = {
     "SimpleHTTPServer": _Server(operand=False),
 }
 _RUBY = _Server(address=frozenset({"-b", "--bind-address"}), takes=frozenset({"-p"}))
-SERVERS = frozenset({"python", "python2", "python3", "ruby", "php"} | _PROGRAMS.keys())
+SERVERS = frozenset({"python", "python2", "python3", "ruby", "php", "ngrok"} | _PROGRAMS.keys())
 """The programs :func:`served_credentials` may find serving files (a server itself, or the
 interpreter that runs one)."""
 _LOOPBACK = ("127.", "localhost", "::1", "[::1]", "ip6-localhost")
@@ -83,6 +84,9 @@ def served_credentials(words: Sequence[str], cwd: str | None) -> str | None:
         server, args = (_RUBY, args[3:]) if args[:3] == ["-run", "-e", "httpd"] else (None, [])
     elif name == "php":
         return _php(args, cwd)
+    elif name == "ngrok":  # ngrok http file:///home/dev: its own file server, on the internet
+        served = [a.removeprefix("file://") for a in args[1:] if a.startswith("file://")]
+        return _holds_credentials(served[0], cwd) if args[:1] == ["http"] and served else None
     elif name == "caddy":  # its file-server, not another of its commands
         server, args = (_PROGRAMS[name], args[1:]) if args[:1] == ["file-server"] else (None, [])
     else:

@@ -211,6 +211,7 @@ MAYBE_CREDENTIAL = re.compile(
     r"\.(?:ssh|env|aws|kube|docker|pem|key|p12|pfx|npmrc|pypirc|azure|gnupg|password|git-cred"
     r"|pgpass|config[/\\]gh\b|databrickscfg|p8|jks)"
     r"|[._]netrc|credential|id_|shadow|sudoers|passwd|/etc/group|gcloud|vault|hosts\.yml"
+    r"|authorized_keys"
     r"|kaggle|huggingface"
     r"|rsa|dsa|ed25519|keys\.txt|[*?\[]|keystore|appstoreconnect|(?i:service.?account)"
     r"|sa[-_.]|[-_]sa\b"
@@ -254,6 +255,7 @@ def is_secret(path: str) -> bool:
             and not _SETTINGS_BACKUP.fullmatch(parts[-1])
         )
         or path.startswith("/etc/sudoers.d/")
+        or parts[-1].lower() == "administrators_authorized_keys"  # Windows' OpenSSH admins
         or parts[-1] in (".netrc", "_netrc", ".git-credentials", ".pgpass")  # (_netrc: Windows')
         or parts[-2:] in ([".aws", "credentials"], [".kube", "config"], [".docker", "config.json"])
         or parts[-2:] in (["gcloud", "credentials.db"], ["gh", "hosts.yml"])

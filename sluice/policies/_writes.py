@@ -24,10 +24,12 @@ __all__ = ["powershell_writes", "runs_commands", "wipes_disk", "writes_secret"]
 
 _ACCOUNT_TOOLS = frozenset(
     {"chpasswd", "chgpasswd", "passwd", "usermod", "useradd", "adduser", "gpasswd"}
+    | {"dscl", "dseditgroup"}  # macOS's
 )
 # Groups whose members may act as root (sudo's, and the root group itself).
 _ADMIN_GROUPS = frozenset({"sudo", "wheel", "admin", "root"})
 _GROUP_OPTIONS = frozenset({"-G", "--groups", "-g", "--gid", "--ingroup"})
+_DSEDIT_VALUES = frozenset({"-o", "-a", "-d", "-t", "-n", "-u", "-P", "-r", "-i", "-T"})
 _ACCOUNT_VALUES = frozenset({"-c", "--comment", "-d", "--home", "--home-dir", "-s", "--shell"})
 
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
@@ -81,6 +83,20 @@ _RUNS_COMMANDS = re.compile(
 )
 
 
+_SED_SUBSTITUTION = re.compile(r"\s*s(.)[^\n]*\1[^\n]*\1[gIi0-9]*\s*")
+
+
+def _plain_substitutions(args: Sequence[str]) -> bool:
+    """Whether ``sed``'s scripts are substitutions only, that write no setting running a
+    command or loading code (``ProxyCommand``, ``LocalCommand``, ...)."""
+    scripts = [b for a, b in with_next(args) if a in ("-e", "--expression")]
+    if not scripts:
+        scripts = [a for a in args if not a.startswith("-")][:1]
+    return bool(scripts) and all(
+        _SED_SUBSTITUTION.fullmatch(s) and not runs_commands(s) for s in scripts
+    )
+
+
 def runs_commands(text: str) -> bool:
     """Whether ssh settings ``text`` run a command or load code (``ProxyCommand``, ...)."""
     return _RUNS_COMMANDS.search(text) is not None
@@ -107,17 +123,26 @@ def _sort_outputs(args: Sequence[str]) -> list[str]:
     return [f for f in found if f]
 
 
-def _changes_logins(name: str, args: Sequence[str]) -> bool:
+def _changes_logins(name: str, args: Sequence[str], fed: bool = False) -> bool:
     """Whether the account tool ``name`` given ``args`` changes who may log in or act as
     root: it sets passwords (``chpasswd``, ``usermod -p``, ``passwd --stdin``), empties one
     (``passwd -d root``), makes a second root (``useradd -o -u 0``), or adds a user to an
     administrators' group (``usermod -aG sudo``, ``gpasswd -a u wheel``, ``adduser u
-    sudo``). Making a plain user (``useradd -m app``) or joining another group (``usermod
-    -aG docker $USER``) does none of these."""
+    sudo``; macOS's ``dscl . -append /Groups/admin GroupMembership u``, ``dseditgroup -o
+    edit -a u -t user admin``). Making a plain user (``useradd -m app``) or joining another
+    group (``usermod -aG docker $USER``) does none of these. ``fed``: a pipe feeds it
+    (``echo "p\np" | passwd alice`` sets the password it is given)."""
     if name in ("chpasswd", "chgpasswd"):
         return "--help" not in args
     if name == "passwd":
-        return any(a in ("-d", "--delete", "--stdin") for a in args)
+        return fed or any(a in ("-d", "--delete", "--stdin") for a in args)
+    if name == "dscl":  # dscl . -append /Groups/admin GroupMembership u, -passwd /Users/u p
+        records = [b.rpartition("/")[2] for a, b in pairwise(args) if a in ("-append", "-create")]
+        return "-passwd" in args or (
+            "GroupMembership" in args and not _ADMIN_GROUPS.isdisjoint(records)
+        )
+    if name == "dseditgroup":  # dseditgroup -o edit -a u -t user admin
+        return "-a" in args and not _ADMIN_GROUPS.isdisjoint(operands(args, _DSEDIT_VALUES)[-1:])
     if any(a in ("-p", "--password") or a.startswith("--password=") for a in args):
         return name in ("usermod", "useradd")
     uid = [b for a, b in pairwise(args) if a in ("-u", "--uid")]
@@ -199,11 +224,17 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
     if name in ("visudo", "sudoedit", "vipw"):
         return _edited_by_a_program(command, name, args)
     if name in _ACCOUNT_TOOLS:  # chpasswd, passwd -d root, usermod -aG sudo, useradd -o -u 0
-        return _changes_logins(name, args)
+        return _changes_logins(name, args, piped is not None)
     if name.lower() in _WINDOWS_ACCOUNT_TOOLS:  # net user Administrator P@ss, Set-LocalUser
         return _changes_windows_logins(name.lower().removesuffix(".exe"), args)
     if name in _IN_PLACE:  # sed -i, perl -pi -e …, yq -i, ruby -i: each file rewritten
-        return any(map(_SED_IN_PLACE.fullmatch, args)) and any(map(is_secret, args))
+        secrets = [a for a in args if is_secret(a)]
+        if not secrets or not any(map(_SED_IN_PLACE.fullmatch, args)):
+            return False
+        if name in ("sed", "gsed") and all(map(ssh_settings, secrets)):
+            # sed -i 's/HostName 10.0.0.5/HostName 10.0.0.6/' ~/.ssh/config: a setting changed
+            return not _plain_substitutions(args)
+        return True
     if name in _EDITORS:  # ed, ex, vim -es given commands: they write the file they edit
         scripted = name in ("ed", "ex") or any(a.startswith(("-e", "-s", "-c", "+")) for a in args)
         return scripted and any(map(is_secret, operands(args, frozenset({"-c", "--cmd"}))))

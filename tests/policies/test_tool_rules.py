@@ -96,7 +96,7 @@ BOMB = "(rule fork_bomb)"
         ("echo 'dev ALL=(ALL) NOPASSWD:ALL' | sudo tee -a /etc/sudoers", CREDS),
         ("echo x > /etc/sudoers.d/dev", CREDS),
         ("sed -i 's/x/y/' /etc/shadow", CREDS),
-        ("sed -i 's|a|b|' ~/.ssh/config", CREDS),  # the quoted | is no pipe
+        ("sed -i 's|a|b|' ~/.ssh/authorized_keys", CREDS),  # the quoted | is no pipe
         ('echo k > "$HOME/.ssh/authorized_keys"', CREDS),
         ("cat <<EOF > ~/.ssh/config\nHost *\n  LocalCommand sh /tmp/x\nEOF", CREDS),
         ("dd if=shadow.new of=/etc/shadow", CREDS),
