@@ -148,6 +148,19 @@ _PRINTS_CREDENTIAL = re.compile(
 )
 _POWERSHELL_WEB = frozenset({"invoke-webrequest", "invoke-restmethod", "iwr", "irm"})
 _HEADER_OPTIONS = ("-H", "--header", "-u", "--user", "--oauth2-bearer", "--proxy-user")
+# A header that signs a request in: where a token goes to call the API it is for.
+_SIGNS_IN = re.compile(r"(?i)\s*[\w-]*(?:auth|token|key|cookie|session|secret)[\w-]*\s*:")
+
+
+def _signs_in(option: str, value: str = "") -> bool:
+    """Whether ``option`` given ``value`` signs the request in: a login (``-u user:$T``,
+    ``--oauth2-bearer``) or a header named for it (``Authorization``, ``X-API-Key``,
+    ``PRIVATE-TOKEN``, ``Cookie``), not any header (``X-Data: $b`` carries what it holds)."""
+    if option in ("-H", "--header"):
+        return _SIGNS_IN.match(value) is not None
+    return option in _HEADER_OPTIONS
+
+
 _SSH_VALUES = frozenset({"-i", "-P", "-p", "-o", "-F", "-e", "-c", "-l", "-S", "-J", "--rsh"})
 # Options whose value names what is NOT sent or packed (`rsync --exclude .env`, `tar -X F`,
 # `zip -x .env`), or a filter rule (`rsync -f '- .env'`).
@@ -385,13 +398,13 @@ class Pipeline:
         """The credential a variable assigned one gives ``words``; for a sender, not in a
         header or a login (``-H "Authorization: Bearer $T"``, ``-u user:$T`` call the API
         it is for) unless ``headers``."""
-        kept = set() if headers else {b for a, b in pairwise(words) if a in _HEADER_OPTIONS}
+        kept = set() if headers else {b for a, b in pairwise(words) if _signs_in(a, b)}
         given = words[1:]
         if basename(words[0]).lower() in _POWERSHELL_WEB:  # only what -Body or -InFile sends
             given = [b for a, b in pairwise(words) if a.lower() in ("-body", "-infile")]
         for variable, secret in self.assigned.items():
             used = [w for w in given if variable in referenced(w)]
-            if any(w not in kept and not w.startswith("--header=") for w in used):
+            if any(w not in kept and not _signs_in(*w.split("=", 1)) for w in used):
                 return secret
         return None
 
