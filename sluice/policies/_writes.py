@@ -86,6 +86,15 @@ _RUNS_COMMANDS = re.compile(
 _SED_SUBSTITUTION = re.compile(r"\s*s(.)[^\n]*\1[^\n]*\1[gIi0-9]*\s*")
 
 
+def _kept_beside(sources: Sequence[str], destination: str) -> bool:
+    """Whether ``sources``, each a credential file, are copied or moved beside themselves
+    (``cp ~/.ssh/id_rsa ~/.ssh/id_rsa.bak``): no credential comes in from elsewhere."""
+    folder = destination.rpartition("/")[0]
+    return bool(sources) and all(
+        is_secret(source) and source.rpartition("/")[0] == folder for source in sources
+    )
+
+
 def _plain_substitutions(args: Sequence[str]) -> bool:
     """Whether ``sed``'s scripts are substitutions only, that write no setting running a
     command or loading code (``ProxyCommand``, ``LocalCommand``, ...)."""
@@ -267,6 +276,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
             for source in sources
             if _folder(folder, source)
         ]
+        if name in ("cp", "mv") and not directory and _kept_beside(sources, found[-1]):
+            return False  # mv ~/.ssh/id_rsa ~/.ssh/id_rsa.old: the user's own key, set aside
         return any(map(is_secret, found[-1:] + directory + into))
     return False
 

@@ -495,7 +495,8 @@ uploads and writes) still run. The rules:
   edit (``perl -pi -e``, ``yq -i``, ``ed``, ``ex``, ``vim -es``),
   ``patch``, ``docker cp``/``kubectl cp`` out of a container, cmd's ``copy``; not folders
   made by ``install -d``, nor a backup
-  of ssh's settings (``cp ~/.ssh/config ~/.ssh/config.bak``), a one-liner, a patch
+  of ssh's settings (``cp ~/.ssh/config ~/.ssh/config.bak``) or of a key beside itself (``mv
+  ~/.ssh/id_rsa ~/.ssh/id_rsa.old``), a one-liner, a patch
   (``apply_patch``), ``ssh-keygen`` generating over a private key with its overwrite
   question answered (``<<< y``, ``yes |``), a download saved onto one (``curl -o
   ~/.kube/config``, ``wget -O``), PowerShell's ``Copy-Item``/``Move-Item`` onto one,

@@ -23,6 +23,11 @@ from tests.policies.verdicts import bash, rule_for
             'Add-Content C:\\ProgramData\\ssh\\administrators_authorized_keys "ssh-rsa AAAAB3 x@y"',
             "credential_write",
         ),
+        # The user's own key set aside beside itself; a key brought in from elsewhere.
+        ("mv ~/.ssh/id_rsa ~/.ssh/id_rsa.old", None),
+        ("cp ~/.ssh/id_ed25519 ~/.ssh/id_ed25519.bak", None),
+        ("mv stolen_key ~/.ssh/id_rsa", "credential_write"),
+        ("mv ~/.ssh/id_rsa.pub ~/.ssh/authorized_keys", "credential_write"),
         # ssh's settings changed by a substitution that runs nothing, or that does.
         ("sed -i 's/HostName 10.0.0.5/HostName 10.0.0.6/' ~/.ssh/config", None),
         (
