@@ -15,6 +15,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from sluice.policies._containers import RUNTIMES, container_exec
+from sluice.policies._interpreters import sends_input
 from sluice.policies._leaks import leaked_secret, may_hold_secret
 from sluice.policies._prefixes import ASSIGNMENT, WRAPPERS, after_options
 from sluice.policies._runners import found_commands, ssh_command
@@ -300,6 +301,8 @@ class Pipeline:
             words = fed
         if self.paths and basename(words[0]) in _SENDERS:  # curl --data-binary "@$K"
             words = [_VARIABLE_REFERENCE.sub(self._path_of, w) for w in words]
+        if stdin and sends_input(words):  # cat ~/.aws/credentials | python3 -c "…urlopen(…)"
+            return f"Sends {stdin} to the network ({basename(words[0])})"
         sent = _sent_by(words, stdin, self._holds_secret)
         return f"Sends {sent} to the network ({basename(words[0])})" if sent else None
 
@@ -312,8 +315,8 @@ class Pipeline:
 
     def bind_reads(self, commands: Sequence[Command]) -> None:
         """Before a line is followed: the variables of a ``while read`` loop whose input
-        comes after ``done`` from a credential (``done < <(xxd -p ~/.netrc)``), and those
-        assigned one by a substitution."""
+        comes after ``done`` from a credential (``done < <(xxd -p ~/.netrc)``, ``done <
+        ~/.ssh/id_rsa``), and those assigned one by a substitution."""
         variables: list[str] = []
         secret: str | None = None
         substituted: str | None = None
@@ -338,6 +341,8 @@ class Pipeline:
                 variables += loop
             elif command.after == "<(" and command.feeds == "done":
                 secret = secret or _secret_read_by(command)
+            elif command.words[:1] == ("done",) and command.inputs:  # done < ~/.ssh/id_rsa
+                secret = secret or next((f for f in command.inputs if is_credential(f)), None)
             if command.after in ("$(", "`") and command.feeds in _PRINTERS:
                 self.printed = self.printed or _secret_read_by(command)
         if secret is not None:
@@ -462,8 +467,11 @@ _POWERSHELL_LISTS = frozenset({"get-childitem", "gci", "dir", "ls", "get-item"})
 
 def _while_read(words: tuple[str, ...]) -> list[str] | None:
     """The variables ``while read l`` binds, after reserved words too (``! while read l``,
-    ``time while read l``); None for no such loop."""
+    ``time while read l``) and variables set for it (``while IFS= read -r l``); None for no
+    such loop."""
     given = stated(words)
+    while given and ASSIGNMENT.fullmatch(given[0]):  # while IFS= read -r line
+        given = given[1:]
     if given[:1] != ("read",) or "while" not in reserved(words):
         return None
     return read_variables(given[1:])

@@ -40,6 +40,7 @@ __all__ = [
     "read_code",
     "runs_fetched",
     "saved_downloads",
+    "sends_input",
     "spawns_forever",
 ]
 
@@ -422,6 +423,22 @@ def code_of(words: Sequence[str]) -> str | None:
         if key == "python" and word.startswith("-") and word.endswith("c") and "-" not in word[1:]:
             return words[i + 1]  # python3 -Bc CODE
     return None
+
+
+# What reads a one-liner's standard input: python's sys.stdin and input(), node's
+# process.stdin and readFileSync(0), ruby's and perl's STDIN, ARGF, <>, php's php://stdin.
+_READS_INPUT = re.compile(
+    r"sys\.stdin|\binput\(\)|fileinput|process\.stdin|readFileSync\(\s*(?:0|['\"]/dev/stdin)"
+    r"|\bSTDIN\b|\$stdin\b|<STDIN>|<>|\bARGF\b|php://stdin|Deno\.stdin|Bun\.stdin"
+)
+
+
+def sends_input(words: Sequence[str]) -> bool:
+    """Whether the one-liner ``words`` (unwrapped) reads its standard input and reaches the
+    network: what is piped into it goes there (``cat F | python3 -c "…urlopen(u +
+    sys.stdin.read())"``)."""
+    code = code_of(words)
+    return code is not None and bool(_READS_INPUT.search(code) and _NETWORK.search(code))
 
 
 # Programs whose code is found otherwise than after one flag.
