@@ -83,7 +83,7 @@ from sluice.policies._project_files import (
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
-from sluice.policies._servers import SERVERS, served_credentials
+from sluice.policies._servers import served_credentials, serves
 from sluice.policies._shell import (
     Command,
     basename,
@@ -607,7 +607,7 @@ class _Rules:
             given += [state.written[f] for f in read_files(command, words) if f in state.written]
             if sent := uploads_credential("\n".join(given)):
                 self.flag("credential_exfiltration", f"Sends {sent} to the network ({name})")
-        if name in SERVERS and (served := served_credentials(words, cwd)):
+        if serves(name) and (served := served_credentials(words, cwd)):
             self.flag("credential_exfiltration", f"Serves {served} to the network")
         piped = " ".join(printed(producer)) if producer is not None else None
         if producer is not None and not piped:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sluice.policies._wrappers import operands, option_values
+from sluice.policies._wrappers import PYTHON, operands, option_values, python_module
 
 __all__ = ["cleared"]
 
@@ -88,16 +88,15 @@ _CLEARERS: dict[str, _Clearer] = {
     "trash-put": _TRASH,
     "gio": _Clearer("moves to the trash (gio trash)", subcommand="trash"),
 }
-_PYTHONS = frozenset({"python", "python3", "py"})
 
 
 def cleared(name: str, args: Sequence[str]) -> tuple[list[str], str] | None:
     """The folders the program ``name`` given ``args`` empties, removes or throws away, as
     written, and how; None if it clears none."""
-    if name in _PYTHONS or name.startswith("python3."):
-        if len(args) < 2 or args[0] != "-m":
+    if PYTHON.fullmatch(name):
+        if (module := python_module(name, args)) is None:
             return None
-        name, args = args[1], args[2:]  # python -m pytest, python3 -m venv
+        name, args = module  # python -m pytest, python3 -m venv
     clearer = _CLEARERS.get(name)
     if clearer is None or (clearer.needs and not any(a in clearer.needs for a in args)):
         return None

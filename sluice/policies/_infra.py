@@ -990,7 +990,7 @@ def _compose_down_volumes(name: str, args: Sequence[str]) -> bool:
     (``docker compose -f docker-compose.prod.yml down -v``)."""
     compose = name in ("docker-compose", "podman-compose")
     if name in RUNTIMES:
-        compose = "compose" in subcommand(args)[:1] or "compose" in args[:4]
+        compose = subcommand(args)[:1] == ["compose"]
     if not compose or "down" not in args:
         return False
     after = args[args.index("down") + 1 :]

@@ -29,6 +29,7 @@ from itertools import pairwise
 from sluice.policies._runners import SSH_RUNS
 from sluice.policies._shell import basename
 from sluice.policies._tool_runs import shell_escapes
+from sluice.policies._wrappers import PYTHON, python_module
 
 __all__ = ["command_lines", "embedded_scripts", "language", "project_files"]
 
@@ -139,7 +140,6 @@ _MODULES = {"pytest": "pytest", "unittest": "pytest", "nox": "nox", "invoke": "i
 _MODULES |= {"build": "build"}  # python -m build: the build backend's hooks
 # What any python runs at start: site customisation, and the code lines of a `.pth` file.
 _SITE = ("sitecustomize.py", "usercustomize.py", "*.pth")
-_PYTHON = re.compile(r"python[0-9.]*|pypy[0-9.]*")
 # How a file is read, by its name's end: code in a language, or (none) command lines.
 _READERS = (
     (("*.py", "*.pth", "SConstruct", "SConscript"), "python3"),
@@ -170,8 +170,8 @@ def project_files(words: Sequence[str], written: Mapping[str, str]) -> list[tupl
         name, args = "cargo-make", args[1:]
     if name == "ssh":
         return [("", text) for text in _ssh_configs(args, written)]
-    if _PYTHON.fullmatch(name):
-        module = args[args.index("-m") + 1] if "-m" in args[:-1] else ""
+    if PYTHON.fullmatch(name):
+        module = (python_module(name, args) or ("", []))[0]
         if module not in _MODULES:
             return _matching(written, _SITE)
         name = _MODULES[module]

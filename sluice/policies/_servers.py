@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from sluice.policies._targets import is_credential, resolve, vital
-from sluice.policies._wrappers import operands, option_values
+from sluice.policies._wrappers import PYTHON, operands, option_values, python_module
 
-__all__ = ["SERVERS", "served_credentials"]
+__all__ = ["served_credentials", "serves"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +67,23 @@ _MODULES: dict[str, _Server] = {
     "SimpleHTTPServer": _Server(operand=False),
 }
 _RUBY = _Server(address=frozenset({"-b", "--bind-address"}), takes=frozenset({"-p"}))
-SERVERS = frozenset({"python", "python2", "python3", "ruby", "php", "ngrok"} | _PROGRAMS.keys())
-"""The programs :func:`served_credentials` may find serving files (a server itself, or the
-interpreter that runs one)."""
+_SERVERS = frozenset({"ruby", "php", "ngrok"} | _PROGRAMS.keys())
 _LOOPBACK = ("127.", "localhost", "::1", "[::1]", "ip6-localhost")
+
+
+def serves(name: str) -> bool:
+    """Whether the program ``name`` may serve files (:func:`served_credentials`): a server,
+    or an interpreter that runs one (Python, Ruby, PHP)."""
+    return name in _SERVERS or PYTHON.fullmatch(name) is not None
 
 
 def served_credentials(words: Sequence[str], cwd: str | None) -> str | None:
     """What credentials the file server ``words`` (unwrapped) run in ``cwd`` puts on the
     network, named, or None."""
     name, args = words[0].rpartition("/")[2], list(words[1:])
-    if name.startswith("python"):  # python3 -m http.server
-        server = _MODULES.get(args[1]) if args[:1] == ["-m"] and len(args) > 1 else None
-        args = args[2:]
+    if PYTHON.fullmatch(name):  # python3 -m http.server
+        module, args = python_module(name, args) or ("", [])
+        server = _MODULES.get(module)
     elif name == "ruby":
         server, args = (_RUBY, args[3:]) if args[:3] == ["-run", "-e", "httpd"] else (None, [])
     elif name == "php":

@@ -23,6 +23,7 @@ from sluice.policies._shell import SHELL_VARIABLES, basename, short_option, with
 __all__ = [
     "FETCHERS",
     "HTTP_CLIENTS",
+    "PYTHON",
     "STDIN",
     "cloned_into",
     "cmdlet_argument",
@@ -31,6 +32,7 @@ __all__ = [
     "operands",
     "option_values",
     "package_program",
+    "python_module",
     "read_variables",
     "referenced",
     "replaced_item",
@@ -294,6 +296,19 @@ def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> 
         else:
             skip = arg in takes_value
     return found
+
+
+PYTHON = re.compile(r"python[0-9.]*|pypy[0-9.]*|py")
+"""Python's interpreters by name (``python3.12``, ``pypy3``, Windows' ``py``)."""
+
+
+def python_module(name: str, args: Sequence[str]) -> tuple[str, list[str]] | None:
+    """The module a Python interpreter ``name`` given ``args`` runs (``python3 -u -m pytest
+    -x``: ``pytest``), and the module's arguments; None when it runs none."""
+    if not PYTHON.fullmatch(name) or "-m" not in args[:-1]:
+        return None
+    at = list(args).index("-m")
+    return args[at + 1], list(args[at + 2 :])
 
 
 def option_values(args: Sequence[str], options: frozenset[str], paths: bool = False) -> list[str]:
