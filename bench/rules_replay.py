@@ -137,7 +137,7 @@ async def _scenario(
     # Each worker is sent the exchanges in the same order, on from where it was left: with
     # more of them than tool_rules remembers verdicts, every call is one it has not seen.
     sequences = {setup.name: itertools.cycle(decoded) for setup in setups}
-    messages = statistics.mean(len(each) for each in decoded)
+    per_exchange = statistics.mean(len(each) for each in decoded)
     workers: dict[str, list[float]] = {}
     totals: dict[str, list[float]] = {}
     for number in range(rounds):
@@ -154,7 +154,7 @@ async def _scenario(
             totals.setdefault(setup.name, []).append(worker + writer)
     noop, rules = workers["noop"], workers["tool_rules"]
     line = (
-        f"{scenario.name:<22} {messages:>5.0f} {statistics.median(noop):>12.1f} "
+        f"{scenario.name:<22} {per_exchange:>5.0f} {statistics.median(noop):>12.1f} "
         f"{statistics.median(rules):>11.1f} {_ratios(noop, rules)}"
     )
     if store:

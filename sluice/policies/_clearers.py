@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sluice.policies._wrappers import PYTHON, operands, option_values, python_module
+from sluice.policies._wrappers import operands, option_values, python_module
 
 __all__ = ["cleared"]
 
@@ -93,9 +93,7 @@ _CLEARERS: dict[str, _Clearer] = {
 def cleared(name: str, args: Sequence[str]) -> tuple[list[str], str] | None:
     """The folders the program ``name`` given ``args`` empties, removes or throws away, as
     written, and how; None if it clears none."""
-    if PYTHON.fullmatch(name):
-        if (module := python_module(name, args)) is None:
-            return None
+    if (module := python_module(name, args)) is not None:
         name, args = module  # python -m pytest, python3 -m venv
     clearer = _CLEARERS.get(name)
     if clearer is None or (clearer.needs and not any(a in clearer.needs for a in args)):
