@@ -72,6 +72,8 @@ _CODE_FLAGS = {
     "R": ("-e",),
 }
 _VERSIONED = re.compile(r"(python|pypy|perl|ruby|php|node|lua)[0-9.]*|nodejs|luajit")
+# The interpreter whose flags another one takes (Windows' py is Python's launcher).
+_FAMILIES = {"pypy": "python", "py": "python", "nodejs": "node", "luajit": "lua"}
 
 _Q = r"""['"]"""
 # The home folder's variable: HOME, or Windows' USERPROFILE.
@@ -412,8 +414,8 @@ def code_of(words: Sequence[str]) -> str | None:
     if name in _SPECIAL_CODE:
         return _special_code(name, words)
     family = _VERSIONED.fullmatch(name)
-    key = ("node" if name == "nodejs" else family.group(1)) if family else name
-    key = {"pypy": "python", "luajit": "lua", "py": "python"}.get(key, key)  # (Windows' py)
+    key = (family.group(1) or name) if family else name  # python3.12 is python's
+    key = _FAMILIES.get(key, key)
     flags = _CODE_FLAGS.get(key)
     if flags is None:
         return None

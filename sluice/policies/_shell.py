@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 
 from sluice.policies._filters import filtered
 from sluice.policies._prefixes import WRAPPERS, after_options
+from sluice.policies._quoted import Doubled, Singled
 
 __all__ = [
     "COMMAND_OPTION",
@@ -247,7 +248,7 @@ def parse(
                         _known_substitutions(whole)
                         if quoting == '"'
                         else "".join(
-                            _known_substitutions(p) if type(p) is _Doubled else p for p in word
+                            _known_substitutions(p) if type(p) is Doubled else p for p in word
                         )
                     )
                 quoted.append((whole, given_to, quoting == "'", script_of))
@@ -315,13 +316,13 @@ def parse(
             target = inputs
         elif kind not in ("blank", "comment"):
             if kind == "double":
-                value = _Doubled(_UNESCAPE.sub(r"\1", token.group(kind)))
+                value = Doubled(_UNESCAPE.sub(r"\1", token.group(kind)))
                 quoting = '"' if quoting in ("", '"') else "'\""
             elif kind in ("single", "ansi"):
                 value = token.group(kind)
                 if kind == "ansi":
                     value = _PRINTF_ESCAPE.sub(_escaped, value)
-                value = _Singled(value)
+                value = Singled(value)
                 quoting = "'" if quoting in ("", "'") else "'\""
             elif value[0] == "\\":
                 value = value[1:]
@@ -408,19 +409,6 @@ def _printed(words: Sequence[str], piped_from: Sequence[Sequence[str]] = ()) -> 
         if known is not None:
             return known
     return unknown_output(name)
-
-
-class _Doubled(str):
-    """A word's part in double quotes, where bash replaces substitutions (in single quotes,
-    it replaces none)."""
-
-    __slots__ = ()
-
-
-class _Singled(str):
-    """A word's part in single quotes (or ``$'…'``)."""
-
-    __slots__ = ()
 
 
 def _expands_braces(word: str, parts: list[str], quoting: str) -> bool:

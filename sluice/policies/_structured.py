@@ -146,7 +146,7 @@ def structured_acts(
         "reset" in verbs and (named & _HOSTED or _other_environment(arguments))
     ):  # a reset of the developer's own database (prisma's migrate-reset) is everyday
         yield "drop_database", f"{tool} deletes every row or key"
-    bucket = kinds & _BUCKETS and not _ONE_OBJECT & arguments.keys()
+    bucket = kinds & _BUCKETS and _ONE_OBJECT.isdisjoint(arguments)
     if named & _STORAGE and (bucket or _every_object(kinds, arguments, everything)):
         yield "cloud_storage_wipe", f"{tool} deletes stored objects wholesale"
     if named & _STACKS and (verbs & {"destroy", "teardown", "nuke"} or kinds & {"stack", "stacks"}):

@@ -18,6 +18,8 @@ GO = 'package main\nimport "os"\nfunc main() { os.RemoveAll(os.Getenv("HOME")) }
         """php -r 'exec("rm -rf " . getenv("HOME"));'""",
         """lua -e 'os.execute("rm -rf " .. os.getenv("HOME"))'""",
         """luajit -e 'io.popen("rm -rf /")'""",
+        # LuaJIT's code read as Lua's: the home folder's variable joined in (was allowed)
+        """luajit -e 'os.execute("rm -rf " .. os.getenv("HOME"))'""",
         """deno eval 'Deno.removeSync(Deno.env.get("HOME"), {recursive: true})'""",
         """bun -e 'require("child_process").execSync("rm -rf ~")'""",
         """Rscript -e 'unlink("~", recursive=TRUE)'""",
