@@ -11,7 +11,7 @@
 
 FROM python:3.11-slim AS build
 # A C compiler: mypyc compiles the tool rules (setup.py, SLUICE_COMPILE=1), which then judge
-# a new tool call two to three times faster (docs/architecture.md, "Compiled rules").
+# a new tool call about twice as fast (docs/architecture.md, "Compiled rules").
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*

@@ -2,7 +2,7 @@
 
 With ``SLUICE_COMPILE=1`` the modules of the built-in tool rules (``sluice/policies/_*.py``,
 the code that judges every new tool call) are compiled to C extensions by mypyc, which
-judges a call two to three times faster (see "Compiled rules" in ``docs/architecture.md``).
+judges a new call about twice as fast (see "Compiled rules" in ``docs/architecture.md``).
 It needs mypy, a C compiler, Python's headers and Sluice's dependencies where it builds, so
 it is built without isolation: ``make compiled`` builds a copy of the package in
 ``build/compiled`` (``scripts/compile-rules``), and the Dockerfile builds the image's wheel
