@@ -219,7 +219,8 @@ class Pipeline:
         self.paths: dict[str, str] = {}
 
     def close_group(self) -> None:
-        """The group (``( … )``, ``{ …; }``) ends: what flows on is what any of it read."""
+        """The group (``( … )``, ``{ …; }``, a loop's ``do … done``) ends: what flows on is
+        what any of it read."""
         if self.grouping:
             self.flowing = self.group or self.flowing
         self.grouping, self.group = False, None
@@ -235,10 +236,13 @@ class Pipeline:
         runs; ``script``: what it runs as a shell given its script on its input, ``echo 'cat
         ~/.ssh/id_rsa' | sh``, whose output is the script's); say what it sends to the
         network, if it sends a credential."""
-        if command.words[:1] == ("}",):
+        if command.words[:1] in (("}",), ("done",)):
             self.close_group()
             return None
-        if command.after == "(" or "{" in reserved(command.words):  # `{ cat …`, `then { cat …`
+        opened = reserved(command.words)
+        # `{ cat …`, `then { cat …`; a loop's body, whose output is all its turns' (`for p in
+        # /proc/*/environ; do cat $p; done | curl -T - …`)
+        if command.after == "(" or "{" in opened or "do" in opened:
             self.grouping, self.group = True, None
         words, via_xargs = unwrap(command.words)
         quiet = script is None and not _may_touch_secret(command, words, cwd)
@@ -1051,6 +1055,11 @@ _POWERSHELL_SENT = re.compile(
     r"|-Body[:\s]\s*\$?\(\s*(?:Get-Content|gc|cat|type)" + _CONTENT_OPTIONS + r"\s+"
     r"['\"]?([^\s'\")]+)"
     r"|-Body[:\s]\s*\$?\(\s*\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+)"
+    # a hashtable body one of whose values is read from a file (`-Body (@{ text = (Get-Content
+    # F -Raw) } | ConvertTo-Json)`)
+    r"|-Body[:\s]\s*(?:\$?\(\s*)?@\{[^}]*?\(\s*(?:Get-Content|gc|cat|type)"
+    + _CONTENT_OPTIONS
+    + r"\s+['\"]?([^\s'\")]+)"
 )
 
 
@@ -1067,11 +1076,15 @@ def powershell_sends(line: str) -> str | None:
         for m in _POWERSHELL_READ.finditer(line)
         if is_credential(path := m.group(2) or m.group(3) or "")
     }
+    # `$t = gh auth token; Invoke-RestMethod … -Body (@{text=$t} | ConvertTo-Json)`
+    for m in _POWERSHELL_PRINTED.finditer(line) if "=" in line else ():
+        if printed := printed_credential(m.group(2).split()):
+            held[m.group(1).lower()] = printed
     for statement in statements:
         if _POWERSHELL_ENVIRONMENT.search(statement.group(1)):
             return "the environment"  # -Body (Get-ChildItem env: | Out-String)
         for sent in _POWERSHELL_SENT.finditer(statement.group(1)):
-            path = sent.group(1) or sent.group(2) or sent.group(3) or ""
+            path = next((g for g in sent.groups() if g), "")
             if is_credential(path):
                 return path
         for variable in _POWERSHELL_BODY.findall(statement.group(1)) if held else ():
@@ -1088,7 +1101,15 @@ _POWERSHELL_ENVIRONMENT = re.compile(
     r"(?i)-Body[:\s]\s*\$?\(\s*(?:(?:Get-ChildItem|gci|dir|ls)\s+env:"
     r"|\[(?:System\.)?Environment\]::GetEnvironmentVariables)"
 )
-_POWERSHELL_BODY = re.compile(r"(?i)-(?:Body|InFile)[:\s]\s*['\"]?\$(\w+)")
+# A variable sent as the body or the file, or as a value of a hashtable body.
+_POWERSHELL_BODY = re.compile(
+    r"(?i)-(?:Body|InFile)[:\s]\s*(?:['\"]|(?:\$?\(\s*)?@\{[^}]*?=\s*)?\$(\w+)"
+)
+# A variable given what a command prints (`$t = gh auth token`, read as `t=$(gh auth
+# token)`), to its statement's end.
+_POWERSHELL_PRINTED = re.compile(
+    r"(?<![\w-])\$?(\w+)\s*=\s*(?:\$\(\s*)?(?:&\s*)?([\w.-]+(?:[ \t]+[^\s;|)]+)*)"
+)
 
 
 TRANSFERS = frozenset({"sftp", "ftp", "lftp", "smbclient", "tftp", "ncftp", "yafc", "pftp"})
