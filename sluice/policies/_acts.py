@@ -67,6 +67,11 @@ def working_directory(command: Command, cwd: str | None) -> str | None:
 
 _DEEPEST = 256
 _WINDOWS_DELETERS = frozenset({"remove-item", "ri", "rd", "rmdir", "del", "erase"})
+# Remove-Item's options that take a value, its own and PowerShell's common ones
+# (`-ErrorAction SilentlyContinue` names no path).
+_REMOVE_ITEM_VALUES = frozenset({"-Path", "-LiteralPath", "-Filter", "-Include", "-Exclude"}) | (
+    frozenset({"-ErrorAction", "-ea", "-WarningAction", "-wa", "-ErrorVariable", "-ev", "-Stream"})
+)
 # PowerShell's and cmd's listings, piped into Remove-Item (`gci ~ -Recurse | ri -Force`).
 _WINDOWS_LISTERS = frozenset({"get-childitem", "gci", "dir"})
 _WINDOWS_NARROWS = frozenset({"-filter", "-include", "-exclude"})
@@ -120,8 +125,9 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     elif name.lower() in _WINDOWS_DELETERS and (
         feeders or any(a.lower().startswith(("-r", "/s")) for a in args)
     ):  # PowerShell's Remove-Item -Recurse, cmd's rd /s, what Get-ChildItem pipes in
-        takes = frozenset({"-Path", "-LiteralPath", "-Filter", "-Include", "-Exclude"})
-        targets = [a for a in operands(args, takes) if not a.startswith("/") or len(a) > 2]
+        targets = [
+            a for a in operands(args, _REMOVE_ITEM_VALUES) if not a.startswith("/") or len(a) > 2
+        ]
         targets += [b for a, b in pairwise(args) if a in ("-Path", "-LiteralPath")]
         if not targets and feeders:  # gci ~ -Recurse | Remove-Item -Recurse
             targets = listed(feeders)

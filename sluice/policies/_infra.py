@@ -1000,10 +1000,12 @@ def _compose_down_volumes(name: str, args: Sequence[str]) -> bool:
 
 
 def _labelled(args: Sequence[str]) -> bool:
-    """Whether a prune is narrowed to volumes a label picks (``--filter label=…``)."""
+    """Whether a prune is narrowed to volumes a label picks (``--filter label=…``); one
+    that only spares those a label picks (``label!=keep``) prunes every other volume."""
     filters = [b for a, b in with_next(args) if a == "--filter"]
     filters += [a.partition("=")[2] for a in args if a.startswith("--filter=")]
-    return any(f.strip("'\"").startswith("label") for f in filters)
+    picks = [f.strip("'\"") for f in filters]
+    return any(f.startswith("label") and not f.startswith("label!=") for f in picks)
 
 
 _DEFAULT_BRANCHES = re.compile(  # (what is pushed may be a substitution: "$(…)":main)

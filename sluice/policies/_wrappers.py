@@ -15,6 +15,7 @@ from itertools import pairwise
 from sluice.policies._prefixes import (
     ASSIGNMENT,
     FEEDERS,
+    POWERSHELL_LOOPS,
     WRAPPERS,
     after_options,
 )
@@ -159,8 +160,34 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
         if name == "command" and any(w in ("-v", "-V") for w in words[i + 1 : i + 2]):
             return [], False
         via_xargs = via_xargs or name in FEEDERS
+        if name in POWERSHELL_LOOPS:  # … | ForEach-Object { Remove-Item $_.FullName -Recurse }
+            return _loop_body(words[after_options(words, i, name) :]), via_xargs
         i = after_options(words, i, name)
     return [], via_xargs
+
+
+# The item a PowerShell loop's body is run on (`$_`, `$PSItem`, and the path it names).
+_CURRENT_ITEM = re.compile(r"(?i)\$(?:_|PSItem)(?:\.(?:FullName|Name|FullPath|Path))?")
+_PATH_OPTIONS = frozenset({"-path", "-literalpath", "-lp"})
+
+
+def _loop_body(words: tuple[str, ...]) -> list[str]:
+    """The command a PowerShell loop runs on each item it is fed, as ``xargs`` runs one: its
+    body's words without the block's braces and without the item itself (``$_``, with the
+    option it is given to), which the feeder gives it."""
+    body = list(words[1:] if words[:1] == ("{",) else words)
+    if body[-1:] == ["}"]:
+        body.pop()
+    kept: list[str] = []
+    for word in body:
+        if _CURRENT_ITEM.fullmatch(word.strip("'\"")):
+            if kept and kept[-1].lower() in _PATH_OPTIONS:
+                kept.pop()
+            continue
+        kept.append(word)
+    if not kept or kept[0] in ("{", "}"):
+        return []
+    return _unwrap(tuple(kept))[0]
 
 
 def _ran_by_tool(name: str, args: Sequence[str]) -> tuple[str, ...] | None:

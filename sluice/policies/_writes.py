@@ -418,7 +418,10 @@ def _powershell_path(words: Sequence[str]) -> str:
 
 
 # The folders credentials are kept in, as a destination's last component.
-_CREDENTIAL_FOLDERS = frozenset({".ssh", ".aws", ".kube", ".docker", "gcloud", ".gnupg", "gh"})
+_CREDENTIAL_FOLDERS = frozenset({".ssh", ".aws", ".kube", ".docker", ".gnupg"})
+# Folders named for their tool, which hold its credentials in the user's settings
+# (`~/.config/gh/`); elsewhere they are any folder (`./tools/gh`, the tool unpacked).
+_SETTINGS_FOLDERS = frozenset({"gcloud", "gh"})
 
 
 _HOME_CREDENTIALS = frozenset({".netrc", ".git-credentials", ".pgpass"})
@@ -428,8 +431,12 @@ def _folder(destination: str, source: str) -> bool:
     """Whether a copy's destination is a folder credentials are kept in (``~/.aws``,
     ``host:.ssh/``, ``~/.config/gh/``), or the home folder and the source a ``.netrc``."""
     parts = destination.replace(":", "/").split("/")
-    named = parts[-1] in _CREDENTIAL_FOLDERS or destination.endswith("/")  # not a file's name
-    if named and any(part in _CREDENTIAL_FOLDERS for part in parts):
+    held = [
+        part in _CREDENTIAL_FOLDERS or (part in _SETTINGS_FOLDERS and before == ".config")
+        for before, part in pairwise(["", *parts])
+    ]
+    named = held[-1] or destination.endswith("/")  # not a file's name
+    if named and any(held):
         return True
     home = resolve(destination, None)
     at_home = home is not None and not home.contents and vital(home) == "the home folder"
