@@ -8,7 +8,8 @@ so that a Windows session's line is judged as the same act spelled for bash::
 
 They are an environment variable set (``$env:NAME = value``), a variable given what a
 command prints (``$t = gcloud auth print-access-token``, read as ``t=$(…)``) or a string
-(``$d = "$env:USERPROFILE\\"``, read as ``d="…"``), cmd's ``for /f … in
+(``$d = "$env:USERPROFILE\\"``, read as ``d="…"``), a hashtable splatted as a command's
+options (``Remove-S3Bucket @p``, read as the options written out), cmd's ``for /f … in
 ('command') do …`` over what a command prints, cmd's endless ``for /l %i in (0,0,1) do
 start …`` (a step of 0: a process started each turn, not waited for), .NET's
 ``[IO.Directory]::Delete(path, $true)``, icacls' rights (``Everyone:(OI)(CI)F``, one
@@ -69,6 +70,11 @@ _ENCODED = re.compile(
     r"([A-Za-z0-9+/]{4,}={0,2})"
 )
 _CALL_OPERATOR = re.compile(r"&\s*\(\s*['\"]")
+# PowerShell's splatting: a hashtable of options (`$p = @{ Key = value; … }`), given to a
+# command as `@p`; its entries, `;` or a line apart.
+_SPLAT_SET = re.compile(r"\$(\w+)\s*=\s*@\{([^{}]*)\}")
+_SPLAT = re.compile(r"(?<![\w@$])@(\w+)\b")
+_SPLAT_ENTRY = re.compile(r"([A-Za-z]\w*)\s*=\s*([^;\n]+?)\s*(?:[;\n]|$)")
 # icacls' rights, whose parentheses are no subshell: `Everyone:(OI)(CI)F` is one word.
 _RIGHTS = re.compile(r"(?<=\s)([^\s'\"():;&|]+:(?:\([A-Za-z,]+\))+[A-Za-z,]*)")
 _DIRECTORY_DELETE = re.compile(
@@ -86,6 +92,8 @@ def posix_spelling(line: str) -> str:
     line = _ENV_SET.sub(lambda m: f"{m[1]}export {m[2]}=", line)
     line = _VARIABLE_SET.sub(lambda m: f"{m[1]}{m[2]}=$({m[3].rstrip()})", line)
     line = _VALUE_SET.sub(lambda m: f"{m[1]}{m[2]}=", line)
+    if "@{" in line:
+        line = _splatted(line)
     line = _FOR_OUTPUT.sub(_over_output, line)
     line = _FOR_ITEMS.sub(_over_items, line)
     line = _FOR_ENDLESS.sub(lambda m: f"while true; do {m[2]} & done", line)
@@ -95,6 +103,26 @@ def posix_spelling(line: str) -> str:
     if "icacls" in line.lower():
         line = _RIGHTS.sub(r"'\1'", line)
     return _DIRECTORY_DELETE.sub(lambda m: f"Remove-Item -Recurse -Force {m[1]}", line)
+
+
+def _splatted(line: str) -> str:
+    """``line`` with each hashtable it splats written out as the options it gives:
+    ``$p = @{ BucketName = 'b'; DeleteBucketContent = $true }; Remove-S3Bucket @p`` runs
+    ``Remove-S3Bucket -BucketName 'b' -DeleteBucketContent``."""
+    tables = {found[1].lower(): _options(found[2]) for found in _SPLAT_SET.finditer(line)}
+    if not tables:
+        return line
+    return _SPLAT.sub(lambda found: tables.get(found[1].lower(), found[0]), line)
+
+
+def _options(entries: str) -> str:
+    """A splatted hashtable's entries as options: ``Key = $true`` a switch given, ``Key =
+    $false`` one not given, any other value after its option."""
+    words = []
+    for key, value in _SPLAT_ENTRY.findall(entries):
+        if value.lower() != "$false":
+            words += [f"-{key}"] if value.lower() == "$true" else [f"-{key}", value]
+    return " ".join(words)
 
 
 def _decoded_command(found: re.Match[str]) -> str:

@@ -49,6 +49,18 @@ from tests.policies.verdicts import bash
             '-Headers @{Authorization="Bearer $t"}',
             None,
         ),
+        # A hashtable splatted as a command's options (@p) is read as the options written out.
+        (
+            "$splat = @{ BucketName = 'acme-exports'; DeleteBucketContent = $true; "
+            "Force = $true }; Remove-S3Bucket @splat",
+            "cloud_storage_wipe",
+        ),
+        (
+            "$p = @{ Path = $HOME; Recurse = $true; Force = $true }; Remove-Item @p",
+            "wipe_root_or_home",
+        ),
+        ("$p = @{ BucketName = 'acme-exports'; Force = $true }; Remove-S3Bucket @p", None),
+        ("$p = @{ Path = '.\\build'; Recurse = $true }; Remove-Item @p", None),
         # Crystal's one-liners are read as code (the word after `eval` was skipped).
         (
             """crystal eval 'require "file_utils"; FileUtils.rm_rf(ENV["HOME"])'""",
