@@ -57,7 +57,8 @@ PowerShell's constructs as bash's (``$env:NAME = v`` as an export, ``$t = cmd`` 
 ``t=$(cmd)``, ``$d = "…"`` as ``d="…"``, cmd's ``for /f %i in ('cmd') do …`` as a loop over
 ``$(cmd)``, an endless ``for /l`` starting processes as a fork loop,
 ``[IO.Directory]::Delete(p, $true)`` as ``Remove-Item -Recurse``, ``& ("Remove"+"-Item")``
-as ``Remove-Item``, ``-EncodedCommand`` decoded (however bash spells the program:
+as ``Remove-Item``, a splatted hashtable (``Remove-S3Bucket @p``) as its options written
+out, ``-EncodedCommand`` decoded (however bash spells the program:
 ``p""wsh -ec …``), cmd's ``^`` escapes (in an argv's script
 or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``); ``Select-String`` and
 ``findstr`` narrow a listing as grep does), each backslash-newline taken out as bash does
@@ -70,7 +71,8 @@ and their options (``sudo -u deploy``, ``doas``, ``pkexec``, ``env``, ``timeout 
 5``, ``nohup``, ``nice -n 10``, ``stdbuf -o0``, ``runuser``, ``setsid``, ``nsenter``,
 launchers of a bundled tool (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s
 kubectl``, ``minikube kubectl --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and
-PowerShell's ``ForEach-Object``, ``command``, ``\\rm``, ``/bin/rm``, Homebrew's GNU tools
+PowerShell's ``ForEach-Object`` (its block run on each item, ``$_`` the item),
+``command``, ``\\rm``, ``/bin/rm``, Homebrew's GNU tools
 (``gshred``, ``grm``); a shell's script a feeder runs for each item, ``xargs -I{} sh -c
 'rm -rf "{}"'`` (fed by a pipe or a here-string); a string alone or
 ``Write-Output`` printing into a pipe as ``echo`` does), through what the line defines (a
