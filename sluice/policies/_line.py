@@ -997,7 +997,8 @@ def _checks_syntax(words: Sequence[str]) -> bool:
 
 def script_run(words: Sequence[str]) -> str | None:
     """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``, a batch
-    file by its name (``cmd /c x.bat``: cmd looks in the working directory first), or the
+    file by its name (``cmd /c x.bat``: cmd looks in the working directory first) or a
+    PowerShell script (``pwsh -File x.ps1``), or the
     package whose scripts an installer runs (``sudo dpkg -i x.deb``); none for a shell that
     only checks its syntax (``bash -n x.sh``)."""
     name = basename(words[0])
@@ -1009,15 +1010,18 @@ def script_run(words: Sequence[str]) -> str | None:
             return None
         found = operands(words[1:])
         return found[0] if found else None
-    if "/" in words[0]:
+    if "/" in words[0] or _PATH_VARIABLE.fullmatch(words[0]):  # ./x.sh; $f: the file f names
         return words[0]
-    if name.lower().endswith((".bat", ".cmd")):  # cmd runs a batch file from where it is
+    # cmd runs a batch file from where it is; PowerShell's `pwsh -File x.ps1` is its script
+    # once unwrapped
+    if name.lower().endswith((".bat", ".cmd", ".ps1")):
         return words[0]
     if name == "java" and "-jar" in words[:-1]:  # java -jar /tmp/tool.jar: the jar's code runs
         return words[words.index("-jar") + 1]
     return _package_installed(name, words[1:]) if name.lower() in _PACKAGE_TOOLS else None
 
 
+_PATH_VARIABLE = re.compile(r"\$\{?\w+\}?")
 # Installers run the scripts a package carries, as root: the package is the script run.
 _PACKAGES = (".deb", ".rpm", ".pkg", ".msi", ".msix", ".appx", ".apk")
 _PACKAGE_OPTIONS = {"installer": ("-pkg", "-package"), "msiexec": ("/i", "/package")}

@@ -61,6 +61,20 @@ from tests.policies.verdicts import bash
         ),
         ("$p = @{ BucketName = 'acme-exports'; Force = $true }; Remove-S3Bucket @p", None),
         ("$p = @{ Path = '.\\build'; Recurse = $true }; Remove-Item @p", None),
+        # A PowerShell script the line writes, run by `pwsh -File`; a script run by the
+        # variable naming it (`$f`), as bash runs it too.
+        (
+            '$s = "$env:TEMP\\s.ps1"; Set-Content $s \'while ($true) { Start-Process pwsh '
+            '-ArgumentList "-File", $PSCommandPath -WindowStyle Hidden }\'; pwsh -File $s',
+            "fork_bomb",
+        ),
+        (
+            "Set-Content s.ps1 'Remove-Item -Recurse -Force $HOME'; pwsh -File s.ps1",
+            "wipe_root_or_home",
+        ),
+        ("Set-Content build.ps1 'dotnet build'; pwsh -File build.ps1", None),
+        ("f=/tmp/x.sh; echo 'rm -rf ~' > $f; chmod +x $f; $f", "wipe_root_or_home"),
+        ("f=/tmp/x.sh; echo 'make test' > $f; chmod +x $f; $f", None),
         # Crystal's one-liners are read as code (the word after `eval` was skipped).
         (
             """crystal eval 'require "file_utils"; FileUtils.rm_rf(ENV["HOME"])'""",
