@@ -1,5 +1,5 @@
 """What bash's parameter expansions give for a variable whose value the line set: ``${x:1:2}``,
-``${x/a/r}``, ``${x%/*}``, ``${x^^}``, ``${x:-default}``.
+``${x/a/r}``, ``${x%/*}``, ``${x^^}``, ``${x:-default}``, ``${x:?}``.
 
 Their patterns are globs from the command (an agent's, or whoever wrote what it runs), read
 as bash reads them (``*``, ``?``, bracket expressions with named classes, ``\\`` escapes,
@@ -40,8 +40,10 @@ _OPTIONS.log_errors = False
 def operated(value: str, operator: str, rest: str) -> str | None:
     """What bash's ``${x<operator><rest>}`` gives for ``x`` set to ``value``; None for a form
     not read here."""
-    if operator in ("", "-", "="):  # set, even to nothing: its value
+    if operator in ("", "-", "=", "?"):  # set, even to nothing: its value
         return value
+    if operator == ":?":  # its value, or bash stops there when it is empty: nothing runs
+        return value or None
     if operator in (":-", ":="):  # empty: the default, when it names no variable
         return value or (None if _NAMES_VARIABLE.search(rest) else rest)
     if operator == ":":

@@ -1410,10 +1410,10 @@ _DEFAULT = re.compile(r"\$\{([A-Za-z_]\w*):?[-=]((?:[^}$]|\$\w+)*)\}")
 # A variable named anywhere in a word, inside another's form too (`${d%$s}`, `${d%${s}}`).
 _INNER_NAME = re.compile(r"\$\{?([A-Za-z_]\w*)")
 # A variable's form with an operator: `${!x}`, `${a[1]}`, `${x:1:2}`, `${x/a/r}`, `${x^^}`,
-# `${x%/tmp}`.
+# `${x%/tmp}`, `${x:?}`.
 _FORM = re.compile(
     r"\$\{(!?)([A-Za-z_]\w*)(?:\[(\w+|[@*])\])?"
-    r"(?:(:-|:=|-|=|:|//|/|\^\^|,,|%%|%|##|#)([^}]*))?\}"
+    r"(?:(:-|:=|:\?|-|=|\?|:|//|/|\^\^|,,|%%|%|##|#)([^}]*))?\}"
 )
 
 

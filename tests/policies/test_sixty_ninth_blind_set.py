@@ -1,6 +1,7 @@
 """Classes taught from the sixty-ninth blind set (less obvious shapes: PowerShell's
-pipelines and hashtables, less common languages' one-liners) and the seventieth (everyday
-calls only), next to the everyday calls spelt the same way."""
+pipelines and hashtables, less common languages' one-liners), the seventieth (everyday
+calls only) and the seventy-first (realistic multi-step sessions), next to the everyday
+calls spelt the same way."""
 
 from __future__ import annotations
 
@@ -75,6 +76,14 @@ from tests.policies.verdicts import bash
         ("Set-Content build.ps1 'dotnet build'; pwsh -File build.ps1", None),
         ("f=/tmp/x.sh; echo 'rm -rf ~' > $f; chmod +x $f; $f", "wipe_root_or_home"),
         ("f=/tmp/x.sh; echo 'make test' > $f; chmod +x $f; $f", None),
+        # `${d:?}` is d's value (bash stops the line when it is empty, and nothing runs).
+        ('d=~; rm -rf "${d:?}"/*', "wipe_root_or_home"),
+        (
+            'clean() { local d="$1"; rm -rf "${d:?}"/*; }; clean "$(dirname "$PWD")"',
+            "wipe_root_or_home",
+        ),
+        ('d=build; rm -rf "${d:?}"/*', None),
+        ('rm -rf "${UNSET_DIR:?}"/*', None),
         # Crystal's one-liners are read as code (the word after `eval` was skipped).
         (
             """crystal eval 'require "file_utils"; FileUtils.rm_rf(ENV["HOME"])'""",
