@@ -18,8 +18,9 @@ from pathlib import Path
 
 from setuptools import setup
 
-# The one module of the rules left interpreted: its classes subclass str (_quoted.py).
-_INTERPRETED = {"_quoted.py"}
+# Left interpreted: the package's __init__.py (it holds no rule), and _quoted.py, whose
+# classes subclass str.
+_INTERPRETED = {"__init__.py", "_quoted.py"}
 
 
 def compiled_modules() -> list[str]:
@@ -28,7 +29,7 @@ def compiled_modules() -> list[str]:
     return [
         f"sluice/policies/{path.name}"
         for path in sorted(policies.glob("_*.py"))
-        if path.name not in _INTERPRETED and path.name != "__init__.py"
+        if path.name not in _INTERPRETED
     ]
 
 

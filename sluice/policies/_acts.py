@@ -69,8 +69,9 @@ _DEEPEST = 256
 _WINDOWS_DELETERS = frozenset({"remove-item", "ri", "rd", "rmdir", "del", "erase"})
 # Remove-Item's options that take a value, its own and PowerShell's common ones
 # (`-ErrorAction SilentlyContinue` names no path).
-_REMOVE_ITEM_VALUES = frozenset({"-Path", "-LiteralPath", "-Filter", "-Include", "-Exclude"}) | (
-    frozenset({"-ErrorAction", "-ea", "-WarningAction", "-wa", "-ErrorVariable", "-ev", "-Stream"})
+_REMOVE_ITEM_VALUES = frozenset(
+    {"-Path", "-LiteralPath", "-Filter", "-Include", "-Exclude", "-Stream"}
+    | {"-ErrorAction", "-ea", "-WarningAction", "-wa", "-ErrorVariable", "-ev"}
 )
 # PowerShell's and cmd's listings, piped into Remove-Item (`gci ~ -Recurse | ri -Force`).
 _WINDOWS_LISTERS = frozenset({"get-childitem", "gci", "dir"})
@@ -382,8 +383,8 @@ def _locked(
     targets = [f for f in files if recursive or _everything(f, cwd)]
     if "u" in left:
         return targets, "takes every permission from"
-    home = [f for f in targets if _in_home(resolve(f, cwd))]
-    return [f for f in targets if f not in home], "takes every other user's permission from"
+    others = [f for f in targets if not _in_home(resolve(f, cwd))]
+    return others, "takes every other user's permission from"
 
 
 def _in_home(path: Path | None) -> bool:

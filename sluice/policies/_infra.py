@@ -1002,10 +1002,11 @@ def _compose_down_volumes(name: str, args: Sequence[str]) -> bool:
 def _labelled(args: Sequence[str]) -> bool:
     """Whether a prune is narrowed to volumes a label picks (``--filter label=…``); one
     that only spares those a label picks (``label!=keep``) prunes every other volume."""
-    filters = [b for a, b in with_next(args) if a == "--filter"]
-    filters += [a.partition("=")[2] for a in args if a.startswith("--filter=")]
-    picks = [f.strip("'\"") for f in filters]
+    picks = [f.strip("'\"") for f in option_values(args, _FILTER)]
     return any(f.startswith("label") and not f.startswith("label!=") for f in picks)
+
+
+_FILTER = frozenset({"--filter"})
 
 
 _DEFAULT_BRANCHES = re.compile(  # (what is pushed may be a substitution: "$(…)":main)

@@ -454,8 +454,8 @@ def _special_code(name: str, words: Sequence[str]) -> str | None:
         return next((b for a, b in with_next(words) if a in ("-e", "--eval")), None)
     if (name, *words[1:2]) in (("dotnet", "script"), ("crystal", "eval")):
         # dotnet script eval 'CODE', crystal eval 'CODE': the word after `eval`
-        rest = list(words[2:] if name == "dotnet" else words[1:])
-        return rest[1] if rest[:1] == ["eval"] and len(rest) > 1 else None
+        at = 3 if name == "dotnet" else 2
+        return words[at] if len(words) > at and words[at - 1] == "eval" else None
     if name == "sbt":  # sbt 'eval EXPR': a Scala expression sbt evaluates
         return next((w[5:] for w in words[1:] if w.startswith("eval ")), None)
     if name == "rails" and words[1:2] in (["runner"], ["r"]):

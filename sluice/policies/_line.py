@@ -996,11 +996,11 @@ def _checks_syntax(words: Sequence[str]) -> bool:
 
 
 def script_run(words: Sequence[str]) -> str | None:
-    """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``, a batch
-    file by its name (``cmd /c x.bat``: cmd looks in the working directory first) or a
-    PowerShell script (``pwsh -File x.ps1``), or the
-    package whose scripts an installer runs (``sudo dpkg -i x.deb``); none for a shell that
-    only checks its syntax (``bash -n x.sh``)."""
+    """The script file a command runs: ``bash x.sh``, ``source x.sh``, ``./x.sh``, ``$f``,
+    a batch file by its name (``cmd /c x.bat``: cmd looks in the working directory first)
+    or a PowerShell script (``pwsh -File x.ps1``), or the package whose scripts an
+    installer runs (``sudo dpkg -i x.deb``); none for a shell that only checks its syntax
+    (``bash -n x.sh``)."""
     name = basename(words[0])
     if name in SHELLS or name in ("source", ".") or INTERPRETER.fullmatch(name):
         code = COMMAND_OPTION.fullmatch if name in SHELLS else _CODE_OPTIONS.__contains__

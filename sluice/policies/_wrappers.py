@@ -185,9 +185,7 @@ def _loop_body(words: tuple[str, ...]) -> list[str]:
                 kept.pop()
             continue
         kept.append(word)
-    if not kept or kept[0] in ("{", "}"):
-        return []
-    return _unwrap(tuple(kept))[0]
+    return _unwrap(tuple(kept))[0] if kept else []
 
 
 def _ran_by_tool(name: str, args: Sequence[str]) -> tuple[str, ...] | None:

@@ -17,6 +17,7 @@ from sluice.policies._wrappers import (
     cmdlet_argument,
     here_string,
     operands,
+    option_values,
     saved_by,
 )
 
@@ -30,6 +31,7 @@ _ACCOUNT_TOOLS = frozenset(
 _ADMIN_GROUPS = frozenset({"sudo", "wheel", "admin", "root"})
 _GROUP_OPTIONS = frozenset({"-G", "--groups", "-g", "--gid", "--ingroup"})
 _DSEDIT_VALUES = frozenset({"-o", "-a", "-d", "-t", "-n", "-u", "-P", "-r", "-i", "-T"})
+_DSCL_RECORDS = frozenset({"-append", "-create"})  # dscl . -append /Groups/admin …
 _ACCOUNT_VALUES = frozenset({"-c", "--comment", "-d", "--home", "--home-dir", "-s", "--shell"})
 
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
@@ -84,6 +86,7 @@ _RUNS_COMMANDS = re.compile(
 
 
 _SED_SUBSTITUTION = re.compile(r"\s*s(.)[^\n]*\1[^\n]*\1[gIi0-9]*\s*")
+_SED_SCRIPTS = frozenset({"-e", "--expression"})
 
 
 def _kept_beside(sources: Sequence[str], destination: str) -> bool:
@@ -98,7 +101,7 @@ def _kept_beside(sources: Sequence[str], destination: str) -> bool:
 def _plain_substitutions(args: Sequence[str]) -> bool:
     """Whether ``sed``'s scripts are substitutions only, that write no setting running a
     command or loading code (``ProxyCommand``, ``LocalCommand``, ...)."""
-    scripts = [b for a, b in with_next(args) if a in ("-e", "--expression")]
+    scripts = option_values(args, _SED_SCRIPTS)
     if not scripts:
         scripts = [a for a in args if not a.startswith("-")][:1]
     return bool(scripts) and all(
@@ -146,7 +149,7 @@ def _changes_logins(name: str, args: Sequence[str], fed: bool = False) -> bool:
     if name == "passwd":
         return fed or any(a in ("-d", "--delete", "--stdin") for a in args)
     if name == "dscl":  # dscl . -append /Groups/admin GroupMembership u, -passwd /Users/u p
-        records = [b.rpartition("/")[2] for a, b in pairwise(args) if a in ("-append", "-create")]
+        records = [r.rpartition("/")[2] for r in option_values(args, _DSCL_RECORDS)]
         return "-passwd" in args or (
             "GroupMembership" in args and not _ADMIN_GROUPS.isdisjoint(records)
         )
