@@ -74,6 +74,7 @@ from sluice.policies._line import (
     runs_its_text,
     script_run,
 )
+from sluice.policies._other_shells import bash_spelling
 from sluice.policies._prefixes import POWERSHELLS
 from sluice.policies._project_files import (
     command_lines,
@@ -386,6 +387,8 @@ def _argv_line(argv: list[str]) -> str:
     """The command line an argv runs: a shell's script as it is (Codex's ``["bash", "-lc",
     SCRIPT]``), anything else quoted word by word."""
     script = shell_script(argv) if len(argv) == 3 else None
+    if script is not None:  # ["fish", "-c", "set d ~; rm -rf $d"]
+        script = bash_spelling(basename(argv[0]), script)
     if script is None and basename(argv[0]).lower() in _WINDOWS_SHELLS:  # pwsh -Command, cmd /c
         at = next((i for i, w in enumerate(argv) if w.lower() in _WINDOWS_SCRIPT), len(argv))
         script = " ".join(argv[at + 1 :]) or None
@@ -696,12 +699,14 @@ class _Rules:
             if name in ("source", "."):  # its functions and aliases: the line's from here on
                 state.sourced(state.written[script])
         if name in SHELLS and (shell_text := shell_script(words)) is not None:
-            run = _script_run(words, shell_text)  # sh -c 'rm -rf "$0"/*' "$HOME"
+            # sh -c 'rm -rf "$0"/*' "$HOME"; fish -c 'set d ~; rm -rf $d' in bash's spelling
+            run = bash_spelling(name, _script_run(words, shell_text))
             if settings := command_settings(command.words):  # DIR=~ sh -c 'rm -rf "$DIR"'
                 run = f"{' '.join(map(shlex.quote, settings))}; {run}"
             self.line(run, cwd, depth + 1, state)  # with the line's variables and functions
         if name in SHELLS and (read := stdin_script(words)) is not None:
-            self.line(read, cwd, depth + 1, state)  # bash <<< 'a=(~); rm -rf "${a[@]}"'
+            # bash <<< 'a=(~); rm -rf "${a[@]}"'
+            self.line(bash_spelling(name, read), cwd, depth + 1, state)
         if (encoded := encoded_script(command.words)) is not None:  # p""wsh -ec B64
             self.line(f"pwsh -Command {shlex.quote(encoded)}", cwd, depth + 1, state)
         if name == "eval" and len(words) > 1:  # in this shell: eval 'rm -rf $d', eval rm -rf ~

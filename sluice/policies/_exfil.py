@@ -217,6 +217,9 @@ class Pipeline:
         self.assigned: dict[str, str] = {}
         # Variables assigned a credential's path (`K=$(ls ~/.ssh/id_* | head -1)`): the path.
         self.paths: dict[str, str] = {}
+        # A credential's path that a listing pipes on, past filters that do not keep only
+        # the public keys (`ls ~/.ssh/id_* | grep -v pub | xargs -I{} curl -F f=@{} …`).
+        self.piped_path: str | None = None
 
     def close_group(self) -> None:
         """The group (``( … )``, ``{ …; }``, a loop's ``do … done``) ends: what flows on is
@@ -245,6 +248,9 @@ class Pipeline:
         if command.after == "(" or "{" in opened or "do" in opened:
             self.grouping, self.group = True, None
         words, via_xargs = unwrap(command.words)
+        if producer is None or _keeps_public_keys(words):
+            self.piped_path = None
+        self.piped_path = _listed_credential(words) or self.piped_path
         quiet = script is None and not _may_touch_secret(command, words, cwd)
         if quiet and self._holds_nothing():
             self.flowing = None  # `npm test`: it reads no secret, and none flows in
@@ -301,7 +307,8 @@ class Pipeline:
             return pushed
         if self.assigned and basename(words[0]) in _SENDERS and (sent := self._assigned(words)):
             return f"Sends {sent} to the network ({basename(words[0])})"
-        if fed := _fed_by_xargs(command.words, words):  # xargs -I{} curl -F f=@{} <<< "$F"
+        piped = self.piped_path if producer is not None else None
+        if fed := _fed_by_xargs(command.words, words, piped):  # xargs -I{} curl -F f=@{} <<< F
             words = fed
         if self.paths and basename(words[0]) in _SENDERS:  # curl --data-binary "@$K"
             words = [_VARIABLE_REFERENCE.sub(self._path_of, w) for w in words]
@@ -313,9 +320,11 @@ class Pipeline:
     def _holds_nothing(self) -> bool:
         """Whether nothing the line did so far holds a secret: none flows, none was copied,
         staged or given to a variable, no loop goes over one."""
-        return not (
-            self.flowing or self.stashed or self.carriers or self.listed or self.printed
-        ) and not (self.landed or self.staged or self.assigned or self.paths or self.group)
+        return (
+            not (self.flowing or self.stashed or self.carriers or self.listed or self.printed)
+            and not (self.landed or self.staged or self.assigned or self.paths or self.group)
+            and self.piped_path is None
+        )
 
     def bind_reads(self, commands: Sequence[Command]) -> None:
         """Before a line is followed: the variables of a ``while read`` loop whose input
@@ -793,10 +802,14 @@ def _sent_by(
 _VARIABLE_REFERENCE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 
 
+_LISTERS = frozenset({"ls", "find", "realpath", "readlink", "echo", "printf"})
+
+
 def _listed_credential(words: Sequence[str]) -> str | None:
-    """The credential whose path ``ls`` or ``find`` prints (``ls ~/.ssh/id_*``, ``find
-    ~/.ssh -name 'id_*'``), as a substitution may give it to a variable."""
-    if not words or basename(words[0]) not in ("ls", "find", "realpath", "readlink"):
+    """The credential whose path ``ls``, ``find`` or ``echo`` prints (``ls ~/.ssh/id_*``,
+    ``find ~/.ssh -name 'id_*'``), as a substitution may give it to a variable or a pipe
+    to ``xargs``."""
+    if not words or basename(words[0]) not in _LISTERS:
         return None
     found = [w for w in words[1:] if not w.startswith("-") and is_credential(w.rstrip("/"))]
     return found[0] if found else None
@@ -813,12 +826,15 @@ def _keeps_public_keys(words: Sequence[str]) -> bool:
 _XARGS = frozenset({"xargs"})
 
 
-def _fed_by_xargs(given: Sequence[str], words: Sequence[str]) -> list[str] | None:
+def _fed_by_xargs(
+    given: Sequence[str], words: Sequence[str], piped: str | None
+) -> list[str] | None:
     """``words``, the command ``xargs -I REPL`` runs, with REPL replaced by the line its
     here-string gives it (``xargs -I{} curl -F f=@{} <<< "$HOME/.ssh/id_rsa"``, ``sudo
-    xargs …`` too); None when ``given`` is no such xargs."""
+    xargs …`` too) or, without one, by the credential's path ``piped`` into it; None when
+    ``given`` is no such xargs."""
     given = given[after_wrappers(given, keep=_XARGS) :]  # `time xargs`, `sudo xargs`
-    if not given or basename(given[0]) != "xargs" or not (line := here_string(given)):
+    if not given or basename(given[0]) != "xargs" or not (line := here_string(given) or piped):
         return None
     mark = replaced_item(given[1:])
     return [w.replace(mark, line) for w in words] if mark else None

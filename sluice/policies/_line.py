@@ -130,6 +130,27 @@ _GLOBBED = 16_384
 DOWNLOAD = "Runs a downloaded script unread; download it, read it, then run it"
 
 
+def _assignments(given: Sequence[str]) -> Sequence[str]:
+    """The words of the assignments a command makes, if it makes only assignments: its own
+    (``d=~``), a declaration's after its options (``local d=~``; ``declare -n h=HOME``, a
+    name for HOME, read as ``h=$HOME``), printf's into a variable (``printf -v d '%s' ~``,
+    read as ``d=~``)."""
+    if given[:1] and given[0] in _DECLARES:
+        options = list(takewhile(lambda w: w.startswith("-"), given[1:]))
+        named = given[1 + len(options) :]
+        if any("n" in o for o in options if not o.startswith("--")):  # a name for another
+            return [f"{n}=${v}" if v else n for n, _, v in (w.partition("=") for w in named)]
+        return named
+    if given[:2] == ("printf", "-v") and len(given) > 3:
+        values = iter(given[4:])
+        value = _FORMAT.sub(lambda m: "%" if m[0] == "%%" else next(values, ""), given[3])
+        return [f"{given[2]}={value}"]
+    return given
+
+
+_FORMAT = re.compile(r"%%|%[-+ #0-9.]*[a-zA-Z]")
+
+
 class LineState:
     """What the commands of a line so far have set up for the next ones."""
 
@@ -541,7 +562,7 @@ class LineState:
         sets = given[1:] if given[:1] in (("command",), ("builtin",)) else given
         if sets[:2] == ("set", "--"):  # set -- rm -rf "$HOME"; "$@"; command set -- …
             self.positional = list(sets[2 : _LOOP_VALUES + 2])
-        assignments = given[1:] if given[:1] and given[0] in _DECLARES else given
+        assignments = _assignments(given)
         if assignments and all(ASSIGNMENT.fullmatch(w) for w in assignments):
             for assignment in assignments[:_VARIABLES]:
                 name, _, value = assignment.partition("=")

@@ -72,7 +72,7 @@ _TOKEN = re.compile(
 _ONE_WORD = re.compile(r"[^\s;&|()`$<>]*")
 _UNESCAPE = re.compile(r"\\([\"\\$`])")  # what a backslash escapes inside double quotes
 _OPENERS = frozenset({"$(", "<("})  # and an opening backquote
-SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash"})
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash", "nu"})
 """The POSIX shells and their kin, by the name they run as."""
 SHELL_VARIABLES = frozenset({"$SHELL", "${SHELL}", "$BASH", "${BASH}"})
 """The variables that name the user's shell, run as a program: ``"${SHELL}" <(curl …)``."""

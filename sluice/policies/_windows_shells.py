@@ -70,6 +70,13 @@ _ENCODED = re.compile(
     r"([A-Za-z0-9+/]{4,}={0,2})"
 )
 _CALL_OPERATOR = re.compile(r"&\s*\(\s*['\"]")
+# PowerShell's strings joined by `+`, and an expression in parentheses that is one string.
+_PLUS = re.compile(r"['\"]\s*\+\s*['\"]")
+_ONE_STRING = re.compile(r"(?<=[\s=])\(\s*('[^'\n]*'|\"[^\"\n$]*\")\s*\)")
+_USER_PROFILE = re.compile(
+    r"(?i)\[(?:System\.)?Environment\]::GetFolderPath\(\s*(?:['\"]UserProfile['\"]"
+    r"|\[(?:System\.)?Environment\+SpecialFolder\]::UserProfile)\s*\)"
+)
 # PowerShell's splatting: a hashtable of options (`$p = @{ Key = value; … }`), given to a
 # command as `@p`; its entries, `;` or a line apart.
 _SPLAT_SET = re.compile(r"\$(\w+)\s*=\s*@\{([^{}]*)\}")
@@ -87,8 +94,12 @@ def posix_spelling(line: str) -> str:
     escapes as what they escape: ``r^d`` is ``rd``); any other line as it is."""
     if "^" in line and _CMD_LINE.search(line):
         line = cmd_unescaped(line)
+    if "+" in line and _PLUS.search(line):  # terraform ('des'+'troy'), $b = 'ma'+'in'
+        line = _ONE_STRING.sub(r"\1", folded(line))
     if _MAYBE.search(line) is None:
         return line
+    if "::GetFolderPath" in line:  # [Environment]::GetFolderPath('UserProfile')
+        line = _USER_PROFILE.sub('"$HOME"', line)
     line = _ENV_SET.sub(lambda m: f"{m[1]}export {m[2]}=", line)
     line = _VARIABLE_SET.sub(lambda m: f"{m[1]}{m[2]}=$({m[3].rstrip()})", line)
     line = _VALUE_SET.sub(lambda m: f"{m[1]}{m[2]}=", line)

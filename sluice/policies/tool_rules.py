@@ -57,16 +57,21 @@ PowerShell's constructs as bash's (``$env:NAME = v`` as an export, ``$t = cmd`` 
 ``t=$(cmd)``, ``$d = "…"`` as ``d="…"``, cmd's ``for /f %i in ('cmd') do …`` as a loop over
 ``$(cmd)``, an endless ``for /l`` starting processes as a fork loop,
 ``[IO.Directory]::Delete(p, $true)`` as ``Remove-Item -Recurse``, ``& ("Remove"+"-Item")``
-as ``Remove-Item``, a splatted hashtable (``Remove-S3Bucket @p``) as its options written
-out, ``-EncodedCommand`` decoded (however bash spells the program:
-``p""wsh -ec …``), cmd's ``^`` escapes (in an argv's script
+as ``Remove-Item`` and any strings joined by ``+`` as one (``terraform ('des'+'troy')``),
+``[Environment]::GetFolderPath('UserProfile')`` as ``$HOME``, a splatted hashtable
+(``Remove-S3Bucket @p``) as its options written out, ``-EncodedCommand`` decoded
+(however bash spells the program: ``p""wsh -ec …``), cmd's ``^`` escapes (in an argv's script
 or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``); ``Select-String`` and
 ``findstr`` narrow a listing as grep does), each backslash-newline taken out as bash does
 (``terraform \\<newline>destroy``): split into simple commands (``;``, ``&&``,
 pipes, subshells, ``$(…)``; input read from a process substitution, ``cmd < <(…)``, flowing
 in as a pipe's would; groups and reserved words, ``{ env | curl …; }``, ``then``, ``!``,
 ``time``, each command judged as it is alone; a script, ``bash -c '…'``, ``bash <<< '…'``,
-``eval '…'`` (in the line's own shell), read as a line of its own), seen through wrappers
+``eval '…'`` (in the line's own shell), read as a line of its own; fish's, zsh's and
+nushell's scripts, ``fish -c '…'`` or an argv's, with their constructs spelt as bash's:
+fish's ``set d ~``, ``(cmd)``, blocks closed by ``end`` and ``$argv``, zsh's ``${d:h}``,
+``${~g}``, ``=rm``, ``=(cmd)`` and glob qualifiers, nushell's ``$env.HOME``, ``(…)``,
+``each { |it| … }``, ``open``, ``http`` and ``save``), seen through wrappers
 and their options (``sudo -u deploy``, ``doas``, ``pkexec``, ``env``, ``timeout -s KILL
 5``, ``nohup``, ``nice -n 10``, ``stdbuf -o0``, ``runuser``, ``setsid``, ``nsenter``,
 launchers of a bundled tool (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s
@@ -84,7 +89,9 @@ $X``); an alias's words; a variable holding the program, split at blanks
 or at ``IFS``: ``R="rm -rf"; $R ~``; its other forms, ``${!x}``, ``${x:1:2}``, ``${x/a/r}``,
 ``${x:-default}``, an end or a start taken off (``${d%/tmp}``, ``${PWD%/*}``: the working
 directory's parent; ``${d%$s}``, the pattern another variable's value); a variable set
-inside a compound command (``{ d=~; rm -rf "$d"; }``, ``do d=~``, ``if d=~; then``);
+inside a compound command (``{ d=~; rm -rf "$d"; }``, ``do d=~``, ``if d=~; then``), by a
+declaration with options (``local -r d=~``; ``declare -n h=HOME``, a name for HOME) or by
+``printf -v d '%s' ~``;
 ``$OLDPWD``, where it was before its last ``cd``; a bash array's
 elements, ``"${DISKS[@]}"``, ``${a[1]}``, all of them as words, the program's too
 (``a=(rm -rf); "${a[@]}" ~``); a variable set for a shell's script, before it or given to
@@ -364,6 +371,8 @@ uploads and writes) still run. The rules:
   ``/dev/tcp/h/p`` or ``/dev/udp/h/p`` (also through a descriptor ``exec 3<>`` or ``exec
   {fd}<>`` opened on one: ``… >&3``), substituted into a ``curl`` (``-d "$(cat .env)"``,
   also inside a JSON body's escaped quotes) or printed by ``echo "$(cat F)"`` into a sender,
+  a credential's path listed into ``xargs``, which gives it to a sender (``ls ~/.ssh/id_* |
+  grep -v pub | xargs -I{} curl -F f=@{} …``),
   the same through a variable assigned it (``T=$(kubectl config view --raw); curl -d "$T"
   …``, ``echo "$K" | nc``; in a login or a header that signs in, ``Authorization``,
   ``X-API-Key``, ``Cookie``, it calls its API, as inline; in another header, ``-H "X-Data:
