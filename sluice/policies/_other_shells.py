@@ -152,7 +152,7 @@ def _fish_set(rest: str) -> str:
 _MODIFIED = re.compile(r"\$\{(\w+)((?::[hAatre])+)\}")
 _GLOB_FLAG = re.compile(r"\$\{[~=^]+(\w+)\}")
 _PATH_OF = re.compile(r"(^|[;&|\n({][ \t]*)=(?=[A-Za-z_])")
-_FILE_OF = re.compile(r"(?<![\w$<>=])=\(")
+_FILE_OF = re.compile(r"(?<![\w$<>=+])=\(")
 _WORD = r"[^\s;|&()'\"]"
 _QUALIFIER = re.compile(rf"({_WORD}*[*?\]]{_WORD}*)\([#^\w:.,/@=+\-\[\]]*\)")
 _EXCLUDED = re.compile(rf"({_WORD}*[*?\]][^\s;|&()'\"~]*)~{_WORD}+")

@@ -137,6 +137,7 @@ def test_codex_argv(argv: list[str], rule: str | None) -> None:
         ),
         ("fish", "echo '(not a substitution)'", "echo '(not a substitution)'"),
         ("zsh", "echo ${f:h:h}", 'echo "$(dirname "$(dirname "$f")")"'),
+        ("zsh", "a=(x); a+=(y); diff =(ls a) b", "a=(x); a+=(y); diff <(ls a) b"),
         ("nu", '"x" | save -f notes.txt', 'echo "x" > notes.txt'),
         ("bash", "set d (pwd)", "set d (pwd)"),
     ],
