@@ -740,6 +740,8 @@ class _Rules:
             self.flag("gcloud_delete", f"{name} one-liner deletes cloud resources")
         if reading.destroys:
             self.flag("wipe_root_or_home", f"{name} one-liner deletes {reading.destroys}")
+        if reading.deletes_here and (what := vital(resolve(reading.deletes_here, cwd))):
+            self.flag("wipe_root_or_home", f"{name} one-liner deletes {what}")  # rmtree('..')
         if reading.sends_credential:
             sent = reading.sends_credential
             self.flag("credential_exfiltration", f"{name} one-liner sends {sent} to the network")

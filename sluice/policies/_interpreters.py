@@ -145,7 +145,8 @@ class _Gated:
         return self.pattern.sub(replacement, code) if any(k in code for k in self._keys) else code
 
 
-# The home folder as Swift, .NET, Scala, Nim, Haskell and Dart spell it.
+# The home folder as Swift, .NET, Scala, Nim, Haskell and Dart spell it, and the user
+# database's entry for the user (Perl's `(getpwuid $<)[7]`, Python's `pwd.getpwuid(…).pw_dir`).
 _OTHER_HOMES = _Gated(
     (
         "Home",
@@ -155,8 +156,12 @@ _OTHER_HOMES = _Gated(
         "os.home",
         "sys.props",
         "Platform.",
+        "getpwuid",
     ),
-    r"NSHomeDirectory\(\)|(?:FileManager\.default\.)?homeDirectoryForCurrentUser(?:\.path)?"
+    r"\(\s*getpwuid\s*\(?\s*\$[<>]\s*\)?\s*\)\s*\[\s*7\s*\]"
+    r"|(?:\bpwd\.)?getpwuid\(\s*(?:os\.get(?:e?uid)\(\)|\d+)\s*\)(?:\.pw_dir|\[\s*5\s*\])"
+    r"|posix_getpwuid\(\s*posix_gete?uid\(\)\s*\)\[\s*" + _Q + r"dir" + _Q + r"\s*\]"
+    r"|NSHomeDirectory\(\)|(?:FileManager\.default\.)?homeDirectoryForCurrentUser(?:\.path)?"
     r"|(?:System\.)?Environment\.GetFolderPath\(\s*(?:System\.)?Environment\.SpecialFolder"
     r"\.(?:UserProfile|Personal)\s*\)|(?:System\.)?Environment\.GetEnvironmentVariable\(\s*"
     + _Q
@@ -392,6 +397,9 @@ class Reading:
     """What a one-liner was read to do."""
 
     destroys: str | None = None  # what of the root or a home folder it deletes
+    # The working folder, or a parent of it, given whole to a deletion, as a path from it:
+    # `shutil.rmtree('..')`, `rmtree(os.path.dirname(os.getcwd()))` (read where it runs).
+    deletes_here: str | None = None
     sends_credential: str | None = None  # the credential file it sends to the network
     runs_download: bool = False  # it runs code it fetched from the network
     writes_secret: str | None = None  # the credential file it writes
@@ -480,6 +488,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     literals = [(m.start(), m.end(), quoted_text(m)) for m in _LITERAL.finditer(marked)]
     if deletes:
         reading.destroys = _bare_vital(marked, literals)
+        reading.deletes_here = _deleted_here(marked)
     # A key given to log in with (`key_filename='~/.ssh/deploy'`) is used, not sent.
     paths = [
         text.replace(_HOME_MARK, "~")
@@ -831,6 +840,69 @@ def _credential_path(text: str) -> bool:
     return ("/" in text or text.startswith(".env")) and is_credential(text)
 
 
+# The working folder as code spells it, and a parent of a path, as a call or an attribute.
+_HERE = re.compile(
+    r"(?:os\.getcwd|(?:pathlib\.)?Path\.cwd|process\.cwd|Deno\.cwd|getcwd)\(\)|Dir\.pwd"
+)
+_PARENT_OF = re.compile(r"(?:[\w.]*\.|require\([^()]*\)\.)?dirname\((.*)\)")
+_RELATIVE = re.compile(_Q + r"(\.\.?(?:/\.\.)*)/?" + _Q)
+_ARGUMENT = 256  # how far a deletion's first argument is read, in characters
+
+
+def _deleted_here(code: str) -> str | None:
+    """The working folder or a parent of it that a deletion in ``code`` is given whole, as a
+    path from the working folder (``..``), or None."""
+    deletions = [*_DELETES.finditer(code)]
+    if (other := _OTHER_DELETES.search(code)) is not None:
+        deletions += _OTHER_DELETES.pattern.finditer(code, other.start())
+    for found in deletions:
+        at = found.end()
+        if not found.group().endswith("("):
+            rest = code[at : at + 8].lstrip()
+            if not rest.startswith("("):
+                continue
+            at = code.index("(", at) + 1
+        if (here := _relative_folder(_first_argument(code, at))) is not None:
+            return here
+    return None
+
+
+def _first_argument(code: str, at: int) -> str:
+    """The text of a call's first argument, from ``at`` (after its parenthesis)."""
+    depth, quote = 0, ""
+    for end in range(at, min(len(code), at + _ARGUMENT)):
+        char = code[end]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}" and depth:
+            depth -= 1
+        elif char in ",)" and not depth:
+            return code[at:end].strip()
+    return ""
+
+
+def _relative_folder(argument: str, depth: int = 0) -> str | None:
+    """``argument`` as a path from the working folder when it names that folder or a parent
+    of it (``'..'``, ``os.getcwd()``, ``os.path.dirname(os.getcwd())``, ``Path.cwd().parent``),
+    or None."""
+    if depth > 4:
+        return None
+    if (literal := _RELATIVE.fullmatch(argument)) is not None:
+        return literal[1]
+    if _HERE.fullmatch(argument):
+        return "."
+    inner = None
+    if (parent := _PARENT_OF.fullmatch(argument)) is not None:
+        inner = _relative_folder(parent[1].strip(), depth + 1)
+    elif argument.endswith(".parent"):
+        inner = _relative_folder(argument.removesuffix(".parent"), depth + 1)
+    return None if inner is None else f"{inner}/.."
+
+
 def _bare_vital(code: str, literals: list[tuple[int, int, str]]) -> str | None:
     """The root or home folder ``code`` names as a whole path (not as the start of one)."""
     spans = [(start, end) for start, end, _ in literals]
@@ -866,7 +938,7 @@ _DELETED_AFTER = re.compile(r"\.(?:deleteRecursively|deleteDir|deleteSync|delete
 # The home folder joined with a glob of every entry: `File.join(ENV["HOME"], "*")`,
 # `os.path.join(home, '*')`, `HOME + "/*"`, `Path.home() / "*"`.
 _GLOB_JOINED = re.compile(
-    r"\)?\s*(?:,|\+|/|\.)\s*" + _Q + r"/?(?:\*\*/)?(?:\*|\.\*|\{\*,\.\*\})" + _Q
+    r"\)?\s*(?:,|\+|/|\.)\s*" + _Q + r"/?(?:\*\*/)?(?:\*|\.\*|\{\*,\.[^}'\"\n]*\})" + _Q
 )
 
 

@@ -70,6 +70,9 @@ _ENCODED = re.compile(
     r"([A-Za-z0-9+/]{4,}={0,2})"
 )
 _CALL_OPERATOR = re.compile(r"&\s*\(\s*['\"]")
+# cmd's variable set, to the end of its command (`set T=%USERPROFILE%&& …`), and read.
+_CMD_SET = re.compile(r'(?i)(^|[&|(\n][ \t]*)set[ \t]+"?([A-Za-z_]\w*)=([^&|\n"]*)"?')
+_CMD_VARIABLE = re.compile(r"([%!])(\w+)([%!])")
 # PowerShell's strings joined by `+`, and an expression in parentheses that is one string.
 _PLUS = re.compile(r"['\"]\s*\+\s*['\"]")
 _ONE_STRING = re.compile(r"(?<=[\s=])\(\s*('[^'\n]*'|\"[^\"\n$]*\")\s*\)")
@@ -94,6 +97,8 @@ def posix_spelling(line: str) -> str:
     escapes as what they escape: ``r^d`` is ``rd``); any other line as it is."""
     if "^" in line and _CMD_LINE.search(line):
         line = cmd_unescaped(line)
+    if ("%" in line or "!" in line) and "set" in line.lower():  # set T=…&& rd /s /q %T%
+        line = _cmd_variables(line)
     if "+" in line and _PLUS.search(line):  # terraform ('des'+'troy'), $b = 'ma'+'in'
         line = _ONE_STRING.sub(r"\1", folded(line))
     if _MAYBE.search(line) is None:
@@ -114,6 +119,19 @@ def posix_spelling(line: str) -> str:
     if "icacls" in line.lower():
         line = _RIGHTS.sub(r"'\1'", line)
     return _DIRECTORY_DELETE.sub(lambda m: f"Remove-Item -Recurse -Force {m[1]}", line)
+
+
+def _cmd_variables(line: str) -> str:
+    """``line`` with cmd's variables that it sets (``set T=%USERPROFILE%``, ``set "T=…"``)
+    set as bash's, and read as bash's where it reads them (``%T%``, or ``!T!`` with delayed
+    expansion, ``cmd /v:on``); any other line as it is."""
+    names = {found[2].lower() for found in _CMD_SET.finditer(line)}
+    if not names:
+        return line
+    line = _CMD_SET.sub(lambda m: f'{m[1]}{m[2]}="{m[3].rstrip()}"', line)
+    return _CMD_VARIABLE.sub(
+        lambda m: f"${{{m[2]}}}" if m[1] == m[3] and m[2].lower() in names else m[0], line
+    )
 
 
 def _splatted(line: str) -> str:

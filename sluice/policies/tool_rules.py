@@ -61,7 +61,8 @@ as ``Remove-Item`` and any strings joined by ``+`` as one (``terraform ('des'+'t
 ``[Environment]::GetFolderPath('UserProfile')`` as ``$HOME``, a splatted hashtable
 (``Remove-S3Bucket @p``) as its options written out, ``-EncodedCommand`` decoded
 (however bash spells the program: ``p""wsh -ec …``), cmd's ``^`` escapes (in an argv's script
-or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``); ``Select-String`` and
+or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``), cmd's variables a line sets
+read where it reads them (``set T=%USERPROFILE%&& rd /s /q !T!``); ``Select-String`` and
 ``findstr`` narrow a listing as grep does), each backslash-newline taken out as bash does
 (``terraform \\<newline>destroy``): split into simple commands (``;``, ``&&``,
 pipes, subshells, ``$(…)``; input read from a process substitution, ``cmd < <(…)``, flowing
@@ -216,7 +217,10 @@ uploads and writes) still run. The rules:
   ``nix run``, ``bazel run``, …: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``,
   ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``, ``os.RemoveAll``, ``deleteRecursively``,
   ``Directory.Delete``, ``removeItem``, ``unlink``, or the shell commands they run, the home
-  folder's variable joined in or given as a word; of a glob or listing of it too:
+  folder's variable joined in or given as a word (or the user database's entry,
+  ``(getpwuid $<)[7]``, ``pwd.getpwuid(os.getuid()).pw_dir``), the working folder's parent
+  given whole (``shutil.rmtree('..')``, ``os.path.dirname(os.getcwd())``,
+  ``Path.cwd().parent``); of a glob or listing of it too:
   ``Dir.glob(File.join( ENV["HOME"], "*"))``, ``"#{Dir.home}/*"``, ``os.listdir(home)``,
   ``Path.home().iterdir()``), or a container's command deleting one it mounts (``docker run
   --rm -v /:/host alpine rm -rf /host``, ``podman run -v $HOME:/data busybox sh -c 'rm -rf

@@ -102,6 +102,51 @@ HOME_PROJECT = "/home/dev/project"
             "wipe_root_or_home",
         ),
         ("Write-Host ([Environment]::GetFolderPath('UserProfile'))", None),
+        # One-liners: the user database's home folder, a glob of every entry joined to it,
+        # and the working folder's parent given whole to a deletion.
+        (
+            'perl -e \'system(join " ", "r"."m", "-rf", (getpwuid $<)[7])\'',
+            "wipe_root_or_home",
+        ),
+        ("perl -e 'print((getpwuid $<)[7])'", None),
+        (
+            'python3 -c "import pwd,os,shutil; shutil.rmtree(pwd.getpwuid(os.getuid()).pw_dir)"',
+            "wipe_root_or_home",
+        ),
+        (
+            'ruby -rfileutils -e \'FileUtils.rm_rf(Dir.glob(File.join(ENV["HOME"], '
+            '"{*,.[!.]*}")))\'',
+            "wipe_root_or_home",
+        ),
+        (
+            'ruby -rfileutils -e \'FileUtils.rm_rf(Dir.glob(File.join(ENV["HOME"], '
+            '".cache", "{*,.[!.]*}")))\'',
+            None,
+        ),
+        (
+            "python3 -c \"import os,shutil; getattr(shutil,'rm'+'tree')(os.path.dirname("
+            'os.getcwd()))"',
+            "wipe_root_or_home",
+        ),
+        ("python3 -c \"import shutil; shutil.rmtree('..')\"", "wipe_root_or_home"),
+        ("python3 -c \"import shutil; shutil.rmtree('.')\"", None),
+        ("python3 -c \"import sys,shutil; sys.path.insert(0,'..'); shutil.rmtree('build')\"", None),
+        (
+            'python3 -c "from pathlib import Path; import shutil; '
+            'shutil.rmtree(Path.cwd().parent)"',
+            "wipe_root_or_home",
+        ),
+        (
+            "node -e \"require('fs').rmSync(require('path').dirname(process.cwd()), "
+            '{recursive: true})"',
+            "wipe_root_or_home",
+        ),
+        (
+            "node -e \"require('fs').rmSync(require('path').join(process.cwd(), 'dist'), "
+            '{recursive: true})"',
+            None,
+        ),
+        ("ruby -rfileutils -e 'FileUtils.rm_rf(File.dirname(Dir.pwd))'", "wipe_root_or_home"),
     ],
 )
 def test_shell_calls(command: str, rule: str | None) -> None:
@@ -122,6 +167,21 @@ def test_shell_calls(command: str, rule: str | None) -> None:
 def test_codex_argv(argv: list[str], rule: str | None) -> None:
     """Codex's argv: the shell's script is read in that shell's spelling."""
     assert rule_for("shell", {"command": argv}, HOME_PROJECT) == rule
+
+
+@pytest.mark.parametrize(
+    ("argv", "rule"),
+    [
+        (["cmd.exe", "/v:on", "/c", "set T=%USERPROFILE%&& rd /s /q !T!"], "wipe_root_or_home"),
+        (["cmd.exe", "/c", "set T=%USERPROFILE%&& rd /s /q %T%"], "wipe_root_or_home"),
+        (["cmd.exe", "/c", 'set "D=%USERPROFILE%" & rd /s /q "%D%"'], "wipe_root_or_home"),
+        (["cmd.exe", "/v:on", "/c", "set T=build&& rd /s /q !T!"], None),
+        (["cmd.exe", "/c", "set T=%USERPROFILE%&& dir %T%"], None),
+    ],
+)
+def test_cmd_variables(argv: list[str], rule: str | None) -> None:
+    """cmd's variables a line sets, read where it reads them (``%T%``, delayed ``!T!``)."""
+    assert rule_for("shell", {"command": argv}, "C:\\Users\\dev\\project") == rule
 
 
 @pytest.mark.parametrize(
