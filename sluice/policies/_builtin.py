@@ -336,8 +336,11 @@ def _programs_named(tool: str) -> frozenset[str]:
 
 def _cli_lines(tool: str, arguments: dict[str, Any]) -> Iterator[str]:
     """The command line of a tool named for the one program it runs, from its arguments
-    (Amazon Q's ``use_aws``: its service, operation and parameters)."""
+    (Amazon Q's ``use_aws``: its service, operation and parameters); the ``curl`` of an
+    HTTP tool's request that is no GET (``{"method": "DELETE", "url": …}``)."""
     if tool == "use_aws" and (line := aws_line(arguments)) is not None:
+        yield line
+    if (line := _request_line(arguments)) is not None:
         yield line
     programs = _programs_named(tool)
     for key in _ARGS_KEYS if programs else ():
@@ -347,6 +350,29 @@ def _cli_lines(tool: str, arguments: dict[str, Any]) -> Iterator[str]:
         if isinstance(given, str):
             for program in programs:
                 yield given if given.startswith(program + " ") else f"{program} {given}"
+
+
+_METHOD_KEYS = ("method", "httpMethod", "http_method", "verb")
+_HEADERS_KEYS = ("headers", "header")
+
+
+def _request_line(arguments: dict[str, Any]) -> str | None:
+    """The ``curl`` command an HTTP tool's request is (its method, URL, headers and body),
+    when it changes something (not a GET or HEAD); None for any other call."""
+    method = _first_text(arguments, _METHOD_KEYS)
+    if method is None or method.upper() in ("GET", "HEAD", "OPTIONS"):
+        return None
+    url = _first_text(arguments, _URL_KEYS)
+    if url is None or "://" not in url:
+        return None
+    words = ["curl", "-X", method.upper(), url]
+    headers = next((h for k in _HEADERS_KEYS if isinstance(h := arguments.get(k), dict)), {})
+    for name, value in list(headers.items())[:_FED]:
+        words += ["-H", f"{name}: {value}"]
+    body = next((arguments[k] for k in _BODY_KEYS if arguments.get(k) is not None), None)
+    if body is not None:
+        words += ["-d", body if isinstance(body, str) else json.dumps(body)]
+    return shlex.join(words)
 
 
 def _command_key(key: str) -> bool:
@@ -360,6 +386,8 @@ def _command_key(key: str) -> bool:
 def _command_lines(value: Any) -> Iterator[str]:
     """The strings under a command-like key, at any depth; an argv list as one quoted line."""
     if isinstance(value, dict):
+        if (line := _program_and_arguments(value)) is not None:
+            yield line  # {"command": "rm", "args": ["-rf", "/home/dev"]}
         for key, item in value.items():
             if not _command_key(key):
                 yield from _command_lines(item)
@@ -370,6 +398,20 @@ def _command_lines(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _command_lines(item)
+
+
+def _program_and_arguments(value: dict[str, Any]) -> str | None:
+    """The command line of a program named alone under a command key, with its arguments
+    as a list under another (``{"command": "rm", "args": ["-rf", "~"]}``), or None."""
+    if value.keys().isdisjoint(_ARGS_KEYS):
+        return None
+    given = next((a for k in _ARGS_KEYS if isinstance(a := value.get(k), list)), None)
+    program = next((v for k, v in value.items() if isinstance(v, str) and _command_key(k)), "")
+    if not given or not program or len(program.split()) != 1:
+        return None
+    if not all(isinstance(word, str) for word in given):
+        return None
+    return shlex.join([program, *given])
 
 
 def _argument_file(command: Command, written: Mapping[str, str]) -> str | None:

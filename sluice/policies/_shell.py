@@ -438,6 +438,9 @@ _PASSWD_HOME = re.compile(
     r"\s*-f\s*6"
 )
 
+# `cd` with no folder (or the home folder), then `pwd`: the home folder.
+_HOME_CD = re.compile(r"cd(?:\s+(?:~/?|\$\{?HOME\}?|\"\$HOME\"))?\s*(?:;|&&)\s*pwd(?:\s+-[LP])?")
+
 
 def _known_substitutions(word: str) -> str:
     """``word`` with each plain substitution in it replaced by what it prints, the innermost
@@ -458,8 +461,8 @@ def _known_output(found: re.Match[str]) -> str:
     ``~``, ``$(printf 'rm -rf %s' "$HOME")`` ``rm -rf $HOME``, ``$(dirname ~/x)`` ``~``), or
     the substitution itself when it is not plain."""
     inner = found.group(1) or found.group(2)
-    if _PASSWD_HOME.fullmatch(inner.strip()):
-        return "~"  # $(getent passwd "$USER" | cut -d: -f6)
+    if _PASSWD_HOME.fullmatch(inner.strip()) or _HOME_CD.fullmatch(inner.strip()):
+        return "~"  # $(getent passwd "$USER" | cut -d: -f6), $(cd; pwd)
     try:
         words = shlex.split(inner)
     except ValueError:

@@ -96,7 +96,11 @@ _PATH_KEYS = (
     "filePaths", "target_paths",
 )  # fmt: skip
 _MOVED_KEYS = ("source", "src", "from", "old_path", "oldPath", "source_path", "sourcePath")
-_DEFAULT_BRANCHES = frozenset({"main", "master", "trunk", "develop", "production", "prod"})
+_DEFAULT_BRANCHES = frozenset(
+    {"main", "master", "trunk", "develop", "production", "prod", "release"}
+)
+_CODE_HOSTS = frozenset({"github", "gitlab", "gitea", "bitbucket", "forgejo", "codeberg"})
+_REPOSITORIES = frozenset({"repository", "repositories", "repo", "repos", "project"})
 _BRANCH_KEYS = ("branch", "ref", "branch_name", "branchName", "name", "target_branch")
 
 
@@ -153,6 +157,8 @@ def structured_acts(
         yield "terraform_destroy", f"{tool} deletes the managed infrastructure"
     if (named & _GCLOUD or {"google", "cloud"} <= named) and not named & _STORAGE:
         yield "gcloud_delete", f"{tool} deletes cloud resources"
+    if named & _CODE_HOSTS and kinds & _REPOSITORIES and verbs & {"delete", "remove", "destroy"}:
+        yield "gcloud_delete", f"{tool} deletes the hosted repository"
     if (
         named & _DOCKER
         and "prune" in verbs

@@ -54,7 +54,8 @@ _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]|(?:%SystemDrive%|\$env:SystemDrive)
 _WINDOWS_PATH = re.compile(
     # (not printf's escapes after a drive or the home folder: `printf 'rm -rf ~\n'`, a YAML
     # key `printf 'a:\n  b: 1'`, name no folder; `.\t\x.ps1` is a folder `t`)
-    r"(?<![^\s\"'=(@])(?:(?:[A-Za-z]:|%\w+%|\$env:\w+|\.{1,2})\\(?!\"|[ntr](?:[\s\"';|&]|$))"
+    r"(?<![^\s\"'=(@])(?:(?:[A-Za-z]:|%HOMEDRIVE%%HOMEPATH%|\$env:HOMEDRIVE\$env:HOMEPATH|%\w+%"
+    r"|\$env:\w+|\.{1,2})\\(?!\"|[ntr](?:[\s\"';|&]|$))"
     r"|(?:\$\{?HOME\}?|~)\\(?!\"|[ntr](?:[\s\"';|&\\]|$)))[^\s\"';|&<>()]*"
     r"|(?<![^\s\"'=(@])[A-Za-z]:\\(?=\")"  # a drive's root before a quote: cmd /c "rd /s /q C:\"
     r"|\$env:\w+\\(?=\")"  # PowerShell's, before a quote: "$env:USERPROFILE\" (no bash escape)
@@ -135,6 +136,10 @@ def resolve(word: str, cwd: str | None) -> Path | None:
         del parts[:2]  # WSL's mount of a Windows drive: /mnt/c/Users/dev is C:\Users\dev
     elif parts and _DRIVE_LETTER.fullmatch(parts[0]):
         del parts[:1]  # Git Bash's (MSYS's): /c/Users/dev
+    if parts[:1] == ["private"] and parts[1:2] in (["var"], ["tmp"], ["etc"]):
+        del parts[:1]  # macOS's /private/var is its /var
+    if parts[:2] == ["var", "root"]:
+        parts[:2] = ["root"]  # macOS's root user's home folder
     if parts[:1] == ["Users"]:
         parts[0] = "home"
     return Path(tuple(parts), contents)
@@ -219,7 +224,9 @@ MAYBE_CREDENTIAL = re.compile(
 
 
 def _parts(path: str) -> list[str]:
-    return re.split(r"[/\\]", path)
+    """The names of ``path``, without the empty and ``.`` ones (``~/.aws//credentials``,
+    ``~/.ssh/./id_rsa``)."""
+    return [part for part in re.split(r"[/\\]", path) if part not in ("", ".")]
 
 
 # Host keys seen (`ssh-keyscan h >> ~/.ssh/known_hosts`): public, and adding one is what ssh
@@ -246,7 +253,7 @@ def is_secret(path: str) -> bool:
     if path.rstrip("/") in _ACCOUNTS:
         return True
     parts = _parts(path)
-    if parts[-1].endswith(".pub"):
+    if not parts or parts[-1].endswith(".pub"):
         return False  # a public key, written next to its private one (ssh-keygen -y > k.pub)
     return (
         (
@@ -284,7 +291,7 @@ def is_credential(path: str) -> bool:
     registry tokens, private keys (``*.pem``, ``*.key``)."""
     if MAYBE_CREDENTIAL.search(path) is None:
         return False
-    parts = [part for part in _parts(path) if part not in ("", ".")]
+    parts = _parts(path)
     if not parts or parts[-1].endswith(".pub") or parts[-1] in _PUBLIC:
         return False
     if parts[-2:] == [".ssh", "config"]:

@@ -49,8 +49,11 @@ The built-in rules judge what a call does to which target, not how it is spelled
 the shell command of any tool (a ``command``, ``cmd``, ``commands``, ``script`` or
 ``…_command`` argument at any depth, Windsurf's ``CommandLine`` (where it runs: Codex's
 ``workdir``, ``cwd``, Windsurf's ``Cwd``); an argv list like Codex's too; the ``args`` of an
-MCP tool named for the program it runs, like ``run_gcloud_command``; Amazon Q's ``use_aws``
-as the ``aws`` command its service, operation and parameters make; the MCP tool Cline's and
+MCP tool named for the program it runs, like ``run_gcloud_command``; a program named alone
+with its arguments as a list, ``{"command": "rm", "args": ["-rf", "~"]}``; an HTTP tool's
+request that is no GET as the ``curl`` it is (``{"method": "DELETE", "url": …}``); Amazon
+Q's ``use_aws`` as the ``aws`` command its service, operation and parameters make; the MCP
+tool Cline's and
 Roo's ``use_mcp_tool`` calls, as that tool; a Windows shell's script given as an argv,
 ``["pwsh", "-Command", S]``, ``["cmd.exe", "/c", S]``) as a shell would, cmd's and
 PowerShell's constructs as bash's (``$env:NAME = v`` as an export, ``$t = cmd`` as
@@ -174,7 +177,8 @@ uploads and writes) still run. The rules:
 
 - ``wipe_root_or_home``: deleting, emptying, truncating, moving away or taking every
   permission from ``/``, a home folder (``~``, ``~user``, ``$HOME``, ``${HOME}``,
-  ``/home/NAME``, ``/Users/NAME``, ``/root``, ``${HOME%/}``, ``${HOME:-…}``, the reported
+  ``/home/NAME``, ``/Users/NAME``, ``/root``, macOS's ``/var/root`` (also under
+  ``/private``), ``${HOME%/}``, ``${HOME:-…}``, the reported
   working directory when it is one; a Windows drive as WSL or Git Bash mounts it:
   ``/mnt/c/Users/NAME``, ``/c/``), a parent of them, a top-level system folder, or
   everything in one of them (``/*``, ``~/.*``, every folder: ``~/*/``); by ``rm -r``, ``find
@@ -329,7 +333,8 @@ uploads and writes) still run. The rules:
   platforms' (``vercel project rm``, ``netlify sites:delete``, ``wrangler delete``,
   ``supabase projects delete``, ``databricks clusters permanent-delete``; their sign-in,
   settings and data groups are everyday or other rules'), ``heroku apps:destroy`` (or
-  ``heroku destroy``), a hosted repository (``gh repo delete``, ``glab repo delete``),
+  ``heroku destroy``), a hosted repository (``gh repo delete``, ``glab repo delete``, a
+  code host's MCP tool: ``mcp__github__delete_repository``),
   PowerShell's cloud modules
   (``Remove-AzResourceGroup``, ``Remove-AzVM``, ``Remove-EC2Instance``,
   ``Remove-EKSCluster``, ``Remove-GceInstance``, …), a cloud SDK's call in a one-liner
@@ -561,7 +566,8 @@ an MCP tool deleting one pod, one object, one file of the project. Variables set
 the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``), and a substitution
 whose output is known is read as that output (``"$(echo ~)"``, ``"$(eval echo ~$USER)"``,
 ``"$(dirname ~/x)"``, ``$(dirname $PWD)``: the working directory's parent, ``$(getent passwd
-$USER | cut -d: -f6)``, ``bash -c "$(printf 'rm -rf %s' "$HOME")"``, ``eval $(printf …)``);
+$USER | cut -d: -f6)``, ``$(cd; pwd)``, ``bash -c "$(printf 'rm -rf %s' "$HOME")"``,
+``eval $(printf …)``);
 a command computed at run time otherwise (``$(printf r%s m) -rf ~``, a script written by an
 earlier call) is not seen. Judging takes time linear in the call's length; a long call is
 judged off the event loop, and a call seen lately (the same tool, arguments and working
