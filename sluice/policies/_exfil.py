@@ -50,6 +50,7 @@ _RAW = frozenset(
     {"glab"}  # GitLab's CLI: what it is given goes to the host (`--value "$(cat F)"`)
     | {"nc", "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "mail", "mailx", "sendmail"}
     | {"mutt", "http", "https", "xh", "cryptcat", "sftp", "ftp", "curl", "wget", "scp"}
+    | {"swaks"}
     | {"Invoke-WebRequest", "Invoke-RestMethod", "iwr", "irm"}
 )
 _COPIES = frozenset({"scp", "rsync", "sftp"})
@@ -256,6 +257,8 @@ class Pipeline:
             self.flowing = None  # `npm test`: it reads no secret, and none flows in
             return None
         read = _secret_read_by(command)
+        if read is None and via_xargs and self.piped_path and _prints_files(words):
+            read = self.piped_path  # find … -name '.env*' | xargs tar czf - | curl -T -
         if read is None and script is not None:
             read = _read_by_script(script)
         if read is None and self.printed and _prints_substitution(words):
@@ -279,11 +282,14 @@ class Pipeline:
         if self.flowing:
             self.stashed.update(command.redirects)
         copies = _copies_of_secrets(words)
+        if self.stashed and words and (suffix := _COMPRESSED.get(basename(words[0]))):
+            # cp .env /tmp/x.log && gzip /tmp/x.log: the copy is /tmp/x.log.gz now
+            copies += [f + suffix for f in operands(words[1:]) if f in self.stashed]
         self.stashed.update(copies)
         for copy in copies:  # where it lands, for what later sends a folder (npm publish)
             if (landed := resolve(copy.rstrip("/"), cwd)) is not None:
                 self.landed.add(landed.text)
-        if self.landed and words[1:2] == ["publish"] and basename(words[0]) in _PUBLISHERS:
+        if self.landed and _publishes(words):
             folder = resolve(".", cwd)
             inside = folder is not None and any(
                 c == folder.text or c.startswith(folder.text + "/") for c in self.landed
@@ -688,8 +694,8 @@ def _secret_read_by(command: Command) -> str | None:
         return "the environment"
     if (first, tuple(rest)) in (("set", ()), ("export", ("-p",)), ("declare", ("-x",))):
         return "the environment"
-    if any("/proc/" in w and w.endswith("/environ") for w in command.words):
-        return "the environment"
+    if any("/proc/" in w and w.endswith("/environ") for w in (*command.words, *command.inputs)):
+        return "the environment"  # also read from its input: tr '\0' '\n' < /proc/self/environ
     if shown := _environments_shown(first, rest):
         return shown
     if first.lower() in _POWERSHELL_LISTS and any(
@@ -713,6 +719,12 @@ def _secret_read_by(command: Command) -> str | None:
         read = (_secret_read_by(c) for c in parse(remote) if c.words)
         if remote_read := next((r for r in read if r is not None), None):
             return remote_read
+    if name == "git" and (shown := _git_printed(words[1:])):
+        return shown  # git show HEAD~3:.env, git diff A B -- .env
+    if name in RUNTIMES and words[1:2] == ["cp"] and words[-1:] == ["-"]:
+        source = next((w for w in words[2:-1] if ":" in w and not w.startswith("-")), "")
+        if is_credential(copied := source.partition(":")[2]):
+            return copied  # docker cp api:/app/.env -: its archive, on the output
     transforms = name == "openssl" and words[1:2] != ["s_client"]  # openssl enc -in F: prints
     if not words or name in _NOT_READERS or (name in _SENDERS and not transforms):
         return next((f for f in command.inputs if is_credential(f)), None)
@@ -772,6 +784,9 @@ def _sent_by(
             path = arg.rpartition("@")[2] if "@" in arg else ""
             if path and is_credential(path):
                 return path
+    if name == "swaks":  # swaks --attach @~/.ssh/id_rsa, --body @F
+        given = [v.removeprefix("@") for v in option_values(args, _SWAKS_FILES)]
+        return next((v for v in given if is_credential(v)), None) or stdin
     if name == "mutt" and "-a" in args:
         attached = args[args.index("-a") + 1 :]
         if attachment := next((a for a in attached if is_credential(a)), None):
@@ -812,7 +827,13 @@ def _listed_credential(words: Sequence[str]) -> str | None:
     if not words or basename(words[0]) not in _LISTERS:
         return None
     found = [w for w in words[1:] if not w.startswith("-") and is_credential(w.rstrip("/"))]
+    if not found and basename(words[0]) == "find":  # find . -name '.env*': the files it names
+        names = option_values(words[1:], _FIND_NAMES)
+        found = [n for n in names if "*" in n and is_credential(n.replace("*", ""))]
     return found[0] if found else None
+
+
+_FIND_NAMES = frozenset({"-name", "-iname"})
 
 
 def _keeps_public_keys(words: Sequence[str]) -> bool:
@@ -881,7 +902,46 @@ def _written_secret(args: Sequence[str], wget: bool = False) -> str | None:
 
 
 # Package managers whose `publish` sends the working directory's package to a registry.
-_PUBLISHERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+_PUBLISHERS = frozenset({"npm", "pnpm", "yarn", "bun", "poetry", "uv", "cargo", "hatch", "flit"})
+# Compressors that replace a file with its compressed copy, named with their suffix.
+_COMPRESSED = {"gzip": ".gz", "pigz": ".gz", "bzip2": ".bz2", "xz": ".xz", "zstd": ".zst"}
+_SWAKS_FILES = frozenset({"--attach", "--attach-body", "--body", "--data"})
+
+
+def _prints_files(words: Sequence[str]) -> bool:
+    """Whether ``words`` print the files given to them, whole or changed (``cat``,
+    ``base64``, ``tar czf -``, ``zip -``)."""
+    name = basename(words[0]) if words else ""
+    return name in _TRANSFORMS or (name in ("tar", "zip", "7z") and "-" in words)
+
+
+def _publishes(words: Sequence[str]) -> bool:
+    """Whether ``words`` publish the project in the working folder to a package registry
+    (``npm publish``, ``twine upload dist/*``, ``python -m twine upload``, ``gem push``)."""
+    if words[1:3] == ["-m", "twine"]:
+        words = words[2:]
+    name, verb = basename(words[0]) if words else "", words[1:2]
+    return (
+        (name in _PUBLISHERS and verb == ["publish"])
+        or (name == "twine" and verb == ["upload"])
+        or (name == "gem" and verb == ["push"])
+    )
+
+
+def _git_printed(args: Sequence[str]) -> str | None:
+    """The credential file whose content git prints from the repository (``git show
+    HEAD~3:.env``, ``git cat-file -p REV:.env``, ``git diff A B -- .env``, ``git log -p --
+    .env``), or None."""
+    sub, rest = (args[0], list(args[1:])) if args else ("", [])
+    paths = []
+    if sub in ("show", "cat-file"):
+        paths = [a.partition(":")[2] for a in rest if ":" in a and not a.startswith("-")]
+    patches = sub in ("diff", "show", "blame") or (sub == "log" and "-p" in rest)
+    if "--" in rest and (patches or "--patch" in rest):
+        paths += rest[rest.index("--") + 1 :]
+    return next((path for path in paths if is_credential(path)), None)
+
+
 # Programs that call an API with the headers they are given (a token printed into one).
 _CALLS_APIS = HTTP_CLIENTS | {"gh"}
 

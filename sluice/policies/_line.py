@@ -484,20 +484,24 @@ class LineState:
 
     def _through_links(self, command: Command) -> list[Command]:
         """``command`` with a path inside a link the line made (``/tmp/h/*`` after ``ln -s
-        ~ /tmp/h``) named by the link's target, as the system follows it; none if it names
-        none (the link itself, ``rm /tmp/h``, is only the link)."""
-        words, redirects = (
-            tuple(map(self._followed, given)) for given in (command.words, command.redirects)
-        )
+        ~ /tmp/h``) named by the link's target, as the system follows it, and a redirect into
+        the link itself (``>> /tmp/ak`` after ``ln -s ~/.ssh/authorized_keys /tmp/ak``) too;
+        none if it names none (the link itself, ``rm /tmp/h``, is only the link)."""
+        words = tuple(self._followed(word) for word in command.words)
+        redirects = tuple(self._followed(word, whole=True) for word in command.redirects)
         if words == command.words and redirects == command.redirects:
             return []
         return [replace(command, words=words, redirects=redirects)]
 
-    def _followed(self, word: str) -> str:
+    def _followed(self, word: str, whole: bool = False) -> str:
+        """``word`` with the link it names a path in (``whole``: or that it names itself)
+        followed."""
         path = word.removeprefix("./")
         for link, target in self.links.items():
             if path.startswith(link + "/"):
                 return target.rstrip("/") + path[len(link) :]
+            if whole and path == link:
+                return target
         return word
 
     def _rejoined(self, command: Command, spellings: tuple[str, ...], folder: str) -> list[str]:

@@ -198,6 +198,13 @@ def _changes_windows_logins(name: str, args: Sequence[str]) -> bool:
     return False
 
 
+_SSH_COPY_VALUES = frozenset({"-i", "-p", "-o", "-t", "-F", "-J"})
+# This machine, as a host: its loopback names and addresses, its own name.
+_LOCAL_HOST = re.compile(
+    r"localhost|127(?:\.\d{1,3}){3}|::1|\[::1\]|\$\(hostname\)|\$\{?HOSTNAME\}?", re.I
+)
+
+
 def writes_secret(command: Command, words: Sequence[str], piped: str | None = None) -> bool:
     """Whether ``command`` writes a credential file. ``piped``: the text piped into it, when
     known; a known text without commands may go to ~/.ssh/config."""
@@ -217,6 +224,9 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return False
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
+    if name == "ssh-copy-id":  # to this machine: a key added to the user's authorized_keys
+        hosts = operands(args, _SSH_COPY_VALUES)
+        return bool(hosts) and _LOCAL_HOST.fullmatch(hosts[-1].rpartition("@")[2]) is not None
     if name == "sort":  # sort -o ~/.ssh/authorized_keys keys: its output is that file
         return any(map(is_secret, _sort_outputs(args)))
     if name == "uniq":  # uniq IN OUT writes OUT

@@ -381,7 +381,13 @@ uploads and writes) still run. The rules:
   {fd}<>`` opened on one: ``… >&3``), substituted into a ``curl`` (``-d "$(cat .env)"``,
   also inside a JSON body's escaped quotes) or printed by ``echo "$(cat F)"`` into a sender,
   a credential's path listed into ``xargs``, which gives it to a sender (``ls ~/.ssh/id_* |
-  grep -v pub | xargs -I{} curl -F f=@{} …``),
+  grep -v pub | xargs -I{} curl -F f=@{} …``; ``find . -name '.env*' | xargs tar czf - |
+  curl -T - …``), printed by git from the repository (``git show HEAD~3:.env``, ``git diff
+  A B -- .env``, ``git log -p -- .env``) or by ``docker cp api:/app/.env -``, a copy of one
+  compressed in place (``gzip /tmp/x`` of the copy ``/tmp/x``) then sent, a copy inside a
+  package published (``npm publish``, ``twine upload``, ``poetry publish``, ``cargo
+  publish``, ``gem push``), attached by ``swaks --attach @F`` or ``mutt -a F``, the
+  environment read from ``/proc/*/environ`` also as a filter's input,
   the same through a variable assigned it (``T=$(kubectl config view --raw); curl -d "$T"
   …``, ``echo "$K" | nc``; in a login or a header that signs in, ``Authorization``,
   ``X-API-Key``, ``Cookie``, it calls its API, as inline; in another header, ``-H "X-Data:
@@ -516,7 +522,9 @@ uploads and writes) still run. The rules:
   archive unpacked over one (``tar xzf t.tgz -C ~ .ssh/authorized_keys``, ``unzip -o c.zip
   -d ~/.aws``, PowerShell's ``Expand-Archive -DestinationPath $HOME/.ssh``), an in-place
   edit (``perl -pi -e``, ``yq -i``, ``ed``, ``ex``, ``vim -es``),
-  ``patch``, ``docker cp``/``kubectl cp`` out of a container, cmd's ``copy``; not folders
+  ``patch``, ``docker cp``/``kubectl cp`` out of a container, cmd's ``copy``, a link the
+  line made to one written through (``ln -s ~/.ssh/authorized_keys /tmp/ak && … >>
+  /tmp/ak``), ``ssh-copy-id`` to this machine (``user@localhost``); not folders
   made by ``install -d``, nor a backup
   of ssh's settings (``cp ~/.ssh/config ~/.ssh/config.bak``) or of a key beside itself (``mv
   ~/.ssh/id_rsa ~/.ssh/id_rsa.old``), a one-liner, a patch
