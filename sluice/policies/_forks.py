@@ -25,7 +25,7 @@ _MAY_FORK = Prefiltered(
 _FORKS = re.compile(r"(?<![|&])[|&](?![|&])")  # a pipe or a background `&`, not `||`, `&&`
 _ENDLESS = re.compile(
     r"(?:\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)|\bfor\s*\(\(\s*;\s*;\s*\)\))\s*;\s*do\s+"
-    r"[^;&\n]{1,200}&\s*\)?\s*(?:;\s*)?done"
+    r"(?:[^;&\n]|[0-9]?>&[0-9-]|&>){1,200}&\s*\)?\s*(?:;\s*)?done"  # (2>&1, &>: redirects)
     r"|%0\s*\^?\|\s*%0"  # a batch file piping itself into itself: %0|%0
     # macOS's `open -n`, which starts a new instance and returns at once, in an endless loop.
     r"|\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)\s*;\s*do\s+(?:[^;&\n]*;\s*)*?"

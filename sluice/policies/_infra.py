@@ -758,6 +758,8 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
         args = words[1:]
         if _http_method(args) == "DELETE" and any(map(_REPOSITORY_PATH.search, args)):
             return "deletes the hosted repository through its API"
+        if _http_method(args) == "DELETE" and any(map(_PLATFORM_PATH.search, args)):
+            return "deletes a hosting platform's project, app or server through its API"
     if _cmdlet_rule(name) == "gcloud_delete":
         return f"{name} deletes cloud resources"
     if name == "az":
@@ -1132,6 +1134,21 @@ _REPOSITORY_PATH = re.compile(
     r"(?:^|/)(?:repos/(?:[\w.-]+/[\w.-]+|\{\})|api/v4/projects/[^/?\s]+"
     r"|2\.0/repositories/[\w.-]+/[\w.-]+|_apis/git/repositories/[^/?\s]+)/?(?:\?\S*)?$"
 )
+# A hosting platform's project, site, app, service or server itself in its API, nothing
+# under it: Vercel's, Netlify's, Render's, Heroku's, Fly's, Supabase's, DigitalOcean's,
+# Hetzner's, Linode's, Cloudflare's zones.
+_PLATFORM_PATH = re.compile(
+    r"//(?:api\.vercel\.com/v\d+/projects|api\.netlify\.com/api/v1/sites"
+    r"|api\.render\.com/v1/services|api\.heroku\.com/apps|api\.(?:machines\.dev|fly\.io)/v1/apps"
+    r"|api\.supabase\.com/v1/projects|api\.digitalocean\.com/v2/(?:droplets|apps|databases"
+    r"|kubernetes/clusters)|api\.hetzner\.cloud/v1/servers|api\.linode\.com/v4/linode/instances"
+    r"|api\.cloudflare\.com/client/v4/zones)/[^/?\s]+/?(?:\?\S*)?$"
+)
+_PLATFORM_HOSTS = (
+    "api.vercel.com", "api.netlify.com", "api.render.com", "api.heroku.com", "api.machines.dev",
+    "api.fly.io", "api.supabase.com", "api.digitalocean.com", "api.hetzner.cloud",
+    "api.linode.com", "api.cloudflare.com",
+)  # fmt: skip
 # Docker's API prune of volumes: `POST http://localhost/v1.45/volumes/prune`.
 _PRUNES_PATH = re.compile(r"/volumes/prune(?:\?|$)")
 # A namespace in the Kubernetes API's path (`/api/v1/namespaces/staging`), nothing under it.
@@ -1182,7 +1199,7 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
         if any(path in w for w in words for path in _API_PATHS) or _deletes_every_index(words):
             return True
         return _http_method(words[1:]) == "DELETE" and any(
-            path in w for w in words for path in _REPOSITORY_PATHS
+            path in w for w in words for path in (*_REPOSITORY_PATHS, *_PLATFORM_HOSTS)
         )
     # git counts for what it pushes, and for the default branch it looks up before a push
     # (`git add -A`, `git commit`, an agent's commonest, can do neither).

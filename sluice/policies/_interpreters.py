@@ -389,6 +389,10 @@ _WRITES = re.compile(
     + r"|open\(\s*\w+\s*,\s*"
     + _Q
     + r">"
+    # Go's, Rust's and .NET's opening for writing: os.OpenFile(p, os.O_WRONLY…),
+    # OpenOptions::new().write(true), new FileStream(p, …, FileAccess.Write).
+    + r"|\bOpenFile\([^)\n]{0,200}?O_(?:WRONLY|RDWR)|\.write\(\s*true\s*\)"
+    + r"|FileAccess\.(?:Read)?Write\b|\bos\.WriteFile\(|\bfs::write\(|\bFile::create\("
 )
 
 
@@ -660,7 +664,11 @@ def spawns_forever(code: str) -> bool:
     found = _SPAWNS_FOREVER.search(code)
     if found is None and "child_process" in code:
         found = _EXECS_FOREVER.search(code)
-    return found is not None and not _WAITS.search(code, found.start(), found.end() + 200)
+    if found is None:
+        return False
+    # (A wait in the child's own code, a string it is given, is not the loop's.)
+    window = _LITERAL.sub("''", code[found.start() : found.end() + 200])
+    return _WAITS.search(window) is None
 
 
 def _each_listed_deleted(code: str) -> str | None:
@@ -748,6 +756,15 @@ _DRIVER_DROPS = re.compile(
     r"|delete_db_instance|delete_db_cluster|delete_table)\s*\("
     r"|\b(?:DeleteDBInstance|DeleteDBCluster|DeleteTable)Command\b"  # AWS's SDK v3
 )
+# An ORM dropping every table it maps: SQLAlchemy's (and Flask-SQLAlchemy's) drop_all,
+# peewee's drop_tables, Sequelize's drop() and sync({ force: true }); but a test's fixture
+# or an in-memory database, which tests set up and drop each time, is everyday.
+_ORM_DROPS = re.compile(
+    r"\.(?:drop_all|drop_tables)\s*\(|\bsequelize\.drop\s*\(|\.sync\s*\(\s*\{\s*force\s*:\s*true"
+)
+_TEST_DATABASE = re.compile(
+    r":memory:|sqlite|@pytest\.fixture|\bdef (?:setUp|tearDown)|\b(?:before|after)(?:Each|All)\("
+)
 # A store emptied, kept: everyday on the developer's own, destruction on another host's.
 _DRIVER_EMPTIES = re.compile(r"\.(?:flushall|flushdb|flushAll|flushDb)\s*\(")
 # A cloud SDK's call deleting machines, clusters or the applications they run (boto3's
@@ -778,7 +795,12 @@ def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None
         if found := drops_in_sql(text, empties=remote):
             return found
     found_call = _DRIVER_DROPS.search(code) or (_DRIVER_EMPTIES.search(code) if remote else None)
-    return f"runs {found_call.group().strip('.( ')}" if found_call else None
+    if found_call is None and (orm := _ORM_DROPS.search(code)) and not _TEST_DATABASE.search(code):
+        found_call = orm
+    if found_call is None:
+        return None
+    called = found_call.group().strip(".( ")
+    return f"runs {'sync({ force: true })' if called.startswith('sync') else called}"
 
 
 # A one-liner saving a download into a file: php's `copy('https://…', 'F')` and

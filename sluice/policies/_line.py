@@ -1280,7 +1280,9 @@ def runs_download(commands: Sequence[Command]) -> bool:
             del flowing[deeper]  # the substitutions before this command are over
         if command.after == "(" or command.words[:1] == ("{",):
             grouped = False
-        if (command.after == ")" and not command.words) or command.words == ("}",):
+        # (PowerShell's member of a group's output closes it too: `(iwr URL).Content | pwsh -`)
+        closes = command.after == ")" and (not command.words or command.words[0][:1] == ".")
+        if closes or command.words == ("}",):
             # The group's output is all its commands': (curl … || wget -qO- …) | sh
             flowing[level], grouped = bool(grouped) or flowing.get(level, False), None
             continue

@@ -428,7 +428,7 @@ def _expands_braces(word: str, parts: list[str], quoting: str) -> bool:
 # printf, `eval echo` of a home spelling, pwd, dirname, realpath, a decoder's here-string.
 _PLAIN = (
     r"((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent|rev|base64|base32"
-    r"|git\s+rev-parse\s+--show-toplevel)"
+    r"|git\s+rev-parse\s+--show-toplevel|go\s+env\s+GOPATH)"
     r"\b[^()`]*)"
 )
 _KNOWN_SUBSTITUTION = re.compile(r"\$\(\s*" + _PLAIN + r"\)|`\s*" + _PLAIN + "`")
@@ -501,6 +501,8 @@ def _output(words: list[str]) -> str | None:
         text = "."
     elif name == "git" and args == ["rev-parse", "--show-toplevel"]:
         text = "."  # the repository's top: the working directory, as far as the line shows
+    elif name == "go" and args == ["env", "GOPATH"]:
+        text = "~/go"  # its default, where no GOPATH is set
     elif (
         name in ("dirname", "realpath", "readlink")
         and len(operands := [a for a in args if not a.startswith("-")]) == 1

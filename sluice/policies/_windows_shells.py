@@ -73,6 +73,11 @@ _CALL_OPERATOR = re.compile(r"&\s*\(\s*['\"]")
 # cmd's variable set, to the end of its command (`set T=%USERPROFILE%&& …`), and read.
 _CMD_SET = re.compile(r'(?i)(^|[&|(\n][ \t]*)set[ \t]+"?([A-Za-z_]\w*)=([^&|\n"]*)"?')
 _CMD_VARIABLE = re.compile(r"([%!])(\w+)([%!])")
+# PowerShell's parent of a path: `(Split-Path $PWD -Parent)`, `(Split-Path -Parent $d)`.
+_PARENT_SPLIT = re.compile(
+    r"(?i)\(\s*Split-Path\s+(?:-Path\s+)?([^\s()-][^\s()]*)\s+-Parent\s*\)"
+    r"|\(\s*Split-Path\s+-Parent\s+(?:-Path\s+)?([^\s()-][^\s()]*)\s*\)"
+)
 # PowerShell's strings joined by `+`, and an expression in parentheses that is one string.
 _PLUS = re.compile(r"['\"]\s*\+\s*['\"]")
 _ONE_STRING = re.compile(r"(?<=[\s=])\(\s*('[^'\n]*'|\"[^\"\n$]*\")\s*\)")
@@ -99,6 +104,8 @@ def posix_spelling(line: str) -> str:
         line = cmd_unescaped(line)
     if ("%" in line or "!" in line) and "set" in line.lower():  # set T=…&& rd /s /q %T%
         line = _cmd_variables(line)
+    if "Split-Path" in line or "split-path" in line:  # (Split-Path $PWD -Parent)
+        line = _PARENT_SPLIT.sub(lambda m: f'"$(dirname {m[1] or m[2]})"', line)
     if "+" in line and _PLUS.search(line):  # terraform ('des'+'troy'), $b = 'ma'+'in'
         line = _ONE_STRING.sub(r"\1", folded(line))
     if _MAYBE.search(line) is None:

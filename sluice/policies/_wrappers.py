@@ -367,6 +367,7 @@ HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh"})
 # Programs that download what a URL names, to their output or to a file (`saved_by`).
 FETCHERS = HTTP_CLIENTS | {"iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod", "aria2c"}
 FETCHERS |= {"certutil", "certutil.exe", "Start-BitsTransfer", "bitsadmin"}  # Windows' own
+FETCHERS |= {"fetch"}  # FreeBSD's: fetch -o - URL
 
 
 # The option that names the file wget and aria2c save to; without it, the URL's name.

@@ -541,6 +541,15 @@ def diskpart_erases(
     return _DISKPART_ERASES.search(_LINE_BREAK.sub("\n", script)) is not None
 
 
+# A device a lister prints, substituted: `of=$(findmnt -no SOURCE /mnt/data)`, `$(lsblk …)`.
+_LISTED_DEVICE = re.compile(r"[\"']?\$\((?:sudo\s+)?(?:lsblk|findmnt|blkid)\b")
+
+
+def _device(word: str) -> bool:
+    """Whether ``word`` names a disk: a device's path, or what a device lister prints."""
+    return DISK_DEVICE.match(word) is not None or _LISTED_DEVICE.match(word) is not None
+
+
 def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     if any(DISK_DEVICE.match(target) for target in command.redirects):
         return "Overwrites a disk, destroying its data"
@@ -550,11 +559,9 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     formats = name.startswith(("mkfs", "newfs")) or name in _FORMATTERS
     if formats and any(a.startswith("/dev/") for a in args):
         return "Formats a disk, destroying its data"  # a filesystem in an image file harms nobody
-    if name in ("dd", "dcfldd") and any(
-        a.startswith("of=") and DISK_DEVICE.match(a[3:]) for a in args
-    ):
+    if name in ("dd", "dcfldd") and any(a.startswith("of=") and _device(a[3:]) for a in args):
         return "Overwrites a disk, destroying its data"
-    on_disk = any(map(DISK_DEVICE.match, args))
+    on_disk = any(map(_device, args))
     if name == "tee" and on_disk:
         return "Overwrites a disk, destroying its data"  # … | sudo tee /dev/sdb
     if name in _DISK_WRITERS and any(

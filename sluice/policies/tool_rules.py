@@ -61,7 +61,8 @@ PowerShell's constructs as bash's (``$env:NAME = v`` as an export, ``$t = cmd`` 
 ``$(cmd)``, an endless ``for /l`` starting processes as a fork loop,
 ``[IO.Directory]::Delete(p, $true)`` as ``Remove-Item -Recurse``, ``& ("Remove"+"-Item")``
 as ``Remove-Item`` and any strings joined by ``+`` as one (``terraform ('des'+'troy')``),
-``[Environment]::GetFolderPath('UserProfile')`` as ``$HOME``, a splatted hashtable
+``[Environment]::GetFolderPath('UserProfile')`` as ``$HOME``, ``(Split-Path $PWD -Parent)``
+as ``$(dirname $PWD)``, a splatted hashtable
 (``Remove-S3Bucket @p``) as its options written out, ``-EncodedCommand`` decoded
 (however bash spells the program: ``p""wsh -ec …``), cmd's ``^`` escapes (in an argv's script
 or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``), cmd's variables a line sets
@@ -231,7 +232,9 @@ uploads and writes) still run. The rules:
   /data/*'``, ``--mount type=bind,source=/home/dev,target=/h``, or a folder that holds the
   mount: ``rm -rf /*`` over ``-v $HOME:/data``; also after ``chroot`` into the mount, or in
   the host's own files after ``nsenter -t 1 -m``);
-- ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``dropDatabase()``, and on another
+- ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``dropDatabase()``, an ORM's drop of
+  every table it maps (SQLAlchemy's ``drop_all()``, Sequelize's ``sync({ force: true })``),
+  and on another
   host's database (a ``-h``, ``--host`` or URL naming a dotted name or an outside address, a
   client run by ``kubectl exec`` or ``ssh``, also in the shell they start (``ssh db1 "sh -c
   'redis-cli FLUSHALL'"``), a remote ``DATABASE_URL``, ``PGHOST`` or ``MYSQL_HOST``)
@@ -331,7 +334,10 @@ uploads and writes) still run. The rules:
   ``linode-cli``, ``vultr-cli``, ``oci``, ``fly`` (``fly apps destroy``), ``scw``, ``civo``,
   ``upctl``, ``exo``, ``yc``, ``ibmcloud`` (``ibmcloud is instance-delete``), the hosting
   platforms' (``vercel project rm``, ``netlify sites:delete``, ``wrangler delete``,
-  ``supabase projects delete``, ``databricks clusters permanent-delete``; their sign-in,
+  ``supabase projects delete``, ``databricks clusters permanent-delete``, or a ``DELETE``
+  of the project, site, service, app or server itself in the platform's API: Vercel's,
+  Netlify's, Render's, Heroku's, Fly's, Supabase's, DigitalOcean's, Hetzner's, Linode's,
+  Cloudflare's zones; their sign-in,
   settings and data groups are everyday or other rules'), ``heroku apps:destroy`` (or
   ``heroku destroy``), a hosted repository (``gh repo delete``, ``glab repo delete``, a
   code host's MCP tool: ``mcp__github__delete_repository``),
@@ -439,6 +445,7 @@ uploads and writes) still run. The rules:
   0.0.0.0:PORT``, ``ngrok http file://…``), unless it listens on the loopback only (``--bind
   127.0.0.1``);
 - ``download_exec``: a download run unread: ``curl … | sh``, ``wget -O- … | sudo bash``,
+  FreeBSD's ``fetch -o - … | sh``, ``(Invoke-WebRequest …).Content | pwsh -Command -``,
   ``curl … | python3``, a download held in a variable and run (``C=$(curl …); bash -c
   "$C"``, ``eval "$C"``), ``… | bash /dev/stdin`` (``-``, ``/dev/fd/0``: stdin named as the
   script), ``bash <(curl …)``, ``bash < <(curl …)``, ``sh -c "$(curl …)"`` (a substitution
@@ -470,8 +477,11 @@ uploads and writes) still run. The rules:
   ``eval(file_get_contents(url))``, ruby's ``eval(URI.open(u).read)``, PowerShell's ``iex
   (New-Object Net.WebClient).DownloadString(u)``, ``import('https://…')``);
 - ``disk_wipe``: ``mkfs`` (and ``mke2fs``, ``mkswap``, ``mkdosfs``, ``newfs_*``, …),
-  ``dd``/``dcfldd of=`` in any argument order, ``shred``, a one-liner's write
-  (``open('/dev/sdb', 'wb')``, ``writeFileSync('/dev/sda', …)``), a file tool's (an MCP
+  ``dd``/``dcfldd of=`` in any argument order (the device also as a lister prints it,
+  ``of=$(findmnt -no SOURCE /mnt/x)``, ``$(lsblk …)``), ``shred``, a one-liner's write
+  (``open('/dev/sdb', 'wb')``, ``writeFileSync('/dev/sda', …)``; Go's ``os.OpenFile(…,
+  os.O_WRONLY)``, Rust's ``OpenOptions::new().write(true)``, .NET's ``FileAccess.Write``,
+  also in a program the line compiles then runs), a file tool's (an MCP
   ``write_file`` of ``/dev/sda``), ``wipefs -a``/``-o``
   (alone it lists what it would erase), ``badblocks -w``, ``blkdiscard``, a drive's own
   erase (``nvme format``/``sanitize``, ``hdparm --security-erase``, ``sg_format --format``),
@@ -574,8 +584,8 @@ an MCP tool deleting one pod, one object, one file of the project. Variables set
 the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``), and a substitution
 whose output is known is read as that output (``"$(echo ~)"``, ``"$(eval echo ~$USER)"``,
 ``"$(dirname ~/x)"``, ``$(dirname $PWD)``: the working directory's parent, ``$(getent passwd
-$USER | cut -d: -f6)``, ``$(cd; pwd)``, ``bash -c "$(printf 'rm -rf %s' "$HOME")"``,
-``eval $(printf …)``);
+$USER | cut -d: -f6)``, ``$(cd; pwd)``, ``$(go env GOPATH)``: ``~/go``, ``bash -c
+"$(printf 'rm -rf %s' "$HOME")"``, ``eval $(printf …)``);
 a command computed at run time otherwise (``$(printf r%s m) -rf ~``, a script written by an
 earlier call) is not seen. Judging takes time linear in the call's length; a long call is
 judged off the event loop, and a call seen lately (the same tool, arguments and working
