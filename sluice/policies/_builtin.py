@@ -264,6 +264,9 @@ def _script_run(words: Sequence[str], script: str) -> str:
     return called(script, after[1:], after[0]) if after and "$" in script else script
 
 
+# The language of a script run as a program, by its name's suffix.
+_BY_SUFFIX = {"py": "python3", "js": "node", "mjs": "node", "cjs": "node", "rb": "ruby"}
+_BY_SUFFIX |= {"pl": "perl", "php": "php", "lua": "lua"}
 # Runtimes that run a script straight from a URL: `deno run -A https://…`, `jbang https://…`.
 _URL_RUNNERS = frozenset({"deno", "jbang"})
 
@@ -732,6 +735,9 @@ class _Rules:
             self.code(name, state.written[source], cwd, depth)
         elif script in state.written and INTERPRETER.fullmatch(name):
             self.code(name, state.written[script], cwd, depth)  # cat > x.py <<EOF …; python x.py
+        elif script in state.written and (runs_as := _BY_SUFFIX.get(script.rpartition(".")[2])):
+            # the script run as a program (`uv run x.py`, `./x.py`): its language's by its name
+            self.code(runs_as, state.written[script], cwd, depth)
         elif script in state.written:
             # echo 'rm -rf ~' > x.sh; sh x.sh; its `${1:-$HOME}` read with the arguments given
             run = defaulted(state.written[script], _arguments_after(words, script))

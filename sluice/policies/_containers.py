@@ -256,11 +256,17 @@ def _run_arguments(args: Sequence[str]) -> list[str] | None:
     return rest[1:] if rest[:1] == ["run"] else None
 
 
+_DRIVE = re.compile(r"[A-Za-z]:[/\\]")  # a Windows drive before a path: C:/, C:\\
+
+
 def _volume(value: str) -> list[Mount]:
-    """The bind mount of ``-v SRC:DST[:OPTIONS]``; none for a named volume."""
-    source, _, rest = value.partition(":")
+    """The bind mount of ``-v SRC:DST[:OPTIONS]`` (a Windows source with its drive, ``-v
+    C:/Users/dev:/data``); none for a named volume."""
+    drive = value[:2] if _DRIVE.match(value) else ""
+    source, _, rest = value[len(drive) :].partition(":")
+    source = drive + source
     target, _, options = rest.partition(":")
-    if not target or not _HOST_SOURCE.match(source):
+    if not target or not (drive or _HOST_SOURCE.match(source)):
         return []
     return [Mount(target, source, bool(_READ_ONLY & set(options.split(","))))]
 

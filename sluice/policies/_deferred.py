@@ -17,11 +17,14 @@ Everything here is linear in the size of what the line wrote.
 
 from __future__ import annotations
 
+import json
 import plistlib
 import re
 import shlex
 from collections.abc import Mapping, Sequence
 from xml.parsers.expat import ExpatError
+
+import yaml
 
 from sluice.policies._line import PACKAGE_MANAGERS
 from sluice.policies._shell import basename
@@ -45,6 +48,7 @@ _RUNNERS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "act": ((".github/workflows/",), frozenset()),
     "systemctl": ((".service",), frozenset({"start", "restart", "enable"})),
     "launchctl": ((".plist",), frozenset({"load", "bootstrap", "kickstart"})),
+    "skaffold": (("skaffold.yaml",), frozenset({"build", "dev", "run", "deploy", "debug"})),
 }
 # The options with which such a runner only lists or rehearses what it would run.
 _LISTS_ONLY: dict[str, frozenset[str]] = {
@@ -82,6 +86,9 @@ def deferred_lines(
         return [text for path, text in written.items() if path.endswith(".envrc")]
     if name in PACKAGE_MANAGERS and _INSTALLS.intersection(given[:1]):
         return _lifecycle(scripts)
+    if name == "composer" and given[:1] in (["install"], ["update"], ["require"]):
+        events = ("pre-install-cmd", "post-install-cmd", "pre-update-cmd", "post-update-cmd")
+        return [scripts[f"composer {e}"] for e in events if f"composer {e}" in scripts]
     runs = _RUNNERS.get(name)
     if runs is None or (runs[1] and not runs[1].intersection(given[:2])):
         return []
@@ -91,12 +98,63 @@ def deferred_lines(
     if name == "launchctl":
         return [line for line in map(_plist_program, files) if line]
     lines = [
-        found[1]
+        _argv_or_line(found[1])
         for text in files  # (a printf piped into tee leaves its `\n` escapes as written)
         for found in map(_COMMAND_LINE.match, text.replace("\\n", "\n").splitlines())
-        if found and found[1] and not found[1].startswith(("#", "["))
+        if found and found[1] and not found[1].startswith("#")
     ]
+    if name == "task" and "{{" in "".join(lines):  # cat {{.KC}} | nc …, with vars: KC: …
+        values = _task_vars(files)
+        return [_TASK_VARIABLE.sub(lambda m: values.get(m[1], f"${m[1]}"), line) for line in lines]
+    if name == "systemctl":  # ExecStart=/bin/rm -rf %h: the user's home folder
+        return [_SYSTEMD_HOME.sub("~", line) for line in lines]
     return [_TOX_PLACES.sub(_tox_place, line) for line in lines] if name == "tox" else lines
+
+
+# A Taskfile's variable in a command (`{{.KC}}`; the environment's too: `{{.HOME}}`).
+_TASK_VARIABLE = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
+_SYSTEMD_HOME = re.compile(r"%h(?![\w])")
+
+
+def _task_vars(files: Sequence[str]) -> dict[str, str]:
+    """The variables Taskfiles set, at the top and in each task: a value, or what a command
+    prints (``sh: echo $HOME``, read as ``$(echo $HOME)``)."""
+    found: dict[str, str] = {}
+    for text in files:
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue
+        if not isinstance(document, dict):
+            continue
+        tasks = document.get("tasks")
+        tables = [document.get("vars")]
+        tables += (
+            [t.get("vars") for t in tasks.values() if isinstance(t, dict)]
+            if isinstance(tasks, dict)
+            else []
+        )
+        for table in tables:
+            for key, value in table.items() if isinstance(table, dict) else ():
+                if isinstance(value, dict) and isinstance(value.get("sh"), str):
+                    found[str(key)] = f"$({value['sh']})"
+                elif isinstance(value, (str, int, float)):
+                    found[str(key)] = str(value)
+    return found
+
+
+def _argv_or_line(text: str) -> str:
+    """A command given as a JSON list of words (``["sh", "-c", "…"]``: skaffold's hooks, a
+    compose file's) as the line it runs; a TOML table's head (``[testenv]``) as nothing."""
+    if not text.startswith("["):
+        return text
+    try:
+        argv = json.loads(text)
+    except json.JSONDecodeError:
+        return ""
+    if isinstance(argv, list) and argv and all(isinstance(word, str) for word in argv):
+        return argv[2] if len(argv) == 3 and argv[1] == "-c" else shlex.join(argv)
+    return ""
 
 
 def _tox_place(found: re.Match[str]) -> str:

@@ -982,7 +982,7 @@ def _secret_body(args: Sequence[str]) -> str | None:
 
 
 _WGET_BODIES = ("--post-data=", "--body-data=")
-_ONE_VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
+_ONE_VARIABLE = re.compile(r"\$(?:env:)?\{?([A-Za-z_]\w*)\}?")  # (PowerShell's `$env:X` too)
 
 
 def _hosted_secret(
@@ -1136,6 +1136,9 @@ _POWERSHELL_SENT = re.compile(
     r"|-Body[:\s]\s*(?:\$?\(\s*)?@\{[^}]*?\(\s*(?:Get-Content|gc|cat|type)"
     + _CONTENT_OPTIONS
     + r"\s+['\"]?([^\s'\")]+)"
+    # a form one of whose fields is a file (`-Form @{ file = Get-Item ~/.kube/config }`)
+    + r"|-Form[:\s]\s*(?:\$?\(\s*)?@\{[^}]*?=\s*\(?\s*(?:Get-Item|gi|Get-ChildItem)\s+"
+    + r"(?:-(?:Literal)?Path\s+)?['\"]?([^\s'\")}]+)"
 )
 
 
@@ -1152,6 +1155,14 @@ def powershell_sends(line: str) -> str | None:
         for m in _POWERSHELL_READ.finditer(line)
         if is_credential(path := m.group(2) or m.group(3) or "")
     }
+    # `$b = @{ text = (Get-Content F -Raw) } | ConvertTo-Json; … -Body $b`: $b holds F.
+    for m in _POWERSHELL_TABLE_READ.finditer(line) if "@{" in line else ():
+        if is_credential(m.group(2)):
+            held[m.group(1).lower()] = m.group(2)
+    # Compress-Archive -Path ~/.ssh -DestinationPath s.zip; … -InFile s.zip: the keys in it.
+    archived = {
+        archive: source for source, archive in _archived(line) if is_credential(source.rstrip("/"))
+    }
     # `$t = gh auth token; Invoke-RestMethod … -Body (@{text=$t} | ConvertTo-Json)`
     for m in _POWERSHELL_PRINTED.finditer(line) if "=" in line else ():
         if printed := printed_credential(m.group(2).split()):
@@ -1163,12 +1174,34 @@ def powershell_sends(line: str) -> str | None:
             path = next((g for g in sent.groups() if g), "")
             if is_credential(path):
                 return path
+            if path in archived:
+                return archived[path]
         for variable in _POWERSHELL_BODY.findall(statement.group(1)) if held else ():
             if variable.lower() in held:
                 return held[variable.lower()]
     return None
 
 
+def _archived(line: str) -> list[tuple[str, str]]:
+    """The (source, archive) of each ``Compress-Archive`` of ``line``."""
+    if "ompress-" not in line:
+        return []
+    found = []
+    for statement in _COMPRESS.finditer(line):
+        source = cmdlet_argument(statement.group(1).split(), ("-path", "-literalpath"), 0)
+        archive = cmdlet_argument(statement.group(1).split(), ("-destinationpath",), 1)
+        if source and archive:
+            found.append((source.strip("'\""), archive.strip("'\"")))
+    return found
+
+
+_COMPRESS = re.compile(r"(?i)\bCompress-Archive\b([^;|\n]*)")
+# A hashtable one of whose values is read from a file, given to a variable.
+_POWERSHELL_TABLE_READ = re.compile(
+    r"(?i)\$(\w+)\s*=\s*(?:\$?\(\s*)?@\{[^}]*?\(\s*(?:Get-Content|gc|cat|type)"
+    + _CONTENT_OPTIONS
+    + r"\s+['\"]?([^\s'\")]+)"
+)
 _POWERSHELL_READ = re.compile(
     r"(?i)\$(\w+)\s*=\s*(?:\(\s*)?(?:(?:Get-Content|gc|cat|type)" + _CONTENT_OPTIONS + r"\s+"
     r"['\"]?([^\s'\")]+)|\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+))"

@@ -19,9 +19,13 @@ __all__ = ["floods", "forks_forever", "forks_itself"]
 
 # What any fork bomb below needs: a function's `()` or keyword, a loop, a script's own name.
 _MAY_FORK = Prefiltered(
-    re.compile(r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0|\$\{?0|BASH_SOURCE|\bfor\b"),
-    ("(", "function", "while", "until", "%0", "$", "bash_source", "for"),
+    re.compile(
+        r"\(\s*\)|\bfunction\b|\bwhile\b|\buntil\b|%0|\$\{?0|BASH_SOURCE|\bfor\b"
+        r"|PSCommandPath|MyInvocation"
+    ),
+    ("(", "function", "while", "until", "%0", "$", "bash_source", "for", "invocation"),
 )
+_ITSELF_PS = r"\$(?:PSCommandPath|MyInvocation\.MyCommand\.(?:Path|Definition))"  # its own path
 _FORKS = re.compile(r"(?<![|&])[|&](?![|&])")  # a pipe or a background `&`, not `||`, `&&`
 _ENDLESS = re.compile(
     r"(?:\b(?:while|until)\s+(?:true|:|\[\s*1\s*\]|false)|\bfor\s*\(\(\s*;\s*;\s*\)\))\s*;\s*do\s+"
@@ -33,8 +37,14 @@ _ENDLESS = re.compile(
     # PowerShell's endless loop starting a process each turn, not waiting for it.
     r"|\b(?:while\s*\(\s*(?:\$true|1)\s*\)|for\s*\(\s*;\s*;\s*\))\s*\{[^}]{0,200}?"
     r"\bStart-(?:Process|Job)\b(?![^}]*-Wait)"
+    # A PowerShell script starting itself twice: two `Start-Process pwsh … $PSCommandPath`.
+    r"|Start-Process\b[^;\n]*"
+    + _ITSELF_PS
+    + r"[^\n]{0,200}?\bStart-Process\b[^;\n]*"
+    + _ITSELF_PS
     # A script starting itself twice, in the background or through a pipe: `$0 & $0 &`.
-    r'|"?\$(?:0|\{0\}|BASH_SOURCE)"?\s*[|&]\s*(?:\b(?:ba|z|da|k)?sh\s+)?"?\$(?:0|\{0\}|BASH_SOURCE)\b'
+    + r'|"?\$(?:0|\{0\}|BASH_SOURCE)"?\s*[|&]\s*(?:\b(?:ba|z|da|k)?sh\s+)?'
+    + r'"?\$(?:0|\{0\}|BASH_SOURCE)\b'
 )
 # fish's `function f; f | f &; end; f`.
 _FISH = re.compile(r"\bfunction\s+(?P<name>[^\s;|&]+)\s*;(?P<body>[^\n]{0,200}?)\bend\b")

@@ -402,7 +402,7 @@ def _on_another_host(name: str, args: Sequence[str], seen: Seen) -> bool:
     hosts = [b for a, b in pairwise(args) if a in ("-h", "--host", "-u", "--uri", "--url")]
     if name.lower() in _SQL_SERVER_CLIENTS:  # SQL Server's: -S tcp:db.prod,1433
         servers = [b for a, b in pairwise(args) if a in ("-S", "-ServerInstance")]
-        hosts += [server.removeprefix("tcp:").partition(",")[0] for server in servers]
+        hosts += [_sql_server_host(server) for server in servers]
     hosts += [a.partition("=")[2] for a in args if a.startswith("--host=")]
     hosts += [h for a in args if "host=" in a for h in _DSN_HOST.findall(a)]
     hosts += [a.partition("=")[2] if a[:1] == "-" else a for a in args if "://" in a]
@@ -410,6 +410,14 @@ def _on_another_host(name: str, args: Sequence[str], seen: Seen) -> bool:
         hosts += operands(args, _CQLSH_VALUES)[:1]
     hosts = [h for h in hosts if not (names := referenced(h)) or names - seen.set_in_line]
     return any(not _LOCAL_URL.fullmatch(h) and not _LOCAL_HOST.fullmatch(h) for h in hosts)
+
+
+def _sql_server_host(server: str) -> str:
+    """The host of SQL Server's ``-S`` (``tcp:db.prod,1433``, ``HOST\\INSTANCE``), this
+    machine's for LocalDB's and the local server's names (``(localdb)\\MSSQLLocalDB``,
+    ``.\\SQLEXPRESS``, ``(local)``)."""
+    host = re.split(r"[\\/]", server.removeprefix("tcp:").partition(",")[0])[0]
+    return "localhost" if host.lower() in ("(localdb)", "(local)", ".", "") else host
 
 
 def names_other_host(code: str) -> bool:

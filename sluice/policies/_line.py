@@ -23,6 +23,7 @@ from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._prefixes import ASSIGNMENT, FEEDERS, POWERSHELLS
+from sluice.policies._python_scripts import RUNNERS, jq_scripts, python_scripts
 from sluice.policies._runners import AWKS
 from sluice.policies._shell import (
     COMMAND_OPTION,
@@ -273,6 +274,9 @@ class LineState:
             return aliased(value, words[1:])
         if (script := self._script(words)) is not None:
             return script
+        for runner in RUNNERS:  # `pdm run reset`, which unwrap() reads as `reset`
+            if (script := self.scripts.get(f"{runner} {words[0]}")) is not None:
+                return aliased(script, words[1:])
         return None
 
     def defining(self, head: Command) -> None:
@@ -305,16 +309,28 @@ class LineState:
                     self.aliases.update(aliases(command.words))
 
     def _script(self, words: Sequence[str]) -> str | None:
-        """What ``git NAME`` or ``npm run NAME`` (``pnpm``, ``yarn``, ``bun``) runs when the
-        line defined NAME as a shell alias or a package script."""
+        """What ``git NAME``, ``npm run NAME`` (``pnpm``, ``yarn``, ``bun``) or a Python
+        project's runner (``pdm run NAME``, ``poe NAME``) runs when the line defined NAME as
+        a shell alias or a project's script."""
         name = basename(words[0])
         tool = "npm" if name in PACKAGE_MANAGERS else name
         rest = list(words[1:])
-        if tool == "npm" and rest[:1] in (["run"], ["run-script"]):
+        if (tool == "npm" or tool in RUNNERS) and rest[:1] in (["run"], ["run-script"]):
             rest = rest[1:]
-        if not rest or (script := self.scripts.get(f"{tool} {rest[0]}")) is None:
+        if tool == "deno" and rest[:1] == ["task"]:
+            rest = rest[1:]  # deno task NAME
+        if tool == "hatch" and rest:
+            rest[0] = rest[0].rpartition(":")[2]  # hatch run test:cov: the script cov
+        if not rest:
             return None
-        return aliased(script, rest[1:])
+        script = self.scripts.get(f"{tool} {rest[0]}")
+        # npm runs a script's pre- and post- scripts around it (pretest before test).
+        hooks = [f"npm pre{rest[0]}", f"npm post{rest[0]}"] if tool == "npm" else []
+        before, after = (self.scripts.get(hook) for hook in hooks) if hooks else (None, None)
+        if script is None and before is None and after is None:
+            return None
+        steps = [before, aliased(script, rest[1:]) if script is not None else None, after]
+        return "\n".join(step for step in steps if step)
 
     def end_pipe(self) -> None:
         """The pipe ends: remember a process substitution's (``<(find ~)``) for a command
@@ -595,8 +611,10 @@ class LineState:
         if builds and (built := built_image(words, self.written)) and len(self.images) < _VARIABLES:
             self.images[built[0]] = built[1]
         defines = name == "git" or name in PACKAGE_MANAGERS
-        if defines and len(self.scripts) < _VARIABLES and (found := _script_defined(name, args)):
-            self.scripts[found[0]] = found[1]
+        if defines and len(self.scripts) < _VARIABLES:
+            self.scripts.update(_scripts_defined(name, args))
+        if name == "jq" and len(self.scripts) < _VARIABLES:  # jq '.scripts.x = "…"' package.json
+            self.scripts.update(list(jq_scripts(args).items())[:_VARIABLES])
         if name == "git" and (switched := _switched_branch(args)):
             self.branch = switched
         if name == "unset" and len(self.loops) < _VARIABLES:  # unset D; rm -rf "$D"/*: empty
@@ -629,6 +647,10 @@ class LineState:
             text = " ".join(printed(self.pipe[-2]))  # echo 'DROP TABLE t;' | tee x.sql
         elif cmdlet in _SETS_CONTENT:  # Set-Content F "select disk 1`nclean"
             path, text = _content_set(args)
+            if not text and command.after == "|" and len(self.pipe) > 1:
+                # "select disk 1", "clean" | sc F: an array's items, a line each (also where
+                # the reading joined them: "select disk 1","clean")
+                text = "\n".join(printed(self.pipe[-2])).replace(",", "\n")
         if text and len(self.printed) < _VARIABLES:
             self.printed.append(text[-_SCRIPT:])
         targets = list(command.redirects)
@@ -647,6 +669,9 @@ class LineState:
                 self.scripts.update(
                     list(package_scripts(self.written[target]).items())[:_VARIABLES]
                 )
+            elif text and basename(target) in ("pyproject.toml", "Pipfile"):  # pdm run NAME
+                defined = python_scripts(basename(target), self.written[target])
+                self.scripts.update(list(defined.items())[:_VARIABLES])
             if saves and target != "/dev/null":
                 self.downloaded.add(target)
         if name in FETCHERS:
@@ -801,7 +826,7 @@ class LineState:
 
 _LOOP_VALUES = 16
 # PowerShell's writers of a file's content, by -Path (or first) and -Value (or second).
-_SETS_CONTENT = frozenset({"set-content", "add-content", "sc", "ac"})
+_SETS_CONTENT = frozenset({"set-content", "add-content", "sc", "ac", "out-file"})
 
 
 _NAME = re.compile(r"[A-Za-z_]\w*")
@@ -850,9 +875,9 @@ def _release_assets(args: Sequence[str]) -> list[str]:
 
 
 def _content_set(args: Sequence[str]) -> tuple[str, str]:
-    """The file ``Set-Content`` or ``Add-Content`` writes, and the text."""
-    path = cmdlet_argument(args, ("-path", "-literalpath"), 0)
-    return path, cmdlet_argument(args, ("-value",), 1)
+    """The file ``Set-Content``, ``Add-Content`` or ``Out-File`` writes, and the text."""
+    path = cmdlet_argument(args, ("-path", "-literalpath", "-filepath"), 0)
+    return path, cmdlet_argument(args, ("-value", "-inputobject"), 1)
 
 
 def _expanded(args: Sequence[str]) -> tuple[str, str]:
@@ -895,22 +920,21 @@ _ON_PATH = re.compile(r"(?:^|/)s?bin/[^/]+$")
 PACKAGE_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 
 
-def _script_defined(name: str, args: Sequence[str]) -> tuple[str, str] | None:
-    """The command ``git config alias.x '!…'`` (or ``'push --force'``, git's own) or ``npm
-    pkg set scripts.x=…`` (``npm set-script x …``) defines, by its key (``"git x"``, ``"npm
-    x"``), and what it runs."""
+def _scripts_defined(name: str, args: Sequence[str]) -> list[tuple[str, str]]:
+    """The commands ``git config alias.x '!…'`` (or ``'push --force'``, git's own) or ``npm
+    pkg set scripts.x=… scripts.y=…`` (``npm set-script x …``) defines, by their keys
+    (``"git x"``, ``"npm x"``), and what each runs."""
     given = [a for a in args if not a.startswith("-")]
     if name == "git" and given[:1] == ["config"] and len(given) > 2:
         key, value = given[1], given[2]
         if key.startswith("alias."):  # a shell's command (`!…`), or git's own
-            return f"git {key[6:]}", value[1:] if value.startswith("!") else f"git {value}"
-    if name in PACKAGE_MANAGERS and given[:2] == ["pkg", "set"] and len(given) > 2:
-        key, _, value = given[2].partition("=")
-        if key.startswith("scripts.") and value:
-            return f"npm {key[8:]}", value
+            return [(f"git {key[6:]}", value[1:] if value.startswith("!") else f"git {value}")]
+    if name in PACKAGE_MANAGERS and given[:2] == ["pkg", "set"]:
+        pairs = (setting.partition("=") for setting in given[2:_VARIABLES])
+        return [(f"npm {k[8:]}", v) for k, _, v in pairs if k.startswith("scripts.") and v]
     if name in PACKAGE_MANAGERS and given[:1] == ["set-script"] and len(given) > 2:
-        return f"npm {given[1]}", given[2]
-    return None
+        return [(f"npm {given[1]}", given[2])]
+    return []
 
 
 def _elements(spelt: str) -> list[str]:
@@ -1168,6 +1192,9 @@ def printed(producer: Command | None) -> list[str]:
         return ["\n".join(map(_awk_printed, _AWK_PRINT.findall(begins[1])))]
     if len(words) == 1 and any(c.isspace() for c in words[0]):
         return list(words)  # a string alone: PowerShell prints it ('DROP TABLE t;' | psql)
+    if len(words) > 1 and words[0].endswith(",") and any(c.isspace() for c in words[0]):
+        # PowerShell's array of strings prints an item a line: "select disk 1", "clean" | …
+        return [word.removesuffix(",") for word in words if word != ","]
     if words and basename(words[0]) == "yes":  # its operands, or `y`, again and again
         return [" ".join(words[1:]) or "y"]
     if words and basename(words[0]) == "cat" and operands(words[1:]) in ([], ["-"]):

@@ -20,6 +20,7 @@ here is linear in the size of what the line wrote.
 from __future__ import annotations
 
 import fnmatch
+import html
 import re
 import shlex
 from collections.abc import Mapping, Sequence
@@ -273,7 +274,10 @@ _CMAKE = re.compile(
 _ABSENT = re.compile(r"\bpath[=:]\s*['\"]?([^\s'\"]+)['\"]?(?=[^\n]*\n?[^\n]*state[=:]\s*absent)")
 _DEST = re.compile(r"\bdest[=:]\s*['\"]?([^\s'\"]+)")
 _LOOKUP = re.compile(r"lookup\(\s*['\"]file['\"]\s*,\s*['\"]([^'\"]+)['\"]")
-_ENV_HOME = re.compile(r"\$ENV\{HOME\}|\{\{\s*ansible_env\.HOME\s*\}\}|lookup\('env',\s*'HOME'\)")
+# The home folder as templates spell it: Perl's, Ansible's, mise's (`{{env.HOME}}`), Task's.
+_ENV_HOME = re.compile(
+    r"\$ENV\{HOME\}|\{\{\s*(?:ansible_env|env)?\.HOME\s*\}\}|lookup\('env',\s*'HOME'\)"
+)
 
 
 def command_lines(text: str) -> list[str]:
@@ -295,6 +299,7 @@ def command_lines(text: str) -> list[str]:
     for found in _XML_COMMAND.finditer(text):
         # (MSBuild's properties are the environment's variables: $(HOME) is $HOME.)
         program = _MSBUILD_PROPERTY.sub(r"$\1", found[1] or found[3] or found[4] or "")
+        program = html.unescape(program)  # Command="powershell -Command &quot;iex …&quot;"
         arguments = [a or b for a, b in _XML_ARGUMENT.findall(found[2] or "")]
         lines.append(shlex.join([program.strip(), *arguments]) if arguments else program)
     for found in _CMAKE.finditer(text):

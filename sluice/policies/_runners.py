@@ -383,15 +383,20 @@ def recipe_lines(
     default = next((t for t in recipes if not t.startswith(".")), "")
     lines: list[str] = []
     seen: set[str] = set()
-    while wanted:
-        target = wanted.pop(0)
+    # Each target after what it needs, as make runs them (a download's target, then the
+    # one that runs it): a walk whose entries say whether their needs were taken already.
+    stack = [(target, False) for target in reversed(wanted)]
+    while stack:
+        target, needs_taken = stack.pop()
+        if needs_taken:
+            own = [_made(found[1], values) for found in _RECIPE.finditer(recipes[target][1])]
+            lines += _recursion(own, target, target == default, name)
+            continue
         if target in seen or target not in recipes:
             continue
         seen.add(target)
-        needs, recipe = recipes[target]
-        wanted += needs
-        own = [_made(found[1], values) for found in _RECIPE.finditer(recipe)]
-        lines += _recursion(own, target, target == default, name)
+        stack.append((target, True))
+        stack += [(need, False) for need in reversed(recipes[target][0])]
     return lines
 
 

@@ -73,6 +73,26 @@ _CALL_OPERATOR = re.compile(r"&\s*\(\s*['\"]")
 # cmd's variable set, to the end of its command (`set T=%USERPROFILE%&& …`), and read.
 _CMD_SET = re.compile(r'(?i)(^|[&|(\n][ \t]*)set[ \t]+"?([A-Za-z_]\w*)=([^&|\n"]*)"?')
 _CMD_VARIABLE = re.compile(r"([%!])(\w+)([%!])")
+# PowerShell's cmdlets computing a path, in parentheses, read as the path they give.
+_PATH_CMDLET = re.compile(r"(?i)\(\s*(?:Split|Join|Resolve|Convert)-Path\b")
+_RESOLVED = re.compile(
+    r"(?i)\(\s*(?:Resolve|Convert)-Path\s+(?:-(?:Literal)?Path\s+)?([^\s()]+)\s*\)(?:\.Path)?"
+)
+_JOINED = re.compile(
+    r"(?i)\(\s*Join-Path\s+(?:-Path\s+)?([^\s()]+)\s+(?:-ChildPath\s+)?([^\s()-][^\s()]*)\s*\)"
+)
+# A here-string: `@'` (literal) or `@"` (expanded), its text on the lines up to `'@`/`"@`.
+_HERE_STRING = re.compile(r"@(['\"])[ \t]*\r?\n(.*?)\r?\n[ \t]*\1@", re.S)
+# PowerShell's run of a variable's or a string's text, read also as bash's eval (and still
+# as itself, which a download held in the variable makes a download run; what a pipe feeds
+# it, `iwr … | iex`, is read as such).
+_EXPRESSION_RUN = re.compile(
+    r"(?i)(^|[;\n{]\s*)((?:Invoke-Expression|iex)\s+(\$\w+|\"[^\"\n]*\"|'[^'\n]*'))"
+)
+# A function with parameters: `function F($a, $b) {`, `function F { param($a, $b)`.
+_PS_FUNCTION = re.compile(
+    r"(?i)\bfunction\s+([\w-]+)\s*(?:\(([^()]*)\)\s*\{|\{\s*param\s*\(([^()]*)\))"
+)
 # PowerShell's parent of a path: `(Split-Path $PWD -Parent)`, `(Split-Path -Parent $d)`.
 _PARENT_SPLIT = re.compile(
     r"(?i)\(\s*Split-Path\s+(?:-Path\s+)?([^\s()-][^\s()]*)\s+-Parent\s*\)"
@@ -104,8 +124,14 @@ def posix_spelling(line: str) -> str:
         line = cmd_unescaped(line)
     if ("%" in line or "!" in line) and "set" in line.lower():  # set T=…&& rd /s /q %T%
         line = _cmd_variables(line)
-    if "Split-Path" in line or "split-path" in line:  # (Split-Path $PWD -Parent)
-        line = _PARENT_SPLIT.sub(lambda m: f'"$(dirname {m[1] or m[2]})"', line)
+    if _PATH_CMDLET.search(line):  # (Split-Path $PWD -Parent), (Resolve-Path ..), Join-Path
+        line = _path_expressions(line)
+    if "@'" in line or '@"' in line:  # $q = @'<newline>DROP SCHEMA s;<newline>'@
+        line = _HERE_STRING.sub(_here_string, line)
+    if "@'" in line or '@"' in line or "$" in line:  # Invoke-Expression $s: eval "$s"
+        line = _EXPRESSION_RUN.sub(r"\1\2; eval \3", line)
+    if "unction" in line:  # function Reset-Dir($p) { Remove-Item $p … }; Reset-Dir ~
+        line = _PS_FUNCTION.sub(_function_with_parameters, line)
     if "+" in line and _PLUS.search(line):  # terraform ('des'+'troy'), $b = 'ma'+'in'
         line = _ONE_STRING.sub(r"\1", folded(line))
     if _MAYBE.search(line) is None:
@@ -126,6 +152,30 @@ def posix_spelling(line: str) -> str:
     if "icacls" in line.lower():
         line = _RIGHTS.sub(r"'\1'", line)
     return _DIRECTORY_DELETE.sub(lambda m: f"Remove-Item -Recurse -Force {m[1]}", line)
+
+
+def _path_expressions(line: str) -> str:
+    """``line`` with PowerShell's path cmdlets in parentheses read as the paths they give:
+    ``(Split-Path P -Parent)`` as ``$(dirname P)``, ``(Resolve-Path P)`` as ``P``, ``(Join-Path
+    A B)`` as ``A/B`` (the profile's ``$env:HOMEDRIVE`` and ``$env:HOMEPATH`` as one)."""
+    line = _PARENT_SPLIT.sub(lambda m: f'"$(dirname {m[1] or m[2]})"', line)
+    line = _RESOLVED.sub(r"\1", line)
+    return _JOINED.sub(lambda m: m[1] + ("" if "HOMEPATH" in m[2].upper() else "/") + m[2], line)
+
+
+def _here_string(found: re.Match[str]) -> str:
+    """A here-string as the quoted string it is: literal (``@'…'@``) or expanded."""
+    if found[1] == "'":
+        return shlex.quote(found[2])
+    return '"' + found[2].replace('"', '\\"') + '"'
+
+
+def _function_with_parameters(found: re.Match[str]) -> str:
+    """A PowerShell function's head as bash's, its parameters set from the call's arguments:
+    ``function F($p) {`` as ``F() { p="$1";``."""
+    names = re.findall(r"\$(\w+)", found[2] or found[3] or "")
+    given = "".join(f' {name}="${at}";' for at, name in enumerate(names, 1))
+    return f"{found[1]}() {{{given}"
 
 
 def _cmd_variables(line: str) -> str:

@@ -62,7 +62,10 @@ PowerShell's constructs as bash's (``$env:NAME = v`` as an export, ``$t = cmd`` 
 ``[IO.Directory]::Delete(p, $true)`` as ``Remove-Item -Recurse``, ``& ("Remove"+"-Item")``
 as ``Remove-Item`` and any strings joined by ``+`` as one (``terraform ('des'+'troy')``),
 ``[Environment]::GetFolderPath('UserProfile')`` as ``$HOME``, ``(Split-Path $PWD -Parent)``
-as ``$(dirname $PWD)``, a splatted hashtable
+as ``$(dirname $PWD)``, ``(Resolve-Path ..)`` as ``..``, ``(Join-Path A B)`` as ``A/B``, a
+here-string (``@'…'@``) as the string it is, a function's parameters (``function F($p) {``)
+as set from its call's arguments, ``Invoke-Expression $s`` also as ``eval "$s"``, a
+splatted hashtable
 (``Remove-S3Bucket @p``) as its options written out, ``-EncodedCommand`` decoded
 (however bash spells the program: ``p""wsh -ec …``), cmd's ``^`` escapes (in an argv's script
 or a line cmd runs: ``cmd /c r^d …``, ``%USERPROFILE%``), cmd's variables a line sets
@@ -135,8 +138,13 @@ language: awk's ``system()`` (its strings and ``ENVIRON[…]`` joined) and ``pri
 (fed the files awk reads), GNU sed's ``e``, vim's ``!``, tar's ``--to-command`` and
 ``--checkpoint-action=exec=``, ssh's ``ProxyCommand``, git's ``-c`` programs and aliases
 (``!`` ones, and git's own: ``alias.yeet='push --force'``), ``git rebase -x``/``--exec``,
-a fetch's or push's ``--upload-pack``/``--receive-pack``, package scripts and makefile or
-justfile recipes the line writes (``make -n`` runs none), files the line writes that a
+a fetch's or push's ``--upload-pack``/``--receive-pack``, package scripts (with npm's pre-
+and post- scripts; set by ``npm pkg set`` or by ``jq`` in a ``package.json`` or
+``composer.json``; also a Python project's: PDM's, Hatch's, Poe's, Pipenv's, ``pdm run
+NAME``) and makefile or justfile recipes the line writes, a target after those it needs
+(``make -n`` runs none), a Taskfile's commands with its variables (``{{.KC}}``, ``sh:``),
+skaffold's hooks, a systemd unit's ``%h``, a script the line wrote run as a program (``uv
+run x.py``: its language by its suffix), files the line writes that a
 program then runs (a git hook its command triggers, a shell's startup file an interactive or
 login shell runs, ``.envrc`` under ``direnv``, an install's lifecycle scripts, a Taskfile's,
 tox's, a local CI's or a systemd unit's commands in turn, a launchd job's

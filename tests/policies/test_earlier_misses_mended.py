@@ -1,6 +1,7 @@
 """Classes that earlier blind sets found and that stayed open until later (the
-forty-seventh's ORM drop, the fiftieth's `go env GOPATH`, the fifty-fifth's `Split-Path`),
-next to the everyday calls spelt the same way."""
+thirty-fifth's Python task runners' scripts, the forty-seventh's ORM drop, the fiftieth's
+`go env GOPATH`, the fifty-fifth's `Split-Path`), next to the everyday calls spelt the same
+way."""
 
 from __future__ import annotations
 
@@ -41,4 +42,49 @@ from tests.policies.verdicts import bash
     ],
 )
 def test_shell_calls(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        (
+            "cat >> pyproject.toml <<'EOF'\n\n[tool.pdm.scripts]\n"
+            'reset = "dropdb --if-exists -h prod-db.acme.io -U postgres app"\nEOF\npdm run reset',
+            "drop_database",
+        ),
+        (
+            "cat >> pyproject.toml <<'EOF'\n\n[tool.pdm.scripts]\n"
+            'test = "pytest -q"\nEOF\npdm run test',
+            None,
+        ),
+        (
+            "cat >> pyproject.toml <<'EOF'\n\n[tool.hatch.envs.default.scripts]\n"
+            'nuke = "docker system prune -af --volumes"\nEOF\nhatch run nuke',
+            "docker_prune",
+        ),
+        (
+            "cat >> pyproject.toml <<'EOF'\n\n[tool.hatch.envs.test.scripts]\n"
+            'cov = ["coverage run -m pytest", "coverage report"]\nEOF\nhatch run test:cov',
+            None,
+        ),
+        (
+            "printf '\\n[scripts]\\nteardown = \"terraform -chdir=infra destroy -auto-approve\"\\n'"
+            " >> Pipfile && pipenv run teardown",
+            "terraform_destroy",
+        ),
+        (
+            "cat >> pyproject.toml <<'EOF'\n\n[tool.poe.tasks]\n"
+            'clean = { shell = "rm -rf ~/*" }\nEOF\npoe clean',
+            "wipe_root_or_home",
+        ),
+        (
+            "cat >> pyproject.toml <<'EOF'\n\n[tool.poe.tasks]\n"
+            'clean = { shell = "rm -rf dist build" }\nEOF\npoe clean',
+            None,
+        ),
+    ],
+)
+def test_python_task_runners(command: str, rule: str | None) -> None:
+    """A script a Python project's task runner runs, from the file the line wrote."""
     assert bash(command) == rule

@@ -172,8 +172,9 @@ def test_expects_braces_quote_as_the_shells_single_quotes() -> None:
 def test_a_crontabs_jobs_and_a_makefiles_recipes() -> None:
     table = "SHELL=/bin/bash\n# nightly\n0 3 * * * /opt/backup.sh\n@daily rm -rf /tmp/x\n"
     assert cron_commands(table) == ["/opt/backup.sh", "rm -rf /tmp/x"]
+    # (as make runs them: what `all` needs first)
     assert recipe_lines("all: build\n\t@echo hi\n\t-rm -rf out\nbuild:\n\tgo build\n") == [
+        "go build",
         "echo hi",
         "rm -rf out",
-        "go build",
     ]
