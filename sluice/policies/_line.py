@@ -5,7 +5,6 @@ and the reading of scripts fed to a shell (``curl … | sh``, ``echo … | base6
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from collections.abc import Sequence
@@ -23,7 +22,12 @@ from sluice.policies._functions import aliased, aliases, called, definitions
 from sluice.policies._infra import OBJECT_NAMING, destroy_plan
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._prefixes import ASSIGNMENT, FEEDERS, POWERSHELLS
-from sluice.policies._python_scripts import RUNNERS, jq_scripts, python_scripts
+from sluice.policies._project_scripts import (
+    RUNNERS,
+    jq_scripts,
+    package_scripts,
+    python_scripts,
+)
 from sluice.policies._runners import AWKS
 from sluice.policies._shell import (
     COMMAND_OPTION,
@@ -1443,18 +1447,6 @@ def own_code(line: str, scripts_apart: bool = False) -> str:
             pieces += (line[kept : token.start()], "''")
             kept = token.end()
     return "".join(pieces) + line[kept:] if pieces else line
-
-
-def package_scripts(package: str) -> dict[str, str]:
-    """The scripts of a ``package.json`` (its text), as ``npm NAME`` runs them."""
-    try:
-        found = json.loads(package)
-    except json.JSONDecodeError:
-        return {}
-    scripts = found.get("scripts") if isinstance(found, dict) else None
-    if not isinstance(scripts, dict):
-        return {}
-    return {f"npm {k}": v for k, v in scripts.items() if isinstance(v, str)}
 
 
 _PREFIX_WORDS = 4  # where a renamed program may stand: after `sudo -E`, `env A=1`, …

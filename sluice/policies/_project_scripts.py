@@ -1,12 +1,12 @@
 """The scripts a project's files define for its task runners, as the command lines they
-run: PDM's ``[tool.pdm.scripts]``, Hatch's ``[tool.hatch.envs.ENV.scripts]``, Poe the
-Poet's ``[tool.poe.tasks]`` (in ``pyproject.toml``) and Pipenv's ``[scripts]`` (in
-``Pipfile``), so that ``pdm run reset`` after the line wrote ``reset = "dropdb …"`` is read
-as ``dropdb …``; and those ``jq`` sets in a ``package.json``, ``deno.json`` or
-``composer.json`` (``jq '.scripts.prebuild = "…"' package.json > p.tmp && mv p.tmp
-package.json``). Each script is keyed as its runner calls it: ``pdm reset``, ``hatch
-nuke``, ``poe clean``, ``pipenv teardown``, ``npm prebuild``, ``deno x``, ``composer
-post-install-cmd``.
+run: a ``package.json``'s (``npm NAME``), PDM's ``[tool.pdm.scripts]``, Hatch's
+``[tool.hatch.envs.ENV.scripts]``, Poe the Poet's ``[tool.poe.tasks]`` (in
+``pyproject.toml``) and Pipenv's ``[scripts]`` (in ``Pipfile``), so that ``pdm run reset``
+after the line wrote ``reset = "dropdb …"`` is read as ``dropdb …``; and those ``jq`` sets
+in a ``package.json``, ``deno.json`` or ``composer.json`` (``jq '.scripts.prebuild = "…"'
+package.json > p.tmp && mv p.tmp package.json``). Each script is keyed as its runner calls
+it: ``npm test``, ``pdm reset``, ``hatch nuke``, ``poe clean``, ``pipenv teardown``,
+``deno x``, ``composer post-install-cmd``.
 """
 
 from __future__ import annotations
@@ -17,10 +17,22 @@ import tomllib
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["RUNNERS", "jq_scripts", "python_scripts"]
+__all__ = ["RUNNERS", "jq_scripts", "package_scripts", "python_scripts"]
 
 RUNNERS = frozenset({"pdm", "hatch", "pipenv", "poe"})
 """The runners whose scripts :func:`python_scripts` reads (``pdm run NAME``, ``poe NAME``)."""
+
+
+def package_scripts(package: str) -> dict[str, str]:
+    """The scripts of a ``package.json`` (its text), as ``npm NAME`` runs them."""
+    try:
+        found = json.loads(package)
+    except json.JSONDecodeError:
+        return {}
+    scripts = found.get("scripts") if isinstance(found, dict) else None
+    if not isinstance(scripts, dict):
+        return {}
+    return {f"npm {k}": v for k, v in scripts.items() if isinstance(v, str)}
 
 
 def python_scripts(file: str, text: str) -> dict[str, str]:
