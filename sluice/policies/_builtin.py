@@ -264,6 +264,8 @@ def _script_run(words: Sequence[str], script: str) -> str:
     return called(script, after[1:], after[0]) if after and "$" in script else script
 
 
+# What runs a shell that reads its script from the input when given no command (`sudo -s`).
+_ROOT_SHELLS = frozenset({"sudo", "doas", "su", "run0"})
 # The language of a script run as a program, by its name's suffix.
 _BY_SUFFIX = {"py": "python3", "js": "node", "mjs": "node", "cjs": "node", "rb": "ruby"}
 _BY_SUFFIX |= {"pl": "perl", "php": "php", "lua": "lua"}
@@ -608,6 +610,8 @@ class _Rules:
         powershell = words in ([], ["-"]) and powershell_reads_input(command.words, words)
         if powershell and (text := printed(producer)):  # echo 'iex (iwr …)' | pwsh -Command -
             self.line(" ".join(text), cwd, depth + 1)
+        if not words and command.heredoc and _ROOT_SHELLS.intersection(stated(command.words)[:1]):
+            self.line(command.heredoc, cwd, depth + 1)  # sudo -s <<'EOF' … EOF: a root shell's
         if not words:
             return
         name = basename(words[0])

@@ -705,6 +705,10 @@ class LineState:
             self.unpacked.add(clone)  # git clone URL d && bash d/install.sh: a download run
             if (where := resolve(clone, self.cwd)) is not None:
                 self.unpacked.add(where.text)
+        # hdiutil attach /tmp/App.dmg of a download: what the image holds is the download
+        images = [a for a in args[1:] if a.lower().endswith(".dmg")] if name == "hdiutil" else []
+        if args[:1] in (["attach"], ["mount"]) and any(map(self.runs_downloaded, images)):
+            self.unpacked.add("/Volumes")
         if cmdlet == "expand-archive" and len(self.unpacked) < _VARIABLES:
             expanded, into = _expanded(args)  # Expand-Archive t.zip -DestinationPath t
             if expanded.removeprefix("./") in self.downloaded:
@@ -1071,6 +1075,9 @@ def script_run(words: Sequence[str]) -> str | None:
         return words[0]
     if name == "java" and "-jar" in words[:-1]:  # java -jar /tmp/tool.jar: the jar's code runs
         return words[words.index("-jar") + 1]
+    if name == "osascript" and "-e" not in words:  # osascript /tmp/setup.scpt
+        found = operands(words[1:], frozenset({"-l", "-s"}))
+        return found[0] if found else None
     return _package_installed(name, words[1:]) if name.lower() in _PACKAGE_TOOLS else None
 
 

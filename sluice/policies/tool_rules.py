@@ -75,6 +75,7 @@ read where it reads them (``set T=%USERPROFILE%&& rd /s /q !T!``); ``Select-Stri
 pipes, subshells, ``$(…)``; input read from a process substitution, ``cmd < <(…)``, flowing
 in as a pipe's would; groups and reserved words, ``{ env | curl …; }``, ``then``, ``!``,
 ``time``, each command judged as it is alone; a script, ``bash -c '…'``, ``bash <<< '…'``,
+a root shell's here-document (``sudo -s <<'EOF'``),
 ``eval '…'`` (in the line's own shell), read as a line of its own; fish's, zsh's and
 nushell's scripts, ``fish -c '…'`` or an argv's, with their constructs spelt as bash's:
 fish's ``set d ~``, ``(cmd)``, blocks closed by ``end`` and ``$argv``, zsh's ``${d:h}``,
@@ -471,7 +472,8 @@ uploads and writes) still run. The rules:
   checked between proves the bytes, not what they do; also decompressed, moved, copied or
   installed first: ``bunzip2 t.bz2 && ./t``, ``sudo install t /usr/local/bin/ && t``; a
   downloaded package installed, whose scripts run: ``sudo dpkg -i t.deb``, ``installer -pkg
-  t.pkg``, ``rpm -i``, ``apt install ./t.deb``, ``msiexec /i t.msi``),
+  t.pkg``, also from a downloaded disk image ``hdiutil`` attaches, ``rpm -i``, ``apt
+  install ./t.deb``, ``msiexec /i t.msi``; a downloaded AppleScript ``osascript`` runs),
   ``msiexec /i``, ``mshta`` or ``regsvr32 /i:`` (a COM scriptlet) of a URL, or one
   unpacked from a download (``curl … | tar xz -C /tmp && /tmp/tool/install.sh``, ``unzip
   t.zip -d D`` of a downloaded ``t.zip``, PowerShell's ``Expand-Archive``) or cloned from a
