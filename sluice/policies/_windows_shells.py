@@ -124,11 +124,11 @@ def posix_spelling(line: str) -> str:
         line = cmd_unescaped(line)
     if ("%" in line or "!" in line) and "set" in line.lower():  # set T=…&& rd /s /q %T%
         line = _cmd_variables(line)
-    if _PATH_CMDLET.search(line):  # (Split-Path $PWD -Parent), (Resolve-Path ..), Join-Path
+    if ("-Path" in line or "-path" in line) and _PATH_CMDLET.search(line):  # (Join-Path a b)
         line = _path_expressions(line)
     if "@'" in line or '@"' in line:  # $q = @'<newline>DROP SCHEMA s;<newline>'@
         line = _HERE_STRING.sub(_here_string, line)
-    if "@'" in line or '@"' in line or "$" in line:  # Invoke-Expression $s: eval "$s"
+    if "iex" in line or "IEX" in line or "xpression" in line:  # Invoke-Expression $s: eval
         line = _EXPRESSION_RUN.sub(r"\1\2; eval \3", line)
     if "unction" in line:  # function Reset-Dir($p) { Remove-Item $p … }; Reset-Dir ~
         line = _PS_FUNCTION.sub(_function_with_parameters, line)
