@@ -34,6 +34,10 @@ __all__ = ["deferred_code", "deferred_lines"]
 _HOOK_TRIGGERS = frozenset(
     {"commit", "push", "checkout", "switch", "merge", "pull", "rebase", "am", "cherry-pick"}
 )
+_HOOK_NAMES = frozenset(
+    {"pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "pre-push"}
+    | {"post-checkout", "post-merge", "pre-rebase", "post-rewrite", "pre-merge-commit"}
+)
 _STARTUP_FILES = frozenset(
     {".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv", ".bash_login"}
 )
@@ -75,10 +79,14 @@ def deferred_lines(
     name, args = basename(words[0]), list(words[1:])
     given = [a for a in args if not a.startswith("-")]
     if name == "git" and _HOOK_TRIGGERS.intersection(given[:1]):
+        # a hook's file: in a hooks folder, husky's, or named for a hook (core.hooksPath
+        # may make any folder git's hooks folder)
         return [
             text
             for path, text in written.items()
-            if "/hooks/" in f"/{path}" or f"/{path}".startswith("/.husky/")
+            if "/hooks/" in f"/{path}"
+            or f"/{path}".startswith("/.husky/")
+            or basename(path) in _HOOK_NAMES
         ]
     if name in ("bash", "zsh", "sh") and any(map(_INTERACTIVE.fullmatch, args)):
         return [text for path, text in written.items() if basename(path) in _STARTUP_FILES]

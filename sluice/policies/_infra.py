@@ -1139,7 +1139,7 @@ _REPOSITORY_PATHS = ("/repos/", "/projects/", "/repositories/")  # read when del
 # A repository itself in a code host's API, nothing under it (`repos/acme/web`, GitLab's
 # `/api/v4/projects/412`, Bitbucket's `/2.0/repositories/acme/web`, `repos/{}` from xargs).
 _REPOSITORY_PATH = re.compile(
-    r"(?:^|/)(?:repos/(?:[\w.-]+/[\w.-]+|\{\})|api/v4/projects/[^/?\s]+"
+    r"(?:^|/)(?:repos/(?:[\w.$-]+/[\w.${}-]+|\{\})|api/v4/projects/[^/?\s]+"
     r"|2\.0/repositories/[\w.-]+/[\w.-]+|_apis/git/repositories/[^/?\s]+)/?(?:\?\S*)?$"
 )
 # A hosting platform's project, site, app, service or server itself in its API, nothing

@@ -68,8 +68,16 @@ _VIM_RUNS = re.compile(r"^:*\s*(?:silent!?\s+|r(?:ead)?\s*|w(?:rite)?\s*)?!\s*(.
 _TAR_RUNS = re.compile(r"--(?:to-command|use-compress-program|checkpoint-action=exec)=(.+)$")
 _TAR_VALUES = frozenset({"--to-command", "--use-compress-program", "-I"})
 SSH_RUNS = re.compile(r"(?i:proxycommand|localcommand|knownhostscommand)\s*[= ]\s*(.+)$", re.DOTALL)
-# git settings whose value is a program git runs.
-_GIT_PROGRAMS = re.compile(r"(?i:core\.(?:sshcommand|pager|fsmonitor|editor))=(.+)$", re.DOTALL)
+# git settings whose value is a program git runs (a credential helper's `!…` a shell's line):
+# its ssh, pager (also a command's own, `pager.log`), editors, diff and merge drivers, the
+# filters of `.gitattributes`, credential helper, askpass, gpg program.
+_GIT_PROGRAMS = re.compile(
+    r"(?i:core\.(?:sshcommand|pager|fsmonitor|editor|askpass)|pager\.[\w-]+|sequence\.editor"
+    r"|diff\.external|diff\.[\w-]+\.(?:command|textconv)|merge\.[\w-]+\.driver"
+    r"|filter\.[\w-]+\.(?:clean|smudge|process)|credential(?:\.[^=]+)?\.helper|gpg\.program)"
+    r"=!?(.+)$",
+    re.DOTALL,
+)
 # expect's (Tcl's) commands that start a program: `spawn sh -c {…}`, `exec rm -rf …`.
 _EXPECT_RUNS = re.compile(r"(?:^|[;\n\[{])[ \t]*(?:spawn|exec)\s+([^;\n\]]+)")
 _TCL_BRACED = re.compile(r"\{([^{}]*)\}")
@@ -264,6 +272,7 @@ def _ssh_options(args: Sequence[str]) -> list[str]:
 
 
 _GIT_RUN_OPTIONS = frozenset({"-x", "--exec", "--upload-pack", "--receive-pack"})
+_EXT_WORDS = re.compile(r"(?<!%) ")
 
 
 def _git_programs(args: Sequence[str]) -> Iterator[str]:
@@ -287,6 +296,16 @@ def _git_programs(args: Sequence[str]) -> Iterator[str]:
     # rebase's --exec runs a line after each commit it makes; --upload-pack and
     # --receive-pack are the programs a fetch or a push runs for its transport.
     yield from option_values(rest, _GIT_RUN_OPTIONS)
+    if subcommand == "bisect" and rest[:1] == ["run"] and len(rest) > 1:
+        yield shlex.join(rest[1:])  # git bisect run sh -c '…': run at each step
+    if subcommand == "submodule" and "foreach" in rest:  # run by a shell in each submodule
+        run = " ".join(a for a in rest[rest.index("foreach") + 1 :] if not a.startswith("--"))
+        yield f'cd "$sm_path" && {run}'  # (its folder, which git names $sm_path)
+    for word in rest if subcommand in ("clone", "fetch", "pull", "ls-remote") else ():
+        if word.startswith("ext::"):  # ext::sh -c rm% -rf% ~: a command git runs
+            # its words apart at blanks; `% ` a blank inside a word, `%%` a percent sign
+            argv = [w.replace("% ", " ").replace("%%", "%") for w in _EXT_WORDS.split(word[5:])]
+            yield shlex.join(argv)
     for setting in settings:
         if found := _GIT_PROGRAMS.match(setting):
             yield found[1]

@@ -137,8 +137,11 @@ volumes mounted), of a Helm chart's templates under ``helm install`` or ``upgrad
 a Compose file ``docker compose up`` reads; what a program runs from an option or its own
 language: awk's ``system()`` (its strings and ``ENVIRON[…]`` joined) and ``print | "cmd"``
 (fed the files awk reads), GNU sed's ``e``, vim's ``!``, tar's ``--to-command`` and
-``--checkpoint-action=exec=``, ssh's ``ProxyCommand``, git's ``-c`` programs and aliases
-(``!`` ones, and git's own: ``alias.yeet='push --force'``), ``git rebase -x``/``--exec``,
+``--checkpoint-action=exec=``, ssh's ``ProxyCommand``, git's ``-c`` (or ``git config``)
+programs (its ssh, pagers, editors, ``diff.external``, filters' ``clean``/``smudge``, a
+credential helper's ``!…``) and aliases (``!`` ones, and git's own: ``alias.yeet='push
+--force'``), ``git rebase -x``/``--exec``, ``git bisect run``, ``git submodule foreach``,
+the ``ext::`` transport's command, a hook written where ``core.hooksPath`` points,
 a fetch's or push's ``--upload-pack``/``--receive-pack``, package scripts (with npm's pre-
 and post- scripts; set by ``npm pkg set`` or by ``jq`` in a ``package.json`` or
 ``composer.json``; also a Python project's: PDM's, Hatch's, Poe's, Pipenv's, ``pdm run
