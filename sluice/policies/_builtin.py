@@ -81,6 +81,7 @@ from sluice.policies._project_files import (
     embedded_scripts,
     language,
     project_files,
+    script_language,
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
 from sluice.policies._runners import AWKS, lines_run, scheduled_lines
@@ -266,9 +267,6 @@ def _script_run(words: Sequence[str], script: str) -> str:
 
 # What runs a shell that reads its script from the input when given no command (`sudo -s`).
 _ROOT_SHELLS = frozenset({"sudo", "doas", "su", "run0"})
-# The language of a script run as a program, by its name's suffix.
-_BY_SUFFIX = {"py": "python3", "js": "node", "mjs": "node", "cjs": "node", "rb": "ruby"}
-_BY_SUFFIX |= {"pl": "perl", "php": "php", "lua": "lua"}
 # Runtimes that run a script straight from a URL: `deno run -A https://…`, `jbang https://…`.
 _URL_RUNNERS = frozenset({"deno", "jbang"})
 
@@ -739,7 +737,7 @@ class _Rules:
             self.code(name, state.written[source], cwd, depth)
         elif script in state.written and INTERPRETER.fullmatch(name):
             self.code(name, state.written[script], cwd, depth)  # cat > x.py <<EOF …; python x.py
-        elif script in state.written and (runs_as := _BY_SUFFIX.get(script.rpartition(".")[2])):
+        elif script in state.written and (runs_as := script_language(script)):
             # the script run as a program (`uv run x.py`, `./x.py`): its language's by its name
             self.code(runs_as, state.written[script], cwd, depth)
         elif script in state.written:

@@ -17,7 +17,6 @@ Everything here is linear in the size of what the line wrote.
 
 from __future__ import annotations
 
-import json
 import plistlib
 import re
 import shlex
@@ -27,6 +26,7 @@ from xml.parsers.expat import ExpatError
 import yaml
 
 from sluice.policies._line import PACKAGE_MANAGERS
+from sluice.policies._project_files import word_lists
 from sluice.policies._shell import basename
 
 __all__ = ["deferred_code", "deferred_lines"]
@@ -136,12 +136,8 @@ def _task_vars(files: Sequence[str]) -> dict[str, str]:
         if not isinstance(document, dict):
             continue
         tasks = document.get("tasks")
-        tables = [document.get("vars")]
-        tables += (
-            [t.get("vars") for t in tasks.values() if isinstance(t, dict)]
-            if isinstance(tasks, dict)
-            else []
-        )
+        tasks = tasks.values() if isinstance(tasks, dict) else []
+        tables = [document.get("vars"), *(t.get("vars") for t in tasks if isinstance(t, dict))]
         for table in tables:
             for key, value in table.items() if isinstance(table, dict) else ():
                 if isinstance(value, dict) and isinstance(value.get("sh"), str):
@@ -152,17 +148,9 @@ def _task_vars(files: Sequence[str]) -> dict[str, str]:
 
 
 def _argv_or_line(text: str) -> str:
-    """A command given as a JSON list of words (``["sh", "-c", "…"]``: skaffold's hooks, a
-    compose file's) as the line it runs; a TOML table's head (``[testenv]``) as nothing."""
-    if not text.startswith("["):
-        return text
-    try:
-        argv = json.loads(text)
-    except json.JSONDecodeError:
-        return ""
-    if isinstance(argv, list) and argv and all(isinstance(word, str) for word in argv):
-        return argv[2] if len(argv) == 3 and argv[1] == "-c" else shlex.join(argv)
-    return ""
+    """A command given as a list of words (``["sh", "-c", "…"]``: skaffold's hooks) as the
+    line it runs; a TOML table's head (``[testenv]``) as nothing."""
+    return text if not text.startswith("[") else next(iter(word_lists(text)), "")
 
 
 def _tox_place(found: re.Match[str]) -> str:

@@ -750,10 +750,12 @@ def _sent_by(
         return stdin or _secret_body(args) or _written_secret(args)
     if name == "bitsadmin" and "/upload" in (a.lower() for a in args):  # /upload URL FILE
         return next((a for a in reversed(args) if is_credential(a)), None)
-    if "-" in name and (options := _CMDLET_UPLOADS.get(name.lower())):
-        # Write-S3Object -File F, Send-MailMessage -Attachments F: PowerShell's uploads
-        named = [b for a, b in with_next(args) if a.lower() in options]
-        return next((f for f in named if is_credential(f)), None)
+    options = _CMDLET_UPLOADS.get(name.lower(), ())
+    # Write-S3Object -File F, Send-MailMessage -Attachments F, Invoke-WebRequest -InFile F
+    # (a copy the line made too: an archive Compress-Archive made of ~/.ssh)
+    named = [b for a, b in with_next(args) if a.lower() in options] if options else []
+    if sent := next((f for f in named if is_credential(f)), None):
+        return sent
     if name.lower() in _LOCAL_COPIES and (shared := _copied_to_share(args, is_credential)):
         return shared
     if name in ("gh", "glab") and (sent := _hosted_secret(name, args, stdin, is_credential)):
@@ -953,6 +955,7 @@ _CMDLET_UPLOADS = {
     "set-azstorageblobcontent": ("-file",),
     "set-azstoragefilecontent": ("-source",),
     "send-mailmessage": ("-attachments",),
+    **dict.fromkeys(("invoke-webrequest", "invoke-restmethod", "iwr", "irm"), ("-infile",)),
 }
 # Copies that send what they copy when the destination is another host's share (a UNC
 # path, made `//host/share` by then): `Copy-Item F \\host\drop\`, `copy`, `robocopy`.
@@ -1155,14 +1158,6 @@ def powershell_sends(line: str) -> str | None:
         for m in _POWERSHELL_READ.finditer(line)
         if is_credential(path := m.group(2) or m.group(3) or "")
     }
-    # `$b = @{ text = (Get-Content F -Raw) } | ConvertTo-Json; … -Body $b`: $b holds F.
-    for m in _POWERSHELL_TABLE_READ.finditer(line) if "@{" in line else ():
-        if is_credential(m.group(2)):
-            held[m.group(1).lower()] = m.group(2)
-    # Compress-Archive -Path ~/.ssh -DestinationPath s.zip; … -InFile s.zip: the keys in it.
-    archived = {
-        archive: source for source, archive in _archived(line) if is_credential(source.rstrip("/"))
-    }
     # `$t = gh auth token; Invoke-RestMethod … -Body (@{text=$t} | ConvertTo-Json)`
     for m in _POWERSHELL_PRINTED.finditer(line) if "=" in line else ():
         if printed := printed_credential(m.group(2).split()):
@@ -1174,37 +1169,18 @@ def powershell_sends(line: str) -> str | None:
             path = next((g for g in sent.groups() if g), "")
             if is_credential(path):
                 return path
-            if path in archived:
-                return archived[path]
         for variable in _POWERSHELL_BODY.findall(statement.group(1)) if held else ():
             if variable.lower() in held:
                 return held[variable.lower()]
     return None
 
 
-def _archived(line: str) -> list[tuple[str, str]]:
-    """The (source, archive) of each ``Compress-Archive`` of ``line``."""
-    if "ompress-" not in line:
-        return []
-    found = []
-    for statement in _COMPRESS.finditer(line):
-        source = cmdlet_argument(statement.group(1).split(), ("-path", "-literalpath"), 0)
-        archive = cmdlet_argument(statement.group(1).split(), ("-destinationpath",), 1)
-        if source and archive:
-            found.append((source.strip("'\""), archive.strip("'\"")))
-    return found
-
-
-_COMPRESS = re.compile(r"(?i)\bCompress-Archive\b([^;|\n]*)")
-# A hashtable one of whose values is read from a file, given to a variable.
-_POWERSHELL_TABLE_READ = re.compile(
-    r"(?i)\$(\w+)\s*=\s*(?:\$?\(\s*)?@\{[^}]*?\(\s*(?:Get-Content|gc|cat|type)"
-    + _CONTENT_OPTIONS
-    + r"\s+['\"]?([^\s'\")]+)"
-)
+# A variable given a file's text, also as a value of a hashtable (`$b = @{ text = (Get-Content
+# F -Raw) } | ConvertTo-Json`).
 _POWERSHELL_READ = re.compile(
-    r"(?i)\$(\w+)\s*=\s*(?:\(\s*)?(?:(?:Get-Content|gc|cat|type)" + _CONTENT_OPTIONS + r"\s+"
-    r"['\"]?([^\s'\")]+)|\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+))"
+    r"(?i)\$(\w+)\s*=\s*(?:\$?\(\s*)?(?:@\{[^}]*?\(\s*)?(?:(?:Get-Content|gc|cat|type)"
+    + _CONTENT_OPTIONS
+    + r"\s+['\"]?([^\s'\")]+)|\[(?:System\.)?IO\.File\]::ReadAll\w+\(\s*['\"]?([^\s'\")]+))"
 )
 _POWERSHELL_ENVIRONMENT = re.compile(
     r"(?i)-Body[:\s]\s*\$?\(\s*(?:(?:Get-ChildItem|gci|dir|ls)\s+env:"

@@ -1145,18 +1145,25 @@ _REPOSITORY_PATH = re.compile(
 # A hosting platform's project, site, app, service or server itself in its API, nothing
 # under it: Vercel's, Netlify's, Render's, Heroku's, Fly's, Supabase's, DigitalOcean's,
 # Hetzner's, Linode's, Cloudflare's zones.
+_PLATFORM_APIS = {  # each API's host, and the paths of what it deletes whole
+    "api.vercel.com": r"v\d+/projects",
+    "api.netlify.com": "api/v1/sites",
+    "api.render.com": "v1/services",
+    "api.heroku.com": "apps",
+    "api.machines.dev": "v1/apps",
+    "api.fly.io": "v1/apps",
+    "api.supabase.com": "v1/projects",
+    "api.digitalocean.com": "v2/(?:droplets|apps|databases|kubernetes/clusters)",
+    "api.hetzner.cloud": "v1/servers",
+    "api.linode.com": "v4/linode/instances",
+    "api.cloudflare.com": "client/v4/zones",
+}
 _PLATFORM_PATH = re.compile(
-    r"//(?:api\.vercel\.com/v\d+/projects|api\.netlify\.com/api/v1/sites"
-    r"|api\.render\.com/v1/services|api\.heroku\.com/apps|api\.(?:machines\.dev|fly\.io)/v1/apps"
-    r"|api\.supabase\.com/v1/projects|api\.digitalocean\.com/v2/(?:droplets|apps|databases"
-    r"|kubernetes/clusters)|api\.hetzner\.cloud/v1/servers|api\.linode\.com/v4/linode/instances"
-    r"|api\.cloudflare\.com/client/v4/zones)/[^/?\s]+/?(?:\?\S*)?$"
+    "//(?:"
+    + "|".join(f"{re.escape(host)}/{paths}" for host, paths in _PLATFORM_APIS.items())
+    + r")/[^/?\s]+/?(?:\?\S*)?$"
 )
-_PLATFORM_HOSTS = (
-    "api.vercel.com", "api.netlify.com", "api.render.com", "api.heroku.com", "api.machines.dev",
-    "api.fly.io", "api.supabase.com", "api.digitalocean.com", "api.hetzner.cloud",
-    "api.linode.com", "api.cloudflare.com",
-)  # fmt: skip
+_PLATFORM_HOSTS = tuple(_PLATFORM_APIS)
 # Docker's API prune of volumes: `POST http://localhost/v1.45/volumes/prune`.
 _PRUNES_PATH = re.compile(r"/volumes/prune(?:\?|$)")
 # A namespace in the Kubernetes API's path (`/api/v1/namespaces/staging`), nothing under it.

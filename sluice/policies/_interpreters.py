@@ -492,7 +492,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     literals = [(m.start(), m.end(), quoted_text(m)) for m in _LITERAL.finditer(marked)]
     if deletes:
         reading.destroys = _bare_vital(marked, literals)
-        reading.deletes_here = _deleted_here(marked)
+        reading.deletes_here = _deleted_here(marked, [(s, e) for s, e, _ in literals])
     # A key given to log in with (`key_filename='~/.ssh/deploy'`) is used, not sent.
     paths = [
         text.replace(_HOME_MARK, "~")
@@ -580,6 +580,7 @@ _PRECEDES = re.compile(r"\.(?:execute\(\)|!)")  # Groovy's `"…".execute()`, Sc
 _NAME = re.compile(r"(?<![\w$@.'\"])[$@]?([A-Za-z_]\w*)")
 _SPAN = 4000  # how far a call's arguments are looked for, at most
 _BRACKETS = re.compile(r"[()\[\]{}]")
+_ITEMS = re.compile(r"[()\[\]{},]")  # the brackets, and the commas between a call's items
 # Every name given a value somewhere: assigned, a loop's, pytest's parametrize's.
 _ASSIGNED = re.compile(
     r"(?<![\w.])[$@]?([A-Za-z_]\w*)\s*(?::[^=\n]{0,40})?=(?![=>~])"
@@ -643,15 +644,20 @@ def _command_places(code: str) -> list[tuple[int, int]]:
     return places
 
 
-def _closing(code: str, start: int, literals: list[tuple[int, int]]) -> int:
-    """Where the bracket open before ``start`` closes, literals' brackets aside (at most
-    :data:`_SPAN` on)."""
+def _closing(code: str, start: int, literals: list[tuple[int, int]], at_comma: bool = False) -> int:
+    """Where the bracket open before ``start`` closes (``at_comma``: or where its first item
+    ends, at a comma of its own), literals' brackets and commas aside (at most :data:`_SPAN`
+    on)."""
     depth, limit = 1, min(len(code), start + _SPAN)
-    for bracket in _BRACKETS.finditer(code, start, limit):
+    for bracket in (_ITEMS if at_comma else _BRACKETS).finditer(code, start, limit):
         at = bracket.start()
         before = bisect_right(literals, (at, len(code))) - 1
         if before >= 0 and at < literals[before][1]:
             continue  # inside a literal
+        if bracket.group() == ",":
+            if depth == 1:
+                return at
+            continue
         depth += 1 if bracket.group() in "([{" else -1
         if depth == 0:
             return at
@@ -868,12 +874,11 @@ _HERE = re.compile(
 )
 _PARENT_OF = re.compile(r"(?:[\w.]*\.|require\([^()]*\)\.)?dirname\((.*)\)")
 _RELATIVE = re.compile(_Q + r"(\.\.?(?:/\.\.)*)/?" + _Q)
-_ARGUMENT = 256  # how far a deletion's first argument is read, in characters
 
 
-def _deleted_here(code: str) -> str | None:
-    """The working folder or a parent of it that a deletion in ``code`` is given whole, as a
-    path from the working folder (``..``), or None."""
+def _deleted_here(code: str, literals: list[tuple[int, int]]) -> str | None:
+    """The working folder or a parent of it that a deletion in ``code`` (its ``literals``'
+    spans) is given whole, as a path from the working folder (``..``), or None."""
     deletions = [*_DELETES.finditer(code)]
     if (other := _OTHER_DELETES.search(code)) is not None:
         deletions += _OTHER_DELETES.pattern.finditer(code, other.start())
@@ -884,27 +889,10 @@ def _deleted_here(code: str) -> str | None:
             if not rest.startswith("("):
                 continue
             at = code.index("(", at) + 1
-        if (here := _relative_folder(_first_argument(code, at))) is not None:
+        first = code[at : _closing(code, at, literals, at_comma=True)].strip()
+        if (here := _relative_folder(first)) is not None:
             return here
     return None
-
-
-def _first_argument(code: str, at: int) -> str:
-    """The text of a call's first argument, from ``at`` (after its parenthesis)."""
-    depth, quote = 0, ""
-    for end in range(at, min(len(code), at + _ARGUMENT)):
-        char = code[end]
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}" and depth:
-            depth -= 1
-        elif char in ",)" and not depth:
-            return code[at:end].strip()
-    return ""
 
 
 def _relative_folder(argument: str, depth: int = 0) -> str | None:

@@ -328,13 +328,11 @@ class LineState:
         if not rest:
             return None
         script = self.scripts.get(f"{tool} {rest[0]}")
-        # npm runs a script's pre- and post- scripts around it (pretest before test).
-        hooks = [f"npm pre{rest[0]}", f"npm post{rest[0]}"] if tool == "npm" else []
-        before, after = (self.scripts.get(hook) for hook in hooks) if hooks else (None, None)
-        if script is None and before is None and after is None:
-            return None
-        steps = [before, aliased(script, rest[1:]) if script is not None else None, after]
-        return "\n".join(step for step in steps if step)
+        steps = [aliased(script, rest[1:])] if script is not None else []
+        if tool == "npm":  # npm runs a script's pre- and post- scripts around it
+            steps = [self.scripts.get(f"npm pre{rest[0]}", ""), *steps]
+            steps.append(self.scripts.get(f"npm post{rest[0]}", ""))
+        return "\n".join(step for step in steps if step) or None
 
     def end_pipe(self) -> None:
         """The pipe ends: remember a process substitution's (``<(find ~)``) for a command

@@ -32,10 +32,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["OTHER_SHELLS", "bash_spelling"]
-
-OTHER_SHELLS = frozenset({"fish", "zsh", "nu"})
-"""The shells whose scripts :func:`bash_spelling` reads (by their programs' names)."""
+__all__ = ["bash_spelling"]
 
 
 def bash_spelling(shell: str, script: str) -> str:

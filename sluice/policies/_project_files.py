@@ -32,7 +32,14 @@ from sluice.policies._shell import basename
 from sluice.policies._tool_runs import shell_escapes
 from sluice.policies._wrappers import PYTHON, python_module
 
-__all__ = ["command_lines", "embedded_scripts", "language", "project_files"]
+__all__ = [
+    "command_lines",
+    "embedded_scripts",
+    "language",
+    "project_files",
+    "script_language",
+    "word_lists",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +160,9 @@ _READERS = (
     (("*.gradle", "*.gradle.kts", "*.kts", "*.sbt", "*.scala", "*.groovy"), "jvm"),
     (("*.ex", "*.exs"), "elixir"),
     (("*.zig",), "zig"),
+    (("*.pl",), "perl"),
+    (("*.php",), "php"),
+    (("*.lua",), "lua"),
 )
 
 
@@ -209,6 +219,12 @@ def _named(path: str, pattern: str) -> bool:
 
 def _reader(path: str) -> str:
     return next((r for patterns, r in _READERS if any(_named(path, p) for p in patterns)), "")
+
+
+def script_language(path: str) -> str | None:
+    """The language whose code the file ``path`` holds, by its name (``x.py``: python3), as
+    a program run by its path runs it (``./x.py``, ``uv run x.py``); None for any other."""
+    return language(reader) if (reader := _reader(path)) else None
 
 
 # Rails' own commands, which run no task of lib/tasks.
@@ -292,7 +308,7 @@ def command_lines(text: str) -> list[str]:
     for found in _BLOCK.finditer(text):
         lines += (found[1] or found[3] or "").splitlines()
     lines += [found[1] if found[1] is not None else found[2] for found in _STRING.finditer(text)]
-    lines += _word_lists(text)
+    lines += word_lists(text)
     # cargo-make's task: `command = "docker"` and `args = ["system", "prune"]`, one line.
     for found in _TOML_TASK.finditer(text):
         lines.append(shlex.join([found[1], *(m[1] for m in _STRING.finditer(found[2]) if m[1])]))
@@ -318,7 +334,7 @@ _WORD_LIST = re.compile(
 )
 
 
-def _word_lists(text: str) -> list[str]:
+def word_lists(text: str) -> list[str]:
     """A list of quoted words (``["bash", "-c", "…"]``, ``program = ["python3", "x.py"]``)
     as the command line they make."""
     found = []
