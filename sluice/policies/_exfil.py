@@ -222,6 +222,17 @@ class Pipeline:
         # the public keys (`ls ~/.ssh/id_* | grep -v pub | xargs -I{} curl -F f=@{} …`).
         self.piped_path: str | None = None
 
+    def go_on(self, caller: Pipeline) -> None:
+        """Take over what the line that runs this one left (``T=$(cat ~/.ssh/id_rsa); sh -c
+        "curl -d $T …"``, an alias, a git alias's ``!…``): the files credentials were written
+        or copied to, what git staged, the variables holding one or its path."""
+        self.stashed, self.landed, self.staged = (
+            set(caller.stashed),
+            set(caller.landed),
+            caller.staged,
+        )
+        self.assigned, self.paths = dict(caller.assigned), dict(caller.paths)
+
     def close_group(self) -> None:
         """The group (``( … )``, ``{ …; }``, a loop's ``do … done``) ends: what flows on is
         what any of it read."""

@@ -262,6 +262,7 @@ class LineState:
         self.downloaded, self.unpacked = set(caller.downloaded), set(caller.unpacked)
         self.made, self.links = set(caller.made), dict(caller.links)
         self.destroy_plans = set(caller.destroy_plans)
+        self.pipeline.go_on(caller.pipeline)
 
     def runs(self, words: Sequence[str]) -> str | None:
         """The line that ``words`` run when they call a function or an alias defined in the
