@@ -100,6 +100,17 @@ def test_structured_calls(tool: str, arguments: dict[str, Any], rule: str | None
         ('rm -rf "$(cd; pwd)"', "wipe_root_or_home"),
         ('rm -rf "$(cd && pwd)"/*', "wipe_root_or_home"),
         ('rm -rf "$(cd build; pwd)"', None),
+        # The passwd database's home folder, inside another substitution that builds a line.
+        (
+            'sh -c "$(printf \'rm -rf %s/\' "$(getent passwd $USER | cut -d: -f6)")"',
+            "wipe_root_or_home",
+        ),
+        (
+            'H=$(getent passwd "$(whoami)" | cut -d: -f6); bash -c "$(printf \'rm -rf %s\' "$H")"',
+            "wipe_root_or_home",
+        ),
+        ('sh -c "$(printf \'du -sh %s/\' "$(getent passwd $USER | cut -d: -f6)")"', None),
+        ('rm -rf "$(getent passwd $USER | cut -d: -f6)/.cache/pip"', None),
         # Windows' home drive and path, joined, as a path's head.
         (
             'Remove-Item -Recurse -Force "$env:HOMEDRIVE$env:HOMEPATH\\source\\repos\\app\\bin"',
