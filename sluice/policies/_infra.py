@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from sluice.policies._containers import RUNTIMES, subcommand
-from sluice.policies._shell import basename, with_next
+from sluice.policies._shell import REDIS_CLIENTS, basename, with_next
 from sluice.policies._targets import on_remote
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
@@ -72,7 +72,8 @@ _SQL_SERVER_CLIENTS = frozenset({"sqlcmd", "invoke-sqlcmd"})
 _SQL_CLIENTS = frozenset(
     {"psql", "mysql", "mariadb", "sqlite3", "sqlcmd", "clickhouse-client", "clickhouse"}
     | {"duckdb", "cockroach", "snowsql", "bq", "mongo", "mongosh", "cqlsh", "usql", "pgcli"}
-    | {"mycli", "litecli", "trino", "presto", "spark-sql", "redis-cli", "supabase", "turso"}
+    | {"mycli", "litecli", "trino", "presto", "spark-sql", "supabase", "turso"}
+    | REDIS_CLIENTS
     | {"dbshell"}  # Django's manage.py dbshell
     # Oracle's SQL*Plus and SQLcl, Db2's, Teradata's, Vertica's, Hive's, Impala's, ODBC's.
     | {"sqlplus", "sqlcl", "sql", "db2", "bteq", "vsql", "beeline", "hive", "impala-shell"}

@@ -31,6 +31,7 @@ from sluice.policies._quoted import Doubled, Singled
 
 __all__ = [
     "COMMAND_OPTION",
+    "REDIS_CLIENTS",
     "SHELLS",
     "SHELL_VARIABLES",
     "TEXT_PROGRAMS",
@@ -83,11 +84,17 @@ _RUNS_PRINTED = SHELLS | {"source", "."}  # what runs a script a process substit
 _QUOTING_DEPTH = 4  # bash -c "ssh host 'sudo sh -c \"…\"'" is three levels
 # The shell's reserved words before a command: `if`, `then`, `do`, `!`, a group's `{`.
 _KEYWORDS = frozenset({"if", "elif", "then", "else", "while", "until", "do", "!", "{"})
+# Redis's command-line clients, and those of the stores that speak its protocol (Valkey,
+# KeyDB, Memurai): a command given as their words is the store's (`valkey-cli FLUSHALL`).
+REDIS_CLIENTS = frozenset(
+    {"redis-cli", "valkey-cli", "keydb-cli", "memurai-cli", "iredis", "redli"}
+)
 TEXT_PROGRAMS = frozenset(
     {"echo", "printf", "git", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk"}
     | {"jq", "yq", "gh", "tr", "test", "[", "[[", "export", "alias", "logger", "curl", "http"}
     | {"python", "python3", "node", "perl", "ruby", "php", "deno", "bun", "psql", "mysql"}
-    | {"sqlite3", "mongosh", "mongo", "redis-cli", "wc", "cut", "sort", "uniq", "diff", "say"}
+    | {"sqlite3", "mongosh", "mongo", "wc", "cut", "sort", "uniq", "diff", "say"}
+    | REDIS_CLIENTS
     | {"expect", "vim", "vi", "nvim", "ex", "view"}
     | {"Set-Content", "Add-Content", "Out-File", "Write-Output", "Write-Host"}  # PowerShell's
 )

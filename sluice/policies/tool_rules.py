@@ -244,51 +244,47 @@ uploads and writes) still run. The rules:
   /data/*'``, ``--mount type=bind,source=/home/dev,target=/h``, or a folder that holds the
   mount: ``rm -rf /*`` over ``-v $HOME:/data``; also after ``chroot`` into the mount, or in
   the host's own files after ``nsenter -t 1 -m``);
-- ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``dropDatabase()``, an ORM's drop of
-  every table it maps (SQLAlchemy's ``drop_all()``, Sequelize's ``sync({ force: true })``),
-  and on another
-  host's database (a ``-h``, ``--host`` or URL naming a dotted name or an outside address, a
-  client run by ``kubectl exec`` or ``ssh``, also in the shell they start (``ssh db1 "sh -c
-  'redis-cli FLUSHALL'"``), a remote ``DATABASE_URL``, ``PGHOST`` or ``MYSQL_HOST``)
-  ``TRUNCATE``, ``FLUSHALL`` or ``FLUSHDB`` (on one's own, a test table or a local cache,
-  emptying is everyday), sent to a database client (``psql``, ``mysql``, ``sqlite3``,
-  ``mongosh``, ``redis-cli``, Oracle's ``sqlplus``, ``db2``, ``beeline``, ``sqlcmd`` and
-  PowerShell's ``Invoke-Sqlcmd`` (their server, ``-S``/``-ServerInstance``, read as the
-  host), also inside ``docker exec`` / ``kubectl exec``, a here-document, a process
-  substitution read as input (``mysql db < <(echo "DROP TABLE t")``), a file written earlier
-  in the line and run with ``psql -f``, ``< F``, ``.read F``, SQL*Plus's ``@F``, any
-  argument of an MCP database tool (not a shell tool's command, ``execute_command``, which
-  is read as a command line), or a database driver's call in a one-liner:
-  ``cursor.execute("DROP …")``, ``rails runner``'s ``connection.execute`` (``-e production``
-  or not), a framework's or a platform's database console or raw query (``rails dbconsole``,
-  ``php artisan db`` and ``tinker``, ``typeorm query``, Ecto in ``mix run -e``, ``heroku
-  pg:psql``, ``fly postgres connect``); not a drop inside a string a query only selects, its
-  output shown, as ``SELECT 'DROP TABLE ' || tablename``: piped, saved or substituted, those
-  drops are to run), ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate
-  reset``, ``manage.py flush``, every migration undone (``manage.py migrate APP zero``,
-  ``db:migrate VERSION=0``, ``dotnet ef database update 0``, ``sequelize
-  db:migrate:undo:all``, ``flask db downgrade base``, ``mix ecto.rollback --all``) when the
-  command names an environment other than the developer's own (``RAILS_ENV=production``,
-  ``MIX_ENV=prod``, ``--env=staging``, ``--settings=app.settings.production``, ``dotenv -e
-  .env.production --``, a ``DATABASE_URL`` on another host) or runs in the deployed
-  application (``heroku run``, ``kubectl exec``): unnamed or local (``MIX_ENV=dev``,
-  ``RAILS_ENV=test``), the frameworks reset the development database and the reset is
-  everyday (an MCP tool's too: ``migrate-reset``, unless its arguments name another
-  environment or a hosted database's server resets it), ``heroku pg:reset``, ``supabase db
-  reset --linked`` (or of a remote ``--db-url``; unlinked, it resets the local database),
-  ``bq rm``, a hosted database's deletion (``wrangler d1 delete``, ``pscale database
-  delete``, ``neonctl databases delete``, ``turso db destroy``, ``atlas clusters delete``),
-  ``aws rds delete-db-instance``, ``aws dynamodb delete-table``, AWS's other stores
-  (``elasticache delete-replication-group``, ``memorydb delete-cluster``, ``opensearch
-  delete-domain``, ``neptune delete-db-cluster``, …), a ``DELETE`` of every row (no
-  ``WHERE``) counted as a ``TRUNCATE``, every index of a search cluster
-  deleted over HTTP (``curl -X DELETE http://es:9200/_all``, or a wildcard: ``/logs-*``),
-  ``az sql db delete``, ``gcloud sql databases delete``, PowerShell's
-  ``Remove-AzSqlDatabase``, ``Remove-RDSDBInstance``, ``Remove-DDBTable``, a cloud SDK's in
-  a one-liner (boto3's ``delete_db_instance``, ``delete_table``), SQL a cloud CLI runs
-  (``aws rds-data execute-statement --sql``, ``aws athena start-query-execution
-  --query-string``, ``wrangler d1 execute --command``); an MCP tool that drops a database,
-  table or collection, deletes a database project, or flushes a store;
+- ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``dropDatabase()``, an ORM's drop of every
+  table it maps (SQLAlchemy's ``drop_all()``, Sequelize's ``sync({ force: true })``), and on another
+  host's database (a ``-h``, ``--host`` or URL naming a dotted name or an outside address, a client
+  run by ``kubectl exec`` or ``ssh``, also in the shell they start (``ssh db1 "sh -c 'redis-cli
+  FLUSHALL'"``), a remote ``DATABASE_URL``, ``PGHOST`` or ``MYSQL_HOST``) ``TRUNCATE``, ``FLUSHALL``
+  or ``FLUSHDB`` (on one's own, a test table or a local cache, emptying is everyday), sent to a
+  database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli`` and its forks'
+  (``valkey-cli``, ``keydb-cli``), Oracle's ``sqlplus``, ``db2``, ``beeline``, ``sqlcmd`` and
+  PowerShell's ``Invoke-Sqlcmd`` (their server, ``-S``/``-ServerInstance``, read as the host), also
+  inside ``docker exec`` / ``kubectl exec``, a here-document, a process substitution read as input
+  (``mysql db < <(echo "DROP TABLE t")``), a file written earlier in the line and run with ``psql
+  -f``, ``< F``, ``.read F``, SQL*Plus's ``@F``, any argument of an MCP database tool (not a shell
+  tool's command, ``execute_command``, which is read as a command line), or a database driver's call
+  in a one-liner: ``cursor.execute("DROP …")``, ``rails runner``'s ``connection.execute`` (``-e
+  production`` or not), a framework's or a platform's database console or raw query (``rails
+  dbconsole``, ``php artisan db`` and ``tinker``, ``typeorm query``, Ecto in ``mix run -e``,
+  ``heroku pg:psql``, ``fly postgres connect``); not a drop inside a string a query only selects,
+  its output shown, as ``SELECT 'DROP TABLE ' || tablename``: piped, saved or substituted, those
+  drops are to run), ``dropdb``, ``rails db:drop``, ``mix ecto.reset``, ``prisma migrate reset``,
+  ``manage.py flush``, every migration undone (``manage.py migrate APP zero``, ``db:migrate
+  VERSION=0``, ``dotnet ef database update 0``, ``sequelize db:migrate:undo:all``, ``flask db
+  downgrade base``, ``mix ecto.rollback --all``) when the command names an environment other than
+  the developer's own (``RAILS_ENV=production``, ``MIX_ENV=prod``, ``--env=staging``,
+  ``--settings=app.settings.production``, ``dotenv -e .env.production --``, a ``DATABASE_URL`` on
+  another host) or runs in the deployed application (``heroku run``, ``kubectl exec``): unnamed or
+  local (``MIX_ENV=dev``, ``RAILS_ENV=test``), the frameworks reset the development database and the
+  reset is everyday (an MCP tool's too: ``migrate-reset``, unless its arguments name another
+  environment or a hosted database's server resets it), ``heroku pg:reset``, ``supabase db reset
+  --linked`` (or of a remote ``--db-url``; unlinked, it resets the local database), ``bq rm``, a
+  hosted database's deletion (``wrangler d1 delete``, ``pscale database delete``, ``neonctl
+  databases delete``, ``turso db destroy``, ``atlas clusters delete``), ``aws rds
+  delete-db-instance``, ``aws dynamodb delete-table``, AWS's other stores (``elasticache
+  delete-replication-group``, ``memorydb delete-cluster``, ``opensearch delete-domain``, ``neptune
+  delete-db-cluster``, …), a ``DELETE`` of every row (no ``WHERE``) counted as a ``TRUNCATE``, every
+  index of a search cluster deleted over HTTP (``curl -X DELETE http://es:9200/_all``, or a
+  wildcard: ``/logs-*``), ``az sql db delete``, ``gcloud sql databases delete``, PowerShell's
+  ``Remove-AzSqlDatabase``, ``Remove-RDSDBInstance``, ``Remove-DDBTable``, a cloud SDK's in a
+  one-liner (boto3's ``delete_db_instance``, ``delete_table``), SQL a cloud CLI runs (``aws rds-data
+  execute-statement --sql``, ``aws athena start-query-execution --query-string``, ``wrangler d1
+  execute --command``); an MCP tool that drops a database, table or collection, deletes a database
+  project, or flushes a store;
 - ``terraform_destroy``: ``terraform destroy``, ``apply -destroy`` (also given by the
   environment: ``TF_CLI_ARGS_apply=-destroy terraform apply``), applying a plan made with
   ``plan -destroy -out=F`` in the same line, ``tofu``,
