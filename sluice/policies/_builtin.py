@@ -610,6 +610,8 @@ class _Rules:
             self.line(" ".join(text), cwd, depth + 1)
         if not words and command.heredoc and _ROOT_SHELLS.intersection(stated(command.words)[:1]):
             self.line(command.heredoc, cwd, depth + 1)  # sudo -s <<'EOF' … EOF: a root shell's
+        if not words and command.redirects and writes_secret(command, words):
+            self.flag("credential_write", _CREDENTIALS)  # exec 3>>~/.ssh/authorized_keys
         if not words:
             return
         name = basename(words[0])
@@ -664,7 +666,8 @@ class _Rules:
             piped = producer.heredoc or None  # cat <<EOF | tee -a ~/.ssh/config
         if writes_secret(command, words, piped):
             self.flag("credential_write", _CREDENTIALS)
-        if reason := wipes_disk(command, [*words, *fed_items] if fed_items else words):
+        stdin = "\n".join(printed(producer)) or None  # what a pipe gives it, when known
+        if reason := wipes_disk(command, [*words, *fed_items] if fed_items else words, stdin):
             self.flag("disk_wipe", reason)
         if name in AWKS and spawns_forever(" ".join(words[1:])):  # while (1) system("x &")
             self.flag("fork_bomb", "A fork bomb (awk): it exhausts the machine's processes")

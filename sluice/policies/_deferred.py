@@ -149,8 +149,17 @@ def _task_vars(files: Sequence[str]) -> dict[str, str]:
 
 def _argv_or_line(text: str) -> str:
     """A command given as a list of words (``["sh", "-c", "…"]``: skaffold's hooks) as the
-    line it runs; a TOML table's head (``[testenv]``) as nothing."""
-    return text if not text.startswith("[") else next(iter(word_lists(text)), "")
+    line it runs; a TOML table's head (``[testenv]``) as nothing; a YAML string in double
+    quotes as the text its escapes spell (``- "\\x72m -rf ~/"`` runs ``rm -rf ~/``)."""
+    if text.startswith("["):
+        return next(iter(word_lists(text)), "")
+    if len(text) > 1 and text[0] == text[-1] == '"' and "\\" in text:
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return text
+        return value if isinstance(value, str) else text
+    return text
 
 
 def _tox_place(found: re.Match[str]) -> str:

@@ -74,7 +74,7 @@ _SQL_CLIENTS = frozenset(
     | {"duckdb", "cockroach", "snowsql", "bq", "mongo", "mongosh", "cqlsh", "usql", "pgcli"}
     | {"mycli", "litecli", "trino", "presto", "spark-sql", "supabase", "turso"}
     | REDIS_CLIENTS
-    | {"dbshell"}  # Django's manage.py dbshell
+    | {"dbshell", "mysqlsh"}  # Django's manage.py dbshell
     # Oracle's SQL*Plus and SQLcl, Db2's, Teradata's, Vertica's, Hive's, Impala's, ODBC's.
     | {"sqlplus", "sqlcl", "sql", "db2", "bteq", "vsql", "beeline", "hive", "impala-shell"}
     | {"isql", "osql", "tsql", "nzsql", "ysqlsh"}
@@ -470,7 +470,7 @@ _AWS_VALUES = frozenset({"--profile", "--region", "--endpoint-url", "--output", 
 _AZ_DATABASES = frozenset({"db", "database", "server", "flexible-server"})
 _IAC = frozenset(
     {"terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf", "sst", "serverless", "sls"}
-    | {"sam", "azd", "amplify", "copilot"}
+    | {"sam", "azd", "amplify", "copilot", "terraspace"}
 )
 
 
@@ -567,7 +567,7 @@ def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
 # Developer CLI's resources, Amplify's and Copilot's applications.
 _TEARDOWNS = frozenset(
     {("sam", "delete"), ("azd", "down"), ("amplify", "delete"), ("copilot", "app", "delete")}
-    | {("copilot", "env", "delete")}
+    | {("copilot", "env", "delete"), ("terraspace", "down"), ("terraspace", "all", "down")}
 )
 
 
@@ -584,11 +584,20 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     deletes = name in HTTP_CLIENTS and _http_method(words[1:]) == "DELETE"
     if deletes and any(_NAMESPACE_PATH.search(w) for w in words[1:]):  # curl -X DELETE …/ns/x
         return "deletes a namespace through the Kubernetes API"
+    if deletes and any(_COLLECTION_PATH.search(w) for w in words[1:]):
+        return "deletes every resource of a kind through the Kubernetes API"  # …/ns/x/pods
     if name not in ("kubectl", "oc", "k", "kubecolor"):
         return None
     if words[1:2] == ["kubectl"]:
         words = words[1:]
     args = list(words[1:])
+    raw = option_values(
+        args, frozenset({"--raw"})
+    )  # kubectl delete --raw /api/v1/namespaces/staging
+    if "delete" in args and any(map(_NAMESPACE_PATH.search, raw)):
+        return "deletes a namespace through the Kubernetes API"
+    if "delete" in args and any(map(_COLLECTION_PATH.search, raw)):
+        return "deletes every resource of a kind through the Kubernetes API"
     if "delete" not in args or args[:2] == ["auth", "can-i"]:  # (asks whether it may)
         return None
     after = args[args.index("delete") + 1 :]
@@ -756,11 +765,13 @@ def _deletes_each(name: str, positional: Sequence[str], fed: bool) -> bool:
 def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
     words = _package_command(words)  # yarn wrangler delete, pnpm vercel rm
     name = basename(words[0])
-    if name in ("gh", "glab") and [w for w in words[1:] if not w.startswith("-")][:2] == [
-        "repo",
-        "delete",
-    ]:  # the hosted repository, its history, issues and releases with it
-        return f"{name} repo delete deletes the hosted repository"
+    verbs = [w for w in words[1:] if not w.startswith("-")][:2]
+    if (name in ("gh", "glab") and verbs == ["repo", "delete"]) or (
+        name == "hub" and verbs[:1] == ["delete"]  # hub delete -y OWNER/REPO
+    ):  # the hosted repository, its history, issues and releases with it
+        return (
+            f"{name} {' '.join(verbs[: 1 if name == 'hub' else 2])} deletes the hosted repository"
+        )
     if name in HTTP_CLIENTS or (name == "gh" and words[1:2] == ["api"]):
         # DELETE of a repository through its host's API: GitHub's, GitLab's, Bitbucket's,
         # Gitea's, Azure DevOps'.
@@ -768,7 +779,7 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
         if _http_method(args) == "DELETE" and any(map(_REPOSITORY_PATH.search, args)):
             return "deletes the hosted repository through its API"
         if _http_method(args) == "DELETE" and any(map(_PLATFORM_PATH.search, args)):
-            return "deletes a hosting platform's project, app or server through its API"
+            return "deletes cloud resources (a server, a cluster, a project) through the API"
     if _cmdlet_rule(name) == "gcloud_delete":
         return f"{name} deletes cloud resources"
     if name == "az":
@@ -823,6 +834,7 @@ _AWS_DELETES = frozenset(
     | {("lightsail", "delete-instance"), ("elasticbeanstalk", "terminate-environment")}
     | {("elasticbeanstalk", "delete-application"), ("lambda", "delete-function")}
     | {("autoscaling", "delete-auto-scaling-group"), ("organizations", "close-account")}
+    | {("ecr", "delete-repository"), ("apprunner", "delete-service"), ("eks", "delete-addon")}
 )
 # eksctl's deletions of clusters and what runs on them (its other deletes act on settings).
 _EKSCTL_DELETES = frozenset({"cluster", "nodegroup", "fargateprofile", "addon"})
@@ -964,6 +976,9 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     posts = name in HTTP_CLIENTS and _http_method(words[1:]) == "POST"  # Docker's own API
     if posts and any(_PRUNES_PATH.search(w) for w in words[1:]):
         return "deletes unused volumes through Docker's API"
+    deletes = name in HTTP_CLIENTS and _http_method(words[1:]) == "DELETE"
+    if deletes and seen.lists_volumes and any(_VOLUME_PATH.search(w) for w in words[1:]):
+        return "deletes every volume Docker's API lists, and their data"
     if name not in RUNTIMES:
         return None
     args = subcommand(words[1:])  # (docker --context remote system prune …)
@@ -1048,9 +1063,10 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
             if (synced and "--force" in words)
             else None
         )
-    if basename(words[0]) != "git" or "push" not in words:
+    verb = "push" if "push" in words else "send-pack"  # (send-pack: push's own plumbing)
+    if basename(words[0]) != "git" or verb not in words:
         return None
-    args = list(words[words.index("push") + 1 :])
+    args = list(words[words.index(verb) + 1 :])
     forced = any(
         a in ("--force", "--mirror")
         or a.startswith("--force-with-lease")
@@ -1090,7 +1106,15 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
 
 def _looks_up(ref: str) -> bool:
     """Whether a ref's own substitution looks up the default branch's name."""
-    return "$(" in ref and any(map(_LOOKS_UP_DEFAULT.search, ref.replace(")", " ").split()))
+    if "$(" not in ref:
+        return False
+    # git remote show origin prints the default branch as `HEAD branch: main`
+    return _REMOTE_SHOWN.search(ref) is not None or any(
+        map(_LOOKS_UP_DEFAULT.search, ref.replace(")", " ").split())
+    )
+
+
+_REMOTE_SHOWN = re.compile(r"\bgit\s+(?:-C\s+\S+\s+)?remote\s+show\b")
 
 
 def looks_up_default(words: Sequence[str]) -> bool:
@@ -1135,7 +1159,7 @@ def _http_method(args: Sequence[str]) -> str:
 
 # The paths of the APIs whose calls the rules read: Kubernetes' namespaces, GitHub's refs,
 # Docker's prune of volumes; code hosts' repositories.
-_API_PATHS = ("/namespaces/", "/git/refs/heads/", "/volumes/prune")
+_API_PATHS = ("/namespaces/", "/git/refs/heads/", "/volumes/")
 _REPOSITORY_PATHS = ("/repos/", "/projects/", "/repositories/")  # read when deleted only
 # A repository itself in a code host's API, nothing under it (`repos/acme/web`, GitLab's
 # `/api/v4/projects/412`, Bitbucket's `/2.0/repositories/acme/web`, `repos/{}` from xargs).
@@ -1158,6 +1182,13 @@ _PLATFORM_APIS = {  # each API's host, and the paths of what it deletes whole
     "api.hetzner.cloud": "v1/servers",
     "api.linode.com": "v4/linode/instances",
     "api.cloudflare.com": "client/v4/zones",
+    # The clouds' own REST APIs: Compute Engine's machines, GKE's clusters, Cloud SQL's
+    # instances, projects; Azure's resource groups.
+    "compute.googleapis.com": r"compute/v1/projects/[^/\s]+/(?:zones|regions)/[^/\s]+/instances",
+    "container.googleapis.com": r"v1/projects/[^/\s]+/(?:locations|zones)/[^/\s]+/clusters",
+    "sqladmin.googleapis.com": r"(?:sql/)?v1(?:beta4)?/projects/[^/\s]+/instances",
+    "cloudresourcemanager.googleapis.com": r"v[13]/projects",
+    "management.azure.com": r"subscriptions/[^/\s]+/(?i:resourcegroups)",
 }
 _PLATFORM_PATH = re.compile(
     "//(?:"
@@ -1165,10 +1196,17 @@ _PLATFORM_PATH = re.compile(
     + r")/[^/?\s]+/?(?:\?\S*)?$"
 )
 _PLATFORM_HOSTS = tuple(_PLATFORM_APIS)
+# One volume by Docker's API: `DELETE http://localhost/volumes/$v`.
+_VOLUME_PATH = re.compile(r"/volumes/\$")
 # Docker's API prune of volumes: `POST http://localhost/v1.45/volumes/prune`.
 _PRUNES_PATH = re.compile(r"/volumes/prune(?:\?|$)")
 # A namespace in the Kubernetes API's path (`/api/v1/namespaces/staging`), nothing under it.
 _NAMESPACE_PATH = re.compile(r"/api/v1/namespaces/[\w.-]+/?(?:\?.*)?$")
+# Every resource of a kind, the API's collection (`…/namespaces/prod/pods`, `/apis/apps/v1/
+# namespaces/prod/deployments`), not one named resource and not narrowed by a selector.
+_COLLECTION_PATH = re.compile(
+    r"/(?:api/v1|apis/[\w.-]+/[\w.-]+)/(?:namespaces/[\w.-]+/)?[a-z]+/?(?:\?(?!.*Selector=).*)?$"
+)
 
 
 def _on_branch(ref: str, branch: str) -> str:
@@ -1197,7 +1235,7 @@ _PROGRAMS = (
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
     | {"docker-compose", "podman-compose"}
-    | {"s5cmd", "b2", "eksctl", "wrangler", "turso", "gh", "glab", "pscale", "neonctl"}
+    | {"s5cmd", "b2", "eksctl", "wrangler", "turso", "gh", "glab", "hub", "pscale", "neonctl"}
     | {"dbconsole", "artisan", "typeorm", "sequelize", "rails", "mix", "firebase"}
     | set(_SCHEMA_DROPS)
     | _SOCKET_CLIENTS
@@ -1229,7 +1267,7 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
 
 
 _CMDLETS_TOO = frozenset(_CMDLETS) | _SQL_SERVER_CLIENTS | _OBJECT_REMOVERS
-_GIT_ACTS = frozenset({"push", "symbolic-ref", "rev-parse", "remote", "ls-remote"})
+_GIT_ACTS = frozenset({"push", "send-pack", "symbolic-ref", "rev-parse", "remote", "ls-remote"})
 
 
 INFRA_RULES: tuple[tuple[str, Callable[[Sequence[str], Seen], str | None]], ...] = (

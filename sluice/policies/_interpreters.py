@@ -265,6 +265,7 @@ _SPAWNS = re.compile(
     r"|\.!!?(?!\w|=)|System\.cmd\(|addSystemCommand|\b(?:c|ctx|context|session)\.run\("
     r"|\.run\(\s*['\"]|\bsh\s*\(?\s*['\"]|\blocal\(|\bExecute\("
     r"|\bsh\.(?:Run|RunV|Exec|Output)\("  # mage's
+    r"|\bos\.(?:exec|spawn)[lv]p?e?\("  # Python's: the process replaced by the program
 )
 _NETWORK = re.compile(
     r"requests\.(?:post|put|patch|get|request)|urlopen|urllib|http\.client|httpx\.|\bfetch\("
@@ -367,6 +368,10 @@ _SPAWNS_FOREVER = re.compile(
             r"\b" + _ENDLESS_ITERATOR + _LOOP_BODY + _STARTS_PROCESS,
             # [m.Process(target=f).start() for _ in itertools.count()]
             _STARTS_PROCESS + r"[^\n]{0,120}?(?:\b" + _ENDLESS_ITERATOR + r"|itertools\.count\()",
+            # setInterval(() => spawn(…), 0): a process started every few milliseconds
+            r"\bsetInterval\s*\([^\n]{0,160}?"
+            + _STARTS_PROCESS
+            + r"[^\n]{0,160}?,\s*(?:0|[1-9]\d?)\s*\)",
         )
     )
 )
@@ -491,7 +496,11 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
     deletes = _DELETES.search(marked) is not None or _OTHER_DELETES.search(marked) is not None
     literals = [(m.start(), m.end(), quoted_text(m)) for m in _LITERAL.finditer(marked)]
     if deletes:
-        reading.destroys = _bare_vital(marked, literals)
+        named = _home_named(marked)  # h = Path.home(); shutil.rmtree(h / ".cache"): h's uses
+        in_named = literals
+        if named is not marked:
+            in_named = [(m.start(), m.end(), quoted_text(m)) for m in _LITERAL.finditer(named)]
+        reading.destroys = _bare_vital(named, in_named)
         reading.deletes_here = _deleted_here(marked, [(s, e) for s, e, _ in literals])
     # A key given to log in with (`key_filename='~/.ssh/deploy'`) is used, not sent.
     paths = [
@@ -781,6 +790,7 @@ _DELETES_CLOUD = re.compile(
     r"|delete_auto_scaling_group|terminate_environment)\s*\("
     r"|\.(?:resource_groups|virtual_machines|managed_clusters|web_apps)\.(?:begin_)?delete\s*\("
     r"|\.(?:instances|clusters|projects)\(\)\.delete\s*\("
+    r"|\.instances\.(?:all|filter)\([^)]*\)\.terminate\s*\("  # boto3's resource collection
     r"|\b(?:TerminateInstances|DeleteCluster|DeleteFunction|DeleteNodegroup)Command\b"
     # A code host's repository: Octokit's `repos.delete`, an HTTP DELETE of its API's path.
     r"|\.repos\.delete\s*\(|\.Repositories\.Delete\s*\("
@@ -830,7 +840,10 @@ _PRUNES_VOLUMES = re.compile(
     r"\.volumes\.prune\(|\.pruneVolumes\(|"
     + _EVERY_VOLUME
     + r"[^\n]{0,200}?(?:\n[ \t]+[^\n]{0,200}?)?\.remove\("
-    r"|\.remove\([^\n]{0,80}?" + _EVERY_VOLUME
+    r"|\.remove\([^\n]{0,80}?"
+    + _EVERY_VOLUME
+    # dockerode's: each volume listVolumes() gives, removed (getVolume(v.Name).remove())
+    + r"|\.listVolumes\(\s*\)[^\n]{0,200}?\.getVolume\([^\n]{0,80}?\.remove\("
 )
 # A Kubernetes client deleting namespaces: python's `CoreV1Api().delete_namespace(…)`,
 # javascript's `deleteNamespace(…)`, go's `Namespaces().Delete(…)`.
@@ -911,6 +924,31 @@ def _relative_folder(argument: str, depth: int = 0) -> str | None:
     elif argument.endswith(".parent"):
         inner = _relative_folder(argument.removesuffix(".parent"), depth + 1)
     return None if inner is None else f"{inner}/.."
+
+
+# A variable given the home folder alone: `h = Path.home()`, Go's `h, _ := os.UserHomeDir()`,
+# `const home = os.homedir();`, Perl's `my $h = $ENV{HOME};`.
+_HOME_ASSIGNED = re.compile(
+    r"(?:\b(?:const|let|var|my|local|val)\s+)?(\$?[A-Za-z_]\w*)(?:\s*,\s*\w+)?\s*:?=\s*"
+    + _HOME_MARK
+    + r"[ \t]*(?:;|\n|$)"
+)
+
+
+def _home_named(code: str) -> str:
+    """``code`` with the uses of a variable given the home folder alone standing for the
+    home folder itself, the assignment gone, so that what is done with it is read where it
+    is done (``rmtree(h)``: the home folder; ``rmtree(h / ".cache")``: a folder in it)."""
+    for _ in range(_ALIASES):
+        found = _HOME_ASSIGNED.search(code)
+        if found is None:
+            break
+        used = re.compile(rf"(?<![\w$.]){re.escape(found[1])}\b")
+        code = code[: found.start()] + used.sub(_HOME_MARK, code[found.end() :])
+    return code
+
+
+_ALIASES = 3  # h = Path.home(); d = h: a few names in turn
 
 
 def _bare_vital(code: str, literals: list[tuple[int, int, str]]) -> str | None:

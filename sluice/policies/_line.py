@@ -125,8 +125,9 @@ _CONTAINERS_NARROWED = re.compile(
     r"(?:\bps|container ls|container list)\b[^|;&)]*\s(?:--filter|-[a-z]*f)\b"
     r"|(?:\bps|container ls|container list)\b[^;&)]*\|\s*(?:grep|egrep|rg|awk)\b"
 )
+_API_VOLUMES = re.compile(r"\bcurl\b[^|;&)]*/volumes(?:[\"'\s?]|$)")
 _VOLUMES_NARROWED = re.compile(
-    r"volume ls\b[^|;&)]*\s(?:--filter|-[a-z]*f)\b"
+    r"volume ls\b[^|;&)]*\s(?:--filter|-[a-z]*f)\b|/volumes\?[^\s|;&)]*filters="
     r"|volume ls\b[^;&)]*\|\s*(?:grep|egrep|rg|Select-String|sls|findstr)\b"
 )
 _NAMESPACES = re.compile(r"\b(?:kubectl|oc|k)\b[^|;&]*?\sget\s+(?:ns|namespaces?|projects?)\b")
@@ -173,7 +174,10 @@ class LineState:
         listings = _plainly(line, commands)
         # Every docker volume: `docker volume ls -q`, not those a filter (`--filter`, `-qf`)
         # or a grep picks.
-        self.lists_volumes = "volume ls" in listings and not _VOLUMES_NARROWED.search(listings)
+        # (or Docker's API's listing of them: curl --unix-socket /var/run/docker.sock …/volumes)
+        self.lists_volumes = (
+            "volume ls" in listings or _API_VOLUMES.search(listings) is not None
+        ) and not _VOLUMES_NARROWED.search(listings)
         self.lists_containers = bool(
             _EVERY_CONTAINER.search(listings) and not _CONTAINERS_NARROWED.search(listings)
         )
@@ -567,6 +571,18 @@ class LineState:
             if len(self.loops) < _VARIABLES:
                 self.loops[variable] = values[:_LOOP_VALUES]
 
+    def _entered(self, folder: str) -> None:
+        """The line moved into ``folder``: the files it wrote or downloaded there are named
+        from here on by their names in it too (``cat > /tmp/c/main.go …; cd /tmp/c && go run
+        main.go``)."""
+        prefix = folder.rstrip("/") + "/"
+        for path in [p for p in self.written if p.startswith(prefix)]:
+            if len(self.written) < _VARIABLES:
+                self.written.setdefault(path[len(prefix) :], self.written[path])
+        self.downloaded.update(
+            p[len(prefix) :] for p in list(self.downloaded) if p.startswith(prefix)
+        )
+
     def follow(self, command: Command) -> None:
         cwd = self.cwd
         self.cwd = working_directory(command, cwd)
@@ -575,6 +591,8 @@ class LineState:
             self.loops["OLDPWD"] = [cwd]  # cd /tmp && rm -rf "$OLDPWD"/..: where it was
         if self.links and self.cwd is not None and self.cwd != cwd:  # cd /tmp/h: into the target
             self.cwd = self._into_link(self.cwd, cwd)
+        if moved and self.cwd and (self.written or self.downloaded):
+            self._entered(self.cwd)
         self.pipe.append(command)
         given = stated(command.words)  # `do d=~`, `{ d=~`: what the command states
         loop = len(given) >= 3 and given[0] == "for" and given[2] == "in"
@@ -1301,6 +1319,12 @@ def powershell_reads_input(words: Sequence[str], unwrapped: Sequence[str]) -> bo
     return unwrapped in ([], ["-"]) and any(basename(w).lower() in POWERSHELLS for w in words[:4])
 
 
+# An awk program that runs each line it reads as a command: system($0), print | "sh".
+_AWK_RUNS_LINES = re.compile(
+    r"\bsystem\s*\(\s*\$\w+\s*\)|\bprint(?:\s+\$\w+)?\s*\|\s*\"(?:ba|da|z)?sh\""
+)
+
+
 def runs_download(commands: Sequence[Command]) -> bool:
     """Whether a line runs what it downloads: ``curl … | sh``, ``bash <(curl …)``, ``sh -c
     "$(curl …)"``."""
@@ -1331,6 +1355,13 @@ def runs_download(commands: Sequence[Command]) -> bool:
         runner = runner and not _checks_syntax(words)
         if command.after == "|" and downloading and runner and not has_script(words):
             return True  # curl … | sh, curl … | python3 -
+        if (
+            command.after == "|"
+            and downloading
+            and name in AWKS
+            and _AWK_RUNS_LINES.search(" ".join(words[1:]))
+        ):
+            return True  # curl … | awk '{ system($0) }': each line downloaded, run
         if (
             name in FETCHERS
             and (

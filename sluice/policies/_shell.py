@@ -438,12 +438,14 @@ def _expands_braces(word: str, parts: list[str], quoting: str) -> bool:
 _PLAIN = (
     r"((?:eval\s+)?(?:echo|printf|pwd|dirname|realpath|readlink|cd|getent|rev|base64|base32"
     r"|git\s+rev-parse\s+--show-toplevel|go\s+env\s+GOPATH)"
-    r"\b[^()`]*)"
+    r"\b(?:[^()`]|\$\([^()`]*\))*)"  # (one in it: $(getent passwd $(id -un) | cut …))
 )
+_UNKNOWN_OUTPUT = re.compile(r"\$\([\w.-]+…+\)")
 _KNOWN_SUBSTITUTION = re.compile(r"\$\(\s*" + _PLAIN + r"\)|`\s*" + _PLAIN + "`")
 _USER_HOME = re.compile(r"~(?:\$\{?(?:USER|LOGNAME)\}?|\$\(whoami\))")
 _PASSWD_HOME = re.compile(
-    r"getent\s+passwd\s+(?:\S*(?:USER|LOGNAME|whoami)\S*|\w+)\s*\|\s*cut\s+-d\s*['\"]?:['\"]?"
+    r"getent\s+passwd\s+(?:\S*(?:USER|LOGNAME|whoami|id\s+-un|id\s+-nu|\$\(id…+\))\S*|\w+)"
+    r"\s*\|\s*cut\s+-d\s*['\"]?:['\"]?"
     r"\s*-f\s*6"
 )
 
@@ -472,6 +474,8 @@ def _known_output(found: re.Match[str]) -> str:
     inner = found.group(1) or found.group(2)
     if _PASSWD_HOME.fullmatch(inner.strip()) or _HOME_CD.fullmatch(inner.strip()):
         return "~"  # $(getent passwd "$USER" | cut -d: -f6), $(cd; pwd)
+    if "$(" in _UNKNOWN_OUTPUT.sub("", inner):
+        return found.group()  # what a substitution in it prints is not read here
     try:
         words = shlex.split(inner)
     except ValueError:

@@ -210,7 +210,7 @@ def _ran_by_tool(name: str, args: Sequence[str]) -> tuple[str, ...] | None:
             return None
         program = found[0].rpartition("#")[2].rpartition(":")[2].rpartition("/")[2]
         return (program, *(rest[rest.index("--") + 1 :] if "--" in rest else ()))
-    if "--" in rest and name in ("mise", "rtx", "devbox", "opam", "stack", "cabal"):
+    if "--" in rest and name in ("mise", "rtx", "devbox", "opam", "stack", "cabal", "terramate"):
         return tuple(rest[rest.index("--") + 1 :]) or None  # mise exec node@20 -- CMD
     at = 0
     while at < len(rest) and rest[at].startswith("-"):
@@ -288,6 +288,8 @@ _TOOL_RUNNERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "nix": (frozenset({"run", "shell", "develop"}), frozenset({"--option", "-I"})),
     "bazel": (frozenset({"run"}), frozenset()),
     "bazelisk": (frozenset({"run"}), frozenset()),
+    # Terramate runs a command in each of its stacks: `terramate run --changed -- CMD`.
+    "terramate": (frozenset({"run"}), frozenset({"-C", "--chdir", "--tags", "--no-tags"})),
 }
 
 
@@ -423,7 +425,22 @@ def saved_by(name: str, args: Sequence[str]) -> list[str]:
     names_file = _NAMES_FILE.get(name)
     if (name == "curl" and remote_name) or (names_file is not None and names_file not in args):
         saved += [a.rstrip("/").rpartition("/")[2] for a in args if "://" in a]
+    # The folder they save into: wget -P DIR, aria2c -d DIR, curl --output-dir DIR.
+    folder = next((b for a, b in pairwise(args) if a in _SAVE_FOLDERS.get(name, ())), None)
+    folder = folder or next(
+        (a.partition("=")[2] for a in args if a.partition("=")[0] in _SAVE_FOLDERS.get(name, ())),
+        None,
+    )
+    if folder:
+        saved = [s if s.startswith(("/", "~", "-")) else f"{folder.rstrip('/')}/{s}" for s in saved]
     return [s for s in saved if s != "-"]
+
+
+_SAVE_FOLDERS = {
+    "wget": ("-P", "--directory-prefix"),
+    "aria2c": ("-d", "--dir"),
+    "curl": ("--output-dir",),
+}
 
 
 # Options of git and of `git clone` that take a value (the others are switches).

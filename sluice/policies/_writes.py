@@ -37,7 +37,10 @@ _ACCOUNT_VALUES = frozenset({"-c", "--comment", "-d", "--home", "--home-dir", "-
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
 _DISK_TOOLS = frozenset(
     {"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk", "badblocks"}
+    | {"gdisk", "scrub"}
 )
+# Those that read their commands from their input, and write the disk only when told (`w`).
+_SCRIPTED = frozenset({"fdisk", "gdisk"})
 # Those that erase only given one of these options (wipefs alone lists the signatures it
 # would erase, badblocks alone only reads), and then not in their dry run (`-n`).
 _ERASES_WITH = {"wipefs": ("ao", "--all", "--offset"), "badblocks": ("w",)}
@@ -72,6 +75,8 @@ _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
 _COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "xcopy"})
 # Copies out of a container or a pod: `docker cp web:/etc/app.yaml ~/.kube/config`.
 _CONTAINER_COPIES = frozenset({"docker", "podman", "nerdctl", "kubectl", "oc"})
+# crudini's options that rewrite the file it is given.
+_CRUDINI_WRITES = frozenset({"--set", "--del", "--merge"})
 _IN_PLACE = frozenset({"sed", "gsed", "perl", "ruby", "yq", "sd"})  # their -i rewrites files
 _EDITORS = frozenset({"ed", "ex", "vim", "vi", "nvim"})
 _PATCH_VALUES = frozenset({"-i", "--input", "-o", "--output", "-p", "-d", "-r", "-D", "-B"})
@@ -222,6 +227,12 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return True
     if not words or name == "tee":
         return False
+    if name == "sponge":  # … | sponge F: what it soaked up, written to F
+        return any(map(is_secret, operands(args)))
+    if name == "crudini" and not _CRUDINI_WRITES.isdisjoint(args):  # crudini --set F S K V
+        return any(map(is_secret, operands(args)[:1]))
+    if name in ("awk", "gawk") and ("inplace" in args or "--include=inplace" in args):
+        return any(map(is_secret, operands(args, frozenset({"-i", "-f", "-v"}))[1:]))
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
     if name == "ssh-copy-id":  # to this machine: a key added to the user's authorized_keys
@@ -275,6 +286,8 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
     if name == "install" and short_option(args, "d", "--directory"):
         return False  # install -d -m 700 ~deploy/.ssh makes folders and writes no file
     if name in _COPIES:
+        if "<<<" in args:  # install -m 440 /dev/stdin /etc/sudoers.d/x <<< '…': its input
+            args = args[: args.index("<<<")]
         args = [a for a in args if not CMD_SWITCH.fullmatch(a)]  # xcopy /Y
         # The destination is the last operand, or the directory of -t; copying *from* a
         # credential file is a read. Into a folder (`~/.aws/`, `-t ~/.ssh`), each source
@@ -550,7 +563,9 @@ def _device(word: str) -> bool:
     return DISK_DEVICE.match(word) is not None or _LISTED_DEVICE.match(word) is not None
 
 
-def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
+def wipes_disk(command: Command, words: Sequence[str], stdin: str | None = None) -> str | None:
+    """Why ``command`` (its program's ``words``, unwrapped) destroys a disk's data, or None.
+    ``stdin``: the text a pipe gives it, when known (fdisk's script)."""
     if any(DISK_DEVICE.match(target) for target in command.redirects):
         return "Overwrites a disk, destroying its data"
     if not words:
@@ -573,6 +588,9 @@ def wipes_disk(command: Command, words: Sequence[str]) -> str | None:
     if name == "sgdisk":
         given = {a.partition("=")[0] for a in args if a.startswith("-")}
         listing = given <= _SGDISK_SHOWS or not {"-P", "--pretend"}.isdisjoint(given)
+    script = stdin if stdin is not None else command.heredoc or None
+    if name in _SCRIPTED and script is not None and "w" not in script.split():
+        listing = True  # printf 'p\nq\n' | fdisk /dev/sdb: it prints the table, writes nothing
     erasing = _ERASES_WITH.get(name)
     erases = erasing is None or (
         short_option(args, *erasing) and not short_option(args, "n", "--no-act")

@@ -305,8 +305,11 @@ uploads and writes) still run. The rules:
   jsonpath='{.items[?(@.status.succeeded==1)]…}'``), a jq ``select(…)`` or an awk pattern
   picks (``awk '$3=="Evicted"{print $1}'``) are everyday, every pod it lists (``awk '{print
   $1}'``) is not; a Kubernetes client's ``delete_namespace`` in a one-liner; the API's own
-  ``DELETE …/api/v1/namespaces/N`` by ``curl``; an MCP Kubernetes tool deleting the same
-  (``{"resourceType": "namespace"}``, ``delete_namespace``, ``allNamespaces: true``);
+  ``DELETE …/api/v1/namespaces/N`` by ``curl`` or ``kubectl delete --raw``, or of a whole
+  collection (``…/namespaces/N/pods``, not one named pod or a ``labelSelector``'s); a CRD
+  (every resource of its kind goes with it), a persistent volume or a node; an MCP
+  Kubernetes tool deleting the same (``{"resourceType": "namespace"}``,
+  ``delete_namespace``, ``allNamespaces: true``);
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it, only
   an empty bucket goes), ``gsutil rm -r``, ``gcloud storage rm -r``, a wildcard reaching
   every object (``gs://b/**``, ``gs://b/*``, ``s3://b/logs/**``), ``az storage`` deleting in

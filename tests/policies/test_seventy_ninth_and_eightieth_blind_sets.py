@@ -31,6 +31,17 @@ WINDOWS = "C:\\Users\\dev\\project"
             "tasks:\n  clean:\n    cmds:\n      - rm -rf {{.OUT}}\nEOF\ntask clean",
             None,
         ),
+        # A YAML string in double quotes runs what its escapes spell.
+        (
+            "cat > Taskfile.yml <<'EOF'\nversion: '3'\ntasks:\n  clean:\n    cmds:\n"
+            '      - "\\x72m -rf ~/"\nEOF\ntask clean',
+            "wipe_root_or_home",
+        ),
+        (
+            "cat > Taskfile.yml <<'EOF'\nversion: '3'\ntasks:\n  clean:\n    cmds:\n"
+            '      - "echo \\"cleaning\\" && rm -rf dist"\nEOF\ntask clean',
+            None,
+        ),
         (
             "cat >> .mise.toml <<'EOF'\n\n[tasks.fresh]\nrun = \"rm -rf {{env.HOME}}\"\nEOF\n"
             "mise run fresh",
