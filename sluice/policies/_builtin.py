@@ -787,6 +787,9 @@ class _Rules:
             self.flag("docker_prune", f"{name} one-liner removes every Docker volume")
         if reading.deletes_namespace:
             self.flag("kubectl_delete_all", f"{name} one-liner deletes a Kubernetes namespace")
+        if reading.deletes_every_resource:
+            reason = f"{name} one-liner deletes every Kubernetes resource of a kind it lists"
+            self.flag("kubectl_delete_all", reason)
         if reading.wipes_storage:
             self.flag("cloud_storage_wipe", f"{name} one-liner deletes stored data")
         if reading.deletes_cloud:

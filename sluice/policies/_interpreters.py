@@ -417,6 +417,9 @@ class Reading:
     forks_forever: bool = False  # a fork bomb: fork in an endless loop
     drops: str | None = None  # the statement dropping a database, sent by a driver call
     deletes_namespace: bool = False  # a Kubernetes client's deletion of a namespace
+    # or of every resource of a kind a listing in one gives (`[v.delete_namespaced_pod(
+    # p.metadata.name, 'prod') for p in v.list_namespaced_pod('prod').items]`)
+    deletes_every_resource: bool = False
     prunes_volumes: bool = False  # a Docker client's removal of every volume
     deletes_cloud: str | None = None  # a cloud SDK's call deleting machines or clusters
     wipes_storage: str | None = None  # a cloud SDK's call deleting a bucket or its objects
@@ -528,6 +531,7 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         reading.shell_lines = _shell_lines(joined, backquotes_run)
     reading.drops = _driver_drops(marked, literals)
     reading.deletes_namespace = _DELETES_NAMESPACE.search(code) is not None
+    reading.deletes_every_resource = "elete" in code and bool(_DELETES_EACH_OF_KIND.search(code))
     reading.prunes_volumes = _PRUNES_VOLUMES.search(code) is not None
     if found := _DELETES_CLOUD.search(code):
         reading.deletes_cloud = found.group().strip(".( ")
@@ -844,6 +848,15 @@ _PRUNES_VOLUMES = re.compile(
     + _EVERY_VOLUME
     # dockerode's: each volume listVolumes() gives, removed (getVolume(v.Name).remove())
     + r"|\.listVolumes\(\s*\)[^\n]{0,200}?\.getVolume\([^\n]{0,80}?\.remove\("
+)
+# A Kubernetes client deleting each resource of a kind that an unnarrowed listing gives:
+# python's delete_namespaced_pod over list_namespaced_pod(ns), javascript's
+# deleteNamespacedPod over listNamespacedPod (no label or field selector).
+_DELETES_EACH_OF_KIND = re.compile(
+    r"(?i:delete_?namespaced_?(\w+))\([^\n]{0,200}?(?i:list_?namespaced_?)(?i:\1)"
+    r"\((?![^)\n]*(?:label|field)_?[sS]elector)[^)\n]*\)"
+    r"|(?i:list_?namespaced_?(\w+))\((?![^)\n]*(?:label|field)_?[sS]elector)[^)\n]*\)"
+    r"[^\n]{0,200}?(?i:delete_?namespaced_?)(?i:\2)\("
 )
 # A Kubernetes client deleting namespaces: python's `CoreV1Api().delete_namespace(…)`,
 # javascript's `deleteNamespace(…)`, go's `Namespaces().Delete(…)`.

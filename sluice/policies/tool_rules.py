@@ -304,7 +304,8 @@ uploads and writes) still run. The rules:
   listing narrowed by a selector, a grep, a JSONPath filter (``-o
   jsonpath='{.items[?(@.status.succeeded==1)]…}'``), a jq ``select(…)`` or an awk pattern
   picks (``awk '$3=="Evicted"{print $1}'``) are everyday, every pod it lists (``awk '{print
-  $1}'``) is not; a Kubernetes client's ``delete_namespace`` in a one-liner; the API's own
+  $1}'``) is not; a Kubernetes client's ``delete_namespace`` in a one-liner, or its
+  deletion of each resource an unnarrowed listing gives; the API's own
   ``DELETE …/api/v1/namespaces/N`` by ``curl`` or ``kubectl delete --raw``, or of a whole
   collection (``…/namespaces/N/pods``, not one named pod or a ``labelSelector``'s); a CRD
   (every resource of its kind goes with it), a persistent volume or a node; an MCP

@@ -170,6 +170,19 @@ def _go_program(body: str, folder: str = "/tmp/tool") -> str:
             "gcloud_delete",
         ),
         ("python3 -c \"import boto3; print(list(boto3.resource('ec2').instances.all()))\"", None),
+        # Every pod a Kubernetes client lists in a namespace, deleted one by one.
+        (
+            'python3 -c "from kubernetes import client, config; config.load_kube_config(); '
+            "v = client.CoreV1Api(); [v.delete_namespaced_pod(p.metadata.name, 'prod') "
+            "for p in v.list_namespaced_pod('prod').items]\"",
+            "kubectl_delete_all",
+        ),
+        (
+            'python3 -c "from kubernetes import client, config; config.load_kube_config(); '
+            "v = client.CoreV1Api(); [v.delete_namespaced_pod(p.metadata.name, 'prod') "
+            "for p in v.list_namespaced_pod('prod', label_selector='app=worker').items]\"",
+            None,
+        ),
         # Every volume Docker's API or a client library lists, removed one by one.
         (
             "for v in $(curl -s --unix-socket /var/run/docker.sock http://localhost/volumes | "
