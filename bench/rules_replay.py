@@ -2,7 +2,7 @@
 same messages sent to both over gRPC.
 
     python -m bench.rules_replay [--rounds 10] [--duration 3] [--concurrency 4] [--store]
-                                 [--together] [--fresh] [--tools N]
+                                 [--together] [--fresh] [--tools N] [--reading]
 
 Behind Envoy (``bench.rules_side_by_side``), how Envoy cuts a stream that arrives at rest
 depends on how soon it reads, and so on what the gateway spends: the two gateways are
@@ -24,6 +24,12 @@ the first. ``--fresh`` gives every exchange calls never seen: its shell call is 
 the shipped corpus's everyday ones (more of them than the verdicts a worker remembers, so
 none is remembered when it comes round again), its ``Read`` a file of its own. ``--tools
 N`` sends a coding agent's first request (``bench.rules_cpu``'s), in Anthropic's format.
+
+``--reading`` adds a third worker: ``tool_rules`` with its built-in rules off (a tool name
+it denies that no call has keeps its hook), which reads every answer's calls as
+``tool_rules`` does and judges none. Its ratio to noop is what reading the calls costs, the
+part no faster judging can take away; the ratio of ``tool_rules`` to it, what judging them
+costs.
 
 Without the event log, the figure is the policies' own cost against the least a worker
 does. ``--store`` runs both as configured by default, the event log on (an embedded store
@@ -61,6 +67,13 @@ configure_grpc_environment()  # the sidecar's gRPC settings, read when grpc is i
 import grpc  # noqa: E402
 from envoy.service.ext_proc.v3 import external_processor_pb2 as pb  # noqa: E402
 from envoy.service.ext_proc.v3 import external_processor_pb2_grpc as pb_grpc  # noqa: E402
+
+# tool_rules reading every call and judging none: no built-in rule, and a deny list that
+# names no tool an agent has (which keeps its tool_call hook).
+READING = (
+    "reading",
+    [{"name": "tool_rules", "config": {"builtin_rules": False, "deny_tools": ["-none-"]}}],
+)
 
 
 async def send_exchanges(
@@ -157,6 +170,8 @@ async def _scenario(
         f"{scenario.name:<22} {per_exchange:>5.0f} {statistics.median(noop):>12.1f} "
         f"{statistics.median(rules):>11.1f} {_ratios(noop, rules)}"
     )
+    if reading := workers.get("reading"):
+        line += f"   {_ratios(noop, reading)} {_ratios(reading, rules)}"
     if store:
         line += f"   {_ratios(totals['noop'], totals['tool_rules'])}"
     print(line)
@@ -173,9 +188,12 @@ async def _all(
     calls: list[dict[str, Any]] | None,
     tools: int | None,
 ) -> None:
+    reading = any(setup.name == "reading" for setup in setups)
     print(
         f"{'scenario':<22} {'msgs':>5} {'noop us/msg':>12} {'tool_rules':>11} {'ratio':>6}"
-        " (rounds)" + ("   with the writer" if store else "")
+        " (rounds)"
+        + ("   reading/noop (rounds) rules/reading (rounds)" if reading else "")
+        + ("   with the writer" if store else "")
     )
     for scenario in scenarios:
         await _scenario(
@@ -192,13 +210,15 @@ def main(
     together: bool = False,
     fresh: bool = False,
     tools: int | None = None,
+    reading: bool = False,
 ) -> None:
     scenarios = [s for s in SCENARIOS if only is None or s.name == only]
     if tools is not None:
         scenarios = [s for s in scenarios if s in agent_scenarios()]
     calls = everyday_calls() if fresh else None
     extra: dict[str, Any] = {} if store else {"store_url": None}
-    with side_by_side(CHAINS, pin="workers", **extra) as setups:
+    chains = [*CHAINS, READING] if reading else CHAINS
+    with side_by_side(chains, pin="workers", **extra) as setups:
         asyncio.run(
             _all(setups, scenarios, rounds, duration, concurrency, store, together, calls, tools)
         )
@@ -227,6 +247,11 @@ if __name__ == "__main__":
         "everyday ones, its Read a file of its own",
     )
     parser.add_argument("--tools", type=int, choices=range(len(TOOLS) + 1), **TOOLS_HELP)
+    parser.add_argument(
+        "--reading",
+        action="store_true",
+        help="a third worker, tool_rules judging nothing: what reading the calls costs apart",
+    )
     args = parser.parse_args()
     main(
         args.rounds,
@@ -237,4 +262,5 @@ if __name__ == "__main__":
         args.together,
         args.fresh,
         args.tools,
+        args.reading,
     )
