@@ -90,12 +90,17 @@ def definitions(line: str) -> list[Definition]:
     return found
 
 
+# A comment: `#` where a word starts, to the line's end (not `$#`, `${#a[@]}`, `a#b`).
+_COMMENT = re.compile(r"(?m)(?:^|(?<=[ \t;&|]))#[^\n]*")
+
+
 def without_uncalled(line: str) -> str:
     """``line`` without the functions it defines as a command of its own and never names
     again (a definition is not a call: ``teardown() { terraform destroy; }; terraform plan``
     destroys nothing). A function whose name appears anywhere else in the line (a call,
-    ``trap``, another function's body, even a message) is kept, and so is one defined inside
-    an expression (a callback in a one-liner's code: ``setTimeout(function go() {…})``)."""
+    ``trap``, another function's body, even a message; not a comment) is kept, and so is one
+    defined inside an expression (a callback in a one-liner's code: ``setTimeout(function
+    go() {…})``)."""
     found = definitions(line)
     data = here_document_spans(line) if "<<" in line else []
     kept, cut = [], 0
@@ -109,6 +114,8 @@ def without_uncalled(line: str) -> str:
             continue  # inside a definition already cut, or not a command of its own
         name = re.compile(_OWN_WORD.format(re.escape(definition.name)))
         outside = line[: definition.start] + " " + line[definition.end :]
+        if "#" in outside:  # a comment calls nothing: `# run \`teardown\` by hand`
+            outside = _COMMENT.sub("", outside)
         if name.search(outside) is None:
             kept.append(line[cut : definition.start])
             cut = definition.end

@@ -107,8 +107,34 @@ def drops_in_sql(text: str, empties: bool = True, printed: bool = False) -> str 
     tablename``) is text, not run."""
     if printed:
         text = _without_strings(text)
-    found = _DROP.search(text) or (_EMPTY.search(text) if empties else None)
+    for dropped in _DROP.finditer(text):
+        # DROP TABLE IF EXISTS t; CREATE TABLE t …: the table reset, emptied as TRUNCATE
+        # empties it (a scratch table rebuilt), not gone
+        if empties or not _recreated(text, dropped.start()):
+            return f"runs {dropped.group()}"
+    found = _EMPTY.search(text) if empties else None
     return f"runs {found.group()}" if found else None
+
+
+def _recreated(sql: str, at: int) -> bool:
+    """Whether the ``DROP TABLE`` at ``at`` in ``sql`` is followed by a ``CREATE TABLE`` of
+    the same table (a database's or a schema's drop is never a reset: every table goes)."""
+    dropped = _DROPPED_TABLE.match(sql, at)
+    if dropped is None:
+        return False
+    again = _CREATED_TABLE + re.escape(dropped[1]) + r"(?![\w.])"
+    return re.search(again, sql[dropped.end() :], re.IGNORECASE) is not None
+
+
+# One table dropped, alone in its statement (not `DROP TABLE a, b`).
+_DROPPED_TABLE = re.compile(
+    r"drop\s+table\s+(?:if\s+exists\s+)?[`\"]?([\w.]+)[`\"]?(?:\s+cascade)?\s*(?:;|$|[\"'])",
+    re.IGNORECASE,
+)
+_CREATED_TABLE = (
+    r"\bcreate\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?table\s+(?:if\s+not\s+exists\s+)?"
+    r"[`\"]?"
+)
 
 
 def _without_strings(sql: str) -> str:

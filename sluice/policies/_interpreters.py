@@ -204,7 +204,9 @@ _OTHER_SQL_CALL = _Gated(
 # `os.path.join(home, '.ssh', 'id_rsa')` (read as the literal `'~/.aws/x'`).
 _HOME_JOINED = re.compile(
     r"(?:os\.path\.join\(\s*\x01((?:\s*,\s*" + _Q + r"[^'\"\n]{1,80}" + _Q + r")+)\s*\)"
-    r"|\x01((?:\s*/\s*" + _Q + r"[^'\"\n]{1,80}" + _Q + r")+))"
+    r"|\x01((?:\s*/\s*" + _Q + r"[^'\"\n]{1,80}" + _Q + r")+)"
+    # pathlib's Path.home().joinpath(".ssh", "id_rsa")
+    r"|\x01\.joinpath\(((?:\s*,?\s*" + _Q + r"[^'\"\n]{1,80}" + _Q + r")+)\s*\))"
 )
 _PART = re.compile(_Q + r"([^'\"\n]{1,80})" + _Q)
 
@@ -217,7 +219,7 @@ _EXPANDED = re.compile(
 
 
 def _joined_home(found: re.Match[str]) -> str:
-    return repr("/".join(["~", *_PART.findall(found[1] or found[2])]))
+    return repr("/".join(["~", *_PART.findall(found[1] or found[2] or found[3])]))
 
 
 # Between two words of one command given as a list or as arguments: `, `, `, [`, `).arg(`.
@@ -808,12 +810,14 @@ def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None
     sends (``cursor.execute("DROP TABLE t")``, ``client.query('DROP DATABASE x')``), or
     emptying one (``TRUNCATE``, ``flushall()``) when the code names another host's."""
     remote = names_other_host(code)
-    for start, _, text in literals:
-        before = code[max(0, start - 40) : start]
-        if not _SQL_CALL.search(before) and not _OTHER_SQL_CALL.search(before):
-            continue
-        if found := drops_in_sql(text, empties=remote):
-            return found
+    sent = [  # the SQL of each call, in order: a table dropped then created is one reset
+        text
+        for start, _, text in literals
+        if _SQL_CALL.search(code[max(0, start - 40) : start])
+        or _OTHER_SQL_CALL.search(code[max(0, start - 40) : start])
+    ]
+    if sent and (found := drops_in_sql(";\n".join(sent), empties=remote)):
+        return found
     found_call = _DRIVER_DROPS.search(code) or (_DRIVER_EMPTIES.search(code) if remote else None)
     if found_call is None and (orm := _ORM_DROPS.search(code)) and not _TEST_DATABASE.search(code):
         found_call = orm

@@ -584,8 +584,11 @@ class LineState:
         )
 
     def follow(self, command: Command) -> None:
-        cwd = self.cwd
-        self.cwd = working_directory(command, cwd)
+        cwd, moving = self.cwd, command
+        if self.loops and any("$" in word for word in command.words[1:]):
+            # cd "$ROOT/..": where the line's variable points (ROOT=/home/dev/app)
+            moving = replace(command, words=tuple(self._valued(list(command.words))))
+        self.cwd = working_directory(moving, cwd)
         moved = self.cwd != cwd and len(self.loops) < _VARIABLES
         if moved and cwd is not None and "$" not in cwd:  # (a value naming itself would recur)
             self.loops["OLDPWD"] = [cwd]  # cd /tmp && rm -rf "$OLDPWD"/..: where it was
@@ -820,7 +823,7 @@ class LineState:
         if has_script(words) or _checks_syntax(words):
             return False
         held = (self.loops.get(name, [""])[0] for p in printed(producer) for name in referenced(p))
-        return any(_FETCHED_TEXT.search(value) for value in held)
+        return any(_FETCHED_TEXT.search(v) or _FETCHED_WHOLE.fullmatch(v) for v in held)
 
     def runs_downloaded(self, script: str) -> bool:
         """Whether ``script`` (a path a command runs) was downloaded in this line, or
@@ -1280,20 +1283,28 @@ _CODE_OPTIONS = frozenset({"-c", "-e", "-m"})  # an interpreter's own code or mo
 _PROPERTY = re.compile(r"\.[A-Za-z_]")  # a value's property, as PowerShell reads one
 # What a download printed, as a substitution's output in a variable reads (`C=$(curl …)`).
 _FETCHED_TEXT = re.compile("|".join(re.escape(unknown_output(f)) for f in sorted(FETCHERS)))
+# A value that is a download's substitution whole, as written in quotes (`C="$(curl -fsSL
+# URL)"` keeps its text): what the variable holds is what the download printed.
+_FETCHED_WHOLE = re.compile(
+    r"\s*\$\(\s*(?:" + "|".join(map(re.escape, sorted(FETCHERS))) + r")\s[^()`]*\)\s*"
+)
 
 
 def runs_fetched_text(words: Sequence[str]) -> bool:
     """Whether a shell, ``eval`` or ``source`` runs as its script what a download printed,
     held in a variable (``C=$(curl -fsSL URL); bash -c "$C"``, ``eval "$C"``), or the
     download's text is the command itself (``bash -c '$(curl -fsSL URL)'``)."""
-    if not any("…)" in word for word in words):
+    if not any("…)" in word or "$(" in word for word in words):
         return False
     if (fetched := _FETCHED_TEXT.match(words[0])) and not _PROPERTY.match(words[0], fetched.end()):
         return True  # (not PowerShell's property of it: $r = Invoke-RestMethod …; $r.tag_name)
     script = shell_script(words)
     if script is None and basename(words[0]) in _SOURCES:
         script = " ".join(words[1:])
-    return script is not None and _FETCHED_TEXT.search(script) is not None
+    if script is None:
+        return False
+    # (or the script is the download's substitution whole: C="$(curl -fsSL URL)"; eval "$C")
+    return _FETCHED_TEXT.search(script) is not None or bool(_FETCHED_WHOLE.fullmatch(script))
 
 
 def has_script(words: Sequence[str]) -> bool:

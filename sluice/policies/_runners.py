@@ -48,6 +48,26 @@ AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
 _SEDS = frozenset({"sed", "gsed"})
 _VIMS = frozenset({"vim", "vi", "nvim", "ex", "view", "gvim", "vimdiff"})
 _TARS = frozenset({"tar", "gtar", "bsdtar"})
+# Database shells' own commands that run a shell line: sqlite3's `.shell`/`.system`,
+# psql's `\!`, mysql's `system` and `\!` (in an argument: `-c`, `-e`, `-cmd`, the SQL).
+_CLIENT_SHELL = r"(?m)(?:^|;)\s*"
+_CLIENT_SHELLS = {
+    "sqlite3": re.compile(_CLIENT_SHELL + r"\.(?:shell|system)\s+([^\n]+)"),
+    "psql": re.compile(_CLIENT_SHELL + r"\\!\s*([^\n]+)"),
+    **dict.fromkeys(
+        ("mysql", "mariadb"), re.compile(_CLIENT_SHELL + r"(?:system|\\!)\s+([^\n;]+)")
+    ),
+}
+_EMACSES = frozenset({"emacs", "emacs-nox", "emacsclient"})
+_PLAIN_PATH = re.compile(r"[\w@%+=:,./~-]+")
+_EMACS_CODE = frozenset({"--eval", "-eval"})
+_ELISP_SHELL = re.compile(
+    r"\((?:shell-command(?:-to-string)?|call-process-shell-command|async-shell-command)"
+    r"\s+\"((?:[^\"\\]|\\.)*)\""
+)
+_ELISP_DELETES = re.compile(
+    r"\((delete-directory|delete-file)\s+\"((?:[^\"\\]|\\.)*)\"(\s+(?:t|'t)\b)?"
+)
 _SSHS = frozenset({"ssh", "scp", "sftp", "autossh"})
 # ssh's options that take a value (the first operand is then the host).
 _SSH_VALUES = frozenset(
@@ -65,6 +85,8 @@ _AWK_PIECE = re.compile(r'"((?:[^"\\]|\\.)*)"|ENVIRON\[\s*"(\w+)"\s*\]')
 _SED_RUNS = re.compile(r"(?:^|[;\n{])[ \t]*(?:[0-9$]+|/(?:[^/\\\n]|\\.)*/)?[ \t]*e[ \t]+([^;\n}]+)")
 # An ex command that runs a shell command: `!cmd`, `:!cmd`, `silent !cmd`, `r !cmd`.
 _VIM_RUNS = re.compile(r"^:*\s*(?:silent!?\s+|r(?:ead)?\s*|w(?:rite)?\s*)?!\s*(.+)$", re.DOTALL)
+# Vim script's own: `call system("rm -rf ~")`, `systemlist('…')`.
+_VIM_SYSTEM = re.compile(r"\bsystem(?:list)?\(\s*(?:\"((?:[^\"\\]|\\.)*)\"|'([^']*)')")
 _TAR_RUNS = re.compile(r"--(?:to-command|use-compress-program|checkpoint-action=exec)=(.+)$")
 _TAR_VALUES = frozenset({"--to-command", "--use-compress-program", "-I"})
 SSH_RUNS = re.compile(r"(?i:proxycommand|localcommand|knownhostscommand)\s*[= ]\s*(.+)$", re.DOTALL)
@@ -140,7 +162,15 @@ def lines_run(words: Sequence[str]) -> list[str]:
     if name in _SEDS:
         return [found[1].strip() for s in _sed_scripts(args) for found in _SED_RUNS.finditer(s)]
     if name in _VIMS:
-        return [found[1] for script in _vim_commands(args) if (found := _VIM_RUNS.match(script))]
+        return [
+            quoted_text(found) if found.re is _VIM_SYSTEM else found[1]
+            for script in _vim_commands(args)
+            if (found := _VIM_RUNS.match(script) or _VIM_SYSTEM.search(script))
+        ]
+    if name in _CLIENT_SHELLS:  # sqlite3 db '.shell rm -rf ~', psql -c '\! …', mysql -e 'system …'
+        return [found[1].strip() for arg in args for found in _CLIENT_SHELLS[name].finditer(arg)]
+    if name in _EMACSES:  # emacs --batch --eval '(shell-command "…")', (delete-directory "~" t)
+        return list(_emacs_lines(" ".join(b for a, b in with_next(args) if a in _EMACS_CODE)))
     if name in _TARS:
         return list(_tar_programs(args))
     if name in _SSHS:
@@ -249,6 +279,17 @@ def _sed_scripts(args: Sequence[str]) -> list[str]:
         return scripts
     rest = [a for a in args if not a.startswith("-")]
     return rest[:1]
+
+
+def _emacs_lines(code: str) -> Iterator[str]:
+    """The shell lines Emacs Lisp ``code`` runs, and its deletions as ``rm`` spells them."""
+    for found in _ELISP_SHELL.finditer(code):
+        yield unescaped(found[1])
+    for found in _ELISP_DELETES.finditer(code):
+        recursive = found[1] == "delete-directory" and found[3] is not None
+        path = unescaped(found[2])  # (Emacs expands a `~` itself: left unquoted)
+        path = path if _PLAIN_PATH.fullmatch(path) else shlex.quote(path)
+        yield f"rm {'-rf' if recursive else '-f'} {path}"
 
 
 def _vim_commands(args: Sequence[str]) -> list[str]:

@@ -37,13 +37,18 @@ _ACCOUNT_VALUES = frozenset({"-c", "--comment", "-d", "--home", "--home-dir", "-
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]?")
 _DISK_TOOLS = frozenset(
     {"shred", "wipefs", "blkdiscard", "sgdisk", "sfdisk", "parted", "fdisk", "badblocks"}
-    | {"gdisk", "scrub"}
+    | {"gdisk", "scrub", "fallocate"}
 )
 # Those that read their commands from their input, and write the disk only when told (`w`).
 _SCRIPTED = frozenset({"fdisk", "gdisk"})
 # Those that erase only given one of these options (wipefs alone lists the signatures it
 # would erase, badblocks alone only reads), and then not in their dry run (`-n`).
-_ERASES_WITH = {"wipefs": ("ao", "--all", "--offset"), "badblocks": ("w",)}
+_ERASES_WITH = {
+    "wipefs": ("ao", "--all", "--offset"),
+    "badblocks": ("w",),
+    # fallocate's holes punched, ranges collapsed or zeroed: the data there gone
+    "fallocate": ("pdcz", "--punch-hole", "--dig-holes", "--collapse-range", "--zero-range"),
+}
 # Their options (and parted's command) that only show a disk: its table, sizes, layout.
 _LISTS = {
     "fdisk": frozenset({"-l", "--list"}),
@@ -75,6 +80,19 @@ _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
 _COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "xcopy"})
 # Copies out of a container or a pod: `docker cp web:/etc/app.yaml ~/.kube/config`.
 _CONTAINER_COPIES = frozenset({"docker", "podman", "nerdctl", "kubectl", "oc"})
+# The files a program's own script writes: awk's `print > "F"` (and `>>`), sed's `w F`
+# command and `s///w F` flag, vim's and ex's `:w F` / `:w >> F`, sqlite3's `.output F` and
+# `.once F`.
+_AWK_WRITES = re.compile(r"\bprint[f]?\b[^>|;}\n]*>>?\s*\"([^\"]+)\"")
+_SED_WRITES = re.compile(r"(?:^|[;\n{}/])\s*w\s+([^;\n}]+?)\s*(?:$|[;\n}])")
+_VIM_WRITES = re.compile(r"^:*\s*w(?:rite)?!?\s*(?:>>\s*)?([^\s|]+)\s*$")
+_SQLITE_WRITES = re.compile(r"(?m)(?:^|;)\s*\.(?:output|once)\s+(\S+)")
+_SCRIPT_WRITES = {
+    **dict.fromkeys(("awk", "gawk", "mawk", "nawk"), _AWK_WRITES),
+    **dict.fromkeys(("sed", "gsed"), _SED_WRITES),
+    **dict.fromkeys(("vim", "vi", "nvim", "ex"), _VIM_WRITES),
+    "sqlite3": _SQLITE_WRITES,
+}
 # crudini's options that rewrite the file it is given.
 _CRUDINI_WRITES = frozenset({"--set", "--del", "--merge"})
 _IN_PLACE = frozenset({"sed", "gsed", "perl", "ruby", "yq", "sd"})  # their -i rewrites files
@@ -233,6 +251,9 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return any(map(is_secret, operands(args)[:1]))
     if name in ("awk", "gawk") and ("inplace" in args or "--include=inplace" in args):
         return any(map(is_secret, operands(args, frozenset({"-i", "-f", "-v"}))[1:]))
+    own = _SCRIPT_WRITES.get(name)  # awk's print > "F", sed's w F, vim's :w >> F, .output F
+    if own is not None and any(is_secret(f[1]) for arg in args for f in own.finditer(arg)):
+        return True
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
     if name == "ssh-copy-id":  # to this machine: a key added to the user's authorized_keys

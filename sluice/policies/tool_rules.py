@@ -136,7 +136,9 @@ destroy``; an image built from a Dockerfile the line wrote runs its ``ENTRYPOINT
 volumes mounted), of a Helm chart's templates under ``helm install`` or ``upgrade``, and of
 a Compose file ``docker compose up`` reads; what a program runs from an option or its own
 language: awk's ``system()`` (its strings and ``ENVIRON[…]`` joined) and ``print | "cmd"``
-(fed the files awk reads), GNU sed's ``e``, vim's ``!``, tar's ``--to-command`` and
+(fed the files awk reads), GNU sed's ``e``, vim's ``!`` and ``system()``, sqlite3's
+``.shell``, psql's ``\\!``, mysql's ``system``, Emacs Lisp's ``shell-command`` and
+``delete-directory``, tar's ``--to-command`` and
 ``--checkpoint-action=exec=``, ssh's ``ProxyCommand``, git's ``-c`` (or ``git config``)
 programs (its ssh, pagers, editors, ``diff.external``, filters' ``clean``/``smudge``, a
 credential helper's ``!…``) and aliases (``!`` ones, and git's own: ``alias.yeet='push
@@ -249,7 +251,9 @@ uploads and writes) still run. The rules:
   host's database (a ``-h``, ``--host`` or URL naming a dotted name or an outside address, a client
   run by ``kubectl exec`` or ``ssh``, also in the shell they start (``ssh db1 "sh -c 'redis-cli
   FLUSHALL'"``), a remote ``DATABASE_URL``, ``PGHOST`` or ``MYSQL_HOST``) ``TRUNCATE``, ``FLUSHALL``
-  or ``FLUSHDB`` (on one's own, a test table or a local cache, emptying is everyday), sent to a
+  or ``FLUSHDB``, or a table dropped and created again in the same SQL (``DROP TABLE IF EXISTS
+  t; CREATE TABLE t …``, a reset of it; on one's own, a test table or a local cache,
+  emptying is everyday; a database's or a schema's drop is never a reset), sent to a
   database client (``psql``, ``mysql``, ``sqlite3``, ``mongosh``, ``redis-cli`` and its forks'
   (``valkey-cli``, ``keydb-cli``), Oracle's ``sqlplus``, ``db2``, ``beeline``, ``sqlcmd`` and
   PowerShell's ``Invoke-Sqlcmd`` (their server, ``-S``/``-ServerInstance``, read as the host), also
