@@ -396,6 +396,7 @@ _SQL_COMMANDS = frozenset(
     | {("wrangler", "d1", "execute"), ("gcloud", "sql", "connect"), ("turso", "db", "shell")}
     | {("aws", "redshift-data", "execute-statement"), ("supabase", "db", "query")}
     | {("aws", "athena", "start-query-execution")}  # --query-string "DROP TABLE …"
+    | {("gcloud", "spanner", "databases")}  # execute-sql --sql, ddl update --ddl
     | {("databricks", "api", "post")}  # its SQL statements API: --json '{"statement": …}'
     # Frameworks' and platforms' database consoles and raw queries: `rails dbconsole`,
     # `php artisan db` and `tinker`'s `DB::statement(…)`, `typeorm query`, Ecto's
@@ -823,9 +824,21 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
         verbs = verbs[1:]
     if verbs[:1] and verbs[0] in _GCLOUD_LOCAL:
         return None  # gcloud config configurations delete: a profile on this machine
+    if "delete" in verbs and tuple(verbs[: verbs.index("delete")]) in _GCLOUD_COPIES:
+        return None  # one snapshot, image or image tag: a copy, as AWS's are everyday
     if "delete" in verbs or "purge" in verbs:
         return "gcloud … delete deletes cloud resources"
     return None
+
+
+# gcloud's groups whose deletions remove a copy or a version (a disk's snapshot, a machine
+# image, a container image or its tag), not a running resource: everyday cleanup, as AWS's
+# `ec2 delete-snapshot` and `ecr batch-delete-image` are.
+_GCLOUD_COPIES = frozenset(
+    {("compute", "snapshots"), ("compute", "images"), ("compute", "machine-images")}
+    | {("artifacts", "docker", "images"), ("artifacts", "docker", "tags")}
+    | {("artifacts", "versions"), ("artifacts", "tags"), ("container", "images")}
+)
 
 
 def _az_deletes(words: Sequence[str]) -> str | None:
@@ -836,6 +849,10 @@ def _az_deletes(words: Sequence[str]) -> str | None:
     if not verbs or verbs[0] in _AZ_LOCAL or verbs[0] == "storage" or "delete" not in verbs[1:4]:
         return None
     if verbs[:2] == ["repos", "ref"]:  # a branch of a repository: not the repository
+        return None
+    if verbs[:1] in (["snapshot"], ["image"]) or (
+        verbs[:2] == ["acr", "repository"] and ("--image" in words or "-t" in words)
+    ):  # one snapshot, image or image tag: a copy, as AWS's are everyday
         return None
     return f"az {' '.join(verbs[: verbs.index('delete', 1) + 1])} deletes cloud resources"
 
@@ -850,7 +867,33 @@ def _aws_deletes(words: Sequence[str]) -> str | None:
         return f"eksctl delete {verbs[1]} deletes cloud resources" if deletes else None
     if tuple(verbs[:2]) in _AWS_DELETES:
         return f"aws {verbs[0]} {verbs[1]} deletes cloud resources"
+    # Any other service's resource deleted (a queue, a VPC, a distribution, a hosted zone, a
+    # key scheduled for deletion), as gcloud's deletions are; not a part of one (a tag, an
+    # item, a message, a snapshot or an image, a version, a key being rotated, a record).
+    if (
+        len(verbs) > 1
+        and _AWS_DELETE_VERB.fullmatch(verbs[1])
+        and not _AWS_PART.fullmatch(verbs[1])
+        and verbs[0] not in _AWS_OTHER_RULES
+        and verbs[:2] not in _AWS_DROPS
+    ):
+        return f"aws {verbs[0]} {verbs[1]} deletes cloud resources"
     return None
+
+
+# AWS's verbs that delete (`delete-queue`, `terminate-environment`, a KMS key's scheduled
+# deletion, a queue purged), and those that delete a part of a resource, not the resource.
+_AWS_DELETE_VERB = re.compile(r"(?:delete|terminate)-[\w-]+|schedule-key-deletion|purge-queue")
+_AWS_PART = re.compile(
+    r"delete-(?:[\w-]+-)?(?:tags?|items?|messages?|message-batch|snapshots?|images?|objects?"
+    r"|access-key|key-pair|ssh-public-key|signing-certificate|login-profile|log-stream"
+    r"|alarms?|parameters?|versions?|alias(?:es)?|concurrency|event-source-mapping"
+    r"|scheduled-action|change-set|polic(?:y|ies)|rules?|attributes?|records?|permissions?"
+    r"|notifications?|metric-filters?|subscription|lifecycle[\w-]*|configuration[\w-]*"
+    r"|branch(?:es)?|entries|members?|webhook|invalidation|route|routes|annotations?)"
+)
+# The services whose deletions are other rules': storage's, stacks' (terraform_destroy).
+_AWS_OTHER_RULES = frozenset({"s3", "s3api", "cloudformation"})
 
 
 # AWS commands that delete machines, clusters, their disks and the applications on them.

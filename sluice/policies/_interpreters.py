@@ -796,6 +796,7 @@ _DELETES_CLOUD = re.compile(
     r"|delete_auto_scaling_group|terminate_environment)\s*\("
     r"|\.(?:resource_groups|virtual_machines|managed_clusters|web_apps)\.(?:begin_)?delete\s*\("
     r"|\.(?:instances|clusters|projects)\(\)\.delete\s*\("
+    r"|\b(?:Instances|Clusters|ClusterManager|Projects)Client\(\)\.delete(?:_cluster)?\s*\("
     r"|\.instances\.(?:all|filter)\([^)]*\)\.terminate\s*\("  # boto3's resource collection
     r"|\b(?:TerminateInstances|DeleteCluster|DeleteFunction|DeleteNodegroup)Command\b"
     # A code host's repository: Octokit's `repos.delete`, an HTTP DELETE of its API's path.

@@ -342,11 +342,16 @@ uploads and writes) still run. The rules:
   emptying a bucket or container, or every object under a prefix;
 - ``gcloud_delete``: the deletion of cloud resources, whichever cloud: a ``gcloud …
   delete``, Azure's ``az … delete`` (``az group delete``, ``az aks delete``, ``az vm
-  delete``), AWS's deletion of machines, clusters and what runs on them (``aws ec2
-  terminate-instances``, ``delete-volume``, ``aws eks delete-cluster``, ``aws ecs
-  delete-service``, ``aws lambda delete-function``, ``eksctl delete cluster``, ``aws
-  elasticbeanstalk terminate-environment``, ``aws organizations close-account``; stopping is
-  everyday), a delete, destroy, terminate or remove by ``doctl``, ``hcloud``,
+  delete``), AWS's deletion of any service's resource (``aws ec2 terminate-instances``,
+  ``delete-volume``, ``aws eks delete-cluster``, ``aws ecs delete-service``, ``aws lambda
+  delete-function``, ``eksctl delete cluster``, ``aws elasticbeanstalk
+  terminate-environment``, ``aws organizations close-account``, ``aws sqs delete-queue``,
+  ``aws route53 delete-hosted-zone``, ``aws kms schedule-key-deletion``, a cloud's REST
+  API's ``DELETE`` of a machine, a cluster, a project or a resource group; stopping is
+  everyday, and so is deleting a part of a resource or a copy: a tag, an item, a message,
+  a snapshot, an image or image tag, a version, an access key being rotated, a record, in
+  any cloud: ``gcloud compute snapshots delete``, ``az acr repository delete --image``), a
+  delete, destroy, terminate or remove by ``doctl``, ``hcloud``,
   ``linode-cli``, ``vultr-cli``, ``oci``, ``fly`` (``fly apps destroy``), ``scw``, ``civo``,
   ``upctl``, ``exo``, ``yc``, ``ibmcloud`` (``ibmcloud is instance-delete``), the hosting
   platforms' (``vercel project rm``, ``netlify sites:delete``, ``wrangler delete``,

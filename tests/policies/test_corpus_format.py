@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -140,3 +141,17 @@ def test_shipped_files_are_what_generate_py_writes() -> None:
 
 def test_heldout_file_is_what_its_script_writes() -> None:
     assert [e for _, e in _lines(HELDOUT)] == _load(HELDOUT.parent, "build").entries()
+
+
+def test_readme_counts_each_file_as_it_is() -> None:
+    """The README's table of files says how many calls each holds, and how many block: a
+    relabelled call changes both, and the table with it."""
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| `([\w/]+\.jsonl)` \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \|$", readme, re.M
+    )
+    assert len(rows) == len(SHIPPED) + 1 + len(PROBES)
+    for name, calls, blocks, allows in rows:
+        expected = [json.loads(line)["expect"] for line in (CORPUS / name).open(encoding="utf-8")]
+        counted = (len(expected), expected.count("block"), expected.count("allow"))
+        assert counted == tuple(int(n.replace(",", "")) for n in (calls, blocks, allows)), name
