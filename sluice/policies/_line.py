@@ -1093,6 +1093,9 @@ def script_run(words: Sequence[str]) -> str | None:
     # once unwrapped
     if name.lower().endswith((".bat", ".cmd", ".ps1")):
         return words[0]
+    if name.lower() in ("call", "start"):  # cmd's: call %TEMP%\setup.cmd, start "" x.exe
+        found = [w for w in operands(words[1:]) if w and not w.startswith("/")]
+        return found[0] if found else None
     if name == "java" and "-jar" in words[:-1]:  # java -jar /tmp/tool.jar: the jar's code runs
         return words[words.index("-jar") + 1]
     if name == "osascript" and "-e" not in words:  # osascript /tmp/setup.scpt

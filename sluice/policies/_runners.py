@@ -201,6 +201,12 @@ def lines_run(words: Sequence[str]) -> list[str]:
         return [f"{program} {given.get('exec.args', '')}".strip()] if program else []
     if name.lower() == "start-process":
         return _started(args)
+    if name.lower() in ("invoke-command", "icm") and "{" in args:
+        # Invoke-Command [-ComputerName h] -ScriptBlock { Remove-Item -Path ~ -Recurse }
+        inner = args[args.index("{") + 1 :]
+        return [
+            " ".join(inner[: len(inner) - inner[::-1].index("}") - 1] if "}" in inner else inner)
+        ]
     return []
 
 

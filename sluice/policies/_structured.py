@@ -19,7 +19,7 @@ from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
-from sluice.policies._infra import other_database
+from sluice.policies._infra import CLUSTER_WIDE_KINDS, other_database
 from sluice.policies._targets import resolve, vital
 
 __all__ = ["SINKS", "strings", "structured_acts", "tool_words"]
@@ -45,10 +45,14 @@ _OPTION_MAPS = ("flags", "options", "opts", "params", "parameters")
 _DRY_KEYS = ("dry_run", "dryRun", "dryrun", "preview", "whatIf", "what_if")
 
 _KUBE = frozenset({"kubernetes", "k8s", "kubectl", "kube", "openshift", "oc", "helm"})
-_KUBE_WHOLE = frozenset(
-    {"namespace", "namespaces", "ns", "all", "crd", "crds", "customresourcedefinition"}
-    | {"customresourcedefinitions", "pv", "persistentvolume", "persistentvolumes", "node"}
-    | {"nodes", "project", "projects", "cluster"}
+_KUBE_WHOLE = (
+    CLUSTER_WIDE_KINDS
+    | {"namespace", "namespaces", "ns", "all"}
+    | {
+        "project",
+        "projects",
+        "cluster",
+    }
 )
 _TABLES = frozenset(
     {"database", "databases", "db", "schema", "schemas", "table", "tables", "keyspace"}
@@ -132,12 +136,10 @@ def structured_acts(
                 yield "wipe_root_or_home", f"{tool} of {path} moves away {what}"
     if not verbs:
         return
-    kinds = own | {
-        word
-        for key in _KIND_KEYS
-        if isinstance(value := arguments.get(key), str)
-        for word in _words(value)
-    }
+    given = [value for key in _KIND_KEYS if isinstance(value := arguments.get(key), str)]
+    # its words, and the kind whole (`CustomResourceDefinition`, not `custom`, `resource`)
+    kinds = own | {word for value in given for word in _words(value)}
+    kinds |= {value.lower() for value in given}
     options = [arguments, *(m for k in _OPTION_MAPS if isinstance(m := arguments.get(k), dict))]
     everything = any(_truthy(given.get(key)) for given in options for key in _ALL_KEYS)
     if kinds & _KUBE_WHOLE and (named & _KUBE or kinds & {"namespace", "namespaces", "ns"}):

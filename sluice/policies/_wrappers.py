@@ -209,6 +209,7 @@ def _ran_by_tool(name: str, args: Sequence[str]) -> tuple[str, ...] | None:
         if not found:
             return None
         program = found[0].rpartition("#")[2].rpartition(":")[2].rpartition("/")[2]
+        program = package_program(program)  # nix run nixpkgs#opentofu -- …: tofu
         return (program, *(rest[rest.index("--") + 1 :] if "--" in rest else ()))
     if "--" in rest and name in ("mise", "rtx", "devbox", "opam", "stack", "cabal", "terramate"):
         return tuple(rest[rest.index("--") + 1 :]) or None  # mise exec node@20 -- CMD
@@ -229,7 +230,7 @@ _PACKAGE_VALUES = frozenset(
     {"-p", "--package", "--filter", "-F", "-C", "--dir", "--cwd", "--workspace", "-w"}
 )
 # Packages named apart from their program (`npx cdktf-cli destroy` runs `cdktf`).
-_PACKAGE_PROGRAMS = {"cdktf-cli": "cdktf", "aws-cdk": "cdk"}
+_PACKAGE_PROGRAMS = {"cdktf-cli": "cdktf", "aws-cdk": "cdk", "opentofu": "tofu"}
 
 
 def _package_run(name: str, args: list[str]) -> tuple[str, ...] | None:

@@ -296,8 +296,9 @@ uploads and writes) still run. The rules:
   ``serverless remove``, also through a package runner (``npx cdktf destroy``, ``pnpm dlx
   sst remove``), ``aws cloudformation delete-stack``, a deployment tool's teardown (``sam
   delete``, ``azd down``, ``amplify delete``, ``copilot app delete``), AWS's PowerShell
-  ``Remove-CFNStack``,
-  an MCP tool that destroys a stack;
+  ``Remove-CFNStack``, ``terraspace down``, a destroy run through Terraform Cloud's or
+  Spacelift's API (``"is-destroy": true``, ``destroyResources: true``), an MCP tool that
+  destroys a stack;
 - ``kubectl_delete_all``: ``kubectl delete`` of a namespace (also of a ``kind: Namespace``
   manifest the line gives it: ``kubectl delete -f - <<EOF``), or with ``--all`` / ``-A``
   (``all`` names every kind, so ``kubectl delete all -l app=x`` deletes what the selector
