@@ -605,9 +605,10 @@ class _Rules:
         # few times: `PATH=/x:$PATH; echo $PATH` names itself.
         for expanded in state.expand(command) if expansions < _EXPANSIONS else ():
             self.command(expanded, state, _DEPTH, piped_on, expansions + 1)
+        fed_text = printed(producer)  # what echo, printf or cat <<EOF pipe into it, if known
         powershell = words in ([], ["-"]) and powershell_reads_input(command.words, words)
-        if powershell and (text := printed(producer)):  # echo 'iex (iwr …)' | pwsh -Command -
-            self.line(" ".join(text), cwd, depth + 1)
+        if powershell and fed_text:  # echo 'iex (iwr …)' | pwsh -Command -
+            self.line(" ".join(fed_text), cwd, depth + 1)
         if not words and command.heredoc and _ROOT_SHELLS.intersection(stated(command.words)[:1]):
             self.line(command.heredoc, cwd, depth + 1)  # sudo -s <<'EOF' … EOF: a root shell's
         if not words and command.redirects and writes_secret(command, words):
@@ -616,7 +617,7 @@ class _Rules:
             return
         name = basename(words[0])
         if infrastructure:
-            data = command.heredoc + " ".join(printed(producer))
+            data = command.heredoc + " ".join(fed_text)
             data += decoded(state.pipe) or ""  # echo RFJPUCBUQUJMRSB0 | base64 -d | psql
             # SQL written to a file earlier in the line: cat > x.sql <<EOF …; psql -f x.sql
             files = dict.fromkeys(read_files(command, words)).keys() & state.written.keys()
@@ -655,24 +656,24 @@ class _Rules:
                     if reason := judge(judged, seen):
                         self.flag(rule, reason[:1].upper() + reason[1:])
         if name in TRANSFERS:  # sftp host <<< 'put ~/.kube/config', sftp -b batch host
-            given = [*words[1:], command.heredoc, *printed(producer)]
+            given = [*words[1:], command.heredoc, *fed_text]
             given += [state.written[f] for f in read_files(command, words) if f in state.written]
             if sent := uploads_credential("\n".join(given)):
                 self.flag("credential_exfiltration", f"Sends {sent} to the network ({name})")
         if serves(name) and (served := served_credentials(words, cwd)):
             self.flag("credential_exfiltration", f"Serves {served} to the network")
-        piped = " ".join(printed(producer)) if producer is not None else None
+        piped = " ".join(fed_text) if producer is not None else None
         if producer is not None and not piped:
             piped = producer.heredoc or None  # cat <<EOF | tee -a ~/.ssh/config
         if writes_secret(command, words, piped):
             self.flag("credential_write", _CREDENTIALS)
-        stdin = "\n".join(printed(producer)) or None  # what a pipe gives it, when known
+        stdin = "\n".join(fed_text) or None
         if reason := wipes_disk(command, [*words, *fed_items] if fed_items else words, stdin):
             self.flag("disk_wipe", reason)
         if name in AWKS and spawns_forever(" ".join(words[1:])):  # while (1) system("x &")
             self.flag("fork_bomb", "A fork bomb (awk): it exhausts the machine's processes")
         if name.lower() in ("diskpart", "diskpart.exe") and diskpart_erases(
-            words, command.heredoc, state.written, "\n".join(printed(producer)), state.printed
+            words, command.heredoc, state.written, "\n".join(fed_text), state.printed
         ):  # diskpart /s dp.txt, … | diskpart
             self.flag("disk_wipe", "diskpart's script cleans or formats a disk")
         script = (script_run(words) or "").removeprefix("./")
@@ -771,7 +772,7 @@ class _Rules:
         if code is None and runs_heredoc and command.heredoc:
             code = command.heredoc
         if code is None and name in _READS_CODE:  # echo 'new ProcessBuilder(…)' | jshell -q
-            code = command.heredoc or "\n".join(printed(producer)) or None
+            code = command.heredoc or "\n".join(fed_text) or None
         if code is not None:
             self.code(name, code, cwd, depth)
         elif name in RUNS_STDIN and command.heredoc:

@@ -32,6 +32,7 @@ from sluice.policies._shell import (
 from sluice.policies._targets import MAYBE_CREDENTIAL, is_credential, on_remote, resolve
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
+    POWERSHELL_HTTP,
     STDIN,
     cmdlet_argument,
     here_string,
@@ -149,7 +150,6 @@ _PRINTS_CREDENTIAL = re.compile(
     r"|chamber (?:read|export)|berglas access"
     r"|(?:npm|pnpm) config get \S*_?auth\w*|yarn config get npmAuthToken"
 )
-_POWERSHELL_WEB = frozenset({"invoke-webrequest", "invoke-restmethod", "iwr", "irm"})
 _HEADER_OPTIONS = ("-H", "--header", "-u", "--user", "--oauth2-bearer", "--proxy-user")
 # A header that signs a request in: where a token goes to call the API it is for.
 _SIGNS_IN = re.compile(r"(?i)\s*[\w-]*(?:auth|token|key|cookie|session|secret)[\w-]*\s*:")
@@ -436,7 +436,7 @@ class Pipeline:
         it is for) unless ``headers``."""
         kept = set() if headers else {b for a, b in pairwise(words) if _signs_in(a, b)}
         given = words[1:]
-        if basename(words[0]).lower() in _POWERSHELL_WEB:  # only what -Body or -InFile sends
+        if basename(words[0]).lower() in POWERSHELL_HTTP:  # only what -Body or -InFile sends
             given = [b for a, b in pairwise(words) if a.lower() in ("-body", "-infile")]
         for variable, secret in self.assigned.items():
             used = [w for w in given if variable in referenced(w)]

@@ -18,6 +18,7 @@ from sluice.policies._shell import REDIS_CLIENTS, basename, with_next
 from sluice.policies._targets import on_remote
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
+    POWERSHELL_HTTP,
     operands,
     option_values,
     package_program,
@@ -636,12 +637,10 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     if words[1:2] == ["kubectl"]:
         words = words[1:]
     args = list(words[1:])
-    raw = option_values(
-        args, frozenset({"--raw"})
-    )  # kubectl delete --raw /api/v1/namespaces/staging
-    if "delete" in args and any(map(_NAMESPACE_PATH.search, raw)):
+    raw = option_values(args, _RAW) if "delete" in args else []  # kubectl delete --raw /api/…
+    if any(map(_NAMESPACE_PATH.search, raw)):
         return "deletes a namespace through the Kubernetes API"
-    if "delete" in args and any(map(_COLLECTION_PATH.search, raw)):
+    if any(map(_COLLECTION_PATH.search, raw)):
         return "deletes every resource of a kind through the Kubernetes API"
     if "delete" not in args or args[:2] == ["auth", "can-i"]:  # (asks whether it may)
         return None
@@ -670,6 +669,7 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
 
 
 _HELMFILE_VALUES = frozenset({"-e", "--environment", "-f", "--file", "-l", "--selector"})
+_RAW = frozenset({"--raw"})
 
 
 def _helm_uninstalls_all(words: Sequence[str], seen: Seen) -> str | None:
@@ -1234,21 +1234,17 @@ def _api_ref_update(args: Sequence[str]) -> str | None:
         return None
     if _http_method(args) == "DELETE":
         return f"deletes the branch {branch.group(1)}"
-    forced = any(_FORCE_FIELD.search(a) for a in args) or bool(_PS_FORCE.search(" ".join(args)))
+    forced = any(_FORCE_FIELD.search(a) for a in args)
     return f"force-updates {branch.group(1)}, rewriting its history" if forced else None
 
 
 _FORCE_FIELD = re.compile(r"""^force=(?:true|1)$|["']?force["']?\s*:\s*true""")
-_PS_FORCE = re.compile(r"\bforce\s*=\s*\$true\b", re.IGNORECASE)  # PowerShell's @{ force = $true }
 
 
 def _calls_api(name: str) -> bool:
     """Whether the program ``name`` is an HTTP client: curl's kind, or PowerShell's
     ``Invoke-RestMethod`` and ``Invoke-WebRequest`` (``irm``, ``iwr``)."""
-    return name in HTTP_CLIENTS or name.lower() in _POWERSHELL_HTTP
-
-
-_POWERSHELL_HTTP = frozenset({"invoke-restmethod", "invoke-webrequest", "irm", "iwr"})
+    return name in HTTP_CLIENTS or name.lower() in POWERSHELL_HTTP
 
 
 def _http_method(args: Sequence[str]) -> str:

@@ -814,8 +814,8 @@ def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None
     sent = [  # the SQL of each call, in order: a table dropped then created is one reset
         text
         for start, _, text in literals
-        if _SQL_CALL.search(code[max(0, start - 40) : start])
-        or _OTHER_SQL_CALL.search(code[max(0, start - 40) : start])
+        if _SQL_CALL.search(before := code[max(0, start - 40) : start])
+        or _OTHER_SQL_CALL.search(before)
     ]
     if sent and (found := drops_in_sql(";\n".join(sent), empties=remote)):
         return found

@@ -38,6 +38,7 @@ __all__ = [
     "RUN_ENDS",
     "SSH_RUNS",
     "cron_commands",
+    "files_written",
     "lines_run",
     "recipe_lines",
     "scheduled_lines",
@@ -203,11 +204,37 @@ def lines_run(words: Sequence[str]) -> list[str]:
         return _started(args)
     if name.lower() in ("invoke-command", "icm") and "{" in args:
         # Invoke-Command [-ComputerName h] -ScriptBlock { Remove-Item -Path ~ -Recurse }
-        inner = args[args.index("{") + 1 :]
-        return [
-            " ".join(inner[: len(inner) - inner[::-1].index("}") - 1] if "}" in inner else inner)
-        ]
+        block = args[args.index("{") + 1 :]
+        if "}" in block:
+            block = block[: len(block) - 1 - block[::-1].index("}")]  # to its last `}`
+        return [" ".join(block)]
     return []
+
+
+def files_written(words: Sequence[str]) -> list[str]:
+    """The files the program of ``words`` (unwrapped) writes from its own script: awk's
+    ``print > "F"`` (and ``>>``), sed's ``w F`` command and ``s///w F`` flag, vim's and ex's
+    ``:w F`` / ``:w >> F``, sqlite3's ``.output F`` and ``.once F``."""
+    if not words:
+        return []
+    name, args = basename(words[0]), list(words[1:])
+    if name in AWKS:
+        scripts, writes = args, _AWK_WRITES
+    elif name in _SEDS:
+        scripts, writes = _sed_scripts(args), _SED_WRITES
+    elif name in _VIMS:
+        scripts, writes = _vim_commands(args), _VIM_WRITES
+    elif name == "sqlite3":
+        scripts, writes = args, _SQLITE_WRITES
+    else:
+        return []
+    return [found[1] for script in scripts for found in writes.finditer(script)]
+
+
+_AWK_WRITES = re.compile(r"\bprint[f]?\b[^>|;}\n]*>>?\s*\"([^\"]+)\"")
+_SED_WRITES = re.compile(r"(?:^|[;\n{}/])\s*w\s+([^;\n}]+?)\s*(?:$|[;\n}])")
+_VIM_WRITES = re.compile(r"^:*\s*w(?:rite)?!?\s*(?:>>\s*)?([^\s|]+)\s*$")
+_SQLITE_WRITES = re.compile(r"(?m)(?:^|;)\s*\.(?:output|once)\s+(\S+)")
 
 
 def found_commands(name: str, args: Sequence[str]) -> list[list[str]]:

@@ -45,14 +45,10 @@ _OPTION_MAPS = ("flags", "options", "opts", "params", "parameters")
 _DRY_KEYS = ("dry_run", "dryRun", "dryrun", "preview", "whatIf", "what_if")
 
 _KUBE = frozenset({"kubernetes", "k8s", "kubectl", "kube", "openshift", "oc", "helm"})
-_KUBE_WHOLE = (
-    CLUSTER_WIDE_KINDS
-    | {"namespace", "namespaces", "ns", "all"}
-    | {
-        "project",
-        "projects",
-        "cluster",
-    }
+# What a Kubernetes tool deletes whole: a namespace (an OpenShift project) and all in it,
+# every resource, the cluster, and the kinds whose deletion takes cluster-wide state.
+_KUBE_WHOLE = CLUSTER_WIDE_KINDS | frozenset(
+    {"namespace", "namespaces", "ns", "all", "project", "projects", "cluster"}
 )
 _TABLES = frozenset(
     {"database", "databases", "db", "schema", "schemas", "table", "tables", "keyspace"}

@@ -24,6 +24,7 @@ from sluice.policies._shell import SHELL_VARIABLES, basename, short_option, with
 __all__ = [
     "FETCHERS",
     "HTTP_CLIENTS",
+    "POWERSHELL_HTTP",
     "PYTHON",
     "STDIN",
     "cloned_into",
@@ -366,6 +367,8 @@ def read_variables(args: Sequence[str]) -> list[str]:
 
 
 HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh"})
+# PowerShell's, by their names in lower case (cmdlets are named in any case).
+POWERSHELL_HTTP = frozenset({"invoke-webrequest", "invoke-restmethod", "iwr", "irm"})
 """Command-line HTTP clients: they call an API as well as download."""
 # Programs that download what a URL names, to their output or to a file (`saved_by`).
 FETCHERS = HTTP_CLIENTS | {"iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod", "aria2c"}

@@ -10,6 +10,7 @@ from itertools import pairwise
 
 from sluice.policies._archives import UNPACKERS, unpacked
 from sluice.policies._prefixes import CMD_SWITCH
+from sluice.policies._runners import files_written
 from sluice.policies._shell import Command, Prefiltered, basename, short_option, with_next
 from sluice.policies._targets import DISK_DEVICE, is_secret, resolve, ssh_settings, vital
 from sluice.policies._wrappers import (
@@ -80,19 +81,6 @@ _SED_IN_PLACE = re.compile(r"-[a-zA-Z]*i.*|--in-place.*")
 _COPIES = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "xcopy"})
 # Copies out of a container or a pod: `docker cp web:/etc/app.yaml ~/.kube/config`.
 _CONTAINER_COPIES = frozenset({"docker", "podman", "nerdctl", "kubectl", "oc"})
-# The files a program's own script writes: awk's `print > "F"` (and `>>`), sed's `w F`
-# command and `s///w F` flag, vim's and ex's `:w F` / `:w >> F`, sqlite3's `.output F` and
-# `.once F`.
-_AWK_WRITES = re.compile(r"\bprint[f]?\b[^>|;}\n]*>>?\s*\"([^\"]+)\"")
-_SED_WRITES = re.compile(r"(?:^|[;\n{}/])\s*w\s+([^;\n}]+?)\s*(?:$|[;\n}])")
-_VIM_WRITES = re.compile(r"^:*\s*w(?:rite)?!?\s*(?:>>\s*)?([^\s|]+)\s*$")
-_SQLITE_WRITES = re.compile(r"(?m)(?:^|;)\s*\.(?:output|once)\s+(\S+)")
-_SCRIPT_WRITES = {
-    **dict.fromkeys(("awk", "gawk", "mawk", "nawk"), _AWK_WRITES),
-    **dict.fromkeys(("sed", "gsed"), _SED_WRITES),
-    **dict.fromkeys(("vim", "vi", "nvim", "ex"), _VIM_WRITES),
-    "sqlite3": _SQLITE_WRITES,
-}
 # crudini's options that rewrite the file it is given.
 _CRUDINI_WRITES = frozenset({"--set", "--del", "--merge"})
 _IN_PLACE = frozenset({"sed", "gsed", "perl", "ruby", "yq", "sd"})  # their -i rewrites files
@@ -251,8 +239,7 @@ def writes_secret(command: Command, words: Sequence[str], piped: str | None = No
         return any(map(is_secret, operands(args)[:1]))
     if name in ("awk", "gawk") and ("inplace" in args or "--include=inplace" in args):
         return any(map(is_secret, operands(args, frozenset({"-i", "-f", "-v"}))[1:]))
-    own = _SCRIPT_WRITES.get(name)  # awk's print > "F", sed's w F, vim's :w >> F, .output F
-    if own is not None and any(is_secret(f[1]) for arg in args for f in own.finditer(arg)):
+    if any(map(is_secret, files_written(words))):  # awk's print > "F", sed's w F, vim's :w F
         return True
     if name == "ssh-keygen":
         return _key_replaced(args, piped)
