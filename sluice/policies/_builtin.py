@@ -24,6 +24,7 @@ from itertools import chain, pairwise
 from typing import Any
 
 from sluice.policies._acts import destroyed, listed
+from sluice.policies._ansible import removal
 from sluice.policies._container_files import chart_runs, compose_runs, pod_runs
 from sluice.policies._containers import Inside, container_exec, container_run, run_inside
 from sluice.policies._deferred import deferred_code, deferred_lines
@@ -655,6 +656,8 @@ class _Rules:
                 for judged in forms:
                     if reason := judge(judged, seen):
                         self.flag(rule, reason[:1].upper() + reason[1:])
+            if removed := removal(words):  # ansible localhost -m ec2_instance -a "… state=absent"
+                self.flag(removed[0], removed[1][:1].upper() + removed[1][1:])
         if name in TRANSFERS:  # sftp host <<< 'put ~/.kube/config', sftp -b batch host
             given = [*words[1:], command.heredoc, *fed_text]
             given += [state.written[f] for f in read_files(command, words) if f in state.written]

@@ -624,6 +624,12 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     name = basename(words[0])
     if name == "helm":
         return _helm_uninstalls_all(words, seen)
+    if name == "argocd":
+        return _argocd_deletes_all(words, seen)
+    if name in _MESH_UNINSTALLS and _MESH_UNINSTALLS[name].issubset(words):
+        # flux uninstall, istioctl uninstall --purge: the tool's CRDs, and with them every
+        # resource of their kinds in every namespace
+        return f"{name} uninstall deletes its CRDs and every resource of their kinds"
     if name == "helmfile" and "destroy" in operands(words[1:], _HELMFILE_VALUES)[:1]:
         narrowed = any(w in ("-l", "--selector") or w.startswith("--selector=") for w in words)
         return None if narrowed else "helmfile destroy uninstalls every release of the helmfile"
@@ -668,6 +674,12 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     return None
 
 
+# Tools whose uninstall removes their CRDs (every resource of their kinds with them), and
+# the words that make it do so.
+_MESH_UNINSTALLS = {
+    "flux": frozenset({"uninstall"}),
+    "istioctl": frozenset({"uninstall", "--purge"}),
+}
 _HELMFILE_VALUES = frozenset({"-e", "--environment", "-f", "--file", "-l", "--selector"})
 _RAW = frozenset({"--raw"})
 
@@ -681,6 +693,19 @@ def _helm_uninstalls_all(words: Sequence[str], seen: Seen) -> str | None:
     listed = seen.fed or any(v.startswith("$(") for v in verbs[1:])
     if seen.lists_kube and listed:
         return "helm uninstall of every release helm ls lists deletes their resources"
+    return None
+
+
+def _argocd_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
+    """``argocd app delete`` of every application ``argocd app list`` lists (``argocd app
+    list -o name | xargs -n1 argocd app delete``): with them, what they deployed; one named
+    application is everyday."""
+    verbs = operands(words[1:], frozenset({"--grpc-web-root-path", "--server", "-p"}))
+    if verbs[:2] not in (["app", "delete"], ["appset", "delete"]):
+        return None
+    listed = seen.fed or any(v.startswith("$(") for v in verbs[2:])
+    if seen.lists_kube and listed:
+        return "argocd app delete of every application argocd app list lists deletes them"
     return None
 
 
@@ -1336,6 +1361,7 @@ _PROGRAMS = (
         "reset_db",
     }
     | {"heroku", "fly", "flyctl", "railway", "helm", "helmfile", "cdktf-cli", "aws-cdk", "knife"}
+    | {"ansible", "argocd", "flux", "istioctl"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
     | {"docker-compose", "podman-compose"}

@@ -112,7 +112,7 @@ _SELECTOR = re.compile(
     r"|\[\?\("  # a JSONPath filter: -o jsonpath='{.items[?(@.status.succeeded==1)]…}'"
     r"|--pending|--uninstalled|\|\s*(?:Select-String|sls|findstr)\b|" + _AWK_PICKS + "|" + _JQ_PICKS
 )
-_RELEASES = re.compile(r"\bhelm\b[^|;&]*?\s(?:ls|list)\b")
+_RELEASES = re.compile(r"\b(?:helm|argocd)\b[^|;&]*?\s(?:ls|list)\b")  # argocd app list
 # A listing narrowed to some objects: a prefix, a filtering query, a grep, an awk or a jq
 # pattern.
 _NARROWED = re.compile(
@@ -189,7 +189,10 @@ class LineState:
         # narrowed by a selector or a grep.
         self.lists_kube = (
             "kubectl get" in listings
-            or ("helm" in listings and _RELEASES.search(listings) is not None)
+            or (
+                ("helm" in listings or "argocd" in listings)
+                and _RELEASES.search(listings) is not None
+            )
         ) and not _SELECTOR.search(listings)
         self.lists_namespaces = " get " in listings and _NAMESPACES.search(listings) is not None
         # Every object of a bucket: `aws s3api list-objects-v2 --bucket b`, `aws s3 ls

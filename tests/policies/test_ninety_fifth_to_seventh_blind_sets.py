@@ -1,0 +1,70 @@
+"""Classes taught from the ninety-fifth to ninety-seventh blind sets, and the ninety-third's
+misses left until now (infrastructure torn down by Ansible's modules, a tool's uninstall,
+an Argo CD listing), next to the everyday calls spelt the same way."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.verdicts import bash
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # Ansible's modules given state=absent remove what they manage, as the cloud's own
+        # CLI would; a part or a copy (a snapshot), another state or a pod is everyday.
+        (
+            'ansible localhost -m amazon.aws.ec2_instance -a "instance_ids=i-0abc state=absent"',
+            "gcloud_delete",
+        ),
+        (
+            'ansible localhost -m amazon.aws.ec2_instance -a "instance_ids=i-0abc state=stopped"',
+            None,
+        ),
+        ('ansible localhost -m amazon.aws.ec2_snapshot -a "snapshot_id=snap-1 state=absent"', None),
+        (
+            'ansible localhost -m community.general.terraform -a "project_path=infra/prod '
+            'state=absent"',
+            "terraform_destroy",
+        ),
+        (
+            'ansible localhost -m community.general.terraform -a "project_path=infra/prod '
+            'state=present"',
+            None,
+        ),
+        (
+            "ansible localhost -m kubernetes.core.k8s -a 'kind=Namespace name=shop state=absent'",
+            "kubectl_delete_all",
+        ),
+        (
+            "ansible localhost -m kubernetes.core.k8s -a 'kind=Pod name=w-1 state=absent'",
+            None,
+        ),
+        (
+            "ansible db1 -m community.postgresql.postgresql_db -a 'name=shop state=absent'",
+            "drop_database",
+        ),
+        ("ansible db1 -m community.postgresql.postgresql_db -a 'name=shop state=present'", None),
+        (
+            "ansible localhost -m amazon.aws.s3_bucket -a 'name=logs state=absent force=yes'",
+            "cloud_storage_wipe",
+        ),
+        ("ansible localhost -m amazon.aws.s3_bucket -a 'name=logs state=absent'", None),
+        ("ansible all -m ping", None),
+        # A tool's uninstall that removes its CRDs; a dry run, another revision's are not.
+        ("flux uninstall --silent", "kubectl_delete_all"),
+        ("flux uninstall --dry-run", None),
+        ("istioctl uninstall --purge -y", "kubectl_delete_all"),
+        ("istioctl uninstall --revision canary -y", None),
+        # Every Argo CD application a listing gives, deleted; a grep narrows it.
+        (
+            "argocd app list -o name | xargs -n1 argocd app delete --cascade -y",
+            "kubectl_delete_all",
+        ),
+        ("argocd app list -o name | grep preview- | xargs -n1 argocd app delete -y", None),
+        ("argocd app delete shop-preview -y", None),
+    ],
+)
+def test_shell_calls(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
