@@ -212,11 +212,29 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
             elif name == "chown" and given and not _own(given[0], path):
                 # `chown -R nobody ~`: the user loses their own files, as with chmod -R 000.
                 yield Act("gives another owner", target, path)
+    if name.lower() in ("icacls", "icacls.exe") and (owner := _icacls_owner(args)):
+        # icacls C:\Users\alex /setowner "NT AUTHORITY\SYSTEM" /T: chown -R's Windows form
+        path = resolve(args[0], cwd)
+        if path is not None and not _own(_WINDOWS_USER.sub("$USER", owner), path):
+            yield Act("gives another owner", args[0], path)
 
 
 _THE_USER = re.compile(
     r"\$\{?(?:USER|LOGNAME|UID|SUDO_USER|SUDO_UID)\}?|\$\((?:whoami|id|logname)(?:…|\s[^)]*)?\)"
 )
+
+
+# The user as Windows' shells name them: `%USERNAME%`, `$env:USERNAME`, `DOMAIN\user`'s user.
+_WINDOWS_USER = re.compile(r"(?i)%USERNAME%|\$env:USERNAME|^[^\\]*\\(?=[^\\]+$)")
+
+
+def _icacls_owner(args: Sequence[str]) -> str:
+    """The owner ``icacls PATH /setowner OWNER /T`` gives a folder and all it holds, or ``""``
+    (without ``/T``, only the folder itself)."""
+    upper = [a.upper() for a in args]
+    if "/T" not in upper or "/SETOWNER" not in upper[:-1]:
+        return ""
+    return args[upper.index("/SETOWNER") + 1]
 
 
 def _own(owner: str, path: Path) -> bool:

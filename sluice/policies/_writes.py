@@ -571,6 +571,9 @@ def _device(word: str) -> bool:
     return DISK_DEVICE.match(word) is not None or _LISTED_DEVICE.match(word) is not None
 
 
+_CIM_METHOD = frozenset({"-methodname"})  # Invoke-CimMethod's (PowerShell's words, lower case)
+
+
 def wipes_disk(command: Command, words: Sequence[str], stdin: str | None = None) -> str | None:
     """Why ``command`` (its program's ``words``, unwrapped) destroys a disk's data, or None.
     ``stdin``: the text a pipe gives it, when known (fdisk's script)."""
@@ -617,6 +620,12 @@ def wipes_disk(command: Command, words: Sequence[str], stdin: str | None = None)
         return "format erases a drive"  # cmd's format D: /q
     if name.lower() in ("format-volume", "clear-disk", "remove-partition", "initialize-disk"):
         return f"{name} erases a disk"
+    lowered = [a.lower() for a in args]
+    calls = lowered[lowered.index("call") + 1 :] if "call" in lowered else []
+    if name.lower() in ("wmic", "wmic.exe") and calls[:1] == ["format"]:
+        return "wmic's Format method erases a volume"  # wmic volume where … call Format
+    if name.lower() == "invoke-cimmethod" and "format" in option_values(lowered, _CIM_METHOD):
+        return "Invoke-CimMethod's Format method erases a volume"  # … Win32_Volume
     if name == "diskutil" and any(a.lower().startswith(_DISKUTIL_ERASES) for a in args):
         return "diskutil erases a disk"
     return None

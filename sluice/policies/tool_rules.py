@@ -183,17 +183,17 @@ name; one that runs code (a notebook's cell, ``run_code``, ``execute_python``) b
 read as a one-liner's (IPython's ``!cmd`` and ``%%bash`` cells as shell lines); one that
 runs a command in a container or a pod it names (``run_container`` with ``image``,
 ``command``, ``volumes``; ``exec_in_pod``) by the command, read as ``docker run -v …`` or
-``kubectl exec … --``. An Ansible ad-hoc command's module given ``state=absent``
-(``ansible localhost -m amazon.aws.ec2_instance -a "instance_ids=i-1 state=absent"``) is
-judged as the cloud's own CLI deleting the same: a Terraform project's module destroys it,
-a cloud's module deletes the resource (not a part or a copy: a snapshot, an image, a tag, a
-record), a database's drops it, a bucket's with ``force`` wipes it, Kubernetes' of a
-namespace or a CRD deletes all in it. A line whose every command is a program that only reads and prints,
-given plain words (``ls -la && git status``, ``grep -rn TODO src/ | head``: no ``$``,
-redirect, quoted command line, or option that writes or runs, as ``sort -o`` or ``rg
---pre`` do), is judged by its text alone, without reading its commands one by one, most of
-what a judgment costs: the checks on a line's text (fork bombs, PowerShell's downloads,
-uploads and writes) still run. The rules:
+``kubectl exec … --``. An Ansible ad-hoc command's module given ``state=absent`` (``ansible
+localhost -m amazon.aws.ec2_instance -a "instance_ids=i-1 state=absent"``) is judged as the
+cloud's own CLI deleting the same: a Terraform project's module destroys it, a cloud's
+module deletes the resource (not a part or a copy: a snapshot, an image, a tag, a record), a
+database's drops it, a bucket's with ``force`` wipes it, Kubernetes' of a namespace or a CRD
+deletes all in it. A line whose every command is a program that only reads and prints, given
+plain words (``ls -la && git status``, ``grep -rn TODO src/ | head``: no ``$``, redirect,
+quoted command line, or option that writes or runs, as ``sort -o`` or ``rg --pre`` do), is
+judged by its text alone, without reading its commands one by one, most of what a judgment
+costs: the checks on a line's text (fork bombs, PowerShell's downloads, uploads and writes)
+still run. The rules:
 
 - ``wipe_root_or_home``: deleting, emptying, truncating, moving away or taking every
   permission from ``/``, a home folder (``~``, ``~user``, ``$HOME``, ``${HOME}``,
@@ -221,9 +221,10 @@ uploads and writes) still run. The rules:
   nothing, ``go-rwx`` or ``700``, on a system folder, not on a home folder, which it makes
   private), ``setfacl -R`` setting the same through the owner's, group's and others' entries
   (``-m u::---,g::---,o::---``), ``icacls /deny Everyone:(F) /T``, ``chown -R`` to another
-  owner (``sudo chown -R nobody /home/dev``; to the user, ``sudo chown -R $USER ~``
-  repairs), ``--no-preserve-root``, a loop over what a listing of them names (``for f in
-  ~/*``, ``find ~ | while read f``, ``done < <(ls -d ~/*)``, ``xargs -a <(…)``, ``du -sh ~/*
+  owner (``sudo chown -R nobody /home/dev``, ``icacls C:\\Users\\alex /setowner SYSTEM /T``;
+  to the user, ``sudo chown -R $USER ~`` repairs), ``--no-preserve-root``, a loop over
+  what a listing of them names (``for f in ~/*``, ``find ~ | while read f``, ``done <
+  <(ls -d ~/*)``, ``xargs -a <(…)``, ``du -sh ~/*
   | awk '{print $2}' | xargs``) deleting, truncating (``: > "$f"``) or overwriting (``dd
   of=``, ``cp /dev/null``) each file, what a command substitution lists given to ``rm``,
   ``shred``, ``truncate``, ``chmod 000`` (``shred -u $(find ~ -type f)``), the names ``$(ls
@@ -426,7 +427,9 @@ uploads and writes) still run. The rules:
   the same through a variable assigned it (``T=$(kubectl config view --raw); curl -d "$T"
   …``, ``echo "$K" | nc``; in a login or a header that signs in, ``Authorization``,
   ``X-API-Key``, ``Cookie``, it calls its API, as inline; in another header, ``-H "X-Data:
-  $b"``, it is sent), committed and pushed (``git add -f .env && git commit … && git push``,
+  $b"``, it is sent), or through the clipboard (``pbcopy < ~/.ssh/id_ed25519 && pbpaste |
+  curl --data-binary @- …``; ``xclip``, ``xsel``, ``wl-copy``, ``Set-Clipboard``), committed
+  and pushed (``git add -f .env && git commit … && git push``,
   a copy of a key staged, ``git add -A`` after one was copied into the tree), copied to a
   remote host by ``scp``, ``rsync`` or a cloud copy, backed up to a remote repository
   (``restic -r s3:… backup``, ``borg create ssh://…::a``, ``duplicity F sftp://…``; not one
@@ -527,7 +530,9 @@ uploads and writes) still run. The rules:
   ``/dev/nvme*``, …; also given by ``xargs``: ``echo /dev/sdb | xargs -I{} mkfs.ext4 {}``;
   and a device the line does not name, which may be one: ``/dev/$DISK``, ``/dev/{}``; or
   one ``lsblk`` or ``blkid`` lists: ``DEV=$(lsblk -dpno NAME | tail -1); wipefs -a "$DEV"``);
-  Windows' ``format D:``, ``Format-Volume``, ``Clear-Disk``, ``Remove-Partition``,
+  Windows' ``format D:``, ``Format-Volume``, ``Clear-Disk``, ``Remove-Partition``, a
+  volume's ``Format`` method (``wmic volume … call Format``, ``Invoke-CimMethod -MethodName
+  Format``),
   ``Initialize-Disk``;
 - ``fork_bomb``: a function, of any name, that starts itself twice through a pipe or ``&``
   and is called (``:(){ :|:& };:``, ``b() { b & b; }; b``, fish's ``function f; f|f&;
