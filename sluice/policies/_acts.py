@@ -178,6 +178,10 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
         users = operands(args, frozenset({"-R", "--root", "-P", "--prefix", "--backup-to", "-c"}))
         targets = [f"/home/{user}" if user != "root" else "/root" for user in users]
         verb = f"deletes the account's home folder ({name} {_removes_home(args)})"
+    elif name == "sysadminctl" and "-deleteUser" in args[:-1] and "-keepHome" not in args:
+        # macOS's: the account and its /Users/NAME, unless -keepHome
+        targets = [f"/Users/{args[args.index('-deleteUser') + 1]}"]
+        verb = "deletes the account's home folder (sysadminctl)"
     elif name == "git" and (removed := git_removed(args)):
         targets = removed  # git rm -r deletes the files as it untracks them
     elif name == "git":
@@ -517,11 +521,21 @@ def names_listed(feeders: Sequence[Command]) -> str | None:
     return found[0] if len(found) == 1 and not whole and "*" not in found[0] else None
 
 
+# find's options before its start folders: GNU's -H, -L, -P, -D OPTS, -O3; BSD's -E, -X,
+# -d, -s, -x and -f PATH.
+_FIND_LEADING = re.compile(r"-[HLPEXdsx]+|-O\d|-D|-f")
+
+
 def _found_and_destroyed(args: Sequence[str], listing: bool = False) -> list[str]:
     """The start folders of a ``find`` that deletes (``-delete``, ``-exec rm``; with
     ``listing``, that merely lists) everything in them: no name test narrows it."""
     start: list[str] = []
     i = 0
+    while i < len(args) and _FIND_LEADING.fullmatch(args[i]):  # find -x ~, find -L -E .
+        if args[i] in ("-f", "-D") and i + 1 < len(args):  # BSD's -f PATH: a start folder
+            start += args[i + 1 : i + 2] if args[i] == "-f" else []
+            i += 1
+        i += 1
     while i < len(args) and not args[i].startswith(("-", "(", "!")):
         start.append(args[i])
         i += 1

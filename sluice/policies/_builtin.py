@@ -776,6 +776,9 @@ class _Rules:
             code = command.heredoc
         if code is None and name in _READS_CODE:  # echo 'new ProcessBuilder(…)' | jshell -q
             code = command.heredoc or "\n".join(fed_text) or None
+        stdin_program = runs_heredoc or name == "swift"
+        if code is None and stdin_program and fed_text and not has_script(words):
+            code = "\n".join(fed_text)  # echo 'import shutil; shutil.rmtree(…)' | python3 -
         if code is not None:
             self.code(name, code, cwd, depth)
         elif name in RUNS_STDIN and command.heredoc:

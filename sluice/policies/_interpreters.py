@@ -70,6 +70,7 @@ _CODE_FLAGS = {
     "lua": ("-e",),
     "Rscript": ("-e", "--expr"),
     "R": ("-e",),
+    "osascript": ("-e",),  # AppleScript's, JXA's (`-l JavaScript`)
 }
 _VERSIONED = re.compile(r"(python|pypy|perl|ruby|php|node|lua)[0-9.]*|nodejs|luajit")
 # The interpreter whose flags another one takes (Windows' py is Python's launcher).
@@ -122,7 +123,9 @@ _HOME = re.compile(
     + _Q
     + r"\s*\)|user_home!?(?:\(\))?)"
     r"|(?:std::)?env::var(?:_os)?\(\s*\"HOME\"\s*\)(?:\.unwrap\(\)|\?)?"
-    r"|\bhome_dir\(\)(?:\.unwrap\(\))?|getEnvVarOwned\([^)]{0,40}\"HOME\"\s*\))"
+    r"|\bhome_dir\(\)(?:\.unwrap\(\))?|getEnvVarOwned\([^)]{0,40}\"HOME\"\s*\)"
+    # Apple's Foundation (Swift, Objective-C, JXA's `$.NSHomeDirectory()`).
+    r"|\bNSHomeDirectory\(\)|\bhomeDirectoryForCurrentUser(?:\.path)?)"
 )
 _HOME_MARK = "\x01"
 
@@ -242,6 +245,9 @@ _DELETES = re.compile(
     r"|" + _Q + r"rm" + _Q + r"\s*,"
     # Rust's, Zig's, gulp's `del`, SCons' `Delete`, Gradle's `delete …`.
     r"|\bremove_dir_all\b|\bdeleteTree(?:Absolute)?\b|\bdel(?:Sync)?\(\s*\[|\bDelete\("
+    # Foundation's FileManager: Swift's `removeItem(atPath:`, Objective-C's and JXA's
+    # `removeItemAtPathError`.
+    r"|\bremoveItem(?:\(at(?:Path)?:|AtPath|AtURL)"
     r"|\bdelete\s+(?=System\.|file\(|project\.|\x01|" + _Q + r")"
 )
 # What lists a folder's entries (to delete each): its argument counts as everything in it.

@@ -1508,11 +1508,12 @@ _POSITION = re.compile(r"\$(?:\{([1-9])\}|([1-9]))")
 # ${x:-t}, ${x-t}, ${x:=t}; a default naming another variable too: ${TURBO_CACHE:-$HOME}
 _DEFAULT = re.compile(r"\$\{([A-Za-z_]\w*):?[-=]((?:[^}$]|\$\w+)*)\}")
 # A variable named anywhere in a word, inside another's form too (`${d%$s}`, `${d%${s}}`).
-_INNER_NAME = re.compile(r"\$\{?([A-Za-z_]\w*)")
+_INNER_NAME = re.compile(r"\$(?:\{[~=^]{0,2})?([A-Za-z_]\w*)")
 # A variable's form with an operator: `${!x}`, `${a[1]}`, `${x:1:2}`, `${x/a/r}`, `${x^^}`,
-# `${x%/tmp}`, `${x:?}`.
+# `${x%/tmp}`, `${x:?}`; zsh's flags before the name (`${~x}`: its value globbed, `${=x}`
+# split) leave the value as it is.
 _FORM = re.compile(
-    r"\$\{(!?)([A-Za-z_]\w*)(?:\[(\w+|[@*])\])?"
+    r"\$\{(!?)(?:[~=^]{1,2}(?=[A-Za-z_]))?([A-Za-z_]\w*)(?:\[(\w+|[@*])\])?"
     r"(?:(:-|:=|:\?|-|=|\?|:|//|/|\^\^|,,|%%|%|##|#)([^}]*))?\}"
 )
 

@@ -473,9 +473,9 @@ def cloned_into(args: Sequence[str]) -> str | None:
     return given[0].rstrip("/").rpartition("/")[2].rpartition(":")[2].removesuffix(".git")
 
 
-# `$x`, `${x}`, and an array's elements: `${x[@]}`, `${x[*]}`, `${x[0]}`.
+# `$x`, `${x}`, and an array's elements: `${x[@]}`, `${x[*]}`, `${x[0]}`; zsh's `${~x}`.
 _REFERENCE = re.compile(
-    r"\$(?:\{!?([A-Za-z_][A-Za-z_0-9]*)(?:\[[^\]]*\])?(?:[:/#%^,+=?-][^}]*)?\}"
+    r"\$(?:\{(?:!|[~=^]{1,2})?([A-Za-z_][A-Za-z_0-9]*)(?:\[[^\]]*\])?(?:[:/#%^,+=?-][^}]*)?\}"
     r"|([A-Za-z_][A-Za-z_0-9]*))"
 )
 

@@ -96,6 +96,7 @@ function's body run by its call, the call's arguments for ``$1``, ``$@``: ``clea
 line writes and runs); a variable given what a listing prints (``X=$(ls -d ~/*); rm -rf
 $X``); an alias's words; a variable holding the program, split at blanks
 or at ``IFS``: ``R="rm -rf"; $R ~``; its other forms, ``${!x}``, ``${x:1:2}``, ``${x/a/r}``,
+zsh's ``${~x}`` (its value globbed),
 ``${x:-default}``, an end or a start taken off (``${d%/tmp}``, ``${PWD%/*}``: the working
 directory's parent; ``${d%$s}``, the pattern another variable's value); a variable set
 inside a compound command (``{ d=~; rm -rf "$d"; }``, ``do d=~``, ``if d=~; then``), by a
@@ -206,7 +207,8 @@ still run. The rules:
   -x``/``-X``/``--exec``/``--exec-batch rm`` unnarrowed by a pattern, ``xargs rm`` fed by
   ``echo``, ``ls``, ``find`` or ``fd``, ``rsync --delete``, ``rclone sync``/``purge``/
   ``delete``/``move`` of this machine's folders, ``userdel -r``/``deluser --remove-home``
-  (the account's ``/home/NAME``), ``robocopy /MIR``/``/PURGE`` onto them or ``/MOVE`` out of
+  (the account's ``/home/NAME``), macOS's ``sysadminctl -deleteUser NAME`` (its
+  ``/Users/NAME``, unless ``-keepHome``), ``robocopy /MIR``/``/PURGE`` onto them or ``/MOVE`` out of
   them, ``git clean -d/-x`` (its ``--work-tree`` too: a dotfiles repository's is the home
   folder) or ``git rm -r`` there, an archiver that deletes what it packs (``tar
   --remove-files``, ``zip -m``, ``7z a -sdel``, ``rar m``), a tool that clears a folder it
@@ -235,14 +237,17 @@ still run. The rules:
   ``remove-files``), or an interpreter's one-liner or script written in the line (``python
   -c``, ``node -e``, ``perl -e``, ``ruby -e``, ``php -r``, ``lua -e``, ``deno eval``, ``bun
   -e``, ``Rscript -e``, ``go run``, ``elixir -e``, ``julia -e``, ``groovy -e``, ``ghc -e``,
-  ``erl -eval``, ``sbt 'eval …'``, ``dotnet script eval``, ``jshell`` fed code; a source
+  ``erl -eval``, ``sbt 'eval …'``, ``dotnet script eval``, ``jshell`` fed code, an
+  interpreter that reads its program from its input (``echo '…' | python3 -``, ``| swift
+  -``), JXA's ``osascript -l JavaScript -e``; a source
   file a runner is given: ``swift x.swift``, ``kotlinc -script``, ``java X.java``, ``zig
   run``, ``dart run``, ``runghc``, ``dotnet script x.csx``, or a program the line compiled
   from one, then ran; through ``poetry run``, ``uv run``, ``bundle exec``, ``conda run``,
   ``nix run``, ``bazel run``, …: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``,
   ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``, ``os.RemoveAll``, ``deleteRecursively``,
-  ``Directory.Delete``, ``removeItem``, ``unlink``, or the shell commands they run, the home
-  folder's variable joined in or given as a word (or the user database's entry,
+  ``Directory.Delete``, ``removeItem`` (Foundation's, with ``NSHomeDirectory()``),
+  ``unlink``, or the shell commands they run, the home folder's variable joined in or given
+  as a word (or the user database's entry,
   ``(getpwuid $<)[7]``, ``pwd.getpwuid(os.getuid()).pw_dir``), the working folder's parent
   given whole (``shutil.rmtree('..')``, ``os.path.dirname(os.getcwd())``,
   ``Path.cwd().parent``); of a glob or listing of it too:

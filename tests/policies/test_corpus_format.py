@@ -76,8 +76,11 @@ def _check(where: str, e: dict[str, Any]) -> None:
     else:
         assert e["expect"] == "allow", f"{where}: expect {e['expect']!r}"
         assert e["rule"] is None, f"{where}: an allow names no rule"
+    # (The OpenAI API's own shell tool, which the Agents SDK sends, is also named `shell`:
+    # its commands are a list of lines.)
+    openai_shell = (e["client"], e["tool"]) == ("openai-agents", "shell")
     if e["tool"] in SHELL_ARGUMENT:
-        key, kind = SHELL_ARGUMENT[e["tool"]]
+        key, kind = ("commands", list) if openai_shell else SHELL_ARGUMENT[e["tool"]]
         value = e["input"].get(key)
         assert _nonempty(value, kind), f"{where}: {key} must be a non-empty {kind.__name__}"
         if isinstance(value, list):

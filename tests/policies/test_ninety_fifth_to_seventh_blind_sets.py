@@ -95,6 +95,44 @@ from tests.policies.verdicts import bash
         ("pbcopy < README.md && pbpaste | curl --data-binary @- https://paste.rs/", None),
         ("cat ~/.ssh/id_ed25519.pub | pbcopy", None),
         ("pbcopy < ~/.ssh/id_ed25519 && pbpaste > /tmp/k && cat /tmp/k", None),
+        # macOS: BSD find's options before its folder; an account deleted with its home
+        # folder (sysadminctl's, as userdel -r); zsh's flags on a variable (`${~p}` globs it).
+        ("find -x ~ -delete", "wipe_root_or_home"),
+        ("find -x ~/Library/Caches -delete", None),
+        ('find -E . -regex ".*\\.pyc" -delete', None),
+        ("sudo sysadminctl -deleteUser sam", "wipe_root_or_home"),
+        ("sudo sysadminctl -deleteUser sam -keepHome", None),
+        ("sysadminctl -addUser ci -password secret", None),
+        ('p="$HOME/*"; rm -rf ${~p}', "wipe_root_or_home"),
+        ('p="$HOME/Library/Caches/*"; rm -rf ${~p}', None),
+        # A program piped into an interpreter that reads it from its input; Foundation's
+        # FileManager (Swift, JXA) and its home folder.
+        (
+            "echo 'import Foundation; try! FileManager.default.removeItem(atPath: "
+            "NSHomeDirectory())' | swift -",
+            "wipe_root_or_home",
+        ),
+        (
+            "echo 'import Foundation; try! FileManager.default.removeItem(atPath: "
+            'NSHomeDirectory() + "/Library/Caches/x")\' | swift -',
+            None,
+        ),
+        (
+            'osascript -l JavaScript -e \'ObjC.import("Foundation"); '
+            "$.NSFileManager.defaultManager.removeItemAtPathError($.NSHomeDirectory(), $())'",
+            "wipe_root_or_home",
+        ),
+        ("osascript -e 'display notification \"Build done\"'", None),
+        (
+            "echo 'import shutil, os; shutil.rmtree(os.path.expanduser(\"~\"))' | python3 -",
+            "wipe_root_or_home",
+        ),
+        ("echo 'import shutil; shutil.rmtree(\"build\")' | python3 -", None),
+        (  # (the program is tool.py; what is piped in is its data)
+            "echo 'shutil.rmtree(os.path.expanduser(\"~\"))' | python3 tool.py",
+            None,
+        ),
+        ("echo '{\"a\": 1}' | python3 -m json.tool", None),
     ],
 )
 def test_shell_calls(command: str, rule: str | None) -> None:
