@@ -35,7 +35,7 @@ from sluice.policies._exfil import (
     uploads_credential,
 )
 from sluice.policies._forks import floods, forks_forever, forks_itself
-from sluice.policies._functions import called, defaulted, without_uncalled
+from sluice.policies._functions import called, defaulted, dispatched, without_uncalled
 from sluice.policies._inert import inert
 from sluice.policies._infra import (
     INFRA_RULES,
@@ -109,9 +109,10 @@ from sluice.policies._targets import (
 )
 from sluice.policies._tool_runs import aws_line, code_run, mcp_called, run_elsewhere, shell_escapes
 from sluice.policies._windows_shells import cmd_unescaped, encoded_script, posix_spelling
-from sluice.policies._wrappers import here_string, referenced, unwrap
+from sluice.policies._wrappers import here_string, operands, referenced, unwrap
 from sluice.policies._writes import (
     diskpart_erases,
+    fio_job_writes,
     powershell_writes,
     runs_commands,
     wipes_disk,
@@ -673,6 +674,14 @@ class _Rules:
         stdin = "\n".join(fed_text) or None
         if reason := wipes_disk(command, [*words, *fed_items] if fed_items else words, stdin):
             self.flag("disk_wipe", reason)
+        if (
+            name == "fio"
+            and any(  # sudo fio burnin.fio, the job file the line wrote
+                fio_job_writes(state.written.get(f, command.heredoc if f == "-" else ""))
+                for f in operands(words[1:])
+            )
+        ):
+            self.flag("disk_wipe", "fio's job writing onto a disk destroys its data")
         if name in AWKS and spawns_forever(" ".join(words[1:])):  # while (1) system("x &")
             self.flag("fork_bomb", "A fork bomb (awk): it exhausts the machine's processes")
         if name.lower() in ("diskpart", "diskpart.exe") and diskpart_erases(
@@ -749,7 +758,8 @@ class _Rules:
             self.code(runs_as, state.written[script], cwd, depth)
         elif script in state.written:
             # echo 'rm -rf ~' > x.sh; sh x.sh; its `${1:-$HOME}` read with the arguments given
-            run = defaulted(state.written[script], _arguments_after(words, script))
+            given = _arguments_after(words, script)  # ./manage.sh plan: its `plan)` branch
+            run = dispatched(defaulted(state.written[script], given), given)
             self.line(run, cwd, depth + 1)
             if not self.found and forks_forever(_as_itself(state.written[script], script)):
                 self.flag("fork_bomb", "A fork bomb: the script starts itself twice")
@@ -771,6 +781,8 @@ class _Rules:
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
         code = code_of(words)
+        if code is not None and code in state.written:  # bin/rails runner tmp/x.rb: a file
+            code = state.written[code]
         runs_heredoc = INTERPRETER.fullmatch(name) or (name == "go" and words[1:2] == ["run"])
         if code is None and runs_heredoc and command.heredoc:
             code = command.heredoc

@@ -17,6 +17,7 @@ takes time linear in its length, whatever the line.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import shlex
 from collections.abc import Callable, Sequence
@@ -174,6 +175,40 @@ def defaulted(body: str, args: Sequence[str]) -> str:
         )
 
     return _outside_definitions(body, expanded) if "${" in body else body
+
+
+def dispatched(body: str, args: Sequence[str]) -> str:
+    """``body`` (a script) run with ``args``, its ``case "$1" in … esac`` on an argument
+    given as plain words reduced to the branch that argument takes (``./manage.sh plan``
+    runs the ``plan)`` branch, not ``destroy)``); unchanged where a branch cannot be told
+    apart for certain (a pattern or an argument that expands, a ``;;`` quoted)."""
+    if "case" not in body or "esac" not in body:
+        return body
+
+    def taken(found: re.Match[str]) -> str:
+        at = int(found[1]) - 1
+        given = args[at] if at < len(args) else ""
+        clauses = found[2].split(";;")
+        quoted = _QUOTED.findall(found[2])
+        if "$" in given or ";&" in found[2] or any(";;" in q for q in quoted):
+            return found[0]
+        for clause in clauses:
+            branch = _CLAUSE.match(clause)
+            if branch is None:
+                if clause.strip():
+                    return found[0]  # not a clause read for certain: every branch stays
+                continue
+            if any(fnmatch.fnmatchcase(given, p.strip()) for p in branch[1].split("|")):
+                return branch[2]
+        return ""
+
+    return _CASE.sub(taken, body)
+
+
+# `case "$1" in … esac` (flat: no case inside); a clause `pat|pat) commands`.
+_CASE = re.compile(r"\bcase\s+\"?\$\{?([1-9])\}?\"?\s+in\b((?:(?!\bcase\b)[\s\S])*?)\besac\b")
+_CLAUSE = re.compile(r"\s*\(?([^()$\n]+)\)([\s\S]*)")
+_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`")
 
 
 def _with_defaults(text: str, args: Sequence[str]) -> str:

@@ -347,7 +347,7 @@ _LOOP_BODY = r"[^\n]{0,80}?(?:\n[ \t]+[^\n]{0,80}?)?"
 _FORKS_FOREVER = re.compile(
     "|".join(
         (
-            r"fork\s+while\s+fork|fork\s+(?:until|while)\s+(?:[01]|true|false)?\s*$",
+            r"fork\s+while\s+fork|(?m:fork\s+(?:until|while)\s+(?:[01]|true|false)?\s*;?\s*$)",
             r"(?:while|until)\s*\(?\s*(?:True|true|1)\s*\)?\s*[:{;]?\s*(?:do\b)?[^\n]{0,40}?"
             + _FORK,
             r"for\s*\(\s*;\s*;\s*\)\s*\{?[^\n]{0,40}?" + _FORK,
@@ -711,10 +711,11 @@ def _each_listed_deleted(code: str) -> str | None:
 
 
 # A whole listing deleted with the AWS SDK for JavaScript: `ListObjectsV2Command` (no
-# `Prefix`), then `DeleteObjectsCommand` of what it listed.
+# `Prefix`), then `DeleteObjectsCommand` of what it listed (or `DeleteObjectCommand` of
+# each).
 _JS_LISTED_DELETED = re.compile(
     r"ListObjects(?:V2)?Command\(\s*\{(?![^}]{0,300}Prefix)[^}]{0,300}\}[\s\S]{0,600}?"
-    r"(DeleteObjectsCommand)\("
+    r"(DeleteObjects?Command)\("
 )
 
 
@@ -774,7 +775,8 @@ def _joined_string(found: re.Match[str]) -> str:
 _INTERPOLATED = re.compile(r"[$#]?\{\s*" + _HOME_MARK + r"\s*\}")
 # A database driver's call that runs the SQL it is given (cursor.execute, client.query, ...).
 _SQL_CALL = re.compile(
-    r"(?:\.|\b)(?:execute\w*|query|exec|raw|run|prepare|do|sql|batch|command|unsafe)"
+    r"(?:\.|\b)(?:execute\w*|query|exec\w*|raw|run|prepare|do|sql|batch|command|unsafe"
+    r"|\w+_sql|\w+S[Qq][Ll])"  # SQLAlchemy's exec_driver_sql, run_sql, Android's execSQL
     # (the statement maybe wrapped as SQL first: SQLAlchemy's text(…), psycopg's sql.SQL(…))
     r"\s*\(\s*(?:\w+\s*,\s*)?(?:(?:\w+\.)?(?:text|SQL)\s*\(\s*)?[fbruFBRU]{0,2}$"
 )

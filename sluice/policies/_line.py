@@ -92,7 +92,7 @@ SCRIPT_READERS = SHELLS | _SCHEDULERS
 """Programs that run the script piped into them, unless given one (:func:`has_script`)."""
 RUNS_STDIN = SCRIPT_READERS | {"ssh", "su", "sudo"}
 INTERPRETER = re.compile(
-    r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun|lua|luajit)[0-9.]*|Rscript|py"
+    r"(?:python|pypy|node|nodejs|perl|ruby|php|deno|bun|lua|luajit)[0-9.]*|Rscript|py|tsx|ts-node"
 )
 _SOURCES = frozenset({"source", ".", "eval", "iex", "Invoke-Expression"})
 _VARIABLES = 64  # a line setting 10,000 variables must not cost 10,000 per command
@@ -1089,6 +1089,8 @@ def script_run(words: Sequence[str]) -> str | None:
         if _checks_syntax(words):
             return None
         found = operands(words[1:])
+        if name in ("bun", "deno") and found[:1] == ["run"]:  # bun run x.ts, deno run -A x.ts
+            found = found[1:]
         return found[0] if found else None
     if "/" in words[0] or _PATH_VARIABLE.fullmatch(words[0]):  # ./x.sh; $f: the file f names
         return words[0]

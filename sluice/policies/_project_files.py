@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fnmatch
 import html
+import json
 import re
 import shlex
 from collections.abc import Mapping, Sequence
@@ -141,11 +142,17 @@ _TOOLS: dict[str, _Tool] = {
     "cargo-make": _Tool(("Makefile.toml",), idle=_LISTINGS),
     "mage": _Tool(("magefile.go", "magefiles/*.go"), idle=frozenset({"-l", "-h", "-version"})),
     "deno": _Tool(("deno.json", "deno.jsonc", *_JS), frozenset({"task", "test", "run"})),
+    # A notebook's code cells: papermill runs them, jupyter's nbconvert with --execute.
+    "papermill": _Tool(("*.ipynb",), idle=frozenset({"--help", "--help-notebook"})),
+    "jupyter": _Tool(("*.ipynb",), frozenset({"nbconvert", "execute", "run"})),
+    "jupyter-nbconvert": _Tool(("*.ipynb",)),
+    "jupyter-execute": _Tool(("*.ipynb",)),
 }
 # What a tool runs that is not a command of its own: `npx jest`, `python -m pytest`.
 _LAUNCHERS = frozenset({"npx", "bunx", "pnpx", "yarn", "pnpm", "bun", "uv", "poetry"})
 _MODULES = {"pytest": "pytest", "unittest": "pytest", "nox": "nox", "invoke": "invoke"}
 _MODULES |= {"build": "build"}  # python -m build: the build backend's hooks
+_MODULES |= {"papermill": "papermill", "nbconvert": "jupyter-nbconvert"}
 # What any python runs at start: site customisation, and the code lines of a `.pth` file.
 _SITE = ("sitecustomize.py", "usercustomize.py", "*.pth")
 # How a file is read, by its name's end: code in a language, or (none) command lines.
@@ -196,6 +203,9 @@ def project_files(words: Sequence[str], written: Mapping[str, str]) -> list[tupl
         return []
     if name == "go" and "generate" in given[:1]:  # its //go:generate lines, unless -n
         return [] if "-n" in args else [("", _generated(written))]
+    converts = name == "jupyter-nbconvert" or given[:1] == ["nbconvert"]
+    if converts and "--execute" not in args:  # jupyter nbconvert --to html: runs no cell
+        return []
     found = _matching(written, tool.files)
     if name == "vagrant" and not _BOOTS.intersection(given[:1]):  # its Ruby, not its scripts
         found = [("ruby" if r == "vagrant" else r, text) for r, text in found]
@@ -205,12 +215,32 @@ def project_files(words: Sequence[str], written: Mapping[str, str]) -> list[tupl
 
 
 def _matching(written: Mapping[str, str], patterns: Sequence[str]) -> list[tuple[str, str]]:
-    """The files of ``written`` that ``patterns`` name, each with its reader."""
-    return [
-        (_reader(path), text)
-        for path, text in written.items()
-        if any(_named(path, p) for p in patterns)
-    ]
+    """The files of ``written`` that ``patterns`` name, each with its reader (a notebook's
+    code cells, each IPython's)."""
+    found = []
+    for path, text in written.items():
+        if any(_named(path, p) for p in patterns):
+            if path.endswith(".ipynb"):
+                found += [("ipython", cell) for cell in _code_cells(text)]
+            else:
+                found.append((_reader(path), text))
+    return found
+
+
+def _code_cells(text: str) -> list[str]:
+    """The sources of a notebook's code cells (the whole text if it is no notebook's JSON)."""
+    try:
+        cells = json.loads(text).get("cells")
+    except (ValueError, AttributeError):
+        return [text]
+    if not isinstance(cells, list):
+        return [text]
+    sources = []
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            sources.append("".join(source) if isinstance(source, list) else str(source))
+    return sources
 
 
 def _named(path: str, pattern: str) -> bool:

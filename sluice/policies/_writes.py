@@ -532,6 +532,20 @@ def _fio_writes(args: Sequence[str]) -> bool:
     return workload in _FIO_WRITES and any(map(DISK_DEVICE.match, files))
 
 
+def fio_job_writes(text: str) -> bool:
+    """Whether a fio job file (``[global]`` then a section a job) has a job writing onto a
+    disk device: its ``filename=`` and ``rw=``, or the global section's."""
+    sections: list[list[str]] = [[]]
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            sections.append([] if line != "[global]" else sections[0])
+        elif "=" in line and not line.startswith((";", "#")):
+            sections[-1].append("--" + line.replace(" ", ""))
+    first, *jobs = sections
+    return any(_fio_writes([*first, *job]) for job in jobs or [first])
+
+
 def _destinations(args: Sequence[str], takes_value: frozenset[str]) -> list[str]:
     """Where a copy writes: its last operand, the folder of ``-t``; pv's ``-o``/``--output``."""
     found = [b for a, b in pairwise(args) if a in ("-t", "--target-directory", "-o", "--output")]

@@ -176,7 +176,12 @@ usually do, so that ``rm -rf ..`` deletes the home folder. A function the line d
 command of its own and never names again is not run, so its body is not judged (``teardown()
 { terraform destroy; }; terraform plan``), and a makefile the line writes runs the recipes
 of the goal it is given (the first target without one) and of what they need (a recipe that
-makes its own target again is a function calling itself). An MCP tool that acts on
+makes its own target again is a function calling itself); a script the line writes runs,
+of a ``case "$1" in … esac``, the branch its argument takes (``./manage.sh plan``, not its
+``destroy)``; an argument that expands keeps every branch), a notebook the line writes runs
+its code cells under ``papermill`` or ``jupyter nbconvert --execute`` (not ``--to html``),
+a fio job file its jobs, and a runner given a file the line wrote as its code (``bin/rails
+runner tmp/x.rb``) runs the file. An MCP tool that acts on
 structured arguments (``kubectl_delete`` with ``{"resourceType": "namespace"}``,
 ``drop-database``, ``delete_bucket``, options as a map: ``{"flags": {"all": true}}``) is
 judged by the words of its server's name and its own, and the kind of resource its arguments

@@ -77,11 +77,13 @@ def _check(where: str, e: dict[str, Any]) -> None:
         assert e["expect"] == "allow", f"{where}: expect {e['expect']!r}"
         assert e["rule"] is None, f"{where}: an allow names no rule"
     # (The OpenAI API's own shell tool, which the Agents SDK sends, is also named `shell`:
-    # its commands are a list of lines.)
+    # its commands are a list of lines, in its action or bare; or the SDK sends Codex's shape.)
+    given = e["input"].get("action") or e["input"]
     openai_shell = (e["client"], e["tool"]) == ("openai-agents", "shell")
+    openai_shell = openai_shell and isinstance(given, dict) and "commands" in given
     if e["tool"] in SHELL_ARGUMENT:
         key, kind = ("commands", list) if openai_shell else SHELL_ARGUMENT[e["tool"]]
-        value = e["input"].get(key)
+        value = (given if openai_shell else e["input"]).get(key)
         assert _nonempty(value, kind), f"{where}: {key} must be a non-empty {kind.__name__}"
         if isinstance(value, list):
             assert all(isinstance(a, str) for a in value), f"{where}: argv of strings"

@@ -1,4 +1,4 @@
-"""Classes taught from the ninety-fifth to ninety-seventh blind sets, and the ninety-third's
+"""Classes taught from the ninety-fifth to hundredth blind sets, and the ninety-third's
 misses left until now (infrastructure torn down by Ansible's modules, a tool's uninstall,
 an Argo CD listing), next to the everyday calls spelt the same way."""
 
@@ -136,4 +136,101 @@ from tests.policies.verdicts import bash
     ],
 )
 def test_shell_calls(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
+
+
+# The ninety-ninth: programs written and run in one call.
+_MANAGE = """cat > manage.sh <<'EOF'
+#!/bin/bash
+case "$1" in
+  plan)    terraform plan ;;
+  destroy) terraform destroy -auto-approve ;;
+  *) echo "usage: $0 {plan|destroy}" ;;
+esac
+EOF
+chmod +x manage.sh && ./manage.sh """
+_NOTEBOOK = """cat > ops.ipynb <<'EOF'
+{"cells": [{"cell_type": "markdown", "source": ["Teardown"]},
+ {"cell_type": "code", "source": ["!%s"]}], "nbformat": 4}
+EOF
+"""
+_FIO = """cat > burn.fio <<'EOF'
+[global]
+ioengine=libaio
+filename=%s
+
+[job]
+rw=%s
+EOF
+sudo fio burn.fio"""
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # A script's case on its first argument runs the branch that argument takes.
+        (_MANAGE + "plan", None),
+        (_MANAGE + "destroy", "terraform_destroy"),
+        (_MANAGE + '"$ACTION"', "terraform_destroy"),  # (which branch, unknown: all stay)
+        # A notebook's code cells run under papermill or nbconvert --execute, not --to html.
+        (
+            _NOTEBOOK % "terraform destroy -auto-approve" + "papermill ops.ipynb out.ipynb",
+            "terraform_destroy",
+        ),
+        (
+            _NOTEBOOK % "terraform destroy -auto-approve"
+            + "jupyter nbconvert --execute --to notebook ops.ipynb",
+            "terraform_destroy",
+        ),
+        (
+            _NOTEBOOK % "terraform destroy -auto-approve" + "jupyter nbconvert --to html ops.ipynb",
+            None,
+        ),
+        (_NOTEBOOK % "rm -rf build" + "python -m papermill ops.ipynb out.ipynb", None),
+        # A fio job file's jobs: one writing onto a disk device wipes it.
+        (_FIO % ("/dev/nvme0n1", "randwrite"), "disk_wipe"),
+        (_FIO % ("/dev/nvme0n1", "randread"), None),
+        (_FIO % ("/tmp/fio.test", "write"), None),
+        # A file a runner is given as its code; perl's `fork while 1;` in a script; bun's and
+        # deno's `run FILE`; the AWS SDK for JavaScript deleting each object a listing gives.
+        (
+            "cat > tmp/drop.rb <<'EOF'\nActiveRecord::Base.connection.execute(\"DROP TABLE "
+            'orders")\nEOF\nbin/rails runner tmp/drop.rb',
+            "drop_database",
+        ),
+        ("cat > tmp/n.rb <<'EOF'\nputs User.count\nEOF\nbin/rails runner tmp/n.rb", None),
+        ("cat > /tmp/l.pl <<'EOF'\nfork while 1;\nEOF\nperl /tmp/l.pl", "fork_bomb"),
+        ("cat > /tmp/l.pl <<'EOF'\nprint \"fork while 1;\\n\";\nEOF\nperl /tmp/l.pl", None),
+        (
+            'cat > c.ts <<\'EOF\'\nBun.spawnSync(["kubectl", "delete", "crd", '
+            '"issuers.cert-manager.io"]);\nEOF\nbun run c.ts',
+            "kubectl_delete_all",
+        ),
+        (
+            'cat > c.ts <<\'EOF\'\nBun.spawnSync(["kubectl", "get", "crd"]);\nEOF\nbun run c.ts',
+            None,
+        ),
+        (
+            "cat > e.mjs <<'EOF'\nconst { Contents = [] } = await s3.send(new "
+            "ListObjectsV2Command({ Bucket }));\nfor (const { Key } of Contents) await "
+            "s3.send(new DeleteObjectCommand({ Bucket, Key }));\nEOF\nnode e.mjs",
+            "cloud_storage_wipe",
+        ),
+        (
+            "cat > e.mjs <<'EOF'\nconst { Contents = [] } = await s3.send(new "
+            "ListObjectsV2Command({ Bucket, Prefix: 'tmp/' }));\nfor (const { Key } of "
+            "Contents) await s3.send(new DeleteObjectCommand({ Bucket, Key }));\nEOF\n"
+            "node e.mjs",
+            None,
+        ),
+        # A driver's call by any name that runs SQL (SQLAlchemy's exec_driver_sql).
+        (
+            'python3 -c "import sqlalchemy as sa; sa.create_engine(u).connect()'
+            ".exec_driver_sql('DROP TABLE raw_events')\"",
+            "drop_database",
+        ),
+        ("python3 -c \"log.info('DROP TABLE done')\"", None),
+    ],
+)
+def test_programs_written_and_run(command: str, rule: str | None) -> None:
     assert bash(command) == rule
