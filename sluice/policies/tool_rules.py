@@ -9,7 +9,9 @@ its reason in the call's place, ending with the rule's name: ``(rule wipe_root_o
 3. ``mcp``: an MCP tool (Claude Code names them ``mcp__<server>__<tool>``) of a server not
    allowed, or a ``server/tool`` denied or not among ``allow_tools``, is blocked.
 4. ``rules``, your own, in order (a rule with ``action: review`` sends the call to a
-   person instead, when no other check blocks it: see ``reviews:`` in the config): a rule
+   person instead, when no other check blocks it: see ``reviews:`` in the config; one with
+   ``action: allow`` makes the calls it matches an exception to the built-in rules it
+   names in ``builtin``, and to no other check): a rule
    applies to the tools matching ``tool`` and searches the strings under ``argument``, a
    dotted key (``edits.new_string``: a list on the way is
    searched element by element), or without ``argument`` every string in the arguments.
@@ -44,6 +46,10 @@ In the gateway config::
             # A person decides (the review queue, `reviews:`); without one, it blocks.
             - {tool: Bash, pattern: '\\bkubectl\\s+apply\\b', action: review,
                reason: Applying to a cluster needs a second pair of eyes, deadline_s: 300}
+            # A vendor's installer you trust, run as its docs say: an exception to
+            # download_exec only, anchored so that nothing else rides along.
+            - {tool: Bash, argument: command, action: allow, builtin: [download_exec],
+               pattern: '^curl -fsSL https://bun\\.sh/install \\| bash$'}
 
 The built-in rules judge what a call does to which target, not how it is spelled. They read
 the shell command of any tool (a ``command``, ``cmd``, ``commands``, ``script`` or
@@ -664,7 +670,8 @@ _INLINE_LIMIT = 16_384  # characters of arguments judged on the event loop itsel
 
 
 class ToolRule(BaseModel):
-    """One pattern that blocks calls of the tools it applies to, or sends them to a person."""
+    """One pattern that blocks calls of the tools it applies to, sends them to a person, or
+    makes them an exception to built-in rules."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -680,10 +687,17 @@ class ToolRule(BaseModel):
         "`(?i)` ignores case)."
     )
     reason: str = Field("", description="Shown to the user; unset: names the pattern.")
-    action: Literal["block", "review"] = Field(
+    action: Literal["block", "review", "allow"] = Field(
         "block",
-        description="`block` the call, or `review`: a person decides (the review queue; "
-        "without one, the call is blocked).",
+        description="`block` the call; `review`: a person decides (the review queue; "
+        "without one, the call is blocked); `allow`: the built-in rules named in `builtin` "
+        "let the call through (an exception: anchor the pattern, `^…$`, so that nothing "
+        "rides along).",
+    )
+    builtin: list[str] = Field(
+        default_factory=list,
+        description="`allow`: the built-in rules the call is an exception to "
+        "(`[download_exec]`); required, so that an exception is never wider than meant.",
     )
     deadline_s: float | None = Field(
         None, gt=0, description="`review`: longest wait for a decision; unset: the queue's."
@@ -691,6 +705,19 @@ class ToolRule(BaseModel):
     on_deadline: Literal["deny", "allow"] | None = Field(
         None, description="`review`: what happens when nobody decided in time; unset: the queue's."
     )
+
+    @model_validator(mode="after")
+    def _exception_named(self) -> ToolRule:
+        if self.action == "allow" and not self.builtin:
+            raise ValueError(
+                f"rule {self.pattern!r}: an allow rule names the built-in rules it is an "
+                f"exception to (builtin: [download_exec]; known: {', '.join(RULES)})"
+            )
+        if self.action != "allow" and self.builtin:
+            raise ValueError(f"rule {self.pattern!r}: builtin is for action: allow")
+        if unknown := [name for name in self.builtin if name not in RULES]:
+            raise ValueError(f"unknown built-in rule {unknown[0]!r} (known: {', '.join(RULES)})")
+        return self
 
     @field_validator("pattern")
     @classmethod
@@ -868,6 +895,8 @@ class ToolRules(Policy[ToolRulesConfig]):
         if found := self._own_rules(name, arguments, "block"):
             return found
         enabled = self._enabled
+        if enabled and self._exceptions:  # your own exceptions to built-in rules
+            enabled = enabled - self._excepted(name, arguments)
         if enabled and (found := check(name, arguments, cwd, enabled)):
             return found
         return self._own_rules(name, arguments, "review")  # only what nothing blocks
@@ -875,6 +904,20 @@ class ToolRules(Policy[ToolRulesConfig]):
     @cached_property
     def _enabled(self) -> frozenset[str]:
         return self.config.enabled_rules
+
+    @cached_property
+    def _exceptions(self) -> list[tuple[ToolRule, Any, _Selector]]:
+        return [rule for rule in self._compiled if rule[0].action == "allow"]
+
+    def _excepted(self, tool: str, arguments: Any) -> frozenset[str]:
+        """The built-in rules your ``allow`` rules make this call an exception to."""
+        names: set[str] = set()
+        for rule, pattern, select in self._exceptions:
+            if fnmatchcase(tool, rule.tool):
+                texts = (arguments,) if isinstance(arguments, str) else select(arguments)
+                if any(pattern.search(text) for text in texts):
+                    names.update(rule.builtin)
+        return frozenset(names)
 
     def _own_rules(self, tool: str, arguments: Any, action: str) -> Finding | None:
         for index, (rule, pattern, select) in enumerate(self._compiled):
