@@ -153,14 +153,15 @@ _PATH_KEYS = (
     "TargetFile", "AbsolutePath", "absolute_path", "file",
 )  # fmt: skip
 # Tools that write the file their path argument names: Claude Code's, Gemini CLI's, Cursor's,
-# Cline's and Roo's, Copilot's, Continue's, Amazon Q's, OpenHands' and Goose's editors (an
-# editor's `view` command only reads).
+# Cline's and Roo's, Copilot's, Continue's, Amazon Q's, OpenHands' and Goose's editors, the
+# Desktop Commander MCP server's `edit_block` (an editor's `view` command only reads).
 _WRITE_TOOLS = frozenset(
     {"Write", "Edit", "MultiEdit", "NotebookEdit", "write_file", "replace", "edit_file"}
     | {"search_replace", "write", "edit", "create_file", "append_file", "move_file"}
     | {"write_to_file", "replace_in_file", "apply_diff", "insert_content", "fs_write"}
     | {"insert_edit_into_file", "builtin_create_new_file", "builtin_edit_existing_file"}
     | {"str_replace_editor", "str_replace_based_edit_tool", "text_editor", "edit_notebook"}
+    | {"edit_block"}
 )
 _EDITOR_READS = frozenset({"view", "read"})
 # Where a tool runs its command: Codex's `workdir`, Roo's `cwd`, Windsurf's `Cwd`.
@@ -330,6 +331,7 @@ _CLIS = frozenset(
     | {"helm", "git", "psql", "mysql", "redis", "rclone", "oc", "podman", "sqlite3"}
 )
 _ARGS_KEYS = ("args", "arguments", "argv")
+_CLI_COMMAND_KEYS = ("command", "cmd", "cli_command")
 _CLI_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -355,6 +357,12 @@ def _cli_lines(tool: str, arguments: dict[str, Any]) -> Iterator[str]:
         if isinstance(given, str):
             for program in programs:
                 yield given if given.startswith(program + " ") else f"{program} {given}"
+    # A command given without the program the tool is named for: the Azure MCP server's
+    # azmcp_extension_az {"command": "group delete --name rg"} runs `az group delete …`.
+    for key in _CLI_COMMAND_KEYS if programs else ():
+        given = arguments.get(key)
+        if isinstance(given, str) and (first := given.split(maxsplit=1)[:1]):
+            yield from (f"{p} {given}" for p in programs if basename(first[0]) not in _CLIS)
 
 
 _METHOD_KEYS = ("method", "httpMethod", "http_method", "verb")
@@ -813,6 +821,9 @@ class _Rules:
             self.flag("cloud_storage_wipe", f"{name} one-liner deletes stored data")
         if reading.deletes_cloud:
             self.flag("gcloud_delete", f"{name} one-liner deletes cloud resources")
+        if reading.force_pushes:
+            branch = reading.force_pushes
+            self.flag("force_push_default", f"{name} one-liner force-pushes to {branch}")
         if reading.destroys:
             self.flag("wipe_root_or_home", f"{name} one-liner deletes {reading.destroys}")
         if reading.deletes_here and (what := vital(resolve(reading.deletes_here, cwd))):

@@ -172,6 +172,8 @@ def run_inside(run: Run, cwd: str | None) -> Inside | None:
     host's (``cwd``: the host's working directory, for relative mounts); None when what it
     runs is unknown (no command, and an image whose entrypoint is not known)."""
     known = _ENTRYPOINTS.get(_repository(run.image), "")
+    if run.command[:1] and basename(run.command[0]) == known:
+        known = ""  # docker:cli docker volume prune: its entrypoint runs the command given
     command = [*(run.entrypoint or ((known,) if known else ())), *run.command]
     if not command:
         return None

@@ -845,10 +845,12 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
         return (
             f"{name} {' '.join(verbs[: 1 if name == 'hub' else 2])} deletes the hosted repository"
         )
-    if _calls_api(name) or (name == "gh" and words[1:2] == ["api"]):
+    if _calls_api(name) or (name in ("gh", "glab") and words[1:2] == ["api"]):
         # DELETE of a repository through its host's API: GitHub's, GitLab's, Bitbucket's,
-        # Gitea's, Azure DevOps'.
-        args = words[1:]
+        # Gitea's, Azure DevOps'. (glab api's paths are under GitLab's /api/v4/.)
+        args = [
+            f"/api/v4/{a}" if name == "glab" and a.startswith("projects/") else a for a in words[1:]
+        ]
         if _http_method(args) == "DELETE" and any(map(_REPOSITORY_PATH.search, args)):
             return "deletes the hosted repository through its API"
         if _http_method(args) == "DELETE" and any(map(_PLATFORM_PATH.search, args)):
@@ -1161,8 +1163,26 @@ _DEFAULT_BRANCHES = re.compile(  # (what is pushed may be a substitution: "$(…
 )
 _GH_VALUES = frozenset({"-R", "--repo", "-b", "--branch", "-s", "--source"})
 _FED_REFS = 16  # the words xargs gives a push, read at most
-# A refspec pushing every branch onto its namesake (`+refs/heads/*:refs/heads/*`).
-_EVERY_BRANCH = re.compile(r"\+?(?:refs/heads/)?\*(?::(?:refs/heads/)?\*)?")
+# A refspec pushing every branch onto its namesake (`+refs/heads/*:refs/heads/*`), or any
+# refs onto every branch (`+refs/remotes/upstream/*:refs/heads/*`).
+_EVERY_BRANCH = re.compile(
+    r"\+?(?:refs/heads/)?\*(?::(?:refs/heads/)?\*)?|\+?[^:]*\*:(?:refs/heads/)?\*"
+)
+# git's own, and the programs that are git under another name: GitHub's hub, JGit's CLI.
+_GITS = frozenset({"git", "hub", "jgit"})
+_MIRROR_SETTING = re.compile(r"(?i)remote\.[^=]+\.mirror=(?:true|yes|on|1)")
+
+
+def _sapling_force_push(args: Sequence[str]) -> str | None:
+    """Sapling's ``sl push --to BRANCH --force`` to a default branch."""
+    to = option_values(args, frozenset({"--to", "-t"}))
+    branch = _DEFAULT_BRANCHES.fullmatch(to[0]) if to else None
+    forced = "--force" in args or "-f" in args
+    return (
+        f"force-pushes to {branch.group(1)}, rewriting its history" if branch and forced else None
+    )
+
+
 # The default branch's name looked up where the line runs: GitHub's `defaultBranchRef`, the
 # remote's HEAD (`git symbolic-ref refs/remotes/origin/HEAD`, `git remote show origin`).
 _LOOKS_UP_DEFAULT = re.compile(
@@ -1171,8 +1191,10 @@ _LOOKS_UP_DEFAULT = re.compile(
 
 
 def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
-    if basename(words[0]) == "gh" and words[1:2] == ["api"]:
+    if basename(words[0]) in ("gh", "glab") and words[1:2] == ["api"]:
         return _api_ref_update(words[2:])
+    if basename(words[0]) == "sl" and "push" in words[1:2]:  # Sapling: sl push --to main -f
+        return _sapling_force_push(words[2:])
     if _calls_api(basename(words[0])):
         return _api_ref_update(words[1:])
     if basename(words[0]) == "gh" and operands(words[1:], _GH_VALUES)[:2] == ["repo", "sync"]:
@@ -1185,9 +1207,13 @@ def _force_pushes_default(words: Sequence[str], seen: Seen) -> str | None:
             else None
         )
     verb = "push" if "push" in words else "send-pack"  # (send-pack: push's own plumbing)
-    if basename(words[0]) != "git" or verb not in words:
+    if basename(words[0]) not in _GITS or verb not in words:
         return None
     args = list(words[words.index(verb) + 1 :])
+    # git -c remote.origin.mirror=true push origin: the remote's setting makes it --mirror
+    settings = [b for a, b in pairwise(words[: words.index(verb)]) if a == "-c"]
+    if any(_MIRROR_SETTING.fullmatch(s) for s in settings):
+        args.append("--mirror")
     forced = any(
         a in ("--force", "--mirror")
         or a.startswith("--force-with-lease")
@@ -1249,14 +1275,20 @@ def looks_up_default(words: Sequence[str]) -> bool:
     return words[1:3] == ["remote", "show"] or any(map(_LOOKS_UP_DEFAULT.search, words[1:]))
 
 
+# A branch's path in a code host's API: GitHub's ref, GitLab's and Bitbucket's branch.
+_BRANCH_PATH = re.compile(r"/(git/refs/heads|repository/branches|refs/branches)/([^/?#\s'\"]+)")
+
+
 def _api_ref_update(args: Sequence[str]) -> str | None:
     """A forced update or a deletion of a default branch's ref through GitHub's API (``gh api
     -X PATCH repos/o/r/git/refs/heads/main -F force=true``, ``-X DELETE``; curl's ``-X PATCH
     …/git/refs/heads/main -d '{"force": true}'``)."""
-    ref = next((a for a in args if "/git/refs/heads/" in a), None)
-    branch = _DEFAULT_BRANCHES.fullmatch(ref.rpartition("/git/refs/heads/")[2]) if ref else None
-    if branch is None:
+    ref = next((found for a in args if (found := _BRANCH_PATH.search(a))), None)
+    branch = _DEFAULT_BRANCHES.fullmatch(ref.group(2)) if ref else None
+    if branch is None or ref is None:
         return None
+    if ref.group(1) != "git/refs/heads" and _http_method(args) != "DELETE":
+        return None  # GitLab's and Bitbucket's branches: their deletion only
     if _http_method(args) == "DELETE":
         return f"deletes the branch {branch.group(1)}"
     forced = any(_FORCE_FIELD.search(a) for a in args)
@@ -1361,7 +1393,7 @@ _PROGRAMS = (
         "reset_db",
     }
     | {"heroku", "fly", "flyctl", "railway", "helm", "helmfile", "cdktf-cli", "aws-cdk", "knife"}
-    | {"ansible", "argocd", "flux", "istioctl"}
+    | {"ansible", "argocd", "flux", "istioctl", "hub", "jgit", "sl"}
     | {"kubectl", "oc", "k", "kubecolor", "microk8s.kubectl", "aws", "gsutil", "gcloud", "az"}
     | {"rclone", "mc", "s3cmd", "azcopy", "docker", "podman", "nerdctl", "git", "migrate:fresh"}
     | {"docker-compose", "podman-compose"}

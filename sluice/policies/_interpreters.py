@@ -431,6 +431,7 @@ class Reading:
     prunes_volumes: bool = False  # a Docker client's removal of every volume
     deletes_cloud: str | None = None  # a cloud SDK's call deleting machines or clusters
     wipes_storage: str | None = None  # a cloud SDK's call deleting a bucket or its objects
+    force_pushes: str | None = None  # the default branch a git library's push forces
 
 
 def code_of(words: Sequence[str]) -> str | None:
@@ -551,7 +552,36 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         reading.wipes_storage = _bucket_deleted(code) or _each_listed_deleted(code)
     if not reading.wipes_storage and (found := _JS_LISTED_DELETED.search(code)):
         reading.wipes_storage = found.group(1)  # the AWS SDK for JavaScript's (v3)
+    if "ush" in code and _GIT_LIBRARY.search(code):
+        reading.force_pushes = _force_pushed(code)
     return reading
+
+
+# A git library's push (GitPython's `push(…)`, pygit2's and nodegit's `remote.push([…])`,
+# dulwich's `porcelain.push`, isomorphic-git's `git.push({…})`, simple-git's, Rugged's,
+# JGit's `push()…call()`, go-git's `Push(&git.PushOptions{…})`), what follows it up to
+# where it ends, forced (`force=True`, `force: true`, `setForce(true)`, `Force: true`,
+# `'--force'`, a `+` refspec) and of a default branch.
+_LIBRARY_PUSH = re.compile(r"(?i)\bpush\s*\(")
+_PUSH_FORCED = re.compile(
+    r"(?i)\bforce\s*[=:]\s*true\b|setForce\(\s*true|['\"](?:--force|-f)['\"]|['\"]\+"
+)
+_PUSHED_DEFAULT = re.compile(
+    r"['\"]\+?(?:refs/heads/)?(main|master|trunk|develop|production|prod|release)"
+    r"(?::(?:refs/heads/)?\1)?['\"]"
+)
+_PUSH_WINDOW = 400  # characters of a push call's arguments read
+_GIT_LIBRARY = re.compile(r"(?i)git|dulwich|rugged")  # (an array's push is no git's)
+
+
+def _force_pushed(code: str) -> str | None:
+    """The default branch a git library's push in ``code`` forces, if one does."""
+    for found in _LIBRARY_PUSH.finditer(code):
+        window = code[found.start() : found.end() + _PUSH_WINDOW]
+        pushed = _PUSHED_DEFAULT.search(window)
+        if pushed is not None and _PUSH_FORCED.search(window):
+            return pushed.group(1)
+    return None
 
 
 def _home_as_word(code: str) -> str:
@@ -808,7 +838,7 @@ _DELETES_CLOUD = re.compile(
     r"|\.instances\.(?:all|filter)\([^)]*\)\.terminate\s*\("  # boto3's resource collection
     r"|\b(?:TerminateInstances|DeleteCluster|DeleteFunction|DeleteNodegroup)Command\b"
     # A code host's repository: Octokit's `repos.delete`, an HTTP DELETE of its API's path.
-    r"|\.repos\.delete\s*\(|\.Repositories\.Delete\s*\("
+    r"|\.repos\.delete\s*\(|\.Repositories\.Delete\s*\(|\bget_repo\([^()]*\)\.delete\(\s*\)"
     r"|\bdelete\(\s*[fr]?['\"`]https?://[^'\"`]*(?:/repos/[\w.-]+/[\w.-]+|/api/v4/projects/[^/'\"`]+"
     r"|/2\.0/repositories/[\w.-]+/[\w.-]+)/?['\"`]"
 )

@@ -660,6 +660,9 @@ class LineState:
             at = next((i for i, a in enumerate(setting) if _PUSH_KEY.fullmatch(a)), None)
             if at is not None and at + 1 < len(setting):
                 self.push_refspec = setting[at + 1]
+            mirrors = any(_MIRROR_KEY.fullmatch(a) for a in setting[:-1])
+            if mirrors and setting[-1].lower() in ("true", "yes", "on", "1"):
+                self.push_refspec = "+refs/heads/*:refs/heads/*"  # remote.origin.mirror true
         if plan := destroy_plan(words):
             self.destroy_plans.add(plan.removeprefix("./"))
         text = path = ""
@@ -890,6 +893,7 @@ def _awk_program(args: Sequence[str]) -> str:
     return found[0] if found else ""
 
 
+_MIRROR_KEY = re.compile(r"(?i)remote\.[^.]+\.mirror")  # git push REMOTE then mirrors
 _PUSH_KEY = re.compile(r"remote\.[^.\s]+\.push")
 _GH_VALUES = frozenset({"-R", "--repo", "-p", "--pattern", "-D", "--dir", "-O", "--output"})
 

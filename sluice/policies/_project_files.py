@@ -92,7 +92,7 @@ _TOOLS: dict[str, _Tool] = {
         frozenset({"build", "b", "check", "c", "run", "r", "test", "t", "clippy", "bench"})
         | {"doc", "install", "xtask"},
     ),
-    "go": _Tool(("*_test.go", "*.go"), frozenset({"test", "generate"})),
+    "go": _Tool(("*_test.go", "*.go"), frozenset({"test", "generate", "run"})),  # go run .
     **dict.fromkeys(
         ("gradle", "gradlew"),
         _Tool(

@@ -1,12 +1,14 @@
-"""Classes taught from the ninety-fifth to hundredth blind sets, and the ninety-third's
+"""Classes taught from the ninety-fifth to hundred-and-third blind sets, and the ninety-third's
 misses left until now (infrastructure torn down by Ansible's modules, a tool's uninstall,
 an Argo CD listing), next to the everyday calls spelt the same way."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from tests.policies.verdicts import bash
+from tests.policies.verdicts import bash, rule_for
 
 
 @pytest.mark.parametrize(
@@ -234,3 +236,123 @@ sudo fio burn.fio"""
 )
 def test_programs_written_and_run(command: str, rule: str | None) -> None:
     assert bash(command) == rule
+
+
+# The hundred-and-second: git history destroyed on default branches.
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # A git library's push in code, forced, of a default branch; a feature branch, an
+        # unforced push, an array's push are everyday.
+        (
+            "python3 -c \"import git; git.Repo('.').remote('origin').push('main', force=True)\"",
+            "force_push_default",
+        ),
+        (
+            "python3 -c \"import git; git.Repo('.').remote('origin').push('feat/x', force=True)\"",
+            None,
+        ),
+        ("python3 -c \"import git; git.Repo('.').remote('origin').push('main')\"", None),
+        (
+            "python3 -c \"import pygit2; r = pygit2.Repository('.'); "
+            "r.remotes['origin'].push(['+refs/heads/main:refs/heads/main'])\"",
+            "force_push_default",
+        ),
+        (
+            "python3 -c \"from dulwich import porcelain; porcelain.push('.', 'origin', "
+            "b'refs/heads/main', force=True)\"",
+            "force_push_default",
+        ),
+        (
+            "node -e \"require('simple-git')().push('origin', 'main', ['--force'])\"",
+            "force_push_default",
+        ),
+        ("node -e \"const a = []; a.push('main'); const o = {force: true}\"", None),
+        (
+            "groovy -e \"import org.eclipse.jgit.api.Git; Git.open(new File('.')).push()"
+            ".setRemote('origin').add('main').setForce(true).call()\"",
+            "force_push_default",
+        ),
+        # git under other names (hub, JGit's CLI), Sapling's push, a remote set to mirror.
+        ("hub push -f origin main", "force_push_default"),
+        ("hub push origin main", None),
+        ("jgit push --force origin main", "force_push_default"),
+        ("sl push --to main --force", "force_push_default"),
+        ("sl push --to feature-x --force", None),
+        ("git config remote.origin.mirror true && git push origin", "force_push_default"),
+        ("git -c remote.origin.mirror=true push origin", "force_push_default"),
+        ("git config remote.origin.mirror false && git push origin", None),
+        # Any refs forced onto every branch; a branch deleted through GitLab's or
+        # Bitbucket's API, as through GitHub's; a repository deleted through glab api.
+        ("git push origin '+refs/remotes/upstream/*:refs/heads/*'", "force_push_default"),
+        ("git push origin 'refs/remotes/upstream/*:refs/heads/up/*'", None),
+        (
+            'curl -X DELETE -H "PRIVATE-TOKEN: $T" '
+            "https://gitlab.com/api/v4/projects/42/repository/branches/main",
+            "force_push_default",
+        ),
+        (
+            'curl -X DELETE -u "$U:$P" '
+            "https://api.bitbucket.org/2.0/repositories/acme/web/refs/branches/feature-x",
+            None,
+        ),
+        ("glab api -X DELETE projects/4821", "gcloud_delete"),
+        ("glab api -X DELETE projects/4821/issues/3", None),
+        (
+            "python3 -c \"from github import Github; Github(t).get_repo('acme/fork').delete()\"",
+            "gcloud_delete",
+        ),
+        (
+            'python3 -c "from github import Github; '
+            "Github(t).get_repo('acme/fork').get_branch('x')\"",
+            None,
+        ),
+        # The docker image's CLI given the host's socket, its command naming docker itself.
+        (
+            "docker run --rm -v /var/run/docker.sock:/var/run/docker.sock docker:27-cli "
+            "docker volume prune -f",
+            "docker_prune",
+        ),
+        (
+            "docker run --rm -v /var/run/docker.sock:/var/run/docker.sock docker:27-cli "
+            "docker image prune -f",
+            None,
+        ),
+    ],
+)
+def test_force_pushes_and_code_hosts(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
+
+
+# The hundred-and-first: MCP tools.
+@pytest.mark.parametrize(
+    ("tool", "arguments", "rule"),
+    [
+        # A tool named for the CLI it runs, given a command without the program.
+        (
+            "mcp__azure__azmcp_extension_az",
+            {"command": "group delete --name rg --yes"},
+            "gcloud_delete",
+        ),
+        ("mcp__azure__azmcp_extension_az", {"command": "group list -o table"}, None),
+        ("mcp__kubernetes__kubectl", {"command": "delete ns staging"}, "kubectl_delete_all"),
+        ("mcp__kubernetes__kubectl", {"command": "get pods -A"}, None),
+        # Desktop Commander's edit_block edits the file it names, as Edit does.
+        (
+            "mcp__desktop-commander__edit_block",
+            {
+                "file_path": "/home/dev/.ssh/config",
+                "old_string": "Host b\n",
+                "new_string": "Host b\n  ProxyCommand nc -x 127.0.0.1:1080 %h %p\n",
+            },
+            "credential_write",
+        ),
+        (
+            "mcp__desktop-commander__edit_block",
+            {"file_path": "/home/dev/project/app.py", "old_string": "a", "new_string": "b"},
+            None,
+        ),
+    ],
+)
+def test_mcp_tools(tool: str, arguments: dict[str, Any], rule: str | None) -> None:
+    assert rule_for(tool, arguments) == rule
