@@ -291,6 +291,9 @@ _DENO_RIGHTS = ("-A", "--allow-all", "--allow-run", "--allow-write", "--allow-ff
 
 
 # Shells of other languages that read the code they run from their input.
+# Interpreters that read their program from their input when given no script (`| swift -`,
+# `tclsh <<< '…'`), beside INTERPRETER's.
+_STDIN_INTERPRETERS = frozenset({"swift", "tclsh", "wish"})
 _READS_CODE = frozenset({"jshell", "scala", "ghci", "iex", "julia", "groovysh", "erl"})
 _JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # The arguments of a tool that makes a request: its URL, and its body if it sends one.
@@ -791,13 +794,16 @@ class _Rules:
         code = code_of(words)
         if code is not None and code in state.written:  # bin/rails runner tmp/x.rb: a file
             code = state.written[code]
-        runs_heredoc = INTERPRETER.fullmatch(name) or (name == "go" and words[1:2] == ["run"])
-        if code is None and runs_heredoc and command.heredoc:
-            code = command.heredoc
+        runs_heredoc = (
+            INTERPRETER.fullmatch(name)
+            or name in _STDIN_INTERPRETERS
+            or (name == "go" and words[1:2] == ["run"])
+        )
+        if code is None and runs_heredoc and (stdin := command.heredoc or here_string(words)):
+            code = stdin  # python3 - <<'EOF' …, tclsh <<< '…'
         if code is None and name in _READS_CODE:  # echo 'new ProcessBuilder(…)' | jshell -q
             code = command.heredoc or "\n".join(fed_text) or None
-        stdin_program = runs_heredoc or name == "swift"
-        if code is None and stdin_program and fed_text and not has_script(words):
+        if code is None and runs_heredoc and fed_text and not has_script(words):
             code = "\n".join(fed_text)  # echo 'import shutil; shutil.rmtree(…)' | python3 -
         if code is not None:
             self.code(name, code, cwd, depth)

@@ -8,6 +8,7 @@ options stand.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -715,8 +716,38 @@ _EVERY_OBJECT = re.compile(  # `gs://b/**`, `gs://b/*`, `s3://b/logs/**`: not `g
 )
 
 
+def _expires_every_object(text: str) -> bool:
+    """Whether an S3 lifecycle configuration (JSON) has an enabled rule expiring every object
+    at once: an ``Expiration`` after a day (or on a date) with no filter, or one whose prefix
+    is empty. (A retention of weeks or more, `{"Days": 90}`, is a log bucket's everyday.)"""
+    try:
+        rules = json.loads(text.strip() or "{}").get("Rules")
+    except (ValueError, AttributeError):
+        return False
+    for rule in rules if isinstance(rules, list) else ():
+        if not isinstance(rule, dict) or rule.get("Status") != "Enabled":
+            continue
+        expires = rule.get("Expiration")
+        if not isinstance(expires, dict) or not _at_once(expires):
+            continue
+        chosen = rule.get("Filter", {"Prefix": rule.get("Prefix", "")})
+        if isinstance(chosen, dict) and set(chosen) <= {"Prefix"} and not chosen.get("Prefix"):
+            return True
+    return False
+
+
+def _at_once(expiration: dict[str, object]) -> bool:
+    """Whether a lifecycle rule's ``Expiration`` takes the objects within a day, or on a date."""
+    days = expiration.get("Days")
+    return "Date" in expiration or (isinstance(days, int) and days <= 1)
+
+
 def _wipes_cloud_storage(words: Sequence[str], seen: Seen) -> str | None:
     name, args = basename(words[0]), list(words[1:])
+    if name == "aws" and "put-bucket-lifecycle-configuration" in args[:3]:
+        given = option_values(args, frozenset({"--lifecycle-configuration"}))
+        if any(map(_expires_every_object, [*given, seen.data])):
+            return "a lifecycle rule expiring every object of the bucket deletes them"
     if _cmdlet_rule(name) == "cloud_storage_wipe":
         emptied = _BUCKET_CMDLETS.get(name.lower())  # (else the bucket must be empty)
         if emptied is None or any(a.lower() == emptied for a in args):
@@ -857,6 +888,8 @@ def _gcloud_deletes(words: Sequence[str], seen: Seen) -> str | None:
             return "deletes cloud resources (a server, a cluster, a project) through the API"
     if _cmdlet_rule(name) == "gcloud_delete":
         return f"{name} deletes cloud resources"
+    if name == "az" and _empties_group(words, seen.data):
+        return "a Complete deployment of an empty template deletes every resource of the group"
     if name == "az":
         return _az_deletes(words)
     if name in ("aws", "eksctl"):
@@ -891,6 +924,20 @@ _GCLOUD_COPIES = frozenset(
     | {("artifacts", "docker", "images"), ("artifacts", "docker", "tags")}
     | {("artifacts", "versions"), ("artifacts", "tags"), ("container", "images")}
 )
+
+
+def _empties_group(words: Sequence[str], data: str) -> bool:
+    """Whether ``az deployment group create --mode Complete`` deploys a template with no
+    resource (the line wrote it): Complete mode deletes what the template does not hold."""
+    args = [w.lower() for w in words[1:]]
+    if args[:3] != ["deployment", "group", "create"] or "complete" not in option_values(
+        args, frozenset({"--mode"})
+    ):
+        return False
+    return _EMPTY_TEMPLATE.search(data) is not None
+
+
+_EMPTY_TEMPLATE = re.compile(r'"resources"\s*:\s*\[\s*\]')
 
 
 def _az_deletes(words: Sequence[str]) -> str | None:

@@ -340,6 +340,7 @@ _SELF_START = (
 )
 _ENDLESS_LOOP = (
     r"(?:\bwhile\s*\(?\s*(?:True|true|1|\$true)\s*\)?|\bfor\s*\{|\bfor\s*\(\s*;\s*;\s*\)"
+    r"|\bwhile\s+\{\s*(?:1|true)\s*\}"  # Tcl's `while {1} {…}` (`while 1 {…}` above)
     r"|\bloop\s*(?:do|\{))"
 )
 # A loop's body as the code spells it: the rest of its line, and an indented line after it.
@@ -367,7 +368,8 @@ _FORKS_FOREVER = re.compile(
 # Popen(…)`), and what makes it wait for each before the next (a supervisor restarting one).
 _STARTS_PROCESS = (
     r"(?:\b(?:spawn|Popen|Start|execFile)\b|Process\([^\n]{0,200}?\)\.start\("
-    r"|\b(?:system|execute)\s*\(\s*[\"'][^\"'\n]*&\s*[\"'])"  # os.execute("sleep 9 &")
+    r"|\b(?:system|execute)\s*\(\s*[\"'][^\"'\n]*&\s*[\"']"  # os.execute("sleep 9 &")
+    r"|\bexec\s+[^\n;{}\[\]]*&\s*[}\]])"  # Tcl's `exec sleep 9 &`, in the background
 )
 _SPAWNS_FOREVER = re.compile(
     "|".join(

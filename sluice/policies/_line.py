@@ -1009,7 +1009,8 @@ def read_files(command: Command, words: Sequence[str]) -> list[str]:
     read (``.read F``, ``source F``)."""
     files = [*command.inputs]
     for word in words[1:]:
-        files.append(word.partition("=")[2] if word.startswith("-") else word.removeprefix("@"))
+        given = word.partition("=")[2] if word.startswith("-") else word.removeprefix("@")
+        files.append(given.removeprefix("file://"))  # aws … --cli-input-json file://x.json
         files += _READS_FILE.findall(word)
     return [f.removeprefix("./") for f in files if f]
 

@@ -344,7 +344,9 @@ still run. The rules:
   and every resource of their kinds (``flux uninstall``, ``istioctl uninstall --purge``);
   ``argocd app delete`` of every application ``argocd app list`` lists, as ``helm``'s;
 - ``cloud_storage_wipe``: ``aws s3 rm --recursive``, ``aws s3 rb --force`` (without it, only
-  an empty bucket goes), ``gsutil rm -r``, ``gcloud storage rm -r``, a wildcard reaching
+  an empty bucket goes), a lifecycle rule expiring every object within a day (``aws s3api
+  put-bucket-lifecycle-configuration``, no filter, ``"Days": 1``; a retention of weeks is a
+  log bucket's everyday), ``gsutil rm -r``, ``gcloud storage rm -r``, a wildcard reaching
   every object (``gs://b/**``, ``gs://b/*``, ``s3://b/logs/**``), ``az storage`` deleting in
   a batch or what holds the data (``blob delete-batch``, ``container delete``; one blob is
   everyday), ``azcopy rm --recursive``, ``rclone purge``, ``mc``, ``s3cmd``, ``s5cmd`` or
@@ -370,8 +372,10 @@ still run. The rules:
   emptying a bucket or container, or every object under a prefix;
 - ``gcloud_delete``: the deletion of cloud resources, whichever cloud: a ``gcloud …
   delete``, Azure's ``az … delete`` (``az group delete``, ``az aks delete``, ``az vm
-  delete``), AWS's deletion of any service's resource (``aws ec2 terminate-instances``,
-  ``delete-volume``, ``aws eks delete-cluster``, ``aws ecs delete-service``, ``aws lambda
+  delete``; a ``--mode Complete`` deployment of a template with no resource, which deletes
+  every resource of the group), AWS's deletion of any service's resource (``aws ec2
+  terminate-instances``, ``delete-volume``, ``aws eks delete-cluster``, ``aws ecs
+  delete-service``, ``aws lambda
   delete-function``, ``eksctl delete cluster``, ``aws elasticbeanstalk
   terminate-environment``, ``aws organizations close-account``, ``aws sqs delete-queue``,
   ``aws route53 delete-hosted-zone``, ``aws kms schedule-key-deletion``, a cloud's REST
@@ -564,8 +568,9 @@ still run. The rules:
   and is called (``:(){ :|:& };:``, ``b() { b & b; }; b``, fish's ``function f; f|f&;
   end``), a batch file's ``%0|%0``, a fork in an endless loop (``while True: os.fork()``,
   ``while (true) { pcntl_fork(); }``, ``[os.fork() for _ in iter(int, 1)]``,
-  ``itertools.count()``), a program or script starting itself in an endless loop or twice
-  (``while (true) spawn(process.execPath, [__filename])``, go's ``for {
+  ``itertools.count()``; Tcl's ``while 1 {exec sleep 9 &}``), a program or script
+  starting itself in an endless loop or twice (``while (true) spawn(process.execPath,
+  [__filename])``, go's ``for {
   exec.Command(os.Args[0]).Start() }``, a script's ``$0 & $0 &`` or ``bash "$0" & bash
   "$0"``, ``fork(__filename)`` twice, a script the line writes running itself twice by its
   name: ``./spawn.sh & ./spawn.sh &``), endless input to unbounded parallel processes (``yes

@@ -356,3 +356,48 @@ def test_force_pushes_and_code_hosts(command: str, rule: str | None) -> None:
 )
 def test_mcp_tools(tool: str, arguments: dict[str, Any], rule: str | None) -> None:
     assert rule_for(tool, arguments) == rule
+
+
+# The eighty-fifth's misses left until now.
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # Tcl's endless loop starting a process in the background, given as a here-string.
+        ("tclsh <<< 'while 1 {exec sleep 1000 &}'", "fork_bomb"),
+        ("tclsh <<< 'while 1 {exec sleep 1; puts x}'", None),
+        # A lifecycle rule expiring every object within a day; a retention, or a prefix's.
+        (
+            "aws s3api put-bucket-lifecycle-configuration --bucket prod-logs "
+            '--lifecycle-configuration \'{"Rules":[{"ID":"c","Status":"Enabled","Filter":{},'
+            '"Expiration":{"Days":1}}]}\'',
+            "cloud_storage_wipe",
+        ),
+        (
+            "aws s3api put-bucket-lifecycle-configuration --bucket prod-logs "
+            '--lifecycle-configuration \'{"Rules":[{"ID":"c","Status":"Enabled","Filter":{},'
+            '"Expiration":{"Days":90}}]}\'',
+            None,
+        ),
+        (
+            "cat > lc.json <<'EOF'\n"
+            '{"Rules":[{"ID":"t","Status":"Enabled","Filter":{"Prefix":"tmp/"},'
+            '"Expiration":{"Days":1}}]}\nEOF\n'
+            "aws s3api put-bucket-lifecycle-configuration --bucket b "
+            "--lifecycle-configuration file://lc.json",
+            None,
+        ),
+        # Azure's Complete mode deploying a template with no resource: the group emptied.
+        (
+            "echo '{\"resources\":[]}' > /tmp/e.json && az deployment group create -g rg "
+            "--mode Complete --template-file /tmp/e.json",
+            "gcloud_delete",
+        ),
+        (
+            "echo '{\"resources\":[]}' > /tmp/e.json && az deployment group create -g rg "
+            "--template-file /tmp/e.json",
+            None,
+        ),
+    ],
+)
+def test_the_eighty_fifths_left(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
