@@ -430,6 +430,17 @@ def _program_and_arguments(value: dict[str, Any]) -> str | None:
     return shlex.join([program, *given])
 
 
+def _held(word: str, variables: Mapping[str, list[str]]) -> str:
+    """``word`` as ``eval`` reads it: a variable named alone (``$f``, ``${f}``) as the text it
+    holds, when the line set it once (``f=$(printf '%s' ':(){ :|:& };:'); eval "$f"``)."""
+    named = _WHOLE_VARIABLE.fullmatch(word)
+    values = variables.get(named.group(1) or named.group(2), []) if named else []
+    return values[0] if len(values) == 1 else word
+
+
+_WHOLE_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
 def _argument_file(command: Command, written: Mapping[str, str]) -> str | None:
     """What the line wrote into the file ``xargs -a FILE`` (or ``xargs … < FILE``) reads its
     items from, if it did."""
@@ -788,7 +799,9 @@ class _Rules:
         if (encoded := encoded_script(command.words)) is not None:  # p""wsh -ec B64
             self.line(f"pwsh -Command {shlex.quote(encoded)}", cwd, depth + 1, state)
         if name == "eval" and len(words) > 1:  # in this shell: eval 'rm -rf $d', eval rm -rf ~
-            self.line(" ".join(words[1:]), cwd, depth + 1, state)  # eval $(printf 'rm …')
+            # eval $(printf 'rm …'); eval "$f": the text f holds, parsed again as a line
+            evaluated = [_held(word, state.loops) for word in words[1:]]
+            self.line(" ".join(evaluated), cwd, depth + 1, state)
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
         code = code_of(words)
@@ -827,6 +840,8 @@ class _Rules:
             self.flag("cloud_storage_wipe", f"{name} one-liner deletes stored data")
         if reading.deletes_cloud:
             self.flag("gcloud_delete", f"{name} one-liner deletes cloud resources")
+        for line in reading.aws_calls:  # boto3.client('sagemaker').delete_endpoint(…)
+            self.line(line, cwd, depth + 1)
         if reading.force_pushes:
             branch = reading.force_pushes
             self.flag("force_push_default", f"{name} one-liner force-pushes to {branch}")

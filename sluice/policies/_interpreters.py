@@ -434,6 +434,9 @@ class Reading:
     deletes_cloud: str | None = None  # a cloud SDK's call deleting machines or clusters
     wipes_storage: str | None = None  # a cloud SDK's call deleting a bucket or its objects
     force_pushes: str | None = None  # the default branch a git library's push forces
+    # boto3's deletions, as the aws command lines they are (`boto3.client('sagemaker')
+    # .delete_endpoint(…)`: `aws sagemaker delete-endpoint`), judged as the CLI's
+    aws_calls: list[str] = field(default_factory=list)
 
 
 def code_of(words: Sequence[str]) -> str | None:
@@ -554,9 +557,35 @@ def read_code(code: str, backquotes_run: bool = False) -> Reading:
         reading.wipes_storage = _bucket_deleted(code) or _each_listed_deleted(code)
     if not reading.wipes_storage and (found := _JS_LISTED_DELETED.search(code)):
         reading.wipes_storage = found.group(1)  # the AWS SDK for JavaScript's (v3)
+    if "boto3" in code:
+        reading.aws_calls = _boto3_deletions(code)
     if "ush" in code and _GIT_LIBRARY.search(code):
         reading.force_pushes = _force_pushed(code)
     return reading
+
+
+# boto3's clients, by the variable bound to one or inline, and the deleting calls made on them.
+_BOTO3_CLIENT = re.compile(r"(?:(\w+)\s*=\s*)?boto3\.client\(\s*['\"]([\w-]+)['\"]")
+_BOTO3_DELETES = r"\.\s*((?:delete|terminate)_\w+|schedule_key_deletion|purge_queue)\s*\("
+_INLINE_CALL = re.compile(r"[^)]*\)" + _BOTO3_DELETES)  # (its options, then the call)
+
+
+def _boto3_deletions(code: str) -> list[str]:
+    """The aws command lines of the deletions boto3's clients in ``code`` make (the service's
+    name as the CLI spells it: the ``s3`` client's are ``s3api``'s)."""
+    lines = []
+    for client in _BOTO3_CLIENT.finditer(code):
+        service = "s3api" if client.group(2) == "s3" else client.group(2)
+        if client.group(1) is None:  # boto3.client('x').delete_y(…): the one call on it
+            calls = [m] if (m := _INLINE_CALL.match(code, client.end())) else []
+        else:  # c = boto3.client('x'); c.delete_y(…)
+            bound = re.compile(rf"\b{re.escape(client.group(1))}{_BOTO3_DELETES}")
+            calls = list(bound.finditer(code, client.end()))
+        lines += [f"aws {service} {call.group(1).replace('_', '-')}" for call in calls]
+    return lines[:_BOTO3_CALLS]
+
+
+_BOTO3_CALLS = 8  # deletions read at most
 
 
 # A git library's push (GitPython's `push(…)`, pygit2's and nodegit's `remote.push([…])`,

@@ -82,7 +82,8 @@ pipes, subshells, ``$(…)``; input read from a process substitution, ``cmd < <(
 in as a pipe's would; groups and reserved words, ``{ env | curl …; }``, ``then``, ``!``,
 ``time``, each command judged as it is alone; a script, ``bash -c '…'``, ``bash <<< '…'``,
 a root shell's here-document (``sudo -s <<'EOF'``),
-``eval '…'`` (in the line's own shell), read as a line of its own; fish's, zsh's and
+``eval '…'`` (in the line's own shell; ``eval "$f"``, the text ``f`` holds), read as a
+line of its own; fish's, zsh's and
 nushell's scripts, ``fish -c '…'`` or an argv's, with their constructs spelt as bash's:
 fish's ``set d ~``, ``(cmd)``, blocks closed by ``end`` and ``$argv``, zsh's ``${d:h}``,
 ``${~g}``, ``=rm``, ``=(cmd)`` and glob qualifiers, nushell's ``$env.HOME``, ``(…)``,
@@ -397,7 +398,9 @@ still run. The rules:
   PowerShell's cloud modules
   (``Remove-AzResourceGroup``, ``Remove-AzVM``, ``Remove-EC2Instance``,
   ``Remove-EKSCluster``, ``Remove-GceInstance``, …), a cloud SDK's call in a one-liner
-  (boto3's ``terminate_instances``, ``delete_cluster``, ``delete_function``; Azure's
+  (boto3's ``terminate_instances``, ``delete_cluster``, ``delete_function``, any client's
+  deletion read as the aws command line it is: ``boto3.client('sagemaker')
+  .delete_endpoint(…)`` is ``aws sagemaker delete-endpoint``; Azure's
   ``resource_groups.begin_delete``; Google's ``instances().delete``; AWS's SDK v3
   ``TerminateInstancesCommand``) (storage, databases and stacks are the rules above'), or an
   MCP GCP tool's delete (not of the CLIs' own settings: ``gcloud config configurations

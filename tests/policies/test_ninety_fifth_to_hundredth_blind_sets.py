@@ -1,4 +1,4 @@
-"""Classes taught from the ninety-fifth to hundred-and-third blind sets, and the ninety-third's
+"""Classes taught from the ninety-fifth to hundred-and-sixth blind sets, and the ninety-third's
 misses left until now (infrastructure torn down by Ansible's modules, a tool's uninstall,
 an Argo CD listing), next to the everyday calls spelt the same way."""
 
@@ -400,4 +400,39 @@ def test_mcp_tools(tool: str, arguments: dict[str, Any], rule: str | None) -> No
     ],
 )
 def test_the_eighty_fifths_left(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
+
+
+# The hundred-and-fourth and fifth: an evasive eval, boto3's deletions of any service.
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # eval reads the text a variable holds as a line: a fork bomb printf printed.
+        ("f=$(printf '%s' ':(){ :|:& };:'); eval \"$f\"", "fork_bomb"),
+        ("f=$(printf '%s' 'ls -la | head'); eval \"$f\"", None),
+        ('eval "$(pyenv init -)"', None),
+        # boto3's clients' deletions read as the aws command lines they are.
+        (
+            "python -c \"import boto3; boto3.client('sagemaker').delete_endpoint("
+            "EndpointName='reranker-prod')\"",
+            "gcloud_delete",
+        ),
+        (
+            "python -c \"import boto3; c = boto3.client('sqs'); c.delete_queue(QueueUrl=u)\"",
+            "gcloud_delete",
+        ),
+        (
+            "python -c \"import boto3; c = boto3.client('sqs'); "
+            'c.delete_message(QueueUrl=u, ReceiptHandle=h)"',
+            None,
+        ),
+        ("python -c \"import boto3; boto3.client('ec2').delete_snapshot(SnapshotId='s')\"", None),
+        (
+            "python -c \"import boto3; boto3.client('sagemaker').describe_endpoint("
+            "EndpointName='x')\"",
+            None,
+        ),
+    ],
+)
+def test_evasions_and_sdks(command: str, rule: str | None) -> None:
     assert bash(command) == rule
