@@ -670,6 +670,7 @@ class _Rules:
                 push_refspec=state.push_refspec,
                 set_in_line=frozenset(state.loops),
                 lists_containers=state.lists_containers,
+                saved_listings=frozenset(state.saved_listings),
             )
             # What a running container or pod runs reaches the same services (dropdb, a cloud).
             inner = container_exec(words)

@@ -33,6 +33,7 @@ __all__ = [
     "Seen",
     "destroy_plan",
     "drops_in_sql",
+    "full_listing",
     "looks_up_default",
     "may_destroy_infrastructure",
     "names_other_host",
@@ -59,6 +60,7 @@ class Seen:
     lists_objects: bool = False  # the line lists every object of a bucket (list-objects-v2)
     # It lists a bucket's objects narrowed (a prefix, a grep, a jq select): only those.
     lists_some_objects: bool = False
+    saved_listings: frozenset[str] = frozenset()  # files a whole `kubectl get` was saved to
     made: frozenset[str] = frozenset()  # folders the line made with mkdir, empty
     shown: bool = False  # its output goes to the terminal: not piped, redirected or substituted
     # Options terraform takes from its environment (TF_CLI_ARGS, TF_CLI_ARGS_apply), by name.
@@ -666,6 +668,9 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
     # (`all` names every kind, not every resource: without --all, a selector or names pick.)
     if kinds and kinds[0].split("/")[0] in ("namespace", "namespaces", "ns", "project"):
         return f"kubectl delete {kinds[0]} deletes everything in it"
+    files = option_values(after, frozenset({"-f", "--filename"}))
+    if seen.saved_listings.intersection(f.removeprefix("./") for f in files):
+        return "kubectl delete -f of what a whole listing saved deletes every resource in it"
     if any(a in ("-f", "--filename") or a.startswith("--filename=") for a in after) and (
         _NAMESPACE_MANIFEST.search(seen.data)
     ):  # kubectl delete -f - <<EOF … kind: Namespace: the manifest the line gives it
@@ -695,6 +700,22 @@ def _helm_uninstalls_all(words: Sequence[str], seen: Seen) -> str | None:
     if seen.lists_kube and listed:
         return "helm uninstall of every release helm ls lists deletes their resources"
     return None
+
+
+def full_listing(words: Sequence[str]) -> bool:
+    """Whether ``words`` are a ``kubectl get`` of whole kinds (``kubectl get all,cm -n shop
+    -o yaml``): no name, no selector; what it prints, given to ``kubectl delete -f``,
+    deletes every resource of them."""
+    if not words or basename(words[0]) not in _KUBECTLS or "get" not in words[1:3]:
+        return False
+    args = list(words[words.index("get") + 1 :])
+    if any(a.startswith(("-l", "--selector", "--field-selector")) for a in args):
+        return False
+    return len(operands(args, _GET_VALUES)) == 1
+
+
+_KUBECTLS = frozenset({"kubectl", "oc", "k", "kubecolor"})
+_GET_VALUES = frozenset({"-n", "--namespace", "-o", "--output", "--context", "--kubeconfig"})
 
 
 def _argocd_deletes_all(words: Sequence[str], seen: Seen) -> str | None:

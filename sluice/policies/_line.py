@@ -19,7 +19,7 @@ from sluice.policies._exfil import Pipeline
 from sluice.policies._expansions import READ_BY_CHARACTER, expanded
 from sluice.policies._filters import filtered
 from sluice.policies._functions import aliased, aliases, called, definitions
-from sluice.policies._infra import OBJECT_NAMING, destroy_plan
+from sluice.policies._infra import OBJECT_NAMING, destroy_plan, full_listing
 from sluice.policies._interpreters import code_of, saved_downloads
 from sluice.policies._prefixes import ASSIGNMENT, FEEDERS, POWERSHELLS
 from sluice.policies._project_scripts import (
@@ -208,6 +208,7 @@ class LineState:
         self.branch: str | None = None  # the git branch switched to
         self.written: dict[str, str] = {}  # scripts written by echo, printf, cat <<EOF, tee
         self.destroy_plans: set[str] = set()  # terraform plan -destroy -out=F's files
+        self.saved_listings: set[str] = set()  # files a whole kubectl get listing was saved to
         self.downloaded: set[str] = set()  # files curl or wget saved
         self.unpacked: set[str] = set()  # folders a download was unpacked or cloned into
         self.made: set[str] = set()  # folders the last command, a mkdir, made: empty
@@ -665,6 +666,8 @@ class LineState:
                 self.push_refspec = "+refs/heads/*:refs/heads/*"  # remote.origin.mirror true
         if plan := destroy_plan(words):
             self.destroy_plans.add(plan.removeprefix("./"))
+        if command.redirects and full_listing(words):  # kubectl get all -n shop -o yaml > f
+            self.saved_listings.update(r.removeprefix("./") for r in command.redirects)
         text = path = ""
         cmdlet = name.lower() if "-" in name or len(name) == 2 else ""  # Set-Content, sc
         if name == "printf":

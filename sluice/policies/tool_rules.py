@@ -329,7 +329,9 @@ still run. The rules:
   manifest the line gives it: ``kubectl delete -f - <<EOF``), or with ``--all`` / ``-A``
   (``all`` names every kind, so ``kubectl delete all -l app=x`` deletes what the selector
   picks, and passes), or of the namespaces ``kubectl get ns`` lists (``… | grep pr- | xargs
-  kubectl delete``: a grep narrows which, namespaces they stay); ``helm uninstall`` of every
+  kubectl delete``: a grep narrows which, namespaces they stay), or of what a whole listing
+  saved (``kubectl get all -n shop -o yaml > f && kubectl delete -f f``; a named resource's
+  or a selector's is everyday); ``helm uninstall`` of every
   release ``helm ls`` lists (``helm ls -q | xargs helm uninstall``, ``helm uninstall $(helm
   ls -q)``; one named release, or those a grep or ``--filter`` picks, is everyday); pods a
   listing narrowed by a selector, a grep, a JSONPath filter (``-o

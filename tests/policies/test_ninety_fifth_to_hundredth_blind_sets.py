@@ -386,6 +386,16 @@ def test_mcp_tools(tool: str, arguments: dict[str, Any], rule: str | None) -> No
             "--lifecycle-configuration file://lc.json",
             None,
         ),
+        # What a whole listing saved, given to kubectl delete -f: every resource in it; a
+        # named one's or a selector's, or the saved listing applied again, are everyday.
+        (
+            "kubectl get all,cm,secret -n shop -o yaml > /tmp/all.yaml && "
+            "kubectl delete -f /tmp/all.yaml",
+            "kubectl_delete_all",
+        ),
+        ("kubectl get deploy web -o yaml > web.yaml && kubectl delete -f web.yaml", None),
+        ("kubectl get pods -l app=x -o yaml > p.yaml && kubectl delete -f p.yaml", None),
+        ("kubectl get all -n shop -o yaml > backup.yaml && kubectl apply -f backup.yaml", None),
         # Azure's Complete mode deploying a template with no resource: the group emptied.
         (
             "echo '{\"resources\":[]}' > /tmp/e.json && az deployment group create -g rg "
