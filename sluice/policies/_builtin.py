@@ -441,6 +441,15 @@ def _held(word: str, variables: Mapping[str, list[str]]) -> str:
 _WHOLE_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 
 
+def _reads_printed(words: Sequence[str], substituted: Sequence[Command]) -> bool:
+    """Whether ``xargs -a`` reads its items from the process substitution just before it,
+    whose echo or printf the parser gave as the option's value (``xargs -a <(echo ~)``)."""
+    if not substituted or "xargs" not in map(basename, words[:3]):
+        return False
+    files = [b for a, b in pairwise(words) if a in ("-a", "--arg-file")]
+    return bool(files) and files[0] in printed(substituted[-1])
+
+
 def _argument_file(command: Command, written: Mapping[str, str]) -> str | None:
     """What the line wrote into the file ``xargs -a FILE`` (or ``xargs … < FILE``) reads its
     items from, if it did."""
@@ -608,6 +617,8 @@ class _Rules:
         feeders = state.pipe
         if not feeders and any("$(" in w for w in (*command.inputs, *command.words[1:])):
             feeders = state.substituted  # xargs rm < <(find ~), xargs -a <(ls -d ~/*) rm
+        if not feeders and _reads_printed(command.words, state.substituted):
+            feeders = state.substituted  # xargs -a <(echo /home/dev) rm -rf: what echo printed
         if not feeders and (items := _argument_file(command, state.written)) is not None:
             feeders = [Command("", "", ("echo", *items.split()[:_FED]), ())]  # xargs -a /tmp/l
         # What xargs gives the command: its items, after its words (echo /dev/sdb | xargs …).
@@ -817,8 +828,9 @@ class _Rules:
             code = stdin  # python3 - <<'EOF' …, tclsh <<< '…'
         if code is None and name in _READS_CODE:  # echo 'new ProcessBuilder(…)' | jshell -q
             code = command.heredoc or "\n".join(fed_text) or None
-        if code is None and runs_heredoc and fed_text and not has_script(words):
-            code = "\n".join(fed_text)  # echo 'import shutil; shutil.rmtree(…)' | python3 -
+        if code is None and runs_heredoc and not has_script(words):
+            # echo '…' | python3 -; echo aW1wb3J0… | base64 -d | python3: what it is fed
+            code = "\n".join(fed_text) or decoded(state.pipe) or None
         if code is not None:
             self.code(name, code, cwd, depth)
         elif name in RUNS_STDIN and command.heredoc:

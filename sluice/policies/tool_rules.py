@@ -254,7 +254,7 @@ still run. The rules:
   -e``, ``Rscript -e``, ``go run``, ``elixir -e``, ``julia -e``, ``groovy -e``, ``ghc -e``,
   ``erl -eval``, ``sbt 'eval …'``, ``dotnet script eval``, ``jshell`` fed code, an
   interpreter that reads its program from its input (``echo '…' | python3 -``, ``| swift
-  -``), JXA's ``osascript -l JavaScript -e``; a source
+  -``, decoded first: ``echo … | base64 -d | python3``), JXA's ``osascript -l JavaScript -e``; a source
   file a runner is given: ``swift x.swift``, ``kotlinc -script``, ``java X.java``, ``zig
   run``, ``dart run``, ``runghc``, ``dotnet script x.csx``, or a program the line compiled
   from one, then ran; through ``poetry run``, ``uv run``, ``bundle exec``, ``conda run``,

@@ -1,4 +1,4 @@
-"""Classes taught from the ninety-fifth to hundred-and-sixth blind sets, and the ninety-third's
+"""Classes taught from the ninety-fifth to hundred-and-ninth blind sets, and the ninety-third's
 misses left until now (infrastructure torn down by Ansible's modules, a tool's uninstall,
 an Argo CD listing), next to the everyday calls spelt the same way."""
 
@@ -445,4 +445,24 @@ def test_the_eighty_fifths_left(command: str, rule: str | None) -> None:
     ],
 )
 def test_evasions_and_sdks(command: str, rule: str | None) -> None:
+    assert bash(command) == rule
+
+
+# The hundred-and-eighth: a red-teamer's spellings of the issue's list.
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # A program decoded into an interpreter that reads it from its input.
+        (
+            "echo aW1wb3J0IHNodXRpbCxvcwpzaHV0aWwucm10cmVlKG9zLnBhdGguZXhwYW5kdXNlcigifiIpKQ=="
+            " | base64 -d | python3",
+            "wipe_root_or_home",
+        ),
+        ("echo aW1wb3J0IHNodXRpbApzaHV0aWwucm10cmVlKCJidWlsZCIp | base64 -d | python3", None),
+        # xargs -a of a process substitution: the items its echo printed.
+        ("xargs -a <(echo /home/dev) rm -rf", "wipe_root_or_home"),
+        ("xargs -a <(echo build) rm -rf", None),
+    ],
+)
+def test_red_team_spellings(command: str, rule: str | None) -> None:
     assert bash(command) == rule
