@@ -254,24 +254,22 @@ still run. The rules:
   -e``, ``Rscript -e``, ``go run``, ``elixir -e``, ``julia -e``, ``groovy -e``, ``ghc -e``,
   ``erl -eval``, ``sbt 'eval …'``, ``dotnet script eval``, ``jshell`` fed code, an
   interpreter that reads its program from its input (``echo '…' | python3 -``, ``| swift
-  -``, decoded first: ``echo … | base64 -d | python3``), JXA's ``osascript -l JavaScript -e``; a source
-  file a runner is given: ``swift x.swift``, ``kotlinc -script``, ``java X.java``, ``zig
-  run``, ``dart run``, ``runghc``, ``dotnet script x.csx``, or a program the line compiled
-  from one, then ran; through ``poetry run``, ``uv run``, ``bundle exec``, ``conda run``,
-  ``nix run``, ``bazel run``, …: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``,
-  ``fs.rmSync``, ``FileUtils.rm_rf``, ``rmtree``, ``os.RemoveAll``, ``deleteRecursively``,
-  ``Directory.Delete``, ``removeItem`` (Foundation's, with ``NSHomeDirectory()``),
-  ``unlink``, or the shell commands they run, the home folder's variable joined in or given
-  as a word (or the user database's entry,
-  ``(getpwuid $<)[7]``, ``pwd.getpwuid(os.getuid()).pw_dir``), the working folder's parent
-  given whole (``shutil.rmtree('..')``, ``os.path.dirname(os.getcwd())``,
-  ``Path.cwd().parent``); of a glob or listing of it too:
-  ``Dir.glob(File.join( ENV["HOME"], "*"))``, ``"#{Dir.home}/*"``, ``os.listdir(home)``,
-  ``Path.home().iterdir()``), or a container's command deleting one it mounts (``docker run
-  --rm -v /:/host alpine rm -rf /host``, ``podman run -v $HOME:/data busybox sh -c 'rm -rf
-  /data/*'``, ``--mount type=bind,source=/home/dev,target=/h``, or a folder that holds the
-  mount: ``rm -rf /*`` over ``-v $HOME:/data``; also after ``chroot`` into the mount, or in
-  the host's own files after ``nsenter -t 1 -m``);
+  -``, decoded first: ``echo … | base64 -d | python3``), JXA's ``osascript -l JavaScript
+  -e``; a source file a runner is given: ``swift x.swift``, ``kotlinc -script``, ``java
+  X.java``, ``zig run``, ``dart run``, ``runghc``, ``dotnet script x.csx``, or a program the line
+  compiled from one, then ran; through ``poetry run``, ``uv run``, ``bundle exec``, ``conda run``,
+  ``nix run``, ``bazel run``, …: ``shutil.rmtree``, ``os.remove``, ``Path.unlink``, ``fs.rmSync``,
+  ``FileUtils.rm_rf``, ``rmtree``, ``os.RemoveAll``, ``deleteRecursively``, ``Directory.Delete``,
+  ``removeItem`` (Foundation's, with ``NSHomeDirectory()``), ``unlink``, or the shell commands
+  they run, the home folder's variable joined in or given as a word (or the user database's entry,
+  ``(getpwuid $<)[7]``, ``pwd.getpwuid(os.getuid()).pw_dir``), the working folder's parent given
+  whole (``shutil.rmtree('..')``, ``os.path.dirname(os.getcwd())``, ``Path.cwd().parent``); of a
+  glob or listing of it too: ``Dir.glob(File.join( ENV["HOME"], "*"))``, ``"#{Dir.home}/*"``,
+  ``os.listdir(home)``, ``Path.home().iterdir()``), or a container's command deleting one it
+  mounts (``docker run --rm -v /:/host alpine rm -rf /host``, ``podman run -v $HOME:/data busybox
+  sh -c 'rm -rf /data/*'``, ``--mount type=bind,source=/home/dev,target=/h``, or a folder that
+  holds the mount: ``rm -rf /*`` over ``-v $HOME:/data``; also after ``chroot`` into the mount, or
+  in the host's own files after ``nsenter -t 1 -m``);
 - ``drop_database``: ``DROP DATABASE/SCHEMA/TABLE``, ``dropDatabase()``, an ORM's drop of every
   table it maps (SQLAlchemy's ``drop_all()``, Sequelize's ``sync({ force: true })``), and on another
   host's database (a ``-h``, ``--host`` or URL naming a dotted name or an outside address, a client
