@@ -290,10 +290,10 @@ def _script_url(name: str, args: Sequence[str]) -> bool:
 _DENO_RIGHTS = ("-A", "--allow-all", "--allow-run", "--allow-write", "--allow-ffi")
 
 
-# Shells of other languages that read the code they run from their input.
 # Interpreters that read their program from their input when given no script (`| swift -`,
 # `tclsh <<< '…'`), beside INTERPRETER's.
 _STDIN_INTERPRETERS = frozenset({"swift", "tclsh", "wish"})
+# Shells of other languages that read the code they run from their input.
 _READS_CODE = frozenset({"jshell", "scala", "ghci", "iex", "julia", "groovysh", "erl"})
 _JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # The arguments of a tool that makes a request: its URL, and its body if it sends one.
@@ -428,17 +428,6 @@ def _program_and_arguments(value: dict[str, Any]) -> str | None:
     if not all(isinstance(word, str) for word in given):
         return None
     return shlex.join([program, *given])
-
-
-def _held(word: str, variables: Mapping[str, list[str]]) -> str:
-    """``word`` as ``eval`` reads it: a variable named alone (``$f``, ``${f}``) as the text it
-    holds, when the line set it once (``f=$(printf '%s' ':(){ :|:& };:'); eval "$f"``)."""
-    named = _WHOLE_VARIABLE.fullmatch(word)
-    values = variables.get(named.group(1) or named.group(2), []) if named else []
-    return values[0] if len(values) == 1 else word
-
-
-_WHOLE_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 
 
 def _reads_printed(words: Sequence[str], substituted: Sequence[Command]) -> bool:
@@ -708,14 +697,11 @@ class _Rules:
         stdin = "\n".join(fed_text) or None
         if reason := wipes_disk(command, [*words, *fed_items] if fed_items else words, stdin):
             self.flag("disk_wipe", reason)
-        if (
-            name == "fio"
-            and any(  # sudo fio burnin.fio, the job file the line wrote
-                fio_job_writes(state.written.get(f, command.heredoc if f == "-" else ""))
-                for f in operands(words[1:])
-            )
-        ):
-            self.flag("disk_wipe", "fio's job writing onto a disk destroys its data")
+        if name == "fio":  # sudo fio burnin.fio: the job file the line wrote, or `-`'s
+            job_files = operands(words[1:])
+            jobs = [state.written.get(f, command.heredoc if f == "-" else "") for f in job_files]
+            if any(map(fio_job_writes, jobs)):
+                self.flag("disk_wipe", "fio's job writing onto a disk destroys its data")
         if name in AWKS and spawns_forever(" ".join(words[1:])):  # while (1) system("x &")
             self.flag("fork_bomb", "A fork bomb (awk): it exhausts the machine's processes")
         if name.lower() in ("diskpart", "diskpart.exe") and diskpart_erases(
@@ -812,8 +798,7 @@ class _Rules:
             self.line(f"pwsh -Command {shlex.quote(encoded)}", cwd, depth + 1, state)
         if name == "eval" and len(words) > 1:  # in this shell: eval 'rm -rf $d', eval rm -rf ~
             # eval $(printf 'rm …'); eval "$f": the text f holds, parsed again as a line
-            evaluated = [_held(word, state.loops) for word in words[1:]]
-            self.line(" ".join(evaluated), cwd, depth + 1, state)
+            self.line(" ".join(state.valued(words[1:])), cwd, depth + 1, state)
         if name == "apply_patch":  # Codex runs its patches through the shell too
             self.patch(command.heredoc + "\n".join(words[1:]))
         code = code_of(words)

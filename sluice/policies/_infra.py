@@ -629,7 +629,7 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
         return _helm_uninstalls_all(words, seen)
     if name == "argocd":
         return _argocd_deletes_all(words, seen)
-    if name in _MESH_UNINSTALLS and _MESH_UNINSTALLS[name].issubset(words):
+    if name in _CRD_UNINSTALLS and _CRD_UNINSTALLS[name].issubset(words):
         # flux uninstall, istioctl uninstall --purge: the tool's CRDs, and with them every
         # resource of their kinds in every namespace
         return f"{name} uninstall deletes its CRDs and every resource of their kinds"
@@ -641,7 +641,7 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
         return "deletes a namespace through the Kubernetes API"
     if deletes and any(_COLLECTION_PATH.search(w) for w in words[1:]):
         return "deletes every resource of a kind through the Kubernetes API"  # …/ns/x/pods
-    if name not in ("kubectl", "oc", "k", "kubecolor"):
+    if name not in _KUBECTLS:
         return None
     if words[1:2] == ["kubectl"]:
         words = words[1:]
@@ -682,7 +682,7 @@ def _kubectl_deletes_all(words: Sequence[str], seen: Seen) -> str | None:
 
 # Tools whose uninstall removes their CRDs (every resource of their kinds with them), and
 # the words that make it do so.
-_MESH_UNINSTALLS = {
+_CRD_UNINSTALLS = {
     "flux": frozenset({"uninstall"}),
     "istioctl": frozenset({"uninstall", "--purge"}),
 }
@@ -1352,8 +1352,7 @@ def _api_ref_update(args: Sequence[str]) -> str | None:
     -X PATCH repos/o/r/git/refs/heads/main -F force=true``, ``-X DELETE``; curl's ``-X PATCH
     …/git/refs/heads/main -d '{"force": true}'``)."""
     ref = next((found for a in args if (found := _BRANCH_PATH.search(a))), None)
-    branch = _DEFAULT_BRANCHES.fullmatch(ref.group(2)) if ref else None
-    if branch is None or ref is None:
+    if ref is None or (branch := _DEFAULT_BRANCHES.fullmatch(ref.group(2))) is None:
         return None
     if ref.group(1) != "git/refs/heads" and _http_method(args) != "DELETE":
         return None  # GitLab's and Bitbucket's branches: their deletion only

@@ -591,7 +591,7 @@ class LineState:
         cwd, moving = self.cwd, command
         if self.loops and any("$" in word for word in command.words[1:]):
             # cd "$ROOT/..": where the line's variable points (ROOT=/home/dev/app)
-            moving = replace(command, words=tuple(self._valued(list(command.words))))
+            moving = replace(command, words=tuple(self.valued(list(command.words))))
         self.cwd = working_directory(moving, cwd)
         moved = self.cwd != cwd and len(self.loops) < _VARIABLES
         if moved and cwd is not None and "$" not in cwd:  # (a value naming itself would recur)
@@ -626,7 +626,7 @@ class LineState:
         words, _ = unwrap(given)
         if not words:
             return
-        words = self._valued(words)  # BIN=/usr/local/bin; curl -o $BIN/yq …: where it saves
+        words = self.valued(words)  # BIN=/usr/local/bin; curl -o $BIN/yq …: where it saves
         if shell_script(words) is not None:  # T=~ sh -c 'rm -rf "$T"': its script's commands
             for assigned in command_settings(given)[:_VARIABLES]:  # follow: they read them
                 name, _, value = assigned.partition("=")
@@ -766,11 +766,11 @@ class LineState:
         if len(self.loops) < _VARIABLES or name in self.loops:
             self.loops[name] = [value]
 
-    def _valued(self, words: list[str]) -> list[str]:
+    def valued(self, words: Sequence[str]) -> list[str]:
         """``words`` with each variable the line set to one value (not a loop's, not an
         array) as that value, as the shell expands it."""
         if not self.loops or not any("$" in word for word in words):
-            return words
+            return list(words)
         valued = []
         for word in words:
             for name in sorted(referenced(word) & self.loops.keys(), key=len, reverse=True):

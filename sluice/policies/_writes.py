@@ -535,15 +535,18 @@ def _fio_writes(args: Sequence[str]) -> bool:
 def fio_job_writes(text: str) -> bool:
     """Whether a fio job file (``[global]`` then a section a job) has a job writing onto a
     disk device: its ``filename=`` and ``rw=``, or the global section's."""
-    sections: list[list[str]] = [[]]
+    shared: list[str] = []  # [global]'s options, and those before any section
+    jobs: list[list[str]] = []
+    current = shared
     for line in text.splitlines():
         line = line.strip()
         if line.startswith("[") and line.endswith("]"):
-            sections.append([] if line != "[global]" else sections[0])
+            current = shared if line == "[global]" else []
+            if current is not shared:
+                jobs.append(current)
         elif "=" in line and not line.startswith((";", "#")):
-            sections[-1].append("--" + line.replace(" ", ""))
-    first, *jobs = sections
-    return any(_fio_writes([*first, *job]) for job in jobs or [first])
+            current.append("--" + line.replace(" ", ""))
+    return any(_fio_writes([*shared, *job]) for job in jobs or [[]])
 
 
 def _destinations(args: Sequence[str], takes_value: frozenset[str]) -> list[str]:
@@ -586,6 +589,16 @@ def _device(word: str) -> bool:
 
 
 _CIM_METHOD = frozenset({"-methodname"})  # Invoke-CimMethod's (PowerShell's words, lower case)
+_FORMAT_METHODS = frozenset({"wmic", "wmic.exe", "invoke-cimmethod"})
+
+
+def _calls_format(name: str, args: Sequence[str]) -> bool:
+    """Whether WMI's ``Format`` method is called on a volume: ``wmic volume where … call
+    Format``, ``Get-CimInstance Win32_Volume … | Invoke-CimMethod -MethodName Format``."""
+    lowered = [a.lower() for a in args]
+    if name == "invoke-cimmethod":
+        return "format" in option_values(lowered, _CIM_METHOD)
+    return "call" in lowered and lowered[lowered.index("call") + 1 :][:1] == ["format"]
 
 
 def wipes_disk(command: Command, words: Sequence[str], stdin: str | None = None) -> str | None:
@@ -634,12 +647,8 @@ def wipes_disk(command: Command, words: Sequence[str], stdin: str | None = None)
         return "format erases a drive"  # cmd's format D: /q
     if name.lower() in ("format-volume", "clear-disk", "remove-partition", "initialize-disk"):
         return f"{name} erases a disk"
-    lowered = [a.lower() for a in args]
-    calls = lowered[lowered.index("call") + 1 :] if "call" in lowered else []
-    if name.lower() in ("wmic", "wmic.exe") and calls[:1] == ["format"]:
-        return "wmic's Format method erases a volume"  # wmic volume where … call Format
-    if name.lower() == "invoke-cimmethod" and "format" in option_values(lowered, _CIM_METHOD):
-        return "Invoke-CimMethod's Format method erases a volume"  # … Win32_Volume
+    if name.lower() in _FORMAT_METHODS and _calls_format(name.lower(), args):
+        return f"{name}'s Format method erases a volume"  # wmic volume where … call Format
     if name == "diskutil" and any(a.lower().startswith(_DISKUTIL_ERASES) for a in args):
         return "diskutil erases a disk"
     return None
