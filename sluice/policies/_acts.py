@@ -219,7 +219,8 @@ def destroyed(command: Command, cwd: str | None, feeders: Sequence[Command] = ()
     if name.lower() in ("icacls", "icacls.exe") and (owner := _icacls_owner(args)):
         # icacls C:\Users\alex /setowner "NT AUTHORITY\SYSTEM" /T: chown -R's Windows form
         path = resolve(args[0], cwd)
-        if path is not None and not _own(_WINDOWS_USER.sub("$USER", owner), path):
+        user = _WINDOWS_USER.sub("$USER", _DOMAIN.sub("", owner))  # CORP\alex: alex
+        if path is not None and not _own(user, path):
             yield Act("gives another owner", args[0], path)
 
 
@@ -228,8 +229,10 @@ _THE_USER = re.compile(
 )
 
 
-# The user as Windows' shells name them: `%USERNAME%`, `$env:USERNAME`, `DOMAIN\user`'s user.
-_WINDOWS_USER = re.compile(r"(?i)%USERNAME%|\$env:USERNAME|^[^\\]*\\(?=[^\\]+$)")
+# The user as Windows' shells name them (`%USERNAME%`, `$env:USERNAME`), and the domain an
+# account is named in (`CORP\alex`, `NT AUTHORITY\SYSTEM`).
+_WINDOWS_USER = re.compile(r"(?i)%USERNAME%|\$env:USERNAME")
+_DOMAIN = re.compile(r"^[^\\]*\\")
 
 
 def _icacls_owner(args: Sequence[str]) -> str:

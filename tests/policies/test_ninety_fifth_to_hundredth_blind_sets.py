@@ -81,6 +81,8 @@ from tests.policies.verdicts import bash, rule_for
         ("Get-CimInstance Win32_Volume | Invoke-CimMethod -MethodName Defrag", None),
         ('icacls C:\\Users\\alex /setowner "NT AUTHORITY\\SYSTEM" /T /C', "wipe_root_or_home"),
         ("icacls C:\\Users\\alex /setowner %USERNAME% /T", None),
+        ('icacls C:\\Users\\alex /setowner "CORP\\alex" /T', None),  # (the user, in a domain)
+        ('icacls C:\\Users\\alex /setowner "CORP\\bob" /T', "wipe_root_or_home"),
         ("icacls C:\\Users\\alex /setowner Administrators", None),
         ('icacls C:\\Users\\alex\\repos\\app /setowner "NT AUTHORITY\\SYSTEM" /T', None),
         # The clipboard relays what is copied to it: pasted into a sender, it is sent.
