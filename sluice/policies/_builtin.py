@@ -752,7 +752,7 @@ class _Rules:
         # --to-command, ssh's ProxyCommand, a makefile's recipes, a crontab's jobs, ...
         scheduled = scheduled_lines(words, command.heredoc, state.written, state.printed)
         # A git hook, a startup file, a package's lifecycle scripts, a unit the line wrote.
-        deferred = deferred_lines(words, state.written, state.scripts)
+        deferred = deferred_lines(words, state.written, state.scripts, command.words)
         for run in lines_run(words):
             self.line(run, cwd, depth + 1, state)
         if steps := [*scheduled, *deferred]:  # in turn: what one step saves, the next runs

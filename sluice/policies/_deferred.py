@@ -70,14 +70,20 @@ _TOX_PLACES = re.compile(r"\{(?:env:(\w+)(?::[^}]*)?|(homedir)|(toxinidir|tox_ro
 
 
 def deferred_lines(
-    words: Sequence[str], written: Mapping[str, str], scripts: Mapping[str, str]
+    words: Sequence[str],
+    written: Mapping[str, str],
+    scripts: Mapping[str, str],
+    spelt: Sequence[str] = (),
 ) -> list[str]:
-    """The command lines the program of ``words`` (unwrapped) runs from files the line
-    ``written`` (by path) or package scripts it defined (``scripts``: ``"npm NAME"``)."""
+    """The command lines the program of ``words`` (unwrapped; ``spelt``: as the line wrote
+    them) runs from files the line ``written`` (by path) or package scripts it defined
+    (``scripts``: ``"npm NAME"``)."""
     if not words or not (written or scripts):
         return []
     name, args = basename(words[0]), list(words[1:])
     given = [a for a in args if not a.startswith("-")]
+    if _loads_envrc(spelt or words):  # direnv exec . CMD: .envrc, then CMD (judged apart)
+        return [text for path, text in written.items() if path.endswith(".envrc")]
     if name == "git" and _HOOK_TRIGGERS.intersection(given[:1]):
         # a hook's file: in a hooks folder, husky's, or named for a hook (core.hooksPath
         # may make any folder git's hooks folder)
@@ -90,8 +96,6 @@ def deferred_lines(
         ]
     if name in ("bash", "zsh", "sh") and any(map(_INTERACTIVE.fullmatch, args)):
         return [text for path, text in written.items() if basename(path) in _STARTUP_FILES]
-    if name == "direnv" and given[:1] in (["exec"], ["allow"], ["reload"]):
-        return [text for path, text in written.items() if path.endswith(".envrc")]
     if name in PACKAGE_MANAGERS and _INSTALLS.intersection(given[:1]):
         return _lifecycle(scripts)
     if name == "composer" and given[:1] in (["install"], ["update"], ["require"]):
@@ -212,3 +216,15 @@ def _lifecycle(scripts: Mapping[str, str]) -> list[str]:
     """The lifecycle scripts an install runs: set by ``npm pkg set``, or in a ``package.json``
     the line wrote."""
     return [scripts[f"npm {stage}"] for stage in _LIFECYCLE if f"npm {stage}" in scripts]
+
+
+def _loads_envrc(words: Sequence[str]) -> bool:
+    """Whether ``words`` run direnv's ``exec``, ``allow`` or ``reload``, which run the
+    folder's ``.envrc``."""
+    return any(
+        basename(word) == "direnv" and tuple(words[at + 1 : at + 2]) in _DIRENV_LOADS
+        for at, word in enumerate(words)
+    )
+
+
+_DIRENV_LOADS = (("exec",), ("allow",), ("reload",))

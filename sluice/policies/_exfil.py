@@ -30,6 +30,7 @@ from sluice.policies._shell import (
     with_next,
 )
 from sluice.policies._targets import MAYBE_CREDENTIAL, is_credential, on_remote, resolve
+from sluice.policies._tool_runners import TOOL_RUNNERS, ran_by_tool
 from sluice.policies._wrappers import (
     HTTP_CLIENTS,
     POWERSHELL_HTTP,
@@ -652,7 +653,8 @@ def _without_excluded(args: list[str]) -> list[str]:
 def _printer(words: tuple[str, ...]) -> tuple[str, ...]:
     """``words`` from the program that prints: after the reserved words (``{ env``, ``then
     printenv``, ``time set``), the programs that run another (``sudo env``, ``nohup
-    printenv``, ``env LC_ALL=C env``) and variables set for it (``LC_ALL=C env``); an
+    printenv``, ``env LC_ALL=C env``), the tools that run one in an environment (``op run --
+    env``) and variables set for it (``LC_ALL=C env``); an
     ``env`` that runs nothing (``env -u HOME``) is ``env``, which prints the environment."""
     at = 0
     while at < len(words):
@@ -664,6 +666,8 @@ def _printer(words: tuple[str, ...]) -> tuple[str, ...]:
             if name == "env" and ran >= len(words):
                 return ("env",)
             at = ran
+        elif name in TOOL_RUNNERS and (run := ran_by_tool(name, words[at + 1 :])) is not None:
+            words, at = run, 0  # op run -- env, uv run printenv
         elif ASSIGNMENT.fullmatch(words[at]):
             at += 1
         else:

@@ -225,7 +225,7 @@ _ENVIRONMENT_VARIABLES = frozenset(
     {"RAILS_ENV", "RACK_ENV", "MIX_ENV", "APP_ENV", "NODE_ENV", "DJANGO_ENV", "FLASK_ENV"}
     | {"ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "DJANGO_SETTINGS_MODULE", "ENV"}
 )
-_ENVIRONMENT_OPTIONS = ("--env", "-e", "--environment", "--settings", "-dotenv")
+_ENVIRONMENT_OPTIONS = ("--env", "-e", "--environment", "--settings", "-dotenv", "--env-file")
 _LOCAL = re.compile(
     r"(?i)(?:.*[._/-])?(?:settings_?)?(?:dev|develop|development|test|tests|testing|local)"
 )
@@ -271,7 +271,8 @@ def other_database(
         elif word in _ENVIRONMENT_OPTIONS:
             named.append(value)
     # (An environment is named in one word: `mysql -e "TRUNCATE t"` names a statement.)
-    named = [n.rsplit(".", 1)[-1] if n.startswith(".env") else n for n in named if n]
+    # (`.env.production` names production; `.env` alone, the default file, names none.)
+    named = [n.rsplit(".", 1)[-1] if n.startswith(".env.") else n for n in named if n != ".env"]
     named = [n for n in named if not any(c.isspace() for c in n)]
     local_hosts = all(map(_LOCAL_HOST.fullmatch, hosts))
     local_urls = all(map(_LOCAL_URL.fullmatch, urls))

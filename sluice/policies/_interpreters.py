@@ -841,6 +841,12 @@ _SQL_CALL = re.compile(
     # (the statement maybe wrapped as SQL first: SQLAlchemy's text(…), psycopg's sql.SQL(…))
     r"\s*\(\s*(?:\w+\s*,\s*)?(?:(?:\w+\.)?(?:text|SQL)\s*\(\s*)?[fbruFBRU]{0,2}$"
 )
+# A call that runs its string as a command line, not as SQL (`subprocess.run("grep -rn
+# 'DROP TABLE' migrations/", shell=True)`): the line is read as the shell's.
+_RUNS_COMMAND = re.compile(
+    r"(?:\bsubprocess\.\w+|\b(?:child_process|cp)\.exec\w*|\b(?:exec|spawn|execFile)Sync"
+    r"|\bos\.(?:system|popen)|\bOpen3\.\w+)\s*\(\s*[fbruFBRU]{0,2}$"
+)
 _DRIVER_DROPS = re.compile(
     r"\.(?:dropDatabase|dropCollection|drop_database|drop_collection"
     r"|delete_db_instance|delete_db_cluster|delete_table)\s*\("
@@ -883,8 +889,11 @@ def _driver_drops(code: str, literals: list[tuple[int, int, str]]) -> str | None
     sent = [  # the SQL of each call, in order: a table dropped then created is one reset
         text
         for start, _, text in literals
-        if _SQL_CALL.search(before := code[max(0, start - 40) : start])
-        or _OTHER_SQL_CALL.search(before)
+        if (
+            _SQL_CALL.search(before := code[max(0, start - 40) : start])
+            or _OTHER_SQL_CALL.search(before)
+        )
+        and not _RUNS_COMMAND.search(before)
     ]
     if sent and (found := drops_in_sql(";\n".join(sent), empties=remote)):
         return found

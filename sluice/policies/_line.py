@@ -1056,7 +1056,15 @@ def runs_its_text(program: str) -> bool:
     return program in _RUNS_TEXT or is_wrapper(program)
 
 
-_RUNS_TEXT = SHELLS | {"", "eval", "ssh", "su", "script"}  # (and the wrappers: exec, sudo, …)
+# (And the wrappers: exec, sudo, …) Besides shells: terminals' sessions (`tmux new -d
+# '…'`, `screen -dm …`), a watcher's command (`entr -s '…'`), nix-shell's `--run`, `sg
+# GROUP -c`, and secret stores' commands (`doppler run --command '…'`, `sops exec-env F
+# '…'`, granted's `assume P --exec '…'`).
+_RUNS_TEXT = (
+    SHELLS
+    | {"", "eval", "ssh", "su", "script", "tmux", "screen", "entr"}
+    | {"nix-shell", "sg", "doppler", "sops", "assume", "granted"}
+)
 
 
 def _outer_words(commands: Sequence[Command], at: int) -> list[str]:

@@ -20,6 +20,7 @@ __all__ = [
     "POWERSHELL_LOOPS",
     "WRAPPERS",
     "after_options",
+    "operands",
 ]
 
 # PowerShell's loops over what is piped in, each item its `$_`.
@@ -31,6 +32,9 @@ FEEDERS = frozenset({"xargs", "parallel", *POWERSHELL_LOOPS})
 # namespaces: `nsenter -t 1 -m -- rm …` in the host's own files).
 NSENTER_VALUES = frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid"})
 POWERSHELLS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
+# Tracers, sandboxes, queues and environments that run their command as it is given.
+_RUN_AS_GIVEN = frozenset({"chronic", "eatmydata", "catchsegv", "valgrind", "firejail", "nq"})
+_RUN_AS_GIVEN |= {"tsp", "with-contenv", "dbus-run-session"}
 # Programs that run the command in their arguments, with their options that take a value
 # (and how many leading operands are theirs, like timeout's duration).
 WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
@@ -87,6 +91,47 @@ WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     # WSL runs a Linux command from Windows: `curl.exe … | wsl sudo sh`.
     "wsl": (frozenset({"-d", "--distribution", "-u", "--user", "--cd"}), 0),
     "busybox": (frozenset(), 0),
+    # Those, and tracers and switches of user or time: `strace -f -o t.txt rm …`,
+    # `faketime '2020-01-01' rm …`, `gosu deploy rm …`.
+    **dict.fromkeys(_RUN_AS_GIVEN, (frozenset(), 0)),
+    "strace": (frozenset({"-o", "-e", "-p", "-s", "-u", "-E", "-P", "-a", "-b", "-I", "-X"}), 0),
+    "ltrace": (frozenset({"-o", "-e", "-p", "-s", "-u", "-n", "-a", "-l"}), 0),
+    "fakeroot": (frozenset({"-l", "--lib", "--faked", "-s", "-i", "-b"}), 0),
+    "faketime": (frozenset({"--date-prog"}), 1),  # faketime '2020-01-01' CMD
+    **{proxy: (frozenset({"-f"}), 0) for proxy in ("proxychains", "proxychains4")},
+    "torsocks": (frozenset({"-u", "-p", "-a", "-P", "--user", "--pass", "--address"}), 0),
+    "taskset": (frozenset(), 1),
+    "numactl": (
+        frozenset({"-N", "-m", "-C", "-i", "-p", "--physcpubind", "--cpunodebind"})
+        | {"--membind", "--interleave", "--preferred"},
+        0,
+    ),
+    "chrt": (frozenset({"-T", "-P", "-D", "--sched-runtime", "--sched-period"}), 1),
+    "prlimit": (frozenset({"-p", "--pid"}), 0),
+    "cpulimit": (frozenset({"-l", "--limit", "-p", "--pid", "-e", "--exe"}), 0),
+    "trickle": (frozenset({"-u", "-d", "-w", "-t", "-l", "-n"}), 0),
+    "systemd-inhibit": (frozenset({"--what", "--who", "--why", "--mode"}), 0),
+    "xvfb-run": (
+        frozenset({"-n", "-s", "-f", "-e", "-p", "-w", "--server-num", "--server-args"})
+        | {"--auth-file", "--error-file", "--xauth-protocol", "--wait"},
+        0,
+    ),
+    **{switch: (frozenset(), 1) for switch in ("gosu", "su-exec")},  # gosu USER CMD
+    "setpriv": (
+        frozenset({"--reuid", "--regid", "--ruid", "--euid", "--rgid", "--egid", "--groups"}),
+        0,
+    ),
+    "unshare": (
+        frozenset({"-S", "-G", "--setuid", "--setgid", "-w", "--wd", "-R", "--root"})
+        | {"--propagation", "--setgroups", "--map-user", "--map-group"},
+        0,
+    ),
+    "tini": (frozenset({"-p", "-e"}), 0),
+    "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
+    # A secret store's environment given to a command: `envchain aws terraform destroy`.
+    "envchain": (frozenset(), 1),
+    "summon": (frozenset({"-p", "--provider", "-f", "-D", "-e", "--environment"}), 0),
+    "ssh-agent": (frozenset({"-a", "-E", "-t", "-P"}), 0),
     # Windows: `cmd /c rd /s /q C:\`, `powershell -NoProfile -Command Remove-Item …`.
     **{
         shell: (
@@ -126,3 +171,19 @@ def after_options(words: Sequence[str], at: int, name: str) -> int:
     while at < len(words) and ASSIGNMENT.fullmatch(words[at]):  # env A=1 rm
         at += 1
     return at + positional
+
+
+def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> list[str]:
+    """The words of ``args`` that are not options (nor options' values); all after ``--``."""
+    found: list[str] = []
+    skip = dashdash = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif dashdash or not arg.startswith("-") or arg == "-":
+            found.append(arg)
+        elif arg == "--":
+            dashdash = True
+        else:
+            skip = arg in takes_value
+    return found

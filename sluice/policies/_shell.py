@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from sluice.policies._filters import filtered
 from sluice.policies._prefixes import WRAPPERS, after_options
 from sluice.policies._quoted import Doubled, Singled
+from sluice.policies._tool_runners import TOOL_RUNNERS, ran_by_tool
 
 __all__ = [
     "COMMAND_OPTION",
@@ -686,14 +687,18 @@ def after_wrappers(words: Sequence[str], at: int = 0, keep: frozenset[str] = fro
 def program(words: Sequence[str]) -> str:
     """The program ``words`` run: the first word after the programs that run another
     (``sudo -u deploy``, ``nice -n 10``, ``timeout 5``, …: :data:`~sluice.policies._prefixes.
-    WRAPPERS`) with their options, the shell's keywords (``if [ "$x" = y ]`` runs ``[``),
-    options and ``VAR=value`` assignments, without its directory. A wrapper given a whole
-    line (``watch 'kubectl get pods'``) is the program that runs it."""
+    WRAPPERS`) with their options, the tools that run one in a project's or an environment's
+    setting (``uv run``, ``op run --``: :mod:`~sluice.policies._tool_runners`), the shell's
+    keywords (``if [ "$x" = y ]`` runs ``[``), options and ``VAR=value`` assignments,
+    without its directory. A wrapper given a whole line (``watch 'kubectl get pods'``) is
+    the program that runs it."""
     at, wrapper = 0, ""
     while at < len(words):
         word, name = words[at], basename(words[at])
         if name in WRAPPERS:
             at, wrapper = after_options(words, at, name), name
+        elif name in TOOL_RUNNERS and (ran := ran_by_tool(name, words[at + 1 :])) is not None:
+            words, at = ran, 0  # uv run pytest, op run -- curl …
         elif word.startswith("-") or "=" in word:
             at += 1
         elif wrapper and any(c.isspace() for c in word):

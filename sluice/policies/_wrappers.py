@@ -18,8 +18,10 @@ from sluice.policies._prefixes import (
     POWERSHELL_LOOPS,
     WRAPPERS,
     after_options,
+    operands,
 )
 from sluice.policies._shell import SHELL_VARIABLES, basename, short_option, with_next
+from sluice.policies._tool_runners import package_program, ran_by_tool
 
 __all__ = [
     "FETCHERS",
@@ -153,7 +155,7 @@ def _unwrap(words: tuple[str, ...]) -> tuple[list[str], bool]:
         if (real := _real_name(name)) is not None:  # gshred, "${SHELL}", /???/r?
             name = real
             words = (*words[:i], name, *words[i + 1 :])
-        if name not in WRAPPERS and (ran := _ran_by_tool(name, words[i + 1 :])) is not None:
+        if name not in WRAPPERS and (ran := ran_by_tool(name, words[i + 1 :])) is not None:
             words, i = ran, 0  # poetry run python -c …, bundle exec rm …, nix run pkgs#x -- …
             continue
         if name not in WRAPPERS:
@@ -189,112 +191,6 @@ def _loop_body(words: tuple[str, ...]) -> list[str]:
     return _unwrap(tuple(kept))[0] if kept else []
 
 
-def _ran_by_tool(name: str, args: Sequence[str]) -> tuple[str, ...] | None:
-    """The command a project's or an environment's tool runs (``poetry run CMD``, ``uv run``,
-    ``bundle exec``, ``conda run -n E``, ``mise exec -- CMD``, ``nix shell P -c CMD``; ``nix
-    run nixpkgs#kubectl -- ARGS`` and ``bazel run //x:terraform -- ARGS`` run the package's
-    or the target's program; ``cmake -E rm`` is ``rm``), or None."""
-    if name == "cmake" and tuple(args[:1]) == ("-E",) and args[1:2] and args[1] in _CMAKE_REMOVES:
-        return ("rm", *args[2:])
-    if name in _PACKAGE_RUNNERS:
-        return _package_run(name, list(args))
-    runner = _TOOL_RUNNERS.get(name)
-    if runner is None or not args or args[0] not in runner[0]:
-        return None
-    rest, takes_value = list(args[1:]), runner[1]
-    if name in ("nix", "bazel", "bazelisk") and args[0] in ("run", "shell", "develop"):
-        if args[0] != "run":  # nix shell P… -c CMD: the command after -c
-            at = next((i for i, w in enumerate(rest) if w in ("-c", "--command")), None)
-            return tuple(rest[at + 1 :]) if at is not None and rest[at + 1 :] else None
-        found = operands(rest[: rest.index("--")] if "--" in rest else rest, takes_value)
-        if not found:
-            return None
-        program = found[0].rpartition("#")[2].rpartition(":")[2].rpartition("/")[2]
-        program = package_program(program)  # nix run nixpkgs#opentofu -- …: tofu
-        return (program, *(rest[rest.index("--") + 1 :] if "--" in rest else ()))
-    if "--" in rest and name in ("mise", "rtx", "devbox", "opam", "stack", "cabal", "terramate"):
-        return tuple(rest[rest.index("--") + 1 :]) or None  # mise exec node@20 -- CMD
-    at = 0
-    while at < len(rest) and rest[at].startswith("-"):
-        if rest[at] == "--":
-            at += 1
-            break
-        at += 2 if rest[at] in takes_value else 1
-    return tuple(rest[at:]) or None
-
-
-_CMAKE_REMOVES = frozenset({"rm", "remove", "remove_directory"})
-# Package runners: `npx rimraf …`, `pnpm --filter web exec cdk destroy`, `yarn dlx …`.
-_PACKAGE_RUNNERS = frozenset({"npx", "pnpx", "bunx", "pnpm", "yarn"})
-_PACKAGE_VERBS = frozenset({"exec", "dlx", "x"})
-_PACKAGE_VALUES = frozenset(
-    {"-p", "--package", "--filter", "-F", "-C", "--dir", "--cwd", "--workspace", "-w"}
-)
-# Packages named apart from their program (`npx cdktf-cli destroy` runs `cdktf`).
-_PACKAGE_PROGRAMS = {"cdktf-cli": "cdktf", "aws-cdk": "cdk", "opentofu": "tofu"}
-
-
-def _package_run(name: str, args: list[str]) -> tuple[str, ...] | None:
-    """The program a package runner runs, named as its package's (``npx -y rimraf@5 x`` runs
-    ``rimraf x``, ``pnpm --filter @acme/infra exec cdk destroy`` runs ``cdk destroy``)."""
-    at = 0
-    while at < len(args) and args[at].startswith("-"):
-        at += 2 if args[at] in _PACKAGE_VALUES else 1
-    if name in ("pnpm", "yarn"):  # its own verbs run scripts or install: only exec and dlx
-        if at >= len(args) or args[at] not in _PACKAGE_VERBS:
-            return None
-        at += 1
-        while at < len(args) and args[at].startswith("-"):
-            at += 2 if args[at] in _PACKAGE_VALUES else 1
-    if at >= len(args):
-        return None
-    return (package_program(args[at]), *args[at + 1 :])
-
-
-def package_program(package: str) -> str:
-    """The program a package spelt so runs: its name without scope or version
-    (``@scope/name@1.2`` runs ``name``), or the one it is named apart from
-    (:data:`_PACKAGE_PROGRAMS`)."""
-    if package[:1] == "@" and "/" in package:
-        package = package.partition("/")[2]
-    package = package.partition("@")[0]
-    return _PACKAGE_PROGRAMS.get(package, package)
-
-
-# Tools that run the command after their verb in a project's or an environment's setting,
-# and the options of theirs that take a value.
-_TOOL_RUNNERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "poetry": (frozenset({"run"}), frozenset({"-C", "--directory", "-P", "--project"})),
-    "uv": (
-        frozenset({"run"}),
-        frozenset({"--with", "--python", "-p", "--directory", "--project", "--package"})
-        | {"--env-file", "--extra", "--group", "--index", "--from", "-w", "--with-requirements"},
-    ),
-    "hatch": (frozenset({"run"}), frozenset({"-e", "--env"})),
-    "pdm": (frozenset({"run"}), frozenset({"-p", "--project"})),
-    "pipenv": (frozenset({"run"}), frozenset()),
-    "rye": (frozenset({"run"}), frozenset()),
-    "pixi": (frozenset({"run", "exec"}), frozenset({"-e", "--environment", "--manifest-path"})),
-    **{
-        conda: (frozenset({"run"}), frozenset({"-n", "--name", "-p", "--prefix", "--cwd"}))
-        for conda in ("conda", "mamba", "micromamba")
-    },
-    "bundle": (frozenset({"exec"}), frozenset({"--gemfile"})),
-    "mise": (frozenset({"exec", "x"}), frozenset({"-C", "--cd"})),
-    "rtx": (frozenset({"exec", "x"}), frozenset({"-C", "--cd"})),
-    "asdf": (frozenset({"exec"}), frozenset()),
-    "devbox": (frozenset({"run"}), frozenset({"-c", "--config"})),
-    "opam": (frozenset({"exec"}), frozenset({"--switch"})),
-    "stack": (frozenset({"exec"}), frozenset({"--package"})),
-    "cabal": (frozenset({"exec"}), frozenset()),
-    "nix": (frozenset({"run", "shell", "develop"}), frozenset({"--option", "-I"})),
-    "bazel": (frozenset({"run"}), frozenset()),
-    "bazelisk": (frozenset({"run"}), frozenset()),
-    # Terramate runs a command in each of its stacks: `terramate run --changed -- CMD`.
-    "terramate": (frozenset({"run"}), frozenset({"-C", "--chdir", "--tags", "--no-tags"})),
-}
-
-
 def replaced_item(options: Sequence[str], default: str = "") -> str:
     """The string a feeder's ``options`` have it replace by each item in its command
     (xargs' ``-I {}``, ``-I{}``, ``--replace=R``, ``-i``), or ``default``."""
@@ -309,22 +205,6 @@ def replaced_item(options: Sequence[str], default: str = "") -> str:
         elif option in ("-i", "--replace"):
             item = "{}"
     return item
-
-
-def operands(args: Sequence[str], takes_value: frozenset[str] = frozenset()) -> list[str]:
-    """The words of ``args`` that are not options (nor options' values); all after ``--``."""
-    found: list[str] = []
-    skip = dashdash = False
-    for arg in args:
-        if skip:
-            skip = False
-        elif dashdash or not arg.startswith("-") or arg == "-":
-            found.append(arg)
-        elif arg == "--":
-            dashdash = True
-        else:
-            skip = arg in takes_value
-    return found
 
 
 PYTHON = re.compile(r"python[0-9.]*|pypy[0-9.]*|py")

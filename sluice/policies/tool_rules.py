@@ -90,6 +90,11 @@ fish's ``set d ~``, ``(cmd)``, blocks closed by ``end`` and ``$argv``, zsh's ``$
 ``each { |it| … }``, ``open``, ``http`` and ``save``), seen through wrappers
 and their options (``sudo -u deploy``, ``doas``, ``pkexec``, ``env``, ``timeout -s KILL
 5``, ``nohup``, ``nice -n 10``, ``stdbuf -o0``, ``runuser``, ``setsid``, ``nsenter``,
+tracers and switches of user, clock or processor (``strace -f -o t.txt``, ``faketime
+'2020-01-01'``, ``gosu deploy``, ``taskset -c 0``, ``unshare -r``), secret stores that give
+a command their secrets (``op run --``, ``aws-vault exec PROFILE --``, ``doppler run --``,
+``infisical run --``, ``dotenv -e .env --``, ``envchain NS``), a terminal's session or a
+watcher given a line (``tmux new -d '…'``, ``screen -dm``, ``entr -s '…'``),
 launchers of a bundled tool (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s
 kubectl``, ``minikube kubectl --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and
 PowerShell's ``ForEach-Object`` (its block run on each item, ``$_`` the item),

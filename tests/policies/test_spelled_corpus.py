@@ -32,6 +32,14 @@ SPELLINGS = {
     "nohup": "nohup %s",
     "env with a variable": "env LC_ALL=C %s",
     "command": "command %s",
+    "strace": "strace -f -o /tmp/trace.txt %s",
+    "faketime": "faketime '2024-01-01 00:00:00' %s",
+    "gosu": "gosu deploy %s",
+    "1Password": "op run --env-file=.env -- %s",
+    "aws-vault": "aws-vault exec dev -- %s",
+    "Doppler": "doppler run -p api -c dev -- %s",
+    "dotenv": "dotenv -e .env -- %s",
+    "uv": "uv run %s",
 }
 
 
@@ -53,6 +61,9 @@ SCRIPTS = {
     "eval": "eval {quoted}",
     "here-string": "bash <<< {quoted}",
     "here-document": "bash <<'SCRIPT'\n{line}\nSCRIPT",
+    "tmux": "tmux new-session -d -s job {quoted}",
+    "screen": "screen -dmS job sh -c {quoted}",
+    "entr": "ls src/*.py | entr -s {quoted}",
 }
 
 
