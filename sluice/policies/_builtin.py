@@ -18,7 +18,7 @@ import json
 import re
 import shlex
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain, pairwise
 from typing import Any
@@ -610,6 +610,8 @@ class _Rules:
             feeders = state.substituted  # xargs -a <(echo /home/dev) rm -rf: what echo printed
         if not feeders and (items := _argument_file(command, state.written)) is not None:
             feeders = [Command("", "", ("echo", *items.split()[:_FED]), ())]  # xargs -a /tmp/l
+        if feeders and state.loops:  # H=~; find $H -mindepth 1 | xargs rm -rf: the value
+            feeders = [replace(f, words=tuple(state.valued(f.words, True))) for f in feeders]
         # What xargs gives the command: its items, after its words (echo /dev/sdb | xargs …).
         fed_items = listed(feeders)[:_FED] if fed and feeders else []
         for act in destroyed(command, cwd, feeders):
@@ -728,6 +730,8 @@ class _Rules:
         if depth <= _DEPTH:
             for inside in _containers_started(command, words, producer, state):
                 self.line(inside.line, inside.cwd, depth + 1)
+        if expansions and depth == _DEPTH and (code := code_of(words)) is not None:
+            self.code(basename(words[0]), code, cwd, depth)  # H=~; python3 -c "…rmtree('$H')"
         if depth >= _DEPTH:
             return
         ran = state.runs(words)  # cleanup() { rm -rf "$1"; }; cleanup ~

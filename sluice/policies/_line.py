@@ -766,16 +766,19 @@ class LineState:
         if len(self.loops) < _VARIABLES or name in self.loops:
             self.loops[name] = [value]
 
-    def valued(self, words: Sequence[str]) -> list[str]:
+    def valued(self, words: Sequence[str], naming: bool = False) -> list[str]:
         """``words`` with each variable the line set to one value (not a loop's, not an
-        array) as that value, as the shell expands it."""
+        array) as that value, as the shell expands it; with ``naming``, also a value that
+        names another variable (``H=$HOME``), once."""
         if not self.loops or not any("$" in word for word in words):
             return list(words)
         valued = []
         for word in words:
             for name in sorted(referenced(word) & self.loops.keys(), key=len, reverse=True):
                 values = self.loops[name]
-                if len(values) == 1 and name not in self.arrays and "$" not in values[0]:
+                if len(values) != 1 or name in self.arrays:
+                    continue
+                if naming or "$" not in values[0]:
                     word = _with_value(word, name, values[0])
             valued.append(word)
         return valued
@@ -1056,13 +1059,13 @@ def runs_its_text(program: str) -> bool:
     return program in _RUNS_TEXT or is_wrapper(program)
 
 
-# (And the wrappers: exec, sudo, …) Besides shells: terminals' sessions (`tmux new -d
-# '…'`, `screen -dm …`), a watcher's command (`entr -s '…'`), nix-shell's `--run`, `sg
-# GROUP -c`, and secret stores' commands (`doppler run --command '…'`, `sops exec-env F
-# '…'`, granted's `assume P --exec '…'`).
+# (And the wrappers: exec, sudo, …) Besides shells and `trap`'s handler: terminals'
+# sessions (`tmux new -d '…'`, `screen -dm …`), a watcher's command (`entr -s '…'`),
+# nix-shell's `--run`, `sg GROUP -c`, and secret stores' commands (`doppler run --command
+# '…'`, `sops exec-env F '…'`, granted's `assume P --exec '…'`).
 _RUNS_TEXT = (
     SHELLS
-    | {"", "eval", "ssh", "su", "script", "tmux", "screen", "entr"}
+    | {"", "eval", "trap", "ssh", "su", "script", "tmux", "screen", "entr"}
     | {"nix-shell", "sg", "doppler", "sops", "assume", "granted"}
 )
 

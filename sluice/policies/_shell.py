@@ -418,7 +418,43 @@ def _printed(words: Sequence[str], piped_from: Sequence[Sequence[str]] = ()) -> 
         known = _output(list(words[words.index(name) :]) if name in words else list(words))
         if known is not None:
             return known
+    if prints_home(words):
+        return "~"
     return unknown_output(name)
+
+
+def prints_home(words: Sequence[str]) -> bool:
+    """Whether ``words`` are an interpreter's one-liner that prints the home folder and
+    nothing else: ``python3 -c 'import os; print(os.path.expanduser("~"))'``, ``node -p
+    "require('os').homedir()"``, ``ruby -e 'puts Dir.home'``, ``perl -e 'print $ENV{HOME}'``."""
+    return (
+        len(words) == 3
+        and words[1] in _CODE_SWITCHES
+        and _PRINTING_INTERPRETER.fullmatch(basename(words[0])) is not None
+        and _PRINTS_HOME.fullmatch(words[2]) is not None
+    )
+
+
+_CODE_SWITCHES = frozenset({"-c", "-e", "-p", "-E", "--eval", "--print"})
+_PRINTING_INTERPRETER = re.compile(r"python[0-9.]*|node|nodejs|bun|ruby|perl")
+# The home folder as the languages name it (its quotes maybe taken by a double-quoted
+# string around the substitution: `"$(python3 -c '…expanduser("~")…')"`).
+_HOME_EXPRESSION = (
+    r"(?:os\.path\.expanduser\(\s*(['\"]?)~/?\1\s*\)|(?:pathlib\.)?Path\.home\(\s*\)"
+    r"|os\.environ(?:\.get\(|\[)\s*(['\"]?)HOME\2\s*[)\]]|os\.getenv\(\s*(['\"]?)HOME\3\s*\)"
+    r"|(?:require\(\s*(['\"]?)os\4\s*\)|os)\.homedir\(\s*\)|process\.env\.HOME\b"
+    r"|process\.env\[\s*(['\"]?)HOME\5\s*\]|Dir\.home\b|ENV\[\s*(['\"]?)HOME\6\s*\]"
+    r"|\$ENV\{\s*HOME\s*\}|File\.expand_path\(\s*(['\"]?)~\7\s*\))"
+)
+# A one-liner whose only work is printing it (after its imports).
+_PRINTS_HOME = re.compile(
+    r"\s*(?:(?:import\s+[\w., ]+|from\s+[\w.]+\s+import\s+[\w, ]+"
+    r"|(?:const|let|var)\s+os\s*=\s*require\(\s*['\"]os['\"]\s*\)|require\s+['\"]\w+['\"]"
+    r"|use\s+[\w:]+)\s*[;\n]\s*)*"
+    r"(?:(?:print|puts|console\.log|process\.stdout\.write|sys\.stdout\.write|say)\s*\(?\s*)?"
+    + _HOME_EXPRESSION
+    + r"\s*\)?\s*;?\s*"
+)
 
 
 def _expands_braces(word: str, parts: list[str], quoting: str) -> bool:
@@ -457,6 +493,8 @@ _HOME_CD = re.compile(r"cd(?:\s+(?:~/?|\$\{?HOME\}?|\"\$HOME\"))?\s*(?:;|&&)\s*p
 def _known_substitutions(word: str) -> str:
     """``word`` with each plain substitution in it replaced by what it prints, the innermost
     first (``"$(dirname "$(dirname $PWD)")"`` is ``$PWD/../..``), up to four levels deep."""
+    if "-" in word and _INTERPRETER_SUBSTITUTION.search(word):  # "$(node -p 'os.homedir()')"
+        word = _INTERPRETER_SUBSTITUTION.sub(_home_printed, word)
     for _ in range(_QUOTING_DEPTH):
         known = _KNOWN_SUBSTITUTION.sub(_known_output, word)
         if known == word:
@@ -466,6 +504,19 @@ def _known_substitutions(word: str) -> str:
 
 
 _STAGE_WORDS = 64  # a longer pipe in a substitution is not read for what it prints
+# An interpreter's one-liner substituted: `$(python3 -c '…')`, its code in one quoted string.
+_INTERPRETER_SUBSTITUTION = re.compile(
+    r"\$\(\s*([\w./-]+\s+-[-\w]+\s+(?:'[^']{0,400}'|\"[^\"\\]{0,400}\"))\s*\)"
+)
+
+
+def _home_printed(found: re.Match[str]) -> str:
+    """``~`` for a substituted one-liner that prints the home folder; else the substitution."""
+    try:
+        words = shlex.split(found[1])
+    except ValueError:
+        return found.group()
+    return "~" if prints_home(words) else found.group()
 
 
 def _known_output(found: re.Match[str]) -> str:

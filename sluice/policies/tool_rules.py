@@ -655,11 +655,15 @@ program that takes text (``echo "rm -rf /"``, ``git commit -m``, ``grep``); aski
 -destroy``, ``gsutil rsync -n``, ``rsync -n``, ``git clean -n``, ``git push --dry-run``,
 ``-WhatIf``, an MCP tool's ``dryRun: true``; not for ``rm`` or ``find``, which have none);
 an MCP tool deleting one pod, one object, one file of the project. Variables set earlier in
-the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``), and a substitution
-whose output is known is read as that output (``"$(echo ~)"``, ``"$(eval echo ~$USER)"``,
-``"$(dirname ~/x)"``, ``$(dirname $PWD)``: the working directory's parent, ``$(getent passwd
-$USER | cut -d: -f6)``, ``$(cd; pwd)``, ``$(go env GOPATH)``: ``~/go``, ``bash -c
-"$(printf 'rm -rf %s' "$HOME")"``, ``eval $(printf …)``);
+the same command are followed (``T=~; rm -rf "$T"``, ``for f in ~/*``, into a listing
+that xargs is fed, ``H=~; find $H … | xargs rm -rf``, and into an interpreter's code in
+double quotes, ``python3 -c "…rmtree('$H')"``), and a substitution whose output is known is
+read as that output (``"$(echo ~)"``, ``"$(eval echo ~$USER)"``, ``"$(dirname ~/x)"``,
+``$(dirname $PWD)``: the working directory's parent, ``$(getent passwd $USER | cut -d:
+-f6)``, ``$(cd; pwd)``, ``$(go env GOPATH)``: ``~/go``, an interpreter's one-liner printing
+the home folder, ``$(python3 -c '…print(os.path.expanduser("~"))')``, ``$(node -p
+"require('os').homedir()")``, ``bash -c "$(printf 'rm -rf %s' "$HOME")"``, ``eval $(printf
+…)``);
 a command computed at run time otherwise (``$(printf r%s m) -rf ~``, a script written by an
 earlier call) is not seen. Judging takes time linear in the call's length; a long call is
 judged off the event loop, and a call seen lately (the same tool, arguments and working
