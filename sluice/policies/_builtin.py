@@ -85,7 +85,7 @@ from sluice.policies._project_files import (
     script_language,
 )
 from sluice.policies._rehearsals import REHEARSING_TOO, rehearses
-from sluice.policies._runners import AWKS, lines_run, scheduled_lines
+from sluice.policies._runners import AWKS, installed_jobs, lines_run, scheduled_lines
 from sluice.policies._servers import served_credentials, serves
 from sluice.policies._shell import (
     Command,
@@ -575,6 +575,8 @@ class _Rules:
             state.follow(command)
             if command.after not in _SUBSTITUTIONS and command.after != "|":
                 state.listing, state.listing_names = [], None
+        if depth < _DEPTH and state.written and (jobs := installed_jobs(state.written)):
+            self.line("\n".join(jobs), cwd, depth + 1)  # … | sudo tee /etc/cron.d/x: cron runs
         if runs_download(commands) or (
             POWERSHELL_RUNS_TEXT.search(line)
             and runs_fetched(code := own_code(line, scripts_apart=depth < _DEPTH))

@@ -9,7 +9,8 @@ read as command lines (or code) of their own:
   install`` or ``npm ci``;
 - a task runner's or a local CI's file (``Taskfile.yml``, ``tox.ini``, ``.gitlab-ci.yml``,
   a GitHub workflow run by ``act``), a systemd unit started by ``systemctl``, a launchd
-  plist loaded by ``launchctl``: their command lines;
+  plist loaded by ``launchctl``, a supervisord program once ``supervisorctl`` reads it:
+  their command lines;
 - a ``setup.py`` that ``pip install .`` runs, read as Python.
 
 Everything here is linear in the size of what the line wrote.
@@ -21,6 +22,7 @@ import plistlib
 import re
 import shlex
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from xml.parsers.expat import ExpatError
 
 import yaml
@@ -53,6 +55,18 @@ _RUNNERS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "systemctl": ((".service",), frozenset({"start", "restart", "enable"})),
     "launchctl": ((".plist",), frozenset({"load", "bootstrap", "kickstart"})),
     "skaffold": (("skaffold.yaml",), frozenset({"build", "dev", "run", "deploy", "debug"})),
+    # supervisord's programs, once it reads its configuration again (or starts with one).
+    "supervisorctl": (
+        ("supervisor/", "supervisord.conf"),
+        frozenset({"update", "reread", "reload", "start", "restart", "add"}),
+    ),
+    "supervisord": (("supervisor/", "supervisord.conf"), frozenset()),
+}
+# The options that name the file such a runner reads instead (`task -t Taskfile.ops.yml`).
+_FILE_OPTIONS = {
+    "task": frozenset({"-t", "--taskfile"}),
+    "supervisord": frozenset({"-c", "--configuration"}),
+    "supervisorctl": frozenset({"-c", "--configuration"}),
 }
 # The options with which such a runner only lists or rehearses what it would run.
 _LISTS_ONLY: dict[str, frozenset[str]] = {
@@ -106,7 +120,12 @@ def deferred_lines(
         return []
     if not _LISTS_ONLY.get(name, frozenset()).isdisjoint(args):  # act -l: it runs nothing
         return []
-    files = [text for path, text in written.items() if any(n in path for n in runs[0])]
+    named = [b for a, b in pairwise(args) if a in _FILE_OPTIONS.get(name, ())]
+    files = [
+        text
+        for path, text in written.items()
+        if any(n in path for n in runs[0]) or path.removeprefix("./") in named
+    ]
     if name == "launchctl":
         return [line for line in map(_plist_program, files) if line]
     lines = [

@@ -229,8 +229,11 @@ _ENVIRONMENT_OPTIONS = ("--env", "-e", "--environment", "--settings", "-dotenv",
 _LOCAL = re.compile(
     r"(?i)(?:.*[._/-])?(?:settings_?)?(?:dev|develop|development|test|tests|testing|local)"
 )
-_LOCAL_URL = re.compile(  # (JDBC's too: jdbc:postgresql://localhost:5432/app)
+# (JDBC's too: jdbc:postgresql://localhost:5432/app; an embedded database's file is local
+# however its URL names it: sqlite://./data/app.db, sqlite:app.db, duckdb:///x.duckdb.)
+_LOCAL_URL = re.compile(
     r"(?i)(?:jdbc:)?[\w+.-]+://(?:[^@/]*@)?(?:localhost|127\.0\.0\.1|\[::1\]|/)[:/]?.*|file:.*"
+    r"|(?:jdbc:)?(?:sqlite3?|duckdb)(?:\+\w+)?:.*"
 )
 
 

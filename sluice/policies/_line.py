@@ -328,8 +328,10 @@ class LineState:
         name = basename(words[0])
         tool = "npm" if name in PACKAGE_MANAGERS else name
         rest = list(words[1:])
+        if tool == "npm":  # npm --silent run -s NAME, pnpm --filter api run NAME
+            rest = _without_options(rest)
         if (tool == "npm" or tool in RUNNERS) and rest[:1] in (["run"], ["run-script"]):
-            rest = rest[1:]
+            rest = _without_options(rest[1:]) if tool == "npm" else rest[1:]
         if tool == "deno" and rest[:1] == ["task"]:
             rest = rest[1:]  # deno task NAME
         if tool == "hatch" and rest:
@@ -997,6 +999,18 @@ def _split_program(
     ifs = separators[-1] if separators else ""
     split = re.split(f"[{re.escape(ifs)}]+", words[at]) if ifs else words[at].split()
     return (*words[:at], *(word for word in split if word), *words[at + 1 :])
+
+
+# A package manager's options that take a value (`--workspace api`, pnpm's `--filter web`).
+_PACKAGE_VALUES = frozenset({"-w", "--workspace", "--prefix", "-C", "--dir", "--filter", "-F"})
+
+
+def _without_options(args: list[str]) -> list[str]:
+    """``args`` from their first word that is not an option (nor an option's value)."""
+    at = 0
+    while at < len(args) and args[at].startswith("-") and args[at] != "--":
+        at += 2 if args[at] in _PACKAGE_VALUES else 1
+    return args[at + (args[at : at + 1] == ["--"]) :]
 
 
 def _process_substitution(pipe: Sequence[Command]) -> bool:

@@ -131,6 +131,17 @@ WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     # A secret store's environment given to a command: `envchain aws terraform destroy`.
     "envchain": (frozenset(), 1),
     "summon": (frozenset({"-p", "--provider", "-f", "-D", "-e", "--environment"}), 0),
+    "envconsul": (
+        frozenset({"-prefix", "-secret", "-config", "-consul-addr", "-vault-addr", "-service"})
+        | {"-log-level", "-kill-signal", "-exec-kill-timeout"},
+        0,
+    ),
+    # A watcher running its command on each change: `watchexec -w src -- CMD`.
+    "watchexec": (
+        frozenset({"-w", "--watch", "-e", "--exts", "-i", "--ignore", "-f", "--filter"})
+        | {"-d", "--debounce", "-s", "--signal", "--shell", "-E", "--env", "--workdir"},
+        0,
+    ),
     "ssh-agent": (frozenset({"-a", "-E", "-t", "-P"}), 0),
     # Windows: `cmd /c rd /s /q C:\`, `powershell -NoProfile -Command Remove-Item …`.
     **{

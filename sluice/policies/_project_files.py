@@ -26,10 +26,11 @@ import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from glob import escape as glob_escaped
 from itertools import pairwise
 
 from sluice.policies._runners import SSH_RUNS
-from sluice.policies._shell import basename
+from sluice.policies._shell import basename, with_next
 from sluice.policies._tool_runs import shell_escapes
 from sluice.policies._wrappers import PYTHON, python_module
 
@@ -52,6 +53,10 @@ class _Tool:
     files: tuple[str, ...]
     runs: frozenset[str] = frozenset()
     idle: frozenset[str] = frozenset()
+    # The options that name the file it runs instead (`honcho start -f Procfile.ops`), and
+    # the end a name given so takes (`invoke -c ops_tasks`: ops_tasks.py).
+    named_by: frozenset[str] = frozenset()
+    suffix: str = ""
 
 
 _JS = ("*.js", "*.mjs", "*.cjs", "*.ts", "*.mts", "*.cts", "*.jsx", "*.tsx")
@@ -66,13 +71,16 @@ _TERRAFORM = _Tool(
     ("*.tf", "*.tf.json", "terragrunt.hcl"),
     frozenset({"apply", "plan", "destroy", "refresh", "import", "run-all"}),
 )
+_INVOKE_COLLECTION = frozenset({"-c", "--collection"})  # invoke -c ops_tasks: ops_tasks.py
 _TOOLS: dict[str, _Tool] = {
     "pytest": _PYTEST,
     "py.test": _PYTEST,
     "nox": _Tool(("noxfile.py",), idle=_LISTINGS),
-    "invoke": _Tool(("tasks.py",), idle=_LISTINGS),
-    "inv": _Tool(("tasks.py",), idle=_LISTINGS),
-    "fab": _Tool(("fabfile.py",), idle=_LISTINGS),
+    **dict.fromkeys(
+        ("invoke", "inv"),
+        _Tool(("tasks.py",), idle=_LISTINGS, named_by=_INVOKE_COLLECTION, suffix=".py"),
+    ),
+    "fab": _Tool(("fabfile.py",), idle=_LISTINGS, named_by=frozenset({"-f", "--fabfile"})),
     "scons": _Tool(("SConstruct", "SConscript"), idle=_LISTINGS),
     "ipython": _Tool(("*/.ipython/profile_*/startup/*", "*.ipy")),
     "tilt": _Tool(("Tiltfile",), frozenset({"up", "ci"})),
@@ -133,7 +141,13 @@ _TOOLS: dict[str, _Tool] = {
     ),
     "pre-commit": _Tool((".pre-commit-config.yaml",), frozenset({"run", "try-repo"})),
     "lefthook": _Tool(("lefthook.yml", "lefthook.yaml", ".lefthook.yml"), frozenset({"run"})),
-    **dict.fromkeys(("honcho", "foreman"), _Tool(("Procfile",), frozenset({"start"}))),
+    # Procfiles' processes: honcho's, foreman's, overmind's and hivemind's (its file, an
+    # operand).
+    **dict.fromkeys(
+        ("honcho", "foreman", "forego", "overmind"),
+        _Tool(("Procfile",), frozenset({"start", "s"}), named_by=frozenset({"-f", "--procfile"})),
+    ),
+    "hivemind": _Tool(("Procfile",), named_by=frozenset({""})),
     "heroku": _Tool(("Procfile",), frozenset({"local"})),
     "mise": _Tool(("mise.toml", ".mise.toml"), frozenset({"run", "r", "tasks"})),
     "composer": _Tool(("composer.json",)),
@@ -206,12 +220,23 @@ def project_files(words: Sequence[str], written: Mapping[str, str]) -> list[tupl
     converts = name == "jupyter-nbconvert" or given[:1] == ["nbconvert"]
     if converts and "--execute" not in args:  # jupyter nbconvert --to html: runs no cell
         return []
-    found = _matching(written, tool.files)
+    found = _matching(written, _named_files(tool, args) or tool.files)
     if name == "vagrant" and not _BOOTS.intersection(given[:1]):  # its Ruby, not its scripts
         found = [("ruby" if r == "vagrant" else r, text) for r, text in found]
     if tool is _TERRAFORM and not {"apply", "destroy", "run-all"}.intersection(given[:2]):
         return [("", "\n".join(_EXTERNAL.findall(text))) for _, text in found]
     return found
+
+
+def _named_files(tool: _Tool, args: Sequence[str]) -> tuple[str, ...]:
+    """The files ``args`` name for ``tool`` to run instead of its own (``""`` in its
+    ``named_by``: its first operand)."""
+    if not tool.named_by:
+        return ()
+    named = [value for option, value in with_next(args) if option in tool.named_by and value]
+    if "" in tool.named_by:
+        named += [arg for arg in args[:1] if not arg.startswith("-")]
+    return tuple(glob_escaped(name.removeprefix("./")) + tool.suffix for name in named)
 
 
 def _matching(written: Mapping[str, str], patterns: Sequence[str]) -> list[tuple[str, str]]:

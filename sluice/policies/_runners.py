@@ -39,6 +39,7 @@ __all__ = [
     "SSH_RUNS",
     "cron_commands",
     "files_written",
+    "installed_jobs",
     "lines_run",
     "recipe_lines",
     "scheduled_lines",
@@ -138,7 +139,7 @@ RUN_ENDS = {"find": (";", "+"), "fd": (";",), "fdfind": (";",)}
 _MAKES = frozenset({"make", "gmake", "just"})
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile")
 # A recipe's line in a makefile or a justfile: indented under its target.
-_RECIPE = re.compile(r"^(?:\t|    )\s*[-@+]*\s*(.+)$", re.MULTILINE)
+_RECIPE = re.compile(r"^(?:\t| {2,})\s*[-@+]*\s*(.+)$", re.MULTILINE)  # (just: any indent)
 # A rule's head: its targets (a justfile recipe's name and parameters), then what it needs.
 _RULE = re.compile(r"^([^\s:#=][^:=\n]*):(?!=)([^\n]*)$", re.MULTILINE)
 _MAKE_VALUES = frozenset({"-f", "--file", "--justfile", "-C", "--directory", "-j", "--jobs"})
@@ -443,6 +444,24 @@ def scheduled_lines(
     table = heredoc + "\n".join(printed[-4:]) if given in ([], ["-"]) else ""
     table += "\n".join(written[f] for f in given if f in written)
     return cron_commands(table)
+
+
+def installed_jobs(written: Mapping[str, str]) -> list[str]:
+    """The commands of the jobs in the system's crontabs that the line wrote (``…/cron.d/x``,
+    ``/etc/crontab``: cron reads them by itself), each line's user field dropped, and in a
+    user's crontab in cron's spool."""
+    jobs = []
+    for path, text in written.items():
+        if _SYSTEM_CRONTAB.search(path):
+            jobs += [_CRON_USER.sub("", job, count=1) for job in cron_commands(text)]
+        elif _USER_CRONTAB.search(path):
+            jobs += cron_commands(text)
+    return jobs
+
+
+_SYSTEM_CRONTAB = re.compile(r"(?:^|/)(?:etc/cron\.d/[^/]+|etc/crontab)$")
+_USER_CRONTAB = re.compile(r"(?:^|/)var/spool/cron/(?:crontabs/)?[^/]+$")
+_CRON_USER = re.compile(r"^\s*[\w.-]+\s+")  # a system crontab's user: `0 4 * * * root cmd`
 
 
 def cron_commands(table: str) -> list[str]:

@@ -27,6 +27,8 @@ def ran_by_tool(name: str, args: Sequence[str]) -> tuple[str, ...] | None:
         return _package_run(name, list(args))
     if name == "dotenv":
         return _dotenv_run(args)
+    if name == "bwrap":
+        return _bwrap_run(args)
     runner = _TOOL_RUNNERS.get(name)
     if runner is None or not args or args[0] not in runner[0]:
         return None
@@ -71,6 +73,24 @@ def _dotenv_run(args: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(args[at:]) or None
 
 
+def _bwrap_run(args: Sequence[str]) -> tuple[str, ...] | None:
+    """The command bubblewrap runs in its sandbox, after its options and their values (one
+    or two each: ``--bind SRC DEST``, ``--dev /dev``)."""
+    at = 0
+    while at < len(args) and args[at].startswith("--"):
+        if args[at] == "--":
+            at += 1
+            break
+        at += 1 + _BWRAP_VALUES.get(args[at], 0)
+    return tuple(args[at:]) or None
+
+
+_BWRAP_PAIRS = {"--bind", "--ro-bind", "--dev-bind", "--bind-try", "--ro-bind-try"}
+_BWRAP_PAIRS |= {"--dev-bind-try", "--symlink", "--setenv", "--file", "--bind-data"}
+_BWRAP_ONES = {"--dev", "--proc", "--tmpfs", "--dir", "--chdir", "--unsetenv", "--uid"}
+_BWRAP_ONES |= {"--gid", "--hostname", "--remount-ro", "--mqueue", "--perms", "--size"}
+_BWRAP_ONES |= {"--args", "--seccomp", "--lock-file", "--sync-fd", "--info-fd", "--userns"}
+_BWRAP_VALUES = dict.fromkeys(_BWRAP_PAIRS, 2) | dict.fromkeys(_BWRAP_ONES, 1)
 _CMAKE_REMOVES = frozenset({"rm", "remove", "remove_directory"})
 # Package runners: `npx rimraf …`, `pnpm --filter web exec cdk destroy`, `yarn dlx …`.
 _PACKAGE_RUNNERS = frozenset({"npx", "pnpx", "bunx", "pnpm", "yarn"})
@@ -160,6 +180,15 @@ _TOOL_RUNNERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "chamber": (frozenset({"exec"}), frozenset()),
     "teller": (frozenset({"run"}), frozenset()),
     "berglas": (frozenset({"exec"}), frozenset()),
+    "saml2aws": (frozenset({"exec"}), frozenset({"-a", "--idp-account", "--exec-profile"})),
+    # A dev container's command, in the same clouds and clusters: `devcontainer exec
+    # --workspace-folder . CMD`; Nx's in each project: `nx exec -- CMD`.
+    "devcontainer": (
+        frozenset({"exec"}),
+        frozenset({"--workspace-folder", "--container-id", "--config", "--id-label"})
+        | {"--remote-env", "--docker-path", "--log-level", "--terminal-columns"},
+    ),
+    "nx": (frozenset({"exec"}), frozenset({"-p", "--projects", "--exclude"})),
     # A queue that runs the command later: `pueue add -- CMD`.
     "pueue": (
         frozenset({"add"}),
@@ -169,12 +198,12 @@ _TOOL_RUNNERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 _AFTER_DASHES = frozenset(
     {"mise", "rtx", "devbox", "opam", "stack", "cabal", "terramate", "chamber", "teller"}
-    | {"berglas"}
+    | {"berglas", "saml2aws", "nx"}
 )
 # The operands of a tool's own before the command it runs: aws-vault's profile, direnv's
 # folder.
 _RUNNER_OPERANDS = {"aws-vault": 1, "direnv": 1}
 
 
-TOOL_RUNNERS = frozenset({"cmake", "dotenv", *_PACKAGE_RUNNERS, *_TOOL_RUNNERS})
+TOOL_RUNNERS = frozenset({"cmake", "dotenv", "bwrap", *_PACKAGE_RUNNERS, *_TOOL_RUNNERS})
 """The programs :func:`ran_by_tool` may find a command in."""

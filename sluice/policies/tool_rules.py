@@ -90,11 +90,13 @@ fish's ``set d ~``, ``(cmd)``, blocks closed by ``end`` and ``$argv``, zsh's ``$
 ``each { |it| … }``, ``open``, ``http`` and ``save``), seen through wrappers
 and their options (``sudo -u deploy``, ``doas``, ``pkexec``, ``env``, ``timeout -s KILL
 5``, ``nohup``, ``nice -n 10``, ``stdbuf -o0``, ``runuser``, ``setsid``, ``nsenter``,
-tracers and switches of user, clock or processor (``strace -f -o t.txt``, ``faketime
-'2020-01-01'``, ``gosu deploy``, ``taskset -c 0``, ``unshare -r``), secret stores that give
-a command their secrets (``op run --``, ``aws-vault exec PROFILE --``, ``doppler run --``,
-``infisical run --``, ``dotenv -e .env --``, ``envchain NS``), a terminal's session or a
-watcher given a line (``tmux new -d '…'``, ``screen -dm``, ``entr -s '…'``),
+tracers, sandboxes and switches of user, clock or processor (``strace -f -o t.txt``,
+``faketime '2020-01-01'``, ``gosu deploy``, ``taskset -c 0``, ``unshare -r``, ``bwrap``),
+secret stores that give a command their secrets (``op run --``, ``aws-vault exec PROFILE
+--``, ``doppler run --``, ``infisical run --``, ``dotenv -e .env --``, ``envchain NS``,
+``envconsul``, ``saml2aws exec --``), a dev container's or Nx's command (``devcontainer exec
+--workspace-folder .``, ``nx exec --``), a terminal's session or a watcher given a line
+(``tmux new -d '…'``, ``screen -dm``, ``entr -s '…'``, ``watchexec -- …``),
 launchers of a bundled tool (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s
 kubectl``, ``minikube kubectl --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and
 PowerShell's ``ForEach-Object`` (its block run on each item, ``$_`` the item),
@@ -165,11 +167,14 @@ NAME``) and makefile or justfile recipes the line writes, a target after those i
 skaffold's hooks, a systemd unit's ``%h``, a script the line wrote run as a program (``uv
 run x.py``: its language by its suffix), files the line writes that a
 program then runs (a git hook its command triggers, a shell's startup file an interactive or
-login shell runs, ``.envrc`` under ``direnv``, an install's lifecycle scripts, a Taskfile's,
-tox's, a local CI's or a systemd unit's commands in turn, a launchd job's
-``ProgramArguments``, a ``setup.py`` that ``pip install .`` runs; a file sourced, whose
+login shell runs, ``.envrc`` under ``direnv``, an install's lifecycle scripts, a Taskfile's
+(``task -t F`` too), tox's, a local CI's, a systemd unit's or a supervisord program's
+commands in turn, a launchd job's ``ProgramArguments``, a ``setup.py`` that ``pip install
+.`` runs, a job written into the system's crontabs, ``/etc/cron.d/x``; a file sourced, whose
 functions and aliases the rest of the line may call; what a build, test or automation tool
-runs of the files the line wrote: ``conftest.py`` and tests under ``pytest``,
+runs of the files the line wrote, or names (``invoke -c ops_tasks``, a Procfile under
+``honcho``, ``foreman``, ``overmind start -f F`` or ``hivemind F``): ``conftest.py`` and
+tests under ``pytest``,
 ``sitecustomize.py`` under any ``python``, ``build.rs`` under ``cargo``, Gradle, Rake, a
 Vagrantfile, JavaScript configs under their bundlers and test runners, read as code; a
 playbook, a ``.tf``'s provisioners under ``terraform apply``, a pre-commit hook,
