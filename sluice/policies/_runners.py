@@ -437,7 +437,8 @@ def scheduled_lines(
         # make's command line sets variables over the makefile's: make clean OUT=build
         assigned = dict(a.partition("=")[::2] for a in args if _MAKE_ASSIGNMENT.fullmatch(a))
         own = (files or _MAKEFILES)[0]
-        return [line for text in texts for line in recipe_lines(text, goals, assigned, own)]
+        just = name == "just"
+        return [line for text in texts for line in recipe_lines(text, goals, assigned, own, just)]
     if {"-l", "-r", "-e"} & set(args):
         return []  # lists, removes or edits the table
     given = [a for a in args if not a.startswith("-") or a == "-"]
@@ -476,12 +477,14 @@ def recipe_lines(
     goals: Sequence[str] = (),
     given: Mapping[str, str] | None = None,
     name: str = "Makefile",
+    arguments: bool = False,
 ) -> list[str]:
     """The command lines a makefile's or a justfile's recipes run for ``goals`` (none: the
     first target, as make and just do), and for what they need, in turn, its variables
     replaced by their values (``given``: those the command line sets); every recipe's, when
     the file names no such target. ``name``: the makefile's, which a recipe may make again
-    (``$(MAKE) -f NAME``)."""
+    (``$(MAKE) -f NAME``); ``arguments``: the goals after a recipe that name none are its
+    arguments (just's), not targets."""
     values = {m[1]: m[2] for m in _MAKE_VARIABLE.finditer(makefile)} | dict(given or {})
     recipes: dict[str, tuple[list[str], str]] = {}  # target: what it needs, its recipe
     heads = list(_RULE.finditer(makefile))
@@ -490,6 +493,8 @@ def recipe_lines(
         # (make's other targets of the rule, or just's parameters, after the first word)
         recipes.setdefault(head[1].split()[0], (head[2].split(), recipe))
     wanted = list(goals) or [t for t in recipes if not t.startswith(".")][:1]
+    if arguments and wanted[0] in recipes:  # just test -k 'not slow': the recipe's arguments
+        wanted = [goal for goal in wanted if goal in recipes]
     if not wanted or any(goal not in recipes for goal in wanted):
         return [_made(found[1], values) for found in _RECIPE.finditer(makefile)]
     default = next((t for t in recipes if not t.startswith(".")), "")
