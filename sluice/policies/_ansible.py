@@ -4,7 +4,9 @@ cloud's own CLI would: a Terraform project's (``community.general.terraform``: a
 a cloud's machine, cluster or network, a database, a bucket with its objects, a namespace.
 
 The command and shell modules (``ansible all -a "rm -rf ~"``) run a command line, which the
-rules read as any other line; this is only the modules that act without one.
+rules read as any other line; this is only the modules that act without one. A playbook's
+tasks are read as the same ad-hoc commands (:func:`playbook_lines`), and the modules that
+act on files, disks and the network as the command lines they amount to.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import yaml
 
 from sluice.policies._shell import basename
 from sluice.policies._wrappers import option_values
 
-__all__ = ["removal"]
+__all__ = ["playbook_lines", "removal"]
 
 _MODULE = frozenset({"-m", "--module-name"})
 _ARGS = frozenset({"-a", "--args"})
@@ -121,3 +126,65 @@ def _arguments(text: str) -> dict[str, str]:
         if equals:
             values[key] = value
     return values
+
+
+def playbook_lines(text: str) -> list[str]:
+    """A playbook's tasks as command lines: each module's task as ``ansible`` would run it
+    ad hoc (``ansible localhost -m MODULE -a JSON``, for :func:`removal`), and the file,
+    filesystem and uri modules as what they do (``file`` with ``state: absent``: ``rm -rf
+    PATH``; with ``mode`` and ``recurse``: ``chmod -R MODE PATH``; ``filesystem``: ``mkfs``
+    of its device; ``uri`` sending ``src``: ``curl --data-binary @SRC URL``)."""
+    try:
+        plays = yaml.safe_load(_HOME_TEMPLATE.sub("~", text))
+    except yaml.YAMLError:
+        return []
+    lines = []
+    for module, given in _tasks(plays):
+        short = module.rpartition(".")[2]
+        if short == "file" and given.get("state") == "absent" and given.get("path"):
+            lines.append(f"rm -rf {shlex.quote(str(given['path']))}")
+        elif short == "file" and given.get("recurse") and given.get("mode") and given.get("path"):
+            lines.append(f"chmod -R {given['mode']} {shlex.quote(str(given['path']))}")
+        elif short == "filesystem" and given.get("dev"):
+            lines.append(f"mkfs -t {given.get('fstype', 'ext4')} {given['dev']}")
+        elif short == "uri" and given.get("src") and given.get("url"):
+            src, url = shlex.quote(f"@{given['src']}"), shlex.quote(str(given["url"]))
+            lines.append(f"curl -X {given.get('method', 'POST')} --data-binary {src} {url}")
+        else:
+            arguments = json.dumps({str(k): str(v) for k, v in given.items()})
+            lines.append(f"ansible localhost -m {module} -a {shlex.quote(arguments)}")
+    return lines
+
+
+# The home folder as a playbook names it: `{{ lookup('env', 'HOME') }}`, `{{ ansible_env.HOME }}`.
+_HOME_TEMPLATE = re.compile(
+    r"\{\{\s*(?:lookup\(\s*['\"]env['\"]\s*,\s*['\"]HOME['\"]\s*\)|ansible_env\.HOME"
+    r"|ansible_user_dir)\s*\}\}"
+)
+# A task's own keys, not its module's.
+_TASK_KEYS = frozenset(
+    {"name", "when", "become", "become_user", "register", "loop", "with_items", "tags"}
+    | {"vars", "notify", "ignore_errors", "changed_when", "failed_when", "delegate_to"}
+    | {"args", "environment", "no_log", "retries", "delay", "until", "run_once", "check_mode"}
+)
+_TASK_LISTS = ("tasks", "pre_tasks", "post_tasks", "handlers", "block", "rescue", "always")
+
+
+def _tasks(node: Any, depth: int = 0) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each module a playbook's plays, tasks and blocks call, with its arguments."""
+    if depth > 8:
+        return
+    for item in node if isinstance(node, list) else [node]:
+        if not isinstance(item, dict):
+            continue
+        for key in _TASK_LISTS:
+            yield from _tasks(item.get(key), depth + 1)
+        modules = [k for k in item if isinstance(k, str) and k not in _TASK_KEYS]
+        modules = [k for k in modules if k not in _TASK_LISTS and k not in _PLAY_KEYS]
+        for module in modules[:1]:
+            given = item[module]
+            if isinstance(given, dict):
+                yield module, given
+
+
+_PLAY_KEYS = frozenset({"hosts", "connection", "gather_facts", "roles", "remote_user"})

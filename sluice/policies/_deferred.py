@@ -11,6 +11,8 @@ read as command lines (or code) of their own:
   a GitHub workflow run by ``act``), a systemd unit started by ``systemctl``, a launchd
   plist loaded by ``launchctl``, a supervisord program once ``supervisorctl`` reads it:
   their command lines;
+- an Earthfile's targets that run ``LOCALLY``, run by ``earthly +target``: their ``RUN``
+  commands;
 - a ``setup.py`` that ``pip install .`` runs, read as Python.
 
 Everything here is linear in the size of what the line wrote.
@@ -110,6 +112,13 @@ def deferred_lines(
         ]
     if name in ("bash", "zsh", "sh") and any(map(_INTERACTIVE.fullmatch, args)):
         return [text for path, text in written.items() if basename(path) in _STARTUP_FILES]
+    if name == "earthly":  # earthly +target: the host's commands (a target run LOCALLY)
+        return [
+            run
+            for path, text in written.items()
+            if path.endswith("Earthfile")
+            for run in _local_runs(text)
+        ]
     if name in PACKAGE_MANAGERS and _INSTALLS.intersection(given[:1]):
         return _lifecycle(scripts)
     if name == "composer" and given[:1] in (["install"], ["update"], ["require"]):
@@ -225,7 +234,9 @@ def deferred_code(words: Sequence[str], written: Mapping[str, str]) -> list[str]
     if not words or "setup.py" not in " ".join(written):
         return []
     name, given = basename(words[0]), [a for a in words[1:] if not a.startswith("-")]
-    installs = name in ("pip", "pip3") and given[:1] == ["install"] and "." in given[1:]
+    if name.startswith("python") and words[1:3] in (["-m", "pip"], ("-m", "pip")):
+        name, given = "pip", given[1:]  # python -m pip install .
+    installs = name in ("pip", "pip3", "uv") and "install" in given[:2] and "." in given[1:]
     if not installs and not (name.startswith("python") and given[:1] == ["setup.py"]):
         return []
     return [text for path, text in written.items() if basename(path) == "setup.py"]
@@ -247,3 +258,23 @@ def _loads_envrc(words: Sequence[str]) -> bool:
 
 
 _DIRENV_LOADS = (("exec",), ("allow",), ("reload",))
+
+
+def _local_runs(earthfile: str) -> list[str]:
+    """The commands an Earthfile's targets that run ``LOCALLY`` run on the host (``RUN``'s,
+    its options dropped); a target's other commands run in a container."""
+    runs: list[str] = []
+    target: list[str] = []
+    local = False
+    for line in [*earthfile.splitlines(), "end:"]:
+        if line[:1] not in ("", " ", "\t", "#"):  # a target's head: the last one ends
+            runs += target if local else []
+            target, local = [], False
+        elif line.strip() == "LOCALLY":
+            local = True
+        elif found := _EARTHLY_RUN.match(line):
+            target.append(found[1])
+    return runs
+
+
+_EARTHLY_RUN = re.compile(r"\s+RUN(?:\s+--[\w-]+(?:=\S*)?)*\s+(.+)")

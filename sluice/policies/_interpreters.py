@@ -501,10 +501,22 @@ def _special_code(name: str, words: Sequence[str]) -> str | None:
     return None
 
 
+# A string in three quotes on one line, holding none of its quote (Python's, Groovy's).
+_TRIPLE_QUOTED = re.compile(r"""('''|\"\"\")([^'"\n\\]{1,400}?)\1""")
+
+
+def _single_quoted(found: re.Match[str]) -> str:
+    """The string ``found`` in its quote once (``'''x'''`` is ``'x'``), as the literal
+    patterns read strings."""
+    return found[1][0] + found[2] + found[1][0]
+
+
 def read_code(code: str, backquotes_run: bool = False) -> Reading:
     """What ``code`` does, as far as its text shows. ``backquotes_run``: the language runs a
     backquoted string as a shell command (ruby, perl, php)."""
     code = folded(code)  # getattr(os, 'sys'+'tem'): os.system
+    if "''" in code or '""' in code:  # r'''git push --force origin main''': one quote's string
+        code = _TRIPLE_QUOTED.sub(_single_quoted, code)
     marked = _OTHER_HOMES.sub(_HOME_MARK, _HOME.sub(_HOME_MARK, code))
     marked = _HOME_JOINED.sub(_joined_home, marked)
     if "expanduser" in marked:  # os.path.expanduser("~/.ssh/"): the literal path it expands

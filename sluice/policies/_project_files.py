@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from glob import escape as glob_escaped
 from itertools import pairwise
 
+from sluice.policies._ansible import playbook_lines
 from sluice.policies._runners import SSH_RUNS
 from sluice.policies._shell import basename, with_next
 from sluice.policies._tool_runs import shell_escapes
@@ -134,13 +135,20 @@ _TOOLS: dict[str, _Tool] = {
     ),
     **dict.fromkeys(("terraform", "tofu", "terragrunt"), _TERRAFORM),
     "packer": _Tool(("*.pkr.hcl", "*.pkr.json"), frozenset({"build"})),
-    "pulumi": _Tool(("__main__.py", "index.ts", "index.js", "main.go"), frozenset({"up"})),
+    "pulumi": _Tool(
+        ("__main__.py", "index.ts", "index.js", "main.go", "Pulumi.yaml"), frozenset({"up"})
+    ),
     **dict.fromkeys(
         ("nix-shell", "nix"),
         _Tool(("shell.nix", "default.nix", "flake.nix"), idle=frozenset({"show", "eval"})),
     ),
     "pre-commit": _Tool((".pre-commit-config.yaml",), frozenset({"run", "try-repo"})),
     "lefthook": _Tool(("lefthook.yml", "lefthook.yaml", ".lefthook.yml"), frozenset({"run"})),
+    # A commit runs the hooks installed from them (`pre-commit install && git commit …`).
+    "git": _Tool(
+        (".pre-commit-config.yaml", "lefthook.yml", "lefthook.yaml", ".lefthook.yml"),
+        frozenset({"commit", "push", "merge", "checkout", "switch", "rebase"}),
+    ),
     # Procfiles' processes: honcho's, foreman's, overmind's and hivemind's (its file, an
     # operand).
     **dict.fromkeys(
@@ -223,6 +231,10 @@ def project_files(words: Sequence[str], written: Mapping[str, str]) -> list[tupl
     found = _matching(written, _named_files(tool, args) or tool.files)
     if name == "vagrant" and not _BOOTS.intersection(given[:1]):  # its Ruby, not its scripts
         found = [("ruby" if r == "vagrant" else r, text) for r, text in found]
+    if name == "ansible-playbook":  # its tasks' modules, as ad-hoc commands and acts
+        found += [("", "\n".join(playbook_lines(text))) for _, text in found]
+    if name == "pulumi":  # its programs' strings too: a command:local:Command's `create`
+        found += [("", text) for _, text in found]
     if tool is _TERRAFORM and not {"apply", "destroy", "run-all"}.intersection(given[:2]):
         return [("", "\n".join(_EXTERNAL.findall(text))) for _, text in found]
     return found
@@ -400,7 +412,10 @@ def word_lists(text: str) -> list[str]:
 
 
 _INLINE = re.compile(
-    r"""\binline:\s*(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|<<[-~]?(\w+)\n(.*?)\n\s*\3\b)""", re.S
+    # (a here-document's word maybe quoted, its line going on: `inline: <<~'SH' }`)
+    r"""\binline:\s*(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'"""
+    r"""|<<[-~]?(['"]?)(\w+)\3[^\n]*\n(.*?)\n\s*\4\b)""",
+    re.S,
 )
 
 
@@ -411,7 +426,7 @@ def embedded_scripts(reader: str, text: str) -> list[str]:
     if reader == "ipython":
         return shell_escapes(text)
     if reader == "vagrant":
-        return [f[1] or f[2] or f[4] or "" for f in _INLINE.finditer(text)]
+        return [f[1] or f[2] or f[5] or "" for f in _INLINE.finditer(text)]
     return []
 
 
