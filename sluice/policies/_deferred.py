@@ -230,8 +230,8 @@ def _plist_program(text: str) -> str:
 
 def deferred_code(words: Sequence[str], written: Mapping[str, str]) -> list[str]:
     """The Python a ``pip install`` of the folder (or ``python setup.py``) runs: a
-    ``setup.py`` the line wrote."""
-    if not words or "setup.py" not in " ".join(written):
+    ``setup.py`` the line wrote, or a Hatch build hook (``hatch_build.py``)."""
+    if not words or not any(basename(path) in _BUILD_SCRIPTS for path in written):
         return []
     name, given = basename(words[0]), [a for a in words[1:] if not a.startswith("-")]
     if name.startswith("python") and words[1:3] in (["-m", "pip"], ("-m", "pip")):
@@ -239,7 +239,10 @@ def deferred_code(words: Sequence[str], written: Mapping[str, str]) -> list[str]
     installs = name in ("pip", "pip3", "uv") and "install" in given[:2] and "." in given[1:]
     if not installs and not (name.startswith("python") and given[:1] == ["setup.py"]):
         return []
-    return [text for path, text in written.items() if basename(path) == "setup.py"]
+    return [text for path, text in written.items() if basename(path) in _BUILD_SCRIPTS]
+
+
+_BUILD_SCRIPTS = frozenset({"setup.py", "hatch_build.py"})
 
 
 def _lifecycle(scripts: Mapping[str, str]) -> list[str]:

@@ -135,6 +135,11 @@ _TOOLS: dict[str, _Tool] = {
     ),
     **dict.fromkeys(("terraform", "tofu", "terragrunt"), _TERRAFORM),
     "packer": _Tool(("*.pkr.hcl", "*.pkr.json"), frozenset({"build"})),
+    # An AWS CDK app, which synth and deploy run (cdk.json's "app": `node bin/app.js`).
+    "cdk": _Tool(
+        ("bin/*.js", "bin/*.ts", "app.py", "app.js", "app.ts"),
+        frozenset({"deploy", "synth", "diff", "bootstrap", "watch", "destroy"}),
+    ),
     "pulumi": _Tool(
         ("__main__.py", "index.ts", "index.js", "main.go", "Pulumi.yaml"), frozenset({"up"})
     ),

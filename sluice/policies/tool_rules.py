@@ -170,7 +170,8 @@ program then runs (a git hook its command triggers, a shell's startup file an in
 login shell runs, ``.envrc`` under ``direnv``, an install's lifecycle scripts, a Taskfile's
 (``task -t F`` too), tox's, a local CI's, a systemd unit's or a supervisord program's
 commands in turn, a launchd job's ``ProgramArguments``, a ``setup.py`` that ``pip install
-.`` runs (``python -m pip`` too), a job written into the system's crontabs,
+.`` runs (``python -m pip`` too; a Hatch build hook, ``hatch_build.py``), a job written
+into the system's crontabs,
 ``/etc/cron.d/x``, an Earthfile's targets run ``LOCALLY`` under ``earthly``, the
 pre-commit or lefthook hooks a ``git commit`` runs; a file sourced, whose
 functions and aliases the rest of the line may call; what a build, test or automation tool
@@ -182,7 +183,7 @@ Vagrantfile, JavaScript configs under their bundlers and test runners, read as c
 playbook (its modules too, read as their ad-hoc commands: ``file`` with ``state: absent``,
 ``filesystem``, ``uri`` sending ``src``, a cloud's ``state: absent``), a ``.tf``'s
 provisioners under ``terraform apply``, a Pulumi program's ``command:local:Command`` under
-``pulumi up``, a pre-commit hook,
+``pulumi up``, an AWS CDK app under ``cdk deploy``, a pre-commit hook,
 ``shell.nix``, CMake, Maven's ``exec``, an ssh config's ``ProxyCommand``, read as command
 lines; none when it only lists or checks: ``rake -T``, ``ansible-playbook --check``),
 crontab's jobs, ``at``'s script, expect's ``spawn``, ``Start-Process``, a one-liner's
