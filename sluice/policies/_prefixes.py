@@ -143,6 +143,14 @@ WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
         0,
     ),
     "ssh-agent": (frozenset({"-a", "-E", "-t", "-P"}), 0),
+    # A sandbox's or a toolbox's way out to the host: `flatpak-spawn --host CMD`,
+    # `distrobox-host-exec CMD`; a container of the host's own root, `systemd-nspawn -D /`.
+    **dict.fromkeys(("flatpak-spawn", "distrobox-host-exec", "host-spawn"), (frozenset(), 0)),
+    "systemd-nspawn": (
+        frozenset({"-D", "--directory", "-M", "--machine", "-u", "--user", "--bind"})
+        | {"--bind-ro", "-E", "--setenv", "--chdir"},
+        0,
+    ),
     # Windows: `cmd /c rd /s /q C:\`, `powershell -NoProfile -Command Remove-Item …`.
     **{
         shell: (

@@ -95,7 +95,9 @@ tracers, sandboxes and switches of user, clock or processor (``strace -f -o t.tx
 secret stores that give a command their secrets (``op run --``, ``aws-vault exec PROFILE
 --``, ``doppler run --``, ``infisical run --``, ``dotenv -e .env --``, ``envchain NS``,
 ``envconsul``, ``saml2aws exec --``), a dev container's or Nx's command (``devcontainer exec
---workspace-folder .``, ``nx exec --``), a terminal's session or a watcher given a line
+--workspace-folder .``, ``nx exec --``), a sandbox's or a toolbox's way out to the host
+(``flatpak-spawn --host``, ``distrobox-host-exec``, ``systemd-nspawn -D /``), a terminal's
+session or a watcher given a line
 (``tmux new -d '…'``, ``screen -dm``, ``entr -s '…'``, ``watchexec -- …``),
 launchers of a bundled tool (``microk8s kubectl`` or snap's ``microk8s.kubectl``, ``k3s
 kubectl``, ``minikube kubectl --``, ``atmos terraform``), ``xargs``, GNU ``parallel`` and

@@ -62,6 +62,15 @@ invoke -c ops_tasks job"""
             "cloud_storage_wipe",
         ),
         ("watchexec -w src -e py -- pytest -x", None),
+        # A sandbox's or a toolbox's way out to the host, a container of the host's root.
+        ("flatpak-spawn --host rm -rf ~/", "wipe_root_or_home"),
+        ("flatpak-spawn --host code .", None),
+        (
+            "distrobox enter dev -- distrobox-host-exec docker system prune --all --volumes -f",
+            "docker_prune",
+        ),
+        ("distrobox enter dev -- distrobox-host-exec podman ps", None),
+        ("sudo systemd-nspawn --directory=/ rm -rf /home/dev", "wipe_root_or_home"),
         # A Procfile named by -f, or given to hivemind.
         (
             "echo 'reset: gcloud sql instances delete orders-prod --quiet' > Procfile.ops && "
