@@ -854,7 +854,8 @@ _SQL_CALL = re.compile(
     r"\s*\(\s*(?:\w+\s*,\s*)?(?:(?:\w+\.)?(?:text|SQL)\s*\(\s*)?[fbruFBRU]{0,2}$"
 )
 # A call that runs its string as a command line, not as SQL (`subprocess.run("grep -rn
-# 'DROP TABLE' migrations/", shell=True)`): the line is read as the shell's.
+# 'DROP TABLE' migrations/", shell=True)`): the line is read as the shell's. (Narrower than
+# _command_places, whose spawning calls include `.exec(`, the drivers' own: PDO's, SQLite's.)
 _RUNS_COMMAND = re.compile(
     r"(?:\bsubprocess\.\w+|\b(?:child_process|cp)\.exec\w*|\b(?:exec|spawn|execFile)Sync"
     r"|\bos\.(?:system|popen)|\bOpen3\.\w+)\s*\(\s*[fbruFBRU]{0,2}$"

@@ -48,6 +48,7 @@ from sluice.policies._shell import (
     with_next,
 )
 from sluice.policies._targets import from_folder, resolve
+from sluice.policies._tool_runners import after_package_options
 from sluice.policies._wrappers import (
     FETCHERS,
     STDIN,
@@ -329,9 +330,9 @@ class LineState:
         tool = "npm" if name in PACKAGE_MANAGERS else name
         rest = list(words[1:])
         if tool == "npm":  # npm --silent run -s NAME, pnpm --filter api run NAME
-            rest = _without_options(rest)
+            rest = rest[after_package_options(rest) :]
         if (tool == "npm" or tool in RUNNERS) and rest[:1] in (["run"], ["run-script"]):
-            rest = _without_options(rest[1:]) if tool == "npm" else rest[1:]
+            rest = rest[after_package_options(rest, 1) if tool == "npm" else 1 :]
         if tool == "deno" and rest[:1] == ["task"]:
             rest = rest[1:]  # deno task NAME
         if tool == "hatch" and rest:
@@ -999,18 +1000,6 @@ def _split_program(
     ifs = separators[-1] if separators else ""
     split = re.split(f"[{re.escape(ifs)}]+", words[at]) if ifs else words[at].split()
     return (*words[:at], *(word for word in split if word), *words[at + 1 :])
-
-
-# A package manager's options that take a value (`--workspace api`, pnpm's `--filter web`).
-_PACKAGE_VALUES = frozenset({"-w", "--workspace", "--prefix", "-C", "--dir", "--filter", "-F"})
-
-
-def _without_options(args: list[str]) -> list[str]:
-    """``args`` from their first word that is not an option (nor an option's value)."""
-    at = 0
-    while at < len(args) and args[at].startswith("-") and args[at] != "--":
-        at += 2 if args[at] in _PACKAGE_VALUES else 1
-    return args[at + (args[at : at + 1] == ["--"]) :]
 
 
 def _process_substitution(pipe: Sequence[Command]) -> bool:

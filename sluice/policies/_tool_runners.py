@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sluice.policies._prefixes import operands
 
-__all__ = ["TOOL_RUNNERS", "package_program", "ran_by_tool"]
+__all__ = ["TOOL_RUNNERS", "after_package_options", "package_program", "ran_by_tool"]
 
 
 def ran_by_tool(name: str, args: Sequence[str]) -> tuple[str, ...] | None:
@@ -97,6 +97,7 @@ _PACKAGE_RUNNERS = frozenset({"npx", "pnpx", "bunx", "pnpm", "yarn"})
 _PACKAGE_VERBS = frozenset({"exec", "dlx", "x"})
 _PACKAGE_VALUES = frozenset(
     {"-p", "--package", "--filter", "-F", "-C", "--dir", "--cwd", "--workspace", "-w"}
+    | {"--prefix"}
 )
 # Packages named apart from their program (`npx cdktf-cli destroy` runs `cdktf`).
 _PACKAGE_PROGRAMS = {"cdktf-cli": "cdktf", "aws-cdk": "cdk", "opentofu": "tofu"}
@@ -105,18 +106,22 @@ _PACKAGE_PROGRAMS = {"cdktf-cli": "cdktf", "aws-cdk": "cdk", "opentofu": "tofu"}
 def _package_run(name: str, args: list[str]) -> tuple[str, ...] | None:
     """The program a package runner runs, named as its package's (``npx -y rimraf@5 x`` runs
     ``rimraf x``, ``pnpm --filter @acme/infra exec cdk destroy`` runs ``cdk destroy``)."""
-    at = 0
-    while at < len(args) and args[at].startswith("-"):
-        at += 2 if args[at] in _PACKAGE_VALUES else 1
+    at = after_package_options(args)
     if name in ("pnpm", "yarn"):  # its own verbs run scripts or install: only exec and dlx
         if at >= len(args) or args[at] not in _PACKAGE_VERBS:
             return None
-        at += 1
-        while at < len(args) and args[at].startswith("-"):
-            at += 2 if args[at] in _PACKAGE_VALUES else 1
+        at = after_package_options(args, at + 1)
     if at >= len(args):
         return None
     return (package_program(args[at]), *args[at + 1 :])
+
+
+def after_package_options(args: Sequence[str], at: int = 0) -> int:
+    """Where ``args`` go on after a package manager's options from ``at`` (``--filter web``,
+    ``--workspace api``, ``-s``, ``--``)."""
+    while at < len(args) and args[at].startswith("-"):
+        at += 2 if args[at] in _PACKAGE_VALUES else 1
+    return at
 
 
 def package_program(package: str) -> str:
