@@ -239,7 +239,7 @@ def project_files(words: Sequence[str], written: Mapping[str, str]) -> list[tupl
     if name == "ansible-playbook":  # its tasks' modules, as ad-hoc commands and acts
         found += [("", "\n".join(playbook_lines(text))) for _, text in found]
     if name == "pulumi":  # its programs' strings too: a command:local:Command's `create`
-        found += [("", text) for _, text in found]
+        found += [("", text) for reader, text in found if reader]  # (Pulumi.yaml: read so)
     if tool is _TERRAFORM and not {"apply", "destroy", "run-all"}.intersection(given[:2]):
         return [("", "\n".join(_EXTERNAL.findall(text))) for _, text in found]
     return found
